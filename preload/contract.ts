@@ -1,0 +1,334 @@
+// The one contract between main and the renderer. Pure: zod and nothing else, so main
+// imports its values (to validate), the renderer its types, the test harness both.
+//
+// Channels are named by kind: `command:` changes something, `query:` reads, `event:` is
+// pushed from main. Every command and query has a request and a response schema; every
+// event a payload schema. Handlers answer an envelope (see `Envelope`), because a rejected
+// ipcRenderer.invoke keeps only the message of an error.
+import { z } from 'zod';
+
+export const itemStateSchema = z.enum([
+  'queued',
+  'submitting',
+  'in_queue',
+  'in_progress',
+  'downloading',
+  'done',
+  'failed',
+  'cancelled',
+  'expired',
+  'unknown_submit',
+  'rejected',
+  'skipped',
+]);
+export const batchStateSchema = z.enum(['draft', 'running', 'paused', 'finished', 'cancelled']);
+export const pauseReasonSchema = z.enum([
+  'user',
+  'bad_key',
+  'no_balance',
+  'budget_reached',
+  'disk_full',
+  'too_many_failures',
+  'lease_lost',
+]);
+export const modelIdSchema = z.enum([
+  'kling/kling-3.0/standard/image-to-video',
+  'kling/kling-3.0/pro/image-to-video',
+]);
+
+const id = z.number().int().positive();
+const path = z.string().min(1).max(4096);
+
+export const batchSettingsSchema = z.object({
+  modelId: modelIdSchema,
+  promptTemplate: z.string().max(20_000),
+  negativePrompt: z.string().max(2500),
+  duration: z.number().int().min(3).max(15),
+  generateAudio: z.boolean(),
+  cfgScale: z.number().min(0).max(1),
+  outputDir: path,
+  outputNameTemplate: z.string().min(1).max(500),
+  concurrency: z.number().int().min(1).max(20),
+  budgetUsd: z.number().positive().max(1_000_000).nullable(),
+  urlPrefix: z.string().max(2000).nullable(),
+});
+
+const stateCountsSchema = z.record(itemStateSchema, z.number().int().nonnegative());
+
+export const itemViewSchema = z.object({
+  id,
+  batchId: id,
+  state: itemStateSchema,
+  sourcePath: z.string(),
+  relativePath: z.string(),
+  renderedPrompt: z.string(),
+  requestId: z.string().nullable(),
+  queuePosition: z.number().int().nullable(),
+  attempts: z.number().int(),
+  createdAt: z.number(),
+  stateChangedAt: z.number(),
+  submittedAt: z.number().nullable(),
+  finishedAt: z.number().nullable(),
+  estimatedCostUsd: z.number(),
+  costUsd: z.number().nullable(),
+  outputPath: z.string().nullable(),
+  outputBytes: z.number().nullable(),
+  errorCode: z.string().nullable(),
+  errorMessage: z.string().nullable(),
+  notes: z.array(z.string()),
+});
+
+export const batchViewSchema = z.object({
+  id,
+  name: z.string(),
+  state: batchStateSchema,
+  pauseReason: pauseReasonSchema.nullable(),
+  pauseMessage: z.string().nullable(),
+  settings: batchSettingsSchema,
+  createdAt: z.number(),
+  startedAt: z.number().nullable(),
+  finishedAt: z.number().nullable(),
+  counts: stateCountsSchema,
+  total: z.number().int(),
+  spentUsd: z.number(),
+  remainingEstimateUsd: z.number(),
+  etaMs: z.number().nullable(),
+});
+
+/** A problem found before paying: names the file, the row, the field, the value, what was expected. */
+export const inputProblemSchema = z.object({
+  code: z.string(),
+  message: z.string(),
+  file: z.string().nullable(),
+  row: z.number().int().nullable(),
+  field: z.string().nullable(),
+});
+
+export const scanSummarySchema = z.object({
+  scanId: z.string(),
+  finished: z.boolean(),
+  roots: z.array(z.string()),
+  found: z.number().int(),
+  accepted: z.number().int(),
+  fixed: z.number().int(),
+  rejected: z.array(z.object({ path: z.string(), reason: z.string() })),
+  /** Variables the template may use here: the built-ins plus prompts.csv columns. */
+  variables: z.array(z.string()),
+  /** Problems with prompts.csv files etc., not tied to one image. */
+  problems: z.array(inputProblemSchema),
+});
+
+export const previewItemSchema = z.object({
+  index: z.number().int(),
+  sourcePath: z.string(),
+  relativePath: z.string(),
+  renderedPrompt: z.string(),
+  settings: z.object({
+    duration: z.number(),
+    generateAudio: z.boolean(),
+    cfgScale: z.number(),
+    negativePrompt: z.string(),
+  }),
+  outputRelativePath: z.string(),
+  estimatedCostUsd: z.number(),
+  notes: z.array(z.string()),
+  verdict: z
+    .object({ state: z.enum(['rejected', 'skipped']), code: z.string(), message: z.string() })
+    .nullable(),
+});
+
+export const previewSchema = z.object({
+  items: z.array(previewItemSchema),
+  total: z.number().int(),
+  toSend: z.number().int(),
+  rejected: z.number().int(),
+  skipped: z.number().int(),
+  /** Template errors that concern every item (unknown variable, unclosed brace). */
+  problems: z.array(inputProblemSchema),
+  estimatedCostUsd: z.number(),
+  estimatedDurationMs: z.number(),
+});
+
+export const modelInfoSchema = z.object({
+  id: modelIdSchema,
+  displayName: z.string(),
+  usdPerSecond: z.object({ withAudio: z.number(), withoutAudio: z.number() }),
+  minDuration: z.number().int(),
+  maxDuration: z.number().int(),
+  supportsEndImage: z.boolean(),
+});
+
+export const appSettingsSchema = z.object({
+  apiKey: z.object({ set: z.boolean(), last4: z.string().nullable(), storage: z.string().nullable() }),
+  apiBaseUrl: z.string(),
+  simulated: z.boolean(),
+  notifications: z.boolean(),
+  keepAwake: z.boolean(),
+  language: z.enum(['system', 'en', 'zh-CN']),
+  defaults: batchSettingsSchema.partial(),
+  presets: z.array(z.object({ name: z.string(), settings: batchSettingsSchema.partial() })),
+});
+
+const empty = z.object({}).strict();
+const ok = z.object({ ok: z.literal(true) });
+
+function channel<Req extends z.ZodType, Res extends z.ZodType>(request: Req, response: Res) {
+  return { request, response };
+}
+
+/** Requests from the renderer, answered by main. */
+export const invokeChannels = {
+  'query:app.info': channel(
+    empty,
+    z.object({
+      version: z.string(),
+      platform: z.string(),
+      locale: z.string(),
+      simulated: z.boolean(),
+    }),
+  ),
+  'query:models.list': channel(empty, z.array(modelInfoSchema)),
+  'command:models.refreshPrices': channel(empty, z.array(modelInfoSchema)),
+
+  'command:scan.start': channel(
+    z.object({ paths: z.array(path).min(1).max(10_000) }),
+    z.object({ scanId: z.string() }),
+  ),
+  'query:scan.summary': channel(z.object({ scanId: z.string() }), scanSummarySchema),
+  'query:scan.preview': channel(
+    z.object({
+      scanId: z.string(),
+      settings: batchSettingsSchema,
+      force: z.boolean().default(false),
+      offset: z.number().int().nonnegative(),
+      limit: z.number().int().positive().max(500),
+    }),
+    previewSchema,
+  ),
+
+  'command:batch.create': channel(
+    z.object({ scanId: z.string(), settings: batchSettingsSchema, force: z.boolean().default(false) }),
+    z.object({ batchId: id }),
+  ),
+  'command:batch.start': channel(z.object({ batchId: id }), ok),
+  'command:batch.pause': channel(z.object({ batchId: id }), ok),
+  'command:batch.resume': channel(z.object({ batchId: id }), ok),
+  'command:batch.cancel': channel(
+    z.object({ batchId: id }),
+    z.object({
+      cancelledLocally: z.number().int(),
+      cancelRequested: z.number().int(),
+      /** Already generating: cannot be stopped, will be billed and downloaded. */
+      running: z.number().int(),
+    }),
+  ),
+  'query:batches.list': channel(empty, z.array(batchViewSchema)),
+  'query:batch.get': channel(z.object({ batchId: id }), batchViewSchema),
+  'query:batch.reportCsv': channel(
+    z.object({ batchId: id }),
+    z.object({ fileName: z.string(), csv: z.string() }),
+  ),
+
+  'query:items.page': channel(
+    z.object({
+      batchId: id,
+      states: z.array(itemStateSchema).optional(),
+      search: z.string().max(500).optional(),
+      offset: z.number().int().nonnegative(),
+      limit: z.number().int().positive().max(500),
+    }),
+    z.object({ items: z.array(itemViewSchema), total: z.number().int() }),
+  ),
+  'command:item.cancel': channel(
+    z.object({ itemId: id }),
+    z.object({
+      outcome: z.enum(['cancelled', 'cancel_requested', 'running_cannot_stop', 'already_finished']),
+    }),
+  ),
+  'command:item.retry': channel(z.object({ itemId: id }), ok),
+  /** For `unknown_submit`: the user accepts that it may be paid twice. */
+  'command:item.resubmit': channel(z.object({ itemId: id, acceptPossibleDoubleCharge: z.literal(true) }), ok),
+  'command:item.showInFolder': channel(z.object({ itemId: id }), ok),
+  'command:item.openVideo': channel(z.object({ itemId: id }), ok),
+
+  'query:settings.get': channel(empty, appSettingsSchema),
+  'command:settings.update': channel(
+    appSettingsSchema
+      .pick({
+        apiBaseUrl: true,
+        simulated: true,
+        notifications: true,
+        keepAwake: true,
+        language: true,
+        defaults: true,
+      })
+      .partial(),
+    appSettingsSchema,
+  ),
+  'command:settings.setApiKey': channel(
+    z.object({ apiKey: z.string().min(8).max(512), allowPlainTextStorage: z.boolean().default(false) }),
+    appSettingsSchema,
+  ),
+  'command:settings.removeApiKey': channel(empty, appSettingsSchema),
+  'command:settings.savePreset': channel(
+    z.object({ name: z.string().min(1).max(100), settings: batchSettingsSchema.partial() }),
+    appSettingsSchema,
+  ),
+  'command:settings.deletePreset': channel(z.object({ name: z.string().min(1).max(100) }), appSettingsSchema),
+
+  'command:dialog.pickInputs': channel(empty, z.object({ paths: z.array(z.string()) })),
+  'command:dialog.pickOutputDir': channel(empty, z.object({ path: z.string().nullable() })),
+} as const;
+
+/** Pushed from main to the renderer. Slim: ids and states; details are fetched by query. */
+export const eventChannels = {
+  'event:items.changed': z.object({
+    batchId: id,
+    changes: z.array(z.object({ id, state: itemStateSchema })),
+  }),
+  'event:batch.changed': z.object({
+    batchId: id,
+    state: batchStateSchema,
+    pauseReason: pauseReasonSchema.nullable(),
+  }),
+  'event:batch.finished': z.object({ batchId: id, counts: stateCountsSchema, spentUsd: z.number() }),
+  'event:scan.progress': z.object({
+    scanId: z.string(),
+    found: z.number().int(),
+    checked: z.number().int(),
+    finished: z.boolean(),
+  }),
+} as const;
+
+export type InvokeChannel = keyof typeof invokeChannels;
+export type EventChannel = keyof typeof eventChannels;
+/** What the renderer passes (zod input: defaults may be omitted). */
+export type RequestOf<C extends InvokeChannel> = z.input<(typeof invokeChannels)[C]['request']>;
+/** What the handler receives (parsed, defaults applied). */
+export type ParsedRequestOf<C extends InvokeChannel> = z.output<(typeof invokeChannels)[C]['request']>;
+export type ResponseOf<C extends InvokeChannel> = z.output<(typeof invokeChannels)[C]['response']>;
+export type PayloadOf<E extends EventChannel> = z.output<(typeof eventChannels)[E]>;
+
+export const ERROR_CODES = [
+  'invalid_request', // the payload failed the contract's schema
+  'forbidden_sender', // not the app's own main frame
+  'not_found',
+  'conflict', // the action does not fit the current state
+  'needs_confirmation', // e.g. storing the key as plain text on Linux without a keyring
+  'unavailable', // e.g. no dialog in the browser harness
+  'internal',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export type Envelope<T> = { ok: true; value: T } | { ok: false; error: { code: ErrorCode; message: string } };
+
+export type BatchSettingsDto = z.output<typeof batchSettingsSchema>;
+export type ItemViewDto = z.output<typeof itemViewSchema>;
+export type BatchViewDto = z.output<typeof batchViewSchema>;
+export type ScanSummaryDto = z.output<typeof scanSummarySchema>;
+export type PreviewDto = z.output<typeof previewSchema>;
+export type PreviewItemDto = z.output<typeof previewItemSchema>;
+export type ModelInfoDto = z.output<typeof modelInfoSchema>;
+export type AppSettingsDto = z.output<typeof appSettingsSchema>;
+export type ItemStateDto = z.output<typeof itemStateSchema>;
+export type InputProblemDto = z.output<typeof inputProblemSchema>;

@@ -1,0 +1,114 @@
+// The Electron-free services the app, the CLI, the tests and the benchmarks are built from.
+// The engine (main/core/engine) implements EngineApi; the intake (main/core/intake)
+// implements IntakeApi. The IPC handler map (main/core/app) is built from both.
+import type {
+  BatchSettings,
+  BatchView,
+  EngineEvent,
+  ItemPage,
+  ItemPageQuery,
+  ItemView,
+  PlannedItem,
+} from './domain';
+
+export interface CancelBatchResult {
+  cancelledLocally: number;
+  cancelRequested: number;
+  /** Already generating: cannot be stopped, will be billed and downloaded. */
+  running: number;
+}
+export type CancelItemOutcome = 'cancelled' | 'cancel_requested' | 'running_cannot_stop' | 'already_finished';
+
+export interface EngineApi {
+  /** Stores a new batch (state `draft`) with its items; rejected/skipped items keep their verdict. */
+  createBatch(settings: BatchSettings, items: PlannedItem[], name?: string): number;
+  /** draft|paused -> running. Idempotent on a running batch. */
+  startBatch(batchId: number): void;
+  /** Stops submitting; in-flight work continues to its end. */
+  pauseBatch(batchId: number): void;
+  resumeBatch(batchId: number): void;
+  cancelBatch(batchId: number): Promise<CancelBatchResult>;
+  cancelItem(itemId: number): Promise<CancelItemOutcome>;
+  /** failed | expired | cancelled -> queued (a new paid attempt the user asked for). */
+  retryItem(itemId: number): void;
+  /** unknown_submit -> queued: the user accepts it may be paid twice. */
+  resubmitItem(itemId: number): void;
+  getBatch(batchId: number): BatchView | null;
+  listBatches(): BatchView[];
+  getItem(itemId: number): ItemView | null;
+  pageItems(query: ItemPageQuery): ItemPage;
+  /** CSV: file, prompt, state, reason, request id, cost, output path. */
+  reportCsv(batchId: number): string;
+  /** A `done` item with this image and the same request (for "already generated"). */
+  findDone(imageHash: string, requestFingerprint: string): { itemId: number; outputPath: string } | null;
+  on(listener: (event: EngineEvent) => void): () => void;
+  /** Re-poll every in-flight item now (after a system resume or a clock jump). */
+  wake(): void;
+  setCredentials(credentials: { apiBaseUrl: string; apiKey: string | null }): void;
+  /** True while any batch has work queued or in flight (keeps the machine awake). */
+  hasPendingWork(): boolean;
+  /** Stops polling and waits for in-flight steps to reach a resumable point. */
+  close(): Promise<void>;
+}
+
+export interface ScanProgress {
+  found: number;
+  checked: number;
+  finished: boolean;
+}
+
+export interface InputProblem {
+  code: string;
+  message: string;
+  file: string | null;
+  row: number | null;
+  field: string | null;
+}
+
+/** The result of walking the dropped paths and checking every image, before any template. */
+export interface ScanResult {
+  roots: string[];
+  images: ScannedImage[];
+  rejected: { path: string; reason: string }[];
+  /** Built-in variables plus prompts.csv columns. */
+  variables: string[];
+  problems: InputProblem[];
+}
+
+export interface ScannedImage {
+  sourcePath: string;
+  rootPath: string;
+  relativePath: string;
+  format: 'jpeg' | 'png' | 'bmp' | 'webp';
+  width: number;
+  height: number;
+  bytes: number;
+  sha256: string;
+  /** Set when the image must be resized/re-encoded to meet the limits (done at submit time). */
+  fit: { reason: string } | null;
+  /** Text of a sidecar <image>.txt, if any. */
+  caption: string | null;
+  /** The prompts.csv row for this image, if any (column -> value), with its file and row number. */
+  csvRow: { file: string; row: number; values: Record<string, string> } | null;
+}
+
+export interface BatchPlan {
+  items: PlannedItem[];
+  /** Template errors that concern every item (unknown variable, unclosed brace). */
+  problems: InputProblem[];
+  toSend: number;
+  rejected: number;
+  skipped: number;
+  estimatedCostUsd: number;
+  estimatedDurationMs: number;
+}
+
+export interface IntakeApi {
+  scan(
+    paths: string[],
+    onProgress?: (progress: ScanProgress) => void,
+    signal?: AbortSignal,
+  ): Promise<ScanResult>;
+  /** Renders templates and requests, checks them against the model, estimates cost. No network. */
+  plan(scan: ScanResult, settings: BatchSettings, options?: { force?: boolean }): BatchPlan;
+}

@@ -1,0 +1,135 @@
+// The public face of the RunComfy simulator: what tests, benchmarks, the CLI and the app's
+// demo mode configure, and the ledger they audit the client against.
+import type { Clock } from '../util/clock';
+
+export interface FaultRates {
+  /** Probability (0..1) per matching request. */
+  http5xx?: number;
+  /** 429 with Retry-After; `retryAfter` chooses seconds or an HTTP date. */
+  http429?: number;
+  retryAfter?: 'seconds' | 'http-date';
+  /** Connection destroyed before the body is read: a submit creates no job. */
+  resetBeforeBody?: number;
+  /** Connection destroyed after the request was processed: a submit DID create a job. */
+  resetAfterBody?: number;
+  /** Response never sent (until close): a submit DID create a job. */
+  hang?: number;
+  /** Output download stops after part of its Content-Length. */
+  truncatedDownload?: number;
+  /** Output download is throttled to slowDownloadBytesPerSec. */
+  slowDownload?: number;
+  slowDownloadBytesPerSec?: number;
+  /** Generation ends `failed` with an error. */
+  generationFailure?: number;
+}
+
+/** Which endpoints a fault applies to. */
+export type FaultTarget = 'submit' | 'status' | 'result' | 'cancel' | 'model' | 'download';
+
+export interface SimulatorVariants {
+  /** `output.video` (string) or `output.videos` (array). Default 'video'. */
+  outputShape?: 'video' | 'videos';
+  /** A failed generation shows on /status as `completed` (default) or as `failed`. */
+  failureOnStatus?: 'completed' | 'failed';
+  /** Errors answered as HTTP 200 with an `error_code` body (some gateways do this). */
+  errorsAsHttp200?: boolean;
+  /** Cancel outcome override, e.g. 'unknown' to exercise "not confirmed". */
+  cancelOutcome?: string;
+  /** `error` on a failed result as a string (default) or an object. */
+  errorShape?: 'string' | 'object';
+}
+
+export interface SimulatorOptions {
+  host?: string; // default 127.0.0.1
+  port?: number; // default 0 (any free port)
+  /** Accepted keys and their credit in USD. Default: { [DEMO_API_KEY]: 1000 }. */
+  apiKeys?: Record<string, number>;
+  /** Jobs of one account running at once; the rest wait in the queue. Default 5. */
+  concurrencyCap?: number;
+  /**
+   * Simulated generation time in ms for one job, in the simulator's clock. Default: about
+   * 90 s for 5 s of standard video, scaled up by duration and for pro (runcomfy-api.md).
+   */
+  generationMs?: (job: { modelId: string; duration: number }) => number;
+  /** Multiplies every simulated duration: 0.001 turns two minutes into 120 ms. Default 1. */
+  timeScale?: number;
+  clock?: Clock;
+  seed?: number;
+  faults?: FaultRates;
+  /** Endpoints the faults apply to; default all. */
+  faultTargets?: FaultTarget[];
+  variants?: SimulatorVariants;
+  /** Output URLs answer 404 this long (simulator clock) after the job finished; default never. */
+  outputTtlMs?: number;
+  /** Requests unknown to /status after this long; default never. */
+  requestTtlMs?: number;
+  /** Size of each served mp4 in bytes (padded with a `free` box); default the small fixture. */
+  outputBytes?: number;
+  /** Largest accepted body; default 64 MiB. */
+  maxBodyBytes?: number;
+}
+
+export interface SubmitRecord {
+  at: number;
+  modelId: string;
+  /** sha256 of the raw body. */
+  payloadHash: string;
+  /** sha256 of the decoded start image bytes (or of the URL string for https URLs). */
+  imageHash: string | null;
+  prompt: string | null;
+  duration: number | null;
+  generateAudio: boolean | null;
+  httpStatus: number | null;
+  /** A job was created (and will be billed if it runs), whatever the client saw. */
+  created: boolean;
+  requestId: string | null;
+  fault: string | null;
+}
+
+export interface Ledger {
+  submits: SubmitRecord[];
+  polls: {
+    at: number;
+    requestId: string;
+    endpoint: 'status' | 'result';
+    httpStatus: number | null;
+    fault: string | null;
+  }[];
+  cancels: { at: number; requestId: string; outcome: string | null; httpStatus: number | null }[];
+  /** One entry per job that started running (billed), with the price charged. */
+  charges: { at: number; requestId: string; usd: number }[];
+  downloads: {
+    at: number;
+    requestId: string;
+    bytesSent: number;
+    httpStatus: number;
+    range: string | null;
+    fault: string | null;
+  }[];
+  /** Jobs by request id, with timings in the simulator's clock. */
+  jobs: Map<
+    string,
+    {
+      requestId: string;
+      modelId: string;
+      imageHash: string | null;
+      createdAt: number;
+      startedAt: number | null;
+      finishedAt: number | null;
+      status: string;
+      outputSha256: string | null;
+    }
+  >;
+}
+
+export interface SimulatorHandle {
+  /** Base URL, e.g. http://127.0.0.1:43123 (no trailing slash). */
+  url: string;
+  ledger: Ledger;
+  /** Change faults on a running simulator (e.g. to stop them for a recovery phase). */
+  setFaults(faults: FaultRates, targets?: FaultTarget[]): void;
+  /** Stop accepting, destroy open sockets, resolve when closed. */
+  close(): Promise<void>;
+}
+
+export const DEMO_API_KEY = 'sim-demo-key';

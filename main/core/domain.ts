@@ -108,10 +108,16 @@ export interface PlannedItem {
   renderedPrompt: string;
   /**
    * The request body exactly as it will be sent, except images: every image field holds
-   * an `image-ref:` placeholder (see intake/requests.ts) that is turned into a data URI or
-   * URL only at submit time, so the database never holds image bytes.
+   * an `image-ref:<absolute path>` placeholder (see intake/requests.ts), turned into a data
+   * URI only at submit time by `materializeRequest`, so the database never holds image bytes.
+   * With a URL prefix set, the field already holds the final https URL.
    */
   request: Record<string, unknown>;
+  /**
+   * sha256 of the request with each image placeholder replaced by that image's content hash:
+   * the same image with the same rendered request gives the same fingerprint ("already generated").
+   */
+  requestFingerprint: string;
   estimatedCostUsd: number;
   /** Where the video will be written, relative to outputDir ('/' separators). */
   outputRelativePath: string;

@@ -185,6 +185,12 @@ export const invokeChannels = {
       platform: z.string(),
       locale: z.string(),
       simulated: z.boolean(),
+      /**
+       * Prefix for thumbnails and videos, served only for files of known batches:
+       * `${mediaBaseUrl}/item/<itemId>/thumb`, `/item/<itemId>/video`, `/scan/<scanId>/<index>/thumb`.
+       * Electron: the app's custom protocol; browser harness: its own HTTP route.
+       */
+      mediaBaseUrl: z.string(),
     }),
   ),
   'query:models.list': channel(empty, z.array(modelInfoSchema)),

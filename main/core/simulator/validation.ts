@@ -1,0 +1,361 @@
+// Input validation of the simulated Kling 3.0 image-to-video models, written from the table in
+// /work/shared/runcomfy-api.md and deliberately independent of the app's own catalog: if the
+// client and the simulator disagree, a test notices instead of both being wrong the same way.
+// Errors come back FastAPI-style, one `detail` entry per bad field, all of them at once.
+import { createHash } from 'node:crypto';
+
+export const STANDARD_MODEL_ID = 'kling/kling-3.0/standard/image-to-video';
+export const PRO_MODEL_ID = 'kling/kling-3.0/pro/image-to-video';
+
+export interface SimulatedModel {
+  modelId: string;
+  displayName: string;
+  /** USD per second of video without and with audio (model page prices). */
+  usdPerSecond: { silent: number; audio: number };
+  acceptsEndImage: boolean;
+}
+
+export const SIMULATED_MODELS: ReadonlyMap<string, SimulatedModel> = new Map([
+  [
+    STANDARD_MODEL_ID,
+    {
+      modelId: STANDARD_MODEL_ID,
+      displayName: 'Kling 3.0 Standard Image to Video',
+      usdPerSecond: { silent: 0.084, audio: 0.126 },
+      acceptsEndImage: false,
+    },
+  ],
+  [
+    PRO_MODEL_ID,
+    {
+      modelId: PRO_MODEL_ID,
+      displayName: 'Kling 3.0 Pro Image to Video',
+      usdPerSecond: { silent: 0.112, audio: 0.168 },
+      acceptsEndImage: true,
+    },
+  ],
+]);
+
+export interface DetailEntry {
+  loc: (string | number)[];
+  msg: string;
+  type: string;
+}
+
+/** What the simulator keeps of a valid submit (never the image bytes). */
+export interface ValidInput {
+  prompt: string;
+  duration: number;
+  generateAudio: boolean;
+  /** sha256 of the decoded start image, or of the URL string for https URLs. */
+  startImageHash: string;
+}
+
+export type ValidationResult = { ok: true; input: ValidInput } | { ok: false; detail: DetailEntry[] };
+
+export const MAX_PROMPT_CHARS = 2500;
+export const MIN_DURATION = 3;
+export const MAX_DURATION = 15;
+export const DEFAULT_DURATION = 10;
+const MAX_SEGMENTS = 6;
+const MAX_ELEMENTS = 3;
+const ACCEPTED_IMAGE_SUBTYPES = new Set(['jpeg', 'jpg', 'pjpeg', 'png', 'bmp', 'x-ms-bmp', 'webp']);
+
+export type ImageFormat = 'jpg' | 'png' | 'bmp' | 'webp' | 'gif' | 'tiff' | 'unknown';
+
+/** The image format told by the first bytes, whatever the data URI claims. */
+export function sniffImage(bytes: Buffer): ImageFormat {
+  if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'jpg';
+  if (
+    bytes.length >= 8 &&
+    bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))
+  )
+    return 'png';
+  if (bytes.length >= 14 && bytes.toString('latin1', 0, 2) === 'BM') return 'bmp';
+  if (
+    bytes.length >= 12 &&
+    bytes.toString('latin1', 0, 4) === 'RIFF' &&
+    bytes.toString('latin1', 8, 12) === 'WEBP'
+  )
+    return 'webp';
+  if (bytes.length >= 6 && bytes.toString('latin1', 0, 4) === 'GIF8') return 'gif';
+  if (bytes.length >= 4 && ['II*\0', 'MM\0*'].includes(bytes.toString('latin1', 0, 4))) return 'tiff';
+  return 'unknown';
+}
+
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+type Check<T> = { ok: true; value: T } | { ok: false; msg: string; type: string };
+
+/** An image field: an https URL (not fetched) or a base64 data URI of a real jpg/png/bmp/webp. */
+export function checkImage(value: unknown): Check<{ hash: string }> {
+  if (typeof value !== 'string')
+    return { ok: false, msg: 'Input should be a valid string', type: 'string_type' };
+  if (value.startsWith('data:')) {
+    const comma = value.indexOf(',');
+    const header = comma < 0 ? value : value.slice(5, comma);
+    const [mime = '', ...params] = header.split(';');
+    if (comma < 0 || !params.includes('base64'))
+      return {
+        ok: false,
+        msg: 'Data URI must be of the form data:image/<type>;base64,<data>',
+        type: 'value_error',
+      };
+    const [kind, subtype = ''] = mime.toLowerCase().split('/');
+    if (kind !== 'image' || !ACCEPTED_IMAGE_SUBTYPES.has(subtype))
+      return {
+        ok: false,
+        msg: `Data URI media type must be image/jpeg, image/png, image/bmp or image/webp, got '${mime}'`,
+        type: 'value_error',
+      };
+    const data = value.slice(comma + 1);
+    if (data.length === 0 || data.length % 4 !== 0 || !BASE64.test(data))
+      return { ok: false, msg: 'Data URI payload is not valid base64', type: 'value_error' };
+    const bytes = Buffer.from(data, 'base64');
+    const format = sniffImage(bytes);
+    if (format !== 'jpg' && format !== 'png' && format !== 'bmp' && format !== 'webp')
+      return {
+        ok: false,
+        msg: `Decoded image is not a jpg, png, bmp or webp file (its bytes look like: ${format})`,
+        type: 'value_error',
+      };
+    return { ok: true, value: { hash: createHash('sha256').update(bytes).digest('hex') } };
+  }
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return {
+      ok: false,
+      msg: 'Input should be an https URL or a data:image/...;base64 URI',
+      type: 'url_parsing',
+    };
+  }
+  if (url.protocol !== 'https:' || !url.hostname)
+    return {
+      ok: false,
+      msg: `URL scheme should be 'https', got '${url.protocol.replace(':', '')}'`,
+      type: 'url_scheme',
+    };
+  return { ok: true, value: { hash: createHash('sha256').update(value).digest('hex') } };
+}
+
+function isWholeNumber(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value);
+}
+
+function checkDuration(value: unknown): Check<number> {
+  if (!isWholeNumber(value)) return { ok: false, msg: 'Input should be a valid integer', type: 'int_type' };
+  if (value < MIN_DURATION)
+    return {
+      ok: false,
+      msg: `Input should be greater than or equal to ${MIN_DURATION}`,
+      type: 'greater_than_equal',
+    };
+  if (value > MAX_DURATION)
+    return {
+      ok: false,
+      msg: `Input should be less than or equal to ${MAX_DURATION}`,
+      type: 'less_than_equal',
+    };
+  return { ok: true, value };
+}
+
+function checkText(value: unknown, required: boolean): Check<string> {
+  if (typeof value !== 'string')
+    return { ok: false, msg: 'Input should be a valid string', type: 'string_type' };
+  if (required && value.trim().length === 0)
+    return { ok: false, msg: 'String should have at least 1 character', type: 'string_too_short' };
+  if (value.length > MAX_PROMPT_CHARS)
+    return {
+      ok: false,
+      msg: `String should have at most ${MAX_PROMPT_CHARS} characters`,
+      type: 'string_too_long',
+    };
+  return { ok: true, value };
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Validates a submit body for `model`. Unknown top-level fields are ignored, as FastAPI does. */
+export function validateInput(model: SimulatedModel, body: unknown): ValidationResult {
+  const detail: DetailEntry[] = [];
+  const fail = (loc: (string | number)[], check: { msg: string; type: string }) =>
+    detail.push({ loc: ['body', ...loc], msg: check.msg, type: check.type });
+  const missing = (loc: (string | number)[]) => fail(loc, { msg: 'Field required', type: 'missing' });
+
+  if (!isObject(body)) {
+    fail([], { msg: 'Input should be a JSON object', type: 'model_attributes_type' });
+    return { ok: false, detail };
+  }
+  // Optional fields sent as null count as absent (Optional[...] = None upstream).
+  const present = (key: string) => body[key] !== undefined && body[key] !== null;
+
+  let prompt = '';
+  if (!present('prompt')) missing(['prompt']);
+  else {
+    const check = checkText(body.prompt, true);
+    if (check.ok) prompt = check.value;
+    else fail(['prompt'], check);
+  }
+
+  let startImageHash = '';
+  if (!present('start_image_url')) missing(['start_image_url']);
+  else {
+    const check = checkImage(body.start_image_url);
+    if (check.ok) startImageHash = check.value.hash;
+    else fail(['start_image_url'], check);
+  }
+
+  let duration = DEFAULT_DURATION;
+  let durationValid = true;
+  if (present('duration')) {
+    const check = checkDuration(body.duration);
+    if (check.ok) duration = check.value;
+    else {
+      durationValid = false;
+      fail(['duration'], check);
+    }
+  }
+
+  let generateAudio = true;
+  if (present('generate_audio')) {
+    if (typeof body.generate_audio === 'boolean') generateAudio = body.generate_audio;
+    else fail(['generate_audio'], { msg: 'Input should be a valid boolean', type: 'bool_type' });
+  }
+
+  if (present('negative_prompt')) {
+    const check = checkText(body.negative_prompt, false);
+    if (!check.ok) fail(['negative_prompt'], check);
+  }
+
+  if (present('cfg_scale')) {
+    const value = body.cfg_scale;
+    if (typeof value !== 'number' || !Number.isFinite(value))
+      fail(['cfg_scale'], { msg: 'Input should be a valid number', type: 'float_type' });
+    else if (value < 0)
+      fail(['cfg_scale'], { msg: 'Input should be greater than or equal to 0', type: 'greater_than_equal' });
+    else if (value > 1)
+      fail(['cfg_scale'], { msg: 'Input should be less than or equal to 1', type: 'less_than_equal' });
+  }
+
+  if (present('shot_type') && body.shot_type !== 'customize')
+    fail(['shot_type'], { msg: "Input should be 'customize'", type: 'literal_error' });
+
+  const hasMultiPrompt = present('multi_prompt');
+  if (hasMultiPrompt) {
+    const segments = body.multi_prompt;
+    if (!Array.isArray(segments))
+      fail(['multi_prompt'], { msg: 'Input should be a valid list', type: 'list_type' });
+    else if (segments.length < 1)
+      fail(['multi_prompt'], { msg: 'List should have at least 1 item', type: 'too_short' });
+    else if (segments.length > MAX_SEGMENTS)
+      fail(['multi_prompt'], { msg: `List should have at most ${MAX_SEGMENTS} items`, type: 'too_long' });
+    else {
+      let sum = 0;
+      let allValid = true;
+      segments.forEach((segment: unknown, index) => {
+        if (!isObject(segment)) {
+          allValid = false;
+          fail(['multi_prompt', index], {
+            msg: 'Input should be an object with prompt and duration',
+            type: 'model_type',
+          });
+          return;
+        }
+        if (segment.prompt === undefined || segment.prompt === null)
+          missing(['multi_prompt', index, 'prompt']);
+        else {
+          const check = checkText(segment.prompt, true);
+          if (!check.ok) fail(['multi_prompt', index, 'prompt'], check);
+        }
+        if (segment.duration === undefined || segment.duration === null) {
+          allValid = false;
+          missing(['multi_prompt', index, 'duration']);
+        } else {
+          const check = checkDuration(segment.duration);
+          if (check.ok) sum += check.value;
+          else {
+            allValid = false;
+            fail(['multi_prompt', index, 'duration'], check);
+          }
+        }
+      });
+      if (allValid && durationValid && sum !== duration)
+        fail(['multi_prompt'], {
+          msg: `Segment durations sum to ${sum} seconds but duration is ${duration}; they must be equal`,
+          type: 'value_error',
+        });
+    }
+  }
+
+  if (present('end_image_url')) {
+    if (!model.acceptsEndImage)
+      fail(['end_image_url'], {
+        msg: `end_image_url is not accepted by ${model.modelId}; use the pro model for a last frame`,
+        type: 'extra_forbidden',
+      });
+    else if (hasMultiPrompt)
+      fail(['end_image_url'], {
+        msg: 'end_image_url cannot be combined with multi_prompt',
+        type: 'value_error',
+      });
+    else {
+      const check = checkImage(body.end_image_url);
+      if (!check.ok) fail(['end_image_url'], check);
+    }
+  }
+
+  if (present('elements')) {
+    const elements = body.elements;
+    if (!Array.isArray(elements))
+      fail(['elements'], { msg: 'Input should be a valid list', type: 'list_type' });
+    else if (elements.length > MAX_ELEMENTS)
+      fail(['elements'], { msg: `List should have at most ${MAX_ELEMENTS} items`, type: 'too_long' });
+    else
+      elements.forEach((element: unknown, index) => {
+        if (!isObject(element)) {
+          fail(['elements', index], { msg: 'Input should be an element object', type: 'model_type' });
+          return;
+        }
+        if (element.video_url !== undefined && element.video_url !== null) {
+          const value = element.video_url;
+          if (typeof value !== 'string' || !/^(https:\/\/|data:video\/)/.test(value))
+            fail(['elements', index, 'video_url'], {
+              msg: 'Input should be an https URL or a data:video/...;base64 URI',
+              type: 'url_scheme',
+            });
+          return;
+        }
+        if (element.frontal_image_url === undefined || element.frontal_image_url === null)
+          missing(['elements', index, 'frontal_image_url']);
+        else {
+          const check = checkImage(element.frontal_image_url);
+          if (!check.ok) fail(['elements', index, 'frontal_image_url'], check);
+        }
+        const refs = element.reference_image_urls;
+        if (refs === undefined || refs === null) return;
+        if (!Array.isArray(refs))
+          fail(['elements', index, 'reference_image_urls'], {
+            msg: 'Input should be a valid list',
+            type: 'list_type',
+          });
+        else
+          refs.forEach((ref: unknown, refIndex) => {
+            const check = checkImage(ref);
+            if (!check.ok) fail(['elements', index, 'reference_image_urls', refIndex], check);
+          });
+      });
+  }
+
+  if (detail.length > 0) return { ok: false, detail };
+  return { ok: true, input: { prompt, duration, generateAudio, startImageHash } };
+}
+
+/** Price of one generation in USD, rounded to a millionth to keep float noise out of the ledger. */
+export function priceUsd(model: SimulatedModel, duration: number, generateAudio: boolean): number {
+  const rate = generateAudio ? model.usdPerSecond.audio : model.usdPerSecond.silent;
+  return Math.round(rate * duration * 1e6) / 1e6;
+}

@@ -90,7 +90,22 @@ export interface ScannedImage {
   caption: string | null;
   /** The prompts.csv row for this image, if any (column -> value), with its file and row number. */
   csvRow: { file: string; row: number; values: Record<string, string> } | null;
+  /** The image named in the row's `end_image` column (Kling pro), checked like a start image. */
+  endImage?: ScannedEndImage | null;
 }
+
+export type ScannedEndImage =
+  | {
+      ok: true;
+      sourcePath: string;
+      format: 'jpeg' | 'png' | 'bmp' | 'webp';
+      width: number;
+      height: number;
+      bytes: number;
+      sha256: string;
+      fit: { reason: string } | null;
+    }
+  | { ok: false; sourcePath: string; reason: string };
 
 export interface BatchPlan {
   items: PlannedItem[];

@@ -1,0 +1,90 @@
+// Checks one file: is it an image we can send, how big, what must be done to it. Reads the
+// header (a few KiB), then streams the whole file once through sha256. Decodes only when
+// the header says the end may be cut off, and then only after the pixel-bomb check.
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
+import sharp from 'sharp';
+import { assessImage, MAX_PIXELS } from './limits';
+import { fileByteSource, probeImage } from './probe';
+import type { ImageFormat } from './probe';
+import { describeFsError } from './walk';
+
+export type CheckedImage =
+  | {
+      ok: true;
+      format: ImageFormat;
+      width: number;
+      height: number;
+      bytes: number;
+      sha256: string;
+      /** Set when it must be resized/re-encoded to be sent as a data URI. */
+      fit: { reason: string } | null;
+    }
+  | { ok: false; code: string; reason: string };
+
+/** sha256 hex of a file, read as a stream (never the whole file in memory). */
+export async function hashFile(path: string, signal?: AbortSignal): Promise<string> {
+  const hash = createHash('sha256');
+  const stream = createReadStream(path, { highWaterMark: 1024 * 1024, signal });
+  for await (const chunk of stream) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+/**
+ * Decodes the whole image to prove it is complete. Only for files whose end marker is
+ * missing: most such files are cut off, some carry trailing data after a complete image
+ * (phone "motion photos" append a video after the JPEG), and only a decode can tell them apart.
+ */
+async function decodesCompletely(path: string): Promise<boolean> {
+  try {
+    await sharp(path, { failOn: 'truncated', limitInputPixels: MAX_PIXELS, sequentialRead: true })
+      .resize(64, 64, { fit: 'inside' })
+      .raw()
+      .toBuffer();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export async function checkImageFile(path: string, signal?: AbortSignal): Promise<CheckedImage> {
+  let probe;
+  let bytes: number;
+  try {
+    const handle = await open(path, 'r');
+    try {
+      const source = await fileByteSource(handle);
+      bytes = source.size;
+      probe = await probeImage(source);
+    } finally {
+      await handle.close();
+    }
+  } catch (error) {
+    return { ok: false, code: 'unreadable', reason: describeFsError(error, 'could not be read') };
+  }
+  if (!probe.ok) return { ok: false, code: probe.code, reason: probe.reason };
+  const facts = { format: probe.format, width: probe.width, height: probe.height, bytes };
+  // Dimension checks (including the pixel bomb) come before any decode.
+  const assessment = assessImage(facts, 'data-uri');
+  if (assessment.kind === 'reject') return { ok: false, code: assessment.code, reason: assessment.reason };
+  if (probe.endMarkerMissing && !(await decodesCompletely(path)))
+    return {
+      ok: false,
+      code: 'truncated',
+      reason: `truncated or corrupt ${probe.format.toUpperCase()}: the image data ends early; copy it again from the original`,
+    };
+  let sha256: string;
+  try {
+    sha256 = await hashFile(path, signal);
+  } catch (error) {
+    if (signal?.aborted) throw signal.reason;
+    return { ok: false, code: 'unreadable', reason: describeFsError(error, 'could not be read') };
+  }
+  return {
+    ok: true,
+    ...facts,
+    sha256,
+    fit: assessment.kind === 'fit' ? { reason: assessment.reason } : null,
+  };
+}

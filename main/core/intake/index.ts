@@ -1,0 +1,50 @@
+// The intake service: scan dropped paths, plan a batch. Electron-free; the shell, the CLI and
+// the tests build it with `createIntake` and talk to it through IntakeApi.
+import type { IntakeApi } from '../contracts';
+import { createCatalog } from '../catalog/models';
+import type { Catalog } from '../catalog/models';
+import { planBatch } from './plan';
+import type { FindDone } from './plan';
+import { scanPaths } from './scan';
+import type { ScanOptions } from './scan';
+
+export interface IntakeOptions {
+  /** The engine's EngineApi.findDone: a done item with this image and request, if any. */
+  findDone: FindDone;
+  /** Prices and schemas; share one with the live-price refresh so estimates use live prices. */
+  catalog?: Catalog;
+  scan?: ScanOptions;
+}
+
+export function createIntake(options: IntakeOptions): IntakeApi {
+  const catalog = options.catalog ?? createCatalog();
+  return {
+    scan: (paths, onProgress, signal) => scanPaths(paths, onProgress, signal, options.scan),
+    plan: (scan, settings, planOptions = {}) =>
+      planBatch(scan, settings, planOptions, { catalog, findDone: options.findDone }),
+  };
+}
+
+export { planBatch, previewItem } from './plan';
+export type { FindDone } from './plan';
+export { scanPaths } from './scan';
+export {
+  materializeRequest,
+  requestFingerprint,
+  canonicalJson,
+  imageRef,
+  isImageRef,
+  fitImage,
+} from './requests';
+export type { MaterializeContext } from './requests';
+export { parseTemplate, renderTemplate, TemplateError, BUILTIN_VARIABLES } from './template';
+export { safeOutputPath, allocateOutputPaths, sanitizeSegment, OutputNameAllocator } from './output-name';
+export { probeImage, probeFile } from './probe';
+export {
+  DATA_URI_MAX_BYTES,
+  URL_MAX_BYTES,
+  FIT_LONG_SIDE,
+  MAX_PIXELS,
+  MIN_SHORT_SIDE,
+  MAX_ASPECT_RATIO,
+} from './limits';

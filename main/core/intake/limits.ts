@@ -1,0 +1,123 @@
+// What Kling (through RunComfy) accepts as a start image, and what we do about images that do
+// not fit: fix what can be fixed without changing the picture (downscale, re-encode), refuse
+// what cannot (too small, wrong shape, pixel bombs) with words the user can act on.
+import type { ImageFormat } from './probe';
+
+/** Upstream Kling: at least 300 px on the short side. */
+export const MIN_SHORT_SIDE = 300;
+/** Upstream Kling: aspect ratio between 1:2.5 and 2.5:1. */
+export const MAX_ASPECT_RATIO = 2.5;
+/**
+ * Refused before decoding: a decoder would need width x height x 4 bytes (400 MB at this
+ * limit), and a header can claim anything. Kling needs nothing near this.
+ */
+export const MAX_PIXELS = 100_000_000;
+/** JPEG and WebP cannot describe more than this per side; a larger claim is nonsense. */
+export const MAX_SIDE = 65_535;
+/** The model pages recommend "about 4K": larger images are downscaled to this long side. */
+export const FIT_LONG_SIDE = 3840;
+/**
+ * Byte limits. Kling's upstream limit is 10 MB. RunComfy's own ComfyUI nodes, which send
+ * images to this API as data URIs like we do, cap each image at 6 MiB (before base64, which
+ * adds a third), so 6 MiB is the limit known to work inline: the effective cap for data URIs
+ * is the smaller of the two, 6 MiB. An image sent by URL is fetched by the backend as it is,
+ * so only the upstream 10 MB applies (read as 10,000,000 bytes, the stricter reading of MB).
+ */
+export const DATA_URI_MAX_BYTES = 6 * 1024 * 1024;
+export const URL_MAX_BYTES = 10_000_000;
+
+export type SendMode = 'data-uri' | 'url';
+
+export interface ImageFacts {
+  format: ImageFormat;
+  width: number;
+  height: number;
+  bytes: number;
+}
+
+export type Assessment =
+  | { kind: 'ok' }
+  | { kind: 'fit'; targetWidth: number; targetHeight: number; reason: string }
+  | { kind: 'reject'; code: string; reason: string };
+
+export function formatBytes(bytes: number): string {
+  if (bytes >= 1024 * 1024) return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
+  if (bytes >= 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
+  return `${bytes} bytes`;
+}
+
+/** Size after downscaling so the long side is at most FIT_LONG_SIDE (never upscales). */
+export function fitDimensions(width: number, height: number, longSide = FIT_LONG_SIDE) {
+  const scale = Math.min(1, longSide / Math.max(width, height));
+  return {
+    width: Math.max(1, Math.round(width * scale)),
+    height: Math.max(1, Math.round(height * scale)),
+  };
+}
+
+/** Checks that need only the dimensions (done at scan time, before decoding anything). */
+export function checkDimensions(width: number, height: number): Assessment {
+  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1)
+    return {
+      kind: 'reject',
+      code: 'bad_dimensions',
+      reason: `corrupt image: its header gives dimensions ${width}x${height}, which make no sense`,
+    };
+  if (width > MAX_SIDE || height > MAX_SIDE || width * height > MAX_PIXELS)
+    return {
+      kind: 'reject',
+      code: 'pixel_bomb',
+      reason:
+        `too many pixels: ${width}x${height} (${Math.round((width * height) / 1e6)} megapixels) is over the ` +
+        `${MAX_PIXELS / 1e6} megapixel limit; refused without decoding it. Scale it down and add it again`,
+    };
+  const short = Math.min(width, height);
+  if (short < MIN_SHORT_SIDE)
+    return {
+      kind: 'reject',
+      code: 'too_small',
+      reason:
+        `too small: ${width}x${height} px; Kling needs at least ${MIN_SHORT_SIDE} px on the short side. ` +
+        'Use a larger version of the image',
+    };
+  const ratio = Math.max(width, height) / short;
+  if (ratio > MAX_ASPECT_RATIO) {
+    const shown = width >= height ? `${ratio.toFixed(2)}:1` : `1:${ratio.toFixed(2)}`;
+    return {
+      kind: 'reject',
+      code: 'bad_aspect_ratio',
+      reason:
+        `aspect ratio ${shown} (${width}x${height}) is outside what Kling accepts (between 1:${MAX_ASPECT_RATIO} ` +
+        `and ${MAX_ASPECT_RATIO}:1); crop it closer to the subject`,
+    };
+  }
+  return { kind: 'ok' };
+}
+
+/** The full check for one way of sending the image. */
+export function assessImage(image: ImageFacts, mode: SendMode): Assessment {
+  const dimensions = checkDimensions(image.width, image.height);
+  if (dimensions.kind !== 'ok') return dimensions;
+  const tooLong = Math.max(image.width, image.height) > FIT_LONG_SIDE;
+  if (mode === 'url') {
+    // The backend fetches the file from the URL as it is: we cannot shrink it on the way.
+    if (image.bytes > URL_MAX_BYTES)
+      return {
+        kind: 'reject',
+        code: 'too_large_for_url',
+        reason:
+          `too large to send by URL: ${formatBytes(image.bytes)}, over Kling's 10 MB limit, and the file at the ` +
+          'URL is sent as it is. Shrink it, or clear the URL prefix so the app sends a resized copy',
+      };
+    return { kind: 'ok' };
+  }
+  const tooHeavy = image.bytes > DATA_URI_MAX_BYTES;
+  if (!tooLong && !tooHeavy) return { kind: 'ok' };
+  const target = fitDimensions(image.width, image.height);
+  const reason = tooLong
+    ? `resized from ${image.width}x${image.height} to ${target.width}x${target.height} to fit Kling's ` +
+      `${FIT_LONG_SIDE} px and ${formatBytes(DATA_URI_MAX_BYTES)} limits (re-encoded as JPEG when sent)`
+    : `re-encoded as JPEG when sent: ${formatBytes(image.bytes)} is over the ${formatBytes(DATA_URI_MAX_BYTES)} ` +
+      'limit for images sent inline';
+  return { kind: 'fit', targetWidth: target.width, targetHeight: target.height, reason };
+}

@@ -1,0 +1,285 @@
+// Recognises an image by its bytes (never its name) and reads its dimensions from the header,
+// without decoding it: a 10,000-image folder is checked by reading a few KiB per file, and a
+// pixel bomb is refused before any decoder allocates memory for it.
+//
+// Every read goes through `ByteSource.read(position, length)`, so the probe reads only what
+// it needs: the first 64 KiB at most for PNG, BMP and WebP, and a bounded walk over JPEG
+// segment headers (a few bytes per segment, skipping the bodies) for JPEG.
+import { open } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
+
+export type ImageFormat = 'jpeg' | 'png' | 'bmp' | 'webp';
+
+export const MIME_TYPES: Record<ImageFormat, string> = {
+  jpeg: 'image/jpeg',
+  png: 'image/png',
+  bmp: 'image/bmp',
+  webp: 'image/webp',
+};
+
+export interface ByteSource {
+  size: number;
+  /** Up to `length` bytes at `position` (fewer at the end of the file). */
+  read(position: number, length: number): Promise<Buffer>;
+}
+
+export type ProbeResult =
+  | {
+      ok: true;
+      format: ImageFormat;
+      width: number;
+      height: number;
+      /** True when the file's end looks cut off and only a full decode can tell. */
+      endMarkerMissing: boolean;
+    }
+  | { ok: false; code: ProbeFailure; reason: string };
+
+export type ProbeFailure = 'not_image' | 'unsupported_format' | 'corrupt' | 'truncated' | 'empty';
+
+/** JPEG segments walked before giving up: real files have a few dozen. */
+const MAX_JPEG_SEGMENTS = 1024;
+const HEAD_BYTES = 64 * 1024;
+const TAIL_BYTES = 4 * 1024;
+
+const fail = (code: ProbeFailure, reason: string): ProbeResult => ({ ok: false, code, reason });
+
+/** A ByteSource over an open file that keeps the first 64 KiB (where headers live) cached. */
+export async function fileByteSource(handle: FileHandle): Promise<ByteSource> {
+  const { size } = await handle.stat();
+  const headLength = Math.min(size, HEAD_BYTES);
+  const head = Buffer.alloc(headLength);
+  if (headLength > 0) await handle.read(head, 0, headLength, 0);
+  return {
+    size,
+    async read(position, length) {
+      const end = Math.min(size, position + length);
+      if (position >= end || position < 0) return Buffer.alloc(0);
+      if (end <= headLength) return head.subarray(position, end);
+      const buffer = Buffer.alloc(end - position);
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
+      return buffer.subarray(0, bytesRead);
+    },
+  };
+}
+
+export function bufferByteSource(buffer: Buffer): ByteSource {
+  return {
+    size: buffer.length,
+    read: async (position, length) => buffer.subarray(Math.max(0, position), Math.max(0, position + length)),
+  };
+}
+
+export async function probeFile(path: string): Promise<ProbeResult> {
+  const handle = await open(path, 'r');
+  try {
+    return await probeImage(await fileByteSource(handle));
+  } finally {
+    await handle.close();
+  }
+}
+
+/** What the first bytes look like, for "not an image: the file starts with ...". */
+export function describeStart(head: Buffer): string {
+  const sample = head.subarray(0, 16);
+  const text = sample.toString('latin1');
+  // Printable ASCII (and common whitespace) is shown as text, anything else as hex bytes.
+  if (/^[\x20-\x7e\t\r\n]+$/.test(text)) return JSON.stringify(text);
+  return `bytes ${[...sample.subarray(0, 8)].map((b) => b.toString(16).padStart(2, '0')).join(' ')}`;
+}
+
+const EXPECTED = 'expected JPEG, PNG, BMP or WebP';
+
+/** Formats we can name but Kling does not take: the message says what to do instead. */
+function otherFormat(head: Buffer): string | null {
+  const ascii = head.subarray(0, 12).toString('latin1');
+  if (ascii.startsWith('GIF87a') || ascii.startsWith('GIF89a')) return 'GIF';
+  if (ascii.startsWith('II*\0') || ascii.startsWith('MM\0*')) return 'TIFF';
+  if (ascii.slice(4, 8) === 'ftyp') {
+    const brand = ascii.slice(8, 12);
+    if (/^(avif|avis)$/.test(brand)) return 'AVIF';
+    if (/^(heic|heix|hevc|hevx|heim|heis|mif1|msf1)$/.test(brand)) return 'HEIC/HEIF';
+    return null;
+  }
+  if (ascii.startsWith('%PDF')) return 'PDF';
+  if (ascii.startsWith('8BPS')) return 'Photoshop (PSD)';
+  if (head[0] === 0xff && head[1] === 0x0a) return 'JPEG XL';
+  if (ascii.startsWith('\0\0\0\x0cJXL ')) return 'JPEG XL';
+  return null;
+}
+
+export async function probeImage(source: ByteSource): Promise<ProbeResult> {
+  if (source.size === 0) return fail('empty', 'empty file (0 bytes)');
+  const head = await source.read(0, 64);
+  if (head.length >= 3 && head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff) return probeJpeg(source);
+  if (head.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])))
+    return probePng(source, head);
+  if (head.length >= 2 && head[0] === 0x42 && head[1] === 0x4d && head.length >= 26)
+    return probeBmp(source, head);
+  if (head.subarray(0, 4).toString('latin1') === 'RIFF' && head.subarray(8, 12).toString('latin1') === 'WEBP')
+    return probeWebp(source, head);
+  const other = otherFormat(head);
+  if (other)
+    return fail(
+      'unsupported_format',
+      `${other} image, which Kling does not accept; ${EXPECTED}. Convert it (e.g. export as JPEG) and add it again`,
+    );
+  return fail('not_image', `not an image: the file starts with ${describeStart(head)}; ${EXPECTED}`);
+}
+
+function truncated(format: string, size: number, needed: number): ProbeResult {
+  return fail(
+    'truncated',
+    `truncated ${format}: the file has ${size} bytes but its header needs at least ${needed}; ` +
+      'copy it again from the original',
+  );
+}
+
+async function probePng(source: ByteSource, head: Buffer): Promise<ProbeResult> {
+  if (head.length < 33) return truncated('PNG', source.size, 33);
+  if (head.subarray(12, 16).toString('latin1') !== 'IHDR' || head.readUInt32BE(8) !== 13)
+    return fail('corrupt', 'corrupt PNG: the first chunk is not a valid IHDR header');
+  const width = head.readUInt32BE(16);
+  const height = head.readUInt32BE(20);
+  const tail = await source.read(Math.max(33, source.size - TAIL_BYTES), TAIL_BYTES);
+  return {
+    ok: true,
+    format: 'png',
+    width,
+    height,
+    endMarkerMissing: tail.lastIndexOf('IEND', undefined, 'latin1') < 0,
+  };
+}
+
+async function probeBmp(source: ByteSource, head: Buffer): Promise<ProbeResult> {
+  const dataOffset = head.readUInt32LE(10);
+  const dibSize = head.readUInt32LE(14);
+  let width: number;
+  let height: number;
+  let bitsPerPixel: number;
+  let compression = 0;
+  if (dibSize === 12) {
+    // BITMAPCOREHEADER (OS/2): unsigned 16-bit dimensions.
+    width = head.readUInt16LE(18);
+    height = head.readUInt16LE(20);
+    bitsPerPixel = head.readUInt16LE(24);
+  } else if (dibSize >= 40 && dibSize <= 124) {
+    if (head.length < 34) return truncated('BMP', source.size, 34);
+    width = head.readInt32LE(18);
+    // A negative height means the rows are stored top-down; the image is |height| tall.
+    height = Math.abs(head.readInt32LE(22));
+    bitsPerPixel = head.readUInt16LE(28);
+    compression = head.readUInt32LE(30);
+  } else {
+    return fail('corrupt', `corrupt BMP: unknown header size ${dibSize}`);
+  }
+  if (width <= 0) return fail('corrupt', `corrupt BMP: the header gives a width of ${width}`);
+  if (![1, 4, 8, 16, 24, 32].includes(bitsPerPixel))
+    return fail('corrupt', `corrupt BMP: ${bitsPerPixel} bits per pixel is not a valid depth`);
+  if (dataOffset > source.size) return truncated('BMP', source.size, dataOffset);
+  // Uncompressed rows are padded to 4 bytes; compressed (RLE, JPEG/PNG in BMP) sizes vary.
+  if (compression === 0 || compression === 3 || compression === 6) {
+    const rowBytes = Math.floor((bitsPerPixel * width + 31) / 32) * 4;
+    const needed = dataOffset + rowBytes * height;
+    if (needed > source.size) return truncated('BMP', source.size, needed);
+  }
+  return { ok: true, format: 'bmp', width, height, endMarkerMissing: false };
+}
+
+async function probeWebp(source: ByteSource, head: Buffer): Promise<ProbeResult> {
+  if (head.length < 30) return truncated('WebP', source.size, 30);
+  const riffSize = head.readUInt32LE(4);
+  if (riffSize + 8 > source.size) return truncated('WebP', source.size, riffSize + 8);
+  const chunk = head.subarray(12, 16).toString('latin1');
+  let width: number;
+  let height: number;
+  if (chunk === 'VP8 ') {
+    // Lossy: a 3-byte frame tag, the start code 9d 01 2a, then 14-bit width and height.
+    if (head[23] !== 0x9d || head[24] !== 0x01 || head[25] !== 0x2a)
+      return fail('corrupt', 'corrupt WebP: the VP8 frame has no start code');
+    width = head.readUInt16LE(26) & 0x3fff;
+    height = head.readUInt16LE(28) & 0x3fff;
+  } else if (chunk === 'VP8L') {
+    // Lossless: signature 0x2f, then width-1 and height-1 in 14 bits each.
+    if (head[20] !== 0x2f) return fail('corrupt', 'corrupt WebP: the VP8L stream has no signature');
+    const bits = head.readUInt32LE(21);
+    width = (bits & 0x3fff) + 1;
+    height = ((bits >>> 14) & 0x3fff) + 1;
+  } else if (chunk === 'VP8X') {
+    // Extended: flags, then 24-bit canvas width-1 and height-1.
+    if (head[20]! & 0x02)
+      return fail(
+        'unsupported_format',
+        'animated WebP, which Kling does not accept: it needs a still image. Export one frame as JPEG or PNG',
+      );
+    width = head.readUIntLE(24, 3) + 1;
+    height = head.readUIntLE(27, 3) + 1;
+  } else {
+    return fail('corrupt', `corrupt WebP: unknown first chunk ${JSON.stringify(chunk)}`);
+  }
+  return { ok: true, format: 'webp', width, height, endMarkerMissing: false };
+}
+
+/** SOF markers of the JPEG variants decoders (and Kling) read: baseline, extended, progressive. */
+const READABLE_SOF = new Set([0xc0, 0xc1, 0xc2]);
+/** Other SOF markers (lossless, hierarchical, arithmetic): real JPEGs, but rarely decodable. */
+const OTHER_SOF = new Set([0xc3, 0xc5, 0xc6, 0xc7, 0xc9, 0xca, 0xcb, 0xcd, 0xce, 0xcf]);
+
+async function probeJpeg(source: ByteSource): Promise<ProbeResult> {
+  let position = 2;
+  let frame: { width: number; height: number } | null = null;
+  for (let segment = 0; segment < MAX_JPEG_SEGMENTS; segment++) {
+    const header = await source.read(position, 9);
+    if (header.length < 2) {
+      return frame
+        ? fail('truncated', 'truncated JPEG: the file ends before the image data starts; copy it again')
+        : fail('truncated', 'truncated JPEG: the file ends before its frame header; copy it again');
+    }
+    if (header[0] !== 0xff)
+      return fail(
+        'corrupt',
+        `corrupt JPEG: expected a segment marker at byte ${position}, found 0x${header[0]!.toString(16)}`,
+      );
+    const marker = header[1]!;
+    if (marker === 0xff) {
+      position += 1; // fill byte
+      continue;
+    }
+    if (marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7)) {
+      position += 2; // markers without a length
+      continue;
+    }
+    if (marker === 0xd9) return fail('corrupt', 'corrupt JPEG: the image ends before any picture data');
+    if (header.length < 4) return fail('truncated', 'truncated JPEG: the file ends inside a segment header');
+    const length = header.readUInt16BE(2);
+    if (length < 2)
+      return fail('corrupt', `corrupt JPEG: segment 0x${marker.toString(16)} has length ${length}`);
+    if (READABLE_SOF.has(marker) || OTHER_SOF.has(marker)) {
+      if (header.length < 9)
+        return fail('truncated', 'truncated JPEG: the file ends inside its frame header');
+      if (OTHER_SOF.has(marker))
+        return fail(
+          'unsupported_format',
+          'JPEG in a lossless, hierarchical or arithmetic-coded variant that Kling cannot be relied on to read; ' +
+            're-save it as a normal JPEG',
+        );
+      frame = { height: header.readUInt16BE(5), width: header.readUInt16BE(7) };
+    }
+    if (marker === 0xda) {
+      if (!frame) return fail('corrupt', 'corrupt JPEG: the picture data starts before the frame header');
+      // Entropy-coded data follows; a complete file ends with FF D9 (EOI). Cameras sometimes
+      // append data after it (motion photos), so a missing EOI in the tail only asks for a
+      // full decode check, it does not reject by itself.
+      const tailStart = Math.max(position, source.size - TAIL_BYTES);
+      const tail = await source.read(tailStart, source.size - tailStart);
+      return {
+        ok: true,
+        format: 'jpeg',
+        width: frame.width,
+        height: frame.height,
+        endMarkerMissing: tail.lastIndexOf(Buffer.from([0xff, 0xd9])) < 0,
+      };
+    }
+    position += 2 + length;
+  }
+  return fail('corrupt', `corrupt JPEG: more than ${MAX_JPEG_SEGMENTS} segments before the picture data`);
+}

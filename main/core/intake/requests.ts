@@ -1,0 +1,201 @@
+// Requests as planned and as sent. A planned request holds `image-ref:<absolute path>`
+// placeholders instead of image bytes, so the database stays small and a request can be
+// shown, compared and fingerprinted without reading images. `materializeRequest` turns the
+// placeholders into data URIs at submit time, checking that the file is still the one scanned.
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import sharp from 'sharp';
+import { IMAGE_REF_PREFIX } from '../catalog/models';
+import { assessImage, DATA_URI_MAX_BYTES, FIT_LONG_SIDE, formatBytes, MAX_PIXELS } from './limits';
+import { bufferByteSource, MIME_TYPES, probeImage } from './probe';
+import type { ImageFormat } from './probe';
+
+export { IMAGE_REF_PREFIX };
+
+export function imageRef(absolutePath: string): string {
+  return `${IMAGE_REF_PREFIX}${absolutePath}`;
+}
+
+export function isImageRef(value: unknown): value is string {
+  return typeof value === 'string' && value.startsWith(IMAGE_REF_PREFIX);
+}
+
+/** JSON with object keys sorted at every level: the same request always hashes the same. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+}
+
+function mapStrings(value: unknown, fn: (s: string) => unknown): unknown {
+  if (typeof value === 'string') return fn(value);
+  if (Array.isArray(value)) return value.map((v) => mapStrings(v, fn));
+  if (value !== null && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, mapStrings(v, fn)]));
+  return value;
+}
+
+/**
+ * sha256 of the model id and the request with each image placeholder replaced by that image's
+ * content hash: the same picture with the same prompt and settings gives the same fingerprint
+ * wherever the file lives. The model id is part of it because it is not in the body (it is
+ * the endpoint), and a standard video is not a pro video.
+ */
+export function requestFingerprint(
+  modelId: string,
+  request: Record<string, unknown>,
+  imageHashes: Record<string, string>,
+): string {
+  const replaced = mapStrings(request, (s) => {
+    if (!isImageRef(s)) return s;
+    const path = s.slice(IMAGE_REF_PREFIX.length);
+    const hash = imageHashes[path];
+    if (!hash) throw new Error(`No content hash for image ${path}; it must be scanned before it is planned`);
+    return `sha256:${hash}`;
+  });
+  return createHash('sha256')
+    .update(canonicalJson({ model: modelId, input: replaced }))
+    .digest('hex');
+}
+
+/** `${urlPrefix}/${relativePath}` with each segment URL-encoded; https only. */
+export function imageUrl(urlPrefix: string, relativePath: string): string {
+  const prefix = urlPrefix.trim().replace(/\/+$/, '');
+  let parsed: URL;
+  try {
+    parsed = new URL(prefix);
+  } catch {
+    throw new Error(
+      `URL prefix "${urlPrefix}" is not a valid URL; expected e.g. https://cdn.example.com/images`,
+    );
+  }
+  if (parsed.protocol !== 'https:')
+    throw new Error(
+      `URL prefix "${urlPrefix}" must start with https:// (the API fetches images over HTTPS only); ` +
+        'fix it or clear it to send images inline',
+    );
+  return `${prefix}/${relativePath.split('/').map(encodeURIComponent).join('/')}`;
+}
+
+export interface MaterializeContext {
+  /** Expected sha256 of the start image (PlannedItem.imageHash): verified before sending. */
+  imageHash?: string;
+  /** Expected sha256 per absolute path, for every image in the request (start and end). */
+  imageHashes?: Record<string, string>;
+  /** Byte cap for one inline image (default: 6 MiB, see limits.ts). */
+  maxImageBytes?: number;
+  signal?: AbortSignal;
+}
+
+export interface FittedImage {
+  bytes: Buffer;
+  format: ImageFormat;
+  width: number;
+  height: number;
+}
+
+/** JPEG qualities tried in turn until the image fits the byte cap. */
+const QUALITY_STEPS = [90, 82, 74, 66, 58, 50];
+
+/**
+ * Downscales to the long-side limit and re-encodes as JPEG, stepping quality down (then
+ * size) until under `maxBytes`. Deterministic: the same file gives the same bytes, so a
+ * retried submit sends exactly what the first one did. EXIF orientation is applied
+ * (metadata is dropped, and with it the rotation a viewer would have applied); transparency
+ * is flattened onto white (Kling takes no alpha channel in a JPEG).
+ */
+export async function fitImage(input: Buffer, maxBytes = DATA_URI_MAX_BYTES): Promise<FittedImage> {
+  let longSide = FIT_LONG_SIDE;
+  for (let attempt = 0; attempt < 6; attempt++) {
+    for (const quality of QUALITY_STEPS) {
+      const { data, info } = await sharp(input, { limitInputPixels: MAX_PIXELS, failOn: 'truncated' })
+        .rotate()
+        .resize(longSide, longSide, { fit: 'inside', withoutEnlargement: true })
+        .flatten({ background: '#ffffff' })
+        .jpeg({ quality, chromaSubsampling: '4:2:0' })
+        .toBuffer({ resolveWithObject: true });
+      if (data.length <= maxBytes)
+        return { bytes: data, format: 'jpeg', width: info.width, height: info.height };
+    }
+    longSide = Math.round(longSide * 0.75);
+  }
+  throw new Error(`could not shrink the image under ${formatBytes(maxBytes)}; reduce it by hand`);
+}
+
+async function imageDataUri(
+  path: string,
+  expectedHash: string | undefined,
+  maxBytes: number,
+): Promise<string> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new Error(
+      code === 'ENOENT'
+        ? `Image ${path} no longer exists (moved or deleted since the scan); put it back or scan again`
+        : `Image ${path} could not be read: ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
+    );
+  }
+  if (expectedHash) {
+    const actual = createHash('sha256').update(bytes).digest('hex');
+    if (actual !== expectedHash)
+      throw new Error(
+        `Image ${path} changed since it was scanned (its content hash is now ${actual.slice(0, 12)}..., ` +
+          `was ${expectedHash.slice(0, 12)}...); scan the folder again so the new picture is checked and priced`,
+      );
+  }
+  const probe = await probeImage(bufferByteSource(bytes));
+  if (!probe.ok) throw new Error(`Image ${path} is no longer usable: ${probe.reason}`);
+  const assessment = assessImage(
+    { format: probe.format, width: probe.width, height: probe.height, bytes: bytes.length },
+    'data-uri',
+  );
+  if (assessment.kind === 'reject') throw new Error(`Image ${path} is not usable: ${assessment.reason}`);
+  if (assessment.kind === 'ok' && bytes.length <= maxBytes)
+    return `data:${MIME_TYPES[probe.format]};base64,${bytes.toString('base64')}`;
+  const fitted = await fitImage(bytes, maxBytes);
+  return `data:${MIME_TYPES[fitted.format]};base64,${fitted.bytes.toString('base64')}`;
+}
+
+/**
+ * The request as it goes on the wire: every `image-ref:` placeholder replaced by a data URI
+ * (oversized images fitted on the way). Throws a clear error naming the file if an image is
+ * gone, changed since the scan (when its hash is given), or no longer usable.
+ */
+export async function materializeRequest(
+  request: Record<string, unknown>,
+  ctx: MaterializeContext = {},
+): Promise<Record<string, unknown>> {
+  const hashes: Record<string, string> = { ...(ctx.imageHashes ?? {}) };
+  const start = request.start_image_url;
+  if (ctx.imageHash && isImageRef(start)) hashes[start.slice(IMAGE_REF_PREFIX.length)] ??= ctx.imageHash;
+  const maxBytes = ctx.maxImageBytes ?? DATA_URI_MAX_BYTES;
+  // Each distinct image is read once, even if the request names it twice.
+  const uris = new Map<string, Promise<string>>();
+  const collect = (value: unknown): void => {
+    if (isImageRef(value)) {
+      const path = value.slice(IMAGE_REF_PREFIX.length);
+      if (uris.has(path)) return;
+      const uri = imageDataUri(path, hashes[path], maxBytes);
+      // Awaited below in order; this keeps a later image's failure from counting as unhandled meanwhile.
+      uri.catch(() => undefined);
+      uris.set(path, uri);
+    } else if (Array.isArray(value)) value.forEach(collect);
+    else if (value !== null && typeof value === 'object') Object.values(value).forEach(collect);
+  };
+  collect(request);
+  const resolved = new Map<string, string>();
+  for (const [path, uri] of uris) {
+    ctx.signal?.throwIfAborted();
+    resolved.set(path, await uri);
+  }
+  return mapStrings(request, (s) =>
+    isImageRef(s) ? resolved.get(s.slice(IMAGE_REF_PREFIX.length))! : s,
+  ) as Record<string, unknown>;
+}

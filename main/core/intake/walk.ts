@@ -1,0 +1,176 @@
+// Walks dropped folders and files. Streams (an async generator, one folder at a time), so a
+// folder of 10,000 images starts being checked before the walk ends and nothing holds the
+// event loop. Rules:
+//  - hidden files and folders (names starting with '.') and OS clutter are skipped;
+//  - a symlink is followed only if it resolves inside the dropped root (a link out of it is
+//    reported, never followed), and each real folder is visited once, so loops end;
+//  - paths are kept relative to their root with '/' separators (outputs mirror them).
+import { lstat, readdir, realpath, stat } from 'node:fs/promises';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+
+export interface WalkRoot {
+  /** Absolute path of the dropped folder, or of a dropped file's own folder. */
+  rootPath: string;
+  /** Set when files (not their folder) were dropped: only they are taken from rootPath. */
+  onlyFiles: string[] | null;
+}
+
+export type WalkEvent =
+  | {
+      type: 'folder';
+      root: WalkRoot;
+      dirPath: string;
+      relativeDir: string;
+      /** Files to check. */
+      fileNames: string[];
+      /** Every visible file in the folder (for sidecar captions and prompts.csv). */
+      siblings: string[];
+    }
+  | { type: 'skipped'; path: string; reason: string };
+
+/** Operating-system clutter that is never an input and not worth a "not an image" line. */
+const CLUTTER = new Set([
+  'thumbs.db',
+  'desktop.ini',
+  '__macosx',
+  '$recycle.bin',
+  'system volume information',
+]);
+
+export function isHidden(name: string): boolean {
+  return name.startsWith('.') || CLUTTER.has(name.toLowerCase());
+}
+
+function inside(parent: string, child: string): boolean {
+  return child === parent || child.startsWith(parent.endsWith(sep) ? parent : parent + sep);
+}
+
+export function toPosix(path: string): string {
+  return path.split(sep).join('/');
+}
+
+/** Groups the dropped paths into roots: a folder is its own root; files share their folder. */
+export async function resolveRoots(paths: string[]): Promise<{ roots: WalkRoot[]; missing: WalkEvent[] }> {
+  const roots: WalkRoot[] = [];
+  const missing: WalkEvent[] = [];
+  for (const raw of paths) {
+    const path = resolve(raw);
+    try {
+      // A dropped path is followed even if it is a link: the user chose it.
+      const info = await stat(path);
+      if (info.isDirectory()) roots.push({ rootPath: path, onlyFiles: null });
+      else if (info.isFile()) {
+        // Files dropped from one folder share one root (and its prompts.csv).
+        const rootPath = dirname(path);
+        const existing = roots.find((r) => r.rootPath === rootPath && r.onlyFiles !== null);
+        if (existing) {
+          if (!existing.onlyFiles!.includes(basename(path))) existing.onlyFiles!.push(basename(path));
+        } else roots.push({ rootPath, onlyFiles: [basename(path)] });
+      } else missing.push({ type: 'skipped', path, reason: 'not a file or folder' });
+    } catch (error) {
+      missing.push({ type: 'skipped', path, reason: describeFsError(error, 'could not be opened') });
+    }
+  }
+  return { roots, missing };
+}
+
+export function describeFsError(error: unknown, what: string): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'ENOENT') return `${what}: it does not exist (moved or deleted?)`;
+  if (code === 'EACCES' || code === 'EPERM') return `${what}: permission denied`;
+  if (code === 'ELOOP') return `${what}: too many levels of symbolic links`;
+  return `${what}: ${error instanceof Error ? error.message : String(error)}`;
+}
+
+/** Deeper than this is almost surely a mistake (or a loop through something we cannot see). */
+const MAX_DEPTH = 64;
+
+export async function* walkRoot(root: WalkRoot, signal?: AbortSignal): AsyncGenerator<WalkEvent> {
+  if (root.onlyFiles !== null) {
+    const siblings = await readdir(root.rootPath, { withFileTypes: true }).then(
+      (entries) =>
+        entries.filter((e) => !isHidden(e.name) && (e.isFile() || e.isSymbolicLink())).map((e) => e.name),
+      () => [] as string[],
+    );
+    yield {
+      type: 'folder',
+      root,
+      dirPath: root.rootPath,
+      relativeDir: '',
+      fileNames: [...root.onlyFiles].sort(compareNames),
+      siblings,
+    };
+    return;
+  }
+  const realRoot = await realpath(root.rootPath);
+  const visited = new Set<string>([realRoot]);
+  // Depth-first with an explicit stack; sorted so the order (and {index}) is stable.
+  const stack: { dirPath: string; depth: number }[] = [{ dirPath: root.rootPath, depth: 0 }];
+  while (stack.length > 0) {
+    signal?.throwIfAborted();
+    const { dirPath, depth } = stack.pop()!;
+    let entries;
+    try {
+      entries = await readdir(dirPath, { withFileTypes: true });
+    } catch (error) {
+      yield { type: 'skipped', path: dirPath, reason: describeFsError(error, 'folder could not be read') };
+      continue;
+    }
+    const fileNames: string[] = [];
+    const subdirs: string[] = [];
+    for (const entry of entries) {
+      if (isHidden(entry.name)) continue;
+      const path = join(dirPath, entry.name);
+      if (entry.isFile()) fileNames.push(entry.name);
+      else if (entry.isDirectory()) subdirs.push(path);
+      else if (entry.isSymbolicLink()) {
+        let target: string;
+        try {
+          target = await realpath(path);
+        } catch (error) {
+          yield { type: 'skipped', path, reason: describeFsError(error, 'broken symbolic link') };
+          continue;
+        }
+        if (!inside(realRoot, target)) {
+          yield {
+            type: 'skipped',
+            path,
+            reason: `symbolic link to ${target}, outside the dropped folder ${root.rootPath}; not followed`,
+          };
+          continue;
+        }
+        const info = await lstat(target).catch(() => null);
+        if (info?.isDirectory()) subdirs.push(path);
+        else if (info?.isFile()) fileNames.push(entry.name);
+      }
+    }
+    fileNames.sort(compareNames);
+    yield {
+      type: 'folder',
+      root,
+      dirPath,
+      relativeDir: toPosix(relative(root.rootPath, dirPath)),
+      fileNames,
+      siblings: fileNames,
+    };
+    subdirs.sort(compareNames).reverse();
+    for (const sub of subdirs) {
+      const real = await realpath(sub).catch(() => null);
+      if (real === null || visited.has(real)) continue; // a loop or a second way into a folder
+      if (depth + 1 > MAX_DEPTH) {
+        yield { type: 'skipped', path: sub, reason: `more than ${MAX_DEPTH} folders deep; not read` };
+        continue;
+      }
+      visited.add(real);
+      stack.push({ dirPath: sub, depth: depth + 1 });
+    }
+    // Let other work (IPC, progress, the engine) run between folders.
+    await new Promise<void>((resolveTick) => setImmediate(resolveTick));
+  }
+}
+
+/** "img2" before "img10"; stable across machines (no locale-dependent collation surprises). */
+const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'variant' });
+export function compareNames(a: string, b: string): number {
+  return collator.compare(a, b) || (a < b ? -1 : a > b ? 1 : 0);
+}

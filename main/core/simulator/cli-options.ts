@@ -1,0 +1,135 @@
+// Command-line flags of the simulator (cli.ts), kept apart from the process wiring so they can
+// be tested. Bad values throw an Error whose message names the flag, the value and what fits.
+import { parseArgs } from 'node:util';
+import { ALL_TARGETS } from './faults';
+import type { FaultRates, FaultTarget, SimulatorOptions } from './types';
+import { DEMO_API_KEY } from './types';
+
+export const HELP = `Usage: npm run simulator -- [options]
+
+  --host <addr>                 listen address (default 127.0.0.1)
+  --port <n>                    port (default 0: any free port)
+  --time-scale <x>              multiplies every simulated duration (0.01: 90 s -> 0.9 s; default 1)
+  --seed <n>                    seed for faults, request ids and timing jitter
+  --concurrency-cap <n>         jobs running at once per account (default 5)
+  --credit <usd>                credit of the demo key (default 1000)
+  --key <key=usd>               another accepted key and its credit (repeatable)
+  --output-bytes <n>            size of every output mp4 (padded; default ~6 KB)
+  --output-ttl-ms <n>           output URLs answer 404 this long after the job ended
+  --request-ttl-ms <n>          requests answer 404001 this long after they ended
+  --max-body-bytes <n>          largest accepted submit body (default 64 MiB)
+ faults (probabilities 0..1 per matching request):
+  --http5xx <p>  --http429 <p>  --retry-after seconds|http-date
+  --reset-before-body <p>  --reset-after-body <p>  --hang <p>
+  --truncated-download <p>  --slow-download <p>  --slow-bytes-per-sec <n>
+  --generation-failure <p>
+  --fault-targets <list>        comma list of ${ALL_TARGETS.join(',')} (default all)
+ variants:
+  --output-shape video|videos   --failure-on-status completed|failed
+  --errors-as-http200           --cancel-outcome <word>   --error-shape string|object
+  -h, --help`;
+
+function number(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const parsed = Number(value);
+  if (value.trim() === '' || !Number.isFinite(parsed))
+    throw new Error(`--${name} must be a number, got '${value}'`);
+  return parsed;
+}
+
+function oneOf<T extends string>(
+  name: string,
+  value: string | undefined,
+  allowed: readonly T[],
+): T | undefined {
+  if (value === undefined) return undefined;
+  if (!(allowed as readonly string[]).includes(value))
+    throw new Error(`--${name} must be one of ${allowed.join(', ')}, got '${value}'`);
+  return value as T;
+}
+
+export function optionsFromArgs(args: string[]): SimulatorOptions | 'help' {
+  const { values } = parseArgs({
+    args,
+    allowPositionals: false,
+    options: {
+      host: { type: 'string' },
+      port: { type: 'string' },
+      'time-scale': { type: 'string' },
+      seed: { type: 'string' },
+      'concurrency-cap': { type: 'string' },
+      credit: { type: 'string' },
+      key: { type: 'string', multiple: true },
+      'output-bytes': { type: 'string' },
+      'output-ttl-ms': { type: 'string' },
+      'request-ttl-ms': { type: 'string' },
+      'max-body-bytes': { type: 'string' },
+      http5xx: { type: 'string' },
+      http429: { type: 'string' },
+      'retry-after': { type: 'string' },
+      'reset-before-body': { type: 'string' },
+      'reset-after-body': { type: 'string' },
+      hang: { type: 'string' },
+      'truncated-download': { type: 'string' },
+      'slow-download': { type: 'string' },
+      'slow-bytes-per-sec': { type: 'string' },
+      'generation-failure': { type: 'string' },
+      'fault-targets': { type: 'string' },
+      'output-shape': { type: 'string' },
+      'failure-on-status': { type: 'string' },
+      'errors-as-http200': { type: 'boolean' },
+      'cancel-outcome': { type: 'string' },
+      'error-shape': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) return 'help';
+
+  const apiKeys: Record<string, number> = { [DEMO_API_KEY]: number('credit', values.credit) ?? 1000 };
+  for (const pair of values.key ?? []) {
+    const [key, usd] = pair.split('=');
+    if (!key || usd === undefined)
+      throw new Error(`--key must look like mykey=25 (key and USD credit), got '${pair}'`);
+    apiKeys[key] = number('key', usd) ?? 0;
+  }
+  const faults: FaultRates = {
+    http5xx: number('http5xx', values.http5xx),
+    http429: number('http429', values.http429),
+    retryAfter: oneOf('retry-after', values['retry-after'], ['seconds', 'http-date'] as const),
+    resetBeforeBody: number('reset-before-body', values['reset-before-body']),
+    resetAfterBody: number('reset-after-body', values['reset-after-body']),
+    hang: number('hang', values.hang),
+    truncatedDownload: number('truncated-download', values['truncated-download']),
+    slowDownload: number('slow-download', values['slow-download']),
+    slowDownloadBytesPerSec: number('slow-bytes-per-sec', values['slow-bytes-per-sec']),
+    generationFailure: number('generation-failure', values['generation-failure']),
+  };
+  const faultTargets = values['fault-targets']
+    ?.split(',')
+    .map((t) => oneOf('fault-targets', t.trim(), ALL_TARGETS) as FaultTarget);
+
+  return {
+    host: values.host,
+    port: number('port', values.port) ?? 0,
+    timeScale: number('time-scale', values['time-scale']),
+    seed: number('seed', values.seed),
+    concurrencyCap: number('concurrency-cap', values['concurrency-cap']),
+    apiKeys,
+    outputBytes: number('output-bytes', values['output-bytes']),
+    outputTtlMs: number('output-ttl-ms', values['output-ttl-ms']),
+    requestTtlMs: number('request-ttl-ms', values['request-ttl-ms']),
+    maxBodyBytes: number('max-body-bytes', values['max-body-bytes']),
+    faults,
+    faultTargets,
+    variants: {
+      outputShape: oneOf('output-shape', values['output-shape'], ['video', 'videos'] as const),
+      failureOnStatus: oneOf('failure-on-status', values['failure-on-status'], [
+        'completed',
+        'failed',
+      ] as const),
+      errorsAsHttp200: values['errors-as-http200'],
+      cancelOutcome: values['cancel-outcome'],
+      errorShape: oneOf('error-shape', values['error-shape'], ['string', 'object'] as const),
+    },
+  };
+}

@@ -1,0 +1,132 @@
+// The app shell: boots (app info, settings, models), picks the language, listens for files
+// dropped anywhere on the window, and shows one screen at a time (new batch, a batch, history)
+// with the settings dialog on top.
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import type { AppSettingsDto, ModelInfoDto } from '../../preload/contract';
+import { api, errorText } from './api';
+import { I18nContext, makeI18n, resolveLanguage, useI18n } from './i18n';
+import { navigate, parseRoute, useHash } from './lib/route';
+import { AppContext, type AppContextValue, type AppInfo } from './store/app-context';
+import { startScan } from './store/scan-store';
+import { BatchScreen } from './components/BatchScreen';
+import { DropOverlay } from './components/DropOverlay';
+import { History } from './components/History';
+import { NewBatch } from './components/NewBatch';
+import { SettingsDialog } from './components/SettingsDialog';
+import { Toasts } from './components/Toasts';
+
+interface Boot {
+  info: AppInfo;
+  settings: AppSettingsDto;
+  models: ModelInfoDto[];
+}
+
+export function App() {
+  const [boot, setBoot] = useState<Boot | null>(null);
+  const [bootError, setBootError] = useState<string | null>(null);
+
+  useEffect(() => {
+    Promise.all([api().app.info(), api().settings.get(), api().models.list()])
+      .then(([info, settings, models]) => setBoot({ info, settings, models }))
+      .catch((error: unknown) => setBootError(errorText(error)));
+  }, []);
+
+  const language = resolveLanguage(
+    boot?.settings.language ?? 'system',
+    boot?.info.locale || navigator.language || 'en',
+  );
+  const i18n = useMemo(() => makeI18n(language), [language]);
+
+  useEffect(() => {
+    document.documentElement.lang = language;
+  }, [language]);
+
+  return (
+    <I18nContext.Provider value={i18n}>
+      {boot ? (
+        <Shell boot={boot} setBoot={setBoot} />
+      ) : (
+        <div className="boot" role="status">
+          {bootError ? <p className="error-text">{bootError}</p> : <p>{i18n.t('common.loading')}</p>}
+        </div>
+      )}
+    </I18nContext.Provider>
+  );
+}
+
+function Shell({ boot, setBoot }: { boot: Boot; setBoot: (b: Boot) => void }) {
+  const { t } = useI18n();
+  const route = parseRoute(useHash());
+  const [settingsOpen, setSettingsOpen] = useState<false | 'general' | 'apiKey'>(false);
+
+  const setSettings = useCallback(
+    (settings: AppSettingsDto) => setBoot({ ...boot, settings }),
+    [boot, setBoot],
+  );
+  const context = useMemo<AppContextValue>(
+    () => ({
+      info: boot.info,
+      settings: boot.settings,
+      setSettings,
+      models: boot.models,
+      openSettings: (focus) => setSettingsOpen(focus ?? 'general'),
+    }),
+    [boot, setSettings],
+  );
+
+  // On launch, go back to a batch that is still running or paused.
+  useEffect(() => {
+    if (window.location.hash) return;
+    api()
+      .batches.list()
+      .then((batches) => {
+        const open = batches.find((b) => b.state === 'running' || b.state === 'paused');
+        if (open && !window.location.hash) navigate({ screen: 'batch', batchId: open.id });
+      })
+      .catch(() => {});
+  }, []);
+
+  const onPaths = useCallback((paths: string[]) => {
+    navigate({ screen: 'new' });
+    void startScan(paths);
+  }, []);
+
+  return (
+    <AppContext.Provider value={context}>
+      <div className="app">
+        <header className="topbar">
+          <div className="brand">
+            <span className="brand-mark" aria-hidden="true" />
+            {t('app.name')}
+          </div>
+          <nav className="tabs" aria-label={t('nav.label')}>
+            <a href="#/new" className="tab" aria-current={route.screen === 'new' ? 'page' : undefined}>
+              {t('nav.new')}
+            </a>
+            <a href="#/history" className="tab" aria-current={route.screen !== 'new' ? 'page' : undefined}>
+              {t('nav.history')}
+            </a>
+          </nav>
+          <div className="topbar-end">
+            {boot.info.simulated && (
+              <span className="simulated-badge" title={t('app.simulatedHint')} data-testid="simulated-badge">
+                {t('app.simulated')}
+              </span>
+            )}
+            <button type="button" className="button" onClick={() => setSettingsOpen('general')}>
+              {t('nav.settings')}
+            </button>
+          </div>
+        </header>
+        <main className="screen">
+          {route.screen === 'new' && <NewBatch onPaths={onPaths} />}
+          {route.screen === 'history' && <History />}
+          {route.screen === 'batch' && <BatchScreen key={route.batchId} batchId={route.batchId} />}
+        </main>
+        <DropOverlay onPaths={onPaths} />
+        <Toasts />
+        {settingsOpen && <SettingsDialog focus={settingsOpen} onClose={() => setSettingsOpen(false)} />}
+      </div>
+    </AppContext.Provider>
+  );
+}

@@ -1,0 +1,202 @@
+// The batch at a glance, readable from across the room: how many are done, failing, running
+// and waiting; money spent and still to spend against the cap; time left; and the controls.
+import { useState } from 'react';
+import type { BatchViewDto, ItemStateDto } from '../../../preload/contract';
+import { api, errorText } from '../api';
+import { useI18n } from '../i18n';
+import { formatCount, formatDateTime, formatSpan, formatUsd } from '../lib/format';
+import { ACTIVE_STATES, ITEM_STATES, PROBLEM_STATES, toneOf } from '../lib/states';
+import { showToast } from '../store/toasts';
+import { ConfirmDialog } from './Dialog';
+import { exportCsv } from './History';
+
+export function countOf(batch: BatchViewDto, states: readonly ItemStateDto[]): number {
+  return states.reduce((sum, s) => sum + (batch.counts[s] ?? 0), 0);
+}
+
+export function BatchHeader({ batch, onChanged }: { batch: BatchViewDto; onChanged: () => void }) {
+  const { t, locale } = useI18n();
+  const [confirmCancel, setConfirmCancel] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const n = (v: number) => formatCount(v, locale);
+  const usd = (v: number) => formatUsd(v, locale);
+
+  const done = countOf(batch, ['done']);
+  const problems = countOf(batch, PROBLEM_STATES);
+  const active = countOf(batch, ACTIVE_STATES);
+  const queued = countOf(batch, ['queued']);
+  const notSent = countOf(batch, ['rejected', 'skipped', 'cancelled']);
+  const toRun = batch.total - notSent;
+  const finishedShare = toRun > 0 ? Math.min(1, (done + problems) / toRun) : 1;
+  const budget = batch.settings.budgetUsd;
+  const spendShare = budget ? Math.min(1, batch.spentUsd / budget) : null;
+
+  const run = async (action: () => Promise<unknown>) => {
+    setBusy(true);
+    try {
+      await action();
+      onChanged();
+    } catch (error) {
+      showToast(errorText(error), 'error');
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const cancelAll = () =>
+    run(async () => {
+      setConfirmCancel(false);
+      const r = await api().batch.cancel({ batchId: batch.id });
+      showToast(
+        t('batch.cancelResult', { cancelled: r.cancelledLocally + r.cancelRequested, running: r.running }),
+      );
+    });
+
+  const eta =
+    batch.etaMs !== null && (batch.state === 'running' || batch.state === 'paused')
+      ? formatSpan(batch.etaMs, {
+          h: t('time.h'),
+          min: t('time.min'),
+          lessThanMinute: t('time.lessThanMinute'),
+        })
+      : null;
+
+  return (
+    <section className="batch-header" aria-labelledby="batch-title" data-testid="batch-header">
+      <div className="batch-title-row">
+        <div>
+          <h1 id="batch-title">{batch.name}</h1>
+          <p className="muted small">
+            {batch.settings.modelId.includes('/pro/') ? 'Kling 3.0 Pro' : 'Kling 3.0 Standard'} ·{' '}
+            {t('batch.created', { when: formatDateTime(batch.createdAt, locale) })}
+          </p>
+        </div>
+        <span className={`batch-state batch-state-${batch.state}`} data-testid="batch-state">
+          {t(`batchState.${batch.state}`)}
+        </span>
+        <div className="batch-controls">
+          {batch.state === 'draft' && (
+            <button
+              type="button"
+              className="button button-primary"
+              disabled={busy}
+              onClick={() => run(() => api().batch.start({ batchId: batch.id }))}
+            >
+              {t('batch.start')}
+            </button>
+          )}
+          {batch.state === 'running' && (
+            <button
+              type="button"
+              className="button"
+              disabled={busy}
+              onClick={() => run(() => api().batch.pause({ batchId: batch.id }))}
+            >
+              {t('batch.pause')}
+            </button>
+          )}
+          {batch.state === 'paused' && (
+            <button
+              type="button"
+              className="button button-primary"
+              disabled={busy}
+              onClick={() => run(() => api().batch.resume({ batchId: batch.id }))}
+            >
+              {t('batch.resume')}
+            </button>
+          )}
+          {(batch.state === 'running' || batch.state === 'paused' || batch.state === 'draft') && (
+            <button
+              type="button"
+              className="button button-danger-quiet"
+              disabled={busy}
+              onClick={() => setConfirmCancel(true)}
+            >
+              {t('batch.cancelAll')}
+            </button>
+          )}
+          <button type="button" className="button" onClick={() => exportCsv(batch.id)}>
+            {t('history.exportCsv')}
+          </button>
+        </div>
+      </div>
+
+      <div className="glance">
+        <div className="glance-main">
+          <div className="glance-number" data-testid="done-count">
+            <span className="tone-good">{n(done)}</span>
+            <span className="of">/ {n(toRun)}</span>
+          </div>
+          <div className="glance-label">{t('batch.videosDone')}</div>
+          <div
+            className="meter"
+            role="progressbar"
+            aria-label={t('batch.progress')}
+            aria-valuemin={0}
+            aria-valuemax={100}
+            aria-valuenow={Math.round(finishedShare * 100)}
+          >
+            <div className="meter-fill" style={{ width: `${finishedShare * 100}%` }} />
+          </div>
+        </div>
+        <div className="glance-stat">
+          <div className="glance-value tone-active">{n(active)}</div>
+          <div className="glance-label">{t('batch.generating')}</div>
+        </div>
+        <div className="glance-stat">
+          <div className="glance-value">{n(queued)}</div>
+          <div className="glance-label">{t('batch.waiting')}</div>
+        </div>
+        <div className="glance-stat">
+          <div className={problems ? 'glance-value tone-bad' : 'glance-value'}>{n(problems)}</div>
+          <div className="glance-label">{t('batch.needAttention')}</div>
+        </div>
+        <div className="glance-stat">
+          <div className="glance-value" data-testid="spent">
+            {usd(batch.spentUsd)}
+          </div>
+          <div className="glance-label">
+            {budget ? t('batch.spentOfBudget', { budget: usd(budget) }) : t('batch.spentNoBudget')}
+          </div>
+          {spendShare !== null && (
+            <div className="meter meter-small" aria-hidden="true">
+              <div
+                className={spendShare >= 0.9 ? 'meter-fill meter-warn' : 'meter-fill'}
+                style={{ width: `${spendShare * 100}%` }}
+              />
+            </div>
+          )}
+        </div>
+        <div className="glance-stat">
+          <div className="glance-value">{usd(batch.spentUsd + batch.remainingEstimateUsd)}</div>
+          <div className="glance-label">
+            {t('batch.estimatedTotal', { remaining: usd(batch.remainingEstimateUsd) })}
+          </div>
+        </div>
+        <div className="glance-stat">
+          <div className="glance-value">{eta ?? '—'}</div>
+          <div className="glance-label">{t('batch.eta')}</div>
+        </div>
+      </div>
+
+      <ul className="state-counts" aria-label={t('batch.countsByState')} data-testid="state-counts">
+        {ITEM_STATES.filter((s) => (batch.counts[s] ?? 0) > 0).map((s) => (
+          <li key={s} className={`state-pill tone-${toneOf(s)}`}>
+            {t(`state.${s}`)} <strong>{n(batch.counts[s] ?? 0)}</strong>
+          </li>
+        ))}
+      </ul>
+
+      {confirmCancel && (
+        <ConfirmDialog
+          title={t('batch.cancelAllTitle')}
+          message={t('batch.cancelAllMessage')}
+          confirmLabel={t('batch.cancelAllConfirm')}
+          danger
+          onConfirm={cancelAll}
+          onCancel={() => setConfirmCancel(false)}
+        />
+      )}
+    </section>
+  );
+}

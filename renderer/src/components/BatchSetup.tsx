@@ -1,0 +1,352 @@
+// The batch form: model and price, prompt template, negative prompt, duration, audio,
+// guidance, output folder and file names, parallel generations, budget cap; plus presets.
+import { useId, useState } from 'react';
+import type { BatchSettingsDto, ModelInfoDto } from '../../../preload/contract';
+import { api, errorText } from '../api';
+import { useI18n, type I18n } from '../i18n';
+import { formatUsd } from '../lib/format';
+import { parseTemplate } from '../lib/template';
+import { useApp } from '../store/app-context';
+import { showToast } from '../store/toasts';
+import { Dialog } from './Dialog';
+import { NumberField } from './NumberField';
+import { TemplateEditor } from './TemplateEditor';
+
+export type SettingsErrors = Partial<Record<keyof BatchSettingsDto, string>>;
+
+export function validateSettings(
+  s: BatchSettingsDto,
+  model: ModelInfoDto | undefined,
+  variables: readonly string[],
+  t: I18n['t'],
+): SettingsErrors {
+  const errors: SettingsErrors = {};
+  const minD = model?.minDuration ?? 3;
+  const maxD = model?.maxDuration ?? 15;
+  if (!Number.isInteger(s.duration) || s.duration < minD || s.duration > maxD)
+    errors.duration = t('setup.errDuration', { min: minD, max: maxD });
+  if (!(s.cfgScale >= 0 && s.cfgScale <= 1)) errors.cfgScale = t('setup.errCfg');
+  if (!Number.isInteger(s.concurrency) || s.concurrency < 1 || s.concurrency > 20)
+    errors.concurrency = t('setup.errConcurrency');
+  if (s.budgetUsd !== null && !(s.budgetUsd > 0 && s.budgetUsd <= 1_000_000))
+    errors.budgetUsd = t('setup.errBudget');
+  if (!s.outputDir.trim()) errors.outputDir = t('setup.errOutputDir');
+  if (!s.outputNameTemplate.trim()) errors.outputNameTemplate = t('setup.errNameEmpty');
+  else if (parseTemplate(s.outputNameTemplate, variables).problems.length > 0)
+    errors.outputNameTemplate = t('setup.errNameTemplate');
+  if (parseTemplate(s.promptTemplate, variables).problems.length > 0)
+    errors.promptTemplate = t('setup.errTemplate');
+  if (s.negativePrompt.length > 2500) errors.negativePrompt = t('setup.errNegative');
+  return errors;
+}
+
+interface Props {
+  settings: BatchSettingsDto;
+  onChange: (settings: BatchSettingsDto) => void;
+  variables: readonly string[];
+  errors: SettingsErrors;
+  serverProblems: readonly string[];
+  force: boolean;
+  onForceChange: (force: boolean) => void;
+  showForce: boolean;
+}
+
+export function BatchSetup({
+  settings,
+  onChange,
+  variables,
+  errors,
+  serverProblems,
+  force,
+  onForceChange,
+  showForce,
+}: Props) {
+  const { t, locale } = useI18n();
+  const { models, settings: app, setSettings } = useApp();
+  const ids = { neg: useId(), out: useId(), audio: useId(), force: useId(), preset: useId() };
+  const [savingPreset, setSavingPreset] = useState(false);
+  const set = <K extends keyof BatchSettingsDto>(key: K, value: BatchSettingsDto[K]) =>
+    onChange({ ...settings, [key]: value });
+
+  const pickOutputDir = async () => {
+    try {
+      const { path } = await api().dialog.pickOutputDir();
+      if (path) set('outputDir', path);
+    } catch (error) {
+      showToast(errorText(error), 'error');
+    }
+  };
+
+  const applyPreset = (name: string) => {
+    const preset = app.presets.find((p) => p.name === name);
+    if (preset) onChange({ ...settings, ...preset.settings });
+  };
+
+  const deletePreset = async (name: string) => {
+    try {
+      setSettings(await api().settings.deletePreset({ name }));
+      showToast(t('setup.presetDeleted', { name }));
+    } catch (error) {
+      showToast(errorText(error), 'error');
+    }
+  };
+
+  return (
+    <section className="card" aria-labelledby="setup-title">
+      <div className="card-title-row">
+        <h2 id="setup-title">{t('setup.title')}</h2>
+        <div className="preset-row">
+          <label htmlFor={ids.preset} className="visually-hidden">
+            {t('setup.presets')}
+          </label>
+          <select
+            id={ids.preset}
+            value=""
+            onChange={(e) => applyPreset(e.target.value)}
+            disabled={app.presets.length === 0}
+          >
+            <option value="">{app.presets.length ? t('setup.applyPreset') : t('setup.noPresets')}</option>
+            {app.presets.map((p) => (
+              <option key={p.name} value={p.name}>
+                {p.name}
+              </option>
+            ))}
+          </select>
+          <button type="button" className="button" onClick={() => setSavingPreset(true)}>
+            {t('setup.savePreset')}
+          </button>
+        </div>
+      </div>
+
+      <fieldset className="model-picker">
+        <legend>{t('setup.model')}</legend>
+        {models.map((m) => {
+          const perSecond = settings.generateAudio ? m.usdPerSecond.withAudio : m.usdPerSecond.withoutAudio;
+          return (
+            <label
+              key={m.id}
+              className={settings.modelId === m.id ? 'model-option selected' : 'model-option'}
+            >
+              <input
+                type="radio"
+                name="model"
+                value={m.id}
+                checked={settings.modelId === m.id}
+                onChange={() => set('modelId', m.id)}
+              />
+              <span className="model-name">{m.displayName}</span>
+              <span className="model-price">
+                {t('setup.pricePerSecond', { price: formatUsd(perSecond, locale) })} ·{' '}
+                {t('setup.pricePerVideo', {
+                  price: formatUsd(
+                    perSecond * (Number.isFinite(settings.duration) ? settings.duration : 0),
+                    locale,
+                  ),
+                  seconds: settings.duration,
+                })}
+              </span>
+            </label>
+          );
+        })}
+      </fieldset>
+
+      <TemplateEditor
+        label={t('setup.prompt')}
+        value={settings.promptTemplate}
+        onChange={(v) => set('promptTemplate', v)}
+        variables={variables}
+        serverProblems={serverProblems}
+        multiline
+        testId="prompt-template"
+      />
+
+      <div className="field">
+        <label htmlFor={ids.neg}>{t('setup.negative')}</label>
+        <textarea
+          id={ids.neg}
+          rows={2}
+          value={settings.negativePrompt}
+          onChange={(e) => set('negativePrompt', e.target.value)}
+          aria-invalid={errors.negativePrompt ? true : undefined}
+        />
+        {errors.negativePrompt && <p className="field-error">{errors.negativePrompt}</p>}
+      </div>
+
+      <div className="field-grid">
+        <NumberField
+          label={t('setup.duration')}
+          value={settings.duration}
+          onChange={(v) => set('duration', v ?? Number.NaN)}
+          min={3}
+          max={15}
+          step={1}
+          suffix={t('setup.secondsUnit')}
+          error={errors.duration}
+          testId="duration"
+        />
+        <NumberField
+          label={t('setup.cfg')}
+          value={settings.cfgScale}
+          onChange={(v) => set('cfgScale', v ?? Number.NaN)}
+          min={0}
+          max={1}
+          step={0.05}
+          hint={t('setup.cfgHint')}
+          error={errors.cfgScale}
+        />
+        <NumberField
+          label={t('setup.concurrency')}
+          value={settings.concurrency}
+          onChange={(v) => set('concurrency', v ?? Number.NaN)}
+          min={1}
+          max={20}
+          step={1}
+          hint={t('setup.concurrencyHint')}
+          error={errors.concurrency}
+        />
+        <NumberField
+          label={t('setup.budget')}
+          value={settings.budgetUsd}
+          onChange={(v) => set('budgetUsd', v)}
+          min={0}
+          step={1}
+          allowEmpty
+          placeholder={t('setup.noBudget')}
+          suffix="USD"
+          error={errors.budgetUsd}
+          testId="budget"
+        />
+      </div>
+
+      <div className="field checkbox-field">
+        <input
+          id={ids.audio}
+          type="checkbox"
+          checked={settings.generateAudio}
+          onChange={(e) => set('generateAudio', e.target.checked)}
+        />
+        <label htmlFor={ids.audio}>{t('setup.audio')}</label>
+      </div>
+
+      <div className="field">
+        <label htmlFor={ids.out}>{t('setup.outputDir')}</label>
+        <div className="input-row">
+          <input
+            id={ids.out}
+            type="text"
+            value={settings.outputDir}
+            placeholder={t('setup.outputDirPlaceholder')}
+            onChange={(e) => set('outputDir', e.target.value)}
+            aria-invalid={errors.outputDir ? true : undefined}
+            data-testid="output-dir"
+            className="mono"
+          />
+          <button type="button" className="button" onClick={pickOutputDir}>
+            {t('setup.choose')}
+          </button>
+        </div>
+        {errors.outputDir && <p className="field-error">{errors.outputDir}</p>}
+      </div>
+
+      <TemplateEditor
+        label={t('setup.outputName')}
+        value={settings.outputNameTemplate}
+        onChange={(v) => set('outputNameTemplate', v)}
+        variables={variables}
+        testId="output-name"
+      />
+
+      {showForce && (
+        <div className="field checkbox-field">
+          <input
+            id={ids.force}
+            type="checkbox"
+            checked={force}
+            onChange={(e) => onForceChange(e.target.checked)}
+          />
+          <label htmlFor={ids.force}>{t('setup.force')}</label>
+        </div>
+      )}
+
+      {app.presets.length > 0 && (
+        <details className="preset-manage">
+          <summary>{t('setup.managePresets')}</summary>
+          <ul>
+            {app.presets.map((p) => (
+              <li key={p.name}>
+                <span>{p.name}</span>
+                <button
+                  type="button"
+                  className="button button-small"
+                  onClick={() => deletePreset(p.name)}
+                  aria-label={t('setup.deletePresetNamed', { name: p.name })}
+                >
+                  {t('common.delete')}
+                </button>
+              </li>
+            ))}
+          </ul>
+        </details>
+      )}
+
+      {savingPreset && <SavePresetDialog settings={settings} onClose={() => setSavingPreset(false)} />}
+    </section>
+  );
+}
+
+function SavePresetDialog({ settings, onClose }: { settings: BatchSettingsDto; onClose: () => void }) {
+  const { t } = useI18n();
+  const { setSettings } = useApp();
+  const [name, setName] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const id = useId();
+  const save = async () => {
+    try {
+      // The output folder is per batch more often than not, but keeping it is what users expect.
+      const valid = Object.fromEntries(
+        Object.entries(settings).filter(([, v]) => !(typeof v === 'number' && Number.isNaN(v))),
+      );
+      setSettings(await api().settings.savePreset({ name: name.trim(), settings: valid }));
+      showToast(t('setup.presetSaved', { name: name.trim() }));
+      onClose();
+    } catch (e) {
+      setError(errorText(e));
+    }
+  };
+  return (
+    <Dialog
+      title={t('setup.savePreset')}
+      onClose={onClose}
+      footer={
+        <>
+          <button type="button" className="button" onClick={onClose}>
+            {t('common.cancel')}
+          </button>
+          <button type="button" className="button button-primary" disabled={!name.trim()} onClick={save}>
+            {t('common.save')}
+          </button>
+        </>
+      }
+    >
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (name.trim()) void save();
+        }}
+      >
+        <div className="field">
+          <label htmlFor={id}>{t('setup.presetName')}</label>
+          <input
+            id={id}
+            type="text"
+            value={name}
+            maxLength={100}
+            autoFocus
+            onChange={(e) => setName(e.target.value)}
+          />
+          {error && <p className="field-error">{error}</p>}
+        </div>
+      </form>
+    </Dialog>
+  );
+}

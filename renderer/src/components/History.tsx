@@ -1,0 +1,116 @@
+// Earlier batches with their outcome; open one to see its items, or export its CSV report.
+import { useEffect, useState } from 'react';
+import type { BatchViewDto } from '../../../preload/contract';
+import { api, errorText } from '../api';
+import { useI18n } from '../i18n';
+import { formatCount, formatDateTime, formatUsd } from '../lib/format';
+import { navigate } from '../lib/route';
+import { PROBLEM_STATES } from '../lib/states';
+import { showToast } from '../store/toasts';
+
+/** Downloads batch.reportCsv through a Blob link: works in Electron and in a plain browser. */
+export async function exportCsv(batchId: number): Promise<void> {
+  try {
+    const { fileName, csv } = await api().batch.reportCsv({ batchId });
+    const url = URL.createObjectURL(new Blob([csv], { type: 'text/csv;charset=utf-8' }));
+    const link = document.createElement('a');
+    link.href = url;
+    link.download = fileName;
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  } catch (error) {
+    showToast(errorText(error), 'error');
+  }
+}
+
+export function History() {
+  const { t, locale } = useI18n();
+  const [batches, setBatches] = useState<BatchViewDto[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    let current = true;
+    const load = () =>
+      api()
+        .batches.list()
+        .then((list) => current && setBatches([...list].sort((a, b) => b.createdAt - a.createdAt)))
+        .catch((e: unknown) => current && setError(errorText(e)));
+    // Subscribe first, then load: a batch that changes meanwhile is not missed.
+    const offs = [api().onBatchChanged(() => void load()), api().onBatchFinished(() => void load())];
+    void load();
+    return () => {
+      current = false;
+      for (const off of offs) off();
+    };
+  }, []);
+
+  return (
+    <section className="card history" aria-labelledby="history-title">
+      <h1 id="history-title">{t('history.title')}</h1>
+      {error && (
+        <p className="field-error" role="alert">
+          {error}
+        </p>
+      )}
+      {batches === null && !error && <p className="muted">{t('common.loading')}</p>}
+      {batches?.length === 0 && <p className="muted">{t('history.empty')}</p>}
+      {batches && batches.length > 0 && (
+        <table className="history-table">
+          <thead>
+            <tr>
+              <th scope="col">{t('history.batch')}</th>
+              <th scope="col">{t('history.state')}</th>
+              <th scope="col">{t('history.done')}</th>
+              <th scope="col">{t('history.problems')}</th>
+              <th scope="col">{t('history.spent')}</th>
+              <th scope="col">
+                <span className="visually-hidden">{t('history.actions')}</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {batches.map((b) => {
+              const problems = PROBLEM_STATES.reduce((sum, s) => sum + (b.counts[s] ?? 0), 0);
+              return (
+                <tr key={b.id} data-testid="history-row">
+                  <td>
+                    <div className="item-name">{b.name}</div>
+                    <div className="muted small">{formatDateTime(b.createdAt, locale)}</div>
+                  </td>
+                  <td>
+                    <span className={`batch-state batch-state-${b.state}`}>{t(`batchState.${b.state}`)}</span>
+                  </td>
+                  <td>
+                    {formatCount(b.counts.done ?? 0, locale)} / {formatCount(b.total, locale)}
+                  </td>
+                  <td className={problems ? 'tone-bad' : undefined}>{formatCount(problems, locale)}</td>
+                  <td>{formatUsd(b.spentUsd, locale)}</td>
+                  <td className="row-actions">
+                    <button
+                      type="button"
+                      className="button button-small button-primary"
+                      onClick={() => navigate({ screen: 'batch', batchId: b.id })}
+                      aria-label={t('history.openNamed', { name: b.name })}
+                    >
+                      {t('history.open')}
+                    </button>
+                    <button
+                      type="button"
+                      className="button button-small"
+                      onClick={() => exportCsv(b.id)}
+                      aria-label={t('history.exportNamed', { name: b.name })}
+                    >
+                      {t('history.exportCsv')}
+                    </button>
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,180 @@
+// One item: thumbnail, file name, rendered prompt, state with queue position, elapsed time
+// and progress, cost, and the actions that fit its state. Reads its own item from the store,
+// so a change elsewhere in the list does not re-render it.
+import { memo, useState } from 'react';
+import type { ItemViewDto } from '../../../preload/contract';
+import { api, errorText } from '../api';
+import { useI18n } from '../i18n';
+import { fileNameOf, formatElapsed, formatUsd } from '../lib/format';
+import { ACTIVE_STATES, toneOf } from '../lib/states';
+import { useApp } from '../store/app-context';
+import { useItemAt, type ItemsStore } from '../store/items-store';
+import { useNow } from '../store/now';
+import { showToast } from '../store/toasts';
+import { ConfirmDialog } from './Dialog';
+import { ItemDetails } from './ItemDetails';
+
+export const ItemRow = memo(function ItemRow({ store, index }: { store: ItemsStore; index: number }) {
+  const item = useItemAt(store, index);
+  if (!item) return <div className="item-row item-row-loading" aria-hidden="true" />;
+  return <LoadedRow item={item} />;
+});
+
+function LoadedRow({ item }: { item: ItemViewDto }) {
+  const { t, locale } = useI18n();
+  const { info } = useApp();
+  const active = ACTIVE_STATES.includes(item.state);
+  const now = useNow(active);
+  const [details, setDetails] = useState<null | 'details' | 'play'>(null);
+  const [confirmResubmit, setConfirmResubmit] = useState(false);
+  const name = fileNameOf(item.relativePath);
+
+  const act = async (action: () => Promise<unknown>) => {
+    try {
+      await action();
+    } catch (error) {
+      showToast(errorText(error), 'error');
+    }
+  };
+  const cancel = () =>
+    act(async () => {
+      const { outcome } = await api().item.cancel({ itemId: item.id });
+      if (outcome !== 'cancelled') showToast(t(`cancelOutcome.${outcome}`, { name }));
+    });
+
+  const since = item.submittedAt ?? item.stateChangedAt;
+  let stateDetail: string | null = null;
+  if (item.state === 'in_queue' && item.queuePosition !== null)
+    stateDetail = t('items.queuePosition', { position: item.queuePosition });
+  if (active) stateDetail = [stateDetail, formatElapsed(now - since)].filter(Boolean).join(' · ');
+  if (item.state === 'done' && item.submittedAt && item.finishedAt)
+    stateDetail = t('items.took', { time: formatElapsed(item.finishedAt - item.submittedAt) });
+
+  const cost = item.costUsd ?? (item.state === 'done' ? item.estimatedCostUsd : null);
+  const tone = toneOf(item.state);
+
+  return (
+    <div
+      className={`item-row tone-row-${tone}`}
+      data-testid="item-row"
+      data-state={item.state}
+      data-item-id={item.id}
+    >
+      <img
+        className="thumb"
+        src={`${info.mediaBaseUrl}/item/${item.id}/thumb`}
+        alt=""
+        loading="lazy"
+        width={64}
+        height={64}
+      />
+      <div className="item-main">
+        <div className="item-name" title={item.relativePath}>
+          {item.relativePath}
+        </div>
+        <p className="prompt" title={item.renderedPrompt}>
+          {item.renderedPrompt}
+        </p>
+        {item.errorMessage &&
+          (item.state === 'failed' ||
+            item.state === 'expired' ||
+            item.state === 'unknown_submit' ||
+            item.state === 'rejected') && (
+            <p className="item-error" title={item.errorMessage} data-testid="item-error">
+              {item.errorMessage}
+            </p>
+          )}
+      </div>
+      <div className="item-state">
+        <span className={`state-pill tone-${tone}`} data-testid="item-state">
+          {t(`state.${item.state}`)}
+        </span>
+        {stateDetail && <span className="muted small">{stateDetail}</span>}
+        {active && (
+          <span className="progress-indeterminate" role="progressbar" aria-label={t(`state.${item.state}`)} />
+        )}
+      </div>
+      <div className="item-cost">
+        {cost !== null ? (
+          formatUsd(cost, locale)
+        ) : (
+          <span className="muted">~{formatUsd(item.estimatedCostUsd, locale)}</span>
+        )}
+      </div>
+      <div className="item-actions">
+        {(item.state === 'queued' || item.state === 'submitting' || item.state === 'in_queue') && (
+          <button
+            type="button"
+            className="button button-small"
+            onClick={cancel}
+            aria-label={t('items.cancelNamed', { name })}
+          >
+            {t('items.cancel')}
+          </button>
+        )}
+        {(item.state === 'failed' || item.state === 'expired' || item.state === 'cancelled') && (
+          <button
+            type="button"
+            className="button button-small"
+            onClick={() => act(() => api().item.retry({ itemId: item.id }))}
+            aria-label={t('items.retryNamed', { name })}
+          >
+            {t('items.retry')}
+          </button>
+        )}
+        {item.state === 'unknown_submit' && (
+          <button
+            type="button"
+            className="button button-small button-warn"
+            onClick={() => setConfirmResubmit(true)}
+            aria-label={t('items.resubmitNamed', { name })}
+          >
+            {t('items.resubmit')}
+          </button>
+        )}
+        {item.state === 'done' && (
+          <>
+            <button
+              type="button"
+              className="button button-small button-primary"
+              onClick={() => setDetails('play')}
+              aria-label={t('items.playNamed', { name })}
+            >
+              ▶ {t('items.play')}
+            </button>
+            <button
+              type="button"
+              className="button button-small"
+              onClick={() => act(() => api().item.showInFolder({ itemId: item.id }))}
+              aria-label={t('items.showInFolderNamed', { name })}
+            >
+              {t('items.showInFolder')}
+            </button>
+          </>
+        )}
+        <button
+          type="button"
+          className="button button-small button-quiet"
+          onClick={() => setDetails('details')}
+          aria-label={t('items.detailsNamed', { name })}
+        >
+          {t('items.details')}
+        </button>
+      </div>
+      {details && <ItemDetails item={item} autoPlay={details === 'play'} onClose={() => setDetails(null)} />}
+      {confirmResubmit && (
+        <ConfirmDialog
+          title={t('items.resubmitTitle')}
+          message={t('items.resubmitMessage', { name })}
+          confirmLabel={t('items.resubmitConfirm')}
+          danger
+          onCancel={() => setConfirmResubmit(false)}
+          onConfirm={() => {
+            setConfirmResubmit(false);
+            void act(() => api().item.resubmit({ itemId: item.id, acceptPossibleDoubleCharge: true }));
+          }}
+        />
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,236 @@
+// New batch: pick or drop files, watch the scan, set the batch up, preview every item and its
+// cost, then start with one click that says what it will spend.
+import { useEffect, useMemo, useState } from 'react';
+import type { BatchSettingsDto, PreviewDto, ScanSummaryDto } from '../../../preload/contract';
+import { api, errorText } from '../api';
+import { useI18n } from '../i18n';
+import { formatCount, formatSpan, formatUsd } from '../lib/format';
+import { navigate } from '../lib/route';
+import { FALLBACK_SETTINGS } from '../lib/states';
+import { useApp } from '../store/app-context';
+import { resetScan, useScan } from '../store/scan-store';
+import { showToast } from '../store/toasts';
+import { BatchSetup, validateSettings } from './BatchSetup';
+import { PREVIEW_PAGE, PreviewPanel } from './PreviewPanel';
+import { ScanSummary } from './ScanSummary';
+
+/** Wait this long after the last keystroke before asking main for a new preview. */
+const PREVIEW_DEBOUNCE_MS = 300;
+
+export function NewBatch({ onPaths }: { onPaths: (paths: string[]) => void }) {
+  const { t, locale } = useI18n();
+  const scan = useScan();
+
+  const pick = async () => {
+    try {
+      const { paths } = await api().dialog.pickInputs();
+      if (paths.length) onPaths(paths);
+    } catch (error) {
+      showToast(errorText(error), 'error');
+    }
+  };
+
+  if (scan.phase === 'done')
+    return <Setup key={scan.scanId} scanId={scan.scanId} summary={scan.summary} onPick={pick} />;
+
+  return (
+    <div className="drop-zone" data-testid="drop-zone">
+      {scan.phase === 'scanning' ? (
+        <div role="status" aria-live="polite" className="scan-progress">
+          <div className="spinner" aria-hidden="true" />
+          <p className="big">{t('scan.scanning')}</p>
+          <p className="muted">
+            {t('scan.progress', {
+              checked: formatCount(scan.checked, locale),
+              found: formatCount(scan.found, locale),
+            })}
+          </p>
+          <progress max={Math.max(1, scan.found)} value={scan.checked} aria-label={t('scan.scanning')} />
+        </div>
+      ) : (
+        <>
+          <div className="drop-icon" aria-hidden="true">
+            ⤓
+          </div>
+          <p className="big">{t('drop.title')}</p>
+          <p className="muted">{t('drop.hint')}</p>
+          <button type="button" className="button button-primary button-large" onClick={pick}>
+            {t('drop.choose')}
+          </button>
+          {scan.phase === 'error' && (
+            <p className="field-error" role="alert">
+              {scan.message}
+            </p>
+          )}
+        </>
+      )}
+    </div>
+  );
+}
+
+function initialSettings(defaults: Partial<BatchSettingsDto>): BatchSettingsDto {
+  return { ...FALLBACK_SETTINGS, ...defaults };
+}
+
+function Setup({ scanId, summary, onPick }: { scanId: string; summary: ScanSummaryDto; onPick: () => void }) {
+  const { t, locale } = useI18n();
+  const { settings: app, setSettings, models } = useApp();
+  const [settings, setDraft] = useState(() => initialSettings(app.defaults));
+  const [force, setForce] = useState(false);
+  const [offset, setOffset] = useState(0);
+  const [preview, setPreview] = useState<PreviewDto | null>(null);
+  const [previewError, setPreviewError] = useState<string | null>(null);
+  const [loading, setLoading] = useState(false);
+  const [starting, setStarting] = useState(false);
+
+  const model = models.find((m) => m.id === settings.modelId);
+  const errors = useMemo(
+    () => validateSettings(settings, model, summary.variables, t),
+    [settings, model, summary.variables, t],
+  );
+  // The output folder does not change what is sent, so the preview does not wait for it.
+  const previewable = Object.keys(errors).every((k) => k === 'outputDir');
+  const request = useMemo(
+    () => JSON.stringify({ ...settings, outputDir: settings.outputDir || '/' }),
+    [settings],
+  );
+
+  useEffect(() => {
+    if (!previewable) return;
+    let current = true;
+    const timer = setTimeout(() => {
+      setLoading(true);
+      api()
+        .scan.preview({
+          scanId,
+          settings: JSON.parse(request) as BatchSettingsDto,
+          force,
+          offset,
+          limit: PREVIEW_PAGE,
+        })
+        .then((p) => {
+          if (!current) return;
+          setPreview(p);
+          setPreviewError(null);
+        })
+        .catch((error: unknown) => current && setPreviewError(errorText(error)))
+        .finally(() => current && setLoading(false));
+    }, PREVIEW_DEBOUNCE_MS);
+    return () => {
+      current = false;
+      clearTimeout(timer);
+    };
+  }, [scanId, request, force, offset, previewable]);
+
+  const serverProblems = (preview?.problems ?? []).map((p) => p.message);
+  const canStart =
+    Object.keys(errors).length === 0 &&
+    !!preview &&
+    !loading &&
+    preview.problems.length === 0 &&
+    preview.toSend > 0;
+
+  const start = async () => {
+    setStarting(true);
+    try {
+      const { batchId } = await api().batch.create({ scanId, settings, force });
+      await api().batch.start({ batchId });
+      // Remembered as the next batch's defaults; failing to remember must not stop the batch.
+      api()
+        .settings.update({ defaults: settings })
+        .then(setSettings)
+        .catch(() => {});
+      resetScan();
+      navigate({ screen: 'batch', batchId });
+    } catch (error) {
+      showToast(errorText(error), 'error');
+    } finally {
+      setStarting(false);
+    }
+  };
+
+  const estimate = preview ? formatUsd(preview.estimatedCostUsd, locale) : '…';
+  const count = preview?.toSend ?? 0;
+  const span = preview
+    ? formatSpan(preview.estimatedDurationMs, {
+        h: t('time.h'),
+        min: t('time.min'),
+        lessThanMinute: t('time.lessThanMinute'),
+      })
+    : '…';
+
+  return (
+    <div className="setup-layout">
+      <div className="setup-main">
+        <ScanSummary summary={summary} alreadyGenerated={preview ? preview.skipped : null} />
+        <BatchSetup
+          settings={settings}
+          onChange={(s) => {
+            setDraft(s);
+            setOffset(0);
+          }}
+          variables={summary.variables}
+          errors={errors}
+          serverProblems={serverProblems}
+          force={force}
+          onForceChange={setForce}
+          showForce={(preview?.skipped ?? 0) > 0 || force}
+        />
+        <PreviewPanel
+          scanId={scanId}
+          preview={preview}
+          loading={loading}
+          error={previewError}
+          offset={offset}
+          onOffset={setOffset}
+        />
+      </div>
+      <aside className="start-bar" aria-label={t('start.summary')} data-testid="start-bar">
+        <dl className="stats stats-compact">
+          <div>
+            <dt>{t('start.toSend')}</dt>
+            <dd>{preview ? formatCount(preview.toSend, locale) : '…'}</dd>
+          </div>
+          <div>
+            <dt>{t('start.notSent')}</dt>
+            <dd>{preview ? formatCount(preview.rejected + preview.skipped, locale) : '…'}</dd>
+          </div>
+          <div>
+            <dt>{t('start.estCost')}</dt>
+            <dd data-testid="estimated-cost">{estimate}</dd>
+          </div>
+          <div>
+            <dt>{t('start.estTime')}</dt>
+            <dd>{span}</dd>
+          </div>
+          {settings.budgetUsd !== null && Number.isFinite(settings.budgetUsd) && (
+            <div>
+              <dt>{t('start.budget')}</dt>
+              <dd>{formatUsd(settings.budgetUsd, locale)}</dd>
+            </div>
+          )}
+        </dl>
+        {!canStart && Object.keys(errors).length > 0 && (
+          <p className="field-error small">{t('start.fixErrors')}</p>
+        )}
+        <button
+          type="button"
+          className="button button-primary button-large"
+          disabled={!canStart || starting}
+          onClick={start}
+          data-testid="start-button"
+        >
+          {t('start.button', { count: formatCount(count, locale), cost: estimate })}
+        </button>
+        <div className="start-secondary">
+          <button type="button" className="button" onClick={onPick}>
+            {t('start.addOther')}
+          </button>
+          <button type="button" className="button" onClick={resetScan}>
+            {t('start.clear')}
+          </button>
+        </div>
+      </aside>
+    </div>
+  );
+}

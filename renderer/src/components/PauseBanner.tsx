@@ -1,0 +1,97 @@
+// When something stopped the queue and needs the user, say what and offer the action that
+// fixes it. main's pauseMessage carries the specifics (which key, how much was spent...).
+import { useId, useState } from 'react';
+import type { BatchViewDto } from '../../../preload/contract';
+import { api, errorText, optionalMethod } from '../api';
+import { useI18n } from '../i18n';
+import { formatUsd } from '../lib/format';
+import { useApp } from '../store/app-context';
+import { showToast } from '../store/toasts';
+
+type SetBudget = (req: { batchId: number; budgetUsd: number | null }) => Promise<unknown>;
+
+export function PauseBanner({ batch, onChanged }: { batch: BatchViewDto; onChanged: () => void }) {
+  const { t, locale } = useI18n();
+  const { openSettings } = useApp();
+  const budgetId = useId();
+  const suggested = Math.ceil((batch.spentUsd + batch.remainingEstimateUsd) * 100) / 100;
+  const [newBudget, setNewBudget] = useState(String(suggested));
+  const [busy, setBusy] = useState(false);
+
+  if (batch.state !== 'paused' || !batch.pauseReason || batch.pauseReason === 'user') return null;
+  const reason = batch.pauseReason;
+
+  const act = async (action: () => Promise<unknown>) => {
+    setBusy(true);
+    try {
+      await action();
+      onChanged();
+    } catch (error) {
+      showToast(errorText(error), 'error');
+    } finally {
+      setBusy(false);
+    }
+  };
+  const resume = () => act(() => api().batch.resume({ batchId: batch.id }));
+  // Raising the cap needs `command:batch.setBudget` (requested); without it, say how to go on.
+  const setBudget = optionalMethod<Parameters<SetBudget>[0], unknown>('batch', 'setBudget');
+
+  return (
+    <section
+      className={`banner banner-${reason === 'lease_lost' ? 'info' : 'warn'}`}
+      role="alert"
+      data-testid="pause-banner"
+    >
+      <div className="banner-text">
+        <h2>{t(`pause.${reason}.title`)}</h2>
+        <p>{batch.pauseMessage ?? t(`pause.${reason}.hint`)}</p>
+        {batch.pauseMessage && <p className="muted small">{t(`pause.${reason}.hint`)}</p>}
+      </div>
+      <div className="banner-actions">
+        {reason === 'bad_key' && (
+          <button type="button" className="button button-primary" onClick={() => openSettings('apiKey')}>
+            {t('pause.openKeySettings')}
+          </button>
+        )}
+        {reason === 'budget_reached' && setBudget && (
+          <form
+            className="input-row"
+            onSubmit={(e) => {
+              e.preventDefault();
+              const value = Number(newBudget);
+              if (!(value > 0)) return;
+              void act(async () => {
+                await setBudget({ batchId: batch.id, budgetUsd: value });
+                await api().batch.resume({ batchId: batch.id });
+              });
+            }}
+          >
+            <label htmlFor={budgetId}>{t('pause.newBudget')}</label>
+            <input
+              id={budgetId}
+              type="number"
+              min={0}
+              step={1}
+              value={newBudget}
+              onChange={(e) => setNewBudget(e.target.value)}
+              data-testid="new-budget"
+            />
+            <button type="submit" className="button button-primary" disabled={busy}>
+              {t('pause.raiseAndResume')}
+            </button>
+          </form>
+        )}
+        {reason === 'budget_reached' && !setBudget && (
+          <p className="small">
+            {t('pause.budgetNoRaise', { budget: formatUsd(batch.settings.budgetUsd ?? 0, locale) })}
+          </p>
+        )}
+        {reason !== 'budget_reached' && (
+          <button type="button" className="button button-primary" disabled={busy} onClick={resume}>
+            {reason === 'lease_lost' ? t('pause.takeOver') : t('batch.resume')}
+          </button>
+        )}
+      </div>
+    </section>
+  );
+}

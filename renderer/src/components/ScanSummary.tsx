@@ -1,0 +1,63 @@
+// What the scan found: counts, and every rejected file with its reason, before any money moves.
+import type { ScanSummaryDto } from '../../../preload/contract';
+import { useI18n } from '../i18n';
+import { formatCount } from '../lib/format';
+
+export function ScanSummary({
+  summary,
+  alreadyGenerated,
+}: {
+  summary: ScanSummaryDto;
+  alreadyGenerated: number | null;
+}) {
+  const { t, locale } = useI18n();
+  const n = (v: number) => formatCount(v, locale);
+  return (
+    <section className="card" aria-labelledby="scan-summary-title" data-testid="scan-summary">
+      <h2 id="scan-summary-title">{t('scan.summaryTitle')}</h2>
+      <p className="muted">{summary.roots.join(' · ')}</p>
+      <dl className="stats">
+        <div>
+          <dt>{t('scan.found')}</dt>
+          <dd>{n(summary.found)}</dd>
+        </div>
+        <div>
+          <dt>{t('scan.accepted')}</dt>
+          <dd className="tone-good">{n(summary.accepted)}</dd>
+        </div>
+        <div>
+          <dt>{t('scan.fixed')}</dt>
+          <dd>{n(summary.fixed)}</dd>
+        </div>
+        <div>
+          <dt>{t('scan.rejected')}</dt>
+          <dd className={summary.rejected.length ? 'tone-bad' : undefined}>{n(summary.rejected.length)}</dd>
+        </div>
+        <div>
+          <dt>{t('scan.alreadyGenerated')}</dt>
+          <dd>{alreadyGenerated === null ? '…' : n(alreadyGenerated)}</dd>
+        </div>
+      </dl>
+      {summary.fixed > 0 && <p className="field-hint">{t('scan.fixedHint')}</p>}
+      {summary.rejected.length > 0 && (
+        <details className="rejections">
+          <summary>{t('scan.showRejected', { count: summary.rejected.length })}</summary>
+          <ul>
+            {summary.rejected.map((r) => (
+              <li key={r.path}>
+                <span className="mono">{r.path}</span> — {r.reason}
+              </li>
+            ))}
+          </ul>
+        </details>
+      )}
+      {summary.problems.length > 0 && (
+        <ul className="problem-list" role="alert">
+          {summary.problems.map((p, i) => (
+            <li key={i}>{p.message}</li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}

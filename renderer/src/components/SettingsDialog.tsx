@@ -1,0 +1,210 @@
+// App settings: the API key (set, replace, remove; only its last four characters are shown),
+// the API base URL, simulated mode, notifications, keeping the computer awake, language.
+import { useEffect, useId, useRef, useState } from 'react';
+import type { AppSettingsDto, RequestOf } from '../../../preload/contract';
+import { api, errorText, hasCode } from '../api';
+import { useI18n } from '../i18n';
+import { useApp } from '../store/app-context';
+import { showToast } from '../store/toasts';
+import { ConfirmDialog, Dialog } from './Dialog';
+
+export function SettingsDialog({ focus, onClose }: { focus: 'general' | 'apiKey'; onClose: () => void }) {
+  const { t } = useI18n();
+  const { settings, setSettings } = useApp();
+  const ids = { key: useId(), url: useId(), sim: useId(), notify: useId(), awake: useId(), lang: useId() };
+  const keyRef = useRef<HTMLInputElement>(null);
+  const [keyText, setKeyText] = useState('');
+  const [keyError, setKeyError] = useState<string | null>(null);
+  const [askPlainText, setAskPlainText] = useState(false);
+  const [confirmRemove, setConfirmRemove] = useState(false);
+  const [baseUrl, setBaseUrl] = useState(settings.apiBaseUrl);
+  const [saving, setSaving] = useState(false);
+
+  useEffect(() => {
+    if (focus === 'apiKey') keyRef.current?.focus();
+  }, [focus]);
+
+  const update = async (patch: RequestOf<'command:settings.update'>) => {
+    try {
+      setSettings(await api().settings.update(patch));
+    } catch (error) {
+      showToast(errorText(error), 'error');
+    }
+  };
+
+  const saveKey = async (allowPlainTextStorage: boolean) => {
+    setSaving(true);
+    setKeyError(null);
+    try {
+      const next: AppSettingsDto = await api().settings.setApiKey({
+        apiKey: keyText.trim(),
+        allowPlainTextStorage,
+      });
+      setSettings(next);
+      setKeyText('');
+      setAskPlainText(false);
+      showToast(t('settings.keySaved', { last4: next.apiKey.last4 ?? '' }));
+    } catch (error) {
+      if (hasCode(error, 'needs_confirmation')) setAskPlainText(true);
+      else setKeyError(errorText(error));
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  const removeKey = async () => {
+    setConfirmRemove(false);
+    try {
+      setSettings(await api().settings.removeApiKey());
+      showToast(t('settings.keyRemoved'));
+    } catch (error) {
+      showToast(errorText(error), 'error');
+    }
+  };
+
+  const key = settings.apiKey;
+  const keyValid = keyText.trim().length >= 8;
+
+  return (
+    <Dialog title={t('settings.title')} onClose={onClose} testId="settings-dialog">
+      <section className="settings-section" aria-labelledby={`${ids.key}-h`}>
+        <h3 id={`${ids.key}-h`}>{t('settings.apiKey')}</h3>
+        <p className="muted" data-testid="api-key-status">
+          {key.set ? t('settings.keySet', { last4: key.last4 ?? '????' }) : t('settings.keyNotSet')}
+          {key.set && key.storage && (
+            <span className="small"> · {t('settings.keyStorage', { storage: key.storage })}</span>
+          )}
+        </p>
+        <form
+          className="input-row"
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (keyValid) void saveKey(false);
+          }}
+        >
+          <label htmlFor={ids.key} className="visually-hidden">
+            {key.set ? t('settings.replaceKey') : t('settings.setKey')}
+          </label>
+          <input
+            id={ids.key}
+            ref={keyRef}
+            type="password"
+            autoComplete="off"
+            spellCheck={false}
+            placeholder={key.set ? t('settings.replaceKeyPlaceholder') : t('settings.keyPlaceholder')}
+            value={keyText}
+            onChange={(e) => setKeyText(e.target.value)}
+            aria-invalid={keyError ? true : undefined}
+          />
+          <button type="submit" className="button button-primary" disabled={!keyValid || saving}>
+            {key.set ? t('settings.replaceKey') : t('settings.setKey')}
+          </button>
+          {key.set && (
+            <button
+              type="button"
+              className="button button-danger-quiet"
+              onClick={() => setConfirmRemove(true)}
+            >
+              {t('settings.removeKey')}
+            </button>
+          )}
+        </form>
+        {keyError && (
+          <p className="field-error" role="alert">
+            {keyError}
+          </p>
+        )}
+      </section>
+
+      <section className="settings-section">
+        <div className="field checkbox-field">
+          <input
+            id={ids.sim}
+            type="checkbox"
+            checked={settings.simulated}
+            onChange={(e) => void update({ simulated: e.target.checked })}
+          />
+          <label htmlFor={ids.sim}>{t('settings.simulated')}</label>
+        </div>
+        <p className="field-hint">{t('settings.simulatedHint')}</p>
+        <div className="field checkbox-field">
+          <input
+            id={ids.notify}
+            type="checkbox"
+            checked={settings.notifications}
+            onChange={(e) => void update({ notifications: e.target.checked })}
+          />
+          <label htmlFor={ids.notify}>{t('settings.notifications')}</label>
+        </div>
+        <div className="field checkbox-field">
+          <input
+            id={ids.awake}
+            type="checkbox"
+            checked={settings.keepAwake}
+            onChange={(e) => void update({ keepAwake: e.target.checked })}
+          />
+          <label htmlFor={ids.awake}>{t('settings.keepAwake')}</label>
+        </div>
+        <div className="field">
+          <label htmlFor={ids.lang}>{t('settings.language')}</label>
+          <select
+            id={ids.lang}
+            value={settings.language}
+            onChange={(e) => void update({ language: e.target.value as AppSettingsDto['language'] })}
+            data-testid="language-select"
+          >
+            <option value="system">{t('settings.languageSystem')}</option>
+            <option value="en">English</option>
+            <option value="zh-CN">简体中文</option>
+          </select>
+        </div>
+      </section>
+
+      <details className="settings-section advanced">
+        <summary>{t('settings.advanced')}</summary>
+        <form
+          className="field"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void update({ apiBaseUrl: baseUrl.trim() }).then(() => showToast(t('settings.saved')));
+          }}
+        >
+          <label htmlFor={ids.url}>{t('settings.apiBaseUrl')}</label>
+          <div className="input-row">
+            <input
+              id={ids.url}
+              type="url"
+              className="mono"
+              value={baseUrl}
+              onChange={(e) => setBaseUrl(e.target.value)}
+            />
+            <button type="submit" className="button" disabled={baseUrl.trim() === settings.apiBaseUrl}>
+              {t('common.save')}
+            </button>
+          </div>
+          <p className="field-hint">{t('settings.apiBaseUrlHint')}</p>
+        </form>
+      </details>
+
+      {askPlainText && (
+        <ConfirmDialog
+          title={t('settings.plainTextTitle')}
+          message={t('settings.plainTextMessage')}
+          confirmLabel={t('settings.plainTextConfirm')}
+          onCancel={() => setAskPlainText(false)}
+          onConfirm={() => void saveKey(true)}
+        />
+      )}
+      {confirmRemove && (
+        <ConfirmDialog
+          title={t('settings.removeKeyTitle')}
+          message={t('settings.removeKeyMessage')}
+          confirmLabel={t('settings.removeKey')}
+          danger
+          onCancel={() => setConfirmRemove(false)}
+          onConfirm={() => void removeKey()}
+        />
+      )}
+    </Dialog>
+  );
+}

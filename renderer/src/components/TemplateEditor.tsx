@@ -1,0 +1,107 @@
+// The prompt template editor: a textarea, the variables this scan offers as chips that insert
+// `{variable}` at the caret, and inline errors from the client-side parser (unknown variable,
+// unclosed brace) next to the ones main's preview reports.
+import { useId, useRef } from 'react';
+import { useI18n } from '../i18n';
+import { insertVariable, parseTemplate, type TemplateProblem } from '../lib/template';
+
+interface Props {
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+  variables: readonly string[];
+  serverProblems?: readonly string[];
+  multiline?: boolean;
+  testId?: string;
+}
+
+export function TemplateEditor({
+  label,
+  value,
+  onChange,
+  variables,
+  serverProblems,
+  multiline,
+  testId,
+}: Props) {
+  const { t } = useI18n();
+  const id = useId();
+  const ref = useRef<HTMLTextAreaElement & HTMLInputElement>(null);
+  const problems = parseTemplate(value, variables).problems;
+  const messages = [...problems.map((p) => problemText(p, value, t)), ...(serverProblems ?? [])];
+  const unique = [...new Set(messages)];
+
+  const insert = (name: string) => {
+    const el = ref.current;
+    const start = el?.selectionStart ?? value.length;
+    const end = el?.selectionEnd ?? value.length;
+    const next = insertVariable(value, name, start, end);
+    onChange(next.text);
+    requestAnimationFrame(() => {
+      el?.focus();
+      el?.setSelectionRange(next.caret, next.caret);
+    });
+  };
+
+  const common = {
+    id,
+    value,
+    'aria-invalid': unique.length > 0 ? true : undefined,
+    'aria-describedby': unique.length > 0 ? `${id}-errors` : undefined,
+    'data-testid': testId,
+    spellCheck: multiline,
+  } as const;
+
+  return (
+    <div className="field template-editor">
+      <label htmlFor={id}>{label}</label>
+      {multiline ? (
+        <textarea ref={ref} rows={3} {...common} onChange={(e) => onChange(e.target.value)} />
+      ) : (
+        <input ref={ref} type="text" {...common} onChange={(e) => onChange(e.target.value)} />
+      )}
+      {variables.length > 0 && (
+        <div className="chips" role="group" aria-label={t('template.insertVariable')}>
+          {variables.map((name) => (
+            <button
+              key={name}
+              type="button"
+              className="chip"
+              onClick={() => insert(name)}
+              aria-label={t('template.insertNamed', { name })}
+            >
+              {`{${name}}`}
+            </button>
+          ))}
+        </div>
+      )}
+      {unique.length > 0 && (
+        <ul id={`${id}-errors`} className="field-error-list" role="alert">
+          {unique.map((message) => (
+            <li key={message} className="field-error">
+              {message}
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+function problemText(problem: TemplateProblem, source: string, t: ReturnType<typeof useI18n>['t']): string {
+  const column = problem.at + 1;
+  switch (problem.kind) {
+    case 'unclosed':
+      return t('template.unclosed', { column });
+    case 'unopened':
+      return t('template.unopened', { column });
+    case 'empty':
+      return t('template.empty', { column });
+    case 'unknown':
+      return t('template.unknown', {
+        name: problem.name,
+        column,
+        near: source.slice(problem.at, problem.at + 30),
+      });
+  }
+}

@@ -1,0 +1,42 @@
+// Messages live in one file per language (en.ts, zh-CN.ts); the Messages type makes every
+// language carry every key. `{name}` in a message is filled from the vars passed to t().
+import { createContext, useContext } from 'react';
+import { en, type MessageKey, type Messages } from './en';
+import { zhCN } from './zh-CN';
+
+export type Language = 'en' | 'zh-CN';
+export type LanguageSetting = Language | 'system';
+export type { MessageKey };
+
+const catalogs: Record<Language, Messages> = { en, 'zh-CN': zhCN };
+
+/** 'system' follows the OS: any Chinese locale gets Simplified Chinese, anything else English. */
+export function resolveLanguage(setting: LanguageSetting, osLocale: string): Language {
+  if (setting !== 'system') return setting;
+  return /^zh\b/i.test(osLocale) ? 'zh-CN' : 'en';
+}
+
+export type Vars = Record<string, string | number>;
+
+export function translate(language: Language, key: MessageKey, vars?: Vars): string {
+  const message = catalogs[language][key] ?? en[key];
+  if (!vars) return message;
+  return message.replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole));
+}
+
+export interface I18n {
+  language: Language;
+  /** BCP 47 tag for Intl formatting. */
+  locale: string;
+  t: (key: MessageKey, vars?: Vars) => string;
+}
+
+export function makeI18n(language: Language): I18n {
+  return { language, locale: language, t: (key, vars) => translate(language, key, vars) };
+}
+
+export const I18nContext = createContext<I18n>(makeI18n('en'));
+
+export function useI18n(): I18n {
+  return useContext(I18nContext);
+}

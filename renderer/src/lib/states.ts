@@ -1,0 +1,92 @@
+// Item states as the UI groups them. The lists are checked against the contract's types at
+// compile time, so a new state in the contract fails the build here until it has a place.
+import type { BatchSettingsDto, ItemStateDto } from '../../../preload/contract';
+
+export const ITEM_STATES = [
+  'queued',
+  'submitting',
+  'in_queue',
+  'in_progress',
+  'downloading',
+  'done',
+  'failed',
+  'cancelled',
+  'expired',
+  'unknown_submit',
+  'rejected',
+  'skipped',
+] as const satisfies readonly ItemStateDto[];
+
+// Fails to compile when the contract gains a state missing above.
+type Missing = Exclude<ItemStateDto, (typeof ITEM_STATES)[number]>;
+const _allStatesListed: Missing extends never ? true : never = true;
+void _allStatesListed;
+
+export const ACTIVE_STATES: readonly ItemStateDto[] = [
+  'submitting',
+  'in_queue',
+  'in_progress',
+  'downloading',
+];
+export const PROBLEM_STATES: readonly ItemStateDto[] = ['failed', 'expired', 'unknown_submit'];
+
+/** The filter chips above the item list; each selects a set of states. */
+export const FILTERS = {
+  all: null,
+  queued: ['queued'],
+  active: ['submitting', 'in_queue', 'in_progress', 'downloading'],
+  done: ['done'],
+  problems: ['failed', 'expired', 'unknown_submit'],
+  cancelled: ['cancelled'],
+  notSent: ['rejected', 'skipped'],
+} as const satisfies Record<string, readonly ItemStateDto[] | null>;
+export type FilterKey = keyof typeof FILTERS;
+
+export type StateTone = 'neutral' | 'active' | 'good' | 'bad' | 'warn' | 'muted';
+
+export function toneOf(state: ItemStateDto): StateTone {
+  switch (state) {
+    case 'queued':
+      return 'neutral';
+    case 'submitting':
+    case 'in_queue':
+    case 'in_progress':
+    case 'downloading':
+      return 'active';
+    case 'done':
+      return 'good';
+    case 'failed':
+    case 'expired':
+      return 'bad';
+    case 'unknown_submit':
+      return 'warn';
+    case 'cancelled':
+    case 'rejected':
+    case 'skipped':
+      return 'muted';
+    default: {
+      const never: never = state;
+      return never;
+    }
+  }
+}
+
+export const MODEL_IDS = [
+  'kling/kling-3.0/standard/image-to-video',
+  'kling/kling-3.0/pro/image-to-video',
+] as const satisfies readonly BatchSettingsDto['modelId'][];
+
+/** The form's starting point when nothing is remembered yet (mirrors DEFAULT_SETTINGS in main). */
+export const FALLBACK_SETTINGS: BatchSettingsDto = {
+  modelId: 'kling/kling-3.0/standard/image-to-video',
+  promptTemplate: '{name}',
+  negativePrompt: '',
+  duration: 5,
+  generateAudio: false,
+  cfgScale: 0.5,
+  outputDir: '',
+  outputNameTemplate: '{name}.mp4',
+  concurrency: 3,
+  budgetUsd: null,
+  urlPrefix: null,
+};

@@ -1,0 +1,22 @@
+// What every screen needs from boot: app info (media URL, simulated flag), settings and the
+// model list, plus a way to open the settings dialog from anywhere (e.g. a "bad key" banner).
+import { createContext, useContext } from 'react';
+import type { AppSettingsDto, ModelInfoDto, ResponseOf } from '../../../preload/contract';
+
+export type AppInfo = ResponseOf<'query:app.info'>;
+
+export interface AppContextValue {
+  info: AppInfo;
+  settings: AppSettingsDto;
+  setSettings: (settings: AppSettingsDto) => void;
+  models: ModelInfoDto[];
+  openSettings: (focus?: 'apiKey') => void;
+}
+
+export const AppContext = createContext<AppContextValue | null>(null);
+
+export function useApp(): AppContextValue {
+  const value = useContext(AppContext);
+  if (!value) throw new Error('useApp() used outside <AppContext.Provider>');
+  return value;
+}

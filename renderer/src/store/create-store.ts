@@ -1,0 +1,33 @@
+// The smallest external store React can read with useSyncExternalStore: listeners plus a
+// version bump. Snapshots are whatever the caller selects; they must be referentially
+// stable between changes (useSyncExternalStore compares with Object.is).
+
+export class Emitter {
+  private listeners = new Set<() => void>();
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  };
+
+  protected emit(): void {
+    for (const listener of [...this.listeners]) listener();
+  }
+}
+
+/** A single value with change notification. */
+export class ValueStore<T> extends Emitter {
+  constructor(private value: T) {
+    super();
+  }
+
+  get = (): T => this.value;
+
+  set(value: T): void {
+    if (Object.is(value, this.value)) return;
+    this.value = value;
+    this.emit();
+  }
+}

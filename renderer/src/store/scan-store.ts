@@ -1,0 +1,70 @@
+// The current scan: paths in, progress while the intake walks and checks the files, then its
+// summary. Progress events are subscribed to before scan.start is called and kept by scan id,
+// because the first events may arrive before scan.start answers with that id.
+import { useSyncExternalStore } from 'react';
+import type { ScanSummaryDto } from '../../../preload/contract';
+import { api, errorText } from '../api';
+import { ValueStore } from './create-store';
+
+export type ScanState =
+  | { phase: 'idle' }
+  | { phase: 'scanning'; scanId: string | null; found: number; checked: number }
+  | { phase: 'done'; scanId: string; summary: ScanSummaryDto }
+  | { phase: 'error'; message: string };
+
+const store = new ValueStore<ScanState>({ phase: 'idle' });
+let generation = 0;
+
+export function useScan(): ScanState {
+  return useSyncExternalStore(store.subscribe, store.get);
+}
+
+export function resetScan(): void {
+  generation++;
+  store.set({ phase: 'idle' });
+}
+
+export async function startScan(paths: string[]): Promise<void> {
+  if (paths.length === 0) return;
+  const mine = ++generation;
+  store.set({ phase: 'scanning', scanId: null, found: 0, checked: 0 });
+  const early = new Map<string, { found: number; checked: number; finished: boolean }>();
+  let scanId: string | null = null;
+  let settle: () => void = () => {};
+  const finished = new Promise<void>((resolve) => (settle = resolve));
+  const off = api().onScanProgress((p) => {
+    if (mine !== generation) return;
+    if (scanId === null) {
+      early.set(p.scanId, p);
+      return;
+    }
+    if (p.scanId !== scanId) return;
+    store.set({ phase: 'scanning', scanId, found: p.found, checked: p.checked });
+    if (p.finished) settle();
+  });
+  // A missed "finished" event must not leave the screen spinning: poll the summary too.
+  const poll = setInterval(() => {
+    if (mine !== generation) settle(); // superseded by a newer scan: stop listening
+    if (!scanId) return;
+    api()
+      .scan.summary({ scanId })
+      .then((s) => s.finished && settle())
+      .catch(() => {});
+  }, 1000);
+  try {
+    ({ scanId } = await api().scan.start({ paths }));
+    const seen = early.get(scanId);
+    if (seen && mine === generation) {
+      store.set({ phase: 'scanning', scanId, found: seen.found, checked: seen.checked });
+      if (seen.finished) settle();
+    }
+    await finished;
+    const summary = await api().scan.summary({ scanId });
+    if (mine === generation) store.set({ phase: 'done', scanId, summary });
+  } catch (error) {
+    if (mine === generation) store.set({ phase: 'error', message: errorText(error) });
+  } finally {
+    off();
+    clearInterval(poll);
+  }
+}

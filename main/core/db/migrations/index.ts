@@ -1,0 +1,9 @@
+// Every schema step in order. Append only: a shipped step is never edited, because
+// databases in the field already ran it.
+import { initial } from './001-initial';
+import { runTimings } from './002-run-timings';
+import type { Migration } from './types';
+
+export type { Migration } from './types';
+export const MIGRATIONS: readonly Migration[] = [initial, runTimings];
+export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -1,0 +1,262 @@
+// Rows to domain types, in one place: snake_case columns become camelCase fields, JSON
+// columns are zod-checked as they are read, so a damaged or hand-edited row is reported by
+// name instead of surfacing later as `undefined` somewhere in the UI.
+import { z } from 'zod';
+import {
+  BATCH_STATES,
+  ITEM_STATES,
+  MODEL_IDS,
+  PAUSE_REASONS,
+  type BatchSettings,
+  type BatchState,
+  type ItemState,
+  type ItemView,
+  type PauseReason,
+} from '../domain';
+
+export const batchSettingsSchema = z.object({
+  modelId: z.enum(MODEL_IDS),
+  promptTemplate: z.string(),
+  negativePrompt: z.string(),
+  duration: z.number().int().min(1),
+  generateAudio: z.boolean(),
+  cfgScale: z.number(),
+  outputDir: z.string().min(1),
+  outputNameTemplate: z.string(),
+  concurrency: z.number().int().min(1),
+  budgetUsd: z.number().nonnegative().nullable(),
+  urlPrefix: z.string().nullable(),
+}) satisfies z.ZodType<BatchSettings>;
+
+const notesSchema = z.array(z.string());
+const requestSchema = z.record(z.string(), z.unknown());
+const itemStateSchema = z.enum(ITEM_STATES);
+const batchStateSchema = z.enum(BATCH_STATES);
+const pauseReasonSchema = z.enum(PAUSE_REASONS);
+
+export class DamagedRowError extends Error {
+  constructor(table: string, id: number, column: string, detail: string) {
+    super(
+      `Row ${id} of table '${table}' has an unreadable ${column} (${detail}). The database file may have ` +
+        `been edited or damaged; restore a backup or delete that row.`,
+    );
+    this.name = 'DamagedRowError';
+  }
+}
+
+function parseJson<T>(schema: z.ZodType<T>, text: string, table: string, id: number, column: string): T {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new DamagedRowError(table, id, column, (error as Error).message);
+  }
+  const parsed = schema.safeParse(value);
+  if (!parsed.success)
+    throw new DamagedRowError(table, id, column, parsed.error.issues[0]?.message ?? 'invalid');
+  return parsed.data;
+}
+
+function checked<T>(schema: z.ZodType<T>, value: unknown, table: string, id: number, column: string): T {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw new DamagedRowError(table, id, column, `value ${JSON.stringify(value)}`);
+  return parsed.data;
+}
+
+export interface BatchRow {
+  id: number;
+  name: string;
+  state: string;
+  pause_reason: string | null;
+  pause_message: string | null;
+  settings_json: string;
+  created_at: number;
+  started_at: number | null;
+  finished_at: number | null;
+  lease_owner: string | null;
+  lease_expires_at: number | null;
+}
+
+export interface BatchRecord {
+  id: number;
+  name: string;
+  state: BatchState;
+  pauseReason: PauseReason | null;
+  pauseMessage: string | null;
+  settings: BatchSettings;
+  createdAt: number;
+  startedAt: number | null;
+  finishedAt: number | null;
+  leaseOwner: string | null;
+  leaseExpiresAt: number | null;
+}
+
+export function toBatchRecord(row: BatchRow): BatchRecord {
+  return {
+    id: row.id,
+    name: row.name,
+    state: checked(batchStateSchema, row.state, 'batches', row.id, 'state'),
+    pauseReason:
+      row.pause_reason === null
+        ? null
+        : checked(pauseReasonSchema, row.pause_reason, 'batches', row.id, 'pause_reason'),
+    pauseMessage: row.pause_message,
+    settings: parseJson(batchSettingsSchema, row.settings_json, 'batches', row.id, 'settings_json'),
+    createdAt: row.created_at,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+    leaseOwner: row.lease_owner,
+    leaseExpiresAt: row.lease_expires_at,
+  };
+}
+
+export interface ItemRow {
+  id: number;
+  batch_id: number;
+  position: number;
+  state: string;
+  source_path: string;
+  root_path: string;
+  relative_path: string;
+  image_hash: string;
+  request_fingerprint: string;
+  rendered_prompt: string;
+  request_json: string;
+  output_relative_path: string;
+  request_id: string | null;
+  queue_position: number | null;
+  attempts: number;
+  created_at: number;
+  state_changed_at: number;
+  submitted_at: number | null;
+  last_queued_seen_at: number | null;
+  running_seen_at: number | null;
+  finished_at: number | null;
+  next_poll_at: number | null;
+  error_code: string | null;
+  error_message: string | null;
+  result_url: string | null;
+  part_path: string | null;
+  output_path: string | null;
+  output_bytes: number | null;
+  output_sha256: string | null;
+  estimated_cost_usd: number;
+  cost_usd: number | null;
+  may_be_billed: number;
+  prior_spent_usd: number;
+  cancel_requested: number;
+  notes_json: string;
+  poll_count: number;
+}
+
+/** Everything the engine knows about an item; `ItemView` is the slice the UI sees. */
+export interface ItemRecord extends ItemView {
+  position: number;
+  rootPath: string;
+  imageHash: string;
+  requestFingerprint: string;
+  request: Record<string, unknown>;
+  outputRelativePath: string;
+  lastQueuedSeenAt: number | null;
+  runningSeenAt: number | null;
+  nextPollAt: number | null;
+  resultUrl: string | null;
+  partPath: string | null;
+  outputSha256: string | null;
+  mayBeBilled: boolean;
+  priorSpentUsd: number;
+  cancelRequested: boolean;
+  pollCount: number;
+}
+
+export function toItemRecord(row: ItemRow): ItemRecord {
+  return {
+    id: row.id,
+    batchId: row.batch_id,
+    state: checked(itemStateSchema, row.state, 'items', row.id, 'state') as ItemState,
+    sourcePath: row.source_path,
+    relativePath: row.relative_path,
+    renderedPrompt: row.rendered_prompt,
+    requestId: row.request_id,
+    queuePosition: row.queue_position,
+    attempts: row.attempts,
+    createdAt: row.created_at,
+    stateChangedAt: row.state_changed_at,
+    submittedAt: row.submitted_at,
+    finishedAt: row.finished_at,
+    estimatedCostUsd: row.estimated_cost_usd,
+    costUsd: row.cost_usd,
+    outputPath: row.output_path,
+    outputBytes: row.output_bytes,
+    errorCode: row.error_code,
+    errorMessage: row.error_message,
+    notes: parseJson(notesSchema, row.notes_json, 'items', row.id, 'notes_json'),
+    position: row.position,
+    rootPath: row.root_path,
+    imageHash: row.image_hash,
+    requestFingerprint: row.request_fingerprint,
+    request: parseJson(requestSchema, row.request_json, 'items', row.id, 'request_json'),
+    outputRelativePath: row.output_relative_path,
+    lastQueuedSeenAt: row.last_queued_seen_at,
+    runningSeenAt: row.running_seen_at,
+    nextPollAt: row.next_poll_at,
+    resultUrl: row.result_url,
+    partPath: row.part_path,
+    outputSha256: row.output_sha256,
+    mayBeBilled: row.may_be_billed === 1,
+    priorSpentUsd: row.prior_spent_usd,
+    cancelRequested: row.cancel_requested === 1,
+    pollCount: row.poll_count,
+  };
+}
+
+export function toItemView(record: ItemRecord): ItemView {
+  return {
+    id: record.id,
+    batchId: record.batchId,
+    state: record.state,
+    sourcePath: record.sourcePath,
+    relativePath: record.relativePath,
+    renderedPrompt: record.renderedPrompt,
+    requestId: record.requestId,
+    queuePosition: record.queuePosition,
+    attempts: record.attempts,
+    createdAt: record.createdAt,
+    stateChangedAt: record.stateChangedAt,
+    submittedAt: record.submittedAt,
+    finishedAt: record.finishedAt,
+    estimatedCostUsd: record.estimatedCostUsd,
+    costUsd: record.costUsd,
+    outputPath: record.outputPath,
+    outputBytes: record.outputBytes,
+    errorCode: record.errorCode,
+    errorMessage: record.errorMessage,
+    notes: record.notes,
+  };
+}
+
+/** Fields the engine may change on an item, and their columns. */
+export const ITEM_PATCH_COLUMNS = {
+  requestId: 'request_id',
+  queuePosition: 'queue_position',
+  attempts: 'attempts',
+  submittedAt: 'submitted_at',
+  lastQueuedSeenAt: 'last_queued_seen_at',
+  runningSeenAt: 'running_seen_at',
+  finishedAt: 'finished_at',
+  nextPollAt: 'next_poll_at',
+  errorCode: 'error_code',
+  errorMessage: 'error_message',
+  resultUrl: 'result_url',
+  partPath: 'part_path',
+  outputPath: 'output_path',
+  outputBytes: 'output_bytes',
+  outputSha256: 'output_sha256',
+  costUsd: 'cost_usd',
+  mayBeBilled: 'may_be_billed',
+  priorSpentUsd: 'prior_spent_usd',
+  cancelRequested: 'cancel_requested',
+  pollCount: 'poll_count',
+} as const satisfies Partial<Record<keyof ItemRecord, string>>;
+
+export type ItemPatch = Partial<{ [K in keyof typeof ITEM_PATCH_COLUMNS]: ItemRecord[K] }>;

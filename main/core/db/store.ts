@@ -1,0 +1,483 @@
+// The job database's only query layer: prepared statements with named parameters, writes in
+// IMMEDIATE transactions, rows mapped through rows.ts. The engine never writes SQL itself.
+import {
+  ITEM_STATES,
+  type BatchSettings,
+  type BatchState,
+  type ItemPage,
+  type ItemPageQuery,
+  type ItemState,
+  type PauseReason,
+  type PlannedItem,
+  type StateCounts,
+} from '../domain';
+import { IllegalTransitionError, canTransition } from '../engine/state-machine';
+import type { Db } from './connection';
+import {
+  ITEM_PATCH_COLUMNS,
+  toBatchRecord,
+  toItemRecord,
+  toItemView,
+  type BatchRecord,
+  type BatchRow,
+  type ItemPatch,
+  type ItemRecord,
+  type ItemRow,
+} from './rows';
+
+export class LeaseLostError extends Error {
+  constructor(
+    readonly batchId: number,
+    readonly owner: string | null,
+  ) {
+    super(
+      `Batch ${batchId} is now driven by ${owner ?? 'no process'}, not by this one, so this process ` +
+        `stopped working on it. Close the other Stillmotion (app or CLI) to take it back.`,
+    );
+    this.name = 'LeaseLostError';
+  }
+}
+
+export type LeaseResult = { ok: true } | { ok: false; owner: string; expiresAt: number };
+
+export interface ItemEventRow {
+  id: number;
+  itemId: number;
+  at: number;
+  fromState: ItemState | null;
+  toState: ItemState;
+  reason: string;
+}
+
+export interface MoneySummary {
+  /** Billed or possibly billed: used against the budget cap (never under-counts). */
+  committedUsd: number;
+  /** Actual cost where known, estimates for what the API is running or has run. */
+  spentUsd: number;
+  /** Estimates of items that will still be sent or are waiting at the API. */
+  remainingEstimateUsd: number;
+}
+
+/** Queries slower than this are reported to the logger: a sign an index is missing. */
+const SLOW_QUERY_MS = 40;
+
+function emptyCounts(): StateCounts {
+  return Object.fromEntries(ITEM_STATES.map((state) => [state, 0])) as StateCounts;
+}
+
+function toSqlValue(value: unknown): unknown {
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  return value;
+}
+
+export class JobStore {
+  private readonly statements = new Map<string, ReturnType<Db['prepare']>>();
+
+  constructor(
+    readonly db: Db,
+    private readonly log: (message: string) => void = () => {},
+  ) {}
+
+  private stmt(sql: string) {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  private timed<T>(name: string, run: () => T): T {
+    const started = performance.now();
+    const result = run();
+    const ms = performance.now() - started;
+    if (ms > SLOW_QUERY_MS) this.log(`slow query ${name}: ${ms.toFixed(1)} ms`);
+    return result;
+  }
+
+  // ---- batches -------------------------------------------------------------------------
+
+  createBatch(settings: BatchSettings, items: PlannedItem[], name: string, now: number): number {
+    return this.db
+      .transaction(() => {
+        const { lastInsertRowid } = this.stmt(
+          `INSERT INTO batches (name, state, settings_json, model_id, prompt_template, output_dir, budget_usd, created_at)
+           VALUES (:name, 'draft', :settings, :modelId, :promptTemplate, :outputDir, :budget, :now)`,
+        ).run({
+          name,
+          settings: JSON.stringify(settings),
+          modelId: settings.modelId,
+          promptTemplate: settings.promptTemplate,
+          outputDir: settings.outputDir,
+          budget: settings.budgetUsd,
+          now,
+        });
+        const batchId = Number(lastInsertRowid);
+        this.insertBatchEvent(batchId, 'draft', null, 'created', now);
+        const insertItem = this.stmt(
+          `INSERT INTO items (batch_id, position, state, source_path, root_path, relative_path, image_hash,
+             request_fingerprint, rendered_prompt, request_json, output_relative_path, created_at,
+             state_changed_at, estimated_cost_usd, error_code, error_message, notes_json)
+           VALUES (:batchId, :position, :state, :sourcePath, :rootPath, :relativePath, :imageHash,
+             :fingerprint, :prompt, :request, :outputRelativePath, :now, :now, :estimate, :errorCode,
+             :errorMessage, :notes)`,
+        );
+        items.forEach((item, position) => {
+          const state: ItemState = item.verdict?.state ?? 'queued';
+          const { lastInsertRowid: itemId } = insertItem.run({
+            batchId,
+            position,
+            state,
+            sourcePath: item.sourcePath,
+            rootPath: item.rootPath,
+            relativePath: item.relativePath,
+            imageHash: item.imageHash,
+            fingerprint: item.requestFingerprint,
+            prompt: item.renderedPrompt,
+            request: JSON.stringify(item.request),
+            outputRelativePath: item.outputRelativePath,
+            now,
+            estimate: item.estimatedCostUsd,
+            errorCode: item.verdict?.code ?? null,
+            errorMessage: item.verdict?.message ?? null,
+            notes: JSON.stringify(item.notes),
+          });
+          this.insertItemEvent(Number(itemId), null, state, item.verdict?.message ?? 'planned', now);
+        });
+        return batchId;
+      })
+      .immediate();
+  }
+
+  getBatch(batchId: number): BatchRecord | null {
+    const row = this.stmt(`SELECT * FROM batches WHERE id = :batchId`).get({ batchId }) as
+      BatchRow | undefined;
+    return row ? toBatchRecord(row) : null;
+  }
+
+  listBatches(): BatchRecord[] {
+    return (this.stmt(`SELECT * FROM batches ORDER BY id DESC`).all({}) as BatchRow[]).map(toBatchRecord);
+  }
+
+  setBatchState(
+    batchId: number,
+    state: BatchState,
+    pause: { reason: PauseReason; message: string } | null,
+    why: string,
+    now: number,
+  ): BatchRecord {
+    return this.db
+      .transaction(() => {
+        this.stmt(
+          `UPDATE batches SET state = :state, pause_reason = :reason, pause_message = :message,
+             started_at = CASE WHEN :state = 'running' AND started_at IS NULL THEN :now ELSE started_at END,
+             finished_at = CASE WHEN :state IN ('finished', 'cancelled') THEN :now ELSE NULL END
+           WHERE id = :batchId`,
+        ).run({ batchId, state, reason: pause?.reason ?? null, message: pause?.message ?? null, now });
+        this.insertBatchEvent(batchId, state, pause?.reason ?? null, why, now);
+        return this.getBatch(batchId)!;
+      })
+      .immediate();
+  }
+
+  updateBatchSettings(batchId: number, settings: BatchSettings): void {
+    this.stmt(`UPDATE batches SET settings_json = :settings, budget_usd = :budget WHERE id = :batchId`).run({
+      batchId,
+      settings: JSON.stringify(settings),
+      budget: settings.budgetUsd,
+    });
+  }
+
+  private insertBatchEvent(
+    batchId: number,
+    state: BatchState,
+    reason: PauseReason | null,
+    why: string,
+    at: number,
+  ) {
+    this.stmt(
+      `INSERT INTO batch_events (batch_id, at, state, pause_reason, reason) VALUES (:batchId, :at, :state, :reason, :why)`,
+    ).run({ batchId, at, state, reason, why });
+  }
+
+  // ---- leases: one process drives a batch ----------------------------------------------
+
+  /** Takes the lease when it is free, expired or already ours; otherwise says who holds it. */
+  acquireLease(batchId: number, owner: string, now: number, leaseMs: number): LeaseResult {
+    return this.db
+      .transaction((): LeaseResult => {
+        const row = this.stmt(`SELECT lease_owner, lease_expires_at FROM batches WHERE id = :batchId`).get({
+          batchId,
+        }) as { lease_owner: string | null; lease_expires_at: number | null } | undefined;
+        if (!row) throw new Error(`Batch ${batchId} does not exist; list batches to see the ids there are.`);
+        if (row.lease_owner && row.lease_owner !== owner && (row.lease_expires_at ?? 0) > now)
+          return { ok: false, owner: row.lease_owner, expiresAt: row.lease_expires_at ?? 0 };
+        this.stmt(
+          `UPDATE batches SET lease_owner = :owner, lease_expires_at = :expires WHERE id = :batchId`,
+        ).run({
+          batchId,
+          owner,
+          expires: now + leaseMs,
+        });
+        return { ok: true };
+      })
+      .immediate();
+  }
+
+  /** Extends our lease; false when another process has taken it over meanwhile. */
+  renewLease(batchId: number, owner: string, now: number, leaseMs: number): boolean {
+    const { changes } = this.stmt(
+      `UPDATE batches SET lease_expires_at = :expires WHERE id = :batchId AND lease_owner = :owner`,
+    ).run({ batchId, owner, expires: now + leaseMs });
+    return changes === 1;
+  }
+
+  releaseLease(batchId: number, owner: string): void {
+    this.stmt(
+      `UPDATE batches SET lease_owner = NULL, lease_expires_at = NULL WHERE id = :batchId AND lease_owner = :owner`,
+    ).run({ batchId, owner });
+  }
+
+  private assertLease(batchId: number, owner: string, now: number): void {
+    const row = this.stmt(`SELECT lease_owner, lease_expires_at FROM batches WHERE id = :batchId`).get({
+      batchId,
+    }) as { lease_owner: string | null; lease_expires_at: number | null };
+    if (row.lease_owner !== owner || (row.lease_expires_at ?? 0) <= now)
+      throw new LeaseLostError(batchId, row.lease_owner);
+  }
+
+  // ---- items ---------------------------------------------------------------------------
+
+  getItem(itemId: number): ItemRecord | null {
+    const row = this.stmt(`SELECT * FROM items WHERE id = :itemId`).get({ itemId }) as ItemRow | undefined;
+    return row ? toItemRecord(row) : null;
+  }
+
+  /**
+   * Moves an item from one of `from` to `to`, applying `patch`, and logs the event, in one
+   * IMMEDIATE transaction. Returns null (and changes nothing) when the item is no longer in
+   * one of `from`, e.g. a cancel won the race. Throws when the table forbids the move.
+   * With `lease`, also proves inside the transaction that this process still drives the batch.
+   */
+  transition(
+    itemId: number,
+    from: ItemState | readonly ItemState[],
+    to: ItemState,
+    patch: ItemPatch | ((current: ItemRecord) => ItemPatch),
+    reason: string,
+    now: number,
+    lease?: { owner: string },
+  ): ItemRecord | null {
+    const allowedFrom: readonly ItemState[] = typeof from === 'string' ? [from] : from;
+    return this.db
+      .transaction(() => {
+        const current = this.getItem(itemId);
+        if (!current || !allowedFrom.includes(current.state)) return null;
+        if (!canTransition(current.state, to)) throw new IllegalTransitionError(itemId, current.state, to);
+        if (lease) this.assertLease(current.batchId, lease.owner, now);
+        const changes = typeof patch === 'function' ? patch(current) : patch;
+        this.writePatch(itemId, changes, { state: to, stateChangedAt: now });
+        this.insertItemEvent(itemId, current.state, to, reason, now);
+        return this.getItem(itemId);
+      })
+      .immediate();
+  }
+
+  /** Cancels every queued item of a batch in one transaction; returns their ids. */
+  cancelQueued(batchId: number, reason: string, now: number): number[] {
+    return this.db
+      .transaction(() => {
+        const ids = (
+          this.stmt(`SELECT id FROM items WHERE batch_id = :batchId AND state = 'queued'`).all({
+            batchId,
+          }) as {
+            id: number;
+          }[]
+        ).map((row) => row.id);
+        for (const id of ids) {
+          this.writePatch(id, {}, { state: 'cancelled', stateChangedAt: now });
+          this.insertItemEvent(id, 'queued', 'cancelled', reason, now);
+        }
+        return ids;
+      })
+      .immediate();
+  }
+
+  /** Changes fields without a state change (queue position, next poll time, counters). */
+  update(itemId: number, patch: ItemPatch): void {
+    this.writePatch(itemId, patch, null);
+  }
+
+  private writePatch(
+    itemId: number,
+    patch: ItemPatch,
+    state: { state: ItemState; stateChangedAt: number } | null,
+  ) {
+    const keys = (Object.keys(patch) as (keyof ItemPatch)[]).filter((key) => patch[key] !== undefined).sort();
+    const sets = keys.map((key) => `${ITEM_PATCH_COLUMNS[key]} = :${key}`);
+    if (state) sets.push('state = :state', 'state_changed_at = :stateChangedAt');
+    if (sets.length === 0) return;
+    const params: Record<string, unknown> = { itemId, ...state };
+    for (const key of keys) params[key] = toSqlValue(patch[key]);
+    this.stmt(`UPDATE items SET ${sets.join(', ')} WHERE id = :itemId`).run(params);
+  }
+
+  private insertItemEvent(itemId: number, from: ItemState | null, to: ItemState, reason: string, at: number) {
+    this.stmt(
+      `INSERT INTO item_events (item_id, at, from_state, to_state, reason) VALUES (:itemId, :at, :from, :to, :reason)`,
+    ).run({ itemId, at, from, to, reason });
+  }
+
+  itemEvents(itemId: number): ItemEventRow[] {
+    return (
+      this.stmt(`SELECT * FROM item_events WHERE item_id = :itemId ORDER BY id`).all({ itemId }) as {
+        id: number;
+        item_id: number;
+        at: number;
+        from_state: ItemState | null;
+        to_state: ItemState;
+        reason: string;
+      }[]
+    ).map((row) => ({
+      id: row.id,
+      itemId: row.item_id,
+      at: row.at,
+      fromState: row.from_state,
+      toState: row.to_state,
+      reason: row.reason,
+    }));
+  }
+
+  /** The next queued items in queue order, skipping ids already being prepared. */
+  nextQueued(batchId: number, limit: number, exclude: readonly number[] = []): ItemRecord[] {
+    return (
+      this.stmt(
+        `SELECT * FROM items WHERE batch_id = :batchId AND state = 'queued'
+           AND id NOT IN (SELECT value FROM json_each(:exclude))
+         ORDER BY position LIMIT :limit`,
+      ).all({ batchId, limit, exclude: JSON.stringify(exclude) }) as ItemRow[]
+    ).map(toItemRecord);
+  }
+
+  /** Items of the given states (in-flight states are few; never used for `queued`/`done`). */
+  itemsInStates(batchId: number, states: readonly ItemState[]): ItemRecord[] {
+    return (
+      this.stmt(
+        `SELECT * FROM items WHERE batch_id = :batchId AND state IN (SELECT value FROM json_each(:states)) ORDER BY position`,
+      ).all({ batchId, states: JSON.stringify(states) }) as ItemRow[]
+    ).map(toItemRecord);
+  }
+
+  countInStates(batchId: number, states: readonly ItemState[]): number {
+    return (
+      this.stmt(
+        `SELECT count(*) AS n FROM items WHERE batch_id = :batchId AND state IN (SELECT value FROM json_each(:states))`,
+      ).get({ batchId, states: JSON.stringify(states) }) as { n: number }
+    ).n;
+  }
+
+  counts(batchId: number): StateCounts {
+    const counts = emptyCounts();
+    const rows = this.timed(
+      'counts',
+      () =>
+        this.stmt(`SELECT state, count(*) AS n FROM items WHERE batch_id = :batchId GROUP BY state`).all({
+          batchId,
+        }) as { state: ItemState; n: number }[],
+    );
+    for (const row of rows) counts[row.state] = row.n;
+    return counts;
+  }
+
+  money(batchId: number): MoneySummary {
+    const row = this.timed(
+      'money',
+      () =>
+        this.stmt(
+          `SELECT
+             COALESCE(SUM(prior_spent_usd + CASE WHEN may_be_billed = 1 THEN COALESCE(cost_usd, estimated_cost_usd) ELSE 0 END), 0) AS committed,
+             COALESCE(SUM(prior_spent_usd + CASE
+               WHEN cost_usd IS NOT NULL THEN cost_usd
+               WHEN may_be_billed = 1 AND state IN ('in_progress', 'downloading', 'done') THEN estimated_cost_usd
+               ELSE 0 END), 0) AS spent,
+             COALESCE(SUM(CASE WHEN state IN ('queued', 'submitting', 'in_queue') THEN estimated_cost_usd ELSE 0 END), 0) AS remaining
+           FROM items WHERE batch_id = :batchId`,
+        ).get({ batchId }) as { committed: number; spent: number; remaining: number },
+    );
+    return { committedUsd: row.committed, spentUsd: row.spent, remainingEstimateUsd: row.remaining };
+  }
+
+  pageItems(query: ItemPageQuery): ItemPage {
+    const filter = {
+      batchId: query.batchId,
+      filterStates: query.states && query.states.length ? 1 : 0,
+      states: JSON.stringify(query.states ?? []),
+      search: query.search ? `%${query.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null,
+    };
+    const page = { limit: Math.max(0, Math.min(query.limit, 1000)), offset: Math.max(0, query.offset) };
+    // LIKE is case-insensitive for ASCII in SQLite, which is what the search box promises.
+    const where = `batch_id = :batchId
+      AND (:filterStates = 0 OR state IN (SELECT value FROM json_each(:states)))
+      AND (:search IS NULL OR relative_path LIKE :search ESCAPE '\\')`;
+    return this.timed('pageItems', () => {
+      const rows = this.stmt(
+        `SELECT * FROM items WHERE ${where} ORDER BY position LIMIT :limit OFFSET :offset`,
+      ).all({
+        ...filter,
+        ...page,
+      }) as ItemRow[];
+      const { n } = this.stmt(`SELECT count(*) AS n FROM items WHERE ${where}`).get(filter) as { n: number };
+      return { items: rows.map((row) => toItemView(toItemRecord(row))), total: n };
+    });
+  }
+
+  *iterateItems(batchId: number): Generator<ItemRecord> {
+    const statement = this.db.prepare(`SELECT * FROM items WHERE batch_id = :batchId ORDER BY position`);
+    for (const row of statement.iterate({ batchId }) as Iterable<ItemRow>) yield toItemRecord(row);
+  }
+
+  findDone(imageHash: string, requestFingerprint: string): { itemId: number; outputPath: string } | null {
+    const row = this.stmt(
+      `SELECT id, output_path FROM items WHERE image_hash = :imageHash AND request_fingerprint = :fp
+         AND state = 'done' AND output_path IS NOT NULL ORDER BY finished_at DESC LIMIT 1`,
+    ).get({ imageHash, fp: requestFingerprint }) as { id: number; output_path: string } | undefined;
+    return row ? { itemId: row.id, outputPath: row.output_path } : null;
+  }
+
+  /** Batches holding work that must continue after a restart (or could be driven now). */
+  batchesWithWork(): number[] {
+    return (
+      this.stmt(
+        `SELECT DISTINCT b.id FROM batches b WHERE b.state = 'running'
+           OR EXISTS (SELECT 1 FROM items i WHERE i.batch_id = b.id
+                        AND i.state IN ('submitting', 'in_queue', 'in_progress', 'downloading'))
+         ORDER BY b.id`,
+      ).all({}) as { id: number }[]
+    ).map((row) => row.id);
+  }
+
+  /** Temporary download files recorded on items no longer downloading (left by a crash). */
+  strayPartPaths(batchId: number): { itemId: number; partPath: string }[] {
+    return (
+      this.stmt(
+        `SELECT id, part_path FROM items WHERE batch_id = :batchId AND part_path IS NOT NULL AND state <> 'downloading'`,
+      ).all({ batchId }) as { id: number; part_path: string }[]
+    ).map((row) => ({ itemId: row.id, partPath: row.part_path }));
+  }
+
+  // ---- learned run times ---------------------------------------------------------------
+
+  addRunTiming(modelId: string, duration: number, runMs: number, now: number): void {
+    this.stmt(
+      `INSERT INTO run_timings (model_id, duration, run_ms, at) VALUES (:modelId, :duration, :runMs, :now)`,
+    ).run({ modelId, duration, runMs: Math.max(0, Math.round(runMs)), now });
+  }
+
+  recentRunTimings(modelId: string, duration: number, limit: number): number[] {
+    return (
+      this.stmt(
+        `SELECT run_ms FROM run_timings WHERE model_id = :modelId AND duration = :duration ORDER BY id DESC LIMIT :limit`,
+      ).all({ modelId, duration, limit }) as { run_ms: number }[]
+    ).map((row) => row.run_ms);
+  }
+}

@@ -1,0 +1,189 @@
+// The job store on a real SQLite file: batches with verdicts, the one transition function and
+// its event log, paging and counting by index, money, leases and damaged rows.
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { closeDatabase, openDatabase, type Db } from '../../../../main/core/db/connection';
+import { DamagedRowError } from '../../../../main/core/db/rows';
+import { JobStore } from '../../../../main/core/db/store';
+import { IllegalTransitionError } from '../../../../main/core/engine/state-machine';
+import { makeImages, plannedItems, settingsFor, tempDir } from '../engine/helpers';
+
+let dir: ReturnType<typeof tempDir>;
+let db: Db;
+let store: JobStore;
+beforeEach(() => {
+  dir = tempDir('sm-store-');
+  db = openDatabase(join(dir.path, 'jobs.sqlite'));
+  store = new JobStore(db);
+});
+afterEach(() => {
+  closeDatabase(db);
+  dir.remove();
+});
+
+function seed(count: number) {
+  const settings = settingsFor(join(dir.path, 'out'));
+  const items = plannedItems(makeImages(dir.path, count), settings);
+  return { settings, items, batchId: store.createBatch(settings, items, 'test', 1000) };
+}
+
+describe('JobStore', () => {
+  it('creates a draft batch with its items in queue order and keeps intake verdicts', () => {
+    const settings = settingsFor(join(dir.path, 'out'));
+    const items = plannedItems(makeImages(dir.path, 3), settings);
+    items[1]!.verdict = {
+      state: 'rejected',
+      code: 'too_small',
+      message: 'img-0001.png is 20x20; at least 300 px needed',
+    };
+    const batchId = store.createBatch(settings, items, 'three', 1000);
+    const batch = store.getBatch(batchId)!;
+    expect(batch).toMatchObject({
+      name: 'three',
+      state: 'draft',
+      settings,
+      createdAt: 1000,
+      leaseOwner: null,
+    });
+    const page = store.pageItems({ batchId, offset: 0, limit: 10 });
+    expect(page.total).toBe(3);
+    expect(page.items.map((i) => i.state)).toEqual(['queued', 'rejected', 'queued']);
+    expect(page.items[1]).toMatchObject({
+      errorCode: 'too_small',
+      errorMessage: expect.stringContaining('300 px'),
+    });
+    // The stored request holds the placeholder, never image bytes.
+    expect(store.getItem(page.items[0]!.id)!.request.start_image_url).toMatch(/^image-ref:/);
+    expect(store.itemEvents(page.items[1]!.id)).toMatchObject([{ fromState: null, toState: 'rejected' }]);
+  });
+
+  it('moves items only along the table, logs every move, and loses races quietly', () => {
+    const { batchId } = seed(1);
+    const id = store.pageItems({ batchId, offset: 0, limit: 1 }).items[0]!.id;
+    const moved = store.transition(
+      id,
+      'queued',
+      'submitting',
+      (c) => ({ attempts: c.attempts + 1, mayBeBilled: true }),
+      'submit attempt 1',
+      2000,
+    );
+    expect(moved).toMatchObject({
+      state: 'submitting',
+      attempts: 1,
+      mayBeBilled: true,
+      stateChangedAt: 2000,
+    });
+    // Not in the expected state any more: nothing happens.
+    expect(store.transition(id, 'queued', 'cancelled', {}, 'late cancel', 2100)).toBeNull();
+    // Against the table: refused loudly, nothing written.
+    expect(() => store.transition(id, 'submitting', 'done', {}, 'skip ahead', 2200)).toThrow(
+      IllegalTransitionError,
+    );
+    expect(store.getItem(id)!.state).toBe('submitting');
+    store.transition(id, 'submitting', 'in_queue', { requestId: 'req-1' }, 'accepted', 2300);
+    expect(store.itemEvents(id).map((e) => [e.fromState, e.toState, e.reason, e.at])).toEqual([
+      [null, 'queued', 'planned', 1000],
+      ['queued', 'submitting', 'submit attempt 1', 2000],
+      ['submitting', 'in_queue', 'accepted', 2300],
+    ]);
+  });
+
+  it('proves the lease inside the submit transaction', () => {
+    const { batchId } = seed(1);
+    const id = store.pageItems({ batchId, offset: 0, limit: 1 }).items[0]!.id;
+    expect(store.acquireLease(batchId, 'cli:1', 0, 1000)).toEqual({ ok: true });
+    expect(() => store.transition(id, 'queued', 'submitting', {}, 'x', 10, { owner: 'app:2' })).toThrow(
+      /driven by cli:1/,
+    );
+    expect(store.getItem(id)!.state).toBe('queued');
+    expect(store.transition(id, 'queued', 'submitting', {}, 'x', 10, { owner: 'cli:1' })).not.toBeNull();
+  });
+
+  it('grants, renews, refuses and hands over a lease when it expires', () => {
+    const { batchId } = seed(1);
+    expect(store.acquireLease(batchId, 'cli:1', 0, 1000)).toEqual({ ok: true });
+    expect(store.acquireLease(batchId, 'app:2', 500, 1000)).toEqual({
+      ok: false,
+      owner: 'cli:1',
+      expiresAt: 1000,
+    });
+    expect(store.renewLease(batchId, 'cli:1', 900, 1000)).toBe(true);
+    expect(store.acquireLease(batchId, 'app:2', 1500, 1000)).toMatchObject({ ok: false });
+    // cli:1 was killed and stopped renewing: after expiry app:2 takes over; cli:1 cannot renew.
+    expect(store.acquireLease(batchId, 'app:2', 1901, 1000)).toEqual({ ok: true });
+    expect(store.renewLease(batchId, 'cli:1', 1902, 1000)).toBe(false);
+    store.releaseLease(batchId, 'app:2');
+    expect(store.getBatch(batchId)).toMatchObject({ leaseOwner: null, leaseExpiresAt: null });
+  });
+
+  it('pages, filters by state and searches a 10,000-item batch without loading it', () => {
+    const settings = settingsFor(join(dir.path, 'out'));
+    const template = plannedItems(makeImages(dir.path, 1), settings)[0]!;
+    const items = Array.from({ length: 10_000 }, (_, i) => ({
+      ...template,
+      relativePath: `folder-${i % 10}/Shot_${i}.png`,
+      verdict:
+        i % 7 === 0 ? { state: 'skipped' as const, code: 'already_generated', message: 'done before' } : null,
+    }));
+    const batchId = store.createBatch(settings, items, 'big', 1);
+    const counts = store.counts(batchId);
+    expect(counts.skipped).toBe(1429);
+    expect(counts.queued).toBe(8571);
+    const page = store.pageItems({ batchId, states: ['skipped'], offset: 40, limit: 40 });
+    expect(page.total).toBe(1429);
+    expect(page.items).toHaveLength(40);
+    expect(page.items[0]!.relativePath).toBe('folder-0/Shot_280.png');
+    const search = store.pageItems({ batchId, search: 'SHOT_99', offset: 0, limit: 5 });
+    expect(search.total).toBe(111); // Shot_99, Shot_990..999, Shot_9900..9999
+    expect(store.pageItems({ batchId, search: '100%_', offset: 0, limit: 5 }).total).toBe(0);
+    const plan = db
+      .prepare(`EXPLAIN QUERY PLAN SELECT state, count(*) FROM items WHERE batch_id = 1 GROUP BY state`)
+      .all() as { detail: string }[];
+    expect(plan.map((p) => p.detail).join(' ')).toMatch(/COVERING INDEX items_batch_state/);
+  });
+
+  it('counts money: possibly billed items against the cap, actual costs where known', () => {
+    const { batchId } = seed(4);
+    const [a, b, c] = store.pageItems({ batchId, offset: 0, limit: 4 }).items;
+    store.transition(a!.id, 'queued', 'submitting', { mayBeBilled: true }, 'x', 1);
+    store.transition(b!.id, 'queued', 'submitting', { mayBeBilled: true }, 'x', 1);
+    store.transition(b!.id, 'submitting', 'in_queue', { requestId: 'r-b' }, 'x', 1);
+    store.transition(b!.id, 'in_queue', 'downloading', { costUsd: 0.4 }, 'x', 1);
+    store.transition(c!.id, 'queued', 'submitting', { mayBeBilled: true }, 'x', 1);
+    store.transition(c!.id, 'submitting', 'failed', { mayBeBilled: false }, 'refused', 1);
+    const money = store.money(batchId);
+    expect(money.committedUsd).toBeCloseTo(0.42 + 0.4, 9);
+    expect(money.spentUsd).toBeCloseTo(0.4, 9);
+    expect(money.remainingEstimateUsd).toBeCloseTo(0.42 * 2, 9); // one queued, one submitting
+  });
+
+  it('reports a damaged JSON column by table, row and column', () => {
+    const { batchId } = seed(1);
+    const id = store.pageItems({ batchId, offset: 0, limit: 1 }).items[0]!.id;
+    db.prepare(`UPDATE items SET notes_json = '{"not":"a list"}' WHERE id = ?`).run(id);
+    expect(() => store.getItem(id)).toThrow(DamagedRowError);
+    expect(() => store.getItem(id)).toThrow(
+      new RegExp(`Row ${id} of table 'items' has an unreadable notes_json`),
+    );
+    db.prepare(`UPDATE batches SET settings_json = '{"modelId":"x"}' WHERE id = ?`).run(batchId);
+    expect(() => store.getBatch(batchId)).toThrow(/settings_json/);
+  });
+
+  it('finds a done item by image hash and request fingerprint', () => {
+    const { batchId, items } = seed(1);
+    const id = store.pageItems({ batchId, offset: 0, limit: 1 }).items[0]!.id;
+    expect(store.findDone(items[0]!.imageHash, items[0]!.requestFingerprint)).toBeNull();
+    for (const [from, to] of [
+      ['queued', 'submitting'],
+      ['submitting', 'in_queue'],
+      ['in_queue', 'downloading'],
+    ] as const)
+      store.transition(id, from, to, {}, 'x', 1);
+    store.transition(id, 'downloading', 'done', { outputPath: '/out/a.mp4' }, 'saved', 2);
+    expect(store.findDone(items[0]!.imageHash, items[0]!.requestFingerprint)).toEqual({
+      itemId: id,
+      outputPath: '/out/a.mp4',
+    });
+  });
+});

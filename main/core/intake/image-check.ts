@@ -5,7 +5,8 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import sharp from 'sharp';
-import { assessImage, MAX_PIXELS } from './limits';
+import { bmpLayout } from './bmp';
+import { assessImage, formatBytes, MAX_PIXELS } from './limits';
 import { fileByteSource, probeImage } from './probe';
 import type { ImageFormat } from './probe';
 import { describeFsError } from './walk';
@@ -51,12 +52,14 @@ async function decodesCompletely(path: string): Promise<boolean> {
 export async function checkImageFile(path: string, signal?: AbortSignal): Promise<CheckedImage> {
   let probe;
   let bytes: number;
+  let header: Buffer;
   try {
     const handle = await open(path, 'r');
     try {
       const source = await fileByteSource(handle);
       bytes = source.size;
       probe = await probeImage(source);
+      header = await source.read(0, 128);
     } finally {
       await handle.close();
     }
@@ -68,6 +71,17 @@ export async function checkImageFile(path: string, signal?: AbortSignal): Promis
   // Dimension checks (including the pixel bomb) come before any decode.
   const assessment = assessImage(facts, 'data-uri');
   if (assessment.kind === 'reject') return { ok: false, code: assessment.code, reason: assessment.reason };
+  if (assessment.kind === 'fit' && probe.format === 'bmp') {
+    const layout = bmpLayout(header);
+    if (typeof layout === 'string')
+      return {
+        ok: false,
+        code: 'unsupported_format',
+        reason:
+          `over Kling's limits (${facts.width}x${facts.height}, ${formatBytes(bytes)}) so it must be resized ` +
+          `before sending, but it is ${layout}`,
+      };
+  }
   if (probe.endMarkerMissing && !(await decodesCompletely(path)))
     return {
       ok: false,

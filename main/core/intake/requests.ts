@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
 import { IMAGE_REF_PREFIX } from '../catalog/models';
 import { assessImage, DATA_URI_MAX_BYTES, FIT_LONG_SIDE, formatBytes, MAX_PIXELS } from './limits';
+import { decodeBmp } from './bmp';
 import { bufferByteSource, MIME_TYPES, probeImage } from './probe';
 import type { ImageFormat } from './probe';
 
@@ -108,10 +109,16 @@ const QUALITY_STEPS = [90, 82, 74, 66, 58, 50];
  * is flattened onto white (Kling takes no alpha channel in a JPEG).
  */
 export async function fitImage(input: Buffer, maxBytes = DATA_URI_MAX_BYTES): Promise<FittedImage> {
+  // sharp does not read BMP: decode it here and hand sharp raw pixels.
+  const bmp = input[0] === 0x42 && input[1] === 0x4d ? decodeBmp(input) : null;
+  const open = () =>
+    bmp
+      ? sharp(bmp.data, { raw: { width: bmp.width, height: bmp.height, channels: 3 } })
+      : sharp(input, { limitInputPixels: MAX_PIXELS, failOn: 'truncated' });
   let longSide = FIT_LONG_SIDE;
   for (let attempt = 0; attempt < 6; attempt++) {
     for (const quality of QUALITY_STEPS) {
-      const { data, info } = await sharp(input, { limitInputPixels: MAX_PIXELS, failOn: 'truncated' })
+      const { data, info } = await open()
         .rotate()
         .resize(longSide, longSide, { fit: 'inside', withoutEnlargement: true })
         .flatten({ background: '#ffffff' })

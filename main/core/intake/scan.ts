@@ -202,9 +202,12 @@ export async function scanPaths(
         failure ??= error;
       })
       .finally(() => {
-        checked += 1;
         tasks.delete(task);
-        report(false);
+        // After an abort the remaining tasks return at once: they are not "checked".
+        if (!signal?.aborted) {
+          checked += 1;
+          report(false);
+        }
         if (tasks.size < MAX_BACKLOG / 2) backlogDrained?.();
       });
     tasks.add(task);

@@ -1,0 +1,94 @@
+// When to ask about a job next. RunComfy's own CLI asks every 2 s: about 60 requests for a
+// two-minute generation. We know roughly how long a generation of this model and duration
+// takes (learned from finished jobs, else a prior from the model page), so we stay quiet until
+// shortly before it should be done, then close in with steps that grow with the job's age.
+// A job cannot finish before it has run for its generation time after leaving the queue, so
+// "last time we saw it queued" + "expected run time" is the earliest sensible moment.
+import type { Random } from '../util/clock';
+
+export interface PollObservation {
+  now: number;
+  submittedAt: number;
+  /** Last poll that saw it waiting in the queue (its start is after this). */
+  lastQueuedSeenAt: number | null;
+  /** What the last poll said; 'submitted' before the first poll. */
+  lastStatus: 'submitted' | 'in_queue' | 'in_progress';
+  queuePosition: number | null;
+}
+
+export interface RunTimeEstimate {
+  /** Expected generation time once running, in ms. */
+  runMs: number;
+  /** True when learned from finished jobs (trusted more than the prior). */
+  learned: boolean;
+}
+
+export interface PollPolicy {
+  /** Absolute time (same clock as `now`) of the next status request. */
+  nextPollAt(observation: PollObservation, estimate: RunTimeEstimate, random: Random): number;
+}
+
+const SECOND = 1000;
+const clamp = (value: number, low: number, high: number) => Math.min(high, Math.max(low, value));
+/** Spread of +-fraction so items submitted together do not poll in lock-step. */
+const jitter = (ms: number, random: Random, fraction: number) =>
+  ms * (1 - fraction + 2 * fraction * random());
+
+export const adaptivePollPolicy: PollPolicy = {
+  nextPollAt(o, estimate, random) {
+    // Aim a little before the expected finish: a learned estimate is an upper bound, the prior is rough.
+    const aimMs = estimate.runMs * (estimate.learned ? 0.97 : 0.7);
+    switch (o.lastStatus) {
+      case 'submitted':
+        // Trusted estimate: the first question is "is it done?". Otherwise check that it started.
+        return (
+          o.submittedAt + (estimate.learned ? aimMs : clamp(estimate.runMs * 0.5, 5 * SECOND, 120 * SECOND))
+        );
+      case 'in_queue': {
+        // Nothing to aim at while it waits; ask now and then, less often further back in line.
+        const base = clamp(
+          estimate.runMs * 0.25 * (1 + (o.queuePosition ?? 0) * 0.5),
+          3 * SECOND,
+          60 * SECOND,
+        );
+        return o.now + jitter(base, random, 0.2);
+      }
+      case 'in_progress': {
+        const startedNoEarlierThan = o.lastQueuedSeenAt ?? o.submittedAt;
+        const target = startedNoEarlierThan + aimMs;
+        if (target - o.now > SECOND) return target - random() * 0.02 * aimMs;
+        // Overdue: steps of 5% of its running time, 2 s to 60 s, so a stuck job costs little.
+        const step = clamp(0.05 * (o.now - startedNoEarlierThan), 2 * SECOND, 60 * SECOND);
+        return o.now + jitter(step, random, 0.2);
+      }
+      default: {
+        const never: never = o.lastStatus;
+        return never;
+      }
+    }
+  },
+};
+
+/** The way RunComfy's own clients poll (for comparison in tests and benchmarks). */
+export function fixedPollPolicy(intervalMs: number): PollPolicy {
+  return { nextPollAt: (o) => o.now + intervalMs };
+}
+
+/**
+ * Prior generation times before anything was learned (runcomfy-api.md: about 1.5 min for
+ * 5 s of standard, up to 5 min for pro).
+ */
+export function priorRunMs(modelId: string, duration: number): number {
+  const perSecond = modelId.includes('/pro/') ? 30 * SECOND : 18 * SECOND;
+  return perSecond * Math.max(1, duration);
+}
+
+/**
+ * The learned estimate: the lower quartile of recent upper-bound samples. Each sample
+ * over-states the run time by up to one poll step, so the quartile keeps the aim early.
+ */
+export function learnedRunMs(samples: readonly number[]): number | null {
+  if (samples.length === 0) return null;
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.floor((sorted.length - 1) * 0.25)]!;
+}

@@ -31,8 +31,7 @@ const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[
 const RESERVED =
   /^(con|prn|aux|nul|conin\$|conout\$|com[0-9\u00b9\u00b2\u00b3]|lpt[0-9\u00b9\u00b2\u00b3])(\s*\.|\s*$)/i;
 
-const utf8 = new TextEncoder();
-const byteLength = (s: string) => utf8.encode(s).length;
+const byteLength = (s: string) => Buffer.byteLength(s, 'utf8');
 
 /** Cuts `text` to at most `maxBytes` of UTF-8, never inside a character (or a grapheme). */
 export function truncateUtf8(text: string, maxBytes: number): string {
@@ -55,7 +54,7 @@ function graphemes(text: string) {
 
 /** One folder or file name made safe (not yet given its extension or made unique). */
 export function sanitizeSegment(raw: string): string {
-  let s = raw.replace(LONE_SURROGATE, '\ufffd').normalize('NFC');
+  let s = (/[\ud800-\udfff]/.test(raw) ? raw.replace(LONE_SURROGATE, '\ufffd') : raw).normalize('NFC');
   s = s.replace(BIDI_CONTROLS, '').replace(CONTROL, '').replace(FORBIDDEN, '_');
   s = s.replace(/^\s+/, '').replace(/[\s.]+$/, '');
   if (s.startsWith('.')) s = `_${s.slice(1)}`;

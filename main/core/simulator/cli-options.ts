@@ -12,6 +12,7 @@ export const HELP = `Usage: npm run simulator -- [options]
   --time-scale <x>              multiplies every simulated duration (0.01: 90 s -> 0.9 s; default 1)
   --seed <n>                    seed for faults, request ids and timing jitter
   --concurrency-cap <n>         jobs running at once per account (default 5)
+  --max-active <n>              queued+running jobs per account before submits get 429 (default none)
   --credit <usd>                credit of the demo key (default 1000)
   --key <key=usd>               another accepted key and its credit (repeatable)
   --output-bytes <n>            size of every output mp4 (padded; default ~6 KB)
@@ -27,6 +28,7 @@ export const HELP = `Usage: npm run simulator -- [options]
  variants:
   --output-shape video|videos   --failure-on-status completed|failed
   --errors-as-http200           --cancel-outcome <word>   --error-shape string|object
+  --success-on-status completed|succeeded
   -h, --help`;
 
 function number(name: string, value: string | undefined): number | undefined {
@@ -58,6 +60,7 @@ export function optionsFromArgs(args: string[]): SimulatorOptions | 'help' {
       'time-scale': { type: 'string' },
       seed: { type: 'string' },
       'concurrency-cap': { type: 'string' },
+      'max-active': { type: 'string' },
       credit: { type: 'string' },
       key: { type: 'string', multiple: true },
       'output-bytes': { type: 'string' },
@@ -80,6 +83,7 @@ export function optionsFromArgs(args: string[]): SimulatorOptions | 'help' {
       'errors-as-http200': { type: 'boolean' },
       'cancel-outcome': { type: 'string' },
       'error-shape': { type: 'string' },
+      'success-on-status': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -114,6 +118,7 @@ export function optionsFromArgs(args: string[]): SimulatorOptions | 'help' {
     timeScale: number('time-scale', values['time-scale']),
     seed: number('seed', values.seed),
     concurrencyCap: number('concurrency-cap', values['concurrency-cap']),
+    maxActivePerAccount: number('max-active', values['max-active']),
     apiKeys,
     outputBytes: number('output-bytes', values['output-bytes']),
     outputTtlMs: number('output-ttl-ms', values['output-ttl-ms']),
@@ -130,6 +135,10 @@ export function optionsFromArgs(args: string[]): SimulatorOptions | 'help' {
       errorsAsHttp200: values['errors-as-http200'],
       cancelOutcome: values['cancel-outcome'],
       errorShape: oneOf('error-shape', values['error-shape'], ['string', 'object'] as const),
+      successOnStatus: oneOf('success-on-status', values['success-on-status'], [
+        'completed',
+        'succeeded',
+      ] as const),
     },
   };
 }

@@ -86,6 +86,12 @@ export class JobBook {
     return account.creditUsd - account.chargedUsd - reserved;
   }
 
+  /** Jobs of the account queued or running. */
+  activeCount(apiKey: string): number {
+    const account = this.accounts.get(apiKey);
+    return account ? account.queue.length + account.running.size : 0;
+  }
+
   queuePosition(job: Job): number | null {
     if (job.status !== 'in_queue') return null;
     const account = this.accounts.get(job.apiKey);
@@ -207,13 +213,20 @@ export class JobBook {
       const stop = () => nap.abort();
       signal.addEventListener('abort', stop, { once: true });
       this.wake = stop;
+      // Raced with the abort here too: an injected clock whose sleep ignores the signal must
+      // not keep close() waiting.
+      const woken = new Promise<void>((resolve) => nap.signal.addEventListener('abort', () => resolve()));
       try {
-        if (next === null)
-          await new Promise<void>((resolve) => nap.signal.addEventListener('abort', () => resolve()));
-        else await clock.sleep(Math.max(0, next - clock.now()), nap.signal);
+        if (next === null) await woken;
+        else {
+          const sleep = clock.sleep(Math.max(0, next - clock.now()), nap.signal);
+          sleep.catch(() => undefined);
+          await Promise.race([sleep, woken]);
+        }
       } catch {
         // Woken early (new job, cancel or close): re-plan.
       } finally {
+        nap.abort();
         this.wake = null;
         signal.removeEventListener('abort', stop);
       }

@@ -246,7 +246,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       case 'cancelled':
         return job.status;
       case 'succeeded':
-        return 'completed';
+        return variants.successOnStatus === 'succeeded' ? 'succeeded' : 'completed';
       case 'failed':
         return variants.failureOnStatus === 'failed' ? 'failed' : 'completed';
       default: {
@@ -378,6 +378,14 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     record.imageHash = input.startImageHash;
     record.duration = input.duration;
     record.generateAudio = input.generateAudio;
+    if (options.maxActivePerAccount !== undefined && book.activeCount(key) >= options.maxActivePerAccount) {
+      const limited = transportFault('429');
+      limited.body = {
+        error_code: 429002,
+        error_message: `Too many concurrent requests: the account already has ${book.activeCount(key)} queued or running (limit ${options.maxActivePerAccount}); retry after one finishes`,
+      };
+      return { job: null, reply: limited };
+    }
     const price = priceUsd(model, input.duration, input.generateAudio);
     const available = book.availableUsd(key);
     if (available < price - 1e-9)
@@ -649,7 +657,14 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://simulator');
-    const path = decodeURIComponent(url.pathname);
+    let path: string;
+    try {
+      path = decodeURIComponent(url.pathname);
+    } catch {
+      req.resume();
+      send(res, { status: 404, body: { detail: `Not Found: malformed path ${url.pathname}` } });
+      return;
+    }
     const method = req.method ?? 'GET';
     book.advance(clock.now());
 
@@ -707,7 +722,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     });
   });
   const address = server.address() as AddressInfo;
-  baseUrl = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
+  // Listening on every interface still hands out loopback URLs that a client can dial.
+  const reachable =
+    address.address === '0.0.0.0' ? '127.0.0.1' : address.address === '::' ? '::1' : address.address;
+  baseUrl = `http://${address.family === 'IPv6' ? `[${reachable}]` : reachable}:${address.port}`;
 
   const stopLoop = new AbortController();
   const loop = book.run(stopLoop.signal);

@@ -37,6 +37,8 @@ export interface SimulatorVariants {
   cancelOutcome?: string;
   /** `error` on a failed result as a string (default) or an object. */
   errorShape?: 'string' | 'object';
+  /** A succeeded generation shows on /status as `completed` (default) or as `succeeded`. */
+  successOnStatus?: 'completed' | 'succeeded';
 }
 
 export interface SimulatorOptions {
@@ -46,6 +48,11 @@ export interface SimulatorOptions {
   apiKeys?: Record<string, number>;
   /** Jobs of one account running at once; the rest wait in the queue. Default 5. */
   concurrencyCap?: number;
+  /**
+   * Jobs of one account queued or running at once beyond which a submit is refused with 429
+   * and Retry-After (no job created), as Kling does when too many run. Default: no limit.
+   */
+  maxActivePerAccount?: number;
   /**
    * Simulated generation time in ms for one job, in the simulator's clock. Default: about
    * 90 s for 5 s of standard video, scaled up by duration and for pro (runcomfy-api.md).

@@ -84,6 +84,10 @@ describe('simulator CLI', () => {
       '--errors-as-http200',
       '--key',
       'team=25',
+      '--max-active',
+      '8',
+      '--success-on-status',
+      'succeeded',
     ]);
     expect(options).toMatchObject({
       port: 4010,
@@ -92,7 +96,8 @@ describe('simulator CLI', () => {
       concurrencyCap: 2,
       faults: { http5xx: 0.1, retryAfter: 'http-date' },
       faultTargets: ['submit', 'download'],
-      variants: { outputShape: 'videos', errorsAsHttp200: true },
+      maxActivePerAccount: 8,
+      variants: { outputShape: 'videos', errorsAsHttp200: true, successOnStatus: 'succeeded' },
       apiKeys: { [DEMO_API_KEY]: 1000, team: 25 },
     });
     expect(optionsFromArgs(['--help'])).toBe('help');

@@ -121,3 +121,12 @@ export const submitUrl = (base: string, model = STANDARD) => `${base}/v1/models/
 
 /** Lets the event loop run (the simulator's background loop, socket events) without a clock jump. */
 export const tick = (ms = 5) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Waits (real time, up to `timeoutMs`) until `predicate` holds; a hook instead of a fixed sleep. */
+export async function waitFor(predicate: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error(`Condition not met within ${timeoutMs} ms: ${predicate}`);
+    await tick(5);
+  }
+}

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DEMO_API_KEY, startSimulator } from '../../../../main/core/simulator/index';
 import type { SimulatorHandle, SimulatorOptions } from '../../../../main/core/simulator/index';
 import { SAMPLE_MP4 } from '../../../../main/core/simulator/sample-video';
-import { PNG_1X1, PRO, STANDARD, call, manualClock, submitUrl, tick, validBody } from './helpers';
+import { PNG_1X1, PRO, STANDARD, call, manualClock, submitUrl, tick, validBody, waitFor } from './helpers';
 import type { ManualClock } from './helpers';
 
 // Generation takes 60 s of simulated time; a queued job is picked up 3 s after it arrives.
@@ -157,11 +157,11 @@ describe('simulator lifecycle', () => {
     const ledger = s.ledger;
     const sub = await submit(s);
     clock.advance(PICK_UP_MS);
-    await tick(20);
+    await waitFor(() => ledger.charges.length > 0);
     expect(ledger.charges.map((c) => c.requestId)).toEqual([sub.request_id]);
     expect(ledger.jobs.get(sub.request_id)?.status).toBe('in_progress');
     clock.advance(GENERATION_MS);
-    await tick(20);
+    await waitFor(() => ledger.jobs.get(sub.request_id)?.status !== 'in_progress');
     expect(ledger.jobs.get(sub.request_id)?.status).toBe('succeeded');
   });
 
@@ -171,8 +171,7 @@ describe('simulator lifecycle', () => {
     const ledger = s.ledger;
     const sub = await submit(s);
     // Default timing: ~90 s for 5 s of standard (x0.001 = ~90 ms) plus a 3 ms pick-up.
-    const deadline = Date.now() + 5_000;
-    while (ledger.jobs.get(sub.request_id)?.status !== 'succeeded' && Date.now() < deadline) await tick(10);
+    await waitFor(() => ledger.jobs.get(sub.request_id)?.status === 'succeeded');
     const job = ledger.jobs.get(sub.request_id)!;
     expect(job.status).toBe('succeeded');
     const runMs = job.finishedAt! - job.startedAt!;
@@ -402,7 +401,61 @@ describe('simulator lifecycle', () => {
   });
 });
 
+describe('simulator limits and robustness', () => {
+  it('maxActivePerAccount refuses submits beyond it with 429 + Retry-After and no job', async () => {
+    const s = await start({ maxActivePerAccount: 2, concurrencyCap: 1 });
+    await submit(s);
+    await submit(s);
+    const third = await call(submitUrl(s.url), { body: validBody() });
+    expect(third.status).toBe(429);
+    expect(third.headers.get('retry-after')).toMatch(/^\d+$/);
+    expect(third.body).toMatchObject({ error_code: 429002 });
+    expect(third.body.error_message).toMatch(/limit 2/);
+    expect(s.ledger.submits.map((r) => [r.created, r.httpStatus])).toEqual([
+      [true, 200],
+      [true, 200],
+      [false, 429],
+    ]);
+    // Once one finishes there is room again.
+    clock.advance(PICK_UP_MS + GENERATION_MS);
+    expect((await call(submitUrl(s.url), { body: validBody() })).status).toBe(200);
+  });
+
+  it('close() ends even when the injected clock ignores abort signals', async () => {
+    const stubborn = manualClock();
+    const s = await startSimulator({
+      clock: { now: stubborn.now, sleep: (ms) => stubborn.sleep(ms) },
+      generationMs: () => GENERATION_MS,
+    });
+    await submit(s);
+    await tick(10);
+    const outcome = await Promise.race([s.close().then(() => 'closed'), tick(3_000).then(() => 'hung')]);
+    expect(outcome).toBe('closed');
+  });
+
+  it('answers 404 to malformed paths instead of failing', async () => {
+    const s = await start();
+    const res = await call(`${s.url}/v1/requests/%E0%A4%A/status`);
+    expect(res.status).toBe(404);
+    expect((await call(`${s.url}/v1/requests/x/status`, { method: 'DELETE' })).status).toBe(405);
+  });
+
+  it('hands out loopback URLs when listening on every interface', async () => {
+    const s = await start({ host: '0.0.0.0' });
+    expect(s.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const sub = await submit(s);
+    expect(sub.status_url.startsWith(s.url)).toBe(true);
+  });
+});
+
 describe('simulator variants', () => {
+  it("successOnStatus 'succeeded' says succeeded on /status", async () => {
+    const s = await start({ variants: { successOnStatus: 'succeeded' } });
+    const sub = await submit(s);
+    clock.advance(PICK_UP_MS + GENERATION_MS);
+    expect((await call(sub.status_url)).body.status).toBe('succeeded');
+  });
+
   it("outputShape 'videos' answers output.videos as an array", async () => {
     const s = await start({ variants: { outputShape: 'videos' } });
     const sub = await submit(s);

@@ -1,0 +1,100 @@
+// Assembles the Electron-free half of the app from an engine, an intake and a few platform
+// pieces: the scan registry, credentials, models, the handler map, the media resolver and the
+// event stream. Electron (main/electron/index.ts) and the browser test harness
+// (test/harness/server.ts) both call this, so they serve the very same handlers and media.
+import type { Catalog } from '../catalog/models';
+import type { FetchLike } from '../catalog/live-prices';
+import type { EngineApi, IntakeApi } from '../contracts';
+import { createCredentialsController, type CredentialsController, type DemoServer } from './credentials';
+import { subscribeAppEvents, type EventSink } from './events';
+import { buildHandlers, type Handlers } from './handlers';
+import { createMediaResolver, type MediaResolver } from './media';
+import { createModelsService } from './models';
+import { createScanRegistry, type ScanRegistry } from './scans';
+import type { SecretStore } from './secrets';
+import type { AppInfo, AppServices, Desktop, Dialogs, LogFn } from './services';
+import type { SettingsStore } from './settings-store';
+import { createThumbnailCache } from './thumbnails';
+
+export interface AppCoreOptions {
+  engine: EngineApi;
+  intake: IntakeApi;
+  catalog: Catalog;
+  settings: SettingsStore;
+  secrets: SecretStore;
+  dialogs: Dialogs;
+  desktop: Desktop;
+  appInfo: () => AppInfo;
+  /** Starts (once) the demo simulator for settings.simulated. */
+  demo: () => Promise<DemoServer>;
+  thumbnailsDir: string;
+  log?: LogFn;
+  fetch?: FetchLike;
+  extraApiHosts?: readonly string[];
+}
+
+export interface AppCore {
+  services: AppServices;
+  handlers: Handlers;
+  media: MediaResolver;
+  scans: ScanRegistry;
+  credentials: CredentialsController;
+  /** App events in the contract's shape; returns the unsubscribe. */
+  subscribe(send: EventSink): () => void;
+  /** Stops running scans and listeners (the engine is closed by its owner). */
+  close(): void;
+}
+
+export function createAppCore(options: AppCoreOptions): AppCore {
+  const log = options.log ?? (() => {});
+  const scans = createScanRegistry({ intake: options.intake, log: (m) => log('warn', m) });
+  const credentials = createCredentialsController({
+    engine: options.engine,
+    settings: options.settings,
+    secrets: options.secrets,
+    demo: options.demo,
+  });
+  const models = createModelsService({ catalog: options.catalog, credentials, fetch: options.fetch, log });
+  const services: AppServices = {
+    engine: options.engine,
+    intake: options.intake,
+    scans,
+    settings: options.settings,
+    secrets: options.secrets,
+    credentials,
+    models,
+    dialogs: options.dialogs,
+    desktop: options.desktop,
+    appInfo: options.appInfo,
+    log,
+    extraApiHosts: options.extraApiHosts,
+  };
+  const handlers = buildHandlers(services);
+  const media = createMediaResolver({
+    engine: options.engine,
+    scans,
+    thumbnails: createThumbnailCache({ dir: options.thumbnailsDir }),
+    log: (m) => log('warn', m),
+  });
+  // A preview says "already generated" for images whose video exists; once an item reaches
+  // done, cached previews may be wrong.
+  const offInvalidate = options.engine.on((event) => {
+    if (
+      event.type === 'batch-finished' ||
+      (event.type === 'items' && event.changes.some((c) => c.state === 'done'))
+    )
+      scans.invalidatePlans();
+  });
+  return {
+    services,
+    handlers,
+    media,
+    scans,
+    credentials,
+    subscribe: (send) => subscribeAppEvents({ engine: options.engine, scans }, send),
+    close() {
+      offInvalidate();
+      scans.close();
+    },
+  };
+}

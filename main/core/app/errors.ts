@@ -1,0 +1,69 @@
+// Errors as the renderer sees them: a code from the contract's list and a message in plain
+// words (which thing, which value, what was expected, what to do). Handlers throw AppError;
+// anything else thrown below them is mapped here, with every secret redacted, so no error
+// path can carry the API key across IPC.
+import { ERROR_CODES, type ErrorCode } from '../../../preload/contract';
+
+export class AppError extends Error {
+  override name = 'AppError';
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const KNOWN_CODES = new Set<string>(ERROR_CODES);
+
+/**
+ * Names other layers use for the same ideas. The engine and intake throw their own error
+ * classes; mapping by `code` or by class name keeps the core free of app-layer imports.
+ */
+const NAME_TO_CODE: Record<string, ErrorCode> = {
+  NotFoundError: 'not_found',
+  ConflictError: 'conflict',
+  StateError: 'conflict',
+  InvalidStateError: 'conflict',
+  ValidationError: 'invalid_request',
+  UsageError: 'invalid_request',
+};
+
+export function errorCodeOf(error: unknown): ErrorCode {
+  if (error instanceof AppError) return error.code;
+  if (error && typeof error === 'object') {
+    const code = (error as { code?: unknown }).code;
+    if (typeof code === 'string' && KNOWN_CODES.has(code)) return code as ErrorCode;
+    const name = (error as { name?: unknown }).name;
+    if (typeof name === 'string' && NAME_TO_CODE[name]) return NAME_TO_CODE[name];
+    // Node file-system errors the user can act on.
+    if (code === 'ENOENT') return 'not_found';
+  }
+  return 'internal';
+}
+
+/** Replaces every occurrence of each secret (and of its trimmed form) with a mask. */
+export function redact(text: string, secrets: readonly (string | null | undefined)[]): string {
+  let out = text;
+  for (const secret of secrets) {
+    if (!secret) continue;
+    for (const form of new Set([secret, secret.trim()])) {
+      // Short strings would mask ordinary words; the contract requires keys of 8+ characters.
+      if (form.length < 8) continue;
+      out = out.split(form).join('[redacted]');
+    }
+  }
+  return out;
+}
+
+const MAX_MESSAGE = 2000;
+
+export function errorMessageOf(error: unknown, secrets: readonly (string | null | undefined)[]): string {
+  let message: string;
+  if (error instanceof Error) message = error.message;
+  else if (typeof error === 'string') message = error;
+  else message = 'An unexpected error happened.';
+  if (!message.trim()) message = 'An unexpected error happened.';
+  if (message.length > MAX_MESSAGE) message = `${message.slice(0, MAX_MESSAGE)}…`;
+  return redact(message, secrets);
+}

@@ -1,0 +1,332 @@
+// The IPC handler map: one async function per invoke channel of preload/contract.ts, built
+// from plain services. Electron binds it to ipcMain (main/electron/ipc.ts); the browser test
+// harness serves the very same map over HTTP. Every handler:
+//  - parses its payload with the contract's request schema first (nothing is touched when the
+//    payload is invalid),
+//  - answers an Envelope, never throws (a rejected invoke keeps only a message string),
+//  - maps errors to the contract's codes with plain-words messages, the API key redacted.
+import { existsSync, statSync } from 'node:fs';
+import { basename, extname } from 'node:path';
+import type { z } from 'zod';
+import {
+  invokeChannels,
+  type AppSettingsDto,
+  type Envelope,
+  type InvokeChannel,
+  type ParsedRequestOf,
+  type PreviewItemDto,
+  type ResponseOf,
+} from '../../../preload/contract';
+import type { BatchSettings, PlannedItem } from '../domain';
+import { checkApiBaseUrl } from './credentials';
+import { AppError, errorCodeOf, errorMessageOf } from './errors';
+import { describeKey } from './secrets';
+import type { AppServices } from './services';
+import type { StoredSettings } from './settings-store';
+
+export type Handler<C extends InvokeChannel> = (payload: unknown) => Promise<Envelope<ResponseOf<C>>>;
+export type Handlers = { [C in InvokeChannel]: Handler<C> };
+type Impl = { [C in InvokeChannel]: (request: ParsedRequestOf<C>) => Promise<ResponseOf<C>> | ResponseOf<C> };
+
+const VIDEO_EXTENSIONS = new Set(['.mp4', '.m4v', '.mov', '.webm']);
+
+/** A zod error in plain words: "batchId: expected number, received string". */
+function describeIssues(channel: string, error: z.ZodError): string {
+  const issues = error.issues.slice(0, 5).map((issue) => {
+    const where = issue.path.length ? issue.path.join('.') : 'request';
+    return `${where}: ${issue.message}`;
+  });
+  const more = error.issues.length > 5 ? ` (and ${error.issues.length - 5} more)` : '';
+  return `Invalid request for ${channel}: ${issues.join('; ')}${more}. This is a bug in the app window; please reload it.`;
+}
+
+export function toAppSettings(
+  stored: StoredSettings,
+  services: Pick<AppServices, 'secrets'>,
+): AppSettingsDto {
+  return {
+    apiKey: describeKey(services.secrets),
+    apiBaseUrl: stored.apiBaseUrl,
+    simulated: stored.simulated,
+    notifications: stored.notifications,
+    keepAwake: stored.keepAwake,
+    language: stored.language,
+    defaults: stored.defaults,
+    presets: stored.presets,
+  };
+}
+
+function previewItem(item: PlannedItem, index: number, settings: BatchSettings): PreviewItemDto {
+  const request = item.request;
+  const num = (value: unknown, fallback: number) => (typeof value === 'number' ? value : fallback);
+  return {
+    index,
+    sourcePath: item.sourcePath,
+    relativePath: item.relativePath,
+    renderedPrompt: item.renderedPrompt,
+    settings: {
+      duration: num(request.duration, settings.duration),
+      generateAudio:
+        typeof request.generate_audio === 'boolean' ? request.generate_audio : settings.generateAudio,
+      cfgScale: num(request.cfg_scale, settings.cfgScale),
+      negativePrompt:
+        typeof request.negative_prompt === 'string' ? request.negative_prompt : settings.negativePrompt,
+    },
+    outputRelativePath: item.outputRelativePath,
+    estimatedCostUsd: item.estimatedCostUsd,
+    notes: item.notes,
+    verdict: item.verdict,
+  };
+}
+
+/** "holiday-2024" for one dropped folder, "holiday-2024 + 2 more" for several. */
+export function batchNameFor(roots: readonly string[], now = new Date()): string {
+  const first = roots[0] ? basename(roots[0].replace(/[\\/]+$/, '')) || roots[0] : 'Batch';
+  const stamp = now.toISOString().slice(0, 16).replace('T', ' ');
+  return `${first}${roots.length > 1 ? ` + ${roots.length - 1} more` : ''} (${stamp})`;
+}
+
+function csvFileName(name: string, batchId: number): string {
+  const slug = name
+    .replace(/\(.*?\)/g, '')
+    .replace(/[^A-Za-z0-9._-]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 60);
+  return `${slug || 'batch'}-${batchId}-report.csv`;
+}
+
+export function buildHandlers(services: AppServices): Handlers {
+  const { engine, scans, settings, secrets, credentials, dialogs, desktop } = services;
+  const log = services.log ?? (() => {});
+
+  const requireBatch = (batchId: number) => {
+    const batch = engine.getBatch(batchId);
+    if (!batch)
+      throw new AppError(
+        'not_found',
+        `No batch with id ${batchId}. It may have been removed; reload the list.`,
+      );
+    return batch;
+  };
+  const requireItem = (itemId: number) => {
+    const item = engine.getItem(itemId);
+    if (!item)
+      throw new AppError(
+        'not_found',
+        `No item with id ${itemId}. Reload the batch to see its current items.`,
+      );
+    return item;
+  };
+  const appSettings = () => toAppSettings(settings.get(), services);
+
+  const impl: Impl = {
+    'query:app.info': () => ({ ...services.appInfo(), simulated: settings.get().simulated }),
+    'query:models.list': () => services.models.list(),
+    'command:models.refreshPrices': () => services.models.refreshPrices(),
+
+    'command:scan.start': ({ paths }) => ({ scanId: scans.start(paths) }),
+    'query:scan.summary': ({ scanId }) => scans.summary(scanId),
+    'query:scan.preview': ({ scanId, settings: batchSettings, force, offset, limit }) => {
+      const plan = scans.plan(scanId, batchSettings, force);
+      return {
+        items: plan.items
+          .slice(offset, offset + limit)
+          .map((item, i) => previewItem(item, offset + i, batchSettings)),
+        total: plan.items.length,
+        toSend: plan.toSend,
+        rejected: plan.rejected,
+        skipped: plan.skipped,
+        problems: plan.problems,
+        estimatedCostUsd: plan.estimatedCostUsd,
+        estimatedDurationMs: plan.estimatedDurationMs,
+      };
+    },
+
+    'command:batch.create': ({ scanId, settings: batchSettings, force }) => {
+      const result = scans.result(scanId);
+      // What is about to be paid for must reflect the database now, not a cached preview.
+      const plan = scans.freshPlan(scanId, batchSettings, force);
+      if (plan.problems.length) {
+        const first = plan.problems[0]!;
+        const more = plan.problems.length > 1 ? ` (and ${plan.problems.length - 1} more problems)` : '';
+        throw new AppError(
+          'conflict',
+          `The batch was not created: ${first.message}${more}. Fix the template or settings and try again.`,
+        );
+      }
+      if (plan.items.length === 0)
+        throw new AppError(
+          'conflict',
+          'The batch was not created: the dropped folders hold no usable images.',
+        );
+      const batchId = engine.createBatch(batchSettings, plan.items, batchNameFor(result.roots));
+      // The next batch starts from this one's settings ("remembered from the last batch").
+      try {
+        settings.update({ defaults: batchSettings });
+      } catch (error) {
+        log('warn', `could not remember batch defaults: ${errorMessageOf(error, [secrets.get()])}`);
+      }
+      return { batchId };
+    },
+    'command:batch.start': ({ batchId }) => {
+      requireBatch(batchId);
+      engine.startBatch(batchId);
+      return { ok: true as const };
+    },
+    'command:batch.pause': ({ batchId }) => {
+      requireBatch(batchId);
+      engine.pauseBatch(batchId);
+      return { ok: true as const };
+    },
+    'command:batch.resume': ({ batchId }) => {
+      requireBatch(batchId);
+      engine.resumeBatch(batchId);
+      return { ok: true as const };
+    },
+    'command:batch.cancel': async ({ batchId }) => {
+      requireBatch(batchId);
+      return engine.cancelBatch(batchId);
+    },
+    'query:batches.list': () => engine.listBatches(),
+    'query:batch.get': ({ batchId }) => requireBatch(batchId),
+    'query:batch.reportCsv': ({ batchId }) => {
+      const batch = requireBatch(batchId);
+      return { fileName: csvFileName(batch.name, batchId), csv: engine.reportCsv(batchId) };
+    },
+
+    'query:items.page': (query) => {
+      requireBatch(query.batchId);
+      return engine.pageItems(query);
+    },
+    'command:item.cancel': async ({ itemId }) => {
+      requireItem(itemId);
+      return { outcome: await engine.cancelItem(itemId) };
+    },
+    'command:item.retry': ({ itemId }) => {
+      requireItem(itemId);
+      engine.retryItem(itemId);
+      return { ok: true as const };
+    },
+    'command:item.resubmit': ({ itemId }) => {
+      const item = requireItem(itemId);
+      if (item.state !== 'unknown_submit')
+        throw new AppError(
+          'conflict',
+          `Item ${itemId} is ${item.state}; only an item whose submit answer was lost (unknown_submit) can be resubmitted. Use retry for failed items.`,
+        );
+      engine.resubmitItem(itemId);
+      return { ok: true as const };
+    },
+    'command:item.showInFolder': async ({ itemId }) => {
+      const item = requireItem(itemId);
+      // Paths come from the database, never from the renderer.
+      const target = [item.outputPath, item.sourcePath].find((p): p is string => !!p && existsSync(p));
+      if (!target)
+        throw new AppError(
+          'not_found',
+          `Neither the video nor the image of item ${itemId} (${item.relativePath}) is on disk any more; it may have been moved or deleted.`,
+        );
+      await desktop.showInFolder(target);
+      return { ok: true as const };
+    },
+    'command:item.openVideo': async ({ itemId }) => {
+      const item = requireItem(itemId);
+      if (item.state !== 'done' || !item.outputPath)
+        throw new AppError(
+          'conflict',
+          `Item ${itemId} (${item.relativePath}) has no video yet: it is ${item.state}.`,
+        );
+      // Only ever open a video: never let a database row make the OS run a program.
+      if (!VIDEO_EXTENSIONS.has(extname(item.outputPath).toLowerCase()))
+        throw new AppError(
+          'conflict',
+          `Item ${itemId}'s output "${item.outputPath}" is not a video file; it was not opened.`,
+        );
+      if (!existsSync(item.outputPath) || !statSync(item.outputPath).isFile())
+        throw new AppError(
+          'not_found',
+          `The video of item ${itemId} is no longer at ${item.outputPath}; it may have been moved or deleted. Retry the item to generate it again.`,
+        );
+      await desktop.openPath(item.outputPath);
+      return { ok: true as const };
+    },
+
+    'query:settings.get': () => appSettings(),
+    'command:settings.update': async (patch) => {
+      const before = settings.get();
+      const next = { ...patch };
+      if (patch.apiBaseUrl !== undefined)
+        next.apiBaseUrl = checkApiBaseUrl(patch.apiBaseUrl, services.extraApiHosts);
+      const after = settings.update(next);
+      if (after.simulated !== before.simulated || after.apiBaseUrl !== before.apiBaseUrl)
+        await credentials.apply();
+      return appSettings();
+    },
+    'command:settings.setApiKey': async ({ apiKey, allowPlainTextStorage }) => {
+      const key = apiKey.trim();
+      // Keys are opaque tokens; whitespace or control characters inside mean a bad paste.
+      if (key.length < 8 || /[\s\p{Cc}]/u.test(key))
+        throw new AppError(
+          'invalid_request',
+          'The API key must be one word of at least 8 characters with no spaces or line breaks. Copy it again from your RunComfy account page.',
+        );
+      secrets.set(key, { allowPlainText: allowPlainTextStorage });
+      await credentials.apply();
+      return appSettings();
+    },
+    'command:settings.removeApiKey': async () => {
+      secrets.remove();
+      await credentials.apply();
+      return appSettings();
+    },
+    'command:settings.savePreset': ({ name, settings: presetSettings }) => {
+      settings.savePreset(name.trim() || name, presetSettings);
+      return appSettings();
+    },
+    'command:settings.deletePreset': ({ name }) => {
+      if (!settings.get().presets.some((p) => p.name === name))
+        throw new AppError(
+          'not_found',
+          `No preset named "${name}". Reload the settings to see the current presets.`,
+        );
+      settings.deletePreset(name);
+      return appSettings();
+    },
+
+    'command:dialog.pickInputs': async () => ({ paths: await dialogs.pickInputs() }),
+    'command:dialog.pickOutputDir': async () => ({ path: await dialogs.pickOutputDir() }),
+  };
+
+  const handlers = {} as Record<InvokeChannel, Handler<InvokeChannel>>;
+  for (const channel of Object.keys(invokeChannels) as InvokeChannel[]) {
+    const schema = invokeChannels[channel].request;
+    const run = impl[channel] as (request: unknown) => unknown;
+    handlers[channel] = async (payload: unknown) => {
+      const parsed = schema.safeParse(payload ?? {});
+      if (!parsed.success)
+        return {
+          ok: false,
+          error: { code: 'invalid_request', message: describeIssues(channel, parsed.error) },
+        };
+      try {
+        return { ok: true, value: (await run(parsed.data)) as ResponseOf<InvokeChannel> };
+      } catch (error) {
+        const code = errorCodeOf(error);
+        const message = errorMessageOf(error, [secrets.get()]);
+        if (code === 'internal') {
+          const stack = error instanceof Error && error.stack ? `\n${error.stack}` : '';
+          log('error', `${channel} failed: ${errorMessageOf(`${message}${stack}`, [secrets.get()])}`);
+          return {
+            ok: false,
+            error: {
+              code,
+              message: `Something went wrong (${channel}): ${message} Details are in the log file.`,
+            },
+          };
+        }
+        return { ok: false, error: { code, message } };
+      }
+    };
+  }
+  return handlers as Handlers;
+}

@@ -1,0 +1,205 @@
+// The scans the renderer started: scanId -> running or finished ScanResult. A scan walks
+// dropped folders and checks every image (it may take a minute for thousands of files), so it
+// runs in the background and reports progress as events; the renderer asks for the summary
+// and for preview pages by id. The registry also answers the media resolver ("is this file
+// part of a known scan?") and caches the last plan per scan so paging a 10,000-item preview
+// does not re-render every prompt for every page.
+import { randomUUID } from 'node:crypto';
+import type { BatchSettings } from '../domain';
+import type { BatchPlan, IntakeApi, ScanProgress, ScanResult, ScannedImage } from '../contracts';
+import type { ScanSummaryDto } from '../../../preload/contract';
+import { AppError } from './errors';
+
+export interface ScanProgressEvent extends ScanProgress {
+  scanId: string;
+}
+
+export interface ScanRegistry {
+  start(paths: string[]): string;
+  summary(scanId: string): ScanSummaryDto;
+  /** The finished result; not_found for an unknown id, conflict while it still runs. */
+  result(scanId: string): ScanResult;
+  /** The image at `index` of a finished scan's accepted images, or null. */
+  image(scanId: string, index: number): ScannedImage | null;
+  /** Plans (cached per scan and settings until `invalidatePlans`). */
+  plan(scanId: string, settings: BatchSettings, force: boolean): BatchPlan;
+  /** Plans without the cache (for creating a batch: what is paid for must be current). */
+  freshPlan(scanId: string, settings: BatchSettings, force: boolean): BatchPlan;
+  /** Call when "already generated" answers may have changed (an item reached done). */
+  invalidatePlans(): void;
+  onProgress(listener: (event: ScanProgressEvent) => void): () => void;
+  /** Resolves when the scan has finished (tests, the harness). */
+  whenFinished(scanId: string): Promise<void>;
+  /** Aborts running scans. */
+  close(): void;
+}
+
+interface Entry {
+  id: string;
+  roots: string[];
+  startedAt: number;
+  progress: ScanProgress;
+  result: ScanResult | null;
+  error: string | null;
+  abort: AbortController;
+  done: Promise<void>;
+  plan: { key: string; plan: BatchPlan } | null;
+}
+
+export interface ScanRegistryOptions {
+  intake: IntakeApi;
+  /** Finished scans kept (oldest dropped first); running ones are never dropped. */
+  maxScans?: number;
+  /** Progress events at most this often per scan; the final one goes out at once. */
+  progressIntervalMs?: number;
+  log?: (message: string) => void;
+}
+
+export function createScanRegistry(options: ScanRegistryOptions): ScanRegistry {
+  const { intake } = options;
+  const maxScans = options.maxScans ?? 20;
+  const interval = options.progressIntervalMs ?? 100;
+  const scans = new Map<string, Entry>();
+  const listeners = new Set<(event: ScanProgressEvent) => void>();
+
+  const emit = (event: ScanProgressEvent) => {
+    for (const listener of listeners) {
+      try {
+        listener(event);
+      } catch (error) {
+        options.log?.(`scan progress listener failed: ${String(error)}`);
+      }
+    }
+  };
+
+  const get = (scanId: string): Entry => {
+    const entry = scans.get(scanId);
+    if (!entry)
+      throw new AppError(
+        'not_found',
+        `No scan with id "${scanId}". Scans are kept while the app runs; drop the folders again to start a new one.`,
+      );
+    return entry;
+  };
+
+  const evict = () => {
+    const finished = [...scans.values()]
+      .filter((e) => e.result || e.error)
+      .sort((a, b) => a.startedAt - b.startedAt);
+    while (scans.size > maxScans && finished.length) scans.delete(finished.shift()!.id);
+  };
+
+  const finishedResult = (scanId: string): ScanResult => {
+    const entry = get(scanId);
+    if (entry.error) throw new AppError('conflict', `Scan "${scanId}" failed: ${entry.error}`);
+    if (!entry.result)
+      throw new AppError('conflict', `Scan "${scanId}" is still checking images; wait until it finishes.`);
+    return entry.result;
+  };
+
+  const computePlan = (scanId: string, settings: BatchSettings, force: boolean) =>
+    intake.plan(finishedResult(scanId), settings, { force });
+
+  return {
+    start(paths) {
+      const id = `scan-${randomUUID()}`;
+      const abort = new AbortController();
+      let timer: ReturnType<typeof setTimeout> | null = null;
+      let pending: ScanProgress | null = null;
+      const flush = () => {
+        timer = null;
+        if (pending) emit({ scanId: id, ...pending });
+        pending = null;
+      };
+      const onProgress = (progress: ScanProgress) => {
+        entry.progress = { ...progress };
+        if (progress.finished) return; // the final event is sent once the result is stored
+        pending = { ...progress };
+        timer ??= setTimeout(flush, interval);
+      };
+      const entry: Entry = {
+        id,
+        roots: [...paths],
+        startedAt: Date.now(),
+        progress: { found: 0, checked: 0, finished: false },
+        result: null,
+        error: null,
+        abort,
+        plan: null,
+        done: Promise.resolve(),
+      };
+      scans.set(id, entry);
+      entry.done = (async () => {
+        try {
+          entry.result = await intake.scan(paths, onProgress, abort.signal);
+        } catch (error) {
+          entry.error = error instanceof Error ? error.message : String(error);
+          options.log?.(`scan ${id} failed: ${entry.error}`);
+        } finally {
+          if (timer) clearTimeout(timer);
+          timer = null;
+          pending = null;
+          const found = entry.result
+            ? entry.result.images.length + entry.result.rejected.length
+            : entry.progress.found;
+          entry.progress = { found, checked: found, finished: true };
+          emit({ scanId: id, ...entry.progress });
+          evict();
+        }
+      })();
+      return id;
+    },
+    summary(scanId) {
+      const entry = get(scanId);
+      const result = entry.result;
+      const errorProblem = entry.error
+        ? [
+            {
+              code: 'scan_failed',
+              message: `Could not read the dropped files: ${entry.error}`,
+              file: null,
+              row: null,
+              field: null,
+            },
+          ]
+        : [];
+      return {
+        scanId,
+        finished: entry.progress.finished,
+        roots: result?.roots ?? entry.roots,
+        found: entry.progress.found,
+        accepted: result?.images.length ?? 0,
+        fixed: result?.images.filter((image) => image.fit !== null).length ?? 0,
+        rejected: result?.rejected ?? [],
+        variables: result?.variables ?? [],
+        problems: [...(result?.problems ?? []), ...errorProblem],
+      };
+    },
+    result: finishedResult,
+    image(scanId, index) {
+      const result = scans.get(scanId)?.result;
+      if (!result || !Number.isInteger(index) || index < 0) return null;
+      return result.images[index] ?? null;
+    },
+    plan(scanId, settings, force) {
+      const entry = get(scanId);
+      const key = JSON.stringify([settings, force]);
+      if (entry.plan?.key === key) return entry.plan.plan;
+      const plan = computePlan(scanId, settings, force);
+      entry.plan = { key, plan };
+      return plan;
+    },
+    freshPlan: computePlan,
+    invalidatePlans() {
+      for (const entry of scans.values()) entry.plan = null;
+    },
+    onProgress(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    whenFinished: (scanId) => get(scanId).done,
+    close() {
+      for (const entry of scans.values()) if (!entry.progress.finished) entry.abort.abort();
+    },
+  };
+}

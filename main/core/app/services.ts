@@ -1,0 +1,54 @@
+// What the handler map is built from. Every piece is an interface so the same map runs in
+// Electron (real dialogs, shell, safeStorage) and in the browser test harness (preset
+// dialogs, recorded shell calls, an in-memory key store) over the same real engine.
+import type { EngineApi, IntakeApi } from '../contracts';
+import type { ModelInfoDto } from '../../../preload/contract';
+import type { CredentialsController } from './credentials';
+import type { ScanRegistry } from './scans';
+import type { SecretStore } from './secrets';
+import type { SettingsStore } from './settings-store';
+
+export interface Dialogs {
+  /** Files and folders the user picked; empty when cancelled. */
+  pickInputs(): Promise<string[]>;
+  /** The folder picked, or null when cancelled. */
+  pickOutputDir(): Promise<string | null>;
+}
+
+export interface Desktop {
+  showInFolder(path: string): void | Promise<void>;
+  /** Opens with the OS default app; rejects with the OS's reason. */
+  openPath(path: string): Promise<void>;
+}
+
+export interface AppInfo {
+  version: string;
+  platform: string;
+  locale: string;
+  /** `${mediaBaseUrl}/item/<id>/thumb` etc. (see media.ts). */
+  mediaBaseUrl: string;
+}
+
+export interface ModelsService {
+  list(): ModelInfoDto[];
+  /** Fetches live prices from the API; falls back to the static ones with a clear error. */
+  refreshPrices(): Promise<ModelInfoDto[]>;
+}
+
+export type LogFn = (level: 'info' | 'warn' | 'error', message: string) => void;
+
+export interface AppServices {
+  engine: EngineApi;
+  intake: IntakeApi;
+  scans: ScanRegistry;
+  settings: SettingsStore;
+  secrets: SecretStore;
+  credentials: CredentialsController;
+  models: ModelsService;
+  dialogs: Dialogs;
+  desktop: Desktop;
+  appInfo: () => AppInfo;
+  log?: LogFn;
+  /** Hosts besides *.runcomfy.net and loopback the API base URL may point at. */
+  extraApiHosts?: readonly string[];
+}

@@ -1,0 +1,148 @@
+// Small thumbnails for long lists: 256 px on the long side, JPEG, cached on disk in the data
+// folder under the image's content hash and the size, so the same image dropped twice (or
+// renamed) shares one file and a 10,000-item list costs 10,000 small reads, not 10,000 decodes.
+// Only JPEG, PNG, WebP and BMP are decoded, recognized by their magic bytes, never by name:
+// a ".jpg" that is really an SVG or a TIFF is refused before it reaches the decoder.
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { decodeBmp } from './bmp';
+
+export const THUMBNAIL_SIZE = 256;
+
+export type ImageKind = 'jpeg' | 'png' | 'webp' | 'bmp';
+
+export class ThumbnailError extends Error {
+  override name = 'ThumbnailError';
+}
+
+export function sniffImageKind(head: Uint8Array): ImageKind | null {
+  if (head.length >= 3 && head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff) return 'jpeg';
+  if (
+    head.length >= 8 &&
+    Buffer.from(head.subarray(0, 8)).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))
+  )
+    return 'png';
+  if (
+    head.length >= 12 &&
+    Buffer.from(head.subarray(0, 4)).toString('latin1') === 'RIFF' &&
+    Buffer.from(head.subarray(8, 12)).toString('latin1') === 'WEBP'
+  )
+    return 'webp';
+  if (head.length >= 2 && head[0] === 0x42 && head[1] === 0x4d) return 'bmp';
+  return null;
+}
+
+async function readHead(path: string, bytes = 16): Promise<Uint8Array> {
+  const handle = await open(path, 'r');
+  try {
+    const buffer = Buffer.alloc(bytes);
+    const { bytesRead } = await handle.read(buffer, 0, bytes, 0);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+}
+
+function hashFile(path: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const hash = createHash('sha256');
+    createReadStream(path)
+      .on('error', reject)
+      .on('data', (chunk) => hash.update(chunk))
+      .on('end', () => resolve(hash.digest('hex')));
+  });
+}
+
+export interface ThumbnailCache {
+  /** Path of the cached JPEG thumbnail of `sourcePath` (made on first use). */
+  get(sourcePath: string): Promise<string>;
+  readonly dir: string;
+}
+
+export function createThumbnailCache(options: {
+  dir: string;
+  size?: number;
+  concurrency?: number;
+}): ThumbnailCache {
+  const size = options.size ?? THUMBNAIL_SIZE;
+  const dir = options.dir;
+  // Decoding is CPU work: a couple at a time keeps the UI process and the engine responsive
+  // while a long list scrolls by.
+  const maxRunning = options.concurrency ?? 2;
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  const withSlot = async <T>(work: () => Promise<T>): Promise<T> => {
+    if (running >= maxRunning) await new Promise<void>((resolve) => waiting.push(resolve));
+    running++;
+    try {
+      return await work();
+    } finally {
+      running--;
+      waiting.shift()?.();
+    }
+  };
+  // (path, size, mtime) -> content hash, so an unchanged file is hashed once per run.
+  const hashes = new Map<string, string>();
+  const inFlight = new Map<string, Promise<string>>();
+
+  const make = async (sourcePath: string, target: string): Promise<void> => {
+    const kind = sniffImageKind(await readHead(sourcePath));
+    if (!kind) throw new ThumbnailError(`${sourcePath} is not a JPEG, PNG, WebP or BMP image`);
+    let image: ReturnType<typeof sharp>;
+    if (kind === 'bmp') {
+      const { data, width, height, channels } = await decodeBmp(sourcePath);
+      image = sharp(data, { raw: { width, height, channels } });
+    } else {
+      image = sharp(sourcePath, { failOn: 'error' }).rotate();
+    }
+    const temp = `${target}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+    try {
+      await image
+        .resize(size, size, { fit: 'inside', withoutEnlargement: true })
+        .flatten({ background: '#ffffff' })
+        .jpeg({ quality: 76, mozjpeg: true })
+        .toFile(temp);
+      await rename(temp, target);
+    } catch (error) {
+      await rm(temp, { force: true });
+      throw error instanceof ThumbnailError
+        ? error
+        : new ThumbnailError(`Could not make a thumbnail of ${sourcePath}: ${(error as Error).message}`);
+    }
+  };
+
+  return {
+    dir,
+    async get(sourcePath) {
+      const info = await stat(sourcePath);
+      const memoKey = `${sourcePath}\0${info.size}\0${info.mtimeMs}`;
+      let hash = hashes.get(memoKey);
+      if (!hash) {
+        hash = await hashFile(sourcePath);
+        hashes.set(memoKey, hash);
+      }
+      const target = join(dir, hash.slice(0, 2), `${hash}-${size}.jpg`);
+      const existing = inFlight.get(target);
+      if (existing) return existing;
+      const task = (async () => {
+        try {
+          await stat(target);
+          return target;
+        } catch {
+          await mkdir(join(dir, hash.slice(0, 2)), { recursive: true });
+          await withSlot(() => make(sourcePath, target));
+          return target;
+        }
+      })();
+      inFlight.set(target, task);
+      try {
+        return await task;
+      } finally {
+        inFlight.delete(target);
+      }
+    },
+  };
+}

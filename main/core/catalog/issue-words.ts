@@ -39,8 +39,9 @@ export function describeIssue(issue: z.core.$ZodIssue, input: unknown, context =
   const field = fieldName(issue.path);
   if (issue.code === 'unrecognized_keys')
     return issue.keys.map((key) => `${key} is not accepted by ${context}; remove it`).join('; ');
-  // Refinements (custom issues) already state the value in their own words.
-  if (issue.code === 'custom') return `${field} ${issue.message}`;
+  // Cross-field refinements state the values in their own words (params.valueInMessage).
+  if (issue.code === 'custom' && (issue.params as { valueInMessage?: boolean } | undefined)?.valueInMessage)
+    return `${field} ${issue.message}`;
   const value = 'input' in issue && issue.input !== undefined ? issue.input : valueAt(input, issue.path);
   if (value === undefined && issue.code === 'invalid_type') return `${field} is required but missing`;
   // zod's own default messages start with a capital ("Invalid input"); ours with "must".

@@ -141,14 +141,14 @@ function klingSchema(limits: ModelLimits, withEndImage: boolean) {
         ctx.addIssue({
           code: 'custom',
           path: ['multi_prompt'],
-          input: sum,
+          params: { valueInMessage: true },
           message: `segment durations must add up to the duration (${duration} s), they add up to ${sum} s`,
         });
       if (value.end_image_url !== undefined)
         ctx.addIssue({
           code: 'custom',
           path: ['end_image_url'],
-          input: value.end_image_url,
+          params: { valueInMessage: true },
           message: 'cannot be used together with multi_prompt; remove one of them',
         });
     }

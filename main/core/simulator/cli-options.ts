@@ -19,6 +19,7 @@ export const HELP = `Usage: npm run simulator -- [options]
   --output-ttl-ms <n>           output URLs answer 404 this long after the job ended
   --request-ttl-ms <n>          requests answer 404001 this long after they ended
   --max-body-bytes <n>          largest accepted submit body (default 64 MiB)
+  --upstream-image-limits       fail jobs whose data-URI start image breaks Kling's limits
  faults (probabilities 0..1 per matching request):
   --http5xx <p>  --http429 <p>  --retry-after seconds|http-date
   --reset-before-body <p>  --reset-after-body <p>  --hang <p>
@@ -67,6 +68,7 @@ export function optionsFromArgs(args: string[]): SimulatorOptions | 'help' {
       'output-ttl-ms': { type: 'string' },
       'request-ttl-ms': { type: 'string' },
       'max-body-bytes': { type: 'string' },
+      'upstream-image-limits': { type: 'boolean' },
       http5xx: { type: 'string' },
       http429: { type: 'string' },
       'retry-after': { type: 'string' },
@@ -124,6 +126,7 @@ export function optionsFromArgs(args: string[]): SimulatorOptions | 'help' {
     outputTtlMs: number('output-ttl-ms', values['output-ttl-ms']),
     requestTtlMs: number('request-ttl-ms', values['request-ttl-ms']),
     maxBodyBytes: number('max-body-bytes', values['max-body-bytes']),
+    upstreamImageLimits: values['upstream-image-limits'],
     faults,
     faultTargets,
     variants: {

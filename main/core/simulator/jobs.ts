@@ -27,6 +27,8 @@ export interface Job {
   /** How long it runs once started (already scaled). */
   runMs: number;
   willFail: boolean;
+  /** Set when upstream refuses the input: the job fails as soon as it is picked up, unbilled. */
+  rejectReason: string | null;
   status: JobStatus;
   startedAt: number | null;
   finishedAt: number | null;
@@ -108,6 +110,7 @@ export class JobBook {
     priceUsd: number;
     imageHash: string | null;
     willFail: boolean;
+    rejectReason?: string | null;
   }): Job {
     const now = this.options.clock.now();
     this.advance(now);
@@ -120,6 +123,7 @@ export class JobBook {
     const runMs = Math.max(1, Math.round(generation * timeScale * (fields.willFail ? 0.5 : 1)));
     const job: Job = {
       ...fields,
+      rejectReason: fields.rejectReason ?? null,
       createdAt: now,
       eligibleAt: now + Math.max(1, Math.round(this.options.queueDelayMs * timeScale)),
       runMs,
@@ -237,6 +241,14 @@ export class JobBook {
     const account = this.accounts.get(job.apiKey);
     if (!account) return;
     account.queue.shift();
+    if (job.rejectReason !== null) {
+      // Refused upstream before any generation: nothing to bill, the slot stays free.
+      job.startedAt = null;
+      job.finishedAt = at;
+      this.setStatus(job, 'failed');
+      this.syncLedger(job);
+      return;
+    }
     account.running.add(job);
     this.setStatus(job, 'in_progress');
     job.startedAt = at;

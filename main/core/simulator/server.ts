@@ -13,6 +13,7 @@ import { FaultPlan } from './faults';
 import type { RequestFault } from './faults';
 import { JobBook } from './jobs';
 import type { Job } from './jobs';
+import { upstreamImageProblem } from './image-info';
 import { OutputHasher, outputChunks, outputLayout } from './output-video';
 import type { FaultTarget, Ledger, SimulatorHandle, SimulatorOptions, SubmitRecord } from './types';
 import { DEMO_API_KEY } from './types';
@@ -263,9 +264,15 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const iso = (ms: number) => new Date(ms).toISOString();
 
   function failureError(job: Job): unknown {
-    const message = `Generation failed for request ${job.requestId}: the model could not animate this image (simulated upstream failure)`;
+    const message =
+      job.rejectReason ??
+      `Generation failed for request ${job.requestId}: the model could not animate this image (simulated upstream failure)`;
     return variants.errorShape === 'object'
-      ? { code: 'GENERATION_FAILED', message, request_id: job.requestId }
+      ? {
+          code: job.rejectReason ? 'INPUT_REJECTED' : 'GENERATION_FAILED',
+          message,
+          request_id: job.requestId,
+        }
       : message;
   }
 
@@ -406,6 +413,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       priceUsd: price,
       imageHash: input.startImageHash,
       willFail: faults.generationFails(),
+      rejectReason:
+        options.upstreamImageLimits && input.startImageBytes
+          ? upstreamImageProblem(input.startImageBytes)
+          : null,
     });
     return {
       job,

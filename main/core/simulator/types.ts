@@ -74,6 +74,12 @@ export interface SimulatorOptions {
   outputBytes?: number;
   /** Largest accepted body; default 64 MiB. */
   maxBodyBytes?: number;
+  /**
+   * Apply Kling's own image limits (runcomfy-api.md): a start image sent as a data URI that is
+   * over 10 MB, under 300 px on the short side or beyond 1:2.5 fails its generation when picked
+   * up, unbilled, with the reason as `error`. Default off, so tests can send tiny images.
+   */
+  upstreamImageLimits?: boolean;
 }
 
 export interface SubmitRecord {

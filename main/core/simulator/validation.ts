@@ -49,6 +49,8 @@ export interface ValidInput {
   generateAudio: boolean;
   /** sha256 of the decoded start image, or of the URL string for https URLs. */
   startImageHash: string;
+  /** Decoded start image bytes for a data URI (null for a URL); not to be kept past the submit. */
+  startImageBytes: Buffer | null;
 }
 
 export type ValidationResult = { ok: true; input: ValidInput } | { ok: false; detail: DetailEntry[] };
@@ -88,7 +90,7 @@ const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 type Check<T> = { ok: true; value: T } | { ok: false; msg: string; type: string };
 
 /** An image field: an https URL (not fetched) or a base64 data URI of a real jpg/png/bmp/webp. */
-export function checkImage(value: unknown): Check<{ hash: string }> {
+export function checkImage(value: unknown): Check<{ hash: string; bytes: Buffer | null }> {
   if (typeof value !== 'string')
     return { ok: false, msg: 'Input should be a valid string', type: 'string_type' };
   if (value.startsWith('data:')) {
@@ -119,7 +121,7 @@ export function checkImage(value: unknown): Check<{ hash: string }> {
         msg: `Decoded image is not a jpg, png, bmp or webp file (its bytes look like: ${format})`,
         type: 'value_error',
       };
-    return { ok: true, value: { hash: createHash('sha256').update(bytes).digest('hex') } };
+    return { ok: true, value: { hash: createHash('sha256').update(bytes).digest('hex'), bytes } };
   }
   let url: URL;
   try {
@@ -137,7 +139,7 @@ export function checkImage(value: unknown): Check<{ hash: string }> {
       msg: `URL scheme should be 'https', got '${url.protocol.replace(':', '')}'`,
       type: 'url_scheme',
     };
-  return { ok: true, value: { hash: createHash('sha256').update(value).digest('hex') } };
+  return { ok: true, value: { hash: createHash('sha256').update(value).digest('hex'), bytes: null } };
 }
 
 function isWholeNumber(value: unknown): value is number {
@@ -202,11 +204,14 @@ export function validateInput(model: SimulatedModel, body: unknown): ValidationR
   }
 
   let startImageHash = '';
+  let startImageBytes: Buffer | null = null;
   if (!present('start_image_url')) missing(['start_image_url']);
   else {
     const check = checkImage(body.start_image_url);
-    if (check.ok) startImageHash = check.value.hash;
-    else fail(['start_image_url'], check);
+    if (check.ok) {
+      startImageHash = check.value.hash;
+      startImageBytes = check.value.bytes;
+    } else fail(['start_image_url'], check);
   }
 
   let duration = DEFAULT_DURATION;
@@ -351,7 +356,7 @@ export function validateInput(model: SimulatedModel, body: unknown): ValidationR
   }
 
   if (detail.length > 0) return { ok: false, detail };
-  return { ok: true, input: { prompt, duration, generateAudio, startImageHash } };
+  return { ok: true, input: { prompt, duration, generateAudio, startImageHash, startImageBytes } };
 }
 
 /** Price of one generation in USD, rounded to a millionth to keep float noise out of the ledger. */

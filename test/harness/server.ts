@@ -43,65 +43,31 @@
  * GET|HEAD /media/<item/1/thumb|item/1/video|scan/<id>/<i>/thumb> (Range supported), the app files.
  * Requests from another Origin are refused (403), as Electron refuses other senders.
  */
-import { readFileSync, existsSync, mkdirSync, statSync, createReadStream } from 'node:fs';
+import { readFileSync, existsSync, statSync, createReadStream } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { extname, join, normalize, relative, resolve, sep, isAbsolute } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { build } from 'esbuild';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { createAppCore, type AppCore } from '../../main/core/app/app-core';
-import type { Handlers } from '../../main/core/app/handlers';
 import { openMediaBody } from '../../main/core/app/media';
-import { dataFiles } from '../../main/core/app/paths';
-import { createMemorySecretStore, type SecretStore } from '../../main/core/app/secrets';
-import { createSettingsStore, type SettingsPatch } from '../../main/core/app/settings-store';
-import { createCatalog } from '../../main/core/catalog/models';
-import type { IntakeApi } from '../../main/core/contracts';
-import { createEngine, fixedPollPolicy, type Engine, type EngineOptions } from '../../main/core/engine';
-import { createIntake } from '../../main/core/intake';
-import {
-  DEMO_API_KEY,
-  startSimulator,
-  type SimulatorHandle,
-  type SimulatorOptions,
-} from '../../main/core/simulator';
 import { buildCsp } from '../../main/electron/csp';
 import { invokeChannels, type Envelope, type InvokeChannel } from '../../preload/contract';
+import { createTestApp, type TestApp, type TestAppOptions } from './test-app';
 
 const projectRoot = resolve(__dirname, '..', '..');
 
-export interface HarnessOptions {
-  rootDir: string;
-  simulator?: SimulatorOptions;
-  pickInputs?: string[];
-  pickOutputDir?: string | null;
-  apiKey?: string | null;
-  settings?: SettingsPatch;
-  secureSecrets?: boolean;
-  engine?: Partial<EngineOptions>;
+export interface HarnessOptions extends Omit<TestAppOptions, 'mediaBaseUrl'> {
   recordTraffic?: boolean;
   /** Built renderer folder (default out/renderer). */
   rendererDir?: string;
 }
 
-export interface Harness {
+export interface Harness extends TestApp {
   url: string;
-  engine: Engine;
-  intake: IntakeApi;
-  simulator: SimulatorHandle;
-  handlers: Handlers;
-  core: AppCore;
-  secrets: SecretStore;
-  dataDir: string;
-  setPickedInputs(paths: string[]): void;
-  setPickedOutputDir(path: string | null): void;
-  desktopCalls: { showInFolder: string[]; openPath: string[] };
-  logs: string[];
   traffic: {
     invokes: { channel: string; request: unknown; response: unknown }[];
     events: { channel: string; payload: unknown }[];
   };
-  close(): Promise<void>;
 }
 
 let clientBundle: Promise<string> | null = null;
@@ -152,67 +118,15 @@ function readBody(req: IncomingMessage): Promise<string> {
 }
 
 export async function startHarness(options: HarnessOptions): Promise<Harness> {
-  const rootDir = resolve(options.rootDir);
-  const dataDir = join(rootDir, 'data');
-  mkdirSync(dataDir, { recursive: true });
-  const files = dataFiles(dataDir);
   const rendererDir = options.rendererDir ?? join(projectRoot, 'out', 'renderer');
   const indexFile = join(rendererDir, 'index.html');
   if (!existsSync(indexFile))
     throw new Error(
       `The harness serves the built renderer, but ${indexFile} is missing. Run \`npm run build\` first.`,
     );
-
-  const logs: string[] = [];
-  const log = (level: 'info' | 'warn' | 'error', message: string) => logs.push(`${level}: ${message}`);
-  const simulator = await startSimulator({ timeScale: 0.001, seed: 1, ...options.simulator });
-  const engine = createEngine({
-    dbPath: files.database,
-    owner: `harness:${process.pid}`,
-    apiBaseUrl: simulator.url,
-    apiKey: null,
-    pollPolicy: fixedPollPolicy(50),
-    log,
-    ...options.engine,
-  });
-  const catalog = createCatalog();
-  const intake = createIntake({
-    findDone: (hash, fingerprint) => engine.findDone(hash, fingerprint),
-    catalog,
-  });
-  const settings = createSettingsStore(files.settings);
-  // The harness has no network: the "real" API is the simulator too.
-  settings.update({ apiBaseUrl: simulator.url, ...options.settings });
-  const secrets = createMemorySecretStore({ secure: options.secureSecrets ?? true });
-  const apiKey = options.apiKey === undefined ? DEMO_API_KEY : options.apiKey;
-  if (apiKey) secrets.set(apiKey, { allowPlainText: true });
-
-  let pickedInputs = [...(options.pickInputs ?? [])];
-  let pickedOutputDir = options.pickOutputDir ?? null;
-  const desktopCalls = { showInFolder: [] as string[], openPath: [] as string[] };
   let url = '';
-  const core = createAppCore({
-    engine,
-    intake,
-    catalog,
-    settings,
-    secrets,
-    dialogs: { pickInputs: async () => [...pickedInputs], pickOutputDir: async () => pickedOutputDir },
-    desktop: {
-      showInFolder: (path) => void desktopCalls.showInFolder.push(path),
-      openPath: async (path) => void desktopCalls.openPath.push(path),
-    },
-    appInfo: () => ({
-      version: 'harness',
-      platform: process.platform,
-      locale: 'en-US',
-      mediaBaseUrl: `${url}/media`,
-    }),
-    demo: async () => ({ apiBaseUrl: simulator.url, apiKey: DEMO_API_KEY }),
-    thumbnailsDir: files.thumbnails,
-    log,
-  });
-  await core.credentials.apply();
+  const app = await createTestApp({ ...options, mediaBaseUrl: () => `${url}/media` });
+  const { core, logs } = app;
 
   const traffic: Harness['traffic'] = { invokes: [], events: [] };
   const html = readFileSync(indexFile, 'utf8');
@@ -332,22 +246,8 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   await harnessClientScript();
 
   return {
+    ...app,
     url,
-    engine,
-    intake,
-    simulator,
-    handlers: core.handlers,
-    core,
-    secrets,
-    dataDir,
-    setPickedInputs: (paths) => {
-      pickedInputs = [...paths];
-    },
-    setPickedOutputDir: (path) => {
-      pickedOutputDir = path;
-    },
-    desktopCalls,
-    logs,
     traffic,
     async close() {
       unsubscribe();
@@ -355,9 +255,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
       sockets.close();
       server.closeAllConnections();
       await new Promise<void>((done) => server.close(() => done()));
-      core.close();
-      await engine.close();
-      await simulator.close();
+      await app.close();
     },
   };
 }

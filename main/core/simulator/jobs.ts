@@ -38,6 +38,7 @@ export interface Job {
 
 interface Account {
   creditUsd: number;
+  revoked: boolean;
   chargedUsd: number;
   /** FIFO of jobs waiting; position in it is the queue_position. */
   queue: Job[];
@@ -68,11 +69,37 @@ export class JobBook {
 
   constructor(private readonly options: JobBookOptions) {
     for (const [key, credit] of Object.entries(options.apiKeys))
-      this.accounts.set(key, { creditUsd: credit, chargedUsd: 0, queue: [], running: new Set() });
+      this.accounts.set(key, {
+        creditUsd: credit,
+        revoked: false,
+        chargedUsd: 0,
+        queue: [],
+        running: new Set(),
+      });
   }
 
+  /** True for a known key that was not revoked. */
   hasKey(apiKey: string): boolean {
-    return this.accounts.has(apiKey);
+    const account = this.accounts.get(apiKey);
+    return account !== undefined && !account.revoked;
+  }
+
+  setCredit(apiKey: string, usd: number): void {
+    const account = this.accounts.get(apiKey);
+    if (account) account.creditUsd = usd;
+    else
+      this.accounts.set(apiKey, {
+        creditUsd: usd,
+        revoked: false,
+        chargedUsd: 0,
+        queue: [],
+        running: new Set(),
+      });
+  }
+
+  revoke(apiKey: string): void {
+    const account = this.accounts.get(apiKey);
+    if (account) account.revoked = true;
   }
 
   get(requestId: string): Job | undefined {

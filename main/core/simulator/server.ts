@@ -752,6 +752,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     setFaults(rates, targets?: FaultTarget[]) {
       faults.set(rates, targets);
     },
+    setKeyCredit(key, usd) {
+      book.setCredit(key, usd);
+    },
+    revokeKey(key) {
+      book.revoke(key);
+    },
     close() {
       closing ??= (async () => {
         stopLoop.abort();

@@ -141,6 +141,13 @@ export interface SimulatorHandle {
   ledger: Ledger;
   /** Change faults on a running simulator (e.g. to stop them for a recovery phase). */
   setFaults(faults: FaultRates, targets?: FaultTarget[]): void;
+  /**
+   * Set a key's total credit in USD (adding the key if new), e.g. to top up after a 402 and
+   * check that a paused client resumes. Charges already made still count against it.
+   */
+  setKeyCredit(key: string, usd: number): void;
+  /** The key answers 401/400004 from now on; its jobs keep running (and are billed). */
+  revokeKey(key: string): void;
   /** Stop accepting, destroy open sockets, resolve when closed. */
   close(): Promise<void>;
 }

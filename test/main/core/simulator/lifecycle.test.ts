@@ -298,6 +298,26 @@ describe('simulator lifecycle', () => {
     expect((await call(submitUrl(s.url), { body: validBody() })).status).toBe(402);
   });
 
+  it('setKeyCredit tops an account up after a 402; revokeKey turns a key away mid-run', async () => {
+    const s = await start({ apiKeys: { [DEMO_API_KEY]: 0.5 } });
+    const first = await submit(s);
+    expect((await call(submitUrl(s.url), { body: validBody() })).body.error_code).toBe(400002);
+    s.setKeyCredit(DEMO_API_KEY, 1.0);
+    await submit(s);
+    clock.advance(PICK_UP_MS);
+    s.revokeKey(DEMO_API_KEY);
+    const refused = await call(first.status_url);
+    expect([refused.status, refused.body.error_code]).toEqual([401, 400004]);
+    expect((await call(submitUrl(s.url), { body: validBody() })).status).toBe(401);
+    // The revoked key's running jobs still finish and stay billed.
+    clock.advance(GENERATION_MS);
+    expect(s.ledger.jobs.get(first.request_id)?.status).toBe('succeeded');
+    expect(s.ledger.charges).toHaveLength(2);
+    // A new key added at runtime works at once.
+    s.setKeyCredit('fresh', 5);
+    expect((await call(submitUrl(s.url), { body: validBody(), key: 'fresh' })).status).toBe(200);
+  });
+
   it('rejects missing and wrong keys with 401 / 400004 and another account with 403 / 403001', async () => {
     const s = await start({ apiKeys: { [DEMO_API_KEY]: 10, other: 10 } });
     const noKey = await call(submitUrl(s.url), { body: validBody(), key: null });

@@ -1,0 +1,50 @@
+// Native dialogs and the OS shell, behind the app layer's Dialogs/Desktop interfaces.
+import type { BrowserWindow, Dialog, Shell } from 'electron';
+import { AppError } from '../core/app/errors';
+import type { Desktop, Dialogs } from '../core/app/services';
+
+export function electronDialogs(
+  dialog: Pick<Dialog, 'showOpenDialog'>,
+  getWindow: () => BrowserWindow | null,
+): Dialogs {
+  const open = (options: Electron.OpenDialogOptions) => {
+    const window = getWindow();
+    return window ? dialog.showOpenDialog(window, options) : dialog.showOpenDialog(options);
+  };
+  return {
+    async pickInputs() {
+      // Linux and Windows cannot offer files and folders in one dialog; folders are the
+      // common case (a night's batch), single images can be dropped.
+      const both = process.platform === 'darwin';
+      const result = await open({
+        title: 'Add images or folders',
+        properties: both
+          ? ['openFile', 'openDirectory', 'multiSelections']
+          : ['openDirectory', 'multiSelections'],
+        filters: both ? [{ name: 'Images', extensions: ['jpg', 'jpeg', 'png', 'bmp', 'webp'] }] : undefined,
+      });
+      return result.canceled ? [] : result.filePaths;
+    },
+    async pickOutputDir() {
+      const result = await open({
+        title: 'Save videos to',
+        properties: ['openDirectory', 'createDirectory'],
+      });
+      return result.canceled ? null : (result.filePaths[0] ?? null);
+    },
+  };
+}
+
+export function electronDesktop(shell: Pick<Shell, 'showItemInFolder' | 'openPath'>): Desktop {
+  return {
+    showInFolder: (path) => shell.showItemInFolder(path),
+    async openPath(path) {
+      const error = await shell.openPath(path);
+      if (error)
+        throw new AppError(
+          'unavailable',
+          `Could not open ${path}: ${error}. Open it from the folder instead.`,
+        );
+    },
+  };
+}

@@ -1,0 +1,92 @@
+// The API key at rest: encrypted with Electron's safeStorage (macOS Keychain, Windows DPAPI,
+// libsecret/KWallet on Linux) in a file in the data folder. On Linux without a keyring
+// safeStorage falls back to 'basic_text' (a fixed, public key: as good as plain text), so the
+// store says it is not secure and refuses to write until the user confirms
+// (needs_confirmation). The key is decrypted only in main, only to hand to the engine.
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import type { SafeStorage } from 'electron';
+import { writeFileAtomic } from '../core/app/atomic-file';
+import { plainTextConfirmationError, type SecretStorageInfo, type SecretStore } from '../core/app/secrets';
+
+type Storage = Pick<
+  SafeStorage,
+  'isEncryptionAvailable' | 'encryptString' | 'decryptString' | 'getSelectedStorageBackend'
+>;
+
+interface KeyFile {
+  version: 1;
+  /** 'safeStorage': encrypted by the OS; 'plain': base64 only (confirmed by the user). */
+  encoding: 'safeStorage' | 'plain';
+  data: string;
+}
+
+export function describeStorage(storage: Storage, platform: NodeJS.Platform): SecretStorageInfo {
+  const available = storage.isEncryptionAvailable();
+  if (platform === 'darwin')
+    return { label: available ? 'macOS Keychain' : 'Plain text (Keychain unavailable)', secure: available };
+  if (platform === 'win32')
+    return { label: available ? 'Windows DPAPI' : 'Plain text (DPAPI unavailable)', secure: available };
+  const backend = available ? storage.getSelectedStorageBackend() : 'unknown';
+  switch (backend) {
+    case 'gnome_libsecret':
+      return { label: 'GNOME Keyring (libsecret)', secure: true };
+    case 'kwallet':
+    case 'kwallet5':
+    case 'kwallet6':
+      return { label: 'KWallet', secure: true };
+    case 'basic_text':
+      return { label: 'Plain text (no keyring found)', secure: false };
+    default:
+      return { label: 'Plain text (encryption unavailable)', secure: false };
+  }
+}
+
+export function createSafeStorageSecretStore(options: {
+  file: string;
+  storage: Storage;
+  platform?: NodeJS.Platform;
+  log?: (message: string) => void;
+}): SecretStore {
+  const { file, storage } = options;
+  const platform = options.platform ?? process.platform;
+  // Decrypting may prompt the OS keychain; do it once per run.
+  let cached: { value: string | null } | null = null;
+
+  const read = (): string | null => {
+    if (!existsSync(file)) return null;
+    try {
+      const parsed = JSON.parse(readFileSync(file, 'utf8')) as KeyFile;
+      const bytes = Buffer.from(parsed.data, 'base64');
+      if (parsed.encoding === 'plain') return bytes.toString('utf8') || null;
+      if (parsed.encoding === 'safeStorage' && storage.isEncryptionAvailable())
+        return storage.decryptString(bytes) || null;
+      options.log?.('the stored API key cannot be decrypted on this system; asking for it again');
+      return null;
+    } catch (error) {
+      // Never log the error object: a decrypt error could echo input bytes.
+      options.log?.(`the stored API key could not be read (${(error as Error).name}); asking for it again`);
+      return null;
+    }
+  };
+
+  return {
+    get() {
+      cached ??= { value: read() };
+      return cached.value;
+    },
+    set(value, { allowPlainText }) {
+      const info = describeStorage(storage, platform);
+      if (!info.secure && !allowPlainText) throw plainTextConfirmationError(info.label);
+      const record: KeyFile = storage.isEncryptionAvailable()
+        ? { version: 1, encoding: 'safeStorage', data: storage.encryptString(value).toString('base64') }
+        : { version: 1, encoding: 'plain', data: Buffer.from(value, 'utf8').toString('base64') };
+      writeFileAtomic(file, JSON.stringify(record), 0o600);
+      cached = { value };
+    },
+    remove() {
+      rmSync(file, { force: true });
+      cached = { value: null };
+    },
+    describe: () => describeStorage(storage, platform),
+  };
+}

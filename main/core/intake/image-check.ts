@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import sharp from 'sharp';
 import { bmpLayout } from './bmp';
 import { assessImage, formatBytes, MAX_PIXELS } from './limits';
@@ -11,7 +12,7 @@ import { fileByteSource, probeImage } from './probe';
 import type { ImageFormat } from './probe';
 import { describeFsError } from './walk';
 
-export type CheckedImage =
+export type CheckedImage = (
   | {
       ok: true;
       format: ImageFormat;
@@ -22,7 +23,11 @@ export type CheckedImage =
       /** Set when it must be resized/re-encoded to be sent as a data URI. */
       fit: { reason: string } | null;
     }
-  | { ok: false; code: string; reason: string };
+  | { ok: false; code: string; reason: string }
+) & {
+  /** "dev:ino" of the file (its path if it could not be opened): one file, one identity. */
+  identity: string;
+};
 
 /** sha256 hex of a file, read as a stream (never the whole file in memory). */
 export async function hashFile(path: string, signal?: AbortSignal): Promise<string> {
@@ -49,30 +54,61 @@ async function decodesCompletely(path: string): Promise<boolean> {
   }
 }
 
-export async function checkImageFile(path: string, signal?: AbortSignal): Promise<CheckedImage> {
-  let probe;
-  let bytes: number;
-  let header: Buffer;
-  try {
-    const handle = await open(path, 'r');
-    try {
-      const source = await fileByteSource(handle);
-      bytes = source.size;
-      probe = await probeImage(source);
-      header = await source.read(0, 128);
-    } finally {
-      await handle.close();
-    }
-  } catch (error) {
-    return { ok: false, code: 'unreadable', reason: describeFsError(error, 'could not be read') };
+/** Hashes the rest of an open file in 1 MiB reads (the handle is reused: one open per file). */
+async function hashHandle(handle: FileHandle, signal?: AbortSignal): Promise<string> {
+  const hash = createHash('sha256');
+  const buffer = Buffer.alloc(1024 * 1024);
+  let position = 0;
+  while (true) {
+    signal?.throwIfAborted();
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
+    if (bytesRead === 0) break;
+    hash.update(buffer.subarray(0, bytesRead));
+    position += bytesRead;
   }
-  if (!probe.ok) return { ok: false, code: probe.code, reason: probe.reason };
+  return hash.digest('hex');
+}
+
+export async function checkImageFile(path: string, signal?: AbortSignal): Promise<CheckedImage> {
+  let handle: FileHandle;
+  try {
+    handle = await open(path, 'r');
+  } catch (error) {
+    return {
+      ok: false,
+      code: 'unreadable',
+      reason: describeFsError(error, 'could not be read'),
+      identity: path,
+    };
+  }
+  try {
+    return await checkOpenFile(path, handle, signal);
+  } catch (error) {
+    if (signal?.aborted) throw signal.reason;
+    return {
+      ok: false,
+      code: 'unreadable',
+      reason: describeFsError(error, 'could not be read'),
+      identity: path,
+    };
+  } finally {
+    await handle.close();
+  }
+}
+
+async function checkOpenFile(path: string, handle: FileHandle, signal?: AbortSignal): Promise<CheckedImage> {
+  const source = await fileByteSource(handle);
+  const identity = source.identity ?? path;
+  const bytes = source.size;
+  const probe = await probeImage(source);
+  if (!probe.ok) return { ok: false, code: probe.code, reason: probe.reason, identity };
   const facts = { format: probe.format, width: probe.width, height: probe.height, bytes };
   // Dimension checks (including the pixel bomb) come before any decode.
   const assessment = assessImage(facts, 'data-uri');
-  if (assessment.kind === 'reject') return { ok: false, code: assessment.code, reason: assessment.reason };
+  if (assessment.kind === 'reject')
+    return { ok: false, code: assessment.code, reason: assessment.reason, identity };
   if (assessment.kind === 'fit' && probe.format === 'bmp') {
-    const layout = bmpLayout(header);
+    const layout = bmpLayout(await source.read(0, 128));
     if (typeof layout === 'string')
       return {
         ok: false,
@@ -80,6 +116,7 @@ export async function checkImageFile(path: string, signal?: AbortSignal): Promis
         reason:
           `over Kling's limits (${facts.width}x${facts.height}, ${formatBytes(bytes)}) so it must be resized ` +
           `before sending, but it is ${layout}`,
+        identity,
       };
   }
   if (probe.endMarkerMissing && !(await decodesCompletely(path)))
@@ -87,18 +124,14 @@ export async function checkImageFile(path: string, signal?: AbortSignal): Promis
       ok: false,
       code: 'truncated',
       reason: `truncated or corrupt ${probe.format.toUpperCase()}: the image data ends early; copy it again from the original`,
+      identity,
     };
-  let sha256: string;
-  try {
-    sha256 = await hashFile(path, signal);
-  } catch (error) {
-    if (signal?.aborted) throw signal.reason;
-    return { ok: false, code: 'unreadable', reason: describeFsError(error, 'could not be read') };
-  }
+  const sha256 = await hashHandle(handle, signal);
   return {
     ok: true,
     ...facts,
     sha256,
     fit: assessment.kind === 'fit' ? { reason: assessment.reason } : null,
+    identity,
   };
 }

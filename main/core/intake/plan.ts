@@ -157,7 +157,12 @@ function readOverrides(image: ScannedImage, model: ModelSpec): Overrides {
 }
 
 /** Builds the preview's row for one planned item (what the UI shows before anything is sent). */
-export function previewItem(item: PlannedItem, index: number) {
+export function previewItem(
+  item: PlannedItem,
+  index: number,
+  settings?: Pick<BatchSettings, 'duration' | 'generateAudio' | 'cfgScale' | 'negativePrompt'>,
+) {
+  // A rejected item may have no request: its row then shows the batch settings.
   const r = item.request;
   return {
     index,
@@ -165,10 +170,16 @@ export function previewItem(item: PlannedItem, index: number) {
     relativePath: item.relativePath,
     renderedPrompt: item.renderedPrompt,
     settings: {
-      duration: typeof r.duration === 'number' ? r.duration : 0,
-      generateAudio: r.generate_audio === true,
-      cfgScale: typeof r.cfg_scale === 'number' ? r.cfg_scale : 0,
-      negativePrompt: typeof r.negative_prompt === 'string' ? r.negative_prompt : '',
+      duration: typeof r.duration === 'number' ? r.duration : (settings?.duration ?? 0),
+      generateAudio:
+        typeof r.generate_audio === 'boolean' ? r.generate_audio : (settings?.generateAudio ?? false),
+      cfgScale: typeof r.cfg_scale === 'number' ? r.cfg_scale : (settings?.cfgScale ?? 0),
+      negativePrompt:
+        typeof r.negative_prompt === 'string'
+          ? r.negative_prompt
+          : r.prompt
+            ? ''
+            : (settings?.negativePrompt ?? ''),
     },
     outputRelativePath: item.outputRelativePath,
     estimatedCostUsd: item.estimatedCostUsd,

@@ -19,6 +19,8 @@ export const MIME_TYPES: Record<ImageFormat, string> = {
 
 export interface ByteSource {
   size: number;
+  /** Device and inode ("dev:ino") when read from a file: the same file reached twice has one. */
+  identity?: string;
   /** Up to `length` bytes at `position` (fewer at the end of the file). */
   read(position: number, length: number): Promise<Buffer>;
 }
@@ -45,12 +47,13 @@ const fail = (code: ProbeFailure, reason: string): ProbeResult => ({ ok: false, 
 
 /** A ByteSource over an open file that keeps the first 64 KiB (where headers live) cached. */
 export async function fileByteSource(handle: FileHandle): Promise<ByteSource> {
-  const { size } = await handle.stat();
+  const { size, dev, ino } = await handle.stat();
   const headLength = Math.min(size, HEAD_BYTES);
   const head = Buffer.alloc(headLength);
   if (headLength > 0) await handle.read(head, 0, headLength, 0);
   return {
     size,
+    identity: `${dev}:${ino}`,
     async read(position, length) {
       const end = Math.min(size, position + length);
       if (position >= end || position < 0) return Buffer.alloc(0);

@@ -2,7 +2,7 @@
 // files, and report what was found. Built for a 10,000-image folder: the walk streams into a
 // bounded pool of checks (a few files open at a time, a bounded backlog), progress is
 // reported as it goes (throttled), and the whole thing stops promptly when the signal aborts.
-import { readFile, realpath } from 'node:fs/promises';
+import { readFile, realpath, stat } from 'node:fs/promises';
 import { basename, extname, join, posix, resolve, sep } from 'node:path';
 import type { InputProblem, ScanProgress, ScanResult, ScannedEndImage, ScannedImage } from '../contracts';
 import { checkImageFile } from './image-check';
@@ -14,7 +14,7 @@ import { resolveRoots, walkRoot } from './walk';
 import type { WalkRoot } from './walk';
 
 export interface ScanOptions {
-  /** Files checked at once (I/O bound: each holds one file open). */
+  /** Files checked at once (I/O bound: each holds one file open). Default 16. */
   concurrency?: number;
   /** Minimum ms between progress reports (the last one always goes out). */
   progressIntervalMs?: number;
@@ -51,12 +51,23 @@ interface Candidate {
   sourcePath: string;
   relativePath: string;
   explicit: boolean;
-  siblings: string[];
+  siblings: Siblings;
+}
+
+/** A folder's file names, looked up exactly or ignoring case (shared by its images). */
+interface Siblings {
+  exact: Set<string>;
+  lower: Map<string, string>;
+}
+
+function siblingsOf(names: string[]): Siblings {
+  const lower = new Map<string, string>();
+  for (const name of names) if (!lower.has(name.toLowerCase())) lower.set(name.toLowerCase(), name);
+  return { exact: new Set(names), lower };
 }
 
 interface Checked {
   candidate: Candidate;
-  realPath: string;
   result: CheckedImage;
   caption: string | null;
   captionProblem: InputProblem | null;
@@ -94,14 +105,14 @@ function stemOf(name: string): string {
 async function readCaption(
   dirPath: string,
   imageName: string,
-  siblings: string[],
+  siblings: Siblings,
   rootPath: string,
 ): Promise<{ caption: string | null; problem: InputProblem | null }> {
   // photo.jpg.txt is the more specific name (photo.jpg and photo.png may share photo.txt).
   const wanted = [`${imageName}.txt`, `${stemOf(imageName)}.txt`];
   let found: string | undefined;
-  for (const name of wanted) found ??= siblings.find((s) => s === name);
-  for (const name of wanted) found ??= siblings.find((s) => s.toLowerCase() === name.toLowerCase());
+  for (const name of wanted) if (!found && siblings.exact.has(name)) found = name;
+  for (const name of wanted) found ??= siblings.lower.get(name.toLowerCase());
   if (!found) return { caption: null, problem: null };
   const path = join(dirPath, found);
   const label = posix.relative(rootPath.split(sep).join('/'), path.split(sep).join('/')) || found;
@@ -152,7 +163,7 @@ export async function scanPaths(
   options: ScanOptions = {},
 ): Promise<ScanResult> {
   signal?.throwIfAborted();
-  const concurrency = Math.max(1, options.concurrency ?? 8);
+  const concurrency = Math.max(1, options.concurrency ?? 16);
   const interval = options.progressIntervalMs ?? 100;
   const rejected: { path: string; reason: string }[] = [];
   const problems: InputProblem[] = [];
@@ -179,7 +190,6 @@ export async function scanPaths(
 
   const check = async (candidate: Candidate) => {
     if (signal?.aborted) return;
-    const realPath = await realpath(candidate.sourcePath).catch(() => candidate.sourcePath);
     const result = await checkImageFile(candidate.sourcePath, signal);
     let caption: string | null = null;
     let captionProblem: InputProblem | null = null;
@@ -192,7 +202,7 @@ export async function scanPaths(
         candidate.rootPath,
       ));
     }
-    checks.push({ candidate, realPath, result, caption, captionProblem });
+    checks.push({ candidate, result, caption, captionProblem });
   };
 
   const enqueue = (candidate: Candidate) => {
@@ -220,6 +230,7 @@ export async function scanPaths(
           rejected.push({ path: event.path, reason: event.reason });
           continue;
         }
+        const siblings = siblingsOf(event.siblings);
         for (const name of event.siblings)
           if (name.toLowerCase() === PROMPTS_CSV)
             csvFiles.push({
@@ -237,7 +248,7 @@ export async function scanPaths(
             sourcePath: join(event.dirPath, name),
             relativePath: event.relativeDir ? `${event.relativeDir}/${name}` : name,
             explicit: root.onlyFiles !== null,
-            siblings: event.siblings,
+            siblings,
           });
         }
         report(false);
@@ -254,14 +265,14 @@ export async function scanPaths(
 
   // Walk order (sorted, depth-first), not completion order: {index} must be stable.
   checks.sort((a, b) => a.candidate.seq - b.candidate.seq);
-  const byRealPath = new Map<string, CheckedImage>();
+  const byIdentity = new Map<string, CheckedImage>();
   let images: ScannedImage[] = [];
   const rejectedByPath = new Map<string, string>();
   for (const c of checks) {
-    // The same file reached twice (a symlink, a folder dropped with a file inside it) is one
-    // image: sending it twice would pay twice.
-    if (byRealPath.has(c.realPath)) continue;
-    byRealPath.set(c.realPath, c.result);
+    // The same file reached twice (a symlink, a hard link, a folder dropped with a file inside
+    // it) is one image, known by its device and inode: sending it twice would pay twice.
+    if (byIdentity.has(c.result.identity)) continue;
+    byIdentity.set(c.result.identity, c.result);
     if (!c.result.ok) {
       const nameSaysImage = IMAGE_EXTENSIONS.has(extname(c.candidate.sourcePath).toLowerCase());
       // Files that neither look nor claim to be images (videos, documents) are not reported.
@@ -304,7 +315,7 @@ export async function scanPaths(
     // The nearest prompts.csv wins: deeper files are matched first.
     parsed.sort((a, b) => depth(b.csv.relativeDir) - depth(a.csv.relativeDir));
     for (const { csv, data } of parsed) {
-      await matchRows(csv, data, roots, images, rejectedByPath, problems, byRealPath, endImagePaths, signal);
+      await matchRows(csv, data, roots, images, rejectedByPath, problems, byIdentity, endImagePaths, signal);
     }
   }
   // An image used only as another row's end frame is not a start image of its own.
@@ -344,7 +355,7 @@ async function matchRows(
   images: ScannedImage[],
   rejectedByPath: Map<string, string>,
   problems: InputProblem[],
-  checkedByRealPath: Map<string, CheckedImage>,
+  checkedByIdentity: Map<string, CheckedImage>,
   endImagePaths: Set<string>,
   signal?: AbortSignal,
 ) {
@@ -442,7 +453,7 @@ async function matchRows(
     match.csvRow = { file: csv.label, row: row.row, values: row.values };
     const endCell = row.values.end_image ?? '';
     if (endCell !== '')
-      match.endImage = await checkEndImage(root, csvDir, endCell, checkedByRealPath, endImagePaths);
+      match.endImage = await checkEndImage(root, csvDir, endCell, checkedByIdentity, endImagePaths);
   }
 }
 
@@ -450,7 +461,7 @@ async function checkEndImage(
   root: WalkRoot,
   csvDir: string,
   cell: string,
-  checkedByRealPath: Map<string, CheckedImage>,
+  checkedByIdentity: Map<string, CheckedImage>,
   endImagePaths: Set<string>,
 ): Promise<ScannedEndImage> {
   const sourcePath = resolve(csvDir, ...normaliseFileCell(cell).split('/'));
@@ -464,8 +475,18 @@ async function checkEndImage(
       reason: `end_image "${cell}" is outside the dropped folder ${root.rootPath}; put it inside`,
     };
   endImagePaths.add(sourcePath);
-  const result = checkedByRealPath.get(real) ?? (await checkImageFile(sourcePath));
+  const info = await stat(real);
+  const result = checkedByIdentity.get(`${info.dev}:${info.ino}`) ?? (await checkImageFile(sourcePath));
   if (!result.ok)
     return { ok: false, sourcePath, reason: `end_image "${cell}" is not usable: ${result.reason}` };
-  return { ...result, sourcePath };
+  return {
+    ok: true,
+    sourcePath,
+    format: result.format,
+    width: result.width,
+    height: result.height,
+    bytes: result.bytes,
+    sha256: result.sha256,
+    fit: result.fit,
+  };
 }

@@ -137,6 +137,11 @@ describe('plan: templates and preview', () => {
 
   it('rejects only the image without a caption when the template uses {caption}', () => {
     const plan = intake.plan(scan, settings({ promptTemplate: '{caption}, slow pan' }));
+    // Its preview row still shows the batch settings.
+    const sand = plan.items.findIndex((i) => i.relativePath === 'beach/sand.png');
+    expect(previewItemSchema.parse(previewItem(plan.items[sand]!, sand, settings())).settings.duration).toBe(
+      5,
+    );
     expect(plan.problems).toEqual([]);
     const items = byPath(plan.items);
     expect(items['beach/boat.jpg']!.renderedPrompt).toBe('a red boat, slow pan');
@@ -402,6 +407,18 @@ describe('plan: prompts.csv', () => {
         row: 1,
         field: null,
       },
+    ]);
+  });
+
+  it('with files dropped one by one, a row for a file that exists but was not dropped is no problem', async () => {
+    const root = join(base, 'loose-files');
+    const a = await writeJpeg(join(root, 'a.jpg'));
+    await writeJpeg(join(root, 'b.jpg'));
+    await writeText(join(root, 'prompts.csv'), 'file,mood\na.jpg,one\nb.jpg,two\nc.jpg,three\n');
+    const scan = await intake.scan([a]);
+    expect(scan.images.map((i) => [i.relativePath, i.csvRow?.values.mood])).toEqual([['a.jpg', 'one']]);
+    expect(scan.problems).toEqual([
+      expect.objectContaining({ code: 'csv_missing_file', row: 4, field: 'file', file: 'prompts.csv' }),
     ]);
   });
 

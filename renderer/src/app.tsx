@@ -65,7 +65,8 @@ function Shell({ boot, setBoot }: { boot: Boot; setBoot: (b: Boot) => void }) {
   );
   const context = useMemo<AppContextValue>(
     () => ({
-      info: boot.info,
+      // app.info's `simulated` mirrors the setting; follow it when Settings changes it.
+      info: { ...boot.info, simulated: boot.settings.simulated },
       settings: boot.settings,
       setSettings,
       models: boot.models,
@@ -108,7 +109,7 @@ function Shell({ boot, setBoot }: { boot: Boot; setBoot: (b: Boot) => void }) {
             </a>
           </nav>
           <div className="topbar-end">
-            {boot.info.simulated && (
+            {context.info.simulated && (
               <span className="simulated-badge" title={t('app.simulatedHint')} data-testid="simulated-badge">
                 {t('app.simulated')}
               </span>

@@ -27,7 +27,8 @@ export function BatchHeader({ batch, onChanged }: { batch: BatchViewDto; onChang
   const queued = countOf(batch, ['queued']);
   const notSent = countOf(batch, ['rejected', 'skipped', 'cancelled']);
   const toRun = batch.total - notSent;
-  const finishedShare = toRun > 0 ? Math.min(1, (done + problems) / toRun) : 1;
+  const doneShare = toRun > 0 ? Math.min(1, done / toRun) : 0;
+  const problemShare = toRun > 0 ? Math.min(1 - doneShare, problems / toRun) : 0;
   const budget = batch.settings.budgetUsd;
   const spendShare = budget ? Math.min(1, batch.spentUsd / budget) : null;
 
@@ -134,9 +135,10 @@ export function BatchHeader({ batch, onChanged }: { batch: BatchViewDto; onChang
             aria-label={t('batch.progress')}
             aria-valuemin={0}
             aria-valuemax={100}
-            aria-valuenow={Math.round(finishedShare * 100)}
+            aria-valuenow={Math.round(doneShare * 100)}
           >
-            <div className="meter-fill" style={{ width: `${finishedShare * 100}%` }} />
+            <div className="meter-fill" style={{ width: `${doneShare * 100}%` }} />
+            <div className="meter-fill meter-bad" style={{ width: `${problemShare * 100}%` }} />
           </div>
         </div>
         <div className="glance-stat">

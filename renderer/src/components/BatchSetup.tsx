@@ -42,7 +42,8 @@ export function validateSettings(
 
 interface Props {
   settings: BatchSettingsDto;
-  onChange: (settings: BatchSettingsDto) => void;
+  /** Merged into the latest draft (not into this render's copy: a dialog may answer later). */
+  onChange: (patch: Partial<BatchSettingsDto>) => void;
   variables: readonly string[];
   errors: SettingsErrors;
   serverProblems: readonly string[];
@@ -66,7 +67,7 @@ export function BatchSetup({
   const ids = { neg: useId(), out: useId(), audio: useId(), force: useId(), preset: useId() };
   const [savingPreset, setSavingPreset] = useState(false);
   const set = <K extends keyof BatchSettingsDto>(key: K, value: BatchSettingsDto[K]) =>
-    onChange({ ...settings, [key]: value });
+    onChange({ [key]: value } as Partial<BatchSettingsDto>);
 
   const pickOutputDir = async () => {
     try {
@@ -79,7 +80,7 @@ export function BatchSetup({
 
   const applyPreset = (name: string) => {
     const preset = app.presets.find((p) => p.name === name);
-    if (preset) onChange({ ...settings, ...preset.settings });
+    if (preset) onChange(preset.settings);
   };
 
   const deletePreset = async (name: string) => {
@@ -136,7 +137,7 @@ export function BatchSetup({
               />
               <span className="model-name">{m.displayName}</span>
               <span className="model-price">
-                {t('setup.pricePerSecond', { price: formatUsd(perSecond, locale) })} ·{' '}
+                {t('setup.pricePerSecond', { price: formatUsd(perSecond, locale, true) })} ·{' '}
                 {t('setup.pricePerVideo', {
                   price: formatUsd(
                     perSecond * (Number.isFinite(settings.duration) ? settings.duration : 0),

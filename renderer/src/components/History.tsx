@@ -88,22 +88,24 @@ export function History() {
                   <td className={problems ? 'tone-bad' : undefined}>{formatCount(problems, locale)}</td>
                   <td>{formatUsd(b.spentUsd, locale)}</td>
                   <td className="row-actions">
-                    <button
-                      type="button"
-                      className="button button-small button-primary"
-                      onClick={() => navigate({ screen: 'batch', batchId: b.id })}
-                      aria-label={t('history.openNamed', { name: b.name })}
-                    >
-                      {t('history.open')}
-                    </button>
-                    <button
-                      type="button"
-                      className="button button-small"
-                      onClick={() => exportCsv(b.id)}
-                      aria-label={t('history.exportNamed', { name: b.name })}
-                    >
-                      {t('history.exportCsv')}
-                    </button>
+                    <div>
+                      <button
+                        type="button"
+                        className="button button-small button-primary"
+                        onClick={() => navigate({ screen: 'batch', batchId: b.id })}
+                        aria-label={t('history.openNamed', { name: b.name })}
+                      >
+                        {t('history.open')}
+                      </button>
+                      <button
+                        type="button"
+                        className="button button-small"
+                        onClick={() => exportCsv(b.id)}
+                        aria-label={t('history.exportNamed', { name: b.name })}
+                      >
+                        {t('history.exportCsv')}
+                      </button>
+                    </div>
                   </td>
                 </tr>
               );

@@ -13,6 +13,7 @@ import { useNow } from '../store/now';
 import { showToast } from '../store/toasts';
 import { ConfirmDialog } from './Dialog';
 import { ItemDetails } from './ItemDetails';
+import { Thumb } from './Thumb';
 
 export const ItemRow = memo(function ItemRow({ store, index }: { store: ItemsStore; index: number }) {
   const item = useItemAt(store, index);
@@ -50,7 +51,9 @@ function LoadedRow({ item }: { item: ItemViewDto }) {
   if (item.state === 'done' && item.submittedAt && item.finishedAt)
     stateDetail = t('items.took', { time: formatElapsed(item.finishedAt - item.submittedAt) });
 
+  // Actual cost when known; an estimate only for work that may still be billed.
   const cost = item.costUsd ?? (item.state === 'done' ? item.estimatedCostUsd : null);
+  const mayCost = item.state === 'queued' || active;
   const tone = toneOf(item.state);
 
   return (
@@ -60,14 +63,7 @@ function LoadedRow({ item }: { item: ItemViewDto }) {
       data-state={item.state}
       data-item-id={item.id}
     >
-      <img
-        className="thumb"
-        src={`${info.mediaBaseUrl}/item/${item.id}/thumb`}
-        alt=""
-        loading="lazy"
-        width={64}
-        height={64}
-      />
+      <Thumb src={`${info.mediaBaseUrl}/item/${item.id}/thumb`} size={64} />
       <div className="item-main">
         <div className="item-name" title={item.relativePath}>
           {item.relativePath}
@@ -97,8 +93,12 @@ function LoadedRow({ item }: { item: ItemViewDto }) {
       <div className="item-cost">
         {cost !== null ? (
           formatUsd(cost, locale)
+        ) : mayCost ? (
+          <span className="muted" title={t('items.estimate')}>
+            ~{formatUsd(item.estimatedCostUsd, locale)}
+          </span>
         ) : (
-          <span className="muted">~{formatUsd(item.estimatedCostUsd, locale)}</span>
+          <span className="muted">—</span>
         )}
       </div>
       <div className="item-actions">

@@ -165,8 +165,8 @@ function Setup({ scanId, summary, onPick }: { scanId: string; summary: ScanSumma
         <ScanSummary summary={summary} alreadyGenerated={preview ? preview.skipped : null} />
         <BatchSetup
           settings={settings}
-          onChange={(s) => {
-            setDraft(s);
+          onChange={(patch) => {
+            setDraft((current) => ({ ...current, ...patch }));
             setOffset(0);
           }}
           variables={summary.variables}

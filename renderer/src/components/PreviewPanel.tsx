@@ -4,6 +4,7 @@ import type { PreviewDto } from '../../../preload/contract';
 import { useI18n } from '../i18n';
 import { formatUsd } from '../lib/format';
 import { useApp } from '../store/app-context';
+import { Thumb } from './Thumb';
 
 export const PREVIEW_PAGE = 20;
 
@@ -58,13 +59,9 @@ export function PreviewPanel({ scanId, preview, loading, error, offset, onOffset
         <ul className="preview-list">
           {preview.items.map((item) => (
             <li key={item.index} className={item.verdict ? 'preview-item not-sent' : 'preview-item'}>
-              <img
-                className="thumb"
+              <Thumb
                 src={`${info.mediaBaseUrl}/scan/${encodeURIComponent(scanId)}/${item.index}/thumb`}
-                alt=""
-                loading="lazy"
-                width={72}
-                height={72}
+                size={72}
               />
               <div className="preview-text">
                 <div className="item-name">{item.relativePath}</div>

@@ -68,7 +68,7 @@ export function TemplateEditor({
               type="button"
               className="chip"
               onClick={() => insert(name)}
-              aria-label={t('template.insertNamed', { name })}
+              aria-label={t('template.insertNamed', { name, field: label })}
             >
               {`{${name}}`}
             </button>

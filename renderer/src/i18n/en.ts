@@ -83,7 +83,7 @@ export const en = {
   'setup.errNegative': 'The negative prompt is longer than 2500 characters.',
 
   'template.insertVariable': 'Insert a variable',
-  'template.insertNamed': 'Insert {name}',
+  'template.insertNamed': 'Insert {name} into {field}',
   'template.unclosed':
     'Unclosed brace at character {column}: add "}" after the variable name, or write "{{" for a literal brace.',
   'template.unopened':
@@ -191,6 +191,7 @@ export const en = {
   'items.noMatch': 'No file name matches.',
   'items.queuePosition': '#{position} in queue',
   'items.took': 'took {time}',
+  'items.estimate': 'Estimated cost',
   'items.cancel': 'Cancel',
   'items.cancelNamed': 'Cancel {name}',
   'items.retry': 'Retry',

@@ -82,7 +82,7 @@ export const zhCN: Messages = {
   'setup.errNegative': '反向提示词超过 2500 个字符。',
 
   'template.insertVariable': '插入变量',
-  'template.insertNamed': '插入 {name}',
+  'template.insertNamed': '在{field}中插入 {name}',
   'template.unclosed': '第 {column} 个字符处的花括号未闭合：在变量名后加上“}”，或写“{{”表示字面花括号。',
   'template.unopened': '第 {column} 个字符处的“}”没有对应的“{”：删除它，或写“}}”表示字面花括号。',
   'template.empty': '第 {column} 个字符处的花括号为空：请在其中填写变量名，例如 {name}。',
@@ -186,6 +186,7 @@ export const zhCN: Messages = {
   'items.noMatch': '没有匹配的文件名。',
   'items.queuePosition': '队列第 {position} 位',
   'items.took': '用时 {time}',
+  'items.estimate': '预计费用',
   'items.cancel': '取消',
   'items.cancelNamed': '取消 {name}',
   'items.retry': '重试',

@@ -1,12 +1,13 @@
 // Number, money and time formatting for the current language.
 
-export function formatUsd(value: number, locale: string): string {
+/** Dollars with cents; `precise` keeps a third decimal for per-second prices ($0.084). */
+export function formatUsd(value: number, locale: string, precise = false): string {
   return new Intl.NumberFormat(locale, {
     style: 'currency',
     currency: 'USD',
     currencyDisplay: 'narrowSymbol',
     minimumFractionDigits: 2,
-    maximumFractionDigits: 2,
+    maximumFractionDigits: precise ? 3 : 2,
   }).format(value);
 }
 

@@ -1,0 +1,21 @@
+// A thumbnail that degrades to a neutral tile when main cannot make one (it answers 415 for
+// an unreadable image), instead of the browser's broken-image icon.
+import { useState } from 'react';
+
+export function Thumb({ src, size }: { src: string; size: number }) {
+  const [failed, setFailed] = useState(false);
+  if (failed)
+    return <div className="thumb thumb-missing" style={{ width: size, height: size }} aria-hidden="true" />;
+  return (
+    <img
+      className="thumb"
+      src={src}
+      alt=""
+      loading="lazy"
+      width={size}
+      height={size}
+      style={{ width: size, height: size }}
+      onError={() => setFailed(true)}
+    />
+  );
+}

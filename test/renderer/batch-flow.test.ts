@@ -1,0 +1,301 @@
+// End to end, as a user: add a folder, fix the template, preview, start, watch the videos
+// arrive; cancel one while queued; see a failed generation's reason and retry it; pause and
+// resume; hit the budget cap. Real engine, intake and simulator behind the browser harness;
+// every check reads what the page shows, then cross-checks disk, engine or simulator.
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  closeBrowser,
+  openApp,
+  row,
+  screenshot,
+  SCREENSHOT_DIR,
+  startSession,
+  writeImages,
+  type Session,
+} from './helpers';
+
+let session: Session;
+let page: Page;
+let errors: string[];
+
+beforeAll(async () => {
+  // 0.01: a 90 s generation takes 0.9 s, long enough to act on a queued item, short for CI.
+  session = await startSession('flow', { simulator: { timeScale: 0.01, seed: 7 } });
+  ({ page, errors } = await openApp(session));
+});
+
+afterAll(async () => {
+  console.log(`Screenshots: ${SCREENSHOT_DIR}`);
+  await page?.context().close();
+  await closeBrowser();
+  await session?.close();
+});
+
+async function usdPerVideo(seconds: number): Promise<number> {
+  const models = await session.harness.handlers['query:models.list']({});
+  if (!models.ok) throw new Error(models.error.message);
+  return models.value[0]!.usdPerSecond.withoutAudio * seconds;
+}
+
+/** Picks `dir` through the (harness) system dialog and waits for the scan summary. */
+async function pickFolder(dir: string) {
+  session.harness.setPickedInputs([dir]);
+  await page.getByRole('link', { name: 'New batch' }).click();
+  const again = page.getByRole('button', { name: 'Choose other files…' });
+  if (await again.isVisible()) await again.click();
+  else await page.getByRole('button', { name: 'Choose folders or images…' }).click();
+  await page.getByTestId('scan-summary').waitFor();
+}
+
+async function stat(label: string): Promise<string> {
+  return (
+    await page
+      .getByTestId('scan-summary')
+      .locator('dl > div')
+      .filter({ has: page.getByText(label, { exact: true }) })
+      .locator('dd')
+      .innerText()
+  ).trim();
+}
+
+async function startAndOpen(): Promise<number> {
+  const start = page.getByTestId('start-button');
+  await page.waitForFunction(() => {
+    const b = document.querySelector<HTMLButtonElement>('[data-testid=start-button]');
+    return b !== null && !b.disabled;
+  });
+  await start.click();
+  await page.waitForURL(/#\/batch\/\d+$/);
+  await page.getByTestId('batch-header').waitFor();
+  return Number(/#\/batch\/(\d+)$/.exec(page.url())![1]);
+}
+
+async function waitBatchState(text: string, timeout = 20_000) {
+  await page.getByTestId('batch-state').filter({ hasText: text }).waitFor({ timeout });
+}
+
+async function waitRowState(name: string, state: string, timeout = 20_000) {
+  await page.locator(`[data-testid=item-row][data-state=${state}]`, { hasText: name }).waitFor({ timeout });
+}
+
+describe('a batch from folder to videos, in the browser', () => {
+  it('scans, flags template mistakes, previews, starts with its cost, cancels a queued item and finishes', async () => {
+    await writeImages(session.inputDir, 4, { tooSmall: true });
+    await page.getByRole('button', { name: 'Choose folders or images…' }).click();
+    await page.getByTestId('scan-summary').waitFor();
+    expect(await stat('Found')).toBe('5');
+    expect(await stat('Ready')).toBe('4');
+    expect(await stat('Cannot be used')).toBe('1');
+    await page.getByText('Show the 1 files that cannot be used, and why').click();
+    const rejection = await page.locator('.rejections li').innerText();
+    expect(rejection).toContain('tiny.jpg');
+    expect(rejection).toMatch(/300/); // the reason names the limit
+
+    const template = page.getByTestId('prompt-template');
+    await template.fill('A slow dolly shot of {nmae}');
+    await page.getByText('Unknown variable "nmae" at character 22').waitFor();
+    await template.fill('A slow dolly shot of {name');
+    await page.getByText('Unclosed brace at character 22').waitFor();
+    expect(await page.getByTestId('start-button').isDisabled()).toBe(true);
+
+    await template.fill('');
+    await page.getByRole('button', { name: 'Insert name into Prompt template' }).click(); // the variable chip
+    await template.press('End');
+    await template.pressSequentially(', golden light');
+    expect(await template.inputValue()).toBe('{name}, golden light');
+    await template.fill('A slow dolly shot of {name}, golden light');
+    await page.getByRole('button', { name: 'Choose…' }).click();
+    await expect.poll(() => page.getByTestId('output-dir').inputValue()).toBe(session.outputDir);
+    await page.getByLabel('Parallel generations').fill('1');
+
+    // The preview shows each rendered prompt and a real thumbnail from main.
+    const preview = page.getByTestId('preview');
+    await preview.getByText('A slow dolly shot of shot-1, golden light').waitFor();
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll<HTMLImageElement>('[data-testid=preview] img.thumb')].some(
+        (img) => img.complete && img.naturalWidth > 0,
+      ),
+    );
+    const cost = `$${(4 * (await usdPerVideo(5))).toFixed(2)}`;
+    const start = page.getByTestId('start-button');
+    await page.waitForFunction(
+      (text) => document.querySelector('[data-testid=start-button]')?.textContent === text,
+      `Start 4 videos — est. ${cost}`,
+    );
+    expect(await page.getByTestId('estimated-cost').innerText()).toBe(cost);
+    await screenshot(page, '01-setup');
+
+    const batchId = await startAndOpen();
+    expect(await start.count()).toBe(0);
+    // One at a time: shot-4 waits in the queue; cancel it there.
+    await waitRowState('shot-4', 'queued', 5_000);
+    await page.getByRole('button', { name: 'Cancel shot-4.png' }).click();
+    await waitRowState('shot-4', 'cancelled');
+    await waitRowState('shot-1', 'in_progress').catch(() => {}); // a moment worth a screenshot
+    await screenshot(page, '02-running');
+
+    await waitBatchState('Finished');
+    expect(await page.getByTestId('done-count').innerText()).toMatch(/^3\s*\/\s*3$/);
+    for (const name of ['shot-1', 'shot-2', 'shot-3']) await waitRowState(name, 'done');
+    expect(await row(page, 'tiny.jpg').count()).toBe(0); // rejected at the scan, never an item
+    expect(await row(page, 'shot-4').innerText()).toContain('Cancelled');
+    await screenshot(page, '03-finished');
+
+    // The videos are on disk where the preview said; the cancelled one was never sent.
+    const files = readdirSync(session.outputDir).sort();
+    expect(files).toEqual(['shot-1.mp4', 'shot-2.mp4', 'shot-3.mp4']);
+    for (const f of files) expect(statSync(join(session.outputDir, f)).size).toBeGreaterThan(0);
+    expect(session.harness.simulator.ledger.submits.filter((s) => s.created)).toHaveLength(3);
+
+    // Play a video in the app; Esc closes the player.
+    await page.getByRole('button', { name: 'Play the video of shot-1.jpg' }).click();
+    const video = page.getByTestId('item-video');
+    const src = await video.getAttribute('src');
+    expect(src).toMatch(/\/media\/item\/\d+\/video$/);
+    const media = await page.evaluate(async (url) => {
+      const r = await fetch(url, { headers: { Range: 'bytes=0-15' } });
+      return { status: r.status, type: r.headers.get('content-type') };
+    }, src!);
+    expect(media.status).toBeLessThan(300);
+    expect(media.type).toContain('video/');
+    await page.keyboard.press('Escape');
+    await page.getByTestId('item-details').waitFor({ state: 'detached' });
+
+    // Show in folder goes to the desktop shell with the video's path.
+    await page.getByRole('button', { name: 'Show the video of shot-2.png in its folder' }).click();
+    await expect
+      .poll(() => session.harness.desktopCalls.showInFolder)
+      .toContain(join(session.outputDir, 'shot-2.mp4'));
+
+    // Dark theme follows the OS.
+    await page.emulateMedia({ colorScheme: 'dark' });
+    expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe(
+      'rgb(18, 21, 27)',
+    );
+    await screenshot(page, '04-finished-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
+
+    // History: the batch with its summary, and its CSV report as a download.
+    await page.getByRole('link', { name: 'Batches' }).click();
+    const historyRow = page.getByTestId('history-row').first();
+    expect(await historyRow.innerText()).toMatch(/3 \/ 4/);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page
+        .getByRole('button', { name: /^Export the CSV report of/ })
+        .first()
+        .click(),
+    ]);
+    const csv = readFileSync((await download.path())!, 'utf8');
+    expect(csv).toContain('shot-1');
+    expect(csv).toContain('shot-4');
+    await historyRow.getByRole('button', { name: /^Open/ }).click();
+    await page.waitForURL(new RegExp(`#/batch/${batchId}$`));
+
+    // The settings used are remembered as the next batch's defaults.
+    const settings = await session.harness.handlers['query:settings.get']({});
+    expect(settings.ok && settings.value.defaults.promptTemplate).toBe(
+      'A slow dolly shot of {name}, golden light',
+    );
+    expect(errors).toEqual([]);
+  });
+
+  it("shows a failed generation's reason and retries it", async () => {
+    const dir = join(session.rootDir, 'fail');
+    await writeImages(dir, 2, { prefix: 'fail' });
+    session.harness.simulator.setFaults({ generationFailure: 1 });
+    await pickFolder(dir);
+    // Remembered from the last batch.
+    expect(await page.getByTestId('prompt-template').inputValue()).toBe(
+      'A slow dolly shot of {name}, golden light',
+    );
+    expect(await page.getByTestId('output-dir').inputValue()).toBe(session.outputDir);
+    await startAndOpen();
+
+    await waitRowState('fail-1', 'failed');
+    await waitRowState('fail-2', 'failed');
+    const shown = (await row(page, 'fail-1').getByTestId('item-error').innerText()).trim();
+    const page1 = await session.harness.handlers['query:items.page']({ batchId: 2, offset: 0, limit: 10 });
+    const stored = page1.ok
+      ? page1.value.items.find((i) => i.relativePath.includes('fail-1'))?.errorMessage
+      : null;
+    expect(shown.length).toBeGreaterThan(10);
+    expect(shown).toBe(stored);
+    await page.getByRole('button', { name: 'Need attention 2' }).click(); // the filter
+    expect(await page.locator('[data-testid=item-row]').count()).toBe(2);
+    await screenshot(page, '05-failed');
+
+    session.harness.simulator.setFaults({});
+    await page.getByRole('button', { name: 'Retry fail-1.jpg' }).click();
+    await page.getByRole('button', { name: /^All/ }).click();
+    await waitRowState('fail-1', 'done');
+    expect(existsSync(join(session.outputDir, 'fail-1.mp4'))).toBe(true);
+    expect(await row(page, 'fail-2').getAttribute('data-state')).toBe('failed');
+    expect(errors).toEqual([]);
+  });
+
+  it('pauses and resumes: nothing is sent while paused', async () => {
+    const dir = join(session.rootDir, 'pause');
+    await writeImages(dir, 3, { prefix: 'pause' });
+    await pickFolder(dir);
+    await page.getByLabel('Parallel generations').fill('1');
+    await startAndOpen();
+    await page.getByRole('button', { name: 'Pause', exact: true }).click();
+    await waitBatchState('Paused');
+    expect(await page.getByTestId('pause-banner').count()).toBe(0); // a user pause needs no banner
+    const ledger = session.harness.simulator.ledger;
+    const sentAtPause = ledger.submits.length;
+    await page.waitForTimeout(2_000); // two generations' worth of time
+    expect(ledger.submits.length).toBe(sentAtPause);
+    expect(await page.locator('[data-testid=item-row][data-state=queued]').count()).toBeGreaterThan(0);
+    expect(await page.getByTestId('state-counts').innerText()).toContain('Waiting');
+
+    await page.getByRole('button', { name: 'Resume', exact: true }).click();
+    await waitBatchState('Running', 5_000).catch(() => {}); // may already be finished
+    await waitBatchState('Finished');
+    expect(await page.locator('[data-testid=item-row][data-state=done]').count()).toBe(3);
+    expect(errors).toEqual([]);
+  });
+
+  it('stops at the budget cap with a banner that says so and what to do', async () => {
+    const dir = join(session.rootDir, 'budget');
+    await writeImages(dir, 3, { prefix: 'budget' });
+    await pickFolder(dir);
+    const perVideo = await usdPerVideo(5);
+    // Room for one video, not two.
+    await page.getByTestId('budget').fill((perVideo * 1.5).toFixed(2));
+    await page.getByLabel('Parallel generations').fill('3');
+    const created = () => session.harness.simulator.ledger.submits.filter((s) => s.created).length;
+    const before = created();
+    const batchId = await startAndOpen();
+
+    const banner = page.getByTestId('pause-banner');
+    await banner.waitFor({ timeout: 20_000 });
+    expect(await banner.innerText()).toContain('The budget cap is reached');
+    await waitBatchState('Paused');
+    await screenshot(page, '06-budget-banner');
+    // Three slots were free, yet at most one video fits under the cap: nothing more is sent.
+    await page.waitForTimeout(500);
+    expect(created() - before).toBeLessThanOrEqual(1);
+    const batch = session.harness.engine.getBatch(batchId)!;
+    expect(batch.pauseReason).toBe('budget_reached');
+    expect(batch.spentUsd).toBeLessThanOrEqual(perVideo * 1.5);
+    expect(await page.getByTestId('spent').innerText()).toBe(`$${batch.spentUsd.toFixed(2)}`);
+    if (batch.pauseMessage) expect(await banner.innerText()).toContain(batch.pauseMessage);
+
+    const raise = page.getByRole('button', { name: 'Raise cap and resume' });
+    if (await raise.count()) {
+      // With command:batch.setBudget in the contract: raise the cap and finish.
+      await page.getByTestId('new-budget').fill((perVideo * 10).toFixed(2));
+      await raise.click();
+      await waitBatchState('Finished');
+      expect(await page.locator('[data-testid=item-row][data-state=done]').count()).toBe(3);
+    } else {
+      expect(await banner.innerText()).toContain('cannot change the cap');
+    }
+    expect(errors).toEqual([]);
+  });
+});

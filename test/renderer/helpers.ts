@@ -1,0 +1,119 @@
+// Shared setup for the renderer's end-to-end tests: real small images written with sharp, the
+// browser harness (real engine, intake and simulator behind the same handler map as Electron),
+// Debian chromium through playwright-core, and screenshots under test-results/screenshots/.
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import sharp from 'sharp';
+import { launchBrowser } from '../harness/launch-browser';
+import { startHarness, type Harness, type HarnessOptions } from '../harness/server';
+
+export const SCREENSHOT_DIR = resolve(__dirname, '..', '..', 'test-results', 'screenshots');
+
+/** Writes `count` distinct images (>= 300 px on the short side) plus optional extras. */
+export async function writeImages(
+  dir: string,
+  count: number,
+  options: { prefix?: string; tooSmall?: boolean } = {},
+): Promise<string[]> {
+  mkdirSync(dir, { recursive: true });
+  const names: string[] = [];
+  for (let i = 1; i <= count; i++) {
+    const name = `${options.prefix ?? 'shot'}-${i}.${i % 2 ? 'jpg' : 'png'}`;
+    const image = sharp({
+      create: {
+        width: 480,
+        height: 360,
+        channels: 3,
+        background: { r: (i * 53) % 256, g: (i * 97) % 256, b: (i * 151) % 256 },
+      },
+    });
+    await (i % 2 ? image.jpeg({ quality: 80 }) : image.png()).toFile(join(dir, name));
+    names.push(name);
+  }
+  if (options.tooSmall) {
+    await sharp({ create: { width: 200, height: 150, channels: 3, background: '#888' } })
+      .jpeg()
+      .toFile(join(dir, 'tiny.jpg'));
+  }
+  return names;
+}
+
+export interface Session {
+  harness: Harness;
+  rootDir: string;
+  inputDir: string;
+  outputDir: string;
+  close(): Promise<void>;
+}
+
+export async function startSession(
+  name: string,
+  options: Omit<HarnessOptions, 'rootDir'> = {},
+): Promise<Session> {
+  const rootDir = mkdtempSync(join(tmpdir(), `sm-renderer-${name}-`));
+  const inputDir = join(rootDir, 'photos');
+  const outputDir = join(rootDir, 'videos');
+  mkdirSync(inputDir, { recursive: true });
+  mkdirSync(outputDir, { recursive: true });
+  const harness = await startHarness({
+    rootDir,
+    pickInputs: [inputDir],
+    pickOutputDir: outputDir,
+    settings: { notifications: false },
+    ...options,
+  });
+  return {
+    harness,
+    rootDir,
+    inputDir,
+    outputDir,
+    async close() {
+      await harness.close();
+      rmSync(rootDir, { recursive: true, force: true });
+    },
+  };
+}
+
+let browserPromise: Promise<Browser> | null = null;
+export function browser(): Promise<Browser> {
+  browserPromise ??= launchBrowser();
+  return browserPromise;
+}
+export async function closeBrowser(): Promise<void> {
+  if (browserPromise) await (await browserPromise).close();
+  browserPromise = null;
+}
+
+/** A page on the harness; page errors fail loudly through `errors`. */
+export async function openApp(
+  session: Session,
+  hash = '#/new',
+  options: { colorScheme?: 'light' | 'dark' } = {},
+): Promise<{ page: Page; errors: string[] }> {
+  const context = await (
+    await browser()
+  ).newContext({ viewport: { width: 1280, height: 860 }, colorScheme: options.colorScheme ?? 'light' });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  // Fail at the step that is stuck, well before the test's own timeout.
+  page.setDefaultTimeout(10_000);
+  await page.goto(`${session.harness.url}/${hash}`);
+  return { page, errors };
+}
+
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  const path = join(SCREENSHOT_DIR, `${name}.png`);
+  // The app scrolls inside <main>; show each screen from its top.
+  await page.evaluate(() => document.querySelector('main.screen')?.scrollTo(0, 0));
+  await page.screenshot({ path });
+  return path;
+}
+
+/** The row of the item whose file name contains `name`. */
+export function row(page: Page, name: string) {
+  return page.locator('[data-testid=item-row]', { hasText: name });
+}

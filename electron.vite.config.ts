@@ -1,6 +1,20 @@
 import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import react from '@vitejs/plugin-react';
+import { buildCsp } from './main/electron/csp';
+
+// `electron-vite dev` only: Vite's React refresh injects an inline script and its HMR client
+// opens a WebSocket, which the strict CSP meta tag in renderer/index.html forbids. Builds keep
+// the strict policy untouched (a test checks the meta tag equals buildCsp()).
+const devCsp = {
+  name: 'stillmotion-dev-csp',
+  apply: 'serve' as const,
+  transformIndexHtml: (html: string) =>
+    html.replace(
+      /(http-equiv="Content-Security-Policy"\s+content=")[^"]*/,
+      `$1${buildCsp({ devServerOrigin: 'http://localhost:*' })}`,
+    ),
+};
 
 // The project keeps one folder per process (main/, preload/, renderer/) instead of
 // electron-vite's default src/, so every entry is named explicitly.
@@ -32,7 +46,7 @@ export default defineConfig({
   },
   renderer: {
     root: resolve(__dirname, 'renderer'),
-    plugins: [react()],
+    plugins: [react(), devCsp],
     build: {
       outDir: resolve(__dirname, 'out/renderer'),
       rollupOptions: {

@@ -4,6 +4,7 @@
 //
 // Order matters: the single-instance lock, the data folder and the media scheme's privileges
 // must be settled before `ready`; the engine starts after `ready` (safeStorage needs it).
+import { mkdirSync } from 'node:fs';
 import { hostname, homedir } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import {
@@ -264,7 +265,21 @@ function startApp(): void {
     logFile: '',
   };
 
-  app.whenReady().then(async () => {
+  app
+    .whenReady()
+    .then(start)
+    .catch((error: unknown) => {
+      // E.g. a database written by a newer Stillmotion, or a data folder that cannot be created:
+      // say what happened (the messages name the file and the way out) instead of a blank window.
+      const message = error instanceof Error ? error.message : String(error);
+      logger.log('error', `could not start: ${message}`);
+      dialog.showErrorBox('Stillmotion could not start', message);
+      quitting = true;
+      app.quit();
+    });
+
+  async function start(): Promise<void> {
+    mkdirSync(dataDir, { recursive: true });
     const files = dataFiles(dataDir);
     const secrets = createSafeStorageSecretStore({
       file: files.apiKey,
@@ -360,7 +375,7 @@ function startApp(): void {
     createWindow();
     updatePower();
     app.on('activate', () => showWindow());
-  });
+  }
 
   app.on('window-all-closed', () => {
     // With work pending the close dialog decided; macOS apps stay in the dock as usual.

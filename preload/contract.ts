@@ -228,6 +228,11 @@ export const invokeChannels = {
       running: z.number().int(),
     }),
   ),
+  /** Changes the batch's cap (null: none); a budget_reached batch is then resumed with batch.resume. */
+  'command:batch.setBudget': channel(
+    z.object({ batchId: id, budgetUsd: z.number().positive().max(1_000_000).nullable() }),
+    batchViewSchema,
+  ),
   'query:batches.list': channel(empty, z.array(batchViewSchema)),
   'query:batch.get': channel(z.object({ batchId: id }), batchViewSchema),
   'query:batch.reportCsv': channel(

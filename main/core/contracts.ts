@@ -33,6 +33,8 @@ export interface EngineApi {
   retryItem(itemId: number): void;
   /** unknown_submit -> queued: the user accepts it may be paid twice. */
   resubmitItem(itemId: number): void;
+  /** Raises, lowers or removes (null) a batch's USD cap; does not resume a budget_reached pause. */
+  setBudget(batchId: number, budgetUsd: number | null): void;
   getBatch(batchId: number): BatchView | null;
   listBatches(): BatchView[];
   getItem(itemId: number): ItemView | null;

@@ -187,6 +187,11 @@ export function buildHandlers(services: AppServices): Handlers {
       requireBatch(batchId);
       return engine.cancelBatch(batchId);
     },
+    'command:batch.setBudget': ({ batchId, budgetUsd }) => {
+      requireBatch(batchId);
+      engine.setBudget(batchId, budgetUsd);
+      return requireBatch(batchId);
+    },
     'query:batches.list': () => engine.listBatches(),
     'query:batch.get': ({ batchId }) => requireBatch(batchId),
     'query:batch.reportCsv': ({ batchId }) => {

@@ -24,6 +24,7 @@ const SAMPLES: Record<InvokeChannel, Record<string, unknown>> = {
   'command:batch.pause': { batchId: 1 },
   'command:batch.resume': { batchId: 1 },
   'command:batch.cancel': { batchId: 1 },
+  'command:batch.setBudget': { batchId: 1, budgetUsd: 12.5 },
   'query:batches.list': {},
   'query:batch.get': { batchId: 1 },
   'query:batch.reportCsv': { batchId: 1 },

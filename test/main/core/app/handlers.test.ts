@@ -175,6 +175,22 @@ describe('handler map', () => {
       settings: batchSettings(outputDir),
       force: true,
     });
+    // The cap can be changed on an existing batch (the budget_reached banner's "raise cap").
+    const capped = await value(app.handlers, 'command:batch.setBudget', { batchId, budgetUsd: 1.5 });
+    expect(capped.settings.budgetUsd).toBe(1.5);
+    expect(
+      (await value(app.handlers, 'command:batch.setBudget', { batchId, budgetUsd: null })).settings.budgetUsd,
+    ).toBeNull();
+    expect(await call(app.handlers, 'command:batch.setBudget', { batchId, budgetUsd: 0 })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_request' },
+    });
+    expect(await call(app.handlers, 'command:batch.setBudget', { batchId: 999, budgetUsd: 2 })).toMatchObject(
+      {
+        ok: false,
+        error: { code: 'not_found' },
+      },
+    );
     const page = await value(app.handlers, 'query:items.page', { batchId, offset: 0, limit: 10 });
     const open = await call(app.handlers, 'command:item.openVideo', { itemId: page.items[0]!.id });
     expect(open).toMatchObject({ ok: false, error: { code: 'conflict' } });

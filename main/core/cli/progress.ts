@@ -1,0 +1,85 @@
+// What the CLI prints while a batch runs. On a terminal: one live status block redrawn in
+// place (counts per state, spent vs budget, ETA). Not on a terminal (logs, pipes, CI): one
+// plain line per state change, so a log file reads as a history.
+import type { BatchView, ItemState, ItemView } from '../domain';
+
+const SHOWN: ItemState[] = [
+  'queued',
+  'submitting',
+  'in_queue',
+  'in_progress',
+  'downloading',
+  'done',
+  'failed',
+  'cancelled',
+  'expired',
+  'unknown_submit',
+  'rejected',
+  'skipped',
+];
+
+export function usd(value: number): string {
+  return `$${value.toFixed(2)}`;
+}
+
+export function duration(ms: number | null): string {
+  if (ms === null || !Number.isFinite(ms)) return '—';
+  const s = Math.max(0, Math.round(ms / 1000));
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const r = s % 60;
+  return h > 0
+    ? `${h}h${String(m).padStart(2, '0')}m`
+    : m > 0
+      ? `${m}m${String(r).padStart(2, '0')}s`
+      : `${r}s`;
+}
+
+/** One line with the counts that are not zero, e.g. "3 in_progress · 12 done · 1 failed". */
+export function countsLine(batch: BatchView): string {
+  const parts = SHOWN.filter((s) => (batch.counts[s] ?? 0) > 0).map((s) => `${batch.counts[s]} ${s}`);
+  return parts.length ? parts.join(' · ') : 'no items';
+}
+
+export function statusBlock(batch: BatchView): string {
+  const finished = ['done', 'failed', 'cancelled', 'expired', 'unknown_submit', 'rejected', 'skipped'].reduce(
+    (n, s) => n + (batch.counts[s as ItemState] ?? 0),
+    0,
+  );
+  const budget = batch.settings.budgetUsd === null ? 'no cap' : `cap ${usd(batch.settings.budgetUsd)}`;
+  const lines = [
+    `Batch ${batch.id} "${batch.name}" — ${batch.state}${batch.pauseReason ? ` (${batch.pauseReason})` : ''}`,
+    `  ${finished}/${batch.total} finished   ${countsLine(batch)}`,
+    `  spent ${usd(batch.spentUsd)} (${budget}), ${usd(batch.remainingEstimateUsd)} still to run   ETA ${duration(batch.etaMs)}`,
+  ];
+  if (batch.pauseMessage) lines.push(`  ${batch.pauseMessage}`);
+  return lines.join('\n');
+}
+
+export function itemLine(item: ItemView, now: number): string {
+  const time = new Date(now).toISOString().slice(11, 19);
+  const detail =
+    item.state === 'done'
+      ? ` -> ${item.outputPath}`
+      : item.errorMessage &&
+          ['failed', 'expired', 'unknown_submit', 'rejected', 'skipped', 'cancelled'].includes(item.state)
+        ? `: ${item.errorMessage}`
+        : item.state === 'in_queue' && item.queuePosition !== null
+          ? ` (position ${item.queuePosition})`
+          : '';
+  return `${time} item ${item.id} ${item.relativePath} ${item.state}${detail}`;
+}
+
+/** Redraws a block in place on a TTY (cursor up + clear), remembering how many lines it drew. */
+export class LiveBlock {
+  private lines = 0;
+  constructor(private readonly out: NodeJS.WriteStream) {}
+  draw(text: string): void {
+    const width = this.out.columns || 100;
+    const clipped = text.split('\n').map((l) => (l.length > width - 1 ? l.slice(0, width - 2) + '…' : l));
+    let prefix = '';
+    if (this.lines > 0) prefix = `\x1b[${this.lines}A`;
+    this.out.write(prefix + clipped.map((l) => `\x1b[2K${l}`).join('\n') + '\n');
+    this.lines = clipped.length;
+  }
+}

@@ -17,7 +17,7 @@ import type { IntakeApi } from '../contracts';
 import { createCoreServices } from '../core-services';
 import { DEFAULT_API_BASE_URL, type Engine } from '../engine';
 import { DEMO_API_KEY, startSimulator, type SimulatorHandle } from '../simulator';
-import { scaledClock, type Clock } from '../util/clock';
+import { clockFromEnv, scaledClock, type Clock } from '../util/clock';
 import { countsLine, duration, itemLine, LiveBlock, statusBlock, usd } from './progress';
 import { settingsFromFlags, UsageError, type RunFlags } from './settings-from-flags';
 
@@ -67,7 +67,7 @@ function openCore(
   mkdirSync(dirname(dbPath), { recursive: true });
   return createCoreServices({
     dbPath,
-    ...(clock ? { clock } : {}),
+    clock: clock ?? clockFromEnv(process.env),
     owner: `cli:${hostname()}:${process.pid}`,
     apiBaseUrl: credentials.apiBaseUrl,
     apiKey: credentials.apiKey,

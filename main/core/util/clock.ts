@@ -32,10 +32,11 @@ export const systemClock: Clock = {
 
 /**
  * A clock that runs `factor` times faster than real time (factor 1000: one simulated
- * minute passes in 60 ms). Starts at `start` (default: now). Used to run a night in minutes.
+ * minute passes in 60 ms). Reads `start` at real time `realStart` (both default: now). Two
+ * processes given the same three numbers agree on the time (the soak's simulator and CLI).
+ * Used to run a night in minutes.
  */
-export function scaledClock(factor: number, start = Date.now()): Clock {
-  const realStart = Date.now();
+export function scaledClock(factor: number, start = Date.now(), realStart = Date.now()): Clock {
   return {
     now: () => start + (Date.now() - realStart) * factor,
     sleep: (ms, signal) => systemClock.sleep(ms / factor, signal),
@@ -52,4 +53,16 @@ export function seededRandom(seed: number): Random {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+/**
+ * The clock a process should use: real time, unless STILLMOTION_CLOCK_FACTOR is set (tests,
+ * soak and benchmarks only), in which case time runs that many times faster from the shared
+ * epoch STILLMOTION_CLOCK_EPOCH (ms), so separate processes agree on the simulated time.
+ */
+export function clockFromEnv(env: Record<string, string | undefined>): Clock {
+  const factor = Number(env.STILLMOTION_CLOCK_FACTOR);
+  if (!env.STILLMOTION_CLOCK_FACTOR || !(factor > 0)) return systemClock;
+  const epoch = Number(env.STILLMOTION_CLOCK_EPOCH) || Date.now();
+  return scaledClock(factor, epoch, epoch);
 }

@@ -55,6 +55,22 @@ export interface ResultValue {
   /** The API's error as text (it may be a string or an object). */
   error: string | null;
   costUsd: number | null;
+  /** finished_at - created_at on the server's clock: queue wait plus run time, when both are given. */
+  serverElapsedMs: number | null;
+}
+
+function elapsed(from: number | null, to: number | null): number | null {
+  return from === null || to === null || to < from ? null : to - from;
+}
+
+/** An API timestamp (ISO string, or epoch seconds or ms) in ms; null when unreadable. */
+function timestampMs(value: unknown): number | null {
+  if (typeof value === 'number' && Number.isFinite(value)) return value < 1e12 ? value * 1000 : value;
+  if (typeof value === 'string') {
+    const parsed = Date.parse(value);
+    return Number.isNaN(parsed) ? null : parsed;
+  }
+  return null;
 }
 
 export type CancelOutcome = 'cancelled' | 'not_cancellable' | 'not_confirmed';
@@ -162,6 +178,7 @@ export class RunComfyClient {
         error:
           data.error === undefined || data.error === null ? null : this.redact(describeApiError(data.error)),
         costUsd: typeof data.cost === 'number' && Number.isFinite(data.cost) ? data.cost : null,
+        serverElapsedMs: elapsed(timestampMs(data.created_at), timestampMs(data.finished_at)),
       },
     };
   }

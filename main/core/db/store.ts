@@ -56,6 +56,8 @@ export interface MoneySummary {
   spentUsd: number;
   /** Estimates of items that will still be sent or are waiting at the API. */
   remainingEstimateUsd: number;
+  /** Estimates of the items not sent yet. */
+  queuedEstimateUsd: number;
 }
 
 /** Queries slower than this are reported to the logger: a sign an index is missing. */
@@ -65,8 +67,23 @@ function emptyCounts(): StateCounts {
   return Object.fromEntries(ITEM_STATES.map((state) => [state, 0])) as StateCounts;
 }
 
-function toSqlValue(value: unknown): unknown {
+/** Patch fields stored in INTEGER columns (times in ms, counters): STRICT refuses fractions. */
+const INTEGER_FIELDS = new Set<string>([
+  'queuePosition',
+  'attempts',
+  'submittedAt',
+  'lastQueuedSeenAt',
+  'runningSeenAt',
+  'finishedAt',
+  'nextPollAt',
+  'outputBytes',
+  'pollCount',
+]);
+
+function toSqlValue(key: string, value: unknown): unknown {
   if (typeof value === 'boolean') return value ? 1 : 0;
+  // Injected clocks and poll policies may produce fractional milliseconds.
+  if (typeof value === 'number' && INTEGER_FIELDS.has(key)) return Math.round(value);
   return value;
 }
 
@@ -197,7 +214,7 @@ export class JobStore {
   ) {
     this.stmt(
       `INSERT INTO batch_events (batch_id, at, state, pause_reason, reason) VALUES (:batchId, :at, :state, :reason, :why)`,
-    ).run({ batchId, at, state, reason, why });
+    ).run({ batchId, at: Math.round(at), state, reason, why });
   }
 
   // ---- leases: one process drives a batch ----------------------------------------------
@@ -303,9 +320,23 @@ export class JobStore {
       .immediate();
   }
 
-  /** Changes fields without a state change (queue position, next poll time, counters). */
+  /** Changes fields without a state change, durably (fsync'd like a transition). */
   update(itemId: number, patch: ItemPatch): void {
     this.writePatch(itemId, patch, null);
+  }
+
+  /**
+   * Polling bookkeeping (next poll time, poll count, queue position): written without an
+   * fsync of its own, because losing it in a power cut costs one extra status request. The
+   * next durable commit flushes it anyway (WAL order).
+   */
+  note(itemId: number, patch: ItemPatch): void {
+    this.db.pragma('synchronous = NORMAL');
+    try {
+      this.writePatch(itemId, patch, null);
+    } finally {
+      this.db.pragma('synchronous = FULL');
+    }
   }
 
   private writePatch(
@@ -317,15 +348,18 @@ export class JobStore {
     const sets = keys.map((key) => `${ITEM_PATCH_COLUMNS[key]} = :${key}`);
     if (state) sets.push('state = :state', 'state_changed_at = :stateChangedAt');
     if (sets.length === 0) return;
-    const params: Record<string, unknown> = { itemId, ...state };
-    for (const key of keys) params[key] = toSqlValue(patch[key]);
+    const params: Record<string, unknown> = {
+      itemId,
+      ...(state ? { state: state.state, stateChangedAt: Math.round(state.stateChangedAt) } : {}),
+    };
+    for (const key of keys) params[key] = toSqlValue(key, patch[key]);
     this.stmt(`UPDATE items SET ${sets.join(', ')} WHERE id = :itemId`).run(params);
   }
 
   private insertItemEvent(itemId: number, from: ItemState | null, to: ItemState, reason: string, at: number) {
     this.stmt(
       `INSERT INTO item_events (item_id, at, from_state, to_state, reason) VALUES (:itemId, :at, :from, :to, :reason)`,
-    ).run({ itemId, at, from, to, reason });
+    ).run({ itemId, at: Math.round(at), from, to, reason });
   }
 
   itemEvents(itemId: number): ItemEventRow[] {
@@ -400,11 +434,17 @@ export class JobStore {
                WHEN cost_usd IS NOT NULL THEN cost_usd
                WHEN may_be_billed = 1 AND state IN ('in_progress', 'downloading', 'done') THEN estimated_cost_usd
                ELSE 0 END), 0) AS spent,
-             COALESCE(SUM(CASE WHEN state IN ('queued', 'submitting', 'in_queue') THEN estimated_cost_usd ELSE 0 END), 0) AS remaining
+             COALESCE(SUM(CASE WHEN state IN ('queued', 'submitting', 'in_queue') THEN estimated_cost_usd ELSE 0 END), 0) AS remaining,
+             COALESCE(SUM(CASE WHEN state = 'queued' THEN estimated_cost_usd ELSE 0 END), 0) AS queued
            FROM items WHERE batch_id = :batchId`,
-        ).get({ batchId }) as { committed: number; spent: number; remaining: number },
+        ).get({ batchId }) as { committed: number; spent: number; remaining: number; queued: number },
     );
-    return { committedUsd: row.committed, spentUsd: row.spent, remainingEstimateUsd: row.remaining };
+    return {
+      committedUsd: row.committed,
+      spentUsd: row.spent,
+      remainingEstimateUsd: row.remaining,
+      queuedEstimateUsd: row.queued,
+    };
   }
 
   pageItems(query: ItemPageQuery): ItemPage {

@@ -418,7 +418,7 @@ class JobEngine implements Engine {
     const now = this.clock.now();
     for (const batchId of this.held.keys())
       for (const item of this.store.itemsInStates(batchId, ['in_queue', 'in_progress']))
-        this.store.update(item.id, { nextPollAt: now });
+        this.store.note(item.id, { nextPollAt: now });
     const previous = this.wakeController;
     this.wakeController = new AbortController();
     setMaxListeners(0, this.wakeController.signal);
@@ -863,13 +863,17 @@ class JobEngine implements Engine {
     for (const estimate of runtime.preparing.values()) committed += estimate;
     for (const item of next) {
       if (cap !== null && committed + item.estimatedCostUsd > cap + 1e-9) {
-        const counts = this.store.counts(batchId);
-        const left = this.store.money(batchId).remainingEstimateUsd;
+        // Items picked but not yet sent are still `queued` in the database: they are left too,
+        // except the ones already counted as in flight above.
+        let preparingUsd = 0;
+        for (const estimate of runtime.preparing.values()) preparingUsd += estimate;
+        const queuedLeft = this.store.counts(batchId).queued - runtime.preparing.size;
+        const left = this.store.money(batchId).queuedEstimateUsd - preparingUsd;
         this.pauseFor(
           batchId,
           'budget_reached',
           `Budget of $${cap.toFixed(2)} reached: $${committed.toFixed(2)} is spent or in flight and the next ` +
-            `video needs about $${item.estimatedCostUsd.toFixed(2)}. ${counts.queued} items (about $${left.toFixed(2)}) ` +
+            `video needs about $${item.estimatedCostUsd.toFixed(2)}. ${queuedLeft} items (about $${left.toFixed(2)}) ` +
             `are left to run; raise the budget and resume to continue.`,
         );
         return;
@@ -917,7 +921,11 @@ class JobEngine implements Engine {
         return;
       }
       const batch = this.store.getBatch(item.batchId);
-      if (batch?.state !== 'running' || !this.held.has(item.batchId)) return; // paused meanwhile: stays queued
+      // Paused meanwhile: it stays queued. Except for a budget pause: this item was picked
+      // within the budget, and the pause was about the one after it.
+      const goAhead =
+        batch?.state === 'running' || (batch?.state === 'paused' && batch.pauseReason === 'budget_reached');
+      if (!goAhead || !this.held.has(item.batchId)) return;
       // The intent, durably, BEFORE anything is sent: after a crash this row says "maybe sent".
       intent = this.transition(
         item,
@@ -1070,10 +1078,16 @@ class JobEngine implements Engine {
       : { runMs: learned, learned: true };
   }
 
-  private learnRunTime(item: ItemRecord, now: number): void {
+  /**
+   * Records how long this job ran, as an upper bound: from the last time it was seen queued (or
+   * its submit) to now, or the server's own created->finished time when that is shorter (it
+   * does not include our polling delay).
+   */
+  private learnRunTime(item: ItemRecord, now: number, serverElapsedMs: number | null): void {
     const modelId = this.modelOf(item);
     const duration = this.durationOf(item);
-    const runMs = now - (item.lastQueuedSeenAt ?? item.submittedAt ?? now);
+    const observed = now - (item.lastQueuedSeenAt ?? item.submittedAt ?? now);
+    const runMs = serverElapsedMs === null ? observed : Math.min(observed, serverElapsedMs);
     this.store.addRunTiming(modelId, duration, runMs, now);
     const key = `${modelId}|${duration}`;
     const samples = this.timings.get(key) ?? [];
@@ -1140,13 +1154,17 @@ class JobEngine implements Engine {
     const now = this.clock.now();
     const current = this.store.getItem(item.id);
     if (!current || (current.state !== 'in_queue' && current.state !== 'in_progress')) return;
-    this.store.update(item.id, { pollCount: current.pollCount + 1 });
-    if (!status.ok) return this.pollFailed(current, status.failure);
+    const pollCount = current.pollCount + 1;
+    if (!status.ok) return this.pollFailed(current, status.failure, pollCount);
     this.pollErrors.delete(item.id);
     switch (status.value.status) {
       case 'in_queue': {
         const seen = { lastQueuedSeenAt: now, queuePosition: status.value.queuePosition };
-        this.store.update(item.id, { ...seen, nextPollAt: this.nextPoll(current, 'in_queue', seen) });
+        this.store.note(item.id, {
+          ...seen,
+          pollCount,
+          nextPollAt: this.nextPoll(current, 'in_queue', seen),
+        });
         return;
       }
       case 'in_progress': {
@@ -1156,15 +1174,16 @@ class JobEngine implements Engine {
             current,
             'in_queue',
             'in_progress',
-            { runningSeenAt: now, queuePosition: null, nextPollAt },
+            { runningSeenAt: now, queuePosition: null, nextPollAt, pollCount },
             'generating (will be billed)',
           );
-        else this.store.update(item.id, { nextPollAt });
+        else this.store.note(item.id, { nextPollAt, pollCount });
         return;
       }
       case 'completed':
       case 'failed':
       case 'cancelled':
+        this.store.note(item.id, { pollCount });
         return this.fetchResult(current);
       default:
         assertNever(status.value.status);
@@ -1176,16 +1195,16 @@ class JobEngine implements Engine {
     const answer = await this.client.result(item.requestId!);
     const current = this.store.getItem(item.id);
     if (!current || (current.state !== 'in_queue' && current.state !== 'in_progress')) return;
-    this.store.update(item.id, { pollCount: current.pollCount + 1 });
-    if (!answer.ok) return this.pollFailed(current, answer.failure);
+    const pollCount = current.pollCount + 1;
+    if (!answer.ok) return this.pollFailed(current, answer.failure, pollCount);
     const now = this.clock.now();
-    const { status, videoUrl, error, costUsd } = answer.value;
+    const { status, videoUrl, error, costUsd, serverElapsedMs } = answer.value;
     const live: readonly ItemState[] = ['in_queue', 'in_progress'];
     switch (status) {
       case 'in_queue':
       case 'in_progress':
         // /status ran ahead of /result: ask again shortly.
-        this.store.update(item.id, { nextPollAt: this.nextPoll(current, 'in_progress', {}) });
+        this.store.note(item.id, { pollCount, nextPollAt: this.nextPoll(current, 'in_progress', {}) });
         return;
       case 'completed': {
         if (!videoUrl) {
@@ -1195,19 +1214,19 @@ class JobEngine implements Engine {
               current,
               live,
               'failed',
-              { errorCode: 'no_output', errorMessage: message, costUsd, finishedAt: now },
+              { errorCode: 'no_output', errorMessage: message, costUsd, finishedAt: now, pollCount },
               'succeeded without a video URL',
             )
           )
             this.itemFailed(current.batchId, message);
           return;
         }
-        this.learnRunTime(current, now);
+        this.learnRunTime(current, now, serverElapsedMs);
         const moved = this.transition(
           current,
           live,
           'downloading',
-          { resultUrl: videoUrl, costUsd, queuePosition: null, nextPollAt: null },
+          { resultUrl: videoUrl, costUsd, queuePosition: null, nextPollAt: null, pollCount },
           'generated; downloading',
         );
         if (moved) this.enqueueDownload(moved.id);
@@ -1226,6 +1245,7 @@ class JobEngine implements Engine {
               costUsd,
               finishedAt: now,
               queuePosition: null,
+              pollCount,
             },
             'generation failed',
           )
@@ -1240,7 +1260,7 @@ class JobEngine implements Engine {
           current,
           live,
           'cancelled',
-          { costUsd, mayBeBilled: (costUsd ?? 0) > 0, finishedAt: now, queuePosition: null },
+          { costUsd, mayBeBilled: (costUsd ?? 0) > 0, finishedAt: now, queuePosition: null, pollCount },
           'cancelled at the API',
         );
         this.checkBatchFinished(current.batchId);
@@ -1251,7 +1271,7 @@ class JobEngine implements Engine {
     }
   }
 
-  private pollFailed(item: ItemRecord, failure: ApiFailure): void {
+  private pollFailed(item: ItemRecord, failure: ApiFailure, pollCount: number): void {
     const now = this.clock.now();
     const live: readonly ItemState[] = ['in_queue', 'in_progress'];
     switch (failure.kind) {
@@ -1262,7 +1282,7 @@ class JobEngine implements Engine {
             item,
             live,
             'expired',
-            { errorCode: failure.errorCode ?? '404001', errorMessage: message, finishedAt: now },
+            { errorCode: failure.errorCode ?? '404001', errorMessage: message, finishedAt: now, pollCount },
             'request unknown to the API',
           )
         )
@@ -1278,7 +1298,7 @@ class JobEngine implements Engine {
             item,
             live,
             'failed',
-            { errorCode: '403001', errorMessage: message, finishedAt: now },
+            { errorCode: '403001', errorMessage: message, finishedAt: now, pollCount },
             'request belongs to another account',
           )
         )
@@ -1310,7 +1330,7 @@ class JobEngine implements Engine {
       250,
     );
     this.log('info', `item ${item.id}: poll failed (${failure.message}); next in ${Math.round(delay)} ms`);
-    this.store.update(item.id, { nextPollAt: now + delay });
+    this.store.note(item.id, { nextPollAt: now + delay, pollCount });
   }
 
   private async cancelRemote(item: ItemRecord): Promise<CancelItemOutcome> {

@@ -55,8 +55,11 @@ describe('RunComfyClient against the simulator', () => {
         videoUrl: `${s.url}/outputs/${submitted.value.requestId}.mp4`,
         error: null,
         costUsd: 0.42,
+        serverElapsedMs: expect.any(Number),
       },
     });
+    const job = s.ledger.jobs.get(submitted.value.requestId)!;
+    expect(result.ok && result.value.serverElapsedMs).toBe(job.finishedAt! - job.createdAt);
   });
 
   it('reads output.videos[0], a failed result with an object error, and failed on /status', async () => {

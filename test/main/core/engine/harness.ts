@@ -34,9 +34,10 @@ export interface Harness {
 export async function harness(
   simOptions: SimulatorOptions = {},
   engineOptions: Partial<EngineOptions> = {},
+  speed = SPEED,
 ): Promise<Harness> {
   const dir = tempDir('sm-engine-');
-  const clock = scaledClock(SPEED);
+  const clock = scaledClock(speed);
   const sim = await startSimulator({ clock, seed: 11, ...simOptions });
   const dbPath = join(dir.path, 'jobs.sqlite');
   const outputDir = join(dir.path, 'out');
@@ -48,9 +49,13 @@ export async function harness(
       random: seededRandom(5),
       apiBaseUrl: sim.url,
       apiKey: DEMO_API_KEY,
-      leaseMs: 600_000,
-      requestTimeoutMs: 3000,
-      submitTimeoutMs: 3000,
+      leaseMs: 600 * speed,
+      requestTimeoutMs: 5000,
+      submitTimeoutMs: 5000,
+      // Engine errors are bugs: make them loud in the test output.
+      log: (level, message) => {
+        if (level === 'error') console.error(message);
+      },
       ...engineOptions,
       ...extra,
     });

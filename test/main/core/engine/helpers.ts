@@ -81,3 +81,12 @@ export function partFiles(dir: string): string[] {
   walk(dir);
   return found;
 }
+
+/** Resolves when `condition` holds (checked every few real ms); fails after `timeoutMs`. */
+export async function until(condition: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for: ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}

@@ -372,14 +372,17 @@ function startApp(): void {
     powerMonitor.on('unlock-screen', () => liveEngine.wake());
 
     buildMenu(logger.logFile);
+    // The tray shows counts all night and brings the window back once it is hidden.
+    ensureTray();
     createWindow();
     updatePower();
     app.on('activate', () => showWindow());
   }
 
   app.on('window-all-closed', () => {
-    // With work pending the close dialog decided; macOS apps stay in the dock as usual.
-    if (process.platform !== 'darwin' && !tray) app.quit();
+    // Reached only when the window really closed (nothing pending, or the user chose quit);
+    // "keep running in the tray" hides it instead. macOS apps stay in the dock as usual.
+    if (process.platform !== 'darwin') app.quit();
   });
 
   app.on('before-quit', (event) => {

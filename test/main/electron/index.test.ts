@@ -17,6 +17,7 @@ const h = vi.hoisted(() => {
   const ready = new Promise<void>((resolve) => (resolveReady = resolve));
   const windows: FakeWindowShape[] = [];
   const logLines: string[] = [];
+  const trays: { setToolTip: ReturnType<typeof vi.fn> }[] = [];
   interface FakeWindowShape {
     options: unknown;
     listeners: Map<string, Listener[]>;
@@ -32,7 +33,7 @@ const h = vi.hoisted(() => {
     setProgressBar: ReturnType<typeof vi.fn>;
     loadFile: ReturnType<typeof vi.fn>;
   }
-  return { order, appListeners, ready, resolveReady: () => resolveReady(), windows, logLines };
+  return { order, appListeners, ready, resolveReady: () => resolveReady(), windows, logLines, trays };
 });
 
 vi.mock('electron-log/main', () => {
@@ -96,6 +97,9 @@ vi.mock('electron', () => {
     setContextMenu = vi.fn();
     setToolTip = vi.fn();
     on = vi.fn();
+    constructor() {
+      h.trays.push(this as never);
+    }
   }
   class Notification {
     static isSupported = () => true;

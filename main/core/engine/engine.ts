@@ -46,7 +46,7 @@ import {
   type FileOps,
 } from './download';
 import { EventHub } from './events';
-import { readImageRefsAsDataUris, type MaterializeRequest } from './materialize';
+import { defaultMaterializeRequest, type MaterializeRequest } from './materialize';
 import {
   adaptivePollPolicy,
   learnedRunMs,
@@ -194,7 +194,7 @@ class JobEngine implements Engine {
     this.clock = options.clock ?? systemClock;
     this.random = options.random ?? Math.random;
     this.fetchImpl = options.fetch ?? fetch;
-    this.materialize = options.materializeRequest ?? readImageRefsAsDataUris;
+    this.materialize = options.materializeRequest ?? defaultMaterializeRequest;
     this.policy = options.pollPolicy ?? adaptivePollPolicy;
     this.fileOps = options.fileOps ?? nodeFileOps;
     this.hub = new EventHub(options.eventWindowMs ?? 50);
@@ -905,6 +905,7 @@ class JobEngine implements Engine {
         body = await this.materialize(item.request, {
           sourcePath: item.sourcePath,
           relativePath: item.relativePath,
+          imageHash: item.imageHash,
         });
       } catch (error) {
         const message = `Could not prepare ${item.sourcePath} for sending: ${(error as Error).message}. Fix or replace the file, then retry this item.`;

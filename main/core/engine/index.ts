@@ -5,6 +5,7 @@ export type { Engine, EngineOptions, LeaseInfo } from './engine';
 export { adaptivePollPolicy, fixedPollPolicy } from './poll-policy';
 export type { PollPolicy } from './poll-policy';
 export type { FileOps } from './download';
+export { defaultMaterializeRequest, readImageRefsAsDataUris } from './materialize';
 export type { MaterializeRequest } from './materialize';
 export { CRASH_POINTS } from './crash-points';
 export type { CrashPoint } from './crash-points';

@@ -1,13 +1,19 @@
 // Turning a stored request (images as `image-ref:<path>` placeholders) into the body that is
-// sent. The intake owns the real one (it also shrinks oversized images); the engine takes it
-// as an injected function so it stays testable and free of image libraries.
+// sent. The intake owns the real one (it checks the file is still the one scanned and shrinks
+// oversized images); it is the default, and injectable so tests can feed the simulator bytes
+// that are not real pictures.
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
+import { materializeRequest as intakeMaterializeRequest } from '../intake/requests';
 
 export type MaterializeRequest = (
   request: Record<string, unknown>,
-  item: { sourcePath: string; relativePath: string },
+  item: { sourcePath: string; relativePath: string; imageHash: string },
 ) => Promise<Record<string, unknown>>;
+
+/** The intake's: refuses a file changed since the scan (by hash), fits oversized images. */
+export const defaultMaterializeRequest: MaterializeRequest = (request, item) =>
+  intakeMaterializeRequest(request, { imageHash: item.imageHash });
 
 const IMAGE_REF = 'image-ref:';
 const MIME_BY_EXTENSION: Record<string, string> = {
@@ -18,7 +24,7 @@ const MIME_BY_EXTENSION: Record<string, string> = {
   '.webp': 'image/webp',
 };
 
-/** Reads each referenced image as it is into a data URI (no resizing). */
+/** Reads each referenced image as it is into a data URI (no checks, no resizing): for tests. */
 export const readImageRefsAsDataUris: MaterializeRequest = async (request) => {
   const replace = async (value: unknown): Promise<unknown> => {
     if (typeof value === 'string' && value.startsWith(IMAGE_REF)) {

@@ -2,7 +2,7 @@
 // (or until STILLMOTION_CRASH_AT kills it), then prints a one-line JSON summary.
 // env: SM_DB, SM_API, SM_BATCH, SM_EPOCH (real ms shared by every run, so all runs see one
 // continuous fast timeline), SM_SPEED.
-import { createEngine } from '../../../../main/core/engine';
+import { createEngine, readImageRefsAsDataUris } from '../../../../main/core/engine';
 import { DEMO_API_KEY } from '../../../../main/core/simulator/types';
 import { systemClock, type Clock } from '../../../../main/core/util/clock';
 
@@ -26,6 +26,7 @@ const engine = createEngine({
   apiBaseUrl: env('SM_API'),
   apiKey: DEMO_API_KEY,
   leaseMs: 600_000,
+  materializeRequest: readImageRefsAsDataUris,
   requestTimeoutMs: 3000,
   submitTimeoutMs: 3000,
 });

@@ -145,8 +145,11 @@ describe('engine: pause, cancel, budget', () => {
     const { batchId, itemIds } = h.batch(6, { concurrency: 2 });
     h.engine.startBatch(batchId);
     await h.engine.waitForItemState(itemIds[1]!, ['in_queue', 'in_progress']);
+    expect(h.engine.hasPendingWork()).toBe(true);
     h.engine.pauseBatch(batchId);
+    expect(h.engine.hasPendingWork()).toBe(true); // in flight: keep the machine awake
     await h.engine.idle();
+    expect(h.engine.hasPendingWork()).toBe(false); // only queued work of a paused batch
     const paused = h.engine.getBatch(batchId)!;
     expect(paused).toMatchObject({ state: 'paused', pauseReason: 'user' });
     expect(paused.counts.done).toBe(2);

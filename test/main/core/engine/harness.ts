@@ -3,7 +3,12 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createEngine, type Engine, type EngineOptions } from '../../../../main/core/engine';
+import {
+  createEngine,
+  readImageRefsAsDataUris,
+  type Engine,
+  type EngineOptions,
+} from '../../../../main/core/engine';
 import type { BatchSettings } from '../../../../main/core/domain';
 import { startSimulator } from '../../../../main/core/simulator';
 import {
@@ -50,6 +55,8 @@ export async function harness(
       apiBaseUrl: sim.url,
       apiKey: DEMO_API_KEY,
       leaseMs: 600 * speed,
+      // The test images are PNG signatures plus noise (the simulator only sniffs): send them as they are.
+      materializeRequest: readImageRefsAsDataUris,
       requestTimeoutMs: 5000,
       submitTimeoutMs: 5000,
       // Engine errors are bugs: make them loud in the test output.

@@ -39,16 +39,3 @@ export function errorText(error: unknown): string {
   if (error instanceof Error) return error.message;
   return String(error);
 }
-
-/**
- * Calls a method that a newer contract may add (see /work/team/requests.md), so the UI can
- * offer it where the running main supports it and fall back where it does not.
- */
-export function optionalMethod<Req, Res>(
-  namespace: string,
-  method: string,
-): ((req: Req) => Promise<Res>) | null {
-  const ns = (window.api as unknown as Record<string, Record<string, unknown> | undefined>)[namespace];
-  const fn = ns?.[method];
-  return typeof fn === 'function' ? (fn as (req: Req) => Promise<Res>) : null;
-}

@@ -17,6 +17,22 @@ import {
   type Session,
 } from './helpers';
 
+// Callbacks passed to page.evaluate run in the page; the node project has no DOM lib, so
+// these declare just what they touch (module-local, not global).
+interface PageNode {
+  disabled?: boolean;
+  complete?: boolean;
+  naturalWidth?: number;
+  textContent: string | null;
+  scrollTo?(x: number, y: number): void;
+}
+declare const document: {
+  querySelector(selector: string): PageNode | null;
+  querySelectorAll(selector: string): ArrayLike<PageNode> & Iterable<PageNode>;
+  body: PageNode;
+};
+declare function getComputedStyle(node: PageNode): { backgroundColor: string };
+
 let session: Session;
 let page: Page;
 let errors: string[];
@@ -64,7 +80,7 @@ async function stat(label: string): Promise<string> {
 async function startAndOpen(): Promise<number> {
   const start = page.getByTestId('start-button');
   await page.waitForFunction(() => {
-    const b = document.querySelector<HTMLButtonElement>('[data-testid=start-button]');
+    const b = document.querySelector('[data-testid=start-button]');
     return b !== null && !b.disabled;
   });
   await start.click();
@@ -82,128 +98,133 @@ async function waitRowState(name: string, state: string, timeout = 20_000) {
 }
 
 describe('a batch from folder to videos, in the browser', () => {
-  it('scans, flags template mistakes, previews, starts with its cost, cancels a queued item and finishes', async () => {
-    await writeImages(session.inputDir, 4, { tooSmall: true });
-    await page.getByRole('button', { name: 'Choose folders or images…' }).click();
-    await page.getByTestId('scan-summary').waitFor();
-    expect(await stat('Found')).toBe('5');
-    expect(await stat('Ready')).toBe('4');
-    expect(await stat('Cannot be used')).toBe('1');
-    await page.getByText('Show the 1 files that cannot be used, and why').click();
-    const rejection = await page.locator('.rejections li').innerText();
-    expect(rejection).toContain('tiny.jpg');
-    expect(rejection).toMatch(/300/); // the reason names the limit
+  // Generous timeouts: six engineers share two cores while these run.
+  it(
+    'scans, flags template mistakes, previews, starts with its cost, cancels a queued item and finishes',
+    { timeout: 90_000 },
+    async () => {
+      await writeImages(session.inputDir, 4, { tooSmall: true });
+      await page.getByRole('button', { name: 'Choose folders or images…' }).click();
+      await page.getByTestId('scan-summary').waitFor();
+      expect(await stat('Found')).toBe('5');
+      expect(await stat('Ready')).toBe('4');
+      expect(await stat('Cannot be used')).toBe('1');
+      await page.getByText('Show the 1 files that cannot be used, and why').click();
+      const rejection = await page.locator('.rejections li').innerText();
+      expect(rejection).toContain('tiny.jpg');
+      expect(rejection).toMatch(/300/); // the reason names the limit
 
-    const template = page.getByTestId('prompt-template');
-    await template.fill('A slow dolly shot of {nmae}');
-    await page.getByText('Unknown variable "nmae" at character 22').waitFor();
-    await template.fill('A slow dolly shot of {name');
-    await page.getByText('Unclosed brace at character 22').waitFor();
-    expect(await page.getByTestId('start-button').isDisabled()).toBe(true);
+      const template = page.getByTestId('prompt-template');
+      await template.fill('A slow dolly shot of {nmae}');
+      await page.getByText('Unknown variable "nmae" at character 22').waitFor();
+      await template.fill('A slow dolly shot of {name');
+      await page.getByText('Unclosed brace at character 22').waitFor();
+      expect(await page.getByTestId('start-button').isDisabled()).toBe(true);
 
-    await template.fill('');
-    await page.getByRole('button', { name: 'Insert name into Prompt template' }).click(); // the variable chip
-    await template.press('End');
-    await template.pressSequentially(', golden light');
-    expect(await template.inputValue()).toBe('{name}, golden light');
-    await template.fill('A slow dolly shot of {name}, golden light');
-    await page.getByRole('button', { name: 'Choose…' }).click();
-    await expect.poll(() => page.getByTestId('output-dir').inputValue()).toBe(session.outputDir);
-    await page.getByLabel('Parallel generations').fill('1');
+      await template.fill('');
+      await page.getByRole('button', { name: 'Insert name into Prompt template' }).click(); // the variable chip
+      await template.press('End');
+      await template.pressSequentially(', golden light');
+      expect(await template.inputValue()).toBe('{name}, golden light');
+      await template.fill('A slow dolly shot of {name}, golden light');
+      await page.getByRole('button', { name: 'Choose…' }).click();
+      await expect.poll(() => page.getByTestId('output-dir').inputValue()).toBe(session.outputDir);
+      await page.getByLabel('Parallel generations').fill('1');
 
-    // The preview shows each rendered prompt and a real thumbnail from main.
-    const preview = page.getByTestId('preview');
-    await preview.getByText('A slow dolly shot of shot-1, golden light').waitFor();
-    await page.waitForFunction(() =>
-      [...document.querySelectorAll<HTMLImageElement>('[data-testid=preview] img.thumb')].some(
-        (img) => img.complete && img.naturalWidth > 0,
-      ),
-    );
-    const cost = `$${(4 * (await usdPerVideo(5))).toFixed(2)}`;
-    const start = page.getByTestId('start-button');
-    await page.waitForFunction(
-      (text) => document.querySelector('[data-testid=start-button]')?.textContent === text,
-      `Start 4 videos — est. ${cost}`,
-    );
-    expect(await page.getByTestId('estimated-cost').innerText()).toBe(cost);
-    await screenshot(page, '01-setup');
+      // The preview shows each rendered prompt and a real thumbnail from main.
+      const preview = page.getByTestId('preview');
+      await preview.getByText('A slow dolly shot of shot-1, golden light').waitFor();
+      await page.waitForFunction(() =>
+        [...document.querySelectorAll('[data-testid=preview] img.thumb')].some(
+          (img) => img.complete === true && (img.naturalWidth ?? 0) > 0,
+        ),
+      );
+      const cost = `$${(4 * (await usdPerVideo(5))).toFixed(2)}`;
+      const start = page.getByTestId('start-button');
+      await page.waitForFunction(
+        (text) => document.querySelector('[data-testid=start-button]')?.textContent === text,
+        `Start 4 videos — est. ${cost}`,
+      );
+      expect(await page.getByTestId('estimated-cost').innerText()).toBe(cost);
+      await screenshot(page, '01-setup');
 
-    const batchId = await startAndOpen();
-    expect(await start.count()).toBe(0);
-    // One at a time: shot-4 waits in the queue; cancel it there.
-    await waitRowState('shot-4', 'queued', 5_000);
-    await page.getByRole('button', { name: 'Cancel shot-4.png' }).click();
-    await waitRowState('shot-4', 'cancelled');
-    await waitRowState('shot-1', 'in_progress').catch(() => {}); // a moment worth a screenshot
-    await screenshot(page, '02-running');
+      const batchId = await startAndOpen();
+      expect(await start.count()).toBe(0);
+      // One at a time: shot-4 waits in the queue; cancel it there.
+      await waitRowState('shot-4', 'queued', 5_000);
+      await page.getByRole('button', { name: 'Cancel shot-4.png' }).click();
+      await waitRowState('shot-4', 'cancelled');
+      await page.waitForTimeout(400); // let the header catch up (it refreshes every 300 ms)
+      await screenshot(page, '02-running');
 
-    await waitBatchState('Finished');
-    expect(await page.getByTestId('done-count').innerText()).toMatch(/^3\s*\/\s*3$/);
-    for (const name of ['shot-1', 'shot-2', 'shot-3']) await waitRowState(name, 'done');
-    expect(await row(page, 'tiny.jpg').count()).toBe(0); // rejected at the scan, never an item
-    expect(await row(page, 'shot-4').innerText()).toContain('Cancelled');
-    await screenshot(page, '03-finished');
+      await waitBatchState('Finished');
+      expect(await page.getByTestId('done-count').innerText()).toMatch(/^3\s*\/\s*3$/);
+      for (const name of ['shot-1', 'shot-2', 'shot-3']) await waitRowState(name, 'done');
+      expect(await row(page, 'tiny.jpg').count()).toBe(0); // rejected at the scan, never an item
+      expect(await row(page, 'shot-4').innerText()).toContain('Cancelled');
+      await screenshot(page, '03-finished');
 
-    // The videos are on disk where the preview said; the cancelled one was never sent.
-    const files = readdirSync(session.outputDir).sort();
-    expect(files).toEqual(['shot-1.mp4', 'shot-2.mp4', 'shot-3.mp4']);
-    for (const f of files) expect(statSync(join(session.outputDir, f)).size).toBeGreaterThan(0);
-    expect(session.harness.simulator.ledger.submits.filter((s) => s.created)).toHaveLength(3);
+      // The videos are on disk where the preview said; the cancelled one was never sent.
+      const files = readdirSync(session.outputDir).sort();
+      expect(files).toEqual(['shot-1.mp4', 'shot-2.mp4', 'shot-3.mp4']);
+      for (const f of files) expect(statSync(join(session.outputDir, f)).size).toBeGreaterThan(0);
+      expect(session.harness.simulator.ledger.submits.filter((s) => s.created)).toHaveLength(3);
 
-    // Play a video in the app; Esc closes the player.
-    await page.getByRole('button', { name: 'Play the video of shot-1.jpg' }).click();
-    const video = page.getByTestId('item-video');
-    const src = await video.getAttribute('src');
-    expect(src).toMatch(/\/media\/item\/\d+\/video$/);
-    const media = await page.evaluate(async (url) => {
-      const r = await fetch(url, { headers: { Range: 'bytes=0-15' } });
-      return { status: r.status, type: r.headers.get('content-type') };
-    }, src!);
-    expect(media.status).toBeLessThan(300);
-    expect(media.type).toContain('video/');
-    await page.keyboard.press('Escape');
-    await page.getByTestId('item-details').waitFor({ state: 'detached' });
+      // Play a video in the app; Esc closes the player.
+      await page.getByRole('button', { name: 'Play the video of shot-1.jpg' }).click();
+      const video = page.getByTestId('item-video');
+      const src = await video.getAttribute('src');
+      expect(src).toMatch(/\/media\/item\/\d+\/video$/);
+      const media = await page.evaluate(async (url) => {
+        const r = await fetch(url, { headers: { Range: 'bytes=0-15' } });
+        return { status: r.status, type: r.headers.get('content-type') };
+      }, src!);
+      expect(media.status).toBeLessThan(300);
+      expect(media.type).toContain('video/');
+      await page.keyboard.press('Escape');
+      await page.getByTestId('item-details').waitFor({ state: 'detached' });
 
-    // Show in folder goes to the desktop shell with the video's path.
-    await page.getByRole('button', { name: 'Show the video of shot-2.png in its folder' }).click();
-    await expect
-      .poll(() => session.harness.desktopCalls.showInFolder)
-      .toContain(join(session.outputDir, 'shot-2.mp4'));
+      // Show in folder goes to the desktop shell with the video's path.
+      await page.getByRole('button', { name: 'Show the video of shot-2.png in its folder' }).click();
+      await expect
+        .poll(() => session.harness.desktopCalls.showInFolder)
+        .toContain(join(session.outputDir, 'shot-2.mp4'));
 
-    // Dark theme follows the OS.
-    await page.emulateMedia({ colorScheme: 'dark' });
-    expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe(
-      'rgb(18, 21, 27)',
-    );
-    await screenshot(page, '04-finished-dark');
-    await page.emulateMedia({ colorScheme: 'light' });
+      // Dark theme follows the OS.
+      await page.emulateMedia({ colorScheme: 'dark' });
+      expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe(
+        'rgb(18, 21, 27)',
+      );
+      await screenshot(page, '04-finished-dark');
+      await page.emulateMedia({ colorScheme: 'light' });
 
-    // History: the batch with its summary, and its CSV report as a download.
-    await page.getByRole('link', { name: 'Batches' }).click();
-    const historyRow = page.getByTestId('history-row').first();
-    expect(await historyRow.innerText()).toMatch(/3 \/ 4/);
-    const [download] = await Promise.all([
-      page.waitForEvent('download'),
-      page
-        .getByRole('button', { name: /^Export the CSV report of/ })
-        .first()
-        .click(),
-    ]);
-    const csv = readFileSync((await download.path())!, 'utf8');
-    expect(csv).toContain('shot-1');
-    expect(csv).toContain('shot-4');
-    await historyRow.getByRole('button', { name: /^Open/ }).click();
-    await page.waitForURL(new RegExp(`#/batch/${batchId}$`));
+      // History: the batch with its summary, and its CSV report as a download.
+      await page.getByRole('link', { name: 'Batches' }).click();
+      const historyRow = page.getByTestId('history-row').first();
+      expect(await historyRow.innerText()).toMatch(/3 \/ 4/);
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        page
+          .getByRole('button', { name: /^Export the CSV report of/ })
+          .first()
+          .click(),
+      ]);
+      const csv = readFileSync((await download.path())!, 'utf8');
+      expect(csv).toContain('shot-1');
+      expect(csv).toContain('shot-4');
+      await historyRow.getByRole('button', { name: /^Open/ }).click();
+      await page.waitForURL(new RegExp(`#/batch/${batchId}$`));
 
-    // The settings used are remembered as the next batch's defaults.
-    const settings = await session.harness.handlers['query:settings.get']({});
-    expect(settings.ok && settings.value.defaults.promptTemplate).toBe(
-      'A slow dolly shot of {name}, golden light',
-    );
-    expect(errors).toEqual([]);
-  });
+      // The settings used are remembered as the next batch's defaults.
+      const settings = await session.harness.handlers['query:settings.get']({});
+      expect(settings.ok && settings.value.defaults.promptTemplate).toBe(
+        'A slow dolly shot of {name}, golden light',
+      );
+      expect(errors).toEqual([]);
+    },
+  );
 
-  it("shows a failed generation's reason and retries it", async () => {
+  it("shows a failed generation's reason and retries it", { timeout: 60_000 }, async () => {
     const dir = join(session.rootDir, 'fail');
     await writeImages(dir, 2, { prefix: 'fail' });
     session.harness.simulator.setFaults({ generationFailure: 1 });
@@ -237,7 +258,7 @@ describe('a batch from folder to videos, in the browser', () => {
     expect(errors).toEqual([]);
   });
 
-  it('pauses and resumes: nothing is sent while paused', async () => {
+  it('pauses and resumes: nothing is sent while paused', { timeout: 60_000 }, async () => {
     const dir = join(session.rootDir, 'pause');
     await writeImages(dir, 3, { prefix: 'pause' });
     await pickFolder(dir);
@@ -260,7 +281,7 @@ describe('a batch from folder to videos, in the browser', () => {
     expect(errors).toEqual([]);
   });
 
-  it('stops at the budget cap with a banner that says so and what to do', async () => {
+  it('stops at the budget cap with a banner that says so and what to do', { timeout: 60_000 }, async () => {
     const dir = join(session.rootDir, 'budget');
     await writeImages(dir, 3, { prefix: 'budget' });
     await pickFolder(dir);
@@ -277,25 +298,23 @@ describe('a batch from folder to videos, in the browser', () => {
     expect(await banner.innerText()).toContain('The budget cap is reached');
     await waitBatchState('Paused');
     await screenshot(page, '06-budget-banner');
-    // Three slots were free, yet at most one video fits under the cap: nothing more is sent.
+    // Three slots were free, yet one video fits under the cap: it is sent, nothing more.
+    await expect.poll(() => created() - before).toBe(1);
     await page.waitForTimeout(500);
-    expect(created() - before).toBeLessThanOrEqual(1);
+    expect(created() - before).toBe(1);
     const batch = session.harness.engine.getBatch(batchId)!;
     expect(batch.pauseReason).toBe('budget_reached');
     expect(batch.spentUsd).toBeLessThanOrEqual(perVideo * 1.5);
     expect(await page.getByTestId('spent').innerText()).toBe(`$${batch.spentUsd.toFixed(2)}`);
     if (batch.pauseMessage) expect(await banner.innerText()).toContain(batch.pauseMessage);
 
-    const raise = page.getByRole('button', { name: 'Raise cap and resume' });
-    if (await raise.count()) {
-      // With command:batch.setBudget in the contract: raise the cap and finish.
-      await page.getByTestId('new-budget').fill((perVideo * 10).toFixed(2));
-      await raise.click();
-      await waitBatchState('Finished');
-      expect(await page.locator('[data-testid=item-row][data-state=done]').count()).toBe(3);
-    } else {
-      expect(await banner.innerText()).toContain('cannot change the cap');
-    }
+    // The fix is one step away: raise the cap and go on.
+    await page.getByTestId('new-budget').fill((perVideo * 10).toFixed(2));
+    await page.getByRole('button', { name: 'Raise cap and resume' }).click();
+    await waitBatchState('Finished');
+    expect(session.harness.engine.getBatch(batchId)!.settings.budgetUsd).toBeCloseTo(perVideo * 10, 2);
+    expect(await page.locator('[data-testid=item-row][data-state=done]').count()).toBe(3);
+    expect(await banner.count()).toBe(0);
     expect(errors).toEqual([]);
   });
 });

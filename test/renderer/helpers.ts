@@ -9,6 +9,21 @@ import sharp from 'sharp';
 import { launchBrowser } from '../harness/launch-browser';
 import { startHarness, type Harness, type HarnessOptions } from '../harness/server';
 
+// Callbacks passed to page.evaluate run in the page; the node project has no DOM lib, so
+// these declare just what they touch (module-local, not global).
+interface PageNode {
+  disabled?: boolean;
+  complete?: boolean;
+  naturalWidth?: number;
+  textContent: string | null;
+  scrollTo?(x: number, y: number): void;
+}
+declare const document: {
+  querySelector(selector: string): PageNode | null;
+  querySelectorAll(selector: string): ArrayLike<PageNode> & Iterable<PageNode>;
+  body: PageNode;
+};
+
 export const SCREENSHOT_DIR = resolve(__dirname, '..', '..', 'test-results', 'screenshots');
 
 /** Writes `count` distinct images (>= 300 px on the short side) plus optional extras. */
@@ -108,7 +123,7 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   const path = join(SCREENSHOT_DIR, `${name}.png`);
   // The app scrolls inside <main>; show each screen from its top.
-  await page.evaluate(() => document.querySelector('main.screen')?.scrollTo(0, 0));
+  await page.evaluate(() => document.querySelector('main.screen')?.scrollTo?.(0, 0));
   await page.screenshot({ path });
   return path;
 }

@@ -6,6 +6,7 @@ import { api, errorText } from '../api';
 import { useI18n } from '../i18n';
 import { formatCount, formatDateTime, formatSpan, formatUsd } from '../lib/format';
 import { ACTIVE_STATES, ITEM_STATES, PROBLEM_STATES, toneOf } from '../lib/states';
+import { useApp } from '../store/app-context';
 import { showToast } from '../store/toasts';
 import { ConfirmDialog } from './Dialog';
 import { exportCsv } from './History';
@@ -16,6 +17,7 @@ export function countOf(batch: BatchViewDto, states: readonly ItemStateDto[]): n
 
 export function BatchHeader({ batch, onChanged }: { batch: BatchViewDto; onChanged: () => void }) {
   const { t, locale } = useI18n();
+  const { models } = useApp();
   const [confirmCancel, setConfirmCancel] = useState(false);
   const [busy, setBusy] = useState(false);
   const n = (v: number) => formatCount(v, locale);
@@ -68,7 +70,7 @@ export function BatchHeader({ batch, onChanged }: { batch: BatchViewDto; onChang
         <div>
           <h1 id="batch-title">{batch.name}</h1>
           <p className="muted small">
-            {batch.settings.modelId.includes('/pro/') ? 'Kling 3.0 Pro' : 'Kling 3.0 Standard'} ·{' '}
+            {models.find((m) => m.id === batch.settings.modelId)?.displayName ?? batch.settings.modelId} ·{' '}
             {t('batch.created', { when: formatDateTime(batch.createdAt, locale) })}
           </p>
         </div>

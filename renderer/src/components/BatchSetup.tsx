@@ -210,7 +210,7 @@ export function BatchSetup({
           value={settings.budgetUsd}
           onChange={(v) => set('budgetUsd', v)}
           min={0}
-          step={1}
+          step={0.01}
           allowEmpty
           placeholder={t('setup.noBudget')}
           suffix="USD"

@@ -2,16 +2,13 @@
 // fixes it. main's pauseMessage carries the specifics (which key, how much was spent...).
 import { useId, useState } from 'react';
 import type { BatchViewDto } from '../../../preload/contract';
-import { api, errorText, optionalMethod } from '../api';
+import { api, errorText } from '../api';
 import { useI18n } from '../i18n';
-import { formatUsd } from '../lib/format';
 import { useApp } from '../store/app-context';
 import { showToast } from '../store/toasts';
 
-type SetBudget = (req: { batchId: number; budgetUsd: number | null }) => Promise<unknown>;
-
 export function PauseBanner({ batch, onChanged }: { batch: BatchViewDto; onChanged: () => void }) {
-  const { t, locale } = useI18n();
+  const { t } = useI18n();
   const { openSettings } = useApp();
   const budgetId = useId();
   const suggested = Math.ceil((batch.spentUsd + batch.remainingEstimateUsd) * 100) / 100;
@@ -33,8 +30,6 @@ export function PauseBanner({ batch, onChanged }: { batch: BatchViewDto; onChang
     }
   };
   const resume = () => act(() => api().batch.resume({ batchId: batch.id }));
-  // Raising the cap needs `command:batch.setBudget` (requested); without it, say how to go on.
-  const setBudget = optionalMethod<Parameters<SetBudget>[0], unknown>('batch', 'setBudget');
 
   return (
     <section
@@ -53,7 +48,7 @@ export function PauseBanner({ batch, onChanged }: { batch: BatchViewDto; onChang
             {t('pause.openKeySettings')}
           </button>
         )}
-        {reason === 'budget_reached' && setBudget && (
+        {reason === 'budget_reached' && (
           <form
             className="input-row"
             onSubmit={(e) => {
@@ -61,7 +56,7 @@ export function PauseBanner({ batch, onChanged }: { batch: BatchViewDto; onChang
               const value = Number(newBudget);
               if (!(value > 0)) return;
               void act(async () => {
-                await setBudget({ batchId: batch.id, budgetUsd: value });
+                await api().batch.setBudget({ batchId: batch.id, budgetUsd: value });
                 await api().batch.resume({ batchId: batch.id });
               });
             }}
@@ -71,7 +66,7 @@ export function PauseBanner({ batch, onChanged }: { batch: BatchViewDto; onChang
               id={budgetId}
               type="number"
               min={0}
-              step={1}
+              step={0.01}
               value={newBudget}
               onChange={(e) => setNewBudget(e.target.value)}
               data-testid="new-budget"
@@ -80,11 +75,6 @@ export function PauseBanner({ batch, onChanged }: { batch: BatchViewDto; onChang
               {t('pause.raiseAndResume')}
             </button>
           </form>
-        )}
-        {reason === 'budget_reached' && !setBudget && (
-          <p className="small">
-            {t('pause.budgetNoRaise', { budget: formatUsd(batch.settings.budgetUsd ?? 0, locale) })}
-          </p>
         )}
         {reason !== 'budget_reached' && (
           <button type="button" className="button button-primary" disabled={busy} onClick={resume}>

@@ -174,8 +174,6 @@ export const en = {
   'pause.openKeySettings': 'Open key settings',
   'pause.newBudget': 'New cap (USD)',
   'pause.raiseAndResume': 'Raise cap and resume',
-  'pause.budgetNoRaise':
-    'This version cannot change the cap ({budget}) of a running batch: start a new batch with the remaining images and a higher cap.',
   'pause.takeOver': 'Take over and resume',
 
   'cancelOutcome.cancelled': '{name} cancelled.',

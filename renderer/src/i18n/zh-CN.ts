@@ -171,7 +171,6 @@ export const zhCN: Messages = {
   'pause.openKeySettings': '打开密钥设置',
   'pause.newBudget': '新上限（美元）',
   'pause.raiseAndResume': '提高上限并继续',
-  'pause.budgetNoRaise': '此版本无法修改运行中批次的上限（{budget}）：请用剩余图片和更高的上限新建批次。',
   'pause.takeOver': '接管并继续',
 
   'cancelOutcome.cancelled': '{name} 已取消。',

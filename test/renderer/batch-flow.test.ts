@@ -109,7 +109,7 @@ describe('a batch from folder to videos, in the browser', () => {
       expect(await stat('Found')).toBe('5');
       expect(await stat('Ready')).toBe('4');
       expect(await stat('Cannot be used')).toBe('1');
-      await page.getByText('Show the 1 files that cannot be used, and why').click();
+      await page.getByText('Show which files cannot be used (1), and why').click();
       const rejection = await page.locator('.rejections li').innerText();
       expect(rejection).toContain('tiny.jpg');
       expect(rejection).toMatch(/300/); // the reason names the limit

@@ -41,7 +41,7 @@ export const en = {
   'scan.rejected': 'Cannot be used',
   'scan.alreadyGenerated': 'Already generated',
   'scan.fixedHint': 'Images over the size limit are resized when sent; your files are not changed.',
-  'scan.showRejected': 'Show the {count} files that cannot be used, and why',
+  'scan.showRejected': 'Show which files cannot be used ({count}), and why',
 
   'setup.title': 'Settings for this batch',
   'setup.presets': 'Presets',

@@ -84,6 +84,8 @@ export const batchViewSchema = z.object({
   state: batchStateSchema,
   pauseReason: pauseReasonSchema.nullable(),
   pauseMessage: z.string().nullable(),
+  /** Made in simulated (demo) mode; never sent to the real, paid API. */
+  simulated: z.boolean(),
   settings: batchSettingsSchema,
   createdAt: z.number(),
   startedAt: z.number().nullable(),

@@ -162,6 +162,8 @@ export interface BatchView {
   pauseReason: PauseReason | null;
   /** Plain words for the pause: what happened and what to do. */
   pauseMessage: string | null;
+  /** Made in simulated (demo) mode; never sent to the real, paid API. */
+  simulated: boolean;
   settings: BatchSettings;
   createdAt: number;
   startedAt: number | null;

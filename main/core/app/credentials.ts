@@ -80,7 +80,11 @@ export function createCredentialsController(options: {
   };
   const applyNow = async () => {
     const next = await current();
-    options.engine.setCredentials({ apiBaseUrl: next.apiBaseUrl, apiKey: next.apiKey });
+    options.engine.setCredentials({
+      apiBaseUrl: next.apiBaseUrl,
+      apiKey: next.apiKey,
+      simulated: next.simulated,
+    });
     simulated = next.simulated;
   };
   return {

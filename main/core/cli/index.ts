@@ -63,11 +63,13 @@ function openCore(
   dbPath: string,
   credentials: { apiBaseUrl: string; apiKey: string | null },
   clock?: Clock,
+  simulated = false,
 ): { engine: Engine; intake: IntakeApi } {
   mkdirSync(dirname(dbPath), { recursive: true });
   return createCoreServices({
     dbPath,
     clock: clock ?? clockFromEnv(process.env),
+    simulated,
     owner: `cli:${hostname()}:${process.pid}`,
     apiBaseUrl: credentials.apiBaseUrl,
     apiKey: credentials.apiKey,
@@ -205,7 +207,7 @@ async function runCommand(
         'keychain, which only the app can read), or add --simulate to try it with the built-in simulator.',
     );
   }
-  const { engine, intake } = openCore(dbPathOf(opts, io), credentials, clock);
+  const { engine, intake } = openCore(dbPathOf(opts, io), credentials, clock, Boolean(opts.simulate));
   try {
     let lastProgress = 0;
     const scan = await intake.scan(

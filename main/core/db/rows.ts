@@ -75,6 +75,7 @@ export interface BatchRow {
   finished_at: number | null;
   lease_owner: string | null;
   lease_expires_at: number | null;
+  simulated: number;
 }
 
 export interface BatchRecord {
@@ -89,6 +90,8 @@ export interface BatchRecord {
   finishedAt: number | null;
   leaseOwner: string | null;
   leaseExpiresAt: number | null;
+  /** Made in simulated (demo) mode: never sent to the real API. */
+  simulated: boolean;
 }
 
 export function toBatchRecord(row: BatchRow): BatchRecord {
@@ -107,6 +110,7 @@ export function toBatchRecord(row: BatchRow): BatchRecord {
     finishedAt: row.finished_at,
     leaseOwner: row.lease_owner,
     leaseExpiresAt: row.lease_expires_at,
+    simulated: row.simulated === 1,
   };
 }
 

@@ -114,12 +114,18 @@ export class JobStore {
 
   // ---- batches -------------------------------------------------------------------------
 
-  createBatch(settings: BatchSettings, items: PlannedItem[], name: string, now: number): number {
+  createBatch(
+    settings: BatchSettings,
+    items: PlannedItem[],
+    name: string,
+    now: number,
+    simulated = false,
+  ): number {
     return this.db
       .transaction(() => {
         const { lastInsertRowid } = this.stmt(
-          `INSERT INTO batches (name, state, settings_json, model_id, prompt_template, output_dir, budget_usd, created_at)
-           VALUES (:name, 'draft', :settings, :modelId, :promptTemplate, :outputDir, :budget, :now)`,
+          `INSERT INTO batches (name, state, settings_json, model_id, prompt_template, output_dir, budget_usd, created_at, simulated)
+           VALUES (:name, 'draft', :settings, :modelId, :promptTemplate, :outputDir, :budget, :now, :simulated)`,
         ).run({
           name,
           settings: JSON.stringify(settings),
@@ -128,6 +134,7 @@ export class JobStore {
           outputDir: settings.outputDir,
           budget: settings.budgetUsd,
           now,
+          simulated: simulated ? 1 : 0,
         });
         const batchId = Number(lastInsertRowid);
         this.insertBatchEvent(batchId, 'draft', null, 'created', now);

@@ -77,6 +77,8 @@ export interface EngineOptions {
   fetch?: typeof fetch;
   apiBaseUrl?: string;
   apiKey?: string | null;
+  /** The API is the simulator (demo mode): new batches are marked simulated. */
+  simulated?: boolean;
   materializeRequest?: MaterializeRequest;
   /** Downloads at once, across batches (default 2). */
   downloadConcurrency?: number;
@@ -161,7 +163,7 @@ class JobEngine implements Engine {
   private readonly downloadTimeoutMs: number;
   private readonly log: NonNullable<EngineOptions['log']>;
   private client: RunComfyClient;
-  private credentials: { apiBaseUrl: string; apiKey: string | null };
+  private credentials: { apiBaseUrl: string; apiKey: string | null; simulated: boolean };
 
   private readonly held = new Map<number, BatchRuntime>();
   private readonly tracking = new Set<number>();
@@ -207,6 +209,7 @@ class JobEngine implements Engine {
     this.credentials = {
       apiBaseUrl: options.apiBaseUrl ?? DEFAULT_API_BASE_URL,
       apiKey: options.apiKey ?? null,
+      simulated: options.simulated ?? false,
     };
     this.client = this.makeClient();
     setMaxListeners(0, this.wakeController.signal);
@@ -221,7 +224,7 @@ class JobEngine implements Engine {
     const batchName =
       name?.trim() ||
       `${items[0]?.rootPath.split(/[\\/]/).filter(Boolean).pop() ?? 'Batch'} (${items.length} images)`;
-    return this.store.createBatch(settings, items, batchName, this.clock.now());
+    return this.store.createBatch(settings, items, batchName, this.clock.now(), this.credentials.simulated);
   }
 
   startBatch(batchId: number): void {
@@ -426,8 +429,12 @@ class JobEngine implements Engine {
     for (const batchId of this.held.keys()) this.pump(batchId);
   }
 
-  setCredentials(credentials: { apiBaseUrl: string; apiKey: string | null }): void {
-    this.credentials = { apiBaseUrl: credentials.apiBaseUrl, apiKey: credentials.apiKey };
+  setCredentials(credentials: { apiBaseUrl: string; apiKey: string | null; simulated?: boolean }): void {
+    this.credentials = {
+      apiBaseUrl: credentials.apiBaseUrl,
+      apiKey: credentials.apiKey,
+      simulated: credentials.simulated ?? false,
+    };
     this.client = this.makeClient();
     // A new key is the answer to a 'bad_key' pause: carry on without another click.
     for (const batchId of this.held.keys()) {
@@ -771,6 +778,7 @@ class JobEngine implements Engine {
       state: batch.state,
       pauseReason: batch.pauseReason,
       pauseMessage: batch.pauseMessage,
+      simulated: batch.simulated,
       settings: batch.settings,
       createdAt: batch.createdAt,
       startedAt: batch.startedAt,
@@ -856,6 +864,19 @@ class JobEngine implements Engine {
     const next = this.store.nextQueued(batchId, free, [...runtime.preparing.keys()]);
     if (next.length === 0) {
       this.checkBatchFinished(batchId);
+      return;
+    }
+    if (batch.simulated !== this.credentials.simulated) {
+      // Never turn a free demo batch into paid requests (or the reverse) behind the user's back.
+      // In-flight items keep polling; only new submits stop.
+      this.pauseFor(
+        batchId,
+        'user',
+        batch.simulated
+          ? 'This batch was made in simulated mode (no key, no cost). It is not sent to RunComfy with your key, ' +
+              'because that would be paid: switch simulated mode back on to finish it, or start a new batch.'
+          : 'This batch was made with your RunComfy key; simulated mode is on now. Turn simulated mode off to finish it.',
+      );
       return;
     }
     const cap = batch.settings.budgetUsd;

@@ -2,8 +2,9 @@
 // databases in the field already ran it.
 import { initial } from './001-initial';
 import { runTimings } from './002-run-timings';
+import { batchMode } from './003-batch-mode';
 import type { Migration } from './types';
 
 export type { Migration } from './types';
-export const MIGRATIONS: readonly Migration[] = [initial, runTimings];
+export const MIGRATIONS: readonly Migration[] = [initial, runTimings, batchMode];
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -62,7 +62,7 @@ describe('openDatabase', () => {
     closeDatabase(v1);
 
     const v2 = openDatabase(path);
-    expect(schemaVersion(v2)).toBe(2);
+    expect(schemaVersion(v2)).toBe(LATEST_VERSION);
     expect(v2.prepare('SELECT state, request_id, poll_count FROM items').get()).toEqual({
       state: 'in_progress',
       request_id: 'req-1',
@@ -70,6 +70,21 @@ describe('openDatabase', () => {
     });
     expect(v2.prepare('SELECT count(*) AS n FROM run_timings').get()).toEqual({ n: 0 });
     closeDatabase(v2);
+  });
+
+  it('migrates a version-2 batch to version 3: an existing batch counts as made with a real key', () => {
+    const path = dbFile();
+    const v2 = openDatabase(path, { targetVersion: 2 });
+    v2.prepare(
+      `INSERT INTO batches (name, state, settings_json, model_id, prompt_template, output_dir, created_at)
+       VALUES ('old', 'paused', '{}', 'm', 't', '/out', 1)`,
+    ).run();
+    expect(() => v2.prepare('SELECT simulated FROM batches').get()).toThrow(/no such column/);
+    closeDatabase(v2);
+    const v3 = openDatabase(path, { targetVersion: 3 });
+    expect(v3.prepare('SELECT name, simulated FROM batches').get()).toEqual({ name: 'old', simulated: 0 });
+    expect(() => v3.prepare(`UPDATE batches SET simulated = 2`).run()).toThrow(/CHECK constraint/);
+    closeDatabase(v3);
   });
 
   it('refuses a database written by a newer build, naming both versions, and leaves it untouched', () => {

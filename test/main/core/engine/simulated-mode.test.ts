@@ -1,0 +1,48 @@
+// A batch made in simulated (demo) mode is never sent to the real, paid API, and a batch made
+// with a real key is not silently finished on the simulator: the engine pauses it and says why.
+import { afterEach, describe, expect, it } from 'vitest';
+import { DEMO_API_KEY } from '../../../../main/core/simulator/types';
+import { harness, type Harness } from './harness';
+
+let h: Harness | null = null;
+afterEach(async () => {
+  await h?.close();
+  h = null;
+});
+
+describe('simulated batches and real keys', () => {
+  it('a demo batch is not submitted once the engine talks to the real API', async () => {
+    h = await harness({}, { simulated: true });
+    const { batchId } = h.batch(3);
+    expect(h.engine.getBatch(batchId)?.simulated).toBe(true);
+    // The user sets a real key: same server here, but the engine is told it is the real API.
+    h.engine.setCredentials({ apiBaseUrl: h.sim.url, apiKey: DEMO_API_KEY, simulated: false });
+    h.engine.startBatch(batchId);
+    await h.engine.idle();
+    const batch = h.engine.getBatch(batchId)!;
+    expect(batch.state).toBe('paused');
+    expect(batch.pauseMessage).toMatch(/made in simulated mode.*would be paid/);
+    expect(batch.counts.queued).toBe(3);
+    expect(h.sim.ledger.submits).toHaveLength(0);
+
+    // Back in simulated mode it finishes.
+    h.engine.setCredentials({ apiBaseUrl: h.sim.url, apiKey: DEMO_API_KEY, simulated: true });
+    h.engine.resumeBatch(batchId);
+    await h.engine.idle();
+    await new Promise((r) => setTimeout(r, 50));
+    await h.engine.idle();
+    expect(h.engine.getBatch(batchId)?.counts.done).toBe(3);
+    expect(h.sim.ledger.submits.filter((s) => s.created)).toHaveLength(3);
+  });
+
+  it('a batch made with a real key is not run on the simulator', async () => {
+    h = await harness();
+    const { batchId } = h.batch(2);
+    expect(h.engine.getBatch(batchId)?.simulated).toBe(false);
+    h.engine.setCredentials({ apiBaseUrl: h.sim.url, apiKey: DEMO_API_KEY, simulated: true });
+    h.engine.startBatch(batchId);
+    await h.engine.idle();
+    expect(h.engine.getBatch(batchId)?.pauseMessage).toMatch(/simulated mode is on now/);
+    expect(h.sim.ledger.submits).toHaveLength(0);
+  });
+});

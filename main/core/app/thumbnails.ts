@@ -5,10 +5,10 @@
 // a ".jpg" that is really an SVG or a TIFF is refused before it reaches the decoder.
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { decodeBmp } from './bmp';
+import { decodeBmp } from '../intake/bmp';
 
 export const THUMBNAIL_SIZE = 256;
 
@@ -93,8 +93,9 @@ export function createThumbnailCache(options: {
     if (!kind) throw new ThumbnailError(`${sourcePath} is not a JPEG, PNG, WebP or BMP image`);
     let image: ReturnType<typeof sharp>;
     if (kind === 'bmp') {
-      const { data, width, height, channels } = await decodeBmp(sourcePath);
-      image = sharp(data, { raw: { width, height, channels } });
+      // One BMP decoder for the app: the intake's (sharp cannot read BMP).
+      const { data, width, height } = decodeBmp(await readFile(sourcePath));
+      image = sharp(data, { raw: { width, height, channels: 3 } });
     } else {
       image = sharp(sourcePath, { failOn: 'error' }).rotate();
     }

@@ -4,6 +4,8 @@
 // uncompressed 8-bit (palette), 16-bit (5-5-5), 24-bit and 32-bit, bottom-up or top-down.
 // RLE-compressed and exotic variants are refused with a message that says what to do.
 
+import { MAX_PIXELS } from './limits';
+
 export interface BmpLayout {
   width: number;
   height: number;
@@ -44,6 +46,9 @@ export function bmpLayout(header: Buffer): BmpLayout | string {
     (compression === 3 && bitsPerPixel === 32);
   if (!supported)
     return `a ${bitsPerPixel}-bit${compression === 1 || compression === 2 ? ' RLE-compressed' : ''} BMP, which the app cannot resize; save it as PNG or JPEG`;
+  // Guard the allocation in decodeBmp: a header may claim any size (a pixel bomb).
+  if (width <= 0 || rawHeight === 0 || width * Math.abs(rawHeight) > MAX_PIXELS)
+    return `unsupported size ${width}x${Math.abs(rawHeight)} px (at most ${MAX_PIXELS / 1e6} megapixels)`;
   const paletteEntrySize = dibSize === 12 ? 3 : 4;
   return {
     width,

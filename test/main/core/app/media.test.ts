@@ -5,7 +5,7 @@ import { mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'n
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeBmpBuffer } from '../../../../main/core/app/bmp';
+import { decodeBmp } from '../../../../main/core/intake/bmp';
 import {
   createMediaResolver,
   looksHostile,
@@ -304,11 +304,13 @@ describe('thumbnails', () => {
 
   it('refuses corrupt or hostile BMP headers with a clear error', () => {
     const header = bmp(4, 4);
-    header.writeInt32LE(1_000_000, 18);
-    expect(() => decodeBmpBuffer(header, 'x.bmp')).toThrow(/x\.bmp: unsupported size/);
+    header.writeInt32LE(200_000, 18);
+    header.writeInt32LE(1_000, 22);
+    // A pixel bomb is refused before any allocation; a short file after the header is "truncated".
+    expect(() => decodeBmp(header)).toThrow(/unsupported size 200000x1000 px/);
     const rle = bmp(4, 4);
     rle.writeUInt32LE(1, 30);
-    expect(() => decodeBmpBuffer(rle, 'y.bmp')).toThrow(/compression 1/);
-    expect(() => decodeBmpBuffer(bmp(4, 4).subarray(0, 60), 'z.bmp')).toThrow(/truncated/);
+    expect(() => decodeBmp(rle)).toThrow(/RLE-compressed BMP/);
+    expect(() => decodeBmp(bmp(4, 4).subarray(0, 60))).toThrow(/truncated/);
   });
 });

@@ -1,22 +1,9 @@
 // What the CLI prints while a batch runs. On a terminal: one live status block redrawn in
 // place (counts per state, spent vs budget, ETA). Not on a terminal (logs, pipes, CI): one
 // plain line per state change, so a log file reads as a history.
-import type { BatchView, ItemState, ItemView } from '../domain';
+import { ITEM_STATES, TERMINAL_STATES, type BatchView, type ItemView } from '../domain';
 
-const SHOWN: ItemState[] = [
-  'queued',
-  'submitting',
-  'in_queue',
-  'in_progress',
-  'downloading',
-  'done',
-  'failed',
-  'cancelled',
-  'expired',
-  'unknown_submit',
-  'rejected',
-  'skipped',
-];
+const SHOWN = ITEM_STATES;
 
 export function usd(value: number): string {
   return `$${value.toFixed(2)}`;
@@ -42,10 +29,7 @@ export function countsLine(batch: BatchView): string {
 }
 
 export function statusBlock(batch: BatchView): string {
-  const finished = ['done', 'failed', 'cancelled', 'expired', 'unknown_submit', 'rejected', 'skipped'].reduce(
-    (n, s) => n + (batch.counts[s as ItemState] ?? 0),
-    0,
-  );
+  const finished = TERMINAL_STATES.reduce((n, s) => n + (batch.counts[s] ?? 0), 0);
   const budget = batch.settings.budgetUsd === null ? 'no cap' : `cap ${usd(batch.settings.budgetUsd)}`;
   const lines = [
     `Batch ${batch.id} "${batch.name}" — ${batch.state}${batch.pauseReason ? ` (${batch.pauseReason})` : ''}`,

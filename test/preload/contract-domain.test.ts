@@ -1,0 +1,33 @@
+// The contract is pure (it may not import main/), so it spells the domain's vocabularies out
+// again. These checks keep the two copies equal: a state, reason or field added on one side
+// only fails here, at compile time (expectTypeOf) and at run time (the enum lists).
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import type { z } from 'zod';
+import {
+  BATCH_STATES,
+  ITEM_STATES,
+  MODEL_IDS,
+  PAUSE_REASONS,
+  type BatchSettings,
+  type BatchView,
+  type ItemView,
+} from '../../main/core/domain';
+import type { batchSettingsSchema, batchViewSchema, itemViewSchema } from '../../preload/contract';
+import { batchStateSchema, itemStateSchema, modelIdSchema, pauseReasonSchema } from '../../preload/contract';
+
+describe('contract and domain agree', () => {
+  it('on every enum, in order', () => {
+    expect(itemStateSchema.options).toEqual([...ITEM_STATES]);
+    expect(batchStateSchema.options).toEqual([...BATCH_STATES]);
+    expect(pauseReasonSchema.options).toEqual([...PAUSE_REASONS]);
+    expect(modelIdSchema.options).toEqual([...MODEL_IDS]);
+  });
+
+  it('on the shapes that cross IPC', () => {
+    expectTypeOf<z.output<typeof batchSettingsSchema>>().toEqualTypeOf<BatchSettings>();
+    expectTypeOf<z.output<typeof itemViewSchema>>().toEqualTypeOf<ItemView>();
+    expectTypeOf<Omit<z.output<typeof batchViewSchema>, 'counts'>>().toEqualTypeOf<
+      Omit<BatchView, 'counts'>
+    >();
+  });
+});

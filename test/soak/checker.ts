@@ -1,0 +1,514 @@
+// The night test's checker: judges a soak run from three sources that do not depend on what the
+// app says about itself: the simulator's ledger (what was sent, created, billed and served),
+// the database read directly (read-only, the `items` table is the ground truth) and the output
+// folder on disk (bytes hashed again). Prints one report and the list of broken guarantees.
+import Database from 'better-sqlite3';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import type { Ledger, SubmitRecord } from '../../main/core/simulator/types';
+import type { KillRecord, MonitorSample, RssSample, SoakRun } from './driver';
+
+/** Memory may grow this much (fraction) over the longest-lived engine process. */
+export const MAX_MEMORY_GROWTH = 0.2;
+/**
+ * A process must live this long (real ms) for its growth to mean anything: the first second
+ * or two of every process is module loading and JIT warm-up, not the engine's steady state.
+ */
+export const MIN_MEMORY_SPAN_MS = 15_000;
+
+/** Submit faults after which the client cannot know whether a job exists. */
+const LOSSY_SUBMIT_FAULTS = new Set(['5xx', 'reset-before-body', 'reset-after-body', 'hang']);
+/** Simulated ms of disagreement allowed between the processes' readings of the shared clock. */
+const CLOCK_SLACK_MS = 2_000;
+const RECOVERED_UNKNOWN = 'recovered at start-up: submit outcome unknown';
+const TERMINAL = new Set(['done', 'failed', 'expired', 'unknown_submit', 'cancelled', 'rejected', 'skipped']);
+
+interface ItemRow {
+  id: number;
+  state: string;
+  request_id: string | null;
+  error_code: string | null;
+  rendered_prompt: string;
+  output_path: string | null;
+  output_sha256: string | null;
+  part_path: string | null;
+  attempts: number;
+}
+
+export interface SoakReport {
+  seed: number;
+  items: number;
+  wallSeconds: number;
+  simulatedHours: number;
+  kills: {
+    total: number;
+    random: number;
+    watchdog: number;
+    withSubmitInFlight: number;
+    itemsSubmittingAtKills: number;
+  };
+  restarts: { resumes: number; resumesThatOnlyWatched: number; userResumes: number; leaseWaitMsMax: number };
+  submitted: { httpRequests: number; itemsSent: number; jobsCreated: number; lossyFaults: number };
+  paid: { jobs: number; usd: number };
+  done: number;
+  failed: Record<string, number>;
+  expired: { count: number; confirmedBy404: number };
+  unknownSubmit: {
+    count: number;
+    byKill: number;
+    byFault: number;
+    unexplained: number[];
+    /** unknown_submit must not exceed this: items caught in `submitting` by a kill + lossy submit faults. */
+    bound: number;
+    createdAnyway: number;
+  };
+  duplicates: { createdJobs: number; paidJobs: number; amongStoredRequestIds: number; groups: string[][] };
+  paidNotDownloaded: { count: number; requestIds: string[]; answerLost: number };
+  corruptFiles: string[];
+  missingFiles: string[];
+  partFiles: string[];
+  strayFiles: string[];
+  unsettled: Record<string, number>;
+  memory: { peakRssMb: number; growthPct: number | null; basis: string; heapGrowthPct: number | null };
+  /** Stalls once running; start-up (module loading, the first sample of each process) apart. */
+  eventLoop: {
+    maxStallMs: number;
+    /** CPU the process itself used in the interval of the longest stall (less: the OS starved it). */
+    maxStallCpuMs: number;
+    maxP99Ms: number;
+    startupMaxMs: number;
+  };
+  aborted: string | null;
+  failures: string[];
+  ok: boolean;
+}
+
+function sha256File(path: string): string {
+  return createHash('sha256').update(readFileSync(path)).digest('hex');
+}
+
+function walk(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  const out: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...walk(path));
+    else out.push(path);
+  }
+  return out;
+}
+
+const median = (values: number[]) => {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+};
+
+/**
+ * Growth of one process's memory: the median of its samples between 25% and 40% of its life
+ * (after start-up and JIT warm-up) against the median of its last 15%. Measured on the
+ * longest-lived process, since every kill starts a fresh one.
+ */
+export function memoryGrowth<T extends { pid: number; at: number }>(
+  samples: T[],
+  value: (sample: T) => number,
+  minSpanMs = MIN_MEMORY_SPAN_MS,
+): { growth: number | null; pid: number | null; samples: number; spanMs: number } {
+  const byPid = new Map<number, T[]>();
+  for (const s of samples) byPid.set(s.pid, [...(byPid.get(s.pid) ?? []), s]);
+  let longest: T[] = [];
+  for (const list of byPid.values()) {
+    const span = (l: T[]) => (l.length ? l[l.length - 1]!.at - l[0]!.at : 0);
+    if (span(list) > span(longest)) longest = list;
+  }
+  const t0 = longest[0]?.at ?? 0;
+  const span = longest.length ? longest[longest.length - 1]!.at - t0 : 0;
+  if (longest.length < 20 || span < minSpanMs)
+    return { growth: null, pid: longest[0]?.pid ?? null, samples: longest.length, spanMs: span };
+  const within = (from: number, to: number) =>
+    longest.filter((s) => s.at - t0 >= from * span && s.at - t0 <= to * span).map(value);
+  const base = median(within(0.25, 0.4));
+  const end = median(within(0.85, 1));
+  return { growth: end / base - 1, pid: longest[0]!.pid, samples: longest.length, spanMs: span };
+}
+
+export interface CheckInput {
+  seed: number;
+  items: number;
+  batchId: number;
+  dbPath: string;
+  outputDir: string;
+  ledger: Ledger;
+  kills: KillRecord[];
+  runs: SoakRun['runs'];
+  rss: RssSample[];
+  monitor: MonitorSample[];
+  wallMs: number;
+  simulatedMs: number;
+  aborted: string | null;
+  userResumes: number;
+  /** Fail when no process lived long enough to judge memory growth (the full soak). */
+  requireMemoryVerdict: boolean;
+}
+
+export function checkSoak(input: CheckInput): SoakReport {
+  const failures: string[] = [];
+  const db = new Database(input.dbPath, { readonly: true, fileMustExist: true });
+  let items: ItemRow[];
+  let recovered: Set<number>;
+  const attemptWindows = new Map<number, { from: number; to: number }>();
+  let batchState: string | undefined;
+  try {
+    items = db
+      .prepare(
+        `SELECT id, state, request_id, error_code, rendered_prompt, output_path, output_sha256, part_path, attempts
+         FROM items WHERE batch_id = ? ORDER BY id`,
+      )
+      .all(input.batchId) as ItemRow[];
+    recovered = new Set(
+      (
+        db
+          .prepare(
+            `SELECT DISTINCT e.item_id AS id FROM item_events e JOIN items i ON i.id = e.item_id
+             WHERE i.batch_id = ? AND e.to_state = 'unknown_submit' AND e.reason = ?`,
+          )
+          .all(input.batchId, RECOVERED_UNKNOWN) as { id: number }[]
+      ).map((r) => r.id),
+    );
+    for (const row of db
+      .prepare(
+        `SELECT e.item_id AS id,
+                max(CASE WHEN e.to_state = 'submitting' THEN e.at END) AS sent,
+                max(CASE WHEN e.to_state = 'unknown_submit' THEN e.at END) AS lost
+         FROM item_events e JOIN items i ON i.id = e.item_id
+         WHERE i.batch_id = ? AND i.state = 'unknown_submit' GROUP BY e.item_id`,
+      )
+      .all(input.batchId) as { id: number; sent: number | null; lost: number | null }[])
+      if (row.sent !== null && row.lost !== null)
+        attemptWindows.set(row.id, { from: row.sent, to: row.lost });
+    batchState = (
+      db.prepare(`SELECT state FROM batches WHERE id = ?`).get(input.batchId) as { state: string }
+    )?.state;
+  } finally {
+    db.close();
+  }
+  const { ledger } = input;
+
+  // ---- items by state -------------------------------------------------------------------
+  const byState = (state: string) => items.filter((i) => i.state === state);
+  const failed: Record<string, number> = {};
+  for (const item of byState('failed'))
+    failed[item.error_code ?? 'none'] = (failed[item.error_code ?? 'none'] ?? 0) + 1;
+  const unsettled: Record<string, number> = {};
+  for (const item of items)
+    if (!TERMINAL.has(item.state)) unsettled[item.state] = (unsettled[item.state] ?? 0) + 1;
+  if (items.length !== input.items)
+    failures.push(`the database holds ${items.length} items, expected ${input.items}`);
+  if (Object.keys(unsettled).length > 0)
+    failures.push(`items left unfinished: ${JSON.stringify(unsettled)} (batch is '${batchState}')`);
+  else if (batchState !== 'finished') failures.push(`every item settled but the batch is '${batchState}'`);
+
+  // ---- the ledger, keyed by the prompt (unique per item: the template has {index}) -----------
+  const itemByPrompt = new Map(items.map((i) => [i.rendered_prompt, i]));
+  if (itemByPrompt.size !== items.length)
+    failures.push('prompts are not unique per item: the checker cannot match submits');
+  const submitsByPrompt = new Map<string, SubmitRecord[]>();
+  for (const s of ledger.submits) {
+    if (s.prompt === null) continue;
+    submitsByPrompt.set(s.prompt, [...(submitsByPrompt.get(s.prompt) ?? []), s]);
+  }
+  const charged = new Set(ledger.charges.map((c) => c.requestId));
+  const storedIds = new Set(items.map((i) => i.request_id).filter((id): id is string => id !== null));
+
+  // Duplicate paid submissions: more than one job created for one item (no one resubmitted).
+  const groups: string[][] = [];
+  let createdDuplicates = 0;
+  let paidDuplicates = 0;
+  let amongStored = 0;
+  for (const [, submits] of submitsByPrompt) {
+    const created = submits.filter((s) => s.created && s.requestId).map((s) => s.requestId!);
+    if (created.length <= 1) continue;
+    groups.push(created);
+    createdDuplicates += created.length - 1;
+    const paid = created.filter((id) => charged.has(id));
+    paidDuplicates += Math.max(0, paid.length - 1);
+    if (created.some((id) => storedIds.has(id))) amongStored += created.length - 1;
+  }
+  if (createdDuplicates > 0)
+    failures.push(
+      `${createdDuplicates} duplicate job(s) created for the same item (${paidDuplicates} paid, ${amongStored} among items whose request_id was stored): ${JSON.stringify(groups.slice(0, 5))}`,
+    );
+
+  // ---- unknown_submit: each must be explained by a kill or by a lossy answer -----------------
+  const lossyFaults = ledger.submits.filter(
+    (s) => s.fault !== null && LOSSY_SUBMIT_FAULTS.has(s.fault),
+  ).length;
+  const itemsSubmittingAtKills = input.kills.reduce((n, k) => n + k.submitting, 0);
+  let byKill = 0;
+  let byFault = 0;
+  let createdAnyway = 0;
+  const unexplained: number[] = [];
+  // A submit refused before its body was read (5xx before create, reset before body) has no
+  // prompt in the ledger: such a record is matched by time instead, to an item whose attempt
+  // (intent stored .. answer judged lost, on the shared clock) contains it. Each record once.
+  const anonymousLossy = ledger.submits.filter(
+    (s) => s.prompt === null && s.fault !== null && LOSSY_SUBMIT_FAULTS.has(s.fault),
+  );
+  const usedAnonymous = new Set<SubmitRecord>();
+  for (const item of byState('unknown_submit')) {
+    const submits = submitsByPrompt.get(item.rendered_prompt) ?? [];
+    const last = submits[submits.length - 1];
+    if (submits.some((s) => s.created)) createdAnyway++;
+    const window = attemptWindows.get(item.id);
+    const anonymous =
+      window &&
+      anonymousLossy.find(
+        (s) =>
+          !usedAnonymous.has(s) && s.at >= window.from - CLOCK_SLACK_MS && s.at <= window.to + CLOCK_SLACK_MS,
+      );
+    if (recovered.has(item.id)) byKill++;
+    else if (
+      last &&
+      last.fault !== null &&
+      LOSSY_SUBMIT_FAULTS.has(last.fault) &&
+      (!window || last.at >= window.from - CLOCK_SLACK_MS)
+    )
+      byFault++;
+    else if (anonymous) {
+      usedAnonymous.add(anonymous);
+      byFault++;
+    } else unexplained.push(item.id);
+  }
+  const unknownCount = byState('unknown_submit').length;
+  const bound = itemsSubmittingAtKills + lossyFaults;
+  if (unknownCount > bound)
+    failures.push(
+      `${unknownCount} unknown_submit items, more than the ${bound} that kills (${itemsSubmittingAtKills} items caught submitting) and lossy submit answers (${lossyFaults}) can explain`,
+    );
+  if (byKill > itemsSubmittingAtKills)
+    failures.push(
+      `${byKill} items recovered as unknown_submit, but kills caught only ${itemsSubmittingAtKills} submitting`,
+    );
+  if (unexplained.length > 0)
+    failures.push(
+      `unknown_submit without a kill or a lost answer to explain it: items ${unexplained.slice(0, 10).join(', ')}`,
+    );
+
+  // ---- paid videos: downloaded, or expired (and shown so) --------------------------------------
+  const itemByRequestId = new Map(items.filter((i) => i.request_id).map((i) => [i.request_id!, i]));
+  const downloads404 = new Set(ledger.downloads.filter((d) => d.httpStatus === 404).map((d) => d.requestId));
+  const polls404 = new Set(ledger.polls.filter((p) => p.httpStatus === 404).map((p) => p.requestId));
+  const notDownloaded: string[] = [];
+  let answerLost = 0;
+  const corrupt: string[] = [];
+  const missing: string[] = [];
+  for (const job of ledger.jobs.values()) {
+    if (job.status !== 'succeeded' || !charged.has(job.requestId)) continue;
+    const item = itemByRequestId.get(job.requestId);
+    if (!item) {
+      // Created and billed, but its submit answer never reached the engine: that item is
+      // unknown_submit (counted above); nobody can fetch what they do not know exists.
+      answerLost++;
+      continue;
+    }
+    if (item.state === 'expired') continue;
+    if (item.state !== 'done') {
+      notDownloaded.push(
+        `${job.requestId} (item ${item.id} is '${item.state}'${item.error_code ? `: ${item.error_code}` : ''})`,
+      );
+      continue;
+    }
+    if (!item.output_path || !existsSync(item.output_path)) {
+      missing.push(`item ${item.id}: ${item.output_path}`);
+      continue;
+    }
+    const actual = sha256File(item.output_path);
+    if (actual !== job.outputSha256 || actual !== item.output_sha256)
+      corrupt.push(
+        `${item.output_path} (sha256 ${actual.slice(0, 12)}, served ${job.outputSha256?.slice(0, 12)})`,
+      );
+  }
+  // A `done` item whose request the ledger never saw succeed would be a fabricated success.
+  for (const item of byState('done')) {
+    const job = item.request_id ? ledger.jobs.get(item.request_id) : undefined;
+    if (!job || job.status !== 'succeeded')
+      failures.push(`item ${item.id} is done but the server has no succeeded job ${item.request_id}`);
+  }
+  const expired = byState('expired');
+  const confirmed = expired.filter(
+    (i) => i.request_id && (downloads404.has(i.request_id) || polls404.has(i.request_id)),
+  );
+  if (confirmed.length !== expired.length)
+    failures.push(
+      `${expired.length - confirmed.length} expired item(s) without a 404 from the server behind it`,
+    );
+  if (notDownloaded.length > 0)
+    failures.push(
+      `${notDownloaded.length} paid video(s) not downloaded and not expired: ${notDownloaded.slice(0, 5).join('; ')}`,
+    );
+  if (corrupt.length > 0)
+    failures.push(`${corrupt.length} file(s) differ from what was served: ${corrupt.slice(0, 5).join('; ')}`);
+  if (missing.length > 0)
+    failures.push(`${missing.length} done item(s) whose file is missing: ${missing.slice(0, 5).join('; ')}`);
+
+  // ---- the output folder ----------------------------------------------------------------
+  const files = walk(input.outputDir);
+  const partFiles = files.filter((f) => /\.part-\d+$/.test(f));
+  const claimed = new Set(byState('done').map((i) => i.output_path));
+  const strayFiles = files.filter((f) => !partFiles.includes(f) && !claimed.has(f));
+  if (partFiles.length > 0)
+    failures.push(`${partFiles.length} temporary file(s) left: ${partFiles.slice(0, 5).join(', ')}`);
+  if (strayFiles.length > 0)
+    failures.push(
+      `${strayFiles.length} file(s) in the output folder that no done item claims: ${strayFiles
+        .slice(0, 5)
+        .map((f) => relative(input.outputDir, f))
+        .join(', ')}`,
+    );
+  const leftoverParts = items.filter((i) => TERMINAL.has(i.state) && i.part_path !== null);
+  if (leftoverParts.length > 0)
+    failures.push(`${leftoverParts.length} settled item(s) still record a temporary file (part_path)`);
+
+  // ---- memory and event loop -------------------------------------------------------------
+  const rssGrowth = memoryGrowth(input.rss, (s) => s.rss);
+  const heapGrowth = memoryGrowth(input.monitor, (s) => s.heapUsed);
+  const peak = Math.max(0, ...input.rss.map((s) => s.rss), ...input.monitor.map((s) => s.rss));
+  if (rssGrowth.growth !== null && rssGrowth.growth >= MAX_MEMORY_GROWTH)
+    failures.push(
+      `memory grew ${(rssGrowth.growth * 100).toFixed(1)}% over the longest-lived process (pid ${rssGrowth.pid}), limit ${MAX_MEMORY_GROWTH * 100}%`,
+    );
+  if (rssGrowth.growth === null && input.requireMemoryVerdict)
+    failures.push(
+      `the longest-lived process ran ${(rssGrowth.spanMs / 1000).toFixed(1)} s (${rssGrowth.samples} samples): too short to judge memory growth`,
+    );
+
+  if (input.aborted) failures.push(`the run did not finish: ${input.aborted}`);
+  const watchdog = input.kills.filter((k) => k.cause === 'watchdog').length;
+  if (watchdog > 0)
+    failures.push(
+      `${watchdog} time(s) the engine made no progress for a long while and was killed by the watchdog`,
+    );
+
+  const resumes = input.runs.filter((r) => r.command === 'resume');
+  // The first sample of each process covers loading the TypeScript sources (tsx compiles them
+  // synchronously): that is start-up, not the engine stalling while it works.
+  const firstAt = new Map<number, number>();
+  for (const s of input.monitor) firstAt.set(s.pid, Math.min(firstAt.get(s.pid) ?? Infinity, s.at));
+  const startup = input.monitor.filter((s) => firstAt.get(s.pid) === s.at);
+  const running = input.monitor.filter((s) => firstAt.get(s.pid) !== s.at);
+  const worst = running.reduce<MonitorSample | null>(
+    (w, s) => (!w || s.maxDelayMs > w.maxDelayMs ? s : w),
+    null,
+  );
+  const report: SoakReport = {
+    seed: input.seed,
+    items: input.items,
+    wallSeconds: Math.round(input.wallMs / 100) / 10,
+    simulatedHours: Math.round((input.simulatedMs / 3_600_000) * 100) / 100,
+    kills: {
+      total: input.kills.length,
+      random: input.kills.length - watchdog,
+      watchdog,
+      withSubmitInFlight: input.kills.filter((k) => k.submitting > 0).length,
+      itemsSubmittingAtKills,
+    },
+    restarts: {
+      resumes: resumes.length,
+      resumesThatOnlyWatched: resumes.filter((r) => r.watchedInstead).length,
+      userResumes: input.userResumes,
+      leaseWaitMsMax: Math.max(0, ...input.kills.map((k) => k.leaseWaitMs)),
+    },
+    submitted: {
+      httpRequests: ledger.submits.length,
+      itemsSent: submitsByPrompt.size,
+      jobsCreated: ledger.submits.filter((s) => s.created).length,
+      lossyFaults,
+    },
+    paid: {
+      jobs: ledger.charges.length,
+      usd: Math.round(ledger.charges.reduce((n, c) => n + c.usd, 0) * 100) / 100,
+    },
+    done: byState('done').length,
+    failed,
+    expired: { count: expired.length, confirmedBy404: confirmed.length },
+    unknownSubmit: { count: unknownCount, byKill, byFault, unexplained, bound, createdAnyway },
+    duplicates: {
+      createdJobs: createdDuplicates,
+      paidJobs: paidDuplicates,
+      amongStoredRequestIds: amongStored,
+      groups,
+    },
+    paidNotDownloaded: { count: notDownloaded.length, requestIds: notDownloaded, answerLost },
+    corruptFiles: corrupt,
+    missingFiles: missing,
+    partFiles,
+    strayFiles,
+    unsettled,
+    memory: {
+      peakRssMb: Math.round(peak / 1024 / 102.4) / 10,
+      growthPct: rssGrowth.growth === null ? null : Math.round(rssGrowth.growth * 1000) / 10,
+      basis: `RSS of the longest-lived process (pid ${rssGrowth.pid}, ${(rssGrowth.spanMs / 1000).toFixed(1)} s, ${rssGrowth.samples} samples): median of 25-40% of its life vs its last 15%${rssGrowth.growth === null ? `; n/a under ${MIN_MEMORY_SPAN_MS / 1000} s` : ''}`,
+      heapGrowthPct: heapGrowth.growth === null ? null : Math.round(heapGrowth.growth * 1000) / 10,
+    },
+    eventLoop: {
+      maxStallMs: Math.round(worst?.maxDelayMs ?? 0),
+      maxStallCpuMs: Math.round(worst?.cpuMs ?? 0),
+      maxP99Ms: Math.round(Math.max(0, ...running.map((s) => s.p99DelayMs))),
+      startupMaxMs: Math.round(Math.max(0, ...startup.map((s) => s.maxDelayMs))),
+    },
+    aborted: input.aborted,
+    failures,
+    ok: failures.length === 0,
+  };
+  return report;
+}
+
+export function formatReport(r: SoakReport): string {
+  const lines = [
+    `Night test, seed ${r.seed}: ${r.items} items, ${r.wallSeconds} s real = ${r.simulatedHours} h simulated`,
+    `  kills            ${r.kills.total} SIGKILL (${r.kills.random} random, ${r.kills.watchdog} watchdog); ${r.kills.withSubmitInFlight} caught ${r.kills.itemsSubmittingAtKills} item(s) submitting`,
+    `  restarts         ${r.restarts.resumes} resumes (${r.restarts.resumesThatOnlyWatched} only watched a live lease), ${r.restarts.userResumes} user resumes after a pause; longest lease wait ${r.restarts.leaseWaitMsMax} ms`,
+    `  submitted        ${r.submitted.httpRequests} submit requests for ${r.submitted.itemsSent} items; ${r.submitted.jobsCreated} jobs created; ${r.submitted.lossyFaults} answers lost to faults`,
+    `  paid             ${r.paid.jobs} jobs, $${r.paid.usd.toFixed(2)}`,
+    `  done             ${r.done}`,
+    `  failed           ${
+      Object.entries(r.failed)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ') || '0'
+    }`,
+    `  expired          ${r.expired.count} (${r.expired.confirmedBy404} confirmed by a 404 from the server)`,
+    `  unknown_submit   ${r.unknownSubmit.count} (by kill ${r.unknownSubmit.byKill}, by lost answer ${r.unknownSubmit.byFault}, unexplained ${r.unknownSubmit.unexplained.length}; bound ${r.unknownSubmit.bound}; ${r.unknownSubmit.createdAnyway} of them did create a job)`,
+    `  duplicate paid   ${r.duplicates.paidJobs} (created duplicates ${r.duplicates.createdJobs}; among stored request ids ${r.duplicates.amongStoredRequestIds})`,
+    `  paid, not downloaded  ${r.paidNotDownloaded.count} (plus ${r.paidNotDownloaded.answerLost} billed jobs whose submit answer was lost: the unknown_submit items)`,
+    `  corrupt files    ${r.corruptFiles.length}; missing files ${r.missingFiles.length}; stray files ${r.strayFiles.length}`,
+    `  temporary files  ${r.partFiles.length}`,
+    `  unsettled items  ${Object.keys(r.unsettled).length === 0 ? 0 : JSON.stringify(r.unsettled)}`,
+    `  memory           peak RSS ${r.memory.peakRssMb} MB; growth ${r.memory.growthPct ?? 'n/a'}% (heap ${r.memory.heapGrowthPct ?? 'n/a'}%); ${r.memory.basis}`,
+    `  event loop       longest stall ${r.eventLoop.maxStallMs} ms while running (the process itself used ${r.eventLoop.maxStallCpuMs} ms of CPU in that interval; worst p99 per 250 ms: ${r.eventLoop.maxP99Ms} ms); start-up (loading the sources) up to ${r.eventLoop.startupMaxMs} ms`,
+    r.ok
+      ? '  RESULT           PASS'
+      : `  RESULT           FAIL\n${r.failures.map((f) => `    - ${f}`).join('\n')}`,
+  ];
+  return lines.join('\n');
+}
+
+export function checkRun(run: SoakRun): SoakReport {
+  return checkSoak({
+    seed: run.options.seed,
+    items: run.options.items,
+    batchId: run.batchId,
+    dbPath: run.dbPath,
+    outputDir: run.outputDir,
+    ledger: run.ledger,
+    kills: run.kills,
+    runs: run.runs,
+    rss: run.rss,
+    monitor: run.monitor,
+    wallMs: run.wallMs,
+    simulatedMs: run.simulatedMs,
+    aborted: run.aborted,
+    userResumes: run.userResumes,
+    requireMemoryVerdict: run.options.items >= 200,
+  });
+}

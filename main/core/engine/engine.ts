@@ -1087,11 +1087,19 @@ class JobEngine implements Engine {
     return this.store.getBatch(item.batchId)?.settings.duration ?? 5;
   }
 
+  /**
+   * Run times are learned per API: the demo simulator runs far faster than RunComfy, and its
+   * timings must not make the poller ask the real API too early (or the reverse).
+   */
+  private timingModel(modelId: string): string {
+    return this.credentials.simulated ? `simulated:${modelId}` : modelId;
+  }
+
   private runTimeEstimate(modelId: string, duration: number): RunTimeEstimate {
-    const key = `${modelId}|${duration}`;
+    const key = `${this.timingModel(modelId)}|${duration}`;
     let samples = this.timings.get(key);
     if (!samples) {
-      samples = this.store.recentRunTimings(modelId, duration, 20);
+      samples = this.store.recentRunTimings(this.timingModel(modelId), duration, 20);
       this.timings.set(key, samples);
     }
     const learned = learnedRunMs(samples);
@@ -1110,8 +1118,8 @@ class JobEngine implements Engine {
     const duration = this.durationOf(item);
     const observed = now - (item.lastQueuedSeenAt ?? item.submittedAt ?? now);
     const runMs = serverElapsedMs === null ? observed : Math.min(observed, serverElapsedMs);
-    this.store.addRunTiming(modelId, duration, runMs, now);
-    const key = `${modelId}|${duration}`;
+    this.store.addRunTiming(this.timingModel(modelId), duration, runMs, now);
+    const key = `${this.timingModel(modelId)}|${duration}`;
     const samples = this.timings.get(key) ?? [];
     samples.unshift(runMs);
     samples.length = Math.min(samples.length, 20);

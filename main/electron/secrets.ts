@@ -6,19 +6,13 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import type { SafeStorage } from 'electron';
 import { writeFileAtomic } from '../core/app/atomic-file';
+import type { KeyFile } from '../core/app/key-file';
 import { plainTextConfirmationError, type SecretStorageInfo, type SecretStore } from '../core/app/secrets';
 
 type Storage = Pick<
   SafeStorage,
   'isEncryptionAvailable' | 'encryptString' | 'decryptString' | 'getSelectedStorageBackend'
 >;
-
-interface KeyFile {
-  version: 1;
-  /** 'safeStorage': encrypted by the OS; 'plain': base64 only (confirmed by the user). */
-  encoding: 'safeStorage' | 'plain';
-  data: string;
-}
 
 export function describeStorage(storage: Storage, platform: NodeJS.Platform): SecretStorageInfo {
   const available = storage.isEncryptionAvailable();

@@ -11,6 +11,7 @@ import { mkdirSync } from 'node:fs';
 import { homedir, hostname } from 'node:os';
 import { dirname } from 'node:path';
 import { createInterface } from 'node:readline/promises';
+import { readStoredKey } from '../app/key-file';
 import { dataFiles, defaultDataDir, defaultOutputDir } from '../app/paths';
 import type { BatchView, ItemState } from '../domain';
 import type { IntakeApi } from '../contracts';
@@ -52,11 +53,17 @@ function dbPathOf(opts: Common, io: CliIo): string {
   return dataFiles(defaultDataDir(process.platform, io.env, homedir())).database;
 }
 
-function credentialsOf(io: CliIo): { apiBaseUrl: string; apiKey: string | null } {
-  return {
-    apiBaseUrl: (io.env.RUNCOMFY_API_BASE || DEFAULT_API_BASE_URL).replace(/\/+$/, ''),
-    apiKey: io.env.RUNCOMFY_API_KEY?.trim() || null,
-  };
+/** The key: RUNCOMFY_API_KEY, else the app's stored key where the CLI can read it. */
+function credentialsOf(io: CliIo): { apiBaseUrl: string; apiKey: string | null; keyHint: string } {
+  const apiBaseUrl = (io.env.RUNCOMFY_API_BASE || DEFAULT_API_BASE_URL).replace(/\/+$/, '');
+  const fromEnv = io.env.RUNCOMFY_API_KEY?.trim();
+  if (fromEnv) return { apiBaseUrl, apiKey: fromEnv, keyHint: '' };
+  const stored = readStoredKey(dataFiles(defaultDataDir(process.platform, io.env, homedir())).apiKey);
+  const keyHint =
+    stored.kind === 'encrypted'
+      ? ' (the app keeps its key encrypted by the OS keychain, which only the app can read)'
+      : '';
+  return { apiBaseUrl, apiKey: stored.kind === 'plain' ? stored.key : null, keyHint };
 }
 
 function openCore(
@@ -203,8 +210,8 @@ async function runCommand(
   } else if (!credentials.apiKey) {
     throw new ExitError(
       EXIT.needsUser,
-      'No API key: set RUNCOMFY_API_KEY to your RunComfy key (the app keeps its copy encrypted by the OS ' +
-        'keychain, which only the app can read), or add --simulate to try it with the built-in simulator.',
+      `No API key: set RUNCOMFY_API_KEY to your RunComfy key${credentials.keyHint}, ` +
+        'or add --simulate to try it with the built-in simulator.',
     );
   }
   const { engine, intake } = openCore(dbPathOf(opts, io), credentials, clock, Boolean(opts.simulate));

@@ -205,7 +205,7 @@ async function runCommand(
     // expected finish time) and the simulated generations agree on what "two minutes" is.
     clock = scaledClock(1 / timeScale);
     simulator = await startSimulator({ clock });
-    credentials = { apiBaseUrl: simulator.url, apiKey: DEMO_API_KEY };
+    credentials = { apiBaseUrl: simulator.url, apiKey: DEMO_API_KEY, keyHint: '' };
     io.err.write(`Simulated: a built-in RunComfy simulator at ${simulator.url} (no key, no cost).\n`);
   } else if (!credentials.apiKey) {
     throw new ExitError(

@@ -316,7 +316,7 @@ describe('an engine against a server that answers at random', () => {
 // task failed") and nothing polls that item again until a pause/resume or a restart: the batch
 // never finishes. Marked `fails` until the engine is fixed.
 describe('one absurd number in a status answer', () => {
-  it.fails('does not stop the engine from polling the item (KNOWN ENGINE BUG)', async () => {
+  it('does not stop the engine from polling the item', async () => {
     const dir = tempDir('sm-hostile-qp-');
     let polls = 0;
     const server = createServer((req, res) => {

@@ -221,18 +221,15 @@ describe('hostile output names', () => {
   // writes into the same folder, the engine's freeName appends " (2)" to a name the intake had
   // already cut to 255 bytes, and the result cannot be created on any OS. This test states the
   // guarantee; it is marked `fails` until the engine is fixed (vitest then reports it).
-  it.fails(
-    'a second batch into the same folder gets free names that are still valid (KNOWN ENGINE BUG)',
-    () => {
-      const problems: string[] = [];
-      for (const path of outputs) {
-        const target = resolveOutputPath(outputDir, path);
-        const second = freeName(target); // the first batch's file is on disk from the test above
-        const segment = second.slice(second.lastIndexOf(sep) + 1);
-        const why = second === target ? 'not renamed' : invalidSegment(segment);
-        if (why) problems.push(`${JSON.stringify(segment.slice(0, 40))}...: ${why}`);
-      }
-      expect(problems.slice(0, 5)).toEqual([]);
-    },
-  );
+  it('a second batch into the same folder gets free names that are still valid', () => {
+    const problems: string[] = [];
+    for (const path of outputs) {
+      const target = resolveOutputPath(outputDir, path);
+      const second = freeName(target); // the first batch's file is on disk from the test above
+      const segment = second.slice(second.lastIndexOf(sep) + 1);
+      const why = second === target ? 'not renamed' : invalidSegment(segment);
+      if (why) problems.push(`${JSON.stringify(segment.slice(0, 40))}...: ${why}`);
+    }
+    expect(problems.slice(0, 5)).toEqual([]);
+  });
 });

@@ -18,7 +18,12 @@ export const submitResponseSchema = z.object({ request_id: z.string().regex(REQU
 export const statusResponseSchema = z
   .object({
     status: z.string(),
-    queue_position: z.number().nullish(),
+    // Only shown to the user, and stored in an INTEGER column: an absurd value (1e308, -3, 2.5)
+    // must not make the answer unusable nor reach the database, so it becomes "unknown".
+    queue_position: z
+      .unknown()
+      .transform((v) => (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 ? v : null))
+      .optional(),
   })
   .loose();
 

@@ -60,8 +60,30 @@ export function resolveOutputPath(outputDir: string, outputRelativePath: string)
   return target;
 }
 
+/** Most file systems (ext4, APFS, NTFS) allow 255 bytes (UTF-8) or fewer per path segment. */
+const MAX_SEGMENT_BYTES = 255;
+
+/** The longest prefix of `text` within `maxBytes` of UTF-8, cut between code points. */
+function truncateUtf8(text: string, maxBytes: number): string {
+  let bytes = 0;
+  let out = '';
+  for (const char of text) {
+    const size = Buffer.byteLength(char);
+    if (bytes + size > maxBytes) break;
+    bytes += size;
+    out += char;
+  }
+  return out;
+}
+
+/** `dir/<stem shortened as needed><suffix>`: a name the intake cut to 255 bytes stays valid with a suffix. */
+function withSuffix(dir: string, stem: string, suffix: string, prefix = ''): string {
+  const room = MAX_SEGMENT_BYTES - Buffer.byteLength(prefix + suffix);
+  return join(dir, `${prefix}${truncateUtf8(stem, room)}${suffix}`);
+}
+
 export function partPathFor(target: string, itemId: number): string {
-  return join(dirname(target), `.${basename(target)}.part-${itemId}`);
+  return withSuffix(dirname(target), basename(target), `.part-${itemId}`, '.');
 }
 
 export function isPartFileName(name: string): boolean {
@@ -72,9 +94,9 @@ export function isPartFileName(name: string): boolean {
 export function freeName(target: string, taken: (path: string) => boolean = existsSync): string {
   if (!taken(target)) return target;
   const extension = extname(target);
-  const stem = target.slice(0, target.length - extension.length);
+  const stem = basename(target, extension);
   for (let n = 2; ; n++) {
-    const candidate = `${stem} (${n})${extension}`;
+    const candidate = withSuffix(dirname(target), stem, ` (${n})${extension}`);
     if (!taken(candidate)) return candidate;
   }
 }

@@ -1,0 +1,72 @@
+// Dropping folders and single images anywhere on the window starts a scan of exactly those
+// paths. In Electron the path of a dropped File comes from webUtils.getPathForFile; the
+// browser harness's transport reads it from the File's name, so the test names its Files by
+// absolute path and dispatches a real drop event with a DataTransfer.
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { closeBrowser, openApp, startSession, writeImages, type Session } from './helpers';
+
+let session: Session;
+let page: Page;
+
+beforeAll(async () => {
+  session = await startSession('drop');
+  ({ page } = await openApp(session));
+});
+
+afterAll(async () => {
+  await page?.context().close();
+  await closeBrowser();
+  await session?.close();
+});
+
+async function drop(paths: string[]): Promise<void> {
+  await page.evaluate((names) => {
+    const transfer = new DataTransfer();
+    for (const name of names) transfer.items.add(new File(['x'], name));
+    const target = document.body;
+    target.dispatchEvent(
+      new DragEvent('dragenter', { dataTransfer: transfer, bubbles: true, cancelable: true }),
+    );
+    target.dispatchEvent(
+      new DragEvent('dragover', { dataTransfer: transfer, bubbles: true, cancelable: true }),
+    );
+    target.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+  }, paths);
+}
+
+// The callback above runs in the page; the node project has no DOM lib.
+declare const document: { body: { dispatchEvent(event: unknown): boolean } };
+declare class DataTransfer {
+  items: { add(file: unknown): void };
+}
+declare class File {
+  constructor(parts: string[], name: string);
+}
+declare class DragEvent {
+  constructor(type: string, init: { dataTransfer: DataTransfer; bubbles: boolean; cancelable: boolean });
+}
+
+describe('drag and drop', () => {
+  it(
+    'scans a dropped folder and a dropped single image, and shows what it found',
+    { timeout: 60_000 },
+    async () => {
+      const folder = join(session.rootDir, 'dropped-folder');
+      await writeImages(folder, 3, { prefix: 'folder' });
+      const loose = join(session.rootDir, 'loose');
+      const [single] = await writeImages(loose, 2, { prefix: 'loose' });
+      await drop([folder, join(loose, single!)]);
+      const summary = page.getByTestId('scan-summary');
+      await summary.waitFor();
+      // 3 from the folder + the one image dropped on its own (not its sibling).
+      const found = summary.locator('dl > div').filter({ has: page.getByText('Found', { exact: true }) });
+      await expect.poll(async () => (await found.locator('dd').innerText()).trim()).toBe('4');
+      const text = await summary.innerText();
+      expect(text).toContain('dropped-folder');
+      await page.getByTestId('preview').getByText('folder-1.jpg').first().waitFor();
+      expect(await page.getByTestId('preview').getByText('loose-2.png').count()).toBe(0);
+    },
+  );
+});

@@ -69,7 +69,9 @@ async function ensureElectron() {
     );
     process.exitCode = 1;
   } finally {
-    // Whatever happened, node_modules keeps the Node binary the tests and the CLI need.
+    // Whatever happened (@electron/rebuild clears build/ first), node_modules keeps the Node
+    // binary the tests and the CLI need.
+    mkdirSync(dirname(builtBinary), { recursive: true });
     copyFileSync(nodeCopy, builtBinary);
   }
 }

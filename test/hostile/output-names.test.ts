@@ -4,10 +4,10 @@
 // engine's final placement (resolveOutputPath, freeName, placeFile) onto a real disk. Every
 // name must land inside the output folder, be valid on Windows, macOS and Linux, and never
 // collide with another, even where the file system ignores case or Unicode normalisation.
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freeName, placeFile, resolveOutputPath } from '../../main/core/engine/download';
+import { freeName, partPathFor, placeFile, resolveOutputPath } from '../../main/core/engine/download';
 import { allocateOutputPaths } from '../../main/core/intake/output-name';
 import { seededRandom, type Random } from '../../main/core/util/clock';
 import { tempDir } from '../main/core/engine/helpers';
@@ -193,9 +193,11 @@ describe('hostile output names', () => {
         escaped.push(path);
       mkdirSync(join(target, '..'), { recursive: true });
       const final = freeName(target);
-      const part = join(target, '..', `.part-${i}`);
+      // The engine's own temporary name beside the target (it must fit 255 bytes too).
+      const part = partPathFor(target, i);
       writeFileSync(part, String(i));
       expect(await placeFile(part, final)).toBe('placed');
+      unlinkSync(part); // as the engine's markDone does once the video is in place
       if (final !== target) renamed.push(path);
     }
     expect(escaped).toEqual([]);
@@ -205,7 +207,7 @@ describe('hostile output names', () => {
     const walk = (folder: string) => {
       for (const entry of readdirSync(folder, { withFileTypes: true })) {
         if (entry.isDirectory()) walk(join(folder, entry.name));
-        else if (!entry.name.startsWith('.part-')) onDisk.push(relative(root, join(folder, entry.name)));
+        else onDisk.push(relative(root, join(folder, entry.name)));
       }
     };
     walk(root);
@@ -217,10 +219,9 @@ describe('hostile output names', () => {
       expect(() => resolveOutputPath(outputDir, evil)).toThrow(/outside the output folder/);
   });
 
-  // KNOWN ENGINE BUG (requests.md, "freeName ignores the 255-byte limit"): when a second batch
-  // writes into the same folder, the engine's freeName appends " (2)" to a name the intake had
-  // already cut to 255 bytes, and the result cannot be created on any OS. This test states the
-  // guarantee; it is marked `fails` until the engine is fixed (vitest then reports it).
+  // Was an engine bug (requests.md; fixed in 26de2ff): freeName appended " (2)" to a name the
+  // intake had already cut to 255 bytes, so a second batch into the same folder could not
+  // place that video and the item stayed `downloading` for good.
   it('a second batch into the same folder gets free names that are still valid', () => {
     const problems: string[] = [];
     for (const path of outputs) {

@@ -132,10 +132,12 @@ async function follow(engine: Engine, batchId: number, io: CliIo, drive: boolean
   const off = engine.on((event) => {
     if (tty || event.type !== 'items' || event.batchId !== batchId) return;
     for (const change of event.changes) {
-      if (seen.get(change.id) === change.state) continue;
-      seen.set(change.id, change.state);
+      // Print the state the database holds now (a coalesced event may be behind it), once:
+      // a log then reads as one line per state change, never the same state twice.
       const item = engine.getItem(change.id);
-      if (item) io.out.write(itemLine(item, Date.now()) + '\n');
+      if (!item || seen.get(item.id) === item.state) continue;
+      seen.set(item.id, item.state);
+      io.out.write(itemLine(item, Date.now()) + '\n');
     }
   });
   try {
@@ -152,9 +154,8 @@ async function follow(engine: Engine, batchId: number, io: CliIo, drive: boolean
         return engine.getBatch(batchId) ?? batch;
       }
       if (!drive && !engine.leaseHolder(batchId) && batch.state === 'running') {
-        io.err.write(
-          `The process that ran batch ${batchId} stopped; continue it with: stillmotion resume ${batchId}\n`,
-        );
+        // The driver stopped (crashed, killed, closed) without finishing: the caller takes over.
+        io.err.write(`The process that ran batch ${batchId} stopped; taking it over.\n`);
         return batch;
       }
       await Promise.race([new Promise((r) => setTimeout(r, tty ? 500 : 1000)), stopped]);
@@ -297,17 +298,26 @@ async function resumeCommand(batchArg: string | undefined, opts: Common, io: Cli
       const batch = engine.getBatch(id);
       if (!batch) throw new ExitError(EXIT.usage, `There is no batch ${id}; see: stillmotion status`);
       const holder = engine.leaseHolder(id);
+      let current = batch;
       if (holder && !holder.mine) {
-        io.err.write(`Batch ${id} is being run by ${holder.owner}; watching it instead.\n`);
-        const watched = await follow(engine, id, io, false);
-        io.out.write(statusBlock(watched) + '\n');
-        continue;
+        // Another live process drives it (or a crashed one whose lease has not lapsed yet):
+        // watch until it ends, or until its lease lapses, then drive it from here.
+        io.err.write(
+          `Batch ${id} is being run by ${holder.owner}; watching it (taking over if that process stops).\n`,
+        );
+        current = await follow(engine, id, io, false);
+        if (current.state !== 'running') {
+          io.out.write(statusBlock(current) + '\n');
+          const exit = finishedExit(current);
+          if (exit.code > worst.code) worst = exit;
+          continue;
+        }
       }
-      if (batch.state === 'finished' || batch.state === 'cancelled') {
+      if (current.state === 'finished' || current.state === 'cancelled') {
         io.out.write(statusBlock(batch) + '\n');
         continue;
       }
-      if (batch.state === 'paused') engine.resumeBatch(id);
+      if (current.state === 'paused') engine.resumeBatch(id);
       else engine.startBatch(id);
       io.out.write(`Resuming batch ${id}.\n`);
       const end = await follow(engine, id, io, true);

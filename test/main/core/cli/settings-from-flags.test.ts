@@ -1,0 +1,101 @@
+// settingsFromFlags: flags become BatchSettings; every bad value is refused with the flag, the
+// value, what fits and an example, because that sentence is all a user at a terminal sees.
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_SETTINGS } from '../../../../main/core/domain';
+import { settingsFromFlags, UsageError, type RunFlags } from '../../../../main/core/cli/settings-from-flags';
+
+const context = { cwd: '/home/ana/shoot', defaultOutputDir: '/home/ana/Videos/Stillmotion' };
+const parse = (flags: RunFlags) => settingsFromFlags(flags, context);
+const refusal = (flags: RunFlags): string => {
+  try {
+    parse(flags);
+  } catch (error) {
+    expect(error).toBeInstanceOf(UsageError);
+    return (error as Error).message;
+  }
+  throw new Error(`expected ${JSON.stringify(flags)} to be refused`);
+};
+
+describe('settingsFromFlags', () => {
+  it('keeps the defaults when no flag is given, with the default output folder', () => {
+    expect(parse({})).toEqual({ ...DEFAULT_SETTINGS, outputDir: '/home/ana/Videos/Stillmotion' });
+  });
+
+  it('turns every flag into its setting; relative output folders resolve against the cwd', () => {
+    expect(
+      parse({
+        template: 'A pan over {name}',
+        model: 'pro',
+        duration: '8',
+        audio: true,
+        negative: 'blur',
+        cfg: '0.7',
+        out: 'videos',
+        name: '{folder}-{name}.mp4',
+        parallel: '5',
+        budget: '$25',
+        urlPrefix: 'https://cdn.example.com/shoot/',
+      }),
+    ).toEqual({
+      modelId: 'kling/kling-3.0/pro/image-to-video',
+      promptTemplate: 'A pan over {name}',
+      negativePrompt: 'blur',
+      duration: 8,
+      generateAudio: true,
+      cfgScale: 0.7,
+      outputDir: '/home/ana/shoot/videos',
+      outputNameTemplate: '{folder}-{name}.mp4',
+      concurrency: 5,
+      budgetUsd: 25,
+      urlPrefix: 'https://cdn.example.com/shoot',
+    });
+    expect(parse({ model: 'kling/kling-3.0/standard/image-to-video', out: '/abs' })).toMatchObject({
+      modelId: 'kling/kling-3.0/standard/image-to-video',
+      outputDir: '/abs',
+    });
+  });
+
+  it('names the flag, the value and the range for numbers out of range or not whole', () => {
+    expect(refusal({ duration: '20' })).toBe(
+      '--duration must be a whole number from 3 to 15 seconds, got "20".',
+    );
+    expect(refusal({ duration: '5.5' })).toBe(
+      '--duration must be a whole number from 3 to 15 seconds, got "5.5".',
+    );
+    expect(refusal({ duration: 'ten' })).toBe(
+      '--duration must be a whole number from 3 to 15 seconds, got "ten".',
+    );
+    expect(refusal({ parallel: '0' })).toBe(
+      '--parallel must be a whole number from 1 to 20 generations, got "0".',
+    );
+    expect(refusal({ cfg: '1.5' })).toBe('--cfg must be a number from 0 to 1, e.g. 0.5, got "1.5".');
+    expect(refusal({ cfg: '' })).toBe('--cfg must be a number from 0 to 1, e.g. 0.5, got "".');
+    expect(refusal({ budget: '0' })).toBe(
+      '--budget must be an amount in US dollars above 0, e.g. 25, got "0".',
+    );
+    expect(refusal({ budget: 'lots' })).toBe(
+      '--budget must be an amount in US dollars above 0, e.g. 25, got "lots".',
+    );
+  });
+
+  it('says how to write a template when it is empty or blank', () => {
+    for (const template of ['', '   '])
+      expect(refusal({ template })).toBe(
+        '--template is empty: write the prompt for every image, e.g. --template "A slow pan over {name}".',
+      );
+  });
+
+  it('lists the models it knows when the model is unknown', () => {
+    const message = refusal({ model: 'ultra' });
+    expect(message).toMatch(
+      /^--model must be "standard" or "pro" \(or a full model id: .*kling\/kling-3\.0\/standard\/image-to-video.*\), got "ultra"\.$/,
+    );
+  });
+
+  it('wants a public https URL prefix, with an example', () => {
+    for (const urlPrefix of ['http://cdn.example.com/x', 'cdn.example.com', 'file:///tmp'])
+      expect(refusal({ urlPrefix })).toBe(
+        `--url-prefix must be a public https URL where your images are hosted, e.g. https://cdn.example.com/shoot, got "${urlPrefix}".`,
+      );
+  });
+});

@@ -1,0 +1,211 @@
+// Shared pieces of the benchmarks: tiny images the simulator accepts, planned items as the
+// intake would make them, waiting for a batch, a simulator in a child process (so its CPU and
+// memory are not counted against the engine), and the result rows every bench returns.
+import { fork, type ChildProcess } from 'node:child_process';
+import { crc32 } from 'node:zlib';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DEFAULT_SETTINGS, type BatchSettings, type PlannedItem } from '../main/core/domain';
+import type { Engine } from '../main/core/engine';
+import type { LedgerAudit, SimulatorOptions } from '../main/core/simulator';
+
+/** One line of the final table: name | figure | baseline | ratio. */
+export interface Row {
+  bench: string;
+  name: string;
+  figure: string;
+  baseline: string;
+  /** figure / baseline, already formatted (e.g. "1.04x"); '—' when there is none. */
+  ratio: string;
+  note?: string;
+}
+
+export const ratio = (figure: number, baseline: number, digits = 2): string =>
+  baseline > 0 && Number.isFinite(figure / baseline) ? `${(figure / baseline).toFixed(digits)}x` : '—';
+
+export function tempDir(prefix: string): { path: string; remove: () => void } {
+  const path = mkdtempSync(join(tmpdir(), prefix));
+  return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
+}
+
+/** A valid 320x320 PNG (about 1 KB) made by sharp (the engine checks images before sending them). */
+let basePng: Buffer | null = null;
+
+/** The base PNG with a tEXt chunk after IHDR carrying `text`: a valid, distinct image. */
+function uniquePng(text: string): Buffer {
+  const base = basePng!;
+  const data = Buffer.from(`Comment\0${text}`, 'latin1');
+  const chunk = Buffer.alloc(12 + data.length);
+  chunk.writeUInt32BE(data.length, 0);
+  chunk.write('tEXt', 4, 'latin1');
+  data.copy(chunk, 8);
+  chunk.writeUInt32BE(crc32(chunk.subarray(4, 8 + data.length)), 8 + data.length);
+  const ihdrEnd = 8 + 25; // signature + IHDR (4 length + 4 type + 13 data + 4 crc)
+  return Buffer.concat([base.subarray(0, ihdrEnd), chunk, base.subarray(ihdrEnd)]);
+}
+
+/** Makes the base PNG once per process (sharp), before tinyImages is used. */
+export async function prepareImages(): Promise<void> {
+  const { default: sharp } = await import('sharp');
+  basePng ??= await sharp({
+    create: { width: 320, height: 320, channels: 3, background: { r: 9, g: 99, b: 199 } },
+  })
+    .png()
+    .toBuffer();
+}
+
+export interface TinyImage {
+  path: string;
+  relativePath: string;
+  hash: string;
+}
+
+/** `count` distinct tiny valid PNGs (call prepareImages() first). */
+export function tinyImages(dir: string, count: number): TinyImage[] {
+  const root = join(dir, 'images');
+  mkdirSync(root, { recursive: true });
+  return Array.from({ length: count }, (_, index) => {
+    const relativePath = `img-${String(index).padStart(5, '0')}.png`;
+    if (!basePng) throw new Error('call prepareImages() before tinyImages()');
+    const bytes = uniquePng(`${index} ${randomBytes(8).toString('hex')}`);
+    const path = join(root, relativePath);
+    writeFileSync(path, bytes);
+    return { path, relativePath, hash: createHash('sha256').update(bytes).digest('hex') };
+  });
+}
+
+export function settingsFor(outputDir: string, overrides: Partial<BatchSettings> = {}): BatchSettings {
+  return { ...DEFAULT_SETTINGS, outputDir, ...overrides };
+}
+
+/** Planned items as the intake makes them (image-ref placeholders, fingerprints, output names). */
+export function plannedItems(images: TinyImage[], settings: BatchSettings): PlannedItem[] {
+  return images.map((image) => {
+    const name = image.relativePath.replace(/\.[^.]+$/, '');
+    const prompt = `A slow dolly shot of ${name}`;
+    const request = {
+      prompt,
+      start_image_url: `image-ref:${image.path}`,
+      duration: settings.duration,
+      generate_audio: settings.generateAudio,
+      cfg_scale: settings.cfgScale,
+    };
+    return {
+      sourcePath: image.path,
+      rootPath: image.path.slice(0, image.path.length - image.relativePath.length - 1),
+      relativePath: image.relativePath,
+      imageHash: image.hash,
+      renderedPrompt: prompt,
+      request,
+      requestFingerprint: createHash('sha256')
+        .update(JSON.stringify({ ...request, start_image_url: image.hash }))
+        .digest('hex'),
+      estimatedCostUsd: 0.084 * settings.duration,
+      outputRelativePath: `${name}.mp4`,
+      notes: [],
+      verdict: null,
+    };
+  });
+}
+
+/** Resolves when the batch has finished (or stopped for a person) and the engine is idle. */
+export async function runToEnd(engine: Engine, batchId: number, timeoutMs = 20 * 60_000): Promise<void> {
+  const ended = () => {
+    const batch = engine.getBatch(batchId);
+    return batch && batch.state !== 'running' && batch.state !== 'draft';
+  };
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      off();
+      reject(
+        new Error(
+          `Batch ${batchId} did not finish within ${timeoutMs} ms: ${JSON.stringify(engine.getBatch(batchId)?.counts)}`,
+        ),
+      );
+    }, timeoutMs);
+    const off = engine.on((event) => {
+      if (
+        (event.type === 'batch-finished' || event.type === 'batch') &&
+        event.batchId === batchId &&
+        ended()
+      ) {
+        clearTimeout(timer);
+        off();
+        resolve();
+      }
+    });
+    engine.startBatch(batchId);
+  });
+  await engine.idle(timeoutMs);
+  const batch = engine.getBatch(batchId)!;
+  if (batch.state !== 'finished' || batch.counts.done !== batch.total) {
+    const failed = engine.pageItems({ batchId, offset: 0, limit: 1, states: ['failed'] }).items[0];
+    throw new Error(
+      `Batch ${batchId} ended ${batch.state} (${batch.pauseMessage ?? ''}) with ${JSON.stringify(batch.counts)}; e.g. ${failed?.state}: ${failed?.errorMessage}`,
+    );
+  }
+}
+
+export function percentile(values: number[], p: number): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length - 1) * p))]!;
+}
+
+/** What the simulator child answers about its ledger. */
+export interface ChildLedger {
+  audit: LedgerAudit;
+  /** Per job: simulator-clock ms from the job's end to its first download request. */
+  downloadLagMs: number[];
+  /** Output URL of the first succeeded job (for curl). */
+  firstOutputUrl: string | null;
+}
+
+export interface SimulatorChild {
+  url: string;
+  ledger(): Promise<ChildLedger>;
+  close(): Promise<void>;
+}
+
+/**
+ * The simulator in its own Node process, on a scaled clock that agrees with this process's
+ * (same factor and epoch, see clockFromEnv), so its CPU time is not counted as the engine's.
+ * Options must be JSON (no functions): `generationMs` is given as a constant.
+ */
+export async function startSimulatorChild(
+  options: Omit<SimulatorOptions, 'clock' | 'generationMs'> & { generationMsConstant?: number },
+  clock: { factor: number; epoch: number },
+): Promise<SimulatorChild> {
+  const child: ChildProcess = fork(join(__dirname, 'sim-child.ts'), [JSON.stringify({ options, clock })], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const pending: ((message: unknown) => void)[] = [];
+  child.on('message', (message) => pending.shift()?.(message));
+  const next = () => new Promise<unknown>((resolve) => pending.push(resolve));
+  const started = (await Promise.race([
+    next(),
+    new Promise((_, reject) =>
+      child.once('exit', (code) => reject(new Error(`simulator child exited ${code}`))),
+    ),
+  ])) as { url: string };
+  return {
+    url: started.url,
+    ledger: async () => {
+      const answer = next();
+      child.send({ type: 'ledger' });
+      return (await answer) as ChildLedger;
+    },
+    close: async () => {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.send({ type: 'close' });
+      await exited;
+    },
+  };
+}
+
+export const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+export const ms = (value: number) =>
+  value >= 10_000 ? `${(value / 1000).toFixed(1)} s` : `${Math.round(value)} ms`;

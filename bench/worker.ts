@@ -1,0 +1,28 @@
+// Runs one benchmark in a fresh process (so memory and CPU figures start clean) and prints
+// its rows as one JSON line prefixed BENCH-ROWS. Started by run.ts with --expose-gc.
+import { prepareImages, type Row } from './lib';
+
+const benches: Record<string, () => Promise<Row[]>> = {
+  slots: async () => (await import('./slots')).benchSlots(),
+  intake: async () => (await import('./intake')).benchIntake(),
+  overhead: async () => (await import('./overhead')).benchOverhead(),
+  download: async () => (await import('./download')).benchDownload(),
+  memory: async () => (await import('./memory')).benchMemory(),
+};
+
+async function main(): Promise<void> {
+  const name = process.argv[2] ?? '';
+  const bench = benches[name];
+  if (!bench) throw new Error(`Unknown bench "${name}"; one of ${Object.keys(benches).join(', ')}.`);
+  await prepareImages();
+  const rows = await bench();
+  process.stdout.write(`BENCH-ROWS ${JSON.stringify(rows)}\n`);
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error instanceof Error ? error.stack : String(error));
+    process.exit(1);
+  },
+);

@@ -12,8 +12,8 @@ import { percentile, plannedItems, ratio, runToEnd, settingsFor, tempDir, tinyIm
 const JOBS = 200;
 const CAP = 5;
 const GENERATION_MS = 120_000;
-const FACTOR = 300;
-const SERIAL_JOBS = 40;
+const FACTOR = 100;
+const SERIAL_JOBS = 20;
 
 interface RunResult {
   makespanMs: number;
@@ -79,13 +79,13 @@ const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 export async function benchSlots(): Promise<Row[]> {
   const ideal = Math.ceil(JOBS / CAP) * GENERATION_MS;
-  // 300x: the 80-minute ideal runs in 16 s real. The price: every real millisecond the machine
+  // 100x: the 80-minute ideal runs in 48 s real. The price: every real millisecond the machine
   // spends between "job done" and "next job sent" (HTTP, fsync of each state change) counts
   // 300x in simulated time, so on a loaded machine the makespan over-states what a real night
   // would see. The baselines run under the same factor and pay the same, so the ratios hold.
   const adaptive = await runOnce(FACTOR, CAP, JOBS);
   const fixed = await runOnce(FACTOR, CAP, JOBS, fixedPollPolicy(2000));
-  // One at a time is 5x longer in simulated time: measured on 40 jobs, scaled to 200.
+  // One at a time is 5x longer in simulated time: measured on 20 jobs, scaled to 200.
   const serialRun = await runOnce(FACTOR, 1, SERIAL_JOBS, fixedPollPolicy(2000));
   const serial = { ...serialRun, makespanMs: (serialRun.makespanMs * JOBS) / SERIAL_JOBS };
   console.log(JSON.stringify({ ideal, adaptive, fixed, serial }));
@@ -102,7 +102,7 @@ export async function benchSlots(): Promise<Row[]> {
       bench: '1 slots',
       name: 'makespan vs one job at a time (RunComfy CLI use)',
       figure: minutes(adaptive.makespanMs),
-      baseline: `serial, 2 s poll: ${minutes(serial.makespanMs)} (40 jobs x5)`,
+      baseline: `serial, 2 s poll: ${minutes(serial.makespanMs)} (20 jobs x10)`,
       ratio: ratio(adaptive.makespanMs, serial.makespanMs, 3),
     },
     {

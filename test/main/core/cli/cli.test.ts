@@ -200,14 +200,17 @@ describe('exit codes and their reasons', () => {
   it('2 for bad usage and for a template that cannot render; nothing is sent', async () => {
     const sim = await simulator();
     const env = envFor(sim);
-    const db = join(work.path, 'usage.sqlite');
+    // One database per child: children opening one fresh file at once hit a migration race
+    // (reported in team/requests.md), which is not what this test is about.
+    let n = 0;
+    const db = () => join(work.path, `usage-${n++}.sqlite`);
     const out = join(work.path, 'out-usage');
     const [unknownFlag, duration, empty, variable, noYes] = await Promise.all([
-      cli(['run', images, '--frobnicate', '--db', db], env),
-      cli(['run', images, '-t', '{name}', '--duration', '20', '--yes', '--db', db], env),
-      cli(['run', images, '--template', '  ', '--yes', '--db', db], env),
-      cli(['run', images, '-t', 'A shot of {nmae}', '--yes', '--out', out, '--db', db], env),
-      cli(['run', images, '-t', '{name}', '--out', out, '--db', db], env),
+      cli(['run', images, '--frobnicate', '--db', db()], env),
+      cli(['run', images, '-t', '{name}', '--duration', '20', '--yes', '--db', db()], env),
+      cli(['run', images, '--template', '  ', '--yes', '--db', db()], env),
+      cli(['run', images, '-t', 'A shot of {nmae}', '--yes', '--out', out, '--db', db()], env),
+      cli(['run', images, '-t', '{name}', '--out', out, '--db', db()], env),
     ]);
     expect(unknownFlag.code).toBe(2);
     expect(unknownFlag.stderr).toMatch(/unknown option '--frobnicate'/);

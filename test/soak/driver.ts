@@ -17,7 +17,12 @@ import { scaledClock, seededRandom, type Clock, type Random } from '../../main/c
 
 const HERE = __dirname;
 export const ROOT = resolve(HERE, '../..');
-const BIN = join(ROOT, 'bin/stillmotion.mjs');
+/**
+ * The checkout whose CLI is run. STILLMOTION_SOAK_CLI_ROOT points it at a copy, e.g. one with a
+ * guarantee broken on purpose, to see the checker fail without touching this working tree.
+ */
+const CLI_ROOT = process.env.STILLMOTION_SOAK_CLI_ROOT ?? ROOT;
+const BIN = join(CLI_ROOT, 'bin/stillmotion.mjs');
 const MONITOR = join(HERE, 'monitor.mjs');
 
 /** The faults of the night test (issue "The night test"); probabilities per request. */
@@ -53,6 +58,11 @@ export interface SoakOptions {
   timeoutMs: number;
   /** Real ms without any database change (child alive) before the child is called hung. */
   stallTimeoutMs: number;
+  /**
+   * Wait for the killed process's lease to expire before `resume` (what works). Off: resume at
+   * once, as a person would, and count the resumes that only watched a dead process's lease.
+   */
+  waitForLease: boolean;
   /** Keep the work folder (database, outputs, logs) for a post-mortem. */
   keep: boolean;
   log: (line: string) => void;
@@ -69,9 +79,11 @@ export const DEFAULT_SOAK_OPTIONS: SoakOptions = {
   outputTtlMs: 20 * 60_000,
   outputBytes: 256 * 1024,
   faults: NIGHT_FAULTS,
-  killWindow: [0.03, 0.7],
+  // The last process handles at least the last 40% of the batch: long enough to judge memory.
+  killWindow: [0.03, 0.6],
   timeoutMs: 15 * 60_000,
   stallTimeoutMs: 60_000,
+  waitForLease: true,
   keep: false,
   log: () => {},
 };
@@ -103,6 +115,8 @@ export interface ChildRun {
   log: string;
   /** `resume` found the dead process's lease still valid and only watched. */
   watchedInstead: boolean;
+  /** Real ms when the driver first saw this process write to the database (null: never). */
+  firstWriteAt: number | null;
 }
 
 export interface RssSample {
@@ -313,7 +327,7 @@ export async function runSoak(partial: Partial<SoakOptions> = {}): Promise<SoakR
             dbPath,
           ]
         : [BIN, 'resume', String(batchId), '--db', dbPath];
-    const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', fd, fd] });
+    const child = spawn(process.execPath, args, { cwd: CLI_ROOT, env, stdio: ['ignore', fd, fd] });
     closeSync(fd);
     const record: ChildRun = {
       pid: child.pid ?? -1,
@@ -324,6 +338,7 @@ export async function runSoak(partial: Partial<SoakOptions> = {}): Promise<SoakR
       signal: null,
       log: logPath,
       watchedInstead: false,
+      firstWriteAt: null,
     };
     runs.push(record);
     const exited = new Promise<void>((resolveExit) =>
@@ -380,6 +395,8 @@ export async function runSoak(partial: Partial<SoakOptions> = {}): Promise<SoakR
         lastEvent = eventId;
         lastChange = Date.now();
       }
+      if (childAlive && current.record.firstWriteAt === null && eventId > eventAtSpawn)
+        current.record.firstWriteAt = Date.now();
 
       if (!childAlive) {
         const { exitCode, signal } = current.record;
@@ -397,7 +414,8 @@ export async function runSoak(partial: Partial<SoakOptions> = {}): Promise<SoakR
           break;
         }
         const kill = kills[kills.length - 1];
-        if (kill && kill.pid === current.record.pid) kill.leaseWaitMs = await waitForLeaseExpiry();
+        if (kill && kill.pid === current.record.pid && options.waitForLease)
+          kill.leaseWaitMs = await waitForLeaseExpiry();
         current = spawnChild('resume');
         eventAtSpawn = view ? view.lastEventId() : 0;
         lastChange = Date.now();

@@ -14,6 +14,7 @@ async function main(): Promise<number> {
       factor: { type: 'string' },
       parallel: { type: 'string' },
       keep: { type: 'boolean' },
+      'no-lease-wait': { type: 'boolean' },
       json: { type: 'boolean' },
       quiet: { type: 'boolean' },
     },
@@ -33,6 +34,7 @@ async function main(): Promise<number> {
     clockFactor: number('factor', values.factor, DEFAULT_SOAK_OPTIONS.clockFactor),
     parallel: number('parallel', values.parallel, DEFAULT_SOAK_OPTIONS.parallel),
     keep: Boolean(values.keep),
+    waitForLease: !values['no-lease-wait'],
     log: values.quiet ? () => {} : (line) => process.stderr.write(`${line}\n`),
   });
   const report = checkRun(run);

@@ -866,12 +866,23 @@ class JobEngine implements Engine {
       this.checkBatchFinished(batchId);
       return;
     }
-    if (batch.simulated !== this.credentials.simulated) {
-      // Never turn a free demo batch into paid requests (or the reverse) behind the user's back.
-      // In-flight items keep polling; only new submits stop.
+    if (!this.credentials.apiKey) {
+      // Nothing is sent without a key (it would only be refused); the batch waits for one and
+      // resumes by itself when it is set (setCredentials).
       this.pauseFor(
         batchId,
-        'user',
+        'bad_key',
+        'No RunComfy API key is set. Add your key in Settings (or switch on simulated mode to try it for free); the batch then continues.',
+      );
+      return;
+    }
+    if (batch.simulated !== this.credentials.simulated) {
+      // Never turn a free demo batch into paid requests (or the reverse) behind the user's back.
+      // In-flight items keep polling; only new submits stop. Paused as a credentials problem
+      // ('bad_key'): the fix is in Settings, and the batch resumes by itself once the mode fits.
+      this.pauseFor(
+        batchId,
+        'bad_key',
         batch.simulated
           ? 'This batch was made in simulated mode (no key, no cost). It is not sent to RunComfy with your key, ' +
               'because that would be paid: switch simulated mode back on to finish it, or start a new batch.'

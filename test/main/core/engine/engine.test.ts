@@ -9,6 +9,28 @@ afterEach(async () => {
   await h?.close();
 });
 
+/**
+ * Waits until, among `ids`, the engine reports exactly these counts per state; returns the ids
+ * ordered as the states are listed (e.g. the running one first). Which item of a race wins is
+ * up to the network, so tests ask "one running, two waiting", not "item 1 running".
+ */
+async function untilStates(ids: number[], wanted: Partial<Record<string, number>>): Promise<number[]> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const items = ids.map((id) => h!.engine.getItem(id)!);
+    const ok = Object.entries(wanted).every(
+      ([state, n]) => items.filter((i) => i.state === state).length === n,
+    );
+    if (ok)
+      return Object.keys(wanted).flatMap((state) => items.filter((i) => i.state === state).map((i) => i.id));
+    if (Date.now() > deadline)
+      throw new Error(
+        `states ${JSON.stringify(items.map((i) => i.state))} never matched ${JSON.stringify(wanted)}`,
+      );
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
 describe('engine: the happy path', () => {
   it('generates and downloads a small batch, exactly once each, byte for byte', async () => {
     h = await harness();
@@ -161,15 +183,19 @@ describe('engine: pause, cancel, budget', () => {
   });
 
   it('cancels a batch: queued at once, queued-at-the-API through the API, running ones are kept and downloaded', async () => {
-    h = await harness({ concurrencyCap: 1, generationMs: () => 600_000 });
+    // 50 simulated minutes (3 s real): the running job must still run when the cancel arrives,
+    // even on a machine so loaded that the test's own steps take a second.
+    h = await harness({ concurrencyCap: 1, generationMs: () => 3_000_000 });
     const { batchId, itemIds } = h.batch(6, { concurrency: 3 });
     h.engine.startBatch(batchId);
-    await h.engine.waitForItemState(itemIds[0]!, 'in_progress');
-    await h.engine.waitForItemState(itemIds[2]!, 'in_queue');
+    // Three submits race: whichever reaches the simulator first runs, the other two wait.
+    const [running] = await untilStates(itemIds.slice(0, 3), { in_progress: 1, in_queue: 2 });
     const result = await h.engine.cancelBatch(batchId);
     expect(result).toEqual({ cancelledLocally: 3 + 2, cancelRequested: 0, running: 1 });
     await h.engine.idle();
-    expect(itemIds.map((id) => h.engine.getItem(id)!.state)).toEqual(['done', ...Array(5).fill('cancelled')]);
+    expect(itemIds.map((id) => h.engine.getItem(id)!.state)).toEqual(
+      itemIds.map((id) => (id === running ? 'done' : 'cancelled')),
+    );
     expect(h.sim.ledger.charges).toHaveLength(1); // only the running one was billed
     expect(h.sim.ledger.cancels.map((c) => c.outcome)).toEqual(['cancelled', 'cancelled']);
     expect(h.engine.getBatch(batchId)!.state).toBe('cancelled');
@@ -179,22 +205,22 @@ describe('engine: pause, cancel, budget', () => {
   it('cancels single items and reports a running one as billed and kept; an odd outcome is "requested"', async () => {
     h = await harness({
       concurrencyCap: 1,
-      generationMs: () => 600_000,
+      generationMs: () => 3_000_000, // long enough that item 1 is still queued when cancelled
       variants: { cancelOutcome: 'queued_for_review' },
     });
     const { batchId, itemIds } = h.batch(4, { concurrency: 2 });
     h.engine.startBatch(batchId);
-    await h.engine.waitForItemState(itemIds[0]!, 'in_progress');
-    await h.engine.waitForItemState(itemIds[1]!, 'in_queue');
+    // Two submits race: whichever reaches the simulator first runs, the other waits.
+    const [running, queued] = await untilStates(itemIds.slice(0, 2), { in_progress: 1, in_queue: 1 });
     expect(await h.engine.cancelItem(itemIds[3]!)).toBe('cancelled'); // still local
-    expect(await h.engine.cancelItem(itemIds[0]!)).toBe('running_cannot_stop');
+    expect(await h.engine.cancelItem(running!)).toBe('running_cannot_stop');
     // The simulator did cancel it but answered an unknown outcome: not confirmed, so polling decides.
-    expect(await h.engine.cancelItem(itemIds[1]!)).toBe('cancel_requested');
-    await h.engine.waitForItemState(itemIds[1]!, 'cancelled');
+    expect(await h.engine.cancelItem(queued!)).toBe('cancel_requested');
+    await h.engine.waitForItemState(queued!, 'cancelled');
     h.engine.pauseBatch(batchId);
     await h.engine.idle();
-    expect(h.engine.getItem(itemIds[0]!)!.state).toBe('done');
-    expect(h.engine.itemEvents(itemIds[1]!).map((e) => e.toState)).toEqual([
+    expect(h.engine.getItem(running!)!.state).toBe('done');
+    expect(h.engine.itemEvents(queued!).map((e) => e.toState)).toEqual([
       'queued',
       'submitting',
       'in_queue',

@@ -21,18 +21,35 @@ describe('simulated batches and real keys', () => {
     await h.engine.idle();
     const batch = h.engine.getBatch(batchId)!;
     expect(batch.state).toBe('paused');
+    expect(batch.pauseReason).toBe('bad_key');
     expect(batch.pauseMessage).toMatch(/made in simulated mode.*would be paid/);
     expect(batch.counts.queued).toBe(3);
     expect(h.sim.ledger.submits).toHaveLength(0);
 
-    // Back in simulated mode it finishes.
+    // Back in simulated mode it resumes by itself and finishes.
     h.engine.setCredentials({ apiBaseUrl: h.sim.url, apiKey: DEMO_API_KEY, simulated: true });
-    h.engine.resumeBatch(batchId);
+    expect(h.engine.getBatch(batchId)?.state).toBe('running');
     await h.engine.idle();
     await new Promise((r) => setTimeout(r, 50));
     await h.engine.idle();
     expect(h.engine.getBatch(batchId)?.counts.done).toBe(3);
     expect(h.sim.ledger.submits.filter((s) => s.created)).toHaveLength(3);
+  });
+
+  it('without a key nothing is sent; setting one continues the batch', async () => {
+    h = await harness({}, { apiKey: null });
+    const { batchId } = h.batch(2);
+    h.engine.startBatch(batchId);
+    await h.engine.idle();
+    expect(h.engine.getBatch(batchId)).toMatchObject({ state: 'paused', pauseReason: 'bad_key' });
+    expect(h.engine.getBatch(batchId)?.pauseMessage).toMatch(/No RunComfy API key is set/);
+    expect(h.sim.ledger.submits).toHaveLength(0);
+    h.engine.setCredentials({ apiBaseUrl: h.sim.url, apiKey: DEMO_API_KEY });
+    expect(h.engine.getBatch(batchId)?.state).toBe('running');
+    await h.engine.idle();
+    await new Promise((r) => setTimeout(r, 50));
+    await h.engine.idle();
+    expect(h.engine.getBatch(batchId)?.counts.done).toBe(2);
   });
 
   it('a batch made with a real key is not run on the simulator', async () => {

@@ -59,6 +59,9 @@ export function migrate(db: Db, migrations: readonly Migration[] = MIGRATIONS, t
   for (const step of migrations) {
     if (step.version <= current || step.version > upTo) continue;
     db.transaction(() => {
+      // Re-read under the write lock: another process (the app and the CLI on one database
+      // at first launch) may have applied this step since we looked.
+      if (schemaVersion(db) >= step.version) return;
       step.up(db);
       db.pragma(`user_version = ${step.version}`);
     }).immediate();

@@ -8,9 +8,11 @@ import {
   closeDatabase,
   DatabaseTooNewError,
   LATEST_VERSION,
+  migrate,
   openDatabase,
   schemaVersion,
 } from '../../../../main/core/db/connection';
+import { MIGRATIONS } from '../../../../main/core/db/migrations';
 import { electronNativeBinding, findProjectRoot } from '../../../../main/core/db/native-binding';
 import { tempDir } from '../engine/helpers';
 
@@ -170,5 +172,22 @@ describe('native binding', () => {
     } finally {
       delete process.env.STILLMOTION_ROOT;
     }
+  });
+});
+
+describe('two processes opening one new database at once', () => {
+  it('apply each migration step once (the version is re-read under the write lock)', () => {
+    const path = join(tempDir('sm-migrate-race-').path, 'jobs.sqlite');
+    const late = new Database(path); // read version 0 ...
+    // ... and, just as it starts on its steps, another process migrates the same file.
+    const racing = Object.assign([...MIGRATIONS], {
+      *[Symbol.iterator]() {
+        closeDatabase(openDatabase(path));
+        yield* MIGRATIONS;
+      },
+    });
+    expect(() => migrate(late, racing)).not.toThrow();
+    expect(schemaVersion(late)).toBe(LATEST_VERSION);
+    late.close();
   });
 });

@@ -262,12 +262,14 @@ export class JobStore {
     ).run({ batchId, owner });
   }
 
-  private assertLease(batchId: number, owner: string, now: number): void {
+  private assertLease(batchId: number, owner: string, now: number, leaseMs: number): void {
     const row = this.stmt(`SELECT lease_owner, lease_expires_at FROM batches WHERE id = :batchId`).get({
       batchId,
     }) as { lease_owner: string | null; lease_expires_at: number | null };
-    if (row.lease_owner !== owner || (row.lease_expires_at ?? 0) <= now)
-      throw new LeaseLostError(batchId, row.lease_owner);
+    if (row.lease_owner !== owner) throw new LeaseLostError(batchId, row.lease_owner);
+    // Still ours but lapsed (the machine slept through the renewal): nobody took it over, and
+    // nobody can while this IMMEDIATE transaction holds the write lock, so renew it here.
+    if ((row.lease_expires_at ?? 0) <= now) this.renewLease(batchId, owner, now, leaseMs);
   }
 
   // ---- items ---------------------------------------------------------------------------
@@ -290,7 +292,7 @@ export class JobStore {
     patch: ItemPatch | ((current: ItemRecord) => ItemPatch),
     reason: string,
     now: number,
-    lease?: { owner: string },
+    lease?: { owner: string; leaseMs: number },
   ): ItemRecord | null {
     const allowedFrom: readonly ItemState[] = typeof from === 'string' ? [from] : from;
     return this.db
@@ -298,7 +300,7 @@ export class JobStore {
         const current = this.getItem(itemId);
         if (!current || !allowedFrom.includes(current.state)) return null;
         if (!canTransition(current.state, to)) throw new IllegalTransitionError(itemId, current.state, to);
-        if (lease) this.assertLease(current.batchId, lease.owner, now);
+        if (lease) this.assertLease(current.batchId, lease.owner, now, lease.leaseMs);
         const changes = typeof patch === 'function' ? patch(current) : patch;
         this.writePatch(itemId, changes, { state: to, stateChangedAt: now });
         this.insertItemEvent(itemId, current.state, to, reason, now);

@@ -419,6 +419,10 @@ class JobEngine implements Engine {
 
   wake(): void {
     const now = this.clock.now();
+    // After a sleep the leases may have lapsed while nobody else took them: renew first.
+    for (const batchId of [...this.held.keys()])
+      if (!this.store.renewLease(batchId, this.owner, now, this.leaseMs))
+        this.dropBatch(batchId, this.store.getBatch(batchId)?.leaseOwner ?? null);
     for (const batchId of this.held.keys())
       for (const item of this.store.itemsInStates(batchId, ['in_queue', 'in_progress']))
         this.store.note(item.id, { nextPollAt: now });
@@ -808,7 +812,7 @@ class JobEngine implements Engine {
       patch,
       reason,
       this.clock.now(),
-      lease ? { owner: this.owner } : undefined,
+      lease ? { owner: this.owner, leaseMs: this.leaseMs } : undefined,
     );
     if (moved) {
       this.hub.item(moved.batchId, moved.id, moved.state);

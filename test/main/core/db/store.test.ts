@@ -93,11 +93,32 @@ describe('JobStore', () => {
     const { batchId } = seed(1);
     const id = store.pageItems({ batchId, offset: 0, limit: 1 }).items[0]!.id;
     expect(store.acquireLease(batchId, 'cli:1', 0, 1000)).toEqual({ ok: true });
-    expect(() => store.transition(id, 'queued', 'submitting', {}, 'x', 10, { owner: 'app:2' })).toThrow(
-      /driven by cli:1/,
-    );
+    expect(() =>
+      store.transition(id, 'queued', 'submitting', {}, 'x', 10, { owner: 'app:2', leaseMs: 1000 }),
+    ).toThrow(/driven by cli:1/);
     expect(store.getItem(id)!.state).toBe('queued');
-    expect(store.transition(id, 'queued', 'submitting', {}, 'x', 10, { owner: 'cli:1' })).not.toBeNull();
+    expect(
+      store.transition(id, 'queued', 'submitting', {}, 'x', 10, { owner: 'cli:1', leaseMs: 1000 }),
+    ).not.toBeNull();
+  });
+
+  it('renews its own lapsed lease in the transaction (a sleep), but never one another process took', () => {
+    const { batchId } = seed(2);
+    const [a, b] = store.pageItems({ batchId, offset: 0, limit: 2 }).items.map((i) => i.id);
+    expect(store.acquireLease(batchId, 'cli:1', 0, 1000)).toEqual({ ok: true });
+    // 30 minutes later, nobody took it over: the owner carries on and the lease runs again.
+    expect(
+      store.transition(a!, 'queued', 'submitting', {}, 'x', 1_800_000, { owner: 'cli:1', leaseMs: 1000 }),
+    ).not.toBeNull();
+    expect(store.acquireLease(batchId, 'app:2', 1_800_500, 1000)).toMatchObject({
+      ok: false,
+      owner: 'cli:1',
+    });
+    // Lapsed again and taken over by another process: the first may not go on.
+    expect(store.acquireLease(batchId, 'app:2', 1_900_000, 1000)).toEqual({ ok: true });
+    expect(() =>
+      store.transition(b!, 'queued', 'submitting', {}, 'x', 1_900_001, { owner: 'cli:1', leaseMs: 1000 }),
+    ).toThrow(/driven by app:2/);
   });
 
   it('grants, renews, refuses and hands over a lease when it expires', () => {

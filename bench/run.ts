@@ -3,7 +3,7 @@
 // each bench's rows as it ends, then a markdown table with the machine it ran on; writes the
 // table to bench/results/latest.md and into README.md's "## Benchmarks" section.
 // `npm run bench -- slots intake` runs only those. BENCH_FULL=1 uses the full sizes.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { cpus } from 'node:os';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -79,6 +79,12 @@ function updateReadme(section: string): void {
       ? `${readme.trimEnd()}\n\n${section}\n`
       : `${readme.slice(0, start)}${section}\n${next >= 0 ? `\n${readme.slice(next)}` : ''}`;
   writeFileSync(path, updated);
+  // Align the table the way `npm run lint` (prettier --check) expects.
+  try {
+    execFileSync(join(ROOT, 'node_modules/.bin/prettier'), ['--write', path], { stdio: 'ignore' });
+  } catch {
+    console.warn('prettier could not format README.md; run: npx prettier --write README.md');
+  }
 }
 
 async function main(): Promise<void> {

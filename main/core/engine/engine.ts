@@ -1275,6 +1275,8 @@ class JobEngine implements Engine {
           'generated; downloading',
         );
         if (moved) this.enqueueDownload(moved.id);
+        // Its generation slot is free now: the next submit need not wait for this download.
+        this.pump(current.batchId);
         return;
       }
       case 'failed': {

@@ -1,6 +1,18 @@
-// `npm run soak [-- --seed N --items N --kills N --factor N --parallel N --keep --json]`:
-// the night test. Runs the driver (driver.ts), then the checker (checker.ts), prints the
-// report and exits non-zero when a guarantee was broken.
+// `npm run soak [-- --seed N --items N --kills N --factor N --parallel N --keep --json
+// --no-lease-wait]`: the night test. Runs the driver (driver.ts), then the checker
+// (checker.ts), prints the report and exits non-zero when a guarantee was broken.
+//
+// Defaults: 500 images, 20 SIGKILLs, clock x50 (a 90 s generation takes 1.8 s), --parallel 10,
+// faults 5% 5xx, 1% + 1% resets before/after the body, 1% 429 with Retry-After, 2% failed
+// generations, 3% truncated and 3% slow downloads, output links expiring 20 simulated minutes
+// after the job ended. The seed fixes the faults, the request ids and the kill plan; the
+// interleaving of two processes is not replayable, so two runs of one seed differ in detail.
+//
+// The unknown_submit bound: an item may end unknown_submit only when its last submit answer
+// was lost, either to a kill (the items the database shows `submitting` right after each
+// SIGKILL: intent stored, answer not) or to a fault that loses answers (5xx, resets before or
+// after the body, hangs). The checker requires count <= that sum AND explains every such item
+// one by one (a recovery event after a kill, or its own lost answer in the ledger).
 import { parseArgs } from 'node:util';
 import { checkRun, formatReport } from './checker';
 import { DEFAULT_SOAK_OPTIONS, runSoak } from './driver';

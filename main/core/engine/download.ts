@@ -32,6 +32,7 @@ export type PartOutcome =
   | { kind: 'aborted' };
 
 const DISK_FULL_CODES = new Set(['ENOSPC', 'EDQUOT']);
+const WRITE_BATCH_BYTES = 1024 * 1024;
 
 export function isDiskFull(error: unknown): boolean {
   return DISK_FULL_CODES.has((error as { code?: string })?.code ?? '');
@@ -255,20 +256,36 @@ export async function fetchToPart(options: FetchToPartOptions): Promise<PartOutc
   }
   let received = 0;
   let first = true;
+  // fetch yields small chunks (tens of KB); one write per MiB instead of per chunk keeps a
+  // 256 MB video to ~256 writes while holding at most a MiB in memory.
+  let pending: Uint8Array[] = [];
+  let pendingBytes = 0;
+  const flush = async () => {
+    if (pendingBytes === 0) return;
+    const data = pending.length === 1 ? pending[0]! : Buffer.concat(pending, pendingBytes);
+    pending = [];
+    pendingBytes = 0;
+    await options.fileOps.write(handle, data);
+  };
   try {
     if (response.body) {
       for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-        await options.fileOps.write(handle, chunk);
+        pending.push(chunk);
+        pendingBytes += chunk.length;
         received += chunk.length;
         if (first) {
           first = false;
+          await flush();
           await handle.sync();
           options.afterFirstChunk?.();
-        }
+        } else if (pendingBytes >= WRITE_BATCH_BYTES) await flush();
       }
     }
+    await flush();
     await handle.sync();
   } catch (error) {
+    // Keep what did arrive: the resume asks for the rest with Range.
+    if (!isDiskFull(error)) await flush().catch(() => {});
     await handle.sync().catch(() => {});
     await handle.close().catch(() => {});
     if (isDiskFull(error)) return { kind: 'disk_full', message: describe(error) };

@@ -226,15 +226,29 @@ export class JobStore {
 
   // ---- leases: one process drives a batch ----------------------------------------------
 
-  /** Takes the lease when it is free, expired or already ours; otherwise says who holds it. */
-  acquireLease(batchId: number, owner: string, now: number, leaseMs: number): LeaseResult {
+  /**
+   * Takes the lease when it is free, expired or already ours, or when `holderIsGone` says its
+   * holder provably no longer runs (a killed process on this machine); otherwise says who holds it.
+   */
+  acquireLease(
+    batchId: number,
+    owner: string,
+    now: number,
+    leaseMs: number,
+    holderIsGone: (holder: string) => boolean = () => false,
+  ): LeaseResult {
     return this.db
       .transaction((): LeaseResult => {
         const row = this.stmt(`SELECT lease_owner, lease_expires_at FROM batches WHERE id = :batchId`).get({
           batchId,
         }) as { lease_owner: string | null; lease_expires_at: number | null } | undefined;
         if (!row) throw new Error(`Batch ${batchId} does not exist; list batches to see the ids there are.`);
-        if (row.lease_owner && row.lease_owner !== owner && (row.lease_expires_at ?? 0) > now)
+        if (
+          row.lease_owner &&
+          row.lease_owner !== owner &&
+          (row.lease_expires_at ?? 0) > now &&
+          !holderIsGone(row.lease_owner)
+        )
           return { ok: false, owner: row.lease_owner, expiresAt: row.lease_expires_at ?? 0 };
         this.stmt(
           `UPDATE batches SET lease_owner = :owner, lease_expires_at = :expires WHERE id = :batchId`,

@@ -141,6 +141,25 @@ interface BatchRuntime {
   pumpScheduled: boolean;
 }
 
+/**
+ * True when a lease holder named `<kind>:<this host>:<pid>` (how engines name themselves) is a
+ * process of this machine that no longer exists: a crashed CLI or app. Its batch can be taken
+ * over at once instead of after the lease runs out. Any doubt (another host, a live or reused
+ * pid, no permission to ask) means "not gone": then only the expiry frees the lease.
+ */
+export function ownerIsGone(holder: string): boolean {
+  const match = /^[\w-]+:(.+):(\d+)$/.exec(holder);
+  if (!match || match[1] !== hostname()) return false;
+  const pid = Number(match[2]);
+  if (!Number.isSafeInteger(pid) || pid <= 0 || pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
 export function createEngine(options: EngineOptions): Engine {
   return new JobEngine(options);
 }
@@ -480,6 +499,7 @@ class JobEngine implements Engine {
   leaseHolder(batchId: number): LeaseInfo | null {
     const batch = this.store.getBatch(batchId);
     if (!batch?.leaseOwner || (batch.leaseExpiresAt ?? 0) <= this.clock.now()) return null;
+    if (batch.leaseOwner !== this.owner && ownerIsGone(batch.leaseOwner)) return null; // a crashed process
     return {
       owner: batch.leaseOwner,
       expiresAt: batch.leaseExpiresAt ?? 0,
@@ -570,7 +590,7 @@ class JobEngine implements Engine {
   private takeLease(batchId: number): BatchRuntime {
     const existing = this.held.get(batchId);
     if (existing) return existing;
-    const lease = this.store.acquireLease(batchId, this.owner, this.clock.now(), this.leaseMs);
+    const lease = this.store.acquireLease(batchId, this.owner, this.clock.now(), this.leaseMs, ownerIsGone);
     if (!lease.ok) {
       const seconds = Math.max(0, Math.ceil((lease.expiresAt - this.clock.now()) / 1000));
       throw new Error(

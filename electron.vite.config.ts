@@ -49,6 +49,8 @@ export default defineConfig({
     plugins: [react(), devCsp],
     build: {
       outDir: resolve(__dirname, 'out/renderer'),
+      // electron-vite leaves bundles unminified; the renderer is the one users wait on.
+      minify: true,
       rollupOptions: {
         input: { index: resolve(__dirname, 'renderer/index.html') },
       },

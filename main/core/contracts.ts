@@ -46,8 +46,17 @@ export interface EngineApi {
   on(listener: (event: EngineEvent) => void): () => void;
   /** Re-poll every in-flight item now (after a system resume or a clock jump). */
   wake(): void;
-  /** `simulated`: the API is the built-in simulator (demo mode); batches remember their mode. */
-  setCredentials(credentials: { apiBaseUrl: string; apiKey: string | null; simulated?: boolean }): void;
+  /**
+   * `simulated`: the API is the built-in simulator (demo mode); batches remember their mode.
+   * `timeScale`: how much faster than RunComfy that simulator runs, so the first polls of a
+   * demo aim at its generation times before any are learned.
+   */
+  setCredentials(credentials: {
+    apiBaseUrl: string;
+    apiKey: string | null;
+    simulated?: boolean;
+    timeScale?: number;
+  }): void;
   /** True while any batch has work queued or in flight (keeps the machine awake). */
   hasPendingWork(): boolean;
   /** Stops polling and waits for in-flight steps to reach a resumable point. */

@@ -325,7 +325,7 @@ function startApp(): void {
       demo: async () => {
         demo ??= startSimulator({ timeScale: DEMO_TIME_SCALE });
         const simulator = await demo;
-        return { apiBaseUrl: simulator.url, apiKey: DEMO_API_KEY };
+        return { apiBaseUrl: simulator.url, apiKey: DEMO_API_KEY, timeScale: DEMO_TIME_SCALE };
       },
       thumbnailsDir: files.thumbnails,
       log: logger.log,

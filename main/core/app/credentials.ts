@@ -44,12 +44,15 @@ export function checkApiBaseUrl(value: string, extraHosts: readonly string[] = [
 export interface DemoServer {
   apiBaseUrl: string;
   apiKey: string;
+  /** How much faster than RunComfy the demo simulator runs (e.g. 0.05), so polls aim right. */
+  timeScale?: number;
 }
 
 export interface EffectiveCredentials {
   apiBaseUrl: string;
   apiKey: string | null;
   simulated: boolean;
+  timeScale?: number;
 }
 
 export interface CredentialsController {
@@ -74,7 +77,7 @@ export function createCredentialsController(options: {
     const settings = options.settings.get();
     if (settings.simulated) {
       const demo = await options.demo();
-      return { apiBaseUrl: demo.apiBaseUrl, apiKey: demo.apiKey, simulated: true };
+      return { apiBaseUrl: demo.apiBaseUrl, apiKey: demo.apiKey, simulated: true, timeScale: demo.timeScale };
     }
     return { apiBaseUrl: settings.apiBaseUrl, apiKey: options.secrets.get(), simulated: false };
   };
@@ -84,6 +87,7 @@ export function createCredentialsController(options: {
       apiBaseUrl: next.apiBaseUrl,
       apiKey: next.apiKey,
       simulated: next.simulated,
+      ...(next.timeScale ? { timeScale: next.timeScale } : {}),
     });
     simulated = next.simulated;
   };

@@ -182,7 +182,7 @@ class JobEngine implements Engine {
   private readonly downloadTimeoutMs: number;
   private readonly log: NonNullable<EngineOptions['log']>;
   private client: RunComfyClient;
-  private credentials: { apiBaseUrl: string; apiKey: string | null; simulated: boolean };
+  private credentials: { apiBaseUrl: string; apiKey: string | null; simulated: boolean; timeScale: number };
 
   private readonly held = new Map<number, BatchRuntime>();
   private readonly tracking = new Set<number>();
@@ -229,6 +229,7 @@ class JobEngine implements Engine {
       apiBaseUrl: options.apiBaseUrl ?? DEFAULT_API_BASE_URL,
       apiKey: options.apiKey ?? null,
       simulated: options.simulated ?? false,
+      timeScale: 1,
     };
     this.client = this.makeClient();
     setMaxListeners(0, this.wakeController.signal);
@@ -452,11 +453,19 @@ class JobEngine implements Engine {
     for (const batchId of this.held.keys()) this.pump(batchId);
   }
 
-  setCredentials(credentials: { apiBaseUrl: string; apiKey: string | null; simulated?: boolean }): void {
+  setCredentials(credentials: {
+    apiBaseUrl: string;
+    apiKey: string | null;
+    simulated?: boolean;
+    timeScale?: number;
+  }): void {
+    const simulated = credentials.simulated ?? false;
     this.credentials = {
       apiBaseUrl: credentials.apiBaseUrl,
       apiKey: credentials.apiKey,
-      simulated: credentials.simulated ?? false,
+      simulated,
+      // Only a simulator runs at another speed than RunComfy.
+      timeScale: simulated && credentials.timeScale && credentials.timeScale > 0 ? credentials.timeScale : 1,
     };
     this.client = this.makeClient();
     // A new key is the answer to a 'bad_key' pause: carry on without another click.
@@ -1139,7 +1148,7 @@ class JobEngine implements Engine {
     }
     const learned = learnedRunMs(samples);
     return learned === null
-      ? { runMs: priorRunMs(modelId, duration), learned: false }
+      ? { runMs: priorRunMs(modelId, duration) * this.credentials.timeScale, learned: false }
       : { runMs: learned, learned: true };
   }
 

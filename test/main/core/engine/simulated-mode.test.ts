@@ -62,4 +62,27 @@ describe('simulated batches and real keys', () => {
     expect(h.engine.getBatch(batchId)?.pauseMessage).toMatch(/simulated mode is on now/);
     expect(h.sim.ledger.submits).toHaveLength(0);
   });
+
+  it("in demo mode the first polls aim at the simulator's speed, not RunComfy's", async () => {
+    const firstPollDelays = async (timeScale: number | undefined) => {
+      h = await harness({ timeScale: 0.05 }, { simulated: true });
+      h.engine.setCredentials({ apiBaseUrl: h.sim.url, apiKey: DEMO_API_KEY, simulated: true, timeScale });
+      const { batchId } = h.batch(2);
+      h.engine.startBatch(batchId);
+      await h.engine.idle();
+      await new Promise((r) => setTimeout(r, 50));
+      await h.engine.idle();
+      expect(h.engine.getBatch(batchId)?.counts.done).toBe(2);
+      const delays = [...h.sim.ledger.jobs.values()].map((job) => {
+        const first = h!.sim.ledger.polls.find((p) => p.requestId === job.requestId)!;
+        return first.at - job.createdAt;
+      });
+      await h.close();
+      h = null;
+      return delays;
+    };
+    // Told its speed (20x): asks after ~5 s; not told: after ~45 s, RunComfy's prior.
+    expect(Math.max(...(await firstPollDelays(0.05)))).toBeLessThan(15_000);
+    expect(Math.min(...(await firstPollDelays(undefined)))).toBeGreaterThan(30_000);
+  });
 });

@@ -304,9 +304,13 @@ function SavePresetDialog({ settings, onClose }: { settings: BatchSettingsDto; o
   const save = async () => {
     try {
       // The output folder is per batch more often than not, but keeping it is what users expect.
+      // Fields not filled in yet (a number being typed, no output folder chosen) are left out:
+      // applying the preset then keeps what the form has for them.
       const valid = Object.fromEntries(
         Object.entries(settings).filter(([, v]) => !(typeof v === 'number' && Number.isNaN(v))),
       );
+      if (!valid.outputDir) delete valid.outputDir;
+      if (!valid.outputNameTemplate) delete valid.outputNameTemplate;
       setSettings(await api().settings.savePreset({ name: name.trim(), settings: valid }));
       showToast(t('setup.presetSaved', { name: name.trim() }));
       onClose();

@@ -5,7 +5,7 @@
 // a ".jpg" that is really an SVG or a TIFF is refused before it reaches the decoder.
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { decodeBmp } from '../intake/bmp';
@@ -62,13 +62,52 @@ export interface ThumbnailCache {
   readonly dir: string;
 }
 
+/** Default cap of the on-disk cache: about 40,000 thumbnails. */
+export const THUMBNAIL_CACHE_MAX_BYTES = 512 * 1024 * 1024;
+
+/**
+ * Keeps the cache folder under `maxBytes` by deleting the least recently written thumbnails
+ * (they are rebuilt on demand). Run once when the cache is created, off the hot path.
+ */
+export async function pruneThumbnailCache(dir: string, maxBytes: number): Promise<number> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return 0;
+  }
+  // Thumbnails sit in one level of sub-folders named by the first two hex digits of the hash.
+  const files: { path: string; bytes: number; mtimeMs: number }[] = [];
+  for (const folder of names) {
+    const inner = await readdir(join(dir, folder)).catch(() => [] as string[]);
+    for (const name of inner) {
+      if (!name.endsWith('.jpg')) continue;
+      const path = join(dir, folder, name);
+      const info = await stat(path).catch(() => null);
+      if (info?.isFile()) files.push({ path, bytes: info.size, mtimeMs: info.mtimeMs });
+    }
+  }
+  let total = files.reduce((sum, f) => sum + f.bytes, 0);
+  let removed = 0;
+  for (const file of files.sort((a, b) => a.mtimeMs - b.mtimeMs)) {
+    if (total <= maxBytes) break;
+    await rm(file.path, { force: true });
+    total -= file.bytes;
+    removed++;
+  }
+  return removed;
+}
+
 export function createThumbnailCache(options: {
   dir: string;
   size?: number;
   concurrency?: number;
+  /** Cap of the cache folder in bytes (default THUMBNAIL_CACHE_MAX_BYTES). */
+  maxBytes?: number;
 }): ThumbnailCache {
   const size = options.size ?? THUMBNAIL_SIZE;
   const dir = options.dir;
+  void pruneThumbnailCache(dir, options.maxBytes ?? THUMBNAIL_CACHE_MAX_BYTES).catch(() => 0);
   // Decoding is CPU work: a couple at a time keeps the UI process and the engine responsive
   // while a long list scrolls by.
   const maxRunning = options.concurrency ?? 2;

@@ -1,7 +1,17 @@
 // The media resolver refuses everything but the files of known batches and scans: hostile
 // paths, unknown ids, symlinks leaving their folder, non-video outputs. Range for seeking,
 // small cached JPEG thumbnails.
-import { mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,7 +24,7 @@ import {
   rootOf,
   type MediaResolver,
 } from '../../../../main/core/app/media';
-import { createThumbnailCache } from '../../../../main/core/app/thumbnails';
+import { createThumbnailCache, pruneThumbnailCache } from '../../../../main/core/app/thumbnails';
 import type { ScannedImage } from '../../../../main/core/contracts';
 import type { BatchView, ItemView } from '../../../../main/core/domain';
 import { tempDir, writeImage } from './helpers';
@@ -312,5 +322,23 @@ describe('thumbnails', () => {
     rle.writeUInt32LE(1, 30);
     expect(() => decodeBmp(rle)).toThrow(/RLE-compressed BMP/);
     expect(() => decodeBmp(bmp(4, 4).subarray(0, 60))).toThrow(/truncated/);
+  });
+});
+
+describe('the thumbnail cache on disk', () => {
+  it('is pruned to its cap, oldest first, and never touches anything but thumbnails', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sm-thumbs-'));
+    const files = ['aa/old.jpg', 'bb/mid.jpg', 'cc/new.jpg'].map((name, i) => {
+      const path = join(dir, name);
+      mkdirSync(join(path, '..'), { recursive: true });
+      writeFileSync(path, Buffer.alloc(1000));
+      utimesSync(path, 1000 + i, 1000 + i);
+      return path;
+    });
+    writeFileSync(join(dir, 'aa', 'notes.txt'), 'x'.repeat(5000));
+    expect(await pruneThumbnailCache(dir, 2500)).toBe(1);
+    expect(files.map((f) => existsSync(f))).toEqual([false, true, true]);
+    expect(existsSync(join(dir, 'aa', 'notes.txt'))).toBe(true);
+    expect(await pruneThumbnailCache(dir, 10_000)).toBe(0);
   });
 });

@@ -246,7 +246,8 @@ describe('a batch from folder to videos, in the browser', () => {
     expect(shown.length).toBeGreaterThan(10);
     expect(shown).toBe(stored);
     await page.getByRole('button', { name: 'Need attention 2' }).click(); // the filter
-    expect(await page.locator('[data-testid=item-row]').count()).toBe(2);
+    // The header can say it before the visible page of rows is refetched: wait for the rows.
+    await expect.poll(() => page.locator('[data-testid=item-row]').count(), { timeout: 10_000 }).toBe(2);
     await screenshot(page, '05-failed');
 
     session.harness.simulator.setFaults({});
@@ -271,13 +272,17 @@ describe('a batch from folder to videos, in the browser', () => {
     const sentAtPause = ledger.submits.length;
     await page.waitForTimeout(2_000); // two generations' worth of time
     expect(ledger.submits.length).toBe(sentAtPause);
-    expect(await page.locator('[data-testid=item-row][data-state=queued]').count()).toBeGreaterThan(0);
+    await expect
+      .poll(() => page.locator('[data-testid=item-row][data-state=queued]').count(), { timeout: 10_000 })
+      .toBeGreaterThan(0);
     expect(await page.getByTestId('state-counts').innerText()).toContain('Waiting');
 
     await page.getByRole('button', { name: 'Resume', exact: true }).click();
     await waitBatchState('Running', 5_000).catch(() => {}); // may already be finished
     await waitBatchState('Finished');
-    expect(await page.locator('[data-testid=item-row][data-state=done]').count()).toBe(3);
+    await expect
+      .poll(() => page.locator('[data-testid=item-row][data-state=done]').count(), { timeout: 10_000 })
+      .toBe(3);
     expect(errors).toEqual([]);
   });
 
@@ -313,8 +318,10 @@ describe('a batch from folder to videos, in the browser', () => {
     await page.getByRole('button', { name: 'Raise cap and resume' }).click();
     await waitBatchState('Finished');
     expect(session.harness.engine.getBatch(batchId)!.settings.budgetUsd).toBeCloseTo(perVideo * 10, 2);
-    expect(await page.locator('[data-testid=item-row][data-state=done]').count()).toBe(3);
-    expect(await banner.count()).toBe(0);
+    await expect
+      .poll(() => page.locator('[data-testid=item-row][data-state=done]').count(), { timeout: 10_000 })
+      .toBe(3);
+    await expect.poll(() => banner.count(), { timeout: 10_000 }).toBe(0);
     expect(errors).toEqual([]);
   });
 });

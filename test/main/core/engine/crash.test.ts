@@ -78,9 +78,13 @@ describe('crash recovery (child process killed with SIGKILL)', () => {
     const all = [...check.iterateItems(batchId)];
     const ledger = sim.ledger;
     // Every item ends where a person can act: done, or "maybe sent" for the three kills that
-    // happened between storing the intent and storing the request id.
-    expect(all.filter((i) => i.state === 'unknown_submit')).toHaveLength(3);
-    expect(all.filter((i) => i.state === 'done')).toHaveLength(9);
+    // happened between storing the intent and storing the request id. A kill at a later point
+    // (mid-poll, mid-download, after the rename) may also catch the NEXT item mid-submit, since a
+    // finished generation frees its slot before its download ends: at most one per kill.
+    const unknownCount = all.filter((i) => i.state === 'unknown_submit').length;
+    expect(unknownCount).toBeGreaterThanOrEqual(3);
+    expect(unknownCount).toBeLessThanOrEqual(CRASH_POINTS.length);
+    expect(all.filter((i) => i.state === 'done')).toHaveLength(all.length - unknownCount);
     // Never sent twice: at most one created job per image, and exactly one for every stored request id.
     for (const item of all) {
       const created = ledger.submits.filter((s) => s.created && s.imageHash === item.imageHash);

@@ -177,6 +177,7 @@ class JobEngine implements Engine {
   private readonly fileOps: FileOps;
   private readonly hub: EventHub;
   private readonly leaseMs: number;
+  private readonly downloadConcurrency: number;
   private readonly maxConsecutiveFailures: number;
   private readonly maxDownloadAttempts: number;
   private readonly downloadTimeoutMs: number;
@@ -223,7 +224,8 @@ class JobEngine implements Engine {
     this.maxConsecutiveFailures = options.maxConsecutiveFailures ?? 5;
     this.maxDownloadAttempts = options.maxDownloadAttempts ?? 8;
     this.downloadTimeoutMs = options.downloadTimeoutMs ?? 30 * 60_000;
-    this.downloads = new PQueue({ concurrency: options.downloadConcurrency ?? 2 });
+    this.downloadConcurrency = options.downloadConcurrency ?? 2;
+    this.downloads = new PQueue({ concurrency: this.downloadConcurrency });
     this.polls = new PQueue({ concurrency: options.pollConcurrency ?? 4 });
     this.credentials = {
       apiBaseUrl: options.apiBaseUrl ?? DEFAULT_API_BASE_URL,
@@ -891,7 +893,14 @@ class JobEngine implements Engine {
       this.schedulePump(runtime, runtime.submitBackoffUntil - now);
       return;
     }
-    const inFlight = this.store.countInStates(batchId, GENERATING) + runtime.preparing.size;
+    // A finished generation frees its slot at once, unless downloads fall behind: videos
+    // waiting for a download slot count against the concurrency, so generating never outruns
+    // downloading and no paid video waits in a backlog until its link expires.
+    const downloadBacklog = Math.max(
+      0,
+      this.store.countInStates(batchId, ['downloading']) - this.downloadConcurrency,
+    );
+    const inFlight = this.store.countInStates(batchId, GENERATING) + runtime.preparing.size + downloadBacklog;
     const free = batch.settings.concurrency - inFlight;
     if (free <= 0) return;
     const next = this.store.nextQueued(batchId, free, [...runtime.preparing.keys()]);
@@ -1482,6 +1491,7 @@ class JobEngine implements Engine {
         )
           this.itemFailed(item.batchId, message);
         this.checkBatchFinished(item.batchId);
+        this.pump(item.batchId);
         return;
       }
       const delay = Math.max(
@@ -1504,6 +1514,7 @@ class JobEngine implements Engine {
       if (this.transition(item, 'downloading', to, { errorCode: code, errorMessage: message }, message))
         this.itemFailed(item.batchId, message);
       this.checkBatchFinished(item.batchId);
+      this.pump(item.batchId); // one download fewer in the backlog
       return 'finished' as const;
     };
     let target: string;

@@ -57,6 +57,8 @@ describe('drag and drop', () => {
       await writeImages(folder, 3, { prefix: 'folder' });
       const loose = join(session.rootDir, 'loose');
       const [single] = await writeImages(loose, 2, { prefix: 'loose' });
+      // The window listens for drops once the app has rendered.
+      await page.getByRole('button', { name: 'Choose folders or images…' }).waitFor();
       await drop([folder, join(loose, single!)]);
       const summary = page.getByTestId('scan-summary');
       await summary.waitFor();

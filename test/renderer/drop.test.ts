@@ -59,8 +59,19 @@ describe('drag and drop', () => {
       const [single] = await writeImages(loose, 2, { prefix: 'loose' });
       // The window listens for drops once the app has rendered.
       await page.getByRole('button', { name: 'Choose folders or images…' }).waitFor();
-      await drop([folder, join(loose, single!)]);
       const summary = page.getByTestId('scan-summary');
+      // React attaches the window's drop listener just after its first paint; a drop that lands
+      // before that is not seen by the app (nor would a person's be), so drop again if needed.
+      for (let attempt = 0; attempt < 3; attempt++) {
+        await drop([folder, join(loose, single!)]);
+        if (
+          await summary.waitFor({ timeout: 5_000 }).then(
+            () => true,
+            () => false,
+          )
+        )
+          break;
+      }
       await summary.waitFor();
       // 3 from the folder + the one image dropped on its own (not its sibling).
       const found = summary.locator('dl > div').filter({ has: page.getByText('Found', { exact: true }) });

@@ -4,10 +4,10 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { crc32 } from 'node:zlib';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEFAULT_SETTINGS, type BatchSettings, type PlannedItem } from '../main/core/domain';
+// Temp folders, settings and planned items are the engine tests' own fixtures: one definition.
+export { plannedItems, settingsFor, tempDir } from '../test/main/core/engine/helpers';
 import type { Engine } from '../main/core/engine';
 import type { LedgerAudit, SimulatorOptions } from '../main/core/simulator';
 
@@ -24,11 +24,6 @@ export interface Row {
 
 export const ratio = (figure: number, baseline: number, digits = 2): string =>
   baseline > 0 && Number.isFinite(figure / baseline) ? `${(figure / baseline).toFixed(digits)}x` : '—';
-
-export function tempDir(prefix: string): { path: string; remove: () => void } {
-  const path = mkdtempSync(join(tmpdir(), prefix));
-  return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
-}
 
 /** A valid 320x320 PNG (about 1 KB) made by sharp (the engine checks images before sending them). */
 let basePng: Buffer | null = null;
@@ -73,40 +68,6 @@ export function tinyImages(dir: string, count: number): TinyImage[] {
     const path = join(root, relativePath);
     writeFileSync(path, bytes);
     return { path, relativePath, hash: createHash('sha256').update(bytes).digest('hex') };
-  });
-}
-
-export function settingsFor(outputDir: string, overrides: Partial<BatchSettings> = {}): BatchSettings {
-  return { ...DEFAULT_SETTINGS, outputDir, ...overrides };
-}
-
-/** Planned items as the intake makes them (image-ref placeholders, fingerprints, output names). */
-export function plannedItems(images: TinyImage[], settings: BatchSettings): PlannedItem[] {
-  return images.map((image) => {
-    const name = image.relativePath.replace(/\.[^.]+$/, '');
-    const prompt = `A slow dolly shot of ${name}`;
-    const request = {
-      prompt,
-      start_image_url: `image-ref:${image.path}`,
-      duration: settings.duration,
-      generate_audio: settings.generateAudio,
-      cfg_scale: settings.cfgScale,
-    };
-    return {
-      sourcePath: image.path,
-      rootPath: image.path.slice(0, image.path.length - image.relativePath.length - 1),
-      relativePath: image.relativePath,
-      imageHash: image.hash,
-      renderedPrompt: prompt,
-      request,
-      requestFingerprint: createHash('sha256')
-        .update(JSON.stringify({ ...request, start_image_url: image.hash }))
-        .digest('hex'),
-      estimatedCostUsd: 0.084 * settings.duration,
-      outputRelativePath: `${name}.mp4`,
-      notes: [],
-      verdict: null,
-    };
   });
 }
 

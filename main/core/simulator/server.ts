@@ -424,6 +424,35 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     };
   }
 
+  /**
+   * The start every request about one job shares (status, result, cancel): an injected
+   * transport fault, or the key check and the lookup. Returns the job, or null once answered
+   * (the answer's HTTP status, if any, goes into the ledger record).
+   */
+  function faultOrJob(
+    req: IncomingMessage,
+    res: ServerResponse,
+    requestId: string,
+    fault: RequestFault | null,
+    record: { httpStatus: number | null },
+  ): Job | null {
+    if (fault === 'reset-before-body') {
+      req.socket.destroy();
+      return null;
+    }
+    req.resume();
+    if (fault === '429' || fault === '5xx') {
+      record.httpStatus = send(res, transportFault(fault));
+      return null;
+    }
+    const job = lookUp(req, requestId);
+    if (!('requestId' in job)) {
+      record.httpStatus = answer(res, job, fault);
+      return null;
+    }
+    return job;
+  }
+
   function poll(
     req: IncomingMessage,
     res: ServerResponse,
@@ -441,20 +470,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     ledger.polls.push(record);
     const fault = faults.requestFault(endpoint);
     record.fault = fault;
-    if (fault === 'reset-before-body') {
-      req.socket.destroy();
-      return;
-    }
-    req.resume();
-    if (fault === '429' || fault === '5xx') {
-      record.httpStatus = send(res, transportFault(fault));
-      return;
-    }
-    const job = lookUp(req, requestId);
-    if (!('requestId' in job)) {
-      record.httpStatus = answer(res, job, fault);
-      return;
-    }
+    const job = faultOrJob(req, res, requestId, fault, record);
+    if (!job) return;
     if (endpoint === 'status') {
       const position = book.queuePosition(job);
       const { status_url, result_url } = requestUrls(job.requestId);
@@ -492,20 +509,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     const record: Ledger['cancels'][number] = { at: clock.now(), requestId, outcome: null, httpStatus: null };
     ledger.cancels.push(record);
     const fault = faults.requestFault('cancel');
-    if (fault === 'reset-before-body') {
-      req.socket.destroy();
-      return;
-    }
-    req.resume();
-    if (fault === '429' || fault === '5xx') {
-      record.httpStatus = send(res, transportFault(fault));
-      return;
-    }
-    const job = lookUp(req, requestId);
-    if (!('requestId' in job)) {
-      record.httpStatus = answer(res, job, fault);
-      return;
-    }
+    const job = faultOrJob(req, res, requestId, fault, record);
+    if (!job) return;
     const cancelled = book.cancel(job);
     // The variant only changes what the client is told, never what happened (the ledger's
     // job status says that).

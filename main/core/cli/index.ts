@@ -151,7 +151,9 @@ async function follow(engine: Engine, batchId: number, io: CliIo, drive: boolean
         (batch.state === 'paused' && (batch.pauseReason !== 'user' || interrupted > 0));
       if (done && (!drive || !engine.hasPendingWork() || batch.state !== 'cancelled')) {
         if (drive) await engine.idle(10 * 60_000).catch(() => undefined);
-        return engine.getBatch(batchId) ?? batch;
+        const final = engine.getBatch(batchId) ?? batch;
+        live?.draw(statusBlock(final));
+        return final;
       }
       if (!drive && !engine.leaseHolder(batchId) && batch.state === 'running') {
         // The driver stopped (crashed, killed, closed) without finishing: the caller takes over.
@@ -164,6 +166,11 @@ async function follow(engine: Engine, batchId: number, io: CliIo, drive: boolean
     off();
     process.off('SIGINT', onSigint);
   }
+}
+
+/** The batch's final block, unless the live display on a terminal already shows it. */
+function printFinal(io: CliIo, batch: BatchView): void {
+  if (!io.out.isTTY) io.out.write(statusBlock(batch) + '\n');
 }
 
 async function confirm(io: CliIo, question: string): Promise<boolean> {
@@ -270,7 +277,7 @@ async function runCommand(
     io.out.write(`Batch ${batchId} started. Progress: stillmotion status ${batchId}\n`);
     engine.startBatch(batchId);
     const batch = await follow(engine, batchId, io, true);
-    io.out.write(statusBlock(batch) + '\n');
+    printFinal(io, batch);
     return finishedExit(batch);
   } finally {
     await engine.close();
@@ -307,7 +314,7 @@ async function resumeCommand(batchArg: string | undefined, opts: Common, io: Cli
         );
         current = await follow(engine, id, io, false);
         if (current.state !== 'running') {
-          io.out.write(statusBlock(current) + '\n');
+          printFinal(io, current);
           const exit = finishedExit(current);
           if (exit.code > worst.code) worst = exit;
           continue;
@@ -321,7 +328,7 @@ async function resumeCommand(batchArg: string | undefined, opts: Common, io: Cli
       else engine.startBatch(id);
       io.out.write(`Resuming batch ${id}.\n`);
       const end = await follow(engine, id, io, true);
-      io.out.write(statusBlock(end) + '\n');
+      printFinal(io, end);
       const exit = finishedExit(end);
       if (exit.code > worst.code) worst = exit;
     }

@@ -1,0 +1,168 @@
+// Why an item failed or a batch paused, as a code plus parameters, rendered in the reader's
+// language. Stored as codes (never as finished sentences) so a Simplified Chinese user reads
+// Chinese reasons, the CLI and the CSV report read English unless given a locale, and a wording
+// fix reaches rows written before it.
+//
+// Pure and dependency-free: main (engine, CLI, CSV report) and the renderer both import it, so
+// each sentence exists once per language. A `satisfies` check makes every language carry every
+// code. Parameters are filled into `{name}`; provider text (RunComfy's own error words) is a
+// parameter and stays verbatim.
+
+export const REASON_LANGUAGES = ['en', 'zh-CN'] as const;
+export type ReasonLanguage = (typeof REASON_LANGUAGES)[number];
+
+export type ReasonParams = Record<string, string | number | null>;
+
+/** A reason as stored (items.reason_json, batches.pause_detail_json) and sent to the renderer. */
+export interface Reason {
+  code: ReasonCode;
+  params: ReasonParams;
+}
+
+const en = {
+  // ---- items ----------------------------------------------------------------------------
+  input_unreadable:
+    'Could not prepare {file} for sending: {detail}. Fix or replace the file, then retry this item.',
+  input_changed:
+    '{file} changed after the batch was planned (its content is not what the preview showed). Nothing was sent. Scan the folder again to plan it with the new image.',
+  unknown_submit:
+    'Sent, but the answer was lost ({detail}); it may or may not have been paid. Resubmit if you accept it may be paid twice.',
+  unknown_submit_crash:
+    'Stillmotion stopped while sending this item; the answer was lost, so it may or may not have been paid. Resubmit if you accept it may be paid twice.',
+  api_refused:
+    'RunComfy refused this request: {provider}. Check this image and the batch settings, then retry.',
+  no_output:
+    'RunComfy reports request {requestId} as succeeded but gave no video URL, so there is nothing to download. It was probably billed; contact RunComfy support with the request id, or retry (a new paid attempt).',
+  generation_failed: 'RunComfy could not generate this video: {provider}',
+  request_expired:
+    'RunComfy no longer knows request {requestId} (expired or deleted), so its result cannot be fetched. It may have been billed. Retry to generate it again (a new paid attempt).',
+  other_account:
+    'RunComfy says request {requestId} belongs to another account (403001): the API key was probably changed while it ran. Switch back to the key that submitted it, or retry with this key (a new paid attempt).',
+  download_failed:
+    'The video could not be downloaded after {attempts} tries ({detail}). It is paid for: Retry this item to try the download again (no new generation).',
+  output_expired:
+    'The video was generated (and billed) but its download link answered HTTP {status} for too long: it expired before it could be fetched. Retry to generate it again (a new paid attempt).',
+  unsafe_output_url:
+    'The video URL {url} is neither https nor on the API’s own address, so it was not fetched. It is paid for: check the API base URL setting, then retry this item (it downloads again, no new generation).',
+  bad_output_path:
+    'The output name {file} cannot be used as a file in {dir}: {detail}. Change the output name template, then retry this item (it downloads again, no new generation).',
+  file_error:
+    'Saving {file} failed: {detail}. It is paid for: fix the cause, then retry this item (it downloads again, no new generation).',
+  cancelled_by_user: 'Cancelled by you.',
+  // ---- batches (pauses) -----------------------------------------------------------------
+  paused_by_user: 'Paused by you. In-flight videos still finish and download.',
+  no_key:
+    'No RunComfy API key is set. Add your key in Settings (or switch on simulated mode to try it for free); the batch then continues.',
+  key_refused:
+    'RunComfy did not accept the API key ({provider}). Enter a valid key in Settings; the queue continues with it.',
+  no_balance: 'The RunComfy account has no balance left ({provider}). Top up at runcomfy.com, then resume.',
+  simulated_batch_real_mode:
+    'This batch was made in simulated mode (no key, no cost). It is not sent to RunComfy with your key, because that would be paid: switch simulated mode back on to finish it, or start a new batch.',
+  real_batch_simulated_mode:
+    'This batch was made with your RunComfy key; simulated mode is on now. Turn simulated mode off to finish it.',
+  budget_reached:
+    'Budget of ${cap} reached: ${committed} is spent or in flight and the next video needs about ${next}. {left} items (about ${leftUsd}) are left to run; raise the budget and resume to continue.',
+  daily_cap_reached:
+    'The daily spending cap of ${cap} is reached: ${spent} was spent today across all batches. Raise the cap in Settings or wait until tomorrow; the batch then continues.',
+  too_many_failures:
+    '{count} items in a row did not succeed; the last one: {last} Look at the failed items’ reasons, fix the cause, then resume.',
+  disk_full:
+    'The disk holding {dir} is full ({detail}) while saving {file}. Free some space, then resume: downloads continue where they stopped and nothing paid for is lost.',
+  output_unavailable:
+    'Output folder not available: {dir} ({detail}). Reconnect the drive or share; downloads continue by themselves when it is back, and nothing paid for is lost.',
+  network_down:
+    'Waiting for the network: RunComfy or the video links cannot be reached ({detail}). Nothing has failed; the batch continues by itself when the connection is back.',
+  lease_lost: 'Another Stillmotion process took over this batch; it runs there now.',
+} as const;
+
+export type ReasonCode = keyof typeof en;
+
+const zhCN = {
+  input_unreadable: '无法准备 {file} 以便发送：{detail}。请修复或替换该文件，然后重试此项。',
+  input_changed:
+    '{file} 在批次规划之后被修改（内容与预览时不同）。未发送任何请求。请重新扫描文件夹，用新图片重新规划。',
+  unknown_submit:
+    '已发送，但回应丢失（{detail}）；可能已计费，也可能没有。如果你接受可能重复计费，请重新提交。',
+  unknown_submit_crash:
+    'Stillmotion 在发送此项时停止；回应丢失，可能已计费，也可能没有。如果你接受可能重复计费，请重新提交。',
+  api_refused: 'RunComfy 拒绝了此请求：{provider}。请检查此图片和批次设置，然后重试。',
+  no_output:
+    'RunComfy 报告请求 {requestId} 已成功，但没有提供视频链接，因此没有可下载的内容。它很可能已计费；请凭请求 ID 联系 RunComfy 支持，或重试（新的付费生成）。',
+  generation_failed: 'RunComfy 无法生成此视频：{provider}',
+  request_expired:
+    'RunComfy 已不再识别请求 {requestId}（已过期或已删除），无法获取其结果。它可能已计费。重试将重新生成（新的付费生成）。',
+  other_account:
+    'RunComfy 表示请求 {requestId} 属于另一个账户（403001）：运行期间 API 密钥可能被更换了。请换回提交它的密钥，或用当前密钥重试（新的付费生成）。',
+  download_failed:
+    '尝试 {attempts} 次后仍无法下载视频（{detail}）。此视频已付费：重试此项将再次下载（不会重新生成）。',
+  output_expired:
+    '视频已生成（并已计费），但其下载链接长时间返回 HTTP {status}：链接在下载前已过期。重试将重新生成（新的付费生成）。',
+  unsafe_output_url:
+    '视频链接 {url} 既不是 https，也不在 API 自身的地址上，因此未下载。此视频已付费：请检查 API 地址设置，然后重试此项（将再次下载，不会重新生成）。',
+  bad_output_path:
+    '输出名称 {file} 无法作为 {dir} 中的文件：{detail}。请修改输出名称模板，然后重试此项（将再次下载，不会重新生成）。',
+  file_error: '保存 {file} 失败：{detail}。此视频已付费：排除问题后重试此项（将再次下载，不会重新生成）。',
+  cancelled_by_user: '已由你取消。',
+  paused_by_user: '已由你暂停。进行中的视频仍会完成并下载。',
+  no_key: '尚未设置 RunComfy API 密钥。请在设置中添加密钥（或开启模拟模式免费试用）；批次随后会继续。',
+  key_refused: 'RunComfy 未接受此 API 密钥（{provider}）。请在设置中输入有效密钥；队列将用它继续。',
+  no_balance: 'RunComfy 账户余额不足（{provider}）。请在 runcomfy.com 充值，然后继续。',
+  simulated_batch_real_mode:
+    '此批次是在模拟模式下创建的（无需密钥，不收费）。它不会用你的密钥发送到 RunComfy，因为那样会产生费用：请重新开启模拟模式来完成它，或新建一个批次。',
+  real_batch_simulated_mode:
+    '此批次是用你的 RunComfy 密钥创建的；现在开启了模拟模式。请关闭模拟模式来完成它。',
+  budget_reached:
+    '已达到 ${cap} 的预算：已花费或进行中的金额为 ${committed}，下一个视频约需 ${next}。还剩 {left} 项（约 ${leftUsd}）；提高预算并继续即可。',
+  daily_cap_reached:
+    '已达到每日支出上限 ${cap}：今天所有批次共花费 ${spent}。请在设置中提高上限或等到明天；批次随后会继续。',
+  too_many_failures: '连续 {count} 项未成功；最后一项：{last} 请查看失败项的原因，排除问题后继续。',
+  disk_full:
+    '保存 {file} 时，{dir} 所在的磁盘已满（{detail}）。请释放一些空间，然后继续：下载会从中断处继续，已付费的内容不会丢失。',
+  output_unavailable:
+    '输出文件夹不可用：{dir}（{detail}）。请重新连接驱动器或共享；恢复后下载会自动继续，已付费的内容不会丢失。',
+  network_down:
+    '正在等待网络：无法连接 RunComfy 或视频链接（{detail}）。没有任何项失败；连接恢复后批次会自动继续。',
+  lease_lost: '另一个 Stillmotion 进程接管了此批次；它现在在那里运行。',
+} as const satisfies Record<ReasonCode, string>;
+
+const TEXTS: Record<ReasonLanguage, Record<ReasonCode, string>> = { en, 'zh-CN': zhCN };
+
+export const REASON_CODES = Object.keys(en) as ReasonCode[];
+
+export function isReasonCode(value: unknown): value is ReasonCode {
+  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(en, value);
+}
+
+/** Builds a reason (a typo in a code is a compile error). */
+export function reason(code: ReasonCode, params: ReasonParams = {}): Reason {
+  return { code, params };
+}
+
+/**
+ * The sentence for a reason in a language. A parameter the template names but the reason lacks
+ * stays visible as `{name}` rather than vanishing, so a missing value is noticed, not hidden.
+ */
+export function formatReason(value: Reason, language: ReasonLanguage = 'en'): string {
+  const template = TEXTS[language][value.code] ?? en[value.code];
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
+    const param = value.params[name];
+    return param === undefined || param === null ? whole : String(param);
+  });
+}
+
+/**
+ * What to show for a stored reason: the code rendered in the reader's language when the row has
+ * one, else the free text that rows written before codes existed carry.
+ */
+export function reasonText(
+  stored: { reason?: Reason | null; message?: string | null },
+  language: ReasonLanguage = 'en',
+): string | null {
+  if (stored.reason && isReasonCode(stored.reason.code)) return formatReason(stored.reason, language);
+  return stored.message ?? null;
+}
+
+/** `LANG=zh_CN.UTF-8`, `zh-Hans`, `zh` → zh-CN; anything else English. */
+export function reasonLanguageFor(locale: string | undefined | null): ReasonLanguage {
+  return locale && /^zh([-_]|$)/i.test(locale) ? 'zh-CN' : 'en';
+}

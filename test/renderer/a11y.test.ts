@@ -52,7 +52,7 @@ afterAll(async () => {
 });
 
 const h1Count = () => page.locator('main h1').count();
-const announced = () => page.getByTestId('batch-announcer').innerText();
+const announced = () => page.getByTestId('batch-announcer').textContent();
 const batchState = (text: string, timeout = 20_000) =>
   page.getByTestId('batch-state').filter({ hasText: text }).waitFor({ timeout });
 
@@ -193,6 +193,31 @@ describe('accessibility, in the browser', () => {
         },
       });
       expect(failures).toEqual([]);
+    },
+  );
+
+  it(
+    'paused by the budget cap: the banner passes, and the reason is announced',
+    { timeout: 60_000 },
+    async () => {
+      const dir = join(session.rootDir, 'budget');
+      await writeImages(dir, 2, { prefix: 'budget' });
+      session.harness.setPickedInputs([dir]);
+      await page.locator('a[href="#/new"]').click();
+      await page.getByRole('button', { name: 'Choose folders or images…' }).click();
+      await page.getByTestId('scan-summary').waitFor();
+      await page.getByLabel('Parallel generations').fill('2');
+      await page.getByTestId('budget').fill('0.60'); // room for one $0.42 video, not two
+      await page.waitForFunction(
+        () => document.querySelector('[data-testid=start-button]')?.disabled === false,
+      );
+      await page.getByTestId('start-button').click();
+      await page.getByTestId('pause-banner').waitFor({ timeout: 20_000 });
+      // Said at once (assertive): it needs the user. Paused before the screen opened, too.
+      await expect
+        .poll(() => page.getByTestId('batch-announcer-urgent').textContent())
+        .toMatch(/^Batch paused: The budget cap is reached\. Nothing more/);
+      expect(await axeEveryWay(page, 'batch paused by the budget cap')).toEqual([]);
     },
   );
 

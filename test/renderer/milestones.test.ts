@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import {
   decileOf,
   MilestoneAnnouncer,
+  needsUser,
   type Milestone,
   type ProgressView,
 } from '../../renderer/src/lib/milestones';
@@ -60,7 +61,20 @@ describe('batch milestones for assistive tech', () => {
     expect(kinds()).toEqual(['started']);
   });
 
-  it('opening a batch that is already under way says nothing until something changes', () => {
+  it('says a pause that needs the user even when the batch was paused before it was opened', () => {
+    const { announcer, advance, said } = harness();
+    announcer.update(view({ state: 'paused', pauseReason: 'no_balance', done: 3 }));
+    advance(500);
+    expect(said).toHaveLength(1);
+    expect(said[0]).toMatchObject({ kind: 'paused', reason: 'no_balance' });
+    expect(needsUser(said[0]!)).toBe(true);
+  });
+
+  it('opening a batch that is already under way, or paused by the user, says nothing until something changes', () => {
+    const paused = harness();
+    paused.announcer.update(view({ state: 'paused', pauseReason: 'user', done: 3 }));
+    paused.advance(60_000);
+    expect(paused.kinds()).toEqual([]);
     const { announcer, advance, kinds } = harness();
     announcer.update(view({ done: 42 }));
     advance(60_000);

@@ -1,11 +1,12 @@
-// A polite live region that tells assistive tech the batch's milestones (see lib/milestones):
-// started, every 10 %, paused and why, finished with the summary. Visually hidden; the header
-// shows the same facts.
+// Live regions that tell assistive tech the batch's milestones (see lib/milestones): started,
+// every 10 %, paused, finished with the summary, politely; a pause that needs the user (key,
+// balance, budget cap...) assertively, in place of the banner's own alert, so it is said once,
+// also when the batch was already paused on arrival. Visually hidden; the page shows the same.
 import { useEffect, useRef, useState } from 'react';
 import type { BatchViewDto } from '../../../preload/contract';
 import { useI18n, type I18n } from '../i18n';
 import { formatCount, formatUsd } from '../lib/format';
-import { MilestoneAnnouncer, progressViewOf, type Milestone } from '../lib/milestones';
+import { MilestoneAnnouncer, needsUser, progressViewOf, type Milestone } from '../lib/milestones';
 
 export function milestoneText(milestone: Milestone, { t, locale }: I18n): string {
   const { view } = milestone;
@@ -60,15 +61,16 @@ export function BatchAnnouncer({ batch }: { batch: BatchViewDto }) {
     announcer.current?.update(progressViewOf(batch));
   }, [batch]);
 
+  const text = milestone ? milestoneText(milestone, i18n) : '';
+  const urgent = milestone !== null && needsUser(milestone);
   return (
-    <div
-      className="visually-hidden"
-      role="status"
-      aria-live="polite"
-      aria-atomic="true"
-      data-testid="batch-announcer"
-    >
-      {milestone ? milestoneText(milestone, i18n) : ''}
-    </div>
+    <>
+      <div className="visually-hidden" role="status" aria-atomic="true" data-testid="batch-announcer">
+        {urgent ? '' : text}
+      </div>
+      <div className="visually-hidden" role="alert" aria-atomic="true" data-testid="batch-announcer-urgent">
+        {urgent ? text : ''}
+      </div>
+    </>
   );
 }

@@ -1,6 +1,6 @@
 // What a screen reader hears about a batch while the user does something else: its milestones
 // (started, resumed, every 10 %, paused and why, finished with the summary, cancelled), never
-// one item at a time. Progress is throttled: at most one progress message per PROGRESS_GAP_MS,
+// one item at a time. A pause that needs the user is urgent (see needsUser). Progress is throttled: at most one progress message per PROGRESS_GAP_MS,
 // the latest one winning. A state change is said after a short settle, so it carries the
 // counts of the refetch that follows the state event, not the stale ones the event came with.
 import type { BatchViewDto, ItemStateDto } from '../../../preload/contract';
@@ -39,6 +39,11 @@ export type Milestone =
   | { kind: 'finished'; view: ProgressView }
   | { kind: 'progress'; view: ProgressView; percent: number };
 
+/** A pause the user has to act on (key, balance, cap, disk...): said at once, assertively. */
+export function needsUser(milestone: Milestone): boolean {
+  return milestone.kind === 'paused' && milestone.reason !== 'user';
+}
+
 /** Whole tens of the items settled (done or given up), 0..10. */
 export function decileOf(view: ProgressView): number {
   if (view.toRun <= 0) return 0;
@@ -76,8 +81,11 @@ export class MilestoneAnnouncer {
     this.latest = view;
     if (!previous) {
       this.lastDecile = decileOf(view);
-      // Just started from the new-batch screen (or opened before anything settled).
-      if (view.state === 'running' && view.done + view.problems === 0) {
+      // Just started from the new-batch screen (or opened before anything settled), or stopped
+      // at once for a reason the user must act on (the budget cap already reached).
+      const justStarted = view.state === 'running' && view.done + view.problems === 0;
+      const needsUser = view.state === 'paused' && view.pauseReason !== null && view.pauseReason !== 'user';
+      if (justStarted || needsUser) {
         this.from = null;
         this.schedule('state', this.settle);
       }

@@ -136,6 +136,12 @@ describe('accessibility, in the browser', () => {
     expect((await focused(page))?.name).toMatch(/^shot-2\.png/);
     await page.keyboard.press('Home');
     expect((await focused(page))?.name).toMatch(/^shot-1\.jpg/);
+    // Enter on a row opens its details; Esc comes back to the row.
+    await page.keyboard.press('Enter');
+    await page.getByTestId('item-details').waitFor();
+    await page.keyboard.press('Escape');
+    await page.getByTestId('item-details').waitFor({ state: 'detached' });
+    expect((await focused(page))?.name).toMatch(/^shot-1\.jpg/);
 
     // Into the row's actions; Play opens the video in a dialog that keeps the focus.
     await page.keyboard.press('Tab');

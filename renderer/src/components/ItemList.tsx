@@ -158,6 +158,11 @@ function Rows({ batchId, filter, search }: { batchId: number; filter: FilterKey;
     const target = event.target as HTMLElement;
     // Only on a row itself: keys inside its buttons or its dialogs keep their own meaning.
     if (!target.hasAttribute('data-index') || count === 0) return;
+    if (event.key === 'Enter') {
+      event.preventDefault();
+      target.querySelector<HTMLElement>('[data-testid=details-button]')?.click();
+      return;
+    }
     const pageRows = Math.max(
       1,
       Math.floor((scrollRef.current?.clientHeight ?? ROW_HEIGHT) / ROW_HEIGHT) - 1,

@@ -193,7 +193,8 @@ export const en = {
   'cancelOutcome.already_finished': '{name} had already finished.',
 
   'items.title': 'Items',
-  'items.listHint': 'Up and down arrows move between items; Home and End jump to the first and last.',
+  'items.listHint':
+    'Up and down arrows move between items; Home and End jump to the first and last; Enter opens the details.',
   'items.filterLabel': 'Show items',
   'items.search': 'Search by file name',
   'items.empty': 'No items here.',

@@ -36,9 +36,10 @@ let page: Page;
 let errors: string[];
 
 beforeAll(async () => {
-  // A generation takes 3 s: long enough to check the running screen and pause by keyboard.
+  // A generation takes 5 s, one at a time: the batch runs ~15 s, room to check the running
+  // screen and pause it by keyboard on a busy machine.
   session = await startSession('a11y', {
-    simulator: { timeScale: 0.01, seed: 11, generationMs: () => 300_000 },
+    simulator: { timeScale: 0.01, seed: 11, generationMs: () => 500_000 },
   });
   await writeImages(session.inputDir, 3, { tooSmall: true });
   ({ page, errors } = await openApp(session));

@@ -114,7 +114,12 @@ function Shell({ boot, setBoot }: { boot: Boot; setBoot: (b: Boot) => void }) {
                 {t('app.simulated')}
               </span>
             )}
-            <button type="button" className="button" onClick={() => setSettingsOpen('general')}>
+            <button
+              type="button"
+              className="button"
+              onClick={() => setSettingsOpen('general')}
+              data-testid="settings-button"
+            >
               {t('nav.settings')}
             </button>
           </div>

@@ -122,7 +122,7 @@ describe('a batch from folder to videos, in the browser', () => {
       expect(await page.getByTestId('start-button').isDisabled()).toBe(true);
 
       await template.fill('');
-      await page.getByRole('button', { name: 'Insert name into Prompt template' }).click(); // the variable chip
+      await page.getByRole('button', { name: '{name}: insert into Prompt template' }).click(); // the variable chip
       await template.press('End');
       await template.pressSequentially(', golden light');
       expect(await template.inputValue()).toBe('{name}, golden light');
@@ -152,7 +152,7 @@ describe('a batch from folder to videos, in the browser', () => {
       expect(await start.count()).toBe(0);
       // One at a time: shot-4 waits in the queue; cancel it there.
       await waitRowState('shot-4', 'queued', 5_000);
-      await page.getByRole('button', { name: 'Cancel shot-4.png' }).click();
+      await page.getByRole('button', { name: 'Cancel: shot-4.png' }).click();
       await waitRowState('shot-4', 'cancelled');
       await page.waitForTimeout(400); // let the header catch up (it refreshes every 300 ms)
       await screenshot(page, '02-running');
@@ -171,7 +171,7 @@ describe('a batch from folder to videos, in the browser', () => {
       expect(session.harness.simulator.ledger.submits.filter((s) => s.created)).toHaveLength(3);
 
       // Play a video in the app; Esc closes the player.
-      await page.getByRole('button', { name: 'Play the video of shot-1.jpg' }).click();
+      await page.getByRole('button', { name: 'Play: shot-1.jpg' }).click();
       const video = page.getByTestId('item-video');
       const src = await video.getAttribute('src');
       expect(src).toMatch(/\/media\/item\/\d+\/video$/);
@@ -185,7 +185,7 @@ describe('a batch from folder to videos, in the browser', () => {
       await page.getByTestId('item-details').waitFor({ state: 'detached' });
 
       // Show in folder goes to the desktop shell with the video's path.
-      await page.getByRole('button', { name: 'Show the video of shot-2.png in its folder' }).click();
+      await page.getByRole('button', { name: 'Show in folder: shot-2.png' }).click();
       await expect
         .poll(() => session.harness.desktopCalls.showInFolder)
         .toContain(join(session.outputDir, 'shot-2.mp4'));
@@ -205,7 +205,7 @@ describe('a batch from folder to videos, in the browser', () => {
       const [download] = await Promise.all([
         page.waitForEvent('download'),
         page
-          .getByRole('button', { name: /^Export the CSV report of/ })
+          .getByRole('button', { name: /^Export CSV: / })
           .first()
           .click(),
       ]);
@@ -251,7 +251,7 @@ describe('a batch from folder to videos, in the browser', () => {
     await screenshot(page, '05-failed');
 
     session.harness.simulator.setFaults({});
-    await page.getByRole('button', { name: 'Retry fail-1.jpg' }).click();
+    await page.getByRole('button', { name: 'Retry: fail-1.jpg' }).click();
     await page.getByRole('button', { name: /^All/ }).click();
     await waitRowState('fail-1', 'done');
     expect(existsSync(join(session.outputDir, 'fail-1.mp4'))).toBe(true);

@@ -22,8 +22,10 @@ import {
 interface PageNode {
   scrollTop: number;
   scrollHeight: number;
+  getAttribute(name: string): string | null;
 }
 declare const document: {
+  activeElement: PageNode | null;
   querySelector(selector: string): PageNode | null;
   querySelectorAll(selector: string): ArrayLike<PageNode>;
 };
@@ -134,6 +136,35 @@ describe('10,000 items in the browser', () => {
     expect(calls.length).toBeGreaterThan(0);
     for (const call of calls) expect(call.limit).toBeLessThanOrEqual(100);
     expect(fetched).toBeLessThan(1_000);
+  });
+
+  it('walks 10,000 rows by keyboard; the focused row survives being scrolled away', async () => {
+    const focusedIndex = () =>
+      page.evaluate(() => document.activeElement?.getAttribute('data-index') ?? null);
+    await page.getByTestId('item-scroll').waitFor();
+    await page.evaluate(() => {
+      document.querySelector('[data-testid=item-scroll]')!.scrollTop = 0;
+    });
+    await page.locator('[data-index="0"]').focus();
+    await page.keyboard.press('End');
+    await expect.poll(focusedIndex).toBe('9999');
+    expect(await page.locator('[data-index="9999"]').innerText()).toContain('frame-10000');
+    await page.keyboard.press('ArrowUp');
+    await expect.poll(focusedIndex).toBe('9998');
+    // Scrolled to the top by the mouse wheel: the rows recycle, the focused one stays.
+    await page.evaluate(() => {
+      document.querySelector('[data-testid=item-scroll]')!.scrollTop = 0;
+    });
+    await row(page, 'frame-00001').waitFor();
+    expect(await focusedIndex()).toBe('9998');
+    await page.keyboard.press('ArrowDown');
+    await expect.poll(focusedIndex).toBe('9999');
+    await page.keyboard.press('Home');
+    await expect.poll(focusedIndex).toBe('0');
+    expect(await page.locator('[data-index="0"]').innerText()).toContain('frame-00001');
+    await page.keyboard.press('PageDown');
+    await expect.poll(async () => Number(await focusedIndex())).toBeGreaterThan(1);
+    await page.keyboard.press('Home');
   });
 
   it('finds a row by name among 10,000', async () => {

@@ -5,7 +5,7 @@ import type { BatchViewDto, ItemStateDto } from '../../../preload/contract';
 import { api, errorText } from '../api';
 import { useI18n } from '../i18n';
 import { formatCount, formatDateTime, formatSpan, formatUsd } from '../lib/format';
-import { ACTIVE_STATES, ITEM_STATES, PROBLEM_STATES, toneOf } from '../lib/states';
+import { ACTIVE_STATES, ITEM_STATES, PROBLEM_STATES, TONE_ICONS, toneOf } from '../lib/states';
 import { useApp } from '../store/app-context';
 import { showToast } from '../store/toasts';
 import { ConfirmDialog } from './Dialog';
@@ -186,6 +186,9 @@ export function BatchHeader({ batch, onChanged }: { batch: BatchViewDto; onChang
       <ul className="state-counts" aria-label={t('batch.countsByState')} data-testid="state-counts">
         {ITEM_STATES.filter((s) => (batch.counts[s] ?? 0) > 0).map((s) => (
           <li key={s} className={`state-pill tone-${toneOf(s)}`}>
+            <span className="state-icon" aria-hidden="true">
+              {TONE_ICONS[toneOf(s)]}
+            </span>
             {t(`state.${s}`)} <strong>{n(batch.counts[s] ?? 0)}</strong>
           </li>
         ))}

@@ -3,6 +3,7 @@
 import { useEffect, useState } from 'react';
 import { useI18n } from '../i18n';
 import { BatchStore, useBatch, useBatchError } from '../store/batch-store';
+import { BatchAnnouncer } from './BatchAnnouncer';
 import { BatchHeader } from './BatchHeader';
 import { ItemList } from './ItemList';
 import { PauseBanner } from './PauseBanner';
@@ -29,6 +30,7 @@ export function BatchScreen({ batchId }: { batchId: number }) {
       <BatchHeader batch={batch} onChanged={() => void store.refresh()} />
       <PauseBanner batch={batch} onChanged={() => void store.refresh()} />
       <ItemList batch={batch} />
+      <BatchAnnouncer batch={batch} />
     </div>
   );
 }

@@ -9,6 +9,7 @@ import { parseTemplate } from '../lib/template';
 import { useApp } from '../store/app-context';
 import { showToast } from '../store/toasts';
 import { Dialog } from './Dialog';
+import { Field } from './Field';
 import { NumberField } from './NumberField';
 import { TemplateEditor } from './TemplateEditor';
 
@@ -64,7 +65,7 @@ export function BatchSetup({
 }: Props) {
   const { t, locale } = useI18n();
   const { models, settings: app, setSettings } = useApp();
-  const ids = { neg: useId(), out: useId(), audio: useId(), force: useId(), preset: useId() };
+  const presetId = useId();
   const [savingPreset, setSavingPreset] = useState(false);
   const set = <K extends keyof BatchSettingsDto>(key: K, value: BatchSettingsDto[K]) =>
     onChange({ [key]: value } as Partial<BatchSettingsDto>);
@@ -97,11 +98,11 @@ export function BatchSetup({
       <div className="card-title-row">
         <h2 id="setup-title">{t('setup.title')}</h2>
         <div className="preset-row">
-          <label htmlFor={ids.preset} className="visually-hidden">
+          <label htmlFor={presetId} className="visually-hidden">
             {t('setup.presets')}
           </label>
           <select
-            id={ids.preset}
+            id={presetId}
             value=""
             onChange={(e) => applyPreset(e.target.value)}
             disabled={app.presets.length === 0}
@@ -161,17 +162,16 @@ export function BatchSetup({
         testId="prompt-template"
       />
 
-      <div className="field">
-        <label htmlFor={ids.neg}>{t('setup.negative')}</label>
-        <textarea
-          id={ids.neg}
-          rows={2}
-          value={settings.negativePrompt}
-          onChange={(e) => set('negativePrompt', e.target.value)}
-          aria-invalid={errors.negativePrompt ? true : undefined}
-        />
-        {errors.negativePrompt && <p className="field-error">{errors.negativePrompt}</p>}
-      </div>
+      <Field label={t('setup.negative')} error={errors.negativePrompt}>
+        {(control) => (
+          <textarea
+            {...control}
+            rows={2}
+            value={settings.negativePrompt}
+            onChange={(e) => set('negativePrompt', e.target.value)}
+          />
+        )}
+      </Field>
 
       <div className="field-grid">
         <NumberField
@@ -219,54 +219,57 @@ export function BatchSetup({
         />
       </div>
 
-      <div className="field checkbox-field">
-        <input
-          id={ids.audio}
-          type="checkbox"
-          checked={settings.generateAudio}
-          onChange={(e) => set('generateAudio', e.target.checked)}
-        />
-        <label htmlFor={ids.audio}>{t('setup.audio')}</label>
-      </div>
-
-      <div className="field">
-        <label htmlFor={ids.out}>{t('setup.outputDir')}</label>
-        <div className="input-row">
+      <Field label={t('setup.audio')} inline>
+        {(control) => (
           <input
-            id={ids.out}
-            type="text"
-            value={settings.outputDir}
-            placeholder={t('setup.outputDirPlaceholder')}
-            onChange={(e) => set('outputDir', e.target.value)}
-            aria-invalid={errors.outputDir ? true : undefined}
-            data-testid="output-dir"
-            className="mono"
+            {...control}
+            type="checkbox"
+            checked={settings.generateAudio}
+            onChange={(e) => set('generateAudio', e.target.checked)}
           />
-          <button type="button" className="button" onClick={pickOutputDir}>
-            {t('setup.choose')}
-          </button>
-        </div>
-        {errors.outputDir && <p className="field-error">{errors.outputDir}</p>}
-      </div>
+        )}
+      </Field>
+
+      <Field label={t('setup.outputDir')} error={errors.outputDir}>
+        {(control) => (
+          <div className="input-row">
+            <input
+              {...control}
+              type="text"
+              value={settings.outputDir}
+              placeholder={t('setup.outputDirPlaceholder')}
+              onChange={(e) => set('outputDir', e.target.value)}
+              data-testid="output-dir"
+              className="mono"
+            />
+            <button type="button" className="button" onClick={pickOutputDir}>
+              {t('setup.choose')}
+            </button>
+          </div>
+        )}
+      </Field>
 
       <TemplateEditor
         label={t('setup.outputName')}
         value={settings.outputNameTemplate}
         onChange={(v) => set('outputNameTemplate', v)}
         variables={variables}
+        // Parse problems show as they are found; an empty template has none, so say it here.
+        error={settings.outputNameTemplate.trim() ? undefined : errors.outputNameTemplate}
         testId="output-name"
       />
 
       {showForce && (
-        <div className="field checkbox-field">
-          <input
-            id={ids.force}
-            type="checkbox"
-            checked={force}
-            onChange={(e) => onForceChange(e.target.checked)}
-          />
-          <label htmlFor={ids.force}>{t('setup.force')}</label>
-        </div>
+        <Field label={t('setup.force')} inline>
+          {(control) => (
+            <input
+              {...control}
+              type="checkbox"
+              checked={force}
+              onChange={(e) => onForceChange(e.target.checked)}
+            />
+          )}
+        </Field>
       )}
 
       {app.presets.length > 0 && (
@@ -300,7 +303,6 @@ function SavePresetDialog({ settings, onClose }: { settings: BatchSettingsDto; o
   const { setSettings } = useApp();
   const [name, setName] = useState('');
   const [error, setError] = useState<string | null>(null);
-  const id = useId();
   const save = async () => {
     try {
       // The output folder is per batch more often than not, but keeping it is what users expect.
@@ -339,18 +341,18 @@ function SavePresetDialog({ settings, onClose }: { settings: BatchSettingsDto; o
           if (name.trim()) void save();
         }}
       >
-        <div className="field">
-          <label htmlFor={id}>{t('setup.presetName')}</label>
-          <input
-            id={id}
-            type="text"
-            value={name}
-            maxLength={100}
-            autoFocus
-            onChange={(e) => setName(e.target.value)}
-          />
-          {error && <p className="field-error">{error}</p>}
-        </div>
+        <Field label={t('setup.presetName')} error={error}>
+          {(control) => (
+            <input
+              {...control}
+              type="text"
+              value={name}
+              maxLength={100}
+              data-autofocus=""
+              onChange={(e) => setName(e.target.value)}
+            />
+          )}
+        </Field>
       </form>
     </Dialog>
   );

@@ -1,6 +1,18 @@
-// A modal built on <dialog>: the browser traps focus, Esc closes it (the `cancel` event),
-// and focus returns to where it was.
+// A modal built on <dialog>: the page behind it is inert, Tab and Shift+Tab cycle inside it
+// (two edge sentinels send focus round, also past a <video>'s own controls, which a list of
+// focusable elements cannot see), Esc closes it (the `cancel` event, or `close` when the
+// browser closes it without asking), and focus returns to where it was.
 import { useEffect, useId, useRef, type ReactNode } from 'react';
+
+const FOCUSABLE =
+  'button:not([disabled]), [href], input:not([disabled]), select:not([disabled]), textarea:not([disabled]), summary, video[controls], [tabindex]:not([tabindex="-1"])';
+
+function focusEdge(dialog: HTMLDialogElement, edge: 'first' | 'last'): void {
+  const all = [...dialog.querySelectorAll<HTMLElement>(FOCUSABLE)].filter(
+    (el) => !el.hasAttribute('data-focus-sentinel') && el.getClientRects().length > 0,
+  );
+  (edge === 'first' ? all[0] : all[all.length - 1])?.focus();
+}
 import { useI18n } from '../i18n';
 
 interface Props {
@@ -17,6 +29,7 @@ export function Dialog({ title, onClose, children, footer, wide, testId }: Props
   const titleId = useId();
   const { t } = useI18n();
   const onCloseRef = useRef(onClose);
+  const opening = useRef(false);
   useEffect(() => {
     onCloseRef.current = onClose;
   });
@@ -25,14 +38,29 @@ export function Dialog({ title, onClose, children, footer, wide, testId }: Props
     const dialog = ref.current;
     if (!dialog) return;
     const previous = document.activeElement as HTMLElement | null;
+    opening.current = true;
     if (!dialog.open) dialog.showModal();
+    opening.current = false;
+    // showModal focuses the first focusable, which is the sentinel: go to the element the
+    // dialog asks for (data-autofocus), else to the first control.
+    const wanted = dialog.querySelector<HTMLElement>('[data-autofocus]');
+    if (wanted) wanted.focus();
+    else if (
+      !dialog.contains(document.activeElement) ||
+      document.activeElement?.hasAttribute('data-focus-sentinel')
+    )
+      focusEdge(dialog, 'first');
     const onCancel = (event: Event) => {
       event.preventDefault();
       onCloseRef.current();
     };
+    // Chromium closes a dialog on a second Esc without a cancel event; follow it.
+    const onNativeClose = () => onCloseRef.current();
     dialog.addEventListener('cancel', onCancel);
+    dialog.addEventListener('close', onNativeClose);
     return () => {
       dialog.removeEventListener('cancel', onCancel);
+      dialog.removeEventListener('close', onNativeClose);
       if (dialog.open) dialog.close();
       previous?.focus?.();
     };
@@ -45,6 +73,11 @@ export function Dialog({ title, onClose, children, footer, wide, testId }: Props
       aria-labelledby={titleId}
       data-testid={testId}
     >
+      <span
+        tabIndex={0}
+        data-focus-sentinel=""
+        onFocus={() => !opening.current && ref.current && focusEdge(ref.current, 'last')}
+      />
       <header className="dialog-header">
         <h2 id={titleId}>{title}</h2>
         <button type="button" className="icon-button" onClick={onClose} aria-label={t('common.close')}>
@@ -53,6 +86,11 @@ export function Dialog({ title, onClose, children, footer, wide, testId }: Props
       </header>
       <div className="dialog-body">{children}</div>
       {footer && <footer className="dialog-footer">{footer}</footer>}
+      <span
+        tabIndex={0}
+        data-focus-sentinel=""
+        onFocus={() => ref.current && focusEdge(ref.current, 'first')}
+      />
     </dialog>
   );
 }
@@ -75,7 +113,7 @@ export function ConfirmDialog({ title, message, confirmLabel, danger, onConfirm,
       testId="confirm-dialog"
       footer={
         <>
-          <button type="button" className="button" onClick={onCancel} autoFocus>
+          <button type="button" className="button" onClick={onCancel} data-autofocus="">
             {t('common.cancel')}
           </button>
           <button

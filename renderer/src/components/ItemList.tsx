@@ -1,7 +1,14 @@
 // The batch's items: state filters, a name search, and a virtualized list that renders only
 // the rows on screen and fetches only their pages, so 10,000 items scroll like 10.
-import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useId, useRef, useState } from 'react';
+import { defaultRangeExtractor, useVirtualizer, type Range } from '@tanstack/react-virtual';
+import {
+  useCallback,
+  useEffect,
+  useId,
+  useRef,
+  useState,
+  type KeyboardEvent as ReactKeyboardEvent,
+} from 'react';
 import type { BatchViewDto } from '../../../preload/contract';
 import { useI18n } from '../i18n';
 import { formatCount } from '../lib/format';
@@ -10,6 +17,7 @@ import { ItemsStore, useItemsError, useItemsTotal } from '../store/items-store';
 import { countOf } from './BatchHeader';
 import { ItemRow } from './ItemRow';
 
+/** The estimate; rows are measured, so a narrow window (200 % zoom) can wrap a row onto more lines. */
 const ROW_HEIGHT = 84;
 const SEARCH_DEBOUNCE_MS = 250;
 
@@ -66,6 +74,26 @@ export function ItemList({ batch }: { batch: BatchViewDto }) {
   );
 }
 
+/** Keys that move the focus between rows, and where to. */
+function targetIndex(key: string, index: number, total: number, pageRows: number): number | null {
+  switch (key) {
+    case 'ArrowDown':
+      return Math.min(total - 1, index + 1);
+    case 'ArrowUp':
+      return Math.max(0, index - 1);
+    case 'Home':
+      return 0;
+    case 'End':
+      return total - 1;
+    case 'PageDown':
+      return Math.min(total - 1, index + pageRows);
+    case 'PageUp':
+      return Math.max(0, index - pageRows);
+    default:
+      return null;
+  }
+}
+
 function Rows({ batchId, filter, search }: { batchId: number; filter: FilterKey; search: string }) {
   const { t } = useI18n();
   const [store] = useState(() => new ItemsStore({ batchId, states: FILTERS[filter], search }));
@@ -76,6 +104,13 @@ function Rows({ batchId, filter, search }: { batchId: number; filter: FilterKey;
   const total = useItemsTotal(store);
   const error = useItemsError(store);
   const scrollRef = useRef<HTMLDivElement>(null);
+  const hintId = useId();
+  // Roving focus: one row is in the Tab order; arrows move it. While the focus is in a row,
+  // that row stays rendered even when scrolled away, so recycling never drops the focus.
+  const [activeIndex, setActiveIndex] = useState(0);
+  const [focusWithin, setFocusWithin] = useState(false);
+  const focusRequest = useRef<number | null>(null);
+  const keep = focusWithin ? activeIndex : null;
 
   // eslint-disable-next-line react-hooks/incompatible-library -- the virtualizer is read during render by design
   const virtualizer = useVirtualizer({
@@ -83,13 +118,62 @@ function Rows({ batchId, filter, search }: { batchId: number; filter: FilterKey;
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW_HEIGHT,
     overscan: 6,
+    rangeExtractor: useCallback(
+      (range: Range) => {
+        const indexes = defaultRangeExtractor(range);
+        if (keep === null || keep >= range.count || indexes.includes(keep)) return indexes;
+        return [...indexes, keep].sort((a, b) => a - b);
+      },
+      [keep],
+    ),
   });
   const rows = virtualizer.getVirtualItems();
-  const first = rows[0]?.index ?? 0;
-  const last = rows[rows.length - 1]?.index ?? 0;
+  // The page fetch follows what is on screen, not the one row kept for the focus.
+  const others = keep === null ? rows : rows.filter((row) => row.index !== keep);
+  const keptInside =
+    keep !== null &&
+    others.length > 0 &&
+    keep >= others[0]!.index - 1 &&
+    keep <= others[others.length - 1]!.index + 1;
+  const onScreen = keptInside || others.length === 0 ? rows : others;
+  const first = onScreen[0]?.index ?? 0;
+  const last = onScreen[onScreen.length - 1]?.index ?? 0;
   useEffect(() => {
     store.setVisibleRange(first, last);
   }, [store, first, last]);
+
+  // Focus the row asked for once it is rendered (after scrollToIndex brought it in).
+  useEffect(() => {
+    const wanted = focusRequest.current;
+    if (wanted === null) return;
+    const element = scrollRef.current?.querySelector<HTMLElement>(`[data-index="${wanted}"]`);
+    if (!element) return;
+    focusRequest.current = null;
+    element.focus({ preventScroll: true });
+  });
+
+  const count = total ?? 0;
+  const tabbable = rows.some((row) => row.index === activeIndex) ? activeIndex : (rows[0]?.index ?? 0);
+  const onKeyDown = (event: ReactKeyboardEvent<HTMLDivElement>) => {
+    const target = event.target as HTMLElement;
+    // Only on a row itself: keys inside its buttons or its dialogs keep their own meaning.
+    if (!target.hasAttribute('data-index') || count === 0) return;
+    if (event.key === 'Enter') {
+      event.preventDefault();
+      target.querySelector<HTMLElement>('[data-testid=details-button]')?.click();
+      return;
+    }
+    const pageRows = Math.max(
+      1,
+      Math.floor((scrollRef.current?.clientHeight ?? ROW_HEIGHT) / ROW_HEIGHT) - 1,
+    );
+    const next = targetIndex(event.key, Number(target.dataset.index), count, pageRows);
+    if (next === null) return;
+    event.preventDefault();
+    setActiveIndex(next);
+    focusRequest.current = next;
+    virtualizer.scrollToIndex(next, { align: 'auto' });
+  };
 
   return (
     <div className="item-list-wrap">
@@ -99,6 +183,9 @@ function Rows({ batchId, filter, search }: { batchId: number; filter: FilterKey;
         </p>
       )}
       {total === 0 && <p className="empty muted">{search ? t('items.noMatch') : t('items.empty')}</p>}
+      <p id={hintId} className="visually-hidden">
+        {t('items.listHint')}
+      </p>
       <div
         ref={scrollRef}
         className="item-scroll"
@@ -109,19 +196,33 @@ function Rows({ batchId, filter, search }: { batchId: number; filter: FilterKey;
         <div
           role="list"
           aria-label={t('items.title')}
+          aria-describedby={hintId}
           style={{ height: virtualizer.getTotalSize(), position: 'relative' }}
+          onKeyDown={onKeyDown}
+          onFocus={(event) => {
+            setFocusWithin(true);
+            const slot = (event.target as HTMLElement).closest<HTMLElement>('[data-index]');
+            if (slot) setActiveIndex(Number(slot.dataset.index));
+          }}
+          onBlur={(event) => {
+            if (!event.currentTarget.contains(event.relatedTarget as Node | null)) setFocusWithin(false);
+          }}
         >
           {rows.map((row) => (
             <div
               key={row.key}
+              ref={virtualizer.measureElement}
+              data-index={row.index}
               role="listitem"
+              aria-setsize={count}
+              aria-posinset={row.index + 1}
+              tabIndex={row.index === tabbable ? 0 : -1}
               className="item-row-slot"
               style={{
                 position: 'absolute',
                 top: 0,
                 left: 0,
                 right: 0,
-                height: row.size,
                 transform: `translateY(${row.start}px)`,
               }}
             >

@@ -6,7 +6,7 @@ import type { ItemViewDto } from '../../../preload/contract';
 import { api, errorText } from '../api';
 import { useI18n } from '../i18n';
 import { fileNameOf, formatElapsed, formatUsd } from '../lib/format';
-import { ACTIVE_STATES, toneOf } from '../lib/states';
+import { ACTIVE_STATES, TONE_ICONS, toneOf } from '../lib/states';
 import { useApp } from '../store/app-context';
 import { useItemAt, type ItemsStore } from '../store/items-store';
 import { useNow } from '../store/now';
@@ -82,8 +82,11 @@ function LoadedRow({ item }: { item: ItemViewDto }) {
           )}
       </div>
       <div className="item-state">
-        <span className={`state-pill tone-${tone}`} data-testid="item-state">
-          {t(`state.${item.state}`)}
+        <span className={`state-pill tone-${tone}`}>
+          <span className="state-icon" aria-hidden="true">
+            {TONE_ICONS[tone]}
+          </span>
+          <span data-testid="item-state">{t(`state.${item.state}`)}</span>
         </span>
         {stateDetail && <span className="muted small">{stateDetail}</span>}
         {active && (
@@ -140,7 +143,7 @@ function LoadedRow({ item }: { item: ItemViewDto }) {
               onClick={() => setDetails('play')}
               aria-label={t('items.playNamed', { name })}
             >
-              ▶ {t('items.play')}
+              <span aria-hidden="true">▶</span> {t('items.play')}
             </button>
             <button
               type="button"
@@ -157,6 +160,7 @@ function LoadedRow({ item }: { item: ItemViewDto }) {
           className="button button-small button-quiet"
           onClick={() => setDetails('details')}
           aria-label={t('items.detailsNamed', { name })}
+          data-testid="details-button"
         >
           {t('items.details')}
         </button>

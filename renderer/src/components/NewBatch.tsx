@@ -38,7 +38,7 @@ export function NewBatch({ onPaths }: { onPaths: (paths: string[]) => void }) {
       {scan.phase === 'scanning' ? (
         <div role="status" aria-live="polite" className="scan-progress">
           <div className="spinner" aria-hidden="true" />
-          <p className="big">{t('scan.scanning')}</p>
+          <h1 className="big">{t('scan.scanning')}</h1>
           <p className="muted">
             {t('scan.progress', {
               checked: formatCount(scan.checked, locale),
@@ -52,7 +52,7 @@ export function NewBatch({ onPaths }: { onPaths: (paths: string[]) => void }) {
           <div className="drop-icon" aria-hidden="true">
             ⤓
           </div>
-          <p className="big">{t('drop.title')}</p>
+          <h1 className="big">{t('drop.title')}</h1>
           <p className="muted">{t('drop.hint')}</p>
           <button type="button" className="button button-primary button-large" onClick={pick}>
             {t('drop.choose')}
@@ -162,6 +162,7 @@ function Setup({ scanId, summary, onPick }: { scanId: string; summary: ScanSumma
   return (
     <div className="setup-layout">
       <div className="setup-main">
+        <h1 className="visually-hidden">{t('setup.screenTitle')}</h1>
         <ScanSummary summary={summary} alreadyGenerated={preview ? preview.skipped : null} />
         <BatchSetup
           settings={settings}

@@ -1,6 +1,7 @@
 // A number input that lets the user type freely ("1.", "") and reports NaN for text that is
 // not a number, so the form can show an inline error instead of silently snapping the value.
-import { useId, useState } from 'react';
+import { useState } from 'react';
+import { Field } from './Field';
 
 interface Props {
   label: string;
@@ -32,7 +33,6 @@ export function NumberField({
   suffix,
   testId,
 }: Props) {
-  const id = useId();
   const shown = value === null || Number.isNaN(value) ? '' : String(value);
   const [text, setText] = useState(shown);
   const [lastValue, setLastValue] = useState(value);
@@ -42,41 +42,29 @@ export function NumberField({
     if (!(Number.isNaN(value) || Number(text) === value)) setText(shown);
   }
   return (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
-      <div className="input-with-suffix">
-        <input
-          id={id}
-          type="number"
-          inputMode="decimal"
-          value={text}
-          min={min}
-          max={max}
-          step={step}
-          placeholder={placeholder}
-          aria-invalid={error ? true : undefined}
-          aria-describedby={error ? `${id}-error` : hint ? `${id}-hint` : undefined}
-          data-testid={testId}
-          onChange={(e) => {
-            const raw = e.target.value;
-            setText(raw);
-            if (raw.trim() === '') onChange(allowEmpty ? null : Number.NaN);
-            else onChange(Number(raw));
-          }}
-        />
-        {suffix && <span className="suffix">{suffix}</span>}
-      </div>
-      {error ? (
-        <p id={`${id}-error`} className="field-error" role="alert">
-          {error}
-        </p>
-      ) : (
-        hint && (
-          <p id={`${id}-hint`} className="field-hint">
-            {hint}
-          </p>
-        )
+    <Field label={label} hint={hint} error={error}>
+      {(control) => (
+        <div className="input-with-suffix">
+          <input
+            {...control}
+            type="number"
+            inputMode="decimal"
+            value={text}
+            min={min}
+            max={max}
+            step={step}
+            placeholder={placeholder}
+            data-testid={testId}
+            onChange={(e) => {
+              const raw = e.target.value;
+              setText(raw);
+              if (raw.trim() === '') onChange(allowEmpty ? null : Number.NaN);
+              else onChange(Number(raw));
+            }}
+          />
+          {suffix && <span className="suffix">{suffix}</span>}
+        </div>
       )}
-    </div>
+    </Field>
   );
 }

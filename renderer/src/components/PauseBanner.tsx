@@ -11,6 +11,7 @@ export function PauseBanner({ batch, onChanged }: { batch: BatchViewDto; onChang
   const { t } = useI18n();
   const { openSettings } = useApp();
   const budgetId = useId();
+  const titleId = useId();
   const suggested = Math.ceil((batch.spentUsd + batch.remainingEstimateUsd) * 100) / 100;
   const [newBudget, setNewBudget] = useState(String(suggested));
   const [busy, setBusy] = useState(false);
@@ -34,11 +35,12 @@ export function PauseBanner({ batch, onChanged }: { batch: BatchViewDto; onChang
   return (
     <section
       className={`banner banner-${reason === 'lease_lost' ? 'info' : 'warn'}`}
-      role="alert"
+      // Not role="alert": BatchAnnouncer says it once, also when the batch was paused on arrival.
+      aria-labelledby={titleId}
       data-testid="pause-banner"
     >
       <div className="banner-text">
-        <h2>{t(`pause.${reason}.title`)}</h2>
+        <h2 id={titleId}>{t(`pause.${reason}.title`)}</h2>
         <p>{batch.pauseMessage ?? t(`pause.${reason}.hint`)}</p>
         {batch.pauseMessage && <p className="muted small">{t(`pause.${reason}.hint`)}</p>}
       </div>

@@ -7,11 +7,12 @@ import { useI18n } from '../i18n';
 import { useApp } from '../store/app-context';
 import { showToast } from '../store/toasts';
 import { ConfirmDialog, Dialog } from './Dialog';
+import { Field } from './Field';
 
 export function SettingsDialog({ focus, onClose }: { focus: 'general' | 'apiKey'; onClose: () => void }) {
   const { t } = useI18n();
   const { settings, setSettings } = useApp();
-  const ids = { key: useId(), url: useId(), sim: useId(), notify: useId(), awake: useId(), lang: useId() };
+  const ids = { key: useId(), url: useId() };
   const keyRef = useRef<HTMLInputElement>(null);
   const [keyText, setKeyText] = useState('');
   const [keyError, setKeyError] = useState<string | null>(null);
@@ -69,7 +70,7 @@ export function SettingsDialog({ focus, onClose }: { focus: 'general' | 'apiKey'
     <Dialog title={t('settings.title')} onClose={onClose} testId="settings-dialog">
       <section className="settings-section" aria-labelledby={`${ids.key}-h`}>
         <h3 id={`${ids.key}-h`}>{t('settings.apiKey')}</h3>
-        <p className="muted" data-testid="api-key-status">
+        <p className="muted" id={`${ids.key}-status`} data-testid="api-key-status">
           {key.set ? t('settings.keySet', { last4: key.last4 ?? '????' }) : t('settings.keyNotSet')}
           {key.set && key.storage && (
             <span className="small"> · {t('settings.keyStorage', { storage: key.storage })}</span>
@@ -95,6 +96,7 @@ export function SettingsDialog({ focus, onClose }: { focus: 'general' | 'apiKey'
             value={keyText}
             onChange={(e) => setKeyText(e.target.value)}
             aria-invalid={keyError ? true : undefined}
+            aria-describedby={keyError ? `${ids.key}-error` : `${ids.key}-status`}
           />
           <button type="submit" className="button button-primary" disabled={!keyValid || saving}>
             {key.set ? t('settings.replaceKey') : t('settings.setKey')}
@@ -110,54 +112,61 @@ export function SettingsDialog({ focus, onClose }: { focus: 'general' | 'apiKey'
           )}
         </form>
         {keyError && (
-          <p className="field-error" role="alert">
+          <p className="field-error" id={`${ids.key}-error`} role="alert">
             {keyError}
           </p>
         )}
       </section>
 
       <section className="settings-section">
-        <div className="field checkbox-field">
-          <input
-            id={ids.sim}
-            type="checkbox"
-            checked={settings.simulated}
-            onChange={(e) => void update({ simulated: e.target.checked })}
-          />
-          <label htmlFor={ids.sim}>{t('settings.simulated')}</label>
-        </div>
-        <p className="field-hint">{t('settings.simulatedHint')}</p>
-        <div className="field checkbox-field">
-          <input
-            id={ids.notify}
-            type="checkbox"
-            checked={settings.notifications}
-            onChange={(e) => void update({ notifications: e.target.checked })}
-          />
-          <label htmlFor={ids.notify}>{t('settings.notifications')}</label>
-        </div>
-        <div className="field checkbox-field">
-          <input
-            id={ids.awake}
-            type="checkbox"
-            checked={settings.keepAwake}
-            onChange={(e) => void update({ keepAwake: e.target.checked })}
-          />
-          <label htmlFor={ids.awake}>{t('settings.keepAwake')}</label>
-        </div>
-        <div className="field">
-          <label htmlFor={ids.lang}>{t('settings.language')}</label>
-          <select
-            id={ids.lang}
-            value={settings.language}
-            onChange={(e) => void update({ language: e.target.value as AppSettingsDto['language'] })}
-            data-testid="language-select"
-          >
-            <option value="system">{t('settings.languageSystem')}</option>
-            <option value="en">English</option>
-            <option value="zh-CN">简体中文</option>
-          </select>
-        </div>
+        <Field label={t('settings.simulated')} hint={t('settings.simulatedHint')} inline>
+          {(control) => (
+            <input
+              {...control}
+              type="checkbox"
+              checked={settings.simulated}
+              onChange={(e) => void update({ simulated: e.target.checked })}
+            />
+          )}
+        </Field>
+        <Field label={t('settings.notifications')} inline>
+          {(control) => (
+            <input
+              {...control}
+              type="checkbox"
+              checked={settings.notifications}
+              onChange={(e) => void update({ notifications: e.target.checked })}
+            />
+          )}
+        </Field>
+        <Field label={t('settings.keepAwake')} inline>
+          {(control) => (
+            <input
+              {...control}
+              type="checkbox"
+              checked={settings.keepAwake}
+              onChange={(e) => void update({ keepAwake: e.target.checked })}
+            />
+          )}
+        </Field>
+        <Field label={t('settings.language')}>
+          {(control) => (
+            <select
+              {...control}
+              value={settings.language}
+              onChange={(e) => void update({ language: e.target.value as AppSettingsDto['language'] })}
+              data-testid="language-select"
+            >
+              <option value="system">{t('settings.languageSystem')}</option>
+              <option value="en" lang="en">
+                English
+              </option>
+              <option value="zh-CN" lang="zh-CN">
+                简体中文
+              </option>
+            </select>
+          )}
+        </Field>
       </section>
 
       <details className="settings-section advanced">
@@ -177,12 +186,15 @@ export function SettingsDialog({ focus, onClose }: { focus: 'general' | 'apiKey'
               className="mono"
               value={baseUrl}
               onChange={(e) => setBaseUrl(e.target.value)}
+              aria-describedby={`${ids.url}-hint`}
             />
             <button type="submit" className="button" disabled={baseUrl.trim() === settings.apiBaseUrl}>
               {t('common.save')}
             </button>
           </div>
-          <p className="field-hint">{t('settings.apiBaseUrlHint')}</p>
+          <p className="field-hint" id={`${ids.url}-hint`}>
+            {t('settings.apiBaseUrlHint')}
+          </p>
         </form>
       </details>
 

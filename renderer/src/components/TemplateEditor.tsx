@@ -1,9 +1,10 @@
 // The prompt template editor: a textarea, the variables this scan offers as chips that insert
 // `{variable}` at the caret, and inline errors from the client-side parser (unknown variable,
 // unclosed brace) next to the ones main's preview reports.
-import { useId, useRef } from 'react';
+import { useRef } from 'react';
 import { useI18n } from '../i18n';
 import { insertVariable, parseTemplate, type TemplateProblem } from '../lib/template';
+import { Field } from './Field';
 
 interface Props {
   label: string;
@@ -11,6 +12,8 @@ interface Props {
   onChange: (value: string) => void;
   variables: readonly string[];
   serverProblems?: readonly string[];
+  /** A problem with the whole template that the parser does not see (it is empty). */
+  error?: string;
   multiline?: boolean;
   testId?: string;
 }
@@ -21,14 +24,18 @@ export function TemplateEditor({
   onChange,
   variables,
   serverProblems,
+  error,
   multiline,
   testId,
 }: Props) {
   const { t } = useI18n();
-  const id = useId();
   const ref = useRef<HTMLTextAreaElement & HTMLInputElement>(null);
   const problems = parseTemplate(value, variables).problems;
-  const messages = [...problems.map((p) => problemText(p, value, t)), ...(serverProblems ?? [])];
+  const messages = [
+    ...(error ? [error] : []),
+    ...problems.map((p) => problemText(p, value, t)),
+    ...(serverProblems ?? []),
+  ];
   const unique = [...new Set(messages)];
 
   const insert = (name: string) => {
@@ -43,48 +50,34 @@ export function TemplateEditor({
     });
   };
 
-  const common = {
-    id,
-    value,
-    'aria-invalid': unique.length > 0 ? true : undefined,
-    'aria-describedby': unique.length > 0 ? `${id}-errors` : undefined,
-    'data-testid': testId,
-    spellCheck: multiline,
-  } as const;
+  const chips = variables.length > 0 && (
+    <div className="chips" role="group" aria-label={t('template.insertVariable')}>
+      {variables.map((name) => (
+        <button
+          key={name}
+          type="button"
+          className="chip"
+          onClick={() => insert(name)}
+          // Starts with what the chip shows, so voice control can say "click {name}".
+          aria-label={t('template.insertNamed', { name: `{${name}}`, field: label })}
+        >
+          {`{${name}}`}
+        </button>
+      ))}
+    </div>
+  );
 
   return (
-    <div className="field template-editor">
-      <label htmlFor={id}>{label}</label>
-      {multiline ? (
-        <textarea ref={ref} rows={3} {...common} onChange={(e) => onChange(e.target.value)} />
-      ) : (
-        <input ref={ref} type="text" {...common} onChange={(e) => onChange(e.target.value)} />
-      )}
-      {variables.length > 0 && (
-        <div className="chips" role="group" aria-label={t('template.insertVariable')}>
-          {variables.map((name) => (
-            <button
-              key={name}
-              type="button"
-              className="chip"
-              onClick={() => insert(name)}
-              aria-label={t('template.insertNamed', { name, field: label })}
-            >
-              {`{${name}}`}
-            </button>
-          ))}
-        </div>
-      )}
-      {unique.length > 0 && (
-        <ul id={`${id}-errors`} className="field-error-list" role="alert">
-          {unique.map((message) => (
-            <li key={message} className="field-error">
-              {message}
-            </li>
-          ))}
-        </ul>
-      )}
-    </div>
+    <Field label={label} error={unique} extra={chips} className="template-editor">
+      {(control) => {
+        const common = { ...control, value, 'data-testid': testId, spellCheck: multiline } as const;
+        return multiline ? (
+          <textarea ref={ref} rows={3} {...common} onChange={(e) => onChange(e.target.value)} />
+        ) : (
+          <input ref={ref} type="text" {...common} onChange={(e) => onChange(e.target.value)} />
+        );
+      }}
+    </Field>
   );
 }
 

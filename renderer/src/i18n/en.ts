@@ -35,6 +35,7 @@ export const en = {
   'scan.scanning': 'Checking your images…',
   'scan.progress': '{checked} of {found} files checked',
   'scan.summaryTitle': 'What was found',
+  'setup.screenTitle': 'New batch',
   'scan.found': 'Found',
   'scan.accepted': 'Ready',
   'scan.fixed': 'Will be resized',
@@ -52,7 +53,7 @@ export const en = {
   'setup.presetSaved': 'Preset "{name}" saved.',
   'setup.presetDeleted': 'Preset "{name}" deleted.',
   'setup.managePresets': 'Manage presets',
-  'setup.deletePresetNamed': 'Delete preset {name}',
+  'setup.deletePresetNamed': 'Delete: preset {name}',
   'setup.model': 'Model',
   'setup.pricePerSecond': '{price} per second',
   'setup.pricePerVideo': '{price} per {seconds} s video',
@@ -83,7 +84,7 @@ export const en = {
   'setup.errNegative': 'The negative prompt is longer than 2500 characters.',
 
   'template.insertVariable': 'Insert a variable',
-  'template.insertNamed': 'Insert {name} into {field}',
+  'template.insertNamed': '{name}: insert into {field}',
   'template.unclosed':
     'Unclosed brace at character {column}: add "}" after the variable name, or write "{{" for a literal brace.',
   'template.unopened':
@@ -129,6 +130,15 @@ export const en = {
   'batch.estimatedTotal': 'est. total ({remaining} to go)',
   'batch.eta': 'time left',
   'batch.countsByState': 'Items per state',
+
+  'announce.started': 'Batch started: {total} videos to generate.',
+  'announce.resumed': 'Batch resumed: {done} of {total} videos done.',
+  'announce.progress': '{percent}% through: {done} of {total} videos done, {problems} need attention.',
+  'announce.pausedByYou': 'Batch paused.',
+  'announce.paused': 'Batch paused: {reason}. {hint}',
+  'announce.finished':
+    'Batch finished: {done} of {total} videos done, {problems} need attention, {spent} spent.',
+  'announce.cancelled': 'Batch cancelled: {done} of {total} videos done.',
 
   'batchState.draft': 'Not started',
   'batchState.running': 'Running',
@@ -183,6 +193,8 @@ export const en = {
   'cancelOutcome.already_finished': '{name} had already finished.',
 
   'items.title': 'Items',
+  'items.listHint':
+    'Up and down arrows move between items; Home and End jump to the first and last; Enter opens the details.',
   'items.filterLabel': 'Show items',
   'items.search': 'Search by file name',
   'items.empty': 'No items here.',
@@ -191,21 +203,21 @@ export const en = {
   'items.took': 'took {time}',
   'items.estimate': 'Estimated cost',
   'items.cancel': 'Cancel',
-  'items.cancelNamed': 'Cancel {name}',
+  'items.cancelNamed': 'Cancel: {name}',
   'items.retry': 'Retry',
-  'items.retryNamed': 'Retry {name}',
+  'items.retryNamed': 'Retry: {name}',
   'items.resubmit': 'Send again…',
-  'items.resubmitNamed': 'Send {name} again',
+  'items.resubmitNamed': 'Send again: {name}',
   'items.resubmitTitle': 'Send again? It may be paid twice',
   'items.resubmitMessage':
     'The answer to sending {name} was lost: RunComfy may already be generating it, and there is no way to check. Sending it again may charge you twice.',
   'items.resubmitConfirm': 'Send again, I accept it may be paid twice',
   'items.play': 'Play',
-  'items.playNamed': 'Play the video of {name}',
+  'items.playNamed': 'Play: {name}',
   'items.showInFolder': 'Show in folder',
-  'items.showInFolderNamed': 'Show the video of {name} in its folder',
+  'items.showInFolderNamed': 'Show in folder: {name}',
   'items.details': 'Details',
-  'items.detailsNamed': 'Details of {name}',
+  'items.detailsNamed': 'Details: {name}',
   'items.videoOf': 'Video of {name}',
 
   'details.state': 'State',
@@ -230,9 +242,9 @@ export const en = {
   'history.spent': 'Spent',
   'history.actions': 'Actions',
   'history.open': 'Open',
-  'history.openNamed': 'Open {name}',
+  'history.openNamed': 'Open: {name}',
   'history.exportCsv': 'Export CSV',
-  'history.exportNamed': 'Export the CSV report of {name}',
+  'history.exportNamed': 'Export CSV: {name}',
 
   'settings.title': 'Settings',
   'settings.apiKey': 'RunComfy API key',

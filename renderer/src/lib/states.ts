@@ -71,6 +71,19 @@ export function toneOf(state: ItemStateDto): StateTone {
   }
 }
 
+/**
+ * A mark for each tone, shown before the state's name: the state never rests on colour alone
+ * (forced colors, colour blindness). Decorative: the name beside it says the same.
+ */
+export const TONE_ICONS: Record<StateTone, string> = {
+  neutral: '○',
+  active: '◔',
+  good: '✓',
+  bad: '✕',
+  warn: '!',
+  muted: '–',
+};
+
 export const MODEL_IDS = [
   'kling/kling-3.0/standard/image-to-video',
   'kling/kling-3.0/pro/image-to-video',

@@ -16,9 +16,10 @@
 // modules, which the Electron app wants; for the CLI bundle, `deferSharp` below hands those
 // imports a stand-in that requires the real sharp on first use.
 //
-// `node scripts/build-cli.mjs [outDir]` (default out/cli); the tests build into a temp folder.
+// `node scripts/build-cli.mjs [outDir] [metafile.json]` (default out/cli); the tests build into
+// a folder of their own and read the metafile.
 import { build } from 'esbuild';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -56,6 +57,7 @@ const deferSharp = {
   },
 };
 
+/** Builds the CLI into outDir; returns esbuild's metafile (what went in, what each chunk imports). */
 export async function buildCli(outDir = join(root, 'out', 'cli')) {
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
   for (const name of CLI_EXTERNAL)
@@ -64,8 +66,9 @@ export async function buildCli(outDir = join(root, 'out', 'cli')) {
         `build-cli: ${name} stays external to the CLI bundle, so it must be in "dependencies".`,
       );
   rmSync(outDir, { recursive: true, force: true });
-  await build({
+  const result = await build({
     absWorkingDir: root,
+    metafile: true,
     entryPoints: { stillmotion: join(root, 'main/core/cli/entry.ts') },
     outdir: outDir,
     bundle: true,
@@ -86,10 +89,14 @@ export async function buildCli(outDir = join(root, 'out', 'cli')) {
     legalComments: 'none',
     logLevel: 'warning',
   });
-  return outDir;
+  return result.metafile;
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const outDir = await buildCli(process.argv[2] ? resolve(process.argv[2]) : undefined);
+  const [outArg, metafileArg] = process.argv.slice(2);
+  const outDir = outArg ? resolve(outArg) : join(root, 'out', 'cli');
+  const metafile = await buildCli(outDir);
+  // The tests read it; the package does not ship it (it is written next to, not into, outDir).
+  if (metafileArg) writeFileSync(resolve(metafileArg), JSON.stringify(metafile));
   console.log(`build-cli: wrote ${outDir}`);
 }

@@ -10,6 +10,7 @@
 // with no build step (a bundle left in out/ may be older than the sources). Set
 // STILLMOTION_CLI=bundle to run the built bundle from a checkout (the tests and the bench do).
 import { existsSync } from 'node:fs';
+import * as nodeModule from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -40,6 +41,9 @@ async function loadMain() {
     );
     process.exit(2);
   }
+  // Node 22.1+ keeps V8's compiled code of the bundle on disk between runs (what npm itself
+  // does); older Nodes lack the function and compile every time.
+  nodeModule.enableCompileCache?.();
   return (await import(pathToFileURL(bundle).href)).main;
 }
 

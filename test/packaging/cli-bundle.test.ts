@@ -1,6 +1,6 @@
 // The built CLI (scripts/build-cli.mjs): what it needs at run time, and what each command loads.
-// Built here into a folder of its own inside the checkout (so the native modules resolve from
-// node_modules, as they do from an installed package's). The full install from the packed
+// Built here into a folder of its own under node_modules/.cache (so the native modules resolve
+// from node_modules as they do in an installed package, and lint never sees the output). The full install from the packed
 // tarball is `npm run check:package` (CI).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
@@ -10,7 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const ROOT = join(__dirname, '../..');
-const OUT = join(ROOT, '.tmp', `cli-bundle-test-${process.pid}`);
+const OUT = join(ROOT, 'node_modules', '.cache', `stillmotion-cli-bundle-test-${process.pid}`);
 const BUNDLE = join(OUT, 'cli');
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
   version: string;

@@ -111,4 +111,17 @@ describe('the CLI bundle', () => {
       expect(result.stdout.trim()).toBe(pkg.version);
     }
   });
+
+  it('`npm run stillmotion -- <args>` runs the CLI too (it used to load the sources and print nothing)', () => {
+    const result = spawnSync(
+      process.platform === 'win32' ? 'npm.cmd' : 'npm',
+      ['run', '-s', 'stillmotion', '--', '--version'],
+      {
+        cwd: ROOT,
+        encoding: 'utf8',
+      },
+    );
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout.trim()).toBe(pkg.version);
+  });
 });

@@ -19,7 +19,14 @@ const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
 
 interface Metafile {
   inputs: Record<string, unknown>;
-  outputs: Record<string, { imports: { path: string; kind: string; external?: boolean }[] }>;
+  outputs: Record<
+    string,
+    {
+      entryPoint?: string;
+      inputs: Record<string, unknown>;
+      imports: { path: string; kind: string; external?: boolean }[];
+    }
+  >;
 }
 let metafile: Metafile;
 
@@ -78,6 +85,26 @@ describe('the CLI bundle', () => {
       (input) => !/^(main\/core\/|package\.json$|node_modules\/|defer-sharp:)/.test(input),
     );
     expect(outside).toEqual([]);
+  });
+
+  it('what every command loads first holds no zod, engine, database, intake or simulator code', () => {
+    // The entry chunk and the chunks it imports statically run before the command is known;
+    // the heavy modules must sit behind the commands' dynamic imports.
+    const entry = Object.keys(metafile.outputs).find((o) => metafile.outputs[o]!.entryPoint)!;
+    const eager = new Set<string>();
+    const visit = (output: string) => {
+      if (eager.has(output)) return;
+      eager.add(output);
+      for (const imported of metafile.outputs[output]!.imports)
+        if (imported.kind === 'import-statement' && !imported.external) visit(imported.path);
+    };
+    visit(entry);
+    const inputs = [...eager].flatMap((output) => Object.keys(metafile.outputs[output]!.inputs));
+    expect(
+      inputs.filter((input) =>
+        /node_modules\/zod\/|main\/core\/(engine|db|intake|simulator|catalog)\//.test(input),
+      ),
+    ).toEqual([]);
   });
 
   it("--version prints package.json's version; --help loads none of the engine, database or sharp", () => {

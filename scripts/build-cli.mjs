@@ -9,7 +9,7 @@
 //
 // Code splitting keeps start-up light: the CLI imports the engine, the intake (sharp) and the
 // simulator with `await import()` where a command needs them, and each of those becomes its own
-// chunk, so `stillmotion --help` reads a few hundred kB instead of the whole core.
+// chunk, so `stillmotion --help` reads about 60 kB (commander and the CLI) of the 700 kB.
 //
 // sharp is the heaviest of them (about 70 files and libvips, more than half of `stillmotion
 // status`'s start-up), yet only `run` reads pixels. The intake imports it at the top of its
@@ -53,6 +53,7 @@ const deferSharp = {
           has: (_target, key) => Reflect.has(load(), key),
         });
       `,
+      // Only the default import is provided: a named import of sharp fails the build loudly.
     }));
   },
 };

@@ -8,6 +8,7 @@ const benches: Record<string, () => Promise<Row[]>> = {
   overhead: async () => (await import('./overhead')).benchOverhead(),
   download: async () => (await import('./download')).benchDownload(),
   memory: async () => (await import('./memory')).benchMemory(),
+  startup: async () => (await import('./startup')).benchStartup(),
 };
 
 async function main(): Promise<void> {

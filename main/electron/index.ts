@@ -33,6 +33,7 @@ import type { EngineEvent } from '../core/domain';
 import { createEngine, type Engine } from '../core/engine';
 import { createIntake } from '../core/intake';
 import { DEMO_API_KEY, startSimulator, type SimulatorHandle } from '../core/simulator';
+import { aboutPanelOptions, helpMenu } from './about';
 import { buildCsp } from './csp';
 import { electronDesktop, electronDialogs } from './dialogs';
 import { forwardEvents, registerIpc, trustedSenderCheck } from './ipc';
@@ -256,7 +257,9 @@ function startApp(): void {
         ],
       },
       { role: 'windowMenu' },
+      ...helpMenu(process.platform),
     ];
+    app.setAboutPanelOptions(aboutPanelOptions());
     Menu.setApplicationMenu(Menu.buildFromTemplate(template));
   }
 

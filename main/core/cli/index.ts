@@ -6,6 +6,11 @@
 //   report <batch> [--csv|--json]
 //   simulator        the RunComfy simulator in the foreground
 // Exit codes: 0 all done, 1 some items failed, 2 bad usage or input, 3 paused and needs you.
+//
+// Start-up time is part of the product here (`stillmotion status` in a cron job or a shell
+// prompt): only light modules are imported at the top. The engine, the database and the intake
+// (sharp) are loaded by the commands that open them, the simulator only with --simulate, so
+// `--help`, `--version` and usage errors never pay for them (see bench 7 in bench/README.md).
 import { Command, CommanderError } from 'commander';
 import { mkdirSync } from 'node:fs';
 import { homedir, hostname } from 'node:os';
@@ -15,10 +20,10 @@ import { readStoredKey } from '../app/key-file';
 import { dataFiles, defaultDataDir, defaultOutputDir } from '../app/paths';
 import type { BatchView, ItemState } from '../domain';
 import type { IntakeApi } from '../contracts';
-import { createCoreServices } from '../core-services';
-import { DEFAULT_API_BASE_URL, type Engine } from '../engine';
-import { DEMO_API_KEY, startSimulator, type SimulatorHandle } from '../simulator';
+import type { Engine } from '../engine';
+import type { SimulatorHandle } from '../simulator';
 import { clockFromEnv, scaledClock, type Clock } from '../util/clock';
+import { APP_VERSION } from '../version';
 import { countsLine, duration, itemLine, LiveBlock, statusBlock, usd } from './progress';
 import { settingsFromFlags, UsageError, type RunFlags } from './settings-from-flags';
 
@@ -54,7 +59,10 @@ function dbPathOf(opts: Common, io: CliIo): string {
 }
 
 /** The key: RUNCOMFY_API_KEY, else the app's stored key where the CLI can read it. */
-function credentialsOf(io: CliIo): { apiBaseUrl: string; apiKey: string | null; keyHint: string } {
+async function credentialsOf(
+  io: CliIo,
+): Promise<{ apiBaseUrl: string; apiKey: string | null; keyHint: string }> {
+  const { DEFAULT_API_BASE_URL } = await import('../engine');
   const apiBaseUrl = (io.env.RUNCOMFY_API_BASE || DEFAULT_API_BASE_URL).replace(/\/+$/, '');
   const fromEnv = io.env.RUNCOMFY_API_KEY?.trim();
   if (fromEnv) return { apiBaseUrl, apiKey: fromEnv, keyHint: '' };
@@ -66,13 +74,14 @@ function credentialsOf(io: CliIo): { apiBaseUrl: string; apiKey: string | null; 
   return { apiBaseUrl, apiKey: stored.kind === 'plain' ? stored.key : null, keyHint };
 }
 
-function openCore(
+async function openCore(
   dbPath: string,
   credentials: { apiBaseUrl: string; apiKey: string | null },
   clock?: Clock,
   simulated = false,
-): { engine: Engine; intake: IntakeApi } {
+): Promise<{ engine: Engine; intake: IntakeApi }> {
   mkdirSync(dirname(dbPath), { recursive: true });
+  const { createCoreServices } = await import('../core-services');
   return createCoreServices({
     dbPath,
     clock: clock ?? clockFromEnv(process.env),
@@ -85,8 +94,11 @@ function openCore(
   });
 }
 
-function openEngine(dbPath: string, credentials: { apiBaseUrl: string; apiKey: string | null }): Engine {
-  return openCore(dbPath, credentials).engine;
+async function openEngine(
+  dbPath: string,
+  credentials: { apiBaseUrl: string; apiKey: string | null },
+): Promise<Engine> {
+  return (await openCore(dbPath, credentials)).engine;
 }
 
 function finishedExit(batch: BatchView): { code: number; reason: string } {
@@ -202,7 +214,7 @@ async function runCommand(
   });
   let simulator: SimulatorHandle | null = null;
   let clock: Clock | undefined;
-  let credentials = credentialsOf(io);
+  let credentials = await credentialsOf(io);
   if (opts.simulate) {
     const timeScale = opts.simTimeScale === undefined ? 0.02 : Number(opts.simTimeScale);
     if (!(timeScale > 0 && timeScale <= 1))
@@ -212,6 +224,7 @@ async function runCommand(
     // Simulator and engine share one fast clock, so the engine's polling (aimed at the
     // expected finish time) and the simulated generations agree on what "two minutes" is.
     clock = scaledClock(1 / timeScale);
+    const { DEMO_API_KEY, startSimulator } = await import('../simulator');
     simulator = await startSimulator({ clock });
     credentials = { apiBaseUrl: simulator.url, apiKey: DEMO_API_KEY, keyHint: '' };
     io.err.write(`Simulated: a built-in RunComfy simulator at ${simulator.url} (no key, no cost).\n`);
@@ -222,7 +235,7 @@ async function runCommand(
         'or add --simulate to try it with the built-in simulator.',
     );
   }
-  const { engine, intake } = openCore(dbPathOf(opts, io), credentials, clock, Boolean(opts.simulate));
+  const { engine, intake } = await openCore(dbPathOf(opts, io), credentials, clock, Boolean(opts.simulate));
   try {
     let lastProgress = 0;
     const scan = await intake.scan(
@@ -286,7 +299,7 @@ async function runCommand(
 }
 
 async function resumeCommand(batchArg: string | undefined, opts: Common, io: CliIo) {
-  const engine = openEngine(dbPathOf(opts, io), credentialsOf(io));
+  const engine = await openEngine(dbPathOf(opts, io), await credentialsOf(io));
   try {
     const ids = batchArg
       ? [parseId(batchArg, 'batch')]
@@ -295,7 +308,7 @@ async function resumeCommand(batchArg: string | undefined, opts: Common, io: Cli
           .filter((b) => b.state === 'running' || b.state === 'paused')
           .map((b) => b.id);
     if (ids.length === 0) return { code: EXIT.ok, reason: 'Nothing to resume: every batch has finished.' };
-    if (!credentialsOf(io).apiKey)
+    if (!(await credentialsOf(io)).apiKey)
       throw new ExitError(
         EXIT.needsUser,
         'No API key: set RUNCOMFY_API_KEY (and RUNCOMFY_API_BASE for a simulator or proxy).',
@@ -358,6 +371,7 @@ export async function main(argv: string[], ioOverride: Partial<CliIo> = {}): Pro
   const program = new Command()
     .name('stillmotion')
     .description('Turn folders of still images into videos through RunComfy (Kling 3.0 by default).')
+    .version(APP_VERSION, '-V, --version', 'print the version')
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out.write(s), writeErr: (s) => io.err.write(s) })
     .showHelpAfterError('(run stillmotion --help for usage)');
@@ -399,7 +413,7 @@ export async function main(argv: string[], ioOverride: Partial<CliIo> = {}): Pro
     .argument('[batch]', 'one batch id')
     .option('--db <file>', "job database (default: the app's)")
     .action(async (batchArg: string | undefined, opts: Common) => {
-      const engine = openEngine(dbPathOf(opts, io), credentialsOf(io));
+      const engine = await openEngine(dbPathOf(opts, io), await credentialsOf(io));
       try {
         const batches = batchArg
           ? [engine.getBatch(parseId(batchArg, 'batch'))]
@@ -433,7 +447,7 @@ export async function main(argv: string[], ioOverride: Partial<CliIo> = {}): Pro
     .option('--item <id>', 'cancel one item instead')
     .option('--db <file>', "job database (default: the app's)")
     .action(async (batchArg: string | undefined, opts: Common & { item?: string }) => {
-      const engine = openEngine(dbPathOf(opts, io), credentialsOf(io));
+      const engine = await openEngine(dbPathOf(opts, io), await credentialsOf(io));
       try {
         if (opts.item) {
           const outcome = await engine.cancelItem(parseId(opts.item, 'item'));
@@ -465,7 +479,7 @@ export async function main(argv: string[], ioOverride: Partial<CliIo> = {}): Pro
     .option('--json', 'as JSON')
     .option('--db <file>', "job database (default: the app's)")
     .action(async (batchArg: string, opts: Common & { csv?: boolean; json?: boolean }) => {
-      const engine = openEngine(dbPathOf(opts, io), credentialsOf(io));
+      const engine = await openEngine(dbPathOf(opts, io), await credentialsOf(io));
       try {
         const id = parseId(batchArg, 'batch');
         const batch = engine.getBatch(id);

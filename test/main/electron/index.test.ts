@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildCsp } from '../../../main/electron/csp';
 import { invokeChannels } from '../../../preload/contract';
 import { tempDir, writeImage, batchSettings } from '../core/app/helpers';
+import { version as packageVersion } from '../../../package.json';
 
 type Listener = (...args: unknown[]) => unknown;
 const h = vi.hoisted(() => {
@@ -116,6 +117,7 @@ vi.mock('electron', () => {
       setPath: vi.fn(() => h.order.push('setPath')),
       setAppLogsPath: vi.fn(),
       setAppUserModelId: vi.fn(),
+      setAboutPanelOptions: vi.fn(),
       requestSingleInstanceLock: vi.fn(() => (h.order.push('lock'), true)),
       quit: vi.fn(() => {
         for (const fn of h.appListeners.get('before-quit') ?? []) fn({ preventDefault: vi.fn() });
@@ -169,7 +171,8 @@ vi.mock('electron', () => {
 import * as electron from 'electron';
 
 const mocked = electron as unknown as {
-  app: { setPath: ReturnType<typeof vi.fn> };
+  app: { setPath: ReturnType<typeof vi.fn>; setAboutPanelOptions: ReturnType<typeof vi.fn> };
+  Menu: { setApplicationMenu: ReturnType<typeof vi.fn> };
   crashReporter: { start: ReturnType<typeof vi.fn> };
   ipcMain: { handle: ReturnType<typeof vi.fn> };
   protocol: { registerSchemesAsPrivileged: ReturnType<typeof vi.fn>; handle: ReturnType<typeof vi.fn> };
@@ -256,6 +259,18 @@ describe('main/electron/index.ts', () => {
     expect(done).toHaveBeenCalledWith({
       responseHeaders: { 'X-Other': ['1'], 'Content-Security-Policy': [buildCsp({ header: true })] },
     });
+  });
+
+  it("About shows package.json's version (the one `stillmotion --version` prints), reachable from the menu", () => {
+    expect(mocked.app.setAboutPanelOptions).toHaveBeenCalledWith(
+      expect.objectContaining({ applicationName: 'Stillmotion', applicationVersion: packageVersion }),
+    );
+    const template = mocked.Menu.setApplicationMenu.mock.calls.at(-1)![0] as {
+      role?: string;
+      submenu?: unknown;
+    }[];
+    const roles = JSON.stringify(template);
+    expect(roles).toContain('"role":"about"');
   });
 
   it('guards every web contents: no navigation away, no popups, no webviews', () => {

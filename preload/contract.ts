@@ -1,36 +1,18 @@
-// The one contract between main and the renderer. Pure: zod and nothing else, so main
-// imports its values (to validate), the renderer its types, the test harness both.
+// The one contract between main and the renderer. Pure: zod plus the domain's dependency-free
+// state vocabulary (main/core/domain/states.ts), so main imports its values (to validate), the
+// renderer its types, the test harness both.
 //
 // Channels are named by kind: `command:` changes something, `query:` reads, `event:` is
 // pushed from main. Every command and query has a request and a response schema; every
 // event a payload schema. Handlers answer an envelope (see `Envelope`), because a rejected
 // ipcRenderer.invoke keeps only the message of an error.
 import { z } from 'zod';
+import { BATCH_STATES, ITEM_STATES, PAUSE_REASONS } from '../main/core/domain/states';
 
-export const itemStateSchema = z.enum([
-  'queued',
-  'submitting',
-  'in_queue',
-  'in_progress',
-  'downloading',
-  'done',
-  'failed',
-  'cancelled',
-  'expired',
-  'unknown_submit',
-  'rejected',
-  'skipped',
-]);
-export const batchStateSchema = z.enum(['draft', 'running', 'paused', 'finished', 'cancelled']);
-export const pauseReasonSchema = z.enum([
-  'user',
-  'bad_key',
-  'no_balance',
-  'budget_reached',
-  'disk_full',
-  'too_many_failures',
-  'lease_lost',
-]);
+// The state vocabulary is the domain's (one list below the database, the engine and IPC).
+export const itemStateSchema = z.enum(ITEM_STATES);
+export const batchStateSchema = z.enum(BATCH_STATES);
+export const pauseReasonSchema = z.enum(PAUSE_REASONS);
 export const modelIdSchema = z.enum([
   'kling/kling-3.0/standard/image-to-video',
   'kling/kling-3.0/pro/image-to-video',

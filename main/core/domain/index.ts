@@ -5,6 +5,7 @@
 import type { BatchState, ItemState, PauseReason } from './states';
 
 export * from './states';
+export * from './errors';
 
 export const MODEL_IDS = [
   'kling/kling-3.0/standard/image-to-video',

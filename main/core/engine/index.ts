@@ -4,7 +4,7 @@ export { createEngine, DEFAULT_API_BASE_URL } from './engine';
 export type { Engine, EngineOptions, LeaseInfo } from './engine';
 export { adaptivePollPolicy, fixedPollPolicy } from './poll-policy';
 export type { PollPolicy } from './poll-policy';
-export type { FileOps } from './download';
+export type { FileOps } from './download-files';
 export { defaultMaterializeRequest, readImageRefsAsDataUris } from './materialize';
 export type { MaterializeRequest } from './materialize';
 export { CRASH_POINTS } from './crash-points';

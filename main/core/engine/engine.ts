@@ -11,109 +11,39 @@ import { hostname } from 'node:os';
 import { setMaxListeners } from 'node:events';
 import { setTimeout as realDelay } from 'node:timers/promises';
 import { RunComfyClient, type Endpoint } from '../api/client';
-import type { CancelBatchResult, CancelItemOutcome, EngineApi } from '../contracts';
-import {
-  assertNever,
-  InvalidValueError,
-  NotFoundError,
-  StateError,
-  type BatchSettings,
-  type BatchView,
-  type EngineEvent,
-  type ItemPage,
-  type ItemPageQuery,
-  type ItemState,
-  type ItemView,
-  type PlannedItem,
+import type { CancelBatchResult, CancelItemOutcome } from '../contracts';
+import type {
+  BatchSettings,
+  BatchView,
+  EngineEvent,
+  ItemPage,
+  ItemPageQuery,
+  ItemState,
+  ItemView,
+  PlannedItem,
 } from '../domain';
 import { closeDatabase, openDatabase, type Db } from '../db/connection';
 import { toItemView, type BatchRecord, type ItemRecord } from '../db/rows';
 import { JobStore, type ItemEventRow } from '../db/store';
-import { systemClock, type Clock, type Random } from '../util/clock';
+import { systemClock, type Clock } from '../util/clock';
 import { UNFINISHED } from './batch-state';
 import type { Credentials, EngineContext } from './context';
+import { Commands } from './commands';
 import { Coordinator } from './coordinator';
+import { DEFAULT_API_BASE_URL, type Engine, type EngineOptions } from './options';
 import { crashPoint } from './crash-points';
-import { nodeFileOps, type FileOps } from './download-files';
+import { nodeFileOps } from './download-files';
 import { EventHub } from './events';
 import type { LeaseInfo } from './leases';
-import { defaultMaterializeRequest, type MaterializeRequest } from './materialize';
-import { text } from './messages';
-import { adaptivePollPolicy, type PollPolicy } from './poll-policy';
+import { defaultMaterializeRequest } from './materialize';
+import { adaptivePollPolicy } from './poll-policy';
 import { reportCsv, toBatchView } from './views';
 
 export { ownerIsGone, type LeaseInfo } from './leases';
 
-export const DEFAULT_API_BASE_URL = 'https://model-api.runcomfy.net';
+export { DEFAULT_API_BASE_URL, type Engine, type EngineOptions } from './options';
 
 const IN_FLIGHT: readonly ItemState[] = ['submitting', 'in_queue', 'in_progress', 'downloading'];
-
-export interface EngineOptions {
-  /** SQLite file (created if missing). Either this or `db`. */
-  dbPath?: string;
-  /** An already opened database (the engine then does not close it). */
-  db?: Db;
-  /** Who drives batches through this engine, e.g. "app:host:1234" or "cli:host:99". */
-  owner?: string;
-  clock?: Clock;
-  random?: Random;
-  fetch?: typeof fetch;
-  apiBaseUrl?: string;
-  apiKey?: string | null;
-  /** The API is the simulator (demo mode): new batches are marked simulated. */
-  simulated?: boolean;
-  materializeRequest?: MaterializeRequest;
-  /** Downloads at once, across batches (default 2). */
-  downloadConcurrency?: number;
-  /** Status/result requests at once, across items (default 4). */
-  pollConcurrency?: number;
-  /** Items failing in a row before a batch pauses with 'too_many_failures' (default 5). */
-  maxConsecutiveFailures?: number;
-  /** Failed downloads of one item in a row before it is marked failed (default 8). */
-  maxDownloadAttempts?: number;
-  /** Lease length in clock ms (default 60 s); renewed every third of it. */
-  leaseMs?: number;
-  /** Clock ms between backstop pumps of every held batch (default 30 s). */
-  backstopMs?: number;
-  /** Real ms to wait for a GET answer / a submit answer / a whole download. */
-  requestTimeoutMs?: number;
-  submitTimeoutMs?: number;
-  downloadTimeoutMs?: number;
-  pollPolicy?: PollPolicy;
-  fileOps?: FileOps;
-  /** Coalescing window of item events, real ms (default 50). */
-  eventWindowMs?: number;
-  /** Take over (and recover) every batch with unfinished work at start (default true). */
-  adoptBatches?: boolean;
-  log?: (level: 'info' | 'warn' | 'error', message: string) => void;
-}
-
-/** EngineApi plus what the CLI, benchmarks and tests need. */
-export interface Engine extends EngineApi {
-  readonly owner: string;
-  /** Who drives a batch right now (null: nobody; it can be started here). */
-  leaseHolder(batchId: number): LeaseInfo | null;
-  /** Raises or removes a batch's budget cap (a paused 'budget_reached' batch can then resume). */
-  setBudget(batchId: number, budgetUsd: number | null): void;
-  itemEvents(itemId: number): ItemEventRow[];
-  /** HTTP requests sent to the API so far, by endpoint. */
-  requestCounts(): Record<Endpoint, number>;
-  /** Resolves once the item is in one of `states` (test and CLI hook). */
-  waitForItemState(
-    itemId: number,
-    states: ItemState | readonly ItemState[],
-    timeoutMs?: number,
-  ): Promise<ItemView>;
-  /** Resolves once nothing is in flight and nothing more can start without a person. */
-  idle(timeoutMs?: number): Promise<void>;
-  /** True when the batch exists (cheaper than getBatch: no counts, no money). */
-  hasBatch(batchId: number): boolean;
-  /**
-   * Throws when a batch this engine drives has queued items and free slots but nothing will
-   * start them. Tests call it at quiet moments; a timer re-pumps every `backstopMs` anyway.
-   */
-  assertNoIdleBatchWithWork(): void;
-}
 
 export function createEngine(options: EngineOptions): Engine {
   return new JobEngine(options);
@@ -128,6 +58,7 @@ class JobEngine implements Engine {
   private readonly hub: EventHub;
   private readonly ctx: EngineContext;
   private readonly core: Coordinator;
+  private readonly commands: Commands;
   private readonly requests: Record<Endpoint, number> = {
     submit: 0,
     status: 0,
@@ -187,6 +118,7 @@ class JobEngine implements Engine {
       client: () => this.client,
     };
     this.core = new Coordinator(this.ctx);
+    this.commands = new Commands(this.ctx, this.core);
     if (options.adoptBatches ?? true) this.core.adopt();
     this.every(Math.max(1, leaseMs / 3), 'lease renewal', () => {
       this.core.leases.renewAll();
@@ -205,169 +137,35 @@ class JobEngine implements Engine {
   }
 
   startBatch(batchId: number): void {
-    const batch = this.requireBatch(batchId);
-    if (batch.state === 'cancelled')
-      throw new StateError(
-        `Batch ${batchId} ('${batch.name}') was cancelled; retry single items to run them again.`,
-        { kind: 'batch_cancelled', batchId, batchName: batch.name },
-      );
-    this.core.leases.take(batchId);
-    if (batch.state !== 'running') this.core.batches.set(batchId, 'running', null, 'started');
-    this.core.recover(batchId);
-    this.core.pump(batchId);
+    this.commands.startBatch(batchId);
   }
 
   pauseBatch(batchId: number): void {
-    const batch = this.requireBatch(batchId);
-    if (batch.state !== 'running') return;
-    this.core.batches.set(
-      batchId,
-      'paused',
-      { reason: 'user', message: text.pausedByUser },
-      'paused by user',
-    );
+    this.commands.pauseBatch(batchId);
   }
 
   resumeBatch(batchId: number): void {
-    const batch = this.requireBatch(batchId);
-    if (batch.state !== 'paused' && batch.state !== 'draft') return;
-    const runtime = this.core.leases.take(batchId);
-    this.core.batches.set(
-      batchId,
-      'running',
-      null,
-      batch.pauseReason ? `resumed after ${batch.pauseReason}` : 'resumed',
-    );
-    runtime.consecutiveFailures = 0;
-    runtime.submitBackoffUntil = 0;
-    this.core.recover(batchId);
-    this.core.pump(batchId);
+    this.commands.resumeBatch(batchId);
   }
 
-  async cancelBatch(batchId: number): Promise<CancelBatchResult> {
-    const batch = this.requireBatch(batchId);
-    if (batch.state !== 'cancelled' && batch.state !== 'finished')
-      this.core.batches.set(batchId, 'cancelled', null, 'cancelled by user');
-    const result: CancelBatchResult = { cancelledLocally: 0, cancelRequested: 0, running: 0 };
-    // Queued items in one transaction: 10,000 of them is one commit, not 10,000 fsyncs.
-    const cancelled = this.store.cancelQueued(batchId, 'cancelled by user (whole batch)', this.clock.now());
-    result.cancelledLocally = cancelled.length;
-    for (const id of cancelled) this.hub.item(batchId, id, 'cancelled');
-    for (const item of this.store.itemsInStates(batchId, IN_FLIGHT)) {
-      switch (item.state) {
-        case 'submitting':
-          this.store.update(item.id, { cancelRequested: true });
-          result.cancelRequested++;
-          break;
-        case 'in_queue': {
-          const outcome = await this.core.cancelRemote(item);
-          if (outcome === 'running_cannot_stop') result.running++;
-          else if (outcome === 'cancelled') result.cancelledLocally++;
-          else result.cancelRequested++;
-          break;
-        }
-        case 'in_progress':
-        case 'downloading':
-          result.running++;
-          break;
-        default:
-          break;
-      }
-    }
-    this.core.reconsider(batchId);
-    return result;
+  cancelBatch(batchId: number): Promise<CancelBatchResult> {
+    return this.commands.cancelBatch(batchId);
   }
 
-  async cancelItem(itemId: number): Promise<CancelItemOutcome> {
-    const item = this.requireItem(itemId);
-    switch (item.state) {
-      case 'queued': {
-        const moved = this.core.settle({
-          item,
-          move: { from: 'queued', to: 'cancelled', patch: {}, reason: 'cancelled by user' },
-        });
-        return moved ? 'cancelled' : this.cancelItem(itemId);
-      }
-      case 'submitting':
-        this.store.update(itemId, { cancelRequested: true });
-        return 'cancel_requested';
-      case 'in_queue':
-        return this.core.cancelRemote(item);
-      case 'in_progress':
-      case 'downloading':
-        return 'running_cannot_stop';
-      case 'done':
-      case 'failed':
-      case 'cancelled':
-      case 'expired':
-      case 'unknown_submit':
-      case 'rejected':
-      case 'skipped':
-        return 'already_finished';
-      default:
-        return assertNever(item.state);
-    }
+  cancelItem(itemId: number): Promise<CancelItemOutcome> {
+    return this.commands.cancelItem(itemId);
   }
 
   retryItem(itemId: number): void {
-    const item = this.requireItem(itemId);
-    if (item.state !== 'failed' && item.state !== 'expired' && item.state !== 'cancelled')
-      throw new StateError(
-        `Item ${itemId} (${item.relativePath}) is '${item.state}'; only failed, expired or cancelled items can be retried.`,
-        {
-          kind: 'item_not_actionable',
-          itemId,
-          fileName: item.relativePath,
-          state: item.state,
-          action: 'retry',
-        },
-      );
-    // A generation that succeeded but whose download failed: fetch the same video again, unpaid.
-    if (item.state === 'failed' && item.errorCode === 'download_failed' && item.resultUrl) {
-      this.reopenBatch(item.batchId);
-      this.core.settle({
-        item,
-        move: {
-          from: 'failed',
-          to: 'downloading',
-          patch: { errorCode: null, errorMessage: null },
-          reason: 'download retried by user',
-        },
-      });
-      return;
-    }
-    this.requeue(item, item.state, 'retried by user (a new paid attempt)');
+    this.commands.retryItem(itemId);
   }
 
   resubmitItem(itemId: number): void {
-    const item = this.requireItem(itemId);
-    if (item.state !== 'unknown_submit')
-      throw new StateError(
-        `Item ${itemId} (${item.relativePath}) is '${item.state}'; only items whose submit answer was lost can be resubmitted.`,
-        {
-          kind: 'item_not_actionable',
-          itemId,
-          fileName: item.relativePath,
-          state: item.state,
-          action: 'resubmit',
-        },
-      );
-    this.requeue(item, 'unknown_submit', 'resubmitted by user (accepting it may be paid twice)');
+    this.commands.resubmitItem(itemId);
   }
 
   setBudget(batchId: number, budgetUsd: number | null): void {
-    const batch = this.requireBatch(batchId);
-    if (budgetUsd !== null && !(budgetUsd >= 0))
-      throw new InvalidValueError(
-        `A budget must be a number of dollars of 0 or more (or none), got ${budgetUsd}.`,
-        {
-          kind: 'invalid_value',
-          field: 'budgetUsd',
-          value: String(budgetUsd),
-          expected: 'a number of dollars of 0 or more, or none',
-        },
-      );
-    this.store.updateBatchSettings(batchId, { ...batch.settings, budgetUsd });
+    this.commands.setBudget(batchId, budgetUsd);
   }
 
   wake(): void {
@@ -402,7 +200,7 @@ class JobEngine implements Engine {
     // A new key is the answer to a 'bad_key' pause: carry on without another click.
     for (const batchId of [...this.ctx.held.keys()]) {
       const batch = this.store.getBatch(batchId);
-      if (batch?.state === 'paused' && batch.pauseReason === 'bad_key') this.resumeBatch(batchId);
+      if (batch?.state === 'paused' && batch.pauseReason === 'bad_key') this.commands.resumeBatch(batchId);
     }
     this.wake();
   }
@@ -535,64 +333,6 @@ class JobEngine implements Engine {
     return toBatchView(this.store, batch, (modelId, duration) =>
       this.core.runTimes.estimate(modelId, duration),
     );
-  }
-
-  private requireBatch(batchId: number): BatchRecord {
-    const batch = this.store.getBatch(batchId);
-    if (!batch)
-      throw new NotFoundError(
-        `Batch ${batchId} does not exist; list the batches to see which ids there are.`,
-        {
-          kind: 'batch_not_found',
-          batchId,
-        },
-      );
-    return batch;
-  }
-
-  private requireItem(itemId: number): ItemRecord {
-    const item = this.store.getItem(itemId);
-    if (!item)
-      throw new NotFoundError(`Item ${itemId} does not exist; it may belong to a deleted batch.`, {
-        kind: 'item_not_found',
-        itemId,
-      });
-    return item;
-  }
-
-  /** A finished or cancelled batch that gets an item back (retry) runs again. */
-  private reopenBatch(batchId: number): void {
-    const batch = this.requireBatch(batchId);
-    this.core.leases.take(batchId);
-    if (batch.state === 'finished' || batch.state === 'cancelled')
-      this.core.batches.set(batchId, 'running', null, 'reopened for a retried item');
-  }
-
-  private requeue(item: ItemRecord, from: ItemState, reason: string): void {
-    this.reopenBatch(item.batchId);
-    this.core.settle({
-      item,
-      move: {
-        from,
-        to: 'queued',
-        patch: (current) => ({
-          // What an earlier attempt may have cost stays counted against the budget.
-          priorSpentUsd:
-            current.priorSpentUsd + (current.mayBeBilled ? (current.costUsd ?? current.estimatedCostUsd) : 0),
-          mayBeBilled: false,
-          costUsd: null,
-          requestId: null,
-          queuePosition: null,
-          errorCode: null,
-          errorMessage: null,
-          resultUrl: null,
-          cancelRequested: false,
-          nextPollAt: null,
-          finishedAt: null,
-        }),
-        reason,
-      },
-    });
   }
 
   /** Runs `tick` every `intervalMs` of clock time until the engine closes. */

@@ -71,8 +71,6 @@ export interface Engine extends EngineApi {
   ): Promise<ItemView>;
   /** Resolves once nothing is in flight and nothing more can start without a person. */
   idle(timeoutMs?: number): Promise<void>;
-  /** True when the batch exists (cheaper than getBatch: no counts, no money). */
-  hasBatch(batchId: number): boolean;
   /**
    * Throws when a batch this engine drives has queued items and free slots but nothing will
    * start them. Tests call it at quiet moments; a timer re-pumps every `backstopMs` anyway.

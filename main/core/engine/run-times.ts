@@ -49,8 +49,8 @@ export class RunTimes {
   learn(item: ItemRecord, runMs: number, now: number): void {
     const key = this.timingModel(this.modelOf(item));
     const duration = this.durationOf(item);
+    const samples = this.cached(key, duration); // loaded before the new row is written: no double count
     this.ctx.store.addRunTiming(key, duration, runMs, now);
-    const samples = this.cached(key, duration);
     samples.unshift(runMs);
     samples.length = Math.min(samples.length, SAMPLES);
   }

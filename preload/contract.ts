@@ -315,7 +315,38 @@ export const ERROR_CODES = [
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
-export type Envelope<T> = { ok: true; value: T } | { ok: false; error: { code: ErrorCode; message: string } };
+/**
+ * The parameters of an error the window can say in the user's language, with the action to
+ * take (the English `message` stays the fallback). Mirrors the core's ErrorDetail
+ * (main/core/domain/errors.ts); main/core/app/errors.ts checks the two agree at compile time.
+ */
+export const errorDetailSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('batch_not_found'), batchId: z.number() }),
+  z.object({ kind: z.literal('item_not_found'), itemId: z.number() }),
+  z.object({
+    kind: z.literal('batch_held'),
+    batchId: z.number(),
+    ownerKind: z.enum(['cli', 'app', 'other']),
+    host: z.string().nullable(),
+    pid: z.number().nullable(),
+    sameHost: z.boolean(),
+    expiresInSeconds: z.number(),
+  }),
+  z.object({ kind: z.literal('batch_cancelled'), batchId: z.number(), batchName: z.string() }),
+  z.object({
+    kind: z.literal('item_not_actionable'),
+    itemId: z.number(),
+    fileName: z.string(),
+    state: z.string(),
+    action: z.enum(['retry', 'resubmit']),
+  }),
+  z.object({ kind: z.literal('invalid_value'), field: z.string(), value: z.string(), expected: z.string() }),
+]);
+export type ErrorDetailDto = z.output<typeof errorDetailSchema>;
+
+export type Envelope<T> =
+  | { ok: true; value: T }
+  | { ok: false; error: { code: ErrorCode; message: string; detail?: ErrorDetailDto } };
 
 export type BatchSettingsDto = z.output<typeof batchSettingsSchema>;
 export type ItemViewDto = z.output<typeof itemViewSchema>;

@@ -227,6 +227,13 @@ export function buildHandlers(services: AppServices): Handlers {
         throw new AppError(
           'conflict',
           `Item ${itemId} is ${item.state}; only an item whose submit answer was lost (unknown_submit) can be resubmitted. Use retry for failed items.`,
+          {
+            kind: 'item_not_actionable',
+            itemId,
+            fileName: item.relativePath,
+            state: item.state,
+            action: 'resubmit',
+          },
         );
       engine.resubmitItem(itemId);
       return { ok: true as const };

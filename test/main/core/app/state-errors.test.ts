@@ -101,4 +101,23 @@ describe('state errors reach the window with their parameters', () => {
       error: { code: 'not_found', detail: { kind: 'batch_not_found', batchId: 987654 } },
     });
   });
+
+  it('a command checks that its batch exists without building the batch view', async () => {
+    const batchId = await newBatch();
+    const getBatch = app.engine.getBatch.bind(app.engine);
+    let views = 0;
+    app.engine.getBatch = (id) => {
+      views++;
+      return getBatch(id);
+    };
+    try {
+      await value(app.handlers, 'command:batch.pause', { batchId });
+      await value(app.handlers, 'query:items.page', { batchId, offset: 0, limit: 1 });
+      expect(views).toBe(0);
+      await value(app.handlers, 'query:batch.get', { batchId }); // a view is what this one asks for
+      expect(views).toBe(1);
+    } finally {
+      app.engine.getBatch = getBatch;
+    }
+  });
 });

@@ -17,7 +17,7 @@ import { BatchStates } from './batch-state';
 import type { BatchRuntime, EngineContext } from './context';
 import { DownloadPhase } from './download';
 import { Leases } from './leases';
-import type { Outcome } from './outcome';
+import { released, type Outcome } from './outcome';
 import { planRecovery } from './recovery';
 import { RunTimes } from './run-times';
 import { SubmitPhase } from './submit';
@@ -163,7 +163,7 @@ export class Coordinator {
       return;
     }
     if (!this.submit.mayStillSend(item)) {
-      this.settle({ item }); // paused or dropped meanwhile: it stays queued
+      this.settle(released(item)); // paused or dropped meanwhile: it stays queued
       return;
     }
     const intent = this.settle(this.submit.intent(item));

@@ -9,6 +9,7 @@ import {
   invokeChannels,
   type Envelope,
   type ErrorCode,
+  type ErrorDetailDto,
   type EventChannel,
   type InvokeChannel,
   type PayloadOf,
@@ -23,11 +24,15 @@ export interface Transport {
   pathForFile(file: File): string;
 }
 
-/** What a failed call throws in the renderer: the handler's code and plain-words message. */
+/**
+ * What a failed call throws in the renderer: the handler's code and plain-words message, and
+ * for errors the window words itself (in the user's language), their parameters.
+ */
 export class ApiError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
+    readonly detail?: ErrorDetailDto,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -78,7 +83,7 @@ export function buildApi(transport: Transport): StillmotionApi {
     target[method] = async (request: unknown = {}) => {
       const envelope = await transport.invoke(channel, request);
       if (envelope.ok) return envelope.value;
-      throw new ApiError(envelope.error.code, envelope.error.message);
+      throw new ApiError(envelope.error.code, envelope.error.message, envelope.error.detail);
     };
   }
   for (const channel of Object.keys(eventChannels) as EventChannel[]) {

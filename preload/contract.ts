@@ -1,36 +1,18 @@
-// The one contract between main and the renderer. Pure: zod and nothing else, so main
-// imports its values (to validate), the renderer its types, the test harness both.
+// The one contract between main and the renderer. Pure: zod plus the domain's dependency-free
+// state vocabulary (main/core/domain/states.ts), so main imports its values (to validate), the
+// renderer its types, the test harness both.
 //
 // Channels are named by kind: `command:` changes something, `query:` reads, `event:` is
 // pushed from main. Every command and query has a request and a response schema; every
 // event a payload schema. Handlers answer an envelope (see `Envelope`), because a rejected
 // ipcRenderer.invoke keeps only the message of an error.
 import { z } from 'zod';
+import { BATCH_STATES, ITEM_STATES, PAUSE_REASONS } from '../main/core/domain/states';
 
-export const itemStateSchema = z.enum([
-  'queued',
-  'submitting',
-  'in_queue',
-  'in_progress',
-  'downloading',
-  'done',
-  'failed',
-  'cancelled',
-  'expired',
-  'unknown_submit',
-  'rejected',
-  'skipped',
-]);
-export const batchStateSchema = z.enum(['draft', 'running', 'paused', 'finished', 'cancelled']);
-export const pauseReasonSchema = z.enum([
-  'user',
-  'bad_key',
-  'no_balance',
-  'budget_reached',
-  'disk_full',
-  'too_many_failures',
-  'lease_lost',
-]);
+// The state vocabulary is the domain's (one list below the database, the engine and IPC).
+export const itemStateSchema = z.enum(ITEM_STATES);
+export const batchStateSchema = z.enum(BATCH_STATES);
+export const pauseReasonSchema = z.enum(PAUSE_REASONS);
 export const modelIdSchema = z.enum([
   'kling/kling-3.0/standard/image-to-video',
   'kling/kling-3.0/pro/image-to-video',
@@ -333,7 +315,38 @@ export const ERROR_CODES = [
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
-export type Envelope<T> = { ok: true; value: T } | { ok: false; error: { code: ErrorCode; message: string } };
+/**
+ * The parameters of an error the window can say in the user's language, with the action to
+ * take (the English `message` stays the fallback). Mirrors the core's ErrorDetail
+ * (main/core/domain/errors.ts); main/core/app/errors.ts checks the two agree at compile time.
+ */
+export const errorDetailSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('batch_not_found'), batchId: z.number() }),
+  z.object({ kind: z.literal('item_not_found'), itemId: z.number() }),
+  z.object({
+    kind: z.literal('batch_held'),
+    batchId: z.number(),
+    ownerKind: z.enum(['cli', 'app', 'other']),
+    host: z.string().nullable(),
+    pid: z.number().nullable(),
+    sameHost: z.boolean(),
+    expiresInSeconds: z.number(),
+  }),
+  z.object({ kind: z.literal('batch_cancelled'), batchId: z.number(), batchName: z.string() }),
+  z.object({
+    kind: z.literal('item_not_actionable'),
+    itemId: z.number(),
+    fileName: z.string(),
+    state: z.string(),
+    action: z.enum(['retry', 'resubmit']),
+  }),
+  z.object({ kind: z.literal('invalid_value'), field: z.string(), value: z.string(), expected: z.string() }),
+]);
+export type ErrorDetailDto = z.output<typeof errorDetailSchema>;
+
+export type Envelope<T> =
+  | { ok: true; value: T }
+  | { ok: false; error: { code: ErrorCode; message: string; detail?: ErrorDetailDto } };
 
 export type BatchSettingsDto = z.output<typeof batchSettingsSchema>;
 export type ItemViewDto = z.output<typeof itemViewSchema>;

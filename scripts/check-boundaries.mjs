@@ -4,7 +4,11 @@
 //    (tests, CLI, benchmarks), so it never imports `electron` nor anything in main/electron/.
 //  - renderer/ is web content: it imports nothing from main/ and no Node or Electron module;
 //    it reaches main only through the contract in preload/.
-//  - preload/contract.ts is shared by both sides, so it imports neither electron nor main/.
+//  - preload/contract.ts is shared by both sides, so it imports neither electron nor main/,
+//    except the domain's dependency-free state vocabulary (main/core/domain/states.ts).
+//  - main/core is layered; a module imports only from lower layers (or its own folder):
+//    util < domain < api, db, contracts.ts < catalog < intake < engine < app,
+//    core-services.ts < cli. The simulator stands beside them and uses util and domain only.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { dirname, join, relative, resolve, sep } from 'node:path';
@@ -31,6 +35,47 @@ export function importsOf(source) {
   return found;
 }
 
+/** Rank of each part of main/core; a module may import only strictly lower ranks. */
+export const CORE_LAYERS = {
+  util: 0,
+  domain: 1,
+  contracts: 2,
+  api: 2,
+  db: 2,
+  catalog: 3,
+  intake: 4,
+  engine: 5,
+  app: 6,
+  'core-services': 6,
+  cli: 7,
+};
+/** Parts that may only use these others (besides themselves). */
+const CORE_ONLY = { simulator: ['util', 'domain'] };
+
+/** 'engine' for main/core/engine/x.ts, 'contracts' for main/core/contracts.ts. */
+function corePartOf(coreDir, path) {
+  if (!path.startsWith(coreDir + sep)) return null;
+  const first = relative(coreDir, path).split(sep)[0];
+  return first.replace(/\.(ts|tsx|mts|cts|js|mjs)$/, '');
+}
+
+function layerViolation(coreDir, file, specifier) {
+  if (!specifier.startsWith('.')) return null;
+  const from = corePartOf(coreDir, file);
+  const to = corePartOf(coreDir, resolve(dirname(file), specifier));
+  if (!from || !to || from === to) return null;
+  const only = CORE_ONLY[from];
+  if (only) return only.includes(to) ? null : `main/core/${from} may use only ${only.join(' and ')}`;
+  if (CORE_ONLY[to]) return null; // the CLI and the app may start a simulator
+  const fromRank = CORE_LAYERS[from];
+  const toRank = CORE_LAYERS[to];
+  if (fromRank === undefined || toRank === undefined)
+    return `main/core/${fromRank === undefined ? from : to} has no layer; add it to CORE_LAYERS in scripts/check-boundaries.mjs`;
+  if (toRank >= fromRank)
+    return `main/core/${from} (layer ${fromRank}) must not import main/core/${to} (layer ${toRank}); move the shared part lower`;
+  return null;
+}
+
 function resolvesInto(file, specifier, folder) {
   if (!specifier.startsWith('.')) return false;
   const target = resolve(dirname(file), specifier);
@@ -41,6 +86,7 @@ export function checkBoundaries(projectRoot = root) {
   const violations = [];
   const mainDir = join(projectRoot, 'main');
   const electronGlue = join(mainDir, 'electron');
+  const coreDir = join(mainDir, 'core');
   const rendererDir = join(projectRoot, 'renderer');
   const check = (dir, rule) => {
     let files;
@@ -61,7 +107,7 @@ export function checkBoundaries(projectRoot = root) {
     if (spec === 'electron' || spec.startsWith('electron/'))
       return 'the core of main/ must stay Electron-free; move this into main/electron/';
     if (resolvesInto(file, spec, electronGlue)) return 'the core must not depend on the Electron glue';
-    return null;
+    return layerViolation(coreDir, file, spec);
   });
   check(rendererDir, (file, spec) => {
     if (resolvesInto(file, spec, mainDir)) return 'the renderer reaches main only through preload/contract';
@@ -72,8 +118,15 @@ export function checkBoundaries(projectRoot = root) {
   const contract = join(projectRoot, 'preload', 'contract.ts');
   try {
     for (const spec of importsOf(readFileSync(contract, 'utf8'))) {
-      if (spec === 'electron' || resolvesInto(contract, spec, mainDir) || nodeBuiltins.has(spec))
-        violations.push(`preload/contract.ts imports '${spec}': the contract must stay pure (zod only)`);
+      const vocabulary = resolve(dirname(contract), spec) === join(mainDir, 'core', 'domain', 'states');
+      if (
+        spec === 'electron' ||
+        (resolvesInto(contract, spec, mainDir) && !vocabulary) ||
+        nodeBuiltins.has(spec)
+      )
+        violations.push(
+          `preload/contract.ts imports '${spec}': the contract must stay pure (zod and the domain's states only)`,
+        );
     }
   } catch {
     // no contract yet
@@ -88,5 +141,7 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     for (const v of violations) console.error(`  ${v}`);
     process.exit(1);
   }
-  console.log('Boundary check passed: main/ core is Electron-free; renderer/ imports nothing from main/.');
+  console.log(
+    'Boundary check passed: main/ core is Electron-free and layered; renderer/ imports nothing from main/.',
+  );
 }

@@ -36,6 +36,8 @@ export interface EngineApi {
   /** Raises, lowers or removes (null) a batch's USD cap; does not resume a budget_reached pause. */
   setBudget(batchId: number, budgetUsd: number | null): void;
   getBatch(batchId: number): BatchView | null;
+  /** Whether the batch exists, without building its view (counts, money). */
+  hasBatch(batchId: number): boolean;
   listBatches(): BatchView[];
   getItem(itemId: number): ItemView | null;
   pageItems(query: ItemPageQuery): ItemPage;

@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RunComfyClient, type ApiFailure, type FailureKind } from '../../main/core/api/client';
 import { REQUEST_ID_PATTERN } from '../../main/core/api/schemas';
 import { createEngine, readImageRefsAsDataUris, type Engine } from '../../main/core/engine';
-import { actionFor } from '../../main/core/engine/state-machine';
+import { actionFor } from '../../main/core/domain/states';
 import { scaledClock, seededRandom } from '../../main/core/util/clock';
 import { makeImages, plannedItems, settingsFor, tempDir } from '../main/core/engine/helpers';
 import { notAnMp4, randomAnswer, type Endpoint, type RandomAnswer } from './random-bodies';

@@ -7,7 +7,7 @@
 import { mkdirSync, readdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freeName, partPathFor, placeFile, resolveOutputPath } from '../../main/core/engine/download';
+import { freeName, partPathFor, placeFile, resolveOutputPath } from '../../main/core/engine/download-files';
 import { allocateOutputPaths } from '../../main/core/intake/output-name';
 import { seededRandom, type Random } from '../../main/core/util/clock';
 import { tempDir } from '../main/core/engine/helpers';

@@ -29,7 +29,7 @@ describe('check-boundaries', () => {
   it('flags electron in the core, main/ in the renderer, and an impure contract', () => {
     const root = project({
       'main/core/db.ts': "import { app } from 'electron';",
-      'main/core/ok.ts': "import { x } from './db';",
+      'main/core/engine/ok.ts': "import { x } from '../db';",
       'main/core/bad-glue.ts': "import { y } from '../electron/window';",
       'main/electron/window.ts': "import { BrowserWindow } from 'electron';",
       'renderer/src/app.tsx': "import { z } from '../../main/core/domain';\nimport fs from 'node:fs';",
@@ -42,5 +42,38 @@ describe('check-boundaries', () => {
     expect(violations.join('\n')).toMatch(/renderer\/src\/app\.tsx imports '..\/..\/main\/core\/domain'/);
     expect(violations.join('\n')).toMatch(/app\.tsx imports 'node:fs'/);
     expect(violations.join('\n')).toMatch(/contract\.ts imports 'electron'/);
+  });
+
+  it('flags a core module importing a higher layer, and lets the contract use only the domain states', () => {
+    const root = project({
+      'main/core/domain/states.ts': 'export const ITEM_STATES = [];',
+      'main/core/domain/index.ts': "export * from './states';",
+      'main/core/db/store.ts':
+        "import { canTransition } from '../engine/state-machine';\nimport { x } from '../domain';",
+      'main/core/engine/state-machine.ts': "import { ITEM_STATES } from '../domain/states';",
+      'main/core/engine/coordinator.ts':
+        "import { y } from '../app/errors';\nimport { z } from './state-machine';",
+      'main/core/simulator/server.ts':
+        "import { q } from '../api/client';\nimport { c } from '../util/clock';",
+      'main/core/cli/index.ts':
+        "import { s } from '../simulator/server';\nimport { e } from '../engine/coordinator';",
+      'main/core/newpart/thing.ts': 'export const t = 1;',
+      'main/core/util/clock.ts': "import { t } from '../newpart/thing';",
+      'preload/contract.ts':
+        "import { z } from 'zod';\nimport { ITEM_STATES } from '../main/core/domain/states';\nimport { d } from '../main/core/domain';",
+    });
+    const violations: string[] = checkBoundaries(root);
+    const text = violations.join('\n');
+    expect(text).toMatch(
+      /db\/store\.ts imports '..\/engine\/state-machine': main\/core\/db \(layer 2\) must not import main\/core\/engine/,
+    );
+    expect(text).toMatch(/engine\/coordinator\.ts imports '..\/app\/errors'/);
+    expect(text).toMatch(
+      /simulator\/server\.ts imports '..\/api\/client': main\/core\/simulator may use only util and domain/,
+    );
+    expect(text).toMatch(/util\/clock\.ts imports '..\/newpart\/thing': main\/core\/newpart has no layer/);
+    expect(text).toMatch(/contract\.ts imports '..\/main\/core\/domain'/);
+    expect(text).not.toMatch(/contract\.ts imports '..\/main\/core\/domain\/states'/);
+    expect(violations).toHaveLength(5);
   });
 });

@@ -2,13 +2,25 @@
 // words (which thing, which value, what was expected, what to do). Handlers throw AppError;
 // anything else thrown below them is mapped here, with every secret redacted, so no error
 // path can carry the API key across IPC.
-import { ERROR_CODES, type ErrorCode } from '../../../preload/contract';
+import {
+  ERROR_CODES,
+  errorDetailSchema,
+  type ErrorCode,
+  type ErrorDetailDto,
+} from '../../../preload/contract';
+import { CoreError, type ErrorDetail } from '../domain';
+
+// The core's error parameters and the contract's must stay one shape (fails to compile if not).
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
+const _detailsAgree: Same<ErrorDetail, ErrorDetailDto> = true;
+void _detailsAgree;
 
 export class AppError extends Error {
   override name = 'AppError';
   constructor(
     readonly code: ErrorCode,
     message: string,
+    readonly detail?: ErrorDetailDto,
   ) {
     super(message);
   }
@@ -17,8 +29,8 @@ export class AppError extends Error {
 const KNOWN_CODES = new Set<string>(ERROR_CODES);
 
 /**
- * Names other layers use for the same ideas. The engine and intake throw their own error
- * classes; mapping by `code` or by class name keeps the core free of app-layer imports.
+ * Names other layers use for the same ideas. The engine throws the core's typed errors
+ * (main/core/domain/errors.ts, mapped by their `code`); other classes are mapped by name.
  */
 const NAME_TO_CODE: Record<string, ErrorCode> = {
   NotFoundError: 'not_found',
@@ -30,7 +42,7 @@ const NAME_TO_CODE: Record<string, ErrorCode> = {
 };
 
 export function errorCodeOf(error: unknown): ErrorCode {
-  if (error instanceof AppError) return error.code;
+  if (error instanceof AppError || error instanceof CoreError) return error.code;
   if (error && typeof error === 'object') {
     const code = (error as { code?: unknown }).code;
     if (typeof code === 'string' && KNOWN_CODES.has(code)) return code as ErrorCode;
@@ -40,6 +52,13 @@ export function errorCodeOf(error: unknown): ErrorCode {
     if (code === 'ENOENT') return 'not_found';
   }
   return 'internal';
+}
+
+/** The parameters the window words an error from, when the core gave them (checked against the contract). */
+export function errorDetailOf(error: unknown): ErrorDetailDto | undefined {
+  if (!(error instanceof CoreError) && !(error instanceof AppError)) return undefined;
+  const parsed = errorDetailSchema.safeParse(error.detail);
+  return parsed.success ? parsed.data : undefined;
 }
 
 /** Replaces every occurrence of each secret (and of its trimmed form) with a mask. */

@@ -19,7 +19,7 @@ import {
 } from '../../../preload/contract';
 import type { BatchSettings, PlannedItem } from '../domain';
 import { checkApiBaseUrl } from './credentials';
-import { AppError, errorCodeOf, errorMessageOf } from './errors';
+import { AppError, errorCodeOf, errorDetailOf, errorMessageOf } from './errors';
 import { describeKey } from './secrets';
 import type { AppServices } from './services';
 import type { StoredSettings } from './settings-store';
@@ -99,13 +99,18 @@ export function buildHandlers(services: AppServices): Handlers {
   const { engine, scans, settings, secrets, credentials, dialogs, desktop } = services;
   const log = services.log ?? (() => {});
 
+  const notFound = (batchId: number) =>
+    new AppError('not_found', `No batch with id ${batchId}. It may have been removed; reload the list.`, {
+      kind: 'batch_not_found',
+      batchId,
+    });
+  /** Existence only: no counts, no money (a full view costs several queries per batch). */
   const requireBatch = (batchId: number) => {
+    if (!engine.hasBatch(batchId)) throw notFound(batchId);
+  };
+  const requireBatchView = (batchId: number) => {
     const batch = engine.getBatch(batchId);
-    if (!batch)
-      throw new AppError(
-        'not_found',
-        `No batch with id ${batchId}. It may have been removed; reload the list.`,
-      );
+    if (!batch) throw notFound(batchId);
     return batch;
   };
   const requireItem = (itemId: number) => {
@@ -114,6 +119,10 @@ export function buildHandlers(services: AppServices): Handlers {
       throw new AppError(
         'not_found',
         `No item with id ${itemId}. Reload the batch to see its current items.`,
+        {
+          kind: 'item_not_found',
+          itemId,
+        },
       );
     return item;
   };
@@ -190,12 +199,12 @@ export function buildHandlers(services: AppServices): Handlers {
     'command:batch.setBudget': ({ batchId, budgetUsd }) => {
       requireBatch(batchId);
       engine.setBudget(batchId, budgetUsd);
-      return requireBatch(batchId);
+      return requireBatchView(batchId);
     },
     'query:batches.list': () => engine.listBatches(),
-    'query:batch.get': ({ batchId }) => requireBatch(batchId),
+    'query:batch.get': ({ batchId }) => requireBatchView(batchId),
     'query:batch.reportCsv': ({ batchId }) => {
-      const batch = requireBatch(batchId);
+      const batch = requireBatchView(batchId);
       return { fileName: csvFileName(batch.name, batchId), csv: engine.reportCsv(batchId) };
     },
 
@@ -218,6 +227,13 @@ export function buildHandlers(services: AppServices): Handlers {
         throw new AppError(
           'conflict',
           `Item ${itemId} is ${item.state}; only an item whose submit answer was lost (unknown_submit) can be resubmitted. Use retry for failed items.`,
+          {
+            kind: 'item_not_actionable',
+            itemId,
+            fileName: item.relativePath,
+            state: item.state,
+            action: 'resubmit',
+          },
         );
       engine.resubmitItem(itemId);
       return { ok: true as const };
@@ -329,7 +345,8 @@ export function buildHandlers(services: AppServices): Handlers {
             },
           };
         }
-        return { ok: false, error: { code, message } };
+        const detail = errorDetailOf(error);
+        return { ok: false, error: detail ? { code, message, detail } : { code, message } };
       }
     };
   }

@@ -11,7 +11,7 @@ import {
   type PlannedItem,
   type StateCounts,
 } from '../domain';
-import { IllegalTransitionError, canTransition } from '../engine/state-machine';
+import { IllegalTransitionError, canTransition } from '../domain/states';
 import type { Db } from './connection';
 import {
   ITEM_PATCH_COLUMNS,

@@ -40,7 +40,7 @@ export function BatchHeader({ batch, onChanged }: { batch: BatchViewDto; onChang
       await action();
       onChanged();
     } catch (error) {
-      showToast(errorText(error), 'error');
+      showToast(errorText(error, t), 'error');
     } finally {
       setBusy(false);
     }

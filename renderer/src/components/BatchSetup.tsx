@@ -75,7 +75,7 @@ export function BatchSetup({
       const { path } = await api().dialog.pickOutputDir();
       if (path) set('outputDir', path);
     } catch (error) {
-      showToast(errorText(error), 'error');
+      showToast(errorText(error, t), 'error');
     }
   };
 
@@ -89,7 +89,7 @@ export function BatchSetup({
       setSettings(await api().settings.deletePreset({ name }));
       showToast(t('setup.presetDeleted', { name }));
     } catch (error) {
-      showToast(errorText(error), 'error');
+      showToast(errorText(error, t), 'error');
     }
   };
 
@@ -317,7 +317,7 @@ function SavePresetDialog({ settings, onClose }: { settings: BatchSettingsDto; o
       showToast(t('setup.presetSaved', { name: name.trim() }));
       onClose();
     } catch (e) {
-      setError(errorText(e));
+      setError(errorText(e, t));
     }
   };
   return (

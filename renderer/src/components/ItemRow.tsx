@@ -34,7 +34,7 @@ function LoadedRow({ item }: { item: ItemViewDto }) {
     try {
       await action();
     } catch (error) {
-      showToast(errorText(error), 'error');
+      showToast(errorText(error, t), 'error');
     }
   };
   const cancel = () =>

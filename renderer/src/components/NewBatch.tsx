@@ -26,7 +26,7 @@ export function NewBatch({ onPaths }: { onPaths: (paths: string[]) => void }) {
       const { paths } = await api().dialog.pickInputs();
       if (paths.length) onPaths(paths);
     } catch (error) {
-      showToast(errorText(error), 'error');
+      showToast(errorText(error, t), 'error');
     }
   };
 
@@ -143,7 +143,7 @@ function Setup({ scanId, summary, onPick }: { scanId: string; summary: ScanSumma
       resetScan();
       navigate({ screen: 'batch', batchId });
     } catch (error) {
-      showToast(errorText(error), 'error');
+      showToast(errorText(error, t), 'error');
     } finally {
       setStarting(false);
     }

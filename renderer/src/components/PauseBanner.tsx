@@ -25,7 +25,7 @@ export function PauseBanner({ batch, onChanged }: { batch: BatchViewDto; onChang
       await action();
       onChanged();
     } catch (error) {
-      showToast(errorText(error), 'error');
+      showToast(errorText(error, t), 'error');
     } finally {
       setBusy(false);
     }

@@ -274,6 +274,22 @@ export const en = {
   'settings.apiBaseUrl': 'API base URL',
   'settings.apiBaseUrlHint': 'Leave as https://model-api.runcomfy.net unless support asks you to change it.',
   'settings.saved': 'Saved.',
+  'errors.batchHeldHere':
+    'This batch is being run by {who} on this computer (pid {pid}). Stop it there or wait.',
+  'errors.batchHeldRemote':
+    'This batch is being run by {who} on {host}. Stop it there, or wait: if it stopped abruptly, this computer can take over in {seconds} s.',
+  'errors.holder.cli': 'the command line',
+  'errors.holder.app': 'another Stillmotion window',
+  'errors.holder.other': 'another program',
+  'errors.batchCancelled':
+    'Batch "{name}" was cancelled, so it cannot be started again. Retry single items to run them again.',
+  'errors.itemNotRetryable':
+    '{file} cannot be retried: it is {state}. Only failed, expired or cancelled items can be retried.',
+  'errors.itemNotResubmittable':
+    '{file} cannot be resubmitted: it is {state}. Only an item whose submit answer was lost can be resubmitted; use Retry for failed items.',
+  'errors.batchNotFound': 'This batch no longer exists (id {batchId}). Reload the list.',
+  'errors.itemNotFound':
+    'This item no longer exists (id {itemId}). Reload the batch to see its current items.',
 };
 
 export type MessageKey = keyof typeof en;

@@ -268,4 +268,16 @@ export const zhCN: Messages = {
   'settings.apiBaseUrl': 'API 基础地址',
   'settings.apiBaseUrlHint': '除非客服要求，请保持为 https://model-api.runcomfy.net。',
   'settings.saved': '已保存。',
+  'errors.batchHeldHere': '此批次正由本机上的{who}运行（进程 {pid}）。请在那里停止它，或稍候。',
+  'errors.batchHeldRemote':
+    '此批次正由 {host} 上的{who}运行。请在那里停止它，或稍候：如果它意外停止，本机将在 {seconds} 秒后可以接管。',
+  'errors.holder.cli': '命令行',
+  'errors.holder.app': '另一个 Stillmotion 窗口',
+  'errors.holder.other': '另一个程序',
+  'errors.batchCancelled': '批次“{name}”已取消，无法再次开始。如需重新运行，请逐个重试其中的项目。',
+  'errors.itemNotRetryable': '{file} 无法重试：其状态为“{state}”。只有失败、已过期或已取消的项目可以重试。',
+  'errors.itemNotResubmittable':
+    '{file} 无法重新提交：其状态为“{state}”。只有提交结果丢失的项目可以重新提交；失败的项目请使用“重试”。',
+  'errors.batchNotFound': '此批次已不存在（编号 {batchId}）。请刷新列表。',
+  'errors.itemNotFound': '此项目已不存在（编号 {itemId}）。请重新打开批次查看当前项目。',
 };

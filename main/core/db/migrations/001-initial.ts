@@ -1,10 +1,11 @@
 // The first schema: batches (with a lease so one process drives a batch), items and a
 // per-item event log. STRICT tables and CHECKs let SQLite itself refuse a state the code
 // does not know, so a bug cannot quietly write one.
-import { BATCH_STATES, ITEM_STATES, PAUSE_REASONS } from '../../domain';
+//
+// Frozen: the state lists are written out as they were when this shipped, never taken from
+// the domain module. A state added later must come with its own migration; otherwise new and
+// old databases would carry different CHECKs under the same version number.
 import type { Migration } from './types';
-
-const list = (values: readonly string[]) => values.map((v) => `'${v}'`).join(', ');
 
 export const initial: Migration = {
   version: 1,
@@ -14,8 +15,8 @@ export const initial: Migration = {
       CREATE TABLE batches (
         id INTEGER PRIMARY KEY,
         name TEXT NOT NULL,
-        state TEXT NOT NULL CHECK (state IN (${list(BATCH_STATES)})),
-        pause_reason TEXT CHECK (pause_reason IS NULL OR pause_reason IN (${list(PAUSE_REASONS)})),
+        state TEXT NOT NULL CHECK (state IN ('draft', 'running', 'paused', 'finished', 'cancelled')),
+        pause_reason TEXT CHECK (pause_reason IS NULL OR pause_reason IN ('user', 'bad_key', 'no_balance', 'budget_reached', 'disk_full', 'too_many_failures', 'lease_lost')),
         pause_message TEXT,
         settings_json TEXT NOT NULL,
         model_id TEXT NOT NULL,
@@ -35,7 +36,7 @@ export const initial: Migration = {
         id INTEGER PRIMARY KEY,
         batch_id INTEGER NOT NULL REFERENCES batches(id) ON DELETE CASCADE,
         position INTEGER NOT NULL,
-        state TEXT NOT NULL CHECK (state IN (${list(ITEM_STATES)})),
+        state TEXT NOT NULL CHECK (state IN ('queued', 'submitting', 'in_queue', 'in_progress', 'downloading', 'done', 'failed', 'cancelled', 'expired', 'unknown_submit', 'rejected', 'skipped')),
         source_path TEXT NOT NULL,
         root_path TEXT NOT NULL,
         relative_path TEXT NOT NULL,
@@ -82,8 +83,8 @@ export const initial: Migration = {
         id INTEGER PRIMARY KEY,
         item_id INTEGER NOT NULL REFERENCES items(id) ON DELETE CASCADE,
         at INTEGER NOT NULL,
-        from_state TEXT CHECK (from_state IS NULL OR from_state IN (${list(ITEM_STATES)})),
-        to_state TEXT NOT NULL CHECK (to_state IN (${list(ITEM_STATES)})),
+        from_state TEXT CHECK (from_state IS NULL OR from_state IN ('queued', 'submitting', 'in_queue', 'in_progress', 'downloading', 'done', 'failed', 'cancelled', 'expired', 'unknown_submit', 'rejected', 'skipped')),
+        to_state TEXT NOT NULL CHECK (to_state IN ('queued', 'submitting', 'in_queue', 'in_progress', 'downloading', 'done', 'failed', 'cancelled', 'expired', 'unknown_submit', 'rejected', 'skipped')),
         reason TEXT NOT NULL
       ) STRICT;
       CREATE INDEX item_events_item ON item_events (item_id, id);
@@ -92,7 +93,7 @@ export const initial: Migration = {
         id INTEGER PRIMARY KEY,
         batch_id INTEGER NOT NULL REFERENCES batches(id) ON DELETE CASCADE,
         at INTEGER NOT NULL,
-        state TEXT NOT NULL CHECK (state IN (${list(BATCH_STATES)})),
+        state TEXT NOT NULL CHECK (state IN ('draft', 'running', 'paused', 'finished', 'cancelled')),
         pause_reason TEXT,
         reason TEXT NOT NULL
       ) STRICT;

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { closeDatabase, openDatabase, type Db } from '../../../../main/core/db/connection';
 import { DamagedRowError } from '../../../../main/core/db/rows';
 import { JobStore } from '../../../../main/core/db/store';
-import { IllegalTransitionError } from '../../../../main/core/engine/state-machine';
+import { IllegalTransitionError } from '../../../../main/core/domain/states';
 import { makeImages, plannedItems, settingsFor, tempDir } from '../engine/helpers';
 
 let dir: ReturnType<typeof tempDir>;

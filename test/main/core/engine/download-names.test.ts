@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { freeName, isPartFileName, partPathFor } from '../../../../main/core/engine/download';
+import { freeName, isPartFileName, partPathFor } from '../../../../main/core/engine/download-files';
 
 const bytes = (path: string) => Buffer.byteLength(basename(path));
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ITEM_STATES, TERMINAL_STATES } from '../../../../main/core/domain';
-import { actionFor, canTransition, TRANSITIONS } from '../../../../main/core/engine/state-machine';
+import { ITEM_STATES, TERMINAL_STATES } from '../../../main/core/domain';
+import { actionFor, canTransition, TRANSITIONS } from '../../../main/core/domain/states';
 
 describe('item state machine', () => {
   it('has a row for every state and only known targets', () => {

@@ -1,56 +1,11 @@
-// The domain's shared vocabulary: states, settings, views and events. Every layer speaks it:
-// the database stores it, the engine moves it, the contract (preload/contract.ts) validates
-// it across IPC, the CLI prints it. Kept dependency-free so any layer can import it.
+// The domain's shared vocabulary: states (./states), settings, views and events. Every layer
+// speaks it: the database stores it, the engine moves it, the contract (preload/contract.ts)
+// validates it across IPC, the CLI prints it. Kept dependency-free so any layer can import it.
 
-/** Where an item is. `queued -> submitting -> in_queue -> in_progress -> downloading -> done`. */
-export const ITEM_STATES = [
-  'queued', // planned, not yet sent
-  'submitting', // intent recorded, submit request on the wire
-  'in_queue', // the API accepted it (request_id stored) and it waits for a slot
-  'in_progress', // generating: will be billed, cannot be cancelled
-  'downloading', // succeeded; the video is being fetched
-  'done', // the video is on disk
-  'failed', // the API or the download said no, with a reason
-  'cancelled', // cancelled before it was paid for
-  'expired', // the API no longer knows the request (404001), or the video URL expired
-  'unknown_submit', // sent, but the answer was lost: maybe paid, never resent silently
-  'rejected', // the input could not be used (bad image, bad template row); never sent
-  'skipped', // the same image and request were already generated; never sent
-] as const;
-export type ItemState = (typeof ITEM_STATES)[number];
+import type { BatchState, ItemState, PauseReason } from './states';
 
-/** States no further work happens in without the user asking. */
-export const TERMINAL_STATES: readonly ItemState[] = [
-  'done',
-  'failed',
-  'cancelled',
-  'expired',
-  'unknown_submit',
-  'rejected',
-  'skipped',
-];
-/** States in which the API holds a request of ours (it may be billed). */
-export const IN_FLIGHT_STATES: readonly ItemState[] = [
-  'submitting',
-  'in_queue',
-  'in_progress',
-  'downloading',
-];
-
-export const BATCH_STATES = ['draft', 'running', 'paused', 'finished', 'cancelled'] as const;
-export type BatchState = (typeof BATCH_STATES)[number];
-
-/** Why a whole batch stopped and what the user must do; `user` is a plain pause. */
-export const PAUSE_REASONS = [
-  'user',
-  'bad_key', // 400004 / 401 / 403: ask for a key
-  'no_balance', // 400002 / 402: top up
-  'budget_reached', // spent + in flight would pass the cap
-  'disk_full', // ENOSPC while downloading
-  'too_many_failures', // consecutive failures passed the limit
-  'lease_lost', // another process took the batch over
-] as const;
-export type PauseReason = (typeof PAUSE_REASONS)[number];
+export * from './states';
+export * from './errors';
 
 export const MODEL_IDS = [
   'kling/kling-3.0/standard/image-to-video',

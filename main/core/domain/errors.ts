@@ -1,0 +1,88 @@
+// Errors the core throws when a request does not fit what exists or the state it is in. They
+// sit below every layer (the engine, the CLI and the app all see them) and carry, besides a
+// sentence in English for logs and the CLI, a `detail` with the parameters a window needs to
+// say the same thing in the user's language with the action to take. The app maps them to the
+// contract's error codes by `code` (main/core/app/errors.ts); nothing here knows about IPC.
+
+/** Who holds a batch's lease, parsed from the engine's owner name `<kind>:<host>:<pid>`. */
+export interface LeaseHolderInfo {
+  /** 'cli' or 'app' for Stillmotion's own processes; 'other' for anything else. */
+  ownerKind: 'cli' | 'app' | 'other';
+  host: string | null;
+  pid: number | null;
+  /** The holder runs on this computer. */
+  sameHost: boolean;
+  /** Seconds until its claim lapses if it stops renewing it (a killed process). */
+  expiresInSeconds: number;
+}
+
+/** The parameters of an error, by kind; the renderer has one sentence per kind. */
+export type ErrorDetail =
+  | { kind: 'batch_not_found'; batchId: number }
+  | { kind: 'item_not_found'; itemId: number }
+  | ({ kind: 'batch_held'; batchId: number } & LeaseHolderInfo)
+  | { kind: 'batch_cancelled'; batchId: number; batchName: string }
+  | {
+      kind: 'item_not_actionable';
+      itemId: number;
+      fileName: string;
+      state: string;
+      /** What was asked: only failed/expired/cancelled items retry; only unknown_submit resubmits. */
+      action: 'retry' | 'resubmit';
+    }
+  | { kind: 'invalid_value'; field: string; value: string; expected: string };
+
+/** The contract's codes these errors map to. */
+export type CoreErrorCode = 'not_found' | 'conflict' | 'invalid_request';
+
+export abstract class CoreError extends Error {
+  abstract readonly code: CoreErrorCode;
+  constructor(
+    message: string,
+    readonly detail: ErrorDetail,
+  ) {
+    super(message);
+  }
+}
+
+/** A batch or item id that does not exist. */
+export class NotFoundError extends CoreError {
+  override name = 'NotFoundError';
+  readonly code = 'not_found' as const;
+}
+
+/** The thing exists but its state does not allow the action (retry a done item, start a cancelled batch). */
+export class StateError extends CoreError {
+  override name = 'StateError';
+  readonly code = 'conflict' as const;
+}
+
+/** Another live process drives the batch (its lease is valid). */
+export class BatchHeldError extends CoreError {
+  override name = 'BatchHeldError';
+  readonly code = 'conflict' as const;
+}
+
+/** A value given to the core is out of range. */
+export class InvalidValueError extends CoreError {
+  override name = 'InvalidValueError';
+  readonly code = 'invalid_request' as const;
+}
+
+/** Parses a lease owner name as engines write it (`cli:host:pid`, `app:host:pid`). */
+export function describeLeaseHolder(
+  owner: string,
+  thisHost: string,
+  expiresInSeconds: number,
+): LeaseHolderInfo {
+  const match = /^([\w-]+):(.+):(\d+)$/.exec(owner);
+  const kind = match?.[1];
+  const host = match?.[2] ?? null;
+  return {
+    ownerKind: kind === 'cli' || kind === 'app' ? kind : 'other',
+    host,
+    pid: match ? Number(match[3]) : null,
+    sameHost: host === thisHost,
+    expiresInSeconds,
+  };
+}

@@ -1,0 +1,131 @@
+// The state vocabulary of items and batches, and the one table of item transitions. It sits
+// below every layer (db, engine, the IPC contract, the renderer's copy) so they all derive from
+// it; it imports nothing. Every state change in the database goes through
+// `JobStore.transition`, which checks TRANSITIONS inside the same IMMEDIATE transaction that
+// writes the row and its event-log entry, so no code path can move an item in a way a person
+// could not later explain from the log. A new state here needs a new migration (the shipped
+// ones hold their lists literally).
+
+/** Where an item is. `queued -> submitting -> in_queue -> in_progress -> downloading -> done`. */
+export const ITEM_STATES = [
+  'queued', // planned, not yet sent
+  'submitting', // intent recorded, submit request on the wire
+  'in_queue', // the API accepted it (request_id stored) and it waits for a slot
+  'in_progress', // generating: will be billed, cannot be cancelled
+  'downloading', // succeeded; the video is being fetched
+  'done', // the video is on disk
+  'failed', // the API or the download said no, with a reason
+  'cancelled', // cancelled before it was paid for
+  'expired', // the API no longer knows the request (404001), or the video URL expired
+  'unknown_submit', // sent, but the answer was lost: maybe paid, never resent silently
+  'rejected', // the input could not be used (bad image, bad template row); never sent
+  'skipped', // the same image and request were already generated; never sent
+] as const;
+export type ItemState = (typeof ITEM_STATES)[number];
+
+/** States no further work happens in without the user asking. */
+export const TERMINAL_STATES: readonly ItemState[] = [
+  'done',
+  'failed',
+  'cancelled',
+  'expired',
+  'unknown_submit',
+  'rejected',
+  'skipped',
+];
+/** States in which the API holds a request of ours (it may be billed). */
+export const IN_FLIGHT_STATES: readonly ItemState[] = [
+  'submitting',
+  'in_queue',
+  'in_progress',
+  'downloading',
+];
+
+export const BATCH_STATES = ['draft', 'running', 'paused', 'finished', 'cancelled'] as const;
+export type BatchState = (typeof BATCH_STATES)[number];
+
+/** Why a whole batch stopped and what the user must do; `user` is a plain pause. */
+export const PAUSE_REASONS = [
+  'user',
+  'bad_key', // 400004 / 401 / 403: ask for a key
+  'no_balance', // 400002 / 402: top up
+  'budget_reached', // spent + in flight would pass the cap
+  'disk_full', // ENOSPC while downloading
+  'too_many_failures', // consecutive failures passed the limit
+  'lease_lost', // another process took the batch over
+] as const;
+export type PauseReason = (typeof PAUSE_REASONS)[number];
+
+export const TRANSITIONS: Readonly<Record<ItemState, readonly ItemState[]>> = {
+  // submitting: the intent is recorded before the request goes out.
+  // failed: the image could not be read (nothing was sent).
+  queued: ['submitting', 'cancelled', 'failed'],
+  // in_queue: request_id stored. queued: provably never reached the server (refused, DNS, 429,
+  // or an account error the server answered before creating anything). failed: the API said no.
+  // unknown_submit: sent, answer lost.
+  submitting: ['in_queue', 'queued', 'failed', 'unknown_submit'],
+  // downloading straight from in_queue: the first poll after a short job already saw it succeed.
+  in_queue: ['in_progress', 'downloading', 'failed', 'cancelled', 'expired'],
+  in_progress: ['downloading', 'failed', 'cancelled', 'expired'],
+  downloading: ['done', 'failed', 'expired'],
+  done: [],
+  // queued: the user asked for a new (paid) attempt. downloading: the generation succeeded and
+  // only its download failed, so a retry fetches the same video again instead of paying twice.
+  failed: ['queued', 'downloading'],
+  cancelled: ['queued'],
+  expired: ['queued'],
+  // queued: the user accepts it may be paid twice.
+  unknown_submit: ['queued'],
+  rejected: [],
+  skipped: [],
+};
+
+export function canTransition(from: ItemState, to: ItemState): boolean {
+  return TRANSITIONS[from].includes(to);
+}
+
+export class IllegalTransitionError extends Error {
+  constructor(
+    readonly itemId: number,
+    readonly from: ItemState,
+    readonly to: ItemState,
+  ) {
+    super(
+      `Item ${itemId} cannot move from '${from}' to '${to}'; allowed from '${from}': ` +
+        `${TRANSITIONS[from].join(', ') || 'none (final state)'}. This is a bug in Stillmotion; please report it.`,
+    );
+    this.name = 'IllegalTransitionError';
+  }
+}
+
+/** What a person can do about an item in this state (the UI's action, the CLI's hint). */
+export type ItemAction = 'wait' | 'cancel' | 'retry' | 'resubmit' | 'open' | 'none';
+
+export function actionFor(state: ItemState): ItemAction {
+  switch (state) {
+    case 'queued':
+    case 'submitting':
+    case 'in_queue':
+      return 'cancel';
+    case 'in_progress':
+    case 'downloading':
+      return 'wait';
+    case 'done':
+      return 'open';
+    case 'failed':
+    case 'cancelled':
+    case 'expired':
+      return 'retry';
+    case 'unknown_submit':
+      return 'resubmit';
+    case 'rejected':
+    case 'skipped':
+      return 'none';
+    default:
+      return assertNever(state);
+  }
+}
+
+export function assertNever(value: never): never {
+  throw new Error(`Unexpected value ${JSON.stringify(value)}: a case is missing in an exhaustive switch.`);
+}

@@ -1,0 +1,93 @@
+// Admission: which queued items of a held batch may start now. It reads and decides; the
+// coordinator applies the decision (starts the submits, takes the pause, schedules the wake).
+// Gates, in order: the batch runs, the submit back-off is over, a generation slot is free
+// (downloads falling behind count against the slots), a key is set, the batch's mode matches
+// the API's, and the budget holds the next video.
+import type { ItemRecord } from '../db/rows';
+import type { BatchSettings, ItemState, PauseReason } from '../domain';
+import type { BatchRuntime, EngineContext } from './context';
+import { text } from './messages';
+
+const GENERATING: readonly ItemState[] = ['submitting', 'in_queue', 'in_progress'];
+
+export type Admission =
+  /** Not running here (paused, finished, not held, engine closing): nothing to do. */
+  | { kind: 'closed' }
+  /** In a submit back-off until this clock time. */
+  | { kind: 'wait'; until: number }
+  /** Every slot is taken. */
+  | { kind: 'full' }
+  /** Nothing queued is left to start. */
+  | { kind: 'drained' }
+  /** Start these (possibly none), then pause when `pause` is set. */
+  | {
+      kind: 'start';
+      items: ItemRecord[];
+      settings: BatchSettings;
+      pause?: { reason: PauseReason; message: string };
+    };
+
+export function admit(ctx: EngineContext, runtime: BatchRuntime | undefined): Admission {
+  if (!runtime || ctx.closeSignal.aborted) return { kind: 'closed' };
+  const { store, limits } = ctx;
+  const batchId = runtime.id;
+  const batch = store.getBatch(batchId);
+  if (!batch || batch.state !== 'running') return { kind: 'closed' };
+  if (ctx.clock.now() < runtime.submitBackoffUntil)
+    return { kind: 'wait', until: runtime.submitBackoffUntil };
+  // A finished generation frees its slot at once, unless downloads fall behind: videos
+  // waiting for a download slot count against the concurrency, so generating never outruns
+  // downloading and no paid video waits in a backlog until its link expires.
+  const downloadBacklog = Math.max(
+    0,
+    store.countInStates(batchId, ['downloading']) - limits.downloadConcurrency,
+  );
+  const inFlight = store.countInStates(batchId, GENERATING) + runtime.preparing.size + downloadBacklog;
+  const free = batch.settings.concurrency - inFlight;
+  if (free <= 0) return { kind: 'full' };
+  const next = store.nextQueued(batchId, free, [...runtime.preparing.keys()]);
+  if (next.length === 0) return { kind: 'drained' };
+  const settings = batch.settings;
+  const credentials = ctx.credentials();
+  // Nothing is sent without a key (it would only be refused); the batch waits for one and
+  // resumes by itself when it is set (setCredentials).
+  if (!credentials.apiKey)
+    return { kind: 'start', items: [], settings, pause: { reason: 'bad_key', message: text.noKey } };
+  // Never turn a free demo batch into paid requests (or the reverse) behind the user's back.
+  // In-flight items keep polling; only new submits stop. Paused as a credentials problem
+  // ('bad_key'): the fix is in Settings, and the batch resumes by itself once the mode fits.
+  if (batch.simulated !== credentials.simulated)
+    return {
+      kind: 'start',
+      items: [],
+      settings,
+      pause: { reason: 'bad_key', message: text.modeMismatch(batch.simulated) },
+    };
+  const cap = settings.budgetUsd;
+  let preparingUsd = 0;
+  for (const estimate of runtime.preparing.values()) preparingUsd += estimate;
+  let committed = store.money(batchId).committedUsd + preparingUsd;
+  const items: ItemRecord[] = [];
+  for (const item of next) {
+    if (cap !== null && committed + item.estimatedCostUsd > cap + 1e-9) {
+      // Items picked but not yet sent are still `queued` in the database: they are left too,
+      // except the ones already counted as in flight above.
+      const picked = runtime.preparing.size + items.length;
+      const pickedUsd = items.reduce((sum, started) => sum + started.estimatedCostUsd, preparingUsd);
+      const queuedLeft = store.counts(batchId).queued - picked;
+      const leftUsd = store.money(batchId).queuedEstimateUsd - pickedUsd;
+      return {
+        kind: 'start',
+        items,
+        settings,
+        pause: {
+          reason: 'budget_reached',
+          message: text.budgetReached(cap, committed, item.estimatedCostUsd, queuedLeft, leftUsd),
+        },
+      };
+    }
+    committed += item.estimatedCostUsd;
+    items.push(item);
+  }
+  return { kind: 'start', items, settings };
+}

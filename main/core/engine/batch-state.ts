@@ -1,0 +1,75 @@
+// Batch state: running, paused (with a reason the user can act on), finished, cancelled, and
+// the failure streak that pauses a batch when items keep failing. Called by the coordinator's
+// settle path and by the engine's commands; it never starts work itself.
+import type { BatchRecord } from '../db/rows';
+import type { BatchState, ItemState, PauseReason, StateCounts } from '../domain';
+import type { EngineContext } from './context';
+import { text } from './messages';
+
+/** States that still need the engine (queued or in flight). */
+export const UNFINISHED: readonly ItemState[] = [
+  'queued',
+  'submitting',
+  'in_queue',
+  'in_progress',
+  'downloading',
+];
+
+export class BatchStates {
+  constructor(private readonly ctx: EngineContext) {}
+
+  set(
+    batchId: number,
+    state: BatchState,
+    pause: { reason: PauseReason; message: string } | null,
+    why: string,
+  ): void {
+    const batch = this.ctx.store.setBatchState(batchId, state, pause, why, this.ctx.clock.now());
+    this.ctx.hub.emit({ type: 'batch', batchId, state: batch.state, pauseReason: batch.pauseReason });
+  }
+
+  /** Pauses a running batch for a reason the user must act on. */
+  pause(batchId: number, reason: PauseReason, message: string): void {
+    const batch = this.ctx.store.getBatch(batchId);
+    // A running batch pauses; a paused one takes the more urgent reason (a full disk, a bad key).
+    if (!batch || (batch.state !== 'running' && batch.state !== 'paused') || batch.pauseReason === reason)
+      return;
+    if (batch.state === 'paused' && (reason === 'budget_reached' || reason === 'too_many_failures')) return;
+    this.ctx.log('warn', `batch ${batchId} paused (${reason}): ${message}`);
+    this.set(batchId, 'paused', { reason, message }, `paused: ${reason}`);
+  }
+
+  /** Account-level problems stop every batch this engine drives, not item after item. */
+  pauseAll(reason: PauseReason, message: string): void {
+    for (const batchId of this.ctx.held.keys()) this.pause(batchId, reason, message);
+  }
+
+  failed(batchId: number, message: string): void {
+    const runtime = this.ctx.held.get(batchId);
+    if (!runtime) return;
+    runtime.consecutiveFailures++;
+    if (runtime.consecutiveFailures >= this.ctx.limits.maxConsecutiveFailures)
+      this.pause(batchId, 'too_many_failures', text.tooManyFailures(runtime.consecutiveFailures, message));
+  }
+
+  succeeded(batchId: number): void {
+    const runtime = this.ctx.held.get(batchId);
+    if (runtime) runtime.consecutiveFailures = 0;
+  }
+
+  /**
+   * Marks the batch finished when no item needs the engine any more. Returns the final counts
+   * when this engine's work on it ended (finished, or cancelled and drained): the caller then
+   * releases the lease. Null while work remains.
+   */
+  finishIfDone(batchId: number): { batch: BatchRecord; counts: StateCounts } | null {
+    const batch = this.ctx.store.getBatch(batchId);
+    if (!batch || batch.state === 'draft' || batch.state === 'finished') return null;
+    const counts = this.ctx.store.counts(batchId);
+    const unfinished = UNFINISHED.reduce((sum, state) => sum + counts[state], 0);
+    if (unfinished > 0) return null;
+    if (batch.state === 'cancelled') return this.ctx.held.has(batchId) ? { batch, counts } : null;
+    this.set(batchId, 'finished', null, 'every item reached a final state');
+    return { batch, counts };
+  }
+}

@@ -1,0 +1,246 @@
+// The engine's commands: what a person asks of a batch or an item (start, pause, resume,
+// cancel, retry, resubmit, budget). Each checks that the request fits (typed errors say why
+// not, with what to do), then hands the state change to the coordinator's settle path.
+import type { CancelBatchResult, CancelItemOutcome } from '../contracts';
+import type { BatchRecord, ItemRecord } from '../db/rows';
+import { assertNever, InvalidValueError, NotFoundError, StateError, type ItemState } from '../domain';
+import type { EngineContext } from './context';
+import type { Coordinator } from './coordinator';
+import { text } from './messages';
+
+const IN_FLIGHT: readonly ItemState[] = ['submitting', 'in_queue', 'in_progress', 'downloading'];
+
+export class Commands {
+  constructor(
+    private readonly ctx: EngineContext,
+    private readonly core: Coordinator,
+  ) {}
+
+  startBatch(batchId: number): void {
+    const batch = this.requireBatch(batchId);
+    if (batch.state === 'cancelled')
+      throw new StateError(
+        `Batch ${batchId} ('${batch.name}') was cancelled; retry single items to run them again.`,
+        { kind: 'batch_cancelled', batchId, batchName: batch.name },
+      );
+    this.core.leases.take(batchId);
+    if (batch.state !== 'running') this.core.batches.set(batchId, 'running', null, 'started');
+    this.core.recover(batchId);
+    this.core.pump(batchId);
+  }
+
+  pauseBatch(batchId: number): void {
+    const batch = this.requireBatch(batchId);
+    if (batch.state !== 'running') return;
+    this.core.batches.set(
+      batchId,
+      'paused',
+      { reason: 'user', message: text.pausedByUser },
+      'paused by user',
+    );
+  }
+
+  resumeBatch(batchId: number): void {
+    const batch = this.requireBatch(batchId);
+    if (batch.state !== 'paused' && batch.state !== 'draft') return;
+    const runtime = this.core.leases.take(batchId);
+    this.core.batches.set(
+      batchId,
+      'running',
+      null,
+      batch.pauseReason ? `resumed after ${batch.pauseReason}` : 'resumed',
+    );
+    runtime.consecutiveFailures = 0;
+    runtime.submitBackoffUntil = 0;
+    this.core.recover(batchId);
+    this.core.pump(batchId);
+  }
+
+  async cancelBatch(batchId: number): Promise<CancelBatchResult> {
+    const batch = this.requireBatch(batchId);
+    if (batch.state !== 'cancelled' && batch.state !== 'finished')
+      this.core.batches.set(batchId, 'cancelled', null, 'cancelled by user');
+    const result: CancelBatchResult = { cancelledLocally: 0, cancelRequested: 0, running: 0 };
+    // Queued items in one transaction: 10,000 of them is one commit, not 10,000 fsyncs.
+    const cancelled = this.ctx.store.cancelQueued(
+      batchId,
+      'cancelled by user (whole batch)',
+      this.ctx.clock.now(),
+    );
+    result.cancelledLocally = cancelled.length;
+    for (const id of cancelled) this.ctx.hub.item(batchId, id, 'cancelled');
+    for (const item of this.ctx.store.itemsInStates(batchId, IN_FLIGHT)) {
+      switch (item.state) {
+        case 'submitting':
+          this.ctx.store.update(item.id, { cancelRequested: true });
+          result.cancelRequested++;
+          break;
+        case 'in_queue': {
+          const outcome = await this.core.cancelRemote(item);
+          if (outcome === 'running_cannot_stop') result.running++;
+          else if (outcome === 'cancelled') result.cancelledLocally++;
+          else result.cancelRequested++;
+          break;
+        }
+        case 'in_progress':
+        case 'downloading':
+          result.running++;
+          break;
+        default:
+          break;
+      }
+    }
+    this.core.reconsider(batchId);
+    return result;
+  }
+
+  async cancelItem(itemId: number): Promise<CancelItemOutcome> {
+    const item = this.requireItem(itemId);
+    switch (item.state) {
+      case 'queued': {
+        const moved = this.core.settle({
+          item,
+          move: { from: 'queued', to: 'cancelled', patch: {}, reason: 'cancelled by user' },
+        });
+        return moved ? 'cancelled' : this.cancelItem(itemId);
+      }
+      case 'submitting':
+        this.ctx.store.update(itemId, { cancelRequested: true });
+        return 'cancel_requested';
+      case 'in_queue':
+        return this.core.cancelRemote(item);
+      case 'in_progress':
+      case 'downloading':
+        return 'running_cannot_stop';
+      case 'done':
+      case 'failed':
+      case 'cancelled':
+      case 'expired':
+      case 'unknown_submit':
+      case 'rejected':
+      case 'skipped':
+        return 'already_finished';
+      default:
+        return assertNever(item.state);
+    }
+  }
+
+  retryItem(itemId: number): void {
+    const item = this.requireItem(itemId);
+    if (item.state !== 'failed' && item.state !== 'expired' && item.state !== 'cancelled')
+      throw new StateError(
+        `Item ${itemId} (${item.relativePath}) is '${item.state}'; only failed, expired or cancelled items can be retried.`,
+        {
+          kind: 'item_not_actionable',
+          itemId,
+          fileName: item.relativePath,
+          state: item.state,
+          action: 'retry',
+        },
+      );
+    // A generation that succeeded but whose download failed: fetch the same video again, unpaid.
+    if (item.state === 'failed' && item.errorCode === 'download_failed' && item.resultUrl) {
+      this.reopenBatch(item.batchId);
+      this.core.settle({
+        item,
+        move: {
+          from: 'failed',
+          to: 'downloading',
+          patch: { errorCode: null, errorMessage: null },
+          reason: 'download retried by user',
+        },
+      });
+      return;
+    }
+    this.requeue(item, item.state, 'retried by user (a new paid attempt)');
+  }
+
+  resubmitItem(itemId: number): void {
+    const item = this.requireItem(itemId);
+    if (item.state !== 'unknown_submit')
+      throw new StateError(
+        `Item ${itemId} (${item.relativePath}) is '${item.state}'; only items whose submit answer was lost can be resubmitted.`,
+        {
+          kind: 'item_not_actionable',
+          itemId,
+          fileName: item.relativePath,
+          state: item.state,
+          action: 'resubmit',
+        },
+      );
+    this.requeue(item, 'unknown_submit', 'resubmitted by user (accepting it may be paid twice)');
+  }
+
+  setBudget(batchId: number, budgetUsd: number | null): void {
+    const batch = this.requireBatch(batchId);
+    if (budgetUsd !== null && !(budgetUsd >= 0))
+      throw new InvalidValueError(
+        `A budget must be a number of dollars of 0 or more (or none), got ${budgetUsd}.`,
+        {
+          kind: 'invalid_value',
+          field: 'budgetUsd',
+          value: String(budgetUsd),
+          expected: 'a number of dollars of 0 or more, or none',
+        },
+      );
+    this.ctx.store.updateBatchSettings(batchId, { ...batch.settings, budgetUsd });
+  }
+
+  requireBatch(batchId: number): BatchRecord {
+    const batch = this.ctx.store.getBatch(batchId);
+    if (!batch)
+      throw new NotFoundError(
+        `Batch ${batchId} does not exist; list the batches to see which ids there are.`,
+        {
+          kind: 'batch_not_found',
+          batchId,
+        },
+      );
+    return batch;
+  }
+
+  requireItem(itemId: number): ItemRecord {
+    const item = this.ctx.store.getItem(itemId);
+    if (!item)
+      throw new NotFoundError(`Item ${itemId} does not exist; it may belong to a deleted batch.`, {
+        kind: 'item_not_found',
+        itemId,
+      });
+    return item;
+  }
+
+  /** A finished or cancelled batch that gets an item back (retry) runs again. */
+  private reopenBatch(batchId: number): void {
+    const batch = this.requireBatch(batchId);
+    this.core.leases.take(batchId);
+    if (batch.state === 'finished' || batch.state === 'cancelled')
+      this.core.batches.set(batchId, 'running', null, 'reopened for a retried item');
+  }
+
+  private requeue(item: ItemRecord, from: ItemState, reason: string): void {
+    this.reopenBatch(item.batchId);
+    this.core.settle({
+      item,
+      move: {
+        from,
+        to: 'queued',
+        patch: (current) => ({
+          // What an earlier attempt may have cost stays counted against the budget.
+          priorSpentUsd:
+            current.priorSpentUsd + (current.mayBeBilled ? (current.costUsd ?? current.estimatedCostUsd) : 0),
+          mayBeBilled: false,
+          costUsd: null,
+          requestId: null,
+          queuePosition: null,
+          errorCode: null,
+          errorMessage: null,
+          resultUrl: null,
+          cancelRequested: false,
+          nextPollAt: null,
+          finishedAt: null,
+        }),
+        reason,
+      },
+    });
+  }
+}

@@ -1,0 +1,79 @@
+// What every phase of the engine shares: the store, the clock, the options resolved to their
+// defaults, the API client of the current credentials, and the runtime state of each batch this
+// engine holds. Phases read it and keep their own bookkeeping in it; only the coordinator's
+// settle path moves items between states (see coordinator.ts).
+import type { RunComfyClient } from '../api/client';
+import type { JobStore } from '../db/store';
+import type { Clock, Random } from '../util/clock';
+import type { FileOps } from './download-files';
+import type { EventHub } from './events';
+import type { MaterializeRequest } from './materialize';
+import type { PollPolicy } from './poll-policy';
+
+/** What this engine keeps in memory about a batch it drives (lease held). */
+export interface BatchRuntime {
+  id: number;
+  /** Items picked for submission whose intent is not stored yet (image being read): id -> estimated USD. */
+  preparing: Map<number, number>;
+  /** Clock time before which no submit goes out (after one provably not sent). */
+  submitBackoffUntil: number;
+  /** Submits in a row that provably never reached the API (drives the back-off). */
+  submitRetries: number;
+  /** Items in a row that did not succeed (pauses the batch at the limit). */
+  consecutiveFailures: number;
+  /** A pump is scheduled for the end of a submit back-off. */
+  pumpScheduled: boolean;
+}
+
+export interface Credentials {
+  apiBaseUrl: string;
+  apiKey: string | null;
+  /** The API is the simulator (demo mode). */
+  simulated: boolean;
+  /** How much faster than RunComfy the API runs (only a simulator differs from 1). */
+  timeScale: number;
+}
+
+export interface EngineLimits {
+  leaseMs: number;
+  downloadConcurrency: number;
+  pollConcurrency: number;
+  maxConsecutiveFailures: number;
+  maxDownloadAttempts: number;
+  downloadTimeoutMs: number;
+  /** Clock ms between two backstop pumps of every held batch. */
+  backstopMs: number;
+}
+
+export interface EngineContext {
+  readonly owner: string;
+  readonly store: JobStore;
+  readonly clock: Clock;
+  readonly random: Random;
+  readonly fetch: typeof fetch;
+  readonly materialize: MaterializeRequest;
+  readonly policy: PollPolicy;
+  readonly fileOps: FileOps;
+  readonly hub: EventHub;
+  readonly limits: EngineLimits;
+  readonly log: (level: 'info' | 'warn' | 'error', message: string) => void;
+  /** Batches this engine drives, by id. */
+  readonly held: Map<number, BatchRuntime>;
+  /** Aborted when the engine closes: every loop and sleep ends. */
+  readonly closeSignal: AbortSignal;
+  /** Aborted on wake() (and close()): sleeping pollers re-read their item. */
+  wakeSignal(): AbortSignal;
+  credentials(): Credentials;
+  client(): RunComfyClient;
+}
+
+export function newBatchRuntime(id: number): BatchRuntime {
+  return {
+    id,
+    preparing: new Map(),
+    submitBackoffUntil: 0,
+    submitRetries: 0,
+    consecutiveFailures: 0,
+    pumpScheduled: false,
+  };
+}

@@ -1,0 +1,289 @@
+// The coordinator: the centre of the engine's star. Phases (admission, submit, track,
+// download, recovery) decide and return outcomes; this is the ONE place that applies them:
+//
+//   settle(outcome) = write the transition (if any) -> learn the run time -> count it for the
+//   batch's failure streak -> take the pause it calls for -> start the work the new state needs
+//   (poll, download) -> finish the batch if nothing is left -> pump the batch's free slots.
+//
+// Every path that ends an item or frees a slot goes through settle, so the next submit is
+// always scheduled; a periodic backstop re-pumps anyway, and assertNoIdleBatchWithWork() lets
+// tests prove no held batch sits idle with work it could start.
+import { LeaseLostError } from '../db/store';
+import type { ItemRecord } from '../db/rows';
+import type { BatchSettings } from '../domain';
+import type { CancelItemOutcome } from '../contracts';
+import { admit } from './admission';
+import { BatchStates } from './batch-state';
+import type { BatchRuntime, EngineContext } from './context';
+import { DownloadPhase } from './download';
+import { Leases } from './leases';
+import { released, type Outcome } from './outcome';
+import { planRecovery } from './recovery';
+import { RunTimes } from './run-times';
+import { SubmitPhase } from './submit';
+import { TrackPhase } from './track';
+
+export class Coordinator {
+  readonly leases: Leases;
+  readonly batches: BatchStates;
+  readonly runTimes: RunTimes;
+  private readonly submit: SubmitPhase;
+  private readonly track: TrackPhase;
+  private readonly download: DownloadPhase;
+  private readonly tasks = new Set<Promise<unknown>>();
+  /** Items whose submit request this run is sending (never recovered as unknown). */
+  private readonly sending = new Set<number>();
+  readonly transitionListeners = new Set<(item: ItemRecord) => void>();
+
+  constructor(private readonly ctx: EngineContext) {
+    this.leases = new Leases(ctx);
+    this.batches = new BatchStates(ctx);
+    this.runTimes = new RunTimes(ctx);
+    this.submit = new SubmitPhase(ctx, this.runTimes);
+    this.track = new TrackPhase(ctx, this.runTimes);
+    this.download = new DownloadPhase(ctx);
+  }
+
+  // ==== the settle path ====================================================================
+
+  /** Applies what a phase reported; returns the item as written (null: no move, or it lost a race). */
+  settle(outcome: Outcome): ItemRecord | null {
+    const { item } = outcome;
+    const batchId = item.batchId;
+    const moved = outcome.move ? this.write(item, outcome.move) : null;
+    if (moved && outcome.learnedRunMs !== undefined)
+      this.runTimes.learn(moved, outcome.learnedRunMs, this.ctx.clock.now());
+    const streak = moved ? outcome.streak : undefined;
+    if (streak === 'succeeded') this.batches.succeeded(batchId);
+    else if (streak) this.batches.failed(batchId, streak.failed);
+    if (outcome.pause) {
+      const { scope, reason, message } = outcome.pause;
+      if (scope === 'account') this.batches.pauseAll(reason, message);
+      else this.batches.pause(batchId, reason, message);
+    }
+    const runtime = this.ctx.held.get(batchId);
+    if (runtime && outcome.holdSubmitsUntil !== undefined)
+      runtime.submitBackoffUntil = Math.max(runtime.submitBackoffUntil, outcome.holdSubmitsUntil);
+    if (moved) this.startWorkFor(moved);
+    this.reconsider(batchId);
+    return moved;
+  }
+
+  /** The tail of every settle: finish the batch if nothing is left, else fill its free slots. */
+  reconsider(batchId: number): void {
+    this.finishIfDone(batchId);
+    this.pump(batchId);
+  }
+
+  private write(item: ItemRecord, move: NonNullable<Outcome['move']>): ItemRecord | null {
+    const { store, clock, owner, limits, hub } = this.ctx;
+    const moved = store.transition(
+      item.id,
+      move.from,
+      move.to,
+      move.patch,
+      move.reason,
+      clock.now(),
+      move.lease ? { owner, leaseMs: limits.leaseMs } : undefined,
+    );
+    if (moved) {
+      hub.item(moved.batchId, moved.id, moved.state);
+      for (const listener of this.transitionListeners) listener(moved);
+    }
+    return moved;
+  }
+
+  /** The work a state needs next: an accepted request is polled, a generated video downloaded. */
+  private startWorkFor(item: ItemRecord): void {
+    if (item.state === 'in_queue') {
+      // Cancelled by the user while the submit was on the wire: cancel it at the API now.
+      if (item.cancelRequested) void this.cancelRemote(item);
+      this.follow(item.id);
+    } else if (item.state === 'downloading') this.fetchVideo(item.id);
+  }
+
+  /** Ends this engine's work on a batch with nothing left: finished event, lease released. */
+  private finishIfDone(batchId: number): void {
+    const ended = this.batches.finishIfDone(batchId);
+    if (!ended) return;
+    const money = this.ctx.store.money(batchId);
+    this.ctx.hub.emit({ type: 'batch-finished', batchId, counts: ended.counts, spentUsd: money.spentUsd });
+    this.leases.release(batchId);
+  }
+
+  // ==== admission and submitting ===========================================================
+
+  /** Fills the batch's free generation slots with queued items, within the gates. */
+  pump(batchId: number): void {
+    const runtime = this.ctx.held.get(batchId);
+    const decision = admit(this.ctx, runtime);
+    switch (decision.kind) {
+      case 'closed':
+      case 'full':
+        return;
+      case 'wait':
+        this.schedulePump(runtime!, decision.until - this.ctx.clock.now());
+        return;
+      case 'drained':
+        this.finishIfDone(batchId);
+        return;
+      case 'start':
+        for (const item of decision.items) {
+          runtime!.preparing.set(item.id, item.estimatedCostUsd);
+          this.spawn(() => this.submitFlow(runtime!, item, decision.settings));
+        }
+        if (decision.pause) this.batches.pause(batchId, decision.pause.reason, decision.pause.message);
+        return;
+    }
+  }
+
+  private schedulePump(runtime: BatchRuntime, delayMs: number): void {
+    if (runtime.pumpScheduled) return;
+    runtime.pumpScheduled = true;
+    // The back-off is in clock time, so the clock does the waiting (fast in tests).
+    this.ctx.clock
+      .sleep(delayMs, this.ctx.closeSignal)
+      .catch(() => {})
+      .finally(() => {
+        runtime.pumpScheduled = false;
+        this.pump(runtime.id);
+      });
+  }
+
+  private async submitFlow(runtime: BatchRuntime, item: ItemRecord, settings: BatchSettings): Promise<void> {
+    let prepared: Awaited<ReturnType<SubmitPhase['prepare']>>;
+    try {
+      prepared = await this.submit.prepare(item);
+    } finally {
+      // No longer "preparing" before anything is settled, so the pump sees the slot as it is.
+      runtime.preparing.delete(item.id);
+    }
+    if ('outcome' in prepared) {
+      this.settle(prepared.outcome); // the image could not be read: failed, slot free
+      return;
+    }
+    if (!this.submit.mayStillSend(item)) {
+      this.settle(released(item)); // paused or dropped meanwhile: it stays queued
+      return;
+    }
+    const intent = this.settle(this.submit.intent(item));
+    if (!intent) return; // cancelled meanwhile (settle has pumped the free slot)
+    this.sending.add(item.id);
+    let answer: Outcome;
+    try {
+      answer = await this.submit.send(runtime, intent, settings, prepared.body);
+    } finally {
+      this.sending.delete(item.id);
+    }
+    this.settle(answer);
+  }
+
+  // ==== tracking and downloading ===========================================================
+
+  follow(itemId: number): void {
+    if (this.track.isFollowing(itemId)) return;
+    this.spawn(async () => {
+      for await (const outcome of this.track.follow(itemId)) this.settle(outcome);
+    });
+  }
+
+  fetchVideo(itemId: number): void {
+    const finished = this.download.enqueue(itemId);
+    if (!finished) return;
+    void finished
+      .then((outcome) => outcome && this.settle(outcome))
+      .catch((error: unknown) => {
+        if (error instanceof LeaseLostError) this.leases.drop(error.batchId, error.owner);
+        else
+          this.ctx.log(
+            'error',
+            `download of item ${itemId} failed: ${(error as Error)?.stack ?? String(error)}`,
+          );
+      });
+  }
+
+  async cancelRemote(item: ItemRecord): Promise<CancelItemOutcome> {
+    const { result, outcome } = await this.track.cancelRemote(item);
+    if (!outcome) return result;
+    return this.settle(outcome) ? result : 'cancel_requested';
+  }
+
+  // ==== recovery, adoption, backstop =======================================================
+
+  /** Puts every unfinished item of a held batch back on its way (start-up and resume). */
+  recover(batchId: number): void {
+    if (!this.ctx.held.has(batchId)) return;
+    const plan = planRecovery(
+      this.ctx,
+      batchId,
+      (item) => this.sending.has(item.id) || this.track.isFollowing(item.id),
+    );
+    for (const outcome of plan.settle) this.settle(outcome);
+    for (const item of plan.track) {
+      this.ctx.store.update(item.id, { nextPollAt: this.ctx.clock.now() });
+      this.follow(item.id);
+    }
+    for (const itemId of plan.download) this.fetchVideo(itemId);
+    this.finishIfDone(batchId);
+  }
+
+  /** Takes over every batch with unfinished work whose lease is free, expired or orphaned. */
+  adopt(): void {
+    for (const batchId of this.leases.takeAdoptable()) {
+      this.recover(batchId);
+      this.pump(batchId);
+    }
+  }
+
+  /** Pumps every held batch: the backstop against a path that freed a slot and scheduled nothing. */
+  pumpAll(): void {
+    for (const batchId of [...this.ctx.held.keys()]) this.pump(batchId);
+  }
+
+  /**
+   * Throws when a held, running batch has queued items it could start right now but nothing
+   * will start them (no submit being prepared would take the slot, no back-off wake is due).
+   * Call it at a quiet moment (between engine events): every settle pumps synchronously.
+   */
+  assertNoIdleBatchWithWork(): void {
+    const idle: string[] = [];
+    for (const runtime of this.ctx.held.values()) {
+      const decision = admit(this.ctx, runtime);
+      if (decision.kind === 'start')
+        idle.push(
+          `batch ${runtime.id}: ${decision.items.length} queued item(s) could start` +
+            (decision.pause ? ` or it should pause (${decision.pause.reason})` : ''),
+        );
+      else if (decision.kind === 'wait' && !runtime.pumpScheduled)
+        idle.push(`batch ${runtime.id}: its submit back-off ends with no pump scheduled`);
+    }
+    if (idle.length) throw new Error(`Idle with work it could start: ${idle.join('; ')}.`);
+  }
+
+  // ==== tasks ==============================================================================
+
+  spawn(work: () => Promise<void>): void {
+    const task = work().catch((error: unknown) => {
+      if (error instanceof LeaseLostError) this.leases.drop(error.batchId, error.owner);
+      else this.ctx.log('error', `engine task failed: ${(error as Error)?.stack ?? String(error)}`);
+    });
+    this.tasks.add(task);
+    void task.finally(() => this.tasks.delete(task));
+  }
+
+  /** Something runs or is about to: a task, a download, a submit being prepared, a back-off wake. */
+  busy(): boolean {
+    return (
+      this.tasks.size > 0 ||
+      this.download.busy ||
+      [...this.ctx.held.values()].some((runtime) => runtime.pumpScheduled || runtime.preparing.size > 0)
+    );
+  }
+
+  /** Lets running tasks reach a resumable point, then drops queued downloads (close()). */
+  async drain(): Promise<void> {
+    await Promise.allSettled([...this.tasks]);
+    this.download.queue.clear();
+    await this.download.queue.onIdle();
+  }
+}

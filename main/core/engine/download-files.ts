@@ -1,0 +1,319 @@
+// Fetching a finished video to disk without ever losing or clobbering one: streamed into a
+// temporary file beside the target, resumed with Range after a cut, checked against
+// Content-Length and for an mp4 header, fsync'd, then linked into place under a free name.
+import { createHash } from 'node:crypto';
+import { createReadStream, existsSync } from 'node:fs';
+import { link, open, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { parseRetryAfter } from '../api/retry';
+
+/** File writes the engine makes, injectable so a test can make the disk fill up. */
+export interface FileOps {
+  write(handle: FileHandle, chunk: Uint8Array): Promise<void>;
+}
+
+export const nodeFileOps: FileOps = {
+  async write(handle, chunk) {
+    let offset = 0;
+    while (offset < chunk.length) {
+      const { bytesWritten } = await handle.write(chunk, offset, chunk.length - offset);
+      offset += bytesWritten;
+    }
+  },
+};
+
+export type PartOutcome =
+  | { kind: 'complete'; bytes: number }
+  /** The URL answers 404/403/410: the video is gone from the CDN. */
+  | { kind: 'expired'; httpStatus: number }
+  /** A transient problem; what was written is kept for a Range request. */
+  | { kind: 'retry'; message: string; retryAfterMs: number | null }
+  | { kind: 'disk_full'; message: string }
+  | { kind: 'aborted' };
+
+const DISK_FULL_CODES = new Set(['ENOSPC', 'EDQUOT']);
+const WRITE_BATCH_BYTES = 1024 * 1024;
+
+export function isDiskFull(error: unknown): boolean {
+  return DISK_FULL_CODES.has((error as { code?: string })?.code ?? '');
+}
+
+/** Videos are fetched only over https, or from the API's own origin (the simulator, a proxy). */
+export function isAllowedDownloadUrl(url: string, apiOrigin: string): boolean {
+  try {
+    const parsed = new URL(url);
+    return parsed.protocol === 'https:' || parsed.origin === apiOrigin;
+  } catch {
+    return false;
+  }
+}
+
+/** outputDir joined with the item's relative output path, refused if it would leave outputDir. */
+export function resolveOutputPath(outputDir: string, outputRelativePath: string): string {
+  const root = resolve(outputDir);
+  const target = resolve(root, outputRelativePath);
+  const inside = relative(root, target);
+  if (!inside || inside.startsWith('..' + sep) || inside === '..' || isAbsolute(inside))
+    throw new Error(
+      `The output path '${outputRelativePath}' would be written outside the output folder ${root}; ` +
+        `change the output name template so it stays inside, then retry.`,
+    );
+  return target;
+}
+
+/** Most file systems (ext4, APFS, NTFS) allow 255 bytes (UTF-8) or fewer per path segment. */
+const MAX_SEGMENT_BYTES = 255;
+
+/** The longest prefix of `text` within `maxBytes` of UTF-8, cut between code points. */
+function truncateUtf8(text: string, maxBytes: number): string {
+  let bytes = 0;
+  let out = '';
+  for (const char of text) {
+    const size = Buffer.byteLength(char);
+    if (bytes + size > maxBytes) break;
+    bytes += size;
+    out += char;
+  }
+  return out;
+}
+
+/** `dir/<stem shortened as needed><suffix>`: a name the intake cut to 255 bytes stays valid with a suffix. */
+function withSuffix(dir: string, stem: string, suffix: string, prefix = ''): string {
+  const room = MAX_SEGMENT_BYTES - Buffer.byteLength(prefix + suffix);
+  return join(dir, `${prefix}${truncateUtf8(stem, room)}${suffix}`);
+}
+
+export function partPathFor(target: string, itemId: number): string {
+  return withSuffix(dirname(target), basename(target), `.part-${itemId}`, '.');
+}
+
+export function isPartFileName(name: string): boolean {
+  return /^\..+\.part-\d+$/.test(name);
+}
+
+/** "name.mp4", else "name (2).mp4", "name (3).mp4" ... whichever does not exist yet. */
+export function freeName(target: string, taken: (path: string) => boolean = existsSync): string {
+  if (!taken(target)) return target;
+  const extension = extname(target);
+  const stem = basename(target, extension);
+  for (let n = 2; ; n++) {
+    const candidate = withSuffix(dirname(target), stem, ` (${n})${extension}`);
+    if (!taken(candidate)) return candidate;
+  }
+}
+
+/**
+ * Puts the finished temporary file at `finalPath` without overwriting anything: a hard link
+ * fails if the name exists (atomic), then the temporary name is removed. File systems without
+ * hard links (FAT, some network shares) fall back to a checked rename.
+ */
+export async function placeFile(partPath: string, finalPath: string): Promise<'placed' | 'exists'> {
+  try {
+    await link(partPath, finalPath);
+    return 'placed';
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === 'EEXIST') return 'exists';
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EXDEV' && code !== 'ENOSYS') throw error;
+  }
+  if (existsSync(finalPath)) return 'exists';
+  await rename(partPath, finalPath);
+  return 'placed';
+}
+
+export async function removeIfExists(path: string): Promise<void> {
+  try {
+    await unlink(path);
+  } catch (error) {
+    if ((error as { code?: string }).code !== 'ENOENT') throw error;
+  }
+}
+
+/** Makes a rename or link durable: the directory entry itself is fsync'd where the OS allows it. */
+export async function syncDirectory(dir: string): Promise<void> {
+  if (process.platform === 'win32') return;
+  let handle: FileHandle | null = null;
+  try {
+    handle = await open(dir, 'r');
+    await handle.sync();
+  } catch {
+    // Some file systems refuse to fsync a directory; the file's own fsync already happened.
+  } finally {
+    await handle?.close();
+  }
+}
+
+export interface PartInfo {
+  bytes: number;
+  sha256: string;
+  /** Starts with an ISO-BMFF `ftyp` box, as every mp4 does. */
+  isMp4: boolean;
+}
+
+export async function inspectFile(path: string): Promise<PartInfo> {
+  const hash = createHash('sha256');
+  let bytes = 0;
+  let head = Buffer.alloc(0);
+  for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) {
+    if (head.length < 12) head = Buffer.concat([head, chunk.subarray(0, 12 - head.length)]);
+    hash.update(chunk);
+    bytes += chunk.length;
+  }
+  return {
+    bytes,
+    sha256: hash.digest('hex'),
+    isMp4: head.length >= 8 && head.toString('latin1', 4, 8) === 'ftyp',
+  };
+}
+
+async function sizeOf(path: string): Promise<number> {
+  try {
+    return (await stat(path)).size;
+  } catch {
+    return 0;
+  }
+}
+
+export interface FetchToPartOptions {
+  url: string;
+  partPath: string;
+  fetch: typeof fetch;
+  fileOps: FileOps;
+  /** Aborts the transfer (engine closing); what was written stays for later. */
+  signal: AbortSignal;
+  /** Real milliseconds the whole transfer may take. */
+  timeoutMs: number;
+  now: () => number;
+  /** Called after the first chunk is on disk (a crash-test point). */
+  afterFirstChunk?: () => void;
+}
+
+/**
+ * Streams `url` into `partPath`, continuing a previous partial file with a Range request.
+ * Never sends credentials: output URLs are public CDN links.
+ */
+export async function fetchToPart(options: FetchToPartOptions): Promise<PartOutcome> {
+  const { url, partPath } = options;
+  let have = await sizeOf(partPath);
+  const headers: Record<string, string> = {};
+  if (have > 0) headers.range = `bytes=${have}-`;
+  let response: Response;
+  const signal = AbortSignal.any([options.signal, AbortSignal.timeout(options.timeoutMs)]);
+  try {
+    response = await options.fetch(url, { headers, signal });
+  } catch (error) {
+    if (options.signal.aborted) return { kind: 'aborted' };
+    return { kind: 'retry', message: `could not fetch the video: ${describe(error)}`, retryAfterMs: null };
+  }
+  if (response.status === 404 || response.status === 410 || response.status === 403) {
+    await response.body?.cancel().catch(() => {});
+    return { kind: 'expired', httpStatus: response.status };
+  }
+  if (response.status === 416 && have > 0) {
+    // Our partial file is as long as (or longer than) the video: check what the server says.
+    const total = Number(/\/(\d+)$/.exec(response.headers.get('content-range') ?? '')?.[1]);
+    await response.body?.cancel().catch(() => {});
+    if (total === have) return { kind: 'complete', bytes: have };
+    await removeIfExists(partPath);
+    return {
+      kind: 'retry',
+      message: 'the partial download did not match the video; starting over',
+      retryAfterMs: 0,
+    };
+  }
+  if (response.status !== 200 && response.status !== 206) {
+    await response.body?.cancel().catch(() => {});
+    return {
+      kind: 'retry',
+      message: `the video server answered HTTP ${response.status}`,
+      retryAfterMs: parseRetryAfter(response.headers.get('retry-after'), options.now()),
+    };
+  }
+  let append = false;
+  if (response.status === 206) {
+    const start = Number(/^bytes (\d+)-/.exec(response.headers.get('content-range') ?? '')?.[1]);
+    if (start !== have) {
+      await response.body?.cancel().catch(() => {});
+      await removeIfExists(partPath);
+      return {
+        kind: 'retry',
+        message: 'the server resumed at the wrong offset; starting over',
+        retryAfterMs: 0,
+      };
+    }
+    append = true;
+  } else have = 0; // A 200 is the whole file: start the temporary file over.
+  const lengthHeader = response.headers.get('content-length');
+  const expected = lengthHeader === null ? null : Number(lengthHeader);
+
+  let handle: FileHandle;
+  try {
+    handle = await open(partPath, append ? 'a' : 'w');
+  } catch (error) {
+    await response.body?.cancel().catch(() => {});
+    if (isDiskFull(error)) return { kind: 'disk_full', message: describe(error) };
+    throw error;
+  }
+  let received = 0;
+  let first = true;
+  // fetch yields small chunks (tens of KB); one write per MiB instead of per chunk keeps a
+  // 256 MB video to ~256 writes while holding at most a MiB in memory.
+  let pending: Uint8Array[] = [];
+  let pendingBytes = 0;
+  const flush = async () => {
+    if (pendingBytes === 0) return;
+    const data = pending.length === 1 ? pending[0]! : Buffer.concat(pending, pendingBytes);
+    pending = [];
+    pendingBytes = 0;
+    await options.fileOps.write(handle, data);
+  };
+  try {
+    if (response.body) {
+      for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+        pending.push(chunk);
+        pendingBytes += chunk.length;
+        received += chunk.length;
+        if (first) {
+          first = false;
+          await flush();
+          await handle.sync();
+          options.afterFirstChunk?.();
+        } else if (pendingBytes >= WRITE_BATCH_BYTES) await flush();
+      }
+    }
+    await flush();
+    await handle.sync();
+  } catch (error) {
+    // Keep what did arrive: the resume asks for the rest with Range.
+    if (!isDiskFull(error)) await flush().catch(() => {});
+    await handle.sync().catch(() => {});
+    await handle.close().catch(() => {});
+    if (isDiskFull(error)) return { kind: 'disk_full', message: describe(error) };
+    if (options.signal.aborted) return { kind: 'aborted' };
+    return {
+      kind: 'retry',
+      message: `the download was cut after ${have + received} bytes (${describe(error)})`,
+      retryAfterMs: null,
+    };
+  }
+  await handle.close();
+  if (expected !== null && Number.isFinite(expected) && received !== expected)
+    return {
+      kind: 'retry',
+      message: `the download ended after ${received} of ${expected} bytes`,
+      retryAfterMs: null,
+    };
+  return { kind: 'complete', bytes: have + received };
+}
+
+function describe(error: unknown): string {
+  const codes: string[] = [];
+  let current: unknown = error;
+  for (let depth = 0; current && depth < 4; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string') codes.push(code);
+    current = (current as { cause?: unknown }).cause;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return codes.length ? `${codes[0]}: ${message}` : message;
+}

@@ -1,0 +1,113 @@
+// Leases: which process drives a batch. One row per batch holds the owner and an expiry; the
+// holder renews it every third of its length, and a process that died simply stops renewing.
+// A lease of a crashed process of this machine is taken over at once (ownerIsGone).
+import { hostname } from 'node:os';
+import { BatchHeldError, describeLeaseHolder } from '../domain';
+import { newBatchRuntime, type BatchRuntime, type EngineContext } from './context';
+
+export interface LeaseInfo {
+  owner: string;
+  expiresAt: number;
+  /** True when this engine holds it. */
+  mine: boolean;
+}
+
+/**
+ * True when a lease holder named `<kind>:<this host>:<pid>` (how engines name themselves) is a
+ * process of this machine that no longer exists: a crashed CLI or app. Its batch can be taken
+ * over at once instead of after the lease runs out. Any doubt (another host, a live or reused
+ * pid, no permission to ask) means "not gone": then only the expiry frees the lease.
+ */
+export function ownerIsGone(holder: string): boolean {
+  const match = /^[\w-]+:(.+):(\d+)$/.exec(holder);
+  if (!match || match[1] !== hostname()) return false;
+  const pid = Number(match[2]);
+  if (!Number.isSafeInteger(pid) || pid <= 0 || pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
+export class Leases {
+  constructor(private readonly ctx: EngineContext) {}
+
+  /** Holds the batch (or already does); throws BatchHeldError when another live process does. */
+  take(batchId: number): BatchRuntime {
+    const { held, store, clock, owner, limits } = this.ctx;
+    const existing = held.get(batchId);
+    if (existing) return existing;
+    const lease = store.acquireLease(batchId, owner, clock.now(), limits.leaseMs, ownerIsGone);
+    if (!lease.ok) {
+      const seconds = Math.max(0, Math.ceil((lease.expiresAt - clock.now()) / 1000));
+      throw new BatchHeldError(
+        `Batch ${batchId} is being run by ${lease.owner}. Stop it there first, or wait: if that process ` +
+          `was killed, its claim expires in ${seconds} s and this one can take over.`,
+        { kind: 'batch_held', batchId, ...describeLeaseHolder(lease.owner, hostname(), seconds) },
+      );
+    }
+    const runtime = newBatchRuntime(batchId);
+    held.set(batchId, runtime);
+    return runtime;
+  }
+
+  holder(batchId: number): LeaseInfo | null {
+    const { store, clock, owner } = this.ctx;
+    const batch = store.getBatch(batchId);
+    if (!batch?.leaseOwner || (batch.leaseExpiresAt ?? 0) <= clock.now()) return null;
+    if (batch.leaseOwner !== owner && ownerIsGone(batch.leaseOwner)) return null; // a crashed process
+    return {
+      owner: batch.leaseOwner,
+      expiresAt: batch.leaseExpiresAt ?? 0,
+      mine: batch.leaseOwner === owner,
+    };
+  }
+
+  /** Renews every held lease; drops (and returns) the batches another process took meanwhile. */
+  renewAll(): number[] {
+    const { held, store, clock, owner, limits } = this.ctx;
+    const lost: number[] = [];
+    for (const batchId of [...held.keys()])
+      if (!store.renewLease(batchId, owner, clock.now(), limits.leaseMs)) {
+        this.drop(batchId, store.getBatch(batchId)?.leaseOwner ?? null);
+        lost.push(batchId);
+      }
+    return lost;
+  }
+
+  /** Stops driving a batch another process took over. */
+  drop(batchId: number, newOwner: string | null): void {
+    const { held, store, hub, log } = this.ctx;
+    if (!held.has(batchId)) return;
+    held.delete(batchId);
+    log('warn', `batch ${batchId}: lease lost to ${newOwner ?? 'nobody'}; stopped driving it`);
+    const batch = store.getBatch(batchId);
+    if (batch) hub.emit({ type: 'batch', batchId, state: batch.state, pauseReason: 'lease_lost' });
+  }
+
+  release(batchId: number): void {
+    this.ctx.held.delete(batchId);
+    this.ctx.store.releaseLease(batchId, this.ctx.owner);
+  }
+
+  releaseAll(): void {
+    for (const batchId of [...this.ctx.held.keys()]) this.release(batchId);
+  }
+
+  /** Batches with unfinished work this engine could take over now (free, expired or orphaned). */
+  takeAdoptable(): number[] {
+    const taken: number[] = [];
+    for (const batchId of this.ctx.store.batchesWithWork()) {
+      if (this.ctx.held.has(batchId)) continue;
+      try {
+        this.take(batchId);
+        taken.push(batchId);
+      } catch {
+        // Another live process drives it.
+      }
+    }
+    return taken;
+  }
+}

@@ -1,0 +1,79 @@
+// The engine's public types: how it is made (EngineOptions) and what it offers (Engine). Kept
+// stable for the CLI, the app, the benchmarks and the tests written against them.
+import type { Endpoint } from '../api/client';
+import type { EngineApi } from '../contracts';
+import type { Db } from '../db/connection';
+import type { ItemEventRow } from '../db/store';
+import type { ItemState, ItemView } from '../domain';
+import type { Clock, Random } from '../util/clock';
+import type { FileOps } from './download-files';
+import type { LeaseInfo } from './leases';
+import type { MaterializeRequest } from './materialize';
+import type { PollPolicy } from './poll-policy';
+
+export const DEFAULT_API_BASE_URL = 'https://model-api.runcomfy.net';
+
+export interface EngineOptions {
+  /** SQLite file (created if missing). Either this or `db`. */
+  dbPath?: string;
+  /** An already opened database (the engine then does not close it). */
+  db?: Db;
+  /** Who drives batches through this engine, e.g. "app:host:1234" or "cli:host:99". */
+  owner?: string;
+  clock?: Clock;
+  random?: Random;
+  fetch?: typeof fetch;
+  apiBaseUrl?: string;
+  apiKey?: string | null;
+  /** The API is the simulator (demo mode): new batches are marked simulated. */
+  simulated?: boolean;
+  materializeRequest?: MaterializeRequest;
+  /** Downloads at once, across batches (default 2). */
+  downloadConcurrency?: number;
+  /** Status/result requests at once, across items (default 4). */
+  pollConcurrency?: number;
+  /** Items failing in a row before a batch pauses with 'too_many_failures' (default 5). */
+  maxConsecutiveFailures?: number;
+  /** Failed downloads of one item in a row before it is marked failed (default 8). */
+  maxDownloadAttempts?: number;
+  /** Lease length in clock ms (default 60 s); renewed every third of it. */
+  leaseMs?: number;
+  /** Clock ms between backstop pumps of every held batch (default 30 s). */
+  backstopMs?: number;
+  /** Real ms to wait for a GET answer / a submit answer / a whole download. */
+  requestTimeoutMs?: number;
+  submitTimeoutMs?: number;
+  downloadTimeoutMs?: number;
+  pollPolicy?: PollPolicy;
+  fileOps?: FileOps;
+  /** Coalescing window of item events, real ms (default 50). */
+  eventWindowMs?: number;
+  /** Take over (and recover) every batch with unfinished work at start (default true). */
+  adoptBatches?: boolean;
+  log?: (level: 'info' | 'warn' | 'error', message: string) => void;
+}
+
+/** EngineApi plus what the CLI, benchmarks and tests need. */
+export interface Engine extends EngineApi {
+  readonly owner: string;
+  /** Who drives a batch right now (null: nobody; it can be started here). */
+  leaseHolder(batchId: number): LeaseInfo | null;
+  /** Raises or removes a batch's budget cap (a paused 'budget_reached' batch can then resume). */
+  setBudget(batchId: number, budgetUsd: number | null): void;
+  itemEvents(itemId: number): ItemEventRow[];
+  /** HTTP requests sent to the API so far, by endpoint. */
+  requestCounts(): Record<Endpoint, number>;
+  /** Resolves once the item is in one of `states` (test and CLI hook). */
+  waitForItemState(
+    itemId: number,
+    states: ItemState | readonly ItemState[],
+    timeoutMs?: number,
+  ): Promise<ItemView>;
+  /** Resolves once nothing is in flight and nothing more can start without a person. */
+  idle(timeoutMs?: number): Promise<void>;
+  /**
+   * Throws when a batch this engine drives has queued items and free slots but nothing will
+   * start them. Tests call it at quiet moments; a timer re-pumps every `backstopMs` anyway.
+   */
+  assertNoIdleBatchWithWork(): void;
+}

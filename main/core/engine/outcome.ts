@@ -1,0 +1,36 @@
+// What a phase returns instead of acting on the rest of the engine: which state change to
+// write, how it counts for the batch, which pause it calls for. The coordinator's one settle
+// path applies it (coordinator.ts), then checks whether the batch finished and schedules the
+// next work, so no terminal path can forget to free its slot.
+import type { ItemPatch, ItemRecord } from '../db/rows';
+import type { ItemState, PauseReason } from '../domain';
+
+export interface Move {
+  from: ItemState | readonly ItemState[];
+  to: ItemState;
+  patch: ItemPatch | ((current: ItemRecord) => ItemPatch);
+  /** The event-log line. */
+  reason: string;
+  /** Prove inside the transaction that this engine still holds the batch (a submit intent). */
+  lease?: boolean;
+}
+
+export interface Outcome {
+  /** The item the outcome is about, as the phase last read it. */
+  item: ItemRecord;
+  /** The state change to write; none when the item stays where it is. */
+  move?: Move;
+  /** How a written move counts for the batch's failure streak. */
+  streak?: { failed: string } | 'succeeded';
+  /** A pause for this batch, or for every held batch ('account': key or balance problems). */
+  pause?: { scope: 'batch' | 'account'; reason: PauseReason; message: string };
+  /** No submit of this batch goes out before this clock time. */
+  holdSubmitsUntil?: number;
+  /** A finished generation's run time, to aim the next polls (learned only if the move is written). */
+  learnedRunMs?: number;
+}
+
+/** An outcome that only frees a slot or re-checks the batch: nothing to write. */
+export function released(item: ItemRecord): Outcome {
+  return { item };
+}

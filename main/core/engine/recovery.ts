@@ -1,0 +1,58 @@
+// Recovery: puts every unfinished item of a batch just taken (start-up, resume, takeover) back
+// on its way. It says what to do with each; the coordinator does it. A submit intent left by an
+// earlier run is never sent again on its own: whether it reached the API is unknowable.
+import type { ItemRecord } from '../db/rows';
+import type { ItemState } from '../domain';
+import type { EngineContext } from './context';
+import { removeIfExists } from './download-files';
+import { text } from './messages';
+import type { Outcome } from './outcome';
+
+const IN_FLIGHT: readonly ItemState[] = ['submitting', 'in_queue', 'in_progress', 'downloading'];
+
+export interface RecoveryPlan {
+  /** Intents of an earlier run, now `unknown_submit`. */
+  settle: Outcome[];
+  /** Accepted requests to poll again now. */
+  track: ItemRecord[];
+  /** Paid videos to download (again). */
+  download: number[];
+}
+
+export function planRecovery(
+  ctx: EngineContext,
+  batchId: number,
+  isBusy: (item: ItemRecord) => boolean,
+): RecoveryPlan {
+  const plan: RecoveryPlan = { settle: [], track: [], download: [] };
+  for (const stray of ctx.store.strayPartPaths(batchId)) {
+    void removeIfExists(stray.partPath).catch(() => {});
+    ctx.store.update(stray.itemId, { partPath: null });
+  }
+  for (const item of ctx.store.itemsInStates(batchId, IN_FLIGHT)) {
+    if (isBusy(item)) continue; // this run's own submit, poller or download
+    switch (item.state) {
+      case 'submitting':
+        plan.settle.push({
+          item,
+          move: {
+            from: 'submitting',
+            to: 'unknown_submit',
+            patch: { errorCode: 'unknown_submit', errorMessage: text.stoppedWhileSending },
+            reason: 'recovered at start-up: submit outcome unknown',
+          },
+        });
+        break;
+      case 'in_queue':
+      case 'in_progress':
+        plan.track.push(item);
+        break;
+      case 'downloading':
+        plan.download.push(item.id);
+        break;
+      default:
+        break;
+    }
+  }
+  return plan;
+}

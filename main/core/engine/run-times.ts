@@ -1,0 +1,71 @@
+// Run-time learning: how long a generation of a model and duration takes, from the jobs this
+// database saw finish, so the poller asks near the expected finish instead of every few
+// seconds. Learned per API: the demo simulator runs far faster than RunComfy, and its timings
+// must not make the poller ask the real API too early (or the reverse).
+import type { ItemRecord } from '../db/rows';
+import type { EngineContext } from './context';
+import { learnedRunMs, priorRunMs, type RunTimeEstimate } from './poll-policy';
+
+const SAMPLES = 20;
+
+export class RunTimes {
+  private readonly samples = new Map<string, number[]>();
+
+  constructor(private readonly ctx: EngineContext) {}
+
+  modelOf(item: ItemRecord): string {
+    return this.ctx.store.getBatch(item.batchId)?.settings.modelId ?? 'unknown';
+  }
+
+  durationOf(item: ItemRecord): number {
+    const fromRequest = item.request.duration;
+    if (typeof fromRequest === 'number') return fromRequest;
+    return this.ctx.store.getBatch(item.batchId)?.settings.duration ?? 5;
+  }
+
+  estimate(modelId: string, duration: number): RunTimeEstimate {
+    const key = this.timingModel(modelId);
+    const samples = this.cached(key, duration);
+    const learned = learnedRunMs(samples);
+    return learned === null
+      ? { runMs: priorRunMs(modelId, duration) * this.ctx.credentials().timeScale, learned: false }
+      : { runMs: learned, learned: true };
+  }
+
+  estimateFor(item: ItemRecord): RunTimeEstimate {
+    return this.estimate(this.modelOf(item), this.durationOf(item));
+  }
+
+  /**
+   * How long this job ran, as an upper bound: from the last time it was seen queued (or its
+   * submit) to now, or the server's own created->finished time when that is shorter (it does
+   * not include our polling delay).
+   */
+  observedRunMs(item: ItemRecord, now: number, serverElapsedMs: number | null): number {
+    const observed = now - (item.lastQueuedSeenAt ?? item.submittedAt ?? now);
+    return serverElapsedMs === null ? observed : Math.min(observed, serverElapsedMs);
+  }
+
+  learn(item: ItemRecord, runMs: number, now: number): void {
+    const key = this.timingModel(this.modelOf(item));
+    const duration = this.durationOf(item);
+    const samples = this.cached(key, duration); // loaded before the new row is written: no double count
+    this.ctx.store.addRunTiming(key, duration, runMs, now);
+    samples.unshift(runMs);
+    samples.length = Math.min(samples.length, SAMPLES);
+  }
+
+  private timingModel(modelId: string): string {
+    return this.ctx.credentials().simulated ? `simulated:${modelId}` : modelId;
+  }
+
+  private cached(timingModel: string, duration: number): number[] {
+    const key = `${timingModel}|${duration}`;
+    let samples = this.samples.get(key);
+    if (!samples) {
+      samples = this.ctx.store.recentRunTimings(timingModel, duration, SAMPLES);
+      this.samples.set(key, samples);
+    }
+    return samples;
+  }
+}

@@ -1,0 +1,65 @@
+// Read-only views of a batch: what the window and the CLI show (counts, money, ETA) and the
+// report CSV. Nothing here changes state.
+import type { BatchRecord } from '../db/rows';
+import type { JobStore } from '../db/store';
+import type { BatchView } from '../domain';
+import type { RunTimeEstimate } from './poll-policy';
+
+export function toBatchView(
+  store: JobStore,
+  batch: BatchRecord,
+  estimate: (modelId: string, duration: number) => RunTimeEstimate,
+): BatchView {
+  const counts = store.counts(batch.id);
+  const total = Object.values(counts).reduce((sum, n) => sum + n, 0);
+  const money = store.money(batch.id);
+  const waiting = counts.queued + counts.submitting + counts.in_queue + counts.in_progress;
+  const runMs = estimate(batch.settings.modelId, batch.settings.duration).runMs;
+  const rounds = Math.ceil(waiting / Math.max(1, batch.settings.concurrency));
+  return {
+    id: batch.id,
+    name: batch.name,
+    state: batch.state,
+    pauseReason: batch.pauseReason,
+    pauseMessage: batch.pauseMessage,
+    simulated: batch.simulated,
+    settings: batch.settings,
+    createdAt: batch.createdAt,
+    startedAt: batch.startedAt,
+    finishedAt: batch.finishedAt,
+    counts,
+    total,
+    spentUsd: round6(money.spentUsd),
+    remainingEstimateUsd: round6(money.remainingEstimateUsd),
+    etaMs: waiting === 0 ? (counts.downloading > 0 ? null : 0) : rounds * runMs,
+  };
+}
+
+/** file, prompt, state, reason, request id, cost, output path; safe to open in a spreadsheet. */
+export function reportCsv(store: JobStore, batchId: number): string {
+  const quote = (value: unknown) => {
+    const text = value === null || value === undefined ? '' : String(value);
+    return /[",\r\n]/.test(text) || /^[=+\-@]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  };
+  const lines = ['file,prompt,state,reason,request_id,cost_usd,output_path'];
+  for (const item of store.iterateItems(batchId)) {
+    lines.push(
+      [
+        item.relativePath,
+        item.renderedPrompt,
+        item.state,
+        item.errorMessage,
+        item.requestId,
+        item.costUsd ?? (item.mayBeBilled ? item.estimatedCostUsd : null),
+        item.outputPath,
+      ]
+        .map(quote)
+        .join(','),
+    );
+  }
+  return lines.join('\n') + '\n';
+}
+
+function round6(value: number): number {
+  return Math.round(value * 1e6) / 1e6;
+}

@@ -1,0 +1,76 @@
+// A state error from the window says what is going on and what to do, in the user's language:
+// pressing Start on a batch the command line is running names the command line and its pid,
+// instead of "Something went wrong". Real engine and handlers behind the browser harness; the
+// CLI's claim is a lease written into the same database, as the CLI writes it.
+import { hostname } from 'node:os';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { closeDatabase, openDatabase } from '../../main/core/db/connection';
+import { JobStore } from '../../main/core/db/store';
+import { batchSettings } from '../main/core/app/helpers';
+import { closeBrowser, openApp, screenshot, startSession, writeImages, type Session } from './helpers';
+
+let session: Session;
+let page: Page;
+let errors: string[];
+
+beforeAll(async () => {
+  session = await startSession('state-errors');
+  ({ page, errors } = await openApp(session));
+});
+
+afterAll(async () => {
+  await page?.context().close();
+  await closeBrowser();
+  await session?.close();
+});
+
+async function batchHeldByTheCli(): Promise<number> {
+  const { handlers, core, files } = session.harness;
+  await writeImages(session.inputDir, 2);
+  const scan = await handlers['command:scan.start']({ paths: [session.inputDir] });
+  if (!scan.ok) throw new Error(scan.error.message);
+  await core.scans.whenFinished(scan.value.scanId);
+  const created = await handlers['command:batch.create']({
+    scanId: scan.value.scanId,
+    settings: batchSettings(session.outputDir),
+  });
+  if (!created.ok) throw new Error(created.error.message);
+  const db = openDatabase(files.database);
+  // A live process of this machine (this test runner) holds the batch, named as the CLI names itself.
+  const claimed = new JobStore(db).acquireLease(
+    created.value.batchId,
+    `cli:${hostname()}:${process.pid}`,
+    Date.now(),
+    10 * 60_000,
+  );
+  closeDatabase(db);
+  expect(claimed.ok).toBe(true);
+  return created.value.batchId;
+}
+
+describe('state errors in the window', () => {
+  it(
+    'Start on a batch the command line runs says so, with its pid, in en and zh-CN',
+    { timeout: 60_000 },
+    async () => {
+      const batchId = await batchHeldByTheCli();
+      await page.goto(`${session.harness.url}/#/batch/${batchId}`);
+      await page.getByRole('button', { name: 'Start', exact: true }).click();
+      const sentence = `This batch is being run by the command line on this computer (pid ${process.pid}). Stop it there or wait.`;
+      await page.getByText(sentence).waitFor();
+      await screenshot(page, 'state-error-batch-held');
+      expect(await page.getByText(/Something went wrong/).count()).toBe(0);
+      expect(session.harness.engine.getBatch(batchId)!.state).toBe('draft');
+
+      const switched = await session.harness.handlers['command:settings.update']({ language: 'zh-CN' });
+      expect(switched.ok).toBe(true);
+      await page.reload();
+      await page.getByRole('button', { name: '开始', exact: true }).click();
+      await page
+        .getByText(`此批次正由本机上的命令行运行（进程 ${process.pid}）。请在那里停止它，或稍候。`)
+        .waitFor();
+      expect(errors).toEqual([]);
+    },
+  );
+});

@@ -30,6 +30,7 @@ import { closeDatabase, openDatabase, type Db } from '../db/connection';
 import { toItemView, type BatchRecord, type ItemRecord } from '../db/rows';
 import { JobStore, LeaseLostError, type ItemEventRow } from '../db/store';
 import { systemClock, type Clock, type Random } from '../util/clock';
+import { csvCell } from '../util/csv';
 import { crashPoint } from './crash-points';
 import {
   fetchToPart,
@@ -408,10 +409,7 @@ class JobEngine implements Engine {
   }
 
   reportCsv(batchId: number): string {
-    const quote = (value: unknown) => {
-      const text = value === null || value === undefined ? '' : String(value);
-      return /[",\r\n]/.test(text) || /^[=+\-@]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-    };
+    const quote = csvCell;
     const lines = ['file,prompt,state,reason,request_id,cost_usd,output_path'];
     for (const item of this.store.iterateItems(batchId)) {
       lines.push(

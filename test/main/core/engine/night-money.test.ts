@@ -142,6 +142,41 @@ describe('defect 3: start-up before the stored key is applied', () => {
   });
 });
 
+describe('defect 4: a 2xx submit answer with an error_code', () => {
+  it('keeps a valid request_id (the job is tracked and downloaded); an unknown code alone is unknown_submit', async () => {
+    // A gateway adds an error_code to the first submit answer (request_id kept), and answers the
+    // second with an undocumented code and no request_id.
+    let submits = 0;
+    const spy: typeof fetch = async (input, init) => {
+      const response = await fetch(input, init);
+      if (init?.method !== 'POST' || !String(input).includes('/v1/models/')) return response;
+      const body = (await response.json()) as Record<string, unknown>;
+      submits++;
+      if (submits === 1) return Response.json({ ...body, error_code: 400001, error_message: 'odd gateway' });
+      return Response.json({ error_code: 500123, error_message: 'upstream hiccup' });
+    };
+    h = await harness({}, { fetch: spy });
+    const { batchId, itemIds } = h.batch(2, { concurrency: 1 });
+    h.engine.startBatch(batchId);
+    const first = await h.engine.waitForItemState(itemIds[0]!, [
+      'done',
+      'failed',
+      'expired',
+      'unknown_submit',
+    ]);
+    expect(first.state, first.errorMessage ?? '').toBe('done');
+    expect(first.requestId).toBe(created(h.sim)[0]!.requestId);
+    const second = await h.engine.waitForItemState(itemIds[1]!, [
+      'done',
+      'failed',
+      'expired',
+      'unknown_submit',
+    ]);
+    // It was created at the simulator: "refused, not billed" would be a lie.
+    expect(second.state).toBe('unknown_submit');
+  });
+});
+
 describe('defect 6: nothing is sent after close begins', () => {
   it('a submit being prepared when the app closes is neither stored as sent nor sent', async () => {
     let release!: () => void;

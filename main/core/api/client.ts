@@ -102,7 +102,7 @@ export interface RunComfyClientOptions {
  * The error codes that prove a submit created nothing, so nothing was billed: an unknown model
  * or malformed body (400001), no balance (400002), a refused key (400004). Any other code in a
  * 2xx submit answer proves nothing (403001 and 404001 are about existing requests), so such an
- * answer is "maybe sent" like any answer we cannot read.
+ * answer is "maybe sent" like any answer we cannot read. See docs/runcomfy-api-errors.md.
  */
 const SUBMIT_NOTHING_CREATED_CODES = new Set(['400001', '400002', '400004']);
 

@@ -4,6 +4,7 @@
 // Faults the simulator lacks come from a wrapping fetch.
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ItemState } from '../../../../main/core/domain';
 import { readImageRefsAsDataUris } from '../../../../main/core/engine';
@@ -160,6 +161,37 @@ describe('defect 11: every file error is classified; no item stays downloading',
       );
     }
   });
+});
+
+describe("defect 11: an exception while polling does not end that item's polling", () => {
+  it('keeps polling after the database was busy (SQLITE_BUSY) for longer than its busy timeout', async () => {
+    const logged: string[] = [];
+    // A long generation (2 simulated hours, ~7 real seconds), so polls happen around the lock.
+    h = await harness(
+      { generationMs: () => 2 * 3600_000 },
+      { log: (level, message) => void logged.push(`${level}: ${message}`) },
+    );
+    const { batchId, itemIds } = h.batch(1);
+    const id = itemIds[0]!;
+    h.engine.startBatch(batchId);
+    await h.engine.waitForItemState(id, ['in_queue', 'in_progress']);
+    // Another process (a backup tool, a second app) holds the write lock past the 5 s busy
+    // timeout: the engine's next write while polling fails with SQLITE_BUSY.
+    const other = new Database(h.dbPath);
+    other.exec('BEGIN EXCLUSIVE');
+    try {
+      await until(
+        () => logged.some((line) => /database is locked|SQLITE_BUSY/i.test(line)),
+        'a write to fail',
+        30_000,
+      );
+    } finally {
+      other.exec('ROLLBACK');
+      other.close();
+    }
+    const end = await h.engine.waitForItemState(id, TERMINAL, 30_000);
+    expect(end.state, end.errorMessage ?? '').toBe('done');
+  }, 90_000);
 });
 
 describe('defect 12: a bare 404 on status/result does not expire a running paid job', () => {

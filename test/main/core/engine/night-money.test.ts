@@ -13,7 +13,7 @@ import { startSimulator } from '../../../../main/core/simulator';
 import { DEMO_API_KEY, type SimulatorHandle } from '../../../../main/core/simulator/types';
 import { scaledClock } from '../../../../main/core/util/clock';
 import { harness, type Harness } from './harness';
-import { tempDir, until } from './helpers';
+import { settingsFor, tempDir, until } from './helpers';
 
 let h: Harness | undefined;
 const extra: { close(): Promise<void> }[] = [];
@@ -228,7 +228,7 @@ describe('defect 7: the end image is verified at submit like the start image', (
     writeFileSync(join(folder, 'end.jpg'), await picture(200));
     writeFileSync(join(folder, 'prompts.csv'), 'file,prompt,end_image\nstart.jpg,a slow push in,end.jpg\n');
     const settings = {
-      ...(await import('./helpers')).settingsFor(join(dir.path, 'out')),
+      ...settingsFor(join(dir.path, 'out')),
       modelId: 'kling/kling-3.0/pro/image-to-video' as const,
     };
     const plan = core.intake.plan(await core.intake.scan([folder]), settings);

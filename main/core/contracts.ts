@@ -7,9 +7,20 @@ import type {
   EngineEvent,
   ItemPage,
   ItemPageQuery,
+  ItemState,
   ItemView,
   PlannedItem,
 } from './domain';
+
+/** An item that already stands for an image and request (see EngineApi.findDone). */
+export interface ExistingItem {
+  itemId: number;
+  /** The saved video; for an item still on its way, where it will be saved. */
+  outputPath: string;
+  batchId?: number;
+  /** `done`, or the unfinished state of an item still on its way (absent: done). */
+  state?: ItemState;
+}
 
 export interface CancelBatchResult {
   cancelledLocally: number;
@@ -43,8 +54,11 @@ export interface EngineApi {
   pageItems(query: ItemPageQuery): ItemPage;
   /** CSV: file, prompt, state, reason, request id, cost, output path. */
   reportCsv(batchId: number): string;
-  /** A `done` item with this image and the same request (for "already generated"). */
-  findDone(imageHash: string, requestFingerprint: string): { itemId: number; outputPath: string } | null;
+  /**
+   * A `done` item with this image and the same request (for "already generated"), else one
+   * still queued or in flight in any batch (so a folder dropped twice is not paid twice).
+   */
+  findDone(imageHash: string, requestFingerprint: string): ExistingItem | null;
   on(listener: (event: EngineEvent) => void): () => void;
   /** Re-poll every in-flight item now (after a system resume or a clock jump). */
   wake(): void;

@@ -20,10 +20,18 @@ export function createCoreServices(options: EngineOptions & { catalog?: Catalog 
     ...options,
     materializeRequest:
       options.materializeRequest ??
-      ((request, item) =>
+      ((request, item) => {
         // The engine passes the item's content hash when it has one: the intake then refuses
-        // a file that changed since the scan instead of sending a different picture.
-        materializeRequest(request, { imageHash: (item as { imageHash?: string }).imageHash })),
+        // a file that changed since the scan instead of sending a different picture. With the
+        // planned fingerprint and model it checks every image, the end image too (issue #9,
+        // defect 7; the engine passes them once its submit phase does).
+        const known = item as { imageHash?: string; requestFingerprint?: string; modelId?: string };
+        return materializeRequest(request, {
+          imageHash: known.imageHash,
+          requestFingerprint: known.requestFingerprint,
+          modelId: known.modelId,
+        });
+      }),
   });
   const intake = createIntake({
     catalog,

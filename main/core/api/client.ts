@@ -98,6 +98,14 @@ export interface RunComfyClientOptions {
   hooks?: { afterSubmitSent?: () => void; afterSubmitAnswer?: () => void };
 }
 
+/**
+ * The error codes that prove a submit created nothing, so nothing was billed: an unknown model
+ * or malformed body (400001), no balance (400002), a refused key (400004). Any other code in a
+ * 2xx submit answer proves nothing (403001 and 404001 are about existing requests), so such an
+ * answer is "maybe sent" like any answer we cannot read. See docs/runcomfy-api-errors.md.
+ */
+const SUBMIT_NOTHING_CREATED_CODES = new Set(['400001', '400002', '400004']);
+
 /** Network error codes that prove the request never left this machine or never got a socket. */
 const NEVER_SENT_CODES = new Set([
   'ECONNREFUSED',
@@ -262,6 +270,24 @@ export class RunComfyClient {
     }
     const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), this.clock.now());
     const errorBody = errorBodySchema.safeParse(json);
+    if (response.ok && errorBody.success && endpoint === 'submit') {
+      // A gateway may put an error_code in a 2xx. A valid request_id beside it means the job
+      // exists (it may run and be billed): it must be tracked, not forgotten as refused.
+      if (submitResponseSchema.safeParse(json).success)
+        return { ok: true, value: json, httpStatus: response.status };
+      const code = String(errorBody.data.error_code);
+      if (!SUBMIT_NOTHING_CREATED_CODES.has(code)) {
+        const failure = this.httpFailure(response.status, errorBody.data, retryAfterMs, what, text);
+        return {
+          ok: false,
+          failure: {
+            ...failure,
+            kind: 'garbage',
+            message: `${failure.message} (error ${code} does not say whether a job was created, so it may have been)`,
+          },
+        };
+      }
+    }
     if (!response.ok || errorBody.success) {
       return {
         ok: false,
@@ -310,7 +336,16 @@ export class RunComfyClient {
       return failure('bad_key');
     if (code === '400002' || status === 402) return failure('no_balance');
     if (status === 429) return failure('rate_limited', true);
-    if (code === '404001' || (status === 404 && code === null)) return failure('not_found');
+    // Only RunComfy's 404001 says a request is unknown or expired. A 404 without it is a proxy's
+    // or gateway's page (wrong route, a hiccup): not an answer about the request, so transient.
+    if (code === '404001') return failure('not_found');
+    if (status === 404 && code === null)
+      return {
+        ...failure('garbage'),
+        message: this.redact(
+          `${what} answered HTTP 404 without RunComfy's error_code (a proxy or gateway page, not an answer about the request): ${detail}`,
+        ),
+      };
     if (code === '403001') return failure('forbidden');
     if (status >= 500) return failure('server');
     if (status >= 400 || code !== null) return failure('rejected');

@@ -1,5 +1,6 @@
 // The job database's only query layer: prepared statements with named parameters, writes in
 // IMMEDIATE transactions, rows mapped through rows.ts. The engine never writes SQL itself.
+import { join } from 'node:path';
 import {
   ITEM_STATES,
   type BatchSettings,
@@ -12,6 +13,7 @@ import {
   type StateCounts,
 } from '../domain';
 import { IllegalTransitionError, canTransition } from '../domain/states';
+import type { ExistingItem } from '../contracts';
 import type { Db } from './connection';
 import {
   ITEM_PATCH_COLUMNS,
@@ -499,12 +501,38 @@ export class JobStore {
     for (const row of statement.iterate({ batchId }) as Iterable<ItemRow>) yield toItemRecord(row);
   }
 
-  findDone(imageHash: string, requestFingerprint: string): { itemId: number; outputPath: string } | null {
-    const row = this.stmt(
-      `SELECT id, output_path FROM items WHERE image_hash = :imageHash AND request_fingerprint = :fp
+  /**
+   * The item that already stands for this image and request: a `done` one (its video), else
+   * one still on its way in any batch (queued, generating, downloading, or maybe sent), so the
+   * same folder dropped again while its first batch runs is not paid for twice.
+   */
+  findDone(imageHash: string, requestFingerprint: string): ExistingItem | null {
+    const done = this.stmt(
+      `SELECT id, batch_id, output_path FROM items WHERE image_hash = :imageHash AND request_fingerprint = :fp
          AND state = 'done' AND output_path IS NOT NULL ORDER BY finished_at DESC LIMIT 1`,
-    ).get({ imageHash, fp: requestFingerprint }) as { id: number; output_path: string } | undefined;
-    return row ? { itemId: row.id, outputPath: row.output_path } : null;
+    ).get({ imageHash, fp: requestFingerprint }) as
+      { id: number; batch_id: number; output_path: string } | undefined;
+    if (done) return { itemId: done.id, outputPath: done.output_path, batchId: done.batch_id, state: 'done' };
+    // The state list matches the partial index items_pending_lookup (migration 4) word for word.
+    const pending = this.stmt(
+      `SELECT i.id, i.batch_id, i.state, i.output_relative_path, json_extract(b.settings_json, '$.outputDir') AS output_dir
+         FROM items i JOIN batches b ON b.id = i.batch_id
+        WHERE i.image_hash = :imageHash AND i.request_fingerprint = :fp
+          AND i.state IN ('queued', 'submitting', 'in_queue', 'in_progress', 'downloading', 'unknown_submit')
+        ORDER BY i.id LIMIT 1`,
+    ).get({ imageHash, fp: requestFingerprint }) as
+      | { id: number; batch_id: number; state: ItemState; output_relative_path: string; output_dir: unknown }
+      | undefined;
+    if (!pending) return null;
+    const outputDir = typeof pending.output_dir === 'string' ? pending.output_dir : '';
+    return {
+      itemId: pending.id,
+      outputPath: outputDir
+        ? join(outputDir, ...pending.output_relative_path.split('/'))
+        : pending.output_relative_path,
+      batchId: pending.batch_id,
+      state: pending.state,
+    };
   }
 
   /** Batches holding work that must continue after a restart (or could be driven now). */

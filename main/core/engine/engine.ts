@@ -11,7 +11,7 @@ import { hostname } from 'node:os';
 import { setMaxListeners } from 'node:events';
 import { setTimeout as realDelay } from 'node:timers/promises';
 import { RunComfyClient, type Endpoint } from '../api/client';
-import type { CancelBatchResult, CancelItemOutcome } from '../contracts';
+import type { CancelBatchResult, CancelItemOutcome, ExistingItem } from '../contracts';
 import type {
   BatchSettings,
   BatchView,
@@ -246,7 +246,7 @@ class JobEngine implements Engine {
     return reportCsv(this.store, batchId);
   }
 
-  findDone(imageHash: string, requestFingerprint: string): { itemId: number; outputPath: string } | null {
+  findDone(imageHash: string, requestFingerprint: string): ExistingItem | null {
     return this.store.findDone(imageHash, requestFingerprint);
   }
 

@@ -3,6 +3,7 @@
 import type { BatchRecord } from '../db/rows';
 import type { JobStore } from '../db/store';
 import type { BatchView } from '../domain';
+import { csvCell } from '../util/csv';
 import type { RunTimeEstimate } from './poll-policy';
 
 export function toBatchView(
@@ -37,10 +38,7 @@ export function toBatchView(
 
 /** file, prompt, state, reason, request id, cost, output path; safe to open in a spreadsheet. */
 export function reportCsv(store: JobStore, batchId: number): string {
-  const quote = (value: unknown) => {
-    const text = value === null || value === undefined ? '' : String(value);
-    return /[",\r\n]/.test(text) || /^[=+\-@]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-  };
+  const quote = csvCell;
   const lines = ['file,prompt,state,reason,request_id,cost_usd,output_path'];
   for (const item of store.iterateItems(batchId)) {
     lines.push(

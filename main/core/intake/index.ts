@@ -9,7 +9,7 @@ import { scanPaths } from './scan';
 import type { ScanOptions } from './scan';
 
 export interface IntakeOptions {
-  /** The engine's EngineApi.findDone: a done item with this image and request, if any. */
+  /** The engine's EngineApi.findDone: a done (or still unfinished) item with this image and request. */
   findDone: FindDone;
   /** Prices and schemas; share one with the live-price refresh so estimates use live prices. */
   catalog?: Catalog;

@@ -4,7 +4,7 @@
 // everything it needs was read by the scan, so re-planning after each keystroke is cheap.
 import { posix } from 'node:path';
 import type { BatchPlan, InputProblem, ScanResult, ScannedImage } from '../contracts';
-import type { BatchSettings, PlannedItem } from '../domain';
+import type { BatchSettings, ItemState, PlannedItem } from '../domain';
 import type { Catalog, ModelSpec } from '../catalog/models';
 import { estimateBatchMs, estimateCostUsd, estimateGenerationMs, roundUsd } from '../catalog/models';
 import { describeIssues } from '../catalog/issue-words';
@@ -17,7 +17,7 @@ import type { ParsedTemplate } from './template';
 export type FindDone = (
   imageHash: string,
   requestFingerprint: string,
-) => { itemId?: number; outputPath: string } | null;
+) => { itemId?: number; outputPath: string; batchId?: number; state?: ItemState } | null;
 
 export interface PlanDeps {
   catalog: Catalog;
@@ -389,12 +389,21 @@ export function planBatch(
             message: `same image and request as ${earlier} in this batch; it is generated once (use force to generate both)`,
           };
         else {
-          const done = deps.findDone(image.sha256, fingerprint);
-          if (done)
+          const existing = deps.findDone(image.sha256, fingerprint);
+          if (existing && (existing.state ?? 'done') === 'done')
             verdict = {
               state: 'skipped',
               code: 'already_generated',
-              message: `already generated: ${done.outputPath}`,
+              message: `already generated: ${existing.outputPath}`,
+            };
+          else if (existing)
+            // Still on its way in another (or this) batch: sending it again would pay twice.
+            verdict = {
+              state: 'skipped',
+              code: 'already_in_progress',
+              message:
+                `already ${existing.state === 'queued' ? 'queued' : 'being generated'} in batch ` +
+                `${existing.batchId ?? '?'} (to ${existing.outputPath}); it is generated once (use force to generate it again)`,
             };
         }
       }

@@ -86,6 +86,14 @@ export interface MaterializeContext {
   imageHash?: string;
   /** Expected sha256 per absolute path, for every image in the request (start and end). */
   imageHashes?: Record<string, string>;
+  /**
+   * The item's request fingerprint and model as planned (PlannedItem.requestFingerprint,
+   * BatchSettings.modelId). Given both, every image in the request (the end image too, whose
+   * hash is kept nowhere else) is checked: the fingerprint of the request with the images'
+   * current hashes must be the planned one, else a changed picture would be paid for.
+   */
+  requestFingerprint?: string;
+  modelId?: string;
   /** Byte cap for one inline image (default: 6 MiB, see limits.ts). */
   maxImageBytes?: number;
   signal?: AbortSignal;
@@ -136,7 +144,7 @@ async function imageDataUri(
   path: string,
   expectedHash: string | undefined,
   maxBytes: number,
-): Promise<string> {
+): Promise<{ uri: string; sha256: string }> {
   let bytes: Buffer;
   try {
     bytes = await readFile(path);
@@ -149,14 +157,12 @@ async function imageDataUri(
       { cause: error },
     );
   }
-  if (expectedHash) {
-    const actual = createHash('sha256').update(bytes).digest('hex');
-    if (actual !== expectedHash)
-      throw new Error(
-        `Image ${path} changed since it was scanned (its content hash is now ${actual.slice(0, 12)}..., ` +
-          `was ${expectedHash.slice(0, 12)}...); scan the folder again so the new picture is checked and priced`,
-      );
-  }
+  const actual = createHash('sha256').update(bytes).digest('hex');
+  if (expectedHash && actual !== expectedHash)
+    throw new Error(
+      `Image ${path} changed since it was scanned (its content hash is now ${actual.slice(0, 12)}..., ` +
+        `was ${expectedHash.slice(0, 12)}...); scan the folder again so the new picture is checked and priced`,
+    );
   const probe = await probeImage(bufferByteSource(bytes));
   if (!probe.ok) throw new Error(`Image ${path} is no longer usable: ${probe.reason}`);
   const assessment = assessImage(
@@ -165,9 +171,12 @@ async function imageDataUri(
   );
   if (assessment.kind === 'reject') throw new Error(`Image ${path} is not usable: ${assessment.reason}`);
   if (assessment.kind === 'ok' && bytes.length <= maxBytes)
-    return `data:${MIME_TYPES[probe.format]};base64,${bytes.toString('base64')}`;
+    return { uri: `data:${MIME_TYPES[probe.format]};base64,${bytes.toString('base64')}`, sha256: actual };
   const fitted = await fitImage(bytes, maxBytes);
-  return `data:${MIME_TYPES[fitted.format]};base64,${fitted.bytes.toString('base64')}`;
+  return {
+    uri: `data:${MIME_TYPES[fitted.format]};base64,${fitted.bytes.toString('base64')}`,
+    sha256: actual,
+  };
 }
 
 /**
@@ -184,7 +193,7 @@ export async function materializeRequest(
   if (ctx.imageHash && isImageRef(start)) hashes[start.slice(IMAGE_REF_PREFIX.length)] ??= ctx.imageHash;
   const maxBytes = ctx.maxImageBytes ?? DATA_URI_MAX_BYTES;
   // Each distinct image is read once, even if the request names it twice.
-  const uris = new Map<string, Promise<string>>();
+  const uris = new Map<string, Promise<{ uri: string; sha256: string }>>();
   const collect = (value: unknown): void => {
     if (isImageRef(value)) {
       const path = value.slice(IMAGE_REF_PREFIX.length);
@@ -198,9 +207,26 @@ export async function materializeRequest(
   };
   collect(request);
   const resolved = new Map<string, string>();
+  const currentHashes: Record<string, string> = {};
   for (const [path, uri] of uris) {
     ctx.signal?.throwIfAborted();
-    resolved.set(path, await uri);
+    const image = await uri;
+    resolved.set(path, image.uri);
+    currentHashes[path] = image.sha256;
+  }
+  if (ctx.requestFingerprint && ctx.modelId && uris.size > 0) {
+    // With a URL prefix the fingerprint was taken over placeholders the request no longer
+    // holds; then nothing is read here and there is nothing to compare.
+    const now = requestFingerprint(ctx.modelId, request, currentHashes);
+    if (now !== ctx.requestFingerprint) {
+      // The images with a known hash matched above: the others (the end image) changed.
+      const unverified = [...uris.keys()].filter((path) => !hashes[path]);
+      const named = unverified.length > 0 ? unverified : [...uris.keys()];
+      throw new Error(
+        `Image ${named.join(', ')} changed since it was scanned (the request no longer matches the one ` +
+          'planned and priced); scan the folder again so the new picture is checked and priced',
+      );
+    }
   }
   return mapStrings(request, (s) =>
     isImageRef(s) ? resolved.get(s.slice(IMAGE_REF_PREFIX.length))! : s,

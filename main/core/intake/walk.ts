@@ -6,7 +6,7 @@
 //    reported, never followed), and each real folder is visited once, so loops end;
 //  - paths are kept relative to their root with '/' separators (outputs mirror them).
 import { lstat, readdir, realpath, stat } from 'node:fs/promises';
-import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, extname, join, relative, resolve, sep } from 'node:path';
 
 export interface WalkRoot {
   /** Absolute path of the dropped folder, or of a dropped file's own folder. */
@@ -40,6 +40,9 @@ const CLUTTER = new Set([
 export function isHidden(name: string): boolean {
   return name.startsWith('.') || CLUTTER.has(name.toLowerCase());
 }
+
+/** Files read as text next to images: captions (.txt) and prompts.csv. */
+const SIDECAR_EXTENSIONS = new Set(['.txt', '.csv']);
 
 function inside(parent: string, child: string): boolean {
   return child === parent || child.startsWith(parent.endsWith(sep) ? parent : parent + sep);
@@ -87,11 +90,26 @@ const MAX_DEPTH = 64;
 
 export async function* walkRoot(root: WalkRoot, signal?: AbortSignal): AsyncGenerator<WalkEvent> {
   if (root.onlyFiles !== null) {
-    const siblings = await readdir(root.rootPath, { withFileTypes: true }).then(
-      (entries) =>
-        entries.filter((e) => !isHidden(e.name) && (e.isFile() || e.isSymbolicLink())).map((e) => e.name),
-      () => [] as string[],
-    );
+    const entries = await readdir(root.rootPath, { withFileTypes: true }).catch(() => []);
+    const siblings: string[] = [];
+    const realRoot = await realpath(root.rootPath).catch(() => root.rootPath);
+    for (const entry of entries) {
+      if (isHidden(entry.name)) continue;
+      if (entry.isFile()) siblings.push(entry.name);
+      if (!entry.isSymbolicLink()) continue;
+      // Siblings are read as captions and prompts.csv, i.e. as prompt text sent to RunComfy: a
+      // link out of the folder is not followed, as in the folder walk. (A dropped file itself
+      // is followed: the user chose it; it is not in `siblings` for that.)
+      const path = join(root.rootPath, entry.name);
+      const target = await realpath(path).catch(() => null);
+      if (target !== null && inside(realRoot, target)) siblings.push(entry.name);
+      else if (target !== null && SIDECAR_EXTENSIONS.has(extname(entry.name).toLowerCase()))
+        yield {
+          type: 'skipped',
+          path,
+          reason: `symbolic link to ${target}, outside the dropped folder ${root.rootPath}; not followed`,
+        };
+    }
     yield {
       type: 'folder',
       root,

@@ -191,20 +191,31 @@ describe('JobStore', () => {
     expect(() => store.getBatch(batchId)).toThrow(/settings_json/);
   });
 
-  it('finds a done item by image hash and request fingerprint', () => {
+  it('finds a done item by image hash and request fingerprint, and one still on its way', () => {
     const { batchId, items } = seed(1);
     const id = store.pageItems({ batchId, offset: 0, limit: 1 }).items[0]!.id;
-    expect(store.findDone(items[0]!.imageHash, items[0]!.requestFingerprint)).toBeNull();
+    const { imageHash, requestFingerprint } = items[0]!;
+    expect(store.findDone('0'.repeat(64), requestFingerprint)).toBeNull();
+    // Queued or in flight: found, so dropping the folder again does not pay twice (issue #9, defect 5).
+    expect(store.findDone(imageHash, requestFingerprint)).toMatchObject({
+      itemId: id,
+      batchId,
+      state: 'queued',
+    });
     for (const [from, to] of [
       ['queued', 'submitting'],
       ['submitting', 'in_queue'],
       ['in_queue', 'downloading'],
-    ] as const)
+    ] as const) {
       store.transition(id, from, to, {}, 'x', 1);
+      expect(store.findDone(imageHash, requestFingerprint)).toMatchObject({ itemId: id, state: to });
+    }
     store.transition(id, 'downloading', 'done', { outputPath: '/out/a.mp4' }, 'saved', 2);
-    expect(store.findDone(items[0]!.imageHash, items[0]!.requestFingerprint)).toEqual({
+    expect(store.findDone(imageHash, requestFingerprint)).toEqual({
       itemId: id,
       outputPath: '/out/a.mp4',
+      batchId,
+      state: 'done',
     });
   });
 });

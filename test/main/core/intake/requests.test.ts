@@ -147,6 +147,30 @@ describe('materializeRequest', () => {
     ).rejects.toThrow('changed since it was scanned');
   });
 
+  it('defect 7 (issue #9): with the planned fingerprint, verifies the end image, whose hash is kept nowhere else', async () => {
+    const PRO = 'kling/kling-3.0/pro/image-to-video';
+    const start = await writeJpeg(join(dir, 'd7-start.jpg'));
+    const end = await writeJpeg(join(dir, 'd7-end.jpg'), 600, 400);
+    const startHash = sha(await readFile(start));
+    const request = { prompt: 'p', start_image_url: imageRef(start), end_image_url: imageRef(end) };
+    const planned = requestFingerprint(PRO, request, { [start]: startHash, [end]: sha(await readFile(end)) });
+    const ctx = { imageHash: startHash, requestFingerprint: planned, modelId: PRO };
+    // Unchanged: sent.
+    const sent = await materializeRequest(request, ctx);
+    expect(decode(sent.end_image_url).bytes.equals(await readFile(end))).toBe(true);
+    // The end picture replaced after the scan: refused, naming it.
+    await writeFile(
+      end,
+      await sharp({ create: { width: 600, height: 400, channels: 3, background: '#0f0' } })
+        .jpeg()
+        .toBuffer(),
+    );
+    await expect(materializeRequest(request, ctx)).rejects.toThrow(
+      `Image ${end} changed since it was scanned (the request no longer matches the one planned and priced); ` +
+        'scan the folder again so the new picture is checked and priced',
+    );
+  });
+
   it('says when the file is gone', async () => {
     const gone = join(dir, 'gone.jpg');
     await expect(materializeRequest({ start_image_url: imageRef(gone) })).rejects.toThrow(

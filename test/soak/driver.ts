@@ -177,7 +177,18 @@ export interface SoakRun {
   /** Resumes a person would have made after a pause that asks for one (too many failures). */
   userResumes: number;
   idle: IdleSpan[];
-  environment: { events: EnvironmentEvent[]; deletedSources: { itemId: number; path: string }[] };
+  environment: {
+    events: EnvironmentEvent[];
+    deletedSources: { itemId: number; path: string }[];
+    /** What reached the second RUNCOMFY_API_BASE (null: no base switch). */
+    otherBase: {
+      submits: number;
+      jobsCreated: number;
+      polls: number;
+      polls404: number;
+      downloads: number;
+    } | null;
+  };
   cleanup(): void;
 }
 
@@ -505,7 +516,7 @@ export async function runSoak(partial: Partial<SoakOptions> = {}): Promise<SoakR
         idleSince ??= { real: Date.now(), simulated: clock.now(), queued: counts.queued ?? 0 };
       else closeIdle();
 
-      await director.tick(settled / options.items, batchId);
+      await director.tick(settled / options.items, batchId, current.record);
       if (current.record.endedAtReal !== 0 && childAlive) continue; // the director stopped it
 
       if (!childAlive) {
@@ -513,7 +524,7 @@ export async function runSoak(partial: Partial<SoakOptions> = {}): Promise<SoakR
         const batch = view && batchId !== null ? view.lease(batchId) : null;
         if (batch?.state === 'finished') break;
         // No key yet: the person sets it (and resumes) only at the end of the window.
-        if (Date.now() < director.holdRespawnUntil && current.record.startedAtReal >= director.holdSince) {
+        if (director.holdRespawn(current.record)) {
           await sleep(50);
           continue;
         }
@@ -588,6 +599,16 @@ export async function runSoak(partial: Partial<SoakOptions> = {}): Promise<SoakR
   }
 
   const ledger = otherSim ? mergeLedgers(sim.ledger, otherSim.ledger) : sim.ledger;
+  const other = otherSim?.ledger;
+  const otherBase = other
+    ? {
+        submits: other.submits.length,
+        jobsCreated: other.jobs.size,
+        polls: other.polls.length,
+        polls404: other.polls.filter((p) => p.httpStatus === 404).length,
+        downloads: other.downloads.length,
+      }
+    : null;
   const simulatedMs = clock.now() - epoch;
   await sim.close();
   await otherSim?.close();
@@ -621,7 +642,7 @@ export async function runSoak(partial: Partial<SoakOptions> = {}): Promise<SoakR
     aborted,
     userResumes,
     idle,
-    environment: { events: director.events, deletedSources: director.deletedSources },
+    environment: { events: director.events, deletedSources: director.deletedSources, otherBase },
     cleanup: () => {
       if (!options.keep) rmSync(dir, { recursive: true, force: true });
     },

@@ -76,6 +76,19 @@ export const NIGHT_ENVIRONMENT: Required<SoakEnvironment> = {
   baseSwitch: { at: 0.5, realMs: 6_000 },
 };
 
+/** The short soak's (soak-night-env.test.ts), sized for 60 images at clock x50 (1 s real = 50 s simulated): each fault hits a few items. */
+export const SHORT_ENVIRONMENT: Required<SoakEnvironment> = {
+  cdnLagMs: 30_000,
+  downloadOutage: { at: 0.2, durationMs: 2 * 60_000, kind: 'reset' },
+  proxyHtml404: 0.03,
+  missingOutputUrl: 0.08,
+  deleteSources: { at: 0.1, count: 3 },
+  outputReadOnly: { at: 0.15, realMs: 2_000 },
+  outputUnplugged: { at: 0.3, realMs: 2_500 },
+  lateKey: { at: 0.45, realMs: 1_500 },
+  baseSwitch: { at: 0.6, realMs: 3_000 },
+};
+
 export function simulatorEnvironment(env: SoakEnvironment): EnvironmentFaults {
   const outage = env.downloadOutage;
   return {
@@ -109,12 +122,24 @@ interface DirectorContext {
   startDownloadOutage: (durationMs: number, kind: 'reset' | '503') => void;
 }
 
+/** What the director needs to know of the CLI process the driver runs now. */
+export interface ChildView {
+  startedAtReal: number;
+  /** 0 while it runs. */
+  endedAtReal: number;
+  /** When it first wrote to the database (at work, past loading its sources); null: not yet. */
+  firstWriteAt: number | null;
+}
+
 interface Active {
   name: EnvironmentFaultName;
-  endsAt: number;
+  isOver: (child: ChildView, now: number) => boolean;
   event: EnvironmentEvent;
   end: () => Promise<void>;
 }
+
+/** However the CLI behaves, a restart fault ends this long (real ms) after its window at most. */
+const RESTART_FAULT_GRACE_MS = 30_000;
 
 /** Plays the machine-side faults one at a time, in order of their start fraction. */
 export class EnvironmentDirector {
@@ -123,10 +148,8 @@ export class EnvironmentDirector {
   readonly deletedSources: { itemId: number; path: string }[] = [];
   /** Environment the next CLI gets on top of the usual one (null: the usual one). */
   overrides: NodeJS.ProcessEnv | null = null;
-  /** No CLI is started again before this real time (a person has not set the key yet). */
-  holdRespawnUntil = 0;
-  /** ...once a CLI started at or after this real time has had its go (the key-less resume). */
-  holdSince = Infinity;
+  /** A key-less resume has had its go: no CLI is started until the key is "set". */
+  private keylessSince: number | null = null;
   private active: Active | null = null;
   private readonly pending: { name: EnvironmentFaultName; at: number }[];
 
@@ -148,10 +171,15 @@ export class EnvironmentDirector {
       .sort((a, b) => a.at - b.at);
   }
 
-  /** Call on every driver tick with the settled fraction of the batch. */
-  async tick(settledFraction: number, batchId: number | null): Promise<void> {
+  /** Whether the driver must not start a CLI after `child` ended (the key is not set yet). */
+  holdRespawn(child: ChildView): boolean {
+    return this.keylessSince !== null && child.startedAtReal >= this.keylessSince;
+  }
+
+  /** Call on every driver tick with the settled fraction of the batch and the current CLI. */
+  async tick(settledFraction: number, batchId: number | null, child: ChildView): Promise<void> {
     const now = Date.now();
-    if (this.active && now >= this.active.endsAt) {
+    if (this.active?.isOver(child, now)) {
       const active = this.active;
       this.active = null;
       await active.end();
@@ -188,8 +216,18 @@ export class EnvironmentDirector {
     realMs: number,
     end: () => Promise<void> | void,
   ) {
-    const event = this.record(name, detail, realMs);
-    this.active = { name, endsAt: Date.now() + realMs, event, end: async () => end() };
+    const endsAt = Date.now() + realMs;
+    this.activateUntil(name, detail, (_child, now) => now >= endsAt, end);
+  }
+
+  private activateUntil(
+    name: EnvironmentFaultName,
+    detail: string,
+    isOver: Active['isOver'],
+    end: () => Promise<void> | void,
+  ) {
+    const event = this.record(name, detail, 0);
+    this.active = { name, isOver, event, end: async () => end() };
   }
 
   private async start(name: EnvironmentFaultName, batchId: number): Promise<void> {
@@ -275,10 +313,17 @@ export class EnvironmentDirector {
         const { realMs } = this.env.baseSwitch!;
         await this.ctx.stopChild();
         this.overrides = { RUNCOMFY_API_BASE: this.ctx.otherBaseUrl ?? 'http://127.0.0.1:9' };
-        this.activate(
+        const since = Date.now();
+        // The window counts from when that CLI is at work (loading its sources takes seconds),
+        // or ends when it stops by itself.
+        this.activateUntil(
           name,
-          `resumed through a second RUNCOMFY_API_BASE for ${realMs} ms`,
-          realMs,
+          `resumed through a second RUNCOMFY_API_BASE for ${realMs} ms of work`,
+          (child, now) =>
+            now > since + realMs + RESTART_FAULT_GRACE_MS ||
+            (child.startedAtReal >= since &&
+              (child.endedAtReal !== 0 ||
+                (child.firstWriteAt !== null && now >= child.firstWriteAt + realMs))),
           async () => {
             this.overrides = null;
             await this.ctx.stopChild();
@@ -290,14 +335,22 @@ export class EnvironmentDirector {
         const { realMs } = this.env.lateKey!;
         await this.ctx.stopChild();
         this.overrides = { RUNCOMFY_API_KEY: '', STILLMOTION_DATA_DIR: this.ctx.emptyDataDir };
-        // One key-less resume, then nothing until the key is "set" at the end of the window.
-        this.holdRespawnUntil = Date.now() + realMs;
-        this.holdSince = Date.now();
-        this.activate(name, `restarted with no key; key set after ${realMs} ms`, realMs, () => {
-          this.overrides = null;
-          this.holdRespawnUntil = 0;
-          this.holdSince = Infinity;
-        });
+        const since = Date.now();
+        this.keylessSince = since;
+        // One key-less resume, which must refuse; the key is "set" `realMs` after it ended.
+        this.activateUntil(
+          name,
+          `resumed with no key; key set ${realMs} ms after it ended`,
+          (child, now) =>
+            now > since + realMs + RESTART_FAULT_GRACE_MS ||
+            (child.startedAtReal >= since && child.endedAtReal !== 0 && now >= child.endedAtReal + realMs),
+          async () => {
+            this.overrides = null;
+            this.keylessSince = null;
+            // A key-less CLI still running (it should have refused) is stopped like any other.
+            await this.ctx.stopChild();
+          },
+        );
         return;
       }
       default:

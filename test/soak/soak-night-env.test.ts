@@ -7,20 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkRun, formatReport, type SoakReport } from './checker';
 import { runSoak, type SoakRun } from './driver';
-import type { SoakEnvironment } from './environment';
-
-/** Sized for 60 images at clock x50 (1 s real = 50 s simulated): each fault hits a few items. */
-export const SHORT_ENVIRONMENT: Required<SoakEnvironment> = {
-  cdnLagMs: 30_000,
-  downloadOutage: { at: 0.2, durationMs: 2 * 60_000, kind: 'reset' },
-  proxyHtml404: 0.03,
-  missingOutputUrl: 0.05,
-  deleteSources: { at: 0.1, count: 3 },
-  outputReadOnly: { at: 0.15, realMs: 2_000 },
-  outputUnplugged: { at: 0.3, realMs: 2_500 },
-  lateKey: { at: 0.45, realMs: 1_500 },
-  baseSwitch: { at: 0.6, realMs: 3_000 },
-};
+import { SHORT_ENVIRONMENT } from './environment';
 
 const failuresMatching = (report: SoakReport, pattern: RegExp) =>
   report.failures.filter((f) => pattern.test(f));
@@ -36,11 +23,14 @@ describe('the night test, short, with environment faults (60 images, 1 kill)', (
       kills: 1,
       outputTtlMs: 10 * 60_000,
       timeoutMs: 100_000,
+      // A stall is a failure either way; 20 s real (17 simulated minutes) keeps the test short.
+      stallTimeoutMs: 20_000,
       environment: SHORT_ENVIRONMENT,
     });
     report = checkRun(run);
     console.info(formatReport(report));
     console.info(run.environment.events.map((e) => `  ${e.name}: ${e.detail}`).join('\n'));
+    console.info(`  the other base URL saw ${JSON.stringify(run.environment.otherBase)}`);
   }, 130_000);
   afterAll(() => run?.cleanup());
 
@@ -65,8 +55,15 @@ describe('the night test, short, with environment faults (60 images, 1 kill)', (
     expect(faults).toContain('outage-reset');
     expect(faults).toContain('proxy-html-404');
     expect(run.ledger.environment?.jobsWithoutOutputUrl.size).toBeGreaterThan(0);
-    // The key-less restart was refused (exit 3, needs the user) and did not end the run.
-    expect(run.runs.some((r) => r.command === 'resume' && r.exitCode === 3)).toBe(true);
+    // The key-less restart was refused (exit 3, needs the user, before any work) and did not
+    // end the run.
+    const lateKey = run.environment.events.find((e) => e.name === 'lateKey')!;
+    const keyless = run.runs.find((r) => r.startedAtReal >= lateKey.startedAtReal)!;
+    expect(keyless).toMatchObject({ command: 'resume', exitCode: 3, firstWriteAt: null });
+    // The CLI resumed through the other base URL worked there for a while.
+    const switched = run.environment.events.find((e) => e.name === 'baseSwitch')!;
+    expect(run.runs.find((r) => r.startedAtReal >= switched.startedAtReal)?.firstWriteAt).not.toBeNull();
+    expect(run.environment.otherBase!.polls + run.environment.otherBase!.submits).toBeGreaterThan(0);
     expect(report.aborted).toBeNull();
   });
 

@@ -2,7 +2,8 @@
 // that RunComfy's own answers do not. A CDN that has not caught up with a job that just ended
 // (a bare 404 on a link that works a minute later), a download outage, a proxy in front of the
 // API answering its own HTML 404, and a success that carries no video URL. Their draws come
-// from a stream of their own, so turning them on leaves the API faults' sequence unchanged.
+// from streams of their own, so turning them on leaves the API faults' sequence unchanged, and
+// which jobs lack a video URL depends only on the order jobs were created (not on polling).
 import type { Random } from '../util/clock';
 import type { EnvironmentFaults } from './types';
 
@@ -30,7 +31,10 @@ export class EnvironmentPlan {
   readonly withoutOutputUrl = new Set<string>();
 
   constructor(
+    /** Draws for the outage's start and the proxy's 404s. */
     private readonly random: Random,
+    /** Draws for the jobs without a video URL, one per job created. */
+    private readonly perJob: Random,
     faults: EnvironmentFaults | undefined,
     private readonly startedAt: number,
   ) {
@@ -86,6 +90,6 @@ export class EnvironmentPlan {
   /** Decided at creation: whether this job's success will carry no video URL. */
   decideOutputUrl(requestId: string): void {
     const rate = this.faults.missingOutputUrl;
-    if (rate !== undefined && rate > 0 && this.random() < rate) this.withoutOutputUrl.add(requestId);
+    if (rate !== undefined && rate > 0 && this.perJob() < rate) this.withoutOutputUrl.add(requestId);
   }
 }

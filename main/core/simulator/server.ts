@@ -119,7 +119,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const faults = new FaultPlan(seededRandom(seed), options.faults, options.faultTargets);
   const nextId = seededRandom(seed ^ 0x5bd1e995);
   const jitter = seededRandom(seed ^ 0x27d4eb2f);
-  const environment = new EnvironmentPlan(seededRandom(seed ^ 0x3c6ef372), options.environment, clock.now());
+  const environment = new EnvironmentPlan(
+    seededRandom(seed ^ 0x3c6ef372),
+    seededRandom(seed ^ 0x78dde6e4),
+    options.environment,
+    clock.now(),
+  );
 
   const ledger: Ledger = {
     submits: [],

@@ -34,7 +34,7 @@ export const HELP = `Usage: npm run simulator -- [options]
   --download-outage-within-ms <n>   --download-outage-kind reset|503
   --proxy-html-404 <p>          status/result answer a proxy's bare HTML 404 (no error_code)
   --missing-output-url <p>      a job succeeds with no video URL in output (and is billed)
-  (all durations in the simulator's time: they shrink with --time-scale like everything else)
+  (times are on the simulator's clock, like --output-ttl-ms: --time-scale does not shrink them)
  variants:
   --output-shape video|videos   --failure-on-status completed|failed
   --errors-as-http200           --cancel-outcome <word>   --error-shape string|object

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Ledger, SubmitRecord } from '../../main/core/simulator/types';
-import type { KillRecord, MonitorSample, RssSample, SoakRun } from './driver';
+import type { IdleSpan, KillRecord, MonitorSample, RssSample, SoakRun } from './driver';
 
 /** Memory may grow this much (fraction) over the longest-lived engine process. */
 export const MAX_MEMORY_GROWTH = 0.2;
@@ -16,6 +16,12 @@ export const MAX_MEMORY_GROWTH = 0.2;
  * or two of every process is module loading and JIT warm-up, not the engine's steady state.
  */
 export const MIN_MEMORY_SPAN_MS = 15_000;
+/**
+ * Simulated ms a batch may sit with queued items, free slots and nothing in flight while a CLI
+ * at work holds it: longer than any backoff the engine may wait out (a Retry-After, a poll
+ * interval), far shorter than an outage it should ride through with work in flight.
+ */
+export const MAX_IDLE_WITH_WORK_MS = 120_000;
 
 /** Submit faults after which the client cannot know whether a job exists. */
 const LOSSY_SUBMIT_FAULTS = new Set(['5xx', 'reset-before-body', 'reset-after-body', 'hang']);
@@ -53,7 +59,19 @@ export interface SoakReport {
   paid: { jobs: number; usd: number };
   done: number;
   failed: Record<string, number>;
-  expired: { count: number; confirmedBy404: number };
+  /**
+   * confirmedBy404: items whose link the server really let expire (a plain 404 at or after the
+   * link's end of life); unconfirmed: the others, each with what the server did say.
+   */
+  expired: { count: number; confirmedBy404: number; unconfirmed: string[] };
+  /** Items whose source image the driver deleted mid-batch, and the states they ended in. */
+  deletedSources: Record<string, number>;
+  /** Paid jobs whose success carried no video URL, and the states their items ended in. */
+  withoutOutputUrl: Record<string, number>;
+  /** A paid job created for an item after an earlier paid job for it had succeeded. */
+  resubmittedAfterPaid: string[];
+  /** Stretches with queued items and nothing in flight while a CLI at work held the batch. */
+  idleWithWork: { spans: number; longestMs: number; overLimit: string[] };
   unknownSubmit: {
     count: number;
     byKill: number;
@@ -70,6 +88,8 @@ export interface SoakReport {
   partFiles: string[];
   strayFiles: string[];
   unsettled: Record<string, number>;
+  /** Unsettled items one by one (state and the last recorded reason), at most 10. */
+  unsettledItems: string[];
   memory: { peakRssMb: number; growthPct: number | null; basis: string; heapGrowthPct: number | null };
   /** Stalls once running; start-up (module loading, the first sample of each process) apart. */
   eventLoop: {
@@ -158,6 +178,12 @@ export interface CheckInput {
   userResumes: number;
   /** Fail when no process lived long enough to judge memory growth (the full soak). */
   requireMemoryVerdict: boolean;
+  /** Simulated ms an output link lives after its job ended (null: forever). */
+  outputTtlMs: number | null;
+  /** Idle-with-work stretches the driver saw (absent: not sampled). */
+  idle?: IdleSpan[];
+  /** Items whose source image the driver deleted. */
+  deletedSources?: { itemId: number; path: string }[];
 }
 
 export function checkSoak(input: CheckInput): SoakReport {
@@ -167,6 +193,7 @@ export function checkSoak(input: CheckInput): SoakReport {
   let recovered: Set<number>;
   const attemptWindows = new Map<number, { from: number; to: number }>();
   let batchState: string | undefined;
+  const unsettledItems: string[] = [];
   try {
     items = db
       .prepare(
@@ -198,6 +225,17 @@ export function checkSoak(input: CheckInput): SoakReport {
     batchState = (
       db.prepare(`SELECT state FROM batches WHERE id = ?`).get(input.batchId) as { state: string }
     )?.state;
+    for (const row of db
+      .prepare(
+        `SELECT i.id, i.state, (SELECT e.reason FROM item_events e WHERE e.item_id = i.id ORDER BY e.id DESC LIMIT 1) AS reason
+         FROM items i WHERE i.batch_id = ? AND i.state NOT IN (SELECT value FROM json_each(?)) ORDER BY i.id LIMIT 10`,
+      )
+      .all(input.batchId, JSON.stringify([...TERMINAL])) as {
+      id: number;
+      state: string;
+      reason: string | null;
+    }[])
+      unsettledItems.push(`item ${row.id} '${row.state}'${row.reason ? ` (last: ${row.reason})` : ''}`);
   } finally {
     db.close();
   }
@@ -213,8 +251,12 @@ export function checkSoak(input: CheckInput): SoakReport {
     if (!TERMINAL.has(item.state)) unsettled[item.state] = (unsettled[item.state] ?? 0) + 1;
   if (items.length !== input.items)
     failures.push(`the database holds ${items.length} items, expected ${input.items}`);
+  // Every item must end done, or in a state that tells the person what to do (retry, resubmit):
+  // never still waiting on an engine that has stopped.
   if (Object.keys(unsettled).length > 0)
-    failures.push(`items left unfinished: ${JSON.stringify(unsettled)} (batch is '${batchState}')`);
+    failures.push(
+      `items left unsettled when the run ended: ${JSON.stringify(unsettled)} (batch is '${batchState}'): ${unsettledItems.join('; ')}`,
+    );
   else if (batchState !== 'finished') failures.push(`every item settled but the batch is '${batchState}'`);
 
   // ---- the ledger, keyed by the prompt (unique per item: the template has {index}) -----------
@@ -243,6 +285,25 @@ export function checkSoak(input: CheckInput): SoakReport {
     paidDuplicates += Math.max(0, paid.length - 1);
     if (created.some((id) => storedIds.has(id))) amongStored += created.length - 1;
   }
+  // A second paid job for an item after a paid one had succeeded: its video was paid for, then
+  // paid for again (whatever became of the first download).
+  const resubmittedAfterPaid: string[] = [];
+  for (const [prompt, submits] of submitsByPrompt) {
+    const created = submits
+      .filter((s) => s.created && s.requestId && charged.has(s.requestId))
+      .sort((a, b) => a.at - b.at);
+    const firstPaidSuccess = created.find((s) => ledger.jobs.get(s.requestId!)?.status === 'succeeded');
+    if (!firstPaidSuccess) continue;
+    for (const later of created)
+      if (later.at > firstPaidSuccess.at)
+        resubmittedAfterPaid.push(
+          `item ${itemByPrompt.get(prompt)?.id ?? '?'}: ${later.requestId} after ${firstPaidSuccess.requestId} succeeded`,
+        );
+  }
+  if (resubmittedAfterPaid.length > 0)
+    failures.push(
+      `${resubmittedAfterPaid.length} paid re-submit(s) of an item whose video was already paid: ${resubmittedAfterPaid.slice(0, 5).join('; ')}`,
+    );
   if (createdDuplicates > 0)
     failures.push(
       `${createdDuplicates} duplicate job(s) created for the same item (${paidDuplicates} paid, ${amongStored} among items whose request_id was stored): ${JSON.stringify(groups.slice(0, 5))}`,
@@ -310,8 +371,8 @@ export function checkSoak(input: CheckInput): SoakReport {
 
   // ---- paid videos: downloaded, or expired (and shown so) --------------------------------------
   const itemByRequestId = new Map(items.filter((i) => i.request_id).map((i) => [i.request_id!, i]));
-  const downloads404 = new Set(ledger.downloads.filter((d) => d.httpStatus === 404).map((d) => d.requestId));
-  const polls404 = new Set(ledger.polls.filter((p) => p.httpStatus === 404).map((p) => p.requestId));
+  const withoutUrl = ledger.environment?.jobsWithoutOutputUrl ?? new Set<string>();
+  const withoutOutputUrl: Record<string, number> = {};
   const notDownloaded: string[] = [];
   let answerLost = 0;
   const corrupt: string[] = [];
@@ -326,6 +387,11 @@ export function checkSoak(input: CheckInput): SoakReport {
       continue;
     }
     if (item.state === 'expired') continue;
+    if (withoutUrl.has(job.requestId)) {
+      // No video URL to fetch: the item must say so (failed); done would be made up.
+      withoutOutputUrl[item.state] = (withoutOutputUrl[item.state] ?? 0) + 1;
+      if (item.state === 'failed') continue;
+    }
     if (item.state !== 'done') {
       notDownloaded.push(
         `${job.requestId} (item ${item.id} is '${item.state}'${item.error_code ? `: ${item.error_code}` : ''})`,
@@ -348,13 +414,55 @@ export function checkSoak(input: CheckInput): SoakReport {
     if (!job || job.status !== 'succeeded')
       failures.push(`item ${item.id} is done but the server has no succeeded job ${item.request_id}`);
   }
+  // Expired only if the server really let the link expire: a plain 404 (no injected fault: not
+  // CDN lag, not a proxy's page) at or after the link's end of life. A 404 from a server that
+  // never had the job (another RUNCOMFY_API_BASE) or a 404 before that moment confirms nothing.
   const expired = byState('expired');
-  const confirmed = expired.filter(
-    (i) => i.request_id && (downloads404.has(i.request_id) || polls404.has(i.request_id)),
-  );
-  if (confirmed.length !== expired.length)
+  const unconfirmed: string[] = [];
+  for (const item of expired) {
+    const job = item.request_id ? ledger.jobs.get(item.request_id) : undefined;
+    const endOfLife =
+      job?.finishedAt != null && input.outputTtlMs !== null ? job.finishedAt + input.outputTtlMs : null;
+    const seen = [
+      ...ledger.downloads.filter((d) => d.requestId === item.request_id && d.httpStatus === 404),
+      ...ledger.polls.filter((p) => p.requestId === item.request_id && p.httpStatus === 404),
+    ];
+    const real = seen.some(
+      (r) => 'bytesSent' in r && r.fault === null && endOfLife !== null && r.at >= endOfLife - CLOCK_SLACK_MS,
+    );
+    if (real) continue;
+    const why = !job
+      ? 'no server ever had this job'
+      : endOfLife === null
+        ? 'its link never expires'
+        : seen.length === 0
+          ? 'no 404 at all'
+          : `the 404s were ${[...new Set(seen.map((r) => `${'bytesSent' in r ? 'download' : r.endpoint} ${r.fault ?? (r.at < endOfLife ? `${Math.round((endOfLife - r.at) / 1000)} s before its end of life` : 'plain')}`))].join(', ')}`;
+    unconfirmed.push(`item ${item.id} (${item.request_id}): ${why}`);
+  }
+  const confirmed = expired.length - unconfirmed.length;
+  if (unconfirmed.length > 0)
     failures.push(
-      `${expired.length - confirmed.length} expired item(s) without a 404 from the server behind it`,
+      `${unconfirmed.length} item(s) expired that the server did not expire: ${unconfirmed.slice(0, 5).join('; ')}`,
+    );
+  const deletedSources: Record<string, number> = {};
+  const itemById = new Map(items.map((i) => [i.id, i]));
+  for (const { itemId } of input.deletedSources ?? []) {
+    const state = itemById.get(itemId)?.state ?? 'missing';
+    deletedSources[state] = (deletedSources[state] ?? 0) + 1;
+  }
+
+  // ---- idle with work ----------------------------------------------------------------------
+  const idleSpans = input.idle ?? [];
+  const overLimit = idleSpans
+    .filter((s) => s.simulatedMs > MAX_IDLE_WITH_WORK_MS)
+    .map(
+      (s) =>
+        `${Math.round(s.simulatedMs / 1000)} s simulated with ${s.queued} queued and nothing in flight (pid ${s.pid})`,
+    );
+  if (overLimit.length > 0)
+    failures.push(
+      `the batch sat idle with work ${overLimit.length} time(s) (limit ${MAX_IDLE_WITH_WORK_MS / 1000} s): ${overLimit.slice(0, 5).join('; ')}`,
     );
   if (notDownloaded.length > 0)
     failures.push(
@@ -452,7 +560,15 @@ export function checkSoak(input: CheckInput): SoakReport {
     },
     done: byState('done').length,
     failed,
-    expired: { count: expired.length, confirmedBy404: confirmed.length },
+    expired: { count: expired.length, confirmedBy404: confirmed, unconfirmed },
+    deletedSources,
+    withoutOutputUrl,
+    resubmittedAfterPaid,
+    idleWithWork: {
+      spans: idleSpans.length,
+      longestMs: Math.max(0, ...idleSpans.map((s) => s.simulatedMs)),
+      overLimit,
+    },
     unknownSubmit: { count: unknownCount, byKill, byFault, unexplained, bound, createdAnyway },
     duplicates: {
       createdJobs: createdDuplicates,
@@ -466,6 +582,7 @@ export function checkSoak(input: CheckInput): SoakReport {
     partFiles,
     strayFiles,
     unsettled,
+    unsettledItems,
     memory: {
       peakRssMb: Math.round(peak / 1024 / 102.4) / 10,
       growthPct: rssGrowth.growth === null ? null : Math.round(rssGrowth.growth * 1000) / 10,
@@ -503,7 +620,15 @@ export function formatReport(r: SoakReport): string {
         .map(([k, v]) => `${k} ${v}`)
         .join(', ') || '0'
     }`,
-    `  expired          ${r.expired.count} (${r.expired.confirmedBy404} confirmed by a 404 from the server)`,
+    `  expired          ${r.expired.count} (${r.expired.confirmedBy404} confirmed: a plain 404 after the link's end of life)`,
+    `  resubmitted      ${r.resubmittedAfterPaid.length} paid re-submit(s) after a paid success`,
+    `  idle with work   ${r.idleWithWork.spans} stretch(es), longest ${Math.round(r.idleWithWork.longestMs / 1000)} s simulated (${r.idleWithWork.overLimit.length} over ${MAX_IDLE_WITH_WORK_MS / 1000} s)`,
+    ...(Object.keys(r.deletedSources).length > 0
+      ? [`  deleted sources  items ended ${JSON.stringify(r.deletedSources)}`]
+      : []),
+    ...(Object.keys(r.withoutOutputUrl).length > 0
+      ? [`  no video URL     paid jobs' items ended ${JSON.stringify(r.withoutOutputUrl)}`]
+      : []),
     `  unknown_submit   ${r.unknownSubmit.count} (by kill ${r.unknownSubmit.byKill}, by lost answer ${r.unknownSubmit.byFault}, unexplained ${r.unknownSubmit.unexplained.length}; bound ${r.unknownSubmit.bound}; ${r.unknownSubmit.createdAnyway} of them did create a job)`,
     `  duplicate paid   ${r.duplicates.paidJobs} (created duplicates ${r.duplicates.createdJobs}; among stored request ids ${r.duplicates.amongStoredRequestIds})`,
     `  paid, not downloaded  ${r.paidNotDownloaded.count} (plus ${r.paidNotDownloaded.answerLost} billed jobs whose submit answer was lost: the unknown_submit items)`,
@@ -536,5 +661,8 @@ export function checkRun(run: SoakRun): SoakReport {
     aborted: run.aborted,
     userResumes: run.userResumes,
     requireMemoryVerdict: run.options.items >= 200,
+    outputTtlMs: run.options.outputTtlMs ?? null,
+    idle: run.idle,
+    deletedSources: run.environment?.deletedSources,
   });
 }

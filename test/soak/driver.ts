@@ -13,6 +13,12 @@ import { pathToFileURL } from 'node:url';
 import sharp from 'sharp';
 import { startSimulator } from '../../main/core/simulator';
 import { DEMO_API_KEY, type FaultRates, type Ledger } from '../../main/core/simulator/types';
+import {
+  EnvironmentDirector,
+  simulatorEnvironment,
+  type EnvironmentEvent,
+  type SoakEnvironment,
+} from './environment';
 import { scaledClock, seededRandom, type Clock, type Random } from '../../main/core/util/clock';
 
 const HERE = __dirname;
@@ -52,6 +58,8 @@ export interface SoakOptions {
   /** Bytes of each served mp4 (bigger: downloads long enough to be killed in the middle). */
   outputBytes: number;
   faults: FaultRates;
+  /** Faults of the world around the API (environment.ts); none by default. */
+  environment: SoakEnvironment;
   /** Kills happen while settled items are between these fractions of the batch. */
   killWindow: [number, number];
   /** Real ms the whole run may take before it is called hung. */
@@ -79,6 +87,7 @@ export const DEFAULT_SOAK_OPTIONS: SoakOptions = {
   outputTtlMs: 20 * 60_000,
   outputBytes: 256 * 1024,
   faults: NIGHT_FAULTS,
+  environment: {},
   // The last process handles at least the last 40% of the batch: long enough to judge memory.
   killWindow: [0.03, 0.6],
   timeoutMs: 15 * 60_000,
@@ -95,7 +104,7 @@ export interface KillRecord {
   realMs: number;
   simulatedAt: number;
   /** Why: a seeded random moment, or the watchdog (the child stopped making progress). */
-  cause: 'random' | 'watchdog';
+  cause: 'random' | 'watchdog' | 'environment';
   /** What the database said at the moment of the kill (read right after it). */
   submitting: number;
   inFlight: number;
@@ -136,6 +145,19 @@ export interface MonitorSample {
   cpuMs: number;
 }
 
+/**
+ * A stretch in which the batch had queued items and free slots but nothing in flight while a
+ * working CLI held its lease: the engine idle with work to do.
+ */
+export interface IdleSpan {
+  pid: number;
+  fromReal: number;
+  toReal: number;
+  /** Its length on the shared clock. */
+  simulatedMs: number;
+  queued: number;
+}
+
 export interface SoakRun {
   options: Omit<SoakOptions, 'log'>;
   dir: string;
@@ -154,6 +176,19 @@ export interface SoakRun {
   aborted: string | null;
   /** Resumes a person would have made after a pause that asks for one (too many failures). */
   userResumes: number;
+  idle: IdleSpan[];
+  environment: {
+    events: EnvironmentEvent[];
+    deletedSources: { itemId: number; path: string }[];
+    /** What reached the second RUNCOMFY_API_BASE (null: no base switch). */
+    otherBase: {
+      submits: number;
+      jobsCreated: number;
+      polls: number;
+      polls404: number;
+      downloads: number;
+    } | null;
+  };
   cleanup(): void;
 }
 
@@ -275,6 +310,7 @@ export async function runSoak(partial: Partial<SoakOptions> = {}): Promise<SoakR
   // One clock for the simulator here and every CLI child: the same factor and epoch.
   const epoch = Date.now();
   const clock: Clock = scaledClock(options.clockFactor, epoch, epoch);
+  const simStartedAt = clock.now();
   const sim = await startSimulator({
     clock,
     seed: options.seed,
@@ -283,7 +319,21 @@ export async function runSoak(partial: Partial<SoakOptions> = {}): Promise<SoakR
     outputTtlMs: options.outputTtlMs,
     outputBytes: options.outputBytes,
     apiKeys: { [DEMO_API_KEY]: 1_000_000 },
+    environment: simulatorEnvironment(options.environment),
   });
+  // Another RUNCOMFY_API_BASE (a proxy, another region, a simulator left running): same key,
+  // same clock, its own request ids; none of the first one's jobs exist there.
+  const otherSim = options.environment.baseSwitch
+    ? await startSimulator({
+        clock,
+        seed: options.seed ^ 0x9e3779b9,
+        faults: options.faults,
+        concurrencyCap: options.parallel,
+        outputTtlMs: options.outputTtlMs,
+        outputBytes: options.outputBytes,
+        apiKeys: { [DEMO_API_KEY]: 1_000_000 },
+      })
+    : null;
 
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -292,6 +342,8 @@ export async function runSoak(partial: Partial<SoakOptions> = {}): Promise<SoakR
     STILLMOTION_CLOCK_FACTOR: String(options.clockFactor),
     STILLMOTION_CLOCK_EPOCH: String(epoch),
     STILLMOTION_SOAK_MONITOR: monitorPath,
+    // Its own data folder: a key stored on this machine must never stand in for RUNCOMFY_API_KEY.
+    STILLMOTION_DATA_DIR: join(dir, 'data'),
     NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import ${pathToFileURL(MONITOR).href}`.trim(),
   };
   delete env.STILLMOTION_CRASH_AT;
@@ -327,7 +379,11 @@ export async function runSoak(partial: Partial<SoakOptions> = {}): Promise<SoakR
             dbPath,
           ]
         : [BIN, 'resume', String(batchId), '--db', dbPath];
-    const child = spawn(process.execPath, args, { cwd: CLI_ROOT, env, stdio: ['ignore', fd, fd] });
+    const child = spawn(process.execPath, args, {
+      cwd: CLI_ROOT,
+      env: { ...env, ...director.overrides },
+      stdio: ['ignore', fd, fd],
+    });
     closeSync(fd);
     const record: ChildRun = {
       pid: child.pid ?? -1,
@@ -367,6 +423,59 @@ export async function runSoak(partial: Partial<SoakOptions> = {}): Promise<SoakR
     }
   };
 
+  const idle: IdleSpan[] = [];
+  let idleSince: { real: number; simulated: number; queued: number } | null = null;
+  const closeIdle = () => {
+    if (idleSince)
+      idle.push({
+        pid: current.record.pid,
+        fromReal: idleSince.real,
+        toReal: Date.now(),
+        simulatedMs: clock.now() - idleSince.simulated,
+        queued: idleSince.queued,
+      });
+    idleSince = null;
+  };
+
+  /** Ctrl-C, as a person stops the CLI (a clean pause); SIGKILL if it does not stop in time. */
+  const stopChild = async () => {
+    if (current.record.endedAtReal !== 0) return;
+    closeIdle();
+    current.child.kill('SIGINT');
+    const stopped = await Promise.race([current.exited.then(() => true), sleep(20_000).then(() => false)]);
+    if (stopped) return;
+    current.child.kill('SIGKILL');
+    await current.exited;
+    const after = view && batchId !== null ? view.counts(batchId) : {};
+    kills.push({
+      index: kills.length,
+      pid: current.record.pid,
+      realMs: Date.now() - started,
+      simulatedAt: clock.now(),
+      cause: 'environment',
+      submitting: after.submitting ?? 0,
+      inFlight: sum(after, IN_FLIGHT),
+      downloading: after.downloading ?? 0,
+      settled: sum(after, SETTLED),
+      leaseWaitMs: 0,
+    });
+    log('a Ctrl-C did not stop the CLI within 20 s: killed');
+  };
+  mkdirSync(join(dir, 'data-without-key'), { recursive: true });
+  const director = new EnvironmentDirector(options.environment, {
+    outputDir,
+    dbPath,
+    emptyDataDir: join(dir, 'data-without-key'),
+    otherBaseUrl: otherSim?.url ?? null,
+    log,
+    stopChild,
+    startDownloadOutage: (durationMs, kind) =>
+      sim.setEnvironment({
+        ...simulatorEnvironment(options.environment),
+        downloadOutage: { startMs: clock.now() - simStartedAt, durationMs, kind },
+      }),
+  });
+
   let current = spawnChild('run');
   let nextKill = 0;
   let killDue: number | null = null;
@@ -397,11 +506,28 @@ export async function runSoak(partial: Partial<SoakOptions> = {}): Promise<SoakR
       }
       if (childAlive && current.record.firstWriteAt === null && eventId > eventAtSpawn)
         current.record.firstWriteAt = Date.now();
+      // Idle with work: queued items, a CLI at work holding the lease, and nothing in flight.
+      const lease = childAlive && view && batchId !== null ? view.lease(batchId) : null;
+      const working =
+        current.record.firstWriteAt !== null &&
+        lease?.state === 'running' &&
+        (lease.owner ?? '').endsWith(`:${current.record.pid}`);
+      if (working && (counts.queued ?? 0) > 0 && sum(counts, IN_FLIGHT) === 0)
+        idleSince ??= { real: Date.now(), simulated: clock.now(), queued: counts.queued ?? 0 };
+      else closeIdle();
+
+      await director.tick(settled / options.items, batchId, current.record);
+      if (current.record.endedAtReal !== 0 && childAlive) continue; // the director stopped it
 
       if (!childAlive) {
         const { exitCode, signal } = current.record;
         const batch = view && batchId !== null ? view.lease(batchId) : null;
         if (batch?.state === 'finished') break;
+        // No key yet: the person sets it (and resumes) only at the end of the window.
+        if (director.holdRespawn(current.record)) {
+          await sleep(50);
+          continue;
+        }
         if (signal === null && exitCode === 2) {
           aborted = `the CLI refused with a usage error (exit 2); see ${current.record.log}`;
           break;
@@ -464,15 +590,28 @@ export async function runSoak(partial: Partial<SoakOptions> = {}): Promise<SoakR
       await sleep(50);
     }
   } finally {
+    closeIdle();
     if (current.record.endedAtReal === 0) {
       current.child.kill('SIGKILL');
       await current.exited;
     }
+    await director.finish();
   }
 
-  const ledger = sim.ledger;
+  const ledger = otherSim ? mergeLedgers(sim.ledger, otherSim.ledger) : sim.ledger;
+  const other = otherSim?.ledger;
+  const otherBase = other
+    ? {
+        submits: other.submits.length,
+        jobsCreated: other.jobs.size,
+        polls: other.polls.length,
+        polls404: other.polls.filter((p) => p.httpStatus === 404).length,
+        downloads: other.downloads.length,
+      }
+    : null;
   const simulatedMs = clock.now() - epoch;
   await sim.close();
+  await otherSim?.close();
   view?.close();
   const monitor: MonitorSample[] = existsSync(monitorPath)
     ? readFileSync(monitorPath, 'utf8')
@@ -502,8 +641,33 @@ export async function runSoak(partial: Partial<SoakOptions> = {}): Promise<SoakR
     simulatedMs,
     aborted,
     userResumes,
+    idle,
+    environment: { events: director.events, deletedSources: director.deletedSources, otherBase },
     cleanup: () => {
       if (!options.keep) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * One ledger of two simulators on one clock (their request ids differ by seed): every request,
+ * in time order, and every job.
+ */
+export function mergeLedgers(a: Ledger, b: Ledger): Ledger {
+  const byTime = <T extends { at: number }>(x: T[], y: T[]) => [...x, ...y].sort((p, q) => p.at - q.at);
+  return {
+    submits: byTime(a.submits, b.submits),
+    polls: byTime(a.polls, b.polls),
+    cancels: byTime(a.cancels, b.cancels),
+    charges: byTime(a.charges, b.charges),
+    downloads: byTime(a.downloads, b.downloads),
+    jobs: new Map([...a.jobs, ...b.jobs]),
+    environment: {
+      outage: a.environment?.outage ?? b.environment?.outage ?? null,
+      jobsWithoutOutputUrl: new Set([
+        ...(a.environment?.jobsWithoutOutputUrl ?? []),
+        ...(b.environment?.jobsWithoutOutputUrl ?? []),
+      ]),
     },
   };
 }

@@ -1,7 +1,9 @@
 // The night test, short: the same driver and checker as `npm run soak`, with 60 images and 3
 // SIGKILLs, in `npm test`. Then the checker is shown to catch what it is there to catch, on
 // this very run: a forged duplicate paid job, a video whose bytes changed on disk, a leftover
-// temporary file and a paid video left undownloaded each turn the report into a failure.
+// temporary file and a paid video left undownloaded each turn the report into a failure; so
+// do an item left in flight, a stretch idle with queued work, an item expired that the server
+// never expired, and a paid re-submit of an item whose paid video had succeeded.
 import Database from 'better-sqlite3';
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -44,17 +46,104 @@ describe('the night test, short (60 images, 3 kills)', () => {
     expect(broken.failures.join('\n')).toMatch(/duplicate job/);
   });
 
-  it('fails on a paid video that was not downloaded', () => {
-    // A copy of the database where one downloaded item is "failed: download_failed" instead.
-    const copy = join(run.dir, 'db', 'tampered.sqlite');
+  /** A copy of the run's database with `sql` applied (the run's own stays as it was). */
+  function tampered(name: string, sql: string): string {
+    const copy = join(run.dir, 'db', `${name}.sqlite`);
     const source = new Database(run.dbPath, { readonly: true });
     source.prepare('VACUUM INTO ?').run(copy);
     source.close();
     const db = new Database(copy);
-    db.prepare(
-      `UPDATE items SET state = 'failed', error_code = 'download_failed' WHERE id = (SELECT min(id) FROM items WHERE state = 'done')`,
-    ).run();
+    db.prepare(sql).run();
     db.close();
+    return copy;
+  }
+  const firstDone = () => {
+    const db = new Database(run.dbPath, { readonly: true });
+    const row = db
+      .prepare(`SELECT id, request_id FROM items WHERE state = 'done' ORDER BY id LIMIT 1`)
+      .get() as {
+      id: number;
+      request_id: string;
+    };
+    db.close();
+    return row;
+  };
+
+  it('fails on an item left in flight when the run ended', () => {
+    const { id } = firstDone();
+    const copy = tampered('unsettled', `UPDATE items SET state = 'downloading' WHERE id = ${id}`);
+    const broken = checkRun({ ...run, dbPath: copy });
+    expect(broken.ok).toBe(false);
+    expect(broken.unsettled).toEqual({ downloading: 1 });
+    expect(broken.failures.join('\n')).toMatch(new RegExp(`left unsettled.*item ${id} 'downloading'`));
+  });
+
+  it('fails on a stretch idle with queued work and nothing in flight', () => {
+    expect(report.failures.join('\n')).not.toMatch(/idle with work/);
+    const idle = [...run.idle, { pid: 1, fromReal: 0, toReal: 6_000, simulatedMs: 5 * 60_000, queued: 7 }];
+    const broken = checkRun({ ...run, idle });
+    expect(broken.idleWithWork.overLimit).toHaveLength(1);
+    expect(broken.failures.join('\n')).toMatch(/idle with work 1 time\(s\).*300 s simulated with 7 queued/);
+  });
+
+  it('fails on an item expired that the server did not expire: no 404, a CDN-lag 404, a 404 too early', () => {
+    expect(report.failures.join('\n')).not.toMatch(/did not expire/);
+    const { id, request_id } = firstDone();
+    const dbPath = tampered('expired', `UPDATE items SET state = 'expired' WHERE id = ${id}`);
+    const judge = (extra: { at: number; fault: string | null }[]) =>
+      checkRun({
+        ...run,
+        dbPath,
+        ledger: {
+          ...run.ledger,
+          downloads: [
+            ...run.ledger.downloads,
+            ...extra.map((d) => ({
+              ...d,
+              requestId: request_id,
+              bytesSent: 0,
+              httpStatus: 404,
+              range: null,
+            })),
+          ],
+        },
+      }).failures.join('\n');
+    const endOfLife = run.ledger.jobs.get(request_id)!.finishedAt! + run.options.outputTtlMs;
+    expect(judge([])).toMatch(
+      new RegExp(`expired that the server did not expire: item ${id} .*no 404 at all`),
+    );
+    expect(judge([{ at: endOfLife + 1, fault: 'cdn-lag' }])).toMatch(/did not expire.*download cdn-lag/);
+    expect(judge([{ at: endOfLife - 60_000, fault: null }])).toMatch(
+      /did not expire.*60 s before its end of life/,
+    );
+    // A plain 404 once the link's life was over is a real expiry.
+    expect(judge([{ at: endOfLife, fault: null }])).not.toMatch(/did not expire/);
+  });
+
+  it('fails on a paid re-submit of an item whose paid video succeeded', () => {
+    expect(report.resubmittedAfterPaid).toEqual([]);
+    const first = run.ledger.submits.find(
+      (s) => s.created && s.requestId && run.ledger.jobs.get(s.requestId)?.status === 'succeeded',
+    )!;
+    const again = { ...first, at: first.at + 600_000, requestId: `${first.requestId}-again` };
+    const ledger = {
+      ...run.ledger,
+      submits: [...run.ledger.submits, again],
+      charges: [...run.ledger.charges, { at: again.at + 3_000, requestId: again.requestId, usd: 0.42 }],
+    };
+    const broken = checkRun({ ...run, ledger });
+    expect(broken.resubmittedAfterPaid).toHaveLength(1);
+    expect(broken.failures.join('\n')).toMatch(
+      new RegExp(`1 paid re-submit.*${again.requestId} after ${first.requestId} succeeded`),
+    );
+  });
+
+  it('fails on a paid video that was not downloaded', () => {
+    // A copy of the database where one downloaded item is "failed: download_failed" instead.
+    const copy = tampered(
+      'tampered',
+      `UPDATE items SET state = 'failed', error_code = 'download_failed' WHERE id = (SELECT min(id) FROM items WHERE state = 'done')`,
+    );
     const broken = checkRun({ ...run, dbPath: copy });
     expect(broken.ok).toBe(false);
     expect(broken.paidNotDownloaded.count).toBe(1);

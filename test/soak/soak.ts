@@ -1,5 +1,5 @@
 // `npm run soak [-- --seed N --items N --kills N --factor N --parallel N --keep --json
-// --no-lease-wait]`: the night test. Runs the driver (driver.ts), then the checker
+// --no-lease-wait] [environment faults]`: the night test. Runs the driver (driver.ts), then the checker
 // (checker.ts), prints the report and exits non-zero when a guarantee was broken.
 //
 // Defaults: 500 images, 20 SIGKILLs, clock x50 (a 90 s generation takes 1.8 s), --parallel 10,
@@ -13,9 +13,44 @@
 // SIGKILL: intent stored, answer not) or to a fault that loses answers (5xx, resets before or
 // after the body, hangs). The checker requires count <= that sum AND explains every such item
 // one by one (a recovery event after a kill, or its own lost answer in the ledger).
+//
+// Environment faults (test/soak/environment.ts), off by default, each on its own flag; the
+// times are simulated (at x50, 60 s = 1.2 s real) unless they say real:
+//   --cdn-lag             video links answer a bare 404 for 60 s after their job ended
+//   --download-outage     downloads are reset for 5 minutes, starting at a seeded moment in
+//                         the first 30 minutes
+//   --proxy-404           2% of status/result requests get a proxy's bare HTML 404
+//   --missing-output-url  1% of jobs succeed (and are billed) with no video URL
+//   --delete-sources      5 source images of queued items are deleted at 30% settled
+//   --output-unplugged    at 25% the output folder is renamed away for 8 s real and back
+//                         (what the app wrote meanwhile is hidden, as a remounted drive would)
+//   --output-read-only    at 15% the output folder is read-only for 6 s real: a read-only bind
+//                         mount (root ignores chmod), or a file in its place where mounts fail
+//   --late-key            at 40% Ctrl-C, resume with no key (must refuse), key set 5 s real later
+//   --base-switch         at 50% Ctrl-C, resume through a second simulator (another
+//                         RUNCOMFY_API_BASE) for 6 s real, then Ctrl-C and back
+//   --env-faults          all of the above (alias --all-faults)
+// With them the checker also judges: no item expired unless the server's ledger shows its
+// link really expired; no paid re-submit of an item whose paid video had succeeded; no stretch
+// over 2 simulated minutes with queued items and nothing in flight while a CLI worked; paid
+// jobs without a video URL end failed (explained), never done or expired.
 import { parseArgs } from 'node:util';
 import { checkRun, formatReport } from './checker';
 import { DEFAULT_SOAK_OPTIONS, runSoak } from './driver';
+import { NIGHT_ENVIRONMENT, type SoakEnvironment } from './environment';
+
+/** Each environment flag and the fault it turns on (NIGHT_ENVIRONMENT's settings). */
+const ENVIRONMENT_FLAGS: Record<string, keyof SoakEnvironment> = {
+  'cdn-lag': 'cdnLagMs',
+  'download-outage': 'downloadOutage',
+  'proxy-404': 'proxyHtml404',
+  'missing-output-url': 'missingOutputUrl',
+  'delete-sources': 'deleteSources',
+  'output-unplugged': 'outputUnplugged',
+  'output-read-only': 'outputReadOnly',
+  'late-key': 'lateKey',
+  'base-switch': 'baseSwitch',
+};
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
@@ -29,8 +64,18 @@ async function main(): Promise<number> {
       'no-lease-wait': { type: 'boolean' },
       json: { type: 'boolean' },
       quiet: { type: 'boolean' },
+      'env-faults': { type: 'boolean' },
+      'all-faults': { type: 'boolean' },
+      ...Object.fromEntries(
+        Object.keys(ENVIRONMENT_FLAGS).map((flag) => [flag, { type: 'boolean' as const }]),
+      ),
     },
   });
+  const all = Boolean(values['env-faults'] || values['all-faults']);
+  const environment: SoakEnvironment = {};
+  for (const [flag, name] of Object.entries(ENVIRONMENT_FLAGS))
+    if (all || (values as Record<string, unknown>)[flag])
+      Object.assign(environment, { [name]: NIGHT_ENVIRONMENT[name] });
   const number = (name: string, value: string | undefined, fallback: number) => {
     if (value === undefined) return fallback;
     const n = Number(value);
@@ -47,6 +92,7 @@ async function main(): Promise<number> {
     parallel: number('parallel', values.parallel, DEFAULT_SOAK_OPTIONS.parallel),
     keep: Boolean(values.keep),
     waitForLease: !values['no-lease-wait'],
+    environment,
     log: values.quiet ? () => {} : (line) => process.stderr.write(`${line}\n`),
   });
   const report = checkRun(run);

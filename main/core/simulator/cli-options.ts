@@ -2,7 +2,7 @@
 // be tested. Bad values throw an Error whose message names the flag, the value and what fits.
 import { parseArgs } from 'node:util';
 import { ALL_TARGETS } from './faults';
-import type { FaultRates, FaultTarget, SimulatorOptions } from './types';
+import type { EnvironmentFaults, FaultRates, FaultTarget, SimulatorOptions } from './types';
 import { DEMO_API_KEY } from './types';
 
 export const HELP = `Usage: npm run simulator -- [options]
@@ -26,6 +26,15 @@ export const HELP = `Usage: npm run simulator -- [options]
   --truncated-download <p>  --slow-download <p>  --slow-bytes-per-sec <n>
   --generation-failure <p>
   --fault-targets <list>        comma list of ${ALL_TARGETS.join(',')} (default all)
+ environment faults (seeded apart from the faults above):
+  --cdn-lag-ms <n>              a video URL answers a bare 404 (no error_code) for n ms after its job ended
+  --download-outage-ms <n>      output downloads fail for n ms (connection reset, or --download-outage-kind 503)
+  --download-outage-at-ms <n>   the outage starts n ms after the simulator (default: a seeded moment
+                                within --download-outage-within-ms, default 600000)
+  --download-outage-within-ms <n>   --download-outage-kind reset|503
+  --proxy-html-404 <p>          status/result answer a proxy's bare HTML 404 (no error_code)
+  --missing-output-url <p>      a job succeeds with no video URL in output (and is billed)
+  (times are on the simulator's clock, like --output-ttl-ms: --time-scale does not shrink them)
  variants:
   --output-shape video|videos   --failure-on-status completed|failed
   --errors-as-http200           --cancel-outcome <word>   --error-shape string|object
@@ -80,6 +89,13 @@ export function optionsFromArgs(args: string[]): SimulatorOptions | 'help' {
       'slow-bytes-per-sec': { type: 'string' },
       'generation-failure': { type: 'string' },
       'fault-targets': { type: 'string' },
+      'cdn-lag-ms': { type: 'string' },
+      'download-outage-ms': { type: 'string' },
+      'download-outage-at-ms': { type: 'string' },
+      'download-outage-within-ms': { type: 'string' },
+      'download-outage-kind': { type: 'string' },
+      'proxy-html-404': { type: 'string' },
+      'missing-output-url': { type: 'string' },
       'output-shape': { type: 'string' },
       'failure-on-status': { type: 'string' },
       'errors-as-http200': { type: 'boolean' },
@@ -110,6 +126,24 @@ export function optionsFromArgs(args: string[]): SimulatorOptions | 'help' {
     slowDownloadBytesPerSec: number('slow-bytes-per-sec', values['slow-bytes-per-sec']),
     generationFailure: number('generation-failure', values['generation-failure']),
   };
+  const outageMs = number('download-outage-ms', values['download-outage-ms']);
+  const environment: EnvironmentFaults = {
+    cdnLagMs: number('cdn-lag-ms', values['cdn-lag-ms']),
+    downloadOutage:
+      outageMs === undefined
+        ? undefined
+        : {
+            durationMs: outageMs,
+            startMs: number('download-outage-at-ms', values['download-outage-at-ms']),
+            withinMs: number('download-outage-within-ms', values['download-outage-within-ms']),
+            kind: oneOf('download-outage-kind', values['download-outage-kind'], ['reset', '503'] as const),
+          },
+    proxyHtml404: number('proxy-html-404', values['proxy-html-404']),
+    missingOutputUrl: number('missing-output-url', values['missing-output-url']),
+  };
+  for (const flag of ['download-outage-at-ms', 'download-outage-within-ms', 'download-outage-kind'] as const)
+    if (values[flag] !== undefined && outageMs === undefined)
+      throw new Error(`--${flag} needs --download-outage-ms <n> (how long the outage lasts)`);
   const faultTargets = values['fault-targets']
     ?.split(',')
     .map((t) => oneOf('fault-targets', t.trim(), ALL_TARGETS) as FaultTarget);
@@ -129,6 +163,7 @@ export function optionsFromArgs(args: string[]): SimulatorOptions | 'help' {
     upstreamImageLimits: values['upstream-image-limits'],
     faults,
     faultTargets,
+    environment,
     variants: {
       outputShape: oneOf('output-shape', values['output-shape'], ['video', 'videos'] as const),
       failureOnStatus: oneOf('failure-on-status', values['failure-on-status'], [

@@ -33,6 +33,12 @@ async function main(): Promise<void> {
   console.log(
     `  curl -s ${sim.url}/v1/requests/<request_id>/status -H "Authorization: Bearer ${DEMO_API_KEY}"`,
   );
+  const outage = sim.ledger.environment?.outage;
+  if (outage)
+    // Seeded unless --download-outage-at-ms was given: say when, so a run can be read against it.
+    console.log(
+      `Download outage (${outage.kind}): ${new Date(outage.from).toISOString()} to ${new Date(outage.to).toISOString()}`,
+    );
   console.log('Press Ctrl-C to stop.');
 
   let stopping = false;

@@ -16,6 +16,8 @@
 //  - errorsAsHttp200 also covers 422 validation bodies (they carry error_code 422001 + detail);
 //    429, 5xx and 413 keep their real status.
 //  - ledger.downloads[].httpStatus is 0 and polls/submits httpStatus null when no answer was sent.
+//  - Environment faults (environment.ts) look like the world, not like RunComfy: a CDN-lag or
+//    expired-link 404 is the same bare text/plain 404; only the ledger's `fault` tells them apart.
 //  - State is computed from the injected clock at every request and every read of
 //    `handle.ledger`; a background loop also moves jobs at their due times when nobody polls.
 export { startSimulator, defaultGenerationMs } from './server';
@@ -23,6 +25,7 @@ export { auditLedger } from './ledger-audit';
 export type { LedgerAudit } from './ledger-audit';
 export { DEMO_API_KEY } from './types';
 export type {
+  EnvironmentFaults,
   FaultRates,
   FaultTarget,
   Ledger,

@@ -9,6 +9,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { seededRandom, systemClock } from '../util/clock';
 import type { Clock, Random } from '../util/clock';
+import { EnvironmentPlan, PROXY_404_FAULT, PROXY_404_HTML } from './environment';
 import { FaultPlan } from './faults';
 import type { RequestFault } from './faults';
 import { JobBook } from './jobs';
@@ -118,8 +119,22 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const faults = new FaultPlan(seededRandom(seed), options.faults, options.faultTargets);
   const nextId = seededRandom(seed ^ 0x5bd1e995);
   const jitter = seededRandom(seed ^ 0x27d4eb2f);
+  const environment = new EnvironmentPlan(
+    seededRandom(seed ^ 0x3c6ef372),
+    seededRandom(seed ^ 0x78dde6e4),
+    options.environment,
+    clock.now(),
+  );
 
-  const ledger: Ledger = { submits: [], polls: [], cancels: [], charges: [], downloads: [], jobs: new Map() };
+  const ledger: Ledger = {
+    submits: [],
+    polls: [],
+    cancels: [],
+    charges: [],
+    downloads: [],
+    jobs: new Map(),
+    environment: { outage: environment.outageWindow, jobsWithoutOutputUrl: environment.withoutOutputUrl },
+  };
   const book = new JobBook({
     clock,
     apiKeys,
@@ -328,6 +343,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     if (outcome.job) {
       record.created = true;
       record.requestId = outcome.job.requestId;
+      environment.decideOutputUrl(outcome.job.requestId);
     }
     record.httpStatus = answer(res, fault === '5xx' ? transportFault('5xx') : outcome.reply, fault);
   }
@@ -470,6 +486,15 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     ledger.polls.push(record);
     const fault = faults.requestFault(endpoint);
     record.fault = fault;
+    if (fault === null && environment.proxy404()) {
+      // A proxy in front of the API that does not route this path: its own page, no JSON.
+      req.resume();
+      record.fault = PROXY_404_FAULT;
+      record.httpStatus = 404;
+      res.writeHead(404, { 'Content-Type': 'text/html', 'Content-Length': String(PROXY_404_HTML.length) });
+      res.end(PROXY_404_HTML);
+      return;
+    }
     const job = faultOrJob(req, res, requestId, fault, record);
     if (!job) return;
     if (endpoint === 'status') {
@@ -498,8 +523,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     };
     if (job.finishedAt !== null) body.finished_at = iso(job.finishedAt);
     if (job.status === 'succeeded')
-      body.output =
-        variants.outputShape === 'videos' ? { videos: [outputUrl(job)] } : { video: outputUrl(job) };
+      body.output = environment.withoutOutputUrl.has(job.requestId)
+        ? {}
+        : variants.outputShape === 'videos'
+          ? { videos: [outputUrl(job)] }
+          : { video: outputUrl(job) };
     if (job.status === 'failed') body.error = failureError(job);
     if (query.get('include_cost') === 'true') body.cost = job.chargedUsd;
     record.httpStatus = answer(res, { status: 200, body }, fault);
@@ -591,7 +619,25 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       return;
     }
     const job = book.get(requestId);
-    if (!job || job.status !== 'succeeded' || isExpired(job, options.outputTtlMs)) {
+    const environmentFault = environment.downloadFault(
+      clock.now(),
+      job?.status === 'succeeded' ? job : undefined,
+    );
+    if (environmentFault === 'outage-reset') {
+      record.fault = environmentFault;
+      req.socket.destroy();
+      return;
+    }
+    if (environmentFault === 'outage-503') {
+      record.fault = environmentFault;
+      record.httpStatus = 503;
+      res.writeHead(503, { 'Content-Type': 'text/plain' });
+      res.end('Service Unavailable');
+      return;
+    }
+    // CDN lag answers exactly like an expired link: only the timing tells them apart.
+    if (!job || job.status !== 'succeeded' || isExpired(job, options.outputTtlMs) || environmentFault) {
+      record.fault = environmentFault;
       record.httpStatus = 404;
       res.writeHead(404, { 'Content-Type': 'text/plain' });
       res.end('Not Found');
@@ -756,6 +802,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     },
     setFaults(rates, targets?: FaultTarget[]) {
       faults.set(rates, targets);
+    },
+    setEnvironment(environmentFaults) {
+      environment.set(environmentFaults);
+      ledger.environment!.outage = environment.outageWindow;
     },
     setKeyCredit(key, usd) {
       book.setCredit(key, usd);

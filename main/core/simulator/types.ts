@@ -23,6 +23,28 @@ export interface FaultRates {
   generationFailure?: number;
 }
 
+/**
+ * Faults of the environment around the API (environment.ts): each on its own, seeded apart
+ * from the API faults so turning one on does not change their sequence.
+ */
+export interface EnvironmentFaults {
+  /**
+   * CDN lag: a video URL answers a bare 404 (text/plain, no error_code, like an expired link)
+   * for this long (simulator ms) after its job ended, then serves the video.
+   */
+  cdnLagMs?: number;
+  /**
+   * Output downloads fail for `durationMs` (simulator ms): the connection is reset before any
+   * answer (`reset`, the default) or a bare 503 comes back. It starts `startMs` after the
+   * simulator started, or at a seeded moment within `withinMs` (default 10 minutes).
+   */
+  downloadOutage?: { durationMs: number; startMs?: number; withinMs?: number; kind?: 'reset' | '503' };
+  /** Probability (0..1) per status/result request of a proxy's bare HTML 404 (no error_code). */
+  proxyHtml404?: number;
+  /** Probability (0..1) per job that its success has no video URL in `output` (billed anyway). */
+  missingOutputUrl?: number;
+}
+
 /** Which endpoints a fault applies to. */
 export type FaultTarget = 'submit' | 'status' | 'result' | 'cancel' | 'model' | 'download';
 
@@ -66,6 +88,7 @@ export interface SimulatorOptions {
   /** Endpoints the faults apply to; default all. */
   faultTargets?: FaultTarget[];
   variants?: SimulatorVariants;
+  environment?: EnvironmentFaults;
   /** Output URLs answer 404 this long (simulator clock) after the job finished; default never. */
   outputTtlMs?: number;
   /** Requests unknown to /status after this long; default never. */
@@ -119,6 +142,14 @@ export interface Ledger {
     range: string | null;
     fault: string | null;
   }[];
+  /**
+   * What the environment faults did: the download outage's window (simulator clock) and the
+   * jobs whose success carried no video URL. Absent in ledgers made before they existed.
+   */
+  environment?: {
+    outage: { from: number; to: number; kind: 'reset' | '503' } | null;
+    jobsWithoutOutputUrl: Set<string>;
+  };
   /** Jobs by request id, with timings in the simulator's clock. */
   jobs: Map<
     string,
@@ -141,6 +172,8 @@ export interface SimulatorHandle {
   ledger: Ledger;
   /** Change faults on a running simulator (e.g. to stop them for a recovery phase). */
   setFaults(faults: FaultRates, targets?: FaultTarget[]): void;
+  /** Change the environment faults; a download outage is planned again from the simulator's start. */
+  setEnvironment(faults: EnvironmentFaults): void;
   /**
    * Set a key's total credit in USD (adding the key if new), e.g. to top up after a 402 and
    * check that a paused client resumes. Charges already made still count against it.

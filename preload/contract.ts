@@ -7,6 +7,7 @@
 // event a payload schema. Handlers answer an envelope (see `Envelope`), because a rejected
 // ipcRenderer.invoke keeps only the message of an error.
 import { z } from 'zod';
+import type { Reason } from './reasons';
 import { BATCH_STATES, ITEM_STATES, PAUSE_REASONS } from '../main/core/domain/states';
 
 // The state vocabulary is the domain's (one list below the database, the engine and IPC).
@@ -35,6 +36,14 @@ export const batchSettingsSchema = z.object({
   urlPrefix: z.string().max(2000).nullable(),
 });
 
+/** Why an item failed or a batch paused: a code + parameters (see preload/reasons.ts). */
+export const reasonSchema: z.ZodType<Reason> = z.lazy(() =>
+  z.object({
+    code: z.string().max(100),
+    params: z.record(z.string(), z.union([z.string(), z.number(), z.null(), reasonSchema])),
+  }),
+) as z.ZodType<Reason>;
+
 const stateCountsSchema = z.record(itemStateSchema, z.number().int().nonnegative());
 
 export const itemViewSchema = z.object({
@@ -57,6 +66,7 @@ export const itemViewSchema = z.object({
   outputBytes: z.number().nullable(),
   errorCode: z.string().nullable(),
   errorMessage: z.string().nullable(),
+  reason: reasonSchema.nullable(),
   notes: z.array(z.string()),
 });
 
@@ -66,6 +76,7 @@ export const batchViewSchema = z.object({
   state: batchStateSchema,
   pauseReason: pauseReasonSchema.nullable(),
   pauseMessage: z.string().nullable(),
+  pauseDetail: reasonSchema.nullable(),
   /** Made in simulated (demo) mode; never sent to the real, paid API. */
   simulated: z.boolean(),
   settings: batchSettingsSchema,

@@ -11,7 +11,9 @@
 export const REASON_LANGUAGES = ['en', 'zh-CN'] as const;
 export type ReasonLanguage = (typeof REASON_LANGUAGES)[number];
 
-export type ReasonParams = Record<string, string | number | null>;
+/** A parameter may itself be a reason (e.g. "the last failure" inside a pause), rendered alike. */
+export type ReasonParam = string | number | null | Reason;
+export type ReasonParams = Record<string, ReasonParam>;
 
 /** A reason as stored (items.reason_json, batches.pause_detail_json) and sent to the renderer. */
 export interface Reason {
@@ -143,10 +145,12 @@ export function reason(code: ReasonCode, params: ReasonParams = {}): Reason {
  * stays visible as `{name}` rather than vanishing, so a missing value is noticed, not hidden.
  */
 export function formatReason(value: Reason, language: ReasonLanguage = 'en'): string {
-  const template = TEXTS[language][value.code] ?? en[value.code];
+  const template = TEXTS[language]?.[value.code] ?? en[value.code] ?? value.code;
   return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
     const param = value.params[name];
-    return param === undefined || param === null ? whole : String(param);
+    if (param === undefined || param === null) return whole;
+    if (typeof param === 'object') return isReasonCode(param.code) ? formatReason(param, language) : whole;
+    return String(param);
   });
 }
 

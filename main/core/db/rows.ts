@@ -2,6 +2,7 @@
 // columns are zod-checked as they are read, so a damaged or hand-edited row is reported by
 // name instead of surfacing later as `undefined` somewhere in the UI.
 import { z } from 'zod';
+import type { Reason } from '../../../preload/reasons';
 import {
   BATCH_STATES,
   ITEM_STATES,
@@ -30,6 +31,13 @@ export const batchSettingsSchema = z.object({
 
 const notesSchema = z.array(z.string());
 const requestSchema = z.record(z.string(), z.unknown());
+// A stored reason: its code is checked when shown (an unknown code falls back to the sentence).
+const reasonSchema: z.ZodType<Reason> = z.lazy(() =>
+  z.object({
+    code: z.string(),
+    params: z.record(z.string(), z.union([z.string(), z.number(), z.null(), reasonSchema])),
+  }),
+) as z.ZodType<Reason>;
 const itemStateSchema = z.enum(ITEM_STATES);
 const batchStateSchema = z.enum(BATCH_STATES);
 const pauseReasonSchema = z.enum(PAUSE_REASONS);
@@ -69,6 +77,7 @@ export interface BatchRow {
   state: string;
   pause_reason: string | null;
   pause_message: string | null;
+  pause_detail_json: string | null;
   settings_json: string;
   created_at: number;
   started_at: number | null;
@@ -84,6 +93,8 @@ export interface BatchRecord {
   state: BatchState;
   pauseReason: PauseReason | null;
   pauseMessage: string | null;
+  /** The pause as a code + parameters (rendered per language); null for rows from before codes. */
+  pauseDetail: Reason | null;
   settings: BatchSettings;
   createdAt: number;
   startedAt: number | null;
@@ -104,6 +115,10 @@ export function toBatchRecord(row: BatchRow): BatchRecord {
         ? null
         : checked(pauseReasonSchema, row.pause_reason, 'batches', row.id, 'pause_reason'),
     pauseMessage: row.pause_message,
+    pauseDetail:
+      row.pause_detail_json === null
+        ? null
+        : parseJson(reasonSchema, row.pause_detail_json, 'batches', row.id, 'pause_detail_json'),
     settings: parseJson(batchSettingsSchema, row.settings_json, 'batches', row.id, 'settings_json'),
     createdAt: row.created_at,
     startedAt: row.started_at,
@@ -139,6 +154,7 @@ export interface ItemRow {
   next_poll_at: number | null;
   error_code: string | null;
   error_message: string | null;
+  reason_json: string | null;
   result_url: string | null;
   part_path: string | null;
   output_path: string | null;
@@ -194,6 +210,10 @@ export function toItemRecord(row: ItemRow): ItemRecord {
     outputBytes: row.output_bytes,
     errorCode: row.error_code,
     errorMessage: row.error_message,
+    reason:
+      row.reason_json === null
+        ? null
+        : parseJson(reasonSchema, row.reason_json, 'items', row.id, 'reason_json'),
     notes: parseJson(notesSchema, row.notes_json, 'items', row.id, 'notes_json'),
     position: row.position,
     rootPath: row.root_path,
@@ -235,6 +255,7 @@ export function toItemView(record: ItemRecord): ItemView {
     outputBytes: record.outputBytes,
     errorCode: record.errorCode,
     errorMessage: record.errorMessage,
+    reason: record.reason,
     notes: record.notes,
   };
 }
@@ -251,6 +272,7 @@ export const ITEM_PATCH_COLUMNS = {
   nextPollAt: 'next_poll_at',
   errorCode: 'error_code',
   errorMessage: 'error_message',
+  reason: 'reason_json',
   resultUrl: 'result_url',
   partPath: 'part_path',
   outputPath: 'output_path',

@@ -14,6 +14,7 @@ import {
 } from '../domain';
 import { IllegalTransitionError, canTransition } from '../domain/states';
 import type { ExistingItem } from '../contracts';
+import { formatReason, type Reason } from '../../../preload/reasons';
 import type { Db } from './connection';
 import {
   ITEM_PATCH_COLUMNS,
@@ -84,6 +85,7 @@ const INTEGER_FIELDS = new Set<string>([
 
 function toSqlValue(key: string, value: unknown): unknown {
   if (typeof value === 'boolean') return value ? 1 : 0;
+  if (key === 'reason') return value === null ? null : JSON.stringify(value);
   // Injected clocks and poll policies may produce fractional milliseconds.
   if (typeof value === 'number' && INTEGER_FIELDS.has(key)) return Math.round(value);
   return value;
@@ -188,7 +190,7 @@ export class JobStore {
   setBatchState(
     batchId: number,
     state: BatchState,
-    pause: { reason: PauseReason; message: string } | null,
+    pause: { reason: PauseReason; detail: Reason } | null,
     why: string,
     now: number,
   ): BatchRecord {
@@ -196,10 +198,18 @@ export class JobStore {
       .transaction(() => {
         this.stmt(
           `UPDATE batches SET state = :state, pause_reason = :reason, pause_message = :message,
+             pause_detail_json = :detail,
              started_at = CASE WHEN :state = 'running' AND started_at IS NULL THEN :now ELSE started_at END,
              finished_at = CASE WHEN :state IN ('finished', 'cancelled') THEN :now ELSE NULL END
            WHERE id = :batchId`,
-        ).run({ batchId, state, reason: pause?.reason ?? null, message: pause?.message ?? null, now });
+        ).run({
+          batchId,
+          state,
+          reason: pause?.reason ?? null,
+          message: pause ? formatReason(pause.detail, 'en') : null,
+          detail: pause ? JSON.stringify(pause.detail) : null,
+          now,
+        });
         this.insertBatchEvent(batchId, state, pause?.reason ?? null, why, now);
         return this.getBatch(batchId)!;
       })
@@ -369,7 +379,12 @@ export class JobStore {
     patch: ItemPatch,
     state: { state: ItemState; stateChangedAt: number } | null,
   ) {
-    const keys = (Object.keys(patch) as (keyof ItemPatch)[]).filter((key) => patch[key] !== undefined).sort();
+    // A reason code carries its English sentence along (error_message, for rows read without
+    // codes); a plain message (or clearing it) drops a code that no longer applies.
+    const reasonGiven = patch.reason !== undefined;
+    const keys = (Object.keys(patch) as (keyof ItemPatch)[])
+      .filter((key) => patch[key] !== undefined && !(reasonGiven && key === 'errorMessage'))
+      .sort();
     const sets = keys.map((key) => `${ITEM_PATCH_COLUMNS[key]} = :${key}`);
     if (state) sets.push('state = :state', 'state_changed_at = :stateChangedAt');
     if (sets.length === 0) return;
@@ -378,6 +393,12 @@ export class JobStore {
       ...(state ? { state: state.state, stateChangedAt: Math.round(state.stateChangedAt) } : {}),
     };
     for (const key of keys) params[key] = toSqlValue(key, patch[key]);
+    if (reasonGiven) {
+      sets.push('error_message = :reasonText');
+      params.reasonText = patch.reason === null ? null : formatReason(patch.reason, 'en');
+    } else if (patch.errorMessage !== undefined) {
+      sets.push('reason_json = NULL');
+    }
     this.stmt(`UPDATE items SET ${sets.join(', ')} WHERE id = :itemId`).run(params);
   }
 

@@ -2,6 +2,7 @@
 // speaks it: the database stores it, the engine moves it, the contract (preload/contract.ts)
 // validates it across IPC, the CLI prints it. Kept dependency-free so any layer can import it.
 
+import type { Reason } from '../../../preload/reasons';
 import type { BatchState, ItemState, PauseReason } from './states';
 
 export * from './states';
@@ -104,7 +105,10 @@ export interface ItemView {
   outputPath: string | null;
   outputBytes: number | null;
   errorCode: string | null;
+  /** The English sentence (also the only text of rows from before reason codes). */
   errorMessage: string | null;
+  /** Why it failed, as a code + parameters rendered in the reader's language (null: see errorMessage). */
+  reason: Reason | null;
   notes: string[];
 }
 
@@ -117,6 +121,8 @@ export interface BatchView {
   pauseReason: PauseReason | null;
   /** Plain words for the pause: what happened and what to do. */
   pauseMessage: string | null;
+  /** The pause as a code + parameters, rendered in the reader's language (null: see pauseMessage). */
+  pauseDetail: Reason | null;
   /** Made in simulated (demo) mode; never sent to the real, paid API. */
   simulated: boolean;
   settings: BatchSettings;

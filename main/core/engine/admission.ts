@@ -7,6 +7,7 @@ import type { ItemRecord } from '../db/rows';
 import type { BatchSettings, ItemState, PauseReason } from '../domain';
 import type { BatchRuntime, EngineContext } from './context';
 import { text } from './messages';
+import type { Reason } from '../../../preload/reasons';
 
 const GENERATING: readonly ItemState[] = ['submitting', 'in_queue', 'in_progress'];
 
@@ -24,7 +25,7 @@ export type Admission =
       kind: 'start';
       items: ItemRecord[];
       settings: BatchSettings;
-      pause?: { reason: PauseReason; message: string };
+      pause?: { reason: PauseReason; detail: Reason };
     };
 
 export function admit(ctx: EngineContext, runtime: BatchRuntime | undefined): Admission {
@@ -52,7 +53,7 @@ export function admit(ctx: EngineContext, runtime: BatchRuntime | undefined): Ad
   // Nothing is sent without a key (it would only be refused); the batch waits for one and
   // resumes by itself when it is set (setCredentials).
   if (!credentials.apiKey)
-    return { kind: 'start', items: [], settings, pause: { reason: 'bad_key', message: text.noKey } };
+    return { kind: 'start', items: [], settings, pause: { reason: 'bad_key', detail: text.noKey } };
   // Never turn a free demo batch into paid requests (or the reverse) behind the user's back.
   // In-flight items keep polling; only new submits stop. Paused as a credentials problem
   // ('bad_key'): the fix is in Settings, and the batch resumes by itself once the mode fits.
@@ -61,7 +62,7 @@ export function admit(ctx: EngineContext, runtime: BatchRuntime | undefined): Ad
       kind: 'start',
       items: [],
       settings,
-      pause: { reason: 'bad_key', message: text.modeMismatch(batch.simulated) },
+      pause: { reason: 'bad_key', detail: text.modeMismatch(batch.simulated) },
     };
   const cap = settings.budgetUsd;
   let preparingUsd = 0;
@@ -82,7 +83,7 @@ export function admit(ctx: EngineContext, runtime: BatchRuntime | undefined): Ad
         settings,
         pause: {
           reason: 'budget_reached',
-          message: text.budgetReached(cap, committed, item.estimatedCostUsd, queuedLeft, leftUsd),
+          detail: text.budgetReached(cap, committed, item.estimatedCostUsd, queuedLeft, leftUsd),
         },
       };
     }

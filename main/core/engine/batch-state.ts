@@ -5,6 +5,7 @@ import type { BatchRecord } from '../db/rows';
 import type { BatchState, ItemState, PauseReason, StateCounts } from '../domain';
 import type { EngineContext } from './context';
 import { text } from './messages';
+import { formatReason, type Reason } from '../../../preload/reasons';
 
 /** States that still need the engine (queued or in flight). */
 export const UNFINISHED: readonly ItemState[] = [
@@ -21,7 +22,7 @@ export class BatchStates {
   set(
     batchId: number,
     state: BatchState,
-    pause: { reason: PauseReason; message: string } | null,
+    pause: { reason: PauseReason; detail: Reason } | null,
     why: string,
   ): void {
     const batch = this.ctx.store.setBatchState(batchId, state, pause, why, this.ctx.clock.now());
@@ -29,27 +30,27 @@ export class BatchStates {
   }
 
   /** Pauses a running batch for a reason the user must act on. */
-  pause(batchId: number, reason: PauseReason, message: string): void {
+  pause(batchId: number, reason: PauseReason, detail: Reason): void {
     const batch = this.ctx.store.getBatch(batchId);
     // A running batch pauses; a paused one takes the more urgent reason (a full disk, a bad key).
     if (!batch || (batch.state !== 'running' && batch.state !== 'paused') || batch.pauseReason === reason)
       return;
     if (batch.state === 'paused' && (reason === 'budget_reached' || reason === 'too_many_failures')) return;
-    this.ctx.log('warn', `batch ${batchId} paused (${reason}): ${message}`);
-    this.set(batchId, 'paused', { reason, message }, `paused: ${reason}`);
+    this.ctx.log('warn', `batch ${batchId} paused (${reason}): ${formatReason(detail)}`);
+    this.set(batchId, 'paused', { reason, detail }, `paused: ${reason}`);
   }
 
   /** Account-level problems stop every batch this engine drives, not item after item. */
-  pauseAll(reason: PauseReason, message: string): void {
-    for (const batchId of this.ctx.held.keys()) this.pause(batchId, reason, message);
+  pauseAll(reason: PauseReason, detail: Reason): void {
+    for (const batchId of this.ctx.held.keys()) this.pause(batchId, reason, detail);
   }
 
-  failed(batchId: number, message: string): void {
+  failed(batchId: number, last: Reason): void {
     const runtime = this.ctx.held.get(batchId);
     if (!runtime) return;
     runtime.consecutiveFailures++;
     if (runtime.consecutiveFailures >= this.ctx.limits.maxConsecutiveFailures)
-      this.pause(batchId, 'too_many_failures', text.tooManyFailures(runtime.consecutiveFailures, message));
+      this.pause(batchId, 'too_many_failures', text.tooManyFailures(runtime.consecutiveFailures, last));
   }
 
   succeeded(batchId: number): void {

@@ -32,12 +32,7 @@ export class Commands {
   pauseBatch(batchId: number): void {
     const batch = this.requireBatch(batchId);
     if (batch.state !== 'running') return;
-    this.core.batches.set(
-      batchId,
-      'paused',
-      { reason: 'user', message: text.pausedByUser },
-      'paused by user',
-    );
+    this.core.batches.set(batchId, 'paused', { reason: 'user', detail: text.pausedByUser }, 'paused by user');
   }
 
   resumeBatch(batchId: number): void {

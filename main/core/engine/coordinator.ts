@@ -57,9 +57,9 @@ export class Coordinator {
     if (streak === 'succeeded') this.batches.succeeded(batchId);
     else if (streak) this.batches.failed(batchId, streak.failed);
     if (outcome.pause) {
-      const { scope, reason, message } = outcome.pause;
-      if (scope === 'account') this.batches.pauseAll(reason, message);
-      else this.batches.pause(batchId, reason, message);
+      const { scope, reason, detail } = outcome.pause;
+      if (scope === 'account') this.batches.pauseAll(reason, detail);
+      else this.batches.pause(batchId, reason, detail);
     }
     const runtime = this.ctx.held.get(batchId);
     if (runtime && outcome.holdSubmitsUntil !== undefined)
@@ -132,7 +132,7 @@ export class Coordinator {
           runtime!.preparing.set(item.id, item.estimatedCostUsd);
           this.spawn(() => this.submitFlow(runtime!, item, decision.settings));
         }
-        if (decision.pause) this.batches.pause(batchId, decision.pause.reason, decision.pause.message);
+        if (decision.pause) this.batches.pause(batchId, decision.pause.reason, decision.pause.detail);
         return;
     }
   }

@@ -23,6 +23,7 @@ import {
   syncDirectory,
 } from './download-files';
 import { text } from './messages';
+import { formatReason, type Reason } from '../../../preload/reasons';
 import type { Outcome } from './outcome';
 
 type Attempt = Outcome | 'parked' | { retry: string; retryAfterMs: number | null };
@@ -77,14 +78,14 @@ export class DownloadPhase {
   private fail(
     item: ItemRecord,
     code: string,
-    message: string,
-    reason = message,
+    why: Reason,
+    event = formatReason(why),
     to: ItemState = 'failed',
   ): Outcome {
     return {
       item,
-      move: { from: 'downloading', to, patch: { errorCode: code, errorMessage: message }, reason },
-      streak: { failed: message },
+      move: { from: 'downloading', to, patch: { errorCode: code, reason: why }, reason: event },
+      streak: { failed: why },
     };
   }
 
@@ -94,7 +95,11 @@ export class DownloadPhase {
     try {
       target = resolveOutputPath(batch.settings.outputDir, item.outputRelativePath);
     } catch (error) {
-      return this.fail(item, 'bad_output_path', (error as Error).message);
+      return this.fail(
+        item,
+        'bad_output_path',
+        text.badOutputPath(item.outputRelativePath, batch.settings.outputDir, (error as Error).message),
+      );
     }
     // A crash after the video was moved into place but before `done` was stored: finish up.
     if (item.outputPath && item.outputSha256) {
@@ -133,7 +138,7 @@ export class DownloadPhase {
         await removeIfExists(partPath);
         store.update(item.id, { partPath: null });
         const message = text.outputExpired(part.httpStatus);
-        return this.fail(item, 'output_expired', message, message, 'expired');
+        return this.fail(item, 'output_expired', message, undefined, 'expired');
       }
       case 'retry':
         return { retry: part.message, retryAfterMs: part.retryAfterMs };
@@ -194,7 +199,7 @@ export class DownloadPhase {
       pause: {
         scope: 'batch',
         reason: 'disk_full',
-        message: text.diskFull(batch.settings, detail, item.outputRelativePath),
+        detail: text.diskFull(batch.settings, detail, item.outputRelativePath),
       },
     };
   }

@@ -1,56 +1,47 @@
-// The engine's sentences for people: what happened, what it may have cost, what to do. Kept in
-// one place so the phases stay about decisions and a wording fix touches one file. They end up
-// in item reasons, pause banners and the CLI (the window translates the pause reasons).
+// The engine's words for people, as reason codes with parameters: what happened, what it may
+// have cost, what to do. The sentences themselves live once per language in preload/reasons.ts
+// (the window renders them in the user's language, the CLI and the CSV report in English unless
+// given a locale); here the phases only say which reason and with which values. Provider text
+// (RunComfy's own words) is passed through verbatim as a parameter.
 import type { ApiFailure } from '../api/client';
 import type { BatchSettings } from '../domain';
+import { reason, type Reason } from '../../../preload/reasons';
 
-export const UNKNOWN_SUBMIT =
-  'Sent, but the answer was lost; it may or may not have been paid. Resubmit if you accept it may be paid twice.';
+const usd = (value: number) => value.toFixed(2);
 
 export const text = {
-  pausedByUser: 'Paused by you. In-flight videos still finish and download.',
-  stoppedWhileSending: `Stillmotion stopped while sending this item. ${UNKNOWN_SUBMIT}`,
-  answerLost: (detail: string) => `${UNKNOWN_SUBMIT} (${detail})`,
-  noKey:
-    'No RunComfy API key is set. Add your key in Settings (or switch on simulated mode to try it for free); the batch then continues.',
+  pausedByUser: reason('paused_by_user'),
+  stoppedWhileSending: reason('unknown_submit_crash'),
+  answerLost: (detail: string) => reason('unknown_submit', { detail }),
+  noKey: reason('no_key'),
   modeMismatch: (batchSimulated: boolean) =>
-    batchSimulated
-      ? 'This batch was made in simulated mode (no key, no cost). It is not sent to RunComfy with your key, ' +
-        'because that would be paid: switch simulated mode back on to finish it, or start a new batch.'
-      : 'This batch was made with your RunComfy key; simulated mode is on now. Turn simulated mode off to finish it.',
+    reason(batchSimulated ? 'simulated_batch_real_mode' : 'real_batch_simulated_mode'),
   budgetReached: (cap: number, committed: number, next: number, queuedLeft: number, leftUsd: number) =>
-    `Budget of $${cap.toFixed(2)} reached: $${committed.toFixed(2)} is spent or in flight and the next ` +
-    `video needs about $${next.toFixed(2)}. ${queuedLeft} items (about $${leftUsd.toFixed(2)}) ` +
-    `are left to run; raise the budget and resume to continue.`,
-  tooManyFailures: (count: number, last: string) =>
-    `${count} items in a row did not succeed; the last one: ${last} ` +
-    `Look at the failed items' reasons, fix the cause, then resume.`,
-  unreadableInput: (path: string, detail: string) =>
-    `Could not prepare ${path} for sending: ${detail}. Fix or replace the file, then retry this item.`,
-  refused: (detail: string) =>
-    `RunComfy refused this request: ${detail}. Check this image and the batch settings, then retry.`,
-  noOutput: (requestId: string | null) =>
-    `RunComfy reports request ${requestId} as succeeded but gave no video URL, so there is nothing to download. It was probably billed; contact RunComfy support with the request id, or retry (a new paid attempt).`,
+    reason('budget_reached', {
+      cap: usd(cap),
+      committed: usd(committed),
+      next: usd(next),
+      left: queuedLeft,
+      leftUsd: usd(leftUsd),
+    }),
+  tooManyFailures: (count: number, last: Reason) => reason('too_many_failures', { count, last }),
+  unreadableInput: (path: string, detail: string) => reason('input_unreadable', { file: path, detail }),
+  refused: (detail: string) => reason('api_refused', { provider: detail }),
+  noOutput: (requestId: string | null) => reason('no_output', { requestId }),
   generationFailed: (detail: string | null) =>
-    `RunComfy could not generate this video: ${detail ?? 'no reason given'}`,
-  requestUnknown: (requestId: string | null) =>
-    `RunComfy no longer knows request ${requestId} (expired or deleted), so its result cannot be fetched. It may have been billed. Retry to generate it again (a new paid attempt).`,
-  otherAccount: (requestId: string | null) =>
-    `RunComfy says request ${requestId} belongs to another account (403001): the API key was probably changed while it ran. Switch back to the key that submitted it, or retry with this key (a new paid attempt).`,
-  downloadGaveUp: (attempts: number, detail: string) =>
-    `The video could not be downloaded after ${attempts} tries (${detail}). It is paid for: Retry this item to try the download again (no new generation).`,
-  unsafeOutputUrl: (url: string | null) =>
-    `The video URL ${JSON.stringify(url)} is neither https nor on the API's own address, so it was not fetched. It is paid for: check the API base URL setting, then retry this item.`,
-  outputFolder: (dir: string, detail: string) =>
-    `Could not create the output folder ${dir}: ${detail}. Check the folder and its permissions, then retry.`,
-  outputExpired: (httpStatus: number) =>
-    `The video was generated (and billed) but its download link answered HTTP ${httpStatus}: it expired before it could be fetched. Retry to generate it again (a new paid attempt).`,
+    reason('generation_failed', { provider: detail ?? 'no reason given' }),
+  requestUnknown: (requestId: string | null) => reason('request_expired', { requestId }),
+  otherAccount: (requestId: string | null) => reason('other_account', { requestId }),
+  downloadGaveUp: (attempts: number, detail: string) => reason('download_failed', { attempts, detail }),
+  unsafeOutputUrl: (url: string | null) => reason('unsafe_output_url', { url: JSON.stringify(url) }),
+  outputFolder: (dir: string, detail: string) => reason('output_unavailable', { dir, detail }),
+  badOutputPath: (file: string, dir: string, detail: string) =>
+    reason('bad_output_path', { file, dir, detail }),
+  outputExpired: (httpStatus: number) => reason('output_expired', { status: httpStatus }),
+  /** A retry detail (not shown on its own): why one download attempt did not count. */
   notMp4: 'the downloaded file is not an mp4 video (no ftyp header)',
   diskFull: (settings: BatchSettings, detail: string, file: string) =>
-    `The disk holding ${settings.outputDir} is full (${detail}) while saving ${file}. ` +
-    `Free some space, then resume: downloads continue where they stopped and nothing paid for is lost.`,
+    reason('disk_full', { dir: settings.outputDir, detail, file }),
   account: (failure: ApiFailure) =>
-    failure.kind === 'bad_key'
-      ? `RunComfy did not accept the API key (${failure.message}). Enter a valid key in Settings; the queue continues with it.`
-      : `The RunComfy account has no balance left (${failure.message}). Top up at runcomfy.com, then resume.`,
+    reason(failure.kind === 'bad_key' ? 'key_refused' : 'no_balance', { provider: failure.message }),
 };

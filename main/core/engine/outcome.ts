@@ -2,6 +2,7 @@
 // write, how it counts for the batch, which pause it calls for. The coordinator's one settle
 // path applies it (coordinator.ts), then checks whether the batch finished and schedules the
 // next work, so no terminal path can forget to free its slot.
+import type { Reason } from '../../../preload/reasons';
 import type { ItemPatch, ItemRecord } from '../db/rows';
 import type { ItemState, PauseReason } from '../domain';
 
@@ -21,9 +22,9 @@ export interface Outcome {
   /** The state change to write; none when the item stays where it is. */
   move?: Move;
   /** How a written move counts for the batch's failure streak. */
-  streak?: { failed: string } | 'succeeded';
+  streak?: { failed: Reason } | 'succeeded';
   /** A pause for this batch, or for every held batch ('account': key or balance problems). */
-  pause?: { scope: 'batch' | 'account'; reason: PauseReason; message: string };
+  pause?: { scope: 'batch' | 'account'; reason: PauseReason; detail: Reason };
   /** No submit of this batch goes out before this clock time. */
   holdSubmitsUntil?: number;
   /** A finished generation's run time, to aim the next polls (learned only if the move is written). */

@@ -38,7 +38,7 @@ export function planRecovery(
           move: {
             from: 'submitting',
             to: 'unknown_submit',
-            patch: { errorCode: 'unknown_submit', errorMessage: text.stoppedWhileSending },
+            patch: { errorCode: 'unknown_submit', reason: text.stoppedWhileSending },
             reason: 'recovered at start-up: submit outcome unknown',
           },
         });

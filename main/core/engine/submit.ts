@@ -36,7 +36,7 @@ export class SubmitPhase {
           move: {
             from: 'queued',
             to: 'failed',
-            patch: { errorCode: 'input_unreadable', errorMessage: message },
+            patch: { errorCode: 'input_unreadable', reason: message },
             reason: 'image could not be read',
           },
           streak: { failed: message },
@@ -141,7 +141,7 @@ export class SubmitPhase {
         return {
           item,
           move: { from: 'submitting', to: 'queued', patch: notBilled, reason: `refused: ${failure.message}` },
-          pause: { scope: 'account', reason: failure.kind, message: text.account(failure) },
+          pause: { scope: 'account', reason: failure.kind, detail: text.account(failure) },
         };
       case 'rejected':
       case 'forbidden':
@@ -152,7 +152,7 @@ export class SubmitPhase {
           move: {
             from: 'submitting',
             to: 'failed',
-            patch: { ...notBilled, errorCode: failure.errorCode ?? failure.kind, errorMessage: message },
+            patch: { ...notBilled, errorCode: failure.errorCode ?? failure.kind, reason: message },
             reason: 'refused by the API',
           },
           streak: { failed: message },
@@ -169,7 +169,7 @@ export class SubmitPhase {
           move: {
             from: 'submitting',
             to: 'unknown_submit',
-            patch: { errorCode: 'unknown_submit', errorMessage: message },
+            patch: { errorCode: 'unknown_submit', reason: message },
             reason: `answer lost: ${failure.kind}`,
           },
           streak: { failed: message },

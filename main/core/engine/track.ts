@@ -126,7 +126,7 @@ export class TrackPhase {
             move: {
               from: LIVE,
               to: 'failed',
-              patch: { errorCode: 'no_output', errorMessage: message, costUsd, finishedAt: now, pollCount },
+              patch: { errorCode: 'no_output', reason: message, costUsd, finishedAt: now, pollCount },
               reason: 'succeeded without a video URL',
             },
             streak: { failed: message },
@@ -153,7 +153,7 @@ export class TrackPhase {
             to: 'failed',
             patch: {
               errorCode: 'generation_failed',
-              errorMessage: message,
+              reason: message,
               costUsd,
               finishedAt: now,
               queuePosition: null,
@@ -198,7 +198,7 @@ export class TrackPhase {
             to: 'expired',
             patch: {
               errorCode: failure.errorCode ?? '404001',
-              errorMessage: message,
+              reason: message,
               finishedAt: now,
               pollCount,
             },
@@ -214,7 +214,7 @@ export class TrackPhase {
           move: {
             from: LIVE,
             to: 'failed',
-            patch: { errorCode: '403001', errorMessage: message, finishedAt: now, pollCount },
+            patch: { errorCode: '403001', reason: message, finishedAt: now, pollCount },
             reason: 'request belongs to another account',
           },
           streak: { failed: message },
@@ -222,7 +222,7 @@ export class TrackPhase {
       }
       case 'bad_key':
       case 'no_balance':
-        pause = { scope: 'account', reason: failure.kind, message: text.account(failure) };
+        pause = { scope: 'account', reason: failure.kind, detail: text.account(failure) };
         break;
       case 'rate_limited':
       case 'server':

@@ -23,6 +23,7 @@ export function toBatchView(
     state: batch.state,
     pauseReason: batch.pauseReason,
     pauseMessage: batch.pauseMessage,
+    pauseDetail: batch.pauseDetail,
     simulated: batch.simulated,
     settings: batch.settings,
     createdAt: batch.createdAt,

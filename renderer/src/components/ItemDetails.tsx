@@ -1,5 +1,6 @@
 // Everything about one item: the full prompt, why it failed, notes, where its video is, and
 // the video itself, played in the app.
+import { reasonText } from '../../../preload/reasons';
 import type { ItemViewDto } from '../../../preload/contract';
 import { useI18n } from '../i18n';
 import { formatDateTime, formatUsd } from '../lib/format';
@@ -15,8 +16,9 @@ export function ItemDetails({
   autoPlay: boolean;
   onClose: () => void;
 }) {
-  const { t, locale } = useI18n();
+  const { t, locale, language } = useI18n();
   const { info } = useApp();
+  const why = reasonText({ reason: item.reason, message: item.errorMessage }, language);
   return (
     <Dialog title={item.relativePath} onClose={onClose} wide testId="item-details">
       {item.state === 'done' && (
@@ -33,11 +35,11 @@ export function ItemDetails({
       <dl className="details">
         <dt>{t('details.state')}</dt>
         <dd>{t(`state.${item.state}`)}</dd>
-        {item.errorMessage && (
+        {why && (
           <>
             <dt>{t('details.reason')}</dt>
-            <dd className="field-error">
-              {item.errorMessage}
+            <dd className="field-error" data-testid="item-reason">
+              {why}
               {item.errorCode && <span className="muted small"> ({item.errorCode})</span>}
             </dd>
           </>

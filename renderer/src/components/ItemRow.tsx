@@ -1,6 +1,7 @@
 // One item: thumbnail, file name, rendered prompt, state with queue position, elapsed time
 // and progress, cost, and the actions that fit its state. Reads its own item from the store,
 // so a change elsewhere in the list does not re-render it.
+import { reasonText } from '../../../preload/reasons';
 import { memo, useState } from 'react';
 import type { ItemViewDto } from '../../../preload/contract';
 import { api, errorText } from '../api';
@@ -22,8 +23,10 @@ export const ItemRow = memo(function ItemRow({ store, index }: { store: ItemsSto
 });
 
 function LoadedRow({ item }: { item: ItemViewDto }) {
-  const { t, locale } = useI18n();
+  const { t, locale, language } = useI18n();
   const { info } = useApp();
+  // Stored as a code: shown in the user's language (rows from before codes keep their text).
+  const why = reasonText({ reason: item.reason, message: item.errorMessage }, language);
   const active = ACTIVE_STATES.includes(item.state);
   const now = useNow(active);
   const [details, setDetails] = useState<null | 'details' | 'play'>(null);
@@ -71,13 +74,13 @@ function LoadedRow({ item }: { item: ItemViewDto }) {
         <p className="prompt" title={item.renderedPrompt}>
           {item.renderedPrompt}
         </p>
-        {item.errorMessage &&
+        {why &&
           (item.state === 'failed' ||
             item.state === 'expired' ||
             item.state === 'unknown_submit' ||
             item.state === 'rejected') && (
-            <p className="item-error" title={item.errorMessage} data-testid="item-error">
-              {item.errorMessage}
+            <p className="item-error" title={why} data-testid="item-error">
+              {why}
             </p>
           )}
       </div>

@@ -1,5 +1,6 @@
 // When something stopped the queue and needs the user, say what and offer the action that
 // fixes it. main's pauseMessage carries the specifics (which key, how much was spent...).
+import { reasonText } from '../../../preload/reasons';
 import { useId, useState } from 'react';
 import type { BatchViewDto } from '../../../preload/contract';
 import { api, errorText } from '../api';
@@ -8,7 +9,7 @@ import { useApp } from '../store/app-context';
 import { showToast } from '../store/toasts';
 
 export function PauseBanner({ batch, onChanged }: { batch: BatchViewDto; onChanged: () => void }) {
-  const { t } = useI18n();
+  const { t, language } = useI18n();
   const { openSettings } = useApp();
   const budgetId = useId();
   const titleId = useId();
@@ -18,6 +19,7 @@ export function PauseBanner({ batch, onChanged }: { batch: BatchViewDto; onChang
 
   if (batch.state !== 'paused' || !batch.pauseReason || batch.pauseReason === 'user') return null;
   const reason = batch.pauseReason;
+  const detail = reasonText({ reason: batch.pauseDetail, message: batch.pauseMessage }, language);
 
   const act = async (action: () => Promise<unknown>) => {
     setBusy(true);
@@ -41,8 +43,8 @@ export function PauseBanner({ batch, onChanged }: { batch: BatchViewDto; onChang
     >
       <div className="banner-text">
         <h2 id={titleId}>{t(`pause.${reason}.title`)}</h2>
-        <p>{batch.pauseMessage ?? t(`pause.${reason}.hint`)}</p>
-        {batch.pauseMessage && <p className="muted small">{t(`pause.${reason}.hint`)}</p>}
+        <p data-testid="pause-detail">{detail ?? t(`pause.${reason}.hint`)}</p>
+        {detail && <p className="muted small">{t(`pause.${reason}.hint`)}</p>}
       </div>
       <div className="banner-actions">
         {reason === 'bad_key' && (

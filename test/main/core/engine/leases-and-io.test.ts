@@ -85,7 +85,7 @@ describe('downloads on the wire', () => {
     await h.engine.idle();
     const item = h.engine.getItem(second.itemIds[0]!)!;
     expect(item).toMatchObject({ state: 'failed', errorCode: 'unsafe_output_url' });
-    expect(item.errorMessage).toMatch(/neither https nor on the API's own address/);
+    expect(item.errorMessage).toMatch(/neither https nor on the API.s own address/);
     expect(calls.some((c) => c.url.includes('evil'))).toBe(false);
     expect(h.engine.getItem(itemIds[0]!)!.state).toBe('done');
   });

@@ -127,6 +127,8 @@ export interface BatchPlan {
   rejected: number;
   skipped: number;
   estimatedCostUsd: number;
+  /** The model's price is not known: estimatedCostUsd leaves these videos out. */
+  priceUnknown: boolean;
   estimatedDurationMs: number;
 }
 

@@ -1,6 +1,7 @@
 // The domain's shared vocabulary: states, settings, views and events. Every layer speaks it:
 // the database stores it, the engine moves it, the contract (preload/contract.ts) validates
-// it across IPC, the CLI prints it. Kept dependency-free so any layer can import it.
+// it across IPC, the CLI prints it. Kept dependency-free (but for the default model id, read
+// from its catalog entry file) so any layer can import it.
 
 /** Where an item is. `queued -> submitting -> in_queue -> in_progress -> downloading -> done`. */
 export const ITEM_STATES = [
@@ -52,12 +53,15 @@ export const PAUSE_REASONS = [
 ] as const;
 export type PauseReason = (typeof PAUSE_REASONS)[number];
 
-export const MODEL_IDS = [
-  'kling/kling-3.0/standard/image-to-video',
-  'kling/kling-3.0/pro/image-to-video',
-] as const;
-export type ModelId = (typeof MODEL_IDS)[number];
-export const DEFAULT_MODEL_ID: ModelId = 'kling/kling-3.0/standard/image-to-video';
+/** A RunComfy model_id; the models themselves are data (main/core/catalog/models/*.json). */
+export type ModelId = string;
+/** The model a new batch starts with: the first shipped catalog entry. */
+import { DEFAULT_MODEL_ID } from './catalog/default-model';
+export { DEFAULT_MODEL_ID };
+
+/** A request field's value as JSON (set in the form, by --set or by a prompts.csv column). */
+export type ModelInputValue =
+  string | number | boolean | null | ModelInputValue[] | { [key: string]: ModelInputValue };
 
 /** Everything the user chooses for one batch (one form in the app, one set of CLI flags). */
 export interface BatchSettings {
@@ -80,6 +84,8 @@ export interface BatchSettings {
   budgetUsd: number | null;
   /** When set, images are sent as `${urlPrefix}/${relativePath}` instead of data URIs. */
   urlPrefix: string | null;
+  /** Request fields beyond the roles above, by their name in the model's request. */
+  modelInputs?: Record<string, ModelInputValue>;
 }
 
 export const DEFAULT_SETTINGS: Omit<BatchSettings, 'outputDir'> = {

@@ -28,7 +28,7 @@ import {
 import { createAppCore, type AppCore } from '../core/app/app-core';
 import { dataFiles, defaultDataDir, defaultLogDir, PRODUCT_NAME } from '../core/app/paths';
 import { createSettingsStore } from '../core/app/settings-store';
-import { createCatalog } from '../core/catalog/models';
+import { describeCatalogProblem, loadCatalog } from '../core/catalog/load';
 import type { EngineEvent } from '../core/domain';
 import { createEngine, type Engine } from '../core/engine';
 import { createIntake } from '../core/intake';
@@ -303,7 +303,9 @@ function startApp(): void {
       log: logger.log,
     });
     const liveEngine = engine;
-    const catalog = createCatalog();
+    const catalog = await loadCatalog({ dataDir });
+    for (const problem of catalog.problems)
+      logger.log('warn', `model entry not loaded: ${describeCatalogProblem(problem)}`);
     const intake = createIntake({
       findDone: (hash, fingerprint) => liveEngine.findDone(hash, fingerprint),
       catalog,

@@ -17,7 +17,7 @@ import {
   type PreviewItemDto,
   type ResponseOf,
 } from '../../../preload/contract';
-import type { BatchSettings, PlannedItem } from '../domain';
+import { previewItem } from '../intake/plan';
 import { checkApiBaseUrl } from './credentials';
 import { AppError, errorCodeOf, errorMessageOf } from './errors';
 import { describeKey } from './secrets';
@@ -53,29 +53,6 @@ export function toAppSettings(
     language: stored.language,
     defaults: stored.defaults,
     presets: stored.presets,
-  };
-}
-
-function previewItem(item: PlannedItem, index: number, settings: BatchSettings): PreviewItemDto {
-  const request = item.request;
-  const num = (value: unknown, fallback: number) => (typeof value === 'number' ? value : fallback);
-  return {
-    index,
-    sourcePath: item.sourcePath,
-    relativePath: item.relativePath,
-    renderedPrompt: item.renderedPrompt,
-    settings: {
-      duration: num(request.duration, settings.duration),
-      generateAudio:
-        typeof request.generate_audio === 'boolean' ? request.generate_audio : settings.generateAudio,
-      cfgScale: num(request.cfg_scale, settings.cfgScale),
-      negativePrompt:
-        typeof request.negative_prompt === 'string' ? request.negative_prompt : settings.negativePrompt,
-    },
-    outputRelativePath: item.outputRelativePath,
-    estimatedCostUsd: item.estimatedCostUsd,
-    notes: item.notes,
-    verdict: item.verdict,
   };
 }
 
@@ -128,16 +105,18 @@ export function buildHandlers(services: AppServices): Handlers {
     'query:scan.summary': ({ scanId }) => scans.summary(scanId),
     'query:scan.preview': ({ scanId, settings: batchSettings, force, offset, limit }) => {
       const plan = scans.plan(scanId, batchSettings, force);
+      const model = services.models.list().find((m) => m.id === batchSettings.modelId);
       return {
         items: plan.items
           .slice(offset, offset + limit)
-          .map((item, i) => previewItem(item, offset + i, batchSettings)),
+          .map((item, i): PreviewItemDto => previewItem(item, offset + i, batchSettings, model)),
         total: plan.items.length,
         toSend: plan.toSend,
         rejected: plan.rejected,
         skipped: plan.skipped,
         problems: plan.problems,
         estimatedCostUsd: plan.estimatedCostUsd,
+        priceUnknown: plan.priceUnknown,
         estimatedDurationMs: plan.estimatedDurationMs,
       };
     },

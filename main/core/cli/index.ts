@@ -21,6 +21,8 @@ import { DEMO_API_KEY, startSimulator, type SimulatorHandle } from '../simulator
 import { clockFromEnv, scaledClock, type Clock } from '../util/clock';
 import { countsLine, duration, itemLine, LiveBlock, statusBlock, usd } from './progress';
 import { settingsFromFlags, UsageError, type RunFlags } from './settings-from-flags';
+import type { Catalog } from '../catalog/models';
+import { catalogForCli, describeModels } from './catalog-for-cli';
 
 export const EXIT = { ok: 0, someFailed: 1, usage: 2, needsUser: 3 } as const;
 
@@ -71,9 +73,11 @@ function openCore(
   credentials: { apiBaseUrl: string; apiKey: string | null },
   clock?: Clock,
   simulated = false,
+  catalog?: Catalog,
 ): { engine: Engine; intake: IntakeApi } {
   mkdirSync(dirname(dbPath), { recursive: true });
   return createCoreServices({
+    catalog,
     dbPath,
     clock: clock ?? clockFromEnv(process.env),
     simulated,
@@ -196,9 +200,11 @@ async function runCommand(
   opts: RunOptions,
   io: CliIo,
 ): Promise<{ code: number; reason: string }> {
+  const catalog = await catalogForCli(io.env, io.err);
   const settings = settingsFromFlags(opts, {
     cwd: io.cwd,
     defaultOutputDir: defaultOutputDir(process.platform, homedir()),
+    catalog,
   });
   let simulator: SimulatorHandle | null = null;
   let clock: Clock | undefined;
@@ -222,7 +228,13 @@ async function runCommand(
         'or add --simulate to try it with the built-in simulator.',
     );
   }
-  const { engine, intake } = openCore(dbPathOf(opts, io), credentials, clock, Boolean(opts.simulate));
+  const { engine, intake } = openCore(
+    dbPathOf(opts, io),
+    credentials,
+    clock,
+    Boolean(opts.simulate),
+    catalog,
+  );
   try {
     let lastProgress = 0;
     const scan = await intake.scan(
@@ -370,8 +382,16 @@ export async function main(argv: string[], ioOverride: Partial<CliIo> = {}): Pro
       '-t, --template <text>',
       'prompt template, e.g. "A slow pan over {name}" ({name} {folder} {path} {index} {count} {caption} and prompts.csv columns)',
     )
-    .option('-m, --model <model>', 'standard (default) or pro')
-    .option('-d, --duration <seconds>', 'video length, 3 to 15 seconds')
+    .option('-m, --model <model>', 'model id or alias (default: Kling 3.0 Standard); see stillmotion models')
+    .option(
+      '-d, --duration <seconds>',
+      "video length in seconds, within the model's range (Kling 3.0: 3 to 15)",
+    )
+    .option(
+      '--set <field=value>',
+      "a request field by its name in the model's request, e.g. --set resolution=720P (repeatable)",
+      (value: string, previous: string[] = []) => [...previous, value],
+    )
     .option('--audio', 'generate audio')
     .option('--no-audio', 'no audio')
     .option('--negative <text>', 'negative prompt')
@@ -391,6 +411,13 @@ export async function main(argv: string[], ioOverride: Partial<CliIo> = {}): Pro
     .option('--db <file>', "job database (default: the app's)")
     .action(async (paths: string[], opts: RunOptions) => {
       result = await runCommand(paths, opts, io);
+    });
+
+  program
+    .command('models')
+    .description('list the models: ids, aliases for --model, prices, and entries from your models folder')
+    .action(async () => {
+      io.out.write(`${describeModels(await catalogForCli(io.env, io.err))}\n`);
     });
 
   program

@@ -4,13 +4,29 @@
 // everything it needs was read by the scan, so re-planning after each keystroke is cheap.
 import { posix } from 'node:path';
 import type { BatchPlan, InputProblem, ScanResult, ScannedImage } from '../contracts';
-import type { BatchSettings, PlannedItem } from '../domain';
-import type { Catalog, ModelSpec } from '../catalog/models';
-import { estimateBatchMs, estimateCostUsd, estimateGenerationMs, roundUsd } from '../catalog/models';
-import { describeIssues } from '../catalog/issue-words';
+import type { BatchSettings, ModelInputValue, PlannedItem } from '../domain';
+import type { Catalog, ModelSpec, RoleName } from '../catalog/models';
+import {
+  durationAllowed,
+  durationRule,
+  durationWords,
+  estimateBatchMs,
+  estimateCostUsd,
+  estimateGenerationMs,
+  fieldSchema,
+  roundUsd,
+} from '../catalog/models';
 import { assessImage } from './limits';
+import {
+  buildRequest,
+  coerceFieldValue,
+  csvFieldValues,
+  modelImageProblem,
+  roleOfField,
+} from './model-request';
 import { allocateOutputPaths, safeOutputPath } from './output-name';
-import { imageRef, imageUrl, requestFingerprint } from './requests';
+import { SETTING_COLUMNS } from './prompts-csv';
+import { imageRef, imageUrl, isImageRef, requestFingerprint } from './requests';
 import { parseTemplate, renderTemplate, TemplateError } from './template';
 import type { ParsedTemplate } from './template';
 
@@ -45,32 +61,73 @@ const stemOf = (fileName: string) => {
   return dot > 0 ? fileName.slice(0, dot) : fileName;
 };
 
-/** Characters as Kling counts them (code points, not UTF-16 units). */
+/** Characters as the models count them (code points, not UTF-16 units). */
 const charCount = (text: string) => [...text].length;
+
+/** Columns of prompts.csv that set a role (or the request) rather than a field by name. */
+const ROLE_COLUMNS = [...SETTING_COLUMNS];
+
+function guidanceRange(model: ModelSpec): { min: number; max: number } | null {
+  const field = model.roles.guidance;
+  const schema = field ? fieldSchema(model, field) : undefined;
+  if (!schema) return null;
+  return {
+    min: typeof schema.minimum === 'number' ? schema.minimum : -Infinity,
+    max: typeof schema.maximum === 'number' ? schema.maximum : Infinity,
+  };
+}
 
 function settingsProblems(settings: BatchSettings, model: ModelSpec): InputProblem[] {
   const problems: InputProblem[] = [];
   const add = (field: string, message: string) =>
     problems.push({ code: 'invalid_setting', message, file: null, row: null, field });
-  const { minDuration, maxDuration, cfgScaleMin, cfgScaleMax, promptMaxChars } = model.limits;
-  if (
-    !Number.isInteger(settings.duration) ||
-    settings.duration < minDuration ||
-    settings.duration > maxDuration
-  )
+  const rule = durationRule(model);
+  if (rule && !durationAllowed(rule, settings.duration))
     add(
       'duration',
-      `Duration must be a whole number from ${minDuration} to ${maxDuration} seconds, got ${settings.duration}`,
+      `Duration must be ${durationWords(rule)} for ${model.displayName}, got ${settings.duration}`,
     );
-  if (!(settings.cfgScale >= cfgScaleMin && settings.cfgScale <= cfgScaleMax))
+  const guidance = guidanceRange(model);
+  if (guidance && !(settings.cfgScale >= guidance.min && settings.cfgScale <= guidance.max))
     add(
       'cfgScale',
-      `CFG scale must be a number from ${cfgScaleMin} to ${cfgScaleMax}, got ${settings.cfgScale}`,
+      `CFG scale must be a number from ${guidance.min} to ${guidance.max}, got ${settings.cfgScale}`,
     );
-  if (charCount(settings.negativePrompt) > promptMaxChars)
+  if (settings.negativePrompt.trim() !== '') {
+    const max = model.limits?.promptMaxChars;
+    if (!model.roles.negativePrompt)
+      add(
+        'negativePrompt',
+        `${model.displayName} has no negative prompt field; clear the negative prompt or choose another model`,
+      );
+    else if (max !== undefined && charCount(settings.negativePrompt) > max)
+      add(
+        'negativePrompt',
+        `The negative prompt is ${charCount(settings.negativePrompt)} characters; ${model.displayName} accepts at most ${max}`,
+      );
+  }
+  if (settings.generateAudio && !model.roles.audio)
     add(
-      'negativePrompt',
-      `The negative prompt is ${charCount(settings.negativePrompt)} characters; ${model.displayName} accepts at most ${promptMaxChars}`,
+      'generateAudio',
+      `${model.displayName} has no audio switch the app knows; turn audio off (or set the model's own field with --set)`,
+    );
+  for (const [field, value] of Object.entries(settings.modelInputs ?? {})) {
+    const role = roleOfField(model, field);
+    if (role) {
+      add(
+        `modelInputs.${field}`,
+        `${field} is filled in by the app for ${model.displayName} (${role}); use that setting instead`,
+      );
+      continue;
+    }
+    const coerced = coerceFieldValue(model, field, value);
+    if (!coerced.ok) add(`modelInputs.${field}`, coerced.message);
+  }
+  if (settings.budgetUsd !== null && model.price.per === 'unknown')
+    add(
+      'budgetUsd',
+      `The price of ${model.displayName} is unknown, so a budget cap of $${settings.budgetUsd} cannot be kept. ` +
+        'Give its price (its entry in the models folder, or Settings → Models) or remove the budget cap',
     );
   if (settings.urlPrefix) {
     try {
@@ -103,21 +160,28 @@ interface Overrides {
   generateAudio?: boolean;
   cfgScale?: number;
   negativePrompt?: string;
+  fields: Record<string, ModelInputValue>;
 }
 
 function readOverrides(image: ScannedImage, model: ModelSpec): Overrides {
   const row = image.csvRow;
-  if (!row) return {};
+  if (!row) return { fields: {} };
   const at = (column: string) => `(${row.file}, row ${row.row}, column ${column})`;
-  const out: Overrides = {};
+  const out: Overrides = { fields: {} };
+  const lacks = (column: string, what: string) =>
+    reject(
+      `csv_${column}_unsupported`,
+      `${model.displayName} has no ${what} field; clear the cell or choose another model ${at(column)}`,
+    );
   const duration = row.values.duration ?? '';
   if (duration !== '') {
-    const { minDuration: min, maxDuration: max } = model.limits;
+    const rule = durationRule(model);
+    if (!rule) lacks('duration', 'duration');
     const n = /^\d+$/.test(duration) ? Number(duration) : NaN;
-    if (!(n >= min && n <= max))
+    if (!durationAllowed(rule!, n))
       reject(
         'csv_bad_duration',
-        `Duration must be a whole number from ${min} to ${max} seconds, got "${duration}" ${at('duration')}`,
+        `Duration must be ${durationWords(rule!)} for ${model.displayName}, got "${duration}" ${at('duration')}`,
       );
     out.duration = n;
   }
@@ -130,57 +194,101 @@ function readOverrides(image: ScannedImage, model: ModelSpec): Overrides {
         'csv_bad_generate_audio',
         `generate_audio must be yes or no (or true/false, 1/0), got "${row.values.generate_audio}" ${at('generate_audio')}`,
       );
+    if (out.generateAudio && !model.roles.audio) lacks('generate_audio', 'audio');
   }
   const cfg = row.values.cfg_scale ?? '';
   if (cfg !== '') {
+    const range = guidanceRange(model);
+    if (!range) lacks('cfg_scale', 'CFG scale');
     // "0,7" is how a spreadsheet in a comma-decimal locale writes 0.7.
     const n = /^\d*[.,]?\d+$/.test(cfg) ? Number(cfg.replace(',', '.')) : NaN;
-    const { cfgScaleMin: min, cfgScaleMax: max } = model.limits;
-    if (!(n >= min && n <= max))
+    if (!(n >= range!.min && n <= range!.max))
       reject(
         'csv_bad_cfg_scale',
-        `cfg_scale must be a number from ${min} to ${max}, got "${cfg}" ${at('cfg_scale')}`,
+        `cfg_scale must be a number from ${range!.min} to ${range!.max}, got "${cfg}" ${at('cfg_scale')}`,
       );
     out.cfgScale = n;
   }
   const negative = row.values.negative_prompt ?? '';
   if (negative !== '') {
-    if (charCount(negative) > model.limits.promptMaxChars)
+    if (!model.roles.negativePrompt) lacks('negative_prompt', 'negative prompt');
+    const max = model.limits?.promptMaxChars;
+    if (max !== undefined && charCount(negative) > max)
       reject(
         'csv_negative_prompt_too_long',
         `negative_prompt is ${charCount(negative)} characters; ${model.displayName} accepts at most ` +
-          `${model.limits.promptMaxChars} ${at('negative_prompt')}`,
+          `${max} ${at('negative_prompt')}`,
       );
     out.negativePrompt = negative;
   }
+  for (const { field, column, value } of csvFieldValues(model, row.values, ROLE_COLUMNS)) {
+    const coerced = coerceFieldValue(model, field, value);
+    if (!coerced.ok) reject('csv_bad_field', `${coerced.message} ${at(column)}`);
+    else out.fields[field] = coerced.value;
+  }
   return out;
+}
+
+/** The batch's own field values, typed by the model's schema (problems were reported above). */
+function settingsFields(settings: BatchSettings, model: ModelSpec): Record<string, ModelInputValue> {
+  const fields: Record<string, ModelInputValue> = {};
+  for (const [field, value] of Object.entries(settings.modelInputs ?? {})) {
+    const coerced = coerceFieldValue(model, field, value);
+    if (coerced.ok) fields[field] = coerced.value;
+  }
+  return fields;
+}
+
+/** Image placeholders replaced by a stand-in URL, so a schema with `format: uri` accepts them. */
+function withStandInImages(request: Record<string, unknown>): Record<string, unknown> {
+  const swap = (value: unknown): unknown =>
+    isImageRef(value)
+      ? 'https://stillmotion.invalid/image'
+      : Array.isArray(value)
+        ? value.map(swap)
+        : value !== null && typeof value === 'object'
+          ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, swap(v)]))
+          : value;
+  return swap(request) as Record<string, unknown>;
+}
+
+/** The preview's view of an item's role values, read back from its request by the model's roles. */
+export function roleValuesOf(
+  request: Record<string, unknown>,
+  model: { roles: Partial<Record<RoleName, string>> } | undefined,
+  settings: Pick<BatchSettings, 'duration' | 'generateAudio' | 'cfgScale' | 'negativePrompt'>,
+) {
+  const read = (role: RoleName) => {
+    const field = model?.roles[role];
+    return field === undefined ? undefined : request[field];
+  };
+  const duration = Number(read('duration'));
+  const audio = read('audio');
+  const guidance = read('guidance');
+  const negative = read('negativePrompt');
+  const hasRequest = Object.keys(request).length > 0;
+  return {
+    duration: Number.isFinite(duration) && read('duration') !== undefined ? duration : settings.duration,
+    generateAudio: typeof audio === 'boolean' ? audio : hasRequest && model ? false : settings.generateAudio,
+    cfgScale: typeof guidance === 'number' ? guidance : settings.cfgScale,
+    negativePrompt: typeof negative === 'string' ? negative : hasRequest ? '' : settings.negativePrompt,
+  };
 }
 
 /** Builds the preview's row for one planned item (what the UI shows before anything is sent). */
 export function previewItem(
   item: PlannedItem,
   index: number,
-  settings?: Pick<BatchSettings, 'duration' | 'generateAudio' | 'cfgScale' | 'negativePrompt'>,
+  settings: Pick<BatchSettings, 'duration' | 'generateAudio' | 'cfgScale' | 'negativePrompt'>,
+  model: { roles: Partial<Record<RoleName, string>> } | undefined,
 ) {
   // A rejected item may have no request: its row then shows the batch settings.
-  const r = item.request;
   return {
     index,
     sourcePath: item.sourcePath,
     relativePath: item.relativePath,
     renderedPrompt: item.renderedPrompt,
-    settings: {
-      duration: typeof r.duration === 'number' ? r.duration : (settings?.duration ?? 0),
-      generateAudio:
-        typeof r.generate_audio === 'boolean' ? r.generate_audio : (settings?.generateAudio ?? false),
-      cfgScale: typeof r.cfg_scale === 'number' ? r.cfg_scale : (settings?.cfgScale ?? 0),
-      negativePrompt:
-        typeof r.negative_prompt === 'string'
-          ? r.negative_prompt
-          : r.prompt
-            ? ''
-            : (settings?.negativePrompt ?? ''),
-    },
+    settings: roleValuesOf(item.request, model, settings),
     outputRelativePath: item.outputRelativePath,
     estimatedCostUsd: item.estimatedCostUsd,
     notes: item.notes,
@@ -226,6 +334,16 @@ export function planBatch(
     problems,
   );
   const settingsBroken = !modelOk || problems.some((p) => p.code === 'invalid_setting');
+  const batchFields = settingsFields(settings, model);
+  const endImageRequired = model.roles.endImage
+    ? ((model.inputSchema.required as string[] | undefined) ?? []).includes(model.roles.endImage)
+    : false;
+  const withEnd = deps.catalog
+    .list()
+    .filter((m) => m.roles.endImage)
+    .map((m) => m.displayName);
+  const endImageModels =
+    withEnd.slice(0, 3).join(', ') + (withEnd.length > 3 ? ` and ${withEnd.length - 3} more` : '');
   const count = scan.images.length;
   const mode = settings.urlPrefix ? 'url' : 'data-uri';
   const seenFingerprints = new Map<string, string>();
@@ -308,14 +426,15 @@ export function planBatch(
       if (renderedPrompt === '')
         reject(
           'empty_prompt',
-          `The prompt for ${image.relativePath} is empty after filling in the template; Kling needs a prompt`,
+          `The prompt for ${image.relativePath} is empty after filling in the template; ${model.displayName} needs a prompt`,
         );
       const length = charCount(renderedPrompt);
-      if (length > model.limits.promptMaxChars)
+      const promptMax = model.limits?.promptMaxChars;
+      if (promptMax !== undefined && length > promptMax)
         reject(
           'prompt_too_long',
           `The prompt for ${image.relativePath} is ${length} characters after filling in the template; ` +
-            `${model.displayName} accepts at most ${model.limits.promptMaxChars}. Shorten the template` +
+            `${model.displayName} accepts at most ${promptMax}. Shorten the template` +
             (template!.variables.has('caption') ? ' or the caption file' : '') +
             (csvPrompt !== '' ? ` or the prompt in ${csv!.file}, row ${csv!.row}` : ''),
         );
@@ -323,28 +442,21 @@ export function planBatch(
       const start = assessImage(image, mode);
       if (start.kind === 'reject') reject(start.code, start.reason);
       if (start.kind === 'fit') notes.push(start.reason);
+      const startProblem = modelImageProblem(model, image, mode === 'url');
+      if (startProblem) reject('image_not_accepted', startProblem);
 
       const duration = overrides.duration ?? settings.duration;
-      const generateAudio = overrides.generateAudio ?? settings.generateAudio;
-      request = {
-        prompt: renderedPrompt,
-        start_image_url: imageRef(image.sourcePath),
-        // Always explicit: the API's defaults (10 s, audio on) are not the app's.
-        duration,
-        generate_audio: generateAudio,
-        cfg_scale: overrides.cfgScale ?? settings.cfgScale,
-      };
-      const negative = overrides.negativePrompt ?? settings.negativePrompt;
-      if (negative.trim() !== '') request.negative_prompt = negative;
       const hashes: Record<string, string> = { [image.sourcePath]: image.sha256 };
       const end = image.endImage;
+      let endImage: string | undefined;
+      const endField = model.roles.endImage;
       if (csv && (csv.values.end_image ?? '') !== '') {
         const where = `(${csv.file}, row ${csv.row}, column end_image)`;
-        if (!model.supportsEndImage)
+        if (!endField)
           reject(
             'end_image_unsupported',
-            `end_image is only supported by Kling 3.0 Pro, not ${model.displayName}; choose the pro model ` +
-              `or clear the cell ${where}`,
+            `end_image is not supported by ${model.displayName} (it has no end-frame field); choose a model ` +
+              `that has one (${endImageModels}) or clear the cell ${where}`,
           );
         if (!end)
           reject(
@@ -357,27 +469,47 @@ export function planBatch(
           if (endAssessment.kind === 'reject')
             reject(endAssessment.code, `end_image: ${endAssessment.reason} ${where}`);
           if (endAssessment.kind === 'fit') notes.push(`end image ${endAssessment.reason}`);
-          request.end_image_url = imageRef(end!.sourcePath);
+          const endProblem = modelImageProblem(model, end!, mode === 'url');
+          if (endProblem) reject('image_not_accepted', `end_image: ${endProblem} ${where}`);
+          endImage = imageRef(end!.sourcePath);
           hashes[end!.sourcePath] = end!.sha256;
         }
-      }
+      } else if (endField && endImageRequired)
+        reject(
+          'end_image_required',
+          `${model.displayName} needs an end image for every video and ${image.relativePath} has none; ` +
+            'name one in the end_image column of prompts.csv, or choose another model',
+        );
+      request = buildRequest(
+        model,
+        {
+          prompt: renderedPrompt,
+          startImage: imageRef(image.sourcePath),
+          endImage,
+          negativePrompt: overrides.negativePrompt ?? settings.negativePrompt,
+          duration,
+          audio: overrides.generateAudio ?? settings.generateAudio,
+          guidance: overrides.cfgScale ?? settings.cfgScale,
+        },
+        { ...batchFields, ...overrides.fields },
+      );
       fingerprint = requestFingerprint(model.id, request, hashes);
       if (settings.urlPrefix) {
-        request.start_image_url = imageUrl(settings.urlPrefix, image.relativePath);
-        if (end?.ok) {
+        request[model.roles.startImage] = imageUrl(settings.urlPrefix, image.relativePath);
+        if (end?.ok && endField && endImage) {
           const rootPosix = image.rootPath.split(/[\\/]/).join('/');
           const endRelative = posix.relative(rootPosix, end.sourcePath.split(/[\\/]/).join('/'));
-          request.end_image_url = imageUrl(settings.urlPrefix, endRelative);
+          request[endField] = imageUrl(settings.urlPrefix, endRelative);
         }
       }
-      const parsed = model.inputSchema.safeParse(request);
-      if (!parsed.success)
+      const invalid = model.validateInput(withStandInImages(request));
+      if (invalid.length > 0)
         reject(
           'invalid_request',
-          `The request for ${image.relativePath} does not fit ${model.displayName}: ` +
-            describeIssues(parsed.error, request, model.displayName),
+          `The request for ${image.relativePath} does not fit ${model.displayName}: ${invalid.join('; ')}`,
         );
-      estimatedCostUsd = estimateCostUsd(model, duration, generateAudio);
+      // Unknown price: 0 here and priceUnknown on the plan; a capped batch was refused above.
+      estimatedCostUsd = estimateCostUsd(model, request, duration) ?? 0;
       generationMs = estimateGenerationMs(model, duration);
 
       if (!options.force) {
@@ -440,6 +572,7 @@ export function planBatch(
     rejected: drafts.filter((d) => d.verdict?.state === 'rejected').length,
     skipped: drafts.filter((d) => d.verdict?.state === 'skipped').length,
     estimatedCostUsd: roundUsd(sendable.reduce((sum, d) => sum + d.estimatedCostUsd, 0)),
+    priceUnknown: model.price.per === 'unknown',
     estimatedDurationMs: estimateBatchMs(
       sendable.map((d) => d.generationMs),
       settings.concurrency,

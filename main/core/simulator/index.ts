@@ -22,6 +22,8 @@ export { startSimulator, defaultGenerationMs } from './server';
 export { auditLedger } from './ledger-audit';
 export type { LedgerAudit } from './ledger-audit';
 export { DEMO_API_KEY } from './types';
+export { SIMULATED_MODELS, STANDARD_MODEL_ID, PRO_MODEL_ID } from './models';
+export type { SimulatedModel } from './models';
 export type {
   FaultRates,
   FaultTarget,

@@ -97,7 +97,7 @@ const jsonSchemaObject = z
 export const modelEntrySchema = z.strictObject({
   /** The model_id after /v1/models/ (from the API page's curl, not the page URL). */
   id: z
-    .string({ error: 'must be the model id, e.g. "wan-ai/wan-2-5/image-to-video"' })
+    .string({ error: 'must be the model id after /v1/models/, e.g. "vendor/model/image-to-video"' })
     .min(3)
     .max(300)
     .refine((id) => !id.startsWith('/') && !id.endsWith('/') && !id.split('/').includes('..'), {

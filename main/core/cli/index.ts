@@ -268,13 +268,19 @@ async function runCommand(
       throw new ExitError(EXIT.usage, 'Nothing to send: no usable image in the given paths.');
     const first = plan.items.find((i) => !i.verdict);
     if (first) io.out.write(`  e.g. ${first.relativePath}: "${first.renderedPrompt}"\n`);
+    // An unknown price is said as such, never as $0 (a capped batch was refused by the plan).
+    const cost = plan.priceUnknown
+      ? `Estimated cost unknown (RunComfy has not told us the price of ${catalog.get(settings.modelId).displayName})`
+      : `Estimated cost ${usd(plan.estimatedCostUsd)}${settings.budgetUsd !== null ? ` (cap ${usd(settings.budgetUsd)})` : ''}`;
     io.out.write(
-      `Estimated cost ${usd(plan.estimatedCostUsd)}${settings.budgetUsd !== null ? ` (cap ${usd(settings.budgetUsd)})` : ''}, about ${duration(plan.estimatedDurationMs)}; videos go to ${settings.outputDir}\n`,
+      `${cost}, about ${duration(plan.estimatedDurationMs)}; videos go to ${settings.outputDir}\n`,
     );
     if (!opts.simulate && !opts.yes) {
       const ok = await confirm(
         io,
-        `Spend up to ${usd(Math.min(plan.estimatedCostUsd, settings.budgetUsd ?? Infinity))} on ${plan.toSend} videos? [y/N] `,
+        plan.priceUnknown
+          ? `Spend an unknown amount on ${plan.toSend} videos? [y/N] `
+          : `Spend up to ${usd(Math.min(plan.estimatedCostUsd, settings.budgetUsd ?? Infinity))} on ${plan.toSend} videos? [y/N] `,
       );
       if (!ok)
         throw new ExitError(

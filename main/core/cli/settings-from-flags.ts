@@ -4,6 +4,7 @@ import { isAbsolute, resolve } from 'node:path';
 import type { Catalog, ModelSpec } from '../catalog/models';
 import { durationAllowed, durationRule, durationWords } from '../catalog/models';
 import { DEFAULT_SETTINGS, type BatchSettings, type ModelInputValue } from '../domain';
+import { valueAsGiven } from '../intake/model-request';
 
 export class UsageError extends Error {
   override name = 'UsageError';
@@ -25,7 +26,7 @@ export interface RunFlags {
   set?: string[];
 }
 
-/** "kling/kling-3.0/pro/image-to-video (pro, kling-3-pro)" for every model, one a line. */
+/** "<model id> (<alias>, <alias>)" for every model, one a line. */
 export function modelList(catalog: Pick<Catalog, 'list'>): string {
   return catalog
     .list()
@@ -60,14 +61,7 @@ export function parseSetFlags(values: readonly string[] | undefined): Record<str
       throw new UsageError(
         `--set must be field=value with the field's name in the model's request, e.g. --set resolution=720P, got "${item}".`,
       );
-    const raw = item.slice(eq + 1);
-    let value: ModelInputValue = raw;
-    try {
-      value = JSON.parse(raw) as ModelInputValue;
-    } catch {
-      value = raw;
-    }
-    out[field] = value;
+    out[field] = valueAsGiven(item.slice(eq + 1));
   }
   return out;
 }

@@ -54,6 +54,19 @@ export function roleOfField(model: ModelSpec, field: string): RoleName | undefin
   return (Object.entries(model.roles) as [RoleName, string][]).find(([, name]) => name === field)?.[0];
 }
 
+/**
+ * Text for a field the entry does not describe, read as JSON where it reads as a number,
+ * true/false, null, a list or an object, else kept as text (write "5" with quotes to send text).
+ * The same rule for `--set` and for prompts.csv `field:<name>` columns.
+ */
+export function valueAsGiven(text: string): ModelInputValue {
+  try {
+    return JSON.parse(text) as ModelInputValue;
+  } catch {
+    return text;
+  }
+}
+
 const YES = ['true', 'yes', 'y', '1', 'on'];
 const NO = ['false', 'no', 'n', '0', 'off'];
 

@@ -3,32 +3,27 @@
 // when it must not be sent, a verdict that says why in words. No network, no file reads:
 // everything it needs was read by the scan, so re-planning after each keystroke is cheap.
 import { posix } from 'node:path';
-import type { BatchPlan, InputProblem, ScanResult, ScannedImage } from '../contracts';
-import type { BatchSettings, ModelInputValue, PlannedItem } from '../domain';
-import type { Catalog, ModelSpec, RoleName } from '../catalog/models';
-import {
-  durationAllowed,
-  durationRule,
-  durationWords,
-  estimateBatchMs,
-  estimateCostUsd,
-  estimateGenerationMs,
-  fieldSchema,
-  roundUsd,
-} from '../catalog/models';
+import type { BatchPlan, InputProblem, ScanResult } from '../contracts';
+import type { BatchSettings, PlannedItem } from '../domain';
+import type { Catalog, ModelSpec } from '../catalog/models';
+import { estimateBatchMs, estimateCostUsd, estimateGenerationMs, roundUsd } from '../catalog/models';
 import { assessImage } from './limits';
-import {
-  buildRequest,
-  coerceFieldValue,
-  csvFieldValues,
-  modelImageProblem,
-  roleOfField,
-} from './model-request';
+import { buildRequest, modelImageProblem } from './model-request';
 import { allocateOutputPaths, safeOutputPath } from './output-name';
-import { SETTING_COLUMNS } from './prompts-csv';
-import { imageRef, imageUrl, isImageRef, requestFingerprint } from './requests';
+import {
+  charCount,
+  ItemRejection,
+  readOverrides,
+  reject,
+  settingsFields,
+  settingsProblems,
+  withStandInImages,
+} from './plan-settings';
+import { imageRef, imageUrl, requestFingerprint } from './requests';
 import { parseTemplate, renderTemplate, TemplateError } from './template';
 import type { ParsedTemplate } from './template';
+
+export { previewItem, roleValuesOf } from './plan-settings';
 
 export type FindDone = (
   imageHash: string,
@@ -42,102 +37,10 @@ export interface PlanDeps {
 
 type Verdict = NonNullable<PlannedItem['verdict']>;
 
-/** Thrown inside the per-item steps; becomes that item's `rejected` verdict. */
-class ItemRejection extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-const reject = (code: string, message: string): never => {
-  throw new ItemRejection(code, message);
-};
-
 const stemOf = (fileName: string) => {
   const dot = fileName.lastIndexOf('.');
   return dot > 0 ? fileName.slice(0, dot) : fileName;
 };
-
-/** Characters as the models count them (code points, not UTF-16 units). */
-const charCount = (text: string) => [...text].length;
-
-/** Columns of prompts.csv that set a role (or the request) rather than a field by name. */
-const ROLE_COLUMNS = [...SETTING_COLUMNS];
-
-function guidanceRange(model: ModelSpec): { min: number; max: number } | null {
-  const field = model.roles.guidance;
-  const schema = field ? fieldSchema(model, field) : undefined;
-  if (!schema) return null;
-  return {
-    min: typeof schema.minimum === 'number' ? schema.minimum : -Infinity,
-    max: typeof schema.maximum === 'number' ? schema.maximum : Infinity,
-  };
-}
-
-function settingsProblems(settings: BatchSettings, model: ModelSpec): InputProblem[] {
-  const problems: InputProblem[] = [];
-  const add = (field: string, message: string) =>
-    problems.push({ code: 'invalid_setting', message, file: null, row: null, field });
-  const rule = durationRule(model);
-  if (rule && !durationAllowed(rule, settings.duration))
-    add(
-      'duration',
-      `Duration must be ${durationWords(rule)} for ${model.displayName}, got ${settings.duration}`,
-    );
-  const guidance = guidanceRange(model);
-  if (guidance && !(settings.cfgScale >= guidance.min && settings.cfgScale <= guidance.max))
-    add(
-      'cfgScale',
-      `CFG scale must be a number from ${guidance.min} to ${guidance.max}, got ${settings.cfgScale}`,
-    );
-  if (settings.negativePrompt.trim() !== '') {
-    const max = model.limits?.promptMaxChars;
-    if (!model.roles.negativePrompt)
-      add(
-        'negativePrompt',
-        `${model.displayName} has no negative prompt field; clear the negative prompt or choose another model`,
-      );
-    else if (max !== undefined && charCount(settings.negativePrompt) > max)
-      add(
-        'negativePrompt',
-        `The negative prompt is ${charCount(settings.negativePrompt)} characters; ${model.displayName} accepts at most ${max}`,
-      );
-  }
-  if (settings.generateAudio && !model.roles.audio)
-    add(
-      'generateAudio',
-      `${model.displayName} has no audio switch the app knows; turn audio off (or set the model's own field with --set)`,
-    );
-  for (const [field, value] of Object.entries(settings.modelInputs ?? {})) {
-    const role = roleOfField(model, field);
-    if (role) {
-      add(
-        `modelInputs.${field}`,
-        `${field} is filled in by the app for ${model.displayName} (${role}); use that setting instead`,
-      );
-      continue;
-    }
-    const coerced = coerceFieldValue(model, field, value);
-    if (!coerced.ok) add(`modelInputs.${field}`, coerced.message);
-  }
-  if (settings.budgetUsd !== null && model.price.per === 'unknown')
-    add(
-      'budgetUsd',
-      `The price of ${model.displayName} is unknown, so a budget cap of $${settings.budgetUsd} cannot be kept. ` +
-        'Give its price (its entry in the models folder, or Settings → Models) or remove the budget cap',
-    );
-  if (settings.urlPrefix) {
-    try {
-      imageUrl(settings.urlPrefix, 'x');
-    } catch (error) {
-      add('urlPrefix', (error as Error).message);
-    }
-  }
-  return problems;
-}
 
 function parseOrProblem(
   source: string,
@@ -153,147 +56,6 @@ function parseOrProblem(
     problems.push({ code: `template_${error.code}`, message: error.message, file: null, row: null, field });
     return null;
   }
-}
-
-interface Overrides {
-  duration?: number;
-  generateAudio?: boolean;
-  cfgScale?: number;
-  negativePrompt?: string;
-  fields: Record<string, ModelInputValue>;
-}
-
-function readOverrides(image: ScannedImage, model: ModelSpec): Overrides {
-  const row = image.csvRow;
-  if (!row) return { fields: {} };
-  const at = (column: string) => `(${row.file}, row ${row.row}, column ${column})`;
-  const out: Overrides = { fields: {} };
-  const lacks = (column: string, what: string) =>
-    reject(
-      `csv_${column}_unsupported`,
-      `${model.displayName} has no ${what} field; clear the cell or choose another model ${at(column)}`,
-    );
-  const duration = row.values.duration ?? '';
-  if (duration !== '') {
-    const rule = durationRule(model);
-    if (!rule) lacks('duration', 'duration');
-    const n = /^\d+$/.test(duration) ? Number(duration) : NaN;
-    if (!durationAllowed(rule!, n))
-      reject(
-        'csv_bad_duration',
-        `Duration must be ${durationWords(rule!)} for ${model.displayName}, got "${duration}" ${at('duration')}`,
-      );
-    out.duration = n;
-  }
-  const audio = (row.values.generate_audio ?? '').toLowerCase();
-  if (audio !== '') {
-    if (['true', 'yes', 'y', '1', 'on'].includes(audio)) out.generateAudio = true;
-    else if (['false', 'no', 'n', '0', 'off'].includes(audio)) out.generateAudio = false;
-    else
-      reject(
-        'csv_bad_generate_audio',
-        `generate_audio must be yes or no (or true/false, 1/0), got "${row.values.generate_audio}" ${at('generate_audio')}`,
-      );
-    if (out.generateAudio && !model.roles.audio) lacks('generate_audio', 'audio');
-  }
-  const cfg = row.values.cfg_scale ?? '';
-  if (cfg !== '') {
-    const range = guidanceRange(model);
-    if (!range) lacks('cfg_scale', 'CFG scale');
-    // "0,7" is how a spreadsheet in a comma-decimal locale writes 0.7.
-    const n = /^\d*[.,]?\d+$/.test(cfg) ? Number(cfg.replace(',', '.')) : NaN;
-    if (!(n >= range!.min && n <= range!.max))
-      reject(
-        'csv_bad_cfg_scale',
-        `cfg_scale must be a number from ${range!.min} to ${range!.max}, got "${cfg}" ${at('cfg_scale')}`,
-      );
-    out.cfgScale = n;
-  }
-  const negative = row.values.negative_prompt ?? '';
-  if (negative !== '') {
-    if (!model.roles.negativePrompt) lacks('negative_prompt', 'negative prompt');
-    const max = model.limits?.promptMaxChars;
-    if (max !== undefined && charCount(negative) > max)
-      reject(
-        'csv_negative_prompt_too_long',
-        `negative_prompt is ${charCount(negative)} characters; ${model.displayName} accepts at most ` +
-          `${max} ${at('negative_prompt')}`,
-      );
-    out.negativePrompt = negative;
-  }
-  for (const { field, column, value } of csvFieldValues(model, row.values, ROLE_COLUMNS)) {
-    const coerced = coerceFieldValue(model, field, value);
-    if (!coerced.ok) reject('csv_bad_field', `${coerced.message} ${at(column)}`);
-    else out.fields[field] = coerced.value;
-  }
-  return out;
-}
-
-/** The batch's own field values, typed by the model's schema (problems were reported above). */
-function settingsFields(settings: BatchSettings, model: ModelSpec): Record<string, ModelInputValue> {
-  const fields: Record<string, ModelInputValue> = {};
-  for (const [field, value] of Object.entries(settings.modelInputs ?? {})) {
-    const coerced = coerceFieldValue(model, field, value);
-    if (coerced.ok) fields[field] = coerced.value;
-  }
-  return fields;
-}
-
-/** Image placeholders replaced by a stand-in URL, so a schema with `format: uri` accepts them. */
-function withStandInImages(request: Record<string, unknown>): Record<string, unknown> {
-  const swap = (value: unknown): unknown =>
-    isImageRef(value)
-      ? 'https://stillmotion.invalid/image'
-      : Array.isArray(value)
-        ? value.map(swap)
-        : value !== null && typeof value === 'object'
-          ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, swap(v)]))
-          : value;
-  return swap(request) as Record<string, unknown>;
-}
-
-/** The preview's view of an item's role values, read back from its request by the model's roles. */
-export function roleValuesOf(
-  request: Record<string, unknown>,
-  model: { roles: Partial<Record<RoleName, string>> } | undefined,
-  settings: Pick<BatchSettings, 'duration' | 'generateAudio' | 'cfgScale' | 'negativePrompt'>,
-) {
-  const read = (role: RoleName) => {
-    const field = model?.roles[role];
-    return field === undefined ? undefined : request[field];
-  };
-  const duration = Number(read('duration'));
-  const audio = read('audio');
-  const guidance = read('guidance');
-  const negative = read('negativePrompt');
-  const hasRequest = Object.keys(request).length > 0;
-  return {
-    duration: Number.isFinite(duration) && read('duration') !== undefined ? duration : settings.duration,
-    generateAudio: typeof audio === 'boolean' ? audio : hasRequest && model ? false : settings.generateAudio,
-    cfgScale: typeof guidance === 'number' ? guidance : settings.cfgScale,
-    negativePrompt: typeof negative === 'string' ? negative : hasRequest ? '' : settings.negativePrompt,
-  };
-}
-
-/** Builds the preview's row for one planned item (what the UI shows before anything is sent). */
-export function previewItem(
-  item: PlannedItem,
-  index: number,
-  settings: Pick<BatchSettings, 'duration' | 'generateAudio' | 'cfgScale' | 'negativePrompt'>,
-  model: { roles: Partial<Record<RoleName, string>> } | undefined,
-) {
-  // A rejected item may have no request: its row then shows the batch settings.
-  return {
-    index,
-    sourcePath: item.sourcePath,
-    relativePath: item.relativePath,
-    renderedPrompt: item.renderedPrompt,
-    settings: roleValuesOf(item.request, model, settings),
-    outputRelativePath: item.outputRelativePath,
-    estimatedCostUsd: item.estimatedCostUsd,
-    notes: item.notes,
-    verdict: item.verdict,
-  };
 }
 
 export function planBatch(

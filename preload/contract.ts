@@ -244,6 +244,23 @@ export const invokeChannels = {
   ),
   'query:models.list': channel(empty, z.array(modelInfoSchema)),
   'command:models.refreshPrices': channel(empty, z.array(modelInfoSchema)),
+  /**
+   * Saves a user entry for a model: from its id, what RunComfy's catalog answers for it and
+   * optionally its pasted input schema. Never submits anything (that would be paid). When the
+   * start-image field cannot be told, answers the candidates so the user picks one.
+   */
+  'command:models.add': channel(
+    z.object({
+      id: z.string().trim().min(3).max(300),
+      schema: z.string().max(500_000).optional(),
+      startImageField: z.string().max(100).optional(),
+      displayName: z.string().max(120).optional(),
+    }),
+    z.discriminatedUnion('status', [
+      z.object({ status: z.literal('added'), model: modelInfoSchema }),
+      z.object({ status: z.literal('needsStartImageField'), candidates: z.array(z.string()) }),
+    ]),
+  ),
 
   'command:scan.start': channel(
     z.object({ paths: z.array(path).min(1).max(10_000) }),

@@ -100,6 +100,7 @@ export function buildHandlers(services: AppServices): Handlers {
     'query:app.info': () => ({ ...services.appInfo(), simulated: settings.get().simulated }),
     'query:models.list': () => services.models.list(),
     'command:models.refreshPrices': () => services.models.refreshPrices(),
+    'command:models.add': (request) => services.models.add(request),
 
     'command:scan.start': ({ paths }) => ({ scanId: scans.start(paths) }),
     'query:scan.summary': ({ scanId }) => scans.summary(scanId),

@@ -36,6 +36,9 @@ export {
 } from './load';
 export { compileInputSchema, schemaProblem } from './input-validation';
 export { pollingPriorMs, costCeilingUsd } from './engine-facts';
-export { fetchLivePrices } from './live-prices';
+export type { CostCeiling } from './engine-facts';
+export { buildUserEntry, entryFileName, AddModelError } from './add-model';
+export type { AddModelInput, AddModelResult, CatalogAnswer } from './add-model';
+export { fetchLivePrices, readCatalogEntry } from './live-prices';
 export type { FetchLike, LivePriceResult } from './live-prices';
 export { describeIssues, describeIssue } from './issue-words';

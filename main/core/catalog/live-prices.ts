@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { createCatalog, roundUsd, toModelInfo } from './models';
 import type { Catalog, ModelInfo, ModelSpec, PriceRule } from './models';
+import type { CatalogAnswer } from './add-model';
 
 const priceNumber = z
   .union([
@@ -136,4 +137,48 @@ export async function fetchLivePrices(
     sources[model.id] = 'live';
   }
   return { models: catalog.list().map(toModelInfo), sources, notes };
+}
+
+/**
+ * What RunComfy's catalog says about one model (for adding a model in the app), or why it
+ * could not be read. A GET: it costs nothing.
+ */
+export async function readCatalogEntry(
+  apiBase: string,
+  apiKey: string,
+  modelId: string,
+  fetchImpl: FetchLike = fetch,
+  timeoutMs = 15_000,
+): Promise<{ ok: true; answer: CatalogAnswer } | { ok: false; why: string }> {
+  try {
+    const response = await fetchImpl(`${apiBase.replace(/\/+$/, '')}/v1/models/${modelId}`, {
+      headers: { Authorization: `Bearer ${apiKey}`, Accept: 'application/json' },
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    const text = await response.text();
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      return {
+        ok: false,
+        why: `the catalog answered HTTP ${response.status} with something that is not JSON`,
+      };
+    }
+    if (!response.ok || (typeof body === 'object' && body !== null && 'error_code' in body))
+      return { ok: false, why: `the catalog answered HTTP ${response.status}` };
+    const parsed = catalogResponseSchema.safeParse(body);
+    if (!parsed.success) return { ok: true, answer: {} };
+    const entry = 'data' in parsed.data ? parsed.data.data : parsed.data;
+    return {
+      ok: true,
+      answer: {
+        displayName: entry.display_name,
+        basePriceUsd: entry.base_price_usd,
+        priceUnit: entry.price_unit,
+      },
+    };
+  } catch (error) {
+    return { ok: false, why: `the catalog could not be reached (${(error as Error).message})` };
+  }
 }

@@ -155,7 +155,12 @@ function Setup({ scanId, summary, onPick }: { scanId: string; summary: ScanSumma
     }
   };
 
-  const estimate = preview ? formatUsd(preview.estimatedCostUsd, locale) : '…';
+  // An unknown price is said in words, never shown as $0.00.
+  const estimate = preview
+    ? preview.priceUnknown
+      ? t('models.costUnknown')
+      : formatUsd(preview.estimatedCostUsd, locale)
+    : '…';
   const count = preview?.toSend ?? 0;
   const span = preview
     ? formatSpan(preview.estimatedDurationMs, {

@@ -1,0 +1,54 @@
+// Settings → Models → Add, through the handler map: the entry is saved in the data folder's
+// models/ (where the next start loads it), joins the running catalog, and nothing is paid.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadCatalog } from '../../../../main/core/catalog';
+import { createTestApp, type TestApp } from '../../../harness/test-app';
+import { call, tempDir, value } from './helpers';
+
+let app: TestApp;
+let dir: { path: string; remove(): void };
+beforeAll(async () => {
+  dir = tempDir('sm-models-add-');
+  app = await createTestApp({ rootDir: dir.path });
+});
+afterAll(async () => {
+  await app?.close();
+  dir?.remove();
+});
+
+describe('command:models.add', () => {
+  it('asks for the start image field, then saves the entry with the price the catalog gives; nothing is submitted', async () => {
+    const id = 'wan-ai/wan-2-5/image-to-video';
+    // The simulator's catalog knows this id; an entry saved under it overrides the shipped one.
+    expect(await value(app.handlers, 'command:models.add', { id })).toMatchObject({
+      status: 'needsStartImageField',
+    });
+    const added = await value(app.handlers, 'command:models.add', { id, startImageField: 'img_url' });
+    expect(added).toMatchObject({
+      status: 'added',
+      model: { id, origin: 'user', status: 'partly-known', price: { per: 'second', usd: 0.05 } },
+    });
+    const file = join(app.dataDir, 'models', 'wan-ai_wan-2-5_image-to-video.json');
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ id, roles: { startImage: 'img_url' } });
+    const list = await value(app.handlers, 'query:models.list', {});
+    expect(list.find((m) => m.id === id)?.origin).toBe('user');
+    // The next start reads it back from the data folder.
+    expect((await loadCatalog({ dataDir: app.dataDir })).get(id).origin).toBe('user');
+    expect(app.simulator.ledger.submits).toEqual([]);
+  });
+
+  it("refuses a pasted schema that does not parse, with the parser's message, and saves nothing", async () => {
+    const answer = await call(app.handlers, 'command:models.add', {
+      id: 'acme/motion-9/image-to-video',
+      schema: '{"type": "object", "properties": {"image": ',
+    });
+    expect(answer.ok).toBe(false);
+    expect(!answer.ok && answer.error).toMatchObject({
+      code: 'invalid_request',
+      message: expect.stringMatching(/^The input schema is not valid JSON: /),
+    });
+    expect(existsSync(join(app.dataDir, 'models', 'acme_motion-9_image-to-video.json'))).toBe(false);
+  });
+});

@@ -90,7 +90,7 @@ export function BatchSetup({
   onForceChange,
   showForce,
 }: Props) {
-  const { t, locale } = useI18n();
+  const { t } = useI18n();
   const { models, settings: app, setSettings } = useApp();
   const ids = { neg: useId(), out: useId(), audio: useId(), force: useId(), preset: useId(), dur: useId() };
   const model = models.find((m) => m.id === settings.modelId);

@@ -158,7 +158,7 @@ function Setup({ scanId, summary, onPick }: { scanId: string; summary: ScanSumma
   // An unknown price is said in words, never shown as $0.00.
   const estimate = preview
     ? preview.priceUnknown
-      ? t('models.costUnknown')
+      ? t('models.costUnknownShort')
       : formatUsd(preview.estimatedCostUsd, locale)
     : '…';
   const count = preview?.toSend ?? 0;

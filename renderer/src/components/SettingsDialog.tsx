@@ -1,11 +1,13 @@
 // App settings: the API key (set, replace, remove; only its last four characters are shown),
-// the API base URL, simulated mode, notifications, keeping the computer awake, language.
+// the API base URL, simulated mode, notifications, keeping the computer awake, language, and
+// Models → Add (AddModelDialog).
 import { useEffect, useId, useRef, useState } from 'react';
 import type { AppSettingsDto, RequestOf } from '../../../preload/contract';
 import { api, errorText, hasCode } from '../api';
 import { useI18n } from '../i18n';
 import { useApp } from '../store/app-context';
 import { showToast } from '../store/toasts';
+import { AddModelDialog } from './AddModelDialog';
 import { ConfirmDialog, Dialog } from './Dialog';
 
 export function SettingsDialog({ focus, onClose }: { focus: 'general' | 'apiKey'; onClose: () => void }) {
@@ -19,6 +21,7 @@ export function SettingsDialog({ focus, onClose }: { focus: 'general' | 'apiKey'
   const [confirmRemove, setConfirmRemove] = useState(false);
   const [baseUrl, setBaseUrl] = useState(settings.apiBaseUrl);
   const [saving, setSaving] = useState(false);
+  const [addingModel, setAddingModel] = useState(false);
 
   useEffect(() => {
     if (focus === 'apiKey') keyRef.current?.focus();
@@ -160,6 +163,14 @@ export function SettingsDialog({ focus, onClose }: { focus: 'general' | 'apiKey'
         </div>
       </section>
 
+      <section className="settings-section" aria-labelledby={`${ids.key}-models`}>
+        <h3 id={`${ids.key}-models`}>{t('models.title')}</h3>
+        <p className="field-hint">{t('models.sectionHint')}</p>
+        <button type="button" className="button" data-testid="add-model" onClick={() => setAddingModel(true)}>
+          {t('models.add')}
+        </button>
+      </section>
+
       <details className="settings-section advanced">
         <summary>{t('settings.advanced')}</summary>
         <form
@@ -186,6 +197,7 @@ export function SettingsDialog({ focus, onClose }: { focus: 'general' | 'apiKey'
         </form>
       </details>
 
+      {addingModel && <AddModelDialog onClose={() => setAddingModel(false)} />}
       {askPlainText && (
         <ConfirmDialog
           title={t('settings.plainTextTitle')}

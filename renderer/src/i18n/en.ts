@@ -278,7 +278,6 @@ export const en = {
   'models.rangeFromTo': 'a number from {min} to {max}',
   'models.wholeNumber': 'a whole number',
   'models.aNumber': 'a number',
-  'models.costUnknown': 'unknown (the price of this model is not known)',
   'models.title': 'Models',
   'models.add': 'Add a model…',
   'models.addTitle': 'Add a model',
@@ -293,6 +292,10 @@ export const en = {
   'models.promptField': 'Field that carries the prompt',
   'models.added': 'Model "{name}" added.',
   'models.save': 'Save model',
+  'models.costUnknownShort': 'unknown',
+  'models.schemaNotJson': 'The schema is not valid JSON: {message}',
+  'models.sectionHint':
+    'Add a RunComfy model the app does not list yet, or correct one: its entry is saved in the models folder of the data folder.',
 };
 
 export type MessageKey = keyof typeof en;

@@ -272,7 +272,6 @@ export const zhCN: Messages = {
   'models.rangeFromTo': '{min} 到 {max} 之间的数字',
   'models.wholeNumber': '整数',
   'models.aNumber': '数字',
-  'models.costUnknown': '未知（此模型的价格未知）',
   'models.title': '模型',
   'models.add': '添加模型…',
   'models.addTitle': '添加模型',
@@ -286,4 +285,8 @@ export const zhCN: Messages = {
   'models.promptField': '接收提示词的字段',
   'models.added': '已添加模型“{name}”。',
   'models.save': '保存模型',
+  'models.costUnknownShort': '未知',
+  'models.schemaNotJson': 'schema 不是有效的 JSON：{message}',
+  'models.sectionHint':
+    '添加应用尚未列出的 RunComfy 模型，或修正已有模型：其条目保存在数据文件夹的 models 文件夹中。',
 };

@@ -1,5 +1,5 @@
-// The RunComfy Model API simulator: a real HTTP server on loopback that behaves like the API
-// described in /work/shared/runcomfy-api.md, with seeded faults, variants and a ledger that
+// The RunComfy Model API simulator: a real HTTP server on loopback that behaves like RunComfy's
+// documented API (models and their fields: docs/models.md), with seeded faults, variants and a ledger that
 // tests and benchmarks audit clients against. Used in-process (tests, bench, the app's demo
 // mode) and from the command line (cli.ts, `npm run simulator`).
 //

@@ -244,6 +244,18 @@ export const invokeChannels = {
   ),
   'query:models.list': channel(empty, z.array(modelInfoSchema)),
   'command:models.refreshPrices': channel(empty, z.array(modelInfoSchema)),
+  /** Entry files in the data folder's models/ that could not be used, with file, line and field. */
+  'query:models.problems': channel(
+    empty,
+    z.array(
+      z.object({
+        file: z.string().nullable(),
+        line: z.number().int().nullable(),
+        field: z.string().nullable(),
+        message: z.string(),
+      }),
+    ),
+  ),
   /**
    * Saves a user entry for a model: from its id, what RunComfy's catalog answers for it and
    * optionally its pasted input schema. Never submits anything (that would be paid). When the

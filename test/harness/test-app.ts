@@ -13,8 +13,7 @@ import {
   type SettingsPatch,
   type SettingsStore,
 } from '../../main/core/app/settings-store';
-import { createCatalog } from '../../main/core/catalog/models';
-import { USER_MODELS_FOLDER } from '../../main/core/catalog/load';
+import { loadCatalog, USER_MODELS_FOLDER } from '../../main/core/catalog/load';
 import type { IntakeApi } from '../../main/core/contracts';
 import { createEngine, fixedPollPolicy, type Engine, type EngineOptions } from '../../main/core/engine';
 import { createIntake } from '../../main/core/intake';
@@ -72,7 +71,8 @@ export async function createTestApp(options: TestAppOptions): Promise<TestApp> {
     log,
     ...options.engine,
   });
-  const catalog = createCatalog();
+  // As the app: shipped entries plus the data folder's models/.
+  const catalog = await loadCatalog({ dataDir });
   const intake = createIntake({
     findDone: (hash, fingerprint) => engine.findDone(hash, fingerprint),
     catalog,

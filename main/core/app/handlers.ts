@@ -101,6 +101,7 @@ export function buildHandlers(services: AppServices): Handlers {
     'query:models.list': () => services.models.list(),
     'command:models.refreshPrices': () => services.models.refreshPrices(),
     'command:models.add': (request) => services.models.add(request),
+    'query:models.problems': () => services.models.problems(),
 
     'command:scan.start': ({ paths }) => ({ scanId: scans.start(paths) }),
     'query:scan.summary': ({ scanId }) => scans.summary(scanId),

@@ -22,6 +22,7 @@ export function createModelsService(options: {
   const { catalog } = options;
   return {
     list: () => catalog.infos(),
+    problems: () => catalog.problems.map((p) => ({ ...p })),
     async add(request) {
       if (!options.modelsDir)
         throw new AppError(

@@ -33,6 +33,8 @@ export interface ModelsService {
   list(): ModelInfoDto[];
   /** Fetches live prices from the API; falls back to the static ones with a clear error. */
   refreshPrices(): Promise<ModelInfoDto[]>;
+  /** Entry files that could not be used when the catalog was loaded. */
+  problems(): ResponseOf<'query:models.problems'>;
   /** Saves a user entry for a model (see command:models.add); never submits anything. */
   add(request: RequestOf<'command:models.add'>): Promise<ResponseOf<'command:models.add'>>;
 }

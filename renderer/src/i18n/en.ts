@@ -292,6 +292,10 @@ export const en = {
   'models.promptField': 'Field that carries the prompt',
   'models.added': 'Model "{name}" added.',
   'models.save': 'Save model',
+  'models.problemsTitle':
+    'These entry files in the models folder could not be used (the other models loaded). Fix them and restart the app:',
+  'models.problemLine': 'line {line}',
+  'models.problemField': 'field {field}',
   'models.costUnknownShort': 'unknown',
   'models.schemaNotJson': 'The schema is not valid JSON: {message}',
   'models.sectionHint':

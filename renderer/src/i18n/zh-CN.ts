@@ -285,6 +285,9 @@ export const zhCN: Messages = {
   'models.promptField': '接收提示词的字段',
   'models.added': '已添加模型“{name}”。',
   'models.save': '保存模型',
+  'models.problemsTitle': 'models 文件夹中的这些条目文件无法使用（其他模型已加载）。请修正后重启应用：',
+  'models.problemLine': '第 {line} 行',
+  'models.problemField': '字段 {field}',
   'models.costUnknownShort': '未知',
   'models.schemaNotJson': 'schema 不是有效的 JSON：{message}',
   'models.sectionHint':

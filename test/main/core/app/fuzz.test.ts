@@ -16,6 +16,7 @@ const SAMPLES: Record<InvokeChannel, Record<string, unknown>> = {
   'query:app.info': {},
   'query:models.list': {},
   'command:models.refreshPrices': {},
+  'query:models.problems': {},
   'command:models.add': { id: 'acme/motion-1/image-to-video', startImageField: 'image' },
   'command:scan.start': { paths: ['/tmp/sm-fuzz-in'] },
   'query:scan.summary': { scanId: 'scan-x' },

@@ -1,6 +1,6 @@
 // Settings → Models → Add, through the handler map: the entry is saved in the data folder's
 // models/ (where the next start loads it), joins the running catalog, and nothing is paid.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCatalog } from '../../../../main/core/catalog';
@@ -50,5 +50,32 @@ describe('command:models.add', () => {
       message: expect.stringMatching(/^The input schema is not valid JSON: /),
     });
     expect(existsSync(join(app.dataDir, 'models', 'acme_motion-9_image-to-video.json'))).toBe(false);
+  });
+});
+
+describe('query:models.problems', () => {
+  it('lists the entry files of the data folder that could not be used, with file, line and field', async () => {
+    const root = tempDir('sm-models-problems-');
+    const models = join(root.path, 'data', 'models');
+    mkdirSync(models, { recursive: true });
+    writeFileSync(
+      join(models, 'typo.json'),
+      '{\n  "id": "acme/x/image-to-video",\n  "task": "text-to-video"\n}\n',
+    );
+    const broken = await createTestApp({ rootDir: root.path });
+    try {
+      const problems = await value(broken.handlers, 'query:models.problems', {});
+      expect(problems).toContainEqual({
+        file: join(models, 'typo.json'),
+        line: 3,
+        field: 'task',
+        message: 'task: must be "image-to-video" (the only task the app runs)',
+      });
+      // The shipped models still loaded.
+      expect((await value(broken.handlers, 'query:models.list', {})).length).toBeGreaterThan(20);
+    } finally {
+      await broken.close();
+      root.remove();
+    }
   });
 });

@@ -169,7 +169,17 @@ export function buildHandlers(services: AppServices): Handlers {
       return engine.cancelBatch(batchId);
     },
     'command:batch.setBudget': ({ batchId, budgetUsd }) => {
-      requireBatch(batchId);
+      const batch = requireBatch(batchId);
+      // The engine admits items by their estimated cost; with the price unknown that is $0, so
+      // a cap set now could not be kept (the plan refuses a capped batch on such a model too).
+      const model = services.models.list().find((m) => m.id === batch.settings.modelId);
+      const unpricedQueue = batch.counts.queued > 0 && batch.remainingEstimateUsd <= 0;
+      if (budgetUsd !== null && (model?.price.per === 'unknown' || unpricedQueue))
+        throw new AppError(
+          'conflict',
+          `The price of ${model?.displayName ?? batch.settings.modelId} is unknown, so a budget cap cannot be kept ` +
+            'for this batch. Give the model a price (its entry in the models folder) for the next batch, or run this one without a cap.',
+        );
       engine.setBudget(batchId, budgetUsd);
       return requireBatch(batchId);
     },

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCatalog } from '../../../../main/core/catalog';
 import { createTestApp, type TestApp } from '../../../harness/test-app';
-import { call, tempDir, value } from './helpers';
+import { batchSettings, call, tempDir, value, writeImage } from './helpers';
 
 let app: TestApp;
 let dir: { path: string; remove(): void };
@@ -77,5 +77,32 @@ describe('query:models.problems', () => {
       await broken.close();
       root.remove();
     }
+  });
+});
+
+describe('a budget cap on a model whose price is unknown', () => {
+  it('is refused when set on a running batch, since the engine could not keep it', async () => {
+    const inputs = join(dir.path, 'veo-input');
+    await writeImage(join(inputs, 'a.jpg'));
+    const { scanId } = await value(app.handlers, 'command:scan.start', { paths: [inputs] });
+    await app.core.scans.whenFinished(scanId);
+    const settings = {
+      ...batchSettings(join(dir.path, 'veo-out')),
+      modelId: 'google-deepmind/veo-3/image-to-video',
+    };
+    const capped = await call(app.handlers, 'command:batch.create', {
+      scanId,
+      settings: { ...settings, budgetUsd: 5 },
+      force: false,
+    });
+    expect(capped.ok).toBe(false);
+    const { batchId } = await value(app.handlers, 'command:batch.create', { scanId, settings, force: false });
+    const later = await call(app.handlers, 'command:batch.setBudget', { batchId, budgetUsd: 5 });
+    expect(later.ok).toBe(false);
+    expect(!later.ok && later.error).toMatchObject({
+      code: 'conflict',
+      message: expect.stringMatching(/^The price of Veo 3 is unknown, so a budget cap cannot be kept/),
+    });
+    expect((await value(app.handlers, 'query:batch.get', { batchId })).settings.budgetUsd).toBeNull();
   });
 });

@@ -14,10 +14,10 @@ import { BATCH_STATES, ITEM_STATES, PAUSE_REASONS } from '../main/core/domain/st
 export const itemStateSchema = z.enum(ITEM_STATES);
 export const batchStateSchema = z.enum(BATCH_STATES);
 export const pauseReasonSchema = z.enum(PAUSE_REASONS);
-export const modelIdSchema = z.enum([
-  'kling/kling-3.0/standard/image-to-video',
-  'kling/kling-3.0/pro/image-to-video',
-]);
+/** Any model the catalog knows (shipped or added by the user); main checks it exists. */
+export const modelIdSchema = z.string().min(3).max(300);
+/** Values of request fields set directly (the generated form, --set, prompts.csv columns). */
+export const modelInputsSchema = z.record(z.string().min(1).max(100), z.json());
 
 const id = z.number().int().positive();
 const path = z.string().min(1).max(4096);
@@ -25,8 +25,9 @@ const path = z.string().min(1).max(4096);
 export const batchSettingsSchema = z.object({
   modelId: modelIdSchema,
   promptTemplate: z.string().max(20_000),
-  negativePrompt: z.string().max(2500),
-  duration: z.number().int().min(3).max(15),
+  negativePrompt: z.string().max(20_000),
+  /** Seconds; the model's own rule (3..15, or 5 or 10...) is checked by the plan. */
+  duration: z.number().int().min(1).max(600),
   generateAudio: z.boolean(),
   cfgScale: z.number().min(0).max(1),
   outputDir: path,
@@ -34,6 +35,8 @@ export const batchSettingsSchema = z.object({
   concurrency: z.number().int().min(1).max(20),
   budgetUsd: z.number().positive().max(1_000_000).nullable(),
   urlPrefix: z.string().max(2000).nullable(),
+  /** Fields of the model's request beyond the roles above; absent = none. */
+  modelInputs: modelInputsSchema.optional(),
 });
 
 /** Why an item failed or a batch paused: a code + parameters (see preload/reasons.ts). */
@@ -141,16 +144,60 @@ export const previewSchema = z.object({
   /** Template errors that concern every item (unknown variable, unclosed brace). */
   problems: z.array(inputProblemSchema),
   estimatedCostUsd: z.number(),
+  /** The model's price is unknown: the estimate leaves these videos out (shown as "unknown"). */
+  priceUnknown: z.boolean(),
   estimatedDurationMs: z.number(),
+});
+
+export const modelRoleSchema = z.enum([
+  'prompt',
+  'startImage',
+  'endImage',
+  'negativePrompt',
+  'duration',
+  'audio',
+  'guidance',
+  'multiShot',
+  'elements',
+]);
+
+/** One request field the settings form builds a control for (from the entry's schema). */
+export const modelFieldSchema = z.object({
+  name: z.string(),
+  label: z.string(),
+  description: z.string().nullable(),
+  kind: z.enum(['select', 'number', 'switch', 'text']),
+  options: z.array(z.union([z.string(), z.number()])).nullable(),
+  min: z.number().nullable(),
+  max: z.number().nullable(),
+  integer: z.boolean(),
+  default: z.union([z.string(), z.number(), z.boolean()]).nullable(),
+  required: z.boolean(),
 });
 
 export const modelInfoSchema = z.object({
   id: modelIdSchema,
   displayName: z.string(),
-  usdPerSecond: z.object({ withAudio: z.number(), withoutAudio: z.number() }),
-  minDuration: z.number().int(),
-  maxDuration: z.number().int(),
-  supportsEndImage: z.boolean(),
+  aliases: z.array(z.string()),
+  /** "partly-known": some fields, limits or the price are not confirmed by RunComfy's pages. */
+  status: z.enum(['known', 'partly-known']),
+  origin: z.enum(['shipped', 'user']),
+  price: z.discriminatedUnion('per', [
+    z.object({
+      per: z.enum(['second', 'video']),
+      usd: z.number(),
+      withAudioUsd: z.number().nullable(),
+    }),
+    z.object({ per: z.literal('unknown') }),
+  ]),
+  priceSource: z.enum(['static', 'live']),
+  /** role -> request field; a role that is missing is not sent to this model. */
+  roles: z.partialRecord(modelRoleSchema, z.string()),
+  /** Allowed video lengths, or null when the model's duration field is not known. */
+  duration: z
+    .object({ min: z.number().int(), max: z.number().int(), values: z.array(z.number().int()).nullable() })
+    .nullable(),
+  fields: z.array(modelFieldSchema),
 });
 
 export const appSettingsSchema = z.object({
@@ -190,6 +237,35 @@ export const invokeChannels = {
   ),
   'query:models.list': channel(empty, z.array(modelInfoSchema)),
   'command:models.refreshPrices': channel(empty, z.array(modelInfoSchema)),
+  /** Entry files in the data folder's models/ that could not be used, with file, line and field. */
+  'query:models.problems': channel(
+    empty,
+    z.array(
+      z.object({
+        file: z.string().nullable(),
+        line: z.number().int().nullable(),
+        field: z.string().nullable(),
+        message: z.string(),
+      }),
+    ),
+  ),
+  /**
+   * Saves a user entry for a model: from its id, what RunComfy's catalog answers for it and
+   * optionally its pasted input schema. Never submits anything (that would be paid). When the
+   * start-image field cannot be told, answers the candidates so the user picks one.
+   */
+  'command:models.add': channel(
+    z.object({
+      id: z.string().trim().min(3).max(300),
+      schema: z.string().max(500_000).optional(),
+      startImageField: z.string().max(100).optional(),
+      displayName: z.string().max(120).optional(),
+    }),
+    z.discriminatedUnion('status', [
+      z.object({ status: z.literal('added'), model: modelInfoSchema }),
+      z.object({ status: z.literal('needsStartImageField'), candidates: z.array(z.string()) }),
+    ]),
+  ),
 
   'command:scan.start': channel(
     z.object({ paths: z.array(path).min(1).max(10_000) }),

@@ -7,20 +7,12 @@ import type {
   EngineEvent,
   ItemPage,
   ItemPageQuery,
-  ItemState,
+  ExistingItem,
   ItemView,
   PlannedItem,
 } from './domain';
 
-/** An item that already stands for an image and request (see EngineApi.findDone). */
-export interface ExistingItem {
-  itemId: number;
-  /** The saved video; for an item still on its way, where it will be saved. */
-  outputPath: string;
-  batchId?: number;
-  /** `done`, or the unfinished state of an item still on its way (absent: done). */
-  state?: ItemState;
-}
+export type { ExistingItem };
 
 export interface CancelBatchResult {
   cancelledLocally: number;
@@ -143,6 +135,8 @@ export interface BatchPlan {
   rejected: number;
   skipped: number;
   estimatedCostUsd: number;
+  /** The model's price is not known: estimatedCostUsd leaves these videos out. */
+  priceUnknown: boolean;
   estimatedDurationMs: number;
 }
 

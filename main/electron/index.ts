@@ -6,6 +6,7 @@
 // must be settled before `ready`; the engine starts after `ready` (safeStorage needs it).
 import { mkdirSync } from 'node:fs';
 import { hostname, homedir } from 'node:os';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
   BrowserWindow,
@@ -28,7 +29,7 @@ import {
 import { createAppCore, type AppCore } from '../core/app/app-core';
 import { dataFiles, defaultDataDir, defaultLogDir, PRODUCT_NAME } from '../core/app/paths';
 import { createSettingsStore } from '../core/app/settings-store';
-import { createCatalog } from '../core/catalog/models';
+import { describeCatalogProblem, loadCatalog, USER_MODELS_FOLDER } from '../core/catalog/load';
 import type { EngineEvent } from '../core/domain';
 import { createEngine, type Engine } from '../core/engine';
 import { createIntake } from '../core/intake';
@@ -306,7 +307,9 @@ function startApp(): void {
       log: logger.log,
     });
     const liveEngine = engine;
-    const catalog = createCatalog();
+    const catalog = await loadCatalog({ dataDir });
+    for (const problem of catalog.problems)
+      logger.log('warn', `model entry not loaded: ${describeCatalogProblem(problem)}`);
     const intake = createIntake({
       findDone: (hash, fingerprint) => liveEngine.findDone(hash, fingerprint),
       catalog,
@@ -331,6 +334,7 @@ function startApp(): void {
         return { apiBaseUrl: simulator.url, apiKey: DEMO_API_KEY, timeScale: DEMO_TIME_SCALE };
       },
       thumbnailsDir: files.thumbnails,
+      modelsDir: join(dataDir, USER_MODELS_FOLDER),
       log: logger.log,
     });
     await core.credentials.apply();

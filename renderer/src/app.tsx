@@ -63,6 +63,7 @@ function Shell({ boot, setBoot }: { boot: Boot; setBoot: (b: Boot) => void }) {
     (settings: AppSettingsDto) => setBoot({ ...boot, settings }),
     [boot, setBoot],
   );
+  const setModels = useCallback((models: ModelInfoDto[]) => setBoot({ ...boot, models }), [boot, setBoot]);
   const context = useMemo<AppContextValue>(
     () => ({
       // app.info's `simulated` mirrors the setting; follow it when Settings changes it.
@@ -70,9 +71,10 @@ function Shell({ boot, setBoot }: { boot: Boot; setBoot: (b: Boot) => void }) {
       settings: boot.settings,
       setSettings,
       models: boot.models,
+      setModels,
       openSettings: (focus) => setSettingsOpen(focus ?? 'general'),
     }),
-    [boot, setSettings],
+    [boot, setSettings, setModels],
   );
 
   // On launch, go back to a batch that is still running or paused.

@@ -1,5 +1,6 @@
 // The harness serves the built renderer to real chromium and answers the contract through
 // the same handler map as Electron: window.api works from the page.
+import { SHIPPED_ENTRIES } from '../../main/core/catalog';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -48,10 +49,7 @@ describe('browser harness', () => {
       mediaBaseUrl: `${harness.url}/media`,
     });
     const models = invokeChannels['query:models.list'].response.parse(result.models);
-    expect(models.map((m) => m.id)).toEqual([
-      'kling/kling-3.0/standard/image-to-video',
-      'kling/kling-3.0/pro/image-to-video',
-    ]);
+    expect(models.map((m) => m.id)).toEqual(SHIPPED_ENTRIES.map((e) => e.id));
     // The page keeps the app's CSP and the harness's own endpoints fit inside it.
     const csp = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
     expect(csp).toContain("script-src 'self'");

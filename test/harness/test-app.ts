@@ -13,7 +13,7 @@ import {
   type SettingsPatch,
   type SettingsStore,
 } from '../../main/core/app/settings-store';
-import { createCatalog } from '../../main/core/catalog/models';
+import { loadCatalog, USER_MODELS_FOLDER } from '../../main/core/catalog/load';
 import type { IntakeApi } from '../../main/core/contracts';
 import { createEngine, fixedPollPolicy, type Engine, type EngineOptions } from '../../main/core/engine';
 import { createIntake } from '../../main/core/intake';
@@ -71,7 +71,8 @@ export async function createTestApp(options: TestAppOptions): Promise<TestApp> {
     log,
     ...options.engine,
   });
-  const catalog = createCatalog();
+  // As the app: shipped entries plus the data folder's models/.
+  const catalog = await loadCatalog({ dataDir });
   const intake = createIntake({
     findDone: (hash, fingerprint) => engine.findDone(hash, fingerprint),
     catalog,
@@ -105,6 +106,7 @@ export async function createTestApp(options: TestAppOptions): Promise<TestApp> {
     }),
     demo: async () => ({ apiBaseUrl: simulator.url, apiKey: DEMO_API_KEY }),
     thumbnailsDir: files.thumbnails,
+    modelsDir: join(dataDir, USER_MODELS_FOLDER),
     log,
   });
   await core.credentials.apply();

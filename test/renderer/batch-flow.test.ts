@@ -53,7 +53,9 @@ afterAll(async () => {
 async function usdPerVideo(seconds: number): Promise<number> {
   const models = await session.harness.handlers['query:models.list']({});
   if (!models.ok) throw new Error(models.error.message);
-  return models.value[0]!.usdPerSecond.withoutAudio * seconds;
+  const price = models.value[0]!.price;
+  if (price.per !== 'second') throw new Error('the default model is priced per second');
+  return price.usd * seconds;
 }
 
 /** Picks `dir` through the (harness) system dialog and waits for the scan summary. */

@@ -28,6 +28,8 @@ export interface AppCoreOptions {
   /** Starts (once) the demo simulator for settings.simulated. */
   demo: () => Promise<DemoServer>;
   thumbnailsDir: string;
+  /** Where user model entries are saved (<dataDir>/models). */
+  modelsDir?: string;
   log?: LogFn;
   fetch?: FetchLike;
   extraApiHosts?: readonly string[];
@@ -54,7 +56,13 @@ export function createAppCore(options: AppCoreOptions): AppCore {
     secrets: options.secrets,
     demo: options.demo,
   });
-  const models = createModelsService({ catalog: options.catalog, credentials, fetch: options.fetch, log });
+  const models = createModelsService({
+    catalog: options.catalog,
+    credentials,
+    fetch: options.fetch,
+    log,
+    modelsDir: options.modelsDir,
+  });
   const services: AppServices = {
     engine: options.engine,
     intake: options.intake,

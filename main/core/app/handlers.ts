@@ -17,7 +17,7 @@ import {
   type PreviewItemDto,
   type ResponseOf,
 } from '../../../preload/contract';
-import type { BatchSettings, PlannedItem } from '../domain';
+import { previewItem } from '../intake/plan';
 import { checkApiBaseUrl } from './credentials';
 import { AppError, errorCodeOf, errorDetailOf, errorMessageOf } from './errors';
 import { describeKey } from './secrets';
@@ -53,29 +53,6 @@ export function toAppSettings(
     language: stored.language,
     defaults: stored.defaults,
     presets: stored.presets,
-  };
-}
-
-function previewItem(item: PlannedItem, index: number, settings: BatchSettings): PreviewItemDto {
-  const request = item.request;
-  const num = (value: unknown, fallback: number) => (typeof value === 'number' ? value : fallback);
-  return {
-    index,
-    sourcePath: item.sourcePath,
-    relativePath: item.relativePath,
-    renderedPrompt: item.renderedPrompt,
-    settings: {
-      duration: num(request.duration, settings.duration),
-      generateAudio:
-        typeof request.generate_audio === 'boolean' ? request.generate_audio : settings.generateAudio,
-      cfgScale: num(request.cfg_scale, settings.cfgScale),
-      negativePrompt:
-        typeof request.negative_prompt === 'string' ? request.negative_prompt : settings.negativePrompt,
-    },
-    outputRelativePath: item.outputRelativePath,
-    estimatedCostUsd: item.estimatedCostUsd,
-    notes: item.notes,
-    verdict: item.verdict,
   };
 }
 
@@ -132,21 +109,25 @@ export function buildHandlers(services: AppServices): Handlers {
     'query:app.info': () => ({ ...services.appInfo(), simulated: settings.get().simulated }),
     'query:models.list': () => services.models.list(),
     'command:models.refreshPrices': () => services.models.refreshPrices(),
+    'command:models.add': (request) => services.models.add(request),
+    'query:models.problems': () => services.models.problems(),
 
     'command:scan.start': ({ paths }) => ({ scanId: scans.start(paths) }),
     'query:scan.summary': ({ scanId }) => scans.summary(scanId),
     'query:scan.preview': ({ scanId, settings: batchSettings, force, offset, limit }) => {
       const plan = scans.plan(scanId, batchSettings, force);
+      const model = services.models.list().find((m) => m.id === batchSettings.modelId);
       return {
         items: plan.items
           .slice(offset, offset + limit)
-          .map((item, i) => previewItem(item, offset + i, batchSettings)),
+          .map((item, i): PreviewItemDto => previewItem(item, offset + i, batchSettings, model)),
         total: plan.items.length,
         toSend: plan.toSend,
         rejected: plan.rejected,
         skipped: plan.skipped,
         problems: plan.problems,
         estimatedCostUsd: plan.estimatedCostUsd,
+        priceUnknown: plan.priceUnknown,
         estimatedDurationMs: plan.estimatedDurationMs,
       };
     },
@@ -197,7 +178,17 @@ export function buildHandlers(services: AppServices): Handlers {
       return engine.cancelBatch(batchId);
     },
     'command:batch.setBudget': ({ batchId, budgetUsd }) => {
-      requireBatch(batchId);
+      const batch = requireBatchView(batchId);
+      // The engine admits items by their estimated cost; with the price unknown that is $0, so
+      // a cap set now could not be kept (the plan refuses a capped batch on such a model too).
+      const model = services.models.list().find((m) => m.id === batch.settings.modelId);
+      const unpricedQueue = batch.counts.queued > 0 && batch.remainingEstimateUsd <= 0;
+      if (budgetUsd !== null && (model?.price.per === 'unknown' || unpricedQueue))
+        throw new AppError(
+          'conflict',
+          `The price of ${model?.displayName ?? batch.settings.modelId} is unknown, so a budget cap cannot be kept ` +
+            'for this batch. Give the model a price (its entry in the models folder) for the next batch, or run this one without a cap.',
+        );
       engine.setBudget(batchId, budgetUsd);
       return requireBatchView(batchId);
     },

@@ -2,7 +2,7 @@
 // Electron (real dialogs, shell, safeStorage) and in the browser test harness (preset
 // dialogs, recorded shell calls, an in-memory key store) over the same real engine.
 import type { EngineApi, IntakeApi } from '../contracts';
-import type { ModelInfoDto } from '../../../preload/contract';
+import type { ModelInfoDto, RequestOf, ResponseOf } from '../../../preload/contract';
 import type { CredentialsController } from './credentials';
 import type { ScanRegistry } from './scans';
 import type { SecretStore } from './secrets';
@@ -33,6 +33,10 @@ export interface ModelsService {
   list(): ModelInfoDto[];
   /** Fetches live prices from the API; falls back to the static ones with a clear error. */
   refreshPrices(): Promise<ModelInfoDto[]>;
+  /** Entry files that could not be used when the catalog was loaded. */
+  problems(): ResponseOf<'query:models.problems'>;
+  /** Saves a user entry for a model (see command:models.add); never submits anything. */
+  add(request: RequestOf<'command:models.add'>): Promise<ResponseOf<'command:models.add'>>;
 }
 
 export type LogFn = (level: 'info' | 'warn' | 'error', message: string) => void;

@@ -1,224 +1,224 @@
-// The model catalog: one data-driven entry per RunComfy model we can drive. Everything the
-// intake, the engine, the UI and the CLI need to know about a model lives here (its input
-// schema, defaults, limits, prices and how long it usually takes), so adding a model is adding
-// an entry, not touching the code that uses it. Facts from /work/shared/runcomfy-api.md.
-import { z } from 'zod';
-import type { ModelId } from '../domain';
+// The model catalog: one data entry per RunComfy model (catalog/models/*.json, plus a user's
+// own entries in <dataDir>/models). Everything the intake, the engine, the UI and the CLI know
+// about a model comes from its entry: ids, names, which field carries the start image, the
+// input schema, limits, the price rule and how long a generation usually takes. Adding a model
+// is adding a file, not touching the code. Facts and sources: docs/models.md.
 import type { ModelInfoDto } from '../../../preload/contract';
+import type { ModelEntry, PriceRule, RoleName } from './entry';
+import { compileInputSchema, type InputValidator } from './input-validation';
+import { SHIPPED_ENTRIES } from './shipped';
 
-export interface UsdPerSecond {
-  withAudio: number;
-  withoutAudio: number;
+export type { ModelEntry, PriceRule, RoleName } from './entry';
+
+export interface ModelSpec extends ModelEntry {
+  /** Shipped with the app, or read from the user's models folder (then `file` says which). */
+  origin: 'shipped' | 'user';
+  file: string | null;
+  /** Where the current price comes from: the entry, or RunComfy's catalog endpoint. */
+  priceSource: 'static' | 'live';
+  /** Problems of one request against the entry's schema, in words; [] when it fits. */
+  validateInput: InputValidator;
 }
-
-export interface ModelLimits {
-  /** Upstream Kling caps prompts (and negative prompts) at 2500 characters. */
-  promptMaxChars: number;
-  minDuration: number;
-  maxDuration: number;
-  /** The API's default when `duration` is left out (our app default is DEFAULT_SETTINGS.duration). */
-  defaultDuration: number;
-  cfgScaleMin: number;
-  cfgScaleMax: number;
-  defaultCfgScale: number;
-  defaultGenerateAudio: boolean;
-  multiPromptMaxSegments: number;
-  maxElements: number;
-}
-
-export interface ModelSpec {
-  id: ModelId;
-  displayName: string;
-  supportsEndImage: boolean;
-  limits: ModelLimits;
-  /** Static price from the model page; replaced by the live price when refreshed. */
-  usdPerSecond: UsdPerSecond;
-  /**
-   * Wall-clock seconds of generation per second of video, for the batch duration estimate.
-   * Standard: about 1.5 min for 5 s (18 s per s). Pro: "up to 5 min" for 5 s on a peer
-   * service; 36 s per s is the middle of that range.
-   */
-  generationSecondsPerVideoSecond: number;
-  /** Validates one request body (image fields may hold `image-ref:` placeholders). */
-  inputSchema: z.ZodType<Record<string, unknown>>;
-}
-
-const KLING_LIMITS: ModelLimits = {
-  promptMaxChars: 2500,
-  minDuration: 3,
-  maxDuration: 15,
-  defaultDuration: 10,
-  cfgScaleMin: 0,
-  cfgScaleMax: 1,
-  defaultCfgScale: 0.5,
-  defaultGenerateAudio: true,
-  multiPromptMaxSegments: 6,
-  maxElements: 3,
-};
 
 /** Image fields take an https URL, a data URI, or (inside the app, before submit) a placeholder. */
 export const IMAGE_REF_PREFIX = 'image-ref:';
-const imageUrl = z
-  .string()
-  .refine(
-    (value) =>
-      value.startsWith(IMAGE_REF_PREFIX) ||
-      /^data:image\/(jpeg|png|bmp|webp);base64,/.test(value) ||
-      /^https:\/\/[^\s/]+/.test(value),
-    { error: 'must be an https:// URL or a data:image/...;base64 URI of a JPEG, PNG, BMP or WebP image' },
-  );
-const videoUrl = z
-  .string()
-  .refine((value) => /^https:\/\/[^\s/]+/.test(value), { error: 'must be an https:// URL' });
 
-function klingSchema(limits: ModelLimits, withEndImage: boolean) {
-  const wholeSeconds = z
-    .number({ error: `must be a whole number from ${limits.minDuration} to ${limits.maxDuration} seconds` })
-    .int({ error: `must be a whole number from ${limits.minDuration} to ${limits.maxDuration} seconds` })
-    .min(limits.minDuration, {
-      error: `must be a whole number from ${limits.minDuration} to ${limits.maxDuration} seconds`,
-    })
-    .max(limits.maxDuration, {
-      error: `must be a whole number from ${limits.minDuration} to ${limits.maxDuration} seconds`,
-    });
-  const promptText = z
-    .string({ error: 'must be text' })
-    .min(1, { error: 'must not be empty' })
-    .max(limits.promptMaxChars, { error: `must be at most ${limits.promptMaxChars} characters` });
-  const element = z.union(
-    [
-      z.strictObject({
-        frontal_image_url: imageUrl,
-        reference_image_urls: z.array(imageUrl).max(3, { error: 'must have at most 3 reference images' }),
-      }),
-      z.strictObject({ video_url: videoUrl }),
-    ],
-    { error: 'must be {frontal_image_url, reference_image_urls} or {video_url}' },
-  );
-  const base = {
-    prompt: promptText,
-    start_image_url: imageUrl,
-    duration: wholeSeconds.optional(),
-    generate_audio: z.boolean({ error: 'must be true or false' }).optional(),
-    negative_prompt: z
-      .string({ error: 'must be text' })
-      .max(limits.promptMaxChars, { error: `must be at most ${limits.promptMaxChars} characters` })
-      .optional(),
-    cfg_scale: z
-      .number({ error: `must be a number from ${limits.cfgScaleMin} to ${limits.cfgScaleMax}` })
-      .min(limits.cfgScaleMin, {
-        error: `must be a number from ${limits.cfgScaleMin} to ${limits.cfgScaleMax}`,
-      })
-      .max(limits.cfgScaleMax, {
-        error: `must be a number from ${limits.cfgScaleMin} to ${limits.cfgScaleMax}`,
-      })
-      .optional(),
-    shot_type: z
-      .literal('customize', { error: 'must be "customize" (the only value Kling accepts)' })
-      .optional(),
-    multi_prompt: z
-      .array(z.strictObject({ prompt: promptText, duration: wholeSeconds }))
-      .min(1, { error: `must have 1 to ${limits.multiPromptMaxSegments} segments` })
-      .max(limits.multiPromptMaxSegments, {
-        error: `must have 1 to ${limits.multiPromptMaxSegments} segments`,
-      })
-      .optional(),
-    elements: z
-      .array(element)
-      .max(limits.maxElements, { error: `must have at most ${limits.maxElements} elements` })
-      .optional(),
+/**
+ * Used when an entry gives no generation time: the shortest documented one (Kling 3.0 Standard,
+ * ~1.5 min per 5 s). A prior that is too short costs a few extra status polls; one that is too
+ * long would leave a finished, paid video waiting, so we err short. The engine learns real
+ * timings per model from finished jobs anyway.
+ */
+export const DEFAULT_SECONDS_PER_VIDEO_SECOND = 18;
+
+export function toModelSpec(entry: ModelEntry, origin: 'shipped' | 'user', file: string | null): ModelSpec {
+  let validator: InputValidator | null = null;
+  return {
+    ...entry,
+    origin,
+    file,
+    priceSource: 'static',
+    // Compiled on first use: most entries are never used in a session.
+    validateInput: (input) => (validator ??= compileInputSchema(entry.inputSchema))(input),
   };
-  const shape = withEndImage ? { ...base, end_image_url: imageUrl.optional() } : base;
-  // strict: a field the model does not know (end_image_url on standard) is an error, not
-  // silently dropped, so the user learns it would have been ignored.
-  return z.strictObject(shape).superRefine((input, ctx) => {
-    const value = input as Record<string, unknown>;
-    if (Array.isArray(value.multi_prompt)) {
-      const segments = value.multi_prompt as { duration?: unknown }[];
-      const sum = segments.reduce((total, s) => total + (typeof s.duration === 'number' ? s.duration : 0), 0);
-      const duration = typeof value.duration === 'number' ? value.duration : limits.defaultDuration;
-      if (sum !== duration)
-        ctx.addIssue({
-          code: 'custom',
-          path: ['multi_prompt'],
-          params: { valueInMessage: true },
-          message: `segment durations must add up to the duration (${duration} s), they add up to ${sum} s`,
-        });
-      if (value.end_image_url !== undefined)
-        ctx.addIssue({
-          code: 'custom',
-          path: ['end_image_url'],
-          params: { valueInMessage: true },
-          message: 'cannot be used together with multi_prompt; remove one of them',
-        });
-    }
-  }) as unknown as z.ZodType<Record<string, unknown>>;
 }
 
-export const MODELS: readonly ModelSpec[] = [
-  {
-    id: 'kling/kling-3.0/standard/image-to-video',
-    displayName: 'Kling 3.0 Standard',
-    supportsEndImage: false,
-    limits: KLING_LIMITS,
-    usdPerSecond: { withAudio: 0.126, withoutAudio: 0.084 },
-    generationSecondsPerVideoSecond: 18,
-    inputSchema: klingSchema(KLING_LIMITS, false),
-  },
-  {
-    id: 'kling/kling-3.0/pro/image-to-video',
-    displayName: 'Kling 3.0 Pro',
-    supportsEndImage: true,
-    limits: KLING_LIMITS,
-    usdPerSecond: { withAudio: 0.168, withoutAudio: 0.112 },
-    generationSecondsPerVideoSecond: 36,
-    inputSchema: klingSchema(KLING_LIMITS, true),
-  },
-];
+/** The request field that carries `role` for this model, or undefined when it has none. */
+export function roleField(model: Pick<ModelEntry, 'roles'>, role: RoleName): string | undefined {
+  return model.roles[role];
+}
+
+type JsonSchema = Record<string, unknown>;
+
+/** The schema of one top-level request field, when the entry describes it. */
+export function fieldSchema(model: Pick<ModelEntry, 'inputSchema'>, field: string): JsonSchema | undefined {
+  const properties = model.inputSchema.properties as Record<string, JsonSchema> | undefined;
+  return properties?.[field];
+}
+
+export interface DurationRule {
+  field: string;
+  min: number;
+  max: number;
+  /** The only values allowed (an enum), or null for any whole number from min to max. */
+  values: number[] | null;
+  /** Some models take the duration as text ("5"), most as a number. */
+  asText: boolean;
+}
+
+/** How many seconds a video may last, from the duration field's schema. */
+export function durationRule(model: ModelEntry): DurationRule | null {
+  const field = model.roles.duration;
+  if (!field) return null;
+  const schema = fieldSchema(model, field) ?? {};
+  const asText = schema.type === 'string';
+  const values = Array.isArray(schema.enum) ? schema.enum.map(Number).filter(Number.isFinite) : null;
+  if (values && values.length > 0)
+    return { field, min: Math.min(...values), max: Math.max(...values), values, asText };
+  const min = typeof schema.minimum === 'number' ? schema.minimum : 1;
+  const max = typeof schema.maximum === 'number' ? schema.maximum : 60;
+  return { field, min, max, values: null, asText };
+}
+
+/** "5 or 10 seconds" / "a whole number from 3 to 15 seconds". */
+export function durationWords(rule: DurationRule): string {
+  if (rule.values) {
+    const shown = rule.values.map(String);
+    return `${shown.length > 1 ? `${shown.slice(0, -1).join(', ')} or ${shown.at(-1)}` : shown[0]} seconds`;
+  }
+  return `a whole number from ${rule.min} to ${rule.max} seconds`;
+}
+
+export function durationAllowed(rule: DurationRule, seconds: number): boolean {
+  if (!Number.isInteger(seconds)) return false;
+  return rule.values ? rule.values.includes(seconds) : seconds >= rule.min && seconds <= rule.max;
+}
 
 export type ModelInfo = ModelInfoDto;
 
-/** A price table that the live refresh can update; the static prices are the fallback. */
-export interface Catalog {
-  list(): ModelSpec[];
-  /** Throws a clear error for an id we do not know. */
-  get(id: string): ModelSpec;
-  info(id: string): ModelInfo;
-  infos(): ModelInfo[];
-  setPrice(id: ModelId, usdPerSecond: UsdPerSecond): void;
+export interface CatalogProblem {
+  /** The entry file, or null for a problem not tied to one. */
+  file: string | null;
+  line: number | null;
+  field: string | null;
+  message: string;
 }
 
-export function createCatalog(models: readonly ModelSpec[] = MODELS): Catalog {
-  const prices = new Map<string, UsdPerSecond>(models.map((m) => [m.id, { ...m.usdPerSecond }]));
-  const get = (id: string): ModelSpec => {
-    const model = models.find((m) => m.id === id);
+export interface Catalog {
+  list(): ModelSpec[];
+  /** By id or alias; throws a clear error listing the known ids otherwise. */
+  get(idOrAlias: string): ModelSpec;
+  find(idOrAlias: string): ModelSpec | undefined;
+  info(id: string): ModelInfo;
+  infos(): ModelInfo[];
+  /** A price learned at run time (RunComfy's catalog endpoint); kept for this catalog only. */
+  setPrice(id: string, price: PriceRule): void;
+  /** Adds or replaces an entry (a user entry saved while the app runs). */
+  put(model: ModelSpec): void;
+  /** Entry files that could not be used, each with file, line and field. */
+  problems: CatalogProblem[];
+}
+
+export function createCatalog(
+  models: readonly ModelSpec[] = SHIPPED_ENTRIES.map((e) => toModelSpec(e, 'shipped', null)),
+  problems: CatalogProblem[] = [],
+): Catalog {
+  const byId = new Map<string, ModelSpec>(models.map((m) => [m.id, { ...m }]));
+  const find = (idOrAlias: string): ModelSpec | undefined => {
+    const direct = byId.get(idOrAlias);
+    if (direct) return direct;
+    const alias = idOrAlias.trim().toLowerCase();
+    return [...byId.values()].find((m) => m.aliases?.includes(alias));
+  };
+  const get = (idOrAlias: string): ModelSpec => {
+    const model = find(idOrAlias);
     if (!model)
       throw new Error(
-        `Unknown model "${id}"; expected one of ${models.map((m) => `"${m.id}"`).join(', ')}. Pick a model from the list.`,
+        `Unknown model "${idOrAlias}"; expected one of ${[...byId.keys()].map((id) => `"${id}"`).join(', ')}. ` +
+          'Pick a model from the list, or add an entry for it (Settings → Models → Add, or a JSON file in the models folder).',
       );
-    return { ...model, usdPerSecond: { ...prices.get(model.id)! } };
+    return { ...model };
   };
   return {
-    list: () => models.map((m) => get(m.id)),
+    list: () => [...byId.values()].map((m) => ({ ...m })),
     get,
-    info: (id) => toModelInfo(get(id)),
-    infos: () => models.map((m) => toModelInfo(get(m.id))),
-    setPrice: (id, usdPerSecond) => {
-      get(id);
-      prices.set(id, { ...usdPerSecond });
+    find: (idOrAlias) => {
+      const model = find(idOrAlias);
+      return model && { ...model };
     },
+    info: (id) => toModelInfo(get(id)),
+    infos: () => [...byId.values()].map(toModelInfo),
+    setPrice: (id, price) => {
+      const model = get(id);
+      byId.set(model.id, { ...model, price: { ...price }, priceSource: 'live' });
+    },
+    put: (model) => {
+      byId.set(model.id, { ...model });
+    },
+    problems,
   };
+}
+
+/** Fields the settings form builds a control for: simple, top-level, not filled in by a role. */
+function formFields(model: ModelEntry): ModelInfo['fields'] {
+  const roleFields = new Set(Object.values(model.roles));
+  const properties = (model.inputSchema.properties ?? {}) as Record<string, JsonSchema>;
+  const required = new Set((model.inputSchema.required as string[] | undefined) ?? []);
+  const fields: ModelInfo['fields'] = [];
+  for (const [name, schema] of Object.entries(properties)) {
+    if (roleFields.has(name)) continue;
+    const enumValues = Array.isArray(schema.enum)
+      ? schema.enum.filter((v): v is string | number => typeof v === 'string' || typeof v === 'number')
+      : null;
+    const kind =
+      enumValues && enumValues.length > 0
+        ? 'select'
+        : schema.type === 'boolean'
+          ? 'switch'
+          : schema.type === 'integer' || schema.type === 'number'
+            ? 'number'
+            : schema.type === 'string'
+              ? 'text'
+              : null;
+    if (!kind) continue; // lists and objects: --set or prompts.csv, not a form control
+    const fallback = schema.default;
+    fields.push({
+      name,
+      label: typeof schema.title === 'string' ? schema.title : name,
+      description: typeof schema.description === 'string' ? schema.description : null,
+      kind,
+      options: kind === 'select' ? enumValues : null,
+      min: typeof schema.minimum === 'number' ? schema.minimum : null,
+      max: typeof schema.maximum === 'number' ? schema.maximum : null,
+      integer: schema.type === 'integer',
+      default:
+        typeof fallback === 'string' || typeof fallback === 'number' || typeof fallback === 'boolean'
+          ? fallback
+          : null,
+      required: required.has(name),
+    });
+  }
+  return fields;
 }
 
 /** The contract's view of a model (modelInfoSchema in preload/contract.ts). */
 export function toModelInfo(model: ModelSpec): ModelInfo {
+  const rule = durationRule(model);
+  const price = model.price;
   return {
     id: model.id,
     displayName: model.displayName,
-    usdPerSecond: { ...model.usdPerSecond },
-    minDuration: model.limits.minDuration,
-    maxDuration: model.limits.maxDuration,
-    supportsEndImage: model.supportsEndImage,
+    aliases: [...(model.aliases ?? [])],
+    status: model.status,
+    origin: model.origin,
+    price:
+      price.per === 'unknown'
+        ? { per: 'unknown' }
+        : { per: price.per, usd: price.usd, withAudioUsd: price.withAudioUsd ?? null },
+    priceSource: model.priceSource,
+    roles: { ...model.roles },
+    duration: rule && { min: rule.min, max: rule.max, values: rule.values },
+    fields: formFields(model),
   };
 }
 
@@ -227,15 +227,45 @@ export function roundUsd(usd: number): number {
   return Math.round(usd * 1e6) / 1e6;
 }
 
-/** Price of one video: price per second (with or without audio) times its duration. */
-export function estimateCostUsd(model: ModelSpec, durationSeconds: number, generateAudio: boolean): number {
-  const perSecond = generateAudio ? model.usdPerSecond.withAudio : model.usdPerSecond.withoutAudio;
-  return roundUsd(perSecond * durationSeconds);
+/**
+ * Price of one video from the request as it will be sent (duration and audio read from the
+ * entry's role fields, factors from `byField`), or null when the entry does not know the price.
+ * `fallbackSeconds` is the video length when the request has no duration field.
+ */
+export function estimateCostUsd(
+  model: ModelEntry,
+  request: Record<string, unknown>,
+  fallbackSeconds: number,
+): number | null {
+  const price = model.price;
+  if (price.per === 'unknown') return null;
+  const audioField = model.roles.audio;
+  const withAudio = audioField !== undefined && request[audioField] === true;
+  let unit = withAudio ? (price.withAudioUsd ?? price.usd) : price.usd;
+  for (const [field, factors] of Object.entries(price.byField ?? {})) {
+    const value = request[field];
+    if (value === undefined || value === null) continue;
+    const factor = factors[String(value)];
+    if (factor !== undefined) unit *= factor;
+  }
+  if (price.per === 'video') return roundUsd(unit);
+  return roundUsd(unit * videoSeconds(model, request, fallbackSeconds));
+}
+
+/** Length of the video a request asks for, in seconds. */
+export function videoSeconds(model: ModelEntry, request: Record<string, unknown>, fallback: number): number {
+  const field = model.roles.duration;
+  const value = field === undefined ? undefined : Number(request[field]);
+  return value !== undefined && Number.isFinite(value) && value > 0 ? value : fallback;
 }
 
 /** Typical wall-clock generation time of one video, in ms. */
-export function estimateGenerationMs(model: ModelSpec, durationSeconds: number): number {
-  return Math.round(model.generationSecondsPerVideoSecond * durationSeconds * 1000);
+export function estimateGenerationMs(model: ModelEntry, durationSeconds: number): number {
+  const polling = model.polling;
+  if (polling?.seconds !== undefined && polling.secondsPerVideoSecond === undefined)
+    return Math.round(polling.seconds * 1000);
+  const perSecond = polling?.secondsPerVideoSecond ?? DEFAULT_SECONDS_PER_VIDEO_SECOND;
+  return Math.round(perSecond * Math.max(1, durationSeconds) * 1000);
 }
 
 /**

@@ -26,6 +26,7 @@ import { clockFromEnv, scaledClock, type Clock } from '../util/clock';
 import { APP_VERSION } from '../version';
 import { countsLine, duration, itemLine, LiveBlock, statusBlock, usd } from './progress';
 import { settingsFromFlags, UsageError, type RunFlags } from './settings-from-flags';
+import type { Catalog } from '../catalog/models';
 
 export const EXIT = { ok: 0, someFailed: 1, usage: 2, needsUser: 3 } as const;
 
@@ -79,10 +80,12 @@ async function openCore(
   credentials: { apiBaseUrl: string; apiKey: string | null },
   clock?: Clock,
   simulated = false,
+  catalog?: Catalog,
 ): Promise<{ engine: Engine; intake: IntakeApi }> {
   mkdirSync(dirname(dbPath), { recursive: true });
   const { createCoreServices } = await import('../core-services');
   return createCoreServices({
+    catalog,
     dbPath,
     clock: clock ?? clockFromEnv(process.env),
     simulated,
@@ -208,9 +211,13 @@ async function runCommand(
   opts: RunOptions,
   io: CliIo,
 ): Promise<{ code: number; reason: string }> {
+  // Loaded when a command needs models, so --help and status start without ajv (see cli-bundle test).
+  const { catalogForCli } = await import('./catalog-for-cli');
+  const catalog = await catalogForCli(io.env, io.err);
   const settings = settingsFromFlags(opts, {
     cwd: io.cwd,
     defaultOutputDir: defaultOutputDir(process.platform, homedir()),
+    catalog,
   });
   let simulator: SimulatorHandle | null = null;
   let clock: Clock | undefined;
@@ -235,7 +242,13 @@ async function runCommand(
         'or add --simulate to try it with the built-in simulator.',
     );
   }
-  const { engine, intake } = await openCore(dbPathOf(opts, io), credentials, clock, Boolean(opts.simulate));
+  const { engine, intake } = await openCore(
+    dbPathOf(opts, io),
+    credentials,
+    clock,
+    Boolean(opts.simulate),
+    catalog,
+  );
   try {
     let lastProgress = 0;
     const scan = await intake.scan(
@@ -269,13 +282,19 @@ async function runCommand(
       throw new ExitError(EXIT.usage, 'Nothing to send: no usable image in the given paths.');
     const first = plan.items.find((i) => !i.verdict);
     if (first) io.out.write(`  e.g. ${first.relativePath}: "${first.renderedPrompt}"\n`);
+    // An unknown price is said as such, never as $0 (a capped batch was refused by the plan).
+    const cost = plan.priceUnknown
+      ? `Estimated cost unknown (RunComfy has not told us the price of ${catalog.get(settings.modelId).displayName})`
+      : `Estimated cost ${usd(plan.estimatedCostUsd)}${settings.budgetUsd !== null ? ` (cap ${usd(settings.budgetUsd)})` : ''}`;
     io.out.write(
-      `Estimated cost ${usd(plan.estimatedCostUsd)}${settings.budgetUsd !== null ? ` (cap ${usd(settings.budgetUsd)})` : ''}, about ${duration(plan.estimatedDurationMs)}; videos go to ${settings.outputDir}\n`,
+      `${cost}, about ${duration(plan.estimatedDurationMs)}; videos go to ${settings.outputDir}\n`,
     );
     if (!opts.simulate && !opts.yes) {
       const ok = await confirm(
         io,
-        `Spend up to ${usd(Math.min(plan.estimatedCostUsd, settings.budgetUsd ?? Infinity))} on ${plan.toSend} videos? [y/N] `,
+        plan.priceUnknown
+          ? `Spend an unknown amount on ${plan.toSend} videos? [y/N] `
+          : `Spend up to ${usd(Math.min(plan.estimatedCostUsd, settings.budgetUsd ?? Infinity))} on ${plan.toSend} videos? [y/N] `,
       );
       if (!ok)
         throw new ExitError(
@@ -384,8 +403,16 @@ export async function main(argv: string[], ioOverride: Partial<CliIo> = {}): Pro
       '-t, --template <text>',
       'prompt template, e.g. "A slow pan over {name}" ({name} {folder} {path} {index} {count} {caption} and prompts.csv columns)',
     )
-    .option('-m, --model <model>', 'standard (default) or pro')
-    .option('-d, --duration <seconds>', 'video length, 3 to 15 seconds')
+    .option('-m, --model <model>', 'model id or alias (default: Kling 3.0 Standard); see stillmotion models')
+    .option(
+      '-d, --duration <seconds>',
+      "video length in seconds, within the model's range (Kling 3.0: 3 to 15)",
+    )
+    .option(
+      '--set <field=value>',
+      "a request field by its name in the model's request, e.g. --set resolution=720P (repeatable)",
+      (value: string, previous: string[] = []) => [...previous, value],
+    )
     .option('--audio', 'generate audio')
     .option('--no-audio', 'no audio')
     .option('--negative <text>', 'negative prompt')
@@ -405,6 +432,14 @@ export async function main(argv: string[], ioOverride: Partial<CliIo> = {}): Pro
     .option('--db <file>', "job database (default: the app's)")
     .action(async (paths: string[], opts: RunOptions) => {
       result = await runCommand(paths, opts, io);
+    });
+
+  program
+    .command('models')
+    .description('list the models: ids, aliases for --model, prices, and entries from your models folder')
+    .action(async () => {
+      const { catalogForCli, describeModels } = await import('./catalog-for-cli');
+      io.out.write(`${describeModels(await catalogForCli(io.env, io.err))}\n`);
     });
 
   program

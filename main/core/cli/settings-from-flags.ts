@@ -1,7 +1,10 @@
 // Turns `stillmotion run` flags into BatchSettings, with errors that say which flag, what
 // value, what was expected and how to fix it. Pure: no I/O, so it is tested directly.
 import { isAbsolute, resolve } from 'node:path';
-import { DEFAULT_SETTINGS, MODEL_IDS, type BatchSettings, type ModelId } from '../domain';
+import type { Catalog, ModelSpec } from '../catalog/models';
+import { durationAllowed, durationRule, durationWords } from '../catalog/models';
+import { DEFAULT_SETTINGS, type BatchSettings, type ModelInputValue } from '../domain';
+import { valueAsGiven } from '../intake/model-request';
 
 export class UsageError extends Error {
   override name = 'UsageError';
@@ -19,22 +22,48 @@ export interface RunFlags {
   parallel?: string;
   budget?: string;
   urlPrefix?: string;
+  /** `--set field=value`, repeatable: a request field by its name in the model's request. */
+  set?: string[];
 }
 
-const MODEL_ALIASES: Record<string, ModelId> = {
-  standard: 'kling/kling-3.0/standard/image-to-video',
-  std: 'kling/kling-3.0/standard/image-to-video',
-  pro: 'kling/kling-3.0/pro/image-to-video',
-};
+/** "<model id> (<alias>, <alias>)" for every model, one a line. */
+export function modelList(catalog: Pick<Catalog, 'list'>): string {
+  return catalog
+    .list()
+    .map((m) => `  ${m.id}${m.aliases?.length ? ` (${m.aliases.join(', ')})` : ''}`)
+    .join('\n');
+}
 
-function parseModel(value: string | undefined, fallback: ModelId): ModelId {
-  if (value === undefined) return fallback;
-  const alias = MODEL_ALIASES[value.toLowerCase()];
-  if (alias) return alias;
-  if ((MODEL_IDS as readonly string[]).includes(value)) return value as ModelId;
+function parseModel(
+  value: string | undefined,
+  fallback: string,
+  catalog: Pick<Catalog, 'find' | 'list'>,
+): ModelSpec {
+  const model = catalog.find(value ?? fallback);
+  if (model) return model;
   throw new UsageError(
-    `--model must be "standard" or "pro" (or a full model id: ${MODEL_IDS.join(', ')}), got "${value}".`,
+    `--model "${value ?? fallback}" is not a model this app knows. Use a model id or alias from this list ` +
+      `(or add an entry for it in the models folder of the data folder):\n${modelList(catalog)}`,
   );
+}
+
+/**
+ * `--set field=value`: the value as JSON when it reads as a number, true/false, null, a list
+ * or an object, else as text (quote it, '"5"', to send a number as text). The plan then fits
+ * it to the field's type where the model's schema gives one.
+ */
+export function parseSetFlags(values: readonly string[] | undefined): Record<string, ModelInputValue> {
+  const out: Record<string, ModelInputValue> = {};
+  for (const item of values ?? []) {
+    const eq = item.indexOf('=');
+    const field = eq > 0 ? item.slice(0, eq).trim() : '';
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(field))
+      throw new UsageError(
+        `--set must be field=value with the field's name in the model's request, e.g. --set resolution=720P, got "${item}".`,
+      );
+    out[field] = valueAsGiven(item.slice(eq + 1));
+  }
+  return out;
 }
 
 function parseInteger(
@@ -61,9 +90,31 @@ function parseNumber(flag: string, value: string | undefined, min: number, max: 
 
 export function settingsFromFlags(
   flags: RunFlags,
-  context: { cwd: string; defaultOutputDir: string; defaults?: Partial<BatchSettings> },
+  context: {
+    cwd: string;
+    defaultOutputDir: string;
+    defaults?: Partial<BatchSettings>;
+    catalog: Pick<Catalog, 'find' | 'list'>;
+  },
 ): BatchSettings {
   const base = { ...DEFAULT_SETTINGS, ...context.defaults };
+  const model = parseModel(flags.model, base.modelId, context.catalog);
+  const durations = durationRule(model);
+  let duration = base.duration;
+  if (flags.duration !== undefined) {
+    const n = /^\s*\d+\s*$/.test(flags.duration) ? Number(flags.duration) : NaN;
+    if (!durations)
+      throw new UsageError(
+        `--duration: ${model.displayName} has no duration field the app knows; leave --duration out ` +
+          "(or set the model's own field with --set).",
+      );
+    if (!durationAllowed(durations, n))
+      throw new UsageError(
+        `--duration must be ${durationWords(durations)} for ${model.displayName}, got "${flags.duration}".`,
+      );
+    duration = n;
+  }
+  const modelInputs = { ...(base.modelInputs ?? {}), ...parseSetFlags(flags.set) };
   const template = flags.template ?? base.promptTemplate;
   if (!template.trim())
     throw new UsageError(
@@ -95,10 +146,10 @@ export function settingsFromFlags(
   }
   const out = flags.out ?? base.outputDir ?? context.defaultOutputDir;
   return {
-    modelId: parseModel(flags.model, base.modelId),
+    modelId: model.id,
     promptTemplate: template,
     negativePrompt: flags.negative ?? base.negativePrompt,
-    duration: parseInteger('--duration', flags.duration, 3, 15, 'seconds', base.duration),
+    duration,
     generateAudio: flags.audio ?? base.generateAudio,
     cfgScale:
       flags.cfg === undefined
@@ -109,5 +160,6 @@ export function settingsFromFlags(
     concurrency: parseInteger('--parallel', flags.parallel, 1, 20, 'generations', base.concurrency),
     budgetUsd: budget,
     urlPrefix,
+    ...(Object.keys(modelInputs).length > 0 ? { modelInputs } : {}),
   };
 }

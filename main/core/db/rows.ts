@@ -6,7 +6,6 @@ import type { Reason } from '../../../preload/reasons';
 import {
   BATCH_STATES,
   ITEM_STATES,
-  MODEL_IDS,
   PAUSE_REASONS,
   type BatchSettings,
   type BatchState,
@@ -16,7 +15,7 @@ import {
 } from '../domain';
 
 export const batchSettingsSchema = z.object({
-  modelId: z.enum(MODEL_IDS),
+  modelId: z.string().min(1),
   promptTemplate: z.string(),
   negativePrompt: z.string(),
   duration: z.number().int().min(1),
@@ -27,6 +26,7 @@ export const batchSettingsSchema = z.object({
   concurrency: z.number().int().min(1),
   budgetUsd: z.number().nonnegative().nullable(),
   urlPrefix: z.string().nullable(),
+  modelInputs: z.record(z.string(), z.json()).optional(),
 }) satisfies z.ZodType<BatchSettings>;
 
 const notesSchema = z.array(z.string());

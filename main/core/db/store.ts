@@ -11,9 +11,9 @@ import {
   type PauseReason,
   type PlannedItem,
   type StateCounts,
+  type ExistingItem,
 } from '../domain';
 import { IllegalTransitionError, canTransition } from '../domain/states';
-import type { ExistingItem } from '../contracts';
 import { formatReason, type Reason } from '../../../preload/reasons';
 import type { Db } from './connection';
 import {

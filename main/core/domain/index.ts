@@ -4,16 +4,19 @@
 
 import type { Reason } from '../../../preload/reasons';
 import type { BatchState, ItemState, PauseReason } from './states';
+import { DEFAULT_MODEL_ID } from './default-model';
 
 export * from './states';
 export * from './errors';
 
-export const MODEL_IDS = [
-  'kling/kling-3.0/standard/image-to-video',
-  'kling/kling-3.0/pro/image-to-video',
-] as const;
-export type ModelId = (typeof MODEL_IDS)[number];
-export const DEFAULT_MODEL_ID: ModelId = 'kling/kling-3.0/standard/image-to-video';
+/** A RunComfy model_id; the models themselves are data (main/core/catalog/models/*.json). */
+export type ModelId = string;
+/** The model a new batch starts with (read from its catalog entry file, ./default-model). */
+export { DEFAULT_MODEL_ID };
+
+/** A request field's value as JSON (set in the form, by --set or by a prompts.csv column). */
+export type ModelInputValue =
+  string | number | boolean | null | ModelInputValue[] | { [key: string]: ModelInputValue };
 
 /** Everything the user chooses for one batch (one form in the app, one set of CLI flags). */
 export interface BatchSettings {
@@ -36,6 +39,8 @@ export interface BatchSettings {
   budgetUsd: number | null;
   /** When set, images are sent as `${urlPrefix}/${relativePath}` instead of data URIs. */
   urlPrefix: string | null;
+  /** Request fields beyond the roles above, by their name in the model's request. */
+  modelInputs?: Record<string, ModelInputValue>;
 }
 
 export const DEFAULT_SETTINGS: Omit<BatchSettings, 'outputDir'> = {
@@ -159,3 +164,13 @@ export type EngineEvent =
   | { type: 'items'; batchId: number; changes: { id: number; state: ItemState }[] }
   | { type: 'batch'; batchId: number; state: BatchState; pauseReason: PauseReason | null }
   | { type: 'batch-finished'; batchId: number; counts: StateCounts; spentUsd: number };
+
+/** An item that already stands for an image and request (see EngineApi.findDone). */
+export interface ExistingItem {
+  itemId: number;
+  /** The saved video; for an item still on its way, where it will be saved. */
+  outputPath: string;
+  batchId?: number;
+  /** `done`, or the unfinished state of an item still on its way (absent: done). */
+  state?: ItemState;
+}

@@ -3,16 +3,27 @@
 // when it must not be sent, a verdict that says why in words. No network, no file reads:
 // everything it needs was read by the scan, so re-planning after each keystroke is cheap.
 import { posix } from 'node:path';
-import type { BatchPlan, InputProblem, ScanResult, ScannedImage } from '../contracts';
+import type { BatchPlan, InputProblem, ScanResult } from '../contracts';
 import type { BatchSettings, ItemState, PlannedItem } from '../domain';
 import type { Catalog, ModelSpec } from '../catalog/models';
 import { estimateBatchMs, estimateCostUsd, estimateGenerationMs, roundUsd } from '../catalog/models';
-import { describeIssues } from '../catalog/issue-words';
 import { assessImage } from './limits';
+import { buildRequest, modelImageProblem } from './model-request';
 import { allocateOutputPaths, safeOutputPath } from './output-name';
+import {
+  charCount,
+  ItemRejection,
+  readOverrides,
+  reject,
+  settingsFields,
+  settingsProblems,
+  withStandInImages,
+} from './plan-settings';
 import { imageRef, imageUrl, requestFingerprint } from './requests';
 import { parseTemplate, renderTemplate, TemplateError } from './template';
 import type { ParsedTemplate } from './template';
+
+export { previewItem, roleValuesOf } from './plan-settings';
 
 export type FindDone = (
   imageHash: string,
@@ -26,61 +37,10 @@ export interface PlanDeps {
 
 type Verdict = NonNullable<PlannedItem['verdict']>;
 
-/** Thrown inside the per-item steps; becomes that item's `rejected` verdict. */
-class ItemRejection extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-const reject = (code: string, message: string): never => {
-  throw new ItemRejection(code, message);
-};
-
 const stemOf = (fileName: string) => {
   const dot = fileName.lastIndexOf('.');
   return dot > 0 ? fileName.slice(0, dot) : fileName;
 };
-
-/** Characters as Kling counts them (code points, not UTF-16 units). */
-const charCount = (text: string) => [...text].length;
-
-function settingsProblems(settings: BatchSettings, model: ModelSpec): InputProblem[] {
-  const problems: InputProblem[] = [];
-  const add = (field: string, message: string) =>
-    problems.push({ code: 'invalid_setting', message, file: null, row: null, field });
-  const { minDuration, maxDuration, cfgScaleMin, cfgScaleMax, promptMaxChars } = model.limits;
-  if (
-    !Number.isInteger(settings.duration) ||
-    settings.duration < minDuration ||
-    settings.duration > maxDuration
-  )
-    add(
-      'duration',
-      `Duration must be a whole number from ${minDuration} to ${maxDuration} seconds, got ${settings.duration}`,
-    );
-  if (!(settings.cfgScale >= cfgScaleMin && settings.cfgScale <= cfgScaleMax))
-    add(
-      'cfgScale',
-      `CFG scale must be a number from ${cfgScaleMin} to ${cfgScaleMax}, got ${settings.cfgScale}`,
-    );
-  if (charCount(settings.negativePrompt) > promptMaxChars)
-    add(
-      'negativePrompt',
-      `The negative prompt is ${charCount(settings.negativePrompt)} characters; ${model.displayName} accepts at most ${promptMaxChars}`,
-    );
-  if (settings.urlPrefix) {
-    try {
-      imageUrl(settings.urlPrefix, 'x');
-    } catch (error) {
-      add('urlPrefix', (error as Error).message);
-    }
-  }
-  return problems;
-}
 
 function parseOrProblem(
   source: string,
@@ -96,96 +56,6 @@ function parseOrProblem(
     problems.push({ code: `template_${error.code}`, message: error.message, file: null, row: null, field });
     return null;
   }
-}
-
-interface Overrides {
-  duration?: number;
-  generateAudio?: boolean;
-  cfgScale?: number;
-  negativePrompt?: string;
-}
-
-function readOverrides(image: ScannedImage, model: ModelSpec): Overrides {
-  const row = image.csvRow;
-  if (!row) return {};
-  const at = (column: string) => `(${row.file}, row ${row.row}, column ${column})`;
-  const out: Overrides = {};
-  const duration = row.values.duration ?? '';
-  if (duration !== '') {
-    const { minDuration: min, maxDuration: max } = model.limits;
-    const n = /^\d+$/.test(duration) ? Number(duration) : NaN;
-    if (!(n >= min && n <= max))
-      reject(
-        'csv_bad_duration',
-        `Duration must be a whole number from ${min} to ${max} seconds, got "${duration}" ${at('duration')}`,
-      );
-    out.duration = n;
-  }
-  const audio = (row.values.generate_audio ?? '').toLowerCase();
-  if (audio !== '') {
-    if (['true', 'yes', 'y', '1', 'on'].includes(audio)) out.generateAudio = true;
-    else if (['false', 'no', 'n', '0', 'off'].includes(audio)) out.generateAudio = false;
-    else
-      reject(
-        'csv_bad_generate_audio',
-        `generate_audio must be yes or no (or true/false, 1/0), got "${row.values.generate_audio}" ${at('generate_audio')}`,
-      );
-  }
-  const cfg = row.values.cfg_scale ?? '';
-  if (cfg !== '') {
-    // "0,7" is how a spreadsheet in a comma-decimal locale writes 0.7.
-    const n = /^\d*[.,]?\d+$/.test(cfg) ? Number(cfg.replace(',', '.')) : NaN;
-    const { cfgScaleMin: min, cfgScaleMax: max } = model.limits;
-    if (!(n >= min && n <= max))
-      reject(
-        'csv_bad_cfg_scale',
-        `cfg_scale must be a number from ${min} to ${max}, got "${cfg}" ${at('cfg_scale')}`,
-      );
-    out.cfgScale = n;
-  }
-  const negative = row.values.negative_prompt ?? '';
-  if (negative !== '') {
-    if (charCount(negative) > model.limits.promptMaxChars)
-      reject(
-        'csv_negative_prompt_too_long',
-        `negative_prompt is ${charCount(negative)} characters; ${model.displayName} accepts at most ` +
-          `${model.limits.promptMaxChars} ${at('negative_prompt')}`,
-      );
-    out.negativePrompt = negative;
-  }
-  return out;
-}
-
-/** Builds the preview's row for one planned item (what the UI shows before anything is sent). */
-export function previewItem(
-  item: PlannedItem,
-  index: number,
-  settings?: Pick<BatchSettings, 'duration' | 'generateAudio' | 'cfgScale' | 'negativePrompt'>,
-) {
-  // A rejected item may have no request: its row then shows the batch settings.
-  const r = item.request;
-  return {
-    index,
-    sourcePath: item.sourcePath,
-    relativePath: item.relativePath,
-    renderedPrompt: item.renderedPrompt,
-    settings: {
-      duration: typeof r.duration === 'number' ? r.duration : (settings?.duration ?? 0),
-      generateAudio:
-        typeof r.generate_audio === 'boolean' ? r.generate_audio : (settings?.generateAudio ?? false),
-      cfgScale: typeof r.cfg_scale === 'number' ? r.cfg_scale : (settings?.cfgScale ?? 0),
-      negativePrompt:
-        typeof r.negative_prompt === 'string'
-          ? r.negative_prompt
-          : r.prompt
-            ? ''
-            : (settings?.negativePrompt ?? ''),
-    },
-    outputRelativePath: item.outputRelativePath,
-    estimatedCostUsd: item.estimatedCostUsd,
-    notes: item.notes,
-    verdict: item.verdict,
-  };
 }
 
 export function planBatch(
@@ -226,6 +96,16 @@ export function planBatch(
     problems,
   );
   const settingsBroken = !modelOk || problems.some((p) => p.code === 'invalid_setting');
+  const batchFields = settingsFields(settings, model);
+  const endImageRequired = model.roles.endImage
+    ? ((model.inputSchema.required as string[] | undefined) ?? []).includes(model.roles.endImage)
+    : false;
+  const withEnd = deps.catalog
+    .list()
+    .filter((m) => m.roles.endImage)
+    .map((m) => m.displayName);
+  const endImageModels =
+    withEnd.slice(0, 3).join(', ') + (withEnd.length > 3 ? ` and ${withEnd.length - 3} more` : '');
   const count = scan.images.length;
   const mode = settings.urlPrefix ? 'url' : 'data-uri';
   const seenFingerprints = new Map<string, string>();
@@ -308,14 +188,15 @@ export function planBatch(
       if (renderedPrompt === '')
         reject(
           'empty_prompt',
-          `The prompt for ${image.relativePath} is empty after filling in the template; Kling needs a prompt`,
+          `The prompt for ${image.relativePath} is empty after filling in the template; ${model.displayName} needs a prompt`,
         );
       const length = charCount(renderedPrompt);
-      if (length > model.limits.promptMaxChars)
+      const promptMax = model.limits?.promptMaxChars;
+      if (promptMax !== undefined && length > promptMax)
         reject(
           'prompt_too_long',
           `The prompt for ${image.relativePath} is ${length} characters after filling in the template; ` +
-            `${model.displayName} accepts at most ${model.limits.promptMaxChars}. Shorten the template` +
+            `${model.displayName} accepts at most ${promptMax}. Shorten the template` +
             (template!.variables.has('caption') ? ' or the caption file' : '') +
             (csvPrompt !== '' ? ` or the prompt in ${csv!.file}, row ${csv!.row}` : ''),
         );
@@ -323,28 +204,21 @@ export function planBatch(
       const start = assessImage(image, mode);
       if (start.kind === 'reject') reject(start.code, start.reason);
       if (start.kind === 'fit') notes.push(start.reason);
+      const startProblem = modelImageProblem(model, image, mode === 'url');
+      if (startProblem) reject('image_not_accepted', startProblem);
 
       const duration = overrides.duration ?? settings.duration;
-      const generateAudio = overrides.generateAudio ?? settings.generateAudio;
-      request = {
-        prompt: renderedPrompt,
-        start_image_url: imageRef(image.sourcePath),
-        // Always explicit: the API's defaults (10 s, audio on) are not the app's.
-        duration,
-        generate_audio: generateAudio,
-        cfg_scale: overrides.cfgScale ?? settings.cfgScale,
-      };
-      const negative = overrides.negativePrompt ?? settings.negativePrompt;
-      if (negative.trim() !== '') request.negative_prompt = negative;
       const hashes: Record<string, string> = { [image.sourcePath]: image.sha256 };
       const end = image.endImage;
+      let endImage: string | undefined;
+      const endField = model.roles.endImage;
       if (csv && (csv.values.end_image ?? '') !== '') {
         const where = `(${csv.file}, row ${csv.row}, column end_image)`;
-        if (!model.supportsEndImage)
+        if (!endField)
           reject(
             'end_image_unsupported',
-            `end_image is only supported by Kling 3.0 Pro, not ${model.displayName}; choose the pro model ` +
-              `or clear the cell ${where}`,
+            `end_image is not supported by ${model.displayName} (it has no end-frame field); choose a model ` +
+              `that has one (${endImageModels}) or clear the cell ${where}`,
           );
         if (!end)
           reject(
@@ -357,27 +231,47 @@ export function planBatch(
           if (endAssessment.kind === 'reject')
             reject(endAssessment.code, `end_image: ${endAssessment.reason} ${where}`);
           if (endAssessment.kind === 'fit') notes.push(`end image ${endAssessment.reason}`);
-          request.end_image_url = imageRef(end!.sourcePath);
+          const endProblem = modelImageProblem(model, end!, mode === 'url');
+          if (endProblem) reject('image_not_accepted', `end_image: ${endProblem} ${where}`);
+          endImage = imageRef(end!.sourcePath);
           hashes[end!.sourcePath] = end!.sha256;
         }
-      }
+      } else if (endField && endImageRequired)
+        reject(
+          'end_image_required',
+          `${model.displayName} needs an end image for every video and ${image.relativePath} has none; ` +
+            'name one in the end_image column of prompts.csv, or choose another model',
+        );
+      request = buildRequest(
+        model,
+        {
+          prompt: renderedPrompt,
+          startImage: imageRef(image.sourcePath),
+          endImage,
+          negativePrompt: overrides.negativePrompt ?? settings.negativePrompt,
+          duration,
+          audio: overrides.generateAudio ?? settings.generateAudio,
+          guidance: overrides.cfgScale ?? settings.cfgScale,
+        },
+        { ...batchFields, ...overrides.fields },
+      );
       fingerprint = requestFingerprint(model.id, request, hashes);
       if (settings.urlPrefix) {
-        request.start_image_url = imageUrl(settings.urlPrefix, image.relativePath);
-        if (end?.ok) {
+        request[model.roles.startImage] = imageUrl(settings.urlPrefix, image.relativePath);
+        if (end?.ok && endField && endImage) {
           const rootPosix = image.rootPath.split(/[\\/]/).join('/');
           const endRelative = posix.relative(rootPosix, end.sourcePath.split(/[\\/]/).join('/'));
-          request.end_image_url = imageUrl(settings.urlPrefix, endRelative);
+          request[endField] = imageUrl(settings.urlPrefix, endRelative);
         }
       }
-      const parsed = model.inputSchema.safeParse(request);
-      if (!parsed.success)
+      const invalid = model.validateInput(withStandInImages(request));
+      if (invalid.length > 0)
         reject(
           'invalid_request',
-          `The request for ${image.relativePath} does not fit ${model.displayName}: ` +
-            describeIssues(parsed.error, request, model.displayName),
+          `The request for ${image.relativePath} does not fit ${model.displayName}: ${invalid.join('; ')}`,
         );
-      estimatedCostUsd = estimateCostUsd(model, duration, generateAudio);
+      // Unknown price: 0 here and priceUnknown on the plan; a capped batch was refused above.
+      estimatedCostUsd = estimateCostUsd(model, request, duration) ?? 0;
       generationMs = estimateGenerationMs(model, duration);
 
       if (!options.force) {
@@ -449,6 +343,7 @@ export function planBatch(
     rejected: drafts.filter((d) => d.verdict?.state === 'rejected').length,
     skipped: drafts.filter((d) => d.verdict?.state === 'skipped').length,
     estimatedCostUsd: roundUsd(sendable.reduce((sum, d) => sum + d.estimatedCostUsd, 0)),
+    priceUnknown: model.price.per === 'unknown',
     estimatedDurationMs: estimateBatchMs(
       sendable.map((d) => d.generationMs),
       settings.concurrency,

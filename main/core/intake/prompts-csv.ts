@@ -7,15 +7,20 @@ import { parse } from 'csv-parse/sync';
 import type { InputProblem } from '../contracts';
 
 export const PROMPTS_CSV = 'prompts.csv';
-/** Columns that change the request rather than (only) the template. */
-export const SETTING_COLUMNS = [
-  'prompt',
-  'negative_prompt',
-  'duration',
-  'generate_audio',
-  'cfg_scale',
-  'end_image',
-] as const;
+/**
+ * Columns that set a role of the request rather than (only) the template. Their names are the
+ * app's own, the same for every model (they happen to be Kling 3.0's field names, which is
+ * where the app started); the model's entry says which field each role goes to.
+ */
+export const CSV_ROLE_COLUMNS = {
+  prompt: 'prompt',
+  negativePrompt: 'negative_prompt',
+  duration: 'duration',
+  audio: 'generate_audio',
+  guidance: 'cfg_scale',
+  endImage: 'end_image',
+} as const;
+export const SETTING_COLUMNS = Object.values(CSV_ROLE_COLUMNS);
 const MAX_CSV_BYTES = 20 * 1024 * 1024;
 
 export interface CsvRow {

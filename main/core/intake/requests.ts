@@ -82,7 +82,10 @@ export function imageUrl(urlPrefix: string, relativePath: string): string {
 }
 
 export interface MaterializeContext {
-  /** Expected sha256 of the start image (PlannedItem.imageHash): verified before sending. */
+  /**
+   * Expected sha256 of the start image (PlannedItem.imageHash): verified before sending. The
+   * start image is the first image placeholder in the request (the planner puts it first).
+   */
   imageHash?: string;
   /** Expected sha256 per absolute path, for every image in the request (start and end). */
   imageHashes?: Record<string, string>;
@@ -179,6 +182,21 @@ async function imageDataUri(
   };
 }
 
+/** The first `image-ref:` placeholder in the request, in key order (depth first). */
+function firstImageRef(value: unknown): string | undefined {
+  if (isImageRef(value)) return value;
+  const children = Array.isArray(value)
+    ? value
+    : value !== null && typeof value === 'object'
+      ? Object.values(value)
+      : [];
+  for (const child of children) {
+    const found = firstImageRef(child);
+    if (found) return found;
+  }
+  return undefined;
+}
+
 /**
  * The request as it goes on the wire: every `image-ref:` placeholder replaced by a data URI
  * (oversized images fitted on the way). Throws a clear error naming the file if an image is
@@ -189,8 +207,9 @@ export async function materializeRequest(
   ctx: MaterializeContext = {},
 ): Promise<Record<string, unknown>> {
   const hashes: Record<string, string> = { ...(ctx.imageHashes ?? {}) };
-  const start = request.start_image_url;
-  if (ctx.imageHash && isImageRef(start)) hashes[start.slice(IMAGE_REF_PREFIX.length)] ??= ctx.imageHash;
+  // The planner puts the start image first (model-request.ts), whatever the model calls it.
+  const start = firstImageRef(request);
+  if (ctx.imageHash && start) hashes[start.slice(IMAGE_REF_PREFIX.length)] ??= ctx.imageHash;
   const maxBytes = ctx.maxImageBytes ?? DATA_URI_MAX_BYTES;
   // Each distinct image is read once, even if the request names it twice.
   const uris = new Map<string, Promise<{ uri: string; sha256: string }>>();

@@ -1,5 +1,5 @@
-// The RunComfy Model API simulator: a real HTTP server on loopback that behaves like the API
-// described in /work/shared/runcomfy-api.md, with seeded faults, variants and a ledger that
+// The RunComfy Model API simulator: a real HTTP server on loopback that behaves like RunComfy's
+// documented API (models and their fields: docs/models.md), with seeded faults, variants and a ledger that
 // tests and benchmarks audit clients against. Used in-process (tests, bench, the app's demo
 // mode) and from the command line (cli.ts, `npm run simulator`).
 //
@@ -24,6 +24,8 @@ export { startSimulator, defaultGenerationMs } from './server';
 export { auditLedger } from './ledger-audit';
 export type { LedgerAudit } from './ledger-audit';
 export { DEMO_API_KEY } from './types';
+export { SIMULATED_MODELS, STANDARD_MODEL_ID, PRO_MODEL_ID } from './models';
+export type { SimulatedModel } from './models';
 export type {
   EnvironmentFaults,
   FaultRates,

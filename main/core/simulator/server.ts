@@ -18,7 +18,8 @@ import { upstreamImageProblem } from './image-info';
 import { OutputHasher, outputChunks, outputLayout } from './output-video';
 import type { FaultTarget, Ledger, SimulatorHandle, SimulatorOptions, SubmitRecord } from './types';
 import { DEMO_API_KEY } from './types';
-import { SIMULATED_MODELS, checkImage, priceUsd, validateInput } from './validation';
+import { modelTable } from './models';
+import { checkImage, priceUsd, validateInput } from './validation';
 import type { DetailEntry } from './validation';
 
 export const DEFAULT_MAX_BODY_BYTES = 64 * 1024 * 1024;
@@ -112,6 +113,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const variants = options.variants ?? {};
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const apiKeys = options.apiKeys ?? { [DEMO_API_KEY]: 1000 };
+  const models = modelTable(options.extraModels);
   const layout = outputLayout(options.outputBytes);
   const hasher = new OutputHasher();
 
@@ -366,21 +368,23 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
         ? (parsed as Record<string, unknown>)
         : null;
-    if (fields) {
-      if (typeof fields.prompt === 'string') record.prompt = fields.prompt;
-      if (typeof fields.duration === 'number') record.duration = fields.duration;
-      if (typeof fields.generate_audio === 'boolean') record.generateAudio = fields.generate_audio;
+    const model = models.get(modelId);
+    if (fields && model) {
+      // The ledger records what was asked, in this model's own field names.
+      const { prompt, duration, audio } = model.fields;
+      if (typeof fields[prompt] === 'string') record.prompt = fields[prompt];
+      if (duration && typeof fields[duration] === 'number') record.duration = fields[duration];
+      if (audio && typeof fields[audio] === 'boolean') record.generateAudio = fields[audio];
     }
     const key = authorize(req);
     if (!key) return { job: null, reply: unauthorized() };
-    const model = SIMULATED_MODELS.get(modelId);
     if (!model)
       return {
         job: null,
         reply: apiError(
           400,
           400001,
-          `Unknown model_id '${modelId}'; expected one of: ${[...SIMULATED_MODELS.keys()].join(', ')}`,
+          `Unknown model_id '${modelId}'; expected one of: ${[...models.keys()].join(', ')}`,
         ),
       };
     if (parseError !== null)
@@ -392,7 +396,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       };
     const result = validateInput(model, parsed);
     if (!result.ok) {
-      const image = checkImage(fields?.start_image_url);
+      const image = checkImage(fields?.[model.fields.startImage]);
       if (image.ok) record.imageHash = image.value.hash;
       const summary = result.detail.map((d) => `${d.loc.slice(1).join('.') || 'body'}: ${d.msg}`).join('; ');
       return { job: null, reply: apiError(422, 422001, `Invalid input: ${summary}`, result.detail) };
@@ -566,7 +570,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       answer(res, unauthorized(), fault);
       return;
     }
-    const entry = SIMULATED_MODELS.get(modelId);
+    const entry = models.get(modelId);
     if (!entry) {
       answer(res, apiError(400, 400001, `Unknown model_id '${modelId}'`), fault);
       return;

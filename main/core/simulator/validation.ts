@@ -1,40 +1,14 @@
-// Input validation of the simulated Kling 3.0 image-to-video models, written from the table in
-// /work/shared/runcomfy-api.md and deliberately independent of the app's own catalog: if the
-// client and the simulator disagree, a test notices instead of both being wrong the same way.
-// Errors come back FastAPI-style, one `detail` entry per bad field, all of them at once.
+// Input validation of the simulated image-to-video models: Kling 3.0's full rule set, and for
+// every other model its own required fields and field names (models.ts). Written from the API
+// docs and deliberately independent of the app's own catalog: if the client and the simulator
+// disagree, a test notices instead of both being wrong the same way. Errors come back
+// FastAPI-style, one `detail` entry per bad field, all of them at once.
 import { createHash } from 'node:crypto';
 
-export const STANDARD_MODEL_ID = 'kling/kling-3.0/standard/image-to-video';
-export const PRO_MODEL_ID = 'kling/kling-3.0/pro/image-to-video';
+import type { SimulatedModel } from './models';
 
-export interface SimulatedModel {
-  modelId: string;
-  displayName: string;
-  /** USD per second of video without and with audio (model page prices). */
-  usdPerSecond: { silent: number; audio: number };
-  acceptsEndImage: boolean;
-}
-
-export const SIMULATED_MODELS: ReadonlyMap<string, SimulatedModel> = new Map([
-  [
-    STANDARD_MODEL_ID,
-    {
-      modelId: STANDARD_MODEL_ID,
-      displayName: 'Kling 3.0 Standard Image to Video',
-      usdPerSecond: { silent: 0.084, audio: 0.126 },
-      acceptsEndImage: false,
-    },
-  ],
-  [
-    PRO_MODEL_ID,
-    {
-      modelId: PRO_MODEL_ID,
-      displayName: 'Kling 3.0 Pro Image to Video',
-      usdPerSecond: { silent: 0.112, audio: 0.168 },
-      acceptsEndImage: true,
-    },
-  ],
-]);
+export { PRO_MODEL_ID, SIMULATED_MODELS, STANDARD_MODEL_ID } from './models';
+export type { SimulatedModel } from './models';
 
 export interface DetailEntry {
   loc: (string | number)[];
@@ -183,6 +157,69 @@ function isObject(value: unknown): value is Record<string, unknown> {
 
 /** Validates a submit body for `model`. Unknown top-level fields are ignored, as FastAPI does. */
 export function validateInput(model: SimulatedModel, body: unknown): ValidationResult {
+  return model.kling3 ? validateKling3(model, body) : validatePlain(model, body);
+}
+
+/**
+ * A model known by its page's curl: its own prompt and image fields (required as its page
+ * says), a duration where the page gives one. A request in another model's field names misses
+ * this model's required fields and is refused, as RunComfy would.
+ */
+function validatePlain(model: SimulatedModel, body: unknown): ValidationResult {
+  const detail: DetailEntry[] = [];
+  const fail = (loc: (string | number)[], check: { msg: string; type: string }) =>
+    detail.push({ loc: ['body', ...loc], msg: check.msg, type: check.type });
+  if (!isObject(body)) {
+    fail([], { msg: 'Input should be a JSON object', type: 'model_attributes_type' });
+    return { ok: false, detail };
+  }
+  const present = (key: string) => body[key] !== undefined && body[key] !== null;
+  for (const field of model.required)
+    if (!present(field)) fail([field], { msg: 'Field required', type: 'missing' });
+  const { fields } = model;
+  let prompt = '';
+  if (present(fields.prompt)) {
+    const check = checkText(body[fields.prompt], model.required.includes(fields.prompt));
+    if (check.ok) prompt = check.value;
+    else fail([fields.prompt], check);
+  }
+  let startImageHash = '';
+  let startImageBytes: Buffer | null = null;
+  if (present(fields.startImage)) {
+    const check = checkImage(body[fields.startImage]);
+    if (check.ok) {
+      startImageHash = check.value.hash;
+      startImageBytes = check.value.bytes;
+    } else fail([fields.startImage], check);
+  }
+  if (fields.endImage && present(fields.endImage)) {
+    const check = checkImage(body[fields.endImage]);
+    if (!check.ok) fail([fields.endImage], check);
+  }
+  let duration = model.durations.default;
+  if (fields.duration && present(fields.duration)) {
+    const value = body[fields.duration];
+    const { min, max, values } = model.durations;
+    if (!isWholeNumber(value))
+      fail([fields.duration], { msg: 'Input should be a valid integer', type: 'int_type' });
+    else if (values ? !values.includes(value) : value < min || value > max)
+      fail([fields.duration], {
+        msg: values ? `Input should be ${values.join(' or ')}` : `Input should be from ${min} to ${max}`,
+        type: values ? 'literal_error' : 'value_error',
+      });
+    else duration = value;
+  }
+  let generateAudio = false;
+  if (fields.audio && present(fields.audio)) {
+    if (typeof body[fields.audio] === 'boolean') generateAudio = body[fields.audio] as boolean;
+    else fail([fields.audio], { msg: 'Input should be a valid boolean', type: 'bool_type' });
+  }
+  if (detail.length > 0) return { ok: false, detail };
+  return { ok: true, input: { prompt, duration, generateAudio, startImageHash, startImageBytes } };
+}
+
+/** Kling 3.0: every rule of its table in the API docs. */
+function validateKling3(model: SimulatedModel, body: unknown): ValidationResult {
   const detail: DetailEntry[] = [];
   const fail = (loc: (string | number)[], check: { msg: string; type: string }) =>
     detail.push({ loc: ['body', ...loc], msg: check.msg, type: check.type });
@@ -297,7 +334,7 @@ export function validateInput(model: SimulatedModel, body: unknown): ValidationR
   }
 
   if (present('end_image_url')) {
-    if (!model.acceptsEndImage)
+    if (!model.kling3?.acceptsEndImage)
       fail(['end_image_url'], {
         msg: `end_image_url is not accepted by ${model.modelId}; use the pro model for a last frame`,
         type: 'extra_forbidden',

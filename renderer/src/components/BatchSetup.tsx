@@ -1,19 +1,45 @@
 // The batch form: model and price, prompt template, negative prompt, duration, audio,
-// guidance, output folder and file names, parallel generations, budget cap; plus presets.
+// guidance, the model's own fields, output folder and file names, parallel generations, budget
+// cap; plus presets. A role field (duration, audio...) shows only when the model has it.
 import { useId, useState } from 'react';
 import type { BatchSettingsDto, ModelInfoDto } from '../../../preload/contract';
 import { api, errorText } from '../api';
 import { useI18n, type I18n } from '../i18n';
-import { formatUsd } from '../lib/format';
 import { parseTemplate } from '../lib/template';
 import { useApp } from '../store/app-context';
 import { showToast } from '../store/toasts';
-import { Dialog } from './Dialog';
 import { Field } from './Field';
+import { ModelFields, validateModelInputs } from './ModelFields';
+import { ModelPicker } from './ModelPicker';
+import { SavePresetDialog } from './SavePresetDialog';
 import { NumberField } from './NumberField';
 import { TemplateEditor } from './TemplateEditor';
 
 export type SettingsErrors = Partial<Record<keyof BatchSettingsDto, string>>;
+
+function durationAllowed(model: ModelInfoDto | undefined, seconds: number): boolean {
+  const rule = model ? model.duration : { min: 3, max: 15, values: null };
+  if (!rule) return true; // the model's duration field is unknown: the duration is not sent
+  if (!Number.isInteger(seconds)) return false;
+  return rule.values ? rule.values.includes(seconds) : seconds >= rule.min && seconds <= rule.max;
+}
+
+/** The settings a newly picked model can take: its own fields cleared, roles it lacks off. */
+export function settingsForModel(model: ModelInfoDto, s: BatchSettingsDto): Partial<BatchSettingsDto> {
+  const patch: Partial<BatchSettingsDto> = { modelId: model.id, modelInputs: undefined };
+  if (!model.roles.negativePrompt) patch.negativePrompt = '';
+  if (!model.roles.audio) patch.generateAudio = false;
+  const rule = model.duration;
+  if (rule && !durationAllowed(model, s.duration)) {
+    const choices = rule.values ?? [
+      Math.min(rule.max, Math.max(rule.min, Math.round(s.duration) || rule.min)),
+    ];
+    patch.duration = choices.reduce((best, c) =>
+      Math.abs(c - s.duration) < Math.abs(best - s.duration) ? c : best,
+    );
+  }
+  return patch;
+}
 
 export function validateSettings(
   s: BatchSettingsDto,
@@ -22,11 +48,13 @@ export function validateSettings(
   t: I18n['t'],
 ): SettingsErrors {
   const errors: SettingsErrors = {};
-  const minD = model?.minDuration ?? 3;
-  const maxD = model?.maxDuration ?? 15;
-  if (!Number.isInteger(s.duration) || s.duration < minD || s.duration > maxD)
-    errors.duration = t('setup.errDuration', { min: minD, max: maxD });
-  if (!(s.cfgScale >= 0 && s.cfgScale <= 1)) errors.cfgScale = t('setup.errCfg');
+  if (!durationAllowed(model, s.duration))
+    errors.duration = model?.duration?.values
+      ? t('setup.errDurationChoice', { values: model.duration.values.join(', ') })
+      : t('setup.errDuration', { min: model?.duration?.min ?? 3, max: model?.duration?.max ?? 15 });
+  if (model?.roles.guidance && !(s.cfgScale >= 0 && s.cfgScale <= 1)) errors.cfgScale = t('setup.errCfg');
+  const fieldErrors = Object.values(validateModelInputs(model, s.modelInputs ?? {}, t));
+  if (fieldErrors.length > 0) errors.modelInputs = fieldErrors[0];
   if (!Number.isInteger(s.concurrency) || s.concurrency < 1 || s.concurrency > 20)
     errors.concurrency = t('setup.errConcurrency');
   if (s.budgetUsd !== null && !(s.budgetUsd > 0 && s.budgetUsd <= 1_000_000))
@@ -63,9 +91,12 @@ export function BatchSetup({
   onForceChange,
   showForce,
 }: Props) {
-  const { t, locale } = useI18n();
+  const { t } = useI18n();
   const { models, settings: app, setSettings } = useApp();
   const presetId = useId();
+  const ids = { dur: useId() };
+  const model = models.find((m) => m.id === settings.modelId);
+  const roles = model?.roles ?? {};
   const [savingPreset, setSavingPreset] = useState(false);
   const set = <K extends keyof BatchSettingsDto>(key: K, value: BatchSettingsDto[K]) =>
     onChange({ [key]: value } as Partial<BatchSettingsDto>);
@@ -120,37 +151,14 @@ export function BatchSetup({
         </div>
       </div>
 
-      <fieldset className="model-picker">
-        <legend>{t('setup.model')}</legend>
-        {models.map((m) => {
-          const perSecond = settings.generateAudio ? m.usdPerSecond.withAudio : m.usdPerSecond.withoutAudio;
-          return (
-            <label
-              key={m.id}
-              className={settings.modelId === m.id ? 'model-option selected' : 'model-option'}
-            >
-              <input
-                type="radio"
-                name="model"
-                value={m.id}
-                checked={settings.modelId === m.id}
-                onChange={() => set('modelId', m.id)}
-              />
-              <span className="model-name">{m.displayName}</span>
-              <span className="model-price">
-                {t('setup.pricePerSecond', { price: formatUsd(perSecond, locale, true) })} ·{' '}
-                {t('setup.pricePerVideo', {
-                  price: formatUsd(
-                    perSecond * (Number.isFinite(settings.duration) ? settings.duration : 0),
-                    locale,
-                  ),
-                  seconds: settings.duration,
-                })}
-              </span>
-            </label>
-          );
-        })}
-      </fieldset>
+      <ModelPicker
+        models={models}
+        settings={settings}
+        onPick={(id) => {
+          const picked = models.find((m) => m.id === id);
+          if (picked) onChange(settingsForModel(picked, settings));
+        }}
+      />
 
       <TemplateEditor
         label={t('setup.prompt')}
@@ -162,39 +170,73 @@ export function BatchSetup({
         testId="prompt-template"
       />
 
-      <Field label={t('setup.negative')} error={errors.negativePrompt}>
-        {(control) => (
-          <textarea
-            {...control}
-            rows={2}
-            value={settings.negativePrompt}
-            onChange={(e) => set('negativePrompt', e.target.value)}
-          />
-        )}
-      </Field>
+      {roles.negativePrompt && (
+        <Field label={t('setup.negative')} error={errors.negativePrompt}>
+          {(control) => (
+            <textarea
+              {...control}
+              rows={2}
+              value={settings.negativePrompt}
+              onChange={(e) => set('negativePrompt', e.target.value)}
+            />
+          )}
+        </Field>
+      )}
 
       <div className="field-grid">
-        <NumberField
-          label={t('setup.duration')}
-          value={settings.duration}
-          onChange={(v) => set('duration', v ?? Number.NaN)}
-          min={3}
-          max={15}
-          step={1}
-          suffix={t('setup.secondsUnit')}
-          error={errors.duration}
-          testId="duration"
-        />
-        <NumberField
-          label={t('setup.cfg')}
-          value={settings.cfgScale}
-          onChange={(v) => set('cfgScale', v ?? Number.NaN)}
-          min={0}
-          max={1}
-          step={0.05}
-          hint={t('setup.cfgHint')}
-          error={errors.cfgScale}
-        />
+        {model?.duration?.values ? (
+          <div className="field">
+            <label htmlFor={ids.dur}>{t('setup.duration')}</label>
+            <select
+              id={ids.dur}
+              value={String(settings.duration)}
+              data-testid="duration"
+              aria-invalid={errors.duration ? true : undefined}
+              aria-describedby={errors.duration ? `${ids.dur}-error` : undefined}
+              onChange={(e) => set('duration', Number(e.target.value))}
+            >
+              {!model.duration.values.includes(settings.duration) && (
+                <option value={String(settings.duration)}>—</option>
+              )}
+              {model.duration.values.map((v) => (
+                <option key={v} value={String(v)}>
+                  {v} {t('setup.secondsUnit')}
+                </option>
+              ))}
+            </select>
+            {errors.duration && (
+              <p className="field-error" id={`${ids.dur}-error`}>
+                {errors.duration}
+              </p>
+            )}
+          </div>
+        ) : (
+          (model === undefined || model.duration) && (
+            <NumberField
+              label={t('setup.duration')}
+              value={settings.duration}
+              onChange={(v) => set('duration', v ?? Number.NaN)}
+              min={model?.duration?.min ?? 3}
+              max={model?.duration?.max ?? 15}
+              step={1}
+              suffix={t('setup.secondsUnit')}
+              error={errors.duration}
+              testId="duration"
+            />
+          )
+        )}
+        {roles.guidance && (
+          <NumberField
+            label={t('setup.cfg')}
+            value={settings.cfgScale}
+            onChange={(v) => set('cfgScale', v ?? Number.NaN)}
+            min={0}
+            max={1}
+            step={0.05}
+            hint={t('setup.cfgHint')}
+            error={errors.cfgScale}
+          />
+        )}
         <NumberField
           label={t('setup.concurrency')}
           value={settings.concurrency}
@@ -219,16 +261,28 @@ export function BatchSetup({
         />
       </div>
 
-      <Field label={t('setup.audio')} inline>
-        {(control) => (
-          <input
-            {...control}
-            type="checkbox"
-            checked={settings.generateAudio}
-            onChange={(e) => set('generateAudio', e.target.checked)}
-          />
-        )}
-      </Field>
+      {roles.audio && (
+        <Field label={t('setup.audio')} inline>
+          {(control) => (
+            <input
+              {...control}
+              type="checkbox"
+              checked={settings.generateAudio}
+              onChange={(e) => set('generateAudio', e.target.checked)}
+            />
+          )}
+        </Field>
+      )}
+      {model && !model.duration && <p className="field-hint">{t('models.noDurationField')}</p>}
+
+      {model && (
+        <ModelFields
+          model={model}
+          inputs={settings.modelInputs ?? {}}
+          errors={validateModelInputs(model, settings.modelInputs ?? {}, t)}
+          onChange={(inputs) => set('modelInputs', Object.keys(inputs).length > 0 ? inputs : undefined)}
+        />
+      )}
 
       <Field label={t('setup.outputDir')} error={errors.outputDir}>
         {(control) => (
@@ -295,65 +349,5 @@ export function BatchSetup({
 
       {savingPreset && <SavePresetDialog settings={settings} onClose={() => setSavingPreset(false)} />}
     </section>
-  );
-}
-
-function SavePresetDialog({ settings, onClose }: { settings: BatchSettingsDto; onClose: () => void }) {
-  const { t } = useI18n();
-  const { setSettings } = useApp();
-  const [name, setName] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const save = async () => {
-    try {
-      // The output folder is per batch more often than not, but keeping it is what users expect.
-      // Fields not filled in yet (a number being typed, no output folder chosen) are left out:
-      // applying the preset then keeps what the form has for them.
-      const valid = Object.fromEntries(
-        Object.entries(settings).filter(([, v]) => !(typeof v === 'number' && Number.isNaN(v))),
-      );
-      if (!valid.outputDir) delete valid.outputDir;
-      if (!valid.outputNameTemplate) delete valid.outputNameTemplate;
-      setSettings(await api().settings.savePreset({ name: name.trim(), settings: valid }));
-      showToast(t('setup.presetSaved', { name: name.trim() }));
-      onClose();
-    } catch (e) {
-      setError(errorText(e, t));
-    }
-  };
-  return (
-    <Dialog
-      title={t('setup.savePreset')}
-      onClose={onClose}
-      footer={
-        <>
-          <button type="button" className="button" onClick={onClose}>
-            {t('common.cancel')}
-          </button>
-          <button type="button" className="button button-primary" disabled={!name.trim()} onClick={save}>
-            {t('common.save')}
-          </button>
-        </>
-      }
-    >
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          if (name.trim()) void save();
-        }}
-      >
-        <Field label={t('setup.presetName')} error={error}>
-          {(control) => (
-            <input
-              {...control}
-              type="text"
-              value={name}
-              maxLength={100}
-              data-autofocus=""
-              onChange={(e) => setName(e.target.value)}
-            />
-          )}
-        </Field>
-      </form>
-    </Dialog>
   );
 }

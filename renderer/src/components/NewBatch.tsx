@@ -1,7 +1,7 @@
 // New batch: pick or drop files, watch the scan, set the batch up, preview every item and its
 // cost, then start with one click that says what it will spend.
 import { useEffect, useMemo, useState } from 'react';
-import type { BatchSettingsDto, PreviewDto, ScanSummaryDto } from '../../../preload/contract';
+import type { BatchSettingsDto, ModelInfoDto, PreviewDto, ScanSummaryDto } from '../../../preload/contract';
 import { api, errorText } from '../api';
 import { useI18n } from '../i18n';
 import { formatCount, formatSpan, formatUsd } from '../lib/format';
@@ -68,14 +68,20 @@ export function NewBatch({ onPaths }: { onPaths: (paths: string[]) => void }) {
   );
 }
 
-function initialSettings(defaults: Partial<BatchSettingsDto>): BatchSettingsDto {
-  return { ...FALLBACK_SETTINGS, ...defaults };
+/** The remembered defaults, on the catalog's first model when the remembered one is gone. */
+function initialSettings(
+  defaults: Partial<BatchSettingsDto>,
+  models: readonly ModelInfoDto[],
+): BatchSettingsDto {
+  const settings = { ...FALLBACK_SETTINGS, ...defaults };
+  if (!models.some((m) => m.id === settings.modelId)) settings.modelId = models[0]?.id ?? '';
+  return settings;
 }
 
 function Setup({ scanId, summary, onPick }: { scanId: string; summary: ScanSummaryDto; onPick: () => void }) {
   const { t, locale } = useI18n();
   const { settings: app, setSettings, models } = useApp();
-  const [settings, setDraft] = useState(() => initialSettings(app.defaults));
+  const [settings, setDraft] = useState(() => initialSettings(app.defaults, models));
   const [force, setForce] = useState(false);
   const [offset, setOffset] = useState(0);
   const [preview, setPreview] = useState<PreviewDto | null>(null);
@@ -149,7 +155,12 @@ function Setup({ scanId, summary, onPick }: { scanId: string; summary: ScanSumma
     }
   };
 
-  const estimate = preview ? formatUsd(preview.estimatedCostUsd, locale) : '…';
+  // An unknown price is said in words, never shown as $0.00.
+  const estimate = preview
+    ? preview.priceUnknown
+      ? t('models.costUnknownShort')
+      : formatUsd(preview.estimatedCostUsd, locale)
+    : '…';
   const count = preview?.toSend ?? 0;
   const span = preview
     ? formatSpan(preview.estimatedDurationMs, {

@@ -90,7 +90,7 @@ export function PreviewPanel({ scanId, preview, loading, error, offset, onOffset
                 )}
               </div>
               <div className="preview-cost">
-                {item.verdict ? '—' : formatUsd(item.estimatedCostUsd, locale)}
+                {item.verdict || preview.priceUnknown ? '—' : formatUsd(item.estimatedCostUsd, locale)}
               </div>
             </li>
           ))}

@@ -1,11 +1,13 @@
 // App settings: the API key (set, replace, remove; only its last four characters are shown),
-// the API base URL, simulated mode, notifications, keeping the computer awake, language.
+// the API base URL, simulated mode, notifications, keeping the computer awake, language, and
+// Models → Add (AddModelDialog).
 import { useEffect, useId, useRef, useState } from 'react';
-import type { AppSettingsDto, RequestOf } from '../../../preload/contract';
+import type { AppSettingsDto, RequestOf, ResponseOf } from '../../../preload/contract';
 import { api, errorText, hasCode } from '../api';
 import { useI18n } from '../i18n';
 import { useApp } from '../store/app-context';
 import { showToast } from '../store/toasts';
+import { AddModelDialog } from './AddModelDialog';
 import { ConfirmDialog, Dialog } from './Dialog';
 import { Field } from './Field';
 
@@ -20,6 +22,19 @@ export function SettingsDialog({ focus, onClose }: { focus: 'general' | 'apiKey'
   const [confirmRemove, setConfirmRemove] = useState(false);
   const [baseUrl, setBaseUrl] = useState(settings.apiBaseUrl);
   const [saving, setSaving] = useState(false);
+  const [addingModel, setAddingModel] = useState(false);
+  const [modelProblems, setModelProblems] = useState<ResponseOf<'query:models.problems'>>([]);
+
+  useEffect(() => {
+    let current = true;
+    api()
+      .models.problems()
+      .then((problems) => current && setModelProblems(problems))
+      .catch(() => {});
+    return () => {
+      current = false;
+    };
+  }, []);
 
   useEffect(() => {
     if (focus === 'apiKey') keyRef.current?.focus();
@@ -169,6 +184,33 @@ export function SettingsDialog({ focus, onClose }: { focus: 'general' | 'apiKey'
         </Field>
       </section>
 
+      <section className="settings-section" aria-labelledby={`${ids.key}-models`}>
+        <h3 id={`${ids.key}-models`}>{t('models.title')}</h3>
+        <p className="field-hint">{t('models.sectionHint')}</p>
+        {modelProblems.length > 0 && (
+          <div className="field-error" role="alert" data-testid="model-problems">
+            <p>{t('models.problemsTitle')}</p>
+            <ul>
+              {modelProblems.map((p, i) => (
+                <li key={i} className="mono">
+                  {[
+                    p.file,
+                    p.line !== null ? t('models.problemLine', { line: p.line }) : null,
+                    p.field ? t('models.problemField', { field: p.field }) : null,
+                  ]
+                    .filter(Boolean)
+                    .join(', ')}
+                  : {p.message}
+                </li>
+              ))}
+            </ul>
+          </div>
+        )}
+        <button type="button" className="button" data-testid="add-model" onClick={() => setAddingModel(true)}>
+          {t('models.add')}
+        </button>
+      </section>
+
       <details className="settings-section advanced">
         <summary>{t('settings.advanced')}</summary>
         <form
@@ -198,6 +240,7 @@ export function SettingsDialog({ focus, onClose }: { focus: 'general' | 'apiKey'
         </form>
       </details>
 
+      {addingModel && <AddModelDialog onClose={() => setAddingModel(false)} />}
       {askPlainText && (
         <ConfirmDialog
           title={t('settings.plainTextTitle')}

@@ -290,6 +290,44 @@ export const en = {
   'errors.batchNotFound': 'This batch no longer exists (id {batchId}). Reload the list.',
   'errors.itemNotFound':
     'This item no longer exists (id {itemId}). Reload the batch to see its current items.',
+  'setup.errDurationChoice': 'Duration must be one of {values} seconds for this model.',
+  'models.priceUnknown': 'price unknown',
+  'models.pricePerVideoFlat': '{price} per video',
+  'models.partlyKnown': 'partly known',
+  'models.partlyKnownHint':
+    "Some of this model's fields, limits or its price are not confirmed by RunComfy's pages.",
+  'models.yourEntry': 'your entry',
+  'models.noDurationField':
+    "This model's duration field is not known, so the duration is not sent (the model's own default applies).",
+  'models.fieldsOf': '{model} options',
+  'models.modelDefault': "Model's default",
+  'models.defaultIs': 'Default: {value}',
+  'models.errNumber': '{field} must be {range}.',
+  'models.rangeFromTo': 'a number from {min} to {max}',
+  'models.wholeNumber': 'a whole number',
+  'models.aNumber': 'a number',
+  'models.title': 'Models',
+  'models.add': 'Add a model…',
+  'models.addTitle': 'Add a model',
+  'models.addIntro':
+    "Paste the model id from the model's API page on RunComfy (the part after /v1/models/ in its curl example). Nothing is paid to add a model.",
+  'models.id': 'Model id',
+  'models.schema': 'Input schema (optional, JSON)',
+  'models.schemaHint': "The page's input schema, if you have it: fields, types and limits then come from it.",
+  'models.startField': 'Field that carries the start image',
+  'models.startFieldHint':
+    'We could not tell which field takes the start image; pick or type it (e.g. image_url).',
+  'models.promptField': 'Field that carries the prompt',
+  'models.added': 'Model "{name}" added.',
+  'models.save': 'Save model',
+  'models.problemsTitle':
+    'These entry files in the models folder could not be used (the other models loaded). Fix them and restart the app:',
+  'models.problemLine': 'line {line}',
+  'models.problemField': 'field {field}',
+  'models.costUnknownShort': 'unknown',
+  'models.schemaNotJson': 'The schema is not valid JSON: {message}',
+  'models.sectionHint':
+    'Add a RunComfy model the app does not list yet, or correct one: its entry is saved in the models folder of the data folder.',
 };
 
 export type MessageKey = keyof typeof en;

@@ -84,14 +84,12 @@ export const TONE_ICONS: Record<StateTone, string> = {
   muted: '–',
 };
 
-export const MODEL_IDS = [
-  'kling/kling-3.0/standard/image-to-video',
-  'kling/kling-3.0/pro/image-to-video',
-] as const satisfies readonly BatchSettingsDto['modelId'][];
-
-/** The form's starting point when nothing is remembered yet (mirrors DEFAULT_SETTINGS in main). */
+/**
+ * The form's starting point when nothing is remembered yet (mirrors DEFAULT_SETTINGS in main).
+ * The model is the first of the list main sends (the catalog's default), filled in by the form.
+ */
 export const FALLBACK_SETTINGS: BatchSettingsDto = {
-  modelId: 'kling/kling-3.0/standard/image-to-video',
+  modelId: '',
   promptTemplate: '{name}',
   negativePrompt: '',
   duration: 5,

@@ -10,6 +10,8 @@ export interface AppContextValue {
   settings: AppSettingsDto;
   setSettings: (settings: AppSettingsDto) => void;
   models: ModelInfoDto[];
+  /** After a model was added (Settings → Models → Add). */
+  setModels: (models: ModelInfoDto[]) => void;
   openSettings: (focus?: 'apiKey') => void;
 }
 

@@ -16,6 +16,8 @@ const SAMPLES: Record<InvokeChannel, Record<string, unknown>> = {
   'query:app.info': {},
   'query:models.list': {},
   'command:models.refreshPrices': {},
+  'query:models.problems': {},
+  'command:models.add': { id: 'acme/motion-1/image-to-video', startImageField: 'image' },
   'command:scan.start': { paths: ['/tmp/sm-fuzz-in'] },
   'query:scan.summary': { scanId: 'scan-x' },
   'query:scan.preview': { scanId: 'scan-x', settings, force: false, offset: 0, limit: 10 },
@@ -81,7 +83,10 @@ beforeAll(async () => {
     settings: recording('settings', s.settings),
     secrets: recording('secrets', s.secrets),
     credentials: recording('credentials', s.credentials),
-    models: recording('models', s.models, { refreshPrices: async () => s.models.list() }),
+    models: recording('models', s.models, {
+      refreshPrices: async () => s.models.list(),
+      add: async () => ({ status: 'needsStartImageField' as const, candidates: [] }),
+    }),
     dialogs: recording('dialogs', s.dialogs),
     desktop: recording('desktop', s.desktop),
     appInfo: () => {

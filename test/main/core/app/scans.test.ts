@@ -24,6 +24,7 @@ function controllableIntake() {
         rejected: 0,
         skipped: 0,
         estimatedCostUsd: 0,
+        priceUnknown: false,
         estimatedDurationMs: 0,
       };
     },

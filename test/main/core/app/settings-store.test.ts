@@ -73,7 +73,7 @@ describe('settings store', () => {
     const store = createSettingsStore(file);
     store.update({ notifications: false });
     const before = readFileSync(file, 'utf8');
-    expect(() => store.update({ defaults: { duration: 99 } })).toThrow();
+    expect(() => store.update({ defaults: { duration: 0 } })).toThrow();
     expect(readFileSync(file, 'utf8')).toBe(before);
   });
 

@@ -216,7 +216,7 @@ describe('exit codes and their reasons', () => {
     expect(unknownFlag.stderr).toMatch(/unknown option '--frobnicate'/);
     expect(duration.code).toBe(2);
     expect(lastLine(duration.stderr)).toBe(
-      '--duration must be a whole number from 3 to 15 seconds, got "20".',
+      '--duration must be a whole number from 3 to 15 seconds for Kling 3.0 Standard, got "20".',
     );
     expect(empty.code).toBe(2);
     expect(lastLine(empty.stderr)).toMatch(/^--template is empty: write the prompt for every image/);

@@ -2,9 +2,14 @@
 // value, what fits and an example, because that sentence is all a user at a terminal sees.
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS } from '../../../../main/core/domain';
+import { createCatalog } from '../../../../main/core/catalog';
 import { settingsFromFlags, UsageError, type RunFlags } from '../../../../main/core/cli/settings-from-flags';
 
-const context = { cwd: '/home/ana/shoot', defaultOutputDir: '/home/ana/Videos/Stillmotion' };
+const context = {
+  cwd: '/home/ana/shoot',
+  defaultOutputDir: '/home/ana/Videos/Stillmotion',
+  catalog: createCatalog(),
+};
 const parse = (flags: RunFlags) => settingsFromFlags(flags, context);
 const refusal = (flags: RunFlags): string => {
   try {
@@ -57,13 +62,13 @@ describe('settingsFromFlags', () => {
 
   it('names the flag, the value and the range for numbers out of range or not whole', () => {
     expect(refusal({ duration: '20' })).toBe(
-      '--duration must be a whole number from 3 to 15 seconds, got "20".',
+      '--duration must be a whole number from 3 to 15 seconds for Kling 3.0 Standard, got "20".',
     );
     expect(refusal({ duration: '5.5' })).toBe(
-      '--duration must be a whole number from 3 to 15 seconds, got "5.5".',
+      '--duration must be a whole number from 3 to 15 seconds for Kling 3.0 Standard, got "5.5".',
     );
     expect(refusal({ duration: 'ten' })).toBe(
-      '--duration must be a whole number from 3 to 15 seconds, got "ten".',
+      '--duration must be a whole number from 3 to 15 seconds for Kling 3.0 Standard, got "ten".',
     );
     expect(refusal({ parallel: '0' })).toBe(
       '--parallel must be a whole number from 1 to 20 generations, got "0".',
@@ -85,11 +90,40 @@ describe('settingsFromFlags', () => {
       );
   });
 
-  it('lists the models it knows when the model is unknown', () => {
+  it('lists the models it knows (ids and aliases) when the model is unknown', () => {
     const message = refusal({ model: 'ultra' });
     expect(message).toMatch(
-      /^--model must be "standard" or "pro" \(or a full model id: .*kling\/kling-3\.0\/standard\/image-to-video.*\), got "ultra"\.$/,
+      /^--model "ultra" is not a model this app knows\. Use a model id or alias from this list/,
     );
+    expect(message).toContain(
+      '\n  kling/kling-3.0/standard/image-to-video (standard, std, kling-3-standard)\n',
+    );
+    expect(message).toContain('\n  wan-ai/wan-2-5/image-to-video (wan-2.5, wan)\n');
+  });
+
+  it('takes a model by alias and checks --duration against that model', () => {
+    expect(parse({ model: 'wan', duration: '10' })).toMatchObject({
+      modelId: 'wan-ai/wan-2-5/image-to-video',
+      duration: 10,
+    });
+    expect(refusal({ model: 'wan', duration: '7' })).toBe(
+      '--duration must be 5 or 10 seconds for Wan 2.5, got "7".',
+    );
+    expect(refusal({ model: 'veo-3', duration: '8' })).toMatch(
+      /^--duration: Veo 3 has no duration field the app knows/,
+    );
+  });
+
+  it('reads --set field=value as JSON where it can, else as text', () => {
+    expect(
+      parse({
+        model: 'wan',
+        set: ['resolution=720P', 'seed=42', 'prompt_extend=true', 'label="5"', 'tags=["a","b"]'],
+      }).modelInputs,
+    ).toEqual({ resolution: '720P', seed: 42, prompt_extend: true, label: '5', tags: ['a', 'b'] });
+    expect(parse({}).modelInputs).toBeUndefined();
+    expect(refusal({ set: ['=5'] })).toMatch(/^--set must be field=value .* got "=5"\.$/);
+    expect(refusal({ set: ['resolution'] })).toMatch(/got "resolution"\.$/);
   });
 
   it('wants a public https URL prefix, with an example', () => {

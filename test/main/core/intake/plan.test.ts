@@ -1,9 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { z } from 'zod';
 import { createIntake, previewItem } from '../../../../main/core/intake';
-import { createCatalog, MODELS } from '../../../../main/core/catalog';
-import type { ModelSpec } from '../../../../main/core/catalog';
+import { createCatalog, SHIPPED_ENTRIES, toModelSpec } from '../../../../main/core/catalog';
 import { DEFAULT_SETTINGS } from '../../../../main/core/domain';
 import type { BatchSettings, PlannedItem } from '../../../../main/core/domain';
 import type { ScanResult } from '../../../../main/core/contracts';
@@ -95,7 +93,9 @@ describe('plan: templates and preview', () => {
   it('builds preview rows the contract accepts', () => {
     const plan = intake.plan(scan, settings({ negativePrompt: 'dark' }));
     plan.items.forEach((item, i) => {
-      const row = previewItemSchema.parse(previewItem(item, i));
+      const row = previewItemSchema.parse(
+        previewItem(item, i, settings(), createCatalog().get(settings().modelId)),
+      );
       expect(row.settings).toEqual({
         duration: 5,
         generateAudio: false,
@@ -139,9 +139,11 @@ describe('plan: templates and preview', () => {
     const plan = intake.plan(scan, settings({ promptTemplate: '{caption}, slow pan' }));
     // Its preview row still shows the batch settings.
     const sand = plan.items.findIndex((i) => i.relativePath === 'beach/sand.png');
-    expect(previewItemSchema.parse(previewItem(plan.items[sand]!, sand, settings())).settings.duration).toBe(
-      5,
-    );
+    expect(
+      previewItemSchema.parse(
+        previewItem(plan.items[sand]!, sand, settings(), createCatalog().get(settings().modelId)),
+      ).settings.duration,
+    ).toBe(5);
     expect(plan.problems).toEqual([]);
     const items = byPath(plan.items);
     expect(items['beach/boat.jpg']!.renderedPrompt).toBe('a red boat, slow pan');
@@ -173,7 +175,7 @@ describe('plan: templates and preview', () => {
     expect(plan.problems).toEqual([
       {
         code: 'invalid_setting',
-        message: 'Duration must be a whole number from 3 to 15 seconds, got 20',
+        message: 'Duration must be a whole number from 3 to 15 seconds for Kling 3.0 Standard, got 20',
         file: null,
         row: null,
         field: 'duration',
@@ -356,7 +358,7 @@ describe('plan: prompts.csv', () => {
       state: 'rejected',
       code: 'csv_bad_duration',
       message:
-        'Duration must be a whole number from 3 to 15 seconds, got "20" (prompts.csv, row 4, column duration)',
+        'Duration must be a whole number from 3 to 15 seconds for Kling 3.0 Standard, got "20" (prompts.csv, row 4, column duration)',
     });
     expect(items['d.jpg']!.verdict!.message).toBe(
       'generate_audio must be yes or no (or true/false, 1/0), got "maybe" (prompts.csv, row 8, column generate_audio)',
@@ -457,7 +459,8 @@ describe('plan: prompts.csv', () => {
       state: 'rejected',
       code: 'end_image_unsupported',
       message:
-        'end_image is only supported by Kling 3.0 Pro, not Kling 3.0 Standard; choose the pro model or clear the cell (prompts.csv, row 2, column end_image)',
+        'end_image is not supported by Kling 3.0 Standard (it has no end-frame field); choose a model that has one ' +
+        '(Kling 3.0 Pro, Kling 3.0 4K, Kling O1 (first and last frame) and 2 more) or clear the cell (prompts.csv, row 2, column end_image)',
     });
   });
 });
@@ -513,13 +516,16 @@ describe('plan: already generated and duplicates', () => {
 
 describe('plan: every request is checked against the model schema', () => {
   it('turns a schema failure into a rejection naming the field and the value', async () => {
-    const strict: ModelSpec = {
-      ...MODELS[0]!,
-      displayName: 'Strict Test Model',
-      inputSchema: z
-        .object({ prompt: z.string().max(10, { error: 'must be at most 10 characters' }) })
-        .loose() as unknown as ModelSpec['inputSchema'],
-    };
+    const strict = toModelSpec(
+      {
+        ...SHIPPED_ENTRIES[0]!,
+        displayName: 'Strict Test Model',
+        limits: {},
+        inputSchema: { type: 'object', properties: { prompt: { type: 'string', maxLength: 10 } } },
+      },
+      'user',
+      null,
+    );
     const strictIntake = createIntake({ findDone: () => null, catalog: createCatalog([strict]) });
     const { scan } = await folder(async (r) => writeJpeg(join(r, 'a.jpg')));
     const plan = strictIntake.plan(scan, settings({ promptTemplate: 'far too long a prompt' }));

@@ -1,0 +1,246 @@
+// The batch settings and a prompts.csv row, checked against one model: which settings the
+// model has a field for, in what range, and the extra fields typed by its schema. Split from
+// plan.ts, which turns them into requests.
+import type { InputProblem, ScannedImage } from '../contracts';
+import type { BatchSettings, ModelInputValue, PlannedItem } from '../domain';
+import type { ModelSpec, RoleName } from '../catalog/models';
+import { durationAllowed, durationRule, durationWords, fieldSchema } from '../catalog/models';
+import { coerceFieldValue, csvFieldValues, roleOfField, valueAsGiven } from './model-request';
+import { CSV_ROLE_COLUMNS, SETTING_COLUMNS } from './prompts-csv';
+import { imageUrl, isImageRef } from './requests';
+
+/** Thrown inside the per-item steps; becomes that item's `rejected` verdict. */
+export class ItemRejection extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export const reject = (code: string, message: string): never => {
+  throw new ItemRejection(code, message);
+};
+
+/** Characters as the models count them (code points, not UTF-16 units). */
+export const charCount = (text: string) => [...text].length;
+
+/** Columns of prompts.csv that set a role (or the request) rather than a field by name. */
+const ROLE_COLUMNS = [...SETTING_COLUMNS];
+
+function guidanceRange(model: ModelSpec): { min: number; max: number } | null {
+  const field = model.roles.guidance;
+  const schema = field ? fieldSchema(model, field) : undefined;
+  if (!schema) return null;
+  return {
+    min: typeof schema.minimum === 'number' ? schema.minimum : -Infinity,
+    max: typeof schema.maximum === 'number' ? schema.maximum : Infinity,
+  };
+}
+
+export function settingsProblems(settings: BatchSettings, model: ModelSpec): InputProblem[] {
+  const problems: InputProblem[] = [];
+  const add = (field: string, message: string) =>
+    problems.push({ code: 'invalid_setting', message, file: null, row: null, field });
+  const rule = durationRule(model);
+  if (rule && !durationAllowed(rule, settings.duration))
+    add(
+      'duration',
+      `Duration must be ${durationWords(rule)} for ${model.displayName}, got ${settings.duration}`,
+    );
+  const guidance = guidanceRange(model);
+  if (guidance && !(settings.cfgScale >= guidance.min && settings.cfgScale <= guidance.max))
+    add(
+      'cfgScale',
+      `CFG scale must be a number from ${guidance.min} to ${guidance.max}, got ${settings.cfgScale}`,
+    );
+  if (settings.negativePrompt.trim() !== '') {
+    const max = model.limits?.promptMaxChars;
+    if (!model.roles.negativePrompt)
+      add(
+        'negativePrompt',
+        `${model.displayName} has no negative prompt field; clear the negative prompt or choose another model`,
+      );
+    else if (max !== undefined && charCount(settings.negativePrompt) > max)
+      add(
+        'negativePrompt',
+        `The negative prompt is ${charCount(settings.negativePrompt)} characters; ${model.displayName} accepts at most ${max}`,
+      );
+  }
+  if (settings.generateAudio && !model.roles.audio)
+    add(
+      'generateAudio',
+      `${model.displayName} has no audio switch the app knows; turn audio off (or set the model's own field with --set)`,
+    );
+  for (const [field, value] of Object.entries(settings.modelInputs ?? {})) {
+    const role = roleOfField(model, field);
+    if (role) {
+      add(
+        `modelInputs.${field}`,
+        `${field} is filled in by the app for ${model.displayName} (${role}); use that setting instead`,
+      );
+      continue;
+    }
+    const coerced = coerceFieldValue(model, field, value);
+    if (!coerced.ok) add(`modelInputs.${field}`, coerced.message);
+  }
+  if (settings.budgetUsd !== null && model.price.per === 'unknown')
+    add(
+      'budgetUsd',
+      `The price of ${model.displayName} is unknown, so a budget cap of $${settings.budgetUsd} cannot be kept. ` +
+        'Give its price (its entry in the models folder, or Settings → Models) or remove the budget cap',
+    );
+  if (settings.urlPrefix) {
+    try {
+      imageUrl(settings.urlPrefix, 'x');
+    } catch (error) {
+      add('urlPrefix', (error as Error).message);
+    }
+  }
+  return problems;
+}
+
+interface Overrides {
+  duration?: number;
+  generateAudio?: boolean;
+  cfgScale?: number;
+  negativePrompt?: string;
+  fields: Record<string, ModelInputValue>;
+}
+
+export function readOverrides(image: ScannedImage, model: ModelSpec): Overrides {
+  const row = image.csvRow;
+  if (!row) return { fields: {} };
+  const at = (column: string) => `(${row.file}, row ${row.row}, column ${column})`;
+  const out: Overrides = { fields: {} };
+  const lacks = (column: string, what: string) =>
+    reject(
+      `csv_${column}_unsupported`,
+      `${model.displayName} has no ${what} field; clear the cell or choose another model ${at(column)}`,
+    );
+  const { duration: durationColumn, audio: audioColumn, guidance: cfgColumn } = CSV_ROLE_COLUMNS;
+  const negativeColumn = CSV_ROLE_COLUMNS.negativePrompt;
+  const duration = row.values[durationColumn] ?? '';
+  if (duration !== '') {
+    const rule = durationRule(model);
+    if (!rule) lacks(durationColumn, 'duration');
+    const n = /^\d+$/.test(duration) ? Number(duration) : NaN;
+    if (!durationAllowed(rule!, n))
+      reject(
+        'csv_bad_duration',
+        `Duration must be ${durationWords(rule!)} for ${model.displayName}, got "${duration}" ${at(durationColumn)}`,
+      );
+    out.duration = n;
+  }
+  const audio = (row.values[audioColumn] ?? '').toLowerCase();
+  if (audio !== '') {
+    if (['true', 'yes', 'y', '1', 'on'].includes(audio)) out.generateAudio = true;
+    else if (['false', 'no', 'n', '0', 'off'].includes(audio)) out.generateAudio = false;
+    else
+      reject(
+        `csv_bad_${audioColumn}`,
+        `${audioColumn} must be yes or no (or true/false, 1/0), got "${row.values[audioColumn]}" ${at(audioColumn)}`,
+      );
+    if (out.generateAudio && !model.roles.audio) lacks(audioColumn, 'audio');
+  }
+  const cfg = row.values[cfgColumn] ?? '';
+  if (cfg !== '') {
+    const range = guidanceRange(model);
+    if (!range) lacks(cfgColumn, 'CFG scale');
+    // "0,7" is how a spreadsheet in a comma-decimal locale writes 0.7.
+    const n = /^\d*[.,]?\d+$/.test(cfg) ? Number(cfg.replace(',', '.')) : NaN;
+    if (!(n >= range!.min && n <= range!.max))
+      reject(
+        `csv_bad_${cfgColumn}`,
+        `${cfgColumn} must be a number from ${range!.min} to ${range!.max}, got "${cfg}" ${at(cfgColumn)}`,
+      );
+    out.cfgScale = n;
+  }
+  const negative = row.values[negativeColumn] ?? '';
+  if (negative !== '') {
+    if (!model.roles.negativePrompt) lacks(negativeColumn, 'negative prompt');
+    const max = model.limits?.promptMaxChars;
+    if (max !== undefined && charCount(negative) > max)
+      reject(
+        `csv_${negativeColumn}_too_long`,
+        `${negativeColumn} is ${charCount(negative)} characters; ${model.displayName} accepts at most ` +
+          `${max} ${at(negativeColumn)}`,
+      );
+    out.negativePrompt = negative;
+  }
+  for (const { field, column, value } of csvFieldValues(model, row.values, ROLE_COLUMNS)) {
+    const typed = fieldSchema(model, field) ? value : valueAsGiven(value);
+    const coerced = coerceFieldValue(model, field, typed);
+    if (!coerced.ok) reject('csv_bad_field', `${coerced.message} ${at(column)}`);
+    else out.fields[field] = coerced.value;
+  }
+  return out;
+}
+
+/** The batch's own field values, typed by the model's schema (problems were reported above). */
+export function settingsFields(settings: BatchSettings, model: ModelSpec): Record<string, ModelInputValue> {
+  const fields: Record<string, ModelInputValue> = {};
+  for (const [field, value] of Object.entries(settings.modelInputs ?? {})) {
+    const coerced = coerceFieldValue(model, field, value);
+    if (coerced.ok) fields[field] = coerced.value;
+  }
+  return fields;
+}
+
+/** Image placeholders replaced by a stand-in URL, so a schema with `format: uri` accepts them. */
+export function withStandInImages(request: Record<string, unknown>): Record<string, unknown> {
+  const swap = (value: unknown): unknown =>
+    isImageRef(value)
+      ? 'https://stillmotion.invalid/image'
+      : Array.isArray(value)
+        ? value.map(swap)
+        : value !== null && typeof value === 'object'
+          ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, swap(v)]))
+          : value;
+  return swap(request) as Record<string, unknown>;
+}
+
+/** The preview's view of an item's role values, read back from its request by the model's roles. */
+export function roleValuesOf(
+  request: Record<string, unknown>,
+  model: { roles: Partial<Record<RoleName, string>> } | undefined,
+  settings: Pick<BatchSettings, 'duration' | 'generateAudio' | 'cfgScale' | 'negativePrompt'>,
+) {
+  const read = (role: RoleName) => {
+    const field = model?.roles[role];
+    return field === undefined ? undefined : request[field];
+  };
+  const duration = Number(read('duration'));
+  const audio = read('audio');
+  const guidance = read('guidance');
+  const negative = read('negativePrompt');
+  const hasRequest = Object.keys(request).length > 0;
+  return {
+    duration: Number.isFinite(duration) && read('duration') !== undefined ? duration : settings.duration,
+    generateAudio: typeof audio === 'boolean' ? audio : hasRequest && model ? false : settings.generateAudio,
+    cfgScale: typeof guidance === 'number' ? guidance : settings.cfgScale,
+    negativePrompt: typeof negative === 'string' ? negative : hasRequest ? '' : settings.negativePrompt,
+  };
+}
+
+/** Builds the preview's row for one planned item (what the UI shows before anything is sent). */
+export function previewItem(
+  item: PlannedItem,
+  index: number,
+  settings: Pick<BatchSettings, 'duration' | 'generateAudio' | 'cfgScale' | 'negativePrompt'>,
+  model: { roles: Partial<Record<RoleName, string>> } | undefined,
+) {
+  // A rejected item may have no request: its row then shows the batch settings.
+  return {
+    index,
+    sourcePath: item.sourcePath,
+    relativePath: item.relativePath,
+    renderedPrompt: item.renderedPrompt,
+    settings: roleValuesOf(item.request, model, settings),
+    outputRelativePath: item.outputRelativePath,
+    estimatedCostUsd: item.estimatedCostUsd,
+    notes: item.notes,
+    verdict: item.verdict,
+  };
+}

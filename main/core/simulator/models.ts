@@ -1,0 +1,158 @@
+// The simulator's own table of models, written from RunComfy's model pages (field names from
+// each page's curl example) and deliberately independent of the app's catalog: if the app's
+// entries and this table disagree, a test fails instead of both being wrong the same way.
+// Prices RunComfy does not publish are made up here (marked `priced: 'simulated'`); the
+// simulator's catalog endpoint answers them, as RunComfy's would answer the real ones.
+
+export interface SimulatedModel {
+  modelId: string;
+  displayName: string;
+  /** USD per second of video without and with audio. */
+  usdPerSecond: { silent: number; audio: number };
+  /** 'page': RunComfy's published price; 'simulated': ours, for a model whose price is unknown. */
+  priced: 'page' | 'simulated';
+  /** This model's own field names for what every image-to-video request carries. */
+  fields: { prompt: string; startImage: string; endImage?: string; duration?: string; audio?: string };
+  /** Fields the model refuses a request without. */
+  required: string[];
+  /** Video lengths in seconds: a range or a list; `default` when the request has none. */
+  durations: { min: number; max: number; values?: number[]; default: number };
+  /** Kling 3.0's full rule set (multi_prompt, elements, cfg_scale, shot_type) applies. */
+  kling3?: { acceptsEndImage: boolean };
+}
+
+export const STANDARD_MODEL_ID = 'kling/kling-3.0/standard/image-to-video';
+export const PRO_MODEL_ID = 'kling/kling-3.0/pro/image-to-video';
+
+const KLING3_FIELDS = {
+  prompt: 'prompt',
+  startImage: 'start_image_url',
+  duration: 'duration',
+  audio: 'generate_audio',
+} as const;
+const KLING3_DURATIONS = { min: 3, max: 15, default: 10 };
+/** Unknown durations: a wide range, and the 5 s most image-to-video models default to. */
+const ANY_DURATION = { min: 1, max: 60, default: 5 };
+
+function plain(
+  modelId: string,
+  displayName: string,
+  prompt: string,
+  startImage: string,
+  usd: number,
+  extra: Partial<Pick<SimulatedModel, 'fields' | 'required' | 'durations'>> = {},
+): SimulatedModel {
+  return {
+    modelId,
+    displayName,
+    usdPerSecond: { silent: usd, audio: usd },
+    priced: 'simulated',
+    fields: { prompt, startImage, ...extra.fields },
+    required: extra.required ?? [prompt, startImage],
+    durations: extra.durations ?? ANY_DURATION,
+  };
+}
+
+const TABLE: SimulatedModel[] = [
+  {
+    modelId: STANDARD_MODEL_ID,
+    displayName: 'Kling 3.0 Standard Image to Video',
+    usdPerSecond: { silent: 0.084, audio: 0.126 },
+    priced: 'page',
+    fields: KLING3_FIELDS,
+    required: ['prompt', 'start_image_url'],
+    durations: KLING3_DURATIONS,
+    kling3: { acceptsEndImage: false },
+  },
+  {
+    modelId: PRO_MODEL_ID,
+    displayName: 'Kling 3.0 Pro Image to Video',
+    usdPerSecond: { silent: 0.112, audio: 0.168 },
+    priced: 'page',
+    fields: { ...KLING3_FIELDS, endImage: 'end_image_url' },
+    required: ['prompt', 'start_image_url'],
+    durations: KLING3_DURATIONS,
+    kling3: { acceptsEndImage: true },
+  },
+  {
+    modelId: 'kling/kling-3.0/4k/image-to-video',
+    displayName: 'Kling 3.0 4K Image to Video',
+    usdPerSecond: { silent: 0.42, audio: 0.42 },
+    priced: 'page',
+    fields: { ...KLING3_FIELDS, endImage: 'end_image_url' },
+    required: ['prompt', 'start_image_url'],
+    durations: KLING3_DURATIONS,
+    kling3: { acceptsEndImage: true },
+  },
+  plain('kling/kling-video-o3/pro/image-to-video', 'Kling O3 Pro', 'prompt', 'image', 0.11),
+  plain(
+    'kling/kling-video-o1/image-to-video',
+    'Kling O1 First-Last Frame',
+    'prompt',
+    'start_image_url',
+    0.1,
+    {
+      fields: { prompt: 'prompt', startImage: 'start_image_url', endImage: 'end_image_url' },
+      required: ['prompt', 'start_image_url', 'end_image_url'],
+    },
+  ),
+  plain('kling/kling-video-o1/standard/image-to-video', 'Kling O1 Standard', 'prompt', 'image', 0.08),
+  plain('kling/kling-2-1/pro/image-to-video', 'Kling 2.1 Pro', 'prompt', 'image_url', 0.09),
+  plain('kling/kling-2-6/pro/image-to-video', 'Kling 2.6 Pro', 'prompt', 'image_url', 0.1),
+  plain('kling/kling-1-6/pro/image-to-video', 'Kling 1.6 Pro', 'prompt', 'image_url', 0.09, {
+    required: ['image_url'],
+  }),
+  plain('wan-ai/wan-2-2/image-to-video', 'Wan 2.2', 'prompt', 'img_url', 0.04),
+  plain('wan-ai/wan-2-5/image-to-video', 'Wan 2.5', 'prompt', 'img_url', 0.05, {
+    fields: { prompt: 'prompt', startImage: 'img_url', duration: 'duration' },
+    durations: { min: 5, max: 10, values: [5, 10], default: 5 },
+  }),
+  plain('wan-ai/wan-2-6/image-to-video', 'Wan 2.6', 'prompt', 'img_url', 0.06),
+  plain('wan-ai/wan-2-6/flash/image-to-video', 'Wan 2.6 Flash', 'prompt', 'img_url', 0.03),
+  plain(
+    'bytedance/seedance-v1.5-pro/image-to-video',
+    'Seedance 1.5 Pro',
+    'prompt',
+    'first_frame_image_url',
+    0.07,
+  ),
+  plain('google-deepmind/veo-3/image-to-video', 'Veo 3', 'prompt', 'image', 0.4, { required: ['image'] }),
+  plain(
+    'google-deepmind/veo-3-1/fast/first-last-frame-to-video',
+    'Veo 3.1 Fast First-Last Frame',
+    'prompt',
+    'first_frame_url',
+    0.15,
+    { fields: { prompt: 'prompt', startImage: 'first_frame_url', endImage: 'last_frame_url' } },
+  ),
+  plain('pixverse/pixverse/v5.5/image-to-video', 'PixVerse 5.5', 'prompt', 'image_url', 0.06),
+  plain('pixverse/pixverse/v5.5/transition', 'PixVerse 5.5 Transition', 'prompt', 'first_image_url', 0.06, {
+    fields: { prompt: 'prompt', startImage: 'first_image_url', endImage: 'end_image_url' },
+    required: ['prompt', 'first_image_url', 'end_image_url'],
+  }),
+  plain('ltx/ltx-2/fast/image-to-video', 'LTX-2 Fast', 'prompt', 'image_url', 0.04),
+  plain('happyhorse/happyhorse-1.0/image-to-video', 'HappyHorse 1.0', 'prompt', 'image_url', 0.05, {
+    fields: { prompt: 'prompt', startImage: 'image_url', duration: 'duration' },
+    durations: { min: 3, max: 15, default: 5 },
+  }),
+  plain('pika/pika-2-2/image-to-video', 'Pika 2.2', 'prompt', 'image', 0.05, { required: ['image'] }),
+  plain('luma/luma-ray-2/image-to-video', 'Luma Ray 2', 'prompt', 'image_url', 0.1),
+  plain('tencent/hunyuan/image-to-video', 'Hunyuan Video', 'prompt', 'image_url', 0.06),
+  plain('minimax/Hailuo Video 01 Live', 'Hailuo Video 01 Live', 'prompt', 'image_url', 0.08),
+  plain(
+    'runwayml/runway-gen-3-alpha/turbo/image-to-video',
+    'Runway Gen-3 Alpha Turbo',
+    'promptText',
+    'promptImage',
+    0.05,
+  ),
+];
+
+export const SIMULATED_MODELS: ReadonlyMap<string, SimulatedModel> = new Map(
+  TABLE.map((m) => [m.modelId, m]),
+);
+
+/** The built-in table plus `extra` (a test's model the simulator is told about), by id. */
+export function modelTable(extra: readonly SimulatedModel[] = []): ReadonlyMap<string, SimulatedModel> {
+  return new Map([...SIMULATED_MODELS, ...extra.map((m) => [m.modelId, m] as const)]);
+}

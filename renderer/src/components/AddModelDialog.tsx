@@ -1,0 +1,161 @@
+// Settings → Models → Add: a model id (from the model's API page), optionally its input schema.
+// Main looks the id up in RunComfy's catalog (name, price), asks for the start-image field when
+// it cannot tell, and saves a user entry. A schema that does not parse is refused with the
+// parser's message, tied to the schema field. Nothing is ever submitted to test the entry.
+import { useId, useState } from 'react';
+import { api, errorText } from '../api';
+import { useI18n } from '../i18n';
+import { useApp } from '../store/app-context';
+import { showToast } from '../store/toasts';
+import { Dialog } from './Dialog';
+
+/** The browser's JSON parser message for a pasted schema, or null when it parses. */
+function jsonProblem(text: string): string | null {
+  if (!text.trim()) return null;
+  try {
+    JSON.parse(text);
+    return null;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
+export function AddModelDialog({ onClose }: { onClose: () => void }) {
+  const { t } = useI18n();
+  const { setModels } = useApp();
+  const ids = { id: useId(), schema: useId(), start: useId(), intro: useId() };
+  const [modelId, setModelId] = useState('');
+  const [schema, setSchema] = useState('');
+  const [startField, setStartField] = useState('');
+  const [candidates, setCandidates] = useState<string[] | null>(null);
+  const [error, setError] = useState<{ field: 'id' | 'schema'; message: string } | null>(null);
+  const [saving, setSaving] = useState(false);
+
+  const schemaError = jsonProblem(schema);
+  const shownError =
+    schemaError !== null
+      ? { field: 'schema' as const, message: t('models.schemaNotJson', { message: schemaError }) }
+      : error;
+
+  const save = async () => {
+    if (schemaError !== null) return;
+    setSaving(true);
+    setError(null);
+    try {
+      const answer = await api().models.add({
+        id: modelId.trim(),
+        schema: schema.trim() || undefined,
+        startImageField: startField.trim() || undefined,
+      });
+      if (answer.status === 'needsStartImageField') {
+        setCandidates(answer.candidates);
+        if (!startField && answer.candidates[0]) setStartField(answer.candidates[0]);
+        return;
+      }
+      setModels(await api().models.list());
+      showToast(t('models.added', { name: answer.model.displayName }));
+      onClose();
+    } catch (e) {
+      const message = errorText(e);
+      setError({ field: /schema/i.test(message) ? 'schema' : 'id', message });
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  const errorFor = (field: 'id' | 'schema') => (shownError?.field === field ? shownError.message : null);
+  const described = (field: 'id' | 'schema', hint?: string) =>
+    [hint, errorFor(field) ? `${ids[field]}-error` : null].filter(Boolean).join(' ') || undefined;
+
+  return (
+    <Dialog
+      title={t('models.addTitle')}
+      onClose={onClose}
+      wide
+      testId="add-model-dialog"
+      footer={
+        <>
+          <button type="button" className="button" onClick={onClose}>
+            {t('common.cancel')}
+          </button>
+          <button
+            type="button"
+            className="button button-primary"
+            disabled={saving || modelId.trim().length < 3 || schemaError !== null}
+            onClick={() => void save()}
+          >
+            {t('models.save')}
+          </button>
+        </>
+      }
+    >
+      <p className="field-hint" id={ids.intro}>
+        {t('models.addIntro')}
+      </p>
+      <div className="field">
+        <label htmlFor={ids.id}>{t('models.id')}</label>
+        <input
+          id={ids.id}
+          type="text"
+          className="mono"
+          value={modelId}
+          placeholder="vendor/model/image-to-video"
+          autoFocus
+          aria-invalid={errorFor('id') ? true : undefined}
+          aria-describedby={described('id', ids.intro)}
+          data-testid="add-model-id"
+          onChange={(e) => setModelId(e.target.value)}
+        />
+        {errorFor('id') && (
+          <p className="field-error" id={`${ids.id}-error`} role="alert">
+            {errorFor('id')}
+          </p>
+        )}
+      </div>
+      <div className="field">
+        <label htmlFor={ids.schema}>{t('models.schema')}</label>
+        <textarea
+          id={ids.schema}
+          rows={8}
+          className="mono"
+          value={schema}
+          aria-invalid={errorFor('schema') ? true : undefined}
+          aria-describedby={described('schema', `${ids.schema}-hint`)}
+          data-testid="add-model-schema"
+          onChange={(e) => setSchema(e.target.value)}
+        />
+        <p className="field-hint" id={`${ids.schema}-hint`}>
+          {t('models.schemaHint')}
+        </p>
+        {errorFor('schema') && (
+          <p className="field-error" id={`${ids.schema}-error`} role="alert">
+            {errorFor('schema')}
+          </p>
+        )}
+      </div>
+      {candidates && (
+        <div className="field">
+          <label htmlFor={ids.start}>{t('models.startField')}</label>
+          <input
+            id={ids.start}
+            type="text"
+            className="mono"
+            list={`${ids.start}-list`}
+            value={startField}
+            aria-describedby={`${ids.start}-hint`}
+            data-testid="add-model-start-field"
+            onChange={(e) => setStartField(e.target.value)}
+          />
+          <datalist id={`${ids.start}-list`}>
+            {candidates.map((c) => (
+              <option key={c} value={c} />
+            ))}
+          </datalist>
+          <p className="field-hint" id={`${ids.start}-hint`}>
+            {t('models.startFieldHint')}
+          </p>
+        </div>
+      )}
+    </Dialog>
+  );
+}

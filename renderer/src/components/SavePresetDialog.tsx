@@ -1,0 +1,70 @@
+// Save the batch form as a named preset (settings.savePreset); fields not filled in yet are
+// left out, so applying the preset keeps what the form has for them.
+import { useId, useState } from 'react';
+import type { BatchSettingsDto } from '../../../preload/contract';
+import { api, errorText } from '../api';
+import { useI18n } from '../i18n';
+import { useApp } from '../store/app-context';
+import { showToast } from '../store/toasts';
+import { Dialog } from './Dialog';
+
+export function SavePresetDialog({ settings, onClose }: { settings: BatchSettingsDto; onClose: () => void }) {
+  const { t } = useI18n();
+  const { setSettings } = useApp();
+  const [name, setName] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const id = useId();
+  const save = async () => {
+    try {
+      // The output folder is per batch more often than not, but keeping it is what users expect.
+      // Fields not filled in yet (a number being typed, no output folder chosen) are left out:
+      // applying the preset then keeps what the form has for them.
+      const valid = Object.fromEntries(
+        Object.entries(settings).filter(([, v]) => !(typeof v === 'number' && Number.isNaN(v))),
+      );
+      if (!valid.outputDir) delete valid.outputDir;
+      if (!valid.outputNameTemplate) delete valid.outputNameTemplate;
+      setSettings(await api().settings.savePreset({ name: name.trim(), settings: valid }));
+      showToast(t('setup.presetSaved', { name: name.trim() }));
+      onClose();
+    } catch (e) {
+      setError(errorText(e));
+    }
+  };
+  return (
+    <Dialog
+      title={t('setup.savePreset')}
+      onClose={onClose}
+      footer={
+        <>
+          <button type="button" className="button" onClick={onClose}>
+            {t('common.cancel')}
+          </button>
+          <button type="button" className="button button-primary" disabled={!name.trim()} onClick={save}>
+            {t('common.save')}
+          </button>
+        </>
+      }
+    >
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (name.trim()) void save();
+        }}
+      >
+        <div className="field">
+          <label htmlFor={id}>{t('setup.presetName')}</label>
+          <input
+            id={id}
+            type="text"
+            value={name}
+            maxLength={100}
+            autoFocus
+            onChange={(e) => setName(e.target.value)}
+          />
+          {error && <p className="field-error">{error}</p>}
+        </div>
+      </form>
+    </Dialog>
+  );
+}

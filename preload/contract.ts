@@ -7,7 +7,7 @@
 // event a payload schema. Handlers answer an envelope (see `Envelope`), because a rejected
 // ipcRenderer.invoke keeps only the message of an error.
 import { z } from 'zod';
-import type { Reason } from './reasons';
+import { REASON_LANGUAGES, type Reason } from './reasons';
 import { BATCH_STATES, ITEM_STATES, PAUSE_REASONS } from '../main/core/domain/states';
 
 // The state vocabulary is the domain's (one list below the database, the engine and IPC).
@@ -307,7 +307,8 @@ export const invokeChannels = {
   'query:batches.list': channel(empty, z.array(batchViewSchema)),
   'query:batch.get': channel(z.object({ batchId: id }), batchViewSchema),
   'query:batch.reportCsv': channel(
-    z.object({ batchId: id }),
+    // The window's language, so the reasons column reads like the window (default English).
+    z.object({ batchId: id, language: z.enum(REASON_LANGUAGES).optional() }),
     z.object({ fileName: z.string(), csv: z.string() }),
   ),
 

@@ -1,6 +1,7 @@
 // The Electron-free services the app, the CLI, the tests and the benchmarks are built from.
 // The engine (main/core/engine) implements EngineApi; the intake (main/core/intake)
 // implements IntakeApi. The IPC handler map (main/core/app) is built from both.
+import type { ReasonLanguage } from '../../preload/reasons';
 import type {
   BatchSettings,
   BatchView,
@@ -45,7 +46,8 @@ export interface EngineApi {
   getItem(itemId: number): ItemView | null;
   pageItems(query: ItemPageQuery): ItemPage;
   /** CSV: file, prompt, state, reason, request id, cost, output path. */
-  reportCsv(batchId: number): string;
+  /** The batch's report as CSV; reasons in English unless a language is given. */
+  reportCsv(batchId: number, language?: ReasonLanguage): string;
   /**
    * A `done` item with this image and the same request (for "already generated"), else one
    * still queued or in flight in any batch (so a folder dropped twice is not paid twice).

@@ -73,4 +73,42 @@ describe('state errors in the window', () => {
       expect(errors).toEqual([]);
     },
   );
+
+  it(
+    "shows a failed item's reason in the window's language (zh-CN), RunComfy's words verbatim",
+    {
+      timeout: 60_000,
+    },
+    async () => {
+      const { handlers, core, engine, simulator } = session.harness;
+      await handlers['command:settings.update']({ language: 'zh-CN' });
+      const dir = `${session.inputDir}-zh`;
+      await writeImages(dir, 1, { prefix: 'zh-failed' });
+      simulator.setFaults({ generationFailure: 1 });
+      const scan = await handlers['command:scan.start']({ paths: [dir] });
+      if (!scan.ok) throw new Error(scan.error.message);
+      await core.scans.whenFinished(scan.value.scanId);
+      const created = await handlers['command:batch.create']({
+        scanId: scan.value.scanId,
+        settings: batchSettings(session.outputDir),
+      });
+      if (!created.ok) throw new Error(created.error.message);
+      const batchId = created.value.batchId;
+      engine.startBatch(batchId);
+      const [item] = engine.pageItems({ batchId, offset: 0, limit: 1 }).items;
+      const failed = await engine.waitForItemState(item!.id, 'failed', 30_000);
+      simulator.setFaults({});
+      expect(failed.reason?.code).toBe('generation_failed');
+      const provider = String(failed.reason?.params.provider);
+
+      await page.goto(`${session.harness.url}/#/batch/${batchId}`);
+      const shown = page.getByTestId('item-error');
+      await shown.waitFor();
+      expect((await shown.innerText()).trim()).toBe(`RunComfy 无法生成此视频：${provider}`);
+      await screenshot(page, 'failed-item-zh-CN');
+      // The stored English sentence is still there for readers without codes (CLI, old builds).
+      expect(failed.errorMessage).toBe(`RunComfy could not generate this video: ${provider}`);
+      expect(errors).toEqual([]);
+    },
+  );
 });

@@ -194,9 +194,9 @@ export function buildHandlers(services: AppServices): Handlers {
     },
     'query:batches.list': () => engine.listBatches(),
     'query:batch.get': ({ batchId }) => requireBatchView(batchId),
-    'query:batch.reportCsv': ({ batchId }) => {
+    'query:batch.reportCsv': ({ batchId, language }) => {
       const batch = requireBatchView(batchId);
-      return { fileName: csvFileName(batch.name, batchId), csv: engine.reportCsv(batchId) };
+      return { fileName: csvFileName(batch.name, batchId), csv: engine.reportCsv(batchId, language) };
     },
 
     'query:items.page': (query) => {

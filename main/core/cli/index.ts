@@ -24,7 +24,18 @@ import type { Engine } from '../engine';
 import type { SimulatorHandle } from '../simulator';
 import { clockFromEnv, scaledClock, type Clock } from '../util/clock';
 import { APP_VERSION } from '../version';
-import { countsLine, duration, itemLine, LiveBlock, statusBlock, usd } from './progress';
+import { reasonLanguageFor } from '../../../preload/reasons';
+import {
+  countsLine,
+  duration,
+  itemLine,
+  LiveBlock,
+  cliLanguage,
+  pauseText,
+  setCliLanguage,
+  statusBlock,
+  usd,
+} from './progress';
 import { settingsFromFlags, UsageError, type RunFlags } from './settings-from-flags';
 import type { Catalog } from '../catalog/models';
 
@@ -106,7 +117,7 @@ async function openEngine(
 
 function finishedExit(batch: BatchView): { code: number; reason: string } {
   if (batch.state === 'paused' && batch.pauseReason && batch.pauseReason !== 'user')
-    return { code: EXIT.needsUser, reason: `paused: ${batch.pauseMessage ?? batch.pauseReason}` };
+    return { code: EXIT.needsUser, reason: `paused: ${pauseText(batch) ?? batch.pauseReason}` };
   if (batch.state === 'paused')
     return { code: EXIT.needsUser, reason: `paused; continue with: stillmotion resume ${batch.id}` };
   const failed = FAILED_STATES.reduce((n, s) => n + (batch.counts[s] ?? 0), 0);
@@ -391,6 +402,13 @@ export async function main(argv: string[], ioOverride: Partial<CliIo> = {}): Pro
     .name('stillmotion')
     .description('Turn folders of still images into videos through RunComfy (Kling 3.0 by default).')
     .version(APP_VERSION, '-V, --version', 'print the version')
+    .option('--lang <language>', 'language of failure and pause reasons: en (default) or zh-CN')
+    .hook('preAction', (command) => {
+      const given = (command.opts() as { lang?: string }).lang ?? io.env.STILLMOTION_LANG;
+      if (given !== undefined && !/^(en|zh)([-_].*)?$/i.test(given))
+        throw new UsageError(`--lang must be en or zh-CN, got "${given}".`);
+      setCliLanguage(reasonLanguageFor(given));
+    })
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out.write(s), writeErr: (s) => io.err.write(s) })
     .showHelpAfterError('(run stillmotion --help for usage)');
@@ -519,7 +537,7 @@ export async function main(argv: string[], ioOverride: Partial<CliIo> = {}): Pro
         const id = parseId(batchArg, 'batch');
         const batch = engine.getBatch(id);
         if (!batch) throw new ExitError(EXIT.usage, `There is no batch ${id}; see: stillmotion status`);
-        if (opts.csv) io.out.write(engine.reportCsv(id));
+        if (opts.csv) io.out.write(engine.reportCsv(id, cliLanguage()));
         else if (opts.json) {
           const items = [];
           for (let offset = 0; ; offset += 500) {

@@ -1,7 +1,30 @@
 // What the CLI prints while a batch runs. On a terminal: one live status block redrawn in
 // place (counts per state, spent vs budget, ETA). Not on a terminal (logs, pipes, CI): one
 // plain line per state change, so a log file reads as a history.
+import { reasonText, type ReasonLanguage } from '../../../preload/reasons';
 import { ITEM_STATES, TERMINAL_STATES, type BatchView, type ItemView } from '../domain';
+
+/**
+ * The language reasons are printed in: English unless the user gives `--lang` (or
+ * STILLMOTION_LANG), so logs stay searchable and a script's grep keeps working.
+ */
+let language: ReasonLanguage = 'en';
+export function setCliLanguage(value: ReasonLanguage): void {
+  language = value;
+}
+export function cliLanguage(): ReasonLanguage {
+  return language;
+}
+
+/** Why a batch paused, in the CLI's language. */
+export function pauseText(batch: BatchView): string | null {
+  return reasonText({ reason: batch.pauseDetail, message: batch.pauseMessage }, language);
+}
+
+/** Why an item failed (or was skipped), in the CLI's language. */
+export function itemReason(item: ItemView): string | null {
+  return reasonText({ reason: item.reason, message: item.errorMessage }, language);
+}
 
 const SHOWN = ITEM_STATES;
 
@@ -36,7 +59,8 @@ export function statusBlock(batch: BatchView): string {
     `  ${finished}/${batch.total} finished   ${countsLine(batch)}`,
     `  spent ${usd(batch.spentUsd)} (${budget}), ${usd(batch.remainingEstimateUsd)} still to run   ETA ${duration(batch.etaMs)}`,
   ];
-  if (batch.pauseMessage) lines.push(`  ${batch.pauseMessage}`);
+  const paused = pauseText(batch);
+  if (paused) lines.push(`  ${paused}`);
   return lines.join('\n');
 }
 
@@ -45,9 +69,9 @@ export function itemLine(item: ItemView, now: number): string {
   const detail =
     item.state === 'done'
       ? ` -> ${item.outputPath}`
-      : item.errorMessage &&
+      : itemReason(item) &&
           ['failed', 'expired', 'unknown_submit', 'rejected', 'skipped', 'cancelled'].includes(item.state)
-        ? `: ${item.errorMessage}`
+        ? `: ${itemReason(item)}`
         : item.state === 'in_queue' && item.queuePosition !== null
           ? ` (position ${item.queuePosition})`
           : '';

@@ -38,6 +38,7 @@ import type { LeaseInfo } from './leases';
 import { defaultMaterializeRequest } from './materialize';
 import { adaptivePollPolicy } from './poll-policy';
 import { reportCsv, toBatchView } from './views';
+import type { ReasonLanguage } from '../../../preload/reasons';
 
 export { ownerIsGone, type LeaseInfo } from './leases';
 
@@ -242,8 +243,8 @@ class JobEngine implements Engine {
     return this.store.pageItems(query);
   }
 
-  reportCsv(batchId: number): string {
-    return reportCsv(this.store, batchId);
+  reportCsv(batchId: number, language?: ReasonLanguage): string {
+    return reportCsv(this.store, batchId, language);
   }
 
   findDone(imageHash: string, requestFingerprint: string): ExistingItem | null {

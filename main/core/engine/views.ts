@@ -3,6 +3,7 @@
 import type { BatchRecord } from '../db/rows';
 import type { JobStore } from '../db/store';
 import type { BatchView } from '../domain';
+import { reasonText, type ReasonLanguage } from '../../../preload/reasons';
 import { csvCell } from '../util/csv';
 import type { RunTimeEstimate } from './poll-policy';
 
@@ -37,19 +38,39 @@ export function toBatchView(
   };
 }
 
-/** file, prompt, state, reason, request id, cost, output path; safe to open in a spreadsheet. */
-export function reportCsv(store: JobStore, batchId: number): string {
+/**
+ * One row per item: file, prompt, state, the reason in words (English unless a language is given),
+ * the error code and RunComfy's own words, request id, the cost RunComfy reported and our estimate (apart: an estimate is
+ * not a charge), output path. Safe to open in a spreadsheet (see util/csv.ts).
+ */
+export const REPORT_COLUMNS = [
+  'file',
+  'prompt',
+  'state',
+  'reason',
+  'error_code',
+  'provider_message',
+  'request_id',
+  'cost_actual_usd',
+  'cost_estimated_usd',
+  'output_path',
+] as const;
+
+export function reportCsv(store: JobStore, batchId: number, language: ReasonLanguage = 'en'): string {
   const quote = csvCell;
-  const lines = ['file,prompt,state,reason,request_id,cost_usd,output_path'];
+  const lines = [REPORT_COLUMNS.join(',')];
   for (const item of store.iterateItems(batchId)) {
     lines.push(
       [
         item.relativePath,
         item.renderedPrompt,
         item.state,
-        item.errorMessage,
+        reasonText({ reason: item.reason, message: item.errorMessage }, language),
+        item.errorCode,
+        typeof item.reason?.params.provider === 'string' ? item.reason.params.provider : null,
         item.requestId,
-        item.costUsd ?? (item.mayBeBilled ? item.estimatedCostUsd : null),
+        item.costUsd,
+        item.estimatedCostUsd,
         item.outputPath,
       ]
         .map(quote)

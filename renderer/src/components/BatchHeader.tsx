@@ -16,7 +16,7 @@ export function countOf(batch: BatchViewDto, states: readonly ItemStateDto[]): n
 }
 
 export function BatchHeader({ batch, onChanged }: { batch: BatchViewDto; onChanged: () => void }) {
-  const { t, locale } = useI18n();
+  const { t, locale, language } = useI18n();
   const { models } = useApp();
   const [confirmCancel, setConfirmCancel] = useState(false);
   const [busy, setBusy] = useState(false);
@@ -118,7 +118,7 @@ export function BatchHeader({ batch, onChanged }: { batch: BatchViewDto; onChang
               {t('batch.cancelAll')}
             </button>
           )}
-          <button type="button" className="button" onClick={() => exportCsv(batch.id)}>
+          <button type="button" className="button" onClick={() => exportCsv(batch.id, language)}>
             {t('history.exportCsv')}
           </button>
         </div>

@@ -2,16 +2,17 @@
 import { useEffect, useState } from 'react';
 import type { BatchViewDto } from '../../../preload/contract';
 import { api, errorText } from '../api';
-import { useI18n } from '../i18n';
+import { useI18n, type Language } from '../i18n';
 import { formatCount, formatDateTime, formatUsd } from '../lib/format';
 import { navigate } from '../lib/route';
 import { PROBLEM_STATES } from '../lib/states';
 import { showToast } from '../store/toasts';
 
 /** Downloads batch.reportCsv through a Blob link: works in Electron and in a plain browser. */
-export async function exportCsv(batchId: number): Promise<void> {
+export async function exportCsv(batchId: number, language: Language): Promise<void> {
   try {
-    const { fileName, csv } = await api().batch.reportCsv({ batchId });
+    // Reasons in the window's language, so the report reads like the list it came from.
+    const { fileName, csv } = await api().batch.reportCsv({ batchId, language });
     const url = URL.createObjectURL(new Blob([csv], { type: 'text/csv;charset=utf-8' }));
     const link = document.createElement('a');
     link.href = url;
@@ -26,7 +27,7 @@ export async function exportCsv(batchId: number): Promise<void> {
 }
 
 export function History() {
-  const { t, locale } = useI18n();
+  const { t, locale, language } = useI18n();
   const [batches, setBatches] = useState<BatchViewDto[] | null>(null);
   const [error, setError] = useState<string | null>(null);
 
@@ -100,7 +101,7 @@ export function History() {
                       <button
                         type="button"
                         className="button button-small"
-                        onClick={() => exportCsv(b.id)}
+                        onClick={() => exportCsv(b.id, language)}
                         aria-label={t('history.exportNamed', { name: b.name })}
                       >
                         {t('history.exportCsv')}

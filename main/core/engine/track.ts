@@ -16,16 +16,13 @@ import type { PollObservation } from './poll-policy';
 import type { RunTimes } from './run-times';
 
 const LIVE: readonly ItemState[] = ['in_queue', 'in_progress'];
-/**
- * RunComfy's 404001 ("unknown request") answers in a row before a job counts as expired. One
- * answer is not enough to give up a paid job: a gateway in front of the API, or an API node
- * that has not seen the request yet, may say it once (issue #9, defect 12).
- */
-export const NOT_FOUND_CONFIRMATIONS = 3;
+// 404001 ("unknown request") answers in a row before a paid job counts as expired: a gateway, or
+// an API node that has not seen the request yet, may say it once (issue #9, defect 12).
+const NOT_FOUND_CONFIRMATIONS = 3;
 /** Clock ms between two checks of an item whose endpoint has no key (a key change wakes it). */
 const NO_KEY_RECHECK_MS = 60_000;
 /** The error code an item carries while it waits for the key of the API it was submitted to. */
-export const WAITING_FOR_KEY = 'endpoint_key_missing';
+const WAITING_FOR_KEY = 'endpoint_key_missing';
 
 export class TrackPhase {
   private readonly following = new Set<number>();

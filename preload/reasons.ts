@@ -75,6 +75,8 @@ const en = {
   network_down:
     'Waiting for the network: RunComfy or the video links cannot be reached ({detail}). Nothing has failed; the batch continues by itself when the connection is back.',
   lease_lost: 'Another Stillmotion process took over this batch; it runs there now.',
+  endpoint_key_missing:
+    'This job was sent to {url} and runs there, but Stillmotion has no API key for that address now (the settings point elsewhere, or the key was removed). Nothing has failed: it waits, and continues as soon as the settings point at {url} with its key again.',
 } as const;
 
 export type ReasonCode = keyof typeof en;
@@ -125,6 +127,8 @@ const zhCN = {
   network_down:
     '正在等待网络：无法连接 RunComfy 或视频链接（{detail}）。没有任何项失败；连接恢复后批次会自动继续。',
   lease_lost: '另一个 Stillmotion 进程接管了此批次；它现在在那里运行。',
+  endpoint_key_missing:
+    '此任务已发送到 {url} 并在那里运行，但 Stillmotion 现在没有该地址的 API 密钥（设置指向了别处，或密钥已被移除）。没有任何项失败：它会等待，一旦设置重新指向 {url} 并带有其密钥，就会继续。',
 } as const satisfies Record<ReasonCode, string>;
 
 const TEXTS: Record<ReasonLanguage, Record<ReasonCode, string>> = { en, 'zh-CN': zhCN };

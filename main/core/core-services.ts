@@ -5,8 +5,8 @@
 // run the very same wiring.
 import { createCatalog, type Catalog } from './catalog/models';
 import type { IntakeApi } from './contracts';
-import { createEngine, type Engine, type EngineOptions } from './engine';
-import { createIntake, materializeRequest } from './intake';
+import { createEngine, defaultMaterializeRequest, type Engine, type EngineOptions } from './engine';
+import { createIntake } from './intake';
 
 export interface CoreServices {
   engine: Engine;
@@ -18,20 +18,10 @@ export function createCoreServices(options: EngineOptions & { catalog?: Catalog 
   const catalog = options.catalog ?? createCatalog();
   const engine = createEngine({
     ...options,
-    materializeRequest:
-      options.materializeRequest ??
-      ((request, item) => {
-        // The engine passes the item's content hash when it has one: the intake then refuses
-        // a file that changed since the scan instead of sending a different picture. With the
-        // planned fingerprint and model it checks every image, the end image too (issue #9,
-        // defect 7; the engine passes them once its submit phase does).
-        const known = item as { imageHash?: string; requestFingerprint?: string; modelId?: string };
-        return materializeRequest(request, {
-          imageHash: known.imageHash,
-          requestFingerprint: known.requestFingerprint,
-          modelId: known.modelId,
-        });
-      }),
+    // The intake's materializeRequest: it inlines and, where needed, shrinks images, and
+    // refuses any image that changed since the scan instead of sending a different picture
+    // (the engine passes each item's hash, fingerprint and model).
+    materializeRequest: options.materializeRequest ?? defaultMaterializeRequest,
   });
   const intake = createIntake({
     catalog,

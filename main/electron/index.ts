@@ -3,7 +3,8 @@
 // overnight, ipc) and is tested there; this file only connects them.
 //
 // Order matters: the single-instance lock, the data folder and the media scheme's privileges
-// must be settled before `ready`; the engine starts after `ready` (safeStorage needs it).
+// must be settled before `ready`; the engine starts after `ready` (safeStorage needs it) and takes
+// over batches left running only once the stored key is applied (core.start()), never before.
 import { mkdirSync } from 'node:fs';
 import { hostname, homedir } from 'node:os';
 import { join } from 'node:path';
@@ -304,6 +305,8 @@ function startApp(): void {
       owner: `app:${hostname()}:${process.pid}`,
       apiBaseUrl: settings.get().apiBaseUrl,
       apiKey: null,
+      // Batches left running are taken over by core.start(), once the stored key is applied.
+      adoptBatches: false,
       log: logger.log,
     });
     const liveEngine = engine;
@@ -337,7 +340,7 @@ function startApp(): void {
       modelsDir: join(dataDir, USER_MODELS_FOLDER),
       log: logger.log,
     });
-    await core.credentials.apply();
+    await core.start();
 
     handleMediaProtocol(protocol, core.media);
     const appSession = session.defaultSession;

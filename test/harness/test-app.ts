@@ -67,6 +67,8 @@ export async function createTestApp(options: TestAppOptions): Promise<TestApp> {
     owner: `harness:${process.pid}`,
     apiBaseUrl: simulator.url,
     apiKey: null,
+    // As in the app: batches are adopted by core.start(), after the key is applied.
+    adoptBatches: false,
     pollPolicy: fixedPollPolicy(50),
     log,
     ...options.engine,
@@ -109,7 +111,7 @@ export async function createTestApp(options: TestAppOptions): Promise<TestApp> {
     modelsDir: join(dataDir, USER_MODELS_FOLDER),
     log,
   });
-  await core.credentials.apply();
+  await core.start();
 
   return {
     engine,

@@ -17,7 +17,11 @@ import type { SettingsStore } from './settings-store';
 import { createThumbnailCache } from './thumbnails';
 
 export interface AppCoreOptions {
-  engine: EngineApi;
+  /**
+   * The engine, made with `adoptBatches: false` when it has `beginAdopting`: start() lets it
+   * take over unfinished batches once the stored key is applied.
+   */
+  engine: EngineApi & { beginAdopting?(): void };
   intake: IntakeApi;
   catalog: Catalog;
   settings: SettingsStore;
@@ -41,6 +45,12 @@ export interface AppCore {
   media: MediaResolver;
   scans: ScanRegistry;
   credentials: CredentialsController;
+  /**
+   * Hands the engine the stored key and settings, then lets it take over the batches left
+   * running: in that order, so no adopted job is polled (and no batch paused as "key refused")
+   * before the key is there (issue #9, defect 3).
+   */
+  start(): Promise<void>;
   /** App events in the contract's shape; returns the unsubscribe. */
   subscribe(send: EventSink): () => void;
   /** Stops running scans and listeners (the engine is closed by its owner). */
@@ -99,6 +109,10 @@ export function createAppCore(options: AppCoreOptions): AppCore {
     media,
     scans,
     credentials,
+    async start() {
+      await credentials.apply();
+      options.engine.beginAdopting?.();
+    },
     subscribe: (send) => subscribeAppEvents({ engine: options.engine, scans }, send),
     close() {
       offInvalidate();

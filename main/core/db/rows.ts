@@ -167,6 +167,7 @@ export interface ItemRow {
   cancel_requested: number;
   notes_json: string;
   poll_count: number;
+  api_base_url: string | null;
 }
 
 /** Everything the engine knows about an item; `ItemView` is the slice the UI sees. */
@@ -187,6 +188,8 @@ export interface ItemRecord extends ItemView {
   priorSpentUsd: number;
   cancelRequested: boolean;
   pollCount: number;
+  /** The API base URL the item's job was submitted to (null: before this was recorded). */
+  apiBaseUrl: string | null;
 }
 
 export function toItemRecord(row: ItemRow): ItemRecord {
@@ -231,6 +234,7 @@ export function toItemRecord(row: ItemRow): ItemRecord {
     priorSpentUsd: row.prior_spent_usd,
     cancelRequested: row.cancel_requested === 1,
     pollCount: row.poll_count,
+    apiBaseUrl: row.api_base_url,
   };
 }
 
@@ -283,6 +287,7 @@ export const ITEM_PATCH_COLUMNS = {
   priorSpentUsd: 'prior_spent_usd',
   cancelRequested: 'cancel_requested',
   pollCount: 'poll_count',
+  apiBaseUrl: 'api_base_url',
 } as const satisfies Partial<Record<keyof ItemRecord, string>>;
 
 export type ItemPatch = Partial<{ [K in keyof typeof ITEM_PATCH_COLUMNS]: ItemRecord[K] }>;

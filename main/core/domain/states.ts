@@ -74,8 +74,10 @@ export const TRANSITIONS: Readonly<Record<ItemState, readonly ItemState[]>> = {
   failed: ['queued', 'downloading'],
   cancelled: ['queued'],
   expired: ['queued'],
-  // queued: the user accepts it may be paid twice.
-  unknown_submit: ['queued'],
+  // queued: the user accepts it may be paid twice. in_queue: the lost answer arrived after all
+  // (the process that sent it had lost the batch to the one that called it unknown): the job
+  // exists and is paid, so it is tracked and downloaded.
+  unknown_submit: ['queued', 'in_queue'],
   rejected: [],
   skipped: [],
 };

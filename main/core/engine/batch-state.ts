@@ -32,9 +32,11 @@ export class BatchStates {
   /** Pauses a running batch for a reason the user must act on. */
   pause(batchId: number, reason: PauseReason, detail: Reason): void {
     const batch = this.ctx.store.getBatch(batchId);
-    // A running batch pauses; a paused one takes the more urgent reason (a full disk, a bad key).
+    // A running batch pauses; a paused one takes the more urgent reason (a full disk, a bad key),
+    // except a user's pause: it stays the user's, or a key change would resume it (issue #9, defect 3).
     if (!batch || (batch.state !== 'running' && batch.state !== 'paused') || batch.pauseReason === reason)
       return;
+    if (batch.state === 'paused' && batch.pauseReason === 'user') return;
     if (batch.state === 'paused' && (reason === 'budget_reached' || reason === 'too_many_failures')) return;
     this.ctx.log('warn', `batch ${batchId} paused (${reason}): ${formatReason(detail)}`);
     this.set(batchId, 'paused', { reason, detail }, `paused: ${reason}`);

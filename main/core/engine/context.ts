@@ -3,6 +3,7 @@
 // engine holds. Phases read it and keep their own bookkeeping in it; only the coordinator's
 // settle path moves items between states (see coordinator.ts).
 import type { RunComfyClient } from '../api/client';
+import type { ItemRecord } from '../db/rows';
 import type { JobStore } from '../db/store';
 import type { Clock, Random } from '../util/clock';
 import type { FileOps } from './download-files';
@@ -64,7 +65,17 @@ export interface EngineContext {
   /** Aborted on wake() (and close()): sleeping pollers re-read their item. */
   wakeSignal(): AbortSignal;
   credentials(): Credentials;
+  /** The client of the current settings: new submits go through it. */
   client(): RunComfyClient;
+  /**
+   * The client for requests about an item's job: the endpoint (mode, base URL) it was submitted
+   * to, with the key last set for it; null when no key is known for that endpoint (endpoints.ts).
+   */
+  clientFor(item: ItemRecord): RunComfyClient | null;
+  /** The origin of the API an item's job was submitted to (its videos may come from there). */
+  originFor(item: ItemRecord): string;
+  /** False for an answer to a request sent without a key or with a key replaced since. */
+  speaksForCurrentKey(client: RunComfyClient): boolean;
 }
 
 export function newBatchRuntime(id: number): BatchRuntime {

@@ -53,6 +53,8 @@ export class Coordinator {
     const moved = outcome.move ? this.write(item, outcome.move) : null;
     if (moved && outcome.learnedRunMs !== undefined)
       this.runTimes.learn(moved, outcome.learnedRunMs, this.ctx.clock.now());
+    if (moved && outcome.reopens && this.ctx.store.getBatch(batchId)?.state === 'finished')
+      this.batches.set(batchId, 'running', null, 'reopened: a submit answer arrived after all');
     const streak = moved ? outcome.streak : undefined;
     if (streak === 'succeeded') this.batches.succeeded(batchId);
     else if (streak) this.batches.failed(batchId, streak.failed);
@@ -153,7 +155,7 @@ export class Coordinator {
   private async submitFlow(runtime: BatchRuntime, item: ItemRecord, settings: BatchSettings): Promise<void> {
     let prepared: Awaited<ReturnType<SubmitPhase['prepare']>>;
     try {
-      prepared = await this.submit.prepare(item);
+      prepared = await this.submit.prepare(item, settings.modelId);
     } finally {
       // No longer "preparing" before anything is settled, so the pump sees the slot as it is.
       runtime.preparing.delete(item.id);
@@ -163,18 +165,24 @@ export class Coordinator {
       return;
     }
     if (!this.submit.mayStillSend(item)) {
-      this.settle(released(item)); // paused or dropped meanwhile: it stays queued
+      this.settle(released(item)); // paused, dropped or closing meanwhile: it stays queued
       return;
     }
-    const intent = this.settle(this.submit.intent(item));
+    // The client of the settings now: the intent records its base URL, the request goes there.
+    const client = this.ctx.client();
+    const intent = this.settle(this.submit.intent(item, client));
     if (!intent) return; // cancelled meanwhile (settle has pumped the free slot)
     this.sending.add(item.id);
     let answer: Outcome;
     try {
-      answer = await this.submit.send(runtime, intent, settings, prepared.body);
+      answer = await this.submit.send(runtime, intent, settings, prepared.body, client);
     } finally {
       this.sending.delete(item.id);
     }
+    // The lease went to another process while the request was on the wire: the answer is
+    // stored all the same (a paid job must not be forgotten), and that process tracks it.
+    const leaseOwner = this.ctx.store.getBatch(item.batchId)?.leaseOwner ?? null;
+    if (leaseOwner !== this.ctx.owner) this.leases.drop(item.batchId, leaseOwner);
     this.settle(answer);
   }
 
@@ -183,7 +191,17 @@ export class Coordinator {
   follow(itemId: number): void {
     if (this.track.isFollowing(itemId)) return;
     this.spawn(async () => {
-      for await (const outcome of this.track.follow(itemId)) this.settle(outcome);
+      for await (const outcome of this.track.follow(itemId)) {
+        // A write that fails (SQLITE_BUSY past the busy timeout) must not end the tracking of a
+        // paid job: the item stays where it was and is polled again after a back-off.
+        try {
+          this.settle(outcome);
+          this.track.settledWell(itemId);
+        } catch (error) {
+          if (error instanceof LeaseLostError) throw error;
+          this.track.troubled(itemId, error);
+        }
+      }
     });
   }
 
@@ -235,9 +253,17 @@ export class Coordinator {
     }
   }
 
-  /** Pumps every held batch: the backstop against a path that freed a slot and scheduled nothing. */
+  /**
+   * The backstop against a path that scheduled nothing: pumps every held batch, and follows
+   * every accepted job of it that nothing polls (a submit answer another process stored after
+   * this one took the batch over, a poller that ended on an error).
+   */
   pumpAll(): void {
-    for (const batchId of [...this.ctx.held.keys()]) this.pump(batchId);
+    for (const batchId of [...this.ctx.held.keys()]) {
+      for (const item of this.ctx.store.itemsInStates(batchId, ['in_queue', 'in_progress']))
+        if (!this.track.isFollowing(item.id)) this.follow(item.id);
+      this.pump(batchId);
+    }
   }
 
   /**

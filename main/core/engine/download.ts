@@ -108,7 +108,7 @@ export class DownloadPhase {
         return this.done(item, item.outputPath, placed.bytes, placed.sha256);
     }
     const url = item.resultUrl;
-    if (!url || !isAllowedDownloadUrl(url, this.ctx.client().origin))
+    if (!url || !isAllowedDownloadUrl(url, this.ctx.originFor(item)))
       return this.fail(item, 'unsafe_output_url', text.unsafeOutputUrl(url));
     const partPath = partPathFor(target, item.id);
     if (item.partPath !== partPath) store.update(item.id, { partPath }); // recorded before the file exists

@@ -27,11 +27,12 @@ import { toItemView, type BatchRecord, type ItemRecord } from '../db/rows';
 import { JobStore, type ItemEventRow } from '../db/store';
 import { systemClock, type Clock } from '../util/clock';
 import { UNFINISHED } from './batch-state';
-import type { Credentials, EngineContext } from './context';
+import type { EngineContext } from './context';
 import { Commands } from './commands';
 import { Coordinator } from './coordinator';
 import { DEFAULT_API_BASE_URL, type Engine, type EngineOptions } from './options';
 import { crashPoint } from './crash-points';
+import { Endpoints, type EndpointRef } from './endpoints';
 import { nodeFileOps } from './download-files';
 import { EventHub } from './events';
 import type { LeaseInfo } from './leases';
@@ -67,8 +68,9 @@ class JobEngine implements Engine {
     cancel: 0,
     model: 0,
   };
-  private credentials: Credentials;
-  private client: RunComfyClient;
+  private readonly endpoints: Endpoints;
+  /** Whether this engine takes over batches with unfinished work (now, and on every lease tick). */
+  private adopting: boolean;
   private wakeController = new AbortController();
   private readonly closeController = new AbortController();
   private closed: Promise<void> | null = null;
@@ -82,13 +84,13 @@ class JobEngine implements Engine {
     this.owner = options.owner ?? `engine:${hostname()}:${process.pid}`;
     this.clock = options.clock ?? systemClock;
     this.hub = new EventHub(options.eventWindowMs ?? 50);
-    this.credentials = {
+    this.endpoints = new Endpoints((baseUrl, apiKey) => this.makeClient(baseUrl, apiKey), {
       apiBaseUrl: options.apiBaseUrl ?? DEFAULT_API_BASE_URL,
       apiKey: options.apiKey ?? null,
       simulated: options.simulated ?? false,
       timeScale: 1,
-    };
-    this.client = this.makeClient();
+    });
+    this.adopting = options.adoptBatches ?? true;
     setMaxListeners(0, this.wakeController.signal);
     setMaxListeners(0, this.closeController.signal);
     const leaseMs = options.leaseMs ?? 60_000;
@@ -115,15 +117,18 @@ class JobEngine implements Engine {
       held: new Map(),
       closeSignal: this.closeController.signal,
       wakeSignal: () => this.wakeController.signal,
-      credentials: () => this.credentials,
-      client: () => this.client,
+      credentials: () => this.endpoints.credentials(),
+      client: () => this.endpoints.current(),
+      clientFor: (item) => this.endpoints.forJob(this.endpointOf(item)),
+      originFor: (item) => this.endpoints.originFor(this.endpointOf(item)),
+      speaksForCurrentKey: (client) => this.endpoints.speaksForCurrentKey(client),
     };
     this.core = new Coordinator(this.ctx);
     this.commands = new Commands(this.ctx, this.core);
-    if (options.adoptBatches ?? true) this.core.adopt();
+    if (this.adopting) this.core.adopt();
     this.every(Math.max(1, leaseMs / 3), 'lease renewal', () => {
       this.core.leases.renewAll();
-      if (this.options.adoptBatches ?? true) this.core.adopt();
+      if (this.adopting) this.core.adopt();
     });
     this.every(Math.max(1, this.ctx.limits.backstopMs), 'backstop pump', () => this.core.pumpAll());
   }
@@ -134,7 +139,13 @@ class JobEngine implements Engine {
     const batchName =
       name?.trim() ||
       `${items[0]?.rootPath.split(/[\\/]/).filter(Boolean).pop() ?? 'Batch'} (${items.length} images)`;
-    return this.store.createBatch(settings, items, batchName, this.clock.now(), this.credentials.simulated);
+    return this.store.createBatch(
+      settings,
+      items,
+      batchName,
+      this.clock.now(),
+      this.endpoints.credentials().simulated,
+    );
   }
 
   startBatch(batchId: number): void {
@@ -190,20 +201,26 @@ class JobEngine implements Engine {
     timeScale?: number;
   }): void {
     const simulated = credentials.simulated ?? false;
-    this.credentials = {
+    this.endpoints.set({
       apiBaseUrl: credentials.apiBaseUrl,
       apiKey: credentials.apiKey,
       simulated,
       // Only a simulator runs at another speed than RunComfy.
       timeScale: simulated && credentials.timeScale && credentials.timeScale > 0 ? credentials.timeScale : 1,
-    };
-    this.client = this.makeClient();
-    // A new key is the answer to a 'bad_key' pause: carry on without another click.
+    });
+    // A new key is the answer to a 'bad_key' pause: carry on without another click. Only that
+    // pause: a batch the user paused, or paused for its budget, stays paused.
     for (const batchId of [...this.ctx.held.keys()]) {
       const batch = this.store.getBatch(batchId);
       if (batch?.state === 'paused' && batch.pauseReason === 'bad_key') this.commands.resumeBatch(batchId);
     }
     this.wake();
+  }
+
+  beginAdopting(): void {
+    if (this.adopting || this.closeController.signal.aborted) return;
+    this.adopting = true;
+    this.core.adopt();
   }
 
   close(): Promise<void> {
@@ -355,10 +372,15 @@ class JobEngine implements Engine {
     void loop();
   }
 
-  private makeClient(): RunComfyClient {
+  /** The endpoint an item's job was submitted to: its recorded base URL in its batch's mode. */
+  private endpointOf(item: ItemRecord): EndpointRef {
+    return { apiBaseUrl: item.apiBaseUrl, simulated: this.store.getBatch(item.batchId)?.simulated ?? false };
+  }
+
+  private makeClient(apiBaseUrl: string, apiKey: string | null): RunComfyClient {
     return new RunComfyClient({
-      baseUrl: this.credentials.apiBaseUrl,
-      apiKey: this.credentials.apiKey,
+      baseUrl: apiBaseUrl,
+      apiKey,
       fetch: this.options.fetch ?? fetch,
       clock: this.clock,
       timeoutMs: this.options.requestTimeoutMs,

@@ -32,6 +32,13 @@ export function ownerIsGone(holder: string): boolean {
 }
 
 export class Leases {
+  /**
+   * Batches another process took from this one, and the clock time until which they are not
+   * adopted back: that process is alive and drives them; it must not see a batch it releases
+   * for a moment (a late submit answer reopening it) snatched back before it looks again.
+   */
+  private readonly lostUntil = new Map<number, number>();
+
   constructor(private readonly ctx: EngineContext) {}
 
   /** Holds the batch (or already does); throws BatchHeldError when another live process does. */
@@ -82,6 +89,7 @@ export class Leases {
     const { held, store, hub, log } = this.ctx;
     if (!held.has(batchId)) return;
     held.delete(batchId);
+    this.lostUntil.set(batchId, this.ctx.clock.now() + this.ctx.limits.leaseMs);
     log('warn', `batch ${batchId}: lease lost to ${newOwner ?? 'nobody'}; stopped driving it`);
     const batch = store.getBatch(batchId);
     if (batch) hub.emit({ type: 'batch', batchId, state: batch.state, pauseReason: 'lease_lost' });
@@ -101,6 +109,8 @@ export class Leases {
     const taken: number[] = [];
     for (const batchId of this.ctx.store.batchesWithWork()) {
       if (this.ctx.held.has(batchId)) continue;
+      if ((this.lostUntil.get(batchId) ?? 0) > this.ctx.clock.now()) continue;
+      this.lostUntil.delete(batchId);
       try {
         this.take(batchId);
         taken.push(batchId);

@@ -6,14 +6,29 @@ import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { materializeRequest as intakeMaterializeRequest } from '../intake/requests';
 
+export interface MaterializeItem {
+  sourcePath: string;
+  relativePath: string;
+  /** The start image's content hash at the scan. */
+  imageHash: string;
+  /** The planned request's fingerprint (over every image's hash) and its model: with both, every
+   * image of the request is re-verified, the end image too (issue #9, defect 7). */
+  requestFingerprint?: string;
+  modelId?: string;
+}
+
 export type MaterializeRequest = (
   request: Record<string, unknown>,
-  item: { sourcePath: string; relativePath: string; imageHash: string },
+  item: MaterializeItem,
 ) => Promise<Record<string, unknown>>;
 
-/** The intake's: refuses a file changed since the scan (by hash), fits oversized images. */
+/** The intake's: refuses a file changed since the scan (every image, by hash), fits oversized images. */
 export const defaultMaterializeRequest: MaterializeRequest = (request, item) =>
-  intakeMaterializeRequest(request, { imageHash: item.imageHash });
+  intakeMaterializeRequest(request, {
+    imageHash: item.imageHash,
+    requestFingerprint: item.requestFingerprint,
+    modelId: item.modelId,
+  });
 
 const IMAGE_REF = 'image-ref:';
 const MIME_BY_EXTENSION: Record<string, string> = {

@@ -31,6 +31,7 @@ export const text = {
   generationFailed: (detail: string | null) =>
     reason('generation_failed', { provider: detail ?? 'no reason given' }),
   requestUnknown: (requestId: string | null) => reason('request_expired', { requestId }),
+  waitingForEndpointKey: (apiBaseUrl: string) => reason('endpoint_key_missing', { url: apiBaseUrl }),
   otherAccount: (requestId: string | null) => reason('other_account', { requestId }),
   downloadGaveUp: (attempts: number, detail: string) => reason('download_failed', { attempts, detail }),
   unsafeOutputUrl: (url: string | null) => reason('unsafe_output_url', { url: JSON.stringify(url) }),

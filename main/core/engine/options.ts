@@ -48,7 +48,11 @@ export interface EngineOptions {
   fileOps?: FileOps;
   /** Coalescing window of item events, real ms (default 50). */
   eventWindowMs?: number;
-  /** Take over (and recover) every batch with unfinished work at start (default true). */
+  /**
+   * Take over (and recover) every batch with unfinished work at start and on every lease tick
+   * (default true). The app passes false and calls `beginAdopting()` once its stored key is
+   * applied, so nothing adopted is polled without it.
+   */
   adoptBatches?: boolean;
   log?: (level: 'info' | 'warn' | 'error', message: string) => void;
 }
@@ -63,6 +67,8 @@ export interface Engine extends EngineApi {
   itemEvents(itemId: number): ItemEventRow[];
   /** HTTP requests sent to the API so far, by endpoint. */
   requestCounts(): Record<Endpoint, number>;
+  /** From now on, take over every batch with unfinished work (see `adoptBatches`). */
+  beginAdopting(): void;
   /** Resolves once the item is in one of `states` (test and CLI hook). */
   waitForItemState(
     itemId: number,

@@ -27,6 +27,12 @@ export interface Outcome {
   pause?: { scope: 'batch' | 'account'; reason: PauseReason; detail: Reason };
   /** No submit of this batch goes out before this clock time. */
   holdSubmitsUntil?: number;
+  /**
+   * The move gives the batch work again (a submit answer that arrived after the item was called
+   * unknown, and the batch finished meanwhile): a finished batch runs again, so its new holder
+   * tracks the job and the batch finishes once more when it is done.
+   */
+  reopens?: boolean;
   /** A finished generation's run time, to aim the next polls (learned only if the move is written). */
   learnedRunMs?: number;
 }

@@ -3,6 +3,7 @@
 // (the durable "maybe sent" row, written by settle BEFORE anything is sent), send (the request
 // and what its answer means). A refusal that provably never reached the server goes back to
 // `queued` with a back-off; an answer that was lost becomes `unknown_submit`, for the user.
+import type { RunComfyClient } from '../api/client';
 import { fullJitterBackoff } from '../api/retry';
 import type { ItemRecord } from '../db/rows';
 import type { BatchSettings } from '../domain';
@@ -19,13 +20,22 @@ export class SubmitPhase {
     private readonly runTimes: RunTimes,
   ) {}
 
-  /** Reads the image into the request body; a file that cannot be read fails the item (nothing sent). */
-  async prepare(item: ItemRecord): Promise<{ body: Record<string, unknown> } | { outcome: Outcome }> {
+  /**
+   * Reads the images into the request body; a file that cannot be read, or that changed since the
+   * scan, fails the item (nothing sent). Every image is re-verified, the end image too: the
+   * planned fingerprint and model let the intake check the ones without a hash of their own.
+   */
+  async prepare(
+    item: ItemRecord,
+    modelId: string,
+  ): Promise<{ body: Record<string, unknown> } | { outcome: Outcome }> {
     try {
       const body = await this.ctx.materialize(item.request, {
         sourcePath: item.sourcePath,
         relativePath: item.relativePath,
         imageHash: item.imageHash,
+        requestFingerprint: item.requestFingerprint,
+        modelId,
       });
       return { body };
     } catch (error) {
@@ -48,16 +58,28 @@ export class SubmitPhase {
   /**
    * Whether a prepared item may still go out. Paused meanwhile: it stays queued. Except for a
    * budget pause: this item was picked within the budget, and the pause was about the one after it.
+   * Never once close() began (issue #9, defect 6), nor when the settings changed meanwhile to
+   * no key or to the other mode (a demo batch is never paid for, nor a real one faked).
    */
   mayStillSend(item: ItemRecord): boolean {
+    if (this.ctx.closeSignal.aborted) return false;
     const batch = this.ctx.store.getBatch(item.batchId);
     const goAhead =
       batch?.state === 'running' || (batch?.state === 'paused' && batch.pauseReason === 'budget_reached');
-    return goAhead && this.ctx.held.has(item.batchId);
+    const credentials = this.ctx.credentials();
+    return (
+      goAhead &&
+      this.ctx.held.has(item.batchId) &&
+      credentials.apiKey !== null &&
+      batch.simulated === credentials.simulated
+    );
   }
 
-  /** The intent, durably, before anything is sent: after a crash this row says "maybe sent". */
-  intent(item: ItemRecord): Outcome {
+  /**
+   * The intent, durably, before anything is sent: after a crash this row says "maybe sent". It
+   * records where the request goes (`client`'s base URL): the job is polled and downloaded there.
+   */
+  intent(item: ItemRecord, client: RunComfyClient): Outcome {
     return {
       item,
       move: {
@@ -68,6 +90,7 @@ export class SubmitPhase {
           submittedAt: this.ctx.clock.now(),
           mayBeBilled: true,
           requestId: null,
+          apiBaseUrl: client.baseUrl,
           queuePosition: null,
           lastQueuedSeenAt: null,
           runningSeenAt: null,
@@ -80,15 +103,31 @@ export class SubmitPhase {
     };
   }
 
-  /** Sends the request of an item whose intent is stored, and says what the answer means. */
+  /**
+   * Sends the request of an item whose intent is stored (through the client the intent named),
+   * and says what the answer means.
+   */
   async send(
     runtime: BatchRuntime,
     item: ItemRecord,
     settings: BatchSettings,
     body: Record<string, unknown>,
+    client: RunComfyClient,
   ): Promise<Outcome> {
     crashPoint('after-intent');
-    const answer = await this.ctx.client().submit(settings.modelId, body);
+    // close() began while the intent was written: nothing goes out; it was not sent, so it is
+    // queued again (the attempt did not happen).
+    if (this.ctx.closeSignal.aborted)
+      return {
+        item,
+        move: {
+          from: 'submitting',
+          to: 'queued',
+          patch: (current) => ({ attempts: Math.max(0, current.attempts - 1), mayBeBilled: false }),
+          reason: 'not sent: Stillmotion was closing',
+        },
+      };
+    const answer = await client.submit(settings.modelId, body);
     const { clock, random, policy } = this.ctx;
     if (answer.ok) {
       runtime.submitRetries = 0;
@@ -107,11 +146,15 @@ export class SubmitPhase {
       return {
         item,
         move: {
-          from: 'submitting',
+          // unknown_submit: this process lost the batch's lease while the request was on the
+          // wire, and the new holder could only call it unknown. The answer proves the job
+          // exists and will be billed: store it (no lease needed), the holder tracks it.
+          from: ['submitting', 'unknown_submit'],
           to: 'in_queue',
-          patch: { requestId: answer.value.requestId, nextPollAt },
+          patch: { requestId: answer.value.requestId, nextPollAt, errorCode: null, errorMessage: null },
           reason: `accepted as ${answer.value.requestId}`,
         },
+        reopens: true,
       };
     }
     const failure = answer.failure;
@@ -137,11 +180,15 @@ export class SubmitPhase {
     switch (failure.kind) {
       case 'bad_key':
       case 'no_balance':
-        // The API refused before creating anything: the item waits, the whole queue pauses.
+        // The API refused before creating anything: the item waits, the whole queue pauses,
+        // unless the key was replaced while it was on the wire (the answer is not about the
+        // key in use now; the item goes out again with it).
         return {
           item,
           move: { from: 'submitting', to: 'queued', patch: notBilled, reason: `refused: ${failure.message}` },
-          pause: { scope: 'account', reason: failure.kind, detail: text.account(failure) },
+          ...(this.ctx.speaksForCurrentKey(client)
+            ? { pause: { scope: 'account' as const, reason: failure.kind, detail: text.account(failure) } }
+            : {}),
         };
       case 'rejected':
       case 'forbidden':

@@ -3,7 +3,7 @@
 // alone: a failed job may show `completed` on /status). Also cancels at the API. It yields
 // what happened; the coordinator settles each outcome before the loop asks again.
 import PQueue from 'p-queue';
-import type { ApiFailure } from '../api/client';
+import type { ApiFailure, RunComfyClient } from '../api/client';
 import { fullJitterBackoff } from '../api/retry';
 import type { ItemRecord } from '../db/rows';
 import { assertNever, type ItemState } from '../domain';
@@ -11,15 +11,27 @@ import type { CancelItemOutcome } from '../contracts';
 import type { EngineContext } from './context';
 import { crashPoint } from './crash-points';
 import { text } from './messages';
+import { formatReason } from '../../../preload/reasons';
 import type { Outcome } from './outcome';
 import type { PollObservation } from './poll-policy';
 import type { RunTimes } from './run-times';
 
 const LIVE: readonly ItemState[] = ['in_queue', 'in_progress'];
+// 404001 ("unknown request") answers in a row before a paid job counts as expired: a gateway, or
+// an API node that has not seen the request yet, may say it once (issue #9, defect 12).
+const NOT_FOUND_CONFIRMATIONS = 3;
+/** Clock ms between two checks of an item whose endpoint has no key (a key change wakes it). */
+const NO_KEY_RECHECK_MS = 60_000;
+/** The error code an item carries while it waits for the key of the API it was submitted to. */
+const WAITING_FOR_KEY = 'endpoint_key_missing';
 
 export class TrackPhase {
   private readonly following = new Set<number>();
   private readonly pollErrors = new Map<number, number>();
+  /** 404001 answers in a row, by item. */
+  private readonly notFound = new Map<number, number>();
+  /** Exceptions in a row while polling or settling, by item, and the clock time to try again. */
+  private readonly troubles = new Map<number, { count: number; until: number }>();
   private readonly polls: PQueue;
 
   constructor(
@@ -33,41 +45,80 @@ export class TrackPhase {
     return this.following.has(itemId);
   }
 
-  /** Polls the item while it is live and its batch held here; yields each outcome to settle. */
+  /**
+   * Polls the item while it is live and its batch held here; yields each outcome to settle.
+   * An exception (a database write failing with SQLITE_BUSY, say) never ends it: it is logged,
+   * and the item is polled again after a back-off (issue #9, defect 11). Only the item's end,
+   * its batch going elsewhere, or close() ends it.
+   */
   async *follow(itemId: number): AsyncGenerator<Outcome> {
     if (this.following.has(itemId)) return;
     this.following.add(itemId);
     try {
       while (!this.ctx.closeSignal.aborted) {
-        const item = this.ctx.store.getItem(itemId);
-        if (!item || !LIVE.includes(item.state) || !this.ctx.held.has(item.batchId)) return;
-        const wait = (item.nextPollAt ?? 0) - this.ctx.clock.now();
-        if (wait > 0) {
-          try {
-            await this.ctx.clock.sleep(wait, this.ctx.wakeSignal());
-          } catch {
-            // Woken (wake(), close()): re-read the item and decide again.
+        let outcome: Outcome | null;
+        try {
+          const item = this.ctx.store.getItem(itemId);
+          if (!item || !LIVE.includes(item.state) || !this.ctx.held.has(item.batchId)) return;
+          const due = Math.max(item.nextPollAt ?? 0, this.troubles.get(itemId)?.until ?? 0);
+          const wait = due - this.ctx.clock.now();
+          if (wait > 0) {
+            try {
+              await this.ctx.clock.sleep(wait, this.ctx.wakeSignal());
+            } catch {
+              // Woken (wake(), close()): re-read the item and decide again.
+            }
+            continue;
           }
+          outcome = await this.polls.add(() => this.pollOnce(item));
+          // With an outcome, the coordinator says whether settling it went through.
+          if (!outcome) this.settledWell(itemId);
+        } catch (error) {
+          this.troubled(itemId, error);
           continue;
         }
-        const outcome = await this.polls.add(() => this.pollOnce(item));
         if (outcome) yield outcome;
       }
     } finally {
       this.following.delete(itemId);
       this.pollErrors.delete(itemId);
+      this.notFound.delete(itemId);
+      this.troubles.delete(itemId);
     }
   }
 
+  /** A poll and what it found went through: the back-off after exceptions starts over. */
+  settledWell(itemId: number): void {
+    this.troubles.delete(itemId);
+  }
+
+  /**
+   * Something threw while polling the item or settling what a poll found: log it and try again
+   * after a back-off kept in memory (the database may be what fails). The coordinator calls it
+   * for an exception while settling; the item stays where it was, so the next poll asks again.
+   */
+  troubled(itemId: number, error: unknown): void {
+    const count = (this.troubles.get(itemId)?.count ?? 0) + 1;
+    const delay = Math.max(1000, fullJitterBackoff(count, this.ctx.random, 2000, 5 * 60_000));
+    this.troubles.set(itemId, { count, until: this.ctx.clock.now() + delay });
+    this.ctx.log(
+      'warn',
+      `item ${itemId}: polling failed (${(error as Error)?.message ?? String(error)}); ` +
+        `trying again in ${Math.round(delay)} ms`,
+    );
+  }
+
   private async pollOnce(item: ItemRecord): Promise<Outcome | null> {
-    const status = await this.ctx.client().status(item.requestId!);
+    const client = this.ctx.clientFor(item);
+    if (!client) return this.waitForKey(item);
+    const status = await client.status(item.requestId!);
     crashPoint('mid-poll');
     const now = this.ctx.clock.now();
     const current = this.ctx.store.getItem(item.id);
     if (!current || !LIVE.includes(current.state)) return null;
     const pollCount = current.pollCount + 1;
-    if (!status.ok) return this.pollFailed(current, status.failure, pollCount);
-    this.pollErrors.delete(item.id);
+    if (!status.ok) return this.pollFailed(current, client, status.failure, pollCount);
+    this.answered(current);
     switch (status.value.status) {
       case 'in_queue': {
         const seen = { lastQueuedSeenAt: now, queuePosition: status.value.queuePosition };
@@ -98,18 +149,18 @@ export class TrackPhase {
       case 'failed':
       case 'cancelled':
         this.ctx.store.note(item.id, { pollCount });
-        return this.fetchResult(current);
+        return this.fetchResult(current, client);
       default:
         return assertNever(status.value.status);
     }
   }
 
-  private async fetchResult(item: ItemRecord): Promise<Outcome | null> {
-    const answer = await this.ctx.client().result(item.requestId!);
+  private async fetchResult(item: ItemRecord, client: RunComfyClient): Promise<Outcome | null> {
+    const answer = await client.result(item.requestId!);
     const current = this.ctx.store.getItem(item.id);
     if (!current || !LIVE.includes(current.state)) return null;
     const pollCount = current.pollCount + 1;
-    if (!answer.ok) return this.pollFailed(current, answer.failure, pollCount);
+    if (!answer.ok) return this.pollFailed(current, client, answer.failure, pollCount);
     const now = this.ctx.clock.now();
     const { status, videoUrl, error, costUsd, serverElapsedMs } = answer.value;
     switch (status) {
@@ -185,11 +236,47 @@ export class TrackPhase {
     }
   }
 
-  private pollFailed(item: ItemRecord, failure: ApiFailure, pollCount: number): Outcome | null {
+  /** An answer about the job came: the streaks of errors and 404001s end, a key wait is over. */
+  private answered(item: ItemRecord): void {
+    this.pollErrors.delete(item.id);
+    this.notFound.delete(item.id);
+    if (item.errorCode === WAITING_FOR_KEY)
+      this.ctx.store.note(item.id, { errorCode: null, errorMessage: null });
+  }
+
+  /**
+   * No key is known for the API the job was submitted to (the settings point elsewhere now, or
+   * the key was removed): the job is still there, so it waits, and says why. Asking another
+   * server would only hear "unknown request"; a key change wakes it (setCredentials).
+   */
+  private waitForKey(item: ItemRecord): null {
+    const message = text.waitingForEndpointKey(item.apiBaseUrl ?? this.ctx.credentials().apiBaseUrl);
+    const now = this.ctx.clock.now();
+    if (item.errorCode !== WAITING_FOR_KEY) this.ctx.log('warn', `item ${item.id}: ${formatReason(message)}`);
+    this.ctx.store.note(item.id, {
+      errorCode: WAITING_FOR_KEY,
+      reason: message,
+      nextPollAt: now + NO_KEY_RECHECK_MS,
+    });
+    return null;
+  }
+
+  private pollFailed(
+    item: ItemRecord,
+    client: RunComfyClient,
+    failure: ApiFailure,
+    pollCount: number,
+  ): Outcome | null {
     const now = this.ctx.clock.now();
     let pause: Outcome['pause'];
+    if (failure.kind !== 'not_found') this.notFound.delete(item.id);
     switch (failure.kind) {
       case 'not_found': {
+        // Only RunComfy's 404001 gets here (a bare 404 is `garbage`), and only a few in a row
+        // expire the job; until then it is asked again like after any hiccup.
+        const seen = (this.notFound.get(item.id) ?? 0) + 1;
+        this.notFound.set(item.id, seen);
+        if (seen < NOT_FOUND_CONFIRMATIONS) break;
         const message = text.requestUnknown(item.requestId);
         return {
           item,
@@ -202,7 +289,7 @@ export class TrackPhase {
               finishedAt: now,
               pollCount,
             },
-            reason: 'request unknown to the API',
+            reason: `request unknown to the API (${seen} answers in a row)`,
           },
           streak: { failed: message },
         };
@@ -222,7 +309,10 @@ export class TrackPhase {
       }
       case 'bad_key':
       case 'no_balance':
-        pause = { scope: 'account', reason: failure.kind, detail: text.account(failure) };
+        // Only an answer to the key in use now says something about it; one to a key replaced
+        // since (or to no key) waits for the next poll with the current one.
+        if (this.ctx.speaksForCurrentKey(client))
+          pause = { scope: 'account', reason: failure.kind, detail: text.account(failure) };
         break;
       case 'rate_limited':
       case 'server':
@@ -274,7 +364,10 @@ export class TrackPhase {
   async cancelRemote(item: ItemRecord): Promise<{ result: CancelItemOutcome; outcome?: Outcome }> {
     if (!item.requestId) return { result: 'cancel_requested' };
     this.ctx.store.update(item.id, { cancelRequested: true });
-    const answer = await this.ctx.client().cancel(item.requestId);
+    const client = this.ctx.clientFor(item);
+    // No key for the API the job is at: nothing can be asked there; it stays tracked.
+    if (!client) return { result: 'cancel_requested' };
+    const answer = await client.cancel(item.requestId);
     if (!answer.ok) {
       this.ctx.log('warn', `item ${item.id}: cancel not confirmed (${answer.failure.message})`);
       return { result: 'cancel_requested' };

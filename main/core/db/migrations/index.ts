@@ -4,9 +4,17 @@ import { initial } from './001-initial';
 import { runTimings } from './002-run-timings';
 import { batchMode } from './003-batch-mode';
 import { pendingLookup } from './004-pending-lookup';
+import { itemEndpoint } from './006-item-endpoint';
 import { reasonCodes } from './007-reason-codes';
 import type { Migration } from './types';
 
 export type { Migration } from './types';
-export const MIGRATIONS: readonly Migration[] = [initial, runTimings, batchMode, pendingLookup, reasonCodes];
+export const MIGRATIONS: readonly Migration[] = [
+  initial,
+  runTimings,
+  batchMode,
+  pendingLookup,
+  itemEndpoint,
+  reasonCodes,
+];
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -6,6 +6,7 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_SETTINGS, type BatchSettings, type PlannedItem } from '../../../../main/core/domain';
+import { requestFingerprint } from '../../../../main/core/intake/requests';
 
 export const STANDARD_USD_PER_SECOND = 0.084;
 
@@ -57,9 +58,8 @@ export function plannedItems(
       imageHash: image.hash,
       renderedPrompt: prompt,
       request,
-      requestFingerprint: createHash('sha256')
-        .update(JSON.stringify({ ...request, start_image_url: image.hash }))
-        .digest('hex'),
+      // The intake's own fingerprint: the engine re-checks it at submit (every image's hash).
+      requestFingerprint: requestFingerprint(settings.modelId, request, { [image.path]: image.hash }),
       estimatedCostUsd: Math.round(STANDARD_USD_PER_SECOND * settings.duration * 1e6) / 1e6,
       outputRelativePath: `${name}.mp4`,
       notes: [],

@@ -110,7 +110,9 @@ describe('defect 3: start-up before the stored key is applied', () => {
     };
     h = await harness({ generationMs: () => 120_000 }, { fetch: spy });
     const running = h.batch(1);
-    const userPaused = h.batch(1);
+    // Two items, one at a time: when its first job is done, the paused batch still has one to
+    // keep (a batch with nothing left finishes, paused or not).
+    const userPaused = h.batch(2, { concurrency: 1 });
     h.engine.startBatch(running.batchId);
     h.engine.startBatch(userPaused.batchId);
     await h.engine.waitForItemState(running.itemIds[0]!, ['in_queue', 'in_progress']);
@@ -138,7 +140,9 @@ describe('defect 3: start-up before the stored key is applied', () => {
     engine.setCredentials({ apiBaseUrl: h.sim.url, apiKey: DEMO_API_KEY });
     await engine.waitForItemState(running.itemIds[0]!, 'done', 20_000);
     await engine.waitForItemState(userPaused.itemIds[0]!, 'done', 20_000);
+    await engine.idle();
     expect(engine.getBatch(userPaused.batchId)).toMatchObject({ state: 'paused', pauseReason: 'user' });
+    expect(engine.getItem(userPaused.itemIds[1]!)!.state).toBe('queued');
   });
 });
 

@@ -1,3 +1,4 @@
+// The renderer's entry: mounts the React app into index.html.
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app';

@@ -1,5 +1,5 @@
 // Zod schemas for every RunComfy response, loose on purpose: the API adds fields, gateways
-// rename statuses, and we only insist on what we use. See /work/shared/runcomfy-api.md.
+// rename statuses, and we only insist on what we use. See docs/runcomfy-api.md.
 import { z } from 'zod';
 
 export const REQUEST_ID_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;

@@ -1,3 +1,4 @@
+// The catalog's public face: what the rest of the core may use of models as data.
 export {
   IMAGE_REF_PREFIX,
   DEFAULT_SECONDS_PER_VIDEO_SECOND,

@@ -1,3 +1,4 @@
+// Toasts: short confirmations and errors, announced to screen readers, dismissable.
 import { useI18n } from '../i18n';
 import { dismissToast, useToasts } from '../store/toasts';
 

@@ -1,0 +1,153 @@
+#!/usr/bin/env node
+// Writes docs/where-things-live.md: every source folder and file with its one responsibility, taken
+// from the first sentence of the file's own header comment (so the map and the code cannot
+// disagree: the comment is the one source). `npm run docs:map` rewrites it; a test fails when the
+// committed map is out of date or a file has no header comment to take it from.
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+export const MAPPED_ROOTS = [
+  'main',
+  'preload',
+  'renderer/src',
+  'scripts',
+  'bench',
+  'test/harness',
+  'test/soak',
+];
+const SOURCE = /\.(ts|tsx|mjs)$/;
+
+/** Folders with what lives there, and where a newcomer adds the common things. */
+const FOLDERS = {
+  'main/core/util': 'Injected clock and small pure helpers (CSV cells).',
+  'main/core/domain':
+    'The shared vocabulary: item and batch states, the transition table, typed errors, settings and views.',
+  'main/core/api': 'The RunComfy HTTP client: requests, response parsing, failure kinds, retry back-off.',
+  'main/core/db': 'The SQLite job database: connection, frozen migrations, rows, the job store.',
+  'main/core/db/migrations': 'One file per schema step; shipped steps are never edited.',
+  'main/core/catalog': 'Models as data: entry files, loading, schema validation, prices and polling priors.',
+  'main/core/catalog/models': 'One JSON entry per RunComfy model.',
+  'main/core/intake':
+    'From dropped folders to planned items: walk, probe, check, templates, prompts.csv, request building.',
+  'main/core/engine': 'The job engine: phases around the coordinator’s one settle path.',
+  'main/core/app':
+    'The app’s core services and the IPC handler map (Electron-free; also served to the browser harness).',
+  'main/core/cli': 'The `stillmotion` command line.',
+  'main/core/simulator': 'The shipped RunComfy simulator (independent of the app’s catalog).',
+  'main/core': 'The Electron-free core, runnable under plain Node.',
+  'main/electron': 'The thin Electron layer: lifecycle, window, IPC registration, tray, power, secrets.',
+  preload: 'The one typed contract between main and the renderer, and the reason texts both render.',
+  'renderer/src': 'The React app.',
+  'renderer/src/components': 'Screens and widgets.',
+  'renderer/src/store': 'Renderer state stores read with useSyncExternalStore.',
+  'renderer/src/lib': 'Pure renderer helpers.',
+  'renderer/src/i18n': 'UI texts, one file per language (en, zh-CN).',
+  scripts: 'Build and check scripts run by npm scripts.',
+  bench: '`npm run bench`: each figure with a baseline measured in the same run.',
+  'test/harness': 'Serves the renderer to a real browser over the same handler map.',
+  'test/soak': '`npm run soak`: the night test and its checker.',
+};
+
+export const HOW_TO = `## Where to add…
+
+- **a model**: a JSON entry in \`main/core/catalog/models/\` and its line in \`shipped.ts\` (users: a file in
+  \`<data folder>/models/\`); the simulator's own table in \`main/core/simulator/models.ts\`; facts in
+  \`docs/models.md\`.
+- **an item or batch state**: \`main/core/domain/states.ts\` (list and transition table), a new migration in
+  \`main/core/db/migrations/\` (shipped ones are frozen), the renderer's copy in \`renderer/src/lib/states.ts\`
+  (tied by a compile-time check) and its texts in \`renderer/src/i18n/\`; \`docs/state-machine.md\` is
+  checked against the table.
+- **a failure or pause reason**: a code with its en and zh-CN sentences in \`preload/reasons.ts\`, produced in
+  \`main/core/engine/messages.ts\`.
+- **a CLI command**: \`main/core/cli/index.ts\` (commander); load heavy modules inside the action
+  (\`test/packaging/cli-bundle.test.ts\` keeps \`--help\` light).
+- **a screen**: a component in \`renderer/src/components/\`, its route in \`renderer/src/lib/route.ts\`, texts
+  in both \`renderer/src/i18n/\` files, and an e2e test with the axe pass in \`test/renderer/\`.
+- **an IPC channel**: \`preload/contract.ts\` (request and response schemas), its handler in
+  \`main/core/app/handlers.ts\`; \`window.api\` is derived from the contract.
+`;
+
+function* walk(dir) {
+  for (const name of readdirSync(dir).sort()) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) yield* walk(path);
+    else if (SOURCE.test(name) && !name.endsWith('.d.ts')) yield path;
+  }
+}
+
+/** The first sentence of a file's header comment (after a shebang), or null. */
+export function headerSentence(text) {
+  const lines = text.split('\n');
+  let i = lines[0]?.startsWith('#!') ? 1 : 0;
+  const comment = [];
+  for (; i < lines.length; i++) {
+    const line = lines[i].trim();
+    if (line.startsWith('//')) comment.push(line.replace(/^\/\/\s?/, ''));
+    else if (line.startsWith('/*') || line.startsWith('*')) comment.push(line.replace(/^\/?\*+\/?\s?/, ''));
+    else break;
+  }
+  const prose = comment.join(' ').replace(/\s+/g, ' ').trim();
+  if (!prose) return null;
+  // The first sentence end outside parentheses (a '(e.g. x.)' does not end it).
+  let depth = 0;
+  let end = prose.length;
+  for (let k = 0; k < prose.length; k++) {
+    const ch = prose[k];
+    if (ch === '(') depth++;
+    else if (ch === ')') depth = Math.max(0, depth - 1);
+    else if (depth === 0 && '.!?:'.includes(ch) && (k + 1 === prose.length || prose[k + 1] === ' ')) {
+      end = k + 1;
+      break;
+    }
+  }
+  return prose.slice(0, end).replace(/:$/, '.').replace(/\|/g, '\\|');
+}
+
+export function buildMap(projectRoot = root) {
+  const rows = new Map();
+  const missing = [];
+  for (const top of MAPPED_ROOTS) {
+    for (const file of walk(join(projectRoot, top))) {
+      const path = relative(projectRoot, file).split(sep).join('/');
+      const folder = path.slice(0, path.lastIndexOf('/'));
+      const sentence = headerSentence(readFileSync(file, 'utf8'));
+      if (!sentence) missing.push(path);
+      if (!rows.has(folder)) rows.set(folder, []);
+      rows
+        .get(folder)
+        .push(`| \`${path.slice(folder.length + 1)}\` | ${sentence ?? '(no header comment)'} |`);
+    }
+  }
+  const parts = [
+    '# Where things live',
+    '',
+    'Generated by `npm run docs:map` from the first sentence of each file’s header comment; a test keeps it',
+    'current. The folders are the processes: `main/` (an Electron-free core plus thin Electron glue),',
+    '`preload/` (the contract), `renderer/`, `test/`.',
+    '',
+    HOW_TO,
+  ];
+  for (const [folder, lines] of rows) {
+    parts.push(
+      `## \`${folder}/\``,
+      '',
+      FOLDERS[folder] ?? '',
+      '',
+      '| file | responsibility |',
+      '|---|---|',
+      ...lines,
+      '',
+    );
+  }
+  return { text: parts.join('\n').replace(/\n{3,}/g, '\n\n'), missing };
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const { text, missing } = buildMap();
+  writeFileSync(join(root, 'docs', 'where-things-live.md'), text);
+  console.log(
+    `docs/where-things-live.md written${missing.length ? `; no header comment: ${missing.join(', ')}` : ''}.`,
+  );
+}

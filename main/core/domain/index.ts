@@ -2,7 +2,7 @@
 // speaks it: the database stores it, the engine moves it, the contract (preload/contract.ts)
 // validates it across IPC, the CLI prints it. Kept dependency-free so any layer can import it.
 
-import type { BatchState, ItemState, PauseReason } from './states';
+import type { BatchConditionCode, BatchState, ItemState, PauseReason } from './states';
 
 export * from './states';
 export * from './errors';
@@ -110,6 +110,19 @@ export interface ItemView {
 
 export type StateCounts = Record<ItemState, number>;
 
+/**
+ * Something outside the batch holding its downloads back while it stays running (no one has to
+ * act; the engine re-checks and clears it). Codes: BATCH_CONDITION_CODES (./states).
+ */
+export interface BatchCondition {
+  code: BatchConditionCode;
+  params: Record<string, string | number | null>;
+  /** Clock ms since when it holds. */
+  since: number;
+  /** Plain words: what holds the batch back and that it continues by itself. */
+  message: string;
+}
+
 export interface BatchView {
   id: number;
   name: string;
@@ -117,6 +130,8 @@ export interface BatchView {
   pauseReason: PauseReason | null;
   /** Plain words for the pause: what happened and what to do. */
   pauseMessage: string | null;
+  /** What holds a running batch's downloads back (folder unplugged, network down); null if nothing. */
+  condition?: BatchCondition | null;
   /** Made in simulated (demo) mode; never sent to the real, paid API. */
   simulated: boolean;
   settings: BatchSettings;

@@ -23,6 +23,7 @@ export function toBatchView(
     state: batch.state,
     pauseReason: batch.pauseReason,
     pauseMessage: batch.pauseMessage,
+    condition: batch.condition,
     simulated: batch.simulated,
     settings: batch.settings,
     createdAt: batch.createdAt,

@@ -4,8 +4,15 @@ import { initial } from './001-initial';
 import { runTimings } from './002-run-timings';
 import { batchMode } from './003-batch-mode';
 import { pendingLookup } from './004-pending-lookup';
+import { batchCondition } from './005-batch-condition';
 import type { Migration } from './types';
 
 export type { Migration } from './types';
-export const MIGRATIONS: readonly Migration[] = [initial, runTimings, batchMode, pendingLookup];
+export const MIGRATIONS: readonly Migration[] = [
+  initial,
+  runTimings,
+  batchMode,
+  pendingLookup,
+  batchCondition,
+];
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

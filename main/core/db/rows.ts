@@ -124,8 +124,8 @@ export function toBatchRecord(row: BatchRow): BatchRecord {
     leaseExpiresAt: row.lease_expires_at,
     simulated: row.simulated === 1,
     condition: !row.condition_json
-        ? null
-        : parseJson(batchConditionSchema, row.condition_json, 'batches', row.id, 'condition_json'),
+      ? null
+      : parseJson(batchConditionSchema, row.condition_json, 'batches', row.id, 'condition_json'),
   };
 }
 

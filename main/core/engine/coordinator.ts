@@ -33,6 +33,8 @@ export class Coordinator {
   private readonly tasks = new Set<Promise<unknown>>();
   /** Items whose submit request this run is sending (never recovered as unknown). */
   private readonly sending = new Set<number>();
+  /** Items whose download waits for a back-off or a parked folder's re-check. */
+  private readonly downloadWakes = new Set<number>();
   readonly transitionListeners = new Set<(item: ItemRecord) => void>();
 
   constructor(private readonly ctx: EngineContext) {
@@ -61,6 +63,9 @@ export class Coordinator {
       if (scope === 'account') this.batches.pauseAll(reason, message);
       else this.batches.pause(batchId, reason, message);
     }
+    if (outcome.clearConditions) this.batches.clearCondition(batchId, outcome.clearConditions);
+    if (outcome.condition) this.batches.setCondition(batchId, outcome.condition);
+    if (outcome.downloadAgainAt !== undefined) this.fetchVideoAt(item.id, outcome.downloadAgainAt);
     const runtime = this.ctx.held.get(batchId);
     if (runtime && outcome.holdSubmitsUntil !== undefined)
       runtime.submitBackoffUntil = Math.max(runtime.submitBackoffUntil, outcome.holdSubmitsUntil);
@@ -202,6 +207,22 @@ export class Coordinator {
       });
   }
 
+  /**
+   * Runs the item's download again at `at` (clock time): a back-off or a parked download waits
+   * off the download queue, so one batch's unplugged folder never holds another's slots.
+   */
+  private fetchVideoAt(itemId: number, at: number): void {
+    if (this.downloadWakes.has(itemId)) return;
+    this.downloadWakes.add(itemId);
+    this.ctx.clock.sleep(Math.max(0, at - this.ctx.clock.now()), this.ctx.closeSignal).then(
+      () => {
+        this.downloadWakes.delete(itemId);
+        this.fetchVideo(itemId);
+      },
+      () => this.downloadWakes.delete(itemId),
+    );
+  }
+
   async cancelRemote(item: ItemRecord): Promise<CancelItemOutcome> {
     const { result, outcome } = await this.track.cancelRemote(item);
     if (!outcome) return result;
@@ -276,6 +297,7 @@ export class Coordinator {
     return (
       this.tasks.size > 0 ||
       this.download.busy ||
+      this.downloadWakes.size > 0 ||
       [...this.ctx.held.values()].some((runtime) => runtime.pumpScheduled || runtime.preparing.size > 0)
     );
   }

@@ -99,7 +99,7 @@ class JobEngine implements Engine {
       fetch: options.fetch ?? fetch,
       materialize: options.materializeRequest ?? defaultMaterializeRequest,
       policy: options.pollPolicy ?? adaptivePollPolicy,
-      fileOps: options.fileOps ?? nodeFileOps,
+      fileOps: { ...nodeFileOps, ...options.fileOps },
       hub: this.hub,
       limits: {
         leaseMs,
@@ -108,6 +108,9 @@ class JobEngine implements Engine {
         maxConsecutiveFailures: options.maxConsecutiveFailures ?? 5,
         maxDownloadAttempts: options.maxDownloadAttempts ?? 8,
         downloadTimeoutMs: options.downloadTimeoutMs ?? 30 * 60_000,
+        outputLinkLifetimeMs: options.outputLinkLifetimeMs ?? 60 * 60_000,
+        outputRecheckMs: options.outputRecheckMs ?? 30_000,
+        downloadBackoffCapMs: options.downloadBackoffCapMs ?? 60_000,
         backstopMs: options.backstopMs ?? 30_000,
       },
       log,

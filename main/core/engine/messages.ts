@@ -43,8 +43,18 @@ export const text = {
     `The video URL ${JSON.stringify(url)} is neither https nor on the API's own address, so it was not fetched. It is paid for: check the API base URL setting, then retry this item.`,
   outputFolder: (dir: string, detail: string) =>
     `Could not create the output folder ${dir}: ${detail}. Check the folder and its permissions, then retry.`,
+  // reason code output_expired
   outputExpired: (httpStatus: number) =>
-    `The video was generated (and billed) but its download link answered HTTP ${httpStatus}: it expired before it could be fetched. Retry to generate it again (a new paid attempt).`,
+    `The video was generated (and billed) but its download link answered HTTP ${httpStatus} for too long: it expired before it could be fetched. Retry to generate it again (a new paid attempt).`,
+  // reason code output_unavailable (a batch condition, not an item failure)
+  outputUnavailable: (dir: string, detail: string) =>
+    `Output folder not available: ${dir} (${detail}). Reconnect the drive or share; downloads continue by themselves when it is back, and nothing paid for is lost.`,
+  // reason code network_down (a batch condition, not an item failure)
+  networkDown: (detail: string) =>
+    `Waiting for the network: RunComfy or the video links cannot be reached (${detail}). Nothing has failed; the batch continues by itself when the connection is back.`,
+  // reason code file_error
+  fileError: (file: string, detail: string) =>
+    `Saving ${file} failed: ${detail}. It is paid for: fix the cause, then retry this item (it downloads again, no new generation).`,
   notMp4: 'the downloaded file is not an mp4 video (no ftyp header)',
   diskFull: (settings: BatchSettings, detail: string, file: string) =>
     `The disk holding ${settings.outputDir} is full (${detail}) while saving ${file}. ` +

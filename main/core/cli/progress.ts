@@ -37,6 +37,8 @@ export function statusBlock(batch: BatchView): string {
     `  spent ${usd(batch.spentUsd)} (${budget}), ${usd(batch.remainingEstimateUsd)} still to run   ETA ${duration(batch.etaMs)}`,
   ];
   if (batch.pauseMessage) lines.push(`  ${batch.pauseMessage}`);
+  // What holds a running batch's downloads back (output folder away, network down).
+  if (batch.condition) lines.push(`  ${batch.condition.message}`);
   return lines.join('\n');
 }
 

@@ -198,12 +198,16 @@ export class Coordinator {
     void finished
       .then((outcome) => outcome && this.settle(outcome))
       .catch((error: unknown) => {
-        if (error instanceof LeaseLostError) this.leases.drop(error.batchId, error.owner);
-        else
-          this.ctx.log(
-            'error',
-            `download of item ${itemId} failed: ${(error as Error)?.stack ?? String(error)}`,
-          );
+        if (error instanceof LeaseLostError) {
+          this.leases.drop(error.batchId, error.owner);
+          return;
+        }
+        this.ctx.log(
+          'error',
+          `download of item ${itemId} failed: ${(error as Error)?.stack ?? String(error)}`,
+        );
+        // Never left downloading with nothing scheduled: look at it again after a while.
+        this.fetchVideoAt(itemId, this.ctx.clock.now() + this.ctx.limits.outputRecheckMs);
       });
   }
 

@@ -227,7 +227,7 @@ export async function fetchToPart(options: FetchToPartOptions): Promise<PartOutc
     response = await options.fetch(url, { headers, signal });
   } catch (error) {
     if (options.signal.aborted) return { kind: 'aborted' };
-    const message = `could not fetch the video: ${describe(error)}`;
+    const message = `could not fetch the video: ${describeError(error)}`;
     return { kind: 'retry', cause: 'network', message, retryAfterMs: null };
   }
   if (response.status === 404 || response.status === 410 || response.status === 403) {
@@ -279,7 +279,7 @@ export async function fetchToPart(options: FetchToPartOptions): Promise<PartOutc
     handle = await options.fileOps.open(partPath, append ? 'a' : 'w');
   } catch (error) {
     await response.body?.cancel().catch(() => {});
-    if (isDiskFull(error)) return { kind: 'disk_full', message: describe(error) };
+    if (isDiskFull(error)) return { kind: 'disk_full', message: describeError(error) };
     throw error;
   }
   let received = 0;
@@ -330,13 +330,13 @@ export async function fetchToPart(options: FetchToPartOptions): Promise<PartOutc
     if (!failedOnDisk) await flush().catch(() => {});
     await handle.sync().catch(() => {});
     await handle.close().catch(() => {});
-    if (isDiskFull(error)) return { kind: 'disk_full', message: describe(error) };
+    if (isDiskFull(error)) return { kind: 'disk_full', message: describeError(error) };
     if (failedOnDisk) throw error;
     if (options.signal.aborted) return { kind: 'aborted' };
     return {
       kind: 'retry',
       cause: 'network',
-      message: `the download was cut after ${have + received} bytes (${describe(error)})`,
+      message: `the download was cut after ${have + received} bytes (${describeError(error)})`,
       retryAfterMs: null,
     };
   }
@@ -351,7 +351,7 @@ export async function fetchToPart(options: FetchToPartOptions): Promise<PartOutc
   return { kind: 'complete', bytes: have + received };
 }
 
-export function describe(error: unknown): string {
+export function describeError(error: unknown): string {
   const codes: string[] = [];
   let current: unknown = error;
   for (let depth = 0; current && depth < 4; depth++) {

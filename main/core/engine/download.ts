@@ -4,14 +4,14 @@
 // the output folder is away, with a batch condition saying why); the coordinator settles it.
 // File-level work (streaming, Range resume, naming) is in download-files.ts, what a file
 // error means and whether the output folder is there in output-folder.ts.
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import PQueue from 'p-queue';
 import type { BatchRecord, ItemRecord } from '../db/rows';
 import { assertNever, type BatchConditionCode, type ItemState } from '../domain';
 import type { EngineContext } from './context';
 import { crashPoint } from './crash-points';
 import {
-  describe,
+  describeError,
   fetchToPart,
   freeName,
   inspectFile,
@@ -55,6 +55,8 @@ export class DownloadPhase {
   readonly queue: PQueue;
   private readonly active = new Set<number>();
   private readonly tries = new Map<number, Tries>();
+  /** Output folders this run found in place: one missing later is away, not to be created. */
+  private readonly foldersSeen = new Set<string>();
 
   constructor(private readonly ctx: EngineContext) {
     this.queue = new PQueue({ concurrency: ctx.limits.downloadConcurrency });
@@ -78,7 +80,10 @@ export class DownloadPhase {
     if (closeSignal.aborted) return null;
     const item = store.getItem(itemId);
     // Checked before every attempt: a batch whose lease was lost is downloaded by its new owner.
-    if (!item || item.state !== 'downloading' || !this.ctx.held.has(item.batchId)) return null;
+    if (!item || item.state !== 'downloading' || !this.ctx.held.has(item.batchId)) {
+      this.tries.delete(itemId);
+      return null;
+    }
     const batch = store.getBatch(item.batchId);
     if (!batch) return null;
     // A full disk parks downloads until the user frees space and resumes.
@@ -177,11 +182,13 @@ export class DownloadPhase {
     }
     const partPath = partPathFor(target, item.id);
     const dir = dirname(partPath);
-    // Never mkdir -p the output folder onto another drive: once a video was saved there, a
-    // missing output folder is an unplugged drive, not a folder to create.
-    const mayCreate = store.counts(batch.id).done === 0;
-    const folder = await prepareFolder(batch.settings.outputDir, dir, mayCreate, this.ctx.fileOps);
+    // Never mkdir -p the output folder onto another drive: once it was there (seen by this run,
+    // or a video was saved into it), a missing output folder is an unplugged drive.
+    const outputDir = resolve(batch.settings.outputDir);
+    const mayCreate = () => !this.foldersSeen.has(outputDir) && store.counts(batch.id).done === 0;
+    const folder = await prepareFolder(outputDir, dir, mayCreate, this.ctx.fileOps);
     if (!folder.ready) return this.park(item, batch, folder.detail);
+    this.foldersSeen.add(outputDir);
     let url = item.resultUrl;
     if (!url || !isAllowedDownloadUrl(url, this.ctx.client().origin)) {
       // Ask /result again: a proxy or an old answer may have given an unusable link.
@@ -267,7 +274,7 @@ export class DownloadPhase {
 
   /** What a thrown error means: a retry, a parked download, a full disk, or a failure with a reason. */
   private async fileProblem(item: ItemRecord, batch: BatchRecord, error: unknown): Promise<Attempt> {
-    const detail = describe(error);
+    const detail = describeError(error);
     const code = (error as { code?: unknown })?.code;
     if (typeof code !== 'string' || !/^E[A-Z0-9]+$/.test(code)) {
       // Not a file error (a busy database, a bug): logged loudly, tried again a few times.

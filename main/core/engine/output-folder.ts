@@ -63,7 +63,8 @@ export type FolderReadiness = { ready: true } | { ready: false; detail: string }
 /**
  * Makes sure `leafDir` (a folder at or under `outputDir`) exists, without ever creating the
  * output folder on the wrong drive: when the output folder is missing, it is created only if
- * its parent exists and `mayCreateOutputDir` (nothing was saved there yet); a missing parent is
+ * its parent exists and `mayCreateOutputDir()` (asked at that moment: nothing was saved there
+ * yet, nor was it seen); a missing parent is
  * an unplugged drive or a gone share, and `mkdir -p` would put the videos on the system disk.
  * Sub-folders under an existing output folder are created as needed. Other errors are thrown
  * for the caller to classify.
@@ -71,7 +72,7 @@ export type FolderReadiness = { ready: true } | { ready: false; detail: string }
 export async function prepareFolder(
   outputDir: string,
   leafDir: string,
-  mayCreateOutputDir: boolean,
+  mayCreateOutputDir: () => boolean,
   fileOps: FileOps = nodeFileOps,
 ): Promise<FolderReadiness> {
   const root = resolve(outputDir);
@@ -83,7 +84,7 @@ export async function prepareFolder(
   }
   if (info && !info.isDirectory()) return { ready: false, detail: 'it is a file, not a folder' };
   if (!info) {
-    if (!mayCreateOutputDir)
+    if (!mayCreateOutputDir())
       return { ready: false, detail: 'it is missing although videos were saved there before' };
     const parent = dirname(root);
     const parentInfo = await stat(parent).catch(() => null);

@@ -4,10 +4,11 @@
 // act on (and Retry then downloads the paid video again, never pays again); the output folder
 // is never created on the wrong drive; the network and link lifetimes decide retry or expiry.
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EngineOptions } from '../../../../main/core/engine';
-import type { ItemState } from '../../../../main/core/domain';
+import type { EngineEvent, ItemState } from '../../../../main/core/domain';
 import { harness, type Harness } from './harness';
 import { until } from './helpers';
 
@@ -178,22 +179,23 @@ describe('downloads: the output folder', () => {
   });
 
   it('that vanished after videos were saved into it is waited for, not made again', async () => {
-    let generations = 0;
-    // The first video is saved well before the second is generated.
-    h = await harness({ generationMs: () => (generations++ === 0 ? 5_000 : 120_000) });
-    const { batchId, itemIds } = h.batch(2, { concurrency: 2 });
+    // One at a time: the second video is generated (2 simulated minutes) after the first is saved.
+    h = await harness({ generationMs: () => 120_000 });
+    const { batchId, itemIds } = h.batch(2, { concurrency: 1 });
     h.engine.startBatch(batchId);
-    await h.engine.waitForItemState(itemIds[0]!, 'done');
-    rmSync(h.outputDir, { recursive: true }); // unplugged: the folder is gone, its parent is not
     const h1 = h;
+    const doneIds = () => itemIds.filter((id) => h1.engine.getItem(id)!.state === 'done');
+    await until(() => doneIds().length > 0, 'the first video to be saved');
+    const later = itemIds.find((id) => !doneIds().includes(id))!;
+    expect(['queued', 'submitting', 'in_queue', 'in_progress']).toContain(h.engine.getItem(later)!.state);
+    rmSync(h.outputDir, { recursive: true }); // unplugged: the folder is gone, its parent is not
     await until(
       () => h1.engine.getBatch(batchId)!.condition?.code === 'output_unavailable',
       'the second video to wait for the folder',
-      30_000,
     );
     expect(existsSync(h.outputDir)).toBe(false);
     mkdirSync(h.outputDir);
-    await h.engine.waitForItemState(itemIds[1]!, 'done', 30_000);
+    await h.engine.waitForItemState(later, 'done');
     expect(h.engine.getBatch(batchId)!.condition ?? null).toBeNull();
   });
 });
@@ -243,7 +245,7 @@ describe('downloads: the network and the link', () => {
     expect(end.errorMessage).toContain('HTTP 410 for too long');
     // Tried through the link's lifetime (with back-off), not given up at the first refusal.
     expect(refusedAt.length).toBeGreaterThanOrEqual(3);
-    expect(refusedAt.at(-1)! - refusedAt[0]!).toBeGreaterThanOrEqual(5 * 60_000 - 5_000);
+    expect(refusedAt.at(-1)! - refusedAt[0]!).toBeGreaterThanOrEqual(4 * 60_000);
     expect(created(h)).toHaveLength(1);
   });
 
@@ -267,5 +269,37 @@ describe('downloads: the network and the link', () => {
     expect(end.state).toBe('expired');
     expect(end.errorMessage).toMatch(/no longer knows request/);
     expect(created(h)).toHaveLength(1);
+  });
+});
+
+describe('downloads: the lease', () => {
+  it('stop when another process took the batch over (the held batches are checked before each try)', async () => {
+    let outputRequests = 0;
+    const spy: typeof fetch = async (input, init) => {
+      if (!isOutput(String(input))) return fetch(input, init);
+      outputRequests++;
+      throw new TypeError('fetch failed', { cause: { code: 'ECONNREFUSED' } });
+    };
+    h = await harness({}, { fetch: spy, leaseMs: 60_000 });
+    const { batchId, itemIds } = h.batch(1);
+    const events: EngineEvent[] = [];
+    h.engine.on((event) => events.push(event));
+    h.engine.startBatch(batchId);
+    await until(() => outputRequests >= 2, 'the download to be retrying');
+    const raw = new Database(h.dbPath);
+    raw
+      .prepare('UPDATE batches SET lease_owner = ?, lease_expires_at = ? WHERE id = ?')
+      .run('other-process', h.clock.now() + 24 * 3_600_000, batchId);
+    raw.close();
+    await until(
+      () => events.some((e) => e.type === 'batch' && e.pauseReason === 'lease_lost'),
+      'the engine to notice the lease is lost',
+    );
+    const before = outputRequests;
+    const h1 = h;
+    const watchUntil = h.clock.now() + 5 * 60_000;
+    await until(() => h1.clock.now() >= watchUntil, 'five simulated minutes');
+    expect(outputRequests).toBe(before);
+    expect(h.engine.getItem(itemIds[0]!)!.state).toBe('downloading'); // the new owner's to finish
   });
 });

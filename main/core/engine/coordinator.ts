@@ -33,8 +33,8 @@ export class Coordinator {
   private readonly tasks = new Set<Promise<unknown>>();
   /** Items whose submit request this run is sending (never recovered as unknown). */
   private readonly sending = new Set<number>();
-  /** Items whose download waits for a back-off or a parked folder's re-check. */
-  private readonly downloadWakes = new Set<number>();
+  /** Work waiting for a clock time: a download's back-off or parked re-check, a poll after an error. */
+  private readonly wakes = new Set<string>();
   readonly transitionListeners = new Set<(item: ItemRecord) => void>();
 
   constructor(private readonly ctx: EngineContext) {
@@ -188,7 +188,17 @@ export class Coordinator {
   follow(itemId: number): void {
     if (this.track.isFollowing(itemId)) return;
     this.spawn(async () => {
-      for await (const outcome of this.track.follow(itemId)) this.settle(outcome);
+      try {
+        for await (const outcome of this.track.follow(itemId)) this.settle(outcome);
+      } catch (error) {
+        if (error instanceof LeaseLostError) throw error;
+        // A write that failed (the database locked past its busy timeout by another program):
+        // the paid job is still running, so it is polled again after a while, never dropped.
+        this.ctx.log('error', `polling item ${itemId} failed: ${(error as Error)?.stack ?? String(error)}`);
+        this.wakeAt(`poll:${itemId}`, this.ctx.clock.now() + this.ctx.limits.backstopMs, () =>
+          this.follow(itemId),
+        );
+      }
     });
   }
 
@@ -216,14 +226,19 @@ export class Coordinator {
    * off the download queue, so one batch's unplugged folder never holds another's slots.
    */
   private fetchVideoAt(itemId: number, at: number): void {
-    if (this.downloadWakes.has(itemId)) return;
-    this.downloadWakes.add(itemId);
+    this.wakeAt(`download:${itemId}`, at, () => this.fetchVideo(itemId));
+  }
+
+  /** Runs `work` at clock time `at`, once per key; the engine counts as busy until then. */
+  private wakeAt(key: string, at: number, work: () => void): void {
+    if (this.wakes.has(key)) return;
+    this.wakes.add(key);
     this.ctx.clock.sleep(Math.max(0, at - this.ctx.clock.now()), this.ctx.closeSignal).then(
       () => {
-        this.downloadWakes.delete(itemId);
-        this.fetchVideo(itemId);
+        this.wakes.delete(key);
+        work();
       },
-      () => this.downloadWakes.delete(itemId),
+      () => this.wakes.delete(key),
     );
   }
 
@@ -301,7 +316,7 @@ export class Coordinator {
     return (
       this.tasks.size > 0 ||
       this.download.busy ||
-      this.downloadWakes.size > 0 ||
+      this.wakes.size > 0 ||
       [...this.ctx.held.values()].some((runtime) => runtime.pumpScheduled || runtime.preparing.size > 0)
     );
   }

@@ -157,6 +157,35 @@ describe('downloads: file errors are classified', () => {
   });
 });
 
+describe('downloads: Retry after a save failure', () => {
+  it('re-asks /result for a usable link and downloads the paid video; it never submits again', async () => {
+    let foreign = true;
+    const spy: typeof fetch = async (input, init) => {
+      const response = await fetch(input, init);
+      if (!foreign || !String(input).includes('/result')) return response;
+      const body = (await response.text()).replace(
+        /http:\/\/127\.0\.0\.1:\d+\/outputs/g,
+        'http://cdn.elsewhere',
+      );
+      return new Response(body, { status: response.status, headers: response.headers });
+    };
+    h = await harness({}, { fetch: spy });
+    const { batchId, itemIds } = h.batch(1);
+    const id = itemIds[0]!;
+    h.engine.startBatch(batchId);
+    const failed = await h.engine.waitForItemState(id, TERMINAL);
+    expect(failed.state).toBe('failed');
+    expect(failed.errorCode).toBe('unsafe_output_url');
+    foreign = false; // the API base setting was fixed
+    h.engine.retryItem(id);
+    expect(h.engine.getItem(id)!.state).toBe('downloading');
+    const end = await h.engine.waitForItemState(id, TERMINAL);
+    expect(end.state, end.errorMessage ?? '').toBe('done');
+    expect(created(h)).toHaveLength(1);
+    expect(end.requestId).toBe(created(h)[0]!.requestId);
+  });
+});
+
 describe('downloads: the output folder', () => {
   it('is not created when the drive it is on is missing; it is once the drive is back', async () => {
     h = await harness();

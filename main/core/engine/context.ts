@@ -47,6 +47,8 @@ export interface EngineLimits {
    * 410 answers are retried this long (a link is called expired only past it, or on 404001).
    */
   outputLinkLifetimeMs: number;
+  /** Clock ms a link may answer 403/404/410 in a row (a CDN edge catching up) before it is expired. */
+  linkRefusalGraceMs: number;
   /** Clock ms between two looks at an output folder that is not available. */
   outputRecheckMs: number;
   /** Longest clock wait between two tries of a download. */

@@ -45,6 +45,8 @@ interface Tries {
   all: number;
   bounded: number;
   refusalsInARow: number;
+  /** Clock time of the first refusal of the current row. */
+  refusedSince: number;
 }
 
 const CONDITIONS: readonly BatchConditionCode[] = ['output_unavailable', 'network_down'];
@@ -104,12 +106,13 @@ export class DownloadPhase {
   /** The outcome of an attempt to repeat: again after a back-off, or give up past its limits. */
   private async later(item: ItemRecord, attempt: Retry): Promise<Outcome> {
     const { clock, limits, random } = this.ctx;
-    const tries = this.tries.get(item.id) ?? { all: 0, bounded: 0, refusalsInARow: 0 };
+    const now = clock.now();
+    const tries = this.tries.get(item.id) ?? { all: 0, bounded: 0, refusalsInARow: 0, refusedSince: now };
     this.tries.set(item.id, tries);
     tries.all++;
     if (attempt.cause === 'content' || attempt.cause === 'file') tries.bounded++;
-    tries.refusalsInARow = attempt.cause === 'refused' ? tries.refusalsInARow + 1 : 0;
-    const now = clock.now();
+    if (attempt.cause !== 'refused') tries.refusalsInARow = 0;
+    else if (tries.refusalsInARow++ === 0) tries.refusedSince = now;
     if (tries.bounded >= limits.maxDownloadAttempts) {
       if (attempt.cause === 'file')
         return this.fail(item, 'file_error', text.fileError(item.outputRelativePath, attempt.retry));
@@ -122,7 +125,15 @@ export class DownloadPhase {
     }
     // The link's likely lifetime counts from the job's end (the item became `downloading`).
     const pastLifetime = now - item.stateChangedAt > limits.outputLinkLifetimeMs;
-    if (pastLifetime && attempt.cause === 'refused' && tries.refusalsInARow >= REFUSALS_TO_EXPIRE) {
+    // A CDN edge catches up within seconds: a link refused in a row for much longer, while
+    // /result still hands out that same link, is dead before its likely lifetime.
+    const keepsRefusing =
+      tries.refusalsInARow >= REFUSALS_TO_EXPIRE && now - tries.refusedSince >= limits.linkRefusalGraceMs;
+    if (
+      attempt.cause === 'refused' &&
+      tries.refusalsInARow >= REFUSALS_TO_EXPIRE &&
+      (pastLifetime || keepsRefusing)
+    ) {
       await this.dropPart(item);
       const message = text.outputExpired(attempt.httpStatus ?? 404);
       return this.fail(item, 'output_expired', message, message, 'expired');

@@ -109,6 +109,7 @@ class JobEngine implements Engine {
         maxDownloadAttempts: options.maxDownloadAttempts ?? 8,
         downloadTimeoutMs: options.downloadTimeoutMs ?? 30 * 60_000,
         outputLinkLifetimeMs: options.outputLinkLifetimeMs ?? 60 * 60_000,
+        linkRefusalGraceMs: options.linkRefusalGraceMs ?? 10 * 60_000,
         outputRecheckMs: options.outputRecheckMs ?? 30_000,
         downloadBackoffCapMs: options.downloadBackoffCapMs ?? 60_000,
         backstopMs: options.backstopMs ?? 30_000,

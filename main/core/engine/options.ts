@@ -48,6 +48,12 @@ export interface EngineOptions {
    * (paid: Retry downloads again). 404001 from /result expires it at once.
    */
   outputLinkLifetimeMs?: number;
+  /**
+   * Clock ms a link may keep answering 403/404/410 (at least 3 times in a row) while /result
+   * still hands it out, before it is expired even within its likely lifetime (default 10 min:
+   * a CDN edge catches up within seconds; a firewall that blocks for longer blocks a new one too).
+   */
+  linkRefusalGraceMs?: number;
   /** Clock ms between two looks at an output folder that is not available (default 30 s). */
   outputRecheckMs?: number;
   /** Longest clock wait between two tries of a download (default 60 s). */

@@ -278,6 +278,24 @@ describe('downloads: the network and the link', () => {
     expect(created(h)).toHaveLength(1);
   });
 
+  it('a link refused in a row for longer than a CDN needs to catch up is expired within its lifetime', async () => {
+    const refusedAt: number[] = [];
+    const spy: typeof fetch = async (input, init) => {
+      if (!isOutput(String(input))) return fetch(input, init);
+      refusedAt.push(h!.clock.now());
+      return new Response('<html>Not Found</html>', { status: 404 });
+    };
+    h = await harness({}, { fetch: spy, linkRefusalGraceMs: 3 * 60_000 }); // lifetime: 1 h default
+    const { batchId, itemIds } = h.batch(1);
+    h.engine.startBatch(batchId);
+    const end = await h.engine.waitForItemState(itemIds[0]!, TERMINAL);
+    expect(end.state).toBe('expired');
+    expect(end.errorCode).toBe('output_expired');
+    const span = refusedAt.at(-1)! - refusedAt[0]!;
+    expect(span).toBeGreaterThanOrEqual(3 * 60_000);
+    expect(span).toBeLessThan(60 * 60_000);
+  });
+
   it('a refused link whose request /result no longer knows (404001) is expired at once', async () => {
     let linkRefused = false;
     const spy: typeof fetch = async (input, init) => {

@@ -8,7 +8,7 @@
 // ipcRenderer.invoke keeps only the message of an error.
 import { z } from 'zod';
 import { REASON_LANGUAGES, type Reason } from './reasons';
-import { BATCH_STATES, ITEM_STATES, PAUSE_REASONS } from '../main/core/domain/states';
+import { BATCH_CONDITION_CODES, BATCH_STATES, ITEM_STATES, PAUSE_REASONS } from '../main/core/domain/states';
 
 // The state vocabulary is the domain's (one list below the database, the engine and IPC).
 export const itemStateSchema = z.enum(ITEM_STATES);
@@ -80,6 +80,16 @@ export const batchViewSchema = z.object({
   pauseReason: pauseReasonSchema.nullable(),
   pauseMessage: z.string().nullable(),
   pauseDetail: reasonSchema.nullable(),
+  /** What holds a running batch's downloads back (output folder unplugged, network down). */
+  condition: z
+    .object({
+      code: z.enum(BATCH_CONDITION_CODES),
+      params: z.record(z.string(), z.union([z.string(), z.number(), z.null()])),
+      since: z.number(),
+      message: z.string(),
+    })
+    .nullable()
+    .optional(),
   /** Made in simulated (demo) mode; never sent to the real, paid API. */
   simulated: z.boolean(),
   settings: batchSettingsSchema,

@@ -61,6 +61,11 @@ export function statusBlock(batch: BatchView): string {
   ];
   const paused = pauseText(batch);
   if (paused) lines.push(`  ${paused}`);
+  // What holds a running batch's downloads back (output folder away, network down).
+  if (batch.condition)
+    lines.push(
+      `  ${reasonText({ reason: { code: batch.condition.code, params: batch.condition.params }, message: batch.condition.message }, language)}`,
+    );
   return lines.join('\n');
 }
 

@@ -4,9 +4,11 @@
 import { z } from 'zod';
 import type { Reason } from '../../../preload/reasons';
 import {
+  BATCH_CONDITION_CODES,
   BATCH_STATES,
   ITEM_STATES,
   PAUSE_REASONS,
+  type BatchCondition,
   type BatchSettings,
   type BatchState,
   type ItemState,
@@ -85,7 +87,15 @@ export interface BatchRow {
   lease_owner: string | null;
   lease_expires_at: number | null;
   simulated: number;
+  condition_json: string | null;
 }
+
+export const batchConditionSchema = z.object({
+  code: z.enum(BATCH_CONDITION_CODES),
+  params: z.record(z.string(), z.union([z.string(), z.number(), z.null()])),
+  since: z.number(),
+  message: z.string(),
+});
 
 export interface BatchRecord {
   id: number;
@@ -103,6 +113,8 @@ export interface BatchRecord {
   leaseExpiresAt: number | null;
   /** Made in simulated (demo) mode: never sent to the real API. */
   simulated: boolean;
+  /** What holds its downloads back while it runs (see migration 005); null if nothing. */
+  condition: BatchCondition | null;
 }
 
 export function toBatchRecord(row: BatchRow): BatchRecord {
@@ -126,6 +138,9 @@ export function toBatchRecord(row: BatchRow): BatchRecord {
     leaseOwner: row.lease_owner,
     leaseExpiresAt: row.lease_expires_at,
     simulated: row.simulated === 1,
+    condition: !row.condition_json
+      ? null
+      : parseJson(batchConditionSchema, row.condition_json, 'batches', row.id, 'condition_json'),
   };
 }
 

@@ -3,6 +3,7 @@
 import { join } from 'node:path';
 import {
   ITEM_STATES,
+  type BatchCondition,
   type BatchSettings,
   type BatchState,
   type ItemPage,
@@ -214,6 +215,15 @@ export class JobStore {
         return this.getBatch(batchId)!;
       })
       .immediate();
+  }
+
+  /** Sets (or clears, with null) what holds the batch's downloads back; true when it changed. */
+  setBatchCondition(batchId: number, condition: BatchCondition | null): boolean {
+    const json = condition === null ? null : JSON.stringify(condition);
+    const changed = this.stmt(
+      `UPDATE batches SET condition_json = :json WHERE id = :batchId AND condition_json IS NOT :json`,
+    ).run({ batchId, json });
+    return changed.changes > 0;
   }
 
   updateBatchSettings(batchId: number, settings: BatchSettings): void {

@@ -3,7 +3,7 @@
 // validates it across IPC, the CLI prints it. Kept dependency-free so any layer can import it.
 
 import type { Reason } from '../../../preload/reasons';
-import type { BatchState, ItemState, PauseReason } from './states';
+import type { BatchConditionCode, BatchState, ItemState, PauseReason } from './states';
 import { DEFAULT_MODEL_ID } from './default-model';
 
 export * from './states';
@@ -119,6 +119,19 @@ export interface ItemView {
 
 export type StateCounts = Record<ItemState, number>;
 
+/**
+ * Something outside the batch holding its downloads back while it stays running (no one has to
+ * act; the engine re-checks and clears it). Codes: BATCH_CONDITION_CODES (./states).
+ */
+export interface BatchCondition {
+  code: BatchConditionCode;
+  params: Record<string, string | number | null>;
+  /** Clock ms since when it holds. */
+  since: number;
+  /** Plain words: what holds the batch back and that it continues by itself. */
+  message: string;
+}
+
 export interface BatchView {
   id: number;
   name: string;
@@ -128,6 +141,8 @@ export interface BatchView {
   pauseMessage: string | null;
   /** The pause as a code + parameters, rendered in the reader's language (null: see pauseMessage). */
   pauseDetail: Reason | null;
+  /** What holds a running batch's downloads back (folder unplugged, network down); null if nothing. */
+  condition?: BatchCondition | null;
   /** Made in simulated (demo) mode; never sent to the real, paid API. */
   simulated: boolean;
   settings: BatchSettings;

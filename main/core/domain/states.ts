@@ -56,6 +56,16 @@ export const PAUSE_REASONS = [
 ] as const;
 export type PauseReason = (typeof PAUSE_REASONS)[number];
 
+/**
+ * What can hold a running batch's downloads back without pausing it (batches.condition_json,
+ * migration 005): the engine re-checks and clears it by itself. Same codes as preload/reasons.ts.
+ */
+export const BATCH_CONDITION_CODES = [
+  'output_unavailable', // the output folder (or the drive it is on) is gone or not writable
+  'network_down', // the video links cannot be reached
+] as const;
+export type BatchConditionCode = (typeof BATCH_CONDITION_CODES)[number];
+
 export const TRANSITIONS: Readonly<Record<ItemState, readonly ItemState[]>> = {
   // submitting: the intent is recorded before the request goes out.
   // failed: the image could not be read (nothing was sent).

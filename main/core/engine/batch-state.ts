@@ -2,7 +2,7 @@
 // the failure streak that pauses a batch when items keep failing. Called by the coordinator's
 // settle path and by the engine's commands; it never starts work itself.
 import type { BatchRecord } from '../db/rows';
-import type { BatchState, ItemState, PauseReason, StateCounts } from '../domain';
+import type { BatchConditionCode, BatchState, ItemState, PauseReason, StateCounts } from '../domain';
 import type { EngineContext } from './context';
 import { text } from './messages';
 import { formatReason, type Reason } from '../../../preload/reasons';
@@ -42,6 +42,38 @@ export class BatchStates {
     this.set(batchId, 'paused', { reason, detail }, `paused: ${reason}`);
   }
 
+  /**
+   * Shows what holds the batch's downloads back while it keeps running (no one has to act).
+   * The same condition again keeps its `since`, so the window can say for how long.
+   */
+  setCondition(
+    batchId: number,
+    condition: { code: BatchConditionCode; params: Record<string, string | number | null>; message: string },
+  ): void {
+    const batch = this.ctx.store.getBatch(batchId);
+    if (!batch || batch.state === 'finished' || batch.state === 'cancelled') return;
+    const since = batch.condition?.code === condition.code ? batch.condition.since : this.ctx.clock.now();
+    if (this.ctx.store.setBatchCondition(batchId, { ...condition, since })) {
+      if (batch.condition?.code !== condition.code)
+        this.ctx.log('warn', `batch ${batchId}: ${condition.message}`);
+      this.emit(batchId);
+    }
+  }
+
+  /** Clears the batch's condition if it is one of `codes`. */
+  clearCondition(batchId: number, codes: readonly BatchConditionCode[]): void {
+    const batch = this.ctx.store.getBatch(batchId);
+    if (!batch?.condition || !codes.includes(batch.condition.code)) return;
+    this.ctx.log('info', `batch ${batchId}: ${batch.condition.code} is over`);
+    if (this.ctx.store.setBatchCondition(batchId, null)) this.emit(batchId);
+  }
+
+  private emit(batchId: number): void {
+    const batch = this.ctx.store.getBatch(batchId);
+    if (batch)
+      this.ctx.hub.emit({ type: 'batch', batchId, state: batch.state, pauseReason: batch.pauseReason });
+  }
+
   /** Account-level problems stop every batch this engine drives, not item after item. */
   pauseAll(reason: PauseReason, detail: Reason): void {
     for (const batchId of this.ctx.held.keys()) this.pause(batchId, reason, detail);
@@ -71,6 +103,8 @@ export class BatchStates {
     const counts = this.ctx.store.counts(batchId);
     const unfinished = UNFINISHED.reduce((sum, state) => sum + counts[state], 0);
     if (unfinished > 0) return null;
+    // Nothing is held back any more once nothing is left to download.
+    if (batch.condition) this.ctx.store.setBatchCondition(batchId, null);
     if (batch.state === 'cancelled') return this.ctx.held.has(batchId) ? { batch, counts } : null;
     this.set(batchId, 'finished', null, 'every item reached a final state');
     return { batch, counts };

@@ -10,6 +10,23 @@ import { text } from './messages';
 
 const IN_FLIGHT: readonly ItemState[] = ['submitting', 'in_queue', 'in_progress', 'downloading'];
 
+/** Error codes the download phase writes: the generation succeeded (paid), the save did not. */
+const SAVE_FAILURES = new Set([
+  'download_failed',
+  'file_error',
+  'output_folder', // written before the output folder became a batch condition
+  'bad_output_path',
+  'unsafe_output_url',
+]);
+
+/** A failed item whose video is paid and known (a link, or a request /result can give one). */
+function isPaidUnsaved(item: ItemRecord): boolean {
+  if (item.state !== 'failed') return false;
+  if (item.errorCode !== null && SAVE_FAILURES.has(item.errorCode))
+    return item.resultUrl !== null || item.requestId !== null;
+  return false;
+}
+
 export class Commands {
   constructor(
     private readonly ctx: EngineContext,
@@ -133,8 +150,9 @@ export class Commands {
           action: 'retry',
         },
       );
-    // A generation that succeeded but whose download failed: fetch the same video again, unpaid.
-    if (item.state === 'failed' && item.errorCode === 'download_failed' && item.resultUrl) {
+    // A paid video that could not be saved: fetch the same video again, unpaid (the download
+    // asks /result for a fresh link when the stored one is unusable). Never a new generation.
+    if (isPaidUnsaved(item)) {
       this.reopenBatch(item.batchId);
       this.core.settle({
         item,

@@ -40,8 +40,20 @@ export interface EngineLimits {
   downloadConcurrency: number;
   pollConcurrency: number;
   maxConsecutiveFailures: number;
+  /** Tries of a download whose content came wrong or whose file hit a transient error. */
   maxDownloadAttempts: number;
   downloadTimeoutMs: number;
+  /**
+   * Clock ms a video link is expected to live after its job ended: network trouble and 403/404/
+   * 410 answers are retried this long (a link is called expired only past it, or on 404001).
+   */
+  outputLinkLifetimeMs: number;
+  /** Clock ms a link may answer 403/404/410 in a row (a CDN edge catching up) before it is expired. */
+  linkRefusalGraceMs: number;
+  /** Clock ms between two looks at an output folder that is not available. */
+  outputRecheckMs: number;
+  /** Longest clock wait between two tries of a download. */
+  downloadBackoffCapMs: number;
   /** Clock ms between two backstop pumps of every held batch. */
   backstopMs: number;
 }

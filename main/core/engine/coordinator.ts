@@ -33,6 +33,8 @@ export class Coordinator {
   private readonly tasks = new Set<Promise<unknown>>();
   /** Items whose submit request this run is sending (never recovered as unknown). */
   private readonly sending = new Set<number>();
+  /** Work waiting for a clock time: a download's back-off or parked re-check, a poll after an error. */
+  private readonly wakes = new Set<string>();
   readonly transitionListeners = new Set<(item: ItemRecord) => void>();
 
   constructor(private readonly ctx: EngineContext) {
@@ -63,6 +65,9 @@ export class Coordinator {
       if (scope === 'account') this.batches.pauseAll(reason, detail);
       else this.batches.pause(batchId, reason, detail);
     }
+    if (outcome.clearConditions) this.batches.clearCondition(batchId, outcome.clearConditions);
+    if (outcome.condition) this.batches.setCondition(batchId, outcome.condition);
+    if (outcome.downloadAgainAt !== undefined) this.fetchVideoAt(item.id, outcome.downloadAgainAt);
     const runtime = this.ctx.held.get(batchId);
     if (runtime && outcome.holdSubmitsUntil !== undefined)
       runtime.submitBackoffUntil = Math.max(runtime.submitBackoffUntil, outcome.holdSubmitsUntil);
@@ -211,13 +216,38 @@ export class Coordinator {
     void finished
       .then((outcome) => outcome && this.settle(outcome))
       .catch((error: unknown) => {
-        if (error instanceof LeaseLostError) this.leases.drop(error.batchId, error.owner);
-        else
-          this.ctx.log(
-            'error',
-            `download of item ${itemId} failed: ${(error as Error)?.stack ?? String(error)}`,
-          );
+        if (error instanceof LeaseLostError) {
+          this.leases.drop(error.batchId, error.owner);
+          return;
+        }
+        this.ctx.log(
+          'error',
+          `download of item ${itemId} failed: ${(error as Error)?.stack ?? String(error)}`,
+        );
+        // Never left downloading with nothing scheduled: look at it again after a while.
+        this.fetchVideoAt(itemId, this.ctx.clock.now() + this.ctx.limits.outputRecheckMs);
       });
+  }
+
+  /**
+   * Runs the item's download again at `at` (clock time): a back-off or a parked download waits
+   * off the download queue, so one batch's unplugged folder never holds another's slots.
+   */
+  private fetchVideoAt(itemId: number, at: number): void {
+    this.wakeAt(`download:${itemId}`, at, () => this.fetchVideo(itemId));
+  }
+
+  /** Runs `work` at clock time `at`, once per key; the engine counts as busy until then. */
+  private wakeAt(key: string, at: number, work: () => void): void {
+    if (this.wakes.has(key)) return;
+    this.wakes.add(key);
+    this.ctx.clock.sleep(Math.max(0, at - this.ctx.clock.now()), this.ctx.closeSignal).then(
+      () => {
+        this.wakes.delete(key);
+        work();
+      },
+      () => this.wakes.delete(key),
+    );
   }
 
   async cancelRemote(item: ItemRecord): Promise<CancelItemOutcome> {
@@ -302,6 +332,7 @@ export class Coordinator {
     return (
       this.tasks.size > 0 ||
       this.download.busy ||
+      this.wakes.size > 0 ||
       [...this.ctx.held.values()].some((runtime) => runtime.pumpScheduled || runtime.preparing.size > 0)
     );
   }

@@ -3,13 +3,18 @@
 // Content-Length and for an mp4 header, fsync'd, then linked into place under a free name.
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync } from 'node:fs';
-import { link, open, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
+import * as fs from 'node:fs/promises';
+import { stat, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { parseRetryAfter } from '../api/retry';
 
-/** File writes the engine makes, injectable so a test can make the disk fill up. */
+/** The file-system calls a download makes, injectable so a test can make them fail. */
 export interface FileOps {
   write(handle: FileHandle, chunk: Uint8Array): Promise<void>;
+  open(path: string, flags: 'r' | 'w' | 'a'): Promise<FileHandle>;
+  mkdir(path: string, recursive: boolean): Promise<void>;
+  link(existingPath: string, newPath: string): Promise<void>;
+  rename(oldPath: string, newPath: string): Promise<void>;
 }
 
 export const nodeFileOps: FileOps = {
@@ -20,14 +25,29 @@ export const nodeFileOps: FileOps = {
       offset += bytesWritten;
     }
   },
+  open: (path, flags) => fs.open(path, flags),
+  async mkdir(path, recursive) {
+    await fs.mkdir(path, { recursive });
+  },
+  link: (existingPath, newPath) => fs.link(existingPath, newPath),
+  rename: (oldPath, newPath) => fs.rename(oldPath, newPath),
 };
+
+/** Why a transfer should be tried again; it decides how long the engine keeps trying. */
+export type RetryCause =
+  /** No answer, or the connection was cut: tried for as long as the link can live. */
+  | 'network'
+  /** 429 or 5xx: the server is there but busy; tried for as long as the link can live. */
+  | 'server'
+  /** What arrived is not the video (wrong length, offset or format): a few tries. */
+  | 'content';
 
 export type PartOutcome =
   | { kind: 'complete'; bytes: number }
-  /** The URL answers 404/403/410: the video is gone from the CDN. */
-  | { kind: 'expired'; httpStatus: number }
+  /** The URL answers 404/403/410: a CDN edge not caught up, a firewall, or an expired link. */
+  | { kind: 'refused'; httpStatus: number }
   /** A transient problem; what was written is kept for a Range request. */
-  | { kind: 'retry'; message: string; retryAfterMs: number | null }
+  | { kind: 'retry'; cause: RetryCause; message: string; retryAfterMs: number | null }
   | { kind: 'disk_full'; message: string }
   | { kind: 'aborted' };
 
@@ -107,9 +127,13 @@ export function freeName(target: string, taken: (path: string) => boolean = exis
  * fails if the name exists (atomic), then the temporary name is removed. File systems without
  * hard links (FAT, some network shares) fall back to a checked rename.
  */
-export async function placeFile(partPath: string, finalPath: string): Promise<'placed' | 'exists'> {
+export async function placeFile(
+  partPath: string,
+  finalPath: string,
+  fileOps: FileOps = nodeFileOps,
+): Promise<'placed' | 'exists'> {
   try {
-    await link(partPath, finalPath);
+    await fileOps.link(partPath, finalPath);
     return 'placed';
   } catch (error) {
     const code = (error as { code?: string }).code;
@@ -117,7 +141,7 @@ export async function placeFile(partPath: string, finalPath: string): Promise<'p
     if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EXDEV' && code !== 'ENOSYS') throw error;
   }
   if (existsSync(finalPath)) return 'exists';
-  await rename(partPath, finalPath);
+  await fileOps.rename(partPath, finalPath);
   return 'placed';
 }
 
@@ -134,7 +158,7 @@ export async function syncDirectory(dir: string): Promise<void> {
   if (process.platform === 'win32') return;
   let handle: FileHandle | null = null;
   try {
-    handle = await open(dir, 'r');
+    handle = await fs.open(dir, 'r');
     await handle.sync();
   } catch {
     // Some file systems refuse to fsync a directory; the file's own fsync already happened.
@@ -203,11 +227,12 @@ export async function fetchToPart(options: FetchToPartOptions): Promise<PartOutc
     response = await options.fetch(url, { headers, signal });
   } catch (error) {
     if (options.signal.aborted) return { kind: 'aborted' };
-    return { kind: 'retry', message: `could not fetch the video: ${describe(error)}`, retryAfterMs: null };
+    const message = `could not fetch the video: ${describeError(error)}`;
+    return { kind: 'retry', cause: 'network', message, retryAfterMs: null };
   }
   if (response.status === 404 || response.status === 410 || response.status === 403) {
     await response.body?.cancel().catch(() => {});
-    return { kind: 'expired', httpStatus: response.status };
+    return { kind: 'refused', httpStatus: response.status };
   }
   if (response.status === 416 && have > 0) {
     // Our partial file is as long as (or longer than) the video: check what the server says.
@@ -217,6 +242,7 @@ export async function fetchToPart(options: FetchToPartOptions): Promise<PartOutc
     await removeIfExists(partPath);
     return {
       kind: 'retry',
+      cause: 'content',
       message: 'the partial download did not match the video; starting over',
       retryAfterMs: 0,
     };
@@ -225,6 +251,7 @@ export async function fetchToPart(options: FetchToPartOptions): Promise<PartOutc
     await response.body?.cancel().catch(() => {});
     return {
       kind: 'retry',
+      cause: 'server',
       message: `the video server answered HTTP ${response.status}`,
       retryAfterMs: parseRetryAfter(response.headers.get('retry-after'), options.now()),
     };
@@ -237,6 +264,7 @@ export async function fetchToPart(options: FetchToPartOptions): Promise<PartOutc
       await removeIfExists(partPath);
       return {
         kind: 'retry',
+        cause: 'content',
         message: 'the server resumed at the wrong offset; starting over',
         retryAfterMs: 0,
       };
@@ -248,10 +276,10 @@ export async function fetchToPart(options: FetchToPartOptions): Promise<PartOutc
 
   let handle: FileHandle;
   try {
-    handle = await open(partPath, append ? 'a' : 'w');
+    handle = await options.fileOps.open(partPath, append ? 'a' : 'w');
   } catch (error) {
     await response.body?.cancel().catch(() => {});
-    if (isDiskFull(error)) return { kind: 'disk_full', message: describe(error) };
+    if (isDiskFull(error)) return { kind: 'disk_full', message: describeError(error) };
     throw error;
   }
   let received = 0;
@@ -260,13 +288,26 @@ export async function fetchToPart(options: FetchToPartOptions): Promise<PartOutc
   // 256 MB video to ~256 writes while holding at most a MiB in memory.
   let pending: Uint8Array[] = [];
   let pendingBytes = 0;
-  const flush = async () => {
-    if (pendingBytes === 0) return;
-    const data = pending.length === 1 ? pending[0]! : Buffer.concat(pending, pendingBytes);
-    pending = [];
-    pendingBytes = 0;
-    await options.fileOps.write(handle, data);
+  // A write or fsync that failed is the disk's problem (the caller classifies it), a failed
+  // read of the body the network's: remembered here because both end in the same catch.
+  let diskError: unknown = undefined;
+  const onDisk = async (work: () => Promise<void>) => {
+    try {
+      await work();
+    } catch (error) {
+      diskError = error;
+      throw error;
+    }
   };
+  const flush = () =>
+    onDisk(async () => {
+      if (pendingBytes === 0) return;
+      const data = pending.length === 1 ? pending[0]! : Buffer.concat(pending, pendingBytes);
+      pending = [];
+      pendingBytes = 0;
+      await options.fileOps.write(handle, data);
+    });
+  const sync = () => onDisk(() => handle.sync());
   try {
     if (response.body) {
       for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
@@ -276,23 +317,26 @@ export async function fetchToPart(options: FetchToPartOptions): Promise<PartOutc
         if (first) {
           first = false;
           await flush();
-          await handle.sync();
+          await sync();
           options.afterFirstChunk?.();
         } else if (pendingBytes >= WRITE_BATCH_BYTES) await flush();
       }
     }
     await flush();
-    await handle.sync();
+    await sync();
   } catch (error) {
+    const failedOnDisk = diskError !== undefined;
     // Keep what did arrive: the resume asks for the rest with Range.
-    if (!isDiskFull(error)) await flush().catch(() => {});
+    if (!failedOnDisk) await flush().catch(() => {});
     await handle.sync().catch(() => {});
     await handle.close().catch(() => {});
-    if (isDiskFull(error)) return { kind: 'disk_full', message: describe(error) };
+    if (isDiskFull(error)) return { kind: 'disk_full', message: describeError(error) };
+    if (failedOnDisk) throw error;
     if (options.signal.aborted) return { kind: 'aborted' };
     return {
       kind: 'retry',
-      message: `the download was cut after ${have + received} bytes (${describe(error)})`,
+      cause: 'network',
+      message: `the download was cut after ${have + received} bytes (${describeError(error)})`,
       retryAfterMs: null,
     };
   }
@@ -300,13 +344,14 @@ export async function fetchToPart(options: FetchToPartOptions): Promise<PartOutc
   if (expected !== null && Number.isFinite(expected) && received !== expected)
     return {
       kind: 'retry',
+      cause: 'network',
       message: `the download ended after ${received} of ${expected} bytes`,
       retryAfterMs: null,
     };
   return { kind: 'complete', bytes: have + received };
 }
 
-function describe(error: unknown): string {
+export function describeError(error: unknown): string {
   const codes: string[] = [];
   let current: unknown = error;
   for (let depth = 0; current && depth < 4; depth++) {

@@ -35,7 +35,11 @@ export const text = {
   otherAccount: (requestId: string | null) => reason('other_account', { requestId }),
   downloadGaveUp: (attempts: number, detail: string) => reason('download_failed', { attempts, detail }),
   unsafeOutputUrl: (url: string | null) => reason('unsafe_output_url', { url: JSON.stringify(url) }),
-  outputFolder: (dir: string, detail: string) => reason('output_unavailable', { dir, detail }),
+  /** A batch condition, not an item failure: the download waits for the folder. */
+  outputUnavailable: (dir: string, detail: string) => reason('output_unavailable', { dir, detail }),
+  /** A batch condition, not an item failure: downloads retry until the link's lifetime. */
+  networkDown: (detail: string) => reason('network_down', { detail }),
+  fileError: (file: string, detail: string) => reason('file_error', { file, detail }),
   badOutputPath: (file: string, dir: string, detail: string) =>
     reason('bad_output_path', { file, dir, detail }),
   outputExpired: (httpStatus: number) => reason('output_expired', { status: httpStatus }),

@@ -34,8 +34,30 @@ export interface EngineOptions {
   pollConcurrency?: number;
   /** Items failing in a row before a batch pauses with 'too_many_failures' (default 5). */
   maxConsecutiveFailures?: number;
-  /** Failed downloads of one item in a row before it is marked failed (default 8). */
+  /**
+   * Tries of one download whose content came wrong (length, offset, not an mp4) or whose file
+   * hit a transient error (EBUSY...) before it is marked failed (default 8). Network errors,
+   * 429/5xx and 403/404/410 are not counted: they are retried for `outputLinkLifetimeMs`.
+   */
   maxDownloadAttempts?: number;
+  /**
+   * Clock ms a video link is expected to live after its job ended (default 1 h: RunComfy does
+   * not document it; the shortest known, a peer service's, is an hour). Until then network
+   * errors, 429/5xx and 403/404/410 from the link are retried (a 404 also re-asks /result);
+   * past it a link that keeps refusing is expired, a network that stays down fails the item
+   * (paid: Retry downloads again). 404001 from /result expires it at once.
+   */
+  outputLinkLifetimeMs?: number;
+  /**
+   * Clock ms a link may keep answering 403/404/410 (at least 3 times in a row) while /result
+   * still hands it out, before it is expired even within its likely lifetime (default 10 min:
+   * a CDN edge catches up within seconds; a firewall that blocks for longer blocks a new one too).
+   */
+  linkRefusalGraceMs?: number;
+  /** Clock ms between two looks at an output folder that is not available (default 30 s). */
+  outputRecheckMs?: number;
+  /** Longest clock wait between two tries of a download (default 60 s). */
+  downloadBackoffCapMs?: number;
   /** Lease length in clock ms (default 60 s); renewed every third of it. */
   leaseMs?: number;
   /** Clock ms between backstop pumps of every held batch (default 30 s). */
@@ -45,7 +67,8 @@ export interface EngineOptions {
   submitTimeoutMs?: number;
   downloadTimeoutMs?: number;
   pollPolicy?: PollPolicy;
-  fileOps?: FileOps;
+  /** File-system calls of downloads; the ones given replace the real ones (tests inject faults). */
+  fileOps?: Partial<FileOps>;
   /** Coalescing window of item events, real ms (default 50). */
   eventWindowMs?: number;
   /**

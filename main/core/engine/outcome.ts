@@ -4,7 +4,7 @@
 // next work, so no terminal path can forget to free its slot.
 import type { Reason } from '../../../preload/reasons';
 import type { ItemPatch, ItemRecord } from '../db/rows';
-import type { ItemState, PauseReason } from '../domain';
+import type { BatchConditionCode, ItemState, PauseReason } from '../domain';
 
 export interface Move {
   from: ItemState | readonly ItemState[];
@@ -33,6 +33,12 @@ export interface Outcome {
    * tracks the job and the batch finishes once more when it is done.
    */
   reopens?: boolean;
+  /** Something holding the batch's downloads back (shown while it keeps running). */
+  condition?: { code: BatchConditionCode; params: Record<string, string | number | null>; message: string };
+  /** Conditions this outcome shows are over (a video saved: the folder and the network work). */
+  clearConditions?: readonly BatchConditionCode[];
+  /** The item's download runs again at this clock time (backing off, or parked for its folder). */
+  downloadAgainAt?: number;
   /** A finished generation's run time, to aim the next polls (learned only if the move is written). */
   learnedRunMs?: number;
 }

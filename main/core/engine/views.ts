@@ -25,6 +25,7 @@ export function toBatchView(
     pauseReason: batch.pauseReason,
     pauseMessage: batch.pauseMessage,
     pauseDetail: batch.pauseDetail,
+    condition: batch.condition,
     simulated: batch.simulated,
     settings: batch.settings,
     createdAt: batch.createdAt,

@@ -5,6 +5,7 @@ import { useI18n } from '../i18n';
 import { BatchStore, useBatch, useBatchError } from '../store/batch-store';
 import { BatchAnnouncer } from './BatchAnnouncer';
 import { BatchHeader } from './BatchHeader';
+import { ConditionBanner } from './ConditionBanner';
 import { ItemList } from './ItemList';
 import { PauseBanner } from './PauseBanner';
 
@@ -29,6 +30,7 @@ export function BatchScreen({ batchId }: { batchId: number }) {
     <div className="batch-screen">
       <BatchHeader batch={batch} onChanged={() => void store.refresh()} />
       <PauseBanner batch={batch} onChanged={() => void store.refresh()} />
+      <ConditionBanner batch={batch} />
       <ItemList batch={batch} />
       <BatchAnnouncer batch={batch} />
     </div>

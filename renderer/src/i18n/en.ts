@@ -175,6 +175,8 @@ export const en = {
   'pause.no_balance.hint': 'Top up your RunComfy balance, then resume. Nothing was lost.',
   'pause.budget_reached.title': 'The budget cap is reached',
   'pause.budget_reached.hint': 'Nothing more will be sent unless you raise the cap.',
+  'condition.output_unavailable.title': 'Output folder not available',
+  'condition.network_down.title': 'Waiting for the network',
   'pause.disk_full.title': 'The disk is full',
   'pause.disk_full.hint': 'Free some space on the output drive, then resume. Finished videos are kept.',
   'pause.too_many_failures.title': 'Too many generations failed in a row',

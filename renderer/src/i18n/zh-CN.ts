@@ -171,6 +171,8 @@ export const zhCN: Messages = {
   'pause.no_balance.hint': '请为 RunComfy 账户充值，然后继续。没有任何内容丢失。',
   'pause.budget_reached.title': '已达到预算上限',
   'pause.budget_reached.hint': '除非提高上限，否则不会再发送任何内容。',
+  'condition.output_unavailable.title': '输出文件夹不可用',
+  'condition.network_down.title': '正在等待网络',
   'pause.disk_full.title': '磁盘已满',
   'pause.disk_full.hint': '请释放输出磁盘空间，然后继续。已完成的视频会保留。',
   'pause.too_many_failures.title': '连续失败次数过多',

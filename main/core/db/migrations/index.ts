@@ -4,6 +4,7 @@ import { initial } from './001-initial';
 import { runTimings } from './002-run-timings';
 import { batchMode } from './003-batch-mode';
 import { pendingLookup } from './004-pending-lookup';
+import { batchCondition } from './005-batch-condition';
 import { itemEndpoint } from './006-item-endpoint';
 import { reasonCodes } from './007-reason-codes';
 import type { Migration } from './types';
@@ -14,6 +15,7 @@ export const MIGRATIONS: readonly Migration[] = [
   runTimings,
   batchMode,
   pendingLookup,
+  batchCondition,
   itemEndpoint,
   reasonCodes,
 ];

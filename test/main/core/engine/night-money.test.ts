@@ -62,20 +62,25 @@ describe('defect 1: a save failure never leads to paying again', () => {
     const h1 = h;
     const settled = () =>
       itemIds.some((id) => ['failed', 'expired'].includes(h1.engine.getItem(id)!.state)) ||
-      /Output folder not available/.test(h1.engine.getBatch(batchId)!.pauseMessage ?? '');
+      /Output folder not available/.test(h1.engine.getBatch(batchId)!.condition?.message ?? '');
     await until(settled, 'the batch to say the output folder is not available (or an item to fail)', 15_000);
     // Not an item failure: nothing paid is marked failed or expired ...
     for (const id of itemIds) {
       const item = h.engine.getItem(id)!;
       expect(['failed', 'expired'], `${item.errorCode}: ${item.errorMessage}`).not.toContain(item.state);
     }
-    // ... the batch says why it waits.
-    expect(h.engine.getBatch(batchId)!.pauseMessage).toContain(`Output folder not available: ${h.outputDir}`);
+    // ... the batch says why it waits, as a condition: it keeps running (polling the paid jobs)
+    // and nobody has to resume it.
+    const waiting = h.engine.getBatch(batchId)!;
+    expect(waiting.state).toBe('running');
+    expect(waiting.condition?.code).toBe('output_unavailable');
+    expect(waiting.condition?.message).toContain(`Output folder not available: ${h.outputDir}`);
     // The folder comes back; no click: the engine re-checks on a timer and saves both videos.
     rmSync(h.outputDir);
     mkdirSync(h.outputDir);
     for (const id of itemIds) await h.engine.waitForItemState(id, 'done', 20_000);
     expect(created(h.sim)).toHaveLength(2);
+    expect(h.engine.getBatch(batchId)!.condition ?? null).toBeNull();
   });
 });
 

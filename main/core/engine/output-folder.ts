@@ -1,0 +1,100 @@
+// The output folder and what a file error means: whether the folder is there to save into
+// (never creating it on the wrong drive), and whether an error is worth a retry, a wait for
+// the folder or drive to come back, or a failure a person has to fix. Used by download.ts.
+import * as fs from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { isDiskFull, nodeFileOps, type FileOps } from './download-files';
+
+/** Worth another try in a moment: a file held open (antivirus, indexer), too many open files. */
+const TRANSIENT_FILE_CODES = new Set([
+  'EBUSY',
+  'EAGAIN',
+  'EMFILE',
+  'ENFILE',
+  'ETXTBSY',
+  'EINTR',
+  'ETIMEDOUT',
+]);
+/** A file or the folder it is in is missing or not writable: which one decides (see below). */
+const FILE_OR_FOLDER_CODES = new Set(['ENOENT', 'ENOTDIR', 'EACCES', 'EPERM']);
+/** The drive under the folder is read-only, failing or gone: wait for it to come back. */
+const UNAVAILABLE_CODES = new Set([
+  'EROFS',
+  'EIO',
+  'ENODEV',
+  'ENXIO',
+  'ESTALE',
+  'EHOSTDOWN',
+  'EHOSTUNREACH',
+  'ENOTCONN',
+]);
+
+export type FileProblem = 'disk_full' | 'transient' | 'unavailable' | 'check_folder' | 'failed';
+
+/**
+ * What a file error means for a paid video: `disk_full` pauses the batch, `transient` is tried
+ * again, `unavailable` parks the download until the drive is back, `failed` needs a person.
+ * `check_folder`: the caller looks at the folder (missing or not writable: park; fine: the
+ * problem is this one file, failed).
+ */
+export function classifyFileError(error: unknown): FileProblem {
+  const code = (error as { code?: string })?.code ?? '';
+  if (isDiskFull(error)) return 'disk_full';
+  if (TRANSIENT_FILE_CODES.has(code)) return 'transient';
+  if (UNAVAILABLE_CODES.has(code)) return 'unavailable';
+  if (FILE_OR_FOLDER_CODES.has(code)) return 'check_folder';
+  return 'failed';
+}
+
+/** Whether `dir` exists as a folder this process may write into. */
+export async function isWritableFolder(dir: string): Promise<boolean> {
+  try {
+    if (!(await stat(dir)).isDirectory()) return false;
+    await fs.access(dir, fs.constants.W_OK | fs.constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export type FolderReadiness = { ready: true } | { ready: false; detail: string };
+
+/**
+ * Makes sure `leafDir` (a folder at or under `outputDir`) exists, without ever creating the
+ * output folder on the wrong drive: when the output folder is missing, it is created only if
+ * its parent exists and `mayCreateOutputDir()` (asked at that moment: nothing was saved there
+ * yet, nor was it seen); a missing parent is
+ * an unplugged drive or a gone share, and `mkdir -p` would put the videos on the system disk.
+ * Sub-folders under an existing output folder are created as needed. Other errors are thrown
+ * for the caller to classify.
+ */
+export async function prepareFolder(
+  outputDir: string,
+  leafDir: string,
+  mayCreateOutputDir: () => boolean,
+  fileOps: FileOps = nodeFileOps,
+): Promise<FolderReadiness> {
+  const root = resolve(outputDir);
+  let info: Awaited<ReturnType<typeof stat>> | null = null;
+  try {
+    info = await stat(root);
+  } catch (error) {
+    if ((error as { code?: string }).code !== 'ENOENT') throw error;
+  }
+  if (info && !info.isDirectory()) return { ready: false, detail: 'it is a file, not a folder' };
+  if (!info) {
+    if (!mayCreateOutputDir())
+      return { ready: false, detail: 'it is missing although videos were saved there before' };
+    const parent = dirname(root);
+    const parentInfo = await stat(parent).catch(() => null);
+    if (!parentInfo?.isDirectory()) return { ready: false, detail: `${parent} is missing` };
+    try {
+      await fileOps.mkdir(root, false);
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'EEXIST') throw error;
+    }
+  }
+  if (resolve(leafDir) !== root) await fileOps.mkdir(leafDir, true);
+  return { ready: true };
+}

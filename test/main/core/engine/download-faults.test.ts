@@ -1,0 +1,352 @@
+// Downloads against the faults of a real night (issue #9, defects 1, 9, 10, 11), beyond the
+// regression tests in night-money/night-stalls: each file error through the injectable
+// fileOps ends in a retry, a parked item behind a batch condition, or a failure a person can
+// act on (and Retry then downloads the paid video again, never pays again); the output folder
+// is never created on the wrong drive; the network and link lifetimes decide retry or expiry.
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { EngineOptions } from '../../../../main/core/engine';
+import type { EngineEvent, ItemState } from '../../../../main/core/domain';
+import { harness, type Harness } from './harness';
+import { until } from './helpers';
+
+let h: Harness | undefined;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+const TERMINAL: readonly ItemState[] = ['done', 'failed', 'cancelled', 'expired', 'unknown_submit'];
+const isOutput = (url: string) => /\/outputs\/[^/?]+\.mp4/.test(url);
+const created = (harnessed: Harness) => harnessed.sim.ledger.submits.filter((s) => s.created);
+const fsError = (code: string, syscall: string) =>
+  Object.assign(new Error(`${code}: simulated ${syscall} failure`), { code, syscall });
+
+type FileOps = NonNullable<EngineOptions['fileOps']>;
+
+/** Runs one item with `fileOps` failing while `failing()` says so. */
+async function oneItem(fileOps: FileOps, engineOptions: Partial<EngineOptions> = {}) {
+  h = await harness({}, { fileOps, ...engineOptions });
+  const { batchId, itemIds } = h.batch(1);
+  h.engine.startBatch(batchId);
+  return { batchId, id: itemIds[0]! };
+}
+
+async function untilParked(harnessed: Harness, batchId: number, id: number): Promise<void> {
+  await until(
+    () =>
+      harnessed.engine.getBatch(batchId)!.condition?.code === 'output_unavailable' ||
+      TERMINAL.includes(harnessed.engine.getItem(id)!.state),
+    'the batch to show the output folder as not available',
+  );
+  const item = harnessed.engine.getItem(id)!;
+  expect(item.state, `${item.errorCode}: ${item.errorMessage}`).toBe('downloading');
+  const batch = harnessed.engine.getBatch(batchId)!;
+  expect(batch.state).toBe('running');
+  expect(batch.condition!.message).toContain(`Output folder not available: ${harnessed.outputDir}`);
+}
+
+describe('downloads: file errors are classified', () => {
+  it('EROFS (a read-only drive) parks the item behind a batch condition; it saves by itself once writable', async () => {
+    let readOnly = true;
+    const { batchId, id } = await oneItem({
+      async open(path, flags) {
+        if (readOnly) throw fsError('EROFS', 'open');
+        const { open } = await import('node:fs/promises');
+        return open(path, flags);
+      },
+    });
+    await untilParked(h!, batchId, id);
+    readOnly = false;
+    await h!.engine.waitForItemState(id, 'done');
+    expect(h!.engine.getBatch(batchId)!.condition ?? null).toBeNull();
+    expect(created(h!)).toHaveLength(1);
+  });
+
+  it('EIO while writing parks the item (the disk is failing) and continues when writes work', async () => {
+    let failing = true;
+    const { batchId, id } = await oneItem({
+      async write(handle, chunk) {
+        if (failing) throw fsError('EIO', 'write');
+        await handle.write(chunk);
+      },
+    });
+    await untilParked(h!, batchId, id);
+    failing = false;
+    await h!.engine.waitForItemState(id, 'done');
+    expect(created(h!)).toHaveLength(1);
+  });
+
+  it('EBUSY (a file held open by an antivirus) is retried without failing or parking', async () => {
+    let busy = 3;
+    const { batchId, id } = await oneItem({
+      async open(path, flags) {
+        if (busy-- > 0) throw fsError('EBUSY', 'open');
+        const { open } = await import('node:fs/promises');
+        return open(path, flags);
+      },
+    });
+    const end = await h!.engine.waitForItemState(id, TERMINAL);
+    expect(end.state, end.errorMessage ?? '').toBe('done');
+    expect(busy).toBeLessThan(0);
+    expect(h!.engine.getBatch(batchId)!.condition ?? null).toBeNull();
+  });
+
+  it('EACCES on the file in a writable folder fails with a reason; Retry downloads the paid video again', async () => {
+    let denied = true;
+    const { id } = await oneItem({
+      async open(path, flags) {
+        if (denied) throw fsError('EACCES', 'open');
+        const { open } = await import('node:fs/promises');
+        return open(path, flags);
+      },
+    });
+    const failed = await h!.engine.waitForItemState(id, TERMINAL);
+    expect(failed.state).toBe('failed');
+    expect(failed.errorCode).toBe('file_error');
+    expect(failed.errorMessage).toMatch(/img-0000\.mp4.*EACCES.*retry this item/s);
+    denied = false;
+    h!.engine.retryItem(id);
+    expect(h!.engine.getItem(id)!.state).toBe('downloading');
+    const end = await h!.engine.waitForItemState(id, TERMINAL);
+    expect(end.state, end.errorMessage ?? '').toBe('done');
+    expect(created(h!)).toHaveLength(1); // paid once
+  });
+
+  it('a rename that fails (no hard links, the name held by another program) is retried, then saved', async () => {
+    let renameFailures = 2;
+    const { id } = await oneItem({
+      async link() {
+        throw fsError('EXDEV', 'link'); // a file system without hard links: the rename fallback
+      },
+      async rename(from, to) {
+        if (renameFailures-- > 0) throw fsError('EBUSY', 'rename');
+        const { rename } = await import('node:fs/promises');
+        await rename(from, to);
+      },
+    });
+    const end = await h!.engine.waitForItemState(id, TERMINAL);
+    expect(end.state, end.errorMessage ?? '').toBe('done');
+    expect(existsSync(end.outputPath!)).toBe(true);
+    expect(renameFailures).toBeLessThan(0);
+  });
+
+  it('a rename that keeps failing ends failed with a reason (never stuck downloading); Retry saves it', async () => {
+    let failing = true;
+    const { id } = await oneItem(
+      {
+        async link(from, to) {
+          if (failing) throw fsError('EBUSY', 'link');
+          const { link } = await import('node:fs/promises');
+          await link(from, to);
+        },
+      },
+      { maxDownloadAttempts: 3 },
+    );
+    const failed = await h!.engine.waitForItemState(id, TERMINAL);
+    expect(failed.state).toBe('failed');
+    expect(failed.errorCode).toBe('file_error');
+    expect(failed.errorMessage).toMatch(/EBUSY/);
+    failing = false;
+    h!.engine.retryItem(id);
+    const end = await h!.engine.waitForItemState(id, TERMINAL);
+    expect(end.state, end.errorMessage ?? '').toBe('done');
+    expect(created(h!)).toHaveLength(1);
+  });
+});
+
+describe('downloads: Retry after a save failure', () => {
+  it('re-asks /result for a usable link and downloads the paid video; it never submits again', async () => {
+    let foreign = true;
+    const spy: typeof fetch = async (input, init) => {
+      const response = await fetch(input, init);
+      if (!foreign || !String(input).includes('/result')) return response;
+      const body = (await response.text()).replace(
+        /http:\/\/127\.0\.0\.1:\d+\/outputs/g,
+        'http://cdn.elsewhere',
+      );
+      return new Response(body, { status: response.status, headers: response.headers });
+    };
+    h = await harness({}, { fetch: spy });
+    const { batchId, itemIds } = h.batch(1);
+    const id = itemIds[0]!;
+    h.engine.startBatch(batchId);
+    const failed = await h.engine.waitForItemState(id, TERMINAL);
+    expect(failed.state).toBe('failed');
+    expect(failed.errorCode).toBe('unsafe_output_url');
+    foreign = false; // the API base setting was fixed
+    h.engine.retryItem(id);
+    expect(h.engine.getItem(id)!.state).toBe('downloading');
+    const end = await h.engine.waitForItemState(id, TERMINAL);
+    expect(end.state, end.errorMessage ?? '').toBe('done');
+    expect(created(h)).toHaveLength(1);
+    expect(end.requestId).toBe(created(h)[0]!.requestId);
+  });
+});
+
+describe('downloads: the output folder', () => {
+  it('is not created when the drive it is on is missing; it is once the drive is back', async () => {
+    h = await harness();
+    const mount = join(h.dir, 'media', 'usb-drive');
+    const outputDir = join(mount, 'videos');
+    const { batchId, itemIds } = h.batch(1, { outputDir });
+    const id = itemIds[0]!;
+    h.engine.startBatch(batchId);
+    const h1 = h;
+    await until(() => h1.engine.getBatch(batchId)!.condition?.code === 'output_unavailable', 'the condition');
+    expect(h.engine.getBatch(batchId)!.condition!.message).toContain(
+      `Output folder not available: ${outputDir}`,
+    );
+    expect(h.engine.getItem(id)!.state).toBe('downloading');
+    // Nothing was made under the missing mount point (that would be the system disk).
+    expect(existsSync(join(h.dir, 'media'))).toBe(false);
+    mkdirSync(mount, { recursive: true }); // the drive is plugged back in
+    await h.engine.waitForItemState(id, 'done');
+    expect(existsSync(join(outputDir, 'img-0000.mp4'))).toBe(true);
+  });
+
+  it('that vanished after videos were saved into it is waited for, not made again', async () => {
+    // One at a time: the second video is generated (2 simulated minutes) after the first is saved.
+    h = await harness({ generationMs: () => 120_000 });
+    const { batchId, itemIds } = h.batch(2, { concurrency: 1 });
+    h.engine.startBatch(batchId);
+    const h1 = h;
+    const doneIds = () => itemIds.filter((id) => h1.engine.getItem(id)!.state === 'done');
+    await until(() => doneIds().length > 0, 'the first video to be saved');
+    const later = itemIds.find((id) => !doneIds().includes(id))!;
+    expect(['queued', 'submitting', 'in_queue', 'in_progress']).toContain(h.engine.getItem(later)!.state);
+    rmSync(h.outputDir, { recursive: true }); // unplugged: the folder is gone, its parent is not
+    await until(
+      () => h1.engine.getBatch(batchId)!.condition?.code === 'output_unavailable',
+      'the second video to wait for the folder',
+    );
+    expect(existsSync(h.outputDir)).toBe(false);
+    mkdirSync(h.outputDir);
+    await h.engine.waitForItemState(later, 'done');
+    expect(h.engine.getBatch(batchId)!.condition ?? null).toBeNull();
+  });
+});
+
+describe('downloads: the network and the link', () => {
+  it('shows "waiting for the network" on the batch during an outage and clears it after the next save', async () => {
+    let outageEndsAt: number | null = null;
+    let sawCondition = false;
+    const spy: typeof fetch = async (input, init) => {
+      if (isOutput(String(input))) {
+        outageEndsAt ??= h!.clock.now() + 5 * 60_000;
+        if (h!.clock.now() < outageEndsAt)
+          throw new TypeError('fetch failed', { cause: { code: 'ENETUNREACH' } });
+      }
+      return fetch(input, init);
+    };
+    h = await harness({}, { fetch: spy });
+    const { batchId, itemIds } = h.batch(1);
+    h.engine.startBatch(batchId);
+    const h1 = h;
+    await until(() => {
+      const condition = h1.engine.getBatch(batchId)!.condition;
+      if (condition?.code === 'network_down') sawCondition = true;
+      return sawCondition || TERMINAL.includes(h1.engine.getItem(itemIds[0]!)!.state);
+    }, 'the network condition');
+    expect(sawCondition).toBe(true);
+    expect(h.engine.getBatch(batchId)!.condition!.message).toMatch(/^Waiting for the network/);
+    expect(h.engine.getBatch(batchId)!.state).toBe('running');
+    const end = await h.engine.waitForItemState(itemIds[0]!, TERMINAL);
+    expect(end.state, end.errorMessage ?? '').toBe('done');
+    expect(h.engine.getBatch(batchId)!.condition ?? null).toBeNull();
+  });
+
+  it('a link that keeps refusing past its likely lifetime is expired (while /result still knows the job)', async () => {
+    const refusedAt: number[] = [];
+    const spy: typeof fetch = async (input, init) => {
+      if (!isOutput(String(input))) return fetch(input, init);
+      refusedAt.push(h!.clock.now());
+      return new Response('gone', { status: 410 });
+    };
+    h = await harness({}, { fetch: spy, outputLinkLifetimeMs: 5 * 60_000 });
+    const { batchId, itemIds } = h.batch(1);
+    h.engine.startBatch(batchId);
+    const end = await h.engine.waitForItemState(itemIds[0]!, TERMINAL);
+    expect(end.state).toBe('expired');
+    expect(end.errorCode).toBe('output_expired');
+    expect(end.errorMessage).toContain('HTTP 410 for too long');
+    // Tried through the link's lifetime (with back-off), not given up at the first refusal.
+    expect(refusedAt.length).toBeGreaterThanOrEqual(3);
+    expect(refusedAt.at(-1)! - refusedAt[0]!).toBeGreaterThanOrEqual(4 * 60_000);
+    expect(created(h)).toHaveLength(1);
+  });
+
+  it('a link refused in a row for longer than a CDN needs to catch up is expired within its lifetime', async () => {
+    const refusedAt: number[] = [];
+    const spy: typeof fetch = async (input, init) => {
+      if (!isOutput(String(input))) return fetch(input, init);
+      refusedAt.push(h!.clock.now());
+      return new Response('<html>Not Found</html>', { status: 404 });
+    };
+    h = await harness({}, { fetch: spy, linkRefusalGraceMs: 3 * 60_000 }); // lifetime: 1 h default
+    const { batchId, itemIds } = h.batch(1);
+    h.engine.startBatch(batchId);
+    const end = await h.engine.waitForItemState(itemIds[0]!, TERMINAL);
+    expect(end.state).toBe('expired');
+    expect(end.errorCode).toBe('output_expired');
+    const span = refusedAt.at(-1)! - refusedAt[0]!;
+    expect(span).toBeGreaterThanOrEqual(3 * 60_000);
+    expect(span).toBeLessThan(60 * 60_000);
+  });
+
+  it('a refused link whose request /result no longer knows (404001) is expired at once', async () => {
+    let linkRefused = false;
+    const spy: typeof fetch = async (input, init) => {
+      const url = String(input);
+      if (isOutput(url)) {
+        linkRefused = true;
+        return new Response('Not Found', { status: 404 });
+      }
+      // After the link was refused, the download's look at /result finds the request gone.
+      if (linkRefused && /\/result\b/.test(url))
+        return Response.json({ error_code: 404001, error_message: 'Request not found' }, { status: 404 });
+      return fetch(input, init);
+    };
+    h = await harness({}, { fetch: spy });
+    const { batchId, itemIds } = h.batch(1);
+    h.engine.startBatch(batchId);
+    const end = await h.engine.waitForItemState(itemIds[0]!, TERMINAL);
+    expect(end.state).toBe('expired');
+    expect(end.errorMessage).toMatch(/no longer knows request/);
+    expect(created(h)).toHaveLength(1);
+  });
+});
+
+describe('downloads: the lease', () => {
+  it('stop when another process took the batch over (the held batches are checked before each try)', async () => {
+    let outputRequests = 0;
+    const spy: typeof fetch = async (input, init) => {
+      if (!isOutput(String(input))) return fetch(input, init);
+      outputRequests++;
+      throw new TypeError('fetch failed', { cause: { code: 'ECONNREFUSED' } });
+    };
+    h = await harness({}, { fetch: spy, leaseMs: 60_000 });
+    const { batchId, itemIds } = h.batch(1);
+    const events: EngineEvent[] = [];
+    h.engine.on((event) => events.push(event));
+    h.engine.startBatch(batchId);
+    await until(() => outputRequests >= 2, 'the download to be retrying');
+    const raw = new Database(h.dbPath);
+    raw
+      .prepare('UPDATE batches SET lease_owner = ?, lease_expires_at = ? WHERE id = ?')
+      .run('other-process', h.clock.now() + 24 * 3_600_000, batchId);
+    raw.close();
+    await until(
+      () => events.some((e) => e.type === 'batch' && e.pauseReason === 'lease_lost'),
+      'the engine to notice the lease is lost',
+    );
+    const before = outputRequests;
+    const h1 = h;
+    const watchUntil = h.clock.now() + 5 * 60_000;
+    await until(() => h1.clock.now() >= watchUntil, 'five simulated minutes');
+    expect(outputRequests).toBe(before);
+    expect(h.engine.getItem(itemIds[0]!)!.state).toBe('downloading'); // the new owner's to finish
+  });
+});

@@ -7,12 +7,15 @@
 // event a payload schema. Handlers answer an envelope (see `Envelope`), because a rejected
 // ipcRenderer.invoke keeps only the message of an error.
 import { z } from 'zod';
-import { BATCH_STATES, ITEM_STATES, PAUSE_REASONS } from '../main/core/domain/states';
+import { BATCH_STATES, ITEM_REVIEWS, ITEM_STATES, PAUSE_REASONS } from '../main/core/domain/states';
 
 // The state vocabulary is the domain's (one list below the database, the engine and IPC).
 export const itemStateSchema = z.enum(ITEM_STATES);
 export const batchStateSchema = z.enum(BATCH_STATES);
 export const pauseReasonSchema = z.enum(PAUSE_REASONS);
+export const itemReviewSchema = z.enum(ITEM_REVIEWS);
+/** The review grid's filters: a verdict, or done videos without one yet. */
+export const reviewFilterSchema = z.enum([...ITEM_REVIEWS, 'unreviewed']);
 export const modelIdSchema = z.enum([
   'kling/kling-3.0/standard/image-to-video',
   'kling/kling-3.0/pro/image-to-video',
@@ -58,6 +61,8 @@ export const itemViewSchema = z.object({
   errorCode: z.string().nullable(),
   errorMessage: z.string().nullable(),
   notes: z.array(z.string()),
+  /** The user's verdict on the video; null: not reviewed yet. */
+  review: itemReviewSchema.nullable(),
 });
 
 export const batchViewSchema = z.object({
@@ -229,10 +234,26 @@ export const invokeChannels = {
       batchId: id,
       states: z.array(itemStateSchema).optional(),
       search: z.string().max(500).optional(),
+      reviews: z.array(reviewFilterSchema).optional(),
       offset: z.number().int().nonnegative(),
       limit: z.number().int().positive().max(500),
     }),
     z.object({ items: z.array(itemViewSchema), total: z.number().int() }),
+  ),
+  /** Keep or reject a finished video (null: undecided). Only done items; sends nothing. */
+  'command:item.review': channel(z.object({ itemId: id, review: itemReviewSchema.nullable() }), ok),
+  /**
+   * Copies the batch's kept videos into a folder the user picks in main's own dialog (never a
+   * path from the window). Copies, never moves or overwrites; `folder` null: the user cancelled.
+   */
+  'command:batch.exportKept': channel(
+    z.object({ batchId: id }),
+    z.object({
+      folder: z.string().nullable(),
+      copied: z.number().int(),
+      renamed: z.array(z.object({ file: z.string(), savedAs: z.string() })),
+      failed: z.array(z.object({ file: z.string(), reason: z.string() })),
+    }),
   ),
   'command:item.cancel': channel(
     z.object({ itemId: id }),
@@ -338,7 +359,7 @@ export const errorDetailSchema = z.discriminatedUnion('kind', [
     itemId: z.number(),
     fileName: z.string(),
     state: z.string(),
-    action: z.enum(['retry', 'resubmit']),
+    action: z.enum(['retry', 'resubmit', 'review']),
   }),
   z.object({ kind: z.literal('invalid_value'), field: z.string(), value: z.string(), expected: z.string() }),
 ]);
@@ -357,4 +378,6 @@ export type PreviewItemDto = z.output<typeof previewItemSchema>;
 export type ModelInfoDto = z.output<typeof modelInfoSchema>;
 export type AppSettingsDto = z.output<typeof appSettingsSchema>;
 export type ItemStateDto = z.output<typeof itemStateSchema>;
+export type ItemReviewDto = z.output<typeof itemReviewSchema>;
+export type ReviewFilterDto = z.output<typeof reviewFilterSchema>;
 export type InputProblemDto = z.output<typeof inputProblemSchema>;

@@ -7,6 +7,7 @@ import type {
   EngineEvent,
   ItemPage,
   ItemPageQuery,
+  ItemReview,
   ItemState,
   ItemView,
   PlannedItem,
@@ -44,6 +45,10 @@ export interface EngineApi {
   retryItem(itemId: number): void;
   /** unknown_submit -> queued: the user accepts it may be paid twice. */
   resubmitItem(itemId: number): void;
+  /** done items only: the user's verdict on the video (null clears it). Sends nothing. */
+  reviewItem(itemId: number, review: ItemReview | null): void;
+  /** The batch's kept videos (done, review 'kept'), in queue order. */
+  keptItems(batchId: number): ItemView[];
   /** Raises, lowers or removes (null) a batch's USD cap; does not resume a budget_reached pause. */
   setBudget(batchId: number, budgetUsd: number | null): void;
   getBatch(batchId: number): BatchView | null;

@@ -5,6 +5,7 @@ import { describe, expect, expectTypeOf, it } from 'vitest';
 import type { z } from 'zod';
 import {
   BATCH_STATES,
+  ITEM_REVIEWS,
   ITEM_STATES,
   MODEL_IDS,
   PAUSE_REASONS,
@@ -13,7 +14,13 @@ import {
   type ItemView,
 } from '../../main/core/domain';
 import type { batchSettingsSchema, batchViewSchema, itemViewSchema } from '../../preload/contract';
-import { batchStateSchema, itemStateSchema, modelIdSchema, pauseReasonSchema } from '../../preload/contract';
+import {
+  batchStateSchema,
+  itemReviewSchema,
+  itemStateSchema,
+  modelIdSchema,
+  pauseReasonSchema,
+} from '../../preload/contract';
 
 describe('contract and domain agree', () => {
   it('on every enum, in order', () => {
@@ -21,6 +28,7 @@ describe('contract and domain agree', () => {
     expect(batchStateSchema.options).toEqual([...BATCH_STATES]);
     expect(pauseReasonSchema.options).toEqual([...PAUSE_REASONS]);
     expect(modelIdSchema.options).toEqual([...MODEL_IDS]);
+    expect(itemReviewSchema.options).toEqual([...ITEM_REVIEWS]);
   });
 
   it('on the shapes that cross IPC', () => {

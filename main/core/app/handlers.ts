@@ -20,6 +20,7 @@ import {
 import type { BatchSettings, PlannedItem } from '../domain';
 import { checkApiBaseUrl } from './credentials';
 import { AppError, errorCodeOf, errorDetailOf, errorMessageOf } from './errors';
+import { buildMorningHandlers } from './review-handlers';
 import { describeKey } from './secrets';
 import type { AppServices } from './services';
 import type { StoredSettings } from './settings-store';
@@ -313,6 +314,8 @@ export function buildHandlers(services: AppServices): Handlers {
       settings.deletePreset(name);
       return appSettings();
     },
+
+    ...buildMorningHandlers(services, { batch: requireBatch, item: requireItem }),
 
     'command:dialog.pickInputs': async () => ({ paths: await dialogs.pickInputs() }),
     'command:dialog.pickOutputDir': async () => ({ path: await dialogs.pickOutputDir() }),

@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import {
   BATCH_STATES,
+  ITEM_REVIEWS,
   ITEM_STATES,
   MODEL_IDS,
   PAUSE_REASONS,
@@ -31,6 +32,7 @@ export const batchSettingsSchema = z.object({
 const notesSchema = z.array(z.string());
 const requestSchema = z.record(z.string(), z.unknown());
 const itemStateSchema = z.enum(ITEM_STATES);
+const itemReviewSchema = z.enum(ITEM_REVIEWS);
 const batchStateSchema = z.enum(BATCH_STATES);
 const pauseReasonSchema = z.enum(PAUSE_REASONS);
 
@@ -151,6 +153,7 @@ export interface ItemRow {
   cancel_requested: number;
   notes_json: string;
   poll_count: number;
+  review: string | null;
 }
 
 /** Everything the engine knows about an item; `ItemView` is the slice the UI sees. */
@@ -195,6 +198,7 @@ export function toItemRecord(row: ItemRow): ItemRecord {
     errorCode: row.error_code,
     errorMessage: row.error_message,
     notes: parseJson(notesSchema, row.notes_json, 'items', row.id, 'notes_json'),
+    review: row.review === null ? null : checked(itemReviewSchema, row.review, 'items', row.id, 'review'),
     position: row.position,
     rootPath: row.root_path,
     imageHash: row.image_hash,
@@ -236,6 +240,7 @@ export function toItemView(record: ItemRecord): ItemView {
     errorCode: record.errorCode,
     errorMessage: record.errorMessage,
     notes: record.notes,
+    review: record.review,
   };
 }
 

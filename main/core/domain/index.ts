@@ -2,7 +2,7 @@
 // speaks it: the database stores it, the engine moves it, the contract (preload/contract.ts)
 // validates it across IPC, the CLI prints it. Kept dependency-free so any layer can import it.
 
-import type { BatchState, ItemState, PauseReason } from './states';
+import type { BatchState, ItemReview, ItemState, PauseReason } from './states';
 
 export * from './states';
 export * from './errors';
@@ -106,6 +106,8 @@ export interface ItemView {
   errorCode: string | null;
   errorMessage: string | null;
   notes: string[];
+  /** The user's verdict on the video (null: not reviewed). */
+  review: ItemReview | null;
 }
 
 export type StateCounts = Record<ItemState, number>;
@@ -133,9 +135,14 @@ export interface BatchView {
   etaMs: number | null;
 }
 
+/** A review filter: a verdict, or the videos without one yet. */
+export type ReviewFilter = ItemReview | 'unreviewed';
+
 export interface ItemPageQuery {
   batchId: number;
   states?: ItemState[];
+  /** Only items with one of these verdicts (the review grid's filters). */
+  reviews?: ReviewFilter[];
   /** Case-insensitive substring of the relative path. */
   search?: string;
   offset: number;

@@ -4,8 +4,9 @@ import { initial } from './001-initial';
 import { runTimings } from './002-run-timings';
 import { batchMode } from './003-batch-mode';
 import { pendingLookup } from './004-pending-lookup';
+import { itemReview } from './008-item-review';
 import type { Migration } from './types';
 
 export type { Migration } from './types';
-export const MIGRATIONS: readonly Migration[] = [initial, runTimings, batchMode, pendingLookup];
+export const MIGRATIONS: readonly Migration[] = [initial, runTimings, batchMode, pendingLookup, itemReview];
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -1,14 +1,16 @@
 // One batch: the header (counts, money, ETA, controls), a banner when the queue stopped and
-// needs the user, and the live, virtualized item list.
+// needs the user, and either the live, virtualized item list or the review grid of its videos.
 import { useEffect, useState } from 'react';
 import { useI18n } from '../i18n';
+import { routeHash, type BatchView } from '../lib/route';
 import { BatchStore, useBatch, useBatchError } from '../store/batch-store';
 import { BatchAnnouncer } from './BatchAnnouncer';
 import { BatchHeader } from './BatchHeader';
 import { ItemList } from './ItemList';
 import { PauseBanner } from './PauseBanner';
+import { ReviewGrid } from './ReviewGrid';
 
-export function BatchScreen({ batchId }: { batchId: number }) {
+export function BatchScreen({ batchId, view }: { batchId: number; view: BatchView }) {
   const { t } = useI18n();
   const [store] = useState(() => new BatchStore(batchId));
   useEffect(() => {
@@ -25,11 +27,25 @@ export function BatchScreen({ batchId }: { batchId: number }) {
       </div>
     );
   }
+  const refresh = () => void store.refresh();
   return (
     <div className="batch-screen">
-      <BatchHeader batch={batch} onChanged={() => void store.refresh()} />
-      <PauseBanner batch={batch} onChanged={() => void store.refresh()} />
-      <ItemList batch={batch} />
+      <BatchHeader batch={batch} onChanged={refresh} />
+      <PauseBanner batch={batch} onChanged={refresh} />
+      <nav className="view-tabs" aria-label={t('review.viewsLabel')}>
+        {(['items', 'review'] as const).map((key) => (
+          <a
+            key={key}
+            href={routeHash({ screen: 'batch', batchId, view: key })}
+            className="tab"
+            aria-current={view === key ? 'page' : undefined}
+            data-testid={`view-${key}`}
+          >
+            {t(`review.view.${key}`)}
+          </a>
+        ))}
+      </nav>
+      {view === 'review' ? <ReviewGrid batch={batch} onChanged={refresh} /> : <ItemList batch={batch} />}
       <BatchAnnouncer batch={batch} />
     </div>
   );

@@ -290,6 +290,42 @@ export const en = {
   'errors.batchNotFound': 'This batch no longer exists (id {batchId}). Reload the list.',
   'errors.itemNotFound':
     'This item no longer exists (id {itemId}). Reload the batch to see its current items.',
+
+  'errors.itemNotReviewable':
+    '{file} cannot be kept or rejected: it is {state}. Only a finished video can be reviewed.',
+  'review.title': 'Review videos',
+  'review.viewsLabel': 'Batch views',
+  'review.view.items': 'Items',
+  'review.view.review': 'Review videos',
+  'review.filterLabel': 'Show videos',
+  'review.filter.videos': 'All videos',
+  'review.filter.unreviewed': 'Unreviewed',
+  'review.filter.kept': 'Kept',
+  'review.filter.rejected': 'Rejected',
+  'review.filter.failed': 'Failed',
+  'review.count': '{count} shown',
+  'review.empty.videos': 'No finished videos yet.',
+  'review.empty.unreviewed': 'Every video has been reviewed.',
+  'review.empty.kept': 'No video kept yet. Press K on a video to keep it.',
+  'review.empty.rejected': 'No video rejected.',
+  'review.empty.failed': 'Nothing failed.',
+  'review.gridHint':
+    'Arrow keys move between videos; K keeps, R rejects, U clears the choice; Space plays with sound; Enter opens the player.',
+  'review.cellLabel': '{name}, {verdict}',
+  'review.failedLabel': '{name}, failed: {reason}',
+  'review.verdict.kept': 'Kept',
+  'review.verdict.rejected': 'Rejected',
+  'review.verdict.none': 'Not reviewed',
+  'review.action.kept': 'Keep',
+  'review.action.rejected': 'Reject',
+  'review.previous': '← Previous',
+  'review.next': 'Next →',
+  'review.position': 'Video {index} of {total}',
+  'review.exportKept': 'Export kept…',
+  'review.exported': 'Copied {count} kept videos to {folder}.',
+  'review.exportRenamed':
+    '{count} got a new name because the folder already had a file of that name; nothing was overwritten.',
+  'review.exportFailed': 'Not copied: {file}: {reason}.',
 };
 
 export type MessageKey = keyof typeof en;

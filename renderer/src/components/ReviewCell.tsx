@@ -1,7 +1,8 @@
 // One cell of the review grid: the video itself as its poster (the frame at 0.1 s; only the
 // metadata and that frame are fetched until it plays), playing muted while hovered or focused,
 // with the file name, the verdict, and Keep / Reject buttons for the mouse (the keyboard uses
-// K and R on the focused cell). A failed item shows its image and the reason instead.
+// K and R on the focused cell). A failed item shows its image and the reason instead. The
+// cell's name is its visible text (name, verdict, buttons), so speech and voice control agree.
 import { memo, useEffect, useRef } from 'react';
 import type { ItemReviewDto, ItemViewDto } from '../../../preload/contract';
 import { useI18n } from '../i18n';
@@ -31,8 +32,9 @@ export const ReviewCell = memo(function ReviewCell({ store, index, tabbable, onR
         className="review-cell review-cell-loading"
         data-index={index}
         tabIndex={tabbable ? 0 : -1}
-        aria-label={t('common.loading')}
-      />
+      >
+        <span className="visually-hidden">{t('common.loading')}</span>
+      </div>
     );
   return <LoadedCell item={item} index={index} tabbable={tabbable} onReview={onReview} />;
 });
@@ -78,11 +80,6 @@ function LoadedCell({
       data-review={item.review ?? 'none'}
       data-testid="review-cell"
       tabIndex={tabbable ? 0 : -1}
-      aria-label={
-        hasVideo
-          ? t('review.cellLabel', { name, verdict })
-          : t('review.failedLabel', { name, reason: item.errorMessage ?? t(`state.${item.state}`) })
-      }
       onMouseEnter={() => preview(true)}
       onMouseLeave={() => preview(false)}
       onFocus={(event) => event.target === event.currentTarget && preview(true)}
@@ -110,14 +107,14 @@ function LoadedCell({
           {name}
         </span>
         {hasVideo ? (
-          <span className="review-badge" aria-hidden="true">
-            {item.review === 'kept' ? '✓ ' : item.review === 'rejected' ? '✕ ' : ''}
+          <span className="review-badge">
+            <span aria-hidden="true">
+              {item.review === 'kept' ? '✓ ' : item.review === 'rejected' ? '✕ ' : ''}
+            </span>
             {verdict}
           </span>
         ) : (
-          <span className="review-reason" aria-hidden="true">
-            {item.errorMessage ?? t(`state.${item.state}`)}
-          </span>
+          <span className="review-reason">{item.errorMessage ?? t(`state.${item.state}`)}</span>
         )}
       </div>
       {hasVideo && (

@@ -311,8 +311,6 @@ export const en = {
   'review.empty.failed': 'Nothing failed.',
   'review.gridHint':
     'Arrow keys move between videos; K keeps, R rejects, U clears the choice; Space plays with sound; Enter opens the player.',
-  'review.cellLabel': '{name}, {verdict}',
-  'review.failedLabel': '{name}, failed: {reason}',
   'review.verdict.kept': 'Kept',
   'review.verdict.rejected': 'Rejected',
   'review.verdict.none': 'Not reviewed',

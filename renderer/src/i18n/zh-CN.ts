@@ -299,8 +299,6 @@ export const zhCN: Messages = {
   'review.empty.rejected': '没有淘汰的视频。',
   'review.empty.failed': '没有失败的项目。',
   'review.gridHint': '方向键在视频之间移动；K 保留，R 淘汰，U 清除选择；空格键带声音播放；回车键打开播放器。',
-  'review.cellLabel': '{name}，{verdict}',
-  'review.failedLabel': '{name}，失败：{reason}',
   'review.verdict.kept': '已保留',
   'review.verdict.rejected': '已淘汰',
   'review.verdict.none': '未审阅',

@@ -240,6 +240,28 @@ export const invokeChannels = {
     }),
     z.object({ items: z.array(itemViewSchema), total: z.number().int() }),
   ),
+  /**
+   * Retries the batch's failed items (or the chosen `itemIds`) through the per-item retry.
+   * Without `confirmCostUsd`: only says how many and what they may cost against the cap. With
+   * it: retries, refused (nothing retried) when they may now cost more than was confirmed.
+   */
+  'command:batch.retryFailed': channel(
+    z.object({
+      batchId: id,
+      itemIds: z.array(id).min(1).max(10_000).optional(),
+      confirmCostUsd: z.number().nonnegative().max(10_000_000).optional(),
+    }),
+    z.object({
+      count: z.number().int(),
+      retried: z.number().int(),
+      notRetryable: z.array(z.object({ itemId: id, fileName: z.string(), state: itemStateSchema })),
+      estimatedCostUsd: z.number(),
+      spentUsd: z.number(),
+      remainingEstimateUsd: z.number(),
+      budgetUsd: z.number().nullable(),
+      passesBudget: z.boolean(),
+    }),
+  ),
   /** Keep or reject a finished video (null: undecided). Only done items; sends nothing. */
   'command:item.review': channel(z.object({ itemId: id, review: itemReviewSchema.nullable() }), ok),
   /**

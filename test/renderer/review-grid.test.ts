@@ -231,4 +231,26 @@ describe('review grid', () => {
     expect(readdirSync(exportDir)).toHaveLength(kept);
     expect(errors).toEqual([]);
   });
+
+  it('retries every failed item after a confirmation that states the cost', { timeout: 60_000 }, async () => {
+    expect(failed).toBeGreaterThan(0);
+    const submits = () => session.harness.simulator.ledger.submits.length;
+    const before = submits();
+    await page.getByRole('button', { name: 'Retry all failed…' }).click();
+    const dialog = page.getByTestId('confirm-dialog');
+    await dialog.waitFor();
+    expect(await page.getByTestId('retry-failed-cost').innerText()).toMatch(
+      new RegExp(`^Retry ${failed} failed items\\? .*up to \\$[\\d.]+ in all`),
+    );
+    await screenshot(page, 'review-retry-failed-en');
+    // Cancel sends nothing.
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    expect(submits()).toBe(before);
+    await page.getByRole('button', { name: 'Retry all failed…' }).click();
+    await page.getByRole('button', { name: `Retry ${failed}`, exact: true }).click();
+    await page.getByText(`Retrying ${failed} items.`).waitFor();
+    await expect.poll(submits, { timeout: 30_000 }).toBeGreaterThanOrEqual(before + failed);
+    expect(errors).toEqual([]);
+  });
 });

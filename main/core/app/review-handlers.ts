@@ -1,10 +1,12 @@
-// The morning's handlers (issue #13): keep or reject a video, export the kept ones. Split from
+// The morning's handlers (issue #13): keep or reject a video, export the kept ones, retry the
+// failed ones (how many and what they may cost first, then with that cost confirmed). Split from
 // handlers.ts, which merges them into the one handler map (same parsing, envelopes, errors).
 import type { ParsedRequestOf, ResponseOf } from '../../../preload/contract';
 import { exportKept } from './export-kept';
+import { planRetry, retryPlanned } from './retry-failed';
 import type { AppServices } from './services';
 
-type MorningChannel = 'command:item.review' | 'command:batch.exportKept';
+type MorningChannel = 'command:item.review' | 'command:batch.exportKept' | 'command:batch.retryFailed';
 export type MorningImpl = {
   [C in MorningChannel]: (request: ParsedRequestOf<C>) => Promise<ResponseOf<C>> | ResponseOf<C>;
 };
@@ -26,6 +28,14 @@ export function buildMorningHandlers(
       const folder = await dialogs.pickOutputDir();
       if (!folder) return { folder: null, copied: 0, renamed: [], failed: [] };
       return exportKept(engine.keptItems(batchId), folder);
+    },
+    'command:batch.retryFailed': ({ batchId, itemIds, confirmCostUsd }) => {
+      require.batch(batchId);
+      const { itemIds: picked, ...plan } =
+        confirmCostUsd === undefined
+          ? { ...planRetry(engine, batchId, itemIds), retried: 0 }
+          : retryPlanned(engine, batchId, confirmCostUsd, itemIds);
+      return { ...plan, count: picked.length };
     },
   };
 }

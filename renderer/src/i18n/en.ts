@@ -324,6 +324,15 @@ export const en = {
   'review.exportRenamed':
     '{count} got a new name because the folder already had a file of that name; nothing was overwritten.',
   'review.exportFailed': 'Not copied: {file}: {reason}.',
+  'retryFailed.button': 'Retry all failed…',
+  'retryFailed.title': 'Retry the failed items?',
+  'retryFailed.nothing': 'Nothing failed any more: there is nothing to retry.',
+  'retryFailed.cost':
+    'Retry {count} failed items? Each is a new paid generation: up to {cost} in all (less if a video only needs downloading again).',
+  'retryFailed.passesCap':
+    'That passes this batch’s cap of {cap} ({committed} spent or on its way): the batch pauses when the cap is reached. Raise the cap to run them all.',
+  'retryFailed.confirm': 'Retry {count}',
+  'retryFailed.done': 'Retrying {count} items.',
 };
 
 export type MessageKey = keyof typeof en;

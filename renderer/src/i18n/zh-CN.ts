@@ -311,4 +311,13 @@ export const zhCN: Messages = {
   'review.exported': '已将 {count} 个保留的视频复制到 {folder}。',
   'review.exportRenamed': '其中 {count} 个因文件夹中已有同名文件而改用新名称；没有覆盖任何文件。',
   'review.exportFailed': '未复制：{file}：{reason}。',
+  'retryFailed.button': '重试所有失败项…',
+  'retryFailed.title': '重试失败的项目？',
+  'retryFailed.nothing': '已经没有失败的项目，无需重试。',
+  'retryFailed.cost':
+    '重试 {count} 个失败的项目？每个都是一次新的付费生成：合计最多 {cost}（若视频只需重新下载则更少）。',
+  'retryFailed.passesCap':
+    '这会超过本批次 {cap} 的预算上限（已花费或正在进行 {committed}）：达到上限时批次会暂停。如需全部运行，请提高上限。',
+  'retryFailed.confirm': '重试 {count} 个',
+  'retryFailed.done': '正在重试 {count} 个项目。',
 };

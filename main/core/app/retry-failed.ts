@@ -102,5 +102,10 @@ export function retryPlanned(
       if (!(error instanceof StateError)) throw error;
     }
   }
+  // A batch paused because items failed in a row is answered by retrying them: carry on. Any
+  // other pause (the cap, the key, the balance, the user's own) still waits for the user.
+  const batch = engine.getBatch(batchId);
+  if (retried > 0 && batch?.state === 'paused' && batch.pauseReason === 'too_many_failures')
+    engine.resumeBatch(batchId);
   return { ...plan, retried };
 }

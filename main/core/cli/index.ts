@@ -4,6 +4,7 @@
 //   resume [batch]   continue after a crash, a reboot or a pause
 //   cancel <batch> | --item <id>
 //   report <batch> [--csv|--json]
+//   retry <batch> [--failed | --item <id>]   retry failed items (asks, showing the cost)
 //   simulator        the RunComfy simulator in the foreground
 // Exit codes: 0 all done, 1 some items failed, 2 bad usage or input, 3 paused and needs you.
 //
@@ -504,6 +505,33 @@ export async function main(argv: string[], ioOverride: Partial<CliIo> = {}): Pro
       } finally {
         await engine.close();
       }
+    });
+
+  program
+    .command('retry')
+    .description('retry the failed items of a batch (or one item), showing the cost first, then run it')
+    .argument('<batch>', 'batch id')
+    .option('--failed', 'every failed or expired item (the default)')
+    .option('--item <id>', 'one item instead (failed, expired or cancelled)')
+    .option('-y, --yes', 'do not ask before spending')
+    .option('--db <file>', "job database (default: the app's)")
+    .action(async (batchArg: string, opts: Common & { failed?: boolean; item?: string; yes?: boolean }) => {
+      const { retryCommand } = await import('./retry');
+      result = await retryCommand(batchArg, opts, {
+        openEngine: async () => openEngine(dbPathOf(opts, io), await credentialsOf(io)),
+        hasKey: async () => Boolean((await credentialsOf(io)).apiKey),
+        parseId,
+        confirm: (question) => confirm(io, question),
+        drive: async (engine, batchId) => {
+          io.out.write(`Progress: stillmotion status ${batchId}\n`);
+          const end = await follow(engine, batchId, io, true);
+          printFinal(io, end);
+          return finishedExit(end);
+        },
+        write: (line) => void io.out.write(`${line}\n`),
+        exit: (code, message) => new ExitError(code, message),
+        codes: EXIT,
+      });
     });
 
   program

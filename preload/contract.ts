@@ -147,6 +147,12 @@ export const modelInfoSchema = z.object({
   supportsEndImage: z.boolean(),
 });
 
+export const webhookPresetSchema = z.enum(['generic', 'ntfy', 'discord', 'slack']);
+/** Where batch notices are posted (finished, paused with the reason, stalled); null: nowhere. */
+export const webhookSettingSchema = z
+  .object({ url: z.string().min(1).max(2000), preset: webhookPresetSchema })
+  .nullable();
+
 export const appSettingsSchema = z.object({
   apiKey: z.object({ set: z.boolean(), last4: z.string().nullable(), storage: z.string().nullable() }),
   apiBaseUrl: z.string(),
@@ -154,6 +160,7 @@ export const appSettingsSchema = z.object({
   notifications: z.boolean(),
   keepAwake: z.boolean(),
   language: z.enum(['system', 'en', 'zh-CN']),
+  webhook: webhookSettingSchema,
   defaults: batchSettingsSchema.partial(),
   presets: z.array(z.object({ name: z.string(), settings: batchSettingsSchema.partial() })),
 });
@@ -298,10 +305,16 @@ export const invokeChannels = {
         notifications: true,
         keepAwake: true,
         language: true,
+        webhook: true,
         defaults: true,
       })
       .partial(),
     appSettingsSchema,
+  ),
+  /** Posts a test notice to the saved webhook (or to `webhook` when given, before saving it). */
+  'command:settings.testWebhook': channel(
+    z.object({ webhook: webhookSettingSchema.unwrap().optional() }),
+    z.object({ status: z.number().int() }),
   ),
   'command:settings.setApiKey': channel(
     z.object({ apiKey: z.string().min(8).max(512), allowPlainTextStorage: z.boolean().default(false) }),

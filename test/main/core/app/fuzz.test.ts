@@ -39,6 +39,7 @@ const SAMPLES: Record<InvokeChannel, Record<string, unknown>> = {
   'command:item.review': { itemId: 1, review: 'kept' },
   'command:batch.exportKept': { batchId: 1 },
   'command:batch.retryFailed': { batchId: 1, itemIds: [1], confirmCostUsd: 2.5 },
+  'command:settings.testWebhook': { webhook: { url: 'http://127.0.0.1:9/hook', preset: 'generic' } },
   'command:item.cancel': { itemId: 1 },
   'command:item.retry': { itemId: 1 },
   'command:item.resubmit': { itemId: 1, acceptPossibleDoubleCharge: true },

@@ -1,5 +1,6 @@
 // App settings: the API key (set, replace, remove; only its last four characters are shown),
-// the API base URL, simulated mode, notifications, keeping the computer awake, language.
+// the API base URL, simulated mode, notifications, keeping the computer awake, language, and
+// the webhook that tells a phone when a batch finishes, pauses or stalls.
 import { useEffect, useId, useRef, useState } from 'react';
 import type { AppSettingsDto, RequestOf } from '../../../preload/contract';
 import { api, errorText, hasCode } from '../api';
@@ -8,6 +9,7 @@ import { useApp } from '../store/app-context';
 import { showToast } from '../store/toasts';
 import { ConfirmDialog, Dialog } from './Dialog';
 import { Field } from './Field';
+import { WebhookSettings } from './WebhookSettings';
 
 export function SettingsDialog({ focus, onClose }: { focus: 'general' | 'apiKey'; onClose: () => void }) {
   const { t } = useI18n();
@@ -168,6 +170,8 @@ export function SettingsDialog({ focus, onClose }: { focus: 'general' | 'apiKey'
           )}
         </Field>
       </section>
+
+      <WebhookSettings />
 
       <details className="settings-section advanced">
         <summary>{t('settings.advanced')}</summary>

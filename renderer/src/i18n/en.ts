@@ -333,6 +333,26 @@ export const en = {
     'That passes this batch’s cap of {cap} ({committed} spent or on its way): the batch pauses when the cap is reached. Raise the cap to run them all.',
   'retryFailed.confirm': 'Retry {count}',
   'retryFailed.done': 'Retrying {count} items.',
+  'webhook.title': 'Notices to your phone',
+  'webhook.intro':
+    'Stillmotion posts a short notice when a batch finishes, pauses and needs you, or stops moving. It never sends your API key or your files.',
+  'webhook.url': 'Webhook address',
+  'webhook.preset': 'Service',
+  'webhook.preset.ntfy': 'ntfy',
+  'webhook.preset.discord': 'Discord',
+  'webhook.preset.slack': 'Slack',
+  'webhook.preset.generic': 'Other (plain JSON)',
+  'webhook.hint.ntfy':
+    'The topic address, e.g. https://ntfy.sh/your-secret-topic. Subscribe to the same topic in the ntfy app.',
+  'webhook.hint.discord': 'A channel’s webhook address (Channel settings → Integrations → Webhooks).',
+  'webhook.hint.slack':
+    'An incoming webhook address from your Slack app (https://hooks.slack.com/services/…).',
+  'webhook.hint.generic':
+    'Any address that accepts a POST of JSON: event, title, message, batch, pauseReason, at.',
+  'webhook.sendTest': 'Send test',
+  'webhook.testSent': 'Test notice sent (the service answered {status}).',
+  'webhook.remove': 'Remove',
+  'webhook.removed': 'Webhook removed: no more notices.',
 };
 
 export type MessageKey = keyof typeof en;

@@ -1,5 +1,6 @@
 // `stillmotion`: the headless CLI over the same engine, intake and database as the app.
 //   run <paths...>   scan, preview, ask, then drive a new batch to its end
+//   run --from <batch> [--only failed|rejected]   the same, from an earlier batch's images
 //   status [batch]   what the database says
 //   resume [batch]   continue after a crash, a reboot or a pause
 //   cancel <batch> | --item <id>
@@ -26,6 +27,7 @@ import type { SimulatorHandle } from '../simulator';
 import { clockFromEnv, scaledClock, type Clock } from '../util/clock';
 import { APP_VERSION } from '../version';
 import { countsLine, duration, itemLine, LiveBlock, statusBlock, usd } from './progress';
+import { onlyImages, parseOnly, rerunSelection } from './from-batch';
 import { settingsFromFlags, UsageError, type RunFlags } from './settings-from-flags';
 
 export const EXIT = { ok: 0, someFailed: 1, usage: 2, needsUser: 3 } as const;
@@ -198,6 +200,8 @@ async function confirm(io: CliIo, question: string): Promise<boolean> {
 }
 
 interface RunOptions extends RunFlags, Common {
+  from?: string;
+  only?: string;
   simulate?: boolean;
   simTimeScale?: string;
   yes?: boolean;
@@ -209,10 +213,18 @@ async function runCommand(
   opts: RunOptions,
   io: CliIo,
 ): Promise<{ code: number; reason: string }> {
-  const settings = settingsFromFlags(opts, {
-    cwd: io.cwd,
-    defaultOutputDir: defaultOutputDir(process.platform, homedir()),
-  });
+  const flagContext = { cwd: io.cwd, defaultOutputDir: defaultOutputDir(process.platform, homedir()) };
+  if (opts.from && paths.length)
+    throw new UsageError('Give folders or --from <batch>, not both: --from runs the images of that batch.');
+  if (!opts.from && !paths.length)
+    throw new UsageError(
+      'Name the folders or images to run, or --from <batch> to run an earlier batch again.',
+    );
+  if (opts.only && !opts.from) throw new UsageError('--only goes with --from <batch>.');
+  const fromId = opts.from ? parseId(opts.from, 'batch') : null;
+  const only = parseOnly(opts.only);
+  // With --from the settings start from that batch's, read once the database is open.
+  const flagSettings = fromId === null ? settingsFromFlags(opts, flagContext) : null;
   let simulator: SimulatorHandle | null = null;
   let clock: Clock | undefined;
   let credentials = await credentialsOf(io);
@@ -238,9 +250,20 @@ async function runCommand(
   }
   const { engine, intake } = await openCore(dbPathOf(opts, io), credentials, clock, Boolean(opts.simulate));
   try {
+    const selection = fromId === null ? null : rerunSelection(engine, fromId, only);
+    const settings = selection
+      ? settingsFromFlags(opts, { ...flagContext, defaults: selection.batch.settings })
+      : flagSettings!;
+    if (selection) {
+      io.out.write(
+        `From batch ${selection.batch.id} ("${selection.batch.name}"): ${selection.what}` +
+          (selection.force ? ', generated again as new takes (each paid again).' : '.') +
+          '\n',
+      );
+    }
     let lastProgress = 0;
-    const scan = await intake.scan(
-      paths.map((p) => (p.startsWith('/') ? p : `${io.cwd}/${p}`)),
+    const scanned = await intake.scan(
+      (selection ? selection.roots : paths).map((p) => (p.startsWith('/') ? p : `${io.cwd}/${p}`)),
       (p) => {
         if (io.err.isTTY && Date.now() - lastProgress > 200) {
           lastProgress = Date.now();
@@ -249,7 +272,8 @@ async function runCommand(
       },
     );
     if (io.err.isTTY) io.err.write('\r\x1b[2K');
-    const plan = intake.plan(scan, settings, { force: Boolean(opts.force) });
+    const scan = selection ? onlyImages(scanned, selection.sourcePaths) : scanned;
+    const plan = intake.plan(scan, settings, { force: Boolean(opts.force) || Boolean(selection?.force) });
     io.out.write(
       `Found ${scan.images.length + scan.rejected.length} files: ${plan.toSend} to send, ${plan.rejected} rejected, ${plan.skipped} already generated.\n`,
     );
@@ -380,7 +404,12 @@ export async function main(argv: string[], ioOverride: Partial<CliIo> = {}): Pro
   program
     .command('run')
     .description('scan images, show the preview and cost, then generate a video for each')
-    .argument('<paths...>', 'folders and image files')
+    .argument('[paths...]', 'folders and image files')
+    .option('--from <batch>', "run an earlier batch's images again, with its settings (flags override them)")
+    .option(
+      '--only <which>',
+      'with --from: "failed" (failed or expired items) or "rejected" (videos rejected in the review)',
+    )
     .option(
       '-t, --template <text>',
       'prompt template, e.g. "A slow pan over {name}" ({name} {folder} {path} {index} {count} {caption} and prompts.csv columns)',

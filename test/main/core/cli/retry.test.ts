@@ -1,10 +1,12 @@
 // `stillmotion retry` as a child process: it says how many failed items it would retry and
 // what they may cost, sends nothing unless told (--yes, or "y" on a terminal), then retries
 // and runs the batch to its end with the usual exit codes; an item that cannot be retried is
-// named with its state.
+// named with its state. Then `run --from <batch> --only rejected`: new takes of the videos
+// rejected in the review, in a new batch, next to (never over) the first takes.
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createEngine } from '../../../../main/core/engine';
 import { DEMO_API_KEY, startSimulator, type SimulatorHandle } from '../../../../main/core/simulator';
 import { scaledClock } from '../../../../main/core/util/clock';
 import { childEnv, cli, tempDir, writeImages } from './helpers';
@@ -86,6 +88,55 @@ describe('stillmotion retry', () => {
       const both = await cli(['retry', batchId, '--failed', '--item', '1', '--db', db], env());
       expect(both.code).toBe(2);
       expect(both.stderr).toMatch(/Choose one: --failed .* or --item <id>/);
+    },
+  );
+
+  it(
+    'run --from <batch> --only rejected makes new takes of the rejected videos',
+    { timeout: 120_000 },
+    async () => {
+      const status = await cli(['report', '1', '--json', '--db', db], env());
+      const { batch, items } = JSON.parse(status.stdout) as {
+        batch: { id: number; settings: { promptTemplate: string } };
+        items: { id: number; relativePath: string; state: string }[];
+      };
+      expect(items.every((i) => i.state === 'done')).toBe(true);
+      // The review, as the app stores it: one take rejected.
+      const engine = createEngine({ dbPath: db, adoptBatches: false });
+      engine.reviewItem(items[1]!.id, 'rejected');
+      await engine.close();
+
+      const noFailed = await cli(['run', '--from', String(batch.id), '--only', 'failed', '--db', db], env());
+      expect(noFailed.code).toBe(2);
+      expect(noFailed.stderr.trim()).toBe(
+        `Batch ${batch.id} has no failed items to run again; see: stillmotion report ${batch.id}`,
+      );
+      const both = await cli(['run', images, '--from', String(batch.id), '--db', db], env());
+      expect(both.code).toBe(2);
+      expect(both.stderr).toMatch(/Give folders or --from <batch>, not both/);
+
+      const submitted = sim.ledger.submits.length;
+      const before = mp4s().length;
+      const rerun = await cli(
+        ['run', '--from', String(batch.id), '--only', 'rejected', '--yes', '--db', db],
+        env(),
+      );
+      expect(rerun.code, rerun.stderr).toBe(0);
+      expect(rerun.stdout).toMatch(
+        new RegExp(
+          `^From batch ${batch.id} \\(".*"\\): 1 rejected video of batch ${batch.id}, generated again as new takes \\(each paid again\\)\\.$`,
+          'm',
+        ),
+      );
+      expect(rerun.stdout).toMatch(/^Found 1 files: 1 to send, 0 rejected, 0 already generated\.$/m);
+      expect(sim.ledger.submits.length).toBe(submitted + 1);
+      expect(mp4s()).toHaveLength(before + 1);
+      expect(sim.ledger.submits.at(-1)!.prompt).toBe(
+        items[1]!.relativePath
+          .split('/')
+          .pop()!
+          .replace(/\.jpg$/, ''),
+      );
     },
   );
 });

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { batchSettings } from '../main/core/app/helpers';
-import { axeEveryWay, setLanguage } from './a11y-helpers';
+import { axeEveryWay, clippedControls, setLanguage } from './a11y-helpers';
 import {
   closeBrowser,
   openApp,
@@ -219,6 +219,25 @@ describe('review grid', () => {
       expect(await cell(0).innerText()).toMatch(/已保留/);
       await screenshot(page, 'review-grid-zh-CN');
       await setLanguage(page, 'en');
+    },
+  );
+
+  it(
+    'at 200 % zoom no control is cut off; forced colors keep the verdicts apart',
+    { timeout: 60_000 },
+    async () => {
+      await page.setViewportSize({ width: 640, height: 430 });
+      await page.reload();
+      await cell(0).waitFor();
+      expect(await clippedControls(page)).toEqual([]);
+      expect(Number(await page.getByRole('grid').getAttribute('aria-colcount'))).toBeLessThanOrEqual(2);
+      await screenshot(page, 'review-grid-zoom200');
+      await page.setViewportSize({ width: 1280, height: 860 });
+      await page.emulateMedia({ forcedColors: 'active' });
+      await page.reload();
+      await cell(0).waitFor();
+      await screenshot(page, 'review-grid-forced-colors');
+      await page.emulateMedia({ forcedColors: 'none' });
     },
   );
 

@@ -268,6 +268,23 @@ describe('webhook setting through the handlers, on a real engine', () => {
         batch: { id: batchId },
         message: expect.stringMatching(/^1 of 1 videos done; \$\d+\.\d\d spent\.$/),
       });
+      // A pause the user must act on, from the real engine: a cap below one video.
+      await writeImage(join(input, 'b.jpg'), { color: '#aa0000' });
+      const again = await value(app.handlers, 'command:scan.start', { paths: [join(input, 'b.jpg')] });
+      await app.core.scans.whenFinished(again.scanId);
+      const capped = await value(app.handlers, 'command:batch.create', {
+        scanId: again.scanId,
+        settings: batchSettings(join(dir.path, 'out'), { budgetUsd: 0.01 }),
+      });
+      await value(app.handlers, 'command:batch.start', { batchId: capped.batchId });
+      await app.engine.idle(20_000);
+      await app.core.services.webhooks.settled();
+      expect(received.at(-1)!.body).toMatchObject({
+        event: 'paused',
+        pauseReason: 'budget_reached',
+        batch: { id: capped.batchId },
+        title: expect.stringMatching(/paused: the budget cap is reached$/),
+      });
       expect(JSON.stringify(received)).not.toContain(app.secrets.get()!);
     } finally {
       await app.close();

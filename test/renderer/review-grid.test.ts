@@ -24,6 +24,8 @@ import {
 
 interface PageNode {
   readyState?: number;
+  paused?: boolean;
+  muted?: boolean;
   getAttribute(name: string): string | null;
   scrollTop: number;
   scrollHeight: number;
@@ -122,6 +124,28 @@ describe('review grid', () => {
     expect(atEnd).toBeLessThanOrEqual(100);
     expect(atTop).toBeLessThan(done);
   });
+
+  it(
+    'plays muted on focus, with sound on Space, and stops when the focus leaves',
+    { timeout: 60_000 },
+    async () => {
+      const video = (index: number) =>
+        page.evaluate((i) => {
+          const v = document.querySelector(`[role=gridcell][data-index="${i}"] video`);
+          return v ? { paused: v.paused, muted: v.muted } : null;
+        }, index);
+      await page.evaluate(() => {
+        document.querySelector('[data-testid=review-scroll]')!.scrollTop = 0;
+      });
+      await cell(0).focus();
+      await expect.poll(() => video(0)).toEqual({ paused: false, muted: true });
+      await page.keyboard.press(' ');
+      await expect.poll(() => video(0)).toEqual({ paused: false, muted: false });
+      await page.keyboard.press('ArrowRight');
+      await expect.poll(() => video(0)).toMatchObject({ paused: true });
+      await expect.poll(() => video(1)).toEqual({ paused: false, muted: true });
+    },
+  );
 
   it('keeps and rejects by keyboard, persisted across a reload', { timeout: 60_000 }, async () => {
     await page.reload();

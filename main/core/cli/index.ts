@@ -28,6 +28,7 @@ import { clockFromEnv, scaledClock, type Clock } from '../util/clock';
 import { APP_VERSION } from '../version';
 import { countsLine, duration, itemLine, LiveBlock, statusBlock, usd } from './progress';
 import { onlyImages, parseOnly, rerunSelection } from './from-batch';
+import { startNotices } from './notices';
 import { settingsFromFlags, UsageError, type RunFlags } from './settings-from-flags';
 
 export const EXIT = { ok: 0, someFailed: 1, usage: 2, needsUser: 3 } as const;
@@ -183,6 +184,11 @@ async function follow(engine: Engine, batchId: number, io: CliIo, drive: boolean
   }
 }
 
+/** Notices that could not be delivered: one line on stderr, never fatal. */
+function warnLine(io: CliIo): (line: string) => void {
+  return (line) => void io.err.write(`${line}\n`);
+}
+
 /** The batch's final block, unless the live display on a terminal already shows it. */
 function printFinal(io: CliIo, batch: BatchView): void {
   if (!io.out.isTTY) io.out.write(statusBlock(batch) + '\n');
@@ -249,6 +255,7 @@ async function runCommand(
     );
   }
   const { engine, intake } = await openCore(dbPathOf(opts, io), credentials, clock, Boolean(opts.simulate));
+  const notices = await startNotices(engine, io.env, credentials.apiKey, warnLine(io));
   try {
     const selection = fromId === null ? null : rerunSelection(engine, fromId, only);
     const settings = selection
@@ -318,13 +325,17 @@ async function runCommand(
     printFinal(io, batch);
     return finishedExit(batch);
   } finally {
+    await notices.settled();
+    notices.close();
     await engine.close();
     await simulator?.close();
   }
 }
 
 async function resumeCommand(batchArg: string | undefined, opts: Common, io: CliIo) {
-  const engine = await openEngine(dbPathOf(opts, io), await credentialsOf(io));
+  const credentials = await credentialsOf(io);
+  const engine = await openEngine(dbPathOf(opts, io), credentials);
+  const notices = await startNotices(engine, io.env, credentials.apiKey, warnLine(io));
   try {
     const ids = batchArg
       ? [parseId(batchArg, 'batch')]
@@ -372,6 +383,8 @@ async function resumeCommand(batchArg: string | undefined, opts: Common, io: Cli
     }
     return worst.reason ? worst : { code: EXIT.ok, reason: 'resumed batches finished' };
   } finally {
+    await notices.settled();
+    notices.close();
     await engine.close();
   }
 }
@@ -553,9 +566,16 @@ export async function main(argv: string[], ioOverride: Partial<CliIo> = {}): Pro
         confirm: (question) => confirm(io, question),
         drive: async (engine, batchId) => {
           io.out.write(`Progress: stillmotion status ${batchId}\n`);
-          const end = await follow(engine, batchId, io, true);
-          printFinal(io, end);
-          return finishedExit(end);
+          const credentials = await credentialsOf(io);
+          const notices = await startNotices(engine, io.env, credentials.apiKey, warnLine(io));
+          try {
+            const end = await follow(engine, batchId, io, true);
+            printFinal(io, end);
+            return finishedExit(end);
+          } finally {
+            await notices.settled();
+            notices.close();
+          }
         },
         write: (line) => void io.out.write(`${line}\n`),
         exit: (code, message) => new ExitError(code, message),

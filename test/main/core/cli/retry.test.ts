@@ -3,7 +3,9 @@
 // and runs the batch to its end with the usual exit codes; an item that cannot be retried is
 // named with its state. Then `run --from <batch> --only rejected`: new takes of the videos
 // rejected in the review, in a new batch, next to (never over) the first takes.
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngine } from '../../../../main/core/engine';
@@ -115,6 +117,28 @@ describe('stillmotion retry', () => {
       expect(both.code).toBe(2);
       expect(both.stderr).toMatch(/Give folders or --from <batch>, not both/);
 
+      // The app's webhook setting applies to batches the CLI drives too.
+      const notices: { event?: string; message?: string }[] = [];
+      const hook = createServer((req, res) => {
+        let text = '';
+        req.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        req.on('end', () => {
+          notices.push(JSON.parse(text) as { event?: string });
+          res.end('ok');
+        });
+      });
+      await new Promise<void>((resolve) => hook.listen(0, '127.0.0.1', resolve));
+      mkdirSync(join(work.path, 'data'), { recursive: true });
+      writeFileSync(
+        join(work.path, 'data', 'settings.json'),
+        JSON.stringify({
+          webhook: {
+            url: `http://127.0.0.1:${(hook.address() as AddressInfo).port}/hook`,
+            preset: 'generic',
+          },
+        }),
+      );
+
       const submitted = sim.ledger.submits.length;
       const before = mp4s().length;
       const rerun = await cli(
@@ -131,6 +155,10 @@ describe('stillmotion retry', () => {
       expect(rerun.stdout).toMatch(/^Found 1 files: 1 to send, 0 rejected, 0 already generated\.$/m);
       expect(sim.ledger.submits.length).toBe(submitted + 1);
       expect(mp4s()).toHaveLength(before + 1);
+      expect(notices.map((n) => n.event)).toEqual(['finished']);
+      expect(notices[0]!.message).toMatch(/^1 of 1 videos done; \$\d+\.\d\d spent\.$/);
+      expect(JSON.stringify(notices)).not.toContain(DEMO_API_KEY);
+      await new Promise<void>((resolve) => hook.close(() => resolve()));
       expect(sim.ledger.submits.at(-1)!.prompt).toBe(
         items[1]!.relativePath
           .split('/')

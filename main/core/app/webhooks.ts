@@ -8,7 +8,21 @@
 import type { FetchLike } from '../catalog/live-prices';
 import type { EngineApi } from '../contracts';
 import type { EngineEvent, PauseReason } from '../domain';
-import { AppError } from './errors';
+import { InvalidValueError } from '../domain';
+
+/**
+ * A delivery that did not happen, with the contract's code (mapped by `code`, see errors.ts).
+ * Not AppError: this module also runs in the CLI bundle, which carries no IPC contract.
+ */
+export class WebhookError extends Error {
+  override name = 'WebhookError';
+  constructor(
+    readonly code: 'conflict' | 'unavailable',
+    message: string,
+  ) {
+    super(message);
+  }
+}
 
 export const WEBHOOK_PRESETS = ['generic', 'ntfy', 'discord', 'slack'] as const;
 export type WebhookPreset = (typeof WEBHOOK_PRESETS)[number];
@@ -34,8 +48,7 @@ export function checkWebhookUrl(value: string): string {
   try {
     url = new URL(text);
   } catch {
-    throw new AppError(
-      'invalid_request',
+    throw new InvalidValueError(
       `The webhook address "${text}" is not a web address. Paste the full address, starting with https://, e.g. https://ntfy.sh/my-topic.`,
       {
         kind: 'invalid_value',
@@ -46,8 +59,7 @@ export function checkWebhookUrl(value: string): string {
     );
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:')
-    throw new AppError(
-      'invalid_request',
+    throw new InvalidValueError(
       `The webhook address must start with https:// (or http://), not ${url.protocol}//. Paste the address your notification service gave you.`,
       {
         kind: 'invalid_value',
@@ -57,8 +69,7 @@ export function checkWebhookUrl(value: string): string {
       },
     );
   if (url.username || url.password)
-    throw new AppError(
-      'invalid_request',
+    throw new InvalidValueError(
       'The webhook address must not hold a user name or password (it is stored as plain text in the settings file). Use a token in the path, as ntfy, Discord and Slack do.',
       {
         kind: 'invalid_value',
@@ -177,7 +188,8 @@ export function createWebhookNotifier(options: WebhookNotifierOptions): WebhookN
 
   const send = async (notice: Notice, given?: WebhookSetting | null): Promise<number> => {
     const setting = given === undefined ? options.setting() : given;
-    if (!setting) throw new AppError('conflict', 'No webhook address is set. Enter one in Settings first.');
+    if (!setting)
+      throw new WebhookError('conflict', 'No webhook address is set. Enter one in Settings first.');
     const safe = { ...notice, title: redact(notice.title), message: redact(notice.message) };
     const { url, body } = webhookRequest(setting, safe, now());
     const host = new URL(url).host;
@@ -191,14 +203,14 @@ export function createWebhookNotifier(options: WebhookNotifierOptions): WebhookN
       });
     } catch (error) {
       const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name;
-      throw new AppError(
+      throw new WebhookError(
         'unavailable',
         `Could not reach the webhook at ${host} (${cause}). Check the address and that this computer is online.`,
       );
     }
     await response.body?.cancel().catch(() => {});
     if (!response.ok)
-      throw new AppError(
+      throw new WebhookError(
         'unavailable',
         `The webhook at ${host} answered HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}. Check the address and the preset.`,
       );

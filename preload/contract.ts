@@ -8,12 +8,21 @@
 // ipcRenderer.invoke keeps only the message of an error.
 import { z } from 'zod';
 import { REASON_LANGUAGES, type Reason } from './reasons';
-import { BATCH_CONDITION_CODES, BATCH_STATES, ITEM_STATES, PAUSE_REASONS } from '../main/core/domain/states';
+import {
+  BATCH_CONDITION_CODES,
+  BATCH_STATES,
+  ITEM_REVIEWS,
+  ITEM_STATES,
+  PAUSE_REASONS,
+} from '../main/core/domain/states';
 
 // The state vocabulary is the domain's (one list below the database, the engine and IPC).
 export const itemStateSchema = z.enum(ITEM_STATES);
 export const batchStateSchema = z.enum(BATCH_STATES);
 export const pauseReasonSchema = z.enum(PAUSE_REASONS);
+export const itemReviewSchema = z.enum(ITEM_REVIEWS);
+/** The review grid's filters: a verdict, or done videos without one yet. */
+export const reviewFilterSchema = z.enum([...ITEM_REVIEWS, 'unreviewed']);
 /** Any model the catalog knows (shipped or added by the user); main checks it exists. */
 export const modelIdSchema = z.string().min(3).max(300);
 /** Values of request fields set directly (the generated form, --set, prompts.csv columns). */
@@ -71,6 +80,8 @@ export const itemViewSchema = z.object({
   errorMessage: z.string().nullable(),
   reason: reasonSchema.nullable(),
   notes: z.array(z.string()),
+  /** The user's verdict on the video; null: not reviewed yet. */
+  review: itemReviewSchema.nullable(),
 });
 
 export const batchViewSchema = z.object({
@@ -210,6 +221,12 @@ export const modelInfoSchema = z.object({
   fields: z.array(modelFieldSchema),
 });
 
+export const webhookPresetSchema = z.enum(['generic', 'ntfy', 'discord', 'slack']);
+/** Where batch notices are posted (finished, paused with the reason, stalled); null: nowhere. */
+export const webhookSettingSchema = z
+  .object({ url: z.string().min(1).max(2000), preset: webhookPresetSchema })
+  .nullable();
+
 export const appSettingsSchema = z.object({
   apiKey: z.object({ set: z.boolean(), last4: z.string().nullable(), storage: z.string().nullable() }),
   apiBaseUrl: z.string(),
@@ -217,6 +234,7 @@ export const appSettingsSchema = z.object({
   notifications: z.boolean(),
   keepAwake: z.boolean(),
   language: z.enum(['system', 'en', 'zh-CN']),
+  webhook: webhookSettingSchema,
   defaults: batchSettingsSchema.partial(),
   presets: z.array(z.object({ name: z.string(), settings: batchSettingsSchema.partial() })),
 });
@@ -327,10 +345,48 @@ export const invokeChannels = {
       batchId: id,
       states: z.array(itemStateSchema).optional(),
       search: z.string().max(500).optional(),
+      reviews: z.array(reviewFilterSchema).optional(),
       offset: z.number().int().nonnegative(),
       limit: z.number().int().positive().max(500),
     }),
     z.object({ items: z.array(itemViewSchema), total: z.number().int() }),
+  ),
+  /**
+   * Retries the batch's failed items (or the chosen `itemIds`) through the per-item retry.
+   * Without `confirmCostUsd`: only says how many and what they may cost against the cap. With
+   * it: retries, refused (nothing retried) when they may now cost more than was confirmed.
+   */
+  'command:batch.retryFailed': channel(
+    z.object({
+      batchId: id,
+      itemIds: z.array(id).min(1).max(10_000).optional(),
+      confirmCostUsd: z.number().nonnegative().max(10_000_000).optional(),
+    }),
+    z.object({
+      count: z.number().int(),
+      retried: z.number().int(),
+      notRetryable: z.array(z.object({ itemId: id, fileName: z.string(), state: itemStateSchema })),
+      estimatedCostUsd: z.number(),
+      spentUsd: z.number(),
+      remainingEstimateUsd: z.number(),
+      budgetUsd: z.number().nullable(),
+      passesBudget: z.boolean(),
+    }),
+  ),
+  /** Keep or reject a finished video (null: undecided). Only done items; sends nothing. */
+  'command:item.review': channel(z.object({ itemId: id, review: itemReviewSchema.nullable() }), ok),
+  /**
+   * Copies the batch's kept videos into a folder the user picks in main's own dialog (never a
+   * path from the window). Copies, never moves or overwrites; `folder` null: the user cancelled.
+   */
+  'command:batch.exportKept': channel(
+    z.object({ batchId: id }),
+    z.object({
+      folder: z.string().nullable(),
+      copied: z.number().int(),
+      renamed: z.array(z.object({ file: z.string(), savedAs: z.string() })),
+      failed: z.array(z.object({ file: z.string(), reason: z.string() })),
+    }),
   ),
   'command:item.cancel': channel(
     z.object({ itemId: id }),
@@ -353,10 +409,16 @@ export const invokeChannels = {
         notifications: true,
         keepAwake: true,
         language: true,
+        webhook: true,
         defaults: true,
       })
       .partial(),
     appSettingsSchema,
+  ),
+  /** Posts a test notice to the saved webhook (or to `webhook` when given, before saving it). */
+  'command:settings.testWebhook': channel(
+    z.object({ webhook: webhookSettingSchema.unwrap().optional() }),
+    z.object({ status: z.number().int() }),
   ),
   'command:settings.setApiKey': channel(
     z.object({ apiKey: z.string().min(8).max(512), allowPlainTextStorage: z.boolean().default(false) }),
@@ -436,7 +498,7 @@ export const errorDetailSchema = z.discriminatedUnion('kind', [
     itemId: z.number(),
     fileName: z.string(),
     state: z.string(),
-    action: z.enum(['retry', 'resubmit']),
+    action: z.enum(['retry', 'resubmit', 'review']),
   }),
   z.object({ kind: z.literal('invalid_value'), field: z.string(), value: z.string(), expected: z.string() }),
 ]);
@@ -455,4 +517,6 @@ export type PreviewItemDto = z.output<typeof previewItemSchema>;
 export type ModelInfoDto = z.output<typeof modelInfoSchema>;
 export type AppSettingsDto = z.output<typeof appSettingsSchema>;
 export type ItemStateDto = z.output<typeof itemStateSchema>;
+export type ItemReviewDto = z.output<typeof itemReviewSchema>;
+export type ReviewFilterDto = z.output<typeof reviewFilterSchema>;
 export type InputProblemDto = z.output<typeof inputProblemSchema>;

@@ -9,6 +9,7 @@ import type {
   ItemPage,
   ItemPageQuery,
   ExistingItem,
+  ItemReview,
   ItemView,
   PlannedItem,
 } from './domain';
@@ -37,6 +38,10 @@ export interface EngineApi {
   retryItem(itemId: number): void;
   /** unknown_submit -> queued: the user accepts it may be paid twice. */
   resubmitItem(itemId: number): void;
+  /** done items only: the user's verdict on the video (null clears it). Sends nothing. */
+  reviewItem(itemId: number, review: ItemReview | null): void;
+  /** The batch's kept videos (done, review 'kept'), in queue order. */
+  keptItems(batchId: number): ItemView[];
   /** Raises, lowers or removes (null) a batch's USD cap; does not resume a budget_reached pause. */
   setBudget(batchId: number, budgetUsd: number | null): void;
   getBatch(batchId: number): BatchView | null;

@@ -60,6 +60,7 @@ function detailText(detail: ErrorDetailDto, t: I18n['t']): string | null {
     case 'item_not_actionable': {
       const state = isItemState(detail.state) ? t(`state.${detail.state}`) : detail.state;
       const vars = { file: detail.fileName, state };
+      if (detail.action === 'review') return t('errors.itemNotReviewable', vars);
       return detail.action === 'retry'
         ? t('errors.itemNotRetryable', vars)
         : t('errors.itemNotResubmittable', vars);

@@ -129,7 +129,9 @@ function Shell({ boot, setBoot }: { boot: Boot; setBoot: (b: Boot) => void }) {
         <main className="screen">
           {route.screen === 'new' && <NewBatch onPaths={onPaths} />}
           {route.screen === 'history' && <History />}
-          {route.screen === 'batch' && <BatchScreen key={route.batchId} batchId={route.batchId} />}
+          {route.screen === 'batch' && (
+            <BatchScreen key={route.batchId} batchId={route.batchId} view={route.view ?? 'items'} />
+          )}
         </main>
         <DropOverlay onPaths={onPaths} />
         <Toasts />

@@ -5,6 +5,7 @@ import { describe, expect, expectTypeOf, it } from 'vitest';
 import type { z } from 'zod';
 import {
   BATCH_STATES,
+  ITEM_REVIEWS,
   ITEM_STATES,
   PAUSE_REASONS,
   type BatchSettings,
@@ -12,7 +13,12 @@ import {
   type ItemView,
 } from '../../main/core/domain';
 import type { batchSettingsSchema, batchViewSchema, itemViewSchema } from '../../preload/contract';
-import { batchStateSchema, itemStateSchema, pauseReasonSchema } from '../../preload/contract';
+import {
+  batchStateSchema,
+  itemReviewSchema,
+  itemStateSchema,
+  pauseReasonSchema,
+} from '../../preload/contract';
 
 describe('contract and domain agree', () => {
   // Model ids are not an enum: they are data (main/core/catalog/models/*.json and the user's own).
@@ -20,6 +26,7 @@ describe('contract and domain agree', () => {
     expect(itemStateSchema.options).toEqual([...ITEM_STATES]);
     expect(batchStateSchema.options).toEqual([...BATCH_STATES]);
     expect(pauseReasonSchema.options).toEqual([...PAUSE_REASONS]);
+    expect(itemReviewSchema.options).toEqual([...ITEM_REVIEWS]);
   });
 
   it('on the shapes that cross IPC', () => {

@@ -15,6 +15,7 @@ import type { SecretStore } from './secrets';
 import type { AppInfo, AppServices, Desktop, Dialogs, LogFn } from './services';
 import type { SettingsStore } from './settings-store';
 import { createThumbnailCache } from './thumbnails';
+import { createWebhookNotifier } from './webhooks';
 
 export interface AppCoreOptions {
   /**
@@ -73,6 +74,13 @@ export function createAppCore(options: AppCoreOptions): AppCore {
     log,
     modelsDir: options.modelsDir,
   });
+  const webhooks = createWebhookNotifier({
+    engine: options.engine,
+    setting: () => options.settings.get().webhook,
+    fetch: options.fetch,
+    secrets: () => [options.secrets.get()],
+    log,
+  });
   const services: AppServices = {
     engine: options.engine,
     intake: options.intake,
@@ -83,6 +91,7 @@ export function createAppCore(options: AppCoreOptions): AppCore {
     models,
     dialogs: options.dialogs,
     desktop: options.desktop,
+    webhooks,
     appInfo: options.appInfo,
     log,
     extraApiHosts: options.extraApiHosts,
@@ -116,6 +125,7 @@ export function createAppCore(options: AppCoreOptions): AppCore {
     subscribe: (send) => subscribeAppEvents({ engine: options.engine, scans }, send),
     close() {
       offInvalidate();
+      webhooks.close();
       scans.close();
     },
   };

@@ -20,7 +20,9 @@ import {
 import { previewItem } from '../intake/plan';
 import { checkApiBaseUrl } from './credentials';
 import { AppError, errorCodeOf, errorDetailOf, errorMessageOf } from './errors';
+import { buildMorningHandlers } from './review-handlers';
 import { describeKey } from './secrets';
+import { checkWebhookUrl } from './webhooks';
 import type { AppServices } from './services';
 import type { StoredSettings } from './settings-store';
 
@@ -51,6 +53,7 @@ export function toAppSettings(
     notifications: stored.notifications,
     keepAwake: stored.keepAwake,
     language: stored.language,
+    webhook: stored.webhook,
     defaults: stored.defaults,
     presets: stored.presets,
   };
@@ -269,6 +272,7 @@ export function buildHandlers(services: AppServices): Handlers {
       const next = { ...patch };
       if (patch.apiBaseUrl !== undefined)
         next.apiBaseUrl = checkApiBaseUrl(patch.apiBaseUrl, services.extraApiHosts);
+      if (patch.webhook) next.webhook = { ...patch.webhook, url: checkWebhookUrl(patch.webhook.url) };
       const after = settings.update(next);
       if (after.simulated !== before.simulated || after.apiBaseUrl !== before.apiBaseUrl)
         await credentials.apply();
@@ -304,6 +308,8 @@ export function buildHandlers(services: AppServices): Handlers {
       settings.deletePreset(name);
       return appSettings();
     },
+
+    ...buildMorningHandlers(services, { batch: requireBatch, item: requireItem }),
 
     'command:dialog.pickInputs': async () => ({ paths: await dialogs.pickInputs() }),
     'command:dialog.pickOutputDir': async () => ({ path: await dialogs.pickOutputDir() }),

@@ -7,6 +7,7 @@ import type { CredentialsController } from './credentials';
 import type { ScanRegistry } from './scans';
 import type { SecretStore } from './secrets';
 import type { SettingsStore } from './settings-store';
+import type { WebhookNotifier } from './webhooks';
 
 export interface Dialogs {
   /** Files and folders the user picked; empty when cancelled. */
@@ -51,6 +52,8 @@ export interface AppServices {
   models: ModelsService;
   dialogs: Dialogs;
   desktop: Desktop;
+  /** Batch notices to the user's webhook (finished, paused, stalled) and its "Send test". */
+  webhooks: WebhookNotifier;
   appInfo: () => AppInfo;
   log?: LogFn;
   /** Hosts besides *.runcomfy.net and loopback the API base URL may point at. */

@@ -3,7 +3,7 @@
 // NOT here (see secrets.ts): this file may be copied into a bug report.
 import { existsSync, readFileSync, renameSync } from 'node:fs';
 import { z } from 'zod';
-import { appSettingsSchema, batchSettingsSchema } from '../../../preload/contract';
+import { appSettingsSchema, batchSettingsSchema, webhookSettingSchema } from '../../../preload/contract';
 import { writeFileAtomic } from './atomic-file';
 
 export const DEFAULT_API_BASE_URL = 'https://model-api.runcomfy.net';
@@ -15,6 +15,8 @@ const storedSchema = z.object({
   notifications: z.boolean(),
   keepAwake: z.boolean(),
   language: appSettingsSchema.shape.language,
+  /** Never holds the key; checked http(s) by the handler before it is stored. */
+  webhook: webhookSettingSchema,
   defaults: batchSettingsSchema.partial(),
   presets: z.array(z.object({ name: z.string(), settings: batchSettingsSchema.partial() })),
 });
@@ -29,6 +31,7 @@ export const DEFAULT_STORED_SETTINGS: StoredSettings = {
   notifications: true,
   keepAwake: true,
   language: 'system',
+  webhook: null,
   defaults: {},
   presets: [],
 };

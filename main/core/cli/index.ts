@@ -1,9 +1,11 @@
 // `stillmotion`: the headless CLI over the same engine, intake and database as the app.
 //   run <paths...>   scan, preview, ask, then drive a new batch to its end
+//   run --from <batch> [--only failed|rejected]   the same, from an earlier batch's images
 //   status [batch]   what the database says
 //   resume [batch]   continue after a crash, a reboot or a pause
 //   cancel <batch> | --item <id>
 //   report <batch> [--csv|--json]
+//   retry <batch> [--failed | --item <id>]   retry failed items (asks, showing the cost)
 //   simulator        the RunComfy simulator in the foreground
 // Exit codes: 0 all done, 1 some items failed, 2 bad usage or input, 3 paused and needs you.
 //
@@ -36,6 +38,8 @@ import {
   statusBlock,
   usd,
 } from './progress';
+import { onlyImages, parseOnly, rerunSelection } from './from-batch';
+import { startNotices } from './notices';
 import { settingsFromFlags, UsageError, type RunFlags } from './settings-from-flags';
 import type { Catalog } from '../catalog/models';
 
@@ -194,6 +198,11 @@ async function follow(engine: Engine, batchId: number, io: CliIo, drive: boolean
   }
 }
 
+/** Notices that could not be delivered: one line on stderr, never fatal. */
+function warnLine(io: CliIo): (line: string) => void {
+  return (line) => void io.err.write(`${line}\n`);
+}
+
 /** The batch's final block, unless the live display on a terminal already shows it. */
 function printFinal(io: CliIo, batch: BatchView): void {
   if (!io.out.isTTY) io.out.write(statusBlock(batch) + '\n');
@@ -211,6 +220,8 @@ async function confirm(io: CliIo, question: string): Promise<boolean> {
 }
 
 interface RunOptions extends RunFlags, Common {
+  from?: string;
+  only?: string;
   simulate?: boolean;
   simTimeScale?: string;
   yes?: boolean;
@@ -225,11 +236,22 @@ async function runCommand(
   // Loaded when a command needs models, so --help and status start without ajv (see cli-bundle test).
   const { catalogForCli } = await import('./catalog-for-cli');
   const catalog = await catalogForCli(io.env, io.err);
-  const settings = settingsFromFlags(opts, {
+  const flagContext = {
     cwd: io.cwd,
     defaultOutputDir: defaultOutputDir(process.platform, homedir()),
     catalog,
-  });
+  };
+  if (opts.from && paths.length)
+    throw new UsageError('Give folders or --from <batch>, not both: --from runs the images of that batch.');
+  if (!opts.from && !paths.length)
+    throw new UsageError(
+      'Name the folders or images to run, or --from <batch> to run an earlier batch again.',
+    );
+  if (opts.only && !opts.from) throw new UsageError('--only goes with --from <batch>.');
+  const fromId = opts.from ? parseId(opts.from, 'batch') : null;
+  const only = parseOnly(opts.only);
+  // With --from the settings start from that batch's, read once the database is open.
+  const flagSettings = fromId === null ? settingsFromFlags(opts, flagContext) : null;
   let simulator: SimulatorHandle | null = null;
   let clock: Clock | undefined;
   let credentials = await credentialsOf(io);
@@ -260,10 +282,22 @@ async function runCommand(
     Boolean(opts.simulate),
     catalog,
   );
+  const notices = await startNotices(engine, io.env, credentials.apiKey, warnLine(io));
   try {
+    const selection = fromId === null ? null : rerunSelection(engine, fromId, only);
+    const settings = selection
+      ? settingsFromFlags(opts, { ...flagContext, defaults: selection.batch.settings })
+      : flagSettings!;
+    if (selection) {
+      io.out.write(
+        `From batch ${selection.batch.id} ("${selection.batch.name}"): ${selection.what}` +
+          (selection.force ? ', generated again as new takes (each paid again).' : '.') +
+          '\n',
+      );
+    }
     let lastProgress = 0;
-    const scan = await intake.scan(
-      paths.map((p) => (p.startsWith('/') ? p : `${io.cwd}/${p}`)),
+    const scanned = await intake.scan(
+      (selection ? selection.roots : paths).map((p) => (p.startsWith('/') ? p : `${io.cwd}/${p}`)),
       (p) => {
         if (io.err.isTTY && Date.now() - lastProgress > 200) {
           lastProgress = Date.now();
@@ -272,7 +306,8 @@ async function runCommand(
       },
     );
     if (io.err.isTTY) io.err.write('\r\x1b[2K');
-    const plan = intake.plan(scan, settings, { force: Boolean(opts.force) });
+    const scan = selection ? onlyImages(scanned, selection.sourcePaths) : scanned;
+    const plan = intake.plan(scan, settings, { force: Boolean(opts.force) || Boolean(selection?.force) });
     io.out.write(
       `Found ${scan.images.length + scan.rejected.length} files: ${plan.toSend} to send, ${plan.rejected} rejected, ${plan.skipped} already generated.\n`,
     );
@@ -323,13 +358,17 @@ async function runCommand(
     printFinal(io, batch);
     return finishedExit(batch);
   } finally {
+    await notices.settled();
+    notices.close();
     await engine.close();
     await simulator?.close();
   }
 }
 
 async function resumeCommand(batchArg: string | undefined, opts: Common, io: CliIo) {
-  const engine = await openEngine(dbPathOf(opts, io), await credentialsOf(io));
+  const credentials = await credentialsOf(io);
+  const engine = await openEngine(dbPathOf(opts, io), credentials);
+  const notices = await startNotices(engine, io.env, credentials.apiKey, warnLine(io));
   try {
     const ids = batchArg
       ? [parseId(batchArg, 'batch')]
@@ -377,6 +416,8 @@ async function resumeCommand(batchArg: string | undefined, opts: Common, io: Cli
     }
     return worst.reason ? worst : { code: EXIT.ok, reason: 'resumed batches finished' };
   } finally {
+    await notices.settled();
+    notices.close();
     await engine.close();
   }
 }
@@ -416,7 +457,12 @@ export async function main(argv: string[], ioOverride: Partial<CliIo> = {}): Pro
   program
     .command('run')
     .description('scan images, show the preview and cost, then generate a video for each')
-    .argument('<paths...>', 'folders and image files')
+    .argument('[paths...]', 'folders and image files')
+    .option('--from <batch>', "run an earlier batch's images again, with its settings (flags override them)")
+    .option(
+      '--only <which>',
+      'with --from: "failed" (failed or expired items) or "rejected" (videos rejected in the review)',
+    )
     .option(
       '-t, --template <text>',
       'prompt template, e.g. "A slow pan over {name}" ({name} {folder} {path} {index} {count} {caption} and prompts.csv columns)',
@@ -557,6 +603,40 @@ export async function main(argv: string[], ioOverride: Partial<CliIo> = {}): Pro
       } finally {
         await engine.close();
       }
+    });
+
+  program
+    .command('retry')
+    .description('retry the failed items of a batch (or one item), showing the cost first, then run it')
+    .argument('<batch>', 'batch id')
+    .option('--failed', 'every failed or expired item (the default)')
+    .option('--item <id>', 'one item instead (failed, expired or cancelled)')
+    .option('-y, --yes', 'do not ask before spending')
+    .option('--db <file>', "job database (default: the app's)")
+    .action(async (batchArg: string, opts: Common & { failed?: boolean; item?: string; yes?: boolean }) => {
+      const { retryCommand } = await import('./retry');
+      result = await retryCommand(batchArg, opts, {
+        openEngine: async () => openEngine(dbPathOf(opts, io), await credentialsOf(io)),
+        hasKey: async () => Boolean((await credentialsOf(io)).apiKey),
+        parseId,
+        confirm: (question) => confirm(io, question),
+        drive: async (engine, batchId) => {
+          io.out.write(`Progress: stillmotion status ${batchId}\n`);
+          const credentials = await credentialsOf(io);
+          const notices = await startNotices(engine, io.env, credentials.apiKey, warnLine(io));
+          try {
+            const end = await follow(engine, batchId, io, true);
+            printFinal(io, end);
+            return finishedExit(end);
+          } finally {
+            await notices.settled();
+            notices.close();
+          }
+        },
+        write: (line) => void io.out.write(`${line}\n`),
+        exit: (code, message) => new ExitError(code, message),
+        codes: EXIT,
+      });
     });
 
   program

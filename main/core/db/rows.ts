@@ -6,6 +6,7 @@ import type { Reason } from '../../../preload/reasons';
 import {
   BATCH_CONDITION_CODES,
   BATCH_STATES,
+  ITEM_REVIEWS,
   ITEM_STATES,
   PAUSE_REASONS,
   type BatchCondition,
@@ -41,6 +42,7 @@ const reasonSchema: z.ZodType<Reason> = z.lazy(() =>
   }),
 ) as z.ZodType<Reason>;
 const itemStateSchema = z.enum(ITEM_STATES);
+const itemReviewSchema = z.enum(ITEM_REVIEWS);
 const batchStateSchema = z.enum(BATCH_STATES);
 const pauseReasonSchema = z.enum(PAUSE_REASONS);
 
@@ -183,6 +185,7 @@ export interface ItemRow {
   notes_json: string;
   poll_count: number;
   api_base_url: string | null;
+  review: string | null;
 }
 
 /** Everything the engine knows about an item; `ItemView` is the slice the UI sees. */
@@ -233,6 +236,7 @@ export function toItemRecord(row: ItemRow): ItemRecord {
         ? null
         : parseJson(reasonSchema, row.reason_json, 'items', row.id, 'reason_json'),
     notes: parseJson(notesSchema, row.notes_json, 'items', row.id, 'notes_json'),
+    review: row.review === null ? null : checked(itemReviewSchema, row.review, 'items', row.id, 'review'),
     position: row.position,
     rootPath: row.root_path,
     imageHash: row.image_hash,
@@ -276,6 +280,7 @@ export function toItemView(record: ItemRecord): ItemView {
     errorMessage: record.errorMessage,
     reason: record.reason,
     notes: record.notes,
+    review: record.review,
   };
 }
 

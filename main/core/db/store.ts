@@ -8,6 +8,7 @@ import {
   type BatchState,
   type ItemPage,
   type ItemPageQuery,
+  type ItemReview,
   type ItemState,
   type PauseReason,
   type PlannedItem,
@@ -365,6 +366,28 @@ export class JobStore {
       .immediate();
   }
 
+  /**
+   * Stores the user's verdict on a video (null clears it). Only a `done` item has a video to
+   * judge: returns false (and changes nothing) for any other state, checked in the same
+   * statement so a retry racing the click cannot leave a verdict on an item without a video.
+   */
+  setReview(itemId: number, review: ItemReview | null): boolean {
+    const { changes } = this.stmt(
+      `UPDATE items SET review = :review WHERE id = :itemId AND state = 'done'`,
+    ).run({ itemId, review });
+    return changes === 1;
+  }
+
+  /** The kept videos of a batch, in queue order (what "Export kept" copies). */
+  keptItems(batchId: number): ItemRecord[] {
+    return (
+      this.stmt(
+        `SELECT * FROM items WHERE batch_id = :batchId AND state = 'done' AND review = 'kept'
+           AND output_path IS NOT NULL ORDER BY position`,
+      ).all({ batchId }) as ItemRow[]
+    ).map(toItemRecord);
+  }
+
   /** Changes fields without a state change, durably (fsync'd like a transition). */
   update(itemId: number, patch: ItemPatch): void {
     this.writePatch(itemId, patch, null);
@@ -509,12 +532,15 @@ export class JobStore {
       filterStates: query.states && query.states.length ? 1 : 0,
       states: JSON.stringify(query.states ?? []),
       search: query.search ? `%${query.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null,
+      filterReviews: query.reviews && query.reviews.length ? 1 : 0,
+      reviews: JSON.stringify(query.reviews ?? []),
     };
     const page = { limit: Math.max(0, Math.min(query.limit, 1000)), offset: Math.max(0, query.offset) };
     // LIKE is case-insensitive for ASCII in SQLite, which is what the search box promises.
     const where = `batch_id = :batchId
       AND (:filterStates = 0 OR state IN (SELECT value FROM json_each(:states)))
-      AND (:search IS NULL OR relative_path LIKE :search ESCAPE '\\')`;
+      AND (:search IS NULL OR relative_path LIKE :search ESCAPE '\\')
+      AND (:filterReviews = 0 OR COALESCE(review, 'unreviewed') IN (SELECT value FROM json_each(:reviews)))`;
     return this.timed('pageItems', () => {
       const rows = this.stmt(
         `SELECT * FROM items WHERE ${where} ORDER BY position LIMIT :limit OFFSET :offset`,

@@ -27,8 +27,11 @@ export type ErrorDetail =
       itemId: number;
       fileName: string;
       state: string;
-      /** What was asked: only failed/expired/cancelled items retry; only unknown_submit resubmits. */
-      action: 'retry' | 'resubmit';
+      /**
+       * What was asked: only failed/expired/cancelled items retry; only unknown_submit
+       * resubmits; only done items (they have a video) are kept or rejected.
+       */
+      action: 'retry' | 'resubmit' | 'review';
     }
   | { kind: 'invalid_value'; field: string; value: string; expected: string };
 

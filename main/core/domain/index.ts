@@ -3,7 +3,7 @@
 // validates it across IPC, the CLI prints it. Kept dependency-free so any layer can import it.
 
 import type { Reason } from '../../../preload/reasons';
-import type { BatchConditionCode, BatchState, ItemState, PauseReason } from './states';
+import type { BatchConditionCode, BatchState, ItemReview, ItemState, PauseReason } from './states';
 import { DEFAULT_MODEL_ID } from './default-model';
 
 export * from './states';
@@ -115,6 +115,8 @@ export interface ItemView {
   /** Why it failed, as a code + parameters rendered in the reader's language (null: see errorMessage). */
   reason: Reason | null;
   notes: string[];
+  /** The user's verdict on the video (null: not reviewed). */
+  review: ItemReview | null;
 }
 
 export type StateCounts = Record<ItemState, number>;
@@ -159,9 +161,14 @@ export interface BatchView {
   etaMs: number | null;
 }
 
+/** A review filter: a verdict, or the videos without one yet. */
+export type ReviewFilter = ItemReview | 'unreviewed';
+
 export interface ItemPageQuery {
   batchId: number;
   states?: ItemState[];
+  /** Only items with one of these verdicts (the review grid's filters). */
+  reviews?: ReviewFilter[];
   /** Case-insensitive substring of the relative path. */
   search?: string;
   offset: number;

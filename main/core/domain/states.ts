@@ -41,6 +41,13 @@ export const IN_FLIGHT_STATES: readonly ItemState[] = [
   'downloading',
 ];
 
+/**
+ * The user's verdict on a finished video (the morning review); null is "not reviewed yet".
+ * Stored in items.review (migration 8 holds this list literally).
+ */
+export const ITEM_REVIEWS = ['kept', 'rejected'] as const;
+export type ItemReview = (typeof ITEM_REVIEWS)[number];
+
 export const BATCH_STATES = ['draft', 'running', 'paused', 'finished', 'cancelled'] as const;
 export type BatchState = (typeof BATCH_STATES)[number];
 

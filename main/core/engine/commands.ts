@@ -3,7 +3,14 @@
 // not, with what to do), then hands the state change to the coordinator's settle path.
 import type { CancelBatchResult, CancelItemOutcome } from '../contracts';
 import type { BatchRecord, ItemRecord } from '../db/rows';
-import { assertNever, InvalidValueError, NotFoundError, StateError, type ItemState } from '../domain';
+import {
+  assertNever,
+  InvalidValueError,
+  NotFoundError,
+  StateError,
+  type ItemReview,
+  type ItemState,
+} from '../domain';
 import type { EngineContext } from './context';
 import type { Coordinator } from './coordinator';
 import { text } from './messages';
@@ -182,6 +189,24 @@ export class Commands {
         },
       );
     this.requeue(item, 'unknown_submit', 'resubmitted by user (accepting it may be paid twice)');
+  }
+
+  /** Keeps or rejects a finished video (null: undecided again). Costs nothing, sends nothing. */
+  reviewItem(itemId: number, review: ItemReview | null): void {
+    const item = this.requireItem(itemId);
+    if (!this.ctx.store.setReview(itemId, review)) {
+      const now = this.ctx.store.getItem(itemId) ?? item;
+      throw new StateError(
+        `Item ${itemId} (${now.relativePath}) is '${now.state}'; only a finished video (done) can be kept or rejected.`,
+        {
+          kind: 'item_not_actionable',
+          itemId,
+          fileName: now.relativePath,
+          state: now.state,
+          action: 'review',
+        },
+      );
+    }
   }
 
   setBudget(batchId: number, budgetUsd: number | null): void {

@@ -18,6 +18,7 @@ import type {
   EngineEvent,
   ItemPage,
   ItemPageQuery,
+  ItemReview,
   ItemState,
   ItemView,
   PlannedItem,
@@ -182,6 +183,15 @@ class JobEngine implements Engine {
 
   setBudget(batchId: number, budgetUsd: number | null): void {
     this.commands.setBudget(batchId, budgetUsd);
+  }
+
+  reviewItem(itemId: number, review: ItemReview | null): void {
+    this.commands.reviewItem(itemId, review);
+  }
+
+  keptItems(batchId: number): ItemView[] {
+    this.commands.requireBatch(batchId);
+    return this.store.keptItems(batchId).map(toItemView);
   }
 
   wake(): void {

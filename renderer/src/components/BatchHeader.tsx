@@ -10,6 +10,7 @@ import { useApp } from '../store/app-context';
 import { showToast } from '../store/toasts';
 import { ConfirmDialog } from './Dialog';
 import { exportCsv } from './History';
+import { RetryFailedButton } from './RetryFailedButton';
 
 export function countOf(batch: BatchViewDto, states: readonly ItemStateDto[]): number {
   return states.reduce((sum, s) => sum + (batch.counts[s] ?? 0), 0);
@@ -118,6 +119,7 @@ export function BatchHeader({ batch, onChanged }: { batch: BatchViewDto; onChang
               {t('batch.cancelAll')}
             </button>
           )}
+          <RetryFailedButton batch={batch} onChanged={onChanged} />
           <button type="button" className="button" onClick={() => exportCsv(batch.id, language)}>
             {t('history.exportCsv')}
           </button>

@@ -1,15 +1,17 @@
 // One batch: the header (counts, money, ETA, controls), a banner when the queue stopped and
-// needs the user, and the live, virtualized item list.
+// needs the user, and either the live, virtualized item list or the review grid of its videos.
 import { useEffect, useState } from 'react';
 import { useI18n } from '../i18n';
+import { routeHash, type BatchView } from '../lib/route';
 import { BatchStore, useBatch, useBatchError } from '../store/batch-store';
 import { BatchAnnouncer } from './BatchAnnouncer';
 import { BatchHeader } from './BatchHeader';
 import { ConditionBanner } from './ConditionBanner';
 import { ItemList } from './ItemList';
 import { PauseBanner } from './PauseBanner';
+import { ReviewGrid } from './ReviewGrid';
 
-export function BatchScreen({ batchId }: { batchId: number }) {
+export function BatchScreen({ batchId, view }: { batchId: number; view: BatchView }) {
   const { t } = useI18n();
   const [store] = useState(() => new BatchStore(batchId));
   useEffect(() => {
@@ -26,12 +28,26 @@ export function BatchScreen({ batchId }: { batchId: number }) {
       </div>
     );
   }
+  const refresh = () => void store.refresh();
   return (
     <div className="batch-screen">
-      <BatchHeader batch={batch} onChanged={() => void store.refresh()} />
-      <PauseBanner batch={batch} onChanged={() => void store.refresh()} />
+      <BatchHeader batch={batch} onChanged={refresh} />
+      <PauseBanner batch={batch} onChanged={refresh} />
       <ConditionBanner batch={batch} />
-      <ItemList batch={batch} />
+      <nav className="view-tabs" aria-label={t('review.viewsLabel')}>
+        {(['items', 'review'] as const).map((key) => (
+          <a
+            key={key}
+            href={routeHash({ screen: 'batch', batchId, view: key })}
+            className="tab"
+            aria-current={view === key ? 'page' : undefined}
+            data-testid={`view-${key}`}
+          >
+            {t(`review.view.${key}`)}
+          </a>
+        ))}
+      </nav>
+      {view === 'review' ? <ReviewGrid batch={batch} onChanged={refresh} /> : <ItemList batch={batch} />}
       <BatchAnnouncer batch={batch} />
     </div>
   );

@@ -1,6 +1,7 @@
 // App settings: the API key (set, replace, remove; only its last four characters are shown),
 // the API base URL, simulated mode, notifications, keeping the computer awake, language, and
-// Models → Add (AddModelDialog).
+// Models → Add (AddModelDialog), and the webhook that tells a phone when a batch finishes,
+// pauses or stalls.
 import { useEffect, useId, useRef, useState } from 'react';
 import type { AppSettingsDto, RequestOf, ResponseOf } from '../../../preload/contract';
 import { api, errorText, hasCode } from '../api';
@@ -10,6 +11,7 @@ import { showToast } from '../store/toasts';
 import { AddModelDialog } from './AddModelDialog';
 import { ConfirmDialog, Dialog } from './Dialog';
 import { Field } from './Field';
+import { WebhookSettings } from './WebhookSettings';
 
 export function SettingsDialog({ focus, onClose }: { focus: 'general' | 'apiKey'; onClose: () => void }) {
   const { t } = useI18n();
@@ -210,6 +212,7 @@ export function SettingsDialog({ focus, onClose }: { focus: 'general' | 'apiKey'
           {t('models.add')}
         </button>
       </section>
+      <WebhookSettings />
 
       <details className="settings-section advanced">
         <summary>{t('settings.advanced')}</summary>

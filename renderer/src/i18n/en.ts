@@ -330,6 +330,69 @@ export const en = {
   'models.schemaNotJson': 'The schema is not valid JSON: {message}',
   'models.sectionHint':
     'Add a RunComfy model the app does not list yet, or correct one: its entry is saved in the models folder of the data folder.',
+
+  'errors.itemNotReviewable':
+    '{file} cannot be kept or rejected: it is {state}. Only a finished video can be reviewed.',
+  'review.title': 'Review videos',
+  'review.viewsLabel': 'Batch views',
+  'review.view.items': 'Items',
+  'review.view.review': 'Review videos',
+  'review.filterLabel': 'Show videos',
+  'review.filter.videos': 'All videos',
+  'review.filter.unreviewed': 'Unreviewed',
+  'review.filter.kept': 'Kept',
+  'review.filter.rejected': 'Rejected',
+  'review.filter.failed': 'Failed',
+  'review.count': '{count} shown',
+  'review.empty.videos': 'No finished videos yet.',
+  'review.empty.unreviewed': 'Every video has been reviewed.',
+  'review.empty.kept': 'No video kept yet. Press K on a video to keep it.',
+  'review.empty.rejected': 'No video rejected.',
+  'review.empty.failed': 'Nothing failed.',
+  'review.gridHint':
+    'Arrow keys move between videos; K keeps, R rejects, U clears the choice; Space plays with sound; Enter opens the player.',
+  'review.verdict.kept': 'Kept',
+  'review.verdict.rejected': 'Rejected',
+  'review.verdict.none': 'Not reviewed',
+  'review.action.kept': 'Keep',
+  'review.action.rejected': 'Reject',
+  'review.previous': '← Previous',
+  'review.next': 'Next →',
+  'review.position': 'Video {index} of {total}',
+  'review.exportKept': 'Export kept…',
+  'review.exported': 'Copied {count} kept videos to {folder}.',
+  'review.exportRenamed':
+    '{count} got a new name because the folder already had a file of that name; nothing was overwritten.',
+  'review.exportFailed': 'Not copied: {file}: {reason}.',
+  'retryFailed.button': 'Retry all failed…',
+  'retryFailed.title': 'Retry the failed items?',
+  'retryFailed.nothing': 'Nothing failed any more: there is nothing to retry.',
+  'retryFailed.cost':
+    'Retry {count} failed items? Each is a new paid generation: up to {cost} in all (less if a video only needs downloading again).',
+  'retryFailed.passesCap':
+    'That passes this batch’s cap of {cap} ({committed} spent or on its way): the batch pauses when the cap is reached. Raise the cap to run them all.',
+  'retryFailed.confirm': 'Retry {count}',
+  'retryFailed.done': 'Retrying {count} items.',
+  'webhook.title': 'Notices to your phone',
+  'webhook.intro':
+    'Stillmotion posts a short notice when a batch finishes, pauses and needs you, or stops moving. It never sends your API key or your files.',
+  'webhook.url': 'Webhook address',
+  'webhook.preset': 'Service',
+  'webhook.preset.ntfy': 'ntfy',
+  'webhook.preset.discord': 'Discord',
+  'webhook.preset.slack': 'Slack',
+  'webhook.preset.generic': 'Other (plain JSON)',
+  'webhook.hint.ntfy':
+    'The topic address, e.g. https://ntfy.sh/your-secret-topic. Subscribe to the same topic in the ntfy app.',
+  'webhook.hint.discord': 'A channel’s webhook address (Channel settings → Integrations → Webhooks).',
+  'webhook.hint.slack':
+    'An incoming webhook address from your Slack app (https://hooks.slack.com/services/…).',
+  'webhook.hint.generic':
+    'Any address that accepts a POST of JSON: event, title, message, batch, pauseReason, at.',
+  'webhook.sendTest': 'Send test',
+  'webhook.testSent': 'Test notice sent (the service answered {status}).',
+  'webhook.remove': 'Remove',
+  'webhook.removed': 'Webhook removed: no more notices.',
 };
 
 export type MessageKey = keyof typeof en;

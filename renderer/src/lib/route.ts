@@ -1,12 +1,16 @@
-// The screen shown, kept in the URL hash (#/new, #/batch/12, #/history) so reloads and tests
+// The screen shown, kept in the URL hash (#/new, #/batch/12, #/batch/12/review, #/history) so reloads and tests
 // can open a screen directly.
 import { useSyncExternalStore } from 'react';
 
-export type Route = { screen: 'new' } | { screen: 'batch'; batchId: number } | { screen: 'history' };
+/** A batch shows its item list, or the review grid of its videos (the morning after). */
+export type BatchView = 'items' | 'review';
+
+export type Route =
+  { screen: 'new' } | { screen: 'batch'; batchId: number; view?: BatchView } | { screen: 'history' };
 
 export function parseRoute(hash: string): Route {
-  const batch = /^#\/batch\/(\d+)$/.exec(hash);
-  if (batch) return { screen: 'batch', batchId: Number(batch[1]) };
+  const batch = /^#\/batch\/(\d+)(\/review)?$/.exec(hash);
+  if (batch) return { screen: 'batch', batchId: Number(batch[1]), view: batch[2] ? 'review' : 'items' };
   if (hash === '#/history') return { screen: 'history' };
   return { screen: 'new' };
 }
@@ -18,7 +22,7 @@ export function routeHash(route: Route): string {
     case 'history':
       return '#/history';
     case 'batch':
-      return `#/batch/${route.batchId}`;
+      return `#/batch/${route.batchId}${route.view === 'review' ? '/review' : ''}`;
   }
 }
 

@@ -5,7 +5,7 @@
 // refetches only the pages under the viewport (throttled), since the list may hold 10,000
 // rows of which 20 are on screen.
 import { useSyncExternalStore } from 'react';
-import type { ItemStateDto, ItemViewDto } from '../../../preload/contract';
+import type { ItemStateDto, ItemViewDto, ReviewFilterDto } from '../../../preload/contract';
 import { api, errorText } from '../api';
 import { Emitter } from './create-store';
 
@@ -17,6 +17,8 @@ export interface ItemQuery {
   batchId: number;
   states: readonly ItemStateDto[] | null;
   search: string;
+  /** Only items with these verdicts (the review grid); absent: any. */
+  reviews?: readonly ReviewFilterDto[] | null;
 }
 
 export class ItemsStore extends Emitter {
@@ -68,6 +70,21 @@ export class ItemsStore extends Emitter {
     }
   }
 
+  /**
+   * Shows a change made here at once (a keep/reject), before the refetch confirms it; an item
+   * that no longer fits the query (a kept one under "unreviewed") leaves at that refetch.
+   */
+  patchItem(id: number, patch: Partial<ItemViewDto>): void {
+    const index = this.indexById.get(id);
+    if (index === undefined) return;
+    const page = this.pages.get(Math.floor(index / PAGE_SIZE));
+    const item = page?.[index % PAGE_SIZE];
+    if (!page || !item || item.id !== id) return;
+    page[index % PAGE_SIZE] = { ...item, ...patch };
+    this.emit();
+    this.invalidate();
+  }
+
   /** Everything changed (e.g. after retry-all or a reconnect): refetch what is on screen. */
   invalidate(): void {
     for (const page of this.pages.keys()) this.stale.add(page);
@@ -113,11 +130,12 @@ export class ItemsStore extends Emitter {
     this.inFlight.add(page);
     this.stale.delete(page);
     try {
-      const { batchId, states, search } = this.query;
+      const { batchId, states, search, reviews } = this.query;
       const result = await api().items.page({
         batchId,
         ...(states ? { states: [...states] } : {}),
         ...(search ? { search } : {}),
+        ...(reviews ? { reviews: [...reviews] } : {}),
         offset: page * PAGE_SIZE,
         limit: PAGE_SIZE,
       });
@@ -163,7 +181,8 @@ function sameItem(a: ItemViewDto, b: ItemViewDto): boolean {
     a.attempts === b.attempts &&
     a.outputPath === b.outputPath &&
     a.errorMessage === b.errorMessage &&
-    a.renderedPrompt === b.renderedPrompt
+    a.renderedPrompt === b.renderedPrompt &&
+    a.review === b.review
   );
 }
 

@@ -7,6 +7,7 @@ import { pendingLookup } from './004-pending-lookup';
 import { batchCondition } from './005-batch-condition';
 import { itemEndpoint } from './006-item-endpoint';
 import { reasonCodes } from './007-reason-codes';
+import { itemReview } from './008-item-review';
 import type { Migration } from './types';
 
 export type { Migration } from './types';
@@ -18,5 +19,6 @@ export const MIGRATIONS: readonly Migration[] = [
   batchCondition,
   itemEndpoint,
   reasonCodes,
+  itemReview,
 ];
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -1,0 +1,333 @@
+// Webhook notifications: at 3 am, on a phone, "the batch paused: your balance ran out, top up
+// and resume". Posts a small JSON to the URL the user set when a batch finishes, pauses for a
+// reason the user must act on (the reason and what to do), or stalls (running, with work in
+// flight, but nothing has moved for a long time). Presets shape the payload for ntfy and for
+// Discord- and Slack-style incoming webhooks. Never the API key (redacted from every text) and
+// never file contents; a failed delivery is logged and retried a few times, never fatal to the
+// engine. Electron-free: the fetch, the clock and the sleep are injected.
+import type { FetchLike } from '../catalog/live-prices';
+import type { EngineApi } from '../contracts';
+import type { EngineEvent, PauseReason } from '../domain';
+import { InvalidValueError } from '../domain';
+
+/**
+ * A delivery that did not happen, with the contract's code (mapped by `code`, see errors.ts).
+ * Not AppError: this module also runs in the CLI bundle, which carries no IPC contract.
+ */
+export class WebhookError extends Error {
+  override name = 'WebhookError';
+  constructor(
+    readonly code: 'conflict' | 'unavailable',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export const WEBHOOK_PRESETS = ['generic', 'ntfy', 'discord', 'slack'] as const;
+export type WebhookPreset = (typeof WEBHOOK_PRESETS)[number];
+export interface WebhookSetting {
+  url: string;
+  preset: WebhookPreset;
+}
+
+export type WebhookEvent = 'finished' | 'paused' | 'stalled' | 'test';
+
+export interface Notice {
+  event: WebhookEvent;
+  title: string;
+  message: string;
+  batch: { id: number; name: string } | null;
+  pauseReason?: PauseReason;
+}
+
+/** http(s) only, with a host: anything else is refused with the reason and what to type. */
+export function checkWebhookUrl(value: string): string {
+  const text = value.trim();
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new InvalidValueError(
+      `The webhook address "${text}" is not a web address. Paste the full address, starting with https://, e.g. https://ntfy.sh/my-topic.`,
+      {
+        kind: 'invalid_value',
+        field: 'webhook.url',
+        value: text,
+        expected: 'an http:// or https:// address',
+      },
+    );
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    throw new InvalidValueError(
+      `The webhook address must start with https:// (or http://), not ${url.protocol}//. Paste the address your notification service gave you.`,
+      {
+        kind: 'invalid_value',
+        field: 'webhook.url',
+        value: text,
+        expected: 'an http:// or https:// address',
+      },
+    );
+  if (url.username || url.password)
+    throw new InvalidValueError(
+      'The webhook address must not hold a user name or password (it is stored as plain text in the settings file). Use a token in the path, as ntfy, Discord and Slack do.',
+      {
+        kind: 'invalid_value',
+        field: 'webhook.url',
+        value: url.host,
+        expected: 'an address without a password',
+      },
+    );
+  return url.toString();
+}
+
+/** The body (and where it goes) for each preset. */
+export function webhookRequest(
+  setting: WebhookSetting,
+  notice: Notice,
+  at: number,
+): { url: string; body: Record<string, unknown> } {
+  switch (setting.preset) {
+    case 'ntfy': {
+      // ntfy's JSON publishing: POST to the server root with the topic in the body.
+      const url = new URL(setting.url);
+      const parts = url.pathname.split('/').filter(Boolean);
+      const topic = parts.pop() ?? '';
+      url.pathname = `/${parts.join('/')}`;
+      return {
+        url: url.toString(),
+        body: {
+          topic,
+          title: notice.title,
+          message: notice.message,
+          tags: [
+            notice.event === 'finished' ? 'white_check_mark' : notice.event === 'test' ? 'bell' : 'warning',
+          ],
+          priority: notice.event === 'paused' || notice.event === 'stalled' ? 4 : 3,
+        },
+      };
+    }
+    case 'discord':
+      return { url: setting.url, body: { content: `**${notice.title}**\n${notice.message}` } };
+    case 'slack':
+      return { url: setting.url, body: { text: `*${notice.title}*\n${notice.message}` } };
+    case 'generic':
+      return {
+        url: setting.url,
+        body: {
+          source: 'stillmotion',
+          event: notice.event,
+          title: notice.title,
+          message: notice.message,
+          batch: notice.batch,
+          ...(notice.pauseReason ? { pauseReason: notice.pauseReason } : {}),
+          at: new Date(at).toISOString(),
+        },
+      };
+  }
+}
+
+export interface WebhookNotifierOptions {
+  engine: Pick<EngineApi, 'on' | 'getBatch'>;
+  setting: () => WebhookSetting | null;
+  fetch?: FetchLike;
+  /** Texts that must never leave the machine (the API key). */
+  secrets?: () => (string | null)[];
+  log?: (level: 'info' | 'warn' | 'error', message: string) => void;
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+  /** Delivery attempts per notice (default 4) and the waits between them (ms, doubling). */
+  attempts?: number;
+  retryMs?: number;
+  timeoutMs?: number;
+  /** A running batch with nothing moving for this long is reported stalled (default 30 min). */
+  stallMs?: number;
+  /** How often stalls are looked for (default 1 min; 0: only when checkStalls is called). */
+  stallCheckMs?: number;
+}
+
+export interface WebhookNotifier {
+  /** Sends one notice now; answers the HTTP status, or throws with the reason in words. */
+  send(notice: Notice, setting?: WebhookSetting | null): Promise<number>;
+  /** Looks for stalled batches (the timer calls this; tests call it with their clock). */
+  checkStalls(): void;
+  /** Resolves when every delivery started so far has ended (tests). */
+  settled(): Promise<void>;
+  close(): void;
+}
+
+/** What to do, by pause reason: the batch's own message says it in full; this is the title. */
+const PAUSE_TITLES: Record<PauseReason, string> = {
+  user: 'paused',
+  bad_key: 'paused: RunComfy did not accept the API key',
+  no_balance: 'paused: the RunComfy balance ran out',
+  budget_reached: 'paused: the budget cap is reached',
+  disk_full: 'paused: the output disk is full',
+  too_many_failures: 'paused: too many generations failed in a row',
+  lease_lost: 'paused: another Stillmotion took it over',
+};
+
+export function createWebhookNotifier(options: WebhookNotifierOptions): WebhookNotifier {
+  const doFetch = options.fetch ?? fetch;
+  const log = options.log ?? (() => {});
+  const now = options.now ?? Date.now;
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref?.()));
+  const attempts = options.attempts ?? 4;
+  const retryMs = options.retryMs ?? 2_000;
+  const stallMs = options.stallMs ?? 30 * 60_000;
+  const inFlight = new Set<Promise<unknown>>();
+  /** Running batches: when something last moved, and whether this stall was already reported. */
+  const running = new Map<number, { lastMoved: number; reported: boolean }>();
+
+  const redact = (text: string) => {
+    let out = text;
+    for (const secret of options.secrets?.() ?? [])
+      if (secret && secret.length >= 4) out = out.split(secret).join('[key]');
+    return out;
+  };
+
+  const send = async (notice: Notice, given?: WebhookSetting | null): Promise<number> => {
+    const setting = given === undefined ? options.setting() : given;
+    if (!setting)
+      throw new WebhookError('conflict', 'No webhook address is set. Enter one in Settings first.');
+    const safe = { ...notice, title: redact(notice.title), message: redact(notice.message) };
+    const { url, body } = webhookRequest(setting, safe, now());
+    const host = new URL(url).host;
+    let response: Response;
+    try {
+      response = await doFetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+        signal: AbortSignal.timeout(options.timeoutMs ?? 15_000),
+      });
+    } catch (error) {
+      const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name;
+      throw new WebhookError(
+        'unavailable',
+        `Could not reach the webhook at ${host} (${cause}). Check the address and that this computer is online.`,
+      );
+    }
+    await response.body?.cancel().catch(() => {});
+    if (!response.ok)
+      throw new WebhookError(
+        'unavailable',
+        `The webhook at ${host} answered HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}. Check the address and the preset.`,
+      );
+    return response.status;
+  };
+
+  const deliver = (notice: Notice) => {
+    if (!options.setting()) return;
+    const run = (async () => {
+      for (let attempt = 1; attempt <= attempts; attempt++) {
+        try {
+          await send(notice);
+          return;
+        } catch (error) {
+          const reason = redact(error instanceof Error ? error.message : String(error));
+          if (attempt === attempts) {
+            log(
+              'warn',
+              `webhook: gave up on the ${notice.event} notice after ${attempts} attempts: ${reason}`,
+            );
+            return;
+          }
+          log('info', `webhook: ${notice.event} notice not delivered (attempt ${attempt}): ${reason}`);
+          await sleep(retryMs * 2 ** (attempt - 1));
+        }
+      }
+    })();
+    inFlight.add(run);
+    void run.finally(() => inFlight.delete(run));
+  };
+
+  const batchOf = (batchId: number) => {
+    const batch = options.engine.getBatch(batchId);
+    return batch ? { id: batch.id, name: batch.name, view: batch } : null;
+  };
+
+  const onEvent = (event: EngineEvent) => {
+    try {
+      if (event.type === 'items') {
+        // Also picks up a batch that was already running when this process started.
+        if (running.has(event.batchId) || options.engine.getBatch(event.batchId)?.state === 'running')
+          running.set(event.batchId, { lastMoved: now(), reported: false });
+        return;
+      }
+      if (event.type === 'batch') {
+        if (event.state === 'running') {
+          if (!running.has(event.batchId)) running.set(event.batchId, { lastMoved: now(), reported: false });
+          return;
+        }
+        running.delete(event.batchId);
+        // A pause the user made needs no message to the user.
+        if (event.state !== 'paused' || !event.pauseReason || event.pauseReason === 'user') return;
+        const batch = batchOf(event.batchId);
+        if (!batch) return;
+        deliver({
+          event: 'paused',
+          title: `Stillmotion: "${batch.name}" ${PAUSE_TITLES[event.pauseReason]}`,
+          message: batch.view.pauseMessage ?? PAUSE_TITLES[event.pauseReason],
+          batch: { id: batch.id, name: batch.name },
+          pauseReason: event.pauseReason,
+        });
+        return;
+      }
+      running.delete(event.batchId);
+      const batch = batchOf(event.batchId);
+      if (!batch) return;
+      const c = event.counts;
+      const failed = c.failed + c.expired + c.unknown_submit;
+      deliver({
+        event: 'finished',
+        title: `Stillmotion: "${batch.name}" finished`,
+        message:
+          `${c.done} of ${batch.view.total} videos done` +
+          (failed ? `, ${failed} need attention` : '') +
+          `; $${event.spentUsd.toFixed(2)} spent.`,
+        batch: { id: batch.id, name: batch.name },
+      });
+    } catch (error) {
+      log('warn', `webhook: could not prepare a notice: ${redact(String(error))}`);
+    }
+  };
+  const off = options.engine.on(onEvent);
+
+  const checkStalls = () => {
+    const at = now();
+    for (const [batchId, entry] of running) {
+      if (entry.reported || at - entry.lastMoved < stallMs) continue;
+      const batch = batchOf(batchId);
+      if (!batch || batch.view.state !== 'running') {
+        running.delete(batchId);
+        continue;
+      }
+      entry.reported = true;
+      const minutes = Math.round((at - entry.lastMoved) / 60_000);
+      deliver({
+        event: 'stalled',
+        title: `Stillmotion: "${batch.name}" has not moved for ${minutes} min`,
+        message:
+          `No item of batch ${batch.id} changed state for ${minutes} minutes while it runs. ` +
+          'Check that the computer is awake and online, and look at RunComfy’s status page; the batch resumes by itself when the API answers.',
+        batch: { id: batch.id, name: batch.name },
+      });
+    }
+  };
+  const checkEvery = options.stallCheckMs ?? 60_000;
+  const timer = checkEvery > 0 ? setInterval(checkStalls, checkEvery) : null;
+  timer?.unref?.();
+
+  return {
+    send,
+    checkStalls,
+    async settled() {
+      while (inFlight.size) await Promise.allSettled([...inFlight]);
+    },
+    close() {
+      off();
+      if (timer) clearInterval(timer);
+    },
+  };
+}

@@ -1,0 +1,293 @@
+// Webhook notices against a real HTTP server on loopback: the payload of each preset, the
+// events that send one (finished, paused with the reason and what to do, stalled; not a pause
+// the user made), the key never in a body, failed deliveries retried then given up with a log
+// line and never thrown, and the address refused unless http(s).
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { errorCodeOf } from '../../../../main/core/app/errors';
+import {
+  checkWebhookUrl,
+  createWebhookNotifier,
+  type WebhookNotifierOptions,
+  type WebhookSetting,
+} from '../../../../main/core/app/webhooks';
+import type { BatchView, EngineEvent, StateCounts } from '../../../../main/core/domain';
+import { ITEM_STATES } from '../../../../main/core/domain';
+import { createTestApp } from '../../../harness/test-app';
+import { batchSettings, call, tempDir, value, writeImage } from './helpers';
+
+interface Received {
+  path: string;
+  contentType: string | undefined;
+  body: Record<string, unknown>;
+}
+let server: Server;
+let base: string;
+const received: Received[] = [];
+/** Status codes to answer next (then 200). */
+const answers: number[] = [];
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    let text = '';
+    req.on('data', (chunk: Buffer) => (text += chunk.toString()));
+    req.on('end', () => {
+      received.push({
+        path: req.url ?? '',
+        contentType: req.headers['content-type'],
+        body: JSON.parse(text),
+      });
+      res.statusCode = answers.shift() ?? 200;
+      res.end('ok');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+afterEach(() => {
+  received.length = 0;
+  answers.length = 0;
+});
+
+const KEY = 'rk_live_secret_1234';
+const counts = (patch: Partial<StateCounts>): StateCounts =>
+  ({ ...Object.fromEntries(ITEM_STATES.map((s) => [s, 0])), ...patch }) as StateCounts;
+
+/** An engine as the notifier sees it: events pushed by the test, one batch to read. */
+function fakeEngine(batch: Partial<BatchView>) {
+  const listeners = new Set<(event: EngineEvent) => void>();
+  const view = {
+    id: 7,
+    name: 'holiday (2026-11-29 02:00)',
+    total: 300,
+    state: 'running',
+    ...batch,
+  } as BatchView;
+  return {
+    view,
+    emit: (event: EngineEvent) => listeners.forEach((l) => l(event)),
+    on(listener: (event: EngineEvent) => void) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    getBatch: (id: number) => (id === view.id ? view : null),
+  };
+}
+
+function notifier(
+  setting: WebhookSetting | null,
+  engine: ReturnType<typeof fakeEngine>,
+  extra: Partial<WebhookNotifierOptions> = {},
+) {
+  const logs: string[] = [];
+  let clock = 1_000_000;
+  const n = createWebhookNotifier({
+    engine,
+    setting: () => setting,
+    secrets: () => [KEY],
+    log: (level, message) => logs.push(`${level}: ${message}`),
+    now: () => clock,
+    sleep: async () => {},
+    stallCheckMs: 0,
+    ...extra,
+  });
+  return { n, logs, advance: (ms: number) => (clock += ms) };
+}
+
+describe('webhook notices', () => {
+  it('posts a finished batch as JSON (generic preset) with counts and money, nothing else', async () => {
+    const engine = fakeEngine({});
+    const { n } = notifier({ url: `${base}/hook`, preset: 'generic' }, engine);
+    engine.emit({
+      type: 'batch-finished',
+      batchId: 7,
+      counts: counts({ done: 297, failed: 3 }),
+      spentUsd: 124.74,
+    });
+    await n.settled();
+    expect(received).toHaveLength(1);
+    expect(received[0]!.contentType).toBe('application/json');
+    expect(received[0]!.body).toEqual({
+      source: 'stillmotion',
+      event: 'finished',
+      title: 'Stillmotion: "holiday (2026-11-29 02:00)" finished',
+      message: '297 of 300 videos done, 3 need attention; $124.74 spent.',
+      batch: { id: 7, name: 'holiday (2026-11-29 02:00)' },
+      at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+    });
+    n.close();
+  });
+
+  it('posts a pause with its reason and what to do, never the key; not a pause the user made', async () => {
+    const engine = fakeEngine({
+      pauseMessage: `RunComfy says the balance is empty (key ${KEY}). Top up your balance, then resume.`,
+    });
+    const { n } = notifier({ url: `${base}/hook`, preset: 'generic' }, engine);
+    engine.emit({ type: 'batch', batchId: 7, state: 'paused', pauseReason: 'user' });
+    engine.emit({ type: 'batch', batchId: 7, state: 'paused', pauseReason: 'no_balance' });
+    await n.settled();
+    expect(received).toHaveLength(1);
+    expect(received[0]!.body).toMatchObject({
+      event: 'paused',
+      pauseReason: 'no_balance',
+      title: 'Stillmotion: "holiday (2026-11-29 02:00)" paused: the RunComfy balance ran out',
+      message: 'RunComfy says the balance is empty (key [key]). Top up your balance, then resume.',
+    });
+    expect(JSON.stringify(received)).not.toContain(KEY);
+    n.close();
+  });
+
+  it('reports a running batch that has not moved for the stall time, once per stall', async () => {
+    const engine = fakeEngine({});
+    const { n, advance } = notifier({ url: `${base}/hook`, preset: 'generic' }, engine, {
+      stallMs: 30 * 60_000,
+    });
+    engine.emit({ type: 'batch', batchId: 7, state: 'running', pauseReason: null });
+    advance(29 * 60_000);
+    n.checkStalls();
+    engine.emit({ type: 'items', batchId: 7, changes: [{ id: 1, state: 'in_progress' }] });
+    advance(29 * 60_000);
+    n.checkStalls();
+    await n.settled();
+    expect(received).toHaveLength(0);
+    advance(2 * 60_000);
+    n.checkStalls();
+    n.checkStalls();
+    await n.settled();
+    expect(received.map((r) => r.body.event)).toEqual(['stalled']);
+    expect(received[0]!.body.title).toBe(
+      'Stillmotion: "holiday (2026-11-29 02:00)" has not moved for 31 min',
+    );
+    n.close();
+  });
+
+  it('shapes the body for ntfy, Discord and Slack', async () => {
+    const engine = fakeEngine({});
+    const notice = { event: 'test' as const, title: 'T', message: 'M', batch: null };
+    await notifier(null, engine).n.send(notice, { url: `${base}/alerts/my-topic`, preset: 'ntfy' });
+    await notifier(null, engine).n.send(notice, { url: `${base}/api/webhooks/1/abc`, preset: 'discord' });
+    await notifier(null, engine).n.send(notice, { url: `${base}/services/T0/B0/x`, preset: 'slack' });
+    expect(received.map((r) => [r.path, r.body])).toEqual([
+      ['/alerts', { topic: 'my-topic', title: 'T', message: 'M', tags: ['bell'], priority: 3 }],
+      ['/api/webhooks/1/abc', { content: '**T**\nM' }],
+      ['/services/T0/B0/x', { text: '*T*\nM' }],
+    ]);
+  });
+
+  it('retries a failed delivery a few times, then logs and gives up without throwing', async () => {
+    const engine = fakeEngine({});
+    answers.push(503, 500);
+    const { n, logs } = notifier({ url: `${base}/hook`, preset: 'slack' }, engine, { attempts: 3 });
+    engine.emit({ type: 'batch-finished', batchId: 7, counts: counts({ done: 300 }), spentUsd: 1 });
+    await n.settled();
+    expect(received).toHaveLength(3);
+    expect(logs.filter((l) => l.startsWith('info: webhook'))).toHaveLength(2);
+
+    answers.push(500, 500, 500);
+    engine.emit({ type: 'batch-finished', batchId: 7, counts: counts({ done: 300 }), spentUsd: 1 });
+    await n.settled();
+    expect(logs.at(-1)).toMatch(
+      /^warn: webhook: gave up on the finished notice after 3 attempts: .*HTTP 500/,
+    );
+
+    // Nobody listening at all: the same, and the engine's listener never throws.
+    const closed = notifier({ url: 'http://127.0.0.1:9/hook', preset: 'generic' }, engine, { attempts: 2 });
+    expect(() =>
+      engine.emit({ type: 'batch-finished', batchId: 7, counts: counts({ done: 1 }), spentUsd: 0 }),
+    ).not.toThrow();
+    await closed.n.settled();
+    expect(closed.logs.at(-1)).toMatch(/gave up .*Could not reach the webhook at 127\.0\.0\.1:9/);
+    n.close();
+    closed.n.close();
+  });
+
+  it('accepts only http(s) addresses, saying why and what to type', () => {
+    expect(checkWebhookUrl(' https://ntfy.sh/my-topic ')).toBe('https://ntfy.sh/my-topic');
+    for (const [bad, why] of [
+      ['ftp://example.com/x', /must start with https:\/\/ \(or http:\/\/\), not ftp:\/\//],
+      ['file:///etc/passwd', /not file:\/\//],
+      ['ntfy.sh/topic', /is not a web address.*starting with https:\/\//],
+      ['https://user:pw@example.com/hook', /must not hold a user name or password/],
+    ] as const) {
+      let error: unknown;
+      try {
+        checkWebhookUrl(bad);
+      } catch (e) {
+        error = e;
+      }
+      expect(errorCodeOf(error), bad).toBe('invalid_request');
+      expect((error as Error).message).toMatch(why);
+    }
+  });
+});
+
+describe('webhook setting through the handlers, on a real engine', () => {
+  it('refuses a non-http address, stores a good one, sends a test, then notices a real batch finishing', async () => {
+    const dir = tempDir('sm-webhook-');
+    const app = await createTestApp({ rootDir: dir.path });
+    try {
+      const bad = await call(app.handlers, 'command:settings.update', {
+        webhook: { url: 'javascript:alert(1)', preset: 'generic' },
+      });
+      expect(bad).toMatchObject({ ok: false, error: { code: 'invalid_request' } });
+      expect(!bad.ok && bad.error.message).toMatch(
+        /must start with https:\/\/ \(or http:\/\/\), not javascript:/,
+      );
+      expect((await value(app.handlers, 'query:settings.get', {})).webhook).toBeNull();
+
+      const noneYet = await call(app.handlers, 'command:settings.testWebhook', {});
+      expect(noneYet).toMatchObject({
+        ok: false,
+        error: { code: 'conflict', message: /No webhook address is set/ },
+      });
+
+      const saved = await value(app.handlers, 'command:settings.update', {
+        webhook: { url: `${base}/hook`, preset: 'generic' },
+      });
+      expect(saved.webhook).toEqual({ url: `${base}/hook`, preset: 'generic' });
+      expect(await value(app.handlers, 'command:settings.testWebhook', {})).toEqual({ status: 200 });
+      expect(received.at(-1)!.body).toMatchObject({ event: 'test', title: 'Stillmotion: test notice' });
+
+      const input = join(dir.path, 'shoot');
+      await writeImage(join(input, 'a.jpg'));
+      const { scanId } = await value(app.handlers, 'command:scan.start', { paths: [input] });
+      await app.core.scans.whenFinished(scanId);
+      const { batchId } = await value(app.handlers, 'command:batch.create', {
+        scanId,
+        settings: batchSettings(join(dir.path, 'out')),
+      });
+      await value(app.handlers, 'command:batch.start', { batchId });
+      await app.engine.idle(20_000);
+      await app.core.services.webhooks.settled();
+      expect(received.at(-1)!.body).toMatchObject({
+        event: 'finished',
+        batch: { id: batchId },
+        message: expect.stringMatching(/^1 of 1 videos done; \$\d+\.\d\d spent\.$/),
+      });
+      // A pause the user must act on, from the real engine: a cap below one video.
+      await writeImage(join(input, 'b.jpg'), { color: '#aa0000' });
+      const again = await value(app.handlers, 'command:scan.start', { paths: [join(input, 'b.jpg')] });
+      await app.core.scans.whenFinished(again.scanId);
+      const capped = await value(app.handlers, 'command:batch.create', {
+        scanId: again.scanId,
+        settings: batchSettings(join(dir.path, 'out'), { budgetUsd: 0.01 }),
+      });
+      await value(app.handlers, 'command:batch.start', { batchId: capped.batchId });
+      await app.engine.idle(20_000);
+      await app.core.services.webhooks.settled();
+      expect(received.at(-1)!.body).toMatchObject({
+        event: 'paused',
+        pauseReason: 'budget_reached',
+        batch: { id: capped.batchId },
+        title: expect.stringMatching(/paused: the budget cap is reached$/),
+      });
+      expect(JSON.stringify(received)).not.toContain(app.secrets.get()!);
+    } finally {
+      await app.close();
+      dir.remove();
+    }
+  });
+});

@@ -1,0 +1,170 @@
+// `stillmotion retry` as a child process: it says how many failed items it would retry and
+// what they may cost, sends nothing unless told (--yes, or "y" on a terminal), then retries
+// and runs the batch to its end with the usual exit codes; an item that cannot be retried is
+// named with its state. Then `run --from <batch> --only rejected`: new takes of the videos
+// rejected in the review, in a new batch, next to (never over) the first takes.
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createEngine } from '../../../../main/core/engine';
+import { DEMO_API_KEY, startSimulator, type SimulatorHandle } from '../../../../main/core/simulator';
+import { scaledClock } from '../../../../main/core/util/clock';
+import { childEnv, cli, tempDir, writeImages } from './helpers';
+
+const FACTOR = 20;
+const EPOCH = Date.now();
+const clock = scaledClock(FACTOR, EPOCH, EPOCH);
+const work = tempDir('sm-cli-retry-');
+const images = join(work.path, 'images');
+const out = join(work.path, 'out');
+const db = join(work.path, 'retry.sqlite');
+let sim: SimulatorHandle;
+
+const env = () =>
+  childEnv(join(work.path, 'data'), {
+    STILLMOTION_CLOCK_FACTOR: String(FACTOR),
+    STILLMOTION_CLOCK_EPOCH: String(EPOCH),
+    RUNCOMFY_API_BASE: sim.url,
+    RUNCOMFY_API_KEY: DEMO_API_KEY,
+  });
+const mp4s = () =>
+  existsSync(out)
+    ? readdirSync(out, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.mp4'))
+    : [];
+
+beforeAll(async () => {
+  await writeImages(images, 3);
+  sim = await startSimulator({ clock, generationMs: () => 10_000, faults: { generationFailure: 1 } });
+});
+
+afterAll(async () => {
+  await sim?.close();
+  work.remove();
+});
+
+describe('stillmotion retry', () => {
+  it(
+    'asks with the cost, retries only when told, then runs the batch to its videos',
+    { timeout: 120_000 },
+    async () => {
+      const run = await cli(['run', images, '-t', '{name}', '--yes', '--out', out, '--db', db], env());
+      expect(run.code, run.stderr).toBe(1);
+      const batchId = /Batch (\d+) started/.exec(run.stdout)![1]!;
+      expect(mp4s()).toEqual([]);
+      sim.setFaults({});
+      const submitted = sim.ledger.submits.length;
+
+      // No terminal to ask on and no --yes: nothing is sent.
+      const refused = await cli(['retry', batchId, '--db', db], env());
+      expect(refused.code).toBe(2);
+      expect(refused.stdout).toMatch(
+        new RegExp(
+          `^Retry 3 items of batch ${batchId}: each is a new paid generation, up to \\$\\d+\\.\\d\\d in all\\.$`,
+          'm',
+        ),
+      );
+      expect(refused.stderr.trim()).toBe('Nothing retried: add --yes to retry without being asked.');
+      expect(sim.ledger.submits.length).toBe(submitted);
+
+      const retried = await cli(['retry', batchId, '--failed', '--yes', '--db', db], env());
+      expect(retried.code, retried.stderr).toBe(0);
+      expect(retried.stdout).toMatch(new RegExp(`^Retrying 3 items of batch ${batchId}\\.$`, 'm'));
+      expect(mp4s()).toHaveLength(3);
+      expect(sim.ledger.submits.length).toBe(submitted + 3);
+
+      // Nothing failed is left; a done item is named with its state.
+      const again = await cli(['retry', batchId, '--yes', '--db', db], env());
+      expect(again.code).toBe(0);
+      expect(again.stdout.trim()).toBe(`Batch ${batchId} has no failed items to retry.`);
+      const report = JSON.parse((await cli(['report', batchId, '--json', '--db', db], env())).stdout) as {
+        items: { id: number; relativePath: string }[];
+      };
+      const item = report.items[0]!;
+      const done = await cli(['retry', batchId, '--item', String(item.id), '--yes', '--db', db], env());
+      expect(done.code).toBe(2);
+      expect(done.stderr.trim()).toBe(
+        `Item ${item.id} (${item.relativePath}) is done; only failed, expired or cancelled items can be retried.`,
+      );
+      const both = await cli(['retry', batchId, '--failed', '--item', '1', '--db', db], env());
+      expect(both.code).toBe(2);
+      expect(both.stderr).toMatch(/Choose one: --failed .* or --item <id>/);
+    },
+  );
+
+  it(
+    'run --from <batch> --only rejected makes new takes of the rejected videos',
+    { timeout: 120_000 },
+    async () => {
+      const status = await cli(['report', '1', '--json', '--db', db], env());
+      const { batch, items } = JSON.parse(status.stdout) as {
+        batch: { id: number; settings: { promptTemplate: string } };
+        items: { id: number; relativePath: string; state: string }[];
+      };
+      expect(items.every((i) => i.state === 'done')).toBe(true);
+      // The review, as the app stores it: one take rejected.
+      const engine = createEngine({ dbPath: db, adoptBatches: false });
+      engine.reviewItem(items[1]!.id, 'rejected');
+      await engine.close();
+
+      const noFailed = await cli(['run', '--from', String(batch.id), '--only', 'failed', '--db', db], env());
+      expect(noFailed.code).toBe(2);
+      expect(noFailed.stderr.trim()).toBe(
+        `Batch ${batch.id} has no failed items to run again; see: stillmotion report ${batch.id}`,
+      );
+      const both = await cli(['run', images, '--from', String(batch.id), '--db', db], env());
+      expect(both.code).toBe(2);
+      expect(both.stderr).toMatch(/Give folders or --from <batch>, not both/);
+
+      // The app's webhook setting applies to batches the CLI drives too.
+      const notices: { event?: string; message?: string }[] = [];
+      const hook = createServer((req, res) => {
+        let text = '';
+        req.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        req.on('end', () => {
+          notices.push(JSON.parse(text) as { event?: string });
+          res.end('ok');
+        });
+      });
+      await new Promise<void>((resolve) => hook.listen(0, '127.0.0.1', resolve));
+      mkdirSync(join(work.path, 'data'), { recursive: true });
+      writeFileSync(
+        join(work.path, 'data', 'settings.json'),
+        JSON.stringify({
+          webhook: {
+            url: `http://127.0.0.1:${(hook.address() as AddressInfo).port}/hook`,
+            preset: 'generic',
+          },
+        }),
+      );
+
+      const submitted = sim.ledger.submits.length;
+      const before = mp4s().length;
+      const rerun = await cli(
+        ['run', '--from', String(batch.id), '--only', 'rejected', '--yes', '--db', db],
+        env(),
+      );
+      expect(rerun.code, rerun.stderr).toBe(0);
+      expect(rerun.stdout).toMatch(
+        new RegExp(
+          `^From batch ${batch.id} \\(".*"\\): 1 rejected video of batch ${batch.id}, generated again as new takes \\(each paid again\\)\\.$`,
+          'm',
+        ),
+      );
+      expect(rerun.stdout).toMatch(/^Found 1 files: 1 to send, 0 rejected, 0 already generated\.$/m);
+      expect(sim.ledger.submits.length).toBe(submitted + 1);
+      expect(mp4s()).toHaveLength(before + 1);
+      expect(notices.map((n) => n.event)).toEqual(['finished']);
+      expect(notices[0]!.message).toMatch(/^1 of 1 videos done; \$\d+\.\d\d spent\.$/);
+      expect(JSON.stringify(notices)).not.toContain(DEMO_API_KEY);
+      await new Promise<void>((resolve) => hook.close(() => resolve()));
+      expect(sim.ledger.submits.at(-1)!.prompt).toBe(
+        items[1]!.relativePath
+          .split('/')
+          .pop()!
+          .replace(/\.jpg$/, ''),
+      );
+    },
+  );
+});

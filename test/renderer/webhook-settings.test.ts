@@ -1,0 +1,104 @@
+// Settings → Notices to your phone, in the browser: a non-http address is refused with the
+// reason under the field (announced, aria-invalid), "Send test" posts a test notice that a
+// local server on loopback receives, Save keeps the address across a reload, and the section
+// passes axe in both themes and languages.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { axeEveryWay } from './a11y-helpers';
+import { closeBrowser, openApp, screenshot, startSession, type Session } from './helpers';
+
+let session: Session;
+let page: Page;
+let errors: string[];
+let server: Server;
+let hookUrl: string;
+const received: { path: string; body: Record<string, unknown> }[] = [];
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    let text = '';
+    req.on('data', (chunk: Buffer) => (text += chunk.toString()));
+    req.on('end', () => {
+      received.push({ path: req.url ?? '', body: JSON.parse(text) });
+      res.end('ok');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  hookUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+  session = await startSession('webhook');
+  ({ page, errors } = await openApp(session));
+});
+
+afterAll(async () => {
+  await page?.context().close();
+  await closeBrowser();
+  await session?.close();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+});
+
+async function openSettings() {
+  await page.getByTestId('settings-button').click();
+  await page.getByTestId('webhook-settings').waitFor();
+}
+
+describe('webhook settings', () => {
+  it('refuses a non-http address with the reason under the field', async () => {
+    await openSettings();
+    const url = page.getByLabel('Webhook address');
+    await url.fill('ftp://example.com/hook');
+    await page.getByTestId('webhook-settings').getByRole('button', { name: 'Save' }).click();
+    await expect
+      .poll(() => page.getByTestId('webhook-settings').locator('.field-error').first().innerText())
+      .toMatch(/must start with https:\/\/ \(or http:\/\/\), not ftp:\/\//);
+    expect(await url.getAttribute('aria-invalid')).toBe('true');
+    expect((await session.harness.handlers['query:settings.get']({})) as unknown).toMatchObject({
+      value: { webhook: null },
+    });
+  });
+
+  it('sends a test notice that a local server receives, then saves the address', async () => {
+    await page.getByLabel('Webhook address').fill(hookUrl);
+    await page.getByLabel('Service').selectOption('generic');
+    await page.getByRole('button', { name: 'Send test' }).click();
+    await page.getByText('Test notice sent (the service answered 200).').waitFor();
+    expect(received).toHaveLength(1);
+    expect(received[0]).toMatchObject({
+      path: '/hook',
+      body: { source: 'stillmotion', event: 'test', title: 'Stillmotion: test notice', batch: null },
+    });
+    expect(JSON.stringify(received)).not.toContain(session.harness.secrets.get()!);
+    await page.getByTestId('webhook-settings').getByRole('button', { name: 'Save' }).click();
+    await page.getByTestId('webhook-settings').getByRole('button', { name: 'Remove' }).waitFor();
+    await screenshot(page, 'webhook-settings-en');
+
+    await page.reload();
+    await openSettings();
+    expect(await page.getByLabel('Webhook address').inputValue()).toBe(hookUrl);
+    expect(await page.getByLabel('Service').inputValue()).toBe('generic');
+  });
+
+  it('passes axe in both themes and languages', { timeout: 60_000 }, async () => {
+    const dialog = page.getByTestId('settings-dialog');
+    expect(
+      await axeEveryWay(page, 'settings with webhook', {
+        show: async () => {
+          if (!(await dialog.isVisible())) await openSettings();
+          await page.getByTestId('webhook-settings').scrollIntoViewIfNeeded();
+        },
+        hide: async () => {
+          await page.keyboard.press('Escape');
+          await dialog.waitFor({ state: 'detached' });
+        },
+      }),
+    ).toEqual([]);
+    await openSettings();
+    await page.getByTestId('webhook-settings').scrollIntoViewIfNeeded();
+    await page.getByTestId('language-select').selectOption('zh-CN');
+    await page.getByText('发送到手机的通知').waitFor();
+    await screenshot(page, 'webhook-settings-zh-CN');
+    await page.getByTestId('language-select').selectOption('en');
+    expect(errors).toEqual([]);
+  });
+});

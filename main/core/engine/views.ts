@@ -42,7 +42,7 @@ export function toBatchView(
 /**
  * One row per item: file, prompt, state, the reason in words (English unless a language is given),
  * the error code and RunComfy's own words, request id, the cost RunComfy reported and our estimate (apart: an estimate is
- * not a charge), output path. Safe to open in a spreadsheet (see util/csv.ts).
+ * not a charge), output path, and the morning's verdict (kept / rejected). Safe to open in a spreadsheet (see util/csv.ts).
  */
 export const REPORT_COLUMNS = [
   'file',
@@ -55,6 +55,7 @@ export const REPORT_COLUMNS = [
   'cost_actual_usd',
   'cost_estimated_usd',
   'output_path',
+  'review',
 ] as const;
 
 export function reportCsv(store: JobStore, batchId: number, language: ReasonLanguage = 'en'): string {
@@ -73,6 +74,7 @@ export function reportCsv(store: JobStore, batchId: number, language: ReasonLang
         item.costUsd,
         item.estimatedCostUsd,
         item.outputPath,
+        item.review,
       ]
         .map(quote)
         .join(','),

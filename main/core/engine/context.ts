@@ -9,6 +9,7 @@ import type { Clock, Random } from '../util/clock';
 import type { FileOps } from './download-files';
 import type { EventHub } from './events';
 import type { MaterializeRequest } from './materialize';
+import type { Catalog } from '../catalog/models';
 import type { PollPolicy } from './poll-policy';
 
 /** What this engine keeps in memory about a batch it drives (lease held). */
@@ -65,6 +66,8 @@ export interface EngineContext {
   readonly random: Random;
   readonly fetch: typeof fetch;
   readonly materialize: MaterializeRequest;
+  /** What the engine asks of models: polling priors, duration fields, prices. */
+  readonly catalog: Pick<Catalog, 'find'>;
   readonly policy: PollPolicy;
   readonly fileOps: FileOps;
   readonly hub: EventHub;

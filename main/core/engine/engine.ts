@@ -38,6 +38,7 @@ import { nodeFileOps } from './download-files';
 import { EventHub } from './events';
 import type { LeaseInfo } from './leases';
 import { defaultMaterializeRequest } from './materialize';
+import { createCatalog } from '../catalog/models';
 import { adaptivePollPolicy } from './poll-policy';
 import { reportCsv, toBatchView } from './views';
 import type { ReasonLanguage } from '../../../preload/reasons';
@@ -102,6 +103,7 @@ class JobEngine implements Engine {
       random: options.random ?? Math.random,
       fetch: options.fetch ?? fetch,
       materialize: options.materializeRequest ?? defaultMaterializeRequest,
+      catalog: options.catalog ?? createCatalog(),
       policy: options.pollPolicy ?? adaptivePollPolicy,
       fileOps: { ...nodeFileOps, ...options.fileOps },
       hub: this.hub,

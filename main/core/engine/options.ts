@@ -9,6 +9,7 @@ import type { Clock, Random } from '../util/clock';
 import type { FileOps } from './download-files';
 import type { LeaseInfo } from './leases';
 import type { MaterializeRequest } from './materialize';
+import type { Catalog } from '../catalog/models';
 import type { PollPolicy } from './poll-policy';
 
 export const DEFAULT_API_BASE_URL = 'https://model-api.runcomfy.net';
@@ -28,6 +29,11 @@ export interface EngineOptions {
   /** The API is the simulator (demo mode): new batches are marked simulated. */
   simulated?: boolean;
   materializeRequest?: MaterializeRequest;
+  /**
+   * The model catalog: polling priors, where each model keeps its duration, what to reserve
+   * against a budget cap. Default: the shipped entries.
+   */
+  catalog?: Pick<Catalog, 'find'>;
   /** Downloads at once, across batches (default 2). */
   downloadConcurrency?: number;
   /** Status/result requests at once, across items (default 4). */

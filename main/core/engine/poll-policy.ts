@@ -77,15 +77,6 @@ export function fixedPollPolicy(intervalMs: number): PollPolicy {
 }
 
 /**
- * Prior generation times before anything was learned (runcomfy-api.md: about 1.5 min for
- * 5 s of standard, up to 5 min for pro).
- */
-export function priorRunMs(modelId: string, duration: number): number {
-  const perSecond = modelId.includes('/pro/') ? 30 * SECOND : 18 * SECOND;
-  return perSecond * Math.max(1, duration);
-}
-
-/**
  * The learned estimate: the lower quartile of recent upper-bound samples. Each sample
  * over-states the run time by up to one poll step, so the quartile keeps the aim early.
  */

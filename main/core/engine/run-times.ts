@@ -4,7 +4,9 @@
 // must not make the poller ask the real API too early (or the reverse).
 import type { ItemRecord } from '../db/rows';
 import type { EngineContext } from './context';
-import { learnedRunMs, priorRunMs, type RunTimeEstimate } from './poll-policy';
+import { pollingPriorMs } from '../catalog/engine-facts';
+import { videoSeconds } from '../catalog/models';
+import { learnedRunMs, type RunTimeEstimate } from './poll-policy';
 
 const SAMPLES = 20;
 
@@ -17,10 +19,12 @@ export class RunTimes {
     return this.ctx.store.getBatch(item.batchId)?.settings.modelId ?? 'unknown';
   }
 
+  /** The video's seconds, read from the field the model keeps its duration in (catalog roles). */
   durationOf(item: ItemRecord): number {
-    const fromRequest = item.request.duration;
-    if (typeof fromRequest === 'number') return fromRequest;
-    return this.ctx.store.getBatch(item.batchId)?.settings.duration ?? 5;
+    const settings = this.ctx.store.getBatch(item.batchId)?.settings;
+    const fallback = settings?.duration ?? 5;
+    const model = settings ? this.ctx.catalog.find(settings.modelId) : undefined;
+    return model ? videoSeconds(model, item.request, fallback) : fallback;
   }
 
   estimate(modelId: string, duration: number): RunTimeEstimate {
@@ -28,7 +32,10 @@ export class RunTimes {
     const samples = this.cached(key, duration);
     const learned = learnedRunMs(samples);
     return learned === null
-      ? { runMs: priorRunMs(modelId, duration) * this.ctx.credentials().timeScale, learned: false }
+      ? {
+          runMs: pollingPriorMs(this.ctx.catalog, modelId, duration) * this.ctx.credentials().timeScale,
+          learned: false,
+        }
       : { runMs: learned, learned: true };
   }
 

@@ -3,15 +3,15 @@
 // and closes in with growing steps. Measured against the simulator's ledger, over real HTTP.
 import { afterEach, describe, expect, it } from 'vitest';
 import { fixedPollPolicy, type PollPolicy } from '../../../../main/core/engine';
-import {
-  adaptivePollPolicy,
-  learnedRunMs,
-  priorRunMs,
-  replayPolling,
-} from '../../../../main/core/engine/poll-policy';
+import { adaptivePollPolicy, learnedRunMs, replayPolling } from '../../../../main/core/engine/poll-policy';
+import { pollingPriorMs } from '../../../../main/core/catalog/engine-facts';
+import { createCatalog } from '../../../../main/core/catalog/models';
 import type { SimulatorOptions } from '../../../../main/core/simulator/types';
 import { seededRandom } from '../../../../main/core/util/clock';
 import { harness, type Harness } from './harness';
+
+/** The prior the engine starts from, as it reads it from the shipped catalog. */
+const priorRunMs = (modelId: string, seconds: number) => pollingPriorMs(createCatalog(), modelId, seconds);
 
 let h: Harness;
 afterEach(async () => {
@@ -168,6 +168,11 @@ describe('poll policy', () => {
     expect(learnedRunMs([])).toBeNull();
     expect(learnedRunMs([130, 100, 120, 110, 200])).toBe(110);
     expect(priorRunMs('kling/kling-3.0/standard/image-to-video', 5)).toBe(90_000);
-    expect(priorRunMs('kling/kling-3.0/pro/image-to-video', 10)).toBe(300_000);
+    // The pro entry's own prior (docs/models.md), no longer guessed from '/pro/' in the id.
+    expect(priorRunMs('kling/kling-3.0/pro/image-to-video', 10)).toBe(
+      createCatalog().find('kling/kling-3.0/pro/image-to-video')!.polling!.secondsPerVideoSecond! * 10_000,
+    );
+    // A model the catalog does not know gets the conservative default.
+    expect(priorRunMs('someone/new-model', 5)).toBe(90_000);
   });
 });

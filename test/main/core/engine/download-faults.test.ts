@@ -346,7 +346,10 @@ describe('downloads: the lease', () => {
     const h1 = h;
     const watchUntil = h.clock.now() + 5 * 60_000;
     await until(() => h1.clock.now() >= watchUntil, 'five simulated minutes');
-    expect(outputRequests).toBe(before);
+    // An attempt already past its check when the lease went may still send its one request (on a
+    // loaded machine it can start after the event); a driver that kept going would have retried
+    // several times in five minutes (the back-off is capped near one minute).
+    expect(outputRequests - before).toBeLessThanOrEqual(1);
     expect(h.engine.getItem(itemIds[0]!)!.state).toBe('downloading'); // the new owner's to finish
   });
 });

@@ -150,51 +150,58 @@ describe('stillmotion run', () => {
 });
 
 describe('a crash and a resume', () => {
-  it('SIGKILL mid-generation, then resume: nothing submitted twice, every video downloaded; a second resume watches the first', async () => {
-    // Jobs run 40 s simulated (2 s real), two at a time, so the kill lands mid-generation.
-    const sim = await simulator({ generationMs: () => 40_000, concurrencyCap: 2 });
-    const db = join(work.path, 'crash.sqlite');
-    const out = join(work.path, 'out-crash');
-    const env = envFor(sim);
-    const first = startCli(
-      ['run', images, '-t', 'crash {name}', '--yes', '-p', '2', '--out', out, '--db', db],
-      env,
-    );
-    // Kill once both slots hold accepted jobs (not mid-submit: a submit cut off after its intent
-    // was stored is rightly left as unknown_submit, never resent).
-    const accepted = () =>
-      [...stateLines(first.stdout()).values()].filter((s) => ['in_queue', 'in_progress'].includes(s.at(-1)!))
-        .length;
-    await until(() => accepted() >= 2, 'two items accepted by the API', 30_000);
-    first.child.kill('SIGKILL');
-    expect(await first.exited).toBeNull();
-    const batchId = /Batch (\d+) started/.exec(first.stdout())![1]!;
-    const beforeResume = auditLedger(sim.ledger);
-    expect(beforeResume.jobsCreated).toBeGreaterThan(0);
-    expect(beforeResume.succeededNotDownloaded.length + mp4s(out).length).toBeLessThan(3);
+  it(
+    'SIGKILL mid-generation, then resume: nothing submitted twice, every video downloaded; a second resume watches the first',
+    { timeout: 90_000 },
+    async () => {
+      // Jobs run 120 s simulated (6 s real), two at a time, so the kill lands mid-generation and
+      // the resumed run is still going when the second resume starts (a child process takes
+      // seconds to start on a loaded machine; with 2 s jobs the first resume had often finished).
+      const sim = await simulator({ generationMs: () => 120_000, concurrencyCap: 2 });
+      const db = join(work.path, 'crash.sqlite');
+      const out = join(work.path, 'out-crash');
+      const env = envFor(sim);
+      const first = startCli(
+        ['run', images, '-t', 'crash {name}', '--yes', '-p', '2', '--out', out, '--db', db],
+        env,
+      );
+      // Kill once both slots hold accepted jobs (not mid-submit: a submit cut off after its intent
+      // was stored is rightly left as unknown_submit, never resent).
+      const accepted = () =>
+        [...stateLines(first.stdout()).values()].filter((s) =>
+          ['in_queue', 'in_progress'].includes(s.at(-1)!),
+        ).length;
+      await until(() => accepted() >= 2, 'two items accepted by the API', 30_000);
+      first.child.kill('SIGKILL');
+      expect(await first.exited).toBeNull();
+      const batchId = /Batch (\d+) started/.exec(first.stdout())![1]!;
+      const beforeResume = auditLedger(sim.ledger);
+      expect(beforeResume.jobsCreated).toBeGreaterThan(0);
+      expect(beforeResume.succeededNotDownloaded.length + mp4s(out).length).toBeLessThan(3);
 
-    // The killed process's lease is still on record, but its holder is a dead process of this
-    // machine: resume takes the batch over at once instead of waiting for the lease to lapse.
-    const resume = startCli(['resume', batchId, '--db', db], env);
-    await until(() => /Resuming batch/.test(resume.stdout()), 'the resume to take the batch over', 30_000);
-    expect(resume.stderr()).not.toMatch(/is being run by/);
-    // While it runs, a second resume says who holds the batch and only watches.
-    const second = await cli(['resume', batchId, '--db', db], env);
-    const code = await resume.exited;
-    expect(code, resume.stderr()).toBe(0);
-    expect(second.code, second.stderr).toBe(0);
-    expect(second.stderr).toMatch(
-      new RegExp(`Batch ${batchId} is being run by cli:[^:]+:${resume.child.pid}; watching`),
-    );
-    expect(second.stdout).toMatch(/— finished/);
+      // The killed process's lease is still on record, but its holder is a dead process of this
+      // machine: resume takes the batch over at once instead of waiting for the lease to lapse.
+      const resume = startCli(['resume', batchId, '--db', db], env);
+      await until(() => /Resuming batch/.test(resume.stdout()), 'the resume to take the batch over', 30_000);
+      expect(resume.stderr()).not.toMatch(/is being run by/);
+      // While it runs, a second resume says who holds the batch and only watches.
+      const second = await cli(['resume', batchId, '--db', db], env);
+      const code = await resume.exited;
+      expect(code, resume.stderr()).toBe(0);
+      expect(second.code, second.stderr).toBe(0);
+      expect(second.stderr).toMatch(
+        new RegExp(`Batch ${batchId} is being run by cli:[^:]+:${resume.child.pid}; watching`),
+      );
+      expect(second.stdout).toMatch(/— finished/);
 
-    const audit = auditLedger(sim.ledger);
-    expect(audit.duplicateJobs).toBe(0);
-    expect(audit.jobsCreated).toBe(3);
-    expect(audit.succeededNotDownloaded).toEqual([]);
-    expect(mp4s(out)).toHaveLength(3);
-    expect(resume.stdout()).toMatch(/3\/3 finished\s+3 done/);
-  });
+      const audit = auditLedger(sim.ledger);
+      expect(audit.duplicateJobs).toBe(0);
+      expect(audit.jobsCreated).toBe(3);
+      expect(audit.succeededNotDownloaded).toEqual([]);
+      expect(mp4s(out)).toHaveLength(3);
+      expect(resume.stdout()).toMatch(/3\/3 finished\s+3 done/);
+    },
+  );
 });
 
 describe('exit codes and their reasons', () => {

@@ -4,8 +4,9 @@
 import { reasonText } from '../../../preload/reasons';
 import { memo, useState } from 'react';
 import type { ItemViewDto } from '../../../preload/contract';
-import { api, errorText } from '../api';
+import { api } from '../api';
 import { useI18n } from '../i18n';
+import { useAction } from '../lib/use-action';
 import { fileNameOf, formatElapsed, formatUsd } from '../lib/format';
 import { ACTIVE_STATES, TONE_ICONS, toneOf } from '../lib/states';
 import { useApp } from '../store/app-context';
@@ -33,13 +34,7 @@ function LoadedRow({ item }: { item: ItemViewDto }) {
   const [confirmResubmit, setConfirmResubmit] = useState(false);
   const name = fileNameOf(item.relativePath);
 
-  const act = async (action: () => Promise<unknown>) => {
-    try {
-      await action();
-    } catch (error) {
-      showToast(errorText(error, t), 'error');
-    }
-  };
+  const { run: act } = useAction();
   const cancel = () =>
     act(async () => {
       const { outcome } = await api().item.cancel({ itemId: item.id });

@@ -9,6 +9,7 @@
 import { z } from 'zod';
 import { REASON_LANGUAGES, type Reason } from './reasons';
 import { BATCH_STATES, ITEM_STATES, PAUSE_REASONS } from '../main/core/domain/states';
+import type { ITEM_ACTIONS } from '../main/core/domain/states';
 
 // The state vocabulary is the domain's (one list below the database, the engine and IPC).
 export const itemStateSchema = z.enum(ITEM_STATES);
@@ -445,4 +446,7 @@ export type PreviewItemDto = z.output<typeof previewItemSchema>;
 export type ModelInfoDto = z.output<typeof modelInfoSchema>;
 export type AppSettingsDto = z.output<typeof appSettingsSchema>;
 export type ItemStateDto = z.output<typeof itemStateSchema>;
+/** Which action each item state allows (the domain's table, as a type for the renderer's copy). */
+export type ItemActionTableDto = typeof ITEM_ACTIONS;
+export type ItemActionDto = ItemActionTableDto[ItemStateDto];
 export type InputProblemDto = z.output<typeof inputProblemSchema>;

@@ -17,6 +17,7 @@ import {
   type PreviewItemDto,
   type ResponseOf,
 } from '../../../preload/contract';
+import { actionFor } from '../domain';
 import { previewItem } from '../intake/plan';
 import { checkApiBaseUrl } from './credentials';
 import { AppError, errorCodeOf, errorDetailOf, errorMessageOf } from './errors';
@@ -214,7 +215,7 @@ export function buildHandlers(services: AppServices): Handlers {
     },
     'command:item.resubmit': ({ itemId }) => {
       const item = requireItem(itemId);
-      if (item.state !== 'unknown_submit')
+      if (actionFor(item.state) !== 'resubmit')
         throw new AppError(
           'conflict',
           `Item ${itemId} is ${item.state}; only an item whose submit answer was lost (unknown_submit) can be resubmitted. Use retry for failed items.`,
@@ -243,7 +244,7 @@ export function buildHandlers(services: AppServices): Handlers {
     },
     'command:item.openVideo': async ({ itemId }) => {
       const item = requireItem(itemId);
-      if (item.state !== 'done' || !item.outputPath)
+      if (actionFor(item.state) !== 'open' || !item.outputPath)
         throw new AppError(
           'conflict',
           `Item ${itemId} (${item.relativePath}) has no video yet: it is ${item.state}.`,

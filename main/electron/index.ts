@@ -11,7 +11,7 @@ import { homedir } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { app, crashReporter, protocol } from 'electron';
 import { defaultDataDir, defaultLogDir, PRODUCT_NAME } from '../core/app/paths';
-import { createAppContext } from './app-context';
+import { createAppContext } from './running-app';
 import { runApp } from './lifecycle';
 import { MEDIA_SCHEME_PRIVILEGES } from './media-protocol';
 import { rendererIndexFor } from './window-options';

@@ -1,7 +1,7 @@
 // The app's one window: created hardened (window-options.ts), reloaded after a renderer crash
 // (within limits), and, when closed with work pending, asking whether to keep running in the tray.
 import { BrowserWindow, app, dialog } from 'electron';
-import type { AppContext } from './app-context';
+import type { AppContext } from './running-app';
 import { CLOSE_DIALOG_BUTTONS, closeChoice, decideClose, shouldReloadAfterCrash } from './overnight';
 import { ensureTray } from './tray';
 import { preloadPathFor, windowOptions } from './window-options';

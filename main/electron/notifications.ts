@@ -2,7 +2,7 @@
 // what they say); clicking one brings the window back.
 import { Notification } from 'electron';
 import type { EngineEvent } from '../core/domain';
-import type { AppContext } from './app-context';
+import type { AppContext } from './running-app';
 import { showWindow } from './main-window';
 import { notificationFor } from './overnight';
 

@@ -12,7 +12,7 @@ import { describeCatalogProblem, loadCatalog, USER_MODELS_FOLDER } from '../core
 import { createEngine } from '../core/engine';
 import { createIntake } from '../core/intake';
 import { DEMO_API_KEY, startSimulator } from '../core/simulator';
-import type { AppContext } from './app-context';
+import type { AppContext } from './running-app';
 import { buildCsp } from './csp';
 import { electronDesktop, electronDialogs } from './dialogs';
 import { forwardEvents, registerIpc, trustedSenderCheck } from './ipc';
@@ -21,8 +21,8 @@ import { createWindow, showWindow } from './main-window';
 import { handleMediaProtocol, MEDIA_BASE_URL } from './media-protocol';
 import { buildMenu } from './menu';
 import { notify } from './notifications';
-import { updatePower, updateProgress } from './progress';
-import { createSafeStorageSecretStore } from './secrets';
+import { updatePower, updateProgress } from './power-and-progress';
+import { createSafeStorageSecretStore } from './safe-storage-secrets';
 import { ensureTray } from './tray';
 
 /** The demo simulator runs 20x faster than the real API: a 10-image demo ends in about a minute. */

@@ -1,8 +1,8 @@
 // The tray icon: it shows the night's counts in its tooltip and brings the window back once the
 // window is hidden ("keep running in the tray").
 import { Menu, Tray, app, nativeImage } from 'electron';
-import type { AppContext } from './app-context';
-import { updateProgress } from './progress';
+import type { AppContext } from './running-app';
+import { updateProgress } from './power-and-progress';
 import { TRAY_ICON_PNG_BASE64 } from './tray-icon';
 
 /** Creates the tray once; `showWindow` is what its click and its menu's first entry do. */

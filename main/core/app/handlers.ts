@@ -21,8 +21,8 @@ import { actionFor } from '../domain';
 import { previewItem } from '../intake/plan';
 import { checkApiBaseUrl } from './credentials';
 import { AppError, errorCodeOf, errorDetailOf, errorMessageOf } from './errors';
-import { describeKey } from './secrets';
-import type { AppServices } from './services';
+import { describeKey } from './secret-store';
+import type { AppServices } from './app-services';
 import type { StoredSettings } from './settings-store';
 
 export type Handler<C extends InvokeChannel> = (payload: unknown) => Promise<Envelope<ResponseOf<C>>>;

@@ -11,7 +11,7 @@ import { hostname } from 'node:os';
 import { setMaxListeners } from 'node:events';
 import { setTimeout as realDelay } from 'node:timers/promises';
 import { RunComfyClient, type Endpoint } from '../api/client';
-import type { CancelBatchResult, CancelItemOutcome, ExistingItem } from '../contracts';
+import type { CancelBatchResult, CancelItemOutcome, ExistingItem } from '../core-api';
 import type {
   BatchSettings,
   BatchView,

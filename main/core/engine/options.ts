@@ -1,7 +1,7 @@
 // The engine's public types: how it is made (EngineOptions) and what it offers (Engine). Kept
 // stable for the CLI, the app, the benchmarks and the tests written against them.
 import type { Endpoint } from '../api/client';
-import type { EngineApi } from '../contracts';
+import type { EngineApi } from '../core-api';
 import type { Db } from '../db/connection';
 import type { ItemEventRow } from '../db/store';
 import type { ItemState, ItemView } from '../domain';

@@ -7,7 +7,7 @@ import type { ApiFailure, RunComfyClient } from '../api/client';
 import { fullJitterBackoff } from '../api/retry';
 import type { ItemRecord } from '../db/rows';
 import { assertNever, type ItemState } from '../domain';
-import type { CancelItemOutcome } from '../contracts';
+import type { CancelItemOutcome } from '../core-api';
 import type { EngineContext } from './context';
 import { crashPoint } from './crash-points';
 import { text } from './messages';

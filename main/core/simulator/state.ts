@@ -8,8 +8,8 @@ import { FaultPlan } from './faults';
 import { JobBook } from './jobs';
 import { OutputHasher, outputLayout } from './output-video';
 import type { OutputLayout } from './output-video';
-import { modelTable } from './models';
-import type { SimulatedModel } from './models';
+import { modelTable } from './simulated-models';
+import type { SimulatedModel } from './simulated-models';
 import { DEMO_API_KEY } from './types';
 import type { Ledger, SimulatorOptions, SimulatorVariants } from './types';
 

@@ -2,7 +2,7 @@
 // (and the user wants it), and the taskbar's progress bar and the tray's tooltip show the counts.
 // The decisions are in overnight.ts; this applies them.
 import { powerSaveBlocker } from 'electron';
-import type { AppContext } from './app-context';
+import type { AppContext } from './running-app';
 import { shouldBlockSuspension, summarizeProgress, trayTooltip } from './overnight';
 
 export function updatePower(context: AppContext): void {

@@ -186,7 +186,7 @@ class JobEngine implements Engine {
     this.core.leases.renewAll();
     for (const batchId of this.ctx.held.keys())
       for (const item of this.store.itemsInStates(batchId, ['in_queue', 'in_progress']))
-        this.store.note(item.id, { nextPollAt: now });
+        this.store.updateWithoutFsync(item.id, { nextPollAt: now });
     const previous = this.wakeController;
     this.wakeController = new AbortController();
     setMaxListeners(0, this.wakeController.signal);

@@ -7,7 +7,7 @@ import { open, readdir, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { createCoreServices } from '../main/core/core-services';
+import { createCoreServices } from '../main/core/index';
 import { DEFAULT_SETTINGS } from '../main/core/domain';
 import { ratio, tempDir, type Row } from './lib';
 

@@ -15,6 +15,7 @@ import {
   ITEM_STATES,
   PAUSE_REASONS,
 } from '../main/core/domain/states';
+import type { ITEM_ACTIONS } from '../main/core/domain/states';
 
 // The state vocabulary is the domain's (one list below the database, the engine and IPC).
 export const itemStateSchema = z.enum(ITEM_STATES);
@@ -519,4 +520,7 @@ export type AppSettingsDto = z.output<typeof appSettingsSchema>;
 export type ItemStateDto = z.output<typeof itemStateSchema>;
 export type ItemReviewDto = z.output<typeof itemReviewSchema>;
 export type ReviewFilterDto = z.output<typeof reviewFilterSchema>;
+/** Which action each item state allows (the domain's table, as a type for the renderer's copy). */
+export type ItemActionTableDto = typeof ITEM_ACTIONS;
+export type ItemActionDto = ItemActionTableDto[ItemStateDto];
 export type InputProblemDto = z.output<typeof inputProblemSchema>;

@@ -7,8 +7,8 @@
 //  - preload/contract.ts is shared by both sides, so it imports neither electron nor main/,
 //    except the domain's dependency-free state vocabulary (main/core/domain/states.ts).
 //  - main/core is layered; a module imports only from lower layers (or its own folder):
-//    util < domain < api, db, contracts.ts < catalog < intake < engine < app,
-//    core-services.ts < cli. The simulator stands beside them and uses util and domain only.
+//    util < domain < api, db, core-api.ts < catalog < intake < engine < app,
+//    index.ts (the core's entry) < cli. The simulator stands beside them and uses util and domain only.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { dirname, join, relative, resolve, sep } from 'node:path';
@@ -40,20 +40,20 @@ export const CORE_LAYERS = {
   util: 0,
   version: 0,
   domain: 1,
-  contracts: 2,
+  'core-api': 2,
   api: 2,
   db: 2,
   catalog: 3,
   intake: 4,
   engine: 5,
   app: 6,
-  'core-services': 6,
+  index: 6,
   cli: 7,
 };
 /** Parts that may only use these others (besides themselves). */
 const CORE_ONLY = { simulator: ['util', 'domain'] };
 
-/** 'engine' for main/core/engine/x.ts, 'contracts' for main/core/contracts.ts. */
+/** 'engine' for main/core/engine/x.ts, 'core-api' for main/core/core-api.ts. */
 function corePartOf(coreDir, path) {
   if (!path.startsWith(coreDir + sep)) return null;
   const first = relative(coreDir, path).split(sep)[0];

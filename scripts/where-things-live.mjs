@@ -53,7 +53,7 @@ const FOLDERS = {
 export const HOW_TO = `## Where to add…
 
 - **a model**: a JSON entry in \`main/core/catalog/models/\` and its line in \`shipped.ts\` (users: a file in
-  \`<data folder>/models/\`); the simulator's own table in \`main/core/simulator/models.ts\`; facts in
+  \`<data folder>/models/\`); the simulator's own table in \`main/core/simulator/simulated-models.ts\`; facts in
   \`docs/models.md\`.
 - **an item or batch state**: \`main/core/domain/states.ts\` (list and transition table), a new migration in
   \`main/core/db/migrations/\` (shipped ones are frozen), the renderer's copy in \`renderer/src/lib/states.ts\`

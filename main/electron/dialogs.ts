@@ -1,7 +1,7 @@
 // Native dialogs and the OS shell, behind the app layer's Dialogs/Desktop interfaces.
 import type { BrowserWindow, Dialog, Shell } from 'electron';
 import { AppError } from '../core/app/errors';
-import type { Desktop, Dialogs } from '../core/app/services';
+import type { Desktop, Dialogs } from '../core/app/app-services';
 
 export function electronDialogs(
   dialog: Pick<Dialog, 'showOpenDialog'>,

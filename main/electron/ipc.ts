@@ -5,7 +5,7 @@
 // to, not another window), checked before the payload is even looked at.
 import type { BrowserWindow, IpcMain, IpcMainInvokeEvent, WebContents } from 'electron';
 import type { Handlers } from '../core/app/handlers';
-import type { EventSink } from '../core/app/events';
+import type { EventSink } from '../core/app/app-events';
 import type { Envelope, InvokeChannel } from '../../preload/contract';
 import { isAppUrl, type AppLocation } from './navigation';
 

@@ -2,7 +2,7 @@
 // hook that masks the API key, so a log attached to a bug report cannot leak it.
 import { join } from 'node:path';
 import log from 'electron-log/main';
-import type { LogFn } from '../core/app/services';
+import type { LogFn } from '../core/app/app-services';
 import { LOG_MAX_BYTES, redactLogData, rotateLogFiles } from './log-helpers';
 
 export function setupLogging(options: { logDir: string; secrets: () => readonly (string | null)[] }): {

@@ -7,14 +7,14 @@ import { join, resolve } from 'node:path';
 import { createAppCore, type AppCore } from '../../main/core/app/app-core';
 import type { Handlers } from '../../main/core/app/handlers';
 import { dataFiles } from '../../main/core/app/paths';
-import { createMemorySecretStore, type SecretStore } from '../../main/core/app/secrets';
+import { createMemorySecretStore, type SecretStore } from '../../main/core/app/secret-store';
 import {
   createSettingsStore,
   type SettingsPatch,
   type SettingsStore,
 } from '../../main/core/app/settings-store';
 import { loadCatalog, USER_MODELS_FOLDER } from '../../main/core/catalog/load';
-import type { IntakeApi } from '../../main/core/contracts';
+import type { IntakeApi } from '../../main/core/core-api';
 import { createEngine, fixedPollPolicy, type Engine, type EngineOptions } from '../../main/core/engine';
 import { createIntake } from '../../main/core/intake';
 import {

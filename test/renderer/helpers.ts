@@ -1,6 +1,7 @@
 // Shared setup for the renderer's end-to-end tests: real small images written with sharp, the
 // browser harness (real engine, intake and simulator behind the same handler map as Electron),
-// Debian chromium through playwright-core, and screenshots under test-results/screenshots/.
+// a system Chromium through playwright-core (STILLMOTION_CHROMIUM, default /usr/bin/chromium:
+// see ../harness/launch-browser.ts), and screenshots under test-results/screenshots/.
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';

@@ -2,17 +2,17 @@
 // pieces: the scan registry, credentials, models, the handler map, the media resolver and the
 // event stream. Electron (main/electron/index.ts) and the browser test harness
 // (test/harness/server.ts) both call this, so they serve the very same handlers and media.
-import type { Catalog } from '../catalog/models';
+import type { Catalog } from '../catalog/catalog';
 import type { FetchLike } from '../catalog/live-prices';
-import type { EngineApi, IntakeApi } from '../contracts';
+import type { EngineApi, IntakeApi } from '../core-api';
 import { createCredentialsController, type CredentialsController, type DemoServer } from './credentials';
-import { subscribeAppEvents, type EventSink } from './events';
+import { subscribeAppEvents, type EventSink } from './app-events';
 import { buildHandlers, type Handlers } from './handlers';
 import { createMediaResolver, type MediaResolver } from './media';
-import { createModelsService } from './models';
+import { createModelsService } from './models-service';
 import { createScanRegistry, type ScanRegistry } from './scans';
-import type { SecretStore } from './secrets';
-import type { AppInfo, AppServices, Desktop, Dialogs, LogFn } from './services';
+import type { SecretStore } from './secret-store';
+import type { AppInfo, AppServices, Desktop, Dialogs, LogFn } from './app-services';
 import type { SettingsStore } from './settings-store';
 import { createThumbnailCache } from './thumbnails';
 import { createWebhookNotifier } from './webhooks';

@@ -5,9 +5,9 @@
 // The base URL is checked before it is stored, because the engine sends the key to it: a
 // renderer that could point it anywhere could send the key anywhere.
 import { AppError } from './errors';
-import type { SecretStore } from './secrets';
+import type { SecretStore } from './secret-store';
 import type { SettingsStore } from './settings-store';
-import type { EngineApi } from '../contracts';
+import type { EngineApi } from '../core-api';
 
 /** RunComfy's own hosts; loopback is allowed for the simulator and local testing. */
 const ALLOWED_HOST_SUFFIXES = ['runcomfy.net', 'runcomfy.com'];

@@ -29,8 +29,11 @@ export class AppError extends Error {
 const KNOWN_CODES = new Set<string>(ERROR_CODES);
 
 /**
- * Names other layers use for the same ideas. The engine throws the core's typed errors
- * (main/core/domain/errors.ts, mapped by their `code`); other classes are mapped by name.
+ * A fallback by class name, for an error that is not an AppError or a CoreError instance but
+ * carries one of their names (e.g. thrown by a second copy of the module in a bundle). The core's
+ * typed errors (main/core/domain/errors.ts: NotFoundError, StateError, ...) are mapped above by
+ * their own `code`, not here; errors of other classes (the database's, the intake's) have no
+ * entry and answer `internal` with their redacted message.
  */
 const NAME_TO_CODE: Record<string, ErrorCode> = {
   NotFoundError: 'not_found',

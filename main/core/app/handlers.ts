@@ -17,13 +17,14 @@ import {
   type PreviewItemDto,
   type ResponseOf,
 } from '../../../preload/contract';
+import { actionFor } from '../domain';
 import { previewItem } from '../intake/plan';
 import { checkApiBaseUrl } from './credentials';
 import { AppError, errorCodeOf, errorDetailOf, errorMessageOf } from './errors';
 import { buildMorningHandlers } from './review-handlers';
-import { describeKey } from './secrets';
+import { describeKey } from './secret-store';
 import { checkWebhookUrl } from './webhooks';
-import type { AppServices } from './services';
+import type { AppServices } from './app-services';
 import type { StoredSettings } from './settings-store';
 
 export type Handler<C extends InvokeChannel> = (payload: unknown) => Promise<Envelope<ResponseOf<C>>>;
@@ -217,7 +218,7 @@ export function buildHandlers(services: AppServices): Handlers {
     },
     'command:item.resubmit': ({ itemId }) => {
       const item = requireItem(itemId);
-      if (item.state !== 'unknown_submit')
+      if (actionFor(item.state) !== 'resubmit')
         throw new AppError(
           'conflict',
           `Item ${itemId} is ${item.state}; only an item whose submit answer was lost (unknown_submit) can be resubmitted. Use retry for failed items.`,
@@ -246,7 +247,7 @@ export function buildHandlers(services: AppServices): Handlers {
     },
     'command:item.openVideo': async ({ itemId }) => {
       const item = requireItem(itemId);
-      if (item.state !== 'done' || !item.outputPath)
+      if (actionFor(item.state) !== 'open' || !item.outputPath)
         throw new AppError(
           'conflict',
           `Item ${itemId} (${item.relativePath}) has no video yet: it is ${item.state}.`,

@@ -1,4 +1,4 @@
-// The on-disk form of the stored API key (written by main/electron/secrets.ts). Kept in the
+// The on-disk form of the stored API key (written by main/electron/safe-storage-secrets.ts). Kept in the
 // core so the CLI can use the app's key where it can read it: a key the user chose to store
 // as plain text (no keyring). A key encrypted by the OS keychain (safeStorage) can only be
 // decrypted inside the app; the CLI then asks for RUNCOMFY_API_KEY.

@@ -12,7 +12,7 @@ import { createReadStream } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
 import { extname, isAbsolute, relative, sep } from 'node:path';
 import type { Readable } from 'node:stream';
-import type { EngineApi } from '../contracts';
+import type { EngineApi } from '../core-api';
 import type { ScanRegistry } from './scans';
 import type { ThumbnailCache } from './thumbnails';
 

@@ -5,7 +5,7 @@
 // cost against the cap, and the retry runs only with a confirmed cost that still covers it.
 // The cap itself is enforced where every submit is admitted: a retry past it pauses the batch
 // with budget_reached instead of sending more.
-import type { EngineApi } from '../contracts';
+import type { EngineApi } from '../core-api';
 import { NotFoundError, StateError, type ItemState, type ItemView } from '../domain';
 
 /** What "Retry all failed" picks up. Cancelled items are retried only when chosen one by one. */

@@ -6,7 +6,7 @@ import type { ParsedRequestOf, ResponseOf } from '../../../preload/contract';
 import { exportKept } from './export-kept';
 import { planRetry, retryPlanned } from './retry-failed';
 import { checkWebhookUrl } from './webhooks';
-import type { AppServices } from './services';
+import type { AppServices } from './app-services';
 
 type MorningChannel =
   | 'command:item.review'

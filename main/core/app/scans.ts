@@ -6,7 +6,7 @@
 // does not re-render every prompt for every page.
 import { randomUUID } from 'node:crypto';
 import type { BatchSettings } from '../domain';
-import type { BatchPlan, IntakeApi, ScanProgress, ScanResult, ScannedImage } from '../contracts';
+import type { BatchPlan, IntakeApi, ScanProgress, ScanResult, ScannedImage } from '../core-api';
 import type { ScanSummaryDto } from '../../../preload/contract';
 import { AppError } from './errors';
 

@@ -6,7 +6,7 @@
 // never file contents; a failed delivery is logged and retried a few times, never fatal to the
 // engine. Electron-free: the fetch, the clock and the sleep are injected.
 import type { FetchLike } from '../catalog/live-prices';
-import type { EngineApi } from '../contracts';
+import type { EngineApi } from '../core-api';
 import type { EngineEvent, PauseReason } from '../domain';
 import { InvalidValueError } from '../domain';
 

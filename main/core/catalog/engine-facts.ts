@@ -1,7 +1,7 @@
 // Catalog facts the engine needs, as pure functions, so the engine asks the catalog instead of
 // guessing from the model id: how long a generation usually takes (the polling prior) and how
 // much to hold against the budget cap before a submit.
-import { DEFAULT_SECONDS_PER_VIDEO_SECOND, estimateGenerationMs, type Catalog } from './models';
+import { DEFAULT_SECONDS_PER_VIDEO_SECOND, estimateGenerationMs, type Catalog } from './catalog';
 
 /**
  * Expected wall-clock generation time of one video, in ms: the entry's prior, or the

@@ -15,7 +15,7 @@ export {
   videoSeconds,
   estimateGenerationMs,
   estimateBatchMs,
-} from './models';
+} from './catalog';
 export type {
   Catalog,
   CatalogProblem,
@@ -25,7 +25,7 @@ export type {
   ModelEntry,
   PriceRule,
   RoleName,
-} from './models';
+} from './catalog';
 export { ROLE_NAMES, modelEntrySchema } from './entry';
 export { SHIPPED_ENTRIES } from './shipped';
 export {

@@ -2,8 +2,8 @@
 // a price is money the user is shown before paying, so an answer we cannot read with
 // confidence keeps the static price and says so, rather than showing a wrong number.
 import { z } from 'zod';
-import { createCatalog, roundUsd, toModelInfo } from './models';
-import type { Catalog, ModelInfo, ModelSpec, PriceRule } from './models';
+import { createCatalog, roundUsd, toModelInfo } from './catalog';
+import type { Catalog, ModelInfo, ModelSpec, PriceRule } from './catalog';
 import type { CatalogAnswer } from './add-model';
 
 const priceNumber = z

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { findNodeAtLocation, parseTree, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import { modelEntrySchema, type ModelEntry } from './entry';
 import { schemaProblem } from './input-validation';
-import { createCatalog, toModelSpec, type Catalog, type CatalogProblem } from './models';
+import { createCatalog, toModelSpec, type Catalog, type CatalogProblem } from './catalog';
 import { SHIPPED_ENTRIES } from './shipped';
 
 /** The folder, inside the data folder, that holds the user's own entries. */

@@ -4,7 +4,7 @@
 import { homedir } from 'node:os';
 import { defaultDataDir } from '../app/paths';
 import { describeCatalogProblem, loadCatalog } from '../catalog/load';
-import type { Catalog, ModelSpec } from '../catalog/models';
+import type { Catalog, ModelSpec } from '../catalog/catalog';
 
 export async function catalogForCli(
   env: NodeJS.ProcessEnv,

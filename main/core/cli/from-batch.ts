@@ -5,7 +5,7 @@
 // preview says so before anything is paid). The images are scanned from the earlier batch's
 // folders, so sub-folders, sidecar captions and prompts.csv rows apply as they did.
 import { dirname, sep } from 'node:path';
-import type { ScanResult } from '../contracts';
+import type { ScanResult } from '../core-api';
 import type { BatchView, ItemPageQuery, ItemView } from '../domain';
 import type { Engine } from '../engine';
 import { UsageError } from './settings-from-flags';

@@ -21,7 +21,7 @@ import { createInterface } from 'node:readline/promises';
 import { readStoredKey } from '../app/key-file';
 import { dataFiles, defaultDataDir, defaultOutputDir } from '../app/paths';
 import type { BatchView, ItemState } from '../domain';
-import type { IntakeApi } from '../contracts';
+import type { IntakeApi } from '../core-api';
 import type { Engine } from '../engine';
 import type { SimulatorHandle } from '../simulator';
 import { clockFromEnv, scaledClock, type Clock } from '../util/clock';
@@ -41,7 +41,7 @@ import {
 import { onlyImages, parseOnly, rerunSelection } from './from-batch';
 import { startNotices } from './notices';
 import { settingsFromFlags, UsageError, type RunFlags } from './settings-from-flags';
-import type { Catalog } from '../catalog/models';
+import type { Catalog } from '../catalog/catalog';
 
 export const EXIT = { ok: 0, someFailed: 1, usage: 2, needsUser: 3 } as const;
 
@@ -98,7 +98,7 @@ async function openCore(
   catalog?: Catalog,
 ): Promise<{ engine: Engine; intake: IntakeApi }> {
   mkdirSync(dirname(dbPath), { recursive: true });
-  const { createCoreServices } = await import('../core-services');
+  const { createCoreServices } = await import('../index');
   return createCoreServices({
     catalog,
     dbPath,

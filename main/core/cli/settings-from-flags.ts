@@ -1,8 +1,8 @@
 // Turns `stillmotion run` flags into BatchSettings, with errors that say which flag, what
 // value, what was expected and how to fix it. Pure: no I/O, so it is tested directly.
 import { isAbsolute, resolve } from 'node:path';
-import type { Catalog, ModelSpec } from '../catalog/models';
-import { durationAllowed, durationRule, durationWords } from '../catalog/models';
+import type { Catalog, ModelSpec } from '../catalog/catalog';
+import { durationAllowed, durationRule, durationWords } from '../catalog/catalog';
 import { DEFAULT_SETTINGS, type BatchSettings, type ModelInputValue } from '../domain';
 import { valueAsGiven } from '../intake/model-request';
 

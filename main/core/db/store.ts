@@ -394,11 +394,12 @@ export class JobStore {
   }
 
   /**
-   * Polling bookkeeping (next poll time, poll count, queue position): written without an
-   * fsync of its own, because losing it in a power cut costs one extra status request. The
-   * next durable commit flushes it anyway (WAL order).
+   * Like `update` but without an fsync of its own (synchronous = NORMAL for this write): only
+   * for polling bookkeeping (next poll time, poll count, queue position, the "waiting for a
+   * key" note), whose loss in a power cut costs one extra status request or one stale note. The next durable commit
+   * flushes it anyway (WAL order). Never for anything that records money or a request id.
    */
-  note(itemId: number, patch: ItemPatch): void {
+  updateWithoutFsync(itemId: number, patch: ItemPatch): void {
     this.db.pragma('synchronous = NORMAL');
     try {
       this.writePatch(itemId, patch, null);

@@ -120,29 +120,31 @@ export class IllegalTransitionError extends Error {
 /** What a person can do about an item in this state (the UI's action, the CLI's hint). */
 export type ItemAction = 'wait' | 'cancel' | 'retry' | 'resubmit' | 'open' | 'none';
 
+/**
+ * The one table of which action each state allows: the handlers refuse what it does not allow,
+ * and the renderer's copy (renderer/src/lib/states.ts) must equal it at compile time, so a
+ * button is shown exactly where its command would be accepted.
+ */
+export const ITEM_ACTIONS = {
+  queued: 'cancel',
+  submitting: 'cancel',
+  in_queue: 'cancel',
+  in_progress: 'wait',
+  downloading: 'wait',
+  done: 'open',
+  failed: 'retry',
+  cancelled: 'retry',
+  expired: 'retry',
+  unknown_submit: 'resubmit',
+  rejected: 'none',
+  skipped: 'none',
+} as const satisfies Record<ItemState, ItemAction>;
+
 export function actionFor(state: ItemState): ItemAction {
-  switch (state) {
-    case 'queued':
-    case 'submitting':
-    case 'in_queue':
-      return 'cancel';
-    case 'in_progress':
-    case 'downloading':
-      return 'wait';
-    case 'done':
-      return 'open';
-    case 'failed':
-    case 'cancelled':
-    case 'expired':
-      return 'retry';
-    case 'unknown_submit':
-      return 'resubmit';
-    case 'rejected':
-    case 'skipped':
-      return 'none';
-    default:
-      return assertNever(state);
-  }
+  const action = ITEM_ACTIONS[state] as ItemAction | undefined;
+  // A state from a database written by a newer build, say: never guess an action for it.
+  if (action === undefined) return assertNever(state as never);
+  return action;
 }
 
 export function assertNever(value: never): never {

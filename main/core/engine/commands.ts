@@ -1,7 +1,7 @@
 // The engine's commands: what a person asks of a batch or an item (start, pause, resume,
 // cancel, retry, resubmit, budget). Each checks that the request fits (typed errors say why
 // not, with what to do), then hands the state change to the coordinator's settle path.
-import type { CancelBatchResult, CancelItemOutcome } from '../contracts';
+import type { CancelBatchResult, CancelItemOutcome } from '../core-api';
 import type { BatchRecord, ItemRecord } from '../db/rows';
 import {
   assertNever,

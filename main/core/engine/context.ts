@@ -9,7 +9,7 @@ import type { Clock, Random } from '../util/clock';
 import type { FileOps } from './download-files';
 import type { EventHub } from './events';
 import type { MaterializeRequest } from './materialize';
-import type { Catalog } from '../catalog/models';
+import type { Catalog } from '../catalog/catalog';
 import type { PollPolicy } from './poll-policy';
 
 /** What this engine keeps in memory about a batch it drives (lease held). */

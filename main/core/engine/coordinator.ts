@@ -11,7 +11,7 @@
 import { LeaseLostError } from '../db/store';
 import type { ItemRecord } from '../db/rows';
 import type { BatchSettings } from '../domain';
-import type { CancelItemOutcome } from '../contracts';
+import type { CancelItemOutcome } from '../core-api';
 import { admit } from './admission';
 import { BatchStates } from './batch-state';
 import type { BatchRuntime, EngineContext } from './context';

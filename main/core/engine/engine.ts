@@ -11,7 +11,7 @@ import { hostname } from 'node:os';
 import { setMaxListeners } from 'node:events';
 import { setTimeout as realDelay } from 'node:timers/promises';
 import { RunComfyClient, type Endpoint } from '../api/client';
-import type { CancelBatchResult, CancelItemOutcome, ExistingItem } from '../contracts';
+import type { CancelBatchResult, CancelItemOutcome, ExistingItem } from '../core-api';
 import type {
   BatchSettings,
   BatchView,
@@ -38,7 +38,7 @@ import { nodeFileOps } from './download-files';
 import { EventHub } from './events';
 import type { LeaseInfo } from './leases';
 import { defaultMaterializeRequest } from './materialize';
-import { createCatalog } from '../catalog/models';
+import { createCatalog } from '../catalog/catalog';
 import { adaptivePollPolicy } from './poll-policy';
 import { reportCsv, toBatchView } from './views';
 import type { ReasonLanguage } from '../../../preload/reasons';
@@ -202,7 +202,7 @@ class JobEngine implements Engine {
     this.core.leases.renewAll();
     for (const batchId of this.ctx.held.keys())
       for (const item of this.store.itemsInStates(batchId, ['in_queue', 'in_progress']))
-        this.store.note(item.id, { nextPollAt: now });
+        this.store.updateWithoutFsync(item.id, { nextPollAt: now });
     const previous = this.wakeController;
     this.wakeController = new AbortController();
     setMaxListeners(0, this.wakeController.signal);

@@ -1,7 +1,7 @@
 // The engine's public types: how it is made (EngineOptions) and what it offers (Engine). Kept
 // stable for the CLI, the app, the benchmarks and the tests written against them.
 import type { Endpoint } from '../api/client';
-import type { EngineApi } from '../contracts';
+import type { EngineApi } from '../core-api';
 import type { Db } from '../db/connection';
 import type { ItemEventRow } from '../db/store';
 import type { ItemState, ItemView } from '../domain';
@@ -9,7 +9,7 @@ import type { Clock, Random } from '../util/clock';
 import type { FileOps } from './download-files';
 import type { LeaseInfo } from './leases';
 import type { MaterializeRequest } from './materialize';
-import type { Catalog } from '../catalog/models';
+import type { Catalog } from '../catalog/catalog';
 import type { PollPolicy } from './poll-policy';
 
 export const DEFAULT_API_BASE_URL = 'https://model-api.runcomfy.net';

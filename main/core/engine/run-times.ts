@@ -5,7 +5,7 @@
 import type { ItemRecord } from '../db/rows';
 import type { EngineContext } from './context';
 import { pollingPriorMs } from '../catalog/engine-facts';
-import { videoSeconds } from '../catalog/models';
+import { videoSeconds } from '../catalog/catalog';
 import { learnedRunMs, type RunTimeEstimate } from './poll-policy';
 
 const SAMPLES = 20;

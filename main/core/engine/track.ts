@@ -7,7 +7,7 @@ import type { ApiFailure, RunComfyClient } from '../api/client';
 import { fullJitterBackoff } from '../api/retry';
 import type { ItemRecord } from '../db/rows';
 import { assertNever, type ItemState } from '../domain';
-import type { CancelItemOutcome } from '../contracts';
+import type { CancelItemOutcome } from '../core-api';
 import type { EngineContext } from './context';
 import { crashPoint } from './crash-points';
 import { text } from './messages';
@@ -122,7 +122,7 @@ export class TrackPhase {
     switch (status.value.status) {
       case 'in_queue': {
         const seen = { lastQueuedSeenAt: now, queuePosition: status.value.queuePosition };
-        this.ctx.store.note(item.id, {
+        this.ctx.store.updateWithoutFsync(item.id, {
           ...seen,
           pollCount,
           nextPollAt: this.nextPoll(current, 'in_queue', seen),
@@ -132,7 +132,7 @@ export class TrackPhase {
       case 'in_progress': {
         const nextPollAt = this.nextPoll(current, 'in_progress', {});
         if (current.state !== 'in_queue') {
-          this.ctx.store.note(item.id, { nextPollAt, pollCount });
+          this.ctx.store.updateWithoutFsync(item.id, { nextPollAt, pollCount });
           return null;
         }
         return {
@@ -148,7 +148,7 @@ export class TrackPhase {
       case 'completed':
       case 'failed':
       case 'cancelled':
-        this.ctx.store.note(item.id, { pollCount });
+        this.ctx.store.updateWithoutFsync(item.id, { pollCount });
         return this.fetchResult(current, client);
       default:
         return assertNever(status.value.status);
@@ -167,7 +167,10 @@ export class TrackPhase {
       case 'in_queue':
       case 'in_progress':
         // /status ran ahead of /result: ask again shortly.
-        this.ctx.store.note(item.id, { pollCount, nextPollAt: this.nextPoll(current, 'in_progress', {}) });
+        this.ctx.store.updateWithoutFsync(item.id, {
+          pollCount,
+          nextPollAt: this.nextPoll(current, 'in_progress', {}),
+        });
         return null;
       case 'completed': {
         if (!videoUrl) {
@@ -241,7 +244,7 @@ export class TrackPhase {
     this.pollErrors.delete(item.id);
     this.notFound.delete(item.id);
     if (item.errorCode === WAITING_FOR_KEY)
-      this.ctx.store.note(item.id, { errorCode: null, errorMessage: null });
+      this.ctx.store.updateWithoutFsync(item.id, { errorCode: null, errorMessage: null });
   }
 
   /**
@@ -253,7 +256,7 @@ export class TrackPhase {
     const message = text.waitingForEndpointKey(item.apiBaseUrl ?? this.ctx.credentials().apiBaseUrl);
     const now = this.ctx.clock.now();
     if (item.errorCode !== WAITING_FOR_KEY) this.ctx.log('warn', `item ${item.id}: ${formatReason(message)}`);
-    this.ctx.store.note(item.id, {
+    this.ctx.store.updateWithoutFsync(item.id, {
       errorCode: WAITING_FOR_KEY,
       reason: message,
       nextPollAt: now + NO_KEY_RECHECK_MS,
@@ -336,7 +339,7 @@ export class TrackPhase {
       'info',
       `item ${item.id}: poll failed (${failure.message}); next in ${Math.round(delay)} ms`,
     );
-    this.ctx.store.note(item.id, { nextPollAt: now + delay, pollCount });
+    this.ctx.store.updateWithoutFsync(item.id, { nextPollAt: now + delay, pollCount });
     return pause ? { item, pause } : null;
   }
 

@@ -18,28 +18,74 @@ export interface BmpLayout {
   paletteEntrySize: number;
 }
 
+/** What a BMP's file and DIB headers say, read in one place for the probe and the decoder. */
+export interface BmpHeader {
+  dataOffset: number;
+  dibSize: number;
+  width: number;
+  /** Always positive; `topDown` says the row order. */
+  height: number;
+  topDown: boolean;
+  bitsPerPixel: number;
+  compression: number;
+  /** Palette entries in use (0 = all); 0 when the header is too short to say. */
+  colorsUsed: number;
+}
+
+/** Bytes of the headers readBmpHeader needs for each header kind. */
+const CORE_HEADER_END = 26;
+const INFO_HEADER_END = 34;
+
+/**
+ * Reads a BMP's headers (`head` starts at byte 0; 64 bytes are plenty), or says why it cannot:
+ * `truncated` with the bytes needed, or an unknown DIB header size. The OS/2 1.x core header
+ * (12 bytes) has unsigned 16-bit dimensions and is always bottom-up; the Windows headers
+ * (40 to 124 bytes) have signed 32-bit ones, where a negative height means top-down rows.
+ */
+export function readBmpHeader(
+  head: Buffer,
+): BmpHeader | { problem: 'truncated'; needed: number } | { problem: 'unknown_header'; dibSize: number } {
+  if (head.length < 18) return { problem: 'truncated', needed: CORE_HEADER_END };
+  const dataOffset = head.readUInt32LE(10);
+  const dibSize = head.readUInt32LE(14);
+  if (dibSize === 12) {
+    if (head.length < CORE_HEADER_END) return { problem: 'truncated', needed: CORE_HEADER_END };
+    return {
+      dataOffset,
+      dibSize,
+      width: head.readUInt16LE(18),
+      height: head.readUInt16LE(20),
+      topDown: false,
+      bitsPerPixel: head.readUInt16LE(24),
+      compression: 0,
+      colorsUsed: 0,
+    };
+  }
+  if (dibSize < 40 || dibSize > 124) return { problem: 'unknown_header', dibSize };
+  if (head.length < INFO_HEADER_END) return { problem: 'truncated', needed: INFO_HEADER_END };
+  const rawHeight = head.readInt32LE(22);
+  return {
+    dataOffset,
+    dibSize,
+    width: head.readInt32LE(18),
+    height: Math.abs(rawHeight),
+    topDown: rawHeight < 0,
+    bitsPerPixel: head.readUInt16LE(28),
+    compression: head.readUInt32LE(30),
+    colorsUsed: head.length >= 50 ? head.readUInt32LE(46) : 0,
+  };
+}
+
 /** Reads the header (first 54+ bytes); a string says why this BMP cannot be decoded here. */
 export function bmpLayout(header: Buffer): BmpLayout | string {
   if (header.length < 26 || header[0] !== 0x42 || header[1] !== 0x4d) return 'not a BMP file';
-  const dataOffset = header.readUInt32LE(10);
-  const dibSize = header.readUInt32LE(14);
-  let width: number;
-  let rawHeight: number;
-  let bitsPerPixel: number;
-  let compression = 0;
-  let colorsUsed = 0;
-  if (dibSize === 12) {
-    width = header.readUInt16LE(18);
-    rawHeight = header.readInt16LE(20);
-    bitsPerPixel = header.readUInt16LE(24);
-  } else {
-    if (header.length < 50) return 'truncated BMP header';
-    width = header.readInt32LE(18);
-    rawHeight = header.readInt32LE(22);
-    bitsPerPixel = header.readUInt16LE(28);
-    compression = header.readUInt32LE(30);
-    colorsUsed = header.readUInt32LE(46);
-  }
+  const read = readBmpHeader(header);
+  if ('problem' in read)
+    return read.problem === 'truncated'
+      ? 'truncated BMP header'
+      : `a BMP with an unknown header size (${read.dibSize})`;
+  if (read.dibSize !== 12 && header.length < 50) return 'truncated BMP header';
+  const { dataOffset, dibSize, width, height, bitsPerPixel, compression, colorsUsed } = read;
   // 16-bit is read as 5-5-5 (the uncompressed layout); BITFIELDS only with the usual 32-bit BGRA masks.
   const supported =
     (compression === 0 && [8, 16, 24, 32].includes(bitsPerPixel)) ||
@@ -47,13 +93,13 @@ export function bmpLayout(header: Buffer): BmpLayout | string {
   if (!supported)
     return `a ${bitsPerPixel}-bit${compression === 1 || compression === 2 ? ' RLE-compressed' : ''} BMP, which the app cannot resize; save it as PNG or JPEG`;
   // Guard the allocation in decodeBmp: a header may claim any size (a pixel bomb).
-  if (width <= 0 || rawHeight === 0 || width * Math.abs(rawHeight) > MAX_PIXELS)
-    return `unsupported size ${width}x${Math.abs(rawHeight)} px (at most ${MAX_PIXELS / 1e6} megapixels)`;
+  if (width <= 0 || height === 0 || width * height > MAX_PIXELS)
+    return `unsupported size ${width}x${height} px (at most ${MAX_PIXELS / 1e6} megapixels)`;
   const paletteEntrySize = dibSize === 12 ? 3 : 4;
   return {
     width,
-    height: Math.abs(rawHeight),
-    topDown: rawHeight < 0,
+    height,
+    topDown: read.topDown,
     bitsPerPixel,
     dataOffset,
     rowBytes: Math.floor((bitsPerPixel * width + 31) / 32) * 4,

@@ -1,8 +1,8 @@
 // The intake service: scan dropped paths, plan a batch. Electron-free; the shell, the CLI and
 // the tests build it with `createIntake` and talk to it through IntakeApi.
-import type { IntakeApi } from '../contracts';
-import { createCatalog } from '../catalog/models';
-import type { Catalog } from '../catalog/models';
+import type { IntakeApi } from '../core-api';
+import { createCatalog } from '../catalog/catalog';
+import type { Catalog } from '../catalog/catalog';
 import { planBatch } from './plan';
 import type { FindDone } from './plan';
 import { scanPaths } from './scan';

@@ -4,7 +4,7 @@
 // `first_frame_image_url` for Seedance. Fields beyond the roles come from the settings form,
 // `--set field=value` and prompts.csv columns named like the field, and are sent as given.
 import type { ModelInputValue } from '../domain';
-import { fieldSchema, type ModelSpec, type RoleName } from '../catalog/models';
+import { fieldSchema, type ModelSpec, type RoleName } from '../catalog/catalog';
 import { showValue } from '../catalog/issue-words';
 
 export interface RoleValues {

@@ -1,10 +1,10 @@
 // The batch settings and a prompts.csv row, checked against one model: which settings the
 // model has a field for, in what range, and the extra fields typed by its schema. Split from
 // plan.ts, which turns them into requests.
-import type { InputProblem, ScannedImage } from '../contracts';
+import type { InputProblem, ScannedImage } from '../core-api';
 import type { BatchSettings, ModelInputValue, PlannedItem } from '../domain';
-import type { ModelSpec, RoleName } from '../catalog/models';
-import { durationAllowed, durationRule, durationWords, fieldSchema } from '../catalog/models';
+import type { ModelSpec, RoleName } from '../catalog/catalog';
+import { durationAllowed, durationRule, durationWords, fieldSchema } from '../catalog/catalog';
 import { coerceFieldValue, csvFieldValues, roleOfField, valueAsGiven } from './model-request';
 import { CSV_ROLE_COLUMNS, SETTING_COLUMNS } from './prompts-csv';
 import { imageUrl, isImageRef } from './requests';

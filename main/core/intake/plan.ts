@@ -3,10 +3,10 @@
 // when it must not be sent, a verdict that says why in words. No network, no file reads:
 // everything it needs was read by the scan, so re-planning after each keystroke is cheap.
 import { posix } from 'node:path';
-import type { BatchPlan, InputProblem, ScanResult } from '../contracts';
+import type { BatchPlan, InputProblem, ScanResult } from '../core-api';
 import type { BatchSettings, ItemState, PlannedItem } from '../domain';
-import type { Catalog, ModelSpec } from '../catalog/models';
-import { estimateBatchMs, estimateCostUsd, estimateGenerationMs, roundUsd } from '../catalog/models';
+import type { Catalog, ModelSpec } from '../catalog/catalog';
+import { estimateBatchMs, estimateCostUsd, estimateGenerationMs, roundUsd } from '../catalog/catalog';
 import { assessImage } from './limits';
 import { buildRequest, modelImageProblem } from './model-request';
 import { allocateOutputPaths, safeOutputPath } from './output-name';

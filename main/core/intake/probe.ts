@@ -7,6 +7,7 @@
 // segment headers (a few bytes per segment, skipping the bodies) for JPEG.
 import { open } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
+import { readBmpHeader } from './bmp';
 
 export type ImageFormat = 'jpeg' | 'png' | 'bmp' | 'webp';
 
@@ -154,27 +155,12 @@ async function probePng(source: ByteSource, head: Buffer): Promise<ProbeResult> 
 }
 
 async function probeBmp(source: ByteSource, head: Buffer): Promise<ProbeResult> {
-  const dataOffset = head.readUInt32LE(10);
-  const dibSize = head.readUInt32LE(14);
-  let width: number;
-  let height: number;
-  let bitsPerPixel: number;
-  let compression = 0;
-  if (dibSize === 12) {
-    // BITMAPCOREHEADER (OS/2): unsigned 16-bit dimensions.
-    width = head.readUInt16LE(18);
-    height = head.readUInt16LE(20);
-    bitsPerPixel = head.readUInt16LE(24);
-  } else if (dibSize >= 40 && dibSize <= 124) {
-    if (head.length < 34) return truncated('BMP', source.size, 34);
-    width = head.readInt32LE(18);
-    // A negative height means the rows are stored top-down; the image is |height| tall.
-    height = Math.abs(head.readInt32LE(22));
-    bitsPerPixel = head.readUInt16LE(28);
-    compression = head.readUInt32LE(30);
-  } else {
-    return fail('corrupt', `corrupt BMP: unknown header size ${dibSize}`);
-  }
+  const header = readBmpHeader(head);
+  if ('problem' in header)
+    return header.problem === 'truncated'
+      ? truncated('BMP', source.size, header.needed)
+      : fail('corrupt', `corrupt BMP: unknown header size ${header.dibSize}`);
+  const { dataOffset, width, height, bitsPerPixel, compression } = header;
   if (width <= 0) return fail('corrupt', `corrupt BMP: the header gives a width of ${width}`);
   if (![1, 4, 8, 16, 24, 32].includes(bitsPerPixel))
     return fail('corrupt', `corrupt BMP: ${bitsPerPixel} bits per pixel is not a valid depth`);

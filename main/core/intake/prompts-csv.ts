@@ -4,7 +4,7 @@
 // them (the header is row 1), so "row 7" is the row the user sees in Excel or Numbers.
 import { readFile, stat } from 'node:fs/promises';
 import { parse } from 'csv-parse/sync';
-import type { InputProblem } from '../contracts';
+import type { InputProblem } from '../core-api';
 
 export const PROMPTS_CSV = 'prompts.csv';
 /**

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
-import { IMAGE_REF_PREFIX } from '../catalog/models';
+import { IMAGE_REF_PREFIX } from '../catalog/catalog';
 import { assessImage, DATA_URI_MAX_BYTES, FIT_LONG_SIDE, formatBytes, MAX_PIXELS } from './limits';
 import { decodeBmp } from './bmp';
 import { bufferByteSource, MIME_TYPES, probeImage } from './probe';

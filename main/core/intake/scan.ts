@@ -4,7 +4,7 @@
 // reported as it goes (throttled), and the whole thing stops promptly when the signal aborts.
 import { readFile, realpath, stat } from 'node:fs/promises';
 import { basename, extname, join, posix, resolve, sep } from 'node:path';
-import type { InputProblem, ScanProgress, ScanResult, ScannedEndImage, ScannedImage } from '../contracts';
+import type { InputProblem, ScanProgress, ScanResult, ScannedEndImage, ScannedImage } from '../core-api';
 import { checkImageFile } from './image-check';
 import type { CheckedImage } from './image-check';
 import { normaliseFileCell, PROMPTS_CSV, readPromptsCsv } from './prompts-csv';

@@ -24,8 +24,8 @@ export { startSimulator, defaultGenerationMs } from './server';
 export { auditLedger } from './ledger-audit';
 export type { LedgerAudit } from './ledger-audit';
 export { DEMO_API_KEY } from './types';
-export { SIMULATED_MODELS, STANDARD_MODEL_ID, PRO_MODEL_ID } from './models';
-export type { SimulatedModel } from './models';
+export { SIMULATED_MODELS, STANDARD_MODEL_ID, PRO_MODEL_ID } from './simulated-models';
+export type { SimulatedModel } from './simulated-models';
 export type {
   EnvironmentFaults,
   FaultRates,

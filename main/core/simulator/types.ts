@@ -1,7 +1,7 @@
 // The public face of the RunComfy simulator: what tests, benchmarks, the CLI and the app's
 // demo mode configure, and the ledger they audit the client against.
 import type { Clock } from '../util/clock';
-import type { SimulatedModel } from './models';
+import type { SimulatedModel } from './simulated-models';
 
 export interface FaultRates {
   /** Probability (0..1) per matching request. */
@@ -66,7 +66,7 @@ export interface SimulatorVariants {
 
 export interface SimulatorOptions {
   host?: string; // default 127.0.0.1
-  /** Models served besides the built-in table (models.ts), e.g. a test's newly added model. */
+  /** Models served besides the built-in table (simulated-models.ts), e.g. a test's newly added model. */
   extraModels?: SimulatedModel[];
   port?: number; // default 0 (any free port)
   /** Accepted keys and their credit in USD. Default: { [DEMO_API_KEY]: 1000 }. */

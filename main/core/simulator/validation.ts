@@ -1,14 +1,14 @@
 // Input validation of the simulated image-to-video models: Kling 3.0's full rule set, and for
-// every other model its own required fields and field names (models.ts). Written from the API
+// every other model its own required fields and field names (simulated-models.ts). Written from the API
 // docs and deliberately independent of the app's own catalog: if the client and the simulator
 // disagree, a test notices instead of both being wrong the same way. Errors come back
 // FastAPI-style, one `detail` entry per bad field, all of them at once.
 import { createHash } from 'node:crypto';
 
-import type { SimulatedModel } from './models';
+import type { SimulatedModel } from './simulated-models';
 
-export { PRO_MODEL_ID, SIMULATED_MODELS, STANDARD_MODEL_ID } from './models';
-export type { SimulatedModel } from './models';
+export { PRO_MODEL_ID, SIMULATED_MODELS, STANDARD_MODEL_ID } from './simulated-models';
+export type { SimulatedModel } from './simulated-models';
 
 export interface DetailEntry {
   loc: (string | number)[];

@@ -2,8 +2,9 @@
 // and waiting; money spent and still to spend against the cap; time left; and the controls.
 import { useState } from 'react';
 import type { BatchViewDto, ItemStateDto } from '../../../preload/contract';
-import { api, errorText } from '../api';
+import { api } from '../api';
 import { useI18n } from '../i18n';
+import { useAction } from '../lib/use-action';
 import { formatCount, formatDateTime, formatSpan, formatUsd } from '../lib/format';
 import { ACTIVE_STATES, ITEM_STATES, PROBLEM_STATES, TONE_ICONS, toneOf } from '../lib/states';
 import { useApp } from '../store/app-context';
@@ -20,7 +21,7 @@ export function BatchHeader({ batch, onChanged }: { batch: BatchViewDto; onChang
   const { t, locale, language } = useI18n();
   const { models } = useApp();
   const [confirmCancel, setConfirmCancel] = useState(false);
-  const [busy, setBusy] = useState(false);
+  const { busy, run } = useAction(onChanged);
   const n = (v: number) => formatCount(v, locale);
   const usd = (v: number) => formatUsd(v, locale);
 
@@ -34,18 +35,6 @@ export function BatchHeader({ batch, onChanged }: { batch: BatchViewDto; onChang
   const problemShare = toRun > 0 ? Math.min(1 - doneShare, problems / toRun) : 0;
   const budget = batch.settings.budgetUsd;
   const spendShare = budget ? Math.min(1, batch.spentUsd / budget) : null;
-
-  const run = async (action: () => Promise<unknown>) => {
-    setBusy(true);
-    try {
-      await action();
-      onChanged();
-    } catch (error) {
-      showToast(errorText(error, t), 'error');
-    } finally {
-      setBusy(false);
-    }
-  };
 
   const cancelAll = () =>
     run(async () => {

@@ -4,6 +4,7 @@ import { reasonText } from '../../../preload/reasons';
 import type { ItemViewDto } from '../../../preload/contract';
 import { useI18n } from '../i18n';
 import { formatDateTime, formatUsd } from '../lib/format';
+import { actionFor } from '../lib/states';
 import { useApp } from '../store/app-context';
 import { Dialog } from './Dialog';
 
@@ -21,7 +22,7 @@ export function ItemDetails({
   const why = reasonText({ reason: item.reason, message: item.errorMessage }, language);
   return (
     <Dialog title={item.relativePath} onClose={onClose} wide testId="item-details">
-      {item.state === 'done' && (
+      {actionFor(item.state) === 'open' && (
         <video
           className="video"
           src={`${info.mediaBaseUrl}/item/${item.id}/video`}

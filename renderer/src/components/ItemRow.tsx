@@ -4,10 +4,11 @@
 import { reasonText } from '../../../preload/reasons';
 import { memo, useState } from 'react';
 import type { ItemViewDto } from '../../../preload/contract';
-import { api, errorText } from '../api';
+import { api } from '../api';
 import { useI18n } from '../i18n';
+import { useAction } from '../lib/use-action';
 import { fileNameOf, formatElapsed, formatUsd } from '../lib/format';
-import { ACTIVE_STATES, TONE_ICONS, toneOf } from '../lib/states';
+import { ACTIVE_STATES, TONE_ICONS, actionFor, toneOf } from '../lib/states';
 import { useApp } from '../store/app-context';
 import { useItemAt, type ItemsStore } from '../store/items-store';
 import { useNow } from '../store/now';
@@ -28,18 +29,13 @@ function LoadedRow({ item }: { item: ItemViewDto }) {
   // Stored as a code: shown in the user's language (rows from before codes keep their text).
   const why = reasonText({ reason: item.reason, message: item.errorMessage }, language);
   const active = ACTIVE_STATES.includes(item.state);
+  const action = actionFor(item.state);
   const now = useNow(active);
   const [details, setDetails] = useState<null | 'details' | 'play'>(null);
   const [confirmResubmit, setConfirmResubmit] = useState(false);
   const name = fileNameOf(item.relativePath);
 
-  const act = async (action: () => Promise<unknown>) => {
-    try {
-      await action();
-    } catch (error) {
-      showToast(errorText(error, t), 'error');
-    }
-  };
+  const { run: act } = useAction();
   const cancel = () =>
     act(async () => {
       const { outcome } = await api().item.cancel({ itemId: item.id });
@@ -108,7 +104,7 @@ function LoadedRow({ item }: { item: ItemViewDto }) {
         )}
       </div>
       <div className="item-actions">
-        {(item.state === 'queued' || item.state === 'submitting' || item.state === 'in_queue') && (
+        {action === 'cancel' && (
           <button
             type="button"
             className="button button-small"
@@ -118,7 +114,7 @@ function LoadedRow({ item }: { item: ItemViewDto }) {
             {t('items.cancel')}
           </button>
         )}
-        {(item.state === 'failed' || item.state === 'expired' || item.state === 'cancelled') && (
+        {action === 'retry' && (
           <button
             type="button"
             className="button button-small"
@@ -128,7 +124,7 @@ function LoadedRow({ item }: { item: ItemViewDto }) {
             {t('items.retry')}
           </button>
         )}
-        {item.state === 'unknown_submit' && (
+        {action === 'resubmit' && (
           <button
             type="button"
             className="button button-small button-warn"
@@ -138,7 +134,7 @@ function LoadedRow({ item }: { item: ItemViewDto }) {
             {t('items.resubmit')}
           </button>
         )}
-        {item.state === 'done' && (
+        {action === 'open' && (
           <>
             <button
               type="button"

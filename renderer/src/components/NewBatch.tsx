@@ -4,6 +4,7 @@ import { useEffect, useMemo, useState } from 'react';
 import type { BatchSettingsDto, ModelInfoDto, PreviewDto, ScanSummaryDto } from '../../../preload/contract';
 import { api, errorText } from '../api';
 import { useI18n } from '../i18n';
+import { useAction } from '../lib/use-action';
 import { formatCount, formatSpan, formatUsd } from '../lib/format';
 import { navigate } from '../lib/route';
 import { FALLBACK_SETTINGS } from '../lib/states';
@@ -87,7 +88,7 @@ function Setup({ scanId, summary, onPick }: { scanId: string; summary: ScanSumma
   const [preview, setPreview] = useState<PreviewDto | null>(null);
   const [previewError, setPreviewError] = useState<string | null>(null);
   const [loading, setLoading] = useState(false);
-  const [starting, setStarting] = useState(false);
+  const { busy: starting, run } = useAction();
 
   const model = models.find((m) => m.id === settings.modelId);
   const errors = useMemo(
@@ -136,9 +137,8 @@ function Setup({ scanId, summary, onPick }: { scanId: string; summary: ScanSumma
     preview.problems.length === 0 &&
     preview.toSend > 0;
 
-  const start = async () => {
-    setStarting(true);
-    try {
+  const start = () =>
+    run(async () => {
       const { batchId } = await api().batch.create({ scanId, settings, force });
       await api().batch.start({ batchId });
       // Remembered as the next batch's defaults; failing to remember must not stop the batch.
@@ -148,12 +148,7 @@ function Setup({ scanId, summary, onPick }: { scanId: string; summary: ScanSumma
         .catch(() => {});
       resetScan();
       navigate({ screen: 'batch', batchId });
-    } catch (error) {
-      showToast(errorText(error, t), 'error');
-    } finally {
-      setStarting(false);
-    }
-  };
+    });
 
   // An unknown price is said in words, never shown as $0.00.
   const estimate = preview

@@ -3,10 +3,10 @@
 import { reasonText } from '../../../preload/reasons';
 import { useId, useState } from 'react';
 import type { BatchViewDto } from '../../../preload/contract';
-import { api, errorText } from '../api';
+import { api } from '../api';
 import { useI18n } from '../i18n';
+import { useAction } from '../lib/use-action';
 import { useApp } from '../store/app-context';
-import { showToast } from '../store/toasts';
 
 export function PauseBanner({ batch, onChanged }: { batch: BatchViewDto; onChanged: () => void }) {
   const { t, language } = useI18n();
@@ -15,23 +15,12 @@ export function PauseBanner({ batch, onChanged }: { batch: BatchViewDto; onChang
   const titleId = useId();
   const suggested = Math.ceil((batch.spentUsd + batch.remainingEstimateUsd) * 100) / 100;
   const [newBudget, setNewBudget] = useState(String(suggested));
-  const [busy, setBusy] = useState(false);
+  const { busy, run: act } = useAction(onChanged);
 
   if (batch.state !== 'paused' || !batch.pauseReason || batch.pauseReason === 'user') return null;
   const reason = batch.pauseReason;
   const detail = reasonText({ reason: batch.pauseDetail, message: batch.pauseMessage }, language);
 
-  const act = async (action: () => Promise<unknown>) => {
-    setBusy(true);
-    try {
-      await action();
-      onChanged();
-    } catch (error) {
-      showToast(errorText(error, t), 'error');
-    } finally {
-      setBusy(false);
-    }
-  };
   const resume = () => act(() => api().batch.resume({ batchId: batch.id }));
 
   return (

@@ -4,7 +4,7 @@
 import { useSyncExternalStore } from 'react';
 import type { BatchViewDto } from '../../../preload/contract';
 import { api, errorText } from '../api';
-import { Emitter } from './create-store';
+import { Emitter } from './emitter';
 
 const REFRESH_MS = 300;
 

@@ -7,10 +7,14 @@
 import { useSyncExternalStore } from 'react';
 import type { ItemStateDto, ItemViewDto, ReviewFilterDto } from '../../../preload/contract';
 import { api, errorText } from '../api';
-import { Emitter } from './create-store';
+import { Emitter } from './emitter';
 
 export const PAGE_SIZE = 100;
-/** Coalesces bursts of change events into one refetch (the engine sends every ~16 ms). */
+/**
+ * At most one refetch of the visible pages per this window, however many items.changed events
+ * arrive in it: the engine already batches item changes into one event per 50 ms (and sends
+ * terminal states at once), and states are patched at once; only the rows' other fields wait.
+ */
 const REFRESH_MS = 250;
 
 export interface ItemQuery {

@@ -4,7 +4,7 @@
 import { useSyncExternalStore } from 'react';
 import type { ScanSummaryDto } from '../../../preload/contract';
 import { api, errorText } from '../api';
-import { ValueStore } from './create-store';
+import { ValueStore } from './emitter';
 
 export type ScanState =
   | { phase: 'idle' }

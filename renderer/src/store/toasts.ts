@@ -1,6 +1,6 @@
 // Short notices about what an action did ("Already generating: it will finish and be billed").
 import { useSyncExternalStore } from 'react';
-import { ValueStore } from './create-store';
+import { ValueStore } from './emitter';
 
 export interface Toast {
   id: number;

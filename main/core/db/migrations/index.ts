@@ -1,5 +1,6 @@
-// Every schema step in order. Append only: a shipped step is never edited, because
-// databases in the field already ran it.
+// Every schema step in order. Shipped steps are frozen: never edited, reordered or removed,
+// because databases in the field already ran them (their user_version says so) and would never
+// run a changed step again. A schema change is a new file with the next version, added last.
 import { initial } from './001-initial';
 import { runTimings } from './002-run-timings';
 import { batchMode } from './003-batch-mode';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkApiBaseUrl } from '../../../../main/core/app/credentials';
 import { AppError, errorCodeOf, errorMessageOf, redact } from '../../../../main/core/app/errors';
-import { createMemorySecretStore, describeKey } from '../../../../main/core/app/secrets';
+import { createMemorySecretStore, describeKey } from '../../../../main/core/app/secret-store';
 
 describe('error mapping', () => {
   it('maps app errors, coded errors and named errors to contract codes', () => {

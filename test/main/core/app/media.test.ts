@@ -25,7 +25,7 @@ import {
   type MediaResolver,
 } from '../../../../main/core/app/media';
 import { createThumbnailCache, pruneThumbnailCache } from '../../../../main/core/app/thumbnails';
-import type { ScannedImage } from '../../../../main/core/contracts';
+import type { ScannedImage } from '../../../../main/core/core-api';
 import type { BatchView, ItemView } from '../../../../main/core/domain';
 import { tempDir, writeImage } from './helpers';
 

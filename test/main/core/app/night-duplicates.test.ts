@@ -5,7 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createCoreServices, type CoreServices } from '../../../../main/core/core-services';
+import { createCoreServices, type CoreServices } from '../../../../main/core/index';
 import { readImageRefsAsDataUris } from '../../../../main/core/engine';
 import { startSimulator } from '../../../../main/core/simulator';
 import { DEMO_API_KEY, type SimulatorHandle } from '../../../../main/core/simulator/types';

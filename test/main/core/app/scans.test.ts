@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../../../main/core/app/errors';
 import { createScanRegistry, type ScanProgressEvent } from '../../../../main/core/app/scans';
-import type { IntakeApi, ScanProgress, ScanResult } from '../../../../main/core/contracts';
+import type { IntakeApi, ScanProgress, ScanResult } from '../../../../main/core/core-api';
 
 function controllableIntake() {
   let release: (result: ScanResult) => void = () => {};

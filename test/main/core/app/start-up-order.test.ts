@@ -4,9 +4,9 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAppCore, type AppCore } from '../../../../main/core/app/app-core';
-import { createMemorySecretStore } from '../../../../main/core/app/secrets';
+import { createMemorySecretStore } from '../../../../main/core/app/secret-store';
 import { createSettingsStore } from '../../../../main/core/app/settings-store';
-import { createCatalog } from '../../../../main/core/catalog/models';
+import { createCatalog } from '../../../../main/core/catalog/catalog';
 import { createEngine, readImageRefsAsDataUris, type Engine } from '../../../../main/core/engine';
 import { createIntake } from '../../../../main/core/intake';
 import { DEMO_API_KEY, startSimulator, type SimulatorHandle } from '../../../../main/core/simulator';

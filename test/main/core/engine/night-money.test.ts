@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import sharp from 'sharp';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createCoreServices, type CoreServices } from '../../../../main/core/core-services';
+import { createCoreServices, type CoreServices } from '../../../../main/core/index';
 import type { Engine } from '../../../../main/core/engine';
 import { startSimulator } from '../../../../main/core/simulator';
 import { DEMO_API_KEY, type SimulatorHandle } from '../../../../main/core/simulator/types';

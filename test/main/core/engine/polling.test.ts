@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { fixedPollPolicy, type PollPolicy } from '../../../../main/core/engine';
 import { adaptivePollPolicy, learnedRunMs, replayPolling } from '../../../../main/core/engine/poll-policy';
 import { pollingPriorMs } from '../../../../main/core/catalog/engine-facts';
-import { createCatalog } from '../../../../main/core/catalog/models';
+import { createCatalog } from '../../../../main/core/catalog/catalog';
 import type { SimulatorOptions } from '../../../../main/core/simulator/types';
 import { seededRandom } from '../../../../main/core/util/clock';
 import { harness, type Harness } from './harness';

@@ -7,7 +7,7 @@ import { createIntake } from '../../../../main/core/intake';
 import { createCatalog } from '../../../../main/core/catalog';
 import { DEFAULT_SETTINGS } from '../../../../main/core/domain';
 import type { BatchSettings } from '../../../../main/core/domain';
-import type { ScanResult } from '../../../../main/core/contracts';
+import type { ScanResult } from '../../../../main/core/core-api';
 import { materializeRequest } from '../../../../main/core/intake/requests';
 import { makeTempDir, writeJpeg, writeText } from './fixtures';
 

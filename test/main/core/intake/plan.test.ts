@@ -4,7 +4,7 @@ import { createIntake, previewItem } from '../../../../main/core/intake';
 import { createCatalog, SHIPPED_ENTRIES, toModelSpec } from '../../../../main/core/catalog';
 import { DEFAULT_SETTINGS } from '../../../../main/core/domain';
 import type { BatchSettings, PlannedItem } from '../../../../main/core/domain';
-import type { ScanResult } from '../../../../main/core/contracts';
+import type { ScanResult } from '../../../../main/core/core-api';
 import { batchSettingsSchema, previewItemSchema } from '../../../../preload/contract';
 import { makeTempDir, writeBmp, writeJpeg, writePng, writeText } from './fixtures';
 

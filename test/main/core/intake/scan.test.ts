@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { scanPaths } from '../../../../main/core/intake/scan';
-import type { ScanProgress, ScanResult } from '../../../../main/core/contracts';
+import type { ScanProgress, ScanResult } from '../../../../main/core/core-api';
 import {
   jpegBytes,
   makeTempDir,

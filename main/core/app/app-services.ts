@@ -1,11 +1,11 @@
 // What the handler map is built from. Every piece is an interface so the same map runs in
 // Electron (real dialogs, shell, safeStorage) and in the browser test harness (preset
 // dialogs, recorded shell calls, an in-memory key store) over the same real engine.
-import type { EngineApi, IntakeApi } from '../contracts';
+import type { EngineApi, IntakeApi } from '../core-api';
 import type { ModelInfoDto, RequestOf, ResponseOf } from '../../../preload/contract';
 import type { CredentialsController } from './credentials';
 import type { ScanRegistry } from './scans';
-import type { SecretStore } from './secrets';
+import type { SecretStore } from './secret-store';
 import type { SettingsStore } from './settings-store';
 import type { WebhookNotifier } from './webhooks';
 

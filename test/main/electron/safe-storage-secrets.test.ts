@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 vi.mock('electron', () => ({}));
 
-import { createSafeStorageSecretStore, describeStorage } from '../../../main/electron/secrets';
+import { createSafeStorageSecretStore, describeStorage } from '../../../main/electron/safe-storage-secrets';
 import { tempDir } from '../core/app/helpers';
 
 const KEY = 'rk_live_CANARY_secret_42ab';

@@ -7,7 +7,11 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import type { SafeStorage } from 'electron';
 import { writeFileAtomic } from '../core/app/atomic-file';
 import type { KeyFile } from '../core/app/key-file';
-import { plainTextConfirmationError, type SecretStorageInfo, type SecretStore } from '../core/app/secrets';
+import {
+  plainTextConfirmationError,
+  type SecretStorageInfo,
+  type SecretStore,
+} from '../core/app/secret-store';
 
 type Storage = Pick<
   SafeStorage,

@@ -1,6 +1,7 @@
-// The smallest external store React can read with useSyncExternalStore: listeners plus a
-// version bump. Snapshots are whatever the caller selects; they must be referentially
-// stable between changes (useSyncExternalStore compares with Object.is).
+// Change notification for the renderer's stores, in the shape useSyncExternalStore wants: an
+// Emitter (subscribe, and emit for the store that extends it) and a ValueStore (one value with
+// get/set). Not a store factory: each store is its own class. Snapshots a store hands out must
+// be referentially stable between changes (useSyncExternalStore compares with Object.is).
 
 export class Emitter {
   private listeners = new Set<() => void>();

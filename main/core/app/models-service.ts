@@ -2,14 +2,14 @@
 // (or the app at start) refreshes them from the API's catalog with the current credentials.
 // Adding a model saves a user entry (<dataDir>/models) and puts it in the running catalog.
 import { join } from 'node:path';
-import type { Catalog } from '../catalog/models';
-import { toModelInfo, toModelSpec } from '../catalog/models';
+import type { Catalog } from '../catalog/catalog';
+import { toModelInfo, toModelSpec } from '../catalog/catalog';
 import { fetchLivePrices, readCatalogEntry, type FetchLike } from '../catalog/live-prices';
 import { AddModelError, buildUserEntry, entryFileName } from '../catalog/add-model';
 import { writeFileAtomic } from './atomic-file';
 import type { CredentialsController } from './credentials';
 import { AppError } from './errors';
-import type { LogFn, ModelsService } from './services';
+import type { LogFn, ModelsService } from './app-services';
 
 export function createModelsService(options: {
   catalog: Catalog;

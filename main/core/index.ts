@@ -1,10 +1,10 @@
-// One place that wires the Electron-free core together: the engine (with the intake's
-// materializeRequest, which inlines and, where needed, shrinks images at submit time), the
-// intake (with the engine's "already generated" lookup) and the model catalog. The CLI, the
-// Electron app, the browser harness, the benchmarks and the soak all start from here, so they
-// run the very same wiring.
-import { createCatalog, type Catalog } from './catalog/models';
-import type { IntakeApi } from './contracts';
+// The core's entry: the one place that wires the Electron-free core together. The engine
+// (with the intake's materializeRequest, which inlines and, where needed, shrinks images at
+// submit time), the intake (with the engine's "already generated" lookup) and the model
+// catalog. The CLI, the Electron app, the browser harness, the benchmarks and the soak all start
+// from here, so they run the very same wiring.
+import { createCatalog, type Catalog } from './catalog/catalog';
+import type { IntakeApi } from './core-api';
 import { createEngine, defaultMaterializeRequest, type Engine, type EngineOptions } from './engine';
 import { createIntake } from './intake';
 

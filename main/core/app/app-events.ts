@@ -2,7 +2,7 @@
 // webContents or the harness's WebSockets. The engine already coalesces item changes (and
 // sends terminal transitions at once); scan progress is throttled by the scan registry.
 import type { EngineEvent } from '../domain';
-import type { EngineApi } from '../contracts';
+import type { EngineApi } from '../core-api';
 import type { EventChannel, PayloadOf } from '../../../preload/contract';
 import type { ScanRegistry } from './scans';
 

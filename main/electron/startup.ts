@@ -1,0 +1,138 @@
+// What happens once Electron is ready: logging, settings, the engine, the catalog, the app core
+// (which takes over batches left running only after the stored key is applied), the media scheme,
+// permissions and CSP, IPC, the overnight upkeep, then the menu, tray and window.
+import { mkdirSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { app, dialog, ipcMain, powerMonitor, protocol, safeStorage, session, shell } from 'electron';
+import { createAppCore } from '../core/app/app-core';
+import { dataFiles } from '../core/app/paths';
+import { createSettingsStore } from '../core/app/settings-store';
+import { describeCatalogProblem, loadCatalog, USER_MODELS_FOLDER } from '../core/catalog/load';
+import { createEngine } from '../core/engine';
+import { createIntake } from '../core/intake';
+import { DEMO_API_KEY, startSimulator } from '../core/simulator';
+import type { AppContext } from './running-app';
+import { buildCsp } from './csp';
+import { electronDesktop, electronDialogs } from './dialogs';
+import { forwardEvents, registerIpc, trustedSenderCheck } from './ipc';
+import { setupLogging } from './logging';
+import { createWindow, showWindow } from './main-window';
+import { handleMediaProtocol, MEDIA_BASE_URL } from './media-protocol';
+import { buildMenu } from './menu';
+import { notify } from './notifications';
+import { updatePower, updateProgress } from './power-and-progress';
+import { createSafeStorageSecretStore } from './safe-storage-secrets';
+import { ensureTray } from './tray';
+
+/** The demo simulator runs 20x faster than the real API: a 10-image demo ends in about a minute. */
+const DEMO_TIME_SCALE = 0.05;
+
+export async function start(context: AppContext): Promise<void> {
+  const { dataDir, logDir, devServerUrl, location } = context;
+  mkdirSync(dataDir, { recursive: true });
+  const files = dataFiles(dataDir);
+  const secrets = createSafeStorageSecretStore({
+    file: files.apiKey,
+    storage: safeStorage,
+    log: (m) => context.logger.log('warn', m),
+  });
+  const logger = setupLogging({ logDir, secrets: () => [secrets.get()] });
+  context.logger = logger;
+  logger.log('info', `Stillmotion ${app.getVersion()} starting; data in ${dataDir}`);
+  const settings = createSettingsStore(files.settings);
+  if (settings.recoveredFrom)
+    logger.log('warn', `settings file was unreadable; moved to ${settings.recoveredFrom} and defaults used`);
+
+  const engine = createEngine({
+    dbPath: files.database,
+    owner: `app:${hostname()}:${process.pid}`,
+    apiBaseUrl: settings.get().apiBaseUrl,
+    apiKey: null,
+    // Batches left running are taken over by core.start(), once the stored key is applied.
+    adoptBatches: false,
+    log: logger.log,
+  });
+  context.engine = engine;
+  const catalog = await loadCatalog({ dataDir });
+  for (const problem of catalog.problems)
+    logger.log('warn', `model entry not loaded: ${describeCatalogProblem(problem)}`);
+  const intake = createIntake({
+    findDone: (hash, fingerprint) => engine.findDone(hash, fingerprint),
+    catalog,
+  });
+  const core = createAppCore({
+    engine,
+    intake,
+    catalog,
+    settings,
+    secrets,
+    dialogs: electronDialogs(dialog, () => context.window),
+    desktop: electronDesktop(shell),
+    appInfo: () => ({
+      version: app.getVersion(),
+      platform: process.platform,
+      locale: app.getLocale(),
+      mediaBaseUrl: MEDIA_BASE_URL,
+    }),
+    demo: async () => {
+      context.demo ??= startSimulator({ timeScale: DEMO_TIME_SCALE });
+      const simulator = await context.demo;
+      return { apiBaseUrl: simulator.url, apiKey: DEMO_API_KEY, timeScale: DEMO_TIME_SCALE };
+    },
+    thumbnailsDir: files.thumbnails,
+    modelsDir: join(dataDir, USER_MODELS_FOLDER),
+    log: logger.log,
+  });
+  context.core = core;
+  await core.start();
+
+  handleMediaProtocol(protocol, core.media);
+  const appSession = session.defaultSession;
+  appSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  appSession.setPermissionCheckHandler(() => false);
+  const csp = buildCsp({
+    header: true,
+    devServerOrigin: devServerUrl ? new URL(devServerUrl).origin : undefined,
+  });
+  appSession.webRequest.onHeadersReceived((details, callback) => {
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [csp] } });
+  });
+
+  registerIpc(
+    ipcMain,
+    core.handlers,
+    trustedSenderCheck(() => context.window, location),
+  );
+  forwardEvents(core.subscribe, () => {
+    const { window } = context;
+    return window && !window.isDestroyed() ? window.webContents : null;
+  });
+
+  // Overnight: stay awake while work is pending, show progress, notify what needs a person.
+  let progressTimer: ReturnType<typeof setTimeout> | null = null;
+  engine.on((event) => {
+    notify(context, event);
+    updatePower(context);
+    // Counts change many times a second in a big batch; the taskbar needs one update a second.
+    progressTimer ??= setTimeout(() => {
+      progressTimer = null;
+      updateProgress(context);
+    }, 1000);
+  });
+  settings.onChange(() => updatePower(context));
+  // A backstop for changes without an event (e.g. a batch resumed by the CLI).
+  setInterval(() => {
+    updatePower(context);
+    updateProgress(context);
+  }, 30_000).unref();
+  powerMonitor.on('resume', () => engine.wake());
+  powerMonitor.on('unlock-screen', () => engine.wake());
+
+  buildMenu({ logFile: logger.logFile, logDir, dataDir });
+  // The tray shows counts all night and brings the window back once it is hidden.
+  ensureTray(context, () => showWindow(context));
+  createWindow(context);
+  updatePower(context);
+  app.on('activate', () => showWindow(context));
+}

@@ -4,6 +4,7 @@
 import type { ModelEntry } from './entry';
 import { modelEntrySchema } from './entry';
 import { schemaProblem } from './input-validation';
+import roleFieldNames from './role-field-names.json';
 
 export interface AddModelInput {
   id: string;
@@ -24,18 +25,10 @@ export interface CatalogAnswer {
 export type AddModelResult =
   { status: 'entry'; entry: ModelEntry } | { status: 'needsStartImageField'; candidates: string[] };
 
-/** Start-image field names seen on RunComfy's pages, most specific first. */
-const START_IMAGE_NAMES = [
-  'start_image_url',
-  'first_frame_image_url',
-  'first_frame_url',
-  'first_image_url',
-  'img_url',
-  'image_url',
-  'image',
-  'promptImage',
-];
-const END_IMAGE_NAMES = ['end_image_url', 'last_frame_url', 'last_frame_image_url', 'tail_image_url'];
+// Field names seen on RunComfy's pages for each role, most specific first: data (a JSON file beside
+// the entries), so model field names stay out of the code.
+const START_IMAGE_NAMES = roleFieldNames.startImage;
+const END_IMAGE_NAMES = roleFieldNames.endImage;
 
 export class AddModelError extends Error {
   override name = 'AddModelError';
@@ -115,9 +108,10 @@ export function buildUserEntry(input: AddModelInput, answer?: CatalogAnswer): Ad
   const roles: ModelEntry['roles'] = { prompt, startImage: start! };
   const end = END_IMAGE_NAMES.find((n) => names.includes(n));
   if (end) roles.endImage = end;
-  if (names.includes('negative_prompt')) roles.negativePrompt = 'negative_prompt';
+  const negative = roleFieldNames.negativePrompt.find((n) => names.includes(n));
+  if (negative) roles.negativePrompt = negative;
   if (names.includes('duration')) roles.duration = 'duration';
-  const audio = ['generate_audio', 'audio', 'sound'].find((n) => properties[n]?.type === 'boolean');
+  const audio = roleFieldNames.audio.find((n) => properties[n]?.type === 'boolean');
   if (audio) roles.audio = audio;
 
   const inputSchema = schema ?? {

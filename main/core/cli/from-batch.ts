@@ -8,7 +8,7 @@ import { dirname, sep } from 'node:path';
 import type { ScanResult } from '../core-api';
 import type { BatchView, ItemPageQuery, ItemView } from '../domain';
 import type { Engine } from '../engine';
-import { UsageError } from './settings-from-flags';
+import { UsageError } from './usage-error';
 
 export const RERUN_ONLY = ['failed', 'rejected'] as const;
 export type RerunOnly = (typeof RERUN_ONLY)[number];

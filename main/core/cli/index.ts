@@ -38,9 +38,9 @@ import {
   statusBlock,
   usd,
 } from './progress';
-import { onlyImages, parseOnly, rerunSelection } from './from-batch';
 import { startNotices } from './notices';
-import { settingsFromFlags, UsageError, type RunFlags } from './settings-from-flags';
+import type { RunFlags } from './settings-from-flags';
+import { UsageError } from './usage-error';
 import type { Catalog } from '../catalog/catalog';
 
 export const EXIT = { ok: 0, someFailed: 1, usage: 2, needsUser: 3 } as const;
@@ -235,6 +235,8 @@ async function runCommand(
 ): Promise<{ code: number; reason: string }> {
   // Loaded when a command needs models, so --help and status start without ajv (see cli-bundle test).
   const { catalogForCli } = await import('./catalog-for-cli');
+  const { settingsFromFlags } = await import('./settings-from-flags');
+  const { onlyImages, parseOnly, rerunSelection } = await import('./from-batch');
   const catalog = await catalogForCli(io.env, io.err);
   const flagContext = {
     cwd: io.cwd,

@@ -7,7 +7,7 @@ import type { Engine } from '../engine';
 import type { BatchView } from '../domain';
 import { planRetry, retryPlanned } from '../app/retry-failed';
 import { usd } from './progress';
-import { UsageError } from './settings-from-flags';
+import { UsageError } from './usage-error';
 
 export interface RetryOptions {
   failed?: boolean;

@@ -6,9 +6,9 @@ import { durationAllowed, durationRule, durationWords } from '../catalog/catalog
 import { DEFAULT_SETTINGS, type BatchSettings, type ModelInputValue } from '../domain';
 import { valueAsGiven } from '../intake/model-request';
 
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
+import { UsageError } from './usage-error';
+
+export { UsageError };
 
 export interface RunFlags {
   template?: string;

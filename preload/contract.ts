@@ -37,6 +37,8 @@ export const batchSettingsSchema = z.object({
   urlPrefix: z.string().max(2000).nullable(),
   /** Fields of the model's request beyond the roles above; absent = none. */
   modelInputs: modelInputsSchema.optional(),
+  /** Videos per image; absent = 1. The plan words a count outside 1..10 (field takes). */
+  takes: z.number().int().min(1).max(100).optional(),
 });
 
 /** Why an item failed or a batch paused: a code + parameters (see preload/reasons.ts). */
@@ -66,6 +68,8 @@ export const itemViewSchema = z.object({
   estimatedCostUsd: z.number(),
   costUsd: z.number().nullable(),
   outputPath: z.string().nullable(),
+  /** Where its video goes under the batch's output folder (takes differ only here). */
+  outputRelativePath: z.string().optional(),
   outputBytes: z.number().nullable(),
   errorCode: z.string().nullable(),
   errorMessage: z.string().nullable(),
@@ -118,6 +122,8 @@ export const scanSummarySchema = z.object({
 
 export const previewItemSchema = z.object({
   index: z.number().int(),
+  /** The image's position in the scan (for its thumbnail): the takes of one image share it. */
+  imageIndex: z.number().int(),
   sourcePath: z.string(),
   relativePath: z.string(),
   renderedPrompt: z.string(),
@@ -133,6 +139,8 @@ export const previewItemSchema = z.object({
   verdict: z
     .object({ state: z.enum(['rejected', 'skipped']), code: z.string(), message: z.string() })
     .nullable(),
+  /** Which take of its image (only when the batch asks for several). */
+  take: z.number().int().positive().optional(),
 });
 
 export const previewSchema = z.object({

@@ -274,7 +274,9 @@ async function runCommand(
     if (io.err.isTTY) io.err.write('\r\x1b[2K');
     const plan = intake.plan(scan, settings, { force: Boolean(opts.force) });
     io.out.write(
-      `Found ${scan.images.length + scan.rejected.length} files: ${plan.toSend} to send, ${plan.rejected} rejected, ${plan.skipped} already generated.\n`,
+      `Found ${scan.images.length + scan.rejected.length} files` +
+        `${(settings.takes ?? 1) > 1 ? ` (${settings.takes} takes each)` : ''}: ${plan.toSend} to send, ` +
+        `${plan.rejected} rejected, ${plan.skipped} already generated.\n`,
     );
     for (const problem of [...scan.problems, ...plan.problems])
       io.err.write(`  problem: ${problem.message}\n`);
@@ -436,7 +438,11 @@ export async function main(argv: string[], ioOverride: Partial<CliIo> = {}): Pro
     .option('--negative <text>', 'negative prompt')
     .option('--cfg <number>', 'guidance, 0 to 1')
     .option('-o, --out <folder>', 'output folder')
-    .option('--name <template>', 'output file name template, default "{name}.mp4"')
+    .option(
+      '--name <template>',
+      'output file name template, default "{name}.mp4" ("{name}-take{take}.mp4" with --takes above 1)',
+    )
+    .option('--takes <n>', 'videos per image, 1 to 10, to pick the best (default 1)')
     .option('-p, --parallel <n>', 'generations in flight at once (default 3)')
     .option('-b, --budget <usd>', 'spending cap for the batch in US dollars')
     .option(

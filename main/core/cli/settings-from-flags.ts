@@ -5,6 +5,7 @@ import type { Catalog, ModelSpec } from '../catalog/models';
 import { durationAllowed, durationRule, durationWords } from '../catalog/models';
 import { DEFAULT_SETTINGS, type BatchSettings, type ModelInputValue } from '../domain';
 import { valueAsGiven } from '../intake/model-request';
+import { MAX_TAKES, MIN_TAKES } from '../intake/takes';
 
 export class UsageError extends Error {
   override name = 'UsageError';
@@ -22,6 +23,8 @@ export interface RunFlags {
   parallel?: string;
   budget?: string;
   urlPrefix?: string;
+  /** Videos per image (1..10). */
+  takes?: string;
   /** `--set field=value`, repeatable: a request field by its name in the model's request. */
   set?: string[];
 }
@@ -144,6 +147,14 @@ export function settingsFromFlags(
       );
     urlPrefix = urlPrefix.replace(/\/+$/, '');
   }
+  const takes = parseInteger(
+    '--takes',
+    flags.takes,
+    MIN_TAKES,
+    MAX_TAKES,
+    'videos per image',
+    base.takes ?? 1,
+  );
   const out = flags.out ?? base.outputDir ?? context.defaultOutputDir;
   return {
     modelId: model.id,
@@ -161,5 +172,6 @@ export function settingsFromFlags(
     budgetUsd: budget,
     urlPrefix,
     ...(Object.keys(modelInputs).length > 0 ? { modelInputs } : {}),
+    ...(takes > 1 ? { takes } : {}),
   };
 }

@@ -41,6 +41,8 @@ export interface BatchSettings {
   urlPrefix: string | null;
   /** Request fields beyond the roles above, by their name in the model's request. */
   modelInputs?: Record<string, ModelInputValue>;
+  /** Videos per image, 1..10 (absent: 1); each take is its own item (see intake/takes.ts). */
+  takes?: number;
 }
 
 export const DEFAULT_SETTINGS: Omit<BatchSettings, 'outputDir'> = {
@@ -86,6 +88,8 @@ export interface PlannedItem {
   notes: string[];
   /** Set when the item must not be sent: a rejection or an "already generated". */
   verdict: { state: 'rejected' | 'skipped'; code: string; message: string } | null;
+  /** Which take of its image this item is, when the batch asks for more than one. */
+  take?: number;
 }
 
 /** One row as the UI and the CLI show it. */
@@ -108,6 +112,8 @@ export interface ItemView {
   /** Actual cost when the API reported it. */
   costUsd: number | null;
   outputPath: string | null;
+  /** Where its video goes, relative to the output folder (the takes of one image differ here). */
+  outputRelativePath?: string;
   outputBytes: number | null;
   errorCode: string | null;
   /** The English sentence (also the only text of rows from before reason codes). */

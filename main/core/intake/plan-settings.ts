@@ -8,6 +8,7 @@ import { durationAllowed, durationRule, durationWords, fieldSchema } from '../ca
 import { coerceFieldValue, csvFieldValues, roleOfField, valueAsGiven } from './model-request';
 import { CSV_ROLE_COLUMNS, SETTING_COLUMNS } from './prompts-csv';
 import { imageUrl, isImageRef } from './requests';
+import { takesOf, takesProblem } from './takes';
 
 /** Thrown inside the per-item steps; becomes that item's `rejected` verdict. */
 export class ItemRejection extends Error {
@@ -49,6 +50,8 @@ export function settingsProblems(settings: BatchSettings, model: ModelSpec): Inp
       'duration',
       `Duration must be ${durationWords(rule)} for ${model.displayName}, got ${settings.duration}`,
     );
+  const takesWrong = takesProblem(takesOf(settings));
+  if (takesWrong) add('takes', takesWrong);
   const guidance = guidanceRange(model);
   if (guidance && !(settings.cfgScale >= guidance.min && settings.cfgScale <= guidance.max))
     add(
@@ -230,10 +233,13 @@ export function previewItem(
   index: number,
   settings: Pick<BatchSettings, 'duration' | 'generateAudio' | 'cfgScale' | 'negativePrompt'>,
   model: { roles: Partial<Record<RoleName, string>> } | undefined,
+  /** Its image's position in the scan (the thumbnail's); differs from index with several takes. */
+  imageIndex = index,
 ) {
   // A rejected item may have no request: its row then shows the batch settings.
   return {
     index,
+    imageIndex,
     sourcePath: item.sourcePath,
     relativePath: item.relativePath,
     renderedPrompt: item.renderedPrompt,
@@ -242,5 +248,6 @@ export function previewItem(
     estimatedCostUsd: item.estimatedCostUsd,
     notes: item.notes,
     verdict: item.verdict,
+    ...(item.take !== undefined ? { take: item.take } : {}),
   };
 }

@@ -20,6 +20,7 @@ import {
   withStandInImages,
 } from './plan-settings';
 import { imageRef, imageUrl, requestFingerprint } from './requests';
+import { nameTemplateForTakes, takeFingerprint, takesOf, takesProblem } from './takes';
 import { parseTemplate, renderTemplate, TemplateError } from './template';
 import type { ParsedTemplate } from './template';
 
@@ -88,8 +89,10 @@ export function planBatch(
     'promptTemplate',
     problems,
   );
+  // A take count out of range is a settings problem (every item refused); plan one take meanwhile.
+  const takes = takesProblem(takesOf(settings)) ? 1 : takesOf(settings);
   const nameTemplate = parseOrProblem(
-    settings.outputNameTemplate,
+    nameTemplateForTakes(settings.outputNameTemplate, takes),
     variables,
     'The output name template',
     'outputNameTemplate',
@@ -110,12 +113,19 @@ export function planBatch(
   const mode = settings.urlPrefix ? 'url' : 'data-uri';
   const seenFingerprints = new Map<string, string>();
 
-  const drafts = scan.images.map((image, i) => {
+  // One item per take of each image, takes of one image next to each other.
+  const work = scan.images.flatMap((image, i) =>
+    Array.from({ length: takes }, (_, t) => ({ image, i, take: t + 1 })),
+  );
+  const drafts = work.map(({ image, i, take }) => {
     const index = i + 1;
+    const label = takes > 1 ? `${image.relativePath} (take ${take})` : image.relativePath;
     const fileName = posix.basename(image.relativePath);
     const dir = posix.dirname(image.relativePath);
     const csv = image.csvRow;
     const lookup = (name: string): string | null => {
+      // The take is the app's own count, never a column: two takes must not share a name.
+      if (name === 'take') return String(take);
       // A prompts.csv column of the same name is the more specific value, so it wins.
       if (csv && name in csv.values) return csv.values[name]!;
       switch (name) {
@@ -255,7 +265,7 @@ export function planBatch(
         },
         { ...batchFields, ...overrides.fields },
       );
-      fingerprint = requestFingerprint(model.id, request, hashes);
+      fingerprint = takeFingerprint(requestFingerprint(model.id, request, hashes), take);
       if (settings.urlPrefix) {
         request[model.roles.startImage] = imageUrl(settings.urlPrefix, image.relativePath);
         if (end?.ok && endField && endImage) {
@@ -301,7 +311,7 @@ export function planBatch(
             };
         }
       }
-      if (!seenFingerprints.has(fingerprint)) seenFingerprints.set(fingerprint, image.relativePath);
+      if (!seenFingerprints.has(fingerprint)) seenFingerprints.set(fingerprint, label);
     } catch (error) {
       if (!(error instanceof ItemRejection)) throw error;
       verdict = { state: 'rejected', code: error.code, message: error.message };
@@ -309,6 +319,7 @@ export function planBatch(
     if (verdict) estimatedCostUsd = 0;
     return {
       image,
+      take,
       renderedPrompt,
       request,
       fingerprint,
@@ -334,6 +345,7 @@ export function planBatch(
     outputRelativePath: outputs[i] ?? safeOutputPath(d.relativeDir, d.renderedName),
     notes: d.notes,
     verdict: d.verdict,
+    ...(takes > 1 ? { take: d.take } : {}),
   }));
   const sendable = drafts.filter((d) => d.verdict === null);
   return {

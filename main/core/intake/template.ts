@@ -2,12 +2,13 @@
 //   {name}     file name without extension        {folder}  parent folder name
 //   {path}     path relative to the dropped root  {index}   1-based position, {count} total
 //   {caption}  text of photo.txt next to photo.jpg
+//   {take}     which take of the image (1..N, see takes.ts)
 //   {column}   any column of a prompts.csv in the dropped folder (names case-insensitive)
 //   {{ and }}  a literal brace
 // Anything else is a TemplateError that says where and what to write instead. Parsing and
 // rendering are separate so a template is checked once per plan, not once per image.
 
-export const BUILTIN_VARIABLES = ['name', 'folder', 'path', 'index', 'count', 'caption'] as const;
+export const BUILTIN_VARIABLES = ['name', 'folder', 'path', 'index', 'count', 'caption', 'take'] as const;
 
 export type TemplateErrorCode =
   'unclosed_brace' | 'unmatched_brace' | 'empty_variable' | 'unknown_variable' | 'missing_value';

@@ -57,6 +57,8 @@ export function validateSettings(
   if (fieldErrors.length > 0) errors.modelInputs = fieldErrors[0];
   if (!Number.isInteger(s.concurrency) || s.concurrency < 1 || s.concurrency > 20)
     errors.concurrency = t('setup.errConcurrency');
+  const takes = s.takes ?? 1;
+  if (!Number.isInteger(takes) || takes < 1 || takes > 10) errors.takes = t('setup.errTakes');
   if (s.budgetUsd !== null && !(s.budgetUsd > 0 && s.budgetUsd <= 1_000_000))
     errors.budgetUsd = t('setup.errBudget');
   if (!s.outputDir.trim()) errors.outputDir = t('setup.errOutputDir');
@@ -237,6 +239,18 @@ export function BatchSetup({
             error={errors.cfgScale}
           />
         )}
+        <NumberField
+          label={t('setup.takes')}
+          value={settings.takes ?? 1}
+          // One take is the batch as before takes existed: no field, same fingerprints.
+          onChange={(v) => set('takes', v === 1 ? undefined : (v ?? Number.NaN))}
+          min={1}
+          max={10}
+          step={1}
+          hint={t('setup.takesHint')}
+          error={errors.takes}
+          testId="takes"
+        />
         <NumberField
           label={t('setup.concurrency')}
           value={settings.concurrency}

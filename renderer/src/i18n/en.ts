@@ -75,6 +75,9 @@ export const en = {
   'setup.force': 'Generate again the images that were already generated with these settings',
   'setup.errDuration': 'Duration must be a whole number of seconds from {min} to {max}.',
   'setup.errCfg': 'Guidance must be a number from 0 to 1.',
+  'setup.takes': 'Takes per image',
+  'setup.takesHint': 'Several videos of each image, to pick the best; cost and time × takes',
+  'setup.errTakes': 'Takes per image must be a whole number from 1 to 10.',
   'setup.errConcurrency': 'Parallel generations must be a whole number from 1 to 20.',
   'setup.errBudget': 'The budget cap must be more than $0, or empty for no cap.',
   'setup.errOutputDir': 'Choose the folder the videos are saved to.',
@@ -97,6 +100,7 @@ export const en = {
   'preview.pageOf': 'Page {page} of {pages}',
   'preview.settingsLine': '{duration} s · audio {audio} · guidance {cfg}',
   'preview.willReject': 'Will not be sent',
+  'preview.take': 'take {take}',
   'preview.willSkip': 'Already generated, skipped',
 
   'start.summary': 'Batch summary',

@@ -74,6 +74,9 @@ export const zhCN: Messages = {
   'setup.force': '重新生成已用相同设置生成过的图片',
   'setup.errDuration': '时长必须是 {min} 到 {max} 之间的整数秒。',
   'setup.errCfg': '引导强度必须是 0 到 1 之间的数字。',
+  'setup.takes': '每张图片的版本数',
+  'setup.takesHint': '每张图片生成多个视频以挑选最佳；费用和时间随版本数成倍增加',
+  'setup.errTakes': '每张图片的版本数必须是 1 到 10 之间的整数。',
   'setup.errConcurrency': '并行生成数必须是 1 到 20 之间的整数。',
   'setup.errBudget': '预算上限必须大于 $0，留空表示不设上限。',
   'setup.errOutputDir': '请选择视频保存的文件夹。',
@@ -94,6 +97,7 @@ export const zhCN: Messages = {
   'preview.pageOf': '第 {page} / {pages} 页',
   'preview.settingsLine': '{duration} 秒 · 音频{audio} · 引导 {cfg}',
   'preview.willReject': '不会发送',
+  'preview.take': '第 {take} 版',
   'preview.willSkip': '已生成过，跳过',
 
   'start.summary': '批次概要',

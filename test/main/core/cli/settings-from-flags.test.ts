@@ -133,3 +133,20 @@ describe('settingsFromFlags', () => {
       );
   });
 });
+
+describe('--takes', () => {
+  it('sets the videos per image; one take leaves the settings as before takes existed', () => {
+    expect(parse({ takes: '3' }).takes).toBe(3);
+    expect(parse({ takes: '10' }).takes).toBe(10);
+    expect('takes' in parse({ takes: '1' })).toBe(false);
+  });
+
+  it.each(['0', '11', '2.5', 'three', ''])(
+    'refuses --takes "%s" with the flag, the value and the range',
+    (takes) => {
+      expect(refusal({ takes })).toBe(
+        `--takes must be a whole number from 1 to 10 videos per image, got "${takes}".`,
+      );
+    },
+  );
+});

@@ -113,7 +113,7 @@ describe('plan: templates and preview', () => {
         code: 'template_unknown_variable',
         message:
           'The prompt template uses {mod} at character 3, which is not a known variable; available: {name}, ' +
-          '{folder}, {path}, {index}, {count}, {caption}. Write "{{" and "}}" for literal braces',
+          '{folder}, {path}, {index}, {count}, {caption}, {take}. Write "{{" and "}}" for literal braces',
         file: null,
         row: null,
         field: 'promptTemplate',
@@ -304,6 +304,7 @@ describe('plan: prompts.csv', () => {
       'index',
       'count',
       'caption',
+      'take',
       'cfg_scale',
       'duration',
       'file',

@@ -49,7 +49,7 @@ describe('template language', () => {
     expect(error.position).toBe(3);
     expect(error.message).toBe(
       'The prompt template uses {moood} at character 3, which is not a known variable (did you mean {mood}?); ' +
-        'available: {name}, {folder}, {path}, {index}, {count}, {caption}, {mood}, {camera move}. ' +
+        'available: {name}, {folder}, {path}, {index}, {count}, {caption}, {take}, {mood}, {camera move}. ' +
         'Write "{{" and "}}" for literal braces',
     );
   });

@@ -421,7 +421,7 @@ export async function main(argv: string[], ioOverride: Partial<CliIo> = {}): Pro
     .argument('<paths...>', 'folders and image files')
     .option(
       '-t, --template <text>',
-      'prompt template, e.g. "A slow pan over {name}" ({name} {folder} {path} {index} {count} {caption} and prompts.csv columns)',
+      'prompt template, e.g. "A slow pan over {name}" ({name} {folder} {path} {index} {count} {caption} {take} and prompts.csv columns; {caption|default text})',
     )
     .option('-m, --model <model>', 'model id or alias (default: Kling 3.0 Standard); see stillmotion models')
     .option(

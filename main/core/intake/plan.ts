@@ -150,7 +150,8 @@ export function planBatch(
         ? `{caption} needs a caption file next to ${image.relativePath} (${posix.join(
             dir === '.' ? '' : dir,
             stemOf(fileName),
-          )}.txt) and there is none; add it, or remove {caption} from the template`
+          )}.txt) and there is none; add it, give a default ({caption|a quiet street}), ` +
+          'or remove {caption} from the template'
         : `{${name}} comes from prompts.csv, which has no row for ${image.relativePath}; ` +
           'add a row for it, or remove the variable from the template';
 

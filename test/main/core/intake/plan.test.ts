@@ -152,9 +152,19 @@ describe('plan: templates and preview', () => {
       state: 'rejected',
       code: 'prompt_missing_value',
       message:
-        '{caption} needs a caption file next to beach/sand.png (beach/sand.txt) and there is none; add it, or remove {caption} from the template',
+        '{caption} needs a caption file next to beach/sand.png (beach/sand.txt) and there is none; add it, give a default ({caption|a quiet street}), or remove {caption} from the template',
     });
     expect(plan.toSend).toBe(2);
+  });
+
+  it('sends an image without a caption with the default written after "|" instead of refusing it', () => {
+    const plan = intake.plan(scan, settings({ promptTemplate: '{caption|a quiet beach}, slow pan' }));
+    expect(plan.problems).toEqual([]);
+    const items = byPath(plan.items);
+    expect(items['beach/sand.png']!.verdict).toBeNull();
+    expect(items['beach/sand.png']!.renderedPrompt).toBe('a quiet beach, slow pan');
+    expect(items['beach/boat.jpg']!.renderedPrompt).toBe('a red boat, slow pan');
+    expect(plan.toSend).toBe(3);
   });
 
   it('rejects a prompt over 2500 characters after rendering, saying by how much', () => {

@@ -102,3 +102,22 @@ describe('template language', () => {
     );
   });
 });
+
+describe('{variable|default text}', () => {
+  const without = (source: string, missing: string[]) =>
+    renderTemplate(parseTemplate(source, known), (n) => (missing.includes(n) ? null : (values[n] ?? null)));
+
+  it('uses the text after "|" where the value is missing or blank, the value where there is one', () => {
+    expect(render('{caption|a quiet street}, golden light')).toBe('a boat, golden light');
+    expect(without('{caption|a quiet street}, golden light', ['caption'])).toBe(
+      'a quiet street, golden light',
+    );
+    expect(renderTemplate(parseTemplate('{Caption | x }', known), () => '   ')).toBe(' x ');
+    expect(without('[{mood|}]', ['mood'])).toBe('[]');
+  });
+
+  it('still refuses an unknown name before the bar, and a missing value without a bar', () => {
+    expect(errorOf(() => parseTemplate('{captoin|x}', known)).code).toBe('unknown_variable');
+    expect(errorOf(() => without('{caption}', ['caption'])).code).toBe('missing_value');
+  });
+});

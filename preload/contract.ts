@@ -39,6 +39,8 @@ export const batchSettingsSchema = z.object({
   modelInputs: modelInputsSchema.optional(),
   /** Videos per image; absent = 1. The plan words a count outside 1..10 (field takes). */
   takes: z.number().int().min(1).max(100).optional(),
+  /** End frame = start frame; only for models with an end-frame field (the plan says why). */
+  loop: z.boolean().optional(),
 });
 
 /** Why an item failed or a batch paused: a code + parameters (see preload/reasons.ts). */

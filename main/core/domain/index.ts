@@ -43,6 +43,8 @@ export interface BatchSettings {
   modelInputs?: Record<string, ModelInputValue>;
   /** Videos per image, 1..10 (absent: 1); each take is its own item (see intake/takes.ts). */
   takes?: number;
+  /** Each video ends on its start image (models with an end-frame field); absent: off. */
+  loop?: boolean;
 }
 
 export const DEFAULT_SETTINGS: Omit<BatchSettings, 'outputDir'> = {

@@ -52,6 +52,12 @@ export function settingsProblems(settings: BatchSettings, model: ModelSpec): Inp
     );
   const takesWrong = takesProblem(takesOf(settings));
   if (takesWrong) add('takes', takesWrong);
+  if (settings.loop && !model.roles.endImage)
+    add(
+      'loop',
+      `${model.displayName} has no end-frame field, so a loop (each video ending on its start image) cannot ` +
+        'be made; turn loop off or choose a model with an end frame',
+    );
   const guidance = guidanceRange(model);
   if (guidance && !(settings.cfgScale >= guidance.min && settings.cfgScale <= guidance.max))
     add(

@@ -19,6 +19,7 @@ import {
   settingsProblems,
   withStandInImages,
 } from './plan-settings';
+import { endFrameFor } from './plan-end-frame';
 import { imageRef, imageUrl, requestFingerprint } from './requests';
 import { nameTemplateForTakes, takeFingerprint, takesOf, takesProblem } from './takes';
 import { parseTemplate, renderTemplate, TemplateError } from './template';
@@ -100,9 +101,6 @@ export function planBatch(
   );
   const settingsBroken = !modelOk || problems.some((p) => p.code === 'invalid_setting');
   const batchFields = settingsFields(settings, model);
-  const endImageRequired = model.roles.endImage
-    ? ((model.inputSchema.required as string[] | undefined) ?? []).includes(model.roles.endImage)
-    : false;
   const withEnd = deps.catalog
     .list()
     .filter((m) => m.roles.endImage)
@@ -220,39 +218,14 @@ export function planBatch(
 
       const duration = overrides.duration ?? settings.duration;
       const hashes: Record<string, string> = { [image.sourcePath]: image.sha256 };
-      const end = image.endImage;
-      let endImage: string | undefined;
-      const endField = model.roles.endImage;
-      if (csv && (csv.values.end_image ?? '') !== '') {
-        const where = `(${csv.file}, row ${csv.row}, column end_image)`;
-        if (!endField)
-          reject(
-            'end_image_unsupported',
-            `end_image is not supported by ${model.displayName} (it has no end-frame field); choose a model ` +
-              `that has one (${endImageModels}) or clear the cell ${where}`,
-          );
-        if (!end)
-          reject(
-            'end_image_missing',
-            `end_image "${csv.values.end_image}" was not checked ${where}; scan again`,
-          );
-        if (!end!.ok) reject('end_image_unusable', `${end!.reason} ${where}`);
-        if (end!.ok) {
-          const endAssessment = assessImage(end!, mode);
-          if (endAssessment.kind === 'reject')
-            reject(endAssessment.code, `end_image: ${endAssessment.reason} ${where}`);
-          if (endAssessment.kind === 'fit') notes.push(`end image ${endAssessment.reason}`);
-          const endProblem = modelImageProblem(model, end!, mode === 'url');
-          if (endProblem) reject('image_not_accepted', `end_image: ${endProblem} ${where}`);
-          endImage = imageRef(end!.sourcePath);
-          hashes[end!.sourcePath] = end!.sha256;
-        }
-      } else if (endField && endImageRequired)
-        reject(
-          'end_image_required',
-          `${model.displayName} needs an end image for every video and ${image.relativePath} has none; ` +
-            'name one in the end_image column of prompts.csv, or choose another model',
-        );
+      const endFrame = endFrameFor(image, model, {
+        loop: settings.loop === true,
+        mode,
+        endImageModels,
+        notes,
+      });
+      const endImage = endFrame.endImage;
+      if (endFrame.hash) hashes[endFrame.hash.path] = endFrame.hash.sha256;
       request = buildRequest(
         model,
         {
@@ -269,9 +242,11 @@ export function planBatch(
       fingerprint = takeFingerprint(requestFingerprint(model.id, request, hashes), take);
       if (settings.urlPrefix) {
         request[model.roles.startImage] = imageUrl(settings.urlPrefix, image.relativePath);
-        if (end?.ok && endField && endImage) {
+        const endField = model.roles.endImage;
+        if (endField && endFrame.loop) request[endField] = request[model.roles.startImage];
+        else if (endField && endFrame.hash) {
           const rootPosix = image.rootPath.split(/[\\/]/).join('/');
-          const endRelative = posix.relative(rootPosix, end.sourcePath.split(/[\\/]/).join('/'));
+          const endRelative = posix.relative(rootPosix, endFrame.hash.path.split(/[\\/]/).join('/'));
           request[endField] = imageUrl(settings.urlPrefix, endRelative);
         }
       }

@@ -36,7 +36,7 @@ import {
   statusBlock,
   usd,
 } from './progress';
-import { settingsFromFlags, UsageError, type RunFlags } from './settings-from-flags';
+import { endSuffixesFromFlag, settingsFromFlags, UsageError, type RunFlags } from './settings-from-flags';
 import type { Catalog } from '../catalog/models';
 
 export const EXIT = { ok: 0, someFailed: 1, usage: 2, needsUser: 3 } as const;
@@ -225,6 +225,7 @@ async function runCommand(
   // Loaded when a command needs models, so --help and status start without ajv (see cli-bundle test).
   const { catalogForCli } = await import('./catalog-for-cli');
   const catalog = await catalogForCli(io.env, io.err);
+  const endSuffixes = endSuffixesFromFlag(opts.endSuffix);
   const settings = settingsFromFlags(opts, {
     cwd: io.cwd,
     defaultOutputDir: defaultOutputDir(process.platform, homedir()),
@@ -262,7 +263,9 @@ async function runCommand(
   );
   try {
     let lastProgress = 0;
-    const scan = await intake.scan(
+    // The scan itself, with the end-frame suffixes of --end-suffix (intake.scan has the defaults).
+    const { scanPaths } = await import('../intake/scan');
+    const scan = await scanPaths(
       paths.map((p) => (p.startsWith('/') ? p : `${io.cwd}/${p}`)),
       (p) => {
         if (io.err.isTTY && Date.now() - lastProgress > 200) {
@@ -270,14 +273,25 @@ async function runCommand(
           io.err.write(`\r\x1b[2KScanning: ${p.checked}/${p.found} images checked`);
         }
       },
+      undefined,
+      { endSuffixes },
     );
     if (io.err.isTTY) io.err.write('\r\x1b[2K');
     const plan = intake.plan(scan, settings, { force: Boolean(opts.force) });
     io.out.write(
-      `Found ${scan.images.length + scan.rejected.length} files` +
+      `Found ${scan.images.length + scan.rejected.length + (scan.endFramePairs?.length ?? 0)} files` +
         `${(settings.takes ?? 1) > 1 ? ` (${settings.takes} takes each)` : ''}: ${plan.toSend} to send, ` +
         `${plan.rejected} rejected, ${plan.skipped} already generated.\n`,
     );
+    const pairs = scan.endFramePairs ?? [];
+    if (pairs.length > 0)
+      io.out.write(
+        `  ${pairs.length} end frame${pairs.length === 1 ? '' : 's'} paired by name: ` +
+          `${pairs
+            .slice(0, 5)
+            .map((p) => `${p.start} + ${p.end}`)
+            .join(', ')}${pairs.length > 5 ? ', …' : ''}\n`,
+      );
     for (const problem of [...scan.problems, ...plan.problems])
       io.err.write(`  problem: ${problem.message}\n`);
     const verdicts = plan.items.filter((i) => i.verdict);
@@ -443,6 +457,11 @@ export async function main(argv: string[], ioOverride: Partial<CliIo> = {}): Pro
       'output file name template, default "{name}.mp4" ("{name}-take{take}.mp4" with --takes above 1)',
     )
     .option('--takes <n>', 'videos per image, 1 to 10, to pick the best (default 1)')
+    .option('--loop', 'each video ends on its start image (models with an end frame)')
+    .option(
+      '--end-suffix <suffix>',
+      'another file-name ending that marks an end frame, e.g. -last (shot.end.jpg, shot_end.jpg and end/shot.jpg always do)',
+    )
     .option('-p, --parallel <n>', 'generations in flight at once (default 3)')
     .option('-b, --budget <usd>', 'spending cap for the batch in US dollars')
     .option(

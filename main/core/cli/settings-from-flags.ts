@@ -5,6 +5,7 @@ import type { Catalog, ModelSpec } from '../catalog/models';
 import { durationAllowed, durationRule, durationWords } from '../catalog/models';
 import { DEFAULT_SETTINGS, type BatchSettings, type ModelInputValue } from '../domain';
 import { valueAsGiven } from '../intake/model-request';
+import { DEFAULT_END_SUFFIXES } from '../intake/end-frames';
 import { MAX_TAKES, MIN_TAKES } from '../intake/takes';
 
 export class UsageError extends Error {
@@ -25,6 +26,10 @@ export interface RunFlags {
   urlPrefix?: string;
   /** Videos per image (1..10). */
   takes?: string;
+  /** Each video ends on its start image. */
+  loop?: boolean;
+  /** Another stem suffix that marks an end frame (beside ".end" and "_end"). */
+  endSuffix?: string;
   /** `--set field=value`, repeatable: a request field by its name in the model's request. */
   set?: string[];
 }
@@ -173,5 +178,22 @@ export function settingsFromFlags(
     urlPrefix,
     ...(Object.keys(modelInputs).length > 0 ? { modelInputs } : {}),
     ...(takes > 1 ? { takes } : {}),
+    ...((flags.loop ?? base.loop) ? { loop: true } : {}),
   };
+}
+
+/**
+ * The stem suffixes that mark an end frame: ".end" and "_end", plus `--end-suffix` when given
+ * ("-last" pairs shot-last.jpg with shot.jpg).
+ */
+export function endSuffixesFromFlag(value: string | undefined): string[] {
+  const suffixes: string[] = [...DEFAULT_END_SUFFIXES];
+  if (value === undefined) return suffixes;
+  if (value.trim() === '' || /[/\\]/.test(value) || value.length > 50)
+    throw new UsageError(
+      `--end-suffix must be the end of a file name before its extension, e.g. --end-suffix -last for ` +
+        `shot-last.jpg, without / or \\ and at most 50 characters, got "${value}".`,
+    );
+  suffixes.push(value);
+  return suffixes;
 }

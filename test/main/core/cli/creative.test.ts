@@ -1,7 +1,10 @@
-// Creative controls from the command line against the simulator: takes. Every request must be
-// accepted by the simulator and every video named as the README says.
+// Creative controls from the command line against the simulator: takes, end frames paired by
+// name, loop. Every request must be accepted by the simulator and every video named as the
+// README says.
 import { existsSync, readdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   auditLedger,
@@ -33,8 +36,19 @@ const mp4s = (dir: string): string[] =>
         .sort()
     : [];
 
+const pairs = join(work.path, 'pairs');
+const jpeg = (path: string, width: number, height: number, red: number) =>
+  sharp({ create: { width, height, channels: 3, background: { r: red, g: 90, b: 160 } } })
+    .jpeg({ quality: 70 })
+    .toFile(path);
+
 beforeAll(async () => {
   await writeImages(images, 2);
+  mkdirSync(join(pairs, 'end'), { recursive: true });
+  await jpeg(join(pairs, 'x.jpg'), 640, 480, 10);
+  await jpeg(join(pairs, 'x.end.jpg'), 640, 480, 200);
+  await jpeg(join(pairs, 'y.jpg'), 480, 640, 60);
+  await jpeg(join(pairs, 'end', 'y.jpg'), 480, 640, 250);
   sim = await startSimulator({ clock, generationMs: () => 10_000 });
 });
 afterAll(async () => {
@@ -77,5 +91,56 @@ describe('stillmotion run --takes', () => {
     const run = await cli(['run', images, '-t', '{name}', '--takes', '11', '--yes'], env());
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('--takes must be a whole number from 1 to 10 videos per image, got "11".');
+  });
+});
+
+describe('stillmotion run with end frames', () => {
+  it('x.jpg + x.end.jpg and end/y.jpg, 2 takes, Kling 3.0 Pro: 4 videos, each request with its end frame accepted', async () => {
+    const out = join(work.path, 'out-pairs');
+    const before = sim.ledger.submits.length;
+    const run = await cli(
+      [
+        'run',
+        pairs,
+        '-t',
+        '{name} turns around',
+        '-m',
+        'pro',
+        '--takes',
+        '2',
+        '--yes',
+        '--out',
+        out,
+        '--db',
+        join(work.path, 'pairs.sqlite'),
+      ],
+      env(),
+    );
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain('2 end frames paired by name: x.jpg + x.end.jpg, y.jpg + end/y.jpg');
+    expect(run.stdout).toMatch(/Found 4 files \(2 takes each\): 4 to send, 0 rejected/);
+    expect(mp4s(out)).toEqual(['x-take1.mp4', 'x-take2.mp4', 'y-take1.mp4', 'y-take2.mp4']);
+    const submits = sim.ledger.submits.slice(before);
+    expect(submits.map((s) => [s.modelId, s.httpStatus])).toEqual(
+      Array(4).fill(['kling/kling-3.0/pro/image-to-video', 200]),
+    );
+  });
+
+  it('refuses --loop for a model without an end frame, and pairs for it, in words; nothing is sent', async () => {
+    const before = sim.ledger.submits.length;
+    const loop = await cli(['run', images, '-t', '{name}', '--loop', '--yes'], env());
+    expect(loop.code).toBe(2);
+    expect(loop.stderr).toContain(
+      'Kling 3.0 Standard has no end-frame field, so a loop (each video ending on its start image) cannot be made',
+    );
+    const standard = await cli(
+      ['run', pairs, '-t', '{name}', '--yes', '--db', join(work.path, 'std.sqlite')],
+      env(),
+    );
+    expect(standard.code).toBe(2);
+    expect(standard.stdout).toContain(
+      'rejected: x.jpg: x.end.jpg is the end frame of x.jpg (paired by its name), but Kling 3.0 Standard has no end-frame field',
+    );
+    expect(sim.ledger.submits.length).toBe(before);
   });
 });

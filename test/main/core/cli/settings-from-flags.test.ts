@@ -3,7 +3,12 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS } from '../../../../main/core/domain';
 import { createCatalog } from '../../../../main/core/catalog';
-import { settingsFromFlags, UsageError, type RunFlags } from '../../../../main/core/cli/settings-from-flags';
+import {
+  endSuffixesFromFlag,
+  settingsFromFlags,
+  UsageError,
+  type RunFlags,
+} from '../../../../main/core/cli/settings-from-flags';
 
 const context = {
   cwd: '/home/ana/shoot',
@@ -149,4 +154,21 @@ describe('--takes', () => {
       );
     },
   );
+});
+
+describe('--loop and --end-suffix', () => {
+  it('--loop turns loop on; without it the settings have no loop', () => {
+    expect(parse({ loop: true }).loop).toBe(true);
+    expect('loop' in parse({})).toBe(false);
+  });
+
+  it('--end-suffix adds to ".end" and "_end", and refuses a path or nothing, with an example', () => {
+    expect(endSuffixesFromFlag(undefined)).toEqual(['.end', '_end']);
+    expect(endSuffixesFromFlag('-last')).toEqual(['.end', '_end', '-last']);
+    expect(() => endSuffixesFromFlag('a/b')).toThrow(
+      '--end-suffix must be the end of a file name before its extension, e.g. --end-suffix -last for shot-last.jpg, ' +
+        'without / or \\ and at most 50 characters, got "a/b".',
+    );
+    expect(() => endSuffixesFromFlag(' ')).toThrow(UsageError);
+  });
 });

@@ -116,6 +116,9 @@ export const scanSummarySchema = z.object({
   accepted: z.number().int(),
   fixed: z.number().int(),
   rejected: z.array(z.object({ path: z.string(), reason: z.string() })),
+  /** End frames paired with a start image by file name: how many, and the first ones. */
+  endFramePairCount: z.number().int().nonnegative().default(0),
+  endFramePairs: z.array(z.object({ start: z.string(), end: z.string() })).default([]),
   /** Variables the template may use here: the built-ins plus prompts.csv columns. */
   variables: z.array(z.string()),
   /** Problems with prompts.csv files etc., not tied to one image. */

@@ -1,7 +1,11 @@
-// Creative controls in the browser: takes per image. The preview marks each take, the start
-// button counts every take, and the batch list shows each take's own video name. Screenshots
-// in en and zh-CN.
+// Creative controls in the browser: takes per image (the preview marks each take, the start
+// button counts every take, the batch list shows each take's own video name) and end frames
+// paired by name (the scan summary lists the pairs; loop only where the model has an end
+// frame, and why not elsewhere). Screenshots in en and zh-CN.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   closeBrowser,
@@ -74,6 +78,74 @@ describe('takes per image', () => {
       await page.getByText('每张图片的版本数').first().waitFor();
       await screenshot(page, 'creative-takes-preview-zh-CN');
       expect(errors).toEqual([]);
+    },
+  );
+});
+
+describe('end frames paired by name', () => {
+  it(
+    'lists the pairs in the scan summary, offers loop for Kling 3.0 Pro and says why not for Standard',
+    { timeout: 90_000 },
+    async () => {
+      const pairs = await startSession('creative-pairs', {
+        settings: { simulated: true, notifications: false },
+      });
+      const jpeg = (name: string, red: number) =>
+        sharp({ create: { width: 480, height: 360, channels: 3, background: { r: red, g: 120, b: 90 } } })
+          .jpeg()
+          .toFile(join(pairs.inputDir, name));
+      mkdirSync(join(pairs.inputDir, 'end'), { recursive: true });
+      await jpeg('harbour.jpg', 10);
+      await jpeg('harbour.end.jpg', 80);
+      await jpeg('market_end.jpg', 150);
+      await jpeg('market.jpg', 200);
+      await jpeg('end/tower.jpg', 230);
+      await jpeg('tower.jpg', 40);
+      const { page: p, errors: e } = await openApp(pairs);
+      try {
+        await p.getByRole('button', { name: 'Choose folders or images…' }).click();
+        await p.getByTestId('scan-summary').waitFor();
+        await p.getByTestId('end-frame-count').filter({ hasText: '3' }).waitFor();
+        // Six files found, three of them start images each with its end frame.
+        const stat = (label: string) =>
+          p
+            .getByTestId('scan-summary')
+            .locator('dl > div')
+            .filter({ has: p.getByText(label, { exact: true }) })
+            .locator('dd')
+            .innerText();
+        expect([await stat('Found'), await stat('Ready')]).toEqual(['6', '3']);
+        await p.getByText('Show the 3 start and end frame pairs', { exact: false }).click();
+        expect(await p.getByTestId('end-frame-pairs').locator('li').allInnerTexts()).toEqual([
+          'harbour.jpg → harbour.end.jpg',
+          'market.jpg → market_end.jpg',
+          'tower.jpg → end/tower.jpg',
+        ]);
+        await p
+          .getByTestId('no-end-frame')
+          .filter({ hasText: 'Kling 3.0 Standard has no end-frame field' })
+          .waitFor();
+        await screenshot(p, 'creative-end-frames-summary');
+        await p
+          .getByTestId('model-picker')
+          .locator('label.model-option', { hasText: 'Kling 3.0 Pro' })
+          .click();
+        await p.getByTestId('loop').check();
+        await p.getByTestId('start-button').filter({ hasText: 'Start 3 videos' }).waitFor();
+
+        expect((await pairs.harness.handlers['command:settings.update']({ language: 'zh-CN' })).ok).toBe(
+          true,
+        );
+        await p.reload();
+        await p.getByRole('button', { name: '选择文件夹或图片…' }).click();
+        await p.getByText('查看 3 组首尾帧', { exact: false }).click();
+        await p.getByTestId('no-end-frame').filter({ hasText: '没有尾帧字段' }).waitFor();
+        await screenshot(p, 'creative-end-frames-summary-zh-CN');
+        expect(e).toEqual([]);
+      } finally {
+        await p.context().close();
+        await pairs.close();
+      }
     },
   );
 });

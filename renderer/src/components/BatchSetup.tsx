@@ -29,6 +29,7 @@ export function settingsForModel(model: ModelInfoDto, s: BatchSettingsDto): Part
   const patch: Partial<BatchSettingsDto> = { modelId: model.id, modelInputs: undefined };
   if (!model.roles.negativePrompt) patch.negativePrompt = '';
   if (!model.roles.audio) patch.generateAudio = false;
+  if (!model.roles.endImage) patch.loop = undefined;
   const rule = model.duration;
   if (rule && !durationAllowed(model, s.duration)) {
     const choices = rule.values ?? [
@@ -99,6 +100,11 @@ export function BatchSetup({
   const ids = { dur: useId() };
   const model = models.find((m) => m.id === settings.modelId);
   const roles = model?.roles ?? {};
+  const endFrameModels = models
+    .filter((m) => m.roles.endImage)
+    .slice(0, 3)
+    .map((m) => m.displayName)
+    .join(', ');
   const [savingPreset, setSavingPreset] = useState(false);
   const set = <K extends keyof BatchSettingsDto>(key: K, value: BatchSettingsDto[K]) =>
     onChange({ [key]: value } as Partial<BatchSettingsDto>);
@@ -286,6 +292,25 @@ export function BatchSetup({
             />
           )}
         </Field>
+      )}
+      {roles.endImage ? (
+        <Field label={t('setup.loop')} hint={t('setup.loopHint')} inline>
+          {(control) => (
+            <input
+              {...control}
+              type="checkbox"
+              data-testid="loop"
+              checked={settings.loop === true}
+              onChange={(e) => set('loop', e.target.checked ? true : undefined)}
+            />
+          )}
+        </Field>
+      ) : (
+        model && (
+          <p className="field-hint" data-testid="no-end-frame">
+            {t('setup.noEndFrame', { model: model.displayName, models: endFrameModels })}
+          </p>
+        )
       )}
       {model && !model.duration && <p className="field-hint">{t('models.noDurationField')}</p>}
 

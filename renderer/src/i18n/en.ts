@@ -42,6 +42,9 @@ export const en = {
   'scan.rejected': 'Cannot be used',
   'scan.alreadyGenerated': 'Already generated',
   'scan.fixedHint': 'Images over the size limit are resized when sent; your files are not changed.',
+  'scan.endFrames': 'End frames paired',
+  'scan.showEndFrames':
+    'Show the {count} start and end frame pairs (paired by name: shot.end.jpg, shot_end.jpg, end/shot.jpg)',
   'scan.showRejected': 'Show which files cannot be used ({count}), and why',
 
   'setup.title': 'Settings for this batch',
@@ -78,6 +81,10 @@ export const en = {
   'setup.takes': 'Takes per image',
   'setup.takesHint': 'Several videos of each image, to pick the best; cost and time × takes',
   'setup.errTakes': 'Takes per image must be a whole number from 1 to 10.',
+  'setup.loop': 'Loop: each video ends on its start image',
+  'setup.loopHint': 'Where an image has no end frame of its own (shot.end.jpg), it is its own end frame',
+  'setup.noEndFrame':
+    '{model} has no end-frame field: end frames (shot.end.jpg) and loop need a model that has one, e.g. {models}.',
   'setup.errConcurrency': 'Parallel generations must be a whole number from 1 to 20.',
   'setup.errBudget': 'The budget cap must be more than $0, or empty for no cap.',
   'setup.errOutputDir': 'Choose the folder the videos are saved to.',

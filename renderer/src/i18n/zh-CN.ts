@@ -41,6 +41,8 @@ export const zhCN: Messages = {
   'scan.rejected': '无法使用',
   'scan.alreadyGenerated': '已生成过',
   'scan.fixedHint': '超出大小限制的图片会在发送时缩小，原文件不会被修改。',
+  'scan.endFrames': '已配对的尾帧',
+  'scan.showEndFrames': '查看 {count} 组首尾帧（按文件名配对：shot.end.jpg、shot_end.jpg、end/shot.jpg）',
   'scan.showRejected': '查看无法使用的 {count} 个文件及原因',
 
   'setup.title': '本批次设置',
@@ -77,6 +79,9 @@ export const zhCN: Messages = {
   'setup.takes': '每张图片的版本数',
   'setup.takesHint': '每张图片生成多个视频以挑选最佳；费用和时间随版本数成倍增加',
   'setup.errTakes': '每张图片的版本数必须是 1 到 10 之间的整数。',
+  'setup.loop': '循环：每个视频以其首帧图片结束',
+  'setup.loopHint': '没有自己尾帧（shot.end.jpg）的图片以自身作为尾帧',
+  'setup.noEndFrame': '{model} 没有尾帧字段：尾帧（shot.end.jpg）和循环需要支持尾帧的模型，例如 {models}。',
   'setup.errConcurrency': '并行生成数必须是 1 到 20 之间的整数。',
   'setup.errBudget': '预算上限必须大于 $0，留空表示不设上限。',
   'setup.errOutputDir': '请选择视频保存的文件夹。',

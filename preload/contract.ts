@@ -41,6 +41,11 @@ export const batchSettingsSchema = z.object({
   takes: z.number().int().min(1).max(100).optional(),
   /** End frame = start frame; only for models with an end-frame field (the plan says why). */
   loop: z.boolean().optional(),
+  /** Multi-shot: prompt templates and seconds; the plan checks they add up to the duration. */
+  shots: z
+    .array(z.object({ prompt: z.string().max(20_000), duration: z.number().int().min(0).max(600) }))
+    .max(20)
+    .optional(),
 });
 
 /** Why an item failed or a batch paused: a code + parameters (see preload/reasons.ts). */

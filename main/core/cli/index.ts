@@ -459,6 +459,10 @@ export async function main(argv: string[], ioOverride: Partial<CliIo> = {}): Pro
     .option('--takes <n>', 'videos per image, 1 to 10, to pick the best (default 1)')
     .option('--loop', 'each video ends on its start image (models with an end frame)')
     .option(
+      '--shots <shots>',
+      'a multi-shot video: "3s: a slow pan over {name} | 2s: close on the sign" (seconds add up to --duration)',
+    )
+    .option(
       '--end-suffix <suffix>',
       'another file-name ending that marks an end frame, e.g. -last (shot.end.jpg, shot_end.jpg and end/shot.jpg always do)',
     )

@@ -6,6 +6,7 @@ import { durationAllowed, durationRule, durationWords } from '../catalog/models'
 import { DEFAULT_SETTINGS, type BatchSettings, type ModelInputValue } from '../domain';
 import { valueAsGiven } from '../intake/model-request';
 import { DEFAULT_END_SUFFIXES } from '../intake/end-frames';
+import { parseShots, shotsProblem } from '../intake/shots';
 import { MAX_TAKES, MIN_TAKES } from '../intake/takes';
 
 export class UsageError extends Error {
@@ -30,6 +31,8 @@ export interface RunFlags {
   loop?: boolean;
   /** Another stem suffix that marks an end frame (beside ".end" and "_end"). */
   endSuffix?: string;
+  /** Multi-shot: "3s: ... | 2s: ...". */
+  shots?: string;
   /** `--set field=value`, repeatable: a request field by its name in the model's request. */
   set?: string[];
 }
@@ -160,6 +163,16 @@ export function settingsFromFlags(
     'videos per image',
     base.takes ?? 1,
   );
+  let shots = base.shots;
+  if (flags.shots !== undefined) {
+    try {
+      shots = parseShots(flags.shots, '--shots');
+    } catch (error) {
+      throw new UsageError(`${(error as Error).message}.`);
+    }
+    const wrong = shotsProblem(shots, duration, model);
+    if (wrong) throw new UsageError(`--shots: ${wrong}.`);
+  }
   const out = flags.out ?? base.outputDir ?? context.defaultOutputDir;
   return {
     modelId: model.id,
@@ -179,6 +192,7 @@ export function settingsFromFlags(
     ...(Object.keys(modelInputs).length > 0 ? { modelInputs } : {}),
     ...(takes > 1 ? { takes } : {}),
     ...((flags.loop ?? base.loop) ? { loop: true } : {}),
+    ...(shots && shots.length > 0 ? { shots } : {}),
   };
 }
 

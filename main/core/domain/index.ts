@@ -18,6 +18,12 @@ export { DEFAULT_MODEL_ID };
 export type ModelInputValue =
   string | number | boolean | null | ModelInputValue[] | { [key: string]: ModelInputValue };
 
+/** One shot of a multi-shot video: its prompt template and its length in seconds. */
+export interface Shot {
+  prompt: string;
+  duration: number;
+}
+
 /** Everything the user chooses for one batch (one form in the app, one set of CLI flags). */
 export interface BatchSettings {
   modelId: ModelId;
@@ -45,6 +51,8 @@ export interface BatchSettings {
   takes?: number;
   /** Each video ends on its start image (models with an end-frame field); absent: off. */
   loop?: boolean;
+  /** A multi-shot video: shots whose durations add up to `duration` (see intake/shots.ts). */
+  shots?: Shot[];
 }
 
 export const DEFAULT_SETTINGS: Omit<BatchSettings, 'outputDir'> = {

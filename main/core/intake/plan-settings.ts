@@ -8,6 +8,7 @@ import { durationAllowed, durationRule, durationWords, fieldSchema } from '../ca
 import { coerceFieldValue, csvFieldValues, roleOfField, valueAsGiven } from './model-request';
 import { CSV_ROLE_COLUMNS, SETTING_COLUMNS } from './prompts-csv';
 import { imageUrl, isImageRef } from './requests';
+import { shotsProblem } from './shots';
 import { takesOf, takesProblem } from './takes';
 
 /** Thrown inside the per-item steps; becomes that item's `rejected` verdict. */
@@ -52,6 +53,16 @@ export function settingsProblems(settings: BatchSettings, model: ModelSpec): Inp
     );
   const takesWrong = takesProblem(takesOf(settings));
   if (takesWrong) add('takes', takesWrong);
+  if (settings.shots && settings.shots.length > 0) {
+    const wrong = shotsProblem(settings.shots, settings.duration, model);
+    if (wrong) add('shots', `Shots: ${wrong}`);
+    else if (settings.loop)
+      add(
+        'shots',
+        'Shots and loop cannot be combined: a multi-shot video has no end frame (RunComfy refuses the two ' +
+          'together); turn loop off or clear the shots',
+      );
+  }
   if (settings.loop && !model.roles.endImage)
     add(
       'loop',

@@ -20,6 +20,7 @@ import {
   withStandInImages,
 } from './plan-settings';
 import { endFrameFor } from './plan-end-frame';
+import { parseShots, shotsProblem } from './shots';
 import { imageRef, imageUrl, requestFingerprint } from './requests';
 import { nameTemplateForTakes, takeFingerprint, takesOf, takesProblem } from './takes';
 import { parseTemplate, renderTemplate, TemplateError } from './template';
@@ -226,6 +227,39 @@ export function planBatch(
       });
       const endImage = endFrame.endImage;
       if (endFrame.hash) hashes[endFrame.hash.path] = endFrame.hash.sha256;
+      // Multi-shot: the row's shots column, else the batch's shots; each shot a template of its own.
+      const shotsCell = csv?.values.shots ?? '';
+      const shotsWhere = csv ? ` (${csv.file}, row ${csv.row}, column shots)` : '';
+      let shots = settings.shots && settings.shots.length > 0 ? settings.shots : undefined;
+      if (shotsCell !== '')
+        try {
+          shots = parseShots(shotsCell, `${csv!.file}, row ${csv!.row}, column shots`);
+        } catch (error) {
+          reject('csv_bad_shots', (error as Error).message);
+        }
+      let multiShot: { prompt: string; duration: number }[] | undefined;
+      if (shots) {
+        const wrong = shotsProblem(shots, duration, model);
+        if (wrong)
+          reject('bad_shots', `Shots for ${image.relativePath}: ${wrong}${shotsCell ? shotsWhere : ''}`);
+        if (endImage)
+          reject(
+            'shots_with_end_frame',
+            `${image.relativePath} has an end frame${endFrame.loop ? ' (loop)' : ''} and shots; a multi-shot video ` +
+              'has no end frame (RunComfy refuses the two together): remove the shots or the end frame',
+          );
+        multiShot = shots.map((shot, k) => {
+          const label = `Shot ${k + 1}${shotsCell ? ` of ${csv!.file}, row ${csv!.row},` : ''}`;
+          try {
+            const text = renderTemplate(parseTemplate(shot.prompt, variables, label), lookup, missing).trim();
+            if (text === '') reject('empty_prompt', `${label} is empty after filling in the template`);
+            return { prompt: text, duration: shot.duration };
+          } catch (error) {
+            if (error instanceof TemplateError) reject(`shot_${error.code}`, error.message);
+            throw error;
+          }
+        });
+      }
       request = buildRequest(
         model,
         {
@@ -236,6 +270,7 @@ export function planBatch(
           duration,
           audio: overrides.generateAudio ?? settings.generateAudio,
           guidance: overrides.cfgScale ?? settings.cfgScale,
+          multiShot,
         },
         { ...batchFields, ...overrides.fields },
       );

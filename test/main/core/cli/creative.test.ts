@@ -2,7 +2,7 @@
 // name, loop. Every request must be accepted by the simulator and every video named as the
 // README says.
 import { existsSync, readdirSync } from 'node:fs';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -49,6 +49,12 @@ beforeAll(async () => {
   await jpeg(join(pairs, 'x.end.jpg'), 640, 480, 200);
   await jpeg(join(pairs, 'y.jpg'), 480, 640, 60);
   await jpeg(join(pairs, 'end', 'y.jpg'), 480, 640, 250);
+  await jpeg(join(pairs, 'w.jpg'), 800, 600, 120);
+  // A multi-shot video for w.jpg (one without an end frame): 4 s + 6 s = its 10 s.
+  writeFileSync(
+    join(pairs, 'prompts.csv'),
+    'file,shots,duration\nw.jpg,"4s: wide on {name} | 6s: close on {caption|the door}",10\n',
+  );
   sim = await startSimulator({ clock, generationMs: () => 10_000 });
 });
 afterAll(async () => {
@@ -95,7 +101,7 @@ describe('stillmotion run --takes', () => {
 });
 
 describe('stillmotion run with end frames', () => {
-  it('x.jpg + x.end.jpg and end/y.jpg, 2 takes, Kling 3.0 Pro: 4 videos, each request with its end frame accepted', async () => {
+  it('x.jpg + x.end.jpg, end/y.jpg and a shots column, 2 takes, Kling 3.0 Pro: 6 videos, every request accepted', async () => {
     const out = join(work.path, 'out-pairs');
     const before = sim.ledger.submits.length;
     const run = await cli(
@@ -118,29 +124,44 @@ describe('stillmotion run with end frames', () => {
     );
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain('2 end frames paired by name: x.jpg + x.end.jpg, y.jpg + end/y.jpg');
-    expect(run.stdout).toMatch(/Found 4 files \(2 takes each\): 4 to send, 0 rejected/);
-    expect(mp4s(out)).toEqual(['x-take1.mp4', 'x-take2.mp4', 'y-take1.mp4', 'y-take2.mp4']);
+    expect(run.stdout).toMatch(/Found 5 files \(2 takes each\): 6 to send, 0 rejected/);
+    expect(mp4s(out)).toEqual([
+      'w-take1.mp4',
+      'w-take2.mp4',
+      'x-take1.mp4',
+      'x-take2.mp4',
+      'y-take1.mp4',
+      'y-take2.mp4',
+    ]);
     const submits = sim.ledger.submits.slice(before);
     expect(submits.map((s) => [s.modelId, s.httpStatus])).toEqual(
-      Array(4).fill(['kling/kling-3.0/pro/image-to-video', 200]),
+      Array(6).fill(['kling/kling-3.0/pro/image-to-video', 200]),
     );
+    // The multi-shot takes were sent as 10 s videos, the others at the default 5 s.
+    expect(submits.map((s) => s.duration).sort()).toEqual([10, 10, 5, 5, 5, 5]);
   });
 
-  it('refuses --loop for a model without an end frame, and pairs for it, in words; nothing is sent', async () => {
+  it('refuses --loop for a model without an end frame, and pairs for it, in words; only the multi-shot image is sent', async () => {
     const before = sim.ledger.submits.length;
     const loop = await cli(['run', images, '-t', '{name}', '--loop', '--yes'], env());
     expect(loop.code).toBe(2);
     expect(loop.stderr).toContain(
       'Kling 3.0 Standard has no end-frame field, so a loop (each video ending on its start image) cannot be made',
     );
+    expect(sim.ledger.submits.length).toBe(before);
+    const out = join(work.path, 'out-standard');
     const standard = await cli(
-      ['run', pairs, '-t', '{name}', '--yes', '--db', join(work.path, 'std.sqlite')],
+      ['run', pairs, '-t', '{name}', '--yes', '--out', out, '--db', join(work.path, 'std.sqlite')],
       env(),
     );
-    expect(standard.code).toBe(2);
+    // Kling 3.0 Standard has multi-shot but no end frame: w.jpg is made, x and y are refused.
+    expect(standard.code).toBe(1);
     expect(standard.stdout).toContain(
       'rejected: x.jpg: x.end.jpg is the end frame of x.jpg (paired by its name), but Kling 3.0 Standard has no end-frame field',
     );
-    expect(sim.ledger.submits.length).toBe(before);
+    expect(mp4s(out)).toEqual(['w.mp4']);
+    expect(sim.ledger.submits.slice(before).map((s) => [s.modelId, s.httpStatus, s.duration])).toEqual([
+      ['kling/kling-3.0/standard/image-to-video', 200, 10],
+    ]);
   });
 });

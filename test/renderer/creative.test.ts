@@ -149,3 +149,53 @@ describe('end frames paired by name', () => {
     },
   );
 });
+
+describe('shot editor', () => {
+  it('shows the shots sum live and the error in words, en and zh-CN', { timeout: 90_000 }, async () => {
+    const shots = await startSession('creative-shots', {
+      settings: { simulated: true, notifications: false },
+    });
+    await writeImages(shots.inputDir, 1);
+    const { page: p, errors: e } = await openApp(shots);
+    try {
+      await p.getByRole('button', { name: 'Choose folders or images…' }).click();
+      await p.getByTestId('scan-summary').waitFor();
+      await p.getByRole('button', { name: 'Choose…' }).click();
+      await p.getByTestId('shots-on').check();
+      expect(await p.getByTestId('shot-row').count()).toBe(2);
+      await p.getByLabel('Shot 2 prompt').fill('close on the sign');
+      // 3 s + 3 s against the default 5 s.
+      await p
+        .getByTestId('shots-sum')
+        .filter({ hasText: 'Shots add up to 6 s of the video’s 5 s' })
+        .waitFor();
+      await p
+        .getByTestId('shots-error')
+        .filter({ hasText: 'The shots add up to 6 s but the video is 5 s: make them add up to 5 s' })
+        .waitFor();
+      expect(await p.getByTestId('start-button').isDisabled()).toBe(true);
+      await p.getByTestId('shot-editor').scrollIntoViewIfNeeded();
+      await p.screenshot({ path: join(SCREENSHOT_DIR, 'creative-shots-error.png') });
+      await p.getByTestId('duration').fill('6');
+      await p.getByTestId('start-button').filter({ hasText: 'Start 1 videos' }).waitFor();
+      expect(await p.getByTestId('shots-error').count()).toBe(0);
+      await p.getByTestId('duration').fill('8');
+      await p.getByTestId('shots-error').waitFor();
+
+      expect((await shots.harness.handlers['command:settings.update']({ language: 'zh-CN' })).ok).toBe(true);
+      await p.reload();
+      await p.getByRole('button', { name: '选择文件夹或图片…' }).click();
+      // The draft may come back with its shots: only turn them on when they are off.
+      await p.getByTestId('shot-editor').waitFor();
+      if (!(await p.getByTestId('shots-on').isChecked())) await p.getByTestId('shots-on').check();
+      await p.getByTestId('duration').fill('5');
+      await p.getByTestId('shots-error').filter({ hasText: '分镜合计 6 秒，但视频时长为 5 秒' }).waitFor();
+      await p.getByTestId('shot-editor').scrollIntoViewIfNeeded();
+      await p.screenshot({ path: join(SCREENSHOT_DIR, 'creative-shots-error-zh-CN.png') });
+      expect(e).toEqual([]);
+    } finally {
+      await p.context().close();
+      await shots.close();
+    }
+  });
+});

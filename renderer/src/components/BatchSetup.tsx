@@ -12,6 +12,7 @@ import { Field } from './Field';
 import { ModelFields, validateModelInputs } from './ModelFields';
 import { ModelPicker } from './ModelPicker';
 import { SavePresetDialog } from './SavePresetDialog';
+import { ShotEditor, shotsError } from './ShotEditor';
 import { NumberField } from './NumberField';
 import { TemplateEditor } from './TemplateEditor';
 
@@ -30,6 +31,7 @@ export function settingsForModel(model: ModelInfoDto, s: BatchSettingsDto): Part
   if (!model.roles.negativePrompt) patch.negativePrompt = '';
   if (!model.roles.audio) patch.generateAudio = false;
   if (!model.roles.endImage) patch.loop = undefined;
+  if (!model.roles.multiShot) patch.shots = undefined;
   const rule = model.duration;
   if (rule && !durationAllowed(model, s.duration)) {
     const choices = rule.values ?? [
@@ -69,6 +71,8 @@ export function validateSettings(
   if (parseTemplate(s.promptTemplate, variables).problems.length > 0)
     errors.promptTemplate = t('setup.errTemplate');
   if (s.negativePrompt.length > 2500) errors.negativePrompt = t('setup.errNegative');
+  const shots = shotsError(s, t);
+  if (shots) errors.shots = shots;
   return errors;
 }
 
@@ -313,6 +317,7 @@ export function BatchSetup({
         )
       )}
       {model && !model.duration && <p className="field-hint">{t('models.noDurationField')}</p>}
+      {roles.multiShot && <ShotEditor settings={settings} onChange={(shots) => set('shots', shots)} />}
 
       {model && (
         <ModelFields

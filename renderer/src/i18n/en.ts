@@ -85,6 +85,20 @@ export const en = {
   'setup.loopHint': 'Where an image has no end frame of its own (shot.end.jpg), it is its own end frame',
   'setup.noEndFrame':
     '{model} has no end-frame field: end frames (shot.end.jpg) and loop need a model that has one, e.g. {models}.',
+  'shots.title': 'Shots',
+  'shots.enable': 'Multi-shot: tell the video in shots',
+  'shots.hint': 'Each shot has its own prompt and length; a multi-shot video has no end frame',
+  'shots.prompt': 'Shot {n} prompt',
+  'shots.length': 'Shot {n} length',
+  'shots.remove': 'Remove shot {n}',
+  'shots.add': 'Add a shot',
+  'shots.sum': 'Shots add up to {sum} s of the video’s {duration} s',
+  'shots.errSum':
+    'The shots add up to {sum} s but the video is {duration} s: make them add up to {duration} s, or set the duration to {sum} s.',
+  'shots.errShotLength': 'Each shot lasts a whole number of seconds from 3 to 15.',
+  'shots.errEmpty': 'Every shot needs a prompt.',
+  'shots.errLoop':
+    'Shots and loop cannot be combined: a multi-shot video has no end frame. Turn loop off or clear the shots.',
   'setup.errConcurrency': 'Parallel generations must be a whole number from 1 to 20.',
   'setup.errBudget': 'The budget cap must be more than $0, or empty for no cap.',
   'setup.errOutputDir': 'Choose the folder the videos are saved to.',

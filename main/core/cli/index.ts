@@ -231,6 +231,12 @@ async function runCommand(
     defaultOutputDir: defaultOutputDir(process.platform, homedir()),
     catalog,
   });
+  if (settings.shots) {
+    // Before the scan: shots that cannot be sent are a usage error of --shots.
+    const { shotsProblem } = await import('../intake/shots');
+    const wrong = shotsProblem(settings.shots, settings.duration, catalog.get(settings.modelId));
+    if (wrong) throw new UsageError(`--shots: ${wrong}.`);
+  }
   let simulator: SimulatorHandle | null = null;
   let clock: Clock | undefined;
   let credentials = await credentialsOf(io);

@@ -6,7 +6,9 @@ import { durationAllowed, durationRule, durationWords } from '../catalog/models'
 import { DEFAULT_SETTINGS, type BatchSettings, type ModelInputValue } from '../domain';
 import { valueAsGiven } from '../intake/model-request';
 import { DEFAULT_END_SUFFIXES } from '../intake/end-frames';
-import { parseShots, shotsProblem } from '../intake/shots';
+// parseShots only: the check against the model (shotsProblem) needs its schema, which
+// `stillmotion --help` must not load; runCommand and the plan check it.
+import { parseShots } from '../intake/shots';
 import { MAX_TAKES, MIN_TAKES } from '../intake/takes';
 
 export class UsageError extends Error {
@@ -170,8 +172,6 @@ export function settingsFromFlags(
     } catch (error) {
       throw new UsageError(`${(error as Error).message}.`);
     }
-    const wrong = shotsProblem(shots, duration, model);
-    if (wrong) throw new UsageError(`--shots: ${wrong}.`);
   }
   const out = flags.out ?? base.outputDir ?? context.defaultOutputDir;
   return {

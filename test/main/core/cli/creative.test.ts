@@ -98,6 +98,14 @@ describe('stillmotion run --takes', () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('--takes must be a whole number from 1 to 10 videos per image, got "11".');
   });
+
+  it('refuses --shots that do not add up to --duration before scanning, with both numbers', async () => {
+    const run = await cli(['run', images, '--shots', '3s: a | 3s: b', '--duration', '5', '--yes'], env());
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(
+      '--shots: the shots add up to 6 s (3 s + 3 s) but the video is 5 s; make them add up to 5 s or set the duration to 6.',
+    );
+  });
 });
 
 describe('stillmotion run with end frames', () => {

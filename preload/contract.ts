@@ -47,6 +47,15 @@ export const batchSettingsSchema = z.object({
   urlPrefix: z.string().max(2000).nullable(),
   /** Fields of the model's request beyond the roles above; absent = none. */
   modelInputs: modelInputsSchema.optional(),
+  /** Videos per image; absent = 1. The plan words a count outside 1..10 (field takes). */
+  takes: z.number().int().min(1).max(100).optional(),
+  /** End frame = start frame; only for models with an end-frame field (the plan says why). */
+  loop: z.boolean().optional(),
+  /** Multi-shot: prompt templates and seconds; the plan checks they add up to the duration. */
+  shots: z
+    .array(z.object({ prompt: z.string().max(20_000), duration: z.number().int().min(0).max(600) }))
+    .max(20)
+    .optional(),
 });
 
 /** Why an item failed or a batch paused: a code + parameters (see preload/reasons.ts). */
@@ -76,6 +85,8 @@ export const itemViewSchema = z.object({
   estimatedCostUsd: z.number(),
   costUsd: z.number().nullable(),
   outputPath: z.string().nullable(),
+  /** Where its video goes under the batch's output folder (takes differ only here). */
+  outputRelativePath: z.string().optional(),
   outputBytes: z.number().nullable(),
   errorCode: z.string().nullable(),
   errorMessage: z.string().nullable(),
@@ -132,6 +143,9 @@ export const scanSummarySchema = z.object({
   accepted: z.number().int(),
   fixed: z.number().int(),
   rejected: z.array(z.object({ path: z.string(), reason: z.string() })),
+  /** End frames paired with a start image by file name: how many, and the first ones. */
+  endFramePairCount: z.number().int().nonnegative().default(0),
+  endFramePairs: z.array(z.object({ start: z.string(), end: z.string() })).default([]),
   /** Variables the template may use here: the built-ins plus prompts.csv columns. */
   variables: z.array(z.string()),
   /** Problems with prompts.csv files etc., not tied to one image. */
@@ -140,6 +154,8 @@ export const scanSummarySchema = z.object({
 
 export const previewItemSchema = z.object({
   index: z.number().int(),
+  /** The image's position in the scan (for its thumbnail): the takes of one image share it. */
+  imageIndex: z.number().int(),
   sourcePath: z.string(),
   relativePath: z.string(),
   renderedPrompt: z.string(),
@@ -155,6 +171,8 @@ export const previewItemSchema = z.object({
   verdict: z
     .object({ state: z.enum(['rejected', 'skipped']), code: z.string(), message: z.string() })
     .nullable(),
+  /** Which take of its image (only when the batch asks for several). */
+  take: z.number().int().positive().optional(),
 });
 
 export const previewSchema = z.object({

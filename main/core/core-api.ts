@@ -97,6 +97,8 @@ export interface ScanResult {
   roots: string[];
   images: ScannedImage[];
   rejected: { path: string; reason: string }[];
+  /** End frames paired with their start image by file name (intake/end-frames.ts). */
+  endFramePairs?: { start: string; end: string }[];
   /** Built-in variables plus prompts.csv columns. */
   variables: string[];
   problems: InputProblem[];
@@ -125,6 +127,8 @@ export type ScannedEndImage =
   | {
       ok: true;
       sourcePath: string;
+      /** Set when it was paired by name (relative to the same dropped folder as its start). */
+      relativePath?: string;
       format: 'jpeg' | 'png' | 'bmp' | 'webp';
       width: number;
       height: number;

@@ -121,10 +121,17 @@ export function buildHandlers(services: AppServices): Handlers {
     'query:scan.preview': ({ scanId, settings: batchSettings, force, offset, limit }) => {
       const plan = scans.plan(scanId, batchSettings, force);
       const model = services.models.list().find((m) => m.id === batchSettings.modelId);
+      // The plan holds each image's takes side by side, so this many items share an image.
+      const perImage = Math.max(
+        1,
+        Math.round(plan.items.length / Math.max(1, scans.result(scanId).images.length)),
+      );
       return {
         items: plan.items
           .slice(offset, offset + limit)
-          .map((item, i): PreviewItemDto => previewItem(item, offset + i, batchSettings, model)),
+          .map((item, i): PreviewItemDto =>
+            previewItem(item, offset + i, batchSettings, model, Math.floor((offset + i) / perImage)),
+          ),
         total: plan.items.length,
         toSend: plan.toSend,
         rejected: plan.rejected,

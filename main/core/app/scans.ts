@@ -10,6 +10,9 @@ import type { BatchPlan, IntakeApi, ScanProgress, ScanResult, ScannedImage } fro
 import type { ScanSummaryDto } from '../../../preload/contract';
 import { AppError } from './errors';
 
+/** End-frame pairs listed in the summary (a folder of thousands lists its first ones). */
+const MAX_PAIRS_SHOWN = 200;
+
 export interface ScanProgressEvent extends ScanProgress {
   scanId: string;
 }
@@ -139,8 +142,11 @@ export function createScanRegistry(options: ScanRegistryOptions): ScanRegistry {
           if (timer) clearTimeout(timer);
           timer = null;
           pending = null;
+          // End frames paired by name are files found too, riding on their start images.
           const found = entry.result
-            ? entry.result.images.length + entry.result.rejected.length
+            ? entry.result.images.length +
+              entry.result.rejected.length +
+              (entry.result.endFramePairs?.length ?? 0)
             : entry.progress.found;
           entry.progress = { found, checked: found, finished: true };
           emit({ scanId: id, ...entry.progress });
@@ -171,6 +177,9 @@ export function createScanRegistry(options: ScanRegistryOptions): ScanRegistry {
         accepted: result?.images.length ?? 0,
         fixed: result?.images.filter((image) => image.fit !== null).length ?? 0,
         rejected: result?.rejected ?? [],
+        // The first pairs are enough to check the naming worked; the count is all of them.
+        endFramePairCount: result?.endFramePairs?.length ?? 0,
+        endFramePairs: (result?.endFramePairs ?? []).slice(0, MAX_PAIRS_SHOWN),
         variables: result?.variables ?? [],
         problems: [...(result?.problems ?? []), ...errorProblem],
       };

@@ -238,6 +238,8 @@ async function runCommand(
   const { settingsFromFlags } = await import('./settings-from-flags');
   const { onlyImages, parseOnly, rerunSelection } = await import('./from-batch');
   const catalog = await catalogForCli(io.env, io.err);
+  const { endSuffixesFromFlag } = await import('./settings-from-flags');
+  const endSuffixes = endSuffixesFromFlag(opts.endSuffix);
   const flagContext = {
     cwd: io.cwd,
     defaultOutputDir: defaultOutputDir(process.platform, homedir()),
@@ -254,6 +256,12 @@ async function runCommand(
   const only = parseOnly(opts.only);
   // With --from the settings start from that batch's, read once the database is open.
   const flagSettings = fromId === null ? settingsFromFlags(opts, flagContext) : null;
+  if (flagSettings?.shots) {
+    // Before the scan: shots that cannot be sent are a usage error of --shots.
+    const { shotsProblem } = await import('../intake/shots');
+    const wrong = shotsProblem(flagSettings.shots, flagSettings.duration, catalog.get(flagSettings.modelId));
+    if (wrong) throw new UsageError(`--shots: ${wrong}.`);
+  }
   let simulator: SimulatorHandle | null = null;
   let clock: Clock | undefined;
   let credentials = await credentialsOf(io);
@@ -298,7 +306,9 @@ async function runCommand(
       );
     }
     let lastProgress = 0;
-    const scanned = await intake.scan(
+    // The scan itself, with the end-frame suffixes of --end-suffix (intake.scan has the defaults).
+    const { scanPaths } = await import('../intake/scan');
+    const scanned = await scanPaths(
       (selection ? selection.roots : paths).map((p) => (p.startsWith('/') ? p : `${io.cwd}/${p}`)),
       (p) => {
         if (io.err.isTTY && Date.now() - lastProgress > 200) {
@@ -306,13 +316,26 @@ async function runCommand(
           io.err.write(`\r\x1b[2KScanning: ${p.checked}/${p.found} images checked`);
         }
       },
+      undefined,
+      { endSuffixes },
     );
     if (io.err.isTTY) io.err.write('\r\x1b[2K');
     const scan = selection ? onlyImages(scanned, selection.sourcePaths) : scanned;
     const plan = intake.plan(scan, settings, { force: Boolean(opts.force) || Boolean(selection?.force) });
     io.out.write(
-      `Found ${scan.images.length + scan.rejected.length} files: ${plan.toSend} to send, ${plan.rejected} rejected, ${plan.skipped} already generated.\n`,
+      `Found ${scan.images.length + scan.rejected.length + (scan.endFramePairs?.length ?? 0)} files` +
+        `${(settings.takes ?? 1) > 1 ? ` (${settings.takes} takes each)` : ''}: ${plan.toSend} to send, ` +
+        `${plan.rejected} rejected, ${plan.skipped} already generated.\n`,
     );
+    const pairs = scan.endFramePairs ?? [];
+    if (pairs.length > 0)
+      io.out.write(
+        `  ${pairs.length} end frame${pairs.length === 1 ? '' : 's'} paired by name: ` +
+          `${pairs
+            .slice(0, 5)
+            .map((p) => `${p.start} + ${p.end}`)
+            .join(', ')}${pairs.length > 5 ? ', …' : ''}\n`,
+      );
     for (const problem of [...scan.problems, ...plan.problems])
       io.err.write(`  problem: ${problem.message}\n`);
     const verdicts = plan.items.filter((i) => i.verdict);
@@ -467,7 +490,7 @@ export async function main(argv: string[], ioOverride: Partial<CliIo> = {}): Pro
     )
     .option(
       '-t, --template <text>',
-      'prompt template, e.g. "A slow pan over {name}" ({name} {folder} {path} {index} {count} {caption} and prompts.csv columns)',
+      'prompt template, e.g. "A slow pan over {name}" ({name} {folder} {path} {index} {count} {caption} {take} and prompts.csv columns; {caption|default text})',
     )
     .option('-m, --model <model>', 'model id or alias (default: Kling 3.0 Standard); see stillmotion models')
     .option(
@@ -484,7 +507,20 @@ export async function main(argv: string[], ioOverride: Partial<CliIo> = {}): Pro
     .option('--negative <text>', 'negative prompt')
     .option('--cfg <number>', 'guidance, 0 to 1')
     .option('-o, --out <folder>', 'output folder')
-    .option('--name <template>', 'output file name template, default "{name}.mp4"')
+    .option(
+      '--name <template>',
+      'output file name template, default "{name}.mp4" ("{name}-take{take}.mp4" with --takes above 1)',
+    )
+    .option('--takes <n>', 'videos per image, 1 to 10, to pick the best (default 1)')
+    .option('--loop', 'each video ends on its start image (models with an end frame)')
+    .option(
+      '--shots <shots>',
+      'a multi-shot video: "3s: a slow pan over {name} | 2s: close on the sign" (seconds add up to --duration)',
+    )
+    .option(
+      '--end-suffix <suffix>',
+      'another file-name ending that marks an end frame, e.g. -last (shot.end.jpg, shot_end.jpg and end/shot.jpg always do)',
+    )
     .option('-p, --parallel <n>', 'generations in flight at once (default 3)')
     .option('-b, --budget <usd>', 'spending cap for the batch in US dollars')
     .option(

@@ -5,6 +5,11 @@ import type { Catalog, ModelSpec } from '../catalog/catalog';
 import { durationAllowed, durationRule, durationWords } from '../catalog/catalog';
 import { DEFAULT_SETTINGS, type BatchSettings, type ModelInputValue } from '../domain';
 import { valueAsGiven } from '../intake/model-request';
+import { DEFAULT_END_SUFFIXES } from '../intake/end-frames';
+// parseShots only: the check against the model (shotsProblem) needs its schema, which
+// `stillmotion --help` must not load; runCommand and the plan check it.
+import { parseShots } from '../intake/shots';
+import { MAX_TAKES, MIN_TAKES } from '../intake/takes';
 
 import { UsageError } from './usage-error';
 
@@ -22,6 +27,14 @@ export interface RunFlags {
   parallel?: string;
   budget?: string;
   urlPrefix?: string;
+  /** Videos per image (1..10). */
+  takes?: string;
+  /** Each video ends on its start image. */
+  loop?: boolean;
+  /** Another stem suffix that marks an end frame (beside ".end" and "_end"). */
+  endSuffix?: string;
+  /** Multi-shot: "3s: ... | 2s: ...". */
+  shots?: string;
   /** `--set field=value`, repeatable: a request field by its name in the model's request. */
   set?: string[];
 }
@@ -144,6 +157,22 @@ export function settingsFromFlags(
       );
     urlPrefix = urlPrefix.replace(/\/+$/, '');
   }
+  const takes = parseInteger(
+    '--takes',
+    flags.takes,
+    MIN_TAKES,
+    MAX_TAKES,
+    'videos per image',
+    base.takes ?? 1,
+  );
+  let shots = base.shots;
+  if (flags.shots !== undefined) {
+    try {
+      shots = parseShots(flags.shots, '--shots');
+    } catch (error) {
+      throw new UsageError(`${(error as Error).message}.`);
+    }
+  }
   const out = flags.out ?? base.outputDir ?? context.defaultOutputDir;
   return {
     modelId: model.id,
@@ -161,5 +190,24 @@ export function settingsFromFlags(
     budgetUsd: budget,
     urlPrefix,
     ...(Object.keys(modelInputs).length > 0 ? { modelInputs } : {}),
+    ...(takes > 1 ? { takes } : {}),
+    ...((flags.loop ?? base.loop) ? { loop: true } : {}),
+    ...(shots && shots.length > 0 ? { shots } : {}),
   };
+}
+
+/**
+ * The stem suffixes that mark an end frame: ".end" and "_end", plus `--end-suffix` when given
+ * ("-last" pairs shot-last.jpg with shot.jpg).
+ */
+export function endSuffixesFromFlag(value: string | undefined): string[] {
+  const suffixes: string[] = [...DEFAULT_END_SUFFIXES];
+  if (value === undefined) return suffixes;
+  if (value.trim() === '' || /[/\\]/.test(value) || value.length > 50)
+    throw new UsageError(
+      `--end-suffix must be the end of a file name before its extension, e.g. --end-suffix -last for ` +
+        `shot-last.jpg, without / or \\ and at most 50 characters, got "${value}".`,
+    );
+  suffixes.push(value);
+  return suffixes;
 }

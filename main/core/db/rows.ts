@@ -275,6 +275,7 @@ export function toItemView(record: ItemRecord): ItemView {
     estimatedCostUsd: record.estimatedCostUsd,
     costUsd: record.costUsd,
     outputPath: record.outputPath,
+    outputRelativePath: record.outputRelativePath,
     outputBytes: record.outputBytes,
     errorCode: record.errorCode,
     errorMessage: record.errorMessage,

@@ -18,6 +18,12 @@ export { DEFAULT_MODEL_ID };
 export type ModelInputValue =
   string | number | boolean | null | ModelInputValue[] | { [key: string]: ModelInputValue };
 
+/** One shot of a multi-shot video: its prompt template and its length in seconds. */
+export interface Shot {
+  prompt: string;
+  duration: number;
+}
+
 /** Everything the user chooses for one batch (one form in the app, one set of CLI flags). */
 export interface BatchSettings {
   modelId: ModelId;
@@ -41,6 +47,12 @@ export interface BatchSettings {
   urlPrefix: string | null;
   /** Request fields beyond the roles above, by their name in the model's request. */
   modelInputs?: Record<string, ModelInputValue>;
+  /** Videos per image, 1..10 (absent: 1); each take is its own item (see intake/takes.ts). */
+  takes?: number;
+  /** Each video ends on its start image (models with an end-frame field); absent: off. */
+  loop?: boolean;
+  /** A multi-shot video: shots whose durations add up to `duration` (see intake/shots.ts). */
+  shots?: Shot[];
 }
 
 export const DEFAULT_SETTINGS: Omit<BatchSettings, 'outputDir'> = {
@@ -86,6 +98,8 @@ export interface PlannedItem {
   notes: string[];
   /** Set when the item must not be sent: a rejection or an "already generated". */
   verdict: { state: 'rejected' | 'skipped'; code: string; message: string } | null;
+  /** Which take of its image this item is, when the batch asks for more than one. */
+  take?: number;
 }
 
 /** One row as the UI and the CLI show it. */
@@ -108,6 +122,8 @@ export interface ItemView {
   /** Actual cost when the API reported it. */
   costUsd: number | null;
   outputPath: string | null;
+  /** Where its video goes, relative to the output folder (the takes of one image differ here). */
+  outputRelativePath?: string;
   outputBytes: number | null;
   errorCode: string | null;
   /** The English sentence (also the only text of rows from before reason codes). */

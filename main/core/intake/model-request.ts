@@ -15,6 +15,8 @@ export interface RoleValues {
   duration: number;
   audio: boolean;
   guidance: number;
+  /** Multi-shot segments, already rendered. */
+  multiShot?: { prompt: string; duration: number }[];
 }
 
 /**
@@ -45,6 +47,7 @@ export function buildRequest(
   if (values.negativePrompt !== undefined && values.negativePrompt.trim() !== '')
     put('negativePrompt', values.negativePrompt);
   put('endImage', values.endImage);
+  put('multiShot', values.multiShot);
   for (const [field, value] of Object.entries(extra)) request[field] = value;
   return request;
 }

@@ -8,6 +8,8 @@ import { durationAllowed, durationRule, durationWords, fieldSchema } from '../ca
 import { coerceFieldValue, csvFieldValues, roleOfField, valueAsGiven } from './model-request';
 import { CSV_ROLE_COLUMNS, SETTING_COLUMNS } from './prompts-csv';
 import { imageUrl, isImageRef } from './requests';
+import { shotsProblem } from './shots';
+import { takesOf, takesProblem } from './takes';
 
 /** Thrown inside the per-item steps; becomes that item's `rejected` verdict. */
 export class ItemRejection extends Error {
@@ -48,6 +50,24 @@ export function settingsProblems(settings: BatchSettings, model: ModelSpec): Inp
     add(
       'duration',
       `Duration must be ${durationWords(rule)} for ${model.displayName}, got ${settings.duration}`,
+    );
+  const takesWrong = takesProblem(takesOf(settings));
+  if (takesWrong) add('takes', takesWrong);
+  if (settings.shots && settings.shots.length > 0) {
+    const wrong = shotsProblem(settings.shots, settings.duration, model);
+    if (wrong) add('shots', `Shots: ${wrong}`);
+    else if (settings.loop)
+      add(
+        'shots',
+        'Shots and loop cannot be combined: a multi-shot video has no end frame (RunComfy refuses the two ' +
+          'together); turn loop off or clear the shots',
+      );
+  }
+  if (settings.loop && !model.roles.endImage)
+    add(
+      'loop',
+      `${model.displayName} has no end-frame field, so a loop (each video ending on its start image) cannot ` +
+        'be made; turn loop off or choose a model with an end frame',
     );
   const guidance = guidanceRange(model);
   if (guidance && !(settings.cfgScale >= guidance.min && settings.cfgScale <= guidance.max))
@@ -230,10 +250,13 @@ export function previewItem(
   index: number,
   settings: Pick<BatchSettings, 'duration' | 'generateAudio' | 'cfgScale' | 'negativePrompt'>,
   model: { roles: Partial<Record<RoleName, string>> } | undefined,
+  /** Its image's position in the scan (the thumbnail's); differs from index with several takes. */
+  imageIndex = index,
 ) {
   // A rejected item may have no request: its row then shows the batch settings.
   return {
     index,
+    imageIndex,
     sourcePath: item.sourcePath,
     relativePath: item.relativePath,
     renderedPrompt: item.renderedPrompt,
@@ -242,5 +265,6 @@ export function previewItem(
     estimatedCostUsd: item.estimatedCostUsd,
     notes: item.notes,
     verdict: item.verdict,
+    ...(item.take !== undefined ? { take: item.take } : {}),
   };
 }

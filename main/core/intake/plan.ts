@@ -19,7 +19,10 @@ import {
   settingsProblems,
   withStandInImages,
 } from './plan-settings';
+import { endFrameFor } from './plan-end-frame';
+import { parseShots, shotsProblem } from './shots';
 import { imageRef, imageUrl, requestFingerprint } from './requests';
+import { nameTemplateForTakes, takeFingerprint, takesOf, takesProblem } from './takes';
 import { parseTemplate, renderTemplate, TemplateError } from './template';
 import type { ParsedTemplate } from './template';
 
@@ -88,8 +91,10 @@ export function planBatch(
     'promptTemplate',
     problems,
   );
+  // A take count out of range is a settings problem (every item refused); plan one take meanwhile.
+  const takes = takesProblem(takesOf(settings)) ? 1 : takesOf(settings);
   const nameTemplate = parseOrProblem(
-    settings.outputNameTemplate,
+    nameTemplateForTakes(settings.outputNameTemplate, takes),
     variables,
     'The output name template',
     'outputNameTemplate',
@@ -97,9 +102,6 @@ export function planBatch(
   );
   const settingsBroken = !modelOk || problems.some((p) => p.code === 'invalid_setting');
   const batchFields = settingsFields(settings, model);
-  const endImageRequired = model.roles.endImage
-    ? ((model.inputSchema.required as string[] | undefined) ?? []).includes(model.roles.endImage)
-    : false;
   const withEnd = deps.catalog
     .list()
     .filter((m) => m.roles.endImage)
@@ -110,12 +112,19 @@ export function planBatch(
   const mode = settings.urlPrefix ? 'url' : 'data-uri';
   const seenFingerprints = new Map<string, string>();
 
-  const drafts = scan.images.map((image, i) => {
+  // One item per take of each image, takes of one image next to each other.
+  const work = scan.images.flatMap((image, i) =>
+    Array.from({ length: takes }, (_, t) => ({ image, i, take: t + 1 })),
+  );
+  const drafts = work.map(({ image, i, take }) => {
     const index = i + 1;
+    const label = takes > 1 ? `${image.relativePath} (take ${take})` : image.relativePath;
     const fileName = posix.basename(image.relativePath);
     const dir = posix.dirname(image.relativePath);
     const csv = image.csvRow;
     const lookup = (name: string): string | null => {
+      // The take is the app's own count, never a column: two takes must not share a name.
+      if (name === 'take') return String(take);
       // A prompts.csv column of the same name is the more specific value, so it wins.
       if (csv && name in csv.values) return csv.values[name]!;
       switch (name) {
@@ -140,7 +149,8 @@ export function planBatch(
         ? `{caption} needs a caption file next to ${image.relativePath} (${posix.join(
             dir === '.' ? '' : dir,
             stemOf(fileName),
-          )}.txt) and there is none; add it, or remove {caption} from the template`
+          )}.txt) and there is none; add it, give a default ({caption|a quiet street}), ` +
+          'or remove {caption} from the template'
         : `{${name}} comes from prompts.csv, which has no row for ${image.relativePath}; ` +
           'add a row for it, or remove the variable from the template';
 
@@ -209,39 +219,47 @@ export function planBatch(
 
       const duration = overrides.duration ?? settings.duration;
       const hashes: Record<string, string> = { [image.sourcePath]: image.sha256 };
-      const end = image.endImage;
-      let endImage: string | undefined;
-      const endField = model.roles.endImage;
-      if (csv && (csv.values.end_image ?? '') !== '') {
-        const where = `(${csv.file}, row ${csv.row}, column end_image)`;
-        if (!endField)
-          reject(
-            'end_image_unsupported',
-            `end_image is not supported by ${model.displayName} (it has no end-frame field); choose a model ` +
-              `that has one (${endImageModels}) or clear the cell ${where}`,
-          );
-        if (!end)
-          reject(
-            'end_image_missing',
-            `end_image "${csv.values.end_image}" was not checked ${where}; scan again`,
-          );
-        if (!end!.ok) reject('end_image_unusable', `${end!.reason} ${where}`);
-        if (end!.ok) {
-          const endAssessment = assessImage(end!, mode);
-          if (endAssessment.kind === 'reject')
-            reject(endAssessment.code, `end_image: ${endAssessment.reason} ${where}`);
-          if (endAssessment.kind === 'fit') notes.push(`end image ${endAssessment.reason}`);
-          const endProblem = modelImageProblem(model, end!, mode === 'url');
-          if (endProblem) reject('image_not_accepted', `end_image: ${endProblem} ${where}`);
-          endImage = imageRef(end!.sourcePath);
-          hashes[end!.sourcePath] = end!.sha256;
+      const endFrame = endFrameFor(image, model, {
+        loop: settings.loop === true,
+        mode,
+        endImageModels,
+        notes,
+      });
+      const endImage = endFrame.endImage;
+      if (endFrame.hash) hashes[endFrame.hash.path] = endFrame.hash.sha256;
+      // Multi-shot: the row's shots column, else the batch's shots; each shot a template of its own.
+      const shotsCell = csv?.values.shots ?? '';
+      const shotsWhere = csv ? ` (${csv.file}, row ${csv.row}, column shots)` : '';
+      let shots = settings.shots && settings.shots.length > 0 ? settings.shots : undefined;
+      if (shotsCell !== '')
+        try {
+          shots = parseShots(shotsCell, `${csv!.file}, row ${csv!.row}, column shots`);
+        } catch (error) {
+          reject('csv_bad_shots', (error as Error).message);
         }
-      } else if (endField && endImageRequired)
-        reject(
-          'end_image_required',
-          `${model.displayName} needs an end image for every video and ${image.relativePath} has none; ` +
-            'name one in the end_image column of prompts.csv, or choose another model',
-        );
+      let multiShot: { prompt: string; duration: number }[] | undefined;
+      if (shots) {
+        const wrong = shotsProblem(shots, duration, model);
+        if (wrong)
+          reject('bad_shots', `Shots for ${image.relativePath}: ${wrong}${shotsCell ? shotsWhere : ''}`);
+        if (endImage)
+          reject(
+            'shots_with_end_frame',
+            `${image.relativePath} has an end frame${endFrame.loop ? ' (loop)' : ''} and shots; a multi-shot video ` +
+              'has no end frame (RunComfy refuses the two together): remove the shots or the end frame',
+          );
+        multiShot = shots.map((shot, k) => {
+          const label = `Shot ${k + 1}${shotsCell ? ` of ${csv!.file}, row ${csv!.row},` : ''}`;
+          try {
+            const text = renderTemplate(parseTemplate(shot.prompt, variables, label), lookup, missing).trim();
+            if (text === '') reject('empty_prompt', `${label} is empty after filling in the template`);
+            return { prompt: text, duration: shot.duration };
+          } catch (error) {
+            if (error instanceof TemplateError) reject(`shot_${error.code}`, error.message);
+            throw error;
+          }
+        });
+      }
       request = buildRequest(
         model,
         {
@@ -252,15 +270,18 @@ export function planBatch(
           duration,
           audio: overrides.generateAudio ?? settings.generateAudio,
           guidance: overrides.cfgScale ?? settings.cfgScale,
+          multiShot,
         },
         { ...batchFields, ...overrides.fields },
       );
-      fingerprint = requestFingerprint(model.id, request, hashes);
+      fingerprint = takeFingerprint(requestFingerprint(model.id, request, hashes), take);
       if (settings.urlPrefix) {
         request[model.roles.startImage] = imageUrl(settings.urlPrefix, image.relativePath);
-        if (end?.ok && endField && endImage) {
+        const endField = model.roles.endImage;
+        if (endField && endFrame.loop) request[endField] = request[model.roles.startImage];
+        else if (endField && endFrame.hash) {
           const rootPosix = image.rootPath.split(/[\\/]/).join('/');
-          const endRelative = posix.relative(rootPosix, end.sourcePath.split(/[\\/]/).join('/'));
+          const endRelative = posix.relative(rootPosix, endFrame.hash.path.split(/[\\/]/).join('/'));
           request[endField] = imageUrl(settings.urlPrefix, endRelative);
         }
       }
@@ -301,7 +322,7 @@ export function planBatch(
             };
         }
       }
-      if (!seenFingerprints.has(fingerprint)) seenFingerprints.set(fingerprint, image.relativePath);
+      if (!seenFingerprints.has(fingerprint)) seenFingerprints.set(fingerprint, label);
     } catch (error) {
       if (!(error instanceof ItemRejection)) throw error;
       verdict = { state: 'rejected', code: error.code, message: error.message };
@@ -309,6 +330,7 @@ export function planBatch(
     if (verdict) estimatedCostUsd = 0;
     return {
       image,
+      take,
       renderedPrompt,
       request,
       fingerprint,
@@ -334,6 +356,7 @@ export function planBatch(
     outputRelativePath: outputs[i] ?? safeOutputPath(d.relativeDir, d.renderedName),
     notes: d.notes,
     verdict: d.verdict,
+    ...(takes > 1 ? { take: d.take } : {}),
   }));
   const sendable = drafts.filter((d) => d.verdict === null);
   return {

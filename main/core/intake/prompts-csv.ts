@@ -19,6 +19,8 @@ export const CSV_ROLE_COLUMNS = {
   audio: 'generate_audio',
   guidance: 'cfg_scale',
   endImage: 'end_image',
+  /** "3s: ... | 2s: ..." (intake/shots.ts). */
+  multiShot: 'shots',
 } as const;
 export const SETTING_COLUMNS = Object.values(CSV_ROLE_COLUMNS);
 const MAX_CSV_BYTES = 20 * 1024 * 1024;

@@ -10,6 +10,7 @@ import { assessImage, DATA_URI_MAX_BYTES, FIT_LONG_SIDE, formatBytes, MAX_PIXELS
 import { decodeBmp } from './bmp';
 import { bufferByteSource, MIME_TYPES, probeImage } from './probe';
 import type { ImageFormat } from './probe';
+import { isTakeOf } from './takes';
 
 export { IMAGE_REF_PREFIX };
 
@@ -236,8 +237,9 @@ export async function materializeRequest(
   if (ctx.requestFingerprint && ctx.modelId && uris.size > 0) {
     // With a URL prefix the fingerprint was taken over placeholders the request no longer
     // holds; then nothing is read here and there is nothing to compare.
+    // A take's fingerprint is derived from the request's (takes.ts): the same images match it.
     const now = requestFingerprint(ctx.modelId, request, currentHashes);
-    if (now !== ctx.requestFingerprint) {
+    if (!isTakeOf(ctx.requestFingerprint, now)) {
       // The images with a known hash matched above: the others (the end image) changed.
       const unverified = [...uris.keys()].filter((path) => !hashes[path]);
       const named = unverified.length > 0 ? unverified : [...uris.keys()];

@@ -5,6 +5,7 @@
 import { readFile, realpath, stat } from 'node:fs/promises';
 import { basename, extname, join, posix, resolve, sep } from 'node:path';
 import type { InputProblem, ScanProgress, ScanResult, ScannedEndImage, ScannedImage } from '../core-api';
+import { pairEndFrames } from './end-frames';
 import { checkImageFile } from './image-check';
 import type { CheckedImage } from './image-check';
 import { normaliseFileCell, PROMPTS_CSV, readPromptsCsv } from './prompts-csv';
@@ -18,6 +19,8 @@ export interface ScanOptions {
   concurrency?: number;
   /** Minimum ms between progress reports (the last one always goes out). */
   progressIntervalMs?: number;
+  /** Stem suffixes that mark an end frame (default ".end" and "_end"; see end-frames.ts). */
+  endSuffixes?: readonly string[];
 }
 
 /** Names that say "I am an image": such a file that is not one is reported, others are ignored. */
@@ -322,12 +325,15 @@ export async function scanPaths(
   if (endImagePaths.size > 0)
     images = images.filter((image) => image.csvRow !== null || !endImagePaths.has(image.sourcePath));
 
+  const paired = pairEndFrames(images, options.endSuffixes);
+
   checked = found;
   report(true);
   return {
     roots: roots.map((r) => r.rootPath),
-    images,
+    images: paired.images,
     rejected,
+    ...(paired.pairs.length > 0 ? { endFramePairs: paired.pairs } : {}),
     variables: [...new Set([...BUILTIN_VARIABLES, ...[...columns].sort()])],
     problems,
   };

@@ -2,12 +2,14 @@
 //   {name}     file name without extension        {folder}  parent folder name
 //   {path}     path relative to the dropped root  {index}   1-based position, {count} total
 //   {caption}  text of photo.txt next to photo.jpg
+//   {take}     which take of the image (1..N, see takes.ts)
 //   {column}   any column of a prompts.csv in the dropped folder (names case-insensitive)
+//   {caption|a quiet street}  the text after "|" when the image has no (or an empty) value
 //   {{ and }}  a literal brace
 // Anything else is a TemplateError that says where and what to write instead. Parsing and
 // rendering are separate so a template is checked once per plan, not once per image.
 
-export const BUILTIN_VARIABLES = ['name', 'folder', 'path', 'index', 'count', 'caption'] as const;
+export const BUILTIN_VARIABLES = ['name', 'folder', 'path', 'index', 'count', 'caption', 'take'] as const;
 
 export type TemplateErrorCode =
   'unclosed_brace' | 'unmatched_brace' | 'empty_variable' | 'unknown_variable' | 'missing_value';
@@ -27,7 +29,14 @@ export class TemplateError extends Error {
 }
 
 export type TemplatePart =
-  { kind: 'text'; text: string } | { kind: 'variable'; name: string; position: number };
+  | { kind: 'text'; text: string }
+  | {
+      kind: 'variable';
+      name: string;
+      position: number;
+      /** Text written after "|": used when the value is missing or blank, instead of refusing. */
+      fallback?: string;
+    };
 
 export interface ParsedTemplate {
   source: string;
@@ -90,7 +99,10 @@ export function parseTemplate(
           null,
           i + 1,
         );
-      const raw = source.slice(i + 1, close);
+      const inside = source.slice(i + 1, close);
+      const bar = inside.indexOf('|');
+      const raw = bar >= 0 ? inside.slice(0, bar) : inside;
+      const fallback = bar >= 0 ? inside.slice(bar + 1) : undefined;
       const name = raw.trim().toLowerCase();
       if (name === '')
         throw new TemplateError(
@@ -117,7 +129,11 @@ export function parseTemplate(
       }
       if (text) parts.push({ kind: 'text', text });
       text = '';
-      parts.push({ kind: 'variable', name, position: i + 1 });
+      parts.push(
+        fallback === undefined
+          ? { kind: 'variable', name, position: i + 1 }
+          : { kind: 'variable', name, position: i + 1, fallback },
+      );
       variables.add(name);
       i = close + 1;
     } else {
@@ -143,9 +159,10 @@ export function renderTemplate(
     if (part.kind === 'text') out += part.text;
     else {
       const value = lookup(part.name);
-      if (value === null)
+      if (part.fallback !== undefined && (value === null || value.trim() === '')) out += part.fallback;
+      else if (value === null)
         throw new TemplateError('missing_value', missing(part.name), part.name, part.position);
-      out += value;
+      else out += value;
     }
   }
   return out;

@@ -12,6 +12,7 @@ import { Field } from './Field';
 import { ModelFields, validateModelInputs } from './ModelFields';
 import { ModelPicker } from './ModelPicker';
 import { SavePresetDialog } from './SavePresetDialog';
+import { ShotEditor, shotsError } from './ShotEditor';
 import { NumberField } from './NumberField';
 import { TemplateEditor } from './TemplateEditor';
 
@@ -29,6 +30,8 @@ export function settingsForModel(model: ModelInfoDto, s: BatchSettingsDto): Part
   const patch: Partial<BatchSettingsDto> = { modelId: model.id, modelInputs: undefined };
   if (!model.roles.negativePrompt) patch.negativePrompt = '';
   if (!model.roles.audio) patch.generateAudio = false;
+  if (!model.roles.endImage) patch.loop = undefined;
+  if (!model.roles.multiShot) patch.shots = undefined;
   const rule = model.duration;
   if (rule && !durationAllowed(model, s.duration)) {
     const choices = rule.values ?? [
@@ -57,6 +60,8 @@ export function validateSettings(
   if (fieldErrors.length > 0) errors.modelInputs = fieldErrors[0];
   if (!Number.isInteger(s.concurrency) || s.concurrency < 1 || s.concurrency > 20)
     errors.concurrency = t('setup.errConcurrency');
+  const takes = s.takes ?? 1;
+  if (!Number.isInteger(takes) || takes < 1 || takes > 10) errors.takes = t('setup.errTakes');
   if (s.budgetUsd !== null && !(s.budgetUsd > 0 && s.budgetUsd <= 1_000_000))
     errors.budgetUsd = t('setup.errBudget');
   if (!s.outputDir.trim()) errors.outputDir = t('setup.errOutputDir');
@@ -66,6 +71,8 @@ export function validateSettings(
   if (parseTemplate(s.promptTemplate, variables).problems.length > 0)
     errors.promptTemplate = t('setup.errTemplate');
   if (s.negativePrompt.length > 2500) errors.negativePrompt = t('setup.errNegative');
+  const shots = shotsError(s, t);
+  if (shots) errors.shots = shots;
   return errors;
 }
 
@@ -97,6 +104,11 @@ export function BatchSetup({
   const ids = { dur: useId() };
   const model = models.find((m) => m.id === settings.modelId);
   const roles = model?.roles ?? {};
+  const endFrameModels = models
+    .filter((m) => m.roles.endImage)
+    .slice(0, 3)
+    .map((m) => m.displayName)
+    .join(', ');
   const [savingPreset, setSavingPreset] = useState(false);
   const set = <K extends keyof BatchSettingsDto>(key: K, value: BatchSettingsDto[K]) =>
     onChange({ [key]: value } as Partial<BatchSettingsDto>);
@@ -238,6 +250,18 @@ export function BatchSetup({
           />
         )}
         <NumberField
+          label={t('setup.takes')}
+          value={settings.takes ?? 1}
+          // One take is the batch as before takes existed: no field, same fingerprints.
+          onChange={(v) => set('takes', v === 1 ? undefined : (v ?? Number.NaN))}
+          min={1}
+          max={10}
+          step={1}
+          hint={t('setup.takesHint')}
+          error={errors.takes}
+          testId="takes"
+        />
+        <NumberField
           label={t('setup.concurrency')}
           value={settings.concurrency}
           onChange={(v) => set('concurrency', v ?? Number.NaN)}
@@ -273,7 +297,27 @@ export function BatchSetup({
           )}
         </Field>
       )}
+      {roles.endImage ? (
+        <Field label={t('setup.loop')} hint={t('setup.loopHint')} inline>
+          {(control) => (
+            <input
+              {...control}
+              type="checkbox"
+              data-testid="loop"
+              checked={settings.loop === true}
+              onChange={(e) => set('loop', e.target.checked ? true : undefined)}
+            />
+          )}
+        </Field>
+      ) : (
+        model && (
+          <p className="field-hint" data-testid="no-end-frame">
+            {t('setup.noEndFrame', { model: model.displayName, models: endFrameModels })}
+          </p>
+        )
+      )}
       {model && !model.duration && <p className="field-hint">{t('models.noDurationField')}</p>}
+      {roles.multiShot && <ShotEditor settings={settings} onChange={(shots) => set('shots', shots)} />}
 
       {model && (
         <ModelFields

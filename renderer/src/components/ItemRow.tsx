@@ -34,6 +34,10 @@ function LoadedRow({ item }: { item: ItemViewDto }) {
   const [details, setDetails] = useState<null | 'details' | 'play'>(null);
   const [confirmResubmit, setConfirmResubmit] = useState(false);
   const name = fileNameOf(item.relativePath);
+  // The video's name when it is not simply the image's (takes, a name template): three takes
+  // of one image would otherwise be three identical rows.
+  const videoName = item.outputRelativePath ? fileNameOf(item.outputRelativePath) : null;
+  const renamed = videoName && videoName !== name.replace(/\.[^.]*$/, '.mp4') ? videoName : null;
 
   const { run: act } = useAction();
   const cancel = () =>
@@ -66,6 +70,7 @@ function LoadedRow({ item }: { item: ItemViewDto }) {
       <div className="item-main">
         <div className="item-name" title={item.relativePath}>
           {item.relativePath}
+          {renamed && <span className="muted mono small"> → {renamed}</span>}
         </div>
         <p className="prompt" title={item.renderedPrompt}>
           {item.renderedPrompt}

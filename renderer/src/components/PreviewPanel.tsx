@@ -60,11 +60,16 @@ export function PreviewPanel({ scanId, preview, loading, error, offset, onOffset
           {preview.items.map((item) => (
             <li key={item.index} className={item.verdict ? 'preview-item not-sent' : 'preview-item'}>
               <Thumb
-                src={`${info.mediaBaseUrl}/scan/${encodeURIComponent(scanId)}/${item.index}/thumb`}
+                src={`${info.mediaBaseUrl}/scan/${encodeURIComponent(scanId)}/${item.imageIndex}/thumb`}
                 size={72}
               />
               <div className="preview-text">
-                <div className="item-name">{item.relativePath}</div>
+                <div className="item-name">
+                  {item.relativePath}
+                  {item.take !== undefined && (
+                    <span className="take-badge">{t('preview.take', { take: item.take })}</span>
+                  )}
+                </div>
                 <p className="prompt" title={item.renderedPrompt}>
                   {item.renderedPrompt}
                 </p>

@@ -37,8 +37,26 @@ export function ScanSummary({
           <dt>{t('scan.alreadyGenerated')}</dt>
           <dd>{alreadyGenerated === null ? '…' : n(alreadyGenerated)}</dd>
         </div>
+        {summary.endFramePairCount > 0 && (
+          <div>
+            <dt>{t('scan.endFrames')}</dt>
+            <dd data-testid="end-frame-count">{n(summary.endFramePairCount)}</dd>
+          </div>
+        )}
       </dl>
       {summary.fixed > 0 && <p className="field-hint">{t('scan.fixedHint')}</p>}
+      {summary.endFramePairCount > 0 && (
+        <details className="end-frame-pairs" data-testid="end-frame-pairs">
+          <summary>{t('scan.showEndFrames', { count: summary.endFramePairCount })}</summary>
+          <ul>
+            {summary.endFramePairs.map((p) => (
+              <li key={p.start}>
+                <span className="mono">{p.start}</span> → <span className="mono">{p.end}</span>
+              </li>
+            ))}
+          </ul>
+        </details>
+      )}
       {summary.rejected.length > 0 && (
         <details className="rejections">
           <summary>{t('scan.showRejected', { count: summary.rejected.length })}</summary>

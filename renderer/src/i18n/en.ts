@@ -42,6 +42,9 @@ export const en = {
   'scan.rejected': 'Cannot be used',
   'scan.alreadyGenerated': 'Already generated',
   'scan.fixedHint': 'Images over the size limit are resized when sent; your files are not changed.',
+  'scan.endFrames': 'End frames paired',
+  'scan.showEndFrames':
+    'Show the {count} start and end frame pairs (paired by name: shot.end.jpg, shot_end.jpg, end/shot.jpg)',
   'scan.showRejected': 'Show which files cannot be used ({count}), and why',
 
   'setup.title': 'Settings for this batch',
@@ -75,6 +78,27 @@ export const en = {
   'setup.force': 'Generate again the images that were already generated with these settings',
   'setup.errDuration': 'Duration must be a whole number of seconds from {min} to {max}.',
   'setup.errCfg': 'Guidance must be a number from 0 to 1.',
+  'setup.takes': 'Takes per image',
+  'setup.takesHint': 'Several videos of each image, to pick the best; cost and time × takes',
+  'setup.errTakes': 'Takes per image must be a whole number from 1 to 10.',
+  'setup.loop': 'Loop: each video ends on its start image',
+  'setup.loopHint': 'Where an image has no end frame of its own (shot.end.jpg), it is its own end frame',
+  'setup.noEndFrame':
+    '{model} has no end-frame field: end frames (shot.end.jpg) and loop need a model that has one, e.g. {models}.',
+  'shots.title': 'Shots',
+  'shots.enable': 'Multi-shot: tell the video in shots',
+  'shots.hint': 'Each shot has its own prompt and length; a multi-shot video has no end frame',
+  'shots.prompt': 'Shot {n} prompt',
+  'shots.length': 'Shot {n} length',
+  'shots.remove': 'Remove shot {n}',
+  'shots.add': 'Add a shot',
+  'shots.sum': 'Shots add up to {sum} s of the video’s {duration} s',
+  'shots.errSum':
+    'The shots add up to {sum} s but the video is {duration} s: make them add up to {duration} s, or set the duration to {sum} s.',
+  'shots.errShotLength': 'Each shot lasts a whole number of seconds from 3 to 15.',
+  'shots.errEmpty': 'Every shot needs a prompt.',
+  'shots.errLoop':
+    'Shots and loop cannot be combined: a multi-shot video has no end frame. Turn loop off or clear the shots.',
   'setup.errConcurrency': 'Parallel generations must be a whole number from 1 to 20.',
   'setup.errBudget': 'The budget cap must be more than $0, or empty for no cap.',
   'setup.errOutputDir': 'Choose the folder the videos are saved to.',
@@ -97,6 +121,7 @@ export const en = {
   'preview.pageOf': 'Page {page} of {pages}',
   'preview.settingsLine': '{duration} s · audio {audio} · guidance {cfg}',
   'preview.willReject': 'Will not be sent',
+  'preview.take': 'take {take}',
   'preview.willSkip': 'Already generated, skipped',
 
   'start.summary': 'Batch summary',

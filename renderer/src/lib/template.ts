@@ -1,7 +1,7 @@
 // A small parser for prompt and file-name templates, so the editor can point at a mistake
 // while the user types, before asking main for a preview. Syntax: `{variable}` inserts a
-// value; `{{` and `}}` are literal braces. Main's planner has the last word: its problems
-// are shown next to these.
+// value, `{variable|text}` inserts text where the image has none; `{{` and `}}` are literal
+// braces. Main's planner has the last word: its problems are shown next to these.
 
 export type TemplatePart =
   { kind: 'text'; text: string; start: number } | { kind: 'var'; name: string; start: number; end: number };
@@ -50,7 +50,11 @@ export function parseTemplate(source: string, variables?: readonly string[]): Pa
         continue;
       }
       flushText();
-      const name = source.slice(i + 1, close).trim();
+      // `{caption|default text}`: the name is before the "|", the rest is the fallback text.
+      const name = source
+        .slice(i + 1, close)
+        .split('|')[0]!
+        .trim();
       if (!name) problems.push({ kind: 'empty', at: i });
       else if (known && !known.has(name.toLowerCase())) problems.push({ kind: 'unknown', at: i, name });
       parts.push({ kind: 'var', name, start: i, end: close + 1 });

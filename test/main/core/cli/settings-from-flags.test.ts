@@ -3,7 +3,12 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS } from '../../../../main/core/domain';
 import { createCatalog } from '../../../../main/core/catalog';
-import { settingsFromFlags, UsageError, type RunFlags } from '../../../../main/core/cli/settings-from-flags';
+import {
+  endSuffixesFromFlag,
+  settingsFromFlags,
+  UsageError,
+  type RunFlags,
+} from '../../../../main/core/cli/settings-from-flags';
 
 const context = {
   cwd: '/home/ana/shoot',
@@ -131,5 +136,49 @@ describe('settingsFromFlags', () => {
       expect(refusal({ urlPrefix })).toBe(
         `--url-prefix must be a public https URL where your images are hosted, e.g. https://cdn.example.com/shoot, got "${urlPrefix}".`,
       );
+  });
+});
+
+describe('--takes', () => {
+  it('sets the videos per image; one take leaves the settings as before takes existed', () => {
+    expect(parse({ takes: '3' }).takes).toBe(3);
+    expect(parse({ takes: '10' }).takes).toBe(10);
+    expect('takes' in parse({ takes: '1' })).toBe(false);
+  });
+
+  it.each(['0', '11', '2.5', 'three', ''])(
+    'refuses --takes "%s" with the flag, the value and the range',
+    (takes) => {
+      expect(refusal({ takes })).toBe(
+        `--takes must be a whole number from 1 to 10 videos per image, got "${takes}".`,
+      );
+    },
+  );
+});
+
+describe('--loop and --end-suffix', () => {
+  it('--loop turns loop on; without it the settings have no loop', () => {
+    expect(parse({ loop: true }).loop).toBe(true);
+    expect('loop' in parse({})).toBe(false);
+  });
+
+  it('--end-suffix adds to ".end" and "_end", and refuses a path or nothing, with an example', () => {
+    expect(endSuffixesFromFlag(undefined)).toEqual(['.end', '_end']);
+    expect(endSuffixesFromFlag('-last')).toEqual(['.end', '_end', '-last']);
+    expect(() => endSuffixesFromFlag('a/b')).toThrow(
+      '--end-suffix must be the end of a file name before its extension, e.g. --end-suffix -last for shot-last.jpg, ' +
+        'without / or \\ and at most 50 characters, got "a/b".',
+    );
+    expect(() => endSuffixesFromFlag(' ')).toThrow(UsageError);
+  });
+});
+
+describe('--shots', () => {
+  it('reads the shots, and says how to write one it cannot read', () => {
+    expect(parse({ shots: '4s: wide on {name} | 6s: close', duration: '10' }).shots).toEqual([
+      { duration: 4, prompt: 'wide on {name}' },
+      { duration: 6, prompt: 'close' },
+    ]);
+    expect(refusal({ shots: 'a | b' })).toMatch(/^--shots: shot 1 "a" must be "<seconds>s: <prompt>"/);
   });
 });

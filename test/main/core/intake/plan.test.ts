@@ -113,7 +113,7 @@ describe('plan: templates and preview', () => {
         code: 'template_unknown_variable',
         message:
           'The prompt template uses {mod} at character 3, which is not a known variable; available: {name}, ' +
-          '{folder}, {path}, {index}, {count}, {caption}. Write "{{" and "}}" for literal braces',
+          '{folder}, {path}, {index}, {count}, {caption}, {take}. Write "{{" and "}}" for literal braces',
         file: null,
         row: null,
         field: 'promptTemplate',
@@ -152,9 +152,19 @@ describe('plan: templates and preview', () => {
       state: 'rejected',
       code: 'prompt_missing_value',
       message:
-        '{caption} needs a caption file next to beach/sand.png (beach/sand.txt) and there is none; add it, or remove {caption} from the template',
+        '{caption} needs a caption file next to beach/sand.png (beach/sand.txt) and there is none; add it, give a default ({caption|a quiet street}), or remove {caption} from the template',
     });
     expect(plan.toSend).toBe(2);
+  });
+
+  it('sends an image without a caption with the default written after "|" instead of refusing it', () => {
+    const plan = intake.plan(scan, settings({ promptTemplate: '{caption|a quiet beach}, slow pan' }));
+    expect(plan.problems).toEqual([]);
+    const items = byPath(plan.items);
+    expect(items['beach/sand.png']!.verdict).toBeNull();
+    expect(items['beach/sand.png']!.renderedPrompt).toBe('a quiet beach, slow pan');
+    expect(items['beach/boat.jpg']!.renderedPrompt).toBe('a red boat, slow pan');
+    expect(plan.toSend).toBe(3);
   });
 
   it('rejects a prompt over 2500 characters after rendering, saying by how much', () => {
@@ -304,6 +314,7 @@ describe('plan: prompts.csv', () => {
       'index',
       'count',
       'caption',
+      'take',
       'cfg_scale',
       'duration',
       'file',

@@ -49,7 +49,7 @@ describe('template language', () => {
     expect(error.position).toBe(3);
     expect(error.message).toBe(
       'The prompt template uses {moood} at character 3, which is not a known variable (did you mean {mood}?); ' +
-        'available: {name}, {folder}, {path}, {index}, {count}, {caption}, {mood}, {camera move}. ' +
+        'available: {name}, {folder}, {path}, {index}, {count}, {caption}, {take}, {mood}, {camera move}. ' +
         'Write "{{" and "}}" for literal braces',
     );
   });
@@ -100,5 +100,24 @@ describe('template language', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+});
+
+describe('{variable|default text}', () => {
+  const without = (source: string, missing: string[]) =>
+    renderTemplate(parseTemplate(source, known), (n) => (missing.includes(n) ? null : (values[n] ?? null)));
+
+  it('uses the text after "|" where the value is missing or blank, the value where there is one', () => {
+    expect(render('{caption|a quiet street}, golden light')).toBe('a boat, golden light');
+    expect(without('{caption|a quiet street}, golden light', ['caption'])).toBe(
+      'a quiet street, golden light',
+    );
+    expect(renderTemplate(parseTemplate('{Caption | x }', known), () => '   ')).toBe(' x ');
+    expect(without('[{mood|}]', ['mood'])).toBe('[]');
+  });
+
+  it('still refuses an unknown name before the bar, and a missing value without a bar', () => {
+    expect(errorOf(() => parseTemplate('{captoin|x}', known)).code).toBe('unknown_variable');
+    expect(errorOf(() => without('{caption}', ['caption'])).code).toBe('missing_value');
   });
 });

@@ -1,0 +1,86 @@
+// The end frame of one planned item: from its prompts.csv `end_image` cell, from a file paired
+// by name (end-frames.ts), or the start image itself when the batch loops. Checked like a start
+// image, and against the start's shape: a video has one aspect ratio, so an end frame of
+// another shape is refused with both ratios named. Split from plan.ts.
+import type { ScannedImage } from '../core-api';
+import type { ModelSpec } from '../catalog/catalog';
+import { assessImage, type SendMode } from './limits';
+import { modelImageProblem } from './model-request';
+import { reject } from './plan-settings';
+import { imageRef } from './requests';
+
+/** Relative difference in width/height above which start and end are not the same shape. */
+const SHAPE_TOLERANCE = 0.01;
+
+const shape = (width: number, height: number) => `${width}x${height} (${(width / height).toFixed(2)}:1)`;
+
+export interface EndFrameChoice {
+  /** The placeholder for the request's end-image field, if the item has an end frame. */
+  endImage?: string;
+  /** Its path and content hash for the fingerprint, when it is a file of its own. */
+  hash?: { path: string; sha256: string };
+  /** The end frame is the start image (loop). */
+  loop: boolean;
+}
+
+export function endFrameFor(
+  image: ScannedImage,
+  model: ModelSpec,
+  options: { loop: boolean; mode: SendMode; endImageModels: string; notes: string[] },
+): EndFrameChoice {
+  const csv = image.csvRow;
+  const end = image.endImage;
+  const endField = model.roles.endImage;
+  const fromCsv = csv !== null && (csv.values.end_image ?? '') !== '';
+  const where = fromCsv ? ` (${csv.file}, row ${csv.row}, column end_image)` : '';
+  const label = fromCsv ? 'end_image' : `end frame ${end?.ok ? (end.relativePath ?? end.sourcePath) : ''}`;
+  if (fromCsv) {
+    if (!endField)
+      reject(
+        'end_image_unsupported',
+        `end_image is not supported by ${model.displayName} (it has no end-frame field); choose a model ` +
+          `that has one (${options.endImageModels}) or clear the cell${where}`,
+      );
+    if (!end)
+      reject('end_image_missing', `end_image "${csv.values.end_image}" was not checked${where}; scan again`);
+    if (!end!.ok) reject('end_image_unusable', `${end!.reason}${where}`);
+  } else if (end?.ok && !endField)
+    reject(
+      'end_image_unsupported',
+      `${end.relativePath ?? end.sourcePath} is the end frame of ${image.relativePath} (paired by its name), but ` +
+        `${model.displayName} has no end-frame field; choose a model that has one (${options.endImageModels}), ` +
+        'or rename the end frame so it is a start image of its own',
+    );
+  if (end?.ok) {
+    const assessment = assessImage(end, options.mode);
+    if (assessment.kind === 'reject') reject(assessment.code, `${label}: ${assessment.reason}${where}`);
+    if (assessment.kind === 'fit') options.notes.push(`end image ${assessment.reason}`);
+    const problem = modelImageProblem(model, end, options.mode === 'url');
+    if (problem) reject('image_not_accepted', `${label}: ${problem}${where}`);
+    const startRatio = image.width / image.height;
+    if (Math.abs(end.width / end.height - startRatio) / startRatio > SHAPE_TOLERANCE)
+      reject(
+        'end_image_shape_mismatch',
+        `The ${label} is ${shape(end.width, end.height)} and its start image ${image.relativePath} is ` +
+          `${shape(image.width, image.height)}; a video has one shape, so crop the end frame to the start's ` +
+          `${(image.width / image.height).toFixed(2)}:1${where}`,
+      );
+    return {
+      endImage: imageRef(end.sourcePath),
+      hash: { path: end.sourcePath, sha256: end.sha256 },
+      loop: false,
+    };
+  }
+  if (options.loop && endField) return { endImage: imageRef(image.sourcePath), loop: true };
+  const required = endField
+    ? ((model.inputSchema.required as string[] | undefined) ?? []).includes(endField)
+    : false;
+  if (required)
+    reject(
+      'end_image_required',
+      `${model.displayName} needs an end image for every video and ${image.relativePath} has none; ` +
+        'name one in the end_image column of prompts.csv, pair one by name (shot.end.jpg), turn on loop, ' +
+        'or choose another model',
+    );
+  return { loop: false };
+}

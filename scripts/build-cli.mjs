@@ -78,6 +78,9 @@ export async function buildCli(outDir = join(root, 'out', 'cli')) {
     outExtension: { '.js': '.mjs' },
     chunkNames: 'chunks/[name]-[hash]',
     platform: 'node',
+    // ES module builds first: jsonc-parser's "main" is a UMD file whose require('./impl/...')
+    // calls esbuild cannot follow, so the installed CLI failed on "Cannot find module".
+    mainFields: ['module', 'main'],
     target: `node${pkg.engines.node.replace(/^>=\s*/, '')}`,
     external: CLI_EXTERNAL,
     plugins: [deferSharp],

@@ -44,7 +44,13 @@ export async function start(context: AppContext): Promise<void> {
   if (settings.recoveredFrom)
     logger.log('warn', `settings file was unreadable; moved to ${settings.recoveredFrom} and defaults used`);
 
+  const catalog = await loadCatalog({ dataDir });
+  for (const problem of catalog.problems)
+    logger.log('warn', `model entry not loaded: ${describeCatalogProblem(problem)}`);
+  // The engine reads the same catalog as the intake (user entries included): polling priors and
+  // each model's duration field come from it.
   const engine = createEngine({
+    catalog,
     dbPath: files.database,
     owner: `app:${hostname()}:${process.pid}`,
     apiBaseUrl: settings.get().apiBaseUrl,
@@ -54,9 +60,6 @@ export async function start(context: AppContext): Promise<void> {
     log: logger.log,
   });
   context.engine = engine;
-  const catalog = await loadCatalog({ dataDir });
-  for (const problem of catalog.problems)
-    logger.log('warn', `model entry not loaded: ${describeCatalogProblem(problem)}`);
   const intake = createIntake({
     findDone: (hash, fingerprint) => engine.findDone(hash, fingerprint),
     catalog,

@@ -62,7 +62,10 @@ export async function createTestApp(options: TestAppOptions): Promise<TestApp> {
   const logs: string[] = [];
   const log = (level: 'info' | 'warn' | 'error', message: string) => logs.push(`${level}: ${message}`);
   const simulator = await startSimulator({ timeScale: 0.001, seed: 1, ...options.simulator });
+  // As the app: shipped entries plus the data folder's models/.
+  const catalog = await loadCatalog({ dataDir });
   const engine = createEngine({
+    catalog,
     dbPath: files.database,
     owner: `harness:${process.pid}`,
     apiBaseUrl: simulator.url,
@@ -73,8 +76,6 @@ export async function createTestApp(options: TestAppOptions): Promise<TestApp> {
     log,
     ...options.engine,
   });
-  // As the app: shipped entries plus the data folder's models/.
-  const catalog = await loadCatalog({ dataDir });
   const intake = createIntake({
     findDone: (hash, fingerprint) => engine.findDone(hash, fingerprint),
     catalog,

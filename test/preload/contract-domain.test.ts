@@ -12,11 +12,13 @@ import {
   type BatchView,
   type ItemView,
 } from '../../main/core/domain';
+import { ROLE_NAMES } from '../../main/core/catalog/entry';
 import type { batchSettingsSchema, batchViewSchema, itemViewSchema } from '../../preload/contract';
 import {
   batchStateSchema,
   itemReviewSchema,
   itemStateSchema,
+  modelRoleSchema,
   pauseReasonSchema,
 } from '../../preload/contract';
 
@@ -27,6 +29,8 @@ describe('contract and domain agree', () => {
     expect(batchStateSchema.options).toEqual([...BATCH_STATES]);
     expect(pauseReasonSchema.options).toEqual([...PAUSE_REASONS]);
     expect(itemReviewSchema.options).toEqual([...ITEM_REVIEWS]);
+    // A model entry's roles: the catalog's list (main/core/catalog/entry.ts) and the contract's copy.
+    expect(modelRoleSchema.options).toEqual([...ROLE_NAMES]);
   });
 
   it('on the shapes that cross IPC', () => {

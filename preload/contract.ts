@@ -254,8 +254,21 @@ export const appSettingsSchema = z.object({
   keepAwake: z.boolean(),
   language: z.enum(['system', 'en', 'zh-CN']),
   webhook: webhookSettingSchema,
+  /**
+   * The account-wide cap: at most this many USD committed per local day across every batch
+   * (null: none). Kept in the job database, so the CLI keeps the same one.
+   */
+  dailyCapUsd: z.number().nonnegative().max(1_000_000).nullable(),
   defaults: batchSettingsSchema.partial(),
   presets: z.array(z.object({ name: z.string(), settings: batchSettingsSchema.partial() })),
+});
+
+/** Today's spending across all batches against the daily cap (the batch header shows it). */
+export const dailySpendSchema = z.object({
+  capUsd: z.number().nullable(),
+  spentTodayUsd: z.number(),
+  /** When "today" began: the local midnight, as epoch ms. */
+  dayStartedAt: z.number(),
 });
 
 const empty = z.object({}).strict();
@@ -353,6 +366,7 @@ export const invokeChannels = {
   ),
   'query:batches.list': channel(empty, z.array(batchViewSchema)),
   'query:batch.get': channel(z.object({ batchId: id }), batchViewSchema),
+  'query:account.dailySpend': channel(empty, dailySpendSchema),
   'query:batch.reportCsv': channel(
     // The window's language, so the reasons column reads like the window (default English).
     z.object({ batchId: id, language: z.enum(REASON_LANGUAGES).optional() }),
@@ -429,6 +443,7 @@ export const invokeChannels = {
         keepAwake: true,
         language: true,
         webhook: true,
+        dailyCapUsd: true,
         defaults: true,
       })
       .partial(),

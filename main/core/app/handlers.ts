@@ -45,7 +45,7 @@ function describeIssues(channel: string, error: z.ZodError): string {
 
 export function toAppSettings(
   stored: StoredSettings,
-  services: Pick<AppServices, 'secrets'>,
+  services: Pick<AppServices, 'secrets' | 'engine'>,
 ): AppSettingsDto {
   return {
     apiKey: describeKey(services.secrets),
@@ -55,6 +55,8 @@ export function toAppSettings(
     keepAwake: stored.keepAwake,
     language: stored.language,
     webhook: stored.webhook,
+    // In the job database, not the settings file: the CLI on the same database keeps it too.
+    dailyCapUsd: services.engine.dailySpend().capUsd,
     defaults: stored.defaults,
     presets: stored.presets,
   };
@@ -205,6 +207,7 @@ export function buildHandlers(services: AppServices): Handlers {
     },
     'query:batches.list': () => engine.listBatches(),
     'query:batch.get': ({ batchId }) => requireBatchView(batchId),
+    'query:account.dailySpend': () => engine.dailySpend(),
     'query:batch.reportCsv': ({ batchId, language }) => {
       const batch = requireBatchView(batchId);
       return { fileName: csvFileName(batch.name, batchId), csv: engine.reportCsv(batchId, language) };
@@ -275,7 +278,8 @@ export function buildHandlers(services: AppServices): Handlers {
     },
 
     'query:settings.get': () => appSettings(),
-    'command:settings.update': async (patch) => {
+    'command:settings.update': async ({ dailyCapUsd, ...patch }) => {
+      if (dailyCapUsd !== undefined) engine.setDailyCap(dailyCapUsd);
       const before = settings.get();
       const next = { ...patch };
       if (patch.apiBaseUrl !== undefined)

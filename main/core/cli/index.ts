@@ -4,7 +4,8 @@
 //   status [batch]   what the database says
 //   resume [batch]   continue after a crash, a reboot or a pause
 //   cancel <batch> | --item <id>
-//   report <batch> [--csv|--json]
+//   report [batch] [--csv|--json]   (default: the latest batch)
+//   daily-cap [usd|off]   the account-wide cap per local day, across all batches
 //   retry <batch> [--failed | --item <id>]   retry failed items (asks, showing the cost)
 //   simulator        the RunComfy simulator in the foreground
 // Exit codes: 0 all done, 1 some items failed, 2 bad usage or input, 3 paused and needs you.
@@ -226,6 +227,7 @@ interface RunOptions extends RunFlags, Common {
   simTimeScale?: string;
   yes?: boolean;
   force?: boolean;
+  dailyCap?: string;
 }
 
 async function runCommand(
@@ -294,6 +296,11 @@ async function runCommand(
   );
   const notices = await startNotices(engine, io.env, credentials.apiKey, warnLine(io));
   try {
+    if (opts.dailyCap !== undefined) {
+      const { describeDailySpend, parseDailyCap } = await import('./daily-cap');
+      engine.setDailyCap(parseDailyCap(opts.dailyCap, '--daily-cap'));
+      io.err.write(`${describeDailySpend(engine.dailySpend())}\n`);
+    }
     const selection = fromId === null ? null : rerunSelection(engine, fromId, only);
     const settings = selection
       ? settingsFromFlags(opts, { ...flagContext, defaults: selection.batch.settings })
@@ -447,6 +454,17 @@ async function resumeCommand(batchArg: string | undefined, opts: Common, io: Cli
   }
 }
 
+/** The batch created last (`report` without an id): the list is newest first (ids only grow). */
+function latestBatchId(engine: Engine): number {
+  const latest = engine.listBatches()[0];
+  if (!latest)
+    throw new ExitError(
+      EXIT.usage,
+      'No batches yet, so there is nothing to report. Start one with: stillmotion run <folder> --template "..."',
+    );
+  return latest.id;
+}
+
 function parseId(value: string, what: string): number {
   const n = Number(value.replace(/^[bi#]/i, ''));
   if (!Number.isInteger(n) || n <= 0)
@@ -524,6 +542,10 @@ export async function main(argv: string[], ioOverride: Partial<CliIo> = {}): Pro
     .option('-p, --parallel <n>', 'generations in flight at once (default 3)')
     .option('-b, --budget <usd>', 'spending cap for the batch in US dollars')
     .option(
+      '--daily-cap <usd>',
+      'set the account-wide cap per local day across all batches ("off" removes it; saved, the app shares it)',
+    )
+    .option(
       '--url-prefix <https-url>',
       'send images as <prefix>/<relative path> instead of uploading them inline',
     )
@@ -563,6 +585,26 @@ export async function main(argv: string[], ioOverride: Partial<CliIo> = {}): Pro
           const holder = engine.leaseHolder(batch.id);
           io.out.write(statusBlock(batch) + (holder ? `\n  run by ${holder.owner}` : '') + '\n');
         }
+        if (!batchArg) {
+          const { describeDailySpend } = await import('./daily-cap');
+          io.out.write(`${describeDailySpend(engine.dailySpend())}\n`);
+        }
+      } finally {
+        await engine.close();
+      }
+    });
+
+  program
+    .command('daily-cap')
+    .description('show or set the account-wide spending cap per local day, across all batches')
+    .argument('[usd]', 'the cap in US dollars, or "off" to remove it')
+    .option('--db <file>', "job database (default: the app's)")
+    .action(async (usdArg: string | undefined, opts: Common) => {
+      const { describeDailySpend, parseDailyCap } = await import('./daily-cap');
+      const engine = await openEngine(dbPathOf(opts, io), await credentialsOf(io));
+      try {
+        if (usdArg !== undefined) engine.setDailyCap(parseDailyCap(usdArg, 'daily-cap'));
+        io.out.write(`${describeDailySpend(engine.dailySpend())}\n`);
       } finally {
         await engine.close();
       }
@@ -610,17 +652,22 @@ export async function main(argv: string[], ioOverride: Partial<CliIo> = {}): Pro
 
   program
     .command('report')
-    .description('every item of a batch with its state, reason, cost and output')
-    .argument('<batch>', 'batch id')
+    .description('every item of a batch with its state, reason, cost and output (default: the latest batch)')
+    .argument('[batch]', 'batch id (default: the latest batch)')
     .option('--csv', 'as CSV')
     .option('--json', 'as JSON')
     .option('--db <file>', "job database (default: the app's)")
-    .action(async (batchArg: string, opts: Common & { csv?: boolean; json?: boolean }) => {
+    .action(async (batchArg: string | undefined, opts: Common & { csv?: boolean; json?: boolean }) => {
       const engine = await openEngine(dbPathOf(opts, io), await credentialsOf(io));
       try {
-        const id = parseId(batchArg, 'batch');
+        const id = batchArg === undefined ? latestBatchId(engine) : parseId(batchArg, 'batch');
         const batch = engine.getBatch(id);
         if (!batch) throw new ExitError(EXIT.usage, `There is no batch ${id}; see: stillmotion status`);
+        // Said on stderr, so the CSV or JSON on stdout stays clean to pipe.
+        if (batchArg === undefined)
+          io.err.write(
+            `Reporting the latest batch: ${batch.id} "${batch.name}" (name another with: stillmotion report <batch>)\n`,
+          );
         if (opts.csv) io.out.write(engine.reportCsv(id, cliLanguage()));
         else if (opts.json) {
           const items = [];

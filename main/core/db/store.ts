@@ -20,6 +20,7 @@ import { formatReason, type Reason } from '../../../preload/reasons';
 import type { Db } from './connection';
 import {
   ITEM_PATCH_COLUMNS,
+  pauseReasonColumn,
   toBatchRecord,
   toItemRecord,
   toItemView,
@@ -207,7 +208,7 @@ export class JobStore {
         ).run({
           batchId,
           state,
-          reason: pause?.reason ?? null,
+          reason: pause ? pauseReasonColumn(pause.reason) : null,
           message: pause ? formatReason(pause.detail, 'en') : null,
           detail: pause ? JSON.stringify(pause.detail) : null,
           now,

@@ -150,6 +150,15 @@ export interface BatchCondition {
   message: string;
 }
 
+/** The account-wide daily cap and what counts against it today (see core-api setDailyCap). */
+export interface DailySpend {
+  capUsd: number | null;
+  /** Billed or possibly billed since `dayStartedAt`, across all batches. */
+  spentTodayUsd: number;
+  /** Clock ms of the local midnight that began today. */
+  dayStartedAt: number;
+}
+
 export interface BatchView {
   id: number;
   name: string;

@@ -20,7 +20,7 @@ import { Leases } from './leases';
 import { released, type Outcome } from './outcome';
 import { planRecovery } from './recovery';
 import { RunTimes } from './run-times';
-import { SubmitPhase } from './submit';
+import { DailyCapPassedError, SubmitPhase } from './submit';
 import { TrackPhase } from './track';
 
 export class Coordinator {
@@ -175,7 +175,15 @@ export class Coordinator {
     }
     // The client of the settings now: the intent records its base URL, the request goes there.
     const client = this.ctx.client();
-    const intent = this.settle(this.submit.intent(item, client));
+    let intent: ItemRecord | null;
+    try {
+      intent = this.settle(this.submit.intent(item, client));
+    } catch (error) {
+      if (!(error instanceof DailyCapPassedError)) throw error;
+      // Another process spent meanwhile: nothing was written or sent; admission now pauses.
+      this.settle(released(item));
+      return;
+    }
     if (!intent) return; // cancelled meanwhile (settle has pumped the free slot)
     this.sending.add(item.id);
     let answer: Outcome;

@@ -1,5 +1,6 @@
 // The batch at a glance, readable from across the room: how many are done, failing, running
-// and waiting; money spent and still to spend against the cap; time left; and the controls.
+// and waiting; money spent and still to spend against the cap, today's spend of all batches
+// against the daily cap; time left; and the controls.
 import { useState } from 'react';
 import type { BatchViewDto, ItemStateDto } from '../../../preload/contract';
 import { api } from '../api';
@@ -11,6 +12,7 @@ import { useApp } from '../store/app-context';
 import { showToast } from '../store/toasts';
 import { ConfirmDialog } from './Dialog';
 import { exportCsv } from './History';
+import { DailySpendStat } from './DailySpendStat';
 import { RetryFailedButton } from './RetryFailedButton';
 
 export function countOf(batch: BatchViewDto, states: readonly ItemStateDto[]): number {
@@ -162,6 +164,7 @@ export function BatchHeader({ batch, onChanged }: { batch: BatchViewDto; onChang
             </div>
           )}
         </div>
+        <DailySpendStat batch={batch} />
         <div className="glance-stat">
           <div className="glance-value">{usd(batch.spentUsd + batch.remainingEstimateUsd)}</div>
           <div className="glance-label">

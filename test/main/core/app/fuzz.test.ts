@@ -29,6 +29,7 @@ const SAMPLES: Record<InvokeChannel, Record<string, unknown>> = {
   'command:batch.setBudget': { batchId: 1, budgetUsd: 12.5 },
   'query:batches.list': {},
   'query:batch.get': { batchId: 1 },
+  'query:account.dailySpend': {},
   'query:batch.reportCsv': { batchId: 1 },
   'query:items.page': {
     batchId: 1,

@@ -56,6 +56,8 @@ export const batchSettingsSchema = z.object({
     .array(z.object({ prompt: z.string().max(20_000), duration: z.number().int().min(0).max(600) }))
     .max(20)
     .optional(),
+  /** A `<video>.json` beside each video with what made it (never the key); absent = on. */
+  sidecars: z.boolean().optional(),
 });
 
 /** Why an item failed or a batch paused: a code + parameters (see preload/reasons.ts). */

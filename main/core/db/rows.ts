@@ -30,6 +30,10 @@ export const batchSettingsSchema = z.object({
   budgetUsd: z.number().nonnegative().nullable(),
   urlPrefix: z.string().nullable(),
   modelInputs: z.record(z.string(), z.json()).optional(),
+  takes: z.number().int().min(1).optional(),
+  loop: z.boolean().optional(),
+  shots: z.array(z.object({ prompt: z.string(), duration: z.number().int().min(0) })).optional(),
+  sidecars: z.boolean().optional(),
 }) satisfies z.ZodType<BatchSettings>;
 
 const notesSchema = z.array(z.string());

@@ -53,6 +53,11 @@ export interface BatchSettings {
   loop?: boolean;
   /** A multi-shot video: shots whose durations add up to `duration` (see intake/shots.ts). */
   shots?: Shot[];
+  /**
+   * Write `<video name>.json` beside each video: model, prompt, request (images as hash and
+   * path), request id, cost, times, app version (engine/sidecar.ts). Absent: on.
+   */
+  sidecars?: boolean;
 }
 
 export const DEFAULT_SETTINGS: Omit<BatchSettings, 'outputDir'> = {

@@ -549,6 +549,10 @@ export async function main(argv: string[], ioOverride: Partial<CliIo> = {}): Pro
       '--url-prefix <https-url>',
       'send images as <prefix>/<relative path> instead of uploading them inline',
     )
+    .option(
+      '--no-sidecar',
+      'do not write a <video name>.json beside each video (model, prompt, request id, cost)',
+    )
     .option('--force', 'generate images again even if the same request was already generated')
     .option('--simulate', 'run against the built-in simulator: no key, no cost')
     .option('--sim-time-scale <factor>', 'with --simulate: how fast simulated time runs (default 0.02)')

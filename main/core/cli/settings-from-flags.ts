@@ -37,6 +37,8 @@ export interface RunFlags {
   shots?: string;
   /** `--set field=value`, repeatable: a request field by its name in the model's request. */
   set?: string[];
+  /** False with `--no-sidecar`: no `<video>.json` beside the videos. */
+  sidecar?: boolean;
 }
 
 /** "<model id> (<alias>, <alias>)" for every model, one a line. */
@@ -193,6 +195,8 @@ export function settingsFromFlags(
     ...(takes > 1 ? { takes } : {}),
     ...((flags.loop ?? base.loop) ? { loop: true } : {}),
     ...(shots && shots.length > 0 ? { shots } : {}),
+    // `--no-sidecar` (commander sets `sidecar` false); otherwise the batch's own, else on.
+    ...(flags.sidecar === false || base.sidecars === false ? { sidecars: false } : {}),
   };
 }
 

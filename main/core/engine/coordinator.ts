@@ -20,6 +20,7 @@ import { Leases } from './leases';
 import { released, type Outcome } from './outcome';
 import { planRecovery } from './recovery';
 import { RunTimes } from './run-times';
+import { SidecarWriter } from './sidecar';
 import { DailyCapPassedError, SubmitPhase } from './submit';
 import { TrackPhase } from './track';
 
@@ -30,6 +31,7 @@ export class Coordinator {
   private readonly submit: SubmitPhase;
   private readonly track: TrackPhase;
   private readonly download: DownloadPhase;
+  private readonly sidecars: SidecarWriter;
   private readonly tasks = new Set<Promise<unknown>>();
   /** Items whose submit request this run is sending (never recovered as unknown). */
   private readonly sending = new Set<number>();
@@ -44,6 +46,7 @@ export class Coordinator {
     this.submit = new SubmitPhase(ctx, this.runTimes);
     this.track = new TrackPhase(ctx, this.runTimes);
     this.download = new DownloadPhase(ctx);
+    this.sidecars = new SidecarWriter(ctx);
   }
 
   // ==== the settle path ====================================================================
@@ -107,6 +110,8 @@ export class Coordinator {
       if (item.cancelRequested) void this.cancelRemote(item);
       this.follow(item.id);
     } else if (item.state === 'downloading') this.fetchVideo(item.id);
+    // Its video is in place: describe it beside it (never blocks or fails the item).
+    else if (item.state === 'done') this.spawn(() => this.sidecars.write(item.id));
   }
 
   /** Ends this engine's work on a batch with nothing left: finished event, lease released. */

@@ -75,6 +75,9 @@ export const en = {
   'setup.outputDirPlaceholder': 'Where the videos are saved',
   'setup.choose': 'Choose…',
   'setup.outputName': 'File names',
+  'setup.sidecars': 'Save a .json beside each video',
+  'setup.sidecarsHint':
+    'Model, prompt, request, request id, cost and times, named like the video (e.g. shot-1.json). Never your API key.',
   'setup.force': 'Generate again the images that were already generated with these settings',
   'setup.errDuration': 'Duration must be a whole number of seconds from {min} to {max}.',
   'setup.errCfg': 'Guidance must be a number from 0 to 1.',

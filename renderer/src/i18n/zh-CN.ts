@@ -73,6 +73,9 @@ export const zhCN: Messages = {
   'setup.outputDirPlaceholder': '视频保存位置',
   'setup.choose': '选择…',
   'setup.outputName': '文件名',
+  'setup.sidecars': '在每个视频旁保存一个 .json 文件',
+  'setup.sidecarsHint':
+    '模型、提示词、请求、请求 ID、费用和时间，文件名与视频相同（例如 shot-1.json）。绝不包含你的 API 密钥。',
   'setup.force': '重新生成已用相同设置生成过的图片',
   'setup.errDuration': '时长必须是 {min} 到 {max} 之间的整数秒。',
   'setup.errCfg': '引导强度必须是 0 到 1 之间的数字。',

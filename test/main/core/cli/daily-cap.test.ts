@@ -1,6 +1,7 @@
 // The daily cap and the latest-batch report on the command line, as a user runs them: the cap
 // is set once (`run --daily-cap` or `daily-cap <usd>`), kept in the database, stops a run that
 // reaches it with exit 3 and the reason, and `report` without an id names the batch it reports.
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_API_KEY, startSimulator, type SimulatorHandle } from '../../../../main/core/simulator';
@@ -64,6 +65,19 @@ describe('stillmotion daily-cap, run --daily-cap, report without a batch id', ()
       );
       expect(sim.ledger.charges).toHaveLength(1);
       const batchId = /Batch (\d+) started/.exec(run.stdout)![1]!;
+      // The one video has its sidecar, naming the request the simulator billed.
+      const sidecars = readdirSync(out, { recursive: true, encoding: 'utf8' }).filter((f) =>
+        f.endsWith('.json'),
+      );
+      expect(sidecars).toHaveLength(1);
+      const sidecar = JSON.parse(readFileSync(join(out, sidecars[0]!), 'utf8'));
+      expect(sim.ledger.jobs.has(sidecar.requestId)).toBe(true);
+      expect(sidecar.video.file).toBe(
+        sidecars[0]!
+          .split(/[\\/]/)
+          .pop()!
+          .replace(/\.json$/, '.mp4'),
+      );
 
       const shown = await cli(['daily-cap', '--db', db], env());
       expect(shown.code).toBe(0);

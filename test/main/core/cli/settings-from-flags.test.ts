@@ -182,3 +182,13 @@ describe('--shots', () => {
     expect(refusal({ shots: 'a | b' })).toMatch(/^--shots: shot 1 "a" must be "<seconds>s: <prompt>"/);
   });
 });
+
+describe('--no-sidecar', () => {
+  it('turns the sidecars off; without it they stay on (absent), and a batch that had them off keeps them off', () => {
+    expect(parse({ sidecar: false }).sidecars).toBe(false);
+    expect('sidecars' in parse({ sidecar: true })).toBe(false);
+    expect('sidecars' in parse({})).toBe(false);
+    const from = settingsFromFlags({ sidecar: true }, { ...context, defaults: { sidecars: false } });
+    expect(from.sidecars).toBe(false);
+  });
+});

@@ -330,7 +330,11 @@ export const invokeChannels = {
   ),
 
   'command:scan.start': channel(
-    z.object({ paths: z.array(path).min(1).max(10_000) }),
+    z.object({
+      paths: z.array(path).min(1).max(10_000),
+      /** Keep only these images of the scan (a re-run of chosen items); absent: all. */
+      only: z.array(path).max(100_000).optional(),
+    }),
     z.object({ scanId: z.string() }),
   ),
   'query:scan.summary': channel(z.object({ scanId: z.string() }), scanSummarySchema),
@@ -369,6 +373,26 @@ export const invokeChannels = {
   'query:batches.list': channel(empty, z.array(batchViewSchema)),
   'query:batch.get': channel(z.object({ batchId: id }), batchViewSchema),
   'query:account.dailySpend': channel(empty, dailySpendSchema),
+  /**
+   * "Re-run with changes": the batch's settings and the images to scan again (all, failed,
+   * rejected or the chosen items), with those no longer where they were named in `missing`.
+   */
+  'query:batch.rerunSource': channel(
+    z.object({
+      batchId: id,
+      which: z.enum(['all', 'failed', 'rejected', 'selected']),
+      itemIds: z.array(id).max(100_000).optional(),
+    }),
+    z.object({
+      batchId: id,
+      batchName: z.string(),
+      settings: batchSettingsSchema,
+      roots: z.array(z.string()),
+      sourcePaths: z.array(z.string()),
+      missing: z.array(z.string()),
+      force: z.boolean(),
+    }),
+  ),
   'query:batch.reportCsv': channel(
     // The window's language, so the reasons column reads like the window (default English).
     z.object({ batchId: id, language: z.enum(REASON_LANGUAGES).optional() }),

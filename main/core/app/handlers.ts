@@ -21,6 +21,7 @@ import { actionFor } from '../domain';
 import { previewItem } from '../intake/plan';
 import { checkApiBaseUrl } from './credentials';
 import { AppError, errorCodeOf, errorDetailOf, errorMessageOf } from './errors';
+import { rerunSource } from './rerun';
 import { buildMorningHandlers } from './review-handlers';
 import { describeKey } from './secret-store';
 import { checkWebhookUrl } from './webhooks';
@@ -118,7 +119,7 @@ export function buildHandlers(services: AppServices): Handlers {
     'command:models.add': (request) => services.models.add(request),
     'query:models.problems': () => services.models.problems(),
 
-    'command:scan.start': ({ paths }) => ({ scanId: scans.start(paths) }),
+    'command:scan.start': ({ paths, only }) => ({ scanId: scans.start(paths, only) }),
     'query:scan.summary': ({ scanId }) => scans.summary(scanId),
     'query:scan.preview': ({ scanId, settings: batchSettings, force, offset, limit }) => {
       const plan = scans.plan(scanId, batchSettings, force);
@@ -208,6 +209,10 @@ export function buildHandlers(services: AppServices): Handlers {
     'query:batches.list': () => engine.listBatches(),
     'query:batch.get': ({ batchId }) => requireBatchView(batchId),
     'query:account.dailySpend': () => engine.dailySpend(),
+    'query:batch.rerunSource': ({ batchId, which, itemIds }) => {
+      requireBatch(batchId);
+      return rerunSource(engine, batchId, which, itemIds);
+    },
     'query:batch.reportCsv': ({ batchId, language }) => {
       const batch = requireBatchView(batchId);
       return { fileName: csvFileName(batch.name, batchId), csv: engine.reportCsv(batchId, language) };

@@ -18,7 +18,8 @@ export interface ScanProgressEvent extends ScanProgress {
 }
 
 export interface ScanRegistry {
-  start(paths: string[]): string;
+  /** `only`: keep just these images of the scan (a re-run of chosen items). */
+  start(paths: string[], only?: readonly string[]): string;
   summary(scanId: string): ScanSummaryDto;
   /** The finished result; not_found for an unknown id, conflict while it still runs. */
   result(scanId: string): ScanResult;
@@ -104,7 +105,7 @@ export function createScanRegistry(options: ScanRegistryOptions): ScanRegistry {
     intake.plan(finishedResult(scanId), settings, { force });
 
   return {
-    start(paths) {
+    start(paths, only) {
       const id = `scan-${randomUUID()}`;
       const abort = new AbortController();
       let timer: ReturnType<typeof setTimeout> | null = null;
@@ -134,7 +135,15 @@ export function createScanRegistry(options: ScanRegistryOptions): ScanRegistry {
       scans.set(id, entry);
       entry.done = (async () => {
         try {
-          entry.result = await intake.scan(paths, onProgress, abort.signal);
+          const result = await intake.scan(paths, onProgress, abort.signal);
+          const keep = only ? new Set(only) : null;
+          entry.result = keep
+            ? {
+                ...result,
+                images: result.images.filter((image) => keep.has(image.sourcePath)),
+                rejected: result.rejected.filter((rejected) => keep.has(rejected.path)),
+              }
+            : result;
         } catch (error) {
           entry.error = error instanceof Error ? error.message : String(error);
           options.log?.(`scan ${id} failed: ${entry.error}`);

@@ -13,6 +13,7 @@ import { showToast } from '../store/toasts';
 import { ConfirmDialog } from './Dialog';
 import { exportCsv } from './History';
 import { DailySpendStat } from './DailySpendStat';
+import { RerunButton } from './RerunDialog';
 import { RetryFailedButton } from './RetryFailedButton';
 
 export function countOf(batch: BatchViewDto, states: readonly ItemStateDto[]): number {
@@ -111,6 +112,7 @@ export function BatchHeader({ batch, onChanged }: { batch: BatchViewDto; onChang
             </button>
           )}
           <RetryFailedButton batch={batch} onChanged={onChanged} />
+          <RerunButton batch={batch} />
           <button type="button" className="button" onClick={() => exportCsv(batch.id, language)}>
             {t('history.exportCsv')}
           </button>

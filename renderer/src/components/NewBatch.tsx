@@ -9,10 +9,11 @@ import { formatCount, formatSpan, formatUsd } from '../lib/format';
 import { navigate } from '../lib/route';
 import { FALLBACK_SETTINGS } from '../lib/states';
 import { useApp } from '../store/app-context';
-import { resetScan, useScan } from '../store/scan-store';
+import { resetScan, useScan, type RerunOf } from '../store/scan-store';
 import { showToast } from '../store/toasts';
 import { BatchSetup, validateSettings } from './BatchSetup';
 import { PREVIEW_PAGE, PreviewPanel } from './PreviewPanel';
+import { RerunChanges } from './RerunChanges';
 import { ScanSummary } from './ScanSummary';
 
 /** Wait this long after the last keystroke before asking main for a new preview. */
@@ -32,7 +33,9 @@ export function NewBatch({ onPaths }: { onPaths: (paths: string[]) => void }) {
   };
 
   if (scan.phase === 'done')
-    return <Setup key={scan.scanId} scanId={scan.scanId} summary={scan.summary} onPick={pick} />;
+    return (
+      <Setup key={scan.scanId} scanId={scan.scanId} summary={scan.summary} rerun={scan.rerun} onPick={pick} />
+    );
 
   return (
     <div className="drop-zone" data-testid="drop-zone">
@@ -79,11 +82,22 @@ function initialSettings(
   return settings;
 }
 
-function Setup({ scanId, summary, onPick }: { scanId: string; summary: ScanSummaryDto; onPick: () => void }) {
+function Setup({
+  scanId,
+  summary,
+  rerun,
+  onPick,
+}: {
+  scanId: string;
+  summary: ScanSummaryDto;
+  rerun?: RerunOf;
+  onPick: () => void;
+}) {
   const { t, locale } = useI18n();
   const { settings: app, setSettings, models } = useApp();
-  const [settings, setDraft] = useState(() => initialSettings(app.defaults, models));
-  const [force, setForce] = useState(false);
+  // A re-run starts from the earlier batch's settings; a new batch from the last one's.
+  const [settings, setDraft] = useState(() => initialSettings(rerun?.settings ?? app.defaults, models));
+  const [force, setForce] = useState(rerun?.force ?? false);
   const [offset, setOffset] = useState(0);
   const [preview, setPreview] = useState<PreviewDto | null>(null);
   const [previewError, setPreviewError] = useState<string | null>(null);
@@ -169,6 +183,7 @@ function Setup({ scanId, summary, onPick }: { scanId: string; summary: ScanSumma
     <div className="setup-layout">
       <div className="setup-main">
         <h1 className="visually-hidden">{t('setup.screenTitle')}</h1>
+        {rerun && <RerunChanges rerun={rerun} settings={settings} preview={preview} />}
         <ScanSummary summary={summary} alreadyGenerated={preview ? preview.skipped : null} />
         <BatchSetup
           settings={settings}

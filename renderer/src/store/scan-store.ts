@@ -2,14 +2,17 @@
 // summary. Progress events are subscribed to before scan.start is called and kept by scan id,
 // because the first events may arrive before scan.start answers with that id.
 import { useSyncExternalStore } from 'react';
-import type { ScanSummaryDto } from '../../../preload/contract';
+import type { ResponseOf, ScanSummaryDto } from '../../../preload/contract';
 import { api, errorText } from '../api';
 import { ValueStore } from './emitter';
+
+/** The earlier batch a scan re-runs ("Re-run with changes"): its settings pre-fill the form. */
+export type RerunOf = ResponseOf<'query:batch.rerunSource'>;
 
 export type ScanState =
   | { phase: 'idle' }
   | { phase: 'scanning'; scanId: string | null; found: number; checked: number }
-  | { phase: 'done'; scanId: string; summary: ScanSummaryDto }
+  | { phase: 'done'; scanId: string; summary: ScanSummaryDto; rerun?: RerunOf }
   | { phase: 'error'; message: string };
 
 const store = new ValueStore<ScanState>({ phase: 'idle' });
@@ -24,7 +27,11 @@ export function resetScan(): void {
   store.set({ phase: 'idle' });
 }
 
-export async function startScan(paths: string[]): Promise<void> {
+/** `only`: keep just these images of the scan; `rerun`: the batch it re-runs, if any. */
+export async function startScan(
+  paths: string[],
+  options: { only?: string[]; rerun?: RerunOf } = {},
+): Promise<void> {
   if (paths.length === 0) return;
   const mine = ++generation;
   store.set({ phase: 'scanning', scanId: null, found: 0, checked: 0 });
@@ -52,7 +59,7 @@ export async function startScan(paths: string[]): Promise<void> {
       .catch(() => {});
   }, 1000);
   try {
-    ({ scanId } = await api().scan.start({ paths }));
+    ({ scanId } = await api().scan.start({ paths, ...(options.only ? { only: options.only } : {}) }));
     const seen = early.get(scanId);
     if (seen && mine === generation) {
       store.set({ phase: 'scanning', scanId, found: seen.found, checked: seen.checked });
@@ -60,7 +67,8 @@ export async function startScan(paths: string[]): Promise<void> {
     }
     await finished;
     const summary = await api().scan.summary({ scanId });
-    if (mine === generation) store.set({ phase: 'done', scanId, summary });
+    if (mine === generation)
+      store.set({ phase: 'done', scanId, summary, ...(options.rerun ? { rerun: options.rerun } : {}) });
   } catch (error) {
     if (mine === generation) store.set({ phase: 'error', message: errorText(error) });
   } finally {

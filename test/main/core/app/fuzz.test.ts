@@ -30,6 +30,7 @@ const SAMPLES: Record<InvokeChannel, Record<string, unknown>> = {
   'query:batches.list': {},
   'query:batch.get': { batchId: 1 },
   'query:account.dailySpend': {},
+  'query:batch.rerunSource': { batchId: 1, which: 'all' },
   'query:batch.reportCsv': { batchId: 1 },
   'query:items.page': {
     batchId: 1,

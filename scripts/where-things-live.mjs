@@ -41,7 +41,9 @@ const FOLDERS = {
   'main/electron': 'The thin Electron layer: lifecycle, window, IPC registration, tray, power, secrets.',
   preload: 'The one typed contract between main and the renderer, and the reason texts both render.',
   'renderer/src': 'The React app.',
-  'renderer/src/components': 'Screens and widgets.',
+  'renderer/src/screens':
+    'The screens the route picks (new batch, a batch, history), each built from widgets.',
+  'renderer/src/components': 'Widgets: the parts screens are built from, each with its stylesheet beside it.',
   'renderer/src/store': 'Renderer state stores read with useSyncExternalStore.',
   'renderer/src/lib': 'Pure renderer helpers.',
   'renderer/src/i18n': 'UI texts, one file per language (en, zh-CN).',
@@ -65,8 +67,9 @@ export const HOW_TO = `## Where to add…
 - **a CLI command**: a module in \`main/core/cli/commands/\` (its action; heavy modules imported inside it)
   and its definition (options, help) in \`main/core/cli/index.ts\`, which imports the module only when the
   command runs (\`test/packaging/cli-bundle.test.ts\` keeps \`--help\` light).
-- **a screen**: a component in \`renderer/src/components/\`, its route in \`renderer/src/lib/route.ts\`, texts
-  in both \`renderer/src/i18n/\` files, and an e2e test with the axe pass in \`test/renderer/\`.
+- **a screen**: a component in \`renderer/src/screens/\` (its parts in \`renderer/src/components/\`), its
+  route in \`renderer/src/lib/route.ts\` and \`app.tsx\`, texts in both \`renderer/src/i18n/\` files, and an
+  e2e test with the axe pass in \`test/renderer/\`.
 - **an IPC channel**: \`preload/contract.ts\` (request and response schemas), its handler in
   \`main/core/app/handlers.ts\`; \`window.api\` is derived from the contract.
 `;

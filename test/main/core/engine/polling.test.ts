@@ -207,3 +207,34 @@ describe('poll policy', () => {
     expect(priorRunMs('someone/new-model', 5)).toBe(90_000);
   });
 });
+
+describe('the first finish of a model re-aims the jobs still probing on the prior', () => {
+  it('polls the batch’s other running jobs at the learned finish, not at their next probe', async () => {
+    // Only the first job is asked soon after its finish; the others, once seen running, would
+    // not be asked again for an hour on the prior. Learning from the first must re-aim them.
+    let firstAsked = false;
+    const policy: PollPolicy = {
+      nextPollAt(o, estimate, random) {
+        if (estimate.learned) return adaptivePollPolicy.nextPollAt(o, estimate, random);
+        if (o.lastStatus === 'submitted' && !firstAsked) {
+          firstAsked = true;
+          return o.submittedAt + 30_000;
+        }
+        if (o.lastStatus === 'in_progress') return o.now + 3_600_000;
+        return o.now + 2_000;
+      },
+    };
+    h = await harness({ concurrencyCap: 5, generationMs: () => 20_000 }, { pollPolicy: policy }, 100);
+    const { batchId, itemIds } = h.batch(3, { concurrency: 3 });
+    h.engine.startBatch(batchId);
+    await h.engine.idle(20_000);
+    const ledger = h.sim.ledger;
+    for (const id of itemIds) {
+      const item = h.engine.getItem(id)!;
+      expect(item.state).toBe('done');
+      const finishedAt = ledger.jobs.get(item.requestId!)!.finishedAt!;
+      const seen = ledger.polls.find((p) => p.requestId === item.requestId && p.endpoint === 'result')!.at;
+      expect(seen - finishedAt).toBeLessThan(5 * 60_000);
+    }
+  }, 40_000);
+});

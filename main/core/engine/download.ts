@@ -122,8 +122,11 @@ export class DownloadPhase {
     this.tries.set(item.id, tries);
     tries.all++;
     if (attempt.cause === 'content' || attempt.cause === 'file') tries.bounded++;
-    if (attempt.cause !== 'refused') tries.refusalsInARow = 0;
-    else if (tries.refusalsInARow++ === 0) tries.refusedSince = now;
+    // A 5xx or a cut connection says nothing about the link: it neither counts as a refusal nor
+    // breaks a row of them (an expired link's 404s come with the CDN's usual errors in between).
+    if (attempt.cause === 'refused') {
+      if (tries.refusalsInARow++ === 0) tries.refusedSince = now;
+    } else if (attempt.cause !== 'network' && attempt.cause !== 'server') tries.refusalsInARow = 0;
     if (tries.bounded >= limits.maxDownloadAttempts) {
       if (attempt.cause === 'file')
         return this.fail(item, 'file_error', text.fileError(item.outputRelativePath, attempt.retry));
@@ -149,16 +152,14 @@ export class DownloadPhase {
       const message = text.outputExpired(attempt.httpStatus ?? 404);
       return this.fail(item, 'output_expired', message, undefined, 'expired');
     }
-    if (pastLifetime && (attempt.cause === 'network' || attempt.cause === 'server'))
-      return this.fail(
-        item,
-        'download_failed',
-        text.downloadGaveUp(tries.all, attempt.retry),
-        'download kept failing',
-      );
+    // A network or server error past the link's likely lifetime is not given up on: the lifetime
+    // is a guess (RunComfy does not say), so only the link itself (refusals) or /result (404001)
+    // says the paid video is gone; until then it is retried about once a minute, with the batch
+    // showing why when the network is the cause.
     const delay = Math.max(attempt.retryAfterMs ?? 0, this.backoff(tries.all, random()));
     const outcome: Outcome = { item, downloadAgainAt: now + delay };
-    if (attempt.cause === 'network')
+    // Past the lifetime a busy video server is long trouble too: the batch says what it waits for.
+    if (attempt.cause === 'network' || (attempt.cause === 'server' && pastLifetime))
       outcome.condition = {
         code: 'network_down',
         params: { detail: attempt.retry },

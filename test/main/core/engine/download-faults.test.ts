@@ -336,6 +336,51 @@ describe('downloads: the network and the link', () => {
     expect(span).toBeLessThan(60 * 60_000);
   });
 
+  // Found by the short soak (3-minute links, 5% 5xx): an expired link's 404s were broken up by
+  // the CDN's own 5xx, the "refused in a row" count started over at each, and the first 5xx past
+  // the link's likely lifetime ended the paid video `download_failed` instead of `expired`.
+  it('a link that refuses, broken up by 5xx answers, is expired (not download_failed) past its lifetime', async () => {
+    const answers: number[] = [];
+    const spy: typeof fetch = async (input, init) => {
+      if (!isOutput(String(input))) return fetch(input, init);
+      const status = answers.length % 2 === 0 ? 404 : 503;
+      answers.push(status);
+      return new Response(status === 404 ? 'Not Found' : 'busy', { status });
+    };
+    // No refusal grace inside the lifetime: only the lifetime ends this one.
+    h = await harness(
+      {},
+      { fetch: spy, outputLinkLifetimeMs: 5 * 60_000, linkRefusalGraceMs: 10 * 3_600_000 },
+    );
+    const { batchId, itemIds } = h.batch(1);
+    h.engine.startBatch(batchId);
+    const end = await h.engine.waitForItemState(itemIds[0]!, TERMINAL);
+    expect(end.state, `${end.errorCode}: ${end.errorMessage}`).toBe('expired');
+    expect(end.errorCode).toBe('output_expired');
+    expect(answers.filter((s) => s === 404).length).toBeGreaterThanOrEqual(3);
+    expect(created(h)).toHaveLength(1);
+  });
+
+  it('a network outage longer than the link lifetime holds the download; it saves the video once back', async () => {
+    let outageEndsAt: number | null = null;
+    const spy: typeof fetch = async (input, init) => {
+      if (isOutput(String(input))) {
+        outageEndsAt ??= h!.clock.now() + 15 * 60_000;
+        if (h!.clock.now() < outageEndsAt)
+          throw new TypeError('fetch failed', { cause: { code: 'ENETUNREACH' } });
+      }
+      return fetch(input, init);
+    };
+    // The link outlives the engine's guess of its lifetime (RunComfy does not say how long it lives).
+    h = await harness({}, { fetch: spy, outputLinkLifetimeMs: 5 * 60_000 });
+    const { batchId, itemIds } = h.batch(1);
+    h.engine.startBatch(batchId);
+    const end = await h.engine.waitForItemState(itemIds[0]!, TERMINAL);
+    expect(end.state, `${end.errorCode}: ${end.errorMessage}`).toBe('done');
+    expect(h.clock.now()).toBeGreaterThanOrEqual(outageEndsAt!);
+    expect(created(h)).toHaveLength(1);
+  });
+
   it('a refused link whose request /result no longer knows (404001) is expired at once', async () => {
     let linkRefused = false;
     const spy: typeof fetch = async (input, init) => {

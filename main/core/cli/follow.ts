@@ -3,7 +3,9 @@
 // code. Shared by run, resume and retry; loaded only with them.
 import type { BatchView, ItemState } from '../domain';
 import type { Engine } from '../engine';
-import { EXIT, ExitError, type CliIo } from './io';
+import { EXIT, ExitError, warnLine, type CliIo, type CommandResult } from './io';
+import { startNotices } from './notices';
+import { credentialsOf } from './open-core';
 import { countsLine, itemLine, LiveBlock, pauseText, statusBlock } from './progress';
 
 const FAILED_STATES: ItemState[] = ['failed', 'expired', 'unknown_submit', 'rejected', 'cancelled'];
@@ -18,9 +20,27 @@ export function finishedExit(batch: BatchView): { code: number; reason: string }
   if (failed > 0)
     return {
       code: EXIT.someFailed,
-      reason: `${failed} of ${batch.total} items did not produce a video (${countsLine(batch)}); see: stillmotion report ${batch.id}`,
+      reason:
+        `${failed} of ${batch.total} items did not produce a video (${countsLine(batch)}); see: stillmotion report ${batch.id}` +
+        nextSteps(batch),
     };
   return { code: EXIT.ok, reason: `all ${batch.total} items done` };
+}
+
+/** The commands that act on what did not produce a video, one line each (empty: none apply). */
+function nextSteps(batch: BatchView): string {
+  const count = (states: ItemState[]) => states.reduce((n, s) => n + (batch.counts[s] ?? 0), 0);
+  const steps: string[] = [];
+  const failed = count(['failed', 'expired']);
+  if (failed > 0)
+    steps.push(`retry the ${failed} failed (asks, showing the cost): stillmotion retry ${batch.id}`);
+  const lost = count(['unknown_submit']);
+  if (lost > 0)
+    steps.push(
+      `${lost} sent whose answer was lost may already be paid: check your RunComfy requests, then ` +
+        `send them again only if they are missing: stillmotion resubmit ${batch.id}`,
+    );
+  return steps.map((step) => `\n  ${step}`).join('');
 }
 
 /**
@@ -91,4 +111,19 @@ export async function follow(engine: Engine, batchId: number, io: CliIo, drive: 
 /** The batch's final block, unless the live display on a terminal already shows it. */
 export function printFinal(io: CliIo, batch: BatchView): void {
   if (!io.out.isTTY) io.out.write(statusBlock(batch) + '\n');
+}
+
+/** Drives a batch this process holds to its end or a pause, with the webhook notices; answers the exit. */
+export async function driveToEnd(engine: Engine, batchId: number, io: CliIo): Promise<CommandResult> {
+  io.out.write(`Progress: stillmotion status ${batchId}\n`);
+  const credentials = await credentialsOf(io);
+  const notices = await startNotices(engine, io.env, credentials.apiKey, warnLine(io));
+  try {
+    const end = await follow(engine, batchId, io, true);
+    printFinal(io, end);
+    return finishedExit(end);
+  } finally {
+    await notices.settled();
+    notices.close();
+  }
 }

@@ -9,6 +9,7 @@
 //   cancel <batch> | --item <id>
 //   report <batch> [--csv|--json]
 //   retry <batch> [--failed | --item <id>]   retry failed items (asks, showing the cost)
+//   resubmit <batch> [--item <id>]           send again items whose submit answer was lost
 //   simulator        the RunComfy simulator in the foreground
 // Exit codes: 0 all done, 1 some items failed, 2 bad usage or input, 3 paused and needs you.
 //
@@ -22,6 +23,7 @@ import { APP_VERSION } from '../version';
 import { reasonLanguageFor } from '../../../preload/reasons';
 import type { CancelOptions } from './commands/cancel';
 import type { ReportOptions } from './commands/report';
+import type { ResubmitOptions } from './commands/resubmit';
 import type { RetryOptions } from './commands/retry';
 import type { RunOptions } from './commands/run';
 import { EXIT, ExitError, type CliIo, type CommandResult, type Common } from './io';
@@ -175,6 +177,20 @@ export async function main(argv: string[], ioOverride: Partial<CliIo> = {}): Pro
     .action(async (batchArg: string, opts: RetryOptions) => {
       const { retryCommand } = await import('./commands/retry');
       result = await retryCommand(batchArg, opts, io);
+    });
+
+  program
+    .command('resubmit')
+    .description(
+      'send again the items whose submit answer was lost (they may already be paid: asks, naming them), then run it',
+    )
+    .argument('<batch>', 'batch id')
+    .option('--item <id>', 'one item instead of every one whose answer was lost')
+    .option('-y, --yes', 'do not ask (accepting that each may be paid twice)')
+    .option('--db <file>', "job database (default: the app's)")
+    .action(async (batchArg: string, opts: ResubmitOptions) => {
+      const { resubmitCommand } = await import('./commands/resubmit');
+      result = await resubmitCommand(batchArg, opts, io);
     });
 
   program

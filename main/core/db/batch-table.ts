@@ -120,11 +120,25 @@ export abstract class BatchTable extends StoreBase {
     return changed.changes > 0;
   }
 
+  /** Records the first time the output folder was found in place (see migration 009). */
+  markOutputDirSeen(batchId: number, at: number): void {
+    this.stmt(
+      `UPDATE batches SET output_dir_seen_at = :at WHERE id = :batchId AND output_dir_seen_at IS NULL`,
+    ).run({ batchId, at });
+  }
+
   updateBatchSettings(batchId: number, settings: BatchSettings): void {
-    this.stmt(`UPDATE batches SET settings_json = :settings, budget_usd = :budget WHERE id = :batchId`).run({
+    // Another output folder has not been seen yet (migration 009): forget the old one's mark.
+    this.stmt(
+      `UPDATE batches SET settings_json = :settings, budget_usd = :budget,
+         output_dir_seen_at = CASE WHEN json_extract(settings_json, '$.outputDir') IS :outputDir
+                                   THEN output_dir_seen_at END
+       WHERE id = :batchId`,
+    ).run({
       batchId,
       settings: JSON.stringify(settings),
       budget: settings.budgetUsd,
+      outputDir: settings.outputDir,
     });
   }
 }

@@ -4,20 +4,9 @@
 // drives the batch like `resume` and exits with the same codes. Loaded only when the command
 // runs, so --help never imports it.
 import type { BatchView } from '../../domain';
-import type { Engine } from '../../engine';
 import { planRetry, retryPlanned } from '../../app/retry-failed';
-import { finishedExit, follow, printFinal } from '../follow';
-import {
-  confirm,
-  EXIT,
-  ExitError,
-  parseId,
-  warnLine,
-  type CliIo,
-  type CommandResult,
-  type Common,
-} from '../io';
-import { startNotices } from '../notices';
+import { driveToEnd } from '../follow';
+import { confirm, EXIT, ExitError, parseId, type CliIo, type CommandResult, type Common } from '../io';
 import { credentialsOf, openEngine } from '../open-core';
 import { usd } from '../progress';
 import { UsageError } from '../usage-error';
@@ -69,23 +58,8 @@ export async function retryCommand(batchArg: string, opts: RetryOptions, io: Cli
       throw new ExitError(EXIT.usage, 'Nothing retried: add --yes to retry without being asked.');
     const { retried } = retryPlanned(engine, batchId, plan.estimatedCostUsd, itemIds);
     io.out.write(`Retrying ${retried} item${retried === 1 ? '' : 's'} of batch ${batchId}.\n`);
-    return await drive(engine, batchId, io);
+    return await driveToEnd(engine, batchId, io);
   } finally {
     await engine.close();
-  }
-}
-
-/** Drives the batch to its end or a pause, with the webhook notices; answers the exit. */
-async function drive(engine: Engine, batchId: number, io: CliIo): Promise<CommandResult> {
-  io.out.write(`Progress: stillmotion status ${batchId}\n`);
-  const credentials = await credentialsOf(io);
-  const notices = await startNotices(engine, io.env, credentials.apiKey, warnLine(io));
-  try {
-    const end = await follow(engine, batchId, io, true);
-    printFinal(io, end);
-    return finishedExit(end);
-  } finally {
-    await notices.settled();
-    notices.close();
   }
 }

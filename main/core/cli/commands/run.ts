@@ -137,11 +137,20 @@ export async function runCommand(paths: string[], opts: RunOptions, io: CliIo): 
       );
     for (const problem of [...scan.problems, ...plan.problems])
       io.err.write(`  problem: ${problem.message}\n`);
-    const verdicts = plan.items.filter((i) => i.verdict);
-    for (const item of verdicts.slice(0, 20))
-      io.out.write(`  ${item.verdict!.state}: ${item.relativePath}: ${item.verdict!.message}\n`);
+    // One line per image and verdict, however many takes share it (10 takes of a refused image
+    // would otherwise say the same thing 10 times).
+    const verdicts = new Map<string, { line: string; takes: number }>();
+    for (const item of plan.items) {
+      if (!item.verdict) continue;
+      const line = `  ${item.verdict.state}: ${item.relativePath}: ${item.verdict.message}`;
+      const seen = verdicts.get(line);
+      if (seen) seen.takes++;
+      else verdicts.set(line, { line, takes: 1 });
+    }
+    for (const { line, takes } of [...verdicts.values()].slice(0, 20))
+      io.out.write(`${line}${takes > 1 ? ` (all ${takes} takes)` : ''}\n`);
     for (const r of scan.rejected.slice(0, 20)) io.out.write(`  rejected: ${r.path}: ${r.reason}\n`);
-    if (verdicts.length + scan.rejected.length > 40)
+    if (verdicts.size + scan.rejected.length > 40)
       io.out.write(`  … and more; the report lists every item.\n`);
     if (plan.problems.length > 0)
       throw new ExitError(

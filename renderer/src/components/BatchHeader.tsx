@@ -12,6 +12,7 @@ import { showToast } from '../store/toasts';
 import { ConfirmDialog } from './Dialog';
 import { exportCsv } from '../lib/export-csv';
 import { RetryFailedButton } from './RetryFailedButton';
+import './BatchHeader.css';
 
 export function countOf(batch: BatchViewDto, states: readonly ItemStateDto[]): number {
   return states.reduce((sum, s) => sum + (batch.counts[s] ?? 0), 0);

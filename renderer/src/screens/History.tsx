@@ -7,6 +7,7 @@ import { formatCount, formatDateTime, formatUsd } from '../lib/format';
 import { exportCsv } from '../lib/export-csv';
 import { navigate } from '../lib/route';
 import { PROBLEM_STATES } from '../lib/states';
+import './History.css';
 
 export function History() {
   const { t, locale, language } = useI18n();

@@ -12,6 +12,8 @@ import { batchSettings } from '../main/core/app/helpers';
 import { axeEveryWay, setLanguage } from './a11y-helpers';
 import { closeBrowser, openApp, screenshot, startSession, writeImages, type Session } from './helpers';
 
+declare const document: { activeElement: unknown };
+
 let session: Session;
 let page: Page;
 let errors: string[];

@@ -6,6 +6,7 @@ import { useI18n, type MessageKey } from '../i18n';
 import { formatCount, formatUsd } from '../lib/format';
 import { useApp } from '../store/app-context';
 import type { RerunOf } from '../store/scan-store';
+import './RerunChanges.css';
 
 /** Settings shown as changed besides the prompt, with their label. */
 const COMPARED: readonly [keyof BatchSettingsDto, MessageKey][] = [

@@ -10,6 +10,7 @@ import { formatCount } from '../lib/format';
 import { navigate } from '../lib/route';
 import { startScan, type RerunOf } from '../store/scan-store';
 import { showToast } from '../store/toasts';
+import './RerunDialog.css';
 import { countOf } from './BatchHeader';
 import { Dialog } from './Dialog';
 

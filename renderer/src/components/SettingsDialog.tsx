@@ -14,6 +14,7 @@ import { DailyCapSetting } from './DailyCapSetting';
 import { ConfirmDialog, Dialog } from './Dialog';
 import { Field } from './Field';
 import { WebhookSettings } from './WebhookSettings';
+import './SettingsDialog.css';
 
 export function SettingsDialog({ focus, onClose }: { focus: SettingsFocus; onClose: () => void }) {
   const { t } = useI18n();

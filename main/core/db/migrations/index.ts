@@ -9,7 +9,8 @@ import { batchCondition } from './005-batch-condition';
 import { itemEndpoint } from './006-item-endpoint';
 import { reasonCodes } from './007-reason-codes';
 import { itemReview } from './008-item-review';
-import { dailySpend } from './009-daily-spend';
+import { outputDirSeen } from './009-output-dir-seen';
+import { dailySpend } from './010-daily-spend';
 import type { Migration } from './types';
 
 export type { Migration } from './types';
@@ -22,6 +23,7 @@ export const MIGRATIONS: readonly Migration[] = [
   itemEndpoint,
   reasonCodes,
   itemReview,
+  outputDirSeen,
   dailySpend,
 ];
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

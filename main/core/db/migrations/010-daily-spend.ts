@@ -7,7 +7,7 @@
 import type { Migration } from './types';
 
 export const dailySpend: Migration = {
-  version: 9,
+  version: 10,
   name: 'daily-spend',
   up(db) {
     db.exec(`

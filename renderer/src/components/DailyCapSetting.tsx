@@ -1,6 +1,6 @@
 // Settings → the account-wide daily spending cap: what is spent today across all batches, and
 // the cap itself (empty: none). Saved in the job database through settings.update.
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { api } from '../api';
 import { useI18n } from '../i18n';
 import { formatUsd } from '../lib/format';
@@ -14,7 +14,6 @@ export function DailyCapSetting({ autoFocus }: { autoFocus?: boolean }) {
   const { settings, setSettings } = useApp();
   const [cap, setCap] = useState<number | null>(settings.dailyCapUsd);
   const [spentToday, setSpentToday] = useState<number | null>(null);
-  const sectionRef = useRef<HTMLElement>(null);
   const { busy, run } = useAction();
 
   useEffect(() => {
@@ -28,15 +27,11 @@ export function DailyCapSetting({ autoFocus }: { autoFocus?: boolean }) {
     };
   }, [settings.dailyCapUsd]);
 
-  useEffect(() => {
-    if (autoFocus) sectionRef.current?.querySelector('input')?.focus();
-  }, [autoFocus]);
-
   const invalid = cap !== null && !(Number.isFinite(cap) && cap >= 0);
   const unchanged = cap === settings.dailyCapUsd;
 
   return (
-    <section className="settings-section" ref={sectionRef} data-testid="daily-cap-setting">
+    <section className="settings-section" data-testid="daily-cap-setting">
       <form
         onSubmit={(e) => {
           e.preventDefault();
@@ -57,6 +52,7 @@ export function DailyCapSetting({ autoFocus }: { autoFocus?: boolean }) {
           hint={t('settings.dailyCapHint')}
           error={invalid ? t('settings.dailyCapInvalid') : null}
           testId="daily-cap-input"
+          autoFocus={autoFocus}
         />
         <div className="input-row">
           {spentToday !== null && (

@@ -430,6 +430,9 @@ export const invokeChannels = {
       remainingEstimateUsd: z.number(),
       budgetUsd: z.number().nullable(),
       passesBudget: z.boolean(),
+      dailyCapUsd: z.number().nullable(),
+      spentTodayUsd: z.number(),
+      passesDailyCap: z.boolean(),
     }),
   ),
   /** Keep or reject a finished video (null: undecided). Only done items; sends nothing. */

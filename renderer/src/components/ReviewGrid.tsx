@@ -1,8 +1,10 @@
 // The morning review: a virtualized grid of the batch's videos. Only the rows on screen are
 // mounted (a few dozen <video> elements for 2,000 items), each fetching its metadata and one
 // poster frame. The focused cell takes the keys: arrows move, K keeps, R rejects, U undoes,
-// Space plays with sound, Enter opens the full-size player (previous / next). Filters: all
-// videos, unreviewed, kept, rejected, and the failed items (with their reasons).
+// X selects, Space plays with sound, Enter opens the full-size player (previous / next).
+// Filters: all videos, unreviewed, kept, rejected, and the failed items (with their reasons).
+// The selection (item ids, kept across filters) is what "Retry selected" and a re-run of the
+// selected items take.
 import { defaultRangeExtractor, useVirtualizer, type Range } from '@tanstack/react-virtual';
 import {
   useCallback,
@@ -31,10 +33,33 @@ const ROW_HEIGHT = 236;
 export function ReviewGrid({ batch, onChanged }: { batch: BatchViewDto; onChanged: () => void }) {
   const { t } = useI18n();
   const [filter, setFilter] = useState<ReviewFilterKey>('videos');
+  const [selected, setSelected] = useState<ReadonlySet<number>>(() => new Set());
+  const toggle = useCallback(
+    (itemId: number) =>
+      setSelected((current) => {
+        const next = new Set(current);
+        if (!next.delete(itemId)) next.add(itemId);
+        return next;
+      }),
+    [],
+  );
   return (
     <section className="review-section" aria-label={t('review.title')} data-testid="review-grid">
-      <ReviewToolbar batch={batch} filter={filter} onFilter={setFilter} onChanged={onChanged} />
-      <Grid key={`${batch.id}|${filter}`} batchId={batch.id} filter={filter} />
+      <ReviewToolbar
+        batch={batch}
+        filter={filter}
+        onFilter={setFilter}
+        onChanged={onChanged}
+        selected={selected}
+        onClearSelection={() => setSelected(new Set())}
+      />
+      <Grid
+        key={`${batch.id}|${filter}`}
+        batchId={batch.id}
+        filter={filter}
+        selected={selected}
+        onToggle={toggle}
+      />
     </section>
   );
 }
@@ -54,7 +79,17 @@ function useColumns(element: RefObject<HTMLDivElement | null>): number {
   return columns;
 }
 
-function Grid({ batchId, filter }: { batchId: number; filter: ReviewFilterKey }) {
+function Grid({
+  batchId,
+  filter,
+  selected,
+  onToggle,
+}: {
+  batchId: number;
+  filter: ReviewFilterKey;
+  selected: ReadonlySet<number>;
+  onToggle: (itemId: number) => void;
+}) {
   const { t, locale } = useI18n();
   const [store] = useState(() => {
     const { states, reviews } = REVIEW_FILTERS[filter];
@@ -141,6 +176,11 @@ function Grid({ batchId, filter }: { batchId: number; filter: ReviewFilterKey })
       if (item?.state === 'done') void review(item, verdicts[key]!);
       return;
     }
+    if (key === 'x' && !event.ctrlKey && !event.metaKey && !event.altKey) {
+      event.preventDefault();
+      if (item) onToggle(item.id);
+      return;
+    }
     if (key === 'Enter') {
       event.preventDefault();
       if (item?.state === 'done') setPlayerIndex(index);
@@ -183,6 +223,7 @@ function Grid({ batchId, filter }: { batchId: number; filter: ReviewFilterKey })
           aria-describedby={hintId}
           aria-rowcount={rowCount}
           aria-colcount={columns}
+          aria-multiselectable="true"
           style={{ height: virtualizer.getTotalSize(), position: 'relative' }}
           onKeyDown={onKeyDown}
           onFocus={(event) => {
@@ -219,6 +260,8 @@ function Grid({ batchId, filter }: { batchId: number; filter: ReviewFilterKey })
                     index={index}
                     tabbable={index === active}
                     onReview={review}
+                    selected={selected}
+                    onToggle={onToggle}
                   />
                 ))}
             </div>

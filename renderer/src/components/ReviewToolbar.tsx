@@ -1,5 +1,6 @@
 // Above the review grid: the filters, and what to do with the result: export the kept videos
-// into a folder (copies; nothing is moved or overwritten).
+// into a folder (copies; nothing is moved or overwritten); with items selected, retry them or
+// re-run them with changes.
 import { useState } from 'react';
 import type { BatchViewDto } from '../../../preload/contract';
 import { api, errorText } from '../api';
@@ -8,6 +9,8 @@ import { formatCount } from '../lib/format';
 import { REVIEW_FILTERS, type ReviewFilterKey } from '../lib/review';
 import { showToast } from '../store/toasts';
 import { countOf } from './BatchHeader';
+import { RerunButton } from './RerunDialog';
+import { RetrySelectedButton } from './RetryFailedButton';
 import './ReviewToolbar.css';
 
 interface Props {
@@ -15,9 +18,11 @@ interface Props {
   filter: ReviewFilterKey;
   onFilter: (filter: ReviewFilterKey) => void;
   onChanged: () => void;
+  selected: ReadonlySet<number>;
+  onClearSelection: () => void;
 }
 
-export function ReviewToolbar({ batch, filter, onFilter }: Props) {
+export function ReviewToolbar({ batch, filter, onFilter, onChanged, selected, onClearSelection }: Props) {
   const { t, locale } = useI18n();
   const [busy, setBusy] = useState(false);
   const keys = Object.keys(REVIEW_FILTERS) as ReviewFilterKey[];
@@ -75,6 +80,30 @@ export function ReviewToolbar({ batch, filter, onFilter }: Props) {
           {t('review.exportKept')}
         </button>
       </div>
+      {selected.size > 0 && (
+        <div
+          className="review-commands review-selection"
+          role="group"
+          aria-label={t('review.selection')}
+          data-testid="review-selection"
+        >
+          <span className="review-selected-count" aria-live="polite">
+            {t('review.selectedCount', { count: formatCount(selected.size, locale) })}
+          </span>
+          <RetrySelectedButton
+            batch={batch}
+            itemIds={[...selected]}
+            onDone={() => {
+              onClearSelection();
+              onChanged();
+            }}
+          />
+          <RerunButton batch={batch} selected={[...selected]} />
+          <button type="button" className="button" onClick={onClearSelection}>
+            {t('review.clearSelection')}
+          </button>
+        </div>
+      )}
     </div>
   );
 }

@@ -389,7 +389,7 @@ export const en = {
   'review.empty.rejected': 'No video rejected.',
   'review.empty.failed': 'Nothing failed.',
   'review.gridHint':
-    'Arrow keys move between videos; K keeps, R rejects, U clears the choice; Space plays with sound; Enter opens the player.',
+    'Arrow keys move between videos; K keeps, R rejects, U clears the choice; X selects (for Retry selected or Re-run); Space plays with sound; Enter opens the player.',
   'review.verdict.kept': 'Kept',
   'review.verdict.rejected': 'Rejected',
   'review.verdict.none': 'Not reviewed',
@@ -403,6 +403,10 @@ export const en = {
   'review.exportRenamed':
     '{count} got a new name because the folder already had a file of that name; nothing was overwritten.',
   'review.exportFailed': 'Not copied: {file}: {reason}.',
+  'review.select': 'Select',
+  'review.selection': 'Selection',
+  'review.selectedCount': '{count} selected',
+  'review.clearSelection': 'Clear selection',
   'rerun.button': 'Re-run with changes…',
   'rerun.dialogTitle': 'Re-run “{name}” with changes',
   'rerun.which': 'Which images',
@@ -447,7 +451,17 @@ export const en = {
     'Retry {count} failed items? Each is a new paid generation: up to {cost} in all (less if a video only needs downloading again).',
   'retryFailed.passesCap':
     'That passes this batch’s cap of {cap} ({committed} spent or on its way): the batch pauses when the cap is reached. Raise the cap to run them all.',
+  'retryFailed.passesDailyCap':
+    'That passes the daily cap of {cap} across all batches ({spent} spent today): the batch pauses when it is reached and continues tomorrow, or when the cap is raised in Settings.',
   'retryFailed.confirm': 'Retry {count}',
+  'retrySelected.button': 'Retry selected…',
+  'retrySelected.title': 'Retry the selected items?',
+  'retrySelected.cost':
+    'Retry {count} selected items? Each is a new paid generation: up to {cost} in all (less if a video only needs downloading again).',
+  'retrySelected.nothing':
+    'None of the selected items can be retried: only failed, expired or cancelled items can.',
+  'retrySelected.notRetryable':
+    '{count} selected are not retried because they are not failed ({files}). To make a finished video again, use “Re-run with changes”.',
   'retryFailed.done': 'Retrying {count} items.',
   'webhook.title': 'Notices to your phone',
   'webhook.intro':

@@ -370,7 +370,8 @@ export const zhCN: Messages = {
   'review.empty.kept': '还没有保留的视频。在视频上按 K 即可保留。',
   'review.empty.rejected': '没有淘汰的视频。',
   'review.empty.failed': '没有失败的项目。',
-  'review.gridHint': '方向键在视频之间移动；K 保留，R 淘汰，U 清除选择；空格键带声音播放；回车键打开播放器。',
+  'review.gridHint':
+    '方向键在视频之间移动；K 保留，R 淘汰，U 清除选择；X 选中（用于“重试所选”或“修改后重新运行”）；空格键带声音播放；回车键打开播放器。',
   'review.verdict.kept': '已保留',
   'review.verdict.rejected': '已淘汰',
   'review.verdict.none': '未审阅',
@@ -383,6 +384,10 @@ export const zhCN: Messages = {
   'review.exported': '已将 {count} 个保留的视频复制到 {folder}。',
   'review.exportRenamed': '其中 {count} 个因文件夹中已有同名文件而改用新名称；没有覆盖任何文件。',
   'review.exportFailed': '未复制：{file}：{reason}。',
+  'review.select': '选中',
+  'review.selection': '所选项目',
+  'review.selectedCount': '已选 {count} 个',
+  'review.clearSelection': '取消选择',
   'rerun.button': '修改后重新运行…',
   'rerun.dialogTitle': '修改后重新运行“{name}”',
   'rerun.which': '哪些图片',
@@ -427,7 +432,16 @@ export const zhCN: Messages = {
     '重试 {count} 个失败的项目？每个都是一次新的付费生成：合计最多 {cost}（若视频只需重新下载则更少）。',
   'retryFailed.passesCap':
     '这会超过本批次 {cap} 的预算上限（已花费或正在进行 {committed}）：达到上限时批次会暂停。如需全部运行，请提高上限。',
+  'retryFailed.passesDailyCap':
+    '这会超过所有批次共用的每日上限 {cap}（今天已花费 {spent}）：达到上限时批次会暂停，明天或在设置中提高上限后继续。',
   'retryFailed.confirm': '重试 {count} 个',
+  'retrySelected.button': '重试所选…',
+  'retrySelected.title': '重试所选项目？',
+  'retrySelected.cost':
+    '重试所选的 {count} 个项目？每个都是一次新的付费生成：合计最多 {cost}（若视频只需重新下载则更少）。',
+  'retrySelected.nothing': '所选项目都无法重试：只有失败、过期或已取消的项目可以重试。',
+  'retrySelected.notRetryable':
+    '所选中有 {count} 个不是失败项目，不会重试（{files}）。如需重新生成已完成的视频，请使用“修改后重新运行”。',
   'retryFailed.done': '正在重试 {count} 个项目。',
   'webhook.title': '发送到手机的通知',
   'webhook.intro':

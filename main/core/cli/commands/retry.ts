@@ -1,8 +1,8 @@
 // `stillmotion retry <batch> [--failed | --item <id>]` is the app's "Retry all failed" for the
 // command line. It says how many and what they may cost (and whether that passes the batch's cap
-// or the daily cap), asks (or takes --yes), retries through the engine's per-item retry at that confirmed cost, then
-// drives the batch like `resume` and exits with the same codes. Loaded only when the command
-// runs, so --help never imports it.
+// or the daily cap), asks (or takes --yes), retries through the engine's per-item retry at that
+// confirmed cost, then drives the batch like `resume` and exits with the same codes. Loaded only
+// when the command runs, so --help never imports it.
 import type { BatchView } from '../../domain';
 import { planRetry, retryPlanned } from '../../app/retry-failed';
 import { driveToEnd } from '../follow';

@@ -279,6 +279,16 @@ function skipVerdict(ctx: PlanContext, image: ScannedImage, fingerprint: string)
         code: 'already_generated',
         message: `already generated: ${existing.outputPath}`,
       };
+    else if (existing?.state === 'unknown_submit')
+      // Sent, answer lost: it may be running and paid. Only `resubmit` (or force) sends it again.
+      return {
+        state: 'skipped',
+        code: 'already_in_progress',
+        message:
+          `already sent in batch ${existing.batchId ?? '?'}, but its answer was lost: it may be generating ` +
+          `(and paid) there, so it is not sent again (see: resubmit in batch ${existing.batchId ?? '?'}, ` +
+          `or use force to send it anyway)`,
+      };
     else if (existing)
       // Still on its way in another (or this) batch: sending it again would pay twice.
       return {

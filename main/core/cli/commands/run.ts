@@ -163,6 +163,12 @@ export async function runCommand(paths: string[], opts: RunOptions, io: CliIo): 
         EXIT.usage,
         `The template or settings have ${plan.problems.length} problem(s); nothing was sent.`,
       );
+    if (plan.toSend === 0 && plan.skipped > 0 && plan.skipped === plan.items.length)
+      throw new ExitError(
+        EXIT.usage,
+        `Nothing to send: all ${plan.skipped} videos are already generated or on their way (listed above). ` +
+          'Change the prompt or settings, or add --force to generate them again (each is paid again).',
+      );
     if (plan.toSend === 0)
       throw new ExitError(EXIT.usage, 'Nothing to send: no usable image in the given paths.');
     const first = plan.items.find((i) => !i.verdict);

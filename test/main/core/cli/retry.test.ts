@@ -142,6 +142,13 @@ describe('stillmotion retry', () => {
       expect(noFailed.stderr.trim()).toBe(
         `Batch ${batch.id} has no failed items to run again; see: stillmotion report ${batch.id}`,
       );
+      // Every image of it already has its video: nothing to send, and it says why (not "no usable image").
+      const nothing = await cli(['run', '--from', String(batch.id), '--yes', '--db', db], env());
+      expect(nothing.code).toBe(2);
+      expect(nothing.stderr.trim()).toBe(
+        'Nothing to send: all 3 videos are already generated or on their way (listed above). ' +
+          'Change the prompt or settings, or add --force to generate them again (each is paid again).',
+      );
       const both = await cli(['run', images, '--from', String(batch.id), '--db', db], env());
       expect(both.code).toBe(2);
       expect(both.stderr).toMatch(/Give folders or --from <batch>, not both/);

@@ -228,6 +228,18 @@ describe('review grid', () => {
           },
         }),
       ).toEqual([]);
+      // The same player in Chinese (the window behind a modal is inert: switch first).
+      await setLanguage(page, 'zh-CN');
+      await cell(2).focus();
+      await page.keyboard.press('Enter');
+      await player.waitFor();
+      await expect
+        .poll(() => page.getByTestId('review-player-position').innerText())
+        .toMatch(/^第 3 个，共 \d+ 个[\s\S]*已淘汰$/);
+      await screenshot(page, 'review-player-zh-CN');
+      await page.keyboard.press('Escape');
+      await player.waitFor({ state: 'detached' });
+      await setLanguage(page, 'en');
     },
   );
 

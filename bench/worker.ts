@@ -10,6 +10,7 @@ const benches: Record<string, () => Promise<Row[]>> = {
   memory: async () => (await import('./memory')).benchMemory(),
   startup: async () => (await import('./startup')).benchStartup(),
   cold: async () => (await import('./cold')).benchCold(),
+  'review-grid': async () => (await import('./review-grid')).benchReviewGrid(),
 };
 
 async function main(): Promise<void> {

@@ -411,6 +411,18 @@ export const invokeChannels = {
     z.object({ items: z.array(itemViewSchema), total: z.number().int() }),
   ),
   /**
+   * The review grid's groups for a batch with takes: each image's run of items in the list the
+   * same filter pages through (queue order), with its count. Sends nothing.
+   */
+  'query:items.groups': channel(
+    z.object({
+      batchId: id,
+      states: z.array(itemStateSchema).optional(),
+      reviews: z.array(reviewFilterSchema).optional(),
+    }),
+    z.object({ groups: z.array(z.object({ relativePath: z.string(), count: z.number().int() })) }),
+  ),
+  /**
    * Retries the batch's failed items (or the chosen `itemIds`) through the per-item retry.
    * Without `confirmCostUsd`: only says how many and what they may cost against the cap. With
    * it: retries, refused (nothing retried) when they may now cost more than was confirmed.

@@ -25,6 +25,8 @@ interface CellProps {
   /** The grid's selection (item ids) and how to add or remove one. */
   selected: ReadonlySet<number>;
   onToggle: (itemId: number) => void;
+  /** Under an image's header (takes): name the cell by its video (…-take2.mp4), not the image. */
+  byVideo?: boolean;
 }
 
 export const ReviewCell = memo(function ReviewCell({
@@ -34,6 +36,7 @@ export const ReviewCell = memo(function ReviewCell({
   onReview,
   selected,
   onToggle,
+  byVideo = false,
 }: CellProps) {
   const item = useItemAt(store, index);
   const { t } = useI18n();
@@ -56,6 +59,7 @@ export const ReviewCell = memo(function ReviewCell({
       onReview={onReview}
       selected={selected.has(item.id)}
       onToggle={onToggle}
+      byVideo={byVideo}
     />
   );
 });
@@ -67,6 +71,7 @@ function LoadedCell({
   onReview,
   selected,
   onToggle,
+  byVideo,
 }: {
   item: ItemViewDto;
   index: number;
@@ -74,11 +79,14 @@ function LoadedCell({
   onReview: CellProps['onReview'];
   selected: boolean;
   onToggle: CellProps['onToggle'];
+  byVideo: boolean;
 }) {
   const { t } = useI18n();
   const { info } = useApp();
   const video = useRef<HTMLVideoElement>(null);
-  const name = fileNameOf(item.relativePath);
+  const name = fileNameOf(
+    (byVideo ? (item.outputPath ?? item.outputRelativePath) : null) ?? item.relativePath,
+  );
   const hasVideo = item.state === 'done';
   const verdict = item.review ? t(`review.verdict.${item.review}`) : t('review.verdict.none');
 

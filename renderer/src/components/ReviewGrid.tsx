@@ -4,12 +4,14 @@
 // X selects, Space plays with sound, Enter opens the full-size player (previous / next).
 // Filters: all videos, unreviewed, kept, rejected, and the failed items (with their reasons).
 // The selection (item ids, kept across filters) is what "Retry selected" and a re-run of the
-// selected items take.
+// selected items take. With takes, each image's videos are grouped under a header row naming it
+// (lib/grid-layout.ts).
 import { defaultRangeExtractor, useVirtualizer, type Range } from '@tanstack/react-virtual';
 import {
   useCallback,
   useEffect,
   useId,
+  useMemo,
   useRef,
   useState,
   type KeyboardEvent as ReactKeyboardEvent,
@@ -19,7 +21,15 @@ import type { BatchViewDto, ItemReviewDto, ItemViewDto } from '../../../preload/
 import { api, errorText } from '../api';
 import { useI18n } from '../i18n';
 import { formatCount } from '../lib/format';
-import { gridTarget, REVIEW_FILTERS, type ReviewFilterKey } from '../lib/review';
+import {
+  flatLayout,
+  groupedLayout,
+  indexRange,
+  layoutTarget,
+  rowOfIndex,
+  type ItemGroup,
+} from '../lib/grid-layout';
+import { REVIEW_FILTERS, type ReviewFilterKey } from '../lib/review';
 import { ItemsStore, useItemsError, useItemsTotal } from '../store/items-store';
 import { showToast } from '../store/toasts';
 import { ReviewCell } from './ReviewCell';
@@ -29,6 +39,7 @@ import './ReviewGrid.css';
 
 const CELL_MIN_WIDTH = 240;
 const ROW_HEIGHT = 236;
+const HEADER_HEIGHT = 36;
 
 export function ReviewGrid({ batch, onChanged }: { batch: BatchViewDto; onChanged: () => void }) {
   const { t } = useI18n();
@@ -57,6 +68,7 @@ export function ReviewGrid({ batch, onChanged }: { batch: BatchViewDto; onChange
         key={`${batch.id}|${filter}`}
         batchId={batch.id}
         filter={filter}
+        grouped={(batch.settings.takes ?? 1) > 1}
         selected={selected}
         onToggle={toggle}
       />
@@ -79,14 +91,34 @@ function useColumns(element: RefObject<HTMLDivElement | null>): number {
   return columns;
 }
 
+/** Each image's run of items under the filter, fetched again whenever the filtered total changes. */
+function useGroups(batchId: number, filter: ReviewFilterKey, enabled: boolean, total: number) {
+  const [groups, setGroups] = useState<ItemGroup[] | null>(null);
+  useEffect(() => {
+    if (!enabled) return;
+    let current = true;
+    const { states, reviews } = REVIEW_FILTERS[filter];
+    api()
+      .items.groups({ batchId, states: [...states], ...(reviews ? { reviews: [...reviews] } : {}) })
+      .then((answer) => current && setGroups(answer.groups))
+      .catch(() => {});
+    return () => {
+      current = false;
+    };
+  }, [batchId, filter, enabled, total]);
+  return groups;
+}
+
 function Grid({
   batchId,
   filter,
+  grouped,
   selected,
   onToggle,
 }: {
   batchId: number;
   filter: ReviewFilterKey;
+  grouped: boolean;
   selected: ReadonlySet<number>;
   onToggle: (itemId: number) => void;
 }) {
@@ -108,28 +140,36 @@ function Grid({
   const [focusWithin, setFocusWithin] = useState(false);
   const [playerIndex, setPlayerIndex] = useState<number | null>(null);
   const focusRequest = useRef<number | null>(null);
-  const rowCount = Math.ceil(total / columns);
-  const keepRow = focusWithin ? Math.floor(activeIndex / columns) : null;
+  const groups = useGroups(batchId, filter, grouped, total);
+  const layout = useMemo(
+    () => (grouped ? groupedLayout(groups ?? [], columns) : flatLayout(total, columns)),
+    [grouped, groups, total, columns],
+  );
+  const rowCount = layout.rows.length;
+  const keepRow = focusWithin ? rowOfIndex(layout, activeIndex) : null;
 
   // eslint-disable-next-line react-hooks/incompatible-library -- the virtualizer is read during render by design
   const virtualizer = useVirtualizer({
     count: rowCount,
     getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT,
+    estimateSize: (row) => (layout.rows[row]?.kind === 'header' ? HEADER_HEIGHT : ROW_HEIGHT),
     overscan: 1,
     // The focused cell's row stays mounted when scrolled away, so the focus is never dropped.
     rangeExtractor: useCallback(
       (range: Range) => {
         const rows = defaultRangeExtractor(range);
-        if (keepRow === null || keepRow >= range.count || rows.includes(keepRow)) return rows;
+        if (keepRow === null || keepRow < 0 || keepRow >= range.count || rows.includes(keepRow)) return rows;
         return [...rows, keepRow].sort((a, b) => a - b);
       },
       [keepRow],
     ),
   });
+  // Header and cell rows differ in height: measure again when the layout changes.
+  useEffect(() => virtualizer.measure(), [virtualizer, layout]);
   const rows = virtualizer.getVirtualItems();
-  const firstIndex = (rows[0]?.index ?? 0) * columns;
-  const lastIndex = ((rows[rows.length - 1]?.index ?? 0) + 1) * columns - 1;
+  const range = indexRange(layout, rows[0]?.index ?? 0, rows[rows.length - 1]?.index ?? -1);
+  const firstIndex = range?.[0] ?? 0;
+  const lastIndex = range?.[1] ?? 0;
   useEffect(() => {
     store.setVisibleRange(firstIndex, Math.min(lastIndex, Math.max(0, total - 1)));
   }, [store, firstIndex, lastIndex, total]);
@@ -148,7 +188,8 @@ function Grid({
   const moveTo = (index: number, focus = true) => {
     setActiveIndex(index);
     if (focus) focusRequest.current = index;
-    virtualizer.scrollToIndex(Math.floor(index / columns), { align: 'auto' });
+    const row = rowOfIndex(layout, index);
+    if (row >= 0) virtualizer.scrollToIndex(row, { align: 'auto' });
   };
 
   const review = useCallback(
@@ -196,7 +237,7 @@ function Grid({
       } else video.pause();
       return;
     }
-    const next = gridTarget(key, index, total, columns);
+    const next = layoutTarget(key, index, layout);
     if (next === null) return;
     event.preventDefault();
     moveTo(next);
@@ -235,37 +276,63 @@ function Grid({
             if (!event.currentTarget.contains(event.relatedTarget as Node | null)) setFocusWithin(false);
           }}
         >
-          {rows.map((row) => (
-            <div
-              key={row.key}
-              role="row"
-              aria-rowindex={row.index + 1}
-              className="review-row"
-              style={{
-                position: 'absolute',
-                top: 0,
-                left: 0,
-                right: 0,
-                height: ROW_HEIGHT,
-                transform: `translateY(${row.start}px)`,
-                gridTemplateColumns: `repeat(${columns}, minmax(0, 1fr))`,
-              }}
-            >
-              {Array.from({ length: columns }, (_, column) => row.index * columns + column)
-                .filter((index) => index < total)
-                .map((index) => (
-                  <ReviewCell
-                    key={index}
-                    store={store}
-                    index={index}
-                    tabbable={index === active}
-                    onReview={review}
-                    selected={selected}
-                    onToggle={onToggle}
-                  />
-                ))}
-            </div>
-          ))}
+          {rows.map((virtualRow) => {
+            const row = layout.rows[virtualRow.index];
+            if (!row) return null;
+            const place = {
+              position: 'absolute' as const,
+              top: 0,
+              left: 0,
+              right: 0,
+              transform: `translateY(${virtualRow.start}px)`,
+            };
+            if (row.kind === 'header')
+              return (
+                <div
+                  key={virtualRow.key}
+                  role="row"
+                  aria-rowindex={virtualRow.index + 1}
+                  className="review-group"
+                  style={{ ...place, height: HEADER_HEIGHT }}
+                >
+                  <div role="rowheader" aria-colspan={columns} className="review-group-name">
+                    <span title={row.name}>{row.name}</span>
+                    <span className="muted">
+                      {' · '}
+                      {t('review.groupCount', { count: formatCount(row.count, locale) })}
+                    </span>
+                  </div>
+                </div>
+              );
+            return (
+              <div
+                key={virtualRow.key}
+                role="row"
+                aria-rowindex={virtualRow.index + 1}
+                className="review-row"
+                style={{
+                  ...place,
+                  height: ROW_HEIGHT,
+                  gridTemplateColumns: `repeat(${columns}, minmax(0, 1fr))`,
+                }}
+              >
+                {Array.from({ length: row.count }, (_, column) => row.start + column)
+                  .filter((index) => index < total)
+                  .map((index) => (
+                    <ReviewCell
+                      key={index}
+                      store={store}
+                      index={index}
+                      tabbable={index === active}
+                      onReview={review}
+                      selected={selected}
+                      onToggle={onToggle}
+                      byVideo={grouped}
+                    />
+                  ))}
+              </div>
+            );
+          })}
         </div>
       </div>
       {playerIndex !== null && (

@@ -385,6 +385,7 @@ export const zhCN: Messages = {
   'review.exportRenamed': '其中 {count} 个因文件夹中已有同名文件而改用新名称；没有覆盖任何文件。',
   'review.exportFailed': '未复制：{file}：{reason}。',
   'review.select': '选中',
+  'review.groupCount': '显示 {count} 个版本',
   'review.selection': '所选项目',
   'review.selectedCount': '已选 {count} 个',
   'review.clearSelection': '取消选择',

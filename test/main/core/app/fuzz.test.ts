@@ -32,6 +32,7 @@ const SAMPLES: Record<InvokeChannel, Record<string, unknown>> = {
   'query:account.dailySpend': {},
   'query:batch.rerunSource': { batchId: 1, which: 'all' },
   'query:batch.reportCsv': { batchId: 1 },
+  'query:items.groups': { batchId: 1, states: ['done'], reviews: ['kept'] },
   'query:items.page': {
     batchId: 1,
     states: ['done'],

@@ -84,6 +84,9 @@ describe('Re-run with changes', () => {
     await changes.waitFor();
     // Unchanged, every video of it is already generated or on its way: nothing to send yet.
     expect(await page.getByTestId('rerun-prompt').innerText()).toBe('unchanged: A slow dolly shot of {name}');
+    await expect
+      .poll(() => page.getByTestId('rerun-cost').innerText())
+      .toBe('This re-run sends 0 videos for about $0.00; 4 already generated or on their way are skipped.');
     const prompt = page.getByRole('textbox', { name: 'Prompt template' });
     await prompt.fill('A slow pan across {name}, golden light');
     await expect
@@ -91,7 +94,7 @@ describe('Re-run with changes', () => {
       .toBe('A slow dolly shot of {name}\nA slow pan across {name}, golden light');
     await expect
       .poll(() => page.getByTestId('rerun-cost').innerText())
-      .toBe('This re-run sends 4 videos for about $1.68; 0 already generated are skipped.');
+      .toBe('This re-run sends 4 videos for about $1.68; 0 already generated or on their way are skipped.');
     expect(await page.getByTestId('output-dir').inputValue()).toBe(session.outputDir);
     await screenshot(page, 'rerun-with-changes-en');
     expect(await axeEveryWay(page, 're-run with changes')).toEqual([]);

@@ -432,7 +432,8 @@ export const en = {
   'rerun.none': '(none)',
   'rerun.on': 'on',
   'rerun.off': 'off',
-  'rerun.cost': 'This re-run sends {count} videos for about {cost}; {skipped} already generated are skipped.',
+  'rerun.cost':
+    'This re-run sends {count} videos for about {cost}; {skipped} already generated or on their way are skipped.',
   'rerun.costUnknown': 'This re-run sends {count} videos; the model’s price is unknown.',
   'rerun.field.model': 'Model',
   'rerun.field.duration': 'Duration (s)',

@@ -413,7 +413,7 @@ export const zhCN: Messages = {
   'rerun.none': '（无）',
   'rerun.on': '开',
   'rerun.off': '关',
-  'rerun.cost': '此次重新运行将发送 {count} 个视频，约 {cost}；跳过 {skipped} 个已生成的。',
+  'rerun.cost': '此次重新运行将发送 {count} 个视频，约 {cost}；跳过 {skipped} 个已生成或正在生成的。',
   'rerun.costUnknown': '此次重新运行将发送 {count} 个视频；该模型价格未知。',
   'rerun.field.model': '模型',
   'rerun.field.duration': '时长（秒）',

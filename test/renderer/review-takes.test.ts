@@ -94,4 +94,26 @@ describe('review grid with takes', () => {
     await setLanguage(page, 'en');
     expect(errors).toEqual([]);
   });
+
+  it('re-runs the selected videos: the new batch starts from just their images', async () => {
+    await cell(0).waitFor();
+    await cell(0).focus();
+    await page.keyboard.press('x');
+    await cell(3).getByTestId('review-select').click();
+    const selection = page.getByTestId('review-selection');
+    expect(await selection.innerText()).toMatch(/^2 selected/);
+    await screenshot(page, 'review-selection-en');
+    expect(await axeEveryWay(page, 'review grid with a selection')).toEqual([]);
+    await selection.getByRole('button', { name: 'Re-run with changes…' }).click();
+    const dialog = page.getByTestId('rerun-dialog');
+    expect(await dialog.getByLabel('Only the 2 selected').isChecked()).toBe(true);
+    await dialog.getByRole('button', { name: 'Continue' }).click();
+    await page.getByTestId('rerun-changes').waitFor();
+    expect(await page.getByTestId('rerun-changes').innerText()).toContain('2 images from that batch.');
+    // Same prompt and takes: the 3 takes of both images exist already, nothing is sent.
+    await expect
+      .poll(() => page.getByTestId('rerun-cost').innerText())
+      .toBe('This re-run sends 0 videos for about $0.00; 6 already generated or on their way are skipped.');
+    expect(errors).toEqual([]);
+  });
 });

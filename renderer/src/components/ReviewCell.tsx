@@ -137,8 +137,12 @@ function LoadedCell({
         )}
       </div>
       <div className="review-caption">
-        <span className="review-name" title={item.relativePath}>
-          {name}
+        {/* A take's name is cut at its start, so its end (…-take2.mp4) stays readable. */}
+        <span
+          className={byVideo ? 'review-name review-name-end' : 'review-name'}
+          title={byVideo ? name : item.relativePath}
+        >
+          {byVideo ? <bdi>{name}</bdi> : name}
         </span>
         {hasVideo ? (
           <span className="review-badge">

@@ -287,6 +287,34 @@ describe('review grid', () => {
     expect(errors).toEqual([]);
   });
 
+  it('selects items in the list too, and asks before retrying them, stating the cost', async () => {
+    expect(failed).toBeGreaterThan(0);
+    const submits = () => session.harness.simulator.ledger.submits.length;
+    const before = submits();
+    await page.getByTestId('view-items').click();
+    await page.getByRole('button', { name: /^Need attention/ }).click();
+    const first = page.locator('[role=listitem][data-index="0"]');
+    await first.waitFor();
+    await first.focus();
+    await page.keyboard.press('x');
+    await expect.poll(() => first.getByTestId('item-row').getAttribute('data-selected')).toBe('true');
+    expect(await page.getByTestId('review-selection').innerText()).toMatch(/^1 selected/);
+    await screenshot(page, 'items-selection-en');
+    await page.getByRole('button', { name: 'Retry selected…' }).click();
+    await page.getByTestId('confirm-dialog').waitFor();
+    expect(await page.getByTestId('retry-failed-cost').innerText()).toMatch(
+      /^Retry 1 selected items\? Each is a new paid generation: up to \$0\.42 in all/,
+    );
+    await page.keyboard.press('Escape');
+    await page.getByTestId('confirm-dialog').waitFor({ state: 'detached' });
+    expect(submits()).toBe(before);
+    await page.getByRole('button', { name: 'Clear selection' }).click();
+    expect(await page.getByTestId('review-selection').count()).toBe(0);
+    await page.getByTestId('view-review').click();
+    await cell(0).waitFor();
+    expect(errors).toEqual([]);
+  });
+
   it(
     'retries the selected items after a confirmation that states the cost and what is left out',
     { timeout: 60_000 },

@@ -1,5 +1,6 @@
 // The batch's items: state filters, a name search, and a virtualized list that renders only
-// the rows on screen and fetches only their pages, so 10,000 items scroll like 10.
+// the rows on screen and fetches only their pages, so 10,000 items scroll like 10. Items can be
+// selected (X on a row, or its box; kept across filters) for "Retry selected" or a re-run.
 import { defaultRangeExtractor, useVirtualizer, type Range } from '@tanstack/react-virtual';
 import {
   useCallback,
@@ -16,15 +17,26 @@ import { FILTERS, type FilterKey } from '../lib/states';
 import { ItemsStore, useItemsError, useItemsTotal } from '../store/items-store';
 import { countOf } from './BatchHeader';
 import { ItemRow } from './ItemRow';
+import { SelectionBar } from './SelectionBar';
 import './ItemList.css';
 
 /** The estimate; rows are measured, so a narrow window (200 % zoom) can wrap a row onto more lines. */
 const ROW_HEIGHT = 84;
 const SEARCH_DEBOUNCE_MS = 250;
 
-export function ItemList({ batch }: { batch: BatchViewDto }) {
+export function ItemList({ batch, onChanged }: { batch: BatchViewDto; onChanged?: () => void }) {
   const { t, locale } = useI18n();
   const [filter, setFilter] = useState<FilterKey>('all');
+  const [selected, setSelected] = useState<ReadonlySet<number>>(() => new Set());
+  const toggle = useCallback(
+    (itemId: number) =>
+      setSelected((current) => {
+        const next = new Set(current);
+        if (!next.delete(itemId)) next.add(itemId);
+        return next;
+      }),
+    [],
+  );
   const [searchText, setSearchText] = useState('');
   const [search, setSearch] = useState('');
   const searchId = useId();
@@ -69,8 +81,21 @@ export function ItemList({ batch }: { batch: BatchViewDto }) {
             data-testid="item-search"
           />
         </div>
+        <SelectionBar
+          batch={batch}
+          selected={selected}
+          onClear={() => setSelected(new Set())}
+          onChanged={onChanged}
+        />
       </div>
-      <Rows key={`${batch.id}|${filter}|${search}`} batchId={batch.id} filter={filter} search={search} />
+      <Rows
+        key={`${batch.id}|${filter}|${search}`}
+        batchId={batch.id}
+        filter={filter}
+        search={search}
+        selected={selected}
+        onToggle={toggle}
+      />
     </section>
   );
 }
@@ -95,7 +120,19 @@ function targetIndex(key: string, index: number, total: number, pageRows: number
   }
 }
 
-function Rows({ batchId, filter, search }: { batchId: number; filter: FilterKey; search: string }) {
+function Rows({
+  batchId,
+  filter,
+  search,
+  selected,
+  onToggle,
+}: {
+  batchId: number;
+  filter: FilterKey;
+  search: string;
+  selected: ReadonlySet<number>;
+  onToggle: (itemId: number) => void;
+}) {
   const { t } = useI18n();
   const [store] = useState(() => new ItemsStore({ batchId, states: FILTERS[filter], search }));
   useEffect(() => {
@@ -164,6 +201,12 @@ function Rows({ batchId, filter, search }: { batchId: number; filter: FilterKey;
       target.querySelector<HTMLElement>('[data-testid=details-button]')?.click();
       return;
     }
+    if (event.key.toLowerCase() === 'x' && !event.ctrlKey && !event.metaKey && !event.altKey) {
+      event.preventDefault();
+      const item = store.getItem(Number(target.dataset.index));
+      if (item) onToggle(item.id);
+      return;
+    }
     const pageRows = Math.max(
       1,
       Math.floor((scrollRef.current?.clientHeight ?? ROW_HEIGHT) / ROW_HEIGHT) - 1,
@@ -227,7 +270,7 @@ function Rows({ batchId, filter, search }: { batchId: number; filter: FilterKey;
                 transform: `translateY(${row.start}px)`,
               }}
             >
-              <ItemRow store={store} index={row.index} />
+              <ItemRow store={store} index={row.index} selected={selected} onToggle={onToggle} />
             </div>
           ))}
         </div>

@@ -9,8 +9,7 @@ import { formatCount } from '../lib/format';
 import { REVIEW_FILTERS, type ReviewFilterKey } from '../lib/review';
 import { showToast } from '../store/toasts';
 import { countOf } from './BatchHeader';
-import { RerunButton } from './RerunDialog';
-import { RetrySelectedButton } from './RetryFailedButton';
+import { SelectionBar } from './SelectionBar';
 import './ReviewToolbar.css';
 
 interface Props {
@@ -80,30 +79,7 @@ export function ReviewToolbar({ batch, filter, onFilter, onChanged, selected, on
           {t('review.exportKept')}
         </button>
       </div>
-      {selected.size > 0 && (
-        <div
-          className="review-commands review-selection"
-          role="group"
-          aria-label={t('review.selection')}
-          data-testid="review-selection"
-        >
-          <span className="review-selected-count" aria-live="polite">
-            {t('review.selectedCount', { count: formatCount(selected.size, locale) })}
-          </span>
-          <RetrySelectedButton
-            batch={batch}
-            itemIds={[...selected]}
-            onDone={() => {
-              onClearSelection();
-              onChanged();
-            }}
-          />
-          <RerunButton batch={batch} selected={[...selected]} />
-          <button type="button" className="button" onClick={onClearSelection}>
-            {t('review.clearSelection')}
-          </button>
-        </div>
-      )}
+      <SelectionBar batch={batch} selected={selected} onClear={onClearSelection} onChanged={onChanged} />
     </div>
   );
 }

@@ -230,7 +230,8 @@ export const en = {
 
   'items.title': 'Items',
   'items.listHint':
-    'Up and down arrows move between items; Home and End jump to the first and last; Enter opens the details.',
+    'Up and down arrows move between items; Home and End jump to the first and last; Enter opens the details; X selects (for Retry selected or Re-run).',
+  'items.selectNamed': 'Select {name}',
   'items.filterLabel': 'Show items',
   'items.search': 'Search by file name',
   'items.empty': 'No items here.',

@@ -221,7 +221,9 @@ export const zhCN: Messages = {
   'cancelOutcome.already_finished': '{name} 已经完成。',
 
   'items.title': '项目',
-  'items.listHint': '上下方向键在项目间移动；Home 和 End 跳到第一个和最后一个；Enter 打开详情。',
+  'items.listHint':
+    '上下方向键在项目间移动；Home 和 End 跳到第一个和最后一个；Enter 打开详情；X 选中（用于“重试所选”或“修改后重新运行”）。',
+  'items.selectNamed': '选中 {name}',
   'items.filterLabel': '显示项目',
   'items.search': '按文件名搜索',
   'items.empty': '这里没有项目。',

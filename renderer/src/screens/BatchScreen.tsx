@@ -48,7 +48,11 @@ export function BatchScreen({ batchId, view }: { batchId: number; view: BatchVie
           </a>
         ))}
       </nav>
-      {view === 'review' ? <ReviewGrid batch={batch} onChanged={refresh} /> : <ItemList batch={batch} onChanged={refresh} />}
+      {view === 'review' ? (
+        <ReviewGrid batch={batch} onChanged={refresh} />
+      ) : (
+        <ItemList batch={batch} onChanged={refresh} />
+      )}
       <BatchAnnouncer batch={batch} />
     </div>
   );

@@ -121,11 +121,7 @@ export async function runCommand(paths: string[], opts: RunOptions, io: CliIo): 
     if (io.err.isTTY) io.err.write('\r\x1b[2K');
     const scan = selection ? onlyImages(scanned, selection.sourcePaths) : scanned;
     const plan = intake.plan(scan, settings, { force: Boolean(opts.force) || Boolean(selection?.force) });
-    io.out.write(
-      `Found ${scan.images.length + scan.rejected.length + (scan.endFramePairs?.length ?? 0)} files` +
-        `${(settings.takes ?? 1) > 1 ? ` (${settings.takes} takes each)` : ''}: ${plan.toSend} to send, ` +
-        `${plan.rejected} rejected, ${plan.skipped} already generated.\n`,
-    );
+    io.out.write(foundLine(scan, plan, settings.takes ?? 1));
     const pairs = scan.endFramePairs ?? [];
     if (pairs.length > 0)
       io.out.write(
@@ -142,14 +138,16 @@ export async function runCommand(paths: string[], opts: RunOptions, io: CliIo): 
     const verdicts = new Map<string, { line: string; takes: number }>();
     for (const item of plan.items) {
       if (!item.verdict) continue;
-      const line = `  ${item.verdict.state}: ${item.relativePath}: ${item.verdict.message}`;
+      // "refused", not the state's name: "rejected" is what a user does to a video in the review.
+      const said = item.verdict.state === 'rejected' ? 'refused' : item.verdict.state;
+      const line = `  ${said}: ${item.relativePath}: ${item.verdict.message}`;
       const seen = verdicts.get(line);
       if (seen) seen.takes++;
       else verdicts.set(line, { line, takes: 1 });
     }
     for (const { line, takes } of [...verdicts.values()].slice(0, 20))
       io.out.write(`${line}${takes > 1 ? ` (all ${takes} takes)` : ''}\n`);
-    for (const r of scan.rejected.slice(0, 20)) io.out.write(`  rejected: ${r.path}: ${r.reason}\n`);
+    for (const r of scan.rejected.slice(0, 20)) io.out.write(`  refused: ${r.path}: ${r.reason}\n`);
     if (verdicts.size + scan.rejected.length > 40)
       io.out.write(`  … and more; the report lists every item.\n`);
     if (plan.problems.length > 0)
@@ -196,4 +194,25 @@ export async function runCommand(paths: string[], opts: RunOptions, io: CliIo): 
     await engine.close();
     await simulator?.close();
   }
+}
+
+/** "Found 3 images and 2 end frames, 2 takes each: 6 videos to send, 0 refused, 0 already
+ * generated." Images and videos are counted apart: with takes, one image makes several videos. */
+function foundLine(
+  scan: { images: unknown[]; rejected: unknown[]; endFramePairs?: unknown[] },
+  plan: { toSend: number; rejected: number; skipped: number },
+  takes: number,
+): string {
+  const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+  const ends = scan.endFramePairs?.length ?? 0;
+  const found =
+    count(scan.images.length + scan.rejected.length, 'image', 'images') +
+    (ends > 0 ? ` and ${count(ends, 'end frame', 'end frames')}` : '');
+  // Files refused by the scan (unreadable, not an image) have no takes; the plan's are videos.
+  const refused = plan.rejected + scan.rejected.length;
+  const unit = takes > 1 ? ' videos' : '';
+  return (
+    `Found ${found}${takes > 1 ? `, ${takes} takes each` : ''}: ${plan.toSend}${unit} to send, ` +
+    `${refused} refused, ${plan.skipped} already generated.\n`
+  );
 }

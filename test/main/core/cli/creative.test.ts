@@ -90,6 +90,17 @@ describe('stillmotion run --takes', () => {
     expect(three.stdout).toMatch(
       /Found 2 images, 3 takes each: 2 videos to send, 0 refused, 4 already generated\./,
     );
+    // The four videos already made are one line, not four.
+    expect(three.stdout).toContain(
+      '  skipped: 4 videos already generated (kept where they are; --force makes them again)',
+    );
+    expect(three.stdout).not.toContain('already generated: ');
+    // A third time nothing is left to make: said so, not "no usable image".
+    const again = await cli([...args, '--takes', '3'], env());
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain(
+      'Nothing to send: every usable image is already generated or on its way (see above; --force makes them again).',
+    );
     expect(mp4s(out)).toHaveLength(6);
     const audit = auditLedger(sim.ledger);
     expect(audit.jobsCreated).toBe(6);

@@ -146,8 +146,7 @@ describe('stillmotion retry', () => {
       const nothing = await cli(['run', '--from', String(batch.id), '--yes', '--db', db], env());
       expect(nothing.code).toBe(2);
       expect(nothing.stderr.trim()).toBe(
-        'Nothing to send: all 3 videos are already generated or on their way (listed above). ' +
-          'Change the prompt or settings, or add --force to generate them again (each is paid again).',
+        'Nothing to send: every usable image is already generated or on its way (see above; --force makes them again).',
       );
       const both = await cli(['run', images, '--from', String(batch.id), '--db', db], env());
       expect(both.code).toBe(2);
@@ -188,7 +187,7 @@ describe('stillmotion retry', () => {
           'm',
         ),
       );
-      expect(rerun.stdout).toMatch(/^Found 1 files: 1 to send, 0 rejected, 0 already generated\.$/m);
+      expect(rerun.stdout).toMatch(/^Found 1 image: 1 to send, 0 refused, 0 already generated\.$/m);
       expect(sim.ledger.submits.length).toBe(submitted + 1);
       expect(mp4s()).toHaveLength(before + 1);
       expect(sidecarsMatchLedger().map((s) => s.requestId)).toContain(sim.ledger.submits.at(-1)!.requestId);

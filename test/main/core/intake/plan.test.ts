@@ -508,26 +508,20 @@ describe('plan: already generated and duplicates', () => {
     expect([forced.toSend, forced.skipped]).toEqual([2, 0]);
   });
 
-  it('says a request whose submit answer was lost is not sent again, without calling it generating', async () => {
+  it('says of a request whose submit answer was lost that it may be paid, and how to send it again', async () => {
     const { scan } = await folder(async (r) => {
       await writeJpeg(join(r, 'a.jpg'), 640, 480);
     });
     const lost = createIntake({
-      findDone: () => ({ itemId: 9, outputPath: '/videos/a.mp4', batchId: 2, state: 'unknown_submit' }),
+      findDone: () => ({ itemId: 3, outputPath: '/videos/a.mp4', batchId: 4, state: 'unknown_submit' }),
     });
     expect(lost.plan(scan, settings()).items[0]!.verdict).toEqual({
       state: 'skipped',
       code: 'already_in_progress',
       message:
-        'already sent in batch 2, but its answer was lost: it may be generating (and paid) there, so it is ' +
-        'not sent again (see: resubmit in batch 2, or use force to send it anyway)',
+        'already sent in batch 4, but its answer was lost: it may be paid already. Check your RunComfy ' +
+        'requests; if it is not there, resubmit it from batch 4 (its "Send again" button, or stillmotion resubmit 4)',
     });
-    const running = createIntake({
-      findDone: () => ({ itemId: 9, outputPath: '/videos/a.mp4', batchId: 2, state: 'in_progress' }),
-    });
-    expect(running.plan(scan, settings()).items[0]!.verdict!.message).toBe(
-      'already being generated in batch 2 (to /videos/a.mp4); it is generated once (use force to generate it again)',
-    );
   });
 
   it('generates two copies of the same picture with the same request once', async () => {

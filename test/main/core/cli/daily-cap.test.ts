@@ -85,6 +85,12 @@ describe('stillmotion daily-cap, run --daily-cap, report without a batch id', ()
         /^Spent today across all batches: \$0\.42 of the \$0\.50 daily cap since /,
       );
 
+      // `status` without a batch ends with today's spend across all batches against the cap.
+      const status = await cli(['status', '--db', db], env());
+      expect(status.stdout.trim().split('\n').at(-1)).toMatch(
+        /^Spent today across all batches: \$0\.42 of the \$0\.50 daily cap since /,
+      );
+
       const report = await cli(['report', '--csv', '--db', db], env());
       expect(report.code, report.stderr).toBe(0);
       expect(report.stderr).toContain(`Reporting the latest batch: ${batchId} "`);

@@ -52,9 +52,9 @@ describe('review grid with takes', () => {
   it('groups each image’s takes under a header naming it', async () => {
     await cell(8).waitFor();
     expect(await headers()).toEqual([
-      'shot-1.jpg · 3 takes shown',
-      'shot-2.png · 3 takes shown',
-      'shot-3.jpg · 3 takes shown',
+      'shot-1.jpg · takes shown: 3',
+      'shot-2.png · takes shown: 3',
+      'shot-3.jpg · takes shown: 3',
     ]);
     // Five columns fit, but a row holds one image's takes: the 4th video starts the 2nd image.
     const rowOf = (index: number) =>
@@ -82,11 +82,11 @@ describe('review grid with takes', () => {
 
   it('regroups what a filter leaves', async () => {
     await page.getByTestId('review-filter-kept').click();
-    await expect.poll(headers).toEqual(['shot-2.png · 2 takes shown']);
+    await expect.poll(headers).toEqual(['shot-2.png · takes shown: 2']);
     await page.getByTestId('review-filter-unreviewed').click();
     await expect
       .poll(headers)
-      .toEqual(['shot-1.jpg · 3 takes shown', 'shot-2.png · 1 takes shown', 'shot-3.jpg · 3 takes shown']);
+      .toEqual(['shot-1.jpg · takes shown: 3', 'shot-2.png · takes shown: 1', 'shot-3.jpg · takes shown: 3']);
     await setLanguage(page, 'zh-CN');
     await page.getByTestId('review-filter-videos').click();
     await expect.poll(headers).toContain('shot-1.jpg · 显示 3 个版本');

@@ -405,7 +405,7 @@ export const en = {
     '{count} got a new name because the folder already had a file of that name; nothing was overwritten.',
   'review.exportFailed': 'Not copied: {file}: {reason}.',
   'review.select': 'Select',
-  'review.groupCount': '{count} takes shown',
+  'review.groupCount': 'takes shown: {count}',
   'review.selection': 'Selection',
   'review.selectedCount': '{count} selected',
   'review.clearSelection': 'Clear selection',

@@ -158,8 +158,10 @@ export class RunComfyClient {
     return { ok: true, value: { requestId: parsed.data.request_id } };
   }
 
-  async status(requestId: string): Promise<ApiResult<StatusValue>> {
-    const answer = await this.call('status', 'GET', `/v1/requests/${this.id(requestId)}/status`);
+  /** `signal` stops the request early (the engine closing): the answer is then a `network` failure. */
+  async status(requestId: string, signal?: AbortSignal): Promise<ApiResult<StatusValue>> {
+    const path = `/v1/requests/${this.id(requestId)}/status`;
+    const answer = await this.call('status', 'GET', path, undefined, this.timeoutMs, signal);
     if (!answer.ok) return answer;
     const parsed = statusResponseSchema.safeParse(answer.value);
     const status = parsed.success ? normalizeStatus(parsed.data.status) : null;
@@ -167,12 +169,10 @@ export class RunComfyClient {
     return { ok: true, value: { status, queuePosition: parsed.data.queue_position ?? null } };
   }
 
-  async result(requestId: string): Promise<ApiResult<ResultValue>> {
-    const answer = await this.call(
-      'result',
-      'GET',
-      `/v1/requests/${this.id(requestId)}/result?include_cost=true`,
-    );
+  /** `signal` stops the request early, as for status(). */
+  async result(requestId: string, signal?: AbortSignal): Promise<ApiResult<ResultValue>> {
+    const path = `/v1/requests/${this.id(requestId)}/result?include_cost=true`;
+    const answer = await this.call('result', 'GET', path, undefined, this.timeoutMs, signal);
     if (!answer.ok) return answer;
     const parsed = resultResponseSchema.safeParse(answer.value);
     const status = parsed.success ? normalizeStatus(parsed.data.status) : null;
@@ -235,6 +235,7 @@ export class RunComfyClient {
     path: string,
     body?: string,
     timeoutMs = this.timeoutMs,
+    signal?: AbortSignal,
   ): Promise<{ ok: true; value: unknown; httpStatus: number } | { ok: false; failure: ApiFailure }> {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (this.apiKey) headers.authorization = `Bearer ${this.apiKey}`;
@@ -247,10 +248,12 @@ export class RunComfyClient {
         method,
         headers,
         body,
-        signal: AbortSignal.timeout(timeoutMs),
+        signal: signal
+          ? AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)])
+          : AbortSignal.timeout(timeoutMs),
       });
     } catch (error) {
-      return { ok: false, failure: this.networkFailure(error, what, timeoutMs) };
+      return { ok: false, failure: this.networkFailure(error, what, timeoutMs, signal) };
     }
     if (endpoint === 'submit') this.options.hooks?.afterSubmitSent?.();
     let text: string;
@@ -258,7 +261,7 @@ export class RunComfyClient {
       text = await response.text();
     } catch (error) {
       // Headers arrived, the body did not: the server got the request.
-      const failure = this.networkFailure(error, what, timeoutMs);
+      const failure = this.networkFailure(error, what, timeoutMs, signal);
       return { ok: false, failure: { ...failure, neverSent: false } };
     }
     if (endpoint === 'submit') this.options.hooks?.afterSubmitAnswer?.();
@@ -352,7 +355,17 @@ export class RunComfyClient {
     return failure('garbage');
   }
 
-  private networkFailure(error: unknown, what: string, timeoutMs: number): ApiFailure {
+  private networkFailure(error: unknown, what: string, timeoutMs: number, signal?: AbortSignal): ApiFailure {
+    if (signal?.aborted)
+      // The caller stopped waiting (the engine closing): no answer, and not the server's fault.
+      return {
+        kind: 'network',
+        httpStatus: null,
+        errorCode: 'ABORTED',
+        message: `${what}: stopped before an answer came (the caller gave up waiting)`,
+        retryAfterMs: null,
+        neverSent: false,
+      };
     const name = (error as { name?: unknown })?.name;
     if (name === 'TimeoutError' || name === 'AbortError') {
       return {

@@ -344,10 +344,13 @@ export class Coordinator {
     );
   }
 
-  /** Lets running tasks reach a resumable point, then drops queued downloads (close()). */
+  /**
+   * Lets running tasks reach a resumable point (close()). The download queue is drained, never
+   * cleared: once close has begun each queued download returns at once without writing, and its
+   * paid video stays recorded as `downloading`, for the next start to fetch.
+   */
   async drain(): Promise<void> {
     await Promise.allSettled([...this.tasks]);
-    this.download.queue.clear();
     await this.download.queue.onIdle();
   }
 }

@@ -125,9 +125,14 @@ export class TrackPhase {
   }
 
   private async pollOnce(item: ItemRecord): Promise<Outcome | null> {
+    // close() aborts the request itself: a status request that hangs does not hold it up, and
+    // nothing is written once it has begun (the job is polled again after a restart).
+    const { closeSignal } = this.ctx;
+    if (closeSignal.aborted) return null;
     const client = this.ctx.clientFor(item);
     if (!client) return this.waitForKey(item);
-    const status = await client.status(item.requestId!);
+    const status = await client.status(item.requestId!, closeSignal);
+    if (closeSignal.aborted) return null;
     crashPoint('mid-poll');
     const now = this.ctx.clock.now();
     const current = this.ctx.store.getItem(item.id);
@@ -172,7 +177,8 @@ export class TrackPhase {
   }
 
   private async fetchResult(item: ItemRecord, client: RunComfyClient): Promise<Outcome | null> {
-    const answer = await client.result(item.requestId!);
+    const answer = await client.result(item.requestId!, this.ctx.closeSignal);
+    if (this.ctx.closeSignal.aborted) return null;
     const current = this.ctx.store.getItem(item.id);
     if (!current || !LIVE.includes(current.state)) return null;
     const pollCount = current.pollCount + 1;

@@ -1,10 +1,11 @@
 // The state vocabulary of items and batches, and the one table of item transitions. It sits
-// below every layer (db, engine, the IPC contract, the renderer's copy) so they all derive from
-// it; it imports nothing. Every state change in the database goes through
-// `JobStore.transition`, which checks TRANSITIONS inside the same IMMEDIATE transaction that
-// writes the row and its event-log entry, so no code path can move an item in a way a person
-// could not later explain from the log. A new state here needs a new migration (the shipped
+// below every layer (db, engine, the IPC contract) so they all derive from it; it imports only
+// the dependency-free table of item actions (preload/item-actions.ts). Every state change in
+// the database goes through `JobStore.transition`, which checks TRANSITIONS inside the same
+// IMMEDIATE transaction that writes the row and its event-log entry, so no code path can move an
+// item in a way a person could not later explain from the log. A new state here needs a new migration (the shipped
 // ones hold their lists literally).
+import type { ActionState } from '../../../preload/item-actions';
 
 /** Where an item is. `queued -> submitting -> in_queue -> in_progress -> downloading -> done`. */
 export const ITEM_STATES = [
@@ -117,35 +118,16 @@ export class IllegalTransitionError extends Error {
   }
 }
 
-/** What a person can do about an item in this state (the UI's action, the CLI's hint). */
-export type ItemAction = 'wait' | 'cancel' | 'retry' | 'resubmit' | 'open' | 'none';
-
-/**
- * The one table of which action each state allows: the handlers refuse what it does not allow,
- * and the renderer's copy (renderer/src/lib/states.ts) must equal it at compile time, so a
- * button is shown exactly where its command would be accepted.
- */
-export const ITEM_ACTIONS = {
-  queued: 'cancel',
-  submitting: 'cancel',
-  in_queue: 'cancel',
-  in_progress: 'wait',
-  downloading: 'wait',
-  done: 'open',
-  failed: 'retry',
-  cancelled: 'retry',
-  expired: 'retry',
-  unknown_submit: 'resubmit',
-  rejected: 'none',
-  skipped: 'none',
-} as const satisfies Record<ItemState, ItemAction>;
-
-export function actionFor(state: ItemState): ItemAction {
-  const action = ITEM_ACTIONS[state] as ItemAction | undefined;
-  // A state from a database written by a newer build, say: never guess an action for it.
-  if (action === undefined) return assertNever(state as never);
-  return action;
-}
+// Which action each state allows is decided in one table beside the IPC contract, where the
+// renderer can import it too (preload/item-actions.ts); it must name exactly these states.
+type SameKeys = [ItemState] extends [ActionState]
+  ? [ActionState] extends [ItemState]
+    ? true
+    : never
+  : never;
+const _actionForEveryState: SameKeys = true;
+void _actionForEveryState;
+export { actionFor, ITEM_ACTIONS, statesAllowing, type ItemAction } from '../../../preload/item-actions';
 
 export function assertNever(value: never): never {
   throw new Error(`Unexpected value ${JSON.stringify(value)}: a case is missing in an exhaustive switch.`);

@@ -1,11 +1,6 @@
 // Item states as the UI groups them. The lists are checked against the contract's types at
 // compile time, so a new state in the contract fails the build here until it has a place.
-import type {
-  BatchSettingsDto,
-  ItemActionDto,
-  ItemActionTableDto,
-  ItemStateDto,
-} from '../../../preload/contract';
+import type { BatchSettingsDto, ItemStateDto } from '../../../preload/contract';
 
 export const ITEM_STATES = [
   'queued',
@@ -47,37 +42,8 @@ export const FILTERS = {
 } as const satisfies Record<string, readonly ItemStateDto[] | null>;
 export type FilterKey = keyof typeof FILTERS;
 
-/**
- * Which action an item in each state allows: a copy of the domain's table (the renderer imports
- * no values from main), checked equal to it at compile time by `satisfies`: a changed, missing or
- * extra entry fails the build. Buttons are shown from it, so none is offered that main refuses.
- */
-const ITEM_ACTIONS = {
-  queued: 'cancel',
-  submitting: 'cancel',
-  in_queue: 'cancel',
-  in_progress: 'wait',
-  downloading: 'wait',
-  done: 'open',
-  failed: 'retry',
-  cancelled: 'retry',
-  expired: 'retry',
-  unknown_submit: 'resubmit',
-  rejected: 'none',
-  skipped: 'none',
-} as const satisfies ItemActionTableDto;
-// `satisfies` alone accepts a wider table; this fails unless the two are the same type.
-type SameTable = ItemActionTableDto extends typeof ITEM_ACTIONS
-  ? typeof ITEM_ACTIONS extends ItemActionTableDto
-    ? true
-    : never
-  : never;
-const _actionsMatchTheDomain: SameTable = true;
-void _actionsMatchTheDomain;
-
-export function actionFor(state: ItemStateDto): ItemActionDto {
-  return ITEM_ACTIONS[state];
-}
+// Which action each state allows (the buttons shown) is main's own table, imported as is.
+export { actionFor, RETRY_ALL_STATES } from '../../../preload/item-actions';
 
 export type StateTone = 'neutral' | 'active' | 'good' | 'bad' | 'warn' | 'muted';
 

@@ -3,7 +3,8 @@
 // (or takes --yes), retries through the engine's per-item retry at that confirmed cost, then
 // drives the batch like `resume` and exits with the same codes. Loaded only when the command
 // runs, so --help never imports it.
-import type { BatchView } from '../../domain';
+import { statesAllowing, type BatchView } from '../../domain';
+import { statesInWords } from '../../../../preload/item-actions';
 import { planRetry, retryPlanned } from '../../app/retry-failed';
 import { driveToEnd } from '../follow';
 import { confirm, EXIT, ExitError, parseId, type CliIo, type CommandResult, type Common } from '../io';
@@ -35,7 +36,7 @@ export async function retryCommand(batchArg: string, opts: RetryOptions, io: Cli
     for (const item of plan.notRetryable)
       throw new ExitError(
         EXIT.usage,
-        `Item ${item.itemId} (${item.fileName}) is ${item.state}; only failed, expired or cancelled items can be retried.`,
+        `Item ${item.itemId} (${item.fileName}) is ${item.state}; only ${statesInWords(statesAllowing('retry'))} items can be retried.`,
       );
     if (itemIds && plan.itemIds.length === 0)
       throw new ExitError(

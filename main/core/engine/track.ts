@@ -1,13 +1,12 @@
 // Track: follow an accepted request until it ends, asking /status when the poll policy aims
 // (near the expected finish), and /result for the verdict (success is decided by /result
-// alone: a failed job may show `completed` on /status). Also cancels at the API. It yields
-// what happened; the coordinator settles each outcome before the loop asks again.
+// alone: a failed job may show `completed` on /status). It yields what happened (cancelling
+// at the API is cancel-remote.ts); the coordinator settles each outcome before the loop asks again.
 import PQueue from 'p-queue';
 import type { ApiFailure, RunComfyClient } from '../api/client';
 import { fullJitterBackoff } from '../api/retry';
 import type { ItemRecord } from '../db/rows';
 import { assertNever, type ItemState } from '../domain';
-import type { CancelItemOutcome } from '../core-api';
 import type { EngineContext } from './context';
 import { crashPoint } from './crash-points';
 import { text } from './messages';
@@ -383,43 +382,5 @@ export class TrackPhase {
       this.runTimes.estimateFor(item),
       this.ctx.random,
     );
-  }
-
-  /** Asks the API to cancel a request that waits in its queue; says what became of it. */
-  async cancelRemote(item: ItemRecord): Promise<{ result: CancelItemOutcome; outcome?: Outcome }> {
-    if (!item.requestId) return { result: 'cancel_requested' };
-    this.ctx.store.update(item.id, { cancelRequested: true });
-    const client = this.ctx.clientFor(item);
-    // No key for the API the job is at: nothing can be asked there; it stays tracked.
-    if (!client) return { result: 'cancel_requested' };
-    const answer = await client.cancel(item.requestId);
-    if (!answer.ok) {
-      this.ctx.log('warn', `item ${item.id}: cancel not confirmed (${answer.failure.message})`);
-      return { result: 'cancel_requested' };
-    }
-    switch (answer.value.outcome) {
-      case 'cancelled':
-        return {
-          result: 'cancelled',
-          outcome: {
-            item,
-            move: {
-              from: 'in_queue',
-              to: 'cancelled',
-              patch: { mayBeBilled: false, finishedAt: this.ctx.clock.now(), queuePosition: null },
-              reason: 'cancelled at the API before it ran',
-            },
-          },
-        };
-      case 'not_cancellable':
-        // Already running: it will be billed; keep polling and download it.
-        this.ctx.store.update(item.id, { nextPollAt: this.ctx.clock.now() });
-        return { result: 'running_cannot_stop' };
-      case 'not_confirmed':
-        this.ctx.store.update(item.id, { nextPollAt: this.ctx.clock.now() });
-        return { result: 'cancel_requested' };
-      default:
-        return assertNever(answer.value.outcome);
-    }
   }
 }

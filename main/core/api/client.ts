@@ -2,6 +2,7 @@
 // throws for HTTP or network trouble, and never puts the API key in a message: callers decide
 // what a failure means for an item (the submit rules differ from the polling rules). How an
 // answer or an error becomes a failure is failures.ts.
+import type { z } from 'zod';
 import type { Clock } from '../util/clock';
 import { systemClock } from '../util/clock';
 import { parseRetryAfter } from './retry';
@@ -120,25 +121,18 @@ export class RunComfyClient {
   /** `signal` stops the request early (the engine closing): the answer is then a `network` failure. */
   async status(requestId: string, signal?: AbortSignal): Promise<ApiResult<StatusValue>> {
     const path = `/v1/requests/${this.id(requestId)}/status`;
-    const answer = await this.call('status', 'GET', path, undefined, this.timeoutMs, signal);
+    const answer = await this.askAboutJob('status', path, statusResponseSchema, signal);
     if (!answer.ok) return answer;
-    const parsed = statusResponseSchema.safeParse(answer.value);
-    const status = parsed.success ? normalizeStatus(parsed.data.status) : null;
-    if (!parsed.success || !status)
-      return garbageAnswer(answer.httpStatus, 'status', answer.value, this.redact);
-    return { ok: true, value: { status, queuePosition: parsed.data.queue_position ?? null } };
+    const { status, data } = answer.value;
+    return { ok: true, value: { status, queuePosition: data.queue_position ?? null } };
   }
 
   /** `signal` stops the request early, as for status(). */
   async result(requestId: string, signal?: AbortSignal): Promise<ApiResult<ResultValue>> {
     const path = `/v1/requests/${this.id(requestId)}/result?include_cost=true`;
-    const answer = await this.call('result', 'GET', path, undefined, this.timeoutMs, signal);
+    const answer = await this.askAboutJob('result', path, resultResponseSchema, signal);
     if (!answer.ok) return answer;
-    const parsed = resultResponseSchema.safeParse(answer.value);
-    const status = parsed.success ? normalizeStatus(parsed.data.status) : null;
-    if (!parsed.success || !status)
-      return garbageAnswer(answer.httpStatus, 'result', answer.value, this.redact);
-    const data = parsed.data;
+    const { status, data } = answer.value;
     return {
       ok: true,
       value: {
@@ -179,6 +173,22 @@ export class RunComfyClient {
         displayName: parsed.data.display_name ?? null,
       },
     };
+  }
+
+  /** GETs a job's status or result: the answer read by `schema`, with a status the API documents. */
+  private async askAboutJob<T extends { status: string }>(
+    endpoint: 'status' | 'result',
+    path: string,
+    schema: z.ZodType<T>,
+    signal?: AbortSignal,
+  ): Promise<ApiResult<{ status: JobStatus; data: T }>> {
+    const answer = await this.call(endpoint, 'GET', path, undefined, this.timeoutMs, signal);
+    if (!answer.ok) return answer;
+    const parsed = schema.safeParse(answer.value);
+    const status = parsed.success ? normalizeStatus(parsed.data.status) : null;
+    if (!parsed.success || !status)
+      return garbageAnswer(answer.httpStatus, endpoint, answer.value, this.redact);
+    return { ok: true, value: { status, data: parsed.data } };
   }
 
   /** Request ids go into URLs: refuse anything outside the documented alphabet. */

@@ -5,12 +5,12 @@
 import PQueue from 'p-queue';
 import type { ApiFailure, RunComfyClient } from '../api/client';
 import { fullJitterBackoff } from '../api/retry';
-import type { ItemRecord } from '../db/rows';
+import type { ItemPatch, ItemRecord } from '../db/rows';
 import { assertNever, type ItemState } from '../domain';
 import type { EngineContext } from './context';
 import { crashPoint } from './crash-points';
 import { text } from './messages';
-import { formatReason } from '../../../preload/reasons';
+import { formatReason, type Reason } from '../../../preload/reasons';
 import type { Outcome } from './outcome';
 import type { PollObservation } from './poll-policy';
 import type { RunTimes } from './run-times';
@@ -195,17 +195,18 @@ export class TrackPhase {
         return null;
       case 'completed': {
         if (!videoUrl) {
-          const message = text.noOutput(current.requestId);
-          return {
-            item: current,
-            move: {
-              from: LIVE,
-              to: 'failed',
-              patch: { errorCode: 'no_output', reason: message, costUsd, finishedAt: now, pollCount },
-              reason: 'succeeded without a video URL',
+          return this.ended(
+            current,
+            'failed',
+            text.noOutput(current.requestId),
+            'succeeded without a video URL',
+            {
+              errorCode: 'no_output',
+              costUsd,
+              finishedAt: now,
+              pollCount,
             },
-            streak: { failed: message },
-          };
+          );
         }
         // Its generation slot is free now: the next submit need not wait for this download.
         return {
@@ -220,24 +221,13 @@ export class TrackPhase {
         };
       }
       case 'failed': {
-        const message = text.generationFailed(error);
-        return {
-          item: current,
-          move: {
-            from: LIVE,
-            to: 'failed',
-            patch: {
-              errorCode: 'generation_failed',
-              reason: message,
-              costUsd,
-              finishedAt: now,
-              queuePosition: null,
-              pollCount,
-            },
-            reason: 'generation failed',
-          },
-          streak: { failed: message },
-        };
+        return this.ended(current, 'failed', text.generationFailed(error), 'generation failed', {
+          errorCode: 'generation_failed',
+          costUsd,
+          finishedAt: now,
+          queuePosition: null,
+          pollCount,
+        });
       }
       case 'cancelled':
         return {
@@ -301,35 +291,26 @@ export class TrackPhase {
         const seen = (this.notFound.get(item.id) ?? 0) + 1;
         this.notFound.set(item.id, seen);
         if (seen < NOT_FOUND_CONFIRMATIONS) break;
-        const message = text.requestUnknown(item.requestId);
-        return {
+        return this.ended(
           item,
-          move: {
-            from: LIVE,
-            to: 'expired',
-            patch: {
-              errorCode: failure.errorCode ?? '404001',
-              reason: message,
-              finishedAt: now,
-              pollCount,
-            },
-            reason: `request unknown to the API (${seen} answers in a row)`,
-          },
-          streak: { failed: message },
-        };
+          'expired',
+          text.requestUnknown(item.requestId),
+          `request unknown to the API (${seen} answers in a row)`,
+          { errorCode: failure.errorCode ?? '404001', finishedAt: now, pollCount },
+        );
       }
       case 'forbidden': {
-        const message = text.otherAccount(item.requestId);
-        return {
+        return this.ended(
           item,
-          move: {
-            from: LIVE,
-            to: 'failed',
-            patch: { errorCode: '403001', reason: message, finishedAt: now, pollCount },
-            reason: 'request belongs to another account',
+          'failed',
+          text.otherAccount(item.requestId),
+          'request belongs to another account',
+          {
+            errorCode: '403001',
+            finishedAt: now,
+            pollCount,
           },
-          streak: { failed: message },
-        };
+        );
       }
       case 'bad_key':
       case 'no_balance':
@@ -362,6 +343,21 @@ export class TrackPhase {
     );
     this.ctx.store.updateWithoutFsync(item.id, { nextPollAt: now + delay, pollCount });
     return pause ? { item, pause } : null;
+  }
+
+  /** The API ended the job for good: the item fails or expires with the reason, and counts as a failure. */
+  private ended(
+    item: ItemRecord,
+    to: 'failed' | 'expired',
+    message: Reason,
+    why: string,
+    patch: ItemPatch & { errorCode: string },
+  ): Outcome {
+    return {
+      item,
+      move: { from: LIVE, to, patch: { ...patch, reason: message }, reason: why },
+      streak: { failed: message },
+    };
   }
 
   private nextPoll(

@@ -195,18 +195,13 @@ export class TrackPhase {
         return null;
       case 'completed': {
         if (!videoUrl) {
-          return this.ended(
-            current,
-            'failed',
-            text.noOutput(current.requestId),
-            'succeeded without a video URL',
-            {
-              errorCode: 'no_output',
-              costUsd,
-              finishedAt: now,
-              pollCount,
-            },
-          );
+          return this.ended(current, 'failed', text.noOutput(current.requestId), {
+            why: 'succeeded without a video URL',
+            errorCode: 'no_output',
+            costUsd,
+            finishedAt: now,
+            pollCount,
+          });
         }
         // Its generation slot is free now: the next submit need not wait for this download.
         return {
@@ -221,11 +216,12 @@ export class TrackPhase {
         };
       }
       case 'failed': {
-        return this.ended(current, 'failed', text.generationFailed(error), 'generation failed', {
+        return this.ended(current, 'failed', text.generationFailed(error), {
+          why: 'generation failed',
           errorCode: 'generation_failed',
+          queuePosition: null,
           costUsd,
           finishedAt: now,
-          queuePosition: null,
           pollCount,
         });
       }
@@ -291,26 +287,20 @@ export class TrackPhase {
         const seen = (this.notFound.get(item.id) ?? 0) + 1;
         this.notFound.set(item.id, seen);
         if (seen < NOT_FOUND_CONFIRMATIONS) break;
-        return this.ended(
-          item,
-          'expired',
-          text.requestUnknown(item.requestId),
-          `request unknown to the API (${seen} answers in a row)`,
-          { errorCode: failure.errorCode ?? '404001', finishedAt: now, pollCount },
-        );
+        return this.ended(item, 'expired', text.requestUnknown(item.requestId), {
+          why: `request unknown to the API (${seen} answers in a row)`,
+          errorCode: failure.errorCode ?? '404001',
+          finishedAt: now,
+          pollCount,
+        });
       }
       case 'forbidden': {
-        return this.ended(
-          item,
-          'failed',
-          text.otherAccount(item.requestId),
-          'request belongs to another account',
-          {
-            errorCode: '403001',
-            finishedAt: now,
-            pollCount,
-          },
-        );
+        return this.ended(item, 'failed', text.otherAccount(item.requestId), {
+          why: 'request belongs to another account',
+          errorCode: '403001',
+          finishedAt: now,
+          pollCount,
+        });
       }
       case 'bad_key':
       case 'no_balance':
@@ -350,8 +340,7 @@ export class TrackPhase {
     item: ItemRecord,
     to: 'failed' | 'expired',
     message: Reason,
-    why: string,
-    patch: ItemPatch & { errorCode: string },
+    { why, ...patch }: ItemPatch & { errorCode: string; why: string },
   ): Outcome {
     return {
       item,

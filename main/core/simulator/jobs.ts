@@ -118,17 +118,12 @@ export class JobBook {
     return index < 0 ? null : index;
   }
 
-  create(fields: {
-    requestId: string;
-    apiKey: string;
-    model: SimulatedModel;
-    duration: number;
-    generateAudio: boolean;
-    priceUsd: number;
-    imageHash: string | null;
-    willFail: boolean;
-    rejectReason?: string | null;
-  }): Job {
+  create(
+    fields: Pick<
+      Job,
+      'requestId' | 'apiKey' | 'model' | 'duration' | 'generateAudio' | 'priceUsd' | 'imageHash' | 'willFail'
+    > & { rejectReason?: string | null },
+  ): Job {
     const now = this.options.clock.now();
     this.advance(now);
     const account = this.accounts.get(fields.apiKey);

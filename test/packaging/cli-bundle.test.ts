@@ -83,9 +83,12 @@ describe('the CLI bundle', () => {
 
   it('is built from the core and node_modules only (no tests, no scripts)', () => {
     const outside = Object.keys(metafile.inputs).filter(
-      // preload/reasons.ts: the reason sentences, shared with the window (pure, no imports).
+      // preload/reasons.ts and item-actions.ts: the reason sentences and the action table, shared
+      // with the window (pure, no imports).
       (input) =>
-        !/^(main\/core\/|preload\/reasons\.ts$|package\.json$|node_modules\/|defer-sharp:)/.test(input),
+        !/^(main\/core\/|preload\/(reasons|item-actions)\.ts$|package\.json$|node_modules\/|defer-sharp:)/.test(
+          input,
+        ),
     );
     expect(outside).toEqual([]);
   });

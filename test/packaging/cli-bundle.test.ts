@@ -83,10 +83,10 @@ describe('the CLI bundle', () => {
 
   it('is built from the core and node_modules only (no tests, no scripts)', () => {
     const outside = Object.keys(metafile.inputs).filter(
-      // preload/reasons.ts and item-actions.ts: the reason sentences and the action table, shared
-      // with the window (pure, no imports).
+      // preload/reasons.ts, item-actions.ts and model-roles.ts: the reason sentences, the action
+      // table and the model roles, shared with the window (pure, no imports).
       (input) =>
-        !/^(main\/core\/|preload\/(reasons|item-actions)\.ts$|package\.json$|node_modules\/|defer-sharp:)/.test(
+        !/^(main\/core\/|preload\/(reasons|item-actions|model-roles)\.ts$|package\.json$|node_modules\/|defer-sharp:)/.test(
           input,
         ),
     );

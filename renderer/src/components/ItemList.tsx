@@ -11,6 +11,7 @@ import { useItemsError, useItemsStore, useItemsTotal } from '../store/items-stor
 import { countOf } from './BatchHeader';
 import { FilterChip } from './FilterChip';
 import { ItemRow } from './ItemRow';
+import { ErrorAlert } from './ErrorAlert';
 import './ItemList.css';
 
 /** The estimate; rows are measured, so a narrow window (200 % zoom) can wrap a row onto more lines. */
@@ -145,11 +146,7 @@ function Rows({ batchId, filter, search }: { batchId: number; filter: FilterKey;
 
   return (
     <div className="item-list-wrap">
-      {error && (
-        <p className="field-error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorAlert error={error} />
       {total === 0 && <p className="empty muted">{search ? t('items.noMatch') : t('items.empty')}</p>}
       <p id={hintId} className="visually-hidden">
         {t('items.listHint')}

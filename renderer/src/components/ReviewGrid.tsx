@@ -24,6 +24,7 @@ import { showToast } from '../store/toasts';
 import { ReviewCell } from './ReviewCell';
 import { ReviewPlayer } from './ReviewPlayer';
 import { ReviewToolbar } from './ReviewToolbar';
+import { ErrorAlert } from './ErrorAlert';
 import './ReviewGrid.css';
 
 const CELL_MIN_WIDTH = 240;
@@ -147,11 +148,7 @@ function Grid({ batchId, filter }: { batchId: number; filter: ReviewFilterKey })
 
   return (
     <div className="review-wrap">
-      {error && (
-        <p className="field-error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorAlert error={error} />
       <p className="muted small review-count" data-testid="review-count">
         {t('review.count', { count: formatCount(total, locale) })}
       </p>

@@ -5,6 +5,7 @@ import type { BatchSettingsDto } from '../../../preload/contract';
 import { useI18n, type I18n } from '../i18n';
 import { Field } from './Field';
 import { NumberField } from './NumberField';
+import { ErrorAlert } from './ErrorAlert';
 import './ShotEditor.css';
 
 type Shot = NonNullable<BatchSettingsDto['shots']>[number];
@@ -97,11 +98,7 @@ export function ShotEditor({
           <p className="field-hint" data-testid="shots-sum" aria-live="polite">
             {t('shots.sum', { sum, duration: settings.duration })}
           </p>
-          {error && (
-            <p className="field-error" role="alert" data-testid="shots-error">
-              {error}
-            </p>
-          )}
+          <ErrorAlert error={error} testId="shots-error" />
           <button
             type="button"
             className="button button-small"

@@ -12,6 +12,7 @@ import { countOf } from './BatchHeader';
 import { FilterChip } from './FilterChip';
 import { ItemRow } from './ItemRow';
 import { ErrorAlert } from './ErrorAlert';
+import { HiddenHint, HiddenLabel } from './VisuallyHidden';
 import './ItemList.css';
 
 /** The estimate; rows are measured, so a narrow window (200 % zoom) can wrap a row onto more lines. */
@@ -47,9 +48,7 @@ export function ItemList({ batch }: { batch: BatchViewDto }) {
           })}
         </div>
         <div className="search">
-          <label htmlFor={searchId} className="visually-hidden">
-            {t('items.search')}
-          </label>
+          <HiddenLabel htmlFor={searchId}>{t('items.search')}</HiddenLabel>
           <input
             id={searchId}
             type="search"
@@ -148,9 +147,7 @@ function Rows({ batchId, filter, search }: { batchId: number; filter: FilterKey;
     <div className="item-list-wrap">
       <ErrorAlert error={error} />
       {total === 0 && <p className="empty muted">{search ? t('items.noMatch') : t('items.empty')}</p>}
-      <p id={hintId} className="visually-hidden">
-        {t('items.listHint')}
-      </p>
+      <HiddenHint id={hintId}>{t('items.listHint')}</HiddenHint>
       <div
         ref={scrollRef}
         className="item-scroll"

@@ -25,6 +25,7 @@ import { ReviewCell } from './ReviewCell';
 import { ReviewPlayer } from './ReviewPlayer';
 import { ReviewToolbar } from './ReviewToolbar';
 import { ErrorAlert } from './ErrorAlert';
+import { HiddenHint } from './VisuallyHidden';
 import './ReviewGrid.css';
 
 const CELL_MIN_WIDTH = 240;
@@ -153,9 +154,7 @@ function Grid({ batchId, filter }: { batchId: number; filter: ReviewFilterKey })
         {t('review.count', { count: formatCount(total, locale) })}
       </p>
       {total === 0 && <p className="empty muted">{t(`review.empty.${filter}`)}</p>}
-      <p id={hintId} className="visually-hidden">
-        {t('review.gridHint')}
-      </p>
+      <HiddenHint id={hintId}>{t('review.gridHint')}</HiddenHint>
       <div ref={scrollRef} className="review-scroll" data-testid="review-scroll" tabIndex={-1}>
         <div
           role="grid"

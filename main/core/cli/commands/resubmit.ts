@@ -6,7 +6,7 @@ import { actionFor, statesAllowing, type ItemView } from '../../domain';
 import type { Engine } from '../../engine';
 import { driveToEnd } from '../follow';
 import { confirm, EXIT, ExitError, parseId, type CliIo, type CommandResult, type Common } from '../io';
-import { credentialsOf, openEngine } from '../open-core';
+import { openEngine, requireApiKey } from '../open-core';
 import { usd } from '../progress';
 
 export interface ResubmitOptions extends Common {
@@ -32,11 +32,7 @@ export async function resubmitCommand(
 ): Promise<CommandResult> {
   const batchId = parseId(batchArg, 'batch');
   const itemId = opts.item ? parseId(opts.item, 'item') : null;
-  if (!(await credentialsOf(io)).apiKey)
-    throw new ExitError(
-      EXIT.needsUser,
-      'No API key: set RUNCOMFY_API_KEY (and RUNCOMFY_API_BASE for a simulator or proxy). Nothing was resubmitted.',
-    );
+  await requireApiKey(io, 'Nothing was resubmitted.');
   const engine = await openEngine(opts, io);
   try {
     if (!engine.getBatch(batchId))

@@ -8,7 +8,7 @@ import { statesInWords } from '../../../../preload/item-actions';
 import { planRetry, retryPlanned } from '../../app/retry-failed';
 import { driveToEnd } from '../follow';
 import { confirm, EXIT, ExitError, parseId, type CliIo, type CommandResult, type Common } from '../io';
-import { credentialsOf, openEngine } from '../open-core';
+import { openEngine, requireApiKey } from '../open-core';
 import { usd } from '../progress';
 import { UsageError } from '../usage-error';
 
@@ -23,11 +23,7 @@ export async function retryCommand(batchArg: string, opts: RetryOptions, io: Cli
     throw new UsageError('Choose one: --failed (every failed item) or --item <id> (one item).');
   const batchId = parseId(batchArg, 'batch');
   const itemIds = opts.item ? [parseId(opts.item, 'item')] : undefined;
-  if (!(await credentialsOf(io)).apiKey)
-    throw new ExitError(
-      EXIT.needsUser,
-      'No API key: set RUNCOMFY_API_KEY (and RUNCOMFY_API_BASE for a simulator or proxy). Nothing was retried.',
-    );
+  await requireApiKey(io, 'Nothing was retried.');
   const engine = await openEngine(opts, io);
   try {
     const batch: BatchView | null = engine.getBatch(batchId);

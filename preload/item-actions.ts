@@ -1,16 +1,16 @@
 // Which action a person may take on an item in each state (cancel, retry, resubmit, open and
 // play): the one table that decides it. Pure and dependency-free like reasons.ts, so the engine's
 // commands, the app's handlers, the CLI and the renderer all import this same value, and a button
-// is shown exactly where its command is accepted. The domain checks at compile time that it has
-// one entry for every item state (main/core/domain/states.ts); docs/state-machine.md draws it.
+// is shown exactly where its command is accepted. It has one entry for every item state
+// (item-states.ts; checked at compile time); docs/state-machine.md lists it (checked by a test).
+import type { ItemState } from './item-states';
 
 /** What a person can do about an item in a state (the UI's button, the CLI's hint). */
 export type ItemAction = 'wait' | 'cancel' | 'retry' | 'resubmit' | 'open' | 'none';
 
 /**
- * The table. Keys are the item states (the domain fails to compile unless they are exactly its
- * states); their order is the order the states are named in messages ("failed, expired or
- * cancelled").
+ * The table: one entry per item state (a missing or unknown state fails to compile). The order
+ * of its entries is the order states are named in messages ("failed, expired or cancelled").
  */
 export const ITEM_ACTIONS = {
   queued: 'cancel',
@@ -25,9 +25,9 @@ export const ITEM_ACTIONS = {
   unknown_submit: 'resubmit', // maybe paid: sent again only when the user accepts paying twice
   rejected: 'none',
   skipped: 'none',
-} as const satisfies Record<string, ItemAction>;
+} as const satisfies Record<ItemState, ItemAction>;
 
-export type ActionState = keyof typeof ITEM_ACTIONS;
+export type ActionState = ItemState;
 /** The states whose action is `A`. */
 export type StatesAllowing<A extends ItemAction> = {
   [S in ActionState]: (typeof ITEM_ACTIONS)[S] extends A ? S : never;

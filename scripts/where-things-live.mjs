@@ -58,12 +58,12 @@ export const HOW_TO = `## Where to add…
 - **a model**: a JSON entry in \`main/core/catalog/models/\` and its line in \`shipped.ts\` (users: a file in
   \`<data folder>/models/\`); the simulator's own table in \`main/core/simulator/simulated-models.ts\`; facts in
   \`docs/models.md\`.
-- **an item or batch state**: \`main/core/domain/states.ts\` (list and transition table); for an item state
-  its action in \`preload/item-actions.ts\` (the one table of what a person may do in each state: the domain
-  fails to compile without it), a new migration in \`main/core/db/migrations/\` (shipped ones are frozen), the
-  renderer's list, tone and filters in \`renderer/src/lib/states.ts\` (tied by a compile-time check) and its
-  texts in \`renderer/src/i18n/\`; \`docs/state-machine.md\` (diagram and actions) is checked against the
-  tables.
+- **an item or batch state**: an item state in \`preload/item-states.ts\` (the list main and the renderer
+  share), its transitions in \`main/core/domain/states.ts\` (batch states are listed there too) and its action
+  in \`preload/item-actions.ts\` (the build fails without one); a new migration in \`main/core/db/migrations/\`
+  (shipped ones are frozen); its tone and filter in \`renderer/src/lib/states.ts\` (tied by a compile-time
+  check) and its texts in both \`renderer/src/i18n/\` files; \`docs/state-machine.md\` (diagram and actions)
+  is checked against the tables.
 - **a failure or pause reason**: a code with its en and zh-CN sentences in \`preload/reasons.ts\`, produced in
   \`main/core/engine/messages.ts\`.
 - **a CLI command**: a module in \`main/core/cli/commands/\` (its action; heavy modules imported inside it)

@@ -83,10 +83,11 @@ describe('the CLI bundle', () => {
 
   it('is built from the core and node_modules only (no tests, no scripts)', () => {
     const outside = Object.keys(metafile.inputs).filter(
-      // preload/reasons.ts, item-actions.ts and model-roles.ts: the reason sentences, the action
-      // table and the model roles, shared with the window (pure, no imports).
+      // preload/reasons.ts, item-states.ts, item-actions.ts and model-roles.ts: the reason
+      // sentences, the item states and their actions, the model roles, shared with the window
+      // (pure, no imports).
       (input) =>
-        !/^(main\/core\/|preload\/(reasons|item-actions|model-roles)\.ts$|package\.json$|node_modules\/|defer-sharp:)/.test(
+        !/^(main\/core\/|preload\/(reasons|item-states|item-actions|model-roles)\.ts$|package\.json$|node_modules\/|defer-sharp:)/.test(
           input,
         ),
     );

@@ -1,39 +1,21 @@
 // The state vocabulary of items and batches, and the one table of item transitions. It sits
-// below every layer (db, engine, the IPC contract) so they all derive from it; it imports only
-// the dependency-free table of item actions (preload/item-actions.ts). Every state change in
-// the database goes through `JobStore.transition`, which checks TRANSITIONS inside the same
-// IMMEDIATE transaction that writes the row and its event-log entry, so no code path can move an
-// item in a way a person could not later explain from the log. A new state here needs a new migration (the shipped
-// ones hold their lists literally).
-import type { ActionState } from '../../../preload/item-actions';
+// below every layer (db, engine, the IPC contract) so they all derive from it. The item states
+// themselves and what a person may do in each are pure lists beside the contract, where the
+// renderer reads them too (preload/item-states.ts, preload/item-actions.ts); this module
+// re-exports them. Every state change in the database goes through `JobStore.transition`, which
+// checks TRANSITIONS inside the same IMMEDIATE transaction that writes the row and its event-log
+// entry, so no code path can move an item in a way a person could not later explain from the
+// log. A new state needs a new migration (the shipped ones hold their lists literally).
+import { actionFor } from '../../../preload/item-actions';
+import { ITEM_STATES, type ItemState } from '../../../preload/item-states';
 
-/** Where an item is. `queued -> submitting -> in_queue -> in_progress -> downloading -> done`. */
-export const ITEM_STATES = [
-  'queued', // planned, not yet sent
-  'submitting', // intent recorded, submit request on the wire
-  'in_queue', // the API accepted it (request_id stored) and it waits for a slot
-  'in_progress', // generating: will be billed, cannot be cancelled
-  'downloading', // succeeded; the video is being fetched
-  'done', // the video is on disk
-  'failed', // the API or the download said no, with a reason
-  'cancelled', // cancelled before it was paid for
-  'expired', // the API no longer knows the request (404001), or the video URL expired
-  'unknown_submit', // sent, but the answer was lost: maybe paid, never resent silently
-  'rejected', // the input could not be used (bad image, bad template row); never sent
-  'skipped', // the same image and request were already generated; never sent
-] as const;
-export type ItemState = (typeof ITEM_STATES)[number];
+export { ITEM_STATES, type ItemState };
+export { actionFor, ITEM_ACTIONS, statesAllowing, type ItemAction } from '../../../preload/item-actions';
 
-/** States no further work happens in without the user asking. */
-export const TERMINAL_STATES: readonly ItemState[] = [
-  'done',
-  'failed',
-  'cancelled',
-  'expired',
-  'unknown_submit',
-  'rejected',
-  'skipped',
-];
+/** States no further work happens in without the user asking (nothing to cancel or wait for). */
+export const TERMINAL_STATES: readonly ItemState[] = ITEM_STATES.filter(
+  (state) => actionFor(state) !== 'cancel' && actionFor(state) !== 'wait',
+);
 /** States in which the API holds a request of ours (it may be billed). */
 export const IN_FLIGHT_STATES: readonly ItemState[] = [
   'submitting',
@@ -117,17 +99,6 @@ export class IllegalTransitionError extends Error {
     this.name = 'IllegalTransitionError';
   }
 }
-
-// Which action each state allows is decided in one table beside the IPC contract, where the
-// renderer can import it too (preload/item-actions.ts); it must name exactly these states.
-type SameKeys = [ItemState] extends [ActionState]
-  ? [ActionState] extends [ItemState]
-    ? true
-    : never
-  : never;
-const _actionForEveryState: SameKeys = true;
-void _actionForEveryState;
-export { actionFor, ITEM_ACTIONS, statesAllowing, type ItemAction } from '../../../preload/item-actions';
 
 export function assertNever(value: never): never {
   throw new Error(`Unexpected value ${JSON.stringify(value)}: a case is missing in an exhaustive switch.`);

@@ -1,26 +1,10 @@
-// Item states as the UI groups them. The lists are checked against the contract's types at
-// compile time, so a new state in the contract fails the build here until it has a place.
+// Item states as the UI groups them (active, problems, the filter chips, tones). The lists are
+// checked against the contract's types at compile time; the list of states and each state's
+// action are main's own tables, imported as they are.
 import type { BatchSettingsDto, ItemStateDto } from '../../../preload/contract';
 
-export const ITEM_STATES = [
-  'queued',
-  'submitting',
-  'in_queue',
-  'in_progress',
-  'downloading',
-  'done',
-  'failed',
-  'cancelled',
-  'expired',
-  'unknown_submit',
-  'rejected',
-  'skipped',
-] as const satisfies readonly ItemStateDto[];
-
-// Fails to compile when the contract gains a state missing above.
-type Missing = Exclude<ItemStateDto, (typeof ITEM_STATES)[number]>;
-const _allStatesListed: Missing extends never ? true : never = true;
-void _allStatesListed;
+// The list of states is main's own (pure, imported as is).
+export { ITEM_STATES } from '../../../preload/item-states';
 
 export const ACTIVE_STATES: readonly ItemStateDto[] = [
   'submitting',

@@ -4,9 +4,12 @@
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { planRetry } from '../../../main/core/app/retry-failed';
-import { ITEM_STATES, type ItemState } from '../../../main/core/domain';
+import { ITEM_STATES, TERMINAL_STATES, type ItemState } from '../../../main/core/domain';
 import { actionFor, RETRY_ALL_STATES, statesAllowing } from '../../../preload/item-actions';
-import { actionFor as rendererActionFor } from '../../../renderer/src/lib/states';
+import {
+  actionFor as rendererActionFor,
+  ITEM_STATES as rendererStates,
+} from '../../../renderer/src/lib/states';
 import { harness, type Harness } from './engine/harness';
 
 let h: Harness | null = null;
@@ -36,6 +39,17 @@ describe('which action an item in a state allows', () => {
     // "Retry all failed" leaves cancelled items alone; each of its states allows a retry.
     expect(RETRY_ALL_STATES).toEqual(['failed', 'expired']);
     for (const state of RETRY_ALL_STATES) expect(actionFor(state)).toBe('retry');
+    // Terminal (nothing happens without the user asking) is read from the table too.
+    expect(TERMINAL_STATES).toEqual([
+      'done',
+      'failed',
+      'cancelled',
+      'expired',
+      'unknown_submit',
+      'rejected',
+      'skipped',
+    ]);
+    expect(rendererStates).toBe(ITEM_STATES);
   });
 
   it('is what the engine accepts: retry, resubmit and cancel in every state', async () => {

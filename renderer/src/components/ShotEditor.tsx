@@ -3,7 +3,7 @@
 // what to change; main's planner checks the same rule again (intake/shots.ts).
 import type { BatchSettingsDto } from '../../../preload/contract';
 import { useI18n, type I18n } from '../i18n';
-import { Field } from './Field';
+import { CheckboxField, Field } from './Field';
 import { NumberField } from './NumberField';
 import { ErrorAlert } from './ErrorAlert';
 import './ShotEditor.css';
@@ -42,26 +42,22 @@ export function ShotEditor({
   return (
     <fieldset className="shot-editor" data-testid="shot-editor">
       <legend>{t('shots.title')}</legend>
-      <Field label={t('shots.enable')} hint={t('shots.hint')} inline>
-        {(control) => (
-          <input
-            {...control}
-            type="checkbox"
-            data-testid="shots-on"
-            checked={shots.length > 0}
-            onChange={(e) =>
-              onChange(
-                e.target.checked
-                  ? [
-                      { prompt: settings.promptTemplate, duration: 3 },
-                      { prompt: '', duration: Math.max(3, settings.duration - 3) },
-                    ]
-                  : undefined,
-              )
-            }
-          />
-        )}
-      </Field>
+      <CheckboxField
+        label={t('shots.enable')}
+        hint={t('shots.hint')}
+        testId="shots-on"
+        checked={shots.length > 0}
+        onChange={(checked) =>
+          onChange(
+            checked
+              ? [
+                  { prompt: settings.promptTemplate, duration: 3 },
+                  { prompt: '', duration: Math.max(3, settings.duration - 3) },
+                ]
+              : undefined,
+          )
+        }
+      />
       {shots.map((shot, i) => (
         <div className="shot-row" key={i} data-testid="shot-row">
           <Field label={t('shots.prompt', { n: i + 1 })}>

@@ -5,13 +5,13 @@
 import PQueue from 'p-queue';
 import type { ApiFailure, RunComfyClient } from '../api/client';
 import { fullJitterBackoff } from '../api/retry';
-import type { ItemPatch, ItemRecord } from '../db/rows';
+import type { ItemRecord } from '../db/rows';
 import { assertNever, type ItemState } from '../domain';
 import type { EngineContext } from './context';
 import { crashPoint } from './crash-points';
 import { text } from './messages';
-import { formatReason, type Reason } from '../../../preload/reasons';
-import type { Outcome } from './outcome';
+import { formatReason } from '../../../preload/reasons';
+import { endedWithout, type Outcome } from './outcome';
 import type { PollObservation } from './poll-policy';
 import type { RunTimes } from './run-times';
 
@@ -195,7 +195,7 @@ export class TrackPhase {
         return null;
       case 'completed': {
         if (!videoUrl) {
-          return this.ended(current, 'failed', text.noOutput(current.requestId), {
+          return endedWithout(current, LIVE, 'failed', text.noOutput(current.requestId), {
             why: 'succeeded without a video URL',
             errorCode: 'no_output',
             costUsd,
@@ -216,7 +216,7 @@ export class TrackPhase {
         };
       }
       case 'failed': {
-        return this.ended(current, 'failed', text.generationFailed(error), {
+        return endedWithout(current, LIVE, 'failed', text.generationFailed(error), {
           why: 'generation failed',
           errorCode: 'generation_failed',
           queuePosition: null,
@@ -287,7 +287,7 @@ export class TrackPhase {
         const seen = (this.notFound.get(item.id) ?? 0) + 1;
         this.notFound.set(item.id, seen);
         if (seen < NOT_FOUND_CONFIRMATIONS) break;
-        return this.ended(item, 'expired', text.requestUnknown(item.requestId), {
+        return endedWithout(item, LIVE, 'expired', text.requestUnknown(item.requestId), {
           why: `request unknown to the API (${seen} answers in a row)`,
           errorCode: failure.errorCode ?? '404001',
           finishedAt: now,
@@ -295,7 +295,7 @@ export class TrackPhase {
         });
       }
       case 'forbidden': {
-        return this.ended(item, 'failed', text.otherAccount(item.requestId), {
+        return endedWithout(item, LIVE, 'failed', text.otherAccount(item.requestId), {
           why: 'request belongs to another account',
           errorCode: '403001',
           finishedAt: now,
@@ -333,20 +333,6 @@ export class TrackPhase {
     );
     this.ctx.store.updateWithoutFsync(item.id, { nextPollAt: now + delay, pollCount });
     return pause ? { item, pause } : null;
-  }
-
-  /** The API ended the job for good: the item fails or expires with the reason, and counts as a failure. */
-  private ended(
-    item: ItemRecord,
-    to: 'failed' | 'expired',
-    message: Reason,
-    { why, ...patch }: ItemPatch & { errorCode: string; why: string },
-  ): Outcome {
-    return {
-      item,
-      move: { from: LIVE, to, patch: { ...patch, reason: message }, reason: why },
-      streak: { failed: message },
-    };
   }
 
   private nextPoll(

@@ -108,7 +108,9 @@ export class DownloadPhase {
       // Whatever went wrong, the item gets a next step: no exception leaves it downloading.
       result = await this.fileProblem(item, batch, error);
     }
-    if (result === 'stopped') return null;
+    // Close began during the attempt (a request it made was stopped): nothing is written now;
+    // the item is still downloading on record, and the next start tries again.
+    if (result === 'stopped' || closeSignal.aborted) return null;
     if ('retry' in result) return this.later(item, result);
     if (result.move) this.tries.delete(itemId);
     return result;
@@ -286,7 +288,7 @@ export class DownloadPhase {
     // no key for that endpoint now: nothing better right now, the download waits.
     const client = this.ctx.clientFor(item);
     if (!client) return null;
-    const answer = await client.result(item.requestId);
+    const answer = await client.result(item.requestId, this.ctx.closeSignal);
     if (!answer.ok) {
       if (answer.failure.kind !== 'not_found') return null;
       await this.dropPart(item);

@@ -70,4 +70,29 @@ describe('engine close', () => {
     await until(() => engine.getItem(itemIds[0]!)!.state === 'done', 'the video after the restart');
     expect(h.sim.ledger.submits).toHaveLength(1);
   });
+
+  it('does not wait for a /result request that hangs while a download asks for a fresh link', async () => {
+    const hours = 10 * 60 * 60_000;
+    // The video link answers 404 for hours (a CDN lagging): each try asks /result for a fresh one.
+    h = await harness(
+      { environment: { cdnLagMs: hours } },
+      { requestTimeoutMs: 10 * 60_000, outputLinkLifetimeMs: hours, linkRefusalGraceMs: hours },
+    );
+    const { batchId, itemIds } = h.batch(1);
+    h.engine.startBatch(batchId);
+    await until(() => h!.engine.getItem(itemIds[0]!)!.state === 'downloading', 'generated (paid)');
+    h.sim.setFaults({ hang: 1 }, ['result']);
+    await until(
+      () => h!.sim.ledger.polls.some((p) => p.endpoint === 'result' && p.fault === 'hang'),
+      'a /result request for a fresh link left hanging',
+    );
+    await h.engine.close();
+    expect(statesOnDisk(h.dbPath, itemIds)).toEqual(['downloading']);
+
+    h.sim.setFaults({});
+    h.sim.setEnvironment({});
+    const engine = h.restart();
+    await until(() => engine.getItem(itemIds[0]!)!.state === 'done', 'the video after the restart');
+    expect(h.sim.ledger.submits).toHaveLength(1);
+  });
 });

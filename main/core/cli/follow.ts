@@ -114,15 +114,20 @@ export function printFinal(io: CliIo, batch: BatchView): void {
   if (!io.out.isTTY) io.out.write(statusBlock(batch) + '\n');
 }
 
+/** Drives a batch this process holds to its end or a pause, prints how it ended; answers the exit. */
+export async function followToExit(engine: Engine, batchId: number, io: CliIo): Promise<CommandResult> {
+  const end = await follow(engine, batchId, io, true);
+  printFinal(io, end);
+  return finishedExit(end);
+}
+
 /** Drives a batch this process holds to its end or a pause, with the webhook notices; answers the exit. */
 export async function driveToEnd(engine: Engine, batchId: number, io: CliIo): Promise<CommandResult> {
   io.out.write(`Progress: stillmotion status ${batchId}\n`);
   const credentials = await credentialsOf(io);
   const notices = await startNotices(engine, io.env, credentials.apiKey, warnLine(io));
   try {
-    const end = await follow(engine, batchId, io, true);
-    printFinal(io, end);
-    return finishedExit(end);
+    return await followToExit(engine, batchId, io);
   } finally {
     await notices.settled();
     notices.close();

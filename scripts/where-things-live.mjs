@@ -39,7 +39,8 @@ const FOLDERS = {
   'main/core/simulator': 'The shipped RunComfy simulator (independent of the app’s catalog).',
   'main/core': 'The Electron-free core, runnable under plain Node.',
   'main/electron': 'The thin Electron layer: lifecycle, window, IPC registration, tray, power, secrets.',
-  preload: 'The one typed contract between main and the renderer, and the reason texts both render.',
+  preload:
+    'The one typed contract between main and the renderer, and the pure lists both sides read: item states and their actions, model roles, reason texts.',
   'renderer/src': 'The React app.',
   'renderer/src/screens':
     'The screens the route picks (new batch, a batch, history), each built from widgets.',

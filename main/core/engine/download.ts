@@ -7,7 +7,7 @@
 import { dirname, resolve } from 'node:path';
 import PQueue from 'p-queue';
 import type { BatchRecord, ItemRecord } from '../db/rows';
-import { assertNever, type BatchConditionCode, type ItemState } from '../domain';
+import { assertNever, type BatchConditionCode } from '../domain';
 import type { EngineContext } from './context';
 import { crashPoint } from './crash-points';
 import {
@@ -25,7 +25,7 @@ import {
 } from './download-files';
 import { text } from './messages';
 import { formatReason, type Reason } from '../../../preload/reasons';
-import type { Outcome } from './outcome';
+import { endedWithout, type Outcome } from './outcome';
 import { classifyFileError, isFolder, isWritableFolder, prepareFolder } from './output-folder';
 
 /**
@@ -181,14 +181,10 @@ export class DownloadPhase {
     code: string,
     why: Reason,
     event = formatReason(why),
-    to: ItemState = 'failed',
+    to: 'failed' | 'expired' = 'failed',
   ): Outcome {
     this.tries.delete(item.id);
-    return {
-      item,
-      move: { from: 'downloading', to, patch: { errorCode: code, reason: why }, reason: event },
-      streak: { failed: why },
-    };
+    return endedWithout(item, 'downloading', to, why, { why: event, errorCode: code });
   }
 
   private async once(item: ItemRecord, batch: BatchRecord): Promise<Attempt> {

@@ -20,7 +20,7 @@ export const FILTERS = {
   queued: ['queued'],
   active: ['submitting', 'in_queue', 'in_progress', 'downloading'],
   done: ['done'],
-  problems: ['failed', 'expired', 'unknown_submit'],
+  problems: PROBLEM_STATES,
   cancelled: ['cancelled'],
   notSent: ['rejected', 'skipped'],
 } as const satisfies Record<string, readonly ItemStateDto[] | null>;

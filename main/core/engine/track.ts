@@ -97,7 +97,7 @@ export class TrackPhase {
     for (const item of this.ctx.store.itemsInStates(batchId, ['in_progress'])) {
       if (item.nextPollAt === null || item.errorCode === WAITING_FOR_KEY) continue;
       const aimed = this.nextPoll(item, 'in_progress', {});
-      if (aimed < item.nextPollAt) this.ctx.store.note(item.id, { nextPollAt: aimed });
+      if (aimed < item.nextPollAt) this.ctx.store.updateWithoutFsync(item.id, { nextPollAt: aimed });
     }
     this.reaimed.abort();
     this.reaimed = new AbortController();

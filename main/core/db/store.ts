@@ -17,6 +17,7 @@ import {
 } from '../domain';
 import { IllegalTransitionError, canTransition } from '../domain/states';
 import { formatReason, type Reason } from '../../../preload/reasons';
+import type { Statement } from 'better-sqlite3';
 import type { Db } from './connection';
 import {
   ITEM_PATCH_COLUMNS,
@@ -95,11 +96,16 @@ function toSqlValue(key: string, value: unknown): unknown {
 
 export class JobStore {
   private readonly statements = new Map<string, ReturnType<Db['prepare']>>();
+  private readonly syncNormal: Statement<[]>;
+  private readonly syncFull: Statement<[]>;
 
   constructor(
     readonly db: Db,
     private readonly log: (message: string) => void = () => {},
-  ) {}
+  ) {
+    this.syncNormal = db.prepare<[]>('PRAGMA synchronous = NORMAL');
+    this.syncFull = db.prepare<[]>('PRAGMA synchronous = FULL');
+  }
 
   private stmt(sql: string) {
     let statement = this.statements.get(sql);
@@ -285,11 +291,16 @@ export class JobStore {
       .immediate();
   }
 
-  /** Extends our lease; false when another process has taken it over meanwhile. */
+  /**
+   * Extends our lease; false when another process has taken it over meanwhile. Not fsync'd: the
+   * other processes see it at once, and after a power cut the holder is gone anyway.
+   */
   renewLease(batchId: number, owner: string, now: number, leaseMs: number): boolean {
-    const { changes } = this.stmt(
-      `UPDATE batches SET lease_expires_at = :expires WHERE id = :batchId AND lease_owner = :owner`,
-    ).run({ batchId, owner, expires: now + leaseMs });
+    const { changes } = this.withoutFsync(() =>
+      this.stmt(
+        `UPDATE batches SET lease_expires_at = :expires WHERE id = :batchId AND lease_owner = :owner`,
+      ).run({ batchId, owner, expires: now + leaseMs }),
+    );
     return changes === 1;
   }
 
@@ -321,6 +332,8 @@ export class JobStore {
    * IMMEDIATE transaction. Returns null (and changes nothing) when the item is no longer in
    * one of `from`, e.g. a cancel won the race. Throws when the table forbids the move.
    * With `lease`, also proves inside the transaction that this process still drives the batch.
+   * `durable` false: committed without an fsync (see withoutFsync), for moves that record no
+   * money, request id or file name and that a restart redoes on its own.
    */
   transition(
     itemId: number,
@@ -330,8 +343,11 @@ export class JobStore {
     reason: string,
     now: number,
     lease?: { owner: string; leaseMs: number },
+    durable = true,
   ): ItemRecord | null {
     const allowedFrom: readonly ItemState[] = typeof from === 'string' ? [from] : from;
+    if (!durable)
+      return this.withoutFsync(() => this.transition(itemId, from, to, patch, reason, now, lease, true));
     return this.db
       .transaction(() => {
         const current = this.getItem(itemId);
@@ -400,11 +416,22 @@ export class JobStore {
    * flushes it anyway (WAL order). Never for anything that records money or a request id.
    */
   updateWithoutFsync(itemId: number, patch: ItemPatch): void {
-    this.db.pragma('synchronous = NORMAL');
+    this.withoutFsync(() => this.writePatch(itemId, patch, null));
+  }
+
+  /**
+   * Runs `write` as a commit of its own without an fsync (synchronous = NORMAL): it is visible
+   * to every connection at once and made durable by the next fsync'd commit (WAL order), so a
+   * power cut can lose only it. Only for bookkeeping whose loss costs a request or a stale
+   * note. Inside a transaction (SQLite cannot change this there) it joins that commit.
+   */
+  withoutFsync<T>(write: () => T): T {
+    if (this.db.inTransaction) return write();
+    this.syncNormal.run();
     try {
-      this.writePatch(itemId, patch, null);
+      return write();
     } finally {
-      this.db.pragma('synchronous = FULL');
+      this.syncFull.run();
     }
   }
 
@@ -488,6 +515,14 @@ export class JobStore {
         `SELECT count(*) AS n FROM items WHERE batch_id = :batchId AND state IN (SELECT value FROM json_each(:states))`,
       ).get({ batchId, states: JSON.stringify(states) }) as { n: number }
     ).n;
+  }
+
+  /** Whether any item of the batch is in one of `states`: stops at the first (no count). */
+  anyInStates(batchId: number, states: readonly ItemState[]): boolean {
+    const row = this.stmt(
+      `SELECT EXISTS (SELECT 1 FROM items WHERE batch_id = :batchId AND state IN (SELECT value FROM json_each(:states))) AS found`,
+    ).get({ batchId, states: JSON.stringify(states) }) as { found: number };
+    return row.found === 1;
   }
 
   counts(batchId: number): StateCounts {
@@ -616,10 +651,13 @@ export class JobStore {
 
   // ---- learned run times ---------------------------------------------------------------
 
+  /** Not fsync'd: a run time lost in a power cut only aims a few polls by the older ones. */
   addRunTiming(modelId: string, duration: number, runMs: number, now: number): void {
-    this.stmt(
-      `INSERT INTO run_timings (model_id, duration, run_ms, at) VALUES (:modelId, :duration, :runMs, :now)`,
-    ).run({ modelId, duration, runMs: Math.max(0, Math.round(runMs)), now });
+    this.withoutFsync(() =>
+      this.stmt(
+        `INSERT INTO run_timings (model_id, duration, run_ms, at) VALUES (:modelId, :duration, :runMs, :now)`,
+      ).run({ modelId, duration, runMs: Math.max(0, Math.round(runMs)), now }),
+    );
   }
 
   recentRunTimings(modelId: string, duration: number, limit: number): number[] {

@@ -264,6 +264,11 @@ export class Coordinator {
   /** Puts every unfinished item of a held batch back on its way (start-up and resume). */
   recover(batchId: number): void {
     if (!this.ctx.held.has(batchId)) return;
+    // Only a record for later decisions: a failure here (the database busy) is logged, and the
+    // first save records it instead.
+    this.download
+      .noteOutputFolder(batchId)
+      .catch((error) => this.ctx.log('warn', `Could not record batch ${batchId}'s output folder: ${error}`));
     const plan = planRecovery(
       this.ctx,
       batchId,

@@ -26,7 +26,7 @@ import {
 import { text } from './messages';
 import { formatReason, type Reason } from '../../../preload/reasons';
 import type { Outcome } from './outcome';
-import { classifyFileError, isWritableFolder, prepareFolder } from './output-folder';
+import { classifyFileError, isFolder, isWritableFolder, prepareFolder } from './output-folder';
 
 /**
  * Why an attempt should be repeated. `refused`: the link answered 403/404/410 (a CDN edge not
@@ -58,11 +58,21 @@ export class DownloadPhase {
   readonly queue: PQueue;
   private readonly active = new Set<number>();
   private readonly tries = new Map<number, Tries>();
-  /** Output folders this run found in place: one missing later is away, not to be created. */
-  private readonly foldersSeen = new Set<string>();
 
   constructor(private readonly ctx: EngineContext) {
     this.queue = new PQueue({ concurrency: ctx.limits.downloadConcurrency });
+  }
+
+  /**
+   * Records that the batch's output folder is in place, when it is (called at Start, resume and
+   * adoption): from then on a missing folder is waited for, never made again (migration 009).
+   */
+  async noteOutputFolder(batchId: number): Promise<void> {
+    const batch = this.ctx.store.getBatch(batchId);
+    if (!batch || batch.outputDirSeenAt !== null) return;
+    if (!(await isFolder(batch.settings.outputDir))) return;
+    if (this.ctx.closeSignal.aborted) return; // nothing is written once close begins
+    this.ctx.store.markOutputDirSeen(batchId, this.ctx.clock.now());
   }
 
   /** Queues the item's download once; the promise gives its outcome (null: nothing to do now). */
@@ -199,13 +209,15 @@ export class DownloadPhase {
     }
     const partPath = partPathFor(target, item.id);
     const dir = dirname(partPath);
-    // Never mkdir -p the output folder onto another drive: once it was there (seen by this run,
-    // or a video was saved into it), a missing output folder is an unplugged drive.
+    // Never mkdir -p the output folder onto another drive: once it was there (found at Start, at
+    // a restart or at a save, or a video was saved into it before that was recorded), a
+    // missing output folder is an unplugged drive.
     const outputDir = resolve(batch.settings.outputDir);
-    const mayCreate = () => !this.foldersSeen.has(outputDir) && store.counts(batch.id).done === 0;
+    const mayCreate = () =>
+      store.getBatch(batch.id)?.outputDirSeenAt === null && store.counts(batch.id).done === 0;
     const folder = await prepareFolder(outputDir, dir, mayCreate, this.ctx.fileOps);
     if (!folder.ready) return this.park(item, batch, folder.detail);
-    this.foldersSeen.add(outputDir);
+    if (batch.outputDirSeenAt === null) store.markOutputDirSeen(batch.id, this.ctx.clock.now());
     let url = item.resultUrl;
     if (!url || !isAllowedDownloadUrl(url, this.ctx.originFor(item))) {
       // Ask /result again: a proxy or an old answer may have given an unusable link.

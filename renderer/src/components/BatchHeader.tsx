@@ -10,7 +10,7 @@ import { ACTIVE_STATES, ITEM_STATES, PROBLEM_STATES, TONE_ICONS, toneOf } from '
 import { useApp } from '../store/app-context';
 import { showToast } from '../store/toasts';
 import { ConfirmDialog } from './Dialog';
-import { exportCsv } from './History';
+import { exportCsv } from '../lib/export-csv';
 import { RetryFailedButton } from './RetryFailedButton';
 
 export function countOf(batch: BatchViewDto, states: readonly ItemStateDto[]): number {

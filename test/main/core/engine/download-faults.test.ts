@@ -229,6 +229,46 @@ describe('downloads: the output folder', () => {
   });
 });
 
+describe('downloads: the output folder the batch started with', () => {
+  // The folder existed when the user pressed Start (the CLI and the app make it then), so a
+  // missing folder later is an unplugged drive or an unmounted share even though no video was
+  // saved into it yet: making it again would put the night's videos on the system disk.
+  async function startedWithFolder() {
+    h = await harness({ generationMs: () => 120_000 });
+    mkdirSync(h.outputDir);
+    const { batchId, itemIds } = h.batch(1);
+    h.engine.startBatch(batchId);
+    const h1 = h;
+    const id = itemIds[0]!;
+    await until(() => ['in_queue', 'in_progress'].includes(h1.engine.getItem(id)!.state), 'the job to run');
+    return { batchId, id };
+  }
+
+  it('vanished before any video was saved: waited for, not made again', async () => {
+    const { batchId, id } = await startedWithFolder();
+    rmSync(h!.outputDir, { recursive: true }); // the parent stays: an unmounted share's mount point
+    const h1 = h!;
+    await until(() => h1.engine.getBatch(batchId)!.condition?.code === 'output_unavailable', 'the condition');
+    expect(existsSync(h1.outputDir)).toBe(false);
+    expect(h1.engine.getItem(id)!.state).toBe('downloading');
+    mkdirSync(h1.outputDir); // mounted again
+    await h1.engine.waitForItemState(id, 'done');
+    expect(existsSync(join(h1.outputDir, 'img-0000.mp4'))).toBe(true);
+  });
+
+  it('vanished while the app was closed, before any video was saved: waited for after the restart', async () => {
+    const { batchId, id } = await startedWithFolder();
+    const h1 = h!;
+    await h1.engine.close();
+    rmSync(h1.outputDir, { recursive: true });
+    const engine = h1.restart();
+    await until(() => engine.getBatch(batchId)!.condition?.code === 'output_unavailable', 'the condition');
+    expect(existsSync(h1.outputDir)).toBe(false);
+    mkdirSync(h1.outputDir);
+    await engine.waitForItemState(id, 'done');
+  });
+});
+
 describe('downloads: the network and the link', () => {
   it('shows "waiting for the network" on the batch during an outage and clears it after the next save', async () => {
     let outageEndsAt: number | null = null;

@@ -43,7 +43,9 @@ export abstract class ItemQueries extends ItemTable {
   itemsInStates(batchId: number, states: readonly ItemState[]): ItemRecord[] {
     return (
       this.stmt(
-        `SELECT * FROM items WHERE batch_id = :batchId AND state IN (SELECT value FROM json_each(:states)) ORDER BY position`,
+        // Named: without it SQLite walks the whole batch in position order to skip the sort.
+        `SELECT * FROM items INDEXED BY items_batch_state_position
+           WHERE batch_id = :batchId AND state IN (SELECT value FROM json_each(:states)) ORDER BY position`,
       ).all({ batchId, states: JSON.stringify(states) }) as ItemRow[]
     ).map(toItemRecord);
   }

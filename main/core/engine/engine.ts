@@ -392,7 +392,10 @@ class JobEngine implements Engine {
 
   /** The endpoint an item's job was submitted to: its recorded base URL in its batch's mode. */
   private endpointOf(item: ItemRecord): EndpointRef {
-    return { apiBaseUrl: item.apiBaseUrl, simulated: this.store.getBatch(item.batchId)?.simulated ?? false };
+    return {
+      apiBaseUrl: item.apiBaseUrl,
+      simulated: this.store.batchFixed(item.batchId)?.simulated ?? false,
+    };
   }
 
   private makeClient(apiBaseUrl: string, apiKey: string | null): RunComfyClient {

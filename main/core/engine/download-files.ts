@@ -7,6 +7,8 @@ import * as fs from 'node:fs/promises';
 import { stat, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { parseRetryAfter } from '../api/retry';
+import { OffThreadHash } from './hash-worker';
+import type { GetResponse, HttpGet } from './http-get';
 
 /** The file-system calls a download makes, injectable so a test can make them fail. */
 export interface FileOps {
@@ -43,7 +45,8 @@ export type RetryCause =
   | 'content';
 
 export type PartOutcome =
-  | { kind: 'complete'; bytes: number }
+  /** `info` when the whole file came in this transfer, hashed as it arrived (no read-back). */
+  | { kind: 'complete'; bytes: number; info?: PartInfo }
   /** The URL answers 404/403/410: a CDN edge not caught up, a firewall, or an expired link. */
   | { kind: 'refused'; httpStatus: number }
   /** A transient problem; what was written is kept for a Range request. */
@@ -183,11 +186,7 @@ export async function inspectFile(path: string): Promise<PartInfo> {
     hash.update(chunk);
     bytes += chunk.length;
   }
-  return {
-    bytes,
-    sha256: hash.digest('hex'),
-    isMp4: head.length >= 8 && head.toString('latin1', 4, 8) === 'ftyp',
-  };
+  return { bytes, sha256: hash.digest('hex'), isMp4: isMp4Head(head) };
 }
 
 async function sizeOf(path: string): Promise<number> {
@@ -201,7 +200,7 @@ async function sizeOf(path: string): Promise<number> {
 export interface FetchToPartOptions {
   url: string;
   partPath: string;
-  fetch: typeof fetch;
+  get: HttpGet;
   fileOps: FileOps;
   /** Aborts the transfer (engine closing); what was written stays for later. */
   signal: AbortSignal;
@@ -221,23 +220,23 @@ export async function fetchToPart(options: FetchToPartOptions): Promise<PartOutc
   let have = await sizeOf(partPath);
   const headers: Record<string, string> = {};
   if (have > 0) headers.range = `bytes=${have}-`;
-  let response: Response;
+  let response: GetResponse;
   const signal = AbortSignal.any([options.signal, AbortSignal.timeout(options.timeoutMs)]);
   try {
-    response = await options.fetch(url, { headers, signal });
+    response = await options.get(url, { headers, signal });
   } catch (error) {
     if (options.signal.aborted) return { kind: 'aborted' };
     const message = `could not fetch the video: ${describeError(error)}`;
     return { kind: 'retry', cause: 'network', message, retryAfterMs: null };
   }
   if (response.status === 404 || response.status === 410 || response.status === 403) {
-    await response.body?.cancel().catch(() => {});
+    await response.cancel();
     return { kind: 'refused', httpStatus: response.status };
   }
   if (response.status === 416 && have > 0) {
     // Our partial file is as long as (or longer than) the video: check what the server says.
-    const total = Number(/\/(\d+)$/.exec(response.headers.get('content-range') ?? '')?.[1]);
-    await response.body?.cancel().catch(() => {});
+    const total = Number(/\/(\d+)$/.exec(response.header('content-range') ?? '')?.[1]);
+    await response.cancel();
     if (total === have) return { kind: 'complete', bytes: have };
     await removeIfExists(partPath);
     return {
@@ -248,19 +247,19 @@ export async function fetchToPart(options: FetchToPartOptions): Promise<PartOutc
     };
   }
   if (response.status !== 200 && response.status !== 206) {
-    await response.body?.cancel().catch(() => {});
+    await response.cancel();
     return {
       kind: 'retry',
       cause: 'server',
       message: `the video server answered HTTP ${response.status}`,
-      retryAfterMs: parseRetryAfter(response.headers.get('retry-after'), options.now()),
+      retryAfterMs: parseRetryAfter(response.header('retry-after'), options.now()),
     };
   }
   let append = false;
   if (response.status === 206) {
-    const start = Number(/^bytes (\d+)-/.exec(response.headers.get('content-range') ?? '')?.[1]);
+    const start = Number(/^bytes (\d+)-/.exec(response.header('content-range') ?? '')?.[1]);
     if (start !== have) {
-      await response.body?.cancel().catch(() => {});
+      await response.cancel();
       await removeIfExists(partPath);
       return {
         kind: 'retry',
@@ -271,21 +270,26 @@ export async function fetchToPart(options: FetchToPartOptions): Promise<PartOutc
     }
     append = true;
   } else have = 0; // A 200 is the whole file: start the temporary file over.
-  const lengthHeader = response.headers.get('content-length');
+  const lengthHeader = response.header('content-length');
   const expected = lengthHeader === null ? null : Number(lengthHeader);
 
   let handle: FileHandle;
   try {
     handle = await options.fileOps.open(partPath, append ? 'a' : 'w');
   } catch (error) {
-    await response.body?.cancel().catch(() => {});
+    await response.cancel();
     if (isDiskFull(error)) return { kind: 'disk_full', message: describeError(error) };
     throw error;
   }
   let received = 0;
   let first = true;
-  // fetch yields small chunks (tens of KB); one write per MiB instead of per chunk keeps a
-  // 256 MB video to ~256 writes while holding at most a MiB in memory.
+  // A whole file is hashed as it is written (the bytes handed to the writes), sparing a
+  // read-back of the video; a resumed one is read back whole by the caller.
+  const hash = append ? null : hasherFor(expected);
+  let head = Buffer.alloc(0);
+  // The body comes in small chunks (tens of KB); one write per MiB instead of per chunk keeps a
+  // 256 MB video to ~256 writes. One write runs while the next MiB arrives (at most two held):
+  // awaiting each write before reading on would stall the connection for its length.
   let pending: Uint8Array[] = [];
   let pendingBytes = 0;
   // A write or fsync that failed is the disk's problem (the caller classifies it), a failed
@@ -299,32 +303,42 @@ export async function fetchToPart(options: FetchToPartOptions): Promise<PartOutc
       throw error;
     }
   };
-  const flush = () =>
-    onDisk(async () => {
-      if (pendingBytes === 0) return;
-      const data = pending.length === 1 ? pending[0]! : Buffer.concat(pending, pendingBytes);
-      pending = [];
-      pendingBytes = 0;
+  let writing: Promise<void> = Promise.resolve();
+  /** Starts writing what is pending once the write before it is done (not waiting for this one). */
+  const startWrite = async () => {
+    await writing;
+    if (pendingBytes === 0) return;
+    const data = hash ? hash.gather(pending, pendingBytes) : Buffer.concat(pending, pendingBytes);
+    pending = [];
+    pendingBytes = 0;
+    writing = onDisk(async () => {
       await options.fileOps.write(handle, data);
+      hash?.update(data); // after the write: the off-thread hash takes the buffer over
     });
+    writing.catch(() => {}); // handled where it is awaited
+  };
+  const flush = async () => {
+    await startWrite();
+    await writing;
+  };
   const sync = () => onDisk(() => handle.sync());
   try {
-    if (response.body) {
-      for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-        pending.push(chunk);
-        pendingBytes += chunk.length;
-        received += chunk.length;
-        if (first) {
-          first = false;
-          await flush();
-          await sync();
-          options.afterFirstChunk?.();
-        } else if (pendingBytes >= WRITE_BATCH_BYTES) await flush();
-      }
+    for await (const chunk of response.body) {
+      if (head.length < 12) head = Buffer.concat([head, chunk.subarray(0, 12 - head.length)]);
+      pending.push(chunk);
+      pendingBytes += chunk.length;
+      received += chunk.length;
+      if (first) {
+        first = false;
+        await flush();
+        await sync();
+        options.afterFirstChunk?.();
+      } else if (pendingBytes >= WRITE_BATCH_BYTES) await startWrite();
     }
     await flush();
     await sync();
   } catch (error) {
+    hash?.abandon();
     const failedOnDisk = diskError !== undefined;
     // Keep what did arrive: the resume asks for the rest with Range.
     if (!failedOnDisk) await flush().catch(() => {});
@@ -340,6 +354,7 @@ export async function fetchToPart(options: FetchToPartOptions): Promise<PartOutc
       retryAfterMs: null,
     };
   }
+  const sha256 = await hash?.digest(); // ends the hash whatever comes next
   await handle.close();
   if (expected !== null && Number.isFinite(expected) && received !== expected)
     return {
@@ -348,7 +363,36 @@ export async function fetchToPart(options: FetchToPartOptions): Promise<PartOutc
       message: `the download ended after ${received} of ${expected} bytes`,
       retryAfterMs: null,
     };
-  return { kind: 'complete', bytes: have + received };
+  const bytes = have + received;
+  if (!sha256) return { kind: 'complete', bytes };
+  return { kind: 'complete', bytes, info: { bytes, sha256, isMp4: isMp4Head(head) } };
+}
+
+/** From this size on, a download is hashed on a worker thread. */
+const OFF_THREAD_BYTES = 8 * 1024 * 1024;
+
+interface Hasher {
+  /** The chunks as one buffer to write and then hand to update(). */
+  gather(chunks: readonly Uint8Array[], bytes: number): Uint8Array;
+  update(data: Uint8Array): void;
+  /** Null when it could not be computed: the file is then read back. */
+  digest(): Promise<string | null>;
+  abandon(): void;
+}
+
+function hasherFor(expectedBytes: number | null): Hasher {
+  if (expectedBytes !== null && expectedBytes >= OFF_THREAD_BYTES) return new OffThreadHash();
+  const hash = createHash('sha256');
+  return {
+    gather: (chunks, bytes) => (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, bytes)),
+    update: (data) => void hash.update(data),
+    digest: async () => hash.digest('hex'),
+    abandon: () => {},
+  };
+}
+
+function isMp4Head(head: Buffer): boolean {
+  return head.length >= 8 && head.toString('latin1', 4, 8) === 'ftyp';
 }
 
 export function describeError(error: unknown): string {

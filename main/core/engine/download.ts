@@ -232,7 +232,7 @@ export class DownloadPhase {
     const part = await fetchToPart({
       url,
       partPath,
-      fetch: this.ctx.fetch,
+      get: this.ctx.downloadGet,
       fileOps: this.ctx.fileOps,
       signal: this.ctx.closeSignal,
       timeoutMs: this.ctx.limits.downloadTimeoutMs,
@@ -260,7 +260,7 @@ export class DownloadPhase {
       default:
         assertNever(part);
     }
-    const info = await inspectFile(partPath);
+    const info = part.info ?? (await inspectFile(partPath));
     if (!info.isMp4) {
       await removeIfExists(partPath);
       return { retry: text.notMp4, cause: 'content', retryAfterMs: null };

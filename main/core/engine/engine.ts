@@ -7,6 +7,7 @@
 // outcomes; the coordinator's settle path applies every outcome and schedules the next work;
 // leases.ts, batch-state.ts, run-times.ts and views.ts keep their one concern each. All timing
 // goes through the injected clock and random source; all HTTP through the injected fetch.
+import { getWithFetch, nodeGet } from './http-get';
 import { hostname } from 'node:os';
 import { setMaxListeners } from 'node:events';
 import { setTimeout as realDelay } from 'node:timers/promises';
@@ -101,7 +102,7 @@ class JobEngine implements Engine {
       store: this.store,
       clock: this.clock,
       random: options.random ?? Math.random,
-      fetch: options.fetch ?? fetch,
+      downloadGet: options.fetch ? getWithFetch(options.fetch) : nodeGet,
       materialize: options.materializeRequest ?? defaultMaterializeRequest,
       catalog: options.catalog ?? createCatalog(),
       policy: options.pollPolicy ?? adaptivePollPolicy,

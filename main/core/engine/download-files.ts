@@ -7,7 +7,6 @@ import * as fs from 'node:fs/promises';
 import { stat, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { parseRetryAfter } from '../api/retry';
-import { OffThreadHash } from './hash-worker';
 import type { GetResponse, HttpGet } from './http-get';
 
 /** The file-system calls a download makes, injectable so a test can make them fail. */
@@ -284,8 +283,10 @@ export async function fetchToPart(options: FetchToPartOptions): Promise<PartOutc
   let received = 0;
   let first = true;
   // A whole file is hashed as it is written (the bytes handed to the writes), sparing a
-  // read-back of the video; a resumed one is read back whole by the caller.
-  const hash = append ? null : hasherFor(expected);
+  // read-back of the video; a resumed one is read back whole by the caller. On the main thread:
+  // a worker thread measured slower on two busy cores (one more thread wanting one), and its
+  // heap added 10 MB.
+  const hash = append ? null : createHash('sha256');
   let head = Buffer.alloc(0);
   // The body comes in small chunks (tens of KB); one write per MiB instead of per chunk keeps a
   // 256 MB video to ~256 writes. One write runs while the next MiB arrives (at most two held):
@@ -308,12 +309,12 @@ export async function fetchToPart(options: FetchToPartOptions): Promise<PartOutc
   const startWrite = async () => {
     await writing;
     if (pendingBytes === 0) return;
-    const data = hash ? hash.gather(pending, pendingBytes) : Buffer.concat(pending, pendingBytes);
+    const data = pending.length === 1 ? pending[0]! : Buffer.concat(pending, pendingBytes);
     pending = [];
     pendingBytes = 0;
     writing = onDisk(async () => {
       await options.fileOps.write(handle, data);
-      hash?.update(data); // after the write: the off-thread hash takes the buffer over
+      hash?.update(data);
     });
     writing.catch(() => {}); // handled where it is awaited
   };
@@ -338,7 +339,6 @@ export async function fetchToPart(options: FetchToPartOptions): Promise<PartOutc
     await flush();
     await sync();
   } catch (error) {
-    hash?.abandon();
     const failedOnDisk = diskError !== undefined;
     // Keep what did arrive: the resume asks for the rest with Range.
     if (!failedOnDisk) await flush().catch(() => {});
@@ -354,7 +354,6 @@ export async function fetchToPart(options: FetchToPartOptions): Promise<PartOutc
       retryAfterMs: null,
     };
   }
-  const sha256 = await hash?.digest(); // ends the hash whatever comes next
   await handle.close();
   if (expected !== null && Number.isFinite(expected) && received !== expected)
     return {
@@ -364,31 +363,8 @@ export async function fetchToPart(options: FetchToPartOptions): Promise<PartOutc
       retryAfterMs: null,
     };
   const bytes = have + received;
-  if (!sha256) return { kind: 'complete', bytes };
-  return { kind: 'complete', bytes, info: { bytes, sha256, isMp4: isMp4Head(head) } };
-}
-
-/** From this size on, a download is hashed on a worker thread. */
-const OFF_THREAD_BYTES = 8 * 1024 * 1024;
-
-interface Hasher {
-  /** The chunks as one buffer to write and then hand to update(). */
-  gather(chunks: readonly Uint8Array[], bytes: number): Uint8Array;
-  update(data: Uint8Array): void;
-  /** Null when it could not be computed: the file is then read back. */
-  digest(): Promise<string | null>;
-  abandon(): void;
-}
-
-function hasherFor(expectedBytes: number | null): Hasher {
-  if (expectedBytes !== null && expectedBytes >= OFF_THREAD_BYTES) return new OffThreadHash();
-  const hash = createHash('sha256');
-  return {
-    gather: (chunks, bytes) => (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, bytes)),
-    update: (data) => void hash.update(data),
-    digest: async () => hash.digest('hex'),
-    abandon: () => {},
-  };
+  if (!hash) return { kind: 'complete', bytes };
+  return { kind: 'complete', bytes, info: { bytes, sha256: hash.digest('hex'), isMp4: isMp4Head(head) } };
 }
 
 function isMp4Head(head: Buffer): boolean {

@@ -1,18 +1,16 @@
-// Large videos: received over node:http, hashed on a worker thread as they are written (no
-// read-back), resumed with Range after a cut (then read back whole), and links that redirect
-// followed as fetch follows them.
+// Large videos: received over node:http, hashed as they are written (no read-back), resumed
+// with Range after a cut (then read back whole), and links that redirect followed as fetch
+// follows them.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readdirSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { nodeGet } from '../../../../main/core/engine/http-get';
-import { OffThreadHash } from '../../../../main/core/engine/hash-worker';
-import { createHash } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { harness, type Harness } from './harness';
 import { until } from './helpers';
 
-const LARGE = 12 * 1024 * 1024; // above the size hashed off the main thread
+const LARGE = 12 * 1024 * 1024;
 
 /** The hash the database recorded for the item (what a restart compares a placed file with). */
 function storedSha(dbPath: string, itemId: number): string {
@@ -58,15 +56,6 @@ describe('large downloads', () => {
     expect(h.sha256(done.outputPath!)).toBe(job.outputSha256);
     expect(storedSha(h.dbPath, done.id)).toBe(job.outputSha256);
     expect(h.sim.ledger.downloads.some((d) => d.httpStatus === 206)).toBe(true);
-  });
-
-  it('hashes off the main thread exactly as createHash does, buffer after buffer', async () => {
-    const parts = [Buffer.alloc(3 << 20, 1), Buffer.alloc(5, 2), Buffer.alloc(1 << 20, 3)];
-    const hash = new OffThreadHash();
-    for (const part of parts) hash.update(hash.gather([part.subarray(0, 7), part.subarray(7)], part.length));
-    const expected = createHash('sha256');
-    for (const part of parts) expected.update(part);
-    expect(await hash.digest()).toBe(expected.digest('hex'));
   });
 });
 

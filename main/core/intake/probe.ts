@@ -24,6 +24,8 @@ export interface ByteSource {
   identity?: string;
   /** Up to `length` bytes at `position` (fewer at the end of the file). */
   read(position: number, length: number): Promise<Buffer>;
+  /** The whole file, when the first read already held all of it (most photos under 64 KiB). */
+  whole?: Buffer;
 }
 
 export type ProbeResult =
@@ -49,12 +51,13 @@ const fail = (code: ProbeFailure, reason: string): ProbeResult => ({ ok: false, 
 /** A ByteSource over an open file that keeps the first 64 KiB (where headers live) cached. */
 export async function fileByteSource(handle: FileHandle): Promise<ByteSource> {
   const { size, dev, ino } = await handle.stat();
-  const headLength = Math.min(size, HEAD_BYTES);
-  const head = Buffer.alloc(headLength);
-  if (headLength > 0) await handle.read(head, 0, headLength, 0);
+  let head = Buffer.allocUnsafe(Math.min(size, HEAD_BYTES));
+  if (head.length > 0) head = head.subarray(0, (await handle.read(head, 0, head.length, 0)).bytesRead);
+  const headLength = head.length;
   return {
     size,
     identity: `${dev}:${ino}`,
+    ...(headLength === size ? { whole: head } : {}),
     async read(position, length) {
       const end = Math.min(size, position + length);
       if (position >= end || position < 0) return Buffer.alloc(0);

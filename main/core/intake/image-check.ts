@@ -4,11 +4,10 @@
 // then only after the pixel-bomb check.
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
-import type { FileHandle } from 'node:fs/promises';
 import sharp from 'sharp';
 import { bmpLayout } from './bmp';
 import { assessImage, formatBytes, MAX_PIXELS } from './limits';
+import { openForReading, type ReadableFile } from './open-file';
 import { fileByteSource, probeImage } from './probe';
 import type { ImageFormat } from './probe';
 import { describeFsError } from './walk';
@@ -56,7 +55,7 @@ async function decodesCompletely(path: string): Promise<boolean> {
 }
 
 /** Hashes an open file in reads of up to 1 MiB (the handle is reused: one open per file). */
-async function hashHandle(handle: FileHandle, size: number, signal?: AbortSignal): Promise<string> {
+async function hashHandle(handle: ReadableFile, size: number, signal?: AbortSignal): Promise<string> {
   const hash = createHash('sha256');
   // Not zero-filled (only what was read is hashed), and no larger than the file: a 1 MiB
   // zeroed buffer per photo cost the scan of 10,000 small JPEGs more than reading them.
@@ -73,9 +72,9 @@ async function hashHandle(handle: FileHandle, size: number, signal?: AbortSignal
 }
 
 export async function checkImageFile(path: string, signal?: AbortSignal): Promise<CheckedImage> {
-  let handle: FileHandle;
+  let handle: ReadableFile;
   try {
-    handle = await open(path, 'r');
+    handle = await openForReading(path);
   } catch (error) {
     return {
       ok: false,
@@ -99,7 +98,11 @@ export async function checkImageFile(path: string, signal?: AbortSignal): Promis
   }
 }
 
-async function checkOpenFile(path: string, handle: FileHandle, signal?: AbortSignal): Promise<CheckedImage> {
+async function checkOpenFile(
+  path: string,
+  handle: ReadableFile,
+  signal?: AbortSignal,
+): Promise<CheckedImage> {
   const source = await fileByteSource(handle);
   const identity = source.identity ?? path;
   const bytes = source.size;

@@ -5,9 +5,8 @@
 // Every read goes through `ByteSource.read(position, length)`, so the probe reads only what
 // it needs: the first 64 KiB at most for PNG, BMP and WebP, and a bounded walk over JPEG
 // segment headers (a few bytes per segment, skipping the bodies) for JPEG.
-import { open } from 'node:fs/promises';
-import type { FileHandle } from 'node:fs/promises';
 import { readBmpHeader } from './bmp';
+import { openForReading, type ReadableFile } from './open-file';
 
 export type ImageFormat = 'jpeg' | 'png' | 'bmp' | 'webp';
 
@@ -49,7 +48,7 @@ const TAIL_BYTES = 4 * 1024;
 const fail = (code: ProbeFailure, reason: string): ProbeResult => ({ ok: false, code, reason });
 
 /** A ByteSource over an open file that keeps the first 64 KiB (where headers live) cached. */
-export async function fileByteSource(handle: FileHandle): Promise<ByteSource> {
+export async function fileByteSource(handle: ReadableFile): Promise<ByteSource> {
   const { size, dev, ino } = await handle.stat();
   let head = Buffer.allocUnsafe(Math.min(size, HEAD_BYTES));
   if (head.length > 0) head = head.subarray(0, (await handle.read(head, 0, head.length, 0)).bytesRead);
@@ -77,7 +76,7 @@ export function bufferByteSource(buffer: Buffer): ByteSource {
 }
 
 export async function probeFile(path: string): Promise<ProbeResult> {
-  const handle = await open(path, 'r');
+  const handle = await openForReading(path);
   try {
     return await probeImage(await fileByteSource(handle));
   } finally {

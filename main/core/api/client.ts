@@ -3,6 +3,7 @@
 // what a failure means for an item (the submit rules differ from the polling rules).
 import type { Clock } from '../util/clock';
 import { systemClock } from '../util/clock';
+import { nodeGet, readText, type GetResponse } from '../util/http-get';
 import { parseRetryAfter } from './retry';
 import {
   cancelResponseSchema,
@@ -127,6 +128,28 @@ function networkCodes(error: unknown, depth = 0): string[] {
   return codes;
 }
 
+/** What call() reads of an answer, from fetch or from node:http. */
+interface Answer {
+  status: number;
+  ok: boolean;
+  header(name: string): string | null;
+  text(): Promise<string>;
+}
+
+const fromFetch = (response: Response): Answer => ({
+  status: response.status,
+  ok: response.ok,
+  header: (name) => response.headers.get(name),
+  text: () => response.text(),
+});
+
+const fromGet = (response: GetResponse): Answer => ({
+  status: response.status,
+  ok: response.status >= 200 && response.status < 300,
+  header: (name) => response.header(name),
+  text: () => readText(response.body),
+});
+
 export class RunComfyClient {
   readonly baseUrl: string;
   private readonly apiKey: string | null;
@@ -240,15 +263,16 @@ export class RunComfyClient {
     if (this.apiKey) headers.authorization = `Bearer ${this.apiKey}`;
     if (body !== undefined) headers['content-type'] = 'application/json';
     const what = `${method} ${path.split('?')[0]}`;
-    let response: Response;
+    let response: Answer;
     this.options.onRequest?.(endpoint);
     try {
-      response = await this.fetchImpl(this.baseUrl + path, {
-        method,
-        headers,
-        body,
-        signal: AbortSignal.timeout(timeoutMs),
-      });
+      const signal = AbortSignal.timeout(timeoutMs);
+      // A GET (status, result, the model page: free, repeatable) over node:http unless a fetch
+      // was given; a submit or cancel always through fetch, whose failures the money rules know.
+      response =
+        method === 'GET' && !this.options.fetch
+          ? fromGet(await nodeGet(this.baseUrl + path, { headers, signal }))
+          : fromFetch(await this.fetchImpl(this.baseUrl + path, { method, headers, body, signal }));
     } catch (error) {
       return { ok: false, failure: this.networkFailure(error, what, timeoutMs) };
     }
@@ -268,7 +292,7 @@ export class RunComfyClient {
     } catch {
       json = undefined;
     }
-    const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), this.clock.now());
+    const retryAfterMs = parseRetryAfter(response.header('retry-after'), this.clock.now());
     const errorBody = errorBodySchema.safeParse(json);
     if (response.ok && errorBody.success && endpoint === 'submit') {
       // A gateway may put an error_code in a 2xx. A valid request_id beside it means the job

@@ -2,7 +2,7 @@
 // defaults, the API client of the current credentials, and the runtime state of each batch this
 // engine holds. Phases read it and keep their own bookkeeping in it; only the coordinator's
 // settle path moves items between states (see coordinator.ts).
-import type { HttpGet } from './http-get';
+import type { HttpGet } from '../util/http-get';
 import type { RunComfyClient } from '../api/client';
 import type { ItemRecord } from '../db/rows';
 import type { JobStore } from '../db/store';

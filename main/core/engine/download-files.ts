@@ -7,7 +7,7 @@ import * as fs from 'node:fs/promises';
 import { stat, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { parseRetryAfter } from '../api/retry';
-import type { GetResponse, HttpGet } from './http-get';
+import type { GetResponse, HttpGet } from '../util/http-get';
 
 /** The file-system calls a download makes, injectable so a test can make them fail. */
 export interface FileOps {

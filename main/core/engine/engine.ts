@@ -7,7 +7,7 @@
 // outcomes; the coordinator's settle path applies every outcome and schedules the next work;
 // leases.ts, batch-state.ts, run-times.ts and views.ts keep their one concern each. All timing
 // goes through the injected clock and random source; all HTTP through the injected fetch.
-import { getWithFetch, nodeGet } from './http-get';
+import { getWithFetch, nodeGet } from '../util/http-get';
 import { hostname } from 'node:os';
 import { setMaxListeners } from 'node:events';
 import { setTimeout as realDelay } from 'node:timers/promises';
@@ -403,7 +403,7 @@ class JobEngine implements Engine {
     return new RunComfyClient({
       baseUrl: apiBaseUrl,
       apiKey,
-      fetch: this.options.fetch ?? fetch,
+      fetch: this.options.fetch,
       clock: this.clock,
       timeoutMs: this.options.requestTimeoutMs,
       submitTimeoutMs: this.options.submitTimeoutMs,

@@ -5,7 +5,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readdirSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { nodeGet } from '../../../../main/core/engine/http-get';
+import { nodeGet } from '../../../../main/core/util/http-get';
 import Database from 'better-sqlite3';
 import { harness, type Harness } from './harness';
 import { until } from './helpers';

@@ -3,7 +3,7 @@
 // what a failure means for an item (the submit rules differ from the polling rules).
 import type { Clock } from '../util/clock';
 import { systemClock } from '../util/clock';
-import { nodeGet, readText, type GetResponse } from '../util/http-get';
+import { answerOfFetch, answerOfGet, nodeGet, type Answer } from '../util/http-get';
 import { parseRetryAfter } from './retry';
 import {
   cancelResponseSchema,
@@ -128,28 +128,6 @@ function networkCodes(error: unknown, depth = 0): string[] {
   return codes;
 }
 
-/** What call() reads of an answer, from fetch or from node:http. */
-interface Answer {
-  status: number;
-  ok: boolean;
-  header(name: string): string | null;
-  text(): Promise<string>;
-}
-
-const fromFetch = (response: Response): Answer => ({
-  status: response.status,
-  ok: response.ok,
-  header: (name) => response.headers.get(name),
-  text: () => response.text(),
-});
-
-const fromGet = (response: GetResponse): Answer => ({
-  status: response.status,
-  ok: response.status >= 200 && response.status < 300,
-  header: (name) => response.header(name),
-  text: () => readText(response.body),
-});
-
 export class RunComfyClient {
   readonly baseUrl: string;
   private readonly apiKey: string | null;
@@ -271,8 +249,8 @@ export class RunComfyClient {
       // was given; a submit or cancel always through fetch, whose failures the money rules know.
       response =
         method === 'GET' && !this.options.fetch
-          ? fromGet(await nodeGet(this.baseUrl + path, { headers, signal }))
-          : fromFetch(await this.fetchImpl(this.baseUrl + path, { method, headers, body, signal }));
+          ? answerOfGet(await nodeGet(this.baseUrl + path, { headers, signal }))
+          : answerOfFetch(await this.fetchImpl(this.baseUrl + path, { method, headers, body, signal }));
     } catch (error) {
       return { ok: false, failure: this.networkFailure(error, what, timeoutMs) };
     }

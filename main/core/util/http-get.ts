@@ -103,3 +103,25 @@ function get(
     );
   });
 }
+
+/** A small answer read whole (the API's JSON), from fetch or from node:http alike. */
+export interface Answer {
+  status: number;
+  ok: boolean;
+  header(name: string): string | null;
+  text(): Promise<string>;
+}
+
+export const answerOfFetch = (response: Response): Answer => ({
+  status: response.status,
+  ok: response.ok,
+  header: (name) => response.headers.get(name),
+  text: () => response.text(),
+});
+
+export const answerOfGet = (response: GetResponse): Answer => ({
+  status: response.status,
+  ok: response.status >= 200 && response.status < 300,
+  header: (name) => response.header(name),
+  text: () => readText(response.body),
+});

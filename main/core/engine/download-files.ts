@@ -4,15 +4,16 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync } from 'node:fs';
 import * as fs from 'node:fs/promises';
-import { stat, unlink, type FileHandle } from 'node:fs/promises';
+import { stat, unlink } from 'node:fs/promises';
+import { openForWriting, type WritableFile } from '../util/open-file';
 import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { parseRetryAfter } from '../api/retry';
 import type { GetResponse, HttpGet } from '../util/http-get';
 
 /** The file-system calls a download makes, injectable so a test can make them fail. */
 export interface FileOps {
-  write(handle: FileHandle, chunk: Uint8Array): Promise<void>;
-  open(path: string, flags: 'r' | 'w' | 'a'): Promise<FileHandle>;
+  write(handle: WritableFile, chunk: Uint8Array): Promise<void>;
+  open(path: string, flags: 'r' | 'w' | 'a'): Promise<WritableFile>;
   mkdir(path: string, recursive: boolean): Promise<void>;
   link(existingPath: string, newPath: string): Promise<void>;
   rename(oldPath: string, newPath: string): Promise<void>;
@@ -26,7 +27,7 @@ export const nodeFileOps: FileOps = {
       offset += bytesWritten;
     }
   },
-  open: (path, flags) => fs.open(path, flags),
+  open: openForWriting,
   async mkdir(path, recursive) {
     await fs.mkdir(path, { recursive });
   },
@@ -158,9 +159,9 @@ export async function removeIfExists(path: string): Promise<void> {
 /** Makes a rename or link durable: the directory entry itself is fsync'd where the OS allows it. */
 export async function syncDirectory(dir: string): Promise<void> {
   if (process.platform === 'win32') return;
-  let handle: FileHandle | null = null;
+  let handle: WritableFile | null = null;
   try {
-    handle = await fs.open(dir, 'r');
+    handle = await openForWriting(dir, 'r');
     await handle.sync();
   } catch {
     // Some file systems refuse to fsync a directory; the file's own fsync already happened.
@@ -272,7 +273,7 @@ export async function fetchToPart(options: FetchToPartOptions): Promise<PartOutc
   const lengthHeader = response.header('content-length');
   const expected = lengthHeader === null ? null : Number(lengthHeader);
 
-  let handle: FileHandle;
+  let handle: WritableFile;
   try {
     handle = await options.fileOps.open(partPath, append ? 'a' : 'w');
   } catch (error) {

@@ -7,7 +7,7 @@ import { createReadStream } from 'node:fs';
 import sharp from 'sharp';
 import { bmpLayout } from './bmp';
 import { assessImage, formatBytes, MAX_PIXELS } from './limits';
-import { openForReading, type ReadableFile } from './open-file';
+import { openForReading, type ReadableFile } from '../util/open-file';
 import { fileByteSource, probeImage } from './probe';
 import type { ImageFormat } from './probe';
 import { describeFsError } from './walk';

@@ -6,7 +6,7 @@
 // it needs: the first 64 KiB at most for PNG, BMP and WebP, and a bounded walk over JPEG
 // segment headers (a few bytes per segment, skipping the bodies) for JPEG.
 import { readBmpHeader } from './bmp';
-import { openForReading, type ReadableFile } from './open-file';
+import { openForReading, type ReadableFile } from '../util/open-file';
 
 export type ImageFormat = 'jpeg' | 'png' | 'bmp' | 'webp';
 

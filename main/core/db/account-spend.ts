@@ -1,6 +1,6 @@
 // Account-wide spending in the database: the daily cap (one value for the app and the CLI) and
 // what every batch committed since a given time (the current attempts plus earlier attempts of
-// retried items, see migration 010). Committed means billed or possibly billed, like the batch
+// retried items, see migration 011). Committed means billed or possibly billed, like the batch
 // cap's count: it never under-counts.
 import type { DailySpend } from '../domain';
 import type { Db } from './connection';

@@ -6,7 +6,8 @@ import { useState } from 'react';
 import type { BatchViewDto, ResponseOf } from '../../../preload/contract';
 import { api, errorText } from '../api';
 import { useI18n } from '../i18n';
-import { formatCount, formatUsd, fileNameOf } from '../lib/format';
+import { fileNameOf, formatCount, formatUsd } from '../lib/format';
+import { RETRY_ALL_STATES } from '../lib/states';
 import { showToast } from '../store/toasts';
 import { countOf } from './BatchHeader';
 import { ConfirmDialog } from './Dialog';
@@ -14,7 +15,7 @@ import { ConfirmDialog } from './Dialog';
 type Plan = ResponseOf<'command:batch.retryFailed'>;
 
 export function RetryFailedButton({ batch, onChanged }: { batch: BatchViewDto; onChanged: () => void }) {
-  if (countOf(batch, ['failed', 'expired']) === 0) return null;
+  if (countOf(batch, RETRY_ALL_STATES) === 0) return null;
   return <RetryButton batch={batch} onChanged={onChanged} />;
 }
 

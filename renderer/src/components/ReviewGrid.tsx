@@ -6,7 +6,7 @@
 // The selection (item ids, kept across filters) is what "Retry selected" and a re-run of the
 // selected items take. With takes, each image's videos are grouped under a header row naming it
 // (lib/grid-layout.ts).
-import { defaultRangeExtractor, useVirtualizer, type Range } from '@tanstack/react-virtual';
+import { useVirtualizer } from '@tanstack/react-virtual';
 import {
   useCallback,
   useEffect,
@@ -30,11 +30,14 @@ import {
   type ItemGroup,
 } from '../lib/grid-layout';
 import { REVIEW_FILTERS, type ReviewFilterKey } from '../lib/review';
-import { ItemsStore, useItemsError, useItemsTotal } from '../store/items-store';
+import { useRovingFocus } from '../lib/use-roving-focus';
+import { useItemsError, useItemsStore, useItemsTotal } from '../store/items-store';
 import { showToast } from '../store/toasts';
 import { ReviewCell } from './ReviewCell';
 import { ReviewPlayer } from './ReviewPlayer';
 import { ReviewToolbar } from './ReviewToolbar';
+import { ErrorAlert } from './ErrorAlert';
+import { HiddenHint } from './VisuallyHidden';
 import './ReviewGrid.css';
 
 const CELL_MIN_WIDTH = 240;
@@ -123,30 +126,28 @@ function Grid({
   onToggle: (itemId: number) => void;
 }) {
   const { t, locale } = useI18n();
-  const [store] = useState(() => {
+  const store = useItemsStore(() => {
     const { states, reviews } = REVIEW_FILTERS[filter];
-    return new ItemsStore({ batchId, states, search: '', reviews });
+    return { batchId, states, search: '', reviews };
   });
-  useEffect(() => {
-    store.start();
-    return () => store.dispose();
-  }, [store]);
   const total = useItemsTotal(store) ?? 0;
   const error = useItemsError(store);
   const scrollRef = useRef<HTMLDivElement>(null);
   const columns = useColumns(scrollRef);
   const hintId = useId();
-  const [activeIndex, setActiveIndex] = useState(0);
-  const [focusWithin, setFocusWithin] = useState(false);
-  const [playerIndex, setPlayerIndex] = useState<number | null>(null);
-  const focusRequest = useRef<number | null>(null);
   const groups = useGroups(batchId, filter, grouped, total);
   const layout = useMemo(
     () => (grouped ? groupedLayout(groups ?? [], columns) : flatLayout(total, columns)),
     [grouped, groups, total, columns],
   );
+  // The focused cell's row stays mounted when scrolled away, so the focus is never dropped.
+  const { activeIndex, setActiveIndex, focusRequest, rangeExtractor, bodyProps } = useRovingFocus(
+    scrollRef,
+    '[role=gridcell]',
+    (index) => Math.max(0, rowOfIndex(layout, index)),
+  );
+  const [playerIndex, setPlayerIndex] = useState<number | null>(null);
   const rowCount = layout.rows.length;
-  const keepRow = focusWithin ? rowOfIndex(layout, activeIndex) : null;
 
   // eslint-disable-next-line react-hooks/incompatible-library -- the virtualizer is read during render by design
   const virtualizer = useVirtualizer({
@@ -154,15 +155,7 @@ function Grid({
     getScrollElement: () => scrollRef.current,
     estimateSize: (row) => (layout.rows[row]?.kind === 'header' ? HEADER_HEIGHT : ROW_HEIGHT),
     overscan: 1,
-    // The focused cell's row stays mounted when scrolled away, so the focus is never dropped.
-    rangeExtractor: useCallback(
-      (range: Range) => {
-        const rows = defaultRangeExtractor(range);
-        if (keepRow === null || keepRow < 0 || keepRow >= range.count || rows.includes(keepRow)) return rows;
-        return [...rows, keepRow].sort((a, b) => a - b);
-      },
-      [keepRow],
-    ),
+    rangeExtractor,
   });
   // Header and cell rows differ in height: measure again when the layout changes.
   useEffect(() => virtualizer.measure(), [virtualizer, layout]);
@@ -176,14 +169,6 @@ function Grid({
 
   // A cell that left the filter (kept under "unreviewed") may leave the focus past the end.
   const active = Math.min(activeIndex, Math.max(0, total - 1));
-  useEffect(() => {
-    const wanted = focusRequest.current;
-    if (wanted === null) return;
-    const element = scrollRef.current?.querySelector<HTMLElement>(`[role=gridcell][data-index="${wanted}"]`);
-    if (!element) return;
-    focusRequest.current = null;
-    element.focus({ preventScroll: true });
-  });
 
   const moveTo = (index: number, focus = true) => {
     setActiveIndex(index);
@@ -245,18 +230,12 @@ function Grid({
 
   return (
     <div className="review-wrap">
-      {error && (
-        <p className="field-error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorAlert error={error} />
       <p className="muted small review-count" data-testid="review-count">
         {t('review.count', { count: formatCount(total, locale) })}
       </p>
       {total === 0 && <p className="empty muted">{t(`review.empty.${filter}`)}</p>}
-      <p id={hintId} className="visually-hidden">
-        {t('review.gridHint')}
-      </p>
+      <HiddenHint id={hintId}>{t('review.gridHint')}</HiddenHint>
       <div ref={scrollRef} className="review-scroll" data-testid="review-scroll" tabIndex={-1}>
         <div
           role="grid"
@@ -265,16 +244,7 @@ function Grid({
           aria-rowcount={rowCount}
           aria-colcount={columns}
           aria-multiselectable="true"
-          style={{ height: virtualizer.getTotalSize(), position: 'relative' }}
-          onKeyDown={onKeyDown}
-          onFocus={(event) => {
-            setFocusWithin(true);
-            const cell = (event.target as HTMLElement).closest<HTMLElement>('[role=gridcell]');
-            if (cell) setActiveIndex(Number(cell.dataset.index));
-          }}
-          onBlur={(event) => {
-            if (!event.currentTarget.contains(event.relatedTarget as Node | null)) setFocusWithin(false);
-          }}
+          {...bodyProps(virtualizer.getTotalSize(), onKeyDown)}
         >
           {rows.map((virtualRow) => {
             const row = layout.rows[virtualRow.index];

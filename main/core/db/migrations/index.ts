@@ -10,7 +10,8 @@ import { itemEndpoint } from './006-item-endpoint';
 import { reasonCodes } from './007-reason-codes';
 import { itemReview } from './008-item-review';
 import { outputDirSeen } from './009-output-dir-seen';
-import { dailySpend } from './010-daily-spend';
+import { queueOrderIndex } from './010-queue-order-index';
+import { dailySpend } from './011-daily-spend';
 import type { Migration } from './types';
 
 export type { Migration } from './types';
@@ -24,6 +25,7 @@ export const MIGRATIONS: readonly Migration[] = [
   reasonCodes,
   itemReview,
   outputDirSeen,
+  queueOrderIndex,
   dailySpend,
 ];
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

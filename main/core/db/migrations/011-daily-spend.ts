@@ -7,7 +7,7 @@
 import type { Migration } from './types';
 
 export const dailySpend: Migration = {
-  version: 10,
+  version: 11,
   name: 'daily-spend',
   up(db) {
     db.exec(`

@@ -56,6 +56,13 @@ export const batchSettingsSchema = z.object({
     .array(z.object({ prompt: z.string().max(20_000), duration: z.number().int().min(0).max(600) }))
     .max(20)
     .optional(),
+  /** Images outside the model's limits: crop, pad (blurred fill) or refuse; absent = crop. */
+  fit: z.enum(['crop', 'pad', 'refuse']).optional(),
+  /** Reference elements (@Element1...): a frontal image and reference images each, absolute paths. */
+  elements: z
+    .array(z.object({ frontal: path, references: z.array(path).max(20) }))
+    .max(20)
+    .optional(),
 });
 
 /** Why an item failed or a batch paused: a code + parameters (see preload/reasons.ts). */

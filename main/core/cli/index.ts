@@ -521,6 +521,15 @@ export async function main(argv: string[], ioOverride: Partial<CliIo> = {}): Pro
       '--end-suffix <suffix>',
       'another file-name ending that marks an end frame, e.g. -last (shot.end.jpg, shot_end.jpg and end/shot.jpg always do)',
     )
+    .option(
+      '--fit <mode>',
+      "images outside the model's shape or size limits: crop (centre, the default), pad (blurred fill) or refuse",
+    )
+    .option(
+      '--element <images>',
+      'a reference element, @Element1 in the prompt: front.jpg[,ref1.jpg,...] (repeatable; models with elements)',
+      (value: string, previous: string[] = []) => [...previous, value],
+    )
     .option('-p, --parallel <n>', 'generations in flight at once (default 3)')
     .option('-b, --budget <usd>', 'spending cap for the batch in US dollars')
     .option(

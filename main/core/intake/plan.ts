@@ -7,8 +7,8 @@ import type { BatchPlan, InputProblem, ScanResult } from '../core-api';
 import type { BatchSettings, ItemState, PlannedItem } from '../domain';
 import type { Catalog, ModelSpec } from '../catalog/catalog';
 import { estimateBatchMs, estimateCostUsd, estimateGenerationMs, roundUsd } from '../catalog/catalog';
-import { assessImage } from './limits';
-import { buildRequest, modelImageProblem } from './model-request';
+import { fitModeOf } from './fit';
+import { buildRequest } from './model-request';
 import { allocateOutputPaths, safeOutputPath } from './output-name';
 import {
   charCount,
@@ -20,8 +20,9 @@ import {
   withStandInImages,
 } from './plan-settings';
 import { endFrameFor } from './plan-end-frame';
+import { planImage } from './plan-image';
 import { parseShots, shotsProblem } from './shots';
-import { imageRef, imageUrl, requestFingerprint } from './requests';
+import { imageUrl, requestFingerprint } from './requests';
 import { nameTemplateForTakes, takeFingerprint, takesOf, takesProblem } from './takes';
 import { parseTemplate, renderTemplate, TemplateError } from './template';
 import type { ParsedTemplate } from './template';
@@ -110,6 +111,7 @@ export function planBatch(
     withEnd.slice(0, 3).join(', ') + (withEnd.length > 3 ? ` and ${withEnd.length - 3} more` : '');
   const count = scan.images.length;
   const mode = settings.urlPrefix ? 'url' : 'data-uri';
+  const fit = fitModeOf(settings);
   const seenFingerprints = new Map<string, string>();
 
   // One item per take of each image, takes of one image next to each other.
@@ -211,17 +213,15 @@ export function planBatch(
             (csvPrompt !== '' ? ` or the prompt in ${csv!.file}, row ${csv!.row}` : ''),
         );
 
-      const start = assessImage(image, mode);
-      if (start.kind === 'reject') reject(start.code, start.reason);
-      if (start.kind === 'fit') notes.push(start.reason);
-      const startProblem = modelImageProblem(model, image, mode === 'url');
-      if (startProblem) reject('image_not_accepted', startProblem);
+      const start = planImage(model, image, { fit, mode, label: '', where: '', notes });
 
       const duration = overrides.duration ?? settings.duration;
       const hashes: Record<string, string> = { [image.sourcePath]: image.sha256 };
       const endFrame = endFrameFor(image, model, {
         loop: settings.loop === true,
         mode,
+        fit,
+        start,
         endImageModels,
         notes,
       });
@@ -264,7 +264,7 @@ export function planBatch(
         model,
         {
           prompt: renderedPrompt,
-          startImage: imageRef(image.sourcePath),
+          startImage: start.ref,
           endImage,
           negativePrompt: overrides.negativePrompt ?? settings.negativePrompt,
           duration,

@@ -180,6 +180,12 @@ export const previewItemSchema = z.object({
     .nullable(),
   /** Which take of its image (only when the batch asks for several). */
   take: z.number().int().positive().optional(),
+  /** The @ElementN its prompts refer to, by number (absent: none). */
+  elementsUsed: z.array(z.number().int()).optional(),
+  /** The start image is sent fitted (cropped, padded, upscaled): how, and the size sent. */
+  fitted: z
+    .object({ mode: z.enum(['crop', 'pad']), width: z.number().int(), height: z.number().int() })
+    .optional(),
 });
 
 export const previewSchema = z.object({
@@ -245,6 +251,21 @@ export const modelInfoSchema = z.object({
     .object({ min: z.number().int(), max: z.number().int(), values: z.array(z.number().int()).nullable() })
     .nullable(),
   fields: z.array(modelFieldSchema),
+  /** Multi-shot: how many shots and how long each may be, from its schema; null without multi-shot. */
+  shots: z
+    .object({
+      minShots: z.number().int(),
+      maxShots: z.number().int(),
+      minSeconds: z.number().int(),
+      maxSeconds: z.number().int().nullable(),
+    })
+    .nullable()
+    .default(null),
+  /** Reference elements: at most how many, with how many reference images each (null: no limit given). */
+  elements: z
+    .object({ max: z.number().int().nullable(), maxReferences: z.number().int().nullable() })
+    .nullable()
+    .default(null),
 });
 
 export const webhookPresetSchema = z.enum(['generic', 'ntfy', 'discord', 'slack']);

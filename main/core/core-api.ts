@@ -99,6 +99,8 @@ export interface ScanResult {
   rejected: { path: string; reason: string }[];
   /** End frames paired with their start image by file name (intake/end-frames.ts). */
   endFramePairs?: { start: string; end: string }[];
+  /** Reference element images by absolute path, checked like start images (intake/element-images.ts). */
+  elementImages?: Record<string, ScannedEndImage>;
   /** Built-in variables plus prompts.csv columns. */
   variables: string[];
   problems: InputProblem[];
@@ -159,4 +161,13 @@ export interface IntakeApi {
   ): Promise<ScanResult>;
   /** Renders templates and requests, checks them against the model, estimates cost. No network. */
   plan(scan: ScanResult, settings: BatchSettings, options?: { force?: boolean }): BatchPlan;
+  /**
+   * The scan with these reference elements' images checked (intake/element-images.ts); the plan
+   * reads them from it. `recheck` reads files checked before again.
+   */
+  checkElementImages(
+    scan: ScanResult,
+    elements: BatchSettings['elements'],
+    options?: { recheck?: boolean },
+  ): Promise<ScanResult>;
 }

@@ -308,7 +308,7 @@ async function runCommand(
     let lastProgress = 0;
     // The scan itself, with the end-frame suffixes of --end-suffix (intake.scan has the defaults).
     const { scanPaths } = await import('../intake/scan');
-    const scanned = await scanPaths(
+    const walked = await scanPaths(
       (selection ? selection.roots : paths).map((p) => (p.startsWith('/') ? p : `${io.cwd}/${p}`)),
       (p) => {
         if (io.err.isTTY && Date.now() - lastProgress > 200) {
@@ -319,6 +319,8 @@ async function runCommand(
       undefined,
       { endSuffixes },
     );
+    // Reference element images (--element, prompts.csv elements cells) are checked like start images.
+    const scanned = await intake.checkElementImages(walked, settings.elements);
     if (io.err.isTTY) io.err.write('\r\x1b[2K');
     const scan = selection ? onlyImages(scanned, selection.sourcePaths) : scanned;
     const plan = intake.plan(scan, settings, { force: Boolean(opts.force) || Boolean(selection?.force) });

@@ -8,6 +8,8 @@ import { durationAllowed, durationRule, durationWords, fieldSchema } from '../ca
 import { coerceFieldValue, csvFieldValues, roleOfField, valueAsGiven } from './model-request';
 import { CSV_ROLE_COLUMNS, SETTING_COLUMNS } from './prompts-csv';
 import { imageUrl, isImageRef } from './requests';
+import { elementReferences, elementShape, elementsUnavailable } from './elements';
+import { parseImageRef } from './fit';
 import { shotsProblem } from './shots';
 import { takesOf, takesProblem } from './takes';
 
@@ -69,6 +71,28 @@ export function settingsProblems(settings: BatchSettings, model: ModelSpec): Inp
       `${model.displayName} has no end-frame field, so a loop (each video ending on its start image) cannot ` +
         'be made; turn loop off or choose a model with an end frame',
     );
+  const elements = settings.elements ?? [];
+  if (elements.length > 0) {
+    const shape = elementShape(model);
+    if (!shape) add('elements', elementsUnavailable(model, [])!);
+    else if (elements.length > shape.maxElements)
+      add(
+        'elements',
+        `${elements.length} reference elements; ${model.displayName} takes at most ${shape.maxElements}: remove ` +
+          `${elements.length - shape.maxElements}`,
+      );
+    else {
+      const crowded = elements.findIndex((e) => e.references.length > shape.maxReferences);
+      if (crowded >= 0)
+        add(
+          'elements',
+          `@Element${crowded + 1} has ${elements[crowded]!.references.length} reference images; ` +
+            `${model.displayName} takes at most ${shape.maxReferences} per element`,
+        );
+    }
+    if (settings.urlPrefix)
+      add('elements', 'Reference elements are sent inline: clear the URL prefix or remove the elements');
+  }
   const guidance = guidanceRange(model);
   if (guidance && !(settings.cfgScale >= guidance.min && settings.cfgScale <= guidance.max))
     add(
@@ -266,5 +290,26 @@ export function previewItem(
     notes: item.notes,
     verdict: item.verdict,
     ...(item.take !== undefined ? { take: item.take } : {}),
+    ...creativeView(item.request, model),
+  };
+}
+
+/** What the preview shows of an item's elements and fitted start image, read from its request. */
+function creativeView(
+  request: Record<string, unknown>,
+  model: { roles: Partial<Record<RoleName, string>> } | undefined,
+) {
+  const read = (role: RoleName) => (model?.roles[role] ? request[model.roles[role]] : undefined);
+  const shots = read('multiShot');
+  const texts = [
+    read('prompt'),
+    ...(Array.isArray(shots) ? shots.map((s) => (s as { prompt?: unknown }).prompt) : []),
+  ].filter((t): t is string => typeof t === 'string');
+  const used = elementReferences(texts.join('\n'));
+  const start = read('startImage');
+  const fitted = isImageRef(start) ? parseImageRef(start).fit : null;
+  return {
+    ...(used.length > 0 ? { elementsUsed: used } : {}),
+    ...(fitted ? { fitted } : {}),
   };
 }

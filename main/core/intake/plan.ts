@@ -19,7 +19,9 @@ import {
   settingsProblems,
   withStandInImages,
 } from './plan-settings';
+import { elementShape } from './elements';
 import { endFrameFor } from './plan-end-frame';
+import { planElements } from './plan-elements';
 import { planImage } from './plan-image';
 import { parseShots, shotsProblem } from './shots';
 import { imageUrl, requestFingerprint } from './requests';
@@ -109,6 +111,10 @@ export function planBatch(
     .map((m) => m.displayName);
   const endImageModels =
     withEnd.slice(0, 3).join(', ') + (withEnd.length > 3 ? ` and ${withEnd.length - 3} more` : '');
+  const withElementsModels = deps.catalog
+    .list()
+    .filter((m) => elementShape(m))
+    .map((m) => m.displayName);
   const count = scan.images.length;
   const mode = settings.urlPrefix ? 'url' : 'data-uri';
   const fit = fitModeOf(settings);
@@ -260,6 +266,26 @@ export function planBatch(
           }
         });
       }
+      const texts = [
+        {
+          source: csvPrompt !== '' ? `The prompt in ${csv!.file}, row ${csv!.row},` : 'The prompt template',
+          text: renderedPrompt,
+        },
+        ...(multiShot ?? []).map((shot, k) => ({ source: `Shot ${k + 1}`, text: shot.prompt })),
+      ];
+      const elements = planElements(image, scan, settings.elements, model, {
+        fit,
+        texts,
+        notes,
+        hashes,
+        withElementsModels,
+      });
+      if (elements && settings.urlPrefix)
+        reject(
+          'elements_with_url_prefix',
+          `${image.relativePath} has reference elements and the batch sends images by URL; elements are sent ` +
+            'inline, so clear the URL prefix or remove the elements',
+        );
       request = buildRequest(
         model,
         {
@@ -271,6 +297,7 @@ export function planBatch(
           audio: overrides.generateAudio ?? settings.generateAudio,
           guidance: overrides.cfgScale ?? settings.cfgScale,
           multiShot,
+          elements,
         },
         { ...batchFields, ...overrides.fields },
       );

@@ -46,7 +46,7 @@ export function planImage(
   if (decision.kind === 'outside')
     reject(
       decision.what === 'small' ? 'too_small' : 'bad_aspect_ratio',
-      `${prefix}${image.sourcePath}: ${outsideWords(image.width, image.height, model.limits, model.displayName)}${where}`,
+      `${prefix}${outsideWords(image.width, image.height, model.limits, model.displayName)}${where}`,
     );
   if (decision.kind === 'fit') {
     if (options.mode === 'url')

@@ -75,7 +75,7 @@ describe('the plan and the request under each fit mode', () => {
     const plan = intake.plan(scan, settings({ fit: 'refuse' }));
     expect(byName(plan, 'banner.png').verdict).toMatchObject({ state: 'rejected', code: 'bad_aspect_ratio' });
     expect(byName(plan, 'banner.png').verdict!.message).toMatch(
-      /banner\.png.*3\.00:1 \(900x300\).*from 0\.4 to 2\.5.*crop or pad/,
+      /^its aspect ratio 3\.00:1 \(900x300\).*from 0\.4 to 2\.5.*crop or pad/,
     );
     expect(byName(plan, 'tiny.png').verdict).toMatchObject({ code: 'too_small' });
     expect(byName(plan, 'tiny.png').verdict!.message).toMatch(/200x150 px.*at least 300 px/);

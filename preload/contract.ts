@@ -32,6 +32,9 @@ export const modelInputsSchema = z.record(z.string().min(1).max(100), z.json());
 const id = z.number().int().positive();
 const path = z.string().min(1).max(4096);
 
+/** Reference elements: a frontal image and reference images each (absolute paths). */
+const elementsSchema = z.array(z.object({ frontal: path, references: z.array(path).max(20) })).max(20);
+
 export const batchSettingsSchema = z.object({
   modelId: modelIdSchema,
   promptTemplate: z.string().max(20_000),
@@ -59,10 +62,7 @@ export const batchSettingsSchema = z.object({
   /** Images outside the model's limits: crop, pad (blurred fill) or refuse; absent = crop. */
   fit: z.enum(['crop', 'pad', 'refuse']).optional(),
   /** Reference elements (@Element1...): a frontal image and reference images each, absolute paths. */
-  elements: z
-    .array(z.object({ frontal: path, references: z.array(path).max(20) }))
-    .max(20)
-    .optional(),
+  elements: elementsSchema.optional(),
 });
 
 /** Why an item failed or a batch paused: a code + parameters (see preload/reasons.ts). */
@@ -153,6 +153,8 @@ export const scanSummarySchema = z.object({
   /** End frames paired with a start image by file name: how many, and the first ones. */
   endFramePairCount: z.number().int().nonnegative().default(0),
   endFramePairs: z.array(z.object({ start: z.string(), end: z.string() })).default([]),
+  /** The extra end-frame suffix this scan paired with, if any. */
+  endSuffix: z.string().nullable().default(null),
   /** Variables the template may use here: the built-ins plus prompts.csv columns. */
   variables: z.array(z.string()),
   /** Problems with prompts.csv files etc., not tied to one image. */
@@ -343,8 +345,30 @@ export const invokeChannels = {
   ),
 
   'command:scan.start': channel(
-    z.object({ paths: z.array(path).min(1).max(10_000) }),
+    z.object({
+      paths: z.array(path).min(1).max(10_000),
+      /** Another file-name ending that marks an end frame (beside .end and _end), e.g. "-last". */
+      endSuffix: z.string().max(50).optional(),
+    }),
     z.object({ scanId: z.string() }),
+  ),
+  /**
+   * Checks reference element images like start images and keeps them with the scan (the preview
+   * and the batch read them there); answers each image's size or why it cannot be used.
+   */
+  'command:scan.checkElements': channel(
+    z.object({ scanId: z.string(), elements: elementsSchema }),
+    z.object({
+      images: z.array(
+        z.object({
+          path: z.string(),
+          ok: z.boolean(),
+          reason: z.string().nullable(),
+          width: z.number().int().nullable(),
+          height: z.number().int().nullable(),
+        }),
+      ),
+    }),
   ),
   'query:scan.summary': channel(z.object({ scanId: z.string() }), scanSummarySchema),
   'query:scan.preview': channel(
@@ -479,6 +503,8 @@ export const invokeChannels = {
   'command:settings.deletePreset': channel(z.object({ name: z.string().min(1).max(100) }), appSettingsSchema),
 
   'command:dialog.pickInputs': channel(empty, z.object({ paths: z.array(z.string()) })),
+  /** Image files (several) for reference elements; empty when cancelled. */
+  'command:dialog.pickImages': channel(empty, z.object({ paths: z.array(z.string()) })),
   'command:dialog.pickOutputDir': channel(empty, z.object({ path: z.string().nullable() })),
 } as const;
 

@@ -158,6 +158,8 @@ export interface IntakeApi {
     paths: string[],
     onProgress?: (progress: ScanProgress) => void,
     signal?: AbortSignal,
+    /** Stem suffixes that mark an end frame, replacing the default ".end" and "_end" when given. */
+    options?: { endSuffixes?: readonly string[] },
   ): Promise<ScanResult>;
   /** Renders templates and requests, checks them against the model, estimates cost. No network. */
   plan(scan: ScanResult, settings: BatchSettings, options?: { force?: boolean }): BatchPlan;

@@ -18,6 +18,7 @@ import {
   type ResponseOf,
 } from '../../../preload/contract';
 import { actionFor } from '../domain';
+import { endSuffixProblem } from '../intake/end-frames';
 import { previewItem } from '../intake/plan';
 import { checkApiBaseUrl } from './credentials';
 import { AppError, errorCodeOf, errorDetailOf, errorMessageOf } from './errors';
@@ -116,7 +117,14 @@ export function buildHandlers(services: AppServices): Handlers {
     'command:models.add': (request) => services.models.add(request),
     'query:models.problems': () => services.models.problems(),
 
-    'command:scan.start': ({ paths }) => ({ scanId: scans.start(paths) }),
+    'command:scan.start': ({ paths, endSuffix }) => {
+      const wrong = endSuffix === undefined || endSuffix.trim() === '' ? null : endSuffixProblem(endSuffix);
+      if (wrong) throw new AppError('invalid_request', `The end-frame suffix is not usable: ${wrong}.`);
+      return { scanId: scans.start(paths, { endSuffix }) };
+    },
+    'command:scan.checkElements': async ({ scanId, elements }) => ({
+      images: await scans.checkElements(scanId, elements),
+    }),
     'query:scan.summary': ({ scanId }) => scans.summary(scanId),
     'query:scan.preview': ({ scanId, settings: batchSettings, force, offset, limit }) => {
       const plan = scans.plan(scanId, batchSettings, force);
@@ -320,6 +328,7 @@ export function buildHandlers(services: AppServices): Handlers {
     ...buildMorningHandlers(services, { batch: requireBatch, item: requireItem }),
 
     'command:dialog.pickInputs': async () => ({ paths: await dialogs.pickInputs() }),
+    'command:dialog.pickImages': async () => ({ paths: await dialogs.pickImages() }),
     'command:dialog.pickOutputDir': async () => ({ path: await dialogs.pickOutputDir() }),
   };
 

@@ -13,6 +13,7 @@ import { realpath, stat } from 'node:fs/promises';
 import { extname, isAbsolute, relative, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { EngineApi } from '../core-api';
+import type { FitSpec } from '../intake/fit';
 import type { ScanRegistry } from './scans';
 import type { ThumbnailCache } from './thumbnails';
 
@@ -63,13 +64,27 @@ export function looksHostile(path: string): boolean {
 export type MediaRoute =
   | { kind: 'item-thumb'; itemId: number }
   | { kind: 'item-video'; itemId: number }
-  | { kind: 'scan-thumb'; scanId: string; index: number };
+  | { kind: 'scan-thumb'; scanId: string; index: number; fit?: FitSpec };
+
+/** A fitted frame larger than this is no frame the plan makes (it only crops, pads, upscales to a minimum). */
+const MAX_FIT_SIDE = 16_384;
 
 export function parseMediaPath(path: string): MediaRoute | null {
   let match = /^item\/([1-9]\d{0,14})\/(thumb|video)$/.exec(path);
   if (match) return { kind: match[2] === 'thumb' ? 'item-thumb' : 'item-video', itemId: Number(match[1]) };
   match = /^scan\/([A-Za-z0-9_-]{1,100})\/(0|[1-9]\d{0,8})\/thumb$/.exec(path);
   if (match) return { kind: 'scan-thumb', scanId: match[1]!, index: Number(match[2]) };
+  // The frame that will be sent when the image is fitted (crop or pad to width x height).
+  match =
+    /^scan\/([A-Za-z0-9_-]{1,100})\/(0|[1-9]\d{0,8})\/thumb\/(crop|pad)\/([1-9]\d{0,4})x([1-9]\d{0,4})$/.exec(
+      path,
+    );
+  if (match) {
+    const [width, height] = [Number(match[4]), Number(match[5])];
+    if (width > MAX_FIT_SIDE || height > MAX_FIT_SIDE) return null;
+    const fit: FitSpec = { mode: match[3] as FitSpec['mode'], width, height };
+    return { kind: 'scan-thumb', scanId: match[1]!, index: Number(match[2]), fit };
+  }
   return null;
 }
 
@@ -158,12 +173,17 @@ export function createMediaResolver(options: {
     };
   };
 
-  const thumbOf = async (sourcePath: string, root: string, request: MediaRequest): Promise<MediaResponse> => {
+  const thumbOf = async (
+    sourcePath: string,
+    root: string,
+    request: MediaRequest,
+    fit?: FitSpec,
+  ): Promise<MediaResponse> => {
     const real = await containedRealPath(sourcePath, root);
     if (!real) return refuse(403);
     let thumb: string;
     try {
-      thumb = await thumbnails.get(real);
+      thumb = await thumbnails.get(real, fit);
     } catch (error) {
       options.log?.(`no thumbnail for ${real}: ${(error as Error).message}`);
       return refuse(415);
@@ -196,7 +216,7 @@ export function createMediaResolver(options: {
       case 'scan-thumb': {
         const image = scans.image(parsed.scanId, parsed.index);
         if (!image) return refuse(404);
-        return thumbOf(image.sourcePath, image.rootPath, request);
+        return thumbOf(image.sourcePath, image.rootPath, request, parsed.fit);
       }
       default: {
         const never: never = parsed;

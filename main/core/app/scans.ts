@@ -5,7 +5,8 @@
 // part of a known scan?") and caches the last plan per scan so paging a 10,000-item preview
 // does not re-render every prompt for every page.
 import { randomUUID } from 'node:crypto';
-import type { BatchSettings } from '../domain';
+import type { BatchSettings, ElementImages } from '../domain';
+import { DEFAULT_END_SUFFIXES } from '../intake/end-frames';
 import type { BatchPlan, IntakeApi, ScanProgress, ScanResult, ScannedImage } from '../core-api';
 import type { ScanSummaryDto } from '../../../preload/contract';
 import { AppError } from './errors';
@@ -18,7 +19,10 @@ export interface ScanProgressEvent extends ScanProgress {
 }
 
 export interface ScanRegistry {
-  start(paths: string[]): string;
+  /** `endSuffix`: another file-name ending that marks an end frame (beside .end and _end). */
+  start(paths: string[], options?: { endSuffix?: string }): string;
+  /** Checks reference element images and keeps them with the finished scan (plans read them). */
+  checkElements(scanId: string, elements: readonly ElementImages[]): Promise<ElementCheck[]>;
   summary(scanId: string): ScanSummaryDto;
   /** The finished result; not_found for an unknown id, conflict while it still runs. */
   result(scanId: string): ScanResult;
@@ -37,9 +41,19 @@ export interface ScanRegistry {
   close(): void;
 }
 
+/** One element image as checked: its size, or why it cannot be used. */
+export interface ElementCheck {
+  path: string;
+  ok: boolean;
+  reason: string | null;
+  width: number | null;
+  height: number | null;
+}
+
 interface Entry {
   id: string;
   roots: string[];
+  endSuffix: string | null;
   startedAt: number;
   progress: ScanProgress;
   result: ScanResult | null;
@@ -104,7 +118,8 @@ export function createScanRegistry(options: ScanRegistryOptions): ScanRegistry {
     intake.plan(finishedResult(scanId), settings, { force });
 
   return {
-    start(paths) {
+    start(paths, startOptions = {}) {
+      const endSuffix = startOptions.endSuffix?.trim() || null;
       const id = `scan-${randomUUID()}`;
       const abort = new AbortController();
       let timer: ReturnType<typeof setTimeout> | null = null;
@@ -123,6 +138,7 @@ export function createScanRegistry(options: ScanRegistryOptions): ScanRegistry {
       const entry: Entry = {
         id,
         roots: [...paths],
+        endSuffix,
         startedAt: Date.now(),
         progress: { found: 0, checked: 0, finished: false },
         result: null,
@@ -134,7 +150,9 @@ export function createScanRegistry(options: ScanRegistryOptions): ScanRegistry {
       scans.set(id, entry);
       entry.done = (async () => {
         try {
-          entry.result = await intake.scan(paths, onProgress, abort.signal);
+          entry.result = await intake.scan(paths, onProgress, abort.signal, {
+            endSuffixes: endSuffix ? [...DEFAULT_END_SUFFIXES, endSuffix] : [...DEFAULT_END_SUFFIXES],
+          });
         } catch (error) {
           entry.error = error instanceof Error ? error.message : String(error);
           options.log?.(`scan ${id} failed: ${entry.error}`);
@@ -180,6 +198,7 @@ export function createScanRegistry(options: ScanRegistryOptions): ScanRegistry {
         // The first pairs are enough to check the naming worked; the count is all of them.
         endFramePairCount: result?.endFramePairs?.length ?? 0,
         endFramePairs: (result?.endFramePairs ?? []).slice(0, MAX_PAIRS_SHOWN),
+        endSuffix: entry.endSuffix,
         variables: result?.variables ?? [],
         problems: [...(result?.problems ?? []), ...errorProblem],
       };
@@ -199,6 +218,24 @@ export function createScanRegistry(options: ScanRegistryOptions): ScanRegistry {
       return plan;
     },
     freshPlan: computePlan,
+    async checkElements(scanId, elements) {
+      const entry = get(scanId);
+      // Picked again: read again (the file may have been edited since).
+      entry.result = await intake.checkElementImages(finishedResult(scanId), [...elements], {
+        recheck: true,
+      });
+      // Plans made before the images were known named them unchecked.
+      entry.plan = null;
+      const known = entry.result.elementImages ?? {};
+      return elements
+        .flatMap((e) => [e.frontal, ...e.references])
+        .map((path) => {
+          const image = known[path];
+          return image?.ok
+            ? { path, ok: true, reason: null, width: image.width, height: image.height }
+            : { path, ok: false, reason: image?.reason ?? 'not checked', width: null, height: null };
+        });
+    },
     invalidatePlans() {
       for (const entry of scans.values()) entry.plan = null;
     },

@@ -21,8 +21,12 @@ export function createIntake(options: IntakeOptions): IntakeApi {
   const catalog = options.catalog ?? createCatalog();
   return {
     // prompts.csv `elements` cells name images outside the start images: checked with the scan.
-    scan: async (paths, onProgress, signal) =>
-      withElementImages(await scanPaths(paths, onProgress, signal, options.scan), undefined, { signal }),
+    scan: async (paths, onProgress, signal, scanOptions = {}) =>
+      withElementImages(
+        await scanPaths(paths, onProgress, signal, { ...options.scan, ...scanOptions }),
+        undefined,
+        { signal },
+      ),
     checkElementImages: (scan, elements, checkOptions = {}) =>
       withElementImages(scan, elements, checkOptions),
     plan: (scan, settings, planOptions = {}) =>

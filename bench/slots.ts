@@ -15,7 +15,7 @@ const GENERATION_MS = 120_000;
 const FACTOR = 100;
 const SERIAL_JOBS = 20;
 
-interface RunResult {
+export interface RunResult {
   makespanMs: number;
   requestsPerJob: number;
   pollsPerJob: number;
@@ -23,18 +23,22 @@ interface RunResult {
   lagP95Ms: number;
 }
 
-async function runOnce(
-  factor: number,
-  concurrency: number,
-  jobs: number,
-  pollPolicy?: PollPolicy,
-): Promise<RunResult> {
+/** One batch on a fresh database and a fresh simulator (so nothing is learned beforehand). */
+export async function runBatch(run: {
+  factor: number;
+  concurrency: number;
+  jobs: number;
+  cap: number;
+  generationMs: number;
+  pollPolicy?: PollPolicy;
+}): Promise<RunResult> {
+  const { factor, concurrency, jobs, pollPolicy } = run;
   const dir = tempDir('sm-bench-slots-');
   const clock = scaledClock(factor);
   const sim = await startSimulator({
     clock,
-    concurrencyCap: CAP,
-    generationMs: () => GENERATION_MS,
+    concurrencyCap: run.cap,
+    generationMs: () => run.generationMs,
     apiKeys: { [DEMO_API_KEY]: 1_000_000 },
   });
   const engine = createEngine({
@@ -73,6 +77,9 @@ async function runOnce(
     dir.remove();
   }
 }
+
+const runOnce = (factor: number, concurrency: number, jobs: number, pollPolicy?: PollPolicy) =>
+  runBatch({ factor, concurrency, jobs, cap: CAP, generationMs: GENERATION_MS, pollPolicy });
 
 const minutes = (ms: number) => `${(ms / 60_000).toFixed(1)} min`;
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;

@@ -9,6 +9,7 @@ const benches: Record<string, () => Promise<Row[]>> = {
   download: async () => (await import('./download')).benchDownload(),
   memory: async () => (await import('./memory')).benchMemory(),
   startup: async () => (await import('./startup')).benchStartup(),
+  cold: async () => (await import('./cold')).benchCold(),
 };
 
 async function main(): Promise<void> {

@@ -34,13 +34,16 @@ const FOLDERS = {
   'main/core/engine': 'The job engine: phases around the coordinator’s one settle path.',
   'main/core/app':
     'The app’s core services and the IPC handler map (Electron-free; also served to the browser harness).',
-  'main/core/cli': 'The `stillmotion` command line.',
+  'main/core/cli': 'The `stillmotion` command line: the program, what its commands share.',
+  'main/core/cli/commands': 'One module per subcommand, loaded when that command runs.',
   'main/core/simulator': 'The shipped RunComfy simulator (independent of the app’s catalog).',
   'main/core': 'The Electron-free core, runnable under plain Node.',
   'main/electron': 'The thin Electron layer: lifecycle, window, IPC registration, tray, power, secrets.',
   preload: 'The one typed contract between main and the renderer, and the reason texts both render.',
   'renderer/src': 'The React app.',
-  'renderer/src/components': 'Screens and widgets.',
+  'renderer/src/screens':
+    'The screens the route picks (new batch, a batch, history), each built from widgets.',
+  'renderer/src/components': 'Widgets: the parts screens are built from, each with its stylesheet beside it.',
   'renderer/src/store': 'Renderer state stores read with useSyncExternalStore.',
   'renderer/src/lib': 'Pure renderer helpers.',
   'renderer/src/i18n': 'UI texts, one file per language (en, zh-CN).',
@@ -61,10 +64,12 @@ export const HOW_TO = `## Where to add…
   checked against the table.
 - **a failure or pause reason**: a code with its en and zh-CN sentences in \`preload/reasons.ts\`, produced in
   \`main/core/engine/messages.ts\`.
-- **a CLI command**: \`main/core/cli/index.ts\` (commander); load heavy modules inside the action
-  (\`test/packaging/cli-bundle.test.ts\` keeps \`--help\` light).
-- **a screen**: a component in \`renderer/src/components/\`, its route in \`renderer/src/lib/route.ts\`, texts
-  in both \`renderer/src/i18n/\` files, and an e2e test with the axe pass in \`test/renderer/\`.
+- **a CLI command**: a module in \`main/core/cli/commands/\` (its action; heavy modules imported inside it)
+  and its definition (options, help) in \`main/core/cli/index.ts\`, which imports the module only when the
+  command runs (\`test/packaging/cli-bundle.test.ts\` keeps \`--help\` light).
+- **a screen**: a component in \`renderer/src/screens/\` (its parts in \`renderer/src/components/\`), its
+  route in \`renderer/src/lib/route.ts\` and \`app.tsx\`, texts in both \`renderer/src/i18n/\` files, and an
+  e2e test with the axe pass in \`test/renderer/\`.
 - **an IPC channel**: \`preload/contract.ts\` (request and response schemas), its handler in
   \`main/core/app/handlers.ts\`; \`window.api\` is derived from the contract.
 `;

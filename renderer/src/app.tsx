@@ -8,10 +8,10 @@ import { I18nContext, makeI18n, resolveLanguage, useI18n } from './i18n';
 import { navigate, parseRoute, useHash } from './lib/route';
 import { AppContext, type AppContextValue, type AppInfo } from './store/app-context';
 import { startScan } from './store/scan-store';
-import { BatchScreen } from './components/BatchScreen';
+import { BatchScreen } from './screens/BatchScreen';
 import { DropOverlay } from './components/DropOverlay';
-import { History } from './components/History';
-import { NewBatch } from './components/NewBatch';
+import { History } from './screens/History';
+import { NewBatch } from './screens/NewBatch';
 import { SettingsDialog } from './components/SettingsDialog';
 import { Toasts } from './components/Toasts';
 

@@ -90,6 +90,7 @@ export interface BatchRow {
   lease_expires_at: number | null;
   simulated: number;
   condition_json: string | null;
+  output_dir_seen_at: number | null;
 }
 
 export const batchConditionSchema = z.object({
@@ -117,6 +118,8 @@ export interface BatchRecord {
   simulated: boolean;
   /** What holds its downloads back while it runs (see migration 005); null if nothing. */
   condition: BatchCondition | null;
+  /** When the engine first found the output folder in place (migration 009); null if never. */
+  outputDirSeenAt: number | null;
 }
 
 export function toBatchRecord(row: BatchRow): BatchRecord {
@@ -143,6 +146,7 @@ export function toBatchRecord(row: BatchRow): BatchRecord {
     condition: !row.condition_json
       ? null
       : parseJson(batchConditionSchema, row.condition_json, 'batches', row.id, 'condition_json'),
+    outputDirSeenAt: row.output_dir_seen_at,
   };
 }
 

@@ -53,8 +53,10 @@ export class Coordinator {
     const { item } = outcome;
     const batchId = item.batchId;
     const moved = outcome.move ? this.write(item, outcome.move) : null;
+    // The first finish of a model replaces the prior: the batch's other running jobs, probing on
+    // it, are re-aimed at once (a cold start's first round finishes together).
     if (moved && outcome.learnedRunMs !== undefined)
-      this.runTimes.learn(moved, outcome.learnedRunMs, this.ctx.clock.now());
+      if (this.runTimes.learn(moved, outcome.learnedRunMs, this.ctx.clock.now())) this.track.reaim(batchId);
     if (moved && outcome.reopens && this.ctx.store.getBatch(batchId)?.state === 'finished')
       this.batches.set(batchId, 'running', null, 'reopened: a submit answer arrived after all');
     const streak = moved ? outcome.streak : undefined;
@@ -261,6 +263,11 @@ export class Coordinator {
   /** Puts every unfinished item of a held batch back on its way (start-up and resume). */
   recover(batchId: number): void {
     if (!this.ctx.held.has(batchId)) return;
+    // Only a record for later decisions: a failure here (the database busy) is logged, and the
+    // first save records it instead.
+    this.download
+      .noteOutputFolder(batchId)
+      .catch((error) => this.ctx.log('warn', `Could not record batch ${batchId}'s output folder: ${error}`));
     const plan = planRecovery(
       this.ctx,
       batchId,

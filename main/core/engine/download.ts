@@ -26,7 +26,7 @@ import {
 import { text } from './messages';
 import { formatReason, type Reason } from '../../../preload/reasons';
 import type { Outcome } from './outcome';
-import { classifyFileError, isWritableFolder, prepareFolder } from './output-folder';
+import { classifyFileError, isFolder, isWritableFolder, prepareFolder } from './output-folder';
 
 /**
  * Why an attempt should be repeated. `refused`: the link answered 403/404/410 (a CDN edge not
@@ -58,11 +58,21 @@ export class DownloadPhase {
   readonly queue: PQueue;
   private readonly active = new Set<number>();
   private readonly tries = new Map<number, Tries>();
-  /** Output folders this run found in place: one missing later is away, not to be created. */
-  private readonly foldersSeen = new Set<string>();
 
   constructor(private readonly ctx: EngineContext) {
     this.queue = new PQueue({ concurrency: ctx.limits.downloadConcurrency });
+  }
+
+  /**
+   * Records that the batch's output folder is in place, when it is (called at Start, resume and
+   * adoption): from then on a missing folder is waited for, never made again (migration 009).
+   */
+  async noteOutputFolder(batchId: number): Promise<void> {
+    const batch = this.ctx.store.getBatch(batchId);
+    if (!batch || batch.outputDirSeenAt !== null) return;
+    if (!(await isFolder(batch.settings.outputDir))) return;
+    if (this.ctx.closeSignal.aborted) return; // nothing is written once close begins
+    this.ctx.store.markOutputDirSeen(batchId, this.ctx.clock.now());
   }
 
   /** Queues the item's download once; the promise gives its outcome (null: nothing to do now). */
@@ -112,8 +122,11 @@ export class DownloadPhase {
     this.tries.set(item.id, tries);
     tries.all++;
     if (attempt.cause === 'content' || attempt.cause === 'file') tries.bounded++;
-    if (attempt.cause !== 'refused') tries.refusalsInARow = 0;
-    else if (tries.refusalsInARow++ === 0) tries.refusedSince = now;
+    // A 5xx or a cut connection says nothing about the link: it neither counts as a refusal nor
+    // breaks a row of them (an expired link's 404s come with the CDN's usual errors in between).
+    if (attempt.cause === 'refused') {
+      if (tries.refusalsInARow++ === 0) tries.refusedSince = now;
+    } else if (attempt.cause !== 'network' && attempt.cause !== 'server') tries.refusalsInARow = 0;
     if (tries.bounded >= limits.maxDownloadAttempts) {
       if (attempt.cause === 'file')
         return this.fail(item, 'file_error', text.fileError(item.outputRelativePath, attempt.retry));
@@ -139,16 +152,14 @@ export class DownloadPhase {
       const message = text.outputExpired(attempt.httpStatus ?? 404);
       return this.fail(item, 'output_expired', message, undefined, 'expired');
     }
-    if (pastLifetime && (attempt.cause === 'network' || attempt.cause === 'server'))
-      return this.fail(
-        item,
-        'download_failed',
-        text.downloadGaveUp(tries.all, attempt.retry),
-        'download kept failing',
-      );
+    // A network or server error past the link's likely lifetime is not given up on: the lifetime
+    // is a guess (RunComfy does not say), so only the link itself (refusals) or /result (404001)
+    // says the paid video is gone; until then it is retried about once a minute, with the batch
+    // showing why when the network is the cause.
     const delay = Math.max(attempt.retryAfterMs ?? 0, this.backoff(tries.all, random()));
     const outcome: Outcome = { item, downloadAgainAt: now + delay };
-    if (attempt.cause === 'network')
+    // Past the lifetime a busy video server is long trouble too: the batch says what it waits for.
+    if (attempt.cause === 'network' || (attempt.cause === 'server' && pastLifetime))
       outcome.condition = {
         code: 'network_down',
         params: { detail: attempt.retry },
@@ -198,13 +209,15 @@ export class DownloadPhase {
     }
     const partPath = partPathFor(target, item.id);
     const dir = dirname(partPath);
-    // Never mkdir -p the output folder onto another drive: once it was there (seen by this run,
-    // or a video was saved into it), a missing output folder is an unplugged drive.
+    // Never mkdir -p the output folder onto another drive: once it was there (found at Start, at
+    // a restart or at a save, or a video was saved into it before that was recorded), a
+    // missing output folder is an unplugged drive.
     const outputDir = resolve(batch.settings.outputDir);
-    const mayCreate = () => !this.foldersSeen.has(outputDir) && store.counts(batch.id).done === 0;
+    const mayCreate = () =>
+      store.getBatch(batch.id)?.outputDirSeenAt === null && store.counts(batch.id).done === 0;
     const folder = await prepareFolder(outputDir, dir, mayCreate, this.ctx.fileOps);
     if (!folder.ready) return this.park(item, batch, folder.detail);
-    this.foldersSeen.add(outputDir);
+    if (batch.outputDirSeenAt === null) store.markOutputDirSeen(batch.id, this.ctx.clock.now());
     let url = item.resultUrl;
     if (!url || !isAllowedDownloadUrl(url, this.ctx.originFor(item))) {
       // Ask /result again: a proxy or an old answer may have given an unusable link.

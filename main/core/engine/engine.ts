@@ -143,9 +143,11 @@ class JobEngine implements Engine {
   // ==== commands ===========================================================================
 
   createBatch(settings: BatchSettings, items: PlannedItem[], name?: string): number {
+    // Takes are items of one image: "(6 images, 12 videos)" rather than 12 images.
+    const images = new Set(items.map((item) => item.relativePath)).size;
+    const size = images === items.length ? `${images} images` : `${images} images, ${items.length} videos`;
     const batchName =
-      name?.trim() ||
-      `${items[0]?.rootPath.split(/[\\/]/).filter(Boolean).pop() ?? 'Batch'} (${items.length} images)`;
+      name?.trim() || `${items[0]?.rootPath.split(/[\\/]/).filter(Boolean).pop() ?? 'Batch'} (${size})`;
     return this.store.createBatch(
       settings,
       items,

@@ -50,8 +50,9 @@ export interface EngineOptions {
    * Clock ms a video link is expected to live after its job ended (default 1 h: RunComfy does
    * not document it; the shortest known, a peer service's, is an hour). Until then network
    * errors, 429/5xx and 403/404/410 from the link are retried (a 404 also re-asks /result);
-   * past it a link that keeps refusing is expired, a network that stays down fails the item
-   * (paid: Retry downloads again). 404001 from /result expires it at once.
+   * past it a link that keeps refusing is expired, while network errors and 429/5xx are still
+   * retried (the lifetime is a guess; the link or /result says when the video is gone). 404001
+   * from /result expires it at once.
    */
   outputLinkLifetimeMs?: number;
   /**

@@ -47,6 +47,11 @@ export function classifyFileError(error: unknown): FileProblem {
   return 'failed';
 }
 
+/** Whether `dir` exists as a folder (a missing one, a file or an unreadable path: false). */
+export async function isFolder(dir: string): Promise<boolean> {
+  return (await stat(dir).catch(() => null))?.isDirectory() ?? false;
+}
+
 /** Whether `dir` exists as a folder this process may write into. */
 export async function isWritableFolder(dir: string): Promise<boolean> {
   try {
@@ -64,7 +69,7 @@ export type FolderReadiness = { ready: true } | { ready: false; detail: string }
  * Makes sure `leafDir` (a folder at or under `outputDir`) exists, without ever creating the
  * output folder on the wrong drive: when the output folder is missing, it is created only if
  * its parent exists and `mayCreateOutputDir()` (asked at that moment: nothing was saved there
- * yet, nor was it seen); a missing parent is
+ * yet, nor was it ever found in place); a missing parent is
  * an unplugged drive or a gone share, and `mkdir -p` would put the videos on the system disk.
  * Sub-folders under an existing output folder are created as needed. Other errors are thrown
  * for the caller to classify.

@@ -34,33 +34,56 @@ const clamp = (value: number, low: number, high: number) => Math.min(high, Math.
 const jitter = (ms: number, random: Random, fraction: number) =>
   ms * (1 - fraction + 2 * fraction * random());
 
+/**
+ * Before anything of this model and duration has finished here, the prior may be far off (a
+ * fresh database, a faster account, a short test clip): rather than waiting out half of it,
+ * look soon after the submit and then with steps that grow with the job's age, so the job is
+ * seen done within about this fraction of its run time whatever that turns out to be. The
+ * first finish teaches the others (the learned estimate), so only the first round pays.
+ */
+const PROBE_STEP_FRACTION = 0.25;
+/** The smallest step while probing: RunComfy's own CLI cadence. */
+const PROBE_MIN_STEP_MS = 2 * SECOND;
+/**
+ * A learned estimate is the lower quartile of upper bounds, so most jobs finish at or just
+ * after it: ask this much before it, then in short steps that grow with the time past the aim
+ * (a stuck job soon costs at most one request a minute).
+ */
+const LEARNED_LEAD_MS = SECOND;
+const OVERDUE_MIN_STEP_MS = SECOND;
+const OVERDUE_GROWTH = 1;
+
 export const adaptivePollPolicy: PollPolicy = {
   nextPollAt(o, estimate, random) {
-    // Aim a little before the expected finish: a learned estimate is an upper bound, the prior is rough.
-    const aimMs = estimate.runMs * (estimate.learned ? 0.97 : 0.8);
     switch (o.lastStatus) {
       case 'submitted':
-        // Trusted estimate: the first question is "is it done?". Otherwise check that it started.
-        return (
-          o.submittedAt + (estimate.learned ? aimMs : clamp(estimate.runMs * 0.5, 5 * SECOND, 120 * SECOND))
-        );
+        // Trusted estimate: the first question is "is it done?". Otherwise look soon.
+        return estimate.learned
+          ? o.submittedAt + learnedAimMs(estimate.runMs)
+          : o.submittedAt + clamp(estimate.runMs * 0.05, 3 * SECOND, 10 * SECOND);
       case 'in_queue': {
         // Nothing to aim at while it waits; ask now and then, less often further back in line.
-        const base = clamp(
-          estimate.runMs * 0.25 * (1 + (o.queuePosition ?? 0) * 0.5),
-          3 * SECOND,
-          60 * SECOND,
-        );
+        const backInLine = 1 + (o.queuePosition ?? 0) * 0.5;
+        const base = estimate.learned
+          ? clamp(estimate.runMs * 0.25 * backInLine, 3 * SECOND, 60 * SECOND)
+          : clamp(PROBE_STEP_FRACTION * (o.now - o.submittedAt) * backInLine, PROBE_MIN_STEP_MS, 60 * SECOND);
         return o.now + jitter(base, random, 0.2);
       }
       case 'in_progress': {
         const startedNoEarlierThan = o.lastQueuedSeenAt ?? o.submittedAt;
-        const target = startedNoEarlierThan + aimMs;
-        if (target - o.now > SECOND) return target - random() * 0.02 * aimMs;
-        // Overdue: steps of 5% of its running time (10% when the estimate is only the prior,
-        // which may be far off), 2 s to 60 s, so a stuck job costs little.
-        const fraction = estimate.learned ? 0.05 : 0.1;
-        const step = clamp(fraction * (o.now - startedNoEarlierThan), 2 * SECOND, 60 * SECOND);
+        if (!estimate.learned) {
+          const step = clamp(
+            PROBE_STEP_FRACTION * (o.now - startedNoEarlierThan),
+            PROBE_MIN_STEP_MS,
+            60 * SECOND,
+          );
+          return o.now + jitter(step, random, 0.2);
+        }
+        const target = startedNoEarlierThan + learnedAimMs(estimate.runMs);
+        if (target - o.now > SECOND) return target - random() * 0.01 * estimate.runMs;
+        // Overdue: 1 s steps at first (the job is most likely finishing now), growing with the
+        // time past the aim, up to 60 s, so a stuck job costs little.
+        const step = clamp(OVERDUE_GROWTH * (o.now - target), OVERDUE_MIN_STEP_MS, 60 * SECOND);
         return o.now + jitter(step, random, 0.2);
       }
       default: {
@@ -70,6 +93,9 @@ export const adaptivePollPolicy: PollPolicy = {
     }
   },
 };
+
+/** When to ask about a job with a learned run time, counted from its start: just before it. */
+const learnedAimMs = (runMs: number) => Math.max(runMs * 0.9, runMs - LEARNED_LEAD_MS);
 
 /** The way RunComfy's own clients poll (for comparison in tests and benchmarks). */
 export function fixedPollPolicy(intervalMs: number): PollPolicy {

@@ -53,13 +53,16 @@ export class RunTimes {
     return serverElapsedMs === null ? observed : Math.min(observed, serverElapsedMs);
   }
 
-  learn(item: ItemRecord, runMs: number, now: number): void {
+  /** Records a run time; true when it is the first one for this model and duration (the prior ends). */
+  learn(item: ItemRecord, runMs: number, now: number): boolean {
     const key = this.timingModel(this.modelOf(item));
     const duration = this.durationOf(item);
     const samples = this.cached(key, duration); // loaded before the new row is written: no double count
+    const first = samples.length === 0;
     this.ctx.store.addRunTiming(key, duration, runMs, now);
     samples.unshift(runMs);
     samples.length = Math.min(samples.length, SAMPLES);
+    return first;
   }
 
   private timingModel(modelId: string): string {

@@ -33,6 +33,8 @@ export class TrackPhase {
   /** Exceptions in a row while polling or settling, by item, and the clock time to try again. */
   private readonly troubles = new Map<number, { count: number; until: number }>();
   private readonly polls: PQueue;
+  /** Aborted by reaim(): sleeping pollers re-read their item's next poll time. */
+  private reaimed = new AbortController();
 
   constructor(
     private readonly ctx: EngineContext,
@@ -64,7 +66,7 @@ export class TrackPhase {
           const wait = due - this.ctx.clock.now();
           if (wait > 0) {
             try {
-              await this.ctx.clock.sleep(wait, this.ctx.wakeSignal());
+              await this.ctx.clock.sleep(wait, AbortSignal.any([this.ctx.wakeSignal(), this.reaimed.signal]));
             } catch {
               // Woken (wake(), close()): re-read the item and decide again.
             }
@@ -85,6 +87,20 @@ export class TrackPhase {
       this.notFound.delete(itemId);
       this.troubles.delete(itemId);
     }
+  }
+
+  /**
+   * A run time was learned for the first time: the batch's running jobs were polled on the
+   * prior; aim them at the learned finish now when that is sooner, and wake their pollers.
+   */
+  reaim(batchId: number): void {
+    for (const item of this.ctx.store.itemsInStates(batchId, ['in_progress'])) {
+      if (item.nextPollAt === null || item.errorCode === WAITING_FOR_KEY) continue;
+      const aimed = this.nextPoll(item, 'in_progress', {});
+      if (aimed < item.nextPollAt) this.ctx.store.updateWithoutFsync(item.id, { nextPollAt: aimed });
+    }
+    this.reaimed.abort();
+    this.reaimed = new AbortController();
   }
 
   /** A poll and what it found went through: the back-off after exceptions starts over. */

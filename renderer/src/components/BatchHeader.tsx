@@ -10,8 +10,9 @@ import { ACTIVE_STATES, ITEM_STATES, PROBLEM_STATES, TONE_ICONS, toneOf } from '
 import { useApp } from '../store/app-context';
 import { showToast } from '../store/toasts';
 import { ConfirmDialog } from './Dialog';
-import { exportCsv } from './History';
+import { exportCsv } from '../lib/export-csv';
 import { RetryFailedButton } from './RetryFailedButton';
+import './BatchHeader.css';
 
 export function countOf(batch: BatchViewDto, states: readonly ItemStateDto[]): number {
   return states.reduce((sum, s) => sum + (batch.counts[s] ?? 0), 0);

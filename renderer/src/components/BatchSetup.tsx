@@ -15,6 +15,7 @@ import { SavePresetDialog } from './SavePresetDialog';
 import { ShotEditor, shotsError } from './ShotEditor';
 import { NumberField } from './NumberField';
 import { TemplateEditor } from './TemplateEditor';
+import './BatchSetup.css';
 
 export type SettingsErrors = Partial<Record<keyof BatchSettingsDto, string>>;
 

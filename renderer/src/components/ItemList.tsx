@@ -16,6 +16,7 @@ import { FILTERS, type FilterKey } from '../lib/states';
 import { ItemsStore, useItemsError, useItemsTotal } from '../store/items-store';
 import { countOf } from './BatchHeader';
 import { ItemRow } from './ItemRow';
+import './ItemList.css';
 
 /** The estimate; rows are measured, so a narrow window (200 % zoom) can wrap a row onto more lines. */
 const ROW_HEIGHT = 84;

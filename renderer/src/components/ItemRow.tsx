@@ -16,6 +16,7 @@ import { showToast } from '../store/toasts';
 import { ConfirmDialog } from './Dialog';
 import { ItemDetails } from './ItemDetails';
 import { Thumb } from './Thumb';
+import './ItemRow.css';
 
 export const ItemRow = memo(function ItemRow({ store, index }: { store: ItemsStore; index: number }) {
   const item = useItemAt(store, index);

@@ -5,6 +5,7 @@ import { useI18n } from '../i18n';
 import { formatUsd } from '../lib/format';
 import { useApp } from '../store/app-context';
 import { Thumb } from './Thumb';
+import './PreviewPanel.css';
 
 export const PREVIEW_PAGE = 20;
 

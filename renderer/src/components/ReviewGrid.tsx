@@ -23,6 +23,7 @@ import { showToast } from '../store/toasts';
 import { ReviewCell } from './ReviewCell';
 import { ReviewPlayer } from './ReviewPlayer';
 import { ReviewToolbar } from './ReviewToolbar';
+import './ReviewGrid.css';
 
 const CELL_MIN_WIDTH = 240;
 const ROW_HEIGHT = 236;

@@ -8,6 +8,7 @@ import { formatCount } from '../lib/format';
 import { REVIEW_FILTERS, type ReviewFilterKey } from '../lib/review';
 import { showToast } from '../store/toasts';
 import { countOf } from './BatchHeader';
+import './ReviewToolbar.css';
 
 interface Props {
   batch: BatchViewDto;

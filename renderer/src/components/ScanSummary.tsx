@@ -2,6 +2,7 @@
 import type { ScanSummaryDto } from '../../../preload/contract';
 import { useI18n } from '../i18n';
 import { formatCount } from '../lib/format';
+import './ScanSummary.css';
 
 export function ScanSummary({
   summary,

@@ -12,6 +12,7 @@ import { AddModelDialog } from './AddModelDialog';
 import { ConfirmDialog, Dialog } from './Dialog';
 import { Field } from './Field';
 import { WebhookSettings } from './WebhookSettings';
+import './SettingsDialog.css';
 
 export function SettingsDialog({ focus, onClose }: { focus: 'general' | 'apiKey'; onClose: () => void }) {
   const { t } = useI18n();

@@ -5,6 +5,7 @@ import type { BatchSettingsDto } from '../../../preload/contract';
 import { useI18n, type I18n } from '../i18n';
 import { Field } from './Field';
 import { NumberField } from './NumberField';
+import './ShotEditor.css';
 
 type Shot = NonNullable<BatchSettingsDto['shots']>[number];
 

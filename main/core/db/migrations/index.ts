@@ -9,6 +9,7 @@ import { batchCondition } from './005-batch-condition';
 import { itemEndpoint } from './006-item-endpoint';
 import { reasonCodes } from './007-reason-codes';
 import { itemReview } from './008-item-review';
+import { outputDirSeen } from './009-output-dir-seen';
 import type { Migration } from './types';
 
 export type { Migration } from './types';
@@ -21,5 +22,6 @@ export const MIGRATIONS: readonly Migration[] = [
   itemEndpoint,
   reasonCodes,
   itemReview,
+  outputDirSeen,
 ];
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -256,8 +256,12 @@ describe('exit codes and their reasons', () => {
       envFor(sim),
     );
     expect(run.code, run.stderr).toBe(1);
+    expect(run.stderr).toMatch(
+      /^3 of 3 items did not produce a video \(3 failed\); see: stillmotion report \d+$/m,
+    );
+    // ...and then the command that acts on them.
     expect(lastLine(run.stderr)).toMatch(
-      /^3 of 3 items did not produce a video \(3 failed\); see: stillmotion report \d+$/,
+      /^ {2}retry the 3 failed \(asks, showing the cost\): stillmotion retry \d+$/,
     );
     expect(stateLines(run.stdout).get(1)?.at(-1)).toBe('failed');
   });

@@ -219,3 +219,17 @@ describe('JobStore', () => {
     });
   });
 });
+
+describe('the output folder seen mark (migration 009)', () => {
+  it('is set once, kept when other settings change and forgotten when the folder changes', () => {
+    const { settings, batchId } = seed(1);
+    expect(store.getBatch(batchId)!.outputDirSeenAt).toBeNull();
+    store.markOutputDirSeen(batchId, 5000);
+    store.markOutputDirSeen(batchId, 9000); // the first sighting stays
+    expect(store.getBatch(batchId)!.outputDirSeenAt).toBe(5000);
+    store.updateBatchSettings(batchId, { ...settings, budgetUsd: 12 });
+    expect(store.getBatch(batchId)!.outputDirSeenAt).toBe(5000);
+    store.updateBatchSettings(batchId, { ...settings, outputDir: join(dir.path, 'elsewhere') });
+    expect(store.getBatch(batchId)!.outputDirSeenAt).toBeNull();
+  });
+});

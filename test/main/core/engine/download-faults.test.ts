@@ -229,6 +229,46 @@ describe('downloads: the output folder', () => {
   });
 });
 
+describe('downloads: the output folder the batch started with', () => {
+  // The folder existed when the user pressed Start (the CLI and the app make it then), so a
+  // missing folder later is an unplugged drive or an unmounted share even though no video was
+  // saved into it yet: making it again would put the night's videos on the system disk.
+  async function startedWithFolder() {
+    h = await harness({ generationMs: () => 120_000 });
+    mkdirSync(h.outputDir);
+    const { batchId, itemIds } = h.batch(1);
+    h.engine.startBatch(batchId);
+    const h1 = h;
+    const id = itemIds[0]!;
+    await until(() => ['in_queue', 'in_progress'].includes(h1.engine.getItem(id)!.state), 'the job to run');
+    return { batchId, id };
+  }
+
+  it('vanished before any video was saved: waited for, not made again', async () => {
+    const { batchId, id } = await startedWithFolder();
+    rmSync(h!.outputDir, { recursive: true }); // the parent stays: an unmounted share's mount point
+    const h1 = h!;
+    await until(() => h1.engine.getBatch(batchId)!.condition?.code === 'output_unavailable', 'the condition');
+    expect(existsSync(h1.outputDir)).toBe(false);
+    expect(h1.engine.getItem(id)!.state).toBe('downloading');
+    mkdirSync(h1.outputDir); // mounted again
+    await h1.engine.waitForItemState(id, 'done');
+    expect(existsSync(join(h1.outputDir, 'img-0000.mp4'))).toBe(true);
+  });
+
+  it('vanished while the app was closed, before any video was saved: waited for after the restart', async () => {
+    const { batchId, id } = await startedWithFolder();
+    const h1 = h!;
+    await h1.engine.close();
+    rmSync(h1.outputDir, { recursive: true });
+    const engine = h1.restart();
+    await until(() => engine.getBatch(batchId)!.condition?.code === 'output_unavailable', 'the condition');
+    expect(existsSync(h1.outputDir)).toBe(false);
+    mkdirSync(h1.outputDir);
+    await engine.waitForItemState(id, 'done');
+  });
+});
+
 describe('downloads: the network and the link', () => {
   it('shows "waiting for the network" on the batch during an outage and clears it after the next save', async () => {
     let outageEndsAt: number | null = null;
@@ -294,6 +334,51 @@ describe('downloads: the network and the link', () => {
     const span = refusedAt.at(-1)! - refusedAt[0]!;
     expect(span).toBeGreaterThanOrEqual(3 * 60_000);
     expect(span).toBeLessThan(60 * 60_000);
+  });
+
+  // Found by the short soak (3-minute links, 5% 5xx): an expired link's 404s were broken up by
+  // the CDN's own 5xx, the "refused in a row" count started over at each, and the first 5xx past
+  // the link's likely lifetime ended the paid video `download_failed` instead of `expired`.
+  it('a link that refuses, broken up by 5xx answers, is expired (not download_failed) past its lifetime', async () => {
+    const answers: number[] = [];
+    const spy: typeof fetch = async (input, init) => {
+      if (!isOutput(String(input))) return fetch(input, init);
+      const status = answers.length % 2 === 0 ? 404 : 503;
+      answers.push(status);
+      return new Response(status === 404 ? 'Not Found' : 'busy', { status });
+    };
+    // No refusal grace inside the lifetime: only the lifetime ends this one.
+    h = await harness(
+      {},
+      { fetch: spy, outputLinkLifetimeMs: 5 * 60_000, linkRefusalGraceMs: 10 * 3_600_000 },
+    );
+    const { batchId, itemIds } = h.batch(1);
+    h.engine.startBatch(batchId);
+    const end = await h.engine.waitForItemState(itemIds[0]!, TERMINAL);
+    expect(end.state, `${end.errorCode}: ${end.errorMessage}`).toBe('expired');
+    expect(end.errorCode).toBe('output_expired');
+    expect(answers.filter((s) => s === 404).length).toBeGreaterThanOrEqual(3);
+    expect(created(h)).toHaveLength(1);
+  });
+
+  it('a network outage longer than the link lifetime holds the download; it saves the video once back', async () => {
+    let outageEndsAt: number | null = null;
+    const spy: typeof fetch = async (input, init) => {
+      if (isOutput(String(input))) {
+        outageEndsAt ??= h!.clock.now() + 15 * 60_000;
+        if (h!.clock.now() < outageEndsAt)
+          throw new TypeError('fetch failed', { cause: { code: 'ENETUNREACH' } });
+      }
+      return fetch(input, init);
+    };
+    // The link outlives the engine's guess of its lifetime (RunComfy does not say how long it lives).
+    h = await harness({}, { fetch: spy, outputLinkLifetimeMs: 5 * 60_000 });
+    const { batchId, itemIds } = h.batch(1);
+    h.engine.startBatch(batchId);
+    const end = await h.engine.waitForItemState(itemIds[0]!, TERMINAL);
+    expect(end.state, `${end.errorCode}: ${end.errorMessage}`).toBe('done');
+    expect(h.clock.now()).toBeGreaterThanOrEqual(outageEndsAt!);
+    expect(created(h)).toHaveLength(1);
   });
 
   it('a refused link whose request /result no longer knows (404001) is expired at once', async () => {

@@ -11,9 +11,10 @@ import { FALLBACK_SETTINGS } from '../lib/states';
 import { useApp } from '../store/app-context';
 import { resetScan, useScan } from '../store/scan-store';
 import { showToast } from '../store/toasts';
-import { BatchSetup, validateSettings } from './BatchSetup';
-import { PREVIEW_PAGE, PreviewPanel } from './PreviewPanel';
-import { ScanSummary } from './ScanSummary';
+import { BatchSetup, validateSettings } from '../components/BatchSetup';
+import { PREVIEW_PAGE, PreviewPanel } from '../components/PreviewPanel';
+import { ScanSummary } from '../components/ScanSummary';
+import './NewBatch.css';
 
 /** Wait this long after the last keystroke before asking main for a new preview. */
 const PREVIEW_DEBOUNCE_MS = 300;

@@ -4,12 +4,13 @@ import { useEffect, useState } from 'react';
 import { useI18n } from '../i18n';
 import { routeHash, type BatchView } from '../lib/route';
 import { BatchStore, useBatch, useBatchError } from '../store/batch-store';
-import { BatchAnnouncer } from './BatchAnnouncer';
-import { BatchHeader } from './BatchHeader';
-import { ConditionBanner } from './ConditionBanner';
-import { ItemList } from './ItemList';
-import { PauseBanner } from './PauseBanner';
-import { ReviewGrid } from './ReviewGrid';
+import { BatchAnnouncer } from '../components/BatchAnnouncer';
+import { BatchHeader } from '../components/BatchHeader';
+import { ConditionBanner } from '../components/ConditionBanner';
+import { ItemList } from '../components/ItemList';
+import { PauseBanner } from '../components/PauseBanner';
+import { ReviewGrid } from '../components/ReviewGrid';
+import './BatchScreen.css';
 
 export function BatchScreen({ batchId, view }: { batchId: number; view: BatchView }) {
   const { t } = useI18n();

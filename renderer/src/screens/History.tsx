@@ -2,29 +2,12 @@
 import { useEffect, useState } from 'react';
 import type { BatchViewDto } from '../../../preload/contract';
 import { api, errorText } from '../api';
-import { useI18n, type Language } from '../i18n';
+import { useI18n } from '../i18n';
 import { formatCount, formatDateTime, formatUsd } from '../lib/format';
+import { exportCsv } from '../lib/export-csv';
 import { navigate } from '../lib/route';
 import { PROBLEM_STATES } from '../lib/states';
-import { showToast } from '../store/toasts';
-
-/** Downloads batch.reportCsv through a Blob link: works in Electron and in a plain browser. */
-export async function exportCsv(batchId: number, language: Language): Promise<void> {
-  try {
-    // Reasons in the window's language, so the report reads like the list it came from.
-    const { fileName, csv } = await api().batch.reportCsv({ batchId, language });
-    const url = URL.createObjectURL(new Blob([csv], { type: 'text/csv;charset=utf-8' }));
-    const link = document.createElement('a');
-    link.href = url;
-    link.download = fileName;
-    document.body.append(link);
-    link.click();
-    link.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 10_000);
-  } catch (error) {
-    showToast(errorText(error), 'error');
-  }
-}
+import './History.css';
 
 export function History() {
   const { t, locale, language } = useI18n();

@@ -1,0 +1,38 @@
+// `stillmotion cancel <batch>` (or `--item <id>`) cancels what has not started generating and says
+// plainly what can no longer be stopped (it will be billed and downloaded).
+import { parseId, type CliIo, type Common } from '../io';
+import { openEngine } from '../open-core';
+import { UsageError } from '../usage-error';
+
+export interface CancelOptions extends Common {
+  item?: string;
+}
+
+export async function cancelCommand(
+  batchArg: string | undefined,
+  opts: CancelOptions,
+  io: CliIo,
+): Promise<void> {
+  const engine = await openEngine(opts, io);
+  try {
+    if (opts.item) {
+      const outcome = await engine.cancelItem(parseId(opts.item, 'item'));
+      io.out.write(
+        {
+          cancelled: 'Cancelled.',
+          cancel_requested: 'Cancel requested; RunComfy has not confirmed it yet.',
+          running_cannot_stop:
+            'It is already generating: it cannot be stopped, will be billed and downloaded.',
+          already_finished: 'It had already finished.',
+        }[outcome] + '\n',
+      );
+    } else if (batchArg) {
+      const r = await engine.cancelBatch(parseId(batchArg, 'batch'));
+      io.out.write(
+        `Cancelled ${r.cancelledLocally}; cancel requested for ${r.cancelRequested}; ${r.running} already generating (cannot be stopped, will be billed and downloaded).\n`,
+      );
+    } else throw new UsageError('Name a batch id, or an item with --item <id>.');
+  } finally {
+    await engine.close();
+  }
+}

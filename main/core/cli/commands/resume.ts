@@ -1,0 +1,68 @@
+// `stillmotion resume [batch]` continues batches after a crash, a reboot or a pause, and watches a
+// batch another live process drives, taking it over if that process stops.
+import { finishedExit, follow, printFinal } from '../follow';
+import { EXIT, ExitError, parseId, warnLine, type CliIo, type CommandResult, type Common } from '../io';
+import { startNotices } from '../notices';
+import { credentialsOf, openEngine } from '../open-core';
+import { statusBlock } from '../progress';
+
+export async function resumeCommand(
+  batchArg: string | undefined,
+  opts: Common,
+  io: CliIo,
+): Promise<CommandResult> {
+  const credentials = await credentialsOf(io);
+  const engine = await openEngine(opts, io, credentials);
+  const notices = await startNotices(engine, io.env, credentials.apiKey, warnLine(io));
+  try {
+    const ids = batchArg
+      ? [parseId(batchArg, 'batch')]
+      : engine
+          .listBatches()
+          .filter((b) => b.state === 'running' || b.state === 'paused')
+          .map((b) => b.id);
+    if (ids.length === 0) return { code: EXIT.ok, reason: 'Nothing to resume: every batch has finished.' };
+    if (!(await credentialsOf(io)).apiKey)
+      throw new ExitError(
+        EXIT.needsUser,
+        'No API key: set RUNCOMFY_API_KEY (and RUNCOMFY_API_BASE for a simulator or proxy).',
+      );
+    let worst = { code: EXIT.ok as number, reason: '' };
+    for (const id of ids) {
+      const batch = engine.getBatch(id);
+      if (!batch) throw new ExitError(EXIT.usage, `There is no batch ${id}; see: stillmotion status`);
+      const holder = engine.leaseHolder(id);
+      let current = batch;
+      if (holder && !holder.mine) {
+        // Another live process drives it (or a crashed one whose lease has not lapsed yet):
+        // watch until it ends, or until its lease lapses, then drive it from here.
+        io.err.write(
+          `Batch ${id} is being run by ${holder.owner}; watching it (taking over if that process stops).\n`,
+        );
+        current = await follow(engine, id, io, false);
+        if (current.state !== 'running') {
+          printFinal(io, current);
+          const exit = finishedExit(current);
+          if (exit.code > worst.code) worst = exit;
+          continue;
+        }
+      }
+      if (current.state === 'finished' || current.state === 'cancelled') {
+        io.out.write(statusBlock(batch) + '\n');
+        continue;
+      }
+      if (current.state === 'paused') engine.resumeBatch(id);
+      else engine.startBatch(id);
+      io.out.write(`Resuming batch ${id}.\n`);
+      const end = await follow(engine, id, io, true);
+      printFinal(io, end);
+      const exit = finishedExit(end);
+      if (exit.code > worst.code) worst = exit;
+    }
+    return worst.reason ? worst : { code: EXIT.ok, reason: 'resumed batches finished' };
+  } finally {
+    await notices.settled();
+    notices.close();
+    await engine.close();
+  }
+}

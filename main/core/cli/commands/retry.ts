@@ -1,0 +1,65 @@
+// `stillmotion retry <batch> [--failed | --item <id>]` is the app's "Retry all failed" for the
+// command line. It says how many and what they may cost (and whether that passes the cap), asks
+// (or takes --yes), retries through the engine's per-item retry at that confirmed cost, then
+// drives the batch like `resume` and exits with the same codes. Loaded only when the command
+// runs, so --help never imports it.
+import type { BatchView } from '../../domain';
+import { planRetry, retryPlanned } from '../../app/retry-failed';
+import { driveToEnd } from '../follow';
+import { confirm, EXIT, ExitError, parseId, type CliIo, type CommandResult, type Common } from '../io';
+import { credentialsOf, openEngine } from '../open-core';
+import { usd } from '../progress';
+import { UsageError } from '../usage-error';
+
+export interface RetryOptions extends Common {
+  failed?: boolean;
+  item?: string;
+  yes?: boolean;
+}
+
+export async function retryCommand(batchArg: string, opts: RetryOptions, io: CliIo): Promise<CommandResult> {
+  if (opts.failed && opts.item)
+    throw new UsageError('Choose one: --failed (every failed item) or --item <id> (one item).');
+  const batchId = parseId(batchArg, 'batch');
+  const itemIds = opts.item ? [parseId(opts.item, 'item')] : undefined;
+  if (!(await credentialsOf(io)).apiKey)
+    throw new ExitError(
+      EXIT.needsUser,
+      'No API key: set RUNCOMFY_API_KEY (and RUNCOMFY_API_BASE for a simulator or proxy). Nothing was retried.',
+    );
+  const engine = await openEngine(opts, io);
+  try {
+    const batch: BatchView | null = engine.getBatch(batchId);
+    if (!batch) throw new ExitError(EXIT.usage, `There is no batch ${batchId}; see: stillmotion status`);
+    const plan = planRetry(engine, batchId, itemIds);
+    for (const item of plan.notRetryable)
+      throw new ExitError(
+        EXIT.usage,
+        `Item ${item.itemId} (${item.fileName}) is ${item.state}; only failed, expired or cancelled items can be retried.`,
+      );
+    if (itemIds && plan.itemIds.length === 0)
+      throw new ExitError(
+        EXIT.usage,
+        `Batch ${batchId} has no item ${itemIds[0]}; see: stillmotion report ${batchId}`,
+      );
+    if (plan.itemIds.length === 0)
+      return { code: EXIT.ok, reason: `Batch ${batchId} has no failed items to retry.` };
+
+    const n = plan.itemIds.length;
+    io.out.write(
+      `Retry ${n} item${n === 1 ? '' : 's'} of batch ${batchId}: each is a new paid generation, up to ${usd(plan.estimatedCostUsd)} in all.\n`,
+    );
+    if (plan.passesBudget && plan.budgetUsd !== null)
+      io.out.write(
+        `That passes the batch's cap of ${usd(plan.budgetUsd)} (${usd(plan.spentUsd + plan.remainingEstimateUsd)} spent or on its way): ` +
+          `it will pause when the cap is reached.\n`,
+      );
+    if (!opts.yes && !(await confirm(io, 'Retry them? [y/N] ')))
+      throw new ExitError(EXIT.usage, 'Nothing retried: add --yes to retry without being asked.');
+    const { retried } = retryPlanned(engine, batchId, plan.estimatedCostUsd, itemIds);
+    io.out.write(`Retrying ${retried} item${retried === 1 ? '' : 's'} of batch ${batchId}.\n`);
+    return await driveToEnd(engine, batchId, io);
+  } finally {
+    await engine.close();
+  }
+}

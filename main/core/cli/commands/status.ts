@@ -1,0 +1,23 @@
+// `stillmotion status [batch]` prints what the database says about the latest batches (or one)
+// and which process runs each.
+import { EXIT, ExitError, parseId, type CliIo, type Common } from '../io';
+import { openEngine } from '../open-core';
+import { statusBlock } from '../progress';
+
+export async function statusCommand(batchArg: string | undefined, opts: Common, io: CliIo): Promise<void> {
+  const engine = await openEngine(opts, io);
+  try {
+    const batches = batchArg
+      ? [engine.getBatch(parseId(batchArg, 'batch'))]
+      : engine.listBatches().slice(0, 20);
+    if (batches.length === 0)
+      io.out.write('No batches yet. Start one with: stillmotion run <folder> --template "..."\n');
+    for (const batch of batches) {
+      if (!batch) throw new ExitError(EXIT.usage, `There is no batch ${batchArg}; see: stillmotion status`);
+      const holder = engine.leaseHolder(batch.id);
+      io.out.write(statusBlock(batch) + (holder ? `\n  run by ${holder.owner}` : '') + '\n');
+    }
+  } finally {
+    await engine.close();
+  }
+}

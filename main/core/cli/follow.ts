@@ -1,0 +1,129 @@
+// Follows a batch from the command line until it finishes or pauses for the user (driving it,
+// or watching another process drive it), prints its progress, and turns the end into an exit
+// code. Shared by run, resume and retry; loaded only with them.
+import type { BatchView, ItemState } from '../domain';
+import type { Engine } from '../engine';
+import { EXIT, ExitError, warnLine, type CliIo, type CommandResult } from './io';
+import { startNotices } from './notices';
+import { credentialsOf } from './open-core';
+import { countsLine, itemLine, LiveBlock, pauseText, statusBlock } from './progress';
+
+const FAILED_STATES: ItemState[] = ['failed', 'expired', 'unknown_submit', 'rejected', 'cancelled'];
+
+/** The exit code and its one-line reason for a batch that stopped being followed. */
+export function finishedExit(batch: BatchView): { code: number; reason: string } {
+  if (batch.state === 'paused' && batch.pauseReason && batch.pauseReason !== 'user')
+    return { code: EXIT.needsUser, reason: `paused: ${pauseText(batch) ?? batch.pauseReason}` };
+  if (batch.state === 'paused')
+    return { code: EXIT.needsUser, reason: `paused; continue with: stillmotion resume ${batch.id}` };
+  const failed = FAILED_STATES.reduce((n, s) => n + (batch.counts[s] ?? 0), 0);
+  if (failed > 0)
+    return {
+      code: EXIT.someFailed,
+      reason:
+        `${failed} of ${batch.total} items did not produce a video (${countsLine(batch)}); see: stillmotion report ${batch.id}` +
+        nextSteps(batch),
+    };
+  return { code: EXIT.ok, reason: `all ${batch.total} items done` };
+}
+
+/** The commands that act on what did not produce a video, one line each (empty: none apply). */
+function nextSteps(batch: BatchView): string {
+  const count = (states: ItemState[]) => states.reduce((n, s) => n + (batch.counts[s] ?? 0), 0);
+  const steps: string[] = [];
+  const failed = count(['failed', 'expired']);
+  if (failed > 0)
+    steps.push(`retry the ${failed} failed (asks, showing the cost): stillmotion retry ${batch.id}`);
+  const lost = count(['unknown_submit']);
+  if (lost > 0)
+    steps.push(
+      `${lost} sent whose answer was lost may already be paid: check your RunComfy requests, then ` +
+        `send them again only if they are missing: stillmotion resubmit ${batch.id}`,
+    );
+  return steps.map((step) => `\n  ${step}`).join('');
+}
+
+/**
+ * Follows a batch until it finishes or pauses for the user. Drives it when `drive` (this
+ * process holds the lease), otherwise only watches what another process writes.
+ */
+export async function follow(engine: Engine, batchId: number, io: CliIo, drive: boolean): Promise<BatchView> {
+  const tty = Boolean(io.out.isTTY);
+  const live = tty ? new LiveBlock(io.out) : null;
+  const seen = new Map<number, ItemState>();
+  let interrupted = 0;
+  let resolveStop: (() => void) | null = null;
+  const stopped = new Promise<void>((resolve) => (resolveStop = resolve));
+  const onSigint = () => {
+    interrupted++;
+    if (interrupted === 1 && drive) {
+      io.err.write(
+        `\nPausing batch ${batchId}: nothing new is sent; requests already sent stay on record and resume later. ` +
+          `Press Ctrl-C again to exit at once (still resumable with: stillmotion resume ${batchId}).\n`,
+      );
+      engine.pauseBatch(batchId);
+      resolveStop?.();
+    } else {
+      io.err.write(`\nExiting now. Continue later with: stillmotion resume ${batchId}\n`);
+      process.exit(EXIT.needsUser);
+    }
+  };
+  process.on('SIGINT', onSigint);
+  const off = engine.on((event) => {
+    if (tty || event.type !== 'items' || event.batchId !== batchId) return;
+    for (const change of event.changes) {
+      // Print the state the database holds now (a coalesced event may be behind it), once:
+      // a log then reads as one line per state change, never the same state twice.
+      const item = engine.getItem(change.id);
+      if (!item || seen.get(item.id) === item.state) continue;
+      seen.set(item.id, item.state);
+      io.out.write(itemLine(item, Date.now()) + '\n');
+    }
+  });
+  try {
+    while (true) {
+      const batch = engine.getBatch(batchId);
+      if (!batch) throw new ExitError(EXIT.usage, `Batch ${batchId} no longer exists.`);
+      if (live) live.draw(statusBlock(batch));
+      const done =
+        batch.state === 'finished' ||
+        batch.state === 'cancelled' ||
+        (batch.state === 'paused' && (batch.pauseReason !== 'user' || interrupted > 0));
+      if (done && (!drive || !engine.hasPendingWork() || batch.state !== 'cancelled')) {
+        if (drive) await engine.idle(10 * 60_000).catch(() => undefined);
+        const final = engine.getBatch(batchId) ?? batch;
+        live?.draw(statusBlock(final));
+        return final;
+      }
+      if (!drive && !engine.leaseHolder(batchId) && batch.state === 'running') {
+        // The driver stopped (crashed, killed, closed) without finishing: the caller takes over.
+        io.err.write(`The process that ran batch ${batchId} stopped; taking it over.\n`);
+        return batch;
+      }
+      await Promise.race([new Promise((r) => setTimeout(r, tty ? 500 : 1000)), stopped]);
+    }
+  } finally {
+    off();
+    process.off('SIGINT', onSigint);
+  }
+}
+
+/** The batch's final block, unless the live display on a terminal already shows it. */
+export function printFinal(io: CliIo, batch: BatchView): void {
+  if (!io.out.isTTY) io.out.write(statusBlock(batch) + '\n');
+}
+
+/** Drives a batch this process holds to its end or a pause, with the webhook notices; answers the exit. */
+export async function driveToEnd(engine: Engine, batchId: number, io: CliIo): Promise<CommandResult> {
+  io.out.write(`Progress: stillmotion status ${batchId}\n`);
+  const credentials = await credentialsOf(io);
+  const notices = await startNotices(engine, io.env, credentials.apiKey, warnLine(io));
+  try {
+    const end = await follow(engine, batchId, io, true);
+    printFinal(io, end);
+    return finishedExit(end);
+  } finally {
+    await notices.settled();
+    notices.close();
+  }
+}

@@ -1,0 +1,60 @@
+// What every subcommand shares with the program around it (where output goes, the exit codes,
+// the error that carries one, reading ids, asking yes or no). Light on purpose: index.ts
+// imports it at start-up.
+import { createInterface } from 'node:readline/promises';
+import { UsageError } from './usage-error';
+
+export const EXIT = { ok: 0, someFailed: 1, usage: 2, needsUser: 3 } as const;
+
+/** What a finished command answers: its exit code and the one line that says why. */
+export interface CommandResult {
+  code: number;
+  reason: string;
+}
+
+/** Where output goes; injectable so tests capture it. */
+export interface CliIo {
+  out: NodeJS.WriteStream;
+  err: NodeJS.WriteStream;
+  stdin: NodeJS.ReadStream;
+  env: Record<string, string | undefined>;
+  cwd: string;
+}
+
+/** Options every command that opens the database takes. */
+export interface Common {
+  db?: string;
+}
+
+/** Ends the command with this exit code and message (printed on stderr by main). */
+export class ExitError extends Error {
+  constructor(
+    readonly code: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export function parseId(value: string, what: string): number {
+  const n = Number(value.replace(/^[bi#]/i, ''));
+  if (!Number.isInteger(n) || n <= 0)
+    throw new UsageError(`A ${what} id is a positive whole number, got "${value}".`);
+  return n;
+}
+
+export async function confirm(io: CliIo, question: string): Promise<boolean> {
+  if (!io.stdin.isTTY) return false;
+  const rl = createInterface({ input: io.stdin, output: io.err });
+  try {
+    const answer = await rl.question(question);
+    return /^y(es)?$/i.test(answer.trim());
+  } finally {
+    rl.close();
+  }
+}
+
+/** Notices that could not be delivered: one line on stderr, never fatal. */
+export function warnLine(io: CliIo): (line: string) => void {
+  return (line) => void io.err.write(`${line}\n`);
+}

@@ -1,0 +1,69 @@
+// Opens the core for a subcommand (which database, which server and key, and the engine and
+// intake built once by main/core/index.ts). Loaded only by the commands that open the database.
+import { mkdirSync } from 'node:fs';
+import { homedir, hostname } from 'node:os';
+import { dirname } from 'node:path';
+import { readStoredKey } from '../app/key-file';
+import { dataFiles, defaultDataDir } from '../app/paths';
+import type { Catalog } from '../catalog/catalog';
+import type { IntakeApi } from '../core-api';
+import type { Engine } from '../engine';
+import { clockFromEnv, type Clock } from '../util/clock';
+import type { CliIo, Common } from './io';
+
+export interface CliCredentials {
+  apiBaseUrl: string;
+  apiKey: string | null;
+  /** Said after "No API key" when the app's key exists but only the app can read it. */
+  keyHint: string;
+}
+
+export function dbPathOf(opts: Common, io: CliIo): string {
+  if (opts.db) return opts.db;
+  return dataFiles(defaultDataDir(process.platform, io.env, homedir())).database;
+}
+
+/** The key: RUNCOMFY_API_KEY, else the app's stored key where the CLI can read it. */
+export async function credentialsOf(io: CliIo): Promise<CliCredentials> {
+  const { DEFAULT_API_BASE_URL } = await import('../engine');
+  const apiBaseUrl = (io.env.RUNCOMFY_API_BASE || DEFAULT_API_BASE_URL).replace(/\/+$/, '');
+  const fromEnv = io.env.RUNCOMFY_API_KEY?.trim();
+  if (fromEnv) return { apiBaseUrl, apiKey: fromEnv, keyHint: '' };
+  const stored = readStoredKey(dataFiles(defaultDataDir(process.platform, io.env, homedir())).apiKey);
+  const keyHint =
+    stored.kind === 'encrypted'
+      ? ' (the app keeps its key encrypted by the OS keychain, which only the app can read)'
+      : '';
+  return { apiBaseUrl, apiKey: stored.kind === 'plain' ? stored.key : null, keyHint };
+}
+
+export async function openCore(
+  dbPath: string,
+  credentials: { apiBaseUrl: string; apiKey: string | null },
+  clock?: Clock,
+  simulated = false,
+  catalog?: Catalog,
+): Promise<{ engine: Engine; intake: IntakeApi }> {
+  mkdirSync(dirname(dbPath), { recursive: true });
+  const { createCoreServices } = await import('../index');
+  return createCoreServices({
+    catalog,
+    dbPath,
+    clock: clock ?? clockFromEnv(process.env),
+    simulated,
+    owner: `cli:${hostname()}:${process.pid}`,
+    apiBaseUrl: credentials.apiBaseUrl,
+    apiKey: credentials.apiKey,
+    // The CLI drives only the batches it is told to.
+    adoptBatches: false,
+  });
+}
+
+/** The engine over the database the options name (the app's by default). */
+export async function openEngine(
+  opts: Common,
+  io: CliIo,
+  credentials?: { apiBaseUrl: string; apiKey: string | null },
+): Promise<Engine> {
+  return (await openCore(dbPathOf(opts, io), credentials ?? (await credentialsOf(io)))).engine;
+}

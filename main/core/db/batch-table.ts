@@ -1,0 +1,144 @@
+// The batches table's queries (a batch created with its planned items, its state, pause and
+// condition, its settings).
+import {
+  type BatchCondition,
+  type BatchSettings,
+  type BatchState,
+  type ItemState,
+  type PauseReason,
+  type PlannedItem,
+} from '../domain';
+import { formatReason, type Reason } from '../../../preload/reasons';
+import { toBatchRecord, type BatchRecord, type BatchRow } from './rows';
+import { StoreBase } from './store-base';
+
+export abstract class BatchTable extends StoreBase {
+  createBatch(
+    settings: BatchSettings,
+    items: PlannedItem[],
+    name: string,
+    now: number,
+    simulated = false,
+  ): number {
+    return this.db
+      .transaction(() => {
+        const { lastInsertRowid } = this.stmt(
+          `INSERT INTO batches (name, state, settings_json, model_id, prompt_template, output_dir, budget_usd, created_at, simulated)
+           VALUES (:name, 'draft', :settings, :modelId, :promptTemplate, :outputDir, :budget, :now, :simulated)`,
+        ).run({
+          name,
+          settings: JSON.stringify(settings),
+          modelId: settings.modelId,
+          promptTemplate: settings.promptTemplate,
+          outputDir: settings.outputDir,
+          budget: settings.budgetUsd,
+          now,
+          simulated: simulated ? 1 : 0,
+        });
+        const batchId = Number(lastInsertRowid);
+        this.insertBatchEvent(batchId, 'draft', null, 'created', now);
+        const insertItem = this.stmt(
+          `INSERT INTO items (batch_id, position, state, source_path, root_path, relative_path, image_hash,
+             request_fingerprint, rendered_prompt, request_json, output_relative_path, created_at,
+             state_changed_at, estimated_cost_usd, error_code, error_message, notes_json)
+           VALUES (:batchId, :position, :state, :sourcePath, :rootPath, :relativePath, :imageHash,
+             :fingerprint, :prompt, :request, :outputRelativePath, :now, :now, :estimate, :errorCode,
+             :errorMessage, :notes)`,
+        );
+        items.forEach((item, position) => {
+          const state: ItemState = item.verdict?.state ?? 'queued';
+          const { lastInsertRowid: itemId } = insertItem.run({
+            batchId,
+            position,
+            state,
+            sourcePath: item.sourcePath,
+            rootPath: item.rootPath,
+            relativePath: item.relativePath,
+            imageHash: item.imageHash,
+            fingerprint: item.requestFingerprint,
+            prompt: item.renderedPrompt,
+            request: JSON.stringify(item.request),
+            outputRelativePath: item.outputRelativePath,
+            now,
+            estimate: item.estimatedCostUsd,
+            errorCode: item.verdict?.code ?? null,
+            errorMessage: item.verdict?.message ?? null,
+            notes: JSON.stringify(item.notes),
+          });
+          this.insertItemEvent(Number(itemId), null, state, item.verdict?.message ?? 'planned', now);
+        });
+        return batchId;
+      })
+      .immediate();
+  }
+
+  getBatch(batchId: number): BatchRecord | null {
+    const row = this.stmt(`SELECT * FROM batches WHERE id = :batchId`).get({ batchId }) as
+      BatchRow | undefined;
+    return row ? toBatchRecord(row) : null;
+  }
+
+  listBatches(): BatchRecord[] {
+    return (this.stmt(`SELECT * FROM batches ORDER BY id DESC`).all({}) as BatchRow[]).map(toBatchRecord);
+  }
+
+  setBatchState(
+    batchId: number,
+    state: BatchState,
+    pause: { reason: PauseReason; detail: Reason } | null,
+    why: string,
+    now: number,
+  ): BatchRecord {
+    return this.db
+      .transaction(() => {
+        this.stmt(
+          `UPDATE batches SET state = :state, pause_reason = :reason, pause_message = :message,
+             pause_detail_json = :detail,
+             started_at = CASE WHEN :state = 'running' AND started_at IS NULL THEN :now ELSE started_at END,
+             finished_at = CASE WHEN :state IN ('finished', 'cancelled') THEN :now ELSE NULL END
+           WHERE id = :batchId`,
+        ).run({
+          batchId,
+          state,
+          reason: pause?.reason ?? null,
+          message: pause ? formatReason(pause.detail, 'en') : null,
+          detail: pause ? JSON.stringify(pause.detail) : null,
+          now,
+        });
+        this.insertBatchEvent(batchId, state, pause?.reason ?? null, why, now);
+        return this.getBatch(batchId)!;
+      })
+      .immediate();
+  }
+
+  /** Sets (or clears, with null) what holds the batch's downloads back; true when it changed. */
+  setBatchCondition(batchId: number, condition: BatchCondition | null): boolean {
+    const json = condition === null ? null : JSON.stringify(condition);
+    const changed = this.stmt(
+      `UPDATE batches SET condition_json = :json WHERE id = :batchId AND condition_json IS NOT :json`,
+    ).run({ batchId, json });
+    return changed.changes > 0;
+  }
+
+  /** Records the first time the output folder was found in place (see migration 009). */
+  markOutputDirSeen(batchId: number, at: number): void {
+    this.stmt(
+      `UPDATE batches SET output_dir_seen_at = :at WHERE id = :batchId AND output_dir_seen_at IS NULL`,
+    ).run({ batchId, at });
+  }
+
+  updateBatchSettings(batchId: number, settings: BatchSettings): void {
+    // Another output folder has not been seen yet (migration 009): forget the old one's mark.
+    this.stmt(
+      `UPDATE batches SET settings_json = :settings, budget_usd = :budget,
+         output_dir_seen_at = CASE WHEN json_extract(settings_json, '$.outputDir') IS :outputDir
+                                   THEN output_dir_seen_at END
+       WHERE id = :batchId`,
+    ).run({
+      batchId,
+      settings: JSON.stringify(settings),
+      budget: settings.budgetUsd,
+      outputDir: settings.outputDir,
+    });
+  }
+}

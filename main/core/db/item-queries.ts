@@ -1,0 +1,182 @@
+// Reads over the items (queue order, items by state, counts, money, pages for the list, the
+// "already generated" lookup, what must continue after a restart).
+import { join } from 'node:path';
+import {
+  ITEM_STATES,
+  type ExistingItem,
+  type ItemPage,
+  type ItemPageQuery,
+  type ItemState,
+  type StateCounts,
+} from '../domain';
+import { ItemTable } from './item-table';
+import { toItemRecord, toItemView, type ItemRecord, type ItemRow } from './rows';
+
+export interface MoneySummary {
+  /** Billed or possibly billed: used against the budget cap (never under-counts). */
+  committedUsd: number;
+  /** Actual cost where known, estimates for what the API is running or has run. */
+  spentUsd: number;
+  /** Estimates of items that will still be sent or are waiting at the API. */
+  remainingEstimateUsd: number;
+  /** Estimates of the items not sent yet. */
+  queuedEstimateUsd: number;
+}
+
+function emptyCounts(): StateCounts {
+  return Object.fromEntries(ITEM_STATES.map((state) => [state, 0])) as StateCounts;
+}
+
+export abstract class ItemQueries extends ItemTable {
+  /** The next queued items in queue order, skipping ids already being prepared. */
+  nextQueued(batchId: number, limit: number, exclude: readonly number[] = []): ItemRecord[] {
+    return (
+      this.stmt(
+        `SELECT * FROM items WHERE batch_id = :batchId AND state = 'queued'
+           AND id NOT IN (SELECT value FROM json_each(:exclude))
+         ORDER BY position LIMIT :limit`,
+      ).all({ batchId, limit, exclude: JSON.stringify(exclude) }) as ItemRow[]
+    ).map(toItemRecord);
+  }
+
+  /** Items of the given states (in-flight states are few; never used for `queued`/`done`). */
+  itemsInStates(batchId: number, states: readonly ItemState[]): ItemRecord[] {
+    return (
+      this.stmt(
+        `SELECT * FROM items WHERE batch_id = :batchId AND state IN (SELECT value FROM json_each(:states)) ORDER BY position`,
+      ).all({ batchId, states: JSON.stringify(states) }) as ItemRow[]
+    ).map(toItemRecord);
+  }
+
+  countInStates(batchId: number, states: readonly ItemState[]): number {
+    return (
+      this.stmt(
+        `SELECT count(*) AS n FROM items WHERE batch_id = :batchId AND state IN (SELECT value FROM json_each(:states))`,
+      ).get({ batchId, states: JSON.stringify(states) }) as { n: number }
+    ).n;
+  }
+
+  counts(batchId: number): StateCounts {
+    const counts = emptyCounts();
+    const rows = this.timed(
+      'counts',
+      () =>
+        this.stmt(`SELECT state, count(*) AS n FROM items WHERE batch_id = :batchId GROUP BY state`).all({
+          batchId,
+        }) as { state: ItemState; n: number }[],
+    );
+    for (const row of rows) counts[row.state] = row.n;
+    return counts;
+  }
+
+  money(batchId: number): MoneySummary {
+    const row = this.timed(
+      'money',
+      () =>
+        this.stmt(
+          `SELECT
+             COALESCE(SUM(prior_spent_usd + CASE WHEN may_be_billed = 1 THEN COALESCE(cost_usd, estimated_cost_usd) ELSE 0 END), 0) AS committed,
+             COALESCE(SUM(prior_spent_usd + CASE
+               WHEN cost_usd IS NOT NULL THEN cost_usd
+               WHEN may_be_billed = 1 AND state IN ('in_progress', 'downloading', 'done') THEN estimated_cost_usd
+               ELSE 0 END), 0) AS spent,
+             COALESCE(SUM(CASE WHEN state IN ('queued', 'submitting', 'in_queue') THEN estimated_cost_usd ELSE 0 END), 0) AS remaining,
+             COALESCE(SUM(CASE WHEN state = 'queued' THEN estimated_cost_usd ELSE 0 END), 0) AS queued
+           FROM items WHERE batch_id = :batchId`,
+        ).get({ batchId }) as { committed: number; spent: number; remaining: number; queued: number },
+    );
+    return {
+      committedUsd: row.committed,
+      spentUsd: row.spent,
+      remainingEstimateUsd: row.remaining,
+      queuedEstimateUsd: row.queued,
+    };
+  }
+
+  pageItems(query: ItemPageQuery): ItemPage {
+    const filter = {
+      batchId: query.batchId,
+      filterStates: query.states && query.states.length ? 1 : 0,
+      states: JSON.stringify(query.states ?? []),
+      search: query.search ? `%${query.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null,
+      filterReviews: query.reviews && query.reviews.length ? 1 : 0,
+      reviews: JSON.stringify(query.reviews ?? []),
+    };
+    const page = { limit: Math.max(0, Math.min(query.limit, 1000)), offset: Math.max(0, query.offset) };
+    // LIKE is case-insensitive for ASCII in SQLite, which is what the search box promises.
+    const where = `batch_id = :batchId
+      AND (:filterStates = 0 OR state IN (SELECT value FROM json_each(:states)))
+      AND (:search IS NULL OR relative_path LIKE :search ESCAPE '\\')
+      AND (:filterReviews = 0 OR COALESCE(review, 'unreviewed') IN (SELECT value FROM json_each(:reviews)))`;
+    return this.timed('pageItems', () => {
+      const rows = this.stmt(
+        `SELECT * FROM items WHERE ${where} ORDER BY position LIMIT :limit OFFSET :offset`,
+      ).all({
+        ...filter,
+        ...page,
+      }) as ItemRow[];
+      const { n } = this.stmt(`SELECT count(*) AS n FROM items WHERE ${where}`).get(filter) as { n: number };
+      return { items: rows.map((row) => toItemView(toItemRecord(row))), total: n };
+    });
+  }
+
+  *iterateItems(batchId: number): Generator<ItemRecord> {
+    const statement = this.db.prepare(`SELECT * FROM items WHERE batch_id = :batchId ORDER BY position`);
+    for (const row of statement.iterate({ batchId }) as Iterable<ItemRow>) yield toItemRecord(row);
+  }
+
+  /**
+   * The item that already stands for this image and request: a `done` one (its video), else
+   * one still on its way in any batch (queued, generating, downloading, or maybe sent), so the
+   * same folder dropped again while its first batch runs is not paid for twice.
+   */
+  findDone(imageHash: string, requestFingerprint: string): ExistingItem | null {
+    const done = this.stmt(
+      `SELECT id, batch_id, output_path FROM items WHERE image_hash = :imageHash AND request_fingerprint = :fp
+         AND state = 'done' AND output_path IS NOT NULL ORDER BY finished_at DESC LIMIT 1`,
+    ).get({ imageHash, fp: requestFingerprint }) as
+      { id: number; batch_id: number; output_path: string } | undefined;
+    if (done) return { itemId: done.id, outputPath: done.output_path, batchId: done.batch_id, state: 'done' };
+    // The state list matches the partial index items_pending_lookup (migration 4) word for word.
+    const pending = this.stmt(
+      `SELECT i.id, i.batch_id, i.state, i.output_relative_path, json_extract(b.settings_json, '$.outputDir') AS output_dir
+         FROM items i JOIN batches b ON b.id = i.batch_id
+        WHERE i.image_hash = :imageHash AND i.request_fingerprint = :fp
+          AND i.state IN ('queued', 'submitting', 'in_queue', 'in_progress', 'downloading', 'unknown_submit')
+        ORDER BY i.id LIMIT 1`,
+    ).get({ imageHash, fp: requestFingerprint }) as
+      | { id: number; batch_id: number; state: ItemState; output_relative_path: string; output_dir: unknown }
+      | undefined;
+    if (!pending) return null;
+    const outputDir = typeof pending.output_dir === 'string' ? pending.output_dir : '';
+    return {
+      itemId: pending.id,
+      outputPath: outputDir
+        ? join(outputDir, ...pending.output_relative_path.split('/'))
+        : pending.output_relative_path,
+      batchId: pending.batch_id,
+      state: pending.state,
+    };
+  }
+
+  /** Batches holding work that must continue after a restart (or could be driven now). */
+  batchesWithWork(): number[] {
+    return (
+      this.stmt(
+        `SELECT DISTINCT b.id FROM batches b WHERE b.state = 'running'
+           OR EXISTS (SELECT 1 FROM items i WHERE i.batch_id = b.id
+                        AND i.state IN ('submitting', 'in_queue', 'in_progress', 'downloading'))
+         ORDER BY b.id`,
+      ).all({}) as { id: number }[]
+    ).map((row) => row.id);
+  }
+
+  /** Temporary download files recorded on items no longer downloading (left by a crash). */
+  strayPartPaths(batchId: number): { itemId: number; partPath: string }[] {
+    return (
+      this.stmt(
+        `SELECT id, part_path FROM items WHERE batch_id = :batchId AND part_path IS NOT NULL AND state <> 'downloading'`,
+      ).all({ batchId }) as { id: number; part_path: string }[]
+    ).map((row) => ({ itemId: row.id, partPath: row.part_path }));
+  }
+}

@@ -1,0 +1,183 @@
+// The items table's writes (transitions checked against the state table and the lease, field
+// updates with and without their own fsync, the review verdict) and its event log.
+import { type ItemReview, type ItemState } from '../domain';
+import { IllegalTransitionError, canTransition } from '../domain/states';
+import { formatReason } from '../../../preload/reasons';
+import { LeaseTable } from './lease-table';
+import { ITEM_PATCH_COLUMNS, toItemRecord, type ItemPatch, type ItemRecord, type ItemRow } from './rows';
+
+export interface ItemEventRow {
+  id: number;
+  itemId: number;
+  at: number;
+  fromState: ItemState | null;
+  toState: ItemState;
+  reason: string;
+}
+
+/** Patch fields stored in INTEGER columns (times in ms, counters): STRICT refuses fractions. */
+const INTEGER_FIELDS = new Set<string>([
+  'queuePosition',
+  'attempts',
+  'submittedAt',
+  'lastQueuedSeenAt',
+  'runningSeenAt',
+  'finishedAt',
+  'nextPollAt',
+  'outputBytes',
+  'pollCount',
+]);
+
+function toSqlValue(key: string, value: unknown): unknown {
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  if (key === 'reason') return value === null ? null : JSON.stringify(value);
+  // Injected clocks and poll policies may produce fractional milliseconds.
+  if (typeof value === 'number' && INTEGER_FIELDS.has(key)) return Math.round(value);
+  return value;
+}
+
+export abstract class ItemTable extends LeaseTable {
+  getItem(itemId: number): ItemRecord | null {
+    const row = this.stmt(`SELECT * FROM items WHERE id = :itemId`).get({ itemId }) as ItemRow | undefined;
+    return row ? toItemRecord(row) : null;
+  }
+
+  /**
+   * Moves an item from one of `from` to `to`, applying `patch`, and logs the event, in one
+   * IMMEDIATE transaction. Returns null (and changes nothing) when the item is no longer in
+   * one of `from`, e.g. a cancel won the race. Throws when the table forbids the move.
+   * With `lease`, also proves inside the transaction that this process still drives the batch.
+   */
+  transition(
+    itemId: number,
+    from: ItemState | readonly ItemState[],
+    to: ItemState,
+    patch: ItemPatch | ((current: ItemRecord) => ItemPatch),
+    reason: string,
+    now: number,
+    lease?: { owner: string; leaseMs: number },
+  ): ItemRecord | null {
+    const allowedFrom: readonly ItemState[] = typeof from === 'string' ? [from] : from;
+    return this.db
+      .transaction(() => {
+        const current = this.getItem(itemId);
+        if (!current || !allowedFrom.includes(current.state)) return null;
+        if (!canTransition(current.state, to)) throw new IllegalTransitionError(itemId, current.state, to);
+        if (lease) this.assertLease(current.batchId, lease.owner, now, lease.leaseMs);
+        const changes = typeof patch === 'function' ? patch(current) : patch;
+        this.writePatch(itemId, changes, { state: to, stateChangedAt: now });
+        this.insertItemEvent(itemId, current.state, to, reason, now);
+        return this.getItem(itemId);
+      })
+      .immediate();
+  }
+
+  /** Cancels every queued item of a batch in one transaction; returns their ids. */
+  cancelQueued(batchId: number, reason: string, now: number): number[] {
+    return this.db
+      .transaction(() => {
+        const ids = (
+          this.stmt(`SELECT id FROM items WHERE batch_id = :batchId AND state = 'queued'`).all({
+            batchId,
+          }) as {
+            id: number;
+          }[]
+        ).map((row) => row.id);
+        for (const id of ids) {
+          this.writePatch(id, {}, { state: 'cancelled', stateChangedAt: now });
+          this.insertItemEvent(id, 'queued', 'cancelled', reason, now);
+        }
+        return ids;
+      })
+      .immediate();
+  }
+
+  /**
+   * Stores the user's verdict on a video (null clears it). Only a `done` item has a video to
+   * judge: returns false (and changes nothing) for any other state, checked in the same
+   * statement so a retry racing the click cannot leave a verdict on an item without a video.
+   */
+  setReview(itemId: number, review: ItemReview | null): boolean {
+    const { changes } = this.stmt(
+      `UPDATE items SET review = :review WHERE id = :itemId AND state = 'done'`,
+    ).run({ itemId, review });
+    return changes === 1;
+  }
+
+  /** The kept videos of a batch, in queue order (what "Export kept" copies). */
+  keptItems(batchId: number): ItemRecord[] {
+    return (
+      this.stmt(
+        `SELECT * FROM items WHERE batch_id = :batchId AND state = 'done' AND review = 'kept'
+           AND output_path IS NOT NULL ORDER BY position`,
+      ).all({ batchId }) as ItemRow[]
+    ).map(toItemRecord);
+  }
+
+  /** Changes fields without a state change, durably (fsync'd like a transition). */
+  update(itemId: number, patch: ItemPatch): void {
+    this.writePatch(itemId, patch, null);
+  }
+
+  /**
+   * Like `update` but without an fsync of its own (synchronous = NORMAL for this write): only
+   * for polling bookkeeping (next poll time, poll count, queue position, the "waiting for a
+   * key" note), whose loss in a power cut costs one extra status request or one stale note. The next durable commit
+   * flushes it anyway (WAL order). Never for anything that records money or a request id.
+   */
+  updateWithoutFsync(itemId: number, patch: ItemPatch): void {
+    this.db.pragma('synchronous = NORMAL');
+    try {
+      this.writePatch(itemId, patch, null);
+    } finally {
+      this.db.pragma('synchronous = FULL');
+    }
+  }
+  private writePatch(
+    itemId: number,
+    patch: ItemPatch,
+    state: { state: ItemState; stateChangedAt: number } | null,
+  ) {
+    // A reason code carries its English sentence along (error_message, for rows read without
+    // codes); a plain message (or clearing it) drops a code that no longer applies.
+    const reasonGiven = patch.reason !== undefined;
+    const keys = (Object.keys(patch) as (keyof ItemPatch)[])
+      .filter((key) => patch[key] !== undefined && !(reasonGiven && key === 'errorMessage'))
+      .sort();
+    const sets = keys.map((key) => `${ITEM_PATCH_COLUMNS[key]} = :${key}`);
+    if (state) sets.push('state = :state', 'state_changed_at = :stateChangedAt');
+    if (sets.length === 0) return;
+    const params: Record<string, unknown> = {
+      itemId,
+      ...(state ? { state: state.state, stateChangedAt: Math.round(state.stateChangedAt) } : {}),
+    };
+    for (const key of keys) params[key] = toSqlValue(key, patch[key]);
+    if (reasonGiven) {
+      sets.push('error_message = :reasonText');
+      params.reasonText = patch.reason === null ? null : formatReason(patch.reason, 'en');
+    } else if (patch.errorMessage !== undefined) {
+      sets.push('reason_json = NULL');
+    }
+    this.stmt(`UPDATE items SET ${sets.join(', ')} WHERE id = :itemId`).run(params);
+  }
+
+  itemEvents(itemId: number): ItemEventRow[] {
+    return (
+      this.stmt(`SELECT * FROM item_events WHERE item_id = :itemId ORDER BY id`).all({ itemId }) as {
+        id: number;
+        item_id: number;
+        at: number;
+        from_state: ItemState | null;
+        to_state: ItemState;
+        reason: string;
+      }[]
+    ).map((row) => ({
+      id: row.id,
+      itemId: row.item_id,
+      at: row.at,
+      fromState: row.from_state,
+      toState: row.to_state,
+      reason: row.reason,
+    }));
+  }
+}

@@ -1,0 +1,61 @@
+// The job store's ground floor (the connection, prepared statements cached by their SQL, the
+// slow-query log, and the event rows every write to batches and items adds). The tables'
+// queries build on it (batch-table.ts, lease-table.ts, item-table.ts, item-queries.ts), and
+// store.ts stacks them into the one JobStore callers use.
+import type { BatchState, ItemState, PauseReason } from '../domain';
+import type { Db } from './connection';
+
+/** Queries slower than this are reported to the logger: a sign an index is missing. */
+const SLOW_QUERY_MS = 40;
+
+type Statement = ReturnType<Db['prepare']>;
+
+export abstract class StoreBase {
+  private readonly statements = new Map<string, Statement>();
+
+  constructor(
+    readonly db: Db,
+    private readonly log: (message: string) => void = () => {},
+  ) {}
+
+  protected stmt(sql: string): Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  protected timed<T>(name: string, run: () => T): T {
+    const started = performance.now();
+    const result = run();
+    const ms = performance.now() - started;
+    if (ms > SLOW_QUERY_MS) this.log(`slow query ${name}: ${ms.toFixed(1)} ms`);
+    return result;
+  }
+
+  protected insertBatchEvent(
+    batchId: number,
+    state: BatchState,
+    reason: PauseReason | null,
+    why: string,
+    at: number,
+  ) {
+    this.stmt(
+      `INSERT INTO batch_events (batch_id, at, state, pause_reason, reason) VALUES (:batchId, :at, :state, :reason, :why)`,
+    ).run({ batchId, at: Math.round(at), state, reason, why });
+  }
+
+  protected insertItemEvent(
+    itemId: number,
+    from: ItemState | null,
+    to: ItemState,
+    reason: string,
+    at: number,
+  ) {
+    this.stmt(
+      `INSERT INTO item_events (item_id, at, from_state, to_state, reason) VALUES (:itemId, :at, :from, :to, :reason)`,
+    ).run({ itemId, at: Math.round(at), from, to, reason });
+  }
+}

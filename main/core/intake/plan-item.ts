@@ -1,0 +1,336 @@
+// One planned item, one take of one image: its rendered name and prompt, its images and shots,
+// the request with its fingerprint and price, and the verdict when it must not be sent. plan.ts
+// prepares what the whole batch shares (a PlanContext) and runs this for every item.
+import { posix } from 'node:path';
+import type { ScanResult, ScannedImage } from '../core-api';
+import type { BatchSettings, ItemState, ModelInputValue, PlannedItem } from '../domain';
+import type { ModelSpec } from '../catalog/catalog';
+import { estimateCostUsd, estimateGenerationMs } from '../catalog/catalog';
+import type { FitMode } from './fit';
+import { buildRequest } from './model-request';
+import { planElements } from './plan-elements';
+import { endFrameFor, type EndFrameChoice } from './plan-end-frame';
+import { planImage } from './plan-image';
+import { charCount, ItemRejection, readOverrides, reject, withStandInImages } from './plan-settings';
+import { stemOf, templateValues, type TemplateValues } from './plan-variables';
+import { imageUrl, requestFingerprint } from './requests';
+import { parseShots, shotsProblem } from './shots';
+import { takeFingerprint } from './takes';
+import { parseTemplate, renderTemplate, TemplateError } from './template';
+import type { ParsedTemplate } from './template';
+
+export type FindDone = (
+  imageHash: string,
+  requestFingerprint: string,
+) => { itemId?: number; outputPath: string; batchId?: number; state?: ItemState } | null;
+
+type Verdict = NonNullable<PlannedItem['verdict']>;
+
+/** What every item of a batch shares, prepared once by planBatch. */
+export interface PlanContext {
+  model: ModelSpec;
+  settings: BatchSettings;
+  variables: string[];
+  /** Null when the template has an error (a batch problem; every item is refused). */
+  promptTemplate: ParsedTemplate | null;
+  nameTemplate: ParsedTemplate | null;
+  /** The model or a setting is wrong: every item is refused, pointing at the batch problem. */
+  settingsBroken: boolean;
+  batchFields: Record<string, ModelInputValue>;
+  /** The models that take an end frame, named when this one does not. */
+  endImageModels: string;
+  /** The models that take reference elements, named when this one does not. */
+  withElementsModels: string[];
+  /** The scan (its element images, checked and fitted like start images). */
+  scan: Pick<ScanResult, 'elementImages'>;
+  /** What is done with images outside the model's limits (crop, pad, refuse). */
+  fit: FitMode;
+  /** Images in the scan ({count}). */
+  count: number;
+  takes: number;
+  mode: 'url' | 'data-uri';
+  force: boolean;
+  findDone: FindDone;
+  /** Fingerprints planned so far in this batch, each with the label of the item that has it. */
+  seenFingerprints: Map<string, string>;
+}
+
+export interface ItemDraft {
+  image: ScannedImage;
+  take: number;
+  renderedPrompt: string;
+  request: Record<string, unknown>;
+  fingerprint: string;
+  estimatedCostUsd: number;
+  generationMs: number;
+  notes: string[];
+  verdict: Verdict | null;
+  relativeDir: string;
+  renderedName: string;
+}
+
+/** Plans take `take` of the scan's `index`-th image (from 1). */
+export function planItem(ctx: PlanContext, image: ScannedImage, index: number, take: number): ItemDraft {
+  const { model, settings, mode } = ctx;
+  const label = ctx.takes > 1 ? `${image.relativePath} (take ${take})` : image.relativePath;
+  const fileName = posix.basename(image.relativePath);
+  const dir = posix.dirname(image.relativePath);
+  const values = templateValues(image, index, ctx.count, take);
+
+  const notes: string[] = [];
+  let verdict: Verdict | null = null;
+  let renderedPrompt = '';
+  let request: Record<string, unknown> = {};
+  let fingerprint = '';
+  let estimatedCostUsd = 0;
+  let generationMs = 0;
+  let renderedName = `${stemOf(fileName)}.mp4`;
+  try {
+    renderedName = renderName(ctx, values) ?? renderedName;
+    if (ctx.settingsBroken)
+      reject('invalid_settings', 'Not sent: the batch settings have a problem (see above)');
+    if (!ctx.nameTemplate)
+      reject('template_error', 'Not sent: the output name template has an error (see above)');
+    const overrides = readOverrides(image, model);
+    renderedPrompt = renderPrompt(ctx, image, values);
+
+    const start = planImage(model, image, { fit: ctx.fit, mode, label: '', where: '', notes });
+
+    const duration = overrides.duration ?? settings.duration;
+    const hashes: Record<string, string> = { [image.sourcePath]: image.sha256 };
+    const endFrame = endFrameFor(image, model, {
+      loop: settings.loop === true,
+      mode,
+      fit: ctx.fit,
+      start,
+      endImageModels: ctx.endImageModels,
+      notes,
+    });
+    const endImage = endFrame.endImage;
+    if (endFrame.hash) hashes[endFrame.hash.path] = endFrame.hash.sha256;
+    const multiShot = multiShotFor(ctx, image, duration, endFrame, values);
+    const elements = elementsFor(ctx, image, renderedPrompt, multiShot, notes, hashes);
+    request = buildRequest(
+      model,
+      {
+        prompt: renderedPrompt,
+        startImage: start.ref,
+        endImage,
+        negativePrompt: overrides.negativePrompt ?? settings.negativePrompt,
+        duration,
+        audio: overrides.generateAudio ?? settings.generateAudio,
+        guidance: overrides.cfgScale ?? settings.cfgScale,
+        multiShot,
+        elements,
+      },
+      { ...ctx.batchFields, ...overrides.fields },
+    );
+    fingerprint = takeFingerprint(requestFingerprint(model.id, request, hashes), take);
+    if (settings.urlPrefix) {
+      request[model.roles.startImage] = imageUrl(settings.urlPrefix, image.relativePath);
+      const endField = model.roles.endImage;
+      if (endField && endFrame.loop) request[endField] = request[model.roles.startImage];
+      else if (endField && endFrame.hash) {
+        const rootPosix = image.rootPath.split(/[\\/]/).join('/');
+        const endRelative = posix.relative(rootPosix, endFrame.hash.path.split(/[\\/]/).join('/'));
+        request[endField] = imageUrl(settings.urlPrefix, endRelative);
+      }
+    }
+    const invalid = model.validateInput(withStandInImages(request));
+    if (invalid.length > 0)
+      reject(
+        'invalid_request',
+        `The request for ${image.relativePath} does not fit ${model.displayName}: ${invalid.join('; ')}`,
+      );
+    // Unknown price: 0 here and priceUnknown on the plan; a capped batch was refused above.
+    estimatedCostUsd = estimateCostUsd(model, request, duration) ?? 0;
+    generationMs = estimateGenerationMs(model, duration);
+
+    verdict = ctx.force ? null : skipVerdict(ctx, image, fingerprint);
+    if (!ctx.seenFingerprints.has(fingerprint)) ctx.seenFingerprints.set(fingerprint, label);
+  } catch (error) {
+    if (!(error instanceof ItemRejection)) throw error;
+    verdict = { state: 'rejected', code: error.code, message: error.message };
+  }
+  if (verdict) estimatedCostUsd = 0;
+  return {
+    image,
+    take,
+    renderedPrompt,
+    request,
+    fingerprint,
+    estimatedCostUsd,
+    generationMs,
+    notes,
+    verdict,
+    relativeDir: dir === '.' ? '' : dir,
+    renderedName,
+  };
+}
+
+/** The output name from the name template (null: no template, the default name stands). */
+function renderName(ctx: PlanContext, { lookup, missing }: TemplateValues): string | null {
+  const { nameTemplate } = ctx;
+  let renderedName: string | null = null;
+  if (nameTemplate) {
+    try {
+      renderedName = renderTemplate(nameTemplate, lookup, missing);
+    } catch (error) {
+      if (error instanceof TemplateError)
+        reject('output_name_missing_value', `Output name: ${error.message}`);
+      throw error;
+    }
+  }
+  return renderedName;
+}
+
+/** The prompt: the row's own prompt from prompts.csv, else the batch template, filled in and checked. */
+function renderPrompt(ctx: PlanContext, image: ScannedImage, { lookup, missing }: TemplateValues): string {
+  const { model, variables, promptTemplate } = ctx;
+  const csv = image.csvRow;
+  let rendered = '';
+  const csvPrompt = csv?.values.prompt ?? '';
+  let template = promptTemplate;
+  if (csvPrompt !== '') {
+    // A whole prompt per image; it may use the same variables as the template.
+    try {
+      template = parseTemplate(csvPrompt, variables, `${csv!.file}, row ${csv!.row}, column prompt,`);
+    } catch (error) {
+      if (error instanceof TemplateError) reject(`csv_prompt_${error.code}`, error.message);
+      throw error;
+    }
+  } else if (!template) reject('template_error', 'Not sent: the prompt template has an error (see above)');
+  try {
+    rendered = renderTemplate(template!, lookup, missing).trim();
+  } catch (error) {
+    if (error instanceof TemplateError) reject(`prompt_${error.code}`, error.message);
+    throw error;
+  }
+  if (rendered === '')
+    reject(
+      'empty_prompt',
+      `The prompt for ${image.relativePath} is empty after filling in the template; ${model.displayName} needs a prompt`,
+    );
+  const length = charCount(rendered);
+  const promptMax = model.limits?.promptMaxChars;
+  if (promptMax !== undefined && length > promptMax)
+    reject(
+      'prompt_too_long',
+      `The prompt for ${image.relativePath} is ${length} characters after filling in the template; ` +
+        `${model.displayName} accepts at most ${promptMax}. Shorten the template` +
+        (template!.variables.has('caption') ? ' or the caption file' : '') +
+        (csvPrompt !== '' ? ` or the prompt in ${csv!.file}, row ${csv!.row}` : ''),
+    );
+  return rendered;
+}
+
+/** The shots of a multi-shot video, each a template of its own (undefined: one shot). */
+function multiShotFor(
+  ctx: PlanContext,
+  image: ScannedImage,
+  duration: number,
+  endFrame: EndFrameChoice,
+  { lookup, missing }: TemplateValues,
+): { prompt: string; duration: number }[] | undefined {
+  const { model, settings, variables } = ctx;
+  const csv = image.csvRow;
+  const endImage = endFrame.endImage;
+  // Multi-shot: the row's shots column, else the batch's shots; each shot a template of its own.
+  const shotsCell = csv?.values.shots ?? '';
+  const shotsWhere = csv ? ` (${csv.file}, row ${csv.row}, column shots)` : '';
+  let shots = settings.shots && settings.shots.length > 0 ? settings.shots : undefined;
+  if (shotsCell !== '')
+    try {
+      shots = parseShots(shotsCell, `${csv!.file}, row ${csv!.row}, column shots`);
+    } catch (error) {
+      reject('csv_bad_shots', (error as Error).message);
+    }
+  let multiShot: { prompt: string; duration: number }[] | undefined;
+  if (shots) {
+    const wrong = shotsProblem(shots, duration, model);
+    if (wrong) reject('bad_shots', `Shots for ${image.relativePath}: ${wrong}${shotsCell ? shotsWhere : ''}`);
+    if (endImage)
+      reject(
+        'shots_with_end_frame',
+        `${image.relativePath} has an end frame${endFrame.loop ? ' (loop)' : ''} and shots; a multi-shot video ` +
+          'has no end frame (RunComfy refuses the two together): remove the shots or the end frame',
+      );
+    multiShot = shots.map((shot, k) => {
+      const label = `Shot ${k + 1}${shotsCell ? ` of ${csv!.file}, row ${csv!.row},` : ''}`;
+      try {
+        const text = renderTemplate(parseTemplate(shot.prompt, variables, label), lookup, missing).trim();
+        if (text === '') reject('empty_prompt', `${label} is empty after filling in the template`);
+        return { prompt: text, duration: shot.duration };
+      } catch (error) {
+        if (error instanceof TemplateError) reject(`shot_${error.code}`, error.message);
+        throw error;
+      }
+    });
+  }
+  return multiShot;
+}
+
+/** The reference elements of the item (undefined: none); every @ElementN in its texts must exist. */
+function elementsFor(
+  ctx: PlanContext,
+  image: ScannedImage,
+  renderedPrompt: string,
+  multiShot: { prompt: string }[] | undefined,
+  notes: string[],
+  hashes: Record<string, string>,
+): Record<string, unknown>[] | undefined {
+  const csv = image.csvRow;
+  const csvPrompt = csv?.values.prompt ?? '';
+  const texts = [
+    {
+      source: csvPrompt !== '' ? `The prompt in ${csv!.file}, row ${csv!.row},` : 'The prompt template',
+      text: renderedPrompt,
+    },
+    ...(multiShot ?? []).map((shot, k) => ({ source: `Shot ${k + 1}`, text: shot.prompt })),
+  ];
+  const elements = planElements(image, ctx.scan, ctx.settings.elements, ctx.model, {
+    fit: ctx.fit,
+    texts,
+    notes,
+    hashes,
+    withElementsModels: ctx.withElementsModels,
+  });
+  if (elements && ctx.settings.urlPrefix)
+    reject(
+      'elements_with_url_prefix',
+      `${image.relativePath} has reference elements and the batch sends images by URL; elements are sent ` +
+        'inline, so clear the URL prefix or remove the elements',
+    );
+  return elements;
+}
+
+/** Skipped because the same image and request is in this batch already or was generated before. */
+function skipVerdict(ctx: PlanContext, image: ScannedImage, fingerprint: string): Verdict | null {
+  const earlier = ctx.seenFingerprints.get(fingerprint);
+  if (earlier !== undefined)
+    return {
+      state: 'skipped',
+      code: 'duplicate_in_batch',
+      message: `same image and request as ${earlier} in this batch; it is generated once (use force to generate both)`,
+    };
+  else {
+    const existing = ctx.findDone(image.sha256, fingerprint);
+    if (existing && (existing.state ?? 'done') === 'done')
+      return {
+        state: 'skipped',
+        code: 'already_generated',
+        message: `already generated: ${existing.outputPath}`,
+      };
+    else if (existing)
+      // Still on its way in another (or this) batch: sending it again would pay twice.
+      return {
+        state: 'skipped',
+        code: 'already_in_progress',
+        message:
+          `already ${existing.state === 'queued' ? 'queued' : 'being generated'} in batch ` +
+          `${existing.batchId ?? '?'} (to ${existing.outputPath}); it is generated once (use force to generate it again)`,
+      };
+  }
+
+  return null;
+}

@@ -186,7 +186,15 @@ export const previewItemSchema = z.object({
   elementsUsed: z.array(z.number().int()).optional(),
   /** The start image is sent fitted (cropped, padded, upscaled): how, and the size sent. */
   fitted: z
-    .object({ mode: z.enum(['crop', 'pad']), width: z.number().int(), height: z.number().int() })
+    .object({
+      mode: z.enum(['crop', 'pad']),
+      width: z.number().int(),
+      height: z.number().int(),
+      /** The picture is enlarged (Lanczos) to reach the model's minimum size: it may look soft. */
+      upscaled: z.boolean().default(false),
+      /** The image's own size, when known. */
+      source: z.object({ width: z.number().int(), height: z.number().int() }).optional(),
+    })
     .optional(),
 });
 
@@ -202,6 +210,11 @@ export const previewSchema = z.object({
   /** The model's price is unknown: the estimate leaves these videos out (shown as "unknown"). */
   priceUnknown: z.boolean(),
   estimatedDurationMs: z.number(),
+  /**
+   * Images to be sent that are resized on the way (over the size limit, or fitted to the model's
+   * shape and size by the fit mode): the scan summary's "Will be resized" once settings are known.
+   */
+  resized: z.number().int().nonnegative().default(0),
 });
 
 export const modelRoleSchema = z.enum([

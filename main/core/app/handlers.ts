@@ -19,7 +19,7 @@ import {
 } from '../../../preload/contract';
 import { actionFor } from '../domain';
 import { endSuffixProblem } from '../intake/end-frames';
-import { previewItem } from '../intake/plan';
+import { previewItem, resizedImages } from '../intake/plan';
 import { checkApiBaseUrl } from './credentials';
 import { AppError, errorCodeOf, errorDetailOf, errorMessageOf } from './errors';
 import { buildMorningHandlers } from './review-handlers';
@@ -128,6 +128,7 @@ export function buildHandlers(services: AppServices): Handlers {
     'query:scan.summary': ({ scanId }) => scans.summary(scanId),
     'query:scan.preview': ({ scanId, settings: batchSettings, force, offset, limit }) => {
       const plan = scans.plan(scanId, batchSettings, force);
+      const scanned = scans.result(scanId).images;
       const model = services.models.list().find((m) => m.id === batchSettings.modelId);
       // The plan holds each image's takes side by side, so this many items share an image.
       const perImage = Math.max(
@@ -135,11 +136,10 @@ export function buildHandlers(services: AppServices): Handlers {
         Math.round(plan.items.length / Math.max(1, scans.result(scanId).images.length)),
       );
       return {
-        items: plan.items
-          .slice(offset, offset + limit)
-          .map((item, i): PreviewItemDto =>
-            previewItem(item, offset + i, batchSettings, model, Math.floor((offset + i) / perImage)),
-          ),
+        items: plan.items.slice(offset, offset + limit).map((item, i): PreviewItemDto => {
+          const imageIndex = Math.floor((offset + i) / perImage);
+          return previewItem(item, offset + i, batchSettings, model, imageIndex, scanned[imageIndex]);
+        }),
         total: plan.items.length,
         toSend: plan.toSend,
         rejected: plan.rejected,
@@ -148,6 +148,7 @@ export function buildHandlers(services: AppServices): Handlers {
         estimatedCostUsd: plan.estimatedCostUsd,
         priceUnknown: plan.priceUnknown,
         estimatedDurationMs: plan.estimatedDurationMs,
+        resized: resizedImages(plan, scanned, model),
       };
     },
 

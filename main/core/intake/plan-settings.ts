@@ -276,6 +276,8 @@ export function previewItem(
   model: { roles: Partial<Record<RoleName, string>> } | undefined,
   /** Its image's position in the scan (the thumbnail's); differs from index with several takes. */
   imageIndex = index,
+  /** The start image's own size, to say whether a fitted frame is upscaled. */
+  source?: { width: number; height: number },
 ) {
   // A rejected item may have no request: its row then shows the batch settings.
   return {
@@ -290,14 +292,37 @@ export function previewItem(
     notes: item.notes,
     verdict: item.verdict,
     ...(item.take !== undefined ? { take: item.take } : {}),
-    ...creativeView(item.request, model),
+    ...creativeView(item.request, model, source),
   };
+}
+
+/**
+ * How many images to be sent are resized on the way: over the size limit (the scan's fit), or
+ * fitted to the model's shape and size (the plan's, in the start image's placeholder). One count
+ * per image however many takes it has; the scan summary shows it as "Will be resized".
+ */
+export function resizedImages(
+  plan: { items: readonly PlannedItem[] },
+  images: readonly { sourcePath: string; fit: unknown }[],
+  model: { roles: Partial<Record<RoleName, string>> } | undefined,
+): number {
+  const heavy = new Set(images.filter((i) => i.fit !== null).map((i) => i.sourcePath));
+  const field = model?.roles.startImage;
+  const resized = new Set<string>();
+  for (const item of plan.items) {
+    if (item.verdict) continue;
+    const start = field ? item.request[field] : undefined;
+    if (heavy.has(item.sourcePath) || (isImageRef(start) && parseImageRef(start).fit))
+      resized.add(item.sourcePath);
+  }
+  return resized.size;
 }
 
 /** What the preview shows of an item's elements and fitted start image, read from its request. */
 function creativeView(
   request: Record<string, unknown>,
   model: { roles: Partial<Record<RoleName, string>> } | undefined,
+  source: { width: number; height: number } | undefined,
 ) {
   const read = (role: RoleName) => (model?.roles[role] ? request[model.roles[role]] : undefined);
   const shots = read('multiShot');
@@ -307,9 +332,31 @@ function creativeView(
   ].filter((t): t is string => typeof t === 'string');
   const used = elementReferences(texts.join('\n'));
   const start = read('startImage');
-  const fitted = isImageRef(start) ? parseImageRef(start).fit : null;
+  const fit = isImageRef(start) ? parseImageRef(start).fit : null;
+  const fitted = fit
+    ? {
+        ...fit,
+        upscaled: source ? upscaledBy(fit, source) : false,
+        ...(source ? { source: { width: source.width, height: source.height } } : {}),
+      }
+    : null;
   return {
     ...(used.length > 0 ? { elementsUsed: used } : {}),
     ...(fitted ? { fitted } : {}),
   };
+}
+
+/**
+ * Whether a fitted frame enlarges the picture: a crop keeps a part of it at the scale of its
+ * least-scaled side, a pad all of it at the scale of its most-scaled side (fit.ts decideFit).
+ * A pixel of rounding is no upscale.
+ */
+function upscaledBy(
+  fit: { mode: 'crop' | 'pad'; width: number; height: number },
+  source: { width: number; height: number },
+): boolean {
+  const sx = fit.width / source.width;
+  const sy = fit.height / source.height;
+  const scale = fit.mode === 'crop' ? Math.max(sx, sy) : Math.min(sx, sy);
+  return scale > 1 + 1.5 / Math.min(source.width, source.height);
 }

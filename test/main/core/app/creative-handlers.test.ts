@@ -78,9 +78,10 @@ describe('creative controls over the handler map', () => {
       limit: 5,
     });
     expect(preview.problems).toEqual([]);
+    const source = { width: 1500, height: 400 };
     expect(preview.items.map((i) => [i.relativePath, i.verdict, i.elementsUsed, i.fitted])).toEqual([
-      ['pano-last.jpg', null, [1], { mode: 'crop', width: 1000, height: 400 }],
-      ['pano.jpg', null, [1], { mode: 'crop', width: 1000, height: 400 }],
+      ['pano-last.jpg', null, [1], { mode: 'crop', width: 1000, height: 400, upscaled: false, source }],
+      ['pano.jpg', null, [1], { mode: 'crop', width: 1000, height: 400, upscaled: false, source }],
     ]);
     const padded = await value(app.handlers, 'query:scan.preview', {
       scanId,
@@ -88,7 +89,59 @@ describe('creative controls over the handler map', () => {
       offset: 0,
       limit: 1,
     });
-    expect(padded.items[0]!.fitted).toEqual({ mode: 'pad', width: 1500, height: 600 });
+    expect(padded.items[0]!.fitted).toEqual({
+      mode: 'pad',
+      width: 1500,
+      height: 600,
+      upscaled: false,
+      source,
+    });
+  });
+
+  it('says which fitted frames are upscaled, and counts the images resized on the way as the summary does', async () => {
+    const small = join(dir.path, 'small');
+    await writeImage(join(small, 'tiny.jpg'), { width: 200, height: 150 });
+    await writeImage(join(small, 'wide.jpg'), { width: 1500, height: 400 });
+    await writeImage(join(small, 'fine.jpg'), { width: 800, height: 600 });
+    const { scanId } = await value(app.handlers, 'command:scan.start', { paths: [small] });
+    await app.core.scans.whenFinished(scanId);
+    // The scan alone knows of no image over the size limit; the plan fits two of three.
+    expect(await value(app.handlers, 'query:scan.summary', { scanId })).toMatchObject({ fixed: 0 });
+    const settings = batchSettings(join(dir.path, 'videos'), { takes: 2 });
+    const preview = await value(app.handlers, 'query:scan.preview', {
+      scanId,
+      settings,
+      offset: 0,
+      limit: 6,
+    });
+    const byFile = Object.fromEntries(preview.items.map((i) => [i.relativePath, i.fitted ?? null]));
+    expect(byFile).toEqual({
+      'fine.jpg': null,
+      'tiny.jpg': {
+        mode: 'crop',
+        width: 400,
+        height: 300,
+        upscaled: true,
+        source: { width: 200, height: 150 },
+      },
+      'wide.jpg': {
+        mode: 'crop',
+        width: 1000,
+        height: 400,
+        upscaled: false,
+        source: { width: 1500, height: 400 },
+      },
+    });
+    // Two images, each with two takes: counted once each.
+    expect(preview.resized).toBe(2);
+    const refused = await value(app.handlers, 'query:scan.preview', {
+      scanId,
+      settings: { ...settings, fit: 'refuse' },
+      offset: 0,
+      limit: 6,
+    });
+    expect(refused.resized).toBe(0);
+    expect(refused.toSend).toBe(2);
   });
 
   it('serves the fitted frame as a thumbnail beside the original, for a size the plan could make', async () => {

@@ -12,6 +12,15 @@ import { axeEveryWay, setLanguage } from './a11y-helpers';
 import { closeBrowser, openApp, SCREENSHOT_DIR, startSession, writeImages } from './helpers';
 
 // What the callbacks passed to evaluate touch in the page (the node project has no DOM lib).
+declare class DataTransfer {
+  items: { add(file: unknown): void };
+}
+declare class File {
+  constructor(parts: string[], name: string);
+}
+declare class DragEvent {
+  constructor(type: string, init: { dataTransfer: DataTransfer; bubbles: boolean; cancelable: boolean });
+}
 interface PageNode {
   setSelectionRange(start: number, end: number): void;
   naturalWidth: number;
@@ -30,6 +39,16 @@ const jpeg = (path: string, width: number, height: number, red: number) =>
     .toFile(path);
 
 /** Scrolls `selector` to the top of the app's scrolling <main>, then takes the screenshot. */
+/** A real drop event on `selector`; the browser harness reads a File's path from its name. */
+async function dropOn(page: Page, selector: string, paths: string[]) {
+  await page.locator(selector).evaluate((target, names) => {
+    const transfer = new DataTransfer();
+    for (const name of names) transfer.items.add(new File(['x'], name));
+    for (const type of ['dragenter', 'dragover', 'drop'])
+      target.dispatchEvent(new DragEvent(type, { dataTransfer: transfer, bubbles: true, cancelable: true }));
+  }, paths);
+}
+
 async function shot(page: Page, selector: string, name: string) {
   await page
     .locator(selector)
@@ -105,6 +124,25 @@ describe('reference elements', () => {
         await shot(page, '[data-testid=elements-panel]', 'creative-elements-zh-CN');
         await setLanguage(page, 'en');
 
+        // Dropped images: on the drop area a new element (frontal first), on an element its
+        // references; neither starts a new scan of the dropped files.
+        await dropOn(page, '[data-testid=element-drop]', [
+          join(library, 'dog.jpg'),
+          join(library, 'cat.jpg'),
+        ]);
+        await dropOn(page, '[data-testid=element-card] >> nth=1', [join(library, 'cat-side.jpg')]);
+        await expect.poll(() => panel.getByTestId('element-card').count()).toBe(3);
+        await panel.getByTestId('element-card').nth(1).getByText('cat-side.jpg').waitFor();
+        await panel.getByTestId('element-card').nth(2).getByText('cat.jpg').waitFor();
+        await panel.getByText('Kling 3.0 Standard takes at most 3 elements.').waitFor();
+        await page.getByTestId('scan-summary').getByText(session.inputDir).waitFor();
+        await prompt.fill('A @Element1 walks through {name} past @Element3');
+        await page
+          .getByTestId('elements-used')
+          .filter({ hasText: 'Uses @Element1, @Element3' })
+          .first()
+          .waitFor();
+
         // The batch runs: every request carried the elements and the simulator accepted it.
         await page.getByTestId('start-button').filter({ hasText: 'Start 2 videos' }).click();
         await page.waitForURL(/#\/batch\/\d+$/);
@@ -113,8 +151,8 @@ describe('reference elements', () => {
           .toBe(2);
         const submits = session.harness.simulator.ledger.submits.filter((s) => s.created);
         expect(submits.map((s) => [s.httpStatus, s.prompt])).toEqual([
-          [200, expect.stringMatching(/^A @Element1 walks through shot-\d$/)],
-          [200, expect.stringMatching(/^A @Element1 walks through shot-\d$/)],
+          [200, expect.stringMatching(/^A @Element1 walks through shot-\d past @Element3$/)],
+          [200, expect.stringMatching(/^A @Element1 walks through shot-\d past @Element3$/)],
         ]);
         expect(errors).toEqual([]);
       } finally {

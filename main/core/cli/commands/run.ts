@@ -123,9 +123,20 @@ export async function runCommand(paths: string[], opts: RunOptions, io: CliIo): 
     if (io.err.isTTY) io.err.write('\r\x1b[2K');
     const scan = selection ? onlyImages(scanned, selection.sourcePaths) : scanned;
     const plan = intake.plan(scan, settings, { force: Boolean(opts.force) || Boolean(selection?.force) });
+    // Files, then what they are: the counts after the colon are videos (takes of images), so say
+    // how files became images (end frames are no images of their own) and images videos.
+    const endFrames = scan.endFramePairs?.length ?? 0;
+    const what = [
+      ...(endFrames > 0
+        ? [
+            `${scan.images.length} image${scan.images.length === 1 ? '' : 's'} and ${endFrames} end frame${endFrames === 1 ? '' : 's'}`,
+          ]
+        : []),
+      ...((settings.takes ?? 1) > 1 ? [`${settings.takes} takes of each image`] : []),
+    ];
     io.out.write(
-      `Found ${scan.images.length + scan.rejected.length + (scan.endFramePairs?.length ?? 0)} files` +
-        `${(settings.takes ?? 1) > 1 ? ` (${settings.takes} takes each)` : ''}: ${plan.toSend} to send, ` +
+      `Found ${scan.images.length + scan.rejected.length + endFrames} files` +
+        `${what.length > 0 ? ` (${what.join('; ')})` : ''}: ${plan.toSend} to send, ` +
         `${plan.rejected} rejected, ${plan.skipped} already generated.\n`,
     );
     const pairs = scan.endFramePairs ?? [];

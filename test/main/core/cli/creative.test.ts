@@ -69,7 +69,9 @@ describe('stillmotion run --takes', () => {
     const args = ['run', images, '-t', '{name}, take {take}', '--yes', '--out', out, '--db', db];
     const two = await cli([...args, '--takes', '2'], env());
     expect(two.code, two.stderr).toBe(0);
-    expect(two.stdout).toMatch(/Found 2 files \(2 takes each\): 4 to send, 0 rejected, 0 already generated/);
+    expect(two.stdout).toMatch(
+      /Found 2 files \(2 takes of each image\): 4 to send, 0 rejected, 0 already generated/,
+    );
     expect(mp4s(out)).toEqual([
       'day-2/shot-1-take1.mp4',
       'day-2/shot-1-take2.mp4',
@@ -85,7 +87,7 @@ describe('stillmotion run --takes', () => {
     // Asked again with 3 takes: the two takes already made are skipped, only take 3 is paid.
     const three = await cli([...args, '--takes', '3'], env());
     expect(three.code, three.stderr).toBe(0);
-    expect(three.stdout).toMatch(/\(3 takes each\): 2 to send, 0 rejected, 4 already generated/);
+    expect(three.stdout).toMatch(/\(3 takes of each image\): 2 to send, 0 rejected, 4 already generated/);
     expect(mp4s(out)).toHaveLength(6);
     const audit = auditLedger(sim.ledger);
     expect(audit.jobsCreated).toBe(6);
@@ -132,7 +134,9 @@ describe('stillmotion run with end frames', () => {
     );
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain('2 end frames paired by name: x.jpg + x.end.jpg, y.jpg + end/y.jpg');
-    expect(run.stdout).toMatch(/Found 5 files \(2 takes each\): 6 to send, 0 rejected/);
+    expect(run.stdout).toMatch(
+      /Found 5 files \(3 images and 2 end frames; 2 takes of each image\): 6 to send, 0 rejected/,
+    );
     expect(mp4s(out)).toEqual([
       'w-take1.mp4',
       'w-take2.mp4',

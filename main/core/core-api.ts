@@ -119,6 +119,8 @@ export interface ScannedImage {
   fit: { reason: string } | null;
   /** Text of a sidecar <image>.txt, if any. */
   caption: string | null;
+  /** The shots of a multi-shot video from a sidecar <image>.shots.txt ("3s: ... | 2s: ...", or a shot a line). */
+  shotsFile?: { file: string; text: string } | null;
   /** The prompts.csv row for this image, if any (column -> value), with its file and row number. */
   csvRow: { file: string; row: number; values: Record<string, string> } | null;
   /** The image named in the row's `end_image` column (Kling pro), checked like a start image. */

@@ -237,7 +237,12 @@ function multiShotFor(
   const endImage = endFrame.endImage;
   // Multi-shot: the row's shots column, else the batch's shots; each shot a template of its own.
   const shotsCell = csv?.values.shots ?? '';
-  const shotsWhere = csv ? ` (${csv.file}, row ${csv.row}, column shots)` : '';
+  const sidecar = shotsCell === '' ? image.shotsFile : null;
+  const shotsWhere = shotsCell
+    ? ` (${csv!.file}, row ${csv!.row}, column shots)`
+    : sidecar
+      ? ` (${sidecar.file})`
+      : '';
   let shots = settings.shots && settings.shots.length > 0 ? settings.shots : undefined;
   if (shotsCell !== '')
     try {
@@ -245,10 +250,22 @@ function multiShotFor(
     } catch (error) {
       reject('csv_bad_shots', (error as Error).message);
     }
+  else if (sidecar)
+    try {
+      // A shot a line, or the one-line form with "|".
+      const text = sidecar.text
+        .split('\n')
+        .map((line) => line.trim())
+        .filter((line) => line !== '')
+        .join(' | ');
+      shots = parseShots(text, sidecar.file);
+    } catch (error) {
+      reject('bad_shots_file', (error as Error).message);
+    }
   let multiShot: { prompt: string; duration: number }[] | undefined;
   if (shots) {
     const wrong = shotsProblem(shots, duration, model);
-    if (wrong) reject('bad_shots', `Shots for ${image.relativePath}: ${wrong}${shotsCell ? shotsWhere : ''}`);
+    if (wrong) reject('bad_shots', `Shots for ${image.relativePath}: ${wrong}${shotsWhere}`);
     if (endImage)
       reject(
         'shots_with_end_frame',
@@ -256,7 +273,7 @@ function multiShotFor(
           'has no end frame (RunComfy refuses the two together): remove the shots or the end frame',
       );
     multiShot = shots.map((shot, k) => {
-      const label = `Shot ${k + 1}${shotsCell ? ` of ${csv!.file}, row ${csv!.row},` : ''}`;
+      const label = `Shot ${k + 1}${shotsCell ? ` of ${csv!.file}, row ${csv!.row},` : sidecar ? ` of ${sidecar.file}` : ''}`;
       try {
         const text = renderTemplate(parseTemplate(shot.prompt, variables, label), lookup, missing).trim();
         if (text === '') reject('empty_prompt', `${label} is empty after filling in the template`);

@@ -379,6 +379,8 @@ export const invokeChannels = {
           reason: z.string().nullable(),
           width: z.number().int().nullable(),
           height: z.number().int().nullable(),
+          /** Its thumbnail: media scan/<scanId>/element/<thumb>/thumb (null when unusable). */
+          thumb: z.number().int().nonnegative().nullable(),
         }),
       ),
     }),

@@ -89,6 +89,17 @@ describe('reference elements', () => {
         // Main checked every image: each shows its size.
         await panel.getByTestId('element-card').first().getByText('600×500').waitFor();
         await panel.getByTestId('element-card').nth(1).getByText('500×700').waitFor();
+        // Each image shows main's thumbnail of it.
+        await expect
+          .poll(() =>
+            panel.locator('img.thumb').evaluateAll((imgs) =>
+              imgs.map((img) => {
+                const el = img as unknown as PageNode;
+                return el.complete && el.naturalWidth > 0;
+              }),
+            ),
+          )
+          .toEqual([true, true, true]);
 
         // The chip writes @Element1 where the caret is, not at the end.
         const prompt = page.getByTestId('prompt-template');
@@ -232,7 +243,10 @@ describe('fit mode', () => {
         expect(await fittedSize('pano.jpg')).toEqual([256, 102]);
         await shot(page, '[data-testid=preview]', 'creative-fit-crop');
 
-        await page.getByTestId('fit-mode').getByText('Pad', { exact: true }).click();
+        // Each choice is named by its name and described by its explanation.
+        const pad = page.getByRole('radio', { name: 'Pad', exact: true });
+        expect(await pad.getAttribute('aria-describedby')).toBe('fit-hint-pad');
+        await pad.check();
         await row('pano.jpg').getByText('Sent: padded 1500×600').waitFor();
         expect(await fittedSize('pano.jpg')).toEqual([256, 102]);
         await expect.poll(() => resized.innerText()).toBe('2');

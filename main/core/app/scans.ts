@@ -28,6 +28,8 @@ export interface ScanRegistry {
   result(scanId: string): ScanResult;
   /** The image at `index` of a finished scan's accepted images, or null. */
   image(scanId: string, index: number): ScannedImage | null;
+  /** A checked, usable element image of the scan by its number (ElementCheck.thumb), for its thumbnail. */
+  elementImage(scanId: string, index: number): string | null;
   /** Plans (cached per scan and settings until `invalidatePlans`). */
   plan(scanId: string, settings: BatchSettings, force: boolean): BatchPlan;
   /** Plans without the cache (for creating a batch: what is paid for must be current). */
@@ -48,6 +50,8 @@ export interface ElementCheck {
   reason: string | null;
   width: number | null;
   height: number | null;
+  /** Its number for the scan's element thumbnails (media scan/<id>/element/<n>/thumb); null when unusable. */
+  thumb: number | null;
 }
 
 interface Entry {
@@ -61,6 +65,8 @@ interface Entry {
   abort: AbortController;
   done: Promise<void>;
   plan: { key: string; plan: BatchPlan } | null;
+  /** Element image paths in the order first checked: their numbers never change. */
+  elementPaths: string[];
 }
 
 export interface ScanRegistryOptions {
@@ -145,6 +151,7 @@ export function createScanRegistry(options: ScanRegistryOptions): ScanRegistry {
         error: null,
         abort,
         plan: null,
+        elementPaths: [],
         done: Promise.resolve(),
       };
       scans.set(id, entry);
@@ -209,6 +216,11 @@ export function createScanRegistry(options: ScanRegistryOptions): ScanRegistry {
       if (!result || !Number.isInteger(index) || index < 0) return null;
       return result.images[index] ?? null;
     },
+    elementImage(scanId, index) {
+      const entry = scans.get(scanId);
+      const path = entry?.elementPaths[index];
+      return path && entry.result?.elementImages?.[path]?.ok ? path : null;
+    },
     plan(scanId, settings, force) {
       const entry = get(scanId);
       const key = JSON.stringify([settings, force]);
@@ -231,9 +243,18 @@ export function createScanRegistry(options: ScanRegistryOptions): ScanRegistry {
         .flatMap((e) => [e.frontal, ...e.references])
         .map((path) => {
           const image = known[path];
-          return image?.ok
-            ? { path, ok: true, reason: null, width: image.width, height: image.height }
-            : { path, ok: false, reason: image?.reason ?? 'not checked', width: null, height: null };
+          if (!image?.ok)
+            return {
+              path,
+              ok: false,
+              reason: image?.reason ?? 'not checked',
+              width: null,
+              height: null,
+              thumb: null,
+            };
+          if (!entry.elementPaths.includes(path)) entry.elementPaths.push(path);
+          const thumb = entry.elementPaths.indexOf(path);
+          return { path, ok: true, reason: null, width: image.width, height: image.height, thumb };
         });
     },
     invalidatePlans() {

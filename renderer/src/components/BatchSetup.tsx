@@ -92,7 +92,7 @@ interface Props {
   force: boolean;
   onForceChange: (force: boolean) => void;
   showForce: boolean;
-  elementChecks: { checks: Record<string, ElementCheck>; error: string | null };
+  elementChecks: { scanId: string; checks: Record<string, ElementCheck>; error: string | null };
 }
 
 export function BatchSetup({

@@ -57,7 +57,7 @@ interface Props {
   model: ModelInfoDto | undefined;
   models: readonly ModelInfoDto[];
   onChange: (patch: Partial<BatchSettingsDto>) => void;
-  elementChecks: { checks: Record<string, ElementCheck>; error: string | null };
+  elementChecks: { scanId: string; checks: Record<string, ElementCheck>; error: string | null };
   onInsertElement: (n: number) => void;
 }
 
@@ -102,6 +102,7 @@ export function CreativeControls({
       {roles.multiShot && <ShotEditor settings={settings} onChange={(shots) => onChange({ shots })} />}
       {model && (
         <ElementsPanel
+          scanId={elementChecks.scanId}
           elements={settings.elements ?? []}
           model={model}
           models={models}

@@ -8,7 +8,9 @@ import type { BatchSettingsDto, ModelInfoDto } from '../../../preload/contract';
 import { api, errorText } from '../api';
 import { useI18n } from '../i18n';
 import type { ElementCheck } from '../lib/use-element-checks';
+import { useApp } from '../store/app-context';
 import { showToast } from '../store/toasts';
+import { Thumb } from './Thumb';
 import './ElementsPanel.css';
 
 type Element = NonNullable<BatchSettingsDto['elements']>[number];
@@ -19,6 +21,8 @@ const CONTRACT_MAX = 20;
 const baseName = (path: string) => path.split(/[\\/]/).pop() ?? path;
 
 interface Props {
+  /** The scan, whose media route serves the thumbnails of the element images it checked. */
+  scanId: string;
   elements: readonly Element[];
   model: ModelInfoDto;
   models: readonly ModelInfoDto[];
@@ -29,8 +33,18 @@ interface Props {
   onInsert: (n: number) => void;
 }
 
-export function ElementsPanel({ elements, model, models, checks, checkError, onChange, onInsert }: Props) {
+export function ElementsPanel({
+  scanId,
+  elements,
+  model,
+  models,
+  checks,
+  checkError,
+  onChange,
+  onInsert,
+}: Props) {
   const { t } = useI18n();
+  const { info } = useApp();
   const [notice, setNotice] = useState<string | null>(null);
   const limits = model.elements;
   if (!limits) {
@@ -112,6 +126,15 @@ export function ElementsPanel({ elements, model, models, checks, checkError, onC
       </span>
     );
   };
+  /** The image as main checked it; a neutral tile until then (or when it cannot be used). */
+  const thumb = (path: string) => {
+    const n = checks[path]?.thumb;
+    if (n === null || n === undefined)
+      return <div className="thumb thumb-missing element-thumb" aria-hidden="true" />;
+    return (
+      <Thumb src={`${info.mediaBaseUrl}/scan/${encodeURIComponent(scanId)}/element/${n}/thumb`} size={40} />
+    );
+  };
 
   return (
     <fieldset className="elements-panel" data-testid="elements-panel">
@@ -153,6 +176,7 @@ export function ElementsPanel({ elements, model, models, checks, checkError, onC
                 <dl className="element-images">
                   <dt>{t('elements.frontal')}</dt>
                   <dd>
+                    {thumb(element.frontal)}
                     <span className="mono" title={element.frontal}>
                       {baseName(element.frontal)}
                     </span>{' '}
@@ -173,6 +197,7 @@ export function ElementsPanel({ elements, model, models, checks, checkError, onC
                     <ul className="element-refs">
                       {element.references.map((ref, k) => (
                         <li key={`${ref}-${k}`}>
+                          {thumb(ref)}
                           <span className="mono" title={ref}>
                             {baseName(ref)}
                           </span>{' '}

@@ -37,7 +37,8 @@ export function FitModeField({
             onChange={() => onChange(mode === 'crop' ? undefined : mode)}
           />
           <span className="fit-name">{t(`fit.${mode}`)}</span>
-          <span className="fit-hint" id={`fit-hint-${mode}`}>
+          {/* The option's description (aria-describedby), not part of its name: hidden from the label. */}
+          <span className="fit-hint" id={`fit-hint-${mode}`} aria-hidden="true">
             {t(`fit.${mode}Hint`, { model: name })}
           </span>
         </label>

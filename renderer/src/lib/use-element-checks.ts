@@ -11,6 +11,8 @@ export interface ElementCheck {
   reason: string | null;
   width: number | null;
   height: number | null;
+  /** Its thumbnail's number (media scan/<scanId>/element/<thumb>/thumb); null when unusable. */
+  thumb: number | null;
 }
 
 type Elements = NonNullable<BatchSettingsDto['elements']>;
@@ -18,7 +20,7 @@ type Elements = NonNullable<BatchSettingsDto['elements']>;
 export function useElementChecks(
   scanId: string,
   elements: BatchSettingsDto['elements'],
-): { checks: Record<string, ElementCheck>; ready: boolean; error: string | null } {
+): { scanId: string; checks: Record<string, ElementCheck>; ready: boolean; error: string | null } {
   const key = JSON.stringify(elements ?? []);
   const [state, setState] = useState<{
     key: string;
@@ -40,6 +42,6 @@ export function useElementChecks(
       current = false;
     };
   }, [scanId, key]);
-  if (key === '[]') return { checks: {}, ready: true, error: null };
-  return { checks: state.checks, ready: state.key === key, error: state.error };
+  if (key === '[]') return { scanId, checks: {}, ready: true, error: null };
+  return { scanId, checks: state.checks, ready: state.key === key, error: state.error };
 }

@@ -57,15 +57,20 @@ describe('creative controls over the handler map', () => {
     const elements = [{ frontal: join(library, 'cat.jpg'), references: [join(library, 'gone.jpg')] }];
     const checked = await value(app.handlers, 'command:scan.checkElements', { scanId, elements });
     expect(checked.images).toEqual([
-      { path: join(library, 'cat.jpg'), ok: true, reason: null, width: 500, height: 500 },
+      { path: join(library, 'cat.jpg'), ok: true, reason: null, width: 500, height: 500, thumb: 0 },
       {
         path: join(library, 'gone.jpg'),
         ok: false,
         reason: expect.stringMatching(/gone\.jpg|no such|not found|could not/i),
         width: null,
         height: null,
+        thumb: null,
       },
     ]);
+    // The checked element image has a thumbnail by its number; nothing else does.
+    const thumb = await app.core.media.resolve({ path: `scan/${scanId}/element/0/thumb` });
+    expect(thumb.status).toBe(200);
+    expect((await app.core.media.resolve({ path: `scan/${scanId}/element/1/thumb` })).status).toBe(404);
     const settings = batchSettings(join(dir.path, 'videos'), {
       promptTemplate: '@Element1 crosses {name}',
       elements: [{ frontal: join(library, 'cat.jpg'), references: [] }],

@@ -182,6 +182,8 @@ export const previewItemSchema = z.object({
     .nullable(),
   /** Which take of its image (only when the batch asks for several). */
   take: z.number().int().positive().optional(),
+  /** A multi-shot video's shots as sent, each rendered (absent: one shot). */
+  shots: z.array(z.object({ prompt: z.string(), duration: z.number() })).optional(),
   /** The @ElementN its prompts refer to, by number (absent: none). */
   elementsUsed: z.array(z.number().int()).optional(),
   /** The start image is sent fitted (cropped, padded, upscaled): how, and the size sent. */

@@ -4,6 +4,7 @@
 // whose every request the simulator accepted), the fit mode (the fitted frame beside the
 // original, crop against pad, the upscale warning, the summary's "Will be resized" agreeing)
 // and the end-frame ending. Screenshots in en and zh-CN; axe over the panels as they are filled.
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import sharp from 'sharp';
@@ -211,6 +212,12 @@ describe('fit mode', () => {
       await jpeg(join(session.inputDir, 'pano.jpg'), 1500, 400, 30);
       await jpeg(join(session.inputDir, 'tiny.jpg'), 200, 150, 90);
       await jpeg(join(session.inputDir, 'square.jpg'), 600, 600, 150);
+      // A multi-shot video from a sidecar beside the image: the preview lists its shots.
+      writeFileSync(
+        join(session.inputDir, 'square.shots.txt'),
+        '3s: wide on {name}\n3s: close on the door\n',
+      );
+      writeFileSync(join(session.inputDir, 'prompts.csv'), 'file,duration\nsquare.jpg,6\n');
       await jpeg(join(session.inputDir, 'harbour.jpg'), 480, 360, 210);
       await jpeg(join(session.inputDir, 'harbour-last.jpg'), 480, 360, 240);
       const { page, errors } = await openApp(session);
@@ -222,13 +229,18 @@ describe('fit mode', () => {
         const row = (name: string) => page.locator('.preview-item', { hasText: name });
         // Crop is the default: the panorama is cropped, the small image enlarged (and says so).
         await row('pano.jpg').getByText('Sent: cropped 1000×400').waitFor();
-        await row('tiny.jpg').getByText('Sent: cropped 400×300').waitFor();
+        // Only enlarged: same shape, so neither "cropped" nor "padded".
+        await row('tiny.jpg').getByText('Sent: enlarged 400×300').waitFor();
         await row('tiny.jpg')
           .getByTestId('upscaled')
           .filter({ hasText: 'Upscaled: may look soft' })
           .waitFor();
         expect(await row('pano.jpg').getByTestId('upscaled').count()).toBe(0);
         expect(await row('square.jpg').getByTestId('fitted-frames').count()).toBe(0);
+        expect(await row('square.jpg').getByTestId('preview-shots').locator('li').allInnerTexts()).toEqual([
+          'Shot 1 (3 s): wide on square',
+          'Shot 2 (3 s): close on the door',
+        ]);
         await expect.poll(() => resized.innerText()).toBe('2');
         const fittedSize = (name: string) =>
           row(name)

@@ -318,7 +318,7 @@ export function resizedImages(
   return resized.size;
 }
 
-/** What the preview shows of an item's elements and fitted start image, read from its request. */
+/** What the preview shows of an item's elements, shots and fitted start image, read from its request. */
 function creativeView(
   request: Record<string, unknown>,
   model: { roles: Partial<Record<RoleName, string>> } | undefined,
@@ -340,9 +340,17 @@ function creativeView(
         ...(source ? { source: { width: source.width, height: source.height } } : {}),
       }
     : null;
+  // The shots as sent (a prompts.csv cell, a sidecar or the batch's), so the preview shows them.
+  const shotList = Array.isArray(shots)
+    ? shots
+        .map((shot) => shot as { prompt?: unknown; duration?: unknown })
+        .filter((shot) => typeof shot.prompt === 'string' && typeof shot.duration === 'number')
+        .map((shot) => ({ prompt: shot.prompt as string, duration: shot.duration as number }))
+    : [];
   return {
     ...(used.length > 0 ? { elementsUsed: used } : {}),
     ...(fitted ? { fitted } : {}),
+    ...(shotList.length > 0 ? { shots: shotList } : {}),
   };
 }
 

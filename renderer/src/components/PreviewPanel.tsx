@@ -77,6 +77,16 @@ export function PreviewPanel({ scanId, preview, loading, error, offset, onOffset
                 <p className="prompt" title={item.renderedPrompt}>
                   {item.renderedPrompt}
                 </p>
+                {item.shots && (
+                  <ol className="preview-shots small" data-testid="preview-shots">
+                    {item.shots.map((shot, k) => (
+                      <li key={k}>
+                        {t('preview.shot', { n: k + 1, seconds: shot.duration })}{' '}
+                        <span className="shot-prompt">{shot.prompt}</span>
+                      </li>
+                    ))}
+                  </ol>
+                )}
                 {(item.elementsUsed?.length ?? 0) > 0 && (
                   <p className="small elements-used" data-testid="elements-used">
                     {t('elements.used', { list: item.elementsUsed!.map((n) => `@Element${n}`).join(', ') })}
@@ -114,6 +124,14 @@ export function PreviewPanel({ scanId, preview, loading, error, offset, onOffset
   );
 }
 
+/** How the frame sent was made: only enlarged (same shape), or cropped or padded to a new shape. */
+function sentKey(fitted: NonNullable<PreviewItemDto['fitted']>) {
+  const { source } = fitted;
+  const sameShape = source && Math.abs(source.width / source.height - fitted.width / fitted.height) < 0.01;
+  if (sameShape) return 'fit.sentUpscaled' as const;
+  return fitted.mode === 'crop' ? ('fit.sentCrop' as const) : ('fit.sentPad' as const);
+}
+
 /**
  * The image's thumbnail; when it is sent fitted, the frame sent beside it (made by the same code
  * that makes the bytes sent), both whole so crop and pad look as they are, and a chip when the
@@ -139,7 +157,7 @@ function Frames({ item, base, model }: { item: PreviewItemDto; base: string; mod
       <figure>
         <Thumb src={`${base}/${fitted.mode}/${fitted.width}x${fitted.height}`} size={96} contain />
         <figcaption>
-          {t(fitted.mode === 'crop' ? 'fit.sentCrop' : 'fit.sentPad', {
+          {t(sentKey(fitted), {
             width: fitted.width,
             height: fitted.height,
           })}

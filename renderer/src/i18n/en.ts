@@ -98,6 +98,7 @@ export const en = {
   'fit.originalSize': 'Original {width}×{height}',
   'fit.sentCrop': 'Sent: cropped {width}×{height}',
   'fit.sentPad': 'Sent: padded {width}×{height}',
+  'fit.sentUpscaled': 'Sent: enlarged {width}×{height}',
   'fit.upscaled': 'Upscaled: may look soft',
   'fit.upscaledHint':
     'This image is smaller than {model} needs and is enlarged before sending; a larger original gives a sharper video.',
@@ -182,6 +183,7 @@ export const en = {
   'preview.pageOf': 'Page {page} of {pages}',
   'preview.settingsLine': '{duration} s · audio {audio} · guidance {cfg}',
   'preview.willReject': 'Will not be sent',
+  'preview.shot': 'Shot {n} ({seconds} s):',
   'preview.take': 'take {take}',
   'preview.willSkip': 'Already generated, skipped',
 

@@ -93,6 +93,7 @@ export const zhCN: Messages = {
   'fit.originalSize': '原图 {width}×{height}',
   'fit.sentCrop': '发送：裁剪为 {width}×{height}',
   'fit.sentPad': '发送：填充为 {width}×{height}',
+  'fit.sentUpscaled': '发送：放大为 {width}×{height}',
   'fit.upscaled': '已放大：可能偏模糊',
   'fit.upscaledHint': '这张图片小于 {model} 的要求，发送前会被放大；使用更大的原图可得到更清晰的视频。',
   'elements.title': '参考元素',
@@ -167,6 +168,7 @@ export const zhCN: Messages = {
   'preview.pageOf': '第 {page} / {pages} 页',
   'preview.settingsLine': '{duration} 秒 · 音频{audio} · 引导 {cfg}',
   'preview.willReject': '不会发送',
+  'preview.shot': '分镜 {n}（{seconds} 秒）：',
   'preview.take': '第 {take} 版',
   'preview.willSkip': '已生成过，跳过',
 

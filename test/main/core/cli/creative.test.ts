@@ -148,6 +148,8 @@ describe('stillmotion run with end frames', () => {
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain('2 end frames paired by name: x.jpg + x.end.jpg, y.jpg + end/y.jpg');
     expect(run.stdout).toMatch(/Found 3 images and 2 end frames, 2 takes each: 6 videos to send, 0 refused/);
+    // The example of what is sent shows a multi-shot video's shots, not only its prompt.
+    expect(run.stdout).toContain('  e.g. w.jpg: 4s: "wide on w" | 6s: "close on the door"\n');
     expect(mp4s(out)).toEqual([
       'w-take1.mp4',
       'w-take2.mp4',

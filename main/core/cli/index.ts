@@ -32,6 +32,9 @@ import { UsageError } from './usage-error';
 
 export { EXIT, type CliIo } from './io';
 
+/** The output streams already told to let a closed reader (EPIPE) pass. */
+const quietOnEpipe = new WeakSet<NodeJS.WriteStream>();
+
 export async function main(argv: string[], ioOverride: Partial<CliIo> = {}): Promise<number> {
   const io: CliIo = {
     out: process.stdout,
@@ -41,6 +44,15 @@ export async function main(argv: string[], ioOverride: Partial<CliIo> = {}): Pro
     cwd: process.cwd(),
     ...ioOverride,
   };
+  // `stillmotion run ... | head`: the reader may go away while paid generations are in flight.
+  // The run goes on writing nowhere (finishing and downloading them) instead of dying on EPIPE.
+  for (const stream of [io.out, io.err])
+    if (!quietOnEpipe.has(stream)) {
+      quietOnEpipe.add(stream);
+      stream.on('error', (error: NodeJS.ErrnoException) => {
+        if (error.code !== 'EPIPE') throw error;
+      });
+    }
   let result: CommandResult = { code: EXIT.ok, reason: '' };
   const program = new Command()
     .name('stillmotion')

@@ -68,7 +68,7 @@ export function ScanSummary({
           </div>
         )}
       </dl>
-      {(resized ?? summary.fixed) > 0 && <p className="field-hint">{t('scan.fixedPlanHint')}</p>}
+      {(resized ?? summary.fixed) > 0 && <p className="field-hint">{t('scan.fixedHint')}</p>}
       {summary.endFramePairCount > 0 && (
         <details className="end-frame-pairs" data-testid="end-frame-pairs">
           <summary>{t('scan.showEndFrames', { count: summary.endFramePairCount })}</summary>

@@ -41,7 +41,6 @@ export const en = {
   'scan.fixed': 'Will be resized',
   'scan.rejected': 'Cannot be used',
   'scan.alreadyGenerated': 'Already generated',
-  'scan.fixedHint': 'Images over the size limit are resized when sent; your files are not changed.',
   'scan.endFrames': 'End frames paired',
   'scan.showEndFrames':
     'Show the {count} start and end frame pairs (paired by name: shot.end.jpg, shot_end.jpg, end/shot.jpg)',
@@ -145,7 +144,7 @@ export const en = {
   'scan.errSuffixPath':
     'The end-frame ending “{value}” contains / or \\: it is the end of a file name before its extension (e.g. -last for shot-last.jpg), not a folder or path.',
   'scan.errSuffixLong': 'The end-frame ending is {length} characters; at most 50.',
-  'scan.fixedPlanHint':
+  'scan.fixedHint':
     'Images over the size limit, or outside the model’s shape or size, are resized when sent as the fit mode says; your files are not changed.',
   'shots.title': 'Shots',
   'shots.enable': 'Multi-shot: tell the video in shots',

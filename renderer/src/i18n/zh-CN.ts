@@ -40,7 +40,6 @@ export const zhCN: Messages = {
   'scan.fixed': '将调整尺寸',
   'scan.rejected': '无法使用',
   'scan.alreadyGenerated': '已生成过',
-  'scan.fixedHint': '超出大小限制的图片会在发送时缩小，原文件不会被修改。',
   'scan.endFrames': '已配对的尾帧',
   'scan.showEndFrames': '查看 {count} 组首尾帧（按文件名配对：shot.end.jpg、shot_end.jpg、end/shot.jpg）',
   'scan.showRejected': '查看无法使用的 {count} 个文件及原因',
@@ -133,8 +132,7 @@ export const zhCN: Messages = {
   'scan.errSuffixPath':
     '尾帧后缀“{value}”包含 / 或 \\：它是文件名在扩展名之前的结尾部分（例如 shot-last.jpg 的 -last），不是文件夹或路径。',
   'scan.errSuffixLong': '尾帧后缀有 {length} 个字符；最多 50 个。',
-  'scan.fixedPlanHint':
-    '超出大小限制或超出模型画幅、尺寸的图片会在发送时按适配方式调整尺寸，原文件不会被修改。',
+  'scan.fixedHint': '超出大小限制或超出模型画幅、尺寸的图片会在发送时按适配方式调整尺寸，原文件不会被修改。',
   'shots.title': '分镜',
   'shots.enable': '多镜头：用多个分镜讲述视频',
   'shots.hint': '每个分镜有自己的提示词和时长；多镜头视频没有尾帧',

@@ -111,6 +111,9 @@ describe('reference elements', () => {
         await page.getByTestId('elements-used').filter({ hasText: 'Uses @Element1' }).first().waitFor();
         await page.getByTestId('start-button').filter({ hasText: 'Start 2 videos' }).waitFor();
         await shot(page, '[data-testid=elements-panel]', 'creative-elements');
+        await page.emulateMedia({ colorScheme: 'dark' });
+        await shot(page, '[data-testid=elements-panel]', 'creative-elements-dark');
+        await page.emulateMedia({ colorScheme: 'light' });
 
         // @Element3 with two elements: an error in words at the prompt, and nothing can start.
         await prompt.fill('A @Element1 walks through {name} past @Element3');
@@ -263,6 +266,9 @@ describe('fit mode', () => {
         expect(await fittedSize('pano.jpg')).toEqual([256, 102]);
         await expect.poll(() => resized.innerText()).toBe('2');
         await shot(page, '[data-testid=preview]', 'creative-fit-pad');
+        await page.emulateMedia({ colorScheme: 'dark' });
+        await shot(page, '[data-testid=fit-mode]', 'creative-fit-pad-dark');
+        await page.emulateMedia({ colorScheme: 'light' });
         expect(await axeEveryWay(page, 'new batch, fitted frames')).toEqual([]);
 
         await page.getByTestId('fit-mode').getByText('Refuse', { exact: true }).click();

@@ -14,6 +14,12 @@ export interface Move {
   reason: string;
   /** Prove inside the transaction that this engine still holds the batch (a submit intent). */
   lease?: boolean;
+  /**
+   * False: written without an fsync of its own (made durable by the next one). Only for moves
+   * that record no money, request id or file name, whose loss in a power cut a restart redoes
+   * (a job seen running, a video already placed under its recorded name and hash).
+   */
+  durable?: boolean;
 }
 
 export interface Outcome {
@@ -46,4 +52,22 @@ export interface Outcome {
 /** An outcome that only frees a slot or re-checks the batch: nothing to write. */
 export function released(item: ItemRecord): Outcome {
   return { item };
+}
+
+/**
+ * The item ends without a video (failed, expired, or its submit answer lost), with the reason it
+ * shows, the event-log line `why`, and the fields to write; it counts as a failure in a row.
+ */
+export function endedWithout(
+  item: ItemRecord,
+  from: Move['from'],
+  to: 'failed' | 'expired' | 'unknown_submit',
+  reason: Reason,
+  { why, ...patch }: ItemPatch & { errorCode: string; why: string },
+): Outcome {
+  return {
+    item,
+    move: { from, to, patch: { ...patch, reason }, reason: why },
+    streak: { failed: reason },
+  };
 }

@@ -9,7 +9,7 @@ import { parseTemplate } from '../lib/template';
 import type { ElementCheck } from '../lib/use-element-checks';
 import { useApp } from '../store/app-context';
 import { showToast } from '../store/toasts';
-import { Field } from './Field';
+import { CheckboxField, Field } from './Field';
 import { ModelFields, validateModelInputs } from './ModelFields';
 import { ModelPicker } from './ModelPicker';
 import { SavePresetDialog } from './SavePresetDialog';
@@ -297,16 +297,11 @@ export function BatchSetup({
       </div>
 
       {roles.audio && (
-        <Field label={t('setup.audio')} inline>
-          {(control) => (
-            <input
-              {...control}
-              type="checkbox"
-              checked={settings.generateAudio}
-              onChange={(e) => set('generateAudio', e.target.checked)}
-            />
-          )}
-        </Field>
+        <CheckboxField
+          label={t('setup.audio')}
+          checked={settings.generateAudio}
+          onChange={(checked) => set('generateAudio', checked)}
+        />
       )}
       <CreativeControls
         settings={settings}

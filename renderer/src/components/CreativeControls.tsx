@@ -6,7 +6,7 @@ import { useI18n, type I18n } from '../i18n';
 import { elementReferences, insertText } from '../lib/template';
 import type { ElementCheck } from '../lib/use-element-checks';
 import { ElementsPanel } from './ElementsPanel';
-import { Field } from './Field';
+import { CheckboxField } from './Field';
 import { FitModeField } from './FitModeField';
 import { ShotEditor } from './ShotEditor';
 
@@ -80,17 +80,13 @@ export function CreativeControls({
     <>
       <FitModeField value={settings.fit} model={model} onChange={(fit) => onChange({ fit })} />
       {roles.endImage ? (
-        <Field label={t('setup.loop')} hint={t('setup.loopHint')} inline>
-          {(control) => (
-            <input
-              {...control}
-              type="checkbox"
-              data-testid="loop"
-              checked={settings.loop === true}
-              onChange={(e) => onChange({ loop: e.target.checked ? true : undefined })}
-            />
-          )}
-        </Field>
+        <CheckboxField
+          label={t('setup.loop')}
+          hint={t('setup.loopHint')}
+          testId="loop"
+          checked={settings.loop === true}
+          onChange={(checked) => onChange({ loop: checked ? true : undefined })}
+        />
       ) : (
         model && (
           <p className="field-hint" data-testid="no-end-frame">

@@ -5,7 +5,7 @@ import { homedir } from 'node:os';
 import { defaultOutputDir } from '../../app/paths';
 import type { SimulatorHandle } from '../../simulator';
 import { scaledClock, type Clock } from '../../util/clock';
-import { finishedExit, follow, printFinal } from '../follow';
+import { followToExit } from '../follow';
 import {
   confirm,
   EXIT,
@@ -177,9 +177,7 @@ export async function runCommand(paths: string[], opts: RunOptions, io: CliIo): 
     const batchId = engine.createBatch(settings, plan.items);
     io.out.write(`Batch ${batchId} started. Progress: stillmotion status ${batchId}\n`);
     engine.startBatch(batchId);
-    const batch = await follow(engine, batchId, io, true);
-    printFinal(io, batch);
-    return finishedExit(batch);
+    return await followToExit(engine, batchId, io);
   } finally {
     await notices.settled();
     notices.close();

@@ -8,8 +8,9 @@ import { useAction } from '../lib/use-action';
 import { formatCount, formatSpan, formatUsd } from '../lib/format';
 import { navigate } from '../lib/route';
 import { FALLBACK_SETTINGS } from '../lib/states';
+import { useElementChecks } from '../lib/use-element-checks';
 import { useApp } from '../store/app-context';
-import { resetScan, useScan, type RerunOf } from '../store/scan-store';
+import { resetScan, startScan, useScan, type RerunOf } from '../store/scan-store';
 import { showToast } from '../store/toasts';
 import { BatchSetup, validateSettings } from '../components/BatchSetup';
 import { PREVIEW_PAGE, PreviewPanel } from '../components/PreviewPanel';
@@ -83,6 +84,12 @@ function initialSettings(
   return settings;
 }
 
+/**
+ * The draft of the batch being set up, carried over when the same files are scanned again to
+ * pair end frames by another ending (a new scan is a new Setup).
+ */
+let carriedDraft: BatchSettingsDto | null = null;
+
 function Setup({
   scanId,
   summary,
@@ -97,7 +104,12 @@ function Setup({
   const { t, locale } = useI18n();
   const { settings: app, setSettings, models } = useApp();
   // A re-run starts from the earlier batch's settings; a new batch from the last one's.
-  const [settings, setDraft] = useState(() => initialSettings(rerun?.settings ?? app.defaults, models));
+  const [settings, setDraft] = useState(() => {
+    const carried = carriedDraft;
+    carriedDraft = null;
+    return carried ?? initialSettings(rerun?.settings ?? app.defaults, models);
+  });
+  const elementChecks = useElementChecks(scanId, settings.elements);
   const [force, setForce] = useState(rerun?.force ?? false);
   const [offset, setOffset] = useState(0);
   const [preview, setPreview] = useState<PreviewDto | null>(null);
@@ -118,7 +130,8 @@ function Setup({
   );
 
   useEffect(() => {
-    if (!previewable) return;
+    // Main plans elements from the images it checked: wait for the check of the current list.
+    if (!previewable || !elementChecks.ready) return;
     let current = true;
     const timer = setTimeout(() => {
       setLoading(true);
@@ -142,7 +155,13 @@ function Setup({
       current = false;
       clearTimeout(timer);
     };
-  }, [scanId, request, force, offset, previewable]);
+  }, [scanId, request, force, offset, previewable, elementChecks.ready]);
+
+  /** Scans the same files again with another end-frame ending, keeping this draft. */
+  const pairAgain = (endSuffix: string) => {
+    carriedDraft = settings;
+    void startScan(summary.roots, { endSuffix });
+  };
 
   const serverProblems = (preview?.problems ?? []).map((p) => p.message);
   const canStart =
@@ -185,7 +204,12 @@ function Setup({
       <div className="setup-main">
         <h1 className="visually-hidden">{t('setup.screenTitle')}</h1>
         {rerun && <RerunChanges rerun={rerun} settings={settings} preview={preview} />}
-        <ScanSummary summary={summary} alreadyGenerated={preview ? preview.skipped : null} />
+        <ScanSummary
+          summary={summary}
+          alreadyGenerated={preview ? preview.skipped : null}
+          resized={preview ? preview.resized : null}
+          onPairAgain={pairAgain}
+        />
         <BatchSetup
           settings={settings}
           onChange={(patch) => {
@@ -198,6 +222,7 @@ function Setup({
           force={force}
           onForceChange={setForce}
           showForce={(preview?.skipped ?? 0) > 0 || force}
+          elementChecks={elementChecks}
         />
         <PreviewPanel
           scanId={scanId}
@@ -206,6 +231,7 @@ function Setup({
           error={previewError}
           offset={offset}
           onOffset={setOffset}
+          modelName={model?.displayName ?? ''}
         />
       </div>
       <aside className="start-bar" aria-label={t('start.summary')} data-testid="start-bar">

@@ -27,10 +27,13 @@ export function resetScan(): void {
   store.set({ phase: 'idle' });
 }
 
-/** `only`: keep just these images of the scan; `rerun`: the batch it re-runs, if any. */
+/**
+ * `only`: keep just these images of the scan; `rerun`: the batch it re-runs, if any;
+ * `endSuffix`: another file-name ending that marks an end frame (beside .end and _end).
+ */
 export async function startScan(
   paths: string[],
-  options: { only?: string[]; rerun?: RerunOf } = {},
+  options: { only?: string[]; rerun?: RerunOf; endSuffix?: string } = {},
 ): Promise<void> {
   if (paths.length === 0) return;
   const mine = ++generation;
@@ -59,7 +62,12 @@ export async function startScan(
       .catch(() => {});
   }, 1000);
   try {
-    ({ scanId } = await api().scan.start({ paths, ...(options.only ? { only: options.only } : {}) }));
+    const endSuffix = options.endSuffix?.trim();
+    ({ scanId } = await api().scan.start({
+      paths,
+      ...(endSuffix ? { endSuffix } : {}),
+      ...(options.only ? { only: options.only } : {}),
+    }));
     const seen = early.get(scanId);
     if (seen && mine === generation) {
       store.set({ phase: 'scanning', scanId, found: seen.found, checked: seen.checked });

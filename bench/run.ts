@@ -9,7 +9,17 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Row } from './lib';
 
-const ALL = ['slots', 'cold', 'intake', 'overhead', 'download', 'memory', 'startup', 'renderer'];
+const ALL = [
+  'slots',
+  'cold',
+  'intake',
+  'overhead',
+  'download',
+  'memory',
+  'startup',
+  'renderer',
+  'review-grid',
+];
 const ROOT = join(__dirname, '..');
 
 function runWorker(name: string): Promise<{ rows: Row[]; seconds: number }> {

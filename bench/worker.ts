@@ -11,6 +11,7 @@ const benches: Record<string, () => Promise<Row[]>> = {
   startup: async () => (await import('./startup')).benchStartup(),
   cold: async () => (await import('./cold')).benchCold(),
   renderer: async () => (await import('./renderer')).benchRenderer(),
+  'review-grid': async () => (await import('./review-grid')).benchReviewGrid(),
 };
 
 async function main(): Promise<void> {

@@ -60,6 +60,8 @@ export const batchSettingsSchema = z.object({
     .array(z.object({ prompt: z.string().max(20_000), duration: z.number().int().min(0).max(600) }))
     .max(20)
     .optional(),
+  /** A `<video>.json` beside each video with what made it (never the key); absent = on. */
+  sidecars: z.boolean().optional(),
   /** Images outside the model's limits: crop, pad (blurred fill) or refuse; absent = crop. */
   fit: z.enum(['crop', 'pad', 'refuse']).optional(),
   /** Reference elements (@Element1...): a frontal image and reference images each, absolute paths. */
@@ -290,8 +292,21 @@ export const appSettingsSchema = z.object({
   keepAwake: z.boolean(),
   language: z.enum(['system', 'en', 'zh-CN']),
   webhook: webhookSettingSchema,
+  /**
+   * The account-wide cap: at most this many USD committed per local day across every batch
+   * (null: none). Kept in the job database, so the CLI keeps the same one.
+   */
+  dailyCapUsd: z.number().nonnegative().max(1_000_000).nullable(),
   defaults: batchSettingsSchema.partial(),
   presets: z.array(z.object({ name: z.string(), settings: batchSettingsSchema.partial() })),
+});
+
+/** Today's spending across all batches against the daily cap (the batch header shows it). */
+export const dailySpendSchema = z.object({
+  capUsd: z.number().nullable(),
+  spentTodayUsd: z.number(),
+  /** When "today" began: the local midnight, as epoch ms. */
+  dayStartedAt: z.number(),
 });
 
 const empty = z.object({}).strict();
@@ -353,6 +368,8 @@ export const invokeChannels = {
   'command:scan.start': channel(
     z.object({
       paths: z.array(path).min(1).max(10_000),
+      /** Keep only these images of the scan (a re-run of chosen items); absent: all. */
+      only: z.array(path).max(100_000).optional(),
       /** Another file-name ending that marks an end frame (beside .end and _end), e.g. "-last". */
       endSuffix: z.string().max(50).optional(),
     }),
@@ -413,6 +430,27 @@ export const invokeChannels = {
   ),
   'query:batches.list': channel(empty, z.array(batchViewSchema)),
   'query:batch.get': channel(z.object({ batchId: id }), batchViewSchema),
+  'query:account.dailySpend': channel(empty, dailySpendSchema),
+  /**
+   * "Re-run with changes": the batch's settings and the images to scan again (all, failed,
+   * rejected or the chosen items), with those no longer where they were named in `missing`.
+   */
+  'query:batch.rerunSource': channel(
+    z.object({
+      batchId: id,
+      which: z.enum(['all', 'failed', 'rejected', 'selected']),
+      itemIds: z.array(id).max(100_000).optional(),
+    }),
+    z.object({
+      batchId: id,
+      batchName: z.string(),
+      settings: batchSettingsSchema,
+      roots: z.array(z.string()),
+      sourcePaths: z.array(z.string()),
+      missing: z.array(z.string()),
+      force: z.boolean(),
+    }),
+  ),
   'query:batch.reportCsv': channel(
     // The window's language, so the reasons column reads like the window (default English).
     z.object({ batchId: id, language: z.enum(REASON_LANGUAGES).optional() }),
@@ -429,6 +467,18 @@ export const invokeChannels = {
       limit: z.number().int().positive().max(500),
     }),
     z.object({ items: z.array(itemViewSchema), total: z.number().int() }),
+  ),
+  /**
+   * The review grid's groups for a batch with takes: each image's run of items in the list the
+   * same filter pages through (queue order), with its count. Sends nothing.
+   */
+  'query:items.groups': channel(
+    z.object({
+      batchId: id,
+      states: z.array(itemStateSchema).optional(),
+      reviews: z.array(reviewFilterSchema).optional(),
+    }),
+    z.object({ groups: z.array(z.object({ relativePath: z.string(), count: z.number().int() })) }),
   ),
   /**
    * Retries the batch's failed items (or the chosen `itemIds`) through the per-item retry.
@@ -450,6 +500,9 @@ export const invokeChannels = {
       remainingEstimateUsd: z.number(),
       budgetUsd: z.number().nullable(),
       passesBudget: z.boolean(),
+      dailyCapUsd: z.number().nullable(),
+      spentTodayUsd: z.number(),
+      passesDailyCap: z.boolean(),
     }),
   ),
   /** Keep or reject a finished video (null: undecided). Only done items; sends nothing. */
@@ -489,6 +542,7 @@ export const invokeChannels = {
         keepAwake: true,
         language: true,
         webhook: true,
+        dailyCapUsd: true,
         defaults: true,
       })
       .partial(),

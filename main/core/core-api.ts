@@ -5,6 +5,7 @@ import type { ReasonLanguage } from '../../preload/reasons';
 import type {
   BatchSettings,
   BatchView,
+  DailySpend,
   EngineEvent,
   ItemPage,
   ItemPageQuery,
@@ -14,7 +15,7 @@ import type {
   PlannedItem,
 } from './domain';
 
-export type { ExistingItem };
+export type { DailySpend, ExistingItem };
 
 export interface CancelBatchResult {
   cancelledLocally: number;
@@ -44,6 +45,14 @@ export interface EngineApi {
   keptItems(batchId: number): ItemView[];
   /** Raises, lowers or removes (null) a batch's USD cap; does not resume a budget_reached pause. */
   setBudget(batchId: number, budgetUsd: number | null): void;
+  /**
+   * Sets (null: removes) the account-wide cap: at most this many USD committed per local day
+   * across every batch, checked before each submit like a batch's cap. Stored in the database
+   * (the app and the CLI share it). Batches paused by it continue when they fit again.
+   */
+  setDailyCap(capUsd: number | null): void;
+  /** The daily cap and what was committed today across all batches (including in-flight submits). */
+  dailySpend(): DailySpend;
   getBatch(batchId: number): BatchView | null;
   /** Whether the batch exists, without building its view (counts, money). */
   hasBatch(batchId: number): boolean;

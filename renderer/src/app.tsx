@@ -6,7 +6,7 @@ import type { AppSettingsDto, ModelInfoDto } from '../../preload/contract';
 import { api, errorText } from './api';
 import { I18nContext, makeI18n, resolveLanguage, useI18n } from './i18n';
 import { navigate, parseRoute, useHash } from './lib/route';
-import { AppContext, type AppContextValue, type AppInfo } from './store/app-context';
+import { AppContext, type AppContextValue, type AppInfo, type SettingsFocus } from './store/app-context';
 import { startScan } from './store/scan-store';
 import { BatchScreen } from './screens/BatchScreen';
 import { DropOverlay } from './components/DropOverlay';
@@ -57,7 +57,7 @@ export function App() {
 function Shell({ boot, setBoot }: { boot: Boot; setBoot: (b: Boot) => void }) {
   const { t } = useI18n();
   const route = parseRoute(useHash());
-  const [settingsOpen, setSettingsOpen] = useState<false | 'general' | 'apiKey'>(false);
+  const [settingsOpen, setSettingsOpen] = useState<false | SettingsFocus>(false);
 
   const setSettings = useCallback(
     (settings: AppSettingsDto) => setBoot({ ...boot, settings }),

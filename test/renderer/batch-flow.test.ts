@@ -167,8 +167,11 @@ describe('a batch from folder to videos, in the browser', () => {
       await screenshot(page, '03-finished');
 
       // The videos are on disk where the preview said; the cancelled one was never sent.
-      const files = readdirSync(session.outputDir).sort();
+      const all = readdirSync(session.outputDir).sort();
+      const files = all.filter((f) => f.endsWith('.mp4'));
       expect(files).toEqual(['shot-1.mp4', 'shot-2.mp4', 'shot-3.mp4']);
+      // Each with its sidecar (on by default): what made it, never the key.
+      expect(all.filter((f) => f.endsWith('.json'))).toEqual(['shot-1.json', 'shot-2.json', 'shot-3.json']);
       for (const f of files) expect(statSync(join(session.outputDir, f)).size).toBeGreaterThan(0);
       expect(session.harness.simulator.ledger.submits.filter((s) => s.created)).toHaveLength(3);
 

@@ -228,6 +228,18 @@ describe('review grid', () => {
           },
         }),
       ).toEqual([]);
+      // The same player in Chinese (the window behind a modal is inert: switch first).
+      await setLanguage(page, 'zh-CN');
+      await cell(2).focus();
+      await page.keyboard.press('Enter');
+      await player.waitFor();
+      await expect
+        .poll(() => page.getByTestId('review-player-position').innerText())
+        .toMatch(/^第 3 个，共 \d+ 个[\s\S]*已淘汰$/);
+      await screenshot(page, 'review-player-zh-CN');
+      await page.keyboard.press('Escape');
+      await player.waitFor({ state: 'detached' });
+      await setLanguage(page, 'en');
     },
   );
 
@@ -274,6 +286,85 @@ describe('review grid', () => {
     expect(readdirSync(exportDir)).toHaveLength(kept);
     expect(errors).toEqual([]);
   });
+
+  it('selects items in the list too, and asks before retrying them, stating the cost', async () => {
+    expect(failed).toBeGreaterThan(0);
+    const submits = () => session.harness.simulator.ledger.submits.length;
+    const before = submits();
+    await page.getByTestId('view-items').click();
+    await page.getByRole('button', { name: /^Need attention/ }).click();
+    const first = page.locator('[role=listitem][data-index="0"]');
+    await first.waitFor();
+    await first.focus();
+    await page.keyboard.press('x');
+    await expect.poll(() => first.getByTestId('item-row').getAttribute('data-selected')).toBe('true');
+    expect(await page.getByTestId('review-selection').innerText()).toMatch(/^1 selected/);
+    await screenshot(page, 'items-selection-en');
+    await page.getByRole('button', { name: 'Retry selected…' }).click();
+    await page.getByTestId('confirm-dialog').waitFor();
+    expect(await page.getByTestId('retry-failed-cost').innerText()).toMatch(
+      /^Retry 1 selected items\? Each is a new paid generation: up to \$0\.42 in all/,
+    );
+    await page.keyboard.press('Escape');
+    await page.getByTestId('confirm-dialog').waitFor({ state: 'detached' });
+    expect(submits()).toBe(before);
+    await page.getByRole('button', { name: 'Clear selection' }).click();
+    expect(await page.getByTestId('review-selection').count()).toBe(0);
+    await page.getByTestId('view-review').click();
+    await cell(0).waitFor();
+    expect(errors).toEqual([]);
+  });
+
+  it(
+    'retries the selected items after a confirmation that states the cost and what is left out',
+    { timeout: 60_000 },
+    async () => {
+      expect(failed).toBeGreaterThan(0);
+      const submits = () => session.harness.simulator.ledger.submits.length;
+      const before = submits();
+      // X on a failed cell, then the Select box of a finished video: the selection spans filters.
+      await page.getByTestId('review-filter-failed').click();
+      await cell(0).waitFor();
+      const failedName = await cellName(0);
+      await cell(0).focus();
+      await page.keyboard.press('x');
+      await expect.poll(() => cell(0).getAttribute('aria-selected')).toBe('true');
+      await page.getByTestId('review-filter-videos').click();
+      await cell(0).waitFor();
+      const doneName = await cellName(0);
+      await cell(0).getByTestId('review-select').click();
+      expect(await page.getByTestId('review-selection').innerText()).toMatch(/^2 selected/);
+      await page.getByRole('button', { name: 'Retry selected…' }).click();
+      await page.getByTestId('confirm-dialog').waitFor();
+      expect(await page.getByTestId('retry-failed-cost').innerText()).toMatch(
+        /^Retry 1 selected items\? Each is a new paid generation: up to \$0\.42 in all/,
+      );
+      expect(await page.getByTestId('retry-not-retryable').innerText()).toBe(
+        `1 selected are not retried because they are not failed (${doneName}: Done). ` +
+          'To make a finished video again, use “Re-run with changes”.',
+      );
+      await screenshot(page, 'review-retry-selected-en');
+      await page.getByRole('button', { name: 'Retry 1', exact: true }).click();
+      await page.getByText('Retrying 1 items.').waitFor();
+      await expect.poll(submits, { timeout: 30_000 }).toBe(before + 1);
+      expect(await page.getByTestId('review-selection').count()).toBe(0);
+      // The retried item may fail again (the simulator fails 3 %): count what is failed now.
+      await session.harness.engine.idle(30_000);
+      const retried = await invoke<{ items: { relativePath: string; attempts: number }[] }>(
+        'query:items.page',
+        {
+          batchId,
+          search: failedName,
+          offset: 0,
+          limit: 1,
+        },
+      );
+      expect(retried.items[0]!.attempts).toBe(2);
+      const batch = await invoke<{ counts: Record<string, number> }>('query:batch.get', { batchId });
+      failed = (batch.counts.failed ?? 0) + (batch.counts.expired ?? 0);
+      expect(errors).toEqual([]);
+    },
+  );
 
   it('retries every failed item after a confirmation that states the cost', { timeout: 60_000 }, async () => {
     expect(failed).toBeGreaterThan(0);

@@ -1,13 +1,28 @@
 // Settings → Notices to your phone, in the browser: a non-http address is refused with the
 // reason under the field (announced, aria-invalid), "Send test" posts a test notice that a
 // local server on loopback receives, Save keeps the address across a reload, and the section
-// passes axe in both themes and languages.
+// passes axe in both themes and languages. The toast that confirms the test shows above the
+// open dialog, not under its backdrop.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { axeEveryWay } from './a11y-helpers';
 import { closeBrowser, openApp, screenshot, startSession, type Session } from './helpers';
+
+declare const document: {
+  elementFromPoint(x: number, y: number): { closest(selector: string): unknown } | null;
+};
+
+/** True when the toast with this text is what the user sees at its centre (nothing covers it). */
+async function toastOnTop(text: string): Promise<boolean> {
+  const box = await page.locator('.toast', { hasText: text }).boundingBox();
+  if (!box) return false;
+  return page.evaluate(({ x, y }) => document.elementFromPoint(x, y)?.closest('.toast') != null, {
+    x: box.x + box.width / 2,
+    y: box.y + box.height / 2,
+  });
+}
 
 let session: Session;
 let page: Page;
@@ -63,6 +78,7 @@ describe('webhook settings', () => {
     await page.getByLabel('Service').selectOption('generic');
     await page.getByRole('button', { name: 'Send test' }).click();
     await page.getByText('Test notice sent (the service answered 200).').waitFor();
+    expect(await toastOnTop('Test notice sent (the service answered 200).')).toBe(true);
     expect(received).toHaveLength(1);
     expect(received[0]).toMatchObject({
       path: '/hook',
@@ -97,6 +113,11 @@ describe('webhook settings', () => {
     await page.getByTestId('webhook-settings').scrollIntoViewIfNeeded();
     await page.getByTestId('language-select').selectOption('zh-CN');
     await page.getByText('发送到手机的通知').waitFor();
+    // A test delivery in Chinese too, received by the same local server.
+    await page.getByRole('button', { name: '发送测试' }).click();
+    await page.getByText('测试通知已发送（服务返回 200）。').waitFor();
+    expect(received.map((r) => r.body.event)).toEqual(['test', 'test']);
+    await page.getByTestId('webhook-settings').scrollIntoViewIfNeeded();
     await screenshot(page, 'webhook-settings-zh-CN');
     await page.getByTestId('language-select').selectOption('en');
     expect(errors).toEqual([]);

@@ -5,7 +5,7 @@
 import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import type { Ledger, SubmitRecord } from '../../main/core/simulator/types';
 import type { IdleSpan, KillRecord, MonitorSample, RssSample, SoakRun } from './driver';
 
@@ -477,7 +477,32 @@ export function checkSoak(input: CheckInput): SoakReport {
   const files = walk(input.outputDir);
   const partFiles = files.filter((f) => /\.part-\d+$/.test(f));
   const claimed = new Set(byState('done').map((i) => i.output_path));
-  const strayFiles = files.filter((f) => !partFiles.includes(f) && !claimed.has(f));
+  // A video's sidecar (engine/sidecar.ts) is claimed by it when it parses, sits beside that
+  // video and names the request id the item stored (which the ledger checks above hold).
+  const doneByVideo = new Map(byState('done').map((i) => [i.output_path, i]));
+  const badSidecars: string[] = [];
+  const isSidecar = (file: string) => {
+    if (!file.endsWith('.json')) return false;
+    let parsed: { video?: { file?: string }; requestId?: string };
+    try {
+      parsed = JSON.parse(readFileSync(file, 'utf8'));
+    } catch {
+      badSidecars.push(`${relative(input.outputDir, file)} is not JSON`);
+      return true;
+    }
+    const owner = doneByVideo.get(join(dirname(file), parsed.video?.file ?? ''));
+    if (!owner) return false;
+    if (owner.request_id !== parsed.requestId)
+      badSidecars.push(
+        `${relative(input.outputDir, file)} names ${parsed.requestId}, its item ${owner.request_id}`,
+      );
+    return true;
+  };
+  const strayFiles = files.filter((f) => !partFiles.includes(f) && !claimed.has(f) && !isSidecar(f));
+  if (badSidecars.length > 0)
+    failures.push(
+      `${badSidecars.length} sidecar(s) do not describe their video: ${badSidecars.slice(0, 5).join('; ')}`,
+    );
   if (partFiles.length > 0)
     failures.push(`${partFiles.length} temporary file(s) left: ${partFiles.slice(0, 5).join(', ')}`);
   if (strayFiles.length > 0)

@@ -22,6 +22,7 @@ import { endSuffixProblem } from '../intake/end-frames';
 import { previewItem, resizedImages } from '../intake/plan';
 import { checkApiBaseUrl } from './credentials';
 import { AppError, errorCodeOf, errorDetailOf, errorMessageOf } from './errors';
+import { rerunSource } from './rerun';
 import { buildMorningHandlers } from './review-handlers';
 import { describeKey } from './secret-store';
 import { checkWebhookUrl } from './webhooks';
@@ -46,7 +47,7 @@ function describeIssues(channel: string, error: z.ZodError): string {
 
 export function toAppSettings(
   stored: StoredSettings,
-  services: Pick<AppServices, 'secrets'>,
+  services: Pick<AppServices, 'secrets' | 'engine'>,
 ): AppSettingsDto {
   return {
     apiKey: describeKey(services.secrets),
@@ -56,6 +57,8 @@ export function toAppSettings(
     keepAwake: stored.keepAwake,
     language: stored.language,
     webhook: stored.webhook,
+    // In the job database, not the settings file: the CLI on the same database keeps it too.
+    dailyCapUsd: services.engine.dailySpend().capUsd,
     defaults: stored.defaults,
     presets: stored.presets,
   };
@@ -117,10 +120,10 @@ export function buildHandlers(services: AppServices): Handlers {
     'command:models.add': (request) => services.models.add(request),
     'query:models.problems': () => services.models.problems(),
 
-    'command:scan.start': ({ paths, endSuffix }) => {
+    'command:scan.start': ({ paths, endSuffix, only }) => {
       const wrong = endSuffix === undefined || endSuffix.trim() === '' ? null : endSuffixProblem(endSuffix);
       if (wrong) throw new AppError('invalid_request', `The end-frame suffix is not usable: ${wrong}.`);
-      return { scanId: scans.start(paths, { endSuffix }) };
+      return { scanId: scans.start(paths, { endSuffix, only }) };
     },
     'command:scan.checkElements': async ({ scanId, elements }) => ({
       images: await scans.checkElements(scanId, elements),
@@ -214,6 +217,11 @@ export function buildHandlers(services: AppServices): Handlers {
     },
     'query:batches.list': () => engine.listBatches(),
     'query:batch.get': ({ batchId }) => requireBatchView(batchId),
+    'query:account.dailySpend': () => engine.dailySpend(),
+    'query:batch.rerunSource': ({ batchId, which, itemIds }) => {
+      requireBatch(batchId);
+      return rerunSource(engine, batchId, which, itemIds);
+    },
     'query:batch.reportCsv': ({ batchId, language }) => {
       const batch = requireBatchView(batchId);
       return { fileName: csvFileName(batch.name, batchId), csv: engine.reportCsv(batchId, language) };
@@ -284,7 +292,8 @@ export function buildHandlers(services: AppServices): Handlers {
     },
 
     'query:settings.get': () => appSettings(),
-    'command:settings.update': async (patch) => {
+    'command:settings.update': async ({ dailyCapUsd, ...patch }) => {
+      if (dailyCapUsd !== undefined) engine.setDailyCap(dailyCapUsd);
       const before = settings.get();
       const next = { ...patch };
       if (patch.apiBaseUrl !== undefined)

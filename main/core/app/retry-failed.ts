@@ -3,8 +3,9 @@
 // button does (a new paid attempt; a video that was generated but not downloaded is fetched
 // again). Money is sacred, so it runs in two steps: the plan says how many and what they may
 // cost against the cap, and the retry runs only with a confirmed cost that still covers it.
-// The cap itself is enforced where every submit is admitted: a retry past it pauses the batch
-// with budget_reached instead of sending more.
+// The caps themselves (the batch's and the account's daily one) are enforced where every submit
+// is admitted: a retry past one pauses the batch (budget_reached, daily_cap_reached) instead of
+// sending more.
 import type { EngineApi } from '../core-api';
 import { actionFor, NotFoundError, StateError, type ItemState, type ItemView } from '../domain';
 import { RETRY_ALL_STATES } from '../../../preload/item-actions';
@@ -23,6 +24,11 @@ export interface RetryPlan {
   budgetUsd: number | null;
   /** spent + remaining + this retry would pass the cap: the batch will pause at it. */
   passesBudget: boolean;
+  /** The account-wide cap per local day (null: none) and what all batches committed today. */
+  dailyCapUsd: number | null;
+  spentTodayUsd: number;
+  /** Today's spend + this batch's remaining work + this retry would pass the daily cap. */
+  passesDailyCap: boolean;
 }
 
 function failedItems(engine: EngineApi, batchId: number): ItemView[] {
@@ -53,6 +59,7 @@ export function planRetry(engine: EngineApi, batchId: number, itemIds?: readonly
   } else picked.push(...failedItems(engine, batchId));
   const estimatedCostUsd = picked.reduce((sum, item) => sum + item.estimatedCostUsd, 0);
   const budgetUsd = batch.settings.budgetUsd;
+  const daily = engine.dailySpend();
   return {
     itemIds: picked.map((item) => item.id),
     notRetryable,
@@ -62,6 +69,11 @@ export function planRetry(engine: EngineApi, batchId: number, itemIds?: readonly
     budgetUsd,
     passesBudget:
       budgetUsd !== null && batch.spentUsd + batch.remainingEstimateUsd + estimatedCostUsd > budgetUsd + 1e-9,
+    dailyCapUsd: daily.capUsd,
+    spentTodayUsd: daily.spentTodayUsd,
+    passesDailyCap:
+      daily.capUsd !== null &&
+      daily.spentTodayUsd + batch.remainingEstimateUsd + estimatedCostUsd > daily.capUsd + 1e-9,
   };
 }
 

@@ -1,9 +1,10 @@
 // The morning's handlers (issue #13): keep or reject a video, export the kept ones, retry the
-// failed ones (how many and what they may cost first, then with that cost confirmed), and send
-// a test notice to the webhook. Split from
+// failed ones (how many and what they may cost first, then with that cost confirmed), the
+// review grid's groups of takes, and send a test notice to the webhook. Split from
 // handlers.ts, which merges them into the one handler map (same parsing, envelopes, errors).
 import type { ParsedRequestOf, ResponseOf } from '../../../preload/contract';
 import { exportKept } from './export-kept';
+import { itemGroups } from './item-groups';
 import { planRetry, retryPlanned } from './retry-failed';
 import { checkWebhookUrl } from './webhooks';
 import type { AppServices } from './app-services';
@@ -12,6 +13,7 @@ type MorningChannel =
   | 'command:item.review'
   | 'command:batch.exportKept'
   | 'command:batch.retryFailed'
+  | 'query:items.groups'
   | 'command:settings.testWebhook';
 export type MorningImpl = {
   [C in MorningChannel]: (request: ParsedRequestOf<C>) => Promise<ResponseOf<C>> | ResponseOf<C>;
@@ -42,6 +44,10 @@ export function buildMorningHandlers(
           ? { ...planRetry(engine, batchId, itemIds), retried: 0 }
           : retryPlanned(engine, batchId, confirmCostUsd, itemIds);
       return { ...plan, count: picked.length };
+    },
+    'query:items.groups': (query) => {
+      require.batch(query.batchId);
+      return itemGroups(engine, query);
     },
     'command:settings.testWebhook': async ({ webhook }) => {
       // A test of what is typed (before saving) is checked like a saved one.

@@ -19,8 +19,11 @@ export interface ScanProgressEvent extends ScanProgress {
 }
 
 export interface ScanRegistry {
-  /** `endSuffix`: another file-name ending that marks an end frame (beside .end and _end). */
-  start(paths: string[], options?: { endSuffix?: string }): string;
+  /**
+   * `endSuffix`: another file-name ending that marks an end frame (beside .end and _end);
+   * `only`: keep just these images of the scan (a re-run of chosen items).
+   */
+  start(paths: string[], options?: { endSuffix?: string; only?: readonly string[] }): string;
   /** Checks reference element images and keeps them with the finished scan (plans read them). */
   checkElements(scanId: string, elements: readonly ElementImages[]): Promise<ElementCheck[]>;
   summary(scanId: string): ScanSummaryDto;
@@ -157,9 +160,17 @@ export function createScanRegistry(options: ScanRegistryOptions): ScanRegistry {
       scans.set(id, entry);
       entry.done = (async () => {
         try {
-          entry.result = await intake.scan(paths, onProgress, abort.signal, {
+          const result = await intake.scan(paths, onProgress, abort.signal, {
             endSuffixes: endSuffix ? [...DEFAULT_END_SUFFIXES, endSuffix] : [...DEFAULT_END_SUFFIXES],
           });
+          const keep = startOptions.only ? new Set(startOptions.only) : null;
+          entry.result = keep
+            ? {
+                ...result,
+                images: result.images.filter((image) => keep.has(image.sourcePath)),
+                rejected: result.rejected.filter((rejected) => keep.has(rejected.path)),
+              }
+            : result;
         } catch (error) {
           entry.error = error instanceof Error ? error.message : String(error);
           options.log?.(`scan ${id} failed: ${entry.error}`);

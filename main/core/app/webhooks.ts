@@ -162,6 +162,7 @@ const PAUSE_TITLES: Record<PauseReason, string> = {
   bad_key: 'paused: RunComfy did not accept the API key',
   no_balance: 'paused: the RunComfy balance ran out',
   budget_reached: 'paused: the budget cap is reached',
+  daily_cap_reached: 'paused: the daily spending cap is reached',
   disk_full: 'paused: the output disk is full',
   too_many_failures: 'paused: too many generations failed in a row',
   lease_lost: 'paused: another Stillmotion took it over',

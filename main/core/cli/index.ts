@@ -7,7 +7,8 @@
 //   status [batch]   what the database says
 //   resume [batch]   continue after a crash, a reboot or a pause
 //   cancel <batch> | --item <id>
-//   report <batch> [--csv|--json]
+//   report [batch] [--csv|--json]   (default: the latest batch)
+//   daily-cap [usd|off]   the account-wide cap per local day, across all batches
 //   retry <batch> [--failed | --item <id>]   retry failed items (asks, showing the cost)
 //   resubmit <batch> [--item <id>]           send again items whose submit answer was lost
 //   simulator        the RunComfy simulator in the foreground
@@ -124,8 +125,16 @@ export async function main(argv: string[], ioOverride: Partial<CliIo> = {}): Pro
     .option('-p, --parallel <n>', 'generations in flight at once (default 3)')
     .option('-b, --budget <usd>', 'spending cap for the batch in US dollars')
     .option(
+      '--daily-cap <usd>',
+      'set the account-wide cap per local day across all batches ("off" removes it; saved, the app shares it)',
+    )
+    .option(
       '--url-prefix <https-url>',
       'send images as <prefix>/<relative path> instead of uploading them inline',
+    )
+    .option(
+      '--no-sidecar',
+      'do not write a <video name>.json beside each video (model, prompt, request id, cost)',
     )
     .option('--force', 'generate images again even if the same request was already generated')
     .option('--simulate', 'run against the built-in simulator: no key, no cost')
@@ -156,6 +165,16 @@ export async function main(argv: string[], ioOverride: Partial<CliIo> = {}): Pro
     });
 
   program
+    .command('daily-cap')
+    .description('show or set the account-wide spending cap per local day, across all batches')
+    .argument('[usd]', 'the cap in US dollars, or "off" to remove it')
+    .option('--db <file>', "job database (default: the app's)")
+    .action(async (usdArg: string | undefined, opts: Common) => {
+      const { dailyCapCommand } = await import('./commands/daily-cap');
+      await dailyCapCommand(usdArg, opts, io);
+    });
+
+  program
     .command('resume')
     .description('continue batches after a crash, a reboot or a pause')
     .argument('[batch]', 'one batch id (default: every unfinished batch)')
@@ -178,12 +197,12 @@ export async function main(argv: string[], ioOverride: Partial<CliIo> = {}): Pro
 
   program
     .command('report')
-    .description('every item of a batch with its state, reason, cost and output')
-    .argument('<batch>', 'batch id')
+    .description('every item of a batch with its state, reason, cost and output (default: the latest batch)')
+    .argument('[batch]', 'batch id (default: the latest batch)')
     .option('--csv', 'as CSV')
     .option('--json', 'as JSON')
     .option('--db <file>', "job database (default: the app's)")
-    .action(async (batchArg: string, opts: ReportOptions) => {
+    .action(async (batchArg: string | undefined, opts: ReportOptions) => {
       const { reportCommand } = await import('./commands/report');
       await reportCommand(batchArg, opts, io);
     });

@@ -38,6 +38,8 @@ export interface RunFlags {
   shots?: string;
   /** `--set field=value`, repeatable: a request field by its name in the model's request. */
   set?: string[];
+  /** False with `--no-sidecar`: no `<video>.json` beside the videos. */
+  sidecar?: boolean;
   /** Images outside the model's limits: crop, pad or refuse. */
   fit?: string;
   /** `--element front.jpg[,ref1.jpg,...]`, repeatable: reference elements @Element1... */
@@ -208,6 +210,8 @@ export function settingsFromFlags(
     ...(takes > 1 ? { takes } : {}),
     ...((flags.loop ?? base.loop) ? { loop: true } : {}),
     ...(shots && shots.length > 0 ? { shots } : {}),
+    // `--no-sidecar` (commander sets `sidecar` false); otherwise the batch's own, else on.
+    ...(flags.sidecar === false || base.sidecars === false ? { sidecars: false } : {}),
     ...(fit ? { fit } : {}),
     ...(elements && elements.length > 0 ? { elements } : {}),
   };

@@ -9,7 +9,7 @@ import {
   type PlannedItem,
 } from '../domain';
 import { formatReason, type Reason } from '../../../preload/reasons';
-import { toBatchRecord, type BatchRecord, type BatchRow } from './rows';
+import { pauseReasonColumn, toBatchRecord, type BatchRecord, type BatchRow } from './rows';
 import { StoreBase } from './store-base';
 
 /** What a batch keeps from its creation on: only its budget can change (updateBatchSettings). */
@@ -125,7 +125,7 @@ export abstract class BatchTable extends StoreBase {
         ).run({
           batchId,
           state,
-          reason: pause?.reason ?? null,
+          reason: pause ? pauseReasonColumn(pause.reason) : null,
           message: pause ? formatReason(pause.detail, 'en') : null,
           detail: pause ? JSON.stringify(pause.detail) : null,
           now,

@@ -30,6 +30,10 @@ export const batchSettingsSchema = z.object({
   budgetUsd: z.number().nonnegative().nullable(),
   urlPrefix: z.string().nullable(),
   modelInputs: z.record(z.string(), z.json()).optional(),
+  takes: z.number().int().min(1).optional(),
+  loop: z.boolean().optional(),
+  shots: z.array(z.object({ prompt: z.string(), duration: z.number().int().min(0) })).optional(),
+  sidecars: z.boolean().optional(),
 }) satisfies z.ZodType<BatchSettings>;
 
 const notesSchema = z.array(z.string());
@@ -120,20 +124,34 @@ export interface BatchRecord extends Pick<
   outputDirSeenAt: number | null;
 }
 
+/**
+ * The pause_reason column's word for a pause reason. 001's CHECK predates the daily cap and
+ * changing it would mean rebuilding the batches table (which its items reference): a daily-cap
+ * pause is stored as 'budget_reached', the nearest the CHECK allows (what an older build shows),
+ * and told apart by its detail code.
+ */
+export function pauseReasonColumn(reason: PauseReason): string {
+  return reason === 'daily_cap_reached' ? 'budget_reached' : reason;
+}
+
 export function toBatchRecord(row: BatchRow): BatchRecord {
+  const pauseDetail =
+    row.pause_detail_json === null
+      ? null
+      : parseJson(reasonSchema, row.pause_detail_json, 'batches', row.id, 'pause_detail_json');
+  const stored =
+    row.pause_reason === null
+      ? null
+      : checked(pauseReasonSchema, row.pause_reason, 'batches', row.id, 'pause_reason');
+  const pauseReason: PauseReason | null =
+    stored === 'budget_reached' && pauseDetail?.code === 'daily_cap_reached' ? 'daily_cap_reached' : stored;
   return {
     id: row.id,
     name: row.name,
     state: checked(batchStateSchema, row.state, 'batches', row.id, 'state'),
-    pauseReason:
-      row.pause_reason === null
-        ? null
-        : checked(pauseReasonSchema, row.pause_reason, 'batches', row.id, 'pause_reason'),
+    pauseReason,
     pauseMessage: row.pause_message,
-    pauseDetail:
-      row.pause_detail_json === null
-        ? null
-        : parseJson(reasonSchema, row.pause_detail_json, 'batches', row.id, 'pause_detail_json'),
+    pauseDetail,
     settings: parseJson(batchSettingsSchema, row.settings_json, 'batches', row.id, 'settings_json'),
     createdAt: row.created_at,
     startedAt: row.started_at,

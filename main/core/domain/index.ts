@@ -54,6 +54,11 @@ export interface BatchSettings {
   /** A multi-shot video: shots whose durations add up to `duration` (see intake/shots.ts). */
   shots?: Shot[];
   /**
+   * Write `<video name>.json` beside each video: model, prompt, request (images as hash and
+   * path), request id, cost, times, app version (engine/sidecar.ts). Absent: on.
+   */
+  sidecars?: boolean;
+  /**
    * What to do with an image outside the model's shape or size limits (intake/fit.ts): crop it
    * at the centre, pad it with a blurred fill, or refuse it. Absent: crop.
    */
@@ -164,6 +169,15 @@ export interface BatchCondition {
   since: number;
   /** Plain words: what holds the batch back and that it continues by itself. */
   message: string;
+}
+
+/** The account-wide daily cap and what counts against it today (see core-api setDailyCap). */
+export interface DailySpend {
+  capUsd: number | null;
+  /** Billed or possibly billed since `dayStartedAt`, across all batches. */
+  spentTodayUsd: number;
+  /** Clock ms of the local midnight that began today. */
+  dayStartedAt: number;
 }
 
 export interface BatchView {

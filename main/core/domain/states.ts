@@ -40,6 +40,10 @@ export const PAUSE_REASONS = [
   'bad_key', // 400004 / 401 / 403: ask for a key
   'no_balance', // 400002 / 402: top up
   'budget_reached', // spent + in flight would pass the cap
+  // today's spend across all batches would pass the account's daily cap. Stored in the
+  // batches.pause_reason column as 'budget_reached' (001's CHECK knows no other word; see
+  // db/rows.ts) with the daily_cap_reached detail code that tells the two apart.
+  'daily_cap_reached',
   'disk_full', // ENOSPC while downloading
   'too_many_failures', // consecutive failures passed the limit
   'lease_lost', // another process took the batch over

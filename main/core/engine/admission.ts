@@ -2,7 +2,8 @@
 // coordinator applies the decision (starts the submits, takes the pause, schedules the wake).
 // Gates, in order: the batch runs, the submit back-off is over, a generation slot is free
 // (downloads falling behind count against the slots), a key is set, the batch's mode matches
-// the API's, and the budget holds the next video.
+// the API's, the budget holds the next video, and so does the account's daily cap (today's
+// committed spend of every batch, plus the submits this engine is preparing for any batch).
 import type { ItemRecord } from '../db/rows';
 import type { BatchSettings, ItemState, PauseReason } from '../domain';
 import type { BatchRuntime, EngineContext } from './context';
@@ -67,11 +68,22 @@ export function admit(ctx: EngineContext, runtime: BatchRuntime | undefined): Ad
   const cap = settings.budgetUsd;
   let preparingUsd = 0;
   for (const estimate of runtime.preparing.values()) preparingUsd += estimate;
-  // Without a cap nothing is checked: the money query reads the whole batch, so skip it.
-  if (cap === null) return { kind: 'start', items: next, settings };
-  let committed = store.money(batchId).committedUsd + preparingUsd;
+  const daily = dailyRoom(ctx);
+  // Without either cap nothing is checked: the money query reads the whole batch, so skip it.
+  if (cap === null && daily === null) return { kind: 'start', items: next, settings };
+  let committed = cap === null ? 0 : store.money(batchId).committedUsd + preparingUsd;
   const items: ItemRecord[] = [];
   for (const item of next) {
+    if (daily && daily.committed + item.estimatedCostUsd > daily.cap + 1e-9)
+      return {
+        kind: 'start',
+        items,
+        settings,
+        pause: {
+          reason: 'daily_cap_reached',
+          detail: text.dailyCapReached(daily.cap, daily.committed),
+        },
+      };
     if (cap !== null && committed + item.estimatedCostUsd > cap + 1e-9) {
       // Items picked but not yet sent are still `queued` in the database: they are left too,
       // except the ones already counted as in flight above.
@@ -90,7 +102,23 @@ export function admit(ctx: EngineContext, runtime: BatchRuntime | undefined): Ad
       };
     }
     committed += item.estimatedCostUsd;
+    if (daily) daily.committed += item.estimatedCostUsd;
     items.push(item);
   }
   return { kind: 'start', items, settings };
+}
+
+/**
+ * The daily cap and what counts against it now: committed today in the database (every batch,
+ * every process) plus the submits this engine is preparing for any of its batches (picked, not
+ * yet recorded). Null when there is no daily cap.
+ */
+export function dailyRoom(ctx: EngineContext): { cap: number; committed: number } | null {
+  const cap = ctx.account.dailyCap();
+  if (cap === null) return null;
+  let preparingUsd = 0;
+  for (const runtime of ctx.held.values())
+    for (const estimate of runtime.preparing.values()) preparingUsd += estimate;
+  const committed = ctx.account.committedSince(ctx.dayStart(ctx.clock.now())) + preparingUsd;
+  return { cap, committed };
 }

@@ -37,7 +37,11 @@ export class BatchStates {
     if (!batch || (batch.state !== 'running' && batch.state !== 'paused') || batch.pauseReason === reason)
       return;
     if (batch.state === 'paused' && batch.pauseReason === 'user') return;
-    if (batch.state === 'paused' && (reason === 'budget_reached' || reason === 'too_many_failures')) return;
+    if (
+      batch.state === 'paused' &&
+      (reason === 'budget_reached' || reason === 'daily_cap_reached' || reason === 'too_many_failures')
+    )
+      return;
     this.ctx.log('warn', `batch ${batchId} paused (${reason}): ${formatReason(detail)}`);
     this.set(batchId, 'paused', { reason, detail }, `paused: ${reason}`);
   }

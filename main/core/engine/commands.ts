@@ -15,6 +15,7 @@ import {
 } from '../domain';
 import type { EngineContext } from './context';
 import type { Coordinator } from './coordinator';
+import { dailyRoom } from './admission';
 import { text } from './messages';
 import { allows, statesInWords } from '../../../preload/item-actions';
 
@@ -217,6 +218,40 @@ export class Commands {
         },
       );
     return batch;
+  }
+
+  /**
+   * Sets the account's daily cap (null: none); batches it paused continue when they fit again.
+   * A cap is a number of USD, finite and not negative.
+   */
+  setDailyCap(capUsd: number | null): void {
+    if (capUsd !== null && !(Number.isFinite(capUsd) && capUsd >= 0))
+      throw new InvalidValueError(
+        `The daily cap must be a number of US dollars, 0 or more (got ${String(capUsd)}); leave it empty for no cap.`,
+        {
+          kind: 'invalid_value',
+          field: 'dailyCapUsd',
+          value: String(capUsd),
+          expected: 'a number of US dollars, 0 or more, or none',
+        },
+      );
+    this.ctx.account.setDailyCap(capUsd);
+    this.resumeWithinDailyCap();
+  }
+
+  /**
+   * Resumes the held batches paused by the daily cap whose next video fits now: the cap was
+   * raised (here or by another process) or a new day began. Called on every backstop tick.
+   */
+  resumeWithinDailyCap(): void {
+    for (const batchId of [...this.ctx.held.keys()]) {
+      const batch = this.ctx.store.getBatch(batchId);
+      if (batch?.state !== 'paused' || batch.pauseReason !== 'daily_cap_reached') continue;
+      const daily = dailyRoom(this.ctx);
+      const next = this.ctx.store.nextQueued(batchId, 1)[0];
+      if (daily && next && daily.committed + next.estimatedCostUsd > daily.cap + 1e-9) continue;
+      this.resumeBatch(batchId);
+    }
   }
 
   requireItem(itemId: number): ItemRecord {

@@ -5,6 +5,7 @@
 import type { HttpGet } from '../util/http-get';
 import type { RunComfyClient } from '../api/client';
 import type { ItemRecord } from '../db/rows';
+import type { AccountSpendStore } from '../db/account-spend';
 import type { JobStore } from '../db/store';
 import type { Clock, Random } from '../util/clock';
 import type { FileOps } from './download-files';
@@ -63,6 +64,10 @@ export interface EngineLimits {
 export interface EngineContext {
   readonly owner: string;
   readonly store: JobStore;
+  /** The account's daily cap and what every batch committed today (shared by app and CLI). */
+  readonly account: AccountSpendStore;
+  /** Clock ms of the start of the user's day holding `now` (local midnight by default). */
+  dayStart(now: number): number;
   readonly clock: Clock;
   readonly random: Random;
   /** The GET that downloads videos: node:http(s), or the injected fetch when one was given. */

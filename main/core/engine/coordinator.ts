@@ -21,7 +21,8 @@ import { Leases } from './leases';
 import { released, type Outcome } from './outcome';
 import { planRecovery } from './recovery';
 import { RunTimes } from './run-times';
-import { SubmitPhase } from './submit';
+import { SidecarWriter } from './sidecar';
+import { DailyCapPassedError, SubmitPhase } from './submit';
 import { TrackPhase } from './track';
 
 export class Coordinator {
@@ -31,6 +32,7 @@ export class Coordinator {
   private readonly submit: SubmitPhase;
   private readonly track: TrackPhase;
   private readonly download: DownloadPhase;
+  private readonly sidecars: SidecarWriter;
   private readonly tasks = new Set<Promise<unknown>>();
   /** Items whose submit request this run is sending (never recovered as unknown). */
   private readonly sending = new Set<number>();
@@ -45,6 +47,7 @@ export class Coordinator {
     this.submit = new SubmitPhase(ctx, this.runTimes);
     this.track = new TrackPhase(ctx, this.runTimes);
     this.download = new DownloadPhase(ctx);
+    this.sidecars = new SidecarWriter(ctx);
   }
 
   // ==== the settle path ====================================================================
@@ -111,6 +114,8 @@ export class Coordinator {
       if (item.cancelRequested) void this.cancelRemote(item);
       this.follow(item.id);
     } else if (item.state === 'downloading') this.fetchVideo(item.id);
+    // Its video is in place: describe it beside it (never blocks or fails the item).
+    else if (item.state === 'done') this.spawn(() => this.sidecars.write(item.id));
   }
 
   /** Ends this engine's work on a batch with nothing left: finished event, lease released. */
@@ -179,7 +184,15 @@ export class Coordinator {
     }
     // The client of the settings now: the intent records its base URL, the request goes there.
     const client = this.ctx.client();
-    const intent = this.settle(this.submit.intent(item, client));
+    let intent: ItemRecord | null;
+    try {
+      intent = this.settle(this.submit.intent(item, client));
+    } catch (error) {
+      if (!(error instanceof DailyCapPassedError)) throw error;
+      // Another process spent meanwhile: nothing was written or sent; admission now pauses.
+      this.settle(released(item));
+      return;
+    }
     if (!intent) return; // cancelled meanwhile (settle has pumped the free slot)
     this.sending.add(item.id);
     let answer: Outcome;

@@ -15,6 +15,7 @@ import type { CancelBatchResult, CancelItemOutcome, ExistingItem } from '../core
 import type {
   BatchSettings,
   BatchView,
+  DailySpend,
   EngineEvent,
   ItemPage,
   ItemPageQuery,
@@ -26,6 +27,7 @@ import type {
 import { closeDatabase, openDatabase, type Db } from '../db/connection';
 import { toItemView, type BatchRecord, type ItemRecord } from '../db/rows';
 import { JobStore, type ItemEventRow } from '../db/store';
+import { AccountSpendStore, localDayStart } from '../db/account-spend';
 import { systemClock, type Clock } from '../util/clock';
 import { UNFINISHED } from './batch-state';
 import type { EngineContext } from './context';
@@ -96,9 +98,12 @@ class JobEngine implements Engine {
     this.adopting = options.adoptBatches ?? true;
     setMaxListeners(0, this.wakeController.signal);
     setMaxListeners(0, this.closeController.signal);
+    const dayStart = options.dayStart ?? localDayStart;
     this.ctx = {
       owner: this.owner,
       store: this.store,
+      account: new AccountSpendStore(this.db),
+      dayStart,
       clock: this.clock,
       random: options.random ?? Math.random,
       downloadGet: options.fetch ? getWithFetch(options.fetch) : nodeGet,
@@ -125,7 +130,11 @@ class JobEngine implements Engine {
       this.core.leases.renewAll();
       if (this.adopting) this.core.adopt();
     });
-    this.every(Math.max(1, this.ctx.limits.backstopMs), 'backstop pump', () => this.core.pumpAll());
+    this.every(Math.max(1, this.ctx.limits.backstopMs), 'backstop pump', () => {
+      // A new day (or a cap raised by another process) lets daily-capped batches continue.
+      this.commands.resumeWithinDailyCap();
+      this.core.pumpAll();
+    });
   }
 
   // ==== commands ===========================================================================
@@ -177,6 +186,14 @@ class JobEngine implements Engine {
     this.commands.setBudget(batchId, budgetUsd);
   }
 
+  setDailyCap(capUsd: number | null): void {
+    this.commands.setDailyCap(capUsd);
+  }
+
+  dailySpend(): DailySpend {
+    return this.ctx.account.today(this.ctx.dayStart(this.clock.now()));
+  }
+
   reviewItem(itemId: number, review: ItemReview | null): void {
     this.commands.reviewItem(itemId, review);
   }
@@ -197,6 +214,7 @@ class JobEngine implements Engine {
     this.wakeController = new AbortController();
     setMaxListeners(0, this.wakeController.signal);
     previous.abort();
+    this.commands.resumeWithinDailyCap();
     this.core.pumpAll();
   }
 

@@ -24,6 +24,8 @@ export const text = {
       left: queuedLeft,
       leftUsd: usd(leftUsd),
     }),
+  dailyCapReached: (cap: number, spentToday: number) =>
+    reason('daily_cap_reached', { cap: usd(cap), spent: usd(spentToday) }),
   tooManyFailures: (count: number, last: Reason) => reason('too_many_failures', { count, last }),
   unreadableInput: (path: string, detail: string) => reason('input_unreadable', { file: path, detail }),
   refused: (detail: string) => reason('api_refused', { provider: detail }),

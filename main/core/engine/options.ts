@@ -40,6 +40,11 @@ export interface EngineOptions {
   /** Who drives batches through this engine, e.g. "app:host:1234" or "cli:host:99". */
   owner?: string;
   clock?: Clock;
+  /**
+   * Where the user's day begins for the daily cap (clock ms of the day holding `now`). Default:
+   * local midnight in this machine's time zone. Tests pass a fixed one.
+   */
+  dayStart?: (now: number) => number;
   random?: Random;
   /** Used for every request when given; otherwise the API is asked with fetch, videos come over node:http(s). */
   fetch?: typeof fetch;

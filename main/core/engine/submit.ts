@@ -15,6 +15,14 @@ import { text } from './messages';
 import type { Outcome } from './outcome';
 import type { RunTimes } from './run-times';
 
+/** The intent was not written: it would have passed the daily cap (the item stays queued). */
+export class DailyCapPassedError extends Error {
+  constructor(readonly itemId: number) {
+    super(`Item ${itemId} was not sent: it would pass the daily spending cap.`);
+    this.name = 'DailyCapPassedError';
+  }
+}
+
 export class SubmitPhase {
   constructor(
     private readonly ctx: EngineContext,
@@ -52,7 +60,8 @@ export class SubmitPhase {
 
   /**
    * Whether a prepared item may still go out. Paused meanwhile: it stays queued. Except for a
-   * budget pause: this item was picked within the budget, and the pause was about the one after it.
+   * budget or daily-cap pause: this item was picked within the cap, and the pause was about the
+   * one after it.
    * Never once close() began (issue #9, defect 6), nor when the settings changed meanwhile to
    * no key or to the other mode (a demo batch is never paid for, nor a real one faked).
    */
@@ -60,7 +69,9 @@ export class SubmitPhase {
     if (this.ctx.closeSignal.aborted) return false;
     const batch = this.ctx.store.getBatch(item.batchId);
     const goAhead =
-      batch?.state === 'running' || (batch?.state === 'paused' && batch.pauseReason === 'budget_reached');
+      batch?.state === 'running' ||
+      (batch?.state === 'paused' &&
+        (batch.pauseReason === 'budget_reached' || batch.pauseReason === 'daily_cap_reached'));
     const credentials = this.ctx.credentials();
     return (
       goAhead &&
@@ -80,7 +91,10 @@ export class SubmitPhase {
       move: {
         from: 'queued',
         to: 'submitting',
+        // Runs inside the intent's write transaction, so the daily cap is checked against
+        // what every process has recorded, with no other submit recorded in between.
         patch: (current) => ({
+          ...this.assertDailyRoom(current),
           attempts: current.attempts + 1,
           submittedAt: this.ctx.clock.now(),
           mayBeBilled: true,
@@ -96,6 +110,18 @@ export class SubmitPhase {
         lease: true,
       },
     };
+  }
+
+  /**
+   * Throws DailyCapPassedError when recording this item would pass the daily cap (another
+   * process spent since admission picked it). Returns an empty patch to spread.
+   */
+  private assertDailyRoom(item: ItemRecord): Record<string, never> {
+    const cap = this.ctx.account.dailyCap();
+    if (cap === null) return {};
+    const committed = this.ctx.account.committedSince(this.ctx.dayStart(this.ctx.clock.now()));
+    if (committed + item.estimatedCostUsd > cap + 1e-9) throw new DailyCapPassedError(item.id);
+    return {};
   }
 
   /**

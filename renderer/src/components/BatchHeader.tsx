@@ -1,5 +1,6 @@
 // The batch at a glance, readable from across the room: how many are done, failing, running
-// and waiting; money spent and still to spend against the cap; time left; and the controls.
+// and waiting; money spent and still to spend against the cap, today's spend of all batches
+// against the daily cap; time left; and the controls.
 import { useState } from 'react';
 import type { BatchViewDto, ItemStateDto } from '../../../preload/contract';
 import { api } from '../api';
@@ -11,6 +12,8 @@ import { useApp } from '../store/app-context';
 import { showToast } from '../store/toasts';
 import { ConfirmDialog } from './Dialog';
 import { exportCsv } from '../lib/export-csv';
+import { DailySpendStat } from './DailySpendStat';
+import { RerunButton } from './RerunDialog';
 import { RetryFailedButton } from './RetryFailedButton';
 import './BatchHeader.css';
 
@@ -99,6 +102,7 @@ export function BatchHeader({ batch, onChanged }: { batch: BatchViewDto; onChang
             </button>
           )}
           <RetryFailedButton batch={batch} onChanged={onChanged} />
+          <RerunButton batch={batch} />
           <button type="button" className="button" onClick={() => exportCsv(batch.id, language)}>
             {t('history.exportCsv')}
           </button>
@@ -147,6 +151,7 @@ export function BatchHeader({ batch, onChanged }: { batch: BatchViewDto; onChang
             </div>
           )}
         </div>
+        <DailySpendStat batch={batch} />
         <div className="glance-stat">
           <div className="glance-value">{usd(batch.spentUsd + batch.remainingEstimateUsd)}</div>
           <div className="glance-label">

@@ -349,6 +349,17 @@ export function BatchSetup({
         error={settings.outputNameTemplate.trim() ? undefined : errors.outputNameTemplate}
         testId="output-name"
       />
+      <Field label={t('setup.sidecars')} hint={t('setup.sidecarsHint')} inline>
+        {(c) => (
+          <input
+            {...c}
+            type="checkbox"
+            checked={settings.sidecars !== false}
+            onChange={(e) => set('sidecars', e.target.checked ? undefined : false)}
+            data-testid="sidecars"
+          />
+        )}
+      </Field>
 
       {showForce && (
         <Field label={t('setup.force')} inline>

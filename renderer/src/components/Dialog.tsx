@@ -3,6 +3,7 @@
 // focusable elements cannot see), Esc closes it (the `cancel` event, or `close` when the
 // browser closes it without asking), and focus returns to where it was.
 import { useEffect, useId, useRef, type ReactNode } from 'react';
+import { dialogClosed, dialogOpened } from '../store/open-dialogs';
 import './Dialog.css';
 
 const FOCUSABLE =
@@ -42,6 +43,7 @@ export function Dialog({ title, onClose, children, footer, wide, testId }: Props
     opening.current = true;
     if (!dialog.open) dialog.showModal();
     opening.current = false;
+    dialogOpened(dialog);
     // showModal focuses the first focusable, which is the sentinel: go to the element the
     // dialog asks for (data-autofocus), else to the first control.
     const wanted = dialog.querySelector<HTMLElement>('[data-autofocus]');
@@ -60,6 +62,7 @@ export function Dialog({ title, onClose, children, footer, wide, testId }: Props
     dialog.addEventListener('cancel', onCancel);
     dialog.addEventListener('close', onNativeClose);
     return () => {
+      dialogClosed(dialog);
       dialog.removeEventListener('cancel', onCancel);
       dialog.removeEventListener('close', onNativeClose);
       if (dialog.open) dialog.close();

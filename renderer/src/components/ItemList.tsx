@@ -1,7 +1,15 @@
 // The batch's items: state filters, a name search, and a virtualized list that renders only
-// the rows on screen and fetches only their pages, so 10,000 items scroll like 10.
+// the rows on screen and fetches only their pages, so 10,000 items scroll like 10. Items can be
+// selected (X on a row, or its box; kept across filters) for "Retry selected" or a re-run.
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useId, useRef, useState, type KeyboardEvent as ReactKeyboardEvent } from 'react';
+import {
+  useCallback,
+  useEffect,
+  useId,
+  useRef,
+  useState,
+  type KeyboardEvent as ReactKeyboardEvent,
+} from 'react';
 import type { BatchViewDto } from '../../../preload/contract';
 import { useI18n } from '../i18n';
 import { formatCount } from '../lib/format';
@@ -12,6 +20,7 @@ import { countOf } from './BatchHeader';
 import { FilterChip } from './FilterChip';
 import { ItemRow } from './ItemRow';
 import { ErrorAlert } from './ErrorAlert';
+import { SelectionBar } from './SelectionBar';
 import { HiddenHint, HiddenLabel } from './VisuallyHidden';
 import './ItemList.css';
 
@@ -19,9 +28,19 @@ import './ItemList.css';
 const ROW_HEIGHT = 84;
 const SEARCH_DEBOUNCE_MS = 250;
 
-export function ItemList({ batch }: { batch: BatchViewDto }) {
+export function ItemList({ batch, onChanged }: { batch: BatchViewDto; onChanged?: () => void }) {
   const { t, locale } = useI18n();
   const [filter, setFilter] = useState<FilterKey>('all');
+  const [selected, setSelected] = useState<ReadonlySet<number>>(() => new Set());
+  const toggle = useCallback(
+    (itemId: number) =>
+      setSelected((current) => {
+        const next = new Set(current);
+        if (!next.delete(itemId)) next.add(itemId);
+        return next;
+      }),
+    [],
+  );
   const [searchText, setSearchText] = useState('');
   const [search, setSearch] = useState('');
   const searchId = useId();
@@ -58,8 +77,21 @@ export function ItemList({ batch }: { batch: BatchViewDto }) {
             data-testid="item-search"
           />
         </div>
+        <SelectionBar
+          batch={batch}
+          selected={selected}
+          onClear={() => setSelected(new Set())}
+          onChanged={onChanged}
+        />
       </div>
-      <Rows key={`${batch.id}|${filter}|${search}`} batchId={batch.id} filter={filter} search={search} />
+      <Rows
+        key={`${batch.id}|${filter}|${search}`}
+        batchId={batch.id}
+        filter={filter}
+        search={search}
+        selected={selected}
+        onToggle={toggle}
+      />
     </section>
   );
 }
@@ -84,7 +116,19 @@ function targetIndex(key: string, index: number, total: number, pageRows: number
   }
 }
 
-function Rows({ batchId, filter, search }: { batchId: number; filter: FilterKey; search: string }) {
+function Rows({
+  batchId,
+  filter,
+  search,
+  selected,
+  onToggle,
+}: {
+  batchId: number;
+  filter: FilterKey;
+  search: string;
+  selected: ReadonlySet<number>;
+  onToggle: (itemId: number) => void;
+}) {
   const { t } = useI18n();
   const store = useItemsStore(() => ({ batchId, states: FILTERS[filter], search }));
   const total = useItemsTotal(store);
@@ -129,6 +173,12 @@ function Rows({ batchId, filter, search }: { batchId: number; filter: FilterKey;
     if (event.key === 'Enter') {
       event.preventDefault();
       target.querySelector<HTMLElement>('[data-testid=details-button]')?.click();
+      return;
+    }
+    if (event.key.toLowerCase() === 'x' && !event.ctrlKey && !event.metaKey && !event.altKey) {
+      event.preventDefault();
+      const item = store.getItem(Number(target.dataset.index));
+      if (item) onToggle(item.id);
       return;
     }
     const pageRows = Math.max(
@@ -179,7 +229,7 @@ function Rows({ batchId, filter, search }: { batchId: number; filter: FilterKey;
                 transform: `translateY(${row.start}px)`,
               }}
             >
-              <ItemRow store={store} index={row.index} />
+              <ItemRow store={store} index={row.index} selected={selected} onToggle={onToggle} />
             </div>
           ))}
         </div>

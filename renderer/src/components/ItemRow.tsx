@@ -1,6 +1,6 @@
 // One item: thumbnail, file name, rendered prompt, state with queue position, elapsed time
-// and progress, cost, and the actions that fit its state. Reads its own item from the store,
-// so a change elsewhere in the list does not re-render it.
+// and progress, cost, and the actions that fit its state, and a Select box on the thumbnail.
+// Reads its own item from the store, so a change elsewhere in the list does not re-render it.
 import { reasonText } from '../../../preload/reasons';
 import { memo, useState, type ReactNode } from 'react';
 import type { ItemViewDto } from '../../../preload/contract';
@@ -18,13 +18,29 @@ import { ItemDetails } from './ItemDetails';
 import { Thumb } from './Thumb';
 import './ItemRow.css';
 
-export const ItemRow = memo(function ItemRow({ store, index }: { store: ItemsStore; index: number }) {
+interface RowProps {
+  store: ItemsStore;
+  index: number;
+  /** The list's selection (item ids) and how to add or remove one. */
+  selected: ReadonlySet<number>;
+  onToggle: (itemId: number) => void;
+}
+
+export const ItemRow = memo(function ItemRow({ store, index, selected, onToggle }: RowProps) {
   const item = useItemAt(store, index);
   if (!item) return <div className="item-row item-row-loading" aria-hidden="true" />;
-  return <LoadedRow item={item} />;
+  return <LoadedRow item={item} selected={selected.has(item.id)} onToggle={onToggle} />;
 });
 
-function LoadedRow({ item }: { item: ItemViewDto }) {
+function LoadedRow({
+  item,
+  selected,
+  onToggle,
+}: {
+  item: ItemViewDto;
+  selected: boolean;
+  onToggle: (itemId: number) => void;
+}) {
   const { t, locale, language } = useI18n();
   const { info } = useApp();
   // Stored as a code: shown in the user's language (rows from before codes keep their text).
@@ -62,8 +78,9 @@ function LoadedRow({ item }: { item: ItemViewDto }) {
 
   return (
     <div
-      className={`item-row tone-row-${tone}`}
+      className={`item-row tone-row-${tone}${selected ? ' item-row-selected' : ''}`}
       data-testid="item-row"
+      data-selected={selected}
       data-state={item.state}
       data-item-id={item.id}
     >
@@ -155,6 +172,17 @@ function LoadedRow({ item }: { item: ItemViewDto }) {
           testId="details-button"
         />
       </div>
+      {/* Last in the row's text (its name starts with the file name), drawn on the thumbnail. */}
+      <label className="item-select">
+        <input
+          type="checkbox"
+          tabIndex={-1}
+          checked={selected}
+          onChange={() => onToggle(item.id)}
+          data-testid="item-select"
+        />
+        <span className="visually-hidden">{t('items.selectNamed', { name })}</span>
+      </label>
       {details && <ItemDetails item={item} autoPlay={details === 'play'} onClose={() => setDetails(null)} />}
       {confirmResubmit && (
         <ConfirmDialog

@@ -17,6 +17,8 @@ interface Props {
   hint?: string;
   suffix?: string;
   testId?: string;
+  /** Inside a Dialog: the control the dialog focuses when it opens (data-autofocus). */
+  autoFocus?: boolean;
 }
 
 export function NumberField({
@@ -32,6 +34,7 @@ export function NumberField({
   hint,
   suffix,
   testId,
+  autoFocus,
 }: Props) {
   const shown = value === null || Number.isNaN(value) ? '' : String(value);
   const [text, setText] = useState(shown);
@@ -55,6 +58,7 @@ export function NumberField({
             step={step}
             placeholder={placeholder}
             data-testid={testId}
+            data-autofocus={autoFocus ? '' : undefined}
             onChange={(e) => {
               const raw = e.target.value;
               setText(raw);

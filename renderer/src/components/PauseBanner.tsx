@@ -42,6 +42,11 @@ export function PauseBanner({ batch, onChanged }: { batch: BatchViewDto; onChang
             {t('pause.openKeySettings')}
           </button>
         )}
+        {reason === 'daily_cap_reached' && (
+          <button type="button" className="button button-primary" onClick={() => openSettings('dailyCap')}>
+            {t('pause.openCapSettings')}
+          </button>
+        )}
         {reason === 'budget_reached' && (
           <form
             className="input-row"
@@ -70,7 +75,7 @@ export function PauseBanner({ batch, onChanged }: { batch: BatchViewDto; onChang
             </button>
           </form>
         )}
-        {reason !== 'budget_reached' && (
+        {reason !== 'budget_reached' && reason !== 'daily_cap_reached' && (
           <button type="button" className="button button-primary" disabled={busy} onClick={resume}>
             {reason === 'lease_lost' ? t('pause.takeOver') : t('batch.resume')}
           </button>

@@ -1,8 +1,9 @@
 // One cell of the review grid: the video itself as its poster (the frame at 0.1 s; only the
 // metadata and that frame are fetched until it plays), playing muted while hovered or focused,
 // with the file name, the verdict, and Keep / Reject buttons for the mouse (the keyboard uses
-// K and R on the focused cell). A failed item shows its image and the reason instead. The
-// cell's name is its visible text (name, verdict, buttons), so speech and voice control agree.
+// K and R on the focused cell), and a Select box (X on the focused cell). A failed item shows
+// its image and the reason instead. The cell's name is its visible text (name, verdict,
+// buttons), so speech and voice control agree.
 import { memo, useEffect, useRef } from 'react';
 import type { ItemReviewDto, ItemViewDto } from '../../../preload/contract';
 import { useI18n } from '../i18n';
@@ -21,9 +22,22 @@ interface CellProps {
   index: number;
   tabbable: boolean;
   onReview: (item: ItemViewDto, review: ItemReviewDto | null) => void;
+  /** The grid's selection (item ids) and how to add or remove one. */
+  selected: ReadonlySet<number>;
+  onToggle: (itemId: number) => void;
+  /** Under an image's header (takes): name the cell by its video (…-take2.mp4), not the image. */
+  byVideo?: boolean;
 }
 
-export const ReviewCell = memo(function ReviewCell({ store, index, tabbable, onReview }: CellProps) {
+export const ReviewCell = memo(function ReviewCell({
+  store,
+  index,
+  tabbable,
+  onReview,
+  selected,
+  onToggle,
+  byVideo = false,
+}: CellProps) {
   const item = useItemAt(store, index);
   const { t } = useI18n();
   if (!item)
@@ -37,7 +51,17 @@ export const ReviewCell = memo(function ReviewCell({ store, index, tabbable, onR
         <span className="visually-hidden">{t('common.loading')}</span>
       </div>
     );
-  return <LoadedCell item={item} index={index} tabbable={tabbable} onReview={onReview} />;
+  return (
+    <LoadedCell
+      item={item}
+      index={index}
+      tabbable={tabbable}
+      onReview={onReview}
+      selected={selected.has(item.id)}
+      onToggle={onToggle}
+      byVideo={byVideo}
+    />
+  );
 });
 
 function LoadedCell({
@@ -45,16 +69,24 @@ function LoadedCell({
   index,
   tabbable,
   onReview,
+  selected,
+  onToggle,
+  byVideo,
 }: {
   item: ItemViewDto;
   index: number;
   tabbable: boolean;
   onReview: CellProps['onReview'];
+  selected: boolean;
+  onToggle: CellProps['onToggle'];
+  byVideo: boolean;
 }) {
   const { t } = useI18n();
   const { info } = useApp();
   const video = useRef<HTMLVideoElement>(null);
-  const name = fileNameOf(item.relativePath);
+  const name = fileNameOf(
+    (byVideo ? (item.outputPath ?? item.outputRelativePath) : null) ?? item.relativePath,
+  );
   const hasVideo = item.state === 'done';
   const verdict = item.review ? t(`review.verdict.${item.review}`) : t('review.verdict.none');
 
@@ -75,7 +107,8 @@ function LoadedCell({
   return (
     <div
       role="gridcell"
-      className={`review-cell${item.review ? ` review-${item.review}` : ''}`}
+      className={`review-cell${item.review ? ` review-${item.review}` : ''}${selected ? ' review-selected' : ''}`}
+      aria-selected={selected}
       data-index={index}
       data-item-id={item.id}
       data-review={item.review ?? 'none'}
@@ -104,8 +137,12 @@ function LoadedCell({
         )}
       </div>
       <div className="review-caption">
-        <span className="review-name" title={item.relativePath}>
-          {name}
+        {/* A take's name is cut at its start, so its end (…-take2.mp4) stays readable. */}
+        <span
+          className={byVideo ? 'review-name review-name-end' : 'review-name'}
+          title={byVideo ? name : item.relativePath}
+        >
+          {byVideo ? <bdi>{name}</bdi> : name}
         </span>
         {hasVideo ? (
           <span className="review-badge">
@@ -118,9 +155,19 @@ function LoadedCell({
           <span className="review-reason">{item.errorMessage ?? t(`state.${item.state}`)}</span>
         )}
       </div>
-      {hasVideo && (
-        <div className="review-actions">
-          {(['kept', 'rejected'] as const).map((review) => (
+      <div className="review-actions">
+        <label className="review-select">
+          <input
+            type="checkbox"
+            tabIndex={-1}
+            checked={selected}
+            onChange={() => onToggle(item.id)}
+            data-testid="review-select"
+          />
+          {t('review.select')}
+        </label>
+        {hasVideo &&
+          (['kept', 'rejected'] as const).map((review) => (
             <button
               key={review}
               type="button"
@@ -132,8 +179,7 @@ function LoadedCell({
               {t(`review.action.${review}`)}
             </button>
           ))}
-        </div>
-      )}
+      </div>
     </div>
   );
 }

@@ -1,13 +1,17 @@
 // The morning review: a virtualized grid of the batch's videos. Only the rows on screen are
 // mounted (a few dozen <video> elements for 2,000 items), each fetching its metadata and one
 // poster frame. The focused cell takes the keys: arrows move, K keeps, R rejects, U undoes,
-// Space plays with sound, Enter opens the full-size player (previous / next). Filters: all
-// videos, unreviewed, kept, rejected, and the failed items (with their reasons).
+// X selects, Space plays with sound, Enter opens the full-size player (previous / next).
+// Filters: all videos, unreviewed, kept, rejected, and the failed items (with their reasons).
+// The selection (item ids, kept across filters) is what "Retry selected" and a re-run of the
+// selected items take. With takes, each image's videos are grouped under a header row naming it
+// (lib/grid-layout.ts).
 import { useVirtualizer } from '@tanstack/react-virtual';
 import {
   useCallback,
   useEffect,
   useId,
+  useMemo,
   useRef,
   useState,
   type KeyboardEvent as ReactKeyboardEvent,
@@ -17,7 +21,15 @@ import type { BatchViewDto, ItemReviewDto, ItemViewDto } from '../../../preload/
 import { api, errorText } from '../api';
 import { useI18n } from '../i18n';
 import { formatCount } from '../lib/format';
-import { gridTarget, REVIEW_FILTERS, type ReviewFilterKey } from '../lib/review';
+import {
+  flatLayout,
+  groupedLayout,
+  indexRange,
+  layoutTarget,
+  rowOfIndex,
+  type ItemGroup,
+} from '../lib/grid-layout';
+import { REVIEW_FILTERS, type ReviewFilterKey } from '../lib/review';
 import { useRovingFocus } from '../lib/use-roving-focus';
 import { useItemsError, useItemsStore, useItemsTotal } from '../store/items-store';
 import { showToast } from '../store/toasts';
@@ -30,14 +42,39 @@ import './ReviewGrid.css';
 
 const CELL_MIN_WIDTH = 240;
 const ROW_HEIGHT = 236;
+const HEADER_HEIGHT = 36;
 
 export function ReviewGrid({ batch, onChanged }: { batch: BatchViewDto; onChanged: () => void }) {
   const { t } = useI18n();
   const [filter, setFilter] = useState<ReviewFilterKey>('videos');
+  const [selected, setSelected] = useState<ReadonlySet<number>>(() => new Set());
+  const toggle = useCallback(
+    (itemId: number) =>
+      setSelected((current) => {
+        const next = new Set(current);
+        if (!next.delete(itemId)) next.add(itemId);
+        return next;
+      }),
+    [],
+  );
   return (
     <section className="review-section" aria-label={t('review.title')} data-testid="review-grid">
-      <ReviewToolbar batch={batch} filter={filter} onFilter={setFilter} onChanged={onChanged} />
-      <Grid key={`${batch.id}|${filter}`} batchId={batch.id} filter={filter} />
+      <ReviewToolbar
+        batch={batch}
+        filter={filter}
+        onFilter={setFilter}
+        onChanged={onChanged}
+        selected={selected}
+        onClearSelection={() => setSelected(new Set())}
+      />
+      <Grid
+        key={`${batch.id}|${filter}`}
+        batchId={batch.id}
+        filter={filter}
+        grouped={(batch.settings.takes ?? 1) > 1}
+        selected={selected}
+        onToggle={toggle}
+      />
     </section>
   );
 }
@@ -57,7 +94,37 @@ function useColumns(element: RefObject<HTMLDivElement | null>): number {
   return columns;
 }
 
-function Grid({ batchId, filter }: { batchId: number; filter: ReviewFilterKey }) {
+/** Each image's run of items under the filter, fetched again whenever the filtered total changes. */
+function useGroups(batchId: number, filter: ReviewFilterKey, enabled: boolean, total: number) {
+  const [groups, setGroups] = useState<ItemGroup[] | null>(null);
+  useEffect(() => {
+    if (!enabled) return;
+    let current = true;
+    const { states, reviews } = REVIEW_FILTERS[filter];
+    api()
+      .items.groups({ batchId, states: [...states], ...(reviews ? { reviews: [...reviews] } : {}) })
+      .then((answer) => current && setGroups(answer.groups))
+      .catch(() => {});
+    return () => {
+      current = false;
+    };
+  }, [batchId, filter, enabled, total]);
+  return groups;
+}
+
+function Grid({
+  batchId,
+  filter,
+  grouped,
+  selected,
+  onToggle,
+}: {
+  batchId: number;
+  filter: ReviewFilterKey;
+  grouped: boolean;
+  selected: ReadonlySet<number>;
+  onToggle: (itemId: number) => void;
+}) {
   const { t, locale } = useI18n();
   const store = useItemsStore(() => {
     const { states, reviews } = REVIEW_FILTERS[filter];
@@ -68,26 +135,34 @@ function Grid({ batchId, filter }: { batchId: number; filter: ReviewFilterKey })
   const scrollRef = useRef<HTMLDivElement>(null);
   const columns = useColumns(scrollRef);
   const hintId = useId();
+  const groups = useGroups(batchId, filter, grouped, total);
+  const layout = useMemo(
+    () => (grouped ? groupedLayout(groups ?? [], columns) : flatLayout(total, columns)),
+    [grouped, groups, total, columns],
+  );
   // The focused cell's row stays mounted when scrolled away, so the focus is never dropped.
   const { activeIndex, setActiveIndex, focusRequest, rangeExtractor, bodyProps } = useRovingFocus(
     scrollRef,
     '[role=gridcell]',
-    (index) => Math.floor(index / columns),
+    (index) => Math.max(0, rowOfIndex(layout, index)),
   );
   const [playerIndex, setPlayerIndex] = useState<number | null>(null);
-  const rowCount = Math.ceil(total / columns);
+  const rowCount = layout.rows.length;
 
   // eslint-disable-next-line react-hooks/incompatible-library -- the virtualizer is read during render by design
   const virtualizer = useVirtualizer({
     count: rowCount,
     getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT,
+    estimateSize: (row) => (layout.rows[row]?.kind === 'header' ? HEADER_HEIGHT : ROW_HEIGHT),
     overscan: 1,
     rangeExtractor,
   });
+  // Header and cell rows differ in height: measure again when the layout changes.
+  useEffect(() => virtualizer.measure(), [virtualizer, layout]);
   const rows = virtualizer.getVirtualItems();
-  const firstIndex = (rows[0]?.index ?? 0) * columns;
-  const lastIndex = ((rows[rows.length - 1]?.index ?? 0) + 1) * columns - 1;
+  const range = indexRange(layout, rows[0]?.index ?? 0, rows[rows.length - 1]?.index ?? -1);
+  const firstIndex = range?.[0] ?? 0;
+  const lastIndex = range?.[1] ?? 0;
   useEffect(() => {
     store.setVisibleRange(firstIndex, Math.min(lastIndex, Math.max(0, total - 1)));
   }, [store, firstIndex, lastIndex, total]);
@@ -98,7 +173,8 @@ function Grid({ batchId, filter }: { batchId: number; filter: ReviewFilterKey })
   const moveTo = (index: number, focus = true) => {
     setActiveIndex(index);
     if (focus) focusRequest.current = index;
-    virtualizer.scrollToIndex(Math.floor(index / columns), { align: 'auto' });
+    const row = rowOfIndex(layout, index);
+    if (row >= 0) virtualizer.scrollToIndex(row, { align: 'auto' });
   };
 
   const review = useCallback(
@@ -126,6 +202,11 @@ function Grid({ batchId, filter }: { batchId: number; filter: ReviewFilterKey })
       if (item?.state === 'done') void review(item, verdicts[key]!);
       return;
     }
+    if (key === 'x' && !event.ctrlKey && !event.metaKey && !event.altKey) {
+      event.preventDefault();
+      if (item) onToggle(item.id);
+      return;
+    }
     if (key === 'Enter') {
       event.preventDefault();
       if (item?.state === 'done') setPlayerIndex(index);
@@ -141,7 +222,7 @@ function Grid({ batchId, filter }: { batchId: number; filter: ReviewFilterKey })
       } else video.pause();
       return;
     }
-    const next = gridTarget(key, index, total, columns);
+    const next = layoutTarget(key, index, layout);
     if (next === null) return;
     event.preventDefault();
     moveTo(next);
@@ -162,37 +243,66 @@ function Grid({ batchId, filter }: { batchId: number; filter: ReviewFilterKey })
           aria-describedby={hintId}
           aria-rowcount={rowCount}
           aria-colcount={columns}
+          aria-multiselectable="true"
           {...bodyProps(virtualizer.getTotalSize(), onKeyDown)}
         >
-          {rows.map((row) => (
-            <div
-              key={row.key}
-              role="row"
-              aria-rowindex={row.index + 1}
-              className="review-row"
-              style={{
-                position: 'absolute',
-                top: 0,
-                left: 0,
-                right: 0,
-                height: ROW_HEIGHT,
-                transform: `translateY(${row.start}px)`,
-                gridTemplateColumns: `repeat(${columns}, minmax(0, 1fr))`,
-              }}
-            >
-              {Array.from({ length: columns }, (_, column) => row.index * columns + column)
-                .filter((index) => index < total)
-                .map((index) => (
-                  <ReviewCell
-                    key={index}
-                    store={store}
-                    index={index}
-                    tabbable={index === active}
-                    onReview={review}
-                  />
-                ))}
-            </div>
-          ))}
+          {rows.map((virtualRow) => {
+            const row = layout.rows[virtualRow.index];
+            if (!row) return null;
+            const place = {
+              position: 'absolute' as const,
+              top: 0,
+              left: 0,
+              right: 0,
+              transform: `translateY(${virtualRow.start}px)`,
+            };
+            if (row.kind === 'header')
+              return (
+                <div
+                  key={virtualRow.key}
+                  role="row"
+                  aria-rowindex={virtualRow.index + 1}
+                  className="review-group"
+                  style={{ ...place, height: HEADER_HEIGHT }}
+                >
+                  <div role="rowheader" aria-colspan={columns} className="review-group-name">
+                    <span title={row.name}>{row.name}</span>
+                    <span className="muted">
+                      {' · '}
+                      {t('review.groupCount', { count: formatCount(row.count, locale) })}
+                    </span>
+                  </div>
+                </div>
+              );
+            return (
+              <div
+                key={virtualRow.key}
+                role="row"
+                aria-rowindex={virtualRow.index + 1}
+                className="review-row"
+                style={{
+                  ...place,
+                  height: ROW_HEIGHT,
+                  gridTemplateColumns: `repeat(${columns}, minmax(0, 1fr))`,
+                }}
+              >
+                {Array.from({ length: row.count }, (_, column) => row.start + column)
+                  .filter((index) => index < total)
+                  .map((index) => (
+                    <ReviewCell
+                      key={index}
+                      store={store}
+                      index={index}
+                      tabbable={index === active}
+                      onReview={review}
+                      selected={selected}
+                      onToggle={onToggle}
+                      byVideo={grouped}
+                    />
+                  ))}
+              </div>
+            );
+          })}
         </div>
       </div>
       {playerIndex !== null && (

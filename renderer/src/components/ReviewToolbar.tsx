@@ -1,5 +1,6 @@
 // Above the review grid: the filters, and what to do with the result: export the kept videos
-// into a folder (copies; nothing is moved or overwritten).
+// into a folder (copies; nothing is moved or overwritten); with items selected, retry them or
+// re-run them with changes.
 import { useState } from 'react';
 import type { BatchViewDto } from '../../../preload/contract';
 import { api, errorText } from '../api';
@@ -9,6 +10,7 @@ import { REVIEW_FILTERS, type ReviewFilterKey } from '../lib/review';
 import { showToast } from '../store/toasts';
 import { countOf } from './BatchHeader';
 import { FilterChip } from './FilterChip';
+import { SelectionBar } from './SelectionBar';
 import './ReviewToolbar.css';
 
 interface Props {
@@ -16,9 +18,11 @@ interface Props {
   filter: ReviewFilterKey;
   onFilter: (filter: ReviewFilterKey) => void;
   onChanged: () => void;
+  selected: ReadonlySet<number>;
+  onClearSelection: () => void;
 }
 
-export function ReviewToolbar({ batch, filter, onFilter }: Props) {
+export function ReviewToolbar({ batch, filter, onFilter, onChanged, selected, onClearSelection }: Props) {
   const { t, locale } = useI18n();
   const [busy, setBusy] = useState(false);
   const keys = Object.keys(REVIEW_FILTERS) as ReviewFilterKey[];
@@ -74,6 +78,7 @@ export function ReviewToolbar({ batch, filter, onFilter }: Props) {
           {t('review.exportKept')}
         </button>
       </div>
+      <SelectionBar batch={batch} selected={selected} onClear={onClearSelection} onChanged={onChanged} />
     </div>
   );
 }

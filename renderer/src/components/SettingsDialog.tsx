@@ -1,20 +1,22 @@
 // App settings: the API key (set, replace, remove; only its last four characters are shown),
-// the API base URL, simulated mode, notifications, keeping the computer awake, language, and
+// the API base URL, simulated mode, notifications, keeping the computer awake, language, the
+// daily spending cap across all batches (DailyCapSetting), and
 // Models → Add (AddModelDialog), and the webhook that tells a phone when a batch finishes,
 // pauses or stalls.
 import { useEffect, useId, useRef, useState } from 'react';
 import type { AppSettingsDto, RequestOf, ResponseOf } from '../../../preload/contract';
 import { api, errorText, hasCode } from '../api';
 import { useI18n } from '../i18n';
-import { useApp } from '../store/app-context';
+import { useApp, type SettingsFocus } from '../store/app-context';
 import { showToast } from '../store/toasts';
 import { AddModelDialog } from './AddModelDialog';
+import { DailyCapSetting } from './DailyCapSetting';
 import { ConfirmDialog, Dialog } from './Dialog';
 import { CheckboxField, Field } from './Field';
 import { WebhookSettings } from './WebhookSettings';
 import './SettingsDialog.css';
 
-export function SettingsDialog({ focus, onClose }: { focus: 'general' | 'apiKey'; onClose: () => void }) {
+export function SettingsDialog({ focus, onClose }: { focus: SettingsFocus; onClose: () => void }) {
   const { t } = useI18n();
   const { settings, setSettings } = useApp();
   const ids = { key: useId(), url: useId() };
@@ -172,6 +174,8 @@ export function SettingsDialog({ focus, onClose }: { focus: 'general' | 'apiKey'
           )}
         </Field>
       </section>
+
+      <DailyCapSetting autoFocus={focus === 'dailyCap'} />
 
       <section className="settings-section" aria-labelledby={`${ids.key}-models`}>
         <h3 id={`${ids.key}-models`}>{t('models.title')}</h3>

@@ -15,24 +15,3 @@ export const REVIEW_FILTERS = {
   { states: readonly ItemStateDto[]; reviews: readonly ReviewFilterDto[] | null }
 >;
 export type ReviewFilterKey = keyof typeof REVIEW_FILTERS;
-
-/** Where the arrow keys move the focus in a grid of `columns`, or null for other keys. */
-export function gridTarget(key: string, index: number, total: number, columns: number): number | null {
-  const last = total - 1;
-  switch (key) {
-    case 'ArrowRight':
-      return Math.min(last, index + 1);
-    case 'ArrowLeft':
-      return Math.max(0, index - 1);
-    case 'ArrowDown':
-      return index + columns <= last ? index + columns : index;
-    case 'ArrowUp':
-      return index - columns >= 0 ? index - columns : index;
-    case 'Home':
-      return 0;
-    case 'End':
-      return last;
-    default:
-      return null;
-  }
-}

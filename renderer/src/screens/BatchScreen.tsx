@@ -52,7 +52,11 @@ export function BatchScreen({ batchId, view }: { batchId: number; view: BatchVie
           </a>
         ))}
       </nav>
-      {view === 'review' ? <ReviewGrid batch={batch} onChanged={refresh} /> : <ItemList batch={batch} />}
+      {view === 'review' ? (
+        <ReviewGrid batch={batch} onChanged={refresh} />
+      ) : (
+        <ItemList batch={batch} onChanged={refresh} />
+      )}
       <BatchAnnouncer batch={batch} />
     </div>
   );

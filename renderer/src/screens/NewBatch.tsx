@@ -10,10 +10,11 @@ import { navigate } from '../lib/route';
 import { FALLBACK_SETTINGS } from '../lib/states';
 import { useElementChecks } from '../lib/use-element-checks';
 import { useApp } from '../store/app-context';
-import { resetScan, startScan, useScan } from '../store/scan-store';
+import { resetScan, startScan, useScan, type RerunOf } from '../store/scan-store';
 import { showToast } from '../store/toasts';
 import { BatchSetup, validateSettings } from '../components/BatchSetup';
 import { PREVIEW_PAGE, PreviewPanel } from '../components/PreviewPanel';
+import { RerunChanges } from '../components/RerunChanges';
 import { ScanSummary } from '../components/ScanSummary';
 import './NewBatch.css';
 
@@ -34,7 +35,9 @@ export function NewBatch({ onPaths }: { onPaths: (paths: string[]) => void }) {
   };
 
   if (scan.phase === 'done')
-    return <Setup key={scan.scanId} scanId={scan.scanId} summary={scan.summary} onPick={pick} />;
+    return (
+      <Setup key={scan.scanId} scanId={scan.scanId} summary={scan.summary} rerun={scan.rerun} onPick={pick} />
+    );
 
   return (
     <div className="drop-zone" data-testid="drop-zone">
@@ -87,16 +90,27 @@ function initialSettings(
  */
 let carriedDraft: BatchSettingsDto | null = null;
 
-function Setup({ scanId, summary, onPick }: { scanId: string; summary: ScanSummaryDto; onPick: () => void }) {
+function Setup({
+  scanId,
+  summary,
+  rerun,
+  onPick,
+}: {
+  scanId: string;
+  summary: ScanSummaryDto;
+  rerun?: RerunOf;
+  onPick: () => void;
+}) {
   const { t, locale } = useI18n();
   const { settings: app, setSettings, models } = useApp();
+  // A re-run starts from the earlier batch's settings; a new batch from the last one's.
   const [settings, setDraft] = useState(() => {
     const carried = carriedDraft;
     carriedDraft = null;
-    return carried ?? initialSettings(app.defaults, models);
+    return carried ?? initialSettings(rerun?.settings ?? app.defaults, models);
   });
   const elementChecks = useElementChecks(scanId, settings.elements);
-  const [force, setForce] = useState(false);
+  const [force, setForce] = useState(rerun?.force ?? false);
   const [offset, setOffset] = useState(0);
   const [preview, setPreview] = useState<PreviewDto | null>(null);
   const [previewError, setPreviewError] = useState<string | null>(null);
@@ -189,6 +203,7 @@ function Setup({ scanId, summary, onPick }: { scanId: string; summary: ScanSumma
     <div className="setup-layout">
       <div className="setup-main">
         <h1 className="visually-hidden">{t('setup.screenTitle')}</h1>
+        {rerun && <RerunChanges rerun={rerun} settings={settings} preview={preview} />}
         <ScanSummary
           summary={summary}
           alreadyGenerated={preview ? preview.skipped : null}

@@ -5,6 +5,9 @@ import type { AppSettingsDto, ModelInfoDto, ResponseOf } from '../../../preload/
 
 export type AppInfo = ResponseOf<'query:app.info'>;
 
+/** Where the settings dialog opens: the key field (a bad-key pause), the daily cap (its pause). */
+export type SettingsFocus = 'general' | 'apiKey' | 'dailyCap';
+
 export interface AppContextValue {
   info: AppInfo;
   settings: AppSettingsDto;
@@ -12,7 +15,7 @@ export interface AppContextValue {
   models: ModelInfoDto[];
   /** After a model was added (Settings → Models → Add). */
   setModels: (models: ModelInfoDto[]) => void;
-  openSettings: (focus?: 'apiKey') => void;
+  openSettings: (focus?: SettingsFocus) => void;
 }
 
 export const AppContext = createContext<AppContextValue | null>(null);

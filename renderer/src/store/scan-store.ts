@@ -2,14 +2,17 @@
 // summary. Progress events are subscribed to before scan.start is called and kept by scan id,
 // because the first events may arrive before scan.start answers with that id.
 import { useSyncExternalStore } from 'react';
-import type { ScanSummaryDto } from '../../../preload/contract';
+import type { ResponseOf, ScanSummaryDto } from '../../../preload/contract';
 import { api, errorText } from '../api';
 import { ValueStore } from './emitter';
+
+/** The earlier batch a scan re-runs ("Re-run with changes"): its settings pre-fill the form. */
+export type RerunOf = ResponseOf<'query:batch.rerunSource'>;
 
 export type ScanState =
   | { phase: 'idle' }
   | { phase: 'scanning'; scanId: string | null; found: number; checked: number }
-  | { phase: 'done'; scanId: string; summary: ScanSummaryDto }
+  | { phase: 'done'; scanId: string; summary: ScanSummaryDto; rerun?: RerunOf }
   | { phase: 'error'; message: string };
 
 const store = new ValueStore<ScanState>({ phase: 'idle' });
@@ -24,8 +27,14 @@ export function resetScan(): void {
   store.set({ phase: 'idle' });
 }
 
-/** `endSuffix`: another file-name ending that marks an end frame (beside .end and _end). */
-export async function startScan(paths: string[], options: { endSuffix?: string } = {}): Promise<void> {
+/**
+ * `only`: keep just these images of the scan; `rerun`: the batch it re-runs, if any;
+ * `endSuffix`: another file-name ending that marks an end frame (beside .end and _end).
+ */
+export async function startScan(
+  paths: string[],
+  options: { only?: string[]; rerun?: RerunOf; endSuffix?: string } = {},
+): Promise<void> {
   if (paths.length === 0) return;
   const mine = ++generation;
   store.set({ phase: 'scanning', scanId: null, found: 0, checked: 0 });
@@ -54,7 +63,11 @@ export async function startScan(paths: string[], options: { endSuffix?: string }
   }, 1000);
   try {
     const endSuffix = options.endSuffix?.trim();
-    ({ scanId } = await api().scan.start({ paths, ...(endSuffix ? { endSuffix } : {}) }));
+    ({ scanId } = await api().scan.start({
+      paths,
+      ...(endSuffix ? { endSuffix } : {}),
+      ...(options.only ? { only: options.only } : {}),
+    }));
     const seen = early.get(scanId);
     if (seen && mine === generation) {
       store.set({ phase: 'scanning', scanId, found: seen.found, checked: seen.checked });
@@ -62,7 +75,8 @@ export async function startScan(paths: string[], options: { endSuffix?: string }
     }
     await finished;
     const summary = await api().scan.summary({ scanId });
-    if (mine === generation) store.set({ phase: 'done', scanId, summary });
+    if (mine === generation)
+      store.set({ phase: 'done', scanId, summary, ...(options.rerun ? { rerun: options.rerun } : {}) });
   } catch (error) {
     if (mine === generation) store.set({ phase: 'error', message: errorText(error) });
   } finally {

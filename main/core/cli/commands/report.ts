@@ -1,5 +1,6 @@
-// `stillmotion report <batch> [--csv|--json]` prints every item of a batch with its state,
-// reason, cost and output, as text, CSV (the app's report) or JSON.
+// `stillmotion report [batch] [--csv|--json]` prints every item of a batch (the latest one when
+// none is named) with its state, reason, cost and output, as text, CSV (the app's report) or JSON.
+import type { Engine } from '../../engine';
 import { EXIT, ExitError, parseId, type CliIo, type Common } from '../io';
 import { openEngine } from '../open-core';
 import { cliLanguage, itemLine, statusBlock } from '../progress';
@@ -9,12 +10,32 @@ export interface ReportOptions extends Common {
   json?: boolean;
 }
 
-export async function reportCommand(batchArg: string, opts: ReportOptions, io: CliIo): Promise<void> {
+/** The batch created last (`report` without an id): the list is newest first (ids only grow). */
+function latestBatchId(engine: Engine): number {
+  const latest = engine.listBatches()[0];
+  if (!latest)
+    throw new ExitError(
+      EXIT.usage,
+      'No batches yet, so there is nothing to report. Start one with: stillmotion run <folder> --template "..."',
+    );
+  return latest.id;
+}
+
+export async function reportCommand(
+  batchArg: string | undefined,
+  opts: ReportOptions,
+  io: CliIo,
+): Promise<void> {
   const engine = await openEngine(opts, io);
   try {
-    const id = parseId(batchArg, 'batch');
+    const id = batchArg === undefined ? latestBatchId(engine) : parseId(batchArg, 'batch');
     const batch = engine.getBatch(id);
     if (!batch) throw new ExitError(EXIT.usage, `There is no batch ${id}; see: stillmotion status`);
+    // Said on stderr, so the CSV or JSON on stdout stays clean to pipe.
+    if (batchArg === undefined)
+      io.err.write(
+        `Reporting the latest batch: ${batch.id} "${batch.name}" (name another with: stillmotion report <batch>)\n`,
+      );
     if (opts.csv) io.out.write(engine.reportCsv(id, cliLanguage()));
     else if (opts.json) {
       const items = [];

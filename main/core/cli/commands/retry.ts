@@ -1,8 +1,8 @@
 // `stillmotion retry <batch> [--failed | --item <id>]` is the app's "Retry all failed" for the
-// command line. It says how many and what they may cost (and whether that passes the cap), asks
-// (or takes --yes), retries through the engine's per-item retry at that confirmed cost, then
-// drives the batch like `resume` and exits with the same codes. Loaded only when the command
-// runs, so --help never imports it.
+// command line. It says how many and what they may cost (and whether that passes the batch's cap
+// or the daily cap), asks (or takes --yes), retries through the engine's per-item retry at that
+// confirmed cost, then drives the batch like `resume` and exits with the same codes. Loaded only
+// when the command runs, so --help never imports it.
 import { statesAllowing, type BatchView } from '../../domain';
 import { statesInWords } from '../../../../preload/item-actions';
 import { planRetry, retryPlanned } from '../../app/retry-failed';
@@ -50,6 +50,11 @@ export async function retryCommand(batchArg: string, opts: RetryOptions, io: Cli
       io.out.write(
         `That passes the batch's cap of ${usd(plan.budgetUsd)} (${usd(plan.spentUsd + plan.remainingEstimateUsd)} spent or on its way): ` +
           `it will pause when the cap is reached.\n`,
+      );
+    if (plan.passesDailyCap && plan.dailyCapUsd !== null)
+      io.out.write(
+        `That passes the daily cap of ${usd(plan.dailyCapUsd)} across all batches (${usd(plan.spentTodayUsd)} spent today): ` +
+          `it will pause when the cap is reached and continue tomorrow (or raise it with: stillmotion daily-cap <usd>).\n`,
       );
     if (!opts.yes && !(await confirm(io, 'Retry them? [y/N] ')))
       throw new ExitError(EXIT.usage, 'Nothing retried: add --yes to retry without being asked.');

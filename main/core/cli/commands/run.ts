@@ -29,6 +29,7 @@ export interface RunOptions extends RunFlags, Common {
   simTimeScale?: string;
   yes?: boolean;
   force?: boolean;
+  dailyCap?: string;
 }
 
 export async function runCommand(paths: string[], opts: RunOptions, io: CliIo): Promise<CommandResult> {
@@ -93,6 +94,11 @@ export async function runCommand(paths: string[], opts: RunOptions, io: CliIo): 
   );
   const notices = await startNotices(engine, io.env, credentials.apiKey, warnLine(io));
   try {
+    if (opts.dailyCap !== undefined) {
+      const { describeDailySpend, parseDailyCap } = await import('../daily-cap');
+      engine.setDailyCap(parseDailyCap(opts.dailyCap, '--daily-cap'));
+      io.err.write(`${describeDailySpend(engine.dailySpend())}\n`);
+    }
     const selection = fromId === null ? null : rerunSelection(engine, fromId, only);
     const settings = selection
       ? settingsFromFlags(opts, { ...flagContext, defaults: selection.batch.settings })

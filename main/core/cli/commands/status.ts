@@ -1,5 +1,5 @@
 // `stillmotion status [batch]` prints what the database says about the latest batches (or one)
-// and which process runs each.
+// and which process runs each, and (without a batch) today's spend against the daily cap.
 import { EXIT, ExitError, parseId, type CliIo, type Common } from '../io';
 import { openEngine } from '../open-core';
 import { statusBlock } from '../progress';
@@ -16,6 +16,10 @@ export async function statusCommand(batchArg: string | undefined, opts: Common, 
       if (!batch) throw new ExitError(EXIT.usage, `There is no batch ${batchArg}; see: stillmotion status`);
       const holder = engine.leaseHolder(batch.id);
       io.out.write(statusBlock(batch) + (holder ? `\n  run by ${holder.owner}` : '') + '\n');
+    }
+    if (!batchArg) {
+      const { describeDailySpend } = await import('../daily-cap');
+      io.out.write(`${describeDailySpend(engine.dailySpend())}\n`);
     }
   } finally {
     await engine.close();

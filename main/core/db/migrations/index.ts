@@ -11,6 +11,7 @@ import { reasonCodes } from './007-reason-codes';
 import { itemReview } from './008-item-review';
 import { outputDirSeen } from './009-output-dir-seen';
 import { queueOrderIndex } from './010-queue-order-index';
+import { dailySpend } from './011-daily-spend';
 import type { Migration } from './types';
 
 export type { Migration } from './types';
@@ -25,5 +26,6 @@ export const MIGRATIONS: readonly Migration[] = [
   itemReview,
   outputDirSeen,
   queueOrderIndex,
+  dailySpend,
 ];
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -30,7 +30,10 @@ const SAMPLES: Record<InvokeChannel, Record<string, unknown>> = {
   'command:batch.setBudget': { batchId: 1, budgetUsd: 12.5 },
   'query:batches.list': {},
   'query:batch.get': { batchId: 1 },
+  'query:account.dailySpend': {},
+  'query:batch.rerunSource': { batchId: 1, which: 'all' },
   'query:batch.reportCsv': { batchId: 1 },
+  'query:items.groups': { batchId: 1, states: ['done'], reviews: ['kept'] },
   'query:items.page': {
     batchId: 1,
     states: ['done'],

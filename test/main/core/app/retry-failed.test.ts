@@ -112,4 +112,24 @@ describe('retry all failed', () => {
       error: { code: 'not_found' },
     });
   });
+
+  it('says when retrying would pass the daily cap across all batches', async () => {
+    app.simulator.setFaults({ generationFailure: 1 });
+    await value(app.handlers, 'command:batch.setBudget', { batchId, budgetUsd: null });
+    await value(app.handlers, 'command:batch.resume', { batchId });
+    await app.engine.idle(20_000);
+    const failed = (
+      await value(app.handlers, 'query:items.page', { batchId, states: ['failed'], offset: 0, limit: 10 })
+    ).items;
+    expect(failed.length).toBeGreaterThan(0);
+    const spend = app.engine.dailySpend();
+    const open = await value(app.handlers, 'command:batch.retryFailed', { batchId });
+    expect(open).toMatchObject({ dailyCapUsd: null, passesDailyCap: false });
+    expect(open.spentTodayUsd).toBeCloseTo(spend.spentTodayUsd, 6);
+
+    await value(app.handlers, 'command:settings.update', { dailyCapUsd: spend.spentTodayUsd + 0.01 });
+    const capped = await value(app.handlers, 'command:batch.retryFailed', { batchId });
+    expect(capped).toMatchObject({ dailyCapUsd: spend.spentTodayUsd + 0.01, passesDailyCap: true });
+    await value(app.handlers, 'command:settings.update', { dailyCapUsd: null });
+  });
 });

@@ -2,8 +2,10 @@
 // what they may cost, sends nothing unless told (--yes, or "y" on a terminal), then retries
 // and runs the batch to its end with the usual exit codes; an item that cannot be retried is
 // named with its state. Then `run --from <batch> --only rejected`: new takes of the videos
-// rejected in the review, in a new batch, next to (never over) the first takes.
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+// rejected in the review, in a new batch, next to (never over) the first takes. Every video has
+// its sidecar, which parses as JSON and names the request the simulator's ledger ran and billed
+// (the retry's, not the failed first attempt's); `report` without an id reports the newest batch.
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -33,6 +35,26 @@ const mp4s = () =>
   existsSync(out)
     ? readdirSync(out, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.mp4'))
     : [];
+
+/** Every video's sidecar, parsed; each must name a request the simulator ran to a video and billed. */
+function sidecarsMatchLedger(): { requestId: string; video: { file: string } }[] {
+  const sidecars = mp4s().map((video) => {
+    const path = join(out, video.replace(/\.mp4$/, '.json'));
+    expect(existsSync(path), `no sidecar beside ${video}`).toBe(true);
+    return JSON.parse(readFileSync(path, 'utf8')) as {
+      requestId: string;
+      costUsd: number;
+      video: { file: string };
+    };
+  });
+  for (const sidecar of sidecars) {
+    expect(sim.ledger.jobs.get(sidecar.requestId)?.status).toBe('succeeded');
+    const charge = sim.ledger.charges.find((c) => c.requestId === sidecar.requestId);
+    expect(charge?.usd).toBeCloseTo(sidecar.costUsd, 6);
+  }
+  expect(JSON.stringify(sidecars)).not.toContain(DEMO_API_KEY);
+  return sidecars;
+}
 
 beforeAll(async () => {
   await writeImages(images, 3);
@@ -73,6 +95,13 @@ describe('stillmotion retry', () => {
       expect(retried.stdout).toMatch(new RegExp(`^Retrying 3 items of batch ${batchId}\\.$`, 'm'));
       expect(mp4s()).toHaveLength(3);
       expect(sim.ledger.submits.length).toBe(submitted + 3);
+      // The sidecars name the retries' requests: the first attempts' jobs failed.
+      const retriedIds = sim.ledger.submits.slice(submitted).map((s) => s.requestId!);
+      expect(
+        sidecarsMatchLedger()
+          .map((s) => s.requestId)
+          .sort(),
+      ).toEqual([...retriedIds].sort());
 
       // Nothing failed is left; a done item is named with its state.
       const again = await cli(['retry', batchId, '--yes', '--db', db], env());
@@ -112,6 +141,12 @@ describe('stillmotion retry', () => {
       expect(noFailed.code).toBe(2);
       expect(noFailed.stderr.trim()).toBe(
         `Batch ${batch.id} has no failed items to run again; see: stillmotion report ${batch.id}`,
+      );
+      // Every image of it already has its video: nothing to send, and it says why (not "no usable image").
+      const nothing = await cli(['run', '--from', String(batch.id), '--yes', '--db', db], env());
+      expect(nothing.code).toBe(2);
+      expect(nothing.stderr.trim()).toBe(
+        'Nothing to send: every usable image is already generated or on its way (see above; --force makes them again).',
       );
       const both = await cli(['run', images, '--from', String(batch.id), '--db', db], env());
       expect(both.code).toBe(2);
@@ -155,6 +190,13 @@ describe('stillmotion retry', () => {
       expect(rerun.stdout).toMatch(/^Found 1 image: 1 to send, 0 refused, 0 already generated\.$/m);
       expect(sim.ledger.submits.length).toBe(submitted + 1);
       expect(mp4s()).toHaveLength(before + 1);
+      expect(sidecarsMatchLedger().map((s) => s.requestId)).toContain(sim.ledger.submits.at(-1)!.requestId);
+      // Without an id, report reads the newest batch: the re-run, not the first one.
+      const latest = await cli(['report', '--json', '--db', db], env());
+      expect(latest.stderr).toMatch(/^Reporting the latest batch: (\d+) "/);
+      const reported = JSON.parse(latest.stdout) as { batch: { id: number }; items: unknown[] };
+      expect(reported.batch.id).toBeGreaterThan(batch.id);
+      expect(reported.items).toHaveLength(1);
       expect(notices.map((n) => n.event)).toEqual(['finished']);
       expect(notices[0]!.message).toMatch(/^1 of 1 videos done; \$\d+\.\d\d spent\.$/);
       expect(JSON.stringify(notices)).not.toContain(DEMO_API_KEY);

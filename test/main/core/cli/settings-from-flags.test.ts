@@ -183,6 +183,16 @@ describe('--shots', () => {
   });
 });
 
+describe('--no-sidecar', () => {
+  it('turns the sidecars off; without it they stay on (absent), and a batch that had them off keeps them off', () => {
+    expect(parse({ sidecar: false }).sidecars).toBe(false);
+    expect('sidecars' in parse({ sidecar: true })).toBe(false);
+    expect('sidecars' in parse({})).toBe(false);
+    const from = settingsFromFlags({ sidecar: true }, { ...context, defaults: { sidecars: false } });
+    expect(from.sidecars).toBe(false);
+  });
+});
+
 describe('--fit and --element', () => {
   it('--fit sets the fit mode; without it the settings have none (crop)', () => {
     expect(parse({ fit: 'pad' }).fit).toBe('pad');

@@ -11,6 +11,7 @@ import {
   openDatabase,
   schemaVersion,
 } from '../../../../main/core/db/connection';
+import { pauseReasonColumn } from '../../../../main/core/db/rows';
 import { JobStore } from '../../../../main/core/db/store';
 import { BATCH_STATES, ITEM_STATES, PAUSE_REASONS } from '../../../../main/core/domain';
 import { settingsFor, tempDir } from '../engine/helpers';
@@ -101,8 +102,9 @@ describe('a database from the previous release (schema 3)', () => {
       ).run(state, state);
     }
     for (const state of BATCH_STATES) db.prepare(`UPDATE batches SET state = ? WHERE id = 7`).run(state);
+    // As the store writes them: a daily-cap pause goes into the column under its CHECK's word.
     for (const reason of PAUSE_REASONS)
-      db.prepare(`UPDATE batches SET pause_reason = ? WHERE id = 7`).run(reason);
+      db.prepare(`UPDATE batches SET pause_reason = ? WHERE id = 7`).run(pauseReasonColumn(reason));
     closeDatabase(db);
   });
 

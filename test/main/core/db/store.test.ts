@@ -57,6 +57,20 @@ describe('JobStore', () => {
     expect(store.itemEvents(page.items[1]!.id)).toMatchObject([{ fromState: null, toState: 'rejected' }]);
   });
 
+  it('reads back every batch setting it stored: takes, loop, shots and sidecars too', () => {
+    // They were dropped when the row was read (the row schema lacked them), so a batch re-run
+    // with its settings ("Re-run with changes", run --from) lost its takes and its loop.
+    const settings = {
+      ...settingsFor(join(dir.path, 'out')),
+      takes: 3,
+      loop: true,
+      shots: [{ prompt: 'a pan over {name}', duration: 5 }],
+      sidecars: false,
+    };
+    const batchId = store.createBatch(settings, plannedItems(makeImages(dir.path, 1), settings), 'all', 1000);
+    expect(store.getBatch(batchId)!.settings).toEqual(settings);
+  });
+
   it('moves items only along the table, logs every move, and loses races quietly', () => {
     const { batchId } = seed(1);
     const id = store.pageItems({ batchId, offset: 0, limit: 1 }).items[0]!.id;

@@ -1,7 +1,7 @@
 // Child process for the crash-recovery test: runs one batch with the engine until it is idle
 // (or until STILLMOTION_CRASH_AT kills it), then prints a one-line JSON summary.
 // env: SM_DB, SM_API, SM_BATCH, SM_EPOCH (real ms shared by every run, so all runs see one
-// continuous fast timeline), SM_SPEED.
+// continuous fast timeline), SM_SPEED; optional SM_DAY_START (the daily cap's day start, clock ms).
 import { createEngine, readImageRefsAsDataUris } from '../../../../main/core/engine';
 import { DEMO_API_KEY } from '../../../../main/core/simulator/types';
 import { systemClock, type Clock } from '../../../../main/core/util/clock';
@@ -23,6 +23,7 @@ const engine = createEngine({
   dbPath: env('SM_DB'),
   owner: 'crash-runner',
   clock,
+  ...(process.env.SM_DAY_START ? { dayStart: () => Number(process.env.SM_DAY_START) } : {}),
   apiBaseUrl: env('SM_API'),
   apiKey: DEMO_API_KEY,
   leaseMs: 600_000,

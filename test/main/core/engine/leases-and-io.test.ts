@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import sharp from 'sharp';
 import { afterEach, describe, expect, it } from 'vitest';
+import { parse as parseCsv } from 'csv-parse/sync';
 import type { EngineEvent } from '../../../../main/core/domain';
 import { EventHub } from '../../../../main/core/engine/events';
 import { harness, type Harness } from './harness';
@@ -153,6 +154,37 @@ describe('report and events', () => {
     // The same report for a Chinese reader: the reason in Chinese, RunComfy's own words verbatim.
     const zh = h.engine.reportCsv(batchId, 'zh-CN');
     expect(zh).toMatch(/RunComfy 无法生成此视频：Generation failed/);
+  });
+
+  it('keeps error code, provider message, actual and estimated cost, and the verdict in their own columns', async () => {
+    h = await harness({ faults: { generationFailure: 0.5 }, seed: 4 });
+    const { batchId } = h.batch(4);
+    h.engine.startBatch(batchId);
+    await h.engine.idle();
+    const items = h.engine.pageItems({ batchId, offset: 0, limit: 4 }).items;
+    const done = items.find((i) => i.state === 'done')!;
+    const failed = items.find((i) => i.state === 'failed')!;
+    h.engine.reviewItem(done.id, 'rejected');
+    const rows = parseCsv(h.engine.reportCsv(batchId), { columns: true }) as Record<string, string>[];
+    const rowOf = (file: string) => rows.find((row) => row.file === file)!;
+    expect(rowOf(done.relativePath)).toMatchObject({
+      state: 'done',
+      error_code: '',
+      provider_message: '',
+      cost_actual_usd: String(done.costUsd),
+      cost_estimated_usd: String(done.estimatedCostUsd),
+      review: 'rejected',
+    });
+    // A failed generation: no charge reported, the estimate still there, RunComfy's words apart.
+    expect(rowOf(failed.relativePath)).toMatchObject({
+      state: 'failed',
+      error_code: failed.errorCode!,
+      provider_message: expect.stringMatching(/Generation failed/),
+      cost_actual_usd: failed.costUsd === null ? '' : String(failed.costUsd),
+      cost_estimated_usd: String(failed.estimatedCostUsd),
+      review: '',
+    });
+    expect(failed.errorCode).toMatch(/^[a-z_]+$/);
   });
 
   it('coalesces item changes in a short window and sends terminal states and batch changes at once', async () => {

@@ -1,0 +1,83 @@
+// "Re-run with changes": what a new batch made from an earlier one starts from. Its settings,
+// the folders its images were found under (scanned again, so captions and prompts.csv rows
+// apply as before) and which images: all, the failed ones, the rejected videos or chosen items.
+// Images no longer where they were are named, so the window can offer to rescan a folder.
+import { existsSync } from 'node:fs';
+import { dirname, sep } from 'node:path';
+import type { EngineApi } from '../core-api';
+import { NotFoundError, type BatchSettings, type ItemPageQuery, type ItemView } from '../domain';
+
+export const RERUN_WHICH = ['all', 'failed', 'rejected', 'selected'] as const;
+export type RerunWhich = (typeof RERUN_WHICH)[number];
+
+export interface RerunSource {
+  batchId: number;
+  batchName: string;
+  settings: BatchSettings;
+  /** The folders (or files) to scan again. */
+  roots: string[];
+  /** The images to keep from that scan. */
+  sourcePaths: string[];
+  /** Chosen images that are not where the batch found them (moved, renamed, deleted). */
+  missing: string[];
+  /** Re-running rejected videos repeats requests already generated: that is the point. */
+  force: boolean;
+}
+
+/** The folder an item was found under: its source path without its relative path. */
+function rootOf(item: ItemView): string {
+  const relative = item.relativePath.split('/').join(sep);
+  return item.sourcePath.endsWith(sep + relative)
+    ? item.sourcePath.slice(0, -(relative.length + 1))
+    : dirname(item.sourcePath);
+}
+
+function itemsOf(engine: EngineApi, query: Omit<ItemPageQuery, 'offset' | 'limit'>): ItemView[] {
+  const items: ItemView[] = [];
+  for (let offset = 0; ; offset += 1000) {
+    const page = engine.pageItems({ ...query, offset, limit: 1000 });
+    items.push(...page.items);
+    if (offset + 1000 >= page.total) return items;
+  }
+}
+
+export function rerunSource(
+  engine: EngineApi,
+  batchId: number,
+  which: RerunWhich,
+  itemIds: readonly number[] = [],
+  exists: (path: string) => boolean = existsSync,
+): RerunSource {
+  const batch = engine.getBatch(batchId);
+  if (!batch)
+    throw new NotFoundError(
+      `Batch ${batchId} does not exist; reload the list to see the batches there are.`,
+      {
+        kind: 'batch_not_found',
+        batchId,
+      },
+    );
+  const items =
+    which === 'selected'
+      ? itemIds.map((id) => engine.getItem(id)).filter((i): i is ItemView => i?.batchId === batchId)
+      : itemsOf(
+          engine,
+          which === 'failed'
+            ? { batchId, states: ['failed', 'expired'] }
+            : which === 'rejected'
+              ? { batchId, states: ['done'], reviews: ['rejected'] }
+              : { batchId },
+        );
+  const sourcePaths = [...new Set(items.map((item) => item.sourcePath))];
+  const missing = sourcePaths.filter((path) => !exists(path));
+  const found = new Set(sourcePaths.filter((path) => !missing.includes(path)));
+  return {
+    batchId,
+    batchName: batch.name,
+    settings: batch.settings,
+    roots: [...new Set(items.filter((item) => found.has(item.sourcePath)).map(rootOf))].filter(exists),
+    sourcePaths: [...found],
+    missing,
+    force: which === 'rejected',
+  };
+}

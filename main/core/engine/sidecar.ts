@@ -1,0 +1,175 @@
+// The sidecar: `<video name>.json` beside each saved video, saying what made it (model, prompt,
+// every request field with images as hash and path, request id, actual cost, times, the source
+// image, the app version) so a video moved away from Stillmotion still explains itself. Never
+// the key, never image bytes. Written after the video is in place and its item is done; a
+// failure (the drive pulled between the two) never touches the paid video: it is logged and
+// tried again a few times, then left with a warning in the log.
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { basename, dirname, extname, join } from 'node:path';
+import type { BatchRecord, ItemRecord } from '../db/rows';
+import { IMAGE_REF_PREFIX } from '../intake/requests';
+import { APP_VERSION } from '../version';
+import type { EngineContext } from './context';
+import { freeName, placeFile, removeIfExists } from './download-files';
+
+/** Tries of one sidecar before it is given up (logged), one output recheck interval apart. */
+export const SIDECAR_TRIES = 5;
+export const SIDECAR_FORMAT = 1;
+
+export interface SidecarImage {
+  path: string;
+  /** Content sha256; null when the file could not be read when the sidecar was written. */
+  sha256: string | null;
+}
+
+export interface Sidecar {
+  format: typeof SIDECAR_FORMAT;
+  app: { name: 'Stillmotion'; version: string };
+  video: { file: string; bytes: number | null; sha256: string | null };
+  model: string;
+  prompt: string;
+  /** The request as sent, each image as { image: { path, sha256 } } in place of its bytes. */
+  request: Record<string, unknown>;
+  requestId: string | null;
+  costUsd: number | null;
+  estimatedCostUsd: number;
+  /** ISO times: planned, last sent, video saved. */
+  createdAt: string;
+  submittedAt: string | null;
+  finishedAt: string | null;
+  source: { path: string; relativePath: string; sha256: string };
+  batch: { id: number; name: string };
+  itemId: number;
+}
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+async function sha256Of(path: string): Promise<string | null> {
+  try {
+    const hash = createHash('sha256');
+    for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+    return hash.digest('hex');
+  } catch {
+    return null;
+  }
+}
+
+/** The request with every image placeholder as its path and hash (the start image's from the scan). */
+async function describeRequest(item: ItemRecord): Promise<Record<string, unknown>> {
+  const hashes = new Map<string, string | null>([[item.sourcePath, item.imageHash]]);
+  const replace = async (value: unknown): Promise<unknown> => {
+    if (typeof value === 'string' && value.startsWith(IMAGE_REF_PREFIX)) {
+      const path = value.slice(IMAGE_REF_PREFIX.length);
+      if (!hashes.has(path)) hashes.set(path, await sha256Of(path));
+      return { image: { path, sha256: hashes.get(path) ?? null } satisfies SidecarImage };
+    }
+    if (Array.isArray(value)) return Promise.all(value.map(replace));
+    if (value && typeof value === 'object')
+      return Object.fromEntries(
+        await Promise.all(Object.entries(value).map(async ([key, inner]) => [key, await replace(inner)])),
+      );
+    return value;
+  };
+  return (await replace(item.request)) as Record<string, unknown>;
+}
+
+export async function buildSidecar(item: ItemRecord, batch: BatchRecord): Promise<Sidecar> {
+  return {
+    format: SIDECAR_FORMAT,
+    app: { name: 'Stillmotion', version: APP_VERSION },
+    video: { file: basename(item.outputPath ?? ''), bytes: item.outputBytes, sha256: item.outputSha256 },
+    model: batch.settings.modelId,
+    prompt: item.renderedPrompt,
+    request: await describeRequest(item),
+    requestId: item.requestId,
+    costUsd: item.costUsd,
+    estimatedCostUsd: item.estimatedCostUsd,
+    createdAt: iso(item.createdAt)!,
+    submittedAt: iso(item.submittedAt),
+    finishedAt: iso(item.finishedAt),
+    source: { path: item.sourcePath, relativePath: item.relativePath, sha256: item.imageHash },
+    batch: { id: batch.id, name: batch.name },
+    itemId: item.id,
+  };
+}
+
+/** `<folder>/<video name without extension>.json`. */
+export function sidecarPathFor(videoPath: string): string {
+  return join(dirname(videoPath), `${basename(videoPath, extname(videoPath))}.json`);
+}
+
+/** A file at `path` that is this item's own sidecar (written before a crash or a retry). */
+async function isOwnSidecar(path: string, item: ItemRecord): Promise<boolean> {
+  try {
+    const parsed = JSON.parse(await readFile(path, 'utf8')) as Partial<Sidecar>;
+    return parsed.itemId === item.id && parsed.video?.sha256 === item.outputSha256;
+  } catch {
+    return false;
+  }
+}
+
+export class SidecarWriter {
+  constructor(private readonly ctx: EngineContext) {}
+
+  /** Writes the item's sidecar if its batch wants one; retries, never throws. */
+  async write(itemId: number): Promise<void> {
+    for (let attempt = 1; attempt <= SIDECAR_TRIES; attempt++) {
+      if (this.ctx.closeSignal.aborted) return;
+      const item = this.ctx.store.getItem(itemId);
+      const batch = item && this.ctx.store.getBatch(item.batchId);
+      if (!item || !batch || item.state !== 'done' || !item.outputPath) return;
+      if (batch.settings.sidecars === false) return;
+      try {
+        const path = await this.place(item, batch);
+        this.ctx.log('info', `item ${itemId}: sidecar written to ${path}`);
+        return;
+      } catch (error) {
+        const last = attempt === SIDECAR_TRIES;
+        // The video is saved and done either way: only its description is missing.
+        this.ctx.log(
+          last ? 'error' : 'warn',
+          `item ${itemId}: the sidecar beside ${item.outputPath} could not be written ` +
+            `(${(error as Error).message}); ${last ? 'gave up, the video itself is saved' : 'trying again'}`,
+        );
+        if (last) return;
+        try {
+          await this.ctx.clock.sleep(this.ctx.limits.outputRecheckMs, this.ctx.closeSignal);
+        } catch {
+          return;
+        }
+      }
+    }
+  }
+
+  /**
+   * Writes the JSON to a temporary file, flushes it, then gives it its name without replacing
+   * anything that is not this item's own sidecar: a taken name gets " (2)" like a video does.
+   */
+  private async place(item: ItemRecord, batch: BatchRecord): Promise<string> {
+    const { fileOps } = this.ctx;
+    const target = sidecarPathFor(item.outputPath!);
+    const temp = join(dirname(target), `.${basename(target)}.sm-${item.id}.tmp`);
+    const json = `${JSON.stringify(await buildSidecar(item, batch), null, 2)}\n`;
+    const handle = await fileOps.open(temp, 'w');
+    try {
+      await fileOps.write(handle, Buffer.from(json, 'utf8'));
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    try {
+      if (await isOwnSidecar(target, item)) {
+        await fileOps.rename(temp, target);
+        return target;
+      }
+      for (;;) {
+        const name = freeName(target);
+        if ((await placeFile(temp, name, fileOps)) === 'placed') return name;
+      }
+    } finally {
+      await removeIfExists(temp).catch(() => {});
+    }
+  }
+}

@@ -1,0 +1,174 @@
+// "Re-run with changes…": which of the batch's images to run again (all, the failed ones, the
+// rejected videos, the chosen ones), then the new-batch screen pre-filled with the batch's
+// settings. Images no longer where the batch found them are named, with an offer to rescan a
+// folder (or to go on without them).
+import { useState } from 'react';
+import type { BatchViewDto } from '../../../preload/contract';
+import { api, errorText } from '../api';
+import { useI18n } from '../i18n';
+import { formatCount } from '../lib/format';
+import { navigate } from '../lib/route';
+import { startScan, type RerunOf } from '../store/scan-store';
+import { showToast } from '../store/toasts';
+import './RerunDialog.css';
+import { countOf } from './BatchHeader';
+import { Dialog } from './Dialog';
+
+type Which = 'all' | 'failed' | 'rejected' | 'selected';
+
+export function RerunButton({ batch, selected = [] }: { batch: BatchViewDto; selected?: readonly number[] }) {
+  const { t } = useI18n();
+  const [open, setOpen] = useState(false);
+  return (
+    <>
+      <button type="button" className="button" onClick={() => setOpen(true)} data-testid="rerun-button">
+        {t('rerun.button')}
+      </button>
+      {open && <RerunDialog batch={batch} selected={selected} onClose={() => setOpen(false)} />}
+    </>
+  );
+}
+
+function RerunDialog({
+  batch,
+  selected,
+  onClose,
+}: {
+  batch: BatchViewDto;
+  selected: readonly number[];
+  onClose: () => void;
+}) {
+  const { t, locale } = useI18n();
+  const failed = countOf(batch, ['failed', 'expired']);
+  const [which, setWhich] = useState<Which>(selected.length > 0 ? 'selected' : 'all');
+  const [source, setSource] = useState<RerunOf | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const go = (paths: string[], rerun: RerunOf, only?: string[]) => {
+    onClose();
+    navigate({ screen: 'new' });
+    void startScan(paths, { rerun, ...(only ? { only } : {}) });
+  };
+
+  const next = async () => {
+    setBusy(true);
+    try {
+      const found = await api().batch.rerunSource({
+        batchId: batch.id,
+        which,
+        ...(which === 'selected' ? { itemIds: [...selected] } : {}),
+      });
+      if (found.missing.length > 0) setSource(found);
+      else if (found.sourcePaths.length === 0) showToast(t('rerun.nothing'), 'error');
+      else go(found.roots, found, found.sourcePaths);
+    } catch (error) {
+      showToast(errorText(error, t), 'error');
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const rescan = async () => {
+    try {
+      const { paths } = await api().dialog.pickInputs();
+      if (paths.length && source) go(paths, source);
+    } catch (error) {
+      showToast(errorText(error, t), 'error');
+    }
+  };
+
+  const choices: { value: Which; label: string; disabled?: boolean }[] = [
+    { value: 'all', label: t('rerun.all', { count: formatCount(batch.total, locale) }) },
+    {
+      value: 'failed',
+      label: t('rerun.failed', { count: formatCount(failed, locale) }),
+      disabled: failed === 0,
+    },
+    { value: 'rejected', label: t('rerun.rejected') },
+    ...(selected.length > 0
+      ? [
+          {
+            value: 'selected' as const,
+            label: t('rerun.selected', { count: formatCount(selected.length, locale) }),
+          },
+        ]
+      : []),
+  ];
+
+  return (
+    <Dialog
+      title={t('rerun.dialogTitle', { name: batch.name })}
+      onClose={onClose}
+      testId="rerun-dialog"
+      footer={
+        source ? (
+          <>
+            <button type="button" className="button" onClick={onClose}>
+              {t('common.cancel')}
+            </button>
+            {source.sourcePaths.length > 0 && (
+              <button
+                type="button"
+                className="button"
+                onClick={() => go(source.roots, source, source.sourcePaths)}
+              >
+                {t('rerun.withoutMissing', { count: formatCount(source.sourcePaths.length, locale) })}
+              </button>
+            )}
+            <button type="button" className="button button-primary" onClick={() => void rescan()}>
+              {t('rerun.rescan')}
+            </button>
+          </>
+        ) : (
+          <>
+            <button type="button" className="button" onClick={onClose}>
+              {t('common.cancel')}
+            </button>
+            <button
+              type="button"
+              className="button button-primary"
+              disabled={busy}
+              onClick={() => void next()}
+            >
+              {t('rerun.continue')}
+            </button>
+          </>
+        )
+      }
+    >
+      {source ? (
+        <div role="alert" data-testid="rerun-missing">
+          <p>{t('rerun.missing', { count: formatCount(source.missing.length, locale) })}</p>
+          <ul className="mono small">
+            {source.missing.slice(0, 10).map((path) => (
+              <li key={path}>{path}</li>
+            ))}
+          </ul>
+          {source.missing.length > 10 && (
+            <p className="muted small">
+              {t('rerun.missingMore', { count: formatCount(source.missing.length - 10, locale) })}
+            </p>
+          )}
+        </div>
+      ) : (
+        <fieldset className="radio-group">
+          <legend>{t('rerun.which')}</legend>
+          {choices.map((choice) => (
+            <label key={choice.value} className="radio">
+              <input
+                type="radio"
+                name="rerun-which"
+                value={choice.value}
+                checked={which === choice.value}
+                disabled={choice.disabled}
+                onChange={() => setWhich(choice.value)}
+              />
+              {choice.label}
+            </label>
+          ))}
+          <p className="field-hint">{t('rerun.hint')}</p>
+        </fieldset>
+      )}
+    </Dialog>
+  );
+}

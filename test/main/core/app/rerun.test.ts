@@ -1,0 +1,82 @@
+// "Re-run with changes" in main: which images a new batch made from an earlier one starts from
+// (all, the failed ones, the rejected videos, the chosen items), the folders to scan again, and
+// the images no longer where the batch found them, named so the window can offer a rescan.
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '../../../harness/test-app';
+import { batchSettings, call, tempDir, value, writeImage } from './helpers';
+
+let app: TestApp;
+let dir: { path: string; remove(): void };
+let inputDir: string;
+let batchId: number;
+
+beforeAll(async () => {
+  dir = tempDir('sm-rerun-');
+  inputDir = join(dir.path, 'shoot');
+  for (const [name, color] of [
+    ['a.jpg', '#aa3333'],
+    ['b.jpg', '#33aa33'],
+    ['sub/c.jpg', '#3333aa'],
+  ] as const)
+    await writeImage(join(inputDir, name), { color });
+  app = await createTestApp({ rootDir: dir.path });
+  const { scanId } = await value(app.handlers, 'command:scan.start', { paths: [inputDir] });
+  await app.core.scans.whenFinished(scanId);
+  ({ batchId } = await value(app.handlers, 'command:batch.create', {
+    scanId,
+    settings: batchSettings(join(dir.path, 'videos'), { promptTemplate: 'A slow pan over {name}' }),
+  }));
+  await value(app.handlers, 'command:batch.start', { batchId });
+  await app.engine.idle(20_000);
+});
+
+afterAll(async () => {
+  await app?.close();
+  dir?.remove();
+});
+
+const source = (which: string, itemIds?: number[]) =>
+  value(app.handlers, 'query:batch.rerunSource', { batchId, which, ...(itemIds ? { itemIds } : {}) });
+
+describe('re-run source', () => {
+  it('starts from the batch settings and its folder, for all, failed, rejected or chosen items', async () => {
+    const items = (await value(app.handlers, 'query:items.page', { batchId, offset: 0, limit: 10 })).items;
+    expect(items.map((i) => i.state)).toEqual(['done', 'done', 'done']);
+    const all = await source('all');
+    expect(all).toMatchObject({ batchId, roots: [inputDir], missing: [], force: false });
+    expect(all.settings.promptTemplate).toBe('A slow pan over {name}');
+    expect(all.sourcePaths.sort()).toEqual(items.map((i) => i.sourcePath).sort());
+    // Nothing failed: nothing to re-run.
+    expect((await source('failed')).sourcePaths).toEqual([]);
+
+    await value(app.handlers, 'command:item.review', { itemId: items[2]!.id, review: 'rejected' });
+    const rejected = await source('rejected');
+    // A rejected video is generated again on purpose: the skip of generated requests is off.
+    expect(rejected).toMatchObject({ sourcePaths: [items[2]!.sourcePath], force: true, roots: [inputDir] });
+
+    const chosen = await source('selected', [items[0]!.id, items[1]!.id, 99_999]);
+    expect(chosen.sourcePaths).toEqual([items[0]!.sourcePath, items[1]!.sourcePath]);
+    expect(chosen.force).toBe(false);
+  });
+
+  it('names the images moved away since, and keeps the ones still there', async () => {
+    rmSync(join(inputDir, 'b.jpg'));
+    const all = await source('all');
+    expect(all.missing).toEqual([join(inputDir, 'b.jpg')]);
+    expect(all.sourcePaths).toHaveLength(2);
+    expect(all.sourcePaths).not.toContain(join(inputDir, 'b.jpg'));
+  });
+
+  it('refuses an unknown batch and an unknown choice, saying what is expected', async () => {
+    expect(await call(app.handlers, 'query:batch.rerunSource', { batchId: 999, which: 'all' })).toMatchObject(
+      {
+        ok: false,
+        error: { code: 'not_found' },
+      },
+    );
+    const bad = await call(app.handlers, 'query:batch.rerunSource', { batchId, which: 'kept' });
+    expect(bad).toMatchObject({ ok: false, error: { code: 'invalid_request' } });
+  });
+});

@@ -1,0 +1,150 @@
+// The sidecar beside each video: it parses, names the request id the simulator billed, holds
+// the request with images as hash and path (never bytes) and never the key; a name taken by
+// someone else's file is not overwritten; and a sidecar that cannot be written (the drive
+// pulled between the video and its sidecar) never fails or re-downloads the paid video.
+import { existsSync, readFileSync, readdirSync, writeFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { DEMO_API_KEY } from '../../../../main/core/simulator/types';
+import { APP_VERSION } from '../../../../main/core/version';
+import { harness, type Harness } from './harness';
+
+let h: Harness;
+afterEach(async () => {
+  await h?.close();
+});
+
+const jsonFiles = (dir: string) =>
+  existsSync(dir)
+    ? readdirSync(dir)
+        .filter((name) => name.endsWith('.json'))
+        .sort()
+    : [];
+
+describe('engine: a sidecar per video', () => {
+  it('writes <name>.json beside each video with what made it, and never the key', async () => {
+    const logs: string[] = [];
+    h = await harness({}, { log: (_level, message) => logs.push(message) });
+    const { batchId, itemIds } = h.batch(3);
+    h.engine.startBatch(batchId);
+    await h.engine.idle();
+    expect(jsonFiles(h.outputDir)).toEqual(['img-0000.json', 'img-0001.json', 'img-0002.json']);
+    for (const id of itemIds) {
+      const item = h.engine.getItem(id)!;
+      const path = item.outputPath!.replace(/\.mp4$/, '.json');
+      const text = readFileSync(path, 'utf8');
+      const sidecar = JSON.parse(text);
+      const job = h.sim.ledger.jobs.get(sidecar.requestId)!;
+      expect(job).toBeDefined();
+      expect(sidecar).toMatchObject({
+        format: 1,
+        app: { name: 'Stillmotion', version: APP_VERSION },
+        video: { file: item.outputPath!.split(/[\\/]/).pop(), sha256: job.outputSha256 },
+        model: h.engine.getBatch(batchId)!.settings.modelId,
+        prompt: item.renderedPrompt,
+        requestId: item.requestId,
+        costUsd: 0.42,
+        source: { path: item.sourcePath, relativePath: item.relativePath },
+        batch: { id: batchId },
+        itemId: id,
+      });
+      expect(sidecar.request).toMatchObject({
+        prompt: item.renderedPrompt,
+        duration: 5,
+        start_image_url: {
+          image: { path: item.sourcePath, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) },
+        },
+      });
+      expect(sidecar.source.sha256).toBe(sidecar.request.start_image_url.image.sha256);
+      expect(Date.parse(sidecar.createdAt)).toBeGreaterThan(0);
+      expect(Date.parse(sidecar.submittedAt)).toBeLessThanOrEqual(Date.parse(sidecar.finishedAt));
+      // Never the key, never image bytes.
+      expect(text).not.toContain(DEMO_API_KEY);
+      expect(text).not.toMatch(/data:image|base64/);
+    }
+    expect(readdirSync(h.outputDir).filter((name) => name.includes('.tmp'))).toEqual([]);
+  });
+
+  it('is not written when the batch turns it off', async () => {
+    h = await harness();
+    const { batchId } = h.batch(2, { sidecars: false });
+    h.engine.startBatch(batchId);
+    await h.engine.idle();
+    expect(h.engine.getBatch(batchId)!.counts.done).toBe(2);
+    expect(jsonFiles(h.outputDir)).toEqual([]);
+  });
+
+  it('never overwrites a file of the same name that is not its own', async () => {
+    h = await harness();
+    mkdirSync(h.outputDir, { recursive: true });
+    writeFileSync(join(h.outputDir, 'img-0000.json'), '{"mine": true}\n');
+    const { batchId } = h.batch(1);
+    h.engine.startBatch(batchId);
+    await h.engine.idle();
+    expect(readFileSync(join(h.outputDir, 'img-0000.json'), 'utf8')).toBe('{"mine": true}\n');
+    expect(JSON.parse(readFileSync(join(h.outputDir, 'img-0000 (2).json'), 'utf8')).itemId).toBeGreaterThan(
+      0,
+    );
+  });
+
+  it('a sidecar that cannot be written is tried again and never fails or re-downloads the paid video', async () => {
+    let refusals = 2;
+    const logs: string[] = [];
+    h = await harness(
+      {},
+      {
+        outputRecheckMs: 1_000,
+        log: (level, message) => logs.push(`${level}: ${message}`),
+        fileOps: {
+          open: async (path, flags) => {
+            // The drive is gone for the sidecar's first two tries (the video is already saved).
+            if (path.endsWith('.tmp') && refusals-- > 0)
+              throw Object.assign(new Error(`ENOENT: no such file or directory, open '${path}'`), {
+                code: 'ENOENT',
+              });
+            const { open } = await import('node:fs/promises');
+            return open(path, flags);
+          },
+        },
+      },
+    );
+    const { batchId, itemIds } = h.batch(1);
+    h.engine.startBatch(batchId);
+    await h.engine.idle();
+    const item = h.engine.getItem(itemIds[0]!)!;
+    expect(item.state).toBe('done');
+    expect(h.sim.ledger.downloads.filter((d) => d.httpStatus === 200)).toHaveLength(1);
+    expect(h.sim.ledger.submits.filter((s) => s.created)).toHaveLength(1);
+    expect(jsonFiles(h.outputDir)).toEqual(['img-0000.json']);
+    expect(logs.filter((line) => /sidecar .* could not be written .*trying again/.test(line))).toHaveLength(
+      2,
+    );
+  });
+
+  it('gives up with an error in the log after its tries, the video still done', async () => {
+    const logs: string[] = [];
+    h = await harness(
+      {},
+      {
+        outputRecheckMs: 1_000,
+        log: (level, message) => logs.push(`${level}: ${message}`),
+        fileOps: {
+          open: async (path, flags) => {
+            if (path.endsWith('.tmp')) throw Object.assign(new Error('EIO: i/o error'), { code: 'EIO' });
+            const { open } = await import('node:fs/promises');
+            return open(path, flags);
+          },
+        },
+      },
+    );
+    const { batchId, itemIds } = h.batch(1);
+    h.engine.startBatch(batchId);
+    await h.engine.idle();
+    expect(h.engine.getItem(itemIds[0]!)!.state).toBe('done');
+    expect(h.engine.getBatch(batchId)!.state).toBe('finished');
+    expect(jsonFiles(h.outputDir)).toEqual([]);
+    expect(
+      logs.some((line) => /^error: .*sidecar .*EIO.*gave up, the video itself is saved/.test(line)),
+    ).toBe(true);
+  });
+});

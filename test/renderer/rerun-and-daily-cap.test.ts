@@ -1,0 +1,126 @@
+// "Re-run with changes" and the daily cap, in the browser. A batch stops at the account's
+// daily cap: the header shows today's spend of all batches against it and the pause offers to
+// change it. Then the batch is re-run with a changed prompt: the new-batch screen is pre-filled
+// with its settings and shows the old prompt against the new one and what the re-run costs. An
+// image moved away since is named, with an offer to rescan a folder. axe on the new screens;
+// screenshots in en and zh-CN.
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { batchSettings } from '../main/core/app/helpers';
+import { axeEveryWay, setLanguage } from './a11y-helpers';
+import { closeBrowser, openApp, screenshot, startSession, writeImages, type Session } from './helpers';
+
+declare const document: { activeElement: unknown };
+
+let session: Session;
+let page: Page;
+let errors: string[];
+let batchId: number;
+
+async function invoke<T>(channel: string, payload: unknown): Promise<T> {
+  const handler = (session.harness.handlers as Record<string, (p: unknown) => Promise<unknown>>)[channel]!;
+  const envelope = (await handler(payload)) as { ok: boolean; value?: T; error?: { message: string } };
+  if (!envelope.ok) throw new Error(`${channel}: ${envelope.error?.message}`);
+  return envelope.value as T;
+}
+
+beforeAll(async () => {
+  session = await startSession('rerun');
+  await writeImages(session.inputDir, 4);
+  // $1.00 a day at 0.42 a video: two videos, then the cap.
+  await invoke('command:settings.update', { dailyCapUsd: 1 });
+  const { scanId } = await invoke<{ scanId: string }>('command:scan.start', { paths: [session.inputDir] });
+  await session.harness.core.scans.whenFinished(scanId);
+  ({ batchId } = await invoke<{ batchId: number }>('command:batch.create', {
+    scanId,
+    settings: batchSettings(session.outputDir, { concurrency: 1 }),
+  }));
+  await invoke('command:batch.start', { batchId });
+  await session.harness.engine.idle(60_000);
+  ({ page, errors } = await openApp(session, `#/batch/${batchId}`));
+}, 120_000);
+
+afterAll(async () => {
+  await page?.context().close();
+  await closeBrowser();
+  await session?.close();
+});
+
+describe('the daily cap in the batch header', () => {
+  it('pauses at the cap, shows today’s spend against it, and the pause opens Settings at the cap', async () => {
+    await page.getByTestId('pause-banner').waitFor();
+    expect(await page.getByTestId('pause-banner').innerText()).toMatch(
+      /The daily spending cap is reached[\s\S]*daily spending cap of \$1\.00 is reached: \$0\.84 was spent today/,
+    );
+    const stat = page.getByTestId('daily-spend');
+    expect(await stat.innerText()).toMatch(/\$0\.84\s*spent today, all batches, of \$1\.00 daily cap/);
+    await screenshot(page, 'daily-cap-header-en');
+    expect(await axeEveryWay(page, 'daily cap header')).toEqual([]);
+
+    await page.getByRole('button', { name: 'Change the daily cap' }).click();
+    const input = page.getByTestId('daily-cap-input');
+    await expect.poll(() => input.evaluate((el) => el === document.activeElement)).toBe(true);
+    expect(await page.getByTestId('daily-cap-today').innerText()).toBe('Spent today: $0.84');
+    await screenshot(page, 'daily-cap-settings-en');
+    await page.keyboard.press('Escape');
+
+    await setLanguage(page, 'zh-CN');
+    expect(await page.getByTestId('daily-spend').innerText()).toMatch(/今天所有批次已花费（每日上限/);
+    await screenshot(page, 'daily-cap-header-zh-CN');
+    await setLanguage(page, 'en');
+  });
+});
+
+describe('Re-run with changes', () => {
+  it('pre-fills the new batch with this one, shows the prompt old and new and the cost', async () => {
+    await page.getByTestId('rerun-button').click();
+    const dialog = page.getByTestId('rerun-dialog');
+    expect(await dialog.getByRole('heading').innerText()).toMatch(/^Re-run “.+” with changes$/);
+    await dialog.getByLabel('All 4 items').check();
+    await dialog.getByRole('button', { name: 'Continue' }).click();
+    const changes = page.getByTestId('rerun-changes');
+    await changes.waitFor();
+    // Unchanged, every video of it is already generated or on its way: nothing to send yet.
+    expect(await page.getByTestId('rerun-prompt').innerText()).toBe('unchanged: A slow dolly shot of {name}');
+    await expect
+      .poll(() => page.getByTestId('rerun-cost').innerText())
+      .toBe('This re-run sends 0 videos for about $0.00; 4 already generated or on their way are skipped.');
+    const prompt = page.getByRole('textbox', { name: 'Prompt template' });
+    await prompt.fill('A slow pan across {name}, golden light');
+    await expect
+      .poll(() => page.getByTestId('rerun-prompt').innerText())
+      .toBe('A slow dolly shot of {name}\nA slow pan across {name}, golden light');
+    await expect
+      .poll(() => page.getByTestId('rerun-cost').innerText())
+      .toBe('This re-run sends 4 videos for about $1.68; 0 already generated or on their way are skipped.');
+    expect(await page.getByTestId('output-dir').inputValue()).toBe(session.outputDir);
+    await screenshot(page, 'rerun-with-changes-en');
+    expect(await axeEveryWay(page, 're-run with changes')).toEqual([]);
+    await setLanguage(page, 'zh-CN');
+    await expect
+      .poll(() => page.getByTestId('rerun-cost').innerText())
+      .toMatch(/此次重新运行将发送 4 个视频，约 US\$1\.68|\$1\.68/);
+    await screenshot(page, 'rerun-with-changes-zh-CN');
+    await setLanguage(page, 'en');
+  });
+
+  it('names an image moved away since, and offers to rescan a folder', async () => {
+    rmSync(join(session.inputDir, 'shot-2.png'));
+    await page.goto(`${session.harness.url}/#/batch/${batchId}`);
+    await page.getByTestId('rerun-button').click();
+    const dialog = page.getByTestId('rerun-dialog');
+    await dialog.getByRole('button', { name: 'Continue' }).click();
+    const missing = dialog.getByTestId('rerun-missing');
+    await missing.waitFor();
+    expect(await missing.innerText()).toContain('1 images are no longer where this batch found them');
+    expect(await missing.innerText()).toContain(join(session.inputDir, 'shot-2.png'));
+    await screenshot(page, 'rerun-missing-en');
+    expect(await dialog.getByRole('button', { name: 'Rescan a folder…' }).isVisible()).toBe(true);
+    await dialog.getByRole('button', { name: 'Continue with the 3 found' }).click();
+    await page.getByTestId('rerun-changes').waitFor();
+    expect(await page.getByTestId('rerun-changes').innerText()).toContain('3 images from that batch.');
+    expect(errors).toEqual([]);
+  });
+});

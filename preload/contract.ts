@@ -7,6 +7,7 @@
 // event a payload schema. Handlers answer an envelope (see `Envelope`), because a rejected
 // ipcRenderer.invoke keeps only the message of an error.
 import { z } from 'zod';
+import { ROLE_NAMES } from './model-roles';
 import { REASON_LANGUAGES, type Reason } from './reasons';
 import {
   BATCH_CONDITION_CODES,
@@ -189,17 +190,7 @@ export const previewSchema = z.object({
   estimatedDurationMs: z.number(),
 });
 
-export const modelRoleSchema = z.enum([
-  'prompt',
-  'startImage',
-  'endImage',
-  'negativePrompt',
-  'duration',
-  'audio',
-  'guidance',
-  'multiShot',
-  'elements',
-]);
+export const modelRoleSchema = z.enum(ROLE_NAMES);
 
 /** One request field the settings form builds a control for (from the entry's schema). */
 export const modelFieldSchema = z.object({

@@ -39,7 +39,8 @@ const FOLDERS = {
   'main/core/simulator': 'The shipped RunComfy simulator (independent of the app’s catalog).',
   'main/core': 'The Electron-free core, runnable under plain Node.',
   'main/electron': 'The thin Electron layer: lifecycle, window, IPC registration, tray, power, secrets.',
-  preload: 'The one typed contract between main and the renderer, and the reason texts both render.',
+  preload:
+    'The one typed contract between main and the renderer, and the pure lists both sides read: item states and their actions, model roles, reason texts.',
   'renderer/src': 'The React app.',
   'renderer/src/screens':
     'The screens the route picks (new batch, a batch, history), each built from widgets.',
@@ -58,10 +59,12 @@ export const HOW_TO = `## Where to add…
 - **a model**: a JSON entry in \`main/core/catalog/models/\` and its line in \`shipped.ts\` (users: a file in
   \`<data folder>/models/\`); the simulator's own table in \`main/core/simulator/simulated-models.ts\`; facts in
   \`docs/models.md\`.
-- **an item or batch state**: \`main/core/domain/states.ts\` (list and transition table), a new migration in
-  \`main/core/db/migrations/\` (shipped ones are frozen), the renderer's copy in \`renderer/src/lib/states.ts\`
-  (tied by a compile-time check) and its texts in \`renderer/src/i18n/\`; \`docs/state-machine.md\` is
-  checked against the table.
+- **an item or batch state**: an item state in \`preload/item-states.ts\` (the list main and the renderer
+  share), its transitions in \`main/core/domain/states.ts\` (batch states are listed there too) and its action
+  in \`preload/item-actions.ts\` (the build fails without one); a new migration in \`main/core/db/migrations/\`
+  (shipped ones are frozen); its tone and filter in \`renderer/src/lib/states.ts\` (tied by a compile-time
+  check) and its texts in both \`renderer/src/i18n/\` files; \`docs/state-machine.md\` (diagram and actions)
+  is checked against the tables.
 - **a failure or pause reason**: a code with its en and zh-CN sentences in \`preload/reasons.ts\`, produced in
   \`main/core/engine/messages.ts\`.
 - **a CLI command**: a module in \`main/core/cli/commands/\` (its action; heavy modules imported inside it)

@@ -104,10 +104,8 @@ export interface ScanResult {
   problems: InputProblem[];
 }
 
-export interface ScannedImage {
-  sourcePath: string;
-  rootPath: string;
-  relativePath: string;
+/** What the scan read of an image file: format, size, content hash, and whether it needs fitting. */
+export interface ImageFacts {
   format: 'jpeg' | 'png' | 'bmp' | 'webp';
   width: number;
   height: number;
@@ -115,6 +113,12 @@ export interface ScannedImage {
   sha256: string;
   /** Set when the image must be resized/re-encoded to meet the limits (done at submit time). */
   fit: { reason: string } | null;
+}
+
+export interface ScannedImage extends ImageFacts {
+  sourcePath: string;
+  rootPath: string;
+  relativePath: string;
   /** Text of a sidecar <image>.txt, if any. */
   caption: string | null;
   /** The prompts.csv row for this image, if any (column -> value), with its file and row number. */
@@ -124,18 +128,12 @@ export interface ScannedImage {
 }
 
 export type ScannedEndImage =
-  | {
+  | ({
       ok: true;
       sourcePath: string;
       /** Set when it was paired by name (relative to the same dropped folder as its start). */
       relativePath?: string;
-      format: 'jpeg' | 'png' | 'bmp' | 'webp';
-      width: number;
-      height: number;
-      bytes: number;
-      sha256: string;
-      fit: { reason: string } | null;
-    }
+    } & ImageFacts)
   | { ok: false; sourcePath: string; reason: string };
 
 export interface BatchPlan {

@@ -1,8 +1,11 @@
 // The renderer's entry: mounts the React app into index.html.
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+// Stylesheets in cascade order: the base and the shared controls first, then each widget's own
+// (imported by the widget, so through App), then the accessibility layer over all of them.
+import './styles/base.css';
+import './styles/controls.css';
 import { App } from './app';
-import './styles.css';
 import './a11y.css';
 
 createRoot(document.getElementById('root')!).render(

@@ -83,9 +83,13 @@ describe('the CLI bundle', () => {
 
   it('is built from the core and node_modules only (no tests, no scripts)', () => {
     const outside = Object.keys(metafile.inputs).filter(
-      // preload/reasons.ts: the reason sentences, shared with the window (pure, no imports).
+      // preload/reasons.ts, item-states.ts, item-actions.ts and model-roles.ts: the reason
+      // sentences, the item states and their actions, the model roles, shared with the window
+      // (pure, no imports).
       (input) =>
-        !/^(main\/core\/|preload\/reasons\.ts$|package\.json$|node_modules\/|defer-sharp:)/.test(input),
+        !/^(main\/core\/|preload\/(reasons|item-states|item-actions|model-roles)\.ts$|package\.json$|node_modules\/|defer-sharp:)/.test(
+          input,
+        ),
     );
     expect(outside).toEqual([]);
   });

@@ -1,9 +1,10 @@
-// docs/state-machine.md draws the item state machine; the table in main/core/domain/states.ts is
-// the one source. A move added to one and not the other fails here.
+// docs/state-machine.md draws the item state machine and lists each state's action; the tables
+// in main/core/domain/states.ts and preload/item-actions.ts are the one source. A move or an
+// action changed in one and not the other fails here.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ITEM_STATES, TRANSITIONS } from '../../main/core/domain/states';
+import { ITEM_ACTIONS, ITEM_STATES, TRANSITIONS } from '../../main/core/domain/states';
 
 describe('docs/state-machine.md', () => {
   it('draws exactly the transitions of the table', () => {
@@ -11,5 +12,13 @@ describe('docs/state-machine.md', () => {
     const drawn = [...doc.matchAll(/^\s+(\w+) --> (\w+)$/gm)].map((m) => `${m[1]} -> ${m[2]}`).sort();
     const table = ITEM_STATES.flatMap((from) => TRANSITIONS[from].map((to) => `${from} -> ${to}`)).sort();
     expect(drawn).toEqual(table);
+  });
+
+  it('lists exactly the action of each state (preload/item-actions.ts)', () => {
+    const doc = readFileSync(join(__dirname, '../../docs/state-machine.md'), 'utf8');
+    const listed = Object.fromEntries(
+      [...doc.matchAll(/^\| `(\w+)` \| (\w+) \|$/gm)].map((m) => [m[1], m[2]]),
+    );
+    expect(listed).toEqual(ITEM_ACTIONS);
   });
 });

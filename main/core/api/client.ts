@@ -1,6 +1,8 @@
 // The RunComfy Model API client. Every call answers a value or a classified failure, never
 // throws for HTTP or network trouble, and never puts the API key in a message: callers decide
-// what a failure means for an item (the submit rules differ from the polling rules).
+// what a failure means for an item (the submit rules differ from the polling rules). How an
+// answer or an error becomes a failure is failures.ts.
+import type { z } from 'zod';
 import type { Clock } from '../util/clock';
 import { systemClock } from '../util/clock';
 import { answerOfFetch, answerOfGet, nodeGet, type Answer } from '../util/http-get';
@@ -18,30 +20,9 @@ import {
   submitResponseSchema,
   type JobStatus,
 } from './schemas';
+import { garbageAnswer, httpFailure, networkFailure, type ApiFailure } from './failures';
 
-export type FailureKind =
-  | 'bad_key' // 400004 / 401 / 403: the whole queue must stop and ask for a key
-  | 'no_balance' // 400002 / 402: the whole queue must stop, top up
-  | 'rate_limited' // 429: the server refused it; try again after Retry-After
-  | 'not_found' // 404001: unknown or expired request
-  | 'forbidden' // 403001: the request belongs to another account
-  | 'rejected' // any other 4xx (400001, 422 ...): the API said no to this request
-  | 'server' // 5xx
-  | 'network' // no HTTP answer at all
-  | 'timeout' // no answer in time
-  | 'garbage'; // an answer we cannot read (not JSON, wrong shape)
-
-export interface ApiFailure {
-  kind: FailureKind;
-  httpStatus: number | null;
-  /** The API's error_code, or the network error's code (ECONNREFUSED ...). */
-  errorCode: string | null;
-  /** What went wrong, in words; never contains the key. */
-  message: string;
-  retryAfterMs: number | null;
-  /** True only when the request provably never reached the server (refused, DNS, 429). */
-  neverSent: boolean;
-}
+export type { ApiFailure, FailureKind } from './failures';
 
 export type ApiResult<T> = { ok: true; value: T } | { ok: false; failure: ApiFailure };
 
@@ -107,27 +88,6 @@ export interface RunComfyClientOptions {
  */
 const SUBMIT_NOTHING_CREATED_CODES = new Set(['400001', '400002', '400004']);
 
-/** Network error codes that prove the request never left this machine or never got a socket. */
-const NEVER_SENT_CODES = new Set([
-  'ECONNREFUSED',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'UND_ERR_CONNECT_TIMEOUT',
-]);
-
-function networkCodes(error: unknown, depth = 0): string[] {
-  if (!error || typeof error !== 'object' || depth > 5) return [];
-  const codes: string[] = [];
-  const record = error as { code?: unknown; cause?: unknown; errors?: unknown };
-  if (typeof record.code === 'string') codes.push(record.code);
-  if (Array.isArray(record.errors))
-    for (const inner of record.errors) codes.push(...networkCodes(inner, depth + 1));
-  codes.push(...networkCodes(record.cause, depth + 1));
-  return codes;
-}
-
 export class RunComfyClient {
   readonly baseUrl: string;
   private readonly apiKey: string | null;
@@ -155,30 +115,25 @@ export class RunComfyClient {
     const answer = await this.call('submit', 'POST', path, JSON.stringify(body), this.submitTimeoutMs);
     if (!answer.ok) return answer;
     const parsed = submitResponseSchema.safeParse(answer.value);
-    if (!parsed.success) return this.garbage(answer.httpStatus, 'submit', answer.value);
+    if (!parsed.success) return garbageAnswer(answer.httpStatus, 'submit', answer.value, this.redact);
     return { ok: true, value: { requestId: parsed.data.request_id } };
   }
 
-  async status(requestId: string): Promise<ApiResult<StatusValue>> {
-    const answer = await this.call('status', 'GET', `/v1/requests/${this.id(requestId)}/status`);
+  /** `signal` stops the request early (the engine closing): the answer is then a `network` failure. */
+  async status(requestId: string, signal?: AbortSignal): Promise<ApiResult<StatusValue>> {
+    const path = `/v1/requests/${this.id(requestId)}/status`;
+    const answer = await this.askAboutJob('status', path, statusResponseSchema, signal);
     if (!answer.ok) return answer;
-    const parsed = statusResponseSchema.safeParse(answer.value);
-    const status = parsed.success ? normalizeStatus(parsed.data.status) : null;
-    if (!parsed.success || !status) return this.garbage(answer.httpStatus, 'status', answer.value);
-    return { ok: true, value: { status, queuePosition: parsed.data.queue_position ?? null } };
+    const { status, data } = answer.value;
+    return { ok: true, value: { status, queuePosition: data.queue_position ?? null } };
   }
 
-  async result(requestId: string): Promise<ApiResult<ResultValue>> {
-    const answer = await this.call(
-      'result',
-      'GET',
-      `/v1/requests/${this.id(requestId)}/result?include_cost=true`,
-    );
+  /** `signal` stops the request early, as for status(). */
+  async result(requestId: string, signal?: AbortSignal): Promise<ApiResult<ResultValue>> {
+    const path = `/v1/requests/${this.id(requestId)}/result?include_cost=true`;
+    const answer = await this.askAboutJob('result', path, resultResponseSchema, signal);
     if (!answer.ok) return answer;
-    const parsed = resultResponseSchema.safeParse(answer.value);
-    const status = parsed.success ? normalizeStatus(parsed.data.status) : null;
-    if (!parsed.success || !status) return this.garbage(answer.httpStatus, 'result', answer.value);
-    const data = parsed.data;
+    const { status, data } = answer.value;
     return {
       ok: true,
       value: {
@@ -210,7 +165,7 @@ export class RunComfyClient {
     const answer = await this.call('model', 'GET', path);
     if (!answer.ok) return answer;
     const parsed = modelResponseSchema.safeParse(answer.value);
-    if (!parsed.success) return this.garbage(answer.httpStatus, 'model', answer.value);
+    if (!parsed.success) return garbageAnswer(answer.httpStatus, 'model', answer.value, this.redact);
     return {
       ok: true,
       value: {
@@ -219,6 +174,22 @@ export class RunComfyClient {
         displayName: parsed.data.display_name ?? null,
       },
     };
+  }
+
+  /** GETs a job's status or result: the answer read by `schema`, with a status the API documents. */
+  private async askAboutJob<T extends { status: string }>(
+    endpoint: 'status' | 'result',
+    path: string,
+    schema: z.ZodType<T>,
+    signal?: AbortSignal,
+  ): Promise<ApiResult<{ status: JobStatus; data: T }>> {
+    const answer = await this.call(endpoint, 'GET', path, undefined, this.timeoutMs, signal);
+    if (!answer.ok) return answer;
+    const parsed = schema.safeParse(answer.value);
+    const status = parsed.success ? normalizeStatus(parsed.data.status) : null;
+    if (!parsed.success || !status)
+      return garbageAnswer(answer.httpStatus, endpoint, answer.value, this.redact);
+    return { ok: true, value: { status, data: parsed.data } };
   }
 
   /** Request ids go into URLs: refuse anything outside the documented alphabet. */
@@ -236,6 +207,7 @@ export class RunComfyClient {
     path: string,
     body?: string,
     timeoutMs = this.timeoutMs,
+    signal?: AbortSignal,
   ): Promise<{ ok: true; value: unknown; httpStatus: number } | { ok: false; failure: ApiFailure }> {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (this.apiKey) headers.authorization = `Bearer ${this.apiKey}`;
@@ -244,15 +216,18 @@ export class RunComfyClient {
     let response: Answer;
     this.options.onRequest?.(endpoint);
     try {
-      const signal = AbortSignal.timeout(timeoutMs);
+      // The caller's signal (close() stops a poll) and the request's own timeout, whichever first.
+      const stop = signal
+        ? AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)])
+        : AbortSignal.timeout(timeoutMs);
       // A GET (status, result, the model page: free, repeatable) over node:http unless a fetch
       // was given; a submit or cancel always through fetch, whose failures the money rules know.
       response =
         method === 'GET' && !this.options.fetch
-          ? answerOfGet(await nodeGet(this.baseUrl + path, { headers, signal }))
-          : answerOfFetch(await this.fetchImpl(this.baseUrl + path, { method, headers, body, signal }));
+          ? answerOfGet(await nodeGet(this.baseUrl + path, { headers, signal: stop }))
+          : answerOfFetch(await this.fetchImpl(this.baseUrl + path, { method, headers, body, signal: stop }));
     } catch (error) {
-      return { ok: false, failure: this.networkFailure(error, what, timeoutMs) };
+      return { ok: false, failure: networkFailure(error, what, timeoutMs, this.origin, this.redact, signal) };
     }
     if (endpoint === 'submit') this.options.hooks?.afterSubmitSent?.();
     let text: string;
@@ -260,7 +235,7 @@ export class RunComfyClient {
       text = await response.text();
     } catch (error) {
       // Headers arrived, the body did not: the server got the request.
-      const failure = this.networkFailure(error, what, timeoutMs);
+      const failure = networkFailure(error, what, timeoutMs, this.origin, this.redact, signal);
       return { ok: false, failure: { ...failure, neverSent: false } };
     }
     if (endpoint === 'submit') this.options.hooks?.afterSubmitAnswer?.();
@@ -279,7 +254,7 @@ export class RunComfyClient {
         return { ok: true, value: json, httpStatus: response.status };
       const code = String(errorBody.data.error_code);
       if (!SUBMIT_NOTHING_CREATED_CODES.has(code)) {
-        const failure = this.httpFailure(response.status, errorBody.data, retryAfterMs, what, text);
+        const failure = httpFailure(response.status, errorBody.data, retryAfterMs, what, text, this.redact);
         return {
           ok: false,
           failure: {
@@ -293,118 +268,21 @@ export class RunComfyClient {
     if (!response.ok || errorBody.success) {
       return {
         ok: false,
-        failure: this.httpFailure(
+        failure: httpFailure(
           response.status,
           errorBody.success ? errorBody.data : null,
           retryAfterMs,
           what,
           text,
+          this.redact,
         ),
       };
     }
-    if (json === undefined) return this.garbage(response.status, endpoint, text);
+    if (json === undefined) return garbageAnswer(response.status, endpoint, text, this.redact);
     return { ok: true, value: json, httpStatus: response.status };
   }
 
-  private httpFailure(
-    status: number,
-    body: {
-      error_code: number | string;
-      error_message?: unknown;
-      message?: unknown;
-      detail?: unknown;
-    } | null,
-    retryAfterMs: number | null,
-    what: string,
-    text: string,
-  ): ApiFailure {
-    const code = body ? String(body.error_code) : null;
-    const detail = body
-      ? describeApiError(body.error_message ?? body.message ?? body.detail ?? null) +
-        (body.detail !== undefined && (body.error_message ?? body.message) !== undefined
-          ? ` (${describeApiError(body.detail)})`
-          : '')
-      : text.slice(0, 200).trim() || 'no body';
-    const message = this.redact(`${what} answered HTTP ${status}${code ? ` error ${code}` : ''}: ${detail}`);
-    const failure = (kind: FailureKind, neverSent = false): ApiFailure => ({
-      kind,
-      httpStatus: status,
-      errorCode: code,
-      message,
-      retryAfterMs,
-      neverSent,
-    });
-    if (code === '400004' || status === 401 || (status === 403 && code !== '403001'))
-      return failure('bad_key');
-    if (code === '400002' || status === 402) return failure('no_balance');
-    if (status === 429) return failure('rate_limited', true);
-    // Only RunComfy's 404001 says a request is unknown or expired. A 404 without it is a proxy's
-    // or gateway's page (wrong route, a hiccup): not an answer about the request, so transient.
-    if (code === '404001') return failure('not_found');
-    if (status === 404 && code === null)
-      return {
-        ...failure('garbage'),
-        message: this.redact(
-          `${what} answered HTTP 404 without RunComfy's error_code (a proxy or gateway page, not an answer about the request): ${detail}`,
-        ),
-      };
-    if (code === '403001') return failure('forbidden');
-    if (status >= 500) return failure('server');
-    if (status >= 400 || code !== null) return failure('rejected');
-    return failure('garbage');
-  }
-
-  private networkFailure(error: unknown, what: string, timeoutMs: number): ApiFailure {
-    const name = (error as { name?: unknown })?.name;
-    if (name === 'TimeoutError' || name === 'AbortError') {
-      return {
-        kind: 'timeout',
-        httpStatus: null,
-        errorCode: 'TIMEOUT',
-        message: `${what}: no answer within ${Math.round(timeoutMs / 1000)} s`,
-        retryAfterMs: null,
-        neverSent: false,
-      };
-    }
-    const codes = networkCodes(error);
-    const neverSent = codes.length > 0 && codes.every((code) => NEVER_SENT_CODES.has(code));
-    const code = codes[0] ?? null;
-    return {
-      kind: 'network',
-      httpStatus: null,
-      errorCode: code,
-      message: this.redact(
-        `${what} to ${this.origin} failed: ${code ?? (error as Error)?.message ?? String(error)}`,
-      ),
-      retryAfterMs: null,
-      neverSent,
-    };
-  }
-
-  private garbage(httpStatus: number, endpoint: string, value: unknown): { ok: false; failure: ApiFailure } {
-    let shown: string;
-    try {
-      shown = typeof value === 'string' ? value : JSON.stringify(value);
-    } catch {
-      shown = String(value);
-    }
-    return {
-      ok: false,
-      failure: {
-        kind: 'garbage',
-        httpStatus,
-        errorCode: null,
-        message: this.redact(
-          `The ${endpoint} answer (HTTP ${httpStatus}) was not what the API documents: ${(shown ?? 'empty').slice(0, 200)}`,
-        ),
-        retryAfterMs: null,
-        neverSent: false,
-      },
-    };
-  }
-
   /** Belt and braces: a server or proxy echoing the key must not carry it into our logs. */
-  private redact(text: string): string {
-    return this.apiKey ? text.split(this.apiKey).join('***') : text;
-  }
+  private readonly redact = (text: string): string =>
+    this.apiKey ? text.split(this.apiKey).join('***') : text;
 }

@@ -29,18 +29,17 @@ export class AppError extends Error {
 const KNOWN_CODES = new Set<string>(ERROR_CODES);
 
 /**
- * A fallback by class name, for an error that is not an AppError or a CoreError instance but
- * carries one of their names (e.g. thrown by a second copy of the module in a bundle). The core's
- * typed errors (main/core/domain/errors.ts: NotFoundError, StateError, ...) are mapped above by
- * their own `code`, not here; errors of other classes (the database's, the intake's) have no
- * entry and answer `internal` with their redacted message.
+ * A fallback by class name, for an error that is not a CoreError instance but carries the name
+ * of one of its kinds (thrown by a second copy of the module in a bundle, say), or is the CLI's
+ * UsageError. Instances of the core's typed errors (main/core/domain/errors.ts) and AppError are
+ * mapped by their own `code` first; errors of other classes (the database's, the intake's) have
+ * no entry and answer `internal` with their redacted message.
  */
 const NAME_TO_CODE: Record<string, ErrorCode> = {
   NotFoundError: 'not_found',
-  ConflictError: 'conflict',
   StateError: 'conflict',
-  InvalidStateError: 'conflict',
-  ValidationError: 'invalid_request',
+  BatchHeldError: 'conflict',
+  InvalidValueError: 'invalid_request',
   UsageError: 'invalid_request',
 };
 

@@ -6,11 +6,9 @@
 // The cap itself is enforced where every submit is admitted: a retry past it pauses the batch
 // with budget_reached instead of sending more.
 import type { EngineApi } from '../core-api';
-import { NotFoundError, StateError, type ItemState, type ItemView } from '../domain';
+import { actionFor, NotFoundError, StateError, type ItemState, type ItemView } from '../domain';
+import { RETRY_ALL_STATES } from '../../../preload/item-actions';
 
-/** What "Retry all failed" picks up. Cancelled items are retried only when chosen one by one. */
-export const FAILED_STATES: readonly ItemState[] = ['failed', 'expired'];
-const RETRYABLE_STATES: readonly ItemState[] = ['failed', 'expired', 'cancelled'];
 const PAGE = 1000;
 
 export interface RetryPlan {
@@ -30,7 +28,7 @@ export interface RetryPlan {
 function failedItems(engine: EngineApi, batchId: number): ItemView[] {
   const items: ItemView[] = [];
   for (let offset = 0; ; offset += PAGE) {
-    const page = engine.pageItems({ batchId, states: [...FAILED_STATES], offset, limit: PAGE });
+    const page = engine.pageItems({ batchId, states: [...RETRY_ALL_STATES], offset, limit: PAGE });
     items.push(...page.items);
     if (offset + PAGE >= page.total) return items;
   }
@@ -49,7 +47,7 @@ export function planRetry(engine: EngineApi, batchId: number, itemIds?: readonly
     for (const itemId of new Set(itemIds)) {
       const item = engine.getItem(itemId);
       if (!item || item.batchId !== batchId) continue;
-      if (RETRYABLE_STATES.includes(item.state)) picked.push(item);
+      if (actionFor(item.state) === 'retry') picked.push(item);
       else notRetryable.push({ itemId, fileName: item.relativePath, state: item.state });
     }
   } else picked.push(...failedItems(engine, batchId));

@@ -3,24 +3,10 @@
 // schema as far as it is known (JSON Schema), its limits, its price rule and how long it
 // usually takes. Facts and their sources: docs/models.md.
 import { z } from 'zod';
+import { ROLE_NAMES, type RoleName } from '../../../preload/model-roles';
 
-/**
- * The parts of a request the app fills in itself. Each entry names the field that carries a
- * role for that model (`start_image_url` for Kling 3.0, `img_url` for Wan, `image` for Veo 3);
- * a role the entry leaves out is not sent.
- */
-export const ROLE_NAMES = [
-  'prompt',
-  'startImage',
-  'endImage',
-  'negativePrompt',
-  'duration',
-  'audio',
-  'guidance',
-  'multiShot',
-  'elements',
-] as const;
-export type RoleName = (typeof ROLE_NAMES)[number];
+// The roles a request's fields carry: one list, shared with the IPC contract.
+export { ROLE_NAMES, type RoleName };
 
 const fieldName = z
   .string({ error: 'must be the name of a request field (text)' })

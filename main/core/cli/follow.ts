@@ -1,7 +1,8 @@
 // Follows a batch from the command line until it finishes or pauses for the user (driving it,
 // or watching another process drive it), prints its progress, and turns the end into an exit
 // code. Shared by run, resume and retry; loaded only with them.
-import type { BatchView, ItemState } from '../domain';
+import { statesAllowing, type BatchView, type ItemState } from '../domain';
+import { RETRY_ALL_STATES } from '../../../preload/item-actions';
 import type { Engine } from '../engine';
 import { EXIT, ExitError, warnLine, type CliIo, type CommandResult } from './io';
 import { startNotices } from './notices';
@@ -29,12 +30,12 @@ export function finishedExit(batch: BatchView): { code: number; reason: string }
 
 /** The commands that act on what did not produce a video, one line each (empty: none apply). */
 function nextSteps(batch: BatchView): string {
-  const count = (states: ItemState[]) => states.reduce((n, s) => n + (batch.counts[s] ?? 0), 0);
+  const count = (states: readonly ItemState[]) => states.reduce((n, s) => n + (batch.counts[s] ?? 0), 0);
   const steps: string[] = [];
-  const failed = count(['failed', 'expired']);
+  const failed = count(RETRY_ALL_STATES);
   if (failed > 0)
     steps.push(`retry the ${failed} failed (asks, showing the cost): stillmotion retry ${batch.id}`);
-  const lost = count(['unknown_submit']);
+  const lost = count(statesAllowing('resubmit'));
   if (lost > 0)
     steps.push(
       `${lost} sent whose answer was lost may already be paid: check your RunComfy requests, then ` +
@@ -113,15 +114,20 @@ export function printFinal(io: CliIo, batch: BatchView): void {
   if (!io.out.isTTY) io.out.write(statusBlock(batch) + '\n');
 }
 
+/** Drives a batch this process holds to its end or a pause, prints how it ended; answers the exit. */
+export async function followToExit(engine: Engine, batchId: number, io: CliIo): Promise<CommandResult> {
+  const end = await follow(engine, batchId, io, true);
+  printFinal(io, end);
+  return finishedExit(end);
+}
+
 /** Drives a batch this process holds to its end or a pause, with the webhook notices; answers the exit. */
 export async function driveToEnd(engine: Engine, batchId: number, io: CliIo): Promise<CommandResult> {
   io.out.write(`Progress: stillmotion status ${batchId}\n`);
   const credentials = await credentialsOf(io);
   const notices = await startNotices(engine, io.env, credentials.apiKey, warnLine(io));
   try {
-    const end = await follow(engine, batchId, io, true);
-    printFinal(io, end);
-    return finishedExit(end);
+    return await followToExit(engine, batchId, io);
   } finally {
     await notices.settled();
     notices.close();

@@ -9,6 +9,7 @@ import type { ScanResult } from '../core-api';
 import type { BatchView, ItemPageQuery, ItemView } from '../domain';
 import type { Engine } from '../engine';
 import { UsageError } from './usage-error';
+import { RETRY_ALL_STATES } from '../../../preload/item-actions';
 
 export const RERUN_ONLY = ['failed', 'rejected'] as const;
 export type RerunOnly = (typeof RERUN_ONLY)[number];
@@ -45,7 +46,7 @@ export function rerunSelection(engine: Engine, batchId: number, only: RerunOnly 
   if (!batch) throw new UsageError(`There is no batch ${batchId} to run again; see: stillmotion status`);
   const query: Omit<ItemPageQuery, 'offset' | 'limit'> =
     only === 'failed'
-      ? { batchId, states: ['failed', 'expired'] }
+      ? { batchId, states: [...RETRY_ALL_STATES] }
       : only === 'rejected'
         ? { batchId, states: ['done'], reviews: ['rejected'] }
         : { batchId };

@@ -20,6 +20,7 @@
 // 7 in bench/README.md).
 import { Command, CommanderError } from 'commander';
 import { APP_VERSION } from '../version';
+import { statesAllowing, statesInWords } from '../../../preload/item-actions';
 import { reasonLanguageFor } from '../../../preload/reasons';
 import type { CancelOptions } from './commands/cancel';
 import type { ReportOptions } from './commands/report';
@@ -171,7 +172,7 @@ export async function main(argv: string[], ioOverride: Partial<CliIo> = {}): Pro
     .description('retry the failed items of a batch (or one item), showing the cost first, then run it')
     .argument('<batch>', 'batch id')
     .option('--failed', 'every failed or expired item (the default)')
-    .option('--item <id>', 'one item instead (failed, expired or cancelled)')
+    .option('--item <id>', `one item instead (${statesInWords(statesAllowing('retry'))})`)
     .option('-y, --yes', 'do not ask before spending')
     .option('--db <file>', "job database (default: the app's)")
     .action(async (batchArg: string, opts: RetryOptions) => {

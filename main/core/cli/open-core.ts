@@ -9,7 +9,7 @@ import type { Catalog } from '../catalog/catalog';
 import type { IntakeApi } from '../core-api';
 import type { Engine } from '../engine';
 import { clockFromEnv, type Clock } from '../util/clock';
-import type { CliIo, Common } from './io';
+import { EXIT, ExitError, type CliIo, type Common } from './io';
 
 export interface CliCredentials {
   apiBaseUrl: string;
@@ -60,6 +60,15 @@ export async function openCore(
 }
 
 /** The engine over the database the options name (the app's by default). */
+/** Refuses to go on without an API key; `nothing` ends the message ("Nothing was retried."). */
+export async function requireApiKey(io: CliIo, nothing = ''): Promise<void> {
+  if (!(await credentialsOf(io)).apiKey)
+    throw new ExitError(
+      EXIT.needsUser,
+      `No API key: set RUNCOMFY_API_KEY (and RUNCOMFY_API_BASE for a simulator or proxy).${nothing ? ` ${nothing}` : ''}`,
+    );
+}
+
 export async function openEngine(
   opts: Common,
   io: CliIo,

@@ -11,7 +11,7 @@ import {
   PAUSE_REASONS,
   type BatchCondition,
   type BatchSettings,
-  type BatchState,
+  type BatchView,
   type ItemState,
   type ItemView,
   type PauseReason,
@@ -100,14 +100,12 @@ export const batchConditionSchema = z.object({
   message: z.string(),
 });
 
-export interface BatchRecord {
-  id: number;
-  name: string;
-  state: BatchState;
+/** A batch as stored; its name, state and pause read as in the view (pauseDetail null: before codes). */
+export interface BatchRecord extends Pick<
+  BatchView,
+  'id' | 'name' | 'state' | 'pauseMessage' | 'pauseDetail'
+> {
   pauseReason: PauseReason | null;
-  pauseMessage: string | null;
-  /** The pause as a code + parameters (rendered per language); null for rows from before codes. */
-  pauseDetail: Reason | null;
   settings: BatchSettings;
   createdAt: number;
   startedAt: number | null;

@@ -28,8 +28,8 @@ export type ErrorDetail =
       fileName: string;
       state: string;
       /**
-       * What was asked: only failed/expired/cancelled items retry; only unknown_submit
-       * resubmits; only done items (they have a video) are kept or rejected.
+       * What was asked: which states allow a retry or a resubmit is the action table's
+       * (preload/item-actions.ts); only done items (they have a video) are kept or rejected.
        */
       action: 'retry' | 'resubmit' | 'review';
     }
@@ -48,29 +48,25 @@ export abstract class CoreError extends Error {
   }
 }
 
-/** A batch or item id that does not exist. */
-export class NotFoundError extends CoreError {
-  override name = 'NotFoundError';
-  readonly code = 'not_found' as const;
+/** The base of a kind of CoreError: the kinds below differ in their name and code only. */
+function coreErrorKind<C extends CoreErrorCode>(kindName: string, kindCode: C) {
+  return class extends CoreError {
+    override name = kindName;
+    readonly code = kindCode;
+  };
 }
+
+/** A batch or item id that does not exist. */
+export class NotFoundError extends coreErrorKind('NotFoundError', 'not_found') {}
 
 /** The thing exists but its state does not allow the action (retry a done item, start a cancelled batch). */
-export class StateError extends CoreError {
-  override name = 'StateError';
-  readonly code = 'conflict' as const;
-}
+export class StateError extends coreErrorKind('StateError', 'conflict') {}
 
 /** Another live process drives the batch (its lease is valid). */
-export class BatchHeldError extends CoreError {
-  override name = 'BatchHeldError';
-  readonly code = 'conflict' as const;
-}
+export class BatchHeldError extends coreErrorKind('BatchHeldError', 'conflict') {}
 
 /** A value given to the core is out of range. */
-export class InvalidValueError extends CoreError {
-  override name = 'InvalidValueError';
-  readonly code = 'invalid_request' as const;
-}
+export class InvalidValueError extends coreErrorKind('InvalidValueError', 'invalid_request') {}
 
 /** Parses a lease owner name as engines write it (`cli:host:pid`, `app:host:pid`). */
 export function describeLeaseHolder(

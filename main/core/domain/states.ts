@@ -1,38 +1,21 @@
 // The state vocabulary of items and batches, and the one table of item transitions. It sits
-// below every layer (db, engine, the IPC contract, the renderer's copy) so they all derive from
-// it; it imports nothing. Every state change in the database goes through
-// `JobStore.transition`, which checks TRANSITIONS inside the same IMMEDIATE transaction that
-// writes the row and its event-log entry, so no code path can move an item in a way a person
-// could not later explain from the log. A new state here needs a new migration (the shipped
-// ones hold their lists literally).
+// below every layer (db, engine, the IPC contract) so they all derive from it. The item states
+// themselves and what a person may do in each are pure lists beside the contract, where the
+// renderer reads them too (preload/item-states.ts, preload/item-actions.ts); this module
+// re-exports them. Every state change in the database goes through `JobStore.transition`, which
+// checks TRANSITIONS inside the same IMMEDIATE transaction that writes the row and its event-log
+// entry, so no code path can move an item in a way a person could not later explain from the
+// log. A new state needs a new migration (the shipped ones hold their lists literally).
+import { actionFor } from '../../../preload/item-actions';
+import { ITEM_STATES, type ItemState } from '../../../preload/item-states';
 
-/** Where an item is. `queued -> submitting -> in_queue -> in_progress -> downloading -> done`. */
-export const ITEM_STATES = [
-  'queued', // planned, not yet sent
-  'submitting', // intent recorded, submit request on the wire
-  'in_queue', // the API accepted it (request_id stored) and it waits for a slot
-  'in_progress', // generating: will be billed, cannot be cancelled
-  'downloading', // succeeded; the video is being fetched
-  'done', // the video is on disk
-  'failed', // the API or the download said no, with a reason
-  'cancelled', // cancelled before it was paid for
-  'expired', // the API no longer knows the request (404001), or the video URL expired
-  'unknown_submit', // sent, but the answer was lost: maybe paid, never resent silently
-  'rejected', // the input could not be used (bad image, bad template row); never sent
-  'skipped', // the same image and request were already generated; never sent
-] as const;
-export type ItemState = (typeof ITEM_STATES)[number];
+export { ITEM_STATES, type ItemState };
+export { actionFor, ITEM_ACTIONS, statesAllowing, type ItemAction } from '../../../preload/item-actions';
 
-/** States no further work happens in without the user asking. */
-export const TERMINAL_STATES: readonly ItemState[] = [
-  'done',
-  'failed',
-  'cancelled',
-  'expired',
-  'unknown_submit',
-  'rejected',
-  'skipped',
-];
+/** States no further work happens in without the user asking (nothing to cancel or wait for). */
+export const TERMINAL_STATES: readonly ItemState[] = ITEM_STATES.filter(
+  (state) => actionFor(state) !== 'cancel' && actionFor(state) !== 'wait',
+);
 /** States in which the API holds a request of ours (it may be billed). */
 export const IN_FLIGHT_STATES: readonly ItemState[] = [
   'submitting',
@@ -115,36 +98,6 @@ export class IllegalTransitionError extends Error {
     );
     this.name = 'IllegalTransitionError';
   }
-}
-
-/** What a person can do about an item in this state (the UI's action, the CLI's hint). */
-export type ItemAction = 'wait' | 'cancel' | 'retry' | 'resubmit' | 'open' | 'none';
-
-/**
- * The one table of which action each state allows: the handlers refuse what it does not allow,
- * and the renderer's copy (renderer/src/lib/states.ts) must equal it at compile time, so a
- * button is shown exactly where its command would be accepted.
- */
-export const ITEM_ACTIONS = {
-  queued: 'cancel',
-  submitting: 'cancel',
-  in_queue: 'cancel',
-  in_progress: 'wait',
-  downloading: 'wait',
-  done: 'open',
-  failed: 'retry',
-  cancelled: 'retry',
-  expired: 'retry',
-  unknown_submit: 'resubmit',
-  rejected: 'none',
-  skipped: 'none',
-} as const satisfies Record<ItemState, ItemAction>;
-
-export function actionFor(state: ItemState): ItemAction {
-  const action = ITEM_ACTIONS[state] as ItemAction | undefined;
-  // A state from a database written by a newer build, say: never guess an action for it.
-  if (action === undefined) return assertNever(state as never);
-  return action;
 }
 
 export function assertNever(value: never): never {

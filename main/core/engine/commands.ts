@@ -4,8 +4,10 @@
 import type { CancelBatchResult, CancelItemOutcome } from '../core-api';
 import type { BatchRecord, ItemRecord } from '../db/rows';
 import {
+  actionFor,
   assertNever,
   InvalidValueError,
+  statesAllowing,
   NotFoundError,
   StateError,
   type ItemReview,
@@ -14,6 +16,7 @@ import {
 import type { EngineContext } from './context';
 import type { Coordinator } from './coordinator';
 import { text } from './messages';
+import { allows, statesInWords } from '../../../preload/item-actions';
 
 const IN_FLIGHT: readonly ItemState[] = ['submitting', 'in_queue', 'in_progress', 'downloading'];
 
@@ -88,26 +91,12 @@ export class Commands {
     );
     result.cancelledLocally = cancelled.length;
     for (const id of cancelled) this.ctx.hub.item(batchId, id, 'cancelled');
+    // What was sent goes the way a single item's cancel goes (the action table decides).
     for (const item of this.ctx.store.itemsInStates(batchId, IN_FLIGHT)) {
-      switch (item.state) {
-        case 'submitting':
-          this.ctx.store.update(item.id, { cancelRequested: true });
-          result.cancelRequested++;
-          break;
-        case 'in_queue': {
-          const outcome = await this.core.cancelRemote(item);
-          if (outcome === 'running_cannot_stop') result.running++;
-          else if (outcome === 'cancelled') result.cancelledLocally++;
-          else result.cancelRequested++;
-          break;
-        }
-        case 'in_progress':
-        case 'downloading':
-          result.running++;
-          break;
-        default:
-          break;
-      }
+      const outcome = await this.cancelItem(item.id);
+      if (outcome === 'running_cannot_stop') result.running++;
+      else if (outcome === 'cancelled') result.cancelledLocally++;
+      else if (outcome === 'cancel_requested') result.cancelRequested++;
     }
     this.core.reconsider(batchId);
     return result;
@@ -115,7 +104,11 @@ export class Commands {
 
   async cancelItem(itemId: number): Promise<CancelItemOutcome> {
     const item = this.requireItem(itemId);
-    switch (item.state) {
+    const state = item.state;
+    // Whether is the table's (preload/item-actions.ts); how depends on how far it got.
+    if (!allows(state, 'cancel'))
+      return actionFor(state) === 'wait' ? 'running_cannot_stop' : 'already_finished';
+    switch (state) {
       case 'queued': {
         const moved = this.core.settle({
           item,
@@ -128,27 +121,16 @@ export class Commands {
         return 'cancel_requested';
       case 'in_queue':
         return this.core.cancelRemote(item);
-      case 'in_progress':
-      case 'downloading':
-        return 'running_cannot_stop';
-      case 'done':
-      case 'failed':
-      case 'cancelled':
-      case 'expired':
-      case 'unknown_submit':
-      case 'rejected':
-      case 'skipped':
-        return 'already_finished';
       default:
-        return assertNever(item.state);
+        return assertNever(state);
     }
   }
 
   retryItem(itemId: number): void {
     const item = this.requireItem(itemId);
-    if (item.state !== 'failed' && item.state !== 'expired' && item.state !== 'cancelled')
+    if (actionFor(item.state) !== 'retry')
       throw new StateError(
-        `Item ${itemId} (${item.relativePath}) is '${item.state}'; only failed, expired or cancelled items can be retried.`,
+        `Item ${itemId} (${item.relativePath}) is '${item.state}'; only ${statesInWords(statesAllowing('retry'))} items can be retried.`,
         {
           kind: 'item_not_actionable',
           itemId,
@@ -177,7 +159,7 @@ export class Commands {
 
   resubmitItem(itemId: number): void {
     const item = this.requireItem(itemId);
-    if (item.state !== 'unknown_submit')
+    if (actionFor(item.state) !== 'resubmit')
       throw new StateError(
         `Item ${itemId} (${item.relativePath}) is '${item.state}'; only items whose submit answer was lost can be resubmitted.`,
         {
@@ -188,7 +170,7 @@ export class Commands {
           action: 'resubmit',
         },
       );
-    this.requeue(item, 'unknown_submit', 'resubmitted by user (accepting it may be paid twice)');
+    this.requeue(item, item.state, 'resubmitted by user (accepting it may be paid twice)');
   }
 
   /** Keeps or rejects a finished video (null: undecided again). Costs nothing, sends nothing. */

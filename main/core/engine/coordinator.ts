@@ -14,6 +14,7 @@ import type { BatchSettings } from '../domain';
 import type { CancelItemOutcome } from '../core-api';
 import { admit } from './admission';
 import { BatchStates } from './batch-state';
+import { cancelRemote } from './cancel-remote';
 import type { BatchRuntime, EngineContext } from './context';
 import { DownloadPhase } from './download';
 import { Leases } from './leases';
@@ -254,7 +255,7 @@ export class Coordinator {
   }
 
   async cancelRemote(item: ItemRecord): Promise<CancelItemOutcome> {
-    const { result, outcome } = await this.track.cancelRemote(item);
+    const { result, outcome } = await cancelRemote(this.ctx, item);
     if (!outcome) return result;
     return this.settle(outcome) ? result : 'cancel_requested';
   }
@@ -345,10 +346,13 @@ export class Coordinator {
     );
   }
 
-  /** Lets running tasks reach a resumable point, then drops queued downloads (close()). */
+  /**
+   * Lets running tasks reach a resumable point (close()). The download queue is drained, never
+   * cleared: once close has begun each queued download returns at once without writing, and its
+   * paid video stays recorded as `downloading`, for the next start to fetch.
+   */
   async drain(): Promise<void> {
     await Promise.allSettled([...this.tasks]);
-    this.download.queue.clear();
     await this.download.queue.onIdle();
   }
 }

@@ -7,7 +7,7 @@
 import { dirname, resolve } from 'node:path';
 import PQueue from 'p-queue';
 import type { BatchRecord, ItemRecord } from '../db/rows';
-import { assertNever, type BatchConditionCode, type ItemState } from '../domain';
+import { assertNever, type BatchConditionCode } from '../domain';
 import type { EngineContext } from './context';
 import { crashPoint } from './crash-points';
 import {
@@ -25,7 +25,7 @@ import {
 } from './download-files';
 import { text } from './messages';
 import { formatReason, type Reason } from '../../../preload/reasons';
-import type { Outcome } from './outcome';
+import { endedWithout, type Outcome } from './outcome';
 import { classifyFileError, isFolder, isWritableFolder, prepareFolder } from './output-folder';
 
 /**
@@ -108,7 +108,9 @@ export class DownloadPhase {
       // Whatever went wrong, the item gets a next step: no exception leaves it downloading.
       result = await this.fileProblem(item, batch, error);
     }
-    if (result === 'stopped') return null;
+    // Close began during the attempt (a request it made was stopped): nothing is written now;
+    // the item is still downloading on record, and the next start tries again.
+    if (result === 'stopped' || closeSignal.aborted) return null;
     if ('retry' in result) return this.later(item, result);
     if (result.move) this.tries.delete(itemId);
     return result;
@@ -179,14 +181,10 @@ export class DownloadPhase {
     code: string,
     why: Reason,
     event = formatReason(why),
-    to: ItemState = 'failed',
+    to: 'failed' | 'expired' = 'failed',
   ): Outcome {
     this.tries.delete(item.id);
-    return {
-      item,
-      move: { from: 'downloading', to, patch: { errorCode: code, reason: why }, reason: event },
-      streak: { failed: why },
-    };
+    return endedWithout(item, 'downloading', to, why, { why: event, errorCode: code });
   }
 
   private async once(item: ItemRecord, batch: BatchRecord): Promise<Attempt> {
@@ -288,7 +286,7 @@ export class DownloadPhase {
     // no key for that endpoint now: nothing better right now, the download waits.
     const client = this.ctx.clientFor(item);
     if (!client) return null;
-    const answer = await client.result(item.requestId);
+    const answer = await client.result(item.requestId, this.ctx.closeSignal);
     if (!answer.ok) {
       if (answer.failure.kind !== 'not_found') return null;
       await this.dropPart(item);

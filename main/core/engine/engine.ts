@@ -10,7 +10,6 @@
 import { getWithFetch, nodeGet } from '../util/http-get';
 import { hostname } from 'node:os';
 import { setMaxListeners } from 'node:events';
-import { setTimeout as realDelay } from 'node:timers/promises';
 import { RunComfyClient, type Endpoint } from '../api/client';
 import type { CancelBatchResult, CancelItemOutcome, ExistingItem } from '../core-api';
 import type {
@@ -32,7 +31,7 @@ import { UNFINISHED } from './batch-state';
 import type { EngineContext } from './context';
 import { Commands } from './commands';
 import { Coordinator } from './coordinator';
-import { DEFAULT_API_BASE_URL, type Engine, type EngineOptions } from './options';
+import { DEFAULT_API_BASE_URL, engineLimits, type Engine, type EngineOptions } from './options';
 import { crashPoint } from './crash-points';
 import { Endpoints, type EndpointRef } from './endpoints';
 import { nodeFileOps } from './download-files';
@@ -42,6 +41,7 @@ import { defaultMaterializeRequest } from './materialize';
 import { createCatalog } from '../catalog/catalog';
 import { adaptivePollPolicy } from './poll-policy';
 import { reportCsv, toBatchView } from './views';
+import { waitForItemState, waitUntilIdle } from './waiting';
 import type { ReasonLanguage } from '../../../preload/reasons';
 
 export { ownerIsGone, type LeaseInfo } from './leases';
@@ -96,7 +96,6 @@ class JobEngine implements Engine {
     this.adopting = options.adoptBatches ?? true;
     setMaxListeners(0, this.wakeController.signal);
     setMaxListeners(0, this.closeController.signal);
-    const leaseMs = options.leaseMs ?? 60_000;
     this.ctx = {
       owner: this.owner,
       store: this.store,
@@ -108,19 +107,7 @@ class JobEngine implements Engine {
       policy: options.pollPolicy ?? adaptivePollPolicy,
       fileOps: { ...nodeFileOps, ...options.fileOps },
       hub: this.hub,
-      limits: {
-        leaseMs,
-        downloadConcurrency: options.downloadConcurrency ?? 2,
-        pollConcurrency: options.pollConcurrency ?? 4,
-        maxConsecutiveFailures: options.maxConsecutiveFailures ?? 5,
-        maxDownloadAttempts: options.maxDownloadAttempts ?? 8,
-        downloadTimeoutMs: options.downloadTimeoutMs ?? 30 * 60_000,
-        outputLinkLifetimeMs: options.outputLinkLifetimeMs ?? 60 * 60_000,
-        linkRefusalGraceMs: options.linkRefusalGraceMs ?? 10 * 60_000,
-        outputRecheckMs: options.outputRecheckMs ?? 30_000,
-        downloadBackoffCapMs: options.downloadBackoffCapMs ?? 60_000,
-        backstopMs: options.backstopMs ?? 30_000,
-      },
+      limits: engineLimits(options),
       log,
       held: new Map(),
       closeSignal: this.closeController.signal,
@@ -134,7 +121,7 @@ class JobEngine implements Engine {
     this.core = new Coordinator(this.ctx);
     this.commands = new Commands(this.ctx, this.core);
     if (this.adopting) this.core.adopt();
-    this.every(Math.max(1, leaseMs / 3), 'lease renewal', () => {
+    this.every(Math.max(1, this.ctx.limits.leaseMs / 3), 'lease renewal', () => {
       this.core.leases.renewAll();
       if (this.adopting) this.core.adopt();
     });
@@ -322,45 +309,11 @@ class JobEngine implements Engine {
     states: ItemState | readonly ItemState[],
     timeoutMs = 30_000,
   ): Promise<ItemView> {
-    const wanted: readonly ItemState[] = typeof states === 'string' ? [states] : states;
-    const listeners = this.core.transitionListeners;
-    return new Promise((resolve, reject) => {
-      const check = (item: ItemRecord | null) => {
-        if (item && wanted.includes(item.state)) {
-          cleanup();
-          resolve(toItemView(item));
-        }
-      };
-      const listener = (item: ItemRecord) => {
-        if (item.id === itemId) check(item);
-      };
-      const timer = setTimeout(() => {
-        cleanup();
-        const item = this.store.getItem(itemId);
-        reject(
-          new Error(
-            `Item ${itemId} did not reach ${wanted.join('|')} within ${timeoutMs} ms; it is '${item?.state}'.`,
-          ),
-        );
-      }, timeoutMs);
-      const cleanup = () => {
-        clearTimeout(timer);
-        listeners.delete(listener);
-      };
-      listeners.add(listener);
-      check(this.store.getItem(itemId));
-    });
+    return waitForItemState(this.store, this.core.transitionListeners, itemId, states, timeoutMs);
   }
 
   async idle(timeoutMs = 60_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    // Idle must hold for two checks in a row: a finishing task may schedule the next one.
-    let quietChecks = 0;
-    while (quietChecks < 2) {
-      quietChecks = this.core.busy() ? 0 : quietChecks + 1;
-      if (Date.now() > deadline) throw new Error(`The engine was still busy after ${timeoutMs} ms.`);
-      await realDelay(5);
-    }
+    await waitUntilIdle(() => this.core.busy(), timeoutMs);
     this.hub.flush();
   }
 

@@ -11,8 +11,26 @@ import type { LeaseInfo } from './leases';
 import type { MaterializeRequest } from './materialize';
 import type { Catalog } from '../catalog/catalog';
 import type { PollPolicy } from './poll-policy';
+import type { EngineLimits } from './context';
 
 export const DEFAULT_API_BASE_URL = 'https://model-api.runcomfy.net';
+
+/** The options' limits, each one given or its default. */
+export function engineLimits(options: EngineOptions): EngineLimits {
+  return {
+    leaseMs: options.leaseMs ?? 60_000,
+    downloadConcurrency: options.downloadConcurrency ?? 2,
+    pollConcurrency: options.pollConcurrency ?? 4,
+    maxConsecutiveFailures: options.maxConsecutiveFailures ?? 5,
+    maxDownloadAttempts: options.maxDownloadAttempts ?? 8,
+    downloadTimeoutMs: options.downloadTimeoutMs ?? 30 * 60_000,
+    outputLinkLifetimeMs: options.outputLinkLifetimeMs ?? 60 * 60_000,
+    linkRefusalGraceMs: options.linkRefusalGraceMs ?? 10 * 60_000,
+    outputRecheckMs: options.outputRecheckMs ?? 30_000,
+    downloadBackoffCapMs: options.downloadBackoffCapMs ?? 60_000,
+    backstopMs: options.backstopMs ?? 30_000,
+  };
+}
 
 export interface EngineOptions {
   /** SQLite file (created if missing). Either this or `db`. */

@@ -53,3 +53,21 @@ export interface Outcome {
 export function released(item: ItemRecord): Outcome {
   return { item };
 }
+
+/**
+ * The item ends without a video (failed, expired, or its submit answer lost), with the reason it
+ * shows, the event-log line `why`, and the fields to write; it counts as a failure in a row.
+ */
+export function endedWithout(
+  item: ItemRecord,
+  from: Move['from'],
+  to: 'failed' | 'expired' | 'unknown_submit',
+  reason: Reason,
+  { why, ...patch }: ItemPatch & { errorCode: string; why: string },
+): Outcome {
+  return {
+    item,
+    move: { from, to, patch: { ...patch, reason }, reason: why },
+    streak: { failed: reason },
+  };
+}

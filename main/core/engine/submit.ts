@@ -9,6 +9,7 @@ import type { ItemRecord } from '../db/rows';
 import type { BatchSettings } from '../domain';
 import { assertNever } from '../domain';
 import type { BatchRuntime, EngineContext } from './context';
+import { endedWithout } from './outcome';
 import { crashPoint } from './crash-points';
 import { text } from './messages';
 import type { Outcome } from './outcome';
@@ -41,16 +42,10 @@ export class SubmitPhase {
     } catch (error) {
       const message = text.unreadableInput(item.sourcePath, (error as Error).message);
       return {
-        outcome: {
-          item,
-          move: {
-            from: 'queued',
-            to: 'failed',
-            patch: { errorCode: 'input_unreadable', reason: message },
-            reason: 'image could not be read',
-          },
-          streak: { failed: message },
-        },
+        outcome: endedWithout(item, 'queued', 'failed', message, {
+          why: 'image could not be read',
+          errorCode: 'input_unreadable',
+        }),
       };
     }
   }
@@ -193,34 +188,21 @@ export class SubmitPhase {
       case 'rejected':
       case 'forbidden':
       case 'not_found': {
-        const message = text.refused(failure.message);
-        return {
-          item,
-          move: {
-            from: 'submitting',
-            to: 'failed',
-            patch: { ...notBilled, errorCode: failure.errorCode ?? failure.kind, reason: message },
-            reason: 'refused by the API',
-          },
-          streak: { failed: message },
-        };
+        return endedWithout(item, 'submitting', 'failed', text.refused(failure.message), {
+          why: 'refused by the API',
+          ...notBilled,
+          errorCode: failure.errorCode ?? failure.kind,
+        });
       }
       case 'rate_limited':
       case 'server':
       case 'network':
       case 'timeout':
       case 'garbage': {
-        const message = text.answerLost(failure.message);
-        return {
-          item,
-          move: {
-            from: 'submitting',
-            to: 'unknown_submit',
-            patch: { errorCode: 'unknown_submit', reason: message },
-            reason: `answer lost: ${failure.kind}`,
-          },
-          streak: { failed: message },
-        };
+        return endedWithout(item, 'submitting', 'unknown_submit', text.answerLost(failure.message), {
+          why: `answer lost: ${failure.kind}`,
+          errorCode: 'unknown_submit',
+        });
       }
       default:
         return assertNever(failure.kind);

@@ -1,18 +1,17 @@
 // Track: follow an accepted request until it ends, asking /status when the poll policy aims
 // (near the expected finish), and /result for the verdict (success is decided by /result
-// alone: a failed job may show `completed` on /status). Also cancels at the API. It yields
-// what happened; the coordinator settles each outcome before the loop asks again.
+// alone: a failed job may show `completed` on /status). It yields what happened (cancelling
+// at the API is cancel-remote.ts); the coordinator settles each outcome before the loop asks again.
 import PQueue from 'p-queue';
 import type { ApiFailure, RunComfyClient } from '../api/client';
 import { fullJitterBackoff } from '../api/retry';
 import type { ItemRecord } from '../db/rows';
 import { assertNever, type ItemState } from '../domain';
-import type { CancelItemOutcome } from '../core-api';
 import type { EngineContext } from './context';
 import { crashPoint } from './crash-points';
 import { text } from './messages';
 import { formatReason } from '../../../preload/reasons';
-import type { Outcome } from './outcome';
+import { endedWithout, type Outcome } from './outcome';
 import type { PollObservation } from './poll-policy';
 import type { RunTimes } from './run-times';
 
@@ -125,9 +124,14 @@ export class TrackPhase {
   }
 
   private async pollOnce(item: ItemRecord): Promise<Outcome | null> {
+    // close() aborts the request itself: a status request that hangs does not hold it up, and
+    // nothing is written once it has begun (the job is polled again after a restart).
+    const { closeSignal } = this.ctx;
+    if (closeSignal.aborted) return null;
     const client = this.ctx.clientFor(item);
     if (!client) return this.waitForKey(item);
-    const status = await client.status(item.requestId!);
+    const status = await client.status(item.requestId!, closeSignal);
+    if (closeSignal.aborted) return null;
     crashPoint('mid-poll');
     const now = this.ctx.clock.now();
     const current = this.ctx.store.getItem(item.id);
@@ -174,7 +178,8 @@ export class TrackPhase {
   }
 
   private async fetchResult(item: ItemRecord, client: RunComfyClient): Promise<Outcome | null> {
-    const answer = await client.result(item.requestId!);
+    const answer = await client.result(item.requestId!, this.ctx.closeSignal);
+    if (this.ctx.closeSignal.aborted) return null;
     const current = this.ctx.store.getItem(item.id);
     if (!current || !LIVE.includes(current.state)) return null;
     const pollCount = current.pollCount + 1;
@@ -192,17 +197,13 @@ export class TrackPhase {
         return null;
       case 'completed': {
         if (!videoUrl) {
-          const message = text.noOutput(current.requestId);
-          return {
-            item: current,
-            move: {
-              from: LIVE,
-              to: 'failed',
-              patch: { errorCode: 'no_output', reason: message, costUsd, finishedAt: now, pollCount },
-              reason: 'succeeded without a video URL',
-            },
-            streak: { failed: message },
-          };
+          return endedWithout(current, LIVE, 'failed', text.noOutput(current.requestId), {
+            why: 'succeeded without a video URL',
+            errorCode: 'no_output',
+            costUsd,
+            finishedAt: now,
+            pollCount,
+          });
         }
         // Its generation slot is free now: the next submit need not wait for this download.
         return {
@@ -217,24 +218,14 @@ export class TrackPhase {
         };
       }
       case 'failed': {
-        const message = text.generationFailed(error);
-        return {
-          item: current,
-          move: {
-            from: LIVE,
-            to: 'failed',
-            patch: {
-              errorCode: 'generation_failed',
-              reason: message,
-              costUsd,
-              finishedAt: now,
-              queuePosition: null,
-              pollCount,
-            },
-            reason: 'generation failed',
-          },
-          streak: { failed: message },
-        };
+        return endedWithout(current, LIVE, 'failed', text.generationFailed(error), {
+          why: 'generation failed',
+          errorCode: 'generation_failed',
+          queuePosition: null,
+          costUsd,
+          finishedAt: now,
+          pollCount,
+        });
       }
       case 'cancelled':
         return {
@@ -298,35 +289,20 @@ export class TrackPhase {
         const seen = (this.notFound.get(item.id) ?? 0) + 1;
         this.notFound.set(item.id, seen);
         if (seen < NOT_FOUND_CONFIRMATIONS) break;
-        const message = text.requestUnknown(item.requestId);
-        return {
-          item,
-          move: {
-            from: LIVE,
-            to: 'expired',
-            patch: {
-              errorCode: failure.errorCode ?? '404001',
-              reason: message,
-              finishedAt: now,
-              pollCount,
-            },
-            reason: `request unknown to the API (${seen} answers in a row)`,
-          },
-          streak: { failed: message },
-        };
+        return endedWithout(item, LIVE, 'expired', text.requestUnknown(item.requestId), {
+          why: `request unknown to the API (${seen} answers in a row)`,
+          errorCode: failure.errorCode ?? '404001',
+          finishedAt: now,
+          pollCount,
+        });
       }
       case 'forbidden': {
-        const message = text.otherAccount(item.requestId);
-        return {
-          item,
-          move: {
-            from: LIVE,
-            to: 'failed',
-            patch: { errorCode: '403001', reason: message, finishedAt: now, pollCount },
-            reason: 'request belongs to another account',
-          },
-          streak: { failed: message },
-        };
+        return endedWithout(item, LIVE, 'failed', text.otherAccount(item.requestId), {
+          why: 'request belongs to another account',
+          errorCode: '403001',
+          finishedAt: now,
+          pollCount,
+        });
       }
       case 'bad_key':
       case 'no_balance':
@@ -379,43 +355,5 @@ export class TrackPhase {
       this.runTimes.estimateFor(item),
       this.ctx.random,
     );
-  }
-
-  /** Asks the API to cancel a request that waits in its queue; says what became of it. */
-  async cancelRemote(item: ItemRecord): Promise<{ result: CancelItemOutcome; outcome?: Outcome }> {
-    if (!item.requestId) return { result: 'cancel_requested' };
-    this.ctx.store.update(item.id, { cancelRequested: true });
-    const client = this.ctx.clientFor(item);
-    // No key for the API the job is at: nothing can be asked there; it stays tracked.
-    if (!client) return { result: 'cancel_requested' };
-    const answer = await client.cancel(item.requestId);
-    if (!answer.ok) {
-      this.ctx.log('warn', `item ${item.id}: cancel not confirmed (${answer.failure.message})`);
-      return { result: 'cancel_requested' };
-    }
-    switch (answer.value.outcome) {
-      case 'cancelled':
-        return {
-          result: 'cancelled',
-          outcome: {
-            item,
-            move: {
-              from: 'in_queue',
-              to: 'cancelled',
-              patch: { mayBeBilled: false, finishedAt: this.ctx.clock.now(), queuePosition: null },
-              reason: 'cancelled at the API before it ran',
-            },
-          },
-        };
-      case 'not_cancellable':
-        // Already running: it will be billed; keep polling and download it.
-        this.ctx.store.update(item.id, { nextPollAt: this.ctx.clock.now() });
-        return { result: 'running_cannot_stop' };
-      case 'not_confirmed':
-        this.ctx.store.update(item.id, { nextPollAt: this.ctx.clock.now() });
-        return { result: 'cancel_requested' };
-      default:
-        return assertNever(answer.value.outcome);
-    }
   }
 }

@@ -279,6 +279,16 @@ function skipVerdict(ctx: PlanContext, image: ScannedImage, fingerprint: string)
         code: 'already_generated',
         message: `already generated: ${existing.outputPath}`,
       };
+    else if (existing?.state === 'unknown_submit')
+      // Sent, but whether RunComfy took it is unknown: neither "being generated" nor safe to send.
+      return {
+        state: 'skipped',
+        code: 'already_in_progress',
+        message:
+          `already sent in batch ${existing.batchId ?? '?'}, but its answer was lost: it may be paid already. ` +
+          `Check your RunComfy requests; if it is not there, resubmit it from batch ${existing.batchId ?? '?'} ` +
+          `(its "Send again" button, or stillmotion resubmit ${existing.batchId ?? '?'})`,
+      };
     else if (existing)
       // Still on its way in another (or this) batch: sending it again would pay twice.
       return {

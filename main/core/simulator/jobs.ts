@@ -45,6 +45,10 @@ interface Account {
   running: Set<Job>;
 }
 
+function newAccount(creditUsd: number): Account {
+  return { creditUsd, revoked: false, chargedUsd: 0, queue: [], running: new Set() };
+}
+
 export interface JobBookOptions {
   clock: Clock;
   apiKeys: Record<string, number>;
@@ -68,14 +72,7 @@ export class JobBook {
   private wake: (() => void) | null = null;
 
   constructor(private readonly options: JobBookOptions) {
-    for (const [key, credit] of Object.entries(options.apiKeys))
-      this.accounts.set(key, {
-        creditUsd: credit,
-        revoked: false,
-        chargedUsd: 0,
-        queue: [],
-        running: new Set(),
-      });
+    for (const [key, credit] of Object.entries(options.apiKeys)) this.accounts.set(key, newAccount(credit));
   }
 
   /** True for a known key that was not revoked. */
@@ -87,14 +84,7 @@ export class JobBook {
   setCredit(apiKey: string, usd: number): void {
     const account = this.accounts.get(apiKey);
     if (account) account.creditUsd = usd;
-    else
-      this.accounts.set(apiKey, {
-        creditUsd: usd,
-        revoked: false,
-        chargedUsd: 0,
-        queue: [],
-        running: new Set(),
-      });
+    else this.accounts.set(apiKey, newAccount(usd));
   }
 
   revoke(apiKey: string): void {
@@ -128,17 +118,12 @@ export class JobBook {
     return index < 0 ? null : index;
   }
 
-  create(fields: {
-    requestId: string;
-    apiKey: string;
-    model: SimulatedModel;
-    duration: number;
-    generateAudio: boolean;
-    priceUsd: number;
-    imageHash: string | null;
-    willFail: boolean;
-    rejectReason?: string | null;
-  }): Job {
+  create(
+    fields: Pick<
+      Job,
+      'requestId' | 'apiKey' | 'model' | 'duration' | 'generateAudio' | 'priceUsd' | 'imageHash' | 'willFail'
+    > & { rejectReason?: string | null },
+  ): Job {
     const now = this.options.clock.now();
     this.advance(now);
     const account = this.accounts.get(fields.apiKey);

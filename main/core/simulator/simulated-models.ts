@@ -53,37 +53,34 @@ function plain(
   };
 }
 
+/** A Kling 3.0 model: its fields, durations and checks, priced as its RunComfy page says. */
+function kling3(
+  modelId: string,
+  displayName: string,
+  usdPerSecond: SimulatedModel['usdPerSecond'],
+  acceptsEndImage: boolean,
+): SimulatedModel {
+  return {
+    modelId,
+    displayName,
+    usdPerSecond,
+    priced: 'page',
+    fields: acceptsEndImage ? { ...KLING3_FIELDS, endImage: 'end_image_url' } : KLING3_FIELDS,
+    required: ['prompt', 'start_image_url'],
+    durations: KLING3_DURATIONS,
+    kling3: { acceptsEndImage },
+  };
+}
+
 const TABLE: SimulatedModel[] = [
-  {
-    modelId: STANDARD_MODEL_ID,
-    displayName: 'Kling 3.0 Standard Image to Video',
-    usdPerSecond: { silent: 0.084, audio: 0.126 },
-    priced: 'page',
-    fields: KLING3_FIELDS,
-    required: ['prompt', 'start_image_url'],
-    durations: KLING3_DURATIONS,
-    kling3: { acceptsEndImage: false },
-  },
-  {
-    modelId: PRO_MODEL_ID,
-    displayName: 'Kling 3.0 Pro Image to Video',
-    usdPerSecond: { silent: 0.112, audio: 0.168 },
-    priced: 'page',
-    fields: { ...KLING3_FIELDS, endImage: 'end_image_url' },
-    required: ['prompt', 'start_image_url'],
-    durations: KLING3_DURATIONS,
-    kling3: { acceptsEndImage: true },
-  },
-  {
-    modelId: 'kling/kling-3.0/4k/image-to-video',
-    displayName: 'Kling 3.0 4K Image to Video',
-    usdPerSecond: { silent: 0.42, audio: 0.42 },
-    priced: 'page',
-    fields: { ...KLING3_FIELDS, endImage: 'end_image_url' },
-    required: ['prompt', 'start_image_url'],
-    durations: KLING3_DURATIONS,
-    kling3: { acceptsEndImage: true },
-  },
+  kling3(STANDARD_MODEL_ID, 'Kling 3.0 Standard Image to Video', { silent: 0.084, audio: 0.126 }, false),
+  kling3(PRO_MODEL_ID, 'Kling 3.0 Pro Image to Video', { silent: 0.112, audio: 0.168 }, true),
+  kling3(
+    'kling/kling-3.0/4k/image-to-video',
+    'Kling 3.0 4K Image to Video',
+    { silent: 0.42, audio: 0.42 },
+    true,
+  ),
   plain('kling/kling-video-o3/pro/image-to-video', 'Kling O3 Pro', 'prompt', 'image', 0.11),
   plain(
     'kling/kling-video-o1/image-to-video',

@@ -8,6 +8,7 @@ import { useI18n } from '../i18n';
 import { useApp } from '../store/app-context';
 import { showToast } from '../store/toasts';
 import { Dialog } from './Dialog';
+import { ErrorAlert } from './ErrorAlert';
 
 /** The browser's JSON parser message for a pasted schema, or null when it parses. */
 function jsonProblem(text: string): string | null {
@@ -64,8 +65,12 @@ export function AddModelDialog({ onClose }: { onClose: () => void }) {
   };
 
   const errorFor = (field: 'id' | 'schema') => (shownError?.field === field ? shownError.message : null);
-  const described = (field: 'id' | 'schema', hint?: string) =>
-    [hint, errorFor(field) ? `${ids[field]}-error` : null].filter(Boolean).join(' ') || undefined;
+  /** A field's id, and its hint and error tied to it (the error while there is one). */
+  const control = (field: 'id' | 'schema', hint: string) => ({
+    id: ids[field],
+    'aria-invalid': errorFor(field) ? (true as const) : undefined,
+    'aria-describedby': [hint, errorFor(field) ? `${ids[field]}-error` : null].filter(Boolean).join(' '),
+  });
 
   return (
     <Dialog
@@ -95,43 +100,31 @@ export function AddModelDialog({ onClose }: { onClose: () => void }) {
       <div className="field">
         <label htmlFor={ids.id}>{t('models.id')}</label>
         <input
-          id={ids.id}
+          {...control('id', ids.intro)}
           type="text"
           className="mono"
           value={modelId}
           placeholder="vendor/model/image-to-video"
           autoFocus
-          aria-invalid={errorFor('id') ? true : undefined}
-          aria-describedby={described('id', ids.intro)}
           data-testid="add-model-id"
           onChange={(e) => setModelId(e.target.value)}
         />
-        {errorFor('id') && (
-          <p className="field-error" id={`${ids.id}-error`} role="alert">
-            {errorFor('id')}
-          </p>
-        )}
+        <ErrorAlert error={errorFor('id')} id={`${ids.id}-error`} />
       </div>
       <div className="field">
         <label htmlFor={ids.schema}>{t('models.schema')}</label>
         <textarea
-          id={ids.schema}
+          {...control('schema', `${ids.schema}-hint`)}
           rows={8}
           className="mono"
           value={schema}
-          aria-invalid={errorFor('schema') ? true : undefined}
-          aria-describedby={described('schema', `${ids.schema}-hint`)}
           data-testid="add-model-schema"
           onChange={(e) => setSchema(e.target.value)}
         />
         <p className="field-hint" id={`${ids.schema}-hint`}>
           {t('models.schemaHint')}
         </p>
-        {errorFor('schema') && (
-          <p className="field-error" id={`${ids.schema}-error`} role="alert">
-            {errorFor('schema')}
-          </p>
-        )}
+        <ErrorAlert error={errorFor('schema')} id={`${ids.schema}-error`} />
       </div>
       {candidates && (
         <div className="field">

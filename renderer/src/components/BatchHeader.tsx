@@ -12,10 +12,18 @@ import { showToast } from '../store/toasts';
 import { ConfirmDialog } from './Dialog';
 import { exportCsv } from '../lib/export-csv';
 import { RetryFailedButton } from './RetryFailedButton';
+import './BatchHeader.css';
 
 export function countOf(batch: BatchViewDto, states: readonly ItemStateDto[]): number {
   return states.reduce((sum, s) => sum + (batch.counts[s] ?? 0), 0);
 }
+
+/** The one step a batch's state offers: start a draft, pause a running batch, resume a paused one. */
+const STEPS: Partial<Record<BatchViewDto['state'], 'start' | 'pause' | 'resume'>> = {
+  draft: 'start',
+  running: 'pause',
+  paused: 'resume',
+};
 
 export function BatchHeader({ batch, onChanged }: { batch: BatchViewDto; onChanged: () => void }) {
   const { t, locale, language } = useI18n();
@@ -45,6 +53,8 @@ export function BatchHeader({ batch, onChanged }: { batch: BatchViewDto; onChang
       );
     });
 
+  const step = STEPS[batch.state];
+
   const eta =
     batch.etaMs !== null && (batch.state === 'running' || batch.state === 'paused')
       ? formatSpan(batch.etaMs, {
@@ -68,34 +78,14 @@ export function BatchHeader({ batch, onChanged }: { batch: BatchViewDto; onChang
           {t(`batchState.${batch.state}`)}
         </span>
         <div className="batch-controls">
-          {batch.state === 'draft' && (
+          {step && (
             <button
               type="button"
-              className="button button-primary"
+              className={step === 'pause' ? 'button' : 'button button-primary'}
               disabled={busy}
-              onClick={() => run(() => api().batch.start({ batchId: batch.id }))}
+              onClick={() => run(() => api().batch[step]({ batchId: batch.id }))}
             >
-              {t('batch.start')}
-            </button>
-          )}
-          {batch.state === 'running' && (
-            <button
-              type="button"
-              className="button"
-              disabled={busy}
-              onClick={() => run(() => api().batch.pause({ batchId: batch.id }))}
-            >
-              {t('batch.pause')}
-            </button>
-          )}
-          {batch.state === 'paused' && (
-            <button
-              type="button"
-              className="button button-primary"
-              disabled={busy}
-              onClick={() => run(() => api().batch.resume({ batchId: batch.id }))}
-            >
-              {t('batch.resume')}
+              {t(`batch.${step}`)}
             </button>
           )}
           {(batch.state === 'running' || batch.state === 'paused' || batch.state === 'draft') && (
@@ -134,18 +124,13 @@ export function BatchHeader({ batch, onChanged }: { batch: BatchViewDto; onChang
             <div className="meter-fill meter-bad" style={{ width: `${problemShare * 100}%` }} />
           </div>
         </div>
-        <div className="glance-stat">
-          <div className="glance-value tone-active">{n(active)}</div>
-          <div className="glance-label">{t('batch.generating')}</div>
-        </div>
-        <div className="glance-stat">
-          <div className="glance-value">{n(queued)}</div>
-          <div className="glance-label">{t('batch.waiting')}</div>
-        </div>
-        <div className="glance-stat">
-          <div className={problems ? 'glance-value tone-bad' : 'glance-value'}>{n(problems)}</div>
-          <div className="glance-label">{t('batch.needAttention')}</div>
-        </div>
+        <GlanceStat value={n(active)} tone="tone-active" label={t('batch.generating')} />
+        <GlanceStat value={n(queued)} label={t('batch.waiting')} />
+        <GlanceStat
+          value={n(problems)}
+          tone={problems ? 'tone-bad' : undefined}
+          label={t('batch.needAttention')}
+        />
         <div className="glance-stat">
           <div className="glance-value" data-testid="spent">
             {usd(batch.spentUsd)}
@@ -196,5 +181,15 @@ export function BatchHeader({ batch, onChanged }: { batch: BatchViewDto; onChang
         />
       )}
     </section>
+  );
+}
+
+/** One figure at a glance: its value (in a tone) over its label. */
+function GlanceStat({ value, label, tone }: { value: string; label: string; tone?: string }) {
+  return (
+    <div className="glance-stat">
+      <div className={tone ? `glance-value ${tone}` : 'glance-value'}>{value}</div>
+      <div className="glance-label">{label}</div>
+    </div>
   );
 }

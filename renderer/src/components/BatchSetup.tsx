@@ -8,13 +8,14 @@ import { useI18n, type I18n } from '../i18n';
 import { parseTemplate } from '../lib/template';
 import { useApp } from '../store/app-context';
 import { showToast } from '../store/toasts';
-import { Field } from './Field';
+import { CheckboxField, Field } from './Field';
 import { ModelFields, validateModelInputs } from './ModelFields';
 import { ModelPicker } from './ModelPicker';
 import { SavePresetDialog } from './SavePresetDialog';
 import { ShotEditor, shotsError } from './ShotEditor';
 import { NumberField } from './NumberField';
 import { TemplateEditor } from './TemplateEditor';
+import './BatchSetup.css';
 
 export type SettingsErrors = Partial<Record<keyof BatchSettingsDto, string>>;
 
@@ -286,29 +287,20 @@ export function BatchSetup({
       </div>
 
       {roles.audio && (
-        <Field label={t('setup.audio')} inline>
-          {(control) => (
-            <input
-              {...control}
-              type="checkbox"
-              checked={settings.generateAudio}
-              onChange={(e) => set('generateAudio', e.target.checked)}
-            />
-          )}
-        </Field>
+        <CheckboxField
+          label={t('setup.audio')}
+          checked={settings.generateAudio}
+          onChange={(checked) => set('generateAudio', checked)}
+        />
       )}
       {roles.endImage ? (
-        <Field label={t('setup.loop')} hint={t('setup.loopHint')} inline>
-          {(control) => (
-            <input
-              {...control}
-              type="checkbox"
-              data-testid="loop"
-              checked={settings.loop === true}
-              onChange={(e) => set('loop', e.target.checked ? true : undefined)}
-            />
-          )}
-        </Field>
+        <CheckboxField
+          label={t('setup.loop')}
+          hint={t('setup.loopHint')}
+          testId="loop"
+          checked={settings.loop === true}
+          onChange={(checked) => set('loop', checked ? true : undefined)}
+        />
       ) : (
         model && (
           <p className="field-hint" data-testid="no-end-frame">

@@ -3,6 +3,7 @@
 // focusable elements cannot see), Esc closes it (the `cancel` event, or `close` when the
 // browser closes it without asking), and focus returns to where it was.
 import { useEffect, useId, useRef, type ReactNode } from 'react';
+import './Dialog.css';
 
 const FOCUSABLE =
   'button:not([disabled]), [href], input:not([disabled]), select:not([disabled]), textarea:not([disabled]), summary, video[controls], [tabindex]:not([tabindex="-1"])';

@@ -3,6 +3,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { api } from '../api';
 import { useI18n } from '../i18n';
+import './DropOverlay.css';
 
 export function DropOverlay({ onPaths }: { onPaths: (paths: string[]) => void }) {
   const { t } = useI18n();

@@ -88,3 +88,32 @@ export function Field({ label, error, hint, inline, hiddenLabel, extra, classNam
     </div>
   );
 }
+
+/** A checkbox field: the box, then its label on the same line, and an optional hint. */
+export function CheckboxField({
+  label,
+  hint,
+  checked,
+  onChange,
+  testId,
+}: {
+  label: ReactNode;
+  hint?: ReactNode;
+  checked: boolean;
+  onChange: (checked: boolean) => void;
+  testId?: string;
+}) {
+  return (
+    <Field label={label} hint={hint} inline>
+      {(control) => (
+        <input
+          {...control}
+          type="checkbox"
+          data-testid={testId}
+          checked={checked}
+          onChange={(e) => onChange(e.target.checked)}
+        />
+      )}
+    </Field>
+  );
+}

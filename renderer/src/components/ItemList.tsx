@@ -1,21 +1,19 @@
 // The batch's items: state filters, a name search, and a virtualized list that renders only
 // the rows on screen and fetches only their pages, so 10,000 items scroll like 10.
-import { defaultRangeExtractor, useVirtualizer, type Range } from '@tanstack/react-virtual';
-import {
-  useCallback,
-  useEffect,
-  useId,
-  useRef,
-  useState,
-  type KeyboardEvent as ReactKeyboardEvent,
-} from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useEffect, useId, useRef, useState, type KeyboardEvent as ReactKeyboardEvent } from 'react';
 import type { BatchViewDto } from '../../../preload/contract';
 import { useI18n } from '../i18n';
 import { formatCount } from '../lib/format';
 import { FILTERS, type FilterKey } from '../lib/states';
-import { ItemsStore, useItemsError, useItemsTotal } from '../store/items-store';
+import { useRovingFocus } from '../lib/use-roving-focus';
+import { useItemsError, useItemsStore, useItemsTotal } from '../store/items-store';
 import { countOf } from './BatchHeader';
+import { FilterChip } from './FilterChip';
 import { ItemRow } from './ItemRow';
+import { ErrorAlert } from './ErrorAlert';
+import { HiddenHint, HiddenLabel } from './VisuallyHidden';
+import './ItemList.css';
 
 /** The estimate; rows are measured, so a narrow window (200 % zoom) can wrap a row onto more lines. */
 const ROW_HEIGHT = 84;
@@ -43,22 +41,14 @@ export function ItemList({ batch }: { batch: BatchViewDto }) {
             const count = states ? countOf(batch, states) : batch.total;
             if (key !== 'all' && count === 0 && filter !== key) return null;
             return (
-              <button
-                key={key}
-                type="button"
-                className="filter-chip"
-                aria-pressed={filter === key}
-                onClick={() => setFilter(key)}
-              >
+              <FilterChip key={key} pressed={filter === key} onSelect={() => setFilter(key)}>
                 {t(`filter.${key}`)} <span className="filter-count">{formatCount(count, locale)}</span>
-              </button>
+              </FilterChip>
             );
           })}
         </div>
         <div className="search">
-          <label htmlFor={searchId} className="visually-hidden">
-            {t('items.search')}
-          </label>
+          <HiddenLabel htmlFor={searchId}>{t('items.search')}</HiddenLabel>
           <input
             id={searchId}
             type="search"
@@ -96,21 +86,16 @@ function targetIndex(key: string, index: number, total: number, pageRows: number
 
 function Rows({ batchId, filter, search }: { batchId: number; filter: FilterKey; search: string }) {
   const { t } = useI18n();
-  const [store] = useState(() => new ItemsStore({ batchId, states: FILTERS[filter], search }));
-  useEffect(() => {
-    store.start();
-    return () => store.dispose();
-  }, [store]);
+  const store = useItemsStore(() => ({ batchId, states: FILTERS[filter], search }));
   const total = useItemsTotal(store);
   const error = useItemsError(store);
   const scrollRef = useRef<HTMLDivElement>(null);
   const hintId = useId();
-  // Roving focus: one row is in the Tab order; arrows move it. While the focus is in a row,
-  // that row stays rendered even when scrolled away, so recycling never drops the focus.
-  const [activeIndex, setActiveIndex] = useState(0);
-  const [focusWithin, setFocusWithin] = useState(false);
-  const focusRequest = useRef<number | null>(null);
-  const keep = focusWithin ? activeIndex : null;
+  // Roving focus: one row is in the Tab order; arrows move it (use-roving-focus.ts).
+  const { activeIndex, setActiveIndex, focusRequest, keep, rangeExtractor, bodyProps } = useRovingFocus(
+    scrollRef,
+    '[data-index]',
+  );
 
   // eslint-disable-next-line react-hooks/incompatible-library -- the virtualizer is read during render by design
   const virtualizer = useVirtualizer({
@@ -118,14 +103,7 @@ function Rows({ batchId, filter, search }: { batchId: number; filter: FilterKey;
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW_HEIGHT,
     overscan: 6,
-    rangeExtractor: useCallback(
-      (range: Range) => {
-        const indexes = defaultRangeExtractor(range);
-        if (keep === null || keep >= range.count || indexes.includes(keep)) return indexes;
-        return [...indexes, keep].sort((a, b) => a - b);
-      },
-      [keep],
-    ),
+    rangeExtractor,
   });
   const rows = virtualizer.getVirtualItems();
   // The page fetch follows what is on screen, not the one row kept for the focus.
@@ -141,16 +119,6 @@ function Rows({ batchId, filter, search }: { batchId: number; filter: FilterKey;
   useEffect(() => {
     store.setVisibleRange(first, last);
   }, [store, first, last]);
-
-  // Focus the row asked for once it is rendered (after scrollToIndex brought it in).
-  useEffect(() => {
-    const wanted = focusRequest.current;
-    if (wanted === null) return;
-    const element = scrollRef.current?.querySelector<HTMLElement>(`[data-index="${wanted}"]`);
-    if (!element) return;
-    focusRequest.current = null;
-    element.focus({ preventScroll: true });
-  });
 
   const count = total ?? 0;
   const tabbable = rows.some((row) => row.index === activeIndex) ? activeIndex : (rows[0]?.index ?? 0);
@@ -177,15 +145,9 @@ function Rows({ batchId, filter, search }: { batchId: number; filter: FilterKey;
 
   return (
     <div className="item-list-wrap">
-      {error && (
-        <p className="field-error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorAlert error={error} />
       {total === 0 && <p className="empty muted">{search ? t('items.noMatch') : t('items.empty')}</p>}
-      <p id={hintId} className="visually-hidden">
-        {t('items.listHint')}
-      </p>
+      <HiddenHint id={hintId}>{t('items.listHint')}</HiddenHint>
       <div
         ref={scrollRef}
         className="item-scroll"
@@ -197,16 +159,7 @@ function Rows({ batchId, filter, search }: { batchId: number; filter: FilterKey;
           role="list"
           aria-label={t('items.title')}
           aria-describedby={hintId}
-          style={{ height: virtualizer.getTotalSize(), position: 'relative' }}
-          onKeyDown={onKeyDown}
-          onFocus={(event) => {
-            setFocusWithin(true);
-            const slot = (event.target as HTMLElement).closest<HTMLElement>('[data-index]');
-            if (slot) setActiveIndex(Number(slot.dataset.index));
-          }}
-          onBlur={(event) => {
-            if (!event.currentTarget.contains(event.relatedTarget as Node | null)) setFocusWithin(false);
-          }}
+          {...bodyProps(virtualizer.getTotalSize(), onKeyDown)}
         >
           {rows.map((row) => (
             <div

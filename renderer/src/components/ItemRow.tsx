@@ -2,7 +2,7 @@
 // and progress, cost, and the actions that fit its state. Reads its own item from the store,
 // so a change elsewhere in the list does not re-render it.
 import { reasonText } from '../../../preload/reasons';
-import { memo, useState } from 'react';
+import { memo, useState, type ReactNode } from 'react';
 import type { ItemViewDto } from '../../../preload/contract';
 import { api } from '../api';
 import { useI18n } from '../i18n';
@@ -16,6 +16,7 @@ import { showToast } from '../store/toasts';
 import { ConfirmDialog } from './Dialog';
 import { ItemDetails } from './ItemDetails';
 import { Thumb } from './Thumb';
+import './ItemRow.css';
 
 export const ItemRow = memo(function ItemRow({ store, index }: { store: ItemsStore; index: number }) {
   const item = useItemAt(store, index);
@@ -110,64 +111,49 @@ function LoadedRow({ item }: { item: ItemViewDto }) {
       </div>
       <div className="item-actions">
         {action === 'cancel' && (
-          <button
-            type="button"
-            className="button button-small"
-            onClick={cancel}
-            aria-label={t('items.cancelNamed', { name })}
-          >
-            {t('items.cancel')}
-          </button>
+          <RowButton onClick={cancel} label={t('items.cancel')} named={t('items.cancelNamed', { name })} />
         )}
         {action === 'retry' && (
-          <button
-            type="button"
-            className="button button-small"
+          <RowButton
             onClick={() => act(() => api().item.retry({ itemId: item.id }))}
-            aria-label={t('items.retryNamed', { name })}
-          >
-            {t('items.retry')}
-          </button>
+            label={t('items.retry')}
+            named={t('items.retryNamed', { name })}
+          />
         )}
         {action === 'resubmit' && (
-          <button
-            type="button"
-            className="button button-small button-warn"
+          <RowButton
+            variant="button-warn"
             onClick={() => setConfirmResubmit(true)}
-            aria-label={t('items.resubmitNamed', { name })}
-          >
-            {t('items.resubmit')}
-          </button>
+            label={t('items.resubmit')}
+            named={t('items.resubmitNamed', { name })}
+          />
         )}
         {action === 'open' && (
           <>
-            <button
-              type="button"
-              className="button button-small button-primary"
+            <RowButton
+              variant="button-primary"
               onClick={() => setDetails('play')}
-              aria-label={t('items.playNamed', { name })}
-            >
-              <span aria-hidden="true">▶</span> {t('items.play')}
-            </button>
-            <button
-              type="button"
-              className="button button-small"
+              label={
+                <>
+                  <span aria-hidden="true">▶</span> {t('items.play')}
+                </>
+              }
+              named={t('items.playNamed', { name })}
+            />
+            <RowButton
               onClick={() => act(() => api().item.showInFolder({ itemId: item.id }))}
-              aria-label={t('items.showInFolderNamed', { name })}
-            >
-              {t('items.showInFolder')}
-            </button>
+              label={t('items.showInFolder')}
+              named={t('items.showInFolderNamed', { name })}
+            />
           </>
         )}
-        <button
-          type="button"
-          className="button button-small button-quiet"
+        <RowButton
+          variant="button-quiet"
           onClick={() => setDetails('details')}
-          aria-label={t('items.detailsNamed', { name })}
-          data-testid="details-button"
-        >
-          {t('items.details')}
-        </button>
+          label={t('items.details')}
+          named={t('items.detailsNamed', { name })}
+          testId="details-button"
+        />
       </div>
       {details && <ItemDetails item={item} autoPlay={details === 'play'} onClose={() => setDetails(null)} />}
       {confirmResubmit && (
@@ -184,5 +170,32 @@ function LoadedRow({ item }: { item: ItemViewDto }) {
         />
       )}
     </div>
+  );
+}
+
+/** A small button of the row; `named` is its accessible name, which says which item it acts on. */
+function RowButton({
+  onClick,
+  label,
+  named,
+  variant,
+  testId,
+}: {
+  onClick: () => void;
+  label: ReactNode;
+  named: string;
+  variant?: 'button-primary' | 'button-warn' | 'button-quiet';
+  testId?: string;
+}) {
+  return (
+    <button
+      type="button"
+      className={variant ? `button button-small ${variant}` : 'button button-small'}
+      onClick={onClick}
+      aria-label={named}
+      data-testid={testId}
+    >
+      {label}
+    </button>
   );
 }

@@ -6,6 +6,7 @@
 import { useId } from 'react';
 import type { BatchSettingsDto, ModelInfoDto } from '../../../preload/contract';
 import { useI18n, type I18n } from '../i18n';
+import './ModelFields.css';
 
 type Field = ModelInfoDto['fields'][number];
 type Inputs = NonNullable<BatchSettingsDto['modelInputs']>;

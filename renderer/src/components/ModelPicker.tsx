@@ -4,6 +4,7 @@
 import type { BatchSettingsDto, ModelInfoDto } from '../../../preload/contract';
 import { useI18n, type I18n } from '../i18n';
 import { formatUsd } from '../lib/format';
+import './ModelPicker.css';
 
 /** "$0.084 per second · $0.42 per 5 s video", or "price unknown". */
 export function priceText(

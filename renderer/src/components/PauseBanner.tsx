@@ -7,6 +7,7 @@ import { api } from '../api';
 import { useI18n } from '../i18n';
 import { useAction } from '../lib/use-action';
 import { useApp } from '../store/app-context';
+import './PauseBanner.css';
 
 export function PauseBanner({ batch, onChanged }: { batch: BatchViewDto; onChanged: () => void }) {
   const { t, language } = useI18n();

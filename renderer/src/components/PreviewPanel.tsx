@@ -5,6 +5,8 @@ import { useI18n } from '../i18n';
 import { formatUsd } from '../lib/format';
 import { useApp } from '../store/app-context';
 import { Thumb } from './Thumb';
+import { ErrorAlert } from './ErrorAlert';
+import './PreviewPanel.css';
 
 export const PREVIEW_PAGE = 20;
 
@@ -49,11 +51,7 @@ export function PreviewPanel({ scanId, preview, loading, error, offset, onOffset
           </nav>
         )}
       </div>
-      {error && (
-        <p className="field-error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorAlert error={error} />
       {!preview && !error && <p className="muted">{t('common.loading')}</p>}
       {preview && (
         <ul className="preview-list">

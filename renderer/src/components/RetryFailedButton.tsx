@@ -6,6 +6,7 @@ import type { BatchViewDto, ResponseOf } from '../../../preload/contract';
 import { api, errorText } from '../api';
 import { useI18n } from '../i18n';
 import { formatCount, formatUsd } from '../lib/format';
+import { RETRY_ALL_STATES } from '../lib/states';
 import { showToast } from '../store/toasts';
 import { countOf } from './BatchHeader';
 import { ConfirmDialog } from './Dialog';
@@ -16,7 +17,7 @@ export function RetryFailedButton({ batch, onChanged }: { batch: BatchViewDto; o
   const { t, locale } = useI18n();
   const [plan, setPlan] = useState<Plan | null>(null);
   const [busy, setBusy] = useState(false);
-  if (countOf(batch, ['failed', 'expired']) === 0) return null;
+  if (countOf(batch, RETRY_ALL_STATES) === 0) return null;
   const usd = (v: number) => formatUsd(v, locale);
 
   const ask = async () => {

@@ -10,6 +10,7 @@ import { fileNameOf } from '../lib/format';
 import { useApp } from '../store/app-context';
 import { useItemAt, type ItemsStore } from '../store/items-store';
 import { Thumb } from './Thumb';
+import './ReviewCell.css';
 
 /** The poster frame: a little past the start, where a fade-in usually has something to show. */
 export const POSTER_FRAGMENT = '#t=0.1';

@@ -3,7 +3,7 @@
 // poster frame. The focused cell takes the keys: arrows move, K keeps, R rejects, U undoes,
 // Space plays with sound, Enter opens the full-size player (previous / next). Filters: all
 // videos, unreviewed, kept, rejected, and the failed items (with their reasons).
-import { defaultRangeExtractor, useVirtualizer, type Range } from '@tanstack/react-virtual';
+import { useVirtualizer } from '@tanstack/react-virtual';
 import {
   useCallback,
   useEffect,
@@ -18,11 +18,15 @@ import { api, errorText } from '../api';
 import { useI18n } from '../i18n';
 import { formatCount } from '../lib/format';
 import { gridTarget, REVIEW_FILTERS, type ReviewFilterKey } from '../lib/review';
-import { ItemsStore, useItemsError, useItemsTotal } from '../store/items-store';
+import { useRovingFocus } from '../lib/use-roving-focus';
+import { useItemsError, useItemsStore, useItemsTotal } from '../store/items-store';
 import { showToast } from '../store/toasts';
 import { ReviewCell } from './ReviewCell';
 import { ReviewPlayer } from './ReviewPlayer';
 import { ReviewToolbar } from './ReviewToolbar';
+import { ErrorAlert } from './ErrorAlert';
+import { HiddenHint } from './VisuallyHidden';
+import './ReviewGrid.css';
 
 const CELL_MIN_WIDTH = 240;
 const ROW_HEIGHT = 236;
@@ -55,25 +59,23 @@ function useColumns(element: RefObject<HTMLDivElement | null>): number {
 
 function Grid({ batchId, filter }: { batchId: number; filter: ReviewFilterKey }) {
   const { t, locale } = useI18n();
-  const [store] = useState(() => {
+  const store = useItemsStore(() => {
     const { states, reviews } = REVIEW_FILTERS[filter];
-    return new ItemsStore({ batchId, states, search: '', reviews });
+    return { batchId, states, search: '', reviews };
   });
-  useEffect(() => {
-    store.start();
-    return () => store.dispose();
-  }, [store]);
   const total = useItemsTotal(store) ?? 0;
   const error = useItemsError(store);
   const scrollRef = useRef<HTMLDivElement>(null);
   const columns = useColumns(scrollRef);
   const hintId = useId();
-  const [activeIndex, setActiveIndex] = useState(0);
-  const [focusWithin, setFocusWithin] = useState(false);
+  // The focused cell's row stays mounted when scrolled away, so the focus is never dropped.
+  const { activeIndex, setActiveIndex, focusRequest, rangeExtractor, bodyProps } = useRovingFocus(
+    scrollRef,
+    '[role=gridcell]',
+    (index) => Math.floor(index / columns),
+  );
   const [playerIndex, setPlayerIndex] = useState<number | null>(null);
-  const focusRequest = useRef<number | null>(null);
   const rowCount = Math.ceil(total / columns);
-  const keepRow = focusWithin ? Math.floor(activeIndex / columns) : null;
 
   // eslint-disable-next-line react-hooks/incompatible-library -- the virtualizer is read during render by design
   const virtualizer = useVirtualizer({
@@ -81,15 +83,7 @@ function Grid({ batchId, filter }: { batchId: number; filter: ReviewFilterKey })
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW_HEIGHT,
     overscan: 1,
-    // The focused cell's row stays mounted when scrolled away, so the focus is never dropped.
-    rangeExtractor: useCallback(
-      (range: Range) => {
-        const rows = defaultRangeExtractor(range);
-        if (keepRow === null || keepRow >= range.count || rows.includes(keepRow)) return rows;
-        return [...rows, keepRow].sort((a, b) => a - b);
-      },
-      [keepRow],
-    ),
+    rangeExtractor,
   });
   const rows = virtualizer.getVirtualItems();
   const firstIndex = (rows[0]?.index ?? 0) * columns;
@@ -100,14 +94,6 @@ function Grid({ batchId, filter }: { batchId: number; filter: ReviewFilterKey })
 
   // A cell that left the filter (kept under "unreviewed") may leave the focus past the end.
   const active = Math.min(activeIndex, Math.max(0, total - 1));
-  useEffect(() => {
-    const wanted = focusRequest.current;
-    if (wanted === null) return;
-    const element = scrollRef.current?.querySelector<HTMLElement>(`[role=gridcell][data-index="${wanted}"]`);
-    if (!element) return;
-    focusRequest.current = null;
-    element.focus({ preventScroll: true });
-  });
 
   const moveTo = (index: number, focus = true) => {
     setActiveIndex(index);
@@ -163,18 +149,12 @@ function Grid({ batchId, filter }: { batchId: number; filter: ReviewFilterKey })
 
   return (
     <div className="review-wrap">
-      {error && (
-        <p className="field-error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorAlert error={error} />
       <p className="muted small review-count" data-testid="review-count">
         {t('review.count', { count: formatCount(total, locale) })}
       </p>
       {total === 0 && <p className="empty muted">{t(`review.empty.${filter}`)}</p>}
-      <p id={hintId} className="visually-hidden">
-        {t('review.gridHint')}
-      </p>
+      <HiddenHint id={hintId}>{t('review.gridHint')}</HiddenHint>
       <div ref={scrollRef} className="review-scroll" data-testid="review-scroll" tabIndex={-1}>
         <div
           role="grid"
@@ -182,16 +162,7 @@ function Grid({ batchId, filter }: { batchId: number; filter: ReviewFilterKey })
           aria-describedby={hintId}
           aria-rowcount={rowCount}
           aria-colcount={columns}
-          style={{ height: virtualizer.getTotalSize(), position: 'relative' }}
-          onKeyDown={onKeyDown}
-          onFocus={(event) => {
-            setFocusWithin(true);
-            const cell = (event.target as HTMLElement).closest<HTMLElement>('[role=gridcell]');
-            if (cell) setActiveIndex(Number(cell.dataset.index));
-          }}
-          onBlur={(event) => {
-            if (!event.currentTarget.contains(event.relatedTarget as Node | null)) setFocusWithin(false);
-          }}
+          {...bodyProps(virtualizer.getTotalSize(), onKeyDown)}
         >
           {rows.map((row) => (
             <div

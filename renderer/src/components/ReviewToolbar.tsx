@@ -8,6 +8,8 @@ import { formatCount } from '../lib/format';
 import { REVIEW_FILTERS, type ReviewFilterKey } from '../lib/review';
 import { showToast } from '../store/toasts';
 import { countOf } from './BatchHeader';
+import { FilterChip } from './FilterChip';
+import './ReviewToolbar.css';
 
 interface Props {
   batch: BatchViewDto;
@@ -55,17 +57,15 @@ export function ReviewToolbar({ batch, filter, onFilter }: Props) {
                 ? countOf(batch, REVIEW_FILTERS.failed.states)
                 : null;
           return (
-            <button
+            <FilterChip
               key={key}
-              type="button"
-              className="filter-chip"
-              aria-pressed={filter === key}
-              onClick={() => onFilter(key)}
-              data-testid={`review-filter-${key}`}
+              pressed={filter === key}
+              onSelect={() => onFilter(key)}
+              testId={`review-filter-${key}`}
             >
               {t(`review.filter.${key}`)}
               {count !== null && <span className="filter-count"> {formatCount(count, locale)}</span>}
-            </button>
+            </FilterChip>
           );
         })}
       </div>

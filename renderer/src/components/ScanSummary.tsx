@@ -2,6 +2,7 @@
 import type { ScanSummaryDto } from '../../../preload/contract';
 import { useI18n } from '../i18n';
 import { formatCount } from '../lib/format';
+import './ScanSummary.css';
 
 export function ScanSummary({
   summary,
@@ -17,31 +18,20 @@ export function ScanSummary({
       <h2 id="scan-summary-title">{t('scan.summaryTitle')}</h2>
       <p className="muted">{summary.roots.join(' · ')}</p>
       <dl className="stats">
-        <div>
-          <dt>{t('scan.found')}</dt>
-          <dd>{n(summary.found)}</dd>
-        </div>
-        <div>
-          <dt>{t('scan.accepted')}</dt>
-          <dd className="tone-good">{n(summary.accepted)}</dd>
-        </div>
-        <div>
-          <dt>{t('scan.fixed')}</dt>
-          <dd>{n(summary.fixed)}</dd>
-        </div>
-        <div>
-          <dt>{t('scan.rejected')}</dt>
-          <dd className={summary.rejected.length ? 'tone-bad' : undefined}>{n(summary.rejected.length)}</dd>
-        </div>
-        <div>
-          <dt>{t('scan.alreadyGenerated')}</dt>
-          <dd>{alreadyGenerated === null ? '…' : n(alreadyGenerated)}</dd>
-        </div>
+        <Stat label={t('scan.found')} value={n(summary.found)} />
+        <Stat label={t('scan.accepted')} value={n(summary.accepted)} className="tone-good" />
+        <Stat label={t('scan.fixed')} value={n(summary.fixed)} />
+        <Stat
+          label={t('scan.rejected')}
+          value={n(summary.rejected.length)}
+          className={summary.rejected.length ? 'tone-bad' : undefined}
+        />
+        <Stat
+          label={t('scan.alreadyGenerated')}
+          value={alreadyGenerated === null ? '…' : n(alreadyGenerated)}
+        />
         {summary.endFramePairCount > 0 && (
-          <div>
-            <dt>{t('scan.endFrames')}</dt>
-            <dd data-testid="end-frame-count">{n(summary.endFramePairCount)}</dd>
-          </div>
+          <Stat label={t('scan.endFrames')} value={n(summary.endFramePairCount)} testId="end-frame-count" />
         )}
       </dl>
       {summary.fixed > 0 && <p className="field-hint">{t('scan.fixedHint')}</p>}
@@ -77,5 +67,27 @@ export function ScanSummary({
         </ul>
       )}
     </section>
+  );
+}
+
+/** One figure of the summary: its name and its value. */
+function Stat({
+  label,
+  value,
+  className,
+  testId,
+}: {
+  label: string;
+  value: string;
+  className?: string;
+  testId?: string;
+}) {
+  return (
+    <div>
+      <dt>{label}</dt>
+      <dd className={className} data-testid={testId}>
+        {value}
+      </dd>
+    </div>
   );
 }

@@ -10,8 +10,9 @@ import { useApp } from '../store/app-context';
 import { showToast } from '../store/toasts';
 import { AddModelDialog } from './AddModelDialog';
 import { ConfirmDialog, Dialog } from './Dialog';
-import { Field } from './Field';
+import { CheckboxField, Field } from './Field';
 import { WebhookSettings } from './WebhookSettings';
+import './SettingsDialog.css';
 
 export function SettingsDialog({ focus, onClose }: { focus: 'general' | 'apiKey'; onClose: () => void }) {
   const { t } = useI18n();
@@ -136,36 +137,22 @@ export function SettingsDialog({ focus, onClose }: { focus: 'general' | 'apiKey'
       </section>
 
       <section className="settings-section">
-        <Field label={t('settings.simulated')} hint={t('settings.simulatedHint')} inline>
-          {(control) => (
-            <input
-              {...control}
-              type="checkbox"
-              checked={settings.simulated}
-              onChange={(e) => void update({ simulated: e.target.checked })}
-            />
-          )}
-        </Field>
-        <Field label={t('settings.notifications')} inline>
-          {(control) => (
-            <input
-              {...control}
-              type="checkbox"
-              checked={settings.notifications}
-              onChange={(e) => void update({ notifications: e.target.checked })}
-            />
-          )}
-        </Field>
-        <Field label={t('settings.keepAwake')} inline>
-          {(control) => (
-            <input
-              {...control}
-              type="checkbox"
-              checked={settings.keepAwake}
-              onChange={(e) => void update({ keepAwake: e.target.checked })}
-            />
-          )}
-        </Field>
+        <CheckboxField
+          label={t('settings.simulated')}
+          hint={t('settings.simulatedHint')}
+          checked={settings.simulated}
+          onChange={(checked) => void update({ simulated: checked })}
+        />
+        <CheckboxField
+          label={t('settings.notifications')}
+          checked={settings.notifications}
+          onChange={(checked) => void update({ notifications: checked })}
+        />
+        <CheckboxField
+          label={t('settings.keepAwake')}
+          checked={settings.keepAwake}
+          onChange={(checked) => void update({ keepAwake: checked })}
+        />
         <Field label={t('settings.language')}>
           {(control) => (
             <select

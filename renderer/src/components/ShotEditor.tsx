@@ -3,8 +3,10 @@
 // what to change; main's planner checks the same rule again (intake/shots.ts).
 import type { BatchSettingsDto } from '../../../preload/contract';
 import { useI18n, type I18n } from '../i18n';
-import { Field } from './Field';
+import { CheckboxField, Field } from './Field';
 import { NumberField } from './NumberField';
+import { ErrorAlert } from './ErrorAlert';
+import './ShotEditor.css';
 
 type Shot = NonNullable<BatchSettingsDto['shots']>[number];
 
@@ -40,26 +42,22 @@ export function ShotEditor({
   return (
     <fieldset className="shot-editor" data-testid="shot-editor">
       <legend>{t('shots.title')}</legend>
-      <Field label={t('shots.enable')} hint={t('shots.hint')} inline>
-        {(control) => (
-          <input
-            {...control}
-            type="checkbox"
-            data-testid="shots-on"
-            checked={shots.length > 0}
-            onChange={(e) =>
-              onChange(
-                e.target.checked
-                  ? [
-                      { prompt: settings.promptTemplate, duration: 3 },
-                      { prompt: '', duration: Math.max(3, settings.duration - 3) },
-                    ]
-                  : undefined,
-              )
-            }
-          />
-        )}
-      </Field>
+      <CheckboxField
+        label={t('shots.enable')}
+        hint={t('shots.hint')}
+        testId="shots-on"
+        checked={shots.length > 0}
+        onChange={(checked) =>
+          onChange(
+            checked
+              ? [
+                  { prompt: settings.promptTemplate, duration: 3 },
+                  { prompt: '', duration: Math.max(3, settings.duration - 3) },
+                ]
+              : undefined,
+          )
+        }
+      />
       {shots.map((shot, i) => (
         <div className="shot-row" key={i} data-testid="shot-row">
           <Field label={t('shots.prompt', { n: i + 1 })}>
@@ -96,11 +94,7 @@ export function ShotEditor({
           <p className="field-hint" data-testid="shots-sum" aria-live="polite">
             {t('shots.sum', { sum, duration: settings.duration })}
           </p>
-          {error && (
-            <p className="field-error" role="alert" data-testid="shots-error">
-              {error}
-            </p>
-          )}
+          <ErrorAlert error={error} testId="shots-error" />
           <button
             type="button"
             className="button button-small"

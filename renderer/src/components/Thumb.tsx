@@ -1,6 +1,7 @@
 // A thumbnail that degrades to a neutral tile when main cannot make one (it answers 415 for
 // an unreadable image), instead of the browser's broken-image icon.
 import { useState } from 'react';
+import './Thumb.css';
 
 export function Thumb({ src, size }: { src: string; size: number }) {
   const [failed, setFailed] = useState(false);

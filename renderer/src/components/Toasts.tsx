@@ -1,6 +1,7 @@
 // Toasts: short confirmations and errors, announced to screen readers, dismissable.
 import { useI18n } from '../i18n';
 import { dismissToast, useToasts } from '../store/toasts';
+import './Toasts.css';
 
 export function Toasts() {
   const toasts = useToasts();

@@ -4,11 +4,11 @@
 // the latest one winning. A state change is said after a short settle, so it carries the
 // counts of the refetch that follows the state event, not the stale ones the event came with.
 import type { BatchViewDto, ItemStateDto } from '../../../preload/contract';
+import { PROBLEM_STATES as PROBLEMS } from './states';
 
 export const PROGRESS_GAP_MS = 15_000;
 export const SETTLE_MS = 600;
 
-const PROBLEMS: readonly ItemStateDto[] = ['failed', 'expired', 'unknown_submit'];
 const NOT_SENT: readonly ItemStateDto[] = ['rejected', 'skipped', 'cancelled'];
 
 export interface ProgressView {

@@ -2,13 +2,14 @@
 // user's verdict) and the failed items, so the morning's two questions ("which takes are
 // good?" and "what needs another go?") are one click each.
 import type { ItemStateDto, ReviewFilterDto } from '../../../preload/contract';
+import { RETRY_ALL_STATES } from '../../../preload/item-actions';
 
 export const REVIEW_FILTERS = {
   videos: { states: ['done'], reviews: null },
   unreviewed: { states: ['done'], reviews: ['unreviewed'] },
   kept: { states: ['done'], reviews: ['kept'] },
   rejected: { states: ['done'], reviews: ['rejected'] },
-  failed: { states: ['failed', 'expired'], reviews: null },
+  failed: { states: RETRY_ALL_STATES, reviews: null },
 } as const satisfies Record<
   string,
   { states: readonly ItemStateDto[]; reviews: readonly ReviewFilterDto[] | null }

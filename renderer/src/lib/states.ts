@@ -1,31 +1,10 @@
-// Item states as the UI groups them. The lists are checked against the contract's types at
-// compile time, so a new state in the contract fails the build here until it has a place.
-import type {
-  BatchSettingsDto,
-  ItemActionDto,
-  ItemActionTableDto,
-  ItemStateDto,
-} from '../../../preload/contract';
+// Item states as the UI groups them (active, problems, the filter chips, tones). The lists are
+// checked against the contract's types at compile time; the list of states and each state's
+// action are main's own tables, imported as they are.
+import type { BatchSettingsDto, ItemStateDto } from '../../../preload/contract';
 
-export const ITEM_STATES = [
-  'queued',
-  'submitting',
-  'in_queue',
-  'in_progress',
-  'downloading',
-  'done',
-  'failed',
-  'cancelled',
-  'expired',
-  'unknown_submit',
-  'rejected',
-  'skipped',
-] as const satisfies readonly ItemStateDto[];
-
-// Fails to compile when the contract gains a state missing above.
-type Missing = Exclude<ItemStateDto, (typeof ITEM_STATES)[number]>;
-const _allStatesListed: Missing extends never ? true : never = true;
-void _allStatesListed;
+// The list of states is main's own (pure, imported as is).
+export { ITEM_STATES } from '../../../preload/item-states';
 
 export const ACTIVE_STATES: readonly ItemStateDto[] = [
   'submitting',
@@ -41,43 +20,14 @@ export const FILTERS = {
   queued: ['queued'],
   active: ['submitting', 'in_queue', 'in_progress', 'downloading'],
   done: ['done'],
-  problems: ['failed', 'expired', 'unknown_submit'],
+  problems: PROBLEM_STATES,
   cancelled: ['cancelled'],
   notSent: ['rejected', 'skipped'],
 } as const satisfies Record<string, readonly ItemStateDto[] | null>;
 export type FilterKey = keyof typeof FILTERS;
 
-/**
- * Which action an item in each state allows: a copy of the domain's table (the renderer imports
- * no values from main), checked equal to it at compile time by `satisfies`: a changed, missing or
- * extra entry fails the build. Buttons are shown from it, so none is offered that main refuses.
- */
-const ITEM_ACTIONS = {
-  queued: 'cancel',
-  submitting: 'cancel',
-  in_queue: 'cancel',
-  in_progress: 'wait',
-  downloading: 'wait',
-  done: 'open',
-  failed: 'retry',
-  cancelled: 'retry',
-  expired: 'retry',
-  unknown_submit: 'resubmit',
-  rejected: 'none',
-  skipped: 'none',
-} as const satisfies ItemActionTableDto;
-// `satisfies` alone accepts a wider table; this fails unless the two are the same type.
-type SameTable = ItemActionTableDto extends typeof ITEM_ACTIONS
-  ? typeof ITEM_ACTIONS extends ItemActionTableDto
-    ? true
-    : never
-  : never;
-const _actionsMatchTheDomain: SameTable = true;
-void _actionsMatchTheDomain;
-
-export function actionFor(state: ItemStateDto): ItemActionDto {
-  return ITEM_ACTIONS[state];
-}
+// Which action each state allows (the buttons shown) is main's own table, imported as is.
+export { actionFor, RETRY_ALL_STATES } from '../../../preload/item-actions';
 
 export type StateTone = 'neutral' | 'active' | 'good' | 'bad' | 'warn' | 'muted';
 

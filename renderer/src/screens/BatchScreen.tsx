@@ -11,6 +11,7 @@ import { ConditionBanner } from '../components/ConditionBanner';
 import { ItemList } from '../components/ItemList';
 import { PauseBanner } from '../components/PauseBanner';
 import { ReviewGrid } from '../components/ReviewGrid';
+import './BatchScreen.css';
 
 export function BatchScreen({ batchId, view }: { batchId: number; view: BatchView }) {
   const { t } = useI18n();

@@ -7,6 +7,8 @@ import { formatCount, formatDateTime, formatUsd } from '../lib/format';
 import { exportCsv } from '../lib/export-csv';
 import { navigate } from '../lib/route';
 import { PROBLEM_STATES } from '../lib/states';
+import { ErrorAlert } from '../components/ErrorAlert';
+import './History.css';
 
 export function History() {
   const { t, locale, language } = useI18n();
@@ -32,11 +34,7 @@ export function History() {
   return (
     <section className="card history" aria-labelledby="history-title">
       <h1 id="history-title">{t('history.title')}</h1>
-      {error && (
-        <p className="field-error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorAlert error={error} />
       {batches === null && !error && <p className="muted">{t('common.loading')}</p>}
       {batches?.length === 0 && <p className="muted">{t('history.empty')}</p>}
       {batches && batches.length > 0 && (

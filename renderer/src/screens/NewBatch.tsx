@@ -14,6 +14,7 @@ import { showToast } from '../store/toasts';
 import { BatchSetup, validateSettings } from '../components/BatchSetup';
 import { PREVIEW_PAGE, PreviewPanel } from '../components/PreviewPanel';
 import { ScanSummary } from '../components/ScanSummary';
+import './NewBatch.css';
 
 /** Wait this long after the last keystroke before asking main for a new preview. */
 const PREVIEW_DEBOUNCE_MS = 300;

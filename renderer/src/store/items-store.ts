@@ -4,7 +4,7 @@
 // snapshot; a change marks loaded pages stale, patches the states it names at once, and
 // refetches only the pages under the viewport (throttled), since the list may hold 10,000
 // rows of which 20 are on screen.
-import { useSyncExternalStore } from 'react';
+import { useEffect, useState, useSyncExternalStore } from 'react';
 import type { ItemStateDto, ItemViewDto, ReviewFilterDto } from '../../../preload/contract';
 import { api, errorText } from '../api';
 import { Emitter } from './emitter';
@@ -236,4 +236,14 @@ export function useItemsTotal(store: ItemsStore): number | null {
 
 export function useItemsError(store: ItemsStore): string | null {
   return useSyncExternalStore(store.subscribe, store.getError);
+}
+
+/** A store for one query, started while the component is mounted (StrictMode-safe). */
+export function useItemsStore(query: () => ItemQuery): ItemsStore {
+  const [store] = useState(() => new ItemsStore(query()));
+  useEffect(() => {
+    store.start();
+    return () => store.dispose();
+  }, [store]);
+  return store;
 }

@@ -2,11 +2,11 @@
 // lost (unknown_submit), which the item's message tells the user to do once they accept it may
 // be paid twice. The one command that may pay twice, so it says so in the question, names each
 // item, and never runs without a yes (or --yes). Loaded only when the command runs.
-import type { ItemView } from '../../domain';
+import { actionFor, statesAllowing, type ItemView } from '../../domain';
 import type { Engine } from '../../engine';
 import { driveToEnd } from '../follow';
 import { confirm, EXIT, ExitError, parseId, type CliIo, type CommandResult, type Common } from '../io';
-import { credentialsOf, openEngine } from '../open-core';
+import { openEngine, requireApiKey } from '../open-core';
 import { usd } from '../progress';
 
 export interface ResubmitOptions extends Common {
@@ -19,7 +19,7 @@ const PAGE = 1000;
 function lostItems(engine: Engine, batchId: number): ItemView[] {
   const items: ItemView[] = [];
   for (let offset = 0; ; offset += PAGE) {
-    const page = engine.pageItems({ batchId, states: ['unknown_submit'], offset, limit: PAGE });
+    const page = engine.pageItems({ batchId, states: statesAllowing('resubmit'), offset, limit: PAGE });
     items.push(...page.items);
     if (offset + PAGE >= page.total) return items;
   }
@@ -32,11 +32,7 @@ export async function resubmitCommand(
 ): Promise<CommandResult> {
   const batchId = parseId(batchArg, 'batch');
   const itemId = opts.item ? parseId(opts.item, 'item') : null;
-  if (!(await credentialsOf(io)).apiKey)
-    throw new ExitError(
-      EXIT.needsUser,
-      'No API key: set RUNCOMFY_API_KEY (and RUNCOMFY_API_BASE for a simulator or proxy). Nothing was resubmitted.',
-    );
+  await requireApiKey(io, 'Nothing was resubmitted.');
   const engine = await openEngine(opts, io);
   try {
     if (!engine.getBatch(batchId))
@@ -50,7 +46,7 @@ export async function resubmitCommand(
           EXIT.usage,
           `Batch ${batchId} has no item ${itemId}; see: stillmotion report ${batchId}`,
         );
-      if (item.state !== 'unknown_submit')
+      if (actionFor(item.state) !== 'resubmit')
         throw new ExitError(
           EXIT.usage,
           `Item ${itemId} (${item.relativePath}) is ${item.state}; only items whose submit answer was lost ` +

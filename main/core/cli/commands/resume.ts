@@ -3,7 +3,7 @@
 import { finishedExit, follow, printFinal } from '../follow';
 import { EXIT, ExitError, parseId, warnLine, type CliIo, type CommandResult, type Common } from '../io';
 import { startNotices } from '../notices';
-import { credentialsOf, openEngine } from '../open-core';
+import { credentialsOf, openEngine, requireApiKey } from '../open-core';
 import { statusBlock } from '../progress';
 
 export async function resumeCommand(
@@ -22,11 +22,7 @@ export async function resumeCommand(
           .filter((b) => b.state === 'running' || b.state === 'paused')
           .map((b) => b.id);
     if (ids.length === 0) return { code: EXIT.ok, reason: 'Nothing to resume: every batch has finished.' };
-    if (!(await credentialsOf(io)).apiKey)
-      throw new ExitError(
-        EXIT.needsUser,
-        'No API key: set RUNCOMFY_API_KEY (and RUNCOMFY_API_BASE for a simulator or proxy).',
-      );
+    await requireApiKey(io);
     let worst = { code: EXIT.ok as number, reason: '' };
     for (const id of ids) {
       const batch = engine.getBatch(id);

@@ -3,11 +3,12 @@
 // (or takes --yes), retries through the engine's per-item retry at that confirmed cost, then
 // drives the batch like `resume` and exits with the same codes. Loaded only when the command
 // runs, so --help never imports it.
-import type { BatchView } from '../../domain';
+import { statesAllowing, type BatchView } from '../../domain';
+import { statesInWords } from '../../../../preload/item-actions';
 import { planRetry, retryPlanned } from '../../app/retry-failed';
 import { driveToEnd } from '../follow';
 import { confirm, EXIT, ExitError, parseId, type CliIo, type CommandResult, type Common } from '../io';
-import { credentialsOf, openEngine } from '../open-core';
+import { openEngine, requireApiKey } from '../open-core';
 import { usd } from '../progress';
 import { UsageError } from '../usage-error';
 
@@ -22,11 +23,7 @@ export async function retryCommand(batchArg: string, opts: RetryOptions, io: Cli
     throw new UsageError('Choose one: --failed (every failed item) or --item <id> (one item).');
   const batchId = parseId(batchArg, 'batch');
   const itemIds = opts.item ? [parseId(opts.item, 'item')] : undefined;
-  if (!(await credentialsOf(io)).apiKey)
-    throw new ExitError(
-      EXIT.needsUser,
-      'No API key: set RUNCOMFY_API_KEY (and RUNCOMFY_API_BASE for a simulator or proxy). Nothing was retried.',
-    );
+  await requireApiKey(io, 'Nothing was retried.');
   const engine = await openEngine(opts, io);
   try {
     const batch: BatchView | null = engine.getBatch(batchId);
@@ -35,7 +32,7 @@ export async function retryCommand(batchArg: string, opts: RetryOptions, io: Cli
     for (const item of plan.notRetryable)
       throw new ExitError(
         EXIT.usage,
-        `Item ${item.itemId} (${item.fileName}) is ${item.state}; only failed, expired or cancelled items can be retried.`,
+        `Item ${item.itemId} (${item.fileName}) is ${item.state}; only ${statesInWords(statesAllowing('retry'))} items can be retried.`,
       );
     if (itemIds && plan.itemIds.length === 0)
       throw new ExitError(

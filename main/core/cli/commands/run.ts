@@ -5,7 +5,7 @@ import { homedir } from 'node:os';
 import { defaultOutputDir } from '../../app/paths';
 import type { SimulatorHandle } from '../../simulator';
 import { scaledClock, type Clock } from '../../util/clock';
-import { finishedExit, follow, printFinal } from '../follow';
+import { followToExit } from '../follow';
 import {
   confirm,
   EXIT,
@@ -121,11 +121,7 @@ export async function runCommand(paths: string[], opts: RunOptions, io: CliIo): 
     if (io.err.isTTY) io.err.write('\r\x1b[2K');
     const scan = selection ? onlyImages(scanned, selection.sourcePaths) : scanned;
     const plan = intake.plan(scan, settings, { force: Boolean(opts.force) || Boolean(selection?.force) });
-    io.out.write(
-      `Found ${scan.images.length + scan.rejected.length + (scan.endFramePairs?.length ?? 0)} files` +
-        `${(settings.takes ?? 1) > 1 ? ` (${settings.takes} takes each)` : ''}: ${plan.toSend} to send, ` +
-        `${plan.rejected} rejected, ${plan.skipped} already generated.\n`,
-    );
+    io.out.write(foundLine(scan, plan, settings.takes ?? 1));
     const pairs = scan.endFramePairs ?? [];
     if (pairs.length > 0)
       io.out.write(
@@ -137,28 +133,19 @@ export async function runCommand(paths: string[], opts: RunOptions, io: CliIo): 
       );
     for (const problem of [...scan.problems, ...plan.problems])
       io.err.write(`  problem: ${problem.message}\n`);
-    // One line per image and verdict, however many takes share it (10 takes of a refused image
-    // would otherwise say the same thing 10 times).
-    const verdicts = new Map<string, { line: string; takes: number }>();
-    for (const item of plan.items) {
-      if (!item.verdict) continue;
-      const line = `  ${item.verdict.state}: ${item.relativePath}: ${item.verdict.message}`;
-      const seen = verdicts.get(line);
-      if (seen) seen.takes++;
-      else verdicts.set(line, { line, takes: 1 });
-    }
-    for (const { line, takes } of [...verdicts.values()].slice(0, 20))
-      io.out.write(`${line}${takes > 1 ? ` (all ${takes} takes)` : ''}\n`);
-    for (const r of scan.rejected.slice(0, 20)) io.out.write(`  rejected: ${r.path}: ${r.reason}\n`);
-    if (verdicts.size + scan.rejected.length > 40)
-      io.out.write(`  … and more; the report lists every item.\n`);
+    for (const line of verdictLines(plan.items, scan.rejected)) io.out.write(`${line}\n`);
     if (plan.problems.length > 0)
       throw new ExitError(
         EXIT.usage,
         `The template or settings have ${plan.problems.length} problem(s); nothing was sent.`,
       );
     if (plan.toSend === 0)
-      throw new ExitError(EXIT.usage, 'Nothing to send: no usable image in the given paths.');
+      throw new ExitError(
+        EXIT.usage,
+        plan.skipped > 0
+          ? 'Nothing to send: every usable image is already generated or on its way (see above; --force makes them again).'
+          : 'Nothing to send: no usable image in the given paths.',
+      );
     const first = plan.items.find((i) => !i.verdict);
     if (first) io.out.write(`  e.g. ${first.relativePath}: "${first.renderedPrompt}"\n`);
     // An unknown price is said as such, never as $0 (a capped batch was refused by the plan).
@@ -187,13 +174,80 @@ export async function runCommand(paths: string[], opts: RunOptions, io: CliIo): 
     const batchId = engine.createBatch(settings, plan.items);
     io.out.write(`Batch ${batchId} started. Progress: stillmotion status ${batchId}\n`);
     engine.startBatch(batchId);
-    const batch = await follow(engine, batchId, io, true);
-    printFinal(io, batch);
-    return finishedExit(batch);
+    return await followToExit(engine, batchId, io);
   } finally {
     await notices.settled();
     notices.close();
     await engine.close();
     await simulator?.close();
   }
+}
+
+/** "Found 3 images and 2 end frames, 2 takes each: 6 videos to send, 0 refused, 0 already
+ * generated." Images and videos are counted apart: with takes, one image makes several videos. */
+function foundLine(
+  scan: { images: unknown[]; rejected: unknown[]; endFramePairs?: unknown[] },
+  plan: { toSend: number; rejected: number; skipped: number },
+  takes: number,
+): string {
+  const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+  const ends = scan.endFramePairs?.length ?? 0;
+  const found =
+    count(scan.images.length + scan.rejected.length, 'image', 'images') +
+    (ends > 0 ? ` and ${count(ends, 'end frame', 'end frames')}` : '');
+  // Files refused by the scan (unreadable, not an image) have no takes; the plan's are videos.
+  const refused = plan.rejected + scan.rejected.length;
+  const unit = takes > 1 ? ' videos' : '';
+  return (
+    `Found ${found}${takes > 1 ? `, ${takes} takes each` : ''}: ${plan.toSend}${unit} to send, ` +
+    `${refused} refused, ${plan.skipped} already generated.\n`
+  );
+}
+
+/**
+ * What the plan will not send, refusals first (they need the user), at most 20 lines each.
+ * One line per image and verdict however many takes share it (10 takes of a refused image would
+ * otherwise say the same thing 10 times); videos already generated, the usual case of a run
+ * again, are one line when there are more than three.
+ */
+function verdictLines(
+  items: { relativePath: string; verdict?: { state: string; code: string; message: string } | null }[],
+  scanRefused: { path: string; reason: string }[],
+): string[] {
+  const MAX = 20;
+  const lines = new Map<string, { refused: boolean; code: string; takes: number }>();
+  for (const { relativePath, verdict } of items) {
+    if (!verdict) continue;
+    const refused = verdict.state === 'rejected';
+    // "refused", not the state's name: "rejected" is what a user does to a video in the review.
+    const line = `  ${refused ? 'refused' : verdict.state}: ${relativePath}: ${verdict.message}`;
+    const seen = lines.get(line);
+    if (seen) seen.takes++;
+    else lines.set(line, { refused, code: verdict.code, takes: 1 });
+  }
+  const entries = [...lines].map(([line, { refused, code, takes }]) => ({
+    refused,
+    code,
+    takes,
+    text: `${line}${takes > 1 ? ` (all ${takes} takes)` : ''}`,
+  }));
+  const capped = (texts: string[], what: string) =>
+    texts.length > MAX
+      ? [...texts.slice(0, MAX), `  … and ${texts.length - MAX} more ${what}; the report lists every item.`]
+      : texts;
+  const refusals = [
+    ...entries.filter((e) => e.refused).map((e) => e.text),
+    ...scanRefused.map((r) => `  refused: ${r.path}: ${r.reason}`),
+  ];
+  const skips = entries.filter((e) => !e.refused);
+  const generated = skips.filter((e) => e.code === 'already_generated');
+  const generatedCount = generated.reduce((sum, e) => sum + e.takes, 0);
+  const skipTexts =
+    generatedCount > 3
+      ? [
+          ...skips.filter((e) => e.code !== 'already_generated').map((e) => e.text),
+          `  skipped: ${generatedCount} videos already generated (kept where they are; --force makes them again)`,
+        ]
+      : skips.map((e) => e.text);
+  return [...capped(refusals, 'refused'), ...capped(skipTexts, 'skipped')];
 }

@@ -144,6 +144,26 @@ describe('RunComfyClient against the simulator', () => {
     }
   });
 
+  it('stops a hanging status request when the caller aborts, long before its timeout, and says so', async () => {
+    const s = await sim();
+    const client = new RunComfyClient({ baseUrl: s.url, apiKey: DEMO_API_KEY, timeoutMs: 10 * 60_000 });
+    const submitted = await client.submit(MODEL, body);
+    if (!submitted.ok) throw new Error(submitted.failure.message);
+    s.setFaults({ hang: 1 }, ['status', 'result']);
+    for (const ask of [client.status.bind(client), client.result.bind(client)]) {
+      const stop = new AbortController();
+      const answer = ask(submitted.value.requestId, stop.signal);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      stop.abort();
+      const failure = await answer;
+      expect(!failure.ok && failure.failure).toMatchObject({
+        kind: 'network',
+        errorCode: 'ABORTED',
+        neverSent: false,
+      });
+    }
+  });
+
   it('treats a reset, a 5xx and a hang after sending as "maybe sent", and a refused connection as not sent', async () => {
     const reset = await sim({ faults: { resetAfterBody: 1 }, faultTargets: ['submit'] });
     const r = await new RunComfyClient({ baseUrl: reset.url, apiKey: DEMO_API_KEY }).submit(MODEL, body);

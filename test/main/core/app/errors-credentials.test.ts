@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkApiBaseUrl } from '../../../../main/core/app/credentials';
 import { AppError, errorCodeOf, errorMessageOf, redact } from '../../../../main/core/app/errors';
+import { BatchHeldError, InvalidValueError, NotFoundError, StateError } from '../../../../main/core/domain';
 import { createMemorySecretStore, describeKey } from '../../../../main/core/app/secret-store';
 
 describe('error mapping', () => {
@@ -11,6 +12,14 @@ describe('error mapping', () => {
     expect(errorCodeOf(Object.assign(new Error('x'), { name: 'StateError' }))).toBe('conflict');
     expect(errorCodeOf(Object.assign(new Error('x'), { code: 'ENOENT' }))).toBe('not_found');
     expect(errorCodeOf('boom')).toBe('internal');
+  });
+
+  it('maps every kind of core error by its name too, as by its class (a second copy of the module)', () => {
+    for (const Kind of [NotFoundError, StateError, BatchHeldError, InvalidValueError]) {
+      const error = new Kind('x', { kind: 'batch_not_found', batchId: 1 });
+      expect(errorCodeOf(error)).toBe(error.code);
+      expect(errorCodeOf(Object.assign(new Error('x'), { name: error.name }))).toBe(error.code);
+    }
   });
 
   it('redacts secrets from every message, however they appear', () => {

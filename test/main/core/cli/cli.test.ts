@@ -78,7 +78,7 @@ describe('stillmotion run', () => {
     );
     expect(run.code, run.stderr).toBe(0);
     expect(run.stderr).toMatch(/Simulated: a built-in RunComfy simulator/);
-    expect(run.stdout).toMatch(/Found 3 files: 3 to send, 0 rejected, 0 already generated/);
+    expect(run.stdout).toMatch(/Found 3 images: 3 to send, 0 refused, 0 already generated\./);
     expect(run.stdout).toContain('all 3 items done');
     expect(mp4s(out).sort()).toEqual(['day-2/shot-1.mp4', 'shot-0.mp4', 'shot-2.mp4']);
     for (const file of mp4s(out)) expect(statSync(join(out, file)).size).toBeGreaterThan(0);

@@ -69,7 +69,9 @@ describe('stillmotion run --takes', () => {
     const args = ['run', images, '-t', '{name}, take {take}', '--yes', '--out', out, '--db', db];
     const two = await cli([...args, '--takes', '2'], env());
     expect(two.code, two.stderr).toBe(0);
-    expect(two.stdout).toMatch(/Found 2 files \(2 takes each\): 4 to send, 0 rejected, 0 already generated/);
+    expect(two.stdout).toMatch(
+      /Found 2 images, 2 takes each: 4 videos to send, 0 refused, 0 already generated\./,
+    );
     expect(mp4s(out)).toEqual([
       'day-2/shot-1-take1.mp4',
       'day-2/shot-1-take2.mp4',
@@ -85,7 +87,20 @@ describe('stillmotion run --takes', () => {
     // Asked again with 3 takes: the two takes already made are skipped, only take 3 is paid.
     const three = await cli([...args, '--takes', '3'], env());
     expect(three.code, three.stderr).toBe(0);
-    expect(three.stdout).toMatch(/\(3 takes each\): 2 to send, 0 rejected, 4 already generated/);
+    expect(three.stdout).toMatch(
+      /Found 2 images, 3 takes each: 2 videos to send, 0 refused, 4 already generated\./,
+    );
+    // The four videos already made are one line, not four.
+    expect(three.stdout).toContain(
+      '  skipped: 4 videos already generated (kept where they are; --force makes them again)',
+    );
+    expect(three.stdout).not.toContain('already generated: ');
+    // A third time nothing is left to make: said so, not "no usable image".
+    const again = await cli([...args, '--takes', '3'], env());
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain(
+      'Nothing to send: every usable image is already generated or on its way (see above; --force makes them again).',
+    );
     expect(mp4s(out)).toHaveLength(6);
     const audit = auditLedger(sim.ledger);
     expect(audit.jobsCreated).toBe(6);
@@ -132,7 +147,7 @@ describe('stillmotion run with end frames', () => {
     );
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain('2 end frames paired by name: x.jpg + x.end.jpg, y.jpg + end/y.jpg');
-    expect(run.stdout).toMatch(/Found 5 files \(2 takes each\): 6 to send, 0 rejected/);
+    expect(run.stdout).toMatch(/Found 3 images and 2 end frames, 2 takes each: 6 videos to send, 0 refused/);
     expect(mp4s(out)).toEqual([
       'w-take1.mp4',
       'w-take2.mp4',
@@ -165,7 +180,7 @@ describe('stillmotion run with end frames', () => {
     // Kling 3.0 Standard has multi-shot but no end frame: w.jpg is made, x and y are refused.
     expect(standard.code).toBe(1);
     expect(standard.stdout).toContain(
-      'rejected: x.jpg: x.end.jpg is the end frame of x.jpg (paired by its name), but Kling 3.0 Standard has no end-frame field',
+      'refused: x.jpg: x.end.jpg is the end frame of x.jpg (paired by its name), but Kling 3.0 Standard has no end-frame field',
     );
     expect(mp4s(out)).toEqual(['w.mp4']);
     expect(sim.ledger.submits.slice(before).map((s) => [s.modelId, s.httpStatus, s.duration])).toEqual([

@@ -152,7 +152,7 @@ describe('stillmotion retry', () => {
           'm',
         ),
       );
-      expect(rerun.stdout).toMatch(/^Found 1 files: 1 to send, 0 rejected, 0 already generated\.$/m);
+      expect(rerun.stdout).toMatch(/^Found 1 image: 1 to send, 0 refused, 0 already generated\.$/m);
       expect(sim.ledger.submits.length).toBe(submitted + 1);
       expect(mp4s()).toHaveLength(before + 1);
       expect(notices.map((n) => n.event)).toEqual(['finished']);

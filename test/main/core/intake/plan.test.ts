@@ -508,6 +508,22 @@ describe('plan: already generated and duplicates', () => {
     expect([forced.toSend, forced.skipped]).toEqual([2, 0]);
   });
 
+  it('says of a request whose submit answer was lost that it may be paid, and how to send it again', async () => {
+    const { scan } = await folder(async (r) => {
+      await writeJpeg(join(r, 'a.jpg'), 640, 480);
+    });
+    const lost = createIntake({
+      findDone: () => ({ itemId: 3, outputPath: '/videos/a.mp4', batchId: 4, state: 'unknown_submit' }),
+    });
+    expect(lost.plan(scan, settings()).items[0]!.verdict).toEqual({
+      state: 'skipped',
+      code: 'already_in_progress',
+      message:
+        'already sent in batch 4, but its answer was lost: it may be paid already. Check your RunComfy ' +
+        'requests; if it is not there, resubmit it from batch 4 (its "Send again" button, or stillmotion resubmit 4)',
+    });
+  });
+
   it('generates two copies of the same picture with the same request once', async () => {
     const { scan } = await folder(async (r) => {
       await writeJpeg(join(r, 'one', 'pic.jpg'));

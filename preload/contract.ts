@@ -33,6 +33,9 @@ export const modelInputsSchema = z.record(z.string().min(1).max(100), z.json());
 const id = z.number().int().positive();
 const path = z.string().min(1).max(4096);
 
+/** Reference elements: a frontal image and reference images each (absolute paths). */
+const elementsSchema = z.array(z.object({ frontal: path, references: z.array(path).max(20) })).max(20);
+
 export const batchSettingsSchema = z.object({
   modelId: modelIdSchema,
   promptTemplate: z.string().max(20_000),
@@ -57,6 +60,10 @@ export const batchSettingsSchema = z.object({
     .array(z.object({ prompt: z.string().max(20_000), duration: z.number().int().min(0).max(600) }))
     .max(20)
     .optional(),
+  /** Images outside the model's limits: crop, pad (blurred fill) or refuse; absent = crop. */
+  fit: z.enum(['crop', 'pad', 'refuse']).optional(),
+  /** Reference elements (@Element1...): a frontal image and reference images each, absolute paths. */
+  elements: elementsSchema.optional(),
 });
 
 /** Why an item failed or a batch paused: a code + parameters (see preload/reasons.ts). */
@@ -147,6 +154,8 @@ export const scanSummarySchema = z.object({
   /** End frames paired with a start image by file name: how many, and the first ones. */
   endFramePairCount: z.number().int().nonnegative().default(0),
   endFramePairs: z.array(z.object({ start: z.string(), end: z.string() })).default([]),
+  /** The extra end-frame suffix this scan paired with, if any. */
+  endSuffix: z.string().nullable().default(null),
   /** Variables the template may use here: the built-ins plus prompts.csv columns. */
   variables: z.array(z.string()),
   /** Problems with prompts.csv files etc., not tied to one image. */
@@ -174,6 +183,22 @@ export const previewItemSchema = z.object({
     .nullable(),
   /** Which take of its image (only when the batch asks for several). */
   take: z.number().int().positive().optional(),
+  /** A multi-shot video's shots as sent, each rendered (absent: one shot). */
+  shots: z.array(z.object({ prompt: z.string(), duration: z.number() })).optional(),
+  /** The @ElementN its prompts refer to, by number (absent: none). */
+  elementsUsed: z.array(z.number().int()).optional(),
+  /** The start image is sent fitted (cropped, padded, upscaled): how, and the size sent. */
+  fitted: z
+    .object({
+      mode: z.enum(['crop', 'pad']),
+      width: z.number().int(),
+      height: z.number().int(),
+      /** The picture is enlarged (Lanczos) to reach the model's minimum size: it may look soft. */
+      upscaled: z.boolean().default(false),
+      /** The image's own size, when known. */
+      source: z.object({ width: z.number().int(), height: z.number().int() }).optional(),
+    })
+    .optional(),
 });
 
 export const previewSchema = z.object({
@@ -188,6 +213,11 @@ export const previewSchema = z.object({
   /** The model's price is unknown: the estimate leaves these videos out (shown as "unknown"). */
   priceUnknown: z.boolean(),
   estimatedDurationMs: z.number(),
+  /**
+   * Images to be sent that are resized on the way (over the size limit, or fitted to the model's
+   * shape and size by the fit mode): the scan summary's "Will be resized" once settings are known.
+   */
+  resized: z.number().int().nonnegative().default(0),
 });
 
 export const modelRoleSchema = z.enum(ROLE_NAMES);
@@ -229,6 +259,21 @@ export const modelInfoSchema = z.object({
     .object({ min: z.number().int(), max: z.number().int(), values: z.array(z.number().int()).nullable() })
     .nullable(),
   fields: z.array(modelFieldSchema),
+  /** Multi-shot: how many shots and how long each may be, from its schema; null without multi-shot. */
+  shots: z
+    .object({
+      minShots: z.number().int(),
+      maxShots: z.number().int(),
+      minSeconds: z.number().int(),
+      maxSeconds: z.number().int().nullable(),
+    })
+    .nullable()
+    .default(null),
+  /** Reference elements: at most how many, with how many reference images each (null: no limit given). */
+  elements: z
+    .object({ max: z.number().int().nullable(), maxReferences: z.number().int().nullable() })
+    .nullable()
+    .default(null),
 });
 
 export const webhookPresetSchema = z.enum(['generic', 'ntfy', 'discord', 'slack']);
@@ -306,8 +351,32 @@ export const invokeChannels = {
   ),
 
   'command:scan.start': channel(
-    z.object({ paths: z.array(path).min(1).max(10_000) }),
+    z.object({
+      paths: z.array(path).min(1).max(10_000),
+      /** Another file-name ending that marks an end frame (beside .end and _end), e.g. "-last". */
+      endSuffix: z.string().max(50).optional(),
+    }),
     z.object({ scanId: z.string() }),
+  ),
+  /**
+   * Checks reference element images like start images and keeps them with the scan (the preview
+   * and the batch read them there); answers each image's size or why it cannot be used.
+   */
+  'command:scan.checkElements': channel(
+    z.object({ scanId: z.string(), elements: elementsSchema }),
+    z.object({
+      images: z.array(
+        z.object({
+          path: z.string(),
+          ok: z.boolean(),
+          reason: z.string().nullable(),
+          width: z.number().int().nullable(),
+          height: z.number().int().nullable(),
+          /** Its thumbnail: media scan/<scanId>/element/<thumb>/thumb (null when unusable). */
+          thumb: z.number().int().nonnegative().nullable(),
+        }),
+      ),
+    }),
   ),
   'query:scan.summary': channel(z.object({ scanId: z.string() }), scanSummarySchema),
   'query:scan.preview': channel(
@@ -442,6 +511,8 @@ export const invokeChannels = {
   'command:settings.deletePreset': channel(z.object({ name: z.string().min(1).max(100) }), appSettingsSchema),
 
   'command:dialog.pickInputs': channel(empty, z.object({ paths: z.array(z.string()) })),
+  /** Image files (several) for reference elements; empty when cancelled. */
+  'command:dialog.pickImages': channel(empty, z.object({ paths: z.array(z.string()) })),
   'command:dialog.pickOutputDir': channel(empty, z.object({ path: z.string().nullable() })),
 } as const;
 

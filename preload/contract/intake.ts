@@ -1,0 +1,66 @@
+// The contract's intake: what a scan found (with the problems it names before anything is paid)
+// and the preview of a batch's requests.
+import { z } from 'zod';
+
+/** A problem found before paying: names the file, the row, the field, the value, what was expected. */
+export const inputProblemSchema = z.object({
+  code: z.string(),
+  message: z.string(),
+  file: z.string().nullable(),
+  row: z.number().int().nullable(),
+  field: z.string().nullable(),
+});
+
+export const scanSummarySchema = z.object({
+  scanId: z.string(),
+  finished: z.boolean(),
+  roots: z.array(z.string()),
+  found: z.number().int(),
+  accepted: z.number().int(),
+  fixed: z.number().int(),
+  rejected: z.array(z.object({ path: z.string(), reason: z.string() })),
+  /** End frames paired with a start image by file name: how many, and the first ones. */
+  endFramePairCount: z.number().int().nonnegative().default(0),
+  endFramePairs: z.array(z.object({ start: z.string(), end: z.string() })).default([]),
+  /** Variables the template may use here: the built-ins plus prompts.csv columns. */
+  variables: z.array(z.string()),
+  /** Problems with prompts.csv files etc., not tied to one image. */
+  problems: z.array(inputProblemSchema),
+});
+
+export const previewItemSchema = z.object({
+  index: z.number().int(),
+  /** The image's position in the scan (for its thumbnail): the takes of one image share it. */
+  imageIndex: z.number().int(),
+  sourcePath: z.string(),
+  relativePath: z.string(),
+  renderedPrompt: z.string(),
+  settings: z.object({
+    duration: z.number(),
+    generateAudio: z.boolean(),
+    cfgScale: z.number(),
+    negativePrompt: z.string(),
+  }),
+  outputRelativePath: z.string(),
+  estimatedCostUsd: z.number(),
+  notes: z.array(z.string()),
+  verdict: z
+    .object({ state: z.enum(['rejected', 'skipped']), code: z.string(), message: z.string() })
+    .nullable(),
+  /** Which take of its image (only when the batch asks for several). */
+  take: z.number().int().positive().optional(),
+});
+
+export const previewSchema = z.object({
+  items: z.array(previewItemSchema),
+  total: z.number().int(),
+  toSend: z.number().int(),
+  rejected: z.number().int(),
+  skipped: z.number().int(),
+  /** Template errors that concern every item (unknown variable, unclosed brace). */
+  problems: z.array(inputProblemSchema),
+  estimatedCostUsd: z.number(),
+  /** The model's price is unknown: the estimate leaves these videos out (shown as "unknown"). */
+  priceUnknown: z.boolean(),
+  estimatedDurationMs: z.number(),
+});

@@ -1,0 +1,22 @@
+// The contract's app settings: the key's state (never the key), the API, the window's options,
+// the batch notice webhook, the remembered defaults and the named presets.
+import { z } from 'zod';
+import { batchSettingsSchema } from './batches';
+
+export const webhookPresetSchema = z.enum(['generic', 'ntfy', 'discord', 'slack']);
+/** Where batch notices are posted (finished, paused with the reason, stalled); null: nowhere. */
+export const webhookSettingSchema = z
+  .object({ url: z.string().min(1).max(2000), preset: webhookPresetSchema })
+  .nullable();
+
+export const appSettingsSchema = z.object({
+  apiKey: z.object({ set: z.boolean(), last4: z.string().nullable(), storage: z.string().nullable() }),
+  apiBaseUrl: z.string(),
+  simulated: z.boolean(),
+  notifications: z.boolean(),
+  keepAwake: z.boolean(),
+  language: z.enum(['system', 'en', 'zh-CN']),
+  webhook: webhookSettingSchema,
+  defaults: batchSettingsSchema.partial(),
+  presets: z.array(z.object({ name: z.string(), settings: batchSettingsSchema.partial() })),
+});

@@ -9,7 +9,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Row } from './lib';
 
-const ALL = ['slots', 'cold', 'intake', 'overhead', 'download', 'memory', 'startup'];
+const ALL = ['slots', 'cold', 'intake', 'overhead', 'download', 'memory', 'startup', 'renderer'];
 const ROOT = join(__dirname, '..');
 
 function runWorker(name: string): Promise<{ rows: Row[]; seconds: number }> {

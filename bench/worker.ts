@@ -10,6 +10,7 @@ const benches: Record<string, () => Promise<Row[]>> = {
   memory: async () => (await import('./memory')).benchMemory(),
   startup: async () => (await import('./startup')).benchStartup(),
   cold: async () => (await import('./cold')).benchCold(),
+  renderer: async () => (await import('./renderer')).benchRenderer(),
 };
 
 async function main(): Promise<void> {

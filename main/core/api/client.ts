@@ -5,6 +5,7 @@
 import type { z } from 'zod';
 import type { Clock } from '../util/clock';
 import { systemClock } from '../util/clock';
+import { answerOfFetch, answerOfGet, nodeGet, type Answer } from '../util/http-get';
 import { parseRetryAfter } from './retry';
 import {
   cancelResponseSchema,
@@ -212,17 +213,19 @@ export class RunComfyClient {
     if (this.apiKey) headers.authorization = `Bearer ${this.apiKey}`;
     if (body !== undefined) headers['content-type'] = 'application/json';
     const what = `${method} ${path.split('?')[0]}`;
-    let response: Response;
+    let response: Answer;
     this.options.onRequest?.(endpoint);
     try {
-      response = await this.fetchImpl(this.baseUrl + path, {
-        method,
-        headers,
-        body,
-        signal: signal
-          ? AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)])
-          : AbortSignal.timeout(timeoutMs),
-      });
+      // The caller's signal (close() stops a poll) and the request's own timeout, whichever first.
+      const stop = signal
+        ? AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)])
+        : AbortSignal.timeout(timeoutMs);
+      // A GET (status, result, the model page: free, repeatable) over node:http unless a fetch
+      // was given; a submit or cancel always through fetch, whose failures the money rules know.
+      response =
+        method === 'GET' && !this.options.fetch
+          ? answerOfGet(await nodeGet(this.baseUrl + path, { headers, signal: stop }))
+          : answerOfFetch(await this.fetchImpl(this.baseUrl + path, { method, headers, body, signal: stop }));
     } catch (error) {
       return { ok: false, failure: networkFailure(error, what, timeoutMs, this.origin, this.redact, signal) };
     }
@@ -242,7 +245,7 @@ export class RunComfyClient {
     } catch {
       json = undefined;
     }
-    const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), this.clock.now());
+    const retryAfterMs = parseRetryAfter(response.header('retry-after'), this.clock.now());
     const errorBody = errorBodySchema.safeParse(json);
     if (response.ok && errorBody.success && endpoint === 'submit') {
       // A gateway may put an error_code in a 2xx. A valid request_id beside it means the job

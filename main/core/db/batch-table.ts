@@ -12,7 +12,16 @@ import { formatReason, type Reason } from '../../../preload/reasons';
 import { toBatchRecord, type BatchRecord, type BatchRow } from './rows';
 import { StoreBase } from './store-base';
 
+/** What a batch keeps from its creation on: only its budget can change (updateBatchSettings). */
+export interface BatchFixed {
+  modelId: string;
+  duration: number;
+  simulated: boolean;
+}
+
 export abstract class BatchTable extends StoreBase {
+  /** Read once per process: batches are never deleted, so an id always means the same batch. */
+  private readonly fixed = new Map<number, BatchFixed>();
   createBatch(
     settings: BatchSettings,
     items: PlannedItem[],
@@ -76,6 +85,22 @@ export abstract class BatchTable extends StoreBase {
     const row = this.stmt(`SELECT * FROM batches WHERE id = :batchId`).get({ batchId }) as
       BatchRow | undefined;
     return row ? toBatchRecord(row) : null;
+  }
+
+  /**
+   * The batch's model, duration and mode, which never change once it exists: asked for every
+   * request and poll, so read from the row once, not parsed again each time.
+   */
+  batchFixed(batchId: number): BatchFixed | null {
+    let fixed = this.fixed.get(batchId);
+    if (!fixed) {
+      const batch = this.getBatch(batchId);
+      if (!batch) return null;
+      const { modelId, duration } = batch.settings;
+      fixed = { modelId, duration, simulated: batch.simulated };
+      this.fixed.set(batchId, fixed);
+    }
+    return fixed;
   }
 
   listBatches(): BatchRecord[] {

@@ -47,6 +47,8 @@ export abstract class ItemTable extends LeaseTable {
    * IMMEDIATE transaction. Returns null (and changes nothing) when the item is no longer in
    * one of `from`, e.g. a cancel won the race. Throws when the table forbids the move.
    * With `lease`, also proves inside the transaction that this process still drives the batch.
+   * `durable` false: committed without an fsync (see withoutFsync), for moves that record no
+   * money, request id or output name and that a restart redoes on its own.
    */
   transition(
     itemId: number,
@@ -56,7 +58,10 @@ export abstract class ItemTable extends LeaseTable {
     reason: string,
     now: number,
     lease?: { owner: string; leaseMs: number },
+    durable = true,
   ): ItemRecord | null {
+    if (!durable)
+      return this.withoutFsync(() => this.transition(itemId, from, to, patch, reason, now, lease, true));
     const allowedFrom: readonly ItemState[] = typeof from === 'string' ? [from] : from;
     return this.db
       .transaction(() => {
@@ -126,13 +131,9 @@ export abstract class ItemTable extends LeaseTable {
    * flushes it anyway (WAL order). Never for anything that records money or a request id.
    */
   updateWithoutFsync(itemId: number, patch: ItemPatch): void {
-    this.db.pragma('synchronous = NORMAL');
-    try {
-      this.writePatch(itemId, patch, null);
-    } finally {
-      this.db.pragma('synchronous = FULL');
-    }
+    this.withoutFsync(() => this.writePatch(itemId, patch, null));
   }
+
   private writePatch(
     itemId: number,
     patch: ItemPatch,

@@ -54,11 +54,16 @@ export abstract class LeaseTable extends BatchTable {
       .immediate();
   }
 
-  /** Extends our lease; false when another process has taken it over meanwhile. */
+  /**
+   * Extends our lease; false when another process has taken it over meanwhile. Not fsync'd: the
+   * other processes see it at once, and after a power cut its holder is gone anyway.
+   */
   renewLease(batchId: number, owner: string, now: number, leaseMs: number): boolean {
-    const { changes } = this.stmt(
-      `UPDATE batches SET lease_expires_at = :expires WHERE id = :batchId AND lease_owner = :owner`,
-    ).run({ batchId, owner, expires: now + leaseMs });
+    const { changes } = this.withoutFsync(() =>
+      this.stmt(
+        `UPDATE batches SET lease_expires_at = :expires WHERE id = :batchId AND lease_owner = :owner`,
+      ).run({ batchId, owner, expires: now + leaseMs }),
+    );
     return changes === 1;
   }
 

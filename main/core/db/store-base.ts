@@ -27,6 +27,25 @@ export abstract class StoreBase {
     return statement;
   }
 
+  /**
+   * Runs `write` as a commit of its own without an fsync (synchronous = NORMAL): it is visible
+   * to every connection at once and made durable by the next fsync'd commit (WAL order), so a
+   * power cut can lose only it. Only for bookkeeping whose loss costs nothing paid: never a
+   * submit intent, a request id, a cost, or an output file's name and hash before the file is
+   * placed. Inside a transaction (SQLite cannot change this there) it joins that commit.
+   * The pragma is compiled each time: a prepared PRAGMA applies its setting when prepared
+   * (or re-prepared), not reliably when run.
+   */
+  withoutFsync<T>(write: () => T): T {
+    if (this.db.inTransaction) return write();
+    this.db.exec('PRAGMA synchronous = NORMAL');
+    try {
+      return write();
+    } finally {
+      this.db.exec('PRAGMA synchronous = FULL');
+    }
+  }
+
   protected timed<T>(name: string, run: () => T): T {
     const started = performance.now();
     const result = run();

@@ -13,10 +13,13 @@ export type { MoneySummary } from './item-queries';
 export class JobStore extends ItemQueries {
   // ---- learned run times ---------------------------------------------------------------
 
+  /** Not fsync'd: a run time lost in a power cut only aims a few polls by the older ones. */
   addRunTiming(modelId: string, duration: number, runMs: number, now: number): void {
-    this.stmt(
-      `INSERT INTO run_timings (model_id, duration, run_ms, at) VALUES (:modelId, :duration, :runMs, :now)`,
-    ).run({ modelId, duration, runMs: Math.max(0, Math.round(runMs)), now });
+    this.withoutFsync(() =>
+      this.stmt(
+        `INSERT INTO run_timings (model_id, duration, run_ms, at) VALUES (:modelId, :duration, :runMs, :now)`,
+      ).run({ modelId, duration, runMs: Math.max(0, Math.round(runMs)), now }),
+    );
   }
 
   recentRunTimings(modelId: string, duration: number, limit: number): number[] {

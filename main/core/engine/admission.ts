@@ -67,6 +67,8 @@ export function admit(ctx: EngineContext, runtime: BatchRuntime | undefined): Ad
   const cap = settings.budgetUsd;
   let preparingUsd = 0;
   for (const estimate of runtime.preparing.values()) preparingUsd += estimate;
+  // Without a cap nothing is checked: the money query reads the whole batch, so skip it.
+  if (cap === null) return { kind: 'start', items: next, settings };
   let committed = store.money(batchId).committedUsd + preparingUsd;
   const items: ItemRecord[] = [];
   for (const item of next) {

@@ -100,9 +100,10 @@ export class BatchStates {
   finishIfDone(batchId: number): { batch: BatchRecord; counts: StateCounts } | null {
     const batch = this.ctx.store.getBatch(batchId);
     if (!batch || batch.state === 'draft' || batch.state === 'finished') return null;
+    // Asked after every settle: an EXISTS stops at the first unfinished item, a count would
+    // read the whole batch each time.
+    if (this.ctx.store.anyInStates(batchId, UNFINISHED)) return null;
     const counts = this.ctx.store.counts(batchId);
-    const unfinished = UNFINISHED.reduce((sum, state) => sum + counts[state], 0);
-    if (unfinished > 0) return null;
     // Nothing is held back any more once nothing is left to download.
     if (batch.condition) this.ctx.store.setBatchCondition(batchId, null);
     if (batch.state === 'cancelled') return this.ctx.held.has(batchId) ? { batch, counts } : null;

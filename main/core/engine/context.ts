@@ -2,6 +2,7 @@
 // defaults, the API client of the current credentials, and the runtime state of each batch this
 // engine holds. Phases read it and keep their own bookkeeping in it; only the coordinator's
 // settle path moves items between states (see coordinator.ts).
+import type { HttpGet } from '../util/http-get';
 import type { RunComfyClient } from '../api/client';
 import type { ItemRecord } from '../db/rows';
 import type { JobStore } from '../db/store';
@@ -64,7 +65,8 @@ export interface EngineContext {
   readonly store: JobStore;
   readonly clock: Clock;
   readonly random: Random;
-  readonly fetch: typeof fetch;
+  /** The GET that downloads videos: node:http(s), or the injected fetch when one was given. */
+  readonly downloadGet: HttpGet;
   readonly materialize: MaterializeRequest;
   /** What the engine asks of models: polling priors, duration fields, prices. */
   readonly catalog: Pick<Catalog, 'find'>;

@@ -95,6 +95,7 @@ export class Coordinator {
       move.reason,
       clock.now(),
       move.lease ? { owner, leaseMs: limits.leaseMs } : undefined,
+      move.durable ?? true,
     );
     if (moved) {
       hub.item(moved.batchId, moved.id, moved.state);

@@ -4,14 +4,16 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync } from 'node:fs';
 import * as fs from 'node:fs/promises';
-import { stat, unlink, type FileHandle } from 'node:fs/promises';
+import { stat, unlink } from 'node:fs/promises';
+import { openForWriting, type WritableFile } from '../util/open-file';
 import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { parseRetryAfter } from '../api/retry';
+import type { GetResponse, HttpGet } from '../util/http-get';
 
 /** The file-system calls a download makes, injectable so a test can make them fail. */
 export interface FileOps {
-  write(handle: FileHandle, chunk: Uint8Array): Promise<void>;
-  open(path: string, flags: 'r' | 'w' | 'a'): Promise<FileHandle>;
+  write(handle: WritableFile, chunk: Uint8Array): Promise<void>;
+  open(path: string, flags: 'r' | 'w' | 'a'): Promise<WritableFile>;
   mkdir(path: string, recursive: boolean): Promise<void>;
   link(existingPath: string, newPath: string): Promise<void>;
   rename(oldPath: string, newPath: string): Promise<void>;
@@ -25,7 +27,7 @@ export const nodeFileOps: FileOps = {
       offset += bytesWritten;
     }
   },
-  open: (path, flags) => fs.open(path, flags),
+  open: openForWriting,
   async mkdir(path, recursive) {
     await fs.mkdir(path, { recursive });
   },
@@ -43,7 +45,8 @@ export type RetryCause =
   | 'content';
 
 export type PartOutcome =
-  | { kind: 'complete'; bytes: number }
+  /** `info` when the whole file came in this transfer, hashed as it arrived (no read-back). */
+  | { kind: 'complete'; bytes: number; info?: PartInfo }
   /** The URL answers 404/403/410: a CDN edge not caught up, a firewall, or an expired link. */
   | { kind: 'refused'; httpStatus: number }
   /** A transient problem; what was written is kept for a Range request. */
@@ -156,9 +159,9 @@ export async function removeIfExists(path: string): Promise<void> {
 /** Makes a rename or link durable: the directory entry itself is fsync'd where the OS allows it. */
 export async function syncDirectory(dir: string): Promise<void> {
   if (process.platform === 'win32') return;
-  let handle: FileHandle | null = null;
+  let handle: WritableFile | null = null;
   try {
-    handle = await fs.open(dir, 'r');
+    handle = await openForWriting(dir, 'r');
     await handle.sync();
   } catch {
     // Some file systems refuse to fsync a directory; the file's own fsync already happened.
@@ -183,11 +186,7 @@ export async function inspectFile(path: string): Promise<PartInfo> {
     hash.update(chunk);
     bytes += chunk.length;
   }
-  return {
-    bytes,
-    sha256: hash.digest('hex'),
-    isMp4: head.length >= 8 && head.toString('latin1', 4, 8) === 'ftyp',
-  };
+  return { bytes, sha256: hash.digest('hex'), isMp4: isMp4Head(head) };
 }
 
 async function sizeOf(path: string): Promise<number> {
@@ -201,7 +200,7 @@ async function sizeOf(path: string): Promise<number> {
 export interface FetchToPartOptions {
   url: string;
   partPath: string;
-  fetch: typeof fetch;
+  get: HttpGet;
   fileOps: FileOps;
   /** Aborts the transfer (engine closing); what was written stays for later. */
   signal: AbortSignal;
@@ -221,23 +220,23 @@ export async function fetchToPart(options: FetchToPartOptions): Promise<PartOutc
   let have = await sizeOf(partPath);
   const headers: Record<string, string> = {};
   if (have > 0) headers.range = `bytes=${have}-`;
-  let response: Response;
+  let response: GetResponse;
   const signal = AbortSignal.any([options.signal, AbortSignal.timeout(options.timeoutMs)]);
   try {
-    response = await options.fetch(url, { headers, signal });
+    response = await options.get(url, { headers, signal });
   } catch (error) {
     if (options.signal.aborted) return { kind: 'aborted' };
     const message = `could not fetch the video: ${describeError(error)}`;
     return { kind: 'retry', cause: 'network', message, retryAfterMs: null };
   }
   if (response.status === 404 || response.status === 410 || response.status === 403) {
-    await response.body?.cancel().catch(() => {});
+    await response.cancel();
     return { kind: 'refused', httpStatus: response.status };
   }
   if (response.status === 416 && have > 0) {
     // Our partial file is as long as (or longer than) the video: check what the server says.
-    const total = Number(/\/(\d+)$/.exec(response.headers.get('content-range') ?? '')?.[1]);
-    await response.body?.cancel().catch(() => {});
+    const total = Number(/\/(\d+)$/.exec(response.header('content-range') ?? '')?.[1]);
+    await response.cancel();
     if (total === have) return { kind: 'complete', bytes: have };
     await removeIfExists(partPath);
     return {
@@ -248,19 +247,19 @@ export async function fetchToPart(options: FetchToPartOptions): Promise<PartOutc
     };
   }
   if (response.status !== 200 && response.status !== 206) {
-    await response.body?.cancel().catch(() => {});
+    await response.cancel();
     return {
       kind: 'retry',
       cause: 'server',
       message: `the video server answered HTTP ${response.status}`,
-      retryAfterMs: parseRetryAfter(response.headers.get('retry-after'), options.now()),
+      retryAfterMs: parseRetryAfter(response.header('retry-after'), options.now()),
     };
   }
   let append = false;
   if (response.status === 206) {
-    const start = Number(/^bytes (\d+)-/.exec(response.headers.get('content-range') ?? '')?.[1]);
+    const start = Number(/^bytes (\d+)-/.exec(response.header('content-range') ?? '')?.[1]);
     if (start !== have) {
-      await response.body?.cancel().catch(() => {});
+      await response.cancel();
       await removeIfExists(partPath);
       return {
         kind: 'retry',
@@ -271,21 +270,28 @@ export async function fetchToPart(options: FetchToPartOptions): Promise<PartOutc
     }
     append = true;
   } else have = 0; // A 200 is the whole file: start the temporary file over.
-  const lengthHeader = response.headers.get('content-length');
+  const lengthHeader = response.header('content-length');
   const expected = lengthHeader === null ? null : Number(lengthHeader);
 
-  let handle: FileHandle;
+  let handle: WritableFile;
   try {
     handle = await options.fileOps.open(partPath, append ? 'a' : 'w');
   } catch (error) {
-    await response.body?.cancel().catch(() => {});
+    await response.cancel();
     if (isDiskFull(error)) return { kind: 'disk_full', message: describeError(error) };
     throw error;
   }
   let received = 0;
   let first = true;
-  // fetch yields small chunks (tens of KB); one write per MiB instead of per chunk keeps a
-  // 256 MB video to ~256 writes while holding at most a MiB in memory.
+  // A whole file is hashed as it is written (the bytes handed to the writes), sparing a
+  // read-back of the video; a resumed one is read back whole by the caller. On the main thread:
+  // a worker thread measured slower on two busy cores (one more thread wanting one), and its
+  // heap added 10 MB.
+  const hash = append ? null : createHash('sha256');
+  let head = Buffer.alloc(0);
+  // The body comes in small chunks (tens of KB); one write per MiB instead of per chunk keeps a
+  // 256 MB video to ~256 writes. One write runs while the next MiB arrives (at most two held):
+  // awaiting each write before reading on would stall the connection for its length.
   let pending: Uint8Array[] = [];
   let pendingBytes = 0;
   // A write or fsync that failed is the disk's problem (the caller classifies it), a failed
@@ -299,28 +305,37 @@ export async function fetchToPart(options: FetchToPartOptions): Promise<PartOutc
       throw error;
     }
   };
-  const flush = () =>
-    onDisk(async () => {
-      if (pendingBytes === 0) return;
-      const data = pending.length === 1 ? pending[0]! : Buffer.concat(pending, pendingBytes);
-      pending = [];
-      pendingBytes = 0;
+  let writing: Promise<void> = Promise.resolve();
+  /** Starts writing what is pending once the write before it is done (not waiting for this one). */
+  const startWrite = async () => {
+    await writing;
+    if (pendingBytes === 0) return;
+    const data = pending.length === 1 ? pending[0]! : Buffer.concat(pending, pendingBytes);
+    pending = [];
+    pendingBytes = 0;
+    writing = onDisk(async () => {
       await options.fileOps.write(handle, data);
+      hash?.update(data);
     });
+    writing.catch(() => {}); // handled where it is awaited
+  };
+  const flush = async () => {
+    await startWrite();
+    await writing;
+  };
   const sync = () => onDisk(() => handle.sync());
   try {
-    if (response.body) {
-      for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-        pending.push(chunk);
-        pendingBytes += chunk.length;
-        received += chunk.length;
-        if (first) {
-          first = false;
-          await flush();
-          await sync();
-          options.afterFirstChunk?.();
-        } else if (pendingBytes >= WRITE_BATCH_BYTES) await flush();
-      }
+    for await (const chunk of response.body) {
+      if (head.length < 12) head = Buffer.concat([head, chunk.subarray(0, 12 - head.length)]);
+      pending.push(chunk);
+      pendingBytes += chunk.length;
+      received += chunk.length;
+      if (first) {
+        first = false;
+        await flush();
+        await sync();
+        options.afterFirstChunk?.();
+      } else if (pendingBytes >= WRITE_BATCH_BYTES) await startWrite();
     }
     await flush();
     await sync();
@@ -348,7 +363,13 @@ export async function fetchToPart(options: FetchToPartOptions): Promise<PartOutc
       message: `the download ended after ${received} of ${expected} bytes`,
       retryAfterMs: null,
     };
-  return { kind: 'complete', bytes: have + received };
+  const bytes = have + received;
+  if (!hash) return { kind: 'complete', bytes };
+  return { kind: 'complete', bytes, info: { bytes, sha256: hash.digest('hex'), isMp4: isMp4Head(head) } };
+}
+
+function isMp4Head(head: Buffer): boolean {
+  return head.length >= 8 && head.toString('latin1', 4, 8) === 'ftyp';
 }
 
 export function describeError(error: unknown): string {

@@ -224,11 +224,13 @@ export class DownloadPhase {
         return fresh ?? this.fail(item, 'unsafe_output_url', text.unsafeOutputUrl(url));
       url = fresh;
     }
-    if (item.partPath !== partPath) store.update(item.id, { partPath }); // recorded before the file exists
+    // Recorded before the file exists. No fsync of its own: the name follows from the item, so
+    // a power cut that loses the record leaves a file the next attempt resumes by that name.
+    if (item.partPath !== partPath) store.updateWithoutFsync(item.id, { partPath });
     const part = await fetchToPart({
       url,
       partPath,
-      fetch: this.ctx.fetch,
+      get: this.ctx.downloadGet,
       fileOps: this.ctx.fileOps,
       signal: this.ctx.closeSignal,
       timeoutMs: this.ctx.limits.downloadTimeoutMs,
@@ -256,7 +258,7 @@ export class DownloadPhase {
       default:
         assertNever(part);
     }
-    const info = await inspectFile(partPath);
+    const info = part.info ?? (await inspectFile(partPath));
     if (!info.isMp4) {
       await removeIfExists(partPath);
       return { retry: text.notMp4, cause: 'content', retryAfterMs: null };
@@ -382,6 +384,9 @@ export class DownloadPhase {
           finishedAt: this.ctx.clock.now(),
         },
         reason: `saved to ${finalPath}`,
+        // The name and hash were stored (fsync'd) before the file was placed: a restart that
+        // finds the item still downloading sees its file in place and ends it done again.
+        durable: false,
       },
       streak: 'succeeded',
       // A video was saved: the folder is there and the network works.

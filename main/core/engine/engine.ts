@@ -7,6 +7,7 @@
 // outcomes; the coordinator's settle path applies every outcome and schedules the next work;
 // leases.ts, batch-state.ts, run-times.ts and views.ts keep their one concern each. All timing
 // goes through the injected clock and random source; all HTTP through the injected fetch.
+import { getWithFetch, nodeGet } from '../util/http-get';
 import { hostname } from 'node:os';
 import { setMaxListeners } from 'node:events';
 import { RunComfyClient, type Endpoint } from '../api/client';
@@ -100,7 +101,7 @@ class JobEngine implements Engine {
       store: this.store,
       clock: this.clock,
       random: options.random ?? Math.random,
-      fetch: options.fetch ?? fetch,
+      downloadGet: options.fetch ? getWithFetch(options.fetch) : nodeGet,
       materialize: options.materializeRequest ?? defaultMaterializeRequest,
       catalog: options.catalog ?? createCatalog(),
       policy: options.pollPolicy ?? adaptivePollPolicy,
@@ -345,14 +346,17 @@ class JobEngine implements Engine {
 
   /** The endpoint an item's job was submitted to: its recorded base URL in its batch's mode. */
   private endpointOf(item: ItemRecord): EndpointRef {
-    return { apiBaseUrl: item.apiBaseUrl, simulated: this.store.getBatch(item.batchId)?.simulated ?? false };
+    return {
+      apiBaseUrl: item.apiBaseUrl,
+      simulated: this.store.batchFixed(item.batchId)?.simulated ?? false,
+    };
   }
 
   private makeClient(apiBaseUrl: string, apiKey: string | null): RunComfyClient {
     return new RunComfyClient({
       baseUrl: apiBaseUrl,
       apiKey,
-      fetch: this.options.fetch ?? fetch,
+      fetch: this.options.fetch,
       clock: this.clock,
       timeoutMs: this.options.requestTimeoutMs,
       submitTimeoutMs: this.options.submitTimeoutMs,

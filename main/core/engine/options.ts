@@ -41,6 +41,7 @@ export interface EngineOptions {
   owner?: string;
   clock?: Clock;
   random?: Random;
+  /** Used for every request when given; otherwise the API is asked with fetch, videos come over node:http(s). */
   fetch?: typeof fetch;
   apiBaseUrl?: string;
   apiKey?: string | null;

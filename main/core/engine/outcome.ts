@@ -14,6 +14,12 @@ export interface Move {
   reason: string;
   /** Prove inside the transaction that this engine still holds the batch (a submit intent). */
   lease?: boolean;
+  /**
+   * False: written without an fsync of its own (made durable by the next one). Only for moves
+   * that record no money, request id or file name, whose loss in a power cut a restart redoes
+   * (a job seen running, a video already placed under its recorded name and hash).
+   */
+  durable?: boolean;
 }
 
 export interface Outcome {

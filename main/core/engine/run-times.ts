@@ -16,14 +16,14 @@ export class RunTimes {
   constructor(private readonly ctx: EngineContext) {}
 
   modelOf(item: ItemRecord): string {
-    return this.ctx.store.getBatch(item.batchId)?.settings.modelId ?? 'unknown';
+    return this.ctx.store.batchFixed(item.batchId)?.modelId ?? 'unknown';
   }
 
   /** The video's seconds, read from the field the model keeps its duration in (catalog roles). */
   durationOf(item: ItemRecord): number {
-    const settings = this.ctx.store.getBatch(item.batchId)?.settings;
-    const fallback = settings?.duration ?? 5;
-    const model = settings ? this.ctx.catalog.find(settings.modelId) : undefined;
+    const fixed = this.ctx.store.batchFixed(item.batchId);
+    const fallback = fixed?.duration ?? 5;
+    const model = fixed ? this.ctx.catalog.find(fixed.modelId) : undefined;
     return model ? videoSeconds(model, item.request, fallback) : fallback;
   }
 

@@ -162,6 +162,8 @@ export class TrackPhase {
             to: 'in_progress',
             patch: { runningSeenAt: now, queuePosition: null, nextPollAt, pollCount },
             reason: 'generating (will be billed)',
+            // Lost in a power cut, the next poll sees it running again.
+            durable: false,
           },
         };
       }

@@ -5,9 +5,8 @@
 // Every read goes through `ByteSource.read(position, length)`, so the probe reads only what
 // it needs: the first 64 KiB at most for PNG, BMP and WebP, and a bounded walk over JPEG
 // segment headers (a few bytes per segment, skipping the bodies) for JPEG.
-import { open } from 'node:fs/promises';
-import type { FileHandle } from 'node:fs/promises';
 import { readBmpHeader } from './bmp';
+import { openForReading, type ReadableFile } from '../util/open-file';
 
 export type ImageFormat = 'jpeg' | 'png' | 'bmp' | 'webp';
 
@@ -24,6 +23,8 @@ export interface ByteSource {
   identity?: string;
   /** Up to `length` bytes at `position` (fewer at the end of the file). */
   read(position: number, length: number): Promise<Buffer>;
+  /** The whole file, when the first read already held all of it (most photos under 64 KiB). */
+  whole?: Buffer;
 }
 
 export type ProbeResult =
@@ -47,14 +48,15 @@ const TAIL_BYTES = 4 * 1024;
 const fail = (code: ProbeFailure, reason: string): ProbeResult => ({ ok: false, code, reason });
 
 /** A ByteSource over an open file that keeps the first 64 KiB (where headers live) cached. */
-export async function fileByteSource(handle: FileHandle): Promise<ByteSource> {
+export async function fileByteSource(handle: ReadableFile): Promise<ByteSource> {
   const { size, dev, ino } = await handle.stat();
-  const headLength = Math.min(size, HEAD_BYTES);
-  const head = Buffer.alloc(headLength);
-  if (headLength > 0) await handle.read(head, 0, headLength, 0);
+  let head = Buffer.allocUnsafe(Math.min(size, HEAD_BYTES));
+  if (head.length > 0) head = head.subarray(0, (await handle.read(head, 0, head.length, 0)).bytesRead);
+  const headLength = head.length;
   return {
     size,
     identity: `${dev}:${ino}`,
+    ...(headLength === size ? { whole: head } : {}),
     async read(position, length) {
       const end = Math.min(size, position + length);
       if (position >= end || position < 0) return Buffer.alloc(0);
@@ -74,7 +76,7 @@ export function bufferByteSource(buffer: Buffer): ByteSource {
 }
 
 export async function probeFile(path: string): Promise<ProbeResult> {
-  const handle = await open(path, 'r');
+  const handle = await openForReading(path);
   try {
     return await probeImage(await fileByteSource(handle));
   } finally {

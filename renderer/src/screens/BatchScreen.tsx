@@ -3,6 +3,7 @@
 import { useEffect, useState } from 'react';
 import { useI18n } from '../i18n';
 import { routeHash, type BatchView } from '../lib/route';
+import { FILTERS } from '../lib/states';
 import { BatchStore, useBatch, useBatchError } from '../store/batch-store';
 import { BatchAnnouncer } from '../components/BatchAnnouncer';
 import { BatchHeader } from '../components/BatchHeader';
@@ -14,7 +15,10 @@ import './BatchScreen.css';
 
 export function BatchScreen({ batchId, view }: { batchId: number; view: BatchView }) {
   const { t } = useI18n();
-  const [store] = useState(() => new BatchStore(batchId));
+  // The list's first page (all states, no search: how the list opens) is asked for at once.
+  const [store] = useState(
+    () => new BatchStore(batchId, view === 'items' ? { batchId, states: FILTERS.all, search: '' } : null),
+  );
   useEffect(() => {
     store.start();
     return () => store.dispose();

@@ -5,6 +5,7 @@ import { useSyncExternalStore } from 'react';
 import type { BatchViewDto } from '../../../preload/contract';
 import { api, errorText } from '../api';
 import { Emitter } from './emitter';
+import { prefetchFirstPage, type ItemQuery } from './items-store';
 
 const REFRESH_MS = 300;
 
@@ -19,7 +20,11 @@ export class BatchStore extends Emitter {
   /** Called when the batch reaches an end (finished/cancelled), e.g. to refresh the item list. */
   onFinished: (() => void) | null = null;
 
-  constructor(readonly batchId: number) {
+  /** `firstItems`: the item list's first page to ask for beside batch.get (the list's query). */
+  constructor(
+    readonly batchId: number,
+    private readonly firstItems: ItemQuery | null = null,
+  ) {
     super();
   }
 
@@ -45,6 +50,7 @@ export class BatchStore extends Emitter {
       }),
     );
     void this.refresh();
+    if (this.firstItems) prefetchFirstPage(this.firstItems);
   }
 
   dispose(): void {

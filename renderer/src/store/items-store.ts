@@ -25,6 +25,46 @@ export interface ItemQuery {
   reviews?: readonly ReviewFilterDto[] | null;
 }
 
+type ItemsApi = ReturnType<typeof api>['items'];
+type PageAnswer = Awaited<ReturnType<ItemsApi['page']>>;
+
+function pageRequest(query: ItemQuery, page: number): Parameters<ItemsApi['page']>[0] {
+  const { batchId, states, search, reviews } = query;
+  return {
+    batchId,
+    ...(states ? { states: [...states] } : {}),
+    ...(search ? { search } : {}),
+    ...(reviews ? { reviews: [...reviews] } : {}),
+    offset: page * PAGE_SIZE,
+    limit: PAGE_SIZE,
+  };
+}
+
+const keyOf = (query: ItemQuery) =>
+  JSON.stringify([query.batchId, query.states, query.search, query.reviews ?? null]);
+
+/** A list's first page asked for before the list exists (see prefetchFirstPage). */
+let early: { key: string; answer: Promise<PageAnswer> } | null = null;
+
+/**
+ * Asks for a list's first page before the list is drawn: the batch screen asks beside
+ * batch.get, so the first rows do not wait for that answer and the header's render first. The
+ * first store with the same query takes it; since the answer may predate that store's
+ * subscription to changes, the store fetches the page once more.
+ */
+export function prefetchFirstPage(query: ItemQuery): void {
+  const answer = api().items.page(pageRequest(query, 0));
+  answer.catch(() => {}); // the store that takes it reports the error
+  early = { key: keyOf(query), answer };
+}
+
+function takeEarly(query: ItemQuery): Promise<PageAnswer> | null {
+  if (early?.key !== keyOf(query)) return null;
+  const { answer } = early;
+  early = null;
+  return answer;
+}
+
 export class ItemsStore extends Emitter {
   private pages = new Map<number, ItemViewDto[]>();
   private stale = new Set<number>();
@@ -133,16 +173,9 @@ export class ItemsStore extends Emitter {
     if (this.inFlight.has(page) || this.disposed) return;
     this.inFlight.add(page);
     this.stale.delete(page);
+    const prefetched = page === 0 ? takeEarly(this.query) : null;
     try {
-      const { batchId, states, search, reviews } = this.query;
-      const result = await api().items.page({
-        batchId,
-        ...(states ? { states: [...states] } : {}),
-        ...(search ? { search } : {}),
-        ...(reviews ? { reviews: [...reviews] } : {}),
-        offset: page * PAGE_SIZE,
-        limit: PAGE_SIZE,
-      });
+      const result = await (prefetched ?? api().items.page(pageRequest(this.query, page)));
       if (this.disposed) return;
       this.error = null;
       this.storePage(page, result.items);
@@ -155,6 +188,8 @@ export class ItemsStore extends Emitter {
       this.emit();
     } finally {
       this.inFlight.delete(page);
+      // Asked before this store listened for changes: fetch it again now that it does.
+      if (prefetched && !this.disposed) this.stale.add(page);
       // A change arrived while this page was on the wire: fetch it again.
       if (this.stale.has(page) && !this.error) this.scheduleRefresh();
     }

@@ -10,6 +10,7 @@ import { itemEndpoint } from './006-item-endpoint';
 import { reasonCodes } from './007-reason-codes';
 import { itemReview } from './008-item-review';
 import { outputDirSeen } from './009-output-dir-seen';
+import { queueOrderIndex } from './010-queue-order-index';
 import type { Migration } from './types';
 
 export type { Migration } from './types';
@@ -23,5 +24,6 @@ export const MIGRATIONS: readonly Migration[] = [
   reasonCodes,
   itemReview,
   outputDirSeen,
+  queueOrderIndex,
 ];
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -193,6 +193,52 @@ describe('RunComfyClient against the simulator', () => {
     });
   });
 
+  it('classifies a poll (a GET over node:http) that hangs, is cut or is refused as fetch would', async () => {
+    const hang = await sim({ faults: { hang: 1 }, faultTargets: ['status'] });
+    const h = await new RunComfyClient({ baseUrl: hang.url, apiKey: DEMO_API_KEY, timeoutMs: 200 }).status(
+      'a1b2c3d4-0000-4000-8000-000000000000',
+    );
+    expect(!h.ok && h.failure).toMatchObject({ kind: 'timeout', errorCode: 'TIMEOUT' });
+
+    const reset = await sim({ faults: { resetBeforeBody: 1 }, faultTargets: ['status'] });
+    const r = await new RunComfyClient({ baseUrl: reset.url, apiKey: DEMO_API_KEY }).status(
+      'a1b2c3d4-0000-4000-8000-000000000000',
+    );
+    expect(!r.ok && r.failure).toMatchObject({ kind: 'network', errorCode: 'ECONNRESET' });
+
+    const closed = await sim();
+    const url = closed.url;
+    await closed.close();
+    const refused = await new RunComfyClient({ baseUrl: url, apiKey: DEMO_API_KEY }).status(
+      'a1b2c3d4-0000-4000-8000-000000000000',
+    );
+    expect(!refused.ok && refused.failure).toMatchObject({ kind: 'network', errorCode: 'ECONNREFUSED' });
+  });
+
+  it('never sends the key on to another origin when a poll is redirected', async () => {
+    const seen: (string | undefined)[] = [];
+    const other = createServer((req, res) => {
+      seen.push(req.headers.authorization);
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"in_queue"}');
+    });
+    const first = createServer((req, res) => {
+      seen.push(req.headers.authorization);
+      const port = (other.address() as AddressInfo).port;
+      res.writeHead(302, { location: `http://localhost:${port}${req.url}` }).end();
+    });
+    await Promise.all([other, first].map((srv) => new Promise<void>((r) => srv.listen(0, '127.0.0.1', r))));
+    try {
+      const answer = await new RunComfyClient({
+        baseUrl: `http://127.0.0.1:${(first.address() as AddressInfo).port}`,
+        apiKey: 'secret-key',
+      }).status('a1b2c3d4-0000-4000-8000-000000000000');
+      expect(answer).toMatchObject({ ok: true, value: { status: 'in_queue' } });
+      expect(seen).toEqual(['Bearer secret-key', undefined]);
+    } finally {
+      await Promise.all([other, first].map((srv) => new Promise((r) => srv.close(r))));
+    }
+  });
+
   it('reports cancel outcomes, and any other outcome as not confirmed', async () => {
     const s = await sim({ timeScale: 1 }); // jobs stay queued for seconds: cancellable
     const client = new RunComfyClient({ baseUrl: s.url, apiKey: DEMO_API_KEY });

@@ -162,6 +162,21 @@ describe('JobStore', () => {
       .prepare(`EXPLAIN QUERY PLAN SELECT state, count(*) FROM items WHERE batch_id = 1 GROUP BY state`)
       .all() as { detail: string }[];
     expect(plan.map((p) => p.detail).join(' ')).toMatch(/COVERING INDEX items_batch_state/);
+    // The next queued items come off an index by state in queue order: asked before every
+    // submit, a walk past every finished item (or a sort of the queue) made a night quadratic.
+    const next = db
+      .prepare(
+        `EXPLAIN QUERY PLAN SELECT * FROM items WHERE batch_id = 1 AND state = 'queued'
+           AND id NOT IN (SELECT value FROM json_each('[]')) ORDER BY position LIMIT 5`,
+      )
+      .all() as { detail: string }[];
+    const nextPlan = next.map((p) => p.detail).join(' ');
+    expect(nextPlan).toMatch(/SEARCH items USING INDEX \w+ \(batch_id=\? AND state=\?\)/);
+    expect(nextPlan).not.toMatch(/TEMP B-TREE/);
+    expect(store.nextQueued(batchId, 2, [page.items[0]!.id]).map((i) => i.relativePath)).toEqual([
+      'folder-1/Shot_1.png',
+      'folder-2/Shot_2.png',
+    ]);
   });
 
   it('counts money: possibly billed items against the cap, actual costs where known', () => {

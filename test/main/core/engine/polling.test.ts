@@ -213,15 +213,13 @@ describe('the first finish of a model re-aims the jobs still probing on the prio
   it('polls the batch’s other running jobs at the learned finish, not at their next probe', async () => {
     // Only the first job is asked soon after its finish; the others, once seen running, would
     // not be asked again for an hour on the prior. Learning from the first must re-aim them.
-    let firstAsked = false;
+    // Every job is seen running within seconds; the first one seen is asked again 25 s later
+    // (after its 20 s generation), the others an hour later.
+    let seenRunning = 0;
     const policy: PollPolicy = {
       nextPollAt(o, estimate, random) {
         if (estimate.learned) return adaptivePollPolicy.nextPollAt(o, estimate, random);
-        if (o.lastStatus === 'submitted' && !firstAsked) {
-          firstAsked = true;
-          return o.submittedAt + 30_000;
-        }
-        if (o.lastStatus === 'in_progress') return o.now + 3_600_000;
+        if (o.lastStatus === 'in_progress') return o.now + (seenRunning++ === 0 ? 25_000 : 3_600_000);
         return o.now + 2_000;
       },
     };

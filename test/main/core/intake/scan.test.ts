@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import sharp from 'sharp';
 import { scanPaths } from '../../../../main/core/intake/scan';
 import type { ScanProgress, ScanResult } from '../../../../main/core/core-api';
 import {
@@ -126,6 +127,22 @@ describe('scan: checking images', () => {
       fit: null,
       caption: null,
       csvRow: null,
+    });
+  });
+
+  it('hashes a file larger than its first read (64 KiB) and than one read of the rest (1 MiB) whole', async () => {
+    const root = await folder();
+    const path = join(root, 'noise.png');
+    const raw = Buffer.from(Array.from({ length: 900 * 900 * 3 }, (_, i) => (i * 2654435761) >>> 24));
+    await sharp(raw, { raw: { width: 900, height: 900, channels: 3 } })
+      .png({ compressionLevel: 0 })
+      .toFile(path);
+    const bytes = await readFile(path);
+    expect(bytes.length).toBeGreaterThan(2 * 1024 * 1024);
+    const [image] = (await scanPaths([root])).images;
+    expect(image).toMatchObject({
+      bytes: bytes.length,
+      sha256: createHash('sha256').update(bytes).digest('hex'),
     });
   });
 

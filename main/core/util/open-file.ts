@@ -1,0 +1,45 @@
+// Files opened through their descriptor (the fs callback API under promises), for the intake's
+// reads and a download's writes: both open, use and close a file per image or video, and a
+// FileHandle (an object with its own close promise and GC finaliser) cost that about twice the
+// CPU per file.
+import * as fs from 'node:fs';
+import { promisify } from 'node:util';
+
+const openFd = promisify(fs.open);
+const fstat = promisify(fs.fstat);
+const readFd = promisify(fs.read);
+const closeFd = promisify(fs.close);
+const writeFd = promisify(fs.write);
+const fsyncFd = promisify(fs.fsync);
+
+/** The part of FileHandle the intake uses (so either can be read through it). */
+export interface ReadableFile {
+  stat(): Promise<fs.Stats>;
+  read(buffer: Buffer, offset: number, length: number, position: number): Promise<{ bytesRead: number }>;
+  close(): Promise<void>;
+}
+
+export async function openForReading(path: string): Promise<ReadableFile> {
+  const fd = await openFd(path, 'r');
+  return {
+    stat: () => fstat(fd),
+    read: (buffer, offset, length, position) => readFd(fd, buffer, offset, length, position),
+    close: () => closeFd(fd),
+  };
+}
+
+/** An open file as a download writes it: what it uses of a FileHandle (which also fits). */
+export interface WritableFile {
+  write(buffer: Uint8Array, offset?: number, length?: number): Promise<{ bytesWritten: number }>;
+  sync(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function openForWriting(path: string, flags: 'r' | 'w' | 'a'): Promise<WritableFile> {
+  const fd = await openFd(path, flags);
+  return {
+    write: (buffer, offset = 0, length = buffer.length - offset) => writeFd(fd, buffer, offset, length, null),
+    sync: () => fsyncFd(fd),
+    close: () => closeFd(fd),
+  };
+}

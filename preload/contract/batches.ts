@@ -98,3 +98,7 @@ export const batchViewSchema = z.object({
   remainingEstimateUsd: z.number(),
   etaMs: z.number().nullable(),
 });
+
+export type BatchSettingsDto = z.output<typeof batchSettingsSchema>;
+export type ItemViewDto = z.output<typeof itemViewSchema>;
+export type BatchViewDto = z.output<typeof batchViewSchema>;

@@ -64,3 +64,8 @@ export const previewSchema = z.object({
   priceUnknown: z.boolean(),
   estimatedDurationMs: z.number(),
 });
+
+export type ScanSummaryDto = z.output<typeof scanSummarySchema>;
+export type PreviewDto = z.output<typeof previewSchema>;
+export type PreviewItemDto = z.output<typeof previewItemSchema>;
+export type InputProblemDto = z.output<typeof inputProblemSchema>;

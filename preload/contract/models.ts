@@ -44,3 +44,5 @@ export const modelInfoSchema = z.object({
     .nullable(),
   fields: z.array(modelFieldSchema),
 });
+
+export type ModelInfoDto = z.output<typeof modelInfoSchema>;

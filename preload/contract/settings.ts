@@ -20,3 +20,5 @@ export const appSettingsSchema = z.object({
   defaults: batchSettingsSchema.partial(),
   presets: z.array(z.object({ name: z.string(), settings: batchSettingsSchema.partial() })),
 });
+
+export type AppSettingsDto = z.output<typeof appSettingsSchema>;

@@ -32,3 +32,7 @@ export const reasonSchema: z.ZodType<Reason> = z.lazy(() =>
 
 /** Items of a batch by state. */
 export const stateCountsSchema = z.record(itemStateSchema, z.number().int().nonnegative());
+
+export type ItemStateDto = z.output<typeof itemStateSchema>;
+export type ItemReviewDto = z.output<typeof itemReviewSchema>;
+export type ReviewFilterDto = z.output<typeof reviewFilterSchema>;

@@ -99,6 +99,8 @@ export interface ScanResult {
   rejected: { path: string; reason: string }[];
   /** End frames paired with their start image by file name (intake/end-frames.ts). */
   endFramePairs?: { start: string; end: string }[];
+  /** Reference element images by absolute path, checked like start images (intake/element-images.ts). */
+  elementImages?: Record<string, ScannedEndImage>;
   /** Built-in variables plus prompts.csv columns. */
   variables: string[];
   problems: InputProblem[];
@@ -121,6 +123,8 @@ export interface ScannedImage extends ImageFacts {
   relativePath: string;
   /** Text of a sidecar <image>.txt, if any. */
   caption: string | null;
+  /** The shots of a multi-shot video from a sidecar <image>.shots.txt ("3s: ... | 2s: ...", or a shot a line). */
+  shotsFile?: { file: string; text: string } | null;
   /** The prompts.csv row for this image, if any (column -> value), with its file and row number. */
   csvRow: { file: string; row: number; values: Record<string, string> } | null;
   /** The image named in the row's `end_image` column (Kling pro), checked like a start image. */
@@ -154,7 +158,18 @@ export interface IntakeApi {
     paths: string[],
     onProgress?: (progress: ScanProgress) => void,
     signal?: AbortSignal,
+    /** Stem suffixes that mark an end frame, replacing the default ".end" and "_end" when given. */
+    options?: { endSuffixes?: readonly string[] },
   ): Promise<ScanResult>;
   /** Renders templates and requests, checks them against the model, estimates cost. No network. */
   plan(scan: ScanResult, settings: BatchSettings, options?: { force?: boolean }): BatchPlan;
+  /**
+   * The scan with these reference elements' images checked (intake/element-images.ts); the plan
+   * reads them from it. `recheck` reads files checked before again.
+   */
+  checkElementImages(
+    scan: ScanResult,
+    elements: BatchSettings['elements'],
+    options?: { recheck?: boolean },
+  ): Promise<ScanResult>;
 }

@@ -25,6 +25,14 @@ export function electronDialogs(
       });
       return result.canceled ? [] : result.filePaths;
     },
+    async pickImages() {
+      const result = await open({
+        title: 'Images of a reference element',
+        properties: ['openFile', 'multiSelections'],
+        filters: [{ name: 'Images', extensions: ['jpg', 'jpeg', 'png', 'bmp', 'webp'] }],
+      });
+      return result.canceled ? [] : result.filePaths;
+    },
     async pickOutputDir() {
       const result = await open({
         title: 'Save videos to',

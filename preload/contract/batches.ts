@@ -15,6 +15,9 @@ import {
   stateCountsSchema,
 } from './vocabulary';
 
+/** Reference elements: a frontal image and reference images each (absolute paths). */
+export const elementsSchema = z.array(z.object({ frontal: path, references: z.array(path).max(20) })).max(20);
+
 export const batchSettingsSchema = z.object({
   modelId: modelIdSchema,
   promptTemplate: z.string().max(20_000),
@@ -39,6 +42,10 @@ export const batchSettingsSchema = z.object({
     .array(z.object({ prompt: z.string().max(20_000), duration: z.number().int().min(0).max(600) }))
     .max(20)
     .optional(),
+  /** Images outside the model's limits: crop, pad (blurred fill) or refuse; absent = crop. */
+  fit: z.enum(['crop', 'pad', 'refuse']).optional(),
+  /** Reference elements (@Element1...): a frontal image and reference images each, absolute paths. */
+  elements: elementsSchema.optional(),
 });
 
 export const itemViewSchema = z.object({

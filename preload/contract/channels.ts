@@ -2,7 +2,7 @@
 // every event with its payload schema, named by kind (`command:`, `query:`, `event:`).
 import { z } from 'zod';
 import { REASON_LANGUAGES } from '../reasons';
-import { batchSettingsSchema, batchViewSchema, itemViewSchema } from './batches';
+import { batchSettingsSchema, batchViewSchema, elementsSchema, itemViewSchema } from './batches';
 import { previewSchema, scanSummarySchema } from './intake';
 import { modelInfoSchema } from './models';
 import { appSettingsSchema, webhookSettingSchema } from './settings';
@@ -74,8 +74,32 @@ export const invokeChannels = {
   ),
 
   'command:scan.start': channel(
-    z.object({ paths: z.array(path).min(1).max(10_000) }),
+    z.object({
+      paths: z.array(path).min(1).max(10_000),
+      /** Another file-name ending that marks an end frame (beside .end and _end), e.g. "-last". */
+      endSuffix: z.string().max(50).optional(),
+    }),
     z.object({ scanId: z.string() }),
+  ),
+  /**
+   * Checks reference element images like start images and keeps them with the scan (the preview
+   * and the batch read them there); answers each image's size or why it cannot be used.
+   */
+  'command:scan.checkElements': channel(
+    z.object({ scanId: z.string(), elements: elementsSchema }),
+    z.object({
+      images: z.array(
+        z.object({
+          path: z.string(),
+          ok: z.boolean(),
+          reason: z.string().nullable(),
+          width: z.number().int().nullable(),
+          height: z.number().int().nullable(),
+          /** Its thumbnail: media scan/<scanId>/element/<thumb>/thumb (null when unusable). */
+          thumb: z.number().int().nonnegative().nullable(),
+        }),
+      ),
+    }),
   ),
   'query:scan.summary': channel(z.object({ scanId: z.string() }), scanSummarySchema),
   'query:scan.preview': channel(
@@ -210,6 +234,8 @@ export const invokeChannels = {
   'command:settings.deletePreset': channel(z.object({ name: z.string().min(1).max(100) }), appSettingsSchema),
 
   'command:dialog.pickInputs': channel(empty, z.object({ paths: z.array(z.string()) })),
+  /** Image files (several) for reference elements; empty when cancelled. */
+  'command:dialog.pickImages': channel(empty, z.object({ paths: z.array(z.string()) })),
   'command:dialog.pickOutputDir': channel(empty, z.object({ path: z.string().nullable() })),
 } as const;
 

@@ -22,6 +22,8 @@ export const scanSummarySchema = z.object({
   /** End frames paired with a start image by file name: how many, and the first ones. */
   endFramePairCount: z.number().int().nonnegative().default(0),
   endFramePairs: z.array(z.object({ start: z.string(), end: z.string() })).default([]),
+  /** The extra end-frame suffix this scan paired with, if any. */
+  endSuffix: z.string().nullable().default(null),
   /** Variables the template may use here: the built-ins plus prompts.csv columns. */
   variables: z.array(z.string()),
   /** Problems with prompts.csv files etc., not tied to one image. */
@@ -49,6 +51,22 @@ export const previewItemSchema = z.object({
     .nullable(),
   /** Which take of its image (only when the batch asks for several). */
   take: z.number().int().positive().optional(),
+  /** A multi-shot video's shots as sent, each rendered (absent: one shot). */
+  shots: z.array(z.object({ prompt: z.string(), duration: z.number() })).optional(),
+  /** The @ElementN its prompts refer to, by number (absent: none). */
+  elementsUsed: z.array(z.number().int()).optional(),
+  /** The start image is sent fitted (cropped, padded, upscaled): how, and the size sent. */
+  fitted: z
+    .object({
+      mode: z.enum(['crop', 'pad']),
+      width: z.number().int(),
+      height: z.number().int(),
+      /** The picture is enlarged (Lanczos) to reach the model's minimum size: it may look soft. */
+      upscaled: z.boolean().default(false),
+      /** The image's own size, when known. */
+      source: z.object({ width: z.number().int(), height: z.number().int() }).optional(),
+    })
+    .optional(),
 });
 
 export const previewSchema = z.object({
@@ -63,6 +81,11 @@ export const previewSchema = z.object({
   /** The model's price is unknown: the estimate leaves these videos out (shown as "unknown"). */
   priceUnknown: z.boolean(),
   estimatedDurationMs: z.number(),
+  /**
+   * Images to be sent that are resized on the way (over the size limit, or fitted to the model's
+   * shape and size by the fit mode): the scan summary's "Will be resized" once settings are known.
+   */
+  resized: z.number().int().nonnegative().default(0),
 });
 
 export type ScanSummaryDto = z.output<typeof scanSummarySchema>;

@@ -43,6 +43,21 @@ export const modelInfoSchema = z.object({
     .object({ min: z.number().int(), max: z.number().int(), values: z.array(z.number().int()).nullable() })
     .nullable(),
   fields: z.array(modelFieldSchema),
+  /** Multi-shot: how many shots and how long each may be, from its schema; null without multi-shot. */
+  shots: z
+    .object({
+      minShots: z.number().int(),
+      maxShots: z.number().int(),
+      minSeconds: z.number().int(),
+      maxSeconds: z.number().int().nullable(),
+    })
+    .nullable()
+    .default(null),
+  /** Reference elements: at most how many, with how many reference images each (null: no limit given). */
+  elements: z
+    .object({ max: z.number().int().nullable(), maxReferences: z.number().int().nullable() })
+    .nullable()
+    .default(null),
 });
 
 export type ModelInfoDto = z.output<typeof modelInfoSchema>;

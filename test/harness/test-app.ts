@@ -96,7 +96,12 @@ export async function createTestApp(options: TestAppOptions): Promise<TestApp> {
     catalog,
     settings,
     secrets,
-    dialogs: { pickInputs: async () => [...pickedInputs], pickOutputDir: async () => pickedOutputDir },
+    dialogs: {
+      pickInputs: async () => [...pickedInputs],
+      // Element images: the same preset answer ("the files the user picks"), set with setPickedInputs.
+      pickImages: async () => [...pickedInputs],
+      pickOutputDir: async () => pickedOutputDir,
+    },
     desktop: {
       showInFolder: (path) => void desktopCalls.showInFolder.push(path),
       openPath: async (path) => void desktopCalls.openPath.push(path),

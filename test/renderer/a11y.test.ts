@@ -41,7 +41,7 @@ beforeAll(async () => {
   session = await startSession('a11y', {
     simulator: { timeScale: 0.01, seed: 11, generationMs: () => 500_000 },
   });
-  await writeImages(session.inputDir, 3, { tooSmall: true });
+  await writeImages(session.inputDir, 3, { unreadable: true });
   ({ page, errors } = await openApp(session));
 });
 

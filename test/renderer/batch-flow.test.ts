@@ -105,7 +105,7 @@ describe('a batch from folder to videos, in the browser', () => {
     'scans, flags template mistakes, previews, starts with its cost, cancels a queued item and finishes',
     { timeout: 90_000 },
     async () => {
-      await writeImages(session.inputDir, 4, { tooSmall: true });
+      await writeImages(session.inputDir, 4, { unreadable: true });
       await page.getByRole('button', { name: 'Choose folders or images…' }).click();
       await page.getByTestId('scan-summary').waitFor();
       expect(await stat('Found')).toBe('5');
@@ -113,8 +113,8 @@ describe('a batch from folder to videos, in the browser', () => {
       expect(await stat('Cannot be used')).toBe('1');
       await page.getByText('Show which files cannot be used (1), and why').click();
       const rejection = await page.locator('.rejections li').innerText();
-      expect(rejection).toContain('tiny.jpg');
-      expect(rejection).toMatch(/300/); // the reason names the limit
+      expect(rejection).toContain('broken.jpg');
+      expect(rejection).toMatch(/not .*(JPEG|image)/i); // the reason says what is wrong
 
       const template = page.getByTestId('prompt-template');
       await template.fill('A slow dolly shot of {nmae}');
@@ -162,7 +162,7 @@ describe('a batch from folder to videos, in the browser', () => {
       await waitBatchState('Finished');
       expect(await page.getByTestId('done-count').innerText()).toMatch(/^3\s*\/\s*3$/);
       for (const name of ['shot-1', 'shot-2', 'shot-3']) await waitRowState(name, 'done');
-      expect(await row(page, 'tiny.jpg').count()).toBe(0); // rejected at the scan, never an item
+      expect(await row(page, 'broken.jpg').count()).toBe(0); // rejected at the scan, never an item
       expect(await row(page, 'shot-4').innerText()).toContain('Cancelled');
       await screenshot(page, '03-finished');
 

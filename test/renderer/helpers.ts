@@ -2,7 +2,7 @@
 // browser harness (real engine, intake and simulator behind the same handler map as Electron),
 // a system Chromium through playwright-core (STILLMOTION_CHROMIUM, default /usr/bin/chromium:
 // see ../harness/launch-browser.ts), and screenshots under test-results/screenshots/.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -31,7 +31,7 @@ export const SCREENSHOT_DIR = resolve(__dirname, '..', '..', 'test-results', 'sc
 export async function writeImages(
   dir: string,
   count: number,
-  options: { prefix?: string; tooSmall?: boolean } = {},
+  options: { prefix?: string; unreadable?: boolean } = {},
 ): Promise<string[]> {
   mkdirSync(dir, { recursive: true });
   const names: string[] = [];
@@ -48,10 +48,10 @@ export async function writeImages(
     await (i % 2 ? image.jpeg({ quality: 80 }) : image.png()).toFile(join(dir, name));
     names.push(name);
   }
-  if (options.tooSmall) {
-    await sharp({ create: { width: 200, height: 150, channels: 3, background: '#888' } })
-      .jpeg()
-      .toFile(join(dir, 'tiny.jpg'));
+  if (options.unreadable) {
+    // A file named like an image that is none: the scan cannot use it and says why. (An image
+    // too small for the model is no longer one: it is upscaled, or refused by the plan.)
+    writeFileSync(join(dir, 'broken.jpg'), 'not a picture, only its name says so');
   }
   return names;
 }

@@ -12,6 +12,8 @@ import type { WebhookNotifier } from './webhooks';
 export interface Dialogs {
   /** Files and folders the user picked; empty when cancelled. */
   pickInputs(): Promise<string[]>;
+  /** Image files the user picked (several), for reference elements; empty when cancelled. */
+  pickImages(): Promise<string[]>;
   /** The folder picked, or null when cancelled. */
   pickOutputDir(): Promise<string | null>;
 }

@@ -18,7 +18,8 @@ import {
   type ResponseOf,
 } from '../../../preload/contract';
 import { actionFor } from '../domain';
-import { previewItem } from '../intake/plan';
+import { endSuffixProblem } from '../intake/end-frames';
+import { previewItem, resizedImages } from '../intake/plan';
 import { checkApiBaseUrl } from './credentials';
 import { AppError, errorCodeOf, errorDetailOf, errorMessageOf } from './errors';
 import { buildMorningHandlers } from './review-handlers';
@@ -116,10 +117,18 @@ export function buildHandlers(services: AppServices): Handlers {
     'command:models.add': (request) => services.models.add(request),
     'query:models.problems': () => services.models.problems(),
 
-    'command:scan.start': ({ paths }) => ({ scanId: scans.start(paths) }),
+    'command:scan.start': ({ paths, endSuffix }) => {
+      const wrong = endSuffix === undefined || endSuffix.trim() === '' ? null : endSuffixProblem(endSuffix);
+      if (wrong) throw new AppError('invalid_request', `The end-frame suffix is not usable: ${wrong}.`);
+      return { scanId: scans.start(paths, { endSuffix }) };
+    },
+    'command:scan.checkElements': async ({ scanId, elements }) => ({
+      images: await scans.checkElements(scanId, elements),
+    }),
     'query:scan.summary': ({ scanId }) => scans.summary(scanId),
     'query:scan.preview': ({ scanId, settings: batchSettings, force, offset, limit }) => {
       const plan = scans.plan(scanId, batchSettings, force);
+      const scanned = scans.result(scanId).images;
       const model = services.models.list().find((m) => m.id === batchSettings.modelId);
       // The plan holds each image's takes side by side, so this many items share an image.
       const perImage = Math.max(
@@ -127,11 +136,10 @@ export function buildHandlers(services: AppServices): Handlers {
         Math.round(plan.items.length / Math.max(1, scans.result(scanId).images.length)),
       );
       return {
-        items: plan.items
-          .slice(offset, offset + limit)
-          .map((item, i): PreviewItemDto =>
-            previewItem(item, offset + i, batchSettings, model, Math.floor((offset + i) / perImage)),
-          ),
+        items: plan.items.slice(offset, offset + limit).map((item, i): PreviewItemDto => {
+          const imageIndex = Math.floor((offset + i) / perImage);
+          return previewItem(item, offset + i, batchSettings, model, imageIndex, scanned[imageIndex]);
+        }),
         total: plan.items.length,
         toSend: plan.toSend,
         rejected: plan.rejected,
@@ -140,6 +148,7 @@ export function buildHandlers(services: AppServices): Handlers {
         estimatedCostUsd: plan.estimatedCostUsd,
         priceUnknown: plan.priceUnknown,
         estimatedDurationMs: plan.estimatedDurationMs,
+        resized: resizedImages(plan, scanned, model),
       };
     },
 
@@ -320,6 +329,7 @@ export function buildHandlers(services: AppServices): Handlers {
     ...buildMorningHandlers(services, { batch: requireBatch, item: requireItem }),
 
     'command:dialog.pickInputs': async () => ({ paths: await dialogs.pickInputs() }),
+    'command:dialog.pickImages': async () => ({ paths: await dialogs.pickImages() }),
     'command:dialog.pickOutputDir': async () => ({ path: await dialogs.pickOutputDir() }),
   };
 

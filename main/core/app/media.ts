@@ -10,9 +10,10 @@
 // the browser harness over HTTP at `/media/`; both call `resolve` and stream the answer.
 import { createReadStream } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
-import { extname, isAbsolute, relative, sep } from 'node:path';
+import { dirname, extname, isAbsolute, relative, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { EngineApi } from '../core-api';
+import type { FitSpec } from '../intake/fit';
 import type { ScanRegistry } from './scans';
 import type { ThumbnailCache } from './thumbnails';
 
@@ -63,13 +64,31 @@ export function looksHostile(path: string): boolean {
 export type MediaRoute =
   | { kind: 'item-thumb'; itemId: number }
   | { kind: 'item-video'; itemId: number }
-  | { kind: 'scan-thumb'; scanId: string; index: number };
+  | { kind: 'scan-thumb'; scanId: string; index: number; fit?: FitSpec }
+  | { kind: 'element-thumb'; scanId: string; index: number };
+
+/** A fitted frame larger than this is no frame the plan makes (it only crops, pads, upscales to a minimum). */
+const MAX_FIT_SIDE = 16_384;
 
 export function parseMediaPath(path: string): MediaRoute | null {
   let match = /^item\/([1-9]\d{0,14})\/(thumb|video)$/.exec(path);
   if (match) return { kind: match[2] === 'thumb' ? 'item-thumb' : 'item-video', itemId: Number(match[1]) };
   match = /^scan\/([A-Za-z0-9_-]{1,100})\/(0|[1-9]\d{0,8})\/thumb$/.exec(path);
   if (match) return { kind: 'scan-thumb', scanId: match[1]!, index: Number(match[2]) };
+  // An element image the scan checked (scans.checkElements numbers them).
+  match = /^scan\/([A-Za-z0-9_-]{1,100})\/element\/(0|[1-9]\d{0,8})\/thumb$/.exec(path);
+  if (match) return { kind: 'element-thumb', scanId: match[1]!, index: Number(match[2]) };
+  // The frame that will be sent when the image is fitted (crop or pad to width x height).
+  match =
+    /^scan\/([A-Za-z0-9_-]{1,100})\/(0|[1-9]\d{0,8})\/thumb\/(crop|pad)\/([1-9]\d{0,4})x([1-9]\d{0,4})$/.exec(
+      path,
+    );
+  if (match) {
+    const [width, height] = [Number(match[4]), Number(match[5])];
+    if (width > MAX_FIT_SIDE || height > MAX_FIT_SIDE) return null;
+    const fit: FitSpec = { mode: match[3] as FitSpec['mode'], width, height };
+    return { kind: 'scan-thumb', scanId: match[1]!, index: Number(match[2]), fit };
+  }
   return null;
 }
 
@@ -121,7 +140,7 @@ export function rootOf(sourcePath: string, relativePath: string): string | null 
 
 export function createMediaResolver(options: {
   engine: Pick<EngineApi, 'getItem' | 'getBatch'>;
-  scans: Pick<ScanRegistry, 'image'>;
+  scans: Pick<ScanRegistry, 'image'> & Partial<Pick<ScanRegistry, 'elementImage'>>;
   thumbnails: ThumbnailCache;
   log?: (message: string) => void;
 }): MediaResolver {
@@ -158,12 +177,17 @@ export function createMediaResolver(options: {
     };
   };
 
-  const thumbOf = async (sourcePath: string, root: string, request: MediaRequest): Promise<MediaResponse> => {
+  const thumbOf = async (
+    sourcePath: string,
+    root: string,
+    request: MediaRequest,
+    fit?: FitSpec,
+  ): Promise<MediaResponse> => {
     const real = await containedRealPath(sourcePath, root);
     if (!real) return refuse(403);
     let thumb: string;
     try {
-      thumb = await thumbnails.get(real);
+      thumb = await thumbnails.get(real, fit);
     } catch (error) {
       options.log?.(`no thumbnail for ${real}: ${(error as Error).message}`);
       return refuse(415);
@@ -196,7 +220,13 @@ export function createMediaResolver(options: {
       case 'scan-thumb': {
         const image = scans.image(parsed.scanId, parsed.index);
         if (!image) return refuse(404);
-        return thumbOf(image.sourcePath, image.rootPath, request);
+        return thumbOf(image.sourcePath, image.rootPath, request, parsed.fit);
+      }
+      case 'element-thumb': {
+        // Only an image the user picked as an element and the scan checked, inside its own folder.
+        const path = scans.elementImage?.(parsed.scanId, parsed.index) ?? null;
+        if (!path) return refuse(404);
+        return thumbOf(path, dirname(path), request);
       }
       default: {
         const never: never = parsed;

@@ -5,7 +5,8 @@
 // part of a known scan?") and caches the last plan per scan so paging a 10,000-item preview
 // does not re-render every prompt for every page.
 import { randomUUID } from 'node:crypto';
-import type { BatchSettings } from '../domain';
+import type { BatchSettings, ElementImages } from '../domain';
+import { DEFAULT_END_SUFFIXES } from '../intake/end-frames';
 import type { BatchPlan, IntakeApi, ScanProgress, ScanResult, ScannedImage } from '../core-api';
 import type { ScanSummaryDto } from '../../../preload/contract';
 import { AppError } from './errors';
@@ -18,12 +19,17 @@ export interface ScanProgressEvent extends ScanProgress {
 }
 
 export interface ScanRegistry {
-  start(paths: string[]): string;
+  /** `endSuffix`: another file-name ending that marks an end frame (beside .end and _end). */
+  start(paths: string[], options?: { endSuffix?: string }): string;
+  /** Checks reference element images and keeps them with the finished scan (plans read them). */
+  checkElements(scanId: string, elements: readonly ElementImages[]): Promise<ElementCheck[]>;
   summary(scanId: string): ScanSummaryDto;
   /** The finished result; not_found for an unknown id, conflict while it still runs. */
   result(scanId: string): ScanResult;
   /** The image at `index` of a finished scan's accepted images, or null. */
   image(scanId: string, index: number): ScannedImage | null;
+  /** A checked, usable element image of the scan by its number (ElementCheck.thumb), for its thumbnail. */
+  elementImage(scanId: string, index: number): string | null;
   /** Plans (cached per scan and settings until `invalidatePlans`). */
   plan(scanId: string, settings: BatchSettings, force: boolean): BatchPlan;
   /** Plans without the cache (for creating a batch: what is paid for must be current). */
@@ -37,9 +43,21 @@ export interface ScanRegistry {
   close(): void;
 }
 
+/** One element image as checked: its size, or why it cannot be used. */
+export interface ElementCheck {
+  path: string;
+  ok: boolean;
+  reason: string | null;
+  width: number | null;
+  height: number | null;
+  /** Its number for the scan's element thumbnails (media scan/<id>/element/<n>/thumb); null when unusable. */
+  thumb: number | null;
+}
+
 interface Entry {
   id: string;
   roots: string[];
+  endSuffix: string | null;
   startedAt: number;
   progress: ScanProgress;
   result: ScanResult | null;
@@ -47,6 +65,8 @@ interface Entry {
   abort: AbortController;
   done: Promise<void>;
   plan: { key: string; plan: BatchPlan } | null;
+  /** Element image paths in the order first checked: their numbers never change. */
+  elementPaths: string[];
 }
 
 export interface ScanRegistryOptions {
@@ -104,7 +124,8 @@ export function createScanRegistry(options: ScanRegistryOptions): ScanRegistry {
     intake.plan(finishedResult(scanId), settings, { force });
 
   return {
-    start(paths) {
+    start(paths, startOptions = {}) {
+      const endSuffix = startOptions.endSuffix?.trim() || null;
       const id = `scan-${randomUUID()}`;
       const abort = new AbortController();
       let timer: ReturnType<typeof setTimeout> | null = null;
@@ -123,18 +144,22 @@ export function createScanRegistry(options: ScanRegistryOptions): ScanRegistry {
       const entry: Entry = {
         id,
         roots: [...paths],
+        endSuffix,
         startedAt: Date.now(),
         progress: { found: 0, checked: 0, finished: false },
         result: null,
         error: null,
         abort,
         plan: null,
+        elementPaths: [],
         done: Promise.resolve(),
       };
       scans.set(id, entry);
       entry.done = (async () => {
         try {
-          entry.result = await intake.scan(paths, onProgress, abort.signal);
+          entry.result = await intake.scan(paths, onProgress, abort.signal, {
+            endSuffixes: endSuffix ? [...DEFAULT_END_SUFFIXES, endSuffix] : [...DEFAULT_END_SUFFIXES],
+          });
         } catch (error) {
           entry.error = error instanceof Error ? error.message : String(error);
           options.log?.(`scan ${id} failed: ${entry.error}`);
@@ -180,6 +205,7 @@ export function createScanRegistry(options: ScanRegistryOptions): ScanRegistry {
         // The first pairs are enough to check the naming worked; the count is all of them.
         endFramePairCount: result?.endFramePairs?.length ?? 0,
         endFramePairs: (result?.endFramePairs ?? []).slice(0, MAX_PAIRS_SHOWN),
+        endSuffix: entry.endSuffix,
         variables: result?.variables ?? [],
         problems: [...(result?.problems ?? []), ...errorProblem],
       };
@@ -190,6 +216,11 @@ export function createScanRegistry(options: ScanRegistryOptions): ScanRegistry {
       if (!result || !Number.isInteger(index) || index < 0) return null;
       return result.images[index] ?? null;
     },
+    elementImage(scanId, index) {
+      const entry = scans.get(scanId);
+      const path = entry?.elementPaths[index];
+      return path && entry.result?.elementImages?.[path]?.ok ? path : null;
+    },
     plan(scanId, settings, force) {
       const entry = get(scanId);
       const key = JSON.stringify([settings, force]);
@@ -199,6 +230,33 @@ export function createScanRegistry(options: ScanRegistryOptions): ScanRegistry {
       return plan;
     },
     freshPlan: computePlan,
+    async checkElements(scanId, elements) {
+      const entry = get(scanId);
+      // Picked again: read again (the file may have been edited since).
+      entry.result = await intake.checkElementImages(finishedResult(scanId), [...elements], {
+        recheck: true,
+      });
+      // Plans made before the images were known named them unchecked.
+      entry.plan = null;
+      const known = entry.result.elementImages ?? {};
+      return elements
+        .flatMap((e) => [e.frontal, ...e.references])
+        .map((path) => {
+          const image = known[path];
+          if (!image?.ok)
+            return {
+              path,
+              ok: false,
+              reason: image?.reason ?? 'not checked',
+              width: null,
+              height: null,
+              thumb: null,
+            };
+          if (!entry.elementPaths.includes(path)) entry.elementPaths.push(path);
+          const thumb = entry.elementPaths.indexOf(path);
+          return { path, ok: true, reason: null, width: image.width, height: image.height, thumb };
+        });
+    },
     invalidatePlans() {
       for (const entry of scans.values()) entry.plan = null;
     },

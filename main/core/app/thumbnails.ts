@@ -9,6 +9,8 @@ import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promis
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { decodeBmp } from '../intake/bmp';
+import { applyFit } from '../intake/fit-apply';
+import type { FitSpec } from '../intake/fit';
 
 export const THUMBNAIL_SIZE = 256;
 
@@ -57,8 +59,11 @@ function hashFile(path: string): Promise<string> {
 }
 
 export interface ThumbnailCache {
-  /** Path of the cached JPEG thumbnail of `sourcePath` (made on first use). */
-  get(sourcePath: string): Promise<string>;
+  /**
+   * Path of the cached JPEG thumbnail of `sourcePath` (made on first use); with `fit`, of the
+   * frame that will be sent (cropped or padded as the plan says, intake/fit-apply.ts).
+   */
+  get(sourcePath: string, fit?: FitSpec): Promise<string>;
   readonly dir: string;
 }
 
@@ -127,11 +132,15 @@ export function createThumbnailCache(options: {
   const hashes = new Map<string, string>();
   const inFlight = new Map<string, Promise<string>>();
 
-  const make = async (sourcePath: string, target: string): Promise<void> => {
+  const make = async (sourcePath: string, target: string, fit?: FitSpec): Promise<void> => {
     const kind = sniffImageKind(await readHead(sourcePath));
     if (!kind) throw new ThumbnailError(`${sourcePath} is not a JPEG, PNG, WebP or BMP image`);
     let image: ReturnType<typeof sharp>;
-    if (kind === 'bmp') {
+    if (fit) {
+      // The same code that makes the bytes sent, so the preview shows exactly that frame.
+      const bytes = await readFile(sourcePath);
+      image = sharp(await applyFit(kind === 'bmp' ? decodeBmp(bytes) : bytes, fit));
+    } else if (kind === 'bmp') {
       // One BMP decoder for the app: the intake's (sharp cannot read BMP).
       const { data, width, height } = decodeBmp(await readFile(sourcePath));
       image = sharp(data, { raw: { width, height, channels: 3 } });
@@ -156,7 +165,7 @@ export function createThumbnailCache(options: {
 
   return {
     dir,
-    async get(sourcePath) {
+    async get(sourcePath, fit) {
       const info = await stat(sourcePath);
       const memoKey = `${sourcePath}\0${info.size}\0${info.mtimeMs}`;
       let hash = hashes.get(memoKey);
@@ -164,7 +173,8 @@ export function createThumbnailCache(options: {
         hash = await hashFile(sourcePath);
         hashes.set(memoKey, hash);
       }
-      const target = join(dir, hash.slice(0, 2), `${hash}-${size}.jpg`);
+      const variant = fit ? `-${fit.mode}-${fit.width}x${fit.height}` : '';
+      const target = join(dir, hash.slice(0, 2), `${hash}-${size}${variant}.jpg`);
       const existing = inFlight.get(target);
       if (existing) return existing;
       const task = (async () => {
@@ -173,7 +183,7 @@ export function createThumbnailCache(options: {
           return target;
         } catch {
           await mkdir(join(dir, hash.slice(0, 2)), { recursive: true });
-          await withSlot(() => make(sourcePath, target));
+          await withSlot(() => make(sourcePath, target, fit));
           return target;
         }
       })();

@@ -3,6 +3,7 @@
 // about a model comes from its entry: ids, names, which field carries the start image, the
 // input schema, limits, the price rule and how long a generation usually takes. Adding a model
 // is adding a file, not touching the code. Facts and sources: docs/models.md.
+import { elementShape, shotRule } from './creative-rules';
 import type { ModelInfoDto } from '../../../preload/contract';
 import type { ModelEntry, PriceRule, RoleName } from './entry';
 import { compileInputSchema, type InputValidator } from './input-validation';
@@ -205,6 +206,7 @@ function formFields(model: ModelEntry): ModelInfo['fields'] {
 export function toModelInfo(model: ModelSpec): ModelInfo {
   const rule = durationRule(model);
   const price = model.price;
+  const elements = elementShape(model);
   return {
     id: model.id,
     displayName: model.displayName,
@@ -219,6 +221,11 @@ export function toModelInfo(model: ModelSpec): ModelInfo {
     roles: { ...model.roles },
     duration: rule && { min: rule.min, max: rule.max, values: rule.values },
     fields: formFields(model),
+    shots: shotRule(model),
+    elements: elements && {
+      max: Number.isFinite(elements.maxElements) ? elements.maxElements : null,
+      maxReferences: Number.isFinite(elements.maxReferences) ? elements.maxReferences : null,
+    },
   };
 }
 

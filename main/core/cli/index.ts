@@ -33,6 +33,9 @@ import { UsageError } from './usage-error';
 
 export { EXIT, type CliIo } from './io';
 
+/** The output streams already told to let a closed reader (EPIPE) pass. */
+const quietOnEpipe = new WeakSet<NodeJS.WriteStream>();
+
 export async function main(argv: string[], ioOverride: Partial<CliIo> = {}): Promise<number> {
   const io: CliIo = {
     out: process.stdout,
@@ -42,6 +45,15 @@ export async function main(argv: string[], ioOverride: Partial<CliIo> = {}): Pro
     cwd: process.cwd(),
     ...ioOverride,
   };
+  // `stillmotion run ... | head`: the reader may go away while paid generations are in flight.
+  // The run goes on writing nowhere (finishing and downloading them) instead of dying on EPIPE.
+  for (const stream of [io.out, io.err])
+    if (!quietOnEpipe.has(stream)) {
+      quietOnEpipe.add(stream);
+      stream.on('error', (error: NodeJS.ErrnoException) => {
+        if (error.code !== 'EPIPE') throw error;
+      });
+    }
   let result: CommandResult = { code: EXIT.ok, reason: '' };
   const program = new Command()
     .name('stillmotion')
@@ -99,6 +111,15 @@ export async function main(argv: string[], ioOverride: Partial<CliIo> = {}): Pro
     .option(
       '--end-suffix <suffix>',
       'another file-name ending that marks an end frame, e.g. -last (shot.end.jpg, shot_end.jpg and end/shot.jpg always do)',
+    )
+    .option(
+      '--fit <mode>',
+      "images outside the model's shape or size limits: crop (centre, the default), pad (blurred fill) or refuse",
+    )
+    .option(
+      '--element <images>',
+      'a reference element, @Element1 in the prompt: front.jpg[,ref1.jpg,...] (repeatable; models with elements)',
+      (value: string, previous: string[] = []) => [...previous, value],
     )
     .option('-p, --parallel <n>', 'generations in flight at once (default 3)')
     .option('-b, --budget <usd>', 'spending cap for the batch in US dollars')

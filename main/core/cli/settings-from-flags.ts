@@ -3,7 +3,8 @@
 import { isAbsolute, resolve } from 'node:path';
 import type { Catalog, ModelSpec } from '../catalog/catalog';
 import { durationAllowed, durationRule, durationWords } from '../catalog/catalog';
-import { DEFAULT_SETTINGS, type BatchSettings, type ModelInputValue } from '../domain';
+import { DEFAULT_SETTINGS, type BatchSettings, type ElementImages, type ModelInputValue } from '../domain';
+import { FIT_MODES, type FitMode } from '../intake/fit';
 import { valueAsGiven } from '../intake/model-request';
 import { DEFAULT_END_SUFFIXES } from '../intake/end-frames';
 // parseShots only: the check against the model (shotsProblem) needs its schema, which
@@ -37,6 +38,10 @@ export interface RunFlags {
   shots?: string;
   /** `--set field=value`, repeatable: a request field by its name in the model's request. */
   set?: string[];
+  /** Images outside the model's limits: crop, pad or refuse. */
+  fit?: string;
+  /** `--element front.jpg[,ref1.jpg,...]`, repeatable: reference elements @Element1... */
+  element?: string[];
 }
 
 /** "<model id> (<alias>, <alias>)" for every model, one a line. */
@@ -173,6 +178,16 @@ export function settingsFromFlags(
       throw new UsageError(`${(error as Error).message}.`);
     }
   }
+  let fit = base.fit;
+  if (flags.fit !== undefined) {
+    if (!(FIT_MODES as readonly string[]).includes(flags.fit))
+      throw new UsageError(
+        `--fit must be ${FIT_MODES.join(', ')} (what to do with an image outside the model's shape or size ` +
+          `limits: cut its centre, pad it with a blurred fill, or refuse it), got "${flags.fit}".`,
+      );
+    fit = flags.fit as FitMode;
+  }
+  const elements = flags.element ? elementsFromFlags(flags.element, context.cwd) : base.elements;
   const out = flags.out ?? base.outputDir ?? context.defaultOutputDir;
   return {
     modelId: model.id,
@@ -193,7 +208,27 @@ export function settingsFromFlags(
     ...(takes > 1 ? { takes } : {}),
     ...((flags.loop ?? base.loop) ? { loop: true } : {}),
     ...(shots && shots.length > 0 ? { shots } : {}),
+    ...(fit ? { fit } : {}),
+    ...(elements && elements.length > 0 ? { elements } : {}),
   };
+}
+
+/**
+ * `--element front.jpg[,ref1.jpg,...]` (repeatable): one reference element each, its frontal
+ * image first, paths relative to the working folder. Whether the model takes elements, how many
+ * and whether the images are usable is the plan's call (it names the element and the file).
+ */
+export function elementsFromFlags(values: readonly string[], cwd: string): ElementImages[] {
+  return values.map((value, index) => {
+    const paths = value.split(',').map((p) => p.trim());
+    if (paths.some((p) => p === ''))
+      throw new UsageError(
+        `--element must be a frontal image and optional reference images separated by commas, e.g. ` +
+          `--element front.jpg,side.jpg,back.jpg; element ${index + 1} is "${value}", which has an empty name.`,
+      );
+    const absolute = paths.map((p) => (isAbsolute(p) ? p : resolve(cwd, p)));
+    return { frontal: absolute[0]!, references: absolute.slice(1) };
+  });
 }
 
 /**

@@ -53,6 +53,22 @@ export interface BatchSettings {
   loop?: boolean;
   /** A multi-shot video: shots whose durations add up to `duration` (see intake/shots.ts). */
   shots?: Shot[];
+  /**
+   * What to do with an image outside the model's shape or size limits (intake/fit.ts): crop it
+   * at the centre, pad it with a blurred fill, or refuse it. Absent: crop.
+   */
+  fit?: 'crop' | 'pad' | 'refuse';
+  /**
+   * Reference elements, `@Element1`... in the prompt (models whose catalog entry has the elements
+   * role; see intake/elements.ts): each a frontal image and reference images, absolute paths.
+   */
+  elements?: ElementImages[];
+}
+
+/** One reference element: a frontal image of the subject and more pictures of it. */
+export interface ElementImages {
+  frontal: string;
+  references: string[];
 }
 
 export const DEFAULT_SETTINGS: Omit<BatchSettings, 'outputDir'> = {

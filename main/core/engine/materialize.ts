@@ -4,6 +4,7 @@
 // that are not real pictures.
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
+import { parseImageRef } from '../intake/fit';
 import { materializeRequest as intakeMaterializeRequest } from '../intake/requests';
 
 export interface MaterializeItem {
@@ -43,7 +44,8 @@ const MIME_BY_EXTENSION: Record<string, string> = {
 export const readImageRefsAsDataUris: MaterializeRequest = async (request) => {
   const replace = async (value: unknown): Promise<unknown> => {
     if (typeof value === 'string' && value.startsWith(IMAGE_REF)) {
-      const path = value.slice(IMAGE_REF.length);
+      // A fitted image (fit.ts) is sent as the file is: tests feed the simulator the bytes as they are.
+      const { path } = parseImageRef(value);
       const mime = MIME_BY_EXTENSION[extname(path).toLowerCase()] ?? 'image/png';
       return `data:${mime};base64,${(await readFile(path)).toString('base64')}`;
     }

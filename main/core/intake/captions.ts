@@ -1,5 +1,6 @@
 // Caption sidecars: the text file next to an image (photo.jpg.txt, else photo.txt) read as its
 // {caption}, UTF-8 or Windows "ANSI", up to 1 MiB, with a problem that names the file otherwise.
+// The shots of a multi-shot video are read the same way from photo.jpg.shots.txt / photo.shots.txt.
 import { readFile } from 'node:fs/promises';
 import { extname, join, posix, sep } from 'node:path';
 import type { InputProblem } from '../core-api';
@@ -21,18 +22,26 @@ export function stemOf(name: string): string {
   const ext = extname(name);
   return ext ? name.slice(0, -ext.length) : name;
 }
+/** The sidecars read next to an image: its caption, and the shots of a multi-shot video. */
+export const SIDECARS = {
+  caption: { ending: '.txt', field: 'caption', what: 'a caption file' },
+  shots: { ending: '.shots.txt', field: 'shots', what: 'a shots file' },
+} as const;
+
 export async function readCaption(
   dirPath: string,
   imageName: string,
   siblings: Siblings,
   rootPath: string,
-): Promise<{ caption: string | null; problem: InputProblem | null }> {
+  kind: keyof typeof SIDECARS = 'caption',
+): Promise<{ caption: string | null; problem: InputProblem | null; file: string | null }> {
+  const { ending, field, what } = SIDECARS[kind];
   // photo.jpg.txt is the more specific name (photo.jpg and photo.png may share photo.txt).
-  const wanted = [`${imageName}.txt`, `${stemOf(imageName)}.txt`];
+  const wanted = [`${imageName}${ending}`, `${stemOf(imageName)}${ending}`];
   let found: string | undefined;
   for (const name of wanted) if (!found && siblings.exact.has(name)) found = name;
   for (const name of wanted) found ??= siblings.lower.get(name.toLowerCase());
-  if (!found) return { caption: null, problem: null };
+  if (!found) return { caption: null, problem: null, file: null };
   const path = join(dirPath, found);
   const label = posix.relative(rootPath.split(sep).join('/'), path.split(sep).join('/')) || found;
   try {
@@ -40,12 +49,13 @@ export async function readCaption(
     if (bytes.length > MAX_CAPTION_BYTES)
       return {
         caption: null,
+        file: label,
         problem: {
-          code: 'caption_too_large',
-          message: `${label} is ${bytes.length} bytes; a caption file is read up to 1 MiB. Shorten it`,
+          code: `${field}_too_large`,
+          message: `${label} is ${bytes.length} bytes; ${what} is read up to 1 MiB. Shorten it`,
           file: label,
           row: null,
-          field: 'caption',
+          field,
         },
       };
     let text: string;
@@ -60,16 +70,18 @@ export async function readCaption(
         .replace(/\r\n?/g, '\n')
         .trim(),
       problem: null,
+      file: label,
     };
   } catch (error) {
     return {
       caption: null,
+      file: label,
       problem: {
-        code: 'caption_unreadable',
+        code: `${field}_unreadable`,
         message: `${label} could not be read: ${error instanceof Error ? error.message : String(error)}`,
         file: label,
         row: null,
-        field: 'caption',
+        field,
       },
     };
   }

@@ -9,6 +9,16 @@ import type { ScannedImage } from '../core-api';
 
 /** Suffixes of a stem that make a file the end frame of the stem without them. */
 export const DEFAULT_END_SUFFIXES = ['.end', '_end'] as const;
+/** Why `suffix` cannot mark end frames (a path, nothing, too long), or null when it can. */
+export function endSuffixProblem(suffix: string): string | null {
+  if (suffix.trim() === '' || /[/\\]/.test(suffix) || suffix.length > 50)
+    return (
+      `an end-frame suffix is the end of a file name before its extension, e.g. -last for shot-last.jpg, ` +
+      `without / or \\ and at most 50 characters, got "${suffix}"`
+    );
+  return null;
+}
+
 /** A folder of this name holds the end frames of its parent folder's images. */
 export const END_FOLDER = 'end';
 

@@ -6,6 +6,7 @@ import type { Catalog } from '../catalog/catalog';
 import { planBatch } from './plan';
 import type { FindDone } from './plan';
 import { scanPaths } from './scan';
+import { withElementImages } from './element-images';
 import type { ScanOptions } from './scan';
 
 export interface IntakeOptions {
@@ -19,7 +20,15 @@ export interface IntakeOptions {
 export function createIntake(options: IntakeOptions): IntakeApi {
   const catalog = options.catalog ?? createCatalog();
   return {
-    scan: (paths, onProgress, signal) => scanPaths(paths, onProgress, signal, options.scan),
+    // prompts.csv `elements` cells name images outside the start images: checked with the scan.
+    scan: async (paths, onProgress, signal, scanOptions = {}) =>
+      withElementImages(
+        await scanPaths(paths, onProgress, signal, { ...options.scan, ...scanOptions }),
+        undefined,
+        { signal },
+      ),
+    checkElementImages: (scan, elements, checkOptions = {}) =>
+      withElementImages(scan, elements, checkOptions),
     plan: (scan, settings, planOptions = {}) =>
       planBatch(scan, settings, planOptions, { catalog, findDone: options.findDone }),
   };

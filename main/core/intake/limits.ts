@@ -1,11 +1,13 @@
-// What Kling (through RunComfy) accepts as a start image, and what we do about images that do
-// not fit: fix what can be fixed without changing the picture (downscale, re-encode), refuse
-// what cannot (too small, wrong shape, pixel bombs) with words the user can act on.
+// What any image must be to be sent, and what we do about images that are too heavy: fix what
+// can be fixed without changing the picture (downscale, re-encode), refuse what cannot (corrupt
+// headers, pixel bombs) with words the user can act on. A model's own shape and size limits
+// (minimum side, aspect ratio) come from its catalog entry and are fitted or refused by the plan
+// (fit.ts, plan-image.ts), not here: the scan does not know the model.
 import type { ImageFormat } from './probe';
 
-/** Upstream Kling: at least 300 px on the short side. */
+/** Upstream Kling: at least 300 px on the short side (the catalog entry's minImageSide rules). */
 export const MIN_SHORT_SIDE = 300;
-/** Upstream Kling: aspect ratio between 1:2.5 and 2.5:1. */
+/** Upstream Kling: aspect ratio between 1:2.5 and 2.5:1 (the catalog entry's aspectRatio rules). */
 export const MAX_ASPECT_RATIO = 2.5;
 /**
  * Refused before decoding: a decoder would need width x height x 4 bytes (400 MB at this
@@ -55,7 +57,7 @@ export function fitDimensions(width: number, height: number, longSide = FIT_LONG
   };
 }
 
-/** Checks that need only the dimensions (done at scan time, before decoding anything). */
+/** Sanity checks that need only the dimensions (done at scan time, before decoding anything). */
 export function checkDimensions(width: number, height: number): Assessment {
   if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1)
     return {
@@ -71,26 +73,6 @@ export function checkDimensions(width: number, height: number): Assessment {
         `too many pixels: ${width}x${height} (${Math.round((width * height) / 1e6)} megapixels) is over the ` +
         `${MAX_PIXELS / 1e6} megapixel limit; refused without decoding it. Scale it down and add it again`,
     };
-  const short = Math.min(width, height);
-  if (short < MIN_SHORT_SIDE)
-    return {
-      kind: 'reject',
-      code: 'too_small',
-      reason:
-        `too small: ${width}x${height} px; Kling needs at least ${MIN_SHORT_SIDE} px on the short side. ` +
-        'Use a larger version of the image',
-    };
-  const ratio = Math.max(width, height) / short;
-  if (ratio > MAX_ASPECT_RATIO) {
-    const shown = width >= height ? `${ratio.toFixed(2)}:1` : `1:${ratio.toFixed(2)}`;
-    return {
-      kind: 'reject',
-      code: 'bad_aspect_ratio',
-      reason:
-        `aspect ratio ${shown} (${width}x${height}) is outside what Kling accepts (between 1:${MAX_ASPECT_RATIO} ` +
-        `and ${MAX_ASPECT_RATIO}:1); crop it closer to the subject`,
-    };
-  }
   return { kind: 'ok' };
 }
 

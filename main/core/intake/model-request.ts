@@ -17,6 +17,8 @@ export interface RoleValues {
   guidance: number;
   /** Multi-shot segments, already rendered. */
   multiShot?: { prompt: string; duration: number }[];
+  /** Reference elements in the model's own inner field names (plan-elements.ts). */
+  elements?: Record<string, unknown>[];
 }
 
 /**
@@ -48,6 +50,7 @@ export function buildRequest(
     put('negativePrompt', values.negativePrompt);
   put('endImage', values.endImage);
   put('multiShot', values.multiShot);
+  put('elements', values.elements);
   for (const [field, value] of Object.entries(extra)) request[field] = value;
   return request;
 }

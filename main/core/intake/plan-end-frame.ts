@@ -4,10 +4,10 @@
 // another shape is refused with both ratios named. Split from plan.ts.
 import type { ScannedImage } from '../core-api';
 import type { ModelSpec } from '../catalog/catalog';
-import { assessImage, type SendMode } from './limits';
-import { modelImageProblem } from './model-request';
+import type { FitMode } from './fit';
+import type { SendMode } from './limits';
+import { planImage, type PlannedImage } from './plan-image';
 import { reject } from './plan-settings';
-import { imageRef } from './requests';
 
 /** Relative difference in width/height above which start and end are not the same shape. */
 const SHAPE_TOLERANCE = 0.01;
@@ -26,7 +26,15 @@ export interface EndFrameChoice {
 export function endFrameFor(
   image: ScannedImage,
   model: ModelSpec,
-  options: { loop: boolean; mode: SendMode; endImageModels: string; notes: string[] },
+  options: {
+    loop: boolean;
+    mode: SendMode;
+    fit: FitMode;
+    /** The start image as planned (its placeholder and the size sent). */
+    start: PlannedImage;
+    endImageModels: string;
+    notes: string[];
+  },
 ): EndFrameChoice {
   const csv = image.csvRow;
   const end = image.endImage;
@@ -52,26 +60,30 @@ export function endFrameFor(
         'or rename the end frame so it is a start image of its own',
     );
   if (end?.ok) {
-    const assessment = assessImage(end, options.mode);
-    if (assessment.kind === 'reject') reject(assessment.code, `${label}: ${assessment.reason}${where}`);
-    if (assessment.kind === 'fit') options.notes.push(`end image ${assessment.reason}`);
-    const problem = modelImageProblem(model, end, options.mode === 'url');
-    if (problem) reject('image_not_accepted', `${label}: ${problem}${where}`);
-    const startRatio = image.width / image.height;
-    if (Math.abs(end.width / end.height - startRatio) / startRatio > SHAPE_TOLERANCE)
+    const planned = planImage(model, end, {
+      fit: options.fit,
+      mode: options.mode,
+      label,
+      where,
+      notes: options.notes,
+    });
+    // Compared as sent: a fitted start and a fitted end are both at the model's nearest shape.
+    const { start } = options;
+    const startRatio = start.width / start.height;
+    if (Math.abs(planned.width / planned.height - startRatio) / startRatio > SHAPE_TOLERANCE)
       reject(
         'end_image_shape_mismatch',
-        `The ${label} is ${shape(end.width, end.height)} and its start image ${image.relativePath} is ` +
-          `${shape(image.width, image.height)}; a video has one shape, so crop the end frame to the start's ` +
-          `${(image.width / image.height).toFixed(2)}:1${where}`,
+        `The ${label} is ${shape(planned.width, planned.height)} and its start image ${image.relativePath} is ` +
+          `${shape(start.width, start.height)}${planned.width !== end.width || start.width !== image.width ? ' as sent (after fitting)' : ''}; ` +
+          `a video has one shape, so crop the end frame to the start's ${startRatio.toFixed(2)}:1${where}`,
       );
     return {
-      endImage: imageRef(end.sourcePath),
+      endImage: planned.ref,
       hash: { path: end.sourcePath, sha256: end.sha256 },
       loop: false,
     };
   }
-  if (options.loop && endField) return { endImage: imageRef(image.sourcePath), loop: true };
+  if (options.loop && endField) return { endImage: options.start.ref, loop: true };
   const required = endField
     ? ((model.inputSchema.required as string[] | undefined) ?? []).includes(endField)
     : false;

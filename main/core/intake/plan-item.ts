@@ -2,16 +2,18 @@
 // the request with its fingerprint and price, and the verdict when it must not be sent. plan.ts
 // prepares what the whole batch shares (a PlanContext) and runs this for every item.
 import { posix } from 'node:path';
-import type { ScannedImage } from '../core-api';
+import type { ScanResult, ScannedImage } from '../core-api';
 import type { BatchSettings, ItemState, ModelInputValue, PlannedItem } from '../domain';
 import type { ModelSpec } from '../catalog/catalog';
 import { estimateCostUsd, estimateGenerationMs } from '../catalog/catalog';
-import { assessImage } from './limits';
-import { buildRequest, modelImageProblem } from './model-request';
+import type { FitMode } from './fit';
+import { buildRequest } from './model-request';
+import { planElements } from './plan-elements';
 import { endFrameFor, type EndFrameChoice } from './plan-end-frame';
+import { planImage } from './plan-image';
 import { charCount, ItemRejection, readOverrides, reject, withStandInImages } from './plan-settings';
 import { stemOf, templateValues, type TemplateValues } from './plan-variables';
-import { imageRef, imageUrl, requestFingerprint } from './requests';
+import { imageUrl, requestFingerprint } from './requests';
 import { parseShots, shotsProblem } from './shots';
 import { takeFingerprint } from './takes';
 import { parseTemplate, renderTemplate, TemplateError } from './template';
@@ -37,6 +39,12 @@ export interface PlanContext {
   batchFields: Record<string, ModelInputValue>;
   /** The models that take an end frame, named when this one does not. */
   endImageModels: string;
+  /** The models that take reference elements, named when this one does not. */
+  withElementsModels: string[];
+  /** The scan (its element images, checked and fitted like start images). */
+  scan: Pick<ScanResult, 'elementImages'>;
+  /** What is done with images outside the model's limits (crop, pad, refuse). */
+  fit: FitMode;
   /** Images in the scan ({count}). */
   count: number;
   takes: number;
@@ -86,34 +94,34 @@ export function planItem(ctx: PlanContext, image: ScannedImage, index: number, t
     const overrides = readOverrides(image, model);
     renderedPrompt = renderPrompt(ctx, image, values);
 
-    const start = assessImage(image, mode);
-    if (start.kind === 'reject') reject(start.code, start.reason);
-    if (start.kind === 'fit') notes.push(start.reason);
-    const startProblem = modelImageProblem(model, image, mode === 'url');
-    if (startProblem) reject('image_not_accepted', startProblem);
+    const start = planImage(model, image, { fit: ctx.fit, mode, label: '', where: '', notes });
 
     const duration = overrides.duration ?? settings.duration;
     const hashes: Record<string, string> = { [image.sourcePath]: image.sha256 };
     const endFrame = endFrameFor(image, model, {
       loop: settings.loop === true,
       mode,
+      fit: ctx.fit,
+      start,
       endImageModels: ctx.endImageModels,
       notes,
     });
     const endImage = endFrame.endImage;
     if (endFrame.hash) hashes[endFrame.hash.path] = endFrame.hash.sha256;
     const multiShot = multiShotFor(ctx, image, duration, endFrame, values);
+    const elements = elementsFor(ctx, image, renderedPrompt, multiShot, notes, hashes);
     request = buildRequest(
       model,
       {
         prompt: renderedPrompt,
-        startImage: imageRef(image.sourcePath),
+        startImage: start.ref,
         endImage,
         negativePrompt: overrides.negativePrompt ?? settings.negativePrompt,
         duration,
         audio: overrides.generateAudio ?? settings.generateAudio,
         guidance: overrides.cfgScale ?? settings.cfgScale,
         multiShot,
+        elements,
       },
       { ...ctx.batchFields, ...overrides.fields },
     );
@@ -229,7 +237,12 @@ function multiShotFor(
   const endImage = endFrame.endImage;
   // Multi-shot: the row's shots column, else the batch's shots; each shot a template of its own.
   const shotsCell = csv?.values.shots ?? '';
-  const shotsWhere = csv ? ` (${csv.file}, row ${csv.row}, column shots)` : '';
+  const sidecar = shotsCell === '' ? image.shotsFile : null;
+  const shotsWhere = shotsCell
+    ? ` (${csv!.file}, row ${csv!.row}, column shots)`
+    : sidecar
+      ? ` (${sidecar.file})`
+      : '';
   let shots = settings.shots && settings.shots.length > 0 ? settings.shots : undefined;
   if (shotsCell !== '')
     try {
@@ -237,10 +250,22 @@ function multiShotFor(
     } catch (error) {
       reject('csv_bad_shots', (error as Error).message);
     }
+  else if (sidecar)
+    try {
+      // A shot a line, or the one-line form with "|".
+      const text = sidecar.text
+        .split('\n')
+        .map((line) => line.trim())
+        .filter((line) => line !== '')
+        .join(' | ');
+      shots = parseShots(text, sidecar.file);
+    } catch (error) {
+      reject('bad_shots_file', (error as Error).message);
+    }
   let multiShot: { prompt: string; duration: number }[] | undefined;
   if (shots) {
     const wrong = shotsProblem(shots, duration, model);
-    if (wrong) reject('bad_shots', `Shots for ${image.relativePath}: ${wrong}${shotsCell ? shotsWhere : ''}`);
+    if (wrong) reject('bad_shots', `Shots for ${image.relativePath}: ${wrong}${shotsWhere}`);
     if (endImage)
       reject(
         'shots_with_end_frame',
@@ -248,7 +273,7 @@ function multiShotFor(
           'has no end frame (RunComfy refuses the two together): remove the shots or the end frame',
       );
     multiShot = shots.map((shot, k) => {
-      const label = `Shot ${k + 1}${shotsCell ? ` of ${csv!.file}, row ${csv!.row},` : ''}`;
+      const label = `Shot ${k + 1}${shotsCell ? ` of ${csv!.file}, row ${csv!.row},` : sidecar ? ` of ${sidecar.file}` : ''}`;
       try {
         const text = renderTemplate(parseTemplate(shot.prompt, variables, label), lookup, missing).trim();
         if (text === '') reject('empty_prompt', `${label} is empty after filling in the template`);
@@ -260,6 +285,40 @@ function multiShotFor(
     });
   }
   return multiShot;
+}
+
+/** The reference elements of the item (undefined: none); every @ElementN in its texts must exist. */
+function elementsFor(
+  ctx: PlanContext,
+  image: ScannedImage,
+  renderedPrompt: string,
+  multiShot: { prompt: string }[] | undefined,
+  notes: string[],
+  hashes: Record<string, string>,
+): Record<string, unknown>[] | undefined {
+  const csv = image.csvRow;
+  const csvPrompt = csv?.values.prompt ?? '';
+  const texts = [
+    {
+      source: csvPrompt !== '' ? `The prompt in ${csv!.file}, row ${csv!.row},` : 'The prompt template',
+      text: renderedPrompt,
+    },
+    ...(multiShot ?? []).map((shot, k) => ({ source: `Shot ${k + 1}`, text: shot.prompt })),
+  ];
+  const elements = planElements(image, ctx.scan, ctx.settings.elements, ctx.model, {
+    fit: ctx.fit,
+    texts,
+    notes,
+    hashes,
+    withElementsModels: ctx.withElementsModels,
+  });
+  if (elements && ctx.settings.urlPrefix)
+    reject(
+      'elements_with_url_prefix',
+      `${image.relativePath} has reference elements and the batch sends images by URL; elements are sent ` +
+        'inline, so clear the URL prefix or remove the elements',
+    );
+  return elements;
 }
 
 /** Skipped because the same image and request is in this batch already or was generated before. */

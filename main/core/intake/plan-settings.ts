@@ -8,6 +8,8 @@ import { durationAllowed, durationRule, durationWords, fieldSchema } from '../ca
 import { coerceFieldValue, csvFieldValues, roleOfField, valueAsGiven } from './model-request';
 import { CSV_ROLE_COLUMNS, SETTING_COLUMNS } from './prompts-csv';
 import { imageUrl, isImageRef } from './requests';
+import { elementReferences, elementShape, elementsUnavailable } from './elements';
+import { parseImageRef } from './fit';
 import { shotsProblem } from './shots';
 import { takesOf, takesProblem } from './takes';
 
@@ -69,6 +71,28 @@ export function settingsProblems(settings: BatchSettings, model: ModelSpec): Inp
       `${model.displayName} has no end-frame field, so a loop (each video ending on its start image) cannot ` +
         'be made; turn loop off or choose a model with an end frame',
     );
+  const elements = settings.elements ?? [];
+  if (elements.length > 0) {
+    const shape = elementShape(model);
+    if (!shape) add('elements', elementsUnavailable(model, [])!);
+    else if (elements.length > shape.maxElements)
+      add(
+        'elements',
+        `${elements.length} reference elements; ${model.displayName} takes at most ${shape.maxElements}: remove ` +
+          `${elements.length - shape.maxElements}`,
+      );
+    else {
+      const crowded = elements.findIndex((e) => e.references.length > shape.maxReferences);
+      if (crowded >= 0)
+        add(
+          'elements',
+          `@Element${crowded + 1} has ${elements[crowded]!.references.length} reference images; ` +
+            `${model.displayName} takes at most ${shape.maxReferences} per element`,
+        );
+    }
+    if (settings.urlPrefix)
+      add('elements', 'Reference elements are sent inline: clear the URL prefix or remove the elements');
+  }
   const guidance = guidanceRange(model);
   if (guidance && !(settings.cfgScale >= guidance.min && settings.cfgScale <= guidance.max))
     add(
@@ -252,6 +276,8 @@ export function previewItem(
   model: { roles: Partial<Record<RoleName, string>> } | undefined,
   /** Its image's position in the scan (the thumbnail's); differs from index with several takes. */
   imageIndex = index,
+  /** The start image's own size, to say whether a fitted frame is upscaled. */
+  source?: { width: number; height: number },
 ) {
   // A rejected item may have no request: its row then shows the batch settings.
   return {
@@ -266,5 +292,79 @@ export function previewItem(
     notes: item.notes,
     verdict: item.verdict,
     ...(item.take !== undefined ? { take: item.take } : {}),
+    ...creativeView(item.request, model, source),
   };
+}
+
+/**
+ * How many images to be sent are resized on the way: over the size limit (the scan's fit), or
+ * fitted to the model's shape and size (the plan's, in the start image's placeholder). One count
+ * per image however many takes it has; the scan summary shows it as "Will be resized".
+ */
+export function resizedImages(
+  plan: { items: readonly PlannedItem[] },
+  images: readonly { sourcePath: string; fit: unknown }[],
+  model: { roles: Partial<Record<RoleName, string>> } | undefined,
+): number {
+  const heavy = new Set(images.filter((i) => i.fit !== null).map((i) => i.sourcePath));
+  const field = model?.roles.startImage;
+  const resized = new Set<string>();
+  for (const item of plan.items) {
+    if (item.verdict) continue;
+    const start = field ? item.request[field] : undefined;
+    if (heavy.has(item.sourcePath) || (isImageRef(start) && parseImageRef(start).fit))
+      resized.add(item.sourcePath);
+  }
+  return resized.size;
+}
+
+/** What the preview shows of an item's elements, shots and fitted start image, read from its request. */
+function creativeView(
+  request: Record<string, unknown>,
+  model: { roles: Partial<Record<RoleName, string>> } | undefined,
+  source: { width: number; height: number } | undefined,
+) {
+  const read = (role: RoleName) => (model?.roles[role] ? request[model.roles[role]] : undefined);
+  const shots = read('multiShot');
+  const texts = [
+    read('prompt'),
+    ...(Array.isArray(shots) ? shots.map((s) => (s as { prompt?: unknown }).prompt) : []),
+  ].filter((t): t is string => typeof t === 'string');
+  const used = elementReferences(texts.join('\n'));
+  const start = read('startImage');
+  const fit = isImageRef(start) ? parseImageRef(start).fit : null;
+  const fitted = fit
+    ? {
+        ...fit,
+        upscaled: source ? upscaledBy(fit, source) : false,
+        ...(source ? { source: { width: source.width, height: source.height } } : {}),
+      }
+    : null;
+  // The shots as sent (a prompts.csv cell, a sidecar or the batch's), so the preview shows them.
+  const shotList = Array.isArray(shots)
+    ? shots
+        .map((shot) => shot as { prompt?: unknown; duration?: unknown })
+        .filter((shot) => typeof shot.prompt === 'string' && typeof shot.duration === 'number')
+        .map((shot) => ({ prompt: shot.prompt as string, duration: shot.duration as number }))
+    : [];
+  return {
+    ...(used.length > 0 ? { elementsUsed: used } : {}),
+    ...(fitted ? { fitted } : {}),
+    ...(shotList.length > 0 ? { shots: shotList } : {}),
+  };
+}
+
+/**
+ * Whether a fitted frame enlarges the picture: a crop keeps a part of it at the scale of its
+ * least-scaled side, a pad all of it at the scale of its most-scaled side (fit.ts decideFit).
+ * A pixel of rounding is no upscale.
+ */
+function upscaledBy(
+  fit: { mode: 'crop' | 'pad'; width: number; height: number },
+  source: { width: number; height: number },
+): boolean {
+  const sx = fit.width / source.width;
+  const sy = fit.height / source.height;
+  const scale = fit.mode === 'crop' ? Math.max(sx, sy) : Math.min(sx, sy);
+  return scale > 1 + 1.5 / Math.min(source.width, source.height);
 }

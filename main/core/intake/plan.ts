@@ -9,6 +9,8 @@ import type { BatchPlan, InputProblem, ScanResult } from '../core-api';
 import type { BatchSettings, PlannedItem } from '../domain';
 import type { Catalog, ModelSpec } from '../catalog/catalog';
 import { estimateBatchMs, roundUsd } from '../catalog/catalog';
+import { elementShape } from './elements';
+import { fitModeOf } from './fit';
 import { allocateOutputPaths, safeOutputPath } from './output-name';
 import { planItem, type FindDone, type PlanContext } from './plan-item';
 import { settingsFields, settingsProblems } from './plan-settings';
@@ -16,7 +18,7 @@ import { nameTemplateForTakes, takesOf, takesProblem } from './takes';
 import { parseTemplate, TemplateError } from './template';
 import type { ParsedTemplate } from './template';
 
-export { previewItem, roleValuesOf } from './plan-settings';
+export { previewItem, resizedImages, roleValuesOf } from './plan-settings';
 
 export type { FindDone } from './plan-item';
 
@@ -94,6 +96,12 @@ export function planBatch(
     batchFields: settingsFields(settings, model),
     endImageModels:
       withEnd.slice(0, 3).join(', ') + (withEnd.length > 3 ? ` and ${withEnd.length - 3} more` : ''),
+    withElementsModels: deps.catalog
+      .list()
+      .filter((m) => elementShape(m))
+      .map((m) => m.displayName),
+    scan,
+    fit: fitModeOf(settings),
     count: scan.images.length,
     takes,
     mode: settings.urlPrefix ? 'url' : 'data-uri',

@@ -21,6 +21,8 @@ export const CSV_ROLE_COLUMNS = {
   endImage: 'end_image',
   /** "3s: ... | 2s: ..." (intake/shots.ts). */
   multiShot: 'shots',
+  /** "cat.jpg, cat-side.jpg; dog.jpg" (intake/elements.ts). */
+  elements: 'elements',
 } as const;
 export const SETTING_COLUMNS = Object.values(CSV_ROLE_COLUMNS);
 const MAX_CSV_BYTES = 20 * 1024 * 1024;

@@ -8,6 +8,8 @@ import sharp from 'sharp';
 import { IMAGE_REF_PREFIX } from '../catalog/catalog';
 import { assessImage, DATA_URI_MAX_BYTES, FIT_LONG_SIDE, formatBytes, MAX_PIXELS } from './limits';
 import { decodeBmp } from './bmp';
+import { fitFingerprintPart, parseImageRef, type FitSpec } from './fit';
+import { applyFit } from './fit-apply';
 import { bufferByteSource, MIME_TYPES, probeImage } from './probe';
 import type { ImageFormat } from './probe';
 import { isTakeOf } from './takes';
@@ -42,7 +44,7 @@ function mapStrings(value: unknown, fn: (s: string) => unknown): unknown {
 
 /**
  * sha256 of the model id and the request with each image placeholder replaced by that image's
- * content hash: the same picture with the same prompt and settings gives the same fingerprint
+ * content hash (and its fit, fit.ts, when it is cropped, padded or upscaled): the same picture with the same prompt and settings gives the same fingerprint
  * wherever the file lives. The model id is part of it because it is not in the body (it is
  * the endpoint), and a standard video is not a pro video.
  */
@@ -53,10 +55,11 @@ export function requestFingerprint(
 ): string {
   const replaced = mapStrings(request, (s) => {
     if (!isImageRef(s)) return s;
-    const path = s.slice(IMAGE_REF_PREFIX.length);
+    const { path, fit } = parseImageRef(s);
     const hash = imageHashes[path];
     if (!hash) throw new Error(`No content hash for image ${path}; it must be scanned before it is planned`);
-    return `sha256:${hash}`;
+    // An image sent as it is hashes as before fitting existed, so old fingerprints still match.
+    return `sha256:${hash}${fit ? fitFingerprintPart(fit) : ''}`;
   });
   return createHash('sha256')
     .update(canonicalJson({ model: modelId, input: replaced }))
@@ -146,6 +149,7 @@ export async function fitImage(input: Buffer, maxBytes = DATA_URI_MAX_BYTES): Pr
 
 async function imageDataUri(
   path: string,
+  fit: FitSpec | null,
   expectedHash: string | undefined,
   maxBytes: number,
 ): Promise<{ uri: string; sha256: string }> {
@@ -167,8 +171,14 @@ async function imageDataUri(
       `Image ${path} changed since it was scanned (its content hash is now ${actual.slice(0, 12)}..., ` +
         `was ${expectedHash.slice(0, 12)}...); scan the folder again so the new picture is checked and priced`,
     );
-  const probe = await probeImage(bufferByteSource(bytes));
+  let probe = await probeImage(bufferByteSource(bytes));
   if (!probe.ok) throw new Error(`Image ${path} is no longer usable: ${probe.reason}`);
+  if (fit) {
+    // Cropped, padded or upscaled to the model's limits as planned (and priced, and fingerprinted).
+    bytes = await applyFit(probe.format === 'bmp' ? decodeBmp(bytes) : bytes, fit);
+    probe = await probeImage(bufferByteSource(bytes));
+    if (!probe.ok) throw new Error(`Image ${path} could not be fitted: ${probe.reason}`);
+  }
   const assessment = assessImage(
     { format: probe.format, width: probe.width, height: probe.height, bytes: bytes.length },
     'data-uri',
@@ -210,29 +220,29 @@ export async function materializeRequest(
   const hashes: Record<string, string> = { ...(ctx.imageHashes ?? {}) };
   // The planner puts the start image first (model-request.ts), whatever the model calls it.
   const start = firstImageRef(request);
-  if (ctx.imageHash && start) hashes[start.slice(IMAGE_REF_PREFIX.length)] ??= ctx.imageHash;
+  if (ctx.imageHash && start) hashes[parseImageRef(start).path] ??= ctx.imageHash;
   const maxBytes = ctx.maxImageBytes ?? DATA_URI_MAX_BYTES;
-  // Each distinct image is read once, even if the request names it twice.
+  // Each distinct placeholder is read once, even if the request names it twice (a loop).
   const uris = new Map<string, Promise<{ uri: string; sha256: string }>>();
   const collect = (value: unknown): void => {
     if (isImageRef(value)) {
-      const path = value.slice(IMAGE_REF_PREFIX.length);
-      if (uris.has(path)) return;
-      const uri = imageDataUri(path, hashes[path], maxBytes);
+      if (uris.has(value)) return;
+      const { path, fit } = parseImageRef(value);
+      const uri = imageDataUri(path, fit, hashes[path], maxBytes);
       // Awaited below in order; this keeps a later image's failure from counting as unhandled meanwhile.
       uri.catch(() => undefined);
-      uris.set(path, uri);
+      uris.set(value, uri);
     } else if (Array.isArray(value)) value.forEach(collect);
     else if (value !== null && typeof value === 'object') Object.values(value).forEach(collect);
   };
   collect(request);
   const resolved = new Map<string, string>();
   const currentHashes: Record<string, string> = {};
-  for (const [path, uri] of uris) {
+  for (const [ref, uri] of uris) {
     ctx.signal?.throwIfAborted();
     const image = await uri;
-    resolved.set(path, image.uri);
-    currentHashes[path] = image.sha256;
+    resolved.set(ref, image.uri);
+    currentHashes[parseImageRef(ref).path] = image.sha256;
   }
   if (ctx.requestFingerprint && ctx.modelId && uris.size > 0) {
     // With a URL prefix the fingerprint was taken over placeholders the request no longer
@@ -241,15 +251,14 @@ export async function materializeRequest(
     const now = requestFingerprint(ctx.modelId, request, currentHashes);
     if (!isTakeOf(ctx.requestFingerprint, now)) {
       // The images with a known hash matched above: the others (the end image) changed.
-      const unverified = [...uris.keys()].filter((path) => !hashes[path]);
-      const named = unverified.length > 0 ? unverified : [...uris.keys()];
+      const paths = [...new Set([...uris.keys()].map((ref) => parseImageRef(ref).path))];
+      const unverified = paths.filter((path) => !hashes[path]);
+      const named = unverified.length > 0 ? unverified : paths;
       throw new Error(
         `Image ${named.join(', ')} changed since it was scanned (the request no longer matches the one ` +
           'planned and priced); scan the folder again so the new picture is checked and priced',
       );
     }
   }
-  return mapStrings(request, (s) =>
-    isImageRef(s) ? resolved.get(s.slice(IMAGE_REF_PREFIX.length))! : s,
-  ) as Record<string, unknown>;
+  return mapStrings(request, (s) => (isImageRef(s) ? resolved.get(s)! : s)) as Record<string, unknown>;
 }

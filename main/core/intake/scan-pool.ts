@@ -31,6 +31,9 @@ export interface Checked {
   result: CheckedImage;
   caption: string | null;
   captionProblem: InputProblem | null;
+  /** A shots sidecar (photo.shots.txt): its text and its name relative to the dropped folder. */
+  shots: { file: string; text: string } | null;
+  shotsProblem: InputProblem | null;
 }
 function limiter(concurrency: number) {
   let active = 0;
@@ -71,16 +74,22 @@ export async function walkAndCheck(
     const result = await checkImageFile(candidate.sourcePath, signal);
     let caption: string | null = null;
     let captionProblem: InputProblem | null = null;
+    let shots: Checked['shots'] = null;
+    let shotsProblem: InputProblem | null = null;
     if (result.ok) {
       const dirPath = resolve(candidate.sourcePath, '..');
+      const name = basename(candidate.sourcePath);
       ({ caption, problem: captionProblem } = await readCaption(
         dirPath,
-        basename(candidate.sourcePath),
+        name,
         candidate.siblings,
         candidate.rootPath,
       ));
+      const sidecar = await readCaption(dirPath, name, candidate.siblings, candidate.rootPath, 'shots');
+      shotsProblem = sidecar.problem;
+      if (sidecar.caption && sidecar.file) shots = { file: sidecar.file, text: sidecar.caption };
     }
-    checks.push({ candidate, result, caption, captionProblem });
+    checks.push({ candidate, result, caption, captionProblem, shots, shotsProblem });
   };
 
   const enqueue = (candidate: Candidate) => {

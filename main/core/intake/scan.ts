@@ -124,6 +124,7 @@ function assembleImages(
       continue;
     }
     if (c.captionProblem) problems.push(c.captionProblem);
+    if (c.shotsProblem) problems.push(c.shotsProblem);
     images.push({
       sourcePath: c.candidate.sourcePath,
       rootPath: c.candidate.rootPath,
@@ -135,6 +136,7 @@ function assembleImages(
       sha256: c.result.sha256,
       fit: c.result.fit,
       caption: c.caption,
+      ...(c.shots ? { shotsFile: c.shots } : {}),
       csvRow: null,
       endImage: null,
     });

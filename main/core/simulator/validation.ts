@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 
 import type { SimulatedModel } from './simulated-models';
+import { danglingElementReferences, validateElements } from './validate-elements';
 
 export { PRO_MODEL_ID, SIMULATED_MODELS, STANDARD_MODEL_ID } from './simulated-models';
 export type { SimulatedModel } from './simulated-models';
@@ -34,7 +35,6 @@ export const MIN_DURATION = 3;
 export const MAX_DURATION = 15;
 export const DEFAULT_DURATION = 10;
 const MAX_SEGMENTS = 6;
-const MAX_ELEMENTS = 3;
 const ACCEPTED_IMAGE_SUBTYPES = new Set(['jpeg', 'jpg', 'pjpeg', 'png', 'bmp', 'x-ms-bmp', 'webp']);
 
 export type ImageFormat = 'jpg' | 'png' | 'bmp' | 'webp' | 'gif' | 'tiff' | 'unknown';
@@ -151,7 +151,7 @@ function checkText(value: unknown, required: boolean): Check<string> {
   return { ok: true, value };
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
+export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
@@ -350,47 +350,23 @@ function validateKling3(model: SimulatedModel, body: unknown): ValidationResult 
     }
   }
 
-  if (present('elements')) {
-    const elements = body.elements;
-    if (!Array.isArray(elements))
-      fail(['elements'], { msg: 'Input should be a valid list', type: 'list_type' });
-    else if (elements.length > MAX_ELEMENTS)
-      fail(['elements'], { msg: `List should have at most ${MAX_ELEMENTS} items`, type: 'too_long' });
-    else
-      elements.forEach((element: unknown, index) => {
-        if (!isObject(element)) {
-          fail(['elements', index], { msg: 'Input should be an element object', type: 'model_type' });
-          return;
-        }
-        if (element.video_url !== undefined && element.video_url !== null) {
-          const value = element.video_url;
-          if (typeof value !== 'string' || !/^(https:\/\/|data:video\/)/.test(value))
-            fail(['elements', index, 'video_url'], {
-              msg: 'Input should be an https URL or a data:video/...;base64 URI',
-              type: 'url_scheme',
-            });
-          return;
-        }
-        if (element.frontal_image_url === undefined || element.frontal_image_url === null)
-          missing(['elements', index, 'frontal_image_url']);
-        else {
-          const check = checkImage(element.frontal_image_url);
-          if (!check.ok) fail(['elements', index, 'frontal_image_url'], check);
-        }
-        const refs = element.reference_image_urls;
-        if (refs === undefined || refs === null) return;
-        if (!Array.isArray(refs))
-          fail(['elements', index, 'reference_image_urls'], {
-            msg: 'Input should be a valid list',
-            type: 'list_type',
-          });
-        else
-          refs.forEach((ref: unknown, refIndex) => {
-            const check = checkImage(ref);
-            if (!check.ok) fail(['elements', index, 'reference_image_urls', refIndex], check);
-          });
+  if (present('elements')) validateElements(body.elements, fail, missing);
+  // Every @ElementN in the prompts must name a sent element (upstream refuses a dangling reference).
+  const texts = [
+    body.prompt,
+    ...(Array.isArray(body.multi_prompt)
+      ? body.multi_prompt.map((s) => (isObject(s) ? s.prompt : null))
+      : []),
+  ];
+  const count = Array.isArray(body.elements) ? body.elements.length : 0;
+  texts.forEach((text, index) => {
+    if (typeof text !== 'string') return;
+    for (const n of danglingElementReferences(text, count))
+      fail(index === 0 ? ['prompt'] : ['multi_prompt', index - 1, 'prompt'], {
+        msg: `@Element${n} is referenced but ${count === 0 ? 'no elements were given' : `only ${count} element${count === 1 ? ' was' : 's were'} given`}`,
+        type: 'value_error',
       });
-  }
+  });
 
   if (detail.length > 0) return { ok: false, detail };
   return { ok: true, input: { prompt, duration, generateAudio, startImageHash, startImageBytes } };

@@ -1,18 +1,20 @@
 // The batch form: model and price, prompt template, negative prompt, duration, audio,
 // guidance, the model's own fields, output folder and file names, parallel generations, budget
 // cap; plus presets. A role field (duration, audio...) shows only when the model has it.
-import { useId, useState } from 'react';
+import { useId, useRef, useState } from 'react';
 import type { BatchSettingsDto, ModelInfoDto } from '../../../preload/contract';
 import { api, errorText } from '../api';
 import { useI18n, type I18n } from '../i18n';
 import { parseTemplate } from '../lib/template';
+import type { ElementCheck } from '../lib/use-element-checks';
 import { useApp } from '../store/app-context';
 import { showToast } from '../store/toasts';
 import { CheckboxField, Field } from './Field';
 import { ModelFields, validateModelInputs } from './ModelFields';
 import { ModelPicker } from './ModelPicker';
 import { SavePresetDialog } from './SavePresetDialog';
-import { ShotEditor, shotsError } from './ShotEditor';
+import { CreativeControls, elementsError, insertAtCaret } from './CreativeControls';
+import { shotsError } from './ShotEditor';
 import { NumberField } from './NumberField';
 import { TemplateEditor } from './TemplateEditor';
 import './BatchSetup.css';
@@ -33,6 +35,7 @@ export function settingsForModel(model: ModelInfoDto, s: BatchSettingsDto): Part
   if (!model.roles.audio) patch.generateAudio = false;
   if (!model.roles.endImage) patch.loop = undefined;
   if (!model.roles.multiShot) patch.shots = undefined;
+  if (!model.elements) patch.elements = undefined;
   const rule = model.duration;
   if (rule && !durationAllowed(model, s.duration)) {
     const choices = rule.values ?? [
@@ -74,6 +77,8 @@ export function validateSettings(
   if (s.negativePrompt.length > 2500) errors.negativePrompt = t('setup.errNegative');
   const shots = shotsError(s, t);
   if (shots) errors.shots = shots;
+  const elements = elementsError(s, model, t);
+  if (elements) errors.elements = elements;
   return errors;
 }
 
@@ -87,6 +92,7 @@ interface Props {
   force: boolean;
   onForceChange: (force: boolean) => void;
   showForce: boolean;
+  elementChecks: { scanId: string; checks: Record<string, ElementCheck>; error: string | null };
 }
 
 export function BatchSetup({
@@ -98,6 +104,7 @@ export function BatchSetup({
   force,
   onForceChange,
   showForce,
+  elementChecks,
 }: Props) {
   const { t } = useI18n();
   const { models, settings: app, setSettings } = useApp();
@@ -105,12 +112,13 @@ export function BatchSetup({
   const ids = { dur: useId() };
   const model = models.find((m) => m.id === settings.modelId);
   const roles = model?.roles ?? {};
-  const endFrameModels = models
-    .filter((m) => m.roles.endImage)
-    .slice(0, 3)
-    .map((m) => m.displayName)
-    .join(', ');
   const [savingPreset, setSavingPreset] = useState(false);
+  const promptRef = useRef<HTMLTextAreaElement & HTMLInputElement>(null);
+  /** Writes @ElementN at the prompt's caret (its end when it never had focus), then focuses it. */
+  const insertElement = (n: number) =>
+    insertAtCaret(promptRef.current, settings.promptTemplate, `@Element${n}`, (v) =>
+      set('promptTemplate', v),
+    );
   const set = <K extends keyof BatchSettingsDto>(key: K, value: BatchSettingsDto[K]) =>
     onChange({ [key]: value } as Partial<BatchSettingsDto>);
 
@@ -179,8 +187,10 @@ export function BatchSetup({
         onChange={(v) => set('promptTemplate', v)}
         variables={variables}
         serverProblems={serverProblems}
+        error={errors.elements}
         multiline
         testId="prompt-template"
+        inputRef={promptRef}
       />
 
       {roles.negativePrompt && (
@@ -293,23 +303,14 @@ export function BatchSetup({
           onChange={(checked) => set('generateAudio', checked)}
         />
       )}
-      {roles.endImage ? (
-        <CheckboxField
-          label={t('setup.loop')}
-          hint={t('setup.loopHint')}
-          testId="loop"
-          checked={settings.loop === true}
-          onChange={(checked) => set('loop', checked ? true : undefined)}
-        />
-      ) : (
-        model && (
-          <p className="field-hint" data-testid="no-end-frame">
-            {t('setup.noEndFrame', { model: model.displayName, models: endFrameModels })}
-          </p>
-        )
-      )}
-      {model && !model.duration && <p className="field-hint">{t('models.noDurationField')}</p>}
-      {roles.multiShot && <ShotEditor settings={settings} onChange={(shots) => set('shots', shots)} />}
+      <CreativeControls
+        settings={settings}
+        model={model}
+        models={models}
+        onChange={onChange}
+        elementChecks={elementChecks}
+        onInsertElement={insertElement}
+      />
 
       {model && (
         <ModelFields

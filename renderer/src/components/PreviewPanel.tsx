@@ -1,6 +1,6 @@
 // What will be sent, item by item, before anything is paid: thumbnail, rendered prompt,
 // settings, output name, cost, and why an item will not be sent. Paged (scan.preview).
-import type { PreviewDto } from '../../../preload/contract';
+import type { PreviewDto, PreviewItemDto } from '../../../preload/contract';
 import { useI18n } from '../i18n';
 import { formatUsd } from '../lib/format';
 import { useApp } from '../store/app-context';
@@ -17,9 +17,11 @@ interface Props {
   error: string | null;
   offset: number;
   onOffset: (offset: number) => void;
+  /** The batch's model, named where a frame is enlarged for it. */
+  modelName: string;
 }
 
-export function PreviewPanel({ scanId, preview, loading, error, offset, onOffset }: Props) {
+export function PreviewPanel({ scanId, preview, loading, error, offset, onOffset, modelName }: Props) {
   const { t, locale } = useI18n();
   const { info } = useApp();
   const total = preview?.total ?? 0;
@@ -57,9 +59,10 @@ export function PreviewPanel({ scanId, preview, loading, error, offset, onOffset
         <ul className="preview-list">
           {preview.items.map((item) => (
             <li key={item.index} className={item.verdict ? 'preview-item not-sent' : 'preview-item'}>
-              <Thumb
-                src={`${info.mediaBaseUrl}/scan/${encodeURIComponent(scanId)}/${item.imageIndex}/thumb`}
-                size={72}
+              <Frames
+                item={item}
+                model={modelName}
+                base={`${info.mediaBaseUrl}/scan/${encodeURIComponent(scanId)}/${item.imageIndex}/thumb`}
               />
               <div className="preview-text">
                 <div className="item-name">
@@ -71,6 +74,21 @@ export function PreviewPanel({ scanId, preview, loading, error, offset, onOffset
                 <p className="prompt" title={item.renderedPrompt}>
                   {item.renderedPrompt}
                 </p>
+                {item.shots && (
+                  <ol className="preview-shots small" data-testid="preview-shots">
+                    {item.shots.map((shot, k) => (
+                      <li key={k}>
+                        {t('preview.shot', { n: k + 1, seconds: shot.duration })}{' '}
+                        <span className="shot-prompt">{shot.prompt}</span>
+                      </li>
+                    ))}
+                  </ol>
+                )}
+                {(item.elementsUsed?.length ?? 0) > 0 && (
+                  <p className="small elements-used" data-testid="elements-used">
+                    {t('elements.used', { list: item.elementsUsed!.map((n) => `@Element${n}`).join(', ') })}
+                  </p>
+                )}
                 <p className="muted small">
                   {t('preview.settingsLine', {
                     duration: item.settings.duration,
@@ -100,5 +118,54 @@ export function PreviewPanel({ scanId, preview, loading, error, offset, onOffset
         </ul>
       )}
     </section>
+  );
+}
+
+/** How the frame sent was made: only enlarged (same shape), or cropped or padded to a new shape. */
+function sentKey(fitted: NonNullable<PreviewItemDto['fitted']>) {
+  const { source } = fitted;
+  const sameShape = source && Math.abs(source.width / source.height - fitted.width / fitted.height) < 0.01;
+  if (sameShape) return 'fit.sentUpscaled' as const;
+  return fitted.mode === 'crop' ? ('fit.sentCrop' as const) : ('fit.sentPad' as const);
+}
+
+/**
+ * The image's thumbnail; when it is sent fitted, the frame sent beside it (made by the same code
+ * that makes the bytes sent), both whole so crop and pad look as they are, and a chip when the
+ * picture is enlarged.
+ */
+function Frames({ item, base, model }: { item: PreviewItemDto; base: string; model: string }) {
+  const { t } = useI18n();
+  const fitted = item.fitted;
+  if (!fitted) return <Thumb src={base} size={72} />;
+  return (
+    <div className="preview-frames" data-testid="fitted-frames">
+      <figure>
+        <Thumb src={base} size={96} contain />
+        <figcaption>
+          {fitted.source
+            ? t('fit.originalSize', { width: fitted.source.width, height: fitted.source.height })
+            : t('fit.original')}
+        </figcaption>
+      </figure>
+      <span aria-hidden="true" className="preview-arrow">
+        →
+      </span>
+      <figure>
+        <Thumb src={`${base}/${fitted.mode}/${fitted.width}x${fitted.height}`} size={96} contain />
+        <figcaption>
+          {t(sentKey(fitted), {
+            width: fitted.width,
+            height: fitted.height,
+          })}
+        </figcaption>
+      </figure>
+      {fitted.upscaled && (
+        <span className="upscale-chip" data-testid="upscaled" title={t('fit.upscaledHint', { model })}>
+          {t('fit.upscaled')}
+          <span className="visually-hidden"> {t('fit.upscaledHint', { model })}</span>
+        </span>
+      )}
+    </div>
   );
 }

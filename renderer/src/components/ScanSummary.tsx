@@ -1,18 +1,41 @@
-// What the scan found: counts, and every rejected file with its reason, before any money moves.
+// What the scan found: counts, and every rejected file with its reason, before any money moves;
+// the end frames it paired by name, and another file-name ending to pair them by.
+import { useState, type FormEvent } from 'react';
 import type { ScanSummaryDto } from '../../../preload/contract';
-import { useI18n } from '../i18n';
+import { useI18n, type I18n } from '../i18n';
+import { Field } from './Field';
 import { formatCount } from '../lib/format';
 import './ScanSummary.css';
+
+/** Why an end-frame ending cannot be used, in words (main refuses the same), else null. */
+export function endSuffixError(value: string, t: I18n['t']): string | null {
+  if (/[/\\]/.test(value)) return t('scan.errSuffixPath', { value });
+  if (value.length > 50) return t('scan.errSuffixLong', { length: value.length });
+  return null;
+}
 
 export function ScanSummary({
   summary,
   alreadyGenerated,
+  resized,
+  onPairAgain,
 }: {
   summary: ScanSummaryDto;
   alreadyGenerated: number | null;
+  /** Images resized on the way as the batch settings say (the preview's); null before it. */
+  resized: number | null;
+  onPairAgain: (endSuffix: string) => void;
 }) {
   const { t, locale } = useI18n();
   const n = (v: number) => formatCount(v, locale);
+  const [suffix, setSuffix] = useState(summary.endSuffix ?? '');
+  const [tried, setTried] = useState(false);
+  const suffixError = endSuffixError(suffix.trim(), t);
+  const pairAgain = (e: FormEvent) => {
+    e.preventDefault();
+    setTried(true);
+    if (!suffixError) onPairAgain(suffix.trim());
+  };
   return (
     <section className="card" aria-labelledby="scan-summary-title" data-testid="scan-summary">
       <h2 id="scan-summary-title">{t('scan.summaryTitle')}</h2>
@@ -20,7 +43,11 @@ export function ScanSummary({
       <dl className="stats">
         <Stat label={t('scan.found')} value={n(summary.found)} />
         <Stat label={t('scan.accepted')} value={n(summary.accepted)} className="tone-good" />
-        <Stat label={t('scan.fixed')} value={n(summary.fixed)} />
+        <Stat
+          label={t('scan.fixed')}
+          value={resized === null ? n(summary.fixed) : n(resized)}
+          testId="resized-count"
+        />
         <Stat
           label={t('scan.rejected')}
           value={n(summary.rejected.length)}
@@ -34,7 +61,7 @@ export function ScanSummary({
           <Stat label={t('scan.endFrames')} value={n(summary.endFramePairCount)} testId="end-frame-count" />
         )}
       </dl>
-      {summary.fixed > 0 && <p className="field-hint">{t('scan.fixedHint')}</p>}
+      {(resized ?? summary.fixed) > 0 && <p className="field-hint">{t('scan.fixedHint')}</p>}
       {summary.endFramePairCount > 0 && (
         <details className="end-frame-pairs" data-testid="end-frame-pairs">
           <summary>{t('scan.showEndFrames', { count: summary.endFramePairCount })}</summary>
@@ -47,6 +74,33 @@ export function ScanSummary({
           </ul>
         </details>
       )}
+      {summary.endSuffix && (
+        <p className="field-hint">{t('scan.endSuffixUsed', { suffix: summary.endSuffix })}</p>
+      )}
+      <form className="end-suffix-form" onSubmit={pairAgain} data-testid="end-suffix-form">
+        <Field
+          label={t('scan.endSuffix')}
+          hint={t('scan.endSuffixHint')}
+          error={tried || suffix.length > 0 ? suffixError : null}
+        >
+          {(control) => (
+            <div className="input-row">
+              <input
+                {...control}
+                type="text"
+                className="mono"
+                data-testid="end-suffix"
+                value={suffix}
+                placeholder="-last"
+                onChange={(e) => setSuffix(e.target.value)}
+              />
+              <button type="submit" className="button" disabled={suffix.trim() === (summary.endSuffix ?? '')}>
+                {t('scan.endSuffixApply')}
+              </button>
+            </div>
+          )}
+        </Field>
+      </form>
       {summary.rejected.length > 0 && (
         <details className="rejections">
           <summary>{t('scan.showRejected', { count: summary.rejected.length })}</summary>

@@ -1,7 +1,7 @@
 // The prompt template editor: a textarea, the variables this scan offers as chips that insert
 // `{variable}` at the caret, and inline errors from the client-side parser (unknown variable,
 // unclosed brace) next to the ones main's preview reports.
-import { useRef } from 'react';
+import { useRef, type RefObject } from 'react';
 import { useI18n } from '../i18n';
 import { insertVariable, parseTemplate, type TemplateProblem } from '../lib/template';
 import { Field } from './Field';
@@ -16,6 +16,8 @@ interface Props {
   error?: string;
   multiline?: boolean;
   testId?: string;
+  /** The control itself, for a chip elsewhere that inserts at its caret (@ElementN). */
+  inputRef?: RefObject<(HTMLTextAreaElement & HTMLInputElement) | null>;
 }
 
 export function TemplateEditor({
@@ -27,9 +29,11 @@ export function TemplateEditor({
   error,
   multiline,
   testId,
+  inputRef,
 }: Props) {
   const { t } = useI18n();
-  const ref = useRef<HTMLTextAreaElement & HTMLInputElement>(null);
+  const own = useRef<HTMLTextAreaElement & HTMLInputElement>(null);
+  const ref = inputRef ?? own;
   const problems = parseTemplate(value, variables).problems;
   const messages = [
     ...(error ? [error] : []),

@@ -3,13 +3,14 @@
 import { useState } from 'react';
 import './Thumb.css';
 
-export function Thumb({ src, size }: { src: string; size: number }) {
+/** `contain`: the whole picture, letterboxed, instead of a square crop (a fitted frame as it is). */
+export function Thumb({ src, size, contain }: { src: string; size: number; contain?: boolean }) {
   const [failed, setFailed] = useState(false);
   if (failed)
     return <div className="thumb thumb-missing" style={{ width: size, height: size }} aria-hidden="true" />;
   return (
     <img
-      className="thumb"
+      className={contain ? 'thumb thumb-contain' : 'thumb'}
       src={src}
       alt=""
       loading="lazy"

@@ -41,7 +41,6 @@ export const en = {
   'scan.fixed': 'Will be resized',
   'scan.rejected': 'Cannot be used',
   'scan.alreadyGenerated': 'Already generated',
-  'scan.fixedHint': 'Images over the size limit are resized when sent; your files are not changed.',
   'scan.endFrames': 'End frames paired',
   'scan.showEndFrames':
     'Show the {count} start and end frame pairs (paired by name: shot.end.jpg, shot_end.jpg, end/shot.jpg)',
@@ -85,6 +84,68 @@ export const en = {
   'setup.loopHint': 'Where an image has no end frame of its own (shot.end.jpg), it is its own end frame',
   'setup.noEndFrame':
     '{model} has no end-frame field: end frames (shot.end.jpg) and loop need a model that has one, e.g. {models}.',
+  'fit.title': 'Images outside the model’s shape or size',
+  'fit.crop': 'Crop',
+  'fit.cropHint':
+    'Cut the middle to the nearest shape {model} accepts, and enlarge images that are too small. Nothing is added to the picture.',
+  'fit.pad': 'Pad',
+  'fit.padHint':
+    'Keep the whole picture and fill the bars with a blurred copy of it, and enlarge images that are too small. The model may animate the bars.',
+  'fit.refuse': 'Refuse',
+  'fit.refuseHint': 'Send only images that already fit; the others are not sent and the preview says why.',
+  'fit.original': 'Original',
+  'fit.originalSize': 'Original {width}×{height}',
+  'fit.sentCrop': 'Sent: cropped {width}×{height}',
+  'fit.sentPad': 'Sent: padded {width}×{height}',
+  'fit.sentUpscaled': 'Sent: enlarged {width}×{height}',
+  'fit.upscaled': 'Upscaled: may look soft',
+  'fit.upscaledHint':
+    'This image is smaller than {model} needs and is enlarged before sending; a larger original gives a sharper video.',
+  'elements.title': 'Reference elements',
+  'elements.hint':
+    'A subject the video keeps the same (a person, a product): a frontal image plus reference images. Name it in the prompt as @Element1, @Element2…',
+  'elements.limit': 'Up to {max} elements, each with up to {refs} reference images.',
+  'elements.unavailable':
+    '{model} has no reference-elements field, so it cannot take @Element images. Models that can: {models}.',
+  'elements.unavailableNone':
+    '{model} has no reference-elements field, so it cannot take @Element images; no model in the catalog has one.',
+  'elements.element': '@Element{n}',
+  'elements.frontal': 'Frontal image',
+  'elements.references': 'Reference images',
+  'elements.noReferences': 'No reference images',
+  'elements.add': 'Add an element…',
+  'elements.addRefs': 'Add reference images…',
+  'elements.replaceFrontal': 'Replace frontal image…',
+  'elements.remove': 'Remove @Element{n}',
+  'elements.removeRef': 'Remove reference image {name} of @Element{n}',
+  'elements.insert': 'Insert @Element{n} into the prompt',
+  'elements.drop': 'Drop images here: the first is the frontal image, the others its references',
+  'elements.dropOn': 'Drop images on an element to add reference images to it.',
+  'elements.checking': 'Checking…',
+  'elements.size': '{width}×{height}',
+  'elements.bad': '{name}: {reason}',
+  'elements.full': '{model} takes at most {max} elements.',
+  'elements.tooManyRefs':
+    'Only {refs} reference images fit @Element{n} on {model}; {dropped} not added: {names}.',
+  'elements.errDangling':
+    '{where} uses {refs}, but only {defined} defined. Add an element below or change the reference.',
+  'elements.errDanglingNone':
+    '{where} uses {refs}, but no elements are defined. Add an element below or remove the reference.',
+  'elements.definedOne': '@Element1 is',
+  'elements.definedMany': '@Element1 to @Element{count} are',
+  'elements.errUnavailable':
+    '{model} cannot take reference elements; remove them or choose a model that can.',
+  'elements.used': 'Uses {list}',
+  'scan.endSuffix': 'Another end-frame ending',
+  'scan.endSuffixHint':
+    'shot.end.jpg, shot_end.jpg and end/shot.jpg always pair with shot.jpg. Add another ending, e.g. -last for shot-last.jpg, and pair again.',
+  'scan.endSuffixApply': 'Pair again',
+  'scan.endSuffixUsed': 'Also paired by the ending “{suffix}”.',
+  'scan.errSuffixPath':
+    'The end-frame ending “{value}” contains / or \\: it is the end of a file name before its extension (e.g. -last for shot-last.jpg), not a folder or path.',
+  'scan.errSuffixLong': 'The end-frame ending is {length} characters; at most 50.',
+  'scan.fixedHint':
+    'Images over the size limit, or outside the model’s shape or size, are resized when sent as the fit mode says; your files are not changed.',
   'shots.title': 'Shots',
   'shots.enable': 'Multi-shot: tell the video in shots',
   'shots.hint': 'Each shot has its own prompt and length; a multi-shot video has no end frame',
@@ -121,6 +182,7 @@ export const en = {
   'preview.pageOf': 'Page {page} of {pages}',
   'preview.settingsLine': '{duration} s · audio {audio} · guidance {cfg}',
   'preview.willReject': 'Will not be sent',
+  'preview.shot': 'Shot {n} ({seconds} s):',
   'preview.take': 'take {take}',
   'preview.willSkip': 'Already generated, skipped',
 

@@ -85,3 +85,21 @@ export function insertVariable(
   const text = source.slice(0, selectionStart) + token + source.slice(selectionEnd);
   return { text, caret: selectionStart + token.length };
 }
+
+/** Inserts `token` as it is at the caret (or over the selection); returns the new text and caret. */
+export function insertText(
+  source: string,
+  token: string,
+  selectionStart: number,
+  selectionEnd: number,
+): { text: string; caret: number } {
+  const text = source.slice(0, selectionStart) + token + source.slice(selectionEnd);
+  return { text, caret: selectionStart + token.length };
+}
+
+/** The element numbers a prompt refers to (`@Element2` -> 2), each once, in order; as main reads them. */
+export function elementReferences(text: string): number[] {
+  const found = new Set<number>();
+  for (const match of text.matchAll(/@element(\d+)/gi)) found.add(Number(match[1]));
+  return [...found].sort((a, b) => a - b);
+}

@@ -8,8 +8,9 @@ import { useAction } from '../lib/use-action';
 import { formatCount, formatSpan, formatUsd } from '../lib/format';
 import { navigate } from '../lib/route';
 import { FALLBACK_SETTINGS } from '../lib/states';
+import { useElementChecks } from '../lib/use-element-checks';
 import { useApp } from '../store/app-context';
-import { resetScan, useScan } from '../store/scan-store';
+import { resetScan, startScan, useScan } from '../store/scan-store';
 import { showToast } from '../store/toasts';
 import { BatchSetup, validateSettings } from '../components/BatchSetup';
 import { PREVIEW_PAGE, PreviewPanel } from '../components/PreviewPanel';
@@ -80,10 +81,21 @@ function initialSettings(
   return settings;
 }
 
+/**
+ * The draft of the batch being set up, carried over when the same files are scanned again to
+ * pair end frames by another ending (a new scan is a new Setup).
+ */
+let carriedDraft: BatchSettingsDto | null = null;
+
 function Setup({ scanId, summary, onPick }: { scanId: string; summary: ScanSummaryDto; onPick: () => void }) {
   const { t, locale } = useI18n();
   const { settings: app, setSettings, models } = useApp();
-  const [settings, setDraft] = useState(() => initialSettings(app.defaults, models));
+  const [settings, setDraft] = useState(() => {
+    const carried = carriedDraft;
+    carriedDraft = null;
+    return carried ?? initialSettings(app.defaults, models);
+  });
+  const elementChecks = useElementChecks(scanId, settings.elements);
   const [force, setForce] = useState(false);
   const [offset, setOffset] = useState(0);
   const [preview, setPreview] = useState<PreviewDto | null>(null);
@@ -104,7 +116,8 @@ function Setup({ scanId, summary, onPick }: { scanId: string; summary: ScanSumma
   );
 
   useEffect(() => {
-    if (!previewable) return;
+    // Main plans elements from the images it checked: wait for the check of the current list.
+    if (!previewable || !elementChecks.ready) return;
     let current = true;
     const timer = setTimeout(() => {
       setLoading(true);
@@ -128,7 +141,13 @@ function Setup({ scanId, summary, onPick }: { scanId: string; summary: ScanSumma
       current = false;
       clearTimeout(timer);
     };
-  }, [scanId, request, force, offset, previewable]);
+  }, [scanId, request, force, offset, previewable, elementChecks.ready]);
+
+  /** Scans the same files again with another end-frame ending, keeping this draft. */
+  const pairAgain = (endSuffix: string) => {
+    carriedDraft = settings;
+    void startScan(summary.roots, { endSuffix });
+  };
 
   const serverProblems = (preview?.problems ?? []).map((p) => p.message);
   const canStart =
@@ -170,7 +189,12 @@ function Setup({ scanId, summary, onPick }: { scanId: string; summary: ScanSumma
     <div className="setup-layout">
       <div className="setup-main">
         <h1 className="visually-hidden">{t('setup.screenTitle')}</h1>
-        <ScanSummary summary={summary} alreadyGenerated={preview ? preview.skipped : null} />
+        <ScanSummary
+          summary={summary}
+          alreadyGenerated={preview ? preview.skipped : null}
+          resized={preview ? preview.resized : null}
+          onPairAgain={pairAgain}
+        />
         <BatchSetup
           settings={settings}
           onChange={(patch) => {
@@ -183,6 +207,7 @@ function Setup({ scanId, summary, onPick }: { scanId: string; summary: ScanSumma
           force={force}
           onForceChange={setForce}
           showForce={(preview?.skipped ?? 0) > 0 || force}
+          elementChecks={elementChecks}
         />
         <PreviewPanel
           scanId={scanId}
@@ -191,6 +216,7 @@ function Setup({ scanId, summary, onPick }: { scanId: string; summary: ScanSumma
           error={previewError}
           offset={offset}
           onOffset={setOffset}
+          modelName={model?.displayName ?? ''}
         />
       </div>
       <aside className="start-bar" aria-label={t('start.summary')} data-testid="start-bar">

@@ -24,7 +24,8 @@ export function resetScan(): void {
   store.set({ phase: 'idle' });
 }
 
-export async function startScan(paths: string[]): Promise<void> {
+/** `endSuffix`: another file-name ending that marks an end frame (beside .end and _end). */
+export async function startScan(paths: string[], options: { endSuffix?: string } = {}): Promise<void> {
   if (paths.length === 0) return;
   const mine = ++generation;
   store.set({ phase: 'scanning', scanId: null, found: 0, checked: 0 });
@@ -52,7 +53,8 @@ export async function startScan(paths: string[]): Promise<void> {
       .catch(() => {});
   }, 1000);
   try {
-    ({ scanId } = await api().scan.start({ paths }));
+    const endSuffix = options.endSuffix?.trim();
+    ({ scanId } = await api().scan.start({ paths, ...(endSuffix ? { endSuffix } : {}) }));
     const seen = early.get(scanId);
     if (seen && mine === generation) {
       store.set({ phase: 'scanning', scanId, found: seen.found, checked: seen.checked });

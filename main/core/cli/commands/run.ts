@@ -107,7 +107,7 @@ export async function runCommand(paths: string[], opts: RunOptions, io: CliIo): 
     let lastProgress = 0;
     // The scan itself, with the end-frame suffixes of --end-suffix (intake.scan has the defaults).
     const { scanPaths } = await import('../../intake/scan');
-    const scanned = await scanPaths(
+    const walked = await scanPaths(
       (selection ? selection.roots : paths).map((p) => (p.startsWith('/') ? p : `${io.cwd}/${p}`)),
       (p) => {
         if (io.err.isTTY && Date.now() - lastProgress > 200) {
@@ -118,6 +118,8 @@ export async function runCommand(paths: string[], opts: RunOptions, io: CliIo): 
       undefined,
       { endSuffixes },
     );
+    // Reference element images (--element, prompts.csv elements cells) are checked like start images.
+    const scanned = await intake.checkElementImages(walked, settings.elements);
     if (io.err.isTTY) io.err.write('\r\x1b[2K');
     const scan = selection ? onlyImages(scanned, selection.sourcePaths) : scanned;
     const plan = intake.plan(scan, settings, { force: Boolean(opts.force) || Boolean(selection?.force) });
@@ -147,7 +149,8 @@ export async function runCommand(paths: string[], opts: RunOptions, io: CliIo): 
           : 'Nothing to send: no usable image in the given paths.',
       );
     const first = plan.items.find((i) => !i.verdict);
-    if (first) io.out.write(`  e.g. ${first.relativePath}: "${first.renderedPrompt}"\n`);
+    if (first)
+      io.out.write(`  e.g. ${first.relativePath}: ${exampleText(first, catalog.get(settings.modelId))}\n`);
     // An unknown price is said as such, never as $0 (a capped batch was refused by the plan).
     const cost = plan.priceUnknown
       ? `Estimated cost unknown (RunComfy has not told us the price of ${catalog.get(settings.modelId).displayName})`
@@ -181,6 +184,23 @@ export async function runCommand(paths: string[], opts: RunOptions, io: CliIo): 
     await engine.close();
     await simulator?.close();
   }
+}
+
+/**
+ * What an item sends, in quotes: its prompt, or its shots with their lengths when it is a
+ * multi-shot video (a prompts.csv cell or a sidecar may make it one; the prompt alone would hide it).
+ */
+function exampleText(
+  item: { renderedPrompt: string; request: Record<string, unknown> },
+  model: { roles: { multiShot?: string } },
+): string {
+  const field = model.roles.multiShot;
+  const shots = field ? item.request[field] : undefined;
+  if (!Array.isArray(shots) || shots.length === 0) return `"${item.renderedPrompt}"`;
+  return shots
+    .map((shot) => shot as { prompt?: unknown; duration?: unknown })
+    .map((shot) => `${String(shot.duration)}s: "${String(shot.prompt)}"`)
+    .join(' | ');
 }
 
 /** "Found 3 images and 2 end frames, 2 takes each: 6 videos to send, 0 refused, 0 already

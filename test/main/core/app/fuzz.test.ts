@@ -20,6 +20,7 @@ const SAMPLES: Record<InvokeChannel, Record<string, unknown>> = {
   'command:models.add': { id: 'acme/motion-1/image-to-video', startImageField: 'image' },
   'command:scan.start': { paths: ['/tmp/sm-fuzz-in'] },
   'query:scan.summary': { scanId: 'scan-x' },
+  'command:scan.checkElements': { scanId: 'scan-x', elements: [{ frontal: '/tmp/a.jpg', references: [] }] },
   'query:scan.preview': { scanId: 'scan-x', settings, force: false, offset: 0, limit: 10 },
   'command:batch.create': { scanId: 'scan-x', settings, force: false },
   'command:batch.start': { batchId: 1 },
@@ -55,6 +56,7 @@ const SAMPLES: Record<InvokeChannel, Record<string, unknown>> = {
   'command:settings.deletePreset': { name: 'p' },
   'command:dialog.pickInputs': {},
   'command:dialog.pickOutputDir': {},
+  'command:dialog.pickImages': {},
 };
 
 let app: TestApp;

@@ -1,6 +1,6 @@
 // The handler map over the real engine (SQLite file), intake and simulator: every channel,
 // envelopes, validation, error codes, and a batch from drop to video.
-import { existsSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { invokeChannels, type InvokeChannel } from '../../../../preload/contract';
@@ -20,7 +20,8 @@ beforeAll(async () => {
   mkdirSync(outputDir, { recursive: true });
   await writeImage(join(inputDir, 'beach.jpg'), { color: '#e0c080' });
   await writeImage(join(inputDir, 'sub', 'hill.png'), { format: 'png', color: '#40a040' });
-  await writeImage(join(inputDir, 'tiny.jpg'), { width: 100, height: 80 }); // too small: rejected
+  // Unusable whatever the fit mode (a small image is fitted now, not refused): rejected by the scan.
+  writeFileSync(join(inputDir, 'empty.jpg'), '');
   app = await createTestApp({ rootDir: dir.path, pickInputs: [inputDir], pickOutputDir: outputDir });
 });
 
@@ -93,7 +94,7 @@ describe('handler map', () => {
     const scanId = await scan([inputDir]);
     const summary = await value(app.handlers, 'query:scan.summary', { scanId });
     expect(summary).toMatchObject({ finished: true, accepted: 2, roots: [inputDir] });
-    expect(summary.rejected.map((r) => r.path)).toEqual([join(inputDir, 'tiny.jpg')]);
+    expect(summary.rejected.map((r) => r.path)).toEqual([join(inputDir, 'empty.jpg')]);
 
     const settings = batchSettings(outputDir);
     const preview = await value(app.handlers, 'query:scan.preview', {

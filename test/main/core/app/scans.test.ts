@@ -28,6 +28,7 @@ function controllableIntake() {
         estimatedDurationMs: 0,
       };
     },
+    checkElementImages: (scan) => Promise.resolve(scan),
   };
   return {
     intake,

@@ -68,7 +68,7 @@ describe('app start-up', () => {
       catalog,
       settings,
       secrets,
-      dialogs: { pickInputs: async () => [], pickOutputDir: async () => null },
+      dialogs: { pickInputs: async () => [], pickImages: async () => [], pickOutputDir: async () => null },
       desktop: { showInFolder: () => {}, openPath: async () => {} },
       appInfo: () => ({ version: 'test', platform: process.platform, locale: 'en-US', mediaBaseUrl: '' }),
       demo: async () => ({ apiBaseUrl: sim.url, apiKey: DEMO_API_KEY }),

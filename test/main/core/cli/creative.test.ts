@@ -148,6 +148,8 @@ describe('stillmotion run with end frames', () => {
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain('2 end frames paired by name: x.jpg + x.end.jpg, y.jpg + end/y.jpg');
     expect(run.stdout).toMatch(/Found 3 images and 2 end frames, 2 takes each: 6 videos to send, 0 refused/);
+    // The example of what is sent shows a multi-shot video's shots, not only its prompt.
+    expect(run.stdout).toContain('  e.g. w.jpg: 4s: "wide on w" | 6s: "close on the door"\n');
     expect(mp4s(out)).toEqual([
       'w-take1.mp4',
       'w-take2.mp4',
@@ -186,5 +188,96 @@ describe('stillmotion run with end frames', () => {
     expect(sim.ledger.submits.slice(before).map((s) => [s.modelId, s.httpStatus, s.duration])).toEqual([
       ['kling/kling-3.0/standard/image-to-video', 200, 10],
     ]);
+  });
+});
+
+describe('stillmotion run --fit and --element', () => {
+  // Kling's upstream image limits on: an image sent outside them would fail its generation.
+  let strict: SimulatorHandle;
+  const wide = join(work.path, 'wide');
+  const library = join(work.path, 'library');
+  const strictEnv = () =>
+    childEnv(join(work.path, 'data-strict'), {
+      STILLMOTION_CLOCK_FACTOR: String(FACTOR),
+      STILLMOTION_CLOCK_EPOCH: String(EPOCH),
+      RUNCOMFY_API_BASE: strict.url,
+      RUNCOMFY_API_KEY: DEMO_API_KEY,
+    });
+  beforeAll(async () => {
+    mkdirSync(wide, { recursive: true });
+    mkdirSync(library, { recursive: true });
+    await jpeg(join(wide, 'pano.jpg'), 1500, 400, 30); // 3.75:1, outside 1:2.5..2.5:1
+    await jpeg(join(wide, 'thumb.jpg'), 240, 180, 90); // under 300 px
+    await jpeg(join(library, 'cat.jpg'), 500, 500, 140);
+    await jpeg(join(library, 'cat-side.jpg'), 1200, 400, 180); // 3:1, fitted too
+    strict = await startSimulator({ clock, generationMs: () => 10_000, upstreamImageLimits: true });
+  });
+  afterAll(() => strict.close());
+
+  it('--fit refuse names each image outside the limits and sends nothing', async () => {
+    const run = await cli(
+      ['run', wide, '-t', '{name}', '--fit', 'refuse', '--yes', '--db', join(work.path, 'refuse.sqlite')],
+      strictEnv(),
+    );
+    // Nothing left to send: the usage exit code, with each refusal listed.
+    expect(run.code).toBe(2);
+    expect(run.stdout).toMatch(
+      /pano\.jpg: .*3\.75:1 \(1500x400\) is outside what Kling 3\.0 Standard accepts/,
+    );
+    expect(run.stdout).toMatch(/thumb\.jpg: .*240x180 px and Kling 3\.0 Standard needs at least 300 px/);
+    expect(strict.ledger.submits).toHaveLength(0);
+  });
+
+  it('--fit crop and --element: every request accepted and every generation succeeds', async () => {
+    const out = join(work.path, 'out-fit');
+    const run = await cli(
+      [
+        'run',
+        wide,
+        '-t',
+        '@Element1 walks through {name}',
+        '--fit',
+        'crop',
+        '--element',
+        `${join(library, 'cat.jpg')},${join(library, 'cat-side.jpg')}`,
+        '--yes',
+        '--out',
+        out,
+        '--db',
+        join(work.path, 'fit.sqlite'),
+      ],
+      strictEnv(),
+    );
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/Found 2 images: 2 to send, 0 refused/);
+    expect(mp4s(out)).toEqual(['pano.mp4', 'thumb.mp4']);
+    expect(strict.ledger.submits.map((s) => s.httpStatus)).toEqual([200, 200]);
+    expect(strict.ledger.submits.map((s) => s.prompt).sort()).toEqual([
+      '@Element1 walks through pano',
+      '@Element1 walks through thumb',
+    ]);
+  });
+
+  it('--element with a dangling @Element2 is refused before paying, naming the template', async () => {
+    const before = strict.ledger.submits.length;
+    const run = await cli(
+      [
+        'run',
+        wide,
+        '-t',
+        '@Element2 in {name}',
+        '--element',
+        join(library, 'cat.jpg'),
+        '--yes',
+        '--db',
+        join(work.path, 'dangling.sqlite'),
+      ],
+      strictEnv(),
+    );
+    expect(run.code).toBe(2);
+    expect(run.stdout).toContain(
+      'The prompt template for pano.jpg uses @Element2 but only @Element1 is defined; add the element or change the reference',
+    );
+    expect(strict.ledger.submits.length).toBe(before);
   });
 });

@@ -182,3 +182,30 @@ describe('--shots', () => {
     expect(refusal({ shots: 'a | b' })).toMatch(/^--shots: shot 1 "a" must be "<seconds>s: <prompt>"/);
   });
 });
+
+describe('--fit and --element', () => {
+  it('--fit sets the fit mode; without it the settings have none (crop)', () => {
+    expect(parse({ fit: 'pad' }).fit).toBe('pad');
+    expect(parse({ fit: 'refuse' }).fit).toBe('refuse');
+    expect('fit' in parse({})).toBe(false);
+  });
+
+  it('refuses an unknown --fit with the value and the choices', () => {
+    expect(refusal({ fit: 'stretch' })).toMatch(/^--fit must be crop, pad, refuse .*got "stretch"\.$/);
+  });
+
+  it('--element is a frontal image then references, relative to the working folder, repeatable', () => {
+    expect(parse({ element: ['cat.jpg,side.jpg, /lib/back.jpg', 'dog.jpg'] }).elements).toEqual([
+      { frontal: '/home/ana/shoot/cat.jpg', references: ['/home/ana/shoot/side.jpg', '/lib/back.jpg'] },
+      { frontal: '/home/ana/shoot/dog.jpg', references: [] },
+    ]);
+    expect(refusal({ element: ['a.jpg,,b.jpg'] })).toMatch(/element 1 is "a\.jpg,,b\.jpg".*empty name/);
+  });
+
+  it('a re-run keeps the stored fit and elements unless the flags say otherwise', () => {
+    const stored = { fit: 'pad' as const, elements: [{ frontal: '/x/cat.jpg', references: [] }] };
+    const again = settingsFromFlags({}, { ...context, defaults: stored });
+    expect([again.fit, again.elements]).toEqual([stored.fit, stored.elements]);
+    expect(settingsFromFlags({ fit: 'refuse' }, { ...context, defaults: stored }).fit).toBe('refuse');
+  });
+});

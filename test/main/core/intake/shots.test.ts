@@ -129,3 +129,53 @@ describe('plan with shots', () => {
     expect(bad.toSend).toBe(0);
   });
 });
+
+describe('shots sidecar (photo.shots.txt)', () => {
+  it('reads a shot a line (or the "|" form) next to the image; a prompts.csv shots cell wins; a bad one is named', async () => {
+    const dir = join(base, 'sidecar');
+    await writeJpeg(join(dir, 'harbour.jpg'), 640, 480);
+    await writeText(join(dir, 'harbour.shots.txt'), '3s: wide on {name}\r\n\r\n3s: close on the boats\r\n');
+    await writeJpeg(join(dir, 'tower.jpg'), 480, 640);
+    await writeText(join(dir, 'tower.jpg.shots.txt'), '3s: tilt up | 3s: the clock');
+    await writeJpeg(join(dir, 'csv-wins.jpg'), 640, 480);
+    await writeText(join(dir, 'csv-wins.shots.txt'), '6s: from the sidecar');
+    await writeJpeg(join(dir, 'bad.jpg'), 640, 480);
+    await writeText(join(dir, 'bad.shots.txt'), '3s: one\nlater: two');
+    await writeJpeg(join(dir, 'short.jpg'), 640, 480);
+    await writeText(join(dir, 'short.shots.txt'), '3s: one\n4s: two');
+    await writeText(join(dir, 'prompts.csv'), 'file,shots\ncsv-wins.jpg,"3s: from the csv | 3s: too"\n');
+    const sidecarScan = await intake.scan([dir]);
+    // The sidecars are no images and no captions.
+    expect(sidecarScan.images.map((i) => [i.relativePath, i.caption])).toEqual([
+      ['bad.jpg', null],
+      ['csv-wins.jpg', null],
+      ['harbour.jpg', null],
+      ['short.jpg', null],
+      ['tower.jpg', null],
+    ]);
+    const items = byPath(intake.plan(sidecarScan, settings({ modelId: PRO, duration: 6 }), {}).items);
+    expect(items['harbour.jpg']!.verdict).toBeNull();
+    expect(items['harbour.jpg']!.request.multi_prompt).toEqual([
+      { prompt: 'wide on harbour', duration: 3 },
+      { prompt: 'close on the boats', duration: 3 },
+    ]);
+    expect(items['tower.jpg']!.request.multi_prompt).toEqual([
+      { prompt: 'tilt up', duration: 3 },
+      { prompt: 'the clock', duration: 3 },
+    ]);
+    expect(items['csv-wins.jpg']!.request.multi_prompt).toEqual([
+      { prompt: 'from the csv', duration: 3 },
+      { prompt: 'too', duration: 3 },
+    ]);
+    expect(items['bad.jpg']!.verdict).toEqual({
+      state: 'rejected',
+      code: 'bad_shots_file',
+      message:
+        'bad.shots.txt: shot 2 "later: two" must be "<seconds>s: <prompt>", e.g. "3s: a slow pan over {name} | 2s: close on the sign"',
+    });
+    expect(items['short.jpg']!.verdict).toMatchObject({
+      code: 'bad_shots',
+      message: expect.stringMatching(/^Shots for short\.jpg: .*7 s.*6 s.* \(short\.shots\.txt\)$/),
+    });
+  });
+});

@@ -149,6 +149,46 @@ describe('submit validation (422 with a detail entry per bad field)', () => {
       'body.elements.0.reference_image_urls.0',
       'value_error',
     ],
+    [
+      'element with 4 reference images',
+      {
+        elements: [
+          {
+            frontal_image_url: 'https://e.com/a.png',
+            reference_image_urls: Array.from({ length: 4 }, (_, i) => `https://e.com/r${i}.png`),
+          },
+        ],
+      },
+      'body.elements.0.reference_image_urls',
+      'too_long',
+    ],
+    [
+      'prompt names @Element3 with two elements',
+      {
+        prompt: '@Element1 and @Element3 at dusk',
+        elements: [
+          { frontal_image_url: 'https://e.com/a.png' },
+          { frontal_image_url: 'https://e.com/b.png' },
+        ],
+      },
+      'body.prompt',
+      'value_error',
+    ],
+    ['prompt names @Element1 with none', { prompt: '@Element1 waves' }, 'body.prompt', 'value_error'],
+    [
+      'a shot names @Element2 with one element',
+      {
+        duration: 6,
+        prompt: 'two shots',
+        multi_prompt: [
+          { prompt: '@Element1 walks', duration: 3 },
+          { prompt: '@Element2 runs', duration: 3 },
+        ],
+        elements: [{ frontal_image_url: 'https://e.com/a.png' }],
+      },
+      'body.multi_prompt.1.prompt',
+      'value_error',
+    ],
   ];
 
   it.each(cases)('%s', async (_name, overrides, loc, type) => {

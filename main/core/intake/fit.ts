@@ -1,0 +1,150 @@
+// Fitting an image to a model's shape and size limits instead of refusing it: centre-crop or pad
+// (with a blurred fill of itself) to the nearest aspect ratio the model accepts, and upscale an
+// image under its minimum side with Lanczos. The plan decides the target from the model's catalog
+// limits (pure, no file reads, no sharp: the CLI's flag parsing loads it) and writes it into the
+// image placeholder; materializeRequest applies it at submit time (fit-apply.ts). Same bytes + same target = same output bytes, so a retried submit
+// sends what the first did and the fingerprint (which includes the target) stays stable.
+import type { ModelEntryLimits } from '../catalog/entry';
+import { IMAGE_REF_PREFIX } from '../catalog/catalog';
+
+export const FIT_MODES = ['crop', 'pad', 'refuse'] as const;
+export type FitMode = (typeof FIT_MODES)[number];
+/**
+ * Crop by default: most images outside a model's range are only slightly outside it (a 21:9
+ * panorama, a tall phone screenshot), and a thin centre crop gives a clean frame, while a pad
+ * puts blurred bars into the picture that the model then animates as part of the scene. The
+ * preview shows the fitted frame before anything is paid, and pad is one click away.
+ */
+export const DEFAULT_FIT_MODE: FitMode = 'crop';
+
+export const fitModeOf = (settings: { fit?: FitMode }): FitMode => settings.fit ?? DEFAULT_FIT_MODE;
+
+/** How an image is changed to fit: the mode and the exact pixel size sent. */
+export interface FitSpec {
+  mode: 'crop' | 'pad';
+  width: number;
+  height: number;
+}
+
+export type FitDecision =
+  | { kind: 'as-is' }
+  | { kind: 'fit'; spec: FitSpec; upscaled: boolean; reshaped: boolean }
+  | { kind: 'outside'; what: 'small' | 'shape' | 'both' };
+
+const ratioWords = (w: number, h: number) => (w >= h ? `${(w / h).toFixed(2)}:1` : `1:${(h / w).toFixed(2)}`);
+
+/**
+ * What a `width` x `height` image needs under `limits` with `mode`. Pure: the plan calls it for
+ * every image on every keystroke. The result always lies within the limits (checked by tests over
+ * many sizes), rounding included.
+ */
+export function decideFit(
+  width: number,
+  height: number,
+  limits: ModelEntryLimits | undefined,
+  mode: FitMode,
+): FitDecision {
+  const min = limits?.aspectRatio?.min ?? 0;
+  const max = limits?.aspectRatio?.max ?? Infinity;
+  const minSide = limits?.minImageSide ?? 0;
+  const ratio = width / height;
+  const reshape = ratio < min - 1e-9 || ratio > max + 1e-9;
+  const small = Math.min(width, height) < minSide;
+  if (!reshape && !small) return { kind: 'as-is' };
+  if (mode === 'refuse')
+    return { kind: 'outside', what: reshape && small ? 'both' : reshape ? 'shape' : 'small' };
+  // The frame at the source's scale: crop takes a centre part, pad grows the canvas.
+  let w = width;
+  let h = height;
+  if (ratio > max) {
+    if (mode === 'crop') w = Math.floor(height * max);
+    else h = Math.ceil(width / max);
+  } else if (ratio < min) {
+    if (mode === 'crop') h = Math.floor(width * min);
+    else w = Math.ceil(height * min);
+  }
+  const scale = Math.min(w, h) < minSide ? minSide / Math.min(w, h) : 1;
+  let outW = Math.max(1, Math.round(w * scale));
+  let outH = Math.max(1, Math.round(h * scale));
+  if (Math.min(outW, outH) < minSide) {
+    if (outW < outH) outW = minSide;
+    else outH = minSide;
+  }
+  // Rounding can nudge a ratio at the very edge of the range outside it: widen the short way.
+  if (outW / outH > max + 1e-9) outH = Math.ceil(outW / max);
+  if (outW / outH < min - 1e-9) outW = Math.ceil(outH * min);
+  return {
+    kind: 'fit',
+    spec: { mode, width: outW, height: outH },
+    upscaled: scale > 1,
+    reshaped: reshape,
+  };
+}
+
+/** The note shown with an item whose image is fitted (a warning when it is upscaled). */
+export function fitNote(
+  width: number,
+  height: number,
+  decision: Extract<FitDecision, { kind: 'fit' }>,
+  modelName: string,
+): string {
+  const { spec } = decision;
+  const how = !decision.reshaped
+    ? 'upscaled'
+    : spec.mode === 'crop'
+      ? 'centre-cropped'
+      : 'padded with a blurred fill';
+  const shape = decision.reshaped
+    ? ` (${ratioWords(width, height)} is outside what ${modelName} accepts; sent as ${ratioWords(spec.width, spec.height)})`
+    : '';
+  const upscale = decision.upscaled
+    ? `; upscaled (Lanczos) because ${modelName} needs a larger image: the video may look soft, use a larger original if you have one`
+    : '';
+  return `${how} from ${width}x${height} to ${spec.width}x${spec.height}${shape}${upscale}`;
+}
+
+/** Why an image outside the limits is refused under fit mode "refuse", with what to do. */
+export function outsideWords(
+  width: number,
+  height: number,
+  limits: ModelEntryLimits | undefined,
+  modelName: string,
+): string {
+  const parts: string[] = [];
+  const minSide = limits?.minImageSide;
+  if (minSide && Math.min(width, height) < minSide)
+    parts.push(`it is ${width}x${height} px and ${modelName} needs at least ${minSide} px on the short side`);
+  const range = limits?.aspectRatio;
+  if (range && (width / height < range.min - 1e-9 || width / height > range.max + 1e-9))
+    parts.push(
+      `its aspect ratio ${ratioWords(width, height)} (${width}x${height}) is outside what ${modelName} accepts ` +
+        `(width/height from ${range.min} to ${range.max})`,
+    );
+  return `${parts.join('; ')}. Fit mode is "refuse": choose crop or pad to have it fitted, or use another image`;
+}
+
+const FIT_REF = /^fit:(crop|pad):(\d+)x(\d+):/;
+
+/** The placeholder of an image sent fitted: `image-ref:fit:<mode>:<W>x<H>:<absolute path>`. */
+export function fittedImageRef(absolutePath: string, spec: FitSpec | null): string {
+  return spec
+    ? `${IMAGE_REF_PREFIX}fit:${spec.mode}:${spec.width}x${spec.height}:${absolutePath}`
+    : `${IMAGE_REF_PREFIX}${absolutePath}`;
+}
+
+/**
+ * The path and fit of a placeholder. An absolute path never starts with "fit:" (POSIX paths
+ * start with "/", Windows ones with a one-letter drive or "\\"), so the two cannot be confused.
+ */
+export function parseImageRef(ref: string): { path: string; fit: FitSpec | null } {
+  const rest = ref.slice(IMAGE_REF_PREFIX.length);
+  const match = FIT_REF.exec(rest);
+  if (!match) return { path: rest, fit: null };
+  return {
+    path: rest.slice(match[0].length),
+    fit: { mode: match[1] as 'crop' | 'pad', width: Number(match[2]), height: Number(match[3]) },
+  };
+}
+
+/** How the fit enters the fingerprint: the same picture fitted another way is another request. */
+export const fitFingerprintPart = (spec: FitSpec) => `;fit=${spec.mode},${spec.width}x${spec.height}`;

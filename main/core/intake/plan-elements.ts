@@ -1,0 +1,106 @@
+// The reference elements of one planned item: from its prompts.csv `elements` cell, else the
+// batch's. Each image checked and fitted like a start image (plan-image.ts); the count and the
+// references per element held to the model's schema; every `@ElementN` in the item's prompts
+// must name an element that exists. Returns the request's elements field value. Split from plan.ts.
+import { posix } from 'node:path';
+import type { ScanResult, ScannedImage } from '../core-api';
+import type { ModelSpec } from '../catalog/catalog';
+import type { ElementImages } from '../domain';
+import {
+  csvCellPath,
+  elementReferences,
+  elementShape,
+  elementsUnavailable,
+  parseElementsCell,
+} from './elements';
+import type { FitMode } from './fit';
+import { planImage } from './plan-image';
+import { reject } from './plan-settings';
+
+/** A text the item sends, and how to name where it came from ("the prompt template"). */
+export interface ItemText {
+  source: string;
+  text: string;
+}
+
+export function planElements(
+  image: ScannedImage,
+  scan: Pick<ScanResult, 'elementImages'>,
+  batchElements: readonly ElementImages[] | undefined,
+  model: ModelSpec,
+  options: {
+    fit: FitMode;
+    texts: ItemText[];
+    notes: string[];
+    hashes: Record<string, string>;
+    withElementsModels: string[];
+  },
+): Record<string, unknown>[] | undefined {
+  const csv = image.csvRow;
+  const cell = csv?.values.elements ?? '';
+  const where = cell !== '' ? ` (${csv!.file}, row ${csv!.row}, column elements)` : '';
+  let elements: ElementImages[] = [...(batchElements ?? [])];
+  if (cell !== '') {
+    try {
+      elements = parseElementsCell(cell, where).map((e) => ({
+        frontal: csvCellPath(image.rootPath, csv!.file, e.frontal),
+        references: e.references.map((r) => csvCellPath(image.rootPath, csv!.file, r)),
+      }));
+    } catch (error) {
+      reject('csv_bad_elements', (error as Error).message);
+    }
+  }
+  // Every @ElementN must name one of the elements (Element1 is the first).
+  for (const { source, text } of options.texts) {
+    const beyond = elementReferences(text).filter((n) => n < 1 || n > elements.length);
+    if (beyond.length > 0)
+      reject(
+        'element_reference_unknown',
+        `${source} for ${image.relativePath} uses ${beyond.map((n) => `@Element${n}`).join(', ')} but ` +
+          (elements.length === 0
+            ? 'no elements are defined'
+            : `${elements.length === 1 ? 'only @Element1 is' : `only @Element1 to @Element${elements.length} are`} defined`) +
+          `${where}; add the element or change the reference`,
+      );
+  }
+  if (elements.length === 0) return undefined;
+  const shape = elementShape(model);
+  if (!shape)
+    reject('elements_unsupported', `${elementsUnavailable(model, options.withElementsModels)}${where}`);
+  const { maxElements, maxReferences, frontalField, referencesField } = shape!;
+  if (elements.length > maxElements)
+    reject(
+      'too_many_elements',
+      `${elements.length} elements for ${image.relativePath}; ${model.displayName} takes at most ${maxElements}${where}`,
+    );
+  return elements.map((element, index) => {
+    const n = index + 1;
+    if (element.references.length > maxReferences)
+      reject(
+        'too_many_element_references',
+        `@Element${n} has ${element.references.length} reference images; ${model.displayName} takes at most ` +
+          `${maxReferences} per element${where}`,
+      );
+    const plan = (path: string, role: string) => {
+      const label = `@Element${n} ${role} ${posix.basename(path.replace(/\\/g, '/'))}`;
+      const facts = scan.elementImages?.[path];
+      if (!facts)
+        reject('element_image_unchecked', `${label} (${path}) was not checked${where}; add it again`);
+      if (!facts!.ok) reject('element_image_unusable', `${label} (${path}): ${facts!.reason}${where}`);
+      const checked = facts as Extract<typeof facts, { ok: true }>;
+      options.hashes[path] = checked.sha256;
+      // Element images are always sent inline: a URL prefix is for the dropped folder's images.
+      return planImage(model, checked, {
+        fit: options.fit,
+        mode: 'data-uri',
+        label,
+        where,
+        notes: options.notes,
+      }).ref;
+    };
+    const out: Record<string, unknown> = { [frontalField]: plan(element.frontal, 'frontal image') };
+    if (referencesField && element.references.length > 0)
+      out[referencesField] = element.references.map((r, k) => plan(r, `reference image ${k + 1}`));
+    return out;
+  });
+}

@@ -1,0 +1,68 @@
+// One image of a planned item (start, end or element image) checked against the model's catalog
+// limits under the batch's fit mode: sent as it is, fitted (cropped, padded, upscaled; fit.ts),
+// or refused with the file, the value and what was expected. Returns the placeholder to put in
+// the request and the size the model will receive.
+import type { ModelSpec } from '../catalog/catalog';
+import { decideFit, fitNote, fittedImageRef, outsideWords, type FitMode } from './fit';
+import { assessImage, type SendMode } from './limits';
+import { modelImageProblem } from './model-request';
+import type { ImageFormat } from './probe';
+import { reject } from './plan-settings';
+
+export interface ImageToPlan {
+  sourcePath: string;
+  format: ImageFormat;
+  width: number;
+  height: number;
+  bytes: number;
+}
+
+export interface PlannedImage {
+  ref: string;
+  /** The size the model receives (after any fit). */
+  width: number;
+  height: number;
+}
+
+export function planImage(
+  model: ModelSpec,
+  image: ImageToPlan,
+  options: {
+    fit: FitMode;
+    mode: SendMode;
+    /** How the image is named in a note or error ("end frame x.end.jpg"); empty for the start image. */
+    label: string;
+    /** Where it was named (" (prompts.csv, row 3, column end_image)"), or "". */
+    where: string;
+    notes: string[];
+  },
+): PlannedImage {
+  const { label, where } = options;
+  const prefix = label ? `${label}: ` : '';
+  const sized = assessImage(image, options.mode);
+  if (sized.kind === 'reject') reject(sized.code, `${prefix}${sized.reason}${where}`);
+  if (sized.kind === 'fit') options.notes.push(`${label ? `${label} ` : ''}${sized.reason}`);
+  const decision = decideFit(image.width, image.height, model.limits, options.fit);
+  if (decision.kind === 'outside')
+    reject(
+      decision.what === 'small' ? 'too_small' : 'bad_aspect_ratio',
+      `${prefix}${outsideWords(image.width, image.height, model.limits, model.displayName)}${where}`,
+    );
+  if (decision.kind === 'fit') {
+    if (options.mode === 'url')
+      reject(
+        decision.reshaped ? 'bad_aspect_ratio' : 'too_small',
+        `${prefix}${outsideWords(image.width, image.height, model.limits, model.displayName).split('. Fit mode')[0]}; ` +
+          'images sent by URL go as they are, so it cannot be fitted: clear the URL prefix to have it fitted and ' +
+          `sent inline, or use another image${where}`,
+      );
+    options.notes.push(`${prefix}${fitNote(image.width, image.height, decision, model.displayName)}`);
+    const { width, height } = decision.spec;
+    const problem = modelImageProblem(model, { ...image, format: 'jpeg', width, height }, false);
+    if (problem) reject('image_not_accepted', `${prefix}${problem}${where}`);
+    return { ref: fittedImageRef(image.sourcePath, decision.spec), width, height };
+  }
+  const problem = modelImageProblem(model, image, options.mode === 'url');
+  if (problem) reject('image_not_accepted', `${prefix}${problem}${where}`);
+  return { ref: fittedImageRef(image.sourcePath, null), width: image.width, height: image.height };
+}

@@ -1,0 +1,170 @@
+// Fit instead of refuse: images outside the model's aspect range or under its minimum side are
+// centre-cropped or padded (blurred fill) and upscaled, deterministically, per the batch's fit mode.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { createIntake, materializeRequest } from '../../../../main/core/intake';
+import { DEFAULT_SETTINGS } from '../../../../main/core/domain';
+import type { BatchSettings } from '../../../../main/core/domain';
+import type { ScanResult } from '../../../../main/core/core-api';
+import { createCatalog } from '../../../../main/core/catalog/catalog';
+import { decideFit, DEFAULT_FIT_MODE, parseImageRef } from '../../../../main/core/intake/fit';
+import { applyFit } from '../../../../main/core/intake/fit-apply';
+import { batchSettingsSchema } from '../../../../preload/contract';
+import { makeTempDir, writeNoisePng } from './fixtures';
+
+let root: string;
+let cleanup: () => Promise<void>;
+let scan: ScanResult;
+const intake = createIntake({ findDone: () => null });
+const pro = createCatalog().get('kling/kling-3.0/pro/image-to-video');
+const settings = (over: Partial<BatchSettings> = {}): BatchSettings => ({
+  ...DEFAULT_SETTINGS,
+  modelId: pro.id,
+  outputDir: '/videos',
+  ...over,
+});
+
+beforeAll(async () => {
+  ({ dir: root, cleanup } = await makeTempDir('sm-fit-'));
+  await writeNoisePng(join(root, 'banner.png'), 900, 300); // 3:1, outside 2.5:1
+  await writeNoisePng(join(root, 'tiny.png'), 200, 150); // under 300 px
+  await writeNoisePng(join(root, 'fine.png'), 640, 480);
+  scan = await intake.scan([root]);
+});
+afterAll(() => cleanup());
+
+const byName = (plan: ReturnType<typeof intake.plan>, name: string) =>
+  plan.items.find((i) => i.relativePath === name)!;
+
+describe('decideFit', () => {
+  const limits = pro.limits!;
+  it('always lands inside the limits, for crop and pad, across many sizes', () => {
+    for (let w = 40; w <= 4000; w += 173)
+      for (let h = 40; h <= 4000; h += 191)
+        for (const mode of ['crop', 'pad'] as const) {
+          const d = decideFit(w, h, limits, mode);
+          if (d.kind === 'as-is') continue;
+          expect(d.kind).toBe('fit');
+          if (d.kind !== 'fit') continue;
+          const { width, height } = d.spec;
+          expect(Math.min(width, height)).toBeGreaterThanOrEqual(limits.minImageSide!);
+          expect(width / height).toBeGreaterThanOrEqual(limits.aspectRatio!.min - 1e-9);
+          expect(width / height).toBeLessThanOrEqual(limits.aspectRatio!.max + 1e-9);
+        }
+  });
+  it('crops to the nearest allowed ratio, pads to it, refuses when asked to', () => {
+    expect(decideFit(900, 300, limits, 'crop')).toMatchObject({
+      spec: { mode: 'crop', width: 750, height: 300 },
+    });
+    expect(decideFit(900, 300, limits, 'pad')).toMatchObject({
+      spec: { mode: 'pad', width: 900, height: 360 },
+    });
+    expect(decideFit(900, 300, limits, 'refuse')).toEqual({ kind: 'outside', what: 'shape' });
+    expect(decideFit(640, 480, limits, 'crop')).toEqual({ kind: 'as-is' });
+    expect(decideFit(200, 150, limits, 'crop')).toMatchObject({
+      upscaled: true,
+      spec: { width: 400, height: 300 },
+    });
+  });
+  it('defaults to crop', () => expect(DEFAULT_FIT_MODE).toBe('crop'));
+});
+
+describe('the plan and the request under each fit mode', () => {
+  it('refuse: the image outside the limits is rejected naming file, value and expectation', () => {
+    const plan = intake.plan(scan, settings({ fit: 'refuse' }));
+    expect(byName(plan, 'banner.png').verdict).toMatchObject({ state: 'rejected', code: 'bad_aspect_ratio' });
+    expect(byName(plan, 'banner.png').verdict!.message).toMatch(
+      /^its aspect ratio 3\.00:1 \(900x300\).*from 0\.4 to 2\.5.*crop or pad/,
+    );
+    expect(byName(plan, 'tiny.png').verdict).toMatchObject({ code: 'too_small' });
+    expect(byName(plan, 'tiny.png').verdict!.message).toMatch(/200x150 px.*at least 300 px/);
+    expect(byName(plan, 'fine.png').verdict).toBeNull();
+  });
+
+  it('crop and pad: sent fitted, with a note, and an upscale warns', () => {
+    for (const fit of ['crop', 'pad'] as const) {
+      const plan = intake.plan(scan, settings({ fit }));
+      expect(plan.rejected).toBe(0);
+      const banner = byName(plan, 'banner.png');
+      expect(parseImageRef(banner.request.start_image_url as string).fit).toEqual(
+        fit === 'crop' ? { mode: 'crop', width: 750, height: 300 } : { mode: 'pad', width: 900, height: 360 },
+      );
+      expect(banner.notes.join(' ')).toMatch(
+        fit === 'crop' ? /centre-cropped/ : /padded with a blurred fill/,
+      );
+      expect(byName(plan, 'tiny.png').notes.join(' ')).toMatch(/upscaled \(Lanczos\).*may look soft/);
+      // An image inside the limits is sent as it is and keeps its old fingerprint.
+      expect(byName(plan, 'fine.png').request.start_image_url).toBe(`image-ref:${join(root, 'fine.png')}`);
+    }
+  });
+
+  it('the fit is part of the fingerprint; the same settings give the same fingerprint', () => {
+    const crop = intake.plan(scan, settings({ fit: 'crop' }));
+    const pad = intake.plan(scan, settings({ fit: 'pad' }));
+    expect(byName(crop, 'banner.png').requestFingerprint).not.toBe(
+      byName(pad, 'banner.png').requestFingerprint,
+    );
+    expect(byName(crop, 'fine.png').requestFingerprint).toBe(byName(pad, 'fine.png').requestFingerprint);
+    expect(intake.plan(scan, settings({ fit: 'crop' })).items.map((i) => i.requestFingerprint)).toEqual(
+      crop.items.map((i) => i.requestFingerprint),
+    );
+  });
+
+  it('is stored with the batch settings (the contract carries it)', () => {
+    expect(batchSettingsSchema.parse(settings({ fit: 'pad' })).fit).toBe('pad');
+    expect(() => batchSettingsSchema.parse(settings({ fit: 'stretch' as 'pad' }))).toThrow();
+  });
+
+  it('materializes the fitted bytes: exactly the planned size, the same bytes every time', async () => {
+    for (const fit of ['crop', 'pad'] as const) {
+      const item = byName(intake.plan(scan, settings({ fit })), 'banner.png');
+      const ctx = { imageHash: item.imageHash, requestFingerprint: item.requestFingerprint, modelId: pro.id };
+      const first = await materializeRequest(item.request, ctx);
+      const second = await materializeRequest(item.request, ctx);
+      expect(second.start_image_url).toBe(first.start_image_url);
+      const bytes = Buffer.from((first.start_image_url as string).split(',')[1]!, 'base64');
+      const meta = await sharp(bytes).metadata();
+      expect([meta.width, meta.height]).toEqual(fit === 'crop' ? [750, 300] : [900, 360]);
+      expect(pro.validateInput({ ...item.request, start_image_url: first.start_image_url })).toEqual([]);
+    }
+  });
+});
+
+describe('applyFit', () => {
+  it('crop keeps the centre; pad keeps the whole picture over a blurred fill', async () => {
+    // Left third red, middle green, right third blue: a centre crop of 3:1 to 1:1 is all green.
+    const stripes = await sharp({ create: { width: 300, height: 100, channels: 3, background: '#ff0000' } })
+      .composite([
+        {
+          input: { create: { width: 100, height: 100, channels: 3, background: '#00ff00' } },
+          left: 100,
+          top: 0,
+        },
+        {
+          input: { create: { width: 100, height: 100, channels: 3, background: '#0000ff' } },
+          left: 200,
+          top: 0,
+        },
+      ])
+      .png()
+      .toBuffer();
+    const crop = await sharp(await applyFit(stripes, { mode: 'crop', width: 100, height: 100 }))
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    const [r, g, b] = [crop.data[0]!, crop.data[1]!, crop.data[2]!];
+    expect(g).toBeGreaterThan(200);
+    expect(r + b).toBeLessThan(60);
+    const pad = await sharp(await applyFit(stripes, { mode: 'pad', width: 300, height: 300 }))
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    expect([pad.info.width, pad.info.height]).toEqual([300, 300]);
+    // The picture is whole in the middle band (red at its left edge)...
+    const at = (x: number, y: number) => [...pad.data.subarray((y * 300 + x) * 3, (y * 300 + x) * 3 + 3)];
+    expect(at(10, 150)[0]).toBeGreaterThan(200);
+    // ...and the band above it is a blurred, darker fill, not white or black.
+    const fill = at(150, 20);
+    expect(Math.max(...fill)).toBeLessThan(230);
+    expect(Math.max(...fill)).toBeGreaterThan(20);
+  });
+});

@@ -4,8 +4,9 @@
 //    (tests, CLI, benchmarks), so it never imports `electron` nor anything in main/electron/.
 //  - renderer/ is web content: it imports nothing from main/ and no Node or Electron module;
 //    it reaches main only through the contract in preload/.
-//  - preload/contract.ts is shared by both sides, so it imports neither electron nor main/,
-//    except the domain's dependency-free state vocabulary (main/core/domain/states.ts).
+//  - preload/contract.ts (and its parts in preload/contract/) is shared by both sides, so it
+//    imports neither electron nor main/, except the domain's dependency-free state vocabulary
+//    (main/core/domain/states.ts).
 //  - main/core is layered; a module imports only from lower layers (or its own folder):
 //    util < domain < api, db, core-api.ts < catalog < intake < engine < app,
 //    index.ts (the core's entry) < cli. The simulator stands beside them and uses util and domain only.
@@ -118,9 +119,21 @@ export function checkBoundaries(projectRoot = root) {
       return 'the renderer is web content: no Node or Electron modules';
     return null;
   });
-  const contract = join(projectRoot, 'preload', 'contract.ts');
+  // The contract is preload/contract.ts and its parts in preload/contract/.
+  const contractFiles = [join(projectRoot, 'preload', 'contract.ts')];
   try {
-    for (const spec of importsOf(readFileSync(contract, 'utf8'))) {
+    contractFiles.push(...walk(join(projectRoot, 'preload', 'contract')));
+  } catch {
+    // no parts folder
+  }
+  for (const contract of contractFiles) {
+    let source;
+    try {
+      source = readFileSync(contract, 'utf8');
+    } catch {
+      continue; // no contract yet
+    }
+    for (const spec of importsOf(source)) {
       const vocabulary = resolve(dirname(contract), spec) === join(mainDir, 'core', 'domain', 'states');
       if (
         spec === 'electron' ||
@@ -128,11 +141,9 @@ export function checkBoundaries(projectRoot = root) {
         nodeBuiltins.has(spec)
       )
         violations.push(
-          `preload/contract.ts imports '${spec}': the contract must stay pure (zod and the domain's states only)`,
+          `${relative(projectRoot, contract)} imports '${spec}': the contract must stay pure (zod and the domain's states only)`,
         );
     }
-  } catch {
-    // no contract yet
   }
   return violations;
 }

@@ -41,6 +41,8 @@ const FOLDERS = {
   'main/electron': 'The thin Electron layer: lifecycle, window, IPC registration, tray, power, secrets.',
   preload:
     'The one typed contract between main and the renderer, and the pure lists both sides read: item states and their actions, model roles, reason texts.',
+  'preload/contract':
+    'The contract’s parts by area (preload/contract.ts is their one entry): shapes, channels, errors.',
   'renderer/src': 'The React app.',
   'renderer/src/screens':
     'The screens the route picks (new batch, a batch, history), each built from widgets.',
@@ -70,11 +72,12 @@ export const HOW_TO = `## Where to add…
 - **a CLI command**: a module in \`main/core/cli/commands/\` (its action; heavy modules imported inside it)
   and its definition (options, help) in \`main/core/cli/index.ts\`, which imports the module only when the
   command runs (\`test/packaging/cli-bundle.test.ts\` keeps \`--help\` light).
-- **a screen**: a component in \`renderer/src/screens/\` (its parts in \`renderer/src/components/\`), its
-  route in \`renderer/src/lib/route.ts\` and \`app.tsx\`, texts in both \`renderer/src/i18n/\` files, and an
-  e2e test with the axe pass in \`test/renderer/\`.
-- **an IPC channel**: \`preload/contract.ts\` (request and response schemas), its handler in
-  \`main/core/app/handlers.ts\`; \`window.api\` is derived from the contract.
+- **a screen**: a component in \`renderer/src/screens/\` with its styles beside it (\`Name.css\`; its parts in
+  \`renderer/src/components/\`), its route in \`renderer/src/lib/route.ts\` and \`app.tsx\`, texts in both
+  \`renderer/src/i18n/\` files, and an e2e test with the axe pass in \`test/renderer/\`.
+- **an IPC channel**: its request and response schemas in \`preload/contract/channels.ts\` (shapes it shares
+  in the area's file beside it: \`batches.ts\`, \`intake.ts\`, \`models.ts\`, \`settings.ts\`), its handler in
+  \`main/core/app/handlers.ts\`; \`window.api\` is derived from the contract (\`preload/api.ts\`).
 `;
 
 function* walk(dir) {

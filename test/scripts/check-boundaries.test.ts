@@ -76,4 +76,21 @@ describe('check-boundaries', () => {
     expect(text).not.toMatch(/contract\.ts imports '..\/main\/core\/domain\/states'/);
     expect(violations).toHaveLength(5);
   });
+
+  it('holds the parts of the contract in preload/contract/ to the same rule', () => {
+    const root = project({
+      'main/core/domain/states.ts': 'export const ITEM_STATES = [];',
+      'main/core/engine/index.ts': 'export const e = 1;',
+      'preload/contract.ts': "export * from './contract/vocabulary';\nexport * from './contract/channels';",
+      'preload/contract/vocabulary.ts': "import { ITEM_STATES } from '../../main/core/domain/states';",
+      'preload/contract/channels.ts':
+        "import { e } from '../../main/core/engine';\nimport fs from 'node:fs';",
+    });
+    const violations: string[] = checkBoundaries(root);
+    expect(violations.join('\n')).toMatch(
+      /preload\/contract\/channels\.ts imports '..\/..\/main\/core\/engine'/,
+    );
+    expect(violations.join('\n')).toMatch(/preload\/contract\/channels\.ts imports 'node:fs'/);
+    expect(violations).toHaveLength(2);
+  });
 });

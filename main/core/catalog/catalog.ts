@@ -202,7 +202,7 @@ function formFields(model: ModelEntry): ModelInfo['fields'] {
   return fields;
 }
 
-/** The contract's view of a model (modelInfoSchema in preload/contract.ts). */
+/** The contract's view of a model (modelInfoSchema in preload/contract/models.ts). */
 export function toModelInfo(model: ModelSpec): ModelInfo {
   const rule = durationRule(model);
   const price = model.price;

@@ -26,7 +26,15 @@ import {
 import { text } from './messages';
 import { formatReason, type Reason } from '../../../preload/reasons';
 import { endedWithout, type Outcome } from './outcome';
-import { classifyFileError, isFolder, isWritableFolder, prepareFolder } from './output-folder';
+import {
+  classifyFileError,
+  diskFullPause,
+  folderAway,
+  isFolder,
+  isWritableFolder,
+  itemFolder,
+  prepareFolder,
+} from './output-folder';
 
 /**
  * Why an attempt should be repeated. `refused`: the link answered 403/404/410 (a CDN edge not
@@ -241,7 +249,7 @@ export class DownloadPhase {
       case 'aborted':
         return 'stopped';
       case 'disk_full':
-        return this.diskFull(item, batch, part.message);
+        return diskFullPause(item, batch, part.message);
       case 'refused': {
         // The link may be new on its CDN edge or refused by a firewall; /result decides whether
         // the job is gone (404001) and may hand out a fresh link.
@@ -320,13 +328,13 @@ export class DownloadPhase {
     const problem = classifyFileError(error);
     switch (problem) {
       case 'disk_full':
-        return this.diskFull(item, batch, detail);
+        return diskFullPause(item, batch, detail);
       case 'transient':
         return { retry: detail, cause: 'file', retryAfterMs: null };
       case 'unavailable':
         return this.park(item, batch, detail);
       case 'check_folder': {
-        const dir = this.folderOf(item, batch);
+        const dir = itemFolder(item, batch);
         if (!(await isWritableFolder(dir))) return this.park(item, batch, detail);
         // The folder is fine: the trouble is this one file (a read-only file of that name...).
         return this.fail(item, 'file_error', text.fileError(item.outputRelativePath, detail));
@@ -338,26 +346,9 @@ export class DownloadPhase {
     }
   }
 
-  private folderOf(item: ItemRecord, batch: BatchRecord): string {
-    try {
-      return dirname(resolveOutputPath(batch.settings.outputDir, item.outputRelativePath));
-    } catch {
-      return batch.settings.outputDir;
-    }
-  }
-
-  /** The output folder is away: not the item's fault. The batch says so; the item waits. */
+  /** The output folder is away (output-folder.ts): the item waits, and is looked at again later. */
   private park(item: ItemRecord, batch: BatchRecord, detail: string): Outcome {
-    const dir = batch.settings.outputDir;
-    return {
-      item,
-      condition: {
-        code: 'output_unavailable',
-        params: { dir, detail },
-        message: formatReason(text.outputUnavailable(dir, detail)),
-      },
-      downloadAgainAt: this.ctx.clock.now() + this.ctx.limits.outputRecheckMs,
-    };
+    return folderAway(item, batch, detail, this.ctx.clock.now() + this.ctx.limits.outputRecheckMs);
   }
 
   private async dropPart(item: ItemRecord): Promise<void> {
@@ -391,17 +382,6 @@ export class DownloadPhase {
       streak: 'succeeded',
       // A video was saved: the folder is there and the network works.
       clearConditions: CONDITIONS,
-    };
-  }
-
-  private diskFull(item: ItemRecord, batch: BatchRecord, detail: string): Outcome {
-    return {
-      item,
-      pause: {
-        scope: 'batch',
-        reason: 'disk_full',
-        detail: text.diskFull(batch.settings, detail, item.outputRelativePath),
-      },
     };
   }
 }

@@ -1,10 +1,15 @@
 // The output folder and what a file error means: whether the folder is there to save into
 // (never creating it on the wrong drive), and whether an error is worth a retry, a wait for
-// the folder or drive to come back, or a failure a person has to fix. Used by download.ts.
+// the folder or drive to come back, or a failure a person has to fix; and the outcomes of the
+// two that concern the folder (away: wait; disk full: pause). Used by download.ts.
 import * as fs from 'node:fs/promises';
 import { stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { isDiskFull, nodeFileOps, type FileOps } from './download-files';
+import { formatReason } from '../../../preload/reasons';
+import type { BatchRecord, ItemRecord } from '../db/rows';
+import { isDiskFull, nodeFileOps, resolveOutputPath, type FileOps } from './download-files';
+import { text } from './messages';
+import type { Outcome } from './outcome';
 
 /** Worth another try in a moment: a file held open (antivirus, indexer), too many open files. */
 const TRANSIENT_FILE_CODES = new Set([
@@ -102,4 +107,39 @@ export async function prepareFolder(
   }
   if (resolve(leafDir) !== root) await fileOps.mkdir(leafDir, true);
   return { ready: true };
+}
+
+/** The folder the item's video goes in (the batch's output folder when its path is unusable). */
+export function itemFolder(item: ItemRecord, batch: BatchRecord): string {
+  try {
+    return dirname(resolveOutputPath(batch.settings.outputDir, item.outputRelativePath));
+  } catch {
+    return batch.settings.outputDir;
+  }
+}
+
+/** The output folder is away: not the item's fault. The batch says so; the item waits until `recheckAt`. */
+export function folderAway(item: ItemRecord, batch: BatchRecord, detail: string, recheckAt: number): Outcome {
+  const dir = batch.settings.outputDir;
+  return {
+    item,
+    condition: {
+      code: 'output_unavailable',
+      params: { dir, detail },
+      message: formatReason(text.outputUnavailable(dir, detail)),
+    },
+    downloadAgainAt: recheckAt,
+  };
+}
+
+/** The disk is full: the batch pauses (downloads park) until the user frees space and resumes. */
+export function diskFullPause(item: ItemRecord, batch: BatchRecord, detail: string): Outcome {
+  return {
+    item,
+    pause: {
+      scope: 'batch',
+      reason: 'disk_full',
+      detail: text.diskFull(batch.settings, detail, item.outputRelativePath),
+    },
+  };
 }

@@ -1,0 +1,113 @@
+// The contract's batches and items: a batch's settings (the form, the CLI flags) and the views
+// of a batch and of an item the window shows.
+import { z } from 'zod';
+import { BATCH_CONDITION_CODES } from '../../main/core/domain/states';
+import {
+  batchStateSchema,
+  idSchema as id,
+  itemReviewSchema,
+  itemStateSchema,
+  modelIdSchema,
+  modelInputsSchema,
+  pathSchema as path,
+  pauseReasonSchema,
+  reasonSchema,
+  stateCountsSchema,
+} from './vocabulary';
+
+/** Reference elements: a frontal image and reference images each (absolute paths). */
+export const elementsSchema = z.array(z.object({ frontal: path, references: z.array(path).max(20) })).max(20);
+
+export const batchSettingsSchema = z.object({
+  modelId: modelIdSchema,
+  promptTemplate: z.string().max(20_000),
+  negativePrompt: z.string().max(20_000),
+  /** Seconds; the model's own rule (3..15, or 5 or 10...) is checked by the plan. */
+  duration: z.number().int().min(1).max(600),
+  generateAudio: z.boolean(),
+  cfgScale: z.number().min(0).max(1),
+  outputDir: path,
+  outputNameTemplate: z.string().min(1).max(500),
+  concurrency: z.number().int().min(1).max(20),
+  budgetUsd: z.number().positive().max(1_000_000).nullable(),
+  urlPrefix: z.string().max(2000).nullable(),
+  /** Fields of the model's request beyond the roles above; absent = none. */
+  modelInputs: modelInputsSchema.optional(),
+  /** Videos per image; absent = 1. The plan words a count outside 1..10 (field takes). */
+  takes: z.number().int().min(1).max(100).optional(),
+  /** End frame = start frame; only for models with an end-frame field (the plan says why). */
+  loop: z.boolean().optional(),
+  /** Multi-shot: prompt templates and seconds; the plan checks they add up to the duration. */
+  shots: z
+    .array(z.object({ prompt: z.string().max(20_000), duration: z.number().int().min(0).max(600) }))
+    .max(20)
+    .optional(),
+  /** A `<video>.json` beside each video with what made it (never the key); absent = on. */
+  sidecars: z.boolean().optional(),
+  /** Images outside the model's limits: crop, pad (blurred fill) or refuse; absent = crop. */
+  fit: z.enum(['crop', 'pad', 'refuse']).optional(),
+  /** Reference elements (@Element1...): a frontal image and reference images each, absolute paths. */
+  elements: elementsSchema.optional(),
+});
+
+export const itemViewSchema = z.object({
+  id,
+  batchId: id,
+  state: itemStateSchema,
+  sourcePath: z.string(),
+  relativePath: z.string(),
+  renderedPrompt: z.string(),
+  requestId: z.string().nullable(),
+  queuePosition: z.number().int().nullable(),
+  attempts: z.number().int(),
+  createdAt: z.number(),
+  stateChangedAt: z.number(),
+  submittedAt: z.number().nullable(),
+  finishedAt: z.number().nullable(),
+  estimatedCostUsd: z.number(),
+  costUsd: z.number().nullable(),
+  outputPath: z.string().nullable(),
+  /** Where its video goes under the batch's output folder (takes differ only here). */
+  outputRelativePath: z.string().optional(),
+  outputBytes: z.number().nullable(),
+  errorCode: z.string().nullable(),
+  errorMessage: z.string().nullable(),
+  reason: reasonSchema.nullable(),
+  notes: z.array(z.string()),
+  /** The user's verdict on the video; null: not reviewed yet. */
+  review: itemReviewSchema.nullable(),
+});
+
+export const batchViewSchema = z.object({
+  id,
+  name: z.string(),
+  state: batchStateSchema,
+  pauseReason: pauseReasonSchema.nullable(),
+  pauseMessage: z.string().nullable(),
+  pauseDetail: reasonSchema.nullable(),
+  /** What holds a running batch's downloads back (output folder unplugged, network down). */
+  condition: z
+    .object({
+      code: z.enum(BATCH_CONDITION_CODES),
+      params: z.record(z.string(), z.union([z.string(), z.number(), z.null()])),
+      since: z.number(),
+      message: z.string(),
+    })
+    .nullable()
+    .optional(),
+  /** Made in simulated (demo) mode; never sent to the real, paid API. */
+  simulated: z.boolean(),
+  settings: batchSettingsSchema,
+  createdAt: z.number(),
+  startedAt: z.number().nullable(),
+  finishedAt: z.number().nullable(),
+  counts: stateCountsSchema,
+  total: z.number().int(),
+  spentUsd: z.number(),
+  remainingEstimateUsd: z.number(),
+  etaMs: z.number().nullable(),
+});
+
+export type BatchSettingsDto = z.output<typeof batchSettingsSchema>;
+export type ItemViewDto = z.output<typeof itemViewSchema>;
+export type BatchViewDto = z.output<typeof batchViewSchema>;

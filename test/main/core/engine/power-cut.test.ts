@@ -12,6 +12,9 @@ import { partPathFor } from '../../../../main/core/engine/download-files';
 import { harness, type Harness } from './harness';
 import { tempDir } from './helpers';
 
+/** A video's file and its sidecar (`<name>.json`, on by default), as readdir sorts them. */
+const withSidecar = (video: string) => [video.replace(/\.mp4$/, '.json'), video].sort();
+
 let h: Harness | null = null;
 afterEach(async () => {
   await h?.close();
@@ -54,7 +57,8 @@ describe('a power cut that loses the writes made without their own fsync', () =>
     expect(h1.sha256(again.outputPath!)).toBe(sha);
     expect(h1.sim.ledger.downloads).toHaveLength(downloads); // not fetched again
     expect(h1.sim.ledger.submits.filter((s) => s.created)).toHaveLength(1);
-    expect(readdirSync(h1.outputDir)).toEqual([done.outputRelativePath]); // no twin, no .part
+    // No twin, no .part: the video and its sidecar only.
+    expect(readdirSync(h1.outputDir)).toEqual(withSidecar(done.outputRelativePath));
   });
 
   it('resumes a .part file whose name was never recorded, by that name, with a Range request', async () => {
@@ -77,7 +81,7 @@ describe('a power cut that loses the writes made without their own fsync', () =>
     const fetched = h1.sim.ledger.downloads.slice(downloads);
     expect(fetched).toHaveLength(1);
     expect(fetched[0]).toMatchObject({ httpStatus: 206, range: 'bytes=131072-' });
-    expect(readdirSync(h1.outputDir)).toEqual([done.outputRelativePath]);
+    expect(readdirSync(h1.outputDir)).toEqual(withSidecar(done.outputRelativePath));
   });
 
   it('polls a job whose "running" was lost and downloads it once, never submitting it again', async () => {

@@ -58,7 +58,7 @@ describe('a power cut that loses the writes made without their own fsync', () =>
     expect(h1.sim.ledger.downloads).toHaveLength(downloads); // not fetched again
     expect(h1.sim.ledger.submits.filter((s) => s.created)).toHaveLength(1);
     // No twin, no .part: the video and its sidecar only.
-    expect(readdirSync(h1.outputDir)).toEqual(withSidecar(done.outputRelativePath));
+    expect(readdirSync(h1.outputDir)).toEqual(withSidecar(done.outputRelativePath!));
   });
 
   it('resumes a .part file whose name was never recorded, by that name, with a Range request', async () => {
@@ -81,7 +81,7 @@ describe('a power cut that loses the writes made without their own fsync', () =>
     const fetched = h1.sim.ledger.downloads.slice(downloads);
     expect(fetched).toHaveLength(1);
     expect(fetched[0]).toMatchObject({ httpStatus: 206, range: 'bytes=131072-' });
-    expect(readdirSync(h1.outputDir)).toEqual(withSidecar(done.outputRelativePath));
+    expect(readdirSync(h1.outputDir)).toEqual(withSidecar(done.outputRelativePath!));
   });
 
   it('polls a job whose "running" was lost and downloads it once, never submitting it again', async () => {

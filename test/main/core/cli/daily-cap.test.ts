@@ -4,26 +4,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_API_KEY, startSimulator, type SimulatorHandle } from '../../../../main/core/simulator';
-import { scaledClock } from '../../../../main/core/util/clock';
-import { childEnv, cli, tempDir, writeImages } from './helpers';
+import { startSimulator, type SimulatorHandle } from '../../../../main/core/simulator';
+import { cli, fastWorld, writeImages } from './helpers';
 
-const FACTOR = 20;
-const EPOCH = Date.now();
-const clock = scaledClock(FACTOR, EPOCH, EPOCH);
-const work = tempDir('sm-cli-daily-');
-const images = join(work.path, 'images');
-const out = join(work.path, 'out');
-const db = join(work.path, 'daily.sqlite');
+const { clock, work, images, out, db, env: envFor } = fastWorld('daily');
 let sim: SimulatorHandle;
 
-const env = () =>
-  childEnv(join(work.path, 'data'), {
-    STILLMOTION_CLOCK_FACTOR: String(FACTOR),
-    STILLMOTION_CLOCK_EPOCH: String(EPOCH),
-    RUNCOMFY_API_BASE: sim.url,
-    RUNCOMFY_API_KEY: DEMO_API_KEY,
-  });
+const env = () => envFor(sim.url);
 
 beforeAll(async () => {
   await writeImages(images, 3);

@@ -4,8 +4,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import sharp from 'sharp';
+import { DEMO_API_KEY } from '../../../../main/core/simulator';
+import { scaledClock } from '../../../../main/core/util/clock';
 
 export const ROOT = resolve(__dirname, '../../../..');
 const BIN = join(ROOT, 'bin/stillmotion.mjs');
@@ -13,6 +16,36 @@ const BIN = join(ROOT, 'bin/stillmotion.mjs');
 export function tempDir(prefix = 'sm-cli-'): { path: string; remove: () => void } {
   const path = mkdtempSync(join(tmpdir(), prefix));
   return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
+}
+
+/**
+ * A test file's world on a fast clock: a temp folder with images/, out/ and `<name>.sqlite`,
+ * the clock a simulator started here must use, the environment that points a CLI child at that
+ * simulator on the same clock with the demo key, and the videos made so far.
+ */
+export function fastWorld(name: string, factor = 20) {
+  const epoch = Date.now();
+  const work = tempDir(`sm-cli-${name}-`);
+  const out = join(work.path, 'out');
+  return {
+    clock: scaledClock(factor, epoch, epoch),
+    work,
+    images: join(work.path, 'images'),
+    out,
+    db: join(work.path, `${name}.sqlite`),
+    env: (simUrl: string) =>
+      childEnv(join(work.path, 'data'), {
+        STILLMOTION_CLOCK_FACTOR: String(factor),
+        STILLMOTION_CLOCK_EPOCH: String(epoch),
+        RUNCOMFY_API_BASE: simUrl,
+        RUNCOMFY_API_KEY: DEMO_API_KEY,
+      }),
+    /** The .mp4 files under out/, relative to it. */
+    mp4s: () =>
+      existsSync(out)
+        ? readdirSync(out, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.mp4'))
+        : [],
+  };
 }
 
 /** `count` distinct 320x320 JPEGs (big enough for Kling's 300 px) under dir, some nested. */

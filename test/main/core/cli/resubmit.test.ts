@@ -3,33 +3,14 @@
 // command names each item, says it may pay twice, sends nothing unless told (--yes or "y"),
 // then sends them again and runs the batch to its videos. A failed or done item is refused
 // with its state and the command that fits it.
-import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_API_KEY, startSimulator, type SimulatorHandle } from '../../../../main/core/simulator';
-import { scaledClock } from '../../../../main/core/util/clock';
-import { childEnv, cli, tempDir, writeImages } from './helpers';
+import { startSimulator, type SimulatorHandle } from '../../../../main/core/simulator';
+import { cli, fastWorld, writeImages } from './helpers';
 
-const FACTOR = 20;
-const EPOCH = Date.now();
-const clock = scaledClock(FACTOR, EPOCH, EPOCH);
-const work = tempDir('sm-cli-resubmit-');
-const images = join(work.path, 'images');
-const out = join(work.path, 'out');
-const db = join(work.path, 'resubmit.sqlite');
+const { clock, work, images, out, db, env: envFor, mp4s } = fastWorld('resubmit');
 let sim: SimulatorHandle;
 
-const env = () =>
-  childEnv(join(work.path, 'data'), {
-    STILLMOTION_CLOCK_FACTOR: String(FACTOR),
-    STILLMOTION_CLOCK_EPOCH: String(EPOCH),
-    RUNCOMFY_API_BASE: sim.url,
-    RUNCOMFY_API_KEY: DEMO_API_KEY,
-  });
-const mp4s = () =>
-  existsSync(out)
-    ? readdirSync(out, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.mp4'))
-    : [];
+const env = () => envFor(sim.url);
 
 beforeAll(async () => {
   await writeImages(images, 2);

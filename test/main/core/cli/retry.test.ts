@@ -5,36 +5,19 @@
 // rejected in the review, in a new batch, next to (never over) the first takes. Every video has
 // its sidecar, which parses as JSON and names the request the simulator's ledger ran and billed
 // (the retry's, not the failed first attempt's); `report` without an id reports the newest batch.
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngine } from '../../../../main/core/engine';
 import { DEMO_API_KEY, startSimulator, type SimulatorHandle } from '../../../../main/core/simulator';
-import { scaledClock } from '../../../../main/core/util/clock';
-import { childEnv, cli, tempDir, writeImages } from './helpers';
+import { cli, fastWorld, writeImages } from './helpers';
 
-const FACTOR = 20;
-const EPOCH = Date.now();
-const clock = scaledClock(FACTOR, EPOCH, EPOCH);
-const work = tempDir('sm-cli-retry-');
-const images = join(work.path, 'images');
-const out = join(work.path, 'out');
-const db = join(work.path, 'retry.sqlite');
+const { clock, work, images, out, db, env: envFor, mp4s } = fastWorld('retry');
 let sim: SimulatorHandle;
 
-const env = () =>
-  childEnv(join(work.path, 'data'), {
-    STILLMOTION_CLOCK_FACTOR: String(FACTOR),
-    STILLMOTION_CLOCK_EPOCH: String(EPOCH),
-    RUNCOMFY_API_BASE: sim.url,
-    RUNCOMFY_API_KEY: DEMO_API_KEY,
-  });
-const mp4s = () =>
-  existsSync(out)
-    ? readdirSync(out, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.mp4'))
-    : [];
+const env = () => envFor(sim.url);
 
 /** Every video's sidecar, parsed; each must name a request the simulator ran to a video and billed. */
 function sidecarsMatchLedger(): { requestId: string; video: { file: string } }[] {

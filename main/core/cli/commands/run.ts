@@ -147,13 +147,17 @@ export async function runCommand(paths: string[], opts: RunOptions, io: CliIo): 
         EXIT.usage,
         `The template or settings have ${plan.problems.length} problem(s); nothing was sent.`,
       );
-    if (plan.toSend === 0)
+    if (plan.toSend === 0) {
+      // --force is offered only when all is made: for a video still on its way, or a submit whose
+      // answer was lost, it would pay a second time (their lines above say what to do instead).
+      const onItsWay = plan.items.some((i) => i.verdict?.code === 'already_in_progress');
       throw new ExitError(
         EXIT.usage,
         plan.skipped > 0
-          ? 'Nothing to send: every usable image is already generated or on its way (see above; --force makes them again).'
+          ? `Nothing to send: every usable image is already generated or on its way (see above${onItsWay ? '' : '; --force makes them again'}).`
           : 'Nothing to send: no usable image in the given paths.',
       );
+    }
     const first = plan.items.find((i) => !i.verdict);
     if (first)
       io.out.write(`  e.g. ${first.relativePath}: ${exampleText(first, catalog.get(settings.modelId))}\n`);

@@ -39,6 +39,16 @@ describe('stillmotion resubmit', () => {
       sim.setFaults({});
       const sent = sim.ledger.submits.length;
 
+      // The same folder run again sends nothing and points at resubmit, never at --force (which
+      // would send them again unchecked, perhaps paying twice).
+      const rerun = await cli(['run', images, '-t', '{name}', '--yes', '--out', out, '--db', db], env());
+      expect(rerun.code).toBe(2);
+      expect(rerun.stdout).toContain(`its answer was lost: it may be paid already`);
+      expect(rerun.stderr.trim()).toBe(
+        'Nothing to send: every usable image is already generated or on its way (see above).',
+      );
+      expect(sim.ledger.submits.length).toBe(sent);
+
       const refused = await cli(['resubmit', batchId, '--db', db], env());
       expect(refused.code).toBe(2);
       expect(refused.stdout).toMatch(

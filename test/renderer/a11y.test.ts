@@ -7,16 +7,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { axeEveryWay, clippedControls, focused, tabTo } from './a11y-helpers';
-import {
-  closeBrowser,
-  openApp,
-  row,
-  screenshot,
-  SCREENSHOT_DIR,
-  startSession,
-  type Session,
-} from './helpers';
-import { writeImages } from './helpers';
+import { closeSession, openSession, row, screenshot, writeImages, type Session } from './helpers';
 
 // Callbacks passed to page.evaluate run in the page; the node project has no DOM lib, so
 // these declare just what they touch (module-local, not global).
@@ -38,19 +29,14 @@ let errors: string[];
 beforeAll(async () => {
   // A generation takes 5 s, one at a time: the batch runs ~15 s, room to check the running
   // screen and pause it by keyboard on a busy machine.
-  session = await startSession('a11y', {
-    simulator: { timeScale: 0.01, seed: 11, generationMs: () => 500_000 },
-  });
-  await writeImages(session.inputDir, 3, { unreadable: true });
-  ({ page, errors } = await openApp(session));
+  ({ session, page, errors } = await openSession(
+    'a11y',
+    { simulator: { timeScale: 0.01, seed: 11, generationMs: () => 500_000 } },
+    async (s) => void (await writeImages(s.inputDir, 3, { unreadable: true })),
+  ));
 });
 
-afterAll(async () => {
-  console.log(`Screenshots: ${SCREENSHOT_DIR}`);
-  await page?.context().close();
-  await closeBrowser();
-  await session?.close();
-});
+afterAll(() => closeSession({ session, page }));
 
 const h1Count = () => page.locator('main h1').count();
 const announced = () => page.getByTestId('batch-announcer').textContent();

@@ -6,16 +6,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  closeBrowser,
-  openApp,
-  row,
-  screenshot,
-  SCREENSHOT_DIR,
-  startSession,
-  writeImages,
-  type Session,
-} from './helpers';
+import { closeSession, openSession, row, screenshot, type Session, writeImages } from './helpers';
 
 // Callbacks passed to page.evaluate run in the page; the node project has no DOM lib, so
 // these declare just what they touch (module-local, not global).
@@ -39,16 +30,10 @@ let errors: string[];
 
 beforeAll(async () => {
   // 0.01: a 90 s generation takes 0.9 s, long enough to act on a queued item, short for CI.
-  session = await startSession('flow', { simulator: { timeScale: 0.01, seed: 7 } });
-  ({ page, errors } = await openApp(session));
+  ({ session, page, errors } = await openSession('flow', { simulator: { timeScale: 0.01, seed: 7 } }));
 });
 
-afterAll(async () => {
-  console.log(`Screenshots: ${SCREENSHOT_DIR}`);
-  await page?.context().close();
-  await closeBrowser();
-  await session?.close();
-});
+afterAll(() => closeSession({ session, page }));
 
 async function usdPerVideo(seconds: number): Promise<number> {
   const models = await session.harness.handlers['query:models.list']({});

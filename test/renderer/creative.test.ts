@@ -8,13 +8,14 @@ import type { Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  closeBrowser,
+  closeSession,
   openApp,
+  openSession,
   screenshot,
   SCREENSHOT_DIR,
+  type Session,
   startSession,
   writeImages,
-  type Session,
 } from './helpers';
 
 let session: Session;
@@ -22,17 +23,14 @@ let page: Page;
 let errors: string[];
 
 beforeAll(async () => {
-  session = await startSession('creative', { settings: { simulated: true, notifications: false } });
-  await writeImages(session.inputDir, 2);
-  ({ page, errors } = await openApp(session));
+  ({ session, page, errors } = await openSession(
+    'creative',
+    { settings: { simulated: true, notifications: false } },
+    async (s) => void (await writeImages(s.inputDir, 2)),
+  ));
 });
 
-afterAll(async () => {
-  console.log(`Screenshots: ${SCREENSHOT_DIR}`);
-  await page?.context().close();
-  await closeBrowser();
-  await session?.close();
-});
+afterAll(() => closeSession({ session, page }));
 
 describe('takes per image', () => {
   it(

@@ -5,21 +5,16 @@
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closeBrowser, openApp, startSession, writeImages, type Session } from './helpers';
+import { closeSession, openSession, type Session, writeImages } from './helpers';
 
 let session: Session;
 let page: Page;
 
 beforeAll(async () => {
-  session = await startSession('drop');
-  ({ page } = await openApp(session));
+  ({ session, page } = await openSession('drop'));
 });
 
-afterAll(async () => {
-  await page?.context().close();
-  await closeBrowser();
-  await session?.close();
-});
+afterAll(() => closeSession({ session, page }));
 
 async function drop(paths: string[]): Promise<void> {
   await page.evaluate((names) => {

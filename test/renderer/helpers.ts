@@ -7,7 +7,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
+import type { BatchSettings } from '../../main/core/domain';
 import { launchBrowser } from '../harness/launch-browser';
+import { batchSettings } from '../main/core/app/helpers';
 import { startHarness, type Harness, type HarnessOptions } from '../harness/server';
 
 // Callbacks passed to page.evaluate run in the page; the node project has no DOM lib, so
@@ -132,4 +134,63 @@ export async function screenshot(page: Page, name: string): Promise<string> {
 /** The row of the item whose file name contains `name`. */
 export function row(page: Page, name: string) {
   return page.locator('[data-testid=item-row]', { hasText: name });
+}
+
+/** A test file's one session and its page: what `openSession` gives and `closeSession` ends. */
+export interface OpenSession {
+  session: Session;
+  page: Page;
+  errors: string[];
+}
+
+/**
+ * Starts a session, lets `prepare` put images or batches in place, and opens the page at the
+ * hash `prepare` returns (default `#/new`). Each e2e file calls it from `beforeAll`.
+ */
+export async function openSession(
+  name: string,
+  options: Omit<HarnessOptions, 'rootDir'> = {},
+  prepare?: (session: Session) => Promise<string | void>,
+): Promise<OpenSession> {
+  const session = await startSession(name, options);
+  const hash = (await prepare?.(session)) ?? undefined;
+  return { session, ...(await openApp(session, hash)) };
+}
+
+/** `afterAll`'s half of `openSession`: the page, the browser, then the session's folders. */
+export async function closeSession(open: Partial<OpenSession>): Promise<void> {
+  console.log(`Screenshots: ${SCREENSHOT_DIR}`);
+  await open.page?.context().close();
+  await closeBrowser();
+  await open.session?.close();
+}
+
+/** Calls a main-process handler as the preload would and unwraps its envelope. */
+export async function invoke<T>(session: Session, channel: string, payload: unknown): Promise<T> {
+  const handler = (session.harness.handlers as Record<string, (p: unknown) => Promise<unknown>>)[channel]!;
+  const envelope = (await handler(payload)) as { ok: boolean; value?: T; error?: { message: string } };
+  if (!envelope.ok) throw new Error(`${channel}: ${envelope.error?.message}`);
+  return envelope.value as T;
+}
+
+/**
+ * Makes a finished batch of the session's input folder through the real engine: scan, create
+ * with `overrides` on the default settings, start, and wait until the engine is idle.
+ */
+export async function runBatch(
+  session: Session,
+  overrides: Partial<BatchSettings> = {},
+  idleMs = 60_000,
+): Promise<number> {
+  const { scanId } = await invoke<{ scanId: string }>(session, 'command:scan.start', {
+    paths: [session.inputDir],
+  });
+  await session.harness.core.scans.whenFinished(scanId);
+  const { batchId } = await invoke<{ batchId: number }>(session, 'command:batch.create', {
+    scanId,
+    settings: batchSettings(session.outputDir, overrides),
+  });
+  await invoke(session, 'command:batch.start', { batchId });
+  await session.harness.engine.idle(idleMs);
+  return batchId;
 }

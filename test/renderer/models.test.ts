@@ -5,15 +5,7 @@
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  closeBrowser,
-  openApp,
-  screenshot,
-  SCREENSHOT_DIR,
-  startSession,
-  writeImages,
-  type Session,
-} from './helpers';
+import { closeSession, openSession, screenshot, SCREENSHOT_DIR, type Session, writeImages } from './helpers';
 
 interface PageNode {
   getAttribute(name: string): string | null;
@@ -29,17 +21,14 @@ let page: Page;
 let errors: string[];
 
 beforeAll(async () => {
-  session = await startSession('models', { settings: { simulated: true, notifications: false } });
-  await writeImages(session.inputDir, 2);
-  ({ page, errors } = await openApp(session));
+  ({ session, page, errors } = await openSession(
+    'models',
+    { settings: { simulated: true, notifications: false } },
+    async (s) => void (await writeImages(s.inputDir, 2)),
+  ));
 });
 
-afterAll(async () => {
-  console.log(`Screenshots: ${SCREENSHOT_DIR}`);
-  await page?.context().close();
-  await closeBrowser();
-  await session?.close();
-});
+afterAll(() => closeSession({ session, page }));
 
 /** The text of the elements an element's aria-describedby points at. */
 async function describedBy(testId: string): Promise<string> {

@@ -2,21 +2,16 @@
 // get them back; the preset lives in main (settings.json), so it survives a reload.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closeBrowser, openApp, startSession, writeImages, type Session } from './helpers';
+import { closeSession, openSession, type Session, writeImages } from './helpers';
 
 let session: Session;
 let page: Page;
 
 beforeAll(async () => {
-  session = await startSession('presets');
-  ({ page } = await openApp(session));
+  ({ session, page } = await openSession('presets'));
 });
 
-afterAll(async () => {
-  await page?.context().close();
-  await closeBrowser();
-  await session?.close();
-});
+afterAll(() => closeSession({ session, page }));
 
 describe('presets', () => {
   it('saves, applies and keeps a named preset', { timeout: 60_000 }, async () => {

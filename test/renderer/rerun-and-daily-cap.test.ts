@@ -8,9 +8,16 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { batchSettings } from '../main/core/app/helpers';
 import { axeEveryWay, setLanguage } from './a11y-helpers';
-import { closeBrowser, openApp, screenshot, startSession, writeImages, type Session } from './helpers';
+import {
+  closeSession,
+  invoke,
+  openSession,
+  runBatch,
+  screenshot,
+  type Session,
+  writeImages,
+} from './helpers';
 
 declare const document: { activeElement: unknown };
 
@@ -19,34 +26,17 @@ let page: Page;
 let errors: string[];
 let batchId: number;
 
-async function invoke<T>(channel: string, payload: unknown): Promise<T> {
-  const handler = (session.harness.handlers as Record<string, (p: unknown) => Promise<unknown>>)[channel]!;
-  const envelope = (await handler(payload)) as { ok: boolean; value?: T; error?: { message: string } };
-  if (!envelope.ok) throw new Error(`${channel}: ${envelope.error?.message}`);
-  return envelope.value as T;
-}
-
 beforeAll(async () => {
-  session = await startSession('rerun');
-  await writeImages(session.inputDir, 4);
-  // $1.00 a day at 0.42 a video: two videos, then the cap.
-  await invoke('command:settings.update', { dailyCapUsd: 1 });
-  const { scanId } = await invoke<{ scanId: string }>('command:scan.start', { paths: [session.inputDir] });
-  await session.harness.core.scans.whenFinished(scanId);
-  ({ batchId } = await invoke<{ batchId: number }>('command:batch.create', {
-    scanId,
-    settings: batchSettings(session.outputDir, { concurrency: 1 }),
+  ({ session, page, errors } = await openSession('rerun', {}, async (s) => {
+    await writeImages(s.inputDir, 4);
+    // $1.00 a day at 0.42 a video: two videos, then the cap.
+    await invoke(s, 'command:settings.update', { dailyCapUsd: 1 });
+    batchId = await runBatch(s, { concurrency: 1 });
+    return `#/batch/${batchId}`;
   }));
-  await invoke('command:batch.start', { batchId });
-  await session.harness.engine.idle(60_000);
-  ({ page, errors } = await openApp(session, `#/batch/${batchId}`));
 }, 120_000);
 
-afterAll(async () => {
-  await page?.context().close();
-  await closeBrowser();
-  await session?.close();
-});
+afterAll(() => closeSession({ session, page }));
 
 describe('the daily cap in the batch header', () => {
   it('pauses at the cap, shows today’s spend against it, and the pause opens Settings at the cap', async () => {

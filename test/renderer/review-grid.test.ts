@@ -10,16 +10,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { batchSettings } from '../main/core/app/helpers';
 import { axeEveryWay, clippedControls, setLanguage } from './a11y-helpers';
 import {
-  closeBrowser,
-  openApp,
+  closeSession,
+  invoke,
+  openSession,
+  runBatch,
   screenshot,
-  SCREENSHOT_DIR,
-  startSession,
-  writeImages,
   type Session,
+  writeImages,
 } from './helpers';
 
 interface PageNode {
@@ -45,39 +44,27 @@ let done: number;
 let failed: number;
 const exportDir = mkdtempSync(join(tmpdir(), 'sm-review-export-'));
 
-async function invoke<T>(channel: string, payload: unknown): Promise<T> {
-  const handler = (session.harness.handlers as Record<string, (p: unknown) => Promise<unknown>>)[channel]!;
-  const envelope = (await handler(payload)) as { ok: boolean; value?: T; error?: { message: string } };
-  if (!envelope.ok) throw new Error(`${channel}: ${envelope.error?.message}`);
-  return envelope.value as T;
-}
-
 beforeAll(async () => {
-  session = await startSession('review', {
-    // 20 generations at once and a few seeded failures, so the "Failed" filter has something.
-    simulator: { concurrencyCap: 20, seed: 5, faults: { generationFailure: 0.03 } },
-    engine: { maxConsecutiveFailures: 50 },
-  });
-  await writeImages(session.inputDir, IMAGES, { prefix: 'take' });
-  const { scanId } = await invoke<{ scanId: string }>('command:scan.start', { paths: [session.inputDir] });
-  await session.harness.core.scans.whenFinished(scanId);
-  ({ batchId } = await invoke<{ batchId: number }>('command:batch.create', {
-    scanId,
-    settings: batchSettings(session.outputDir, { concurrency: 20 }),
-  }));
-  await invoke('command:batch.start', { batchId });
-  await session.harness.engine.idle(120_000);
-  const batch = await invoke<{ counts: Record<string, number> }>('query:batch.get', { batchId });
-  done = batch.counts.done ?? 0;
-  failed = (batch.counts.failed ?? 0) + (batch.counts.expired ?? 0);
-  ({ page, errors } = await openApp(session, `#/batch/${batchId}/review`));
+  ({ session, page, errors } = await openSession(
+    'review',
+    {
+      // 20 generations at once and a few seeded failures, so the "Failed" filter has something.
+      simulator: { concurrencyCap: 20, seed: 5, faults: { generationFailure: 0.03 } },
+      engine: { maxConsecutiveFailures: 50 },
+    },
+    async (s) => {
+      await writeImages(s.inputDir, IMAGES, { prefix: 'take' });
+      batchId = await runBatch(s, { concurrency: 20 }, 120_000);
+      const batch = await invoke<{ counts: Record<string, number> }>(s, 'query:batch.get', { batchId });
+      done = batch.counts.done ?? 0;
+      failed = (batch.counts.failed ?? 0) + (batch.counts.expired ?? 0);
+      return `#/batch/${batchId}/review`;
+    },
+  ));
 }, 180_000);
 
 afterAll(async () => {
-  console.log(`Screenshots: ${SCREENSHOT_DIR}`);
-  await page?.context().close();
-  await closeBrowser();
-  await session?.close();
+  await closeSession({ session, page });
   rmSync(exportDir, { recursive: true, force: true });
 });
 
@@ -89,6 +76,7 @@ const focusedIndex = () => page.evaluate(() => document.activeElement?.getAttrib
 
 async function reviews(): Promise<Record<string, string | null>> {
   const page = await invoke<{ items: { relativePath: string; review: string | null }[] }>(
+    session,
     'query:items.page',
     { batchId, states: ['done'], offset: 0, limit: 500 },
   );
@@ -351,6 +339,7 @@ describe('review grid', () => {
       // The retried item may fail again (the simulator fails 3 %): count what is failed now.
       await session.harness.engine.idle(30_000);
       const retried = await invoke<{ items: { relativePath: string; attempts: number }[] }>(
+        session,
         'query:items.page',
         {
           batchId,
@@ -360,7 +349,7 @@ describe('review grid', () => {
         },
       );
       expect(retried.items[0]!.attempts).toBe(2);
-      const batch = await invoke<{ counts: Record<string, number> }>('query:batch.get', { batchId });
+      const batch = await invoke<{ counts: Record<string, number> }>(session, 'query:batch.get', { batchId });
       failed = (batch.counts.failed ?? 0) + (batch.counts.expired ?? 0);
       expect(errors).toEqual([]);
     },

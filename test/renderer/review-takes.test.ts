@@ -4,9 +4,8 @@
 // zh-CN.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { batchSettings } from '../main/core/app/helpers';
 import { axeEveryWay, setLanguage } from './a11y-helpers';
-import { closeBrowser, openApp, screenshot, startSession, writeImages, type Session } from './helpers';
+import { closeSession, openSession, runBatch, screenshot, type Session, writeImages } from './helpers';
 
 declare const document: { activeElement: { getAttribute(name: string): string | null } | null };
 
@@ -15,34 +14,17 @@ let page: Page;
 let errors: string[];
 let batchId: number;
 
-async function invoke<T>(channel: string, payload: unknown): Promise<T> {
-  const handler = (session.harness.handlers as Record<string, (p: unknown) => Promise<unknown>>)[channel]!;
-  const envelope = (await handler(payload)) as { ok: boolean; value?: T; error?: { message: string } };
-  if (!envelope.ok) throw new Error(`${channel}: ${envelope.error?.message}`);
-  return envelope.value as T;
-}
-
 beforeAll(async () => {
-  session = await startSession('review-takes');
-  await writeImages(session.inputDir, 3);
-  const { scanId } = await invoke<{ scanId: string }>('command:scan.start', { paths: [session.inputDir] });
-  await session.harness.core.scans.whenFinished(scanId);
-  ({ batchId } = await invoke<{ batchId: number }>('command:batch.create', {
-    scanId,
-    settings: batchSettings(session.outputDir, { takes: 3, outputNameTemplate: '{name}-take{take}.mp4' }),
+  ({ session, page, errors } = await openSession('review-takes', {}, async (s) => {
+    await writeImages(s.inputDir, 3);
+    batchId = await runBatch(s, { takes: 3, outputNameTemplate: '{name}-take{take}.mp4' });
+    return `#/batch/${batchId}/review`;
   }));
-  await invoke('command:batch.start', { batchId });
-  await session.harness.engine.idle(60_000);
-  ({ page, errors } = await openApp(session, `#/batch/${batchId}/review`));
   // Tall enough for the three images' rows at once.
   await page.setViewportSize({ width: 1280, height: 1400 });
 }, 120_000);
 
-afterAll(async () => {
-  await page?.context().close();
-  await closeBrowser();
-  await session?.close();
-});
+afterAll(() => closeSession({ session, page }));
 
 const headers = () => page.locator('.review-group-name').allInnerTexts();
 const cell = (index: number) => page.locator(`[role=gridcell][data-index="${index}"]`);

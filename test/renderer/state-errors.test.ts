@@ -8,22 +8,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeDatabase, openDatabase } from '../../main/core/db/connection';
 import { JobStore } from '../../main/core/db/store';
 import { batchSettings } from '../main/core/app/helpers';
-import { closeBrowser, openApp, screenshot, startSession, writeImages, type Session } from './helpers';
+import { closeSession, openSession, screenshot, type Session, writeImages } from './helpers';
 
 let session: Session;
 let page: Page;
 let errors: string[];
 
 beforeAll(async () => {
-  session = await startSession('state-errors');
-  ({ page, errors } = await openApp(session));
+  ({ session, page, errors } = await openSession('state-errors'));
 });
 
-afterAll(async () => {
-  await page?.context().close();
-  await closeBrowser();
-  await session?.close();
-});
+afterAll(() => closeSession({ session, page }));
 
 async function batchHeldByTheCli(): Promise<number> {
   const { handlers, core, files } = session.harness;

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { axeEveryWay } from './a11y-helpers';
-import { closeBrowser, openApp, screenshot, startSession, type Session } from './helpers';
+import { closeSession, openSession, screenshot, type Session } from './helpers';
 
 declare const document: {
   elementFromPoint(x: number, y: number): { closest(selector: string): unknown } | null;
@@ -42,14 +42,11 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   hookUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
-  session = await startSession('webhook');
-  ({ page, errors } = await openApp(session));
+  ({ session, page, errors } = await openSession('webhook'));
 });
 
 afterAll(async () => {
-  await page?.context().close();
-  await closeBrowser();
-  await session?.close();
+  await closeSession({ session, page });
   await new Promise<void>((resolve) => server.close(() => resolve()));
 });
 

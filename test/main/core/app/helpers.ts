@@ -12,6 +12,7 @@ import {
 } from '../../../../preload/contract';
 import type { Handlers } from '../../../../main/core/app/handlers';
 import type { BatchSettings } from '../../../../main/core/domain';
+import type { TestApp } from '../../../harness/test-app';
 
 export function tempDir(prefix: string): { path: string; remove(): void } {
   const path = mkdtempSync(join(tmpdir(), prefix));
@@ -83,4 +84,22 @@ export async function value<C extends InvokeChannel>(handlers: Handlers, channel
   const envelope = await call(handlers, channel, payload);
   if (!envelope.ok) throw new Error(`${channel} failed: ${envelope.error.code}: ${envelope.error.message}`);
   return envelope.value;
+}
+
+/**
+ * Makes a finished batch through the handler map and the real engine: scans `paths`, creates
+ * the batch with `settings`, starts it and waits until the engine is idle. Returns its id.
+ */
+export async function runBatch(
+  app: TestApp,
+  paths: string[],
+  settings: BatchSettings,
+  idleMs = 20_000,
+): Promise<number> {
+  const { scanId } = await value(app.handlers, 'command:scan.start', { paths });
+  await app.core.scans.whenFinished(scanId);
+  const { batchId } = await value(app.handlers, 'command:batch.create', { scanId, settings });
+  await value(app.handlers, 'command:batch.start', { batchId });
+  await app.engine.idle(idleMs);
+  return batchId;
 }

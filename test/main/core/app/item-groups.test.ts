@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../harness/test-app';
-import { batchSettings, call, tempDir, value, writeImage } from './helpers';
+import { batchSettings, call, runBatch, tempDir, value, writeImage } from './helpers';
 
 let app: TestApp;
 let dir: { path: string; remove(): void };
@@ -15,17 +15,14 @@ beforeAll(async () => {
   await writeImage(join(inputDir, 'a.jpg'), { color: '#aa3333' });
   await writeImage(join(inputDir, 'sub', 'b.jpg'), { color: '#33aa33' });
   app = await createTestApp({ rootDir: dir.path });
-  const { scanId } = await value(app.handlers, 'command:scan.start', { paths: [inputDir] });
-  await app.core.scans.whenFinished(scanId);
-  ({ batchId } = await value(app.handlers, 'command:batch.create', {
-    scanId,
-    settings: batchSettings(join(dir.path, 'videos'), {
+  batchId = await runBatch(
+    app,
+    [inputDir],
+    batchSettings(join(dir.path, 'videos'), {
       takes: 3,
       outputNameTemplate: '{name}-take{take}.mp4',
     }),
-  }));
-  await value(app.handlers, 'command:batch.start', { batchId });
-  await app.engine.idle(20_000);
+  );
 });
 
 afterAll(async () => {

@@ -5,7 +5,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../harness/test-app';
-import { batchSettings, call, tempDir, value, writeImage } from './helpers';
+import { batchSettings, call, runBatch, tempDir, value, writeImage } from './helpers';
 
 let app: TestApp;
 let dir: { path: string; remove(): void };
@@ -22,14 +22,11 @@ beforeAll(async () => {
   ] as const)
     await writeImage(join(inputDir, name), { color });
   app = await createTestApp({ rootDir: dir.path });
-  const { scanId } = await value(app.handlers, 'command:scan.start', { paths: [inputDir] });
-  await app.core.scans.whenFinished(scanId);
-  ({ batchId } = await value(app.handlers, 'command:batch.create', {
-    scanId,
-    settings: batchSettings(join(dir.path, 'videos'), { promptTemplate: 'A slow pan over {name}' }),
-  }));
-  await value(app.handlers, 'command:batch.start', { batchId });
-  await app.engine.idle(20_000);
+  batchId = await runBatch(
+    app,
+    [inputDir],
+    batchSettings(join(dir.path, 'videos'), { promptTemplate: 'A slow pan over {name}' }),
+  );
 });
 
 afterAll(async () => {

@@ -6,7 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../harness/test-app';
-import { batchSettings, call, tempDir, value, writeImage } from './helpers';
+import { batchSettings, call, runBatch, tempDir, value, writeImage } from './helpers';
 
 let app: TestApp;
 let dir: { path: string; remove(): void };
@@ -22,14 +22,7 @@ beforeAll(async () => {
     await writeImage(join(inputDir, `take-${i}.jpg`), { color: `#${(i * 40 + 30).toString(16)}3366` });
   // Every generation fails the first time round.
   app = await createTestApp({ rootDir: dir.path, simulator: { faults: { generationFailure: 1 } } });
-  const { scanId } = await value(app.handlers, 'command:scan.start', { paths: [inputDir] });
-  await app.core.scans.whenFinished(scanId);
-  ({ batchId } = await value(app.handlers, 'command:batch.create', {
-    scanId,
-    settings: batchSettings(outputDir, { concurrency: 1 }),
-  }));
-  await value(app.handlers, 'command:batch.start', { batchId });
-  await app.engine.idle(20_000);
+  batchId = await runBatch(app, [inputDir], batchSettings(outputDir, { concurrency: 1 }));
 });
 
 afterAll(async () => {

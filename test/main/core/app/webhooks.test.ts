@@ -16,7 +16,7 @@ import {
 import type { BatchView, EngineEvent, StateCounts } from '../../../../main/core/domain';
 import { ITEM_STATES } from '../../../../main/core/domain';
 import { createTestApp } from '../../../harness/test-app';
-import { batchSettings, call, tempDir, value, writeImage } from './helpers';
+import { batchSettings, call, runBatch, tempDir, value, writeImage } from './helpers';
 
 interface Received {
   path: string;
@@ -253,14 +253,7 @@ describe('webhook setting through the handlers, on a real engine', () => {
 
       const input = join(dir.path, 'shoot');
       await writeImage(join(input, 'a.jpg'));
-      const { scanId } = await value(app.handlers, 'command:scan.start', { paths: [input] });
-      await app.core.scans.whenFinished(scanId);
-      const { batchId } = await value(app.handlers, 'command:batch.create', {
-        scanId,
-        settings: batchSettings(join(dir.path, 'out')),
-      });
-      await value(app.handlers, 'command:batch.start', { batchId });
-      await app.engine.idle(20_000);
+      const batchId = await runBatch(app, [input], batchSettings(join(dir.path, 'out')));
       await app.core.services.webhooks.settled();
       expect(received.at(-1)!.body).toMatchObject({
         event: 'finished',

@@ -77,6 +77,52 @@ const en = {
   lease_lost: 'Another Stillmotion process took over this batch; it runs there now.',
   endpoint_key_missing:
     'This job was sent to {url} and runs there, but Stillmotion has no API key for that address now (the settings point elsewhere, or the key was removed). Nothing has failed: it waits, and continues as soon as the settings point at {url} with its key again.',
+  // ---- planning: why the preview will not send an item, and where in prompts.csv --------
+  plan_duplicate_in_batch:
+    'same image and request as {earlier} in this batch; it is generated once (use force to generate both)',
+  plan_already_generated: 'already generated: {path}',
+  plan_answer_lost:
+    'already sent in batch {batch}, but its answer was lost: it may be paid already. Check your RunComfy requests; if it is not there, resubmit it from batch {batch} (its "Send again" button, or stillmotion resubmit {batch})',
+  plan_already_queued:
+    'already queued in batch {batch} (to {path}); it is generated once (use force to generate it again)',
+  plan_being_generated:
+    'already being generated in batch {batch} (to {path}); it is generated once (use force to generate it again)',
+  plan_settings_problem: 'Not sent: the batch settings have a problem (see above)',
+  plan_name_template_error: 'Not sent: the output name template has an error (see above)',
+  plan_prompt_template_error: 'Not sent: the prompt template has an error (see above)',
+  plan_empty_prompt: 'The prompt for {file} is empty after filling in the template; {model} needs a prompt',
+  plan_prompt_too_long:
+    'The prompt for {file} is {length} characters after filling in the template; {model} accepts at most {max}. Shorten the template{orCaption}{orCsv}',
+  plan_or_caption_file: ' or the caption file',
+  plan_or_csv_prompt: ' or the prompt in {file}, row {row}',
+  plan_shots_with_end_frame:
+    '{file} has an end frame{loop} and shots; a multi-shot video has no end frame (RunComfy refuses the two together): remove the shots or the end frame',
+  plan_loop_mark: ' (loop)',
+  plan_elements_with_url_prefix:
+    '{file} has reference elements and the batch sends images by URL; elements are sent inline, so clear the URL prefix or remove the elements',
+  plan_element_reference_unknown:
+    '{source} for {file} uses {refs} but {defined}{where}; add the element or change the reference',
+  plan_source_template: 'The prompt template',
+  plan_source_csv_prompt: 'The prompt in {file}, row {row},',
+  plan_source_shot: 'Shot {n}',
+  plan_no_elements_defined: 'no elements are defined',
+  plan_one_element_defined: 'only @Element1 is defined',
+  plan_elements_defined: 'only @Element1 to @Element{count} are defined',
+  plan_too_many_elements: '{count} elements for {file}; {model} takes at most {max}{where}',
+  plan_too_many_element_references:
+    '@Element{n} has {count} reference images; {model} takes at most {max} per element{where}',
+  plan_end_image_column_unsupported:
+    'end_image is not supported by {model} (it has no end-frame field); choose a model that has one ({models}) or clear the cell{where}',
+  plan_end_image_unchecked: 'end_image "{value}" was not checked{where}; scan again',
+  plan_end_frame_unsupported:
+    '{end} is the end frame of {file} (paired by its name), but {model} has no end-frame field; choose a model that has one ({models}), or rename the end frame so it is a start image of its own',
+  plan_end_image_required:
+    '{model} needs an end image for every video and {file} has none; name one in the end_image column of prompts.csv, pair one by name (shot.end.jpg), turn on loop, or choose another model',
+  plan_csv_bad_yes_no: '{column} must be yes or no (or true/false, 1/0), got "{value}" {at}',
+  plan_csv_bad_number: '{column} must be a number from {min} to {max}, got "{value}" {at}',
+  plan_csv_text_too_long: '{column} is {length} characters; {model} accepts at most {max} {at}',
+  plan_cell: '({file}, row {row}, column {column})',
+  plan_where_cell: ' ({file}, row {row}, column {column})',
 } as const;
 
 export type ReasonCode = keyof typeof en;
@@ -129,6 +175,48 @@ const zhCN = {
   lease_lost: '另一个 Stillmotion 进程接管了此批次；它现在在那里运行。',
   endpoint_key_missing:
     '此任务已发送到 {url} 并在那里运行，但 Stillmotion 现在没有该地址的 API 密钥（设置指向了别处，或密钥已被移除）。没有任何项失败：它会等待，一旦设置重新指向 {url} 并带有其密钥，就会继续。',
+  plan_duplicate_in_batch: '与本批次中的 {earlier} 图片和请求相同；只生成一次（选择“重新生成”可两者都生成）',
+  plan_already_generated: '已生成：{path}',
+  plan_answer_lost:
+    '已在批次 {batch} 中发送，但回应丢失：可能已经付费。请查看你的 RunComfy 请求记录；若其中没有，请在批次 {batch} 中重新提交（该项的“重新发送”按钮，或 stillmotion resubmit {batch}）',
+  plan_already_queued: '已在批次 {batch} 中排队（输出到 {path}）；只生成一次（选择“重新生成”可再次生成）',
+  plan_being_generated: '正在批次 {batch} 中生成（输出到 {path}）；只生成一次（选择“重新生成”可再次生成）',
+  plan_settings_problem: '未发送：批次设置有问题（见上文）',
+  plan_name_template_error: '未发送：输出文件名模板有错误（见上文）',
+  plan_prompt_template_error: '未发送：提示词模板有错误（见上文）',
+  plan_empty_prompt: '{file} 的提示词在填入模板后为空；{model} 需要提示词',
+  plan_prompt_too_long:
+    '{file} 的提示词在填入模板后有 {length} 个字符；{model} 最多接受 {max} 个。请缩短模板{orCaption}{orCsv}',
+  plan_or_caption_file: '或说明文件',
+  plan_or_csv_prompt: '或 {file} 第 {row} 行的提示词',
+  plan_shots_with_end_frame:
+    '{file} 有结束帧{loop}又有分镜；多分镜视频没有结束帧（RunComfy 拒绝两者同时出现）：请删除分镜或结束帧',
+  plan_loop_mark: '（循环）',
+  plan_elements_with_url_prefix:
+    '{file} 有参考元素，而批次通过 URL 发送图片；元素是内嵌发送的，请清除 URL 前缀或删除这些元素',
+  plan_element_reference_unknown:
+    '{source}（{file}）使用了 {refs}，但{defined}{where}；请添加该元素或修改引用',
+  plan_source_template: '提示词模板',
+  plan_source_csv_prompt: '{file} 第 {row} 行的提示词',
+  plan_source_shot: '第 {n} 个分镜',
+  plan_no_elements_defined: '没有定义任何元素',
+  plan_one_element_defined: '只定义了 @Element1',
+  plan_elements_defined: '只定义了 @Element1 到 @Element{count}',
+  plan_too_many_elements: '{file} 有 {count} 个元素；{model} 最多接受 {max} 个{where}',
+  plan_too_many_element_references:
+    '@Element{n} 有 {count} 张参考图；{model} 每个元素最多接受 {max} 张{where}',
+  plan_end_image_column_unsupported:
+    '{model} 不支持 end_image（它没有结束帧字段）；请选择有结束帧的模型（{models}）或清空该单元格{where}',
+  plan_end_image_unchecked: 'end_image “{value}”未经检查{where}；请重新扫描',
+  plan_end_frame_unsupported:
+    '{end} 是 {file} 的结束帧（按文件名配对），但 {model} 没有结束帧字段；请选择有结束帧的模型（{models}），或重命名该结束帧，让它成为独立的起始图片',
+  plan_end_image_required:
+    '{model} 的每个视频都需要结束图片，而 {file} 没有；请在 prompts.csv 的 end_image 列中指定一张、按文件名配对一张（shot.end.jpg）、开启循环，或选择其他模型',
+  plan_csv_bad_yes_no: '{column} 必须是 yes 或 no（或 true/false、1/0），实际为“{value}”{at}',
+  plan_csv_bad_number: '{column} 必须是 {min} 到 {max} 之间的数字，实际为“{value}”{at}',
+  plan_csv_text_too_long: '{column} 有 {length} 个字符；{model} 最多接受 {max} 个{at}',
+  plan_cell: '（{file}，第 {row} 行，{column} 列）',
+  plan_where_cell: '（{file}，第 {row} 行，{column} 列）',
 } as const satisfies Record<ReasonCode, string>;
 
 const TEXTS: Record<ReasonLanguage, Record<ReasonCode, string>> = { en, 'zh-CN': zhCN };

@@ -1,6 +1,7 @@
 // The contract's intake: what a scan found (with the problems it names before anything is paid)
 // and the preview of a batch's requests.
 import { z } from 'zod';
+import { reasonSchema } from './vocabulary';
 
 /** A problem found before paying: names the file, the row, the field, the value, what was expected. */
 export const inputProblemSchema = z.object({
@@ -47,7 +48,13 @@ export const previewItemSchema = z.object({
   estimatedCostUsd: z.number(),
   notes: z.array(z.string()),
   verdict: z
-    .object({ state: z.enum(['rejected', 'skipped']), code: z.string(), message: z.string() })
+    .object({
+      state: z.enum(['rejected', 'skipped']),
+      code: z.string(),
+      /** In English; `reason`, when present, is the same in the reader's language. */
+      message: z.string(),
+      reason: reasonSchema.optional(),
+    })
     .nullable(),
   /** Which take of its image (only when the batch asks for several). */
   take: z.number().int().positive().optional(),

@@ -10,7 +10,7 @@ import type { Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import { axeEveryWay, setLanguage } from './a11y-helpers';
-import { closeBrowser, openApp, SCREENSHOT_DIR, startSession, writeImages } from './helpers';
+import { closeBrowser, openApp, SCREENSHOT_DIR, screenshotAt, startSession, writeImages } from './helpers';
 
 // What the callbacks passed to evaluate touch in the page (the node project has no DOM lib).
 declare class DataTransfer {
@@ -50,13 +50,7 @@ async function dropOn(page: Page, selector: string, paths: string[]) {
   }, paths);
 }
 
-async function shot(page: Page, selector: string, name: string) {
-  await page
-    .locator(selector)
-    .first()
-    .evaluate((el) => el.scrollIntoView({ block: 'start' }));
-  await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`) });
-}
+const shot = screenshotAt;
 
 describe('reference elements', () => {
   it(

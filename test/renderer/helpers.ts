@@ -131,6 +131,17 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   return path;
 }
 
+/** A screenshot scrolled to the first element matching `selector` (the page, not the element alone). */
+export async function screenshotAt(page: Page, selector: string, name: string): Promise<void> {
+  await page
+    .locator(selector)
+    .first()
+    .evaluate((el) =>
+      (el as unknown as { scrollIntoView(o: object): void }).scrollIntoView({ block: 'start' }),
+    );
+  await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`) });
+}
+
 /** The row of the item whose file name contains `name`. */
 export function row(page: Page, name: string) {
   return page.locator('[data-testid=item-row]', { hasText: name });

@@ -15,6 +15,7 @@ import {
   openSession,
   runBatch,
   screenshot,
+  screenshotAt,
   type Session,
   writeImages,
 } from './helpers';
@@ -77,6 +78,19 @@ describe('Re-run with changes', () => {
     await expect
       .poll(() => page.getByTestId('rerun-cost').innerText())
       .toBe('This re-run sends 0 videos for about $0.00; 4 already generated or on their way are skipped.');
+    // Each skipped preview row says why, in the window's language: done, or still queued behind the cap.
+    const skips = page.locator('[data-testid=preview] .preview-item.not-sent p.note');
+    await expect.poll(() => skips.count()).toBe(4);
+    const why = async () => (await skips.allInnerTexts()).sort();
+    expect((await why())[0]).toMatch(/^Skipped: already generated: .+\.mp4$/);
+    expect((await why())[3]).toMatch(
+      /^Skipped: already queued in batch \d+ \(to .+\.mp4\); it is generated once/,
+    );
+    await setLanguage(page, 'zh-CN');
+    expect((await why())[0]).toMatch(/^跳过：已在批次 \d+ 中排队（输出到 .+\.mp4）；只生成一次/);
+    expect((await why())[3]).toMatch(/^跳过：已生成：.+\.mp4$/);
+    await screenshotAt(page, '[data-testid=preview]', 'rerun-skips-zh-CN');
+    await setLanguage(page, 'en');
     const prompt = page.getByRole('textbox', { name: 'Prompt template' });
     await prompt.fill('A slow pan across {name}, golden light');
     await expect

@@ -117,8 +117,12 @@ export interface PlannedItem {
   outputRelativePath: string;
   /** Human notes, e.g. "resized from 8000x6000 to 3840x2880 to fit the 10 MB limit". */
   notes: string[];
-  /** Set when the item must not be sent: a rejection or an "already generated". */
-  verdict: { state: 'rejected' | 'skipped'; code: string; message: string } | null;
+  /**
+   * Set when the item must not be sent: a rejection or an "already generated". `message` is in
+   * English (the CLI's words); `reason`, where the planner has one, renders it in the window's
+   * language.
+   */
+  verdict: { state: 'rejected' | 'skipped'; code: string; message: string; reason?: Reason } | null;
   /** Which take of its image this item is, when the batch asks for more than one. */
   take?: number;
 }

@@ -15,11 +15,13 @@ import {
 } from './elements';
 import type { FitMode } from './fit';
 import { planImage } from './plan-image';
-import { reject } from './plan-settings';
+import { cellWhere, reject } from './plan-settings';
+import { formatReason, reason, type Reason } from '../../../preload/reasons';
 
 /** A text the item sends, and how to name where it came from ("the prompt template"). */
 export interface ItemText {
-  source: string;
+  /** Which text: the template, a prompts.csv prompt, a shot. */
+  source: Reason;
   text: string;
 }
 
@@ -38,7 +40,8 @@ export function planElements(
 ): Record<string, unknown>[] | undefined {
   const csv = image.csvRow;
   const cell = csv?.values.elements ?? '';
-  const where = cell !== '' ? ` (${csv!.file}, row ${csv!.row}, column elements)` : '';
+  const at = cell !== '' ? cellWhere(csv!, 'elements') : '';
+  const where = at === '' ? '' : formatReason(at);
   let elements: ElementImages[] = [...(batchElements ?? [])];
   if (cell !== '') {
     try {
@@ -56,11 +59,18 @@ export function planElements(
     if (beyond.length > 0)
       reject(
         'element_reference_unknown',
-        `${source} for ${image.relativePath} uses ${beyond.map((n) => `@Element${n}`).join(', ')} but ` +
-          (elements.length === 0
-            ? 'no elements are defined'
-            : `${elements.length === 1 ? 'only @Element1 is' : `only @Element1 to @Element${elements.length} are`} defined`) +
-          `${where}; add the element or change the reference`,
+        reason('plan_element_reference_unknown', {
+          source,
+          file: image.relativePath,
+          refs: beyond.map((n) => `@Element${n}`).join(', '),
+          defined:
+            elements.length === 0
+              ? reason('plan_no_elements_defined')
+              : elements.length === 1
+                ? reason('plan_one_element_defined')
+                : reason('plan_elements_defined', { count: elements.length }),
+          where: at,
+        }),
       );
   }
   if (elements.length === 0) return undefined;
@@ -71,15 +81,26 @@ export function planElements(
   if (elements.length > maxElements)
     reject(
       'too_many_elements',
-      `${elements.length} elements for ${image.relativePath}; ${model.displayName} takes at most ${maxElements}${where}`,
+      reason('plan_too_many_elements', {
+        count: elements.length,
+        file: image.relativePath,
+        model: model.displayName,
+        max: maxElements,
+        where: at,
+      }),
     );
   return elements.map((element, index) => {
     const n = index + 1;
     if (element.references.length > maxReferences)
       reject(
         'too_many_element_references',
-        `@Element${n} has ${element.references.length} reference images; ${model.displayName} takes at most ` +
-          `${maxReferences} per element${where}`,
+        reason('plan_too_many_element_references', {
+          n,
+          count: element.references.length,
+          model: model.displayName,
+          max: maxReferences,
+          where: at,
+        }),
       );
     const plan = (path: string, role: string) => {
       const label = `@Element${n} ${role} ${posix.basename(path.replace(/\\/g, '/'))}`;

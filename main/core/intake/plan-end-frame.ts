@@ -7,7 +7,8 @@ import type { ModelSpec } from '../catalog/catalog';
 import type { FitMode } from './fit';
 import type { SendMode } from './limits';
 import { planImage, type PlannedImage } from './plan-image';
-import { reject } from './plan-settings';
+import { cellWhere, reject } from './plan-settings';
+import { formatReason, reason } from '../../../preload/reasons';
 
 /** Relative difference in width/height above which start and end are not the same shape. */
 const SHAPE_TOLERANCE = 0.01;
@@ -40,24 +41,34 @@ export function endFrameFor(
   const end = image.endImage;
   const endField = model.roles.endImage;
   const fromCsv = csv !== null && (csv.values.end_image ?? '') !== '';
-  const where = fromCsv ? ` (${csv.file}, row ${csv.row}, column end_image)` : '';
+  const at = fromCsv ? cellWhere(csv, 'end_image') : '';
+  const where = at === '' ? '' : formatReason(at);
   const label = fromCsv ? 'end_image' : `end frame ${end?.ok ? (end.relativePath ?? end.sourcePath) : ''}`;
   if (fromCsv) {
     if (!endField)
       reject(
         'end_image_unsupported',
-        `end_image is not supported by ${model.displayName} (it has no end-frame field); choose a model ` +
-          `that has one (${options.endImageModels}) or clear the cell${where}`,
+        reason('plan_end_image_column_unsupported', {
+          model: model.displayName,
+          models: options.endImageModels,
+          where: at,
+        }),
       );
     if (!end)
-      reject('end_image_missing', `end_image "${csv.values.end_image}" was not checked${where}; scan again`);
+      reject(
+        'end_image_missing',
+        reason('plan_end_image_unchecked', { value: csv.values.end_image ?? '', where: at }),
+      );
     if (!end!.ok) reject('end_image_unusable', `${end!.reason}${where}`);
   } else if (end?.ok && !endField)
     reject(
       'end_image_unsupported',
-      `${end.relativePath ?? end.sourcePath} is the end frame of ${image.relativePath} (paired by its name), but ` +
-        `${model.displayName} has no end-frame field; choose a model that has one (${options.endImageModels}), ` +
-        'or rename the end frame so it is a start image of its own',
+      reason('plan_end_frame_unsupported', {
+        end: end.relativePath ?? end.sourcePath,
+        file: image.relativePath,
+        model: model.displayName,
+        models: options.endImageModels,
+      }),
     );
   if (end?.ok) {
     const planned = planImage(model, end, {
@@ -90,9 +101,7 @@ export function endFrameFor(
   if (required)
     reject(
       'end_image_required',
-      `${model.displayName} needs an end image for every video and ${image.relativePath} has none; ` +
-        'name one in the end_image column of prompts.csv, pair one by name (shot.end.jpg), turn on loop, ' +
-        'or choose another model',
+      reason('plan_end_image_required', { model: model.displayName, file: image.relativePath }),
     );
   return { loop: false };
 }

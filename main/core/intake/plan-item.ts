@@ -18,6 +18,7 @@ import { parseShots, shotsProblem } from './shots';
 import { takeFingerprint } from './takes';
 import { parseTemplate, renderTemplate, TemplateError } from './template';
 import type { ParsedTemplate } from './template';
+import { formatReason, reason, type Reason } from '../../../preload/reasons';
 
 export type FindDone = (
   imageHash: string,
@@ -87,10 +88,8 @@ export function planItem(ctx: PlanContext, image: ScannedImage, index: number, t
   let renderedName = `${stemOf(fileName)}.mp4`;
   try {
     renderedName = renderName(ctx, values) ?? renderedName;
-    if (ctx.settingsBroken)
-      reject('invalid_settings', 'Not sent: the batch settings have a problem (see above)');
-    if (!ctx.nameTemplate)
-      reject('template_error', 'Not sent: the output name template has an error (see above)');
+    if (ctx.settingsBroken) reject('invalid_settings', reason('plan_settings_problem'));
+    if (!ctx.nameTemplate) reject('template_error', reason('plan_name_template_error'));
     const overrides = readOverrides(image, model);
     renderedPrompt = renderPrompt(ctx, image, values);
 
@@ -150,7 +149,12 @@ export function planItem(ctx: PlanContext, image: ScannedImage, index: number, t
     if (!ctx.seenFingerprints.has(fingerprint)) ctx.seenFingerprints.set(fingerprint, label);
   } catch (error) {
     if (!(error instanceof ItemRejection)) throw error;
-    verdict = { state: 'rejected', code: error.code, message: error.message };
+    verdict = {
+      state: 'rejected',
+      code: error.code,
+      message: error.message,
+      ...(error.reason && { reason: error.reason }),
+    };
   }
   if (verdict) estimatedCostUsd = 0;
   return {
@@ -199,7 +203,7 @@ function renderPrompt(ctx: PlanContext, image: ScannedImage, { lookup, missing }
       if (error instanceof TemplateError) reject(`csv_prompt_${error.code}`, error.message);
       throw error;
     }
-  } else if (!template) reject('template_error', 'Not sent: the prompt template has an error (see above)');
+  } else if (!template) reject('template_error', reason('plan_prompt_template_error'));
   try {
     rendered = renderTemplate(template!, lookup, missing).trim();
   } catch (error) {
@@ -209,17 +213,21 @@ function renderPrompt(ctx: PlanContext, image: ScannedImage, { lookup, missing }
   if (rendered === '')
     reject(
       'empty_prompt',
-      `The prompt for ${image.relativePath} is empty after filling in the template; ${model.displayName} needs a prompt`,
+      reason('plan_empty_prompt', { file: image.relativePath, model: model.displayName }),
     );
   const length = charCount(rendered);
   const promptMax = model.limits?.promptMaxChars;
   if (promptMax !== undefined && length > promptMax)
     reject(
       'prompt_too_long',
-      `The prompt for ${image.relativePath} is ${length} characters after filling in the template; ` +
-        `${model.displayName} accepts at most ${promptMax}. Shorten the template` +
-        (template!.variables.has('caption') ? ' or the caption file' : '') +
-        (csvPrompt !== '' ? ` or the prompt in ${csv!.file}, row ${csv!.row}` : ''),
+      reason('plan_prompt_too_long', {
+        file: image.relativePath,
+        length,
+        model: model.displayName,
+        max: promptMax,
+        orCaption: template!.variables.has('caption') ? reason('plan_or_caption_file') : '',
+        orCsv: csvPrompt !== '' ? reason('plan_or_csv_prompt', { file: csv!.file, row: csv!.row }) : '',
+      }),
     );
   return rendered;
 }
@@ -269,8 +277,10 @@ function multiShotFor(
     if (endImage)
       reject(
         'shots_with_end_frame',
-        `${image.relativePath} has an end frame${endFrame.loop ? ' (loop)' : ''} and shots; a multi-shot video ` +
-          'has no end frame (RunComfy refuses the two together): remove the shots or the end frame',
+        reason('plan_shots_with_end_frame', {
+          file: image.relativePath,
+          loop: endFrame.loop ? reason('plan_loop_mark') : '',
+        }),
       );
     multiShot = shots.map((shot, k) => {
       const label = `Shot ${k + 1}${shotsCell ? ` of ${csv!.file}, row ${csv!.row},` : sidecar ? ` of ${sidecar.file}` : ''}`;
@@ -300,10 +310,16 @@ function elementsFor(
   const csvPrompt = csv?.values.prompt ?? '';
   const texts = [
     {
-      source: csvPrompt !== '' ? `The prompt in ${csv!.file}, row ${csv!.row},` : 'The prompt template',
+      source:
+        csvPrompt !== ''
+          ? reason('plan_source_csv_prompt', { file: csv!.file, row: csv!.row })
+          : reason('plan_source_template'),
       text: renderedPrompt,
     },
-    ...(multiShot ?? []).map((shot, k) => ({ source: `Shot ${k + 1}`, text: shot.prompt })),
+    ...(multiShot ?? []).map((shot, k) => ({
+      source: reason('plan_source_shot', { n: k + 1 }),
+      text: shot.prompt,
+    })),
   ];
   const elements = planElements(image, ctx.scan, ctx.settings.elements, ctx.model, {
     fit: ctx.fit,
@@ -313,11 +329,7 @@ function elementsFor(
     withElementsModels: ctx.withElementsModels,
   });
   if (elements && ctx.settings.urlPrefix)
-    reject(
-      'elements_with_url_prefix',
-      `${image.relativePath} has reference elements and the batch sends images by URL; elements are sent ` +
-        'inline, so clear the URL prefix or remove the elements',
-    );
+    reject('elements_with_url_prefix', reason('plan_elements_with_url_prefix', { file: image.relativePath }));
   return elements;
 }
 
@@ -325,39 +337,28 @@ function elementsFor(
 function skipVerdict(ctx: PlanContext, image: ScannedImage, fingerprint: string): Verdict | null {
   const earlier = ctx.seenFingerprints.get(fingerprint);
   if (earlier !== undefined)
-    return {
-      state: 'skipped',
-      code: 'duplicate_in_batch',
-      message: `same image and request as ${earlier} in this batch; it is generated once (use force to generate both)`,
-    };
-  else {
-    const existing = ctx.findDone(image.sha256, fingerprint);
-    if (existing && (existing.state ?? 'done') === 'done')
-      return {
-        state: 'skipped',
-        code: 'already_generated',
-        message: `already generated: ${existing.outputPath}`,
-      };
-    else if (existing?.state === 'unknown_submit')
-      // Sent, but whether RunComfy took it is unknown: neither "being generated" nor safe to send.
-      return {
-        state: 'skipped',
-        code: 'already_in_progress',
-        message:
-          `already sent in batch ${existing.batchId ?? '?'}, but its answer was lost: it may be paid already. ` +
-          `Check your RunComfy requests; if it is not there, resubmit it from batch ${existing.batchId ?? '?'} ` +
-          `(its "Send again" button, or stillmotion resubmit ${existing.batchId ?? '?'})`,
-      };
-    else if (existing)
-      // Still on its way in another (or this) batch: sending it again would pay twice.
-      return {
-        state: 'skipped',
-        code: 'already_in_progress',
-        message:
-          `already ${existing.state === 'queued' ? 'queued' : 'being generated'} in batch ` +
-          `${existing.batchId ?? '?'} (to ${existing.outputPath}); it is generated once (use force to generate it again)`,
-      };
-  }
-
-  return null;
+    return skipped('duplicate_in_batch', reason('plan_duplicate_in_batch', { earlier }));
+  const existing = ctx.findDone(image.sha256, fingerprint);
+  if (!existing) return null;
+  const batch = existing.batchId ?? '?';
+  if ((existing.state ?? 'done') === 'done')
+    return skipped('already_generated', reason('plan_already_generated', { path: existing.outputPath }));
+  // Sent, but whether RunComfy took it is unknown: neither "being generated" nor safe to send.
+  if (existing.state === 'unknown_submit')
+    return skipped('already_in_progress', reason('plan_answer_lost', { batch }));
+  // Still on its way in another (or this) batch: sending it again would pay twice.
+  return skipped(
+    'already_in_progress',
+    reason(existing.state === 'queued' ? 'plan_already_queued' : 'plan_being_generated', {
+      batch,
+      path: existing.outputPath,
+    }),
+  );
 }
+
+const skipped = (code: string, why: Reason): Verdict => ({
+  state: 'skipped',
+  code,
+  message: formatReason(why),
+  reason: why,
+});

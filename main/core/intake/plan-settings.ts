@@ -7,6 +7,7 @@ import type { ModelSpec, RoleName } from '../catalog/catalog';
 import { durationAllowed, durationRule, durationWords, fieldSchema } from '../catalog/catalog';
 import { coerceFieldValue, csvFieldValues, roleOfField, valueAsGiven } from './model-request';
 import { CSV_ROLE_COLUMNS, SETTING_COLUMNS } from './prompts-csv';
+import { formatReason, reason, type Reason } from '../../../preload/reasons';
 import { imageUrl, isImageRef } from './requests';
 import { elementReferences, elementShape, elementsUnavailable } from './elements';
 import { parseImageRef } from './fit';
@@ -18,14 +19,27 @@ export class ItemRejection extends Error {
   constructor(
     readonly code: string,
     message: string,
+    /** The same words as a reason, which the window shows in its own language. */
+    readonly reason: Reason | null = null,
   ) {
     super(message);
   }
 }
 
-export const reject = (code: string, message: string): never => {
-  throw new ItemRejection(code, message);
+/**
+ * Refuses the item, in words or as a reason (preload/reasons.ts), whose English is the message
+ * the CLI prints. Texts that carry another module's free words (a probe's, a template's) stay
+ * plain strings.
+ */
+export const reject = (code: string, why: string | Reason): never => {
+  throw typeof why === 'string'
+    ? new ItemRejection(code, why)
+    : new ItemRejection(code, formatReason(why), why);
 };
+
+/** Where in prompts.csv a value came from, as the suffix " (file, row N, column c)". */
+export const cellWhere = (csv: { file: string; row: number }, column: string): Reason =>
+  reason('plan_where_cell', { file: csv.file, row: csv.row, column });
 
 /** Characters as the models count them (code points, not UTF-16 units). */
 export const charCount = (text: string) => [...text].length;
@@ -156,12 +170,12 @@ interface Overrides {
 export function readOverrides(image: ScannedImage, model: ModelSpec): Overrides {
   const row = image.csvRow;
   if (!row) return { fields: {} };
-  const at = (column: string) => `(${row.file}, row ${row.row}, column ${column})`;
+  const at = (column: string) => reason('plan_cell', { file: row.file, row: row.row, column });
   const out: Overrides = { fields: {} };
   const lacks = (column: string, what: string) =>
     reject(
       `csv_${column}_unsupported`,
-      `${model.displayName} has no ${what} field; clear the cell or choose another model ${at(column)}`,
+      `${model.displayName} has no ${what} field; clear the cell or choose another model ${formatReason(at(column))}`,
     );
   const { duration: durationColumn, audio: audioColumn, guidance: cfgColumn } = CSV_ROLE_COLUMNS;
   const negativeColumn = CSV_ROLE_COLUMNS.negativePrompt;
@@ -173,7 +187,7 @@ export function readOverrides(image: ScannedImage, model: ModelSpec): Overrides 
     if (!durationAllowed(rule!, n))
       reject(
         'csv_bad_duration',
-        `Duration must be ${durationWords(rule!)} for ${model.displayName}, got "${duration}" ${at(durationColumn)}`,
+        `Duration must be ${durationWords(rule!)} for ${model.displayName}, got "${duration}" ${formatReason(at(durationColumn))}`,
       );
     out.duration = n;
   }
@@ -184,7 +198,11 @@ export function readOverrides(image: ScannedImage, model: ModelSpec): Overrides 
     else
       reject(
         `csv_bad_${audioColumn}`,
-        `${audioColumn} must be yes or no (or true/false, 1/0), got "${row.values[audioColumn]}" ${at(audioColumn)}`,
+        reason('plan_csv_bad_yes_no', {
+          column: audioColumn,
+          value: row.values[audioColumn] ?? '',
+          at: at(audioColumn),
+        }),
       );
     if (out.generateAudio && !model.roles.audio) lacks(audioColumn, 'audio');
   }
@@ -197,7 +215,13 @@ export function readOverrides(image: ScannedImage, model: ModelSpec): Overrides 
     if (!(n >= range!.min && n <= range!.max))
       reject(
         `csv_bad_${cfgColumn}`,
-        `${cfgColumn} must be a number from ${range!.min} to ${range!.max}, got "${cfg}" ${at(cfgColumn)}`,
+        reason('plan_csv_bad_number', {
+          column: cfgColumn,
+          min: range!.min,
+          max: range!.max,
+          value: cfg,
+          at: at(cfgColumn),
+        }),
       );
     out.cfgScale = n;
   }
@@ -208,15 +232,20 @@ export function readOverrides(image: ScannedImage, model: ModelSpec): Overrides 
     if (max !== undefined && charCount(negative) > max)
       reject(
         `csv_${negativeColumn}_too_long`,
-        `${negativeColumn} is ${charCount(negative)} characters; ${model.displayName} accepts at most ` +
-          `${max} ${at(negativeColumn)}`,
+        reason('plan_csv_text_too_long', {
+          column: negativeColumn,
+          length: charCount(negative),
+          model: model.displayName,
+          max,
+          at: at(negativeColumn),
+        }),
       );
     out.negativePrompt = negative;
   }
   for (const { field, column, value } of csvFieldValues(model, row.values, ROLE_COLUMNS)) {
     const typed = fieldSchema(model, field) ? value : valueAsGiven(value);
     const coerced = coerceFieldValue(model, field, typed);
-    if (!coerced.ok) reject('csv_bad_field', `${coerced.message} ${at(column)}`);
+    if (!coerced.ok) reject('csv_bad_field', `${coerced.message} ${formatReason(at(column))}`);
     else out.fields[field] = coerced.value;
   }
   return out;

@@ -1,6 +1,7 @@
 // What will be sent, item by item, before anything is paid: thumbnail, rendered prompt,
 // settings, output name, cost, and why an item will not be sent. Paged (scan.preview).
 import type { PreviewDto, PreviewItemDto } from '../../../preload/contract';
+import { reasonText } from '../../../preload/reasons';
 import { useI18n } from '../i18n';
 import { formatUsd } from '../lib/format';
 import { useApp } from '../store/app-context';
@@ -22,7 +23,7 @@ interface Props {
 }
 
 export function PreviewPanel({ scanId, preview, loading, error, offset, onOffset, modelName }: Props) {
-  const { t, locale } = useI18n();
+  const { t, locale, language } = useI18n();
   const { info } = useApp();
   const total = preview?.total ?? 0;
   const pages = Math.max(1, Math.ceil(total / PREVIEW_PAGE));
@@ -105,8 +106,9 @@ export function PreviewPanel({ scanId, preview, loading, error, offset, onOffset
                 ))}
                 {item.verdict && (
                   <p className={item.verdict.state === 'rejected' ? 'field-error' : 'note'}>
-                    {t(item.verdict.state === 'rejected' ? 'preview.willReject' : 'preview.willSkip')}:{' '}
-                    {item.verdict.message}
+                    {t(item.verdict.state === 'rejected' ? 'preview.willReject' : 'preview.willSkip', {
+                      why: reasonText(item.verdict, language) ?? item.verdict.message,
+                    })}
                   </p>
                 )}
               </div>

@@ -184,10 +184,10 @@ export const en = {
   'preview.pager': 'Preview pages',
   'preview.pageOf': 'Page {page} of {pages}',
   'preview.settingsLine': '{duration} s · audio {audio} · guidance {cfg}',
-  'preview.willReject': 'Will not be sent',
+  'preview.willReject': 'Will not be sent: {why}',
   'preview.shot': 'Shot {n} ({seconds} s):',
   'preview.take': 'take {take}',
-  'preview.willSkip': 'Already generated, skipped',
+  'preview.willSkip': 'Skipped: {why}',
 
   'start.summary': 'Batch summary',
   'start.toSend': 'Videos',

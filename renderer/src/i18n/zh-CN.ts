@@ -168,10 +168,10 @@ export const zhCN: Messages = {
   'preview.pager': '预览分页',
   'preview.pageOf': '第 {page} / {pages} 页',
   'preview.settingsLine': '{duration} 秒 · 音频{audio} · 引导 {cfg}',
-  'preview.willReject': '不会发送',
+  'preview.willReject': '不会发送：{why}',
   'preview.shot': '分镜 {n}（{seconds} 秒）：',
   'preview.take': '第 {take} 版',
-  'preview.willSkip': '已生成过，跳过',
+  'preview.willSkip': '跳过：{why}',
 
   'start.summary': '批次概要',
   'start.toSend': '视频数',

@@ -18,9 +18,10 @@ import {
 } from '../io';
 import { startNotices } from '../notices';
 import { credentialsOf, dbPathOf, openCore } from '../open-core';
-import { duration, usd } from '../progress';
+import { cliLanguage, duration, usd } from '../progress';
 import type { RunFlags } from '../settings-from-flags';
 import { UsageError } from '../usage-error';
+import { reasonText, type Reason } from '../../../../preload/reasons';
 
 export interface RunOptions extends RunFlags, Common {
   from?: string;
@@ -241,7 +242,10 @@ function foundLine(
  * again, are one line when there are more than three.
  */
 function verdictLines(
-  items: { relativePath: string; verdict?: { state: string; code: string; message: string } | null }[],
+  items: {
+    relativePath: string;
+    verdict?: { state: string; code: string; message: string; reason?: Reason } | null;
+  }[],
   scanRefused: { path: string; reason: string }[],
 ): string[] {
   const MAX = 20;
@@ -250,7 +254,7 @@ function verdictLines(
     if (!verdict) continue;
     const refused = verdict.state === 'rejected';
     // "refused", not the state's name: "rejected" is what a user does to a video in the review.
-    const line = `  ${refused ? 'refused' : verdict.state}: ${relativePath}: ${verdict.message}`;
+    const line = `  ${refused ? 'refused' : verdict.state}: ${relativePath}: ${reasonText(verdict, cliLanguage()) ?? verdict.message}`;
     const seen = lines.get(line);
     if (seen) seen.takes++;
     else lines.set(line, { refused, code: verdict.code, takes: 1 });

@@ -122,7 +122,7 @@ describe('plan: templates and preview', () => {
     expect(plan.toSend).toBe(0);
     expect(plan.rejected).toBe(3);
     expect(plan.estimatedCostUsd).toBe(0);
-    expect(plan.items[0]!.verdict).toEqual({
+    expect(plan.items[0]!.verdict).toMatchObject({
       state: 'rejected',
       code: 'template_error',
       message: 'Not sent: the prompt template has an error (see above)',
@@ -148,7 +148,7 @@ describe('plan: templates and preview', () => {
     const items = byPath(plan.items);
     expect(items['beach/boat.jpg']!.renderedPrompt).toBe('a red boat, slow pan');
     expect(items['top.jpg']!.verdict).toBeNull();
-    expect(items['beach/sand.png']!.verdict).toEqual({
+    expect(items['beach/sand.png']!.verdict).toMatchObject({
       state: 'rejected',
       code: 'prompt_missing_value',
       message:
@@ -172,7 +172,7 @@ describe('plan: templates and preview', () => {
     expect(byPath(exact.items)['beach/boat.jpg']!.verdict).toBeNull(); // 2500 exactly is fine
     const plan = intake.plan(scan, settings({ promptTemplate: `${'x'.repeat(2496)} {name}` }));
     const items = byPath(plan.items);
-    expect(items['beach/boat.jpg']!.verdict).toEqual({
+    expect(items['beach/boat.jpg']!.verdict).toMatchObject({
       state: 'rejected',
       code: 'prompt_too_long',
       message:
@@ -258,7 +258,7 @@ describe('plan: images that must be fitted or cannot be sent', () => {
     expect(items['fine.jpg']!.request.start_image_url).toBe('https://cdn.example.com/set 1/fine.jpg');
     expect(items['fine.jpg']!.requestFingerprint).toBe(inline['fine.jpg']!.requestFingerprint);
     expect(items['big.jpg']!.verdict).toBeNull();
-    expect(items['very heavy.bmp']!.verdict).toEqual({
+    expect(items['very heavy.bmp']!.verdict).toMatchObject({
       state: 'rejected',
       code: 'too_large_for_url',
       message:
@@ -365,7 +365,7 @@ describe('plan: prompts.csv', () => {
     expect(items['sub/deep.jpg']!.renderedPrompt).toBe('deep feels deep');
     expect(items['h.jpg']!.renderedPrompt).toBe('h feels by stem');
     expect(items['f.jpg']!.renderedPrompt).toBe('Whole prompt for f, sunny');
-    expect(items['c.jpg']!.verdict).toEqual({
+    expect(items['c.jpg']!.verdict).toMatchObject({
       state: 'rejected',
       code: 'csv_bad_duration',
       message:
@@ -466,7 +466,7 @@ describe('plan: prompts.csv', () => {
     expect(pro.items[0]!.request.end_image_url).toBe(`image-ref:${join(root, 'finish.jpg')}`);
     expect(pro.toSend).toBe(1);
     const standard = intake.plan(frames, settings());
-    expect(standard.items[0]!.verdict).toEqual({
+    expect(standard.items[0]!.verdict).toMatchObject({
       state: 'rejected',
       code: 'end_image_unsupported',
       message:
@@ -495,7 +495,7 @@ describe('plan: already generated and duplicates', () => {
     });
     const again = withHistory.plan(scan, settings());
     expect(seen).toContainEqual([done.imageHash, done.requestFingerprint]);
-    expect(again.items[0]!.verdict).toEqual({
+    expect(again.items[0]!.verdict).toMatchObject({
       state: 'skipped',
       code: 'already_generated',
       message: 'already generated: /videos/a.mp4',
@@ -515,7 +515,7 @@ describe('plan: already generated and duplicates', () => {
     const lost = createIntake({
       findDone: () => ({ itemId: 3, outputPath: '/videos/a.mp4', batchId: 4, state: 'unknown_submit' }),
     });
-    expect(lost.plan(scan, settings()).items[0]!.verdict).toEqual({
+    expect(lost.plan(scan, settings()).items[0]!.verdict).toMatchObject({
       state: 'skipped',
       code: 'already_in_progress',
       message:
@@ -530,7 +530,7 @@ describe('plan: already generated and duplicates', () => {
       await writeJpeg(join(r, 'two', 'pic.jpg'));
     });
     const plan = intake.plan(scan, settings({ promptTemplate: 'same prompt' }));
-    expect(plan.items[1]!.verdict).toEqual({
+    expect(plan.items[1]!.verdict).toMatchObject({
       state: 'skipped',
       code: 'duplicate_in_batch',
       message:
@@ -556,7 +556,7 @@ describe('plan: every request is checked against the model schema', () => {
     const strictIntake = createIntake({ findDone: () => null, catalog: createCatalog([strict]) });
     const { scan } = await folder(async (r) => writeJpeg(join(r, 'a.jpg')));
     const plan = strictIntake.plan(scan, settings({ promptTemplate: 'far too long a prompt' }));
-    expect(plan.items[0]!.verdict).toEqual({
+    expect(plan.items[0]!.verdict).toMatchObject({
       state: 'rejected',
       code: 'invalid_request',
       message:

@@ -175,7 +175,7 @@ describe('shot editor', () => {
       await p.getByTestId('shot-editor').scrollIntoViewIfNeeded();
       await p.screenshot({ path: join(SCREENSHOT_DIR, 'creative-shots-error.png') });
       await p.getByTestId('duration').fill('6');
-      await p.getByTestId('start-button').filter({ hasText: 'Start 1 videos' }).waitFor();
+      await p.getByTestId('start-button').filter({ hasText: 'Start 1 video ' }).waitFor();
       expect(await p.getByTestId('shots-error').count()).toBe(0);
       await p.getByTestId('duration').fill('8');
       await p.getByTestId('shots-error').waitFor();

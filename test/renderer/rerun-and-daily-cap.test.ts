@@ -118,7 +118,7 @@ describe('Re-run with changes', () => {
     await dialog.getByRole('button', { name: 'Continue' }).click();
     const missing = dialog.getByTestId('rerun-missing');
     await missing.waitFor();
-    expect(await missing.innerText()).toContain('1 images are no longer where this batch found them');
+    expect(await missing.innerText()).toContain('1 image is no longer where this batch found them');
     expect(await missing.innerText()).toContain(join(session.inputDir, 'shot-2.png'));
     await screenshot(page, 'rerun-missing-en');
     expect(await dialog.getByRole('button', { name: 'Rescan a folder…' }).isVisible()).toBe(true);

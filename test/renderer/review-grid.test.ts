@@ -291,7 +291,7 @@ describe('review grid', () => {
     await page.getByRole('button', { name: 'Retry selected…' }).click();
     await page.getByTestId('confirm-dialog').waitFor();
     expect(await page.getByTestId('retry-failed-cost').innerText()).toMatch(
-      /^Retry 1 selected items\? Each is a new paid generation: up to \$0\.42 in all/,
+      /^Retry 1 selected item\? Each is a new paid generation: up to \$0\.42 in all/,
     );
     await page.keyboard.press('Escape');
     await page.getByTestId('confirm-dialog').waitFor({ state: 'detached' });
@@ -325,7 +325,7 @@ describe('review grid', () => {
       await page.getByRole('button', { name: 'Retry selected…' }).click();
       await page.getByTestId('confirm-dialog').waitFor();
       expect(await page.getByTestId('retry-failed-cost').innerText()).toMatch(
-        /^Retry 1 selected items\? Each is a new paid generation: up to \$0\.42 in all/,
+        /^Retry 1 selected item\? Each is a new paid generation: up to \$0\.42 in all/,
       );
       expect(await page.getByTestId('retry-not-retryable').innerText()).toBe(
         `1 selected are not retried because they are not failed (${doneName}: Done). ` +
@@ -333,7 +333,7 @@ describe('review grid', () => {
       );
       await screenshot(page, 'review-retry-selected-en');
       await page.getByRole('button', { name: 'Retry 1', exact: true }).click();
-      await page.getByText('Retrying 1 items.').waitFor();
+      await page.getByText('Retrying 1 item.').waitFor();
       await expect.poll(submits, { timeout: 30_000 }).toBe(before + 1);
       expect(await page.getByTestId('review-selection').count()).toBe(0);
       // The retried item may fail again (the simulator fails 3 %): count what is failed now.

@@ -9,6 +9,7 @@
 import type { EngineApi } from '../core-api';
 import { actionFor, NotFoundError, StateError, type ItemState, type ItemView } from '../domain';
 import { RETRY_ALL_STATES } from '../../../preload/item-actions';
+import { countOf } from '../util/count-words';
 
 const PAGE = 1000;
 
@@ -93,7 +94,7 @@ export function retryPlanned(
   const plan = planRetry(engine, batchId, itemIds);
   if (plan.estimatedCostUsd > confirmedCostUsd + CENT)
     throw new StateError(
-      `Retrying ${plan.itemIds.length} items may now cost up to $${plan.estimatedCostUsd.toFixed(2)}, more than the ` +
+      `Retrying ${countOf(plan.itemIds.length, 'item')} may now cost up to $${plan.estimatedCostUsd.toFixed(2)}, more than the ` +
         `$${confirmedCostUsd.toFixed(2)} that was confirmed (more items failed meanwhile). Nothing was retried; confirm again.`,
       {
         kind: 'invalid_value',

@@ -9,6 +9,7 @@ import type { FetchLike } from '../catalog/live-prices';
 import type { EngineApi } from '../core-api';
 import type { EngineEvent, PauseReason } from '../domain';
 import { InvalidValueError } from '../domain';
+import { countOf } from '../util/count-words';
 
 /**
  * A delivery that did not happen, with the contract's code (mapped by `code`, see errors.ts).
@@ -284,7 +285,7 @@ export function createWebhookNotifier(options: WebhookNotifierOptions): WebhookN
         event: 'finished',
         title: `Stillmotion: "${batch.name}" finished`,
         message:
-          `${c.done} of ${batch.view.total} videos done` +
+          `${c.done} of ${countOf(batch.view.total, 'video')} done` +
           (failed ? `, ${failed} need attention` : '') +
           `; $${event.spentUsd.toFixed(2)} spent.`,
         batch: { id: batch.id, name: batch.name },

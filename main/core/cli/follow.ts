@@ -8,6 +8,7 @@ import { EXIT, ExitError, warnLine, type CliIo, type CommandResult } from './io'
 import { startNotices } from './notices';
 import { credentialsOf } from './open-core';
 import { countsLine, itemLine, LiveBlock, pauseText, statusBlock } from './progress';
+import { countOf } from '../util/count-words';
 
 const FAILED_STATES: ItemState[] = ['failed', 'expired', 'unknown_submit', 'rejected', 'cancelled'];
 
@@ -22,10 +23,10 @@ export function finishedExit(batch: BatchView): { code: number; reason: string }
     return {
       code: EXIT.someFailed,
       reason:
-        `${failed} of ${batch.total} items did not produce a video (${countsLine(batch)}); see: stillmotion report ${batch.id}` +
+        `${failed} of ${countOf(batch.total, 'item')} did not produce a video (${countsLine(batch)}); see: stillmotion report ${batch.id}` +
         nextSteps(batch),
     };
-  return { code: EXIT.ok, reason: `all ${batch.total} items done` };
+  return { code: EXIT.ok, reason: batch.total === 1 ? 'the item is done' : `all ${batch.total} items done` };
 }
 
 /** The commands that act on what did not produce a video, one line each (empty: none apply). */

@@ -45,6 +45,7 @@ import { adaptivePollPolicy } from './poll-policy';
 import { reportCsv, toBatchView } from './views';
 import { waitForItemState, waitUntilIdle } from './waiting';
 import type { ReasonLanguage } from '../../../preload/reasons';
+import { countOf } from '../util/count-words';
 
 export { ownerIsGone, type LeaseInfo } from './leases';
 
@@ -142,7 +143,10 @@ class JobEngine implements Engine {
   createBatch(settings: BatchSettings, items: PlannedItem[], name?: string): number {
     // Takes are items of one image: "(6 images, 12 videos)" rather than 12 images.
     const images = new Set(items.map((item) => item.relativePath)).size;
-    const size = images === items.length ? `${images} images` : `${images} images, ${items.length} videos`;
+    const size =
+      images === items.length
+        ? countOf(images, 'image')
+        : `${countOf(images, 'image')}, ${countOf(items.length, 'video')}`;
     const batchName =
       name?.trim() || `${items[0]?.rootPath.split(/[\\/]/).filter(Boolean).pop() ?? 'Batch'} (${size})`;
     return this.store.createBatch(

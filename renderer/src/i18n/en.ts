@@ -33,7 +33,7 @@ export const en = {
   'drop.release': 'Release to add these files',
 
   'scan.scanning': 'Checking your images…',
-  'scan.progress': '{checked} of {found} files checked',
+  'scan.progress': '{checked} of {found} {found|file|files} checked',
   'scan.summaryTitle': 'What was found',
   'setup.screenTitle': 'New batch',
   'scan.found': 'Found',
@@ -107,7 +107,8 @@ export const en = {
   'elements.title': 'Reference elements',
   'elements.hint':
     'A subject the video keeps the same (a person, a product): a frontal image plus reference images. Name it in the prompt as @Element1, @Element2…',
-  'elements.limit': 'Up to {max} elements, each with up to {refs} reference images.',
+  'elements.limit':
+    'Up to {max} {max|element|elements}, each with up to {refs} reference {refs|image|images}.',
   'elements.unavailable':
     '{model} has no reference-elements field, so it cannot take @Element images. Models that can: {models}.',
   'elements.unavailableNone':
@@ -127,9 +128,9 @@ export const en = {
   'elements.checking': 'Checking…',
   'elements.size': '{width}×{height}',
   'elements.bad': '{name}: {reason}',
-  'elements.full': '{model} takes at most {max} elements.',
+  'elements.full': '{model} takes at most {max} {max|element|elements}.',
   'elements.tooManyRefs':
-    'Only {refs} reference images fit @Element{n} on {model}; {dropped} not added: {names}.',
+    'Only {refs} reference {refs|image fits|images fit} @Element{n} on {model}; {dropped} not added: {names}.',
   'elements.errDangling':
     '{where} uses {refs}, but only {defined} defined. Add an element below or change the reference.',
   'elements.errDanglingNone':
@@ -196,7 +197,7 @@ export const en = {
   'start.estTime': 'Estimated time',
   'start.budget': 'Budget cap',
   'start.fixErrors': 'Fix the marked fields to start.',
-  'start.button': 'Start {count} videos — est. {cost}',
+  'start.button': 'Start {count} {count|video|videos} — est. {cost}',
   'start.addOther': 'Choose other files…',
   'start.clear': 'Start over',
 
@@ -223,14 +224,15 @@ export const en = {
   'batch.eta': 'time left',
   'batch.countsByState': 'Items per state',
 
-  'announce.started': 'Batch started: {total} videos to generate.',
-  'announce.resumed': 'Batch resumed: {done} of {total} videos done.',
-  'announce.progress': '{percent}% through: {done} of {total} videos done, {problems} need attention.',
+  'announce.started': 'Batch started: {total} {total|video|videos} to generate.',
+  'announce.resumed': 'Batch resumed: {done} of {total} {total|video|videos} done.',
+  'announce.progress':
+    '{percent}% through: {done} of {total} {total|video|videos} done, {problems} {problems|needs|need} attention.',
   'announce.pausedByYou': 'Batch paused.',
   'announce.paused': 'Batch paused: {reason}. {hint}',
   'announce.finished':
-    'Batch finished: {done} of {total} videos done, {problems} need attention, {spent} spent.',
-  'announce.cancelled': 'Batch cancelled: {done} of {total} videos done.',
+    'Batch finished: {done} of {total} {total|video|videos} done, {problems} {problems|needs|need} attention, {spent} spent.',
+  'announce.cancelled': 'Batch cancelled: {done} of {total} {total|video|videos} done.',
 
   'batchState.draft': 'Not started',
   'batchState.running': 'Running',
@@ -462,7 +464,7 @@ export const en = {
   'review.next': 'Next →',
   'review.position': 'Video {index} of {total}',
   'review.exportKept': 'Export kept…',
-  'review.exported': 'Copied {count} kept videos to {folder}.',
+  'review.exported': 'Copied {count} kept {count|video|videos} to {folder}.',
   'review.exportRenamed':
     '{count} got a new name because the folder already had a file of that name; nothing was overwritten.',
   'review.exportFailed': 'Not copied: {file}: {reason}.',
@@ -474,7 +476,7 @@ export const en = {
   'rerun.button': 'Re-run with changes…',
   'rerun.dialogTitle': 'Re-run “{name}” with changes',
   'rerun.which': 'Which images',
-  'rerun.all': 'All {count} items',
+  'rerun.all': 'All {count} {count|item|items}',
   'rerun.failed': 'Only the failed ones ({count})',
   'rerun.rejected': 'Only the videos you rejected (as new takes)',
   'rerun.selected': 'Only the {count} selected',
@@ -482,12 +484,13 @@ export const en = {
     'A new batch starts from this one’s settings. Change the prompt or settings, then check what changed and what it costs before you start. Videos already generated with the same request are skipped.',
   'rerun.continue': 'Continue',
   'rerun.nothing': 'There are no such items in this batch.',
-  'rerun.missing': '{count} images are no longer where this batch found them (moved, renamed or deleted):',
+  'rerun.missing':
+    '{count} {count|image is|images are} no longer where this batch found them (moved, renamed or deleted):',
   'rerun.missingMore': '… and {count} more.',
   'rerun.rescan': 'Rescan a folder…',
   'rerun.withoutMissing': 'Continue with the {count} found',
   'rerun.title': 'Re-run of “{name}”',
-  'rerun.images': '{count} images from that batch.',
+  'rerun.images': '{count} {count|image|images} from that batch.',
   'rerun.prompt': 'Prompt',
   'rerun.was': 'was',
   'rerun.now': 'now',
@@ -496,8 +499,8 @@ export const en = {
   'rerun.on': 'on',
   'rerun.off': 'off',
   'rerun.cost':
-    'This re-run sends {count} videos for about {cost}; {skipped} already generated or on their way are skipped.',
-  'rerun.costUnknown': 'This re-run sends {count} videos; the model’s price is unknown.',
+    'This re-run sends {count} {count|video|videos} for about {cost}; {skipped} already generated or on their way {skipped|is|are} skipped.',
+  'rerun.costUnknown': 'This re-run sends {count} {count|video|videos}; the model’s price is unknown.',
   'rerun.field.model': 'Model',
   'rerun.field.duration': 'Duration (s)',
   'rerun.field.negative': 'Negative prompt',
@@ -513,7 +516,7 @@ export const en = {
   'retryFailed.title': 'Retry the failed items?',
   'retryFailed.nothing': 'Nothing failed any more: there is nothing to retry.',
   'retryFailed.cost':
-    'Retry {count} failed items? Each is a new paid generation: up to {cost} in all (less if a video only needs downloading again).',
+    'Retry {count} failed {count|item|items}? Each is a new paid generation: up to {cost} in all (less if a video only needs downloading again).',
   'retryFailed.passesCap':
     'That passes this batch’s cap of {cap} ({committed} spent or on its way): the batch pauses when the cap is reached. Raise the cap to run them all.',
   'retryFailed.passesDailyCap':
@@ -522,12 +525,12 @@ export const en = {
   'retrySelected.button': 'Retry selected…',
   'retrySelected.title': 'Retry the selected items?',
   'retrySelected.cost':
-    'Retry {count} selected items? Each is a new paid generation: up to {cost} in all (less if a video only needs downloading again).',
+    'Retry {count} selected {count|item|items}? Each is a new paid generation: up to {cost} in all (less if a video only needs downloading again).',
   'retrySelected.nothing':
     'None of the selected items can be retried: only failed, expired or cancelled items can.',
   'retrySelected.notRetryable':
     '{count} selected are not retried because they are not failed ({files}). To make a finished video again, use “Re-run with changes”.',
-  'retryFailed.done': 'Retrying {count} items.',
+  'retryFailed.done': 'Retrying {count} {count|item|items}.',
   'webhook.title': 'Notices to your phone',
   'webhook.intro':
     'Stillmotion posts a short notice when a batch finishes, pauses and needs you, or stops moving. It never sends your API key or your files.',

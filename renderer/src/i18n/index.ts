@@ -1,5 +1,7 @@
 // Messages live in one file per language (en.ts, zh-CN.ts); the Messages type makes every
-// language carry every key. `{name}` in a message is filled from the vars passed to t().
+// language carry every key. `{name}` in a message is filled from the vars passed to t(), and
+// `{name|one form|other form}` picks the word form for that count ("1 video", "2 videos") by
+// the language's plural rules (Chinese needs none).
 import { createContext, useContext } from 'react';
 import { en, type MessageKey, type Messages } from './en';
 import { zhCN } from './zh-CN';
@@ -18,10 +20,18 @@ export function resolveLanguage(setting: LanguageSetting, osLocale: string): Lan
 
 export type Vars = Record<string, string | number>;
 
+const pluralRules = new Map<Language, Intl.PluralRules>();
+
 export function translate(language: Language, key: MessageKey, vars?: Vars): string {
   const message = catalogs[language][key] ?? en[key];
   if (!vars) return message;
-  return message.replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole));
+  let rules = pluralRules.get(language);
+  if (!rules) pluralRules.set(language, (rules = new Intl.PluralRules(language)));
+  return message
+    .replace(/\{(\w+)\|([^|{}]*)\|([^|{}]*)\}/g, (whole, name: string, one: string, other: string) =>
+      name in vars ? (rules.select(Number(vars[name])) === 'one' ? one : other) : whole,
+    )
+    .replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole));
 }
 
 export interface I18n {

@@ -8,6 +8,7 @@ import { driveToEnd } from '../follow';
 import { confirm, EXIT, ExitError, parseId, type CliIo, type CommandResult, type Common } from '../io';
 import { openEngine, requireApiKey } from '../open-core';
 import { usd } from '../progress';
+import { countOf } from '../../util/count-words';
 
 export interface ResubmitOptions extends Common {
   item?: string;
@@ -59,7 +60,7 @@ export async function resubmitCommand(
     const cost = items.reduce((sum, item) => sum + item.estimatedCostUsd, 0);
     const n = items.length;
     io.out.write(
-      `Resubmit ${n} item${n === 1 ? '' : 's'} of batch ${batchId} whose submit answer was lost:\n` +
+      `Resubmit ${countOf(n, 'item')} of batch ${batchId} whose submit answer was lost:\n` +
         items.map((item) => `  item ${item.id} ${item.relativePath}\n`).join('') +
         `Each was sent once and may already be paid for: sending it again may pay twice, up to ${usd(cost)} in all.\n` +
         `Check your RunComfy requests first; resubmit only what is missing there.\n`,
@@ -67,7 +68,7 @@ export async function resubmitCommand(
     if (!opts.yes && !(await confirm(io, 'Resubmit, accepting they may be paid twice? [y/N] ')))
       throw new ExitError(EXIT.usage, 'Nothing resubmitted: add --yes to resubmit without being asked.');
     for (const item of items) engine.resubmitItem(item.id);
-    io.out.write(`Resubmitting ${n} item${n === 1 ? '' : 's'} of batch ${batchId}.\n`);
+    io.out.write(`Resubmitting ${countOf(n, 'item')} of batch ${batchId}.\n`);
     return await driveToEnd(engine, batchId, io);
   } finally {
     await engine.close();

@@ -11,6 +11,7 @@ import { confirm, EXIT, ExitError, parseId, type CliIo, type CommandResult, type
 import { openEngine, requireApiKey } from '../open-core';
 import { usd } from '../progress';
 import { UsageError } from '../usage-error';
+import { countOf } from '../../util/count-words';
 
 export interface RetryOptions extends Common {
   failed?: boolean;
@@ -44,7 +45,7 @@ export async function retryCommand(batchArg: string, opts: RetryOptions, io: Cli
 
     const n = plan.itemIds.length;
     io.out.write(
-      `Retry ${n} item${n === 1 ? '' : 's'} of batch ${batchId}: each is a new paid generation, up to ${usd(plan.estimatedCostUsd)} in all.\n`,
+      `Retry ${countOf(n, 'item')} of batch ${batchId}: each is a new paid generation, up to ${usd(plan.estimatedCostUsd)} in all.\n`,
     );
     if (plan.passesBudget && plan.budgetUsd !== null)
       io.out.write(
@@ -59,7 +60,7 @@ export async function retryCommand(batchArg: string, opts: RetryOptions, io: Cli
     if (!opts.yes && !(await confirm(io, 'Retry them? [y/N] ')))
       throw new ExitError(EXIT.usage, 'Nothing retried: add --yes to retry without being asked.');
     const { retried } = retryPlanned(engine, batchId, plan.estimatedCostUsd, itemIds);
-    io.out.write(`Retrying ${retried} item${retried === 1 ? '' : 's'} of batch ${batchId}.\n`);
+    io.out.write(`Retrying ${countOf(retried, 'item')} of batch ${batchId}.\n`);
     return await driveToEnd(engine, batchId, io);
   } finally {
     await engine.close();

@@ -22,6 +22,7 @@ import { cliLanguage, duration, usd } from '../progress';
 import type { RunFlags } from '../settings-from-flags';
 import { UsageError } from '../usage-error';
 import { reasonText, type Reason } from '../../../../preload/reasons';
+import { countOf } from '../../util/count-words';
 
 export interface RunOptions extends RunFlags, Common {
   from?: string;
@@ -134,7 +135,7 @@ export async function runCommand(paths: string[], opts: RunOptions, io: CliIo): 
     const pairs = scan.endFramePairs ?? [];
     if (pairs.length > 0)
       io.out.write(
-        `  ${pairs.length} end frame${pairs.length === 1 ? '' : 's'} paired by name: ` +
+        `  ${countOf(pairs.length, 'end frame')} paired by name: ` +
           `${pairs
             .slice(0, 5)
             .map((p) => `${p.start} + ${p.end}`)
@@ -173,8 +174,8 @@ export async function runCommand(paths: string[], opts: RunOptions, io: CliIo): 
       const ok = await confirm(
         io,
         plan.priceUnknown
-          ? `Spend an unknown amount on ${plan.toSend} videos? [y/N] `
-          : `Spend up to ${usd(Math.min(plan.estimatedCostUsd, settings.budgetUsd ?? Infinity))} on ${plan.toSend} videos? [y/N] `,
+          ? `Spend an unknown amount on ${countOf(plan.toSend, 'video')}? [y/N] `
+          : `Spend up to ${usd(Math.min(plan.estimatedCostUsd, settings.budgetUsd ?? Infinity))} on ${countOf(plan.toSend, 'video')}? [y/N] `,
       );
       if (!ok)
         throw new ExitError(
@@ -221,11 +222,10 @@ function foundLine(
   plan: { toSend: number; rejected: number; skipped: number },
   takes: number,
 ): string {
-  const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
   const ends = scan.endFramePairs?.length ?? 0;
   const found =
-    count(scan.images.length + scan.rejected.length, 'image', 'images') +
-    (ends > 0 ? ` and ${count(ends, 'end frame', 'end frames')}` : '');
+    countOf(scan.images.length + scan.rejected.length, 'image') +
+    (ends > 0 ? ` and ${countOf(ends, 'end frame')}` : '');
   // Files refused by the scan (unreadable, not an image) have no takes; the plan's are videos.
   const refused = plan.rejected + scan.rejected.length;
   const unit = takes > 1 ? ' videos' : '';

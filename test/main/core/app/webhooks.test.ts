@@ -258,7 +258,7 @@ describe('webhook setting through the handlers, on a real engine', () => {
       expect(received.at(-1)!.body).toMatchObject({
         event: 'finished',
         batch: { id: batchId },
-        message: expect.stringMatching(/^1 of 1 videos done; \$\d+\.\d\d spent\.$/),
+        message: expect.stringMatching(/^1 of 1 video done; \$\d+\.\d\d spent\.$/),
       });
       // A pause the user must act on, from the real engine: a cap below one video.
       await writeImage(join(input, 'b.jpg'), { color: '#aa0000' });

@@ -181,7 +181,7 @@ describe('stillmotion retry', () => {
       expect(reported.batch.id).toBeGreaterThan(batch.id);
       expect(reported.items).toHaveLength(1);
       expect(notices.map((n) => n.event)).toEqual(['finished']);
-      expect(notices[0]!.message).toMatch(/^1 of 1 videos done; \$\d+\.\d\d spent\.$/);
+      expect(notices[0]!.message).toMatch(/^1 of 1 video done; \$\d+\.\d\d spent\.$/);
       expect(JSON.stringify(notices)).not.toContain(DEMO_API_KEY);
       await new Promise<void>((resolve) => hook.close(() => resolve()));
       expect(sim.ledger.submits.at(-1)!.prompt).toBe(

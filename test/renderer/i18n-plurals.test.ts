@@ -1,0 +1,38 @@
+// English counts agree with their nouns ("Start 1 video", "Start 2 videos"): a message may hold
+// `{count|one form|other form}`, chosen by Intl.PluralRules for the language. Chinese has no
+// plural forms, so its messages carry none; every English message that puts a noun after a
+// count uses one.
+import { describe, expect, it } from 'vitest';
+import { en } from '../../renderer/src/i18n/en';
+import { translate } from '../../renderer/src/i18n';
+
+describe('plurals in the messages', () => {
+  it('picks the form by the count, in the start button, the re-run and the announcements', () => {
+    expect(translate('en', 'start.button', { count: 1, cost: '$0.42' })).toBe('Start 1 video — est. $0.42');
+    expect(translate('en', 'start.button', { count: 2, cost: '$0.84' })).toBe('Start 2 videos — est. $0.84');
+    expect(translate('en', 'start.button', { count: 0, cost: '$0.00' })).toBe('Start 0 videos — est. $0.00');
+    expect(translate('en', 'rerun.missing', { count: 1 })).toMatch(/^1 image is no longer where/);
+    expect(translate('en', 'rerun.missing', { count: 3 })).toMatch(/^3 images are no longer where/);
+    expect(translate('en', 'announce.cancelled', { done: 0, total: 1 })).toBe(
+      'Batch cancelled: 0 of 1 video done.',
+    );
+    expect(translate('en', 'retryFailed.done', { count: 1 })).toBe('Retrying 1 item.');
+    expect(translate('zh-CN', 'start.button', { count: 1, cost: '$0.42' })).toBe(
+      '开始生成 1 个视频 — 预计 $0.42',
+    );
+  });
+
+  it('leaves no English message with a bare count before a plural noun', () => {
+    const nouns =
+      'videos|items|images|files|elements|reference images|kept videos|failed items|selected items';
+    const bare = new RegExp(`\\{(\\w+)\\} (${nouns})\\b`);
+    const offenders = Object.entries(en).filter(([, message]) => bare.test(message));
+    expect(offenders).toEqual([]);
+  });
+
+  it('a form that is missing its variable stays visible rather than vanishing', () => {
+    expect(translate('en', 'start.button', { cost: '$1' })).toBe(
+      'Start {count} {count|video|videos} — est. $1',
+    );
+  });
+});

@@ -98,4 +98,3 @@ export const previewSchema = z.object({
 export type ScanSummaryDto = z.output<typeof scanSummarySchema>;
 export type PreviewDto = z.output<typeof previewSchema>;
 export type PreviewItemDto = z.output<typeof previewItemSchema>;
-export type InputProblemDto = z.output<typeof inputProblemSchema>;

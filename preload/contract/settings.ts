@@ -35,4 +35,3 @@ export const dailySpendSchema = z.object({
   /** When "today" began: the local midnight, as epoch ms. */
   dayStartedAt: z.number(),
 });
-export type DailySpendDto = z.output<typeof dailySpendSchema>;

@@ -3,12 +3,11 @@
 // renamed) shares one file and a 10,000-item list costs 10,000 small reads, not 10,000 decodes.
 // Only JPEG, PNG, WebP and BMP are decoded, recognized by their magic bytes, never by name:
 // a ".jpg" that is really an SVG or a TIFF is refused before it reaches the decoder.
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { decodeBmp } from '../intake/bmp';
+import { hashFile } from '../intake/image-check';
 import { applyFit } from '../intake/fit-apply';
 import type { FitSpec } from '../intake/fit';
 
@@ -46,16 +45,6 @@ async function readHead(path: string, bytes = 16): Promise<Uint8Array> {
   } finally {
     await handle.close();
   }
-}
-
-function hashFile(path: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const hash = createHash('sha256');
-    createReadStream(path)
-      .on('error', reject)
-      .on('data', (chunk) => hash.update(chunk))
-      .on('end', () => resolve(hash.digest('hex')));
-  });
 }
 
 export interface ThumbnailCache {

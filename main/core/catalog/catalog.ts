@@ -5,7 +5,7 @@
 // is adding a file, not touching the code. Facts and sources: docs/models.md.
 import { elementShape, shotRule } from './creative-rules';
 import type { ModelInfoDto } from '../../../preload/contract';
-import type { ModelEntry, PriceRule, RoleName } from './entry';
+import type { ModelEntry, PriceRule } from './entry';
 import { compileInputSchema, type InputValidator } from './input-validation';
 import { SHIPPED_ENTRIES } from './shipped';
 
@@ -42,11 +42,6 @@ export function toModelSpec(entry: ModelEntry, origin: 'shipped' | 'user', file:
     // Compiled on first use: most entries are never used in a session.
     validateInput: (input) => (validator ??= compileInputSchema(entry.inputSchema))(input),
   };
-}
-
-/** The request field that carries `role` for this model, or undefined when it has none. */
-export function roleField(model: Pick<ModelEntry, 'roles'>, role: RoleName): string | undefined {
-  return model.roles[role];
 }
 
 type JsonSchema = Record<string, unknown>;

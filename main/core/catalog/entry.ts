@@ -105,6 +105,5 @@ export const modelEntrySchema = z.strictObject({
 });
 
 export type ModelEntry = z.output<typeof modelEntrySchema>;
-export type ModelRoles = ModelEntry['roles'];
 export type PriceRule = ModelEntry['price'];
 export type ModelEntryLimits = NonNullable<ModelEntry['limits']>;

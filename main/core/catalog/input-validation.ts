@@ -4,7 +4,7 @@
 // field, the value, what is allowed. Fields the schema does not describe pass through, so a
 // field RunComfy ships tomorrow can be sent today (`--set`, a prompts.csv column).
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
-import { showValue } from './issue-words';
+import { showValue } from './show-value';
 
 export type InputValidator = (input: Record<string, unknown>) => string[];
 

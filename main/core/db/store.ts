@@ -6,9 +6,8 @@
 // item-queries.ts (reads), and the learned run times here.
 import { ItemQueries } from './item-queries';
 
-export { LeaseLostError, type LeaseResult } from './lease-table';
+export { LeaseLostError } from './lease-table';
 export type { ItemEventRow } from './item-table';
-export type { MoneySummary } from './item-queries';
 
 export class JobStore extends ItemQueries {
   // ---- learned run times ---------------------------------------------------------------

@@ -10,20 +10,12 @@ import { actionFor } from '../../../preload/item-actions';
 import { ITEM_STATES, type ItemState } from '../../../preload/item-states';
 
 export { ITEM_STATES, type ItemState };
-export { actionFor, ITEM_ACTIONS, statesAllowing, type ItemAction } from '../../../preload/item-actions';
+export { actionFor, ITEM_ACTIONS, statesAllowing } from '../../../preload/item-actions';
 
 /** States no further work happens in without the user asking (nothing to cancel or wait for). */
 export const TERMINAL_STATES: readonly ItemState[] = ITEM_STATES.filter(
   (state) => actionFor(state) !== 'cancel' && actionFor(state) !== 'wait',
 );
-/** States in which the API holds a request of ours (it may be billed). */
-export const IN_FLIGHT_STATES: readonly ItemState[] = [
-  'submitting',
-  'in_queue',
-  'in_progress',
-  'downloading',
-];
-
 /**
  * The user's verdict on a finished video (the morning review); null is "not reviewed yet".
  * Stored in items.review (migration 8 holds this list literally).

@@ -47,7 +47,7 @@ import { waitForItemState, waitUntilIdle } from './waiting';
 import type { ReasonLanguage } from '../../../preload/reasons';
 import { countOf } from '../util/count-words';
 
-export { ownerIsGone, type LeaseInfo } from './leases';
+export { ownerIsGone } from './leases';
 
 export { DEFAULT_API_BASE_URL, type Engine, type EngineOptions } from './options';
 

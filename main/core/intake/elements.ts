@@ -8,7 +8,7 @@ import type { ModelSpec } from '../catalog/catalog';
 import { elementShape } from '../catalog/creative-rules';
 import type { ElementImages } from '../domain';
 
-export { elementShape, type ElementShape } from '../catalog/creative-rules';
+export { elementShape } from '../catalog/creative-rules';
 
 /** Why this model cannot take elements, in words (null when it can). */
 export function elementsUnavailable(model: ModelSpec, withElements: string[]): string | null {

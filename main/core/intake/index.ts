@@ -34,26 +34,6 @@ export function createIntake(options: IntakeOptions): IntakeApi {
   };
 }
 
-export { planBatch, previewItem } from './plan';
+export { previewItem } from './plan';
 export type { FindDone } from './plan';
-export { scanPaths } from './scan';
-export {
-  materializeRequest,
-  requestFingerprint,
-  canonicalJson,
-  imageRef,
-  isImageRef,
-  fitImage,
-} from './requests';
-export type { MaterializeContext } from './requests';
-export { parseTemplate, renderTemplate, TemplateError, BUILTIN_VARIABLES } from './template';
-export { safeOutputPath, allocateOutputPaths, sanitizeSegment, OutputNameAllocator } from './output-name';
-export { probeImage, probeFile } from './probe';
-export {
-  DATA_URI_MAX_BYTES,
-  URL_MAX_BYTES,
-  FIT_LONG_SIDE,
-  MAX_PIXELS,
-  MIN_SHORT_SIDE,
-  MAX_ASPECT_RATIO,
-} from './limits';
+export { materializeRequest } from './requests';

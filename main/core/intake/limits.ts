@@ -5,10 +5,6 @@
 // (fit.ts, plan-image.ts), not here: the scan does not know the model.
 import type { ImageFormat } from './probe';
 
-/** Upstream Kling: at least 300 px on the short side (the catalog entry's minImageSide rules). */
-export const MIN_SHORT_SIDE = 300;
-/** Upstream Kling: aspect ratio between 1:2.5 and 2.5:1 (the catalog entry's aspectRatio rules). */
-export const MAX_ASPECT_RATIO = 2.5;
 /**
  * Refused before decoding: a decoder would need width x height x 4 bytes (400 MB at this
  * limit), and a header can claim anything. Kling needs nothing near this.

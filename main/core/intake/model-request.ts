@@ -5,7 +5,7 @@
 // `--set field=value` and prompts.csv columns named like the field, and are sent as given.
 import type { ModelInputValue } from '../domain';
 import { fieldSchema, type ModelSpec, type RoleName } from '../catalog/catalog';
-import { showValue } from '../catalog/issue-words';
+import { showValue } from '../catalog/show-value';
 
 export interface RoleValues {
   prompt: string;

@@ -18,7 +18,7 @@ import { nameTemplateForTakes, takesOf, takesProblem } from './takes';
 import { parseTemplate, TemplateError } from './template';
 import type { ParsedTemplate } from './template';
 
-export { previewItem, resizedImages, roleValuesOf } from './plan-settings';
+export { previewItem, resizedImages } from './plan-settings';
 
 export type { FindDone } from './plan-item';
 

@@ -36,10 +36,6 @@ export function parseShots(text: string, label: string): Shot[] {
   });
 }
 
-/** The shots written back as text (the form and the CLI echo). */
-export const shotsText = (shots: readonly Shot[]) =>
-  shots.map((s) => `${s.duration}s: ${s.prompt}`).join(' | ');
-
 /** What is wrong with these shots for this model and duration, in words, or null. */
 export function shotsProblem(shots: readonly Shot[], duration: number, model: ModelSpec): string | null {
   const field = model.roles.multiShot;

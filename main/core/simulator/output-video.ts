@@ -6,7 +6,6 @@
 // is computed once per size and finished per job from a copied hash state.
 import { createHash } from 'node:crypto';
 import type { Hash } from 'node:crypto';
-import { Readable } from 'node:stream';
 import { SAMPLE_MP4 } from './sample-video';
 
 /** Length of the per-job tag at the end of the file; request ids are at most 128 characters. */
@@ -84,15 +83,6 @@ export function* outputChunks(
       from += n;
     }
   }
-}
-
-export function outputStream(
-  layout: OutputLayout,
-  requestId: string,
-  start?: number,
-  end?: number,
-): Readable {
-  return Readable.from(outputChunks(layout, requestId, start, end), { objectMode: false });
 }
 
 /** The whole file in memory: only for small outputs and tests. */

@@ -31,6 +31,7 @@ import {
 } from '../lib/grid-layout';
 import { REVIEW_FILTERS, type ReviewFilterKey } from '../lib/review';
 import { useRovingFocus } from '../lib/use-roving-focus';
+import { useSelection, type Selection } from '../lib/use-selection';
 import { useItemsError, useItemsStore, useItemsTotal } from '../store/items-store';
 import { showToast } from '../store/toasts';
 import { ReviewCell } from './ReviewCell';
@@ -47,16 +48,7 @@ const HEADER_HEIGHT = 36;
 export function ReviewGrid({ batch, onChanged }: { batch: BatchViewDto; onChanged: () => void }) {
   const { t } = useI18n();
   const [filter, setFilter] = useState<ReviewFilterKey>('videos');
-  const [selected, setSelected] = useState<ReadonlySet<number>>(() => new Set());
-  const toggle = useCallback(
-    (itemId: number) =>
-      setSelected((current) => {
-        const next = new Set(current);
-        if (!next.delete(itemId)) next.add(itemId);
-        return next;
-      }),
-    [],
-  );
+  const selection = useSelection();
   return (
     <section className="review-section" aria-label={t('review.title')} data-testid="review-grid">
       <ReviewToolbar
@@ -64,16 +56,14 @@ export function ReviewGrid({ batch, onChanged }: { batch: BatchViewDto; onChange
         filter={filter}
         onFilter={setFilter}
         onChanged={onChanged}
-        selected={selected}
-        onClearSelection={() => setSelected(new Set())}
+        selection={selection}
       />
       <Grid
         key={`${batch.id}|${filter}`}
         batchId={batch.id}
         filter={filter}
         grouped={(batch.settings.takes ?? 1) > 1}
-        selected={selected}
-        onToggle={toggle}
+        selection={selection}
       />
     </section>
   );
@@ -116,14 +106,12 @@ function Grid({
   batchId,
   filter,
   grouped,
-  selected,
-  onToggle,
+  selection,
 }: {
   batchId: number;
   filter: ReviewFilterKey;
   grouped: boolean;
-  selected: ReadonlySet<number>;
-  onToggle: (itemId: number) => void;
+  selection: Selection;
 }) {
   const { t, locale } = useI18n();
   const store = useItemsStore(() => {
@@ -204,7 +192,7 @@ function Grid({
     }
     if (key === 'x' && !event.ctrlKey && !event.metaKey && !event.altKey) {
       event.preventDefault();
-      if (item) onToggle(item.id);
+      if (item) selection.toggle(item.id);
       return;
     }
     if (key === 'Enter') {
@@ -295,8 +283,8 @@ function Grid({
                       index={index}
                       tabbable={index === active}
                       onReview={review}
-                      selected={selected}
-                      onToggle={onToggle}
+                      selected={selection.ids}
+                      onToggle={selection.toggle}
                       byVideo={grouped}
                     />
                   ))}

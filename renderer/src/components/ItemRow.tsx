@@ -15,6 +15,7 @@ import { useNow } from '../store/now';
 import { showToast } from '../store/toasts';
 import { ConfirmDialog } from './Dialog';
 import { ItemDetails } from './ItemDetails';
+import { SelectBox } from './SelectBox';
 import { Thumb } from './Thumb';
 import './ItemRow.css';
 
@@ -173,16 +174,14 @@ function LoadedRow({
         />
       </div>
       {/* Last in the row's text (its name starts with the file name), drawn on the thumbnail. */}
-      <label className="item-select">
-        <input
-          type="checkbox"
-          tabIndex={-1}
-          checked={selected}
-          onChange={() => onToggle(item.id)}
-          data-testid="item-select"
-        />
+      <SelectBox
+        className="item-select"
+        checked={selected}
+        onToggle={() => onToggle(item.id)}
+        testId="item-select"
+      >
         <span className="visually-hidden">{t('items.selectNamed', { name })}</span>
-      </label>
+      </SelectBox>
       {details && <ItemDetails item={item} autoPlay={details === 'play'} onClose={() => setDetails(null)} />}
       {confirmResubmit && (
         <ConfirmDialog

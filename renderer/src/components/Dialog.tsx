@@ -109,28 +109,62 @@ interface ConfirmProps {
 }
 
 export function ConfirmDialog({ title, message, confirmLabel, danger, onConfirm, onCancel }: ConfirmProps) {
-  const { t } = useI18n();
   return (
     <Dialog
       title={title}
       onClose={onCancel}
       testId="confirm-dialog"
       footer={
-        <>
-          <button type="button" className="button" onClick={onCancel} data-autofocus="">
-            {t('common.cancel')}
-          </button>
-          <button
-            type="button"
-            className={danger ? 'button button-danger' : 'button button-primary'}
-            onClick={onConfirm}
-          >
-            {confirmLabel}
-          </button>
-        </>
+        <CancelOrConfirm
+          onCancel={onCancel}
+          label={confirmLabel}
+          onConfirm={onConfirm}
+          danger={danger}
+          focusCancel
+        />
       }
     >
       <div className="confirm-message">{message}</div>
     </Dialog>
+  );
+}
+
+/** A dialog's footer: Cancel, then the one thing the dialog asks for (danger in red). */
+export function CancelOrConfirm({
+  onCancel,
+  label,
+  onConfirm,
+  disabled,
+  danger,
+  focusCancel,
+}: {
+  onCancel: () => void;
+  label: string;
+  onConfirm: () => void;
+  disabled?: boolean;
+  danger?: boolean;
+  /** Cancel takes the focus when the dialog opens (a confirmation: the safe answer first). */
+  focusCancel?: boolean;
+}) {
+  const { t } = useI18n();
+  return (
+    <>
+      <button
+        type="button"
+        className="button"
+        onClick={onCancel}
+        data-autofocus={focusCancel ? '' : undefined}
+      >
+        {t('common.cancel')}
+      </button>
+      <button
+        type="button"
+        className={danger ? 'button button-danger' : 'button button-primary'}
+        disabled={disabled}
+        onClick={onConfirm}
+      >
+        {label}
+      </button>
+    </>
   );
 }

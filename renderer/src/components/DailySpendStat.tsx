@@ -1,27 +1,14 @@
 // The batch header's account-wide figure: what all batches spent today against the daily cap,
 // re-read whenever this batch's spending or state changes (a change elsewhere shows on the next).
-import { useEffect, useState } from 'react';
-import type { BatchViewDto, ResponseOf } from '../../../preload/contract';
+import type { BatchViewDto } from '../../../preload/contract';
 import { api } from '../api';
 import { useI18n } from '../i18n';
 import { formatUsd } from '../lib/format';
-
-type DailySpend = ResponseOf<'query:account.dailySpend'>;
+import { useAnswer } from '../lib/use-answer';
 
 export function DailySpendStat({ batch }: { batch: BatchViewDto }) {
   const { t, locale } = useI18n();
-  const [spend, setSpend] = useState<DailySpend | null>(null);
-
-  useEffect(() => {
-    let current = true;
-    api()
-      .account.dailySpend()
-      .then((value) => current && setSpend(value))
-      .catch(() => {});
-    return () => {
-      current = false;
-    };
-  }, [batch.spentUsd, batch.state, batch.pauseReason]);
+  const spend = useAnswer(() => api().account.dailySpend(), [batch.spentUsd, batch.state, batch.pauseReason]);
 
   if (!spend) return null;
   const usd = (v: number) => formatUsd(v, locale);

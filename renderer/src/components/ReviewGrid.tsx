@@ -30,6 +30,7 @@ import {
   type ItemGroup,
 } from '../lib/grid-layout';
 import { REVIEW_FILTERS, type ReviewFilterKey } from '../lib/review';
+import { useAnswer } from '../lib/use-answer';
 import { useRovingFocus } from '../lib/use-roving-focus';
 import { useSelection, type Selection } from '../lib/use-selection';
 import { useItemsError, useItemsStore, useItemsTotal } from '../store/items-store';
@@ -86,20 +87,12 @@ function useColumns(element: RefObject<HTMLDivElement | null>): number {
 
 /** Each image's run of items under the filter, fetched again whenever the filtered total changes. */
 function useGroups(batchId: number, filter: ReviewFilterKey, enabled: boolean, total: number) {
-  const [groups, setGroups] = useState<ItemGroup[] | null>(null);
-  useEffect(() => {
-    if (!enabled) return;
-    let current = true;
-    const { states, reviews } = REVIEW_FILTERS[filter];
+  const { states, reviews } = REVIEW_FILTERS[filter];
+  const ask = () =>
     api()
       .items.groups({ batchId, states: [...states], ...(reviews ? { reviews: [...reviews] } : {}) })
-      .then((answer) => current && setGroups(answer.groups))
-      .catch(() => {});
-    return () => {
-      current = false;
-    };
-  }, [batchId, filter, enabled, total]);
-  return groups;
+      .then((answer): ItemGroup[] => answer.groups);
+  return useAnswer(enabled ? ask : null, [batchId, filter, enabled, total]);
 }
 
 function Grid({

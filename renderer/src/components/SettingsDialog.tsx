@@ -4,9 +4,10 @@
 // Models → Add (AddModelDialog), and the webhook that tells a phone when a batch finishes,
 // pauses or stalls.
 import { useEffect, useId, useRef, useState } from 'react';
-import type { AppSettingsDto, RequestOf, ResponseOf } from '../../../preload/contract';
+import type { AppSettingsDto, RequestOf } from '../../../preload/contract';
 import { api, errorText, hasCode } from '../api';
 import { useI18n } from '../i18n';
+import { useAnswer } from '../lib/use-answer';
 import { useApp, type SettingsFocus } from '../store/app-context';
 import { showToast } from '../store/toasts';
 import { AddModelDialog } from './AddModelDialog';
@@ -28,18 +29,7 @@ export function SettingsDialog({ focus, onClose }: { focus: SettingsFocus; onClo
   const [baseUrl, setBaseUrl] = useState(settings.apiBaseUrl);
   const [saving, setSaving] = useState(false);
   const [addingModel, setAddingModel] = useState(false);
-  const [modelProblems, setModelProblems] = useState<ResponseOf<'query:models.problems'>>([]);
-
-  useEffect(() => {
-    let current = true;
-    api()
-      .models.problems()
-      .then((problems) => current && setModelProblems(problems))
-      .catch(() => {});
-    return () => {
-      current = false;
-    };
-  }, []);
+  const modelProblems = useAnswer(() => api().models.problems(), []) ?? [];
 
   useEffect(() => {
     if (focus === 'apiKey') keyRef.current?.focus();

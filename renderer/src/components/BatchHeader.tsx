@@ -13,6 +13,7 @@ import { showToast } from '../store/toasts';
 import { ConfirmDialog } from './Dialog';
 import { exportCsv } from '../lib/export-csv';
 import { DailySpendStat } from './DailySpendStat';
+import { GlanceStat } from './GlanceStat';
 import { RerunButton } from './RerunDialog';
 import { RetryFailedButton } from './RetryFailedButton';
 import './BatchHeader.css';
@@ -135,33 +136,18 @@ export function BatchHeader({ batch, onChanged }: { batch: BatchViewDto; onChang
           tone={problems ? 'tone-bad' : undefined}
           label={t('batch.needAttention')}
         />
-        <div className="glance-stat">
-          <div className="glance-value" data-testid="spent">
-            {usd(batch.spentUsd)}
-          </div>
-          <div className="glance-label">
-            {budget ? t('batch.spentOfBudget', { budget: usd(budget) }) : t('batch.spentNoBudget')}
-          </div>
-          {spendShare !== null && (
-            <div className="meter meter-small" aria-hidden="true">
-              <div
-                className={spendShare >= 0.9 ? 'meter-fill meter-warn' : 'meter-fill'}
-                style={{ width: `${spendShare * 100}%` }}
-              />
-            </div>
-          )}
-        </div>
+        <GlanceStat
+          value={usd(batch.spentUsd)}
+          valueTestId="spent"
+          label={budget ? t('batch.spentOfBudget', { budget: usd(budget) }) : t('batch.spentNoBudget')}
+          share={spendShare}
+        />
         <DailySpendStat batch={batch} />
-        <div className="glance-stat">
-          <div className="glance-value">{usd(batch.spentUsd + batch.remainingEstimateUsd)}</div>
-          <div className="glance-label">
-            {t('batch.estimatedTotal', { remaining: usd(batch.remainingEstimateUsd) })}
-          </div>
-        </div>
-        <div className="glance-stat">
-          <div className="glance-value">{eta ?? '—'}</div>
-          <div className="glance-label">{t('batch.eta')}</div>
-        </div>
+        <GlanceStat
+          value={usd(batch.spentUsd + batch.remainingEstimateUsd)}
+          label={t('batch.estimatedTotal', { remaining: usd(batch.remainingEstimateUsd) })}
+        />
+        <GlanceStat value={eta ?? '—'} label={t('batch.eta')} />
       </div>
 
       <ul className="state-counts" aria-label={t('batch.countsByState')} data-testid="state-counts">
@@ -186,15 +172,5 @@ export function BatchHeader({ batch, onChanged }: { batch: BatchViewDto; onChang
         />
       )}
     </section>
-  );
-}
-
-/** One figure at a glance: its value (in a tone) over its label. */
-function GlanceStat({ value, label, tone }: { value: string; label: string; tone?: string }) {
-  return (
-    <div className="glance-stat">
-      <div className={tone ? `glance-value ${tone}` : 'glance-value'}>{value}</div>
-      <div className="glance-label">{label}</div>
-    </div>
   );
 }

@@ -9,6 +9,7 @@ import { formatCount } from '../lib/format';
 import { FILTERS, type FilterKey } from '../lib/states';
 import { useRovingFocus } from '../lib/use-roving-focus';
 import { useSelection, type Selection } from '../lib/use-selection';
+import { rowPlace } from '../lib/virtual-row';
 import { useItemsError, useItemsStore, useItemsTotal } from '../store/items-store';
 import { countOf } from './BatchHeader';
 import { FilterChip } from './FilterChip';
@@ -198,13 +199,7 @@ function Rows({
               aria-posinset={row.index + 1}
               tabIndex={row.index === tabbable ? 0 : -1}
               className="item-row-slot"
-              style={{
-                position: 'absolute',
-                top: 0,
-                left: 0,
-                right: 0,
-                transform: `translateY(${row.start}px)`,
-              }}
+              style={rowPlace(row.start)}
             >
               <ItemRow store={store} index={row.index} selected={selection.ids} onToggle={selection.toggle} />
             </div>

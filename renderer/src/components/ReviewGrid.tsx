@@ -33,6 +33,7 @@ import { REVIEW_FILTERS, type ReviewFilterKey } from '../lib/review';
 import { useAnswer } from '../lib/use-answer';
 import { useRovingFocus } from '../lib/use-roving-focus';
 import { useSelection, type Selection } from '../lib/use-selection';
+import { rowPlace } from '../lib/virtual-row';
 import { useItemsError, useItemsStore, useItemsTotal } from '../store/items-store';
 import { showToast } from '../store/toasts';
 import { ReviewCell } from './ReviewCell';
@@ -230,22 +231,21 @@ function Grid({
           {rows.map((virtualRow) => {
             const row = layout.rows[virtualRow.index];
             if (!row) return null;
-            const place = {
-              position: 'absolute' as const,
-              top: 0,
-              left: 0,
-              right: 0,
-              transform: `translateY(${virtualRow.start}px)`,
-            };
-            if (row.kind === 'header')
-              return (
-                <div
-                  key={virtualRow.key}
-                  role="row"
-                  aria-rowindex={virtualRow.index + 1}
-                  className="review-group"
-                  style={{ ...place, height: HEADER_HEIGHT }}
-                >
+            // A header row names an image (with takes); a cell row holds up to `columns` videos.
+            const header = row.kind === 'header';
+            return (
+              <div
+                key={virtualRow.key}
+                role="row"
+                aria-rowindex={virtualRow.index + 1}
+                className={header ? 'review-group' : 'review-row'}
+                style={{
+                  ...rowPlace(virtualRow.start),
+                  height: header ? HEADER_HEIGHT : ROW_HEIGHT,
+                  gridTemplateColumns: header ? undefined : `repeat(${columns}, minmax(0, 1fr))`,
+                }}
+              >
+                {row.kind === 'header' ? (
                   <div role="rowheader" aria-colspan={columns} className="review-group-name">
                     <span title={row.name}>{row.name}</span>
                     <span className="muted">
@@ -253,34 +253,22 @@ function Grid({
                       {t('review.groupCount', { count: formatCount(row.count, locale) })}
                     </span>
                   </div>
-                </div>
-              );
-            return (
-              <div
-                key={virtualRow.key}
-                role="row"
-                aria-rowindex={virtualRow.index + 1}
-                className="review-row"
-                style={{
-                  ...place,
-                  height: ROW_HEIGHT,
-                  gridTemplateColumns: `repeat(${columns}, minmax(0, 1fr))`,
-                }}
-              >
-                {Array.from({ length: row.count }, (_, column) => row.start + column)
-                  .filter((index) => index < total)
-                  .map((index) => (
-                    <ReviewCell
-                      key={index}
-                      store={store}
-                      index={index}
-                      tabbable={index === active}
-                      onReview={review}
-                      selected={selection.ids}
-                      onToggle={selection.toggle}
-                      byVideo={grouped}
-                    />
-                  ))}
+                ) : (
+                  Array.from({ length: row.count }, (_, column) => row.start + column)
+                    .filter((index) => index < total)
+                    .map((index) => (
+                      <ReviewCell
+                        key={index}
+                        store={store}
+                        index={index}
+                        tabbable={index === active}
+                        onReview={review}
+                        selected={selection.ids}
+                        onToggle={selection.toggle}
+                        byVideo={grouped}
+                      />
+                    ))
+                )}
               </div>
             );
           })}

@@ -7,7 +7,7 @@ import { api } from '../api';
 import { useI18n } from '../i18n';
 import { useAction } from '../lib/use-action';
 import { formatCount, formatDateTime, formatSpan, formatUsd } from '../lib/format';
-import { ACTIVE_STATES, ITEM_STATES, PROBLEM_STATES, TONE_ICONS, toneOf } from '../lib/states';
+import { ACTIVE_STATES, BATCH_TONES, ITEM_STATES, PROBLEM_STATES, TONE_ICONS, toneOf } from '../lib/states';
 import { useApp } from '../store/app-context';
 import { showToast } from '../store/toasts';
 import { ConfirmDialog } from './Dialog';
@@ -78,7 +78,7 @@ export function BatchHeader({ batch, onChanged }: { batch: BatchViewDto; onChang
             {t('batch.created', { when: formatDateTime(batch.createdAt, locale) })}
           </p>
         </div>
-        <span className={`batch-state batch-state-${batch.state}`} data-testid="batch-state">
+        <span className={`tag batch-state tone-${BATCH_TONES[batch.state]}`} data-testid="batch-state">
           {t(`batchState.${batch.state}`)}
         </span>
         <div className="batch-controls">
@@ -152,7 +152,7 @@ export function BatchHeader({ batch, onChanged }: { batch: BatchViewDto; onChang
 
       <ul className="state-counts" aria-label={t('batch.countsByState')} data-testid="state-counts">
         {ITEM_STATES.filter((s) => (batch.counts[s] ?? 0) > 0).map((s) => (
-          <li key={s} className={`state-pill tone-${toneOf(s)}`}>
+          <li key={s} className={`tag state-pill tone-${toneOf(s)}`}>
             <span className="state-icon" aria-hidden="true">
               {TONE_ICONS[toneOf(s)]}
             </span>

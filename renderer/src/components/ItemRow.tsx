@@ -105,7 +105,7 @@ function LoadedRow({
           )}
       </div>
       <div className="item-state">
-        <span className={`state-pill tone-${tone}`}>
+        <span className={`tag state-pill tone-${tone}`}>
           <span className="state-icon" aria-hidden="true">
             {TONE_ICONS[tone]}
           </span>

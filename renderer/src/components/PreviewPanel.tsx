@@ -161,7 +161,11 @@ function Frames({ item, base, model }: { item: PreviewItemDto; base: string; mod
         </figcaption>
       </figure>
       {fitted.upscaled && (
-        <span className="upscale-chip" data-testid="upscaled" title={t('fit.upscaledHint', { model })}>
+        <span
+          className="tag tone-warn upscale-chip"
+          data-testid="upscaled"
+          title={t('fit.upscaledHint', { model })}
+        >
           {t('fit.upscaled')}
           <span className="visually-hidden"> {t('fit.upscaledHint', { model })}</span>
         </span>

@@ -1,27 +1,24 @@
 // What will be sent, item by item, before anything is paid: thumbnail, rendered prompt,
 // settings, output name, cost, and why an item will not be sent. Paged (scan.preview).
-import type { PreviewDto, PreviewItemDto } from '../../../preload/contract';
+import type { PreviewItemDto } from '../../../preload/contract';
 import { useI18n } from '../i18n';
 import { formatUsd } from '../lib/format';
+import { PREVIEW_PAGE, type PreviewState } from '../lib/use-preview';
 import { useApp } from '../store/app-context';
 import { Thumb } from './Thumb';
 import { ErrorAlert } from './ErrorAlert';
 import './PreviewPanel.css';
 
-export const PREVIEW_PAGE = 20;
-
 interface Props {
-  scanId: string;
-  preview: PreviewDto | null;
-  loading: boolean;
-  error: string | null;
-  offset: number;
-  onOffset: (offset: number) => void;
+  state: PreviewState;
   /** The batch's model, named where a frame is enlarged for it. */
   modelName: string;
 }
 
-export function PreviewPanel({ scanId, preview, loading, error, offset, onOffset, modelName }: Props) {
+export function PreviewPanel({
+  state: { scanId, preview, loading, error, offset, setOffset },
+  modelName,
+}: Props) {
   const { t, locale } = useI18n();
   const { info } = useApp();
   const total = preview?.total ?? 0;
@@ -37,7 +34,7 @@ export function PreviewPanel({ scanId, preview, loading, error, offset, onOffset
               type="button"
               className="button button-small"
               disabled={offset === 0}
-              onClick={() => onOffset(Math.max(0, offset - PREVIEW_PAGE))}
+              onClick={() => setOffset(Math.max(0, offset - PREVIEW_PAGE))}
             >
               {t('common.previous')}
             </button>
@@ -46,7 +43,7 @@ export function PreviewPanel({ scanId, preview, loading, error, offset, onOffset
               type="button"
               className="button button-small"
               disabled={page >= pages}
-              onClick={() => onOffset(offset + PREVIEW_PAGE)}
+              onClick={() => setOffset(offset + PREVIEW_PAGE)}
             >
               {t('common.next')}
             </button>

@@ -7,7 +7,7 @@ import { api, errorText } from '../api';
 import { useI18n, type I18n } from '../i18n';
 import { parseTemplate } from '../lib/template';
 import type { ElementCheck } from '../lib/use-element-checks';
-import { useApp } from '../store/app-context';
+import { useApp, useModel } from '../store/app-context';
 import { showToast } from '../store/toasts';
 import { CheckboxField, Field } from './Field';
 import { ModelFields, validateModelInputs } from './ModelFields';
@@ -118,7 +118,7 @@ export function BatchSetup({
   const { t } = useI18n();
   const { models } = useApp();
   const ids = { dur: useId() };
-  const model = models.find((m) => m.id === settings.modelId);
+  const model = useModel(settings.modelId);
   const roles = model?.roles ?? {};
   const promptRef = useRef<HTMLTextAreaElement & HTMLInputElement>(null);
   /** Writes @ElementN at the prompt's caret (its end when it never had focus), then focuses it. */
@@ -269,8 +269,6 @@ export function BatchSetup({
       )}
       <CreativeControls
         settings={settings}
-        model={model}
-        models={models}
         onChange={onChange}
         elementChecks={elementChecks}
         onInsertElement={insertElement}

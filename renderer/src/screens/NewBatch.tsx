@@ -10,7 +10,7 @@ import { navigate } from '../lib/route';
 import { FALLBACK_SETTINGS } from '../lib/states';
 import { useElementChecks } from '../lib/use-element-checks';
 import { usePreview } from '../lib/use-preview';
-import { useApp } from '../store/app-context';
+import { useApp, useModel } from '../store/app-context';
 import { resetScan, startScan, useScan, type RerunOf } from '../store/scan-store';
 import { showToast } from '../store/toasts';
 import { BatchSetup, validateSettings } from '../components/BatchSetup';
@@ -111,7 +111,7 @@ function Setup({
   const [force, setForce] = useState(rerun?.force ?? false);
   const { busy: starting, run } = useAction();
 
-  const model = models.find((m) => m.id === settings.modelId);
+  const model = useModel(settings.modelId);
   const errors = useMemo(
     () => validateSettings(settings, model, summary.variables, t),
     [settings, model, summary.variables, t],

@@ -10,7 +10,7 @@ import { formatCount, formatDateTime, formatSpan, formatUsd } from '../lib/forma
 import { ACTIVE_STATES, BATCH_TONES, ITEM_STATES, PROBLEM_STATES, TONE_ICONS, toneOf } from '../lib/states';
 import { useApp } from '../store/app-context';
 import { showToast } from '../store/toasts';
-import { ConfirmDialog } from './Dialog';
+import { QuestionDialog } from './Dialog';
 import { exportCsv } from '../lib/export-csv';
 import { DailySpendStat } from './DailySpendStat';
 import { GlanceStat } from './GlanceStat';
@@ -162,10 +162,8 @@ export function BatchHeader({ batch, onChanged }: { batch: BatchViewDto; onChang
       </ul>
 
       {confirmCancel && (
-        <ConfirmDialog
-          title={t('batch.cancelAllTitle')}
-          message={t('batch.cancelAllMessage')}
-          confirmLabel={t('batch.cancelAllConfirm')}
+        <QuestionDialog
+          question="batch.cancelAll"
           danger
           onConfirm={cancelAll}
           onCancel={() => setConfirmCancel(false)}

@@ -13,7 +13,7 @@ import { useApp } from '../store/app-context';
 import { useItemAt, type ItemsStore } from '../store/items-store';
 import { useNow } from '../store/now';
 import { showToast } from '../store/toasts';
-import { ConfirmDialog } from './Dialog';
+import { QuestionDialog } from './Dialog';
 import { ItemDetails } from './ItemDetails';
 import { SelectBox } from './SelectBox';
 import { Thumb } from './Thumb';
@@ -184,10 +184,9 @@ function LoadedRow({
       </SelectBox>
       {details && <ItemDetails item={item} autoPlay={details === 'play'} onClose={() => setDetails(null)} />}
       {confirmResubmit && (
-        <ConfirmDialog
-          title={t('items.resubmitTitle')}
-          message={t('items.resubmitMessage', { name })}
-          confirmLabel={t('items.resubmitConfirm')}
+        <QuestionDialog
+          question="items.resubmit"
+          vars={{ name }}
           danger
           onCancel={() => setConfirmResubmit(false)}
           onConfirm={() => {

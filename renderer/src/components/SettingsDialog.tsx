@@ -12,7 +12,7 @@ import { useApp, type SettingsFocus } from '../store/app-context';
 import { showToast } from '../store/toasts';
 import { AddModelDialog } from './AddModelDialog';
 import { DailyCapSetting } from './DailyCapSetting';
-import { ConfirmDialog, Dialog } from './Dialog';
+import { Dialog, QuestionDialog } from './Dialog';
 import { CheckboxField, Field } from './Field';
 import { WebhookSettings } from './WebhookSettings';
 import './SettingsDialog.css';
@@ -226,18 +226,15 @@ export function SettingsDialog({ focus, onClose }: { focus: SettingsFocus; onClo
 
       {addingModel && <AddModelDialog onClose={() => setAddingModel(false)} />}
       {askPlainText && (
-        <ConfirmDialog
-          title={t('settings.plainTextTitle')}
-          message={t('settings.plainTextMessage')}
-          confirmLabel={t('settings.plainTextConfirm')}
+        <QuestionDialog
+          question="settings.plainText"
           onCancel={() => setAskPlainText(false)}
           onConfirm={() => void saveKey(true)}
         />
       )}
       {confirmRemove && (
-        <ConfirmDialog
-          title={t('settings.removeKeyTitle')}
-          message={t('settings.removeKeyMessage')}
+        <QuestionDialog
+          question="settings.removeKey"
           confirmLabel={t('settings.removeKey')}
           danger
           onCancel={() => setConfirmRemove(false)}

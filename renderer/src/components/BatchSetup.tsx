@@ -9,7 +9,7 @@ import { parseTemplate } from '../lib/template';
 import type { ElementCheck } from '../lib/use-element-checks';
 import { useApp, useModel } from '../store/app-context';
 import { showToast } from '../store/toasts';
-import { CheckboxField, Field } from './Field';
+import { CheckboxField, Field, TextField } from './Field';
 import { ModelFields, validateModelInputs } from './ModelFields';
 import { ModelPicker } from './ModelPicker';
 import { PresetManager, PresetRow } from './Presets';
@@ -283,24 +283,20 @@ export function BatchSetup({
         />
       )}
 
-      <Field label={t('setup.outputDir')} error={errors.outputDir}>
-        {(control) => (
-          <div className="input-row">
-            <input
-              {...control}
-              type="text"
-              value={settings.outputDir}
-              placeholder={t('setup.outputDirPlaceholder')}
-              onChange={(e) => set('outputDir', e.target.value)}
-              data-testid="output-dir"
-              className="mono"
-            />
-            <button type="button" className="button" onClick={pickOutputDir}>
-              {t('setup.choose')}
-            </button>
-          </div>
-        )}
-      </Field>
+      <TextField
+        label={t('setup.outputDir')}
+        error={errors.outputDir}
+        value={settings.outputDir}
+        placeholder={t('setup.outputDirPlaceholder')}
+        onChange={(v) => set('outputDir', v)}
+        mono
+        testId="output-dir"
+        beside={
+          <button type="button" className="button" onClick={pickOutputDir}>
+            {t('setup.choose')}
+          </button>
+        }
+      />
 
       <TemplateEditor
         label={t('setup.outputName')}

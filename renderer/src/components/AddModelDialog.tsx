@@ -7,7 +7,7 @@ import { api, errorText } from '../api';
 import { useI18n } from '../i18n';
 import { useApp } from '../store/app-context';
 import { showToast } from '../store/toasts';
-import { Dialog } from './Dialog';
+import { CancelOrConfirm, Dialog } from './Dialog';
 import { ErrorAlert } from './ErrorAlert';
 
 /** The browser's JSON parser message for a pasted schema, or null when it parses. */
@@ -79,19 +79,12 @@ export function AddModelDialog({ onClose }: { onClose: () => void }) {
       wide
       testId="add-model-dialog"
       footer={
-        <>
-          <button type="button" className="button" onClick={onClose}>
-            {t('common.cancel')}
-          </button>
-          <button
-            type="button"
-            className="button button-primary"
-            disabled={saving || modelId.trim().length < 3 || schemaError !== null}
-            onClick={() => void save()}
-          >
-            {t('models.save')}
-          </button>
-        </>
+        <CancelOrConfirm
+          onCancel={onClose}
+          label={t('models.save')}
+          disabled={saving || modelId.trim().length < 3 || schemaError !== null}
+          onConfirm={() => void save()}
+        />
       }
     >
       <p className="field-hint" id={ids.intro}>

@@ -7,12 +7,13 @@ import { api } from '../api';
 import { useI18n } from '../i18n';
 import { useAction } from '../lib/use-action';
 import { formatCount, formatDateTime, formatSpan, formatUsd } from '../lib/format';
-import { ACTIVE_STATES, ITEM_STATES, PROBLEM_STATES, TONE_ICONS, toneOf } from '../lib/states';
+import { ACTIVE_STATES, BATCH_TONES, ITEM_STATES, PROBLEM_STATES, TONE_ICONS, toneOf } from '../lib/states';
 import { useApp } from '../store/app-context';
 import { showToast } from '../store/toasts';
-import { ConfirmDialog } from './Dialog';
+import { QuestionDialog } from './Dialog';
 import { exportCsv } from '../lib/export-csv';
 import { DailySpendStat } from './DailySpendStat';
+import { GlanceStat } from './GlanceStat';
 import { RerunButton } from './RerunDialog';
 import { RetryFailedButton } from './RetryFailedButton';
 import './BatchHeader.css';
@@ -77,7 +78,7 @@ export function BatchHeader({ batch, onChanged }: { batch: BatchViewDto; onChang
             {t('batch.created', { when: formatDateTime(batch.createdAt, locale) })}
           </p>
         </div>
-        <span className={`batch-state batch-state-${batch.state}`} data-testid="batch-state">
+        <span className={`tag batch-state tone-${BATCH_TONES[batch.state]}`} data-testid="batch-state">
           {t(`batchState.${batch.state}`)}
         </span>
         <div className="batch-controls">
@@ -135,38 +136,23 @@ export function BatchHeader({ batch, onChanged }: { batch: BatchViewDto; onChang
           tone={problems ? 'tone-bad' : undefined}
           label={t('batch.needAttention')}
         />
-        <div className="glance-stat">
-          <div className="glance-value" data-testid="spent">
-            {usd(batch.spentUsd)}
-          </div>
-          <div className="glance-label">
-            {budget ? t('batch.spentOfBudget', { budget: usd(budget) }) : t('batch.spentNoBudget')}
-          </div>
-          {spendShare !== null && (
-            <div className="meter meter-small" aria-hidden="true">
-              <div
-                className={spendShare >= 0.9 ? 'meter-fill meter-warn' : 'meter-fill'}
-                style={{ width: `${spendShare * 100}%` }}
-              />
-            </div>
-          )}
-        </div>
+        <GlanceStat
+          value={usd(batch.spentUsd)}
+          valueTestId="spent"
+          label={budget ? t('batch.spentOfBudget', { budget: usd(budget) }) : t('batch.spentNoBudget')}
+          share={spendShare}
+        />
         <DailySpendStat batch={batch} />
-        <div className="glance-stat">
-          <div className="glance-value">{usd(batch.spentUsd + batch.remainingEstimateUsd)}</div>
-          <div className="glance-label">
-            {t('batch.estimatedTotal', { remaining: usd(batch.remainingEstimateUsd) })}
-          </div>
-        </div>
-        <div className="glance-stat">
-          <div className="glance-value">{eta ?? '—'}</div>
-          <div className="glance-label">{t('batch.eta')}</div>
-        </div>
+        <GlanceStat
+          value={usd(batch.spentUsd + batch.remainingEstimateUsd)}
+          label={t('batch.estimatedTotal', { remaining: usd(batch.remainingEstimateUsd) })}
+        />
+        <GlanceStat value={eta ?? '—'} label={t('batch.eta')} />
       </div>
 
       <ul className="state-counts" aria-label={t('batch.countsByState')} data-testid="state-counts">
         {ITEM_STATES.filter((s) => (batch.counts[s] ?? 0) > 0).map((s) => (
-          <li key={s} className={`state-pill tone-${toneOf(s)}`}>
+          <li key={s} className={`tag state-pill tone-${toneOf(s)}`}>
             <span className="state-icon" aria-hidden="true">
               {TONE_ICONS[toneOf(s)]}
             </span>
@@ -176,25 +162,13 @@ export function BatchHeader({ batch, onChanged }: { batch: BatchViewDto; onChang
       </ul>
 
       {confirmCancel && (
-        <ConfirmDialog
-          title={t('batch.cancelAllTitle')}
-          message={t('batch.cancelAllMessage')}
-          confirmLabel={t('batch.cancelAllConfirm')}
+        <QuestionDialog
+          question="batch.cancelAll"
           danger
           onConfirm={cancelAll}
           onCancel={() => setConfirmCancel(false)}
         />
       )}
     </section>
-  );
-}
-
-/** One figure at a glance: its value (in a tone) over its label. */
-function GlanceStat({ value, label, tone }: { value: string; label: string; tone?: string }) {
-  return (
-    <div className="glance-stat">
-      <div className={tone ? `glance-value ${tone}` : 'glance-value'}>{value}</div>
-      <div className="glance-label">{label}</div>
-    </div>
   );
 }

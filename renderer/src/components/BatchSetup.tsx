@@ -1,25 +1,36 @@
 // The batch form: model and price, prompt template, negative prompt, duration, audio,
 // guidance, the model's own fields, output folder and file names, parallel generations, budget
-// cap; plus presets. A role field (duration, audio...) shows only when the model has it.
-import { useId, useRef, useState } from 'react';
+// cap; plus presets (Presets.tsx). A role field (duration, audio...) shows only when the model has it.
+import { useId, useRef } from 'react';
 import type { BatchSettingsDto, ModelInfoDto } from '../../../preload/contract';
 import { api, errorText } from '../api';
 import { useI18n, type I18n } from '../i18n';
 import { parseTemplate } from '../lib/template';
 import type { ElementCheck } from '../lib/use-element-checks';
-import { useApp } from '../store/app-context';
+import { useApp, useModel } from '../store/app-context';
 import { showToast } from '../store/toasts';
-import { CheckboxField, Field } from './Field';
+import { CheckboxField, Field, TextField } from './Field';
 import { ModelFields, validateModelInputs } from './ModelFields';
 import { ModelPicker } from './ModelPicker';
-import { SavePresetDialog } from './SavePresetDialog';
+import { PresetManager, PresetRow } from './Presets';
 import { CreativeControls, elementsError, insertAtCaret } from './CreativeControls';
 import { shotsError } from './ShotEditor';
 import { NumberField } from './NumberField';
 import { TemplateEditor } from './TemplateEditor';
-import './BatchSetup.css';
 
 export type SettingsErrors = Partial<Record<keyof BatchSettingsDto, string>>;
+
+/** The number settings' limits: what their fields offer and what validateSettings holds them to. */
+const LIMITS = {
+  cfgScale: { min: 0, max: 1, step: 0.05 },
+  takes: { min: 1, max: 10, step: 1 },
+  concurrency: { min: 1, max: 20, step: 1 },
+} as const;
+
+/** Within its limits; a whole number where the step is 1. NaN (text that is no number) is not. */
+function within(value: number, { min, max, step }: { min: number; max: number; step: number }): boolean {
+  return value >= min && value <= max && (step !== 1 || Number.isInteger(value));
+}
 
 function durationAllowed(model: ModelInfoDto | undefined, seconds: number): boolean {
   const rule = model ? model.duration : { min: 3, max: 15, values: null };
@@ -59,13 +70,11 @@ export function validateSettings(
     errors.duration = model?.duration?.values
       ? t('setup.errDurationChoice', { values: model.duration.values.join(', ') })
       : t('setup.errDuration', { min: model?.duration?.min ?? 3, max: model?.duration?.max ?? 15 });
-  if (model?.roles.guidance && !(s.cfgScale >= 0 && s.cfgScale <= 1)) errors.cfgScale = t('setup.errCfg');
+  if (model?.roles.guidance && !within(s.cfgScale, LIMITS.cfgScale)) errors.cfgScale = t('setup.errCfg');
   const fieldErrors = Object.values(validateModelInputs(model, s.modelInputs ?? {}, t));
   if (fieldErrors.length > 0) errors.modelInputs = fieldErrors[0];
-  if (!Number.isInteger(s.concurrency) || s.concurrency < 1 || s.concurrency > 20)
-    errors.concurrency = t('setup.errConcurrency');
-  const takes = s.takes ?? 1;
-  if (!Number.isInteger(takes) || takes < 1 || takes > 10) errors.takes = t('setup.errTakes');
+  if (!within(s.concurrency, LIMITS.concurrency)) errors.concurrency = t('setup.errConcurrency');
+  if (!within(s.takes ?? 1, LIMITS.takes)) errors.takes = t('setup.errTakes');
   if (s.budgetUsd !== null && !(s.budgetUsd > 0 && s.budgetUsd <= 1_000_000))
     errors.budgetUsd = t('setup.errBudget');
   if (!s.outputDir.trim()) errors.outputDir = t('setup.errOutputDir');
@@ -107,12 +116,10 @@ export function BatchSetup({
   elementChecks,
 }: Props) {
   const { t } = useI18n();
-  const { models, settings: app, setSettings } = useApp();
-  const presetId = useId();
+  const { models } = useApp();
   const ids = { dur: useId() };
-  const model = models.find((m) => m.id === settings.modelId);
+  const model = useModel(settings.modelId);
   const roles = model?.roles ?? {};
-  const [savingPreset, setSavingPreset] = useState(false);
   const promptRef = useRef<HTMLTextAreaElement & HTMLInputElement>(null);
   /** Writes @ElementN at the prompt's caret (its end when it never had focus), then focuses it. */
   const insertElement = (n: number) =>
@@ -121,6 +128,13 @@ export function BatchSetup({
     );
   const set = <K extends keyof BatchSettingsDto>(key: K, value: BatchSettingsDto[K]) =>
     onChange({ [key]: value } as Partial<BatchSettingsDto>);
+  /** A plain number setting's field: its value, limits and error; an unreadable entry is NaN. */
+  const numberField = (key: 'cfgScale' | 'concurrency') => ({
+    ...LIMITS[key],
+    value: settings[key],
+    onChange: (v: number | null) => set(key, v ?? Number.NaN),
+    error: errors[key],
+  });
 
   const pickOutputDir = async () => {
     try {
@@ -131,45 +145,11 @@ export function BatchSetup({
     }
   };
 
-  const applyPreset = (name: string) => {
-    const preset = app.presets.find((p) => p.name === name);
-    if (preset) onChange(preset.settings);
-  };
-
-  const deletePreset = async (name: string) => {
-    try {
-      setSettings(await api().settings.deletePreset({ name }));
-      showToast(t('setup.presetDeleted', { name }));
-    } catch (error) {
-      showToast(errorText(error, t), 'error');
-    }
-  };
-
   return (
     <section className="card" aria-labelledby="setup-title">
       <div className="card-title-row">
         <h2 id="setup-title">{t('setup.title')}</h2>
-        <div className="preset-row">
-          <label htmlFor={presetId} className="visually-hidden">
-            {t('setup.presets')}
-          </label>
-          <select
-            id={presetId}
-            value=""
-            onChange={(e) => applyPreset(e.target.value)}
-            disabled={app.presets.length === 0}
-          >
-            <option value="">{app.presets.length ? t('setup.applyPreset') : t('setup.noPresets')}</option>
-            {app.presets.map((p) => (
-              <option key={p.name} value={p.name}>
-                {p.name}
-              </option>
-            ))}
-          </select>
-          <button type="button" className="button" onClick={() => setSavingPreset(true)}>
-            {t('setup.savePreset')}
-          </button>
-        </div>
+        <PresetRow settings={settings} onChange={onChange} />
       </div>
 
       <ModelPicker
@@ -249,38 +229,22 @@ export function BatchSetup({
           )
         )}
         {roles.guidance && (
-          <NumberField
-            label={t('setup.cfg')}
-            value={settings.cfgScale}
-            onChange={(v) => set('cfgScale', v ?? Number.NaN)}
-            min={0}
-            max={1}
-            step={0.05}
-            hint={t('setup.cfgHint')}
-            error={errors.cfgScale}
-          />
+          <NumberField label={t('setup.cfg')} hint={t('setup.cfgHint')} {...numberField('cfgScale')} />
         )}
         <NumberField
           label={t('setup.takes')}
+          hint={t('setup.takesHint')}
+          {...LIMITS.takes}
           value={settings.takes ?? 1}
           // One take is the batch as before takes existed: no field, same fingerprints.
           onChange={(v) => set('takes', v === 1 ? undefined : (v ?? Number.NaN))}
-          min={1}
-          max={10}
-          step={1}
-          hint={t('setup.takesHint')}
           error={errors.takes}
           testId="takes"
         />
         <NumberField
           label={t('setup.concurrency')}
-          value={settings.concurrency}
-          onChange={(v) => set('concurrency', v ?? Number.NaN)}
-          min={1}
-          max={20}
-          step={1}
           hint={t('setup.concurrencyHint')}
-          error={errors.concurrency}
+          {...numberField('concurrency')}
         />
         <NumberField
           label={t('setup.budget')}
@@ -305,8 +269,6 @@ export function BatchSetup({
       )}
       <CreativeControls
         settings={settings}
-        model={model}
-        models={models}
         onChange={onChange}
         elementChecks={elementChecks}
         onInsertElement={insertElement}
@@ -321,24 +283,20 @@ export function BatchSetup({
         />
       )}
 
-      <Field label={t('setup.outputDir')} error={errors.outputDir}>
-        {(control) => (
-          <div className="input-row">
-            <input
-              {...control}
-              type="text"
-              value={settings.outputDir}
-              placeholder={t('setup.outputDirPlaceholder')}
-              onChange={(e) => set('outputDir', e.target.value)}
-              data-testid="output-dir"
-              className="mono"
-            />
-            <button type="button" className="button" onClick={pickOutputDir}>
-              {t('setup.choose')}
-            </button>
-          </div>
-        )}
-      </Field>
+      <TextField
+        label={t('setup.outputDir')}
+        error={errors.outputDir}
+        value={settings.outputDir}
+        placeholder={t('setup.outputDirPlaceholder')}
+        onChange={(v) => set('outputDir', v)}
+        mono
+        testId="output-dir"
+        beside={
+          <button type="button" className="button" onClick={pickOutputDir}>
+            {t('setup.choose')}
+          </button>
+        }
+      />
 
       <TemplateEditor
         label={t('setup.outputName')}
@@ -374,28 +332,7 @@ export function BatchSetup({
         </Field>
       )}
 
-      {app.presets.length > 0 && (
-        <details className="preset-manage">
-          <summary>{t('setup.managePresets')}</summary>
-          <ul>
-            {app.presets.map((p) => (
-              <li key={p.name}>
-                <span>{p.name}</span>
-                <button
-                  type="button"
-                  className="button button-small"
-                  onClick={() => deletePreset(p.name)}
-                  aria-label={t('setup.deletePresetNamed', { name: p.name })}
-                >
-                  {t('common.delete')}
-                </button>
-              </li>
-            ))}
-          </ul>
-        </details>
-      )}
-
-      {savingPreset && <SavePresetDialog settings={settings} onClose={() => setSavingPreset(false)} />}
+      <PresetManager />
     </section>
   );
 }

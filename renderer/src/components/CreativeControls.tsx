@@ -4,7 +4,9 @@
 import type { BatchSettingsDto, ModelInfoDto } from '../../../preload/contract';
 import { useI18n, type I18n } from '../i18n';
 import { elementReferences, insertText } from '../lib/template';
+import { modelsThatHave } from '../lib/model-names';
 import type { ElementCheck } from '../lib/use-element-checks';
+import { useApp, useModel } from '../store/app-context';
 import { ElementsPanel } from './ElementsPanel';
 import { CheckboxField } from './Field';
 import { FitModeField } from './FitModeField';
@@ -54,28 +56,17 @@ export function insertAtCaret(
 
 interface Props {
   settings: BatchSettingsDto;
-  model: ModelInfoDto | undefined;
-  models: readonly ModelInfoDto[];
   onChange: (patch: Partial<BatchSettingsDto>) => void;
   elementChecks: { scanId: string; checks: Record<string, ElementCheck>; error: string | null };
   onInsertElement: (n: number) => void;
 }
 
-export function CreativeControls({
-  settings,
-  model,
-  models,
-  onChange,
-  elementChecks,
-  onInsertElement,
-}: Props) {
+export function CreativeControls({ settings, onChange, elementChecks, onInsertElement }: Props) {
   const { t } = useI18n();
+  const { models } = useApp();
+  const model = useModel(settings.modelId);
   const roles = model?.roles ?? {};
-  const endFrameModels = models
-    .filter((m) => m.roles.endImage)
-    .slice(0, 3)
-    .map((m) => m.displayName)
-    .join(', ');
+  const endFrameModels = modelsThatHave(models, (m) => !!m.roles.endImage).join(', ');
   return (
     <>
       <FitModeField value={settings.fit} model={model} onChange={(fit) => onChange({ fit })} />
@@ -101,7 +92,6 @@ export function CreativeControls({
           scanId={elementChecks.scanId}
           elements={settings.elements ?? []}
           model={model}
-          models={models}
           checks={elementChecks.checks}
           checkError={elementChecks.error}
           onChange={(elements) => onChange({ elements })}

@@ -1,10 +1,11 @@
 // Settings → the account-wide daily spending cap: what is spent today across all batches, and
 // the cap itself (empty: none). Saved in the job database through settings.update.
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { api } from '../api';
 import { useI18n } from '../i18n';
 import { formatUsd } from '../lib/format';
 import { useAction } from '../lib/use-action';
+import { useAnswer } from '../lib/use-answer';
 import { useApp } from '../store/app-context';
 import { showToast } from '../store/toasts';
 import { NumberField } from './NumberField';
@@ -13,19 +14,9 @@ export function DailyCapSetting({ autoFocus }: { autoFocus?: boolean }) {
   const { t, locale } = useI18n();
   const { settings, setSettings } = useApp();
   const [cap, setCap] = useState<number | null>(settings.dailyCapUsd);
-  const [spentToday, setSpentToday] = useState<number | null>(null);
+  const spentToday =
+    useAnswer(() => api().account.dailySpend(), [settings.dailyCapUsd])?.spentTodayUsd ?? null;
   const { busy, run } = useAction();
-
-  useEffect(() => {
-    let current = true;
-    api()
-      .account.dailySpend()
-      .then((spend) => current && setSpentToday(spend.spentTodayUsd))
-      .catch(() => {});
-    return () => {
-      current = false;
-    };
-  }, [settings.dailyCapUsd]);
 
   const invalid = cap !== null && !(Number.isFinite(cap) && cap >= 0);
   const unchanged = cap === settings.dailyCapUsd;

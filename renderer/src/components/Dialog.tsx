@@ -15,7 +15,7 @@ function focusEdge(dialog: HTMLDialogElement, edge: 'first' | 'last'): void {
   );
   (edge === 'first' ? all[0] : all[all.length - 1])?.focus();
 }
-import { useI18n } from '../i18n';
+import { useI18n, type MessageKey, type Vars } from '../i18n';
 
 interface Props {
   title: string;
@@ -109,28 +109,96 @@ interface ConfirmProps {
 }
 
 export function ConfirmDialog({ title, message, confirmLabel, danger, onConfirm, onCancel }: ConfirmProps) {
-  const { t } = useI18n();
   return (
     <Dialog
       title={title}
       onClose={onCancel}
       testId="confirm-dialog"
       footer={
-        <>
-          <button type="button" className="button" onClick={onCancel} data-autofocus="">
-            {t('common.cancel')}
-          </button>
-          <button
-            type="button"
-            className={danger ? 'button button-danger' : 'button button-primary'}
-            onClick={onConfirm}
-          >
-            {confirmLabel}
-          </button>
-        </>
+        <CancelOrConfirm
+          onCancel={onCancel}
+          label={confirmLabel}
+          onConfirm={onConfirm}
+          danger={danger}
+          focusCancel
+        />
       }
     >
       <div className="confirm-message">{message}</div>
     </Dialog>
+  );
+}
+
+/** The stems of the texts that end in `suffix` (`batch.cancelAll` of `batch.cancelAllTitle`). */
+type Stems<Suffix extends string> = {
+  [K in MessageKey]: K extends `${infer Stem}${Suffix}` ? Stem : never;
+}[MessageKey];
+
+/** A yes/no question's texts: `${stem}Title` and `${stem}Message`, and maybe `${stem}Confirm`. */
+type QuestionKey = Stems<'Title'> & Stems<'Message'>;
+type AnsweredQuestionKey = QuestionKey & Stems<'Confirm'>;
+
+/**
+ * A yes/no question told by its texts' stem: the title `${question}Title`, the message
+ * `${question}Message` (with `vars`), and the answer `${question}Confirm` or `confirmLabel`.
+ */
+export function QuestionDialog({
+  question,
+  vars,
+  confirmLabel,
+  ...answers
+}: Omit<ConfirmProps, 'title' | 'message' | 'confirmLabel'> & { vars?: Vars } & (
+    | { question: AnsweredQuestionKey; confirmLabel?: undefined }
+    | { question: QuestionKey; confirmLabel: string }
+  )) {
+  const { t } = useI18n();
+  return (
+    <ConfirmDialog
+      title={t(`${question}Title`)}
+      message={t(`${question}Message`, vars)}
+      // Without a label the type says the question has its own answer text.
+      confirmLabel={confirmLabel ?? t(`${question as AnsweredQuestionKey}Confirm`)}
+      {...answers}
+    />
+  );
+}
+
+/** A dialog's footer: Cancel, then the one thing the dialog asks for (danger in red). */
+export function CancelOrConfirm({
+  onCancel,
+  label,
+  onConfirm,
+  disabled,
+  danger,
+  focusCancel,
+}: {
+  onCancel: () => void;
+  label: string;
+  onConfirm: () => void;
+  disabled?: boolean;
+  danger?: boolean;
+  /** Cancel takes the focus when the dialog opens (a confirmation: the safe answer first). */
+  focusCancel?: boolean;
+}) {
+  const { t } = useI18n();
+  return (
+    <>
+      <button
+        type="button"
+        className="button"
+        onClick={onCancel}
+        data-autofocus={focusCancel ? '' : undefined}
+      >
+        {t('common.cancel')}
+      </button>
+      <button
+        type="button"
+        className={danger ? 'button button-danger' : 'button button-primary'}
+        disabled={disabled}
+        onClick={onConfirm}
+      >
+        {label}
+      </button>
+    </>
   );
 }

@@ -7,6 +7,7 @@ import { useState, type DragEvent } from 'react';
 import type { BatchSettingsDto, ModelInfoDto } from '../../../preload/contract';
 import { api, errorText } from '../api';
 import { useI18n } from '../i18n';
+import { modelsThatHave } from '../lib/model-names';
 import type { ElementCheck } from '../lib/use-element-checks';
 import { useApp } from '../store/app-context';
 import { showToast } from '../store/toasts';
@@ -25,7 +26,6 @@ interface Props {
   scanId: string;
   elements: readonly Element[];
   model: ModelInfoDto;
-  models: readonly ModelInfoDto[];
   checks: Record<string, ElementCheck>;
   checkError: string | null;
   onChange: (elements: Element[] | undefined) => void;
@@ -33,25 +33,13 @@ interface Props {
   onInsert: (n: number) => void;
 }
 
-export function ElementsPanel({
-  scanId,
-  elements,
-  model,
-  models,
-  checks,
-  checkError,
-  onChange,
-  onInsert,
-}: Props) {
+export function ElementsPanel({ scanId, elements, model, checks, checkError, onChange, onInsert }: Props) {
   const { t } = useI18n();
-  const { info } = useApp();
+  const { info, models } = useApp();
   const [notice, setNotice] = useState<string | null>(null);
   const limits = model.elements;
   if (!limits) {
-    const others = models
-      .filter((m) => m.elements)
-      .slice(0, 3)
-      .map((m) => m.displayName);
+    const others = modelsThatHave(models, (m) => !!m.elements);
     return (
       <p className="field-hint" data-testid="no-elements">
         {others.length > 0

@@ -117,3 +117,52 @@ export function CheckboxField({
     </Field>
   );
 }
+
+/** A one-line text field (mono for paths and endings), with what stands beside it on its row (a button). */
+export function TextField({
+  label,
+  hint,
+  error,
+  value,
+  onChange,
+  placeholder,
+  mono,
+  testId,
+  beside,
+}: {
+  label: ReactNode;
+  hint?: ReactNode;
+  error?: string | null;
+  value: string;
+  onChange: (text: string) => void;
+  placeholder?: string;
+  mono?: boolean;
+  testId?: string;
+  beside?: ReactNode;
+}) {
+  return (
+    <Field label={label} hint={hint} error={error}>
+      {(control) => {
+        const input = (
+          <input
+            {...control}
+            type="text"
+            className={mono ? 'mono' : undefined}
+            data-testid={testId}
+            value={value}
+            placeholder={placeholder}
+            onChange={(e) => onChange(e.target.value)}
+          />
+        );
+        return beside ? (
+          <div className="input-row">
+            {input}
+            {beside}
+          </div>
+        ) : (
+          input
+        );
+      }}
+    </Field>
+  );
+}

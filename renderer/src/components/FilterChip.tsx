@@ -1,5 +1,6 @@
 // A filter chip: one toggle of a row of filters above a list (the item list, the review grid).
 import type { ReactNode } from 'react';
+import './FilterChip.css';
 
 export function FilterChip({
   pressed,

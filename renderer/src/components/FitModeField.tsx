@@ -23,10 +23,13 @@ export function FitModeField({
   const current = value ?? 'crop';
   const name = model?.displayName ?? '';
   return (
-    <fieldset className="fit-mode" data-testid="fit-mode">
+    <fieldset className="option-cards fit-mode" data-testid="fit-mode">
       <legend>{t('fit.title')}</legend>
       {MODES.map((mode) => (
-        <label key={mode} className={current === mode ? 'fit-option selected' : 'fit-option'}>
+        <label
+          key={mode}
+          className={current === mode ? 'option-card fit-option selected' : 'option-card fit-option'}
+        >
           <input
             type="radio"
             name="fit-mode"
@@ -36,9 +39,9 @@ export function FitModeField({
             data-testid={`fit-${mode}`}
             onChange={() => onChange(mode === 'crop' ? undefined : mode)}
           />
-          <span className="fit-name">{t(`fit.${mode}`)}</span>
+          <span className="option-name">{t(`fit.${mode}`)}</span>
           {/* The option's description (aria-describedby), not part of its name: hidden from the label. */}
-          <span className="fit-hint" id={`fit-hint-${mode}`} aria-hidden="true">
+          <span className="option-hint" id={`fit-hint-${mode}`} aria-hidden="true">
             {t(`fit.${mode}Hint`, { model: name })}
           </span>
         </label>

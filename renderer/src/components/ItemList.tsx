@@ -2,19 +2,14 @@
 // the rows on screen and fetches only their pages, so 10,000 items scroll like 10. Items can be
 // selected (X on a row, or its box; kept across filters) for "Retry selected" or a re-run.
 import { useVirtualizer } from '@tanstack/react-virtual';
-import {
-  useCallback,
-  useEffect,
-  useId,
-  useRef,
-  useState,
-  type KeyboardEvent as ReactKeyboardEvent,
-} from 'react';
+import { useEffect, useId, useRef, useState, type KeyboardEvent as ReactKeyboardEvent } from 'react';
 import type { BatchViewDto } from '../../../preload/contract';
 import { useI18n } from '../i18n';
 import { formatCount } from '../lib/format';
 import { FILTERS, type FilterKey } from '../lib/states';
 import { useRovingFocus } from '../lib/use-roving-focus';
+import { useSelection, type Selection } from '../lib/use-selection';
+import { rowPlace } from '../lib/virtual-row';
 import { useItemsError, useItemsStore, useItemsTotal } from '../store/items-store';
 import { countOf } from './BatchHeader';
 import { FilterChip } from './FilterChip';
@@ -31,16 +26,7 @@ const SEARCH_DEBOUNCE_MS = 250;
 export function ItemList({ batch, onChanged }: { batch: BatchViewDto; onChanged?: () => void }) {
   const { t, locale } = useI18n();
   const [filter, setFilter] = useState<FilterKey>('all');
-  const [selected, setSelected] = useState<ReadonlySet<number>>(() => new Set());
-  const toggle = useCallback(
-    (itemId: number) =>
-      setSelected((current) => {
-        const next = new Set(current);
-        if (!next.delete(itemId)) next.add(itemId);
-        return next;
-      }),
-    [],
-  );
+  const selection = useSelection();
   const [searchText, setSearchText] = useState('');
   const [search, setSearch] = useState('');
   const searchId = useId();
@@ -77,20 +63,14 @@ export function ItemList({ batch, onChanged }: { batch: BatchViewDto; onChanged?
             data-testid="item-search"
           />
         </div>
-        <SelectionBar
-          batch={batch}
-          selected={selected}
-          onClear={() => setSelected(new Set())}
-          onChanged={onChanged}
-        />
+        <SelectionBar batch={batch} selection={selection} onChanged={onChanged} />
       </div>
       <Rows
         key={`${batch.id}|${filter}|${search}`}
         batchId={batch.id}
         filter={filter}
         search={search}
-        selected={selected}
-        onToggle={toggle}
+        selection={selection}
       />
     </section>
   );
@@ -120,14 +100,12 @@ function Rows({
   batchId,
   filter,
   search,
-  selected,
-  onToggle,
+  selection,
 }: {
   batchId: number;
   filter: FilterKey;
   search: string;
-  selected: ReadonlySet<number>;
-  onToggle: (itemId: number) => void;
+  selection: Selection;
 }) {
   const { t } = useI18n();
   const store = useItemsStore(() => ({ batchId, states: FILTERS[filter], search }));
@@ -178,7 +156,7 @@ function Rows({
     if (event.key.toLowerCase() === 'x' && !event.ctrlKey && !event.metaKey && !event.altKey) {
       event.preventDefault();
       const item = store.getItem(Number(target.dataset.index));
-      if (item) onToggle(item.id);
+      if (item) selection.toggle(item.id);
       return;
     }
     const pageRows = Math.max(
@@ -221,15 +199,9 @@ function Rows({
               aria-posinset={row.index + 1}
               tabIndex={row.index === tabbable ? 0 : -1}
               className="item-row-slot"
-              style={{
-                position: 'absolute',
-                top: 0,
-                left: 0,
-                right: 0,
-                transform: `translateY(${row.start}px)`,
-              }}
+              style={rowPlace(row.start)}
             >
-              <ItemRow store={store} index={row.index} selected={selected} onToggle={onToggle} />
+              <ItemRow store={store} index={row.index} selected={selection.ids} onToggle={selection.toggle} />
             </div>
           ))}
         </div>

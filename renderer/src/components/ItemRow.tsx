@@ -13,8 +13,9 @@ import { useApp } from '../store/app-context';
 import { useItemAt, type ItemsStore } from '../store/items-store';
 import { useNow } from '../store/now';
 import { showToast } from '../store/toasts';
-import { ConfirmDialog } from './Dialog';
+import { QuestionDialog } from './Dialog';
 import { ItemDetails } from './ItemDetails';
+import { SelectBox } from './SelectBox';
 import { Thumb } from './Thumb';
 import './ItemRow.css';
 
@@ -104,7 +105,7 @@ function LoadedRow({
           )}
       </div>
       <div className="item-state">
-        <span className={`state-pill tone-${tone}`}>
+        <span className={`tag state-pill tone-${tone}`}>
           <span className="state-icon" aria-hidden="true">
             {TONE_ICONS[tone]}
           </span>
@@ -173,22 +174,19 @@ function LoadedRow({
         />
       </div>
       {/* Last in the row's text (its name starts with the file name), drawn on the thumbnail. */}
-      <label className="item-select">
-        <input
-          type="checkbox"
-          tabIndex={-1}
-          checked={selected}
-          onChange={() => onToggle(item.id)}
-          data-testid="item-select"
-        />
+      <SelectBox
+        className="item-select"
+        checked={selected}
+        onToggle={() => onToggle(item.id)}
+        testId="item-select"
+      >
         <span className="visually-hidden">{t('items.selectNamed', { name })}</span>
-      </label>
+      </SelectBox>
       {details && <ItemDetails item={item} autoPlay={details === 'play'} onClose={() => setDetails(null)} />}
       {confirmResubmit && (
-        <ConfirmDialog
-          title={t('items.resubmitTitle')}
-          message={t('items.resubmitMessage', { name })}
-          confirmLabel={t('items.resubmitConfirm')}
+        <QuestionDialog
+          question="items.resubmit"
+          vars={{ name }}
           danger
           onCancel={() => setConfirmResubmit(false)}
           onConfirm={() => {

@@ -39,10 +39,15 @@ export function ModelPicker({
 }) {
   const { t, locale } = useI18n();
   return (
-    <fieldset className="model-picker" data-testid="model-picker">
+    <fieldset className="option-cards model-picker" data-testid="model-picker">
       <legend>{t('setup.model')}</legend>
       {models.map((m) => (
-        <label key={m.id} className={settings.modelId === m.id ? 'model-option selected' : 'model-option'}>
+        <label
+          key={m.id}
+          className={
+            settings.modelId === m.id ? 'option-card model-option selected' : 'option-card model-option'
+          }
+        >
           <input
             type="radio"
             name="model"
@@ -50,18 +55,24 @@ export function ModelPicker({
             checked={settings.modelId === m.id}
             onChange={() => onPick(m.id)}
           />
-          <span className="model-name">
+          <span className="option-name">
             {m.displayName}
             {m.status === 'partly-known' && (
-              <span className="model-badge" title={t('models.partlyKnownHint')}>
+              <span className="tag tone-warn model-badge" title={t('models.partlyKnownHint')}>
                 {t('models.partlyKnown')}
               </span>
             )}
             {m.origin === 'user' && (
-              <span className="model-badge model-badge-user">{t('models.yourEntry')}</span>
+              <span className="tag model-badge model-badge-user">{t('models.yourEntry')}</span>
             )}
           </span>
-          <span className={m.price.per === 'unknown' ? 'model-price model-price-unknown' : 'model-price'}>
+          <span
+            className={
+              m.price.per === 'unknown'
+                ? 'option-hint model-price model-price-unknown'
+                : 'option-hint model-price'
+            }
+          >
             {priceText(m, settings, t, locale)}
           </span>
         </label>

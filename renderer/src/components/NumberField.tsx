@@ -2,6 +2,7 @@
 // not a number, so the form can show an inline error instead of silently snapping the value.
 import { useState } from 'react';
 import { Field } from './Field';
+import './NumberField.css';
 
 interface Props {
   label: string;

@@ -1,28 +1,25 @@
 // What will be sent, item by item, before anything is paid: thumbnail, rendered prompt,
 // settings, output name, cost, and why an item will not be sent. Paged (scan.preview).
-import type { PreviewDto, PreviewItemDto } from '../../../preload/contract';
+import type { PreviewItemDto } from '../../../preload/contract';
 import { reasonText } from '../../../preload/reasons';
 import { useI18n } from '../i18n';
 import { formatUsd } from '../lib/format';
+import { PREVIEW_PAGE, type PreviewState } from '../lib/use-preview';
 import { useApp } from '../store/app-context';
 import { Thumb } from './Thumb';
 import { ErrorAlert } from './ErrorAlert';
 import './PreviewPanel.css';
 
-export const PREVIEW_PAGE = 20;
-
 interface Props {
-  scanId: string;
-  preview: PreviewDto | null;
-  loading: boolean;
-  error: string | null;
-  offset: number;
-  onOffset: (offset: number) => void;
+  state: PreviewState;
   /** The batch's model, named where a frame is enlarged for it. */
   modelName: string;
 }
 
-export function PreviewPanel({ scanId, preview, loading, error, offset, onOffset, modelName }: Props) {
+export function PreviewPanel({
+  state: { scanId, preview, loading, error, offset, setOffset },
+  modelName,
+}: Props) {
   const { t, locale, language } = useI18n();
   const { info } = useApp();
   const total = preview?.total ?? 0;
@@ -38,7 +35,7 @@ export function PreviewPanel({ scanId, preview, loading, error, offset, onOffset
               type="button"
               className="button button-small"
               disabled={offset === 0}
-              onClick={() => onOffset(Math.max(0, offset - PREVIEW_PAGE))}
+              onClick={() => setOffset(Math.max(0, offset - PREVIEW_PAGE))}
             >
               {t('common.previous')}
             </button>
@@ -47,7 +44,7 @@ export function PreviewPanel({ scanId, preview, loading, error, offset, onOffset
               type="button"
               className="button button-small"
               disabled={page >= pages}
-              onClick={() => onOffset(offset + PREVIEW_PAGE)}
+              onClick={() => setOffset(offset + PREVIEW_PAGE)}
             >
               {t('common.next')}
             </button>
@@ -163,7 +160,11 @@ function Frames({ item, base, model }: { item: PreviewItemDto; base: string; mod
         </figcaption>
       </figure>
       {fitted.upscaled && (
-        <span className="upscale-chip" data-testid="upscaled" title={t('fit.upscaledHint', { model })}>
+        <span
+          className="tag tone-warn upscale-chip"
+          data-testid="upscaled"
+          title={t('fit.upscaledHint', { model })}
+        >
           {t('fit.upscaled')}
           <span className="visually-hidden"> {t('fit.upscaledHint', { model })}</span>
         </span>

@@ -12,7 +12,7 @@ import { startScan, type RerunOf } from '../store/scan-store';
 import { showToast } from '../store/toasts';
 import './RerunDialog.css';
 import { countOf } from './BatchHeader';
-import { Dialog } from './Dialog';
+import { CancelOrConfirm, Dialog } from './Dialog';
 
 type Which = 'all' | 'failed' | 'rejected' | 'selected';
 
@@ -120,19 +120,12 @@ function RerunDialog({
             </button>
           </>
         ) : (
-          <>
-            <button type="button" className="button" onClick={onClose}>
-              {t('common.cancel')}
-            </button>
-            <button
-              type="button"
-              className="button button-primary"
-              disabled={busy}
-              onClick={() => void next()}
-            >
-              {t('rerun.continue')}
-            </button>
-          </>
+          <CancelOrConfirm
+            onCancel={onClose}
+            label={t('rerun.continue')}
+            disabled={busy}
+            onConfirm={() => void next()}
+          />
         )
       }
     >

@@ -11,6 +11,7 @@ import { fileNameOf } from '../lib/format';
 import { useApp } from '../store/app-context';
 import { useItemAt, type ItemsStore } from '../store/items-store';
 import { Thumb } from './Thumb';
+import { SelectBox } from './SelectBox';
 import './ReviewCell.css';
 
 /** The poster frame: a little past the start, where a fade-in usually has something to show. */
@@ -156,16 +157,14 @@ function LoadedCell({
         )}
       </div>
       <div className="review-actions">
-        <label className="review-select">
-          <input
-            type="checkbox"
-            tabIndex={-1}
-            checked={selected}
-            onChange={() => onToggle(item.id)}
-            data-testid="review-select"
-          />
+        <SelectBox
+          className="review-select"
+          checked={selected}
+          onToggle={() => onToggle(item.id)}
+          testId="review-select"
+        >
           {t('review.select')}
-        </label>
+        </SelectBox>
         {hasVideo &&
           (['kept', 'rejected'] as const).map((review) => (
             <button

@@ -30,7 +30,10 @@ import {
   type ItemGroup,
 } from '../lib/grid-layout';
 import { REVIEW_FILTERS, type ReviewFilterKey } from '../lib/review';
+import { useAnswer } from '../lib/use-answer';
 import { useRovingFocus } from '../lib/use-roving-focus';
+import { useSelection, type Selection } from '../lib/use-selection';
+import { rowPlace } from '../lib/virtual-row';
 import { useItemsError, useItemsStore, useItemsTotal } from '../store/items-store';
 import { showToast } from '../store/toasts';
 import { ReviewCell } from './ReviewCell';
@@ -47,16 +50,7 @@ const HEADER_HEIGHT = 36;
 export function ReviewGrid({ batch, onChanged }: { batch: BatchViewDto; onChanged: () => void }) {
   const { t } = useI18n();
   const [filter, setFilter] = useState<ReviewFilterKey>('videos');
-  const [selected, setSelected] = useState<ReadonlySet<number>>(() => new Set());
-  const toggle = useCallback(
-    (itemId: number) =>
-      setSelected((current) => {
-        const next = new Set(current);
-        if (!next.delete(itemId)) next.add(itemId);
-        return next;
-      }),
-    [],
-  );
+  const selection = useSelection();
   return (
     <section className="review-section" aria-label={t('review.title')} data-testid="review-grid">
       <ReviewToolbar
@@ -64,16 +58,14 @@ export function ReviewGrid({ batch, onChanged }: { batch: BatchViewDto; onChange
         filter={filter}
         onFilter={setFilter}
         onChanged={onChanged}
-        selected={selected}
-        onClearSelection={() => setSelected(new Set())}
+        selection={selection}
       />
       <Grid
         key={`${batch.id}|${filter}`}
         batchId={batch.id}
         filter={filter}
         grouped={(batch.settings.takes ?? 1) > 1}
-        selected={selected}
-        onToggle={toggle}
+        selection={selection}
       />
     </section>
   );
@@ -96,34 +88,24 @@ function useColumns(element: RefObject<HTMLDivElement | null>): number {
 
 /** Each image's run of items under the filter, fetched again whenever the filtered total changes. */
 function useGroups(batchId: number, filter: ReviewFilterKey, enabled: boolean, total: number) {
-  const [groups, setGroups] = useState<ItemGroup[] | null>(null);
-  useEffect(() => {
-    if (!enabled) return;
-    let current = true;
-    const { states, reviews } = REVIEW_FILTERS[filter];
+  const { states, reviews } = REVIEW_FILTERS[filter];
+  const ask = () =>
     api()
       .items.groups({ batchId, states: [...states], ...(reviews ? { reviews: [...reviews] } : {}) })
-      .then((answer) => current && setGroups(answer.groups))
-      .catch(() => {});
-    return () => {
-      current = false;
-    };
-  }, [batchId, filter, enabled, total]);
-  return groups;
+      .then((answer): ItemGroup[] => answer.groups);
+  return useAnswer(enabled ? ask : null, [batchId, filter, enabled, total]);
 }
 
 function Grid({
   batchId,
   filter,
   grouped,
-  selected,
-  onToggle,
+  selection,
 }: {
   batchId: number;
   filter: ReviewFilterKey;
   grouped: boolean;
-  selected: ReadonlySet<number>;
-  onToggle: (itemId: number) => void;
+  selection: Selection;
 }) {
   const { t, locale } = useI18n();
   const store = useItemsStore(() => {
@@ -204,7 +186,7 @@ function Grid({
     }
     if (key === 'x' && !event.ctrlKey && !event.metaKey && !event.altKey) {
       event.preventDefault();
-      if (item) onToggle(item.id);
+      if (item) selection.toggle(item.id);
       return;
     }
     if (key === 'Enter') {
@@ -249,22 +231,21 @@ function Grid({
           {rows.map((virtualRow) => {
             const row = layout.rows[virtualRow.index];
             if (!row) return null;
-            const place = {
-              position: 'absolute' as const,
-              top: 0,
-              left: 0,
-              right: 0,
-              transform: `translateY(${virtualRow.start}px)`,
-            };
-            if (row.kind === 'header')
-              return (
-                <div
-                  key={virtualRow.key}
-                  role="row"
-                  aria-rowindex={virtualRow.index + 1}
-                  className="review-group"
-                  style={{ ...place, height: HEADER_HEIGHT }}
-                >
+            // A header row names an image (with takes); a cell row holds up to `columns` videos.
+            const header = row.kind === 'header';
+            return (
+              <div
+                key={virtualRow.key}
+                role="row"
+                aria-rowindex={virtualRow.index + 1}
+                className={header ? 'review-group' : 'review-row'}
+                style={{
+                  ...rowPlace(virtualRow.start),
+                  height: header ? HEADER_HEIGHT : ROW_HEIGHT,
+                  gridTemplateColumns: header ? undefined : `repeat(${columns}, minmax(0, 1fr))`,
+                }}
+              >
+                {row.kind === 'header' ? (
                   <div role="rowheader" aria-colspan={columns} className="review-group-name">
                     <span title={row.name}>{row.name}</span>
                     <span className="muted">
@@ -272,34 +253,22 @@ function Grid({
                       {t('review.groupCount', { count: formatCount(row.count, locale) })}
                     </span>
                   </div>
-                </div>
-              );
-            return (
-              <div
-                key={virtualRow.key}
-                role="row"
-                aria-rowindex={virtualRow.index + 1}
-                className="review-row"
-                style={{
-                  ...place,
-                  height: ROW_HEIGHT,
-                  gridTemplateColumns: `repeat(${columns}, minmax(0, 1fr))`,
-                }}
-              >
-                {Array.from({ length: row.count }, (_, column) => row.start + column)
-                  .filter((index) => index < total)
-                  .map((index) => (
-                    <ReviewCell
-                      key={index}
-                      store={store}
-                      index={index}
-                      tabbable={index === active}
-                      onReview={review}
-                      selected={selected}
-                      onToggle={onToggle}
-                      byVideo={grouped}
-                    />
-                  ))}
+                ) : (
+                  Array.from({ length: row.count }, (_, column) => row.start + column)
+                    .filter((index) => index < total)
+                    .map((index) => (
+                      <ReviewCell
+                        key={index}
+                        store={store}
+                        index={index}
+                        tabbable={index === active}
+                        onReview={review}
+                        selected={selection.ids}
+                        onToggle={selection.toggle}
+                        byVideo={grouped}
+                      />
+                    ))
+                )}
               </div>
             );
           })}

@@ -7,6 +7,7 @@ import { api, errorText } from '../api';
 import { useI18n } from '../i18n';
 import { formatCount } from '../lib/format';
 import { REVIEW_FILTERS, type ReviewFilterKey } from '../lib/review';
+import type { Selection } from '../lib/use-selection';
 import { showToast } from '../store/toasts';
 import { countOf } from './BatchHeader';
 import { FilterChip } from './FilterChip';
@@ -18,11 +19,10 @@ interface Props {
   filter: ReviewFilterKey;
   onFilter: (filter: ReviewFilterKey) => void;
   onChanged: () => void;
-  selected: ReadonlySet<number>;
-  onClearSelection: () => void;
+  selection: Selection;
 }
 
-export function ReviewToolbar({ batch, filter, onFilter, onChanged, selected, onClearSelection }: Props) {
+export function ReviewToolbar({ batch, filter, onFilter, onChanged, selection }: Props) {
   const { t, locale } = useI18n();
   const [busy, setBusy] = useState(false);
   const keys = Object.keys(REVIEW_FILTERS) as ReviewFilterKey[];
@@ -78,7 +78,7 @@ export function ReviewToolbar({ batch, filter, onFilter, onChanged, selected, on
           {t('review.exportKept')}
         </button>
       </div>
-      <SelectionBar batch={batch} selected={selected} onClear={onClearSelection} onChanged={onChanged} />
+      <SelectionBar batch={batch} selection={selection} onChanged={onChanged} />
     </div>
   );
 }

@@ -6,7 +6,7 @@ import { api, errorText } from '../api';
 import { useI18n } from '../i18n';
 import { useApp } from '../store/app-context';
 import { showToast } from '../store/toasts';
-import { Dialog } from './Dialog';
+import { CancelOrConfirm, Dialog } from './Dialog';
 
 export function SavePresetDialog({ settings, onClose }: { settings: BatchSettingsDto; onClose: () => void }) {
   const { t } = useI18n();
@@ -36,14 +36,12 @@ export function SavePresetDialog({ settings, onClose }: { settings: BatchSetting
       title={t('setup.savePreset')}
       onClose={onClose}
       footer={
-        <>
-          <button type="button" className="button" onClick={onClose}>
-            {t('common.cancel')}
-          </button>
-          <button type="button" className="button button-primary" disabled={!name.trim()} onClick={save}>
-            {t('common.save')}
-          </button>
-        </>
+        <CancelOrConfirm
+          onCancel={onClose}
+          label={t('common.save')}
+          disabled={!name.trim()}
+          onConfirm={() => void save()}
+        />
       }
     >
       <form

@@ -3,7 +3,7 @@
 import { useState, type FormEvent } from 'react';
 import type { ScanSummaryDto } from '../../../preload/contract';
 import { useI18n, type I18n } from '../i18n';
-import { Field } from './Field';
+import { TextField } from './Field';
 import { formatCount } from '../lib/format';
 import './ScanSummary.css';
 
@@ -78,28 +78,21 @@ export function ScanSummary({
         <p className="field-hint">{t('scan.endSuffixUsed', { suffix: summary.endSuffix })}</p>
       )}
       <form className="end-suffix-form" onSubmit={pairAgain} data-testid="end-suffix-form">
-        <Field
+        <TextField
           label={t('scan.endSuffix')}
           hint={t('scan.endSuffixHint')}
           error={tried || suffix.length > 0 ? suffixError : null}
-        >
-          {(control) => (
-            <div className="input-row">
-              <input
-                {...control}
-                type="text"
-                className="mono"
-                data-testid="end-suffix"
-                value={suffix}
-                placeholder="-last"
-                onChange={(e) => setSuffix(e.target.value)}
-              />
-              <button type="submit" className="button" disabled={suffix.trim() === (summary.endSuffix ?? '')}>
-                {t('scan.endSuffixApply')}
-              </button>
-            </div>
-          )}
-        </Field>
+          value={suffix}
+          placeholder="-last"
+          onChange={setSuffix}
+          mono
+          testId="end-suffix"
+          beside={
+            <button type="submit" className="button" disabled={suffix.trim() === (summary.endSuffix ?? '')}>
+              {t('scan.endSuffixApply')}
+            </button>
+          }
+        />
       </form>
       {summary.rejected.length > 0 && (
         <details className="rejections">

@@ -4,19 +4,20 @@
 import type { BatchViewDto } from '../../../preload/contract';
 import { useI18n } from '../i18n';
 import { formatCount } from '../lib/format';
+import type { Selection } from '../lib/use-selection';
 import { RerunButton } from './RerunDialog';
 import { RetrySelectedButton } from './RetryFailedButton';
 import './SelectionBar.css';
 
 interface Props {
   batch: BatchViewDto;
-  selected: ReadonlySet<number>;
-  onClear: () => void;
+  selection: Selection;
   /** After a retry: the batch changed. */
   onChanged?: () => void;
 }
 
-export function SelectionBar({ batch, selected, onClear, onChanged }: Props) {
+export function SelectionBar({ batch, selection, onChanged }: Props) {
+  const selected = selection.ids;
   const { t, locale } = useI18n();
   if (selected.size === 0) return null;
   return (
@@ -33,12 +34,12 @@ export function SelectionBar({ batch, selected, onClear, onChanged }: Props) {
         batch={batch}
         itemIds={[...selected]}
         onDone={() => {
-          onClear();
+          selection.clear();
           onChanged?.();
         }}
       />
       <RerunButton batch={batch} selected={[...selected]} />
-      <button type="button" className="button" onClick={onClear}>
+      <button type="button" className="button" onClick={selection.clear}>
         {t('review.clearSelection')}
       </button>
     </div>

@@ -4,14 +4,15 @@
 // Models → Add (AddModelDialog), and the webhook that tells a phone when a batch finishes,
 // pauses or stalls.
 import { useEffect, useId, useRef, useState } from 'react';
-import type { AppSettingsDto, RequestOf, ResponseOf } from '../../../preload/contract';
+import type { AppSettingsDto, RequestOf } from '../../../preload/contract';
 import { api, errorText, hasCode } from '../api';
 import { useI18n } from '../i18n';
+import { useAnswer } from '../lib/use-answer';
 import { useApp, type SettingsFocus } from '../store/app-context';
 import { showToast } from '../store/toasts';
 import { AddModelDialog } from './AddModelDialog';
 import { DailyCapSetting } from './DailyCapSetting';
-import { ConfirmDialog, Dialog } from './Dialog';
+import { Dialog, QuestionDialog } from './Dialog';
 import { CheckboxField, Field } from './Field';
 import { WebhookSettings } from './WebhookSettings';
 import './SettingsDialog.css';
@@ -28,18 +29,7 @@ export function SettingsDialog({ focus, onClose }: { focus: SettingsFocus; onClo
   const [baseUrl, setBaseUrl] = useState(settings.apiBaseUrl);
   const [saving, setSaving] = useState(false);
   const [addingModel, setAddingModel] = useState(false);
-  const [modelProblems, setModelProblems] = useState<ResponseOf<'query:models.problems'>>([]);
-
-  useEffect(() => {
-    let current = true;
-    api()
-      .models.problems()
-      .then((problems) => current && setModelProblems(problems))
-      .catch(() => {});
-    return () => {
-      current = false;
-    };
-  }, []);
+  const modelProblems = useAnswer(() => api().models.problems(), []) ?? [];
 
   useEffect(() => {
     if (focus === 'apiKey') keyRef.current?.focus();
@@ -236,18 +226,15 @@ export function SettingsDialog({ focus, onClose }: { focus: SettingsFocus; onClo
 
       {addingModel && <AddModelDialog onClose={() => setAddingModel(false)} />}
       {askPlainText && (
-        <ConfirmDialog
-          title={t('settings.plainTextTitle')}
-          message={t('settings.plainTextMessage')}
-          confirmLabel={t('settings.plainTextConfirm')}
+        <QuestionDialog
+          question="settings.plainText"
           onCancel={() => setAskPlainText(false)}
           onConfirm={() => void saveKey(true)}
         />
       )}
       {confirmRemove && (
-        <ConfirmDialog
-          title={t('settings.removeKeyTitle')}
-          message={t('settings.removeKeyMessage')}
+        <QuestionDialog
+          question="settings.removeKey"
           confirmLabel={t('settings.removeKey')}
           danger
           onCancel={() => setConfirmRemove(false)}

@@ -3,7 +3,7 @@
 // what to change; main's planner checks the same rule again (intake/shots.ts).
 import type { BatchSettingsDto } from '../../../preload/contract';
 import { useI18n, type I18n } from '../i18n';
-import { CheckboxField, Field } from './Field';
+import { CheckboxField, TextField } from './Field';
 import { NumberField } from './NumberField';
 import { ErrorAlert } from './ErrorAlert';
 import './ShotEditor.css';
@@ -60,16 +60,11 @@ export function ShotEditor({
       />
       {shots.map((shot, i) => (
         <div className="shot-row" key={i} data-testid="shot-row">
-          <Field label={t('shots.prompt', { n: i + 1 })}>
-            {(control) => (
-              <input
-                {...control}
-                type="text"
-                value={shot.prompt}
-                onChange={(e) => update(i, { prompt: e.target.value })}
-              />
-            )}
-          </Field>
+          <TextField
+            label={t('shots.prompt', { n: i + 1 })}
+            value={shot.prompt}
+            onChange={(prompt) => update(i, { prompt })}
+          />
           <NumberField
             label={t('shots.length', { n: i + 1 })}
             value={shot.duration}

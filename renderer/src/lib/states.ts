@@ -1,7 +1,7 @@
 // Item states as the UI groups them (active, problems, the filter chips, tones). The lists are
 // checked against the contract's types at compile time; the list of states and each state's
 // action are main's own tables, imported as they are.
-import type { BatchSettingsDto, ItemStateDto } from '../../../preload/contract';
+import type { BatchSettingsDto, BatchViewDto, ItemStateDto } from '../../../preload/contract';
 
 // The list of states is main's own (pure, imported as is).
 export { ITEM_STATES } from '../../../preload/item-states';
@@ -57,6 +57,15 @@ export function toneOf(state: ItemStateDto): StateTone {
     }
   }
 }
+
+/** A batch's state as a tone, the tint of its tag (a draft is neutral). */
+export const BATCH_TONES: Record<BatchViewDto['state'], StateTone> = {
+  draft: 'neutral',
+  running: 'active',
+  paused: 'warn',
+  finished: 'good',
+  cancelled: 'muted',
+};
 
 /**
  * A mark for each tone, shown before the state's name: the state never rests on colour alone

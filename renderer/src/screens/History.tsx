@@ -6,7 +6,7 @@ import { useI18n } from '../i18n';
 import { formatCount, formatDateTime, formatUsd } from '../lib/format';
 import { exportCsv } from '../lib/export-csv';
 import { navigate } from '../lib/route';
-import { PROBLEM_STATES } from '../lib/states';
+import { BATCH_TONES, PROBLEM_STATES } from '../lib/states';
 import { ErrorAlert } from '../components/ErrorAlert';
 import './History.css';
 
@@ -61,7 +61,9 @@ export function History() {
                     <div className="muted small">{formatDateTime(b.createdAt, locale)}</div>
                   </td>
                   <td>
-                    <span className={`batch-state batch-state-${b.state}`}>{t(`batchState.${b.state}`)}</span>
+                    <span className={`tag batch-state tone-${BATCH_TONES[b.state]}`}>
+                      {t(`batchState.${b.state}`)}
+                    </span>
                   </td>
                   <td>
                     {formatCount(b.counts.done ?? 0, locale)} / {formatCount(b.total, locale)}

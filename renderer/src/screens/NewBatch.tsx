@@ -1,7 +1,7 @@
 // New batch: pick or drop files, watch the scan, set the batch up, preview every item and its
 // cost, then start with one click that says what it will spend.
-import { useEffect, useMemo, useState } from 'react';
-import type { BatchSettingsDto, ModelInfoDto, PreviewDto, ScanSummaryDto } from '../../../preload/contract';
+import { useMemo, useState } from 'react';
+import type { BatchSettingsDto, ModelInfoDto, ScanSummaryDto } from '../../../preload/contract';
 import { api, errorText } from '../api';
 import { useI18n } from '../i18n';
 import { useAction } from '../lib/use-action';
@@ -9,17 +9,15 @@ import { formatCount, formatSpan, formatUsd } from '../lib/format';
 import { navigate } from '../lib/route';
 import { FALLBACK_SETTINGS } from '../lib/states';
 import { useElementChecks } from '../lib/use-element-checks';
-import { useApp } from '../store/app-context';
+import { usePreview } from '../lib/use-preview';
+import { useApp, useModel } from '../store/app-context';
 import { resetScan, startScan, useScan, type RerunOf } from '../store/scan-store';
 import { showToast } from '../store/toasts';
 import { BatchSetup, validateSettings } from '../components/BatchSetup';
-import { PREVIEW_PAGE, PreviewPanel } from '../components/PreviewPanel';
+import { PreviewPanel } from '../components/PreviewPanel';
 import { RerunChanges } from '../components/RerunChanges';
 import { ScanSummary } from '../components/ScanSummary';
 import './NewBatch.css';
-
-/** Wait this long after the last keystroke before asking main for a new preview. */
-const PREVIEW_DEBOUNCE_MS = 300;
 
 export function NewBatch({ onPaths }: { onPaths: (paths: string[]) => void }) {
   const { t, locale } = useI18n();
@@ -111,51 +109,18 @@ function Setup({
   });
   const elementChecks = useElementChecks(scanId, settings.elements);
   const [force, setForce] = useState(rerun?.force ?? false);
-  const [offset, setOffset] = useState(0);
-  const [preview, setPreview] = useState<PreviewDto | null>(null);
-  const [previewError, setPreviewError] = useState<string | null>(null);
-  const [loading, setLoading] = useState(false);
   const { busy: starting, run } = useAction();
 
-  const model = models.find((m) => m.id === settings.modelId);
+  const model = useModel(settings.modelId);
   const errors = useMemo(
     () => validateSettings(settings, model, summary.variables, t),
     [settings, model, summary.variables, t],
   );
-  // The output folder does not change what is sent, so the preview does not wait for it.
-  const previewable = Object.keys(errors).every((k) => k === 'outputDir');
-  const request = useMemo(
-    () => JSON.stringify({ ...settings, outputDir: settings.outputDir || '/' }),
-    [settings],
-  );
-
-  useEffect(() => {
-    // Main plans elements from the images it checked: wait for the check of the current list.
-    if (!previewable || !elementChecks.ready) return;
-    let current = true;
-    const timer = setTimeout(() => {
-      setLoading(true);
-      api()
-        .scan.preview({
-          scanId,
-          settings: JSON.parse(request) as BatchSettingsDto,
-          force,
-          offset,
-          limit: PREVIEW_PAGE,
-        })
-        .then((p) => {
-          if (!current) return;
-          setPreview(p);
-          setPreviewError(null);
-        })
-        .catch((error: unknown) => current && setPreviewError(errorText(error)))
-        .finally(() => current && setLoading(false));
-    }, PREVIEW_DEBOUNCE_MS);
-    return () => {
-      current = false;
-      clearTimeout(timer);
-    };
-  }, [scanId, request, force, offset, previewable, elementChecks.ready]);
+  // The output folder does not change what is sent, so the preview does not wait for it; main
+  // plans elements from the images it checked, so it waits for the check of the current list.
+  const previewable = Object.keys(errors).every((k) => k === 'outputDir') && elementChecks.ready;
+  const previewState = usePreview(scanId, settings, force, previewable);
+  const { preview, loading } = previewState;
 
   /** Scans the same files again with another end-frame ending, keeping this draft. */
   const pairAgain = (endSuffix: string) => {
@@ -214,7 +179,7 @@ function Setup({
           settings={settings}
           onChange={(patch) => {
             setDraft((current) => ({ ...current, ...patch }));
-            setOffset(0);
+            previewState.setOffset(0);
           }}
           variables={summary.variables}
           errors={errors}
@@ -224,15 +189,7 @@ function Setup({
           showForce={(preview?.skipped ?? 0) > 0 || force}
           elementChecks={elementChecks}
         />
-        <PreviewPanel
-          scanId={scanId}
-          preview={preview}
-          loading={loading}
-          error={previewError}
-          offset={offset}
-          onOffset={setOffset}
-          modelName={model?.displayName ?? ''}
-        />
+        <PreviewPanel state={previewState} modelName={model?.displayName ?? ''} />
       </div>
       <aside className="start-bar" aria-label={t('start.summary')} data-testid="start-bar">
         <dl className="stats stats-compact">

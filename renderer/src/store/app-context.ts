@@ -25,3 +25,8 @@ export function useApp(): AppContextValue {
   if (!value) throw new Error('useApp() used outside <AppContext.Provider>');
   return value;
 }
+
+/** The catalog's model of this id; undefined when the catalog has none by that id. */
+export function useModel(modelId: string): ModelInfoDto | undefined {
+  return useApp().models.find((m) => m.id === modelId);
+}

@@ -2,10 +2,12 @@
 // the folders its images were found under (scanned again, so captions and prompts.csv rows
 // apply as before) and which images: all, the failed ones, the rejected videos or chosen items.
 // Images no longer where they were are named, so the window can offer to rescan a folder.
+// The one source for both the window (query:batch.rerunSource) and `stillmotion run --from`.
 import { existsSync } from 'node:fs';
 import { dirname, sep } from 'node:path';
 import type { EngineApi } from '../core-api';
 import { NotFoundError, type BatchSettings, type ItemPageQuery, type ItemView } from '../domain';
+import { RETRY_ALL_STATES } from '../../../preload/item-actions';
 
 export const RERUN_WHICH = ['all', 'failed', 'rejected', 'selected'] as const;
 export type RerunWhich = (typeof RERUN_WHICH)[number];
@@ -22,6 +24,11 @@ export interface RerunSource {
   missing: string[];
   /** Re-running rejected videos repeats requests already generated: that is the point. */
   force: boolean;
+}
+
+/** The source and how many items it was drawn from (a batch with takes has several per image). */
+export interface RerunItems extends RerunSource {
+  itemCount: number;
 }
 
 /** The folder an item was found under: its source path without its relative path. */
@@ -41,13 +48,17 @@ function itemsOf(engine: EngineApi, query: Omit<ItemPageQuery, 'offset' | 'limit
   }
 }
 
+/**
+ * `exists` says which images are still there; the command line passes one that says yes to all
+ * and lets its scan of the folders say what is gone.
+ */
 export function rerunSource(
   engine: EngineApi,
   batchId: number,
   which: RerunWhich,
   itemIds: readonly number[] = [],
   exists: (path: string) => boolean = existsSync,
-): RerunSource {
+): RerunItems {
   const batch = engine.getBatch(batchId);
   if (!batch)
     throw new NotFoundError(
@@ -63,7 +74,7 @@ export function rerunSource(
       : itemsOf(
           engine,
           which === 'failed'
-            ? { batchId, states: ['failed', 'expired'] }
+            ? { batchId, states: [...RETRY_ALL_STATES] }
             : which === 'rejected'
               ? { batchId, states: ['done'], reviews: ['rejected'] }
               : { batchId },
@@ -79,5 +90,6 @@ export function rerunSource(
     sourcePaths: [...found],
     missing,
     force: which === 'rejected',
+    itemCount: items.length,
   };
 }

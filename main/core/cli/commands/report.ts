@@ -1,8 +1,9 @@
 // `stillmotion report [batch] [--csv|--json]` prints every item of a batch (the latest one when
 // none is named) with its state, reason, cost and output, as text, CSV (the app's report) or JSON.
+import type { BatchView } from '../../domain';
 import type { Engine } from '../../engine';
 import { EXIT, ExitError, parseId, type CliIo, type Common } from '../io';
-import { openEngine } from '../open-core';
+import { namedBatch, withEngine } from '../open-core';
 import { cliLanguage, itemLine, statusBlock } from '../progress';
 
 export interface ReportOptions extends Common {
@@ -11,14 +12,14 @@ export interface ReportOptions extends Common {
 }
 
 /** The batch created last (`report` without an id): the list is newest first (ids only grow). */
-function latestBatchId(engine: Engine): number {
+function latestBatch(engine: Engine): BatchView {
   const latest = engine.listBatches()[0];
   if (!latest)
     throw new ExitError(
       EXIT.usage,
       'No batches yet, so there is nothing to report. Start one with: stillmotion run <folder> --template "..."',
     );
-  return latest.id;
+  return latest;
 }
 
 export async function reportCommand(
@@ -26,11 +27,10 @@ export async function reportCommand(
   opts: ReportOptions,
   io: CliIo,
 ): Promise<void> {
-  const engine = await openEngine(opts, io);
-  try {
-    const id = batchArg === undefined ? latestBatchId(engine) : parseId(batchArg, 'batch');
-    const batch = engine.getBatch(id);
-    if (!batch) throw new ExitError(EXIT.usage, `There is no batch ${id}; see: stillmotion status`);
+  await withEngine(opts, io, (engine) => {
+    const batch =
+      batchArg === undefined ? latestBatch(engine) : namedBatch(engine, parseId(batchArg, 'batch'));
+    const id = batch.id;
     // Said on stderr, so the CSV or JSON on stdout stays clean to pipe.
     if (batchArg === undefined)
       io.err.write(
@@ -53,7 +53,5 @@ export async function reportCommand(
         if (offset + 500 >= page.total) break;
       }
     }
-  } finally {
-    await engine.close();
-  }
+  });
 }

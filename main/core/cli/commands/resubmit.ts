@@ -6,7 +6,7 @@ import { actionFor, statesAllowing, type ItemView } from '../../domain';
 import type { Engine } from '../../engine';
 import { driveToEnd } from '../follow';
 import { confirm, EXIT, ExitError, parseId, type CliIo, type CommandResult, type Common } from '../io';
-import { openEngine, requireApiKey } from '../open-core';
+import { namedBatch, requireApiKey, withEngine } from '../open-core';
 import { usd } from '../progress';
 
 export interface ResubmitOptions extends Common {
@@ -33,10 +33,8 @@ export async function resubmitCommand(
   const batchId = parseId(batchArg, 'batch');
   const itemId = opts.item ? parseId(opts.item, 'item') : null;
   await requireApiKey(io, 'Nothing was resubmitted.');
-  const engine = await openEngine(opts, io);
-  try {
-    if (!engine.getBatch(batchId))
-      throw new ExitError(EXIT.usage, `There is no batch ${batchId}; see: stillmotion status`);
+  return withEngine(opts, io, async (engine) => {
+    namedBatch(engine, batchId);
     let items: ItemView[];
     if (itemId === null) items = lostItems(engine, batchId);
     else {
@@ -69,7 +67,5 @@ export async function resubmitCommand(
     for (const item of items) engine.resubmitItem(item.id);
     io.out.write(`Resubmitting ${n} item${n === 1 ? '' : 's'} of batch ${batchId}.\n`);
     return await driveToEnd(engine, batchId, io);
-  } finally {
-    await engine.close();
-  }
+  });
 }

@@ -126,6 +126,12 @@ export interface ImageFacts {
   fit: { reason: string } | null;
 }
 
+/** Just the facts of an image (a checked file carries more: `ok`, its identity), as the scan keeps them. */
+export function imageFacts(image: ImageFacts): ImageFacts {
+  const { format, width, height, bytes, sha256, fit } = image;
+  return { format, width, height, bytes, sha256, fit };
+}
+
 export interface ScannedImage extends ImageFacts {
   sourcePath: string;
   rootPath: string;

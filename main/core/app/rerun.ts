@@ -6,8 +6,9 @@
 import { existsSync } from 'node:fs';
 import { dirname, sep } from 'node:path';
 import type { EngineApi } from '../core-api';
-import { NotFoundError, type BatchSettings, type ItemPageQuery, type ItemView } from '../domain';
+import { NotFoundError, type BatchSettings, type ItemView } from '../domain';
 import { RETRY_ALL_STATES } from '../../../preload/item-actions';
+import { eachItem } from './all-items';
 
 export const RERUN_WHICH = ['all', 'failed', 'rejected', 'selected'] as const;
 export type RerunWhich = (typeof RERUN_WHICH)[number];
@@ -39,15 +40,6 @@ function rootOf(item: ItemView): string {
     : dirname(item.sourcePath);
 }
 
-function itemsOf(engine: EngineApi, query: Omit<ItemPageQuery, 'offset' | 'limit'>): ItemView[] {
-  const items: ItemView[] = [];
-  for (let offset = 0; ; offset += 1000) {
-    const page = engine.pageItems({ ...query, offset, limit: 1000 });
-    items.push(...page.items);
-    if (offset + 1000 >= page.total) return items;
-  }
-}
-
 /**
  * `exists` says which images are still there; the command line passes one that says yes to all
  * and lets its scan of the folders say what is gone.
@@ -71,14 +63,16 @@ export function rerunSource(
   const items =
     which === 'selected'
       ? itemIds.map((id) => engine.getItem(id)).filter((i): i is ItemView => i?.batchId === batchId)
-      : itemsOf(
-          engine,
-          which === 'failed'
-            ? { batchId, states: [...RETRY_ALL_STATES] }
-            : which === 'rejected'
-              ? { batchId, states: ['done'], reviews: ['rejected'] }
-              : { batchId },
-        );
+      : [
+          ...eachItem(
+            engine,
+            which === 'failed'
+              ? { batchId, states: [...RETRY_ALL_STATES] }
+              : which === 'rejected'
+                ? { batchId, states: ['done'], reviews: ['rejected'] }
+                : { batchId },
+          ),
+        ];
   const sourcePaths = [...new Set(items.map((item) => item.sourcePath))];
   const missing = sourcePaths.filter((path) => !exists(path));
   const found = new Set(sourcePaths.filter((path) => !missing.includes(path)));

@@ -9,8 +9,7 @@
 import type { EngineApi } from '../core-api';
 import { actionFor, NotFoundError, StateError, type ItemState, type ItemView } from '../domain';
 import { RETRY_ALL_STATES } from '../../../preload/item-actions';
-
-const PAGE = 1000;
+import { eachItem } from './all-items';
 
 export interface RetryPlan {
   itemIds: number[];
@@ -32,12 +31,7 @@ export interface RetryPlan {
 }
 
 function failedItems(engine: EngineApi, batchId: number): ItemView[] {
-  const items: ItemView[] = [];
-  for (let offset = 0; ; offset += PAGE) {
-    const page = engine.pageItems({ batchId, states: [...RETRY_ALL_STATES], offset, limit: PAGE });
-    items.push(...page.items);
-    if (offset + PAGE >= page.total) return items;
-  }
+  return [...eachItem(engine, { batchId, states: [...RETRY_ALL_STATES] })];
 }
 
 export function planRetry(engine: EngineApi, batchId: number, itemIds?: readonly number[]): RetryPlan {

@@ -1,5 +1,6 @@
 // `stillmotion report [batch] [--csv|--json]` prints every item of a batch (the latest one when
 // none is named) with its state, reason, cost and output, as text, CSV (the app's report) or JSON.
+import { eachItem } from '../../app/all-items';
 import type { BatchView } from '../../domain';
 import type { Engine } from '../../engine';
 import { EXIT, ExitError, parseId, type CliIo, type Common } from '../io';
@@ -38,20 +39,12 @@ export async function reportCommand(
       );
     if (opts.csv) io.out.write(engine.reportCsv(id, cliLanguage()));
     else if (opts.json) {
-      const items = [];
-      for (let offset = 0; ; offset += 500) {
-        const page = engine.pageItems({ batchId: id, offset, limit: 500 });
-        items.push(...page.items);
-        if (offset + 500 >= page.total) break;
-      }
+      const items = [...eachItem(engine, { batchId: id })];
       io.out.write(JSON.stringify({ batch, items }, null, 2) + '\n');
     } else {
       io.out.write(statusBlock(batch) + '\n');
-      for (let offset = 0; ; offset += 500) {
-        const page = engine.pageItems({ batchId: id, offset, limit: 500 });
-        for (const item of page.items) io.out.write(itemLine(item, item.stateChangedAt) + '\n');
-        if (offset + 500 >= page.total) break;
-      }
+      for (const item of eachItem(engine, { batchId: id }))
+        io.out.write(itemLine(item, item.stateChangedAt) + '\n');
     }
   });
 }

@@ -2,6 +2,7 @@
 // lost (unknown_submit), which the item's message tells the user to do once they accept it may
 // be paid twice. The one command that may pay twice, so it says so in the question, names each
 // item, and never runs without a yes (or --yes). Loaded only when the command runs.
+import { eachItem } from '../../app/all-items';
 import { actionFor, statesAllowing, type ItemView } from '../../domain';
 import type { Engine } from '../../engine';
 import { driveToEnd } from '../follow';
@@ -14,15 +15,8 @@ export interface ResubmitOptions extends Common {
   yes?: boolean;
 }
 
-const PAGE = 1000;
-
 function lostItems(engine: Engine, batchId: number): ItemView[] {
-  const items: ItemView[] = [];
-  for (let offset = 0; ; offset += PAGE) {
-    const page = engine.pageItems({ batchId, states: statesAllowing('resubmit'), offset, limit: PAGE });
-    items.push(...page.items);
-    if (offset + PAGE >= page.total) return items;
-  }
+  return [...eachItem(engine, { batchId, states: statesAllowing('resubmit') })];
 }
 
 export async function resubmitCommand(

@@ -5,42 +5,18 @@
 import { execFileSync } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { createEngine } from '../main/core/engine';
-import { DEMO_API_KEY } from '../main/core/simulator';
-import { scaledClock } from '../main/core/util/clock';
-import {
-  mb,
-  plannedItems,
-  ratio,
-  runToEnd,
-  settingsFor,
-  startSimulatorChild,
-  tempDir,
-  tinyImages,
-  type Row,
-} from './lib';
+import { fastClock, mb, ratio, runToEnd, tempDir, tinyBatch, tinyImages, type Row } from './lib';
 
 const BYTES = 256 * 1024 * 1024;
 const FACTOR = 1000;
 
 export async function benchDownload(): Promise<Row[]> {
   const dir = tempDir('sm-bench-download-');
-  const epoch = Date.now();
-  const clock = scaledClock(FACTOR, epoch, epoch);
-  const sim = await startSimulatorChild(
-    { concurrencyCap: 10, generationMsConstant: 0, outputBytes: BYTES },
-    { factor: FACTOR, epoch },
-  );
+  const fast = fastClock(FACTOR);
+  const sim = await fast.simulator({ concurrencyCap: 10, generationMsConstant: 0, outputBytes: BYTES });
   try {
-    const engine = createEngine({
-      dbPath: join(dir.path, 'jobs.sqlite'),
-      clock,
-      apiBaseUrl: sim.url,
-      apiKey: DEMO_API_KEY,
-      eventWindowMs: 1,
-    });
-    const settings = settingsFor(join(dir.path, 'out'), { concurrency: 1 });
-    const batchId = engine.createBatch(settings, plannedItems(tinyImages(dir.path, 1), settings));
+    const engine = fast.engine(dir.path, sim, { eventWindowMs: 1 });
+    const batchId = tinyBatch(engine, join(dir.path, 'out'), tinyImages(dir.path, 1), 1);
     global.gc?.();
     const rssBefore = process.memoryUsage.rss();
     let peak = rssBefore;

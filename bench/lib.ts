@@ -1,6 +1,7 @@
 // Shared pieces of the benchmarks: tiny images the simulator accepts, planned items as the
-// intake would make them, waiting for a batch, a simulator in a child process (so its CPU and
-// memory are not counted against the engine), and the result rows every bench returns.
+// intake would make them, a batch of them, waiting for a batch, a simulator in a child process
+// (so its CPU and memory are not counted against the engine) and engines on its fast clock, and
+// the result rows every bench returns.
 import { fork, type ChildProcess } from 'node:child_process';
 import { crc32 } from 'node:zlib';
 import { createHash, randomBytes } from 'node:crypto';
@@ -8,8 +9,10 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 // Temp folders, settings and planned items are the engine tests' own fixtures: one definition.
 export { plannedItems, settingsFor, tempDir } from '../test/main/core/engine/helpers';
-import type { Engine } from '../main/core/engine';
-import type { LedgerAudit, SimulatorOptions } from '../main/core/simulator';
+import { plannedItems, settingsFor } from '../test/main/core/engine/helpers';
+import { createEngine, type Engine, type EngineOptions } from '../main/core/engine';
+import { DEMO_API_KEY, type LedgerAudit, type SimulatorOptions } from '../main/core/simulator';
+import { scaledClock, type Clock } from '../main/core/util/clock';
 
 /** One line of the final table: name | figure | baseline | ratio. */
 export interface Row {
@@ -68,6 +71,28 @@ export function tinyImages(dir: string, count: number): TinyImage[] {
     const path = join(root, relativePath);
     writeFileSync(path, bytes);
     return { path, relativePath, hash: createHash('sha256').update(bytes).digest('hex') };
+  });
+}
+
+/** A batch of `images` writing into `outDir`, `concurrency` at once, created (not started) on `engine`. */
+export function tinyBatch(engine: Engine, outDir: string, images: TinyImage[], concurrency: number): number {
+  const settings = settingsFor(outDir, { concurrency });
+  return engine.createBatch(settings, plannedItems(images, settings));
+}
+
+/** An engine with its database in `dir`, on `clock`, talking to the simulator at `simUrl` with the demo key. */
+export function benchEngine(
+  dir: string,
+  clock: Clock,
+  simUrl: string,
+  options: Partial<EngineOptions> = {},
+): Engine {
+  return createEngine({
+    dbPath: join(dir, 'jobs.sqlite'),
+    clock,
+    apiBaseUrl: simUrl,
+    apiKey: DEMO_API_KEY,
+    ...options,
   });
 }
 
@@ -164,6 +189,22 @@ export async function startSimulatorChild(
       child.send({ type: 'close' });
       await exited;
     },
+  };
+}
+
+/**
+ * One fast clock (`factor` times real time) for this process and the simulator children it
+ * starts: the children get the same factor and epoch, so both agree on what "two minutes" is.
+ */
+export function fastClock(factor: number) {
+  const epoch = Date.now();
+  const clock = scaledClock(factor, epoch, epoch);
+  return {
+    clock,
+    simulator: (options: Parameters<typeof startSimulatorChild>[0]) =>
+      startSimulatorChild(options, { factor, epoch }),
+    engine: (dir: string, sim: { url: string }, options: Partial<EngineOptions> = {}) =>
+      benchEngine(dir, clock, sim.url, options),
   };
 }
 

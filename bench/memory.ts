@@ -3,20 +3,8 @@
 // (a leak shows as steady growth). RSS is read after a full gc (run.ts starts benches with
 // --expose-gc). Baseline: RSS before any batch, with the engine open. Simulator in a child.
 import { join } from 'node:path';
-import { createEngine } from '../main/core/engine';
 import { DEMO_API_KEY } from '../main/core/simulator';
-import { scaledClock } from '../main/core/util/clock';
-import {
-  mb,
-  plannedItems,
-  ratio,
-  runToEnd,
-  settingsFor,
-  startSimulatorChild,
-  tempDir,
-  tinyImages,
-  type Row,
-} from './lib';
+import { fastClock, mb, ratio, runToEnd, tempDir, tinyBatch, tinyImages, type Row } from './lib';
 
 const FACTOR = 1000;
 // The brief's 10,000 + 3 x 2,000 with BENCH_FULL=1 (about 7 minutes here: the engine fsyncs
@@ -34,24 +22,17 @@ async function settledRss(): Promise<number> {
 
 export async function benchMemory(): Promise<Row[]> {
   const dir = tempDir('sm-bench-memory-');
-  const epoch = Date.now();
-  const clock = scaledClock(FACTOR, epoch, epoch);
-  const sim = await startSimulatorChild(
-    { concurrencyCap: 1000, generationMsConstant: 0, apiKeys: { [DEMO_API_KEY]: 10_000_000 } },
-    { factor: FACTOR, epoch },
-  );
-  const engine = createEngine({
-    dbPath: join(dir.path, 'jobs.sqlite'),
-    clock,
-    apiBaseUrl: sim.url,
-    apiKey: DEMO_API_KEY,
+  const fast = fastClock(FACTOR);
+  const sim = await fast.simulator({
+    concurrencyCap: 1000,
+    generationMsConstant: 0,
+    apiKeys: { [DEMO_API_KEY]: 10_000_000 },
   });
+  const engine = fast.engine(dir.path, sim);
   try {
     const run = async (count: number, name: string) => {
-      const settings = settingsFor(join(dir.path, name), { concurrency: 20 });
       const images = tinyImages(join(dir.path, `img-${name}`), count);
-      const batchId = engine.createBatch(settings, plannedItems(images, settings));
-      await runToEnd(engine, batchId);
+      await runToEnd(engine, tinyBatch(engine, join(dir.path, name), images, 20));
       return settledRss();
     };
     const before = await settledRss();

@@ -4,20 +4,9 @@
 // same simulator, in this same process, one after the other.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { createEngine } from '../main/core/engine';
 import { DEMO_API_KEY } from '../main/core/simulator';
-import { scaledClock } from '../main/core/util/clock';
 import { bareRun } from './bare-client';
-import {
-  plannedItems,
-  ratio,
-  runToEnd,
-  settingsFor,
-  startSimulatorChild,
-  tempDir,
-  tinyImages,
-  type Row,
-} from './lib';
+import { fastClock, ratio, runToEnd, tempDir, tinyBatch, tinyImages, type Row } from './lib';
 
 // The brief's 5,000 with BENCH_FULL=1; 1,000 by default to keep `npm run bench` near 5 minutes on a
 // shared 2-core machine (CPU per job hardly depends on the count: 14.6 ms at 300, 15.9 at 1,000, 16.3 at 2,000).
@@ -29,8 +18,7 @@ const cpuMs = (usage: NodeJS.CpuUsage) => (usage.user + usage.system) / 1000;
 
 export async function benchOverhead(): Promise<Row[]> {
   const dir = tempDir('sm-bench-overhead-');
-  const epoch = Date.now();
-  const clock = scaledClock(FACTOR, epoch, epoch);
+  const fast = fastClock(FACTOR);
   const simOptions = {
     concurrencyCap: 1000,
     generationMsConstant: 0,
@@ -38,16 +26,10 @@ export async function benchOverhead(): Promise<Row[]> {
   };
   try {
     // Engine run.
-    const sim = await startSimulatorChild(simOptions, { factor: FACTOR, epoch });
-    const engine = createEngine({
-      dbPath: join(dir.path, 'jobs.sqlite'),
-      clock,
-      apiBaseUrl: sim.url,
-      apiKey: DEMO_API_KEY,
-    });
-    const settings = settingsFor(join(dir.path, 'out-engine'), { concurrency: CONCURRENCY });
+    const sim = await fast.simulator(simOptions);
+    const engine = fast.engine(dir.path, sim);
     const images = tinyImages(dir.path, JOBS);
-    const batchId = engine.createBatch(settings, plannedItems(images, settings));
+    const batchId = tinyBatch(engine, join(dir.path, 'out-engine'), images, CONCURRENCY);
     const cpu0 = process.cpuUsage();
     const wall0 = performance.now();
     await runToEnd(engine, batchId);
@@ -63,7 +45,7 @@ export async function benchOverhead(): Promise<Row[]> {
 
     // Bare run: same images, fresh simulator, first /result after the 3 s minimum queue time,
     // then every simulated second.
-    const sim2 = await startSimulatorChild(simOptions, { factor: FACTOR, epoch });
+    const sim2 = await fast.simulator(simOptions);
     const outDir = join(dir.path, 'out-bare');
     mkdirSync(outDir, { recursive: true });
     const cpu1 = process.cpuUsage();
@@ -74,7 +56,7 @@ export async function benchOverhead(): Promise<Row[]> {
       images,
       outDir,
       concurrency: CONCURRENCY,
-      clock,
+      clock: fast.clock,
       firstPollMs: 3_000,
       pollMs: 1_000,
     });

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { launchBrowser } from '../test/harness/launch-browser';
 import { startSession, type Session } from '../test/renderer/helpers';
-import { percentile, plannedItems, ratio, runToEnd, settingsFor, tinyImages, type Row } from './lib';
+import { percentile, ratio, runToEnd, tinyBatch, tinyImages, type Row } from './lib';
 
 const ROOT = join(__dirname, '..');
 const BIG = 2_000;
@@ -41,9 +41,7 @@ async function finishedBatch(count: number): Promise<{ session: Session; batchId
     simulator: { concurrencyCap: 1000, generationMs: () => 0 },
   });
   const engine = session.harness.engine;
-  const settings = settingsFor(session.outputDir, { concurrency: 20 });
-  const images = tinyImages(session.inputDir, count);
-  const batchId = engine.createBatch(settings, plannedItems(images, settings));
+  const batchId = tinyBatch(engine, session.outputDir, tinyImages(session.inputDir, count), 20);
   engine.startBatch(batchId);
   await runToEnd(engine, batchId);
   const done = engine.getBatch(batchId)!.counts.done;

@@ -5,9 +5,9 @@
 // with RunComfy's CLI cadence (fixedPollPolicy(2000): the same engine, so only polling
 // differs), and one job at a time with that 2 s poll (how RunComfy's CLI is used).
 import { auditLedger, DEMO_API_KEY, startSimulator } from '../main/core/simulator';
-import { createEngine, fixedPollPolicy, type PollPolicy } from '../main/core/engine';
+import { fixedPollPolicy, type PollPolicy } from '../main/core/engine';
 import { scaledClock } from '../main/core/util/clock';
-import { percentile, plannedItems, ratio, runToEnd, settingsFor, tempDir, tinyImages, type Row } from './lib';
+import { benchEngine, percentile, ratio, runToEnd, tempDir, tinyBatch, tinyImages, type Row } from './lib';
 
 const JOBS = 200;
 const CAP = 5;
@@ -41,16 +41,9 @@ export async function runBatch(run: {
     generationMs: () => run.generationMs,
     apiKeys: { [DEMO_API_KEY]: 1_000_000 },
   });
-  const engine = createEngine({
-    dbPath: `${dir.path}/jobs.sqlite`,
-    clock,
-    apiBaseUrl: sim.url,
-    apiKey: DEMO_API_KEY,
-    ...(pollPolicy ? { pollPolicy } : {}),
-  });
+  const engine = benchEngine(dir.path, clock, sim.url, pollPolicy ? { pollPolicy } : {});
   try {
-    const settings = settingsFor(`${dir.path}/out`, { concurrency });
-    const batchId = engine.createBatch(settings, plannedItems(tinyImages(dir.path, jobs), settings));
+    const batchId = tinyBatch(engine, `${dir.path}/out`, tinyImages(dir.path, jobs), concurrency);
     const start = clock.now();
     await runToEnd(engine, batchId);
     const makespanMs = clock.now() - start;

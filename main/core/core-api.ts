@@ -1,6 +1,8 @@
 // The Electron-free services the app, the CLI, the tests and the benchmarks are built from.
 // The engine (main/core/engine) implements EngineApi; the intake (main/core/intake)
-// implements IntakeApi. The IPC handler map (main/core/app) is built from both.
+// implements IntakeApi. The IPC handler map (main/core/app) is built from both. The domain's
+// types, the words these services speak, are handed on from here, so an implementation takes
+// the API and its vocabulary from one place.
 import type { ReasonLanguage } from '../../preload/reasons';
 import type {
   BatchSettings,
@@ -15,7 +17,7 @@ import type {
   PlannedItem,
 } from './domain';
 
-export type { DailySpend, ExistingItem };
+export type * from './domain';
 
 export interface CancelBatchResult {
   cancelledLocally: number;
@@ -124,6 +126,12 @@ export interface ImageFacts {
   sha256: string;
   /** Set when the image must be resized/re-encoded to meet the limits (done at submit time). */
   fit: { reason: string } | null;
+}
+
+/** Just the facts of an image (a checked file carries more: `ok`, its identity), as the scan keeps them. */
+export function imageFacts(image: ImageFacts): ImageFacts {
+  const { format, width, height, bytes, sha256, fit } = image;
+  return { format, width, height, bytes, sha256, fit };
 }
 
 export interface ScannedImage extends ImageFacts {

@@ -220,7 +220,9 @@ export function buildHandlers(services: AppServices): Handlers {
     'query:account.dailySpend': () => engine.dailySpend(),
     'query:batch.rerunSource': ({ batchId, which, itemIds }) => {
       requireBatch(batchId);
-      return rerunSource(engine, batchId, which, itemIds);
+      // The count is the command line's (its preview line); the window gets the contract's fields.
+      const { itemCount: _itemCount, ...source } = rerunSource(engine, batchId, which, itemIds);
+      return source;
     },
     'query:batch.reportCsv': ({ batchId, language }) => {
       const batch = requireBatchView(batchId);

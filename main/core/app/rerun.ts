@@ -2,10 +2,13 @@
 // the folders its images were found under (scanned again, so captions and prompts.csv rows
 // apply as before) and which images: all, the failed ones, the rejected videos or chosen items.
 // Images no longer where they were are named, so the window can offer to rescan a folder.
+// The one source for both the window (query:batch.rerunSource) and `stillmotion run --from`.
 import { existsSync } from 'node:fs';
 import { dirname, sep } from 'node:path';
 import type { EngineApi } from '../core-api';
-import { NotFoundError, type BatchSettings, type ItemPageQuery, type ItemView } from '../domain';
+import { NotFoundError, type BatchSettings, type ItemView } from '../domain';
+import { RETRY_ALL_STATES } from '../../../preload/item-actions';
+import { eachItem } from './all-items';
 
 export const RERUN_WHICH = ['all', 'failed', 'rejected', 'selected'] as const;
 export type RerunWhich = (typeof RERUN_WHICH)[number];
@@ -24,6 +27,11 @@ export interface RerunSource {
   force: boolean;
 }
 
+/** The source and how many items it was drawn from (a batch with takes has several per image). */
+export interface RerunItems extends RerunSource {
+  itemCount: number;
+}
+
 /** The folder an item was found under: its source path without its relative path. */
 function rootOf(item: ItemView): string {
   const relative = item.relativePath.split('/').join(sep);
@@ -32,22 +40,17 @@ function rootOf(item: ItemView): string {
     : dirname(item.sourcePath);
 }
 
-function itemsOf(engine: EngineApi, query: Omit<ItemPageQuery, 'offset' | 'limit'>): ItemView[] {
-  const items: ItemView[] = [];
-  for (let offset = 0; ; offset += 1000) {
-    const page = engine.pageItems({ ...query, offset, limit: 1000 });
-    items.push(...page.items);
-    if (offset + 1000 >= page.total) return items;
-  }
-}
-
+/**
+ * `exists` says which images are still there; the command line passes one that says yes to all
+ * and lets its scan of the folders say what is gone.
+ */
 export function rerunSource(
   engine: EngineApi,
   batchId: number,
   which: RerunWhich,
   itemIds: readonly number[] = [],
   exists: (path: string) => boolean = existsSync,
-): RerunSource {
+): RerunItems {
   const batch = engine.getBatch(batchId);
   if (!batch)
     throw new NotFoundError(
@@ -60,14 +63,16 @@ export function rerunSource(
   const items =
     which === 'selected'
       ? itemIds.map((id) => engine.getItem(id)).filter((i): i is ItemView => i?.batchId === batchId)
-      : itemsOf(
-          engine,
-          which === 'failed'
-            ? { batchId, states: ['failed', 'expired'] }
-            : which === 'rejected'
-              ? { batchId, states: ['done'], reviews: ['rejected'] }
-              : { batchId },
-        );
+      : [
+          ...eachItem(
+            engine,
+            which === 'failed'
+              ? { batchId, states: [...RETRY_ALL_STATES] }
+              : which === 'rejected'
+                ? { batchId, states: ['done'], reviews: ['rejected'] }
+                : { batchId },
+          ),
+        ];
   const sourcePaths = [...new Set(items.map((item) => item.sourcePath))];
   const missing = sourcePaths.filter((path) => !exists(path));
   const found = new Set(sourcePaths.filter((path) => !missing.includes(path)));
@@ -79,5 +84,6 @@ export function rerunSource(
     sourcePaths: [...found],
     missing,
     force: which === 'rejected',
+    itemCount: items.length,
   };
 }

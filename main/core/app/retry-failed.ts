@@ -10,8 +10,7 @@ import type { EngineApi } from '../core-api';
 import { actionFor, NotFoundError, StateError, type ItemState, type ItemView } from '../domain';
 import { RETRY_ALL_STATES } from '../../../preload/item-actions';
 import { countOf } from '../util/count-words';
-
-const PAGE = 1000;
+import { eachItem } from './all-items';
 
 export interface RetryPlan {
   itemIds: number[];
@@ -33,12 +32,7 @@ export interface RetryPlan {
 }
 
 function failedItems(engine: EngineApi, batchId: number): ItemView[] {
-  const items: ItemView[] = [];
-  for (let offset = 0; ; offset += PAGE) {
-    const page = engine.pageItems({ batchId, states: [...RETRY_ALL_STATES], offset, limit: PAGE });
-    items.push(...page.items);
-    if (offset + PAGE >= page.total) return items;
-  }
+  return [...eachItem(engine, { batchId, states: [...RETRY_ALL_STATES] })];
 }
 
 export function planRetry(engine: EngineApi, batchId: number, itemIds?: readonly number[]): RetryPlan {

@@ -4,12 +4,10 @@
 // again as new takes (their request was already generated, so this is a forced re-run, and the
 // preview says so before anything is paid). The images are scanned from the earlier batch's
 // folders, so sub-folders, sidecar captions and prompts.csv rows apply as they did.
-import { dirname, sep } from 'node:path';
+import { rerunSource, type RerunSource } from '../app/rerun';
 import type { ScanResult } from '../core-api';
-import type { BatchView, ItemPageQuery, ItemView } from '../domain';
 import type { Engine } from '../engine';
 import { UsageError } from './usage-error';
-import { RETRY_ALL_STATES } from '../../../preload/item-actions';
 
 export const RERUN_ONLY = ['failed', 'rejected'] as const;
 export type RerunOnly = (typeof RERUN_ONLY)[number];
@@ -22,55 +20,30 @@ export function parseOnly(value: string | undefined): RerunOnly | null {
   );
 }
 
-export interface RerunSelection {
-  batch: BatchView;
-  /** The folders (or files) the earlier batch was made from, scanned again. */
-  roots: string[];
-  sourcePaths: Set<string>;
-  /** Re-running rejected takes repeats requests already generated: that is the point. */
-  force: boolean;
+/** The app's re-run source (main/core/app/rerun.ts), and the words of the preview line. */
+export interface RerunSelection extends RerunSource {
   /** "3 failed items of batch 12", for the preview line. */
   what: string;
 }
 
-/** The folder an item was found under: its source path without its relative path. */
-function rootOf(item: ItemView): string {
-  const relative = item.relativePath.split('/').join(sep);
-  return item.sourcePath.endsWith(sep + relative)
-    ? item.sourcePath.slice(0, -(relative.length + 1))
-    : dirname(item.sourcePath);
-}
-
 export function rerunSelection(engine: Engine, batchId: number, only: RerunOnly | null): RerunSelection {
-  const batch = engine.getBatch(batchId);
-  if (!batch) throw new UsageError(`There is no batch ${batchId} to run again; see: stillmotion status`);
-  const query: Omit<ItemPageQuery, 'offset' | 'limit'> =
-    only === 'failed'
-      ? { batchId, states: [...RETRY_ALL_STATES] }
-      : only === 'rejected'
-        ? { batchId, states: ['done'], reviews: ['rejected'] }
-        : { batchId };
-  const items: ItemView[] = [];
-  for (let offset = 0; ; offset += 1000) {
-    const page = engine.pageItems({ ...query, offset, limit: 1000 });
-    items.push(...page.items);
-    if (offset + 1000 >= page.total) break;
-  }
-  const noun = (one: string) => (items.length === 1 ? one : `${one}s`);
+  if (!engine.getBatch(batchId))
+    throw new UsageError(`There is no batch ${batchId} to run again; see: stillmotion status`);
+  // Every folder and image is kept, there or not: the scan of the folders says what is gone.
+  const { itemCount, ...source } = rerunSource(engine, batchId, only ?? 'all', [], () => true);
+  const noun = (one: string) => (itemCount === 1 ? one : `${one}s`);
   const label = only === 'failed' ? 'failed items' : only === 'rejected' ? 'rejected videos' : 'items';
-  if (items.length === 0)
+  if (itemCount === 0)
     throw new UsageError(`Batch ${batchId} has no ${label} to run again; see: stillmotion report ${batchId}`);
   return {
-    batch,
-    roots: [...new Set(items.map(rootOf))],
-    sourcePaths: new Set(items.map((item) => item.sourcePath)),
-    force: only === 'rejected',
-    what: `${items.length} ${only === 'failed' ? noun('failed item') : only === 'rejected' ? noun('rejected video') : noun('item')} of batch ${batchId}`,
+    ...source,
+    what: `${itemCount} ${only === 'failed' ? noun('failed item') : only === 'rejected' ? noun('rejected video') : noun('item')} of batch ${batchId}`,
   };
 }
 
 /** The scan narrowed to the chosen images (the rest of their folders is left out). */
-export function onlyImages(scan: ScanResult, sourcePaths: ReadonlySet<string>): ScanResult {
+export function onlyImages(scan: ScanResult, chosen: readonly string[]): ScanResult {
+  const sourcePaths = new Set(chosen);
   return {
     ...scan,
     images: scan.images.filter((image) => sourcePaths.has(image.sourcePath)),

@@ -19,20 +19,18 @@
 // the command runs, and the engine, the database and the intake (sharp) with it, the simulator
 // only with --simulate, so `--help`, `--version` and usage errors never pay for them (see bench
 // 7 in bench/README.md).
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { APP_VERSION } from '../version';
 import { statesAllowing, statesInWords } from '../../../preload/item-actions';
 import { reasonLanguageFor } from '../../../preload/reasons';
-import type { CancelOptions } from './commands/cancel';
-import type { ReportOptions } from './commands/report';
-import type { ResubmitOptions } from './commands/resubmit';
-import type { RetryOptions } from './commands/retry';
-import type { RunOptions } from './commands/run';
-import { EXIT, ExitError, type CliIo, type CommandResult, type Common } from './io';
+import { EXIT, ExitError, type CliIo, type CommandResult } from './io';
 import { setCliLanguage } from './progress';
 import { UsageError } from './usage-error';
 
 export { EXIT, type CliIo } from './io';
+
+/** `--db`, taken by every command that reads or writes the job database (last in its --help). */
+const dbOption = () => new Option('--db <file>', "job database (default: the app's)");
 
 /** The output streams already told to let a closed reader (EPIPE) pass. */
 const quietOnEpipe = new WeakSet<NodeJS.WriteStream>();
@@ -70,6 +68,16 @@ export async function main(argv: string[], ioOverride: Partial<CliIo> = {}): Pro
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out.write(s), writeErr: (s) => io.err.write(s) })
     .showHelpAfterError('(run stillmotion --help for usage)');
+
+  /**
+   * The action of a command that takes its argument(s) and options: the command's module is
+   * imported only when it runs, and what it returns (if anything) is the exit code and reason.
+   */
+  const loaded =
+    <A, O>(load: () => Promise<(arg: A, opts: O, io: CliIo) => Promise<CommandResult | void>>) =>
+    async (arg: A, opts: O) => {
+      result = (await (await load())(arg, opts, io)) ?? result;
+    };
 
   program
     .command('run')
@@ -140,11 +148,8 @@ export async function main(argv: string[], ioOverride: Partial<CliIo> = {}): Pro
     .option('--simulate', 'run against the built-in simulator: no key, no cost')
     .option('--sim-time-scale <factor>', 'with --simulate: how fast simulated time runs (default 0.02)')
     .option('-y, --yes', 'do not ask before spending')
-    .option('--db <file>', "job database (default: the app's)")
-    .action(async (paths: string[], opts: RunOptions) => {
-      const { runCommand } = await import('./commands/run');
-      result = await runCommand(paths, opts, io);
-    });
+    .addOption(dbOption())
+    .action(loaded(async () => (await import('./commands/run')).runCommand));
 
   program
     .command('models')
@@ -158,42 +163,30 @@ export async function main(argv: string[], ioOverride: Partial<CliIo> = {}): Pro
     .command('status')
     .description('show batches and their progress')
     .argument('[batch]', 'one batch id')
-    .option('--db <file>', "job database (default: the app's)")
-    .action(async (batchArg: string | undefined, opts: Common) => {
-      const { statusCommand } = await import('./commands/status');
-      await statusCommand(batchArg, opts, io);
-    });
+    .addOption(dbOption())
+    .action(loaded(async () => (await import('./commands/status')).statusCommand));
 
   program
     .command('daily-cap')
     .description('show or set the account-wide spending cap per local day, across all batches')
     .argument('[usd]', 'the cap in US dollars, or "off" to remove it')
-    .option('--db <file>', "job database (default: the app's)")
-    .action(async (usdArg: string | undefined, opts: Common) => {
-      const { dailyCapCommand } = await import('./commands/daily-cap');
-      await dailyCapCommand(usdArg, opts, io);
-    });
+    .addOption(dbOption())
+    .action(loaded(async () => (await import('./commands/daily-cap')).dailyCapCommand));
 
   program
     .command('resume')
     .description('continue batches after a crash, a reboot or a pause')
     .argument('[batch]', 'one batch id (default: every unfinished batch)')
-    .option('--db <file>', "job database (default: the app's)")
-    .action(async (batchArg: string | undefined, opts: Common) => {
-      const { resumeCommand } = await import('./commands/resume');
-      result = await resumeCommand(batchArg, opts, io);
-    });
+    .addOption(dbOption())
+    .action(loaded(async () => (await import('./commands/resume')).resumeCommand));
 
   program
     .command('cancel')
     .description('cancel a batch, or one item with --item')
     .argument('[batch]', 'batch id')
     .option('--item <id>', 'cancel one item instead')
-    .option('--db <file>', "job database (default: the app's)")
-    .action(async (batchArg: string | undefined, opts: CancelOptions) => {
-      const { cancelCommand } = await import('./commands/cancel');
-      await cancelCommand(batchArg, opts, io);
-    });
+    .addOption(dbOption())
+    .action(loaded(async () => (await import('./commands/cancel')).cancelCommand));
 
   program
     .command('report')
@@ -201,11 +194,8 @@ export async function main(argv: string[], ioOverride: Partial<CliIo> = {}): Pro
     .argument('[batch]', 'batch id (default: the latest batch)')
     .option('--csv', 'as CSV')
     .option('--json', 'as JSON')
-    .option('--db <file>', "job database (default: the app's)")
-    .action(async (batchArg: string | undefined, opts: ReportOptions) => {
-      const { reportCommand } = await import('./commands/report');
-      await reportCommand(batchArg, opts, io);
-    });
+    .addOption(dbOption())
+    .action(loaded(async () => (await import('./commands/report')).reportCommand));
 
   program
     .command('retry')
@@ -214,11 +204,8 @@ export async function main(argv: string[], ioOverride: Partial<CliIo> = {}): Pro
     .option('--failed', 'every failed or expired item (the default)')
     .option('--item <id>', `one item instead (${statesInWords(statesAllowing('retry'))})`)
     .option('-y, --yes', 'do not ask before spending')
-    .option('--db <file>', "job database (default: the app's)")
-    .action(async (batchArg: string, opts: RetryOptions) => {
-      const { retryCommand } = await import('./commands/retry');
-      result = await retryCommand(batchArg, opts, io);
-    });
+    .addOption(dbOption())
+    .action(loaded(async () => (await import('./commands/retry')).retryCommand));
 
   program
     .command('resubmit')
@@ -228,11 +215,8 @@ export async function main(argv: string[], ioOverride: Partial<CliIo> = {}): Pro
     .argument('<batch>', 'batch id')
     .option('--item <id>', 'one item instead of every one whose answer was lost')
     .option('-y, --yes', 'do not ask (accepting that each may be paid twice)')
-    .option('--db <file>', "job database (default: the app's)")
-    .action(async (batchArg: string, opts: ResubmitOptions) => {
-      const { resubmitCommand } = await import('./commands/resubmit');
-      result = await resubmitCommand(batchArg, opts, io);
-    });
+    .addOption(dbOption())
+    .action(loaded(async () => (await import('./commands/resubmit')).resubmitCommand));
 
   program
     .command('simulator')

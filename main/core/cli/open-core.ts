@@ -1,5 +1,6 @@
 // Opens the core for a subcommand (which database, which server and key, and the engine and
-// intake built once by main/core/index.ts). Loaded only by the commands that open the database.
+// intake built once by main/core/index.ts), closes it after, and finds the batch a command names.
+// Loaded only by the commands that open the database.
 import { mkdirSync } from 'node:fs';
 import { homedir, hostname } from 'node:os';
 import { dirname } from 'node:path';
@@ -7,6 +8,7 @@ import { readStoredKey } from '../app/key-file';
 import { dataFiles, defaultDataDir } from '../app/paths';
 import type { Catalog } from '../catalog/catalog';
 import type { IntakeApi } from '../core-api';
+import type { BatchView } from '../domain';
 import type { Engine } from '../engine';
 import { clockFromEnv, type Clock } from '../util/clock';
 import { EXIT, ExitError, type CliIo, type Common } from './io';
@@ -59,7 +61,6 @@ export async function openCore(
   });
 }
 
-/** The engine over the database the options name (the app's by default). */
 /** Refuses to go on without an API key; `nothing` ends the message ("Nothing was retried."). */
 export async function requireApiKey(io: CliIo, nothing = ''): Promise<void> {
   if (!(await credentialsOf(io)).apiKey)
@@ -69,10 +70,32 @@ export async function requireApiKey(io: CliIo, nothing = ''): Promise<void> {
     );
 }
 
+/** The engine over the database the options name (the app's by default). */
 export async function openEngine(
   opts: Common,
   io: CliIo,
   credentials?: { apiBaseUrl: string; apiKey: string | null },
 ): Promise<Engine> {
   return (await openCore(dbPathOf(opts, io), credentials ?? (await credentialsOf(io)))).engine;
+}
+
+/** Runs `use` with the engine over the database the options name, and closes it however `use` ends. */
+export async function withEngine<T>(
+  opts: Common,
+  io: CliIo,
+  use: (engine: Engine) => Promise<T> | T,
+): Promise<T> {
+  const engine = await openEngine(opts, io);
+  try {
+    return await use(engine);
+  } finally {
+    await engine.close();
+  }
+}
+
+/** The batch a command names, or the usage error that says where the batches are listed. */
+export function namedBatch(engine: Engine, batchId: number): BatchView {
+  const batch = engine.getBatch(batchId);
+  if (!batch) throw new ExitError(EXIT.usage, `There is no batch ${batchId}; see: stillmotion status`);
+  return batch;
 }

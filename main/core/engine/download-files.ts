@@ -189,6 +189,12 @@ export async function inspectFile(path: string): Promise<PartInfo> {
   return { bytes, sha256: hash.digest('hex'), isMp4: isMp4Head(head) };
 }
 
+/** The partial file does not fit what the server sends: drop it, and the retry starts from byte 0. */
+async function startOver(partPath: string, why: string): Promise<PartOutcome> {
+  await removeIfExists(partPath);
+  return { kind: 'retry', cause: 'content', message: `${why}; starting over`, retryAfterMs: 0 };
+}
+
 async function sizeOf(path: string): Promise<number> {
   try {
     return (await stat(path)).size;
@@ -238,13 +244,7 @@ export async function fetchToPart(options: FetchToPartOptions): Promise<PartOutc
     const total = Number(/\/(\d+)$/.exec(response.header('content-range') ?? '')?.[1]);
     await response.cancel();
     if (total === have) return { kind: 'complete', bytes: have };
-    await removeIfExists(partPath);
-    return {
-      kind: 'retry',
-      cause: 'content',
-      message: 'the partial download did not match the video; starting over',
-      retryAfterMs: 0,
-    };
+    return startOver(partPath, 'the partial download did not match the video');
   }
   if (response.status !== 200 && response.status !== 206) {
     await response.cancel();
@@ -260,13 +260,7 @@ export async function fetchToPart(options: FetchToPartOptions): Promise<PartOutc
     const start = Number(/^bytes (\d+)-/.exec(response.header('content-range') ?? '')?.[1]);
     if (start !== have) {
       await response.cancel();
-      await removeIfExists(partPath);
-      return {
-        kind: 'retry',
-        cause: 'content',
-        message: 'the server resumed at the wrong offset; starting over',
-        retryAfterMs: 0,
-      };
+      return startOver(partPath, 'the server resumed at the wrong offset');
     }
     append = true;
   } else have = 0; // A 200 is the whole file: start the temporary file over.

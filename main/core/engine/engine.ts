@@ -11,19 +11,22 @@ import { getWithFetch, nodeGet } from '../util/http-get';
 import { hostname } from 'node:os';
 import { setMaxListeners } from 'node:events';
 import { RunComfyClient, type Endpoint } from '../api/client';
-import type { CancelBatchResult, CancelItemOutcome, ExistingItem } from '../core-api';
+// The words of the API the engine implements (core-api's EngineApi, through ./options' Engine).
 import type {
   BatchSettings,
   BatchView,
+  CancelBatchResult,
+  CancelItemOutcome,
   DailySpend,
   EngineEvent,
+  ExistingItem,
   ItemPage,
   ItemPageQuery,
   ItemReview,
   ItemState,
   ItemView,
   PlannedItem,
-} from '../domain';
+} from '../core-api';
 import { closeDatabase, openDatabase, type Db } from '../db/connection';
 import { toItemView, type BatchRecord, type ItemRecord } from '../db/rows';
 import { JobStore, type ItemEventRow } from '../db/store';

@@ -4,7 +4,7 @@
 // Also checks the end_image a row names.
 import { realpath, stat } from 'node:fs/promises';
 import { join, posix, resolve, sep } from 'node:path';
-import type { InputProblem, ScannedEndImage, ScannedImage } from '../core-api';
+import { imageFacts, type InputProblem, type ScannedEndImage, type ScannedImage } from '../core-api';
 import { stemOf } from './captions';
 import { checkImageFile } from './image-check';
 import type { CheckedImage } from './image-check';
@@ -200,14 +200,5 @@ async function checkEndImage(
   const result = checkedByIdentity.get(`${info.dev}:${info.ino}`) ?? (await checkImageFile(sourcePath));
   if (!result.ok)
     return { ok: false, sourcePath, reason: `end_image "${cell}" is not usable: ${result.reason}` };
-  return {
-    ok: true,
-    sourcePath,
-    format: result.format,
-    width: result.width,
-    height: result.height,
-    bytes: result.bytes,
-    sha256: result.sha256,
-    fit: result.fit,
-  };
+  return { ok: true, sourcePath, ...imageFacts(result) };
 }

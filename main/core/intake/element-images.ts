@@ -1,7 +1,7 @@
 // Checks the images of reference elements (the batch's, and those named in prompts.csv
 // `elements` cells) like start images, and keeps the results on the scan as `elementImages`, so
 // planning stays free of file reads. An image checked once is not read again.
-import type { ScanResult, ScannedEndImage } from '../core-api';
+import { imageFacts, type ScanResult, type ScannedEndImage } from '../core-api';
 import type { ElementImages } from '../domain';
 import { csvCellPath, elementPaths, parseElementsCell } from './elements';
 import { checkImageFile } from './image-check';
@@ -27,16 +27,7 @@ function csvElementPaths(scan: ScanResult): string[] {
 export async function checkElementImage(sourcePath: string, signal?: AbortSignal): Promise<ScannedEndImage> {
   const result = await checkImageFile(sourcePath, signal);
   if (!result.ok) return { ok: false, sourcePath, reason: result.reason };
-  return {
-    ok: true,
-    sourcePath,
-    format: result.format,
-    width: result.width,
-    height: result.height,
-    bytes: result.bytes,
-    sha256: result.sha256,
-    fit: result.fit,
-  };
+  return { ok: true, sourcePath, ...imageFacts(result) };
 }
 
 /**

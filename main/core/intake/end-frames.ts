@@ -5,7 +5,7 @@
 // prompts.csv `end_image` cell gives; a cell, where there is one, wins. An end-named file
 // without a start image stays a start image of its own: it may simply be called that.
 import { posix } from 'node:path';
-import type { ScannedImage } from '../core-api';
+import { imageFacts, type ScannedImage } from '../core-api';
 
 /** Suffixes of a stem that make a file the end frame of the stem without them. */
 export const DEFAULT_END_SUFFIXES = ['.end', '_end'] as const;
@@ -93,12 +93,7 @@ export function pairEndFrames(
           ok: true as const,
           sourcePath: end.sourcePath,
           relativePath: end.relativePath,
-          format: end.format,
-          width: end.width,
-          height: end.height,
-          bytes: end.bytes,
-          sha256: end.sha256,
-          fit: end.fit,
+          ...imageFacts(end),
         },
       };
     });

@@ -5,7 +5,13 @@
 // Progress is reported as it goes (throttled), and the whole thing stops promptly when the
 // signal aborts.
 import { extname } from 'node:path';
-import type { ScanProgress, ScanResult, ScannedImage, InputProblem } from '../core-api';
+import {
+  imageFacts,
+  type ScanProgress,
+  type ScanResult,
+  type ScannedImage,
+  type InputProblem,
+} from '../core-api';
 import { applyPromptsCsvs } from './csv-match';
 import { pairEndFrames } from './end-frames';
 import type { CheckedImage } from './image-check';
@@ -129,12 +135,7 @@ function assembleImages(
       sourcePath: c.candidate.sourcePath,
       rootPath: c.candidate.rootPath,
       relativePath: c.candidate.relativePath,
-      format: c.result.format,
-      width: c.result.width,
-      height: c.result.height,
-      bytes: c.result.bytes,
-      sha256: c.result.sha256,
-      fit: c.result.fit,
+      ...imageFacts(c.result),
       caption: c.caption,
       ...(c.shots ? { shotsFile: c.shots } : {}),
       csvRow: null,

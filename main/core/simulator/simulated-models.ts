@@ -34,21 +34,29 @@ const KLING3_DURATIONS = { min: 3, max: 15, default: 10 };
 /** Unknown durations: a wide range, and the 5 s most image-to-video models default to. */
 const ANY_DURATION = { min: 1, max: 60, default: 5 };
 
+/**
+ * A model known by its page's curl, at a simulated price: its prompt field is `prompt` and it
+ * requires its prompt and start image, unless `extra` says otherwise.
+ */
 function plain(
   modelId: string,
   displayName: string,
-  prompt: string,
   startImage: string,
   usd: number,
-  extra: Partial<Pick<SimulatedModel, 'fields' | 'required' | 'durations'>> = {},
+  extra: {
+    fields?: Partial<SimulatedModel['fields']>;
+    required?: string[];
+    durations?: SimulatedModel['durations'];
+  } = {},
 ): SimulatedModel {
+  const fields = { prompt: 'prompt', startImage, ...extra.fields };
   return {
     modelId,
     displayName,
     usdPerSecond: { silent: usd, audio: usd },
     priced: 'simulated',
-    fields: { prompt, startImage, ...extra.fields },
-    required: extra.required ?? [prompt, startImage],
+    fields,
+    required: extra.required ?? [fields.prompt, fields.startImage],
     durations: extra.durations ?? ANY_DURATION,
   };
 }
@@ -81,68 +89,50 @@ const TABLE: SimulatedModel[] = [
     { silent: 0.42, audio: 0.42 },
     true,
   ),
-  plain('kling/kling-video-o3/pro/image-to-video', 'Kling O3 Pro', 'prompt', 'image', 0.11),
-  plain(
-    'kling/kling-video-o1/image-to-video',
-    'Kling O1 First-Last Frame',
-    'prompt',
-    'start_image_url',
-    0.1,
-    {
-      fields: { prompt: 'prompt', startImage: 'start_image_url', endImage: 'end_image_url' },
-      required: ['prompt', 'start_image_url', 'end_image_url'],
-    },
-  ),
-  plain('kling/kling-video-o1/standard/image-to-video', 'Kling O1 Standard', 'prompt', 'image', 0.08),
-  plain('kling/kling-2-1/pro/image-to-video', 'Kling 2.1 Pro', 'prompt', 'image_url', 0.09),
-  plain('kling/kling-2-6/pro/image-to-video', 'Kling 2.6 Pro', 'prompt', 'image_url', 0.1),
-  plain('kling/kling-1-6/pro/image-to-video', 'Kling 1.6 Pro', 'prompt', 'image_url', 0.09, {
+  plain('kling/kling-video-o3/pro/image-to-video', 'Kling O3 Pro', 'image', 0.11),
+  plain('kling/kling-video-o1/image-to-video', 'Kling O1 First-Last Frame', 'start_image_url', 0.1, {
+    fields: { endImage: 'end_image_url' },
+    required: ['prompt', 'start_image_url', 'end_image_url'],
+  }),
+  plain('kling/kling-video-o1/standard/image-to-video', 'Kling O1 Standard', 'image', 0.08),
+  plain('kling/kling-2-1/pro/image-to-video', 'Kling 2.1 Pro', 'image_url', 0.09),
+  plain('kling/kling-2-6/pro/image-to-video', 'Kling 2.6 Pro', 'image_url', 0.1),
+  plain('kling/kling-1-6/pro/image-to-video', 'Kling 1.6 Pro', 'image_url', 0.09, {
     required: ['image_url'],
   }),
-  plain('wan-ai/wan-2-2/image-to-video', 'Wan 2.2', 'prompt', 'img_url', 0.04),
-  plain('wan-ai/wan-2-5/image-to-video', 'Wan 2.5', 'prompt', 'img_url', 0.05, {
-    fields: { prompt: 'prompt', startImage: 'img_url', duration: 'duration' },
+  plain('wan-ai/wan-2-2/image-to-video', 'Wan 2.2', 'img_url', 0.04),
+  plain('wan-ai/wan-2-5/image-to-video', 'Wan 2.5', 'img_url', 0.05, {
+    fields: { duration: 'duration' },
     durations: { min: 5, max: 10, values: [5, 10], default: 5 },
   }),
-  plain('wan-ai/wan-2-6/image-to-video', 'Wan 2.6', 'prompt', 'img_url', 0.06),
-  plain('wan-ai/wan-2-6/flash/image-to-video', 'Wan 2.6 Flash', 'prompt', 'img_url', 0.03),
-  plain(
-    'bytedance/seedance-v1.5-pro/image-to-video',
-    'Seedance 1.5 Pro',
-    'prompt',
-    'first_frame_image_url',
-    0.07,
-  ),
-  plain('google-deepmind/veo-3/image-to-video', 'Veo 3', 'prompt', 'image', 0.4, { required: ['image'] }),
+  plain('wan-ai/wan-2-6/image-to-video', 'Wan 2.6', 'img_url', 0.06),
+  plain('wan-ai/wan-2-6/flash/image-to-video', 'Wan 2.6 Flash', 'img_url', 0.03),
+  plain('bytedance/seedance-v1.5-pro/image-to-video', 'Seedance 1.5 Pro', 'first_frame_image_url', 0.07),
+  plain('google-deepmind/veo-3/image-to-video', 'Veo 3', 'image', 0.4, { required: ['image'] }),
   plain(
     'google-deepmind/veo-3-1/fast/first-last-frame-to-video',
     'Veo 3.1 Fast First-Last Frame',
-    'prompt',
     'first_frame_url',
     0.15,
-    { fields: { prompt: 'prompt', startImage: 'first_frame_url', endImage: 'last_frame_url' } },
+    { fields: { endImage: 'last_frame_url' } },
   ),
-  plain('pixverse/pixverse/v5.5/image-to-video', 'PixVerse 5.5', 'prompt', 'image_url', 0.06),
-  plain('pixverse/pixverse/v5.5/transition', 'PixVerse 5.5 Transition', 'prompt', 'first_image_url', 0.06, {
-    fields: { prompt: 'prompt', startImage: 'first_image_url', endImage: 'end_image_url' },
+  plain('pixverse/pixverse/v5.5/image-to-video', 'PixVerse 5.5', 'image_url', 0.06),
+  plain('pixverse/pixverse/v5.5/transition', 'PixVerse 5.5 Transition', 'first_image_url', 0.06, {
+    fields: { endImage: 'end_image_url' },
     required: ['prompt', 'first_image_url', 'end_image_url'],
   }),
-  plain('ltx/ltx-2/fast/image-to-video', 'LTX-2 Fast', 'prompt', 'image_url', 0.04),
-  plain('happyhorse/happyhorse-1.0/image-to-video', 'HappyHorse 1.0', 'prompt', 'image_url', 0.05, {
-    fields: { prompt: 'prompt', startImage: 'image_url', duration: 'duration' },
+  plain('ltx/ltx-2/fast/image-to-video', 'LTX-2 Fast', 'image_url', 0.04),
+  plain('happyhorse/happyhorse-1.0/image-to-video', 'HappyHorse 1.0', 'image_url', 0.05, {
+    fields: { duration: 'duration' },
     durations: { min: 3, max: 15, default: 5 },
   }),
-  plain('pika/pika-2-2/image-to-video', 'Pika 2.2', 'prompt', 'image', 0.05, { required: ['image'] }),
-  plain('luma/luma-ray-2/image-to-video', 'Luma Ray 2', 'prompt', 'image_url', 0.1),
-  plain('tencent/hunyuan/image-to-video', 'Hunyuan Video', 'prompt', 'image_url', 0.06),
-  plain('minimax/Hailuo Video 01 Live', 'Hailuo Video 01 Live', 'prompt', 'image_url', 0.08),
-  plain(
-    'runwayml/runway-gen-3-alpha/turbo/image-to-video',
-    'Runway Gen-3 Alpha Turbo',
-    'promptText',
-    'promptImage',
-    0.05,
-  ),
+  plain('pika/pika-2-2/image-to-video', 'Pika 2.2', 'image', 0.05, { required: ['image'] }),
+  plain('luma/luma-ray-2/image-to-video', 'Luma Ray 2', 'image_url', 0.1),
+  plain('tencent/hunyuan/image-to-video', 'Hunyuan Video', 'image_url', 0.06),
+  plain('minimax/Hailuo Video 01 Live', 'Hailuo Video 01 Live', 'image_url', 0.08),
+  plain('runwayml/runway-gen-3-alpha/turbo/image-to-video', 'Runway Gen-3 Alpha Turbo', 'promptImage', 0.05, {
+    fields: { prompt: 'promptText' },
+  }),
 ];
 
 export const SIMULATED_MODELS: ReadonlyMap<string, SimulatedModel> = new Map(

@@ -62,6 +62,36 @@ export function sniffImage(bytes: Buffer): ImageFormat {
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 type Check<T> = { ok: true; value: T } | { ok: false; msg: string; type: string };
+type Loc = (string | number)[];
+/** Records one `detail` entry at `loc` (below `body`). */
+export type Fail = (loc: Loc, check: { msg: string; type: string }) => void;
+
+/** A list field of `min` to `max` items: the list, or null once its complaint is recorded. */
+export function checkedList(value: unknown, loc: Loc, max: number, fail: Fail, min = 0): unknown[] | null {
+  if (!Array.isArray(value)) fail(loc, { msg: 'Input should be a valid list', type: 'list_type' });
+  else if (value.length < min)
+    fail(loc, { msg: `List should have at least ${min} item${min === 1 ? '' : 's'}`, type: 'too_short' });
+  else if (value.length > max) fail(loc, { msg: `List should have at most ${max} items`, type: 'too_long' });
+  else return value;
+  return null;
+}
+
+/** A field an object must have (null counts as absent): its checked value, or null once its complaint is recorded. */
+export function requiredValue<T>(
+  value: unknown,
+  loc: Loc,
+  check: (value: unknown) => Check<T>,
+  fail: Fail,
+): T | null {
+  if (value === undefined || value === null) {
+    fail(loc, { msg: 'Field required', type: 'missing' });
+    return null;
+  }
+  const checked = check(value);
+  if (checked.ok) return checked.value;
+  fail(loc, checked);
+  return null;
+}
 
 /** An image field: an https URL (not fetched) or a base64 data URI of a real jpg/png/bmp/webp. */
 export function checkImage(value: unknown): Check<{ hash: string; bytes: Buffer | null }> {
@@ -288,14 +318,8 @@ function validateKling3(model: SimulatedModel, body: unknown): ValidationResult 
 
   const hasMultiPrompt = present('multi_prompt');
   if (hasMultiPrompt) {
-    const segments = body.multi_prompt;
-    if (!Array.isArray(segments))
-      fail(['multi_prompt'], { msg: 'Input should be a valid list', type: 'list_type' });
-    else if (segments.length < 1)
-      fail(['multi_prompt'], { msg: 'List should have at least 1 item', type: 'too_short' });
-    else if (segments.length > MAX_SEGMENTS)
-      fail(['multi_prompt'], { msg: `List should have at most ${MAX_SEGMENTS} items`, type: 'too_long' });
-    else {
+    const segments = checkedList(body.multi_prompt, ['multi_prompt'], MAX_SEGMENTS, fail, 1);
+    if (segments) {
       let sum = 0;
       let allValid = true;
       segments.forEach((segment: unknown, index) => {
@@ -307,23 +331,15 @@ function validateKling3(model: SimulatedModel, body: unknown): ValidationResult 
           });
           return;
         }
-        if (segment.prompt === undefined || segment.prompt === null)
-          missing(['multi_prompt', index, 'prompt']);
-        else {
-          const check = checkText(segment.prompt, true);
-          if (!check.ok) fail(['multi_prompt', index, 'prompt'], check);
-        }
-        if (segment.duration === undefined || segment.duration === null) {
-          allValid = false;
-          missing(['multi_prompt', index, 'duration']);
-        } else {
-          const check = checkDuration(segment.duration);
-          if (check.ok) sum += check.value;
-          else {
-            allValid = false;
-            fail(['multi_prompt', index, 'duration'], check);
-          }
-        }
+        requiredValue(segment.prompt, ['multi_prompt', index, 'prompt'], (v) => checkText(v, true), fail);
+        const seconds = requiredValue(
+          segment.duration,
+          ['multi_prompt', index, 'duration'],
+          checkDuration,
+          fail,
+        );
+        if (seconds === null) allValid = false;
+        else sum += seconds;
       });
       if (allValid && durationValid && sum !== duration)
         fail(['multi_prompt'], {
@@ -350,7 +366,7 @@ function validateKling3(model: SimulatedModel, body: unknown): ValidationResult 
     }
   }
 
-  if (present('elements')) validateElements(body.elements, fail, missing);
+  if (present('elements')) validateElements(body.elements, fail);
   // Every @ElementN in the prompts must name a sent element (upstream refuses a dangling reference).
   const texts = [
     body.prompt,

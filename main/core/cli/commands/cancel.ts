@@ -1,7 +1,7 @@
 // `stillmotion cancel <batch>` (or `--item <id>`) cancels what has not started generating and says
 // plainly what can no longer be stopped (it will be billed and downloaded).
 import { parseId, type CliIo, type Common } from '../io';
-import { openEngine } from '../open-core';
+import { withEngine } from '../open-core';
 import { UsageError } from '../usage-error';
 
 export interface CancelOptions extends Common {
@@ -13,8 +13,7 @@ export async function cancelCommand(
   opts: CancelOptions,
   io: CliIo,
 ): Promise<void> {
-  const engine = await openEngine(opts, io);
-  try {
+  await withEngine(opts, io, async (engine) => {
     if (opts.item) {
       const outcome = await engine.cancelItem(parseId(opts.item, 'item'));
       io.out.write(
@@ -32,7 +31,5 @@ export async function cancelCommand(
         `Cancelled ${r.cancelledLocally}; cancel requested for ${r.cancelRequested}; ${r.running} already generating (cannot be stopped, will be billed and downloaded).\n`,
       );
     } else throw new UsageError('Name a batch id, or an item with --item <id>.');
-  } finally {
-    await engine.close();
-  }
+  });
 }

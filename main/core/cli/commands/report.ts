@@ -1,8 +1,10 @@
 // `stillmotion report [batch] [--csv|--json]` prints every item of a batch (the latest one when
 // none is named) with its state, reason, cost and output, as text, CSV (the app's report) or JSON.
+import { eachItem } from '../../app/all-items';
+import type { BatchView } from '../../domain';
 import type { Engine } from '../../engine';
 import { EXIT, ExitError, parseId, type CliIo, type Common } from '../io';
-import { openEngine } from '../open-core';
+import { namedBatch, withEngine } from '../open-core';
 import { cliLanguage, itemLine, statusBlock } from '../progress';
 
 export interface ReportOptions extends Common {
@@ -11,14 +13,14 @@ export interface ReportOptions extends Common {
 }
 
 /** The batch created last (`report` without an id): the list is newest first (ids only grow). */
-function latestBatchId(engine: Engine): number {
+function latestBatch(engine: Engine): BatchView {
   const latest = engine.listBatches()[0];
   if (!latest)
     throw new ExitError(
       EXIT.usage,
       'No batches yet, so there is nothing to report. Start one with: stillmotion run <folder> --template "..."',
     );
-  return latest.id;
+  return latest;
 }
 
 export async function reportCommand(
@@ -26,11 +28,10 @@ export async function reportCommand(
   opts: ReportOptions,
   io: CliIo,
 ): Promise<void> {
-  const engine = await openEngine(opts, io);
-  try {
-    const id = batchArg === undefined ? latestBatchId(engine) : parseId(batchArg, 'batch');
-    const batch = engine.getBatch(id);
-    if (!batch) throw new ExitError(EXIT.usage, `There is no batch ${id}; see: stillmotion status`);
+  await withEngine(opts, io, (engine) => {
+    const batch =
+      batchArg === undefined ? latestBatch(engine) : namedBatch(engine, parseId(batchArg, 'batch'));
+    const id = batch.id;
     // Said on stderr, so the CSV or JSON on stdout stays clean to pipe.
     if (batchArg === undefined)
       io.err.write(
@@ -38,22 +39,12 @@ export async function reportCommand(
       );
     if (opts.csv) io.out.write(engine.reportCsv(id, cliLanguage()));
     else if (opts.json) {
-      const items = [];
-      for (let offset = 0; ; offset += 500) {
-        const page = engine.pageItems({ batchId: id, offset, limit: 500 });
-        items.push(...page.items);
-        if (offset + 500 >= page.total) break;
-      }
+      const items = [...eachItem(engine, { batchId: id })];
       io.out.write(JSON.stringify({ batch, items }, null, 2) + '\n');
     } else {
       io.out.write(statusBlock(batch) + '\n');
-      for (let offset = 0; ; offset += 500) {
-        const page = engine.pageItems({ batchId: id, offset, limit: 500 });
-        for (const item of page.items) io.out.write(itemLine(item, item.stateChangedAt) + '\n');
-        if (offset + 500 >= page.total) break;
-      }
+      for (const item of eachItem(engine, { batchId: id }))
+        io.out.write(itemLine(item, item.stateChangedAt) + '\n');
     }
-  } finally {
-    await engine.close();
-  }
+  });
 }

@@ -2,11 +2,12 @@
 // lost (unknown_submit), which the item's message tells the user to do once they accept it may
 // be paid twice. The one command that may pay twice, so it says so in the question, names each
 // item, and never runs without a yes (or --yes). Loaded only when the command runs.
+import { eachItem } from '../../app/all-items';
 import { actionFor, statesAllowing, type ItemView } from '../../domain';
 import type { Engine } from '../../engine';
 import { driveToEnd } from '../follow';
 import { confirm, EXIT, ExitError, parseId, type CliIo, type CommandResult, type Common } from '../io';
-import { openEngine, requireApiKey } from '../open-core';
+import { namedBatch, requireApiKey, withEngine } from '../open-core';
 import { usd } from '../progress';
 import { countOf } from '../../util/count-words';
 
@@ -15,15 +16,8 @@ export interface ResubmitOptions extends Common {
   yes?: boolean;
 }
 
-const PAGE = 1000;
-
 function lostItems(engine: Engine, batchId: number): ItemView[] {
-  const items: ItemView[] = [];
-  for (let offset = 0; ; offset += PAGE) {
-    const page = engine.pageItems({ batchId, states: statesAllowing('resubmit'), offset, limit: PAGE });
-    items.push(...page.items);
-    if (offset + PAGE >= page.total) return items;
-  }
+  return [...eachItem(engine, { batchId, states: statesAllowing('resubmit') })];
 }
 
 export async function resubmitCommand(
@@ -34,10 +28,8 @@ export async function resubmitCommand(
   const batchId = parseId(batchArg, 'batch');
   const itemId = opts.item ? parseId(opts.item, 'item') : null;
   await requireApiKey(io, 'Nothing was resubmitted.');
-  const engine = await openEngine(opts, io);
-  try {
-    if (!engine.getBatch(batchId))
-      throw new ExitError(EXIT.usage, `There is no batch ${batchId}; see: stillmotion status`);
+  return withEngine(opts, io, async (engine) => {
+    namedBatch(engine, batchId);
     let items: ItemView[];
     if (itemId === null) items = lostItems(engine, batchId);
     else {
@@ -70,7 +62,5 @@ export async function resubmitCommand(
     for (const item of items) engine.resubmitItem(item.id);
     io.out.write(`Resubmitting ${countOf(n, 'item')} of batch ${batchId}.\n`);
     return await driveToEnd(engine, batchId, io);
-  } finally {
-    await engine.close();
-  }
+  });
 }

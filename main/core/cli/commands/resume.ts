@@ -1,9 +1,9 @@
 // `stillmotion resume [batch]` continues batches after a crash, a reboot or a pause, and watches a
 // batch another live process drives, taking it over if that process stops.
 import { finishedExit, follow, printFinal } from '../follow';
-import { EXIT, ExitError, parseId, warnLine, type CliIo, type CommandResult, type Common } from '../io';
+import { EXIT, parseId, warnLine, type CliIo, type CommandResult, type Common } from '../io';
 import { startNotices } from '../notices';
-import { credentialsOf, openEngine, requireApiKey } from '../open-core';
+import { credentialsOf, namedBatch, openEngine, requireApiKey } from '../open-core';
 import { statusBlock } from '../progress';
 
 export async function resumeCommand(
@@ -25,8 +25,7 @@ export async function resumeCommand(
     await requireApiKey(io);
     let worst = { code: EXIT.ok as number, reason: '' };
     for (const id of ids) {
-      const batch = engine.getBatch(id);
-      if (!batch) throw new ExitError(EXIT.usage, `There is no batch ${id}; see: stillmotion status`);
+      const batch = namedBatch(engine, id);
       const holder = engine.leaseHolder(id);
       let current = batch;
       if (holder && !holder.mine) {

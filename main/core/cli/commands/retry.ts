@@ -3,12 +3,12 @@
 // or the daily cap), asks (or takes --yes), retries through the engine's per-item retry at that
 // confirmed cost, then drives the batch like `resume` and exits with the same codes. Loaded only
 // when the command runs, so --help never imports it.
-import { statesAllowing, type BatchView } from '../../domain';
+import { statesAllowing } from '../../domain';
 import { statesInWords } from '../../../../preload/item-actions';
 import { planRetry, retryPlanned } from '../../app/retry-failed';
 import { driveToEnd } from '../follow';
 import { confirm, EXIT, ExitError, parseId, type CliIo, type CommandResult, type Common } from '../io';
-import { openEngine, requireApiKey } from '../open-core';
+import { namedBatch, requireApiKey, withEngine } from '../open-core';
 import { usd } from '../progress';
 import { UsageError } from '../usage-error';
 import { countOf } from '../../util/count-words';
@@ -25,10 +25,8 @@ export async function retryCommand(batchArg: string, opts: RetryOptions, io: Cli
   const batchId = parseId(batchArg, 'batch');
   const itemIds = opts.item ? [parseId(opts.item, 'item')] : undefined;
   await requireApiKey(io, 'Nothing was retried.');
-  const engine = await openEngine(opts, io);
-  try {
-    const batch: BatchView | null = engine.getBatch(batchId);
-    if (!batch) throw new ExitError(EXIT.usage, `There is no batch ${batchId}; see: stillmotion status`);
+  return withEngine(opts, io, async (engine) => {
+    namedBatch(engine, batchId);
     const plan = planRetry(engine, batchId, itemIds);
     for (const item of plan.notRetryable)
       throw new ExitError(
@@ -62,7 +60,5 @@ export async function retryCommand(batchArg: string, opts: RetryOptions, io: Cli
     const { retried } = retryPlanned(engine, batchId, plan.estimatedCostUsd, itemIds);
     io.out.write(`Retrying ${countOf(retried, 'item')} of batch ${batchId}.\n`);
     return await driveToEnd(engine, batchId, io);
-  } finally {
-    await engine.close();
-  }
+  });
 }

@@ -103,11 +103,11 @@ export async function runCommand(paths: string[], opts: RunOptions, io: CliIo): 
     }
     const selection = fromId === null ? null : rerunSelection(engine, fromId, only);
     const settings = selection
-      ? settingsFromFlags(opts, { ...flagContext, defaults: selection.batch.settings })
+      ? settingsFromFlags(opts, { ...flagContext, defaults: selection.settings })
       : flagSettings!;
     if (selection) {
       io.out.write(
-        `From batch ${selection.batch.id} ("${selection.batch.name}"): ${selection.what}` +
+        `From batch ${selection.batchId} ("${selection.batchName}"): ${selection.what}` +
           (selection.force ? ', generated again as new takes (each paid again).' : '.') +
           '\n',
       );

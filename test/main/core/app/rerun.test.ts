@@ -4,6 +4,7 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rerunSelection } from '../../../../main/core/cli/from-batch';
 import { createTestApp, type TestApp } from '../../../harness/test-app';
 import { batchSettings, call, runBatch, tempDir, value, writeImage } from './helpers';
 
@@ -45,6 +46,10 @@ describe('re-run source', () => {
     expect(all).toMatchObject({ batchId, roots: [inputDir], missing: [], force: false });
     expect(all.settings.promptTemplate).toBe('A slow pan over {name}');
     expect(all.sourcePaths.sort()).toEqual(items.map((i) => i.sourcePath).sort());
+    // The window gets the contract's fields and nothing else.
+    expect(Object.keys(all).sort()).toEqual(
+      ['batchId', 'batchName', 'force', 'missing', 'roots', 'settings', 'sourcePaths'].sort(),
+    );
     // Nothing failed: nothing to re-run.
     expect((await source('failed')).sourcePaths).toEqual([]);
 
@@ -75,5 +80,35 @@ describe('re-run source', () => {
     );
     const bad = await call(app.handlers, 'query:batch.rerunSource', { batchId, which: 'kept' });
     expect(bad).toMatchObject({ ok: false, error: { code: 'invalid_request' } });
+  });
+});
+
+// `stillmotion run --from` reads the same source as the window's "Re-run with changes" (one core
+// function); these pin what the command line makes of it. By now b.jpg is gone and c.jpg rejected.
+describe('the command line re-run source (run --from)', () => {
+  it('keeps every folder and image, and lets its scan say what is gone', async () => {
+    const all = rerunSelection(app.engine, batchId, null);
+    expect(all).toMatchObject({
+      batchId,
+      roots: [inputDir],
+      force: false,
+      what: `3 items of batch ${batchId}`,
+    });
+    expect(all.settings.promptTemplate).toBe('A slow pan over {name}');
+    expect([...all.sourcePaths].sort()).toEqual(
+      [join(inputDir, 'a.jpg'), join(inputDir, 'b.jpg'), join(inputDir, 'sub', 'c.jpg')].sort(),
+    );
+    const rejected = rerunSelection(app.engine, batchId, 'rejected');
+    expect(rejected).toMatchObject({ force: true, what: `1 rejected video of batch ${batchId}` });
+    expect([...rejected.sourcePaths]).toEqual([join(inputDir, 'sub', 'c.jpg')]);
+  });
+
+  it('says so, as a usage error, when the batch or the items to run are not there', () => {
+    expect(() => rerunSelection(app.engine, 999, null)).toThrow(
+      'There is no batch 999 to run again; see: stillmotion status',
+    );
+    expect(() => rerunSelection(app.engine, batchId, 'failed')).toThrow(
+      `Batch ${batchId} has no failed items to run again; see: stillmotion report ${batchId}`,
+    );
   });
 });

@@ -239,6 +239,35 @@ describe('exit codes and their reasons', () => {
     expect(mp4s(out)).toHaveLength(0);
   });
 
+  it('2 for a batch that is not there, in every command that names one, and for report with no batch yet', async () => {
+    const sim = await simulator();
+    const env = envFor(sim);
+    const db = join(work.path, 'no-batch.sqlite');
+    const [status, report, retry, resubmit, resume, latest, cancel, from] = await Promise.all([
+      cli(['status', '7', '--db', db], env),
+      cli(['report', 'b7', '--db', db], env),
+      cli(['retry', '7', '--yes', '--db', db], env),
+      cli(['resubmit', '7', '--yes', '--db', db], env),
+      cli(['resume', '7', '--db', db], env),
+      cli(['report', '--db', db], env),
+      cli(['cancel', '--db', db], env),
+      cli(['run', '--from', '7', '--db', db], env),
+    ]);
+    for (const child of [status, report, retry, resubmit, resume]) {
+      expect(child.code, child.stderr).toBe(2);
+      expect(child.stderr.trim()).toBe('There is no batch 7; see: stillmotion status');
+    }
+    expect(latest.code).toBe(2);
+    expect(latest.stderr.trim()).toBe(
+      'No batches yet, so there is nothing to report. Start one with: stillmotion run <folder> --template "..."',
+    );
+    expect(cancel.code).toBe(2);
+    expect(cancel.stderr.trim()).toBe('Name a batch id, or an item with --item <id>.');
+    expect(from.code).toBe(2);
+    expect(from.stderr.trim()).toBe('There is no batch 7 to run again; see: stillmotion status');
+    expect(sim.ledger.submits).toHaveLength(0);
+  });
+
   it('1 when some items failed, with the count and where to read why', async () => {
     const sim = await simulator({ faults: { generationFailure: 1 } });
     const run = await cli(

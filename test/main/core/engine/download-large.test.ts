@@ -1,9 +1,12 @@
 // Large videos: received over node:http, hashed as they are written (no read-back), resumed
-// with Range after a cut (then read back whole), and links that redirect followed as fetch
-// follows them.
+// with Range after a cut (then read back whole), a partial file the server's answer does not
+// fit started over, and links that redirect followed as fetch follows them.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fetchToPart, nodeFileOps } from '../../../../main/core/engine/download-files';
 import { afterEach, describe, expect, it } from 'vitest';
 import { nodeGet } from '../../../../main/core/util/http-get';
 import Database from 'better-sqlite3';
@@ -56,6 +59,65 @@ describe('large downloads', () => {
     expect(h.sha256(done.outputPath!)).toBe(job.outputSha256);
     expect(storedSha(h.dbPath, done.id)).toBe(job.outputSha256);
     expect(h.sim.ledger.downloads.some((d) => d.httpStatus === 206)).toBe(true);
+  });
+});
+
+describe('a partial file the server does not continue', () => {
+  /** fetchToPart over loopback, with a 5-byte partial file, against a server answering `answer`. */
+  async function resume(answer: (range: string | undefined) => [number, Record<string, string>, string]) {
+    server = createServer((req, res) => {
+      const [status, headers, body] = answer(req.headers.range);
+      res.writeHead(status, headers).end(body);
+    });
+    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+    const dir = mkdtempSync(join(tmpdir(), 'sm-part-'));
+    const partPath = join(dir, 'video.mp4.part');
+    writeFileSync(partPath, 'video');
+    try {
+      const outcome = await fetchToPart({
+        url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/video.mp4`,
+        partPath,
+        get: nodeGet,
+        fileOps: nodeFileOps,
+        signal: new AbortController().signal,
+        timeoutMs: 10_000,
+        now: () => Date.now(),
+      });
+      return { outcome, kept: existsSync(partPath) };
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  it('starts over when the server resumes at another byte than asked', async () => {
+    let asked: string | undefined;
+    const { outcome, kept } = await resume((range) => {
+      asked = range;
+      return [206, { 'content-range': 'bytes 0-9/10' }, '0123456789'];
+    });
+    expect(asked).toBe('bytes=5-');
+    expect(outcome).toEqual({
+      kind: 'retry',
+      cause: 'content',
+      message: 'the server resumed at the wrong offset; starting over',
+      retryAfterMs: 0,
+    });
+    expect(kept).toBe(false);
+  });
+
+  it('on 416, keeps a partial file as long as the video (complete) and starts over from any other', async () => {
+    const whole = await resume(() => [416, { 'content-range': 'bytes */5' }, '']);
+    expect(whole).toEqual({ outcome: { kind: 'complete', bytes: 5 }, kept: true });
+    const longer = await resume(() => [416, { 'content-range': 'bytes */3' }, '']);
+    expect(longer).toEqual({
+      outcome: {
+        kind: 'retry',
+        cause: 'content',
+        message: 'the partial download did not match the video; starting over',
+        retryAfterMs: 0,
+      },
+      kept: false,
+    });
   });
 });
 

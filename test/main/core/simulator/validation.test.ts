@@ -200,6 +200,55 @@ describe('submit validation (422 with a detail entry per bad field)', () => {
     expect(detail[0]?.msg.length).toBeGreaterThan(5);
   });
 
+  it('words list and nested required-field problems as FastAPI does, each at its place', async () => {
+    const entry = async (overrides: Record<string, unknown>) => {
+      const detail = await rejects(validBody(overrides));
+      expect(detail).toHaveLength(1);
+      return { loc: detail[0]!.loc.join('.'), msg: detail[0]!.msg, type: detail[0]!.type };
+    };
+    const frontal = { frontal_image_url: 'https://e.com/a.png' };
+    expect(await entry({ elements: 'a' })).toEqual({
+      loc: 'body.elements',
+      msg: 'Input should be a valid list',
+      type: 'list_type',
+    });
+    expect(await entry({ elements: [frontal, frontal, frontal, frontal] })).toEqual({
+      loc: 'body.elements',
+      msg: 'List should have at most 3 items',
+      type: 'too_long',
+    });
+    expect(await entry({ elements: [{ reference_image_urls: [] }] })).toEqual({
+      loc: 'body.elements.0.frontal_image_url',
+      msg: 'Field required',
+      type: 'missing',
+    });
+    expect(await entry({ elements: [{ ...frontal, reference_image_urls: 'r.png' }] })).toEqual({
+      loc: 'body.elements.0.reference_image_urls',
+      msg: 'Input should be a valid list',
+      type: 'list_type',
+    });
+    expect(await entry({ multi_prompt: [] })).toEqual({
+      loc: 'body.multi_prompt',
+      msg: 'List should have at least 1 item',
+      type: 'too_short',
+    });
+    expect(
+      await entry({
+        duration: 15,
+        multi_prompt: Array.from({ length: 7 }, () => ({ prompt: 'p', duration: 3 })),
+      }),
+    ).toEqual({ loc: 'body.multi_prompt', msg: 'List should have at most 6 items', type: 'too_long' });
+    // A segment without its duration: named, and the sum is not checked on top of it.
+    expect(await entry({ duration: 5, multi_prompt: [{ prompt: 'a' }] })).toEqual({
+      loc: 'body.multi_prompt.0.duration',
+      msg: 'Field required',
+      type: 'missing',
+    });
+    // A segment without its prompt still has its duration counted: a wrong sum is named too.
+    const both = await rejects(validBody({ duration: 10, multi_prompt: [{ duration: 5 }] }));
+    expect(locs(both)).toEqual(['body.multi_prompt.0.prompt', 'body.multi_prompt']);
+  });
+
   it('names every bad field at once and creates no job', async () => {
     const before = sim.ledger.submits.length;
     const detail = await rejects({ duration: 99, cfg_scale: 3, shot_type: 'x' });

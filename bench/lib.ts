@@ -8,7 +8,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 // Temp folders, settings and planned items are the engine tests' own fixtures: one definition.
-export { plannedItems, settingsFor, tempDir } from '../test/main/core/engine/helpers';
+export { tempDir } from '../test/main/core/engine/helpers';
 import { plannedItems, settingsFor } from '../test/main/core/engine/helpers';
 import { createEngine, type Engine, type EngineOptions } from '../main/core/engine';
 import { DEMO_API_KEY, type LedgerAudit, type SimulatorOptions } from '../main/core/simulator';
@@ -209,5 +209,3 @@ export function fastClock(factor: number) {
 }
 
 export const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-export const ms = (value: number) =>
-  value >= 10_000 ? `${(value / 1000).toFixed(1)} s` : `${Math.round(value)} ms`;

@@ -8,6 +8,7 @@ import { rerunSource, type RerunSource } from '../app/rerun';
 import type { ScanResult } from '../core-api';
 import type { Engine } from '../engine';
 import { UsageError } from './usage-error';
+import { countOf } from '../util/count-words';
 
 export const RERUN_ONLY = ['failed', 'rejected'] as const;
 export type RerunOnly = (typeof RERUN_ONLY)[number];
@@ -31,14 +32,10 @@ export function rerunSelection(engine: Engine, batchId: number, only: RerunOnly 
     throw new UsageError(`There is no batch ${batchId} to run again; see: stillmotion status`);
   // Every folder and image is kept, there or not: the scan of the folders says what is gone.
   const { itemCount, ...source } = rerunSource(engine, batchId, only ?? 'all', [], () => true);
-  const noun = (one: string) => (itemCount === 1 ? one : `${one}s`);
-  const label = only === 'failed' ? 'failed items' : only === 'rejected' ? 'rejected videos' : 'items';
+  const noun = only === 'failed' ? 'failed item' : only === 'rejected' ? 'rejected video' : 'item';
   if (itemCount === 0)
-    throw new UsageError(`Batch ${batchId} has no ${label} to run again; see: stillmotion report ${batchId}`);
-  return {
-    ...source,
-    what: `${itemCount} ${only === 'failed' ? noun('failed item') : only === 'rejected' ? noun('rejected video') : noun('item')} of batch ${batchId}`,
-  };
+    throw new UsageError(`Batch ${batchId} has no ${noun}s to run again; see: stillmotion report ${batchId}`);
+  return { ...source, what: `${countOf(itemCount, noun)} of batch ${batchId}` };
 }
 
 /** The scan narrowed to the chosen images (the rest of their folders is left out). */

@@ -27,8 +27,6 @@ import { EXIT, ExitError, type CliIo, type CommandResult } from './io';
 import { setCliLanguage } from './progress';
 import { UsageError } from './usage-error';
 
-export { EXIT, type CliIo } from './io';
-
 /** `--db`, taken by every command that reads or writes the job database (last in its --help). */
 const dbOption = () => new Option('--db <file>', "job database (default: the app's)");
 

@@ -20,19 +20,9 @@
 //    expired-link 404 is the same bare text/plain 404; only the ledger's `fault` tells them apart.
 //  - State is computed from the injected clock at every request and every read of
 //    `handle.ledger`; a background loop also moves jobs at their due times when nobody polls.
-export { startSimulator, defaultGenerationMs } from './server';
+export { startSimulator } from './server';
 export { auditLedger } from './ledger-audit';
 export type { LedgerAudit } from './ledger-audit';
 export { DEMO_API_KEY } from './types';
-export { SIMULATED_MODELS, STANDARD_MODEL_ID, PRO_MODEL_ID } from './simulated-models';
-export type { SimulatedModel } from './simulated-models';
-export type {
-  EnvironmentFaults,
-  FaultRates,
-  FaultTarget,
-  Ledger,
-  SimulatorHandle,
-  SimulatorOptions,
-  SimulatorVariants,
-  SubmitRecord,
-} from './types';
+export { SIMULATED_MODELS } from './simulated-models';
+export type { SimulatorHandle, SimulatorOptions } from './types';

@@ -11,8 +11,6 @@ import { route } from './routes';
 import { createState } from './state';
 import type { FaultTarget, SimulatorHandle, SimulatorOptions } from './types';
 
-export { DEFAULT_MAX_BODY_BYTES, defaultGenerationMs } from './state';
-
 export async function startSimulator(options: SimulatorOptions = {}): Promise<SimulatorHandle> {
   const sim = createState(options);
   const { book, ledger, faults, environment, clock } = sim;

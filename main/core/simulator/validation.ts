@@ -8,7 +8,6 @@ import { createHash } from 'node:crypto';
 import type { SimulatedModel } from './simulated-models';
 import { danglingElementReferences, validateElements } from './validate-elements';
 
-export { PRO_MODEL_ID, SIMULATED_MODELS, STANDARD_MODEL_ID } from './simulated-models';
 export type { SimulatedModel } from './simulated-models';
 
 export interface DetailEntry {

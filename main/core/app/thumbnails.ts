@@ -7,7 +7,7 @@ import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promis
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { decodeBmp } from '../intake/bmp';
-import { hashFile } from '../intake/image-check';
+import { hashFile } from '../util/hash-file';
 import { applyFit } from '../intake/fit-apply';
 import type { FitSpec } from '../intake/fit';
 

@@ -181,6 +181,17 @@ export abstract class ItemQueries extends ItemTable {
     ).map((row) => row.id);
   }
 
+  /** Done items whose sidecar a crash kept from being placed. */
+  pendingSidecars(batchId: number): number[] {
+    return (
+      this.stmt(
+        `SELECT id FROM items WHERE batch_id = :batchId AND sidecar_pending = 1 AND state = 'done'`,
+      ).all({
+        batchId,
+      }) as { id: number }[]
+    ).map((row) => row.id);
+  }
+
   /** Temporary download files recorded on items no longer downloading (left by a crash). */
   strayPartPaths(batchId: number): { itemId: number; partPath: string }[] {
     return (

@@ -206,6 +206,7 @@ export interface ItemRow {
   poll_count: number;
   api_base_url: string | null;
   review: string | null;
+  sidecar_pending: number;
 }
 
 /** Everything the engine knows about an item; `ItemView` is the slice the UI sees. */
@@ -228,6 +229,8 @@ export interface ItemRecord extends ItemView {
   pollCount: number;
   /** The API base URL the item's job was submitted to (null: before this was recorded). */
   apiBaseUrl: string | null;
+  /** Done, its sidecar not yet in place (written at start-up if a crash came between). */
+  sidecarPending: boolean;
 }
 
 export function toItemRecord(row: ItemRow): ItemRecord {
@@ -274,6 +277,7 @@ export function toItemRecord(row: ItemRow): ItemRecord {
     cancelRequested: row.cancel_requested === 1,
     pollCount: row.poll_count,
     apiBaseUrl: row.api_base_url,
+    sidecarPending: row.sidecar_pending === 1,
   };
 }
 
@@ -329,6 +333,7 @@ export const ITEM_PATCH_COLUMNS = {
   cancelRequested: 'cancel_requested',
   pollCount: 'poll_count',
   apiBaseUrl: 'api_base_url',
+  sidecarPending: 'sidecar_pending',
 } as const satisfies Partial<Record<keyof ItemRecord, string>>;
 
 export type ItemPatch = Partial<{ [K in keyof typeof ITEM_PATCH_COLUMNS]: ItemRecord[K] }>;

@@ -294,6 +294,7 @@ export class Coordinator {
       this.follow(item.id);
     }
     for (const itemId of plan.download) this.fetchVideo(itemId);
+    for (const itemId of plan.sidecars) this.spawn(() => this.sidecars.write(itemId));
     this.finishIfDone(batchId);
   }
 

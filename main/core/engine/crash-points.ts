@@ -8,6 +8,7 @@ export const CRASH_POINTS = [
   'mid-poll', // status answer received, not yet stored
   'mid-download', // part of the video written to the temporary file
   'after-rename', // video moved into place, item not yet marked done
+  'mid-sidecar', // item done, its sidecar written to a temporary file, not yet named
 ] as const;
 export type CrashPoint = (typeof CRASH_POINTS)[number];
 

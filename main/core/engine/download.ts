@@ -373,6 +373,8 @@ export class DownloadPhase {
           outputSha256: sha256,
           partPath: null,
           finishedAt: this.ctx.clock.now(),
+          // Cleared by the sidecar writer; still set at start-up, the sidecar is written then.
+          sidecarPending: true,
         },
         reason: `saved to ${finalPath}`,
         // The name and hash were stored (fsync'd) before the file was placed: a restart that

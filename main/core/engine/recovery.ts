@@ -17,6 +17,8 @@ export interface RecoveryPlan {
   track: ItemRecord[];
   /** Paid videos to download (again). */
   download: number[];
+  /** Saved videos whose sidecar a crash kept from being placed. */
+  sidecars: number[];
 }
 
 export function planRecovery(
@@ -24,7 +26,12 @@ export function planRecovery(
   batchId: number,
   isBusy: (item: ItemRecord) => boolean,
 ): RecoveryPlan {
-  const plan: RecoveryPlan = { settle: [], track: [], download: [] };
+  const plan: RecoveryPlan = {
+    settle: [],
+    track: [],
+    download: [],
+    sidecars: ctx.store.pendingSidecars(batchId),
+  };
   for (const stray of ctx.store.strayPartPaths(batchId)) {
     void removeIfExists(stray.partPath).catch(() => {});
     ctx.store.update(stray.itemId, { partPath: null });

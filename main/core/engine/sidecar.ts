@@ -4,14 +4,14 @@
 // the key, never image bytes. Written after the video is in place and its item is done; a
 // failure (the drive pulled between the two) never touches the paid video: it is logged and
 // tried again a few times, then left with a warning in the log.
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import type { BatchRecord, ItemRecord } from '../db/rows';
+import { hashFile } from '../util/hash-file';
 import { IMAGE_REF_PREFIX } from '../intake/requests';
 import { APP_VERSION } from '../version';
 import type { EngineContext } from './context';
+import { crashPoint } from './crash-points';
 import { freeName, placeFile, removeIfExists } from './download-files';
 
 /** Tries of one sidecar before it is given up (logged), one output recheck interval apart. */
@@ -47,13 +47,7 @@ export interface Sidecar {
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 async function sha256Of(path: string): Promise<string | null> {
-  try {
-    const hash = createHash('sha256');
-    for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-    return hash.digest('hex');
-  } catch {
-    return null;
-  }
+  return hashFile(path).catch(() => null);
 }
 
 /** The request with every image placeholder as its path and hash (the start image's from the scan). */
@@ -111,20 +105,45 @@ async function isOwnSidecar(path: string, item: ItemRecord): Promise<boolean> {
 }
 
 export class SidecarWriter {
+  /** Items whose sidecar this process is writing: a resume's recovery must not start another. */
+  private readonly writing = new Set<number>();
+
   constructor(private readonly ctx: EngineContext) {}
 
-  /** Writes the item's sidecar if its batch wants one; retries, never throws. */
+  /**
+   * Writes the item's sidecar if its batch wants one; retries, never throws. Then clears the
+   * item's pending mark (without an fsync: if that is lost, a restart writes the same sidecar
+   * again over its own), unless the engine is closing with the sidecar not yet placed.
+   */
   async write(itemId: number): Promise<void> {
+    if (this.writing.has(itemId)) return;
+    this.writing.add(itemId);
+    try {
+      if (await this.tryToPlace(itemId)) this.ctx.store.updateWithoutFsync(itemId, { sidecarPending: false });
+    } catch (error) {
+      // The database closed under a late write: the mark stays, the next start writes it again.
+      this.ctx.log('warn', `item ${itemId}: sidecar state not recorded (${(error as Error).message})`);
+    } finally {
+      this.writing.delete(itemId);
+    }
+  }
+
+  /**
+   * True once nothing is left to do: placed, not wanted, or the item is no longer a saved video.
+   * False when the engine closes first or every try failed (the drive gone all the while): the
+   * mark stays and the next start, or resume, of the batch tries again.
+   */
+  private async tryToPlace(itemId: number): Promise<boolean> {
     for (let attempt = 1; attempt <= SIDECAR_TRIES; attempt++) {
-      if (this.ctx.closeSignal.aborted) return;
+      if (this.ctx.closeSignal.aborted) return false;
       const item = this.ctx.store.getItem(itemId);
       const batch = item && this.ctx.store.getBatch(item.batchId);
-      if (!item || !batch || item.state !== 'done' || !item.outputPath) return;
-      if (batch.settings.sidecars === false) return;
+      if (!item || !batch || item.state !== 'done' || !item.outputPath) return true;
+      if (batch.settings.sidecars === false) return true;
       try {
         const path = await this.place(item, batch);
         this.ctx.log('info', `item ${itemId}: sidecar written to ${path}`);
-        return;
+        return true;
       } catch (error) {
         const last = attempt === SIDECAR_TRIES;
         // The video is saved and done either way: only its description is missing.
@@ -133,14 +152,15 @@ export class SidecarWriter {
           `item ${itemId}: the sidecar beside ${item.outputPath} could not be written ` +
             `(${(error as Error).message}); ${last ? 'gave up, the video itself is saved' : 'trying again'}`,
         );
-        if (last) return;
+        if (last) return false;
         try {
           await this.ctx.clock.sleep(this.ctx.limits.outputRecheckMs, this.ctx.closeSignal);
         } catch {
-          return;
+          return false;
         }
       }
     }
+    return false;
   }
 
   /**
@@ -159,6 +179,7 @@ export class SidecarWriter {
     } finally {
       await handle.close();
     }
+    crashPoint('mid-sidecar');
     try {
       if (await isOwnSidecar(target, item)) {
         await fileOps.rename(temp, target);

@@ -3,7 +3,6 @@
 // read when it held all of it. Decodes only when the header says the end may be cut off, and
 // then only after the pixel-bomb check.
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import sharp from 'sharp';
 import { bmpLayout } from './bmp';
 import { assessImage, formatBytes, MAX_PIXELS } from './limits';
@@ -28,14 +27,6 @@ export type CheckedImage = (
   /** "dev:ino" of the file (its path if it could not be opened): one file, one identity. */
   identity: string;
 };
-
-/** sha256 hex of a file, read as a stream (never the whole file in memory). */
-export async function hashFile(path: string, signal?: AbortSignal): Promise<string> {
-  const hash = createHash('sha256');
-  const stream = createReadStream(path, { highWaterMark: 1024 * 1024, signal });
-  for await (const chunk of stream) hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}
 
 /**
  * Decodes the whole image to prove it is complete. Only for files whose end marker is

@@ -12,6 +12,7 @@ import { itemReview } from './008-item-review';
 import { outputDirSeen } from './009-output-dir-seen';
 import { queueOrderIndex } from './010-queue-order-index';
 import { dailySpend } from './011-daily-spend';
+import { sidecarPending } from './012-sidecar-pending';
 import type { Migration } from './types';
 
 export type { Migration } from './types';
@@ -27,5 +28,6 @@ export const MIGRATIONS: readonly Migration[] = [
   outputDirSeen,
   queueOrderIndex,
   dailySpend,
+  sidecarPending,
 ];
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -98,6 +98,12 @@ describe('crash recovery (child process killed with SIGKILL)', () => {
     }
     expect(readdirSync(outputDir).filter((name) => / \(\d+\)\.mp4$/.test(name))).toEqual([]);
     expect(partFiles(outputDir)).toEqual([]);
+    // Every saved video is described beside it, the one caught mid-sidecar too, and no temporary
+    // sidecar is left in the user's folder.
+    const names = readdirSync(outputDir);
+    expect(names.filter((name) => name.endsWith('.tmp'))).toEqual([]);
+    for (const item of all.filter((i) => i.state === 'done'))
+      expect(names).toContain(item.outputRelativePath.replace(/\.mp4$/, '.json'));
     // The download killed half way was resumed from its partial file, not started over.
     expect(ledger.downloads.some((d) => d.range !== null && d.httpStatus === 206)).toBe(true);
     // The events say what happened to the items caught mid-submit.

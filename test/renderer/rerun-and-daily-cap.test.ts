@@ -110,6 +110,27 @@ describe('Re-run with changes', () => {
     await setLanguage(page, 'en');
   });
 
+  it('keeps the re-run, its images and its settings when the end frames are paired again', async () => {
+    await page.goto(`${session.harness.url}/#/batch/${batchId}`);
+    await page.getByTestId('rerun-button').click();
+    const dialog = page.getByTestId('rerun-dialog');
+    await dialog.getByLabel('All 4 items').check();
+    await dialog.getByRole('button', { name: 'Continue' }).click();
+    await page.getByTestId('rerun-changes').waitFor();
+    await page.getByRole('textbox', { name: 'Prompt template' }).fill('A pan over {name}');
+    await page.getByRole('textbox', { name: 'Another end-frame ending' }).fill('-last');
+    await page.getByRole('button', { name: 'Pair again' }).click();
+    await page.getByText('Also paired by the ending “-last”.').waitFor();
+    // Still a re-run of the same four images, with the prompt as the user left it.
+    await page.getByTestId('rerun-changes').waitFor();
+    expect(await page.getByTestId('rerun-prompt').innerText()).toBe(
+      'A slow dolly shot of {name}\nA pan over {name}',
+    );
+    await expect
+      .poll(() => page.getByTestId('rerun-cost').innerText())
+      .toBe('This re-run sends 4 videos for about $1.68; 0 already generated or on their way are skipped.');
+  });
+
   it('names an image moved away since, and offers to rescan a folder', async () => {
     rmSync(join(session.inputDir, 'shot-2.png'));
     await page.goto(`${session.harness.url}/#/batch/${batchId}`);

@@ -34,7 +34,14 @@ export function NewBatch({ onPaths }: { onPaths: (paths: string[]) => void }) {
 
   if (scan.phase === 'done')
     return (
-      <Setup key={scan.scanId} scanId={scan.scanId} summary={scan.summary} rerun={scan.rerun} onPick={pick} />
+      <Setup
+        key={scan.scanId}
+        scanId={scan.scanId}
+        summary={scan.summary}
+        rerun={scan.rerun}
+        only={scan.only}
+        onPick={pick}
+      />
     );
 
   return (
@@ -92,11 +99,13 @@ function Setup({
   scanId,
   summary,
   rerun,
+  only,
   onPick,
 }: {
   scanId: string;
   summary: ScanSummaryDto;
   rerun?: RerunOf;
+  only?: string[];
   onPick: () => void;
 }) {
   const { t, locale } = useI18n();
@@ -122,10 +131,10 @@ function Setup({
   const previewState = usePreview(scanId, settings, force, previewable);
   const { preview, loading } = previewState;
 
-  /** Scans the same files again with another end-frame ending, keeping this draft. */
+  /** Scans the same files again with another end-frame ending, keeping this draft and re-run. */
   const pairAgain = (endSuffix: string) => {
     carriedDraft = settings;
-    void startScan(summary.roots, { endSuffix });
+    void startScan(summary.roots, { endSuffix, ...(rerun ? { rerun } : {}), ...(only ? { only } : {}) });
   };
 
   const serverProblems = (preview?.problems ?? []).map((p) => p.message);

@@ -12,7 +12,14 @@ export type RerunOf = ResponseOf<'query:batch.rerunSource'>;
 export type ScanState =
   | { phase: 'idle' }
   | { phase: 'scanning'; scanId: string | null; found: number; checked: number }
-  | { phase: 'done'; scanId: string; summary: ScanSummaryDto; rerun?: RerunOf }
+  | {
+      phase: 'done';
+      scanId: string;
+      summary: ScanSummaryDto;
+      rerun?: RerunOf;
+      /** The images this scan was narrowed to (a re-run's), kept for a scan of them again. */
+      only?: string[];
+    }
   | { phase: 'error'; message: string };
 
 const store = new ValueStore<ScanState>({ phase: 'idle' });
@@ -76,7 +83,13 @@ export async function startScan(
     await finished;
     const summary = await api().scan.summary({ scanId });
     if (mine === generation)
-      store.set({ phase: 'done', scanId, summary, ...(options.rerun ? { rerun: options.rerun } : {}) });
+      store.set({
+        phase: 'done',
+        scanId,
+        summary,
+        ...(options.rerun ? { rerun: options.rerun } : {}),
+        ...(options.only ? { only: options.only } : {}),
+      });
   } catch (error) {
     if (mine === generation) store.set({ phase: 'error', message: errorText(error) });
   } finally {

@@ -20,7 +20,13 @@ declare const document: {
   activeElement: PageNode | null;
   querySelector(selector: string): PageNode | null;
 };
-declare function getComputedStyle(node: PageNode): { transitionDuration: string; animationName: string };
+declare function getComputedStyle(node: PageNode): {
+  transitionDuration: string;
+  animationName: string;
+  borderTopStyle: string;
+  borderTopColor: string;
+  backgroundColor: string;
+};
 
 let session: Session;
 let page: Page;
@@ -284,6 +290,17 @@ describe('accessibility, in the browser', () => {
         await page.goto(`${session.harness.url}/#/new`);
         await page.getByTestId('scan-summary').waitFor();
         await screenshot(page, `a11y-forced-colors-setup-${theme}`);
+        // Every option card (model, fit mode) is outlined, and the chosen one highlighted alike.
+        const look = (selector: string) =>
+          page
+            .locator(selector)
+            .first()
+            .evaluate((el) => {
+              const style = getComputedStyle(el as unknown as PageNode);
+              return `${style.borderTopStyle} ${style.borderTopColor} on ${style.backgroundColor}`;
+            });
+        expect(await look('.fit-option.selected')).toBe(await look('.model-option.selected'));
+        expect(await look('.fit-option:not(.selected)')).toBe(await look('.model-option:not(.selected)'));
         await page.goto(`${session.harness.url}/#/batch/2`);
         await page.getByTestId('item-row').first().waitFor();
         await screenshot(page, `a11y-forced-colors-failed-${theme}`);

@@ -104,6 +104,8 @@ export const batchViewSchema = z.object({
   counts: stateCountsSchema,
   total: z.number().int(),
   spentUsd: z.number(),
+  /** Sent, but the answer was lost: may be paid, shown beside `spentUsd`, counted by the caps. */
+  unconfirmedUsd: z.number(),
   remainingEstimateUsd: z.number(),
   etaMs: z.number().nullable(),
 });

@@ -26,6 +26,7 @@ function batch(overrides: Partial<BatchViewDto> = {}): BatchViewDto {
     counts: { ...counts, downloading: 1 },
     total: 1,
     spentUsd: 0.42,
+    unconfirmedUsd: 0,
     remainingEstimateUsd: 0,
     etaMs: null,
     ...overrides,

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeDatabase, openDatabase } from '../../main/core/db/connection';
 import { JobStore } from '../../main/core/db/store';
 import { batchSettings } from '../main/core/app/helpers';
-import { closeSession, openSession, screenshot, type Session, writeImages } from './helpers';
+import { closeSession, openSession, runBatch, screenshot, type Session, writeImages } from './helpers';
 
 let session: Session;
 let page: Page;
@@ -103,6 +103,34 @@ describe('state errors in the window', () => {
       await screenshot(page, 'failed-item-zh-CN');
       // The stored English sentence is still there for readers without codes (CLI, old builds).
       expect(failed.errorMessage).toBe(`RunComfy could not generate this video: ${provider}`);
+      expect(errors).toEqual([]);
+    },
+  );
+
+  it(
+    'a submit whose answer was lost is shown beside the spent money, as what it may cost, in en and zh-CN',
+    { timeout: 60_000 },
+    async () => {
+      const { handlers, simulator } = session.harness;
+      await handlers['command:settings.update']({ language: 'en' });
+      const dir = `${session.inputDir}-lost`;
+      await writeImages(dir, 1, { prefix: 'lost' });
+      simulator.setFaults({ http5xx: 1 }, ['submit']);
+      const batchId = await runBatch({ ...session, inputDir: dir });
+      simulator.setFaults({});
+      const batch = session.harness.engine.getBatch(batchId)!;
+      expect(batch.counts.unknown_submit).toBe(1);
+      expect([batch.spentUsd, batch.unconfirmedUsd]).toEqual([0, 0.42]);
+
+      await page.goto(`${session.harness.url}/#/batch/${batchId}`);
+      await page.reload();
+      const note = page.locator('.glance-note');
+      await expect.poll(() => note.innerText()).toBe('+ up to $0.42 whose answer was lost (may be paid)');
+      expect(await page.getByTestId('spent').innerText()).toBe('$0.00');
+      await handlers['command:settings.update']({ language: 'zh-CN' });
+      await page.reload();
+      await expect.poll(() => note.innerText()).toBe('另有最多 $0.42 回应丢失（可能已付费）');
+      await screenshot(page, 'unconfirmed-spend-zh-CN');
       expect(errors).toEqual([]);
     },
   );

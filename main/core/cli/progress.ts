@@ -54,10 +54,13 @@ export function countsLine(batch: BatchView): string {
 export function statusBlock(batch: BatchView): string {
   const finished = TERMINAL_STATES.reduce((n, s) => n + (batch.counts[s] ?? 0), 0);
   const budget = batch.settings.budgetUsd === null ? 'no cap' : `cap ${usd(batch.settings.budgetUsd)}`;
+  // Maybe paid, maybe not: beside what was surely spent, as the caps count it.
+  const unconfirmed =
+    batch.unconfirmedUsd > 0 ? ` + up to ${usd(batch.unconfirmedUsd)} whose answer was lost` : '';
   const lines = [
     `Batch ${batch.id} "${batch.name}" — ${batch.state}${batch.pauseReason ? ` (${batch.pauseReason})` : ''}`,
     `  ${finished}/${batch.total} finished   ${countsLine(batch)}`,
-    `  spent ${usd(batch.spentUsd)} (${budget}), ${usd(batch.remainingEstimateUsd)} still to run   ETA ${duration(batch.etaMs)}`,
+    `  spent ${usd(batch.spentUsd)}${unconfirmed} (${budget}), ${usd(batch.remainingEstimateUsd)} still to run   ETA ${duration(batch.etaMs)}`,
   ];
   const paused = pauseText(batch);
   if (paused) lines.push(`  ${paused}`);

@@ -21,6 +21,11 @@ export interface MoneySummary {
   remainingEstimateUsd: number;
   /** Estimates of the items not sent yet. */
   queuedEstimateUsd: number;
+  /**
+   * Estimates of the items whose submit answer was lost (unknown_submit): they may or may not be
+   * paid, so `spentUsd` leaves them out and the caps (through `committedUsd`) count them.
+   */
+  unconfirmedUsd: number;
 }
 
 function emptyCounts(): StateCounts {
@@ -91,15 +96,23 @@ export abstract class ItemQueries extends ItemTable {
                WHEN may_be_billed = 1 AND state IN ('in_progress', 'downloading', 'done') THEN estimated_cost_usd
                ELSE 0 END), 0) AS spent,
              COALESCE(SUM(CASE WHEN state IN ('queued', 'submitting', 'in_queue') THEN estimated_cost_usd ELSE 0 END), 0) AS remaining,
-             COALESCE(SUM(CASE WHEN state = 'queued' THEN estimated_cost_usd ELSE 0 END), 0) AS queued
+             COALESCE(SUM(CASE WHEN state = 'queued' THEN estimated_cost_usd ELSE 0 END), 0) AS queued,
+             COALESCE(SUM(CASE WHEN state = 'unknown_submit' AND cost_usd IS NULL THEN estimated_cost_usd ELSE 0 END), 0) AS unconfirmed
            FROM items WHERE batch_id = :batchId`,
-        ).get({ batchId }) as { committed: number; spent: number; remaining: number; queued: number },
+        ).get({ batchId }) as {
+          committed: number;
+          spent: number;
+          remaining: number;
+          queued: number;
+          unconfirmed: number;
+        },
     );
     return {
       committedUsd: row.committed,
       spentUsd: row.spent,
       remainingEstimateUsd: row.remaining,
       queuedEstimateUsd: row.queued,
+      unconfirmedUsd: row.unconfirmed,
     };
   }
 

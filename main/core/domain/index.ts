@@ -205,6 +205,8 @@ export interface BatchView {
   total: number;
   /** Sum of actual (or, where unknown, estimated) cost of items the API has billed. */
   spentUsd: number;
+  /** Estimated cost of the items whose submit answer was lost: may or may not be paid. */
+  unconfirmedUsd: number;
   /** Estimated cost of everything not yet billed that will be sent. */
   remainingEstimateUsd: number;
   /** Estimated ms until the batch ends, or null when unknown. */

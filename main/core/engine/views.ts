@@ -35,6 +35,7 @@ export function toBatchView(
     total,
     spentUsd: round6(money.spentUsd),
     remainingEstimateUsd: round6(money.remainingEstimateUsd),
+    unconfirmedUsd: round6(money.unconfirmedUsd),
     etaMs: waiting === 0 ? (counts.downloading > 0 ? null : 0) : rounds * runMs,
   };
 }

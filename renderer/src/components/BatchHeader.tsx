@@ -46,7 +46,8 @@ export function BatchHeader({ batch, onChanged }: { batch: BatchViewDto; onChang
   const doneShare = toRun > 0 ? Math.min(1, done / toRun) : 0;
   const problemShare = toRun > 0 ? Math.min(1 - doneShare, problems / toRun) : 0;
   const budget = batch.settings.budgetUsd;
-  const spendShare = budget ? Math.min(1, batch.spentUsd / budget) : null;
+  // The cap counts what may be paid too (answers lost), so the meter does.
+  const spendShare = budget ? Math.min(1, (batch.spentUsd + batch.unconfirmedUsd) / budget) : null;
 
   const cancelAll = () =>
     run(async () => {
@@ -140,6 +141,11 @@ export function BatchHeader({ batch, onChanged }: { batch: BatchViewDto; onChang
           value={usd(batch.spentUsd)}
           valueTestId="spent"
           label={budget ? t('batch.spentOfBudget', { budget: usd(budget) }) : t('batch.spentNoBudget')}
+          note={
+            batch.unconfirmedUsd > 0
+              ? t('batch.unconfirmed', { amount: usd(batch.unconfirmedUsd) })
+              : undefined
+          }
           share={spendShare}
         />
         <DailySpendStat batch={batch} />

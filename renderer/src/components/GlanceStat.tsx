@@ -4,12 +4,15 @@ export function GlanceStat({
   value,
   label,
   tone,
+  note,
   share,
   testId,
   valueTestId,
 }: {
   value: string;
   label: string;
+  /** A second line under the label (e.g. what may be paid besides what surely was). */
+  note?: string;
   tone?: string;
   /** Spent against a cap (0 to 1); null or left out: no cap, no meter. */
   share?: number | null;
@@ -22,6 +25,7 @@ export function GlanceStat({
         {value}
       </div>
       <div className="glance-label">{label}</div>
+      {note && <div className="glance-label glance-note">{note}</div>}
       {share != null && (
         <div className="meter meter-small" aria-hidden="true">
           <div

@@ -218,6 +218,7 @@ export const en = {
   'batch.needAttention': 'need attention',
   'batch.spentOfBudget': 'spent of {budget} cap',
   'batch.spentNoBudget': 'spent (no cap)',
+  'batch.unconfirmed': '+ up to {amount} whose answer was lost (may be paid)',
   'batch.todayOfDailyCap': 'spent today, all batches, of {cap} daily cap',
   'batch.todayNoDailyCap': 'spent today, all batches (no daily cap)',
   'batch.estimatedTotal': 'est. total ({remaining} to go)',

@@ -201,6 +201,7 @@ export const zhCN: Messages = {
   'batch.needAttention': '需要处理',
   'batch.spentOfBudget': '已花费（上限 {budget}）',
   'batch.spentNoBudget': '已花费（无上限）',
+  'batch.unconfirmed': '另有最多 {amount} 回应丢失（可能已付费）',
   'batch.todayOfDailyCap': '今天所有批次已花费（每日上限 {cap}）',
   'batch.todayNoDailyCap': '今天所有批次已花费（无每日上限）',
   'batch.estimatedTotal': '预计总计（还需 {remaining}）',

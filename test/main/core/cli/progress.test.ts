@@ -27,6 +27,7 @@ function view(overrides: Partial<BatchView> = {}): BatchView {
     counts: { ...counts, downloading: 2 },
     total: 2,
     spentUsd: 0.84,
+    unconfirmedUsd: 0,
     remainingEstimateUsd: 0,
     etaMs: null,
     ...overrides,

@@ -48,6 +48,9 @@ describe('stillmotion resubmit', () => {
         'Nothing to send: every usable image is already generated or on its way (see above).',
       );
       expect(sim.ledger.submits.length).toBe(sent);
+      // What they may have cost is shown beside what was surely spent, not hidden in it.
+      const status = await cli(['status', batchId, '--db', db], env());
+      expect(status.stdout).toMatch(/spent \$0\.00 \+ up to \$0\.84 whose answer was lost \(no cap\)/);
 
       const refused = await cli(['resubmit', batchId, '--db', db], env());
       expect(refused.code).toBe(2);

@@ -123,6 +123,14 @@ const en = {
   plan_csv_text_too_long: '{column} is {length} characters; {model} accepts at most {max} {at}',
   plan_cell: '({file}, row {row}, column {column})',
   plan_where_cell: ' ({file}, row {row}, column {column})',
+  // ---- planning: notes on an image sent fitted (fit.ts) ---------------------------------
+  plan_fit_note: '{how} from {from} to {to}{shape}{upscale}',
+  plan_fit_upscaled: 'upscaled',
+  plan_fit_cropped: 'centre-cropped',
+  plan_fit_padded: 'padded with a blurred fill',
+  plan_fit_reshaped: ' ({ratio} is outside what {model} accepts; sent as {sent})',
+  plan_fit_soft:
+    '; upscaled (Lanczos) because {model} needs a larger image: the video may look soft, use a larger original if you have one',
 } as const;
 
 export type ReasonCode = keyof typeof en;
@@ -217,6 +225,12 @@ const zhCN = {
   plan_csv_text_too_long: '{column} 有 {length} 个字符；{model} 最多接受 {max} 个{at}',
   plan_cell: '（{file}，第 {row} 行，{column} 列）',
   plan_where_cell: '（{file}，第 {row} 行，{column} 列）',
+  plan_fit_note: '已{how}：{from} → {to}{shape}{upscale}',
+  plan_fit_upscaled: '放大',
+  plan_fit_cropped: '居中裁剪',
+  plan_fit_padded: '以模糊背景填充',
+  plan_fit_reshaped: '（{ratio} 超出 {model} 接受的范围；按 {sent} 发送）',
+  plan_fit_soft: '；已用 Lanczos 放大，因为 {model} 需要更大的图片：视频可能偏模糊，如有更大的原图请改用原图',
 } as const satisfies Record<ReasonCode, string>;
 
 const TEXTS: Record<ReasonLanguage, Record<ReasonCode, string>> = { en, 'zh-CN': zhCN };

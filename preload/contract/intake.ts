@@ -46,7 +46,8 @@ export const previewItemSchema = z.object({
   }),
   outputRelativePath: z.string(),
   estimatedCostUsd: z.number(),
-  notes: z.array(z.string()),
+  /** Words in English, or a reason shown in the reader's language. */
+  notes: z.array(z.union([z.string(), reasonSchema])),
   verdict: z
     .object({
       state: z.enum(['rejected', 'skipped']),

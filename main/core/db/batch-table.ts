@@ -7,6 +7,7 @@ import {
   type ItemState,
   type PauseReason,
   type PlannedItem,
+  noteText,
 } from '../domain';
 import { formatReason, type Reason } from '../../../preload/reasons';
 import { pauseReasonColumn, toBatchRecord, type BatchRecord, type BatchRow } from './rows';
@@ -72,7 +73,7 @@ export abstract class BatchTable extends StoreBase {
             estimate: item.estimatedCostUsd,
             errorCode: item.verdict?.code ?? null,
             errorMessage: item.verdict?.message ?? null,
-            notes: JSON.stringify(item.notes),
+            notes: JSON.stringify(item.notes.map((note) => noteText(note))),
           });
           this.insertItemEvent(Number(itemId), null, state, item.verdict?.message ?? 'planned', now);
         });

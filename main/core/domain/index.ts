@@ -2,7 +2,7 @@
 // speaks it: the database stores it, the engine moves it, the contract (preload/contract.ts)
 // validates it across IPC, the CLI prints it. Kept dependency-free so any layer can import it.
 
-import type { Reason } from '../../../preload/reasons';
+import { formatReason, type Reason } from '../../../preload/reasons';
 import type { BatchConditionCode, BatchState, ItemReview, ItemState, PauseReason } from './states';
 import { DEFAULT_MODEL_ID } from './default-model';
 
@@ -90,6 +90,13 @@ export const DEFAULT_SETTINGS: Omit<BatchSettings, 'outputDir'> = {
 };
 
 /** One image, checked and rendered by the intake, ready to become an item. */
+/** A note on a planned item: words (English), or a reason rendered in the reader's language. */
+export type PlanNote = string | Reason;
+
+/** A note in English, as the database stores it and the CLI prints it. */
+export const noteText = (note: PlanNote, language: 'en' | 'zh-CN' = 'en'): string =>
+  typeof note === 'string' ? note : formatReason(note, language);
+
 export interface PlannedItem {
   /** Absolute path of the image as found. */
   sourcePath: string;
@@ -115,8 +122,11 @@ export interface PlannedItem {
   estimatedCostUsd: number;
   /** Where the video will be written, relative to outputDir ('/' separators). */
   outputRelativePath: string;
-  /** Human notes, e.g. "resized from 8000x6000 to 3840x2880 to fit the 10 MB limit". */
-  notes: string[];
+  /**
+   * Human notes, e.g. "resized from 8000x6000 to 3840x2880 to fit the 10 MB limit": in English,
+   * or as a reason the window shows in its language (stored in English either way).
+   */
+  notes: PlanNote[];
   /**
    * Set when the item must not be sent: a rejection or an "already generated". `message` is in
    * English (the CLI's words); `reason`, where the planner has one, renders it in the window's

@@ -6,6 +6,7 @@
 // sends what the first did and the fingerprint (which includes the target) stays stable.
 import type { ModelEntryLimits } from '../catalog/entry';
 import { IMAGE_REF_PREFIX } from '../catalog/catalog';
+import { reason, type Reason } from '../../../preload/reasons';
 
 export const FIT_MODES = ['crop', 'pad', 'refuse'] as const;
 export type FitMode = (typeof FIT_MODES)[number];
@@ -81,26 +82,35 @@ export function decideFit(
   };
 }
 
-/** The note shown with an item whose image is fitted (a warning when it is upscaled). */
+/**
+ * The note shown with an item whose image is fitted (a warning when it is upscaled), as a
+ * reason: the window shows it in its language, the database and the CLI in English.
+ */
 export function fitNote(
   width: number,
   height: number,
   decision: Extract<FitDecision, { kind: 'fit' }>,
   modelName: string,
-): string {
+): Reason {
   const { spec } = decision;
   const how = !decision.reshaped
-    ? 'upscaled'
+    ? reason('plan_fit_upscaled')
     : spec.mode === 'crop'
-      ? 'centre-cropped'
-      : 'padded with a blurred fill';
-  const shape = decision.reshaped
-    ? ` (${ratioWords(width, height)} is outside what ${modelName} accepts; sent as ${ratioWords(spec.width, spec.height)})`
-    : '';
-  const upscale = decision.upscaled
-    ? `; upscaled (Lanczos) because ${modelName} needs a larger image: the video may look soft, use a larger original if you have one`
-    : '';
-  return `${how} from ${width}x${height} to ${spec.width}x${spec.height}${shape}${upscale}`;
+      ? reason('plan_fit_cropped')
+      : reason('plan_fit_padded');
+  return reason('plan_fit_note', {
+    how,
+    from: `${width}x${height}`,
+    to: `${spec.width}x${spec.height}`,
+    shape: decision.reshaped
+      ? reason('plan_fit_reshaped', {
+          ratio: ratioWords(width, height),
+          model: modelName,
+          sent: ratioWords(spec.width, spec.height),
+        })
+      : '',
+    upscale: decision.upscaled ? reason('plan_fit_soft', { model: modelName }) : '',
+  });
 }
 
 /** Why an image outside the limits is refused under fit mode "refuse", with what to do. */

@@ -5,7 +5,7 @@
 import { posix } from 'node:path';
 import type { ScanResult, ScannedImage } from '../core-api';
 import type { ModelSpec } from '../catalog/catalog';
-import type { ElementImages } from '../domain';
+import type { ElementImages, PlanNote } from '../domain';
 import {
   csvCellPath,
   elementReferences,
@@ -33,7 +33,7 @@ export function planElements(
   options: {
     fit: FitMode;
     texts: ItemText[];
-    notes: string[];
+    notes: PlanNote[];
     hashes: Record<string, string>;
     withElementsModels: string[];
   },

@@ -3,6 +3,7 @@
 // image, and against the start's shape: a video has one aspect ratio, so an end frame of
 // another shape is refused with both ratios named. Split from plan.ts.
 import type { ScannedImage } from '../core-api';
+import type { PlanNote } from '../domain';
 import type { ModelSpec } from '../catalog/catalog';
 import type { FitMode } from './fit';
 import type { SendMode } from './limits';
@@ -34,7 +35,7 @@ export function endFrameFor(
     /** The start image as planned (its placeholder and the size sent). */
     start: PlannedImage;
     endImageModels: string;
-    notes: string[];
+    notes: PlanNote[];
   },
 ): EndFrameChoice {
   const csv = image.csvRow;

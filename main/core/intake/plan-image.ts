@@ -8,6 +8,8 @@ import { assessImage, type SendMode } from './limits';
 import { modelImageProblem } from './model-request';
 import type { ImageFormat } from './probe';
 import { reject } from './plan-settings';
+import type { PlanNote } from '../domain';
+import { formatReason } from '../../../preload/reasons';
 
 export interface ImageToPlan {
   sourcePath: string;
@@ -34,7 +36,7 @@ export function planImage(
     label: string;
     /** Where it was named (" (prompts.csv, row 3, column end_image)"), or "". */
     where: string;
-    notes: string[];
+    notes: PlanNote[];
   },
 ): PlannedImage {
   const { label, where } = options;
@@ -56,7 +58,9 @@ export function planImage(
           'images sent by URL go as they are, so it cannot be fitted: clear the URL prefix to have it fitted and ' +
           `sent inline, or use another image${where}`,
       );
-    options.notes.push(`${prefix}${fitNote(image.width, image.height, decision, model.displayName)}`);
+    const note = fitNote(image.width, image.height, decision, model.displayName);
+    // An element's or end frame's note names it first, in English; the start image's is a reason.
+    options.notes.push(prefix ? `${prefix}${formatReason(note)}` : note);
     const { width, height } = decision.spec;
     const problem = modelImageProblem(model, { ...image, format: 'jpeg', width, height }, false);
     if (problem) reject('image_not_accepted', `${prefix}${problem}${where}`);

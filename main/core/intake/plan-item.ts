@@ -3,7 +3,7 @@
 // prepares what the whole batch shares (a PlanContext) and runs this for every item.
 import { posix } from 'node:path';
 import type { ScanResult, ScannedImage } from '../core-api';
-import type { BatchSettings, ItemState, ModelInputValue, PlannedItem } from '../domain';
+import type { BatchSettings, ItemState, ModelInputValue, PlanNote, PlannedItem } from '../domain';
 import type { ModelSpec } from '../catalog/catalog';
 import { estimateCostUsd, estimateGenerationMs } from '../catalog/catalog';
 import type { FitMode } from './fit';
@@ -64,7 +64,7 @@ export interface ItemDraft {
   fingerprint: string;
   estimatedCostUsd: number;
   generationMs: number;
-  notes: string[];
+  notes: PlanNote[];
   verdict: Verdict | null;
   relativeDir: string;
   renderedName: string;
@@ -78,7 +78,7 @@ export function planItem(ctx: PlanContext, image: ScannedImage, index: number, t
   const dir = posix.dirname(image.relativePath);
   const values = templateValues(image, index, ctx.count, take);
 
-  const notes: string[] = [];
+  const notes: PlanNote[] = [];
   let verdict: Verdict | null = null;
   let renderedPrompt = '';
   let request: Record<string, unknown> = {};
@@ -303,7 +303,7 @@ function elementsFor(
   image: ScannedImage,
   renderedPrompt: string,
   multiShot: { prompt: string }[] | undefined,
-  notes: string[],
+  notes: PlanNote[],
   hashes: Record<string, string>,
 ): Record<string, unknown>[] | undefined {
   const csv = image.csvRow;

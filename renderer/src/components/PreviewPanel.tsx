@@ -1,7 +1,7 @@
 // What will be sent, item by item, before anything is paid: thumbnail, rendered prompt,
 // settings, output name, cost, and why an item will not be sent. Paged (scan.preview).
 import type { PreviewItemDto } from '../../../preload/contract';
-import { reasonText } from '../../../preload/reasons';
+import { formatReason, reasonText } from '../../../preload/reasons';
 import { useI18n } from '../i18n';
 import { formatUsd } from '../lib/format';
 import { PREVIEW_PAGE, type PreviewState } from '../lib/use-preview';
@@ -96,11 +96,13 @@ export function PreviewPanel({
                   {' · '}
                   <span className="mono">→ {item.outputRelativePath}</span>
                 </p>
-                {item.notes.map((note) => (
-                  <p key={note} className="note small">
-                    {note}
-                  </p>
-                ))}
+                {item.notes
+                  .map((note) => (typeof note === 'string' ? note : formatReason(note, language)))
+                  .map((note) => (
+                    <p key={note} className="note small">
+                      {note}
+                    </p>
+                  ))}
                 {item.verdict && (
                   <p className={item.verdict.state === 'rejected' ? 'field-error' : 'note'}>
                     {t(item.verdict.state === 'rejected' ? 'preview.willReject' : 'preview.willSkip', {

@@ -4,8 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { createIntake, materializeRequest } from '../../../../main/core/intake';
-import { DEFAULT_SETTINGS } from '../../../../main/core/domain';
-import type { BatchSettings } from '../../../../main/core/domain';
+import { DEFAULT_SETTINGS, noteText } from '../../../../main/core/domain';
+import type { BatchSettings, PlanNote } from '../../../../main/core/domain';
 import type { ScanResult } from '../../../../main/core/core-api';
 import { createCatalog } from '../../../../main/core/catalog/catalog';
 import { decideFit, DEFAULT_FIT_MODE, parseImageRef } from '../../../../main/core/intake/fit';
@@ -90,10 +90,13 @@ describe('the plan and the request under each fit mode', () => {
       expect(parseImageRef(banner.request.start_image_url as string).fit).toEqual(
         fit === 'crop' ? { mode: 'crop', width: 750, height: 300 } : { mode: 'pad', width: 900, height: 360 },
       );
-      expect(banner.notes.join(' ')).toMatch(
-        fit === 'crop' ? /centre-cropped/ : /padded with a blurred fill/,
-      );
-      expect(byName(plan, 'tiny.png').notes.join(' ')).toMatch(/upscaled \(Lanczos\).*may look soft/);
+      const words = (notes: PlanNote[], language?: 'zh-CN') =>
+        notes.map((n) => noteText(n, language)).join(' ');
+      expect(words(banner.notes)).toMatch(fit === 'crop' ? /centre-cropped/ : /padded with a blurred fill/);
+      expect(words(byName(plan, 'tiny.png').notes)).toMatch(/upscaled \(Lanczos\).*may look soft/);
+      // The window shows the same note in its language.
+      expect(words(banner.notes, 'zh-CN')).toMatch(fit === 'crop' ? /^已居中裁剪：/ : /^已以模糊背景填充：/);
+      expect(words(byName(plan, 'tiny.png').notes, 'zh-CN')).toMatch(/^已放大：200x150 → .*视频可能偏模糊/);
       // An image inside the limits is sent as it is and keeps its old fingerprint.
       expect(byName(plan, 'fine.png').request.start_image_url).toBe(`image-ref:${join(root, 'fine.png')}`);
     }

@@ -205,6 +205,16 @@ export abstract class ItemQueries extends ItemTable {
     ).map((row) => row.id);
   }
 
+  /** The same, in batches that ended (the last video's sidecar: its batch finished before it). */
+  pendingSidecarsOfEndedBatches(): { itemId: number; batchId: number }[] {
+    return (
+      this.stmt(
+        `SELECT items.id, items.batch_id FROM items JOIN batches ON batches.id = items.batch_id
+         WHERE items.sidecar_pending = 1 AND items.state = 'done' AND batches.state IN ('finished', 'cancelled')`,
+      ).all({}) as { id: number; batch_id: number }[]
+    ).map((row) => ({ itemId: row.id, batchId: row.batch_id }));
+  }
+
   /** Temporary download files recorded on items no longer downloading (left by a crash). */
   strayPartPaths(batchId: number): { itemId: number; partPath: string }[] {
     return (

@@ -33,6 +33,7 @@ export class Coordinator {
   private readonly track: TrackPhase;
   private readonly download: DownloadPhase;
   private readonly sidecars: SidecarWriter;
+  private readonly sidecarsTried = new Set<number>();
   private readonly tasks = new Set<Promise<unknown>>();
   /** Items whose submit request this run is sending (never recovered as unknown). */
   private readonly sending = new Set<number>();
@@ -303,6 +304,20 @@ export class Coordinator {
     for (const batchId of this.leases.takeAdoptable()) {
       this.recover(batchId);
       this.pump(batchId);
+    }
+    this.writeLeftoverSidecars();
+  }
+
+  /**
+   * Sidecars a crash or a close left unwritten in batches that have ended since (the last
+   * video's: its batch finished as it was saved). Once per item and process, so a drive that
+   * stays away is not retried every lease renewal; the next start tries again.
+   */
+  private writeLeftoverSidecars(): void {
+    for (const { itemId, batchId } of this.ctx.store.pendingSidecarsOfEndedBatches()) {
+      if (this.ctx.held.has(batchId) || this.sidecarsTried.has(itemId)) continue;
+      this.sidecarsTried.add(itemId);
+      this.spawn(() => this.sidecars.write(itemId));
     }
   }
 

@@ -2,9 +2,10 @@
 // the request with images as hash and path (never bytes) and never the key; a name taken by
 // someone else's file is not overwritten; and a sidecar that cannot be written (the drive
 // pulled between the video and its sidecar) never fails or re-downloads the paid video.
-import { existsSync, readFileSync, readdirSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { closeDatabase, openDatabase } from '../../../../main/core/db/connection';
 import { DEMO_API_KEY } from '../../../../main/core/simulator/types';
 import { APP_VERSION } from '../../../../main/core/version';
 import { harness, type Harness } from './harness';
@@ -148,3 +149,44 @@ describe('engine: a sidecar per video', () => {
     ).toBe(true);
   });
 });
+
+describe('engine: a sidecar a crash left unwritten', () => {
+  it('is written at the next start even when its batch had already finished (the last video)', async () => {
+    h = await harness();
+    const { batchId, itemIds } = h.batch(1);
+    h.engine.startBatch(batchId);
+    await h.engine.idle();
+    expect(h.engine.getBatch(batchId)!.state).toBe('finished');
+    const item = h.engine.getItem(itemIds[0]!)!;
+    const sidecar = item.outputPath!.replace(/\.mp4$/, '.json');
+    await h.engine.close();
+    // As a kill between the temporary sidecar and its name leaves it: the item done and still
+    // marked, the temporary file in the folder, no sidecar.
+    const db = openDatabase(h.dbPath);
+    db.prepare('UPDATE items SET sidecar_pending = 1 WHERE id = ?').run(item.id);
+    closeDatabase(db);
+    rmSync(sidecar);
+    const temp = join(h.outputDir, `.img-0000.json.sm-${item.id}.tmp`);
+    writeFileSync(temp, '{"half": ');
+
+    h.restart();
+    h.engine.beginAdopting();
+    await h.engine.idle();
+    await expect.poll(() => existsSync(sidecar)).toBe(true);
+    expect(JSON.parse(readFileSync(sidecar, 'utf8'))).toMatchObject({
+      itemId: item.id,
+      batch: { id: batchId },
+    });
+    expect(existsSync(temp)).toBe(false);
+    await expect.poll(() => h.engine.getItem(item.id) && pendingOf(item.id)).toBe(0);
+  });
+});
+
+function pendingOf(itemId: number): number {
+  const db = openDatabase(h.dbPath);
+  try {
+    return (db.prepare('SELECT sidecar_pending AS p FROM items WHERE id = ?').get(itemId) as { p: number }).p;
+  } finally {
+    closeDatabase(db);
+  }
+}

@@ -3,7 +3,9 @@
 // image, the app version) so a video moved away from Stillmotion still explains itself. Never
 // the key, never image bytes. Written after the video is in place and its item is done; a
 // failure (the drive pulled between the two) never touches the paid video: it is logged and
-// tried again a few times, then left with a warning in the log.
+// tried again a few times, then left with a warning in the log. The item stays marked
+// (sidecar_pending) until its sidecar is in place, so a crash in between is mended at the next
+// start: recovery writes it, over the same temporary file.
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import type { BatchRecord, ItemRecord } from '../db/rows';

@@ -81,6 +81,8 @@ describe('Re-run with changes', () => {
     // Each skipped preview row says why, in the window's language: done, or still queued behind the cap.
     const skips = page.locator('[data-testid=preview] .preview-item.not-sent p.note');
     await expect.poll(() => skips.count()).toBe(4);
+    // Two made, two still queued behind the cap: the summary counts them together, and says so.
+    expect(await page.getByTestId('scan-summary').innerText()).toMatch(/Generated or on their way\s+4/);
     const why = async () => (await skips.allInnerTexts()).sort();
     expect((await why())[0]).toMatch(/^Skipped: already generated: .+\.mp4$/);
     expect((await why())[3]).toMatch(

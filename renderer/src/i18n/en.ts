@@ -40,7 +40,7 @@ export const en = {
   'scan.accepted': 'Ready',
   'scan.fixed': 'Will be resized',
   'scan.rejected': 'Cannot be used',
-  'scan.alreadyGenerated': 'Already generated',
+  'scan.alreadyGenerated': 'Generated or on their way',
   'scan.endFrames': 'End frames paired',
   'scan.showEndFrames':
     'Show the {count} start and end frame pairs (paired by name: shot.end.jpg, shot_end.jpg, end/shot.jpg)',

@@ -39,7 +39,7 @@ export const zhCN: Messages = {
   'scan.accepted': '可用',
   'scan.fixed': '将调整尺寸',
   'scan.rejected': '无法使用',
-  'scan.alreadyGenerated': '已生成过',
+  'scan.alreadyGenerated': '已生成或进行中',
   'scan.endFrames': '已配对的尾帧',
   'scan.showEndFrames': '查看 {count} 组首尾帧（按文件名配对：shot.end.jpg、shot_end.jpg、end/shot.jpg）',
   'scan.showRejected': '查看无法使用的 {count} 个文件及原因',

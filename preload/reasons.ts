@@ -131,6 +131,13 @@ const en = {
   plan_fit_reshaped: ' ({ratio} is outside what {model} accepts; sent as {sent})',
   plan_fit_soft:
     '; upscaled (Lanczos) because {model} needs a larger image: the video may look soft, use a larger original if you have one',
+  plan_outside_refused:
+    '{what}. Fit mode is "refuse": choose crop or pad to have it fitted, or use another image',
+  plan_outside_small: 'it is {size} px and {model} needs at least {min} px on the short side',
+  plan_outside_ratio:
+    'its aspect ratio {ratio} ({size}) is outside what {model} accepts (width/height from {min} to {max})',
+  plan_outside_both: '{small}; {shape}',
+  plan_outside_none: 'it is outside the limits',
 } as const;
 
 export type ReasonCode = keyof typeof en;
@@ -231,6 +238,11 @@ const zhCN = {
   plan_fit_padded: '以模糊背景填充',
   plan_fit_reshaped: '（{ratio} 超出 {model} 接受的范围；按 {sent} 发送）',
   plan_fit_soft: '；已用 Lanczos 放大，因为 {model} 需要更大的图片：视频可能偏模糊，如有更大的原图请改用原图',
+  plan_outside_refused: '{what}。适配方式为“拒绝”：请选择“裁剪”或“填充”来适配，或换一张图片',
+  plan_outside_small: '它是 {size} 像素，而 {model} 的短边至少需要 {min} 像素',
+  plan_outside_ratio: '它的宽高比 {ratio}（{size}）超出 {model} 接受的范围（宽/高在 {min} 到 {max} 之间）',
+  plan_outside_both: '{small}；{shape}',
+  plan_outside_none: '它超出了限制',
 } as const satisfies Record<ReasonCode, string>;
 
 const TEXTS: Record<ReasonLanguage, Record<ReasonCode, string>> = { en, 'zh-CN': zhCN };

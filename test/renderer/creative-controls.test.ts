@@ -270,6 +270,16 @@ describe('fit mode', () => {
         await row('pano.jpg').getByText('Fit mode is "refuse"', { exact: false }).waitFor();
 
         await setLanguage(page, 'zh-CN');
+        // The refusal itself reads in Chinese, with the image's size and the model's range.
+        await row('pano.jpg')
+          .getByText(
+            '它的宽高比 3.75:1（1500x400）超出 Kling 3.0 Standard 接受的范围（宽/高在 0.4 到 2.5 之间）',
+            {
+              exact: false,
+            },
+          )
+          .waitFor();
+        await row('pano.jpg').getByText('适配方式为“拒绝”', { exact: false }).waitFor();
         await page.getByTestId('fit-mode').getByText('裁剪', { exact: true }).click();
         await row('pano.jpg').getByText('发送：裁剪为 1000×400').waitFor();
         await row('tiny.jpg').getByText('已放大：可能偏模糊').waitFor();

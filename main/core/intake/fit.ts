@@ -113,24 +113,43 @@ export function fitNote(
   });
 }
 
+/** What is outside the limits: the short side, the aspect ratio, or both (a reason). */
+export function outsideLimits(
+  width: number,
+  height: number,
+  limits: ModelEntryLimits | undefined,
+  modelName: string,
+): Reason {
+  const size = `${width}x${height}`;
+  const minSide = limits?.minImageSide;
+  const small =
+    minSide && Math.min(width, height) < minSide
+      ? reason('plan_outside_small', { size, model: modelName, min: minSide })
+      : null;
+  const range = limits?.aspectRatio;
+  const shape =
+    range && (width / height < range.min - 1e-9 || width / height > range.max + 1e-9)
+      ? reason('plan_outside_ratio', {
+          ratio: ratioWords(width, height),
+          size,
+          model: modelName,
+          min: range.min,
+          max: range.max,
+        })
+      : null;
+  return small && shape
+    ? reason('plan_outside_both', { small, shape })
+    : (small ?? shape ?? reason('plan_outside_none'));
+}
+
 /** Why an image outside the limits is refused under fit mode "refuse", with what to do. */
 export function outsideWords(
   width: number,
   height: number,
   limits: ModelEntryLimits | undefined,
   modelName: string,
-): string {
-  const parts: string[] = [];
-  const minSide = limits?.minImageSide;
-  if (minSide && Math.min(width, height) < minSide)
-    parts.push(`it is ${width}x${height} px and ${modelName} needs at least ${minSide} px on the short side`);
-  const range = limits?.aspectRatio;
-  if (range && (width / height < range.min - 1e-9 || width / height > range.max + 1e-9))
-    parts.push(
-      `its aspect ratio ${ratioWords(width, height)} (${width}x${height}) is outside what ${modelName} accepts ` +
-        `(width/height from ${range.min} to ${range.max})`,
-    );
-  return `${parts.join('; ')}. Fit mode is "refuse": choose crop or pad to have it fitted, or use another image`;
+): Reason {
+  return reason('plan_outside_refused', { what: outsideLimits(width, height, limits, modelName) });
 }
 
 const FIT_REF = /^fit:(crop|pad):(\d+)x(\d+):/;

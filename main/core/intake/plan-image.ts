@@ -3,7 +3,7 @@
 // or refused with the file, the value and what was expected. Returns the placeholder to put in
 // the request and the size the model will receive.
 import type { ModelSpec } from '../catalog/catalog';
-import { decideFit, fitNote, fittedImageRef, outsideWords, type FitMode } from './fit';
+import { decideFit, fitNote, fittedImageRef, outsideLimits, outsideWords, type FitMode } from './fit';
 import { assessImage, type SendMode } from './limits';
 import { modelImageProblem } from './model-request';
 import type { ImageFormat } from './probe';
@@ -48,13 +48,16 @@ export function planImage(
   if (decision.kind === 'outside')
     reject(
       decision.what === 'small' ? 'too_small' : 'bad_aspect_ratio',
-      `${prefix}${outsideWords(image.width, image.height, model.limits, model.displayName)}${where}`,
+      // The start image's refusal is a reason (the window's language); a labelled one stays words.
+      prefix || where
+        ? `${prefix}${formatReason(outsideWords(image.width, image.height, model.limits, model.displayName))}${where}`
+        : outsideWords(image.width, image.height, model.limits, model.displayName),
     );
   if (decision.kind === 'fit') {
     if (options.mode === 'url')
       reject(
         decision.reshaped ? 'bad_aspect_ratio' : 'too_small',
-        `${prefix}${outsideWords(image.width, image.height, model.limits, model.displayName).split('. Fit mode')[0]}; ` +
+        `${prefix}${formatReason(outsideLimits(image.width, image.height, model.limits, model.displayName))}; ` +
           'images sent by URL go as they are, so it cannot be fitted: clear the URL prefix to have it fitted and ' +
           `sent inline, or use another image${where}`,
       );

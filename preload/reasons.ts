@@ -138,6 +138,15 @@ const en = {
     'its aspect ratio {ratio} ({size}) is outside what {model} accepts (width/height from {min} to {max})',
   plan_outside_both: '{small}; {shape}',
   plan_outside_none: 'it is outside the limits',
+  plan_csv_unsupported: '{model} has no {what} field; clear the cell or choose another model {at}',
+  plan_field_duration: 'duration',
+  plan_field_audio: 'audio',
+  plan_field_guidance: 'CFG scale',
+  plan_field_negative: 'negative prompt',
+  plan_csv_bad_duration: 'Duration must be {allowed} for {model}, got "{value}" {at}',
+  plan_seconds_one_of: '{values} seconds',
+  plan_list_or: '{head} or {last}',
+  plan_seconds_range: 'a whole number from {min} to {max} seconds',
 } as const;
 
 export type ReasonCode = keyof typeof en;
@@ -243,6 +252,15 @@ const zhCN = {
   plan_outside_ratio: '它的宽高比 {ratio}（{size}）超出 {model} 接受的范围（宽/高在 {min} 到 {max} 之间）',
   plan_outside_both: '{small}；{shape}',
   plan_outside_none: '它超出了限制',
+  plan_csv_unsupported: '{model} 没有{what}字段；请清空该单元格或选择其他模型{at}',
+  plan_field_duration: '时长',
+  plan_field_audio: '音频',
+  plan_field_guidance: 'CFG 引导',
+  plan_field_negative: '反向提示词',
+  plan_csv_bad_duration: '{model} 的时长必须是{allowed}，实际为“{value}”{at}',
+  plan_seconds_one_of: ' {values} 秒',
+  plan_list_or: '{head} 或 {last}',
+  plan_seconds_range: ' {min} 到 {max} 之间的整数秒',
 } as const satisfies Record<ReasonCode, string>;
 
 const TEXTS: Record<ReasonLanguage, Record<ReasonCode, string>> = { en, 'zh-CN': zhCN };

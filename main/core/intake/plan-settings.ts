@@ -172,22 +172,37 @@ export function readOverrides(image: ScannedImage, model: ModelSpec): Overrides 
   if (!row) return { fields: {} };
   const at = (column: string) => reason('plan_cell', { file: row.file, row: row.row, column });
   const out: Overrides = { fields: {} };
-  const lacks = (column: string, what: string) =>
+  const lacks = (column: string, what: Reason) =>
     reject(
       `csv_${column}_unsupported`,
-      `${model.displayName} has no ${what} field; clear the cell or choose another model ${formatReason(at(column))}`,
+      reason('plan_csv_unsupported', { model: model.displayName, what, at: at(column) }),
     );
   const { duration: durationColumn, audio: audioColumn, guidance: cfgColumn } = CSV_ROLE_COLUMNS;
   const negativeColumn = CSV_ROLE_COLUMNS.negativePrompt;
   const duration = row.values[durationColumn] ?? '';
   if (duration !== '') {
     const rule = durationRule(model);
-    if (!rule) lacks(durationColumn, 'duration');
+    if (!rule) lacks(durationColumn, reason('plan_field_duration'));
     const n = /^\d+$/.test(duration) ? Number(duration) : NaN;
     if (!durationAllowed(rule!, n))
       reject(
         'csv_bad_duration',
-        `Duration must be ${durationWords(rule!)} for ${model.displayName}, got "${duration}" ${formatReason(at(durationColumn))}`,
+        reason('plan_csv_bad_duration', {
+          allowed: rule!.values
+            ? reason('plan_seconds_one_of', {
+                values:
+                  rule!.values.length > 1
+                    ? reason('plan_list_or', {
+                        head: rule!.values.slice(0, -1).join(', '),
+                        last: rule!.values.at(-1)!,
+                      })
+                    : rule!.values[0]!,
+              })
+            : reason('plan_seconds_range', { min: rule!.min, max: rule!.max }),
+          model: model.displayName,
+          value: duration,
+          at: at(durationColumn),
+        }),
       );
     out.duration = n;
   }
@@ -204,12 +219,12 @@ export function readOverrides(image: ScannedImage, model: ModelSpec): Overrides 
           at: at(audioColumn),
         }),
       );
-    if (out.generateAudio && !model.roles.audio) lacks(audioColumn, 'audio');
+    if (out.generateAudio && !model.roles.audio) lacks(audioColumn, reason('plan_field_audio'));
   }
   const cfg = row.values[cfgColumn] ?? '';
   if (cfg !== '') {
     const range = guidanceRange(model);
-    if (!range) lacks(cfgColumn, 'CFG scale');
+    if (!range) lacks(cfgColumn, reason('plan_field_guidance'));
     // "0,7" is how a spreadsheet in a comma-decimal locale writes 0.7.
     const n = /^\d*[.,]?\d+$/.test(cfg) ? Number(cfg.replace(',', '.')) : NaN;
     if (!(n >= range!.min && n <= range!.max))
@@ -227,7 +242,7 @@ export function readOverrides(image: ScannedImage, model: ModelSpec): Overrides 
   }
   const negative = row.values[negativeColumn] ?? '';
   if (negative !== '') {
-    if (!model.roles.negativePrompt) lacks(negativeColumn, 'negative prompt');
+    if (!model.roles.negativePrompt) lacks(negativeColumn, reason('plan_field_negative'));
     const max = model.limits?.promptMaxChars;
     if (max !== undefined && charCount(negative) > max)
       reject(

@@ -85,6 +85,34 @@ describe('preview verdicts in Chinese', () => {
     );
   });
 
+  it('a prompts.csv duration or field the model does not take, in both languages', async () => {
+    const root = join(base, 'csv-duration');
+    await writeJpeg(join(root, 'a.jpg'));
+    await writeJpeg(join(root, 'b.jpg'));
+    await writeText(
+      join(root, 'prompts.csv'),
+      'file,duration,negative_prompt\n' + 'a.jpg,7,\n' + 'b.jpg,,no blur\n',
+    );
+    const intake = createIntake({ findDone: () => null });
+    const scan = await intake.scan([root]);
+    const wan = byPath(intake.plan(scan, settings({ modelId: 'wan-ai/wan-2-5/image-to-video' })).items);
+    expect(wan['a.jpg']!.verdict?.message).toBe(
+      'Duration must be 5 or 10 seconds for Wan 2.5, got "7" (prompts.csv, row 2, column duration)',
+    );
+    expect(zh(wan['a.jpg'])).toBe(
+      'Wan 2.5 的时长必须是 5 或 10 秒，实际为“7”（prompts.csv，第 2 行，duration 列）',
+    );
+    const veo = byPath(
+      intake.plan(scan, settings({ modelId: 'google-deepmind/veo-3/image-to-video' })).items,
+    );
+    expect(veo['b.jpg']!.verdict?.message).toBe(
+      'Veo 3 has no negative prompt field; clear the cell or choose another model (prompts.csv, row 3, column negative_prompt)',
+    );
+    expect(zh(veo['b.jpg'])).toBe(
+      'Veo 3 没有反向提示词字段；请清空该单元格或选择其他模型（prompts.csv，第 3 行，negative_prompt 列）',
+    );
+  });
+
   it('a dangling @ElementN says which text uses it and what is defined', async () => {
     const root = join(base, 'elements');
     await writeJpeg(join(root, 'a.jpg'));

@@ -250,7 +250,7 @@ const zhCN = {
   plan_outside_refused: '{what}。适配方式为“拒绝”：请选择“裁剪”或“填充”来适配，或换一张图片',
   plan_outside_small: '它是 {size} 像素，而 {model} 的短边至少需要 {min} 像素',
   plan_outside_ratio: '它的宽高比 {ratio}（{size}）超出 {model} 接受的范围（宽/高在 {min} 到 {max} 之间）',
-  plan_outside_both: '{small}；{shape}',
+  plan_outside_both: '{small}；另外，{shape}',
   plan_outside_none: '它超出了限制',
   plan_csv_unsupported: '{model} 没有{what}字段；请清空该单元格或选择其他模型{at}',
   plan_field_duration: '时长',

@@ -3,7 +3,7 @@
 // fileOps ends in a retry, a parked item behind a batch condition, or a failure a person can
 // act on (and Retry then downloads the paid video again, never pays again); the output folder
 // is never created on the wrong drive; the network and link lifetimes decide retry or expiry.
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -48,6 +48,16 @@ async function untilParked(harnessed: Harness, batchId: number, id: number): Pro
   expect(batch.condition!.message).toContain(`Output folder not available: ${harnessed.outputDir}`);
 }
 
+/**
+ * The folder disappears at once, as when its drive is pulled: renamed away, then removed. A
+ * removal in place races the engine (a sidecar written into it meanwhile makes rmdir fail
+ * ENOTEMPTY, seen once in 20 runs); a pulled drive takes everything in one step.
+ */
+function unplug(folder: string): void {
+  const away = `${folder}-unplugged-${Math.random().toString(36).slice(2, 8)}`;
+  renameSync(folder, away);
+  rmSync(away, { recursive: true });
+}
 describe('downloads: file errors are classified', () => {
   it('EROFS (a read-only drive) parks the item behind a batch condition; it saves by itself once writable', async () => {
     let readOnly = true;
@@ -217,7 +227,7 @@ describe('downloads: the output folder', () => {
     await until(() => doneIds().length > 0, 'the first video to be saved');
     const later = itemIds.find((id) => !doneIds().includes(id))!;
     expect(['queued', 'submitting', 'in_queue', 'in_progress']).toContain(h.engine.getItem(later)!.state);
-    rmSync(h.outputDir, { recursive: true }); // unplugged: the folder is gone, its parent is not
+    unplug(h.outputDir); // the folder is gone, its parent is not
     await until(
       () => h1.engine.getBatch(batchId)!.condition?.code === 'output_unavailable',
       'the second video to wait for the folder',
@@ -246,7 +256,7 @@ describe('downloads: the output folder the batch started with', () => {
 
   it('vanished before any video was saved: waited for, not made again', async () => {
     const { batchId, id } = await startedWithFolder();
-    rmSync(h!.outputDir, { recursive: true }); // the parent stays: an unmounted share's mount point
+    unplug(h!.outputDir); // the parent stays: an unmounted share's mount point
     const h1 = h!;
     await until(() => h1.engine.getBatch(batchId)!.condition?.code === 'output_unavailable', 'the condition');
     expect(existsSync(h1.outputDir)).toBe(false);
@@ -260,7 +270,7 @@ describe('downloads: the output folder the batch started with', () => {
     const { batchId, id } = await startedWithFolder();
     const h1 = h!;
     await h1.engine.close();
-    rmSync(h1.outputDir, { recursive: true });
+    unplug(h1.outputDir);
     const engine = h1.restart();
     await until(() => engine.getBatch(batchId)!.condition?.code === 'output_unavailable', 'the condition');
     expect(existsSync(h1.outputDir)).toBe(false);
@@ -331,8 +341,11 @@ describe('downloads: the network and the link', () => {
     const end = await h.engine.waitForItemState(itemIds[0]!, TERMINAL);
     expect(end.state).toBe('expired');
     expect(end.errorCode).toBe('output_expired');
+    // The engine measures the grace from the moment it decides to ask, this spy when the request
+    // reaches fetch; at the harness's speed one real millisecond of load between the two is a
+    // simulated second (a CI run saw 179 s), so the check allows 10 s of that.
     const span = refusedAt.at(-1)! - refusedAt[0]!;
-    expect(span).toBeGreaterThanOrEqual(3 * 60_000);
+    expect(span).toBeGreaterThanOrEqual(3 * 60_000 - 10_000);
     expect(span).toBeLessThan(60 * 60_000);
   });
 

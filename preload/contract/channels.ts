@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { REASON_LANGUAGES } from '../reasons';
 import { batchSettingsSchema, batchViewSchema, elementsSchema, itemViewSchema } from './batches';
-import { previewSchema, scanSummarySchema } from './intake';
+import { elementCheckSchema, previewSchema, scanSummarySchema } from './intake';
 import { modelInfoSchema } from './models';
 import { appSettingsSchema, dailySpendSchema, webhookSettingSchema } from './settings';
 import {
@@ -89,19 +89,7 @@ export const invokeChannels = {
    */
   'command:scan.checkElements': channel(
     z.object({ scanId: z.string(), elements: elementsSchema }),
-    z.object({
-      images: z.array(
-        z.object({
-          path: z.string(),
-          ok: z.boolean(),
-          reason: z.string().nullable(),
-          width: z.number().int().nullable(),
-          height: z.number().int().nullable(),
-          /** Its thumbnail: media scan/<scanId>/element/<thumb>/thumb (null when unusable). */
-          thumb: z.number().int().nonnegative().nullable(),
-        }),
-      ),
-    }),
+    z.object({ images: z.array(elementCheckSchema) }),
   ),
   'query:scan.summary': channel(z.object({ scanId: z.string() }), scanSummarySchema),
   'query:scan.preview': channel(

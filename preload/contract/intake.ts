@@ -31,6 +31,17 @@ export const scanSummarySchema = z.object({
   problems: z.array(inputProblemSchema),
 });
 
+/** One reference element image as main checked it: its size, or why it cannot be used. */
+export const elementCheckSchema = z.object({
+  path: z.string(),
+  ok: z.boolean(),
+  reason: z.string().nullable(),
+  width: z.number().int().nullable(),
+  height: z.number().int().nullable(),
+  /** Its thumbnail: media scan/<scanId>/element/<thumb>/thumb (null when unusable). */
+  thumb: z.number().int().nonnegative().nullable(),
+});
+
 export const previewItemSchema = z.object({
   index: z.number().int(),
   /** The image's position in the scan (for its thumbnail): the takes of one image share it. */
@@ -97,5 +108,6 @@ export const previewSchema = z.object({
 });
 
 export type ScanSummaryDto = z.output<typeof scanSummarySchema>;
+export type ElementCheckDto = z.output<typeof elementCheckSchema>;
 export type PreviewDto = z.output<typeof previewSchema>;
 export type PreviewItemDto = z.output<typeof previewItemSchema>;

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { BatchSettings, ElementImages } from '../domain';
 import { DEFAULT_END_SUFFIXES } from '../intake/end-frames';
 import type { BatchPlan, IntakeApi, ScanProgress, ScanResult, ScannedImage } from '../core-api';
-import type { ScanSummaryDto } from '../../../preload/contract';
+import type { ElementCheckDto, ScanSummaryDto } from '../../../preload/contract';
 import { AppError } from './errors';
 
 /** End-frame pairs listed in the summary (a folder of thousands lists its first ones). */
@@ -46,16 +46,8 @@ export interface ScanRegistry {
   close(): void;
 }
 
-/** One element image as checked: its size, or why it cannot be used. */
-export interface ElementCheck {
-  path: string;
-  ok: boolean;
-  reason: string | null;
-  width: number | null;
-  height: number | null;
-  /** Its number for the scan's element thumbnails (media scan/<id>/element/<n>/thumb); null when unusable. */
-  thumb: number | null;
-}
+/** One element image as checked: the contract's shape (its number names its thumbnail). */
+export type ElementCheck = ElementCheckDto;
 
 interface Entry {
   id: string;

@@ -2,11 +2,14 @@
 // guidance, the model's own fields, output folder and file names, parallel generations, budget
 // cap; plus presets (Presets.tsx). A role field (duration, audio...) shows only when the model has it.
 import { useId, useRef } from 'react';
-import type { BatchSettingsDto, ModelInfoDto } from '../../../preload/contract';
+import type {
+  BatchSettingsDto,
+  ElementCheckDto as ElementCheck,
+  ModelInfoDto,
+} from '../../../preload/contract';
 import { api, errorText } from '../api';
 import { useI18n, type I18n } from '../i18n';
 import { parseTemplate } from '../lib/template';
-import type { ElementCheck } from '../lib/use-element-checks';
 import { useApp, useModel } from '../store/app-context';
 import { showToast } from '../store/toasts';
 import { CheckboxField, Field, TextField } from './Field';

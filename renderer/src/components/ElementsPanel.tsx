@@ -4,11 +4,14 @@
 // image shows main's check (its size, or why it cannot be used). Hidden, with the reason, when
 // the model has no elements field.
 import { useState, type DragEvent } from 'react';
-import type { BatchSettingsDto, ModelInfoDto } from '../../../preload/contract';
+import type {
+  BatchSettingsDto,
+  ElementCheckDto as ElementCheck,
+  ModelInfoDto,
+} from '../../../preload/contract';
 import { api, errorText } from '../api';
 import { useI18n } from '../i18n';
 import { modelsThatHave } from '../lib/model-names';
-import type { ElementCheck } from '../lib/use-element-checks';
 import { useApp } from '../store/app-context';
 import { showToast } from '../store/toasts';
 import { Thumb } from './Thumb';

@@ -2,18 +2,8 @@
 // changes: each image's size or why it cannot be used. The preview waits for the check, because
 // main plans elements from the images it has checked and kept with the scan.
 import { useEffect, useState } from 'react';
-import type { BatchSettingsDto } from '../../../preload/contract';
+import type { BatchSettingsDto, ElementCheckDto as ElementCheck } from '../../../preload/contract';
 import { api, errorText } from '../api';
-
-export interface ElementCheck {
-  path: string;
-  ok: boolean;
-  reason: string | null;
-  width: number | null;
-  height: number | null;
-  /** Its thumbnail's number (media scan/<scanId>/element/<thumb>/thumb); null when unusable. */
-  thumb: number | null;
-}
 
 type Elements = NonNullable<BatchSettingsDto['elements']>;
 

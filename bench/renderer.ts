@@ -8,9 +8,10 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
-import type { BatchSettings, PlannedItem } from '../main/core/domain';
+import type { PlannedItem } from '../main/core/domain';
 import { browser, closeBrowser, startSession, writeImages, type Session } from '../test/renderer/helpers';
 import { ratio, type Row } from './lib';
+import { batchSettings } from '../test/main/core/app/helpers';
 
 const TOTAL = 10_000;
 const SMALL = 10;
@@ -148,19 +149,7 @@ export async function benchRenderer(): Promise<Row[]> {
   const session = await startSession('bench', { settings: { simulated: true, notifications: false } });
   try {
     const [image] = await writeImages(session.inputDir, 1, { prefix: 'frame' });
-    const settings: BatchSettings = {
-      modelId: 'kling/kling-3.0/standard/image-to-video',
-      promptTemplate: 'A slow push-in on {name}',
-      negativePrompt: '',
-      duration: 5,
-      generateAudio: false,
-      cfgScale: 0.5,
-      outputDir: session.outputDir,
-      outputNameTemplate: '{name}.mp4',
-      concurrency: 3,
-      budgetUsd: null,
-      urlPrefix: null,
-    };
+    const settings = batchSettings(session.outputDir, { promptTemplate: 'A slow push-in on {name}' });
     // Planned items, never started: the list, not the engine, is measured.
     const engine = session.harness.engine;
     const big = engine.createBatch(settings, items(session, image!, TOTAL), 'Ten thousand frames');

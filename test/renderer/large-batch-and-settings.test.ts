@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BatchSettings, PlannedItem } from '../../main/core/domain';
+import type { PlannedItem } from '../../main/core/domain';
 import {
   closeBrowser,
   openApp,
@@ -16,6 +16,7 @@ import {
   writeImages,
   type Session,
 } from './helpers';
+import { batchSettings } from '../main/core/app/helpers';
 
 // Callbacks passed to page.evaluate run in the page; the node project has no DOM lib, so
 // these declare just what they touch (module-local, not global).
@@ -47,19 +48,7 @@ beforeAll(async () => {
     settings: { simulated: true, notifications: false },
   });
   const [image] = await writeImages(session.inputDir, 1, { prefix: 'frame' });
-  const settings: BatchSettings = {
-    modelId: 'kling/kling-3.0/standard/image-to-video',
-    promptTemplate: 'A slow push-in on {name}',
-    negativePrompt: '',
-    duration: 5,
-    generateAudio: false,
-    cfgScale: 0.5,
-    outputDir: session.outputDir,
-    outputNameTemplate: '{name}.mp4',
-    concurrency: 3,
-    budgetUsd: null,
-    urlPrefix: null,
-  };
+  const settings = batchSettings(session.outputDir, { promptTemplate: 'A slow push-in on {name}' });
   // Synthetic planned items (never started): the list, not the engine, is under test here.
   const items: PlannedItem[] = Array.from({ length: TOTAL }, (_, i) => {
     const name = `frame-${String(i + 1).padStart(5, '0')}`;

@@ -206,12 +206,13 @@ export abstract class ItemQueries extends ItemTable {
   }
 
   /** The same, in batches that ended (the last video's sidecar: its batch finished before it). */
-  pendingSidecarsOfEndedBatches(): { itemId: number; batchId: number }[] {
+  pendingSidecarsOfEndedBatches(doneBefore: number): { itemId: number; batchId: number }[] {
     return (
       this.stmt(
         `SELECT items.id, items.batch_id FROM items JOIN batches ON batches.id = items.batch_id
-         WHERE items.sidecar_pending = 1 AND items.state = 'done' AND batches.state IN ('finished', 'cancelled')`,
-      ).all({}) as { id: number; batch_id: number }[]
+         WHERE items.sidecar_pending = 1 AND items.state = 'done' AND items.state_changed_at < :doneBefore
+           AND batches.state IN ('finished', 'cancelled')`,
+      ).all({ doneBefore }) as { id: number; batch_id: number }[]
     ).map((row) => ({ itemId: row.id, batchId: row.batch_id }));
   }
 

@@ -21,7 +21,7 @@ import { Leases } from './leases';
 import { released, type Outcome } from './outcome';
 import { planRecovery } from './recovery';
 import { RunTimes } from './run-times';
-import { SidecarWriter } from './sidecar';
+import { SIDECAR_TRIES, SidecarWriter } from './sidecar';
 import { DailyCapPassedError, SubmitPhase } from './submit';
 import { TrackPhase } from './track';
 
@@ -310,11 +310,15 @@ export class Coordinator {
 
   /**
    * Sidecars a crash or a close left unwritten in batches that have ended since (the last
-   * video's: its batch finished as it was saved). Once per item and process, so a drive that
-   * stays away is not retried every lease renewal; the next start tries again.
+   * video's: its batch finished as it was saved). Only those done longer ago than a writer
+   * takes to place or give up, so another process (the CLI beside the app) still writing one
+   * is not raced over the same temporary file. Once per item and process, so a drive that stays
+   * away is not retried every lease renewal; the next start tries again.
    */
   private writeLeftoverSidecars(): void {
-    for (const { itemId, batchId } of this.ctx.store.pendingSidecarsOfEndedBatches()) {
+    const { outputRecheckMs } = this.ctx.limits;
+    const doneBefore = this.ctx.clock.now() - (SIDECAR_TRIES * outputRecheckMs + 60_000);
+    for (const { itemId, batchId } of this.ctx.store.pendingSidecarsOfEndedBatches(doneBefore)) {
       if (this.ctx.held.has(batchId) || this.sidecarsTried.has(itemId)) continue;
       this.sidecarsTried.add(itemId);
       this.spawn(() => this.sidecars.write(itemId));

@@ -6,6 +6,7 @@ import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync, mkdirSync
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { closeDatabase, openDatabase } from '../../../../main/core/db/connection';
+import { JobStore } from '../../../../main/core/db/store';
 import { DEMO_API_KEY } from '../../../../main/core/simulator/types';
 import { APP_VERSION } from '../../../../main/core/version';
 import { harness, type Harness } from './harness';
@@ -164,6 +165,12 @@ describe('engine: a sidecar a crash left unwritten', () => {
     // marked, the temporary file in the folder, no sidecar.
     const db = openDatabase(h.dbPath);
     db.prepare('UPDATE items SET sidecar_pending = 1 WHERE id = ?').run(item.id);
+    // Only one done longer ago than a live writer (another process) can still be at it is taken.
+    const store = new JobStore(db);
+    expect(store.pendingSidecarsOfEndedBatches(item.stateChangedAt)).toEqual([]);
+    expect(store.pendingSidecarsOfEndedBatches(item.stateChangedAt + 1)).toEqual([
+      { itemId: item.id, batchId },
+    ]);
     closeDatabase(db);
     rmSync(sidecar);
     const temp = join(h.outputDir, `.img-0000.json.sm-${item.id}.tmp`);
@@ -172,7 +179,7 @@ describe('engine: a sidecar a crash left unwritten', () => {
     h.restart();
     h.engine.beginAdopting();
     await h.engine.idle();
-    await expect.poll(() => existsSync(sidecar)).toBe(true);
+    await expect.poll(() => existsSync(sidecar), { timeout: 10_000 }).toBe(true);
     expect(JSON.parse(readFileSync(sidecar, 'utf8'))).toMatchObject({
       itemId: item.id,
       batch: { id: batchId },

@@ -137,7 +137,6 @@ const en = {
   plan_outside_ratio:
     'its aspect ratio {ratio} ({size}) is outside what {model} accepts (width/height from {min} to {max})',
   plan_outside_both: '{small}; {shape}',
-  plan_outside_none: 'it is outside the limits',
   plan_csv_unsupported: '{model} has no {what} field; clear the cell or choose another model {at}',
   plan_field_duration: 'duration',
   plan_field_audio: 'audio',
@@ -251,7 +250,6 @@ const zhCN = {
   plan_outside_small: '它是 {size} 像素，而 {model} 的短边至少需要 {min} 像素',
   plan_outside_ratio: '它的宽高比 {ratio}（{size}）超出 {model} 接受的范围（宽/高在 {min} 到 {max} 之间）',
   plan_outside_both: '{small}；另外，{shape}',
-  plan_outside_none: '它超出了限制',
   plan_csv_unsupported: '{model} 没有{what}字段；请清空该单元格或选择其他模型{at}',
   plan_field_duration: '时长',
   plan_field_audio: '音频',

@@ -2,7 +2,7 @@
 // speaks it: the database stores it, the engine moves it, the contract (preload/contract.ts)
 // validates it across IPC, the CLI prints it. Kept dependency-free so any layer can import it.
 
-import { formatReason, type Reason } from '../../../preload/reasons';
+import { formatReason, type Reason, type ReasonLanguage } from '../../../preload/reasons';
 import type { BatchConditionCode, BatchState, ItemReview, ItemState, PauseReason } from './states';
 import { DEFAULT_MODEL_ID } from './default-model';
 
@@ -94,7 +94,7 @@ export const DEFAULT_SETTINGS: Omit<BatchSettings, 'outputDir'> = {
 export type PlanNote = string | Reason;
 
 /** A note in English, as the database stores it and the CLI prints it. */
-export const noteText = (note: PlanNote, language: 'en' | 'zh-CN' = 'en'): string =>
+export const noteText = (note: PlanNote, language: ReasonLanguage = 'en'): string =>
   typeof note === 'string' ? note : formatReason(note, language);
 
 export interface PlannedItem {

@@ -137,9 +137,8 @@ export function outsideLimits(
           max: range.max,
         })
       : null;
-  return small && shape
-    ? reason('plan_outside_both', { small, shape })
-    : (small ?? shape ?? reason('plan_outside_none'));
+  // Called only for an image decideFit found outside the limits: one of the two holds.
+  return small && shape ? reason('plan_outside_both', { small, shape }) : (small ?? shape)!;
 }
 
 /** Why an image outside the limits is refused under fit mode "refuse", with what to do. */

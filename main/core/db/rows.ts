@@ -2,6 +2,7 @@
 // columns are zod-checked as they are read, so a damaged or hand-edited row is reported by
 // name instead of surfacing later as `undefined` somewhere in the UI.
 import { z } from 'zod';
+import { batchSettingsSchema } from '../../../preload/contract/batches';
 import type { Reason } from '../../../preload/reasons';
 import {
   BATCH_CONDITION_CODES,
@@ -17,24 +18,10 @@ import {
   type PauseReason,
 } from '../domain';
 
-export const batchSettingsSchema = z.object({
-  modelId: z.string().min(1),
-  promptTemplate: z.string(),
-  negativePrompt: z.string(),
-  duration: z.number().int().min(1),
-  generateAudio: z.boolean(),
-  cfgScale: z.number(),
-  outputDir: z.string().min(1),
-  outputNameTemplate: z.string(),
-  concurrency: z.number().int().min(1),
-  budgetUsd: z.number().nonnegative().nullable(),
-  urlPrefix: z.string().nullable(),
-  modelInputs: z.record(z.string(), z.json()).optional(),
-  takes: z.number().int().min(1).optional(),
-  loop: z.boolean().optional(),
-  shots: z.array(z.object({ prompt: z.string(), duration: z.number().int().min(0) })).optional(),
-  sidecars: z.boolean().optional(),
-}) satisfies z.ZodType<BatchSettings>;
+// The contract's schema, the one every process reads settings with: a copy of our own once
+// lacked the fit mode and the elements, so every read stripped them (and a budget change wrote
+// the stripped settings back).
+const storedSettingsSchema = batchSettingsSchema satisfies z.ZodType<BatchSettings>;
 
 const notesSchema = z.array(z.string());
 const requestSchema = z.record(z.string(), z.unknown());
@@ -152,7 +139,7 @@ export function toBatchRecord(row: BatchRow): BatchRecord {
     pauseReason,
     pauseMessage: row.pause_message,
     pauseDetail,
-    settings: parseJson(batchSettingsSchema, row.settings_json, 'batches', row.id, 'settings_json'),
+    settings: parseJson(storedSettingsSchema, row.settings_json, 'batches', row.id, 'settings_json'),
     createdAt: row.created_at,
     startedAt: row.started_at,
     finishedAt: row.finished_at,

@@ -32,6 +32,8 @@ export type AppSettingsDto = z.output<typeof appSettingsSchema>;
 export const dailySpendSchema = z.object({
   capUsd: z.number().nullable(),
   spentTodayUsd: z.number(),
+  /** Simulated (demo) batches' spending today: not money, shown apart, never against the cap. */
+  simulatedTodayUsd: z.number(),
   /** When "today" began: the local midnight, as epoch ms. */
   dayStartedAt: z.number(),
 });

@@ -42,23 +42,35 @@ export class AccountSpendStore {
     ).run({ key: DAILY_CAP_KEY, value: JSON.stringify(usd) });
   }
 
-  /** The cap and what was committed on the day beginning at `dayStartedAt`. */
+  /**
+   * The cap and what was committed on the day beginning at `dayStartedAt`: real money against
+   * the cap, simulated (demo) spending apart, never added to it.
+   */
   today(dayStartedAt: number): DailySpend {
-    return { capUsd: this.dailyCap(), spentTodayUsd: this.committedSince(dayStartedAt), dayStartedAt };
+    return {
+      capUsd: this.dailyCap(),
+      spentTodayUsd: this.committedSince(dayStartedAt),
+      simulatedTodayUsd: this.committedSince(dayStartedAt, true),
+      dayStartedAt,
+    };
   }
 
   /**
-   * USD committed by submits made at or after `since` (clock ms), across every batch: the
-   * current attempt of each item that may be billed (its actual cost when known, else its
-   * estimate), plus earlier attempts of retried items made since then.
+   * USD committed by submits made at or after `since` (clock ms), across every batch of one
+   * kind (real by default; `simulated` for demo batches, which are not money): the current
+   * attempt of each item that may be billed (its actual cost when known, else its estimate),
+   * plus earlier attempts of retried items made since then.
    */
-  committedSince(since: number): number {
+  committedSince(since: number, simulated = false): number {
     const row = this.stmt(
       `SELECT
-           (SELECT COALESCE(SUM(COALESCE(cost_usd, estimated_cost_usd)), 0) FROM items
-             WHERE may_be_billed = 1 AND submitted_at >= :since)
-         + (SELECT COALESCE(SUM(usd), 0) FROM earlier_attempts WHERE submitted_at >= :since) AS usd`,
-    ).get({ since }) as { usd: number };
+           (SELECT COALESCE(SUM(COALESCE(i.cost_usd, i.estimated_cost_usd)), 0)
+              FROM items i JOIN batches b ON b.id = i.batch_id
+             WHERE i.may_be_billed = 1 AND i.submitted_at >= :since AND b.simulated = :simulated)
+         + (SELECT COALESCE(SUM(e.usd), 0)
+              FROM earlier_attempts e JOIN items i ON i.id = e.item_id JOIN batches b ON b.id = i.batch_id
+             WHERE e.submitted_at >= :since AND b.simulated = :simulated) AS usd`,
+    ).get({ since, simulated: simulated ? 1 : 0 }) as { usd: number };
     return row.usd;
   }
 }

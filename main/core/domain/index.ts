@@ -188,8 +188,10 @@ export interface BatchCondition {
 /** The account-wide daily cap and what counts against it today (see core-api setDailyCap). */
 export interface DailySpend {
   capUsd: number | null;
-  /** Billed or possibly billed since `dayStartedAt`, across all batches. */
+  /** Billed or possibly billed since `dayStartedAt`, across all real (paid) batches. */
   spentTodayUsd: number;
+  /** The same for simulated batches: not money, never counted against the cap. */
+  simulatedTodayUsd: number;
   /** Clock ms of the local midnight that began today. */
   dayStartedAt: number;
 }

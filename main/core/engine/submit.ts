@@ -118,7 +118,7 @@ export class SubmitPhase {
    */
   private assertDailyRoom(item: ItemRecord): Record<string, never> {
     const cap = this.ctx.account.dailyCap();
-    if (cap === null) return {};
+    if (cap === null || this.ctx.store.batchFixed(item.batchId)?.simulated) return {};
     const committed = this.ctx.account.committedSince(this.ctx.dayStart(this.ctx.clock.now()));
     if (committed + item.estimatedCostUsd > cap + 1e-9) throw new DailyCapPassedError(item.id);
     return {};

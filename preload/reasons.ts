@@ -31,6 +31,8 @@ const en = {
     'Sent, but the answer was lost ({detail}); it may or may not have been paid. Resubmit if you accept it may be paid twice.',
   unknown_submit_crash:
     'Stillmotion stopped while sending this item; the answer was lost, so it may or may not have been paid. Resubmit if you accept it may be paid twice.',
+  unknown_submit_other_process:
+    'Another Stillmotion process ({holder}) was sending this item when it stopped answering and this one took the batch over; whether RunComfy received it is unknown, so it may or may not have been paid. If that process answers after all, this item continues by itself; otherwise resubmit if you accept it may be paid twice.',
   api_refused:
     'RunComfy refused this request: {provider}. Check this image and the batch settings, then retry.',
   no_output:
@@ -56,7 +58,7 @@ const en = {
   no_key:
     'No RunComfy API key is set. Add your key in Settings (or switch on simulated mode to try it for free); the batch then continues.',
   key_refused:
-    'RunComfy did not accept the API key ({provider}). Enter a valid key in Settings; the queue continues with it.',
+    'RunComfy did not accept the API key ({provider}). Enter a valid key in Settings; the queue continues with it. Videos already being generated keep the key they were sent with until they are saved.',
   no_balance: 'The RunComfy account has no balance left ({provider}). Top up at runcomfy.com, then resume.',
   simulated_batch_real_mode:
     'This batch was made in simulated mode (no key, no cost). It is not sent to RunComfy with your key, because that would be paid: switch simulated mode back on to finish it, or start a new batch.',
@@ -69,7 +71,11 @@ const en = {
   too_many_failures:
     '{count} items in a row did not succeed; the last one: {last} Look at the failed items’ reasons, fix the cause, then resume.',
   disk_full:
-    'The disk holding {dir} is full ({detail}) while saving {file}. Free some space, then resume: downloads continue where they stopped and nothing paid for is lost.',
+    'The disk holding {dir} is full ({detail}) while saving {file}. Free some space: downloads continue by themselves where they stopped, and nothing paid for is lost.',
+  saving_delayed:
+    'Saving videos is delayed: {detail}. Nothing has failed; it is tried again by itself until it works.',
+  output_blocked:
+    'A paid video cannot be saved as {file} in {dir}: {detail}. Fix the cause (permissions, a file or folder in the way); the video waits and is saved by itself once it can be.',
   output_unavailable:
     'Output folder not available: {dir} ({detail}). Reconnect the drive or share; downloads continue by themselves when it is back, and nothing paid for is lost.',
   network_down:
@@ -77,6 +83,8 @@ const en = {
   lease_lost: 'Another Stillmotion process took over this batch; it runs there now.',
   endpoint_key_missing:
     'This job was sent to {url} and runs there, but Stillmotion has no API key for that address now (the settings point elsewhere, or the key was removed). Nothing has failed: it waits, and continues as soon as the settings point at {url} with its key again.',
+  sent_with_other_key:
+    'This job was sent with another API key than the one set now, and RunComfy shows it only to that key’s account. Nothing has failed: it waits; set that key again to fetch the video, or cancel the item.',
   // ---- planning: why the preview will not send an item, and where in prompts.csv --------
   plan_duplicate_in_batch:
     'same image and request as {earlier} in this batch; it is generated once (use force to generate both)',
@@ -158,6 +166,8 @@ const zhCN = {
     '已发送，但回应丢失（{detail}）；可能已计费，也可能没有。如果你接受可能重复计费，请重新提交。',
   unknown_submit_crash:
     'Stillmotion 在发送此项时停止；回应丢失，可能已计费，也可能没有。如果你接受可能重复计费，请重新提交。',
+  unknown_submit_other_process:
+    '另一个 Stillmotion 进程（{holder}）在发送此项时停止响应，本进程接管了批次；无法确定 RunComfy 是否收到，因此可能已付费也可能没有。如果那个进程之后仍然返回结果，此项会自动继续；否则，如果你接受可能重复付费，请重新提交。',
   api_refused: 'RunComfy 拒绝了此请求：{provider}。请检查此图片和批次设置，然后重试。',
   no_output:
     'RunComfy 报告请求 {requestId} 已成功，但没有提供视频链接，因此没有可下载的内容。它很可能已计费；请凭请求 ID 联系 RunComfy 支持，或重试（新的付费生成）。',
@@ -178,7 +188,8 @@ const zhCN = {
   cancelled_by_user: '已由你取消。',
   paused_by_user: '已由你暂停。进行中的视频仍会完成并下载。',
   no_key: '尚未设置 RunComfy API 密钥。请在设置中添加密钥（或开启模拟模式免费试用）；批次随后会继续。',
-  key_refused: 'RunComfy 未接受此 API 密钥（{provider}）。请在设置中输入有效密钥；队列将用它继续。',
+  key_refused:
+    'RunComfy 未接受此 API 密钥（{provider}）。请在设置中输入有效密钥；队列将用它继续。已在生成的视频会继续使用发送时的密钥，直到保存完毕。',
   no_balance: 'RunComfy 账户余额不足（{provider}）。请在 runcomfy.com 充值，然后继续。',
   simulated_batch_real_mode:
     '此批次是在模拟模式下创建的（无需密钥，不收费）。它不会用你的密钥发送到 RunComfy，因为那样会产生费用：请重新开启模拟模式来完成它，或新建一个批次。',
@@ -190,7 +201,10 @@ const zhCN = {
     '已达到每日支出上限 ${cap}：今天所有批次共花费 ${spent}。请在设置中提高上限或等到明天；批次随后会继续。',
   too_many_failures: '连续 {count} 项未成功；最后一项：{last} 请查看失败项的原因，排除问题后继续。',
   disk_full:
-    '保存 {file} 时，{dir} 所在的磁盘已满（{detail}）。请释放一些空间，然后继续：下载会从中断处继续，已付费的内容不会丢失。',
+    '保存 {file} 时，{dir} 所在的磁盘已满（{detail}）。请释放一些空间：下载会自动从中断处继续，已付费的内容不会丢失。',
+  saving_delayed: '视频保存被延迟：{detail}。没有任何项失败；会自动重试，直到成功。',
+  output_blocked:
+    '已付费的视频无法以 {file} 保存到 {dir}：{detail}。请排除问题（权限、挡路的文件或文件夹）；视频会等待，一旦可以保存就会自动保存。',
   output_unavailable:
     '输出文件夹不可用：{dir}（{detail}）。请重新连接驱动器或共享；恢复后下载会自动继续，已付费的内容不会丢失。',
   network_down:
@@ -198,6 +212,8 @@ const zhCN = {
   lease_lost: '另一个 Stillmotion 进程接管了此批次；它现在在那里运行。',
   endpoint_key_missing:
     '此任务已发送到 {url} 并在那里运行，但 Stillmotion 现在没有该地址的 API 密钥（设置指向了别处，或密钥已被移除）。没有任何项失败：它会等待，一旦设置重新指向 {url} 并带有其密钥，就会继续。',
+  sent_with_other_key:
+    '此任务是用另一个 API 密钥发送的，RunComfy 只向该密钥的账户显示它。没有任何项失败：它会等待；重新设置那个密钥即可获取视频，或者取消此项。',
   plan_duplicate_in_batch: '与本批次中的 {earlier} 图片和请求相同；只生成一次（选择“重新生成”可两者都生成）',
   plan_already_generated: '已生成：{path}',
   plan_answer_lost:

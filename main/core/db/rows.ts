@@ -194,6 +194,7 @@ export interface ItemRow {
   api_base_url: string | null;
   review: string | null;
   sidecar_pending: number;
+  key_fingerprint: string | null;
 }
 
 /** Everything the engine knows about an item; `ItemView` is the slice the UI sees. */
@@ -218,6 +219,11 @@ export interface ItemRecord extends ItemView {
   apiBaseUrl: string | null;
   /** Done, its sidecar not yet in place (written at start-up if a crash came between). */
   sidecarPending: boolean;
+  /**
+   * Which API key the current attempt was sent with (a short hash, never the key): its job is
+   * polled and downloaded with that key, even after the user set another (migration 013).
+   */
+  keyFingerprint: string | null;
 }
 
 export function toItemRecord(row: ItemRow): ItemRecord {
@@ -265,6 +271,7 @@ export function toItemRecord(row: ItemRow): ItemRecord {
     pollCount: row.poll_count,
     apiBaseUrl: row.api_base_url,
     sidecarPending: row.sidecar_pending === 1,
+    keyFingerprint: row.key_fingerprint ?? null,
   };
 }
 
@@ -321,6 +328,7 @@ export const ITEM_PATCH_COLUMNS = {
   pollCount: 'poll_count',
   apiBaseUrl: 'api_base_url',
   sidecarPending: 'sidecar_pending',
+  keyFingerprint: 'key_fingerprint',
 } as const satisfies Partial<Record<keyof ItemRecord, string>>;
 
 export type ItemPatch = Partial<{ [K in keyof typeof ITEM_PATCH_COLUMNS]: ItemRecord[K] }>;

@@ -23,7 +23,9 @@ import { planRecovery } from './recovery';
 import { RunTimes } from './run-times';
 import { SIDECAR_TRIES, SidecarWriter } from './sidecar';
 import { DailyCapPassedError, SubmitPhase } from './submit';
+import { TempFiles } from './temp-files';
 import { TrackPhase } from './track';
+import { fullJitterBackoff } from '../api/retry';
 
 export class Coordinator {
   readonly leases: Leases;
@@ -33,9 +35,13 @@ export class Coordinator {
   private readonly track: TrackPhase;
   private readonly download: DownloadPhase;
   private readonly sidecars: SidecarWriter;
+  readonly tempFiles: TempFiles;
   private readonly sidecarsTried = new Set<number>();
   private readonly tasks = new Set<Promise<unknown>>();
-  /** Items whose submit request this run is sending (never recovered as unknown). */
+  /**
+   * Items whose submit request this run is sending, or whose accepted answer it holds while the
+   * database cannot store it yet: never recovered as unknown.
+   */
   private readonly sending = new Set<number>();
   /** Work waiting for a clock time: a download's back-off or parked re-check, a poll after an error. */
   private readonly wakes = new Set<string>();
@@ -47,8 +53,9 @@ export class Coordinator {
     this.runTimes = new RunTimes(ctx);
     this.submit = new SubmitPhase(ctx, this.runTimes);
     this.track = new TrackPhase(ctx, this.runTimes);
-    this.download = new DownloadPhase(ctx);
-    this.sidecars = new SidecarWriter(ctx);
+    this.tempFiles = new TempFiles(ctx);
+    this.download = new DownloadPhase(ctx, this.tempFiles, (batchId) => this.leases.mayWrite(batchId));
+    this.sidecars = new SidecarWriter(ctx, this.tempFiles);
   }
 
   // ==== the settle path ====================================================================
@@ -57,7 +64,17 @@ export class Coordinator {
   settle(outcome: Outcome): ItemRecord | null {
     const { item } = outcome;
     const batchId = item.batchId;
-    const moved = outcome.move ? this.write(item, outcome.move) : null;
+    let moved: ItemRecord | null = null;
+    if (outcome.move) {
+      try {
+        moved = this.write(item, outcome.move);
+      } catch (error) {
+        // Refused for good (the lease is another process's now): undo what was done ahead of it.
+        if (error instanceof LeaseLostError && outcome.ifNotWritten) this.spawn(outcome.ifNotWritten);
+        throw error;
+      }
+      if (!moved && outcome.ifNotWritten) this.spawn(outcome.ifNotWritten);
+    }
     // The first finish of a model replaces the prior: the batch's other running jobs, probing on
     // it, are re-aimed at once (a cold start's first round finishes together).
     if (moved && outcome.learnedRunMs !== undefined)
@@ -100,6 +117,7 @@ export class Coordinator {
       clock.now(),
       move.lease ? { owner, leaseMs: limits.leaseMs } : undefined,
       move.durable ?? true,
+      move.expect,
     );
     if (moved) {
       hub.item(moved.batchId, moved.id, moved.state);
@@ -115,14 +133,27 @@ export class Coordinator {
       if (item.cancelRequested) void this.cancelRemote(item);
       this.follow(item.id);
     } else if (item.state === 'downloading') this.fetchVideo(item.id);
-    // Its video is in place: describe it beside it (never blocks or fails the item).
-    else if (item.state === 'done') this.spawn(() => this.sidecars.write(item.id));
+    else {
+      // Its download is over: no temporary file of it stays in the user's folder.
+      if (
+        item.partPath !== null ||
+        item.state === 'done' ||
+        item.state === 'expired' ||
+        item.state === 'failed'
+      )
+        this.spawn(async () => void (await this.tempFiles.removeOf(item.id, { kind: 'part' })));
+      // Its video is in place: describe it beside it (never blocks or fails the item).
+      if (item.state === 'done') this.spawn(() => this.sidecars.write(item.id));
+    }
   }
 
   /** Ends this engine's work on a batch with nothing left: finished event, lease released. */
   private finishIfDone(batchId: number): void {
     const ended = this.batches.finishIfDone(batchId);
     if (!ended) return;
+    // A finished batch leaves no temporary file: what an ended item left is removed now (and
+    // by every later sweep if a delete cannot happen yet).
+    this.spawn(() => this.tempFiles.sweepLeftovers());
     const money = this.ctx.store.money(batchId);
     this.ctx.hub.emit({ type: 'batch-finished', batchId, counts: ended.counts, spentUsd: money.spentUsd });
     this.leases.release(batchId);
@@ -189,9 +220,20 @@ export class Coordinator {
     try {
       intent = this.settle(this.submit.intent(item, client));
     } catch (error) {
-      if (!(error instanceof DailyCapPassedError)) throw error;
-      // Another process spent meanwhile: nothing was written or sent; admission now pauses.
-      this.settle(released(item));
+      if (error instanceof LeaseLostError) throw error;
+      if (error instanceof DailyCapPassedError) {
+        // Another process spent meanwhile: nothing was written or sent; admission now pauses.
+        this.settle(released(item));
+        return;
+      }
+      // The intent could not be written (the database locked or full): nothing was sent, the
+      // item stays queued and submits wait a while.
+      this.ctx.log(
+        'warn',
+        `item ${item.id}: not sent, its intent could not be stored (${(error as Error).message})`,
+      );
+      const delay = fullJitterBackoff(++runtime.submitRetries, this.ctx.random, 2000, 5 * 60_000);
+      this.settle({ ...released(item), holdSubmitsUntil: this.ctx.clock.now() + delay });
       return;
     }
     if (!intent) return; // cancelled meanwhile (settle has pumped the free slot)
@@ -199,14 +241,47 @@ export class Coordinator {
     let answer: Outcome;
     try {
       answer = await this.submit.send(runtime, intent, settings, prepared.body, client);
-    } finally {
+    } catch (error) {
       this.sending.delete(item.id);
+      throw error;
     }
     // The lease went to another process while the request was on the wire: the answer is
     // stored all the same (a paid job must not be forgotten), and that process tracks it.
-    const leaseOwner = this.ctx.store.getBatch(item.batchId)?.leaseOwner ?? null;
-    if (leaseOwner !== this.ctx.owner) this.leases.drop(item.batchId, leaseOwner);
-    this.settle(answer);
+    try {
+      const leaseOwner = this.ctx.store.getBatch(item.batchId)?.leaseOwner ?? null;
+      if (leaseOwner !== this.ctx.owner) this.leases.drop(item.batchId, leaseOwner);
+    } catch {
+      // The database cannot say now: storing the answer below tells.
+    }
+    this.storeAnswer(answer, 0);
+  }
+
+  /**
+   * Stores a submit's answer. When the database cannot take it now (locked by another process
+   * past the busy timeout, full, an I/O error) the answer is kept here and stored again after a
+   * back-off, for as long as it takes: an accepted request is in the journal already, and this
+   * process never lets it go (nor lets recovery call it unknown) until the database has it.
+   */
+  private storeAnswer(answer: Outcome, failures: number): void {
+    const itemId = answer.item.id;
+    try {
+      this.settle(answer);
+      this.sending.delete(itemId);
+    } catch (error) {
+      if (error instanceof LeaseLostError) {
+        this.sending.delete(itemId);
+        throw error;
+      }
+      const delay = Math.max(250, fullJitterBackoff(failures + 1, this.ctx.random, 1000, 60_000));
+      this.ctx.log(
+        'error',
+        `item ${itemId}: the submit answer could not be stored (${(error as Error).message}); ` +
+          `kept in memory and the request journal, stored again in ${Math.round(delay)} ms`,
+      );
+      this.wakeAt(`answer:${itemId}`, this.ctx.clock.now() + delay, () =>
+        this.storeAnswer(answer, failures + 1),
+      );
+    }
   }
 
   // ==== tracking and downloading ===========================================================
@@ -277,8 +352,12 @@ export class Coordinator {
   // ==== recovery, adoption, backstop =======================================================
 
   /** Puts every unfinished item of a held batch back on its way (start-up and resume). */
-  recover(batchId: number): void {
+  recover(batchId: number, previousOwner: string | null = null): void {
     if (!this.ctx.held.has(batchId)) return;
+    // Answers another process journalled but could not store (then died or lost the batch):
+    // stored now, before anything of this batch is called unknown.
+    for (const itemId of this.ctx.journal.replay(this.ctx.store, this.ctx.clock.now(), batchId))
+      this.ctx.log('warn', `item ${itemId}: its accepted request was stored from the request journal`);
     // Only a record for later decisions: a failure here (the database busy) is logged, and the
     // first save records it instead.
     this.download
@@ -288,24 +367,26 @@ export class Coordinator {
       this.ctx,
       batchId,
       (item) => this.sending.has(item.id) || this.track.isFollowing(item.id),
+      previousOwner,
     );
     for (const outcome of plan.settle) this.settle(outcome);
     for (const item of plan.track) {
       this.ctx.store.update(item.id, { nextPollAt: this.ctx.clock.now() });
       this.follow(item.id);
     }
-    for (const itemId of plan.download) this.fetchVideo(itemId);
+    for (const itemId of plan.download) if (!this.wakes.has(`download:${itemId}`)) this.fetchVideo(itemId);
     for (const itemId of plan.sidecars) this.spawn(() => this.sidecars.write(itemId));
     this.finishIfDone(batchId);
   }
 
   /** Takes over every batch with unfinished work whose lease is free, expired or orphaned. */
   adopt(): void {
-    for (const batchId of this.leases.takeAdoptable()) {
-      this.recover(batchId);
+    for (const { batchId, previousOwner } of this.leases.takeAdoptable()) {
+      this.recover(batchId, previousOwner);
       this.pump(batchId);
     }
     this.writeLeftoverSidecars();
+    this.spawn(() => this.tempFiles.sweepLeftovers());
   }
 
   /**
@@ -334,6 +415,10 @@ export class Coordinator {
     for (const batchId of [...this.ctx.held.keys()]) {
       for (const item of this.ctx.store.itemsInStates(batchId, ['in_queue', 'in_progress']))
         if (!this.track.isFollowing(item.id)) this.follow(item.id);
+      // A paid video nothing downloads (a settle that failed half way, a task that ended on a
+      // database error): fetched again, unless it waits for its back-off or its folder.
+      for (const item of this.ctx.store.itemsInStates(batchId, ['downloading']))
+        if (!this.wakes.has(`download:${item.id}`)) this.fetchVideo(item.id);
       this.pump(batchId);
     }
   }

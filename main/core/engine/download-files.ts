@@ -2,10 +2,10 @@
 // temporary file beside the target, resumed with Range after a cut, checked against
 // Content-Length and for an mp4 header, fsync'd, then linked into place under a free name.
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync } from 'node:fs';
+import { createReadStream, lstatSync } from 'node:fs';
 import * as fs from 'node:fs/promises';
-import { stat, unlink } from 'node:fs/promises';
-import { openForWriting, type WritableFile } from '../util/open-file';
+import { lstat, unlink } from 'node:fs/promises';
+import { openForWriting, type WritableFile, type WriteMode } from '../util/open-file';
 import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { parseRetryAfter } from '../api/retry';
 import type { GetResponse, HttpGet } from '../util/http-get';
@@ -13,7 +13,7 @@ import type { GetResponse, HttpGet } from '../util/http-get';
 /** The file-system calls a download makes, injectable so a test can make them fail. */
 export interface FileOps {
   write(handle: WritableFile, chunk: Uint8Array): Promise<void>;
-  open(path: string, flags: 'r' | 'w' | 'a'): Promise<WritableFile>;
+  open(path: string, mode: WriteMode): Promise<WritableFile>;
   mkdir(path: string, recursive: boolean): Promise<void>;
   link(existingPath: string, newPath: string): Promise<void>;
   rename(oldPath: string, newPath: string): Promise<void>;
@@ -52,7 +52,9 @@ export type PartOutcome =
   /** A transient problem; what was written is kept for a Range request. */
   | { kind: 'retry'; cause: RetryCause; message: string; retryAfterMs: number | null }
   | { kind: 'disk_full'; message: string }
-  | { kind: 'aborted' };
+  | { kind: 'aborted' }
+  /** This process no longer holds the item's batch: nothing more was written. */
+  | { kind: 'lease_lost' };
 
 const DISK_FULL_CODES = new Set(['ENOSPC', 'EDQUOT']);
 const WRITE_BATCH_BYTES = 1024 * 1024;
@@ -106,16 +108,41 @@ function withSuffix(dir: string, stem: string, suffix: string, prefix = ''): str
   return join(dir, `${prefix}${truncateUtf8(stem, room)}${suffix}`);
 }
 
-export function partPathFor(target: string, itemId: number): string {
-  return withSuffix(dirname(target), basename(target), `.part-${itemId}`, '.');
+/**
+ * `.name.mp4.part-<item>-<attempt tag>` beside the target: the tag (temp-files.ts) names the
+ * request and the writer, so only that writer continues it. Without a tag: the form older
+ * releases used (and found after a restart), `.name.mp4.part-<item>`.
+ */
+export function partPathFor(target: string, itemId: number, tag?: string): string {
+  return withSuffix(dirname(target), basename(target), `.part-${itemId}${tag ? `-${tag}` : ''}`, '.');
 }
 
 export function isPartFileName(name: string): boolean {
-  return /^\..+\.part-\d+$/.test(name);
+  return /^\..+\.part-\d+(-[0-9a-f]+)?$/.test(name);
+}
+
+/** `dir/.<name><suffix>` within the 255-byte segment limit (the name shortened as needed). */
+export function hiddenPathBeside(path: string, suffix: string): string {
+  return withSuffix(dirname(path), basename(path), suffix, '.');
+}
+
+/** `dir/<stem><extension>` within the 255-byte segment limit (the stem shortened as needed). */
+export function withExtension(dir: string, stem: string, extension: string): string {
+  return withSuffix(dir, stem, extension);
+}
+
+/** Whether anything has that name, a link included (a dangling link is a name taken too). */
+function nameTaken(path: string): boolean {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** "name.mp4", else "name (2).mp4", "name (3).mp4" ... whichever does not exist yet. */
-export function freeName(target: string, taken: (path: string) => boolean = existsSync): string {
+export function freeName(target: string, taken: (path: string) => boolean = nameTaken): string {
   if (!taken(target)) return target;
   const extension = extname(target);
   const stem = basename(target, extension);
@@ -143,7 +170,14 @@ export async function placeFile(
     if (code === 'EEXIST') return 'exists';
     if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EXDEV' && code !== 'ENOSYS') throw error;
   }
-  if (existsSync(finalPath)) return 'exists';
+  // lstat, not exists: a dangling link of that name is a name taken, never written through.
+  if (
+    await lstat(finalPath).then(
+      () => true,
+      () => false,
+    )
+  )
+    return 'exists';
   await fileOps.rename(partPath, finalPath);
   return 'placed';
 }
@@ -195,11 +229,12 @@ async function startOver(partPath: string, why: string): Promise<PartOutcome> {
   return { kind: 'retry', cause: 'content', message: `${why}; starting over`, retryAfterMs: 0 };
 }
 
-async function sizeOf(path: string): Promise<number> {
+/** The size of the file at `path` (lstat: a link is never followed); null when there is none. */
+async function sizeOf(path: string): Promise<number | null> {
   try {
-    return (await stat(path)).size;
+    return (await lstat(path)).size;
   } catch {
-    return 0;
+    return null;
   }
 }
 
@@ -212,9 +247,20 @@ export interface FetchToPartOptions {
   signal: AbortSignal;
   /** Real milliseconds the whole transfer may take. */
   timeoutMs: number;
+  /** Real ms until the server's answer (status and headers) must have come. */
+  headersTimeoutMs: number;
+  /** Real ms the body may send nothing before the transfer is cut and tried again. */
+  idleTimeoutMs: number;
+  /**
+   * Whether this process may still write the file (it holds the item's batch): asked before the
+   * file is opened and before each write, so a process that lost its lease stops at once.
+   */
+  mayWrite?: () => boolean;
   now: () => number;
   /** Called after the first chunk is on disk (a crash-test point). */
   afterFirstChunk?: () => void;
+  /** Told the whole video's size when the server announces it (a full disk says how much room). */
+  onLength?: (bytes: number) => void;
 }
 
 /**
@@ -223,23 +269,35 @@ export interface FetchToPartOptions {
  */
 export async function fetchToPart(options: FetchToPartOptions): Promise<PartOutcome> {
   const { url, partPath } = options;
-  let have = await sizeOf(partPath);
+  const existing = await sizeOf(partPath);
+  let have = existing ?? 0;
   const headers: Record<string, string> = {};
   if (have > 0) headers.range = `bytes=${have}-`;
+  const mayWrite = options.mayWrite ?? (() => true);
+  if (!mayWrite()) return { kind: 'lease_lost' };
   let response: GetResponse;
-  const signal = AbortSignal.any([options.signal, AbortSignal.timeout(options.timeoutMs)]);
+  // A silent server must not hold a download slot for the whole transfer's allowance: the
+  // answer must come within headersTimeoutMs, and then no gap in the body may pass idleTimeoutMs.
+  const silence = new SilenceTimer(options.headersTimeoutMs);
+  const signal = AbortSignal.any([options.signal, AbortSignal.timeout(options.timeoutMs), silence.signal]);
   try {
     response = await options.get(url, { headers, signal });
   } catch (error) {
+    silence.stop();
     if (options.signal.aborted) return { kind: 'aborted' };
-    const message = `could not fetch the video: ${describeError(error)}`;
+    const message = silence.fired
+      ? `the video server did not answer within ${Math.round(options.headersTimeoutMs / 1000)} s`
+      : `could not fetch the video: ${describeError(error)}`;
     return { kind: 'retry', cause: 'network', message, retryAfterMs: null };
   }
+  silence.restart(options.idleTimeoutMs);
   if (response.status === 404 || response.status === 410 || response.status === 403) {
+    silence.stop();
     await response.cancel();
     return { kind: 'refused', httpStatus: response.status };
   }
   if (response.status === 416 && have > 0) {
+    silence.stop();
     // Our partial file is as long as (or longer than) the video: check what the server says.
     const total = Number(/\/(\d+)$/.exec(response.header('content-range') ?? '')?.[1]);
     await response.cancel();
@@ -247,6 +305,7 @@ export async function fetchToPart(options: FetchToPartOptions): Promise<PartOutc
     return startOver(partPath, 'the partial download did not match the video');
   }
   if (response.status !== 200 && response.status !== 206) {
+    silence.stop();
     await response.cancel();
     return {
       kind: 'retry',
@@ -259,6 +318,7 @@ export async function fetchToPart(options: FetchToPartOptions): Promise<PartOutc
   if (response.status === 206) {
     const start = Number(/^bytes (\d+)-/.exec(response.header('content-range') ?? '')?.[1]);
     if (start !== have) {
+      silence.stop();
       await response.cancel();
       return startOver(partPath, 'the server resumed at the wrong offset');
     }
@@ -266,11 +326,20 @@ export async function fetchToPart(options: FetchToPartOptions): Promise<PartOutc
   } else have = 0; // A 200 is the whole file: start the temporary file over.
   const lengthHeader = response.header('content-length');
   const expected = lengthHeader === null ? null : Number(lengthHeader);
+  if (expected !== null && Number.isFinite(expected)) options.onLength?.(have + expected);
 
   let handle: WritableFile;
   try {
-    handle = await options.fileOps.open(partPath, append ? 'a' : 'w');
+    if (!mayWrite()) {
+      silence.stop();
+      await response.cancel();
+      return { kind: 'lease_lost' };
+    }
+    // A whole file starts a new one: created exclusively (never through a link of that name).
+    if (!append && existing !== null) await removeIfExists(partPath);
+    handle = await options.fileOps.open(partPath, append ? 'append' : 'create');
   } catch (error) {
+    silence.stop();
     await response.cancel();
     if (isDiskFull(error)) return { kind: 'disk_full', message: describeError(error) };
     throw error;
@@ -305,9 +374,14 @@ export async function fetchToPart(options: FetchToPartOptions): Promise<PartOutc
   // 256 MB video, and the RSS the garbage collector let it reach.
   let batch: Buffer | null = null;
   /** Starts writing what is pending once the write before it is done (not waiting for this one). */
+  let leaseLost = false;
   const startWrite = async () => {
     await writing;
     if (pendingBytes === 0) return;
+    if (!mayWrite()) {
+      leaseLost = true;
+      throw new LeaseGone();
+    }
     let data: Uint8Array;
     if (pending.length === 1) data = pending[0]!;
     else {
@@ -335,6 +409,7 @@ export async function fetchToPart(options: FetchToPartOptions): Promise<PartOutc
   const sync = () => onDisk(() => handle.sync());
   try {
     for await (const chunk of response.body) {
+      silence.restart(options.idleTimeoutMs);
       if (head.length < 12) head = Buffer.concat([head, chunk.subarray(0, 12 - head.length)]);
       pending.push(chunk);
       pendingBytes += chunk.length;
@@ -349,6 +424,13 @@ export async function fetchToPart(options: FetchToPartOptions): Promise<PartOutc
     await flush();
     await sync();
   } catch (error) {
+    silence.stop();
+    if (leaseLost) {
+      await writing.catch(() => {});
+      await response.cancel().catch(() => {});
+      await handle.close().catch(() => {});
+      return { kind: 'lease_lost' };
+    }
     const failedOnDisk = diskError !== undefined;
     // Keep what did arrive: the resume asks for the rest with Range.
     if (!failedOnDisk) await flush().catch(() => {});
@@ -357,13 +439,17 @@ export async function fetchToPart(options: FetchToPartOptions): Promise<PartOutc
     if (isDiskFull(error)) return { kind: 'disk_full', message: describeError(error) };
     if (failedOnDisk) throw error;
     if (options.signal.aborted) return { kind: 'aborted' };
+    const why = silence.fired
+      ? `the video server sent nothing for ${Math.round(options.idleTimeoutMs / 1000)} s`
+      : describeError(error);
     return {
       kind: 'retry',
       cause: 'network',
-      message: `the download was cut after ${have + received} bytes (${describeError(error)})`,
+      message: `the download was cut after ${have + received} bytes (${why})`,
       retryAfterMs: null,
     };
   }
+  silence.stop();
   await handle.close();
   if (expected !== null && Number.isFinite(expected) && received !== expected)
     return {
@@ -375,6 +461,38 @@ export async function fetchToPart(options: FetchToPartOptions): Promise<PartOutc
   const bytes = have + received;
   if (!hash) return { kind: 'complete', bytes };
   return { kind: 'complete', bytes, info: { bytes, sha256: hash.digest('hex'), isMp4: isMp4Head(head) } };
+}
+
+/** Thrown inside a transfer when this process no longer holds the item's batch. */
+class LeaseGone extends Error {}
+
+/** Aborts its signal after a stretch of silence (real time; the network is not the clock's). */
+class SilenceTimer {
+  private readonly controller = new AbortController();
+  private timer: NodeJS.Timeout | null = null;
+  fired = false;
+
+  constructor(ms: number) {
+    this.restart(ms);
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  restart(ms: number): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.fired = true;
+      this.controller.abort(new Error(`nothing received for ${ms} ms`));
+    }, ms);
+    this.timer.unref?.();
+  }
+
+  stop(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
 }
 
 function isMp4Head(head: Buffer): boolean {
@@ -390,5 +508,7 @@ export function describeError(error: unknown): string {
     current = (current as { cause?: unknown }).cause;
   }
   const message = error instanceof Error ? error.message : String(error);
-  return codes.length ? `${codes[0]}: ${message}` : message;
+  // Node's own messages already begin with their code ("ETIMEDOUT: connection timed out"):
+  // said once, not twice.
+  return codes.length && !message.startsWith(codes[0]!) ? `${codes[0]}: ${message}` : message;
 }

@@ -41,7 +41,8 @@ import { crashPoint } from './crash-points';
 import { Endpoints, type EndpointRef } from './endpoints';
 import { nodeFileOps } from './download-files';
 import { EventHub } from './events';
-import type { LeaseInfo } from './leases';
+import { ownerIsGone, type LeaseInfo } from './leases';
+import { journalDirFor, RequestJournal } from './request-journal';
 import { defaultMaterializeRequest } from './materialize';
 import { createCatalog } from '../catalog/catalog';
 import { adaptivePollPolicy } from './poll-policy';
@@ -86,7 +87,7 @@ class JobEngine implements Engine {
 
   constructor(private readonly options: EngineOptions) {
     if (!options.db && !options.dbPath) throw new Error('createEngine needs a dbPath (or an open db).');
-    this.db = options.db ?? openDatabase(options.dbPath!);
+    this.db = options.db ?? openDatabase(options.dbPath!, { busyTimeoutMs: options.busyTimeoutMs });
     this.ownsDb = !options.db;
     const log = options.log ?? (() => {});
     this.store = new JobStore(this.db, (message) => log('warn', message));
@@ -116,6 +117,7 @@ class JobEngine implements Engine {
       policy: options.pollPolicy ?? adaptivePollPolicy,
       fileOps: { ...nodeFileOps, ...options.fileOps },
       hub: this.hub,
+      journal: new RequestJournal(journalDirFor(this.db.name), this.owner, log),
       limits: engineLimits(options),
       log,
       held: new Map(),
@@ -126,9 +128,15 @@ class JobEngine implements Engine {
       clientFor: (item) => this.endpoints.forJob(this.endpointOf(item)),
       originFor: (item) => this.endpoints.originFor(this.endpointOf(item)),
       speaksForCurrentKey: (client) => this.endpoints.speaksForCurrentKey(client),
+      keyFingerprintOf: (client) => this.endpoints.fingerprintOf(client),
+      sendsItsKey: (client, item) => this.endpoints.sendsKey(client, item.keyFingerprint),
     };
     this.core = new Coordinator(this.ctx);
     this.commands = new Commands(this.ctx, this.core);
+    // Accepted requests an earlier run journalled but could not store: stored before anything
+    // is recovered (nothing billed is called unknown); files whose writers ended are removed.
+    this.ctx.journal.replay(this.store, this.clock.now());
+    this.ctx.journal.compact(this.store, ownerIsGone);
     if (this.adopting) this.core.adopt();
     this.every(Math.max(1, this.ctx.limits.leaseMs / 3), 'lease renewal', () => {
       this.core.leases.renewAll();
@@ -260,7 +268,17 @@ class JobEngine implements Engine {
       this.wakeController.abort();
       // Submits finish (their answer must be stored); polls and downloads stop at a resumable point.
       await this.core.drain();
-      this.core.leases.releaseAll();
+      try {
+        this.core.leases.releaseAll();
+      } catch (error) {
+        // The database is locked or failing: the leases simply run out.
+        this.ctx.log('warn', `leases not released at close (${(error as Error).message})`);
+      }
+      try {
+        this.ctx.journal.compact(this.store, ownerIsGone, true);
+      } catch (error) {
+        this.ctx.log('warn', `the request journal was not tidied (${(error as Error).message})`);
+      }
       this.hub.flush();
       if (this.ownsDb) closeDatabase(this.db);
     })();
@@ -374,6 +392,7 @@ class JobEngine implements Engine {
     return {
       apiBaseUrl: item.apiBaseUrl,
       simulated: this.store.batchFixed(item.batchId)?.simulated ?? false,
+      keyFingerprint: item.keyFingerprint,
     };
   }
 

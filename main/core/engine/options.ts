@@ -24,6 +24,8 @@ export function engineLimits(options: EngineOptions): EngineLimits {
     maxConsecutiveFailures: options.maxConsecutiveFailures ?? 5,
     maxDownloadAttempts: options.maxDownloadAttempts ?? 8,
     downloadTimeoutMs: options.downloadTimeoutMs ?? 30 * 60_000,
+    downloadHeadersTimeoutMs: options.downloadHeadersTimeoutMs ?? 30_000,
+    downloadIdleTimeoutMs: options.downloadIdleTimeoutMs ?? 60_000,
     outputLinkLifetimeMs: options.outputLinkLifetimeMs ?? 60 * 60_000,
     linkRefusalGraceMs: options.linkRefusalGraceMs ?? 10 * 60_000,
     outputRecheckMs: options.outputRecheckMs ?? 30_000,
@@ -37,6 +39,8 @@ export interface EngineOptions {
   dbPath?: string;
   /** An already opened database (the engine then does not close it). */
   db?: Db;
+  /** With `dbPath`: real ms a write waits for another process's lock (default 5000; tests shorten it). */
+  busyTimeoutMs?: number;
   /** Who drives batches through this engine, e.g. "app:host:1234" or "cli:host:99". */
   owner?: string;
   clock?: Clock;
@@ -97,6 +101,10 @@ export interface EngineOptions {
   requestTimeoutMs?: number;
   submitTimeoutMs?: number;
   downloadTimeoutMs?: number;
+  /** Real ms a video server may take to answer a download (default 30 s). */
+  downloadHeadersTimeoutMs?: number;
+  /** Real ms a download may receive nothing before it is cut and tried again (default 60 s). */
+  downloadIdleTimeoutMs?: number;
   pollPolicy?: PollPolicy;
   /** File-system calls of downloads; the ones given replace the real ones (tests inject faults). */
   fileOps?: Partial<FileOps>;

@@ -4,6 +4,7 @@
 // next work, so no terminal path can forget to free its slot.
 import type { Reason } from '../../../preload/reasons';
 import type { ItemPatch, ItemRecord } from '../db/rows';
+import type { AttemptExpectation } from '../db/store';
 import type { BatchConditionCode, ItemState, PauseReason } from '../domain';
 
 export interface Move {
@@ -20,6 +21,11 @@ export interface Move {
    * (a job seen running, a video already placed under its recorded name and hash).
    */
   durable?: boolean;
+  /**
+   * The attempt the move is about (compare-and-set): it is written only if the item is still on
+   * it (the same request, or the same submit attempt), never onto a newer one.
+   */
+  expect?: AttemptExpectation;
 }
 
 export interface Outcome {
@@ -47,6 +53,11 @@ export interface Outcome {
   downloadAgainAt?: number;
   /** A finished generation's run time, to aim the next polls (learned only if the move is written). */
   learnedRunMs?: number;
+  /**
+   * Undoes what the phase did ahead of the move when the move is refused for good (another
+   * attempt began, or the lease went to another process): e.g. removes a video it placed.
+   */
+  ifNotWritten?: () => Promise<void>;
 }
 
 /** An outcome that only frees a slot or re-checks the batch: nothing to write. */

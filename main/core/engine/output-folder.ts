@@ -3,7 +3,7 @@
 // the folder or drive to come back, or a failure a person has to fix; and the outcomes of the
 // two that concern the folder (away: wait; disk full: pause). Used by download.ts.
 import * as fs from 'node:fs/promises';
-import { stat } from 'node:fs/promises';
+import { stat, statfs } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { formatReason } from '../../../preload/reasons';
 import type { BatchRecord, ItemRecord } from '../db/rows';
@@ -132,14 +132,65 @@ export function folderAway(item: ItemRecord, batch: BatchRecord, detail: string,
   };
 }
 
-/** The disk is full: the batch pauses (downloads park) until the user frees space and resumes. */
-export function diskFullPause(item: ItemRecord, batch: BatchRecord, detail: string): Outcome {
+/** Bytes free for this process on the file system holding `dir`; null when it cannot say. */
+export async function freeBytes(dir: string): Promise<number | null> {
+  try {
+    const info = await statfs(dir);
+    return info.bavail * info.bsize;
+  } catch {
+    return null;
+  }
+}
+
+const megabytes = (bytes: number) => `${Math.max(0.1, bytes / 1_000_000).toFixed(1)} MB`;
+
+/**
+ * The disk is full: not the item's fault, nor a pause a person must lift. The batch says how
+ * much is free and how much the video needs; the download waits and looks at the free space
+ * again at `recheckAt`, and continues by itself once there is room.
+ */
+export function diskFullWait(
+  item: ItemRecord,
+  batch: BatchRecord,
+  space: { detail: string; free: number | null; needed: number | null },
+  recheckAt: number,
+): Outcome {
+  const parts = [
+    space.free === null ? null : `${megabytes(space.free)} free`,
+    space.needed === null ? null : `about ${megabytes(space.needed)} needed`,
+  ].filter((part): part is string => part !== null);
+  const detail = parts.length ? parts.join(', ') : space.detail;
+  const why = text.diskFull(batch.settings, detail, item.outputRelativePath);
   return {
     item,
-    pause: {
-      scope: 'batch',
-      reason: 'disk_full',
-      detail: text.diskFull(batch.settings, detail, item.outputRelativePath),
+    condition: {
+      code: 'disk_full',
+      params: why.params as Record<string, string>,
+      message: formatReason(why),
     },
+    downloadAgainAt: recheckAt,
+  };
+}
+
+/**
+ * A paid video waits for a person (a permission, a file or folder in the way of this one
+ * video): the batch says so, the item stays downloading and is tried again at `recheckAt`.
+ */
+export function folderBlocked(
+  item: ItemRecord,
+  batch: BatchRecord,
+  detail: string,
+  recheckAt: number,
+): Outcome {
+  const dir = itemFolder(item, batch);
+  const why = text.outputBlocked(dir, item.outputRelativePath, detail);
+  return {
+    item,
+    condition: {
+      code: 'output_blocked',
+      params: why.params as Record<string, string>,
+      message: formatReason(why),
+    },
+    downloadAgainAt: recheckAt,
   };
 }

@@ -1,6 +1,7 @@
 // `stillmotion run <paths...>` (or `--from <batch> [--only failed|rejected]`) scans, previews,
 // shows the cost, asks, then drives a new batch to its end. Loaded only when the command runs.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { homedir } from 'node:os';
 import { defaultOutputDir } from '../../app/paths';
 import type { SimulatorHandle } from '../../simulator';
@@ -160,6 +161,7 @@ export async function runCommand(paths: string[], opts: RunOptions, io: CliIo): 
           : 'Nothing to send: no usable image in the given paths.',
       );
     }
+    const makeOutputFolder = checkOutputFolder(settings.outputDir);
     const first = plan.items.find((i) => !i.verdict);
     if (first)
       io.out.write(`  e.g. ${first.relativePath}: ${exampleText(first, catalog.get(settings.modelId))}\n`);
@@ -185,7 +187,7 @@ export async function runCommand(paths: string[], opts: RunOptions, io: CliIo): 
             : 'Not started: add --yes to spend without being asked.',
         );
     }
-    mkdirSync(settings.outputDir, { recursive: true });
+    makeOutputFolder();
     const batchId = engine.createBatch(settings, plan.items);
     io.out.write(`Batch ${batchId} started. Progress: stillmotion status ${batchId}\n`);
     engine.startBatch(batchId);
@@ -196,6 +198,38 @@ export async function runCommand(paths: string[], opts: RunOptions, io: CliIo): 
     await engine.close();
     await simulator?.close();
   }
+}
+
+const isFolder = (path: string) => statSync(path, { throwIfNoEntry: false })?.isDirectory() ?? false;
+
+/**
+ * The engine's rule for a new batch's output folder, checked before anything is asked or paid:
+ * an existing folder is used; a missing one is made (once the user said yes) only when its
+ * parent exists, the last level alone, because a missing parent is an unplugged drive and
+ * `mkdir -p` would put the videos on the system disk and record that as the batch's folder.
+ * Returns what makes it.
+ */
+function checkOutputFolder(outputDir: string): () => void {
+  const dir = resolve(outputDir);
+  if (isFolder(dir)) return () => {};
+  const parent = dirname(dir);
+  if (!isFolder(parent))
+    throw new ExitError(
+      EXIT.usage,
+      `The output folder ${dir} cannot be made: ${parent} does not exist (is its drive connected?). ` +
+        'Connect it, or choose another folder with --out; nothing was sent.',
+    );
+  return () => {
+    try {
+      mkdirSync(dir);
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'EEXIST')
+        throw new ExitError(
+          EXIT.usage,
+          `The output folder ${dir} cannot be made (${(error as Error).message}). Choose another folder with --out; nothing was sent.`,
+        );
+    }
+  };
 }
 
 /**

@@ -81,6 +81,8 @@ describe('a partial file the server does not continue', () => {
         fileOps: nodeFileOps,
         signal: new AbortController().signal,
         timeoutMs: 10_000,
+        headersTimeoutMs: 10_000,
+        idleTimeoutMs: 10_000,
         now: () => Date.now(),
       });
       return { outcome, kept: existsSync(partPath) };

@@ -172,9 +172,33 @@ describe('webhook notices', () => {
     await notifier(null, engine).n.send(notice, { url: `${base}/services/T0/B0/x`, preset: 'slack' });
     expect(received.map((r) => [r.path, r.body])).toEqual([
       ['/alerts', { topic: 'my-topic', title: 'T', message: 'M', tags: ['bell'], priority: 3 }],
-      ['/api/webhooks/1/abc', { content: '**T**\nM' }],
+      ['/api/webhooks/1/abc', { content: '**T**\nM', allowed_mentions: { parse: [] } }],
       ['/services/T0/B0/x', { text: '*T*\nM' }],
     ]);
+  });
+
+  it('sends folder names to Discord and Slack as text, never as mentions or markup', async () => {
+    const engine = fakeEngine({});
+    const notice = {
+      event: 'paused' as const,
+      title: 'Stillmotion: "@everyone <!channel> **free** <@123>" paused',
+      message: 'Folder @here_now <https://evil.example|your bank> & <#42>',
+      batch: null,
+    };
+    await notifier(null, engine).n.send(notice, { url: `${base}/api/webhooks/1/abc`, preset: 'discord' });
+    await notifier(null, engine).n.send(notice, { url: `${base}/services/T0/B0/x`, preset: 'slack' });
+    const [discord, slack] = received.map((r) => r.body);
+    expect(discord).toEqual({
+      content:
+        '**Stillmotion\\: "@\u200beveryone \\<!channel\\> \\*\\*free\\*\\* \\<@\u200b123\\>" paused**\n' +
+        'Folder @\u200bhere\\_now \\<https\\://evil.example\\|your bank\\> & \\<\\#42\\>',
+      allowed_mentions: { parse: [] },
+    });
+    expect(slack).toEqual({
+      text:
+        '*Stillmotion: "@everyone &lt;!channel&gt; **free** &lt;@123&gt;" paused*\n' +
+        'Folder @here_now &lt;https://evil.example|your bank&gt; &amp; &lt;#42&gt;',
+    });
   });
 
   it('retries a failed delivery a few times, then logs and gives up without throwing', async () => {

@@ -119,6 +119,8 @@ export function createAppCore(options: AppCoreOptions): AppCore {
     scans,
     credentials,
     async start() {
+      const refused = options.settings.refusedApiBaseUrl;
+      if (refused) log('warn', `settings file: ${refused}`);
       await credentials.apply();
       options.engine.beginAdopting?.();
     },

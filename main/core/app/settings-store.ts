@@ -1,9 +1,10 @@
 // App settings, batch defaults (remembered from the last batch) and named presets, kept in
-// one JSON file in the data folder and replaced atomically on every change. The API key is
-// NOT here (see secrets.ts): this file may be copied into a bug report.
+// one JSON file in the data folder and replaced atomically on every change. The API key and the
+// webhook address are NOT here (secret-store.ts, webhook-setting.ts): this file may be copied
+// into a bug report.
 import { existsSync, readFileSync, renameSync } from 'node:fs';
 import { z } from 'zod';
-import { appSettingsSchema, batchSettingsSchema, webhookSettingSchema } from '../../../preload/contract';
+import { appSettingsSchema, batchSettingsSchema, webhookPresetSchema } from '../../../preload/contract';
 import { checkApiAddress } from './api-address';
 import { writeFileAtomic } from './atomic-file';
 
@@ -16,8 +17,11 @@ const storedSchema = z.object({
   notifications: z.boolean(),
   keepAwake: z.boolean(),
   language: appSettingsSchema.shape.language,
-  /** Never holds the key; checked http(s) by the handler before it is stored. */
-  webhook: webhookSettingSchema,
+  /**
+   * The webhook's service. Its address is a secret kept apart (webhook-setting.ts); `url` is
+   * only in files written before, and moves out at the first start.
+   */
+  webhook: z.object({ preset: webhookPresetSchema, url: z.string().optional() }).nullable(),
   defaults: batchSettingsSchema.partial(),
   presets: z.array(z.object({ name: z.string(), settings: batchSettingsSchema.partial() })),
 });

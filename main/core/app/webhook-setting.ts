@@ -1,6 +1,7 @@
-// The webhook address is a secret: a Discord or Slack webhook URL lets anyone who reads it post
-// to the channel, and an ntfy topic is its own password. So it is kept like the API key (in the
-// OS keychain where there is one, main/electron/safe-storage-secrets.ts), and the settings file,
+// Where the webhook address is kept: like the API key, never in the settings file. It is a
+// secret: a Discord or Slack webhook URL lets anyone who reads it post to the channel, and an
+// ntfy topic is its own password. So it is kept in the OS keychain where there is one
+// (main/electron/safe-storage-secrets.ts), and the settings file,
 // which the README says may be attached to a bug report, keeps only the service it speaks to.
 // A file written before this kept the address in it: the address moves to the keychain at the
 // first start and leaves the file.

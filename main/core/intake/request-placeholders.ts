@@ -8,8 +8,6 @@
 // that prompt. Pure (no sharp, no file reads): the CLI's light paths may import it.
 import { IMAGE_REF_PREFIX } from '../catalog/catalog';
 
-export { IMAGE_REF_PREFIX };
-
 export function imageRef(absolutePath: string): string {
   return `${IMAGE_REF_PREFIX}${absolutePath}`;
 }

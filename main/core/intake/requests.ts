@@ -14,7 +14,7 @@ import { bufferByteSource, MIME_TYPES, probeImage } from './probe';
 import type { ImageFormat } from './probe';
 import { isTakeOf } from './takes';
 
-export { IMAGE_REF_PREFIX, imageRef, isImageRef } from './request-placeholders';
+export { imageRef, isImageRef } from './request-placeholders';
 
 /** JSON with object keys sorted at every level: the same request always hashes the same. */
 export function canonicalJson(value: unknown): string {

@@ -27,7 +27,10 @@ it('a simulated batch is not held by the daily cap, and its spend does not count
   const real = h.batch(4, { concurrency: 2 });
   h.engine.startBatch(real.batchId);
   await h.engine.idle();
-  expect(h.engine.getBatch(real.batchId)).toMatchObject({ state: 'paused', pauseReason: 'daily_cap_reached' });
+  expect(h.engine.getBatch(real.batchId)).toMatchObject({
+    state: 'paused',
+    pauseReason: 'daily_cap_reached',
+  });
   expect(h.engine.getBatch(real.batchId)!.counts.done).toBe(2);
   expect(h.engine.dailySpend().spentTodayUsd).toBeCloseTo(0.84, 6);
   expect(h.engine.dailySpend().simulatedTodayUsd).toBeCloseTo(1.68, 6);

@@ -5,9 +5,17 @@
 import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import type { Ledger, SubmitRecord } from '../../main/core/simulator/types';
 import type { IdleSpan, KillRecord, MonitorSample, RssSample, SoakRun } from './driver';
+import type { MachineRecord } from './machine';
+import {
+  checkMachine,
+  machineFailures,
+  machineLines,
+  withoutSuspensions,
+  type MachineReport,
+} from './machine-check';
 
 /** Memory may grow this much (fraction) over the longest-lived engine process. */
 export const MAX_MEMORY_GROWTH = 0.2;
@@ -27,6 +35,11 @@ export const MAX_IDLE_WITH_WORK_MS = 120_000;
 const LOSSY_SUBMIT_FAULTS = new Set(['5xx', 'reset-before-body', 'reset-after-body', 'hang']);
 /** Simulated ms of disagreement allowed between the processes' readings of the shared clock. */
 const CLOCK_SLACK_MS = 2_000;
+/**
+ * A temporary file by its name: hidden (`.x.mp4.part-12`, `.x.json.sm-12.tmp`: the engine's
+ * temporary files all start with a dot, and no video or sidecar does), or a part or tmp file.
+ */
+const TEMPORARY_NAME = /^\.|\.part(-|$)|\.tmp$/;
 const RECOVERED_UNKNOWN = 'recovered at start-up: submit outcome unknown';
 const TERMINAL = new Set(['done', 'failed', 'expired', 'unknown_submit', 'cancelled', 'rejected', 'skipped']);
 
@@ -85,6 +98,7 @@ export interface SoakReport {
   paidNotDownloaded: { count: number; requestIds: string[]; answerLost: number };
   corruptFiles: string[];
   missingFiles: string[];
+  /** Temporary files left anywhere in the output folder (TEMPORARY_NAME). */
   partFiles: string[];
   strayFiles: string[];
   unsettled: Record<string, number>;
@@ -104,6 +118,17 @@ export interface SoakReport {
     workingMaxMs: number;
     /** Which command's process had the longest stall. */
     worstCommand: string;
+  };
+  /** The machine faults' guarantees (null: none were played). */
+  machine: MachineReport | null;
+  /** The night's bottom line, each of which must be 0. */
+  guarantees: {
+    duplicatePaid: number;
+    billedButUnknown: number;
+    paidNotDownloaded: number;
+    wrongBytes: number;
+    temporaryFiles: number;
+    stalledBatches: number;
   };
   aborted: string | null;
   failures: string[];
@@ -184,10 +209,17 @@ export interface CheckInput {
   idle?: IdleSpan[];
   /** Items whose source image the driver deleted. */
   deletedSources?: { itemId: number; path: string }[];
+  /** What the machine faults did (absent: none). */
+  machine?: MachineRecord;
 }
 
 export function checkSoak(input: CheckInput): SoakReport {
   const failures: string[] = [];
+  // The database's times are the machine's wall clock, the ledger's the server's: a clock step
+  // on the machine moves one and not the other.
+  const slack = CLOCK_SLACK_MS + (input.machine?.maxClockOffsetMs ?? 0);
+  const hashes = new Map<string, string>();
+  const sha256 = (path: string) => hashes.get(path) ?? hashes.set(path, sha256File(path)).get(path)!;
   const db = new Database(input.dbPath, { readonly: true, fileMustExist: true });
   let items: ItemRow[];
   let recovered: Set<number>;
@@ -338,7 +370,7 @@ export function checkSoak(input: CheckInput): SoakReport {
       last &&
       last.fault !== null &&
       LOSSY_SUBMIT_FAULTS.has(last.fault) &&
-      (!window || last.at >= window.from - CLOCK_SLACK_MS)
+      (!window || last.at >= window.from - slack)
     )
       byFault++;
     else if (window) needsAnonymous.push({ id: item.id, ...window });
@@ -346,8 +378,7 @@ export function checkSoak(input: CheckInput): SoakReport {
   }
   for (const attempt of needsAnonymous.sort((a, b) => a.to - b.to)) {
     const record = anonymousLossy.find(
-      (s) =>
-        !usedAnonymous.has(s) && s.at >= attempt.from - CLOCK_SLACK_MS && s.at <= attempt.to + CLOCK_SLACK_MS,
+      (s) => !usedAnonymous.has(s) && s.at >= attempt.from - slack && s.at <= attempt.to + slack,
     );
     if (record) {
       usedAnonymous.add(record);
@@ -376,6 +407,7 @@ export function checkSoak(input: CheckInput): SoakReport {
   const notDownloaded: string[] = [];
   let answerLost = 0;
   const corrupt: string[] = [];
+  const corruptFiles: string[] = [];
   const missing: string[] = [];
   for (const job of ledger.jobs.values()) {
     if (job.status !== 'succeeded' || !charged.has(job.requestId)) continue;
@@ -402,11 +434,13 @@ export function checkSoak(input: CheckInput): SoakReport {
       missing.push(`item ${item.id}: ${item.output_path}`);
       continue;
     }
-    const actual = sha256File(item.output_path);
-    if (actual !== job.outputSha256 || actual !== item.output_sha256)
+    const actual = sha256(item.output_path);
+    if (actual !== job.outputSha256 || actual !== item.output_sha256) {
+      corruptFiles.push(item.output_path);
       corrupt.push(
         `${item.output_path} (sha256 ${actual.slice(0, 12)}, served ${job.outputSha256?.slice(0, 12)})`,
       );
+    }
   }
   // A `done` item whose request the ledger never saw succeed would be a fabricated success.
   for (const item of byState('done')) {
@@ -475,7 +509,7 @@ export function checkSoak(input: CheckInput): SoakReport {
 
   // ---- the output folder ----------------------------------------------------------------
   const files = walk(input.outputDir);
-  const partFiles = files.filter((f) => /\.part-\d+$/.test(f));
+  const partFiles = files.filter((f) => TEMPORARY_NAME.test(basename(f)));
   const claimed = new Set(byState('done').map((i) => i.output_path));
   // A video's sidecar (engine/sidecar.ts) is claimed by it when it parses, sits beside that
   // video and names the request id the item stored (which the ledger checks above hold).
@@ -516,6 +550,19 @@ export function checkSoak(input: CheckInput): SoakReport {
   if (leftoverParts.length > 0)
     failures.push(`${leftoverParts.length} settled item(s) still record a temporary file (part_path)`);
 
+  // ---- the machine's faults ------------------------------------------------------------------
+  const machine = input.machine
+    ? checkMachine({
+        dbPath: input.dbPath,
+        batchId: input.batchId,
+        ledger,
+        outputTtlMs: input.outputTtlMs,
+        machine: input.machine,
+        sha256,
+      })
+    : null;
+  if (machine) failures.push(...machineFailures(machine));
+
   // ---- memory and event loop -------------------------------------------------------------
   const rssGrowth = memoryGrowth(input.rss, (s) => s.rss);
   const heapGrowth = memoryGrowth(input.monitor, (s) => s.heapUsed);
@@ -555,6 +602,10 @@ export function checkSoak(input: CheckInput): SoakReport {
     (w, s) => (!w || s.maxDelayMs > w.maxDelayMs ? s : w),
     null,
   );
+  const stalled =
+    (machine?.personWaits.length ?? 0) +
+    input.kills.filter((k) => k.cause === 'watchdog').length +
+    (Object.keys(unsettled).length > 0 || batchState !== 'finished' || input.aborted ? 1 : 0);
   const report: SoakReport = {
     seed: input.seed,
     items: input.items,
@@ -625,6 +676,15 @@ export function checkSoak(input: CheckInput): SoakReport {
       worstCommand: worst ? (commandOf.get(worst.pid) ?? '?') : '-',
       workingMaxMs: Math.round(Math.max(0, ...working.map((s) => s.maxDelayMs))),
     },
+    machine,
+    guarantees: {
+      duplicatePaid: paidDuplicates,
+      billedButUnknown: machine?.billedButUnknown.length ?? 0,
+      paidNotDownloaded: notDownloaded.length + missing.length,
+      wrongBytes: new Set([...corruptFiles, ...(machine?.wrongFiles ?? [])]).size,
+      temporaryFiles: partFiles.length,
+      stalledBatches: stalled,
+    },
     aborted: input.aborted,
     failures,
     ok: failures.length === 0,
@@ -659,6 +719,8 @@ export function formatReport(r: SoakReport): string {
     `  paid, not downloaded  ${r.paidNotDownloaded.count} (plus ${r.paidNotDownloaded.answerLost} billed jobs whose submit answer was lost: the unknown_submit items)`,
     `  corrupt files    ${r.corruptFiles.length}; missing files ${r.missingFiles.length}; stray files ${r.strayFiles.length}`,
     `  temporary files  ${r.partFiles.length}`,
+    ...(r.machine ? machineLines(r.machine) : []),
+    `  bottom line      ${r.guarantees.duplicatePaid} duplicate paid, ${r.guarantees.billedButUnknown} billed-but-unknown, ${r.guarantees.paidNotDownloaded} paid not downloaded, ${r.guarantees.wrongBytes} wrong bytes, ${r.guarantees.temporaryFiles} temporary files, ${r.guarantees.stalledBatches} stalled batches`,
     `  unsettled items  ${Object.keys(r.unsettled).length === 0 ? 0 : JSON.stringify(r.unsettled)}`,
     `  memory           peak RSS ${r.memory.peakRssMb} MB; growth ${r.memory.growthPct ?? 'n/a'}% (heap ${r.memory.heapGrowthPct ?? 'n/a'}%); ${r.memory.basis}`,
     `  event loop       longest stall ${r.eventLoop.maxStallMs} ms while running in a '${r.eventLoop.worstCommand}' process, which used ${r.eventLoop.maxStallCpuMs} ms of CPU in that interval; in 'resume' processes (engine only) ${r.eventLoop.resumeMaxMs} ms; once a process was at work (after its first database write) ${r.eventLoop.workingMaxMs} ms; start-up (loading the sources) up to ${r.eventLoop.startupMaxMs} ms`,
@@ -680,7 +742,7 @@ export function checkRun(run: SoakRun): SoakReport {
     kills: run.kills,
     runs: run.runs,
     rss: run.rss,
-    monitor: run.monitor,
+    monitor: withoutSuspensions(run.monitor, run.machine),
     wallMs: run.wallMs,
     simulatedMs: run.simulatedMs,
     aborted: run.aborted,
@@ -689,5 +751,6 @@ export function checkRun(run: SoakRun): SoakReport {
     outputTtlMs: run.options.outputTtlMs ?? null,
     idle: run.idle,
     deletedSources: run.environment?.deletedSources,
+    machine: run.machine,
   });
 }

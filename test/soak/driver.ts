@@ -20,6 +20,8 @@ import {
   type SoakEnvironment,
 } from './environment';
 import { scaledClock, seededRandom, type Clock, type Random } from '../../main/core/util/clock';
+import type { MachineFaults, MachineRecord } from './machine';
+import { MachineDirector } from './machine-director';
 
 const HERE = __dirname;
 export const ROOT = resolve(HERE, '../..');
@@ -60,6 +62,8 @@ export interface SoakOptions {
   faults: FaultRates;
   /** Faults of the world around the API (environment.ts); none by default. */
   environment: SoakEnvironment;
+  /** Faults of the machine itself (machine.ts); none by default. */
+  machine: MachineFaults;
   /** Kills happen while settled items are between these fractions of the batch. */
   killWindow: [number, number];
   /** Real ms the whole run may take before it is called hung. */
@@ -88,6 +92,7 @@ export const DEFAULT_SOAK_OPTIONS: SoakOptions = {
   outputBytes: 256 * 1024,
   faults: NIGHT_FAULTS,
   environment: {},
+  machine: {},
   // The last process handles at least the last 40% of the batch: long enough to judge memory.
   killWindow: [0.03, 0.6],
   timeoutMs: 15 * 60_000,
@@ -189,6 +194,8 @@ export interface SoakRun {
       downloads: number;
     } | null;
   };
+  /** What the machine faults did (machine.ts). */
+  machine: MachineRecord;
   cleanup(): void;
 }
 
@@ -296,7 +303,6 @@ export async function runSoak(partial: Partial<SoakOptions> = {}): Promise<SoakR
   const random = seededRandom(options.seed);
   const dir = mkdtempSync(join(tmpdir(), `sm-soak-${options.seed}-`));
   const imagesDir = join(dir, 'stills');
-  const outputDir = join(dir, 'videos');
   const dbPath = join(dir, 'db', 'jobs.sqlite');
   const monitorPath = join(dir, 'monitor.jsonl');
   mkdirSync(join(dir, 'logs'), { recursive: true });
@@ -311,6 +317,27 @@ export async function runSoak(partial: Partial<SoakOptions> = {}): Promise<SoakR
   const epoch = Date.now();
   const clock: Clock = scaledClock(options.clockFactor, epoch, epoch);
   const simStartedAt = clock.now();
+  const machine = new MachineDirector(options.machine, {
+    dir,
+    dbPath,
+    seed: options.seed,
+    items: options.items,
+    clockFactor: options.clockFactor,
+    outputBytes: options.outputBytes,
+    log,
+    suspendCurrent: () => suspendCurrent(),
+    killed: (pid) => recordKill(pid, 'environment', Date.now()),
+    leaseOwner: () => (view && batchId !== null ? view.lease(batchId).owner : null),
+  });
+  const outputDir = machine.outputDir();
+  // The machine's wall clock (stepped by the clock-step fault): what leases are written in.
+  // The simulator's clock stays the server's, which no step on this machine moves.
+  const machineNow = () => clock.now() + machine.clockOffset();
+  const silent = options.machine.silentDownloads;
+  const simEnvironment = () => ({
+    ...simulatorEnvironment(options.environment),
+    silentDownload: silent ? { rate: silent.rate, cutAfterMs: silent.cutAfterMs } : undefined,
+  });
   const sim = await startSimulator({
     clock,
     seed: options.seed,
@@ -319,7 +346,7 @@ export async function runSoak(partial: Partial<SoakOptions> = {}): Promise<SoakR
     outputTtlMs: options.outputTtlMs,
     outputBytes: options.outputBytes,
     apiKeys: { [DEMO_API_KEY]: 1_000_000 },
-    environment: simulatorEnvironment(options.environment),
+    environment: simEnvironment(),
   });
   // Another RUNCOMFY_API_BASE (a proxy, another region, a simulator left running): same key,
   // same clock, its own request ids; none of the first one's jobs exist there.
@@ -381,7 +408,7 @@ export async function runSoak(partial: Partial<SoakOptions> = {}): Promise<SoakR
         : [BIN, 'resume', String(batchId), '--db', dbPath];
     const child = spawn(process.execPath, args, {
       cwd: CLI_ROOT,
-      env: { ...env, ...director.overrides },
+      env: { ...env, ...machine.childEnv(runs.length), ...director.overrides },
       stdio: ['ignore', fd, fd],
     });
     closeSync(fd);
@@ -418,8 +445,8 @@ export async function runSoak(partial: Partial<SoakOptions> = {}): Promise<SoakR
     if (!view || batchId === null) return 0;
     for (;;) {
       const lease = view.lease(batchId);
-      if (!lease.owner || (lease.expiresAt ?? 0) <= clock.now()) return Date.now() - t0;
-      await sleep(Math.max(5, ((lease.expiresAt ?? 0) - clock.now()) / options.clockFactor + 5));
+      if (!lease.owner || (lease.expiresAt ?? 0) <= machineNow()) return Date.now() - t0;
+      await sleep(Math.max(5, ((lease.expiresAt ?? 0) - machineNow()) / options.clockFactor + 5));
     }
   };
 
@@ -437,6 +464,24 @@ export async function runSoak(partial: Partial<SoakOptions> = {}): Promise<SoakR
     idleSince = null;
   };
 
+  /** Notes a SIGKILL of `pid` made at real time `at`, with what the database says right after it. */
+  const recordKill = (pid: number, cause: KillRecord['cause'], at: number) => {
+    const after = view && batchId !== null ? view.counts(batchId) : {};
+    kills.push({
+      index: kills.length,
+      pid,
+      realMs: at - started,
+      simulatedAt: clock.now(),
+      cause,
+      submitting: after.submitting ?? 0,
+      inFlight: sum(after, IN_FLIGHT),
+      downloading: after.downloading ?? 0,
+      settled: sum(after, SETTLED),
+      leaseWaitMs: 0,
+    });
+    return after;
+  };
+
   /** Ctrl-C, as a person stops the CLI (a clean pause); SIGKILL if it does not stop in time. */
   const stopChild = async () => {
     if (current.record.endedAtReal !== 0) return;
@@ -446,20 +491,19 @@ export async function runSoak(partial: Partial<SoakOptions> = {}): Promise<SoakR
     if (stopped) return;
     current.child.kill('SIGKILL');
     await current.exited;
-    const after = view && batchId !== null ? view.counts(batchId) : {};
-    kills.push({
-      index: kills.length,
-      pid: current.record.pid,
-      realMs: Date.now() - started,
-      simulatedAt: clock.now(),
-      cause: 'environment',
-      submitting: after.submitting ?? 0,
-      inFlight: sum(after, IN_FLIGHT),
-      downloading: after.downloading ?? 0,
-      settled: sum(after, SETTLED),
-      leaseWaitMs: 0,
-    });
+    recordKill(current.record.pid, 'environment', Date.now());
     log('a Ctrl-C did not stop the CLI within 20 s: killed');
+  };
+
+  /** SIGSTOP the running CLI and start `resume` beside it (the machine's suspend fault). */
+  const suspendCurrent = (): { pid: number; exited: Promise<void> } => {
+    const stopped = current;
+    closeIdle();
+    stopped.child.kill('SIGSTOP');
+    current = spawnChild('resume');
+    eventAtSpawn = view ? view.lastEventId() : 0;
+    lastChange = Date.now();
+    return { pid: stopped.record.pid, exited: stopped.exited };
   };
   mkdirSync(join(dir, 'data-without-key'), { recursive: true });
   const director = new EnvironmentDirector(options.environment, {
@@ -471,7 +515,7 @@ export async function runSoak(partial: Partial<SoakOptions> = {}): Promise<SoakR
     stopChild,
     startDownloadOutage: (durationMs, kind) =>
       sim.setEnvironment({
-        ...simulatorEnvironment(options.environment),
+        ...simEnvironment(),
         downloadOutage: { startMs: clock.now() - simStartedAt, durationMs, kind },
       }),
   });
@@ -482,6 +526,8 @@ export async function runSoak(partial: Partial<SoakOptions> = {}): Promise<SoakR
   let lastEvent = -1;
   let eventAtSpawn = 0;
   let lastChange = Date.now();
+  let exitJudged: ChildRun | null = null;
+  let machineRecord: MachineRecord | null = null;
   try {
     for (;;) {
       if (Date.now() - started > options.timeoutMs) {
@@ -516,13 +562,29 @@ export async function runSoak(partial: Partial<SoakOptions> = {}): Promise<SoakR
         idleSince ??= { real: Date.now(), simulated: clock.now(), queued: counts.queued ?? 0 };
       else closeIdle();
 
-      await director.tick(settled / options.items, batchId, current.record);
+      const before = current;
+      if (batchId !== null) {
+        machine.tick(settled / options.items, director.busy);
+        if (childAlive) machine.batchPause(lease?.state === 'paused' ? lease.pause : null);
+      }
+      if (current !== before) continue; // the machine suspended it and started a resume
+      // Not while a suspended CLI and its replacement both live: one would stop the other.
+      if (!machine.busy) await director.tick(settled / options.items, batchId, current.record);
       if (current.record.endedAtReal !== 0 && childAlive) continue; // the director stopped it
 
       if (!childAlive) {
         const { exitCode, signal } = current.record;
         const batch = view && batchId !== null ? view.lease(batchId) : null;
         if (batch?.state === 'finished') break;
+        if (batch?.state === 'paused' && exitJudged !== current.record) {
+          exitJudged = current.record;
+          machine.cliExitedPaused(batch.pause);
+        }
+        // A disk someone else filled: the person resumes once it is freed (by itself).
+        if (batch?.state === 'paused' && batch.pause === 'disk_full' && machine.diskFull) {
+          await sleep(50);
+          continue;
+        }
         // No key yet: the person sets it (and resumes) only at the end of the window.
         if (director.holdRespawn(current.record)) {
           await sleep(50);
@@ -564,19 +626,7 @@ export async function runSoak(partial: Partial<SoakOptions> = {}): Promise<SoakR
         current.child.kill('SIGKILL');
         await current.exited;
         // Read right after the kill: nothing can change the database now.
-        const after = view && batchId !== null ? view.counts(batchId) : {};
-        kills.push({
-          index: kills.length,
-          pid: current.record.pid,
-          realMs: at - started,
-          simulatedAt: clock.now(),
-          cause,
-          submitting: after.submitting ?? 0,
-          inFlight: sum(after, IN_FLIGHT),
-          downloading: after.downloading ?? 0,
-          settled: sum(after, SETTLED),
-          leaseWaitMs: 0,
-        });
+        const after = recordKill(current.record.pid, cause, at);
         if (cause === 'random') {
           nextKill++;
           killDue = null;
@@ -596,6 +646,7 @@ export async function runSoak(partial: Partial<SoakOptions> = {}): Promise<SoakR
       await current.exited;
     }
     await director.finish();
+    machineRecord = await machine.finish();
   }
 
   const ledger = otherSim ? mergeLedgers(sim.ledger, otherSim.ledger) : sim.ledger;
@@ -643,6 +694,7 @@ export async function runSoak(partial: Partial<SoakOptions> = {}): Promise<SoakR
     userResumes,
     idle,
     environment: { events: director.events, deletedSources: director.deletedSources, otherBase },
+    machine: machineRecord!,
     cleanup: () => {
       if (!options.keep) rmSync(dir, { recursive: true, force: true });
     },

@@ -211,6 +211,8 @@ export interface CheckInput {
   deletedSources?: { itemId: number; path: string }[];
   /** What the machine faults did (absent: none). */
   machine?: MachineRecord;
+  /** Simulated ms per real ms (the machine checks turn real margins into simulated ones). */
+  clockFactor?: number;
 }
 
 export function checkSoak(input: CheckInput): SoakReport {
@@ -558,6 +560,8 @@ export function checkSoak(input: CheckInput): SoakReport {
         ledger,
         outputTtlMs: input.outputTtlMs,
         machine: input.machine,
+        kills: input.kills,
+        clockFactor: input.clockFactor ?? 50,
         sha256,
       })
     : null;
@@ -604,6 +608,7 @@ export function checkSoak(input: CheckInput): SoakReport {
   );
   const stalled =
     (machine?.personWaits.length ?? 0) +
+    (machine?.refusedStarts.length ?? 0) +
     input.kills.filter((k) => k.cause === 'watchdog').length +
     (Object.keys(unsettled).length > 0 || batchState !== 'finished' || input.aborted ? 1 : 0);
   const report: SoakReport = {
@@ -752,5 +757,6 @@ export function checkRun(run: SoakRun): SoakReport {
     idle: run.idle,
     deletedSources: run.environment?.deletedSources,
     machine: run.machine,
+    clockFactor: run.options.clockFactor,
   });
 }

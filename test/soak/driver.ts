@@ -590,7 +590,13 @@ export async function runSoak(partial: Partial<SoakOptions> = {}): Promise<SoakR
           await sleep(50);
           continue;
         }
-        if (signal === null && exitCode === 2) {
+        // A start refused because of a machine fault (the database locked past the busy
+        // timeout) is judged by the checker; the person tries again.
+        if (
+          signal === null &&
+          exitCode === 2 &&
+          !machine.startRefused(current.record.pid, current.record.log)
+        ) {
           aborted = `the CLI refused with a usage error (exit 2); see ${current.record.log}`;
           break;
         }

@@ -7,12 +7,18 @@
 import Database from 'better-sqlite3';
 import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import type { Ledger } from '../../main/core/simulator/types';
-import type { MonitorSample } from './driver';
+import type { KillRecord, MonitorSample } from './driver';
 import type { MachineRecord } from './machine';
 
 /** Submit faults after which the client cannot know whether a job exists (as the checker's). */
 const LOSSY_SUBMIT_FAULTS = new Set(['5xx', 'reset-before-body', 'reset-after-body', 'hang']);
 const RECOVERED_UNKNOWN = 'recovered at start-up: submit outcome unknown';
+/**
+ * Real ms between a submit's answer leaving the server and a SIGKILL within which the answer
+ * may have died with the process before anything could record it. Longer, the answer had
+ * arrived: a journal written before anything else would have kept it.
+ */
+const ANSWER_TO_KILL_REAL_MS = 2_000;
 /**
  * Simulated ms a client may keep waiting on a download that sends nothing: an idle timeout of a
  * minute or two, and room to notice. Longer, two such connections hold both download slots
@@ -35,13 +41,15 @@ export interface MachineReport {
   /** Paid videos (a link to fetch) that ended failed while the server still served them. */
   givenUpWhileLinkLived: string[];
   personWaits: string[];
+  /** CLIs that refused to start (exit 2) on a machine fault: a person had to start them again. */
+  refusedStarts: string[];
   /** Files a process touched after it lost its lease (suspended, continued) and had time to notice. */
   leaseLoserWrites: string[];
   /** Silent download connections the client held too long (or the server had to cut). */
   silentHeld: string[];
   injected: {
     db: Record<string, number>;
-    /** Of them, on writes that store a request id (the submit's answer among them). */
+    /** Of them, on writes carrying a billed request id (the submit's answer among them). */
     dbOnRequestIdWrites: number;
     file: Record<string, number>;
     silentDownloads: number;
@@ -55,6 +63,8 @@ interface FaultLine {
   kind: 'db' | 'file';
   code: string | null;
   sql?: string;
+  /** The write's bound values (they name the row and the request id being stored). */
+  values?: string;
   syscall?: string;
   path?: string | null;
 }
@@ -102,6 +112,8 @@ export interface MachineCheckInput {
   ledger: Ledger;
   outputTtlMs: number | null;
   machine: MachineRecord;
+  kills: KillRecord[];
+  clockFactor: number;
   /** sha256 of a file (the checker's, which hashes each once). */
   sha256: (path: string) => string;
 }
@@ -155,6 +167,7 @@ export function checkMachine(input: MachineCheckInput): MachineReport {
   const itemByRequest = new Map(items.filter((i) => i.request_id).map((i) => [i.request_id!, i]));
 
   // ---- every billed request id is known, unless its answer never reached the client -----------
+  const log = readFaultLog(machine.faultLog);
   const billedButUnknown: string[] = [];
   let billedAnswerLost = 0;
   for (const { requestId } of ledger.charges) {
@@ -162,12 +175,26 @@ export function checkMachine(input: MachineCheckInput): MachineReport {
     const submit = ledger.submits.find((s) => s.created && s.requestId === requestId);
     const item = submit?.prompt ? itemByPrompt.get(submit.prompt) : undefined;
     const lostOnTheWay = submit?.fault != null && LOSSY_SUBMIT_FAULTS.has(submit.fault);
-    // A kill between the answer and its record: the item says so (unknown_submit, recovered).
-    const lostToKill = item !== undefined && item.state === 'unknown_submit' && recovered.has(item.id);
+    // A write that would have stored it failed: the answer had arrived (the issue's first defect).
+    const failedWrite = log.find((l) => l.kind === 'db' && l.values?.includes(requestId));
+    // A kill right after the answer left the server (the item recovered as unknown_submit):
+    // it may have died with the process before anything could record it.
+    const lostToKill =
+      !failedWrite &&
+      submit !== undefined &&
+      item !== undefined &&
+      item.state === 'unknown_submit' &&
+      recovered.has(item.id) &&
+      input.kills.some(
+        (k) =>
+          k.simulatedAt >= submit.at &&
+          k.simulatedAt - submit.at <= ANSWER_TO_KILL_REAL_MS * input.clockFactor,
+      );
     if (lostOnTheWay || lostToKill) billedAnswerLost++;
     else
       billedButUnknown.push(
-        `${requestId} (item ${item?.id ?? '?'} is '${item?.state ?? '?'}'${item?.request_id ? `, stores ${item.request_id}` : ''})`,
+        `${requestId} (item ${item?.id ?? '?'} is '${item?.state ?? '?'}'${item?.request_id ? `, stores ${item.request_id}` : ''}` +
+          `${failedWrite ? `; the write storing it failed ${failedWrite.code}: ${failedWrite.sql?.slice(0, 40)}…` : ''})`,
       );
   }
 
@@ -223,7 +250,6 @@ export function checkMachine(input: MachineCheckInput): MachineReport {
     (w) =>
       `the batch waited for a person (${w.reason}, CLI ${w.how}) ${w.sinceFreedMs < 0 ? 'while the disk was full: nothing would resume it once freed' : `${(w.sinceFreedMs / 1000).toFixed(1)} s after the disk was freed`}`,
   );
-  const log = readFaultLog(machine.faultLog);
   const leaseLoserWrites: string[] = [];
   for (const s of machine.suspensions) {
     if (s.continuedAtReal === null) continue;
@@ -251,6 +277,7 @@ export function checkMachine(input: MachineCheckInput): MachineReport {
     return out;
   };
   const dbFaults = log.filter((l) => l.kind === 'db');
+  const billedIds = ledger.charges.map((c) => c.requestId);
   return {
     billedButUnknown,
     billedAnswerLost,
@@ -258,11 +285,12 @@ export function checkMachine(input: MachineCheckInput): MachineReport {
     wrongFiles,
     givenUpWhileLinkLived,
     personWaits,
+    refusedStarts: machine.refusedStarts.map((r) => `pid ${r.pid}: "${r.message}"`),
     leaseLoserWrites,
     silentHeld,
     injected: {
       db: count(dbFaults),
-      dbOnRequestIdWrites: dbFaults.filter((l) => /request_id\s*=/.test(l.sql ?? '')).length,
+      dbOnRequestIdWrites: dbFaults.filter((l) => billedIds.some((id) => l.values?.includes(id))).length,
       file: count(log.filter((l) => l.kind === 'file')),
       silentDownloads: silent.length,
     },
@@ -279,6 +307,7 @@ export function machineFailures(r: MachineReport): string[] {
     ...list("saved video(s) that are not their own job's output", r.wrongBytes),
     ...list('paid video(s) given up (failed) while their link lived', r.givenUpWhileLinkLived),
     ...list('time(s) the batch waited for a person because of the disk', r.personWaits),
+    ...list('start(s) refused on a machine fault (exit 2): a person had to try again', r.refusedStarts),
     ...list('process(es) still touching files after losing their lease', r.leaseLoserWrites),
     ...list(
       `silent download(s) waited on over ${MAX_SILENT_HOLD_MS / 60_000} simulated minutes`,
@@ -295,11 +324,11 @@ export function machineLines(r: MachineReport): string[] {
       .join(', ') || 'none';
   return [
     ...r.events.map((e, i) => `  ${i === 0 ? 'machine faults  ' : '                '} ${e}`),
-    `  injected         database ${codes(r.injected.db)} (${r.injected.dbOnRequestIdWrites} on writes storing a request id); files ${codes(r.injected.file)}; ${r.injected.silentDownloads} silent download(s)`,
+    `  injected         database ${codes(r.injected.db)} (${r.injected.dbOnRequestIdWrites} on writes carrying a billed request id); files ${codes(r.injected.file)}; ${r.injected.silentDownloads} silent download(s)`,
     `  billed, unknown  ${r.billedButUnknown.length} (plus ${r.billedAnswerLost} whose answer never reached the client or was lost to a kill)`,
     `  not its own job  ${r.wrongBytes.length} saved video(s)`,
     `  given up         ${r.givenUpWhileLinkLived.length} paid video(s) failed while their link lived`,
-    `  waited for you   ${r.personWaits.length} time(s) because of the disk`,
+    `  waited for you   ${r.personWaits.length} time(s) because of the disk; ${r.refusedStarts.length} start(s) refused (exit 2)`,
     `  lease losers     ${r.leaseLoserWrites.length} process(es) touched files after losing the lease`,
     `  silent held      ${r.silentHeld.length} silent download(s) waited on too long`,
   ];

@@ -3,7 +3,7 @@
 // the second database connection that holds the write lock, the small disk and its filler, the
 // control file of the file-error spells, the clock step file, and the CLI it suspended.
 import Database from 'better-sqlite3';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { seededRandom } from '../../main/core/util/clock';
 import {
@@ -48,6 +48,7 @@ export class MachineDirector {
   readonly events: MachineEvent[] = [];
   readonly suspensions: Suspension[] = [];
   readonly personWaits: MachineRecord['personWaits'] = [];
+  readonly refusedStarts: MachineRecord['refusedStarts'] = [];
   readonly faultLog: string;
   private readonly plan: PlannedFault[];
   private readonly active: Timed[] = [];
@@ -126,7 +127,10 @@ export class MachineDirector {
    * waits for a person (nothing runs to notice the space is back).
    */
   cliExitedPaused(pause: string | null): void {
-    if (pause === 'disk_full') this.personWait(pause, 'exited');
+    if (pause !== 'disk_full') return;
+    this.personWait(pause, 'exited');
+    // The same wait: the batch stays paused until the person's resume is at work.
+    this.pausedEpisodeSeen = true;
   }
 
   /**
@@ -152,6 +156,31 @@ export class MachineDirector {
     this.personWaits.push({ atReal: now, reason, sinceFreedMs, how });
     const when = sinceFreedMs < 0 ? 'while the disk is full' : `${sinceFreedMs} ms after the disk was freed`;
     this.ctx.log(`machine: the batch waits for a person (${reason}, CLI ${how}) ${when}`);
+  }
+
+  /**
+   * A CLI exited 2 (refused to start): when its log names a database fault the machine played
+   * (locked, full, I/O error), it is recorded for the checker and the driver starts another.
+   */
+  startRefused(pid: number, logPath: string): boolean {
+    const wanted = [
+      ...(this.faults.dbLock ? ['database is locked', 'SQLITE_BUSY'] : []),
+      ...(this.faults.dbWriteFaults
+        ? ['database or disk is full', 'disk I/O error', 'SQLITE_FULL', 'SQLITE_IOERR']
+        : []),
+    ];
+    if (wanted.length === 0) return false;
+    let text = '';
+    try {
+      text = readFileSync(logPath, 'utf8');
+    } catch {
+      return false;
+    }
+    const line = text.split('\n').find((l) => wanted.some((w) => l.includes(w)));
+    if (!line) return false;
+    this.refusedStarts.push({ pid, atReal: Date.now(), message: line.trim() });
+    this.ctx.log(`machine: pid ${pid} refused to start: ${line.trim()}`);
+    return true;
   }
 
   /**
@@ -201,6 +230,7 @@ export class MachineDirector {
       events: this.events,
       suspensions: this.suspensions,
       personWaits: this.personWaits,
+      refusedStarts: this.refusedStarts,
       faultLog: this.faultLog,
       maxClockOffsetMs: this.maxOffsetMs,
       leaseLossGraceMs: this.leaseLossGraceMs(),

@@ -135,12 +135,20 @@ export interface PersonWait {
   how: 'exited' | 'paused';
 }
 
+/** A CLI that refused to start (exit 2) because of a machine fault, with the line it gave. */
+export interface RefusedStart {
+  pid: number;
+  atReal: number;
+  message: string;
+}
+
 /** What the machine did, for the checker. */
 export interface MachineRecord {
   faults: MachineFaults;
   events: MachineEvent[];
   suspensions: Suspension[];
   personWaits: PersonWait[];
+  refusedStarts: RefusedStart[];
   /** JSON lines of every injected database and file fault, and every traced file operation. */
   faultLog: string;
   /** The largest clock step offset in force at any time (ms, absolute). */

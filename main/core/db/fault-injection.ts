@@ -31,10 +31,23 @@ export function dbFaultsFrom(env: Record<string, string | undefined>): DbFaults 
 /** Makes `statement`, if it writes, fail as `faults` draw; a read is returned untouched. */
 export function withDbFaults<S extends Statement>(statement: S, faults: DbFaults | null): S {
   if (!faults || statement.readonly) return statement;
-  const check = () => {
+  const check = (args: unknown[]) => {
     const code = faults.draw();
     if (!code) return;
-    logFault(faults.spec, { kind: 'db', code, sql: statement.source.replace(/\s+/g, ' ').slice(0, 160) });
+    // The bound values name the row and what was being stored (a request id, a state): the
+    // soak's evidence of which write was lost.
+    let values: string;
+    try {
+      values = JSON.stringify(args).slice(0, 400);
+    } catch {
+      values = '(not JSON)';
+    }
+    logFault(faults.spec, {
+      kind: 'db',
+      code,
+      sql: statement.source.replace(/\s+/g, ' ').slice(0, 160),
+      values,
+    });
     throw new Database.SqliteError(SQLITE_MESSAGES[code]!, code);
   };
   const { run, get, all } = statement;
@@ -42,15 +55,15 @@ export function withDbFaults<S extends Statement>(statement: S, faults: DbFaults
   // the store's cache and better-sqlite3's own checks see nothing different.
   Object.assign(statement, {
     run: (...args: unknown[]) => {
-      check();
+      check(args);
       return run.apply(statement, args);
     },
     get: (...args: unknown[]) => {
-      check();
+      check(args);
       return get.apply(statement, args);
     },
     all: (...args: unknown[]) => {
-      check();
+      check(args);
       return all.apply(statement, args);
     },
   });

@@ -8,6 +8,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import type { Ledger, SubmitRecord } from '../../main/core/simulator/types';
 import type { IdleSpan, KillRecord, MonitorSample, RssSample, SoakRun } from './driver';
+import { LOSSY_SUBMIT_FAULTS, recoveredAsUnknown, type ItemRow } from './evidence';
 import type { MachineRecord } from './machine';
 import {
   checkMachine,
@@ -31,8 +32,6 @@ export const MIN_MEMORY_SPAN_MS = 15_000;
  */
 export const MAX_IDLE_WITH_WORK_MS = 120_000;
 
-/** Submit faults after which the client cannot know whether a job exists. */
-const LOSSY_SUBMIT_FAULTS = new Set(['5xx', 'reset-before-body', 'reset-after-body', 'hang']);
 /** Simulated ms of disagreement allowed between the processes' readings of the shared clock. */
 const CLOCK_SLACK_MS = 2_000;
 /**
@@ -40,20 +39,7 @@ const CLOCK_SLACK_MS = 2_000;
  * temporary files all start with a dot, and no video or sidecar does), or a part or tmp file.
  */
 const TEMPORARY_NAME = /^\.|\.part(-|$)|\.tmp$/;
-const RECOVERED_UNKNOWN = 'recovered at start-up: submit outcome unknown';
 const TERMINAL = new Set(['done', 'failed', 'expired', 'unknown_submit', 'cancelled', 'rejected', 'skipped']);
-
-interface ItemRow {
-  id: number;
-  state: string;
-  request_id: string | null;
-  error_code: string | null;
-  rendered_prompt: string;
-  output_path: string | null;
-  output_sha256: string | null;
-  part_path: string | null;
-  attempts: number;
-}
 
 export interface SoakReport {
   seed: number;
@@ -235,16 +221,7 @@ export function checkSoak(input: CheckInput): SoakReport {
          FROM items WHERE batch_id = ? ORDER BY id`,
       )
       .all(input.batchId) as ItemRow[];
-    recovered = new Set(
-      (
-        db
-          .prepare(
-            `SELECT DISTINCT e.item_id AS id FROM item_events e JOIN items i ON i.id = e.item_id
-             WHERE i.batch_id = ? AND e.to_state = 'unknown_submit' AND e.reason = ?`,
-          )
-          .all(input.batchId, RECOVERED_UNKNOWN) as { id: number }[]
-      ).map((r) => r.id),
-    );
+    recovered = recoveredAsUnknown(db, input.batchId);
     for (const row of db
       .prepare(
         `SELECT e.item_id AS id,

@@ -21,6 +21,7 @@ import {
 } from './environment';
 import { scaledClock, seededRandom, type Clock, type Random } from '../../main/core/util/clock';
 import type { MachineFaults, MachineRecord } from './machine';
+import { readJsonLines } from './evidence';
 import { MachineDirector } from './machine-director';
 
 const HERE = __dirname;
@@ -670,18 +671,7 @@ export async function runSoak(partial: Partial<SoakOptions> = {}): Promise<SoakR
   await sim.close();
   await otherSim?.close();
   view?.close();
-  const monitor: MonitorSample[] = existsSync(monitorPath)
-    ? readFileSync(monitorPath, 'utf8')
-        .split('\n')
-        .filter((line) => line.trim())
-        .flatMap((line) => {
-          try {
-            return [JSON.parse(line) as MonitorSample];
-          } catch {
-            return []; // a line cut by SIGKILL
-          }
-        })
-    : [];
+  const monitor = readJsonLines<MonitorSample>(monitorPath);
   return {
     options: { ...options, log: undefined } as unknown as Omit<SoakOptions, 'log'>,
     dir,

@@ -5,14 +5,12 @@
 // while its link lived; no batch waiting for a person after the disk freed; a process that lost
 // its lease stops touching files; a silent download is not waited on for long.
 import Database from 'better-sqlite3';
-import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import type { Ledger } from '../../main/core/simulator/types';
 import type { KillRecord, MonitorSample } from './driver';
+import { LOSSY_SUBMIT_FAULTS, readJsonLines, recoveredAsUnknown, type ItemRow } from './evidence';
 import type { MachineRecord } from './machine';
 
-/** Submit faults after which the client cannot know whether a job exists (as the checker's). */
-const LOSSY_SUBMIT_FAULTS = new Set(['5xx', 'reset-before-body', 'reset-after-body', 'hang']);
-const RECOVERED_UNKNOWN = 'recovered at start-up: submit outcome unknown';
 /**
  * Real ms between a submit's answer leaving the server and a SIGKILL within which the answer
  * may have died with the process before anything could record it. Longer, the answer had
@@ -43,7 +41,10 @@ export interface MachineReport {
   personWaits: string[];
   /** CLIs that refused to start (exit 2) on a machine fault: a person had to start them again. */
   refusedStarts: string[];
-  /** Files a process touched after it lost its lease (suspended, continued) and had time to notice. */
+  /**
+   * Files a process touched after it lost its lease (suspended, continued): any file given its
+   * final name (link, rename), and any write after it had a lease renewal's time to notice.
+   */
   leaseLoserWrites: string[];
   /** Silent download connections the client held too long (or the server had to cut). */
   silentHeld: string[];
@@ -69,20 +70,6 @@ interface FaultLine {
   path?: string | null;
 }
 
-function readFaultLog(path: string): FaultLine[] {
-  if (!existsSync(path)) return [];
-  return readFileSync(path, 'utf8')
-    .split('\n')
-    .filter((line) => line.trim())
-    .flatMap((line) => {
-      try {
-        return [JSON.parse(line) as FaultLine];
-      } catch {
-        return []; // a line cut by SIGKILL
-      }
-    });
-}
-
 /** The request id the simulator wrote at the end of a video it served (null: not its file). */
 export function servedRequestId(path: string): string | null {
   const size = statSync(path).size;
@@ -97,14 +84,10 @@ export function servedRequestId(path: string): string | null {
   return TAG.exec(tail.toString('latin1'))?.[1] ?? null;
 }
 
-interface ItemFacts {
-  id: number;
-  state: string;
-  request_id: string | null;
-  error_code: string | null;
-  rendered_prompt: string;
-  output_path: string | null;
-}
+type ItemFacts = Pick<
+  ItemRow,
+  'id' | 'state' | 'request_id' | 'error_code' | 'rendered_prompt' | 'output_path'
+>;
 
 export interface MachineCheckInput {
   dbPath: string;
@@ -150,16 +133,7 @@ export function checkMachine(input: MachineCheckInput): MachineReport {
       )
       .all(input.batchId) as ItemFacts[];
     known = knownRequestIds(db, input.batchId);
-    recovered = new Set(
-      (
-        db
-          .prepare(
-            `SELECT DISTINCT e.item_id AS id FROM item_events e JOIN items i ON i.id = e.item_id
-             WHERE i.batch_id = ? AND e.to_state = 'unknown_submit' AND e.reason = ?`,
-          )
-          .all(input.batchId, RECOVERED_UNKNOWN) as { id: number }[]
-      ).map((r) => r.id),
-    );
+    recovered = recoveredAsUnknown(db, input.batchId);
   } finally {
     db.close();
   }
@@ -167,7 +141,7 @@ export function checkMachine(input: MachineCheckInput): MachineReport {
   const itemByRequest = new Map(items.filter((i) => i.request_id).map((i) => [i.request_id!, i]));
 
   // ---- every billed request id is known, unless its answer never reached the client -----------
-  const log = readFaultLog(machine.faultLog);
+  const log = readJsonLines<FaultLine>(machine.faultLog);
   const billedButUnknown: string[] = [];
   let billedAnswerLost = 0;
   for (const { requestId } of ledger.charges) {
@@ -254,12 +228,15 @@ export function checkMachine(input: MachineCheckInput): MachineReport {
   for (const s of machine.suspensions) {
     if (s.continuedAtReal === null) continue;
     const noticeBy = s.continuedAtReal + machine.leaseLossGraceMs;
-    const late = log.filter((l) => l.kind === 'file' && l.pid === s.pid && l.at > noticeBy);
-    const paths = [...new Set(late.map((l) => `${l.syscall} ${l.path ?? '?'}`))];
-    if (paths.length > 0)
+    const after = log.filter((l) => l.kind === 'file' && l.pid === s.pid && l.at >= s.continuedAtReal!);
+    // Giving a file its final name is never done without the lease (it is checked right before);
+    // a write already under way may take one lease renewal to notice.
+    const late = after.filter((l) => l.syscall === 'link' || l.syscall === 'rename' || l.at > noticeBy);
+    const what = [...new Set(late.map((l) => `${l.syscall} ${l.path ?? '?'}`))];
+    if (what.length > 0)
       leaseLoserWrites.push(
         `pid ${s.pid} (lease lost to ${s.leaseHolderAtContinue ?? 'nobody'}) made ${late.length} file operation(s) ` +
-          `from ${late[0]!.at - s.continuedAtReal} ms after SIGCONT: ${paths.slice(0, 4).join(', ')}`,
+          `from ${late[0]!.at - s.continuedAtReal} ms after SIGCONT: ${what.slice(0, 4).join(', ')}`,
       );
   }
   const silent = ledger.downloads.filter((d) => d.silence);

@@ -128,8 +128,9 @@ export class MachineDirector {
    */
   cliExitedPaused(pause: string | null): void {
     if (pause !== 'disk_full') return;
-    this.personWait(pause, 'exited');
-    // The same wait: the batch stays paused until the person's resume is at work.
+    // One wait per episode: seen paused a while before the CLI gave up, it is already counted;
+    // after the exit, the batch stays paused until the person's resume is at work.
+    if (!this.pausedEpisodeSeen) this.personWait(pause, 'exited');
     this.pausedEpisodeSeen = true;
   }
 

@@ -33,15 +33,6 @@ export interface MachineFaults {
 }
 
 export type MachineFaultName = keyof MachineFaults;
-export const MACHINE_FAULT_NAMES: readonly MachineFaultName[] = [
-  'dbLock',
-  'dbWriteFaults',
-  'smallDisk',
-  'fileFaultSpells',
-  'silentDownloads',
-  'suspend',
-  'clockSteps',
-];
 
 const TRANSIENT_FILE_CODES = ['EBUSY', 'EMFILE', 'ETIMEDOUT'];
 const DB_WRITE_CODES = ['SQLITE_FULL', 'SQLITE_IOERR'];
@@ -63,23 +54,6 @@ export const NIGHT_MACHINE: Required<MachineFaults> = {
   silentDownloads: { rate: 0.01, cutAfterMs: 15 * 60_000 },
   // 6 s real is 5 simulated minutes at x50: five times the 60 s lease.
   suspend: { window: [0.2, 0.6], stopRealMs: 6_000, overlapRealMs: 8_000 },
-  clockSteps: { window: [0.15, 0.7], deltasMs: [15 * 60_000, -20 * 60_000] },
-};
-
-/** The short soak's, sized for 60 images at clock x50: each fault hits a few items. */
-export const SHORT_MACHINE: Required<MachineFaults> = {
-  dbLock: { count: 2, window: [0.1, 0.6], realMs: 6_000 },
-  dbWriteFaults: { rate: 0.01, codes: DB_WRITE_CODES },
-  smallDisk: { window: [0.3, 0.5], freeAfterMs: 60_000 },
-  fileFaultSpells: {
-    count: 2,
-    window: [0.1, 0.7],
-    durationMs: 4 * 60_000,
-    rate: 0.7,
-    codes: TRANSIENT_FILE_CODES,
-  },
-  silentDownloads: { rate: 0.03, cutAfterMs: 15 * 60_000 },
-  suspend: { window: [0.25, 0.55], stopRealMs: 5_000, overlapRealMs: 5_000 },
   clockSteps: { window: [0.15, 0.7], deltasMs: [15 * 60_000, -20 * 60_000] },
 };
 

@@ -60,8 +60,8 @@
 // temporary file (any name starting with a dot, .part or .tmp) anywhere under the output
 // folder; no paid video failed while its link lived; no batch waiting for a person because of
 // the disk (a disk_full pause the CLI exits on, or one still there a recheck after the disk
-// freed); no file touched by a process a lease-renewal after it was continued without its
-// lease; no silent download waited on over 5 simulated minutes. The report ends with the
+// freed); a process continued without its lease names no file (link, rename) and writes none
+// once a lease renewal has passed; no silent download waited on over 5 simulated minutes. The report ends with the
 // bottom line: duplicate paid, billed-but-unknown, paid not downloaded, wrong bytes,
 // temporary files and stalled batches, each of which must be 0.
 import { parseArgs } from 'node:util';

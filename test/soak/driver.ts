@@ -4,299 +4,37 @@
 // seeded moments and resumed with `stillmotion resume` each time, as a person would after a
 // crash. What happened (kills, restarts, memory, event-loop stalls, the simulator's ledger) is
 // handed to the checker (checker.ts), which reads the database and the output folder itself.
-import Database from 'better-sqlite3';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+// What a run is made of is in soak-run.ts; the environment's and the machine's faults are played
+// by environment.ts and machine-director.ts.
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import sharp from 'sharp';
 import { startSimulator } from '../../main/core/simulator';
-import { DEMO_API_KEY, type FaultRates, type Ledger } from '../../main/core/simulator/types';
-import {
-  EnvironmentDirector,
-  simulatorEnvironment,
-  type EnvironmentEvent,
-  type SoakEnvironment,
-} from './environment';
-import { scaledClock, seededRandom, type Clock, type Random } from '../../main/core/util/clock';
-import type { MachineFaults, MachineRecord } from './machine';
+import { DEMO_API_KEY } from '../../main/core/simulator/types';
+import { scaledClock, seededRandom, type Clock } from '../../main/core/util/clock';
+import { startCli, type CliChild } from './cli-child';
+import { IN_FLIGHT, openView, SETTLED, sum, type DbView } from './db-view';
+import { EnvironmentDirector, simulatorEnvironment } from './environment';
 import { readJsonLines } from './evidence';
+import type { MachineRecord } from './machine';
 import { MachineDirector } from './machine-director';
+import {
+  DEFAULT_SOAK_OPTIONS,
+  killPlan,
+  type ChildRun,
+  type IdleSpan,
+  type KillRecord,
+  type MonitorSample,
+  type RssSample,
+  type SoakOptions,
+  type SoakRun,
+} from './soak-run';
+import { makeSoakImages, mergeLedgers, readRss } from './soak-world';
 
-const HERE = __dirname;
-export const ROOT = resolve(HERE, '../..');
-/**
- * The checkout whose CLI is run. STILLMOTION_SOAK_CLI_ROOT points it at a copy, e.g. one with a
- * guarantee broken on purpose, to see the checker fail without touching this working tree.
- */
-const CLI_ROOT = process.env.STILLMOTION_SOAK_CLI_ROOT ?? ROOT;
-const BIN = join(CLI_ROOT, 'bin/stillmotion.mjs');
-const MONITOR = join(HERE, 'monitor.mjs');
-
-/** The faults of the night test (issue "The night test"); probabilities per request. */
-export const NIGHT_FAULTS: FaultRates = {
-  http5xx: 0.05,
-  // "2% connection resets (before and after body)": half each.
-  resetBeforeBody: 0.01,
-  resetAfterBody: 0.01,
-  http429: 0.01,
-  retryAfter: 'seconds',
-  generationFailure: 0.02,
-  truncatedDownload: 0.03,
-  slowDownload: 0.03,
-  slowDownloadBytesPerSec: 256 * 1024,
-};
-
-export interface SoakOptions {
-  seed: number;
-  items: number;
-  kills: number;
-  /** Simulated ms per real ms (the shared clock's speed). */
-  clockFactor: number;
-  /** `--parallel` of the batch; the simulator runs as many at once. */
-  parallel: number;
-  /** Simulated ms an output URL keeps working after its job ended. */
-  outputTtlMs: number;
-  /** Bytes of each served mp4 (bigger: downloads long enough to be killed in the middle). */
-  outputBytes: number;
-  faults: FaultRates;
-  /** Faults of the world around the API (environment.ts); none by default. */
-  environment: SoakEnvironment;
-  /** Faults of the machine itself (machine.ts); none by default. */
-  machine: MachineFaults;
-  /** Kills happen while settled items are between these fractions of the batch. */
-  killWindow: [number, number];
-  /** Real ms the whole run may take before it is called hung. */
-  timeoutMs: number;
-  /** Real ms without any database change (child alive) before the child is called hung. */
-  stallTimeoutMs: number;
-  /**
-   * Wait for the killed process's lease to expire before `resume` (what works). Off: resume at
-   * once, as a person would, and count the resumes that only watched a dead process's lease.
-   */
-  waitForLease: boolean;
-  /** Keep the work folder (database, outputs, logs) for a post-mortem. */
-  keep: boolean;
-  log: (line: string) => void;
-}
-
-export const DEFAULT_SOAK_OPTIONS: SoakOptions = {
-  seed: 1,
-  items: 500,
-  kills: 20,
-  clockFactor: 50,
-  parallel: 10,
-  // Generous next to a restart (a few real seconds = a few simulated minutes), so a video
-  // expires only when the engine is down across several kills in a row.
-  outputTtlMs: 20 * 60_000,
-  outputBytes: 256 * 1024,
-  faults: NIGHT_FAULTS,
-  environment: {},
-  machine: {},
-  // The last process handles at least the last 40% of the batch: long enough to judge memory.
-  killWindow: [0.03, 0.6],
-  timeoutMs: 15 * 60_000,
-  stallTimeoutMs: 60_000,
-  waitForLease: true,
-  keep: false,
-  log: () => {},
-};
-
-export interface KillRecord {
-  /** 0-based index of the kill. */
-  index: number;
-  pid: number;
-  realMs: number;
-  simulatedAt: number;
-  /** Why: a seeded random moment, or the watchdog (the child stopped making progress). */
-  cause: 'random' | 'watchdog' | 'environment';
-  /** What the database said at the moment of the kill (read right after it). */
-  submitting: number;
-  inFlight: number;
-  downloading: number;
-  settled: number;
-  /** Real ms waited after the kill for the dead process's lease to expire. */
-  leaseWaitMs: number;
-}
-
-export interface ChildRun {
-  pid: number;
-  command: 'run' | 'resume';
-  startedAtReal: number;
-  endedAtReal: number;
-  exitCode: number | null;
-  signal: string | null;
-  log: string;
-  /** `resume` found the dead process's lease still valid and only watched. */
-  watchedInstead: boolean;
-  /** Real ms when the driver first saw this process write to the database (null: never). */
-  firstWriteAt: number | null;
-}
-
-export interface RssSample {
-  pid: number;
-  at: number;
-  rss: number;
-}
-
-export interface MonitorSample {
-  pid: number;
-  at: number;
-  maxDelayMs: number;
-  p99DelayMs: number;
-  rss: number;
-  heapUsed: number;
-  /** CPU ms the process used during the interval. */
-  cpuMs: number;
-}
-
-/**
- * A stretch in which the batch had queued items and free slots but nothing in flight while a
- * working CLI held its lease: the engine idle with work to do.
- */
-export interface IdleSpan {
-  pid: number;
-  fromReal: number;
-  toReal: number;
-  /** Its length on the shared clock. */
-  simulatedMs: number;
-  queued: number;
-}
-
-export interface SoakRun {
-  options: Omit<SoakOptions, 'log'>;
-  dir: string;
-  dbPath: string;
-  imagesDir: string;
-  outputDir: string;
-  batchId: number;
-  ledger: Ledger;
-  kills: KillRecord[];
-  runs: ChildRun[];
-  rss: RssSample[];
-  monitor: MonitorSample[];
-  wallMs: number;
-  simulatedMs: number;
-  /** Set when the run did not reach a finished batch (timeout, usage error, ...). */
-  aborted: string | null;
-  /** Resumes a person would have made after a pause that asks for one (too many failures). */
-  userResumes: number;
-  idle: IdleSpan[];
-  environment: {
-    events: EnvironmentEvent[];
-    deletedSources: { itemId: number; path: string }[];
-    /** What reached the second RUNCOMFY_API_BASE (null: no base switch). */
-    otherBase: {
-      submits: number;
-      jobsCreated: number;
-      polls: number;
-      polls404: number;
-      downloads: number;
-    } | null;
-  };
-  /** What the machine faults did (machine.ts). */
-  machine: MachineRecord;
-  cleanup(): void;
-}
-
-/** `count` distinct solid-colour PNGs of 320x320 (Kling's 300 px minimum), seeded colours. */
-export async function makeSoakImages(dir: string, count: number, random: Random): Promise<void> {
-  mkdirSync(dir, { recursive: true });
-  const used = new Set<number>();
-  for (let i = 0; i < count; i++) {
-    let rgb: number;
-    do rgb = Math.floor(random() * 0x1000000);
-    while (used.has(rgb));
-    used.add(rgb);
-    await sharp({
-      create: {
-        width: 320,
-        height: 320,
-        channels: 3,
-        background: { r: rgb >> 16, g: (rgb >> 8) & 0xff, b: rgb & 0xff },
-      },
-    })
-      .png()
-      .toFile(join(dir, `still-${String(i).padStart(4, '0')}.png`));
-  }
-}
-
-function readRss(pid: number): number | null {
-  try {
-    const match = /VmRSS:\s+(\d+)\s+kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return match ? Number(match[1]) * 1024 : null;
-  } catch {
-    return null;
-  }
-}
+const MONITOR = join(__dirname, 'monitor.mjs');
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-interface DbView {
-  counts(batchId: number): Record<string, number>;
-  lease(batchId: number): {
-    owner: string | null;
-    expiresAt: number | null;
-    state: string;
-    pause: string | null;
-  };
-  lastEventId(): number;
-  batchId(): number | null;
-  close(): void;
-}
-
-function openView(dbPath: string): DbView | null {
-  if (!existsSync(dbPath)) return null;
-  let db: Database.Database;
-  try {
-    db = new Database(dbPath, { readonly: true, fileMustExist: true });
-    db.pragma('busy_timeout = 2000');
-    // The child may still be migrating: wait until the tables are there.
-    const ok = db
-      .prepare(`SELECT count(*) AS n FROM sqlite_master WHERE name IN ('items', 'item_events', 'batches')`)
-      .get() as { n: number };
-    if (ok.n < 3) {
-      db.close();
-      return null;
-    }
-  } catch {
-    return null;
-  }
-  const countsStmt = db.prepare(`SELECT state, count(*) AS n FROM items WHERE batch_id = ? GROUP BY state`);
-  const leaseStmt = db.prepare(
-    `SELECT lease_owner AS owner, lease_expires_at AS expiresAt, state, pause_reason AS pause FROM batches WHERE id = ?`,
-  );
-  const eventStmt = db.prepare(`SELECT coalesce(max(id), 0) AS id FROM item_events`);
-  const batchStmt = db.prepare(`SELECT max(id) AS id FROM batches`);
-  return {
-    counts(batchId) {
-      const out: Record<string, number> = {};
-      for (const row of countsStmt.all(batchId) as { state: string; n: number }[]) out[row.state] = row.n;
-      return out;
-    },
-    lease(batchId) {
-      return leaseStmt.get(batchId) as ReturnType<DbView['lease']>;
-    },
-    lastEventId: () => (eventStmt.get() as { id: number }).id,
-    batchId: () => (batchStmt.get() as { id: number | null }).id,
-    close: () => db.close(),
-  };
-}
-
-const SETTLED = ['done', 'failed', 'expired', 'unknown_submit', 'cancelled', 'rejected', 'skipped'];
-const IN_FLIGHT = ['submitting', 'in_queue', 'in_progress', 'downloading'];
-const sum = (counts: Record<string, number>, states: string[]) =>
-  states.reduce((n, s) => n + (counts[s] ?? 0), 0);
-
-/** Seeded kill thresholds: fractions of settled items, plus a real-ms jitter each. */
-export function killPlan(random: Random, kills: number, window: [number, number]) {
-  const [low, high] = window;
-  return Array.from({ length: kills }, () => ({
-    fraction: low + random() * (high - low),
-    jitterMs: Math.floor(random() * 2000),
-  })).sort((a, b) => a.fraction - b.fraction);
-}
 
 export async function runSoak(partial: Partial<SoakOptions> = {}): Promise<SoakRun> {
   const options: SoakOptions = { ...DEFAULT_SOAK_OPTIONS, ...partial };
@@ -385,60 +123,16 @@ export async function runSoak(partial: Partial<SoakOptions> = {}): Promise<SoakR
   let view: DbView | null = null;
   let batchId: number | null = null;
 
-  const spawnChild = (command: 'run' | 'resume') => {
+  const spawnChild = (command: 'run' | 'resume'): CliChild => {
     const logPath = join(dir, 'logs', `${String(runs.length).padStart(2, '0')}-${command}.log`);
-    const fd = openSync(logPath, 'a');
-    const args =
-      command === 'run'
-        ? [
-            BIN,
-            'run',
-            imagesDir,
-            '--template',
-            'A slow pan over {name}, shot {index} of {count}',
-            '--out',
-            outputDir,
-            '--parallel',
-            String(options.parallel),
-            '--duration',
-            '5',
-            '--yes',
-            '--db',
-            dbPath,
-          ]
-        : [BIN, 'resume', String(batchId), '--db', dbPath];
-    const child = spawn(process.execPath, args, {
-      cwd: CLI_ROOT,
-      env: { ...env, ...machine.childEnv(runs.length), ...director.overrides },
-      stdio: ['ignore', fd, fd],
-    });
-    closeSync(fd);
-    const record: ChildRun = {
-      pid: child.pid ?? -1,
+    const started = startCli(
       command,
-      startedAtReal: Date.now(),
-      endedAtReal: 0,
-      exitCode: null,
-      signal: null,
-      log: logPath,
-      watchedInstead: false,
-      firstWriteAt: null,
-    };
-    runs.push(record);
-    const exited = new Promise<void>((resolveExit) =>
-      child.once('exit', (code, signal) => {
-        record.endedAtReal = Date.now();
-        record.exitCode = code;
-        record.signal = signal;
-        try {
-          record.watchedInstead = /watching it instead/.test(readFileSync(logPath, 'utf8'));
-        } catch {
-          record.watchedInstead = false;
-        }
-        resolveExit();
-      }),
+      { imagesDir, outputDir, dbPath, parallel: options.parallel, batchId },
+      { ...env, ...machine.childEnv(runs.length), ...director.overrides },
+      logPath,
     );
-    return { child, record, exited };
+    runs.push(started.record);
+    return started;
   };
 
   const waitForLeaseExpiry = async (): Promise<number> => {
@@ -696,28 +390,3 @@ export async function runSoak(partial: Partial<SoakOptions> = {}): Promise<SoakR
     },
   };
 }
-
-/**
- * One ledger of two simulators on one clock (their request ids differ by seed): every request,
- * in time order, and every job.
- */
-export function mergeLedgers(a: Ledger, b: Ledger): Ledger {
-  const byTime = <T extends { at: number }>(x: T[], y: T[]) => [...x, ...y].sort((p, q) => p.at - q.at);
-  return {
-    submits: byTime(a.submits, b.submits),
-    polls: byTime(a.polls, b.polls),
-    cancels: byTime(a.cancels, b.cancels),
-    charges: byTime(a.charges, b.charges),
-    downloads: byTime(a.downloads, b.downloads),
-    jobs: new Map([...a.jobs, ...b.jobs]),
-    environment: {
-      outage: a.environment?.outage ?? b.environment?.outage ?? null,
-      jobsWithoutOutputUrl: new Set([
-        ...(a.environment?.jobsWithoutOutputUrl ?? []),
-        ...(b.environment?.jobsWithoutOutputUrl ?? []),
-      ]),
-    },
-  };
-}
-
-export type { ChildProcess };

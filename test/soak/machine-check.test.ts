@@ -13,7 +13,7 @@ import { JobStore } from '../../main/core/db/store';
 import { outputBuffer, outputLayout } from '../../main/core/simulator/output-video';
 import type { Ledger } from '../../main/core/simulator/types';
 import { makeImages, plannedItems, settingsFor, tempDir } from '../main/core/engine/helpers';
-import type { KillRecord } from './driver';
+import type { KillRecord } from './soak-run';
 import type { MachineRecord } from './machine';
 import { checkMachine, machineFailures, servedRequestId } from './machine-check';
 

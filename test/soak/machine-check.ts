@@ -7,7 +7,7 @@
 import Database from 'better-sqlite3';
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import type { Ledger } from '../../main/core/simulator/types';
-import type { KillRecord, MonitorSample } from './driver';
+import type { KillRecord, MonitorSample } from './soak-run';
 import { LOSSY_SUBMIT_FAULTS, readJsonLines, recoveredAsUnknown, type ItemRow } from './evidence';
 import type { MachineRecord } from './machine';
 

@@ -65,10 +65,12 @@
 // bottom line: duplicate paid, billed-but-unknown, paid not downloaded, wrong bytes,
 // temporary files and stalled batches, each of which must be 0.
 import { parseArgs } from 'node:util';
-import { checkRun, formatReport } from './checker';
-import { DEFAULT_SOAK_OPTIONS, runSoak } from './driver';
+import { checkRun } from './checker';
+import { runSoak } from './driver';
+import { DEFAULT_SOAK_OPTIONS } from './soak-run';
 import { NIGHT_ENVIRONMENT, type SoakEnvironment } from './environment';
 import { NIGHT_MACHINE, type MachineFaults } from './machine';
+import { formatReport } from './report';
 
 /** Each environment flag and the fault it turns on (NIGHT_ENVIRONMENT's settings). */
 const ENVIRONMENT_FLAGS: Record<string, keyof SoakEnvironment> = {

@@ -128,7 +128,7 @@ export async function runSoak(partial: Partial<SoakOptions> = {}): Promise<SoakR
     const started = startCli(
       command,
       { imagesDir, outputDir, dbPath, parallel: options.parallel, batchId },
-      { ...env, ...machine.childEnv(runs.length), ...director.overrides },
+      { ...env, ...machine.childEnv(runs.length, command), ...director.overrides },
       logPath,
     );
     runs.push(started.record);
@@ -287,17 +287,18 @@ export async function runSoak(partial: Partial<SoakOptions> = {}): Promise<SoakR
         }
         // A start refused because of a machine fault (the database locked past the busy
         // timeout) is judged by the checker; the person tries again.
-        if (
-          signal === null &&
-          exitCode === 2 &&
-          !machine.startRefused(current.record.pid, current.record.log)
-        ) {
+        const refused = signal === null && exitCode === 2;
+        if (refused && !machine.startRefused(current.record.pid, current.record.log)) {
           aborted = `the CLI refused with a usage error (exit 2); see ${current.record.log}`;
           break;
         }
         if (batch?.state === 'paused' && batch.pause === 'too_many_failures') userResumes++;
         else if (batch?.state === 'paused')
           log(`batch paused (${batch.pause}); resuming as a person would after fixing the cause`);
+        if (batchId === null && refused) {
+          current = spawnChild('run'); // no batch yet: the person runs it again
+          continue;
+        }
         if (batchId === null) {
           aborted = `the first run ended (exit ${exitCode}, ${signal}) before creating a batch; see ${current.record.log}`;
           break;

@@ -11,6 +11,8 @@ export interface FaultSpec {
   codes: string[];
   /** Seeds the draws, so one spec fails the same operations in the same order. */
   seed: number;
+  /** The first `skip` operations never fail (e.g. a batch being created, before any work). */
+  skip: number;
   /** A file each injected fault is appended to as a JSON line (the soak's evidence). */
   log: string | null;
   /** Log every operation, failed or not (`trace=1`): which process touched which file when. */
@@ -18,7 +20,7 @@ export interface FaultSpec {
 }
 
 /**
- * `rate=0.01,seed=7,codes=SQLITE_FULL,SQLITE_IOERR,log=faults.jsonl,trace=1`: keys and values split
+ * `rate=0.01,seed=7,codes=SQLITE_FULL,SQLITE_IOERR,skip=200,log=faults.jsonl,trace=1`: keys and values split
  * on `=`, pairs on `,` (or whitespace); a value without a key (`SQLITE_IOERR`) continues the
  * list before it. `allowedCodes` are the codes that make sense where it is used; anything else
  * is refused with what was expected, since a typo would silently test nothing.
@@ -35,8 +37,8 @@ export function parseFaultSpec(text: string, variable: string, allowedCodes: rea
     else throw new Error(`${variable}: "${token}" has no key; expected key=value pairs such as rate=0.01`);
   }
   for (const name of values.keys())
-    if (!['rate', 'codes', 'seed', 'log', 'trace'].includes(name))
-      throw new Error(`${variable}: unknown key "${name}"; expected rate, codes, seed, log or trace`);
+    if (!['rate', 'codes', 'seed', 'skip', 'log', 'trace'].includes(name))
+      throw new Error(`${variable}: unknown key "${name}"; expected rate, codes, seed, skip, log or trace`);
   const rate = Number(values.get('rate')?.[0] ?? 'NaN');
   if (!(rate >= 0 && rate <= 1))
     throw new Error(`${variable}: rate must be a number from 0 to 1, got "${values.get('rate')?.[0] ?? ''}"`);
@@ -47,10 +49,16 @@ export function parseFaultSpec(text: string, variable: string, allowedCodes: rea
   const seed = Number(values.get('seed')?.[0] ?? '1');
   if (!Number.isInteger(seed))
     throw new Error(`${variable}: seed must be an integer, got "${values.get('seed')?.[0]}"`);
+  const skip = Number(values.get('skip')?.[0] ?? '0');
+  if (!(Number.isInteger(skip) && skip >= 0))
+    throw new Error(
+      `${variable}: skip must be a whole number of operations, got "${values.get('skip')?.[0]}"`,
+    );
   return {
     rate,
     codes,
     seed,
+    skip,
     log: values.get('log')?.join(',') ?? null,
     trace: values.get('trace')?.[0] === '1',
   };
@@ -59,8 +67,9 @@ export function parseFaultSpec(text: string, variable: string, allowedCodes: rea
 /** Draws, per operation, whether it fails and with which code (null: it does not). */
 export function faultDraw(spec: FaultSpec): () => string | null {
   const random: Random = seededRandom(spec.seed);
+  let operations = 0;
   return () => {
-    if (spec.rate === 0 || random() >= spec.rate) return null;
+    if (++operations <= spec.skip || spec.rate === 0 || random() >= spec.rate) return null;
     return spec.codes[Math.floor(random() * spec.codes.length)] ?? null;
   };
 }

@@ -72,6 +72,17 @@ describe('database write faults', () => {
     expect(pattern(8)).not.toEqual(first);
   });
 
+  it('leave the first `skip` writes alone (a batch being created), then fail as asked', () => {
+    const faults = dbFaultsFrom({ STILLMOTION_DB_FAULTS: 'rate=1,codes=SQLITE_BUSY,skip=3' });
+    const insert = withDbFaults(db.prepare('INSERT INTO notes (text) VALUES (?)'), faults);
+    for (let i = 0; i < 3; i++) insert.run(`note ${i}`);
+    expect(() => insert.run('one too many')).toThrow(expect.objectContaining({ code: 'SQLITE_BUSY' }));
+    expect(count()).toBe(3);
+    expect(() => dbFaultsFrom({ STILLMOTION_DB_FAULTS: 'rate=1,skip=-1' })).toThrow(
+      /skip must be a whole number of operations, got "-1"/,
+    );
+  });
+
   it('unset, return the very statement prepared; a typo is refused with what was expected', () => {
     const insert = db.prepare('INSERT INTO notes (text) VALUES (?)');
     expect(dbFaultsFrom({})).toBeNull();

@@ -246,6 +246,14 @@ describe("the checker's machine guarantees", () => {
           leaseHolderAtContinue: 'cli:h:12',
           endedAtReal: 20_000,
         },
+        // No resume took this one's lease (it held the write lock): it lost nothing.
+        {
+          pid: 13,
+          stoppedAtReal: 1_000,
+          continuedAtReal: 8_000,
+          leaseHolderAtContinue: 'cli:h:13',
+          endedAtReal: 20_000,
+        },
       ],
     });
     const trace = (pid: number, at: number, syscall: string) =>
@@ -258,7 +266,8 @@ describe("the checker's machine guarantees", () => {
         trace(11, 8_010, 'write') +
         trace(11, 8_020, 'link') +
         trace(11, 9_500, 'write') +
-        trace(12, 9_600, 'link'),
+        trace(12, 9_600, 'link') +
+        trace(13, 9_700, 'link'),
     );
     const ledger = ledgerOf([{ id: 'req-a', index: 0 }]);
     ledger.downloads.push(

@@ -226,7 +226,10 @@ export function checkMachine(input: MachineCheckInput): MachineReport {
   );
   const leaseLoserWrites: string[] = [];
   for (const s of machine.suspensions) {
-    if (s.continuedAtReal === null) continue;
+    // Only a process whose lease another took meanwhile has lost it (a resume may not have got
+    // in: the stopped one may have held the database's write lock).
+    const lost = s.leaseHolderAtContinue !== null && !s.leaseHolderAtContinue.endsWith(`:${s.pid}`);
+    if (s.continuedAtReal === null || !lost) continue;
     const noticeBy = s.continuedAtReal + machine.leaseLossGraceMs;
     const after = log.filter((l) => l.kind === 'file' && l.pid === s.pid && l.at >= s.continuedAtReal!);
     // Giving a file its final name is never done without the lease (it is checked right before);

@@ -16,6 +16,7 @@ import {
   type Suspension,
 } from './machine';
 import { SmallDisk } from './small-disk';
+import { SuspendedCli } from './suspended-cli';
 
 /** What the director needs of the driver. */
 export interface MachineContext {
@@ -41,9 +42,6 @@ interface Timed {
   end: () => void;
 }
 
-/** Real ms to wait for the resume to take over before continuing the stopped CLI anyway. */
-const TAKEOVER_LIMIT_MS = 30_000;
-
 export class MachineDirector {
   readonly events: MachineEvent[] = [];
   readonly suspensions: Suspension[] = [];
@@ -61,12 +59,7 @@ export class MachineDirector {
   private diskFreedAt: number | null = null;
   private spell: string | null = null;
   private diskSpell: string | null = null;
-  private suspended: {
-    pid: number;
-    exited: Promise<void>;
-    record: Suspension;
-    overlapEndsAt: number;
-  } | null = null;
+  private suspended: SuspendedCli | null = null;
   private pausedEpisodeSeen = false;
 
   constructor(
@@ -201,7 +194,7 @@ export class MachineDirector {
         timed.event.endedAtReal = Date.now();
         this.ctx.log(`machine: ${timed.name} over (${timed.event.detail})`);
       }
-    this.tickSuspension(now);
+    if (this.suspended?.tick(now)) this.suspended = null;
     while (this.plan[0] && settledFraction >= this.plan[0].at) {
       // One of a kind at a time: a second lock would wait on the first, a second suspension
       // would stop the replacement of the first. The next waits for the one before to end.
@@ -218,14 +211,8 @@ export class MachineDirector {
       timed.end();
       timed.event.endedAtReal = Date.now();
     }
-    if (this.suspended) {
-      const { pid, exited, record } = this.suspended;
-      this.signal(pid, 'SIGCONT');
-      this.signal(pid, 'SIGKILL');
-      await exited;
-      record.endedAtReal ??= Date.now();
-      this.suspended = null;
-    }
+    await this.suspended?.end();
+    this.suspended = null;
     this.spell = null;
     this.diskSpell = null;
     this.writeFileControl();
@@ -339,59 +326,14 @@ export class MachineDirector {
       }
       case 'suspend': {
         const { pid, exited } = ctx.suspendCurrent();
-        const record: Suspension = {
-          pid,
-          stoppedAtReal: Date.now(),
-          continuedAtReal: null,
-          leaseHolderAtContinue: null,
-          endedAtReal: null,
-        };
-        this.suspensions.push(record);
-        void exited.then(() => (record.endedAtReal ??= Date.now()));
-        this.suspended = { pid, exited, record, overlapEndsAt: Infinity };
-        this.record(
+        const event = this.record(
           'suspend',
           `pid ${pid} stopped (SIGSTOP) for ${faults.suspend!.stopRealMs} ms real; a resume takes the batch over`,
         );
+        this.suspended = new SuspendedCli(pid, exited, event, faults.suspend!, ctx);
+        this.suspensions.push(this.suspended.record);
         return;
       }
-    }
-  }
-
-  /** Continues the stopped CLI once its time is up and the resume holds the lease; ends the overlap. */
-  private tickSuspension(now: number): void {
-    const suspended = this.suspended;
-    if (!suspended) return;
-    const { pid, record } = suspended;
-    if (record.endedAtReal !== null) {
-      this.suspended = null;
-      return;
-    }
-    if (record.continuedAtReal === null) {
-      const due = record.stoppedAtReal + this.faults.suspend!.stopRealMs;
-      const owner = this.ctx.leaseOwner();
-      const takenOver = owner !== null && !owner.endsWith(`:${pid}`);
-      if (now < due || (!takenOver && now < due + TAKEOVER_LIMIT_MS)) return;
-      this.signal(pid, 'SIGCONT');
-      record.continuedAtReal = now;
-      record.leaseHolderAtContinue = owner;
-      suspended.overlapEndsAt = now + this.faults.suspend!.overlapRealMs;
-      this.ctx.log(`machine: pid ${pid} continued (SIGCONT); the lease is ${owner ?? 'free'}'s`);
-      return;
-    }
-    if (now < suspended.overlapEndsAt) return;
-    // Ctrl-C would pause the batch the other process drives: a continued CLI is ended as an OS
-    // ends a process (SIGKILL), which the checker counts like any other kill.
-    this.signal(pid, 'SIGKILL');
-    this.ctx.killed(pid);
-    this.suspended = null;
-  }
-
-  private signal(pid: number, signal: NodeJS.Signals): void {
-    try {
-      process.kill(pid, signal);
-    } catch {
-      // Already gone.
     }
   }
 

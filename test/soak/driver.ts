@@ -112,7 +112,14 @@ export async function runSoak(partial: Partial<SoakOptions> = {}): Promise<SoakR
     STILLMOTION_DATA_DIR: join(dir, 'data'),
     NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import ${pathToFileURL(MONITOR).href}`.trim(),
   };
-  delete env.STILLMOTION_CRASH_AT;
+  // Test-only switches from the shell never reach a child: the machine faults set their own.
+  for (const name of [
+    'STILLMOTION_CRASH_AT',
+    'STILLMOTION_DB_FAULTS',
+    'STILLMOTION_FILE_FAULTS',
+    'STILLMOTION_CLOCK_STEP_FILE',
+  ])
+    delete env[name];
 
   const runs: ChildRun[] = [];
   const kills: KillRecord[] = [];

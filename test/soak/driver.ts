@@ -64,7 +64,7 @@ export async function runSoak(partial: Partial<SoakOptions> = {}): Promise<SoakR
     clockFactor: options.clockFactor,
     outputBytes: options.outputBytes,
     log,
-    suspendCurrent: () => suspendCurrent(),
+    suspendCurrent: (stop) => suspendCurrent(stop),
     killed: (pid) => recordKill(pid, 'environment', Date.now()),
     leaseOwner: () => (view && batchId !== null ? view.lease(batchId).owner : null),
   });
@@ -198,10 +198,10 @@ export async function runSoak(partial: Partial<SoakOptions> = {}): Promise<SoakR
   };
 
   /** SIGSTOP the running CLI and start `resume` beside it (the machine's suspend fault). */
-  const suspendCurrent = (): { pid: number; exited: Promise<void> } => {
+  const suspendCurrent = (stop: (pid: number) => void): { pid: number; exited: Promise<void> } => {
     const stopped = current;
     closeIdle();
-    stopped.child.kill('SIGSTOP');
+    stop(stopped.record.pid);
     current = spawnChild('resume');
     eventAtSpawn = view ? view.lastEventId() : 0;
     lastChange = Date.now();

@@ -16,7 +16,7 @@ import {
   type Suspension,
 } from './machine';
 import { SmallDisk } from './small-disk';
-import { SuspendedCli } from './suspended-cli';
+import { stopOutsideCommit, SuspendedCli } from './suspended-cli';
 
 /** What the director needs of the driver. */
 export interface MachineContext {
@@ -27,8 +27,8 @@ export interface MachineContext {
   clockFactor: number;
   outputBytes: number;
   log: (line: string) => void;
-  /** SIGSTOPs the running CLI and starts `resume` in its place; answers the stopped one. */
-  suspendCurrent: () => { pid: number; exited: Promise<void> };
+  /** Stops the running CLI with `stop` and starts `resume` in its place; answers the stopped one. */
+  suspendCurrent: (stop: (pid: number) => void) => { pid: number; exited: Promise<void> };
   /** Called after the director SIGKILLed a continued CLI at the end of its overlap. */
   killed: (pid: number) => void;
   /** The batch's lease owner now (null: none or no batch yet). */
@@ -199,7 +199,10 @@ export class MachineDirector {
       // One of a kind at a time: a second lock would wait on the first, a second suspension
       // would stop the replacement of the first. The next waits for the one before to end.
       const next = this.plan[0];
-      const suspendWaits = next.name === 'suspend' && (this.suspended !== null || environmentBusy);
+      // A stop is placed outside the CLI's commits by probing the write lock: not while held here.
+      const lockHeld = this.active.some((a) => a.name === 'dbLock');
+      const suspendWaits =
+        next.name === 'suspend' && (this.suspended !== null || environmentBusy || lockHeld);
       if (this.active.some((a) => a.name === next.name) || suspendWaits) break;
       this.start(this.plan.shift()!);
     }
@@ -325,10 +328,16 @@ export class MachineDirector {
         return;
       }
       case 'suspend': {
-        const { pid, exited } = ctx.suspendCurrent();
+        let insideCommit = 0;
+        const { pid, exited } = ctx.suspendCurrent((stopped) => {
+          insideCommit = stopOutsideCommit(stopped, ctx.dbPath);
+        });
         const event = this.record(
           'suspend',
-          `pid ${pid} stopped (SIGSTOP) for ${faults.suspend!.stopRealMs} ms real; a resume takes the batch over`,
+          `pid ${pid} stopped (SIGSTOP) for ${faults.suspend!.stopRealMs} ms real; a resume takes the batch over` +
+            (insideCommit > 0
+              ? `; stopped ${insideCommit} time(s) first inside a commit (holding the write lock)`
+              : ''),
         );
         this.suspended = new SuspendedCli(pid, exited, event, faults.suspend!, ctx);
         this.suspensions.push(this.suspended.record);

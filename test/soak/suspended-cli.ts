@@ -2,6 +2,7 @@
 // is continued (SIGCONT) once its time is up and the resume holds the lease (or after a limit:
 // the stopped one may hold the database's write lock, and no resume can start), both then run
 // for a while, and the old one is ended as the OS ends a process (SIGKILL).
+import Database from 'better-sqlite3';
 import type { MachineContext } from './machine-director';
 import type { MachineEvent, MachineFaults, Suspension } from './machine';
 
@@ -13,6 +14,40 @@ function signal(pid: number, name: NodeJS.Signals): void {
     process.kill(pid, name);
   } catch {
     // Already gone.
+  }
+}
+
+/** Times a stop is tried again when it lands inside a commit. */
+const STOP_TRIES = 20;
+
+/**
+ * SIGSTOPs `pid` at a moment it holds no write transaction on the database: a CLI stopped
+ * inside a commit (often, with an fsync per commit on a busy disk) keeps the write lock, and
+ * then no resume can start and take over, which is the case this fault is there to test. Each
+ * time the lock is found held, the process is continued and stopped again a little later.
+ * Answers how many stops landed inside a commit (the evidence of that other case).
+ */
+export function stopOutsideCommit(pid: number, dbPath: string): number {
+  const probe = new Database(dbPath, { timeout: 200 });
+  let inside = 0;
+  try {
+    for (let attempt = 0; attempt < STOP_TRIES; attempt++) {
+      signal(pid, 'SIGSTOP');
+      try {
+        probe.exec('BEGIN IMMEDIATE');
+        probe.exec('ROLLBACK');
+        return inside;
+      } catch {
+        inside++;
+        signal(pid, 'SIGCONT');
+        // Let it finish the commit it was in (a few ms of its own time).
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5 + attempt * 5);
+      }
+    }
+    signal(pid, 'SIGSTOP');
+    return inside;
+  } finally {
+    probe.close();
   }
 }
 

@@ -88,6 +88,7 @@ function ledgerOf(jobs: { id: string; index: number; fault?: string | null; at?:
       created: true,
       requestId: id,
       fault,
+      imagesReceived: [],
     });
     ledger.charges.push({ at, requestId: id, usd: 0.42 });
     const outputSha256 = sha(outputBuffer(LAYOUT, id));

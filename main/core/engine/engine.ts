@@ -40,6 +40,7 @@ import { DEFAULT_API_BASE_URL, engineLimits, type Engine, type EngineOptions } f
 import { crashPoint } from './crash-points';
 import { Endpoints, type EndpointRef } from './endpoints';
 import { nodeFileOps } from './download-files';
+import { withFileFaults } from './file-faults';
 import { EventHub } from './events';
 import { ownerIsGone, type LeaseInfo } from './leases';
 import { journalDirFor, RequestJournal } from './request-journal';
@@ -115,7 +116,7 @@ class JobEngine implements Engine {
       materialize: options.materializeRequest ?? defaultMaterializeRequest,
       catalog: options.catalog ?? createCatalog(),
       policy: options.pollPolicy ?? adaptivePollPolicy,
-      fileOps: { ...nodeFileOps, ...options.fileOps },
+      fileOps: withFileFaults({ ...nodeFileOps, ...options.fileOps }),
       hub: this.hub,
       journal: new RequestJournal(journalDirFor(this.db.name), this.owner, log),
       limits: engineLimits(options),

@@ -7,6 +7,7 @@ import { dirname } from 'node:path';
 import { checkApiAddress } from '../app/api-address';
 import { readStoredKey } from '../app/key-file';
 import { dataFiles, defaultDataDir } from '../app/paths';
+import { waitOutMachineTrouble } from '../db/machine-trouble';
 import type { Catalog } from '../catalog/catalog';
 import type { IntakeApi } from '../core-api';
 import type { BatchView } from '../domain';
@@ -64,26 +65,36 @@ export async function credentialsOf(io: CliIo): Promise<CliCredentials> {
   return { apiBaseUrl, apiKey: stored.key, keyHint };
 }
 
+/**
+ * The engine and intake over `dbPath`. A database another program holds, or a full or failing
+ * disk under it, is waited for (said on `onWait`) rather than refused.
+ */
 export async function openCore(
   dbPath: string,
   credentials: { apiBaseUrl: string; apiKey: string | null },
   clock?: Clock,
   simulated = false,
   catalog?: Catalog,
+  onWait?: (message: string) => void,
 ): Promise<{ engine: Engine; intake: IntakeApi }> {
   mkdirSync(dirname(dbPath), { recursive: true });
   const { createCoreServices } = await import('../index');
-  return createCoreServices({
-    catalog,
-    dbPath,
-    clock: clock ?? clockFromEnv(process.env),
-    simulated,
-    owner: `cli:${hostname()}:${process.pid}`,
-    apiBaseUrl: credentials.apiBaseUrl,
-    apiKey: credentials.apiKey,
-    // The CLI drives only the batches it is told to.
-    adoptBatches: false,
-  });
+  return waitOutMachineTrouble(
+    () =>
+      createCoreServices({
+        catalog,
+        dbPath,
+        clock: clock ?? clockFromEnv(process.env),
+        simulated,
+        owner: `cli:${hostname()}:${process.pid}`,
+        apiBaseUrl: credentials.apiBaseUrl,
+        apiKey: credentials.apiKey,
+        // The CLI drives only the batches it is told to.
+        adoptBatches: false,
+      }),
+    `Opening ${dbPath}`,
+    { onWait },
+  );
 }
 
 /** Refuses to go on without an API key; `nothing` ends the message ("Nothing was retried."). */
@@ -101,7 +112,11 @@ export async function openEngine(
   io: CliIo,
   credentials?: { apiBaseUrl: string; apiKey: string | null },
 ): Promise<Engine> {
-  return (await openCore(dbPathOf(opts, io), credentials ?? (await credentialsOf(io)))).engine;
+  const dbPath = dbPathOf(opts, io);
+  const onWait = (message: string) => io.err.write(`${message}\n`);
+  return (
+    await openCore(dbPath, credentials ?? (await credentialsOf(io)), undefined, false, undefined, onWait)
+  ).engine;
 }
 
 /** Runs `use` with the engine over the database the options name, and closes it however `use` ends. */

@@ -10,7 +10,6 @@
 // tests prove no held batch sits idle with work it could start.
 import { LeaseLostError } from '../db/store';
 import type { ItemRecord } from '../db/rows';
-import type { BatchSettings } from '../domain';
 import type { CancelItemOutcome } from '../core-api';
 import { admit } from './admission';
 import { BatchStates } from './batch-state';
@@ -18,14 +17,14 @@ import { cancelRemote } from './cancel-remote';
 import type { BatchRuntime, EngineContext } from './context';
 import { DownloadPhase } from './download';
 import { Leases } from './leases';
-import { released, type Outcome } from './outcome';
+import type { Outcome } from './outcome';
 import { planRecovery } from './recovery';
 import { RunTimes } from './run-times';
 import { SIDECAR_TRIES, SidecarWriter } from './sidecar';
-import { DailyCapPassedError, SubmitPhase } from './submit';
+import { SubmitPhase } from './submit';
+import { SubmitFlow } from './submit-flow';
 import { TempFiles } from './temp-files';
 import { TrackPhase } from './track';
-import { fullJitterBackoff } from '../api/retry';
 
 export class Coordinator {
   readonly leases: Leases;
@@ -38,11 +37,7 @@ export class Coordinator {
   readonly tempFiles: TempFiles;
   private readonly sidecarsTried = new Set<number>();
   private readonly tasks = new Set<Promise<unknown>>();
-  /**
-   * Items whose submit request this run is sending, or whose accepted answer it holds while the
-   * database cannot store it yet: never recovered as unknown.
-   */
-  private readonly sending = new Set<number>();
+  private readonly submitting: SubmitFlow;
   /** Work waiting for a clock time: a download's back-off or parked re-check, a poll after an error. */
   private readonly wakes = new Set<string>();
   readonly transitionListeners = new Set<(item: ItemRecord) => void>();
@@ -56,6 +51,7 @@ export class Coordinator {
     this.tempFiles = new TempFiles(ctx);
     this.download = new DownloadPhase(ctx, this.tempFiles, (batchId) => this.leases.mayWrite(batchId));
     this.sidecars = new SidecarWriter(ctx, this.tempFiles);
+    this.submitting = new SubmitFlow(ctx, this.submit, this);
   }
 
   // ==== the settle path ====================================================================
@@ -178,7 +174,7 @@ export class Coordinator {
       case 'start':
         for (const item of decision.items) {
           runtime!.preparing.set(item.id, item.estimatedCostUsd);
-          this.spawn(() => this.submitFlow(runtime!, item, decision.settings));
+          this.spawn(() => this.submitting.run(runtime!, item, decision.settings));
         }
         if (decision.pause) this.batches.pause(batchId, decision.pause.reason, decision.pause.detail);
         return;
@@ -196,92 +192,6 @@ export class Coordinator {
         runtime.pumpScheduled = false;
         this.pump(runtime.id);
       });
-  }
-
-  private async submitFlow(runtime: BatchRuntime, item: ItemRecord, settings: BatchSettings): Promise<void> {
-    let prepared: Awaited<ReturnType<SubmitPhase['prepare']>>;
-    try {
-      prepared = await this.submit.prepare(item, settings.modelId);
-    } finally {
-      // No longer "preparing" before anything is settled, so the pump sees the slot as it is.
-      runtime.preparing.delete(item.id);
-    }
-    if ('outcome' in prepared) {
-      this.settle(prepared.outcome); // the image could not be read: failed, slot free
-      return;
-    }
-    if (!this.submit.mayStillSend(item)) {
-      this.settle(released(item)); // paused, dropped or closing meanwhile: it stays queued
-      return;
-    }
-    // The client of the settings now: the intent records its base URL, the request goes there.
-    const client = this.ctx.client();
-    let intent: ItemRecord | null;
-    try {
-      intent = this.settle(this.submit.intent(item, client));
-    } catch (error) {
-      if (error instanceof LeaseLostError) throw error;
-      if (error instanceof DailyCapPassedError) {
-        // Another process spent meanwhile: nothing was written or sent; admission now pauses.
-        this.settle(released(item));
-        return;
-      }
-      // The intent could not be written (the database locked or full): nothing was sent, the
-      // item stays queued and submits wait a while.
-      this.ctx.log(
-        'warn',
-        `item ${item.id}: not sent, its intent could not be stored (${(error as Error).message})`,
-      );
-      const delay = fullJitterBackoff(++runtime.submitRetries, this.ctx.random, 2000, 5 * 60_000);
-      this.settle({ ...released(item), holdSubmitsUntil: this.ctx.clock.now() + delay });
-      return;
-    }
-    if (!intent) return; // cancelled meanwhile (settle has pumped the free slot)
-    this.sending.add(item.id);
-    let answer: Outcome;
-    try {
-      answer = await this.submit.send(runtime, intent, settings, prepared.body, client);
-    } catch (error) {
-      this.sending.delete(item.id);
-      throw error;
-    }
-    // The lease went to another process while the request was on the wire: the answer is
-    // stored all the same (a paid job must not be forgotten), and that process tracks it.
-    try {
-      const leaseOwner = this.ctx.store.getBatch(item.batchId)?.leaseOwner ?? null;
-      if (leaseOwner !== this.ctx.owner) this.leases.drop(item.batchId, leaseOwner);
-    } catch {
-      // The database cannot say now: storing the answer below tells.
-    }
-    this.storeAnswer(answer, 0);
-  }
-
-  /**
-   * Stores a submit's answer. When the database cannot take it now (locked by another process
-   * past the busy timeout, full, an I/O error) the answer is kept here and stored again after a
-   * back-off, for as long as it takes: an accepted request is in the journal already, and this
-   * process never lets it go (nor lets recovery call it unknown) until the database has it.
-   */
-  private storeAnswer(answer: Outcome, failures: number): void {
-    const itemId = answer.item.id;
-    try {
-      this.settle(answer);
-      this.sending.delete(itemId);
-    } catch (error) {
-      if (error instanceof LeaseLostError) {
-        this.sending.delete(itemId);
-        throw error;
-      }
-      const delay = Math.max(250, fullJitterBackoff(failures + 1, this.ctx.random, 1000, 60_000));
-      this.ctx.log(
-        'error',
-        `item ${itemId}: the submit answer could not be stored (${(error as Error).message}); ` +
-          `kept in memory and the request journal, stored again in ${Math.round(delay)} ms`,
-      );
-      this.wakeAt(`answer:${itemId}`, this.ctx.clock.now() + delay, () =>
-        this.storeAnswer(answer, failures + 1),
-      );
-    }
   }
 
   // ==== tracking and downloading ===========================================================
@@ -331,7 +241,7 @@ export class Coordinator {
   }
 
   /** Runs `work` at clock time `at`, once per key; the engine counts as busy until then. */
-  private wakeAt(key: string, at: number, work: () => void): void {
+  wakeAt(key: string, at: number, work: () => void): void {
     if (this.wakes.has(key)) return;
     this.wakes.add(key);
     this.ctx.clock.sleep(Math.max(0, at - this.ctx.clock.now()), this.ctx.closeSignal).then(
@@ -366,7 +276,7 @@ export class Coordinator {
     const plan = planRecovery(
       this.ctx,
       batchId,
-      (item) => this.sending.has(item.id) || this.track.isFollowing(item.id),
+      (item) => this.submitting.holds(item.id) || this.track.isFollowing(item.id),
       previousOwner,
     );
     for (const outcome of plan.settle) this.settle(outcome);

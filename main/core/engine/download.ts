@@ -15,12 +15,11 @@ import { dirname, resolve } from 'node:path';
 import PQueue from 'p-queue';
 import { LeaseLostError } from '../db/store';
 import type { BatchRecord, ItemRecord } from '../db/rows';
-import { assertNever, type BatchConditionCode } from '../domain';
+import { assertNever } from '../domain';
 import type { EngineContext } from './context';
 import { crashPoint } from './crash-points';
 import {
   describeError,
-  fetchToPart,
   freeName,
   inspectFile,
   isAllowedDownloadUrl,
@@ -29,29 +28,22 @@ import {
   removeIfExists,
   resolveOutputPath,
   syncDirectory,
-  type RetryCause,
 } from './download-files';
+import { DownloadRetries, type Cause } from './download-retries';
+import { fetchToPart } from './download-transfer';
 import { attemptTag, type TempFiles } from './temp-files';
 import { text } from './messages';
 import { formatReason, type Reason } from '../../../preload/reasons';
-import { endedWithout, type Outcome } from './outcome';
+import { endedWithout, videoSaved, type Outcome } from './outcome';
 import {
-  classifyFileError,
   diskFullWait,
   folderAway,
-  folderBlocked,
   freeBytes,
   isFolder,
-  isWritableFolder,
-  itemFolder,
+  meaningOfFileError,
   prepareFolder,
 } from './output-folder';
 
-/**
- * Why an attempt should be repeated. `refused`: the link answered 403/404/410 (a CDN edge not
- * caught up, a firewall) while /result still knows the job. `file`: a transient file error.
- */
-type Cause = RetryCause | 'refused' | 'file';
 interface Retry {
   retry: string;
   cause: Cause;
@@ -60,37 +52,10 @@ interface Retry {
 }
 type Attempt = Outcome | 'stopped' | Retry;
 
-/** How often the item was tried in this run: every try (the back-off) and the kinds in a row. */
-interface Tries {
-  all: number;
-  /** Wrong content (length, offset, not an mp4) in a row from one link. */
-  content: number;
-  /** Transient file or database errors in a row. */
-  file: number;
-  refusalsInARow: number;
-  /** Clock time of the first refusal of the current row. */
-  refusedSince: number;
-  /** Bytes the video was last announced at (a full disk says how much room it needs). */
-  videoBytes: number | null;
-}
-
-/** Every condition a saved video shows to be over: the folder, the disk and the network work. */
-const CONDITIONS: readonly BatchConditionCode[] = [
-  'output_unavailable',
-  'network_down',
-  'disk_full',
-  'saving_delayed',
-  'output_blocked',
-];
-/** Transient file errors in a row before the batch says its saving is delayed. */
-const FILE_TROUBLE_SHOWN_AFTER = 2;
-/** Refusals in a row, past the link's lifetime, before the link is called expired. */
-const REFUSALS_TO_EXPIRE = 3;
-
 export class DownloadPhase {
   readonly queue: PQueue;
   private readonly active = new Set<number>();
-  private readonly tries = new Map<number, Tries>();
+  private readonly retries: DownloadRetries;
 
   constructor(
     private readonly ctx: EngineContext,
@@ -99,6 +64,7 @@ export class DownloadPhase {
     private readonly mayWrite: (batchId: number) => boolean,
   ) {
     this.queue = new PQueue({ concurrency: ctx.limits.downloadConcurrency });
+    this.retries = new DownloadRetries(ctx.limits);
   }
 
   /**
@@ -132,7 +98,7 @@ export class DownloadPhase {
     const item = store.getItem(itemId);
     // Checked before every attempt: a batch whose lease was lost is downloaded by its new owner.
     if (!item || item.state !== 'downloading' || !this.ctx.held.has(item.batchId)) {
-      this.tries.delete(itemId);
+      this.retries.forget(itemId);
       return null;
     }
     const batch = store.getBatch(item.batchId);
@@ -152,90 +118,58 @@ export class DownloadPhase {
     // the item is still downloading on record, and the next start tries again.
     if (result === 'stopped' || closeSignal.aborted) return null;
     if ('retry' in result) return this.later(item, result);
-    if (result.move) this.tries.delete(itemId);
+    if (result.move) this.retries.forget(itemId);
     return result;
   }
 
-  /**
-   * The outcome of an attempt to repeat: again after a back-off, with the batch saying what it
-   * waits for. A paid video is given up only when its link is gone (refusals past their grace or
-   * lifetime), or when its content keeps coming wrong past the link's likely lifetime.
-   */
+  /** The outcome of an attempt to repeat (download-retries.ts decides when, and when not). */
   private async later(item: ItemRecord, attempt: Retry): Promise<Outcome> {
-    const { clock, limits, random } = this.ctx;
+    const { clock, random } = this.ctx;
     const now = clock.now();
-    const tries = this.triesOf(item.id, now);
-    tries.all++;
-    tries.content = attempt.cause === 'content' ? tries.content + 1 : 0;
-    tries.file = attempt.cause === 'file' ? tries.file + 1 : 0;
-    // A 5xx or a cut connection says nothing about the link: it neither counts as a refusal nor
-    // breaks a row of them (an expired link's 404s come with the CDN's usual errors in between).
-    if (attempt.cause === 'refused') {
-      if (tries.refusalsInARow++ === 0) tries.refusedSince = now;
-    } else if (attempt.cause !== 'network' && attempt.cause !== 'server') tries.refusalsInARow = 0;
-    // The link's likely lifetime counts from the job's end (the item became `downloading`).
-    const pastLifetime = now - item.stateChangedAt > limits.outputLinkLifetimeMs;
-    if (attempt.cause === 'content' && tries.content >= limits.maxDownloadAttempts) {
-      if (pastLifetime)
+    const decision = this.retries.decide(
+      item.id,
+      attempt.cause,
+      now,
+      now - item.stateChangedAt,
+      attempt.retryAfterMs,
+      random(),
+    );
+    switch (decision.kind) {
+      case 'give_up':
         return this.fail(
           item,
           'download_failed',
-          text.downloadGaveUp(tries.all, attempt.retry),
+          text.downloadGaveUp(decision.tries, attempt.retry),
           'download kept failing',
         );
-      // The same link keeps serving something else: ask /result for a fresh one and go on.
-      tries.content = 0;
-      const fresh = await this.freshUrl(item);
-      if (fresh !== null && typeof fresh !== 'string') return fresh;
+      case 'expired': {
+        await this.dropParts(item);
+        const message = text.outputExpired(attempt.httpStatus ?? 404);
+        return this.fail(item, 'output_expired', message, undefined, 'expired');
+      }
+      case 'again': {
+        if (decision.freshLink) {
+          const fresh = await this.freshUrl(item);
+          if (fresh !== null && typeof fresh !== 'string') return fresh;
+        }
+        const outcome: Outcome = { item, downloadAgainAt: decision.at };
+        if (decision.showing === 'network_down')
+          outcome.condition = {
+            code: 'network_down',
+            params: { detail: attempt.retry },
+            message: formatReason(text.networkDown(attempt.retry)),
+          };
+        else if (decision.showing === 'saving_delayed')
+          outcome.condition = {
+            code: 'saving_delayed',
+            params: { detail: attempt.retry },
+            message: formatReason(text.savingDelayed(attempt.retry)),
+          };
+        return outcome;
+      }
+      default:
+        return assertNever(decision);
     }
-    // A CDN edge catches up within seconds: a link refused in a row for much longer, while
-    // /result still hands out that same link, is dead before its likely lifetime.
-    const keepsRefusing =
-      tries.refusalsInARow >= REFUSALS_TO_EXPIRE && now - tries.refusedSince >= limits.linkRefusalGraceMs;
-    if (
-      attempt.cause === 'refused' &&
-      tries.refusalsInARow >= REFUSALS_TO_EXPIRE &&
-      (pastLifetime || keepsRefusing)
-    ) {
-      await this.dropParts(item);
-      const message = text.outputExpired(attempt.httpStatus ?? 404);
-      return this.fail(item, 'output_expired', message, undefined, 'expired');
-    }
-    // A network or server error past the link's likely lifetime is not given up on: the lifetime
-    // is a guess (RunComfy does not say), so only the link itself (refusals) or /result (404001)
-    // says the paid video is gone; until then it is retried about once a minute, with the batch
-    // showing why when the network is the cause. So are transient file and database errors.
-    const delay = Math.max(attempt.retryAfterMs ?? 0, this.backoff(tries.all, random()));
-    const outcome: Outcome = { item, downloadAgainAt: now + delay };
-    // Past the lifetime a busy video server is long trouble too: the batch says what it waits for.
-    if (attempt.cause === 'network' || (attempt.cause === 'server' && pastLifetime))
-      outcome.condition = {
-        code: 'network_down',
-        params: { detail: attempt.retry },
-        message: formatReason(text.networkDown(attempt.retry)),
-      };
-    else if (attempt.cause === 'file' && tries.file >= FILE_TROUBLE_SHOWN_AFTER)
-      outcome.condition = {
-        code: 'saving_delayed',
-        params: { detail: attempt.retry },
-        message: formatReason(text.savingDelayed(attempt.retry)),
-      };
-    return outcome;
-  }
-
-  private triesOf(itemId: number, now: number): Tries {
-    let tries = this.tries.get(itemId);
-    if (!tries) {
-      tries = { all: 0, content: 0, file: 0, refusalsInARow: 0, refusedSince: now, videoBytes: null };
-      this.tries.set(itemId, tries);
-    }
-    return tries;
-  }
-
-  /** Half fixed, half random, capped: a long outage is retried about once a minute. */
-  private backoff(tries: number, random: number): number {
-    const ceiling = Math.min(this.ctx.limits.downloadBackoffCapMs, 1000 * 2 ** Math.min(tries, 20));
-    return Math.round(ceiling / 2 + (random * ceiling) / 2);
   }
 
   private fail(
@@ -245,7 +179,7 @@ export class DownloadPhase {
     event = formatReason(why),
     to: 'failed' | 'expired' = 'failed',
   ): Outcome {
-    this.tries.delete(item.id);
+    this.retries.forget(item.id);
     return endedWithout(item, 'downloading', to, why, { why: event, errorCode: code });
   }
 
@@ -278,14 +212,19 @@ export class DownloadPhase {
     const mayCreate = () =>
       store.getBatch(batch.id)?.outputDirSeenAt === null && store.counts(batch.id).done === 0;
     const folder = await prepareFolder(outputDir, dir, mayCreate, this.ctx.fileOps);
-    if (!folder.ready) return this.park(item, batch, folder.detail);
+    if (!folder.ready) return folderAway(item, batch, folder.detail, this.recheckAt());
     if (batch.outputDirSeenAt === null) store.markOutputDirSeen(batch.id, clock.now());
     // The disk was full: look at the free space before asking for the video again.
-    const tries = this.tries.get(item.id);
-    if (batch.condition?.code === 'disk_full' && tries?.videoBytes) {
+    const videoBytes = this.retries.videoBytes(item.id);
+    if (batch.condition?.code === 'disk_full' && videoBytes) {
       const free = await freeBytes(dir);
-      if (free !== null && free < tries.videoBytes)
-        return this.diskFull(item, batch, 'no room yet', free, tries.videoBytes);
+      if (free !== null && free < videoBytes)
+        return diskFullWait(
+          item,
+          batch,
+          { detail: 'no room yet', free, needed: videoBytes },
+          this.recheckAt(),
+        );
     }
     let url = item.resultUrl;
     if (!url || !isAllowedDownloadUrl(url, this.ctx.originFor(item))) {
@@ -317,25 +256,24 @@ export class DownloadPhase {
       headersTimeoutMs: limits.downloadHeadersTimeoutMs,
       idleTimeoutMs: limits.downloadIdleTimeoutMs,
       now: () => clock.now(),
+      clock,
       mayWrite: () => this.mayWrite(item.batchId),
       afterFirstChunk: () => crashPoint('mid-download'),
-      onLength: (bytes) => {
-        this.triesOf(item.id, clock.now()).videoBytes = bytes;
-      },
+      onLength: (bytes) => this.retries.noteVideoBytes(item.id, bytes, clock.now()),
     });
     switch (part.kind) {
       case 'aborted':
         return 'stopped';
       case 'lease_lost':
         throw new LeaseLostError(item.batchId, store.getBatch(item.batchId)?.leaseOwner ?? null);
-      case 'disk_full':
-        return this.diskFull(
-          item,
-          batch,
-          part.message,
-          await freeBytes(dir),
-          this.tries.get(item.id)?.videoBytes ?? null,
-        );
+      case 'disk_full': {
+        const space = {
+          detail: part.message,
+          free: await freeBytes(dir),
+          needed: this.retries.videoBytes(item.id),
+        };
+        return diskFullWait(item, batch, space, this.recheckAt());
+      }
       case 'refused': {
         // The link may be new on its CDN edge or refused by a firewall; /result decides whether
         // the job is gone (404001) and may hand out a fresh link.
@@ -408,65 +346,24 @@ export class DownloadPhase {
     return videoUrl;
   }
 
-  /** What a thrown error means: a retry, a parked download, a full disk, or a failure with a reason. */
+  /** What a thrown error means (output-folder.ts): a retry, or a wait with the batch saying why. */
   private async fileProblem(item: ItemRecord, batch: BatchRecord, error: unknown): Promise<Attempt> {
-    const detail = describeError(error);
-    const code = (error as { code?: unknown })?.code;
-    if (typeof code !== 'string' || !/^E[A-Z0-9]+$/.test(code)) {
+    const meaning = await meaningOfFileError(error, item, batch, {
+      recheckAt: this.recheckAt(),
+      videoBytes: this.retries.videoBytes(item.id),
+    });
+    if (meaning === 'transient') {
+      const code = (error as { code?: unknown })?.code;
       // Not a file error (a busy or full database, a bug): logged loudly, tried again after a
       // back-off for as long as it takes; the paid video is never given up for it.
-      this.ctx.log(
-        'error',
-        `download of item ${item.id} failed: ${(error as Error)?.stack ?? String(error)}`,
-      );
-      return { retry: detail, cause: 'file', retryAfterMs: null };
-    }
-    const problem = classifyFileError(error);
-    switch (problem) {
-      case 'disk_full':
-        return this.diskFull(
-          item,
-          batch,
-          detail,
-          await freeBytes(itemFolder(item, batch)),
-          this.tries.get(item.id)?.videoBytes ?? null,
+      if (typeof code !== 'string' || !/^E[A-Z0-9]+$/.test(code))
+        this.ctx.log(
+          'error',
+          `download of item ${item.id} failed: ${(error as Error)?.stack ?? String(error)}`,
         );
-      case 'transient':
-        return { retry: detail, cause: 'file', retryAfterMs: null };
-      case 'unavailable':
-        return this.park(item, batch, detail);
-      case 'check_folder': {
-        const dir = itemFolder(item, batch);
-        if (!(await isWritableFolder(dir))) return this.park(item, batch, detail);
-        // The folder is fine: the trouble is this one file (a read-only file of that name...).
-        return this.blocked(item, batch, detail);
-      }
-      case 'failed':
-        return this.blocked(item, batch, detail);
-      default:
-        return assertNever(problem);
+      return { retry: describeError(error), cause: 'file', retryAfterMs: null };
     }
-  }
-
-  /** The output folder is away (output-folder.ts): the item waits, and is looked at again later. */
-  private park(item: ItemRecord, batch: BatchRecord, detail: string): Outcome {
-    return folderAway(item, batch, detail, this.recheckAt());
-  }
-
-  /** Something only a person can fix keeps this one video from its folder: it waits, rechecked. */
-  private blocked(item: ItemRecord, batch: BatchRecord, detail: string): Outcome {
-    return folderBlocked(item, batch, detail, this.recheckAt());
-  }
-
-  /** The disk is full: the batch says how much room is needed; the free space is rechecked. */
-  private diskFull(
-    item: ItemRecord,
-    batch: BatchRecord,
-    detail: string,
-    free: number | null,
-    needed: number | null,
-  ): Outcome {
-    return diskFullWait(item, batch, { detail, free, needed }, this.recheckAt());
+    return meaning;
   }
 
   private recheckAt(): number {
@@ -475,24 +372,10 @@ export class DownloadPhase {
 
   /** The item's parts are no use any more (the link changed, the job expired): removed, each forgotten once gone. */
   private async dropParts(item: ItemRecord): Promise<void> {
-    const recorded = this.ctx.store.getItem(item.id)?.partPath ?? item.partPath;
-    if (recorded && !this.ctx.store.tempFilesOf(item.id).some((file) => file.path === recorded)) {
-      // A part an older release recorded only here: its record is cleared once it is gone.
-      try {
-        await removeIfExists(recorded);
-        this.ctx.store.update(item.id, { partPath: null });
-      } catch {
-        // Kept recorded: recovery removes it later.
-      }
-    }
     await this.tempFiles.removeOf(item.id, { kind: 'part' });
   }
 
-  /**
-   * The video is in place: `done`, for this attempt only and only under the lease. `placedNow`:
-   * this process placed the file just now, so if the write does not go through (the lease went
-   * elsewhere, another attempt began) the file is removed again unless the item names it.
-   */
+  /** The video is in place (outcome.ts `videoSaved`); its tries start over. */
   private async done(
     item: ItemRecord,
     finalPath: string,
@@ -500,37 +383,14 @@ export class DownloadPhase {
     sha256: string,
     placedNow: boolean,
   ): Promise<Outcome> {
-    this.tries.delete(item.id);
-    const { store } = this.ctx;
-    return {
-      item,
-      move: {
-        from: 'downloading',
-        to: 'done',
-        patch: {
-          outputPath: finalPath,
-          outputBytes: bytes,
-          outputSha256: sha256,
-          partPath: null,
-          finishedAt: this.ctx.clock.now(),
-          // Cleared by the sidecar writer; still set at start-up, the sidecar is written then.
-          sidecarPending: true,
-        },
-        reason: `saved to ${finalPath}`,
-        // The name and hash were stored (fsync'd) before the file was placed: a restart that
-        // finds the item still downloading sees its file in place and ends it done again.
-        durable: false,
-        lease: true,
-        expect: { requestId: item.requestId },
-      },
-      ifNotWritten: placedNow
-        ? async () => {
-            if (store.getItem(item.id)?.outputPath !== finalPath) await removeIfExists(finalPath);
-          }
-        : undefined,
-      streak: 'succeeded',
-      // A video was saved: the folder is there and the network works.
-      clearConditions: CONDITIONS,
-    };
+    this.retries.forget(item.id);
+    const { store, clock } = this.ctx;
+    // Placed by this attempt just now: if `done` is refused, the file goes unless the item names it.
+    const undo = placedNow
+      ? async () => {
+          if (store.getItem(item.id)?.outputPath !== finalPath) await removeIfExists(finalPath);
+        }
+      : undefined;
+    return videoSaved(item, { path: finalPath, bytes, sha256 }, clock.now(), undo);
   }
 }

@@ -31,7 +31,7 @@ import { closeDatabase, openDatabase, type Db } from '../db/connection';
 import { toItemView, type BatchRecord, type ItemRecord } from '../db/rows';
 import { JobStore, type ItemEventRow } from '../db/store';
 import { AccountSpendStore, localDayStart } from '../db/account-spend';
-import { systemClock, type Clock } from '../util/clock';
+import { repeatEvery, systemClock, type Clock } from '../util/clock';
 import { UNFINISHED } from './batch-state';
 import type { EngineContext } from './context';
 import { Commands } from './commands';
@@ -47,10 +47,9 @@ import { journalDirFor, RequestJournal } from './request-journal';
 import { defaultMaterializeRequest } from './materialize';
 import { createCatalog } from '../catalog/catalog';
 import { adaptivePollPolicy } from './poll-policy';
-import { reportCsv, toBatchView } from './views';
+import { defaultBatchName, reportCsv, toBatchView } from './views';
 import { waitForItemState, waitUntilIdle } from './waiting';
 import type { ReasonLanguage } from '../../../preload/reasons';
-import { countOf } from '../util/count-words';
 
 export { ownerIsGone } from './leases';
 
@@ -136,14 +135,20 @@ class JobEngine implements Engine {
     this.commands = new Commands(this.ctx, this.core);
     // Accepted requests an earlier run journalled but could not store: stored before anything
     // is recovered (nothing billed is called unknown); files whose writers ended are removed.
-    this.ctx.journal.replay(this.store, this.clock.now());
-    this.ctx.journal.compact(this.store, ownerIsGone);
-    if (this.adopting) this.core.adopt();
-    this.every(Math.max(1, this.ctx.limits.leaseMs / 3), 'lease renewal', () => {
+    // A database another program holds now is no reason to refuse to start: the journal is
+    // read again whenever a batch is recovered, and adoption is tried again on every lease tick.
+    try {
+      this.ctx.journal.replay(this.store, this.clock.now());
+      this.ctx.journal.compact(this.store, ownerIsGone);
+      if (this.adopting) this.core.adopt();
+    } catch (error) {
+      log('warn', `start-up work postponed to the next lease tick (${(error as Error).message})`);
+    }
+    this.every(this.ctx.limits.leaseMs / 3, 'lease renewal', () => {
       this.core.leases.renewAll();
       if (this.adopting) this.core.adopt();
     });
-    this.every(Math.max(1, this.ctx.limits.backstopMs), 'backstop pump', () => {
+    this.every(this.ctx.limits.backstopMs, 'backstop pump', () => {
       // A new day (or a cap raised by another process) lets daily-capped batches continue.
       this.commands.resumeWithinDailyCap();
       this.core.pumpAll();
@@ -153,21 +158,9 @@ class JobEngine implements Engine {
   // ==== commands ===========================================================================
 
   createBatch(settings: BatchSettings, items: PlannedItem[], name?: string): number {
-    // Takes are items of one image: "(6 images, 12 videos)" rather than 12 images.
-    const images = new Set(items.map((item) => item.relativePath)).size;
-    const size =
-      images === items.length
-        ? countOf(images, 'image')
-        : `${countOf(images, 'image')}, ${countOf(items.length, 'video')}`;
-    const batchName =
-      name?.trim() || `${items[0]?.rootPath.split(/[\\/]/).filter(Boolean).pop() ?? 'Batch'} (${size})`;
-    return this.store.createBatch(
-      settings,
-      items,
-      batchName,
-      this.clock.now(),
-      this.endpoints.credentials().simulated,
-    );
+    const batchName = name?.trim() || defaultBatchName(items);
+    const { simulated } = this.endpoints.credentials();
+    return this.store.createBatch(settings, items, batchName, this.clock.now(), simulated);
   }
 
   startBatch(batchId: number): void {
@@ -369,23 +362,11 @@ class JobEngine implements Engine {
     );
   }
 
-  /** Runs `tick` every `intervalMs` of clock time until the engine closes. */
+  /** Runs `tick` every `intervalMs` of clock time until the engine closes; a failure is logged. */
   private every(intervalMs: number, what: string, tick: () => void): void {
-    const loop = async () => {
-      while (!this.closeController.signal.aborted) {
-        try {
-          await this.clock.sleep(intervalMs, this.closeController.signal);
-        } catch {
-          return;
-        }
-        try {
-          tick();
-        } catch (error) {
-          this.ctx.log('error', `${what} failed: ${(error as Error).message}`);
-        }
-      }
-    };
-    void loop();
+    repeatEvery(this.clock, Math.max(1, intervalMs), this.closeController.signal, tick, (error) =>
+      this.ctx.log('error', `${what} failed: ${(error as Error).message}`),
+    );
   }
 
   /** The endpoint an item's job was submitted to: its recorded base URL in its batch's mode. */

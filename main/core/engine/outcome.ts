@@ -5,7 +5,7 @@
 import type { Reason } from '../../../preload/reasons';
 import type { ItemPatch, ItemRecord } from '../db/rows';
 import type { AttemptExpectation } from '../db/store';
-import type { BatchConditionCode, ItemState, PauseReason } from '../domain';
+import { BATCH_CONDITION_CODES, type BatchConditionCode, type ItemState, type PauseReason } from '../domain';
 
 export interface Move {
   from: ItemState | readonly ItemState[];
@@ -80,5 +80,43 @@ export function endedWithout(
     item,
     move: { from, to, patch: { ...patch, reason }, reason: why },
     streak: { failed: reason },
+  };
+}
+
+/**
+ * A paid video is in place: `done`, for the attempt that downloaded it only (its request) and
+ * only under the lease (a compare-and-set); `undo` runs if that is refused for good. Not
+ * fsync'd: the name and hash were stored before the file was placed, so a restart that finds
+ * the item still downloading sees its file in place and ends it done again.
+ */
+export function videoSaved(
+  item: ItemRecord,
+  video: { path: string; bytes: number; sha256: string },
+  now: number,
+  undo?: () => Promise<void>,
+): Outcome {
+  return {
+    item,
+    move: {
+      from: 'downloading',
+      to: 'done',
+      patch: {
+        outputPath: video.path,
+        outputBytes: video.bytes,
+        outputSha256: video.sha256,
+        partPath: null,
+        finishedAt: now,
+        // Cleared by the sidecar writer; still set at start-up, the sidecar is written then.
+        sidecarPending: true,
+      },
+      reason: `saved to ${video.path}`,
+      durable: false,
+      lease: true,
+      expect: { requestId: item.requestId },
+    },
+    ifNotWritten: undo,
+    streak: 'succeeded',
+    // A video was saved: the folder, the disk and the network work (every condition is over).
+    clearConditions: BATCH_CONDITION_CODES,
   };
 }

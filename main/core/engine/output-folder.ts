@@ -7,7 +7,8 @@ import { stat, statfs } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { formatReason } from '../../../preload/reasons';
 import type { BatchRecord, ItemRecord } from '../db/rows';
-import { isDiskFull, nodeFileOps, resolveOutputPath, type FileOps } from './download-files';
+import { assertNever } from '../domain';
+import { describeError, isDiskFull, nodeFileOps, resolveOutputPath, type FileOps } from './download-files';
 import { text } from './messages';
 import type { Outcome } from './outcome';
 
@@ -193,4 +194,42 @@ export function folderBlocked(
     },
     downloadAgainAt: recheckAt,
   };
+}
+
+/**
+ * What a file error means for a paid video: `transient` (tried again after a back-off), or an
+ * outcome that waits with the batch saying why: the folder away, the disk full (with the room
+ * the video needs), or something only a person can fix. Never a failure: nothing of this
+ * makes a paid video lost, and each is rechecked at `recheckAt`. An error that is not a file
+ * error (a busy database) is `transient` too.
+ */
+export async function meaningOfFileError(
+  error: unknown,
+  item: ItemRecord,
+  batch: BatchRecord,
+  when: { recheckAt: number; videoBytes: number | null },
+): Promise<'transient' | Outcome> {
+  const code = (error as { code?: unknown })?.code;
+  if (typeof code !== 'string' || !/^E[A-Z0-9]+$/.test(code)) return 'transient';
+  const detail = describeError(error);
+  const problem = classifyFileError(error);
+  switch (problem) {
+    case 'disk_full': {
+      const free = await freeBytes(itemFolder(item, batch));
+      return diskFullWait(item, batch, { detail, free, needed: when.videoBytes }, when.recheckAt);
+    }
+    case 'transient':
+      return 'transient';
+    case 'unavailable':
+      return folderAway(item, batch, detail, when.recheckAt);
+    case 'check_folder':
+      // The folder is fine: the trouble is this one file (a read-only file of that name...).
+      if (await isWritableFolder(itemFolder(item, batch)))
+        return folderBlocked(item, batch, detail, when.recheckAt);
+      return folderAway(item, batch, detail, when.recheckAt);
+    case 'failed':
+      return folderBlocked(item, batch, detail, when.recheckAt);
+    default:
+      return assertNever(problem);
+  }
 }

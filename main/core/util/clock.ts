@@ -99,3 +99,30 @@ export function steppedClock(base: Clock, stepFile: string): Clock {
     sleep: base.sleep,
   };
 }
+
+/**
+ * Runs `tick` every `intervalMs` of `clock` time until `signal` aborts (a fast test clock makes
+ * an hour of ticks pass in seconds); an error in one tick goes to `onError`, the next still runs.
+ */
+export function repeatEvery(
+  clock: Clock,
+  intervalMs: number,
+  signal: AbortSignal,
+  tick: () => void,
+  onError: (error: unknown) => void,
+): void {
+  void (async () => {
+    while (!signal.aborted) {
+      try {
+        await clock.sleep(intervalMs, signal);
+      } catch {
+        return;
+      }
+      try {
+        tick();
+      } catch (error) {
+        onError(error);
+      }
+    }
+  })();
+}

@@ -20,6 +20,7 @@ import {
 } from '../io';
 import { startNotices } from '../notices';
 import { credentialsOf, dbPathOf, openCore } from '../open-core';
+import { waitOutMachineTrouble } from '../../db/machine-trouble';
 import { cliLanguage, duration, usd } from '../progress';
 import type { RunFlags } from '../settings-from-flags';
 import { UsageError } from '../usage-error';
@@ -89,12 +90,14 @@ export async function runCommand(paths: string[], opts: RunOptions, io: CliIo): 
         'or add --simulate to try it with the built-in simulator.',
     );
   }
+  const waitLine = (message: string) => io.err.write(`${message}\n`);
   const { engine, intake } = await openCore(
     dbPathOf(opts, io),
     credentials,
     clock,
     Boolean(opts.simulate),
     catalog,
+    waitLine,
   );
   const notices = await startNotices(engine, io.env, credentials.apiKey, warnLine(io));
   try {
@@ -189,9 +192,18 @@ export async function runCommand(paths: string[], opts: RunOptions, io: CliIo): 
         );
     }
     makeOutputFolder();
-    const batchId = engine.createBatch(settings, plan.items);
+    // Recording the batch writes to the database: a lock held by another program is waited out.
+    const batchId = await waitOutMachineTrouble(
+      () => engine.createBatch(settings, plan.items),
+      'Creating the batch',
+      {
+        onWait: waitLine,
+      },
+    );
     io.out.write(`Batch ${batchId} started. Progress: stillmotion status ${batchId}\n`);
-    engine.startBatch(batchId);
+    await waitOutMachineTrouble(() => engine.startBatch(batchId), `Starting batch ${batchId}`, {
+      onWait: waitLine,
+    });
     return await followToExit(engine, batchId, io);
   } finally {
     await notices.settled();

@@ -6,7 +6,9 @@ import type { AddressInfo } from 'node:net';
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fetchToPart, nodeFileOps } from '../../../../main/core/engine/download-files';
+import { nodeFileOps } from '../../../../main/core/engine/download-files';
+import { fetchToPart } from '../../../../main/core/engine/download-transfer';
+import { systemClock } from '../../../../main/core/util/clock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { nodeGet } from '../../../../main/core/util/http-get';
 import Database from 'better-sqlite3';
@@ -83,6 +85,7 @@ describe('a partial file the server does not continue', () => {
         timeoutMs: 10_000,
         headersTimeoutMs: 10_000,
         idleTimeoutMs: 10_000,
+        clock: systemClock,
         now: () => Date.now(),
       });
       return { outcome, kept: existsSync(partPath) };

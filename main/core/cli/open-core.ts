@@ -11,6 +11,7 @@ import type { IntakeApi } from '../core-api';
 import type { BatchView } from '../domain';
 import type { Engine } from '../engine';
 import { clockFromEnv, type Clock } from '../util/clock';
+import { directNetwork } from '../util/network';
 import { EXIT, ExitError, type CliIo, type Common } from './io';
 
 export interface CliCredentials {
@@ -56,6 +57,8 @@ export async function openCore(
     owner: `cli:${hostname()}:${process.pid}`,
     apiBaseUrl: credentials.apiBaseUrl,
     apiKey: credentials.apiKey,
+    // The built-in simulator listens in this very process: a proxy could never reach it.
+    network: simulated ? directNetwork() : undefined,
     // The CLI drives only the batches it is told to.
     adoptBatches: false,
   });

@@ -157,6 +157,8 @@ vi.mock('electron', () => {
       showMessageBox: vi.fn(async () => ({ response: 0 })),
       showErrorBox: vi.fn(),
     },
+    // Chromium's network stack stands in as Node's fetch; the calls show what went through it.
+    net: { fetch: vi.fn((input: string, init?: RequestInit) => fetch(input, init)) },
     powerMonitor: { on: vi.fn() },
     powerSaveBlocker: { start: vi.fn(() => 11), stop: vi.fn() },
     safeStorage: {
@@ -187,6 +189,7 @@ const mocked = electron as unknown as {
   dialog: { showMessageBox: ReturnType<typeof vi.fn> };
   powerSaveBlocker: { start: ReturnType<typeof vi.fn>; stop: ReturnType<typeof vi.fn> };
   powerMonitor: { on: ReturnType<typeof vi.fn> };
+  net: { fetch: ReturnType<typeof vi.fn> };
 };
 
 let dir: { path: string; remove(): void };
@@ -318,7 +321,7 @@ describe('main/electron/index.ts', () => {
     expect(elsewhere).toMatchObject({ ok: false, error: { code: 'forbidden_sender' } });
   });
 
-  it('runs a demo batch: stays awake while pending, forwards events, never logs the key', async () => {
+  it('runs a demo batch through net.fetch: stays awake while pending, forwards events, never logs the key', async () => {
     const window = h.windows[0]!;
     const event = { sender: window.webContents, senderFrame: window.webContents.mainFrame };
     expect((await invoker('command:settings.setApiKey')(event, { apiKey: CANARY })).ok).toBe(true);
@@ -348,6 +351,11 @@ describe('main/electron/index.ts', () => {
       'a batch event',
     );
     expect(h.logLines.join('\n')).not.toContain('CANARY');
+    // The submit went through Chromium's network stack (system proxy, PAC, OS certificates).
+    await waitFor(
+      () => mocked.net.fetch.mock.calls.some(([url]) => /\/v1\/models\//.test(String(url))),
+      'the submit through net.fetch',
+    );
   }, 60_000);
 
   it('asks before closing with work pending and keeps running in the tray', async () => {

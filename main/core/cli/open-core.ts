@@ -41,6 +41,7 @@ export async function credentialsOf(io: CliIo): Promise<CliCredentials> {
 }
 
 export async function openCore(
+  io: CliIo,
   dbPath: string,
   credentials: { apiBaseUrl: string; apiKey: string | null },
   clock?: Clock,
@@ -61,6 +62,7 @@ export async function openCore(
     network: simulated ? directNetwork() : undefined,
     // The CLI drives only the batches it is told to.
     adoptBatches: false,
+    log: io.log ? (level, message) => io.log?.log(level, message) : undefined,
   });
 }
 
@@ -79,7 +81,7 @@ export async function openEngine(
   io: CliIo,
   credentials?: { apiBaseUrl: string; apiKey: string | null },
 ): Promise<Engine> {
-  return (await openCore(dbPathOf(opts, io), credentials ?? (await credentialsOf(io)))).engine;
+  return (await openCore(io, dbPathOf(opts, io), credentials ?? (await credentialsOf(io)))).engine;
 }
 
 /** Runs `use` with the engine over the database the options name, and closes it however `use` ends. */

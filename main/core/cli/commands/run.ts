@@ -88,6 +88,7 @@ export async function runCommand(paths: string[], opts: RunOptions, io: CliIo): 
     );
   }
   const { engine, intake } = await openCore(
+    io,
     dbPathOf(opts, io),
     credentials,
     clock,

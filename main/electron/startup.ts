@@ -24,6 +24,7 @@ import { notify } from './notifications';
 import { updatePower, updateProgress } from './power-and-progress';
 import { createSafeStorageSecretStore } from './safe-storage-secrets';
 import { ensureTray } from './tray';
+import { checkForUpdatesFromMenu, startUpdates } from './updates';
 
 /**
  * The API's requests and the video downloads go through Chromium's network stack, as the user's
@@ -141,7 +142,12 @@ export async function start(context: AppContext): Promise<void> {
   powerMonitor.on('resume', () => engine.wake());
   powerMonitor.on('unlock-screen', () => engine.wake());
 
-  buildMenu({ logFile: logger.logFile, logDir, dataDir });
+  // Looks for an update now and every few hours; installs only when no batch runs.
+  context.updates = startUpdates(context);
+  buildMenu(
+    { logFile: logger.logFile, logDir, dataDir },
+    { checkForUpdates: () => void checkForUpdatesFromMenu(context, context.updates) },
+  );
   // The tray shows counts all night and brings the window back once it is hidden.
   ensureTray(context, () => showWindow(context));
   createWindow(context);

@@ -3,7 +3,7 @@
 // so a log attached to a bug report cannot leak it.
 import { appendFileSync, existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { redact } from './errors';
+import { redact } from '../util/redact';
 
 export const LOG_MAX_BYTES = 5 * 1024 * 1024;
 export const LOG_FILES_KEPT = 5;

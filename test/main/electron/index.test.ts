@@ -111,7 +111,7 @@ vi.mock('electron', () => {
       Notification.shown.push(this.content);
     }
   }
-  return {
+  const electron = {
     app: {
       setName: vi.fn(() => h.order.push('setName')),
       setPath: vi.fn(() => h.order.push('setPath')),
@@ -168,6 +168,12 @@ vi.mock('electron', () => {
       decryptString: (b: Buffer) => Buffer.from([...b].map((x) => x ^ 0x33)).toString(),
     },
   };
+  // electron-updater (plain CommonJS from node_modules) requires `electron` itself.
+  const { createRequire } = process.getBuiltinModule('node:module');
+  const require = createRequire(__filename);
+  const resolved = require.resolve('electron');
+  require.cache[resolved] = { id: resolved, filename: resolved, loaded: true, exports: electron } as never;
+  return electron;
 });
 
 import * as electron from 'electron';
@@ -274,6 +280,7 @@ describe('main/electron/index.ts', () => {
     }[];
     const roles = JSON.stringify(template);
     expect(roles).toContain('"role":"about"');
+    expect(roles).toContain('"label":"Check for Updates…"');
   });
 
   it('guards every web contents: no navigation away, no popups, no webviews', () => {

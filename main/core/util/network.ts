@@ -19,7 +19,14 @@ export interface Network {
 type Undici = typeof UndiciModule;
 
 let undici: Promise<Undici> | null = null;
-const loadUndici = () => (undici ??= import('undici'));
+/**
+ * undici is CommonJS: its exports are the import's `default` wherever it is loaded from (the CLI
+ * bundle's chunk offers nothing else), and the namespace itself where there is none.
+ */
+const loadUndici = () =>
+  (undici ??= import('undici').then(
+    (loaded) => (loaded as unknown as { default?: Undici }).default ?? loaded,
+  ));
 
 /** fetch's limit. */
 const MAX_REDIRECTS = 20;

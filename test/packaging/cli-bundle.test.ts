@@ -3,11 +3,12 @@
 // from node_modules as they do in an installed package, and lint never sees the output). The full install from the packed
 // tarball is `npm run check:package` (CI).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeImages } from '../main/core/cli/helpers';
 
 const ROOT = join(__dirname, '../..');
 const OUT = join(ROOT, 'node_modules', '.cache', `stillmotion-cli-bundle-test-${process.pid}`);
@@ -136,6 +137,26 @@ describe('the CLI bundle', () => {
     expect(status.loaded).toContain('better-sqlite3');
     expect(status.loaded).not.toContain('sharp');
   });
+
+  it("reaches the network from the bundle (undici's chunk loads): a one-image simulated run makes its video", async () => {
+    const images = join(OUT, 'images');
+    await writeImages(images, 1);
+    const run = runBundle([
+      'run',
+      images,
+      '--simulate',
+      '--sim-time-scale',
+      '0.005',
+      '-t',
+      '{name}',
+      '--out',
+      join(OUT, 'videos'),
+      '--db',
+      join(OUT, 'run.sqlite'),
+    ]);
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(readdirSync(join(OUT, 'videos'))).toContain('shot-0.mp4');
+  }, 60_000);
 
   it('the bin runs the bundle with STILLMOTION_CLI=bundle, and the sources through tsx in a checkout', () => {
     for (const env of [{ STILLMOTION_CLI: 'bundle' }, {}]) {

@@ -4,7 +4,7 @@
 import { statesAllowing, type BatchView, type ItemState } from '../domain';
 import { RETRY_ALL_STATES } from '../../../preload/item-actions';
 import type { Engine } from '../engine';
-import { EXIT, ExitError, signalExit, warnLine, type CliIo, type CommandResult } from './io';
+import { EXIT, ExitError, redrawsInPlace, signalExit, warnLine, type CliIo, type CommandResult } from './io';
 import { startNotices } from './notices';
 import { credentialsOf } from './open-core';
 import { countsLine, itemLine, LiveBlock, pauseText, statusBlock } from './progress';
@@ -53,7 +53,7 @@ function nextSteps(batch: BatchView): string {
  * process holds the lease), otherwise only watches what another process writes.
  */
 export async function follow(engine: Engine, batchId: number, io: CliIo, drive: boolean): Promise<BatchView> {
-  const tty = Boolean(io.out.isTTY);
+  const tty = redrawsInPlace(io.out, io.env);
   const live = tty ? new LiveBlock(io.out) : null;
   const seen = new Map<number, ItemState>();
   let interrupted = 0;
@@ -122,7 +122,7 @@ export async function follow(engine: Engine, batchId: number, io: CliIo, drive: 
 
 /** The batch's final block, unless the live display on a terminal already shows it. */
 export function printFinal(io: CliIo, batch: BatchView): void {
-  if (!io.out.isTTY) io.out.write(statusBlock(batch) + '\n');
+  if (!redrawsInPlace(io.out, io.env)) io.out.write(statusBlock(batch) + '\n');
 }
 
 /** Drives a batch this process holds to its end or a pause, prints how it ended; answers the exit. */

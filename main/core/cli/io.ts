@@ -72,6 +72,15 @@ export async function confirm(io: CliIo, question: string): Promise<boolean> {
   }
 }
 
+/**
+ * Whether a stream takes redrawing in place (cursor moves, line clears): a terminal, and not
+ * one that says it cannot (TERM=dumb: an editor's shell, a CI log viewer). Elsewhere output is
+ * one plain line per change. No output is ever coloured, so NO_COLOR holds as it is.
+ */
+export function redrawsInPlace(stream: NodeJS.WriteStream, env: CliIo['env']): boolean {
+  return Boolean(stream.isTTY) && env.TERM !== 'dumb';
+}
+
 /** Notices that could not be delivered: one line on stderr, never fatal. */
 export function warnLine(io: CliIo): (line: string) => void {
   return (line) => void io.err.write(`${line}\n`);

@@ -1,13 +1,14 @@
 // The CLI as scripts and service managers expect it: SIGTERM (systemd, `timeout`) and SIGHUP (a
 // closed terminal) pause a batch like the first Ctrl-C, a second Ctrl-C exits 130, a fault of
 // the CLI itself exits 70 with the log's path, every command writes its log file (`--log` to
-// choose it), `status --json` is one JSON object, and `report --csv --bom` opens in Excel with
-// Chinese file names.
+// choose it), `status --json` is one JSON object, `report --csv --bom` opens in Excel with
+// Chinese file names, and on a terminal the status block is redrawn unless TERM=dumb.
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLedger, startSimulator, type SimulatorHandle } from '../../../../main/core/simulator';
-import { cli, fastWorld, startCli, stateLines, until, writeImages } from './helpers';
+import { spawn } from 'node:child_process';
+import { cli, fastWorld, ROOT, startCli, stateLines, until, writeImages } from './helpers';
 
 const { clock, work, images, out, db, env: envFor, mp4s } = fastWorld('conventions');
 let sim: SimulatorHandle;
@@ -86,6 +87,49 @@ describe('signals', () => {
     );
     const resume = await cli(['resume', batchId, '--db', db], env());
     expect(resume.code, resume.stderr).toBe(0);
+  }, 120_000);
+});
+
+describe('on a terminal', () => {
+  /** The CLI on a pseudo-terminal (util-linux's `script`), as a user at a shell runs it. */
+  async function onTerminal(args: string[], term: string) {
+    const quoted = [process.execPath, join(ROOT, 'bin/stillmotion.mjs'), ...args]
+      .map((a) => `'${a.replace(/'/g, `'\\''`)}'`)
+      .join(' ');
+    const child = spawn('script', ['-qfec', quoted, '/dev/null'], {
+      env: { ...env(), TERM: term },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    const code = await new Promise<number | null>((done) => child.on('close', done));
+    return { code, output };
+  }
+
+  it('redraws its status block in place, and with TERM=dumb prints plain lines; never colour', async () => {
+    const args = (name: string) => [
+      'run',
+      images,
+      '--simulate',
+      '--sim-time-scale',
+      '0.005',
+      '-t',
+      `${name} {name}`,
+      '--out',
+      join(out, name),
+      '--db',
+      join(work.path, `${name}.sqlite`),
+    ];
+    const live = await onTerminal(args('live'), 'xterm-256color');
+    expect(live.code, live.output).toBe(0);
+    const ESC = String.fromCharCode(27);
+    expect(live.output).toMatch(new RegExp(`${ESC}\\[\\d+A`)); // cursor up: the block is redrawn
+    const dumb = await onTerminal(args('dumb'), 'dumb');
+    expect(dumb.code, dumb.output).toBe(0);
+    expect(dumb.output).not.toContain(ESC);
+    expect(dumb.output).toMatch(/item \d+ \S+ done ->/);
+    // No colour (SGR) codes in either.
+    expect(live.output).not.toMatch(new RegExp(`${ESC}\\[[\\d;]*m`));
   }, 120_000);
 });
 

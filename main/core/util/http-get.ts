@@ -1,8 +1,8 @@
-// A streaming GET, following redirects and failing as fetch does, for what fetch makes slow: a
-// video download (its web streams cost about a third of the speed) and the API's status and
-// result polls (about four times the CPU per request). The default one is undici's request()
-// (network.ts); an injected fetch (the app's net.fetch, tests) is seen through the same small
-// interface.
+// The streaming GET's small interface, for what fetch makes slow: a video download (its web
+// streams cost about a third of the speed) and the API's status and result polls (about four
+// times the CPU per request); it follows redirects and fails as fetch does. The default one is
+// undici's request() (network.ts); an injected fetch (the app's net.fetch, tests) is seen
+// through the same interface, and either answer read whole as the API's JSON.
 
 export interface GetResponse {
   status: number;

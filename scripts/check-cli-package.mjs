@@ -106,7 +106,6 @@ if (!files.includes('out/cli/stillmotion.mjs')) fail('the tarball has no out/cli
 console.log(`  ${info.filename}: ${files.length} files, ${(info.size / 1024).toFixed(0)} kB packed`);
 
 // 2. Install into a fresh prefix, production dependencies only.
-step('npm install -g --omit=dev into a fresh prefix');
 const prefix = join(work, 'prefix');
 const env = { ...process.env };
 for (const key of Object.keys(env))
@@ -125,6 +124,7 @@ if (nodeMajor) {
   env.npm_config_better_sqlite3_local_prebuilds = prebuild.dir;
   console.log(`  better-sqlite3 ${prebuild.version}: this checkout's binary as a local prebuild`);
 }
+step(`npm install -g --omit=dev into a fresh prefix${nodeMajor ? ` under Node ${runsOn}` : ''}`);
 const install = run(
   npm,
   ['install', '-g', tarball, '--prefix', prefix, '--omit=dev', '--prefer-offline', '--no-audit', '--no-fund'],

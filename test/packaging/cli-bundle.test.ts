@@ -8,7 +8,7 @@ import { builtinModules } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeImages } from '../main/core/cli/helpers';
+import { simulatedRun, writeImages } from '../main/core/cli/helpers';
 
 const ROOT = join(__dirname, '../..');
 const OUT = join(ROOT, 'node_modules', '.cache', `stillmotion-cli-bundle-test-${process.pid}`);
@@ -141,19 +141,7 @@ describe('the CLI bundle', () => {
   it("reaches the network from the bundle (undici's chunk loads): a one-image simulated run makes its video", async () => {
     const images = join(OUT, 'images');
     await writeImages(images, 1);
-    const run = runBundle([
-      'run',
-      images,
-      '--simulate',
-      '--sim-time-scale',
-      '0.005',
-      '-t',
-      '{name}',
-      '--out',
-      join(OUT, 'videos'),
-      '--db',
-      join(OUT, 'run.sqlite'),
-    ]);
+    const run = runBundle(simulatedRun(images, join(OUT, 'videos'), join(OUT, 'run.sqlite')));
     expect(run.code, run.stdout + run.stderr).toBe(0);
     expect(readdirSync(join(OUT, 'videos'))).toContain('shot-0.mp4');
   }, 60_000);

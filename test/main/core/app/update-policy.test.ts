@@ -63,6 +63,22 @@ function fakeEngine(pending: boolean) {
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
 
+/** A policy over an updater that finds 0.2.0, waiting two idle minutes; records each question. */
+function readyToAsk(pending: boolean) {
+  const clock = manualClock();
+  const updater = fakeUpdater('0.2.0');
+  const engine = fakeEngine(pending);
+  const asked: string[] = [];
+  policy = createUpdatePolicy({
+    source: updater.source,
+    engine,
+    ask: async (version) => (asked.push(version), true),
+    clock,
+    idleForMs: 2 * 60_000,
+  });
+  return { clock, updater, engine, asked, policy };
+}
+
 let policy: UpdatePolicy | null = null;
 afterEach(() => policy?.close());
 
@@ -89,17 +105,7 @@ describe('createUpdatePolicy', () => {
   });
 
   it('never asks or installs while a batch runs, all night; asks once the queue is idle, then installs', async () => {
-    const clock = manualClock();
-    const updater = fakeUpdater('0.2.0');
-    const engine = fakeEngine(true);
-    const asked: string[] = [];
-    policy = createUpdatePolicy({
-      source: updater.source,
-      engine,
-      ask: async (version) => (asked.push(version), true),
-      clock,
-      idleForMs: 2 * 60_000,
-    });
+    const { clock, updater, engine, asked, policy } = readyToAsk(true);
     await settle();
     expect(policy.state()).toEqual({ kind: 'downloading', version: '0.2.0' });
     updater.finish();
@@ -123,17 +129,7 @@ describe('createUpdatePolicy', () => {
   });
 
   it('a batch that starts within the idle wait puts the question off again', async () => {
-    const clock = manualClock();
-    const updater = fakeUpdater('0.2.0');
-    const engine = fakeEngine(false);
-    const asked: string[] = [];
-    policy = createUpdatePolicy({
-      source: updater.source,
-      engine,
-      ask: async (version) => (asked.push(version), true),
-      clock,
-      idleForMs: 2 * 60_000,
-    });
+    const { clock, updater, engine, asked } = readyToAsk(false);
     await settle();
     updater.finish();
     clock.advance(60_000);

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLedger, startSimulator, type SimulatorHandle } from '../../../../main/core/simulator';
 import { spawn } from 'node:child_process';
-import { cli, fastWorld, ROOT, startCli, stateLines, until, writeImages } from './helpers';
+import { cli, fastWorld, ROOT, simulatedRun, startCli, stateLines, until, writeImages } from './helpers';
 
 const { clock, work, images, out, db, env: envFor, mp4s } = fastWorld('conventions');
 let sim: SimulatorHandle;
@@ -107,19 +107,8 @@ describe('on a terminal', () => {
   }
 
   it('redraws its status block in place, and with TERM=dumb prints plain lines; never colour', async () => {
-    const args = (name: string) => [
-      'run',
-      images,
-      '--simulate',
-      '--sim-time-scale',
-      '0.005',
-      '-t',
-      `${name} {name}`,
-      '--out',
-      join(out, name),
-      '--db',
-      join(work.path, `${name}.sqlite`),
-    ];
+    const args = (name: string) =>
+      simulatedRun(images, join(out, name), join(work.path, `${name}.sqlite`), `${name} {name}`);
     const live = await onTerminal(args('live'), 'xterm-256color');
     expect(live.code, live.output).toBe(0);
     const ESC = String.fromCharCode(27);

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type SimulatorHandle } from '../../../../main/core/simulator';
 import { startLoggingProxy, type LoggingProxy } from './connect-proxy';
-import { cli, fastWorld, writeImages } from './helpers';
+import { cli, fastWorld, simulatedRun, writeImages } from './helpers';
 
 const { clock, work, images, out, env: envFor, mp4s } = fastWorld('proxy');
 let sim: SimulatorHandle;
@@ -100,5 +100,16 @@ describe('stillmotion run behind a proxy', () => {
     expect(sim.ledger.submits.length - submitsBefore).toBe(3);
     expect(proxy.log.slice(before)).toEqual([]);
     expect(mp4s().filter((file) => file.startsWith('direct'))).toHaveLength(3);
+  }, 120_000);
+
+  it('--simulate reaches its own in-process simulator directly, whatever the proxy variables say', async () => {
+    const before = proxy.log.length;
+    const run = await cli(
+      simulatedRun(images, join(out, 'simulated'), join(work.path, 'c.sqlite'), '{name} simulated'),
+      env(),
+    );
+    expect(run.code, run.stderr).toBe(0);
+    expect(proxy.log.slice(before)).toEqual([]);
+    expect(mp4s().filter((file) => file.startsWith('simulated'))).toHaveLength(3);
   }, 120_000);
 });

@@ -8,7 +8,7 @@
 // commands that send none (`status`, `report`) start without it.
 import type * as UndiciModule from 'undici';
 import type { Dispatcher } from 'undici';
-import type { GetResponse, HttpGet } from './http-get';
+import { getWithFetch, type GetResponse, type HttpGet } from './http-get';
 
 /** Where the core's requests go: fetch for every method, `get` for a streaming GET. */
 export interface Network {
@@ -109,4 +109,9 @@ let direct: Network | null = null;
 /** Straight to the server whatever the environment says: the simulator this process started. */
 export function directNetwork(): Network {
   return (direct ??= networkOver((u) => new u.Agent()));
+}
+
+/** The GET that downloads videos: through the injected fetch when one is given, else the network's. */
+export function downloadGetOf(options: { fetch?: typeof fetch; network?: Network }): HttpGet {
+  return options.fetch ? getWithFetch(options.fetch) : (options.network ?? environmentNetwork()).get;
 }

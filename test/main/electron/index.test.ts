@@ -363,10 +363,8 @@ describe('main/electron/index.ts', () => {
     );
     expect(h.logLines.join('\n')).not.toContain('CANARY');
     // The submit went through Chromium's network stack (system proxy, PAC, OS certificates).
-    await waitFor(
-      () => mocked.net.fetch.mock.calls.some(([url]) => /\/v1\/models\//.test(String(url))),
-      'the submit through net.fetch',
-    );
+    const submitted = () => mocked.net.fetch.mock.calls.some(([url]) => String(url).includes('/v1/models/'));
+    await waitFor(submitted, 'the submit through net.fetch');
   }, 60_000);
 
   it('asks before closing with work pending and keeps running in the tray', async () => {

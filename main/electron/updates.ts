@@ -18,7 +18,9 @@ export function updaterSource(updater: AppUpdater): UpdateSource {
   return {
     check: async () => {
       const result = await updater.checkForUpdates();
-      return result?.isUpdateAvailable ? { version: result.updateInfo.version } : null;
+      return result?.isUpdateAvailable
+        ? { version: result.updateInfo.version, download: result.downloadPromise ?? Promise.resolve() }
+        : null;
     },
     onDownloaded: (listener) => {
       const downloaded = (info: UpdateInfo) => listener(info.version);
@@ -51,7 +53,8 @@ export function startUpdates(
     error: (message?: unknown) => log('error', `updater: ${String(message)}`),
     debug: () => {},
   };
-  // A failed check is logged by the policy; without a listener the updater would throw it.
+  // A failed check or download is logged by the policy; without a listener the updater would
+  // throw it.
   updater.on('error', () => {});
   return createUpdatePolicy({
     source: updaterSource(updater),

@@ -10,8 +10,11 @@ import type { Clock } from '../util/clock';
 
 /** What the updater offers (electron-updater's autoUpdater, seen through a small interface). */
 export interface UpdateSource {
-  /** Looks for an update and, when there is one, starts downloading it in the background; answers its version. */
-  check(): Promise<{ version: string } | null>;
+  /**
+   * Looks for an update and, when there is one, starts downloading it in the background;
+   * answers its version and the download (rejected when it fails).
+   */
+  check(): Promise<{ version: string; download: Promise<unknown> } | null>;
   /** Calls `listener` when an update's download is complete; answers the unsubscribe. */
   onDownloaded(listener: (version: string) => void): () => void;
   /** Quits and installs the downloaded update (then starts the new version). */
@@ -68,6 +71,12 @@ export function createUpdatePolicy(options: UpdatePolicyOptions): UpdatePolicy {
       // A download that finished meanwhile already made it ready.
       if ((state as UpdateState).kind === 'checking')
         state = found ? { kind: 'downloading', version: found.version } : { kind: 'none' };
+      // A download that fails is looked for again at the next check.
+      found?.download.catch((error: unknown) => {
+        if (state.kind !== 'downloading') return;
+        state = { kind: 'failed', message: (error as Error)?.message ?? String(error) };
+        log('warn', `update ${found.version} could not be downloaded: ${state.message}`);
+      });
     } catch (error) {
       state = { kind: 'failed', message: (error as Error).message ?? String(error) };
       log('warn', `update check failed: ${state.message}`);

@@ -17,6 +17,7 @@ function fakeUpdater(version: string | null) {
   const downloaded = new Set<(version: string) => void>();
   const calls = { checks: 0, installs: 0 };
   let failNext: Error | null = null;
+  let failDownload: Error | null = null;
   const source: UpdateSource = {
     check: async () => {
       calls.checks++;
@@ -25,7 +26,9 @@ function fakeUpdater(version: string | null) {
         failNext = null;
         throw error;
       }
-      return version ? { version } : null;
+      const download = failDownload ? Promise.reject(failDownload) : new Promise(() => {});
+      failDownload = null;
+      return version ? { version, download } : null;
     },
     onDownloaded: (listener) => {
       downloaded.add(listener);
@@ -38,6 +41,7 @@ function fakeUpdater(version: string | null) {
     calls,
     finish: () => downloaded.forEach((listener) => listener(version!)),
     failNextCheck: (error: Error) => (failNext = error),
+    failNextDownload: (error: Error) => (failDownload = error),
   };
 }
 
@@ -193,5 +197,27 @@ describe('createUpdatePolicy', () => {
     expect(policy.state()).toEqual({ kind: 'none' });
     expect(await policy.checkNow()).toEqual({ kind: 'none' });
     expect(updater.calls.checks).toBe(3);
+  });
+
+  it('a download that fails is said and looked for again at the next check', async () => {
+    const clock = manualClock();
+    const updater = fakeUpdater('0.2.0');
+    updater.failNextDownload(new Error('sha512 checksum mismatch'));
+    const logged: string[] = [];
+    policy = createUpdatePolicy({
+      source: updater.source,
+      engine: fakeEngine(false),
+      ask: async () => true,
+      clock,
+      checkEveryMs: HOUR,
+      log: (_level, message) => logged.push(message),
+    });
+    await settle();
+    expect(policy.state()).toEqual({ kind: 'failed', message: 'sha512 checksum mismatch' });
+    expect(logged).toEqual(['update 0.2.0 could not be downloaded: sha512 checksum mismatch']);
+    clock.advance(HOUR);
+    await settle();
+    expect(policy.state()).toEqual({ kind: 'downloading', version: '0.2.0' });
+    expect(updater.calls.installs).toBe(0);
   });
 });

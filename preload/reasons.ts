@@ -166,6 +166,8 @@ const en = {
     'Stillmotion {version} is downloaded. It installs when no batch is running and you agree, or when you quit.',
   update_check_failed:
     'Could not look for updates: {detail}. Check the network (or the proxy settings) and try again.',
+  update_not_installed:
+    'This Stillmotion runs from a source checkout, which does not update itself: pull the new version with git.',
 } as const;
 
 export type ReasonCode = keyof typeof en;
@@ -296,6 +298,7 @@ const zhCN = {
     '正在下载 Stillmotion {version}。它会在没有批次运行且你同意时安装，或在你退出时安装：更新绝不会打断批次。',
   update_downloaded: 'Stillmotion {version} 已下载。它会在没有批次运行且你同意时安装，或在你退出时安装。',
   update_check_failed: '无法检查更新：{detail}。请检查网络（或代理设置）后重试。',
+  update_not_installed: '此 Stillmotion 从源代码目录运行，不会自动更新：请用 git 拉取新版本。',
 } as const satisfies Record<ReasonCode, string>;
 
 const TEXTS: Record<ReasonLanguage, Record<ReasonCode, string>> = { en, 'zh-CN': zhCN };

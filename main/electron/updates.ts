@@ -80,9 +80,10 @@ export async function checkForUpdatesFromMenu(
   context: AppContext,
   policy: UpdatePolicy | null,
 ): Promise<void> {
-  const state = policy ? await policy.checkNow() : ({ kind: 'none' } as const);
-  const message =
-    state.kind === 'failed'
+  const state = policy ? await policy.checkNow() : null;
+  const message = !state
+    ? text('update_not_installed')
+    : state.kind === 'failed'
       ? text('update_check_failed', { detail: state.message })
       : state.kind === 'downloading'
         ? text('update_downloading', { version: state.version })
@@ -90,7 +91,7 @@ export async function checkForUpdatesFromMenu(
           ? text('update_downloaded', { version: state.version })
           : text('update_none', { version: app.getVersion() });
   const options = {
-    type: state.kind === 'failed' ? 'warning' : 'info',
+    type: state?.kind === 'failed' ? 'warning' : 'info',
     title: 'Stillmotion',
     message,
   } as const;

@@ -113,7 +113,7 @@ describe('updates in the packaged app', () => {
   it('finds, downloads and verifies 0.2.0 from the server; installs it only after idle minutes and a yes', async () => {
     const { createEngine } = await import('../../../main/core/engine');
     const { createAppContext } = await import('../../../main/electron/running-app');
-    const { startUpdates } = await import('../../../main/electron/updates');
+    const { checkForUpdatesFromMenu, startUpdates } = await import('../../../main/electron/updates');
     const logged: string[] = [];
     const context = createAppContext({
       devServerUrl: undefined,
@@ -139,6 +139,14 @@ describe('updates in the packaged app', () => {
       await new Promise((r) => setTimeout(r, 50));
       expect(dialog).not.toHaveBeenCalled();
       expect(existsSync(mark)).toBe(false);
+      // The menu's Check for Updates… says where it stands (and a checkout says it does not update).
+      await checkForUpdatesFromMenu(context, policy);
+      await checkForUpdatesFromMenu(context, null);
+      expect(dialog.mock.calls.map(([options]) => (options as { message: string }).message)).toEqual([
+        'Stillmotion 0.2.0 is downloaded. It installs when no batch is running and you agree, or when you quit.',
+        'This Stillmotion runs from a source checkout, which does not update itself: pull the new version with git.',
+      ]);
+      dialog.mockClear();
 
       clock.advance(2 * 60_000);
       await until(() => existsSync(mark), 'the new version to start');

@@ -67,6 +67,21 @@ function fakeEngine(pending: boolean) {
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
 
+/** A policy that looks every hour with an idle queue, and what it logs. */
+function hourlyWithLog(source: UpdateSource) {
+  const clock = manualClock();
+  const logged: string[] = [];
+  policy = createUpdatePolicy({
+    source,
+    engine: fakeEngine(false),
+    ask: async () => true,
+    clock,
+    checkEveryMs: HOUR,
+    log: (_level, message) => logged.push(message),
+  });
+  return { clock, logged, policy };
+}
+
 /** A policy over an updater that finds 0.2.0, waiting two idle minutes; records each question. */
 function readyToAsk(pending: boolean) {
   const clock = manualClock();
@@ -177,18 +192,9 @@ describe('createUpdatePolicy', () => {
   });
 
   it('a failed look is reported in the state and tried again at the next interval', async () => {
-    const clock = manualClock();
     const updater = fakeUpdater(null);
     updater.failNextCheck(new Error('net::ERR_PROXY_CONNECTION_FAILED'));
-    const logged: string[] = [];
-    policy = createUpdatePolicy({
-      source: updater.source,
-      engine: fakeEngine(false),
-      ask: async () => true,
-      clock,
-      checkEveryMs: HOUR,
-      log: (_level, message) => logged.push(message),
-    });
+    const { clock, logged, policy } = hourlyWithLog(updater.source);
     await settle();
     expect(policy.state()).toEqual({ kind: 'failed', message: 'net::ERR_PROXY_CONNECTION_FAILED' });
     expect(logged).toEqual(['update check failed: net::ERR_PROXY_CONNECTION_FAILED']);
@@ -200,18 +206,9 @@ describe('createUpdatePolicy', () => {
   });
 
   it('a download that fails is said and looked for again at the next check', async () => {
-    const clock = manualClock();
     const updater = fakeUpdater('0.2.0');
     updater.failNextDownload(new Error('sha512 checksum mismatch'));
-    const logged: string[] = [];
-    policy = createUpdatePolicy({
-      source: updater.source,
-      engine: fakeEngine(false),
-      ask: async () => true,
-      clock,
-      checkEveryMs: HOUR,
-      log: (_level, message) => logged.push(message),
-    });
+    const { clock, logged, policy } = hourlyWithLog(updater.source);
     await settle();
     expect(policy.state()).toEqual({ kind: 'failed', message: 'sha512 checksum mismatch' });
     expect(logged).toEqual(['update 0.2.0 could not be downloaded: sha512 checksum mismatch']);

@@ -162,6 +162,20 @@ const en = {
   plan_seconds_one_of: '{values} seconds',
   plan_list_or: '{head} or {last}',
   plan_seconds_range: 'a whole number from {min} to {max} seconds',
+  // ---- updates (the app's dialogs) ------------------------------------------------------
+  update_ready:
+    'Stillmotion {version} is ready to install. No batch is running now: restart to update? (Otherwise it installs when you quit.)',
+  update_restart: 'Restart and update',
+  update_later: 'Later',
+  update_none: 'Stillmotion {version} is the latest version.',
+  update_downloading:
+    'Stillmotion {version} is downloading. It installs when no batch is running and you agree, or when you quit: an update never interrupts a batch.',
+  update_downloaded:
+    'Stillmotion {version} is downloaded. It installs when no batch is running and you agree, or when you quit.',
+  update_check_failed:
+    'Could not look for updates: {detail}. Check the network (or the proxy settings) and try again.',
+  update_not_installed:
+    'This Stillmotion runs from a source checkout, which does not update itself: pull the new version with git.',
 } as const;
 
 export type ReasonCode = keyof typeof en;
@@ -291,6 +305,16 @@ const zhCN = {
   plan_seconds_one_of: ' {values} 秒',
   plan_list_or: '{head} 或 {last}',
   plan_seconds_range: ' {min} 到 {max} 之间的整数秒',
+  update_ready:
+    'Stillmotion {version} 已可安装。现在没有批次在运行：要重启以更新吗？（否则会在退出时安装。）',
+  update_restart: '重启并更新',
+  update_later: '稍后',
+  update_none: 'Stillmotion {version} 已是最新版本。',
+  update_downloading:
+    '正在下载 Stillmotion {version}。它会在没有批次运行且你同意时安装，或在你退出时安装：更新绝不会打断批次。',
+  update_downloaded: 'Stillmotion {version} 已下载。它会在没有批次运行且你同意时安装，或在你退出时安装。',
+  update_check_failed: '无法检查更新：{detail}。请检查网络（或代理设置）后重试。',
+  update_not_installed: '此 Stillmotion 从源代码目录运行，不会自动更新：请用 git 拉取新版本。',
 } as const satisfies Record<ReasonCode, string>;
 
 const TEXTS: Record<ReasonLanguage, Record<ReasonCode, string>> = { en, 'zh-CN': zhCN };

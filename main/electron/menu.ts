@@ -1,10 +1,13 @@
-// The application menu: File opens the log and data folders, the usual Edit/View/Window roles
-// (developer tools only in development), Help and About (about.ts).
+// The application menu: File opens the log and data folders and looks for updates, the usual
+// Edit/View/Window roles (developer tools only in development), Help and About (about.ts).
 import { Menu, app, shell } from 'electron';
 import type { MenuItemConstructorOptions } from 'electron';
 import { aboutPanelOptions, helpMenu } from './about';
 
-export function buildMenu(folders: { logFile: string; logDir: string; dataDir: string }): void {
+export function buildMenu(
+  folders: { logFile: string; logDir: string; dataDir: string },
+  actions: { checkForUpdates: () => void },
+): void {
   const template: MenuItemConstructorOptions[] = [
     ...(process.platform === 'darwin' ? [{ role: 'appMenu' as const }] : []),
     {
@@ -13,6 +16,8 @@ export function buildMenu(folders: { logFile: string; logDir: string; dataDir: s
         { label: 'Open Log File', click: () => void shell.openPath(folders.logFile) },
         { label: 'Open Log Folder', click: () => void shell.openPath(folders.logDir) },
         { label: 'Open Data Folder', click: () => void shell.openPath(folders.dataDir) },
+        { type: 'separator' },
+        { label: 'Check for Updates…', click: actions.checkForUpdates },
         { type: 'separator' },
         process.platform === 'darwin' ? { role: 'close' } : { role: 'quit' },
       ],

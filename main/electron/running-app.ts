@@ -4,6 +4,7 @@
 // tray, menu, notification and lifecycle modules can each own their part.
 import type { BrowserWindow, Tray } from 'electron';
 import type { AppCore } from '../core/app/app-core';
+import type { UpdatePolicy } from '../core/app/update-policy';
 import type { Engine } from '../core/engine';
 import type { SimulatorHandle } from '../core/simulator';
 import type { setupLogging } from './logging';
@@ -28,6 +29,8 @@ export interface AppContext {
   engine: Engine | null;
   /** The demo mode's simulator, started on first use. */
   demo: Promise<SimulatorHandle> | null;
+  /** Looking for and installing updates (null in a checkout, which has nothing to update). */
+  updates: UpdatePolicy | null;
   /** Set once a quit was asked for: the window's close then closes instead of asking. */
   quitting: boolean;
   /** The power save blocker's id while work is pending, else null. */
@@ -48,6 +51,7 @@ export function createAppContext(
     core: null,
     engine: null,
     demo: null,
+    updates: null,
     quitting: false,
     blockerId: null,
     crashes: [],

@@ -200,6 +200,7 @@ describe('a batch from folder to videos, in the browser', () => {
           .click(),
       ]);
       const csv = readFileSync((await download.path())!, 'utf8');
+      expect(csv.startsWith('\uFEFF'), 'a byte-order mark, so Excel reads UTF-8').toBe(true);
       expect(csv).toContain('shot-1');
       expect(csv).toContain('shot-4');
       await historyRow.getByRole('button', { name: /^Open/ }).click();

@@ -13,6 +13,7 @@ import type { IntakeApi } from '../core-api';
 import type { BatchView } from '../domain';
 import type { Engine } from '../engine';
 import { clockFromEnv, type Clock } from '../util/clock';
+import { directNetwork } from '../util/network';
 import { EXIT, ExitError, type CliIo, type Common } from './io';
 
 export interface CliCredentials {
@@ -67,15 +68,15 @@ export async function credentialsOf(io: CliIo): Promise<CliCredentials> {
 
 /**
  * The engine and intake over `dbPath`. A database another program holds, or a full or failing
- * disk under it, is waited for (said on `onWait`) rather than refused.
+ * disk under it, is waited for (and said on stderr) rather than refused.
  */
 export async function openCore(
+  io: CliIo,
   dbPath: string,
   credentials: { apiBaseUrl: string; apiKey: string | null },
   clock?: Clock,
   simulated = false,
   catalog?: Catalog,
-  onWait?: (message: string) => void,
 ): Promise<{ engine: Engine; intake: IntakeApi }> {
   mkdirSync(dirname(dbPath), { recursive: true });
   const { createCoreServices } = await import('../index');
@@ -89,11 +90,14 @@ export async function openCore(
         owner: `cli:${hostname()}:${process.pid}`,
         apiBaseUrl: credentials.apiBaseUrl,
         apiKey: credentials.apiKey,
+        // The built-in simulator listens in this very process: a proxy could never reach it.
+        network: simulated ? directNetwork() : undefined,
         // The CLI drives only the batches it is told to.
         adoptBatches: false,
+        log: io.log ? (level, message) => io.log?.log(level, message) : undefined,
       }),
     `Opening ${dbPath}`,
-    { onWait },
+    { onWait: (message) => io.err.write(`${message}\n`) },
   );
 }
 
@@ -112,11 +116,7 @@ export async function openEngine(
   io: CliIo,
   credentials?: { apiBaseUrl: string; apiKey: string | null },
 ): Promise<Engine> {
-  const dbPath = dbPathOf(opts, io);
-  const onWait = (message: string) => io.err.write(`${message}\n`);
-  return (
-    await openCore(dbPath, credentials ?? (await credentialsOf(io)), undefined, false, undefined, onWait)
-  ).engine;
+  return (await openCore(io, dbPathOf(opts, io), credentials ?? (await credentialsOf(io)))).engine;
 }
 
 /** Runs `use` with the engine over the database the options name, and closes it however `use` ends. */

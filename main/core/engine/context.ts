@@ -79,7 +79,7 @@ export interface EngineContext {
   dayStart(now: number): number;
   readonly clock: Clock;
   readonly random: Random;
-  /** The GET that downloads videos: node:http(s), or the injected fetch when one was given. */
+  /** The GET that downloads videos: undici through the environment's proxy, or the injected fetch. */
   readonly downloadGet: HttpGet;
   readonly materialize: MaterializeRequest;
   /** What the engine asks of models: polling priors, duration fields, prices. */

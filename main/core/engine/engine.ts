@@ -6,8 +6,8 @@
 // the phases decide (admission.ts, submit.ts, track.ts, download.ts, recovery.ts) and return
 // outcomes; the coordinator's settle path applies every outcome and schedules the next work;
 // leases.ts, batch-state.ts, run-times.ts and views.ts keep their one concern each. All timing
-// goes through the injected clock and random source; all HTTP through the injected fetch.
-import { getWithFetch, nodeGet } from '../util/http-get';
+// goes through the injected clock and random source; all HTTP through the injected fetch or network.
+import { downloadGetOf } from '../util/network';
 import { hostname } from 'node:os';
 import { setMaxListeners } from 'node:events';
 import { RunComfyClient, type Endpoint } from '../api/client';
@@ -111,7 +111,7 @@ class JobEngine implements Engine {
       dayStart,
       clock: this.clock,
       random: options.random ?? Math.random,
-      downloadGet: options.fetch ? getWithFetch(options.fetch) : nodeGet,
+      downloadGet: downloadGetOf(options),
       materialize: options.materializeRequest ?? defaultMaterializeRequest,
       catalog: options.catalog ?? createCatalog(),
       policy: options.pollPolicy ?? adaptivePollPolicy,
@@ -383,6 +383,7 @@ class JobEngine implements Engine {
       baseUrl: apiBaseUrl,
       apiKey,
       fetch: this.options.fetch,
+      network: this.options.network,
       clock: this.clock,
       timeoutMs: this.options.requestTimeoutMs,
       submitTimeoutMs: this.options.submitTimeoutMs,

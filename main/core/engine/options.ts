@@ -6,6 +6,7 @@ import type { Db } from '../db/connection';
 import type { ItemEventRow } from '../db/store';
 import type { ItemState, ItemView } from '../domain';
 import type { Clock, Random } from '../util/clock';
+import type { Network } from '../util/network';
 import type { FileOps } from './download-files';
 import type { LeaseInfo } from './leases';
 import type { MaterializeRequest } from './materialize';
@@ -50,8 +51,13 @@ export interface EngineOptions {
    */
   dayStart?: (now: number) => number;
   random?: Random;
-  /** Used for every request when given; otherwise the API is asked with fetch, videos come over node:http(s). */
+  /** Used for every request when given (the app passes Electron's net.fetch; tests inject faults). */
   fetch?: typeof fetch;
+  /**
+   * Where requests go when no `fetch` is given (default: undici through the proxy the
+   * environment names, see util/network.ts); the CLI's `--simulate` goes direct.
+   */
+  network?: Network;
   apiBaseUrl?: string;
   apiKey?: string | null;
   /** The API is the simulator (demo mode): new batches are marked simulated. */

@@ -13,6 +13,7 @@ import {
   EXIT,
   ExitError,
   parseId,
+  redrawsInPlace,
   warnLine,
   type CliIo,
   type CommandResult,
@@ -92,12 +93,12 @@ export async function runCommand(paths: string[], opts: RunOptions, io: CliIo): 
   }
   const waitLine = (message: string) => io.err.write(`${message}\n`);
   const { engine, intake } = await openCore(
+    io,
     dbPathOf(opts, io),
     credentials,
     clock,
     Boolean(opts.simulate),
     catalog,
-    waitLine,
   );
   const notices = await startNotices(engine, io.env, credentials.apiKey, warnLine(io));
   try {
@@ -123,7 +124,7 @@ export async function runCommand(paths: string[], opts: RunOptions, io: CliIo): 
     const walked = await scanPaths(
       (selection ? selection.roots : paths).map((p) => (p.startsWith('/') ? p : `${io.cwd}/${p}`)),
       (p) => {
-        if (io.err.isTTY && Date.now() - lastProgress > 200) {
+        if (redrawsInPlace(io.err, io.env) && Date.now() - lastProgress > 200) {
           lastProgress = Date.now();
           io.err.write(`\r\x1b[2KScanning: ${p.checked}/${p.found} images checked`);
         }
@@ -133,7 +134,7 @@ export async function runCommand(paths: string[], opts: RunOptions, io: CliIo): 
     );
     // Reference element images (--element, prompts.csv elements cells) are checked like start images.
     const scanned = await intake.checkElementImages(walked, settings.elements);
-    if (io.err.isTTY) io.err.write('\r\x1b[2K');
+    if (redrawsInPlace(io.err, io.env)) io.err.write('\r\x1b[2K');
     const scan = selection ? onlyImages(scanned, selection.sourcePaths) : scanned;
     const plan = intake.plan(scan, settings, { force: Boolean(opts.force) || Boolean(selection?.force) });
     io.out.write(foundLine(scan, plan, settings.takes ?? 1));

@@ -137,6 +137,8 @@ const en = {
   plan_outside_ratio:
     'its aspect ratio {ratio} ({size}) is outside what {model} accepts (width/height from {min} to {max})',
   plan_outside_both: '{small}; {shape}',
+  plan_too_small_to_enlarge:
+    'too small: it is {size} px, and reaching the {min} px {model} needs on the short side would enlarge it {factor}x, into a blurred video that is paid for all the same. Use a larger version of the image (at least {floor} px on the short side; the app enlarges at most {most}x)',
   plan_csv_unsupported: '{model} has no {what} field; clear the cell or choose another model {at}',
   plan_field_duration: 'duration',
   plan_field_audio: 'audio',
@@ -250,6 +252,8 @@ const zhCN = {
   plan_outside_small: '它是 {size} 像素，而 {model} 的短边至少需要 {min} 像素',
   plan_outside_ratio: '它的宽高比 {ratio}（{size}）超出 {model} 接受的范围（宽/高在 {min} 到 {max} 之间）',
   plan_outside_both: '{small}；另外，{shape}',
+  plan_too_small_to_enlarge:
+    '图片太小：它是 {size} 像素，要达到 {model} 短边所需的 {min} 像素需放大 {factor} 倍，生成的视频会很模糊，却照样收费。请改用更大的版本（短边至少 {floor} 像素；本应用最多放大 {most} 倍）',
   plan_csv_unsupported: '{model} 没有{what}字段；请清空该单元格或选择其他模型{at}',
   plan_field_duration: '时长',
   plan_field_audio: '音频',

@@ -54,14 +54,14 @@ const en = {
   // ---- batches (pauses) -----------------------------------------------------------------
   paused_by_user: 'Paused by you. In-flight videos still finish and download.',
   no_key:
-    'No RunComfy API key is set. Add your key in Settings (or switch on simulated mode to try it for free); the batch then continues.',
+    'No RunComfy API key is set, so nothing of this batch is sent. Add your key; the batch then continues with it.',
   key_refused:
     'RunComfy did not accept the API key ({provider}). Enter a valid key in Settings; the queue continues with it.',
   no_balance: 'The RunComfy account has no balance left ({provider}). Top up at runcomfy.com, then resume.',
   simulated_batch_real_mode:
-    'This batch was made in simulated mode (no key, no cost). It is not sent to RunComfy with your key, because that would be paid: switch simulated mode back on to finish it, or start a new batch.',
+    'This batch was made in simulated mode (no key, no cost). It is never sent to RunComfy with your key, because that would be paid: turn simulated mode back on to finish it free, or make these videos for real as a new batch, whose cost is shown before it starts.',
   real_batch_simulated_mode:
-    'This batch was made with your RunComfy key; simulated mode is on now. Turn simulated mode off to finish it.',
+    'This batch is for real videos with your RunComfy key; simulated mode is on now, so none of it is sent to the simulator. Turn simulated mode off to finish it.',
   budget_reached:
     'Budget of ${cap} reached: ${committed} is spent or in flight and the next video needs about ${next}. {left} items (about ${leftUsd}) are left to run; raise the budget and resume to continue.',
   daily_cap_reached:
@@ -179,13 +179,13 @@ const zhCN = {
   file_error: '保存 {file} 失败：{detail}。此视频已付费：排除问题后重试此项（将再次下载，不会重新生成）。',
   cancelled_by_user: '已由你取消。',
   paused_by_user: '已由你暂停。进行中的视频仍会完成并下载。',
-  no_key: '尚未设置 RunComfy API 密钥。请在设置中添加密钥（或开启模拟模式免费试用）；批次随后会继续。',
+  no_key: '尚未设置 RunComfy API 密钥，因此此批次不会发送任何内容。添加密钥后，批次会用它继续。',
   key_refused: 'RunComfy 未接受此 API 密钥（{provider}）。请在设置中输入有效密钥；队列将用它继续。',
   no_balance: 'RunComfy 账户余额不足（{provider}）。请在 runcomfy.com 充值，然后继续。',
   simulated_batch_real_mode:
-    '此批次是在模拟模式下创建的（无需密钥，不收费）。它不会用你的密钥发送到 RunComfy，因为那样会产生费用：请重新开启模拟模式来完成它，或新建一个批次。',
+    '此批次是在模拟模式下创建的（无需密钥，不收费）。它绝不会用你的密钥发送到 RunComfy，因为那样会产生费用：请重新开启模拟模式免费完成它，或将这些视频作为新批次真实生成，开始前会先显示费用。',
   real_batch_simulated_mode:
-    '此批次是用你的 RunComfy 密钥创建的；现在开启了模拟模式。请关闭模拟模式来完成它。',
+    '此批次要用你的 RunComfy 密钥生成真实视频；现在开启了模拟模式，因此不会把它发送到模拟器。请关闭模拟模式来完成它。',
   budget_reached:
     '已达到 ${cap} 的预算：已花费或进行中的金额为 ${committed}，下一个视频约需 ${next}。还剩 {left} 项（约 ${leftUsd}）；提高预算并继续即可。',
   daily_cap_reached:

@@ -5,6 +5,7 @@
 import { RunComfyClient } from '../api/client';
 import { DEFAULT_MODEL_ID } from '../domain';
 
+/** `message`: what RunComfy answered (refused), or why it could not be asked (unconfirmed). */
 export type KeyCheck =
   | { status: 'accepted' }
   | { status: 'refused'; message: string }
@@ -20,14 +21,11 @@ export async function checkApiKey(
   if (answer.ok) return { status: 'accepted' };
   const { failure } = answer;
   if (failure.kind === 'bad_key')
-    return {
-      status: 'refused',
-      message: `RunComfy did not accept this key (${failure.message}). Copy it again from your RunComfy account page.`,
-    };
+    return { status: 'refused', message: `RunComfy did not accept the key: ${failure.message}` };
   // No balance is the account's state, not the key's: the key itself was accepted.
   if (failure.kind === 'no_balance') return { status: 'accepted' };
   return {
     status: 'unconfirmed',
-    message: `The key could not be checked with RunComfy at ${apiBaseUrl}: ${failure.message}.`,
+    message: `The key could not be checked with RunComfy at ${apiBaseUrl}: ${failure.message}`,
   };
 }

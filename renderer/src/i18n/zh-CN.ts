@@ -1,7 +1,9 @@
 // 简体中文。Typed as Messages: a missing or extra key fails the build.
 import type { Messages } from './en';
+import { zhCNSetup } from './zh-CN-setup';
 
 export const zhCN: Messages = {
+  ...zhCNSetup,
   'app.name': 'Stillmotion',
   'app.simulated': '模拟模式',
   'app.simulatedHint': '模拟模式：不会发送到 RunComfy，也不会产生费用。视频为测试片段。',
@@ -181,7 +183,6 @@ export const zhCN: Messages = {
   'start.budget': '预算上限',
   'start.fixErrors': '请先修正标出的字段。',
   'start.button': '开始生成 {count} 个视频 — 预计 {cost}',
-  'start.addOther': '选择其他文件…',
   'start.clear': '重新开始',
 
   'batch.created': '创建于 {when}',

@@ -10,7 +10,15 @@ import type { Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import { axeEveryWay, setLanguage } from './a11y-helpers';
-import { closeBrowser, openApp, SCREENSHOT_DIR, screenshotAt, startSession, writeImages } from './helpers';
+import {
+  closeBrowser,
+  openApp,
+  SCREENSHOT_DIR,
+  screenshotAt,
+  startSession,
+  writeImages,
+  openSections,
+} from './helpers';
 
 // What the callbacks passed to evaluate touch in the page (the node project has no DOM lib).
 declare class DataTransfer {
@@ -70,6 +78,7 @@ describe('reference elements', () => {
       try {
         await page.getByRole('button', { name: 'Choose folders or images…' }).click();
         await page.getByTestId('scan-summary').waitFor();
+        await openSections(page);
         await page.getByRole('button', { name: 'Choose…' }).click();
         await expect.poll(() => page.getByTestId('output-dir').inputValue()).toBe(session.outputDir);
 
@@ -183,6 +192,7 @@ describe('reference elements', () => {
       try {
         await page.getByRole('button', { name: 'Choose folders or images…' }).click();
         await page.getByTestId('scan-summary').waitFor();
+        await openSections(page);
         await page.getByTestId('model-picker').locator('label.model-option', { hasText: 'Wan 2.5' }).click();
         await page
           .getByTestId('no-elements')
@@ -221,6 +231,7 @@ describe('fit mode', () => {
       try {
         await page.getByRole('button', { name: 'Choose folders or images…' }).click();
         await page.getByTestId('scan-summary').waitFor();
+        await openSections(page);
         await page.getByRole('button', { name: 'Choose…' }).click();
         const resized = page.getByTestId('resized-count');
         const row = (name: string) => page.locator('.preview-item', { hasText: name });
@@ -289,7 +300,13 @@ describe('fit mode', () => {
         await shot(page, '[data-testid=preview]', 'creative-fit-pad-zh-CN');
         await setLanguage(page, 'en');
 
-        // Another end-frame ending: a path is refused in words; "-last" pairs, the draft stays.
+        // Another end-frame ending (offered once the model takes end frames): a path is refused
+        // in words; "-last" pairs, the draft stays.
+        await page
+          .getByTestId('model-picker')
+          .locator('label.model-option', { hasText: 'Kling 3.0 Pro' })
+          .click();
+        await page.getByText('Pair end frames by another file-name ending').click();
         const suffix = page.getByTestId('end-suffix');
         await suffix.fill('end/x');
         await page.getByRole('button', { name: 'Pair again' }).click();

@@ -142,6 +142,27 @@ export async function screenshotAt(page: Page, selector: string, name: string): 
   await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`) });
 }
 
+/**
+ * Unfolds parts of the batch form (Model, Video, Output, Spending; all when none is named), as a
+ * user clicks their headings; a part already open stays open.
+ */
+export async function openSections(page: Page, ...names: string[]): Promise<void> {
+  const toggles = page.locator('[data-testid=batch-form] .form-section-toggle');
+  await toggles.first().waitFor();
+  for (const toggle of await toggles.all()) {
+    const title = (await toggle.locator('.form-section-title').innerText()).trim();
+    if (names.length > 0 && !names.includes(title)) continue;
+    if ((await toggle.getAttribute('aria-expanded')) === 'false') await toggle.click();
+  }
+}
+
+/** From the setup screen back to the drop zone, as a user does it: Start over, then confirm. */
+export async function startOver(page: Page): Promise<void> {
+  await page.getByTestId('start-bar').getByRole('button', { name: 'Start over' }).click();
+  await page.getByTestId('confirm-dialog').getByRole('button', { name: 'Start over' }).click();
+  await page.getByTestId('drop-zone').waitFor();
+}
+
 /** The row of the item whose file name contains `name`. */
 export function row(page: Page, name: string) {
   return page.locator('[data-testid=item-row]', { hasText: name });

@@ -101,6 +101,7 @@ export function BatchSetup({
       <FormSection
         title={t('setup.model')}
         summary={model ? `${model.displayName} · ${priceText(model, settings, t, locale)}` : '—'}
+        name="model"
         testId="section-model"
       >
         <ModelPicker
@@ -146,6 +147,7 @@ export function BatchSetup({
         hasError={
           !!(errors.duration || errors.cfgScale || errors.takes || errors.modelInputs || errors.shots)
         }
+        name="video"
         testId="section-video"
       >
         <div className="field-grid">
@@ -196,6 +198,7 @@ export function BatchSetup({
         title={t('setup.sectionOutput')}
         summary={`${settings.outputDir || t('setup.noOutputDir')} · ${settings.outputNameTemplate}`}
         hasError={!!(errors.outputDir || errors.outputNameTemplate)}
+        name="output"
         testId="section-output"
       >
         <TextField
@@ -252,6 +255,7 @@ export function BatchSetup({
         title={t('setup.sectionSpending')}
         summary={spendingSummary.join(' · ')}
         hasError={!!(errors.budgetUsd || errors.concurrency)}
+        name="spending"
         testId="section-spending"
       >
         <div className="field-grid">

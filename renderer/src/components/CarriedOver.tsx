@@ -13,16 +13,16 @@ const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stri
 
 /**
  * The remembered settings that differ from the usual ones and that the draft still holds, each
- * in words. The prompt and the output folder are left out: both are in plain sight in the form.
+ * in words. The prompt is left out: it is in plain sight in the form.
  */
-export function carriedOver(
+function carriedOver(
   remembered: Partial<BatchSettingsDto>,
   draft: BatchSettingsDto,
+  usual: BatchSettingsDto,
   models: readonly ModelInfoDto[],
   t: I18n['t'],
   locale: string,
 ): Carried[] {
-  const usual: BatchSettingsDto = { ...FALLBACK_SETTINGS, modelId: models[0]?.id ?? '' };
   const words: { [K in keyof BatchSettingsDto]?: (v: NonNullable<BatchSettingsDto[K]>) => string } = {
     modelId: (v) => models.find((m) => m.id === v)?.displayName ?? v,
     duration: (v) => t('setup.summarySeconds', { seconds: v }),
@@ -34,6 +34,7 @@ export function carriedOver(
     cfgScale: (v) => t('carried.guidance', { value: v }),
     negativePrompt: () => t('carried.negative'),
     outputNameTemplate: (v) => t('carried.names', { template: v }),
+    outputDir: (v) => t('carried.outputDir', { dir: v }),
     loop: () => t('carried.loop'),
     sidecars: () => t('carried.noSidecars'),
     modelInputs: () => t('carried.modelInputs'),
@@ -54,18 +55,26 @@ export function carriedOver(
 
 export function CarriedOver({
   settings,
+  shootFolder,
   onChange,
 }: {
   settings: BatchSettingsDto;
+  /** The usual output folder: the one beside these images. */
+  shootFolder: string;
   onChange: (patch: Partial<BatchSettingsDto>) => void;
 }) {
   const { t, locale } = useI18n();
   const { settings: app, models } = useApp();
-  const carried = carriedOver(app.defaults, settings, models, t, locale);
+  const usual: BatchSettingsDto = {
+    ...FALLBACK_SETTINGS,
+    modelId: models[0]?.id ?? '',
+    outputDir: shootFolder,
+  };
+  const carried = carriedOver(app.defaults, settings, usual, models, t, locale);
   if (carried.length === 0) return null;
   const useUsual = () => {
     const patch: Partial<BatchSettingsDto> = {};
-    for (const { key } of carried) Object.assign(patch, { [key]: FALLBACK_SETTINGS[key] });
+    for (const { key } of carried) Object.assign(patch, { [key]: usual[key] });
     const first = models[0];
     if (carried.some((c) => c.key === 'modelId') && first)
       Object.assign(patch, settingsForModel(first, { ...settings, ...patch }));

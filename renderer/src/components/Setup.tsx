@@ -8,6 +8,7 @@ import { api, errorText } from '../api';
 import { useI18n } from '../i18n';
 import { validateSettings } from '../lib/batch-rules';
 import { formatCount, formatUsd } from '../lib/format';
+import { defaultOutputDir, isShootFolder } from '../lib/output-folder';
 import { navigate } from '../lib/route';
 import { FALLBACK_SETTINGS } from '../lib/states';
 import { useAction } from '../lib/use-action';
@@ -28,26 +29,19 @@ import { startBlocker, StartBar } from './StartBar';
 import './Setup.css';
 
 /**
- * Where a new batch's videos go unless the user picks a folder: `videos` in the images' folder,
- * or `videos-simulated` in simulated mode, so test clips never take the real videos' names.
+ * The first draft: a re-run's settings, else the last batch's (on a model that still exists),
+ * with the videos beside these images, unless the last batch's went to a folder of the user's
+ * own (then that folder, said among what was carried over).
  */
-function defaultOutputDir(roots: readonly string[], platform: string, simulated: boolean): string {
-  const root = roots[0];
-  if (!root) return '';
-  const sep = platform === 'win32' ? '\\' : '/';
-  return `${root.replace(/[\\/]+$/, '')}${sep}${simulated ? 'videos-simulated' : 'videos'}`;
-}
-
-/** The first draft: a re-run's settings, else the last batch's (on a model that still exists). */
 function firstDraft(
   rerun: RerunOf | undefined,
   remembered: Partial<BatchSettingsDto>,
   models: readonly ModelInfoDto[],
-  outputDir: string,
+  shootFolder: string,
 ): BatchSettingsDto {
   if (rerun) return rerun.settings;
-  // Each shoot's videos beside its images, never in the last shoot's folder.
-  const settings = { ...FALLBACK_SETTINGS, ...remembered, outputDir };
+  const kept = remembered.outputDir && !isShootFolder(remembered.outputDir) ? remembered.outputDir : null;
+  const settings = { ...FALLBACK_SETTINGS, ...remembered, outputDir: kept ?? shootFolder };
   if (!models.some((m) => m.id === settings.modelId)) settings.modelId = models[0]?.id ?? '';
   return settings;
 }
@@ -222,7 +216,7 @@ export function Setup({ scanId, summary, paths, rerun, only, carry, pendingPaths
           endFrames={!!model?.roles.endImage}
           onPairAgain={pairAgain}
         />
-        {!rerun && !carry && <CarriedOver settings={settings} onChange={change} />}
+        {!rerun && !carry && <CarriedOver settings={settings} shootFolder={derived} onChange={change} />}
         <BatchSetup
           settings={settings}
           onChange={change}

@@ -55,6 +55,7 @@ export const enSetup = {
   'carried.guidance': 'guidance {value}',
   'carried.negative': 'a negative prompt',
   'carried.names': 'file names {template}',
+  'carried.outputDir': 'videos to {dir}',
   'carried.loop': 'loop',
   'carried.noSidecars': 'no .json beside the videos',
   'carried.modelInputs': 'the model’s own settings',

@@ -51,6 +51,7 @@ export const zhCNSetup: Record<keyof typeof enSetup, string> = {
   'carried.guidance': '引导 {value}',
   'carried.negative': '反向提示词',
   'carried.names': '文件名 {template}',
+  'carried.outputDir': '视频保存到 {dir}',
   'carried.loop': '循环',
   'carried.noSidecars': '视频旁不保存 .json',
   'carried.modelInputs': '模型自身的设置',

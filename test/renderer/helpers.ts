@@ -163,6 +163,31 @@ export async function startOver(page: Page): Promise<void> {
   await page.getByTestId('drop-zone').waitFor();
 }
 
+/**
+ * Drops files on the window as a person does (dragenter, dragover, drop with a DataTransfer).
+ * The harness reads a dropped File's path from its name, so each File is named by its path.
+ */
+export async function dropPaths(page: Page, paths: string[]): Promise<void> {
+  await page.evaluate((names) => {
+    const transfer = new DataTransfer();
+    for (const name of names) transfer.items.add(new File(['x'], name));
+    const target = document.body as unknown as { dispatchEvent(event: unknown): boolean };
+    for (const type of ['dragenter', 'dragover', 'drop'])
+      target.dispatchEvent(new DragEvent(type, { dataTransfer: transfer, bubbles: true, cancelable: true }));
+  }, paths);
+}
+
+// The callback above runs in the page; the node project has no DOM lib.
+declare class DataTransfer {
+  items: { add(file: unknown): void };
+}
+declare class File {
+  constructor(parts: string[], name: string);
+}
+declare class DragEvent {
+  constructor(type: string, init: { dataTransfer: DataTransfer; bubbles: boolean; cancelable: boolean });
+}
+
 /** The row of the item whose file name contains `name`. */
 export function row(page: Page, name: string) {
   return page.locator('[data-testid=item-row]', { hasText: name });

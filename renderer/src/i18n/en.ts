@@ -31,7 +31,7 @@ export const en = {
 
   'drop.title': 'Drop folders or images anywhere',
   'drop.hint':
-    'JPEG, PNG, BMP or WebP, at least 300 px on the short side. Folders are searched, sub-folders included.',
+    'JPEG, PNG, WebP, BMP, TIFF or GIF (TIFF and GIF are sent as JPEG). Folders are searched, sub-folders included.',
   'drop.choose': 'Choose folders or images…',
   'drop.release': 'Release to add these files',
 

@@ -29,7 +29,8 @@ export const zhCN: Messages = {
   'time.lessThanMinute': '不到 1 分钟',
 
   'drop.title': '将文件夹或图片拖放到窗口任意位置',
-  'drop.hint': '支持 JPEG、PNG、BMP、WebP，短边至少 300 像素。会搜索文件夹及其子文件夹。',
+  'drop.hint':
+    '支持 JPEG、PNG、WebP、BMP、TIFF、GIF（TIFF 和 GIF 会转为 JPEG 发送）。会搜索文件夹及其子文件夹。',
   'drop.choose': '选择文件夹或图片…',
   'drop.release': '松开以添加这些文件',
 

@@ -13,6 +13,7 @@ import {
   row,
   screenshot,
   startOver,
+  summaryStat,
   type Session,
   writeImages,
 } from './helpers';
@@ -62,17 +63,6 @@ async function pickFolder(dir: string) {
   await page.getByTestId('scan-summary').waitFor();
 }
 
-async function stat(label: string): Promise<string> {
-  return (
-    await page
-      .getByTestId('scan-summary')
-      .locator('dl > div')
-      .filter({ has: page.getByText(label, { exact: true }) })
-      .locator('dd')
-      .innerText()
-  ).trim();
-}
-
 async function startAndOpen(): Promise<number> {
   const start = page.getByTestId('start-button');
   await page.waitForFunction(() => {
@@ -102,9 +92,9 @@ describe('a batch from folder to videos, in the browser', () => {
       await writeImages(session.inputDir, 4, { unreadable: true });
       await page.getByRole('button', { name: 'Choose folders or images…' }).click();
       await page.getByTestId('scan-summary').waitFor();
-      expect(await stat('Found')).toBe('5');
-      expect(await stat('Ready')).toBe('4');
-      expect(await stat('Cannot be used')).toBe('1');
+      expect(await summaryStat(page, 'Found')).toBe('5');
+      expect(await summaryStat(page, 'Ready')).toBe('4');
+      expect(await summaryStat(page, 'Cannot be used')).toBe('1');
       await page.getByText('Show which files cannot be used (1), and why').click();
       const rejection = await page.locator('.rejections li').innerText();
       expect(rejection).toContain('broken.jpg');

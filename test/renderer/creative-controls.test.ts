@@ -6,7 +6,6 @@
 // and the end-frame ending. Screenshots in en and zh-CN; axe over the panels as they are filled.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import { axeEveryWay, setLanguage } from './a11y-helpers';
@@ -18,18 +17,10 @@ import {
   startSession,
   writeImages,
   openSections,
+  dropPaths,
 } from './helpers';
 
 // What the callbacks passed to evaluate touch in the page (the node project has no DOM lib).
-declare class DataTransfer {
-  items: { add(file: unknown): void };
-}
-declare class File {
-  constructor(parts: string[], name: string);
-}
-declare class DragEvent {
-  constructor(type: string, init: { dataTransfer: DataTransfer; bubbles: boolean; cancelable: boolean });
-}
 interface PageNode {
   setSelectionRange(start: number, end: number): void;
   naturalWidth: number;
@@ -48,15 +39,6 @@ const jpeg = (path: string, width: number, height: number, red: number) =>
     .toFile(path);
 
 /** Scrolls `selector` to the top of the app's scrolling <main>, then takes the screenshot. */
-/** A real drop event on `selector`; the browser harness reads a File's path from its name. */
-async function dropOn(page: Page, selector: string, paths: string[]) {
-  await page.locator(selector).evaluate((target, names) => {
-    const transfer = new DataTransfer();
-    for (const name of names) transfer.items.add(new File(['x'], name));
-    for (const type of ['dragenter', 'dragover', 'drop'])
-      target.dispatchEvent(new DragEvent(type, { dataTransfer: transfer, bubbles: true, cancelable: true }));
-  }, paths);
-}
 
 const shot = screenshotAt;
 
@@ -144,11 +126,12 @@ describe('reference elements', () => {
 
         // Dropped images: on the drop area a new element (frontal first), on an element its
         // references; neither starts a new scan of the dropped files.
-        await dropOn(page, '[data-testid=element-drop]', [
-          join(library, 'dog.jpg'),
-          join(library, 'cat.jpg'),
-        ]);
-        await dropOn(page, '[data-testid=element-card] >> nth=1', [join(library, 'cat-side.jpg')]);
+        await dropPaths(
+          page,
+          [join(library, 'dog.jpg'), join(library, 'cat.jpg')],
+          '[data-testid=element-drop]',
+        );
+        await dropPaths(page, [join(library, 'cat-side.jpg')], '[data-testid=element-card] >> nth=1');
         await expect.poll(() => panel.getByTestId('element-card').count()).toBe(3);
         await panel.getByTestId('element-card').nth(1).getByText('cat-side.jpg').waitFor();
         await panel.getByTestId('element-card').nth(2).getByText('cat.jpg').waitFor();

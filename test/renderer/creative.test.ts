@@ -17,6 +17,7 @@ import {
   startSession,
   writeImages,
   openSections,
+  summaryStat,
 } from './helpers';
 
 let session: Session;
@@ -109,14 +110,7 @@ describe('end frames paired by name', () => {
         await openSections(p);
         await p.getByTestId('end-frame-count').filter({ hasText: '3' }).waitFor();
         // Six files found, three of them start images each with its end frame.
-        const stat = (label: string) =>
-          p
-            .getByTestId('scan-summary')
-            .locator('dl > div')
-            .filter({ has: p.getByText(label, { exact: true }) })
-            .locator('dd')
-            .innerText();
-        expect([await stat('Found'), await stat('Ready')]).toEqual(['6', '3']);
+        expect([await summaryStat(p, 'Found'), await summaryStat(p, 'Ready')]).toEqual(['6', '3']);
         await p.getByText('Show the 3 start and end frame pairs', { exact: false }).click();
         expect(await p.getByTestId('end-frame-pairs').locator('li').allInnerTexts()).toEqual([
           'harbour.jpg → harbour.end.jpg',

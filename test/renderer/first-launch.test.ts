@@ -69,6 +69,9 @@ async function screenshots(
   await options.show?.();
 }
 
+/** The five images' videos, by name. */
+const FIVE_VIDEOS = ['shot-1.mp4', 'shot-2.mp4', 'shot-3.mp4', 'shot-4.mp4', 'shot-5.mp4'];
+
 /** The videos in a folder of the images' folder, by name. */
 function videosIn(folder: string): string[] {
   return readdirSync(join(session.inputDir, folder))
@@ -115,13 +118,7 @@ describe('first launch, without a dead end', () => {
     await page.getByTestId('batch-state').filter({ hasText: 'Finished' }).waitFor({ timeout: 60_000 });
     expect(session.harness.engine.getBatch(batchId)).toMatchObject({ simulated: true, counts: { done: 5 } });
     // By default beside the images, in a folder of their own: test clips never take the real names.
-    expect(videosIn('videos-simulated')).toEqual([
-      'shot-1.mp4',
-      'shot-2.mp4',
-      'shot-3.mp4',
-      'shot-4.mp4',
-      'shot-5.mp4',
-    ]);
+    expect(videosIn('videos-simulated')).toEqual(FIVE_VIDEOS);
     // No pause for a key along the way.
     expect(await page.getByTestId('pause-banner').count()).toBe(0);
 
@@ -187,13 +184,7 @@ describe('first launch, without a dead end', () => {
         simulated: false,
         counts: { done: 5 },
       });
-      expect(videosIn('videos')).toEqual([
-        'shot-1.mp4',
-        'shot-2.mp4',
-        'shot-3.mp4',
-        'shot-4.mp4',
-        'shot-5.mp4',
-      ]);
+      expect(videosIn('videos')).toEqual(FIVE_VIDEOS);
       expect(await page.getByTestId('pause-banner').count()).toBe(0);
       expect(errors).toEqual([]);
     },

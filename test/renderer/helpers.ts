@@ -164,17 +164,27 @@ export async function startOver(page: Page): Promise<void> {
 }
 
 /**
- * Drops files on the window as a person does (dragenter, dragover, drop with a DataTransfer).
- * The harness reads a dropped File's path from its name, so each File is named by its path.
+ * Drops files on `selector` (the window by default) as a person does: dragenter, dragover, drop
+ * with a DataTransfer. The harness reads a dropped File's path from its name, so each File is
+ * named by its path.
  */
-export async function dropPaths(page: Page, paths: string[]): Promise<void> {
-  await page.evaluate((names) => {
+export async function dropPaths(page: Page, paths: string[], selector = 'body'): Promise<void> {
+  await page.locator(selector).evaluate((target, names) => {
     const transfer = new DataTransfer();
     for (const name of names) transfer.items.add(new File(['x'], name));
-    const target = document.body as unknown as { dispatchEvent(event: unknown): boolean };
     for (const type of ['dragenter', 'dragover', 'drop'])
       target.dispatchEvent(new DragEvent(type, { dataTransfer: transfer, bubbles: true, cancelable: true }));
   }, paths);
+}
+
+/** A figure of the scan summary ("Found", "Ready"...), as the page shows it. */
+export async function summaryStat(page: Page, label: string): Promise<string> {
+  const figure = page
+    .getByTestId('scan-summary')
+    .locator('dl > div')
+    .filter({ has: page.getByText(label, { exact: true }) })
+    .locator('dd');
+  return (await figure.innerText()).trim();
 }
 
 // The callback above runs in the page; the node project has no DOM lib.

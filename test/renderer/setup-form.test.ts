@@ -20,6 +20,7 @@ import {
   startOver,
   type Session,
   writeImages,
+  summaryStat,
 } from './helpers';
 
 interface PageNode {
@@ -79,16 +80,6 @@ async function screenshots(name: string, selector: string) {
   }
   await page.emulateMedia({ colorScheme: 'light' });
   await setLanguage(page, 'en');
-}
-
-/** A figure of the scan summary, by its label. */
-async function stat(label: string): Promise<string> {
-  const figure = page
-    .getByTestId('scan-summary')
-    .locator('dl > div')
-    .filter({ has: page.getByText(label, { exact: true }) })
-    .locator('dd');
-  return (await figure.innerText()).trim();
 }
 
 describe('the setup form', () => {
@@ -189,7 +180,7 @@ describe('the setup form', () => {
       await template().fill('Kept: {name}');
       session.harness.setPickedInputs([more]);
       await page.getByTestId('add-files').click();
-      await expect.poll(() => stat('Ready')).toBe('5');
+      await expect.poll(() => summaryStat(page, 'Ready')).toBe('5');
       expect(await template().inputValue()).toBe('Kept: {name}');
 
       // A drop on the setup screen asks: add, or replace (the draft stays either way).
@@ -211,7 +202,7 @@ describe('the setup form', () => {
       ).toEqual([]);
       await dropPaths(page, [join(session.inputDir, 'shot-3.jpg')]);
       await choice.getByRole('button', { name: 'Replace the images' }).click();
-      await expect.poll(() => stat('Ready')).toBe('1');
+      await expect.poll(() => summaryStat(page, 'Ready')).toBe('1');
       expect(await template().inputValue()).toBe('Kept: {name}');
       // The default folder followed the images.
       await openSections(page, 'Output');

@@ -11,7 +11,7 @@ import type { Page, Route } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { axeEveryWay, setLanguage } from './a11y-helpers';
-import { closeSession, openSession, screenshot, screenshotAt, type Session } from './helpers';
+import { closeSession, openSession, screenshot, screenshotAt, type Session, summaryStat } from './helpers';
 
 let session: Session;
 let page: Page;
@@ -37,17 +37,6 @@ beforeAll(async () => {
 afterAll(() => closeSession({ session, page }));
 
 const row = (name: string) => page.locator('.preview-item', { hasText: name });
-
-async function stat(label: string): Promise<string> {
-  return (
-    await page
-      .getByTestId('scan-summary')
-      .locator('dl > div')
-      .filter({ has: page.getByText(label, { exact: true }) })
-      .locator('dd')
-      .innerText()
-  ).trim();
-}
 
 describe('the setup screen, with every kind of input', () => {
   it('says it is looking, and Cancel stops the scan', { timeout: 60_000 }, async () => {
@@ -84,11 +73,11 @@ describe('the setup screen, with every kind of input', () => {
       await page.getByRole('button', { name: 'Choose folders or images…' }).click();
       await page.getByTestId('scan-summary').waitFor();
       // Six files: five images and a broken one; the icon is refused by the plan, not the scan.
-      expect([await stat('Found'), await stat('Ready'), await stat('Cannot be used')]).toEqual([
-        '6',
-        '5',
-        '1',
-      ]);
+      expect([
+        await summaryStat(page, 'Found'),
+        await summaryStat(page, 'Ready'),
+        await summaryStat(page, 'Cannot be used'),
+      ]).toEqual(['6', '5', '1']);
       await page.getByText('Show which files cannot be used (1), and why').click();
       const rejection = await page.locator('.rejections li').innerText();
       expect(rejection).toMatch(/^deep\/er\/broken\.jpg — not an image/);

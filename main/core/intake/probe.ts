@@ -21,7 +21,6 @@ export {
   type ByteSource,
   type ImageFormat,
   type ProbeResult,
-  type SendableFormat,
 } from './probe-result';
 
 /** The source's reads as exif.ts takes them. */

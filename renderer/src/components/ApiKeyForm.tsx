@@ -1,6 +1,6 @@
-// Paste a RunComfy key: it is checked with RunComfy at once (settings.checkApiKey: one free
-// call), saved only when accepted (or, when RunComfy could not be asked, when the user says so),
-// and then used for real: simulated mode is turned off, so the next Start makes real videos.
+// The form a RunComfy key is pasted into, checked with RunComfy at once (settings.checkApiKey, one
+// free call) and saved only when accepted (or, when RunComfy could not be asked, when the user
+// says so); then used for real: simulated mode is turned off, so the next Start makes real videos.
 // Where the OS has no keychain, storing it as plain text is asked first, as in Settings.
 import { useId, useState, type FormEvent } from 'react';
 import { api, errorText, hasCode } from '../api';

@@ -40,8 +40,6 @@ export type ScanState =
     }
   | { phase: 'error'; message: string };
 
-type DoneState = Extract<ScanState, { phase: 'done' }>;
-
 const store = new ValueStore<ScanState>({ phase: 'idle' });
 let generation = 0;
 
@@ -82,12 +80,6 @@ export function offerPaths(paths: string[]): void {
 export function clearPendingPaths(): void {
   const state = store.get();
   if (state.phase === 'done' && state.pendingPaths) store.set({ ...state, pendingPaths: undefined });
-}
-
-/** The setup screen's scan as it is now, for a scan that continues it. */
-export function currentSetup(): DoneState | null {
-  const state = store.get();
-  return state.phase === 'done' ? state : null;
 }
 
 /**

@@ -216,6 +216,36 @@ describe('the setup form', () => {
   );
 
   it(
+    'makes no other batch than shown: when the plan changed meanwhile, the new preview comes first',
+    { timeout: 90_000 },
+    async () => {
+      await page.reload();
+      await choose(more);
+      await template().fill('Meanwhile {name}');
+      expect(await ready()).toMatch(/^Start \d+ videos?/);
+      // Meanwhile another window makes these very videos.
+      const other = await page.context().newPage();
+      try {
+        await other.goto(`${session.harness.url}/#/new`);
+        await other.getByRole('button', { name: 'Choose folders or images…' }).click();
+        await other.getByTestId('prompt-template').fill('Meanwhile {name}');
+        await other.waitForFunction(
+          () => document.querySelector('[data-testid=start-button]')?.disabled === false,
+        );
+        await other.getByTestId('start-button').click();
+        await other.waitForURL(/#\/batch\/\d+$/);
+      } finally {
+        await other.close();
+      }
+      const batches = session.harness.engine.listBatches().length;
+      await start().click();
+      await page.getByText('The batch was not made: it would now send 0 videos', { exact: false }).waitFor();
+      expect(session.harness.engine.listBatches()).toHaveLength(batches);
+      await page.getByTestId('start-reason').getByText('Nothing to send', { exact: false }).waitFor();
+    },
+  );
+
+  it(
     'folds into parts with a summary, the preview beside it on a wide window, errors take you to their field',
     { timeout: 90_000 },
     async () => {

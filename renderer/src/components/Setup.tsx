@@ -4,7 +4,7 @@
 // over, is asked first. Start (or Ctrl/Cmd+Enter) creates exactly the batch the preview shows.
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { BatchSettingsDto, ModelInfoDto, ScanSummaryDto } from '../../../preload/contract';
-import { api, errorText } from '../api';
+import { api, errorText, isApiFailure } from '../api';
 import { useI18n } from '../i18n';
 import { validateSettings } from '../lib/batch-rules';
 import { formatCount, formatUsd } from '../lib/format';
@@ -134,7 +134,13 @@ export function Setup({ scanId, summary, paths, rerun, only, carry, pendingPaths
     if (blocker || starting || !preview) return;
     const expected = { toSend: preview.toSend, estimatedCostUsd: preview.estimatedCostUsd };
     void run(async () => {
-      const { batchId } = await api().batch.create({ scanId, settings, force, expected });
+      const { batchId } = await api()
+        .batch.create({ scanId, settings, force, expected })
+        .catch((error: unknown) => {
+          // The plan is not what was shown (a video was made meanwhile): show the new one first.
+          if (isApiFailure(error) && error.detail?.kind === 'preview_changed') previewState.refresh();
+          throw error;
+        });
       await api().batch.start({ batchId });
       // Remembered as the next batch's defaults; failing to remember must not stop the batch.
       api()

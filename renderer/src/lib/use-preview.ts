@@ -23,6 +23,8 @@ export interface PreviewState {
   /** The first item of the page shown. */
   offset: number;
   setOffset: (offset: number) => void;
+  /** Asks again (main's plan changed under the same settings: a video was made meanwhile). */
+  refresh: () => void;
 }
 
 /**
@@ -41,12 +43,13 @@ export function usePreview(
   const [shown, setShown] = useState<{ key: string; preview: PreviewDto } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [loading, setLoading] = useState(false);
+  const [asked, setAsked] = useState(0);
   // The output folder does not change what is sent, so the preview does not wait for it.
   const request = useMemo(
     () => JSON.stringify({ ...settings, outputDir: settings.outputDir || '/' }),
     [settings],
   );
-  const key = `${scanId}\n${force}\n${simulated}\n${request}`;
+  const key = `${scanId}\n${force}\n${simulated}\n${asked}\n${request}`;
 
   useEffect(() => {
     if (!ready) return;
@@ -63,7 +66,7 @@ export function usePreview(
         })
         .then((p) => {
           if (!live) return;
-          setShown({ key: `${scanId}\n${force}\n${simulated}\n${request}`, preview: p });
+          setShown({ key: `${scanId}\n${force}\n${simulated}\n${asked}\n${request}`, preview: p });
           setError(null);
         })
         .catch((failure: unknown) => live && setError(errorText(failure)))
@@ -73,7 +76,7 @@ export function usePreview(
       live = false;
       clearTimeout(timer);
     };
-  }, [scanId, request, force, offset, ready, simulated]);
+  }, [scanId, request, force, offset, ready, simulated, asked]);
 
   return {
     scanId,
@@ -83,5 +86,6 @@ export function usePreview(
     error,
     offset,
     setOffset,
+    refresh: () => setAsked((n) => n + 1),
   };
 }

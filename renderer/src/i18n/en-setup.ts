@@ -44,9 +44,10 @@ export const enSetup = {
   'setup.summaryParallel': '{count} at once',
   'setup.summaryFit': 'fit: {mode}',
 
-  'coverage.gap': '{name} has a value for {have} of {images} images: the other {others} would not be sent.',
+  'coverage.gap':
+    '{name} has a value for {have} of {images} {images|image|images}: the other {others} would not be sent.',
   'coverage.defaulted':
-    '{name} has a value for {have} of {images} images; the other {others} get your default.',
+    '{name} has a value for {have} of {images} {images|image|images}; the other {others} get your default.',
   'coverage.addDefault': 'Give the others a default',
   'coverage.addDefaultNamed': 'Give the others a default: {name}',
 
@@ -77,15 +78,15 @@ export const enSetup = {
   'start.showField': 'Show the first',
   'start.makeAgain': 'Make them again',
   'start.capWarning':
-    'The {cap} cap pauses this batch after about {after} of {total} videos (est. {estimate}).',
+    'The {cap} cap pauses this batch after about {after} of {total} {total|video|videos} (est. {estimate}).',
   'start.raiseCap': 'Raise the cap to {cap}',
   'start.startOverTitle': 'Start over?',
   'start.startOverMessage':
-    'The {count} images and the settings of this batch are put away; nothing has been sent yet.',
+    'The {count} {count|image|images} and the settings of this batch are put away; nothing has been sent yet.',
 
   'drop.choiceTitle': 'Add {count} dropped {count|item|items}?',
   'drop.choiceMessage':
-    'This batch has {count} images. Add the dropped files to them, or replace them with the dropped files? Either way your settings stay.',
+    'This batch has {count} {count|image|images}. Add the dropped files to them, or replace them with the dropped files? Either way your settings stay.',
   'drop.add': 'Add to this batch',
   'drop.replace': 'Replace the images',
 

@@ -99,6 +99,12 @@ export async function startScan(
   } = {},
 ): Promise<void> {
   if (paths.length === 0) return;
+  // A scan still checking files is replaced: main stops it rather than finish it for nothing.
+  const before = store.get();
+  if (before.phase === 'scanning' && before.scanId)
+    api()
+      .scan.cancel({ scanId: before.scanId })
+      .catch(() => {});
   const mine = ++generation;
   store.set({ phase: 'scanning', scanId: null, found: 0, checked: 0 });
   const early = new Map<string, { found: number; checked: number; finished: boolean }>();

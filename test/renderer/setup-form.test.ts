@@ -110,17 +110,30 @@ describe('the setup form', () => {
   );
 
   it('never starts on stale numbers: the batch made is the one shown', { timeout: 90_000 }, async () => {
+    const batchesBefore = session.harness.engine.listBatches().length;
     await choose(small);
     await template().fill('A slow pan over {name}');
     await openSections(page, 'Video');
     expect(await ready()).toBe('Start 3 videos — est. $1.26');
-    await page.getByTestId('takes').fill('3');
-    // At once, before the preview has caught up: nothing to click, no old count on the button.
-    expect(await start().isDisabled()).toBe(true);
-    expect(await start().innerText()).toBe('Start');
-    expect(await page.getByTestId('to-send').innerText()).toBe('…');
-    await page.getByTestId('start-reason').getByText('Updating the preview for these settings…').waitFor();
+    // The new preview is held at main's door while the page is looked at (no race with it).
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route('**/api/invoke/query:scan.preview', (route) => held.then(() => route.continue()));
+    try {
+      await page.getByTestId('takes').fill('3');
+      // Before the preview has caught up: nothing to click, no old count on the button.
+      await page.getByTestId('start-reason').getByText('Updating the preview for these settings…').waitFor();
+      expect(await start().isDisabled()).toBe(true);
+      expect(await start().innerText()).toBe('Start');
+      expect(await page.getByTestId('to-send').innerText()).toBe('…');
+      // A click now starts nothing.
+      await start().click({ force: true });
+      expect(session.harness.engine.listBatches()).toHaveLength(batchesBefore);
+    } finally {
+      release();
+    }
     expect(await ready()).toBe('Start 9 videos — est. $3.78');
+    await page.unroute('**/api/invoke/query:scan.preview');
     await start().click();
     await page.waitForURL(/#\/batch\/\d+$/);
     const batchId = Number(/#\/batch\/(\d+)$/.exec(page.url())![1]);

@@ -56,14 +56,14 @@ const en = {
   // ---- batches (pauses) -----------------------------------------------------------------
   paused_by_user: 'Paused by you. In-flight videos still finish and download.',
   no_key:
-    'No RunComfy API key is set. Add your key in Settings (or switch on simulated mode to try it for free); the batch then continues.',
+    'No RunComfy API key is set, so nothing of this batch is sent. Add your key; the batch then continues with it.',
   key_refused:
     'RunComfy did not accept the API key ({provider}). Enter a valid key in Settings; the queue continues with it. Videos already being generated keep the key they were sent with until they are saved.',
   no_balance: 'The RunComfy account has no balance left ({provider}). Top up at runcomfy.com, then resume.',
   simulated_batch_real_mode:
-    'This batch was made in simulated mode (no key, no cost). It is not sent to RunComfy with your key, because that would be paid: switch simulated mode back on to finish it, or start a new batch.',
+    'This batch was made in simulated mode (no key, no cost). It is never sent to RunComfy with your key, because that would be paid: turn simulated mode back on to finish it free, or make these videos for real as a new batch, whose cost is shown before it starts.',
   real_batch_simulated_mode:
-    'This batch was made with your RunComfy key; simulated mode is on now. Turn simulated mode off to finish it.',
+    'This batch is for real videos with your RunComfy key; simulated mode is on now, so none of it is sent to the simulator. Turn simulated mode off to finish it.',
   budget_reached:
     'Budget of ${cap} reached: ${committed} is spent or in flight and the next video needs about ${next}. {left} items (about ${leftUsd}) are left to run; raise the budget and resume to continue.',
   daily_cap_reached:
@@ -153,6 +153,8 @@ const en = {
   plan_outside_ratio:
     'its aspect ratio {ratio} ({size}) is outside what {model} accepts (width/height from {min} to {max})',
   plan_outside_both: '{small}; {shape}',
+  plan_too_small_to_enlarge:
+    'too small: it is {size} px, and reaching the {min} px {model} needs on the short side would enlarge it {factor}x, into a blurred video that is paid for all the same. Use a larger version of the image (at least {floor} px on the short side; the app enlarges at most {most}x)',
   plan_csv_unsupported: '{model} has no {what} field; clear the cell or choose another model {at}',
   plan_field_duration: 'duration',
   plan_field_audio: 'audio',
@@ -209,14 +211,14 @@ const zhCN = {
   file_error: '保存 {file} 失败：{detail}。此视频已付费：排除问题后重试此项（将再次下载，不会重新生成）。',
   cancelled_by_user: '已由你取消。',
   paused_by_user: '已由你暂停。进行中的视频仍会完成并下载。',
-  no_key: '尚未设置 RunComfy API 密钥。请在设置中添加密钥（或开启模拟模式免费试用）；批次随后会继续。',
+  no_key: '尚未设置 RunComfy API 密钥，因此此批次不会发送任何内容。添加密钥后，批次会用它继续。',
   key_refused:
     'RunComfy 未接受此 API 密钥（{provider}）。请在设置中输入有效密钥；队列将用它继续。已在生成的视频会继续使用发送时的密钥，直到保存完毕。',
   no_balance: 'RunComfy 账户余额不足（{provider}）。请在 runcomfy.com 充值，然后继续。',
   simulated_batch_real_mode:
-    '此批次是在模拟模式下创建的（无需密钥，不收费）。它不会用你的密钥发送到 RunComfy，因为那样会产生费用：请重新开启模拟模式来完成它，或新建一个批次。',
+    '此批次是在模拟模式下创建的（无需密钥，不收费）。它绝不会用你的密钥发送到 RunComfy，因为那样会产生费用：请重新开启模拟模式免费完成它，或将这些视频作为新批次真实生成，开始前会先显示费用。',
   real_batch_simulated_mode:
-    '此批次是用你的 RunComfy 密钥创建的；现在开启了模拟模式。请关闭模拟模式来完成它。',
+    '此批次要用你的 RunComfy 密钥生成真实视频；现在开启了模拟模式，因此不会把它发送到模拟器。请关闭模拟模式来完成它。',
   budget_reached:
     '已达到 ${cap} 的预算：已花费或进行中的金额为 ${committed}，下一个视频约需 ${next}。还剩 {left} 项（约 ${leftUsd}）；提高预算并继续即可。',
   daily_cap_reached:
@@ -296,6 +298,8 @@ const zhCN = {
   plan_outside_small: '它是 {size} 像素，而 {model} 的短边至少需要 {min} 像素',
   plan_outside_ratio: '它的宽高比 {ratio}（{size}）超出 {model} 接受的范围（宽/高在 {min} 到 {max} 之间）',
   plan_outside_both: '{small}；另外，{shape}',
+  plan_too_small_to_enlarge:
+    '图片太小：它是 {size} 像素，要达到 {model} 短边所需的 {min} 像素需放大 {factor} 倍，生成的视频会很模糊，却照样收费。请改用更大的版本（短边至少 {floor} 像素；本应用最多放大 {most} 倍）',
   plan_csv_unsupported: '{model} 没有{what}字段；请清空该单元格或选择其他模型{at}',
   plan_field_duration: '时长',
   plan_field_audio: '音频',

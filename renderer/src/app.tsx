@@ -7,7 +7,7 @@ import { api, errorText } from './api';
 import { I18nContext, makeI18n, resolveLanguage, useI18n } from './i18n';
 import { navigate, parseRoute, useHash } from './lib/route';
 import { AppContext, type AppContextValue, type AppInfo, type SettingsFocus } from './store/app-context';
-import { startScan } from './store/scan-store';
+import { offerPaths } from './store/scan-store';
 import { BatchScreen } from './screens/BatchScreen';
 import { DropOverlay } from './components/DropOverlay';
 import { History } from './screens/History';
@@ -89,9 +89,10 @@ function Shell({ boot, setBoot }: { boot: Boot; setBoot: (b: Boot) => void }) {
       .catch(() => {});
   }, []);
 
+  // Files dropped anywhere: to the new-batch screen, which asks before they replace a setup.
   const onPaths = useCallback((paths: string[]) => {
     navigate({ screen: 'new' });
-    void startScan(paths);
+    offerPaths(paths);
   }, []);
 
   return (
@@ -127,7 +128,7 @@ function Shell({ boot, setBoot }: { boot: Boot; setBoot: (b: Boot) => void }) {
           </div>
         </header>
         <main className="screen">
-          {route.screen === 'new' && <NewBatch onPaths={onPaths} />}
+          {route.screen === 'new' && <NewBatch />}
           {route.screen === 'history' && <History />}
           {route.screen === 'batch' && (
             <BatchScreen key={route.batchId} batchId={route.batchId} view={route.view ?? 'items'} />

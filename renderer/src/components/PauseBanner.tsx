@@ -7,6 +7,7 @@ import { api } from '../api';
 import { useI18n } from '../i18n';
 import { useAction } from '../lib/use-action';
 import { useApp } from '../store/app-context';
+import { modePauseOf, PauseModeActions } from './PauseModeActions';
 import './PauseBanner.css';
 
 export function PauseBanner({ batch, onChanged }: { batch: BatchViewDto; onChanged: () => void }) {
@@ -21,6 +22,8 @@ export function PauseBanner({ batch, onChanged }: { batch: BatchViewDto; onChang
   if (batch.state !== 'paused' || !batch.pauseReason || batch.pauseReason === 'user') return null;
   const reason = batch.pauseReason;
   const detail = reasonText({ reason: batch.pauseDetail, message: batch.pauseMessage }, language);
+  // Waiting for a key or for the mode it was made in: no key was refused, and Resume would wait again.
+  const modePause = modePauseOf(batch);
 
   const resume = () => act(() => api().batch.resume({ batchId: batch.id }));
 
@@ -32,12 +35,13 @@ export function PauseBanner({ batch, onChanged }: { batch: BatchViewDto; onChang
       data-testid="pause-banner"
     >
       <div className="banner-text">
-        <h2 id={titleId}>{t(`pause.${reason}.title`)}</h2>
+        <h2 id={titleId}>{modePause ? t(`modePause.${modePause}.title`) : t(`pause.${reason}.title`)}</h2>
         <p data-testid="pause-detail">{detail ?? t(`pause.${reason}.hint`)}</p>
-        {detail && <p className="muted small">{t(`pause.${reason}.hint`)}</p>}
+        {detail && !modePause && <p className="muted small">{t(`pause.${reason}.hint`)}</p>}
       </div>
       <div className="banner-actions">
-        {reason === 'bad_key' && (
+        {modePause && <PauseModeActions batch={batch} pause={modePause} />}
+        {reason === 'bad_key' && !modePause && (
           <button type="button" className="button button-primary" onClick={() => openSettings('apiKey')}>
             {t('pause.openKeySettings')}
           </button>
@@ -75,7 +79,7 @@ export function PauseBanner({ batch, onChanged }: { batch: BatchViewDto; onChang
             </button>
           </form>
         )}
-        {reason !== 'budget_reached' && reason !== 'daily_cap_reached' && (
+        {reason !== 'budget_reached' && reason !== 'daily_cap_reached' && !modePause && (
           <button type="button" className="button button-primary" disabled={busy} onClick={resume}>
             {reason === 'lease_lost' ? t('pause.takeOver') : t('batch.resume')}
           </button>

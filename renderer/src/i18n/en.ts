@@ -1,6 +1,9 @@
 // English messages: the reference catalog. Every other language must have every key (see
 // `Messages`). `{name}` placeholders are filled by t(key, vars).
+import { enSetup } from './en-setup';
+
 export const en = {
+  ...enSetup,
   'app.name': 'Stillmotion',
   'app.simulated': 'Simulated',
   'app.simulatedHint':
@@ -28,7 +31,7 @@ export const en = {
 
   'drop.title': 'Drop folders or images anywhere',
   'drop.hint':
-    'JPEG, PNG, BMP or WebP, at least 300 px on the short side. Folders are searched, sub-folders included.',
+    'JPEG, PNG, WebP, BMP, TIFF or GIF (TIFF and GIF are sent as JPEG). Folders are searched, sub-folders included.',
   'drop.choose': 'Choose folders or images…',
   'drop.release': 'Release to add these files',
 
@@ -198,7 +201,6 @@ export const en = {
   'start.budget': 'Budget cap',
   'start.fixErrors': 'Fix the marked fields to start.',
   'start.button': 'Start {count} {count|video|videos} — est. {cost}',
-  'start.addOther': 'Choose other files…',
   'start.clear': 'Start over',
 
   'batch.created': 'created {when}',

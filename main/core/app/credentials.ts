@@ -4,7 +4,7 @@
 //  - no key: the engine gets `apiKey: null` and pauses batches with `bad_key`.
 // The base URL is checked before it is stored (and when the settings file is read), because the
 // engine sends the key to it: whoever could point it anywhere could send the key anywhere.
-import { checkApiAddress } from './api-address';
+import { checkApiAddress } from '../api/address';
 import { AppError } from './errors';
 import type { SecretStore } from './secret-store';
 import type { SettingsStore } from './settings-store';

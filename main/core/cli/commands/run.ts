@@ -21,7 +21,7 @@ import {
 } from '../io';
 import { startNotices } from '../notices';
 import { credentialsOf, dbPathOf, openCore } from '../open-core';
-import { waitOutMachineTrouble } from '../../db/machine-trouble';
+import { waitOutMachineTrouble } from '../../util/machine-trouble';
 import { cliLanguage, duration, usd } from '../progress';
 import type { RunFlags } from '../settings-from-flags';
 import { UsageError } from '../usage-error';
@@ -230,8 +230,9 @@ function checkOutputFolder(outputDir: string): () => void {
   if (!isFolder(parent))
     throw new ExitError(
       EXIT.usage,
-      `The output folder ${dir} cannot be made: ${parent} does not exist (is its drive connected?). ` +
-        'Connect it, or choose another folder with --out; nothing was sent.',
+      `The output folder ${dir} cannot be made: ${parent} does not exist. If it is on a drive, connect ` +
+        `it; otherwise create ${parent} first (only the last folder is made, so that the videos of an ` +
+        'unplugged drive never land on the system disk). Nothing was sent.',
     );
   return () => {
     try {

@@ -60,7 +60,11 @@ export interface AppCore {
 
 export function createAppCore(options: AppCoreOptions): AppCore {
   const log = options.log ?? (() => {});
-  const scans = createScanRegistry({ intake: options.intake, log: (m) => log('warn', m) });
+  const scans = createScanRegistry({
+    intake: options.intake,
+    log: (m) => log('warn', m),
+    dailyCapUsd: () => options.engine.dailySpend().capUsd,
+  });
   const credentials = createCredentialsController({
     engine: options.engine,
     settings: options.settings,

@@ -150,6 +150,7 @@ export function buildHandlers(services: AppServices): Handlers {
         problems: plan.problems,
         estimatedCostUsd: plan.estimatedCostUsd,
         priceUnknown: plan.priceUnknown,
+        perVideoCeilingUsd: plan.perVideoCeilingUsd,
         estimatedDurationMs: plan.estimatedDurationMs,
         resized: resizedImages(plan, scanned, model),
       };

@@ -71,6 +71,8 @@ export interface ScanRegistryOptions {
   /** Progress events at most this often per scan; the final one goes out at once. */
   progressIntervalMs?: number;
   log?: (message: string) => void;
+  /** The account's daily cap now (null: none); a model of unknown price needs a ceiling under it. */
+  dailyCapUsd?: () => number | null;
 }
 
 export function createScanRegistry(options: ScanRegistryOptions): ScanRegistry {
@@ -115,8 +117,9 @@ export function createScanRegistry(options: ScanRegistryOptions): ScanRegistry {
     return entry.result;
   };
 
+  const dailyCapUsd = () => options.dailyCapUsd?.() ?? null;
   const computePlan = (scanId: string, settings: BatchSettings, force: boolean) =>
-    intake.plan(finishedResult(scanId), settings, { force });
+    intake.plan(finishedResult(scanId), settings, { force, dailyCapUsd: dailyCapUsd() });
 
   return {
     start(paths, startOptions = {}) {
@@ -226,7 +229,7 @@ export function createScanRegistry(options: ScanRegistryOptions): ScanRegistry {
     },
     plan(scanId, settings, force) {
       const entry = get(scanId);
-      const key = JSON.stringify([settings, force]);
+      const key = JSON.stringify([settings, force, dailyCapUsd()]);
       if (entry.plan?.key === key) return entry.plan.plan;
       const plan = computePlan(scanId, settings, force);
       entry.plan = { key, plan };

@@ -131,6 +131,10 @@ export async function main(argv: string[], ioOverride: Partial<CliIo> = {}): Pro
     .option('-p, --parallel <n>', 'generations in flight at once (default 3)')
     .option('-b, --budget <usd>', 'spending cap for the batch in US dollars')
     .option(
+      '--max-per-video <usd>',
+      'a model of unknown price: the most you accept per video; each counts that much against the caps',
+    )
+    .option(
       '--daily-cap <usd>',
       'set the account-wide cap per local day across all batches ("off" removes it; saved, the app shares it)',
     )

@@ -130,7 +130,10 @@ export async function runCommand(paths: string[], opts: RunOptions, io: CliIo): 
     const scanned = await intake.checkElementImages(walked, settings.elements);
     if (io.err.isTTY) io.err.write('\r\x1b[2K');
     const scan = selection ? onlyImages(scanned, selection.sourcePaths) : scanned;
-    const plan = intake.plan(scan, settings, { force: Boolean(opts.force) || Boolean(selection?.force) });
+    const plan = intake.plan(scan, settings, {
+      force: Boolean(opts.force) || Boolean(selection?.force),
+      dailyCapUsd: engine.dailySpend().capUsd,
+    });
     io.out.write(foundLine(scan, plan, settings.takes ?? 1));
     const pairs = scan.endFramePairs ?? [];
     if (pairs.length > 0)
@@ -163,17 +166,23 @@ export async function runCommand(paths: string[], opts: RunOptions, io: CliIo): 
     const first = plan.items.find((i) => !i.verdict);
     if (first)
       io.out.write(`  e.g. ${first.relativePath}: ${exampleText(first, catalog.get(settings.modelId))}\n`);
-    // An unknown price is said as such, never as $0 (a capped batch was refused by the plan).
-    const cost = plan.priceUnknown
-      ? `Estimated cost unknown (RunComfy has not told us the price of ${catalog.get(settings.modelId).displayName})`
-      : `Estimated cost ${usd(plan.estimatedCostUsd)}${settings.budgetUsd !== null ? ` (cap ${usd(settings.budgetUsd)})` : ''}`;
+    // An unknown price is said as such, never as $0 (a capped batch without a ceiling was
+    // refused by the plan); with a ceiling, the estimate is what the videos count for.
+    const capWords = settings.budgetUsd !== null ? ` (cap ${usd(settings.budgetUsd)})` : '';
+    const modelName = catalog.get(settings.modelId).displayName;
+    const cost =
+      plan.priceUnknown && plan.perVideoCeilingUsd !== null
+        ? `Price of ${modelName} unknown: each video counts as your ceiling of ${usd(plan.perVideoCeilingUsd)}, at most ${usd(plan.estimatedCostUsd)} in all${capWords}`
+        : plan.priceUnknown
+          ? `Estimated cost unknown (RunComfy has not told us the price of ${modelName})`
+          : `Estimated cost ${usd(plan.estimatedCostUsd)}${capWords}`;
     io.out.write(
       `${cost}, about ${duration(plan.estimatedDurationMs)}; videos go to ${settings.outputDir}\n`,
     );
     if (!opts.simulate && !opts.yes) {
       const ok = await confirm(
         io,
-        plan.priceUnknown
+        plan.priceUnknown && plan.perVideoCeilingUsd === null
           ? `Spend an unknown amount on ${countOf(plan.toSend, 'video')}? [y/N] `
           : `Spend up to ${usd(Math.min(plan.estimatedCostUsd, settings.budgetUsd ?? Infinity))} on ${countOf(plan.toSend, 'video')}? [y/N] `,
       );

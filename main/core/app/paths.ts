@@ -58,5 +58,7 @@ export function dataFiles(dataDir: string, platform: NodeJS.Platform = process.p
     /** The API key, encrypted with the OS keychain (safeStorage) where there is one. */
     apiKey: p.join(dataDir, 'api-key.bin'),
     thumbnails: p.join(dataDir, 'thumbnails'),
+    /** RunComfy's catalog as last fetched, per API (app/catalog-cache.ts): the offline fallback. */
+    catalogCache: p.join(dataDir, 'runcomfy-catalog.json'),
   };
 }

@@ -105,12 +105,16 @@ export type LiveEntry =
     }
   | { ok: false; why: string; candidates?: string[] };
 
-/** The entry for `live`, with `shipped` (same id) as hints; or why RunComfy's description cannot be used. */
-export function entryFromLive(live: LiveModel, shipped?: ModelEntry): LiveEntry {
+/**
+ * The entry for `live`, with `shipped` (same id) as hints; or why RunComfy's description cannot
+ * be used. `roles` names fields the user chose (the start image of an ambiguous schema).
+ */
+export function entryFromLive(live: LiveModel, shipped?: ModelEntry, roles?: Partial<ModelEntry['roles']>): LiveEntry {
   const notes: string[] = [];
   const normalized = normalizeInputSchema(live.inputSchema, live.requiredInputs);
   if (!normalized.ok) return { ok: false, why: normalized.why };
-  const inferred = inferRoles(normalized.schema, normalized.imageFields, shipped?.roles);
+  const hints = roles ? ({ ...shipped?.roles, ...roles } as ModelEntry['roles']) : shipped?.roles;
+  const inferred = inferRoles(normalized.schema, normalized.imageFields, hints);
   if (!inferred.ok) return { ok: false, why: inferred.why, candidates: inferred.candidates };
   const price = livePrice(live, shipped?.price);
   if (!price.ok)

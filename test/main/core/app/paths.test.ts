@@ -40,6 +40,7 @@ describe('defaultDataDir', () => {
       settings: '/d/settings.json',
       apiKey: '/d/api-key.bin',
       thumbnails: '/d/thumbnails',
+      catalogCache: '/d/runcomfy-catalog.json',
     });
   });
 });

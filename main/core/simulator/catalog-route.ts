@@ -10,9 +10,18 @@ import { answer, apiError, authorize, send, transportFault, unauthorized, type R
 import type { SimulatorState } from './state';
 import { DEMO_API_KEY } from './types';
 
-/** An injected fault, or the key: null once the request was answered. */
-function authorized(sim: SimulatorState, req: IncomingMessage, res: ServerResponse): string | null {
-  const fault = sim.faults.requestFault('model');
+/**
+ * The key, or null once the request was answered (a fault, a refused key). Only the per-model
+ * entry takes seeded `model` faults, as it always has: the list, the categories and the balance
+ * take none, so a client reading them never shifts a seeded run's sequence of faults.
+ */
+function authorized(
+  sim: SimulatorState,
+  req: IncomingMessage,
+  res: ServerResponse,
+  faults: 'model' | 'none' = 'none',
+): string | null {
+  const fault = faults === 'model' ? sim.faults.requestFault('model') : null;
   if (fault === 'reset-before-body') {
     req.socket.destroy();
     return null;
@@ -86,7 +95,7 @@ export function modelEntry(
   res: ServerResponse,
   modelId: string,
 ): void {
-  if (!authorized(sim, req, res)) return;
+  if (!authorized(sim, req, res, 'model')) return;
   const model = sim.models.get(modelId);
   const reply: Reply = model
     ? {

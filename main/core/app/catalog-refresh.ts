@@ -64,7 +64,6 @@ export async function refreshCatalog(
       return use(options, fetched.value, { kind: 'runcomfy', fetchedAt: fetched.value.fetchedAt, why: null });
     }
     why = `RunComfy's catalog could not be read: ${fetched.why}`;
-    options.log?.('warn', `model catalog: ${why}`);
   }
   const cached = options.cacheFile ? readCachedCatalog(options.cacheFile, key) : null;
   if (cached) return use(options, cached, { kind: 'cache', fetchedAt: cached.fetchedAt, why });

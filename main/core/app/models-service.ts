@@ -49,6 +49,7 @@ export function createModelsService(options: {
     const source = await refreshCatalog(refreshOptions, await options.credentials.current(), {
       fetch: fetchNow,
     });
+    if (fetchNow && source.why) options.log?.('warn', `model catalog: ${source.why}`);
     changed();
     return source;
   };

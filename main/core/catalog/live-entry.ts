@@ -109,7 +109,11 @@ export type LiveEntry =
  * The entry for `live`, with `shipped` (same id) as hints; or why RunComfy's description cannot
  * be used. `roles` names fields the user chose (the start image of an ambiguous schema).
  */
-export function entryFromLive(live: LiveModel, shipped?: ModelEntry, roles?: Partial<ModelEntry['roles']>): LiveEntry {
+export function entryFromLive(
+  live: LiveModel,
+  shipped?: ModelEntry,
+  roles?: Partial<ModelEntry['roles']>,
+): LiveEntry {
   const notes: string[] = [];
   const normalized = normalizeInputSchema(live.inputSchema, live.requiredInputs);
   if (!normalized.ok) return { ok: false, why: normalized.why };
@@ -117,8 +121,9 @@ export function entryFromLive(live: LiveModel, shipped?: ModelEntry, roles?: Par
   const inferred = inferRoles(normalized.schema, normalized.imageFields, hints);
   if (!inferred.ok) return { ok: false, why: inferred.why, candidates: inferred.candidates };
   const price = livePrice(live, shipped?.price);
-  if (!price.ok)
-    notes.push(`${live.id}: ${price.why}; ${shipped ? 'kept the built-in price' : 'price unknown'}`);
+  // A price given but not usable is worth a line; no price at all is simply "unknown".
+  if (!price.ok && live.basePriceUsd !== null)
+    notes.push(`${live.id}: ${price.why}; ${shipped ? 'kept the built-in price' : 'its price is unknown'}`);
   const entryPrice: PriceRule = price.ok ? price.price : (shipped?.price ?? { per: 'unknown' });
   const candidate = {
     id: live.id,

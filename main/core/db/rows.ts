@@ -147,7 +147,9 @@ export function toBatchRecord(row: BatchRow): BatchRecord {
       ? null
       : checked(pauseReasonSchema, row.pause_reason, 'batches', row.id, 'pause_reason');
   const pauseReason: PauseReason | null =
-    stored === 'budget_reached' && DAILY_CAP_DETAILS.has(pauseDetail?.code ?? '') ? 'daily_cap_reached' : stored;
+    stored === 'budget_reached' && DAILY_CAP_DETAILS.has(pauseDetail?.code ?? '')
+      ? 'daily_cap_reached'
+      : stored;
   return {
     id: row.id,
     name: row.name,

@@ -89,14 +89,19 @@ export function inputSchema(model: SimulatedModel): Record<string, unknown> {
 }
 
 /** One entry of the list (with its schema when asked) or of `GET /v1/models/{model_id}`. */
-export function catalogEntry(model: SimulatedModel, withSchema: boolean): Record<string, unknown> {
+export function catalogEntry(
+  model: SimulatedModel,
+  withSchema: boolean,
+  prices: 'all' | 'published' = 'all',
+): Record<string, unknown> {
+  const priced = prices === 'all' || model.priced === 'page';
   return {
     model_id: model.modelId,
     display_name: model.displayName,
     description: `${model.displayName} (simulated${model.priced === 'simulated' ? ', made-up price' : ''})`,
     categories: ['image-to-video'],
     kind: 'model',
-    base_price_usd: model.usdPerSecond.silent,
+    base_price_usd: priced ? model.usdPerSecond.silent : null,
     price_unit: 'second',
     model_url: `https://www.runcomfy.com/models/${model.modelId}`,
     required_inputs: model.required,

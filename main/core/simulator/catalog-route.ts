@@ -76,7 +76,9 @@ export function listModels(
   send(res, {
     status: 200,
     body: {
-      models: matching.slice(offset, offset + limit).map((m) => catalogEntry(m, withSchema)),
+      models: matching
+        .slice(offset, offset + limit)
+        .map((m) => catalogEntry(m, withSchema, sim.options.catalogPrices)),
       total: matching.length,
       limit,
       offset,
@@ -101,7 +103,7 @@ export function modelEntry(
     ? {
         status: 200,
         body: {
-          ...catalogEntry(model, true),
+          ...catalogEntry(model, true, sim.options.catalogPrices),
           pricing: {
             currency: 'USD',
             unit: 'second',

@@ -63,7 +63,9 @@ function plain(
   displayName: string,
   startImage: string,
   usd: number,
-  extra: Partial<Pick<SimulatedModel, 'required' | 'durations' | 'extras' | 'requiredInputsOnly'>> & {
+  extra: Partial<
+    Pick<SimulatedModel, 'required' | 'durations' | 'extras' | 'requiredInputsOnly' | 'priced'>
+  > & {
     fields?: Partial<SimulatedModel['fields']>;
   } = {},
 ): SimulatedModel {
@@ -171,6 +173,8 @@ const TABLE: SimulatedModel[] = [
   // is tested end to end with a start-image field no entry names, a float field, a localised
   // title, a null default, a duration as a list of text and `required_inputs`.
   plain(UNSHIPPED_MODEL_ID, 'Lumenfold Drift 1 Image to Video', 'source_image', 0.05, {
+    // Its own price, which its catalog entry always gives.
+    priced: 'page',
     fields: { duration: 'duration' },
     durations: { min: 4, max: 8, values: [4, 8], default: 4, asText: true },
     requiredInputsOnly: true,

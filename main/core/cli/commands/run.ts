@@ -17,7 +17,11 @@ import {
   type Common,
 } from '../io';
 import { startNotices } from '../notices';
-import { credentialsOf, dbPathOf, openCore } from '../open-core';
+import { credentialsOf, dbPathOf, openCore, type CliCredentials } from '../open-core';
+import type { Catalog } from '../../catalog/catalog';
+import type { parseOnly as ParseOnly } from '../from-batch';
+
+type RerunOnly = ReturnType<typeof ParseOnly>;
 import { cliLanguage, duration, usd } from '../progress';
 import type { RunFlags } from '../settings-from-flags';
 import { UsageError } from '../usage-error';
@@ -37,16 +41,9 @@ export interface RunOptions extends RunFlags, Common {
 export async function runCommand(paths: string[], opts: RunOptions, io: CliIo): Promise<CommandResult> {
   // Loaded when a command needs models, so --help and status start without ajv (see cli-bundle test).
   const { catalogForCli } = await import('../catalog-for-cli');
-  const { settingsFromFlags } = await import('../settings-from-flags');
-  const { onlyImages, parseOnly, rerunSelection } = await import('../from-batch');
-  const catalog = await catalogForCli(io.env, io.err);
+  const { parseOnly } = await import('../from-batch');
   const { endSuffixesFromFlag } = await import('../settings-from-flags');
   const endSuffixes = endSuffixesFromFlag(opts.endSuffix);
-  const flagContext = {
-    cwd: io.cwd,
-    defaultOutputDir: defaultOutputDir(process.platform, homedir()),
-    catalog,
-  };
   if (opts.from && paths.length)
     throw new UsageError('Give folders or --from <batch>, not both: --from runs the images of that batch.');
   if (!opts.from && !paths.length)
@@ -56,14 +53,6 @@ export async function runCommand(paths: string[], opts: RunOptions, io: CliIo): 
   if (opts.only && !opts.from) throw new UsageError('--only goes with --from <batch>.');
   const fromId = opts.from ? parseId(opts.from, 'batch') : null;
   const only = parseOnly(opts.only);
-  // With --from the settings start from that batch's, read once the database is open.
-  const flagSettings = fromId === null ? settingsFromFlags(opts, flagContext) : null;
-  if (flagSettings?.shots) {
-    // Before the scan: shots that cannot be sent are a usage error of --shots.
-    const { shotsProblem } = await import('../../intake/shots');
-    const wrong = shotsProblem(flagSettings.shots, flagSettings.duration, catalog.get(flagSettings.modelId));
-    if (wrong) throw new UsageError(`--shots: ${wrong}.`);
-  }
   let simulator: SimulatorHandle | null = null;
   let clock: Clock | undefined;
   let credentials = await credentialsOf(io);
@@ -73,19 +62,63 @@ export async function runCommand(paths: string[], opts: RunOptions, io: CliIo): 
       throw new UsageError(
         `--sim-time-scale must be a number above 0 and at most 1, got "${opts.simTimeScale}".`,
       );
-    // Simulator and engine share one fast clock, so the engine's polling (aimed at the
-    // expected finish time) and the simulated generations agree on what "two minutes" is.
-    clock = scaledClock(1 / timeScale);
-    const { DEMO_API_KEY, startSimulator } = await import('../../simulator');
-    simulator = await startSimulator({ clock });
-    credentials = { apiBaseUrl: simulator.url, apiKey: DEMO_API_KEY, keyHint: '' };
-    io.err.write(`Simulated: a built-in RunComfy simulator at ${simulator.url} (no key, no cost).\n`);
   } else if (!credentials.apiKey) {
     throw new ExitError(
       EXIT.needsUser,
       `No API key: set RUNCOMFY_API_KEY to your RunComfy key${credentials.keyHint}, ` +
         'or add --simulate to try it with the built-in simulator.',
     );
+  }
+  if (opts.simulate) {
+    // Simulator and engine share one fast clock, so the engine's polling (aimed at the
+    // expected finish time) and the simulated generations agree on what "two minutes" is.
+    clock = scaledClock(1 / (opts.simTimeScale === undefined ? 0.02 : Number(opts.simTimeScale)));
+    const { DEMO_API_KEY, startSimulator } = await import('../../simulator');
+    simulator = await startSimulator({ clock });
+    credentials = { apiBaseUrl: simulator.url, apiKey: DEMO_API_KEY, keyHint: '' };
+    io.err.write(`Simulated: a built-in RunComfy simulator at ${simulator.url} (no key, no cost).\n`);
+  }
+  try {
+    // RunComfy's catalog as it is now (its cached copy offline): the models, fields and prices.
+    const catalog = await catalogForCli(io, {
+      credentials: { ...credentials, simulated: Boolean(opts.simulate) },
+      fetch: true,
+      say: 'when-offline',
+    });
+    return await runWith(catalog, { paths, opts, io, fromId, only, endSuffixes, clock, credentials });
+  } finally {
+    await simulator?.close();
+  }
+}
+
+async function runWith(
+  catalog: Catalog,
+  context: {
+    paths: string[];
+    opts: RunOptions;
+    io: CliIo;
+    fromId: number | null;
+    only: RerunOnly;
+    endSuffixes: string[] | undefined;
+    clock: Clock | undefined;
+    credentials: CliCredentials;
+  },
+): Promise<CommandResult> {
+  const { paths, opts, io, fromId, only, endSuffixes, clock, credentials } = context;
+  const { settingsFromFlags } = await import('../settings-from-flags');
+  const { onlyImages, rerunSelection } = await import('../from-batch');
+  const flagContext = {
+    cwd: io.cwd,
+    defaultOutputDir: defaultOutputDir(process.platform, homedir()),
+    catalog,
+  };
+  // With --from the settings start from that batch's, read once the database is open.
+  const flagSettings = fromId === null ? settingsFromFlags(opts, flagContext) : null;
+  if (flagSettings?.shots) {
+    // Before the scan: shots that cannot be sent are a usage error of --shots.
+    const { shotsProblem } = await import('../../intake/shots');
+    const wrong = shotsProblem(flagSettings.shots, flagSettings.duration, catalog.get(flagSettings.modelId));
+    if (wrong) throw new UsageError(`--shots: ${wrong}.`);
   }
   const { engine, intake } = await openCore(
     dbPathOf(opts, io),
@@ -179,6 +212,7 @@ export async function runCommand(paths: string[], opts: RunOptions, io: CliIo): 
     io.out.write(
       `${cost}, about ${duration(plan.estimatedDurationMs)}; videos go to ${settings.outputDir}\n`,
     );
+    await warnIfBalanceShort(io, credentials, Boolean(opts.simulate), plan.estimatedCostUsd);
     if (!opts.simulate && !opts.yes) {
       const ok = await confirm(
         io,
@@ -203,7 +237,6 @@ export async function runCommand(paths: string[], opts: RunOptions, io: CliIo): 
     await notices.settled();
     notices.close();
     await engine.close();
-    await simulator?.close();
   }
 }
 
@@ -293,4 +326,24 @@ function verdictLines(
         ]
       : skips.map((e) => e.text);
   return [...capped(refusals, 'refused'), ...capped(skipTexts, 'skipped')];
+}
+
+/** A warning, never a block: a balance under the estimate pauses the batch when it runs out. */
+async function warnIfBalanceShort(
+  io: CliIo,
+  credentials: CliCredentials,
+  simulated: boolean,
+  estimateUsd: number,
+): Promise<void> {
+  if (!(estimateUsd > 0)) return;
+  const { createBalanceService } = await import('../../app/account-balance');
+  const balance = await createBalanceService({
+    credentials: { current: async () => ({ ...credentials, simulated }) },
+    now: Date.now,
+  }).read();
+  if (balance.state === 'known' && balance.usd < estimateUsd)
+    io.err.write(
+      `Warning: the RunComfy balance is ${usd(balance.usd)}, less than the estimate of ${usd(estimateUsd)}: ` +
+        `the batch pauses when it runs out; top up${balance.topUpUrl ? ` at ${balance.topUpUrl}` : ''}, then resume it.\n`,
+    );
 }

@@ -15,6 +15,7 @@ import { showToast } from '../store/toasts';
 import { CheckboxField, Field, TextField } from './Field';
 import { ModelFields, validateModelInputs } from './ModelFields';
 import { ModelPicker } from './ModelPicker';
+import { PriceCeilingField } from './PriceCeilingField';
 import { PresetManager, PresetRow } from './Presets';
 import { CreativeControls, elementsError, insertAtCaret } from './CreativeControls';
 import { shotsError } from './ShotEditor';
@@ -80,6 +81,9 @@ export function validateSettings(
   if (!within(s.takes ?? 1, LIMITS.takes)) errors.takes = t('setup.errTakes');
   if (s.budgetUsd !== null && !(s.budgetUsd > 0 && s.budgetUsd <= 1_000_000))
     errors.budgetUsd = t('setup.errBudget');
+  const ceiling = s.perVideoCeilingUsd ?? null;
+  if (ceiling !== null && !(ceiling > 0 && ceiling <= 10_000))
+    errors.perVideoCeilingUsd = t('models.ceilingError');
   if (!s.outputDir.trim()) errors.outputDir = t('setup.errOutputDir');
   if (!s.outputNameTemplate.trim()) errors.outputNameTemplate = t('setup.errNameEmpty');
   else if (parseTemplate(s.outputNameTemplate, variables).problems.length > 0)
@@ -163,6 +167,7 @@ export function BatchSetup({
           if (picked) onChange(settingsForModel(picked, settings));
         }}
       />
+      <PriceCeilingField model={model} settings={settings} onChange={onChange} />
 
       <TemplateEditor
         label={t('setup.prompt')}

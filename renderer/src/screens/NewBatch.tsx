@@ -13,6 +13,7 @@ import { usePreview } from '../lib/use-preview';
 import { useApp, useModel } from '../store/app-context';
 import { resetScan, startScan, useScan, type RerunOf } from '../store/scan-store';
 import { showToast } from '../store/toasts';
+import { BalanceWarning } from '../components/BalanceWarning';
 import { BatchSetup, validateSettings } from '../components/BatchSetup';
 import { PreviewPanel } from '../components/PreviewPanel';
 import { RerunChanges } from '../components/RerunChanges';
@@ -158,11 +159,15 @@ function Setup({
       navigate({ screen: 'batch', batchId });
     });
 
-  // An unknown price is said in words, never shown as $0.00.
+  // An unknown price is said in words, never shown as $0.00; with a price per video accepted,
+  // the estimate is "at most" what the videos count for.
+  const ceiling = preview?.priceUnknown ? preview.perVideoCeilingUsd : null;
   const estimate = preview
-    ? preview.priceUnknown
-      ? t('models.costUnknownShort')
-      : formatUsd(preview.estimatedCostUsd, locale)
+    ? ceiling !== null
+      ? `≤ ${formatUsd(preview.estimatedCostUsd, locale)}`
+      : preview.priceUnknown
+        ? t('models.costUnknownShort')
+        : formatUsd(preview.estimatedCostUsd, locale)
     : '…';
   const count = preview?.toSend ?? 0;
   const span = preview
@@ -225,6 +230,15 @@ function Setup({
             </div>
           )}
         </dl>
+        {preview && ceiling !== null && (
+          <p className="field-hint small" data-testid="ceiling-estimate">
+            {t('setup.costCeiling', {
+              total: formatUsd(preview.estimatedCostUsd, locale),
+              price: formatUsd(ceiling, locale),
+            })}
+          </p>
+        )}
+        <BalanceWarning estimateUsd={preview?.estimatedCostUsd ?? 0} />
         {!canStart && Object.keys(errors).length > 0 && (
           <p className="field-error small">{t('start.fixErrors')}</p>
         )}

@@ -84,6 +84,10 @@ export function createAppCore(options: AppCoreOptions): AppCore {
     settings: options.settings,
     secrets: options.secrets,
     demo: options.demo,
+    // Another key, API or mode has another catalog (and balance): fetch it again.
+    onApplied: () => {
+      if (catalogFollowsCredentials) catalogFetch = fetchCatalog();
+    },
   });
   const clock = options.clock ?? systemClock;
   const modelListeners = new Set<(source: CatalogSourceDto) => void>();
@@ -141,6 +145,9 @@ export function createAppCore(options: AppCoreOptions): AppCore {
       scans.invalidatePlans();
   });
   let catalogFetch: Promise<void> = Promise.resolve();
+  let catalogFollowsCredentials = false;
+  const fetchCatalog = () =>
+    models.start().catch((error: unknown) => log('warn', `model catalog: ${String(error)}`));
   let balanceWatch: BalanceWatch | undefined;
   return {
     services,
@@ -152,10 +159,8 @@ export function createAppCore(options: AppCoreOptions): AppCore {
       await credentials.apply();
       options.engine.beginAdopting?.();
       // Not awaited: an offline start must not wait for RunComfy's catalog to time out.
-      catalogFetch =
-        options.liveCatalogAtStart === false
-          ? Promise.resolve()
-          : models.start().catch((error: unknown) => log('warn', `model catalog: ${String(error)}`));
+      catalogFollowsCredentials = options.liveCatalogAtStart !== false;
+      if (catalogFollowsCredentials) catalogFetch = fetchCatalog();
       balanceWatch ??= watchBalance({
         engine: options.engine,
         balance,

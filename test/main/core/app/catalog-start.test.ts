@@ -33,6 +33,13 @@ describe('the model list at start', () => {
     expect(source).toMatchObject({ kind: 'runcomfy', why: null });
     expect((await value(online.handlers, 'query:models.list', {})).map((m) => m.id)).toContain(DRIFT);
     expect(existsSync(online.files.catalogCache)).toBe(true);
+    // Another key or none: the catalog follows (here, no key: the cached copy, and why).
+    await value(online.handlers, 'command:settings.removeApiKey', {});
+    await online.core.catalogReady();
+    expect(await value(online.handlers, 'query:models.source', {})).toMatchObject({
+      kind: 'cache',
+      why: 'no API key is set',
+    });
     const offlineUrl = online.simulator.url;
     await online.close();
     apps.length = 0;

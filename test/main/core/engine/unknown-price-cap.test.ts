@@ -80,7 +80,9 @@ describe('engine: a video of unknown price under a cap', () => {
     const batch = h.engine.getBatch(batchId)!;
     expect(batch).toMatchObject({ state: 'paused', pauseReason: 'budget_reached' });
     expect(batch.pauseDetail?.code).toBe('price_unknown_budget');
-    expect(batch.pauseMessage).toMatch(/price of Wan 2\.6 is unknown, so the budget of \$10\.00 cannot be kept/);
+    expect(batch.pauseMessage).toMatch(
+      /price of Wan 2\.6 is unknown, so the budget of \$10\.00 cannot be kept/,
+    );
   });
 
   it('with a ceiling per video, each counts at the ceiling and the cap holds', async () => {

@@ -1,5 +1,5 @@
-// RunComfy's catalog, live: its image-to-video models with their schemas and prices, fetched a
-// page at a time (`GET /v1/models?category=image-to-video&include_schema=true`), kept as the
+// Fetches RunComfy's catalog, its image-to-video models with their schemas and prices, a page at
+// a time (`GET /v1/models?category=image-to-video&include_schema=true`), kept as the
 // answers came (a snapshot, which the app caches on disk with the time it was fetched) and turned
 // into entries laid over the shipped ones (live-entry.ts). A GET: it never costs anything.
 import type { ApiResult, RunComfyClient } from '../api/client';

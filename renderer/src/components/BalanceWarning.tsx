@@ -1,5 +1,5 @@
-// Before Start: a warning (never a block) when the RunComfy balance is under the batch's estimate.
-// The batch would pause when the balance runs out, and continue by itself after a top-up.
+// A warning before Start (never a block) when the RunComfy balance is under the batch's estimate;
+// the batch would pause when the balance runs out, and continue by itself after a top-up.
 import { api } from '../api';
 import { useI18n } from '../i18n';
 import { formatUsd } from '../lib/format';

@@ -1,4 +1,4 @@
-// For a model whose price RunComfy has not told us: the price per video the user accepts, so the
+// The price per video the user accepts for a model whose price RunComfy has not told us, so the
 // batch may run under a budget or the daily cap (each video then counts as this much against
 // them; without it the preview refuses such a batch under a cap, and the engine sends nothing).
 // Shown only when the picked model's price is unknown.

@@ -1,5 +1,5 @@
-// Settings → Models → Add, first way: search RunComfy's own list (every category) and add a model
-// from it with one click; its schema and price come from RunComfy. A model whose start-image
+// Settings → Models → Add from RunComfy's own list: searched in every category, a model is added
+// with one click, its schema and price from RunComfy. A model whose start-image
 // field cannot be told from its schema asks for it (the dialog shows the candidates).
 import { useEffect, useId, useState } from 'react';
 import type { ResponseOf } from '../../../preload/contract';

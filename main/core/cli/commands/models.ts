@@ -74,7 +74,7 @@ export function describeModel(model: ModelSpec): string {
   const roles = Object.entries(model.roles).map(([role, field]) => `${role} → ${field}`);
   const duration = info.duration
     ? info.duration.values
-      ? `${info.duration.values.join(' or ')} seconds`
+      ? `${info.duration.values.length > 1 ? `${info.duration.values.slice(0, -1).join(', ')} or ${info.duration.values.at(-1)}` : info.duration.values[0]} seconds`
       : `${info.duration.min} to ${info.duration.max} seconds`
     : null;
   const others = Object.keys((model.inputSchema.properties ?? {}) as object).filter(

@@ -14,10 +14,11 @@ import { watchBalance, type BalanceWatch } from './balance-watch';
 import { systemClock, type Clock } from '../util/clock';
 import type { CatalogSourceDto } from '../../../preload/contract';
 import { createScanRegistry, type ScanRegistry } from './scans';
-import type { SecretStore } from './secret-store';
+import { createMemorySecretStore, type SecretStore } from './secret-store';
 import type { AppInfo, AppServices, Desktop, Dialogs, LogFn } from './app-services';
 import type { SettingsStore } from './settings-store';
 import { createThumbnailCache } from './thumbnails';
+import { createWebhookSettingStore } from './webhook-setting';
 import { createWebhookNotifier } from './webhooks';
 
 export interface AppCoreOptions {
@@ -30,6 +31,8 @@ export interface AppCoreOptions {
   catalog: Catalog;
   settings: SettingsStore;
   secrets: SecretStore;
+  /** Where the webhook address is kept, like the key (default: in memory, for tests). */
+  webhookSecret?: SecretStore;
   dialogs: Dialogs;
   desktop: Desktop;
   appInfo: () => AppInfo;
@@ -105,9 +108,14 @@ export function createAppCore(options: AppCoreOptions): AppCore {
     },
   });
   const balance = createBalanceService({ credentials, now: clock.now, fetch: options.fetch });
+  const webhookSetting = createWebhookSettingStore(
+    options.settings,
+    options.webhookSecret ?? createMemorySecretStore(),
+    (m) => log('info', m),
+  );
   const webhooks = createWebhookNotifier({
     engine: options.engine,
-    setting: () => options.settings.get().webhook,
+    setting: () => webhookSetting.get(),
     fetch: options.fetch,
     secrets: () => [options.secrets.get()],
     log,
@@ -124,6 +132,7 @@ export function createAppCore(options: AppCoreOptions): AppCore {
     dialogs: options.dialogs,
     desktop: options.desktop,
     webhooks,
+    webhookSetting,
     appInfo: options.appInfo,
     log,
     extraApiHosts: options.extraApiHosts,
@@ -156,6 +165,8 @@ export function createAppCore(options: AppCoreOptions): AppCore {
     scans,
     credentials,
     async start() {
+      const refused = options.settings.refusedApiBaseUrl;
+      if (refused) log('warn', `settings file: ${refused}`);
       await credentials.apply();
       options.engine.beginAdopting?.();
       // Not awaited: an offline start must not wait for RunComfy's catalog to time out.

@@ -46,6 +46,8 @@ export function createCredentialsController(options: {
   secrets: SecretStore;
   /** Starts (once) and returns the demo simulator; the harness passes its own. */
   demo: () => Promise<DemoServer>;
+  /** Called after each apply (a key set or removed, another API, simulated mode toggled). */
+  onApplied?: () => void;
 }): CredentialsController {
   let simulated = false;
   let applying: Promise<void> = Promise.resolve();
@@ -66,6 +68,7 @@ export function createCredentialsController(options: {
       ...(next.timeScale ? { timeScale: next.timeScale } : {}),
     });
     simulated = next.simulated;
+    options.onApplied?.();
   };
   return {
     apply() {

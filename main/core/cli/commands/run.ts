@@ -22,6 +22,7 @@ import {
 import { startNotices } from '../notices';
 import { credentialsOf, dbPathOf, openCore, type CliCredentials } from '../open-core';
 import { waitOutMachineTrouble } from '../../util/machine-trouble';
+import { directNetwork } from '../../util/network';
 import type { Catalog } from '../../catalog/catalog';
 import type { parseOnly as ParseOnly } from '../from-batch';
 
@@ -88,6 +89,8 @@ export async function runCommand(paths: string[], opts: RunOptions, io: CliIo): 
       credentials: { ...credentials, simulated: Boolean(opts.simulate) },
       fetch: true,
       say: 'when-offline',
+      // The built-in simulator listens in this very process: a proxy could never reach it.
+      network: opts.simulate ? directNetwork() : undefined,
     });
     return await runWith(catalog, { paths, opts, io, fromId, only, endSuffixes, clock, credentials });
   } finally {
@@ -387,6 +390,7 @@ async function warnIfBalanceShort(
   const balance = await createBalanceService({
     credentials: { current: async () => ({ ...credentials, simulated }) },
     now: Date.now,
+    fetch: simulated ? directNetwork().fetch : undefined,
   }).read();
   if (balance.state === 'known' && balance.usd < estimateUsd)
     io.err.write(

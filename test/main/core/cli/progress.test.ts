@@ -70,7 +70,9 @@ describe('conditionLine (what a log says when the batch is held back, and when t
   });
 
   it('says when it is over', () => {
-    expect(conditionLine(view(), 'disk_full', at)).toBe('03:04:05 batch 7: disk_full is over; downloads go on');
+    expect(conditionLine(view(), 'disk_full', at)).toBe(
+      '03:04:05 batch 7: disk_full is over; downloads go on',
+    );
     expect(conditionLine(view(), null, at)).toBeNull();
   });
 });

@@ -8,6 +8,8 @@ import { DEFAULT_MODEL_ID } from './default-model';
 
 export * from './states';
 export * from './errors';
+export * from './queue';
+export * from './schedule';
 
 /** A RunComfy model_id; the models themselves are data (main/core/catalog/models/*.json). */
 export type ModelId = string;

@@ -16,6 +16,12 @@ const MINUTE = 60_000;
 const SAMPLE_MS = 5 * MINUTE;
 /** Two days and a bit: every daily edge (and a DST change) falls within it. */
 const HORIZON_MS = 50 * 60 * MINUTE;
+/**
+ * The most a wall clock jumps at once (a DST change is an hour almost everywhere; two hours is
+ * the most any zone has used), plus a margin: a boundary `d` wall-clock minutes away is never
+ * reached by the real clock sooner than `d` minus this.
+ */
+const MAX_JUMP_MS = 150 * MINUTE;
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
@@ -70,10 +76,46 @@ export function localParts(
   };
 }
 
+/**
+ * The earliest instant after `from` at which the wall clock can reach one of `boundaries`
+ * (minutes of the day): nothing changes before it, so the search for an edge starts there.
+ */
+function earliestBoundary(from: number, zone: string, boundaries: readonly number[]): number {
+  const now = minuteOfDay(from, zone);
+  const ahead = Math.min(...boundaries.map((b) => (((b - now) % 1440) + 1440) % 1440 || 1440));
+  return from + Math.max(SAMPLE_MS, ahead * MINUTE - MAX_JUMP_MS);
+}
+
+/**
+ * Zone offsets (ms) by zone and quarter hour: every zone's offset is a whole number of quarter
+ * hours and changes on a quarter hour, so it is constant within one. Reading it with Intl costs
+ * tens of microseconds; an edge search asks a few dozen times.
+ */
+const offsets = new Map<string, number>();
+const QUARTER_HOUR = 15 * MINUTE;
+const DAY = 1440 * MINUTE;
+
+function offsetAt(at: number, zone: string): number {
+  const key = `${zone}@${Math.floor(at / QUARTER_HOUR)}`;
+  let offset = offsets.get(key);
+  if (offset === undefined) {
+    const { year, month, day, hour, minute, second } = localParts(at, zone);
+    offset = Date.UTC(year, month - 1, day, hour, minute, second) - Math.floor(at / 1000) * 1000;
+    if (offsets.size > 20_000) offsets.clear();
+    offsets.set(key, offset);
+  }
+  return offset;
+}
+
 /** Minutes since local midnight at `at` (seconds as a fraction). */
 function minuteOfDay(at: number, zone: string): number {
-  const { hour, minute, second } = localParts(at, zone);
-  return hour * 60 + minute + second / 60;
+  const local = at + offsetAt(at, zone);
+  return (((local % DAY) + DAY) % DAY) / MINUTE;
+}
+
+/** The local calendar day of `at`, as a day number (days since 1970-01-01 on the wall clock). */
+function localDay(at: number, zone: string): number {
+  return Math.floor((at + offsetAt(at, zone)) / DAY);
 }
 
 /** "01:00" → 60; "7:30" → 450; anything else (25:00, 1h, 12:5) → null. */
@@ -119,10 +161,15 @@ export function inWindow(window: DailyWindow, at: number, zone: string): boolean
  * the horizon). `test(from)` is taken as it is: when it already holds `want`, the instant is
  * after it has turned away and back.
  */
-function nextEdge(from: number, want: boolean, test: (at: number) => boolean): number | null {
+function nextEdge(
+  from: number,
+  want: boolean,
+  test: (at: number) => boolean,
+  earliest = from + SAMPLE_MS,
+): number | null {
   let previous = from;
   let previousValue = test(from);
-  for (let at = from + SAMPLE_MS; at <= from + HORIZON_MS; at += SAMPLE_MS) {
+  for (let at = Math.max(earliest, from + 1); at <= from + HORIZON_MS; at += SAMPLE_MS) {
     const value = test(at);
     if (value !== previousValue) {
       // Narrow (previous, at] to the first millisecond of the new value.
@@ -151,12 +198,11 @@ export function nextLocalTime(now: number, time: string, zone: string): number {
   const reached = (at: number) => minuteOfDay(at, zone) >= target;
   if (target === 0) {
     // Midnight: the moment the day turns (minute of day drops).
-    const dayOf = (at: number) => localParts(at, zone).day;
-    const today = dayOf(now);
-    return nextEdge(now, true, (at) => dayOf(at) !== today) ?? now;
+    const today = localDay(now, zone);
+    return nextEdge(now, true, (at) => localDay(at, zone) !== today) ?? now;
   }
   if (minuteOfDay(now, zone) === target) return now;
-  return nextEdge(now, true, reached) ?? now;
+  return nextEdge(now, true, reached, earliestBoundary(now, zone, [target, 0])) ?? now;
 }
 
 export type Gate =

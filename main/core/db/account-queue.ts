@@ -6,7 +6,7 @@
 // Also the files a watching batch has looked at (watch_files), so a restart takes none twice.
 import type { DefaultSchedule } from '../domain';
 import type { Db } from './connection';
-import { dailyWindowSchema } from './rows';
+import { defaultScheduleSchema } from '../../../preload/contract/batches';
 import { z } from 'zod';
 
 const CONCURRENCY_KEY = 'account_concurrency';
@@ -14,13 +14,7 @@ const LOWERED_KEY = 'account_concurrency_lowered';
 const DEFAULT_SCHEDULE_KEY = 'default_schedule';
 
 const loweredSchema = z.object({ limit: z.number().int().min(1), until: z.number() });
-const defaultScheduleSchema = z.object({
-  startAt: z
-    .string()
-    .regex(/^\d\d:\d\d$/)
-    .nullable(),
-  window: dailyWindowSchema.nullable(),
-}) satisfies z.ZodType<DefaultSchedule>;
+const storedDefaultSchema = defaultScheduleSchema satisfies z.ZodType<DefaultSchedule>;
 
 /** A file a watching batch looked at: taken (or judged) at this size and modification time. */
 export interface WatchedFile {
@@ -121,7 +115,7 @@ export class AccountQueueStore {
   }
 
   defaultSchedule(): DefaultSchedule | null {
-    return this.read(DEFAULT_SCHEDULE_KEY, defaultScheduleSchema);
+    return this.read(DEFAULT_SCHEDULE_KEY, storedDefaultSchema);
   }
 
   setDefaultSchedule(schedule: DefaultSchedule | null): void {

@@ -2,7 +2,7 @@
 // columns are zod-checked as they are read, so a damaged or hand-edited row is reported by
 // name instead of surfacing later as `undefined` somewhere in the UI.
 import { z } from 'zod';
-import { batchSettingsSchema } from '../../../preload/contract/batches';
+import { batchScheduleSchema, batchSettingsSchema } from '../../../preload/contract/batches';
 import type { Reason } from '../../../preload/reasons';
 import {
   BATCH_CONDITION_CODES,
@@ -89,12 +89,7 @@ export interface BatchRow {
   watch_json: string | null;
 }
 
-const clockTimeSchema = z.string().regex(/^\d\d:\d\d$/);
-export const dailyWindowSchema = z.object({ start: clockTimeSchema, end: clockTimeSchema });
-export const batchScheduleSchema = z.object({
-  startAt: z.number().nullable(),
-  window: dailyWindowSchema.nullable(),
-}) satisfies z.ZodType<BatchSchedule>;
+const storedScheduleSchema = batchScheduleSchema satisfies z.ZodType<BatchSchedule>;
 const batchWatchSchema = z.object({
   folders: z.array(z.string()),
   active: z.boolean(),
@@ -177,7 +172,7 @@ export function toBatchRecord(row: BatchRow): BatchRecord {
     schedule:
       row.schedule_json === null
         ? null
-        : parseJson(batchScheduleSchema, row.schedule_json, 'batches', row.id, 'schedule_json'),
+        : parseJson(storedScheduleSchema, row.schedule_json, 'batches', row.id, 'schedule_json'),
     watch:
       row.watch_json === null
         ? null

@@ -264,3 +264,11 @@ export function scheduleOpen(schedule: BatchSchedule | null, now: number, zone: 
   if (schedule.startAt !== null && now < schedule.startAt) return false;
   return !schedule.window || inWindow(schedule.window, now, zone);
 }
+
+/** An instant as the wall clock in `zone` shows it: "01:00", or "2026-03-29 01:00" when not within the next day. */
+export function localClockText(at: number, now: number, zone: string): string {
+  const { year, month, day, hour, minute } = localParts(at, zone);
+  const time = `${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}`;
+  if (at - now < 20 * 60 * MINUTE) return time;
+  return `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')} ${time}`;
+}

@@ -103,14 +103,15 @@ export class AccountQueueStore {
   /**
    * Generations in flight now across every batch of one kind (real by default; simulated
    * batches go to a simulator and take none of the account's slots): intents written, jobs
-   * queued or running at RunComfy.
+   * queued or running at RunComfy (`acceptedOnly`: only those RunComfy has accepted).
    */
-  inFlight(simulated = false): number {
+  inFlight(simulated = false, acceptedOnly = false): number {
     return (
       this.stmt(
         `SELECT count(*) AS n FROM items i JOIN batches b ON b.id = i.batch_id
-          WHERE i.state IN ('submitting', 'in_queue', 'in_progress') AND b.simulated = :simulated`,
-      ).get({ simulated: simulated ? 1 : 0 }) as { n: number }
+          WHERE i.state IN ('submitting', 'in_queue', 'in_progress') AND b.simulated = :simulated
+            AND (:acceptedOnly = 0 OR i.state <> 'submitting')`,
+      ).get({ simulated: simulated ? 1 : 0, acceptedOnly: acceptedOnly ? 1 : 0 }) as { n: number }
     ).n;
   }
 

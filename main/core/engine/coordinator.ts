@@ -190,7 +190,7 @@ export class Coordinator {
       case 'scheduled':
         this.queueConditions.show(runtime!, decision.condition);
         if (decision.opensAt !== null)
-          this.wakeAt(`hours:${batchId}`, decision.opensAt, () => this.pump(batchId));
+          this.queueConditions.pumpAt(batchId, decision.opensAt, () => this.pump(batchId));
         return;
       case 'wait':
         this.schedulePump(runtime!, decision.until - this.ctx.clock.now());

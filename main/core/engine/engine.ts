@@ -10,7 +10,7 @@
 import { downloadGetOf } from '../util/network';
 import { hostname } from 'node:os';
 import { setMaxListeners } from 'node:events';
-import type { RunComfyClient, Endpoint } from '../api/client';
+import type { Endpoint } from '../api/client';
 import { apiClient } from './api-client';
 // The words of the API the engine implements (core-api's EngineApi, through ./options' Engine).
 import type {

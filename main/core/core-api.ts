@@ -83,6 +83,10 @@ export interface QueueApi {
   addItems(batchId: number, items: PlannedItem[]): number[];
   /** Stops taking in new images: the batch ends once what it took in is done. */
   stopWatching(batchId: number): void;
+  /** The size and modification time at which a watching batch last looked at a file (null: never). */
+  watchedFile(batchId: number, path: string): { size: number; mtimeMs: number } | null;
+  /** Remembers a file a watching batch looked at (taken, or judged), so it is not taken again. */
+  recordWatchedFile(batchId: number, path: string, file: { size: number; mtimeMs: number }): void;
 }
 
 export interface EngineApi {

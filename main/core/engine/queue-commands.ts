@@ -182,6 +182,14 @@ export class QueueCommands implements QueueApi {
     return ids;
   }
 
+  watchedFile(batchId: number, path: string): { size: number; mtimeMs: number } | null {
+    return this.ctx.queue.watchedFile(batchId, path);
+  }
+
+  recordWatchedFile(batchId: number, path: string, file: { size: number; mtimeMs: number }): void {
+    this.ctx.queue.recordWatchedFile(batchId, path, file, this.ctx.clock.now());
+  }
+
   stopWatching(batchId: number): void {
     const batch = this.commands.requireBatch(batchId);
     if (!batch.watch?.active) return;

@@ -5,7 +5,7 @@ import { dirname, resolve } from 'node:path';
 import { homedir } from 'node:os';
 import { defaultOutputDir } from '../../app/paths';
 import type { SimulatorHandle } from '../../simulator';
-import { scaledClock, type Clock } from '../../util/clock';
+import { clockFromEnv, scaledClock, type Clock } from '../../util/clock';
 import { asWritten } from '../../intake/request-placeholders';
 import { followToExit } from '../follow';
 import {
@@ -24,11 +24,14 @@ import { credentialsOf, dbPathOf, openCore } from '../open-core';
 import { waitOutMachineTrouble } from '../../db/machine-trouble';
 import { cliLanguage, duration, usd } from '../progress';
 import type { RunFlags } from '../settings-from-flags';
+import type { ScheduleFlags } from '../schedule-flags';
 import { UsageError } from '../usage-error';
 import { reasonText, type Reason } from '../../../../preload/reasons';
 import { countOf } from '../../util/count-words';
 
-export interface RunOptions extends RunFlags, Common {
+export interface RunOptions extends RunFlags, Common, ScheduleFlags {
+  /** `stillmotion watch`: the batch stays open and takes in new images from its folders. */
+  watch?: boolean;
   from?: string;
   only?: string;
   simulate?: boolean;
@@ -58,6 +61,7 @@ export async function runCommand(paths: string[], opts: RunOptions, io: CliIo): 
       'Name the folders or images to run, or --from <batch> to run an earlier batch again.',
     );
   if (opts.only && !opts.from) throw new UsageError('--only goes with --from <batch>.');
+  const watchFolders = opts.watch ? foldersToWatch(paths, io.cwd) : [];
   const fromId = opts.from ? parseId(opts.from, 'batch') : null;
   const only = parseOnly(opts.only);
   // With --from the settings start from that batch's, read once the database is open.
@@ -118,6 +122,9 @@ export async function runCommand(paths: string[], opts: RunOptions, io: CliIo): 
           '\n',
       );
     }
+    // What a watch must not take again: listed before the scan, so nothing arriving meanwhile is missed.
+    const { filesInFolders } = await import('../../app/folder-watch');
+    const present = opts.watch ? await filesInFolders(watchFolders, settings.outputDir) : [];
     let lastProgress = 0;
     // The scan itself, with the end-frame suffixes of --end-suffix (intake.scan has the defaults).
     const { scanPaths } = await import('../../intake/scan');
@@ -155,7 +162,7 @@ export async function runCommand(paths: string[], opts: RunOptions, io: CliIo): 
         EXIT.usage,
         `The template or settings have ${plan.problems.length} problem(s); nothing was sent.`,
       );
-    if (plan.toSend === 0) {
+    if (plan.toSend === 0 && !opts.watch) {
       // --force is offered only when all is made: for a video still on its way, or a submit whose
       // answer was lost, it would pay a second time (their lines above say what to do instead).
       const onItsWay = plan.items.some((i) => i.verdict?.code === 'already_in_progress');
@@ -177,12 +184,27 @@ export async function runCommand(paths: string[], opts: RunOptions, io: CliIo): 
     io.out.write(
       `${cost}, about ${duration(plan.estimatedDurationMs)}; videos go to ${settings.outputDir}\n`,
     );
+    const { scheduleFromFlags, scheduleLine } = await import('../schedule-flags');
+    const { systemTimeZone } = await import('../../domain');
+    const zone = systemTimeZone();
+    const now = (clock ?? clockFromEnv(io.env)).now();
+    const schedule = scheduleFromFlags(opts, now, zone);
+    if (opts.watch)
+      io.out.write(
+        `Then watching ${watchFolders.join(', ')} for new images: each is sent once it is completely copied` +
+          (plan.priceUnknown
+            ? ''
+            : `, about ${usd(plan.estimatedCostUsd / Math.max(1, plan.toSend))} a video`) +
+          '. Ctrl-C stops; stillmotion resume continues.\n',
+      );
     if (!opts.simulate && !opts.yes) {
       const ok = await confirm(
         io,
-        plan.priceUnknown
-          ? `Spend an unknown amount on ${countOf(plan.toSend, 'video')}? [y/N] `
-          : `Spend up to ${usd(Math.min(plan.estimatedCostUsd, settings.budgetUsd ?? Infinity))} on ${countOf(plan.toSend, 'video')}? [y/N] `,
+        opts.watch
+          ? `Send ${countOf(plan.toSend, 'video')} now and one for every new image? [y/N] `
+          : plan.priceUnknown
+            ? `Spend an unknown amount on ${countOf(plan.toSend, 'video')}? [y/N] `
+            : `Spend up to ${usd(Math.min(plan.estimatedCostUsd, settings.budgetUsd ?? Infinity))} on ${countOf(plan.toSend, 'video')}? [y/N] `,
       );
       if (!ok)
         throw new ExitError(
@@ -195,23 +217,45 @@ export async function runCommand(paths: string[], opts: RunOptions, io: CliIo): 
     makeOutputFolder();
     // Recording the batch writes to the database: a lock held by another program is waited out.
     const batchId = await waitOutMachineTrouble(
-      () => engine.createBatch(settings, plan.items),
+      () => engine.createBatch(settings, plan.items, undefined, { schedule, watchFolders }),
       'Creating the batch',
       {
         onWait: waitLine,
       },
     );
     io.out.write(`Batch ${batchId} started. Progress: stillmotion status ${batchId}\n`);
+    const hours = scheduleLine(engine.getBatch(batchId)?.schedule, now, zone);
+    if (hours) io.out.write(`${hours}\n`);
     await waitOutMachineTrouble(() => engine.startBatch(batchId), `Starting batch ${batchId}`, {
       onWait: waitLine,
     });
-    return await followToExit(engine, batchId, io);
+    if (!opts.watch) return await followToExit(engine, batchId, io);
+    const { recordPresent, startWatching } = await import('../watching');
+    recordPresent(engine, batchId, present);
+    const watching = await startWatching(engine, intake, clock ?? clockFromEnv(io.env), io);
+    try {
+      return await followToExit(engine, batchId, io);
+    } finally {
+      watching.close();
+    }
   } finally {
     await notices.settled();
     notices.close();
     await engine.close();
     await simulator?.close();
   }
+}
+
+/** The folders `stillmotion watch` takes new images from, as absolute paths; a file is refused. */
+function foldersToWatch(paths: string[], cwd: string): string[] {
+  return paths.map((path) => {
+    const folder = resolve(cwd, path);
+    if (!isFolder(folder))
+      throw new UsageError(
+        `stillmotion watch takes folders to watch; ${folder} is not a folder (is its drive connected?).`,
+      );
+    return folder;
+  });
 }
 
 const isFolder = (path: string) => statSync(path, { throwIfNoEntry: false })?.isDirectory() ?? false;

@@ -85,6 +85,8 @@ export interface QueueApi {
   stopWatching(batchId: number): void;
   /** The size and modification time at which a watching batch last looked at a file (null: never). */
   watchedFile(batchId: number, path: string): { size: number; mtimeMs: number } | null;
+  /** The batch's first item made from this image content, whatever its name (a watch takes each content once). */
+  itemWithImage(batchId: number, imageHash: string): { id: number; relativePath: string } | null;
   /** Remembers a file a watching batch looked at (taken, or judged), so it is not taken again. */
   recordWatchedFile(batchId: number, path: string, file: { size: number; mtimeMs: number }): void;
 }

@@ -106,8 +106,17 @@ export function watchFolders(options: FolderWatchOptions): FolderWatch {
       }),
     };
     const plan = intake.plan(scan, batch.settings);
+    // Once per content: an image this batch already has under another name (renamed, copied)
+    // is not sent again, whatever its name makes of the prompt.
+    const sameAs = new Map<string, string>();
+    for (const item of plan.items) {
+      const earlier = engine.queue.itemWithImage(batch.id, item.imageHash);
+      if (earlier) sameAs.set(item.sourcePath, earlier.relativePath);
+    }
     // Refused items are kept (the list says why); what is already generated or on its way is not paid again.
-    const taken = plan.items.filter((item) => item.verdict?.state !== 'skipped');
+    const taken = plan.items.filter(
+      (item) => item.verdict?.state !== 'skipped' && !sameAs.has(item.sourcePath),
+    );
     const ids = taken.length > 0 ? engine.queue.addItems(batch.id, taken) : [];
     const idsOf = new Map<string, number[]>();
     taken.forEach((item: PlannedItem, index) =>
@@ -120,10 +129,13 @@ export function watchFolders(options: FolderWatchOptions): FolderWatch {
       });
       const item = plan.items.find((planned) => planned.sourcePath === file.path);
       const refused = scanned.rejected.find((rejected) => rejected.path === file.path);
-      const notSent = item?.verdict
-        ? (reasonText({ reason: item.verdict.reason ?? null, message: item.verdict.message }) ??
-          item.verdict.message)
-        : (refused?.reason ?? (item ? null : 'not an image Stillmotion can use'));
+      const earlier = sameAs.get(file.path);
+      const notSent = earlier
+        ? `the same image as ${earlier}, already in this batch`
+        : item?.verdict
+          ? (reasonText({ reason: item.verdict.reason ?? null, message: item.verdict.message }) ??
+            item.verdict.message)
+          : (refused?.reason ?? (item ? null : 'not an image Stillmotion can use'));
       options.onEvent?.({ batchId: batch.id, path: file.path, itemIds: idsOf.get(file.path) ?? [], notSent });
     }
   };

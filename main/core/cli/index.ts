@@ -231,7 +231,10 @@ export async function main(argv: string[], ioOverride: Partial<CliIo> = {}): Pro
     )
     .option('--json', 'as one JSON object: {"queue": [...], "limit": {...}}')
     .addOption(dbOption())
-    .action(loaded(async () => (await import('./commands/queue')).queueCommand));
+    .action(async (opts: { json?: boolean; db?: string }) => {
+      const { queueCommand } = await import('./commands/queue');
+      await queueCommand(opts, io);
+    });
   queue
     .command('move')
     .description('move a batch in the queue (its items keep their order)')

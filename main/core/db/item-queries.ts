@@ -192,6 +192,14 @@ export abstract class ItemQueries extends ItemTable {
     };
   }
 
+  /** The first item of a batch made from this image content (any name, any state), or null. */
+  itemWithImage(batchId: number, imageHash: string): { id: number; relativePath: string } | null {
+    const row = this.stmt(
+      `SELECT id, relative_path FROM items WHERE batch_id = :batchId AND image_hash = :imageHash ORDER BY position LIMIT 1`,
+    ).get({ batchId, imageHash }) as { id: number; relative_path: string } | undefined;
+    return row ? { id: row.id, relativePath: row.relative_path } : null;
+  }
+
   /** Batches holding work that must continue after a restart (or could be driven now). */
   batchesWithWork(): number[] {
     return (

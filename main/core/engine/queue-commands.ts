@@ -186,6 +186,10 @@ export class QueueCommands implements QueueApi {
     return this.ctx.queue.watchedFile(batchId, path);
   }
 
+  itemWithImage(batchId: number, imageHash: string): { id: number; relativePath: string } | null {
+    return this.ctx.store.itemWithImage(batchId, imageHash);
+  }
+
   recordWatchedFile(batchId: number, path: string, file: { size: number; mtimeMs: number }): void {
     this.ctx.queue.recordWatchedFile(batchId, path, file, this.ctx.clock.now());
   }

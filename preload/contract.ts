@@ -15,4 +15,5 @@ export * from './contract/intake';
 export * from './contract/models';
 export * from './contract/settings';
 export * from './contract/channels';
+export * from './contract/queue';
 export * from './contract/errors';

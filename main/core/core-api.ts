@@ -6,6 +6,7 @@
 import type { ReasonLanguage } from '../../preload/reasons';
 import type {
   AccountLimit,
+  ActivitySummary,
   BatchSchedule,
   BatchSettings,
   BatchState,
@@ -85,6 +86,12 @@ export interface QueueApi {
   stopWatching(batchId: number): void;
   /** The size and modification time at which a watching batch last looked at a file (null: never). */
   watchedFile(batchId: number, path: string): { size: number; mtimeMs: number } | null;
+  /** What happened since `since` (clock ms), across batches or in one: the morning report. */
+  summarySince(since: number, batchId?: number): ActivitySummary;
+  /** When the user last looked at the morning report (clock ms; null: never). */
+  lastLooked(): number | null;
+  /** The user has seen what happened up to `at`: the next report starts there. */
+  markLooked(at: number): void;
   /** The batch's first item made from this image content, whatever its name (a watch takes each content once). */
   itemWithImage(batchId: number, imageHash: string): { id: number; relativePath: string } | null;
   /** Remembers a file a watching batch looked at (taken, or judged), so it is not taken again. */

@@ -5,6 +5,7 @@ import { REASON_LANGUAGES } from '../reasons';
 import { batchSettingsSchema, batchViewSchema, elementsSchema, itemViewSchema } from './batches';
 import { elementCheckSchema, previewSchema, scanSummarySchema } from './intake';
 import { modelInfoSchema } from './models';
+import { queueChannels } from './queue';
 import { appSettingsSchema, dailySpendSchema, webhookSettingSchema } from './settings';
 import {
   batchStateSchema,
@@ -26,6 +27,7 @@ function channel<Req extends z.ZodType, Res extends z.ZodType>(request: Req, res
 
 /** Requests from the renderer, answered by main. */
 export const invokeChannels = {
+  ...queueChannels,
   'query:app.info': channel(
     empty,
     z.object({

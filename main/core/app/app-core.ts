@@ -17,13 +17,17 @@ import type { SettingsStore } from './settings-store';
 import { createThumbnailCache } from './thumbnails';
 import { createWebhookSettingStore } from './webhook-setting';
 import { createWebhookNotifier } from './webhooks';
+import { watchFolders, type FolderWatch } from './folder-watch';
+import { systemClock, type Clock } from '../util/clock';
 
 export interface AppCoreOptions {
   /**
    * The engine, made with `adoptBatches: false` when it has `beginAdopting`: start() lets it
    * take over unfinished batches once the stored key is applied.
    */
-  engine: EngineApi & { beginAdopting?(): void };
+  engine: EngineApi & { beginAdopting?(): void; leaseHolder?(batchId: number): { mine: boolean } | null };
+  /** The clock the watch folders are looked at on (default: real time; tests pass the engine's). */
+  clock?: Clock;
   intake: IntakeApi;
   catalog: Catalog;
   settings: SettingsStore;
@@ -121,6 +125,7 @@ export function createAppCore(options: AppCoreOptions): AppCore {
     )
       scans.invalidatePlans();
   });
+  let watch: FolderWatch | null = null;
   return {
     services,
     handlers,
@@ -132,9 +137,22 @@ export function createAppCore(options: AppCoreOptions): AppCore {
       if (refused) log('warn', `settings file: ${refused}`);
       await credentials.apply();
       options.engine.beginAdopting?.();
+      // Watching batches this app drives take in what arrived while it was closed, then what comes.
+      watch ??= watchFolders({
+        engine: {
+          queue: options.engine.queue,
+          getBatch: (id) => options.engine.getBatch(id),
+          // An engine that cannot say (a test double) drives what it is given.
+          leaseHolder: (id) => options.engine.leaseHolder?.(id) ?? { mine: true },
+        },
+        intake: options.intake,
+        clock: options.clock ?? systemClock,
+        log,
+      });
     },
     subscribe: (send) => subscribeAppEvents({ engine: options.engine, scans }, send),
     close() {
+      watch?.close();
       offInvalidate();
       webhooks.close();
       scans.close();

@@ -12,6 +12,7 @@ import { z } from 'zod';
 const CONCURRENCY_KEY = 'account_concurrency';
 const LOWERED_KEY = 'account_concurrency_lowered';
 const DEFAULT_SCHEDULE_KEY = 'default_schedule';
+const LAST_LOOKED_KEY = 'last_looked_at';
 
 const loweredSchema = z.object({ limit: z.number().int().min(1), until: z.number() });
 const storedDefaultSchema = defaultScheduleSchema satisfies z.ZodType<DefaultSchedule>;
@@ -113,6 +114,15 @@ export class AccountQueueStore {
             AND (:acceptedOnly = 0 OR i.state <> 'submitting')`,
       ).get({ simulated: simulated ? 1 : 0, acceptedOnly: acceptedOnly ? 1 : 0 }) as { n: number }
     ).n;
+  }
+
+  /** When the user last looked at the morning report (null: never). */
+  lastLooked(): number | null {
+    return this.read(LAST_LOOKED_KEY, z.number());
+  }
+
+  markLooked(at: number): void {
+    this.write(LAST_LOOKED_KEY, Math.round(at));
   }
 
   defaultSchedule(): DefaultSchedule | null {

@@ -192,6 +192,38 @@ export abstract class ItemQueries extends ItemTable {
     };
   }
 
+  /**
+   * What ended since `since` (clock ms), by batch, state and reason code: videos done, items
+   * failed or expired, answers lost. One row per group, with one reason of it to show.
+   */
+  endedSince(
+    since: number,
+    batchId: number | null = null,
+  ): {
+    batchId: number;
+    state: ItemState;
+    code: string | null;
+    count: number;
+    reasonJson: string | null;
+    message: string | null;
+  }[] {
+    return this.stmt(
+      `SELECT batch_id AS batchId, state, json_extract(reason_json, '$.code') AS code, count(*) AS count,
+                MAX(reason_json) AS reasonJson, MAX(error_message) AS message
+           FROM items
+          WHERE state_changed_at >= :since AND state IN ('done', 'failed', 'expired', 'unknown_submit')
+            AND (:batchId IS NULL OR batch_id = :batchId)
+          GROUP BY batch_id, state, code ORDER BY batch_id, state, count DESC`,
+    ).all({ since: Math.round(since), batchId }) as {
+      batchId: number;
+      state: ItemState;
+      code: string | null;
+      count: number;
+      reasonJson: string | null;
+      message: string | null;
+    }[];
+  }
+
   /** The first item of a batch made from this image content (any name, any state), or null. */
   itemWithImage(batchId: number, imageHash: string): { id: number; relativePath: string } | null {
     const row = this.stmt(

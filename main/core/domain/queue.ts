@@ -1,3 +1,5 @@
+import type { Reason } from '../../../preload/reasons';
+
 // The account's one queue in words every layer shares: when a batch may send (its schedule:
 // a start time and a night window, in local time), whether it keeps watching its folders for
 // new images, and the account-wide limit on generations in flight (with its lowering after
@@ -48,3 +50,21 @@ export interface AccountLimit {
 /** Where a move in the queue takes a batch. */
 export type QueueMove = 'top' | 'up' | 'down' | 'bottom';
 export const QUEUE_MOVES: readonly QueueMove[] = ['top', 'up', 'down', 'bottom'];
+
+/** What happened since a moment (the morning report; the finish webhook says the same). */
+export interface ActivitySummary {
+  since: number;
+  /** Videos saved since then. */
+  done: number;
+  /** Items that ended without a video, grouped by why (the reason of one of them to show). */
+  failed: { code: string | null; count: number; reason: Reason | null; message: string | null }[];
+  /** Sent whose answer was lost: a person decides whether to send again. */
+  unknown: number;
+  /** Committed since then: real money, and simulated apart. */
+  spentUsd: number;
+  simulatedUsd: number;
+  /** Batches paused for something only a person can fix. */
+  waiting: { batchId: number; name: string; pauseReason: string; pauseDetail: Reason | null }[];
+  /** The batches anything of this happened in. */
+  batches: { batchId: number; name: string; done: number; failed: number }[];
+}

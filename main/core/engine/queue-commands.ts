@@ -3,7 +3,14 @@
 // writes through the store and then lets the coordinator pump, so a batch moved to the top or a
 // limit raised takes its slots at once.
 import type { BatchRecord } from '../db/rows';
-import type { BatchQueueOptions, BatchSettings, PlannedItem, QueueApi, QueueEntry } from '../core-api';
+import type {
+  ActivitySummary,
+  BatchQueueOptions,
+  BatchSettings,
+  PlannedItem,
+  QueueApi,
+  QueueEntry,
+} from '../core-api';
 import {
   InvalidValueError,
   QUEUE_MOVES,
@@ -182,6 +189,74 @@ export class QueueCommands implements QueueApi {
     return ids;
   }
 
+  summarySince(since: number, batchId?: number): ActivitySummary {
+    const summary: ActivitySummary = {
+      since,
+      done: 0,
+      failed: [],
+      unknown: 0,
+      spentUsd: round(this.ctx.account.committedSince(since)),
+      simulatedUsd: round(this.ctx.account.committedSince(since, true)),
+      waiting: [],
+      batches: [],
+    };
+    const batches = new Map<number, ActivitySummary['batches'][number]>();
+    const failed = new Map<string, ActivitySummary['failed'][number]>();
+    for (const row of this.ctx.store.endedSince(since, batchId ?? null)) {
+      let entry = batches.get(row.batchId);
+      if (!entry) {
+        entry = {
+          batchId: row.batchId,
+          name: this.ctx.store.getBatch(row.batchId)?.name ?? '',
+          done: 0,
+          failed: 0,
+        };
+        batches.set(row.batchId, entry);
+      }
+      if (row.state === 'done') {
+        summary.done += row.count;
+        entry.done += row.count;
+      } else if (row.state === 'unknown_submit') summary.unknown += row.count;
+      else {
+        entry.failed += row.count;
+        const key = row.code ?? row.message ?? 'unknown';
+        const group = failed.get(key) ?? {
+          code: row.code,
+          count: 0,
+          reason: row.reasonJson
+            ? (JSON.parse(row.reasonJson) as ActivitySummary['failed'][number]['reason'])
+            : null,
+          message: row.message,
+        };
+        group.count += row.count;
+        failed.set(key, group);
+      }
+    }
+    summary.failed = [...failed.values()].sort((a, b) => b.count - a.count);
+    summary.batches = [...batches.values()];
+    for (const batch of this.ctx.store.queuedBatches())
+      if (
+        (batchId === undefined || batch.id === batchId) &&
+        batch.state === 'paused' &&
+        batch.pauseReason !== 'user'
+      )
+        summary.waiting.push({
+          batchId: batch.id,
+          name: batch.name,
+          pauseReason: batch.pauseReason ?? 'user',
+          pauseDetail: batch.pauseDetail,
+        });
+    return summary;
+  }
+
+  lastLooked(): number | null {
+    return this.ctx.queue.lastLooked();
+  }
+
+  markLooked(at: number): void {
+    this.ctx.queue.markLooked(at);
+  }
+
   watchedFile(batchId: number, path: string): { size: number; mtimeMs: number } | null {
     return this.ctx.queue.watchedFile(batchId, path);
   }
@@ -210,6 +285,8 @@ const notInQueue = (batchId: number) =>
     value: String(batchId),
     expected: 'a batch that has not ended (draft, running or paused)',
   }) as const;
+
+const round = (usd: number) => Math.round(usd * 1e6) / 1e6;
 
 function isInQueue(batch: BatchRecord): boolean {
   return batch.state === 'draft' || batch.state === 'running' || batch.state === 'paused';

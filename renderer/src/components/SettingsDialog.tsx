@@ -12,6 +12,7 @@ import { useApp, type SettingsFocus } from '../store/app-context';
 import { showToast } from '../store/toasts';
 import { AddModelDialog } from './AddModelDialog';
 import { DailyCapSetting } from './DailyCapSetting';
+import { QueueSettings } from './QueueSettings';
 import { Dialog, QuestionDialog } from './Dialog';
 import { CheckboxField, Field } from './Field';
 import { WebhookSettings } from './WebhookSettings';
@@ -166,6 +167,7 @@ export function SettingsDialog({ focus, onClose }: { focus: SettingsFocus; onClo
       </section>
 
       <DailyCapSetting autoFocus={focus === 'dailyCap'} />
+      <QueueSettings />
 
       <section className="settings-section" aria-labelledby={`${ids.key}-models`}>
         <h3 id={`${ids.key}-models`}>{t('models.title')}</h3>

@@ -1,9 +1,11 @@
 // English messages: the reference catalog. Every other language must have every key (see
 // `Messages`). `{name}` placeholders are filled by t(key, vars).
+import { enQueue } from './en-queue';
 import { enSetup } from './en-setup';
 
 export const en = {
   ...enSetup,
+  ...enQueue,
   'app.name': 'Stillmotion',
   'app.simulated': 'Simulated',
   'app.simulatedHint':

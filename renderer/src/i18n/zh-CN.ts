@@ -1,9 +1,11 @@
 // 简体中文。Typed as Messages: a missing or extra key fails the build.
 import type { Messages } from './en';
+import { zhCNQueue } from './zh-CN-queue';
 import { zhCNSetup } from './zh-CN-setup';
 
 export const zhCN: Messages = {
   ...zhCNSetup,
+  ...zhCNQueue,
   'app.name': 'Stillmotion',
   'app.simulated': '模拟模式',
   'app.simulatedHint': '模拟模式：不会发送到 RunComfy，也不会产生费用。视频为测试片段。',

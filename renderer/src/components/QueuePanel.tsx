@@ -65,7 +65,9 @@ export function QueuePanel() {
   const waiting = (entry: QueueEntryDto) =>
     entry.waitingFor === 'hours' && entry.opensAt !== null
       ? t('queue.waiting.hoursAt', { time: time(entry.opensAt) })
-      : t(`queue.waiting.${entry.waitingFor}`);
+      : entry.waitingFor === 'nothing' && entry.queued === 0
+        ? t('queue.waiting.idle')
+        : t(`queue.waiting.${entry.waitingFor}`);
 
   if (!entries) return null;
   return (

@@ -14,6 +14,7 @@ export const enQueue = {
   'queue.waiting.paused': 'Paused: keeps its place',
   'queue.waiting.draft': 'Not started',
   'queue.waiting.nothing': 'Sending',
+  'queue.waiting.idle': 'Nothing waiting to be sent',
   'queue.watching': 'Watching its folders',
   'queue.window': 'Runs {window}',
   'queue.moveTop': 'Move to top',

@@ -13,6 +13,7 @@ export const zhCNQueue: Record<keyof typeof enQueue, string> = {
   'queue.waiting.paused': '已暂停：保留位置',
   'queue.waiting.draft': '尚未开始',
   'queue.waiting.nothing': '正在发送',
+  'queue.waiting.idle': '没有待发送的内容',
   'queue.watching': '正在监视文件夹',
   'queue.window': '运行时段 {window}',
   'queue.moveTop': '移到最前',

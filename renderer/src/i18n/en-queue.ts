@@ -30,7 +30,8 @@ export const enQueue = {
   'queue.lowered': 'Lowered to {limit} until {time}: RunComfy said too many were running (429)',
 
   'watch.title': 'Watching for new images',
-  'watch.folders': 'Each image put in {folders} is sent once it is completely copied, with this batch’s settings.',
+  'watch.folders':
+    'Each image put in {folders} is sent once it is completely copied, with this batch’s settings.',
   'watch.lastTaken': 'Last image taken: {name} at {time}',
   'watch.noneYet': 'No new image yet.',
   'watch.stop': 'Stop watching',
@@ -42,7 +43,8 @@ export const enQueue = {
   'morning.failed': '{count} did not make a video',
   'morning.spent': '{amount} spent',
   'morning.spentSimulated': '{amount} simulated (not charged)',
-  'morning.unknown': '{count} sent whose answer was lost: check your RunComfy requests before sending them again',
+  'morning.unknown':
+    '{count} sent whose answer was lost: check your RunComfy requests before sending them again',
   'morning.waiting': 'Waits for you: {name}',
   'morning.why': 'Why',
   'morning.times': '×{count}',
@@ -58,5 +60,6 @@ export const enQueue = {
   'settings.defaultStart': 'New batches start at',
   'settings.defaultWindow': 'New batches send only between',
   'settings.defaultWindowAnd': 'and',
-  'settings.defaultScheduleHint': 'Local time; empty: any time. Videos already sent finish outside the hours.',
+  'settings.defaultScheduleHint':
+    'Local time; empty: any time. Videos already sent finish outside the hours.',
 } as const;

@@ -38,7 +38,9 @@ const SAMPLES: Record<InvokeChannel, Record<string, unknown>> = {
   'query:queue.limit': {},
   'command:queue.setLimit': { limit: 4 },
   'query:queue.defaultSchedule': {},
-  'command:queue.setDefaultSchedule': { schedule: { startAt: '01:00', window: { start: '22:00', end: '07:00' } } },
+  'command:queue.setDefaultSchedule': {
+    schedule: { startAt: '01:00', window: { start: '22:00', end: '07:00' } },
+  },
   'command:queue.stopWatching': { batchId: 1 },
   'query:queue.morning': {},
   'command:queue.seenMorning': {},

@@ -6,6 +6,7 @@
 // Also the files a watching batch has looked at (watch_files), so a restart takes none twice.
 import type { DefaultSchedule } from '../domain';
 import type { Db } from './connection';
+import { PreparedStatements } from './prepared';
 import { defaultScheduleSchema } from '../../../preload/contract/batches';
 import { z } from 'zod';
 
@@ -24,17 +25,14 @@ export interface WatchedFile {
 }
 
 export class AccountQueueStore {
-  private readonly statements = new Map<string, ReturnType<Db['prepare']>>();
+  private readonly sql: PreparedStatements;
 
-  constructor(private readonly db: Db) {}
+  constructor(private readonly db: Db) {
+    this.sql = new PreparedStatements(db);
+  }
 
   private stmt(sql: string) {
-    let statement = this.statements.get(sql);
-    if (!statement) {
-      statement = this.db.prepare(sql);
-      this.statements.set(sql, statement);
-    }
-    return statement;
+    return this.sql.get(sql);
   }
 
   private read<T>(key: string, schema: z.ZodType<T>): T | null {

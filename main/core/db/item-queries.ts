@@ -28,6 +28,17 @@ export interface MoneySummary {
   unconfirmedUsd: number;
 }
 
+/** Items of one batch that ended in one state for one reason code since a moment (endedSince). */
+export interface EndedGroup {
+  batchId: number;
+  state: ItemState;
+  code: string | null;
+  count: number;
+  /** One of the group's reasons, as stored. */
+  reasonJson: string | null;
+  message: string | null;
+}
+
 function emptyCounts(): StateCounts {
   return Object.fromEntries(ITEM_STATES.map((state) => [state, 0])) as StateCounts;
 }
@@ -196,17 +207,7 @@ export abstract class ItemQueries extends ItemTable {
    * What ended since `since` (clock ms), by batch, state and reason code: videos done, items
    * failed or expired, answers lost. One row per group, with one reason of it to show.
    */
-  endedSince(
-    since: number,
-    batchId: number | null = null,
-  ): {
-    batchId: number;
-    state: ItemState;
-    code: string | null;
-    count: number;
-    reasonJson: string | null;
-    message: string | null;
-  }[] {
+  endedSince(since: number, batchId: number | null = null): EndedGroup[] {
     return this.stmt(
       `SELECT batch_id AS batchId, state, json_extract(reason_json, '$.code') AS code, count(*) AS count,
                 MAX(reason_json) AS reasonJson, MAX(error_message) AS message
@@ -214,14 +215,7 @@ export abstract class ItemQueries extends ItemTable {
           WHERE state_changed_at >= :since AND state IN ('done', 'failed', 'expired', 'unknown_submit')
             AND (:batchId IS NULL OR batch_id = :batchId)
           GROUP BY batch_id, state, code ORDER BY batch_id, state, count DESC`,
-    ).all({ since: Math.round(since), batchId }) as {
-      batchId: number;
-      state: ItemState;
-      code: string | null;
-      count: number;
-      reasonJson: string | null;
-      message: string | null;
-    }[];
+    ).all({ since: Math.round(since), batchId }) as EndedGroup[];
   }
 
   /** The first item of a batch made from this image content (any name, any state), or null. */

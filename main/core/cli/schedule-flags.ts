@@ -9,7 +9,26 @@ import {
   localClockText,
   type BatchSchedule,
 } from '../domain';
+import { systemTimeZone } from '../domain';
+import type { Clock } from '../util/clock';
 import { UsageError } from './usage-error';
+
+/** The schedule the flags give a new batch, and the line that says the one it got (empty: any time). */
+export function hoursFromFlags(
+  flags: ScheduleFlags,
+  clock: Clock,
+): { schedule: BatchSchedule | null | undefined; line(schedule: BatchSchedule | null | undefined): string } {
+  const zone = systemTimeZone();
+  const now = clock.now();
+  const schedule = scheduleFromFlags(flags, now, zone);
+  return {
+    schedule,
+    line: (given) => {
+      const text = scheduleLine(given, now, zone);
+      return text ? `${text}\n` : '';
+    },
+  };
+}
 
 export interface ScheduleFlags {
   startAt?: string;
@@ -20,7 +39,7 @@ export interface ScheduleFlags {
  * The batch's schedule from the flags; undefined when neither is given (the account's default
  * schedule applies, see `stillmotion queue`), null for `--window off` alone.
  */
-export function scheduleFromFlags(
+function scheduleFromFlags(
   flags: ScheduleFlags,
   now: number,
   zone: string,
@@ -47,7 +66,7 @@ export function scheduleFromFlags(
 }
 
 /** "Starts at 01:00; sends only between 22:00–07:00 local time." (empty: any time). */
-export function scheduleLine(schedule: BatchSchedule | null | undefined, now: number, zone: string): string {
+function scheduleLine(schedule: BatchSchedule | null | undefined, now: number, zone: string): string {
   if (!schedule) return '';
   const parts: string[] = [];
   if (schedule.startAt !== null && schedule.startAt > now)

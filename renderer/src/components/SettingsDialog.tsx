@@ -10,6 +10,7 @@ import { useI18n } from '../i18n';
 import { useAnswer } from '../lib/use-answer';
 import { useApp, type SettingsFocus } from '../store/app-context';
 import { showToast } from '../store/toasts';
+import { AccountBalance } from './AccountBalance';
 import { AddModelDialog } from './AddModelDialog';
 import { DailyCapSetting } from './DailyCapSetting';
 import { QueueSettings } from './QueueSettings';
@@ -128,6 +129,8 @@ export function SettingsDialog({ focus, onClose }: { focus: SettingsFocus; onClo
           </p>
         )}
       </section>
+
+      <AccountBalance />
 
       <section className="settings-section">
         <CheckboxField

@@ -6,7 +6,7 @@ import { startNotices } from '../notices';
 import { credentialsOf, dbPathOf, namedBatch, openCore, requireApiKey } from '../open-core';
 import { clockFromEnv } from '../../util/clock';
 import { statusBlock } from '../progress';
-import { waitOutMachineTrouble } from '../../db/machine-trouble';
+import { waitOutMachineTrouble } from '../../util/machine-trouble';
 
 export async function resumeCommand(
   batchArg: string | undefined,

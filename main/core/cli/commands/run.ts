@@ -6,7 +6,6 @@ import { homedir } from 'node:os';
 import { defaultOutputDir } from '../../app/paths';
 import type { SimulatorHandle } from '../../simulator';
 import { clockFromEnv, scaledClock, type Clock } from '../../util/clock';
-import { asWritten } from '../../intake/request-placeholders';
 import { followToExit } from '../follow';
 import {
   confirm,
@@ -20,13 +19,18 @@ import {
   type Common,
 } from '../io';
 import { startNotices } from '../notices';
-import { credentialsOf, dbPathOf, openCore } from '../open-core';
-import { waitOutMachineTrouble } from '../../db/machine-trouble';
-import { cliLanguage, duration, usd } from '../progress';
+import { exampleText, foundLine, verdictLines } from '../plan-lines';
+import { credentialsOf, dbPathOf, openCore, type CliCredentials } from '../open-core';
+import { waitOutMachineTrouble } from '../../util/machine-trouble';
+import { directNetwork } from '../../util/network';
+import type { Catalog } from '../../catalog/catalog';
+import type { parseOnly as ParseOnly } from '../from-batch';
+
+type RerunOnly = ReturnType<typeof ParseOnly>;
+import { duration, usd } from '../progress';
 import type { RunFlags } from '../settings-from-flags';
 import type { ScheduleFlags } from '../schedule-flags';
 import { UsageError } from '../usage-error';
-import { reasonText, type Reason } from '../../../../preload/reasons';
 import { countOf } from '../../util/count-words';
 
 export interface RunOptions extends RunFlags, Common, ScheduleFlags {
@@ -44,16 +48,9 @@ export interface RunOptions extends RunFlags, Common, ScheduleFlags {
 export async function runCommand(paths: string[], opts: RunOptions, io: CliIo): Promise<CommandResult> {
   // Loaded when a command needs models, so --help and status start without ajv (see cli-bundle test).
   const { catalogForCli } = await import('../catalog-for-cli');
-  const { settingsFromFlags } = await import('../settings-from-flags');
-  const { onlyImages, parseOnly, rerunSelection } = await import('../from-batch');
-  const catalog = await catalogForCli(io.env, io.err);
+  const { parseOnly } = await import('../from-batch');
   const { endSuffixesFromFlag } = await import('../settings-from-flags');
   const endSuffixes = endSuffixesFromFlag(opts.endSuffix);
-  const flagContext = {
-    cwd: io.cwd,
-    defaultOutputDir: defaultOutputDir(process.platform, homedir()),
-    catalog,
-  };
   if (opts.from && paths.length)
     throw new UsageError('Give folders or --from <batch>, not both: --from runs the images of that batch.');
   if (!opts.from && !paths.length)
@@ -61,17 +58,8 @@ export async function runCommand(paths: string[], opts: RunOptions, io: CliIo): 
       'Name the folders or images to run, or --from <batch> to run an earlier batch again.',
     );
   if (opts.only && !opts.from) throw new UsageError('--only goes with --from <batch>.');
-  const watchFolders = opts.watch ? foldersToWatch(paths, io.cwd) : [];
   const fromId = opts.from ? parseId(opts.from, 'batch') : null;
   const only = parseOnly(opts.only);
-  // With --from the settings start from that batch's, read once the database is open.
-  const flagSettings = fromId === null ? settingsFromFlags(opts, flagContext) : null;
-  if (flagSettings?.shots) {
-    // Before the scan: shots that cannot be sent are a usage error of --shots.
-    const { shotsProblem } = await import('../../intake/shots');
-    const wrong = shotsProblem(flagSettings.shots, flagSettings.duration, catalog.get(flagSettings.modelId));
-    if (wrong) throw new UsageError(`--shots: ${wrong}.`);
-  }
   let simulator: SimulatorHandle | null = null;
   let clock: Clock | undefined;
   let credentials = await credentialsOf(io);
@@ -81,19 +69,66 @@ export async function runCommand(paths: string[], opts: RunOptions, io: CliIo): 
       throw new UsageError(
         `--sim-time-scale must be a number above 0 and at most 1, got "${opts.simTimeScale}".`,
       );
-    // Simulator and engine share one fast clock, so the engine's polling (aimed at the
-    // expected finish time) and the simulated generations agree on what "two minutes" is.
-    clock = scaledClock(1 / timeScale);
-    const { DEMO_API_KEY, startSimulator } = await import('../../simulator');
-    simulator = await startSimulator({ clock });
-    credentials = { apiBaseUrl: simulator.url, apiKey: DEMO_API_KEY, keyHint: '' };
-    io.err.write(`Simulated: a built-in RunComfy simulator at ${simulator.url} (no key, no cost).\n`);
   } else if (!credentials.apiKey) {
     throw new ExitError(
       EXIT.needsUser,
       `No API key: set RUNCOMFY_API_KEY to your RunComfy key${credentials.keyHint}, ` +
         'or add --simulate to try it with the built-in simulator.',
     );
+  }
+  if (opts.simulate) {
+    // Simulator and engine share one fast clock, so the engine's polling (aimed at the
+    // expected finish time) and the simulated generations agree on what "two minutes" is.
+    clock = scaledClock(1 / (opts.simTimeScale === undefined ? 0.02 : Number(opts.simTimeScale)));
+    const { DEMO_API_KEY, startSimulator } = await import('../../simulator');
+    simulator = await startSimulator({ clock });
+    credentials = { apiBaseUrl: simulator.url, apiKey: DEMO_API_KEY, keyHint: '' };
+    io.err.write(`Simulated: a built-in RunComfy simulator at ${simulator.url} (no key, no cost).\n`);
+  }
+  try {
+    // RunComfy's catalog as it is now (its cached copy offline): the models, fields and prices.
+    const catalog = await catalogForCli(io, {
+      credentials: { ...credentials, simulated: Boolean(opts.simulate) },
+      fetch: true,
+      say: 'when-offline',
+      // The built-in simulator listens in this very process: a proxy could never reach it.
+      network: opts.simulate ? directNetwork() : undefined,
+    });
+    return await runWith(catalog, { paths, opts, io, fromId, only, endSuffixes, clock, credentials });
+  } finally {
+    await simulator?.close();
+  }
+}
+
+async function runWith(
+  catalog: Catalog,
+  context: {
+    paths: string[];
+    opts: RunOptions;
+    io: CliIo;
+    fromId: number | null;
+    only: RerunOnly;
+    endSuffixes: string[] | undefined;
+    clock: Clock | undefined;
+    credentials: CliCredentials;
+  },
+): Promise<CommandResult> {
+  const { paths, opts, io, fromId, only, endSuffixes, clock, credentials } = context;
+  const watchFolders = opts.watch ? (await import('../watching')).foldersToWatch(paths, io.cwd) : [];
+  const { settingsFromFlags } = await import('../settings-from-flags');
+  const { onlyImages, rerunSelection } = await import('../from-batch');
+  const flagContext = {
+    cwd: io.cwd,
+    defaultOutputDir: defaultOutputDir(process.platform, homedir()),
+    catalog,
+  };
+  // With --from the settings start from that batch's, read once the database is open.
+  const flagSettings = fromId === null ? settingsFromFlags(opts, flagContext) : null;
+  if (flagSettings?.shots) {
+    // Before the scan: shots that cannot be sent are a usage error of --shots.
+    const { shotsProblem } = await import('../../intake/shots');
+    const wrong = shotsProblem(flagSettings.shots, flagSettings.duration, catalog.get(flagSettings.modelId));
+    if (wrong) throw new UsageError(`--shots: ${wrong}.`);
   }
   const waitLine = (message: string) => io.err.write(`${message}\n`);
   const { engine, intake } = await openCore(
@@ -143,7 +178,10 @@ export async function runCommand(paths: string[], opts: RunOptions, io: CliIo): 
     const scanned = await intake.checkElementImages(walked, settings.elements);
     if (redrawsInPlace(io.err, io.env)) io.err.write('\r\x1b[2K');
     const scan = selection ? onlyImages(scanned, selection.sourcePaths) : scanned;
-    const plan = intake.plan(scan, settings, { force: Boolean(opts.force) || Boolean(selection?.force) });
+    const plan = intake.plan(scan, settings, {
+      force: Boolean(opts.force) || Boolean(selection?.force),
+      dailyCapUsd: engine.dailySpend().capUsd,
+    });
     io.out.write(foundLine(scan, plan, settings.takes ?? 1));
     const pairs = scan.endFramePairs ?? [];
     if (pairs.length > 0)
@@ -177,32 +215,30 @@ export async function runCommand(paths: string[], opts: RunOptions, io: CliIo): 
     const first = plan.items.find((i) => !i.verdict);
     if (first)
       io.out.write(`  e.g. ${first.relativePath}: ${exampleText(first, catalog.get(settings.modelId))}\n`);
-    // An unknown price is said as such, never as $0 (a capped batch was refused by the plan).
-    const cost = plan.priceUnknown
-      ? `Estimated cost unknown (RunComfy has not told us the price of ${catalog.get(settings.modelId).displayName})`
-      : `Estimated cost ${usd(plan.estimatedCostUsd)}${settings.budgetUsd !== null ? ` (cap ${usd(settings.budgetUsd)})` : ''}`;
+    // An unknown price is said as such, never as $0 (a capped batch without a ceiling was
+    // refused by the plan); with a ceiling, the estimate is what the videos count for.
+    const capWords = settings.budgetUsd !== null ? ` (cap ${usd(settings.budgetUsd)})` : '';
+    const modelName = catalog.get(settings.modelId).displayName;
+    const cost =
+      plan.priceUnknown && plan.perVideoCeilingUsd !== null
+        ? `Price of ${modelName} unknown: each video counts as your ceiling of ${usd(plan.perVideoCeilingUsd)}, at most ${usd(plan.estimatedCostUsd)} in all${capWords}`
+        : plan.priceUnknown
+          ? `Estimated cost unknown (RunComfy has not told us the price of ${modelName})`
+          : `Estimated cost ${usd(plan.estimatedCostUsd)}${capWords}`;
     io.out.write(
       `${cost}, about ${duration(plan.estimatedDurationMs)}; videos go to ${settings.outputDir}\n`,
     );
-    const { scheduleFromFlags, scheduleLine } = await import('../schedule-flags');
-    const { systemTimeZone } = await import('../../domain');
-    const zone = systemTimeZone();
-    const now = (clock ?? clockFromEnv(io.env)).now();
-    const schedule = scheduleFromFlags(opts, now, zone);
-    if (opts.watch)
-      io.out.write(
-        `Then watching ${watchFolders.join(', ')} for new images: each is sent once it is completely copied` +
-          (plan.priceUnknown
-            ? ''
-            : `, about ${usd(plan.estimatedCostUsd / Math.max(1, plan.toSend))} a video`) +
-          '. Ctrl-C stops; stillmotion resume continues.\n',
-      );
+    const hours = await (
+      await import('../schedule-flags')
+    ).hoursFromFlags(opts, clock ?? clockFromEnv(io.env));
+    if (opts.watch) io.out.write((await import('../watching')).watchIntro(watchFolders, plan));
+    await warnIfBalanceShort(io, credentials, Boolean(opts.simulate), plan.estimatedCostUsd);
     if (!opts.simulate && !opts.yes) {
       const ok = await confirm(
         io,
         opts.watch
           ? `Send ${countOf(plan.toSend, 'video')} now and one for every new image? [y/N] `
-          : plan.priceUnknown
+          : plan.priceUnknown && plan.perVideoCeilingUsd === null
             ? `Spend an unknown amount on ${countOf(plan.toSend, 'video')}? [y/N] `
             : `Spend up to ${usd(Math.min(plan.estimatedCostUsd, settings.budgetUsd ?? Infinity))} on ${countOf(plan.toSend, 'video')}? [y/N] `,
       );
@@ -217,45 +253,23 @@ export async function runCommand(paths: string[], opts: RunOptions, io: CliIo): 
     makeOutputFolder();
     // Recording the batch writes to the database: a lock held by another program is waited out.
     const batchId = await waitOutMachineTrouble(
-      () => engine.createBatch(settings, plan.items, undefined, { schedule, watchFolders }),
+      () => engine.createBatch(settings, plan.items, undefined, { schedule: hours.schedule, watchFolders }),
       'Creating the batch',
-      {
-        onWait: waitLine,
-      },
+      { onWait: waitLine },
     );
     io.out.write(`Batch ${batchId} started. Progress: stillmotion status ${batchId}\n`);
-    const hours = scheduleLine(engine.getBatch(batchId)?.schedule, now, zone);
-    if (hours) io.out.write(`${hours}\n`);
+    io.out.write(hours.line(engine.getBatch(batchId)?.schedule));
     await waitOutMachineTrouble(() => engine.startBatch(batchId), `Starting batch ${batchId}`, {
       onWait: waitLine,
     });
     if (!opts.watch) return await followToExit(engine, batchId, io);
-    const { recordPresent, startWatching } = await import('../watching');
-    recordPresent(engine, batchId, present);
-    const watching = await startWatching(engine, intake, clock ?? clockFromEnv(io.env), io);
-    try {
-      return await followToExit(engine, batchId, io);
-    } finally {
-      watching.close();
-    }
+    const { followWatching } = await import('../watching');
+    return await followWatching(engine, intake, batchId, present, clock ?? clockFromEnv(io.env), io);
   } finally {
     await notices.settled();
     notices.close();
     await engine.close();
-    await simulator?.close();
   }
-}
-
-/** The folders `stillmotion watch` takes new images from, as absolute paths; a file is refused. */
-function foldersToWatch(paths: string[], cwd: string): string[] {
-  return paths.map((path) => {
-    const folder = resolve(cwd, path);
-    if (!isFolder(folder))
-      throw new UsageError(
-        `stillmotion watch takes folders to watch; ${folder} is not a folder (is its drive connected?).`,
-      );
-    return folder;
-  });
 }
 
 const isFolder = (path: string) => statSync(path, { throwIfNoEntry: false })?.isDirectory() ?? false;
@@ -274,8 +288,9 @@ function checkOutputFolder(outputDir: string): () => void {
   if (!isFolder(parent))
     throw new ExitError(
       EXIT.usage,
-      `The output folder ${dir} cannot be made: ${parent} does not exist (is its drive connected?). ` +
-        'Connect it, or choose another folder with --out; nothing was sent.',
+      `The output folder ${dir} cannot be made: ${parent} does not exist. If it is on a drive, connect ` +
+        `it; otherwise create ${parent} first (only the last folder is made, so that the videos of an ` +
+        'unplugged drive never land on the system disk). Nothing was sent.',
     );
   return () => {
     try {
@@ -290,90 +305,22 @@ function checkOutputFolder(outputDir: string): () => void {
   };
 }
 
-/**
- * What an item sends, in quotes: its prompt, or its shots with their lengths when it is a
- * multi-shot video (a prompts.csv cell or a sidecar may make it one; the prompt alone would hide it).
- */
-function exampleText(
-  item: { renderedPrompt: string; request: Record<string, unknown> },
-  model: { roles: { multiShot?: string } },
-): string {
-  const field = model.roles.multiShot;
-  const shots = field ? asWritten(item.request)[field] : undefined;
-  if (!Array.isArray(shots) || shots.length === 0) return `"${item.renderedPrompt}"`;
-  return shots
-    .map((shot) => shot as { prompt?: unknown; duration?: unknown })
-    .map((shot) => `${String(shot.duration)}s: "${String(shot.prompt)}"`)
-    .join(' | ');
-}
-
-/** "Found 3 images and 2 end frames, 2 takes each: 6 videos to send, 0 refused, 0 already
- * generated." Images and videos are counted apart: with takes, one image makes several videos. */
-function foundLine(
-  scan: { images: unknown[]; rejected: unknown[]; endFramePairs?: unknown[] },
-  plan: { toSend: number; rejected: number; skipped: number },
-  takes: number,
-): string {
-  const ends = scan.endFramePairs?.length ?? 0;
-  const found =
-    countOf(scan.images.length + scan.rejected.length, 'image') +
-    (ends > 0 ? ` and ${countOf(ends, 'end frame')}` : '');
-  // Files refused by the scan (unreadable, not an image) have no takes; the plan's are videos.
-  const refused = plan.rejected + scan.rejected.length;
-  const unit = takes > 1 ? ' videos' : '';
-  return (
-    `Found ${found}${takes > 1 ? `, ${takes} takes each` : ''}: ${plan.toSend}${unit} to send, ` +
-    `${refused} refused, ${plan.skipped} already generated.\n`
-  );
-}
-
-/**
- * What the plan will not send, refusals first (they need the user), at most 20 lines each.
- * One line per image and verdict however many takes share it (10 takes of a refused image would
- * otherwise say the same thing 10 times); videos already generated, the usual case of a run
- * again, are one line when there are more than three.
- */
-function verdictLines(
-  items: {
-    relativePath: string;
-    verdict?: { state: string; code: string; message: string; reason?: Reason } | null;
-  }[],
-  scanRefused: { path: string; reason: string }[],
-): string[] {
-  const MAX = 20;
-  const lines = new Map<string, { refused: boolean; code: string; takes: number }>();
-  for (const { relativePath, verdict } of items) {
-    if (!verdict) continue;
-    const refused = verdict.state === 'rejected';
-    // "refused", not the state's name: "rejected" is what a user does to a video in the review.
-    const line = `  ${refused ? 'refused' : verdict.state}: ${relativePath}: ${reasonText(verdict, cliLanguage()) ?? verdict.message}`;
-    const seen = lines.get(line);
-    if (seen) seen.takes++;
-    else lines.set(line, { refused, code: verdict.code, takes: 1 });
-  }
-  const entries = [...lines].map(([line, { refused, code, takes }]) => ({
-    refused,
-    code,
-    takes,
-    text: `${line}${takes > 1 ? ` (all ${takes} takes)` : ''}`,
-  }));
-  const capped = (texts: string[], what: string) =>
-    texts.length > MAX
-      ? [...texts.slice(0, MAX), `  … and ${texts.length - MAX} more ${what}; the report lists every item.`]
-      : texts;
-  const refusals = [
-    ...entries.filter((e) => e.refused).map((e) => e.text),
-    ...scanRefused.map((r) => `  refused: ${r.path}: ${r.reason}`),
-  ];
-  const skips = entries.filter((e) => !e.refused);
-  const generated = skips.filter((e) => e.code === 'already_generated');
-  const generatedCount = generated.reduce((sum, e) => sum + e.takes, 0);
-  const skipTexts =
-    generatedCount > 3
-      ? [
-          ...skips.filter((e) => e.code !== 'already_generated').map((e) => e.text),
-          `  skipped: ${generatedCount} videos already generated (kept where they are; --force makes them again)`,
-        ]
-      : skips.map((e) => e.text);
-  return [...capped(refusals, 'refused'), ...capped(skipTexts, 'skipped')];
+async function warnIfBalanceShort(
+  io: CliIo,
+  credentials: CliCredentials,
+  simulated: boolean,
+  estimateUsd: number,
+): Promise<void> {
+  if (!(estimateUsd > 0)) return;
+  const { createBalanceService } = await import('../../app/account-balance');
+  const balance = await createBalanceService({
+    credentials: { current: async () => ({ ...credentials, simulated }) },
+    now: Date.now,
+    fetch: simulated ? directNetwork().fetch : undefined,
+  }).read();
+  if (balance.state === 'known' && balance.usd < estimateUsd)
+    io.err.write(
+      `Warning: the RunComfy balance is ${usd(balance.usd)}, less than the estimate of ${usd(estimateUsd)}: ` +
+        `the batch pauses when it runs out; top up${balance.topUpUrl ? ` at ${balance.topUpUrl}` : ''}, then resume it.\n`,
+    );
 }

@@ -1,9 +1,8 @@
-import type { Reason } from '../../../preload/reasons';
-
 // The account's one queue in words every layer shares: when a batch may send (its schedule:
 // a start time and a night window, in local time), whether it keeps watching its folders for
 // new images, and the account-wide limit on generations in flight (with its lowering after
 // RunComfy answered 429). The arithmetic of local time is in ./schedule.ts.
+import type { Reason } from '../../../preload/reasons';
 
 /** A daily window of local wall-clock time, "HH:MM" each; `end` before `start` crosses midnight. */
 export interface DailyWindow {

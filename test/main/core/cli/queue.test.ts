@@ -19,7 +19,9 @@ beforeAll(async () => {
   mkdirSync(out, { recursive: true });
   sim = await startSimulator({
     clock,
-    generationMs: () => 20_000,
+    // Two simulated minutes (6 s real): the first batch is still running when the second
+    // starts and the queue is listed, however slowly a loaded machine starts the second CLI.
+    generationMs: () => 120_000,
     maxActivePerAccount: 4,
     concurrencyCap: 4,
   });

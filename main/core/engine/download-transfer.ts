@@ -78,7 +78,7 @@ export interface FetchToPartOptions {
    */
   mayWrite?: () => boolean;
   now: () => number;
-  /** Called after the first chunk is on disk (a crash-test point). */
+  /** Called after the first chunk is written to the file (a crash-test point). */
   afterFirstChunk?: () => void;
   /** Told the whole video's size when the server announces it (a full disk says how much room). */
   onLength?: (bytes: number) => void;
@@ -236,9 +236,10 @@ export async function fetchToPart(options: FetchToPartOptions): Promise<PartOutc
       pendingBytes += chunk.length;
       received += chunk.length;
       if (first) {
+        // Written at once (a crash test kills here and resumes from it); not fsync'd: a killed
+        // process loses nothing the kernel has, and only the fsync at the end makes it durable.
         first = false;
         await flush();
-        await sync();
         options.afterFirstChunk?.();
       } else if (pendingBytes >= WRITE_BATCH_BYTES) await startWrite();
     }

@@ -5,7 +5,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { crc32 } from 'node:zlib';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 // Temp folders, settings and planned items are the engine tests' own fixtures: one definition.
 export { tempDir } from '../test/main/core/engine/helpers';
@@ -209,3 +209,21 @@ export function fastClock(factor: number) {
 }
 
 export const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+
+/**
+ * CPU time (user + system) of this process's finished children, in ms, where Linux tells it
+ * (/proc/self/stat cutime + cstime, in 10 ms ticks). Unlike wall time it barely moves when
+ * other work shares the machine.
+ */
+export function childrenCpuMs(): number | null {
+  if (!existsSync('/proc/self/stat')) return null;
+  const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]!.split(' ');
+  // cutime and cstime are fields 16 and 17 of proc(5); this split starts at field 3.
+  return (Number(fields[13]) + Number(fields[14])) * 10;
+}
+
+/** CPU time (user + system) this process has used, in ms. */
+export const ownCpuMs = () => {
+  const usage = process.cpuUsage();
+  return (usage.user + usage.system) / 1000;
+};

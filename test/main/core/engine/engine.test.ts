@@ -331,10 +331,10 @@ describe('engine: downloads', () => {
       {
         outputRecheckMs: 2_000,
         fileOps: {
-          async write(handle, chunk) {
+          async write(handle, chunks) {
             if (diskFull)
               throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
-            await handle.write(chunk);
+            await handle.writev(chunks);
           },
         },
       },

@@ -88,9 +88,10 @@ describe('the CLI bundle', () => {
     const outside = Object.keys(metafile.inputs).filter(
       // preload/reasons.ts, item-states.ts, item-actions.ts and model-roles.ts: the reason
       // sentences, the item states and their actions, the model roles, shared with the window
-      // (pure, no imports).
+      // (pure, no imports); contract/batches.ts and vocabulary.ts: the batch settings schema the
+      // database reads rows with, the one schema every process uses (pure zod).
       (input) =>
-        !/^(main\/core\/|preload\/(reasons|item-states|item-actions|model-roles)\.ts$|package\.json$|node_modules\/|defer-sharp:)/.test(
+        !/^(main\/core\/|preload\/(reasons|item-states|item-actions|model-roles|contract\/batches|contract\/vocabulary)\.ts$|package\.json$|node_modules\/|defer-sharp:)/.test(
           input,
         ),
     );

@@ -218,12 +218,23 @@ export abstract class ItemTable extends LeaseTable {
   }
 
   /**
-   * Forgets a temporary file: only once it is gone from the disk. Not fsync'd: lost in a power
-   * cut, the record names a file that is gone, and the next sweep forgets it again (a missing
-   * file counts as removed).
+   * Forgets a temporary file: only once it is gone from the disk. An item that named it as its
+   * current part (items.part_path) names none any more. Not fsync'd: lost in a power cut, the
+   * record names a file that is gone, and the next sweep forgets it again (a missing file
+   * counts as removed).
    */
-  forgetTempFile(path: string): void {
-    this.withoutFsync(() => this.stmt(`DELETE FROM temp_files WHERE path = :path`).run({ path }));
+  forgetTempFile(path: string, itemId: number): void {
+    this.withoutFsync(() =>
+      this.db
+        .transaction(() => {
+          this.stmt(`DELETE FROM temp_files WHERE path = :path`).run({ path });
+          this.stmt(`UPDATE items SET part_path = NULL WHERE id = :itemId AND part_path = :path`).run({
+            itemId,
+            path,
+          });
+        })
+        .immediate(),
+    );
   }
 
   /** Cancels every queued item of a batch in one transaction; returns their ids. */

@@ -112,7 +112,9 @@ export function PreviewPanel({
                 )}
               </div>
               <div className="preview-cost">
-                {item.verdict || preview.priceUnknown ? '—' : formatUsd(item.estimatedCostUsd, locale)}
+                {item.verdict || (preview.priceUnknown && preview.perVideoCeilingUsd === null)
+                  ? '—'
+                  : `${preview.priceUnknown ? '≤ ' : ''}${formatUsd(item.estimatedCostUsd, locale)}`}
               </div>
             </li>
           ))}

@@ -10,6 +10,7 @@ import { useI18n } from '../i18n';
 import { useAnswer } from '../lib/use-answer';
 import { useApp, type SettingsFocus } from '../store/app-context';
 import { showToast } from '../store/toasts';
+import { AccountBalance } from './AccountBalance';
 import { AddModelDialog } from './AddModelDialog';
 import { DailyCapSetting } from './DailyCapSetting';
 import { Dialog, QuestionDialog } from './Dialog';
@@ -127,6 +128,8 @@ export function SettingsDialog({ focus, onClose }: { focus: SettingsFocus; onClo
           </p>
         )}
       </section>
+
+      <AccountBalance />
 
       <section className="settings-section">
         <CheckboxField

@@ -6,6 +6,7 @@ import type { ReactNode } from 'react';
 import type { BatchSettingsDto, PreviewDto } from '../../../preload/contract';
 import { useI18n } from '../i18n';
 import { formatCount, formatSpan, formatUsd } from '../lib/format';
+import { BalanceWarning } from './BalanceWarning';
 import { useApp } from '../store/app-context';
 
 /** Why Start cannot start the batch shown, in the order the user must deal with them. */
@@ -68,10 +69,15 @@ export function StartBar({
   const { info } = useApp();
   // Stale numbers are not shown as if they were the batch's: "…" while the preview catches up.
   const shown = blocker?.kind === 'updating' || blocker?.kind === 'errors' ? null : preview;
+  // An unknown price is said in words, never $0.00; with a price per video accepted, the
+  // estimate is "at most" what the videos count for.
+  const ceiling = shown?.priceUnknown ? shown.perVideoCeilingUsd : null;
   const estimate = shown
-    ? shown.priceUnknown
-      ? t('models.costUnknownShort') // an unknown price is said in words, never $0.00
-      : formatUsd(shown.estimatedCostUsd, locale)
+    ? ceiling !== null
+      ? `≤ ${formatUsd(shown.estimatedCostUsd, locale)}`
+      : shown.priceUnknown
+        ? t('models.costUnknownShort')
+        : formatUsd(shown.estimatedCostUsd, locale)
     : '…';
   const span = shown
     ? formatSpan(shown.estimatedDurationMs, {
@@ -107,6 +113,15 @@ export function StartBar({
           </div>
         )}
       </dl>
+      {shown && ceiling !== null && (
+        <p className="field-hint small" data-testid="ceiling-estimate">
+          {t('setup.costCeiling', {
+            total: formatUsd(shown.estimatedCostUsd, locale),
+            price: formatUsd(ceiling, locale),
+          })}
+        </p>
+      )}
+      <BalanceWarning estimateUsd={shown?.estimatedCostUsd ?? 0} />
       {capNote}
       {modeNote}
       {blocker && (

@@ -227,3 +227,42 @@ export const ownCpuMs = () => {
   const usage = process.cpuUsage();
   return (usage.user + usage.system) / 1000;
 };
+
+/** What the SQLite statements of this process did while a counter ran. */
+export interface StatementCount {
+  statements: number;
+  /** Commits: a transaction's COMMIT, or a write outside any transaction. */
+  commits: number;
+}
+
+/**
+ * Counts the SQLite statements this process runs (every better-sqlite3 statement's run, get,
+ * all and iterate) from now until stop(): a figure the machine's load does not distort.
+ */
+export async function countStatements(): Promise<{ stop(): StatementCount }> {
+  const { default: Database } = await import('better-sqlite3');
+  const probe = new Database(':memory:');
+  const proto = Object.getPrototypeOf(probe.prepare('SELECT 1')) as Record<string, unknown>;
+  probe.close();
+  const count: StatementCount = { statements: 0, commits: 0 };
+  const originals = new Map<string, unknown>();
+  for (const method of ['run', 'get', 'all', 'iterate']) {
+    const original = proto[method] as (...args: unknown[]) => unknown;
+    originals.set(method, original);
+    proto[method] = function (
+      this: { source: string; readonly: boolean; database: { inTransaction: boolean } },
+      ...args: unknown[]
+    ) {
+      count.statements++;
+      const write = !this.readonly && !this.source.startsWith('BEGIN');
+      if (this.source === 'COMMIT' || (write && !this.database.inTransaction)) count.commits++;
+      return original.apply(this, args);
+    };
+  }
+  return {
+    stop() {
+      for (const [method, original] of originals) proto[method] = original;
+      return { ...count };
+    },
+  };
+}

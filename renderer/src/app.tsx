@@ -15,6 +15,7 @@ import { History } from './screens/History';
 import { NewBatch } from './screens/NewBatch';
 import { SettingsDialog } from './components/SettingsDialog';
 import { Toasts } from './components/Toasts';
+import { MorningCard } from './components/MorningCard';
 
 interface Boot {
   info: AppInfo;
@@ -142,6 +143,7 @@ function Shell({ boot, setBoot }: { boot: Boot; setBoot: (b: Boot) => void }) {
           </div>
         </header>
         <main className="screen">
+          <MorningCard />
           {route.screen === 'new' && <NewBatch />}
           {route.screen === 'history' && <History />}
           {route.screen === 'batch' && (

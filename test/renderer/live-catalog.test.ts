@@ -8,7 +8,15 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UNSHIPPED_MODEL_ID } from '../../main/core/simulator/simulated-models';
 import { axeEveryWay, setLanguage } from './a11y-helpers';
-import { closeSession, openSession, screenshot, screenshotAt, writeImages, type Session } from './helpers';
+import {
+  closeSession,
+  openSession,
+  screenshot,
+  screenshotAt,
+  writeImages,
+  type Session,
+  openSections,
+} from './helpers';
 
 let session: Session;
 let page: Page;
@@ -35,6 +43,7 @@ describe('the live catalog in the window', () => {
     async () => {
       await page.getByRole('button', { name: 'Choose folders or images…' }).click();
       await page.getByTestId('scan-summary').waitFor();
+      await openSections(page);
       await picker()
         .getByText(/^Models from RunComfy’s catalog, fetched /)
         .waitFor();

@@ -9,6 +9,7 @@ import { describeCatalogSource, refreshCatalog, type CatalogCredentials } from '
 import { describeCatalogProblem, loadCatalog } from '../catalog/load';
 import type { Catalog } from '../catalog/catalog';
 import type { CliIo } from './io';
+import type { Network } from '../util/network';
 
 /** A time as the CLI prints it: local, to the minute ("2026-12-04 10:42"). */
 export function timeWords(ms: number): string {
@@ -28,6 +29,8 @@ export async function catalogForCli(
     fetch: boolean;
     /** Say where the list comes from always, or only when it is not RunComfy's catalog fetched now. */
     say?: 'always' | 'when-offline';
+    /** How to reach the API (default: through the environment's proxy; `--simulate`: direct). */
+    network?: Network;
   },
 ): Promise<Catalog> {
   const dataDir = defaultDataDir(process.platform, io.env, homedir());
@@ -40,6 +43,7 @@ export async function catalogForCli(
         catalog,
         cacheFile: dataFiles(dataDir).catalogCache,
         now: Date.now,
+        fetch: live.network?.fetch,
         log: (level, message) => {
           if (level !== 'info') io.err.write(`${message}\n`);
         },

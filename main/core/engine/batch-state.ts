@@ -107,6 +107,8 @@ export class BatchStates {
     if (this.ctx.store.anyInStates(batchId, UNFINISHED)) return null;
     const batch = this.ctx.store.getBatch(batchId);
     if (!batch || batch.state === 'draft' || batch.state === 'finished') return null;
+    // A watching batch stays open for the images still to come, until told to stop.
+    if (batch.state !== 'cancelled' && batch.watch?.active) return null;
     const counts = this.ctx.store.counts(batchId);
     // Nothing is held back any more once nothing is left to download.
     if (batch.condition) this.ctx.store.setBatchCondition(batchId, null);

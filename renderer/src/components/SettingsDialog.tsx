@@ -13,6 +13,7 @@ import { showToast } from '../store/toasts';
 import { AccountBalance } from './AccountBalance';
 import { AddModelDialog } from './AddModelDialog';
 import { DailyCapSetting } from './DailyCapSetting';
+import { QueueSettings } from './QueueSettings';
 import { Dialog, QuestionDialog } from './Dialog';
 import { CheckboxField, Field } from './Field';
 import { WebhookSettings } from './WebhookSettings';
@@ -169,6 +170,7 @@ export function SettingsDialog({ focus, onClose }: { focus: SettingsFocus; onClo
       </section>
 
       <DailyCapSetting autoFocus={focus === 'dailyCap'} />
+      <QueueSettings />
 
       <section className="settings-section" aria-labelledby={`${ids.key}-models`}>
         <h3 id={`${ids.key}-models`}>{t('models.title')}</h3>

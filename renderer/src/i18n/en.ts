@@ -1,9 +1,11 @@
 // English messages: the reference catalog. Every other language must have every key (see
 // `Messages`). `{name}` placeholders are filled by t(key, vars).
+import { enQueue } from './en-queue';
 import { enSetup } from './en-setup';
 
 export const en = {
   ...enSetup,
+  ...enQueue,
   'app.name': 'Stillmotion',
   'app.simulated': 'Simulated',
   'app.simulatedHint':
@@ -277,6 +279,9 @@ export const en = {
   'condition.disk_full.title': 'The output disk is full',
   'condition.saving_delayed.title': 'Saving is delayed',
   'condition.output_blocked.title': 'A video cannot be saved',
+  'condition.waiting_for_window.title': 'Waiting for its hours',
+  'condition.waiting_for_start.title': 'Waiting for its start time',
+  'condition.account_limit_lowered.title': 'Sending fewer at once for a while',
   'pause.disk_full.title': 'The disk is full',
   'pause.disk_full.hint': 'Free some space on the output drive, then resume. Finished videos are kept.',
   'pause.too_many_failures.title': 'Too many generations failed in a row',

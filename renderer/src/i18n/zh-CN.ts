@@ -1,9 +1,11 @@
 // 简体中文。Typed as Messages: a missing or extra key fails the build.
 import type { Messages } from './en';
+import { zhCNQueue } from './zh-CN-queue';
 import { zhCNSetup } from './zh-CN-setup';
 
 export const zhCN: Messages = {
   ...zhCNSetup,
+  ...zhCNQueue,
   'app.name': 'Stillmotion',
   'app.simulated': '模拟模式',
   'app.simulatedHint': '模拟模式：不会发送到 RunComfy，也不会产生费用。视频为测试片段。',
@@ -258,6 +260,9 @@ export const zhCN: Messages = {
   'condition.disk_full.title': '输出磁盘已满',
   'condition.saving_delayed.title': '保存被延迟',
   'condition.output_blocked.title': '有视频无法保存',
+  'condition.waiting_for_window.title': '等待运行时段',
+  'condition.waiting_for_start.title': '等待开始时间',
+  'condition.account_limit_lowered.title': '暂时减少同时发送的数量',
   'pause.disk_full.title': '磁盘已满',
   'pause.disk_full.hint': '请释放输出磁盘空间，然后继续。已完成的视频会保留。',
   'pause.too_many_failures.title': '连续失败次数过多',

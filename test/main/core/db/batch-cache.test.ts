@@ -55,6 +55,19 @@ describe('remembered batch rows', () => {
     expect(store.getBatch(batchId)!.condition).toEqual(condition);
     store.releaseLease(batchId, 'me');
     expect(store.getBatch(batchId)!.leaseOwner).toBeNull();
+    const schedule = { startAt: 9000, window: null };
+    store.setBatchSchedule(batchId, schedule);
+    expect(store.getBatch(batchId)!.schedule).toEqual(schedule);
+    const watch = { folders: [dir.path], active: true, lastTaken: null };
+    store.setBatchWatch(batchId, watch);
+    expect(store.getBatch(batchId)!.watch).toEqual(watch);
+    // Moving one batch in the queue renumbers the others too: each is read again.
+    const second = store.createBatch(settings, [], 'second', 5000);
+    const [before, secondBefore] = [store.getBatch(batchId)!, store.getBatch(second)!];
+    expect(store.moveInQueue(second, 'top')).toBe(true);
+    expect(store.getBatch(second)!.queueOrder).toBeLessThan(store.getBatch(batchId)!.queueOrder);
+    expect(store.getBatch(batchId)).not.toBe(before);
+    expect(store.getBatch(second)).not.toBe(secondBefore);
   });
 
   it("sees another connection's commit at once", () => {

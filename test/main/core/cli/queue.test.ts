@@ -19,7 +19,10 @@ beforeAll(async () => {
   mkdirSync(out, { recursive: true });
   sim = await startSimulator({
     clock,
-    generationMs: () => 20_000,
+    // 60 s generations (3 s real): the first batch is still running when the queue is listed,
+    // after a second CLI and the listing one have started (seconds on a loaded machine). With
+    // 1 s rounds a first batch picked up without delay had sometimes finished by then.
+    generationMs: () => 60_000,
     maxActivePerAccount: 4,
     concurrencyCap: 4,
   });

@@ -5,7 +5,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { crc32 } from 'node:zlib';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 // Temp folders, settings and planned items are the engine tests' own fixtures: one definition.
 export { tempDir } from '../test/main/core/engine/helpers';
@@ -209,3 +209,60 @@ export function fastClock(factor: number) {
 }
 
 export const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+
+/**
+ * CPU time (user + system) of this process's finished children, in ms, where Linux tells it
+ * (/proc/self/stat cutime + cstime, in 10 ms ticks). Unlike wall time it barely moves when
+ * other work shares the machine.
+ */
+export function childrenCpuMs(): number | null {
+  if (!existsSync('/proc/self/stat')) return null;
+  const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]!.split(' ');
+  // cutime and cstime are fields 16 and 17 of proc(5); this split starts at field 3.
+  return (Number(fields[13]) + Number(fields[14])) * 10;
+}
+
+/** CPU time (user + system) this process has used, in ms. */
+export const ownCpuMs = () => {
+  const usage = process.cpuUsage();
+  return (usage.user + usage.system) / 1000;
+};
+
+/** What the SQLite statements of this process did while a counter ran. */
+export interface StatementCount {
+  statements: number;
+  /** Commits: a transaction's COMMIT, or a write outside any transaction. */
+  commits: number;
+}
+
+/**
+ * Counts the SQLite statements this process runs (every better-sqlite3 statement's run, get,
+ * all and iterate) from now until stop(): a figure the machine's load does not distort.
+ */
+export async function countStatements(): Promise<{ stop(): StatementCount }> {
+  const { default: Database } = await import('better-sqlite3');
+  const probe = new Database(':memory:');
+  const proto = Object.getPrototypeOf(probe.prepare('SELECT 1')) as Record<string, unknown>;
+  probe.close();
+  const count: StatementCount = { statements: 0, commits: 0 };
+  const originals = new Map<string, unknown>();
+  for (const method of ['run', 'get', 'all', 'iterate']) {
+    const original = proto[method] as (...args: unknown[]) => unknown;
+    originals.set(method, original);
+    proto[method] = function (
+      this: { source: string; readonly: boolean; database: { inTransaction: boolean } },
+      ...args: unknown[]
+    ) {
+      count.statements++;
+      const write = !this.readonly && !this.source.startsWith('BEGIN');
+      if (this.source === 'COMMIT' || (write && !this.database.inTransaction)) count.commits++;
+      return original.apply(this, args);
+    };
+  }
+  return {
+    stop() {
+      for (const [method, original] of originals) proto[method] = original;
+      return { ...count };
+    },
+  };
+}

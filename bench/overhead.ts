@@ -6,7 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEMO_API_KEY } from '../main/core/simulator';
 import { bareRun } from './bare-client';
-import { fastClock, ratio, runToEnd, tempDir, tinyBatch, tinyImages, type Row } from './lib';
+import { countStatements, fastClock, ratio, runToEnd, tempDir, tinyBatch, tinyImages, type Row } from './lib';
 
 // The brief's 5,000 with BENCH_FULL=1; 1,000 by default to keep `npm run bench` near 5 minutes on a
 // shared 2-core machine (CPU per job hardly depends on the count: 14.6 ms at 300, 15.9 at 1,000, 16.3 at 2,000).
@@ -30,10 +30,12 @@ export async function benchOverhead(): Promise<Row[]> {
     const engine = fast.engine(dir.path, sim);
     const images = tinyImages(dir.path, JOBS);
     const batchId = tinyBatch(engine, join(dir.path, 'out-engine'), images, CONCURRENCY);
+    const counter = await countStatements();
     const cpu0 = process.cpuUsage();
     const wall0 = performance.now();
     await runToEnd(engine, batchId);
     const engineCpu = cpuMs(process.cpuUsage(cpu0));
+    const sqlite = counter.stop();
     const engineWall = performance.now() - wall0;
     await engine.close();
     const engineLedger = await sim.ledger();
@@ -68,6 +70,7 @@ export async function benchOverhead(): Promise<Row[]> {
         engineCpu,
         engineWall,
         engineRequests,
+        sqlite,
         bareCpu,
         bareWall,
         bareRequests: bare.requests,
@@ -80,6 +83,13 @@ export async function benchOverhead(): Promise<Row[]> {
         figure: `${(engineCpu / JOBS).toFixed(2)} ms`,
         baseline: `bare client: ${(bareCpu / JOBS).toFixed(2)} ms`,
         ratio: ratio(engineCpu, bareCpu, 1),
+      },
+      {
+        bench: '4 overhead',
+        name: 'SQLite statements per job (of them commits; counted, so the load does not move it)',
+        figure: `${(sqlite.statements / JOBS).toFixed(1)} (${(sqlite.commits / JOBS).toFixed(1)})`,
+        baseline: 'bare client: none',
+        ratio: '—',
       },
       {
         bench: '4 overhead',

@@ -19,6 +19,7 @@ const ALL = [
   'startup',
   'renderer',
   'review-grid',
+  'pickup',
 ];
 const ROOT = join(__dirname, '..');
 

@@ -1,24 +1,11 @@
 // Bench 7: how long the installed CLI takes to answer `stillmotion --help` and `stillmotion
 // status` (the built bundle, as `npm install -g` runs it), against starting Node itself.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { percentile, ratio, tempDir, type Row } from './lib';
+import { childrenCpuMs, percentile, ratio, tempDir, type Row } from './lib';
 
 const ROOT = join(__dirname, '..');
 const RUNS = 15;
-
-/**
- * CPU time (user + system) of this process's finished children, in ms, where Linux tells it
- * (/proc/self/stat cutime + cstime, in 10 ms ticks). Unlike wall time it barely moves when
- * other work shares the machine.
- */
-function childrenCpuMs(): number | null {
-  if (!existsSync('/proc/self/stat')) return null;
-  const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]!.split(' ');
-  // cutime and cstime are fields 16 and 17 of proc(5); this split starts at field 3.
-  return (Number(fields[13]) + Number(fields[14])) * 10;
-}
 
 interface Run {
   wall: number;

@@ -12,6 +12,7 @@ const benches: Record<string, () => Promise<Row[]>> = {
   cold: async () => (await import('./cold')).benchCold(),
   renderer: async () => (await import('./renderer')).benchRenderer(),
   'review-grid': async () => (await import('./review-grid')).benchReviewGrid(),
+  pickup: async () => (await import('./pickup')).benchPickup(),
 };
 
 async function main(): Promise<void> {

@@ -17,6 +17,8 @@ import { RunComfyClient, type ApiFailure, type FailureKind } from '../../main/co
 import { REQUEST_ID_PATTERN } from '../../main/core/api/schemas';
 import { createEngine, readImageRefsAsDataUris, type Engine } from '../../main/core/engine';
 import { actionFor } from '../../main/core/domain/states';
+import type { BatchView } from '../../main/core/domain';
+import { closeDatabase, openDatabase } from '../../main/core/db/connection';
 import { scaledClock, seededRandom } from '../../main/core/util/clock';
 import { makeImages, plannedItems, settingsFor, tempDir } from '../main/core/engine/helpers';
 import { notAnMp4, randomAnswer, type Endpoint, type RandomAnswer } from './random-bodies';
@@ -235,6 +237,28 @@ describe('an engine against a server that answers at random', () => {
     dir.remove();
   });
 
+  /**
+   * A random success may name a video on https://127.0.0.1:1 (nothing listens there): the engine
+   * keeps a paid video waiting for the network, as it must (the network may come back), and the
+   * batch says so. That is the one way the batch may stay unfinished: every item left is such a
+   * download, and the batch shows the network as down.
+   */
+  const waitsOnlyForTheNetwork = (batch: BatchView): boolean => {
+    const { counts } = batch;
+    if (batch.condition?.code !== 'network_down' || counts.downloading === 0) return false;
+    if (counts.queued + counts.submitting + counts.in_queue + counts.in_progress > 0) return false;
+    const db = openDatabase(join(dir.path, 'jobs.sqlite'));
+    try {
+      const links = db
+        .prepare(`SELECT result_url FROM items WHERE batch_id = ? AND state = 'downloading'`)
+        .pluck()
+        .all(batch.id) as string[];
+      return links.every((link) => link.startsWith('https://127.0.0.1:1/'));
+    } finally {
+      closeDatabase(db);
+    }
+  };
+
   it(`survives ${BUDGET} random answers per endpoint and leaves every item actionable, none done`, async () => {
     const clock = scaledClock(2000);
     engine = createEngine({
@@ -263,7 +287,7 @@ describe('an engine against a server that answers at random', () => {
     let resumes = 0;
     for (;;) {
       const batch = engine.getBatch(batchId)!;
-      if (batch.state === 'finished') break;
+      if (batch.state === 'finished' || waitsOnlyForTheNetwork(batch)) break;
       if (Date.now() > deadline)
         throw new Error(
           `not finished after 60 s: ${JSON.stringify(batch.counts)}; engine errors: ${errors.slice(0, 3).join(' | ')}`,
@@ -279,12 +303,16 @@ describe('an engine against a server that answers at random', () => {
       }
       await new Promise((r) => setTimeout(r, 20));
     }
-    await engine.idle(10_000);
+    // Downloads waiting for the network keep the engine busy: it is idle only once finished.
+    if (engine.getBatch(batchId)!.state === 'finished') await engine.idle(10_000);
 
-    // Every endpoint got its full share of random answers before the final refusals.
     // Every endpoint got a real share of random answers before the final refusals.
     expect(server.served.submit).toBeGreaterThan(BUDGET);
-    expect(server.served.status).toBeGreaterThan(BUDGET);
+    // A job is asked /status until a run time is learned (here, from the first random success
+    // with times in it) and /result after that: between them the two use up their random
+    // answers. The parsers of each had 10,000 of their own above.
+    expect(server.served.status + server.served.result).toBeGreaterThan(BUDGET);
+    expect(server.served.status).toBeGreaterThan(0);
     expect(server.served.result).toBeGreaterThan(50);
     expect(server.served.cancel).toBeGreaterThan(50);
     expect(server.served.download).toBeGreaterThan(50);
@@ -292,7 +320,10 @@ describe('an engine against a server that answers at random', () => {
     expect(unhandled).toEqual([]);
     const all = engine.pageItems({ batchId, offset: 0, limit: ITEMS }).items;
     expect(all.filter((i) => i.state === 'done').map((i) => i.relativePath)).toEqual([]);
-    for (const item of all) {
+    // Still downloading: only paid videos whose link nothing answers, with the batch saying so.
+    const downloading = all.filter((i) => i.state === 'downloading');
+    if (downloading.length > 0) expect(waitsOnlyForTheNetwork(engine.getBatch(batchId)!)).toBe(true);
+    for (const item of all.filter((i) => i.state !== 'downloading')) {
       expect(['retry', 'resubmit']).toContain(actionFor(item.state));
       // A cancelled item was cancelled by the person themselves; every other one says why.
       if (item.state !== 'cancelled')

@@ -23,9 +23,28 @@ export interface BatchFixed {
   simulated: boolean;
 }
 
+/** A record shared by every reader of the cache: frozen, so no reader can change another's. */
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) deepFreeze(inner);
+  }
+  return value;
+}
+
 export abstract class BatchTable extends StoreBase {
   /** Read once per process: batches are never deleted, so an id always means the same batch. */
   private readonly fixed = new Map<number, BatchFixed>();
+  /**
+   * Batch rows as last read, while nothing has written the batches since: the engine asks for a
+   * batch's row at every step of every item (its state, settings and lease), and parsing its
+   * settings each time was most of that. Another connection's commit (the app beside the CLI,
+   * a test) changes SQLite's data_version, which drops them all; this connection's own writes
+   * drop the batch they touch (batchWritten) before they run.
+   */
+  private readonly records = new Map<number, BatchRecord>();
+  private recordsVersion: unknown = null;
+
   createBatch(
     settings: BatchSettings,
     items: PlannedItem[],
@@ -113,10 +132,34 @@ export abstract class BatchTable extends StoreBase {
     return ids;
   }
 
+  /** The batch as stored now (frozen: the same record may be handed to every caller). */
   getBatch(batchId: number): BatchRecord | null {
+    // Inside a transaction, what it wrote may still be rolled back: read, never remember.
+    if (this.db.inTransaction) return this.readBatch(batchId);
+    const version = this.stmt(`PRAGMA data_version`).pluck().get({});
+    if (version !== this.recordsVersion) {
+      this.records.clear();
+      this.recordsVersion = version;
+    }
+    let batch = this.records.get(batchId);
+    if (!batch) {
+      const read = this.readBatch(batchId);
+      if (!read) return null;
+      batch = deepFreeze(read);
+      this.records.set(batchId, batch);
+    }
+    return batch;
+  }
+
+  private readBatch(batchId: number): BatchRecord | null {
     const row = this.stmt(`SELECT * FROM batches WHERE id = :batchId`).get({ batchId }) as
       BatchRow | undefined;
     return row ? toBatchRecord(row) : null;
+  }
+
+  /** Called by every write to a batch's row, before it runs: its remembered record is stale. */
+  protected batchWritten(batchId: number): void {
+    this.records.delete(batchId);
   }
 
   /**
@@ -165,13 +208,17 @@ export abstract class BatchTable extends StoreBase {
           top: number;
         };
         const set = this.stmt(`UPDATE batches SET queue_order = :order WHERE id = :id`);
-        order.forEach((id, index) => set.run({ id, order: top + 1 + index }));
+        order.forEach((id, index) => {
+          this.batchWritten(id);
+          set.run({ id, order: top + 1 + index });
+        });
         return true;
       })
       .immediate();
   }
 
   setBatchSchedule(batchId: number, schedule: BatchSchedule | null): void {
+    this.batchWritten(batchId);
     this.stmt(`UPDATE batches SET schedule_json = :json WHERE id = :batchId`).run({
       batchId,
       json: schedule ? JSON.stringify(schedule) : null,
@@ -179,6 +226,7 @@ export abstract class BatchTable extends StoreBase {
   }
 
   setBatchWatch(batchId: number, watch: BatchWatch | null): void {
+    this.batchWritten(batchId);
     this.stmt(`UPDATE batches SET watch_json = :json WHERE id = :batchId`).run({
       batchId,
       json: watch ? JSON.stringify(watch) : null,
@@ -196,6 +244,7 @@ export abstract class BatchTable extends StoreBase {
     why: string,
     now: number,
   ): BatchRecord {
+    this.batchWritten(batchId);
     return this.db
       .transaction(() => {
         this.stmt(
@@ -221,6 +270,7 @@ export abstract class BatchTable extends StoreBase {
   /** Sets (or clears, with null) what holds the batch's downloads back; true when it changed. */
   setBatchCondition(batchId: number, condition: BatchCondition | null): boolean {
     const json = condition === null ? null : JSON.stringify(condition);
+    this.batchWritten(batchId);
     const changed = this.stmt(
       `UPDATE batches SET condition_json = :json WHERE id = :batchId AND condition_json IS NOT :json`,
     ).run({ batchId, json });
@@ -229,12 +279,14 @@ export abstract class BatchTable extends StoreBase {
 
   /** Records the first time the output folder was found in place (see migration 009). */
   markOutputDirSeen(batchId: number, at: number): void {
+    this.batchWritten(batchId);
     this.stmt(
       `UPDATE batches SET output_dir_seen_at = :at WHERE id = :batchId AND output_dir_seen_at IS NULL`,
     ).run({ batchId, at });
   }
 
   updateBatchSettings(batchId: number, settings: BatchSettings): void {
+    this.batchWritten(batchId);
     // Another output folder has not been seen yet (migration 009): forget the old one's mark.
     this.stmt(
       `UPDATE batches SET settings_json = :settings, budget_usd = :budget,

@@ -73,6 +73,35 @@ function toSqlValue(key: string, value: unknown): unknown {
   return value;
 }
 
+/** The UPDATE that writes `patch` (and a new state), or null when there is nothing to write. */
+function patchUpdate(
+  itemId: number,
+  patch: ItemPatch,
+  state: { state: ItemState; stateChangedAt: number } | null,
+): { sql: string; params: Record<string, unknown> } | null {
+  // A reason code carries its English sentence along (error_message, for rows read without
+  // codes); a plain message (or clearing it) drops a code that no longer applies.
+  const reasonGiven = patch.reason !== undefined;
+  const keys = (Object.keys(patch) as (keyof ItemPatch)[])
+    .filter((key) => patch[key] !== undefined && !(reasonGiven && key === 'errorMessage'))
+    .sort();
+  const sets = keys.map((key) => `${ITEM_PATCH_COLUMNS[key]} = :${key}`);
+  if (state) sets.push('state = :state', 'state_changed_at = :stateChangedAt');
+  if (sets.length === 0) return null;
+  const params: Record<string, unknown> = {
+    itemId,
+    ...(state ? { state: state.state, stateChangedAt: Math.round(state.stateChangedAt) } : {}),
+  };
+  for (const key of keys) params[key] = toSqlValue(key, patch[key]);
+  if (reasonGiven) {
+    sets.push('error_message = :reasonText');
+    params.reasonText = patch.reason === null ? null : formatReason(patch.reason, 'en');
+  } else if (patch.errorMessage !== undefined) {
+    sets.push('reason_json = NULL');
+  }
+  return { sql: `UPDATE items SET ${sets.join(', ')} WHERE id = :itemId`, params };
+}
+
 export abstract class ItemTable extends LeaseTable {
   getItem(itemId: number): ItemRecord | null {
     const row = this.stmt(`SELECT * FROM items WHERE id = :itemId`).get({ itemId }) as ItemRow | undefined;
@@ -112,9 +141,9 @@ export abstract class ItemTable extends LeaseTable {
         if (!canTransition(current.state, to)) throw new IllegalTransitionError(itemId, current.state, to);
         if (lease) this.assertLease(current.batchId, lease.owner, now, lease.leaseMs);
         const changes = typeof patch === 'function' ? patch(current) : patch;
-        this.writePatch(itemId, changes, { state: to, stateChangedAt: now });
+        const moved = this.writeMove(itemId, changes, { state: to, stateChangedAt: now });
         this.insertItemEvent(itemId, current.state, to, reason, now);
-        return this.getItem(itemId);
+        return moved;
       })
       .immediate();
   }
@@ -151,9 +180,11 @@ export abstract class ItemTable extends LeaseTable {
   recordTempFile(file: TempFileRecord, lease: { leaseMs: number } | null, now: number): void {
     this.db
       .transaction(() => {
-        const item = this.getItem(file.itemId);
-        if (!item) return;
-        if (lease) this.assertLease(item.batchId, file.owner, now, lease.leaseMs);
+        const batchId = this.stmt(`SELECT batch_id FROM items WHERE id = :itemId`)
+          .pluck()
+          .get({ itemId: file.itemId }) as number | undefined;
+        if (batchId === undefined) return;
+        if (lease) this.assertLease(batchId, file.owner, now, lease.leaseMs);
         this.stmt(
           `INSERT OR IGNORE INTO temp_files (path, item_id, kind, request_id, owner, created_at)
              VALUES (:path, :itemId, :kind, :requestId, :owner, :now)`,
@@ -188,18 +219,22 @@ export abstract class ItemTable extends LeaseTable {
 
   /**
    * Forgets a temporary file: only once it is gone from the disk. An item that named it as its
-   * current part (items.part_path) names none any more.
+   * current part (items.part_path) names none any more. Not fsync'd: lost in a power cut, the
+   * record names a file that is gone, and the next sweep forgets it again (a missing file
+   * counts as removed).
    */
   forgetTempFile(path: string, itemId: number): void {
-    this.db
-      .transaction(() => {
-        this.stmt(`DELETE FROM temp_files WHERE path = :path`).run({ path });
-        this.stmt(`UPDATE items SET part_path = NULL WHERE id = :itemId AND part_path = :path`).run({
-          itemId,
-          path,
-        });
-      })
-      .immediate();
+    this.withoutFsync(() =>
+      this.db
+        .transaction(() => {
+          this.stmt(`DELETE FROM temp_files WHERE path = :path`).run({ path });
+          this.stmt(`UPDATE items SET part_path = NULL WHERE id = :itemId AND part_path = :path`).run({
+            itemId,
+            path,
+          });
+        })
+        .immediate(),
+    );
   }
 
   /**
@@ -275,28 +310,19 @@ export abstract class ItemTable extends LeaseTable {
     itemId: number,
     patch: ItemPatch,
     state: { state: ItemState; stateChangedAt: number } | null,
-  ) {
-    // A reason code carries its English sentence along (error_message, for rows read without
-    // codes); a plain message (or clearing it) drops a code that no longer applies.
-    const reasonGiven = patch.reason !== undefined;
-    const keys = (Object.keys(patch) as (keyof ItemPatch)[])
-      .filter((key) => patch[key] !== undefined && !(reasonGiven && key === 'errorMessage'))
-      .sort();
-    const sets = keys.map((key) => `${ITEM_PATCH_COLUMNS[key]} = :${key}`);
-    if (state) sets.push('state = :state', 'state_changed_at = :stateChangedAt');
-    if (sets.length === 0) return;
-    const params: Record<string, unknown> = {
-      itemId,
-      ...(state ? { state: state.state, stateChangedAt: Math.round(state.stateChangedAt) } : {}),
-    };
-    for (const key of keys) params[key] = toSqlValue(key, patch[key]);
-    if (reasonGiven) {
-      sets.push('error_message = :reasonText');
-      params.reasonText = patch.reason === null ? null : formatReason(patch.reason, 'en');
-    } else if (patch.errorMessage !== undefined) {
-      sets.push('reason_json = NULL');
-    }
-    this.stmt(`UPDATE items SET ${sets.join(', ')} WHERE id = :itemId`).run(params);
+  ): void {
+    const update = patchUpdate(itemId, patch, state);
+    if (update) this.stmt(update.sql).run(update.params);
+  }
+
+  /** Writes `patch` and the new state, and returns the row as written (RETURNING: no re-read). */
+  private writeMove(
+    itemId: number,
+    patch: ItemPatch,
+    state: { state: ItemState; stateChangedAt: number },
+  ): ItemRecord {
+    const update = patchUpdate(itemId, patch, state)!;
+    return toItemRecord(this.stmt(`${update.sql} RETURNING *`).get(update.params) as ItemRow);
   }
 
   itemEvents(itemId: number): ItemEventRow[] {

@@ -31,6 +31,7 @@ export abstract class LeaseTable extends BatchTable {
     leaseMs: number,
     holderIsGone: (holder: string) => boolean = () => false,
   ): LeaseResult {
+    this.batchWritten(batchId);
     return this.db
       .transaction((): LeaseResult => {
         const row = this.stmt(`SELECT lease_owner, lease_expires_at FROM batches WHERE id = :batchId`).get({
@@ -63,6 +64,7 @@ export abstract class LeaseTable extends BatchTable {
    * other processes see it at once, and after a power cut its holder is gone anyway.
    */
   renewLease(batchId: number, owner: string, now: number, leaseMs: number): boolean {
+    this.batchWritten(batchId);
     const { changes } = this.withoutFsync(() =>
       this.stmt(
         `UPDATE batches SET lease_expires_at = :expires WHERE id = :batchId AND lease_owner = :owner`,
@@ -72,6 +74,7 @@ export abstract class LeaseTable extends BatchTable {
   }
 
   releaseLease(batchId: number, owner: string): void {
+    this.batchWritten(batchId);
     this.stmt(
       `UPDATE batches SET lease_owner = NULL, lease_expires_at = NULL WHERE id = :batchId AND lease_owner = :owner`,
     ).run({ batchId, owner });

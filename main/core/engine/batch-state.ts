@@ -102,13 +102,13 @@ export class BatchStates {
    * releases the lease. Null while work remains.
    */
   finishIfDone(batchId: number): { batch: BatchRecord; counts: StateCounts } | null {
+    // Asked after every settle: an EXISTS stops at the first unfinished item (a count would
+    // read the whole batch each time), and while one is left the batch row is not read at all.
+    if (this.ctx.store.anyInStates(batchId, UNFINISHED)) return null;
     const batch = this.ctx.store.getBatch(batchId);
     if (!batch || batch.state === 'draft' || batch.state === 'finished') return null;
     // A watching batch stays open for the images still to come, until told to stop.
     if (batch.state !== 'cancelled' && batch.watch?.active) return null;
-    // Asked after every settle: an EXISTS stops at the first unfinished item, a count would
-    // read the whole batch each time.
-    if (this.ctx.store.anyInStates(batchId, UNFINISHED)) return null;
     const counts = this.ctx.store.counts(batchId);
     // Nothing is held back any more once nothing is left to download.
     if (batch.condition) this.ctx.store.setBatchCondition(batchId, null);

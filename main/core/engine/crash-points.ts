@@ -5,7 +5,7 @@ export const CRASH_POINTS = [
   'after-intent', // submit intent stored, request not yet sent
   'after-send', // request sent and answered (headers in), answer not read
   'after-answer', // answer read, request_id not yet stored
-  'mid-poll', // status answer received, not yet stored
+  'mid-poll', // status or result answer received, not yet stored
   'mid-download', // part of the video written to the temporary file
   'after-rename', // video moved into place, item not yet marked done
   'mid-sidecar', // item done, its sidecar written to a temporary file, not yet named

@@ -11,7 +11,8 @@ import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } 
 
 /** The file-system calls a download makes, injectable so a test can make them fail. */
 export interface FileOps {
-  write(handle: WritableFile, chunk: Uint8Array): Promise<void>;
+  /** Writes the chunks in order, whole (one writev where the OS takes them all at once). */
+  write(handle: WritableFile, chunks: readonly Uint8Array[]): Promise<void>;
   open(path: string, mode: WriteMode): Promise<WritableFile>;
   mkdir(path: string, recursive: boolean): Promise<void>;
   link(existingPath: string, newPath: string): Promise<void>;
@@ -19,11 +20,16 @@ export interface FileOps {
 }
 
 export const nodeFileOps: FileOps = {
-  async write(handle, chunk) {
-    let offset = 0;
-    while (offset < chunk.length) {
-      const { bytesWritten } = await handle.write(chunk, offset, chunk.length - offset);
-      offset += bytesWritten;
+  async write(handle, chunks) {
+    let rest = chunks.filter((chunk) => chunk.length > 0);
+    while (rest.length > 0) {
+      let { bytesWritten } = await handle.writev(rest);
+      // A short write: what is left starts inside the first chunk not written whole.
+      while (rest.length > 0 && bytesWritten >= rest[0]!.length) {
+        bytesWritten -= rest[0]!.length;
+        rest = rest.slice(1);
+      }
+      if (rest.length > 0) rest = [rest[0]!.subarray(bytesWritten), ...rest.slice(1)];
     }
   },
   open: openForWriting,

@@ -245,7 +245,7 @@ export class DownloadPhase {
       store.updateWithoutFsync(item.id, { partPath });
     }
     // A crashed writer's part of this same request is continued rather than fetched again.
-    await this.tempFiles.adoptOrphanPart(item, partPath);
+    await this.tempFiles.adoptOrphanPart(item, partPath, recorded);
     const part = await fetchToPart({
       url,
       partPath,

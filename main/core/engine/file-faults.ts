@@ -72,9 +72,9 @@ export function withFileFaults(ops: FileOps, env: Record<string, string | undefi
   // Which file each open handle writes, so a write's error and log line can name it.
   const paths = new WeakMap<object, string>();
   return {
-    async write(handle, chunk) {
+    async write(handle, chunks) {
       check('write', paths.get(handle) ?? null);
-      return ops.write(handle, chunk);
+      return ops.write(handle, chunks);
     },
     async open(path, flags) {
       check('open', path);

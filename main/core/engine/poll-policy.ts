@@ -45,12 +45,15 @@ const PROBE_STEP_FRACTION = 0.25;
 /** The smallest step while probing: RunComfy's own CLI cadence. */
 const PROBE_MIN_STEP_MS = 2 * SECOND;
 /**
- * A learned estimate is the lower quartile of upper bounds, so most jobs finish at or just
- * after it: ask this much before it, then in short steps that grow with the time past the aim
- * (a stuck job soon costs at most one request a minute).
+ * A learned estimate is the lower quartile of upper bounds (the server's own created -> finished
+ * time where it gives one, so usually the run time itself): ask a moment before it, then in
+ * steps as long as the time past the aim, never shorter than CLOSE_STEP_MS. A job that finishes
+ * on time is seen within a fraction of a second (a freed slot does not stand empty for the
+ * second a 1 s step costs on average); one the estimate under-stated is seen within its delay
+ * again, and a stuck one soon costs at most one request a minute.
  */
-const LEARNED_LEAD_MS = SECOND;
-const OVERDUE_MIN_STEP_MS = SECOND;
+const LEARNED_LEAD_MS = 250;
+const CLOSE_STEP_MS = 500;
 const OVERDUE_GROWTH = 1;
 
 export const adaptivePollPolicy: PollPolicy = {
@@ -80,10 +83,8 @@ export const adaptivePollPolicy: PollPolicy = {
           return o.now + jitter(step, random, 0.2);
         }
         const target = startedNoEarlierThan + learnedAimMs(estimate.runMs);
-        if (target - o.now > SECOND) return target - random() * 0.01 * estimate.runMs;
-        // Overdue: 1 s steps at first (the job is most likely finishing now), growing with the
-        // time past the aim, up to 60 s, so a stuck job costs little.
-        const step = clamp(OVERDUE_GROWTH * (o.now - target), OVERDUE_MIN_STEP_MS, 60 * SECOND);
+        if (target - o.now > CLOSE_STEP_MS) return target;
+        const step = clamp(OVERDUE_GROWTH * (o.now - target), CLOSE_STEP_MS, 60 * SECOND);
         return o.now + jitter(step, random, 0.2);
       }
       default: {
@@ -96,6 +97,19 @@ export const adaptivePollPolicy: PollPolicy = {
 
 /** When to ask about a job with a learned run time, counted from its start: just before it. */
 const learnedAimMs = (runMs: number) => Math.max(runMs * 0.9, runMs - LEARNED_LEAD_MS);
+
+/**
+ * Which request asks about a job. Once the run time is learned and the job is not known to wait
+ * in line, each request asks "is it done?": /result answers that with the verdict, the video
+ * and the cost in one request (it gives the live status while the job runs), where /status
+ * would need a /result after it. Otherwise /status, which also tells the place in the queue.
+ */
+export function pollEndpoint(
+  lastStatus: PollObservation['lastStatus'],
+  estimate: RunTimeEstimate,
+): 'status' | 'result' {
+  return estimate.learned && lastStatus !== 'in_queue' ? 'result' : 'status';
+}
 
 /** The way RunComfy's own clients poll (for comparison in tests and benchmarks). */
 export function fixedPollPolicy(intervalMs: number): PollPolicy {
@@ -148,7 +162,8 @@ export function replayPolling(
       const at = Math.max(observation.now + 1, policy.nextPollAt(observation, estimate, random));
       requests++;
       if (at >= finish) {
-        requests++; // the /result request that decides success
+        // /status saw it done: the /result request that decides success.
+        if (pollEndpoint(observation.lastStatus, estimate) === 'status') requests++;
         // The engine's learning rule: the shorter of "seen done - last seen queued" and the server's own times.
         samples.unshift(Math.min(at - (observation.lastQueuedSeenAt ?? 0), finish));
         samples.length = Math.min(samples.length, 20);

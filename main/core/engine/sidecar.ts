@@ -190,7 +190,7 @@ export class SidecarWriter {
     await removeIfExists(temp);
     const handle = await fileOps.open(temp, 'create');
     try {
-      await fileOps.write(handle, Buffer.from(json, 'utf8'));
+      await fileOps.write(handle, [Buffer.from(json, 'utf8')]);
       await handle.sync();
     } finally {
       await handle.close();

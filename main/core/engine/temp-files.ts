@@ -48,10 +48,15 @@ export class TempFiles {
    * A part of the same request begun by a writer that provably no longer runs (a crashed
    * process of this machine): taken over by renaming it to `ours`, so its bytes are continued
    * rather than fetched again. A writer that may still run (suspended, on another machine) is
-   * never taken from: its part is left to it and cleaned up once the item ends.
+   * never taken from: its part is left to it and cleaned up once the item ends. `recorded`:
+   * the item's temporary files as the caller just read them.
    */
-  async adoptOrphanPart(item: ItemRecord, ours: string): Promise<void> {
-    for (const file of this.ctx.store.tempFilesOf(item.id)) {
+  async adoptOrphanPart(
+    item: ItemRecord,
+    ours: string,
+    recorded: readonly TempFileRecord[] = this.ctx.store.tempFilesOf(item.id),
+  ): Promise<void> {
+    for (const file of recorded) {
       if (file.kind !== 'part' || file.path === ours || file.requestId !== item.requestId) continue;
       if (file.owner === this.ctx.owner || !ownerIsGone(file.owner)) continue;
       try {

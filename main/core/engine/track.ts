@@ -12,7 +12,7 @@ import { crashPoint } from './crash-points';
 import { text } from './messages';
 import { formatReason } from '../../../preload/reasons';
 import { endedWithout, type Outcome } from './outcome';
-import type { PollObservation } from './poll-policy';
+import { pollEndpoint, type PollObservation } from './poll-policy';
 import type { RunTimes } from './run-times';
 
 const LIVE: readonly ItemState[] = ['in_queue', 'in_progress'];
@@ -23,6 +23,12 @@ const NOT_FOUND_CONFIRMATIONS = 3;
 const NO_KEY_RECHECK_MS = 60_000;
 /** The error code an item carries while it waits for the key of the API it was submitted to. */
 const WAITING_FOR_KEY = 'endpoint_key_missing';
+
+/** What the last poll said about an item, as the poll policy reads it. */
+function lastStatusOf(item: ItemRecord): PollObservation['lastStatus'] {
+  if (item.state === 'in_progress') return 'in_progress';
+  return item.lastQueuedSeenAt === null ? 'submitted' : 'in_queue';
+}
 
 export class TrackPhase {
   private readonly following = new Set<number>();
@@ -130,43 +136,20 @@ export class TrackPhase {
     if (closeSignal.aborted) return null;
     const client = this.ctx.clientFor(item);
     if (!client) return this.waitForKey(item);
+    if (pollEndpoint(lastStatusOf(item), this.runTimes.estimateFor(item)) === 'result')
+      return this.fetchResult(item, client);
     const status = await client.status(item.requestId!, closeSignal);
     if (closeSignal.aborted) return null;
     crashPoint('mid-poll');
-    const now = this.ctx.clock.now();
     const current = this.ctx.store.getItem(item.id);
     if (!current || !LIVE.includes(current.state)) return null;
     const pollCount = current.pollCount + 1;
     if (!status.ok) return this.pollFailed(current, client, status.failure, pollCount);
     this.answered(current);
     switch (status.value.status) {
-      case 'in_queue': {
-        const seen = { lastQueuedSeenAt: now, queuePosition: status.value.queuePosition };
-        this.ctx.store.updateWithoutFsync(item.id, {
-          ...seen,
-          pollCount,
-          nextPollAt: this.nextPoll(current, 'in_queue', seen),
-        });
-        return null;
-      }
-      case 'in_progress': {
-        const nextPollAt = this.nextPoll(current, 'in_progress', {});
-        if (current.state !== 'in_queue') {
-          this.ctx.store.updateWithoutFsync(item.id, { nextPollAt, pollCount });
-          return null;
-        }
-        return {
-          item: current,
-          move: {
-            from: 'in_queue',
-            to: 'in_progress',
-            patch: { runningSeenAt: now, queuePosition: null, nextPollAt, pollCount },
-            reason: 'generating (will be billed)',
-            // Lost in a power cut, the next poll sees it running again.
-            durable: false,
-          },
-        };
-      }
+      case 'in_queue':
+      case 'in_progress':
+        return this.stillLive(current, status.value.status, status.value.queuePosition, pollCount);
       case 'completed':
       case 'failed':
       case 'cancelled':
@@ -177,9 +160,45 @@ export class TrackPhase {
     }
   }
 
+  /** The job waits or runs: note what was seen and when to ask next (a move when it started). */
+  private stillLive(
+    current: ItemRecord,
+    status: 'in_queue' | 'in_progress',
+    queuePosition: number | null,
+    pollCount: number,
+  ): Outcome | null {
+    const now = this.ctx.clock.now();
+    if (status === 'in_queue') {
+      const seen = { lastQueuedSeenAt: now, queuePosition };
+      this.ctx.store.updateWithoutFsync(current.id, {
+        ...seen,
+        pollCount,
+        nextPollAt: this.nextPoll(current, 'in_queue', seen),
+      });
+      return null;
+    }
+    const nextPollAt = this.nextPoll(current, 'in_progress', {});
+    if (current.state !== 'in_queue') {
+      this.ctx.store.updateWithoutFsync(current.id, { nextPollAt, pollCount });
+      return null;
+    }
+    return {
+      item: current,
+      move: {
+        from: 'in_queue',
+        to: 'in_progress',
+        patch: { runningSeenAt: now, queuePosition: null, nextPollAt, pollCount },
+        reason: 'generating (will be billed)',
+        // Lost in a power cut, the next poll sees it running again.
+        durable: false,
+      },
+    };
+  }
+
   private async fetchResult(item: ItemRecord, client: RunComfyClient): Promise<Outcome | null> {
     const answer = await client.result(item.requestId!, this.ctx.closeSignal);
     if (this.ctx.closeSignal.aborted) return null;
+    crashPoint('mid-poll');
     const current = this.ctx.store.getItem(item.id);
     if (!current || !LIVE.includes(current.state)) return null;
     const pollCount = current.pollCount + 1;
@@ -189,12 +208,9 @@ export class TrackPhase {
     switch (status) {
       case 'in_queue':
       case 'in_progress':
-        // /status ran ahead of /result: ask again shortly.
-        this.ctx.store.updateWithoutFsync(item.id, {
-          pollCount,
-          nextPollAt: this.nextPoll(current, 'in_progress', {}),
-        });
-        return null;
+        // Asked before the end, or /status ran ahead of /result: ask again when due.
+        this.answered(current);
+        return this.stillLive(current, status, null, pollCount);
       case 'completed': {
         if (!videoUrl) {
           return endedWithout(current, LIVE, 'failed', text.noOutput(current.requestId), {

@@ -15,7 +15,7 @@ import type { Ledger, SimulatorOptions, SimulatorVariants } from './types';
 
 export const DEFAULT_MAX_BODY_BYTES = 64 * 1024 * 1024;
 /** Pick-up delay of a queued job before the time scale: a job is `in_queue` for a moment. */
-const QUEUE_DELAY_MS = 3_000;
+export const QUEUE_DELAY_MS = 3_000;
 
 /**
  * Default generation time: about 90 s for 5 s of standard video (runcomfy-api.md), growing with

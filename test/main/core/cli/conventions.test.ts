@@ -17,8 +17,10 @@ const defaultLog = join(work.path, 'data', 'logs', 'cli.log');
 
 beforeAll(async () => {
   await writeImages(images, 3);
-  // 120 s generations (6 s real), two at a time: a signal lands while jobs are in flight.
-  sim = await startSimulator({ clock, generationMs: () => 120_000, concurrencyCap: 2 });
+  // 40 s generations (2 s real), two at a time: a signal lands while jobs are in flight (it is
+  // sent within a poll of 20 ms of the line saying one was accepted). 120 s (6 s real) made each
+  // signal test wait out three rounds of 6 s.
+  sim = await startSimulator({ clock, generationMs: () => 40_000, concurrencyCap: 2 });
 });
 
 afterAll(async () => {

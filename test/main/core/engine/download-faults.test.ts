@@ -78,9 +78,9 @@ describe('downloads: file errors are classified', () => {
   it('EIO while writing parks the item (the disk is failing) and continues when writes work', async () => {
     let failing = true;
     const { batchId, id } = await oneItem({
-      async write(handle, chunk) {
+      async write(handle, chunks) {
         if (failing) throw fsError('EIO', 'write');
-        await handle.write(chunk);
+        await handle.writev(chunks);
       },
     });
     await untilParked(h!, batchId, id);

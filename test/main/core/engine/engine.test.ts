@@ -163,10 +163,12 @@ describe('engine: faults', () => {
 
 describe('engine: pause, cancel, budget', () => {
   it('pause stops submitting while in-flight work finishes; resume carries on', async () => {
-    // 2,000 simulated seconds (2 s real): the first job is still generating when the second is
-    // accepted and the pause arrives, even on a loaded machine (at 60 ms it had sometimes
-    // finished and freed its slot for a third submit first).
-    h = await harness({ generationMs: () => 2_000_000 });
+    // 2,000 simulated seconds (2 s real) for the two sent before the pause: the first job is
+    // still generating when the second is accepted and the pause arrives, even on a loaded
+    // machine (at 60 ms it had sometimes finished and freed its slot for a third submit first).
+    // The four sent after the resume take 20 ms each: nothing is timed against them.
+    let sent = 0;
+    h = await harness({ generationMs: () => (sent++ < 2 ? 2_000_000 : 20_000) });
     const { batchId, itemIds } = h.batch(6, { concurrency: 2 });
     h.engine.startBatch(batchId);
     await h.engine.waitForItemState(itemIds[1]!, ['in_queue', 'in_progress']);
@@ -331,10 +333,10 @@ describe('engine: downloads', () => {
       {
         outputRecheckMs: 2_000,
         fileOps: {
-          async write(handle, chunk) {
+          async write(handle, chunks) {
             if (diskFull)
               throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
-            await handle.write(chunk);
+            await handle.writev(chunks);
           },
         },
       },

@@ -22,7 +22,7 @@ async function save(ops: FileOps, name: string, text = 'bytes'): Promise<(Error 
   try {
     const handle = await ops.open(join(dir.path, name), 'w');
     try {
-      await ops.write(handle, Buffer.from(text));
+      await ops.write(handle, [Buffer.from(text)]);
     } finally {
       await handle.close();
     }
@@ -40,6 +40,20 @@ async function eventually<T>(attempt: (n: number) => Promise<T>, wanted: (value:
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
+
+describe('the real FileOps', () => {
+  it('write the chunks in order, whole, past the number one system call takes (IOV_MAX)', async () => {
+    const chunks = Array.from({ length: 3000 }, (_, index) =>
+      index % 7 === 0 ? Buffer.alloc(0) : Buffer.from(`${index};`),
+    );
+    const path = join(dir.path, 'many');
+    const handle = await nodeFileOps.open(path, 'create');
+    await nodeFileOps.write(handle, chunks);
+    await nodeFileOps.write(handle, [Buffer.from('end')]);
+    await handle.close();
+    expect(readFileSync(path, 'utf8')).toBe(`${Buffer.concat(chunks).toString()}end`);
+  });
+});
 
 describe('file fault spells', () => {
   it('unset, leave the FileOps as they are', () => {

@@ -3,7 +3,12 @@
 // and closes in with growing steps. Measured against the simulator's ledger, over real HTTP.
 import { afterEach, describe, expect, it } from 'vitest';
 import { fixedPollPolicy, type PollPolicy } from '../../../../main/core/engine';
-import { adaptivePollPolicy, learnedRunMs, replayPolling } from '../../../../main/core/engine/poll-policy';
+import {
+  adaptivePollPolicy,
+  learnedRunMs,
+  pollEndpoint,
+  replayPolling,
+} from '../../../../main/core/engine/poll-policy';
 import { pollingPriorMs } from '../../../../main/core/catalog/engine-facts';
 import { createCatalog } from '../../../../main/core/catalog/catalog';
 import type { SimulatorOptions } from '../../../../main/core/simulator/types';
@@ -20,6 +25,8 @@ afterEach(async () => {
 
 interface Measure {
   requestsPerJob: number[];
+  /** Of those, /status requests. */
+  statusPerJob: number[];
   /** Simulated ms between the job finishing and the poll that saw it. */
   lagMs: number[];
 }
@@ -46,14 +53,16 @@ async function measure(
   await h.engine.idle(30_000);
   const itemIds = [...first.itemIds, ...rest.itemIds];
   const ledger = h.sim.ledger;
-  const result: Measure = { requestsPerJob: [], lagMs: [] };
+  const result: Measure = { requestsPerJob: [], statusPerJob: [], lagMs: [] };
   for (const id of itemIds) {
     const item = h.engine.getItem(id)!;
     expect(item.state).toBe('done');
     const polls = ledger.polls.filter((p) => p.requestId === item.requestId);
     result.requestsPerJob.push(polls.length);
+    result.statusPerJob.push(polls.filter((p) => p.endpoint === 'status').length);
     const finishedAt = ledger.jobs.get(item.requestId!)!.finishedAt!;
-    const seen = polls.find((p) => p.endpoint === 'result')!.at;
+    // The first request after the end saw it (a learned job asks /result before it ends too).
+    const seen = polls.find((p) => p.at >= finishedAt)!.at;
     result.lagMs.push(seen - finishedAt);
   }
   await h.close();
@@ -80,8 +89,10 @@ describe('polling cost', () => {
     // loopback round trip and a commit, so the fixed loop lands below its ideal ~62; the
     // exact figures come from the deterministic replay below. The order of magnitude holds.
     expect(mean(fixed.requestsPerJob)).toBeGreaterThan(30);
-    // Once the run time is learned (job 2 on), a job costs a few requests, not sixty.
+    // Once the run time is learned (job 2 on), a job costs a few requests, not sixty, and each
+    // asks /result itself (no /status before it).
     expect(mean(adaptive.requestsPerJob.slice(1))).toBeLessThanOrEqual(7);
+    expect(adaptive.statusPerJob.slice(1)).toEqual(adaptive.statusPerJob.slice(1).map(() => 0));
     expect(mean(jittered.requestsPerJob.slice(1))).toBeLessThanOrEqual(8);
     // The first job, on the prior alone, is still far below the fixed loop. It varies most
     // (11 to 16 seen here): its cold-start probes land on a fast clock a busy machine stretches.
@@ -92,7 +103,7 @@ describe('polling cost', () => {
 });
 
 describe('polling cost, replayed exactly', () => {
-  it('costs 2-4 requests per learned 2-minute job against 62 for a fixed 2 s loop', () => {
+  it('costs 2 requests per learned 2-minute job against 62 for a fixed 2 s loop', () => {
     // Ten 2-minute jobs, each picked up after 3 s (the simulator's pick-up delay).
     const exact = Array.from({ length: 10 }, () => ({ queueMs: 3_000, runMs: 120_000 }));
     const random = seededRandom(42);
@@ -110,16 +121,19 @@ describe('polling cost, replayed exactly', () => {
         fixed2s: fixed.map((j) => [j.requests, +(j.lagMs / 1000).toFixed(1)]),
       }),
     );
-    expect(fixed.every((j) => j.requests === 63)).toBe(true); // 62 status at 2..124 s, then /result
+    // 62 requests at 2..124 s, then /result; once learned each of them asks /result itself.
+    expect(fixed.map((j) => j.requests)).toEqual([63, ...Array.from({ length: 9 }, () => 62)]);
     // The first job probes from a few seconds on, since the prior may be far off (see the cold
     // start tests below); a prior that is too short costs a few extra requests, once.
     expect(ours[0]!.requests).toBeLessThanOrEqual(16);
     for (const job of ours.slice(1)) {
-      expect(job.requests).toBeLessThanOrEqual(4);
-      // Picked up within about a second once learned (the old aim at 97% and 5% steps: ~4 s).
-      expect(job.lagMs).toBeLessThanOrEqual(1_200);
+      // /result just before the learned finish (still running), /result half a second later.
+      expect(job.requests).toBe(2);
+      // Picked up within half a second once learned (the 1 s steps before: ~1 s; the old aim
+      // at 97% and 5% steps: ~4 s).
+      expect(job.lagMs).toBeLessThanOrEqual(600);
     }
-    // With +-10% per job the aim is the lower quartile; the 1 s steps after it double.
+    // With +-10% per job the aim is the lower quartile; the steps after it double.
     expect(mean(oursJittered.slice(1).map((j) => j.requests))).toBeLessThanOrEqual(7);
   });
 });
@@ -146,7 +160,7 @@ describe('poll policy', () => {
   it('aims the first request just before a learned finish, and looks soon on a prior', () => {
     const learned = { runMs: 120_000, learned: true };
     expect(adaptivePollPolicy.nextPollAt({ ...base, lastStatus: 'submitted' }, learned, random)).toBe(
-      119_000,
+      119_750,
     );
     const prior = { runMs: 90_000, learned: false };
     expect(adaptivePollPolicy.nextPollAt({ ...base, lastStatus: 'submitted' }, prior, random)).toBe(4_500);
@@ -165,19 +179,30 @@ describe('poll policy', () => {
   it('waits for the expected finish counted from the last time it was seen queued, then steps that grow past it', () => {
     const est = { runMs: 100_000, learned: true };
     const running = { ...base, lastStatus: 'in_progress' as const, now: 20_000, lastQueuedSeenAt: 10_000 };
-    const next = adaptivePollPolicy.nextPollAt(running, est, random);
-    expect(next).toBeGreaterThan(10_000 + 99_000 - 1_000);
-    expect(next).toBeLessThanOrEqual(109_000);
-    // Just past the aim: a second; 10 s past it: about 10 s.
-    const due = adaptivePollPolicy.nextPollAt({ ...running, now: 109_000 }, est, random) - 109_000;
-    expect(due).toBeGreaterThanOrEqual(800);
-    expect(due).toBeLessThanOrEqual(1_200);
-    const overdue = adaptivePollPolicy.nextPollAt({ ...running, now: 119_000 }, est, random) - 119_000;
+    // A quarter of a second before the learned finish, counted from the last sighting in line.
+    expect(adaptivePollPolicy.nextPollAt(running, est, random)).toBe(10_000 + 99_750);
+    // At the aim: half a second; 10 s past it: about 10 s.
+    const due = adaptivePollPolicy.nextPollAt({ ...running, now: 109_750 }, est, random) - 109_750;
+    expect(due).toBeGreaterThanOrEqual(0.8 * 500);
+    expect(due).toBeLessThanOrEqual(1.2 * 500);
+    const overdue = adaptivePollPolicy.nextPollAt({ ...running, now: 119_750 }, est, random) - 119_750;
     expect(overdue).toBeGreaterThanOrEqual(0.8 * 10_000);
     expect(overdue).toBeLessThanOrEqual(1.2 * 10_000);
     // A stuck job costs at most one request a minute.
     const stuck = { ...running, now: 10 * 3_600_000 };
     expect(adaptivePollPolicy.nextPollAt(stuck, est, random) - stuck.now).toBeLessThanOrEqual(72_000);
+  });
+
+  it('asks /result once the run time is learned, unless the job waits in line', () => {
+    const learned = { runMs: 120_000, learned: true };
+    const prior = { runMs: 90_000, learned: false };
+    // "Is it done?": /result answers it with the verdict and the video in one request.
+    expect(pollEndpoint('submitted', learned)).toBe('result');
+    expect(pollEndpoint('in_progress', learned)).toBe('result');
+    // Waiting in line, or probing on a prior: /status, which tells the place in the queue.
+    expect(pollEndpoint('in_queue', learned)).toBe('status');
+    expect(pollEndpoint('submitted', prior)).toBe('status');
+    expect(pollEndpoint('in_progress', prior)).toBe('status');
   });
 
   it('asks less often about jobs further back in the queue', () => {

@@ -10,7 +10,9 @@ import type { ItemRecord } from '../db/rows';
 import type { BatchSettings } from '../domain';
 import type { BatchRuntime, EngineContext } from './context';
 import type { Leases } from './leases';
-import { released, type Outcome } from './outcome';
+import { endedWithout, released, type Outcome } from './outcome';
+import { text } from './messages';
+import { isMachineTrouble } from '../util/machine-trouble';
 import { DailyCapPassedError, type SubmitPhase } from './submit';
 import { AccountFullError } from './account-slots';
 
@@ -114,6 +116,31 @@ export class SubmitFlow {
       if (error instanceof LeaseLostError) {
         this.sending.delete(itemId);
         throw error;
+      }
+      if (!isMachineTrouble(error) && answer.move?.to !== 'unknown_submit') {
+        // Not the machine: the answer itself cannot be stored (a request id another item holds,
+        // a value the database refuses). Trying again would keep the item "submitting" and the
+        // batch unfinished all night; it ends unknown, for the user to decide, and the request
+        // id stays in the journal.
+        const detail = (error as Error).message;
+        this.ctx.log(
+          'error',
+          `item ${itemId}: the submit answer could not be stored (${detail}); it is unknown`,
+        );
+        this.storeAnswer(
+          endedWithout(
+            answer.item,
+            'submitting',
+            'unknown_submit',
+            text.answerLost(`the answer could not be stored: ${detail}`),
+            {
+              why: 'answer not storable',
+              errorCode: 'unknown_submit',
+            },
+          ),
+          failures,
+        );
+        return;
       }
       const delay = Math.max(250, fullJitterBackoff(failures + 1, this.ctx.random, 1000, 60_000));
       this.ctx.log(

@@ -4,7 +4,7 @@
 // many images have each variable some lack ("{caption}: 2 of 26 images") with a one-click default.
 //
 // The chips are one composite widget (a toolbar): one Tab stop, the arrow keys move between them.
-import { useRef, useState, type KeyboardEvent, type RefObject } from 'react';
+import { useLayoutEffect, useRef, useState, type KeyboardEvent, type RefObject } from 'react';
 import { useI18n } from '../i18n';
 import { formatCount } from '../lib/format';
 import {
@@ -58,14 +58,27 @@ export function TemplateEditor({
   const unique = [...new Set(messages)];
   const gaps = coverage ? coverageGaps(value, coverage.counts, coverage.images) : [];
 
+  // The caret a write asked for, placed as soon as the new text is committed: in a layout effect,
+  // before the browser handles the next key, so a quick typist's first letters land after it (a
+  // frame later they went to the button that was clicked).
+  const pendingCaret = useRef<number | null>(null);
+  useLayoutEffect(() => {
+    const caret = pendingCaret.current;
+    if (caret === null) return;
+    pendingCaret.current = null;
+    ref.current?.focus();
+    ref.current?.setSelectionRange(caret, caret);
+  }, [value, ref]);
+
   /** Puts `next` in the control and the caret at `caret`, then focuses it. */
   const write = (next: { text: string; caret: number }) => {
-    const el = ref.current;
+    if (next.text === value) {
+      ref.current?.focus();
+      ref.current?.setSelectionRange(next.caret, next.caret);
+      return;
+    }
+    pendingCaret.current = next.caret;
     onChange(next.text);
-    requestAnimationFrame(() => {
-      el?.focus();
-      el?.setSelectionRange(next.caret, next.caret);
-    });
   };
 
   const insert = (name: string) => {

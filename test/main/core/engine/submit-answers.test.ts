@@ -180,3 +180,36 @@ describe('a late answer from the process that lost the batch', () => {
     await first.close();
   });
 });
+
+describe('an answer the database refuses for what it says (not for the machine)', () => {
+  it('ends the item unknown, with the reason, instead of keeping it "submitting" all night', async () => {
+    // A broken answer: the second submit comes back with the first one's request id, which the
+    // database holds already (a unique index), so storing it fails every time.
+    let firstId: string | null = null;
+    const echoFirstId: typeof fetch = async (input, init) => {
+      const response = await fetch(input, init);
+      if (!isSubmit(input, init)) return response;
+      const body = (await response.json()) as { request_id: string };
+      if (firstId === null) firstId = body.request_id;
+      else body.request_id = firstId;
+      return new Response(JSON.stringify(body), { status: response.status, headers: response.headers });
+    };
+    const logged: string[] = [];
+    h = await harness(
+      { generationMs: () => 5_000 },
+      { fetch: echoFirstId, log: (level, message) => void logged.push(`${level}: ${message}`) },
+    );
+    const { batchId, itemIds } = h.batch(2);
+    h.engine.startBatch(batchId);
+    const states = await Promise.all(
+      itemIds.map((id) => h!.engine.waitForItemState(id, ['done', 'failed', 'unknown_submit'], 20_000)),
+    );
+    const unknown = states.filter((s) => s.state === 'unknown_submit');
+    expect(states.filter((s) => s.state === 'done')).toHaveLength(1);
+    expect(unknown).toHaveLength(1);
+    expect(unknown[0]!.errorMessage).toMatch(/the answer could not be stored: .*UNIQUE/);
+    // Not retried for ever: one refusal, then the item is settled.
+    expect(logged.filter((line) => /could not be stored/.test(line))).toHaveLength(1);
+    expect(created(h)).toHaveLength(2);
+  });
+});

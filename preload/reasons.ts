@@ -114,8 +114,8 @@ const en = {
   plan_end_image_column_unsupported:
     'end_image is not supported by {model} (it has no end-frame field); choose a model that has one ({models}) or clear the cell{where}',
   plan_end_image_unchecked: 'end_image "{value}" was not checked{where}; scan again',
-  plan_end_frame_unsupported:
-    '{end} is the end frame of {file} (paired by its name), but {model} has no end-frame field; choose a model that has one ({models}), or rename the end frame so it is a start image of its own',
+  plan_end_frame_ignored:
+    '{end} (the end frame of {file}, paired by its name) is not sent: {model} has no end-frame field, so the video starts on {file} alone. To end on it, choose a model that has one ({models})',
   plan_end_image_required:
     '{model} needs an end image for every video and {file} has none; name one in the end_image column of prompts.csv, pair one by name (shot.end.jpg), turn on loop, or choose another model',
   plan_csv_bad_yes_no: '{column} must be yes or no (or true/false, 1/0), got "{value}" {at}',
@@ -231,8 +231,8 @@ const zhCN = {
   plan_end_image_column_unsupported:
     '{model} 不支持 end_image（它没有结束帧字段）；请选择有结束帧的模型（{models}）或清空该单元格{where}',
   plan_end_image_unchecked: 'end_image “{value}”未经检查{where}；请重新扫描',
-  plan_end_frame_unsupported:
-    '{end} 是 {file} 的结束帧（按文件名配对），但 {model} 没有结束帧字段；请选择有结束帧的模型（{models}），或重命名该结束帧，让它成为独立的起始图片',
+  plan_end_frame_ignored:
+    '{end}（按文件名与 {file} 配对的结束帧）不会发送：{model} 没有结束帧字段，因此视频只从 {file} 开始。若要以它结束，请选择有结束帧的模型（{models}）',
   plan_end_image_required:
     '{model} 的每个视频都需要结束图片，而 {file} 没有；请在 prompts.csv 的 end_image 列中指定一张、按文件名配对一张（shot.end.jpg）、开启循环，或选择其他模型',
   plan_csv_bad_yes_no: '{column} 必须是 yes 或 no（或 true/false、1/0），实际为“{value}”{at}',

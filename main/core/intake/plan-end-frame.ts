@@ -1,7 +1,8 @@
 // The end frame of one planned item: from its prompts.csv `end_image` cell, from a file paired
 // by name (end-frames.ts), or the start image itself when the batch loops. Checked like a start
 // image, and against the start's shape: a video has one aspect ratio, so an end frame of
-// another shape is refused with both ratios named. Split from plan.ts.
+// another shape is refused with both ratios named. A frame paired by name for a model without
+// an end-frame field is left out with a note (the start image still goes). Split from plan.ts.
 import type { ScannedImage } from '../core-api';
 import type { PlanNote } from '../domain';
 import type { ModelSpec } from '../catalog/catalog';
@@ -61,16 +62,19 @@ export function endFrameFor(
         reason('plan_end_image_unchecked', { value: csv.values.end_image ?? '', where: at }),
       );
     if (!end!.ok) reject('end_image_unusable', `${end!.reason}${where}`);
-  } else if (end?.ok && !endField)
-    reject(
-      'end_image_unsupported',
-      reason('plan_end_frame_unsupported', {
+  } else if (end?.ok && !endField) {
+    // The pair was found by its name, not asked for in a cell: the start image is still what the
+    // user wants animated, so it goes alone, and the note says the end frame stayed behind.
+    options.notes.push(
+      reason('plan_end_frame_ignored', {
         end: end.relativePath ?? end.sourcePath,
         file: image.relativePath,
         model: model.displayName,
         models: options.endImageModels,
       }),
     );
+    return { loop: false };
+  }
   if (end?.ok) {
     const planned = planImage(model, end, {
       fit: options.fit,

@@ -31,7 +31,10 @@ export type AppSettingsDto = z.output<typeof appSettingsSchema>;
 /** Today's spending across all batches against the daily cap (the batch header shows it). */
 export const dailySpendSchema = z.object({
   capUsd: z.number().nullable(),
+  /** What the cap counts: billed or possibly billed (in flight, answers lost). */
   spentTodayUsd: z.number(),
+  /** Billed, by the definition of a batch's spent figure: what the window shows as spent today. */
+  billedTodayUsd: z.number(),
   /** When "today" began: the local midnight, as epoch ms. */
   dayStartedAt: z.number(),
 });

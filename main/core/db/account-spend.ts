@@ -44,7 +44,30 @@ export class AccountSpendStore {
 
   /** The cap and what was committed on the day beginning at `dayStartedAt`. */
   today(dayStartedAt: number): DailySpend {
-    return { capUsd: this.dailyCap(), spentTodayUsd: this.committedSince(dayStartedAt), dayStartedAt };
+    return {
+      capUsd: this.dailyCap(),
+      spentTodayUsd: this.committedSince(dayStartedAt),
+      billedTodayUsd: this.billedSince(dayStartedAt),
+      dayStartedAt,
+    };
+  }
+
+  /**
+   * USD billed by submits made at or after `since`, by the definition of a batch's spent figure
+   * (item-queries.ts money: an actual cost where known, else the estimate of what is generating or
+   * done), plus earlier attempts of retried items made since then. On a day with one batch it is
+   * that batch's spent figure, so the window never shows two amounts for the same money.
+   */
+  billedSince(since: number): number {
+    const row = this.stmt(
+      `SELECT
+           (SELECT COALESCE(SUM(CASE
+               WHEN cost_usd IS NOT NULL THEN cost_usd
+               WHEN may_be_billed = 1 AND state IN ('in_progress', 'downloading', 'done') THEN estimated_cost_usd
+               ELSE 0 END), 0) FROM items WHERE submitted_at >= :since)
+         + (SELECT COALESCE(SUM(usd), 0) FROM earlier_attempts WHERE submitted_at >= :since) AS usd`,
+    ).get({ since }) as { usd: number };
+    return row.usd;
   }
 
   /**

@@ -188,8 +188,10 @@ export interface BatchCondition {
 /** The account-wide daily cap and what counts against it today (see core-api setDailyCap). */
 export interface DailySpend {
   capUsd: number | null;
-  /** Billed or possibly billed since `dayStartedAt`, across all batches. */
+  /** Billed or possibly billed since `dayStartedAt`, across all batches: what the cap counts. */
   spentTodayUsd: number;
+  /** Billed since `dayStartedAt` by the definition of a batch's `spentUsd` (what the window shows as spent). */
+  billedTodayUsd: number;
   /** Clock ms of the local midnight that began today. */
   dayStartedAt: number;
 }

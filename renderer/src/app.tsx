@@ -5,6 +5,7 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { AppSettingsDto, ModelInfoDto } from '../../preload/contract';
 import { api, errorText } from './api';
 import { I18nContext, makeI18n, resolveLanguage, useI18n } from './i18n';
+import { SimulatedMoney } from './lib/money';
 import { navigate, parseRoute, useHash } from './lib/route';
 import { AppContext, type AppContextValue, type AppInfo, type SettingsFocus } from './store/app-context';
 import { startScan } from './store/scan-store';
@@ -127,11 +128,14 @@ function Shell({ boot, setBoot }: { boot: Boot; setBoot: (b: Boot) => void }) {
           </div>
         </header>
         <main className="screen">
-          {route.screen === 'new' && <NewBatch onPaths={onPaths} />}
-          {route.screen === 'history' && <History />}
-          {route.screen === 'batch' && (
-            <BatchScreen key={route.batchId} batchId={route.batchId} view={route.view ?? 'items'} />
-          )}
+          {/* Money on the setup form is simulated while simulated mode is on; a batch says its own. */}
+          <SimulatedMoney.Provider value={context.info.simulated}>
+            {route.screen === 'new' && <NewBatch onPaths={onPaths} />}
+            {route.screen === 'history' && <History />}
+            {route.screen === 'batch' && (
+              <BatchScreen key={route.batchId} batchId={route.batchId} view={route.view ?? 'items'} />
+            )}
+          </SimulatedMoney.Provider>
         </main>
         <DropOverlay onPaths={onPaths} />
         <Toasts />

@@ -5,7 +5,8 @@ import type { BatchSettingsDto, ModelInfoDto, ScanSummaryDto } from '../../../pr
 import { api, errorText } from '../api';
 import { useI18n } from '../i18n';
 import { useAction } from '../lib/use-action';
-import { formatCount, formatSpan, formatUsd } from '../lib/format';
+import { formatCount, formatSpan } from '../lib/format';
+import { useMoney } from '../lib/money';
 import { navigate } from '../lib/route';
 import { FALLBACK_SETTINGS } from '../lib/states';
 import { useElementChecks } from '../lib/use-element-checks';
@@ -109,6 +110,7 @@ function Setup({
   onPick: () => void;
 }) {
   const { t, locale } = useI18n();
+  const money = useMoney();
   const { settings: app, setSettings, models } = useApp();
   // A re-run starts from the earlier batch's settings; a new batch from the last one's.
   const [settings, setDraft] = useState(() => {
@@ -162,7 +164,7 @@ function Setup({
   const estimate = preview
     ? preview.priceUnknown
       ? t('models.costUnknownShort')
-      : formatUsd(preview.estimatedCostUsd, locale)
+      : money(preview.estimatedCostUsd)
     : '…';
   const count = preview?.toSend ?? 0;
   const span = preview
@@ -221,7 +223,7 @@ function Setup({
           {settings.budgetUsd !== null && Number.isFinite(settings.budgetUsd) && (
             <div>
               <dt>{t('start.budget')}</dt>
-              <dd>{formatUsd(settings.budgetUsd, locale)}</dd>
+              <dd>{money(settings.budgetUsd)}</dd>
             </div>
           )}
         </dl>

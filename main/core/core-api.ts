@@ -48,6 +48,11 @@ export interface EngineApi {
   /** Raises, lowers or removes (null) a batch's USD cap; does not resume a budget_reached pause. */
   setBudget(batchId: number, budgetUsd: number | null): void;
   /**
+   * Saves the batch's next videos in another (existing) folder; those saved stay where they are.
+   * Downloads waiting for the old folder try the new one at once.
+   */
+  setOutputDir(batchId: number, outputDir: string): void;
+  /**
    * Sets (null: removes) the account-wide cap: at most this many USD committed per local day
    * across every batch, checked before each submit like a batch's cap. Stored in the database
    * (the app and the CLI share it). Batches paused by it continue when they fit again.

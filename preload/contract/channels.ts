@@ -124,6 +124,8 @@ export const invokeChannels = {
     z.object({ batchId: id, budgetUsd: z.number().positive().max(1_000_000).nullable() }),
     batchViewSchema,
   ),
+  /** Saves the batch's next videos in another folder (picked with dialog.pickOutputDir). */
+  'command:batch.setOutputDir': channel(z.object({ batchId: id, outputDir: path }), batchViewSchema),
   'query:batches.list': channel(empty, z.array(batchViewSchema)),
   'query:batch.get': channel(z.object({ batchId: id }), batchViewSchema),
   'query:account.dailySpend': channel(empty, dailySpendSchema),

@@ -1,12 +1,15 @@
 // What holds a running batch's downloads back (the output folder unplugged, the network down):
-// not a pause, nobody has to act, so it only informs. The words come from the reason catalogue
-// (preload/reasons.ts) in the reader's language; main's English message is the fallback.
+// not a pause, the batch goes on by itself, so it informs: what happened (the title), what
+// happens next and what the user may do (a sentence, and for the folder the button that saves
+// the next videos elsewhere), and the specifics (which folder, the system's words) under Details.
+// The words come from the reason catalogue (preload/reasons.ts) in the reader's language.
 import { useId } from 'react';
 import type { BatchViewDto } from '../../../preload/contract';
 import { formatReason } from '../../../preload/reasons';
 import { useI18n } from '../i18n';
+import { ChooseOutputFolderButton } from './ChooseOutputFolderButton';
 
-export function ConditionBanner({ batch }: { batch: BatchViewDto }) {
+export function ConditionBanner({ batch, onChanged }: { batch: BatchViewDto; onChanged: () => void }) {
   const { t, language } = useI18n();
   const titleId = useId();
   const condition = batch.condition;
@@ -16,8 +19,17 @@ export function ConditionBanner({ batch }: { batch: BatchViewDto }) {
     <section className="banner banner-info" aria-labelledby={titleId} data-testid="condition-banner">
       <div className="banner-text">
         <h2 id={titleId}>{t(`condition.${condition.code}.title`)}</h2>
-        <p>{text}</p>
+        <p>{t(`condition.${condition.code}.hint`)}</p>
+        <details className="banner-details" data-testid="condition-details">
+          <summary>{t('pause.details')}</summary>
+          <p className="small">{text}</p>
+        </details>
       </div>
+      {condition.code === 'output_unavailable' && (
+        <div className="banner-actions">
+          <ChooseOutputFolderButton batch={batch} onChanged={onChanged} />
+        </div>
+      )}
     </section>
   );
 }

@@ -1,12 +1,16 @@
-// When something stopped the queue and needs the user, say what and offer the action that
-// fixes it. main's pauseMessage carries the specifics (which key, how much was spent...).
+// When something stopped the queue and needs the user: what happened (the title, one sentence),
+// what to do (one sentence, and the button that does it: open the key settings, top up, raise
+// the cap, choose another folder, resume), and main's full account with the provider's own
+// words folded under Details, so the banner never reads like a log.
 import { reasonText } from '../../../preload/reasons';
 import { useId, useState } from 'react';
 import type { BatchViewDto } from '../../../preload/contract';
 import { api } from '../api';
 import { useI18n } from '../i18n';
+import { RUNCOMFY_TOP_UP_URL } from '../lib/runcomfy-links';
 import { useAction } from '../lib/use-action';
 import { useApp } from '../store/app-context';
+import { ChooseOutputFolderButton } from './ChooseOutputFolderButton';
 import './PauseBanner.css';
 
 export function PauseBanner({ batch, onChanged }: { batch: BatchViewDto; onChanged: () => void }) {
@@ -20,7 +24,10 @@ export function PauseBanner({ batch, onChanged }: { batch: BatchViewDto; onChang
 
   if (batch.state !== 'paused' || !batch.pauseReason || batch.pauseReason === 'user') return null;
   const reason = batch.pauseReason;
-  const detail = reasonText({ reason: batch.pauseDetail, message: batch.pauseMessage }, language);
+  const full = reasonText({ reason: batch.pauseDetail, message: batch.pauseMessage }, language);
+  // The budget's account is all figures of the user's own (no provider words): it is the body.
+  const lead = reason === 'budget_reached' && full ? full : t(`pause.${reason}.hint`);
+  const details = full && full !== lead ? full : null;
 
   const resume = () => act(() => api().batch.resume({ batchId: batch.id }));
 
@@ -33,8 +40,13 @@ export function PauseBanner({ batch, onChanged }: { batch: BatchViewDto; onChang
     >
       <div className="banner-text">
         <h2 id={titleId}>{t(`pause.${reason}.title`)}</h2>
-        <p data-testid="pause-detail">{detail ?? t(`pause.${reason}.hint`)}</p>
-        {detail && <p className="muted small">{t(`pause.${reason}.hint`)}</p>}
+        <p data-testid="pause-detail">{lead}</p>
+        {details && (
+          <details className="banner-details" data-testid="pause-details">
+            <summary>{t('pause.details')}</summary>
+            <p className="small">{details}</p>
+          </details>
+        )}
       </div>
       <div className="banner-actions">
         {reason === 'bad_key' && (
@@ -42,11 +54,17 @@ export function PauseBanner({ batch, onChanged }: { batch: BatchViewDto; onChang
             {t('pause.openKeySettings')}
           </button>
         )}
+        {reason === 'no_balance' && (
+          <a className="button button-primary" href={RUNCOMFY_TOP_UP_URL} target="_blank" rel="noreferrer">
+            {t('pause.topUp')}
+          </a>
+        )}
         {reason === 'daily_cap_reached' && (
           <button type="button" className="button button-primary" onClick={() => openSettings('dailyCap')}>
             {t('pause.openCapSettings')}
           </button>
         )}
+        {reason === 'disk_full' && <ChooseOutputFolderButton batch={batch} onChanged={onChanged} />}
         {reason === 'budget_reached' && (
           <form
             className="input-row"
@@ -76,7 +94,15 @@ export function PauseBanner({ batch, onChanged }: { batch: BatchViewDto; onChang
           </form>
         )}
         {reason !== 'budget_reached' && reason !== 'daily_cap_reached' && (
-          <button type="button" className="button button-primary" disabled={busy} onClick={resume}>
+          <button
+            type="button"
+            className={
+              reason === 'lease_lost' || reason === 'too_many_failures' ? 'button button-primary' : 'button'
+            }
+            disabled={busy}
+            onClick={resume}
+            data-testid="pause-resume"
+          >
             {reason === 'lease_lost' ? t('pause.takeOver') : t('batch.resume')}
           </button>
         )}

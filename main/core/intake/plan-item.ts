@@ -342,8 +342,17 @@ function skipVerdict(ctx: PlanContext, image: ScannedImage, fingerprint: string)
   const existing = ctx.findDone(image.sha256, fingerprint);
   if (!existing) return null;
   const batch = existing.batchId ?? '?';
+  // The item and its batch ride along (unused by the sentence) so the window can play the video,
+  // show it in its folder and open the batch that made it.
   if ((existing.state ?? 'done') === 'done')
-    return skipped('already_generated', reason('plan_already_generated', { path: existing.outputPath }));
+    return skipped(
+      'already_generated',
+      reason('plan_already_generated', {
+        path: existing.outputPath,
+        item: existing.itemId ?? null,
+        batch: existing.batchId ?? null,
+      }),
+    );
   // Sent, but whether RunComfy took it is unknown: neither "being generated" nor safe to send.
   if (existing.state === 'unknown_submit')
     return skipped('already_in_progress', reason('plan_answer_lost', { batch }));

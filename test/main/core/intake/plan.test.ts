@@ -489,7 +489,7 @@ describe('plan: already generated and duplicates', () => {
       findDone: (hash, fingerprint) => {
         seen.push([hash, fingerprint]);
         return hash === done.imageHash && fingerprint === done.requestFingerprint
-          ? { itemId: 7, outputPath: '/videos/a.mp4' }
+          ? { itemId: 7, outputPath: '/videos/a.mp4', batchId: 3 }
           : null;
       },
     });
@@ -499,6 +499,8 @@ describe('plan: already generated and duplicates', () => {
       state: 'skipped',
       code: 'already_generated',
       message: 'already generated: /videos/a.mp4',
+      // Which item made the video and in which batch: the window plays it and links to it.
+      reason: { code: 'plan_already_generated', params: { path: '/videos/a.mp4', item: 7, batch: 3 } },
     });
     expect(again.items[0]!.estimatedCostUsd).toBe(0);
     expect([again.toSend, again.skipped, again.estimatedCostUsd]).toEqual([1, 1, 0.42]);

@@ -239,6 +239,7 @@ export const invokeChannels = {
         notifications: true,
         keepAwake: true,
         language: true,
+        theme: true,
         webhook: true,
         dailyCapUsd: true,
         defaults: true,

@@ -16,6 +16,8 @@ export const appSettingsSchema = z.object({
   notifications: z.boolean(),
   keepAwake: z.boolean(),
   language: z.enum(['system', 'en', 'zh-CN']),
+  /** The window's colours: the system's, or always light or dark. */
+  theme: z.enum(['system', 'light', 'dark']),
   webhook: webhookSettingSchema,
   /**
    * The account-wide cap: at most this many USD committed per local day across every batch

@@ -1,19 +1,20 @@
-// The app shell: boots (app info, settings, models), picks the language, listens for files
-// dropped anywhere on the window, and shows one screen at a time (new batch, a batch, history)
-// with the settings dialog on top.
+// The app shell: boots (app info, settings, models), picks the language and the theme, listens
+// for files dropped anywhere on the window, and shows one screen at a time (new batch, a batch,
+// history, settings).
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { AppSettingsDto, ModelInfoDto } from '../../preload/contract';
 import { api, errorText } from './api';
 import { I18nContext, makeI18n, resolveLanguage, useI18n } from './i18n';
 import { SimulatedMoney } from './lib/money';
-import { navigate, parseRoute, useHash } from './lib/route';
-import { AppContext, type AppContextValue, type AppInfo, type SettingsFocus } from './store/app-context';
+import { navigate, parseRoute, routeHash, useHash } from './lib/route';
+import { useTheme } from './lib/theme';
+import { AppContext, type AppContextValue, type AppInfo } from './store/app-context';
 import { startScan } from './store/scan-store';
 import { BatchScreen } from './screens/BatchScreen';
 import { DropOverlay } from './components/DropOverlay';
 import { History } from './screens/History';
 import { NewBatch } from './screens/NewBatch';
-import { SettingsDialog } from './components/SettingsDialog';
+import { SettingsPage } from './screens/SettingsPage';
 import { Toasts } from './components/Toasts';
 
 interface Boot {
@@ -41,6 +42,7 @@ export function App() {
   useEffect(() => {
     document.documentElement.lang = language;
   }, [language]);
+  useTheme(boot?.settings.theme ?? 'system');
 
   return (
     <I18nContext.Provider value={i18n}>
@@ -58,7 +60,6 @@ export function App() {
 function Shell({ boot, setBoot }: { boot: Boot; setBoot: (b: Boot) => void }) {
   const { t } = useI18n();
   const route = parseRoute(useHash());
-  const [settingsOpen, setSettingsOpen] = useState<false | SettingsFocus>(false);
 
   const setSettings = useCallback(
     (settings: AppSettingsDto) => setBoot({ ...boot, settings }),
@@ -73,7 +74,11 @@ function Shell({ boot, setBoot }: { boot: Boot; setBoot: (b: Boot) => void }) {
       setSettings,
       models: boot.models,
       setModels,
-      openSettings: (focus) => setSettingsOpen(focus ?? 'general'),
+      openSettings: (focus) =>
+        navigate({
+          screen: 'settings',
+          target: focus === 'apiKey' ? 'key' : focus === 'dailyCap' ? 'daily-cap' : undefined,
+        }),
     }),
     [boot, setSettings, setModels],
   );
@@ -107,7 +112,11 @@ function Shell({ boot, setBoot }: { boot: Boot; setBoot: (b: Boot) => void }) {
             <a href="#/new" className="tab" aria-current={route.screen === 'new' ? 'page' : undefined}>
               {t('nav.new')}
             </a>
-            <a href="#/history" className="tab" aria-current={route.screen !== 'new' ? 'page' : undefined}>
+            <a
+              href="#/history"
+              className="tab"
+              aria-current={route.screen === 'history' || route.screen === 'batch' ? 'page' : undefined}
+            >
               {t('nav.history')}
             </a>
           </nav>
@@ -117,14 +126,14 @@ function Shell({ boot, setBoot }: { boot: Boot; setBoot: (b: Boot) => void }) {
                 {t('app.simulated')}
               </span>
             )}
-            <button
-              type="button"
-              className="button"
-              onClick={() => setSettingsOpen('general')}
+            <a
+              href={routeHash({ screen: 'settings' })}
+              className="tab"
+              aria-current={route.screen === 'settings' ? 'page' : undefined}
               data-testid="settings-button"
             >
               {t('nav.settings')}
-            </button>
+            </a>
           </div>
         </header>
         <main className="screen">
@@ -135,11 +144,11 @@ function Shell({ boot, setBoot }: { boot: Boot; setBoot: (b: Boot) => void }) {
             {route.screen === 'batch' && (
               <BatchScreen key={route.batchId} batchId={route.batchId} view={route.view ?? 'items'} />
             )}
+            {route.screen === 'settings' && <SettingsPage target={route.target} />}
           </SimulatedMoney.Provider>
         </main>
         <DropOverlay onPaths={onPaths} />
         <Toasts />
-        {settingsOpen && <SettingsDialog focus={settingsOpen} onClose={() => setSettingsOpen(false)} />}
       </div>
     </AppContext.Provider>
   );

@@ -57,6 +57,7 @@ export function toAppSettings(
     notifications: stored.notifications,
     keepAwake: stored.keepAwake,
     language: stored.language,
+    theme: stored.theme,
     webhook: stored.webhook,
     // In the job database, not the settings file: the CLI on the same database keeps it too.
     dailyCapUsd: services.engine.dailySpend().capUsd,

@@ -15,6 +15,7 @@ const storedSchema = z.object({
   notifications: z.boolean(),
   keepAwake: z.boolean(),
   language: appSettingsSchema.shape.language,
+  theme: appSettingsSchema.shape.theme,
   /** Never holds the key; checked http(s) by the handler before it is stored. */
   webhook: webhookSettingSchema,
   defaults: batchSettingsSchema.partial(),
@@ -31,6 +32,7 @@ export const DEFAULT_STORED_SETTINGS: StoredSettings = {
   notifications: true,
   keepAwake: true,
   language: 'system',
+  theme: 'system',
   webhook: null,
   defaults: {},
   presets: [],

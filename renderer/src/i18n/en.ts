@@ -1,5 +1,6 @@
 // English messages: the reference catalog. Every other language must have every key (see
 // `Messages`). `{name}` placeholders are filled by t(key, vars).
+import { settingsEn } from './settings-texts';
 import { reviewEn } from './review-texts';
 import { itemsEn } from './items-texts';
 import { historyEn } from './history-texts';
@@ -232,39 +233,6 @@ export const en = {
     '{name} is already generating: it cannot be stopped, will be billed and downloaded.',
   'cancelOutcome.already_finished': '{name} had already finished.',
 
-  'settings.title': 'Settings',
-  'settings.apiKey': 'RunComfy API key',
-  'settings.keySet': 'Key set, ending in …{last4}',
-  'settings.keyNotSet': 'No key set. Without one, only simulated mode works.',
-  'settings.keyStorage': 'stored in {storage}',
-  'settings.keyPlaceholder': 'Paste your API key',
-  'settings.replaceKeyPlaceholder': 'Paste a new key to replace it',
-  'settings.setKey': 'Save key',
-  'settings.replaceKey': 'Replace key',
-  'settings.removeKey': 'Remove key',
-  'settings.removeKeyTitle': 'Remove the API key?',
-  'settings.removeKeyMessage': 'Running batches pause until a key is set again.',
-  'settings.keySaved': 'Key saved (ending in …{last4}).',
-  'settings.keyRemoved': 'Key removed.',
-  'settings.plainTextTitle': 'Store the key without encryption?',
-  'settings.plainTextMessage':
-    'This computer has no secure keyring, so the key can only be saved as plain text in your user folder. Anyone with access to your account could read it.',
-  'settings.plainTextConfirm': 'Store as plain text',
-  'settings.simulated': 'Simulated mode (no key, nothing paid)',
-  'settings.simulatedHint': 'Runs against a built-in RunComfy simulator: useful to try the app.',
-  'settings.notifications': 'Notify me when a batch finishes or stops',
-  'settings.keepAwake': 'Keep the computer awake while a batch runs',
-  'settings.language': 'Language',
-  'settings.dailyCap': 'Daily spending cap, all batches (US$)',
-  'settings.dailyCapHint':
-    'Checked before each video is sent, like a batch’s budget: what every batch spent or has in flight since your local midnight. Batches it pauses continue when you raise it or the next day begins. Empty: no daily cap. The CLI shares it (--daily-cap).',
-  'settings.dailyCapToday': 'Spent today: {spent}',
-  'settings.dailyCapInvalid': 'Enter an amount of 0 or more, or leave it empty for no cap.',
-  'settings.languageSystem': 'Same as the system',
-  'settings.advanced': 'Advanced',
-  'settings.apiBaseUrl': 'API base URL',
-  'settings.apiBaseUrlHint': 'Leave as https://model-api.runcomfy.net unless support asks you to change it.',
-  'settings.saved': 'Saved.',
   'errors.batchHeldHere':
     'This batch is being run by {who} on this computer (pid {pid}). Stop it there or wait.',
   'errors.batchHeldRemote':
@@ -380,30 +348,11 @@ export const en = {
   'retrySelected.notRetryable':
     '{count} selected are not retried because they are not failed ({files}). To make a finished video again, use “Re-run with changes”.',
   'retryFailed.done': 'Retrying {count} {count|item|items}.',
-  'webhook.title': 'Notices to your phone',
-  'webhook.intro':
-    'Stillmotion posts a short notice when a batch finishes, pauses and needs you, or stops moving. It never sends your API key or your files.',
-  'webhook.url': 'Webhook address',
-  'webhook.preset': 'Service',
-  'webhook.preset.ntfy': 'ntfy',
-  'webhook.preset.discord': 'Discord',
-  'webhook.preset.slack': 'Slack',
-  'webhook.preset.generic': 'Other (plain JSON)',
-  'webhook.hint.ntfy':
-    'The topic address, e.g. https://ntfy.sh/your-secret-topic. Subscribe to the same topic in the ntfy app.',
-  'webhook.hint.discord': 'A channel’s webhook address (Channel settings → Integrations → Webhooks).',
-  'webhook.hint.slack':
-    'An incoming webhook address from your Slack app (https://hooks.slack.com/services/…).',
-  'webhook.hint.generic':
-    'Any address that accepts a POST of JSON: event, title, message, batch, pauseReason, at.',
-  'webhook.sendTest': 'Send test',
-  'webhook.testSent': 'Test notice sent (the service answered {status}).',
-  'webhook.remove': 'Remove',
-  'webhook.removed': 'Webhook removed: no more notices.',
   ...batchEn,
   ...historyEn,
   ...itemsEn,
   ...reviewEn,
+  ...settingsEn,
 };
 
 export type MessageKey = keyof typeof en;

@@ -1,5 +1,6 @@
 // 简体中文。Typed as Messages: a missing or extra key fails the build.
 import type { Messages } from './en';
+import { settingsZh } from './settings-texts';
 import { reviewZh } from './review-texts';
 import { itemsZh } from './items-texts';
 import { historyZh } from './history-texts';
@@ -214,39 +215,6 @@ export const zhCN: Messages = {
   'cancelOutcome.running_cannot_stop': '{name} 已在生成：无法停止，将计费并下载。',
   'cancelOutcome.already_finished': '{name} 已经完成。',
 
-  'settings.title': '设置',
-  'settings.apiKey': 'RunComfy API 密钥',
-  'settings.keySet': '已设置密钥，末尾为 …{last4}',
-  'settings.keyNotSet': '未设置密钥。没有密钥时只能使用模拟模式。',
-  'settings.keyStorage': '保存在 {storage}',
-  'settings.keyPlaceholder': '粘贴您的 API 密钥',
-  'settings.replaceKeyPlaceholder': '粘贴新密钥以替换',
-  'settings.setKey': '保存密钥',
-  'settings.replaceKey': '替换密钥',
-  'settings.removeKey': '删除密钥',
-  'settings.removeKeyTitle': '删除 API 密钥？',
-  'settings.removeKeyMessage': '运行中的批次会暂停，直到重新设置密钥。',
-  'settings.keySaved': '密钥已保存（末尾为 …{last4}）。',
-  'settings.keyRemoved': '密钥已删除。',
-  'settings.plainTextTitle': '以未加密方式保存密钥？',
-  'settings.plainTextMessage':
-    '此电脑没有安全的密钥环，密钥只能以明文保存在您的用户文件夹中。能访问您账户的人都可以读取它。',
-  'settings.plainTextConfirm': '以明文保存',
-  'settings.simulated': '模拟模式（无需密钥，不产生费用）',
-  'settings.simulatedHint': '使用内置的 RunComfy 模拟器运行：适合试用本应用。',
-  'settings.notifications': '批次完成或停止时通知我',
-  'settings.keepAwake': '批次运行时保持电脑唤醒',
-  'settings.language': '语言',
-  'settings.dailyCap': '每日支出上限，所有批次（美元）',
-  'settings.dailyCapHint':
-    '每个视频发送前都会检查，与批次预算相同：自你当地午夜以来所有批次已花费或进行中的金额。被它暂停的批次会在你提高上限或新的一天开始时继续。留空：无每日上限。命令行共用此设置（--daily-cap）。',
-  'settings.dailyCapToday': '今天已花费：{spent}',
-  'settings.dailyCapInvalid': '请输入 0 或更大的金额，或留空表示无上限。',
-  'settings.languageSystem': '跟随系统',
-  'settings.advanced': '高级',
-  'settings.apiBaseUrl': 'API 基础地址',
-  'settings.apiBaseUrlHint': '除非客服要求，请保持为 https://model-api.runcomfy.net。',
-  'settings.saved': '已保存。',
   'errors.batchHeldHere': '此批次正由本机上的{who}运行（进程 {pid}）。请在那里停止它，或稍候。',
   'errors.batchHeldRemote':
     '此批次正由 {host} 上的{who}运行。请在那里停止它，或稍候：如果它意外停止，本机将在 {seconds} 秒后可以接管。',
@@ -350,25 +318,9 @@ export const zhCN: Messages = {
   'retrySelected.notRetryable':
     '所选中有 {count} 个不是失败项目，不会重试（{files}）。如需重新生成已完成的视频，请使用“修改后重新运行”。',
   'retryFailed.done': '正在重试 {count} 个项目。',
-  'webhook.title': '发送到手机的通知',
-  'webhook.intro':
-    '批次完成、暂停需要您处理或停滞时，Stillmotion 会发送一条简短通知。绝不会发送您的 API 密钥或文件。',
-  'webhook.url': 'Webhook 地址',
-  'webhook.preset': '服务',
-  'webhook.preset.ntfy': 'ntfy',
-  'webhook.preset.discord': 'Discord',
-  'webhook.preset.slack': 'Slack',
-  'webhook.preset.generic': '其他（纯 JSON）',
-  'webhook.hint.ntfy': '主题地址，例如 https://ntfy.sh/your-secret-topic。在 ntfy 应用中订阅同一主题。',
-  'webhook.hint.discord': '频道的 Webhook 地址（频道设置 → 整合 → Webhook）。',
-  'webhook.hint.slack': '您的 Slack 应用中的传入 Webhook 地址（https://hooks.slack.com/services/…）。',
-  'webhook.hint.generic': '任何接受 JSON POST 的地址：event、title、message、batch、pauseReason、at。',
-  'webhook.sendTest': '发送测试',
-  'webhook.testSent': '测试通知已发送（服务返回 {status}）。',
-  'webhook.remove': '移除',
-  'webhook.removed': '已移除 Webhook：不再发送通知。',
   ...batchZh,
   ...historyZh,
   ...itemsZh,
   ...reviewZh,
+  ...settingsZh,
 };

@@ -1,6 +1,6 @@
 // New batch: pick or drop files, watch the scan, set the batch up, preview every item and its
 // cost, then start with one click that says what it will spend.
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import type { BatchSettingsDto, ModelInfoDto, ScanSummaryDto } from '../../../preload/contract';
 import { api, errorText } from '../api';
 import { useI18n } from '../i18n';
@@ -96,6 +96,12 @@ function initialSettings(
  */
 let carriedDraft: BatchSettingsDto | null = null;
 
+/**
+ * The draft of the scan on screen, kept while the user looks at another screen (Settings,
+ * History) and comes back to the same scan: the form is where they left it.
+ */
+let keptDraft: { scanId: string; settings: BatchSettingsDto; force: boolean } | null = null;
+
 function Setup({
   scanId,
   summary,
@@ -113,13 +119,17 @@ function Setup({
   const money = useMoney();
   const { settings: app, setSettings, models } = useApp();
   // A re-run starts from the earlier batch's settings; a new batch from the last one's.
+  const kept = keptDraft?.scanId === scanId ? keptDraft : null;
   const [settings, setDraft] = useState(() => {
     const carried = carriedDraft;
     carriedDraft = null;
-    return carried ?? initialSettings(rerun?.settings ?? app.defaults, models);
+    return kept?.settings ?? carried ?? initialSettings(rerun?.settings ?? app.defaults, models);
   });
   const elementChecks = useElementChecks(scanId, settings.elements);
-  const [force, setForce] = useState(rerun?.force ?? false);
+  const [force, setForce] = useState(kept?.force ?? rerun?.force ?? false);
+  useEffect(() => {
+    keptDraft = { scanId, settings, force };
+  }, [scanId, settings, force]);
   const { busy: starting, run } = useAction();
 
   const model = useModel(settings.modelId);

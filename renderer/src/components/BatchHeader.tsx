@@ -156,11 +156,13 @@ export function BatchHeader({ batch, onChanged }: { batch: BatchViewDto; onChang
           }
           share={spendShare}
         />
-        <GlanceStat
-          value={timeLeft}
-          valueTestId="time-left"
-          label={batch.state === 'paused' ? t('batch.etaPaused') : t('batch.eta')}
-        />
+        {(batch.state === 'running' || batch.state === 'paused') && (
+          <GlanceStat
+            value={timeLeft}
+            valueTestId="time-left"
+            label={batch.state === 'paused' ? t('batch.etaPaused') : t('batch.eta')}
+          />
+        )}
         <button
           type="button"
           className="button button-quiet glance-toggle"

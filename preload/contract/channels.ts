@@ -136,7 +136,7 @@ export const invokeChannels = {
   'query:batch.rerunSource': channel(
     z.object({
       batchId: id,
-      which: z.enum(['all', 'failed', 'rejected', 'selected']),
+      which: z.enum(['all', 'failed', 'rejected', 'kept', 'selected']),
       itemIds: z.array(id).max(100_000).optional(),
     }),
     z.object({

@@ -28,6 +28,7 @@ import {
   indexRange,
   layoutTarget,
   rowOfIndex,
+  takesAround,
   type ItemGroup,
 } from '../lib/grid-layout';
 import { REVIEW_FILTERS, type ReviewFilterKey } from '../lib/review';
@@ -40,6 +41,7 @@ import { showToast } from '../store/toasts';
 import { ReviewCell } from './ReviewCell';
 import { ReviewPlayer } from './ReviewPlayer';
 import { ReviewToolbar } from './ReviewToolbar';
+import { GRID_SHORTCUTS, ShortcutKeys } from './ShortcutKeys';
 import { ErrorAlert } from './ErrorAlert';
 import { HiddenHint } from './VisuallyHidden';
 import './ReviewGrid.css';
@@ -243,9 +245,12 @@ function Grid({
   return (
     <div className="review-wrap">
       <ErrorAlert error={error} />
-      <p className="muted small review-count" data-testid="review-count">
-        {t('review.count', { count: formatCount(total, locale) })}
-      </p>
+      <div className="review-count-row">
+        <p className="muted small review-count" data-testid="review-count">
+          {t('review.count', { count: formatCount(total, locale) })}
+        </p>
+        <ShortcutKeys shortcuts={GRID_SHORTCUTS} testId="review-keys" />
+      </div>
       {total === 0 && <p className="empty muted">{t(`review.empty.${filter}`)}</p>}
       <HiddenHint id={hintId}>{t('review.gridHint')}</HiddenHint>
       <div ref={scrollRef} className="review-body" data-testid="review-body">
@@ -309,6 +314,7 @@ function Grid({
           store={store}
           index={Math.min(playerIndex, Math.max(0, total - 1))}
           total={total}
+          takes={grouped ? takesAround(groups ?? null, playerIndex) : null}
           onMove={(index) => {
             setPlayerIndex(index);
             moveTo(index, false);

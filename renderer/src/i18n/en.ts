@@ -1,5 +1,6 @@
 // English messages: the reference catalog. Every other language must have every key (see
 // `Messages`). `{name}` placeholders are filled by t(key, vars).
+import { rerunEn } from './rerun-texts';
 import { settingsEn } from './settings-texts';
 import { reviewEn } from './review-texts';
 import { itemsEn } from './items-texts';
@@ -290,69 +291,12 @@ export const en = {
 
   'errors.itemNotReviewable':
     '{file} cannot be kept or rejected: it is {state}. Only a finished video can be reviewed.',
-  'rerun.button': 'Re-run with changes…',
-  'rerun.dialogTitle': 'Re-run “{name}” with changes',
-  'rerun.which': 'Which images',
-  'rerun.all': 'All {count} {count|item|items}',
-  'rerun.failed': 'Only the failed ones ({count})',
-  'rerun.rejected': 'Only the videos you rejected (as new takes)',
-  'rerun.selected': 'Only the {count} selected',
-  'rerun.hint':
-    'A new batch starts from this one’s settings. Change the prompt or settings, then check what changed and what it costs before you start. Videos already generated with the same request are skipped.',
-  'rerun.continue': 'Continue',
-  'rerun.nothing': 'There are no such items in this batch.',
-  'rerun.missing':
-    '{count} {count|image is|images are} no longer where this batch found them (moved, renamed or deleted):',
-  'rerun.missingMore': '… and {count} more.',
-  'rerun.rescan': 'Rescan a folder…',
-  'rerun.withoutMissing': 'Continue with the {count} found',
-  'rerun.title': 'Re-run of “{name}”',
-  'rerun.images': '{count} {count|image|images} from that batch.',
-  'rerun.prompt': 'Prompt',
-  'rerun.was': 'was',
-  'rerun.now': 'now',
-  'rerun.unchanged': 'unchanged: {value}',
-  'rerun.none': '(none)',
-  'rerun.on': 'on',
-  'rerun.off': 'off',
-  'rerun.cost':
-    'This re-run sends {count} {count|video|videos} for about {cost}; {skipped} already generated or on their way {skipped|is|are} skipped.',
-  'rerun.costUnknown': 'This re-run sends {count} {count|video|videos}; the model’s price is unknown.',
-  'rerun.field.model': 'Model',
-  'rerun.field.duration': 'Duration (s)',
-  'rerun.field.negative': 'Negative prompt',
-  'rerun.field.audio': 'Audio',
-  'rerun.field.cfg': 'Guidance',
-  'rerun.field.takes': 'Takes per image',
-  'rerun.field.loop': 'Loop',
-  'rerun.field.outputDir': 'Output folder',
-  'rerun.field.outputName': 'Output name',
-  'rerun.field.budget': 'Budget cap',
-  'rerun.field.modelInputs': 'Model fields',
-  'retryFailed.button': 'Retry all failed…',
-  'retryFailed.title': 'Retry the failed items?',
-  'retryFailed.nothing': 'Nothing failed any more: there is nothing to retry.',
-  'retryFailed.cost':
-    'Retry {count} failed {count|item|items}? Each is a new paid generation: up to {cost} in all (less if a video only needs downloading again).',
-  'retryFailed.passesCap':
-    'That passes this batch’s cap of {cap} ({committed} spent or on its way): the batch pauses when the cap is reached. Raise the cap to run them all.',
-  'retryFailed.passesDailyCap':
-    'That passes the daily cap of {cap} across all batches ({spent} spent today): the batch pauses when it is reached and continues tomorrow, or when the cap is raised in Settings.',
-  'retryFailed.confirm': 'Retry {count}',
-  'retrySelected.button': 'Retry selected…',
-  'retrySelected.title': 'Retry the selected items?',
-  'retrySelected.cost':
-    'Retry {count} selected {count|item|items}? Each is a new paid generation: up to {cost} in all (less if a video only needs downloading again).',
-  'retrySelected.nothing':
-    'None of the selected items can be retried: only failed, expired or cancelled items can.',
-  'retrySelected.notRetryable':
-    '{count} selected are not retried because they are not failed ({files}). To make a finished video again, use “Re-run with changes”.',
-  'retryFailed.done': 'Retrying {count} {count|item|items}.',
   ...batchEn,
   ...historyEn,
   ...itemsEn,
   ...reviewEn,
   ...settingsEn,
+  ...rerunEn,
 };
 
 export type MessageKey = keyof typeof en;

@@ -1,5 +1,6 @@
 // 简体中文。Typed as Messages: a missing or extra key fails the build.
 import type { Messages } from './en';
+import { rerunZh } from './rerun-texts';
 import { settingsZh } from './settings-texts';
 import { reviewZh } from './review-texts';
 import { itemsZh } from './items-texts';
@@ -263,64 +264,10 @@ export const zhCN: Messages = {
     '添加应用尚未列出的 RunComfy 模型，或修正已有模型：其条目保存在数据文件夹的 models 文件夹中。',
 
   'errors.itemNotReviewable': '{file} 无法保留或淘汰：其状态为“{state}”。只有已完成的视频可以审阅。',
-  'rerun.button': '修改后重新运行…',
-  'rerun.dialogTitle': '修改后重新运行“{name}”',
-  'rerun.which': '哪些图片',
-  'rerun.all': '全部 {count} 项',
-  'rerun.failed': '仅失败的项（{count}）',
-  'rerun.rejected': '仅你拒绝的视频（作为新版本）',
-  'rerun.selected': '仅选中的 {count} 项',
-  'rerun.hint':
-    '新批次以此批次的设置开始。修改提示词或设置，开始前查看改了什么以及费用。已用相同请求生成过的视频会被跳过。',
-  'rerun.continue': '继续',
-  'rerun.nothing': '此批次中没有这样的项。',
-  'rerun.missing': '有 {count} 张图片已不在此批次找到它们的位置（已移动、重命名或删除）：',
-  'rerun.missingMore': '……还有 {count} 张。',
-  'rerun.rescan': '重新扫描文件夹…',
-  'rerun.withoutMissing': '用找到的 {count} 张继续',
-  'rerun.title': '重新运行“{name}”',
-  'rerun.images': '来自该批次的 {count} 张图片。',
-  'rerun.prompt': '提示词',
-  'rerun.was': '原为',
-  'rerun.now': '现为',
-  'rerun.unchanged': '未改变：{value}',
-  'rerun.none': '（无）',
-  'rerun.on': '开',
-  'rerun.off': '关',
-  'rerun.cost': '此次重新运行将发送 {count} 个视频，约 {cost}；跳过 {skipped} 个已生成或正在生成的。',
-  'rerun.costUnknown': '此次重新运行将发送 {count} 个视频；该模型价格未知。',
-  'rerun.field.model': '模型',
-  'rerun.field.duration': '时长（秒）',
-  'rerun.field.negative': '反向提示词',
-  'rerun.field.audio': '音频',
-  'rerun.field.cfg': '引导强度',
-  'rerun.field.takes': '每张图片的版本数',
-  'rerun.field.loop': '循环',
-  'rerun.field.outputDir': '输出文件夹',
-  'rerun.field.outputName': '输出名称',
-  'rerun.field.budget': '预算上限',
-  'rerun.field.modelInputs': '模型字段',
-  'retryFailed.button': '重试所有失败项…',
-  'retryFailed.title': '重试失败的项目？',
-  'retryFailed.nothing': '已经没有失败的项目，无需重试。',
-  'retryFailed.cost':
-    '重试 {count} 个失败的项目？每个都是一次新的付费生成：合计最多 {cost}（若视频只需重新下载则更少）。',
-  'retryFailed.passesCap':
-    '这会超过本批次 {cap} 的预算上限（已花费或正在进行 {committed}）：达到上限时批次会暂停。如需全部运行，请提高上限。',
-  'retryFailed.passesDailyCap':
-    '这会超过所有批次共用的每日上限 {cap}（今天已花费 {spent}）：达到上限时批次会暂停，明天或在设置中提高上限后继续。',
-  'retryFailed.confirm': '重试 {count} 个',
-  'retrySelected.button': '重试所选…',
-  'retrySelected.title': '重试所选项目？',
-  'retrySelected.cost':
-    '重试所选的 {count} 个项目？每个都是一次新的付费生成：合计最多 {cost}（若视频只需重新下载则更少）。',
-  'retrySelected.nothing': '所选项目都无法重试：只有失败、过期或已取消的项目可以重试。',
-  'retrySelected.notRetryable':
-    '所选中有 {count} 个不是失败项目，不会重试（{files}）。如需重新生成已完成的视频，请使用“修改后重新运行”。',
-  'retryFailed.done': '正在重试 {count} 个项目。',
   ...batchZh,
   ...historyZh,
   ...itemsZh,
   ...reviewZh,
   ...settingsZh,
+  ...rerunZh,
 };

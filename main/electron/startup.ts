@@ -79,7 +79,8 @@ export async function start(context: AppContext): Promise<void> {
       mediaBaseUrl: MEDIA_BASE_URL,
     }),
     demo: async () => {
-      context.demo ??= startSimulator({ timeScale: DEMO_TIME_SCALE });
+      // Simulated videos show the start image moving, so a demo shows the user's own pictures.
+      context.demo ??= startSimulator({ timeScale: DEMO_TIME_SCALE, motionVideos: true });
       const simulator = await context.demo;
       return { apiBaseUrl: simulator.url, apiKey: DEMO_API_KEY, timeScale: DEMO_TIME_SCALE };
     },

@@ -77,7 +77,8 @@ export async function runCommand(paths: string[], opts: RunOptions, io: CliIo): 
     // expected finish time) and the simulated generations agree on what "two minutes" is.
     clock = scaledClock(1 / timeScale);
     const { DEMO_API_KEY, startSimulator } = await import('../../simulator');
-    simulator = await startSimulator({ clock });
+    // Each video shows its start image moving, as in the app's simulated mode.
+    simulator = await startSimulator({ clock, motionVideos: true });
     credentials = { apiBaseUrl: simulator.url, apiKey: DEMO_API_KEY, keyHint: '' };
     io.err.write(`Simulated: a built-in RunComfy simulator at ${simulator.url} (no key, no cost).\n`);
   } else if (!credentials.apiKey) {

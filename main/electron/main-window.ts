@@ -1,8 +1,8 @@
 // The app's one window: created hardened (window-options.ts), reloaded after a renderer crash
 // (within limits), and, when closed with work pending, asking whether to keep running in the tray.
 import { BrowserWindow, app, dialog } from 'electron';
-import type { AppContext } from './running-app';
-import { CLOSE_DIALOG_BUTTONS, closeChoice, decideClose, shouldReloadAfterCrash } from './overnight';
+import { languageOf, type AppContext } from './running-app';
+import { closeChoice, closeDialog, decideClose, shouldReloadAfterCrash } from './overnight';
 import { ensureTray } from './tray';
 import { preloadPathFor, windowOptions } from './window-options';
 
@@ -46,14 +46,9 @@ export function createWindow(context: AppContext): void {
     void dialog
       .showMessageBox(created, {
         type: 'question',
-        buttons: [...CLOSE_DIALOG_BUTTONS],
+        ...closeDialog(languageOf(context)),
         defaultId: 0,
         cancelId: 2,
-        title: 'Videos are still being made',
-        message: 'Stillmotion is still generating videos.',
-        detail:
-          'Keep it running in the tray to finish overnight, or quit: everything paid for is kept and ' +
-          'the queue resumes the next time you open Stillmotion.',
       })
       .then(({ response }) => {
         const choice = closeChoice(response);

@@ -12,7 +12,7 @@ import { describeCatalogProblem, loadCatalog, USER_MODELS_FOLDER } from '../core
 import { createEngine } from '../core/engine';
 import { createIntake } from '../core/intake';
 import { DEMO_API_KEY, startSimulator } from '../core/simulator';
-import type { AppContext } from './running-app';
+import { languageOf, type AppContext } from './running-app';
 import { buildCsp } from './csp';
 import { electronDesktop, electronDialogs } from './dialogs';
 import { forwardEvents, registerIpc, trustedSenderCheck } from './ipc';
@@ -23,7 +23,7 @@ import { buildMenu } from './menu';
 import { notify } from './notifications';
 import { updatePower, updateProgress } from './power-and-progress';
 import { createSafeStorageSecretStore } from './safe-storage-secrets';
-import { ensureTray } from './tray';
+import { ensureTray, relabelTray } from './tray';
 
 /** The demo simulator runs 20x faster than the real API: a 10-image demo ends in about a minute. */
 const DEMO_TIME_SCALE = 0.05;
@@ -36,6 +36,7 @@ export async function start(context: AppContext): Promise<void> {
     file: files.apiKey,
     storage: safeStorage,
     log: (m) => context.logger.log('warn', m),
+    language: () => languageOf(context),
   });
   const logger = setupLogging({ logDir, secrets: () => [secrets.get()] });
   context.logger = logger;
@@ -70,7 +71,11 @@ export async function start(context: AppContext): Promise<void> {
     catalog,
     settings,
     secrets,
-    dialogs: electronDialogs(dialog, () => context.window),
+    dialogs: electronDialogs(
+      dialog,
+      () => context.window,
+      () => languageOf(context),
+    ),
     desktop: electronDesktop(shell),
     appInfo: () => ({
       version: app.getVersion(),
@@ -133,9 +138,19 @@ export async function start(context: AppContext): Promise<void> {
   powerMonitor.on('resume', () => engine.wake());
   powerMonitor.on('unlock-screen', () => engine.wake());
 
-  buildMenu({ logFile: logger.logFile, logDir, dataDir });
+  const folders = { logFile: logger.logFile, logDir, dataDir };
+  buildMenu(folders, languageOf(context));
   // The tray shows counts all night and brings the window back once it is hidden.
   ensureTray(context, () => showWindow(context));
+  // The OS integration speaks the window's language, from the moment it is changed.
+  let language = languageOf(context);
+  settings.onChange(() => {
+    if (languageOf(context) === language) return;
+    language = languageOf(context);
+    buildMenu(folders, language);
+    relabelTray(context);
+    updateProgress(context);
+  });
   createWindow(context);
   updatePower(context);
   app.on('activate', () => showWindow(context));

@@ -116,6 +116,7 @@ const en = {
   plan_end_image_unchecked: 'end_image "{value}" was not checked{where}; scan again',
   plan_end_frame_ignored:
     '{end} (the end frame of {file}, paired by its name) is not sent: {model} has no end-frame field, so the video starts on {file} alone. To end on it, choose a model that has one ({models})',
+  plan_models_more: '{names} and {more} more',
   plan_end_image_required:
     '{model} needs an end image for every video and {file} has none; name one in the end_image column of prompts.csv, pair one by name (shot.end.jpg), turn on loop, or choose another model',
   plan_csv_bad_yes_no: '{column} must be yes or no (or true/false, 1/0), got "{value}" {at}',
@@ -233,6 +234,7 @@ const zhCN = {
   plan_end_image_unchecked: 'end_image “{value}”未经检查{where}；请重新扫描',
   plan_end_frame_ignored:
     '{end}（按文件名与 {file} 配对的结束帧）不会发送：{model} 没有结束帧字段，因此视频只从 {file} 开始。若要以它结束，请选择有结束帧的模型（{models}）',
+  plan_models_more: '{names} 等另外 {more} 个',
   plan_end_image_required:
     '{model} 的每个视频都需要结束图片，而 {file} 没有；请在 prompts.csv 的 end_image 列中指定一张、按文件名配对一张（shot.end.jpg）、开启循环，或选择其他模型',
   plan_csv_bad_yes_no: '{column} 必须是 yes 或 no（或 true/false、1/0），实际为“{value}”{at}',

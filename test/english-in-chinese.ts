@@ -27,11 +27,17 @@ export const LATIN_NAMES = [
   'Slack',
 ];
 
-/** The English phrases in `text`: three or more Latin words in a row, the names above left out. */
-export function englishPhrases(text: string, alsoAllowed: readonly string[] = []): string[] {
-  const allowed = new Set([...LATIN_NAMES, ...alsoAllowed].map((name) => name.toLowerCase()));
+/**
+ * The English phrases in `text`: three or more Latin words in a row, the names above left out,
+ * and `names` (whole names such as a model's, "Kling O1 (first and last frame)") taken out first.
+ */
+export function englishPhrases(text: string, names: readonly string[] = []): string[] {
+  const allowed = new Set(LATIN_NAMES.map((name) => name.toLowerCase()));
   const found: string[] = [];
-  for (const match of text.matchAll(/[A-Za-z][A-Za-z'’]+(?:[ ,]+[A-Za-z][A-Za-z'’]+){2,}/g)) {
+  const rest = [...names]
+    .sort((a, b) => b.length - a.length)
+    .reduce((left, name) => left.split(name).join(' '), text);
+  for (const match of rest.matchAll(/[A-Za-z][A-Za-z'’]+(?:[ ,]+[A-Za-z][A-Za-z'’]+){2,}/g)) {
     const words = match[0].split(/[ ,]+/).filter((word) => !allowed.has(word.toLowerCase()));
     if (words.length >= 3) found.push(match[0]);
   }

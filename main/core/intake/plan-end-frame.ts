@@ -10,7 +10,7 @@ import type { FitMode } from './fit';
 import type { SendMode } from './limits';
 import { planImage, type PlannedImage } from './plan-image';
 import { cellWhere, reject } from './plan-settings';
-import { formatReason, reason } from '../../../preload/reasons';
+import { formatReason, reason, type ReasonParam } from '../../../preload/reasons';
 
 /** Relative difference in width/height above which start and end are not the same shape. */
 const SHAPE_TOLERANCE = 0.01;
@@ -35,7 +35,7 @@ export function endFrameFor(
     fit: FitMode;
     /** The start image as planned (its placeholder and the size sent). */
     start: PlannedImage;
-    endImageModels: string;
+    endImageModels: ReasonParam;
     notes: PlanNote[];
   },
 ): EndFrameChoice {

@@ -19,7 +19,7 @@ import { parseShots, shotsProblem } from './shots';
 import { takeFingerprint } from './takes';
 import { parseTemplate, renderTemplate, TemplateError } from './template';
 import type { ParsedTemplate } from './template';
-import { formatReason, reason, type Reason } from '../../../preload/reasons';
+import { formatReason, reason, type Reason, type ReasonParam } from '../../../preload/reasons';
 
 export type FindDone = (
   imageHash: string,
@@ -40,7 +40,7 @@ export interface PlanContext {
   settingsBroken: boolean;
   batchFields: Record<string, ModelInputValue>;
   /** The models that take an end frame, named when this one does not. */
-  endImageModels: string;
+  endImageModels: ReasonParam;
   /** The models that take reference elements, named when this one does not. */
   withElementsModels: string[];
   /** The scan (its element images, checked and fitted like start images). */

@@ -95,7 +95,7 @@ export const reviewZh: Record<keyof typeof reviewEn, string> = {
   'review.keys': '键盘快捷键',
   'review.key.move': '移动',
   'review.key.keep': '保留',
-  'review.key.reject': '拒绝',
+  'review.key.reject': '淘汰',
   'review.key.clear': '清除选择',
   'review.key.select': '选中',
   'review.key.play': '有声播放',

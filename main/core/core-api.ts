@@ -153,6 +153,9 @@ export interface ScannedImage extends ImageFacts {
   endImage?: ScannedEndImage | null;
 }
 
+/** How a file name written in a dropped folder reaches outside it (intake/contained-path.ts). */
+export type PathRefusal = 'absolute' | 'network' | 'device' | 'drive' | 'parent' | 'link';
+
 export type ScannedEndImage =
   | ({
       ok: true;
@@ -160,7 +163,13 @@ export type ScannedEndImage =
       /** Set when it was paired by name (relative to the same dropped folder as its start). */
       relativePath?: string;
     } & ImageFacts)
-  | { ok: false; sourcePath: string; reason: string };
+  | {
+      ok: false;
+      sourcePath: string;
+      reason: string;
+      /** Set when it was refused for reaching outside the dropped folder (contained-path.ts). */
+      refused?: PathRefusal;
+    };
 
 export interface BatchPlan {
   items: PlannedItem[];

@@ -4,13 +4,13 @@
 // menu, notifications, progress, startup, lifecycle, sharing app-context); this file settles
 // what must precede `ready` and hands over to lifecycle.ts.
 //
-// Order matters: the single-instance lock, the data folder and the media scheme's privileges
+// Order matters: the single-instance lock, the data folder and the app and media schemes' privileges
 // must be settled before `ready`; the engine starts after `ready` (safeStorage needs it) and takes
 // over batches left running only once the stored key is applied (core.start()), never before.
 import { homedir } from 'node:os';
-import { pathToFileURL } from 'node:url';
 import { app, crashReporter, protocol } from 'electron';
 import { defaultDataDir, defaultLogDir, PRODUCT_NAME } from '../core/app/paths';
+import { APP_INDEX_URL, APP_SCHEME_PRIVILEGES } from './app-protocol';
 import { createAppContext } from './running-app';
 import { runApp } from './lifecycle';
 import { MEDIA_SCHEME_PRIVILEGES } from './media-protocol';
@@ -23,7 +23,7 @@ app.setPath('userData', dataDir);
 const logDir = defaultLogDir(process.platform, dataDir, homedir());
 app.setAppLogsPath(logDir);
 crashReporter.start({ uploadToServer: false });
-protocol.registerSchemesAsPrivileged([MEDIA_SCHEME_PRIVILEGES]);
+protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES, MEDIA_SCHEME_PRIVILEGES]);
 if (process.platform === 'win32') app.setAppUserModelId('net.stillmotion.app');
 
 if (!app.requestSingleInstanceLock()) {
@@ -32,7 +32,8 @@ if (!app.requestSingleInstanceLock()) {
 } else {
   const devServerUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined;
   const rendererIndex = rendererIndexFor(__dirname);
-  const indexUrl = pathToFileURL(rendererIndex).href;
+  // The built page comes through the app's own scheme, never file:// (app-protocol.ts).
+  const indexUrl = APP_INDEX_URL;
   runApp(
     createAppContext({
       devServerUrl,

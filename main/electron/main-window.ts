@@ -1,6 +1,7 @@
 // The app's one window: created hardened (window-options.ts), reloaded after a renderer crash
 // (within limits), and, when closed with work pending, asking whether to keep running in the tray.
 import { BrowserWindow, app, dialog } from 'electron';
+import { APP_INDEX_URL } from './app-protocol';
 import { languageOf, type AppContext } from './running-app';
 import { closeChoice, closeDialog, decideClose, shouldReloadAfterCrash } from './overnight';
 import { ensureTray } from './tray';
@@ -65,5 +66,5 @@ export function createWindow(context: AppContext): void {
     if (context.window === created) context.window = null;
   });
   if (context.devServerUrl) void created.loadURL(context.devServerUrl);
-  else void created.loadFile(context.rendererIndex);
+  else void created.loadURL(APP_INDEX_URL);
 }

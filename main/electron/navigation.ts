@@ -5,7 +5,7 @@
 //    and a compromised page could otherwise launch arbitrary URLs or lookalike domains.
 
 export interface AppLocation {
-  /** file:// URL of out/renderer/index.html in a build. */
+  /** The built window's page, stillmotion-app://app/index.html (app-protocol.ts). */
   indexUrl?: string;
   /** http://localhost:5173/ under `electron-vite dev`. */
   devServerUrl?: string;
@@ -20,18 +20,32 @@ function parse(url: string): URL | null {
   }
 }
 
-/** True when `url` is the app itself: the exact index file, or the dev server's origin. */
+/** A path with its %-escapes decoded, or null when one is malformed (never a throw: fail closed). */
+function decodedPath(url: URL): string | null {
+  try {
+    return decodeURIComponent(url.pathname);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * True when `url` is the app itself: the exact index page of the app's own scheme, or the dev
+ * server's origin. Never a file: URL (a file page's origin is the whole disk).
+ */
 export function isAppUrl(url: string, app: AppLocation): boolean {
   const target = parse(url);
   if (!target || target.username || target.password) return false;
   if (app.indexUrl) {
     const index = parse(app.indexUrl);
+    const path = decodedPath(target);
     if (
       index &&
-      target.protocol === 'file:' &&
-      index.protocol === 'file:' &&
+      path !== null &&
+      target.protocol !== 'file:' &&
+      target.protocol === index.protocol &&
       target.host === index.host &&
-      decodeURIComponent(target.pathname) === decodeURIComponent(index.pathname)
+      path === decodedPath(index)
     )
       return true;
   }
@@ -43,8 +57,13 @@ export function isAppUrl(url: string, app: AppLocation): boolean {
   return false;
 }
 
+/** Never throws: an error on the way (a URL no check foresaw) denies, before preventDefault. */
 export function decideNavigation(url: string, app: AppLocation): 'allow' | 'deny' {
-  return isAppUrl(url, app) ? 'allow' : 'deny';
+  try {
+    return isAppUrl(url, app) ? 'allow' : 'deny';
+  } catch {
+    return 'deny';
+  }
 }
 
 const EXTERNAL_HOSTS = ['runcomfy.com', 'runcomfy.net'];

@@ -19,7 +19,7 @@ export interface AppLogger {
 export interface AppContext {
   /** The Vite dev server in development; undefined in a built app. */
   readonly devServerUrl: string | undefined;
-  /** The built renderer's index.html (what the window loads without a dev server). */
+  /** The built renderer's index.html; its folder is served as stillmotion-app:// (app-protocol.ts). */
   readonly rendererIndex: string;
   readonly location: AppLocation;
   readonly dataDir: string;

@@ -2,7 +2,8 @@
 // libsecret/KWallet on Linux) in a file in the data folder. On Linux without a keyring
 // safeStorage falls back to 'basic_text' (a fixed, public key: as good as plain text), so the
 // store says it is not secure and refuses to write until the user confirms
-// (needs_confirmation). The key is decrypted only in main, only to hand to the engine.
+// (needs_confirmation). The key is decrypted only in main, only to hand to the engine. The
+// webhook address is kept the same way, in a file of its own (main/core/app/webhook-setting.ts).
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import type { SafeStorage } from 'electron';
 import { writeFileAtomic } from '../core/app/atomic-file';
@@ -53,9 +54,12 @@ export function createSafeStorageSecretStore(options: {
   log?: (message: string) => void;
   /** The window's language, for the storage's name. */
   language?: () => ReasonLanguage;
+  /** What is kept, for the log: the API key (default) or the webhook address. */
+  what?: string;
 }): SecretStore {
   const language = options.language ?? (() => 'en' as const);
   const { file, storage } = options;
+  const what = options.what ?? 'API key';
   const platform = options.platform ?? process.platform;
   // Decrypting may prompt the OS keychain; do it once per run.
   let cached: { value: string | null } | null = null;
@@ -68,11 +72,11 @@ export function createSafeStorageSecretStore(options: {
       if (parsed.encoding === 'plain') return bytes.toString('utf8') || null;
       if (parsed.encoding === 'safeStorage' && storage.isEncryptionAvailable())
         return storage.decryptString(bytes) || null;
-      options.log?.('the stored API key cannot be decrypted on this system; asking for it again');
+      options.log?.(`the stored ${what} cannot be decrypted on this system; asking for it again`);
       return null;
     } catch (error) {
       // Never log the error object: a decrypt error could echo input bytes.
-      options.log?.(`the stored API key could not be read (${(error as Error).name}); asking for it again`);
+      options.log?.(`the stored ${what} could not be read (${(error as Error).name}); asking for it again`);
       return null;
     }
   };

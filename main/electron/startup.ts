@@ -1,9 +1,9 @@
 // What happens once Electron is ready: logging, settings, the engine, the catalog, the app core
-// (which takes over batches left running only after the stored key is applied), the media scheme,
+// (which takes over batches left running only after the stored key is applied), the app and media schemes,
 // permissions and CSP, IPC, the overnight upkeep, then the menu, tray and window.
 import { mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { app, dialog, ipcMain, powerMonitor, protocol, safeStorage, session, shell } from 'electron';
 import { createAppCore } from '../core/app/app-core';
 import { dataFiles } from '../core/app/paths';
@@ -12,6 +12,7 @@ import { describeCatalogProblem, loadCatalog, USER_MODELS_FOLDER } from '../core
 import { createEngine } from '../core/engine';
 import { createIntake } from '../core/intake';
 import { DEMO_API_KEY, startSimulator } from '../core/simulator';
+import { handleAppProtocol } from './app-protocol';
 import { languageOf, type AppContext } from './running-app';
 import { buildCsp } from './csp';
 import { electronDesktop, electronDialogs } from './dialogs';
@@ -71,6 +72,12 @@ export async function start(context: AppContext): Promise<void> {
     catalog,
     settings,
     secrets,
+    webhookSecret: createSafeStorageSecretStore({
+      file: files.webhook,
+      storage: safeStorage,
+      what: 'webhook address',
+      log: (m) => context.logger.log('warn', m),
+    }),
     dialogs: electronDialogs(
       dialog,
       () => context.window,
@@ -104,6 +111,7 @@ export async function start(context: AppContext): Promise<void> {
     header: true,
     devServerOrigin: devServerUrl ? new URL(devServerUrl).origin : undefined,
   });
+  handleAppProtocol(protocol, dirname(context.rendererIndex), csp);
   appSession.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [csp] } });
   });

@@ -41,6 +41,7 @@ describe('electron-builder.yml', () => {
     ['enableEmbeddedAsarIntegrityValidation', true],
     ['onlyLoadAppFromAsar', true],
     ['enableCookieEncryption', true],
+    ['grantFileProtocolExtraPrivileges', false],
   ] as const)('sets the Electron fuse %s to %s', (fuse, expected) => {
     expect(config.electronFuses?.[fuse], `electronFuses.${fuse}`).toBe(expected);
   });

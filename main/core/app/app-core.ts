@@ -11,10 +11,11 @@ import { buildHandlers, type Handlers } from './handlers';
 import { createMediaResolver, type MediaResolver } from './media';
 import { createModelsService } from './models-service';
 import { createScanRegistry, type ScanRegistry } from './scans';
-import type { SecretStore } from './secret-store';
+import { createMemorySecretStore, type SecretStore } from './secret-store';
 import type { AppInfo, AppServices, Desktop, Dialogs, LogFn } from './app-services';
 import type { SettingsStore } from './settings-store';
 import { createThumbnailCache } from './thumbnails';
+import { createWebhookSettingStore } from './webhook-setting';
 import { createWebhookNotifier } from './webhooks';
 
 export interface AppCoreOptions {
@@ -27,6 +28,8 @@ export interface AppCoreOptions {
   catalog: Catalog;
   settings: SettingsStore;
   secrets: SecretStore;
+  /** Where the webhook address is kept, like the key (default: in memory, for tests). */
+  webhookSecret?: SecretStore;
   dialogs: Dialogs;
   desktop: Desktop;
   appInfo: () => AppInfo;
@@ -74,9 +77,14 @@ export function createAppCore(options: AppCoreOptions): AppCore {
     log,
     modelsDir: options.modelsDir,
   });
+  const webhookSetting = createWebhookSettingStore(
+    options.settings,
+    options.webhookSecret ?? createMemorySecretStore(),
+    (m) => log('info', m),
+  );
   const webhooks = createWebhookNotifier({
     engine: options.engine,
-    setting: () => options.settings.get().webhook,
+    setting: () => webhookSetting.get(),
     fetch: options.fetch,
     secrets: () => [options.secrets.get()],
     log,
@@ -92,6 +100,7 @@ export function createAppCore(options: AppCoreOptions): AppCore {
     dialogs: options.dialogs,
     desktop: options.desktop,
     webhooks,
+    webhookSetting,
     appInfo: options.appInfo,
     log,
     extraApiHosts: options.extraApiHosts,
@@ -119,6 +128,8 @@ export function createAppCore(options: AppCoreOptions): AppCore {
     scans,
     credentials,
     async start() {
+      const refused = options.settings.refusedApiBaseUrl;
+      if (refused) log('warn', `settings file: ${refused}`);
       await credentials.apply();
       options.engine.beginAdopting?.();
     },

@@ -7,6 +7,7 @@ import type { CredentialsController } from './credentials';
 import type { ScanRegistry } from './scans';
 import type { SecretStore } from './secret-store';
 import type { SettingsStore } from './settings-store';
+import type { WebhookSettingStore } from './webhook-setting';
 import type { WebhookNotifier } from './webhooks';
 
 export interface Dialogs {
@@ -56,6 +57,8 @@ export interface AppServices {
   desktop: Desktop;
   /** Batch notices to the user's webhook (finished, paused, stalled) and its "Send test". */
   webhooks: WebhookNotifier;
+  /** Where notices go (the address kept like the key). */
+  webhookSetting: WebhookSettingStore;
   appInfo: () => AppInfo;
   log?: LogFn;
   /** Hosts besides *.runcomfy.net and loopback the API base URL may point at. */

@@ -2,43 +2,19 @@
 //  - demo mode (settings.simulated): the built-in simulator on loopback with its demo key;
 //  - the user's key against the configured API base URL;
 //  - no key: the engine gets `apiKey: null` and pauses batches with `bad_key`.
-// The base URL is checked before it is stored, because the engine sends the key to it: a
-// renderer that could point it anywhere could send the key anywhere.
+// The base URL is checked before it is stored (and when the settings file is read), because the
+// engine sends the key to it: whoever could point it anywhere could send the key anywhere.
+import { checkApiAddress } from './api-address';
 import { AppError } from './errors';
 import type { SecretStore } from './secret-store';
 import type { SettingsStore } from './settings-store';
 import type { EngineApi } from '../core-api';
 
-/** RunComfy's own hosts; loopback is allowed for the simulator and local testing. */
-const ALLOWED_HOST_SUFFIXES = ['runcomfy.net', 'runcomfy.com'];
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
-
 /** Returns the normalized base URL (no trailing slash) or throws an AppError that says why. */
 export function checkApiBaseUrl(value: string, extraHosts: readonly string[] = []): string {
-  const expected =
-    'Expected https://model-api.runcomfy.net (or another https://*.runcomfy.net address), or an http://127.0.0.1:<port> simulator.';
-  let url: URL;
-  try {
-    url = new URL(value.trim());
-  } catch {
-    throw new AppError('invalid_request', `API address "${value}" is not a URL. ${expected}`);
-  }
-  if (url.username || url.password || url.search || url.hash)
-    throw new AppError(
-      'invalid_request',
-      `API address "${value}" must not contain a user name, password, query or fragment. ${expected}`,
-    );
-  const host = url.hostname.toLowerCase();
-  const loopback = LOOPBACK_HOSTS.has(host);
-  const known =
-    ALLOWED_HOST_SUFFIXES.some((suffix) => host === suffix || host.endsWith(`.${suffix}`)) ||
-    extraHosts.includes(host);
-  if (!(url.protocol === 'https:' && (known || loopback)) && !(url.protocol === 'http:' && loopback))
-    throw new AppError(
-      'invalid_request',
-      `API address "${value}" is not allowed: the API key is sent to it. ${expected}`,
-    );
-  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+  const checked = checkApiAddress(value, extraHosts);
+  if (!checked.ok) throw new AppError('invalid_request', checked.problem);
+  return checked.url;
 }
 
 export interface DemoServer {

@@ -48,7 +48,7 @@ function describeIssues(channel: string, error: z.ZodError): string {
 
 export function toAppSettings(
   stored: StoredSettings,
-  services: Pick<AppServices, 'secrets' | 'engine'>,
+  services: Pick<AppServices, 'secrets' | 'engine' | 'webhookSetting'>,
 ): AppSettingsDto {
   return {
     apiKey: describeKey(services.secrets),
@@ -58,7 +58,7 @@ export function toAppSettings(
     keepAwake: stored.keepAwake,
     language: stored.language,
     theme: stored.theme,
-    webhook: stored.webhook,
+    webhook: services.webhookSetting.get(),
     // In the job database, not the settings file: the CLI on the same database keeps it too.
     dailyCapUsd: services.engine.dailySpend().capUsd,
     defaults: stored.defaults,
@@ -309,10 +309,11 @@ export function buildHandlers(services: AppServices): Handlers {
     'command:settings.update': async ({ dailyCapUsd, ...patch }) => {
       if (dailyCapUsd !== undefined) engine.setDailyCap(dailyCapUsd);
       const before = settings.get();
-      const next = { ...patch };
+      const { webhook, ...next } = patch;
       if (patch.apiBaseUrl !== undefined)
         next.apiBaseUrl = checkApiBaseUrl(patch.apiBaseUrl, services.extraApiHosts);
-      if (patch.webhook) next.webhook = { ...patch.webhook, url: checkWebhookUrl(patch.webhook.url) };
+      if (webhook !== undefined)
+        services.webhookSetting.set(webhook && { ...webhook, url: checkWebhookUrl(webhook.url) });
       const after = settings.update(next);
       if (after.simulated !== before.simulated || after.apiBaseUrl !== before.apiBaseUrl)
         await credentials.apply();

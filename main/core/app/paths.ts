@@ -57,6 +57,8 @@ export function dataFiles(dataDir: string, platform: NodeJS.Platform = process.p
     settings: p.join(dataDir, 'settings.json'),
     /** The API key, encrypted with the OS keychain (safeStorage) where there is one. */
     apiKey: p.join(dataDir, 'api-key.bin'),
+    /** The webhook address, kept like the key (main/core/app/webhook-setting.ts). */
+    webhook: p.join(dataDir, 'webhook.bin'),
     thumbnails: p.join(dataDir, 'thumbnails'),
   };
 }

@@ -1,9 +1,11 @@
 // App settings, batch defaults (remembered from the last batch) and named presets, kept in
-// one JSON file in the data folder and replaced atomically on every change. The API key is
-// NOT here (see secrets.ts): this file may be copied into a bug report.
+// one JSON file in the data folder and replaced atomically on every change. The API key and the
+// webhook address are NOT here (secret-store.ts, webhook-setting.ts): this file may be copied
+// into a bug report.
 import { existsSync, readFileSync, renameSync } from 'node:fs';
 import { z } from 'zod';
-import { appSettingsSchema, batchSettingsSchema, webhookSettingSchema } from '../../../preload/contract';
+import { appSettingsSchema, batchSettingsSchema, webhookPresetSchema } from '../../../preload/contract';
+import { checkApiAddress } from './api-address';
 import { writeFileAtomic } from './atomic-file';
 
 export const DEFAULT_API_BASE_URL = 'https://model-api.runcomfy.net';
@@ -16,8 +18,11 @@ const storedSchema = z.object({
   keepAwake: z.boolean(),
   language: appSettingsSchema.shape.language,
   theme: appSettingsSchema.shape.theme,
-  /** Never holds the key; checked http(s) by the handler before it is stored. */
-  webhook: webhookSettingSchema,
+  /**
+   * The webhook's service. Its address is a secret kept apart (webhook-setting.ts); `url` is
+   * only in files written before, and moves out at the first start.
+   */
+  webhook: z.object({ preset: webhookPresetSchema, url: z.string().optional() }).nullable(),
   defaults: batchSettingsSchema.partial(),
   presets: z.array(z.object({ name: z.string(), settings: batchSettingsSchema.partial() })),
 });
@@ -47,6 +52,8 @@ export interface SettingsStore {
   deletePreset(name: string): StoredSettings;
   /** Set when the file on disk could not be read and was moved aside (shown once, logged). */
   readonly recoveredFrom: string | null;
+  /** Set when the file's API address was refused (the default is used instead): why, to log. */
+  readonly refusedApiBaseUrl: string | null;
   onChange(listener: (settings: StoredSettings) => void): () => void;
 }
 
@@ -57,6 +64,7 @@ export interface SettingsStore {
  */
 export function createSettingsStore(path: string | null, now: () => number = Date.now): SettingsStore {
   let recoveredFrom: string | null = null;
+  let refusedApiBaseUrl: string | null = null;
   let current: StoredSettings = structuredClone(DEFAULT_STORED_SETTINGS);
   if (path && existsSync(path)) {
     try {
@@ -64,6 +72,12 @@ export function createSettingsStore(path: string | null, now: () => number = Dat
       // Fill fields a newer default added since the file was written, then validate.
       const merged = { ...DEFAULT_STORED_SETTINGS, ...(raw as object) };
       current = storedSchema.parse(merged);
+      // The engine sends the key to this address: a tampered or restored file must not choose it.
+      const address = checkApiAddress(current.apiBaseUrl);
+      if (!address.ok) {
+        refusedApiBaseUrl = `${address.problem} Using ${DEFAULT_API_BASE_URL} instead.`;
+        current.apiBaseUrl = DEFAULT_API_BASE_URL;
+      }
     } catch {
       recoveredFrom = `${path}.corrupt-${now()}`;
       renameSync(path, recoveredFrom);
@@ -104,6 +118,9 @@ export function createSettingsStore(path: string | null, now: () => number = Dat
     },
     get recoveredFrom() {
       return recoveredFrom;
+    },
+    get refusedApiBaseUrl() {
+      return refusedApiBaseUrl;
     },
     onChange(listener) {
       listeners.add(listener);

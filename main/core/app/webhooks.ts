@@ -82,6 +82,22 @@ export function checkWebhookUrl(value: string): string {
   return url.toString();
 }
 
+/**
+ * Text for a Discord message: batch and file names come from folders the user was handed, so
+ * markdown in them is shown as written and `@everyone` / `@here` cannot ping a channel.
+ */
+export function discordText(text: string): string {
+  return text.replace(/[\\*_~`|>#[\]<:-]/g, '\\$&').replace(/@/g, '@\u200b');
+}
+
+/**
+ * Text for a Slack message: Slack reads `<...>` as a control sequence (`<!channel>` pings the
+ * whole channel, `<https://x|label>` disguises a link), so &, < and > are escaped as its docs ask.
+ */
+export function slackText(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
 /** The body (and where it goes) for each preset. */
 export function webhookRequest(
   setting: WebhookSetting,
@@ -109,9 +125,19 @@ export function webhookRequest(
       };
     }
     case 'discord':
-      return { url: setting.url, body: { content: `**${notice.title}**\n${notice.message}` } };
+      return {
+        url: setting.url,
+        body: {
+          content: `**${discordText(notice.title)}**\n${discordText(notice.message)}`,
+          // No mention in a notice pings anyone, whatever its text says.
+          allowed_mentions: { parse: [] },
+        },
+      };
     case 'slack':
-      return { url: setting.url, body: { text: `*${notice.title}*\n${notice.message}` } };
+      return {
+        url: setting.url,
+        body: { text: `*${slackText(notice.title)}*\n${slackText(notice.message)}` },
+      };
     case 'generic':
       return {
         url: setting.url,

@@ -4,14 +4,46 @@
 // field, the value, what is allowed. Fields the schema does not describe pass through, so a
 // field RunComfy ships tomorrow can be sent today (`--set`, a prompts.csv column).
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import { RE2JS } from 're2js';
 import { showValue } from './show-value';
 
 export type InputValidator = (input: Record<string, unknown>) => string[];
 
+/** Longer patterns are refused: a user's schema is data, and compiling is not free either. */
+const MAX_PATTERN_LENGTH = 1000;
+
+/**
+ * Schema patterns run on RE2 (re2js), whose matching time grows linearly with the text: entries
+ * come from users, and a backtracking pattern such as `^(a+)+$` held the main process for
+ * seconds on a 31-character prompt, doubling with each character. A pattern RE2 cannot run
+ * (lookaround, backreferences) makes the schema refused, in words.
+ */
+const linearRegExp = Object.assign(
+  (pattern: string) => {
+    if (pattern.length > MAX_PATTERN_LENGTH)
+      throw new Error(
+        `a pattern of ${pattern.length} characters is longer than the ${MAX_PATTERN_LENGTH} checked; shorten it`,
+      );
+    let compiled: RE2JS;
+    try {
+      compiled = RE2JS.compile(pattern);
+    } catch (error) {
+      throw new Error(
+        `the pattern ${JSON.stringify(pattern)} cannot be checked in linear time (${(error as Error).message}); ` +
+          'write it without lookahead, lookbehind or backreferences',
+        { cause: error },
+      );
+    }
+    // ajv caches compiled patterns by their string form.
+    return { test: (text: string) => compiled.test(text), toString: () => `re2:${pattern}` };
+  },
+  { code: 're2js' },
+);
+
 function newAjv() {
   // strict off: pasted schemas carry keywords of their own (title, x-order...) that are not
   // errors; the schema itself is still checked against the JSON Schema meta-schema.
-  return new Ajv({ allErrors: true, strict: false, verbose: true });
+  return new Ajv({ allErrors: true, strict: false, verbose: true, code: { regExp: linearRegExp } });
 }
 const ajv = newAjv();
 

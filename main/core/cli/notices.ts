@@ -1,9 +1,10 @@
 // The app's webhook notices for batches the command line drives (a headless box at 3 am is
-// where they matter most): the webhook saved in the app's settings file is read, never written
+// where they matter most): the webhook the app saved is read, never written
 // (a damaged file is the app's to repair), and the same notifier posts finished, paused and
 // stalled notices. Loaded only by the commands that drive a batch.
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
+import { readStoredKey } from '../app/key-file';
 import { dataFiles, defaultDataDir } from '../app/paths';
 import type { Engine } from '../engine';
 
@@ -21,7 +22,8 @@ export async function startNotices(
   apiKey: string | null,
   warn: (line: string) => void,
 ): Promise<CliNotices> {
-  const file = dataFiles(defaultDataDir(process.platform, env, homedir())).settings;
+  const files = dataFiles(defaultDataDir(process.platform, env, homedir()));
+  const file = files.settings;
   if (!existsSync(file)) return NONE;
   let raw: unknown;
   try {
@@ -31,7 +33,17 @@ export async function startNotices(
   }
   if (!raw) return NONE;
   const { WEBHOOK_PRESETS, checkWebhookUrl, createWebhookNotifier } = await import('../app/webhooks');
-  const { url, preset } = raw as { url?: unknown; preset?: unknown };
+  const { preset } = raw as { preset?: unknown };
+  // The address is kept like the key (app/webhook-setting.ts): readable here only where the app
+  // stored it as plain text; a file the app has not opened since still holds it.
+  const stored = readStoredKey(files.webhook);
+  if (stored.kind === 'encrypted') {
+    warn(
+      'No webhook notices: the app keeps the webhook address encrypted by the OS keychain, which only the app can read',
+    );
+    return NONE;
+  }
+  const url = stored.kind === 'plain' ? stored.key : (raw as { url?: unknown }).url;
   let setting: { url: string; preset: (typeof WEBHOOK_PRESETS)[number] };
   try {
     if (typeof url !== 'string' || !(WEBHOOK_PRESETS as readonly unknown[]).includes(preset))

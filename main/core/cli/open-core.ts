@@ -4,6 +4,7 @@
 import { mkdirSync } from 'node:fs';
 import { homedir, hostname } from 'node:os';
 import { dirname } from 'node:path';
+import { checkApiAddress } from '../app/api-address';
 import { readStoredKey } from '../app/key-file';
 import { dataFiles, defaultDataDir } from '../app/paths';
 import type { Catalog } from '../catalog/catalog';
@@ -25,7 +26,16 @@ export function dbPathOf(opts: Common, io: CliIo): string {
   return dataFiles(defaultDataDir(process.platform, io.env, homedir())).database;
 }
 
-/** The key: RUNCOMFY_API_KEY, else the app's stored key where the CLI can read it. */
+/** Set to 1 to send the app's stored key to a RUNCOMFY_API_BASE that is not RunComfy's or loopback. */
+export const TRUST_API_BASE = 'STILLMOTION_TRUST_API_BASE';
+const trustedSaid = new Set<string>();
+
+/**
+ * The key: RUNCOMFY_API_KEY, else the app's stored key where the CLI can read it. A key given
+ * with RUNCOMFY_API_KEY goes wherever RUNCOMFY_API_BASE says (the user paired the two); the
+ * app's stored key goes only to RunComfy over https or to a loopback simulator, unless
+ * STILLMOTION_TRUST_API_BASE=1 says otherwise, and then the output says where it goes.
+ */
 export async function credentialsOf(io: CliIo): Promise<CliCredentials> {
   const { DEFAULT_API_BASE_URL } = await import('../engine');
   const apiBaseUrl = (io.env.RUNCOMFY_API_BASE || DEFAULT_API_BASE_URL).replace(/\/+$/, '');
@@ -36,7 +46,22 @@ export async function credentialsOf(io: CliIo): Promise<CliCredentials> {
     stored.kind === 'encrypted'
       ? ' (the app keeps its key encrypted by the OS keychain, which only the app can read)'
       : '';
-  return { apiBaseUrl, apiKey: stored.kind === 'plain' ? stored.key : null, keyHint };
+  if (stored.kind !== 'plain') return { apiBaseUrl, apiKey: null, keyHint };
+  const address = checkApiAddress(apiBaseUrl);
+  if (!address.ok) {
+    if (io.env[TRUST_API_BASE] !== '1')
+      throw new ExitError(
+        EXIT.usage,
+        `RUNCOMFY_API_BASE=${apiBaseUrl} would be sent the app's stored API key, and it is not a RunComfy ` +
+          `address: ${address.problem} Set RUNCOMFY_API_KEY to the key for that address, or ` +
+          `${TRUST_API_BASE}=1 to send the stored key there.`,
+      );
+    // Said once, though a command may ask for its credentials more than once.
+    if (!trustedSaid.has(apiBaseUrl))
+      io.err.write(`Sending the app's stored API key to ${apiBaseUrl} (${TRUST_API_BASE}=1).\n`);
+    trustedSaid.add(apiBaseUrl);
+  }
+  return { apiBaseUrl, apiKey: stored.key, keyHint };
 }
 
 export async function openCore(

@@ -5,6 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { parseImageRef } from '../intake/fit';
+import { imageRefsOf, mapRequest } from '../intake/request-placeholders';
 import { materializeRequest as intakeMaterializeRequest } from '../intake/requests';
 
 export interface MaterializeItem {
@@ -31,7 +32,6 @@ export const defaultMaterializeRequest: MaterializeRequest = (request, item) =>
     modelId: item.modelId,
   });
 
-const IMAGE_REF = 'image-ref:';
 const MIME_BY_EXTENSION: Record<string, string> = {
   '.jpg': 'image/jpeg',
   '.jpeg': 'image/jpeg',
@@ -42,19 +42,12 @@ const MIME_BY_EXTENSION: Record<string, string> = {
 
 /** Reads each referenced image as it is into a data URI (no checks, no resizing): for tests. */
 export const readImageRefsAsDataUris: MaterializeRequest = async (request) => {
-  const replace = async (value: unknown): Promise<unknown> => {
-    if (typeof value === 'string' && value.startsWith(IMAGE_REF)) {
-      // A fitted image (fit.ts) is sent as the file is: tests feed the simulator the bytes as they are.
-      const { path } = parseImageRef(value);
-      const mime = MIME_BY_EXTENSION[extname(path).toLowerCase()] ?? 'image/png';
-      return `data:${mime};base64,${(await readFile(path)).toString('base64')}`;
-    }
-    if (Array.isArray(value)) return Promise.all(value.map(replace));
-    if (value && typeof value === 'object')
-      return Object.fromEntries(
-        await Promise.all(Object.entries(value).map(async ([key, inner]) => [key, await replace(inner)])),
-      );
-    return value;
-  };
-  return (await replace(request)) as Record<string, unknown>;
+  const uris = new Map<string, string>();
+  for (const ref of imageRefsOf(request)) {
+    // A fitted image (fit.ts) is sent as the file is: tests feed the simulator the bytes as they are.
+    const { path } = parseImageRef(ref);
+    const mime = MIME_BY_EXTENSION[extname(path).toLowerCase()] ?? 'image/png';
+    uris.set(ref, `data:${mime};base64,${(await readFile(path)).toString('base64')}`);
+  }
+  return mapRequest(request, (ref) => uris.get(ref)!);
 };

@@ -10,7 +10,8 @@ import { readFile } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import type { BatchRecord, ItemRecord } from '../db/rows';
 import { hashFile } from '../util/hash-file';
-import { IMAGE_REF_PREFIX } from '../intake/requests';
+import { parseImageRef } from '../intake/fit';
+import { imageRefsOf, mapRequest } from '../intake/request-placeholders';
 import { APP_VERSION } from '../version';
 import type { EngineContext } from './context';
 import { crashPoint } from './crash-points';
@@ -55,20 +56,13 @@ async function sha256Of(path: string): Promise<string | null> {
 /** The request with every image placeholder as its path and hash (the start image's from the scan). */
 async function describeRequest(item: ItemRecord): Promise<Record<string, unknown>> {
   const hashes = new Map<string, string | null>([[item.sourcePath, item.imageHash]]);
-  const replace = async (value: unknown): Promise<unknown> => {
-    if (typeof value === 'string' && value.startsWith(IMAGE_REF_PREFIX)) {
-      const path = value.slice(IMAGE_REF_PREFIX.length);
-      if (!hashes.has(path)) hashes.set(path, await sha256Of(path));
-      return { image: { path, sha256: hashes.get(path) ?? null } satisfies SidecarImage };
-    }
-    if (Array.isArray(value)) return Promise.all(value.map(replace));
-    if (value && typeof value === 'object')
-      return Object.fromEntries(
-        await Promise.all(Object.entries(value).map(async ([key, inner]) => [key, await replace(inner)])),
-      );
-    return value;
-  };
-  return (await replace(item.request)) as Record<string, unknown>;
+  // A fitted image's placeholder carries its fit before the path: the file is the path.
+  const pathOf = (ref: string) => parseImageRef(ref).path;
+  for (const ref of imageRefsOf(item.request))
+    if (!hashes.has(pathOf(ref))) hashes.set(pathOf(ref), await sha256Of(pathOf(ref)));
+  return mapRequest(item.request, (ref) => ({
+    image: { path: pathOf(ref), sha256: hashes.get(pathOf(ref)) ?? null } satisfies SidecarImage,
+  }));
 }
 
 export async function buildSidecar(item: ItemRecord, batch: BatchRecord): Promise<Sidecar> {

@@ -1,9 +1,9 @@
 // Caption sidecars: the text file next to an image (photo.jpg.txt, else photo.txt) read as its
 // {caption}, UTF-8 or Windows "ANSI", up to 1 MiB, with a problem that names the file otherwise.
 // The shots of a multi-shot video are read the same way from photo.jpg.shots.txt / photo.shots.txt.
-import { readFile } from 'node:fs/promises';
 import { extname, join, posix, sep } from 'node:path';
 import type { InputProblem } from '../core-api';
+import { readUpTo } from '../util/open-file';
 
 const MAX_CAPTION_BYTES = 1024 * 1024;
 
@@ -45,19 +45,20 @@ export async function readCaption(
   const path = join(dirPath, found);
   const label = posix.relative(rootPath.split(sep).join('/'), path.split(sep).join('/')) || found;
   try {
-    const bytes = await readFile(path);
-    if (bytes.length > MAX_CAPTION_BYTES)
+    const read = await readUpTo(path, MAX_CAPTION_BYTES);
+    if ('tooLarge' in read)
       return {
         caption: null,
         file: label,
         problem: {
           code: `${field}_too_large`,
-          message: `${label} is ${bytes.length} bytes; ${what} is read up to 1 MiB. Shorten it`,
+          message: `${label} is ${read.tooLarge} bytes; ${what} is read up to 1 MiB. Shorten it`,
           file: label,
           row: null,
           field,
         },
       };
+    const { bytes } = read;
     let text: string;
     try {
       text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);

@@ -3,9 +3,11 @@
 // than one image or an image another row has is a problem naming the file, row and column.
 // Also checks the end_image a row names.
 import { realpath, stat } from 'node:fs/promises';
-import { join, posix, resolve, sep } from 'node:path';
+import { posix } from 'node:path';
 import { imageFacts, type InputProblem, type ScannedEndImage, type ScannedImage } from '../core-api';
+import { formatReason, reason } from '../../../preload/reasons';
 import { stemOf } from './captions';
+import { containedCellPath, gateCellPath, pathRefusalReason } from './contained-path';
 import { checkImageFile } from './image-check';
 import type { CheckedImage } from './image-check';
 import { normaliseFileCell, readPromptsCsv } from './prompts-csv';
@@ -82,7 +84,6 @@ async function matchRows(
 ) {
   const root = roots[csv.rootIndex]!;
   const prefix = csv.relativeDir ? `${csv.relativeDir}/` : '';
-  const csvDir = join(root.rootPath, ...csv.relativeDir.split('/').filter(Boolean));
   const byRel = new Map<string, ScannedImage[]>();
   const byRelLower = new Map<string, ScannedImage[]>();
   const byName = new Map<string, ScannedImage[]>();
@@ -141,10 +142,22 @@ async function matchRows(
       continue;
     }
     if (match === null) {
-      const absolute = join(csvDir, ...wanted.split('/'));
-      const reason = rejectedByPath.get(absolute);
-      if (reason) {
-        problem('csv_file_rejected', row.row, 'file', `"${cell}" ${where} is not usable: ${reason}`);
+      // A name that reaches outside the dropped folder is refused before anything looks at it.
+      const gated = gateCellPath(root.rootPath, csv.relativeDir, wanted);
+      if (!gated.ok) {
+        const refusal = pathRefusalReason(gated.refusal, {
+          column: 'file',
+          value: cell,
+          where: reason('plan_where_cell', { file: csv.label, row: row.row, column: 'file' }),
+          root: root.rootPath,
+        });
+        problem('csv_file_outside', row.row, 'file', formatReason(refusal));
+        continue;
+      }
+      const absolute = gated.path;
+      const rejection = rejectedByPath.get(absolute);
+      if (rejection) {
+        problem('csv_file_rejected', row.row, 'file', `"${cell}" ${where} is not usable: ${rejection}`);
         continue;
       }
       // Files dropped one by one: a row for a file that exists but was not dropped is fine.
@@ -174,27 +187,29 @@ async function matchRows(
     match.csvRow = { file: csv.label, row: row.row, values: row.values };
     const endCell = row.values.end_image ?? '';
     if (endCell !== '')
-      match.endImage = await checkEndImage(root, csvDir, endCell, checkedByIdentity, endImagePaths);
+      match.endImage = await checkEndImage(root, csv.relativeDir, endCell, checkedByIdentity, endImagePaths);
   }
 }
 
 async function checkEndImage(
   root: WalkRoot,
-  csvDir: string,
+  relativeDir: string,
   cell: string,
   checkedByIdentity: Map<string, CheckedImage>,
   endImagePaths: Set<string>,
 ): Promise<ScannedEndImage> {
-  const sourcePath = resolve(csvDir, ...normaliseFileCell(cell).split('/'));
-  const real = await realpath(sourcePath).catch(() => null);
-  if (real === null) return { ok: false, sourcePath, reason: `end_image "${cell}" does not exist` };
-  const realRoot = await realpath(root.rootPath);
-  if (!(real === realRoot || real.startsWith(realRoot + sep)))
+  // Through the containment gate first: an absolute, network or escaping name is never opened.
+  const gated = await containedCellPath(root.rootPath, relativeDir, cell);
+  if (!gated.ok)
     return {
       ok: false,
-      sourcePath,
+      sourcePath: cell,
       reason: `end_image "${cell}" is outside the dropped folder ${root.rootPath}; put it inside`,
+      refused: gated.refusal,
     };
+  const sourcePath = gated.path;
+  const real = await realpath(sourcePath).catch(() => null);
+  if (real === null) return { ok: false, sourcePath, reason: `end_image "${cell}" does not exist` };
   endImagePaths.add(sourcePath);
   const info = await stat(real);
   const result = checkedByIdentity.get(`${info.dev}:${info.ino}`) ?? (await checkImageFile(sourcePath));

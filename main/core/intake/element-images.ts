@@ -4,18 +4,25 @@
 import { imageFacts, type ScanResult, type ScannedEndImage } from '../core-api';
 import type { ElementImages } from '../domain';
 import { csvCellPath, elementPaths, parseElementsCell } from './elements';
+import { realPathInside } from './contained-path';
 import { checkImageFile } from './image-check';
 
-/** Element images named by prompts.csv rows of this scan (cells that do not parse are the plan's to word). */
-function csvElementPaths(scan: ScanResult): string[] {
-  const paths: string[] = [];
+/**
+ * Element images named by prompts.csv rows of this scan, each with its dropped folder. Names the
+ * containment gate refuses are left out (the plan refuses their item in words, naming the cell),
+ * as are cells that do not parse (the plan words them too).
+ */
+function csvElementPaths(scan: ScanResult): Map<string, string> {
+  const paths = new Map<string, string>();
   for (const image of scan.images) {
     const cell = image.csvRow?.values.elements ?? '';
     if (cell === '') continue;
     try {
       for (const element of parseElementsCell(cell, ''))
-        for (const name of [element.frontal, ...element.references])
-          paths.push(csvCellPath(image.rootPath, image.csvRow!.file, name));
+        for (const name of [element.frontal, ...element.references]) {
+          const gated = csvCellPath(image.rootPath, image.csvRow!.file, name);
+          if (gated.ok) paths.set(gated.path, image.rootPath);
+        }
     } catch {
       // Reported with its row when the item is planned.
     }
@@ -42,12 +49,23 @@ export async function withElementImages(
 ): Promise<ScanResult> {
   const known = { ...(scan.elementImages ?? {}) };
   const fromCsv = csvElementPaths(scan);
-  const wanted = [...new Set([...elementPaths(elements ?? []), ...fromCsv])];
+  const wanted = [...new Set([...elementPaths(elements ?? []), ...fromCsv.keys()])];
   const todo = wanted.filter((path) => options.recheck || !known[path]);
   // As with end_image: an image a row names only as an element is not a start image of its own.
-  const csvOnly = new Set(fromCsv);
-  const images = scan.images.filter((image) => image.csvRow !== null || !csvOnly.has(image.sourcePath));
+  const images = scan.images.filter((image) => image.csvRow !== null || !fromCsv.has(image.sourcePath));
   if (todo.length === 0 && images.length === scan.images.length) return scan;
-  for (const path of todo) known[path] = await checkElementImage(path, options.signal);
+  for (const path of todo) {
+    // A name in a cell must lead to a file inside its dropped folder, links resolved, before it
+    // is opened. (The batch's own elements were picked by the user, wherever they are.)
+    const root = fromCsv.get(path);
+    if (root !== undefined && (await realPathInside(root, path)) === 'link')
+      known[path] = {
+        ok: false,
+        sourcePath: path,
+        reason: 'leads out of the dropped folder',
+        refused: 'link',
+      };
+    else known[path] = await checkElementImage(path, options.signal);
+  }
   return { ...scan, images, elementImages: known };
 }

@@ -3,10 +3,11 @@
 // models take them, how many and the names of their inner fields come from the model's catalog
 // entry (its elements role and that field's JSON Schema), never from Kling's names. Pure: the
 // images were checked beforehand (element-images.ts) and ride on the scan as `elementImages`.
-import { isAbsolute, posix, resolve } from 'node:path';
+import { posix } from 'node:path';
 import type { ModelSpec } from '../catalog/catalog';
 import { elementShape } from '../catalog/creative-rules';
 import type { ElementImages } from '../domain';
+import { gateCellPath, type GatedPath } from './contained-path';
 
 export { elementShape } from '../catalog/creative-rules';
 
@@ -50,15 +51,14 @@ export function parseElementsCell(cell: string, where: string): { frontal: strin
     });
 }
 
-/** A prompts.csv cell's path, absolute: relative to the folder of the prompts.csv (`csvFile`). */
-export function csvCellPath(rootPath: string, csvFile: string, cell: string): string {
-  if (isAbsolute(cell)) return cell;
+/**
+ * A prompts.csv cell's file name through the containment gate (contained-path.ts): the absolute
+ * path under the dropped folder, relative to the folder of the prompts.csv (`csvFile`, its
+ * path relative to the root), or why it is refused. Touches nothing on disk.
+ */
+export function csvCellPath(rootPath: string, csvFile: string, cell: string): GatedPath {
   const dir = posix.dirname(csvFile);
-  const parts = cell
-    .replace(/\\/g, '/')
-    .split('/')
-    .filter((p) => p !== '' && p !== '.');
-  return resolve(rootPath, ...(dir === '.' ? [] : dir.split('/')), ...parts);
+  return gateCellPath(rootPath, dir === '.' ? '' : dir, cell);
 }
 
 /** Every image an element list names, frontal first. */

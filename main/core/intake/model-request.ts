@@ -6,6 +6,7 @@
 import type { ModelInputValue } from '../domain';
 import { fieldSchema, type ModelSpec, type RoleName } from '../catalog/catalog';
 import { showValue } from '../catalog/show-value';
+import { storedUserValue } from './request-placeholders';
 
 export interface RoleValues {
   prompt: string;
@@ -37,7 +38,8 @@ export function buildRequest(
     if (field !== undefined && value !== undefined) request[field] = value;
   };
   put('startImage', values.startImage);
-  put('prompt', values.prompt);
+  // The user's text is stored apart from image placeholders (request-placeholders.ts).
+  put('prompt', storedUserValue(values.prompt));
   // Always explicit where the model has the field: the API's defaults are not the app's.
   if (model.roles.duration)
     put(
@@ -47,11 +49,11 @@ export function buildRequest(
   put('audio', values.audio);
   put('guidance', values.guidance);
   if (values.negativePrompt !== undefined && values.negativePrompt.trim() !== '')
-    put('negativePrompt', values.negativePrompt);
+    put('negativePrompt', storedUserValue(values.negativePrompt));
   put('endImage', values.endImage);
-  put('multiShot', values.multiShot);
+  put('multiShot', storedUserValue(values.multiShot));
   put('elements', values.elements);
-  for (const [field, value] of Object.entries(extra)) request[field] = value;
+  for (const [field, value] of Object.entries(extra)) request[field] = storedUserValue(value);
   return request;
 }
 

@@ -3,7 +3,7 @@
 // references per element held to the model's schema; every `@ElementN` in the item's prompts
 // must name an element that exists. Returns the request's elements field value. Split from plan.ts.
 import { posix } from 'node:path';
-import type { ScanResult, ScannedImage } from '../core-api';
+import type { PathRefusal, ScanResult, ScannedImage } from '../core-api';
 import type { ModelSpec } from '../catalog/catalog';
 import type { ElementImages, PlanNote } from '../domain';
 import {
@@ -13,6 +13,7 @@ import {
   elementsUnavailable,
   parseElementsCell,
 } from './elements';
+import { pathRefusalReason } from './contained-path';
 import type { FitMode } from './fit';
 import { planImage } from './plan-image';
 import { cellWhere, reject } from './plan-settings';
@@ -43,15 +44,28 @@ export function planElements(
   const at = cell !== '' ? cellWhere(csv!, 'elements') : '';
   const where = at === '' ? '' : formatReason(at);
   let elements: ElementImages[] = [...(batchElements ?? [])];
+  const refused = (refusal: PathRefusal, value: string): never =>
+    reject(
+      'path_outside_folder',
+      pathRefusalReason(refusal, { column: 'elements', value, where: at, root: image.rootPath }),
+    );
+  // Each name through the containment gate: nothing outside the dropped folder is opened or sent.
+  const cellNames = new Map<string, string>();
+  const cellPath = (name: string): string => {
+    const gated = csvCellPath(image.rootPath, csv!.file, name);
+    if (!gated.ok) refused(gated.refusal, name);
+    const path = (gated as { path: string }).path;
+    cellNames.set(path, name);
+    return path;
+  };
   if (cell !== '') {
+    let parsed: ReturnType<typeof parseElementsCell> = [];
     try {
-      elements = parseElementsCell(cell, where).map((e) => ({
-        frontal: csvCellPath(image.rootPath, csv!.file, e.frontal),
-        references: e.references.map((r) => csvCellPath(image.rootPath, csv!.file, r)),
-      }));
+      parsed = parseElementsCell(cell, where);
     } catch (error) {
       reject('csv_bad_elements', (error as Error).message);
     }
+    elements = parsed.map((e) => ({ frontal: cellPath(e.frontal), references: e.references.map(cellPath) }));
   }
   // Every @ElementN must name one of the elements (Element1 is the first).
   for (const { source, text } of options.texts) {
@@ -107,6 +121,7 @@ export function planElements(
       const facts = scan.elementImages?.[path];
       if (!facts)
         reject('element_image_unchecked', `${label} (${path}) was not checked${where}; add it again`);
+      if (!facts!.ok && facts!.refused) refused(facts!.refused, cellNames.get(path) ?? path);
       if (!facts!.ok) reject('element_image_unusable', `${label} (${path}): ${facts!.reason}${where}`);
       const checked = facts as Extract<typeof facts, { ok: true }>;
       options.hashes[path] = checked.sha256;

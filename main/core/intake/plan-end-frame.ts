@@ -6,6 +6,7 @@
 import type { ScannedImage } from '../core-api';
 import type { PlanNote } from '../domain';
 import type { ModelSpec } from '../catalog/catalog';
+import { pathRefusalReason } from './contained-path';
 import type { FitMode } from './fit';
 import type { SendMode } from './limits';
 import { planImage, type PlannedImage } from './plan-image';
@@ -60,6 +61,16 @@ export function endFrameFor(
       reject(
         'end_image_missing',
         reason('plan_end_image_unchecked', { value: csv.values.end_image ?? '', where: at }),
+      );
+    if (!end!.ok && end!.refused)
+      reject(
+        'path_outside_folder',
+        pathRefusalReason(end!.refused, {
+          column: 'end_image',
+          value: csv.values.end_image ?? '',
+          where: at,
+          root: image.rootPath,
+        }),
       );
     if (!end!.ok) reject('end_image_unusable', `${end!.reason}${where}`);
   } else if (end?.ok && !endField) {

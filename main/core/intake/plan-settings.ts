@@ -9,6 +9,7 @@ import { coerceFieldValue, roleOfField } from './model-request';
 import { SETTING_COLUMNS } from './prompts-csv';
 import { formatReason, reason, type Reason } from '../../../preload/reasons';
 import { imageUrl, isImageRef } from './requests';
+import { asWritten, mapRequest } from './request-placeholders';
 import { elementReferences, elementShape, elementsUnavailable } from './elements';
 import { parseImageRef } from './fit';
 import { shotsProblem } from './shots';
@@ -172,15 +173,7 @@ export function settingsFields(settings: BatchSettings, model: ModelSpec): Recor
 
 /** Image placeholders replaced by a stand-in URL, so a schema with `format: uri` accepts them. */
 export function withStandInImages(request: Record<string, unknown>): Record<string, unknown> {
-  const swap = (value: unknown): unknown =>
-    isImageRef(value)
-      ? 'https://stillmotion.invalid/image'
-      : Array.isArray(value)
-        ? value.map(swap)
-        : value !== null && typeof value === 'object'
-          ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, swap(v)]))
-          : value;
-  return swap(request) as Record<string, unknown>;
+  return mapRequest(request, () => 'https://stillmotion.invalid/image');
 }
 
 /** The preview's view of an item's role values, read back from its request by the model's roles. */
@@ -218,19 +211,20 @@ export function previewItem(
   source?: { width: number; height: number },
 ) {
   // A rejected item may have no request: its row then shows the batch settings.
+  const request = asWritten(item.request);
   return {
     index,
     imageIndex,
     sourcePath: item.sourcePath,
     relativePath: item.relativePath,
     renderedPrompt: item.renderedPrompt,
-    settings: roleValuesOf(item.request, model, settings),
+    settings: roleValuesOf(request, model, settings),
     outputRelativePath: item.outputRelativePath,
     estimatedCostUsd: item.estimatedCostUsd,
     notes: item.notes,
     verdict: item.verdict,
     ...(item.take !== undefined ? { take: item.take } : {}),
-    ...creativeView(item.request, model, source),
+    ...creativeView(request, model, source),
   };
 }
 

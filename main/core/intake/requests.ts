@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
-import { IMAGE_REF_PREFIX } from '../catalog/catalog';
+import { imageRefsOf, isImageRef, mapRequest, mapStrings } from './request-placeholders';
 import { assessImage, DATA_URI_MAX_BYTES, FIT_LONG_SIDE, formatBytes, MAX_PIXELS } from './limits';
 import { decodeBmp } from './bmp';
 import { fitFingerprintPart, parseImageRef, type FitSpec } from './fit';
@@ -14,15 +14,7 @@ import { bufferByteSource, MIME_TYPES, probeImage } from './probe';
 import type { ImageFormat } from './probe';
 import { isTakeOf } from './takes';
 
-export { IMAGE_REF_PREFIX };
-
-export function imageRef(absolutePath: string): string {
-  return `${IMAGE_REF_PREFIX}${absolutePath}`;
-}
-
-export function isImageRef(value: unknown): value is string {
-  return typeof value === 'string' && value.startsWith(IMAGE_REF_PREFIX);
-}
+export { imageRef, isImageRef } from './request-placeholders';
 
 /** JSON with object keys sorted at every level: the same request always hashes the same. */
 export function canonicalJson(value: unknown): string {
@@ -32,14 +24,6 @@ export function canonicalJson(value: unknown): string {
     .filter(([, v]) => v !== undefined)
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-}
-
-function mapStrings(value: unknown, fn: (s: string) => unknown): unknown {
-  if (typeof value === 'string') return fn(value);
-  if (Array.isArray(value)) return value.map((v) => mapStrings(v, fn));
-  if (value !== null && typeof value === 'object')
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, mapStrings(v, fn)]));
-  return value;
 }
 
 /**
@@ -193,21 +177,6 @@ async function imageDataUri(
   };
 }
 
-/** The first `image-ref:` placeholder in the request, in key order (depth first). */
-function firstImageRef(value: unknown): string | undefined {
-  if (isImageRef(value)) return value;
-  const children = Array.isArray(value)
-    ? value
-    : value !== null && typeof value === 'object'
-      ? Object.values(value)
-      : [];
-  for (const child of children) {
-    const found = firstImageRef(child);
-    if (found) return found;
-  }
-  return undefined;
-}
-
 /**
  * The request as it goes on the wire: every `image-ref:` placeholder replaced by a data URI
  * (oversized images fitted on the way). Throws a clear error naming the file if an image is
@@ -219,23 +188,18 @@ export async function materializeRequest(
 ): Promise<Record<string, unknown>> {
   const hashes: Record<string, string> = { ...(ctx.imageHashes ?? {}) };
   // The planner puts the start image first (model-request.ts), whatever the model calls it.
-  const start = firstImageRef(request);
+  const start = imageRefsOf(request)[0];
   if (ctx.imageHash && start) hashes[parseImageRef(start).path] ??= ctx.imageHash;
   const maxBytes = ctx.maxImageBytes ?? DATA_URI_MAX_BYTES;
   // Each distinct placeholder is read once, even if the request names it twice (a loop).
   const uris = new Map<string, Promise<{ uri: string; sha256: string }>>();
-  const collect = (value: unknown): void => {
-    if (isImageRef(value)) {
-      if (uris.has(value)) return;
-      const { path, fit } = parseImageRef(value);
-      const uri = imageDataUri(path, fit, hashes[path], maxBytes);
-      // Awaited below in order; this keeps a later image's failure from counting as unhandled meanwhile.
-      uri.catch(() => undefined);
-      uris.set(value, uri);
-    } else if (Array.isArray(value)) value.forEach(collect);
-    else if (value !== null && typeof value === 'object') Object.values(value).forEach(collect);
-  };
-  collect(request);
+  for (const ref of imageRefsOf(request)) {
+    const { path, fit } = parseImageRef(ref);
+    const uri = imageDataUri(path, fit, hashes[path], maxBytes);
+    // Awaited below in order; this keeps a later image's failure from counting as unhandled meanwhile.
+    uri.catch(() => undefined);
+    uris.set(ref, uri);
+  }
   const resolved = new Map<string, string>();
   const currentHashes: Record<string, string> = {};
   for (const [ref, uri] of uris) {
@@ -260,5 +224,5 @@ export async function materializeRequest(
       );
     }
   }
-  return mapStrings(request, (s) => (isImageRef(s) ? resolved.get(s)! : s)) as Record<string, unknown>;
+  return mapRequest(request, (ref) => resolved.get(ref)!);
 }

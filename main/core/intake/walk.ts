@@ -7,6 +7,7 @@
 //  - paths are kept relative to their root with '/' separators (outputs mirror them).
 import { lstat, readdir, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join, relative, resolve, sep } from 'node:path';
+import { isInside } from './contained-path';
 
 export interface WalkRoot {
   /** Absolute path of the dropped folder, or of a dropped file's own folder. */
@@ -43,10 +44,6 @@ export function isHidden(name: string): boolean {
 
 /** Files read as text next to images: captions (.txt) and prompts.csv. */
 const SIDECAR_EXTENSIONS = new Set(['.txt', '.csv']);
-
-function inside(parent: string, child: string): boolean {
-  return child === parent || child.startsWith(parent.endsWith(sep) ? parent : parent + sep);
-}
 
 export function toPosix(path: string): string {
   return path.split(sep).join('/');
@@ -102,7 +99,7 @@ export async function* walkRoot(root: WalkRoot, signal?: AbortSignal): AsyncGene
       // is followed: the user chose it; it is not in `siblings` for that.)
       const path = join(root.rootPath, entry.name);
       const target = await realpath(path).catch(() => null);
-      if (target !== null && inside(realRoot, target)) siblings.push(entry.name);
+      if (target !== null && isInside(realRoot, target)) siblings.push(entry.name);
       else if (target !== null && SIDECAR_EXTENSIONS.has(extname(entry.name).toLowerCase()))
         yield {
           type: 'skipped',
@@ -149,7 +146,7 @@ export async function* walkRoot(root: WalkRoot, signal?: AbortSignal): AsyncGene
           yield { type: 'skipped', path, reason: describeFsError(error, 'broken symbolic link') };
           continue;
         }
-        if (!inside(realRoot, target)) {
+        if (!isInside(realRoot, target)) {
           yield {
             type: 'skipped',
             path,

@@ -75,6 +75,7 @@ export async function submit(
     modelId,
     payloadHash: '',
     imageHash: null,
+    imagesReceived: [],
     prompt: null,
     duration: null,
     generateAudio: null,
@@ -124,6 +125,22 @@ export async function submit(
   record.httpStatus = answer(res, fault === '5xx' ? transportFault(sim, '5xx') : outcome.reply, fault);
 }
 
+/** sha256 of the bytes of every `data:...;base64,` string in a parsed body, depth first. */
+function dataUriHashes(value: unknown, found: string[] = []): string[] {
+  if (typeof value === 'string') {
+    const comma = value.indexOf(',');
+    if (value.startsWith('data:') && comma > 0 && value.slice(0, comma).endsWith(';base64'))
+      found.push(
+        createHash('sha256')
+          .update(Buffer.from(value.slice(comma + 1), 'base64'))
+          .digest('hex'),
+      );
+  } else if (Array.isArray(value)) for (const item of value) dataUriHashes(item, found);
+  else if (value !== null && typeof value === 'object')
+    for (const item of Object.values(value)) dataUriHashes(item, found);
+  return found;
+}
+
 /** Everything a submit does once its body is in: the job (if any) and the answer. */
 function accept(
   sim: SimulatorState,
@@ -140,6 +157,7 @@ function accept(
   } catch (error) {
     parseError = error instanceof Error ? error.message : String(error);
   }
+  record.imagesReceived = dataUriHashes(parsed);
   const fields =
     typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
       ? (parsed as Record<string, unknown>)

@@ -121,6 +121,12 @@ export interface SubmitRecord {
   payloadHash: string;
   /** sha256 of the decoded start image bytes (or of the URL string for https URLs). */
   imageHash: string | null;
+  /**
+   * sha256 of the decoded bytes of every base64 data URI anywhere in the body (any field, any
+   * depth, valid request or not): every image the client sent, for tests that check nothing
+   * outside a dropped folder ever left the machine.
+   */
+  imagesReceived: string[];
   prompt: string | null;
   duration: number | null;
   generateAudio: boolean | null;

@@ -43,3 +43,27 @@ export async function openForWriting(path: string, flags: 'r' | 'w' | 'a'): Prom
     close: () => closeFd(fd),
   };
 }
+
+/**
+ * A whole small file, or its size when it holds more than `max` bytes: a caption or a
+ * prompts.csv of gigabytes is refused by its size, never read into memory first (a file that
+ * grows while it is read is cut at `max` + 1 bytes and refused the same way).
+ */
+export async function readUpTo(path: string, max: number): Promise<{ bytes: Buffer } | { tooLarge: number }> {
+  const file = await openForReading(path);
+  try {
+    const size = (await file.stat()).size;
+    if (size > max) return { tooLarge: size };
+    const buffer = Buffer.alloc(max + 1);
+    let length = 0;
+    for (;;) {
+      const { bytesRead } = await file.read(buffer, length, buffer.length - length, length);
+      if (bytesRead === 0) break;
+      length += bytesRead;
+      if (length > max) return { tooLarge: length };
+    }
+    return { bytes: buffer.subarray(0, length) };
+  } finally {
+    await file.close();
+  }
+}

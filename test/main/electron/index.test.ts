@@ -3,7 +3,6 @@
 // window and session get, that IPC answers only our main frame, and the overnight wiring.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildCsp } from '../../../main/electron/csp';
 import { invokeChannels } from '../../../preload/contract';
@@ -81,7 +80,9 @@ vi.mock('electron', () => {
     loadFile = vi.fn(async (file: string) => {
       this.webContents.mainFrame.url = `file://${file}`;
     });
-    loadURL = vi.fn(async () => {});
+    loadURL = vi.fn(async (url: string) => {
+      this.webContents.mainFrame.url = url;
+    });
     constructor(public options: unknown) {
       h.windows.push(this as never);
     }
@@ -223,6 +224,7 @@ describe('main/electron/index.ts', () => {
     expect(mocked.app.setPath).toHaveBeenCalledWith('userData', join(dir.path, 'data'));
     expect(mocked.crashReporter.start).toHaveBeenCalledWith({ uploadToServer: false });
     expect(mocked.protocol.registerSchemesAsPrivileged).toHaveBeenCalledWith([
+      expect.objectContaining({ scheme: 'stillmotion-app' }),
       expect.objectContaining({ scheme: 'stillmotion-media' }),
     ]);
     expect(h.windows).toHaveLength(0);
@@ -244,6 +246,7 @@ describe('main/electron/index.ts', () => {
     const channels = mocked.ipcMain.handle.mock.calls.map(([c]) => c).sort();
     expect(channels).toEqual(Object.keys(invokeChannels).sort());
     expect(mocked.protocol.handle).toHaveBeenCalledWith('stillmotion-media', expect.any(Function));
+    expect(mocked.protocol.handle).toHaveBeenCalledWith('stillmotion-app', expect.any(Function));
 
     const deny = mocked.session.defaultSession.setPermissionRequestHandler.mock.calls[0]![0] as Listener;
     const callback = vi.fn();
@@ -298,9 +301,10 @@ describe('main/electron/index.ts', () => {
 
   it('answers IPC from our main frame only', async () => {
     const window = h.windows[0]!;
-    await waitFor(() => window.webContents.mainFrame.url.startsWith('file://'), 'the page to load');
+    await waitFor(() => window.webContents.mainFrame.url !== '', 'the page to load');
     const frame = window.webContents.mainFrame;
-    expect(frame.url).toBe(pathToFileURL(frame.url.slice('file://'.length)).href);
+    // The app's own scheme, never file:// (the grantFileProtocolExtraPrivileges fuse is off).
+    expect(frame.url).toBe('stillmotion-app://app/index.html');
     const info = await invoker('query:app.info')({ sender: window.webContents, senderFrame: frame }, {});
     expect(info).toMatchObject({
       ok: true,

@@ -7,7 +7,7 @@ import type { Handlers } from '../../../main/core/app/handlers';
 import { FORBIDDEN, forwardEvents, registerIpc, trustedSenderCheck } from '../../../main/electron/ipc';
 import { invokeChannels } from '../../../preload/contract';
 
-const INDEX = 'file:///opt/app/out/renderer/index.html';
+const INDEX = 'stillmotion-app://app/index.html';
 
 function fakeIpcMain() {
   const registered = new Map<string, (event: unknown, payload: unknown) => Promise<unknown>>();

@@ -5,8 +5,9 @@ import {
   externalUrlToOpen,
   isAppUrl,
 } from '../../../main/electron/navigation';
+import { APP_INDEX_URL } from '../../../main/electron/app-protocol';
 
-const built = { indexUrl: 'file:///opt/Stillmotion/resources/app.asar/out/renderer/index.html' };
+const built = { indexUrl: APP_INDEX_URL };
 const dev = { devServerUrl: 'http://localhost:5173/' };
 
 describe('navigation policy', () => {
@@ -27,6 +28,14 @@ describe('navigation policy', () => {
     'file:///etc/passwd',
     'file:///opt/Stillmotion/resources/app.asar/out/renderer/other.html',
     'file:///opt/Stillmotion/resources/app.asar/out/renderer/index.html/../../../../etc/passwd',
+    // The built page is never a file: page, even the renderer's own index.html.
+    'file:///opt/Stillmotion/resources/app.asar/out/renderer/index.html',
+    'stillmotion-app://app/other.html',
+    'stillmotion-app://evil/index.html',
+    'stillmotion-app://user@app/index.html',
+    // Malformed %-escapes: decoding threw before preventDefault, and the navigation went ahead.
+    'stillmotion-app://app/%E0%A4%A',
+    'stillmotion-app://app/index.html%',
     'file://evil.example/opt/Stillmotion/resources/app.asar/out/renderer/index.html',
     'file:///C:/Windows/System32/calc.exe',
     'http://example.com/',
@@ -74,6 +83,13 @@ describe('navigation policy', () => {
 
   it.each(devHostile)('denies %j under the dev server', (url) => {
     expect(isAppUrl(url, dev)).toBe(false);
+  });
+
+  it('fails closed on a malformed escape, whatever the app location', () => {
+    const fileApp = { indexUrl: 'file:///opt/app/out/renderer/index.html' };
+    expect(decideNavigation('file:///opt/app/out/renderer/%E0%A4%A', fileApp)).toBe('deny');
+    expect(decideNavigation('file:///opt/app/out/renderer/index.html', fileApp)).toBe('deny');
+    expect(decideNavigation('stillmotion-app://app/%', built)).toBe('deny');
   });
 
   it('holds at least 25 hostile URLs', () => {

@@ -5,6 +5,7 @@ import { homedir } from 'node:os';
 import { defaultOutputDir } from '../../app/paths';
 import type { SimulatorHandle } from '../../simulator';
 import { scaledClock, type Clock } from '../../util/clock';
+import { asWritten } from '../../intake/request-placeholders';
 import { followToExit } from '../follow';
 import {
   confirm,
@@ -208,7 +209,7 @@ function exampleText(
   model: { roles: { multiShot?: string } },
 ): string {
   const field = model.roles.multiShot;
-  const shots = field ? item.request[field] : undefined;
+  const shots = field ? asWritten(item.request)[field] : undefined;
   if (!Array.isArray(shots) || shots.length === 0) return `"${item.renderedPrompt}"`;
   return shots
     .map((shot) => shot as { prompt?: unknown; duration?: unknown })

@@ -39,7 +39,7 @@ describe('API base URL check', () => {
   it.each([
     ['https://model-api.runcomfy.net', 'https://model-api.runcomfy.net'],
     ['https://model-api.runcomfy.net/', 'https://model-api.runcomfy.net'],
-    ['https://api.runcomfy.com/v2/', 'https://api.runcomfy.com/v2'],
+    ['https://api.runcomfy.net/v2/', 'https://api.runcomfy.net/v2'],
     ['http://127.0.0.1:8787', 'http://127.0.0.1:8787'],
     ['http://localhost:8787/', 'http://localhost:8787'],
     ['http://[::1]:8787', 'http://[::1]:8787'],
@@ -52,6 +52,10 @@ describe('API base URL check', () => {
     'https://evil.example',
     'https://runcomfy.net.evil.example',
     'https://evilruncomfy.net',
+    // Only the hosts RunComfy serves its API from: not any name under its domains.
+    'https://api.runcomfy.com',
+    'https://uploads.runcomfy.net',
+    'https://runcomfy.net',
     'https://user:pass@model-api.runcomfy.net',
     'https://model-api.runcomfy.net/?to=evil',
     'http://10.0.0.5:8787',

@@ -39,6 +39,7 @@ describe('defaultDataDir', () => {
       database: '/d/stillmotion.sqlite',
       settings: '/d/settings.json',
       apiKey: '/d/api-key.bin',
+      webhook: '/d/webhook.bin',
       thumbnails: '/d/thumbnails',
     });
   });

@@ -57,6 +57,20 @@ describe('settings store', () => {
     expect(store.recoveredFrom).toBe(`${file}.corrupt-7`);
   });
 
+  it('refuses an API address in the file that the key must not go to, and keeps the rest', () => {
+    for (const address of ['http://evil.example', 'https://evil.example', 'https://x.runcomfy.com']) {
+      writeFileSync(file, JSON.stringify({ version: 1, apiBaseUrl: address, keepAwake: false }));
+      const store = createSettingsStore(file);
+      expect(store.get()).toMatchObject({ apiBaseUrl: 'https://model-api.runcomfy.net', keepAwake: false });
+      expect(store.refusedApiBaseUrl).toBe(
+        `API address "${address}" is not allowed: the API key is sent to it. Expected ` +
+          'https://model-api.runcomfy.net, or an http://127.0.0.1:<port> simulator. Using ' +
+          'https://model-api.runcomfy.net instead.',
+      );
+      expect(store.recoveredFrom).toBeNull();
+    }
+  });
+
   it('fills fields added since the file was written', () => {
     writeFileSync(file, JSON.stringify({ version: 1, apiBaseUrl: 'http://127.0.0.1:9', simulated: true }));
     const store = createSettingsStore(file);
@@ -67,6 +81,7 @@ describe('settings store', () => {
       language: 'system',
     });
     expect(store.recoveredFrom).toBeNull();
+    expect(store.refusedApiBaseUrl).toBeNull();
   });
 
   it('refuses an invalid value without writing it', () => {

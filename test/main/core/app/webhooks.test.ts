@@ -4,9 +4,13 @@
 // line and never thrown, and the address refused unless http(s).
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { errorCodeOf } from '../../../../main/core/app/errors';
+import { createMemorySecretStore } from '../../../../main/core/app/secret-store';
+import { createSettingsStore } from '../../../../main/core/app/settings-store';
+import { createWebhookSettingStore } from '../../../../main/core/app/webhook-setting';
 import {
   checkWebhookUrl,
   createWebhookNotifier,
@@ -172,9 +176,33 @@ describe('webhook notices', () => {
     await notifier(null, engine).n.send(notice, { url: `${base}/services/T0/B0/x`, preset: 'slack' });
     expect(received.map((r) => [r.path, r.body])).toEqual([
       ['/alerts', { topic: 'my-topic', title: 'T', message: 'M', tags: ['bell'], priority: 3 }],
-      ['/api/webhooks/1/abc', { content: '**T**\nM' }],
+      ['/api/webhooks/1/abc', { content: '**T**\nM', allowed_mentions: { parse: [] } }],
       ['/services/T0/B0/x', { text: '*T*\nM' }],
     ]);
+  });
+
+  it('sends folder names to Discord and Slack as text, never as mentions or markup', async () => {
+    const engine = fakeEngine({});
+    const notice = {
+      event: 'paused' as const,
+      title: 'Stillmotion: "@everyone <!channel> **free** <@123>" paused',
+      message: 'Folder @here_now <https://evil.example|your bank> & <#42>',
+      batch: null,
+    };
+    await notifier(null, engine).n.send(notice, { url: `${base}/api/webhooks/1/abc`, preset: 'discord' });
+    await notifier(null, engine).n.send(notice, { url: `${base}/services/T0/B0/x`, preset: 'slack' });
+    const [discord, slack] = received.map((r) => r.body);
+    expect(discord).toEqual({
+      content:
+        '**Stillmotion\\: "@\u200beveryone \\<!channel\\> \\*\\*free\\*\\* \\<@\u200b123\\>" paused**\n' +
+        'Folder @\u200bhere\\_now \\<https\\://evil.example\\|your bank\\> & \\<\\#42\\>',
+      allowed_mentions: { parse: [] },
+    });
+    expect(slack).toEqual({
+      text:
+        '*Stillmotion: "@everyone &lt;!channel&gt; **free** &lt;@123&gt;" paused*\n' +
+        'Folder @here_now &lt;https://evil.example|your bank&gt; &amp; &lt;#42&gt;',
+    });
   });
 
   it('retries a failed delivery a few times, then logs and gives up without throwing', async () => {
@@ -224,6 +252,34 @@ describe('webhook notices', () => {
   });
 });
 
+describe('the webhook address at rest', () => {
+  it('moves out of a settings file written before, into the secret store, once', () => {
+    const dir = tempDir('sm-webhook-move-');
+    try {
+      const file = join(dir.path, 'settings.json');
+      writeFileSync(
+        file,
+        JSON.stringify({ version: 1, webhook: { url: 'https://ntfy.sh/s3cret', preset: 'ntfy' } }),
+      );
+      const secret = createMemorySecretStore();
+      const logs: string[] = [];
+      const store = createWebhookSettingStore(createSettingsStore(file), secret, (m) => logs.push(m));
+      expect(store.get()).toEqual({ url: 'https://ntfy.sh/s3cret', preset: 'ntfy' });
+      expect(readFileSync(file, 'utf8')).not.toContain('s3cret');
+      expect(secret.get()).toBe('https://ntfy.sh/s3cret');
+      expect(logs).toEqual(['the webhook address moved from the settings file to Memory (test)']);
+      // Read again: already moved, nothing more to do.
+      createWebhookSettingStore(createSettingsStore(file), secret, (m) => logs.push(m));
+      expect(logs).toHaveLength(1);
+      store.set(null);
+      expect(store.get()).toBeNull();
+      expect(secret.get()).toBeNull();
+    } finally {
+      dir.remove();
+    }
+  });
+});
+
 describe('webhook setting through the handlers, on a real engine', () => {
   it('refuses a non-http address, stores a good one, sends a test, then notices a real batch finishing', async () => {
     const dir = tempDir('sm-webhook-');
@@ -248,6 +304,8 @@ describe('webhook setting through the handlers, on a real engine', () => {
         webhook: { url: `${base}/hook`, preset: 'generic' },
       });
       expect(saved.webhook).toEqual({ url: `${base}/hook`, preset: 'generic' });
+      // The address is a secret kept like the key, never in the settings file.
+      expect(JSON.parse(readFileSync(app.files.settings, 'utf8')).webhook).toEqual({ preset: 'generic' });
       expect(await value(app.handlers, 'command:settings.testWebhook', {})).toEqual({ status: 200 });
       expect(received.at(-1)!.body).toMatchObject({ event: 'test', title: 'Stillmotion: test notice' });
 

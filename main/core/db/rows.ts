@@ -15,6 +15,7 @@ import {
   type ItemState,
   type ItemView,
   type PauseReason,
+  type PlanNote,
 } from '../domain';
 
 export const batchSettingsSchema = z.object({
@@ -36,7 +37,8 @@ export const batchSettingsSchema = z.object({
   sidecars: z.boolean().optional(),
 }) satisfies z.ZodType<BatchSettings>;
 
-const notesSchema = z.array(z.string());
+// A note is English text (rows written before notes were codes) or a reason.
+const notesSchema: z.ZodType<PlanNote[]> = z.array(z.union([z.string(), z.lazy(() => reasonSchema)]));
 const requestSchema = z.record(z.string(), z.unknown());
 // A stored reason: its code is checked when shown (an unknown code falls back to the sentence).
 const reasonSchema: z.ZodType<Reason> = z.lazy(() =>

@@ -165,7 +165,8 @@ export interface ItemView {
   errorMessage: string | null;
   /** Why it failed, as a code + parameters rendered in the reader's language (null: see errorMessage). */
   reason: Reason | null;
-  notes: string[];
+  /** What the plan noted (resized, an end frame left out...): English text, or a reason. */
+  notes: PlanNote[];
   /** The user's verdict on the video (null: not reviewed). */
   review: ItemReview | null;
 }

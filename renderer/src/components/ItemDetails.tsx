@@ -3,6 +3,7 @@
 // the video itself, played in the app.
 import type { ItemViewDto } from '../../../preload/contract';
 import { useI18n } from '../i18n';
+import { formatReason } from '../../../preload/reasons';
 import { formatDateTime } from '../lib/format';
 import { useMoney } from '../lib/money';
 import { itemReasonText, providerWords } from '../lib/item-reason';
@@ -97,9 +98,11 @@ export function ItemDetails({
             <dt>{t('details.notes')}</dt>
             <dd>
               <ul>
-                {item.notes.map((note) => (
-                  <li key={note}>{note}</li>
-                ))}
+                {item.notes
+                  .map((note) => (typeof note === 'string' ? note : formatReason(note, language)))
+                  .map((note) => (
+                    <li key={note}>{note}</li>
+                  ))}
               </ul>
             </dd>
           </>

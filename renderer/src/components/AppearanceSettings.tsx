@@ -1,4 +1,5 @@
 // Settings → Appearance: the window's language and its theme (the system's, light or dark).
+import { useState } from 'react';
 import type { AppSettingsDto, RequestOf } from '../../../preload/contract';
 import { api, errorText } from '../api';
 import { useI18n } from '../i18n';
@@ -11,10 +12,13 @@ export const THEMES = ['system', 'light', 'dark'] as const satisfies readonly Ap
 export function AppearanceSettings() {
   const { t } = useI18n();
   const { settings, setSettings } = useApp();
+  // Shown at once; the saved settings follow (a refusal puts the saved one back).
+  const [theme, setTheme] = useState(settings.theme);
   const update = async (patch: RequestOf<'command:settings.update'>) => {
     try {
       setSettings(await api().settings.update(patch));
     } catch (error) {
+      setTheme(settings.theme);
       showToast(errorText(error), 'error');
     }
   };
@@ -40,16 +44,19 @@ export function AppearanceSettings() {
       </Field>
       <fieldset className="radio-group" data-testid="theme-setting">
         <legend>{t('settings.theme')}</legend>
-        {THEMES.map((theme) => (
-          <label key={theme} className="radio">
+        {THEMES.map((value) => (
+          <label key={value} className="radio">
             <input
               type="radio"
               name="theme"
-              value={theme}
-              checked={settings.theme === theme}
-              onChange={() => void update({ theme })}
+              value={value}
+              checked={theme === value}
+              onChange={() => {
+                setTheme(value);
+                void update({ theme: value });
+              }}
             />
-            {t(`settings.theme.${theme}`)}
+            {t(`settings.theme.${value}`)}
           </label>
         ))}
       </fieldset>

@@ -7,7 +7,7 @@ import type { Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { axeEveryWay, clippedControls } from './a11y-helpers';
-import { closeSession, openSession, screenshot, type Session } from './helpers';
+import { closeSession, openSession, screenshot, SCREENSHOT_DIR, type Session } from './helpers';
 
 // Callbacks passed to page.evaluate run in the page; the node project has no DOM lib.
 interface PageVideo {
@@ -211,6 +211,25 @@ describe('a simulated night, reviewed', () => {
       await screenshot(page, 'review-rerun-kept');
     },
   );
+
+  it('keeps Start in view at 200 % zoom, at the top of the form and at its end', async () => {
+    await page.setViewportSize({ width: 640, height: 430 });
+    const inView = async () => {
+      const box = (await page.getByTestId('start-button').boundingBox())!;
+      return box.y >= 0 && box.y + box.height <= 430;
+    };
+    await page.evaluate(() => {
+      document.querySelector('main.screen')!.scrollTop = 0;
+    });
+    expect(await inView()).toBe(true);
+    await page.evaluate(() => {
+      document.querySelector('main.screen')!.scrollTop = 100_000;
+    });
+    expect(await inView()).toBe(true);
+    expect(await clippedControls(page)).toEqual([]);
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'setup-zoom200-start-bar.png') });
+    await page.setViewportSize({ width: 1280, height: 860 });
+  });
 
   it('lets the grid use the page at 200 % zoom: no box of its own, nothing cut off', async () => {
     await page.setViewportSize({ width: 640, height: 430 });

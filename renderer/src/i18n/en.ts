@@ -10,7 +10,7 @@ export const en = {
   'app.name': 'Stillmotion',
   'app.simulated': 'Simulated',
   'app.simulatedHint':
-    'Simulated mode: nothing is sent to RunComfy and nothing is paid. Videos are test clips.',
+    'Simulated mode: nothing is sent to RunComfy and nothing is paid. Each video is a short pan over its own image.',
 
   'nav.label': 'Screens',
   'nav.new': 'New batch',

@@ -10,7 +10,7 @@ import { batchZh } from './batch-texts';
 export const zhCN: Messages = {
   'app.name': 'Stillmotion',
   'app.simulated': '模拟模式',
-  'app.simulatedHint': '模拟模式：不会发送到 RunComfy，也不会产生费用。视频为测试片段。',
+  'app.simulatedHint': '模拟模式：不会发送到 RunComfy，也不会产生费用。每个视频都是对其图片的一段短推镜。',
 
   'nav.label': '页面',
   'nav.new': '新建批次',

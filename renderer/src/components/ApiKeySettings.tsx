@@ -1,6 +1,6 @@
 // Settings → Account → the RunComfy API key: set, replace or remove it (only its last four
 // characters are ever shown), with the plain-text question on a computer without a keyring.
-import { useEffect, useId, useRef, useState } from 'react';
+import { useId, useState } from 'react';
 import type { AppSettingsDto } from '../../../preload/contract';
 import { api, errorText, hasCode } from '../api';
 import { useI18n } from '../i18n';
@@ -12,16 +12,11 @@ export function ApiKeySettings({ autoFocus }: { autoFocus?: boolean }) {
   const { t } = useI18n();
   const { settings, setSettings } = useApp();
   const id = useId();
-  const keyRef = useRef<HTMLInputElement>(null);
   const [keyText, setKeyText] = useState('');
   const [keyError, setKeyError] = useState<string | null>(null);
   const [askPlainText, setAskPlainText] = useState(false);
   const [confirmRemove, setConfirmRemove] = useState(false);
   const [saving, setSaving] = useState(false);
-
-  useEffect(() => {
-    if (autoFocus) keyRef.current?.focus();
-  }, [autoFocus]);
 
   const saveKey = async (allowPlainTextStorage: boolean) => {
     setSaving(true);
@@ -77,7 +72,7 @@ export function ApiKeySettings({ autoFocus }: { autoFocus?: boolean }) {
         </label>
         <input
           id={id}
-          ref={keyRef}
+          data-autofocus={autoFocus ? '' : undefined}
           type="password"
           autoComplete="off"
           spellCheck={false}

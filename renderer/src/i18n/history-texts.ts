@@ -15,7 +15,8 @@ export const historyEn = {
   'history.exportNamed': 'Export CSV: {name}',
   'history.model': 'Model',
   'history.search': 'Search by name, model or state',
-  'history.totals': '{batches} {batches|batch|batches} · {done} of {planned} videos done · {spent} spent',
+  'history.totals':
+    '{batches} {batches|batch|batches} · {done} of {planned} {planned|video|videos} done · {spent} spent',
   'history.noMatch': 'No batch matches “{query}”.',
   'history.notSent': '{count} not sent',
   'history.review': 'Review',

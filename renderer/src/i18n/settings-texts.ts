@@ -65,7 +65,7 @@ export const settingsEn = {
   'settings.usageToday': 'Spent today, all batches',
   'settings.usageAll': 'Spent by {count} {count|batch|batches}',
   'settings.usageSimulated': 'Simulated runs (not paid)',
-  'settings.usageHistory': 'See every batch ({count} videos made)',
+  'settings.usageHistory': 'See every batch ({count} {count|video|videos} made)',
   'settings.theme': 'Theme',
   'settings.theme.system': 'Same as the system',
   'settings.theme.light': 'Light',

@@ -31,13 +31,19 @@ export function SettingsPage({ target }: { target?: SettingsTarget }) {
   const { settings, setSettings } = useApp();
   const current = sectionOf(target);
   const headings = useRef<Partial<Record<SettingsSection, HTMLHeadingElement | null>>>({});
+  const page = useRef<HTMLDivElement>(null);
 
-  // A section link (or a banner) brings its section into view; a field target focuses itself.
+  // A section link brings its section into view and focus; a banner's target, its field (the
+  // one marked data-autofocus: the key, the daily cap).
   useEffect(() => {
-    if (!target || target === 'key' || target === 'daily-cap') return;
-    const heading = headings.current[target];
-    heading?.scrollIntoView({ block: 'start' });
-    heading?.focus({ preventScroll: true });
+    if (!target) return;
+    const field =
+      target === 'key' || target === 'daily-cap'
+        ? page.current?.querySelector<HTMLElement>('[data-autofocus]')
+        : null;
+    const into = field ?? headings.current[target as SettingsSection];
+    into?.scrollIntoView({ block: field ? 'center' : 'start' });
+    into?.focus({ preventScroll: true });
   }, [target]);
 
   const update = async (patch: RequestOf<'command:settings.update'>) => {
@@ -69,7 +75,7 @@ export function SettingsPage({ target }: { target?: SettingsTarget }) {
   );
 
   return (
-    <div className="settings-page" data-testid="settings-page">
+    <div className="settings-page" data-testid="settings-page" ref={page}>
       <h1 className="visually-hidden">{t('settings.title')}</h1>
       <nav className="settings-nav" aria-label={t('settings.sections')}>
         <ul>

@@ -21,9 +21,10 @@ const devCsp = {
 export default defineConfig({
   main: {
     build: {
-      // Only the packages listed in "dependencies" (native or file-loading ones:
-      // better-sqlite3, sharp, electron-log) stay external; everything else, p-queue
-      // (ESM-only) and zod among them, is bundled into the CommonJS main bundle.
+      // Only the packages listed in "dependencies" (the native modules better-sqlite3 and
+      // sharp, which the CLI package installs too) stay external; everything else, p-queue
+      // (ESM-only), zod, electron-log and electron-updater among them, is bundled into the
+      // CommonJS main bundle.
       externalizeDeps: true,
       outDir: 'out/main',
       rollupOptions: {

@@ -31,6 +31,8 @@ const en = {
     'Sent, but the answer was lost ({detail}); it may or may not have been paid. Resubmit if you accept it may be paid twice.',
   unknown_submit_crash:
     'Stillmotion stopped while sending this item; the answer was lost, so it may or may not have been paid. Resubmit if you accept it may be paid twice.',
+  unknown_submit_other_process:
+    'Another Stillmotion process ({holder}) was sending this item when it stopped answering and this one took the batch over; whether RunComfy received it is unknown, so it may or may not have been paid. If that process answers after all, this item continues by itself; otherwise resubmit if you accept it may be paid twice.',
   api_refused:
     'RunComfy refused this request: {provider}. Check this image and the batch settings, then retry.',
   no_output:
@@ -54,14 +56,14 @@ const en = {
   // ---- batches (pauses) -----------------------------------------------------------------
   paused_by_user: 'Paused by you. In-flight videos still finish and download.',
   no_key:
-    'No RunComfy API key is set. Add your key in Settings (or switch on simulated mode to try it for free); the batch then continues.',
+    'No RunComfy API key is set, so nothing of this batch is sent. Add your key; the batch then continues with it.',
   key_refused:
-    'RunComfy did not accept the API key ({provider}). Enter a valid key in Settings; the queue continues with it.',
+    'RunComfy did not accept the API key ({provider}). Enter a valid key in Settings; the queue continues with it. Videos already being generated keep the key they were sent with until they are saved.',
   no_balance: 'The RunComfy account has no balance left ({provider}). Top up at runcomfy.com, then resume.',
   simulated_batch_real_mode:
-    'This batch was made in simulated mode (no key, no cost). It is not sent to RunComfy with your key, because that would be paid: switch simulated mode back on to finish it, or start a new batch.',
+    'This batch was made in simulated mode (no key, no cost). It is never sent to RunComfy with your key, because that would be paid: turn simulated mode back on to finish it free, or make these videos for real as a new batch, whose cost is shown before it starts.',
   real_batch_simulated_mode:
-    'This batch was made with your RunComfy key; simulated mode is on now. Turn simulated mode off to finish it.',
+    'This batch is for real videos with your RunComfy key; simulated mode is on now, so none of it is sent to the simulator. Turn simulated mode off to finish it.',
   budget_reached:
     'Budget of ${cap} reached: ${committed} is spent or in flight and the next video needs about ${next}. {left} items (about ${leftUsd}) are left to run; raise the budget and resume to continue.',
   daily_cap_reached:
@@ -69,7 +71,11 @@ const en = {
   too_many_failures:
     '{count} items in a row did not succeed; the last one: {last} Look at the failed items’ reasons, fix the cause, then resume.',
   disk_full:
-    'The disk holding {dir} is full ({detail}) while saving {file}. Free some space, then resume: downloads continue where they stopped and nothing paid for is lost.',
+    'The disk holding {dir} is full ({detail}) while saving {file}. Free some space: downloads continue by themselves where they stopped, and nothing paid for is lost.',
+  saving_delayed:
+    'Saving videos is delayed: {detail}. Nothing has failed; it is tried again by itself until it works.',
+  output_blocked:
+    'A paid video cannot be saved as {file} in {dir}: {detail}. Fix the cause (permissions, a file or folder in the way); the video waits and is saved by itself once it can be.',
   output_unavailable:
     'Output folder not available: {dir} ({detail}). Reconnect the drive or share; downloads continue by themselves when it is back, and nothing paid for is lost.',
   network_down:
@@ -77,6 +83,8 @@ const en = {
   lease_lost: 'Another Stillmotion process took over this batch; it runs there now.',
   endpoint_key_missing:
     'This job was sent to {url} and runs there, but Stillmotion has no API key for that address now (the settings point elsewhere, or the key was removed). Nothing has failed: it waits, and continues as soon as the settings point at {url} with its key again.',
+  sent_with_other_key:
+    'This job was sent with another API key than the one set now, and RunComfy shows it only to that key’s account. Nothing has failed: it waits; set that key again to fetch the video, or cancel the item.',
   // ---- planning: why the preview will not send an item, and where in prompts.csv --------
   plan_duplicate_in_batch:
     'same image and request as {earlier} in this batch; it is generated once (use force to generate both)',
@@ -146,6 +154,8 @@ const en = {
   plan_outside_ratio:
     'its aspect ratio {ratio} ({size}) is outside what {model} accepts (width/height from {min} to {max})',
   plan_outside_both: '{small}; {shape}',
+  plan_too_small_to_enlarge:
+    'too small: it is {size} px, and reaching the {min} px {model} needs on the short side would enlarge it {factor}x, into a blurred video that is paid for all the same. Use a larger version of the image (at least {floor} px on the short side; the app enlarges at most {most}x)',
   plan_csv_unsupported: '{model} has no {what} field; clear the cell or choose another model {at}',
   plan_field_duration: 'duration',
   plan_field_audio: 'audio',
@@ -155,6 +165,20 @@ const en = {
   plan_seconds_one_of: '{values} seconds',
   plan_list_or: '{head} or {last}',
   plan_seconds_range: 'a whole number from {min} to {max} seconds',
+  // ---- updates (the app's dialogs) ------------------------------------------------------
+  update_ready:
+    'Stillmotion {version} is ready to install. No batch is running now: restart to update? (Otherwise it installs when you quit.)',
+  update_restart: 'Restart and update',
+  update_later: 'Later',
+  update_none: 'Stillmotion {version} is the latest version.',
+  update_downloading:
+    'Stillmotion {version} is downloading. It installs when no batch is running and you agree, or when you quit: an update never interrupts a batch.',
+  update_downloaded:
+    'Stillmotion {version} is downloaded. It installs when no batch is running and you agree, or when you quit.',
+  update_check_failed:
+    'Could not look for updates: {detail}. Check the network (or the proxy settings) and try again.',
+  update_not_installed:
+    'This Stillmotion runs from a source checkout, which does not update itself: pull the new version with git.',
 } as const;
 
 export type ReasonCode = keyof typeof en;
@@ -167,6 +191,8 @@ const zhCN = {
     '已发送，但回应丢失（{detail}）；可能已计费，也可能没有。如果你接受可能重复计费，请重新提交。',
   unknown_submit_crash:
     'Stillmotion 在发送此项时停止；回应丢失，可能已计费，也可能没有。如果你接受可能重复计费，请重新提交。',
+  unknown_submit_other_process:
+    '另一个 Stillmotion 进程（{holder}）在发送此项时停止响应，本进程接管了批次；无法确定 RunComfy 是否收到，因此可能已付费也可能没有。如果那个进程之后仍然返回结果，此项会自动继续；否则，如果你接受可能重复付费，请重新提交。',
   api_refused: 'RunComfy 拒绝了此请求：{provider}。请检查此图片和批次设置，然后重试。',
   no_output:
     'RunComfy 报告请求 {requestId} 已成功，但没有提供视频链接，因此没有可下载的内容。它很可能已计费；请凭请求 ID 联系 RunComfy 支持，或重试（新的付费生成）。',
@@ -186,20 +212,24 @@ const zhCN = {
   file_error: '保存 {file} 失败：{detail}。此视频已付费：排除问题后重试此项（将再次下载，不会重新生成）。',
   cancelled_by_user: '已由你取消。',
   paused_by_user: '已由你暂停。进行中的视频仍会完成并下载。',
-  no_key: '尚未设置 RunComfy API 密钥。请在设置中添加密钥（或开启模拟模式免费试用）；批次随后会继续。',
-  key_refused: 'RunComfy 未接受此 API 密钥（{provider}）。请在设置中输入有效密钥；队列将用它继续。',
+  no_key: '尚未设置 RunComfy API 密钥，因此此批次不会发送任何内容。添加密钥后，批次会用它继续。',
+  key_refused:
+    'RunComfy 未接受此 API 密钥（{provider}）。请在设置中输入有效密钥；队列将用它继续。已在生成的视频会继续使用发送时的密钥，直到保存完毕。',
   no_balance: 'RunComfy 账户余额不足（{provider}）。请在 runcomfy.com 充值，然后继续。',
   simulated_batch_real_mode:
-    '此批次是在模拟模式下创建的（无需密钥，不收费）。它不会用你的密钥发送到 RunComfy，因为那样会产生费用：请重新开启模拟模式来完成它，或新建一个批次。',
+    '此批次是在模拟模式下创建的（无需密钥，不收费）。它绝不会用你的密钥发送到 RunComfy，因为那样会产生费用：请重新开启模拟模式免费完成它，或将这些视频作为新批次真实生成，开始前会先显示费用。',
   real_batch_simulated_mode:
-    '此批次是用你的 RunComfy 密钥创建的；现在开启了模拟模式。请关闭模拟模式来完成它。',
+    '此批次要用你的 RunComfy 密钥生成真实视频；现在开启了模拟模式，因此不会把它发送到模拟器。请关闭模拟模式来完成它。',
   budget_reached:
     '已达到 ${cap} 的预算：已花费或进行中的金额为 ${committed}，下一个视频约需 ${next}。还剩 {left} 项（约 ${leftUsd}）；提高预算并继续即可。',
   daily_cap_reached:
     '已达到每日支出上限 ${cap}：今天所有批次共花费 ${spent}。请在设置中提高上限或等到明天；批次随后会继续。',
   too_many_failures: '连续 {count} 项未成功；最后一项：{last} 请查看失败项的原因，排除问题后继续。',
   disk_full:
-    '保存 {file} 时，{dir} 所在的磁盘已满（{detail}）。请释放一些空间，然后继续：下载会从中断处继续，已付费的内容不会丢失。',
+    '保存 {file} 时，{dir} 所在的磁盘已满（{detail}）。请释放一些空间：下载会自动从中断处继续，已付费的内容不会丢失。',
+  saving_delayed: '视频保存被延迟：{detail}。没有任何项失败；会自动重试，直到成功。',
+  output_blocked:
+    '已付费的视频无法以 {file} 保存到 {dir}：{detail}。请排除问题（权限、挡路的文件或文件夹）；视频会等待，一旦可以保存就会自动保存。',
   output_unavailable:
     '输出文件夹不可用：{dir}（{detail}）。请重新连接驱动器或共享；恢复后下载会自动继续，已付费的内容不会丢失。',
   network_down:
@@ -207,6 +237,8 @@ const zhCN = {
   lease_lost: '另一个 Stillmotion 进程接管了此批次；它现在在那里运行。',
   endpoint_key_missing:
     '此任务已发送到 {url} 并在那里运行，但 Stillmotion 现在没有该地址的 API 密钥（设置指向了别处，或密钥已被移除）。没有任何项失败：它会等待，一旦设置重新指向 {url} 并带有其密钥，就会继续。',
+  sent_with_other_key:
+    '此任务是用另一个 API 密钥发送的，RunComfy 只向该密钥的账户显示它。没有任何项失败：它会等待；重新设置那个密钥即可获取视频，或者取消此项。',
   plan_duplicate_in_batch: '与本批次中的 {earlier} 图片和请求相同；只生成一次（选择“重新生成”可两者都生成）',
   plan_already_generated: '已生成：{path}',
   plan_answer_lost:
@@ -268,6 +300,8 @@ const zhCN = {
   plan_outside_small: '它是 {size} 像素，而 {model} 的短边至少需要 {min} 像素',
   plan_outside_ratio: '它的宽高比 {ratio}（{size}）超出 {model} 接受的范围（宽/高在 {min} 到 {max} 之间）',
   plan_outside_both: '{small}；另外，{shape}',
+  plan_too_small_to_enlarge:
+    '图片太小：它是 {size} 像素，要达到 {model} 短边所需的 {min} 像素需放大 {factor} 倍，生成的视频会很模糊，却照样收费。请改用更大的版本（短边至少 {floor} 像素；本应用最多放大 {most} 倍）',
   plan_csv_unsupported: '{model} 没有{what}字段；请清空该单元格或选择其他模型{at}',
   plan_field_duration: '时长',
   plan_field_audio: '音频',
@@ -277,6 +311,16 @@ const zhCN = {
   plan_seconds_one_of: ' {values} 秒',
   plan_list_or: '{head} 或 {last}',
   plan_seconds_range: ' {min} 到 {max} 之间的整数秒',
+  update_ready:
+    'Stillmotion {version} 已可安装。现在没有批次在运行：要重启以更新吗？（否则会在退出时安装。）',
+  update_restart: '重启并更新',
+  update_later: '稍后',
+  update_none: 'Stillmotion {version} 已是最新版本。',
+  update_downloading:
+    '正在下载 Stillmotion {version}。它会在没有批次运行且你同意时安装，或在你退出时安装：更新绝不会打断批次。',
+  update_downloaded: 'Stillmotion {version} 已下载。它会在没有批次运行且你同意时安装，或在你退出时安装。',
+  update_check_failed: '无法检查更新：{detail}。请检查网络（或代理设置）后重试。',
+  update_not_installed: '此 Stillmotion 从源代码目录运行，不会自动更新：请用 git 拉取新版本。',
 } as const satisfies Record<ReasonCode, string>;
 
 const TEXTS: Record<ReasonLanguage, Record<ReasonCode, string>> = { en, 'zh-CN': zhCN };

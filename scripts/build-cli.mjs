@@ -81,7 +81,8 @@ export async function buildCli(outDir = join(root, 'out', 'cli')) {
     // ES module builds first: jsonc-parser's "main" is a UMD file whose require('./impl/...')
     // calls esbuild cannot follow, so the installed CLI failed on "Cannot find module".
     mainFields: ['module', 'main'],
-    target: `node${pkg.engines.node.replace(/^>=\s*/, '')}`,
+    // The oldest Node that engines.node accepts: its first line's lowest version ("^20.19.0 || ...").
+    target: `node${/\d+(\.\d+)*/.exec(pkg.engines.node)[0]}`,
     external: CLI_EXTERNAL,
     plugins: [deferSharp],
     minify: true,

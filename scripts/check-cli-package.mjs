@@ -14,12 +14,18 @@
 // already built for this very Node as a local prebuild, the same mechanism as a downloaded one.
 // Nothing else of the checkout reaches the installed CLI. Set CHECK_PACKAGE_BUILD_FROM_SOURCE=1
 // to let it compile instead.
+//
+// `--node <major>` (e.g. 26, the current LTS line) installs and runs it under that Node instead
+// of this one, taken from the npm registry (scripts/registry-node.mjs): npm, the install scripts
+// and the `stillmotion` command all run under it, and better-sqlite3 is compiled against its
+// headers (about 80 s of CPU; there is no local prebuild for its ABI).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { registryNode } from './registry-node.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(join(root, 'package.json'));
@@ -27,6 +33,8 @@ const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const work = mkdtempSync(join(tmpdir(), 'sm-package-'));
 const keep = process.env.CHECK_PACKAGE_KEEP === '1';
+const nodeFlag = process.argv.indexOf('--node');
+const nodeMajor = nodeFlag === -1 ? null : process.argv[nodeFlag + 1];
 const started = performance.now();
 
 function step(what) {
@@ -98,16 +106,25 @@ if (!files.includes('out/cli/stillmotion.mjs')) fail('the tarball has no out/cli
 console.log(`  ${info.filename}: ${files.length} files, ${(info.size / 1024).toFixed(0)} kB packed`);
 
 // 2. Install into a fresh prefix, production dependencies only.
-step('npm install -g --omit=dev into a fresh prefix');
 const prefix = join(work, 'prefix');
 const env = { ...process.env };
 for (const key of Object.keys(env))
   if (/^(npm_|RUNCOMFY_|STILLMOTION_|NODE_PATH$|NODE_OPTIONS$)/i.test(key)) delete env[key];
-if (process.env.CHECK_PACKAGE_BUILD_FROM_SOURCE !== '1') {
+let runsOn = process.version;
+if (nodeMajor) {
+  step(`Node ${nodeMajor} from the npm registry`);
+  const node = registryNode(nodeMajor);
+  env.PATH = `${node.bin}${delimiter}${env.PATH ?? ''}`;
+  env.npm_config_nodedir = node.dir;
+  env.npm_config_build_from_source = 'true';
+  runsOn = `v${node.version}`;
+  console.log(`  node ${node.version} in ${node.dir}; better-sqlite3 compiles against its headers`);
+} else if (process.env.CHECK_PACKAGE_BUILD_FROM_SOURCE !== '1') {
   const prebuild = localPrebuild();
   env.npm_config_better_sqlite3_local_prebuilds = prebuild.dir;
   console.log(`  better-sqlite3 ${prebuild.version}: this checkout's binary as a local prebuild`);
 }
+step(`npm install -g --omit=dev into a fresh prefix${nodeMajor ? ` under Node ${runsOn}` : ''}`);
 const install = run(
   npm,
   ['install', '-g', tarball, '--prefix', prefix, '--omit=dev', '--prefer-offline', '--no-audit', '--no-fund'],
@@ -132,6 +149,11 @@ for (let i = 0; i < 5; i++)
     .toFile(join(photos, `photo-${i + 1}.jpg`));
 const cliEnv = { ...env, STILLMOTION_DATA_DIR: join(work, 'data') };
 const cli = (args) => run(bin, args, { cwd: work, env: cliEnv, timeout: 120_000 });
+
+step(`node --version under the installed command's PATH (expected ${runsOn})`);
+const nodeVersion = run('node', ['--version'], { cwd: work, env: cliEnv });
+if (nodeVersion.stdout.trim() !== runsOn)
+  fail(`the CLI would run under node ${nodeVersion.stdout.trim()}, expected ${runsOn}`);
 
 step('stillmotion --version');
 const version = cli(['--version']);
@@ -159,5 +181,5 @@ const status = cli(['status']);
 if (status.status !== 0 || !/5\/5 finished\s+5 done/.test(status.stdout))
   fail(`status exited ${status.status}:\n${status.stdout}\n${status.stderr}`);
 
-step(`OK: installed from ${info.filename}, 5 videos from a simulated batch`);
+step(`OK: installed from ${info.filename} under Node ${runsOn}, 5 videos from a simulated batch`);
 if (!keep) rmSync(work, { recursive: true, force: true });

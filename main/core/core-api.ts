@@ -71,7 +71,8 @@ export interface EngineApi {
   reportCsv(batchId: number, language?: ReasonLanguage): string;
   /**
    * A `done` item with this image and the same request (for "already generated"), else one
-   * still queued or in flight in any batch (so a folder dropped twice is not paid twice).
+   * still queued or in flight in any batch (so a folder dropped twice is not paid twice); in
+   * real mode, never one of a simulated batch (its video is a test pattern).
    */
   findDone(imageHash: string, requestFingerprint: string): ExistingItem | null;
   on(listener: (event: EngineEvent) => void): () => void;
@@ -124,7 +125,8 @@ export interface ScanResult {
 
 /** What the scan read of an image file: format, size, content hash, and whether it needs fitting. */
 export interface ImageFacts {
-  format: 'jpeg' | 'png' | 'bmp' | 'webp';
+  /** TIFF and GIF are converted to JPEG when sent (intake/limits.ts). */
+  format: 'jpeg' | 'png' | 'bmp' | 'webp' | 'tiff' | 'gif';
   width: number;
   height: number;
   bytes: number;

@@ -61,6 +61,8 @@ export function runApp(context: AppContext): void {
     }
     const closing = async () => {
       context.logger.log('info', 'quitting: letting in-flight steps reach a resumable point');
+      context.updates?.close();
+      context.updates = null;
       context.core?.close();
       context.core = null;
       await context.engine?.close();

@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import log from 'electron-log/main';
 import type { LogFn } from '../core/app/app-services';
-import { LOG_MAX_BYTES, redactLogData, rotateLogFiles } from './log-helpers';
+import { LOG_MAX_BYTES, redactLogData, rotateLogFiles } from '../core/app/log-file';
 
 export function setupLogging(options: { logDir: string; secrets: () => readonly (string | null)[] }): {
   log: LogFn;

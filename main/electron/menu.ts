@@ -1,7 +1,7 @@
-// The application menu, in the window's language: File opens the log and data folders, Edit,
-// View and Window carry the usual roles (developer tools only in development), and Help (or the
-// macOS app menu) About (about.ts). Electron names its roles in English only, so every item
-// has its label here; built again when the language changes.
+// The application menu, in the window's language: File opens the log and data folders and looks
+// for updates, Edit, View and Window carry the usual roles (developer tools only in development),
+// and Help (or the macOS app menu) About (about.ts). Electron names its roles in English only, so
+// every item has its label here; built again when the language changes.
 import { Menu, app, shell } from 'electron';
 import type { MenuItemConstructorOptions } from 'electron';
 import { desktopText, type DesktopTextKey } from '../../preload/desktop-texts';
@@ -14,9 +14,14 @@ export interface MenuFolders {
   dataDir: string;
 }
 
+export interface MenuActions {
+  checkForUpdates: () => void;
+}
+
 /** The menu's template (pure but for shell's clicks), so a test reads it in each language. */
 export function menuTemplate(
   folders: MenuFolders,
+  actions: MenuActions,
   language: ReasonLanguage,
   platform: NodeJS.Platform = process.platform,
   packaged = app.isPackaged,
@@ -34,6 +39,8 @@ export function menuTemplate(
         { label: label('menu.openLogFile'), click: () => void shell.openPath(folders.logFile) },
         { label: label('menu.openLogFolder'), click: () => void shell.openPath(folders.logDir) },
         { label: label('menu.openDataFolder'), click: () => void shell.openPath(folders.dataDir) },
+        { type: 'separator' },
+        { label: label('menu.checkForUpdates'), click: actions.checkForUpdates },
         { type: 'separator' },
         platform === 'darwin' ? role('close', 'menu.closeWindow') : role('quit', 'menu.quit'),
       ],
@@ -70,7 +77,7 @@ export function menuTemplate(
   ];
 }
 
-export function buildMenu(folders: MenuFolders, language: ReasonLanguage): void {
+export function buildMenu(folders: MenuFolders, actions: MenuActions, language: ReasonLanguage): void {
   app.setAboutPanelOptions(aboutPanelOptions());
-  Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate(folders, language)));
+  Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate(folders, actions, language)));
 }

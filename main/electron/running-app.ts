@@ -6,6 +6,7 @@ import { app, type BrowserWindow, type Tray } from 'electron';
 import { desktopLanguage } from '../../preload/desktop-texts';
 import type { ReasonLanguage } from '../../preload/reasons';
 import type { AppCore } from '../core/app/app-core';
+import type { UpdatePolicy } from '../core/app/update-policy';
 import type { Engine } from '../core/engine';
 import type { SimulatorHandle } from '../core/simulator';
 import type { setupLogging } from './logging';
@@ -32,6 +33,8 @@ export interface AppContext {
   engine: Engine | null;
   /** The demo mode's simulator, started on first use. */
   demo: Promise<SimulatorHandle> | null;
+  /** Looking for and installing updates (null in a checkout, which has nothing to update). */
+  updates: UpdatePolicy | null;
   /** Set once a quit was asked for: the window's close then closes instead of asking. */
   quitting: boolean;
   /** The power save blocker's id while work is pending, else null. */
@@ -61,6 +64,7 @@ export function createAppContext(
     core: null,
     engine: null,
     demo: null,
+    updates: null,
     quitting: false,
     blockerId: null,
     crashes: [],

@@ -4,7 +4,7 @@
 import { mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
-import { app, dialog, ipcMain, powerMonitor, protocol, safeStorage, session, shell } from 'electron';
+import { app, dialog, ipcMain, net, powerMonitor, protocol, safeStorage, session, shell } from 'electron';
 import { createAppCore } from '../core/app/app-core';
 import { dataFiles } from '../core/app/paths';
 import { createSettingsStore } from '../core/app/settings-store';
@@ -25,6 +25,14 @@ import { notify } from './notifications';
 import { updatePower, updateProgress } from './power-and-progress';
 import { createSafeStorageSecretStore } from './safe-storage-secrets';
 import { ensureTray, relabelTray } from './tray';
+import { checkForUpdatesFromMenu, startUpdates } from './updates';
+
+/**
+ * The API's requests and the video downloads go through Chromium's network stack, as the user's
+ * browser does: the system's proxy settings or PAC file, and the OS certificate store (a studio
+ * whose proxy inspects TLS installs its authority there).
+ */
+const chromiumFetch: typeof fetch = (input, init) => net.fetch(input as string | Request, init);
 
 /** The demo simulator runs 20x faster than the real API: a 10-image demo ends in about a minute. */
 const DEMO_TIME_SCALE = 0.05;
@@ -57,6 +65,7 @@ export async function start(context: AppContext): Promise<void> {
     owner: `app:${hostname()}:${process.pid}`,
     apiBaseUrl: settings.get().apiBaseUrl,
     apiKey: null,
+    fetch: chromiumFetch,
     // Batches left running are taken over by core.start(), once the stored key is applied.
     adoptBatches: false,
     log: logger.log,
@@ -99,6 +108,7 @@ export async function start(context: AppContext): Promise<void> {
     thumbnailsDir: files.thumbnails,
     modelsDir: join(dataDir, USER_MODELS_FOLDER),
     log: logger.log,
+    fetch: chromiumFetch,
   });
   context.core = core;
   await core.start();
@@ -146,8 +156,11 @@ export async function start(context: AppContext): Promise<void> {
   powerMonitor.on('resume', () => engine.wake());
   powerMonitor.on('unlock-screen', () => engine.wake());
 
+  // Looks for an update now and every few hours; installs only when no batch runs.
+  context.updates = startUpdates(context);
   const folders = { logFile: logger.logFile, logDir, dataDir };
-  buildMenu(folders, languageOf(context));
+  const menuActions = { checkForUpdates: () => void checkForUpdatesFromMenu(context, context.updates) };
+  buildMenu(folders, menuActions, languageOf(context));
   // The tray shows counts all night and brings the window back once it is hidden.
   ensureTray(context, () => showWindow(context));
   // The OS integration speaks the window's language, from the moment it is changed.
@@ -155,7 +168,7 @@ export async function start(context: AppContext): Promise<void> {
   settings.onChange(() => {
     if (languageOf(context) === language) return;
     language = languageOf(context);
-    buildMenu(folders, language);
+    buildMenu(folders, menuActions, language);
     relabelTray(context);
     updateProgress(context);
   });

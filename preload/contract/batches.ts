@@ -29,7 +29,8 @@ export const batchSettingsSchema = z.object({
   outputDir: path,
   outputNameTemplate: z.string().min(1).max(500),
   concurrency: z.number().int().min(1).max(20),
-  budgetUsd: z.number().positive().max(1_000_000).nullable(),
+  /** USD; 0 sends nothing more (the engine's setBudget allows it); null = no cap. */
+  budgetUsd: z.number().nonnegative().max(1_000_000).nullable(),
   urlPrefix: z.string().max(2000).nullable(),
   /** Fields of the model's request beyond the roles above; absent = none. */
   modelInputs: modelInputsSchema.optional(),

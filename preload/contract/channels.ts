@@ -80,6 +80,8 @@ export const invokeChannels = {
       /** Keep only these images of the scan (a re-run of chosen items); absent: all. */
       only: z.array(path).max(100_000).optional(),
       endSuffix: z.string().max(50).optional(),
+      /** A finished scan these files are added to (dropped during setup): its images stay, unread. */
+      addTo: z.string().max(200).optional(),
     }),
     z.object({ scanId: z.string() }),
   ),
@@ -92,6 +94,8 @@ export const invokeChannels = {
     z.object({ images: z.array(elementCheckSchema) }),
   ),
   'query:scan.summary': channel(z.object({ scanId: z.string() }), scanSummarySchema),
+  /** Stops a scan still checking files (nothing was planned or paid); a finished one is left as it is. */
+  'command:scan.cancel': channel(z.object({ scanId: z.string() }), ok),
   'query:scan.preview': channel(
     z.object({
       scanId: z.string(),
@@ -103,8 +107,18 @@ export const invokeChannels = {
     previewSchema,
   ),
 
+  /**
+   * `expected`: what the preview the user started from showed. Main plans again; when that plan
+   * sends another number of videos or costs more, nothing is created (conflict, kind
+   * preview_changed) and the window shows the new preview first.
+   */
   'command:batch.create': channel(
-    z.object({ scanId: z.string(), settings: batchSettingsSchema, force: z.boolean().default(false) }),
+    z.object({
+      scanId: z.string(),
+      settings: batchSettingsSchema,
+      force: z.boolean().default(false),
+      expected: z.object({ toSend: z.number().int().nonnegative(), estimatedCostUsd: z.number() }).optional(),
+    }),
     z.object({ batchId: id }),
   ),
   'command:batch.start': channel(z.object({ batchId: id }), ok),
@@ -257,6 +271,19 @@ export const invokeChannels = {
     appSettingsSchema,
   ),
   'command:settings.removeApiKey': channel(empty, appSettingsSchema),
+  /**
+   * Checks a pasted key with RunComfy (the API base URL of the settings, never the demo simulator)
+   * before it is saved: accepted, refused (the key is wrong), or unconfirmed (RunComfy could not be
+   * asked: the message says why). Nothing is stored or sent beyond one free GET.
+   */
+  'command:settings.checkApiKey': channel(
+    z.object({ apiKey: z.string().min(8).max(512) }),
+    z.discriminatedUnion('status', [
+      z.object({ status: z.literal('accepted') }),
+      z.object({ status: z.literal('refused'), message: z.string() }),
+      z.object({ status: z.literal('unconfirmed'), message: z.string() }),
+    ]),
+  ),
   'command:settings.savePreset': channel(
     z.object({ name: z.string().min(1).max(100), settings: batchSettingsSchema.partial() }),
     appSettingsSchema,

@@ -40,6 +40,8 @@ export const errorDetailSchema = z.discriminatedUnion('kind', [
     action: z.enum(['retry', 'resubmit', 'review']),
   }),
   z.object({ kind: z.literal('invalid_value'), field: z.string(), value: z.string(), expected: z.string() }),
+  z.object({ kind: z.literal('no_key') }),
+  z.object({ kind: z.literal('preview_changed'), toSend: z.number(), estimatedCostUsd: z.number() }),
 ]);
 export type ErrorDetailDto = z.output<typeof errorDetailSchema>;
 

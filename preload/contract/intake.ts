@@ -19,7 +19,8 @@ export const scanSummarySchema = z.object({
   found: z.number().int(),
   accepted: z.number().int(),
   fixed: z.number().int(),
-  rejected: z.array(z.object({ path: z.string(), reason: z.string() })),
+  /** `relativePath`: the file's path under the folder it was dropped with (what the list shows). */
+  rejected: z.array(z.object({ path: z.string(), relativePath: z.string().optional(), reason: z.string() })),
   /** End frames paired with a start image by file name: how many, and the first ones. */
   endFramePairCount: z.number().int().nonnegative().default(0),
   endFramePairs: z.array(z.object({ start: z.string(), end: z.string() })).default([]),
@@ -27,6 +28,11 @@ export const scanSummarySchema = z.object({
   endSuffix: z.string().nullable().default(null),
   /** Variables the template may use here: the built-ins plus prompts.csv columns. */
   variables: z.array(z.string()),
+  /**
+   * For each variable some images may lack ({caption}, prompts.csv columns), how many of the
+   * accepted images have a value; the others are refused unless the template gives a default.
+   */
+  coverage: z.record(z.string(), z.number().int().nonnegative()).default({}),
   /** Problems with prompts.csv files etc., not tied to one image. */
   problems: z.array(inputProblemSchema),
 });

@@ -37,6 +37,8 @@ export const dailySpendSchema = z.object({
   spentTodayUsd: z.number(),
   /** Billed, by the definition of a batch's spent figure: what the window shows as spent today. */
   billedTodayUsd: z.number(),
+  /** Simulated (demo) batches' spending today: not money, shown apart, never against the cap. */
+  simulatedTodayUsd: z.number(),
   /** When "today" began: the local midnight, as epoch ms. */
   dayStartedAt: z.number(),
 });

@@ -71,6 +71,13 @@ function detailText(detail: ErrorDetailDto, t: I18n['t']): string | null {
       return t('errors.itemNotFound', { itemId: detail.itemId });
     case 'invalid_value':
       return null; // the handler's message names the field, the value and what is expected
+    case 'no_key':
+      return t('errors.noKey');
+    case 'preview_changed':
+      return t('errors.previewChanged', {
+        count: detail.toSend,
+        cost: `$${detail.estimatedCostUsd.toFixed(2)}`,
+      });
   }
 }
 

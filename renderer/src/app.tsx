@@ -9,7 +9,7 @@ import { SimulatedMoney } from './lib/money';
 import { navigate, parseRoute, routeHash, useHash } from './lib/route';
 import { useTheme } from './lib/theme';
 import { AppContext, type AppContextValue, type AppInfo } from './store/app-context';
-import { startScan } from './store/scan-store';
+import { offerPaths } from './store/scan-store';
 import { BatchScreen } from './screens/BatchScreen';
 import { DropOverlay } from './components/DropOverlay';
 import { History } from './screens/History';
@@ -95,9 +95,10 @@ function Shell({ boot, setBoot }: { boot: Boot; setBoot: (b: Boot) => void }) {
       .catch(() => {});
   }, []);
 
+  // Files dropped anywhere: to the new-batch screen, which asks before they replace a setup.
   const onPaths = useCallback((paths: string[]) => {
     navigate({ screen: 'new' });
-    void startScan(paths);
+    offerPaths(paths);
   }, []);
 
   return (
@@ -139,7 +140,7 @@ function Shell({ boot, setBoot }: { boot: Boot; setBoot: (b: Boot) => void }) {
         <main className="screen">
           {/* Money on the setup form is simulated while simulated mode is on; a batch says its own. */}
           <SimulatedMoney.Provider value={context.info.simulated}>
-            {route.screen === 'new' && <NewBatch onPaths={onPaths} />}
+            {route.screen === 'new' && <NewBatch />}
             {route.screen === 'history' && <History />}
             {route.screen === 'batch' && (
               <BatchScreen key={route.batchId} batchId={route.batchId} view={route.view ?? 'items'} />

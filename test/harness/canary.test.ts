@@ -72,6 +72,13 @@ async function runBatch(force: boolean) {
 
 describe('the API key never crosses to the renderer, logs or the database', () => {
   it('stays in main through a good run and a refused key', async () => {
+    // Checked before it is saved: the answers about a refused and an accepted key are key-free.
+    expect((await invoke('command:settings.checkApiKey', { apiKey: BAD })).value).toMatchObject({
+      status: 'refused',
+    });
+    expect((await invoke('command:settings.checkApiKey', { apiKey: GOOD })).value).toEqual({
+      status: 'accepted',
+    });
     // A refused key: the batch pauses with bad_key, and every message about it is key-free.
     const stored = await invoke('command:settings.setApiKey', { apiKey: BAD });
     expect(stored.ok).toBe(true);

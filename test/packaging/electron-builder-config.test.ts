@@ -50,6 +50,52 @@ describe('electron-builder.yml', () => {
     expect(config.asar ?? true).toBe(true);
   });
 
+  it('keeps the native modules out of app.asar, where they cannot load', () => {
+    expect(config.asarUnpack).toEqual(
+      expect.arrayContaining(['**/node_modules/better-sqlite3/**', '**/node_modules/sharp/**']),
+    );
+  });
+
+  it('names every artifact without spaces, by version, platform and CPU', () => {
+    expect(config.artifactName).toBe('${name}-${version}-${os}-${arch}.${ext}');
+    // As the packager expands it for a mac arm64 zip of this package (productName has no role).
+    const expanded = config.artifactName!.replace(/\$\{(\w+)\}/g, (_, key: string) =>
+      String({ name: 'stillmotion', version: '0.1.0', os: 'mac', arch: 'arm64', ext: 'zip' }[key]),
+    );
+    expect(expanded).toBe('stillmotion-0.1.0-mac-arm64.zip');
+    expect(expanded).not.toMatch(/\s/);
+  });
+
+  /** A platform's targets as { target, arch } entries. */
+  const targetsOf = (platform: 'win' | 'mac' | 'linux') =>
+    (config[platform]?.target as { target: string; arch: string[] }[] | undefined) ?? [];
+
+  it.each([
+    ['win', ['nsis']],
+    ['mac', ['dmg', 'zip']],
+    ['linux', ['AppImage', 'deb']],
+  ] as const)('builds %s as %j, each for x64 and arm64', (platform, targets) => {
+    expect(targetsOf(platform).map((t) => t.target)).toEqual(targets);
+    for (const target of targetsOf(platform)) expect(target.arch, target.target).toEqual(['x64', 'arm64']);
+  });
+
+  it("publishes where the updater looks, this project's GitHub releases, set in this file alone", () => {
+    expect(config.publish).toEqual({ provider: 'github', owner: 'stillmotion', repo: 'stillmotion' });
+  });
+
+  it('signs and notarizes from the environment only: no certificate or password in the file', () => {
+    expect(config.mac).toMatchObject({ hardenedRuntime: true, notarize: true });
+    const text = JSON.stringify(config);
+    for (const secret of ['cscLink', 'cscKeyPassword', 'certificateFile', 'certificatePassword', 'appleId'])
+      expect(text, secret).not.toContain(`"${secret}"`);
+  });
+
+  it('npm run dist builds the targets this file names (no targets on the command line)', async () => {
+    const { scripts } = (await import('../../package.json')).default as { scripts: Record<string, string> };
+    expect(scripts.dist).toMatch(/electron-builder --win --mac --linux$/);
+    expect(scripts['dist:linux']).toMatch(/electron-builder --linux$/);
+  });
+
   describe('files', () => {
     let included: (relativePath: string) => boolean;
 

@@ -7,7 +7,15 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { axeEveryWay, clippedControls, focused, tabTo } from './a11y-helpers';
-import { closeSession, openSession, row, screenshot, writeImages, type Session } from './helpers';
+import {
+  closeSession,
+  openSession,
+  row,
+  screenshot,
+  writeImages,
+  type Session,
+  openSections,
+} from './helpers';
 
 // Callbacks passed to page.evaluate run in the page; the node project has no DOM lib, so
 // these declare just what they touch (module-local, not global).
@@ -81,12 +89,17 @@ describe('accessibility, in the browser', () => {
       .toBe('A slow dolly shot of {name}');
     await expect.poll(async () => (await focused(page))?.name).toBe('Prompt template');
 
-    unmarked = unmarked.concat((await tabTo(page, /^Parallel generations$/)).unmarked);
-    await page.keyboard.press('ControlOrMeta+A');
-    await page.keyboard.type('1');
+    // The folded parts of the form open from their headings, by keyboard.
+    unmarked = unmarked.concat((await tabTo(page, /^Output/)).unmarked);
+    await page.keyboard.press('Enter');
     unmarked = unmarked.concat((await tabTo(page, /^Choose…$/)).unmarked);
     await page.keyboard.press('Enter');
     await expect.poll(() => page.getByTestId('output-dir').inputValue()).toBe(session.outputDir);
+    unmarked = unmarked.concat((await tabTo(page, /^Spending/)).unmarked);
+    await page.keyboard.press('Enter');
+    unmarked = unmarked.concat((await tabTo(page, /^Parallel generations$/)).unmarked);
+    await page.keyboard.press('ControlOrMeta+A');
+    await page.keyboard.type('1');
     await page.waitForFunction(
       () => document.querySelector('[data-testid=start-button]')?.disabled === false,
     );
@@ -205,6 +218,7 @@ describe('accessibility, in the browser', () => {
       await page.locator('a[href="#/new"]').click();
       await page.getByRole('button', { name: 'Choose folders or images…' }).click();
       await page.getByTestId('scan-summary').waitFor();
+      await openSections(page, 'Spending');
       await page.getByLabel('Parallel generations').fill('2');
       await page.getByTestId('budget').fill('0.60'); // room for one $0.42 video, not two
       await page.waitForFunction(

@@ -6,7 +6,17 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closeSession, openSession, row, screenshot, type Session, writeImages } from './helpers';
+import {
+  closeSession,
+  openSession,
+  openSections,
+  row,
+  screenshot,
+  startOver,
+  summaryStat,
+  type Session,
+  writeImages,
+} from './helpers';
 import { providerCause } from '../../preload/reasons';
 
 // Callbacks passed to page.evaluate run in the page; the node project has no DOM lib, so
@@ -48,21 +58,10 @@ async function usdPerVideo(seconds: number): Promise<number> {
 async function pickFolder(dir: string) {
   session.harness.setPickedInputs([dir]);
   await page.getByRole('link', { name: 'New batch' }).click();
-  const again = page.getByRole('button', { name: 'Choose other files…' });
-  if (await again.isVisible()) await again.click();
-  else await page.getByRole('button', { name: 'Choose folders or images…' }).click();
+  // A setup left on the screen is put away first (it asks: nothing typed is dropped silently).
+  if (await page.getByTestId('start-bar').isVisible()) await startOver(page);
+  await page.getByRole('button', { name: 'Choose folders or images…' }).click();
   await page.getByTestId('scan-summary').waitFor();
-}
-
-async function stat(label: string): Promise<string> {
-  return (
-    await page
-      .getByTestId('scan-summary')
-      .locator('dl > div')
-      .filter({ has: page.getByText(label, { exact: true }) })
-      .locator('dd')
-      .innerText()
-  ).trim();
 }
 
 async function startAndOpen(): Promise<number> {
@@ -94,9 +93,9 @@ describe('a batch from folder to videos, in the browser', () => {
       await writeImages(session.inputDir, 4, { unreadable: true });
       await page.getByRole('button', { name: 'Choose folders or images…' }).click();
       await page.getByTestId('scan-summary').waitFor();
-      expect(await stat('Found')).toBe('5');
-      expect(await stat('Ready')).toBe('4');
-      expect(await stat('Cannot be used')).toBe('1');
+      expect(await summaryStat(page, 'Found')).toBe('5');
+      expect(await summaryStat(page, 'Ready')).toBe('4');
+      expect(await summaryStat(page, 'Cannot be used')).toBe('1');
       await page.getByText('Show which files cannot be used (1), and why').click();
       const rejection = await page.locator('.rejections li').innerText();
       expect(rejection).toContain('broken.jpg');
@@ -115,6 +114,7 @@ describe('a batch from folder to videos, in the browser', () => {
       await template.pressSequentially(', golden light');
       expect(await template.inputValue()).toBe('{name}, golden light');
       await template.fill('A slow dolly shot of {name}, golden light');
+      await openSections(page, 'Output', 'Spending');
       await page.getByRole('button', { name: 'Choose…' }).click();
       await expect.poll(() => page.getByTestId('output-dir').inputValue()).toBe(session.outputDir);
       await page.getByLabel('Parallel generations').fill('1');
@@ -203,6 +203,7 @@ describe('a batch from folder to videos, in the browser', () => {
           .click(),
       ]);
       const csv = readFileSync((await download.path())!, 'utf8');
+      expect(csv.startsWith('\uFEFF'), 'a byte-order mark, so Excel reads UTF-8').toBe(true);
       expect(csv).toContain('shot-1');
       expect(csv).toContain('shot-4');
       await historyRow.getByRole('button', { name: /^Open/ }).click();
@@ -222,11 +223,13 @@ describe('a batch from folder to videos, in the browser', () => {
     await writeImages(dir, 2, { prefix: 'fail' });
     session.harness.simulator.setFaults({ generationFailure: 1 });
     await pickFolder(dir);
-    // Remembered from the last batch.
+    // Remembered from the last batch: the prompt. The videos go beside these images, in the
+    // folder named like the last batch's own (never into the last shoot's folder).
     expect(await page.getByTestId('prompt-template').inputValue()).toBe(
       'A slow dolly shot of {name}, golden light',
     );
-    expect(await page.getByTestId('output-dir').inputValue()).toBe(session.outputDir);
+    await openSections(page, 'Output');
+    expect(await page.getByTestId('output-dir').inputValue()).toBe(join(dir, 'videos'));
     await startAndOpen();
 
     await waitRowState('fail-1', 'failed');
@@ -249,7 +252,7 @@ describe('a batch from folder to videos, in the browser', () => {
     await page.getByRole('button', { name: 'Retry: fail-1.jpg' }).click();
     await page.getByRole('button', { name: /^All/ }).click();
     await waitRowState('fail-1', 'done');
-    expect(existsSync(join(session.outputDir, 'fail-1.mp4'))).toBe(true);
+    expect(existsSync(join(dir, 'videos', 'fail-1.mp4'))).toBe(true);
     expect(await row(page, 'fail-2').getAttribute('data-state')).toBe('failed');
     expect(errors).toEqual([]);
   });
@@ -258,6 +261,7 @@ describe('a batch from folder to videos, in the browser', () => {
     const dir = join(session.rootDir, 'pause');
     await writeImages(dir, 3, { prefix: 'pause' });
     await pickFolder(dir);
+    await openSections(page, 'Spending');
     await page.getByLabel('Parallel generations').fill('1');
     await startAndOpen();
     await page.getByRole('button', { name: 'Pause', exact: true }).click();
@@ -288,6 +292,7 @@ describe('a batch from folder to videos, in the browser', () => {
     await pickFolder(dir);
     const perVideo = await usdPerVideo(5);
     // Room for one video, not two.
+    await openSections(page, 'Spending');
     await page.getByTestId('budget').fill((perVideo * 1.5).toFixed(2));
     await page.getByLabel('Parallel generations').fill('3');
     const created = () => session.harness.simulator.ledger.submits.filter((s) => s.created).length;

@@ -6,22 +6,21 @@
 // and the end-frame ending. Screenshots in en and zh-CN; axe over the panels as they are filled.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import { axeEveryWay, setLanguage } from './a11y-helpers';
-import { closeBrowser, openApp, SCREENSHOT_DIR, screenshotAt, startSession, writeImages } from './helpers';
+import {
+  closeBrowser,
+  openApp,
+  SCREENSHOT_DIR,
+  screenshotAt,
+  startSession,
+  writeImages,
+  openSections,
+  dropPaths,
+} from './helpers';
 
 // What the callbacks passed to evaluate touch in the page (the node project has no DOM lib).
-declare class DataTransfer {
-  items: { add(file: unknown): void };
-}
-declare class File {
-  constructor(parts: string[], name: string);
-}
-declare class DragEvent {
-  constructor(type: string, init: { dataTransfer: DataTransfer; bubbles: boolean; cancelable: boolean });
-}
 interface PageNode {
   setSelectionRange(start: number, end: number): void;
   naturalWidth: number;
@@ -40,15 +39,6 @@ const jpeg = (path: string, width: number, height: number, red: number) =>
     .toFile(path);
 
 /** Scrolls `selector` to the top of the app's scrolling <main>, then takes the screenshot. */
-/** A real drop event on `selector`; the browser harness reads a File's path from its name. */
-async function dropOn(page: Page, selector: string, paths: string[]) {
-  await page.locator(selector).evaluate((target, names) => {
-    const transfer = new DataTransfer();
-    for (const name of names) transfer.items.add(new File(['x'], name));
-    for (const type of ['dragenter', 'dragover', 'drop'])
-      target.dispatchEvent(new DragEvent(type, { dataTransfer: transfer, bubbles: true, cancelable: true }));
-  }, paths);
-}
 
 const shot = screenshotAt;
 
@@ -70,6 +60,7 @@ describe('reference elements', () => {
       try {
         await page.getByRole('button', { name: 'Choose folders or images…' }).click();
         await page.getByTestId('scan-summary').waitFor();
+        await openSections(page);
         await page.getByRole('button', { name: 'Choose…' }).click();
         await expect.poll(() => page.getByTestId('output-dir').inputValue()).toBe(session.outputDir);
 
@@ -135,11 +126,12 @@ describe('reference elements', () => {
 
         // Dropped images: on the drop area a new element (frontal first), on an element its
         // references; neither starts a new scan of the dropped files.
-        await dropOn(page, '[data-testid=element-drop]', [
-          join(library, 'dog.jpg'),
-          join(library, 'cat.jpg'),
-        ]);
-        await dropOn(page, '[data-testid=element-card] >> nth=1', [join(library, 'cat-side.jpg')]);
+        await dropPaths(
+          page,
+          [join(library, 'dog.jpg'), join(library, 'cat.jpg')],
+          '[data-testid=element-drop]',
+        );
+        await dropPaths(page, [join(library, 'cat-side.jpg')], '[data-testid=element-card] >> nth=1');
         await expect.poll(() => panel.getByTestId('element-card').count()).toBe(3);
         await panel.getByTestId('element-card').nth(1).getByText('cat-side.jpg').waitFor();
         await panel.getByTestId('element-card').nth(2).getByText('cat.jpg').waitFor();
@@ -183,6 +175,7 @@ describe('reference elements', () => {
       try {
         await page.getByRole('button', { name: 'Choose folders or images…' }).click();
         await page.getByTestId('scan-summary').waitFor();
+        await openSections(page);
         await page.getByTestId('model-picker').locator('label.model-option', { hasText: 'Wan 2.5' }).click();
         await page
           .getByTestId('no-elements')
@@ -221,6 +214,7 @@ describe('fit mode', () => {
       try {
         await page.getByRole('button', { name: 'Choose folders or images…' }).click();
         await page.getByTestId('scan-summary').waitFor();
+        await openSections(page);
         await page.getByRole('button', { name: 'Choose…' }).click();
         const resized = page.getByTestId('resized-count');
         const row = (name: string) => page.locator('.preview-item', { hasText: name });
@@ -289,7 +283,13 @@ describe('fit mode', () => {
         await shot(page, '[data-testid=preview]', 'creative-fit-pad-zh-CN');
         await setLanguage(page, 'en');
 
-        // Another end-frame ending: a path is refused in words; "-last" pairs, the draft stays.
+        // Another end-frame ending (offered once the model takes end frames): a path is refused
+        // in words; "-last" pairs, the draft stays.
+        await page
+          .getByTestId('model-picker')
+          .locator('label.model-option', { hasText: 'Kling 3.0 Pro' })
+          .click();
+        await page.getByText('Pair end frames by another file-name ending').click();
         const suffix = page.getByTestId('end-suffix');
         await suffix.fill('end/x');
         await page.getByRole('button', { name: 'Pair again' }).click();

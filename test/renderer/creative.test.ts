@@ -16,6 +16,8 @@ import {
   type Session,
   startSession,
   writeImages,
+  openSections,
+  summaryStat,
 } from './helpers';
 
 let session: Session;
@@ -39,6 +41,7 @@ describe('takes per image', () => {
     async () => {
       await page.getByRole('button', { name: 'Choose folders or images…' }).click();
       await page.getByTestId('scan-summary').waitFor();
+      await openSections(page);
       await page.getByRole('button', { name: 'Choose…' }).click();
       await expect.poll(() => page.getByTestId('output-dir').inputValue()).toBe(session.outputDir);
       const takes = page.getByTestId('takes');
@@ -71,6 +74,7 @@ describe('takes per image', () => {
       await page.goto(`${session.harness.url}/#/new`);
       await page.getByRole('button', { name: '选择文件夹或图片…' }).click();
       await page.getByTestId('scan-summary').waitFor();
+      await openSections(page);
       await page.getByTestId('takes').fill('3');
       await page.locator('.take-badge', { hasText: '第 2 版' }).first().waitFor();
       await page.getByText('每张图片的版本数').first().waitFor();
@@ -103,16 +107,10 @@ describe('end frames paired by name', () => {
       try {
         await p.getByRole('button', { name: 'Choose folders or images…' }).click();
         await p.getByTestId('scan-summary').waitFor();
+        await openSections(p);
         await p.getByTestId('end-frame-count').filter({ hasText: '3' }).waitFor();
         // Six files found, three of them start images each with its end frame.
-        const stat = (label: string) =>
-          p
-            .getByTestId('scan-summary')
-            .locator('dl > div')
-            .filter({ has: p.getByText(label, { exact: true }) })
-            .locator('dd')
-            .innerText();
-        expect([await stat('Found'), await stat('Ready')]).toEqual(['6', '3']);
+        expect([await summaryStat(p, 'Found'), await summaryStat(p, 'Ready')]).toEqual(['6', '3']);
         await p.getByText('Show the 3 start and end frame pairs', { exact: false }).click();
         expect(await p.getByTestId('end-frame-pairs').locator('li').allInnerTexts()).toEqual([
           'harbour.jpg → harbour.end.jpg',
@@ -136,6 +134,8 @@ describe('end frames paired by name', () => {
         );
         await p.reload();
         await p.getByRole('button', { name: '选择文件夹或图片…' }).click();
+        await p.getByTestId('scan-summary').waitFor();
+        await openSections(p);
         await p.getByText('查看 3 组首尾帧', { exact: false }).click();
         await p.getByTestId('no-end-frame').filter({ hasText: '没有尾帧字段' }).waitFor();
         await screenshot(p, 'creative-end-frames-summary-zh-CN');
@@ -158,6 +158,7 @@ describe('shot editor', () => {
     try {
       await p.getByRole('button', { name: 'Choose folders or images…' }).click();
       await p.getByTestId('scan-summary').waitFor();
+      await openSections(p);
       await p.getByRole('button', { name: 'Choose…' }).click();
       await p.getByTestId('shots-on').check();
       expect(await p.getByTestId('shot-row').count()).toBe(2);
@@ -183,6 +184,8 @@ describe('shot editor', () => {
       expect((await shots.harness.handlers['command:settings.update']({ language: 'zh-CN' })).ok).toBe(true);
       await p.reload();
       await p.getByRole('button', { name: '选择文件夹或图片…' }).click();
+      await p.getByTestId('scan-summary').waitFor();
+      await openSections(p);
       // The draft may come back with its shots: only turn them on when they are off.
       await p.getByTestId('shot-editor').waitFor();
       if (!(await p.getByTestId('shots-on').isChecked())) await p.getByTestId('shots-on').check();

@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closeSession, openSession, type Session, writeImages } from './helpers';
+import { closeSession, dropPaths, openSession, type Session, writeImages } from './helpers';
 
 let session: Session;
 let page: Page;
@@ -15,33 +15,6 @@ beforeAll(async () => {
 });
 
 afterAll(() => closeSession({ session, page }));
-
-async function drop(paths: string[]): Promise<void> {
-  await page.evaluate((names) => {
-    const transfer = new DataTransfer();
-    for (const name of names) transfer.items.add(new File(['x'], name));
-    const target = document.body;
-    target.dispatchEvent(
-      new DragEvent('dragenter', { dataTransfer: transfer, bubbles: true, cancelable: true }),
-    );
-    target.dispatchEvent(
-      new DragEvent('dragover', { dataTransfer: transfer, bubbles: true, cancelable: true }),
-    );
-    target.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
-  }, paths);
-}
-
-// The callback above runs in the page; the node project has no DOM lib.
-declare const document: { body: { dispatchEvent(event: unknown): boolean } };
-declare class DataTransfer {
-  items: { add(file: unknown): void };
-}
-declare class File {
-  constructor(parts: string[], name: string);
-}
-declare class DragEvent {
-  constructor(type: string, init: { dataTransfer: DataTransfer; bubbles: boolean; cancelable: boolean });
-}
 
 describe('drag and drop', () => {
   it(
@@ -58,7 +31,7 @@ describe('drag and drop', () => {
       // React attaches the window's drop listener just after its first paint; a drop that lands
       // before that is not seen by the app (nor would a person's be), so drop again if needed.
       for (let attempt = 0; attempt < 3; attempt++) {
-        await drop([folder, join(loose, single!)]);
+        await dropPaths(page, [folder, join(loose, single!)]);
         if (
           await summary.waitFor({ timeout: 5_000 }).then(
             () => true,

@@ -142,6 +142,62 @@ export async function screenshotAt(page: Page, selector: string, name: string): 
   await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`) });
 }
 
+/**
+ * Unfolds parts of the batch form (Model, Video, Output, Spending; all when none is named), as a
+ * user clicks their headings; a part already open stays open.
+ */
+export async function openSections(page: Page, ...names: string[]): Promise<void> {
+  const toggles = page.locator('[data-testid=batch-form] .form-section-toggle');
+  await toggles.first().waitFor();
+  for (const toggle of await toggles.all()) {
+    const title = (await toggle.locator('.form-section-title').innerText()).trim();
+    if (names.length > 0 && !names.includes(title)) continue;
+    if ((await toggle.getAttribute('aria-expanded')) === 'false') await toggle.click();
+  }
+}
+
+/** From the setup screen back to the drop zone, as a user does it: Start over, then confirm. */
+export async function startOver(page: Page): Promise<void> {
+  await page.getByTestId('start-bar').getByRole('button', { name: 'Start over' }).click();
+  await page.getByTestId('confirm-dialog').getByRole('button', { name: 'Start over' }).click();
+  await page.getByTestId('drop-zone').waitFor();
+}
+
+/**
+ * Drops files on `selector` (the window by default) as a person does: dragenter, dragover, drop
+ * with a DataTransfer. The harness reads a dropped File's path from its name, so each File is
+ * named by its path.
+ */
+export async function dropPaths(page: Page, paths: string[], selector = 'body'): Promise<void> {
+  await page.locator(selector).evaluate((target, names) => {
+    const transfer = new DataTransfer();
+    for (const name of names) transfer.items.add(new File(['x'], name));
+    for (const type of ['dragenter', 'dragover', 'drop'])
+      target.dispatchEvent(new DragEvent(type, { dataTransfer: transfer, bubbles: true, cancelable: true }));
+  }, paths);
+}
+
+/** A figure of the scan summary ("Found", "Ready"...), as the page shows it. */
+export async function summaryStat(page: Page, label: string): Promise<string> {
+  const figure = page
+    .getByTestId('scan-summary')
+    .locator('dl > div')
+    .filter({ has: page.getByText(label, { exact: true }) })
+    .locator('dd');
+  return (await figure.innerText()).trim();
+}
+
+// The callback above runs in the page; the node project has no DOM lib.
+declare class DataTransfer {
+  items: { add(file: unknown): void };
+}
+declare class File {
+  constructor(parts: string[], name: string);
+}
+declare class DragEvent {
+  constructor(type: string, init: { dataTransfer: DataTransfer; bubbles: boolean; cancelable: boolean });
+}
+
 /** The row of the item whose file name contains `name`. */
 export function row(page: Page, name: string) {
   return page.locator('[data-testid=item-row]', { hasText: name });

@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closeSession, invoke, openSession, screenshot, type Session } from './helpers';
+import { closeSession, invoke, openSession, screenshot, type Session, openSections } from './helpers';
 
 const PRO = 'kling/kling-3.0/pro/image-to-video';
 const ZH_CHOOSE = '选择文件夹或图片…';
@@ -154,6 +154,7 @@ describe('a folder of hostile inputs', () => {
       expect(await refusal('placeholder.jpg')).not.toMatch(/will not be sent/i);
       await screenshot(page, 'hostile-folder-preview');
 
+      await openSections(page, 'Output');
       await page.getByRole('button', { name: 'Choose…' }).click();
       await expect.poll(() => page.getByTestId('output-dir').inputValue()).toBe(session.outputDir);
       await page.waitForFunction(

@@ -5,7 +5,15 @@
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closeSession, openSession, screenshot, SCREENSHOT_DIR, type Session, writeImages } from './helpers';
+import {
+  closeSession,
+  openSession,
+  screenshot,
+  SCREENSHOT_DIR,
+  type Session,
+  writeImages,
+  openSections,
+} from './helpers';
 
 interface PageNode {
   getAttribute(name: string): string | null;
@@ -46,6 +54,7 @@ describe('models in the browser', () => {
     async () => {
       await page.getByRole('button', { name: 'Choose folders or images…' }).click();
       await page.getByTestId('scan-summary').waitFor();
+      await openSections(page);
       const picker = page.getByTestId('model-picker');
       const option = (name: string) => picker.locator('label.model-option', { hasText: name });
       await option('Kling 3.0 Standard').waitFor();

@@ -2,7 +2,7 @@
 // get them back; the preset lives in main (settings.json), so it survives a reload.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closeSession, openSession, type Session, writeImages } from './helpers';
+import { closeSession, openSession, type Session, writeImages, openSections } from './helpers';
 
 let session: Session;
 let page: Page;
@@ -18,6 +18,7 @@ describe('presets', () => {
     await writeImages(session.inputDir, 2);
     await page.getByRole('button', { name: 'Choose folders or images…' }).click();
     await page.getByTestId('scan-summary').waitFor();
+    await openSections(page);
     const template = page.getByTestId('prompt-template');
     const duration = page.getByLabel('Duration');
     await template.fill('Night shot of {name}, neon');
@@ -40,6 +41,7 @@ describe('presets', () => {
     await page.reload();
     await page.getByRole('button', { name: 'Choose folders or images…' }).click();
     await page.getByTestId('scan-summary').waitFor();
+    await openSections(page);
     await page.getByLabel('Presets').selectOption('Night');
     await expect
       .poll(() => page.getByTestId('prompt-template').inputValue())

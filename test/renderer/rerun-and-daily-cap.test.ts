@@ -18,6 +18,7 @@ import {
   screenshotAt,
   type Session,
   writeImages,
+  openSections,
 } from './helpers';
 
 declare const document: { activeElement: unknown };
@@ -128,6 +129,13 @@ describe('Re-run with changes', () => {
     await dialog.getByRole('button', { name: 'Continue' }).click();
     await page.getByTestId('rerun-changes').waitFor();
     await page.getByRole('textbox', { name: 'Prompt template' }).fill('A pan over {name}');
+    // Pairing by another ending is offered on a model that takes end frames.
+    await openSections(page, 'Model');
+    await page
+      .getByTestId('model-picker')
+      .locator('label.model-option', { hasText: 'Kling 3.0 Pro' })
+      .click();
+    await page.getByText('Pair end frames by another file-name ending').click();
     await page.getByRole('textbox', { name: 'Another end-frame ending' }).fill('-last');
     await page.getByRole('button', { name: 'Pair again' }).click();
     await page.getByText('Also paired by the ending “-last”.').waitFor();
@@ -138,7 +146,13 @@ describe('Re-run with changes', () => {
     );
     await expect
       .poll(() => page.getByTestId('rerun-cost').innerText())
-      .toBe('This re-run sends 4 videos for about $1.68; 0 already generated or on their way are skipped.');
+      .toBe('This re-run sends 4 videos for about $2.24; 0 already generated or on their way are skipped.');
+    expect(
+      await page
+        .getByTestId('model-picker')
+        .getByLabel(/Kling 3\.0 Pro/)
+        .isChecked(),
+    ).toBe(true);
   });
 
   it('names an image moved away since, and offers to rescan a folder', async () => {

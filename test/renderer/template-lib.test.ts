@@ -1,7 +1,13 @@
 // The renderer's own template parser agrees with main's on `{variable|default text}`, and its
-// @ElementN reading with main's.
+// @ElementN reading with main's; what a template's variables cover, and a default in one step.
 import { describe, expect, it } from 'vitest';
-import { elementReferences, insertText, parseTemplate } from '../../renderer/src/lib/template';
+import {
+  coverageGaps,
+  elementReferences,
+  insertText,
+  parseTemplate,
+  withDefault,
+} from '../../renderer/src/lib/template';
 
 describe('renderer template parser: defaults', () => {
   it('reads the name before "|" and checks only that', () => {
@@ -24,5 +30,26 @@ describe('renderer template helpers: @ElementN', () => {
   it('inserts a token at the caret or over the selection, and puts the caret after it', () => {
     expect(insertText('A  walks', '@Element1', 2, 2)).toEqual({ text: 'A @Element1 walks', caret: 11 });
     expect(insertText('A cat walks', '@Element2', 2, 5)).toEqual({ text: 'A @Element2 walks', caret: 11 });
+  });
+});
+
+describe('renderer template helpers: coverage', () => {
+  const coverage = { caption: 2, mood: 26 };
+  it('names each variable fewer images have, once, whether every use gives a default', () => {
+    expect(coverageGaps('{caption}, {mood}, {name}, again {caption}', coverage, 26)).toEqual([
+      { name: 'caption', have: 2, defaulted: false, start: 0, end: 9 },
+    ]);
+    expect(coverageGaps('{caption|calm} then {Caption}', coverage, 26)).toEqual([
+      { name: 'caption', have: 2, defaulted: false, start: 20, end: 29 },
+    ]);
+    expect(coverageGaps('{caption|calm}', coverage, 26)).toEqual([
+      { name: 'caption', have: 2, defaulted: true, start: 0, end: 14 },
+    ]);
+    expect(coverageGaps('{caption}', { caption: 26 }, 26)).toEqual([]);
+  });
+
+  it('gives a use a default to type, the caret after "|"', () => {
+    const [gap] = coverageGaps('Dusk, {caption}.', coverage, 26);
+    expect(withDefault('Dusk, {caption}.', gap!)).toEqual({ text: 'Dusk, {caption|}.', caret: 15 });
   });
 });

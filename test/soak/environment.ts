@@ -171,6 +171,11 @@ export class EnvironmentDirector {
       .sort((a, b) => a.at - b.at);
   }
 
+  /** Whether a fault is playing now (another must not stop or replace the CLI meanwhile). */
+  get busy(): boolean {
+    return this.active !== null;
+  }
+
   /** Whether the driver must not start a CLI after `child` ended (the key is not set yet). */
   holdRespawn(child: ChildView): boolean {
     return this.keylessSince !== null && child.startedAtReal >= this.keylessSince;

@@ -5,8 +5,10 @@
 // RUNCOMFY_API_BASE) and one SIGKILL. One test per guarantee, so a failing one names the
 // guarantee the engine broke; the first only shows every fault really happened.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkRun, formatReport, type SoakReport } from './checker';
-import { runSoak, type SoakRun } from './driver';
+import { checkRun } from './checker';
+import { formatReport, type SoakReport } from './report';
+import { runSoak } from './driver';
+import type { SoakRun } from './soak-run';
 import { SHORT_ENVIRONMENT } from './environment';
 
 const failuresMatching = (report: SoakReport, pattern: RegExp) =>

@@ -8,8 +8,10 @@ import Database from 'better-sqlite3';
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkRun, formatReport, type SoakReport } from './checker';
-import { runSoak, type SoakRun } from './driver';
+import { checkRun } from './checker';
+import { formatReport, type SoakReport } from './report';
+import { runSoak } from './driver';
+import type { SoakRun } from './soak-run';
 
 describe('the night test, short (60 images, 3 kills)', () => {
   let run: SoakRun;

@@ -1,6 +1,7 @@
 // `npm run soak [-- --seed N --items N --kills N --factor N --parallel N --keep --json
-// --no-lease-wait] [environment faults]`: the night test. Runs the driver (driver.ts), then the checker
-// (checker.ts), prints the report and exits non-zero when a guarantee was broken.
+// --no-lease-wait] [environment faults] [machine faults]`: the night test. Runs the driver
+// (driver.ts), then the checker (checker.ts), prints the report and exits non-zero when a
+// guarantee was broken.
 //
 // Defaults: 500 images, 20 SIGKILLs, clock x50 (a 90 s generation takes 1.8 s), --parallel 10,
 // faults 5% 5xx, 1% + 1% resets before/after the body, 1% 429 with Retry-After, 2% failed
@@ -34,10 +35,42 @@
 // link really expired; no paid re-submit of an item whose paid video had succeeded; no stretch
 // over 2 simulated minutes with queued items and nothing in flight while a CLI worked; paid
 // jobs without a video URL end failed (explained), never done or expired.
+//
+// Machine faults (test/soak/machine.ts), off by default, each on its own flag; each starts at a
+// seeded moment (a settled fraction drawn from its window); times simulated unless they say real:
+//   --db-lock            twice, a second connection holds the database's write lock (BEGIN
+//                        IMMEDIATE) for 10 s real, past the CLI's 5 s busy timeout: SQLITE_BUSY
+//   --db-write-faults    1% of the CLI's job-store writes (the submit answer's among them) fail
+//                        with SQLITE_FULL or SQLITE_IOERR (STILLMOTION_DB_FAULTS, logged)
+//   --small-disk         the output folder sits on a small tmpfs, filled once by a file beside
+//                        it and freed 60 s later (injected ENOSPC where mounting is not allowed)
+//   --file-fault-spells  3 spells of 4 minutes in which 70% of the output folder's file
+//                        operations fail EBUSY, EMFILE or ETIMEDOUT (STILLMOTION_FILE_FAULTS)
+//   --silent-downloads   1% of downloads send their headers (or part of the body), then nothing,
+//                        the socket left open; the server cuts them after 15 minutes
+//   --suspend            the CLI is stopped (SIGSTOP) for 6 s real (five 60 s leases), a resume
+//                        takes the batch over, then it is continued (SIGCONT); both run 8 s real,
+//                        then the old one is killed; every file operation is traced meanwhile
+//   --clock-steps        the machine's wall clock steps +15 min, later -20 min, in every CLI at
+//                        once (STILLMOTION_CLOCK_STEP_FILE); the simulator's clock does not move
+//   --machine-faults     all of the above
+// With them the checker also judges: every request id the simulator billed is known to the
+// database (items, earlier attempts) unless its answer never reached the client; every saved
+// video holds its own job's bytes (the simulator tags each file with its request id); no
+// temporary file (any name starting with a dot, .part or .tmp) anywhere under the output
+// folder; no paid video failed while its link lived; no batch waiting for a person because of
+// the disk (a disk_full pause the CLI exits on, or one still there a recheck after the disk
+// freed); a process continued without its lease names no file (link, rename) and writes none
+// once a lease renewal has passed; no silent download waited on over 5 simulated minutes. The report ends with the
+// bottom line: duplicate paid, billed-but-unknown, paid not downloaded, wrong bytes,
+// temporary files and stalled batches, each of which must be 0.
 import { parseArgs } from 'node:util';
-import { checkRun, formatReport } from './checker';
-import { DEFAULT_SOAK_OPTIONS, runSoak } from './driver';
+import { checkRun } from './checker';
+import { runSoak } from './driver';
+import { DEFAULT_SOAK_OPTIONS } from './soak-run';
 import { NIGHT_ENVIRONMENT, type SoakEnvironment } from './environment';
+import { NIGHT_MACHINE, type MachineFaults } from './machine';
+import { formatReport } from './report';
 
 /** Each environment flag and the fault it turns on (NIGHT_ENVIRONMENT's settings). */
 const ENVIRONMENT_FLAGS: Record<string, keyof SoakEnvironment> = {
@@ -50,6 +83,17 @@ const ENVIRONMENT_FLAGS: Record<string, keyof SoakEnvironment> = {
   'output-read-only': 'outputReadOnly',
   'late-key': 'lateKey',
   'base-switch': 'baseSwitch',
+};
+
+/** Each machine flag and the fault it turns on (NIGHT_MACHINE's settings). */
+const MACHINE_FLAGS: Record<string, keyof MachineFaults> = {
+  'db-lock': 'dbLock',
+  'db-write-faults': 'dbWriteFaults',
+  'small-disk': 'smallDisk',
+  'file-fault-spells': 'fileFaultSpells',
+  'silent-downloads': 'silentDownloads',
+  suspend: 'suspend',
+  'clock-steps': 'clockSteps',
 };
 
 async function main(): Promise<number> {
@@ -66,8 +110,12 @@ async function main(): Promise<number> {
       quiet: { type: 'boolean' },
       'env-faults': { type: 'boolean' },
       'all-faults': { type: 'boolean' },
+      'machine-faults': { type: 'boolean' },
       ...Object.fromEntries(
-        Object.keys(ENVIRONMENT_FLAGS).map((flag) => [flag, { type: 'boolean' as const }]),
+        [...Object.keys(ENVIRONMENT_FLAGS), ...Object.keys(MACHINE_FLAGS)].map((flag) => [
+          flag,
+          { type: 'boolean' as const },
+        ]),
       ),
     },
   });
@@ -76,6 +124,10 @@ async function main(): Promise<number> {
   for (const [flag, name] of Object.entries(ENVIRONMENT_FLAGS))
     if (all || (values as Record<string, unknown>)[flag])
       Object.assign(environment, { [name]: NIGHT_ENVIRONMENT[name] });
+  const machine: MachineFaults = {};
+  for (const [flag, name] of Object.entries(MACHINE_FLAGS))
+    if (values['machine-faults'] || (values as Record<string, unknown>)[flag])
+      Object.assign(machine, { [name]: NIGHT_MACHINE[name] });
   const number = (name: string, value: string | undefined, fallback: number) => {
     if (value === undefined) return fallback;
     const n = Number(value);
@@ -93,6 +145,7 @@ async function main(): Promise<number> {
     keep: Boolean(values.keep),
     waitForLease: !values['no-lease-wait'],
     environment,
+    machine,
     log: values.quiet ? () => {} : (line) => process.stderr.write(`${line}\n`),
   });
   const report = checkRun(run);

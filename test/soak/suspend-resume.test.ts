@@ -193,8 +193,9 @@ describe('suspend and resume (a 30-minute clock jump)', () => {
     expect(night.counts?.done).toBe(10);
     expect(night.audit.duplicateJobs).toBe(0);
     expect(night.audit.succeededNotDownloaded).toEqual([]);
-    // The app's engine re-adopts the batch at its next lease tick (see the known bug below).
-    expect(night.warnings.filter((w) => !/lease lost/.test(w))).toEqual([]);
+    // The app's engine re-adopts the batch at its next lease tick (see the known bug below). A
+    // slow-query line measures this machine's load, not the engine's behaviour: it is left out.
+    expect(night.warnings.filter((w) => !/lease lost|^slow query /.test(w))).toEqual([]);
   });
 
   // KNOWN ENGINE BUG (requests.md, "the engine loses its own lease after a system sleep"): the

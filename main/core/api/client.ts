@@ -5,7 +5,8 @@
 import type { z } from 'zod';
 import type { Clock } from '../util/clock';
 import { systemClock } from '../util/clock';
-import { answerOfFetch, answerOfGet, nodeGet, type Answer } from '../util/http-get';
+import { answerOfFetch, answerOfGet, type Answer } from '../util/http-get';
+import { environmentNetwork, type Network } from '../util/network';
 import { parseRetryAfter } from './retry';
 import {
   cancelResponseSchema,
@@ -68,7 +69,10 @@ export type Endpoint = 'submit' | 'status' | 'result' | 'cancel' | 'model';
 export interface RunComfyClientOptions {
   baseUrl: string;
   apiKey: string | null;
+  /** Used for every request when given (the app's net.fetch, tests). */
   fetch?: typeof fetch;
+  /** Otherwise requests go here (default: through the environment's proxy, see network.ts). */
+  network?: Network;
   clock?: Clock;
   /** Real milliseconds to wait for an answer to a GET (default 30 s). */
   timeoutMs?: number;
@@ -92,6 +96,7 @@ export class RunComfyClient {
   readonly baseUrl: string;
   private readonly apiKey: string | null;
   private readonly fetchImpl: typeof fetch;
+  private readonly network: Network;
   private readonly clock: Clock;
   private readonly timeoutMs: number;
   private readonly submitTimeoutMs: number;
@@ -99,7 +104,8 @@ export class RunComfyClient {
   constructor(private readonly options: RunComfyClientOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.apiKey = options.apiKey;
-    this.fetchImpl = options.fetch ?? fetch;
+    this.network = options.network ?? environmentNetwork();
+    this.fetchImpl = options.fetch ?? this.network.fetch;
     this.clock = options.clock ?? systemClock;
     this.timeoutMs = options.timeoutMs ?? 30_000;
     this.submitTimeoutMs = options.submitTimeoutMs ?? 120_000;
@@ -220,11 +226,12 @@ export class RunComfyClient {
       const stop = signal
         ? AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)])
         : AbortSignal.timeout(timeoutMs);
-      // A GET (status, result, the model page: free, repeatable) over node:http unless a fetch
-      // was given; a submit or cancel always through fetch, whose failures the money rules know.
+      // A GET (status, result, the model page: free, repeatable) as a streaming GET unless a
+      // fetch was given; a submit or cancel always through fetch, whose failures the money
+      // rules know.
       response =
         method === 'GET' && !this.options.fetch
-          ? answerOfGet(await nodeGet(this.baseUrl + path, { headers, signal: stop }))
+          ? answerOfGet(await this.network.get(this.baseUrl + path, { headers, signal: stop }))
           : answerOfFetch(await this.fetchImpl(this.baseUrl + path, { method, headers, body, signal: stop }));
     } catch (error) {
       return { ok: false, failure: networkFailure(error, what, timeoutMs, this.origin, this.redact, signal) };

@@ -97,6 +97,20 @@ export function httpFailure(
   return failure('garbage');
 }
 
+/**
+ * A proxy that answered the tunnel request (CONNECT) with anything but 200, in undici's words
+ * (the CLI) or Chromium's (the app's net.fetch): the request itself never left for the API.
+ */
+function proxyRefusal(error: unknown, depth = 0): { status: string | null } | null {
+  if (!error || typeof error !== 'object' || depth > 5) return null;
+  const message = String((error as { message?: unknown }).message ?? '');
+  const undici = /^Proxy response \((\d+)\) !== 200 when HTTP Tunneling$/.exec(message);
+  if (undici) return { status: undici[1]! };
+  if (/net::ERR_(TUNNEL_CONNECTION_FAILED|PROXY_AUTH_REQUESTED|PROXY_CONNECTION_FAILED)/.test(message))
+    return { status: null };
+  return proxyRefusal((error as { cause?: unknown }).cause, depth + 1);
+}
+
 /** The failure of a request that got no HTTP answer (or was stopped by `signal`). */
 export function networkFailure(
   error: unknown,
@@ -127,6 +141,19 @@ export function networkFailure(
       neverSent: false,
     };
   }
+  const refused = proxyRefusal(error);
+  if (refused)
+    return {
+      kind: 'network',
+      httpStatus: null,
+      errorCode: 'PROXY_REFUSED',
+      message: redact(
+        `${what} to ${origin} failed: the proxy refused the connection${refused.status ? ` (HTTP ${refused.status})` : ''}; ` +
+          "check the proxy settings (the system's for the app; HTTPS_PROXY and NO_PROXY for the CLI) and the proxy's rules",
+      ),
+      retryAfterMs: null,
+      neverSent: true,
+    };
   const codes = networkCodes(error);
   const neverSent = codes.length > 0 && codes.every((code) => NEVER_SENT_CODES.has(code));
   const code = codes[0] ?? null;

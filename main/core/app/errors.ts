@@ -9,6 +9,7 @@ import {
   type ErrorDetailDto,
 } from '../../../preload/contract';
 import { CoreError, type ErrorDetail } from '../domain';
+import { redact } from '../util/redact';
 
 // The core's error parameters and the contract's must stay one shape (fails to compile if not).
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
@@ -61,20 +62,6 @@ export function errorDetailOf(error: unknown): ErrorDetailDto | undefined {
   if (!(error instanceof CoreError) && !(error instanceof AppError)) return undefined;
   const parsed = errorDetailSchema.safeParse(error.detail);
   return parsed.success ? parsed.data : undefined;
-}
-
-/** Replaces every occurrence of each secret (and of its trimmed form) with a mask. */
-export function redact(text: string, secrets: readonly (string | null | undefined)[]): string {
-  let out = text;
-  for (const secret of secrets) {
-    if (!secret) continue;
-    for (const form of new Set([secret, secret.trim()])) {
-      // Short strings would mask ordinary words; the contract requires keys of 8+ characters.
-      if (form.length < 8) continue;
-      out = out.split(form).join('[redacted]');
-    }
-  }
-  return out;
 }
 
 const MAX_MESSAGE = 2000;

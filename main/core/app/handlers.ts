@@ -7,7 +7,7 @@
 //  - maps errors to the contract's codes with plain-words messages, the API key redacted.
 import { existsSync, statSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { basename, extname } from 'node:path';
+import { extname } from 'node:path';
 import type { z } from 'zod';
 import {
   invokeChannels,
@@ -25,6 +25,7 @@ import { checkApiBaseUrl } from './credentials';
 import { AppError, errorCodeOf, errorDetailOf, errorMessageOf } from './errors';
 import { rerunSource } from './rerun';
 import { buildMorningHandlers } from './review-handlers';
+import { buildSetupHandlers } from './setup-handlers';
 import { describeKey } from './secret-store';
 import { checkWebhookUrl } from './webhooks';
 import type { AppServices } from './app-services';
@@ -64,13 +65,6 @@ export function toAppSettings(
     defaults: stored.defaults,
     presets: stored.presets,
   };
-}
-
-/** "holiday-2024" for one dropped folder, "holiday-2024 + 2 more" for several. */
-export function batchNameFor(roots: readonly string[], now = new Date()): string {
-  const first = roots[0] ? basename(roots[0].replace(/[\\/]+$/, '')) || roots[0] : 'Batch';
-  const stamp = now.toISOString().slice(0, 16).replace('T', ' ');
-  return `${first}${roots.length > 1 ? ` + ${roots.length - 1} more` : ''} (${stamp})`;
 }
 
 function csvFileName(name: string, batchId: number): string {
@@ -122,10 +116,10 @@ export function buildHandlers(services: AppServices): Handlers {
     'command:models.add': (request) => services.models.add(request),
     'query:models.problems': () => services.models.problems(),
 
-    'command:scan.start': ({ paths, endSuffix, only }) => {
+    'command:scan.start': ({ paths, endSuffix, only, addTo }) => {
       const wrong = endSuffix === undefined || endSuffix.trim() === '' ? null : endSuffixProblem(endSuffix);
       if (wrong) throw new AppError('invalid_request', `The end-frame suffix is not usable: ${wrong}.`);
-      return { scanId: scans.start(paths, { endSuffix, only }) };
+      return { scanId: scans.start(paths, { endSuffix, only, addTo }) };
     },
     'command:scan.checkElements': async ({ scanId, elements }) => ({
       images: await scans.checkElements(scanId, elements),
@@ -157,32 +151,6 @@ export function buildHandlers(services: AppServices): Handlers {
       };
     },
 
-    'command:batch.create': ({ scanId, settings: batchSettings, force }) => {
-      const result = scans.result(scanId);
-      // What is about to be paid for must reflect the database now, not a cached preview.
-      const plan = scans.freshPlan(scanId, batchSettings, force);
-      if (plan.problems.length) {
-        const first = plan.problems[0]!;
-        const more = plan.problems.length > 1 ? ` (and ${plan.problems.length - 1} more problems)` : '';
-        throw new AppError(
-          'conflict',
-          `The batch was not created: ${first.message}${more}. Fix the template or settings and try again.`,
-        );
-      }
-      if (plan.items.length === 0)
-        throw new AppError(
-          'conflict',
-          'The batch was not created: the dropped folders hold no usable images.',
-        );
-      const batchId = engine.createBatch(batchSettings, plan.items, batchNameFor(result.roots));
-      // The next batch starts from this one's settings ("remembered from the last batch").
-      try {
-        settings.update({ defaults: batchSettings });
-      } catch (error) {
-        log('warn', `could not remember batch defaults: ${errorMessageOf(error, [secrets.get()])}`);
-      }
-      return { batchId };
-    },
     'command:batch.start': ({ batchId }) => {
       requireBatch(batchId);
       engine.startBatch(batchId);
@@ -315,8 +283,11 @@ export function buildHandlers(services: AppServices): Handlers {
       if (webhook !== undefined)
         services.webhookSetting.set(webhook && { ...webhook, url: checkWebhookUrl(webhook.url) });
       const after = settings.update(next);
-      if (after.simulated !== before.simulated || after.apiBaseUrl !== before.apiBaseUrl)
+      if (after.simulated !== before.simulated || after.apiBaseUrl !== before.apiBaseUrl) {
         await credentials.apply();
+        // "Already generated" depends on the mode: a simulated video stands for no real one.
+        scans.invalidatePlans();
+      }
       return appSettings();
     },
     'command:settings.setApiKey': async ({ apiKey, allowPlainTextStorage }) => {
@@ -351,6 +322,7 @@ export function buildHandlers(services: AppServices): Handlers {
     },
 
     ...buildMorningHandlers(services, { batch: requireBatch, item: requireItem }),
+    ...buildSetupHandlers(services),
 
     'command:dialog.pickInputs': async () => ({ paths: await dialogs.pickInputs() }),
     'command:dialog.pickImages': async () => ({ paths: await dialogs.pickImages() }),

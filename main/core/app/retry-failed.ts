@@ -66,7 +66,9 @@ export function planRetry(engine: EngineApi, batchId: number, itemIds?: readonly
       budgetUsd !== null && batch.spentUsd + batch.remainingEstimateUsd + estimatedCostUsd > budgetUsd + 1e-9,
     dailyCapUsd: daily.capUsd,
     spentTodayUsd: daily.spentTodayUsd,
+    // Simulated batches are not money: the daily cap does not hold them.
     passesDailyCap:
+      !batch.simulated &&
       daily.capUsd !== null &&
       daily.spentTodayUsd + batch.remainingEstimateUsd + estimatedCostUsd > daily.capUsd + 1e-9,
   };

@@ -5,8 +5,11 @@
 // part of a known scan?") and caches the last plan per scan so paging a 10,000-item preview
 // does not re-render every prompt for every page.
 import { randomUUID } from 'node:crypto';
+import { isAbsolute, relative, sep } from 'node:path';
 import type { BatchSettings, ElementImages } from '../domain';
 import { DEFAULT_END_SUFFIXES } from '../intake/end-frames';
+import { variableCoverage } from '../intake/plan-variables';
+import { mergeScanResults } from '../intake/scan';
 import type { BatchPlan, IntakeApi, ScanProgress, ScanResult, ScannedImage } from '../core-api';
 import type { ElementCheckDto, ScanSummaryDto } from '../../../preload/contract';
 import { AppError } from './errors';
@@ -21,12 +24,15 @@ export interface ScanProgressEvent extends ScanProgress {
 export interface ScanRegistry {
   /**
    * `endSuffix`: another file-name ending that marks an end frame (beside .end and _end);
-   * `only`: keep just these images of the scan (a re-run of chosen items).
+   * `only`: keep just these images of the scan (a re-run of chosen items); `addTo`: a finished
+   * scan whose images this one adds to (files dropped during setup: the old ones are not read again).
    */
-  start(paths: string[], options?: { endSuffix?: string; only?: readonly string[] }): string;
+  start(paths: string[], options?: { endSuffix?: string; only?: readonly string[]; addTo?: string }): string;
   /** Checks reference element images and keeps them with the finished scan (plans read them). */
   checkElements(scanId: string, elements: readonly ElementImages[]): Promise<ElementCheck[]>;
   summary(scanId: string): ScanSummaryDto;
+  /** Stops a scan that is still checking files (its summary then says it was stopped). */
+  cancel(scanId: string): void;
   /** The finished result; not_found for an unknown id, conflict while it still runs. */
   result(scanId: string): ScanResult;
   /** The image at `index` of a finished scan's accepted images, or null. */
@@ -71,6 +77,15 @@ export interface ScanRegistryOptions {
   /** Progress events at most this often per scan; the final one goes out at once. */
   progressIntervalMs?: number;
   log?: (message: string) => void;
+}
+
+/** A path under the dropped folder it was found in, as the user knows it; as it is when under none. */
+function underRoot(path: string, roots: readonly string[]): string {
+  for (const root of roots) {
+    const rel = relative(root, path);
+    if (rel && !rel.startsWith('..') && !isAbsolute(rel)) return rel.split(sep).join('/');
+  }
+  return path;
 }
 
 export function createScanRegistry(options: ScanRegistryOptions): ScanRegistry {
@@ -120,7 +135,9 @@ export function createScanRegistry(options: ScanRegistryOptions): ScanRegistry {
 
   return {
     start(paths, startOptions = {}) {
-      const endSuffix = startOptions.endSuffix?.trim() || null;
+      // Before anything starts: a scan to add to that is gone or unfinished is the caller's error.
+      const base = startOptions.addTo ? finishedResult(startOptions.addTo) : null;
+      const endSuffix = startOptions.endSuffix?.trim() || (base ? get(startOptions.addTo!).endSuffix : null);
       const id = `scan-${randomUUID()}`;
       const abort = new AbortController();
       let timer: ReturnType<typeof setTimeout> | null = null;
@@ -138,7 +155,7 @@ export function createScanRegistry(options: ScanRegistryOptions): ScanRegistry {
       };
       const entry: Entry = {
         id,
-        roots: [...paths],
+        roots: base ? [...new Set([...base.roots, ...paths])] : [...paths],
         endSuffix,
         startedAt: Date.now(),
         progress: { found: 0, checked: 0, finished: false },
@@ -156,13 +173,14 @@ export function createScanRegistry(options: ScanRegistryOptions): ScanRegistry {
             endSuffixes: endSuffix ? [...DEFAULT_END_SUFFIXES, endSuffix] : [...DEFAULT_END_SUFFIXES],
           });
           const keep = startOptions.only ? new Set(startOptions.only) : null;
-          entry.result = keep
+          const narrowed = keep
             ? {
                 ...result,
                 images: result.images.filter((image) => keep.has(image.sourcePath)),
                 rejected: result.rejected.filter((rejected) => keep.has(rejected.path)),
               }
             : result;
+          entry.result = base ? mergeScanResults(base, narrowed) : narrowed;
         } catch (error) {
           entry.error = error instanceof Error ? error.message : String(error);
           options.log?.(`scan ${id} failed: ${entry.error}`);
@@ -204,14 +222,22 @@ export function createScanRegistry(options: ScanRegistryOptions): ScanRegistry {
         found: entry.progress.found,
         accepted: result?.images.length ?? 0,
         fixed: result?.images.filter((image) => image.fit !== null).length ?? 0,
-        rejected: result?.rejected ?? [],
+        rejected: (result?.rejected ?? []).map((r) => ({
+          ...r,
+          relativePath: underRoot(r.path, result?.roots ?? entry.roots),
+        })),
         // The first pairs are enough to check the naming worked; the count is all of them.
         endFramePairCount: result?.endFramePairs?.length ?? 0,
         endFramePairs: (result?.endFramePairs ?? []).slice(0, MAX_PAIRS_SHOWN),
         endSuffix: entry.endSuffix,
         variables: result?.variables ?? [],
+        coverage: result ? variableCoverage(result.images, result.variables) : {},
         problems: [...(result?.problems ?? []), ...errorProblem],
       };
+    },
+    cancel(scanId) {
+      const entry = get(scanId);
+      if (!entry.progress.finished) entry.abort.abort(new Error('stopped by you'));
     },
     result: finishedResult,
     image(scanId, index) {

@@ -1,8 +1,9 @@
 // Small thumbnails for long lists: 256 px on the long side, JPEG, cached on disk in the data
 // folder under the image's content hash and the size, so the same image dropped twice (or
 // renamed) shares one file and a 10,000-item list costs 10,000 small reads, not 10,000 decodes.
-// Only JPEG, PNG, WebP and BMP are decoded, recognized by their magic bytes, never by name:
-// a ".jpg" that is really an SVG or a TIFF is refused before it reaches the decoder.
+// Only the formats the intake takes (JPEG, PNG, WebP, BMP, and TIFF and GIF, which it converts)
+// are decoded, recognized by their magic bytes, never by name: a ".jpg" that is really an SVG is
+// refused before it reaches the decoder. Turned as the EXIF orientation says, as the intake does.
 import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -13,7 +14,7 @@ import type { FitSpec } from '../intake/fit';
 
 export const THUMBNAIL_SIZE = 256;
 
-export type ImageKind = 'jpeg' | 'png' | 'webp' | 'bmp';
+export type ImageKind = 'jpeg' | 'png' | 'webp' | 'bmp' | 'tiff' | 'gif';
 
 export class ThumbnailError extends Error {
   override name = 'ThumbnailError';
@@ -33,6 +34,9 @@ export function sniffImageKind(head: Uint8Array): ImageKind | null {
   )
     return 'webp';
   if (head.length >= 2 && head[0] === 0x42 && head[1] === 0x4d) return 'bmp';
+  const magic = Buffer.from(head.subarray(0, 6)).toString('latin1');
+  if (magic.startsWith('II*\0') || magic.startsWith('MM\0*')) return 'tiff';
+  if (magic === 'GIF87a' || magic === 'GIF89a') return 'gif';
   return null;
 }
 
@@ -129,7 +133,7 @@ export function createThumbnailCache(options: {
     size: number,
   ): Promise<void> => {
     const kind = sniffImageKind(await readHead(sourcePath));
-    if (!kind) throw new ThumbnailError(`${sourcePath} is not a JPEG, PNG, WebP or BMP image`);
+    if (!kind) throw new ThumbnailError(`${sourcePath} is not a JPEG, PNG, WebP, BMP, TIFF or GIF image`);
     let image: ReturnType<typeof sharp>;
     if (fit) {
       // The same code that makes the bytes sent, so the preview shows exactly that frame.

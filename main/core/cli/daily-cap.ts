@@ -22,7 +22,10 @@ export function parseDailyCap(value: string, flag: string): number | null {
 export function describeDailySpend(spend: DailySpend): string {
   const day = new Date(spend.dayStartedAt);
   const since = `${day.getFullYear()}-${String(day.getMonth() + 1).padStart(2, '0')}-${String(day.getDate()).padStart(2, '0')} 00:00 local time`;
+  // Simulated spending is not money: said apart, never added to the real figure.
+  const simulated =
+    spend.simulatedTodayUsd > 0 ? `; simulated, not charged: ${usd(spend.simulatedTodayUsd)}` : '';
   return spend.capUsd === null
-    ? `Spent today across all batches: ${usd(spend.spentTodayUsd)} since ${since} (no daily cap; set one with: stillmotion daily-cap <usd>)`
-    : `Spent today across all batches: ${usd(spend.spentTodayUsd)} of the ${usd(spend.capUsd)} daily cap since ${since}`;
+    ? `Spent today across all batches: ${usd(spend.spentTodayUsd)} since ${since}${simulated} (no daily cap; set one with: stillmotion daily-cap <usd>)`
+    : `Spent today across all batches: ${usd(spend.spentTodayUsd)} of the ${usd(spend.capUsd)} daily cap since ${since}${simulated}`;
 }

@@ -4,11 +4,14 @@
 import { statesAllowing, type BatchView, type ItemState } from '../domain';
 import { RETRY_ALL_STATES } from '../../../preload/item-actions';
 import type { Engine } from '../engine';
-import { EXIT, ExitError, warnLine, type CliIo, type CommandResult } from './io';
+import { EXIT, ExitError, redrawsInPlace, signalExit, warnLine, type CliIo, type CommandResult } from './io';
 import { startNotices } from './notices';
 import { credentialsOf } from './open-core';
 import { countsLine, itemLine, LiveBlock, pauseText, statusBlock } from './progress';
 import { countOf } from '../util/count-words';
+
+/** The signals that pause a batch this process drives (a second one exits at once). */
+const STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
 const FAILED_STATES: ItemState[] = ['failed', 'expired', 'unknown_submit', 'rejected', 'cancelled'];
 
@@ -50,27 +53,34 @@ function nextSteps(batch: BatchView): string {
  * process holds the lease), otherwise only watches what another process writes.
  */
 export async function follow(engine: Engine, batchId: number, io: CliIo, drive: boolean): Promise<BatchView> {
-  const tty = Boolean(io.out.isTTY);
+  const tty = redrawsInPlace(io.out, io.env);
   const live = tty ? new LiveBlock(io.out) : null;
   const seen = new Map<number, ItemState>();
   let interrupted = 0;
   let resolveStop: (() => void) | null = null;
   const stopped = new Promise<void>((resolve) => (resolveStop = resolve));
-  const onSigint = () => {
+  // SIGTERM (a service manager, `timeout`) and SIGHUP (the terminal closed) pause like the first
+  // Ctrl-C: what was sent stays on record and resumes later. A second signal exits at once.
+  const onSignal = (signal: NodeJS.Signals) => {
     interrupted++;
+    const how = signal === 'SIGINT' ? 'Ctrl-C' : signal;
+    io.log?.log(
+      'warn',
+      `${signal} received (${interrupted === 1 && drive ? 'pausing' : 'exiting'}) batch ${batchId}`,
+    );
     if (interrupted === 1 && drive) {
       io.err.write(
-        `\nPausing batch ${batchId}: nothing new is sent; requests already sent stay on record and resume later. ` +
+        `\nPausing batch ${batchId} (${how}): nothing new is sent; requests already sent stay on record and resume later. ` +
           `Press Ctrl-C again to exit at once (still resumable with: stillmotion resume ${batchId}).\n`,
       );
       engine.pauseBatch(batchId);
       resolveStop?.();
     } else {
-      io.err.write(`\nExiting now. Continue later with: stillmotion resume ${batchId}\n`);
-      process.exit(EXIT.needsUser);
+      io.err.write(`\nExiting now (${how}). Continue later with: stillmotion resume ${batchId}\n`);
+      process.exit(signalExit(signal));
     }
   };
-  process.on('SIGINT', onSigint);
+  for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
   const off = engine.on((event) => {
     if (tty || event.type !== 'items' || event.batchId !== batchId) return;
     for (const change of event.changes) {
@@ -106,13 +116,13 @@ export async function follow(engine: Engine, batchId: number, io: CliIo, drive: 
     }
   } finally {
     off();
-    process.off('SIGINT', onSigint);
+    for (const signal of STOP_SIGNALS) process.off(signal, onSignal);
   }
 }
 
 /** The batch's final block, unless the live display on a terminal already shows it. */
 export function printFinal(io: CliIo, batch: BatchView): void {
-  if (!io.out.isTTY) io.out.write(statusBlock(batch) + '\n');
+  if (!redrawsInPlace(io.out, io.env)) io.out.write(statusBlock(batch) + '\n');
 }
 
 /** Drives a batch this process holds to its end or a pause, prints how it ended; answers the exit. */

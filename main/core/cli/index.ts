@@ -12,7 +12,8 @@
 //   retry <batch> [--failed | --item <id>]   retry failed items (asks, showing the cost)
 //   resubmit <batch> [--item <id>]           send again items whose submit answer was lost
 //   simulator        the RunComfy simulator in the foreground
-// Exit codes: 0 all done, 1 some items failed, 2 bad usage or input, 3 paused and needs you.
+// Exit codes: 0 all done, 1 some items failed, 2 bad usage or input, 3 paused and needs you, 70 a
+// fault of the CLI itself (with the log's path), 130 a second Ctrl-C (io.ts: EXIT, signalExit).
 //
 // Start-up time is part of the product here (`stillmotion status` in a cron job or a shell
 // prompt): only light modules are imported at the top. Each command's module is imported when
@@ -23,8 +24,9 @@ import { Command, CommanderError, Option } from 'commander';
 import { APP_VERSION } from '../version';
 import { statesAllowing, statesInWords } from '../../../preload/item-actions';
 import { reasonLanguageFor } from '../../../preload/reasons';
-import { EXIT, ExitError, type CliIo, type CommandResult } from './io';
+import { CLI_LOG_FILE, EXIT, ExitError, type CliIo, type CommandResult } from './io';
 import { setCliLanguage } from './progress';
+
 import { UsageError } from './usage-error';
 
 /** `--db`, taken by every command that reads or writes the job database (last in its --help). */
@@ -47,8 +49,9 @@ export async function main(argv: string[], ioOverride: Partial<CliIo> = {}): Pro
   for (const stream of [io.out, io.err])
     if (!quietOnEpipe.has(stream)) {
       quietOnEpipe.add(stream);
+      // EIO: the terminal closed under it (SIGHUP), which pauses the batch like Ctrl-C.
       stream.on('error', (error: NodeJS.ErrnoException) => {
-        if (error.code !== 'EPIPE') throw error;
+        if (error.code !== 'EPIPE' && error.code !== 'EIO') throw error;
       });
     }
   let result: CommandResult = { code: EXIT.ok, reason: '' };
@@ -57,7 +60,14 @@ export async function main(argv: string[], ioOverride: Partial<CliIo> = {}): Pro
     .description('Turn folders of still images into videos through RunComfy (Kling 3.0 by default).')
     .version(APP_VERSION, '-V, --version', 'print the version')
     .option('--lang <language>', 'language of failure and pause reasons: en (default) or zh-CN')
-    .hook('preAction', (command) => {
+    .option('--log <file>', `this run's log file (default: ${CLI_LOG_FILE} in the app's log folder, rotated)`)
+    .hook('preAction', async (command, action) => {
+      const { openRunLog } = await import('./run-log');
+      io.log = openRunLog(io, (command.opts() as { log?: string }).log);
+      io.log.log(
+        'info',
+        `stillmotion ${APP_VERSION} ${action.name()} (pid ${process.pid}): ${argv.join(' ')}`,
+      );
       const given = (command.opts() as { lang?: string }).lang ?? io.env.STILLMOTION_LANG;
       if (given !== undefined && !/^(en|zh)([-_].*)?$/i.test(given))
         throw new UsageError(`--lang must be en or zh-CN, got "${given}".`);
@@ -161,6 +171,7 @@ export async function main(argv: string[], ioOverride: Partial<CliIo> = {}): Pro
     .command('status')
     .description('show batches and their progress')
     .argument('[batch]', 'one batch id')
+    .option('--json', 'as one JSON object: {"batches": [...], "dailySpend": {...}}')
     .addOption(dbOption())
     .action(loaded(async () => (await import('./commands/status')).statusCommand));
 
@@ -191,7 +202,8 @@ export async function main(argv: string[], ioOverride: Partial<CliIo> = {}): Pro
     .description('every item of a batch with its state, reason, cost and output (default: the latest batch)')
     .argument('[batch]', 'batch id (default: the latest batch)')
     .option('--csv', 'as CSV')
-    .option('--json', 'as JSON')
+    .option('--bom', 'with --csv: start with a UTF-8 byte-order mark, so Excel shows Chinese names right')
+    .option('--json', 'as one JSON object: {"batch": {...}, "items": [...]}')
     .addOption(dbOption())
     .action(loaded(async () => (await import('./commands/report')).reportCommand));
 
@@ -228,25 +240,50 @@ export async function main(argv: string[], ioOverride: Partial<CliIo> = {}): Pro
       result = { code: -1, reason: '' }; // the simulator keeps the process alive until Ctrl-C
     });
 
+  const code = await runProgram(program, argv, io, () => result);
+  if (code === -1) return new Promise<number>(() => {});
+  return code;
+}
+
+/** Parses and runs; answers the exit code after printing its reason (and the log's path on a failure). */
+async function runProgram(
+  program: Command,
+  argv: string[],
+  io: CliIo,
+  result: () => CommandResult,
+): Promise<number> {
+  let ended: CommandResult;
   try {
     await program.parseAsync(argv, { from: 'user' });
+    ended = result();
   } catch (error) {
     if (error instanceof CommanderError) {
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return EXIT.ok;
       return EXIT.usage;
     }
-    if (error instanceof UsageError) {
-      io.err.write(`${error.message}\n`);
-      return EXIT.usage;
+    if (error instanceof UsageError) ended = { code: EXIT.usage, reason: error.message };
+    else if (error instanceof ExitError) ended = { code: error.code, reason: error.message };
+    else {
+      // Not the user's doing: a bug (or a fault nobody foresaw), with its stack in the log.
+      io.log?.log('error', error);
+      const message = error instanceof Error ? error.message : String(error);
+      ended = {
+        code: EXIT.internal,
+        reason: `stillmotion stopped on an unexpected error: ${message}. Details are in the log; unless it names a file of yours to fix, please report it with the log.`,
+      };
     }
-    if (error instanceof ExitError) {
-      io.err.write(`${error.message}\n`);
-      return error.code;
-    }
-    io.err.write(`${error instanceof Error ? error.message : String(error)}\n`);
-    return EXIT.usage;
   }
-  if (result.code === -1) return new Promise<number>(() => {});
-  if (result.reason) (result.code === EXIT.ok ? io.out : io.err).write(`${result.reason}\n`);
-  return result.code;
+  if (ended.code === -1) return -1;
+  const log = io.log;
+  if (log) {
+    log.log(
+      ended.code === EXIT.ok ? 'info' : 'warn',
+      `exit ${ended.code}${ended.reason ? `: ${ended.reason}` : ''}`,
+    );
+    // Before the reason, which stays the last line (what a script's `tail -1` reads).
+    if (ended.code !== EXIT.ok && ended.code !== EXIT.usage)
+      io.err.write(`Log: ${log.path}${log.problem ? ` (${log.problem})` : ''}\n`);
+  }
+  if (ended.reason) (ended.code === EXIT.ok ? io.out : io.err).write(`${ended.reason}\n`);
+  return ended.code;
 }

@@ -7,6 +7,7 @@ import { homedir } from 'node:os';
 import { readStoredKey } from '../app/key-file';
 import { dataFiles, defaultDataDir } from '../app/paths';
 import type { Engine } from '../engine';
+import { environmentNetwork } from '../util/network';
 
 export interface CliNotices {
   /** Waits for notices still being delivered (so "finished" goes out before the exit). */
@@ -57,6 +58,8 @@ export async function startNotices(
     engine,
     setting: () => setting,
     secrets: () => [apiKey],
+    // Through the proxy the environment names, like the API's requests.
+    fetch: environmentNetwork().fetch,
     log: (level, message) => level !== 'info' && warn(message),
   });
   return { settled: () => notifier.settled(), close: () => notifier.close() };

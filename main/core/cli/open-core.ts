@@ -7,11 +7,13 @@ import { dirname } from 'node:path';
 import { checkApiAddress } from '../app/api-address';
 import { readStoredKey } from '../app/key-file';
 import { dataFiles, defaultDataDir } from '../app/paths';
+import { waitOutMachineTrouble } from '../db/machine-trouble';
 import type { Catalog } from '../catalog/catalog';
 import type { IntakeApi } from '../core-api';
 import type { BatchView } from '../domain';
 import type { Engine } from '../engine';
 import { clockFromEnv, type Clock } from '../util/clock';
+import { directNetwork } from '../util/network';
 import { EXIT, ExitError, type CliIo, type Common } from './io';
 
 export interface CliCredentials {
@@ -64,7 +66,12 @@ export async function credentialsOf(io: CliIo): Promise<CliCredentials> {
   return { apiBaseUrl, apiKey: stored.key, keyHint };
 }
 
+/**
+ * The engine and intake over `dbPath`. A database another program holds, or a full or failing
+ * disk under it, is waited for (and said on stderr) rather than refused.
+ */
 export async function openCore(
+  io: CliIo,
   dbPath: string,
   credentials: { apiBaseUrl: string; apiKey: string | null },
   clock?: Clock,
@@ -73,17 +80,25 @@ export async function openCore(
 ): Promise<{ engine: Engine; intake: IntakeApi }> {
   mkdirSync(dirname(dbPath), { recursive: true });
   const { createCoreServices } = await import('../index');
-  return createCoreServices({
-    catalog,
-    dbPath,
-    clock: clock ?? clockFromEnv(process.env),
-    simulated,
-    owner: `cli:${hostname()}:${process.pid}`,
-    apiBaseUrl: credentials.apiBaseUrl,
-    apiKey: credentials.apiKey,
-    // The CLI drives only the batches it is told to.
-    adoptBatches: false,
-  });
+  return waitOutMachineTrouble(
+    () =>
+      createCoreServices({
+        catalog,
+        dbPath,
+        clock: clock ?? clockFromEnv(process.env),
+        simulated,
+        owner: `cli:${hostname()}:${process.pid}`,
+        apiBaseUrl: credentials.apiBaseUrl,
+        apiKey: credentials.apiKey,
+        // The built-in simulator listens in this very process: a proxy could never reach it.
+        network: simulated ? directNetwork() : undefined,
+        // The CLI drives only the batches it is told to.
+        adoptBatches: false,
+        log: io.log ? (level, message) => io.log?.log(level, message) : undefined,
+      }),
+    `Opening ${dbPath}`,
+    { onWait: (message) => io.err.write(`${message}\n`) },
+  );
 }
 
 /** Refuses to go on without an API key; `nothing` ends the message ("Nothing was retried."). */
@@ -101,7 +116,7 @@ export async function openEngine(
   io: CliIo,
   credentials?: { apiBaseUrl: string; apiKey: string | null },
 ): Promise<Engine> {
-  return (await openCore(dbPathOf(opts, io), credentials ?? (await credentialsOf(io)))).engine;
+  return (await openCore(io, dbPathOf(opts, io), credentials ?? (await credentialsOf(io)))).engine;
 }
 
 /** Runs `use` with the engine over the database the options name, and closes it however `use` ends. */

@@ -42,46 +42,59 @@ export class AccountSpendStore {
     ).run({ key: DAILY_CAP_KEY, value: JSON.stringify(usd) });
   }
 
-  /** The cap and what was committed on the day beginning at `dayStartedAt`. */
+  /**
+   * The cap and what was committed on the day beginning at `dayStartedAt`: real money against
+   * the cap, simulated (demo) spending apart, never added to it.
+   */
   today(dayStartedAt: number): DailySpend {
     return {
       capUsd: this.dailyCap(),
       spentTodayUsd: this.committedSince(dayStartedAt),
+      simulatedTodayUsd: this.committedSince(dayStartedAt, true),
       billedTodayUsd: this.billedSince(dayStartedAt),
       dayStartedAt,
     };
   }
 
   /**
-   * USD billed by submits made at or after `since`, by the definition of a batch's spent figure
-   * (item-queries.ts money: an actual cost where known, else the estimate of what is generating or
-   * done), plus earlier attempts of retried items made since then. On a day with one batch it is
-   * that batch's spent figure, so the window never shows two amounts for the same money.
+   * USD billed by submits made at or after `since`, across every batch of one kind (as
+   * committedSince), by the definition of a batch's spent figure (item-queries.ts money: an
+   * actual cost where known, else the estimate of what is generating or done), plus earlier
+   * attempts of retried items made since then. On a day with one batch it is that batch's spent
+   * figure, so the window never shows two amounts for the same money.
    */
-  billedSince(since: number): number {
+  billedSince(since: number, simulated = false): number {
     const row = this.stmt(
       `SELECT
            (SELECT COALESCE(SUM(CASE
-               WHEN cost_usd IS NOT NULL THEN cost_usd
-               WHEN may_be_billed = 1 AND state IN ('in_progress', 'downloading', 'done') THEN estimated_cost_usd
-               ELSE 0 END), 0) FROM items WHERE submitted_at >= :since)
-         + (SELECT COALESCE(SUM(usd), 0) FROM earlier_attempts WHERE submitted_at >= :since) AS usd`,
-    ).get({ since }) as { usd: number };
+               WHEN i.cost_usd IS NOT NULL THEN i.cost_usd
+               WHEN i.may_be_billed = 1 AND i.state IN ('in_progress', 'downloading', 'done') THEN i.estimated_cost_usd
+               ELSE 0 END), 0)
+              FROM items i JOIN batches b ON b.id = i.batch_id
+             WHERE i.submitted_at >= :since AND b.simulated = :simulated)
+         + (SELECT COALESCE(SUM(e.usd), 0)
+              FROM earlier_attempts e JOIN items i ON i.id = e.item_id JOIN batches b ON b.id = i.batch_id
+             WHERE e.submitted_at >= :since AND b.simulated = :simulated) AS usd`,
+    ).get({ since, simulated: simulated ? 1 : 0 }) as { usd: number };
     return row.usd;
   }
 
   /**
-   * USD committed by submits made at or after `since` (clock ms), across every batch: the
-   * current attempt of each item that may be billed (its actual cost when known, else its
-   * estimate), plus earlier attempts of retried items made since then.
+   * USD committed by submits made at or after `since` (clock ms), across every batch of one
+   * kind (real by default; `simulated` for demo batches, which are not money): the current
+   * attempt of each item that may be billed (its actual cost when known, else its estimate),
+   * plus earlier attempts of retried items made since then.
    */
-  committedSince(since: number): number {
+  committedSince(since: number, simulated = false): number {
     const row = this.stmt(
       `SELECT
-           (SELECT COALESCE(SUM(COALESCE(cost_usd, estimated_cost_usd)), 0) FROM items
-             WHERE may_be_billed = 1 AND submitted_at >= :since)
-         + (SELECT COALESCE(SUM(usd), 0) FROM earlier_attempts WHERE submitted_at >= :since) AS usd`,
-    ).get({ since }) as { usd: number };
+           (SELECT COALESCE(SUM(COALESCE(i.cost_usd, i.estimated_cost_usd)), 0)
+              FROM items i JOIN batches b ON b.id = i.batch_id
+             WHERE i.may_be_billed = 1 AND i.submitted_at >= :since AND b.simulated = :simulated)
+         + (SELECT COALESCE(SUM(e.usd), 0)
+              FROM earlier_attempts e JOIN items i ON i.id = e.item_id JOIN batches b ON b.id = i.batch_id
+             WHERE e.submitted_at >= :since AND b.simulated = :simulated) AS usd`,
+    ).get({ since, simulated: simulated ? 1 : 0 }) as { usd: number };
     return row.usd;
   }
 }

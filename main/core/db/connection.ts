@@ -11,6 +11,8 @@ export interface OpenDatabaseOptions {
   /** Migrate only up to this version (tests of migrations); default the latest. */
   targetVersion?: number;
   migrations?: readonly Migration[];
+  /** Real ms a write waits for another process's write lock before SQLITE_BUSY (default 5000). */
+  busyTimeoutMs?: number;
 }
 
 export class DatabaseTooNewError extends Error {
@@ -32,7 +34,7 @@ export function openDatabase(path: string, options: OpenDatabaseOptions = {}): D
     db.pragma('journal_mode = WAL');
     db.pragma('foreign_keys = ON');
     // The app and the CLI may open the same file; wait for a writer rather than fail at once.
-    db.pragma('busy_timeout = 5000');
+    db.pragma(`busy_timeout = ${Math.max(0, Math.round(options.busyTimeoutMs ?? 5000))}`);
     // FULL, not WAL's usual NORMAL: NORMAL may lose the last commits on power loss. The submit
     // intent ("about to send item 42, attempt 2") is the only record that a paid request may
     // exist, and losing it would let a restart send the item again. One fsync per commit is

@@ -151,13 +151,22 @@ export abstract class ItemQueries extends ItemTable {
   /**
    * The item that already stands for this image and request: a `done` one (its video), else
    * one still on its way in any batch (queued, generating, downloading, or maybe sent), so the
-   * same folder dropped again while its first batch runs is not paid for twice.
+   * same folder dropped again while its first batch runs is not paid for twice. With
+   * `simulated: false` (a real batch is being planned) a simulated batch's item stands for
+   * nothing: its video is a test pattern, and it is never sent to RunComfy.
    */
-  findDone(imageHash: string, requestFingerprint: string): ExistingItem | null {
+  findDone(
+    imageHash: string,
+    requestFingerprint: string,
+    options: { simulated?: boolean } = {},
+  ): ExistingItem | null {
+    const includeSimulated = options.simulated === false ? 0 : 1;
     const done = this.stmt(
-      `SELECT id, batch_id, output_path FROM items WHERE image_hash = :imageHash AND request_fingerprint = :fp
-         AND state = 'done' AND output_path IS NOT NULL ORDER BY finished_at DESC LIMIT 1`,
-    ).get({ imageHash, fp: requestFingerprint }) as
+      `SELECT i.id, i.batch_id, i.output_path FROM items i JOIN batches b ON b.id = i.batch_id
+        WHERE i.image_hash = :imageHash AND i.request_fingerprint = :fp
+          AND i.state = 'done' AND i.output_path IS NOT NULL AND (b.simulated = 0 OR :includeSimulated = 1)
+        ORDER BY i.finished_at DESC LIMIT 1`,
+    ).get({ imageHash, fp: requestFingerprint, includeSimulated }) as
       { id: number; batch_id: number; output_path: string } | undefined;
     if (done) return { itemId: done.id, outputPath: done.output_path, batchId: done.batch_id, state: 'done' };
     // The state list matches the partial index items_pending_lookup (migration 4) word for word.
@@ -166,8 +175,9 @@ export abstract class ItemQueries extends ItemTable {
          FROM items i JOIN batches b ON b.id = i.batch_id
         WHERE i.image_hash = :imageHash AND i.request_fingerprint = :fp
           AND i.state IN ('queued', 'submitting', 'in_queue', 'in_progress', 'downloading', 'unknown_submit')
+          AND (b.simulated = 0 OR :includeSimulated = 1)
         ORDER BY i.id LIMIT 1`,
-    ).get({ imageHash, fp: requestFingerprint }) as
+    ).get({ imageHash, fp: requestFingerprint, includeSimulated }) as
       | { id: number; batch_id: number; state: ItemState; output_relative_path: string; output_dir: unknown }
       | undefined;
     if (!pending) return null;

@@ -6,6 +6,24 @@ import { formatReason } from '../../../preload/reasons';
 import { LeaseTable } from './lease-table';
 import { ITEM_PATCH_COLUMNS, toItemRecord, type ItemPatch, type ItemRecord, type ItemRow } from './rows';
 
+/**
+ * What the item's current attempt must still be for a write about it to apply: the answer to
+ * one request, a video downloaded for one request, must never land on another attempt.
+ */
+export interface AttemptExpectation {
+  requestId?: string | null;
+  attempts?: number;
+}
+
+/** A temporary file the engine made (or is about to make) in a user's folder (migration 013). */
+export interface TempFileRecord {
+  path: string;
+  itemId: number;
+  kind: 'part' | 'sidecar';
+  requestId: string | null;
+  owner: string;
+}
+
 export interface ItemEventRow {
   id: number;
   itemId: number;
@@ -28,6 +46,25 @@ const INTEGER_FIELDS = new Set<string>([
   'pollCount',
 ]);
 
+interface TempFileRow {
+  path: string;
+  item_id: number;
+  kind: 'part' | 'sidecar';
+  request_id: string | null;
+  owner: string;
+}
+
+function toTempFile(row: TempFileRow): TempFileRecord {
+  return { path: row.path, itemId: row.item_id, kind: row.kind, requestId: row.request_id, owner: row.owner };
+}
+
+function isAttempt(item: ItemRecord, expect: AttemptExpectation): boolean {
+  return (
+    (expect.requestId === undefined || item.requestId === expect.requestId) &&
+    (expect.attempts === undefined || item.attempts === expect.attempts)
+  );
+}
+
 function toSqlValue(key: string, value: unknown): unknown {
   if (typeof value === 'boolean') return value ? 1 : 0;
   if (key === 'reason') return value === null ? null : JSON.stringify(value);
@@ -48,7 +85,8 @@ export abstract class ItemTable extends LeaseTable {
    * one of `from`, e.g. a cancel won the race. Throws when the table forbids the move.
    * With `lease`, also proves inside the transaction that this process still drives the batch.
    * `durable` false: committed without an fsync (see withoutFsync), for moves that record no
-   * money, request id or output name and that a restart redoes on its own.
+   * money, request id or output name and that a restart redoes on its own. With `expect`, the
+   * move applies only to that attempt (a compare-and-set): otherwise it returns null.
    */
   transition(
     itemId: number,
@@ -59,14 +97,18 @@ export abstract class ItemTable extends LeaseTable {
     now: number,
     lease?: { owner: string; leaseMs: number },
     durable = true,
+    expect?: AttemptExpectation,
   ): ItemRecord | null {
     if (!durable)
-      return this.withoutFsync(() => this.transition(itemId, from, to, patch, reason, now, lease, true));
+      return this.withoutFsync(() =>
+        this.transition(itemId, from, to, patch, reason, now, lease, true, expect),
+      );
     const allowedFrom: readonly ItemState[] = typeof from === 'string' ? [from] : from;
     return this.db
       .transaction(() => {
         const current = this.getItem(itemId);
         if (!current || !allowedFrom.includes(current.state)) return null;
+        if (expect && !isAttempt(current, expect)) return null;
         if (!canTransition(current.state, to)) throw new IllegalTransitionError(itemId, current.state, to);
         if (lease) this.assertLease(current.batchId, lease.owner, now, lease.leaseMs);
         const changes = typeof patch === 'function' ? patch(current) : patch;
@@ -75,6 +117,78 @@ export abstract class ItemTable extends LeaseTable {
         return this.getItem(itemId);
       })
       .immediate();
+  }
+
+  /**
+   * Records the output name and content hash of a video about to be placed, durably, before
+   * the file appears there (a crash right after the move is recognised as ours). Only for the
+   * attempt that downloaded it and only while this process holds the batch: false otherwise
+   * (another attempt began, or the item moved on), LeaseLostError when the lease went elsewhere.
+   */
+  claimOutput(
+    itemId: number,
+    expect: AttemptExpectation,
+    output: { outputPath: string; outputBytes: number; outputSha256: string },
+    lease: { owner: string; leaseMs: number },
+    now: number,
+  ): boolean {
+    return this.db
+      .transaction(() => {
+        const current = this.getItem(itemId);
+        if (!current || current.state !== 'downloading' || !isAttempt(current, expect)) return false;
+        this.assertLease(current.batchId, lease.owner, now, lease.leaseMs);
+        this.writePatch(itemId, output, null);
+        return true;
+      })
+      .immediate();
+  }
+
+  /**
+   * Records a temporary file before it is created (write-ahead): a file the engine makes is
+   * always known, so it is always cleaned up. With `lease`, only while this process holds the
+   * item's batch (LeaseLostError otherwise).
+   */
+  recordTempFile(file: TempFileRecord, lease: { leaseMs: number } | null, now: number): void {
+    this.db
+      .transaction(() => {
+        const item = this.getItem(file.itemId);
+        if (!item) return;
+        if (lease) this.assertLease(item.batchId, file.owner, now, lease.leaseMs);
+        this.stmt(
+          `INSERT OR IGNORE INTO temp_files (path, item_id, kind, request_id, owner, created_at)
+             VALUES (:path, :itemId, :kind, :requestId, :owner, :now)`,
+        ).run({ ...file, now: Math.round(now) });
+      })
+      .immediate();
+  }
+
+  tempFilesOf(itemId: number): TempFileRecord[] {
+    return (
+      this.stmt(
+        `SELECT path, item_id, kind, request_id, owner FROM temp_files WHERE item_id = :itemId ORDER BY created_at`,
+      ).all({ itemId }) as TempFileRow[]
+    ).map(toTempFile);
+  }
+
+  /**
+   * Temporary files nothing will use again: a part of an item no longer downloading, a
+   * sidecar's of an item whose sidecar is in place, any file of a batch that ended.
+   */
+  leftoverTempFiles(limit = 200): TempFileRecord[] {
+    return (
+      this.stmt(
+        `SELECT t.path, t.item_id, t.kind, t.request_id, t.owner FROM temp_files t
+           JOIN items i ON i.id = t.item_id
+          WHERE NOT (t.kind = 'part' AND i.state = 'downloading')
+            AND NOT (t.kind = 'sidecar' AND i.sidecar_pending = 1)
+          ORDER BY t.created_at LIMIT :limit`,
+      ).all({ limit }) as TempFileRow[]
+    ).map(toTempFile);
+  }
+
+  /** Forgets a temporary file: only once it is gone from the disk. */
+  forgetTempFile(path: string): void {
+    this.stmt(`DELETE FROM temp_files WHERE path = :path`).run({ path });
   }
 
   /** Cancels every queued item of a batch in one transaction; returns their ids. */

@@ -15,7 +15,9 @@ export class LeaseLostError extends Error {
   }
 }
 
-export type LeaseResult = { ok: true } | { ok: false; owner: string; expiresAt: number };
+/** Taken (with who held it before, when another process did), or who holds it now. */
+export type LeaseResult =
+  { ok: true; previousOwner?: string } | { ok: false; owner: string; expiresAt: number };
 
 export abstract class LeaseTable extends BatchTable {
   /**
@@ -49,7 +51,9 @@ export abstract class LeaseTable extends BatchTable {
           owner,
           expires: now + leaseMs,
         });
-        return { ok: true };
+        return row.lease_owner && row.lease_owner !== owner
+          ? { ok: true, previousOwner: row.lease_owner }
+          : { ok: true };
       })
       .immediate();
   }

@@ -2,6 +2,7 @@
 // columns are zod-checked as they are read, so a damaged or hand-edited row is reported by
 // name instead of surfacing later as `undefined` somewhere in the UI.
 import { z } from 'zod';
+import { batchSettingsSchema } from '../../../preload/contract/batches';
 import type { Reason } from '../../../preload/reasons';
 import {
   BATCH_CONDITION_CODES,
@@ -18,24 +19,10 @@ import {
   type PlanNote,
 } from '../domain';
 
-export const batchSettingsSchema = z.object({
-  modelId: z.string().min(1),
-  promptTemplate: z.string(),
-  negativePrompt: z.string(),
-  duration: z.number().int().min(1),
-  generateAudio: z.boolean(),
-  cfgScale: z.number(),
-  outputDir: z.string().min(1),
-  outputNameTemplate: z.string(),
-  concurrency: z.number().int().min(1),
-  budgetUsd: z.number().nonnegative().nullable(),
-  urlPrefix: z.string().nullable(),
-  modelInputs: z.record(z.string(), z.json()).optional(),
-  takes: z.number().int().min(1).optional(),
-  loop: z.boolean().optional(),
-  shots: z.array(z.object({ prompt: z.string(), duration: z.number().int().min(0) })).optional(),
-  sidecars: z.boolean().optional(),
-}) satisfies z.ZodType<BatchSettings>;
+// The contract's schema, the one every process reads settings with: a copy of our own once
+// lacked the fit mode and the elements, so every read stripped them (and a budget change wrote
+// the stripped settings back).
+const storedSettingsSchema = batchSettingsSchema satisfies z.ZodType<BatchSettings>;
 
 // A note is English text (rows written before notes were codes) or a reason.
 const notesSchema: z.ZodType<PlanNote[]> = z.array(z.union([z.string(), z.lazy(() => reasonSchema)]));
@@ -154,7 +141,7 @@ export function toBatchRecord(row: BatchRow): BatchRecord {
     pauseReason,
     pauseMessage: row.pause_message,
     pauseDetail,
-    settings: parseJson(batchSettingsSchema, row.settings_json, 'batches', row.id, 'settings_json'),
+    settings: parseJson(storedSettingsSchema, row.settings_json, 'batches', row.id, 'settings_json'),
     createdAt: row.created_at,
     startedAt: row.started_at,
     finishedAt: row.finished_at,
@@ -209,6 +196,7 @@ export interface ItemRow {
   api_base_url: string | null;
   review: string | null;
   sidecar_pending: number;
+  key_fingerprint: string | null;
 }
 
 /** Everything the engine knows about an item; `ItemView` is the slice the UI sees. */
@@ -233,6 +221,11 @@ export interface ItemRecord extends ItemView {
   apiBaseUrl: string | null;
   /** Done, its sidecar not yet in place (written at start-up if a crash came between). */
   sidecarPending: boolean;
+  /**
+   * Which API key the current attempt was sent with (a short hash, never the key): its job is
+   * polled and downloaded with that key, even after the user set another (migration 013).
+   */
+  keyFingerprint: string | null;
 }
 
 export function toItemRecord(row: ItemRow): ItemRecord {
@@ -280,6 +273,7 @@ export function toItemRecord(row: ItemRow): ItemRecord {
     pollCount: row.poll_count,
     apiBaseUrl: row.api_base_url,
     sidecarPending: row.sidecar_pending === 1,
+    keyFingerprint: row.key_fingerprint ?? null,
   };
 }
 
@@ -336,6 +330,7 @@ export const ITEM_PATCH_COLUMNS = {
   pollCount: 'poll_count',
   apiBaseUrl: 'api_base_url',
   sidecarPending: 'sidecar_pending',
+  keyFingerprint: 'key_fingerprint',
 } as const satisfies Partial<Record<keyof ItemRecord, string>>;
 
 export type ItemPatch = Partial<{ [K in keyof typeof ITEM_PATCH_COLUMNS]: ItemRecord[K] }>;

@@ -4,6 +4,7 @@
 // store.ts stacks them into the one JobStore callers use.
 import type { BatchState, ItemState, PauseReason } from '../domain';
 import type { Db } from './connection';
+import { injectDbFaults } from './fault-injection';
 
 /** Queries slower than this are reported to the logger: a sign an index is missing. */
 const SLOW_QUERY_MS = 40;
@@ -21,7 +22,7 @@ export abstract class StoreBase {
   protected stmt(sql: string): Statement {
     let statement = this.statements.get(sql);
     if (!statement) {
-      statement = this.db.prepare(sql);
+      statement = injectDbFaults(this.db.prepare(sql));
       this.statements.set(sql, statement);
     }
     return statement;

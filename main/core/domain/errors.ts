@@ -33,7 +33,11 @@ export type ErrorDetail =
        */
       action: 'retry' | 'resubmit' | 'review';
     }
-  | { kind: 'invalid_value'; field: string; value: string; expected: string };
+  | { kind: 'invalid_value'; field: string; value: string; expected: string }
+  /** Nothing of a batch could be sent: no API key, and simulated mode is off. */
+  | { kind: 'no_key' }
+  /** The plan at Start differs from the preview the user saw: these are its figures now. */
+  | { kind: 'preview_changed'; toSend: number; estimatedCostUsd: number };
 
 /** The contract's codes these errors map to. */
 export type CoreErrorCode = 'not_found' | 'conflict' | 'invalid_request';

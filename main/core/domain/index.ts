@@ -189,9 +189,11 @@ export interface BatchCondition {
 /** The account-wide daily cap and what counts against it today (see core-api setDailyCap). */
 export interface DailySpend {
   capUsd: number | null;
-  /** Billed or possibly billed since `dayStartedAt`, across all batches: what the cap counts. */
+  /** Billed or possibly billed since `dayStartedAt`, across all real (paid) batches. */
   spentTodayUsd: number;
-  /** Billed since `dayStartedAt` by the definition of a batch's `spentUsd` (what the window shows as spent). */
+  /** The same for simulated batches: not money, never counted against the cap. */
+  simulatedTodayUsd: number;
+  /** Billed since `dayStartedAt` (real batches) by the definition of a batch's `spentUsd`: what the window shows as spent. */
   billedTodayUsd: number;
   /** Clock ms of the local midnight that began today. */
   dayStartedAt: number;

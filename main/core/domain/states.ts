@@ -49,6 +49,9 @@ export type PauseReason = (typeof PAUSE_REASONS)[number];
 export const BATCH_CONDITION_CODES = [
   'output_unavailable', // the output folder (or the drive it is on) is gone or not writable
   'network_down', // the video links cannot be reached
+  'disk_full', // the disk under the output folder is full: rechecked until there is room
+  'saving_delayed', // transient file or database trouble while saving: retried until it works
+  'output_blocked', // something a person must fix (a permission, a file in the way): rechecked
 ] as const;
 export type BatchConditionCode = (typeof BATCH_CONDITION_CODES)[number];
 

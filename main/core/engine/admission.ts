@@ -68,7 +68,8 @@ export function admit(ctx: EngineContext, runtime: BatchRuntime | undefined): Ad
   const cap = settings.budgetUsd;
   let preparingUsd = 0;
   for (const estimate of runtime.preparing.values()) preparingUsd += estimate;
-  const daily = dailyRoom(ctx);
+  // Simulated spending is not money: the daily cap is about real batches only.
+  const daily = batch.simulated ? null : dailyRoom(ctx);
   // Without either cap nothing is checked: the money query reads the whole batch, so skip it.
   if (cap === null && daily === null) return { kind: 'start', items: next, settings };
   let committed = cap === null ? 0 : store.money(batchId).committedUsd + preparingUsd;
@@ -109,16 +110,18 @@ export function admit(ctx: EngineContext, runtime: BatchRuntime | undefined): Ad
 }
 
 /**
- * The daily cap and what counts against it now: committed today in the database (every batch,
- * every process) plus the submits this engine is preparing for any of its batches (picked, not
- * yet recorded). Null when there is no daily cap.
+ * The daily cap and what counts against it now: committed today in the database (every real
+ * batch, every process) plus the submits this engine is preparing for any of its real batches
+ * (picked, not yet recorded). Null when there is no daily cap.
  */
 export function dailyRoom(ctx: EngineContext): { cap: number; committed: number } | null {
   const cap = ctx.account.dailyCap();
   if (cap === null) return null;
   let preparingUsd = 0;
-  for (const runtime of ctx.held.values())
+  for (const runtime of ctx.held.values()) {
+    if (ctx.store.batchFixed(runtime.id)?.simulated) continue;
     for (const estimate of runtime.preparing.values()) preparingUsd += estimate;
+  }
   const committed = ctx.account.committedSince(ctx.dayStart(ctx.clock.now())) + preparingUsd;
   return { cap, committed };
 }

@@ -316,6 +316,10 @@ export class Commands {
           errorCode: null,
           errorMessage: null,
           resultUrl: null,
+          // A new attempt downloads its own video: nothing of the last one's file is taken for it.
+          outputPath: null,
+          outputBytes: null,
+          outputSha256: null,
           cancelRequested: false,
           nextPollAt: null,
           finishedAt: null,

@@ -13,6 +13,7 @@ import type { EventHub } from './events';
 import type { MaterializeRequest } from './materialize';
 import type { Catalog } from '../catalog/catalog';
 import type { PollPolicy } from './poll-policy';
+import type { RequestJournal } from './request-journal';
 
 /** What this engine keeps in memory about a batch it drives (lease held). */
 export interface BatchRuntime {
@@ -27,6 +28,11 @@ export interface BatchRuntime {
   consecutiveFailures: number;
   /** A pump is scheduled for the end of a submit back-off. */
   pumpScheduled: boolean;
+  /**
+   * Clock time until which this engine's lease on the batch is known to last (taken or renewed
+   * then): past it, nothing is written to the batch's files until the lease is renewed.
+   */
+  leaseUntil: number;
 }
 
 export interface Credentials {
@@ -46,6 +52,9 @@ export interface EngineLimits {
   /** Tries of a download whose content came wrong or whose file hit a transient error. */
   maxDownloadAttempts: number;
   downloadTimeoutMs: number;
+  /** Real ms a video server may take to answer, and a download may go silent. */
+  downloadHeadersTimeoutMs: number;
+  downloadIdleTimeoutMs: number;
   /**
    * Clock ms a video link is expected to live after its job ended: network trouble and 403/404/
    * 410 answers are retried this long (a link is called expired only past it, or on 404001).
@@ -70,7 +79,7 @@ export interface EngineContext {
   dayStart(now: number): number;
   readonly clock: Clock;
   readonly random: Random;
-  /** The GET that downloads videos: node:http(s), or the injected fetch when one was given. */
+  /** The GET that downloads videos: undici through the environment's proxy, or the injected fetch. */
   readonly downloadGet: HttpGet;
   readonly materialize: MaterializeRequest;
   /** What the engine asks of models: polling priors, duration fields, prices. */
@@ -78,6 +87,8 @@ export interface EngineContext {
   readonly policy: PollPolicy;
   readonly fileOps: FileOps;
   readonly hub: EventHub;
+  /** Accepted requests, durably, before the database stores them (request-journal.ts). */
+  readonly journal: RequestJournal;
   readonly limits: EngineLimits;
   readonly log: (level: 'info' | 'warn' | 'error', message: string) => void;
   /** Batches this engine drives, by id. */
@@ -98,6 +109,10 @@ export interface EngineContext {
   originFor(item: ItemRecord): string;
   /** False for an answer to a request sent without a key or with a key replaced since. */
   speaksForCurrentKey(client: RunComfyClient): boolean;
+  /** The fingerprint of the key a client sends (null: none); recorded with each submit. */
+  keyFingerprintOf(client: RunComfyClient): string | null;
+  /** Whether `client` sends the key the item's job was sent with (unknown: yes). */
+  sendsItsKey(client: RunComfyClient, item: ItemRecord): boolean;
 }
 
 export function newBatchRuntime(id: number): BatchRuntime {
@@ -108,5 +123,6 @@ export function newBatchRuntime(id: number): BatchRuntime {
     submitRetries: 0,
     consecutiveFailures: 0,
     pumpScheduled: false,
+    leaseUntil: 0,
   };
 }

@@ -10,7 +10,6 @@
 // tests prove no held batch sits idle with work it could start.
 import { LeaseLostError } from '../db/store';
 import type { ItemRecord } from '../db/rows';
-import type { BatchSettings } from '../domain';
 import type { CancelItemOutcome } from '../core-api';
 import { admit } from './admission';
 import { BatchStates } from './batch-state';
@@ -18,11 +17,13 @@ import { cancelRemote } from './cancel-remote';
 import type { BatchRuntime, EngineContext } from './context';
 import { DownloadPhase } from './download';
 import { Leases } from './leases';
-import { released, type Outcome } from './outcome';
+import type { Outcome } from './outcome';
 import { planRecovery } from './recovery';
 import { RunTimes } from './run-times';
 import { SIDECAR_TRIES, SidecarWriter } from './sidecar';
-import { DailyCapPassedError, SubmitPhase } from './submit';
+import { SubmitPhase } from './submit';
+import { SubmitFlow } from './submit-flow';
+import { TempFiles } from './temp-files';
 import { TrackPhase } from './track';
 
 export class Coordinator {
@@ -33,10 +34,10 @@ export class Coordinator {
   private readonly track: TrackPhase;
   private readonly download: DownloadPhase;
   private readonly sidecars: SidecarWriter;
+  readonly tempFiles: TempFiles;
   private readonly sidecarsTried = new Set<number>();
   private readonly tasks = new Set<Promise<unknown>>();
-  /** Items whose submit request this run is sending (never recovered as unknown). */
-  private readonly sending = new Set<number>();
+  private readonly submitting: SubmitFlow;
   /** Work waiting for a clock time: a download's back-off or parked re-check, a poll after an error. */
   private readonly wakes = new Set<string>();
   readonly transitionListeners = new Set<(item: ItemRecord) => void>();
@@ -47,8 +48,10 @@ export class Coordinator {
     this.runTimes = new RunTimes(ctx);
     this.submit = new SubmitPhase(ctx, this.runTimes);
     this.track = new TrackPhase(ctx, this.runTimes);
-    this.download = new DownloadPhase(ctx);
-    this.sidecars = new SidecarWriter(ctx);
+    this.tempFiles = new TempFiles(ctx);
+    this.download = new DownloadPhase(ctx, this.tempFiles, (batchId) => this.leases.mayWrite(batchId));
+    this.sidecars = new SidecarWriter(ctx, this.tempFiles);
+    this.submitting = new SubmitFlow(ctx, this.submit, this);
   }
 
   // ==== the settle path ====================================================================
@@ -57,7 +60,17 @@ export class Coordinator {
   settle(outcome: Outcome): ItemRecord | null {
     const { item } = outcome;
     const batchId = item.batchId;
-    const moved = outcome.move ? this.write(item, outcome.move) : null;
+    let moved: ItemRecord | null = null;
+    if (outcome.move) {
+      try {
+        moved = this.write(item, outcome.move);
+      } catch (error) {
+        // Refused for good (the lease is another process's now): undo what was done ahead of it.
+        if (error instanceof LeaseLostError && outcome.ifNotWritten) this.spawn(outcome.ifNotWritten);
+        throw error;
+      }
+      if (!moved && outcome.ifNotWritten) this.spawn(outcome.ifNotWritten);
+    }
     // The first finish of a model replaces the prior: the batch's other running jobs, probing on
     // it, are re-aimed at once (a cold start's first round finishes together).
     if (moved && outcome.learnedRunMs !== undefined)
@@ -100,6 +113,7 @@ export class Coordinator {
       clock.now(),
       move.lease ? { owner, leaseMs: limits.leaseMs } : undefined,
       move.durable ?? true,
+      move.expect,
     );
     if (moved) {
       hub.item(moved.batchId, moved.id, moved.state);
@@ -115,14 +129,27 @@ export class Coordinator {
       if (item.cancelRequested) void this.cancelRemote(item);
       this.follow(item.id);
     } else if (item.state === 'downloading') this.fetchVideo(item.id);
-    // Its video is in place: describe it beside it (never blocks or fails the item).
-    else if (item.state === 'done') this.spawn(() => this.sidecars.write(item.id));
+    else {
+      // Its download is over: no temporary file of it stays in the user's folder.
+      if (
+        item.partPath !== null ||
+        item.state === 'done' ||
+        item.state === 'expired' ||
+        item.state === 'failed'
+      )
+        this.spawn(async () => void (await this.tempFiles.removeOf(item.id, { kind: 'part' })));
+      // Its video is in place: describe it beside it (never blocks or fails the item).
+      if (item.state === 'done') this.spawn(() => this.sidecars.write(item.id));
+    }
   }
 
   /** Ends this engine's work on a batch with nothing left: finished event, lease released. */
   private finishIfDone(batchId: number): void {
     const ended = this.batches.finishIfDone(batchId);
     if (!ended) return;
+    // A finished batch leaves no temporary file: what an ended item left is removed now (and
+    // by every later sweep if a delete cannot happen yet).
+    this.spawn(() => this.tempFiles.sweepLeftovers());
     const money = this.ctx.store.money(batchId);
     this.ctx.hub.emit({ type: 'batch-finished', batchId, counts: ended.counts, spentUsd: money.spentUsd });
     this.leases.release(batchId);
@@ -147,7 +174,7 @@ export class Coordinator {
       case 'start':
         for (const item of decision.items) {
           runtime!.preparing.set(item.id, item.estimatedCostUsd);
-          this.spawn(() => this.submitFlow(runtime!, item, decision.settings));
+          this.spawn(() => this.submitting.run(runtime!, item, decision.settings));
         }
         if (decision.pause) this.batches.pause(batchId, decision.pause.reason, decision.pause.detail);
         return;
@@ -165,48 +192,6 @@ export class Coordinator {
         runtime.pumpScheduled = false;
         this.pump(runtime.id);
       });
-  }
-
-  private async submitFlow(runtime: BatchRuntime, item: ItemRecord, settings: BatchSettings): Promise<void> {
-    let prepared: Awaited<ReturnType<SubmitPhase['prepare']>>;
-    try {
-      prepared = await this.submit.prepare(item, settings.modelId);
-    } finally {
-      // No longer "preparing" before anything is settled, so the pump sees the slot as it is.
-      runtime.preparing.delete(item.id);
-    }
-    if ('outcome' in prepared) {
-      this.settle(prepared.outcome); // the image could not be read: failed, slot free
-      return;
-    }
-    if (!this.submit.mayStillSend(item)) {
-      this.settle(released(item)); // paused, dropped or closing meanwhile: it stays queued
-      return;
-    }
-    // The client of the settings now: the intent records its base URL, the request goes there.
-    const client = this.ctx.client();
-    let intent: ItemRecord | null;
-    try {
-      intent = this.settle(this.submit.intent(item, client));
-    } catch (error) {
-      if (!(error instanceof DailyCapPassedError)) throw error;
-      // Another process spent meanwhile: nothing was written or sent; admission now pauses.
-      this.settle(released(item));
-      return;
-    }
-    if (!intent) return; // cancelled meanwhile (settle has pumped the free slot)
-    this.sending.add(item.id);
-    let answer: Outcome;
-    try {
-      answer = await this.submit.send(runtime, intent, settings, prepared.body, client);
-    } finally {
-      this.sending.delete(item.id);
-    }
-    // The lease went to another process while the request was on the wire: the answer is
-    // stored all the same (a paid job must not be forgotten), and that process tracks it.
-    const leaseOwner = this.ctx.store.getBatch(item.batchId)?.leaseOwner ?? null;
-    if (leaseOwner !== this.ctx.owner) this.leases.drop(item.batchId, leaseOwner);
-    this.settle(answer);
   }
 
   // ==== tracking and downloading ===========================================================
@@ -256,7 +241,7 @@ export class Coordinator {
   }
 
   /** Runs `work` at clock time `at`, once per key; the engine counts as busy until then. */
-  private wakeAt(key: string, at: number, work: () => void): void {
+  wakeAt(key: string, at: number, work: () => void): void {
     if (this.wakes.has(key)) return;
     this.wakes.add(key);
     this.ctx.clock.sleep(Math.max(0, at - this.ctx.clock.now()), this.ctx.closeSignal).then(
@@ -277,8 +262,12 @@ export class Coordinator {
   // ==== recovery, adoption, backstop =======================================================
 
   /** Puts every unfinished item of a held batch back on its way (start-up and resume). */
-  recover(batchId: number): void {
+  recover(batchId: number, previousOwner: string | null = null): void {
     if (!this.ctx.held.has(batchId)) return;
+    // Answers another process journalled but could not store (then died or lost the batch):
+    // stored now, before anything of this batch is called unknown.
+    for (const itemId of this.ctx.journal.replay(this.ctx.store, this.ctx.clock.now(), batchId))
+      this.ctx.log('warn', `item ${itemId}: its accepted request was stored from the request journal`);
     // Only a record for later decisions: a failure here (the database busy) is logged, and the
     // first save records it instead.
     this.download
@@ -287,25 +276,27 @@ export class Coordinator {
     const plan = planRecovery(
       this.ctx,
       batchId,
-      (item) => this.sending.has(item.id) || this.track.isFollowing(item.id),
+      (item) => this.submitting.holds(item.id) || this.track.isFollowing(item.id),
+      previousOwner,
     );
     for (const outcome of plan.settle) this.settle(outcome);
     for (const item of plan.track) {
       this.ctx.store.update(item.id, { nextPollAt: this.ctx.clock.now() });
       this.follow(item.id);
     }
-    for (const itemId of plan.download) this.fetchVideo(itemId);
+    for (const itemId of plan.download) if (!this.wakes.has(`download:${itemId}`)) this.fetchVideo(itemId);
     for (const itemId of plan.sidecars) this.spawn(() => this.sidecars.write(itemId));
     this.finishIfDone(batchId);
   }
 
   /** Takes over every batch with unfinished work whose lease is free, expired or orphaned. */
   adopt(): void {
-    for (const batchId of this.leases.takeAdoptable()) {
-      this.recover(batchId);
+    for (const { batchId, previousOwner } of this.leases.takeAdoptable()) {
+      this.recover(batchId, previousOwner);
       this.pump(batchId);
     }
     this.writeLeftoverSidecars();
+    this.spawn(() => this.tempFiles.sweepLeftovers());
   }
 
   /**
@@ -334,6 +325,10 @@ export class Coordinator {
     for (const batchId of [...this.ctx.held.keys()]) {
       for (const item of this.ctx.store.itemsInStates(batchId, ['in_queue', 'in_progress']))
         if (!this.track.isFollowing(item.id)) this.follow(item.id);
+      // A paid video nothing downloads (a settle that failed half way, a task that ended on a
+      // database error): fetched again, unless it waits for its back-off or its folder.
+      for (const item of this.ctx.store.itemsInStates(batchId, ['downloading']))
+        if (!this.wakes.has(`download:${item.id}`)) this.fetchVideo(item.id);
       this.pump(batchId);
     }
   }

@@ -1,18 +1,25 @@
-// Download: fetch a paid video to the output folder, never losing or clobbering one. Queued
-// (a few at once across batches). One attempt per turn in the queue: the outcome says what
-// comes next (done, failed, expired, a full-disk pause, or "again at" after a back-off or while
-// the output folder is away, with a batch condition saying why); the coordinator settles it.
+// Download: fetch a paid video to the output folder, never losing, mixing up or clobbering one.
+// Queued (a few at once across batches). One attempt per turn in the queue: the outcome says
+// what comes next (done, expired, failed only for what no waiting can mend, or "again at" after
+// a back-off, while the folder is away or the disk full, with a batch condition saying why);
+// the coordinator settles it. A paid video is tried until its link's likely end of life: only
+// the link itself (refusals) or /result (404001) says it is gone, and a cause only a person can
+// fix parks it rather than failing it.
+// Correct by construction against the machine misbehaving: the temporary file carries its
+// attempt (request and writer, temp-files.ts) and is recorded before it exists; a process
+// writes only while its lease is known to last; the output name is claimed, and `done` written,
+// only for the attempt that downloaded it and only under the lease (compare-and-set).
 // File-level work (streaming, Range resume, naming) is in download-files.ts, what a file
 // error means and whether the output folder is there in output-folder.ts.
 import { dirname, resolve } from 'node:path';
 import PQueue from 'p-queue';
+import { LeaseLostError } from '../db/store';
 import type { BatchRecord, ItemRecord } from '../db/rows';
-import { assertNever, type BatchConditionCode } from '../domain';
+import { assertNever } from '../domain';
 import type { EngineContext } from './context';
 import { crashPoint } from './crash-points';
 import {
   describeError,
-  fetchToPart,
   freeName,
   inspectFile,
   isAllowedDownloadUrl,
@@ -21,26 +28,22 @@ import {
   removeIfExists,
   resolveOutputPath,
   syncDirectory,
-  type RetryCause,
 } from './download-files';
+import { DownloadRetries, type Cause } from './download-retries';
+import { fetchToPart } from './download-transfer';
+import { attemptTag, type TempFiles } from './temp-files';
 import { text } from './messages';
 import { formatReason, type Reason } from '../../../preload/reasons';
-import { endedWithout, type Outcome } from './outcome';
+import { endedWithout, videoSaved, type Outcome } from './outcome';
 import {
-  classifyFileError,
-  diskFullPause,
+  diskFullWait,
   folderAway,
+  freeBytes,
   isFolder,
-  isWritableFolder,
-  itemFolder,
+  meaningOfFileError,
   prepareFolder,
 } from './output-folder';
 
-/**
- * Why an attempt should be repeated. `refused`: the link answered 403/404/410 (a CDN edge not
- * caught up, a firewall) while /result still knows the job. `file`: a transient file error.
- */
-type Cause = RetryCause | 'refused' | 'file';
 interface Retry {
   retry: string;
   cause: Cause;
@@ -49,26 +52,19 @@ interface Retry {
 }
 type Attempt = Outcome | 'stopped' | Retry;
 
-/** How often the item was tried in this run: every try (the back-off) and the few-tries kinds. */
-interface Tries {
-  all: number;
-  bounded: number;
-  refusalsInARow: number;
-  /** Clock time of the first refusal of the current row. */
-  refusedSince: number;
-}
-
-const CONDITIONS: readonly BatchConditionCode[] = ['output_unavailable', 'network_down'];
-/** Refusals in a row, past the link's lifetime, before the link is called expired. */
-const REFUSALS_TO_EXPIRE = 3;
-
 export class DownloadPhase {
   readonly queue: PQueue;
   private readonly active = new Set<number>();
-  private readonly tries = new Map<number, Tries>();
+  private readonly retries: DownloadRetries;
 
-  constructor(private readonly ctx: EngineContext) {
+  constructor(
+    private readonly ctx: EngineContext,
+    private readonly tempFiles: TempFiles,
+    /** Whether this engine may write the batch's files now (leases.ts `mayWrite`). */
+    private readonly mayWrite: (batchId: number) => boolean,
+  ) {
     this.queue = new PQueue({ concurrency: ctx.limits.downloadConcurrency });
+    this.retries = new DownloadRetries(ctx.limits);
   }
 
   /**
@@ -102,86 +98,78 @@ export class DownloadPhase {
     const item = store.getItem(itemId);
     // Checked before every attempt: a batch whose lease was lost is downloaded by its new owner.
     if (!item || item.state !== 'downloading' || !this.ctx.held.has(item.batchId)) {
-      this.tries.delete(itemId);
+      this.retries.forget(itemId);
       return null;
     }
     const batch = store.getBatch(item.batchId);
     if (!batch) return null;
-    // A full disk parks downloads until the user frees space and resumes.
+    // A full disk paused batches before it became a condition (older releases): resumed by a person.
     if (batch.state === 'paused' && batch.pauseReason === 'disk_full') return null;
     let result: Attempt;
     try {
       result = await this.once(item, batch);
     } catch (error) {
-      // Whatever went wrong, the item gets a next step: no exception leaves it downloading.
+      // Another process drives the batch now: this one stops at once (the coordinator drops it).
+      if (error instanceof LeaseLostError) throw error;
+      // Whatever else went wrong, the item gets a next step: no exception leaves it downloading.
       result = await this.fileProblem(item, batch, error);
     }
     // Close began during the attempt (a request it made was stopped): nothing is written now;
     // the item is still downloading on record, and the next start tries again.
     if (result === 'stopped' || closeSignal.aborted) return null;
     if ('retry' in result) return this.later(item, result);
-    if (result.move) this.tries.delete(itemId);
+    if (result.move) this.retries.forget(itemId);
     return result;
   }
 
-  /** The outcome of an attempt to repeat: again after a back-off, or give up past its limits. */
+  /** The outcome of an attempt to repeat (download-retries.ts decides when, and when not). */
   private async later(item: ItemRecord, attempt: Retry): Promise<Outcome> {
-    const { clock, limits, random } = this.ctx;
+    const { clock, random } = this.ctx;
     const now = clock.now();
-    const tries = this.tries.get(item.id) ?? { all: 0, bounded: 0, refusalsInARow: 0, refusedSince: now };
-    this.tries.set(item.id, tries);
-    tries.all++;
-    if (attempt.cause === 'content' || attempt.cause === 'file') tries.bounded++;
-    // A 5xx or a cut connection says nothing about the link: it neither counts as a refusal nor
-    // breaks a row of them (an expired link's 404s come with the CDN's usual errors in between).
-    if (attempt.cause === 'refused') {
-      if (tries.refusalsInARow++ === 0) tries.refusedSince = now;
-    } else if (attempt.cause !== 'network' && attempt.cause !== 'server') tries.refusalsInARow = 0;
-    if (tries.bounded >= limits.maxDownloadAttempts) {
-      if (attempt.cause === 'file')
-        return this.fail(item, 'file_error', text.fileError(item.outputRelativePath, attempt.retry));
-      return this.fail(
-        item,
-        'download_failed',
-        text.downloadGaveUp(tries.all, attempt.retry),
-        'download kept failing',
-      );
+    const decision = this.retries.decide(
+      item.id,
+      attempt.cause,
+      now,
+      now - item.stateChangedAt,
+      attempt.retryAfterMs,
+      random(),
+    );
+    switch (decision.kind) {
+      case 'give_up':
+        return this.fail(
+          item,
+          'download_failed',
+          text.downloadGaveUp(decision.tries, attempt.retry),
+          'download kept failing',
+        );
+      case 'expired': {
+        await this.dropParts(item);
+        const message = text.outputExpired(attempt.httpStatus ?? 404);
+        return this.fail(item, 'output_expired', message, undefined, 'expired');
+      }
+      case 'again': {
+        if (decision.freshLink) {
+          const fresh = await this.freshUrl(item);
+          if (fresh !== null && typeof fresh !== 'string') return fresh;
+        }
+        const outcome: Outcome = { item, downloadAgainAt: decision.at };
+        if (decision.showing === 'network_down')
+          outcome.condition = {
+            code: 'network_down',
+            params: { detail: attempt.retry },
+            message: formatReason(text.networkDown(attempt.retry)),
+          };
+        else if (decision.showing === 'saving_delayed')
+          outcome.condition = {
+            code: 'saving_delayed',
+            params: { detail: attempt.retry },
+            message: formatReason(text.savingDelayed(attempt.retry)),
+          };
+        return outcome;
+      }
+      default:
+        return assertNever(decision);
     }
-    // The link's likely lifetime counts from the job's end (the item became `downloading`).
-    const pastLifetime = now - item.stateChangedAt > limits.outputLinkLifetimeMs;
-    // A CDN edge catches up within seconds: a link refused in a row for much longer, while
-    // /result still hands out that same link, is dead before its likely lifetime.
-    const keepsRefusing =
-      tries.refusalsInARow >= REFUSALS_TO_EXPIRE && now - tries.refusedSince >= limits.linkRefusalGraceMs;
-    if (
-      attempt.cause === 'refused' &&
-      tries.refusalsInARow >= REFUSALS_TO_EXPIRE &&
-      (pastLifetime || keepsRefusing)
-    ) {
-      await this.dropPart(item);
-      const message = text.outputExpired(attempt.httpStatus ?? 404);
-      return this.fail(item, 'output_expired', message, undefined, 'expired');
-    }
-    // A network or server error past the link's likely lifetime is not given up on: the lifetime
-    // is a guess (RunComfy does not say), so only the link itself (refusals) or /result (404001)
-    // says the paid video is gone; until then it is retried about once a minute, with the batch
-    // showing why when the network is the cause.
-    const delay = Math.max(attempt.retryAfterMs ?? 0, this.backoff(tries.all, random()));
-    const outcome: Outcome = { item, downloadAgainAt: now + delay };
-    // Past the lifetime a busy video server is long trouble too: the batch says what it waits for.
-    if (attempt.cause === 'network' || (attempt.cause === 'server' && pastLifetime))
-      outcome.condition = {
-        code: 'network_down',
-        params: { detail: attempt.retry },
-        message: formatReason(text.networkDown(attempt.retry)),
-      };
-    return outcome;
-  }
-
-  /** Half fixed, half random, capped: a long outage is retried about once a minute. */
-  private backoff(tries: number, random: number): number {
-    const ceiling = Math.min(this.ctx.limits.downloadBackoffCapMs, 1000 * 2 ** Math.min(tries, 20));
-    return Math.round(ceiling / 2 + (random * ceiling) / 2);
   }
 
   private fail(
@@ -191,12 +179,12 @@ export class DownloadPhase {
     event = formatReason(why),
     to: 'failed' | 'expired' = 'failed',
   ): Outcome {
-    this.tries.delete(item.id);
+    this.retries.forget(item.id);
     return endedWithout(item, 'downloading', to, why, { why: event, errorCode: code });
   }
 
   private async once(item: ItemRecord, batch: BatchRecord): Promise<Attempt> {
-    const { store } = this.ctx;
+    const { store, clock, owner, limits } = this.ctx;
     let target: string;
     try {
       target = resolveOutputPath(batch.settings.outputDir, item.outputRelativePath);
@@ -208,12 +196,14 @@ export class DownloadPhase {
       );
     }
     // A crash after the video was moved into place but before `done` was stored: finish up.
+    // The name and hash were claimed for this very attempt (claimOutput), so they are its own.
     if (item.outputPath && item.outputSha256) {
       const placed = await inspectFile(item.outputPath).catch(() => null);
       if (placed && placed.sha256 === item.outputSha256)
-        return this.done(item, item.outputPath, placed.bytes, placed.sha256);
+        return this.done(item, item.outputPath, placed.bytes, placed.sha256, false);
     }
-    const partPath = partPathFor(target, item.id);
+    // The attempt's own temporary file: only this request, written by this process.
+    const partPath = partPathFor(target, item.id, attemptTag(item.requestId, owner));
     const dir = dirname(partPath);
     // Never mkdir -p the output folder onto another drive: once it was there (found at Start, at
     // a restart or at a save, or a video was saved into it before that was recorded), a
@@ -222,8 +212,20 @@ export class DownloadPhase {
     const mayCreate = () =>
       store.getBatch(batch.id)?.outputDirSeenAt === null && store.counts(batch.id).done === 0;
     const folder = await prepareFolder(outputDir, dir, mayCreate, this.ctx.fileOps);
-    if (!folder.ready) return this.park(item, batch, folder.detail);
-    if (batch.outputDirSeenAt === null) store.markOutputDirSeen(batch.id, this.ctx.clock.now());
+    if (!folder.ready) return folderAway(item, batch, folder.detail, this.recheckAt());
+    if (batch.outputDirSeenAt === null) store.markOutputDirSeen(batch.id, clock.now());
+    // The disk was full: look at the free space before asking for the video again.
+    const videoBytes = this.retries.videoBytes(item.id);
+    if (batch.condition?.code === 'disk_full' && videoBytes) {
+      const free = await freeBytes(dir);
+      if (free !== null && free < videoBytes)
+        return diskFullWait(
+          item,
+          batch,
+          { detail: 'no room yet', free, needed: videoBytes },
+          this.recheckAt(),
+        );
+    }
     let url = item.resultUrl;
     if (!url || !isAllowedDownloadUrl(url, this.ctx.originFor(item))) {
       // Ask /result again: a proxy or an old answer may have given an unusable link.
@@ -232,30 +234,52 @@ export class DownloadPhase {
         return fresh ?? this.fail(item, 'unsafe_output_url', text.unsafeOutputUrl(url));
       url = fresh;
     }
-    // Recorded before the file exists. No fsync of its own: the name follows from the item, so
-    // a power cut that loses the record leaves a file the next attempt resumes by that name.
-    if (item.partPath !== partPath) store.updateWithoutFsync(item.id, { partPath });
+    // Recorded before the file exists, under the lease (throws LeaseLostError otherwise).
+    const recorded = store.tempFilesOf(item.id);
+    if (!recorded.some((file) => file.path === partPath)) {
+      // A part an older release recorded only on the item: known from now on, so it is removed
+      // with the others (it is never continued: which attempt wrote it is not known).
+      if (item.partPath && !recorded.some((file) => file.path === item.partPath))
+        this.tempFiles.record({ ...item, requestId: null }, item.partPath, 'part');
+      this.tempFiles.record(item, partPath, 'part');
+      store.updateWithoutFsync(item.id, { partPath });
+    }
+    // A crashed writer's part of this same request is continued rather than fetched again.
+    await this.tempFiles.adoptOrphanPart(item, partPath);
     const part = await fetchToPart({
       url,
       partPath,
       get: this.ctx.downloadGet,
       fileOps: this.ctx.fileOps,
       signal: this.ctx.closeSignal,
-      timeoutMs: this.ctx.limits.downloadTimeoutMs,
-      now: () => this.ctx.clock.now(),
+      timeoutMs: limits.downloadTimeoutMs,
+      headersTimeoutMs: limits.downloadHeadersTimeoutMs,
+      idleTimeoutMs: limits.downloadIdleTimeoutMs,
+      now: () => clock.now(),
+      clock,
+      mayWrite: () => this.mayWrite(item.batchId),
       afterFirstChunk: () => crashPoint('mid-download'),
+      onLength: (bytes) => this.retries.noteVideoBytes(item.id, bytes, clock.now()),
     });
     switch (part.kind) {
       case 'aborted':
         return 'stopped';
-      case 'disk_full':
-        return diskFullPause(item, batch, part.message);
+      case 'lease_lost':
+        throw new LeaseLostError(item.batchId, store.getBatch(item.batchId)?.leaseOwner ?? null);
+      case 'disk_full': {
+        const space = {
+          detail: part.message,
+          free: await freeBytes(dir),
+          needed: this.retries.videoBytes(item.id),
+        };
+        return diskFullWait(item, batch, space, this.recheckAt());
+      }
       case 'refused': {
         // The link may be new on its CDN edge or refused by a firewall; /result decides whether
         // the job is gone (404001) and may hand out a fresh link.
         const fresh = await this.freshUrl(item);
         if (fresh !== null && typeof fresh !== 'string') return fresh;
-        if (typeof fresh === 'string' && fresh !== url) await this.dropPart(item);
+        if (typeof fresh === 'string' && fresh !== url) await this.dropParts(item);
         const detail = `the video link answered HTTP ${part.httpStatus}`;
         return { retry: detail, cause: 'refused', retryAfterMs: null, httpStatus: part.httpStatus };
       }
@@ -271,16 +295,25 @@ export class DownloadPhase {
       await removeIfExists(partPath);
       return { retry: text.notMp4, cause: 'content', retryAfterMs: null };
     }
-    // Choose the name and record it (with the content hash) before the file appears there, so
-    // a crash right after the move is recognised as "ours" instead of being downloaded again.
+    // Claim the name (with the content hash) before the file appears there, for this attempt and
+    // under the lease: a crash right after the move is recognised as "ours", and a process that
+    // lost its lease never places a file.
     for (;;) {
       const finalPath = freeName(target);
-      store.update(item.id, { outputPath: finalPath, outputBytes: info.bytes, outputSha256: info.sha256 });
+      const claimed = store.claimOutput(
+        item.id,
+        { requestId: item.requestId },
+        { outputPath: finalPath, outputBytes: info.bytes, outputSha256: info.sha256 },
+        { owner, leaseMs: limits.leaseMs },
+        clock.now(),
+      );
+      // Another attempt began meanwhile (the item was retried, or moved on): not ours to place.
+      if (!claimed) return 'stopped';
       const placed = await placeFile(partPath, finalPath, this.ctx.fileOps);
       if (placed === 'exists') continue;
       crashPoint('after-rename');
       await syncDirectory(dir);
-      return this.done(item, finalPath, info.bytes, info.sha256);
+      return this.done(item, finalPath, info.bytes, info.sha256, true);
     }
   }
 
@@ -297,7 +330,7 @@ export class DownloadPhase {
     const answer = await client.result(item.requestId, this.ctx.closeSignal);
     if (!answer.ok) {
       if (answer.failure.kind !== 'not_found') return null;
-      await this.dropPart(item);
+      await this.dropParts(item);
       const message = text.requestUnknown(item.requestId);
       return this.fail(
         item,
@@ -313,77 +346,51 @@ export class DownloadPhase {
     return videoUrl;
   }
 
-  /** What a thrown error means: a retry, a parked download, a full disk, or a failure with a reason. */
+  /** What a thrown error means (output-folder.ts): a retry, or a wait with the batch saying why. */
   private async fileProblem(item: ItemRecord, batch: BatchRecord, error: unknown): Promise<Attempt> {
-    const detail = describeError(error);
-    const code = (error as { code?: unknown })?.code;
-    if (typeof code !== 'string' || !/^E[A-Z0-9]+$/.test(code)) {
-      // Not a file error (a busy database, a bug): logged loudly, tried again a few times.
-      this.ctx.log(
-        'error',
-        `download of item ${item.id} failed: ${(error as Error)?.stack ?? String(error)}`,
-      );
-      return { retry: detail, cause: 'file', retryAfterMs: null };
+    const meaning = await meaningOfFileError(error, item, batch, {
+      recheckAt: this.recheckAt(),
+      videoBytes: this.retries.videoBytes(item.id),
+    });
+    if (meaning === 'transient') {
+      const code = (error as { code?: unknown })?.code;
+      // Not a file error (a busy or full database, a bug): logged loudly, tried again after a
+      // back-off for as long as it takes; the paid video is never given up for it.
+      if (typeof code !== 'string' || !/^E[A-Z0-9]+$/.test(code))
+        this.ctx.log(
+          'error',
+          `download of item ${item.id} failed: ${(error as Error)?.stack ?? String(error)}`,
+        );
+      return { retry: describeError(error), cause: 'file', retryAfterMs: null };
     }
-    const problem = classifyFileError(error);
-    switch (problem) {
-      case 'disk_full':
-        return diskFullPause(item, batch, detail);
-      case 'transient':
-        return { retry: detail, cause: 'file', retryAfterMs: null };
-      case 'unavailable':
-        return this.park(item, batch, detail);
-      case 'check_folder': {
-        const dir = itemFolder(item, batch);
-        if (!(await isWritableFolder(dir))) return this.park(item, batch, detail);
-        // The folder is fine: the trouble is this one file (a read-only file of that name...).
-        return this.fail(item, 'file_error', text.fileError(item.outputRelativePath, detail));
-      }
-      case 'failed':
-        return this.fail(item, 'file_error', text.fileError(item.outputRelativePath, detail));
-      default:
-        return assertNever(problem);
-    }
+    return meaning;
   }
 
-  /** The output folder is away (output-folder.ts): the item waits, and is looked at again later. */
-  private park(item: ItemRecord, batch: BatchRecord, detail: string): Outcome {
-    return folderAway(item, batch, detail, this.ctx.clock.now() + this.ctx.limits.outputRecheckMs);
+  private recheckAt(): number {
+    return this.ctx.clock.now() + this.ctx.limits.outputRecheckMs;
   }
 
-  private async dropPart(item: ItemRecord): Promise<void> {
-    const recorded = this.ctx.store.getItem(item.id)?.partPath ?? item.partPath;
-    if (recorded) await removeIfExists(recorded).catch(() => {});
-    this.ctx.store.update(item.id, { partPath: null });
+  /** The item's parts are no use any more (the link changed, the job expired): removed, each forgotten once gone. */
+  private async dropParts(item: ItemRecord): Promise<void> {
+    await this.tempFiles.removeOf(item.id, { kind: 'part' });
   }
 
-  private async done(item: ItemRecord, finalPath: string, bytes: number, sha256: string): Promise<Outcome> {
-    if (item.partPath) await removeIfExists(item.partPath);
-    const recorded = this.ctx.store.getItem(item.id)?.partPath;
-    if (recorded) await removeIfExists(recorded);
-    this.tries.delete(item.id);
-    return {
-      item,
-      move: {
-        from: 'downloading',
-        to: 'done',
-        patch: {
-          outputPath: finalPath,
-          outputBytes: bytes,
-          outputSha256: sha256,
-          partPath: null,
-          finishedAt: this.ctx.clock.now(),
-          // Cleared by the sidecar writer; still set at start-up, the sidecar is written then.
-          sidecarPending: true,
-        },
-        reason: `saved to ${finalPath}`,
-        // The name and hash were stored (fsync'd) before the file was placed: a restart that
-        // finds the item still downloading sees its file in place and ends it done again.
-        durable: false,
-      },
-      streak: 'succeeded',
-      // A video was saved: the folder is there and the network works.
-      clearConditions: CONDITIONS,
-    };
+  /** The video is in place (outcome.ts `videoSaved`); its tries start over. */
+  private async done(
+    item: ItemRecord,
+    finalPath: string,
+    bytes: number,
+    sha256: string,
+    placedNow: boolean,
+  ): Promise<Outcome> {
+    this.retries.forget(item.id);
+    const { store, clock } = this.ctx;
+    // Placed by this attempt just now: if `done` is refused, the file goes unless the item names it.
+    const undo = placedNow
+      ? async () => {
+          if (store.getItem(item.id)?.outputPath !== finalPath) await removeIfExists(finalPath);
+        }
+      : undefined;
+    return videoSaved(item, { path: finalPath, bytes, sha256 }, clock.now(), undo);
   }
 }

@@ -8,13 +8,26 @@
 // Keys live in memory only, as the settings gave them: when no key is known any more for an
 // item's endpoint (the key was removed, or this process never had it), the item waits and says
 // so; nothing is expired for want of a key.
+//
+// A job is also asked about with the key it was sent with: a key replaced mid-run (another
+// account's) cannot see the jobs the old one started ("belongs to another account"), so every key
+// set in this process is kept, in memory only, by its fingerprint (a hash, never stored as the
+// key), and the items record the fingerprint of the key that sent them.
+import { createHash } from 'node:crypto';
 import type { RunComfyClient } from '../api/client';
 import type { Credentials } from './context';
 
-/** One API as a job knows it: the mode it was submitted in and its base URL. */
+/** One API as a job knows it: the mode it was submitted in, its base URL and the key that sent it. */
 export interface EndpointRef {
   apiBaseUrl: string | null;
   simulated: boolean;
+  /** The fingerprint of the key the job was sent with (null: recorded before keys were). */
+  keyFingerprint?: string | null;
+}
+
+/** A short, one-way fingerprint of an API key: enough to tell keys apart, useless to use one. */
+export function keyFingerprint(apiKey: string): string {
+  return createHash('sha256').update(apiKey).digest('hex').slice(0, 16);
 }
 
 function endpointId(simulated: boolean, apiBaseUrl: string): string {
@@ -24,6 +37,9 @@ function endpointId(simulated: boolean, apiBaseUrl: string): string {
 export class Endpoints {
   /** Endpoint id -> the client with the key last set for that endpoint (never a key-less one). */
   private readonly keyed = new Map<string, RunComfyClient>();
+  /** Endpoint id and key fingerprint -> a client with that key (every key set in this process). */
+  private readonly byKey = new Map<string, RunComfyClient>();
+  private readonly fingerprints = new WeakMap<RunComfyClient, string>();
   private currentCredentials!: Credentials;
   private currentClient!: RunComfyClient;
 
@@ -40,8 +56,17 @@ export class Endpoints {
     this.currentClient = this.makeClient(credentials.apiBaseUrl, credentials.apiKey);
     const id = endpointId(credentials.simulated, credentials.apiBaseUrl);
     // A removed key is no key: its jobs wait rather than be asked about without one.
-    if (credentials.apiKey) this.keyed.set(id, this.currentClient);
-    else this.keyed.delete(id);
+    if (credentials.apiKey) {
+      const fingerprint = keyFingerprint(credentials.apiKey);
+      this.keyed.set(id, this.currentClient);
+      this.byKey.set(`${id}|${fingerprint}`, this.currentClient);
+      this.fingerprints.set(this.currentClient, fingerprint);
+    } else this.keyed.delete(id);
+  }
+
+  /** The fingerprint of the key a client sends (null: none). */
+  fingerprintOf(client: RunComfyClient): string | null {
+    return this.fingerprints.get(client) ?? null;
   }
 
   credentials(): Credentials {
@@ -64,9 +89,11 @@ export class Endpoints {
     const current = this.currentCredentials;
     const sameModeCurrent = current.simulated === ref.simulated && current.apiKey ? this.currentClient : null;
     if (ref.apiBaseUrl === null) return sameModeCurrent;
-    return (
-      this.keyed.get(endpointId(ref.simulated, ref.apiBaseUrl)) ?? (ref.simulated ? sameModeCurrent : null)
-    );
+    const id = endpointId(ref.simulated, ref.apiBaseUrl);
+    // The key that sent it, while this process still has it; else the key set now (which may
+    // be the same account's and see it; if not, the job waits for its key, see track.ts).
+    const sender = ref.keyFingerprint ? this.byKey.get(`${id}|${ref.keyFingerprint}`) : undefined;
+    return sender ?? this.keyed.get(id) ?? (ref.simulated ? sameModeCurrent : null);
   }
 
   /** The origin videos of a job may come from over plain http (its API's own address). */
@@ -82,5 +109,10 @@ export class Endpoints {
   speaksForCurrentKey(client: RunComfyClient): boolean {
     for (const known of this.keyed.values()) if (known === client) return true;
     return false;
+  }
+
+  /** Whether `client` sends the key a job with this fingerprint was sent with. */
+  sendsKey(client: RunComfyClient, fingerprint: string | null): boolean {
+    return fingerprint === null || this.fingerprints.get(client) === fingerprint;
   }
 }

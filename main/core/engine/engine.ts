@@ -6,8 +6,8 @@
 // the phases decide (admission.ts, submit.ts, track.ts, download.ts, recovery.ts) and return
 // outcomes; the coordinator's settle path applies every outcome and schedules the next work;
 // leases.ts, batch-state.ts, run-times.ts and views.ts keep their one concern each. All timing
-// goes through the injected clock and random source; all HTTP through the injected fetch.
-import { getWithFetch, nodeGet } from '../util/http-get';
+// goes through the injected clock and random source; all HTTP through the injected fetch or network.
+import { downloadGetOf } from '../util/network';
 import { hostname } from 'node:os';
 import { setMaxListeners } from 'node:events';
 import { RunComfyClient, type Endpoint } from '../api/client';
@@ -31,7 +31,7 @@ import { closeDatabase, openDatabase, type Db } from '../db/connection';
 import { toItemView, type BatchRecord, type ItemRecord } from '../db/rows';
 import { JobStore, type ItemEventRow } from '../db/store';
 import { AccountSpendStore, localDayStart } from '../db/account-spend';
-import { systemClock, type Clock } from '../util/clock';
+import { repeatEvery, systemClock, type Clock } from '../util/clock';
 import { UNFINISHED } from './batch-state';
 import type { EngineContext } from './context';
 import { Commands } from './commands';
@@ -40,15 +40,16 @@ import { DEFAULT_API_BASE_URL, engineLimits, type Engine, type EngineOptions } f
 import { crashPoint } from './crash-points';
 import { Endpoints, type EndpointRef } from './endpoints';
 import { nodeFileOps } from './download-files';
+import { withFileFaults } from './file-faults';
 import { EventHub } from './events';
-import type { LeaseInfo } from './leases';
+import { ownerIsGone, type LeaseInfo } from './leases';
+import { journalDirFor, RequestJournal } from './request-journal';
 import { defaultMaterializeRequest } from './materialize';
 import { createCatalog } from '../catalog/catalog';
 import { adaptivePollPolicy } from './poll-policy';
-import { reportCsv, toBatchView } from './views';
+import { defaultBatchName, reportCsv, toBatchView } from './views';
 import { waitForItemState, waitUntilIdle } from './waiting';
 import type { ReasonLanguage } from '../../../preload/reasons';
-import { countOf } from '../util/count-words';
 
 export { ownerIsGone } from './leases';
 
@@ -86,7 +87,7 @@ class JobEngine implements Engine {
 
   constructor(private readonly options: EngineOptions) {
     if (!options.db && !options.dbPath) throw new Error('createEngine needs a dbPath (or an open db).');
-    this.db = options.db ?? openDatabase(options.dbPath!);
+    this.db = options.db ?? openDatabase(options.dbPath!, { busyTimeoutMs: options.busyTimeoutMs });
     this.ownsDb = !options.db;
     const log = options.log ?? (() => {});
     this.store = new JobStore(this.db, (message) => log('warn', message));
@@ -110,12 +111,13 @@ class JobEngine implements Engine {
       dayStart,
       clock: this.clock,
       random: options.random ?? Math.random,
-      downloadGet: options.fetch ? getWithFetch(options.fetch) : nodeGet,
+      downloadGet: downloadGetOf(options),
       materialize: options.materializeRequest ?? defaultMaterializeRequest,
       catalog: options.catalog ?? createCatalog(),
       policy: options.pollPolicy ?? adaptivePollPolicy,
-      fileOps: { ...nodeFileOps, ...options.fileOps },
+      fileOps: withFileFaults({ ...nodeFileOps, ...options.fileOps }),
       hub: this.hub,
+      journal: new RequestJournal(journalDirFor(this.db.name), this.owner, log),
       limits: engineLimits(options),
       log,
       held: new Map(),
@@ -126,15 +128,27 @@ class JobEngine implements Engine {
       clientFor: (item) => this.endpoints.forJob(this.endpointOf(item)),
       originFor: (item) => this.endpoints.originFor(this.endpointOf(item)),
       speaksForCurrentKey: (client) => this.endpoints.speaksForCurrentKey(client),
+      keyFingerprintOf: (client) => this.endpoints.fingerprintOf(client),
+      sendsItsKey: (client, item) => this.endpoints.sendsKey(client, item.keyFingerprint),
     };
     this.core = new Coordinator(this.ctx);
     this.commands = new Commands(this.ctx, this.core);
-    if (this.adopting) this.core.adopt();
-    this.every(Math.max(1, this.ctx.limits.leaseMs / 3), 'lease renewal', () => {
+    // Accepted requests an earlier run journalled but could not store: stored before anything
+    // is recovered (nothing billed is called unknown); files whose writers ended are removed.
+    // A database another program holds now is no reason to refuse to start: the journal is
+    // read again whenever a batch is recovered, and adoption is tried again on every lease tick.
+    try {
+      this.ctx.journal.replay(this.store, this.clock.now());
+      this.ctx.journal.compact(this.store, ownerIsGone);
+      if (this.adopting) this.core.adopt();
+    } catch (error) {
+      log('warn', `start-up work postponed to the next lease tick (${(error as Error).message})`);
+    }
+    this.every(this.ctx.limits.leaseMs / 3, 'lease renewal', () => {
       this.core.leases.renewAll();
       if (this.adopting) this.core.adopt();
     });
-    this.every(Math.max(1, this.ctx.limits.backstopMs), 'backstop pump', () => {
+    this.every(this.ctx.limits.backstopMs, 'backstop pump', () => {
       // A new day (or a cap raised by another process) lets daily-capped batches continue.
       this.commands.resumeWithinDailyCap();
       this.core.pumpAll();
@@ -144,21 +158,9 @@ class JobEngine implements Engine {
   // ==== commands ===========================================================================
 
   createBatch(settings: BatchSettings, items: PlannedItem[], name?: string): number {
-    // Takes are items of one image: "(6 images, 12 videos)" rather than 12 images.
-    const images = new Set(items.map((item) => item.relativePath)).size;
-    const size =
-      images === items.length
-        ? countOf(images, 'image')
-        : `${countOf(images, 'image')}, ${countOf(items.length, 'video')}`;
-    const batchName =
-      name?.trim() || `${items[0]?.rootPath.split(/[\\/]/).filter(Boolean).pop() ?? 'Batch'} (${size})`;
-    return this.store.createBatch(
-      settings,
-      items,
-      batchName,
-      this.clock.now(),
-      this.endpoints.credentials().simulated,
-    );
+    const batchName = name?.trim() || defaultBatchName(items);
+    const { simulated } = this.endpoints.credentials();
+    return this.store.createBatch(settings, items, batchName, this.clock.now(), simulated);
   }
 
   startBatch(batchId: number): void {
@@ -264,7 +266,17 @@ class JobEngine implements Engine {
       this.wakeController.abort();
       // Submits finish (their answer must be stored); polls and downloads stop at a resumable point.
       await this.core.drain();
-      this.core.leases.releaseAll();
+      try {
+        this.core.leases.releaseAll();
+      } catch (error) {
+        // The database is locked or failing: the leases simply run out.
+        this.ctx.log('warn', `leases not released at close (${(error as Error).message})`);
+      }
+      try {
+        this.ctx.journal.compact(this.store, ownerIsGone, true);
+      } catch (error) {
+        this.ctx.log('warn', `the request journal was not tidied (${(error as Error).message})`);
+      }
       this.hub.flush();
       if (this.ownsDb) closeDatabase(this.db);
     })();
@@ -300,7 +312,10 @@ class JobEngine implements Engine {
   }
 
   findDone(imageHash: string, requestFingerprint: string): ExistingItem | null {
-    return this.store.findDone(imageHash, requestFingerprint);
+    // What a batch made now would be: real work is never stood for by a simulated video.
+    return this.store.findDone(imageHash, requestFingerprint, {
+      simulated: this.endpoints.credentials().simulated,
+    });
   }
 
   on(listener: (event: EngineEvent) => void): () => void {
@@ -354,23 +369,11 @@ class JobEngine implements Engine {
     );
   }
 
-  /** Runs `tick` every `intervalMs` of clock time until the engine closes. */
+  /** Runs `tick` every `intervalMs` of clock time until the engine closes; a failure is logged. */
   private every(intervalMs: number, what: string, tick: () => void): void {
-    const loop = async () => {
-      while (!this.closeController.signal.aborted) {
-        try {
-          await this.clock.sleep(intervalMs, this.closeController.signal);
-        } catch {
-          return;
-        }
-        try {
-          tick();
-        } catch (error) {
-          this.ctx.log('error', `${what} failed: ${(error as Error).message}`);
-        }
-      }
-    };
-    void loop();
+    repeatEvery(this.clock, Math.max(1, intervalMs), this.closeController.signal, tick, (error) =>
+      this.ctx.log('error', `${what} failed: ${(error as Error).message}`),
+    );
   }
 
   /** The endpoint an item's job was submitted to: its recorded base URL in its batch's mode. */
@@ -378,6 +381,7 @@ class JobEngine implements Engine {
     return {
       apiBaseUrl: item.apiBaseUrl,
       simulated: this.store.batchFixed(item.batchId)?.simulated ?? false,
+      keyFingerprint: item.keyFingerprint,
     };
   }
 
@@ -386,6 +390,7 @@ class JobEngine implements Engine {
       baseUrl: apiBaseUrl,
       apiKey,
       fetch: this.options.fetch,
+      network: this.options.network,
       clock: this.clock,
       timeoutMs: this.options.requestTimeoutMs,
       submitTimeoutMs: this.options.submitTimeoutMs,

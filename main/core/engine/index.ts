@@ -7,3 +7,4 @@ export type { PollPolicy } from './poll-policy';
 export { defaultMaterializeRequest, readImageRefsAsDataUris } from './materialize';
 export type { MaterializeRequest } from './materialize';
 export { CRASH_POINTS } from './crash-points';
+export { journalDirFor } from './request-journal';

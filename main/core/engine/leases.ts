@@ -41,8 +41,11 @@ export class Leases {
 
   constructor(private readonly ctx: EngineContext) {}
 
-  /** Holds the batch (or already does); throws BatchHeldError when another live process does. */
-  take(batchId: number): BatchRuntime {
+  /**
+   * Holds the batch (or already does); throws BatchHeldError when another live process does.
+   * `previousOwner` is told who held it before, when this took it from another process.
+   */
+  take(batchId: number, previousOwner?: (owner: string) => void): BatchRuntime {
     const { held, store, clock, owner, limits } = this.ctx;
     const existing = held.get(batchId);
     if (existing) return existing;
@@ -55,9 +58,30 @@ export class Leases {
         { kind: 'batch_held', batchId, ...describeLeaseHolder(lease.owner, hostname(), seconds) },
       );
     }
+    if (lease.previousOwner) previousOwner?.(lease.previousOwner);
     const runtime = newBatchRuntime(batchId);
+    runtime.leaseUntil = clock.now() + limits.leaseMs;
     held.set(batchId, runtime);
     return runtime;
+  }
+
+  /**
+   * Whether this engine may write the batch's files now: it holds the batch and its lease is
+   * known to last. A lease that lapsed (the machine slept, the clock stepped) is renewed first
+   * when nobody took it; if another process did, or the database cannot say, no.
+   */
+  mayWrite(batchId: number): boolean {
+    const runtime = this.ctx.held.get(batchId);
+    if (!runtime || this.ctx.closeSignal.aborted) return false;
+    const now = this.ctx.clock.now();
+    if (now < runtime.leaseUntil) return true;
+    try {
+      if (!this.ctx.store.renewLease(batchId, this.ctx.owner, now, this.ctx.limits.leaseMs)) return false;
+    } catch {
+      return false;
+    }
+    runtime.leaseUntil = now + this.ctx.limits.leaseMs;
+    return true;
   }
 
   holder(batchId: number): LeaseInfo | null {
@@ -76,11 +100,16 @@ export class Leases {
   renewAll(): number[] {
     const { held, store, clock, owner, limits } = this.ctx;
     const lost: number[] = [];
-    for (const batchId of [...held.keys()])
-      if (!store.renewLease(batchId, owner, clock.now(), limits.leaseMs)) {
+    for (const batchId of [...held.keys()]) {
+      const now = clock.now();
+      if (!store.renewLease(batchId, owner, now, limits.leaseMs)) {
         this.drop(batchId, store.getBatch(batchId)?.leaseOwner ?? null);
         lost.push(batchId);
+      } else {
+        const runtime = held.get(batchId);
+        if (runtime) runtime.leaseUntil = now + limits.leaseMs;
       }
+    }
     return lost;
   }
 
@@ -104,16 +133,20 @@ export class Leases {
     for (const batchId of [...this.ctx.held.keys()]) this.release(batchId);
   }
 
-  /** Batches with unfinished work this engine could take over now (free, expired or orphaned). */
-  takeAdoptable(): number[] {
-    const taken: number[] = [];
+  /**
+   * Batches with unfinished work this engine could take over now (free, expired or orphaned),
+   * each with the process that held it before (null: nobody, or a lease released cleanly).
+   */
+  takeAdoptable(): { batchId: number; previousOwner: string | null }[] {
+    const taken: { batchId: number; previousOwner: string | null }[] = [];
     for (const batchId of this.ctx.store.batchesWithWork()) {
       if (this.ctx.held.has(batchId)) continue;
       if ((this.lostUntil.get(batchId) ?? 0) > this.ctx.clock.now()) continue;
       this.lostUntil.delete(batchId);
       try {
-        this.take(batchId);
-        taken.push(batchId);
+        let previousOwner: string | null = null;
+        this.take(batchId, (before) => (previousOwner = before));
+        taken.push({ batchId, previousOwner });
       } catch {
         // Another live process drives it.
       }

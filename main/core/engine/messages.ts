@@ -12,6 +12,8 @@ const usd = (value: number) => value.toFixed(2);
 export const text = {
   pausedByUser: reason('paused_by_user'),
   stoppedWhileSending: reason('unknown_submit_crash'),
+  /** Recovered by a takeover from a process that may still be running (its lease ran out). */
+  senderStoppedAnswering: (holder: string) => reason('unknown_submit_other_process', { holder }),
   answerLost: (detail: string) => reason('unknown_submit', { detail }),
   noKey: reason('no_key'),
   modeMismatch: (batchSimulated: boolean) =>
@@ -47,8 +49,16 @@ export const text = {
   outputExpired: (httpStatus: number) => reason('output_expired', { status: httpStatus }),
   /** A retry detail (not shown on its own): why one download attempt did not count. */
   notMp4: 'the downloaded file is not an mp4 video (no ftyp header)',
+  /** A batch condition: the disk is full; rechecked on a timer, the downloads wait. */
   diskFull: (settings: BatchSettings, detail: string, file: string) =>
     reason('disk_full', { dir: settings.outputDir, detail, file }),
+  /** A batch condition: transient trouble while saving (a busy file or database); retried. */
+  savingDelayed: (detail: string) => reason('saving_delayed', { detail }),
+  /** A batch condition: a paid video waits for a person to fix something in its folder. */
+  outputBlocked: (dir: string, file: string, detail: string) =>
+    reason('output_blocked', { dir, file, detail }),
+  /** An item note: its job is visible only to the key it was sent with, which is not set now. */
+  sentWithOtherKey: reason('sent_with_other_key'),
   account: (failure: ApiFailure) =>
     reason(failure.kind === 'bad_key' ? 'key_refused' : 'no_balance', { provider: failure.message }),
 };

@@ -6,6 +6,7 @@ import type { Db } from '../db/connection';
 import type { ItemEventRow } from '../db/store';
 import type { ItemState, ItemView } from '../domain';
 import type { Clock, Random } from '../util/clock';
+import type { Network } from '../util/network';
 import type { FileOps } from './download-files';
 import type { LeaseInfo } from './leases';
 import type { MaterializeRequest } from './materialize';
@@ -24,6 +25,8 @@ export function engineLimits(options: EngineOptions): EngineLimits {
     maxConsecutiveFailures: options.maxConsecutiveFailures ?? 5,
     maxDownloadAttempts: options.maxDownloadAttempts ?? 8,
     downloadTimeoutMs: options.downloadTimeoutMs ?? 30 * 60_000,
+    downloadHeadersTimeoutMs: options.downloadHeadersTimeoutMs ?? 30_000,
+    downloadIdleTimeoutMs: options.downloadIdleTimeoutMs ?? 60_000,
     outputLinkLifetimeMs: options.outputLinkLifetimeMs ?? 60 * 60_000,
     linkRefusalGraceMs: options.linkRefusalGraceMs ?? 10 * 60_000,
     outputRecheckMs: options.outputRecheckMs ?? 30_000,
@@ -37,6 +40,8 @@ export interface EngineOptions {
   dbPath?: string;
   /** An already opened database (the engine then does not close it). */
   db?: Db;
+  /** With `dbPath`: real ms a write waits for another process's lock (default 5000; tests shorten it). */
+  busyTimeoutMs?: number;
   /** Who drives batches through this engine, e.g. "app:host:1234" or "cli:host:99". */
   owner?: string;
   clock?: Clock;
@@ -46,8 +51,13 @@ export interface EngineOptions {
    */
   dayStart?: (now: number) => number;
   random?: Random;
-  /** Used for every request when given; otherwise the API is asked with fetch, videos come over node:http(s). */
+  /** Used for every request when given (the app passes Electron's net.fetch; tests inject faults). */
   fetch?: typeof fetch;
+  /**
+   * Where requests go when no `fetch` is given (default: undici through the proxy the
+   * environment names, see util/network.ts); the CLI's `--simulate` goes direct.
+   */
+  network?: Network;
   apiBaseUrl?: string;
   apiKey?: string | null;
   /** The API is the simulator (demo mode): new batches are marked simulated. */
@@ -97,6 +107,10 @@ export interface EngineOptions {
   requestTimeoutMs?: number;
   submitTimeoutMs?: number;
   downloadTimeoutMs?: number;
+  /** Real ms a video server may take to answer a download (default 30 s). */
+  downloadHeadersTimeoutMs?: number;
+  /** Real ms a download may receive nothing before it is cut and tried again (default 60 s). */
+  downloadIdleTimeoutMs?: number;
   pollPolicy?: PollPolicy;
   /** File-system calls of downloads; the ones given replace the real ones (tests inject faults). */
   fileOps?: Partial<FileOps>;

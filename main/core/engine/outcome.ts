@@ -4,7 +4,8 @@
 // next work, so no terminal path can forget to free its slot.
 import type { Reason } from '../../../preload/reasons';
 import type { ItemPatch, ItemRecord } from '../db/rows';
-import type { BatchConditionCode, ItemState, PauseReason } from '../domain';
+import type { AttemptExpectation } from '../db/store';
+import { BATCH_CONDITION_CODES, type BatchConditionCode, type ItemState, type PauseReason } from '../domain';
 
 export interface Move {
   from: ItemState | readonly ItemState[];
@@ -20,6 +21,11 @@ export interface Move {
    * (a job seen running, a video already placed under its recorded name and hash).
    */
   durable?: boolean;
+  /**
+   * The attempt the move is about (compare-and-set): it is written only if the item is still on
+   * it (the same request, or the same submit attempt), never onto a newer one.
+   */
+  expect?: AttemptExpectation;
 }
 
 export interface Outcome {
@@ -47,6 +53,11 @@ export interface Outcome {
   downloadAgainAt?: number;
   /** A finished generation's run time, to aim the next polls (learned only if the move is written). */
   learnedRunMs?: number;
+  /**
+   * Undoes what the phase did ahead of the move when the move is refused for good (another
+   * attempt began, or the lease went to another process): e.g. removes a video it placed.
+   */
+  ifNotWritten?: () => Promise<void>;
 }
 
 /** An outcome that only frees a slot or re-checks the batch: nothing to write. */
@@ -69,5 +80,43 @@ export function endedWithout(
     item,
     move: { from, to, patch: { ...patch, reason }, reason: why },
     streak: { failed: reason },
+  };
+}
+
+/**
+ * A paid video is in place: `done`, for the attempt that downloaded it only (its request) and
+ * only under the lease (a compare-and-set); `undo` runs if that is refused for good. Not
+ * fsync'd: the name and hash were stored before the file was placed, so a restart that finds
+ * the item still downloading sees its file in place and ends it done again.
+ */
+export function videoSaved(
+  item: ItemRecord,
+  video: { path: string; bytes: number; sha256: string },
+  now: number,
+  undo?: () => Promise<void>,
+): Outcome {
+  return {
+    item,
+    move: {
+      from: 'downloading',
+      to: 'done',
+      patch: {
+        outputPath: video.path,
+        outputBytes: video.bytes,
+        outputSha256: video.sha256,
+        partPath: null,
+        finishedAt: now,
+        // Cleared by the sidecar writer; still set at start-up, the sidecar is written then.
+        sidecarPending: true,
+      },
+      reason: `saved to ${video.path}`,
+      durable: false,
+      lease: true,
+      expect: { requestId: item.requestId },
+    },
+    ifNotWritten: undo,
+    streak: 'succeeded',
+    // A video was saved: the folder, the disk and the network work (every condition is over).
+    clearConditions: BATCH_CONDITION_CODES,
   };
 }

@@ -3,11 +3,12 @@
 // the folder or drive to come back, or a failure a person has to fix; and the outcomes of the
 // two that concern the folder (away: wait; disk full: pause). Used by download.ts.
 import * as fs from 'node:fs/promises';
-import { stat } from 'node:fs/promises';
+import { stat, statfs } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { formatReason } from '../../../preload/reasons';
 import type { BatchRecord, ItemRecord } from '../db/rows';
-import { isDiskFull, nodeFileOps, resolveOutputPath, type FileOps } from './download-files';
+import { assertNever } from '../domain';
+import { describeError, isDiskFull, nodeFileOps, resolveOutputPath, type FileOps } from './download-files';
 import { text } from './messages';
 import type { Outcome } from './outcome';
 
@@ -132,14 +133,103 @@ export function folderAway(item: ItemRecord, batch: BatchRecord, detail: string,
   };
 }
 
-/** The disk is full: the batch pauses (downloads park) until the user frees space and resumes. */
-export function diskFullPause(item: ItemRecord, batch: BatchRecord, detail: string): Outcome {
+/** Bytes free for this process on the file system holding `dir`; null when it cannot say. */
+export async function freeBytes(dir: string): Promise<number | null> {
+  try {
+    const info = await statfs(dir);
+    return info.bavail * info.bsize;
+  } catch {
+    return null;
+  }
+}
+
+const megabytes = (bytes: number) => `${Math.max(0.1, bytes / 1_000_000).toFixed(1)} MB`;
+
+/**
+ * The disk is full: not the item's fault, nor a pause a person must lift. The batch says how
+ * much is free and how much the video needs; the download waits and looks at the free space
+ * again at `recheckAt`, and continues by itself once there is room.
+ */
+export function diskFullWait(
+  item: ItemRecord,
+  batch: BatchRecord,
+  space: { detail: string; free: number | null; needed: number | null },
+  recheckAt: number,
+): Outcome {
+  const parts = [
+    space.free === null ? null : `${megabytes(space.free)} free`,
+    space.needed === null ? null : `about ${megabytes(space.needed)} needed`,
+  ].filter((part): part is string => part !== null);
+  const detail = parts.length ? parts.join(', ') : space.detail;
+  const why = text.diskFull(batch.settings, detail, item.outputRelativePath);
   return {
     item,
-    pause: {
-      scope: 'batch',
-      reason: 'disk_full',
-      detail: text.diskFull(batch.settings, detail, item.outputRelativePath),
+    condition: {
+      code: 'disk_full',
+      params: why.params as Record<string, string>,
+      message: formatReason(why),
     },
+    downloadAgainAt: recheckAt,
   };
+}
+
+/**
+ * A paid video waits for a person (a permission, a file or folder in the way of this one
+ * video): the batch says so, the item stays downloading and is tried again at `recheckAt`.
+ */
+export function folderBlocked(
+  item: ItemRecord,
+  batch: BatchRecord,
+  detail: string,
+  recheckAt: number,
+): Outcome {
+  const dir = itemFolder(item, batch);
+  const why = text.outputBlocked(dir, item.outputRelativePath, detail);
+  return {
+    item,
+    condition: {
+      code: 'output_blocked',
+      params: why.params as Record<string, string>,
+      message: formatReason(why),
+    },
+    downloadAgainAt: recheckAt,
+  };
+}
+
+/**
+ * What a file error means for a paid video: `transient` (tried again after a back-off), or an
+ * outcome that waits with the batch saying why: the folder away, the disk full (with the room
+ * the video needs), or something only a person can fix. Never a failure: nothing of this
+ * makes a paid video lost, and each is rechecked at `recheckAt`. An error that is not a file
+ * error (a busy database) is `transient` too.
+ */
+export async function meaningOfFileError(
+  error: unknown,
+  item: ItemRecord,
+  batch: BatchRecord,
+  when: { recheckAt: number; videoBytes: number | null },
+): Promise<'transient' | Outcome> {
+  const code = (error as { code?: unknown })?.code;
+  if (typeof code !== 'string' || !/^E[A-Z0-9]+$/.test(code)) return 'transient';
+  const detail = describeError(error);
+  const problem = classifyFileError(error);
+  switch (problem) {
+    case 'disk_full': {
+      const free = await freeBytes(itemFolder(item, batch));
+      return diskFullWait(item, batch, { detail, free, needed: when.videoBytes }, when.recheckAt);
+    }
+    case 'transient':
+      return 'transient';
+    case 'unavailable':
+      return folderAway(item, batch, detail, when.recheckAt);
+    case 'check_folder':
+      // The folder is fine: the trouble is this one file (a read-only file of that name...).
+      if (await isWritableFolder(itemFolder(item, batch)))
+        return folderBlocked(item, batch, detail, when.recheckAt);
+      return folderAway(item, batch, detail, when.recheckAt);
+    case 'failed':
+      return folderBlocked(item, batch, detail, when.recheckAt);
+    default:
+      return assertNever(problem);
+  }
 }

@@ -5,6 +5,7 @@ import type { ItemRecord } from '../db/rows';
 import type { ItemState } from '../domain';
 import type { EngineContext } from './context';
 import { removeIfExists } from './download-files';
+import { ownerIsGone } from './leases';
 import { text } from './messages';
 import type { Outcome } from './outcome';
 
@@ -21,10 +22,16 @@ export interface RecoveryPlan {
   sidecars: number[];
 }
 
+/**
+ * `previousOwner`: the process this one took the batch from, if any. When it may still run
+ * (its lease ran out while it was suspended, or it is on another machine), its submits in
+ * flight are not "Stillmotion stopped": that process may still store their answers.
+ */
 export function planRecovery(
   ctx: EngineContext,
   batchId: number,
   isBusy: (item: ItemRecord) => boolean,
+  previousOwner: string | null = null,
 ): RecoveryPlan {
   const plan: RecoveryPlan = {
     settle: [],
@@ -32,10 +39,13 @@ export function planRecovery(
     download: [],
     sidecars: ctx.store.pendingSidecars(batchId),
   };
-  for (const stray of ctx.store.strayPartPaths(batchId)) {
-    void removeIfExists(stray.partPath).catch(() => {});
-    ctx.store.update(stray.itemId, { partPath: null });
-  }
+  // Parts recorded only on the item (older releases): the record is cleared once the file is gone.
+  for (const stray of ctx.store.strayPartPaths(batchId))
+    void removeIfExists(stray.partPath).then(
+      () => ctx.store.update(stray.itemId, { partPath: null }),
+      () => {},
+    );
+  const senderMayLive = previousOwner !== null && previousOwner !== ctx.owner && !ownerIsGone(previousOwner);
   for (const item of ctx.store.itemsInStates(batchId, IN_FLIGHT)) {
     if (isBusy(item)) continue; // this run's own submit, poller or download
     switch (item.state) {
@@ -45,7 +55,10 @@ export function planRecovery(
           move: {
             from: 'submitting',
             to: 'unknown_submit',
-            patch: { errorCode: 'unknown_submit', reason: text.stoppedWhileSending },
+            patch: {
+              errorCode: 'unknown_submit',
+              reason: senderMayLive ? text.senderStoppedAnswering(previousOwner!) : text.stoppedWhileSending,
+            },
             reason: 'recovered at start-up: submit outcome unknown',
           },
         });

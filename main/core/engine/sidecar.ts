@@ -7,7 +7,7 @@
 // (sidecar_pending) until its sidecar is in place, so a crash in between is mended at the next
 // start: recovery writes it, over the same temporary file.
 import { readFile } from 'node:fs/promises';
-import { basename, dirname, extname, join } from 'node:path';
+import { basename, dirname, extname } from 'node:path';
 import type { BatchRecord, ItemRecord } from '../db/rows';
 import { hashFile } from '../util/hash-file';
 import { parseImageRef } from '../intake/fit';
@@ -15,7 +15,8 @@ import { imageRefsOf, mapRequest } from '../intake/request-placeholders';
 import { APP_VERSION } from '../version';
 import type { EngineContext } from './context';
 import { crashPoint } from './crash-points';
-import { freeName, placeFile, removeIfExists } from './download-files';
+import { freeName, hiddenPathBeside, placeFile, removeIfExists, withExtension } from './download-files';
+import type { TempFiles } from './temp-files';
 
 /** Tries of one sidecar before it is given up (logged), one output recheck interval apart. */
 export const SIDECAR_TRIES = 5;
@@ -85,10 +86,21 @@ export async function buildSidecar(item: ItemRecord, batch: BatchRecord): Promis
   };
 }
 
-/** `<folder>/<video name without extension>.json`. */
+/**
+ * `<folder>/<video name without extension>.json`, the name shortened where the video's own
+ * name already uses the 255 bytes a file name may have (it would never be written otherwise).
+ */
 export function sidecarPathFor(videoPath: string): string {
-  return join(dirname(videoPath), `${basename(videoPath, extname(videoPath))}.json`);
+  return withExtension(dirname(videoPath), basename(videoPath, extname(videoPath)), '.json');
 }
+
+/** The sidecar's temporary file beside it (hidden, the item's id in its name). */
+export function sidecarTempPathFor(sidecarPath: string, itemId: number): string {
+  return hiddenPathBeside(sidecarPath, `.sm-${itemId}.tmp`);
+}
+
+/** Errors no retry can mend: the sidecar is given up at once (logged), the video stays saved. */
+const HOPELESS_CODES = new Set(['ENAMETOOLONG', 'EINVAL', 'EISDIR']);
 
 /** A file at `path` that is this item's own sidecar (written before a crash or a retry). */
 async function isOwnSidecar(path: string, item: ItemRecord): Promise<boolean> {
@@ -104,7 +116,10 @@ export class SidecarWriter {
   /** Items whose sidecar this process is writing: a resume's recovery must not start another. */
   private readonly writing = new Set<number>();
 
-  constructor(private readonly ctx: EngineContext) {}
+  constructor(
+    private readonly ctx: EngineContext,
+    private readonly tempFiles: TempFiles,
+  ) {}
 
   /**
    * Writes the item's sidecar if its batch wants one; retries, never throws. Then clears the
@@ -141,14 +156,15 @@ export class SidecarWriter {
         this.ctx.log('info', `item ${itemId}: sidecar written to ${path}`);
         return true;
       } catch (error) {
-        const last = attempt === SIDECAR_TRIES;
+        const last = attempt === SIDECAR_TRIES || HOPELESS_CODES.has((error as { code?: string }).code ?? '');
         // The video is saved and done either way: only its description is missing.
         this.ctx.log(
           last ? 'error' : 'warn',
           `item ${itemId}: the sidecar beside ${item.outputPath} could not be written ` +
             `(${(error as Error).message}); ${last ? 'gave up, the video itself is saved' : 'trying again'}`,
         );
-        if (last) return false;
+        // Hopeless (a name this file system cannot hold): not tried again at every start.
+        if (last) return HOPELESS_CODES.has((error as { code?: string }).code ?? '');
         try {
           await this.ctx.clock.sleep(this.ctx.limits.outputRecheckMs, this.ctx.closeSignal);
         } catch {
@@ -166,9 +182,13 @@ export class SidecarWriter {
   private async place(item: ItemRecord, batch: BatchRecord): Promise<string> {
     const { fileOps } = this.ctx;
     const target = sidecarPathFor(item.outputPath!);
-    const temp = join(dirname(target), `.${basename(target)}.sm-${item.id}.tmp`);
+    const temp = sidecarTempPathFor(target, item.id);
     const json = `${JSON.stringify(await buildSidecar(item, batch), null, 2)}\n`;
-    const handle = await fileOps.open(temp, 'w');
+    // Recorded before it exists (so it is always cleaned up), then made anew: created
+    // exclusively, never written through a link someone put in its place.
+    this.tempFiles.record(item, temp, 'sidecar');
+    await removeIfExists(temp);
+    const handle = await fileOps.open(temp, 'create');
     try {
       await fileOps.write(handle, Buffer.from(json, 'utf8'));
       await handle.sync();
@@ -186,7 +206,7 @@ export class SidecarWriter {
         if ((await placeFile(temp, name, fileOps)) === 'placed') return name;
       }
     } finally {
-      await removeIfExists(temp).catch(() => {});
+      await this.tempFiles.removeOf(item.id, { kind: 'sidecar' });
     }
   }
 }

@@ -100,6 +100,7 @@ export class SubmitPhase {
           mayBeBilled: true,
           requestId: null,
           apiBaseUrl: client.baseUrl,
+          keyFingerprint: this.ctx.keyFingerprintOf(client),
           queuePosition: null,
           lastQueuedSeenAt: null,
           runningSeenAt: null,
@@ -118,7 +119,7 @@ export class SubmitPhase {
    */
   private assertDailyRoom(item: ItemRecord): Record<string, never> {
     const cap = this.ctx.account.dailyCap();
-    if (cap === null) return {};
+    if (cap === null || this.ctx.store.batchFixed(item.batchId)?.simulated) return {};
     const committed = this.ctx.account.committedSince(this.ctx.dayStart(this.ctx.clock.now()));
     if (committed + item.estimatedCostUsd > cap + 1e-9) throw new DailyCapPassedError(item.id);
     return {};
@@ -149,10 +150,20 @@ export class SubmitPhase {
         },
       };
     const answer = await client.submit(settings.modelId, body);
-    const { clock, random, policy } = this.ctx;
+    const { clock, random, policy, store } = this.ctx;
     if (answer.ok) {
       runtime.submitRetries = 0;
       const now = clock.now();
+      const { requestId } = answer.value;
+      // Durably, before anything else can fail: the database write below may not go through.
+      this.ctx.journal.record({
+        itemId: item.id,
+        attempt: item.attempts,
+        requestId,
+        apiBaseUrl: client.baseUrl,
+        keyFingerprint: this.ctx.keyFingerprintOf(client),
+        at: now,
+      });
       const nextPollAt = policy.nextPollAt(
         {
           now,
@@ -172,10 +183,17 @@ export class SubmitPhase {
           // exists and will be billed: store it (no lease needed), the holder tracks it.
           from: ['submitting', 'unknown_submit'],
           to: 'in_queue',
-          patch: { requestId: answer.value.requestId, nextPollAt, errorCode: null, errorMessage: null },
-          reason: `accepted as ${answer.value.requestId}`,
+          patch: { requestId, nextPollAt, errorCode: null, errorMessage: null },
+          reason: `accepted as ${requestId}`,
+          // Only onto the attempt that sent it: a late answer never lands on a newer attempt
+          // (the user's Resubmit) and takes that paid job's place.
+          expect: { attempts: item.attempts },
         },
         reopens: true,
+        // Not this attempt any more (or stored already from the journal): the job exists and is
+        // billed, so it is filed with the attempt that sent it.
+        ifNotWritten: async () =>
+          store.fileEarlierAnswer(item.id, item.attempts, requestId, item.submittedAt, item.estimatedCostUsd),
       };
     }
     const failure = answer.failure;

@@ -273,6 +273,18 @@ export class TrackPhase {
     return null;
   }
 
+  /** The job is visible only to the key that sent it, not set now: it waits, and says why. */
+  private waitForItsKey(item: ItemRecord): null {
+    if (item.errorCode !== WAITING_FOR_KEY)
+      this.ctx.log('warn', `item ${item.id}: ${formatReason(text.sentWithOtherKey)}`);
+    this.ctx.store.updateWithoutFsync(item.id, {
+      errorCode: WAITING_FOR_KEY,
+      reason: text.sentWithOtherKey,
+      nextPollAt: this.ctx.clock.now() + NO_KEY_RECHECK_MS,
+    });
+    return null;
+  }
+
   private pollFailed(
     item: ItemRecord,
     client: RunComfyClient,
@@ -297,6 +309,9 @@ export class TrackPhase {
         });
       }
       case 'forbidden': {
+        // Asked with another key than the one that sent it (the user set a new key, and this
+        // process no longer has the old one): the job is not gone, only hidden from this key.
+        if (!this.ctx.sendsItsKey(client, item)) return this.waitForItsKey(item);
         return endedWithout(item, LIVE, 'failed', text.otherAccount(item.requestId), {
           why: 'request belongs to another account',
           errorCode: '403001',

@@ -2,7 +2,8 @@
 // report CSV. Nothing here changes state.
 import type { BatchRecord } from '../db/rows';
 import type { JobStore } from '../db/store';
-import type { BatchView } from '../domain';
+import type { BatchView, PlannedItem } from '../domain';
+import { countOf } from '../util/count-words';
 import { reasonText, type ReasonLanguage } from '../../../preload/reasons';
 import { csvCell } from '../util/csv';
 import type { RunTimeEstimate } from './poll-policy';
@@ -86,4 +87,17 @@ export function reportCsv(store: JobStore, batchId: number, language: ReasonLang
 
 function round6(value: number): number {
   return Math.round(value * 1e6) / 1e6;
+}
+
+/**
+ * A batch's name when the user gave none: its folder and its size. Takes are items of one
+ * image: "(6 images, 12 videos)" rather than 12 images.
+ */
+export function defaultBatchName(items: readonly PlannedItem[]): string {
+  const images = new Set(items.map((item) => item.relativePath)).size;
+  const size =
+    images === items.length
+      ? countOf(images, 'image')
+      : `${countOf(images, 'image')}, ${countOf(items.length, 'video')}`;
+  return `${items[0]?.rootPath.split(/[\\/]/).filter(Boolean).pop() ?? 'Batch'} (${size})`;
 }

@@ -6,6 +6,7 @@
 // sends what the first did and the fingerprint (which includes the target) stays stable.
 import type { ModelEntryLimits } from '../catalog/entry';
 import { IMAGE_REF_PREFIX } from '../catalog/catalog';
+import { FIT_LONG_SIDE } from './limits';
 import { reason, type Reason } from '../../../preload/reasons';
 
 export const FIT_MODES = ['crop', 'pad', 'refuse'] as const;
@@ -30,7 +31,16 @@ export interface FitSpec {
 export type FitDecision =
   | { kind: 'as-is' }
   | { kind: 'fit'; spec: FitSpec; upscaled: boolean; reshaped: boolean }
-  | { kind: 'outside'; what: 'small' | 'shape' | 'both' };
+  | { kind: 'outside'; what: 'small' | 'shape' | 'both' }
+  /** Enlarging it to the model's minimum would take more than MAX_UPSCALE: refused in every mode. */
+  | { kind: 'too-small'; factor: number; floor: number };
+
+/**
+ * The most an image is enlarged to reach a model's minimum side. Beyond it (a 64 px icon blown up
+ * 4.7x) the video is a blur that is paid for all the same, so it is refused, naming the smallest
+ * size taken; up to it the preview warns that it may look soft.
+ */
+export const MAX_UPSCALE = 2;
 
 const ratioWords = (w: number, h: number) => (w >= h ? `${(w / h).toFixed(2)}:1` : `1:${(h / w).toFixed(2)}`);
 
@@ -61,10 +71,17 @@ export function decideFit(
     if (mode === 'crop') w = Math.floor(height * max);
     else h = Math.ceil(width / max);
   } else if (ratio < min) {
-    if (mode === 'crop') h = Math.floor(width * min);
+    // Too tall: keep the width, cut the height to width / min (the tallest shape allowed).
+    if (mode === 'crop') h = Math.floor(width / min);
     else w = Math.ceil(height * min);
   }
-  const scale = Math.min(w, h) < minSide ? minSide / Math.min(w, h) : 1;
+  const enlarge = Math.min(w, h) < minSide ? minSide / Math.min(w, h) : 1;
+  if (enlarge > MAX_UPSCALE + 1e-9)
+    return { kind: 'too-small', factor: enlarge, floor: Math.ceil(minSide / MAX_UPSCALE) };
+  // A frame over the long-side limit is sent at that limit: the size the note names is the size
+  // sent (the ratio range keeps the short side far above any model's minimum there).
+  const longSide = Math.max(w, h) * enlarge;
+  const scale = longSide > FIT_LONG_SIDE ? FIT_LONG_SIDE / Math.max(w, h) : enlarge;
   let outW = Math.max(1, Math.round(w * scale));
   let outH = Math.max(1, Math.round(h * scale));
   if (Math.min(outW, outH) < minSide) {
@@ -80,6 +97,24 @@ export function decideFit(
     upscaled: scale > 1,
     reshaped: reshape,
   };
+}
+
+/** Why an image too small to enlarge that far is refused, with the smallest size taken (a reason). */
+export function tooSmallWords(
+  width: number,
+  height: number,
+  decision: Extract<FitDecision, { kind: 'too-small' }>,
+  limits: ModelEntryLimits | undefined,
+  modelName: string,
+): Reason {
+  return reason('plan_too_small_to_enlarge', {
+    size: `${width}x${height}`,
+    model: modelName,
+    min: limits?.minImageSide ?? 0,
+    factor: decision.factor.toFixed(1),
+    floor: decision.floor,
+    most: MAX_UPSCALE,
+  });
 }
 
 /**

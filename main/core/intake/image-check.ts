@@ -100,8 +100,9 @@ async function checkOpenFile(
   const probe = await probeImage(source);
   if (!probe.ok) return { ok: false, code: probe.code, reason: probe.reason, identity };
   const facts = { format: probe.format, width: probe.width, height: probe.height, bytes };
+  // The orientation only decides whether the picture is turned on the way (the sides are displayed).
   // Dimension checks (including the pixel bomb) come before any decode.
-  const assessment = assessImage(facts, 'data-uri');
+  const assessment = assessImage({ ...facts, orientation: probe.orientation }, 'data-uri');
   if (assessment.kind === 'reject')
     return { ok: false, code: assessment.code, reason: assessment.reason, identity };
   if (assessment.kind === 'fit' && probe.format === 'bmp') {

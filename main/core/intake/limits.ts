@@ -1,9 +1,10 @@
-// What any image must be to be sent, and what we do about images that are too heavy: fix what
-// can be fixed without changing the picture (downscale, re-encode), refuse what cannot (corrupt
-// headers, pixel bombs) with words the user can act on. A model's own shape and size limits
+// What any image must be to be sent, and what we do about images that are too heavy or not in a
+// form Kling takes: fix what can be fixed without changing the picture (downscale, re-encode,
+// convert TIFF and GIF to JPEG, turn a photo upright by its EXIF orientation), refuse what cannot
+// (corrupt headers, pixel bombs) with words the user can act on. A model's own shape and size limits
 // (minimum side, aspect ratio) come from its catalog entry and are fitted or refused by the plan
 // (fit.ts, plan-image.ts), not here: the scan does not know the model.
-import type { ImageFormat } from './probe';
+import { isSendableFormat, type ImageFormat } from './probe-result';
 
 /**
  * Refused before decoding: a decoder would need width x height x 4 bytes (400 MB at this
@@ -28,9 +29,12 @@ export type SendMode = 'data-uri' | 'url';
 
 export interface ImageFacts {
   format: ImageFormat;
+  /** As displayed (probe.ts). */
   width: number;
   height: number;
   bytes: number;
+  /** The EXIF orientation; other than 1, the picture is turned upright before it is sent. */
+  orientation?: number;
 }
 
 export type Assessment =
@@ -77,8 +81,17 @@ export function assessImage(image: ImageFacts, mode: SendMode): Assessment {
   const dimensions = checkDimensions(image.width, image.height);
   if (dimensions.kind !== 'ok') return dimensions;
   const tooLong = Math.max(image.width, image.height) > FIT_LONG_SIDE;
+  const converted = !isSendableFormat(image.format);
   if (mode === 'url') {
-    // The backend fetches the file from the URL as it is: we cannot shrink it on the way.
+    // The backend fetches the file from the URL as it is: we cannot shrink or convert it on the way.
+    if (converted)
+      return {
+        kind: 'reject',
+        code: 'unsupported_format',
+        reason:
+          `${image.format.toUpperCase()} image, which Kling does not take, and the file at the URL is sent as it is. ` +
+          'Clear the URL prefix so the app converts it to JPEG, or convert it yourself',
+      };
     if (image.bytes > URL_MAX_BYTES)
       return {
         kind: 'reject',
@@ -90,12 +103,23 @@ export function assessImage(image: ImageFacts, mode: SendMode): Assessment {
     return { kind: 'ok' };
   }
   const tooHeavy = image.bytes > DATA_URI_MAX_BYTES;
-  if (!tooLong && !tooHeavy) return { kind: 'ok' };
+  const turned = (image.orientation ?? 1) !== 1;
+  if (!tooLong && !tooHeavy && !converted && !turned) return { kind: 'ok' };
   const target = fitDimensions(image.width, image.height);
-  const reason = tooLong
-    ? `resized from ${image.width}x${image.height} to ${target.width}x${target.height} to fit Kling's ` +
-      `${FIT_LONG_SIDE} px and ${formatBytes(DATA_URI_MAX_BYTES)} limits (re-encoded as JPEG when sent)`
-    : `re-encoded as JPEG when sent: ${formatBytes(image.bytes)} is over the ${formatBytes(DATA_URI_MAX_BYTES)} ` +
-      'limit for images sent inline';
+  // One sentence for everything done on the way, the size first: it is what the preview shows.
+  const done = tooLong
+    ? [
+        `resized from ${image.width}x${image.height} to ${target.width}x${target.height} to fit Kling's ` +
+          `${FIT_LONG_SIDE} px and ${formatBytes(DATA_URI_MAX_BYTES)} limits`,
+      ]
+    : [];
+  if (converted)
+    done.push(`converted from ${image.format.toUpperCase()} (which Kling does not take) to JPEG`);
+  if (turned) done.push(`turned upright as its EXIF orientation (${image.orientation}) says`);
+  const reason =
+    done.length > 0
+      ? `${done.join(', ')}${converted ? ' when sent' : ' (re-encoded as JPEG when sent)'}`
+      : `re-encoded as JPEG when sent: ${formatBytes(image.bytes)} is over the ${formatBytes(DATA_URI_MAX_BYTES)} ` +
+        'limit for images sent inline';
   return { kind: 'fit', targetWidth: target.width, targetHeight: target.height, reason };
 }

@@ -3,10 +3,18 @@
 // or refused with the file, the value and what was expected. Returns the placeholder to put in
 // the request and the size the model will receive.
 import type { ModelSpec } from '../catalog/catalog';
-import { decideFit, fitNote, fittedImageRef, outsideLimits, outsideWords, type FitMode } from './fit';
+import {
+  decideFit,
+  fitNote,
+  fittedImageRef,
+  outsideLimits,
+  outsideWords,
+  tooSmallWords,
+  type FitMode,
+} from './fit';
 import { assessImage, type SendMode } from './limits';
 import { modelImageProblem } from './model-request';
-import type { ImageFormat } from './probe';
+import { isSendableFormat, type ImageFormat } from './probe-result';
 import { reject } from './plan-settings';
 import type { PlanNote } from '../domain';
 import { formatReason } from '../../../preload/reasons';
@@ -43,8 +51,15 @@ export function planImage(
   const prefix = label ? `${label}: ` : '';
   const sized = assessImage(image, options.mode);
   if (sized.kind === 'reject') reject(sized.code, `${prefix}${sized.reason}${where}`);
-  if (sized.kind === 'fit') options.notes.push(`${label ? `${label} ` : ''}${sized.reason}`);
   const decision = decideFit(image.width, image.height, model.limits, options.fit);
+  // A fitted frame is re-encoded at the size its own note names, so the scan's note (resized,
+  // converted, turned upright) would only contradict it.
+  if (sized.kind === 'fit' && decision.kind !== 'fit')
+    options.notes.push(`${label ? `${label} ` : ''}${sized.reason}`);
+  if (decision.kind === 'too-small') {
+    const words = tooSmallWords(image.width, image.height, decision, model.limits, model.displayName);
+    reject('too_small', prefix || where ? `${prefix}${formatReason(words)}${where}` : words);
+  }
   if (decision.kind === 'outside')
     reject(
       decision.what === 'small' ? 'too_small' : 'bad_aspect_ratio',
@@ -69,7 +84,10 @@ export function planImage(
     if (problem) reject('image_not_accepted', `${prefix}${problem}${where}`);
     return { ref: fittedImageRef(image.sourcePath, decision.spec), width, height };
   }
-  const problem = modelImageProblem(model, image, options.mode === 'url');
+  // Inline, a format Kling does not take goes as JPEG (requests.ts converts it).
+  const sent =
+    options.mode === 'url' || isSendableFormat(image.format) ? image : { ...image, format: 'jpeg' as const };
+  const problem = modelImageProblem(model, sent, options.mode === 'url');
   if (problem) reject('image_not_accepted', `${prefix}${problem}${where}`);
   return { ref: fittedImageRef(image.sourcePath, null), width: image.width, height: image.height };
 }

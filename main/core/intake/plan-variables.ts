@@ -1,6 +1,6 @@
 // The values a template's {variables} take for one take of one image ({name}, {folder}, {path},
-// {index}, {count}, {caption}, {take} and prompts.csv columns), and the sentence said when one
-// has no value.
+// {index}, {count}, {caption}, {take} and prompts.csv columns), the sentence said when one
+// has no value, and how many of a scan's images have one (shown under the template as it is typed).
 import { posix } from 'node:path';
 import type { ScannedImage } from '../core-api';
 
@@ -56,4 +56,22 @@ export function templateValues(
       : `{${name}} comes from prompts.csv, which has no row for ${image.relativePath}; ` +
         'add a row for it, or remove the variable from the template';
   return { lookup, missing };
+}
+
+/** The variables every image has a value for; the others ({caption}, prompts.csv columns) may be missing. */
+const ALWAYS_THERE = new Set(['name', 'folder', 'path', 'index', 'count', 'take']);
+
+/** For each variable some images may lack, how many of `images` have a value for it. */
+export function variableCoverage(
+  images: readonly ScannedImage[],
+  variables: readonly string[],
+): Record<string, number> {
+  const coverage: Record<string, number> = {};
+  const names = variables.map((v) => v.toLowerCase()).filter((v) => !ALWAYS_THERE.has(v));
+  for (const name of names) coverage[name] = 0;
+  images.forEach((image, i) => {
+    const { lookup } = templateValues(image, i + 1, images.length, 1);
+    for (const name of names) if (lookup(name) !== null) coverage[name]! += 1;
+  });
+  return coverage;
 }

@@ -3,49 +3,32 @@
 // pixel bomb is refused before any decoder allocates memory for it.
 //
 // Every read goes through `ByteSource.read(position, length)`, so the probe reads only what
-// it needs: the first 64 KiB at most for PNG, BMP and WebP, and a bounded walk over JPEG
-// segment headers (a few bytes per segment, skipping the bodies) for JPEG.
+// it needs: the first 64 KiB at most for PNG, BMP, TIFF and GIF, a bounded walk over JPEG
+// segment headers (a few bytes per segment, skipping the bodies) for JPEG, and over chunk
+// headers for WebP.
+//
+// The width and height it answers are the picture's as displayed: an EXIF orientation of 5 to 8
+// (a phone held upright) swaps the stored sides (exif.ts), and `orientation` says it was turned.
 import { readBmpHeader } from './bmp';
+import { exifOrientation } from './exif';
+import { probeGif, probeTiff } from './probe-converted';
+import { displayed, fail, HEAD_BYTES, truncated, type ByteSource, type ProbeResult } from './probe-result';
 import { openForReading, type ReadableFile } from '../util/open-file';
 
-export type ImageFormat = 'jpeg' | 'png' | 'bmp' | 'webp';
+export {
+  isSendableFormat,
+  MIME_TYPES,
+  type ByteSource,
+  type ImageFormat,
+  type ProbeResult,
+} from './probe-result';
 
-export const MIME_TYPES: Record<ImageFormat, string> = {
-  jpeg: 'image/jpeg',
-  png: 'image/png',
-  bmp: 'image/bmp',
-  webp: 'image/webp',
-};
-
-export interface ByteSource {
-  size: number;
-  /** Device and inode ("dev:ino") when read from a file: the same file reached twice has one. */
-  identity?: string;
-  /** Up to `length` bytes at `position` (fewer at the end of the file). */
-  read(position: number, length: number): Promise<Buffer>;
-  /** The whole file, when the first read already held all of it (most photos under 64 KiB). */
-  whole?: Buffer;
-}
-
-export type ProbeResult =
-  | {
-      ok: true;
-      format: ImageFormat;
-      width: number;
-      height: number;
-      /** True when the file's end looks cut off and only a full decode can tell. */
-      endMarkerMissing: boolean;
-    }
-  | { ok: false; code: ProbeFailure; reason: string };
-
-export type ProbeFailure = 'not_image' | 'unsupported_format' | 'corrupt' | 'truncated' | 'empty';
+/** The source's reads as exif.ts takes them. */
+const read = (source: ByteSource) => (position: number, length: number) => source.read(position, length);
 
 /** JPEG segments walked before giving up: real files have a few dozen. */
 const MAX_JPEG_SEGMENTS = 1024;
-const HEAD_BYTES = 64 * 1024;
 const TAIL_BYTES = 4 * 1024;
-
-const fail = (code: ProbeFailure, reason: string): ProbeResult => ({ ok: false, code, reason });
 
 /** A ByteSource over an open file that keeps the first 64 KiB (where headers live) cached. */
 export async function fileByteSource(handle: ReadableFile): Promise<ByteSource> {
@@ -93,13 +76,11 @@ export function describeStart(head: Buffer): string {
   return `bytes ${[...sample.subarray(0, 8)].map((b) => b.toString(16).padStart(2, '0')).join(' ')}`;
 }
 
-const EXPECTED = 'expected JPEG, PNG, BMP or WebP';
+const EXPECTED = 'expected JPEG, PNG, BMP, WebP, TIFF or GIF';
 
-/** Formats we can name but Kling does not take: the message says what to do instead. */
+/** Formats we can name but neither Kling takes nor the app converts: the message says what to do. */
 function otherFormat(head: Buffer): string | null {
   const ascii = head.subarray(0, 12).toString('latin1');
-  if (ascii.startsWith('GIF87a') || ascii.startsWith('GIF89a')) return 'GIF';
-  if (ascii.startsWith('II*\0') || ascii.startsWith('MM\0*')) return 'TIFF';
   if (ascii.slice(4, 8) === 'ftyp') {
     const brand = ascii.slice(8, 12);
     if (/^(avif|avis)$/.test(brand)) return 'AVIF';
@@ -123,21 +104,16 @@ export async function probeImage(source: ByteSource): Promise<ProbeResult> {
     return probeBmp(source, head);
   if (head.subarray(0, 4).toString('latin1') === 'RIFF' && head.subarray(8, 12).toString('latin1') === 'WEBP')
     return probeWebp(source, head);
+  const magic = head.subarray(0, 6).toString('latin1');
+  if (magic.startsWith('II*\0') || magic.startsWith('MM\0*')) return probeTiff(source);
+  if (magic === 'GIF87a' || magic === 'GIF89a') return probeGif(source, head);
   const other = otherFormat(head);
   if (other)
     return fail(
       'unsupported_format',
-      `${other} image, which Kling does not accept; ${EXPECTED}. Convert it (e.g. export as JPEG) and add it again`,
+      `${other} image, which Kling does not accept and the app cannot convert; ${EXPECTED}. Convert it (e.g. export as JPEG) and add it again`,
     );
   return fail('not_image', `not an image: the file starts with ${describeStart(head)}; ${EXPECTED}`);
-}
-
-function truncated(format: string, size: number, needed: number): ProbeResult {
-  return fail(
-    'truncated',
-    `truncated ${format}: the file has ${size} bytes but its header needs at least ${needed}; ` +
-      'copy it again from the original',
-  );
 }
 
 async function probePng(source: ByteSource, head: Buffer): Promise<ProbeResult> {
@@ -147,13 +123,33 @@ async function probePng(source: ByteSource, head: Buffer): Promise<ProbeResult> 
   const width = head.readUInt32BE(16);
   const height = head.readUInt32BE(20);
   const tail = await source.read(Math.max(33, source.size - TAIL_BYTES), TAIL_BYTES);
-  return {
-    ok: true,
-    format: 'png',
-    width,
-    height,
-    endMarkerMissing: tail.lastIndexOf('IEND', undefined, 'latin1') < 0,
-  };
+  return displayed(
+    'png',
+    { width, height },
+    await pngOrientation(source),
+    tail.lastIndexOf('IEND', undefined, 'latin1') < 0,
+  );
+}
+
+/** PNG chunks walked for an eXIf before the picture data: real files have a handful. */
+const MAX_PNG_CHUNKS = 64;
+
+/**
+ * A PNG's eXIf chunk (PNG 1.5 extension) sits before its first IDAT; only chunk headers are read
+ * on the way, and the walk ends at the picture data.
+ */
+async function pngOrientation(source: ByteSource): Promise<number | null> {
+  let position = 8;
+  for (let chunk = 0; chunk < MAX_PNG_CHUNKS; chunk++) {
+    const header = await source.read(position, 8);
+    if (header.length < 8) return null;
+    const length = header.readUInt32BE(0);
+    const type = header.toString('latin1', 4, 8);
+    if (type === 'IDAT' || type === 'IEND') return null;
+    if (type === 'eXIf') return exifOrientation(read(source), position + 8);
+    position += 12 + length;
+  }
+  return null;
 }
 
 async function probeBmp(source: ByteSource, head: Buffer): Promise<ProbeResult> {
@@ -173,7 +169,8 @@ async function probeBmp(source: ByteSource, head: Buffer): Promise<ProbeResult> 
     const needed = dataOffset + rowBytes * height;
     if (needed > source.size) return truncated('BMP', source.size, needed);
   }
-  return { ok: true, format: 'bmp', width, height, endMarkerMissing: false };
+  // BMP carries no EXIF: the pixels as stored.
+  return displayed('bmp', { width, height }, null);
 }
 
 async function probeWebp(source: ByteSource, head: Buffer): Promise<ProbeResult> {
@@ -207,7 +204,25 @@ async function probeWebp(source: ByteSource, head: Buffer): Promise<ProbeResult>
   } else {
     return fail('corrupt', `corrupt WebP: unknown first chunk ${JSON.stringify(chunk)}`);
   }
-  return { ok: true, format: 'webp', width, height, endMarkerMissing: false };
+  // Only the extended layout can carry EXIF (flag 0x08); its chunk usually follows the image.
+  const orientation = chunk === 'VP8X' && head[20]! & 0x08 ? await webpOrientation(source) : null;
+  return displayed('webp', { width, height }, orientation);
+}
+
+/** WebP chunks walked for its EXIF (a still has a few: VP8X, ICCP, ALPH, VP8, EXIF, XMP). */
+const MAX_WEBP_CHUNKS = 64;
+
+async function webpOrientation(source: ByteSource): Promise<number | null> {
+  let position = 12;
+  for (let chunk = 0; chunk < MAX_WEBP_CHUNKS; chunk++) {
+    const header = await source.read(position, 8);
+    if (header.length < 8) return null;
+    const size = header.readUInt32LE(4);
+    if (header.toString('latin1', 0, 4) === 'EXIF') return exifOrientation(read(source), position + 8);
+    // Chunks are padded to an even size.
+    position += 8 + size + (size % 2);
+  }
+  return null;
 }
 
 /** SOF markers of the JPEG variants decoders (and Kling) read: baseline, extended, progressive. */
@@ -215,9 +230,13 @@ const READABLE_SOF = new Set([0xc0, 0xc1, 0xc2]);
 /** Other SOF markers (lossless, hierarchical, arithmetic): real JPEGs, but rarely decodable. */
 const OTHER_SOF = new Set([0xc3, 0xc5, 0xc6, 0xc7, 0xc9, 0xca, 0xcb, 0xcd, 0xce, 0xcf]);
 
+/** The APP1 marker, where a JPEG keeps its EXIF ("Exif\0\0" then a TIFF structure). */
+const APP1 = 0xe1;
+
 async function probeJpeg(source: ByteSource): Promise<ProbeResult> {
   let position = 2;
   let frame: { width: number; height: number } | null = null;
+  let orientation: number | null = null;
   for (let segment = 0; segment < MAX_JPEG_SEGMENTS; segment++) {
     const header = await source.read(position, 9);
     if (header.length < 2) {
@@ -255,6 +274,9 @@ async function probeJpeg(source: ByteSource): Promise<ProbeResult> {
         );
       frame = { height: header.readUInt16BE(5), width: header.readUInt16BE(7) };
     }
+    // The first EXIF segment says how the picture is displayed (a later one is a thumbnail's or XMP).
+    if (marker === APP1 && orientation === null)
+      orientation = await exifOrientation(read(source), position + 4);
     if (marker === 0xda) {
       if (!frame) return fail('corrupt', 'corrupt JPEG: the picture data starts before the frame header');
       // Entropy-coded data follows; a complete file ends with FF D9 (EOI). Cameras sometimes
@@ -262,13 +284,7 @@ async function probeJpeg(source: ByteSource): Promise<ProbeResult> {
       // full decode check, it does not reject by itself.
       const tailStart = Math.max(position, source.size - TAIL_BYTES);
       const tail = await source.read(tailStart, source.size - tailStart);
-      return {
-        ok: true,
-        format: 'jpeg',
-        width: frame.width,
-        height: frame.height,
-        endMarkerMissing: tail.lastIndexOf(Buffer.from([0xff, 0xd9])) < 0,
-      };
+      return displayed('jpeg', frame, orientation, tail.lastIndexOf(Buffer.from([0xff, 0xd9])) < 0);
     }
     position += 2 + length;
   }

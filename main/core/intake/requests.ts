@@ -10,8 +10,7 @@ import { assessImage, DATA_URI_MAX_BYTES, FIT_LONG_SIDE, formatBytes, MAX_PIXELS
 import { decodeBmp } from './bmp';
 import { fitFingerprintPart, parseImageRef, type FitSpec } from './fit';
 import { applyFit } from './fit-apply';
-import { bufferByteSource, MIME_TYPES, probeImage } from './probe';
-import type { ImageFormat } from './probe';
+import { bufferByteSource, isSendableFormat, MIME_TYPES, probeImage } from './probe';
 import { isTakeOf } from './takes';
 
 export { imageRef, isImageRef } from './request-placeholders';
@@ -92,7 +91,7 @@ export interface MaterializeContext {
 
 export interface FittedImage {
   bytes: Buffer;
-  format: ImageFormat;
+  format: 'jpeg';
   width: number;
   height: number;
 }
@@ -164,11 +163,18 @@ async function imageDataUri(
     if (!probe.ok) throw new Error(`Image ${path} could not be fitted: ${probe.reason}`);
   }
   const assessment = assessImage(
-    { format: probe.format, width: probe.width, height: probe.height, bytes: bytes.length },
+    {
+      format: probe.format,
+      width: probe.width,
+      height: probe.height,
+      bytes: bytes.length,
+      orientation: probe.orientation,
+    },
     'data-uri',
   );
   if (assessment.kind === 'reject') throw new Error(`Image ${path} is not usable: ${assessment.reason}`);
-  if (assessment.kind === 'ok' && bytes.length <= maxBytes)
+  // As it is only when Kling takes it so: a TIFF or GIF is converted, a turned photo made upright.
+  if (assessment.kind === 'ok' && isSendableFormat(probe.format) && bytes.length <= maxBytes)
     return { uri: `data:${MIME_TYPES[probe.format]};base64,${bytes.toString('base64')}`, sha256: actual };
   const fitted = await fitImage(bytes, maxBytes);
   return {

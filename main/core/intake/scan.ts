@@ -145,3 +145,24 @@ function assembleImages(
 
   return { images, byIdentity, rejectedByPath };
 }
+
+/**
+ * Files added to a scan (dropped or picked during setup): `added` joined to `base`, each image
+ * once (by path: the same file dropped again is not a second image), `base` first so its
+ * {index} values stay, and the element images `base` had checked kept.
+ */
+export function mergeScanResults(base: ScanResult, added: ScanResult): ScanResult {
+  const known = new Set(base.images.map((image) => image.sourcePath));
+  const refused = new Set(base.rejected.map((r) => r.path));
+  const pairs = [...(base.endFramePairs ?? []), ...(added.endFramePairs ?? [])];
+  const elementImages = { ...added.elementImages, ...base.elementImages };
+  return {
+    roots: [...new Set([...base.roots, ...added.roots])],
+    images: [...base.images, ...added.images.filter((image) => !known.has(image.sourcePath))],
+    rejected: [...base.rejected, ...added.rejected.filter((r) => !refused.has(r.path) && !known.has(r.path))],
+    ...(pairs.length > 0 ? { endFramePairs: pairs } : {}),
+    ...(Object.keys(elementImages).length > 0 ? { elementImages } : {}),
+    variables: [...new Set([...base.variables, ...added.variables])],
+    problems: [...base.problems, ...added.problems],
+  };
+}

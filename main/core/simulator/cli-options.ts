@@ -34,6 +34,8 @@ export const HELP = `Usage: npm run simulator -- [options]
   --download-outage-within-ms <n>   --download-outage-kind reset|503
   --proxy-html-404 <p>          status/result answer a proxy's bare HTML 404 (no error_code)
   --missing-output-url <p>      a job succeeds with no video URL in output (and is billed)
+  --silent-download <p>         a download sends its headers (or part of the body), then nothing,
+                                the socket left open; --silent-cut-after-ms <n>: cut after n ms
   (times are on the simulator's clock, like --output-ttl-ms: --time-scale does not shrink them)
  variants:
   --output-shape video|videos   --failure-on-status completed|failed
@@ -96,6 +98,8 @@ export function optionsFromArgs(args: string[]): SimulatorOptions | 'help' {
       'download-outage-kind': { type: 'string' },
       'proxy-html-404': { type: 'string' },
       'missing-output-url': { type: 'string' },
+      'silent-download': { type: 'string' },
+      'silent-cut-after-ms': { type: 'string' },
       'output-shape': { type: 'string' },
       'failure-on-status': { type: 'string' },
       'errors-as-http200': { type: 'boolean' },
@@ -127,6 +131,8 @@ export function optionsFromArgs(args: string[]): SimulatorOptions | 'help' {
     generationFailure: number('generation-failure', values['generation-failure']),
   };
   const outageMs = number('download-outage-ms', values['download-outage-ms']);
+  const silentRate = number('silent-download', values['silent-download']);
+  const silentCut = number('silent-cut-after-ms', values['silent-cut-after-ms']);
   const environment: EnvironmentFaults = {
     cdnLagMs: number('cdn-lag-ms', values['cdn-lag-ms']),
     downloadOutage:
@@ -140,7 +146,10 @@ export function optionsFromArgs(args: string[]): SimulatorOptions | 'help' {
           },
     proxyHtml404: number('proxy-html-404', values['proxy-html-404']),
     missingOutputUrl: number('missing-output-url', values['missing-output-url']),
+    silentDownload: silentRate === undefined ? undefined : { rate: silentRate, cutAfterMs: silentCut },
   };
+  if (silentCut !== undefined && silentRate === undefined)
+    throw new Error('--silent-cut-after-ms needs --silent-download <p> (how many downloads go silent)');
   for (const flag of ['download-outage-at-ms', 'download-outage-within-ms', 'download-outage-kind'] as const)
     if (values[flag] !== undefined && outageMs === undefined)
       throw new Error(`--${flag} needs --download-outage-ms <n> (how long the outage lasts)`);

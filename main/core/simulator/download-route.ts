@@ -1,6 +1,7 @@
 // GET/HEAD /outputs/{request_id}.mp4: a generated video served like a CDN serves it (ranges,
 // ETag, 404 once expired), through the API faults (truncated, slow, resets) and the
-// environment's (outage, CDN lag). Every download lands in the ledger with the bytes it sent.
+// environment's (outage, CDN lag, silence). Every download lands in the ledger with the bytes
+// it sent.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { outputChunks } from './output-video';
 import { isExpired, send, transportFault } from './replies';
@@ -27,6 +28,44 @@ function write(res: ServerResponse, chunk: Buffer): Promise<boolean> {
 }
 
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Sends nothing more and keeps the socket open until the client closes it, the server closes,
+ * or `cutAfterMs` of the simulator's clock pass (then the server destroys it); the ledger says
+ * which, and how long (simulator ms) it was held.
+ */
+function holdSilent(
+  sim: SimulatorState,
+  res: ServerResponse,
+  record: Ledger['downloads'][number],
+  cutAfterMs: number | null,
+): Promise<void> {
+  const silence: NonNullable<typeof record.silence> = { heldMs: null, closedBy: null };
+  record.silence = silence;
+  const since = sim.clock.now();
+  return new Promise((resolve) => {
+    if (res.destroyed) {
+      silence.closedBy = 'client';
+      silence.heldMs = 0;
+      return resolve();
+    }
+    const cut = new AbortController();
+    if (cutAfterMs !== null)
+      sim.clock.sleep(cutAfterMs, cut.signal).then(
+        () => {
+          silence.closedBy = 'server';
+          res.socket?.destroy();
+        },
+        () => {}, // the socket closed first
+      );
+    res.once('close', () => {
+      cut.abort();
+      silence.closedBy ??= 'client';
+      silence.heldMs = Math.round(sim.clock.now() - since);
+      resolve();
+    });
+  });
+}
 
 export async function download(
   sim: SimulatorState,
@@ -134,8 +173,15 @@ export async function download(
   const downloadFault = faults.downloadFault();
   record.fault = downloadFault;
   // A truncated download stops somewhere in the middle (never at 0 or the full length).
-  const stopAfter =
+  let stopAfter =
     downloadFault === 'truncated' ? Math.max(1, Math.floor(length * (0.1 + 0.8 * faults.draw()))) : length;
+  // Drawn after the API's faults, from its own stream: turning it on leaves theirs unchanged.
+  const silence = sim.environment.silentDownload();
+  if (silence) {
+    stopAfter = Math.floor(length * silence.afterFraction);
+    record.fault = silence.afterFraction === 0 ? 'silent-after-headers' : 'silent-mid-body';
+    res.flushHeaders();
+  }
   const bytesPerSec = faults.current.slowDownloadBytesPerSec ?? DEFAULT_SLOW_BYTES_PER_SEC;
   for (const chunk of outputChunks(layout, job.requestId, start, end)) {
     const piece = chunk.subarray(0, Math.min(chunk.length, stopAfter - record.bytesSent));
@@ -152,6 +198,10 @@ export async function download(
       record.bytesSent += piece.length;
     }
     if (record.bytesSent >= stopAfter) break;
+  }
+  if (silence) {
+    await holdSilent(sim, res, record, silence.cutAfterMs);
+    return;
   }
   if (record.bytesSent < length) {
     // Let what was written reach the client, then cut the connection mid-body.

@@ -1,7 +1,8 @@
 // Faults of the world around the API rather than of the API itself: what a real night brings
 // that RunComfy's own answers do not. A CDN that has not caught up with a job that just ended
 // (a bare 404 on a link that works a minute later), a download outage, a proxy in front of the
-// API answering its own HTML 404, and a success that carries no video URL. Their draws come
+// API answering its own HTML 404, a success that carries no video URL, and a download
+// connection that goes silent with its socket open. Their draws come
 // from streams of their own, so turning them on leaves the API faults' sequence unchanged, and
 // which jobs lack a video URL depends only on the order jobs were created (not on polling).
 import type { Random } from '../util/clock';
@@ -37,6 +38,8 @@ export class EnvironmentPlan {
     private readonly perJob: Random,
     faults: EnvironmentFaults | undefined,
     private readonly startedAt: number,
+    /** Draws for the downloads that go silent. */
+    private readonly perDownload: Random,
   ) {
     this.faults = { ...faults };
     this.outage = this.planOutage();
@@ -85,6 +88,17 @@ export class EnvironmentPlan {
   proxy404(): boolean {
     const rate = this.faults.proxyHtml404;
     return rate !== undefined && rate > 0 && this.random() < rate;
+  }
+
+  /**
+   * Whether this download goes silent (null: it does not), and after which share of its body:
+   * 0 is right after the headers.
+   */
+  silentDownload(): { afterFraction: number; cutAfterMs: number | null } | null {
+    const silent = this.faults.silentDownload;
+    if (!silent || !(silent.rate > 0) || this.perDownload() >= silent.rate) return null;
+    const afterFraction = this.perDownload() < 0.5 ? 0 : 0.1 + 0.8 * this.perDownload();
+    return { afterFraction, cutAfterMs: silent.cutAfterMs ?? null };
   }
 
   /** Decided at creation: whether this job's success will carry no video URL. */

@@ -68,6 +68,7 @@ export function createState(options: SimulatorOptions): SimulatorState {
     seededRandom(seed ^ 0x78dde6e4),
     options.environment,
     clock.now(),
+    seededRandom(seed ^ 0x1b873593),
   );
 
   const ledger: Ledger = {

@@ -44,6 +44,13 @@ export interface EnvironmentFaults {
   proxyHtml404?: number;
   /** Probability (0..1) per job that its success has no video URL in `output` (billed anyway). */
   missingOutputUrl?: number;
+  /**
+   * Download connections that go silent: with probability `rate` per download the headers (and,
+   * for half of them, part of the body) arrive, then nothing more while the socket stays open,
+   * as behind a stuck proxy or a peer gone from a NAT table. The server cuts the socket after
+   * `cutAfterMs` (simulator ms; default: only when the client or the server closes it).
+   */
+  silentDownload?: { rate: number; cutAfterMs?: number };
 }
 
 /** Which endpoints a fault applies to. */
@@ -156,6 +163,8 @@ export interface Ledger {
     httpStatus: number;
     range: string | null;
     fault: string | null;
+    /** A silent download (`silentDownload`): how long its socket was held and who closed it. */
+    silence?: { heldMs: number | null; closedBy: 'client' | 'server' | null };
   }[];
   /**
    * What the environment faults did: the download outage's window (simulator clock) and the

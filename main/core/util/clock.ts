@@ -1,5 +1,6 @@
 // Time and randomness are injected everywhere (engine, simulator, pollers) so tests and
 // benchmarks can run an eight-hour night in seconds without global fake timers.
+import { readFileSync } from 'node:fs';
 
 export interface Clock {
   /** Milliseconds since the epoch. */
@@ -59,10 +60,69 @@ export function seededRandom(seed: number): Random {
  * The clock a process should use: real time, unless STILLMOTION_CLOCK_FACTOR is set (tests,
  * soak and benchmarks only), in which case time runs that many times faster from the shared
  * epoch STILLMOTION_CLOCK_EPOCH (ms), so separate processes agree on the simulated time.
+ * STILLMOTION_CLOCK_STEP_FILE (the soak only) adds the offset that file holds: see steppedClock.
  */
 export function clockFromEnv(env: Record<string, string | undefined>): Clock {
   const factor = Number(env.STILLMOTION_CLOCK_FACTOR);
-  if (!env.STILLMOTION_CLOCK_FACTOR || !(factor > 0)) return systemClock;
   const epoch = Number(env.STILLMOTION_CLOCK_EPOCH) || Date.now();
-  return scaledClock(factor, epoch, epoch);
+  const base =
+    !env.STILLMOTION_CLOCK_FACTOR || !(factor > 0) ? systemClock : scaledClock(factor, epoch, epoch);
+  const stepFile = env.STILLMOTION_CLOCK_STEP_FILE?.trim();
+  return stepFile ? steppedClock(base, stepFile) : base;
+}
+
+/** Real ms between two reads of a step file: now() stays a subtraction in between. */
+const STEP_REREAD_MS = 100;
+
+/**
+ * `base` moved by the offset (ms, may be negative) that `stepFile` holds, as a machine's wall
+ * clock jumps when it is set, synced or woken from sleep: the night test writes the file to
+ * step every process's clock forward and back at once. The file is read at most every 100 real
+ * ms; missing or unreadable, the offset is 0. Sleeps are not moved (timers run on real time).
+ */
+export function steppedClock(base: Clock, stepFile: string): Clock {
+  let readAt = -Infinity;
+  let offset = 0;
+  return {
+    now: () => {
+      const real = performance.now();
+      if (real - readAt >= STEP_REREAD_MS) {
+        readAt = real;
+        try {
+          offset = Number(readFileSync(stepFile, 'utf8').trim()) || 0;
+        } catch {
+          offset = 0;
+        }
+      }
+      return base.now() + offset;
+    },
+    sleep: base.sleep,
+  };
+}
+
+/**
+ * Runs `tick` every `intervalMs` of `clock` time until `signal` aborts (a fast test clock makes
+ * an hour of ticks pass in seconds); an error in one tick goes to `onError`, the next still runs.
+ */
+export function repeatEvery(
+  clock: Clock,
+  intervalMs: number,
+  signal: AbortSignal,
+  tick: () => void,
+  onError: (error: unknown) => void,
+): void {
+  void (async () => {
+    while (!signal.aborted) {
+      try {
+        await clock.sleep(intervalMs, signal);
+      } catch {
+        return;
+      }
+      try {
+        tick();
+      } catch (error) {
+        onError(error);
+      }
+    }
+  })();
 }

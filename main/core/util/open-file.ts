@@ -35,8 +35,26 @@ export interface WritableFile {
   close(): Promise<void>;
 }
 
-export async function openForWriting(path: string, flags: 'r' | 'w' | 'a'): Promise<WritableFile> {
-  const fd = await openFd(path, flags);
+/** Never through a symbolic link (a link planted in a shared folder must not redirect a write). */
+const NO_FOLLOW = fs.constants.O_NOFOLLOW ?? 0;
+
+/**
+ * How a file is opened for writing. `create`: a new file, failing if anything (a file, a
+ * link) has that name. `append`: an existing file, written at its end. `w`: create or
+ * truncate. `r`: read-only (to fsync a directory). None of them follows a symbolic link.
+ */
+export type WriteMode = 'r' | 'w' | 'a' | 'create' | 'append';
+
+const WRITE_FLAGS: Record<WriteMode, number> = {
+  r: fs.constants.O_RDONLY,
+  w: fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_TRUNC | NO_FOLLOW,
+  a: fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_APPEND | NO_FOLLOW,
+  create: fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | NO_FOLLOW,
+  append: fs.constants.O_WRONLY | fs.constants.O_APPEND | NO_FOLLOW,
+};
+
+export async function openForWriting(path: string, mode: WriteMode): Promise<WritableFile> {
+  const fd = await openFd(path, WRITE_FLAGS[mode], 0o644);
   return {
     write: (buffer, offset = 0, length = buffer.length - offset) => writeFd(fd, buffer, offset, length, null),
     sync: () => fsyncFd(fd),

@@ -1,104 +1,33 @@
-// The batch form: model and price, prompt template, negative prompt, duration, audio,
-// guidance, the model's own fields, output folder and file names, parallel generations, budget
-// cap; plus presets (Presets.tsx). A role field (duration, audio...) shows only when the model has it.
-import { useId, useRef } from 'react';
-import type {
-  BatchSettingsDto,
-  ElementCheckDto as ElementCheck,
-  ModelInfoDto,
-} from '../../../preload/contract';
+// The batch form, in parts that fold to a line: the model and its price; the prompt template
+// (always open) and negative prompt; the video (duration, takes, guidance, audio, the creative
+// controls and the model's own fields); the output (folder, file names, sidecars, generating
+// again); spending (budget cap, parallel generations). Presets in its title row. A role field
+// (duration, audio...) shows only when the model has it; the rules live in lib/batch-rules.ts.
+import { useRef } from 'react';
+import type { BatchSettingsDto, ElementCheckDto as ElementCheck } from '../../../preload/contract';
 import { api, errorText } from '../api';
-import { useI18n, type I18n } from '../i18n';
-import { parseTemplate } from '../lib/template';
+import { useI18n } from '../i18n';
+import { LIMITS, settingsForModel, type SettingsErrors } from '../lib/batch-rules';
+import { formatUsd } from '../lib/format';
 import { useApp, useModel } from '../store/app-context';
 import { showToast } from '../store/toasts';
 import { CheckboxField, Field, TextField } from './Field';
+import { FormSection } from './FormSection';
 import { ModelFields, validateModelInputs } from './ModelFields';
-import { ModelPicker } from './ModelPicker';
+import { ModelPicker, priceText } from './ModelPicker';
 import { PresetManager, PresetRow } from './Presets';
-import { CreativeControls, elementsError, insertAtCaret } from './CreativeControls';
-import { shotsError } from './ShotEditor';
+import { CreativeControls, insertAtCaret } from './CreativeControls';
+import { DurationField } from './DurationField';
 import { NumberField } from './NumberField';
 import { TemplateEditor } from './TemplateEditor';
-
-export type SettingsErrors = Partial<Record<keyof BatchSettingsDto, string>>;
-
-/** The number settings' limits: what their fields offer and what validateSettings holds them to. */
-const LIMITS = {
-  cfgScale: { min: 0, max: 1, step: 0.05 },
-  takes: { min: 1, max: 10, step: 1 },
-  concurrency: { min: 1, max: 20, step: 1 },
-} as const;
-
-/** Within its limits; a whole number where the step is 1. NaN (text that is no number) is not. */
-function within(value: number, { min, max, step }: { min: number; max: number; step: number }): boolean {
-  return value >= min && value <= max && (step !== 1 || Number.isInteger(value));
-}
-
-function durationAllowed(model: ModelInfoDto | undefined, seconds: number): boolean {
-  const rule = model ? model.duration : { min: 3, max: 15, values: null };
-  if (!rule) return true; // the model's duration field is unknown: the duration is not sent
-  if (!Number.isInteger(seconds)) return false;
-  return rule.values ? rule.values.includes(seconds) : seconds >= rule.min && seconds <= rule.max;
-}
-
-/** The settings a newly picked model can take: its own fields cleared, roles it lacks off. */
-export function settingsForModel(model: ModelInfoDto, s: BatchSettingsDto): Partial<BatchSettingsDto> {
-  const patch: Partial<BatchSettingsDto> = { modelId: model.id, modelInputs: undefined };
-  if (!model.roles.negativePrompt) patch.negativePrompt = '';
-  if (!model.roles.audio) patch.generateAudio = false;
-  if (!model.roles.endImage) patch.loop = undefined;
-  if (!model.roles.multiShot) patch.shots = undefined;
-  if (!model.elements) patch.elements = undefined;
-  const rule = model.duration;
-  if (rule && !durationAllowed(model, s.duration)) {
-    const choices = rule.values ?? [
-      Math.min(rule.max, Math.max(rule.min, Math.round(s.duration) || rule.min)),
-    ];
-    patch.duration = choices.reduce((best, c) =>
-      Math.abs(c - s.duration) < Math.abs(best - s.duration) ? c : best,
-    );
-  }
-  return patch;
-}
-
-export function validateSettings(
-  s: BatchSettingsDto,
-  model: ModelInfoDto | undefined,
-  variables: readonly string[],
-  t: I18n['t'],
-): SettingsErrors {
-  const errors: SettingsErrors = {};
-  if (!durationAllowed(model, s.duration))
-    errors.duration = model?.duration?.values
-      ? t('setup.errDurationChoice', { values: model.duration.values.join(', ') })
-      : t('setup.errDuration', { min: model?.duration?.min ?? 3, max: model?.duration?.max ?? 15 });
-  if (model?.roles.guidance && !within(s.cfgScale, LIMITS.cfgScale)) errors.cfgScale = t('setup.errCfg');
-  const fieldErrors = Object.values(validateModelInputs(model, s.modelInputs ?? {}, t));
-  if (fieldErrors.length > 0) errors.modelInputs = fieldErrors[0];
-  if (!within(s.concurrency, LIMITS.concurrency)) errors.concurrency = t('setup.errConcurrency');
-  if (!within(s.takes ?? 1, LIMITS.takes)) errors.takes = t('setup.errTakes');
-  if (s.budgetUsd !== null && !(s.budgetUsd > 0 && s.budgetUsd <= 1_000_000))
-    errors.budgetUsd = t('setup.errBudget');
-  if (!s.outputDir.trim()) errors.outputDir = t('setup.errOutputDir');
-  if (!s.outputNameTemplate.trim()) errors.outputNameTemplate = t('setup.errNameEmpty');
-  else if (parseTemplate(s.outputNameTemplate, variables).problems.length > 0)
-    errors.outputNameTemplate = t('setup.errNameTemplate');
-  if (parseTemplate(s.promptTemplate, variables).problems.length > 0)
-    errors.promptTemplate = t('setup.errTemplate');
-  if (s.negativePrompt.length > 2500) errors.negativePrompt = t('setup.errNegative');
-  const shots = shotsError(s, t);
-  if (shots) errors.shots = shots;
-  const elements = elementsError(s, model, t);
-  if (elements) errors.elements = elements;
-  return errors;
-}
 
 interface Props {
   settings: BatchSettingsDto;
   /** Merged into the latest draft (not into this render's copy: a dialog may answer later). */
   onChange: (patch: Partial<BatchSettingsDto>) => void;
   variables: readonly string[];
+  /** How many of the scan's images have each variable some lack. */
+  coverage: { counts: Readonly<Record<string, number>>; images: number };
   errors: SettingsErrors;
   serverProblems: readonly string[];
   force: boolean;
@@ -111,6 +40,7 @@ export function BatchSetup({
   settings,
   onChange,
   variables,
+  coverage,
   errors,
   serverProblems,
   force,
@@ -118,9 +48,8 @@ export function BatchSetup({
   showForce,
   elementChecks,
 }: Props) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const { models } = useApp();
-  const ids = { dur: useId() };
   const model = useModel(settings.modelId);
   const roles = model?.roles ?? {};
   const promptRef = useRef<HTMLTextAreaElement & HTMLInputElement>(null);
@@ -148,192 +77,207 @@ export function BatchSetup({
     }
   };
 
+  const takes = settings.takes ?? 1;
+  const videoSummary = [
+    model?.duration === null ? null : t('setup.summarySeconds', { seconds: settings.duration }),
+    roles.audio ? t(settings.generateAudio ? 'setup.summaryAudio' : 'setup.summaryNoAudio') : null,
+    t('setup.summaryTakes', { count: takes }),
+    t('setup.summaryFit', { mode: t(`fit.${settings.fit ?? 'crop'}`) }),
+  ].filter(Boolean);
+  const spendingSummary = [
+    settings.budgetUsd !== null && Number.isFinite(settings.budgetUsd)
+      ? t('setup.summaryCap', { cap: formatUsd(settings.budgetUsd, locale) })
+      : t('setup.noBudget'),
+    t('setup.summaryParallel', { count: settings.concurrency }),
+  ];
+
   return (
-    <section className="card" aria-labelledby="setup-title">
+    <section className="card batch-form" aria-labelledby="setup-title" data-testid="batch-form">
       <div className="card-title-row">
         <h2 id="setup-title">{t('setup.title')}</h2>
         <PresetRow settings={settings} onChange={onChange} />
       </div>
 
-      <ModelPicker
-        models={models}
-        settings={settings}
-        onPick={(id) => {
-          const picked = models.find((m) => m.id === id);
-          if (picked) onChange(settingsForModel(picked, settings));
-        }}
-      />
+      <FormSection
+        title={t('setup.model')}
+        summary={model ? `${model.displayName} · ${priceText(model, settings, t, locale)}` : '—'}
+        name="model"
+        testId="section-model"
+      >
+        <ModelPicker
+          models={models}
+          settings={settings}
+          onPick={(id) => {
+            const picked = models.find((m) => m.id === id);
+            if (picked) onChange(settingsForModel(picked, settings));
+          }}
+        />
+      </FormSection>
 
-      <TemplateEditor
-        label={t('setup.prompt')}
-        value={settings.promptTemplate}
-        onChange={(v) => set('promptTemplate', v)}
-        variables={variables}
-        serverProblems={serverProblems}
-        error={errors.elements}
-        multiline
-        testId="prompt-template"
-        inputRef={promptRef}
-      />
-
-      {roles.negativePrompt && (
-        <Field label={t('setup.negative')} error={errors.negativePrompt}>
-          {(control) => (
-            <textarea
-              {...control}
-              rows={2}
-              value={settings.negativePrompt}
-              onChange={(e) => set('negativePrompt', e.target.value)}
-            />
-          )}
-        </Field>
-      )}
-
-      <div className="field-grid">
-        {model?.duration?.values ? (
-          <div className="field">
-            <label htmlFor={ids.dur}>{t('setup.duration')}</label>
-            <select
-              id={ids.dur}
-              value={String(settings.duration)}
-              data-testid="duration"
-              aria-invalid={errors.duration ? true : undefined}
-              aria-describedby={errors.duration ? `${ids.dur}-error` : undefined}
-              onChange={(e) => set('duration', Number(e.target.value))}
-            >
-              {!model.duration.values.includes(settings.duration) && (
-                <option value={String(settings.duration)}>—</option>
-              )}
-              {model.duration.values.map((v) => (
-                <option key={v} value={String(v)}>
-                  {v} {t('setup.secondsUnit')}
-                </option>
-              ))}
-            </select>
-            {errors.duration && (
-              <p className="field-error" id={`${ids.dur}-error`}>
-                {errors.duration}
-              </p>
+      <div className="form-section-fixed">
+        <TemplateEditor
+          label={t('setup.prompt')}
+          value={settings.promptTemplate}
+          onChange={(v) => set('promptTemplate', v)}
+          variables={variables}
+          serverProblems={serverProblems}
+          error={errors.elements}
+          multiline
+          testId="prompt-template"
+          inputRef={promptRef}
+          coverage={coverage}
+        />
+        {roles.negativePrompt && (
+          <Field label={t('setup.negative')} error={errors.negativePrompt}>
+            {(control) => (
+              <textarea
+                {...control}
+                rows={2}
+                value={settings.negativePrompt}
+                onChange={(e) => set('negativePrompt', e.target.value)}
+              />
             )}
-          </div>
-        ) : (
-          (model === undefined || model.duration) && (
-            <NumberField
-              label={t('setup.duration')}
-              value={settings.duration}
-              onChange={(v) => set('duration', v ?? Number.NaN)}
-              min={model?.duration?.min ?? 3}
-              max={model?.duration?.max ?? 15}
-              step={1}
-              suffix={t('setup.secondsUnit')}
-              error={errors.duration}
-              testId="duration"
-            />
-          )
+          </Field>
         )}
-        {roles.guidance && (
-          <NumberField label={t('setup.cfg')} hint={t('setup.cfgHint')} {...numberField('cfgScale')} />
-        )}
-        <NumberField
-          label={t('setup.takes')}
-          hint={t('setup.takesHint')}
-          {...LIMITS.takes}
-          value={settings.takes ?? 1}
-          // One take is the batch as before takes existed: no field, same fingerprints.
-          onChange={(v) => set('takes', v === 1 ? undefined : (v ?? Number.NaN))}
-          error={errors.takes}
-          testId="takes"
-        />
-        <NumberField
-          label={t('setup.concurrency')}
-          hint={t('setup.concurrencyHint')}
-          {...numberField('concurrency')}
-        />
-        <NumberField
-          label={t('setup.budget')}
-          value={settings.budgetUsd}
-          onChange={(v) => set('budgetUsd', v)}
-          min={0}
-          step={0.01}
-          allowEmpty
-          placeholder={t('setup.noBudget')}
-          suffix="USD"
-          error={errors.budgetUsd}
-          testId="budget"
-        />
       </div>
 
-      {roles.audio && (
-        <CheckboxField
-          label={t('setup.audio')}
-          checked={settings.generateAudio}
-          onChange={(checked) => set('generateAudio', checked)}
-        />
-      )}
-      <CreativeControls
-        settings={settings}
-        onChange={onChange}
-        elementChecks={elementChecks}
-        onInsertElement={insertElement}
-      />
-
-      {model && (
-        <ModelFields
-          model={model}
-          inputs={settings.modelInputs ?? {}}
-          errors={validateModelInputs(model, settings.modelInputs ?? {}, t)}
-          onChange={(inputs) => set('modelInputs', Object.keys(inputs).length > 0 ? inputs : undefined)}
-        />
-      )}
-
-      <TextField
-        label={t('setup.outputDir')}
-        error={errors.outputDir}
-        value={settings.outputDir}
-        placeholder={t('setup.outputDirPlaceholder')}
-        onChange={(v) => set('outputDir', v)}
-        mono
-        testId="output-dir"
-        beside={
-          <button type="button" className="button" onClick={pickOutputDir}>
-            {t('setup.choose')}
-          </button>
+      <FormSection
+        title={t('setup.sectionVideo')}
+        summary={videoSummary.join(' · ')}
+        hasError={
+          !!(errors.duration || errors.cfgScale || errors.takes || errors.modelInputs || errors.shots)
         }
-      />
-
-      <TemplateEditor
-        label={t('setup.outputName')}
-        value={settings.outputNameTemplate}
-        onChange={(v) => set('outputNameTemplate', v)}
-        variables={variables}
-        // Parse problems show as they are found; an empty template has none, so say it here.
-        error={settings.outputNameTemplate.trim() ? undefined : errors.outputNameTemplate}
-        testId="output-name"
-      />
-      <Field label={t('setup.sidecars')} hint={t('setup.sidecarsHint')} inline>
-        {(c) => (
-          <input
-            {...c}
-            type="checkbox"
-            checked={settings.sidecars !== false}
-            onChange={(e) => set('sidecars', e.target.checked ? undefined : false)}
-            data-testid="sidecars"
+        name="video"
+        testId="section-video"
+      >
+        <div className="field-grid">
+          <DurationField
+            model={model}
+            value={settings.duration}
+            error={errors.duration}
+            onChange={(v) => set('duration', v)}
+          />
+          <NumberField
+            label={t('setup.takes')}
+            hint={t('setup.takesHint')}
+            {...LIMITS.takes}
+            value={takes}
+            // One take is the batch as before takes existed: no field, same fingerprints.
+            onChange={(v) => set('takes', v === 1 ? undefined : (v ?? Number.NaN))}
+            error={errors.takes}
+            testId="takes"
+          />
+          {roles.guidance && (
+            <NumberField label={t('setup.cfg')} hint={t('setup.cfgHint')} {...numberField('cfgScale')} />
+          )}
+        </div>
+        {roles.audio && (
+          <CheckboxField
+            label={t('setup.audio')}
+            checked={settings.generateAudio}
+            onChange={(checked) => set('generateAudio', checked)}
           />
         )}
-      </Field>
+        <CreativeControls
+          settings={settings}
+          onChange={onChange}
+          elementChecks={elementChecks}
+          onInsertElement={insertElement}
+        />
+        {model && (
+          <ModelFields
+            model={model}
+            inputs={settings.modelInputs ?? {}}
+            errors={validateModelInputs(model, settings.modelInputs ?? {}, t)}
+            onChange={(inputs) => set('modelInputs', Object.keys(inputs).length > 0 ? inputs : undefined)}
+          />
+        )}
+      </FormSection>
 
-      {showForce && (
-        <Field label={t('setup.force')} inline>
-          {(control) => (
+      <FormSection
+        title={t('setup.sectionOutput')}
+        summary={`${settings.outputDir || t('setup.noOutputDir')} · ${settings.outputNameTemplate}`}
+        hasError={!!(errors.outputDir || errors.outputNameTemplate)}
+        name="output"
+        testId="section-output"
+      >
+        <TextField
+          label={t('setup.outputDir')}
+          error={errors.outputDir}
+          value={settings.outputDir}
+          placeholder={t('setup.outputDirPlaceholder')}
+          onChange={(v) => set('outputDir', v)}
+          mono
+          testId="output-dir"
+          beside={
+            <button type="button" className="button" onClick={pickOutputDir}>
+              {t('setup.choose')}
+            </button>
+          }
+        />
+        <TemplateEditor
+          label={t('setup.outputName')}
+          value={settings.outputNameTemplate}
+          onChange={(v) => set('outputNameTemplate', v)}
+          variables={variables}
+          // Parse problems show as they are found; an empty template has none, so say it here.
+          error={settings.outputNameTemplate.trim() ? undefined : errors.outputNameTemplate}
+          testId="output-name"
+          coverage={coverage}
+        />
+        <Field label={t('setup.sidecars')} hint={t('setup.sidecarsHint')} inline>
+          {(c) => (
             <input
-              {...control}
+              {...c}
               type="checkbox"
-              checked={force}
-              onChange={(e) => onForceChange(e.target.checked)}
+              checked={settings.sidecars !== false}
+              onChange={(e) => set('sidecars', e.target.checked ? undefined : false)}
+              data-testid="sidecars"
             />
           )}
         </Field>
-      )}
+        {showForce && (
+          <Field label={t('setup.force')} inline>
+            {(control) => (
+              <input
+                {...control}
+                type="checkbox"
+                checked={force}
+                onChange={(e) => onForceChange(e.target.checked)}
+                data-testid="force"
+              />
+            )}
+          </Field>
+        )}
+      </FormSection>
+
+      <FormSection
+        title={t('setup.sectionSpending')}
+        summary={spendingSummary.join(' · ')}
+        hasError={!!(errors.budgetUsd || errors.concurrency)}
+        name="spending"
+        testId="section-spending"
+      >
+        <div className="field-grid">
+          <NumberField
+            label={t('setup.budget')}
+            value={settings.budgetUsd}
+            onChange={(v) => set('budgetUsd', v)}
+            min={0}
+            step={0.01}
+            allowEmpty
+            placeholder={t('setup.noBudget')}
+            suffix="USD"
+            error={errors.budgetUsd}
+            testId="budget"
+          />
+          <NumberField
+            label={t('setup.concurrency')}
+            hint={t('setup.concurrencyHint')}
+            {...numberField('concurrency')}
+          />
+        </div>
+      </FormSection>
 
       <PresetManager />
     </section>

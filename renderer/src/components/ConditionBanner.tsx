@@ -1,4 +1,5 @@
-// What holds a running batch's downloads back (the output folder unplugged, the network down):
+// What holds a running batch's downloads back (the output folder unplugged or full, a save
+// blocked or delayed, the network down):
 // not a pause, the batch goes on by itself, so it informs: what happened (the title), what
 // happens next and what the user may do (a sentence, and for the folder the button that saves
 // the next videos elsewhere), and the specifics (which folder, the system's words) under Details.
@@ -8,6 +9,9 @@ import type { BatchViewDto } from '../../../preload/contract';
 import { formatReason } from '../../../preload/reasons';
 import { useI18n } from '../i18n';
 import { ChooseOutputFolderButton } from './ChooseOutputFolderButton';
+
+/** Conditions another output folder gets past: the folder away, its disk full, a save blocked. */
+const FOLDER_CONDITIONS: readonly string[] = ['output_unavailable', 'disk_full', 'output_blocked'];
 
 export function ConditionBanner({ batch, onChanged }: { batch: BatchViewDto; onChanged: () => void }) {
   const { t, language } = useI18n();
@@ -25,7 +29,7 @@ export function ConditionBanner({ batch, onChanged }: { batch: BatchViewDto; onC
           <p className="small">{text}</p>
         </details>
       </div>
-      {condition.code === 'output_unavailable' && (
+      {FOLDER_CONDITIONS.includes(condition.code) && (
         <div className="banner-actions">
           <ChooseOutputFolderButton batch={batch} onChanged={onChanged} />
         </div>

@@ -11,6 +11,7 @@ import { RUNCOMFY_TOP_UP_URL } from '../lib/runcomfy-links';
 import { useAction } from '../lib/use-action';
 import { useApp } from '../store/app-context';
 import { ChooseOutputFolderButton } from './ChooseOutputFolderButton';
+import { modePauseOf, PauseModeActions } from './PauseModeActions';
 import './PauseBanner.css';
 
 export function PauseBanner({ batch, onChanged }: { batch: BatchViewDto; onChanged: () => void }) {
@@ -25,8 +26,11 @@ export function PauseBanner({ batch, onChanged }: { batch: BatchViewDto; onChang
   if (batch.state !== 'paused' || !batch.pauseReason || batch.pauseReason === 'user') return null;
   const reason = batch.pauseReason;
   const full = reasonText({ reason: batch.pauseDetail, message: batch.pauseMessage }, language);
-  // The budget's account is all figures of the user's own (no provider words): it is the body.
-  const lead = reason === 'budget_reached' && full ? full : t(`pause.${reason}.hint`);
+  // Waiting for a key or for the mode it was made in: no key was refused, and Resume would wait again.
+  const modePause = modePauseOf(batch);
+  // The budget's account is all figures of the user's own, and a mode's wait all the app's own
+  // words (no provider text): either is the body; otherwise the body says what to do.
+  const lead = (reason === 'budget_reached' || modePause) && full ? full : t(`pause.${reason}.hint`);
   const details = full && full !== lead ? full : null;
 
   const resume = () => act(() => api().batch.resume({ batchId: batch.id }));
@@ -39,7 +43,7 @@ export function PauseBanner({ batch, onChanged }: { batch: BatchViewDto; onChang
       data-testid="pause-banner"
     >
       <div className="banner-text">
-        <h2 id={titleId}>{t(`pause.${reason}.title`)}</h2>
+        <h2 id={titleId}>{modePause ? t(`modePause.${modePause}.title`) : t(`pause.${reason}.title`)}</h2>
         <p data-testid="pause-detail">{lead}</p>
         {details && (
           <details className="banner-details" data-testid="pause-details">
@@ -49,7 +53,8 @@ export function PauseBanner({ batch, onChanged }: { batch: BatchViewDto; onChang
         )}
       </div>
       <div className="banner-actions">
-        {reason === 'bad_key' && (
+        {modePause && <PauseModeActions batch={batch} pause={modePause} />}
+        {reason === 'bad_key' && !modePause && (
           <button type="button" className="button button-primary" onClick={() => openSettings('apiKey')}>
             {t('pause.openKeySettings')}
           </button>
@@ -93,7 +98,7 @@ export function PauseBanner({ batch, onChanged }: { batch: BatchViewDto; onChang
             </button>
           </form>
         )}
-        {reason !== 'budget_reached' && reason !== 'daily_cap_reached' && (
+        {reason !== 'budget_reached' && reason !== 'daily_cap_reached' && !modePause && (
           <button
             type="button"
             className={

@@ -4,6 +4,7 @@ import { useId, useState } from 'react';
 import type { BatchSettingsDto } from '../../../preload/contract';
 import { api, errorText } from '../api';
 import { useI18n } from '../i18n';
+import { isShootFolder } from '../lib/output-folder';
 import { useApp } from '../store/app-context';
 import { showToast } from '../store/toasts';
 import { CancelOrConfirm, Dialog } from './Dialog';
@@ -16,13 +17,14 @@ export function SavePresetDialog({ settings, onClose }: { settings: BatchSetting
   const id = useId();
   const save = async () => {
     try {
-      // The output folder is per batch more often than not, but keeping it is what users expect.
-      // Fields not filled in yet (a number being typed, no output folder chosen) are left out:
-      // applying the preset then keeps what the form has for them.
+      // A folder of the user's own is kept; a shoot's own (videos/ beside its images) is not:
+      // applied to the next shoot it would send its videos into this one's folder. Fields not
+      // filled in yet (a number being typed) are left out too: applying the preset then keeps
+      // what the form has for them.
       const valid = Object.fromEntries(
         Object.entries(settings).filter(([, v]) => !(typeof v === 'number' && Number.isNaN(v))),
       );
-      if (!valid.outputDir) delete valid.outputDir;
+      if (!valid.outputDir || isShootFolder(String(valid.outputDir))) delete valid.outputDir;
       if (!valid.outputNameTemplate) delete valid.outputNameTemplate;
       setSettings(await api().settings.savePreset({ name: name.trim(), settings: valid }));
       showToast(t('setup.presetSaved', { name: name.trim() }));

@@ -1,5 +1,6 @@
-// What the scan found: counts, and every rejected file with its reason, before any money moves;
-// the end frames it paired by name, and another file-name ending to pair them by.
+// What the scan found: counts, and every rejected file with its reason (named by its path under
+// the dropped folder), before any money moves; the end frames it paired by name, and, where end
+// frames matter (some were paired, or the model takes one), another file-name ending to pair by.
 import { useState, type FormEvent } from 'react';
 import type { ScanSummaryDto } from '../../../preload/contract';
 import { useI18n, type I18n } from '../i18n';
@@ -18,12 +19,15 @@ export function ScanSummary({
   summary,
   alreadyGenerated,
   resized,
+  endFrames,
   onPairAgain,
 }: {
   summary: ScanSummaryDto;
   alreadyGenerated: number | null;
   /** Images resized on the way as the batch settings say (the preview's); null before it. */
   resized: number | null;
+  /** The batch's model takes an end frame. */
+  endFrames: boolean;
   onPairAgain: (endSuffix: string) => void;
 }) {
   const { t, locale } = useI18n();
@@ -74,33 +78,46 @@ export function ScanSummary({
           </ul>
         </details>
       )}
-      {summary.endSuffix && (
-        <p className="field-hint">{t('scan.endSuffixUsed', { suffix: summary.endSuffix })}</p>
+      {(summary.endFramePairCount > 0 || summary.endSuffix || endFrames) && (
+        // Folded: most batches have no end frames, and the field is for pairing by another name.
+        <details className="end-suffix" open={!!summary.endSuffix}>
+          <summary>{t('scan.endSuffixShow')}</summary>
+          {summary.endSuffix && (
+            <p className="field-hint">{t('scan.endSuffixUsed', { suffix: summary.endSuffix })}</p>
+          )}
+          <form className="end-suffix-form" onSubmit={pairAgain} data-testid="end-suffix-form">
+            <TextField
+              label={t('scan.endSuffix')}
+              hint={t('scan.endSuffixHint')}
+              error={tried || suffix.length > 0 ? suffixError : null}
+              value={suffix}
+              placeholder="-last"
+              onChange={setSuffix}
+              mono
+              testId="end-suffix"
+              beside={
+                <button
+                  type="submit"
+                  className="button"
+                  disabled={suffix.trim() === (summary.endSuffix ?? '')}
+                >
+                  {t('scan.endSuffixApply')}
+                </button>
+              }
+            />
+          </form>
+        </details>
       )}
-      <form className="end-suffix-form" onSubmit={pairAgain} data-testid="end-suffix-form">
-        <TextField
-          label={t('scan.endSuffix')}
-          hint={t('scan.endSuffixHint')}
-          error={tried || suffix.length > 0 ? suffixError : null}
-          value={suffix}
-          placeholder="-last"
-          onChange={setSuffix}
-          mono
-          testId="end-suffix"
-          beside={
-            <button type="submit" className="button" disabled={suffix.trim() === (summary.endSuffix ?? '')}>
-              {t('scan.endSuffixApply')}
-            </button>
-          }
-        />
-      </form>
       {summary.rejected.length > 0 && (
         <details className="rejections">
           <summary>{t('scan.showRejected', { count: summary.rejected.length })}</summary>
           <ul>
             {summary.rejected.map((r) => (
               <li key={r.path}>
-                <span className="mono">{r.path}</span> — {r.reason}
+                <span className="mono" title={r.path}>
+                  {r.relativePath ?? r.path}
+                </span>{' '}
+                — {r.reason}
               </li>
             ))}
           </ul>

@@ -1,9 +1,19 @@
 // The prompt template editor: a textarea, the variables this scan offers as chips that insert
-// `{variable}` at the caret, and inline errors from the client-side parser (unknown variable,
-// unclosed brace) next to the ones main's preview reports.
-import { useRef, type RefObject } from 'react';
+// `{variable}` at the caret, inline errors from the client-side parser (unknown variable,
+// unclosed brace) next to the ones main's preview reports, and, as the template is typed, how
+// many images have each variable some lack ("{caption}: 2 of 26 images") with a one-click default.
+//
+// The chips are one composite widget (a toolbar): one Tab stop, the arrow keys move between them.
+import { useRef, useState, type KeyboardEvent, type RefObject } from 'react';
 import { useI18n } from '../i18n';
-import { insertVariable, parseTemplate, type TemplateProblem } from '../lib/template';
+import { formatCount } from '../lib/format';
+import {
+  coverageGaps,
+  insertVariable,
+  parseTemplate,
+  withDefault,
+  type TemplateProblem,
+} from '../lib/template';
 import { Field } from './Field';
 
 interface Props {
@@ -18,6 +28,8 @@ interface Props {
   testId?: string;
   /** The control itself, for a chip elsewhere that inserts at its caret (@ElementN). */
   inputRef?: RefObject<(HTMLTextAreaElement & HTMLInputElement) | null>;
+  /** How many of the scan's `images` have each variable some may lack (the scan summary's). */
+  coverage?: { counts: Readonly<Record<string, number>>; images: number };
 }
 
 export function TemplateEditor({
@@ -30,10 +42,13 @@ export function TemplateEditor({
   multiline,
   testId,
   inputRef,
+  coverage,
 }: Props) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const own = useRef<HTMLTextAreaElement & HTMLInputElement>(null);
   const ref = inputRef ?? own;
+  const chipsRef = useRef<HTMLDivElement>(null);
+  const [activeChip, setActiveChip] = useState(0);
   const problems = parseTemplate(value, variables).problems;
   const messages = [
     ...(error ? [error] : []),
@@ -41,12 +56,11 @@ export function TemplateEditor({
     ...(serverProblems ?? []),
   ];
   const unique = [...new Set(messages)];
+  const gaps = coverage ? coverageGaps(value, coverage.counts, coverage.images) : [];
 
-  const insert = (name: string) => {
+  /** Puts `next` in the control and the caret at `caret`, then focuses it. */
+  const write = (next: { text: string; caret: number }) => {
     const el = ref.current;
-    const start = el?.selectionStart ?? value.length;
-    const end = el?.selectionEnd ?? value.length;
-    const next = insertVariable(value, name, start, end);
     onChange(next.text);
     requestAnimationFrame(() => {
       el?.focus();
@@ -54,13 +68,44 @@ export function TemplateEditor({
     });
   };
 
+  const insert = (name: string) => {
+    const el = ref.current;
+    write(insertVariable(value, name, el?.selectionStart ?? value.length, el?.selectionEnd ?? value.length));
+  };
+
+  const moveChip = (event: KeyboardEvent<HTMLDivElement>) => {
+    const last = variables.length - 1;
+    const next =
+      event.key === 'ArrowRight' || event.key === 'ArrowDown'
+        ? Math.min(last, activeChip + 1)
+        : event.key === 'ArrowLeft' || event.key === 'ArrowUp'
+          ? Math.max(0, activeChip - 1)
+          : event.key === 'Home'
+            ? 0
+            : event.key === 'End'
+              ? last
+              : null;
+    if (next === null) return;
+    event.preventDefault();
+    setActiveChip(next);
+    chipsRef.current?.querySelectorAll<HTMLButtonElement>('button')[next]?.focus();
+  };
+
   const chips = variables.length > 0 && (
-    <div className="chips" role="group" aria-label={t('template.insertVariable')}>
-      {variables.map((name) => (
+    <div
+      ref={chipsRef}
+      className="chips"
+      role="toolbar"
+      aria-label={t('template.insertVariable')}
+      onKeyDown={moveChip}
+    >
+      {variables.map((name, i) => (
         <button
           key={name}
           type="button"
           className="chip"
+          tabIndex={i === Math.min(activeChip, variables.length - 1) ? 0 : -1}
+          onFocus={() => setActiveChip(i)}
           onClick={() => insert(name)}
           // Starts with what the chip shows, so voice control can say "click {name}".
           aria-label={t('template.insertNamed', { name: `{${name}}`, field: label })}
@@ -71,8 +116,49 @@ export function TemplateEditor({
     </div>
   );
 
+  const coverageLines = gaps.length > 0 && coverage && (
+    <ul className="coverage-list" data-testid={testId ? `${testId}-coverage` : undefined}>
+      {gaps.map((gap) => {
+        const vars = {
+          name: `{${gap.name}}`,
+          have: formatCount(gap.have, locale),
+          images: formatCount(coverage.images, locale),
+          others: formatCount(coverage.images - gap.have, locale),
+        };
+        return (
+          <li
+            key={gap.name}
+            className={gap.defaulted ? 'coverage muted small' : 'coverage coverage-gap small'}
+          >
+            {t(gap.defaulted ? 'coverage.defaulted' : 'coverage.gap', vars)}{' '}
+            {!gap.defaulted && (
+              <button
+                type="button"
+                className="button button-small"
+                onClick={() => write(withDefault(value, gap))}
+                aria-label={t('coverage.addDefaultNamed', vars)}
+              >
+                {t('coverage.addDefault')}
+              </button>
+            )}
+          </li>
+        );
+      })}
+    </ul>
+  );
+
   return (
-    <Field label={label} error={unique} extra={chips} className="template-editor">
+    <Field
+      label={label}
+      error={unique}
+      extra={
+        <>
+          {coverageLines}
+          {chips}
+        </>
+      }
+      className="template-editor"
+    >
       {(control) => {
         const common = { ...control, value, 'data-testid': testId, spellCheck: multiline } as const;
         return multiline ? (

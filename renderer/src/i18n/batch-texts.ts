@@ -78,6 +78,14 @@ export const batchEn = {
   'condition.network_down.hint':
     'Nothing has failed: the batch continues by itself when the connection is back.',
   'money.simulated': '{amount} simulated',
+  'condition.disk_full.title': 'The output disk is full',
+  'condition.disk_full.hint':
+    'Free some space on the output drive: downloads continue by themselves where they stopped. Or save the next videos in another folder.',
+  'condition.saving_delayed.title': 'Saving is delayed',
+  'condition.saving_delayed.hint': 'Nothing has failed: saving is tried again by itself until it works.',
+  'condition.output_blocked.title': 'A video cannot be saved',
+  'condition.output_blocked.hint':
+    'Fix what is in the way (a permission, a file or folder of that name): the video is saved by itself once it can be. Or save it in another folder.',
 };
 
 export const batchZh: Record<keyof typeof batchEn, string> = {
@@ -153,4 +161,12 @@ export const batchZh: Record<keyof typeof batchEn, string> = {
     '请重新连接驱动器或共享：恢复后下载会自动继续。也可以把之后的视频保存到其他文件夹。',
   'condition.network_down.hint': '没有任何项失败：连接恢复后批次会自动继续。',
   'money.simulated': '{amount}（模拟）',
+  'condition.disk_full.title': '输出磁盘已满',
+  'condition.disk_full.hint':
+    '请释放输出磁盘空间：下载会自动从中断处继续。也可以把之后的视频保存到其他文件夹。',
+  'condition.saving_delayed.title': '保存被延迟',
+  'condition.saving_delayed.hint': '没有任何项失败：会自动重试保存，直到成功。',
+  'condition.output_blocked.title': '有视频无法保存',
+  'condition.output_blocked.hint':
+    '请解决阻碍（权限，或同名的文件或文件夹）：一旦可以保存，视频会自动保存。也可以把它保存到其他文件夹。',
 };

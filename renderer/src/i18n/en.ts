@@ -6,7 +6,10 @@ import { reviewEn } from './review-texts';
 import { itemsEn } from './items-texts';
 import { historyEn } from './history-texts';
 import { batchEn } from './batch-texts';
+import { enSetup } from './en-setup';
+
 export const en = {
+  ...enSetup,
   'app.name': 'Stillmotion',
   'app.simulated': 'Simulated',
   'app.simulatedHint':
@@ -34,7 +37,7 @@ export const en = {
 
   'drop.title': 'Drop folders or images anywhere',
   'drop.hint':
-    'JPEG, PNG, BMP or WebP, at least 300 px on the short side. Folders are searched, sub-folders included.',
+    'JPEG, PNG, WebP, BMP, TIFF or GIF (TIFF and GIF are sent as JPEG). Folders are searched, sub-folders included.',
   'drop.choose': 'Choose folders or images…',
   'drop.release': 'Release to add these files',
 
@@ -204,7 +207,6 @@ export const en = {
   'start.budget': 'Budget cap',
   'start.fixErrors': 'Fix the marked fields to start.',
   'start.button': 'Start {count} {count|video|videos} — est. {cost}',
-  'start.addOther': 'Choose other files…',
   'start.clear': 'Start over',
 
   'state.queued': 'Waiting',

@@ -6,8 +6,10 @@ import { reviewZh } from './review-texts';
 import { itemsZh } from './items-texts';
 import { historyZh } from './history-texts';
 import { batchZh } from './batch-texts';
+import { zhCNSetup } from './zh-CN-setup';
 
 export const zhCN: Messages = {
+  ...zhCNSetup,
   'app.name': 'Stillmotion',
   'app.simulated': '模拟模式',
   'app.simulatedHint': '模拟模式：不会发送到 RunComfy，也不会产生费用。每个视频都是对其图片的一段短推镜。',
@@ -33,7 +35,8 @@ export const zhCN: Messages = {
   'time.lessThanMinute': '不到 1 分钟',
 
   'drop.title': '将文件夹或图片拖放到窗口任意位置',
-  'drop.hint': '支持 JPEG、PNG、BMP、WebP，短边至少 300 像素。会搜索文件夹及其子文件夹。',
+  'drop.hint':
+    '支持 JPEG、PNG、WebP、BMP、TIFF、GIF（TIFF 和 GIF 会转为 JPEG 发送）。会搜索文件夹及其子文件夹。',
   'drop.choose': '选择文件夹或图片…',
   'drop.release': '松开以添加这些文件',
 
@@ -187,7 +190,6 @@ export const zhCN: Messages = {
   'start.budget': '预算上限',
   'start.fixErrors': '请先修正标出的字段。',
   'start.button': '开始生成 {count} 个视频 — 预计 {cost}',
-  'start.addOther': '选择其他文件…',
   'start.clear': '重新开始',
 
   'state.queued': '等待中',

@@ -9,7 +9,9 @@ export async function exportCsv(batchId: number, language: Language): Promise<vo
   try {
     // Reasons in the window's language, so the report reads like the list it came from.
     const { fileName, csv } = await api().batch.reportCsv({ batchId, language });
-    const url = URL.createObjectURL(new Blob([csv], { type: 'text/csv;charset=utf-8' }));
+    // The byte-order mark makes Excel read the file as UTF-8 (without it, Chinese file names
+    // and prompts turn to mojibake in the system's legacy code page).
+    const url = URL.createObjectURL(new Blob(['\uFEFF', csv], { type: 'text/csv;charset=utf-8' }));
     const link = document.createElement('a');
     link.href = url;
     link.download = fileName;

@@ -86,7 +86,8 @@ export const TONE_ICONS: Record<StateTone, string> = {
  */
 export const FALLBACK_SETTINGS: BatchSettingsDto = {
   modelId: '',
-  promptTemplate: '{name}',
+  // A real example to edit, never the file name: "{name}" alone sends "IMG_2041" as the prompt.
+  promptTemplate: 'A slow, steady camera push-in; gentle natural motion in the scene, soft light',
   negativePrompt: '',
   duration: 5,
   generateAudio: false,

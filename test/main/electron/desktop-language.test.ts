@@ -46,11 +46,11 @@ describe('the OS integration in Chinese', () => {
 
   it('labels every menu item, on every platform, with no English phrase in Chinese', () => {
     for (const platform of ['linux', 'win32', 'darwin'] as const) {
-      const zh = labels(menuTemplate(folders, 'zh-CN', platform, false));
+      const zh = labels(menuTemplate(folders, { checkForUpdates: () => {} }, 'zh-CN', platform, false));
       expect(zh).not.toContainEqual(expect.stringContaining('<no label'));
       expect(zh).toContain('打开日志文件夹');
       expect(englishPhrases(zh.join('\n'))).toEqual([]);
-      const en = labels(menuTemplate(folders, 'en', platform, false));
+      const en = labels(menuTemplate(folders, { checkForUpdates: () => {} }, 'en', platform, false));
       expect(en).toContain('Open Log Folder');
       expect(en).toHaveLength(zh.length);
     }

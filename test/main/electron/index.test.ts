@@ -112,7 +112,7 @@ vi.mock('electron', () => {
       Notification.shown.push(this.content);
     }
   }
-  return {
+  const electron = {
     app: {
       setName: vi.fn(() => h.order.push('setName')),
       setPath: vi.fn(() => h.order.push('setPath')),
@@ -158,6 +158,8 @@ vi.mock('electron', () => {
       showMessageBox: vi.fn(async () => ({ response: 0 })),
       showErrorBox: vi.fn(),
     },
+    // Chromium's network stack stands in as Node's fetch; the calls show what went through it.
+    net: { fetch: vi.fn((input: string, init?: RequestInit) => fetch(input, init)) },
     powerMonitor: { on: vi.fn() },
     powerSaveBlocker: { start: vi.fn(() => 11), stop: vi.fn() },
     safeStorage: {
@@ -167,6 +169,12 @@ vi.mock('electron', () => {
       decryptString: (b: Buffer) => Buffer.from([...b].map((x) => x ^ 0x33)).toString(),
     },
   };
+  // electron-updater (plain CommonJS from node_modules) requires `electron` itself.
+  const { createRequire } = process.getBuiltinModule('node:module');
+  const require = createRequire(__filename);
+  const resolved = require.resolve('electron');
+  require.cache[resolved] = { id: resolved, filename: resolved, loaded: true, exports: electron } as never;
+  return electron;
 });
 
 import * as electron from 'electron';
@@ -188,6 +196,7 @@ const mocked = electron as unknown as {
   dialog: { showMessageBox: ReturnType<typeof vi.fn> };
   powerSaveBlocker: { start: ReturnType<typeof vi.fn>; stop: ReturnType<typeof vi.fn> };
   powerMonitor: { on: ReturnType<typeof vi.fn> };
+  net: { fetch: ReturnType<typeof vi.fn> };
 };
 
 let dir: { path: string; remove(): void };
@@ -274,6 +283,7 @@ describe('main/electron/index.ts', () => {
     }[];
     const roles = JSON.stringify(template);
     expect(roles).toContain('"role":"about"');
+    expect(roles).toContain('"label":"Check for Updates…"');
   });
 
   it('guards every web contents: no navigation away, no popups, no webviews', () => {
@@ -322,7 +332,7 @@ describe('main/electron/index.ts', () => {
     expect(elsewhere).toMatchObject({ ok: false, error: { code: 'forbidden_sender' } });
   });
 
-  it('runs a demo batch: stays awake while pending, forwards events, never logs the key', async () => {
+  it('runs a demo batch through net.fetch: stays awake while pending, forwards events, never logs the key', async () => {
     const window = h.windows[0]!;
     const event = { sender: window.webContents, senderFrame: window.webContents.mainFrame };
     expect((await invoker('command:settings.setApiKey')(event, { apiKey: CANARY })).ok).toBe(true);
@@ -352,6 +362,9 @@ describe('main/electron/index.ts', () => {
       'a batch event',
     );
     expect(h.logLines.join('\n')).not.toContain('CANARY');
+    // The submit went through Chromium's network stack (system proxy, PAC, OS certificates).
+    const submitted = () => mocked.net.fetch.mock.calls.some(([url]) => String(url).includes('/v1/models/'));
+    await waitFor(submitted, 'the submit through net.fetch');
   }, 60_000);
 
   it('asks before closing with work pending and keeps running in the tray', async () => {

@@ -10,7 +10,7 @@ import {
   summarizeProgress,
   trayTooltip,
 } from '../../../main/electron/overnight';
-import { redactLogData, rotateLogFiles } from '../../../main/electron/log-helpers';
+import { redactLogData, rotateLogFiles } from '../../../main/core/app/log-file';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempDir } from '../core/app/helpers';

@@ -5,12 +5,22 @@ import type { BatchView } from '../../domain';
 import type { Engine } from '../../engine';
 import { EXIT, ExitError, parseId, type CliIo, type Common } from '../io';
 import { namedBatch, withEngine } from '../open-core';
+import { UsageError } from '../usage-error';
 import { cliLanguage, itemLine, statusBlock } from '../progress';
 
 export interface ReportOptions extends Common {
   csv?: boolean;
+  /** Starts the CSV with a UTF-8 byte-order mark. */
+  bom?: boolean;
   json?: boolean;
 }
+
+/**
+ * Excel reads a CSV without a byte-order mark in the system's legacy code page, which turns
+ * Chinese (or any non-Latin) file names and prompts into mojibake; with it, as UTF-8. Not the
+ * default: a mark at the start of the output gets in the way of cut, grep and most scripts.
+ */
+const UTF8_BOM = '\uFEFF';
 
 /** The batch created last (`report` without an id): the list is newest first (ids only grow). */
 function latestBatch(engine: Engine): BatchView {
@@ -37,7 +47,9 @@ export async function reportCommand(
       io.err.write(
         `Reporting the latest batch: ${batch.id} "${batch.name}" (name another with: stillmotion report <batch>)\n`,
       );
-    if (opts.csv) io.out.write(engine.reportCsv(id, cliLanguage()));
+    if (opts.bom && !opts.csv)
+      throw new UsageError('--bom goes with --csv (it marks the CSV as UTF-8 for Excel).');
+    if (opts.csv) io.out.write((opts.bom ? UTF8_BOM : '') + engine.reportCsv(id, cliLanguage()));
     else if (opts.json) {
       const items = [...eachItem(engine, { batchId: id })];
       io.out.write(JSON.stringify({ batch, items }, null, 2) + '\n');

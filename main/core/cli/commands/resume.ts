@@ -5,6 +5,7 @@ import { EXIT, parseId, warnLine, type CliIo, type CommandResult, type Common } 
 import { startNotices } from '../notices';
 import { credentialsOf, namedBatch, openEngine, requireApiKey } from '../open-core';
 import { statusBlock } from '../progress';
+import { waitOutMachineTrouble } from '../../db/machine-trouble';
 
 export async function resumeCommand(
   batchArg: string | undefined,
@@ -46,8 +47,13 @@ export async function resumeCommand(
         io.out.write(statusBlock(batch) + '\n');
         continue;
       }
-      if (current.state === 'paused') engine.resumeBatch(id);
-      else engine.startBatch(id);
+      const state = current.state;
+      // Taking the batch writes to the database: a lock held by another program is waited out.
+      await waitOutMachineTrouble(
+        () => (state === 'paused' ? engine.resumeBatch(id) : engine.startBatch(id)),
+        `Resuming batch ${id}`,
+        { onWait: (message) => io.err.write(`${message}\n`) },
+      );
       io.out.write(`Resuming batch ${id}.\n`);
       const end = await follow(engine, id, io, true);
       printFinal(io, end);

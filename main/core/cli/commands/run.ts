@@ -1,6 +1,7 @@
 // `stillmotion run <paths...>` (or `--from <batch> [--only failed|rejected]`) scans, previews,
 // shows the cost, asks, then drives a new batch to its end. Loaded only when the command runs.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { homedir } from 'node:os';
 import { defaultOutputDir } from '../../app/paths';
 import type { SimulatorHandle } from '../../simulator';
@@ -12,6 +13,7 @@ import {
   EXIT,
   ExitError,
   parseId,
+  redrawsInPlace,
   warnLine,
   type CliIo,
   type CommandResult,
@@ -19,6 +21,7 @@ import {
 } from '../io';
 import { startNotices } from '../notices';
 import { credentialsOf, dbPathOf, openCore } from '../open-core';
+import { waitOutMachineTrouble } from '../../db/machine-trouble';
 import { cliLanguage, duration, usd } from '../progress';
 import type { RunFlags } from '../settings-from-flags';
 import { UsageError } from '../usage-error';
@@ -89,7 +92,9 @@ export async function runCommand(paths: string[], opts: RunOptions, io: CliIo): 
         'or add --simulate to try it with the built-in simulator.',
     );
   }
+  const waitLine = (message: string) => io.err.write(`${message}\n`);
   const { engine, intake } = await openCore(
+    io,
     dbPathOf(opts, io),
     credentials,
     clock,
@@ -120,7 +125,7 @@ export async function runCommand(paths: string[], opts: RunOptions, io: CliIo): 
     const walked = await scanPaths(
       (selection ? selection.roots : paths).map((p) => (p.startsWith('/') ? p : `${io.cwd}/${p}`)),
       (p) => {
-        if (io.err.isTTY && Date.now() - lastProgress > 200) {
+        if (redrawsInPlace(io.err, io.env) && Date.now() - lastProgress > 200) {
           lastProgress = Date.now();
           io.err.write(`\r\x1b[2KScanning: ${p.checked}/${p.found} images checked`);
         }
@@ -130,7 +135,7 @@ export async function runCommand(paths: string[], opts: RunOptions, io: CliIo): 
     );
     // Reference element images (--element, prompts.csv elements cells) are checked like start images.
     const scanned = await intake.checkElementImages(walked, settings.elements);
-    if (io.err.isTTY) io.err.write('\r\x1b[2K');
+    if (redrawsInPlace(io.err, io.env)) io.err.write('\r\x1b[2K');
     const scan = selection ? onlyImages(scanned, selection.sourcePaths) : scanned;
     const plan = intake.plan(scan, settings, { force: Boolean(opts.force) || Boolean(selection?.force) });
     io.out.write(foundLine(scan, plan, settings.takes ?? 1));
@@ -162,6 +167,7 @@ export async function runCommand(paths: string[], opts: RunOptions, io: CliIo): 
           : 'Nothing to send: no usable image in the given paths.',
       );
     }
+    const makeOutputFolder = checkOutputFolder(settings.outputDir);
     const first = plan.items.find((i) => !i.verdict);
     if (first)
       io.out.write(`  e.g. ${first.relativePath}: ${exampleText(first, catalog.get(settings.modelId))}\n`);
@@ -187,10 +193,19 @@ export async function runCommand(paths: string[], opts: RunOptions, io: CliIo): 
             : 'Not started: add --yes to spend without being asked.',
         );
     }
-    mkdirSync(settings.outputDir, { recursive: true });
-    const batchId = engine.createBatch(settings, plan.items);
+    makeOutputFolder();
+    // Recording the batch writes to the database: a lock held by another program is waited out.
+    const batchId = await waitOutMachineTrouble(
+      () => engine.createBatch(settings, plan.items),
+      'Creating the batch',
+      {
+        onWait: waitLine,
+      },
+    );
     io.out.write(`Batch ${batchId} started. Progress: stillmotion status ${batchId}\n`);
-    engine.startBatch(batchId);
+    await waitOutMachineTrouble(() => engine.startBatch(batchId), `Starting batch ${batchId}`, {
+      onWait: waitLine,
+    });
     return await followToExit(engine, batchId, io);
   } finally {
     await notices.settled();
@@ -198,6 +213,38 @@ export async function runCommand(paths: string[], opts: RunOptions, io: CliIo): 
     await engine.close();
     await simulator?.close();
   }
+}
+
+const isFolder = (path: string) => statSync(path, { throwIfNoEntry: false })?.isDirectory() ?? false;
+
+/**
+ * The engine's rule for a new batch's output folder, checked before anything is asked or paid:
+ * an existing folder is used; a missing one is made (once the user said yes) only when its
+ * parent exists, the last level alone, because a missing parent is an unplugged drive and
+ * `mkdir -p` would put the videos on the system disk and record that as the batch's folder.
+ * Returns what makes it.
+ */
+function checkOutputFolder(outputDir: string): () => void {
+  const dir = resolve(outputDir);
+  if (isFolder(dir)) return () => {};
+  const parent = dirname(dir);
+  if (!isFolder(parent))
+    throw new ExitError(
+      EXIT.usage,
+      `The output folder ${dir} cannot be made: ${parent} does not exist (is its drive connected?). ` +
+        'Connect it, or choose another folder with --out; nothing was sent.',
+    );
+  return () => {
+    try {
+      mkdirSync(dir);
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'EEXIST')
+        throw new ExitError(
+          EXIT.usage,
+          `The output folder ${dir} cannot be made (${(error as Error).message}). Choose another folder with --out; nothing was sent.`,
+        );
+    }
+  };
 }
 
 /**

@@ -13,6 +13,7 @@ import { outputDirSeen } from './009-output-dir-seen';
 import { queueOrderIndex } from './010-queue-order-index';
 import { dailySpend } from './011-daily-spend';
 import { sidecarPending } from './012-sidecar-pending';
+import { attemptIdentity } from './013-attempt-identity';
 import type { Migration } from './types';
 
 export type { Migration } from './types';
@@ -29,5 +30,6 @@ export const MIGRATIONS: readonly Migration[] = [
   queueOrderIndex,
   dailySpend,
   sidecarPending,
+  attemptIdentity,
 ];
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkApiBaseUrl } from '../../../../main/core/app/credentials';
-import { AppError, errorCodeOf, errorMessageOf, redact } from '../../../../main/core/app/errors';
+import { AppError, errorCodeOf, errorMessageOf } from '../../../../main/core/app/errors';
+import { redact } from '../../../../main/core/util/redact';
 import { BatchHeldError, InvalidValueError, NotFoundError, StateError } from '../../../../main/core/domain';
 import { createMemorySecretStore, describeKey } from '../../../../main/core/app/secret-store';
 

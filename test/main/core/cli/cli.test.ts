@@ -239,6 +239,24 @@ describe('exit codes and their reasons', () => {
     expect(mp4s(out)).toHaveLength(0);
   });
 
+  it('2 for an output folder whose drive is not there: nothing is created on the system disk, nothing sent', async () => {
+    const sim = await simulator();
+    // An unmounted drive: its mount point's parent is there, the mount point is not.
+    const unplugged = join(work.path, 'media', 'usb-drive');
+    const out = join(unplugged, 'videos');
+    const run = await cli(
+      ['run', images, '-t', '{name}', '--yes', '--out', out, '--db', join(work.path, 'unplugged.sqlite')],
+      envFor(sim),
+    );
+    expect(run.code).toBe(2);
+    expect(lastLine(run.stderr)).toBe(
+      `The output folder ${out} cannot be made: ${unplugged} does not exist (is its drive connected?). ` +
+        'Connect it, or choose another folder with --out; nothing was sent.',
+    );
+    expect(existsSync(unplugged)).toBe(false);
+    expect(sim.ledger.submits).toHaveLength(0);
+  });
+
   it('2 for a batch that is not there, in every command that names one, and for report with no batch yet', async () => {
     const sim = await simulator();
     const env = envFor(sim);

@@ -130,3 +130,8 @@ export function stateLines(stdout: string): Map<number, string[]> {
   }
   return byItem;
 }
+
+/** The arguments of a fast simulated run of `images` into `out` with its own database. */
+export function simulatedRun(images: string, out: string, db: string, template = '{name}'): string[] {
+  return ['run', images, '--simulate', '--sim-time-scale', '0.005', '-t', template, '--out', out, '--db', db];
+}

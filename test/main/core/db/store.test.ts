@@ -129,7 +129,10 @@ describe('JobStore', () => {
       owner: 'cli:1',
     });
     // Lapsed again and taken over by another process: the first may not go on.
-    expect(store.acquireLease(batchId, 'app:2', 1_900_000, 1000)).toEqual({ ok: true });
+    expect(store.acquireLease(batchId, 'app:2', 1_900_000, 1000)).toEqual({
+      ok: true,
+      previousOwner: 'cli:1',
+    });
     expect(() =>
       store.transition(b!, 'queued', 'submitting', {}, 'x', 1_900_001, { owner: 'cli:1', leaseMs: 1000 }),
     ).toThrow(/driven by app:2/);
@@ -146,7 +149,7 @@ describe('JobStore', () => {
     expect(store.renewLease(batchId, 'cli:1', 900, 1000)).toBe(true);
     expect(store.acquireLease(batchId, 'app:2', 1500, 1000)).toMatchObject({ ok: false });
     // cli:1 was killed and stopped renewing: after expiry app:2 takes over; cli:1 cannot renew.
-    expect(store.acquireLease(batchId, 'app:2', 1901, 1000)).toEqual({ ok: true });
+    expect(store.acquireLease(batchId, 'app:2', 1901, 1000)).toEqual({ ok: true, previousOwner: 'cli:1' });
     expect(store.renewLease(batchId, 'cli:1', 1902, 1000)).toBe(false);
     store.releaseLease(batchId, 'app:2');
     expect(store.getBatch(batchId)).toMatchObject({ leaseOwner: null, leaseExpiresAt: null });

@@ -1,4 +1,4 @@
-// Large videos: received over node:http, hashed as they are written (no read-back), resumed
+// Large videos: received over the default network (undici), hashed as they are written (no read-back), resumed
 // with Range after a cut (then read back whole), a partial file the server's answer does not
 // fit started over, and links that redirect followed as fetch follows them.
 import { createServer, type Server } from 'node:http';
@@ -6,9 +6,11 @@ import type { AddressInfo } from 'node:net';
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fetchToPart, nodeFileOps } from '../../../../main/core/engine/download-files';
+import { nodeFileOps } from '../../../../main/core/engine/download-files';
+import { fetchToPart } from '../../../../main/core/engine/download-transfer';
+import { systemClock } from '../../../../main/core/util/clock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { nodeGet } from '../../../../main/core/util/http-get';
+import { environmentNetwork } from '../../../../main/core/util/network';
 import Database from 'better-sqlite3';
 import { harness, type Harness } from './harness';
 import { until } from './helpers';
@@ -77,10 +79,13 @@ describe('a partial file the server does not continue', () => {
       const outcome = await fetchToPart({
         url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/video.mp4`,
         partPath,
-        get: nodeGet,
+        get: environmentNetwork().get,
         fileOps: nodeFileOps,
         signal: new AbortController().signal,
         timeoutMs: 10_000,
+        headersTimeoutMs: 10_000,
+        idleTimeoutMs: 10_000,
+        clock: systemClock,
         now: () => Date.now(),
       });
       return { outcome, kept: existsSync(partPath) };
@@ -121,7 +126,7 @@ describe('a partial file the server does not continue', () => {
   });
 });
 
-describe('nodeGet', () => {
+describe('the default GET (undici)', () => {
   it('follows redirects to the video, keeping the Range header, like fetch', async () => {
     server = createServer((req, res) => {
       if (req.url === '/a') res.writeHead(302, { location: '/b' }).end();
@@ -130,7 +135,7 @@ describe('nodeGet', () => {
     });
     await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
     const port = () => (server!.address() as AddressInfo).port;
-    const response = await nodeGet(`http://127.0.0.1:${port()}/a`, {
+    const response = await environmentNetwork().get(`http://127.0.0.1:${port()}/a`, {
       headers: { range: 'bytes=5-' },
       signal: new AbortController().signal,
     });
@@ -142,10 +147,12 @@ describe('nodeGet', () => {
   });
 
   it('fails like fetch when nothing answers: a TypeError whose cause has the code', async () => {
-    const error = await nodeGet('http://127.0.0.1:9/none', {
-      headers: {},
-      signal: new AbortController().signal,
-    }).catch((e: unknown) => e);
+    const error = await environmentNetwork()
+      .get('http://127.0.0.1:9/none', {
+        headers: {},
+        signal: new AbortController().signal,
+      })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TypeError);
     expect((error as { cause?: { code?: string } }).cause?.code).toBe('ECONNREFUSED');
   });

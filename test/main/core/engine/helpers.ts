@@ -68,14 +68,14 @@ export function plannedItems(
   });
 }
 
-/** Every temporary download file (".name.mp4.part-<id>") left anywhere under `dir`. */
+/** Every temporary download file (".name.mp4.part-<id>[-<attempt>]") left anywhere under `dir`. */
 export function partFiles(dir: string): string[] {
   const found: string[] = [];
   const walk = (folder: string) => {
     for (const entry of readdirSync(folder, { withFileTypes: true })) {
       const path = join(folder, entry.name);
       if (entry.isDirectory()) walk(path);
-      else if (/\.part-\d+$/.test(entry.name)) found.push(path);
+      else if (/\.part-\d+(-[0-9a-f]+)?$/.test(entry.name)) found.push(path);
     }
   };
   walk(dir);

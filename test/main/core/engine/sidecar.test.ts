@@ -10,6 +10,7 @@ import { JobStore } from '../../../../main/core/db/store';
 import { DEMO_API_KEY } from '../../../../main/core/simulator/types';
 import { APP_VERSION } from '../../../../main/core/version';
 import { harness, type Harness } from './harness';
+import { nodeFileOps } from '../../../../main/core/engine/download-files';
 
 let h: Harness;
 afterEach(async () => {
@@ -104,8 +105,7 @@ describe('engine: a sidecar per video', () => {
               throw Object.assign(new Error(`ENOENT: no such file or directory, open '${path}'`), {
                 code: 'ENOENT',
               });
-            const { open } = await import('node:fs/promises');
-            return open(path, flags);
+            return nodeFileOps.open(path, flags);
           },
         },
       },
@@ -133,8 +133,7 @@ describe('engine: a sidecar per video', () => {
         fileOps: {
           open: async (path, flags) => {
             if (path.endsWith('.tmp')) throw Object.assign(new Error('EIO: i/o error'), { code: 'EIO' });
-            const { open } = await import('node:fs/promises');
-            return open(path, flags);
+            return nodeFileOps.open(path, flags);
           },
         },
       },
@@ -148,6 +147,35 @@ describe('engine: a sidecar per video', () => {
     expect(
       logs.some((line) => /^error: .*sidecar .*EIO.*gave up, the video itself is saved/.test(line)),
     ).toBe(true);
+  });
+});
+
+describe('engine: a sidecar beside a video whose name takes the whole 255 bytes', () => {
+  it('is written under a shortened name at once, not tried and logged at every start', async () => {
+    const logs: string[] = [];
+    h = await harness({}, { log: (level, message) => logs.push(`${level}: ${message}`) });
+    const { batchId, itemIds } = h.batch(1);
+    const id = itemIds[0]!;
+    // 251 bytes of name (two-byte letters) and '.mp4': the longest name a file system allows.
+    const stem = `${'é'.repeat(125)}a`;
+    const raw = openDatabase(h.dbPath);
+    raw.prepare('UPDATE items SET output_relative_path = ? WHERE id = ?').run(`${stem}.mp4`, id);
+    closeDatabase(raw);
+    h.engine.startBatch(batchId);
+    await h.engine.idle();
+    const item = h.engine.getItem(id)!;
+    expect(item.state).toBe('done');
+    expect(Buffer.byteLength(readdirSync(h.outputDir).find((name) => name.endsWith('.mp4'))!)).toBe(255);
+    const sidecars = jsonFiles(h.outputDir);
+    expect(sidecars).toHaveLength(1);
+    expect(Buffer.byteLength(sidecars[0]!)).toBeLessThanOrEqual(255);
+    expect(JSON.parse(readFileSync(join(h.outputDir, sidecars[0]!), 'utf8')).itemId).toBe(id);
+    expect(logs.filter((line) => /sidecar .* could not be written/.test(line))).toEqual([]);
+    // Nothing left pending for the next start, no temporary file in the folder.
+    const store = new JobStore(openDatabase(h.dbPath));
+    expect(store.getItem(id)!.sidecarPending).toBe(false);
+    closeDatabase(store.db);
+    expect(readdirSync(h.outputDir).filter((name) => name.startsWith('.'))).toEqual([]);
   });
 });
 

@@ -8,10 +8,11 @@ import { DEFAULT_SETTINGS, noteText } from '../../../../main/core/domain';
 import type { BatchSettings, PlanNote } from '../../../../main/core/domain';
 import type { ScanResult } from '../../../../main/core/core-api';
 import { createCatalog } from '../../../../main/core/catalog/catalog';
-import { decideFit, DEFAULT_FIT_MODE, parseImageRef } from '../../../../main/core/intake/fit';
+import { decideFit, DEFAULT_FIT_MODE, MAX_UPSCALE, parseImageRef } from '../../../../main/core/intake/fit';
+import { FIT_LONG_SIDE } from '../../../../main/core/intake/limits';
 import { applyFit } from '../../../../main/core/intake/fit-apply';
 import { batchSettingsSchema } from '../../../../preload/contract';
-import { makeTempDir, writeNoisePng } from './fixtures';
+import { makeTempDir, writeJpeg, writeNoisePng } from './fixtures';
 
 let root: string;
 let cleanup: () => Promise<void>;
@@ -45,13 +46,45 @@ describe('decideFit', () => {
         for (const mode of ['crop', 'pad'] as const) {
           const d = decideFit(w, h, limits, mode);
           if (d.kind === 'as-is') continue;
+          // Only what would be enlarged more than MAX_UPSCALE is refused; everything else fits.
+          if (d.kind === 'too-small') {
+            expect(d.factor).toBeGreaterThan(MAX_UPSCALE);
+            continue;
+          }
           expect(d.kind).toBe('fit');
           if (d.kind !== 'fit') continue;
           const { width, height } = d.spec;
           expect(Math.min(width, height)).toBeGreaterThanOrEqual(limits.minImageSide!);
           expect(width / height).toBeGreaterThanOrEqual(limits.aspectRatio!.min - 1e-9);
           expect(width / height).toBeLessThanOrEqual(limits.aspectRatio!.max + 1e-9);
+          // The shape sent keeps the picture's orientation: a tall picture stays tall.
+          if (w / h < 1 - 1e-9) expect(width).toBeLessThanOrEqual(height);
+          if (w / h > 1 + 1e-9) expect(width).toBeGreaterThanOrEqual(height);
+          expect(Math.max(width, height)).toBeLessThanOrEqual(FIT_LONG_SIDE);
         }
+  });
+  it('crops a too-tall picture to the tallest shape allowed, never to a wide band across it', () => {
+    // 1:3 is outside 1:2.5: keep the width, cut the height to 300 / 0.4 = 750.
+    expect(decideFit(300, 900, limits, 'crop')).toMatchObject({
+      kind: 'fit',
+      spec: { mode: 'crop', width: 300, height: 750 },
+      upscaled: false,
+    });
+    expect(decideFit(300, 900, limits, 'pad')).toMatchObject({
+      spec: { mode: 'pad', width: 360, height: 900 },
+    });
+  });
+  it('refuses a picture it would enlarge more than 2x, naming the smallest size taken', () => {
+    // 64x64 would be enlarged 4.7x to reach 300 px: a blur paid for all the same.
+    expect(decideFit(64, 64, limits, 'crop')).toEqual({ kind: 'too-small', factor: 300 / 64, floor: 150 });
+    expect(decideFit(150, 150, limits, 'pad')).toMatchObject({ kind: 'fit', upscaled: true });
+  });
+  it('names the size sent: a frame over the long-side limit is fitted at that limit', () => {
+    // 9600x2400 is 4:1; cropped to 2.5:1 it would be 6000x2400, sent at 3840x1536.
+    expect(decideFit(9600, 2400, limits, 'crop')).toMatchObject({
+      spec: { mode: 'crop', width: 3840, height: 1536 },
+      upscaled: false,
+    });
   });
   it('crops to the nearest allowed ratio, pads to it, refuses when asked to', () => {
     expect(decideFit(900, 300, limits, 'crop')).toMatchObject({
@@ -99,6 +132,29 @@ describe('the plan and the request under each fit mode', () => {
       expect(words(byName(plan, 'tiny.png').notes, 'zh-CN')).toMatch(/^已放大：200x150 → .*视频可能偏模糊/);
       // An image inside the limits is sent as it is and keeps its old fingerprint.
       expect(byName(plan, 'fine.png').request.start_image_url).toBe(`image-ref:${join(root, 'fine.png')}`);
+    }
+  });
+
+  it('a panorama over the size limit gets one note, naming the size sent', async () => {
+    const { dir, cleanup: remove } = await makeTempDir('sm-fit-pano-');
+    try {
+      await writeJpeg(join(dir, 'pano.jpg'), 4000, 800);
+      await writeJpeg(join(dir, 'tiny.jpg'), 64, 64);
+      const panoScan = await intake.scan([dir]);
+      // The scan alone only knows it is over 3840 px; the plan crops it to 2000x800.
+      expect(panoScan.images.find((i) => i.relativePath === 'pano.jpg')!.fit?.reason).toMatch(/3840x768/);
+      const plan = intake.plan(panoScan, settings());
+      const pano = byName(plan, 'pano.jpg');
+      expect(pano.notes.map((n) => noteText(n))).toEqual([
+        'centre-cropped from 4000x800 to 2000x800 (5.00:1 is outside what Kling 3.0 Pro accepts; sent as 2.50:1)',
+      ]);
+      // A 64 px icon would be enlarged 4.7x: refused in words, with the size that would do.
+      const tiny = byName(plan, 'tiny.jpg');
+      expect(tiny.verdict).toMatchObject({ state: 'rejected', code: 'too_small' });
+      expect(tiny.verdict!.message).toMatch(/^too small: it is 64x64 px.*enlarge it 4\.7x.*at least 150 px/);
+      expect(noteText(tiny.verdict!.reason!, 'zh-CN')).toMatch(/^图片太小：它是 64x64 像素/);
+    } finally {
+      await remove();
     }
   });
 

@@ -106,7 +106,8 @@ describe('probe: recognises images by their bytes and reads dimensions from the 
     expect(await probeFile(path)).toEqual({
       ok: false,
       code: 'not_image',
-      reason: 'not an image: the file starts with "Hello, this is n"; expected JPEG, PNG, BMP or WebP',
+      reason:
+        'not an image: the file starts with "Hello, this is n"; expected JPEG, PNG, BMP, WebP, TIFF or GIF',
     });
     const binary = await writeBytes(
       join(dir, 'bin.png'),
@@ -115,19 +116,37 @@ describe('probe: recognises images by their bytes and reads dimensions from the 
     expect(await probeFile(binary)).toMatchObject({
       ok: false,
       reason:
-        'not an image: the file starts with bytes 00 01 02 03 fe ff 09 0a; expected JPEG, PNG, BMP or WebP',
+        'not an image: the file starts with bytes 00 01 02 03 fe ff 09 0a; expected JPEG, PNG, BMP, WebP, TIFF or GIF',
     });
   });
 
-  it('names formats Kling does not take and says what to do', async () => {
-    const gif = await sharp({ create: { width: 10, height: 10, channels: 3, background: '#fff' } })
+  it('reads TIFF and GIF, which the app converts, and names the formats it cannot read', async () => {
+    const gif = await sharp({ create: { width: 10, height: 12, channels: 3, background: '#fff' } })
       .gif()
       .toBuffer();
     expect(await probeImage(bufferByteSource(gif))).toEqual({
+      ok: true,
+      format: 'gif',
+      width: 10,
+      height: 12,
+      orientation: 1,
+      endMarkerMissing: false,
+    });
+    const tiff = await sharp({ create: { width: 33, height: 21, channels: 3, background: '#fff' } })
+      .tiff()
+      .toBuffer();
+    expect(await probeImage(bufferByteSource(tiff))).toMatchObject({
+      ok: true,
+      format: 'tiff',
+      width: 33,
+      height: 21,
+    });
+    const psd = Buffer.from('8BPS\0\x01\0\0\0\0\0\0', 'latin1');
+    expect(await probeImage(bufferByteSource(psd))).toEqual({
       ok: false,
       code: 'unsupported_format',
       reason:
-        'GIF image, which Kling does not accept; expected JPEG, PNG, BMP or WebP. Convert it (e.g. export as JPEG) and add it again',
+        'Photoshop (PSD) image, which Kling does not accept and the app cannot convert; expected JPEG, PNG, BMP, WebP, TIFF or GIF. Convert it (e.g. export as JPEG) and add it again',
     });
     const heic = Buffer.concat([Buffer.from([0, 0, 0, 24]), Buffer.from('ftypheic\0\0\0\0mif1heic')]);
     expect(await probeImage(bufferByteSource(heic))).toMatchObject({

@@ -179,7 +179,8 @@ describe('scan: checking images', () => {
         'too many pixels: 100000x100000 (10000 megapixels) is over the 100 megapixel limit; refused without decoding it. Scale it down and add it again',
       'cut.jpg': 'truncated or corrupt JPEG: the image data ends early; copy it again from the original',
       'nonsense.png': 'corrupt image: its header gives dimensions 0x500, which make no sense',
-      'text.png': 'not an image: the file starts with "just some notes"; expected JPEG, PNG, BMP or WebP',
+      'text.png':
+        'not an image: the file starts with "just some notes"; expected JPEG, PNG, BMP, WebP, TIFF or GIF',
       'zero.jpg': 'empty file (0 bytes)',
     });
   });
@@ -213,7 +214,8 @@ describe('scan: checking images', () => {
     expect(scan.rejected).toEqual([
       {
         path: file,
-        reason: 'not an image: the file starts with "plain words"; expected JPEG, PNG, BMP or WebP',
+        reason:
+          'not an image: the file starts with "plain words"; expected JPEG, PNG, BMP, WebP, TIFF or GIF',
       },
     ]);
   });

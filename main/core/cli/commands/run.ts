@@ -25,7 +25,7 @@ import { waitOutMachineTrouble } from '../../db/machine-trouble';
 import { cliLanguage, duration, usd } from '../progress';
 import type { RunFlags } from '../settings-from-flags';
 import { UsageError } from '../usage-error';
-import { reasonText, type Reason } from '../../../../preload/reasons';
+import { formatReason, reasonText, type Reason } from '../../../../preload/reasons';
 import { countOf } from '../../util/count-words';
 
 export interface RunOptions extends RunFlags, Common {
@@ -148,6 +148,13 @@ export async function runCommand(paths: string[], opts: RunOptions, io: CliIo): 
             .map((p) => `${p.start} + ${p.end}`)
             .join(', ')}${pairs.length > 5 ? ', …' : ''}\n`,
       );
+    // A pair on a model without an end-frame field: its start image goes alone, and says so.
+    const ignored = new Map<string, string>();
+    for (const item of plan.items)
+      for (const note of item.notes)
+        if (typeof note !== 'string' && note.code === 'plan_end_frame_ignored')
+          ignored.set(item.relativePath, formatReason(note));
+    for (const [path, note] of [...ignored].slice(0, 5)) io.out.write(`  note: ${path}: ${note}\n`);
     for (const problem of [...scan.problems, ...plan.problems])
       io.err.write(`  problem: ${problem.message}\n`);
     for (const line of verdictLines(plan.items, scan.rejected)) io.out.write(`${line}\n`);

@@ -9,7 +9,7 @@ import type { Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { englishPhrases } from '../english-in-chinese';
-import { closeSession, openSession, screenshot, type Session, writeImages } from './helpers';
+import { closeSession, openSections, openSession, screenshot, type Session, writeImages } from './helpers';
 
 // Callbacks passed to page.evaluate run in the page; the node project has no DOM lib.
 declare const document: {
@@ -62,6 +62,7 @@ describe('every screen in Simplified Chinese', () => {
     await page.getByRole('button', { name: '选择文件夹或图片…' }).click();
     await page.getByTestId('scan-summary').waitFor();
     await page.getByTestId('prompt-template').fill('缓慢推进的镜头：{name}');
+    await openSections(page);
     await page.getByRole('button', { name: '选择…' }).click();
     await page.getByTestId('start-button').filter({ hasText: '开始生成 4 个视频' }).waitFor();
     expect(await englishOnScreen()).toEqual([]);

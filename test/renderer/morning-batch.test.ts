@@ -2,7 +2,7 @@
 // History and today's spending, a failure reason that starts with its cause, a paired end frame
 // on a model without one (the start image is still sent), "already generated" rows that lead to
 // their video and batch, and a pause banner that says what to do with the button that does it.
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import sharp from 'sharp';
@@ -10,7 +10,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_API_KEY } from '../../main/core/simulator';
 import { axeEveryWay, setLanguage } from './a11y-helpers';
 import { batchSettings } from '../main/core/app/helpers';
-import { closeSession, invoke, openSession, row, screenshot, type Session, writeImages } from './helpers';
+import {
+  closeSession,
+  openSections,
+  invoke,
+  openSession,
+  row,
+  screenshot,
+  type Session,
+  writeImages,
+} from './helpers';
 
 let session: Session;
 let page: Page;
@@ -52,6 +61,7 @@ describe('the morning after', () => {
   it('sends a paired start image alone on a model without an end-frame field, saying so', async () => {
     await page.getByRole('button', { name: 'Choose folders or images…' }).click();
     await page.getByTestId('scan-summary').waitFor();
+    await openSections(page); // the form's folded parts, as a user opens them
     await page.getByRole('button', { name: 'Choose…' }).click();
     const note = page.locator('.preview-item', { hasText: 'pair.jpg' }).locator('.note');
     await note.first().waitFor();
@@ -146,10 +156,15 @@ describe('the morning after', () => {
   });
 
   it('leads “already generated” rows to their video, its folder and the batch that made it', async () => {
-    await writeImages(join(session.inputDir, 'more'), 1, { prefix: 'fresh' });
+    // A picture of its own (writeImages colours by index: a fresh-1 would be shot-1's twin).
+    mkdirSync(join(session.inputDir, 'more'));
+    await sharp({ create: { width: 480, height: 360, channels: 3, background: { r: 9, g: 250, b: 180 } } })
+      .jpeg()
+      .toFile(join(session.inputDir, 'more', 'fresh-1.jpg'));
     await page.goto(`${session.harness.url}/#/new`);
     await page.getByRole('button', { name: 'Choose folders or images…' }).click();
     await page.getByTestId('scan-summary').waitFor();
+    await openSections(page); // the form's folded parts, as a user opens them
     await page.getByRole('button', { name: 'Choose…' }).click();
     await page.getByTestId('start-button').filter({ hasText: 'Start 1 video' }).waitFor();
     const skipped = page.locator('.preview-item', { hasText: 'shot-1.jpg' });

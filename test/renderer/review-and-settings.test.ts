@@ -7,7 +7,7 @@ import type { Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { axeEveryWay, clippedControls } from './a11y-helpers';
-import { closeSession, openSession, screenshot, SCREENSHOT_DIR, type Session } from './helpers';
+import { closeSession, openSections, openSession, screenshot, SCREENSHOT_DIR, type Session } from './helpers';
 
 // Callbacks passed to page.evaluate run in the page; the node project has no DOM lib.
 interface PageVideo {
@@ -100,6 +100,7 @@ describe('a simulated night, reviewed', () => {
   it('marks simulated money as such wherever it appears', { timeout: 90_000 }, async () => {
     await page.getByRole('button', { name: 'Choose folders or images…' }).click();
     await page.getByTestId('scan-summary').waitFor();
+    await openSections(page); // the form's folded parts, as a user opens them
     await page.getByRole('button', { name: 'Choose…' }).click();
     await page.getByTestId('takes').fill('2');
     const start = page.getByTestId('start-button');

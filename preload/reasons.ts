@@ -8,6 +8,8 @@
 // code. Parameters are filled into `{name}`; provider text (RunComfy's own error words) is a
 // parameter and stays verbatim.
 
+import { scanEn, scanZhCN } from './scan-reasons';
+
 export const REASON_LANGUAGES = ['en', 'zh-CN'] as const;
 export type ReasonLanguage = (typeof REASON_LANGUAGES)[number];
 
@@ -179,6 +181,8 @@ const en = {
     'Could not look for updates: {detail}. Check the network (or the proxy settings) and try again.',
   update_not_installed:
     'This Stillmotion runs from a source checkout, which does not update itself: pull the new version with git.',
+  // ---- the scan (scan-reasons.ts) -----------------------------------------------------------
+  ...scanEn,
 } as const;
 
 export type ReasonCode = keyof typeof en;
@@ -321,6 +325,7 @@ const zhCN = {
   update_downloaded: 'Stillmotion {version} 已下载。它会在没有批次运行且你同意时安装，或在你退出时安装。',
   update_check_failed: '无法检查更新：{detail}。请检查网络（或代理设置）后重试。',
   update_not_installed: '此 Stillmotion 从源代码目录运行，不会自动更新：请用 git 拉取新版本。',
+  ...scanZhCN,
 } as const satisfies Record<ReasonCode, string>;
 
 const TEXTS: Record<ReasonLanguage, Record<ReasonCode, string>> = { en, 'zh-CN': zhCN };

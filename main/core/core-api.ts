@@ -3,7 +3,7 @@
 // implements IntakeApi. The IPC handler map (main/core/app) is built from both. The domain's
 // types, the words these services speak, are handed on from here, so an implementation takes
 // the API and its vocabulary from one place.
-import type { ReasonLanguage } from '../../preload/reasons';
+import type { Reason, ReasonLanguage } from '../../preload/reasons';
 import type {
   BatchSettings,
   BatchView,
@@ -113,7 +113,8 @@ export interface InputProblem {
 export interface ScanResult {
   roots: string[];
   images: ScannedImage[];
-  rejected: { path: string; reason: string }[];
+  /** Files the scan cannot use: why in English (the CLI) and as a code (the window's language). */
+  rejected: { path: string; reason: string; why?: Reason }[];
   /** End frames paired with their start image by file name (intake/end-frames.ts). */
   endFramePairs?: { start: string; end: string }[];
   /** Reference element images by absolute path, checked like start images (intake/element-images.ts). */
@@ -132,7 +133,7 @@ export interface ImageFacts {
   bytes: number;
   sha256: string;
   /** Set when the image must be resized/re-encoded to meet the limits (done at submit time). */
-  fit: { reason: string } | null;
+  fit: { why: Reason } | null;
 }
 
 /** Just the facts of an image (a checked file carries more: `ok`, its identity), as the scan keeps them. */

@@ -2,7 +2,7 @@
 // JPEG (the first page or frame, EXIF orientation applied), as it re-encodes other images on the
 // way anyway (requests.ts fitImage). Like probe.ts, only headers are read.
 import { readIfd0 } from './exif';
-import { corrupt, displayed, fail, truncated, type ByteSource, type ProbeResult } from './probe-result';
+import { corrupt, displayed, truncated, type ByteSource, type ProbeResult } from './probe-result';
 import { reason } from '../../../preload/reasons';
 
 /** A TIFF's size and orientation from its first directory, wherever the file puts it. */

@@ -1,7 +1,7 @@
 // The one contract between main and the renderer. Pure: zod plus the domain's dependency-free
 // state vocabulary (main/core/domain/states.ts), so main imports its values (to validate), the
 // renderer its types, the test harness both. Its parts live in contract/ by area (vocabulary,
-// batches, intake, models, settings, channels, errors); this module is the one entry to them,
+// batches, intake, models, settings, account, channels, errors); this module is the one entry to them,
 // and `window.api` is derived from its channels (api.ts). Each part carries the Dto types of
 // its shapes (what the renderer imports).
 //
@@ -14,5 +14,6 @@ export * from './contract/batches';
 export * from './contract/intake';
 export * from './contract/models';
 export * from './contract/settings';
+export * from './contract/account';
 export * from './contract/channels';
 export * from './contract/errors';

@@ -70,6 +70,10 @@ const en = {
     'Budget of ${cap} reached: ${committed} is spent or in flight and the next video needs about ${next}. {left} items (about ${leftUsd}) are left to run; raise the budget and resume to continue.',
   daily_cap_reached:
     'The daily spending cap of ${cap} is reached: ${spent} was spent today across all batches. Raise the cap in Settings or wait until tomorrow; the batch then continues.',
+  price_unknown_daily_cap:
+    'The price of {model} is unknown, so the daily spending cap of ${cap} cannot be kept: nothing more of this batch is sent. Remove the daily cap in Settings, or make the batch again with a price you accept per video (in the app: “Count each video as at most”; CLI: --max-per-video).',
+  price_unknown_budget:
+    'The price of {model} is unknown, so the budget of ${cap} cannot be kept: nothing more of this batch is sent. Remove the budget, or make the batch again with a price you accept per video (in the app: “Count each video as at most”; CLI: --max-per-video).',
   too_many_failures:
     '{count} items in a row did not succeed; the last one: {last} Look at the failed items’ reasons, fix the cause, then resume.',
   disk_full:
@@ -228,6 +232,10 @@ const zhCN = {
     '已达到 ${cap} 的预算：已花费或进行中的金额为 ${committed}，下一个视频约需 ${next}。还剩 {left} 项（约 ${leftUsd}）；提高预算并继续即可。',
   daily_cap_reached:
     '已达到每日支出上限 ${cap}：今天所有批次共花费 ${spent}。请在设置中提高上限或等到明天；批次随后会继续。',
+  price_unknown_daily_cap:
+    '{model} 的价格未知，因此无法遵守 ${cap} 的每日支出上限：此批次不再发送任何内容。请在设置中取消每日上限，或重新创建批次并填写你接受的每个视频的价格（应用中：“每个视频最多按此计”；命令行：--max-per-video）。',
+  price_unknown_budget:
+    '{model} 的价格未知，因此无法遵守 ${cap} 的预算：此批次不再发送任何内容。请取消预算，或重新创建批次并填写你接受的每个视频的价格（应用中：“每个视频最多按此计”；命令行：--max-per-video）。',
   too_many_failures: '连续 {count} 项未成功；最后一项：{last} 请查看失败项的原因，排除问题后继续。',
   disk_full:
     '保存 {file} 时，{dir} 所在的磁盘已满（{detail}）。请释放一些空间：下载会自动从中断处继续，已付费的内容不会丢失。',

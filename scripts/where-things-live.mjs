@@ -101,19 +101,21 @@ export function headerSentence(text) {
   }
   const prose = comment.join(' ').replace(/\s+/g, ' ').trim();
   if (!prose) return null;
-  // The first sentence end outside parentheses (a '(e.g. x.)' does not end it).
+  // The first sentence end outside parentheses (a '(e.g. x.)' does not end it). A colon does not
+  // end it: "The coordinator: the centre of the engine's star..." is one sentence, and cut at the
+  // colon the map read "The coordinator." for a dozen files.
   let depth = 0;
   let end = prose.length;
   for (let k = 0; k < prose.length; k++) {
     const ch = prose[k];
     if (ch === '(') depth++;
     else if (ch === ')') depth = Math.max(0, depth - 1);
-    else if (depth === 0 && '.!?:'.includes(ch) && (k + 1 === prose.length || prose[k + 1] === ' ')) {
+    else if (depth === 0 && '.!?'.includes(ch) && (k + 1 === prose.length || prose[k + 1] === ' ')) {
       end = k + 1;
       break;
     }
   }
-  return prose.slice(0, end).replace(/:$/, '.').replace(/\|/g, '\\|');
+  return prose.slice(0, end).replace(/\|/g, '\\|');
 }
 
 export function buildMap(projectRoot = root) {

@@ -182,9 +182,18 @@ export interface BatchPlan {
   rejected: number;
   skipped: number;
   estimatedCostUsd: number;
-  /** The model's price is not known: estimatedCostUsd leaves these videos out. */
+  /** The model's price is not known: estimatedCostUsd leaves these videos out (or counts them at the ceiling). */
   priceUnknown: boolean;
+  /** With the price unknown, the price per video the user accepts, at which each video is counted; else null. */
+  perVideoCeilingUsd: number | null;
   estimatedDurationMs: number;
+}
+
+export interface PlanOptions {
+  /** Plan again the videos already generated (new paid takes). */
+  force?: boolean;
+  /** The account's daily cap (null or absent: none): a model of unknown price needs a ceiling under it. */
+  dailyCapUsd?: number | null;
 }
 
 export interface IntakeApi {
@@ -196,7 +205,7 @@ export interface IntakeApi {
     options?: { endSuffixes?: readonly string[] },
   ): Promise<ScanResult>;
   /** Renders templates and requests, checks them against the model, estimates cost. No network. */
-  plan(scan: ScanResult, settings: BatchSettings, options?: { force?: boolean }): BatchPlan;
+  plan(scan: ScanResult, settings: BatchSettings, options?: PlanOptions): BatchPlan;
   /**
    * The scan with these reference elements' images checked (intake/element-images.ts); the plan
    * reads them from it. `recheck` reads files checked before again.

@@ -107,6 +107,7 @@ export async function start(context: AppContext): Promise<void> {
     },
     thumbnailsDir: files.thumbnails,
     modelsDir: join(dataDir, USER_MODELS_FOLDER),
+    catalogCacheFile: files.catalogCache,
     log: logger.log,
     fetch: chromiumFetch,
   });

@@ -31,6 +31,8 @@ export const batchSettingsSchema = z.object({
   concurrency: z.number().int().min(1).max(20),
   /** USD; 0 sends nothing more (the engine's setBudget allows it); null = no cap. */
   budgetUsd: z.number().nonnegative().max(1_000_000).nullable(),
+  /** A model of unknown price: each video counts as this much against the caps (see BatchSettings). */
+  perVideoCeilingUsd: z.number().positive().max(10_000).nullable().optional(),
   urlPrefix: z.string().max(2000).nullable(),
   /** Fields of the model's request beyond the roles above; absent = none. */
   modelInputs: modelInputsSchema.optional(),

@@ -4,7 +4,8 @@ import { z } from 'zod';
 import { REASON_LANGUAGES } from '../reasons';
 import { batchSettingsSchema, batchViewSchema, elementsSchema, itemViewSchema } from './batches';
 import { elementCheckSchema, previewSchema, scanSummarySchema } from './intake';
-import { modelInfoSchema } from './models';
+import { balanceSchema } from './account';
+import { catalogSourceSchema, modelInfoSchema } from './models';
 import { appSettingsSchema, dailySpendSchema, webhookSettingSchema } from './settings';
 import {
   batchStateSchema,
@@ -42,7 +43,29 @@ export const invokeChannels = {
     }),
   ),
   'query:models.list': channel(empty, z.array(modelInfoSchema)),
-  'command:models.refreshPrices': channel(empty, z.array(modelInfoSchema)),
+  /** Where the list comes from now: RunComfy's catalog, its cached copy, or the built-in models. */
+  'query:models.source': channel(empty, catalogSourceSchema),
+  /** Fetches RunComfy's catalog again (a free GET); offline, the source says why and what is used. */
+  'command:models.refresh': channel(
+    empty,
+    z.object({ models: z.array(modelInfoSchema), source: catalogSourceSchema }),
+  ),
+  /**
+   * RunComfy's models matching `search` in any category (for Settings → Models → Add), each with
+   * whether the picker already has it.
+   */
+  'query:models.runcomfy': channel(
+    z.object({ search: z.string().trim().max(100) }),
+    z.array(
+      z.object({
+        id: z.string(),
+        displayName: z.string(),
+        categories: z.array(z.string()),
+        price: z.object({ usd: z.number(), unit: z.string() }).nullable(),
+        inPicker: z.boolean(),
+      }),
+    ),
+  ),
   /** Entry files in the data folder's models/ that could not be used, with file, line and field. */
   'query:models.problems': channel(
     empty,
@@ -63,6 +86,8 @@ export const invokeChannels = {
   'command:models.add': channel(
     z.object({
       id: z.string().trim().min(3).max(300),
+      /** Made from RunComfy's own description of the model (its schema and price), picked from its list. */
+      fromRunComfy: z.boolean().optional(),
       schema: z.string().max(500_000).optional(),
       startImageField: z.string().max(100).optional(),
       displayName: z.string().max(120).optional(),
@@ -143,6 +168,8 @@ export const invokeChannels = {
   'query:batches.list': channel(empty, z.array(batchViewSchema)),
   'query:batch.get': channel(z.object({ batchId: id }), batchViewSchema),
   'query:account.dailySpend': channel(empty, dailySpendSchema),
+  /** The RunComfy balance (asked at most once a minute unless `fresh`); never a number not read with confidence. */
+  'query:account.balance': channel(z.object({ fresh: z.boolean().optional() }), balanceSchema),
   /**
    * "Re-run with changes": the batch's settings and the images to scan again (all, failed,
    * rejected or the chosen items), with those no longer where they were named in `missing`.
@@ -308,6 +335,8 @@ export const eventChannels = {
     pauseReason: pauseReasonSchema.nullable(),
   }),
   'event:batch.finished': z.object({ batchId: id, counts: stateCountsSchema, spentUsd: z.number() }),
+  /** The model list changed (RunComfy's catalog fetched, a model added): ask for it again. */
+  'event:models.changed': z.object({ source: catalogSourceSchema }),
   'event:scan.progress': z.object({
     scanId: z.string(),
     found: z.number().int(),

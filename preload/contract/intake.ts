@@ -115,6 +115,8 @@ export const previewSchema = z.object({
   estimatedCostUsd: z.number(),
   /** The model's price is unknown: the estimate leaves these videos out (shown as "unknown"). */
   priceUnknown: z.boolean(),
+  /** With the price unknown, the price per video the user accepts: each video counts at it. */
+  perVideoCeilingUsd: z.number().nullable().default(null),
   estimatedDurationMs: z.number(),
   /**
    * Images to be sent that are resized on the way (over the size limit, or fitted to the model's

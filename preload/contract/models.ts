@@ -26,7 +26,14 @@ export const modelInfoSchema = z.object({
   aliases: z.array(z.string()),
   /** "partly-known": some fields, limits or the price are not confirmed by RunComfy's pages. */
   status: z.enum(['known', 'partly-known']),
-  origin: z.enum(['shipped', 'user']),
+  /** Where its facts come from: RunComfy's catalog, the entry shipped with the app, the user's entry. */
+  origin: z.enum(['runcomfy', 'shipped', 'user']),
+  /** When RunComfy's catalog answer was fetched (ms since the epoch); null for the others. */
+  fetchedAt: z.number().nullable().default(null),
+  /** The picker's group: the name's first word ("Kling", "Wan"). */
+  family: z.string().default(''),
+  /** When the user last made a batch with it (ms since the epoch); null: never. */
+  lastUsedAt: z.number().nullable().default(null),
   price: z.discriminatedUnion('per', [
     z.object({
       per: z.enum(['second', 'video']),
@@ -61,3 +68,13 @@ export const modelInfoSchema = z.object({
 });
 
 export type ModelInfoDto = z.output<typeof modelInfoSchema>;
+
+/** Where the model list comes from now: said at start (offline: the cache, then the shipped list). */
+export const catalogSourceSchema = z.object({
+  kind: z.enum(['runcomfy', 'cache', 'shipped']),
+  fetchedAt: z.number().nullable(),
+  /** Why RunComfy's catalog is not the source now (offline, no key...), or null. */
+  why: z.string().nullable(),
+});
+
+export type CatalogSourceDto = z.output<typeof catalogSourceSchema>;

@@ -1,6 +1,6 @@
 // The app shell: boots (app info, settings, models), picks the language and the theme, listens
-// for files dropped anywhere on the window, and shows one screen at a time (new batch, a batch,
-// history, settings).
+// for files dropped anywhere on the window and for a new model list, shows the RunComfy balance
+// in the header, and one screen at a time (new batch, a batch, history, settings).
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { AppSettingsDto, ModelInfoDto } from '../../preload/contract';
 import { api, errorText } from './api';
@@ -11,6 +11,7 @@ import { useTheme } from './lib/theme';
 import { AppContext, type AppContextValue, type AppInfo } from './store/app-context';
 import { offerPaths } from './store/scan-store';
 import { BatchScreen } from './screens/BatchScreen';
+import { BalanceStat } from './components/BalanceStat';
 import { DropOverlay } from './components/DropOverlay';
 import { History } from './screens/History';
 import { NewBatch } from './screens/NewBatch';
@@ -83,6 +84,18 @@ function Shell({ boot, setBoot }: { boot: Boot; setBoot: (b: Boot) => void }) {
     [boot, setSettings, setModels],
   );
 
+  // RunComfy's catalog fetched (at start, after a key change, from another window's refresh).
+  useEffect(
+    () =>
+      api().onModelsChanged(() => {
+        api()
+          .models.list()
+          .then(setModels)
+          .catch(() => {});
+      }),
+    [setModels],
+  );
+
   // On launch, go back to a batch that is still running or paused.
   useEffect(() => {
     if (window.location.hash) return;
@@ -122,6 +135,7 @@ function Shell({ boot, setBoot }: { boot: Boot; setBoot: (b: Boot) => void }) {
             </a>
           </nav>
           <div className="topbar-end">
+            <BalanceStat />
             {context.info.simulated && (
               <span className="simulated-badge" title={t('app.simulatedHint')} data-testid="simulated-badge">
                 {t('app.simulated')}

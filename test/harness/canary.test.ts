@@ -85,7 +85,8 @@ describe('the API key never crosses to the renderer, logs or the database', () =
     const badBatch = await runBatch(false);
     const paused = await invoke('query:batch.get', { batchId: badBatch });
     expect(paused.value).toMatchObject({ state: 'paused', pauseReason: 'bad_key' });
-    await invoke('command:models.refreshPrices');
+    await invoke('command:models.refresh');
+    await invoke('query:account.balance', { fresh: true });
 
     // The good key: videos are made.
     await invoke('command:settings.setApiKey', { apiKey: GOOD });
@@ -93,7 +94,8 @@ describe('the API key never crosses to the renderer, logs or the database', () =
     await harness.engine.idle(20_000);
     const done = await invoke('query:batch.get', { batchId: badBatch });
     expect((done.value as unknown as { counts: { done: number } }).counts.done).toBe(3);
-    await invoke('command:models.refreshPrices');
+    await invoke('command:models.refresh');
+    await invoke('query:account.balance', { fresh: true });
     await invoke('query:settings.get');
     await invoke('command:settings.update', { apiBaseUrl: `https://x.evil.example/${GOOD}` });
     await invoke('command:settings.setApiKey', { apiKey: `${GOOD} ${GOOD}` });

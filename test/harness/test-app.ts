@@ -36,6 +36,11 @@ export interface TestAppOptions {
   engine?: Partial<EngineOptions>;
   /** The media base URL app.info reports (the harness passes its own once listening). */
   mediaBaseUrl?: () => string;
+  /**
+   * Fetch the simulator's catalog at start, as the app does (then awaited before the harness
+   * serves). Off by default: most tests are about the shipped models.
+   */
+  liveCatalog?: boolean;
 }
 
 export interface TestApp {
@@ -115,9 +120,13 @@ export async function createTestApp(options: TestAppOptions): Promise<TestApp> {
     demo: async () => ({ apiBaseUrl: simulator.url, apiKey: DEMO_API_KEY }),
     thumbnailsDir: files.thumbnails,
     modelsDir: join(dataDir, USER_MODELS_FOLDER),
+    catalogCacheFile: files.catalogCache,
+    liveCatalogAtStart: options.liveCatalog ?? false,
+    clock: options.engine?.clock,
     log,
   });
   await core.start();
+  await core.catalogReady();
 
   return {
     engine,

@@ -95,6 +95,8 @@ describe('models in the browser', () => {
       await page.getByRole('link', { name: 'Settings' }).click();
       await page.getByTestId('add-model').click();
       const dialog = page.getByTestId('add-model-dialog');
+      // RunComfy's list comes first; a model it does not list is added by its id and schema.
+      await dialog.getByText('Not listed by RunComfy? Add it by its id and input schema').click();
       await dialog.getByTestId('add-model-id').fill('acme/motion-1/image-to-video');
       await dialog.getByTestId('add-model-schema').fill('{"type": "object", "properties": {"picture": ');
       await dialog.getByText(/^The schema is not valid JSON: /).waitFor();

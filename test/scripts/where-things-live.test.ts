@@ -21,4 +21,14 @@ describe('docs/where-things-live.md', () => {
     ).toBe('Does a thing (e.g. this. or that).');
     expect(headerSentence('import x from "y";\n// late comment')).toBeNull();
   });
+
+  it('reads on past a colon, so a row says what the file does, not only its name', () => {
+    expect(headerSentence('// The coordinator: the one settle path. More.\n')).toBe(
+      'The coordinator: the one settle path.',
+    );
+    const { text } = buildMap(ROOT);
+    const rows = (text as string).split('\n').filter((line) => /^\| `[^`]+` \| /.test(line));
+    const bare = rows.filter((row) => row.split(' | ')[1]!.replace(/ \|$/, '').length < 24);
+    expect(bare, 'rows too short to say what the file does').toEqual([]);
+  });
 });

@@ -182,6 +182,16 @@ export class RunComfyClient {
     };
   }
 
+  /**
+   * A GET of the catalog or the account (free, repeatable; counted as a `model` request): the
+   * answer's JSON as it came, or the failure. Its shape is not documented, so the caller reads
+   * it (catalog-answers.ts).
+   */
+  async read(path: string, signal?: AbortSignal): Promise<ApiResult<unknown>> {
+    const answer = await this.call('model', 'GET', path, undefined, this.timeoutMs, signal);
+    return answer.ok ? { ok: true, value: answer.value } : answer;
+  }
+
   /** GETs a job's status or result: the answer read by `schema`, with a status the API documents. */
   private async askAboutJob<T extends { status: string }>(
     endpoint: 'status' | 'result',

@@ -3,13 +3,16 @@
 // event stream. Electron (main/electron/index.ts) and the browser test harness
 // (test/harness/server.ts) both call this, so they serve the very same handlers and media.
 import type { Catalog } from '../catalog/catalog';
-import type { FetchLike } from '../catalog/live-prices';
 import type { EngineApi, IntakeApi } from '../core-api';
 import { createCredentialsController, type CredentialsController, type DemoServer } from './credentials';
 import { subscribeAppEvents, type EventSink } from './app-events';
 import { buildHandlers, type Handlers } from './handlers';
 import { createMediaResolver, type MediaResolver } from './media';
 import { createModelsService } from './models-service';
+import { createBalanceService } from './account-balance';
+import { watchBalance, type BalanceWatch } from './balance-watch';
+import { systemClock, type Clock } from '../util/clock';
+import type { CatalogSourceDto } from '../../../preload/contract';
 import { createScanRegistry, type ScanRegistry } from './scans';
 import { createMemorySecretStore, type SecretStore } from './secret-store';
 import type { AppInfo, AppServices, Desktop, Dialogs, LogFn } from './app-services';
@@ -39,8 +42,17 @@ export interface AppCoreOptions {
   /** Where user model entries are saved (<dataDir>/models). */
   modelsDir?: string;
   log?: LogFn;
-  fetch?: FetchLike;
+  fetch?: typeof fetch;
   extraApiHosts?: readonly string[];
+  /** RunComfy's catalog as last fetched (paths.ts catalogCache); absent: nothing is cached. */
+  catalogCacheFile?: string;
+  /**
+   * Fetch RunComfy's catalog at start (default). The browser harness turns it off unless a test
+   * asks, so most tests see the shipped models.
+   */
+  liveCatalogAtStart?: boolean;
+  /** The clock the balance watch waits on (default real time). */
+  clock?: Clock;
 }
 
 export interface AppCore {
@@ -57,26 +69,45 @@ export interface AppCore {
   start(): Promise<void>;
   /** App events in the contract's shape; returns the unsubscribe. */
   subscribe(send: EventSink): () => void;
+  /** Settles once start()'s fetch of RunComfy's catalog has ended (tests, the harness). */
+  catalogReady(): Promise<void>;
   /** Stops running scans and listeners (the engine is closed by its owner). */
   close(): void;
 }
 
 export function createAppCore(options: AppCoreOptions): AppCore {
   const log = options.log ?? (() => {});
-  const scans = createScanRegistry({ intake: options.intake, log: (m) => log('warn', m) });
+  const scans = createScanRegistry({
+    intake: options.intake,
+    log: (m) => log('warn', m),
+    dailyCapUsd: () => options.engine.dailySpend().capUsd,
+  });
   const credentials = createCredentialsController({
     engine: options.engine,
     settings: options.settings,
     secrets: options.secrets,
     demo: options.demo,
+    // Another key, API or mode has another catalog (and balance): fetch it again.
+    onApplied: () => {
+      if (catalogFollowsCredentials) catalogFetch = fetchCatalog();
+    },
   });
+  const clock = options.clock ?? systemClock;
+  const modelListeners = new Set<(source: CatalogSourceDto) => void>();
   const models = createModelsService({
     catalog: options.catalog,
     credentials,
+    engine: options.engine,
     fetch: options.fetch,
     log,
+    now: clock.now,
     modelsDir: options.modelsDir,
+    cacheFile: options.catalogCacheFile ?? null,
+    onChange: (source) => {
+      for (const listener of modelListeners) listener(source);
+    },
   });
+  const balance = createBalanceService({ credentials, now: clock.now, fetch: options.fetch });
   const webhookSetting = createWebhookSettingStore(
     options.settings,
     options.webhookSecret ?? createMemorySecretStore(),
@@ -97,6 +128,7 @@ export function createAppCore(options: AppCoreOptions): AppCore {
     secrets: options.secrets,
     credentials,
     models,
+    balance,
     dialogs: options.dialogs,
     desktop: options.desktop,
     webhooks,
@@ -121,6 +153,11 @@ export function createAppCore(options: AppCoreOptions): AppCore {
     )
       scans.invalidatePlans();
   });
+  let catalogFetch: Promise<void> = Promise.resolve();
+  let catalogFollowsCredentials = false;
+  const fetchCatalog = () =>
+    models.start().catch((error: unknown) => log('warn', `model catalog: ${String(error)}`));
+  let balanceWatch: BalanceWatch | undefined;
   return {
     services,
     handlers,
@@ -132,9 +169,29 @@ export function createAppCore(options: AppCoreOptions): AppCore {
       if (refused) log('warn', `settings file: ${refused}`);
       await credentials.apply();
       options.engine.beginAdopting?.();
+      // Not awaited: an offline start must not wait for RunComfy's catalog to time out.
+      catalogFollowsCredentials = options.liveCatalogAtStart !== false;
+      if (catalogFollowsCredentials) catalogFetch = fetchCatalog();
+      balanceWatch ??= watchBalance({
+        engine: options.engine,
+        balance,
+        clock,
+        log,
+        notify: (notice) => webhooks.notify(notice),
+      });
     },
-    subscribe: (send) => subscribeAppEvents({ engine: options.engine, scans }, send),
+    catalogReady: () => catalogFetch,
+    subscribe: (send) => {
+      const offApp = subscribeAppEvents({ engine: options.engine, scans }, send);
+      const onModels = (source: CatalogSourceDto) => send('event:models.changed', { source });
+      modelListeners.add(onModels);
+      return () => {
+        offApp();
+        modelListeners.delete(onModels);
+      };
+    },
     close() {
+      balanceWatch?.close();
       offInvalidate();
       webhooks.close();
       scans.close();

@@ -2,7 +2,8 @@
 // Electron (real dialogs, shell, safeStorage) and in the browser test harness (preset
 // dialogs, recorded shell calls, an in-memory key store) over the same real engine.
 import type { EngineApi, IntakeApi } from '../core-api';
-import type { ModelInfoDto, RequestOf, ResponseOf } from '../../../preload/contract';
+import type { CatalogSourceDto, ModelInfoDto, RequestOf, ResponseOf } from '../../../preload/contract';
+import type { BalanceService } from './account-balance';
 import type { CredentialsController } from './credentials';
 import type { ScanRegistry } from './scans';
 import type { SecretStore } from './secret-store';
@@ -35,8 +36,14 @@ export interface AppInfo {
 
 export interface ModelsService {
   list(): ModelInfoDto[];
-  /** Fetches live prices from the API; falls back to the static ones with a clear error. */
-  refreshPrices(): Promise<ModelInfoDto[]>;
+  /** Where the list comes from now (RunComfy's catalog, its cached copy, the shipped models). */
+  source(): CatalogSourceDto;
+  /** At start: the cached copy of RunComfy's catalog, then RunComfy's own (never throws). */
+  start(): Promise<void>;
+  /** Fetches RunComfy's catalog again; offline, the source says what is used and why. */
+  refresh(): Promise<ResponseOf<'command:models.refresh'>>;
+  /** RunComfy's models matching a search, any category (Settings → Models → Add). */
+  runcomfy(search: string): Promise<ResponseOf<'query:models.runcomfy'>>;
   /** Entry files that could not be used when the catalog was loaded. */
   problems(): ResponseOf<'query:models.problems'>;
   /** Saves a user entry for a model (see command:models.add); never submits anything. */
@@ -53,6 +60,8 @@ export interface AppServices {
   secrets: SecretStore;
   credentials: CredentialsController;
   models: ModelsService;
+  /** The RunComfy balance (header, Settings, the check before Start). */
+  balance: BalanceService;
   dialogs: Dialogs;
   desktop: Desktop;
   /** Batch notices to the user's webhook (finished, paused, stalled) and its "Send test". */

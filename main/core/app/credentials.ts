@@ -4,7 +4,7 @@
 //  - no key: the engine gets `apiKey: null` and pauses batches with `bad_key`.
 // The base URL is checked before it is stored (and when the settings file is read), because the
 // engine sends the key to it: whoever could point it anywhere could send the key anywhere.
-import { checkApiAddress } from './api-address';
+import { checkApiAddress } from '../api/address';
 import { AppError } from './errors';
 import type { SecretStore } from './secret-store';
 import type { SettingsStore } from './settings-store';
@@ -46,6 +46,8 @@ export function createCredentialsController(options: {
   secrets: SecretStore;
   /** Starts (once) and returns the demo simulator; the harness passes its own. */
   demo: () => Promise<DemoServer>;
+  /** Called after each apply (a key set or removed, another API, simulated mode toggled). */
+  onApplied?: () => void;
 }): CredentialsController {
   let simulated = false;
   let applying: Promise<void> = Promise.resolve();
@@ -66,6 +68,7 @@ export function createCredentialsController(options: {
       ...(next.timeScale ? { timeScale: next.timeScale } : {}),
     });
     simulated = next.simulated;
+    options.onApplied?.();
   };
   return {
     apply() {

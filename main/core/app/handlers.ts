@@ -112,7 +112,9 @@ export function buildHandlers(services: AppServices): Handlers {
   const impl: Impl = {
     'query:app.info': () => ({ ...services.appInfo(), simulated: settings.get().simulated }),
     'query:models.list': () => services.models.list(),
-    'command:models.refreshPrices': () => services.models.refreshPrices(),
+    'query:models.source': () => services.models.source(),
+    'command:models.refresh': () => services.models.refresh(),
+    'query:models.runcomfy': ({ search }) => services.models.runcomfy(search),
     'command:models.add': (request) => services.models.add(request),
     'query:models.problems': () => services.models.problems(),
 
@@ -146,6 +148,7 @@ export function buildHandlers(services: AppServices): Handlers {
         problems: plan.problems,
         estimatedCostUsd: plan.estimatedCostUsd,
         priceUnknown: plan.priceUnknown,
+        perVideoCeilingUsd: plan.perVideoCeilingUsd,
         estimatedDurationMs: plan.estimatedDurationMs,
         resized: resizedImages(plan, scanned, model),
       };
@@ -198,6 +201,7 @@ export function buildHandlers(services: AppServices): Handlers {
     'query:batches.list': () => engine.listBatches(),
     'query:batch.get': ({ batchId }) => requireBatchView(batchId),
     'query:account.dailySpend': () => engine.dailySpend(),
+    'query:account.balance': ({ fresh }) => services.balance.read(fresh),
     'query:batch.rerunSource': ({ batchId, which, itemIds }) => {
       requireBatch(batchId);
       // The count is the command line's (its preview line); the window gets the contract's fields.

@@ -60,5 +60,7 @@ export function dataFiles(dataDir: string, platform: NodeJS.Platform = process.p
     /** The webhook address, kept like the key (main/core/app/webhook-setting.ts). */
     webhook: p.join(dataDir, 'webhook.bin'),
     thumbnails: p.join(dataDir, 'thumbnails'),
+    /** RunComfy's catalog as last fetched, per API (app/catalog-cache.ts): the offline fallback. */
+    catalogCache: p.join(dataDir, 'runcomfy-catalog.json'),
   };
 }

@@ -77,6 +77,8 @@ export interface ScanRegistryOptions {
   /** Progress events at most this often per scan; the final one goes out at once. */
   progressIntervalMs?: number;
   log?: (message: string) => void;
+  /** The account's daily cap now (null: none); a model of unknown price needs a ceiling under it. */
+  dailyCapUsd?: () => number | null;
 }
 
 /** A path under the dropped folder it was found in, as the user knows it; as it is when under none. */
@@ -130,8 +132,9 @@ export function createScanRegistry(options: ScanRegistryOptions): ScanRegistry {
     return entry.result;
   };
 
+  const dailyCapUsd = () => options.dailyCapUsd?.() ?? null;
   const computePlan = (scanId: string, settings: BatchSettings, force: boolean) =>
-    intake.plan(finishedResult(scanId), settings, { force });
+    intake.plan(finishedResult(scanId), settings, { force, dailyCapUsd: dailyCapUsd() });
 
   return {
     start(paths, startOptions = {}) {
@@ -252,7 +255,7 @@ export function createScanRegistry(options: ScanRegistryOptions): ScanRegistry {
     },
     plan(scanId, settings, force) {
       const entry = get(scanId);
-      const key = JSON.stringify([settings, force]);
+      const key = JSON.stringify([settings, force, dailyCapUsd()]);
       if (entry.plan?.key === key) return entry.plan.plan;
       const plan = computePlan(scanId, settings, force);
       entry.plan = { key, plan };

@@ -5,7 +5,7 @@
 import { existsSync, readFileSync, renameSync } from 'node:fs';
 import { z } from 'zod';
 import { appSettingsSchema, batchSettingsSchema, webhookPresetSchema } from '../../../preload/contract';
-import { checkApiAddress } from './api-address';
+import { checkApiAddress } from '../api/address';
 import { writeFileAtomic } from './atomic-file';
 
 export const DEFAULT_API_BASE_URL = 'https://model-api.runcomfy.net';

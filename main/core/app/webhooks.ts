@@ -5,7 +5,6 @@
 // Discord- and Slack-style incoming webhooks. Never the API key (redacted from every text) and
 // never file contents; a failed delivery is logged and retried a few times, never fatal to the
 // engine. Electron-free: the fetch, the clock and the sleep are injected.
-import type { FetchLike } from '../catalog/live-prices';
 import type { EngineApi } from '../core-api';
 import type { EngineEvent, PauseReason } from '../domain';
 import { InvalidValueError } from '../domain';
@@ -32,7 +31,10 @@ export interface WebhookSetting {
   preset: WebhookPreset;
 }
 
-export type WebhookEvent = 'finished' | 'paused' | 'stalled' | 'test';
+/** fetch, or a stand-in for it (tests). */
+export type FetchLike = (url: string, init?: RequestInit) => Promise<Response>;
+
+export type WebhookEvent = 'finished' | 'paused' | 'resumed' | 'stalled' | 'test';
 
 export interface Notice {
   event: WebhookEvent;
@@ -118,7 +120,11 @@ export function webhookRequest(
           title: notice.title,
           message: notice.message,
           tags: [
-            notice.event === 'finished' ? 'white_check_mark' : notice.event === 'test' ? 'bell' : 'warning',
+            notice.event === 'finished' || notice.event === 'resumed'
+              ? 'white_check_mark'
+              : notice.event === 'test'
+                ? 'bell'
+                : 'warning',
           ],
           priority: notice.event === 'paused' || notice.event === 'stalled' ? 4 : 3,
         },
@@ -176,6 +182,8 @@ export interface WebhookNotifierOptions {
 export interface WebhookNotifier {
   /** Sends one notice now; answers the HTTP status, or throws with the reason in words. */
   send(notice: Notice, setting?: WebhookSetting | null): Promise<number>;
+  /** Delivers a notice in the background, retried a few times; never throws (no address: nothing). */
+  notify(notice: Notice): void;
   /** Looks for stalled batches (the timer calls this; tests call it with their clock). */
   checkStalls(): void;
   /** Resolves when every delivery started so far has ended (tests). */
@@ -349,6 +357,7 @@ export function createWebhookNotifier(options: WebhookNotifierOptions): WebhookN
 
   return {
     send,
+    notify: deliver,
     checkStalls,
     async settled() {
       while (inFlight.size) await Promise.allSettled([...inFlight]);

@@ -4,6 +4,7 @@
 import type { ModelEntry } from './entry';
 import { modelEntrySchema } from './entry';
 import { schemaProblem } from './input-validation';
+import { livePrice } from './live-entry';
 import roleFieldNames from './role-field-names.json';
 
 export interface AddModelInput {
@@ -59,15 +60,13 @@ function parseSchema(text: string): Record<string, unknown> {
   return schema;
 }
 
+/** The price the catalog gave, read as a live price is (plausible, per second or per video), else unknown. */
 function priceFrom(answer: CatalogAnswer | undefined): ModelEntry['price'] {
-  const usd = answer?.basePriceUsd;
-  const unit = answer?.priceUnit?.trim().toLowerCase() ?? '';
-  if (usd === undefined || !(usd > 0)) return { per: 'unknown' };
-  if (/^(second|seconds|sec|s)$/.test(unit))
-    return { per: 'second', usd, source: 'RunComfy catalog endpoint' };
-  if (/^(video|videos|request|requests|generation|generations)$/.test(unit))
-    return { per: 'video', usd, source: 'RunComfy catalog endpoint' };
-  return { per: 'unknown' };
+  const price = livePrice(
+    { basePriceUsd: answer?.basePriceUsd ?? null, priceUnit: answer?.priceUnit ?? null },
+    undefined,
+  );
+  return price.ok ? price.price : { per: 'unknown' };
 }
 
 export function buildUserEntry(input: AddModelInput, answer?: CatalogAnswer): AddModelResult {

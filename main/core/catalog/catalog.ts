@@ -12,14 +12,22 @@ import { SHIPPED_ENTRIES } from './shipped';
 export type { ModelEntry, PriceRule, RoleName } from './entry';
 
 export interface ModelSpec extends ModelEntry {
-  /** Shipped with the app, or read from the user's models folder (then `file` says which). */
-  origin: 'shipped' | 'user';
+  /**
+   * Where its facts come from: RunComfy's own catalog (fetched, or cached from an earlier
+   * fetch), the entry shipped with the app, or the user's models folder (then `file` says which).
+   */
+  origin: ModelOrigin;
   file: string | null;
+  /** When RunComfy's catalog answer it comes from was fetched (clock ms); null for the others. */
+  fetchedAt: number | null;
   /** Where the current price comes from: the entry, or RunComfy's catalog endpoint. */
   priceSource: 'static' | 'live';
   /** Problems of one request against the entry's schema, in words; [] when it fits. */
   validateInput: InputValidator;
 }
+
+/** An entry's `price.source` when the price was read from RunComfy's catalog. */
+export const LIVE_PRICE_SOURCE = 'RunComfy catalog endpoint';
 
 /** Image fields take an https URL, a data URI, or (inside the app, before submit) a placeholder. */
 export const IMAGE_REF_PREFIX = 'image-ref:';
@@ -32,13 +40,23 @@ export const IMAGE_REF_PREFIX = 'image-ref:';
  */
 export const DEFAULT_SECONDS_PER_VIDEO_SECOND = 18;
 
-export function toModelSpec(entry: ModelEntry, origin: 'shipped' | 'user', file: string | null): ModelSpec {
-  let validator: InputValidator | null = null;
+export type ModelOrigin = 'runcomfy' | 'shipped' | 'user';
+
+export function toModelSpec(
+  entry: ModelEntry,
+  origin: ModelOrigin,
+  file: string | null,
+  fetchedAt: number | null = null,
+  /** The entry's schema already compiled, when the caller has it. */
+  compiled?: InputValidator,
+): ModelSpec {
+  let validator: InputValidator | null = compiled ?? null;
   return {
     ...entry,
     origin,
     file,
-    priceSource: 'static',
+    fetchedAt,
+    priceSource: origin === 'runcomfy' && entry.price.source === LIVE_PRICE_SOURCE ? 'live' : 'static',
     // Compiled on first use: most entries are never used in a session.
     validateInput: (input) => (validator ??= compileInputSchema(entry.inputSchema))(input),
   };
@@ -100,6 +118,16 @@ export interface CatalogProblem {
   message: string;
 }
 
+/** Where the catalog's list comes from now, said to the user at start and on refresh. */
+export interface CatalogSource {
+  /** RunComfy's catalog fetched now, the copy cached at an earlier fetch, or only the shipped entries. */
+  kind: 'runcomfy' | 'cache' | 'shipped';
+  /** When RunComfy's answer was fetched (clock ms); null for the shipped entries. */
+  fetchedAt: number | null;
+  /** Why RunComfy's catalog is not the source (offline, no key...), or null. */
+  why: string | null;
+}
+
 export interface Catalog {
   list(): ModelSpec[];
   /** By id or alias; throws a clear error listing the known ids otherwise. */
@@ -111,6 +139,13 @@ export interface Catalog {
   setPrice(id: string, price: PriceRule): void;
   /** Adds or replaces an entry (a user entry saved while the app runs). */
   put(model: ModelSpec): void;
+  /**
+   * Lays RunComfy's entries over the shipped ones (a shipped entry RunComfy does not describe
+   * stays); a user entry still wins by id. Replaces any earlier live entries.
+   */
+  useLive(models: readonly ModelSpec[], source: CatalogSource): void;
+  /** Where the list comes from now. */
+  source(): CatalogSource;
   /** Entry files that could not be used, each with file, line and field. */
   problems: CatalogProblem[];
 }
@@ -119,7 +154,10 @@ export function createCatalog(
   models: readonly ModelSpec[] = SHIPPED_ENTRIES.map((e) => toModelSpec(e, 'shipped', null)),
   problems: CatalogProblem[] = [],
 ): Catalog {
-  const byId = new Map<string, ModelSpec>(models.map((m) => [m.id, { ...m }]));
+  // What the catalog was made with (shipped and user entries), kept to lay live entries over.
+  const base = new Map<string, ModelSpec>(models.map((m) => [m.id, { ...m }]));
+  const byId = new Map<string, ModelSpec>(base);
+  let source: CatalogSource = { kind: 'shipped', fetchedAt: null, why: null };
   const find = (idOrAlias: string): ModelSpec | undefined => {
     const direct = byId.get(idOrAlias);
     if (direct) return direct;
@@ -149,8 +187,21 @@ export function createCatalog(
       byId.set(model.id, { ...model, price: { ...price }, priceSource: 'live' });
     },
     put: (model) => {
+      base.set(model.id, { ...model });
       byId.set(model.id, { ...model });
     },
+    useLive: (live, next) => {
+      const merged = new Map<string, ModelSpec>();
+      const liveById = new Map(live.map((m) => [m.id, m]));
+      for (const [id, model] of base)
+        merged.set(id, model.origin === 'user' ? model : { ...(liveById.get(id) ?? model) });
+      for (const model of [...live].sort((a, b) => a.displayName.localeCompare(b.displayName)))
+        if (!merged.has(model.id)) merged.set(model.id, { ...model });
+      byId.clear();
+      for (const [id, model] of merged) byId.set(id, model);
+      source = { ...next };
+    },
+    source: () => ({ ...source }),
     problems,
   };
 }
@@ -208,6 +259,10 @@ export function toModelInfo(model: ModelSpec): ModelInfo {
     aliases: [...(model.aliases ?? [])],
     status: model.status,
     origin: model.origin,
+    fetchedAt: model.fetchedAt,
+    family: familyOf(model.displayName),
+    // Known to the app layer (its batches), which fills it in.
+    lastUsedAt: null,
     price:
       price.per === 'unknown'
         ? { per: 'unknown' }
@@ -222,6 +277,12 @@ export function toModelInfo(model: ModelSpec): ModelInfo {
       maxReferences: Number.isFinite(elements.maxReferences) ? elements.maxReferences : null,
     },
   };
+}
+
+/** The family a model is grouped under in the picker: its name's first word ("Kling", "Wan", "Veo"). */
+export function familyOf(displayName: string): string {
+  const first = displayName.trim().split(/\s+/)[0] ?? displayName;
+  return first.replace(/-\d[\w.]*$/, '') || first;
 }
 
 /** Rounded to a millionth of a dollar so sums of many items do not show float noise. */

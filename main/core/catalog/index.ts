@@ -12,4 +12,3 @@ export { SHIPPED_ENTRIES } from './shipped';
 export { loadCatalog, parseEntryText, describeCatalogProblem } from './load';
 export { pollingPriorMs, costCeilingUsd } from './engine-facts';
 export { buildUserEntry, entryFileName, AddModelError } from './add-model';
-export { fetchLivePrices } from './live-prices';

@@ -7,7 +7,7 @@ import type { Engine } from '../engine';
 import { EXIT, ExitError, redrawsInPlace, signalExit, warnLine, type CliIo, type CommandResult } from './io';
 import { startNotices } from './notices';
 import { credentialsOf } from './open-core';
-import { countsLine, itemLine, LiveBlock, pauseText, statusBlock } from './progress';
+import { conditionLine, countsLine, itemLine, LiveBlock, pauseText, statusBlock } from './progress';
 import { countOf } from '../util/count-words';
 
 /** The signals that pause a batch this process drives (a second one exits at once). */
@@ -92,11 +92,18 @@ export async function follow(engine: Engine, batchId: number, io: CliIo, drive: 
       io.out.write(itemLine(item, Date.now()) + '\n');
     }
   });
+  // What holds the batch back (the disk full, the folder away), said in a log when it changes.
+  let condition: string | null = null;
   try {
     while (true) {
       const batch = engine.getBatch(batchId);
       if (!batch) throw new ExitError(EXIT.usage, `Batch ${batchId} no longer exists.`);
       if (live) live.draw(statusBlock(batch));
+      else {
+        const line = conditionLine(batch, condition, Date.now());
+        if (line) io.out.write(`${line}\n`);
+      }
+      condition = batch.condition?.code ?? null;
       const done =
         batch.state === 'finished' ||
         batch.state === 'cancelled' ||

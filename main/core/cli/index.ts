@@ -3,7 +3,9 @@
 // ./commands/<name>.ts:
 //   run <paths...>   scan, preview, ask, then drive a new batch to its end
 //   run --from <batch> [--only failed|rejected]   the same, from an earlier batch's images
-//   models           the models, aliases and prices
+//   models [--refresh] [--json]   the models, aliases, prices and where each comes from
+//   models show <model>           one model's fields (what --set takes)
+//   balance          the RunComfy account balance
 //   status [batch]   what the database says
 //   resume [batch]   continue after a crash, a reboot or a pause
 //   cancel <batch> | --item <id>
@@ -141,6 +143,10 @@ export async function main(argv: string[], ioOverride: Partial<CliIo> = {}): Pro
     .option('-p, --parallel <n>', 'generations in flight at once (default 3)')
     .option('-b, --budget <usd>', 'spending cap for the batch in US dollars')
     .option(
+      '--max-per-video <usd>',
+      'a model of unknown price: the most you accept per video; each counts that much against the caps',
+    )
+    .option(
       '--daily-cap <usd>',
       'set the account-wide cap per local day across all batches ("off" removes it; saved, the app shares it)',
     )
@@ -159,12 +165,30 @@ export async function main(argv: string[], ioOverride: Partial<CliIo> = {}): Pro
     .addOption(dbOption())
     .action(loaded(async () => (await import('./commands/run')).runCommand));
 
-  program
+  const models = program
     .command('models')
-    .description('list the models: ids, aliases for --model, prices, and entries from your models folder')
-    .action(async () => {
+    .description(
+      "list the models: ids, aliases for --model, prices, and where each comes from (RunComfy's catalog, built in, your entry)",
+    )
+    .option('--refresh', "fetch RunComfy's catalog again (otherwise the copy cached at the last fetch)")
+    .option('--json', 'as JSON')
+    .action(async (opts: { refresh?: boolean; json?: boolean }) => {
       const { modelsCommand } = await import('./commands/models');
-      await modelsCommand(io);
+      await modelsCommand(opts, io);
+    });
+  models
+    .command('show')
+    .description("one model's request fields with their types, ranges and defaults (what --set takes)")
+    .argument('<model>', 'model id or alias')
+    .option('--refresh', "fetch RunComfy's catalog again first")
+    .action(loaded(async () => (await import('./commands/models')).showModelCommand));
+
+  program
+    .command('balance')
+    .description('the RunComfy account balance, and where to top it up')
+    .action(async () => {
+      const { balanceCommand } = await import('./commands/balance');
+      await balanceCommand(io);
     });
 
   program

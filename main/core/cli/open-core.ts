@@ -4,10 +4,10 @@
 import { mkdirSync } from 'node:fs';
 import { homedir, hostname } from 'node:os';
 import { dirname } from 'node:path';
-import { checkApiAddress } from '../app/api-address';
+import { checkApiAddress } from '../api/address';
 import { readStoredKey } from '../app/key-file';
 import { dataFiles, defaultDataDir } from '../app/paths';
-import { waitOutMachineTrouble } from '../db/machine-trouble';
+import { waitOutMachineTrouble } from '../util/machine-trouble';
 import type { Catalog } from '../catalog/catalog';
 import type { IntakeApi } from '../core-api';
 import type { BatchView } from '../domain';

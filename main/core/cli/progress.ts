@@ -69,11 +69,30 @@ export function statusBlock(batch: BatchView): string {
   const paused = pauseText(batch);
   if (paused) lines.push(`  ${paused}`);
   // What holds a running batch's downloads back (output folder away, network down).
-  if (batch.condition)
-    lines.push(
-      `  ${reasonText({ reason: { code: batch.condition.code, params: batch.condition.params }, message: batch.condition.message }, language)}`,
-    );
+  const condition = conditionText(batch);
+  if (condition) lines.push(`  ${condition}`);
   return lines.join('\n');
+}
+
+/** What holds a running batch's downloads back (the folder away, the disk full...), in words. */
+export function conditionText(batch: BatchView): string | null {
+  const { condition } = batch;
+  if (!condition) return null;
+  const reason = { code: condition.code, params: condition.params };
+  return reasonText({ reason, message: condition.message }, language);
+}
+
+/**
+ * The line a log gets when what holds the batch back changes: it begins, becomes another, or is
+ * over (null: no change to say).
+ */
+export function conditionLine(batch: BatchView, before: string | null, now: number): string | null {
+  const code = batch.condition?.code ?? null;
+  if (code === before) return null;
+  const time = new Date(now).toISOString().slice(11, 19);
+  return code
+    ? `${time} batch ${batch.id}: ${conditionText(batch)}`
+    : `${time} batch ${batch.id}: ${before} is over; downloads go on`;
 }
 
 export function itemLine(item: ItemView, now: number): string {

@@ -27,6 +27,8 @@ export interface RunFlags {
   name?: string;
   parallel?: string;
   budget?: string;
+  /** For a model of unknown price: the most accepted per video, which each video counts for. */
+  maxPerVideo?: string;
   urlPrefix?: string;
   /** Videos per image (1..10). */
   takes?: string;
@@ -150,6 +152,16 @@ export function settingsFromFlags(
           1_000_000,
           'an amount in US dollars above 0, e.g. 25',
         );
+  const ceiling =
+    flags.maxPerVideo === undefined
+      ? (base.perVideoCeilingUsd ?? null)
+      : parseNumber(
+          '--max-per-video',
+          flags.maxPerVideo.replace(/^\$/, ''),
+          0.01,
+          10_000,
+          'an amount in US dollars above 0 that you accept to pay per video, e.g. 0.50',
+        );
   let urlPrefix = flags.urlPrefix ?? base.urlPrefix;
   if (urlPrefix !== null) {
     let parsed: URL | null = null;
@@ -205,6 +217,7 @@ export function settingsFromFlags(
     outputNameTemplate: flags.name ?? base.outputNameTemplate,
     concurrency: parseInteger('--parallel', flags.parallel, 1, 20, 'generations', base.concurrency),
     budgetUsd: budget,
+    ...(ceiling !== null ? { perVideoCeilingUsd: ceiling } : {}),
     urlPrefix,
     ...(Object.keys(modelInputs).length > 0 ? { modelInputs } : {}),
     ...(takes > 1 ? { takes } : {}),

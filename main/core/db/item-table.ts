@@ -186,9 +186,20 @@ export abstract class ItemTable extends LeaseTable {
     ).map(toTempFile);
   }
 
-  /** Forgets a temporary file: only once it is gone from the disk. */
-  forgetTempFile(path: string): void {
-    this.stmt(`DELETE FROM temp_files WHERE path = :path`).run({ path });
+  /**
+   * Forgets a temporary file: only once it is gone from the disk. An item that named it as its
+   * current part (items.part_path) names none any more.
+   */
+  forgetTempFile(path: string, itemId: number): void {
+    this.db
+      .transaction(() => {
+        this.stmt(`DELETE FROM temp_files WHERE path = :path`).run({ path });
+        this.stmt(`UPDATE items SET part_path = NULL WHERE id = :itemId AND part_path = :path`).run({
+          itemId,
+          path,
+        });
+      })
+      .immediate();
   }
 
   /** Cancels every queued item of a batch in one transaction; returns their ids. */

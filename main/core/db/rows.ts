@@ -119,6 +119,9 @@ export interface BatchRecord extends Pick<
  * pause is stored as 'budget_reached', the nearest the CHECK allows (what an older build shows),
  * and told apart by its detail code.
  */
+/** The detail codes of a daily-cap pause: reached, or a video of unknown price under it. */
+const DAILY_CAP_DETAILS: ReadonlySet<string> = new Set(['daily_cap_reached', 'price_unknown_daily_cap']);
+
 export function pauseReasonColumn(reason: PauseReason): string {
   return reason === 'daily_cap_reached' ? 'budget_reached' : reason;
 }
@@ -133,7 +136,9 @@ export function toBatchRecord(row: BatchRow): BatchRecord {
       ? null
       : checked(pauseReasonSchema, row.pause_reason, 'batches', row.id, 'pause_reason');
   const pauseReason: PauseReason | null =
-    stored === 'budget_reached' && pauseDetail?.code === 'daily_cap_reached' ? 'daily_cap_reached' : stored;
+    stored === 'budget_reached' && DAILY_CAP_DETAILS.has(pauseDetail?.code ?? '')
+      ? 'daily_cap_reached'
+      : stored;
   return {
     id: row.id,
     name: row.name,

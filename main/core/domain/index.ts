@@ -43,6 +43,12 @@ export interface BatchSettings {
   concurrency: number;
   /** USD cap for the batch; null = no cap. */
   budgetUsd: number | null;
+  /**
+   * For a model whose price is unknown: the most the user accepts to pay per video, which each
+   * video then counts for against the budget and the daily cap (without it, no cap can be
+   * kept and such a video is not sent under one). Ignored when the price is known. Absent: none.
+   */
+  perVideoCeilingUsd?: number | null;
   /** When set, images are sent as `${urlPrefix}/${relativePath}` instead of data URIs. */
   urlPrefix: string | null;
   /** Request fields beyond the roles above, by their name in the model's request. */

@@ -4,6 +4,8 @@
 // (downloads falling behind count against the slots), a key is set, the batch's mode matches
 // the API's, the budget holds the next video, and so does the account's daily cap (today's
 // committed spend of every batch, plus the submits this engine is preparing for any batch).
+// A video planned at $0 has no known price (the plan counts it at the user's ceiling per
+// video when one was accepted): no cap can hold it, so under either cap it is not sent.
 import type { ItemRecord } from '../db/rows';
 import type { BatchSettings, ItemState, PauseReason } from '../domain';
 import type { BatchRuntime, EngineContext } from './context';
@@ -75,7 +77,15 @@ export function admit(ctx: EngineContext, runtime: BatchRuntime | undefined): Ad
   let committed = cap === null ? 0 : store.money(batchId).committedUsd + preparingUsd;
   const items: ItemRecord[] = [];
   for (const item of next) {
-    if (daily && daily.committed + item.estimatedCostUsd > daily.cap + 1e-9)
+    if (!priceKnown(item)) {
+      const model = ctx.catalog.find(settings.modelId)?.displayName ?? settings.modelId;
+      const pause =
+        daily !== null
+          ? { reason: 'daily_cap_reached' as const, detail: text.unpricedUnderDailyCap(model, daily.cap) }
+          : { reason: 'budget_reached' as const, detail: text.unpricedUnderBudget(model, cap!) };
+      return { kind: 'start', items, settings, pause };
+    }
+    if (daily && !fitsDailyCap(daily, item))
       return {
         kind: 'start',
         items,
@@ -107,6 +117,22 @@ export function admit(ctx: EngineContext, runtime: BatchRuntime | undefined): Ad
     items.push(item);
   }
   return { kind: 'start', items, settings };
+}
+
+/**
+ * Whether the plan priced this video: a video of a model whose price is unknown is planned at
+ * $0 (a real price is never 0: the catalog refuses one), unless the user accepted a ceiling.
+ */
+export function priceKnown(item: Pick<ItemRecord, 'estimatedCostUsd'>): boolean {
+  return item.estimatedCostUsd > 0;
+}
+
+/** Whether `item` may go out under the daily cap (none: always); an unpriced one never may. */
+export function fitsDailyCap(
+  daily: { cap: number; committed: number } | null,
+  item: Pick<ItemRecord, 'estimatedCostUsd'>,
+): boolean {
+  return daily === null || (priceKnown(item) && daily.committed + item.estimatedCostUsd <= daily.cap + 1e-9);
 }
 
 /**

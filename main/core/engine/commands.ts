@@ -16,7 +16,7 @@ import {
 } from '../domain';
 import type { EngineContext } from './context';
 import type { Coordinator } from './coordinator';
-import { dailyRoom } from './admission';
+import { dailyRoom, fitsDailyCap } from './admission';
 import { text } from './messages';
 import { allows, statesInWords } from '../../../preload/item-actions';
 
@@ -275,7 +275,7 @@ export class Commands {
       if (batch?.state !== 'paused' || batch.pauseReason !== 'daily_cap_reached') continue;
       const daily = dailyRoom(this.ctx);
       const next = this.ctx.store.nextQueued(batchId, 1)[0];
-      if (daily && next && daily.committed + next.estimatedCostUsd > daily.cap + 1e-9) continue;
+      if (next && !fitsDailyCap(daily, next)) continue;
       this.resumeBatch(batchId);
     }
   }

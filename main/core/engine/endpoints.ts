@@ -14,6 +14,7 @@
 // set in this process is kept, in memory only, by its fingerprint (a hash, never stored as the
 // key), and the items record the fingerprint of the key that sent them.
 import { createHash } from 'node:crypto';
+import { checkApiAddress } from '../api/address';
 import type { RunComfyClient } from '../api/client';
 import type { Credentials } from './context';
 
@@ -93,7 +94,30 @@ export class Endpoints {
     // The key that sent it, while this process still has it; else the key set now (which may
     // be the same account's and see it; if not, the job waits for its key, see track.ts).
     const sender = ref.keyFingerprint ? this.byKey.get(`${id}|${ref.keyFingerprint}`) : undefined;
-    return sender ?? this.keyed.get(id) ?? (ref.simulated ? sameModeCurrent : null);
+    return (
+      sender ??
+      this.keyed.get(id) ??
+      this.sameKeyElsewhere(ref, id) ??
+      (ref.simulated ? sameModeCurrent : null)
+    );
+  }
+
+  /**
+   * The key set now is the very key the job was sent with, to another address (a CLI run through
+   * another RUNCOMFY_API_BASE, killed before its jobs ended): that address already has this key
+   * from that submit, so the job is asked there with it, if the address is one the key may go to
+   * at all (RunComfy over https, or a loopback simulator). Without this, the job would wait for
+   * settings that point there again, which the next run may never have.
+   */
+  private sameKeyElsewhere(ref: EndpointRef, id: string): RunComfyClient | null {
+    const current = this.currentCredentials;
+    if (!current.apiKey || !ref.keyFingerprint || current.simulated !== ref.simulated) return null;
+    if (keyFingerprint(current.apiKey) !== ref.keyFingerprint || !checkApiAddress(ref.apiBaseUrl!).ok)
+      return null;
+    const client = this.makeClient(ref.apiBaseUrl!, current.apiKey);
+    this.byKey.set(`${id}|${ref.keyFingerprint}`, client);
+    this.fingerprints.set(client, ref.keyFingerprint);
+    return client;
   }
 
   /** The origin videos of a job may come from over plain http (its API's own address). */

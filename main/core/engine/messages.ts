@@ -28,6 +28,10 @@ export const text = {
     }),
   dailyCapReached: (cap: number, spentToday: number) =>
     reason('daily_cap_reached', { cap: usd(cap), spent: usd(spentToday) }),
+  unpricedUnderDailyCap: (model: string, cap: number) =>
+    reason('price_unknown_daily_cap', { model, cap: usd(cap) }),
+  unpricedUnderBudget: (model: string, cap: number) =>
+    reason('price_unknown_budget', { model, cap: usd(cap) }),
   tooManyFailures: (count: number, last: Reason) => reason('too_many_failures', { count, last }),
   unreadableInput: (path: string, detail: string) => reason('input_unreadable', { file: path, detail }),
   refused: (detail: string) => reason('api_refused', { provider: detail }),

@@ -56,10 +56,11 @@ export class TempFiles {
       if (file.owner === this.ctx.owner || !ownerIsGone(file.owner)) continue;
       try {
         await rename(file.path, ours);
-        this.ctx.store.forgetTempFile(file.path);
+        this.ctx.store.forgetTempFile(file.path, file.itemId);
         return;
       } catch (error) {
-        if ((error as { code?: string }).code === 'ENOENT') this.ctx.store.forgetTempFile(file.path);
+        if ((error as { code?: string }).code === 'ENOENT')
+          this.ctx.store.forgetTempFile(file.path, file.itemId);
       }
     }
   }
@@ -109,7 +110,7 @@ export class TempFiles {
       return false;
     }
     try {
-      this.ctx.store.forgetTempFile(file.path);
+      this.ctx.store.forgetTempFile(file.path, file.itemId);
     } catch (error) {
       // The file is gone; its record is forgotten by the next sweep (ENOENT is success).
       this.ctx.log(

@@ -12,7 +12,7 @@ import { planElements } from './plan-elements';
 import { endFrameFor, type EndFrameChoice } from './plan-end-frame';
 import { planImage } from './plan-image';
 import { readOverrides } from './plan-csv-row';
-import { charCount, ItemRejection, reject, withStandInImages } from './plan-settings';
+import { ceilingOf, charCount, ItemRejection, reject, withStandInImages } from './plan-settings';
 import { stemOf, templateValues, type TemplateValues } from './plan-variables';
 import { imageUrl, requestFingerprint } from './requests';
 import { parseShots, shotsProblem } from './shots';
@@ -142,8 +142,9 @@ export function planItem(ctx: PlanContext, image: ScannedImage, index: number, t
         'invalid_request',
         `The request for ${image.relativePath} does not fit ${model.displayName}: ${invalid.join('; ')}`,
       );
-    // Unknown price: 0 here and priceUnknown on the plan; a capped batch was refused above.
-    estimatedCostUsd = estimateCostUsd(model, request, duration) ?? 0;
+    // Unknown price: the ceiling the user accepts per video, else 0 (priceUnknown on the plan;
+    // a capped batch was refused above, and the engine sends no $0 video under a cap).
+    estimatedCostUsd = estimateCostUsd(model, request, duration) ?? ceilingOf(settings) ?? 0;
     generationMs = estimateGenerationMs(model, duration);
 
     verdict = ctx.force ? null : skipVerdict(ctx, image, fingerprint);

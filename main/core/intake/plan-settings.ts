@@ -59,7 +59,15 @@ export function guidanceRange(model: ModelSpec): { min: number; max: number } | 
   };
 }
 
-export function settingsProblems(settings: BatchSettings, model: ModelSpec): InputProblem[] {
+/**
+ * Settings checked against the model. `dailyCapUsd` is the account's daily cap (null: none): a
+ * model of unknown price is refused under it, as under a budget, unless a ceiling is accepted.
+ */
+export function settingsProblems(
+  settings: BatchSettings,
+  model: ModelSpec,
+  dailyCapUsd: number | null = null,
+): InputProblem[] {
   const problems: InputProblem[] = [];
   const add = (field: string, message: string) =>
     problems.push({ code: 'invalid_setting', message, file: null, row: null, field });
@@ -145,11 +153,21 @@ export function settingsProblems(settings: BatchSettings, model: ModelSpec): Inp
     const coerced = coerceFieldValue(model, field, value);
     if (!coerced.ok) add(`modelInputs.${field}`, coerced.message);
   }
-  if (settings.budgetUsd !== null && model.price.per === 'unknown')
+  const unpriced = model.price.per === 'unknown' && !ceilingOf(settings);
+  const acceptCeiling =
+    'accept a price per video ("Count each video as at most" under the model\'s options; CLI --max-per-video), ' +
+    'which each video then counts for, or give the model its price (Settings → Models, or its entry file)';
+  if (unpriced && settings.budgetUsd !== null)
     add(
       'budgetUsd',
       `The price of ${model.displayName} is unknown, so a budget cap of $${settings.budgetUsd} cannot be kept. ` +
-        'Give its price (its entry in the models folder, or Settings → Models) or remove the budget cap',
+        `Remove the budget cap, or ${acceptCeiling}`,
+    );
+  else if (unpriced && dailyCapUsd !== null)
+    add(
+      'perVideoCeilingUsd',
+      `The price of ${model.displayName} is unknown, so the daily spending cap of $${dailyCapUsd.toFixed(2)} cannot be kept. ` +
+        `Remove the daily cap (Settings), or ${acceptCeiling}`,
     );
   if (settings.urlPrefix) {
     try {
@@ -159,6 +177,12 @@ export function settingsProblems(settings: BatchSettings, model: ModelSpec): Inp
     }
   }
   return problems;
+}
+
+/** The price per video the user accepts for a model of unknown price, or null. */
+export function ceilingOf(settings: Pick<BatchSettings, 'perVideoCeilingUsd'>): number | null {
+  const ceiling = settings.perVideoCeilingUsd;
+  return typeof ceiling === 'number' && ceiling > 0 ? ceiling : null;
 }
 
 /** The batch's own field values, typed by the model's schema (problems were reported above). */

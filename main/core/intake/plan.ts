@@ -5,7 +5,7 @@
 // Its steps: here what the batch shares (model, settings, templates), plan-item.ts each take of
 // each image (plan-variables.ts its template values, plan-end-frame.ts its end frame), then here
 // the output names allocated and the totals.
-import type { BatchPlan, InputProblem, ScanResult } from '../core-api';
+import type { BatchPlan, InputProblem, PlanOptions, ScanResult } from '../core-api';
 import type { BatchSettings, PlannedItem } from '../domain';
 import type { Catalog, ModelSpec } from '../catalog/catalog';
 import { estimateBatchMs, roundUsd } from '../catalog/catalog';
@@ -13,7 +13,7 @@ import { elementShape } from './elements';
 import { fitModeOf } from './fit';
 import { allocateOutputPaths, safeOutputPath } from './output-name';
 import { planItem, type FindDone, type PlanContext } from './plan-item';
-import { settingsFields, settingsProblems } from './plan-settings';
+import { ceilingOf, settingsFields, settingsProblems } from './plan-settings';
 import { nameTemplateForTakes, takesOf, takesProblem } from './takes';
 import { parseTemplate, TemplateError } from './template';
 import type { ParsedTemplate } from './template';
@@ -53,7 +53,7 @@ function parseOrProblem(
 export function planBatch(
   scan: ScanResult,
   settings: BatchSettings,
-  options: { force?: boolean },
+  options: PlanOptions,
   deps: PlanDeps,
 ): BatchPlan {
   const problems: InputProblem[] = [];
@@ -71,7 +71,7 @@ export function planBatch(
     model = deps.catalog.list()[0]!;
   }
   const modelOk = problems.length === 0;
-  problems.push(...settingsProblems(settings, model));
+  problems.push(...settingsProblems(settings, model, options.dailyCapUsd ?? null));
   const variables = scan.variables;
   const promptTemplate = parseOrProblem(
     settings.promptTemplate,
@@ -145,6 +145,7 @@ export function planBatch(
     skipped: drafts.filter((d) => d.verdict?.state === 'skipped').length,
     estimatedCostUsd: roundUsd(sendable.reduce((sum, d) => sum + d.estimatedCostUsd, 0)),
     priceUnknown: model.price.per === 'unknown',
+    perVideoCeilingUsd: model.price.per === 'unknown' ? ceilingOf(settings) : null,
     estimatedDurationMs: estimateBatchMs(
       sendable.map((d) => d.generationMs),
       settings.concurrency,

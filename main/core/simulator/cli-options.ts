@@ -13,7 +13,8 @@ export const HELP = `Usage: npm run simulator -- [options]
   --seed <n>                    seed for faults, request ids and timing jitter
   --concurrency-cap <n>         jobs running at once per account (default 5)
   --max-active <n>              queued+running jobs per account before submits get 429 (default none)
-  --credit <usd>                credit of the demo key (default 1000)
+  --credit <usd>                credit of the demo key (default 1000; POST /_simulator/credit
+                                {"add_usd": n} or {"credit_usd": n, "key": k} changes it while running)
   --key <key=usd>               another accepted key and its credit (repeatable)
   --output-bytes <n>            size of every output mp4 (padded; default ~6 KB)
   --output-ttl-ms <n>           output URLs answer 404 this long after the job ended

@@ -33,6 +33,12 @@ async function main(): Promise<void> {
   console.log(
     `  curl -s ${sim.url}/v1/requests/<request_id>/status -H "Authorization: Bearer ${DEMO_API_KEY}"`,
   );
+  console.log(
+    `  curl -s "${sim.url}/v1/models?category=image-to-video&include_schema=true" -H "Authorization: Bearer ${DEMO_API_KEY}"`,
+  );
+  console.log(`  curl -s ${sim.url}/prod/v2/balance -H "Authorization: Bearer ${DEMO_API_KEY}"`);
+  console.log(`Top up the demo key (ends a "no balance" pause; not a RunComfy endpoint):`);
+  console.log(`  curl -s -X POST ${sim.url}/_simulator/credit -d '{"add_usd": 20}'`);
   const outage = sim.ledger.environment?.outage;
   if (outage)
     // Seeded unless --download-outage-at-ms was given: say when, so a run can be read against it.

@@ -18,6 +18,9 @@
 //  - ledger.downloads[].httpStatus is 0 and polls/submits httpStatus null when no answer was sent.
 //  - Environment faults (environment.ts) look like the world, not like RunComfy: a CDN-lag or
 //    expired-link 404 is the same bare text/plain 404; only the ledger's `fault` tells them apart.
+//  - The catalog (`/v1/models`, `/v1/models/categories`) and the balance (`/prod/v2/balance`)
+//    take no seeded faults, so reading them never shifts a seeded run; one model's entry takes
+//    `model` faults. `POST /_simulator/credit` tops up a key (not a RunComfy endpoint).
 //  - State is computed from the injected clock at every request and every read of
 //    `handle.ledger`; a background loop also moves jobs at their due times when nobody polls.
 export { startSimulator } from './server';

@@ -87,6 +87,17 @@ export class JobBook {
     else this.accounts.set(apiKey, newAccount(usd));
   }
 
+  /** The key's whole credit (0 for a key the simulator does not know). */
+  creditUsd(apiKey: string): number {
+    return this.accounts.get(apiKey)?.creditUsd ?? 0;
+  }
+
+  /** What the account's balance endpoint shows: credit less charges, to a millionth. */
+  balanceUsd(apiKey: string): number {
+    const account = this.accounts.get(apiKey);
+    return account ? Math.round((account.creditUsd - account.chargedUsd) * 1e6) / 1e6 : 0;
+  }
+
   revoke(apiKey: string): void {
     const account = this.accounts.get(apiKey);
     if (account) account.revoked = true;

@@ -1,15 +1,14 @@
 // Which endpoint answers a request (route), and the small per-job endpoints: status and result
-// polls, cancel, and the model lookup. Submit and download, the two long ones, have files of
-// their own (submit-route.ts, download-route.ts).
+// polls and cancel. Submit, download and the catalog and account reads have files of their own
+// (submit-route.ts, download-route.ts, catalog-route.ts).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { PROXY_404_FAULT, PROXY_404_HTML } from './environment';
 import type { RequestFault } from './faults';
 import type { Job } from './jobs';
+import { balance, listCategories, listModels, modelEntry, setCredit } from './catalog-route';
 import { download } from './download-route';
 import {
   answer,
-  apiError,
-  authorize,
   failureError,
   lookUp,
   outputUrl,
@@ -17,7 +16,6 @@ import {
   send,
   statusWord,
   transportFault,
-  unauthorized,
 } from './replies';
 import type { SimulatorState } from './state';
 import { submit } from './submit-route';
@@ -38,11 +36,18 @@ export async function route(sim: SimulatorState, req: IncomingMessage, res: Serv
   const method = req.method ?? 'GET';
   sim.book.advance(sim.clock.now());
 
+  if (path === '/v1/models' || path === '/v1/models/')
+    return method === 'GET' ? listModels(sim, req, res, url.searchParams) : notAllowed(req, res);
+  if (path === '/v1/models/categories')
+    return method === 'GET' ? listCategories(sim, req, res) : notAllowed(req, res);
+  if (path === '/prod/v2/balance') return method === 'GET' ? balance(sim, req, res) : notAllowed(req, res);
+  if (path === '/_simulator/credit')
+    return method === 'POST' ? setCredit(sim, req, res) : notAllowed(req, res);
   let match = /^\/v1\/models\/(.+)$/.exec(path);
   if (match) {
     const modelId = match[1]!.replace(/\/+$/, '');
     if (method === 'POST') return submit(sim, req, res, modelId);
-    if (method === 'GET') return model(sim, req, res, modelId);
+    if (method === 'GET') return modelEntry(sim, req, res, modelId);
     return notAllowed(req, res);
   }
   match = /^\/v1\/requests\/([^/]+)\/(status|result|cancel)$/.exec(path);
@@ -181,48 +186,6 @@ function cancel(sim: SimulatorState, req: IncomingMessage, res: ServerResponse, 
   record.httpStatus = answer(
     res,
     { status: 202, body: { request_id: job.requestId, status: statusWord(sim, job), outcome } },
-    fault,
-  );
-}
-
-function model(sim: SimulatorState, req: IncomingMessage, res: ServerResponse, modelId: string): void {
-  const fault = sim.faults.requestFault('model');
-  if (fault === 'reset-before-body') {
-    req.socket.destroy();
-    return;
-  }
-  req.resume();
-  if (fault === '429' || fault === '5xx') {
-    send(res, transportFault(sim, fault));
-    return;
-  }
-  if (!authorize(sim, req)) {
-    answer(res, unauthorized(sim), fault);
-    return;
-  }
-  const entry = sim.models.get(modelId);
-  if (!entry) {
-    answer(res, apiError(sim, 400, 400001, `Unknown model_id '${modelId}'`), fault);
-    return;
-  }
-  answer(
-    res,
-    {
-      status: 200,
-      body: {
-        model_id: entry.modelId,
-        display_name: entry.displayName,
-        base_price_usd: entry.usdPerSecond.silent,
-        price_unit: 'second',
-        pricing: {
-          currency: 'USD',
-          unit: 'second',
-          without_audio_usd: entry.usdPerSecond.silent,
-          with_audio_usd: entry.usdPerSecond.audio,
-        },
-        category: 'image-to-video',
-      },
-    },
     fault,
   );
 }

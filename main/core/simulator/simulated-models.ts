@@ -15,14 +15,34 @@ export interface SimulatedModel {
   fields: { prompt: string; startImage: string; endImage?: string; duration?: string; audio?: string };
   /** Fields the model refuses a request without. */
   required: string[];
-  /** Video lengths in seconds: a range or a list; `default` when the request has none. */
-  durations: { min: number; max: number; values?: number[]; default: number };
+  /**
+   * Video lengths in seconds: a range or a list; `default` when the request has none. `asText`:
+   * the list is of text ("5", "10"), as RunComfy's schemas often give durations.
+   */
+  durations: { min: number; max: number; values?: number[]; default: number; asText?: boolean };
   /** Kling 3.0's full rule set (multi_prompt, elements, cfg_scale, shot_type) applies. */
   kling3?: { acceptsEndImage: boolean };
+  /** Fields beyond the roles, as its catalog entry describes them (RunComfy's dialect); checked on submit. */
+  extras?: Record<string, SimulatedField>;
+  /** Its catalog entry lists `required_inputs` instead of `required`, as some of RunComfy's do. */
+  requiredInputsOnly?: boolean;
+}
+
+/** A request field as RunComfy's catalog describes one: `float` for a number, null defaults. */
+export interface SimulatedField {
+  type: 'float' | 'integer' | 'string' | 'boolean';
+  title: string;
+  description?: string;
+  enum?: (string | number)[];
+  minimum?: number;
+  maximum?: number;
+  default: string | number | boolean | null;
 }
 
 export const STANDARD_MODEL_ID = 'kling/kling-3.0/standard/image-to-video';
 export const PRO_MODEL_ID = 'kling/kling-3.0/pro/image-to-video';
+/** The simulator's own model, in its catalog only (see the table's last entry). */
+export const UNSHIPPED_MODEL_ID = 'lumenfold/drift-1/image-to-video';
 
 const KLING3_FIELDS = {
   prompt: 'prompt',
@@ -43,21 +63,23 @@ function plain(
   displayName: string,
   startImage: string,
   usd: number,
-  extra: {
+  extra: Partial<
+    Pick<SimulatedModel, 'required' | 'durations' | 'extras' | 'requiredInputsOnly' | 'priced'>
+  > & {
     fields?: Partial<SimulatedModel['fields']>;
-    required?: string[];
-    durations?: SimulatedModel['durations'];
   } = {},
 ): SimulatedModel {
-  const fields = { prompt: 'prompt', startImage, ...extra.fields };
+  const { fields: ownFields, ...rest } = extra;
+  const fields = { prompt: 'prompt', startImage, ...ownFields };
   return {
     modelId,
     displayName,
     usdPerSecond: { silent: usd, audio: usd },
     priced: 'simulated',
+    required: [fields.prompt, fields.startImage],
+    durations: ANY_DURATION,
+    ...rest,
     fields,
-    required: extra.required ?? [fields.prompt, fields.startImage],
-    durations: extra.durations ?? ANY_DURATION,
   };
 }
 
@@ -104,8 +126,22 @@ const TABLE: SimulatedModel[] = [
   plain('wan-ai/wan-2-5/image-to-video', 'Wan 2.5', 'img_url', 0.05, {
     fields: { duration: 'duration' },
     durations: { min: 5, max: 10, values: [5, 10], default: 5 },
+    extras: {
+      resolution: { type: 'string', title: 'Resolution', enum: ['480P', '720P', '1080P'], default: '480P' },
+      negative_prompt: { type: 'string', title: 'Negative prompt', default: null },
+      audio_url: {
+        type: 'string',
+        title: 'Audio',
+        description: 'An https:// URL of a wav or mp3 file to lip-sync to',
+        default: null,
+      },
+    },
   }),
-  plain('wan-ai/wan-2-6/image-to-video', 'Wan 2.6', 'img_url', 0.06),
+  // Its duration as RunComfy's dialect often gives one: a list of text (simulated: no page shows it).
+  plain('wan-ai/wan-2-6/image-to-video', 'Wan 2.6', 'img_url', 0.06, {
+    fields: { duration: 'duration' },
+    durations: { min: 5, max: 15, values: [5, 10, 15], default: 5, asText: true },
+  }),
   plain('wan-ai/wan-2-6/flash/image-to-video', 'Wan 2.6 Flash', 'img_url', 0.03),
   plain('bytedance/seedance-v1.5-pro/image-to-video', 'Seedance 1.5 Pro', 'first_frame_image_url', 0.07),
   plain('google-deepmind/veo-3/image-to-video', 'Veo 3', 'image', 0.4, { required: ['image'] }),
@@ -132,6 +168,27 @@ const TABLE: SimulatedModel[] = [
   plain('minimax/Hailuo Video 01 Live', 'Hailuo Video 01 Live', 'image_url', 0.08),
   plain('runwayml/runway-gen-3-alpha/turbo/image-to-video', 'Runway Gen-3 Alpha Turbo', 'promptImage', 0.05, {
     fields: { prompt: 'promptText' },
+  }),
+  // Not a RunComfy model: the simulator's own, which the app does not ship, so the live catalog
+  // is tested end to end with a start-image field no entry names, a float field, a localised
+  // title, a null default, a duration as a list of text and `required_inputs`.
+  plain(UNSHIPPED_MODEL_ID, 'Lumenfold Drift 1 Image to Video', 'source_image', 0.05, {
+    // Its own price, which its catalog entry always gives.
+    priced: 'page',
+    fields: { duration: 'duration' },
+    durations: { min: 4, max: 8, values: [4, 8], default: 4, asText: true },
+    requiredInputsOnly: true,
+    extras: {
+      motion_strength: {
+        type: 'float',
+        title: 'Intensidad de movimiento',
+        description: 'How much the camera and the subject move: 0 is still, 1 is lively',
+        minimum: 0,
+        maximum: 1,
+        default: 0.6,
+      },
+      camera: { type: 'string', title: 'Camera', enum: ['static', 'orbit', 'push-in'], default: null },
+    },
   }),
 ];
 

@@ -75,6 +75,12 @@ export interface SimulatorOptions {
   host?: string; // default 127.0.0.1
   /** Models served besides the built-in table (simulated-models.ts), e.g. a test's newly added model. */
   extraModels?: SimulatedModel[];
+  /**
+   * Which prices the catalog gives: every model's (default), or only those RunComfy publishes
+   * (`published`: a model priced `simulated` is listed without base_price_usd), to test a model
+   * whose price stays unknown with the live catalog on.
+   */
+  catalogPrices?: 'all' | 'published';
   port?: number; // default 0 (any free port)
   /** Accepted keys and their credit in USD. Default: { [DEMO_API_KEY]: 1000 }. */
   apiKeys?: Record<string, number>;

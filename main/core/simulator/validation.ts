@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 
 import type { SimulatedModel } from './simulated-models';
 import { danglingElementReferences, validateElements } from './validate-elements';
+import { checkedDuration, checkExtraFields } from './validate-plain-fields';
 
 export type { SimulatedModel } from './simulated-models';
 
@@ -226,18 +227,9 @@ function validatePlain(model: SimulatedModel, body: unknown): ValidationResult {
     if (!check.ok) fail([fields.endImage], check);
   }
   let duration = model.durations.default;
-  if (fields.duration && present(fields.duration)) {
-    const value = body[fields.duration];
-    const { min, max, values } = model.durations;
-    if (!isWholeNumber(value))
-      fail([fields.duration], { msg: 'Input should be a valid integer', type: 'int_type' });
-    else if (values ? !values.includes(value) : value < min || value > max)
-      fail([fields.duration], {
-        msg: values ? `Input should be ${values.join(' or ')}` : `Input should be from ${min} to ${max}`,
-        type: values ? 'literal_error' : 'value_error',
-      });
-    else duration = value;
-  }
+  if (fields.duration && present(fields.duration))
+    duration = checkedDuration(model, body[fields.duration], fail) ?? duration;
+  checkExtraFields(model, body, fail);
   let generateAudio = false;
   if (fields.audio && present(fields.audio)) {
     if (typeof body[fields.audio] === 'boolean') generateAudio = body[fields.audio] as boolean;

@@ -1,7 +1,8 @@
-// Settings → Models → Add: a model id (from the model's API page), optionally its input schema.
-// Main looks the id up in RunComfy's catalog (name, price), asks for the start-image field when
-// it cannot tell, and saves a user entry. A schema that does not parse is refused with the
-// parser's message, tied to the schema field. Nothing is ever submitted to test the entry.
+// Settings → Models → Add: pick a model from RunComfy's own list (RunComfyModelSearch: its schema
+// and price come from RunComfy), or, for one RunComfy does not list, its id and optionally its
+// input schema. Main asks for the start-image field when it cannot tell, and saves a user entry.
+// A schema that does not parse is refused with the parser's message, tied to the schema field.
+// Nothing is ever submitted to test the entry.
 import { useId, useState } from 'react';
 import { api, errorText } from '../api';
 import { useI18n } from '../i18n';
@@ -9,6 +10,7 @@ import { useApp } from '../store/app-context';
 import { showToast } from '../store/toasts';
 import { CancelOrConfirm, Dialog } from './Dialog';
 import { ErrorAlert } from './ErrorAlert';
+import { RunComfyModelSearch } from './RunComfyModelSearch';
 
 /** The browser's JSON parser message for a pasted schema, or null when it parses. */
 function jsonProblem(text: string): string | null {
@@ -31,6 +33,8 @@ export function AddModelDialog({ onClose }: { onClose: () => void }) {
   const [candidates, setCandidates] = useState<string[] | null>(null);
   const [error, setError] = useState<{ field: 'id' | 'schema'; message: string } | null>(null);
   const [saving, setSaving] = useState(false);
+  /** The RunComfy model being added from the list, while its start-image field is asked for. */
+  const [picked, setPicked] = useState<string | null>(null);
 
   const schemaError = jsonProblem(schema);
   const shownError =
@@ -38,17 +42,22 @@ export function AddModelDialog({ onClose }: { onClose: () => void }) {
       ? { field: 'schema' as const, message: t('models.schemaNotJson', { message: schemaError }) }
       : error;
 
-  const save = async () => {
-    if (schemaError !== null) return;
+  const save = async (fromList: string | null = picked) => {
+    if (schemaError !== null && fromList === null) return;
     setSaving(true);
     setError(null);
     try {
-      const answer = await api().models.add({
-        id: modelId.trim(),
-        schema: schema.trim() || undefined,
-        startImageField: startField.trim() || undefined,
-      });
+      const answer = await api().models.add(
+        fromList !== null
+          ? { id: fromList, fromRunComfy: true, startImageField: startField.trim() || undefined }
+          : {
+              id: modelId.trim(),
+              schema: schema.trim() || undefined,
+              startImageField: startField.trim() || undefined,
+            },
+      );
       if (answer.status === 'needsStartImageField') {
+        setPicked(fromList);
         setCandidates(answer.candidates);
         if (!startField && answer.candidates[0]) setStartField(answer.candidates[0]);
         return;
@@ -82,43 +91,50 @@ export function AddModelDialog({ onClose }: { onClose: () => void }) {
         <CancelOrConfirm
           onCancel={onClose}
           label={t('models.save')}
-          disabled={saving || modelId.trim().length < 3 || schemaError !== null}
+          disabled={saving || (picked === null && (modelId.trim().length < 3 || schemaError !== null))}
           onConfirm={() => void save()}
         />
       }
     >
-      <p className="field-hint" id={ids.intro}>
-        {t('models.addIntro')}
-      </p>
-      <div className="field">
-        <label htmlFor={ids.id}>{t('models.id')}</label>
-        <input
-          {...control('id', ids.intro)}
-          type="text"
-          className="mono"
-          value={modelId}
-          placeholder="vendor/model/image-to-video"
-          autoFocus
-          data-testid="add-model-id"
-          onChange={(e) => setModelId(e.target.value)}
-        />
-        <ErrorAlert error={errorFor('id')} id={`${ids.id}-error`} />
-      </div>
-      <div className="field">
-        <label htmlFor={ids.schema}>{t('models.schema')}</label>
-        <textarea
-          {...control('schema', `${ids.schema}-hint`)}
-          rows={8}
-          className="mono"
-          value={schema}
-          data-testid="add-model-schema"
-          onChange={(e) => setSchema(e.target.value)}
-        />
-        <p className="field-hint" id={`${ids.schema}-hint`}>
-          {t('models.schemaHint')}
+      <RunComfyModelSearch busy={saving} onAdd={(id) => void save(id)} />
+      <details
+        className="add-model-by-id"
+        open={picked === null && (modelId !== '' || schema !== '') ? true : undefined}
+      >
+        <summary>{t('models.addNotListed')}</summary>
+        <p className="field-hint" id={ids.intro}>
+          {t('models.addIntro')}
         </p>
-        <ErrorAlert error={errorFor('schema')} id={`${ids.schema}-error`} />
-      </div>
+        <div className="field">
+          <label htmlFor={ids.id}>{t('models.id')}</label>
+          <input
+            {...control('id', ids.intro)}
+            type="text"
+            className="mono"
+            value={modelId}
+            placeholder="vendor/model/image-to-video"
+            autoFocus
+            data-testid="add-model-id"
+            onChange={(e) => setModelId(e.target.value)}
+          />
+          <ErrorAlert error={errorFor('id')} id={`${ids.id}-error`} />
+        </div>
+        <div className="field">
+          <label htmlFor={ids.schema}>{t('models.schema')}</label>
+          <textarea
+            {...control('schema', `${ids.schema}-hint`)}
+            rows={8}
+            className="mono"
+            value={schema}
+            data-testid="add-model-schema"
+            onChange={(e) => setSchema(e.target.value)}
+          />
+          <p className="field-hint" id={`${ids.schema}-hint`}>
+            {t('models.schemaHint')}
+          </p>
+          <ErrorAlert error={errorFor('schema')} id={`${ids.schema}-error`} />
+        </div>
+      </details>
       {candidates && (
         <div className="field">
           <label htmlFor={ids.start}>{t('models.startField')}</label>

@@ -15,6 +15,7 @@ import { CheckboxField, Field, TextField } from './Field';
 import { FormSection } from './FormSection';
 import { ModelFields, validateModelInputs } from './ModelFields';
 import { ModelPicker, priceText } from './ModelPicker';
+import { PriceCeilingField } from './PriceCeilingField';
 import { PresetManager, PresetRow } from './Presets';
 import { CreativeControls, insertAtCaret } from './CreativeControls';
 import { DurationField } from './DurationField';
@@ -112,6 +113,7 @@ export function BatchSetup({
             if (picked) onChange(settingsForModel(picked, settings));
           }}
         />
+        <PriceCeilingField model={model} settings={settings} onChange={onChange} />
       </FormSection>
 
       <div className="form-section-fixed">

@@ -1,4 +1,5 @@
-// Controls for a model's own request fields, generated from its entry's schema: an enum is a
+// Controls for a model's own request fields, generated from its entry's schema (RunComfy's own,
+// its shipped entry or the user's, as the line under the legend says): an enum is a
 // select, a number a number field with its range, a boolean a switch, text a text field. Each
 // is labelled, its description is its help text (both in the reader's language where the field
 // is known, i18n/model-fields-texts.ts), and its error is tied to it by aria-describedby. Values go to settings.modelInputs; a field left alone is not sent, so the
@@ -7,6 +8,7 @@ import { useId } from 'react';
 import type { BatchSettingsDto, ModelInfoDto } from '../../../preload/contract';
 import { useI18n, type I18n } from '../i18n';
 import { fieldWords } from '../i18n/model-fields-texts';
+import { formatDateTime } from '../lib/format';
 import './ModelFields.css';
 
 type Field = ModelInfoDto['fields'][number];
@@ -151,11 +153,18 @@ export function ModelFields({
   errors: Record<string, string>;
   onChange: (inputs: Inputs) => void;
 }) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   if (model.fields.length === 0) return null;
   return (
     <fieldset className="model-fields" data-testid="model-fields">
       <legend>{t('models.fieldsOf', { model: model.displayName })}</legend>
+      <p className="field-hint" data-testid="model-facts">
+        {model.origin === 'runcomfy'
+          ? t('models.factsRunComfy', { time: formatDateTime(model.fetchedAt ?? 0, locale) })
+          : model.origin === 'user'
+            ? t('models.factsUser')
+            : t('models.factsShipped')}
+      </p>
       <div className="field-grid">
         {model.fields.map((field) => (
           <FieldControl

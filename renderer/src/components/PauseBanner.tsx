@@ -7,7 +7,7 @@ import { useId, useState } from 'react';
 import type { BatchViewDto } from '../../../preload/contract';
 import { api } from '../api';
 import { useI18n } from '../i18n';
-import { RUNCOMFY_TOP_UP_URL } from '../lib/runcomfy-links';
+import { useBalance } from '../lib/use-balance';
 import { useAction } from '../lib/use-action';
 import { useApp } from '../store/app-context';
 import { ChooseOutputFolderButton } from './ChooseOutputFolderButton';
@@ -59,11 +59,7 @@ export function PauseBanner({ batch, onChanged }: { batch: BatchViewDto; onChang
             {t('pause.openKeySettings')}
           </button>
         )}
-        {reason === 'no_balance' && (
-          <a className="button button-primary" href={RUNCOMFY_TOP_UP_URL} target="_blank" rel="noreferrer">
-            {t('pause.topUp')}
-          </a>
-        )}
+        {reason === 'no_balance' && <TopUpLink />}
         {reason === 'daily_cap_reached' && (
           <button type="button" className="button button-primary" onClick={() => openSettings('dailyCap')}>
             {t('pause.openCapSettings')}
@@ -113,5 +109,17 @@ export function PauseBanner({ batch, onChanged }: { batch: BatchViewDto; onChang
         )}
       </div>
     </section>
+  );
+}
+
+/** "Top up at RunComfy": the account page main names with the balance (none in simulated mode). */
+function TopUpLink() {
+  const { t } = useI18n();
+  const url = useBalance().balance?.topUpUrl;
+  if (!url) return null;
+  return (
+    <a className="button button-primary" href={url} target="_blank" rel="noreferrer">
+      {t('pause.topUp')}
+    </a>
   );
 }

@@ -119,7 +119,9 @@ export function PreviewPanel({
                 )}
               </div>
               <div className="preview-cost">
-                {item.verdict || preview.priceUnknown ? '—' : money(item.estimatedCostUsd)}
+                {item.verdict || (preview.priceUnknown && preview.perVideoCeilingUsd === null)
+                  ? '—'
+                  : `${preview.priceUnknown ? '≤ ' : ''}${money(item.estimatedCostUsd)}`}
               </div>
             </li>
           ))}

@@ -7,6 +7,7 @@ import type { BatchSettingsDto, PreviewDto } from '../../../preload/contract';
 import { useI18n } from '../i18n';
 import { formatCount, formatSpan } from '../lib/format';
 import { useMoney } from '../lib/money';
+import { BalanceWarning } from './BalanceWarning';
 import { useApp } from '../store/app-context';
 
 /** Why Start cannot start the batch shown, in the order the user must deal with them. */
@@ -70,10 +71,15 @@ export function StartBar({
   const { info } = useApp();
   // Stale numbers are not shown as if they were the batch's: "…" while the preview catches up.
   const shown = blocker?.kind === 'updating' || blocker?.kind === 'errors' ? null : preview;
+  // An unknown price is said in words, never $0.00; with a price per video accepted, the
+  // estimate is "at most" what the videos count for.
+  const ceiling = shown?.priceUnknown ? shown.perVideoCeilingUsd : null;
   const estimate = shown
-    ? shown.priceUnknown
-      ? t('models.costUnknownShort') // an unknown price is said in words, never $0.00
-      : money(shown.estimatedCostUsd)
+    ? ceiling !== null
+      ? `≤ ${money(shown.estimatedCostUsd)}`
+      : shown.priceUnknown
+        ? t('models.costUnknownShort') // an unknown price is said in words, never $0.00
+        : money(shown.estimatedCostUsd)
     : '…';
   const span = shown
     ? formatSpan(shown.estimatedDurationMs, {
@@ -109,6 +115,15 @@ export function StartBar({
           </div>
         )}
       </dl>
+      {shown && ceiling !== null && (
+        <p className="field-hint small" data-testid="ceiling-estimate">
+          {t('setup.costCeiling', {
+            total: money(shown.estimatedCostUsd),
+            price: money(ceiling),
+          })}
+        </p>
+      )}
+      <BalanceWarning estimateUsd={shown?.estimatedCostUsd ?? 0} />
       {capNote}
       {modeNote}
       {blocker && (

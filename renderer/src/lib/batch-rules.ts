@@ -66,6 +66,9 @@ export function validateSettings(
   if (!within(s.takes ?? 1, LIMITS.takes)) errors.takes = t('setup.errTakes');
   if (s.budgetUsd !== null && !(s.budgetUsd > 0 && s.budgetUsd <= 1_000_000))
     errors.budgetUsd = t('setup.errBudget');
+  const ceiling = s.perVideoCeilingUsd ?? null;
+  if (ceiling !== null && !(ceiling > 0 && ceiling <= 10_000))
+    errors.perVideoCeilingUsd = t('models.ceilingError');
   if (!s.outputDir.trim()) errors.outputDir = t('setup.errOutputDir');
   if (!s.outputNameTemplate.trim()) errors.outputNameTemplate = t('setup.errNameEmpty');
   else if (parseTemplate(s.outputNameTemplate, variables).problems.length > 0)

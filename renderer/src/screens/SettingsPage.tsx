@@ -9,6 +9,7 @@ import { useI18n } from '../i18n';
 import { routeHash, SETTINGS_SECTIONS, type SettingsSection, type SettingsTarget } from '../lib/route';
 import { useApp } from '../store/app-context';
 import { showToast } from '../store/toasts';
+import { AccountBalance } from '../components/AccountBalance';
 import { AccountUsage } from '../components/AccountUsage';
 import { ApiBaseUrlSetting } from '../components/ApiBaseUrlSetting';
 import { ApiKeySettings } from '../components/ApiKeySettings';
@@ -96,7 +97,7 @@ export function SettingsPage({ target }: { target?: SettingsTarget }) {
           'account',
           <>
             <ApiKeySettings autoFocus={target === 'key'} />
-            {/* The account's balance (RunComfy's own figure) joins here, beside the key it belongs to. */}
+            <AccountBalance />
             <AccountUsage />
             <div className="settings-group">
               <CheckboxField

@@ -5,7 +5,7 @@ import { EXIT, parseId, warnLine, type CliIo, type CommandResult, type Common } 
 import { startNotices } from '../notices';
 import { credentialsOf, namedBatch, openEngine, requireApiKey } from '../open-core';
 import { statusBlock } from '../progress';
-import { waitOutMachineTrouble } from '../../db/machine-trouble';
+import { waitOutMachineTrouble } from '../../util/machine-trouble';
 
 export async function resumeCommand(
   batchArg: string | undefined,

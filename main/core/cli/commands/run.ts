@@ -20,8 +20,13 @@ import {
   type Common,
 } from '../io';
 import { startNotices } from '../notices';
-import { credentialsOf, dbPathOf, openCore } from '../open-core';
-import { waitOutMachineTrouble } from '../../db/machine-trouble';
+import { credentialsOf, dbPathOf, openCore, type CliCredentials } from '../open-core';
+import { waitOutMachineTrouble } from '../../util/machine-trouble';
+import { directNetwork } from '../../util/network';
+import type { Catalog } from '../../catalog/catalog';
+import type { parseOnly as ParseOnly } from '../from-batch';
+
+type RerunOnly = ReturnType<typeof ParseOnly>;
 import { cliLanguage, duration, usd } from '../progress';
 import type { RunFlags } from '../settings-from-flags';
 import { UsageError } from '../usage-error';
@@ -41,16 +46,9 @@ export interface RunOptions extends RunFlags, Common {
 export async function runCommand(paths: string[], opts: RunOptions, io: CliIo): Promise<CommandResult> {
   // Loaded when a command needs models, so --help and status start without ajv (see cli-bundle test).
   const { catalogForCli } = await import('../catalog-for-cli');
-  const { settingsFromFlags } = await import('../settings-from-flags');
-  const { onlyImages, parseOnly, rerunSelection } = await import('../from-batch');
-  const catalog = await catalogForCli(io.env, io.err);
+  const { parseOnly } = await import('../from-batch');
   const { endSuffixesFromFlag } = await import('../settings-from-flags');
   const endSuffixes = endSuffixesFromFlag(opts.endSuffix);
-  const flagContext = {
-    cwd: io.cwd,
-    defaultOutputDir: defaultOutputDir(process.platform, homedir()),
-    catalog,
-  };
   if (opts.from && paths.length)
     throw new UsageError('Give folders or --from <batch>, not both: --from runs the images of that batch.');
   if (!opts.from && !paths.length)
@@ -60,14 +58,6 @@ export async function runCommand(paths: string[], opts: RunOptions, io: CliIo): 
   if (opts.only && !opts.from) throw new UsageError('--only goes with --from <batch>.');
   const fromId = opts.from ? parseId(opts.from, 'batch') : null;
   const only = parseOnly(opts.only);
-  // With --from the settings start from that batch's, read once the database is open.
-  const flagSettings = fromId === null ? settingsFromFlags(opts, flagContext) : null;
-  if (flagSettings?.shots) {
-    // Before the scan: shots that cannot be sent are a usage error of --shots.
-    const { shotsProblem } = await import('../../intake/shots');
-    const wrong = shotsProblem(flagSettings.shots, flagSettings.duration, catalog.get(flagSettings.modelId));
-    if (wrong) throw new UsageError(`--shots: ${wrong}.`);
-  }
   let simulator: SimulatorHandle | null = null;
   let clock: Clock | undefined;
   let credentials = await credentialsOf(io);
@@ -77,20 +67,66 @@ export async function runCommand(paths: string[], opts: RunOptions, io: CliIo): 
       throw new UsageError(
         `--sim-time-scale must be a number above 0 and at most 1, got "${opts.simTimeScale}".`,
       );
-    // Simulator and engine share one fast clock, so the engine's polling (aimed at the
-    // expected finish time) and the simulated generations agree on what "two minutes" is.
-    clock = scaledClock(1 / timeScale);
-    const { DEMO_API_KEY, startSimulator } = await import('../../simulator');
-    // Each video shows its start image moving, as in the app's simulated mode.
-    simulator = await startSimulator({ clock, motionVideos: true });
-    credentials = { apiBaseUrl: simulator.url, apiKey: DEMO_API_KEY, keyHint: '' };
-    io.err.write(`Simulated: a built-in RunComfy simulator at ${simulator.url} (no key, no cost).\n`);
   } else if (!credentials.apiKey) {
     throw new ExitError(
       EXIT.needsUser,
       `No API key: set RUNCOMFY_API_KEY to your RunComfy key${credentials.keyHint}, ` +
         'or add --simulate to try it with the built-in simulator.',
     );
+  }
+  if (opts.simulate) {
+    // Simulator and engine share one fast clock, so the engine's polling (aimed at the
+    // expected finish time) and the simulated generations agree on what "two minutes" is.
+    clock = scaledClock(1 / (opts.simTimeScale === undefined ? 0.02 : Number(opts.simTimeScale)));
+    const { DEMO_API_KEY, startSimulator } = await import('../../simulator');
+    // Each video shows its start image moving, as in the app's simulated mode.
+    simulator = await startSimulator({ clock, motionVideos: true });
+    credentials = { apiBaseUrl: simulator.url, apiKey: DEMO_API_KEY, keyHint: '' };
+    io.err.write(`Simulated: a built-in RunComfy simulator at ${simulator.url} (no key, no cost).\n`);
+  }
+  try {
+    // RunComfy's catalog as it is now (its cached copy offline): the models, fields and prices.
+    const catalog = await catalogForCli(io, {
+      credentials: { ...credentials, simulated: Boolean(opts.simulate) },
+      fetch: true,
+      say: 'when-offline',
+      // The built-in simulator listens in this very process: a proxy could never reach it.
+      network: opts.simulate ? directNetwork() : undefined,
+    });
+    return await runWith(catalog, { paths, opts, io, fromId, only, endSuffixes, clock, credentials });
+  } finally {
+    await simulator?.close();
+  }
+}
+
+async function runWith(
+  catalog: Catalog,
+  context: {
+    paths: string[];
+    opts: RunOptions;
+    io: CliIo;
+    fromId: number | null;
+    only: RerunOnly;
+    endSuffixes: string[] | undefined;
+    clock: Clock | undefined;
+    credentials: CliCredentials;
+  },
+): Promise<CommandResult> {
+  const { paths, opts, io, fromId, only, endSuffixes, clock, credentials } = context;
+  const { settingsFromFlags } = await import('../settings-from-flags');
+  const { onlyImages, rerunSelection } = await import('../from-batch');
+  const flagContext = {
+    cwd: io.cwd,
+    defaultOutputDir: defaultOutputDir(process.platform, homedir()),
+    catalog,
+  };
+  // With --from the settings start from that batch's, read once the database is open.
+  const flagSettings = fromId === null ? settingsFromFlags(opts, flagContext) : null;
+  if (flagSettings?.shots) {
+    // Before the scan: shots that cannot be sent are a usage error of --shots.
+    const { shotsProblem } = await import('../../intake/shots');
+    const wrong = shotsProblem(flagSettings.shots, flagSettings.duration, catalog.get(flagSettings.modelId));
+    if (wrong) throw new UsageError(`--shots: ${wrong}.`);
   }
   const waitLine = (message: string) => io.err.write(`${message}\n`);
   const { engine, intake } = await openCore(
@@ -137,7 +173,10 @@ export async function runCommand(paths: string[], opts: RunOptions, io: CliIo): 
     const scanned = await intake.checkElementImages(walked, settings.elements);
     if (redrawsInPlace(io.err, io.env)) io.err.write('\r\x1b[2K');
     const scan = selection ? onlyImages(scanned, selection.sourcePaths) : scanned;
-    const plan = intake.plan(scan, settings, { force: Boolean(opts.force) || Boolean(selection?.force) });
+    const plan = intake.plan(scan, settings, {
+      force: Boolean(opts.force) || Boolean(selection?.force),
+      dailyCapUsd: engine.dailySpend().capUsd,
+    });
     io.out.write(foundLine(scan, plan, settings.takes ?? 1));
     const pairs = scan.endFramePairs ?? [];
     if (pairs.length > 0)
@@ -178,17 +217,24 @@ export async function runCommand(paths: string[], opts: RunOptions, io: CliIo): 
     const first = plan.items.find((i) => !i.verdict);
     if (first)
       io.out.write(`  e.g. ${first.relativePath}: ${exampleText(first, catalog.get(settings.modelId))}\n`);
-    // An unknown price is said as such, never as $0 (a capped batch was refused by the plan).
-    const cost = plan.priceUnknown
-      ? `Estimated cost unknown (RunComfy has not told us the price of ${catalog.get(settings.modelId).displayName})`
-      : `Estimated cost ${usd(plan.estimatedCostUsd)}${settings.budgetUsd !== null ? ` (cap ${usd(settings.budgetUsd)})` : ''}`;
+    // An unknown price is said as such, never as $0 (a capped batch without a ceiling was
+    // refused by the plan); with a ceiling, the estimate is what the videos count for.
+    const capWords = settings.budgetUsd !== null ? ` (cap ${usd(settings.budgetUsd)})` : '';
+    const modelName = catalog.get(settings.modelId).displayName;
+    const cost =
+      plan.priceUnknown && plan.perVideoCeilingUsd !== null
+        ? `Price of ${modelName} unknown: each video counts as your ceiling of ${usd(plan.perVideoCeilingUsd)}, at most ${usd(plan.estimatedCostUsd)} in all${capWords}`
+        : plan.priceUnknown
+          ? `Estimated cost unknown (RunComfy has not told us the price of ${modelName})`
+          : `Estimated cost ${usd(plan.estimatedCostUsd)}${capWords}`;
     io.out.write(
       `${cost}, about ${duration(plan.estimatedDurationMs)}; videos go to ${settings.outputDir}\n`,
     );
+    await warnIfBalanceShort(io, credentials, Boolean(opts.simulate), plan.estimatedCostUsd);
     if (!opts.simulate && !opts.yes) {
       const ok = await confirm(
         io,
-        plan.priceUnknown
+        plan.priceUnknown && plan.perVideoCeilingUsd === null
           ? `Spend an unknown amount on ${countOf(plan.toSend, 'video')}? [y/N] `
           : `Spend up to ${usd(Math.min(plan.estimatedCostUsd, settings.budgetUsd ?? Infinity))} on ${countOf(plan.toSend, 'video')}? [y/N] `,
       );
@@ -205,9 +251,7 @@ export async function runCommand(paths: string[], opts: RunOptions, io: CliIo): 
     const batchId = await waitOutMachineTrouble(
       () => engine.createBatch(settings, plan.items),
       'Creating the batch',
-      {
-        onWait: waitLine,
-      },
+      { onWait: waitLine },
     );
     io.out.write(`Batch ${batchId} started. Progress: stillmotion status ${batchId}\n`);
     await waitOutMachineTrouble(() => engine.startBatch(batchId), `Starting batch ${batchId}`, {
@@ -218,7 +262,6 @@ export async function runCommand(paths: string[], opts: RunOptions, io: CliIo): 
     await notices.settled();
     notices.close();
     await engine.close();
-    await simulator?.close();
   }
 }
 
@@ -238,8 +281,9 @@ function checkOutputFolder(outputDir: string): () => void {
   if (!isFolder(parent))
     throw new ExitError(
       EXIT.usage,
-      `The output folder ${dir} cannot be made: ${parent} does not exist (is its drive connected?). ` +
-        'Connect it, or choose another folder with --out; nothing was sent.',
+      `The output folder ${dir} cannot be made: ${parent} does not exist. If it is on a drive, connect ` +
+        `it; otherwise create ${parent} first (only the last folder is made, so that the videos of an ` +
+        'unplugged drive never land on the system disk). Nothing was sent.',
     );
   return () => {
     try {
@@ -340,4 +384,25 @@ function verdictLines(
         ]
       : skips.map((e) => e.text);
   return [...capped(refusals, 'refused'), ...capped(skipTexts, 'skipped')];
+}
+
+/** A warning, never a block: a balance under the estimate pauses the batch when it runs out. */
+async function warnIfBalanceShort(
+  io: CliIo,
+  credentials: CliCredentials,
+  simulated: boolean,
+  estimateUsd: number,
+): Promise<void> {
+  if (!(estimateUsd > 0)) return;
+  const { createBalanceService } = await import('../../app/account-balance');
+  const balance = await createBalanceService({
+    credentials: { current: async () => ({ ...credentials, simulated }) },
+    now: Date.now,
+    fetch: simulated ? directNetwork().fetch : undefined,
+  }).read();
+  if (balance.state === 'known' && balance.usd < estimateUsd)
+    io.err.write(
+      `Warning: the RunComfy balance is ${usd(balance.usd)}, less than the estimate of ${usd(estimateUsd)}: ` +
+        `the batch pauses when it runs out; top up${balance.topUpUrl ? ` at ${balance.topUpUrl}` : ''}, then resume it.\n`,
+    );
 }

@@ -15,7 +15,9 @@ const settings = batchSettings('/tmp/sm-fuzz-out');
 const SAMPLES: Record<InvokeChannel, Record<string, unknown>> = {
   'query:app.info': {},
   'query:models.list': {},
-  'command:models.refreshPrices': {},
+  'query:models.source': {},
+  'command:models.refresh': {},
+  'query:models.runcomfy': { search: 'kling' },
   'query:models.problems': {},
   'command:models.add': { id: 'acme/motion-1/image-to-video', startImageField: 'image' },
   'command:scan.start': { paths: ['/tmp/sm-fuzz-in'] },
@@ -33,6 +35,7 @@ const SAMPLES: Record<InvokeChannel, Record<string, unknown>> = {
   'query:batches.list': {},
   'query:batch.get': { batchId: 1 },
   'query:account.dailySpend': {},
+  'query:account.balance': {},
   'query:batch.rerunSource': { batchId: 1, which: 'all' },
   'query:batch.reportCsv': { batchId: 1 },
   'query:items.groups': { batchId: 1, states: ['done'], reviews: ['kept'] },
@@ -103,7 +106,8 @@ beforeAll(async () => {
     secrets: recording('secrets', s.secrets),
     credentials: recording('credentials', s.credentials),
     models: recording('models', s.models, {
-      refreshPrices: async () => s.models.list(),
+      refresh: async () => ({ models: s.models.list(), source: s.models.source() }),
+      runcomfy: async () => [],
       add: async () => ({ status: 'needsStartImageField' as const, candidates: [] }),
     }),
     dialogs: recording('dialogs', s.dialogs),

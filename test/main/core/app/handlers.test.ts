@@ -85,9 +85,18 @@ describe('handler map', () => {
     expect(await value(app.handlers, 'command:dialog.pickOutputDir', {})).toEqual({ path: outputDir });
   });
 
-  it('refreshes live prices from the (simulated) API catalog', async () => {
-    const models = await value(app.handlers, 'command:models.refreshPrices', {});
-    expect(models.find((m) => m.id === 'kling/kling-3.0/standard/image-to-video')?.priceSource).toBe('live');
+  it('fetches RunComfy’s (simulated) catalog: live prices, and a model the app does not ship', async () => {
+    const { models, source } = await value(app.handlers, 'command:models.refresh', {});
+    expect(source).toMatchObject({ kind: 'runcomfy', why: null });
+    expect(models.find((m) => m.id === 'kling/kling-3.0/standard/image-to-video')).toMatchObject({
+      priceSource: 'live',
+      origin: 'runcomfy',
+    });
+    expect(models.find((m) => m.id === 'lumenfold/drift-1/image-to-video')).toMatchObject({
+      displayName: 'Lumenfold Drift 1',
+      price: { per: 'second', usd: 0.05 },
+    });
+    expect(await value(app.handlers, 'query:models.source', {})).toEqual(source);
   });
 
   it('scans, previews, creates and runs a batch to downloaded videos', async () => {

@@ -41,6 +41,7 @@ describe('defaultDataDir', () => {
       apiKey: '/d/api-key.bin',
       webhook: '/d/webhook.bin',
       thumbnails: '/d/thumbnails',
+      catalogCache: '/d/runcomfy-catalog.json',
     });
   });
 });

@@ -23,6 +23,7 @@ function controllableIntake() {
         toSend: 0,
         rejected: 0,
         skipped: 0,
+        perVideoCeilingUsd: null,
         estimatedCostUsd: 0,
         priceUnknown: false,
         estimatedDurationMs: 0,

@@ -250,8 +250,9 @@ describe('exit codes and their reasons', () => {
     );
     expect(run.code).toBe(2);
     expect(lastLine(run.stderr)).toBe(
-      `The output folder ${out} cannot be made: ${unplugged} does not exist (is its drive connected?). ` +
-        'Connect it, or choose another folder with --out; nothing was sent.',
+      `The output folder ${out} cannot be made: ${unplugged} does not exist. If it is on a drive, connect ` +
+        `it; otherwise create ${unplugged} first (only the last folder is made, so that the videos of an ` +
+        'unplugged drive never land on the system disk). Nothing was sent.',
     );
     expect(existsSync(unplugged)).toBe(false);
     expect(sim.ledger.submits).toHaveLength(0);

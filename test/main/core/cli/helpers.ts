@@ -2,7 +2,7 @@
 // database in a temp folder, talking over loopback to a simulator started here on a scaled
 // clock that the child shares (STILLMOTION_CLOCK_FACTOR / _EPOCH, see util/clock.ts).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -26,7 +26,9 @@ export function tempDir(prefix = 'sm-cli-'): { path: string; remove: () => void 
 export function fastWorld(name: string, factor = 20) {
   const epoch = Date.now();
   const work = tempDir(`sm-cli-${name}-`);
+  // Where a user's videos go already exists; a run makes only its last level (see run.ts).
   const out = join(work.path, 'out');
+  mkdirSync(out);
   return {
     clock: scaledClock(factor, epoch, epoch),
     work,

@@ -77,6 +77,8 @@ beforeAll(async () => {
   sim = await startSimulator({
     clock,
     generationMs: () => 10_000,
+    // RunComfy's catalog gives only the prices its pages publish: Wan 2.5's stays unknown.
+    catalogPrices: 'published',
     // Told about the same model independently of the app's entry file.
     extraModels: [
       {

@@ -1,7 +1,7 @@
 // The CLI's status block shows what holds a running batch back (a batch condition), not only
 // pauses: "Output folder not available: ..." while the drive is unplugged.
 import { describe, expect, it } from 'vitest';
-import { setCliLanguage, statusBlock } from '../../../../main/core/cli/progress';
+import { conditionLine, setCliLanguage, statusBlock } from '../../../../main/core/cli/progress';
 import { formatReason } from '../../../../preload/reasons';
 import {
   DEFAULT_SETTINGS,
@@ -53,5 +53,26 @@ describe('statusBlock', () => {
 
   it('shows no condition line when there is none', () => {
     expect(statusBlock(view()).split('\n')).toHaveLength(3);
+  });
+});
+
+describe('conditionLine (what a log says when the batch is held back, and when that is over)', () => {
+  const params = { dir: '/media/usb/out', detail: '0.1 MB free, about 4.0 MB needed', file: 'shot.mp4' };
+  const message = formatReason({ code: 'disk_full', params });
+  const full = view({ condition: { code: 'disk_full', params, since: 0, message } });
+  const at = Date.UTC(2026, 11, 7, 3, 4, 5);
+
+  it('says it once when it begins, with the room needed', () => {
+    expect(conditionLine(full, null, at)).toBe(
+      '03:04:05 batch 7: The disk holding /media/usb/out is full (0.1 MB free, about 4.0 MB needed) while saving shot.mp4. Free some space: downloads continue by themselves where they stopped, and nothing paid for is lost.',
+    );
+    expect(conditionLine(full, 'disk_full', at)).toBeNull();
+  });
+
+  it('says when it is over', () => {
+    expect(conditionLine(view(), 'disk_full', at)).toBe(
+      '03:04:05 batch 7: disk_full is over; downloads go on',
+    );
+    expect(conditionLine(view(), null, at)).toBeNull();
   });
 });

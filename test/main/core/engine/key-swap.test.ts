@@ -2,6 +2,8 @@
 // each is polled and downloaded with the key it was sent with until it ends. After a restart
 // that no longer has that key, its jobs wait and say why; nothing is failed or counted as lost.
 import { afterEach, describe, expect, it } from 'vitest';
+import { startSimulator } from '../../../../main/core/simulator';
+import { DEMO_API_KEY } from '../../../../main/core/simulator/types';
 import { harness, type Harness } from './harness';
 import { until } from './helpers';
 
@@ -50,5 +52,52 @@ describe('a key replaced while jobs run', () => {
     next.setCredentials({ apiBaseUrl: h.sim.url, apiKey: 'key-old' });
     const end = await next.waitForItemState(id, ['done', 'failed', 'expired'], 20_000);
     expect(end.state, end.errorMessage ?? '').toBe('done');
+  });
+});
+
+describe('a job sent through another API address', () => {
+  it('is asked there with the same key after a restart whose settings point elsewhere', async () => {
+    // A run through a second address (a proxy, another region) is stopped with jobs running;
+    // the next run's settings point at the first address, with the same key.
+    h = await harness({ generationMs: () => 600_000 });
+    const elsewhere = await startSimulator({ clock: h.clock, seed: 3, generationMs: () => 600_000 });
+    try {
+      await h.engine.close();
+      const through = h.restart({ apiBaseUrl: elsewhere.url });
+      const { batchId, itemIds } = h.batch(1);
+      const id = itemIds[0]!;
+      through.startBatch(batchId);
+      await through.waitForItemState(id, LIVE as never);
+      await through.close();
+      const next = h.restart({ apiBaseUrl: h.sim.url, apiKey: DEMO_API_KEY });
+      const end = await next.waitForItemState(id, ['done', 'failed', 'expired'], 20_000);
+      expect(end.state, end.errorMessage ?? '').toBe('done');
+      expect(elsewhere.ledger.submits.filter((s) => s.created)).toHaveLength(1);
+      expect(h.sim.ledger.submits).toHaveLength(0);
+    } finally {
+      await elsewhere.close();
+    }
+  });
+
+  it('is never asked with the key at an address the key may not go to', async () => {
+    h = await harness({ generationMs: () => 600_000 });
+    const { batchId, itemIds } = h.batch(1);
+    const id = itemIds[0]!;
+    h.engine.startBatch(batchId);
+    await h.engine.waitForItemState(id, LIVE as never);
+    await h.engine.close();
+    // The database says the job went to a foreign host (a tampered or hand-edited file).
+    const { default: Database } = await import('better-sqlite3');
+    const raw = new Database(h.dbPath);
+    raw.prepare('UPDATE items SET api_base_url = ? WHERE id = ?').run('http://attacker.example', id);
+    raw.close();
+    const asked: string[] = [];
+    const spy: typeof fetch = async (input, init) => {
+      asked.push(String(input));
+      return fetch(input, init);
+    };
+    const next = h.restart({ fetch: spy });
+    await until(() => next.getItem(id)!.errorCode === 'endpoint_key_missing', 'the job to wait');
+    expect(asked.filter((url) => url.includes('attacker'))).toEqual([]);
   });
 });

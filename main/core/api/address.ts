@@ -1,8 +1,9 @@
 // The addresses the API key may be sent to, checked wherever an address comes from: the
 // settings window (handlers.ts), the settings file at every start (settings-store.ts: a
-// tampered or restored file must not send `Authorization: Bearer <key>` anywhere), and the
-// CLI's RUNCOMFY_API_BASE when it would carry the app's stored key (cli/open-core.ts). Pure, no
-// contract: the CLI bundle uses it too.
+// tampered or restored file must not send `Authorization: Bearer <key>` anywhere), the CLI's
+// RUNCOMFY_API_BASE when it would carry the app's stored key (cli/open-core.ts), and a job's
+// recorded address before the engine asks it about that job with the key it was sent with
+// (engine/endpoints.ts). Pure, no contract: the CLI bundle uses it too.
 
 /** The hosts RunComfy serves its API from: the Model API, and the core API (balance). */
 export const RUNCOMFY_API_HOSTS = ['model-api.runcomfy.net', 'api.runcomfy.net'] as const;

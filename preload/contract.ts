@@ -16,4 +16,5 @@ export * from './contract/models';
 export * from './contract/settings';
 export * from './contract/account';
 export * from './contract/channels';
+export * from './contract/queue';
 export * from './contract/errors';

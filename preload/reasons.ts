@@ -86,6 +86,14 @@ const en = {
     'Output folder not available: {dir} ({detail}). Reconnect the drive or share; downloads continue by themselves when it is back, and nothing paid for is lost.',
   network_down:
     'Waiting for the network: RunComfy or the video links cannot be reached ({detail}). Nothing has failed; the batch continues by itself when the connection is back.',
+  waiting_for_window:
+    'Waiting for its hours: this batch sends new videos only {when}; it starts again by itself at {opens}. Videos already sent finish and download meanwhile.',
+  waiting_for_start:
+    'Waiting for its start time: this batch begins sending at {opens}, by itself; nothing has been sent yet.',
+  account_limit_lowered:
+    'RunComfy refused a video because too many were running on the account (429), so Stillmotion sends at most {limit} at once across all batches until {until} instead of hammering it. Nothing has failed: the refused video waits its turn.',
+  watching_folders:
+    'Watching {folders} for new images: each one is sent when it is completely copied, with this batch’s settings. Stop watching to let the batch finish.',
   lease_lost: 'Another Stillmotion process took over this batch; it runs there now.',
   endpoint_key_missing:
     'This job was sent to {url} and runs there, but Stillmotion has no API key for that address now (the settings point elsewhere, or the key was removed). Nothing has failed: it waits, and continues as soon as the settings point at {url} with its key again.',
@@ -246,6 +254,13 @@ const zhCN = {
     '输出文件夹不可用：{dir}（{detail}）。请重新连接驱动器或共享；恢复后下载会自动继续，已付费的内容不会丢失。',
   network_down:
     '正在等待网络：无法连接 RunComfy 或视频链接（{detail}）。没有任何项失败；连接恢复后批次会自动继续。',
+  waiting_for_window:
+    '等待运行时段：此批次只在 {when} 发送新视频；将于 {opens} 自动继续。已发送的视频会照常完成并下载。',
+  waiting_for_start: '等待开始时间：此批次将于 {opens} 自动开始发送；目前还没有发送任何内容。',
+  account_limit_lowered:
+    'RunComfy 因账户同时运行的视频过多而拒绝了一个视频（429），因此在 {until} 之前，Stillmotion 在所有批次中同时最多只发送 {limit} 个，而不是反复请求。没有任何项失败：被拒绝的视频会排队等候。',
+  watching_folders:
+    '正在监视 {folders} 中的新图片：每张图片完整复制后，会按此批次的设置发送。停止监视后批次即可结束。',
   lease_lost: '另一个 Stillmotion 进程接管了此批次；它现在在那里运行。',
   endpoint_key_missing:
     '此任务已发送到 {url} 并在那里运行，但 Stillmotion 现在没有该地址的 API 密钥（设置指向了别处，或密钥已被移除）。没有任何项失败：它会等待，一旦设置重新指向 {url} 并带有其密钥，就会继续。',
@@ -373,27 +388,6 @@ export function reasonText(
 ): string | null {
   if (stored.reason && isReasonCode(stored.reason.code)) return formatReason(stored.reason, language);
   return stored.message ?? null;
-}
-
-/**
- * The item's reason with RunComfy's words cut to their cause: "Generation failed for request
- * 1379…: the model could not animate this image" reads "the model could not animate this image",
- * so the cause is what a row shows before it is cut off; the request id and the provider's
- * whole text stay in the item's details. Other reasons come back as they are.
- */
-export function causeFirst(value: Reason | null | undefined, requestId: string | null): Reason | null {
-  if (!value) return null;
-  const provider = value.params.provider;
-  if (typeof provider !== 'string') return value;
-  return { ...value, params: { ...value.params, provider: providerCause(provider, requestId) } };
-}
-
-/** Provider text without a lead-in that only names the request ("… request <id>: "). */
-export function providerCause(text: string, requestId: string | null): string {
-  const id = requestId ? requestId.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') : '[A-Za-z0-9_-]{6,128}';
-  const leadIn = new RegExp(`^[^:]{0,80}\\brequest(?: id)?\\s+${id}\\s*[:;,.–-]\\s*`, 'i');
-  const cause = text.replace(leadIn, '');
-  return cause.trim() === '' ? text : cause;
 }
 
 /** `LANG=zh_CN.UTF-8`, `zh-Hans`, `zh` → zh-CN; anything else English. */

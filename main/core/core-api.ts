@@ -5,9 +5,15 @@
 // the API and its vocabulary from one place.
 import type { Reason, ReasonLanguage } from '../../preload/reasons';
 import type {
+  AccountLimit,
+  ActivitySummary,
+  BatchSchedule,
   BatchSettings,
+  BatchState,
   BatchView,
   DailySpend,
+  DefaultSchedule,
+  QueueMove,
   EngineEvent,
   ItemPage,
   ItemPageQuery,
@@ -27,9 +33,81 @@ export interface CancelBatchResult {
 }
 export type CancelItemOutcome = 'cancelled' | 'cancel_requested' | 'running_cannot_stop' | 'already_finished';
 
+/** How a new batch takes part in the account's queue. */
+export interface BatchQueueOptions {
+  /** When it may send; absent: the account's default schedule; null: any time. */
+  schedule?: BatchSchedule | null;
+  /** Keep taking in new images from these folders (absolute paths) until told to stop. */
+  watchFolders?: string[];
+}
+
+/** A batch in the account's queue and what it waits for. */
+export interface QueueEntry {
+  batchId: number;
+  name: string;
+  state: BatchState;
+  /** 1 for the first in the queue. */
+  position: number;
+  queued: number;
+  /** Generations in flight (sent, queued or running at RunComfy). */
+  inFlight: number;
+  /**
+   * What holds it back now: `slot` (the account's limit is taken by batches before it or by
+   * other processes), `hours` (its start time or night window), `paused`, `draft` (not started),
+   * `nothing` (it sends, or has nothing left to send).
+   */
+  waitingFor: 'slot' | 'hours' | 'paused' | 'draft' | 'nothing';
+  /** With `hours`: when it may send again (clock ms; null: unknown). */
+  opensAt: number | null;
+  watching: boolean;
+  schedule: BatchSchedule | null;
+  simulated: boolean;
+}
+
+/** The account's one queue: the order of batches, the limit they share, their hours, watch folders. */
+export interface QueueApi {
+  /** The batches that have not ended, in queue order. */
+  list(): QueueEntry[];
+  /** Moves a batch in the queue (its items keep their own order). */
+  move(batchId: number, move: QueueMove): void;
+  /** Sends this queued item next within its batch. */
+  moveItemToFront(itemId: number): void;
+  /** The account-wide limit on generations in flight, as it applies now. */
+  limit(): AccountLimit;
+  /** Sets (null: removes) the account-wide limit; stored in the database for every process. */
+  setLimit(limit: number | null): void;
+  defaultSchedule(): DefaultSchedule | null;
+  setDefaultSchedule(schedule: DefaultSchedule | null): void;
+  /** A batch's own hours (null: any time); a batch waiting for them continues when they allow. */
+  setSchedule(batchId: number, schedule: BatchSchedule | null): void;
+  /** Appends planned items to a batch (a watching batch's new images); returns their ids. */
+  addItems(batchId: number, items: PlannedItem[]): number[];
+  /** Stops taking in new images: the batch ends once what it took in is done. */
+  stopWatching(batchId: number): void;
+  /** The size and modification time at which a watching batch last looked at a file (null: never). */
+  watchedFile(batchId: number, path: string): { size: number; mtimeMs: number } | null;
+  /** What happened since `since` (clock ms), across batches or in one: the morning report. */
+  summarySince(since: number, batchId?: number): ActivitySummary;
+  /** When the user last looked at the morning report (clock ms; null: never). */
+  lastLooked(): number | null;
+  /** The user has seen what happened up to `at`: the next report starts there. */
+  markLooked(at: number): void;
+  /** The batch's first item made from this image content, whatever its name (a watch takes each content once). */
+  itemWithImage(batchId: number, imageHash: string): { id: number; relativePath: string } | null;
+  /** Remembers a file a watching batch looked at (taken, or judged), so it is not taken again. */
+  recordWatchedFile(batchId: number, path: string, file: { size: number; mtimeMs: number }): void;
+}
+
 export interface EngineApi {
   /** Stores a new batch (state `draft`) with its items; rejected/skipped items keep their verdict. */
-  createBatch(settings: BatchSettings, items: PlannedItem[], name?: string): number;
+  createBatch(
+    settings: BatchSettings,
+    items: PlannedItem[],
+    name?: string,
+    queue?: BatchQueueOptions,
+  ): number;
+  /** The account's queue: order, limit, hours, watching. */
+  readonly queue: QueueApi;
   /** draft|paused -> running. Idempotent on a running batch. */
   startBatch(batchId: number): void;
   /** Stops submitting; in-flight work continues to its end. */

@@ -53,6 +53,19 @@ export const batchSettingsSchema = z.object({
   elements: elementsSchema.optional(),
 });
 
+const clockTime = z.string().regex(/^\d\d:\d\d$/, 'a time of day as HH:MM, e.g. 22:00');
+/** A daily window of local time; an end before the start crosses midnight. */
+export const dailyWindowSchema = z.object({ start: clockTime, end: clockTime });
+export const batchScheduleSchema = z.object({
+  startAt: z.number().nullable(),
+  window: dailyWindowSchema.nullable(),
+});
+/** The default hours of new batches: a start time of day and a window. */
+export const defaultScheduleSchema = z.object({
+  startAt: clockTime.nullable(),
+  window: dailyWindowSchema.nullable(),
+});
+
 export const itemViewSchema = z.object({
   id,
   batchId: id,
@@ -110,7 +123,21 @@ export const batchViewSchema = z.object({
   /** Sent, but the answer was lost: may be paid, shown beside `spentUsd`, counted by the caps. */
   unconfirmedUsd: z.number(),
   remainingEstimateUsd: z.number(),
+  /** Until the batch ends, its hours (start time, night window) taken into account. */
   etaMs: z.number().nullable(),
+  /** Its place in the account's queue: lower goes first. */
+  queueOrder: z.number().int().optional(),
+  /** When it may send: a start time (clock ms) and a daily window of local time. */
+  schedule: batchScheduleSchema.nullable().optional(),
+  /** The folders it keeps taking new images from (null: not a watching batch). */
+  watch: z
+    .object({
+      folders: z.array(z.string()),
+      active: z.boolean(),
+      lastTaken: z.object({ path: z.string(), at: z.number() }).nullable(),
+    })
+    .nullable()
+    .optional(),
 });
 
 export type BatchSettingsDto = z.output<typeof batchSettingsSchema>;

@@ -6,6 +6,7 @@ import { batchSettingsSchema, batchViewSchema, elementsSchema, itemViewSchema } 
 import { elementCheckSchema, previewSchema, scanSummarySchema } from './intake';
 import { balanceSchema } from './account';
 import { catalogSourceSchema, modelInfoSchema } from './models';
+import { queueChannels } from './queue';
 import { appSettingsSchema, dailySpendSchema, webhookSettingSchema } from './settings';
 import {
   batchStateSchema,
@@ -27,6 +28,7 @@ function channel<Req extends z.ZodType, Res extends z.ZodType>(request: Req, res
 
 /** Requests from the renderer, answered by main. */
 export const invokeChannels = {
+  ...queueChannels,
   'query:app.info': channel(
     empty,
     z.object({

@@ -17,6 +17,7 @@ import { History } from './screens/History';
 import { NewBatch } from './screens/NewBatch';
 import { SettingsPage } from './screens/SettingsPage';
 import { Toasts } from './components/Toasts';
+import { MorningCard } from './components/MorningCard';
 
 interface Boot {
   info: AppInfo;
@@ -152,6 +153,7 @@ function Shell({ boot, setBoot }: { boot: Boot; setBoot: (b: Boot) => void }) {
           </div>
         </header>
         <main className="screen">
+          <MorningCard />
           {/* Money on the setup form is simulated while simulated mode is on; a batch says its own. */}
           <SimulatedMoney.Provider value={context.info.simulated}>
             {route.screen === 'new' && <NewBatch />}

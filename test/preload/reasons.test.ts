@@ -1,14 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
   REASON_CODES,
-  causeFirst,
-  providerCause,
   formatReason,
   reason,
   reasonLanguageFor,
   reasonText,
   type ReasonCode,
 } from '../../preload/reasons';
+import { causeFirst, providerCause } from '../../preload/cause-first';
 
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 

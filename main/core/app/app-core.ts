@@ -20,13 +20,14 @@ import type { SettingsStore } from './settings-store';
 import { createThumbnailCache } from './thumbnails';
 import { createWebhookSettingStore } from './webhook-setting';
 import { createWebhookNotifier } from './webhooks';
+import { watchFolders, type FolderWatch } from './folder-watch';
 
 export interface AppCoreOptions {
   /**
    * The engine, made with `adoptBatches: false` when it has `beginAdopting`: start() lets it
    * take over unfinished batches once the stored key is applied.
    */
-  engine: EngineApi & { beginAdopting?(): void };
+  engine: EngineApi & { beginAdopting?(): void; leaseHolder?(batchId: number): { mine: boolean } | null };
   intake: IntakeApi;
   catalog: Catalog;
   settings: SettingsStore;
@@ -51,7 +52,7 @@ export interface AppCoreOptions {
    * asks, so most tests see the shipped models.
    */
   liveCatalogAtStart?: boolean;
-  /** The clock the balance watch waits on (default real time). */
+  /** The clock the balance watch waits on and watch folders are looked at on (default real time). */
   clock?: Clock;
 }
 
@@ -158,6 +159,7 @@ export function createAppCore(options: AppCoreOptions): AppCore {
   const fetchCatalog = () =>
     models.start().catch((error: unknown) => log('warn', `model catalog: ${String(error)}`));
   let balanceWatch: BalanceWatch | undefined;
+  let watch: FolderWatch | null = null;
   return {
     services,
     handlers,
@@ -179,6 +181,18 @@ export function createAppCore(options: AppCoreOptions): AppCore {
         log,
         notify: (notice) => webhooks.notify(notice),
       });
+      // Watching batches this app drives take in what arrived while it was closed, then what comes.
+      watch ??= watchFolders({
+        engine: {
+          queue: options.engine.queue,
+          getBatch: (id) => options.engine.getBatch(id),
+          // An engine that cannot say (a test double) drives what it is given.
+          leaseHolder: (id) => options.engine.leaseHolder?.(id) ?? { mine: true },
+        },
+        intake: options.intake,
+        clock,
+        log,
+      });
     },
     catalogReady: () => catalogFetch,
     subscribe: (send) => {
@@ -191,6 +205,7 @@ export function createAppCore(options: AppCoreOptions): AppCore {
       };
     },
     close() {
+      watch?.close();
       balanceWatch?.close();
       offInvalidate();
       webhooks.close();

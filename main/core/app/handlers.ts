@@ -24,6 +24,7 @@ import { previewItem, resizedImages } from '../intake/plan';
 import { checkApiBaseUrl } from './credentials';
 import { AppError, errorCodeOf, errorDetailOf, errorMessageOf } from './errors';
 import { rerunSource } from './rerun';
+import { buildQueueHandlers } from './queue-handlers';
 import { buildMorningHandlers } from './review-handlers';
 import { buildSetupHandlers } from './setup-handlers';
 import { describeKey } from './secret-store';
@@ -326,6 +327,7 @@ export function buildHandlers(services: AppServices): Handlers {
     },
 
     ...buildMorningHandlers(services, { batch: requireBatch, item: requireItem }),
+    ...buildQueueHandlers(services, { batch: requireBatch, item: requireItem }),
     ...buildSetupHandlers(services),
 
     'command:dialog.pickInputs': async () => ({ paths: await dialogs.pickInputs() }),

@@ -5,7 +5,8 @@
 // Discord- and Slack-style incoming webhooks. Never the API key (redacted from every text) and
 // never file contents; a failed delivery is logged and retried a few times, never fatal to the
 // engine. Electron-free: the fetch, the clock and the sleep are injected.
-import type { EngineApi } from '../core-api';
+import type { EngineApi, QueueApi } from '../core-api';
+import { summaryDetails } from './activity-text';
 import type { EngineEvent, PauseReason } from '../domain';
 import { InvalidValueError } from '../domain';
 import { countOf } from '../util/count-words';
@@ -161,7 +162,8 @@ export function webhookRequest(
 }
 
 export interface WebhookNotifierOptions {
-  engine: Pick<EngineApi, 'on' | 'getBatch'>;
+  /** With `queue`, the finish notice says what failed and why, and what waits for a person. */
+  engine: Pick<EngineApi, 'on' | 'getBatch'> & { queue?: Pick<QueueApi, 'summarySince'> };
   setting: () => WebhookSetting | null;
   fetch?: FetchLike;
   /** Texts that must never leave the machine (the API key). */
@@ -315,13 +317,20 @@ export function createWebhookNotifier(options: WebhookNotifierOptions): WebhookN
       if (!batch) return;
       const c = event.counts;
       const failed = c.failed + c.expired + c.unknown_submit;
+      // The morning report's details for this batch's run (the card in the window says the same).
+      const summary = options.engine.queue?.summarySince(
+        batch.view.startedAt ?? batch.view.createdAt,
+        batch.id,
+      );
+      const details = summary ? summaryDetails(summary) : '';
       deliver({
         event: 'finished',
         title: `Stillmotion: "${batch.name}" finished`,
         message:
           `${c.done} of ${countOf(batch.view.total, 'video')} done` +
           (failed ? `, ${failed} need attention` : '') +
-          `; $${event.spentUsd.toFixed(2)} spent.`,
+          `; $${event.spentUsd.toFixed(2)} spent.` +
+          (details ? ` ${details}` : ''),
         batch: { id: batch.id, name: batch.name },
       });
     } catch (error) {

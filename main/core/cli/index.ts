@@ -11,6 +11,9 @@
 //   cancel <batch> | --item <id>
 //   report [batch] [--csv|--json]   (default: the latest batch)
 //   daily-cap [usd|off]   the account-wide cap per local day, across all batches
+//   concurrency [n|off]   the account-wide limit on generations in flight, across all batches
+//   queue [--json] | queue move <batch> --top|--up|--down|--bottom   the account's queue
+//   watch <folders...>   run, then keep taking new images from the folders until Ctrl-C
 //   retry <batch> [--failed | --item <id>]   retry failed items (asks, showing the cost)
 //   resubmit <batch> [--item <id>]           send again items whose submit answer was lost
 //   simulator        the RunComfy simulator in the foreground
@@ -30,74 +33,14 @@ import { CLI_LOG_FILE, EXIT, ExitError, type CliIo, type CommandResult } from '.
 import { setCliLanguage } from './progress';
 
 import { UsageError } from './usage-error';
+import type { RunOptions } from './commands/run';
 
 /** `--db`, taken by every command that reads or writes the job database (last in its --help). */
 const dbOption = () => new Option('--db <file>', "job database (default: the app's)");
 
-/** The output streams already told to let a closed reader (EPIPE) pass. */
-const quietOnEpipe = new WeakSet<NodeJS.WriteStream>();
-
-export async function main(argv: string[], ioOverride: Partial<CliIo> = {}): Promise<number> {
-  const io: CliIo = {
-    out: process.stdout,
-    err: process.stderr,
-    stdin: process.stdin,
-    env: process.env,
-    cwd: process.cwd(),
-    ...ioOverride,
-  };
-  // `stillmotion run ... | head`: the reader may go away while paid generations are in flight.
-  // The run goes on writing nowhere (finishing and downloading them) instead of dying on EPIPE.
-  for (const stream of [io.out, io.err])
-    if (!quietOnEpipe.has(stream)) {
-      quietOnEpipe.add(stream);
-      // EIO: the terminal closed under it (SIGHUP), which pauses the batch like Ctrl-C.
-      stream.on('error', (error: NodeJS.ErrnoException) => {
-        if (error.code !== 'EPIPE' && error.code !== 'EIO') throw error;
-      });
-    }
-  let result: CommandResult = { code: EXIT.ok, reason: '' };
-  const program = new Command()
-    .name('stillmotion')
-    .description('Turn folders of still images into videos through RunComfy (Kling 3.0 by default).')
-    .version(APP_VERSION, '-V, --version', 'print the version')
-    .option('--lang <language>', 'language of failure and pause reasons: en (default) or zh-CN')
-    .option('--log <file>', `this run's log file (default: ${CLI_LOG_FILE} in the app's log folder, rotated)`)
-    .hook('preAction', async (command, action) => {
-      const { openRunLog } = await import('./run-log');
-      io.log = openRunLog(io, (command.opts() as { log?: string }).log);
-      io.log.log(
-        'info',
-        `stillmotion ${APP_VERSION} ${action.name()} (pid ${process.pid}): ${argv.join(' ')}`,
-      );
-      const given = (command.opts() as { lang?: string }).lang ?? io.env.STILLMOTION_LANG;
-      if (given !== undefined && !/^(en|zh)([-_].*)?$/i.test(given))
-        throw new UsageError(`--lang must be en or zh-CN, got "${given}".`);
-      setCliLanguage(reasonLanguageFor(given));
-    })
-    .exitOverride()
-    .configureOutput({ writeOut: (s) => io.out.write(s), writeErr: (s) => io.err.write(s) })
-    .showHelpAfterError('(run stillmotion --help for usage)');
-
-  /**
-   * The action of a command that takes its argument(s) and options: the command's module is
-   * imported only when it runs, and what it returns (if anything) is the exit code and reason.
-   */
-  const loaded =
-    <A, O>(load: () => Promise<(arg: A, opts: O, io: CliIo) => Promise<CommandResult | void>>) =>
-    async (arg: A, opts: O) => {
-      result = (await (await load())(arg, opts, io)) ?? result;
-    };
-
-  program
-    .command('run')
-    .description('scan images, show the preview and cost, then generate a video for each')
-    .argument('[paths...]', 'folders and image files')
-    .option('--from <batch>', "run an earlier batch's images again, with its settings (flags override them)")
-    .option(
-      '--only <which>',
-      'with --from: "failed" (failed or expired items) or "rejected" (videos rejected in the review)',
-    )
+/** The options of `run` and `watch`: how a batch is made, spent and scheduled. */
+function withRunOptions(command: Command): Command {
+  return command
     .option(
       '-t, --template <text>',
       'prompt template, e.g. "A slow pan over {name}" ({name} {folder} {path} {index} {count} {caption} {take} and prompts.csv columns; {caption|default text})',
@@ -163,7 +106,97 @@ export async function main(argv: string[], ioOverride: Partial<CliIo> = {}): Pro
     .option('--sim-time-scale <factor>', 'with --simulate: how fast simulated time runs (default 0.02)')
     .option('-y, --yes', 'do not ask before spending')
     .addOption(dbOption())
-    .action(loaded(async () => (await import('./commands/run')).runCommand));
+    .option('--start-at <time>', 'send nothing before this local time of day, e.g. 01:00 (the next one)')
+    .option(
+      '--window <from-to>',
+      'send only between these local times each day, e.g. 22:00-07:00 (what was sent finishes outside it); "off" for any time',
+    );
+}
+
+/** The output streams already told to let a closed reader (EPIPE) pass. */
+const quietOnEpipe = new WeakSet<NodeJS.WriteStream>();
+
+export async function main(argv: string[], ioOverride: Partial<CliIo> = {}): Promise<number> {
+  const io: CliIo = {
+    out: process.stdout,
+    err: process.stderr,
+    stdin: process.stdin,
+    env: process.env,
+    cwd: process.cwd(),
+    ...ioOverride,
+  };
+  // `stillmotion run ... | head`: the reader may go away while paid generations are in flight.
+  // The run goes on writing nowhere (finishing and downloading them) instead of dying on EPIPE.
+  for (const stream of [io.out, io.err])
+    if (!quietOnEpipe.has(stream)) {
+      quietOnEpipe.add(stream);
+      // EIO: the terminal closed under it (SIGHUP), which pauses the batch like Ctrl-C.
+      stream.on('error', (error: NodeJS.ErrnoException) => {
+        if (error.code !== 'EPIPE' && error.code !== 'EIO') throw error;
+      });
+    }
+  let result: CommandResult = { code: EXIT.ok, reason: '' };
+  const program = new Command()
+    .name('stillmotion')
+    .description('Turn folders of still images into videos through RunComfy (Kling 3.0 by default).')
+    .version(APP_VERSION, '-V, --version', 'print the version')
+    .option('--lang <language>', 'language of failure and pause reasons: en (default) or zh-CN')
+    .option('--log <file>', `this run's log file (default: ${CLI_LOG_FILE} in the app's log folder, rotated)`)
+    .hook('preAction', async (command, action) => {
+      const { openRunLog } = await import('./run-log');
+      io.log = openRunLog(io, (command.opts() as { log?: string }).log);
+      io.log.log(
+        'info',
+        `stillmotion ${APP_VERSION} ${action.name()} (pid ${process.pid}): ${argv.join(' ')}`,
+      );
+      const given = (command.opts() as { lang?: string }).lang ?? io.env.STILLMOTION_LANG;
+      if (given !== undefined && !/^(en|zh)([-_].*)?$/i.test(given))
+        throw new UsageError(`--lang must be en or zh-CN, got "${given}".`);
+      setCliLanguage(reasonLanguageFor(given));
+    })
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.out.write(s), writeErr: (s) => io.err.write(s) })
+    .showHelpAfterError('(run stillmotion --help for usage)');
+
+  /**
+   * The action of a command that takes its argument(s) and options: the command's module is
+   * imported only when it runs, and what it returns (if anything) is the exit code and reason.
+   */
+  const loaded =
+    <A, O>(load: () => Promise<(arg: A, opts: O, io: CliIo) => Promise<CommandResult | void>>) =>
+    async (arg: A, opts: O) => {
+      result = (await (await load())(arg, opts, io)) ?? result;
+    };
+
+  withRunOptions(
+    program
+      .command('run')
+      .description('scan images, show the preview and cost, then generate a video for each')
+      .argument('[paths...]', 'folders and image files')
+      .option(
+        '--from <batch>',
+        "run an earlier batch's images again, with its settings (flags override them)",
+      )
+      .option(
+        '--only <which>',
+        'with --from: "failed" (failed or expired items) or "rejected" (videos rejected in the review)',
+      ),
+  ).action(loaded(async () => (await import('./commands/run')).runCommand));
+
+  withRunOptions(
+    program
+      .command('watch')
+      .description(
+        'make a batch of the images in these folders, then keep sending every new image put there, until Ctrl-C',
+      )
+      .argument('<folders...>', 'folders to watch (their subfolders too)'),
+  ).action(
+    loaded(async () => {
+      const { runCommand } = await import('./commands/run');
+      return (paths: string[], opts: RunOptions, io: CliIo) =>
+        runCommand(paths, { ...opts, watch: true }, io);
+    }),
+  );
 
   const models = program
     .command('models')
@@ -205,6 +238,37 @@ export async function main(argv: string[], ioOverride: Partial<CliIo> = {}): Pro
     .argument('[usd]', 'the cap in US dollars, or "off" to remove it')
     .addOption(dbOption())
     .action(loaded(async () => (await import('./commands/daily-cap')).dailyCapCommand));
+
+  program
+    .command('concurrency')
+    .description(
+      'show or set how many generations may be in flight at once across all batches (the app and every CLI run share it)',
+    )
+    .argument('[count]', 'a whole number, or "off" for no account-wide limit (each batch keeps its own)')
+    .addOption(dbOption())
+    .action(loaded(async () => (await import('./commands/queue')).concurrencyCommand));
+
+  const queue = program
+    .command('queue')
+    .description(
+      'the batches that have not ended, in the order they take the free slots, and what each waits for',
+    )
+    .option('--json', 'as one JSON object: {"queue": [...], "limit": {...}}')
+    .addOption(dbOption())
+    .action(async (opts: { json?: boolean; db?: string }) => {
+      const { queueCommand } = await import('./commands/queue');
+      await queueCommand(opts, io);
+    });
+  queue
+    .command('move')
+    .description('move a batch in the queue (its items keep their order)')
+    .argument('<batch>', 'batch id')
+    .option('--top', 'first')
+    .option('--up', 'one place earlier')
+    .option('--down', 'one place later')
+    .option('--bottom', 'last')
+    .addOption(dbOption())
+    .action(loaded(async () => (await import('./commands/queue')).queueMoveCommand));
 
   program
     .command('resume')

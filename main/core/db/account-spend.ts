@@ -4,21 +4,19 @@
 // cap's count: it never under-counts.
 import type { DailySpend } from '../domain';
 import type { Db } from './connection';
+import { PreparedStatements } from './prepared';
 
 const DAILY_CAP_KEY = 'daily_cap_usd';
 
 export class AccountSpendStore {
-  private readonly statements = new Map<string, ReturnType<Db['prepare']>>();
+  private readonly sql: PreparedStatements;
 
-  constructor(private readonly db: Db) {}
+  constructor(private readonly db: Db) {
+    this.sql = new PreparedStatements(db);
+  }
 
   private stmt(sql: string) {
-    let statement = this.statements.get(sql);
-    if (!statement) {
-      statement = this.db.prepare(sql);
-      this.statements.set(sql, statement);
-    }
-    return statement;
+    return this.sql.get(sql);
   }
 
   dailyCap(): number | null {

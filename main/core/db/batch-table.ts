@@ -2,7 +2,10 @@
 // condition, its settings).
 import {
   type BatchCondition,
+  type BatchSchedule,
   type BatchSettings,
+  type BatchWatch,
+  type QueueMove,
   type BatchState,
   type ItemState,
   type PauseReason,
@@ -28,12 +31,16 @@ export abstract class BatchTable extends StoreBase {
     name: string,
     now: number,
     simulated = false,
+    queue: { schedule?: BatchSchedule | null; watch?: BatchWatch | null } = {},
   ): number {
     return this.db
       .transaction(() => {
+        // A new batch joins the end of the account's queue.
         const { lastInsertRowid } = this.stmt(
-          `INSERT INTO batches (name, state, settings_json, model_id, prompt_template, output_dir, budget_usd, created_at, simulated)
-           VALUES (:name, 'draft', :settings, :modelId, :promptTemplate, :outputDir, :budget, :now, :simulated)`,
+          `INSERT INTO batches (name, state, settings_json, model_id, prompt_template, output_dir, budget_usd, created_at,
+             simulated, queue_order, schedule_json, watch_json)
+           VALUES (:name, 'draft', :settings, :modelId, :promptTemplate, :outputDir, :budget, :now, :simulated,
+             (SELECT COALESCE(MAX(queue_order), 0) + 1 FROM batches), :schedule, :watch)`,
         ).run({
           name,
           settings: JSON.stringify(settings),
@@ -43,44 +50,68 @@ export abstract class BatchTable extends StoreBase {
           budget: settings.budgetUsd,
           now,
           simulated: simulated ? 1 : 0,
+          schedule: queue.schedule ? JSON.stringify(queue.schedule) : null,
+          watch: queue.watch ? JSON.stringify(queue.watch) : null,
         });
         const batchId = Number(lastInsertRowid);
         this.insertBatchEvent(batchId, 'draft', null, 'created', now);
-        const insertItem = this.stmt(
-          `INSERT INTO items (batch_id, position, state, source_path, root_path, relative_path, image_hash,
+        this.insertItems(batchId, items, 0, now);
+        return batchId;
+      })
+      .immediate();
+  }
+
+  /**
+   * Adds planned items at the end of a batch (a watching batch's new images), in one
+   * transaction; returns their ids.
+   */
+  appendItems(batchId: number, items: PlannedItem[], now: number): number[] {
+    return this.db
+      .transaction(() => {
+        const { next } = this.stmt(
+          `SELECT COALESCE(MAX(position), -1) + 1 AS next FROM items WHERE batch_id = :batchId`,
+        ).get({ batchId }) as { next: number };
+        return this.insertItems(batchId, items, next, now);
+      })
+      .immediate();
+  }
+
+  private insertItems(batchId: number, items: PlannedItem[], firstPosition: number, now: number): number[] {
+    const ids: number[] = [];
+    const insertItem = this.stmt(
+      `INSERT INTO items (batch_id, position, state, source_path, root_path, relative_path, image_hash,
              request_fingerprint, rendered_prompt, request_json, output_relative_path, created_at,
              state_changed_at, estimated_cost_usd, error_code, error_message, reason_json, notes_json)
            VALUES (:batchId, :position, :state, :sourcePath, :rootPath, :relativePath, :imageHash,
              :fingerprint, :prompt, :request, :outputRelativePath, :now, :now, :estimate, :errorCode,
              :errorMessage, :reason, :notes)`,
-        );
-        items.forEach((item, position) => {
-          const state: ItemState = item.verdict?.state ?? 'queued';
-          const { lastInsertRowid: itemId } = insertItem.run({
-            batchId,
-            position,
-            state,
-            sourcePath: item.sourcePath,
-            rootPath: item.rootPath,
-            relativePath: item.relativePath,
-            imageHash: item.imageHash,
-            fingerprint: item.requestFingerprint,
-            prompt: item.renderedPrompt,
-            request: JSON.stringify(item.request),
-            outputRelativePath: item.outputRelativePath,
-            now,
-            estimate: item.estimatedCostUsd,
-            errorCode: item.verdict?.code ?? null,
-            errorMessage: item.verdict?.message ?? null,
-            // As codes, so the window says a refusal, a skip and a note in the reader's language.
-            reason: item.verdict?.reason ? JSON.stringify(item.verdict.reason) : null,
-            notes: JSON.stringify(item.notes),
-          });
-          this.insertItemEvent(Number(itemId), null, state, item.verdict?.message ?? 'planned', now);
-        });
-        return batchId;
-      })
-      .immediate();
+    );
+    items.forEach((item, index) => {
+      const state: ItemState = item.verdict?.state ?? 'queued';
+      const { lastInsertRowid: itemId } = insertItem.run({
+        batchId,
+        position: firstPosition + index,
+        state,
+        sourcePath: item.sourcePath,
+        rootPath: item.rootPath,
+        relativePath: item.relativePath,
+        imageHash: item.imageHash,
+        fingerprint: item.requestFingerprint,
+        prompt: item.renderedPrompt,
+        request: JSON.stringify(item.request),
+        outputRelativePath: item.outputRelativePath,
+        now,
+        estimate: item.estimatedCostUsd,
+        errorCode: item.verdict?.code ?? null,
+        errorMessage: item.verdict?.message ?? null,
+        // As codes, so the window says a refusal, a skip and a note in the reader's language.
+        reason: item.verdict?.reason ? JSON.stringify(item.verdict.reason) : null,
+        notes: JSON.stringify(item.notes),
+      });
+      this.insertItemEvent(Number(itemId), null, state, item.verdict?.message ?? 'planned', now);
+      ids.push(Number(itemId));
+    });
+    return ids;
   }
 
   getBatch(batchId: number): BatchRecord | null {
@@ -103,6 +134,56 @@ export abstract class BatchTable extends StoreBase {
       this.fixed.set(batchId, fixed);
     }
     return fixed;
+  }
+
+  /** The batches that have not ended (draft, running, paused), in the account's queue order. */
+  queuedBatches(): BatchRecord[] {
+    return (
+      this.stmt(
+        `SELECT * FROM batches WHERE state IN ('draft', 'running', 'paused') ORDER BY queue_order, id`,
+      ).all({}) as BatchRow[]
+    ).map(toBatchRecord);
+  }
+
+  /**
+   * Moves a batch in the queue among the batches that have not ended (finished ones keep their
+   * number and are passed over). One transaction: two processes moving at once stay in order.
+   * Returns false when the batch is not in the queue (it ended) or cannot go further that way.
+   */
+  moveInQueue(batchId: number, move: QueueMove): boolean {
+    return this.db
+      .transaction(() => {
+        const order = this.queuedBatches().map((batch) => batch.id);
+        const from = order.indexOf(batchId);
+        if (from < 0) return false;
+        const to =
+          move === 'top' ? 0 : move === 'bottom' ? order.length - 1 : move === 'up' ? from - 1 : from + 1;
+        if (to < 0 || to >= order.length || to === from) return false;
+        order.splice(from, 1);
+        order.splice(to, 0, batchId);
+        // Renumbered after every batch that ended, so the queue's batches stay behind none of them.
+        const { top } = this.stmt(`SELECT COALESCE(MAX(queue_order), 0) AS top FROM batches`).get({}) as {
+          top: number;
+        };
+        const set = this.stmt(`UPDATE batches SET queue_order = :order WHERE id = :id`);
+        order.forEach((id, index) => set.run({ id, order: top + 1 + index }));
+        return true;
+      })
+      .immediate();
+  }
+
+  setBatchSchedule(batchId: number, schedule: BatchSchedule | null): void {
+    this.stmt(`UPDATE batches SET schedule_json = :json WHERE id = :batchId`).run({
+      batchId,
+      json: schedule ? JSON.stringify(schedule) : null,
+    });
+  }
+
+  setBatchWatch(batchId: number, watch: BatchWatch | null): void {
+    this.stmt(`UPDATE batches SET watch_json = :json WHERE id = :batchId`).run({
+      batchId,
+      json: watch ? JSON.stringify(watch) : null,
+    });
   }
 
   listBatches(): BatchRecord[] {

@@ -28,6 +28,17 @@ export interface MoneySummary {
   unconfirmedUsd: number;
 }
 
+/** Items of one batch that ended in one state for one reason code since a moment (endedSince). */
+export interface EndedGroup {
+  batchId: number;
+  state: ItemState;
+  code: string | null;
+  count: number;
+  /** One of the group's reasons, as stored. */
+  reasonJson: string | null;
+  message: string | null;
+}
+
 function emptyCounts(): StateCounts {
   return Object.fromEntries(ITEM_STATES.map((state) => [state, 0])) as StateCounts;
 }
@@ -190,6 +201,29 @@ export abstract class ItemQueries extends ItemTable {
       batchId: pending.batch_id,
       state: pending.state,
     };
+  }
+
+  /**
+   * What ended since `since` (clock ms), by batch, state and reason code: videos done, items
+   * failed or expired, answers lost. One row per group, with one reason of it to show.
+   */
+  endedSince(since: number, batchId: number | null = null): EndedGroup[] {
+    return this.stmt(
+      `SELECT batch_id AS batchId, state, json_extract(reason_json, '$.code') AS code, count(*) AS count,
+                MAX(reason_json) AS reasonJson, MAX(error_message) AS message
+           FROM items
+          WHERE state_changed_at >= :since AND state IN ('done', 'failed', 'expired', 'unknown_submit')
+            AND (:batchId IS NULL OR batch_id = :batchId)
+          GROUP BY batch_id, state, code ORDER BY batch_id, state, count DESC`,
+    ).all({ since: Math.round(since), batchId }) as EndedGroup[];
+  }
+
+  /** The first item of a batch made from this image content (any name, any state), or null. */
+  itemWithImage(batchId: number, imageHash: string): { id: number; relativePath: string } | null {
+    const row = this.stmt(
+      `SELECT id, relative_path FROM items WHERE batch_id = :batchId AND image_hash = :imageHash ORDER BY position LIMIT 1`,
+    ).get({ batchId, imageHash }) as { id: number; relative_path: string } | undefined;
+    return row ? { id: row.id, relativePath: row.relative_path } : null;
   }
 
   /** Batches holding work that must continue after a restart (or could be driven now). */

@@ -202,6 +202,18 @@ export abstract class ItemTable extends LeaseTable {
       .immediate();
   }
 
+  /**
+   * Puts a queued item first among its batch's items (its position before every other), so it
+   * is the next one sent; false when it is no longer queued.
+   */
+  moveItemToFront(itemId: number): boolean {
+    const { changes } = this.stmt(
+      `UPDATE items SET position = (SELECT MIN(position) - 1 FROM items AS others WHERE others.batch_id = items.batch_id)
+         WHERE id = :itemId AND state = 'queued'`,
+    ).run({ itemId });
+    return changes === 1;
+  }
+
   /** Cancels every queued item of a batch in one transaction; returns their ids. */
   cancelQueued(batchId: number, reason: string, now: number): number[] {
     return this.db

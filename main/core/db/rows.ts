@@ -2,7 +2,7 @@
 // columns are zod-checked as they are read, so a damaged or hand-edited row is reported by
 // name instead of surfacing later as `undefined` somewhere in the UI.
 import { z } from 'zod';
-import { batchSettingsSchema } from '../../../preload/contract/batches';
+import { batchScheduleSchema, batchSettingsSchema } from '../../../preload/contract/batches';
 import type { Reason } from '../../../preload/reasons';
 import {
   BATCH_CONDITION_CODES,
@@ -11,7 +11,9 @@ import {
   ITEM_STATES,
   PAUSE_REASONS,
   type BatchCondition,
+  type BatchSchedule,
   type BatchSettings,
+  type BatchWatch,
   type BatchView,
   type ItemState,
   type ItemView,
@@ -84,7 +86,17 @@ export interface BatchRow {
   simulated: number;
   condition_json: string | null;
   output_dir_seen_at: number | null;
+  queue_order: number | null;
+  schedule_json: string | null;
+  watch_json: string | null;
 }
+
+const storedScheduleSchema = batchScheduleSchema satisfies z.ZodType<BatchSchedule>;
+const batchWatchSchema = z.object({
+  folders: z.array(z.string()),
+  active: z.boolean(),
+  lastTaken: z.object({ path: z.string(), at: z.number() }).nullable(),
+}) satisfies z.ZodType<BatchWatch>;
 
 export const batchConditionSchema = z.object({
   code: z.enum(BATCH_CONDITION_CODES),
@@ -111,6 +123,12 @@ export interface BatchRecord extends Pick<
   condition: BatchCondition | null;
   /** When the engine first found the output folder in place (migration 009); null if never. */
   outputDirSeenAt: number | null;
+  /** Its place in the account's queue (migration 014): lower goes first. */
+  queueOrder: number;
+  /** When it may send (start time, night window); null: any time. */
+  schedule: BatchSchedule | null;
+  /** The folders it keeps taking new images from; null: not a watching batch. */
+  watch: BatchWatch | null;
 }
 
 /**
@@ -157,6 +175,15 @@ export function toBatchRecord(row: BatchRow): BatchRecord {
       ? null
       : parseJson(batchConditionSchema, row.condition_json, 'batches', row.id, 'condition_json'),
     outputDirSeenAt: row.output_dir_seen_at,
+    queueOrder: row.queue_order ?? row.id,
+    schedule:
+      row.schedule_json === null
+        ? null
+        : parseJson(storedScheduleSchema, row.schedule_json, 'batches', row.id, 'schedule_json'),
+    watch:
+      row.watch_json === null
+        ? null
+        : parseJson(batchWatchSchema, row.watch_json, 'batches', row.id, 'watch_json'),
   };
 }
 

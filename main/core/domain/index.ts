@@ -5,9 +5,12 @@
 import { formatReason, type Reason, type ReasonLanguage } from '../../../preload/reasons';
 import type { BatchConditionCode, BatchState, ItemReview, ItemState, PauseReason } from './states';
 import { DEFAULT_MODEL_ID } from './default-model';
+import type { BatchSchedule, BatchWatch } from './queue';
 
 export * from './states';
 export * from './errors';
+export * from './queue';
+export * from './schedule';
 
 /** A RunComfy model_id; the models themselves are data (main/core/catalog/models/*.json). */
 export type ModelId = string;
@@ -230,8 +233,14 @@ export interface BatchView {
   unconfirmedUsd: number;
   /** Estimated cost of everything not yet billed that will be sent. */
   remainingEstimateUsd: number;
-  /** Estimated ms until the batch ends, or null when unknown. */
+  /** Estimated ms until the batch ends, or null when unknown (its hours taken into account). */
   etaMs: number | null;
+  /** Its place in the account's queue: lower goes first. */
+  queueOrder?: number;
+  /** When it may send (start time, night window); null: any time. */
+  schedule?: BatchSchedule | null;
+  /** The folders it keeps taking new images from; null: not watching. */
+  watch?: BatchWatch | null;
 }
 
 /** A review filter: a verdict, or the videos without one yet. */

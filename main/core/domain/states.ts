@@ -52,6 +52,9 @@ export const BATCH_CONDITION_CODES = [
   'disk_full', // the disk under the output folder is full: rechecked until there is room
   'saving_delayed', // transient file or database trouble while saving: retried until it works
   'output_blocked', // something a person must fix (a permission, a file in the way): rechecked
+  'waiting_for_window', // outside its night window: nothing new is sent until it opens
+  'waiting_for_start', // before its start time
+  'account_limit_lowered', // RunComfy answered 429: fewer at once across the account for a while
 ] as const;
 export type BatchConditionCode = (typeof BATCH_CONDITION_CODES)[number];
 

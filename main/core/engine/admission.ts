@@ -1,7 +1,9 @@
 // Admission: which queued items of a held batch may start now. It reads and decides; the
 // coordinator applies the decision (starts the submits, takes the pause, schedules the wake).
-// Gates, in order: the batch runs, the submit back-off is over, a generation slot is free
-// (downloads falling behind count against the slots), a key is set, the batch's mode matches
+// Gates, in order: the batch runs, the submit back-off is over, its hours allow (start time,
+// night window), a generation slot is free (downloads falling behind count against the slots;
+// then the account's limit across every batch and process, the batches before it in the queue
+// first), a key is set, the batch's mode matches
 // the API's, the budget holds the next video, and so does the account's daily cap (today's
 // committed spend of every batch, plus the submits this engine is preparing for any batch).
 // A video planned at $0 has no known price (the plan counts it at the user's ceiling per
@@ -10,6 +12,8 @@ import type { ItemRecord } from '../db/rows';
 import type { BatchSettings, ItemState, PauseReason } from '../domain';
 import type { BatchRuntime, EngineContext } from './context';
 import { text } from './messages';
+import { accountRoom, scheduleWait } from './account-slots';
+import type { Outcome } from './outcome';
 import type { Reason } from '../../../preload/reasons';
 
 const GENERATING: readonly ItemState[] = ['submitting', 'in_queue', 'in_progress'];
@@ -19,8 +23,10 @@ export type Admission =
   | { kind: 'closed' }
   /** In a submit back-off until this clock time. */
   | { kind: 'wait'; until: number }
-  /** Every slot is taken. */
-  | { kind: 'full' }
+  /** Every slot is taken (`account`: the account's, which another process may free). */
+  | { kind: 'full'; account?: boolean }
+  /** Outside its hours (start time, night window): nothing is sent until `opensAt`. */
+  | { kind: 'scheduled'; opensAt: number | null; condition: NonNullable<Outcome['condition']> }
   /** Nothing queued is left to start. */
   | { kind: 'drained' }
   /** Start these (possibly none), then pause when `pause` is set. */
@@ -39,6 +45,8 @@ export function admit(ctx: EngineContext, runtime: BatchRuntime | undefined): Ad
   if (!batch || batch.state !== 'running') return { kind: 'closed' };
   if (ctx.clock.now() < runtime.submitBackoffUntil)
     return { kind: 'wait', until: runtime.submitBackoffUntil };
+  const hours = scheduleWait(ctx, batch);
+  if (hours) return { kind: 'scheduled', ...hours };
   // A finished generation frees its slot at once, unless downloads fall behind: videos
   // waiting for a download slot count against the concurrency, so generating never outruns
   // downloading and no paid video waits in a backlog until its link expires.
@@ -47,8 +55,12 @@ export function admit(ctx: EngineContext, runtime: BatchRuntime | undefined): Ad
     store.countInStates(batchId, ['downloading']) - limits.downloadConcurrency,
   );
   const inFlight = store.countInStates(batchId, GENERATING) + runtime.preparing.size + downloadBacklog;
-  const free = batch.settings.concurrency - inFlight;
-  if (free <= 0) return { kind: 'full' };
+  const own = batch.settings.concurrency - inFlight;
+  if (own <= 0) return { kind: 'full' };
+  // The account's limit, shared with every batch and process, the batches before it first.
+  const room = accountRoom(ctx, batch);
+  if (room <= 0) return { kind: 'full', account: true };
+  const free = Math.min(own, room);
   const next = store.nextQueued(batchId, free, [...runtime.preparing.keys()]);
   if (next.length === 0) return { kind: 'drained' };
   const settings = batch.settings;

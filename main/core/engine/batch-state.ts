@@ -104,6 +104,8 @@ export class BatchStates {
   finishIfDone(batchId: number): { batch: BatchRecord; counts: StateCounts } | null {
     const batch = this.ctx.store.getBatch(batchId);
     if (!batch || batch.state === 'draft' || batch.state === 'finished') return null;
+    // A watching batch stays open for the images still to come, until told to stop.
+    if (batch.state !== 'cancelled' && batch.watch?.active) return null;
     // Asked after every settle: an EXISTS stops at the first unfinished item, a count would
     // read the whole batch each time.
     if (this.ctx.store.anyInStates(batchId, UNFINISHED)) return null;

@@ -6,6 +6,7 @@ import type { HttpGet } from '../util/http-get';
 import type { RunComfyClient } from '../api/client';
 import type { ItemRecord } from '../db/rows';
 import type { AccountSpendStore } from '../db/account-spend';
+import type { AccountQueueStore } from '../db/account-queue';
 import type { JobStore } from '../db/store';
 import type { Clock, Random } from '../util/clock';
 import type { FileOps } from './download-files';
@@ -33,6 +34,8 @@ export interface BatchRuntime {
    * then): past it, nothing is written to the batch's files until the lease is renewed.
    */
   leaseUntil: number;
+  /** The batch may show a condition of the queue (its hours, a lowered limit) to clear when over. */
+  queueConditionShown: boolean;
 }
 
 export interface Credentials {
@@ -68,6 +71,10 @@ export interface EngineLimits {
   downloadBackoffCapMs: number;
   /** Clock ms between two backstop pumps of every held batch. */
   backstopMs: number;
+  /** Clock ms between two looks for a free account slot another process may have freed. */
+  accountRecheckMs: number;
+  /** Clock ms the account's limit stays lowered after RunComfy answered a submit with 429. */
+  rateLimitedMs: number;
 }
 
 export interface EngineContext {
@@ -77,6 +84,10 @@ export interface EngineContext {
   readonly account: AccountSpendStore;
   /** Clock ms of the start of the user's day holding `now` (local midnight by default). */
   dayStart(now: number): number;
+  /** The account's queue: its limit on generations in flight, schedules, watched files. */
+  readonly queue: AccountQueueStore;
+  /** The IANA time zone schedules are read in (the machine's by default). */
+  readonly timeZone: string;
   readonly clock: Clock;
   readonly random: Random;
   /** The GET that downloads videos: undici through the environment's proxy, or the injected fetch. */
@@ -124,5 +135,7 @@ export function newBatchRuntime(id: number): BatchRuntime {
     consecutiveFailures: 0,
     pumpScheduled: false,
     leaseUntil: 0,
+    // A condition an earlier run left (the window has opened since) is cleared at the first pump.
+    queueConditionShown: true,
   };
 }

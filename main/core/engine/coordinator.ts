@@ -12,6 +12,7 @@ import { LeaseLostError } from '../db/store';
 import type { ItemRecord } from '../db/rows';
 import type { CancelItemOutcome } from '../core-api';
 import { admit } from './admission';
+import { assertNoIdleBatch } from './idle-check';
 import { BatchStates } from './batch-state';
 import { cancelRemote } from './cancel-remote';
 import type { BatchRuntime, EngineContext } from './context';
@@ -19,6 +20,7 @@ import { DownloadPhase } from './download';
 import { Leases } from './leases';
 import type { Outcome } from './outcome';
 import { planRecovery } from './recovery';
+import { QueueConditions } from './queue-conditions';
 import { RunTimes } from './run-times';
 import { SIDECAR_TRIES, SidecarWriter } from './sidecar';
 import { SubmitPhase } from './submit';
@@ -38,6 +40,7 @@ export class Coordinator {
   private readonly sidecarsTried = new Set<number>();
   private readonly tasks = new Set<Promise<unknown>>();
   private readonly submitting: SubmitFlow;
+  private readonly queueConditions: QueueConditions;
   /** Work waiting for a clock time: a download's back-off or parked re-check, a poll after an error. */
   private readonly wakes = new Set<string>();
   readonly transitionListeners = new Set<(item: ItemRecord) => void>();
@@ -52,6 +55,7 @@ export class Coordinator {
     this.download = new DownloadPhase(ctx, this.tempFiles, (batchId) => this.leases.mayWrite(batchId));
     this.sidecars = new SidecarWriter(ctx, this.tempFiles);
     this.submitting = new SubmitFlow(ctx, this.submit, this);
+    this.queueConditions = new QueueConditions(ctx, this.batches);
   }
 
   // ==== the settle path ====================================================================
@@ -85,6 +89,7 @@ export class Coordinator {
       if (scope === 'account') this.batches.pauseAll(reason, detail);
       else this.batches.pause(batchId, reason, detail);
     }
+    if (outcome.accountRefused) this.queueConditions.lowerLimit(item);
     if (outcome.clearConditions) this.batches.clearCondition(batchId, outcome.clearConditions);
     if (outcome.condition) this.batches.setCondition(batchId, outcome.condition);
     if (outcome.downloadAgainAt !== undefined) this.fetchVideoAt(item.id, outcome.downloadAgainAt);
@@ -96,10 +101,21 @@ export class Coordinator {
     return moved;
   }
 
-  /** The tail of every settle: finish the batch if nothing is left, else fill its free slots. */
+  /**
+   * The tail of every settle: finish the batch if nothing is left, else fill its free slots.
+   * Under an account-wide limit a freed slot may belong to another batch: every held batch is
+   * pumped, in queue order, so the first that wants it takes it.
+   */
   reconsider(batchId: number): void {
     this.finishIfDone(batchId);
-    this.pump(batchId);
+    if (this.ctx.held.size > 1 && this.ctx.queue.effectiveLimit(this.ctx.clock.now()) !== null)
+      this.pumpInQueueOrder();
+    else this.pump(batchId);
+  }
+
+  /** Pumps every held batch, the first in the account's queue first. */
+  pumpInQueueOrder(): void {
+    for (const batch of this.ctx.store.queuedBatches()) if (this.ctx.held.has(batch.id)) this.pump(batch.id);
   }
 
   private write(item: ItemRecord, move: NonNullable<Outcome['move']>): ItemRecord | null {
@@ -161,9 +177,20 @@ export class Coordinator {
   pump(batchId: number): void {
     const runtime = this.ctx.held.get(batchId);
     const decision = admit(this.ctx, runtime);
+    if (runtime && decision.kind !== 'closed' && decision.kind !== 'scheduled')
+      this.queueConditions.over(runtime);
     switch (decision.kind) {
       case 'closed':
+        return;
       case 'full':
+        // Another process may free an account slot: look again soon (this one's own free
+        // slots are pumped by their settle).
+        if (decision.account) this.schedulePump(runtime!, this.ctx.limits.accountRecheckMs);
+        return;
+      case 'scheduled':
+        this.queueConditions.show(runtime!, decision.condition);
+        if (decision.opensAt !== null)
+          this.queueConditions.pumpAt(batchId, decision.opensAt, () => this.pump(batchId));
         return;
       case 'wait':
         this.schedulePump(runtime!, decision.until - this.ctx.clock.now());
@@ -333,24 +360,9 @@ export class Coordinator {
     }
   }
 
-  /**
-   * Throws when a held, running batch has queued items it could start right now but nothing
-   * will start them (no submit being prepared would take the slot, no back-off wake is due).
-   * Call it at a quiet moment (between engine events): every settle pumps synchronously.
-   */
+  /** See idle-check.ts (tests call it at quiet moments). */
   assertNoIdleBatchWithWork(): void {
-    const idle: string[] = [];
-    for (const runtime of this.ctx.held.values()) {
-      const decision = admit(this.ctx, runtime);
-      if (decision.kind === 'start')
-        idle.push(
-          `batch ${runtime.id}: ${decision.items.length} queued item(s) could start` +
-            (decision.pause ? ` or it should pause (${decision.pause.reason})` : ''),
-        );
-      else if (decision.kind === 'wait' && !runtime.pumpScheduled)
-        idle.push(`batch ${runtime.id}: its submit back-off ends with no pump scheduled`);
-    }
-    if (idle.length) throw new Error(`Idle with work it could start: ${idle.join('; ')}.`);
+    assertNoIdleBatch(this.ctx);
   }
 
   // ==== tasks ==============================================================================

@@ -10,9 +10,11 @@
 import { downloadGetOf } from '../util/network';
 import { hostname } from 'node:os';
 import { setMaxListeners } from 'node:events';
-import { RunComfyClient, type Endpoint } from '../api/client';
+import type { Endpoint } from '../api/client';
+import { apiClient } from './api-client';
 // The words of the API the engine implements (core-api's EngineApi, through ./options' Engine).
 import type {
+  BatchQueueOptions,
   BatchSettings,
   BatchView,
   CancelBatchResult,
@@ -31,13 +33,15 @@ import { closeDatabase, openDatabase, type Db } from '../db/connection';
 import { toItemView, type BatchRecord, type ItemRecord } from '../db/rows';
 import { JobStore, type ItemEventRow } from '../db/store';
 import { AccountSpendStore, localDayStart } from '../db/account-spend';
+import { AccountQueueStore } from '../db/account-queue';
+import { systemTimeZone } from '../domain';
 import { repeatEvery, systemClock, type Clock } from '../util/clock';
 import { UNFINISHED } from './batch-state';
 import type { EngineContext } from './context';
 import { Commands } from './commands';
+import { QueueCommands } from './queue-commands';
 import { Coordinator } from './coordinator';
 import { DEFAULT_API_BASE_URL, engineLimits, type Engine, type EngineOptions } from './options';
-import { crashPoint } from './crash-points';
 import { Endpoints, type EndpointRef } from './endpoints';
 import { nodeFileOps } from './download-files';
 import { withFileFaults } from './file-faults';
@@ -71,6 +75,7 @@ class JobEngine implements Engine {
   private readonly ctx: EngineContext;
   private readonly core: Coordinator;
   private readonly commands: Commands;
+  readonly queue: QueueCommands;
   private readonly requests: Record<Endpoint, number> = {
     submit: 0,
     status: 0,
@@ -94,7 +99,8 @@ class JobEngine implements Engine {
     this.owner = options.owner ?? `engine:${hostname()}:${process.pid}`;
     this.clock = options.clock ?? systemClock;
     this.hub = new EventHub(options.eventWindowMs ?? 50);
-    this.endpoints = new Endpoints((baseUrl, apiKey) => this.makeClient(baseUrl, apiKey), {
+    const count = (endpoint: Endpoint) => this.requests[endpoint]++;
+    this.endpoints = new Endpoints((url, key) => apiClient(options, this.clock, url, key, count), {
       apiBaseUrl: options.apiBaseUrl ?? DEFAULT_API_BASE_URL,
       apiKey: options.apiKey ?? null,
       simulated: options.simulated ?? false,
@@ -103,12 +109,13 @@ class JobEngine implements Engine {
     this.adopting = options.adoptBatches ?? true;
     setMaxListeners(0, this.wakeController.signal);
     setMaxListeners(0, this.closeController.signal);
-    const dayStart = options.dayStart ?? localDayStart;
     this.ctx = {
       owner: this.owner,
       store: this.store,
       account: new AccountSpendStore(this.db),
-      dayStart,
+      dayStart: options.dayStart ?? localDayStart,
+      queue: new AccountQueueStore(this.db),
+      timeZone: options.timeZone ?? systemTimeZone(),
       clock: this.clock,
       random: options.random ?? Math.random,
       downloadGet: downloadGetOf(options),
@@ -133,6 +140,7 @@ class JobEngine implements Engine {
     };
     this.core = new Coordinator(this.ctx);
     this.commands = new Commands(this.ctx, this.core);
+    this.queue = new QueueCommands(this.ctx, this.core, this.commands);
     // Accepted requests an earlier run journalled but could not store: stored before anything
     // is recovered (nothing billed is called unknown); files whose writers ended are removed.
     // A database another program holds now is no reason to refuse to start: the journal is
@@ -157,10 +165,14 @@ class JobEngine implements Engine {
 
   // ==== commands ===========================================================================
 
-  createBatch(settings: BatchSettings, items: PlannedItem[], name?: string): number {
+  createBatch(
+    settings: BatchSettings,
+    items: PlannedItem[],
+    name?: string,
+    queue?: BatchQueueOptions,
+  ): number {
     const batchName = name?.trim() || defaultBatchName(items);
-    const { simulated } = this.endpoints.credentials();
-    return this.store.createBatch(settings, items, batchName, this.clock.now(), simulated);
+    return this.queue.create(settings, items, batchName, this.endpoints.credentials().simulated, queue);
   }
 
   startBatch(batchId: number): void {
@@ -364,8 +376,11 @@ class JobEngine implements Engine {
   // ==== helpers ============================================================================
 
   private view(batch: BatchRecord): BatchView {
-    return toBatchView(this.store, batch, (modelId, duration) =>
-      this.core.runTimes.estimate(modelId, duration),
+    return toBatchView(
+      this.store,
+      batch,
+      (modelId, duration) => this.core.runTimes.estimate(modelId, duration),
+      { now: this.clock.now(), timeZone: this.ctx.timeZone },
     );
   }
 
@@ -383,24 +398,5 @@ class JobEngine implements Engine {
       simulated: this.store.batchFixed(item.batchId)?.simulated ?? false,
       keyFingerprint: item.keyFingerprint,
     };
-  }
-
-  private makeClient(apiBaseUrl: string, apiKey: string | null): RunComfyClient {
-    return new RunComfyClient({
-      baseUrl: apiBaseUrl,
-      apiKey,
-      fetch: this.options.fetch,
-      network: this.options.network,
-      clock: this.clock,
-      timeoutMs: this.options.requestTimeoutMs,
-      submitTimeoutMs: this.options.submitTimeoutMs,
-      onRequest: (endpoint) => {
-        this.requests[endpoint]++;
-      },
-      hooks: {
-        afterSubmitSent: () => crashPoint('after-send'),
-        afterSubmitAnswer: () => crashPoint('after-answer'),
-      },
-    });
   }
 }

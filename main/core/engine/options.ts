@@ -32,6 +32,8 @@ export function engineLimits(options: EngineOptions): EngineLimits {
     outputRecheckMs: options.outputRecheckMs ?? 30_000,
     downloadBackoffCapMs: options.downloadBackoffCapMs ?? 60_000,
     backstopMs: options.backstopMs ?? 30_000,
+    accountRecheckMs: options.accountRecheckMs ?? 2_000,
+    rateLimitedMs: options.rateLimitedMs ?? 10 * 60_000,
   };
 }
 
@@ -103,6 +105,15 @@ export interface EngineOptions {
   leaseMs?: number;
   /** Clock ms between backstop pumps of every held batch (default 30 s). */
   backstopMs?: number;
+  /**
+   * Clock ms between two looks for a free account slot while the account-wide limit is reached
+   * and another process may free one (default 2 s).
+   */
+  accountRecheckMs?: number;
+  /** Clock ms the account's limit stays lowered after a 429 on submit (default 10 min). */
+  rateLimitedMs?: number;
+  /** The IANA time zone batch schedules are read in (default: the machine's). Tests name one. */
+  timeZone?: string;
   /** Real ms to wait for a GET answer / a submit answer / a whole download. */
   requestTimeoutMs?: number;
   submitTimeoutMs?: number;

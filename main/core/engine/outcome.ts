@@ -39,6 +39,8 @@ export interface Outcome {
   pause?: { scope: 'batch' | 'account'; reason: PauseReason; detail: Reason };
   /** No submit of this batch goes out before this clock time. */
   holdSubmitsUntil?: number;
+  /** RunComfy refused the submit with 429: the account's limit goes down for a while. */
+  accountRefused?: boolean;
   /**
    * The move gives the batch work again (a submit answer that arrived after the item was called
    * unknown, and the batch finished meanwhile): a finished batch runs again, so its new holder

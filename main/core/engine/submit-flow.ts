@@ -12,6 +12,7 @@ import type { BatchRuntime, EngineContext } from './context';
 import type { Leases } from './leases';
 import { released, type Outcome } from './outcome';
 import { DailyCapPassedError, type SubmitPhase } from './submit';
+import { AccountFullError } from './account-slots';
 
 /** What the flow needs of the coordinator. */
 export interface SettlePath {
@@ -62,8 +63,9 @@ export class SubmitFlow {
       intent = this.core.settle(this.submit.intent(item, client));
     } catch (error) {
       if (error instanceof LeaseLostError) throw error;
-      if (error instanceof DailyCapPassedError) {
-        // Another process spent meanwhile: nothing was written or sent; admission now pauses.
+      if (error instanceof DailyCapPassedError || error instanceof AccountFullError) {
+        // Another process spent, or took the account's last slot, meanwhile: nothing was written
+        // or sent; admission now pauses, or waits for a slot.
         this.core.settle(released(item));
         return;
       }

@@ -12,6 +12,7 @@ import type { BatchRuntime, EngineContext } from './context';
 import { endedWithout } from './outcome';
 import { crashPoint } from './crash-points';
 import { text } from './messages';
+import { assertAccountSlot } from './account-slots';
 import type { Outcome } from './outcome';
 import type { RunTimes } from './run-times';
 
@@ -91,10 +92,12 @@ export class SubmitPhase {
       move: {
         from: 'queued',
         to: 'submitting',
-        // Runs inside the intent's write transaction, so the daily cap is checked against
-        // what every process has recorded, with no other submit recorded in between.
+        // Runs inside the intent's write transaction, so the daily cap and the account's limit
+        // on generations in flight are checked against what every process has recorded, with
+        // no other submit recorded in between.
         patch: (current) => ({
           ...this.assertDailyRoom(current),
+          ...assertAccountSlot(this.ctx, current),
           attempts: current.attempts + 1,
           submittedAt: this.ctx.clock.now(),
           mayBeBilled: true,
@@ -214,6 +217,7 @@ export class SubmitPhase {
           reason: `not sent (${failure.kind}: ${failure.message}); will retry`,
         },
         holdSubmitsUntil: clock.now() + delay,
+        ...(failure.kind === 'rate_limited' ? { accountRefused: true } : {}),
       };
     }
     switch (failure.kind) {

@@ -2,7 +2,7 @@
 // report CSV. Nothing here changes state.
 import type { BatchRecord } from '../db/rows';
 import type { JobStore } from '../db/store';
-import type { BatchView, PlannedItem } from '../domain';
+import { finishTime, type BatchView, type PlannedItem } from '../domain';
 import { countOf } from '../util/count-words';
 import { reasonText, type ReasonLanguage } from '../../../preload/reasons';
 import { csvCell } from '../util/csv';
@@ -12,6 +12,7 @@ export function toBatchView(
   store: JobStore,
   batch: BatchRecord,
   estimate: (modelId: string, duration: number) => RunTimeEstimate,
+  hours?: { now: number; timeZone: string },
 ): BatchView {
   const counts = store.counts(batch.id);
   const total = Object.values(counts).reduce((sum, n) => sum + n, 0);
@@ -19,6 +20,10 @@ export function toBatchView(
   const waiting = counts.queued + counts.submitting + counts.in_queue + counts.in_progress;
   const runMs = estimate(batch.settings.modelId, batch.settings.duration).runMs;
   const rounds = Math.ceil(waiting / Math.max(1, batch.settings.concurrency));
+  let etaMs = waiting === 0 ? (counts.downloading > 0 ? null : 0) : rounds * runMs;
+  // Sending happens only in the batch's hours: the ETA runs over its open spans.
+  if (etaMs && hours && batch.schedule)
+    etaMs = finishTime(etaMs, hours.now, batch.schedule, hours.timeZone) - hours.now;
   return {
     id: batch.id,
     name: batch.name,
@@ -37,7 +42,10 @@ export function toBatchView(
     spentUsd: round6(money.spentUsd),
     remainingEstimateUsd: round6(money.remainingEstimateUsd),
     unconfirmedUsd: round6(money.unconfirmedUsd),
-    etaMs: waiting === 0 ? (counts.downloading > 0 ? null : 0) : rounds * runMs,
+    etaMs: Number.isFinite(etaMs) ? etaMs : null,
+    queueOrder: batch.queueOrder,
+    schedule: batch.schedule,
+    watch: batch.watch,
   };
 }
 

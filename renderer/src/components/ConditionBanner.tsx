@@ -10,6 +10,12 @@ import { formatReason } from '../../../preload/reasons';
 import { useI18n } from '../i18n';
 import { ChooseOutputFolderButton } from './ChooseOutputFolderButton';
 
+/** Waits the app itself chose (its hours, its start time, fewer at once): the account is the body. */
+const PLAIN_CONDITIONS = ['waiting_for_window', 'waiting_for_start', 'account_limit_lowered'] as const;
+type PlainCondition = (typeof PLAIN_CONDITIONS)[number];
+const isPlainCondition = (code: string): code is PlainCondition =>
+  (PLAIN_CONDITIONS as readonly string[]).includes(code);
+
 /** Conditions another output folder gets past: the folder away, its disk full, a save blocked. */
 const FOLDER_CONDITIONS: readonly string[] = ['output_unavailable', 'disk_full', 'output_blocked'];
 
@@ -23,11 +29,17 @@ export function ConditionBanner({ batch, onChanged }: { batch: BatchViewDto; onC
     <section className="banner banner-info" aria-labelledby={titleId} data-testid="condition-banner">
       <div className="banner-text">
         <h2 id={titleId}>{t(`condition.${condition.code}.title`)}</h2>
-        <p>{t(`condition.${condition.code}.hint`)}</p>
-        <details className="banner-details" data-testid="condition-details">
-          <summary>{t('pause.details')}</summary>
-          <p className="small">{text}</p>
-        </details>
+        {isPlainCondition(condition.code) ? (
+          <p>{text}</p>
+        ) : (
+          <>
+            <p>{t(`condition.${condition.code}.hint`)}</p>
+            <details className="banner-details" data-testid="condition-details">
+              <summary>{t('pause.details')}</summary>
+              <p className="small">{text}</p>
+            </details>
+          </>
+        )}
       </div>
       {FOLDER_CONDITIONS.includes(condition.code) && (
         <div className="banner-actions">

@@ -86,6 +86,9 @@ export const batchEn = {
   'condition.output_blocked.title': 'A video cannot be saved',
   'condition.output_blocked.hint':
     'Fix what is in the way (a permission, a file or folder of that name): the video is saved by itself once it can be. Or save it in another folder.',
+  'condition.waiting_for_window.title': 'Waiting for its hours',
+  'condition.waiting_for_start.title': 'Waiting for its start time',
+  'condition.account_limit_lowered.title': 'Sending fewer at once for a while',
 };
 
 export const batchZh: Record<keyof typeof batchEn, string> = {
@@ -169,4 +172,7 @@ export const batchZh: Record<keyof typeof batchEn, string> = {
   'condition.output_blocked.title': '有视频无法保存',
   'condition.output_blocked.hint':
     '请解决阻碍（权限，或同名的文件或文件夹）：一旦可以保存，视频会自动保存。也可以把它保存到其他文件夹。',
+  'condition.waiting_for_window.title': '等待运行时段',
+  'condition.waiting_for_start.title': '等待开始时间',
+  'condition.account_limit_lowered.title': '暂时减少同时发送的数量',
 };

@@ -6,10 +6,12 @@ import { reviewEn } from './review-texts';
 import { itemsEn } from './items-texts';
 import { historyEn } from './history-texts';
 import { batchEn } from './batch-texts';
+import { enQueue } from './en-queue';
 import { enSetup } from './en-setup';
 
 export const en = {
   ...enSetup,
+  ...enQueue,
   'app.name': 'Stillmotion',
   'app.simulated': 'Simulated',
   'app.simulatedHint':

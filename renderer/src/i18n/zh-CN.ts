@@ -6,10 +6,12 @@ import { reviewZh } from './review-texts';
 import { itemsZh } from './items-texts';
 import { historyZh } from './history-texts';
 import { batchZh } from './batch-texts';
+import { zhCNQueue } from './zh-CN-queue';
 import { zhCNSetup } from './zh-CN-setup';
 
 export const zhCN: Messages = {
   ...zhCNSetup,
+  ...zhCNQueue,
   'app.name': 'Stillmotion',
   'app.simulated': '模拟模式',
   'app.simulatedHint': '模拟模式：不会发送到 RunComfy，也不会产生费用。每个视频都是对其图片的一段短推镜。',

@@ -11,6 +11,7 @@ import { BatchHeader } from '../components/BatchHeader';
 import { ConditionBanner } from '../components/ConditionBanner';
 import { ItemList } from '../components/ItemList';
 import { PauseBanner } from '../components/PauseBanner';
+import { WatchBanner } from '../components/WatchBanner';
 import { ReviewGrid } from '../components/ReviewGrid';
 import './BatchScreen.css';
 
@@ -41,6 +42,7 @@ export function BatchScreen({ batchId, view }: { batchId: number; view: BatchVie
         <BatchHeader batch={batch} onChanged={refresh} />
         <PauseBanner batch={batch} onChanged={refresh} />
         <ConditionBanner batch={batch} onChanged={refresh} />
+        <WatchBanner batch={batch} />
         <nav className="view-tabs" aria-label={t('review.viewsLabel')}>
           {(['items', 'review'] as const).map((key) => (
             <a

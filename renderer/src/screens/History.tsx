@@ -14,6 +14,7 @@ import { navigate } from '../lib/route';
 import { BATCH_TONES } from '../lib/states';
 import { useApp } from '../store/app-context';
 import { ErrorAlert } from '../components/ErrorAlert';
+import { QueuePanel } from '../components/QueuePanel';
 import './History.css';
 
 /** The batches as they come and go: subscribe first, then load, so a change meanwhile is not missed. */
@@ -72,65 +73,68 @@ export function History() {
   }, [shown]);
 
   return (
-    <section className="card history" aria-labelledby="history-title">
-      <div className="history-head">
-        <h1 id="history-title">{t('history.title')}</h1>
-        {batches && batches.length > 0 && (
-          <div className="search">
-            <label htmlFor={searchId} className="visually-hidden">
-              {t('history.search')}
-            </label>
-            <input
-              id={searchId}
-              type="search"
-              placeholder={t('history.search')}
-              value={query}
-              onChange={(e) => setQuery(e.target.value)}
-              data-testid="history-search"
-            />
-          </div>
+    <>
+      <QueuePanel />
+      <section className="card history" aria-labelledby="history-title">
+        <div className="history-head">
+          <h1 id="history-title">{t('history.title')}</h1>
+          {batches && batches.length > 0 && (
+            <div className="search">
+              <label htmlFor={searchId} className="visually-hidden">
+                {t('history.search')}
+              </label>
+              <input
+                id={searchId}
+                type="search"
+                placeholder={t('history.search')}
+                value={query}
+                onChange={(e) => setQuery(e.target.value)}
+                data-testid="history-search"
+              />
+            </div>
+          )}
+        </div>
+        <ErrorAlert error={error} />
+        {batches === null && !error && <p className="muted">{t('common.loading')}</p>}
+        {batches?.length === 0 && <p className="muted">{t('history.empty')}</p>}
+        {shown && batches && batches.length > 0 && (
+          <p className="muted history-totals" data-testid="history-totals" aria-live="polite">
+            {t('history.totals', {
+              batches: formatCount(totals.batches, locale),
+              done: formatCount(totals.done, locale),
+              planned: formatCount(totals.planned, locale),
+              spent: real(totals.realUsd),
+            })}
+            {totals.simulatedUsd > 0 && ` · ${simulated(totals.simulatedUsd)}`}
+          </p>
         )}
-      </div>
-      <ErrorAlert error={error} />
-      {batches === null && !error && <p className="muted">{t('common.loading')}</p>}
-      {batches?.length === 0 && <p className="muted">{t('history.empty')}</p>}
-      {shown && batches && batches.length > 0 && (
-        <p className="muted history-totals" data-testid="history-totals" aria-live="polite">
-          {t('history.totals', {
-            batches: formatCount(totals.batches, locale),
-            done: formatCount(totals.done, locale),
-            planned: formatCount(totals.planned, locale),
-            spent: real(totals.realUsd),
-          })}
-          {totals.simulatedUsd > 0 && ` · ${simulated(totals.simulatedUsd)}`}
-        </p>
-      )}
-      {shown?.length === 0 && batches && batches.length > 0 && (
-        <p className="muted">{t('history.noMatch', { query: query.trim() })}</p>
-      )}
-      {shown && shown.length > 0 && (
-        <table className="history-table">
-          <thead>
-            <tr>
-              <th scope="col">{t('history.batch')}</th>
-              <th scope="col">{t('history.model')}</th>
-              <th scope="col">{t('history.state')}</th>
-              <th scope="col">{t('history.done')}</th>
-              <th scope="col">{t('history.problems')}</th>
-              <th scope="col">{t('history.spent')}</th>
-              <th scope="col">
-                <span className="visually-hidden">{t('history.actions')}</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {shown.map((b) => (
-              <HistoryRow key={b.id} batch={b} model={modelName(models, b.settings.modelId)} />
-            ))}
-          </tbody>
-        </table>
-      )}
-    </section>
+        {shown?.length === 0 && batches && batches.length > 0 && (
+          <p className="muted">{t('history.noMatch', { query: query.trim() })}</p>
+        )}
+        {shown && shown.length > 0 && (
+          <table className="history-table">
+            <thead>
+              <tr>
+                <th scope="col">{t('history.batch')}</th>
+                <th scope="col">{t('history.model')}</th>
+                <th scope="col">{t('history.state')}</th>
+                <th scope="col">{t('history.done')}</th>
+                <th scope="col">{t('history.problems')}</th>
+                <th scope="col">{t('history.spent')}</th>
+                <th scope="col">
+                  <span className="visually-hidden">{t('history.actions')}</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {shown.map((b) => (
+                <HistoryRow key={b.id} batch={b} model={modelName(models, b.settings.modelId)} />
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+    </>
   );
 }
 

@@ -17,6 +17,7 @@ import { AppearanceSettings } from '../components/AppearanceSettings';
 import { DailyCapSetting } from '../components/DailyCapSetting';
 import { CheckboxField } from '../components/Field';
 import { ModelSettings } from '../components/ModelSettings';
+import { QueueSettings } from '../components/QueueSettings';
 import { WebhookSettings } from '../components/WebhookSettings';
 import './SettingsPage.css';
 
@@ -110,7 +111,13 @@ export function SettingsPage({ target }: { target?: SettingsTarget }) {
             <ApiBaseUrlSetting />
           </>,
         )}
-        {section('spending', <DailyCapSetting autoFocus={target === 'daily-cap'} />)}
+        {section(
+          'spending',
+          <>
+            <DailyCapSetting autoFocus={target === 'daily-cap'} />
+            <QueueSettings />
+          </>,
+        )}
         {section(
           'notifications',
           <>

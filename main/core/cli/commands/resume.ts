@@ -3,7 +3,8 @@
 import { finishedExit, follow, printFinal } from '../follow';
 import { EXIT, parseId, warnLine, type CliIo, type CommandResult, type Common } from '../io';
 import { startNotices } from '../notices';
-import { credentialsOf, namedBatch, openEngine, requireApiKey } from '../open-core';
+import { credentialsOf, dbPathOf, namedBatch, openCore, requireApiKey } from '../open-core';
+import { clockFromEnv } from '../../util/clock';
 import { statusBlock } from '../progress';
 import { waitOutMachineTrouble } from '../../util/machine-trouble';
 
@@ -13,7 +14,7 @@ export async function resumeCommand(
   io: CliIo,
 ): Promise<CommandResult> {
   const credentials = await credentialsOf(io);
-  const engine = await openEngine(opts, io, credentials);
+  const { engine, intake } = await openCore(io, dbPathOf(opts, io), credentials);
   const notices = await startNotices(engine, io.env, credentials.apiKey, warnLine(io));
   try {
     const ids = batchArg
@@ -55,7 +56,11 @@ export async function resumeCommand(
         { onWait: (message) => io.err.write(`${message}\n`) },
       );
       io.out.write(`Resuming batch ${id}.\n`);
-      const end = await follow(engine, id, io, true);
+      // A watching batch takes in what arrived while nothing ran, then what comes.
+      const watching = engine.getBatch(id)?.watch?.active
+        ? await (await import('../watching')).startWatching(engine, intake, clockFromEnv(process.env), io)
+        : null;
+      const end = await follow(engine, id, io, true).finally(() => watching?.close());
       printFinal(io, end);
       const exit = finishedExit(end);
       if (exit.code > worst.code) worst = exit;

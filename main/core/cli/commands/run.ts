@@ -5,8 +5,7 @@ import { dirname, resolve } from 'node:path';
 import { homedir } from 'node:os';
 import { defaultOutputDir } from '../../app/paths';
 import type { SimulatorHandle } from '../../simulator';
-import { scaledClock, type Clock } from '../../util/clock';
-import { asWritten } from '../../intake/request-placeholders';
+import { clockFromEnv, scaledClock, type Clock } from '../../util/clock';
 import { followToExit } from '../follow';
 import {
   confirm,
@@ -20,6 +19,7 @@ import {
   type Common,
 } from '../io';
 import { startNotices } from '../notices';
+import { exampleText, foundLine, verdictLines } from '../plan-lines';
 import { credentialsOf, dbPathOf, openCore, type CliCredentials } from '../open-core';
 import { waitOutMachineTrouble } from '../../util/machine-trouble';
 import { directNetwork } from '../../util/network';
@@ -27,13 +27,16 @@ import type { Catalog } from '../../catalog/catalog';
 import type { parseOnly as ParseOnly } from '../from-batch';
 
 type RerunOnly = ReturnType<typeof ParseOnly>;
-import { cliLanguage, duration, usd } from '../progress';
+import { duration, usd } from '../progress';
 import type { RunFlags } from '../settings-from-flags';
+import type { ScheduleFlags } from '../schedule-flags';
 import { UsageError } from '../usage-error';
 import { formatReason, reasonText, type Reason } from '../../../../preload/reasons';
 import { countOf } from '../../util/count-words';
 
-export interface RunOptions extends RunFlags, Common {
+export interface RunOptions extends RunFlags, Common, ScheduleFlags {
+  /** `stillmotion watch`: the batch stays open and takes in new images from its folders. */
+  watch?: boolean;
   from?: string;
   only?: string;
   simulate?: boolean;
@@ -113,6 +116,7 @@ async function runWith(
   },
 ): Promise<CommandResult> {
   const { paths, opts, io, fromId, only, endSuffixes, clock, credentials } = context;
+  const watchFolders = opts.watch ? (await import('../watching')).foldersToWatch(paths, io.cwd) : [];
   const { settingsFromFlags } = await import('../settings-from-flags');
   const { onlyImages, rerunSelection } = await import('../from-batch');
   const flagContext = {
@@ -155,6 +159,9 @@ async function runWith(
           '\n',
       );
     }
+    // What a watch must not take again: listed before the scan, so nothing arriving meanwhile is missed.
+    const { filesInFolders } = await import('../../app/folder-watch');
+    const present = opts.watch ? await filesInFolders(watchFolders, settings.outputDir) : [];
     let lastProgress = 0;
     // The scan itself, with the end-frame suffixes of --end-suffix (intake.scan has the defaults).
     const { scanPaths } = await import('../../intake/scan');
@@ -202,7 +209,7 @@ async function runWith(
         EXIT.usage,
         `The template or settings have ${plan.problems.length} problem(s); nothing was sent.`,
       );
-    if (plan.toSend === 0) {
+    if (plan.toSend === 0 && !opts.watch) {
       // --force is offered only when all is made: for a video still on its way, or a submit whose
       // answer was lost, it would pay a second time (their lines above say what to do instead).
       const onItsWay = plan.items.some((i) => i.verdict?.code === 'already_in_progress');
@@ -230,13 +237,19 @@ async function runWith(
     io.out.write(
       `${cost}, about ${duration(plan.estimatedDurationMs)}; videos go to ${settings.outputDir}\n`,
     );
+    const hours = await (
+      await import('../schedule-flags')
+    ).hoursFromFlags(opts, clock ?? clockFromEnv(io.env));
+    if (opts.watch) io.out.write((await import('../watching')).watchIntro(watchFolders, plan));
     await warnIfBalanceShort(io, credentials, Boolean(opts.simulate), plan.estimatedCostUsd);
     if (!opts.simulate && !opts.yes) {
       const ok = await confirm(
         io,
-        plan.priceUnknown && plan.perVideoCeilingUsd === null
-          ? `Spend an unknown amount on ${countOf(plan.toSend, 'video')}? [y/N] `
-          : `Spend up to ${usd(Math.min(plan.estimatedCostUsd, settings.budgetUsd ?? Infinity))} on ${countOf(plan.toSend, 'video')}? [y/N] `,
+        opts.watch
+          ? `Send ${countOf(plan.toSend, 'video')} now and one for every new image? [y/N] `
+          : plan.priceUnknown && plan.perVideoCeilingUsd === null
+            ? `Spend an unknown amount on ${countOf(plan.toSend, 'video')}? [y/N] `
+            : `Spend up to ${usd(Math.min(plan.estimatedCostUsd, settings.budgetUsd ?? Infinity))} on ${countOf(plan.toSend, 'video')}? [y/N] `,
       );
       if (!ok)
         throw new ExitError(
@@ -249,15 +262,18 @@ async function runWith(
     makeOutputFolder();
     // Recording the batch writes to the database: a lock held by another program is waited out.
     const batchId = await waitOutMachineTrouble(
-      () => engine.createBatch(settings, plan.items),
+      () => engine.createBatch(settings, plan.items, undefined, { schedule: hours.schedule, watchFolders }),
       'Creating the batch',
       { onWait: waitLine },
     );
     io.out.write(`Batch ${batchId} started. Progress: stillmotion status ${batchId}\n`);
+    io.out.write(hours.line(engine.getBatch(batchId)?.schedule));
     await waitOutMachineTrouble(() => engine.startBatch(batchId), `Starting batch ${batchId}`, {
       onWait: waitLine,
     });
-    return await followToExit(engine, batchId, io);
+    if (!opts.watch) return await followToExit(engine, batchId, io);
+    const { followWatching } = await import('../watching');
+    return await followWatching(engine, intake, batchId, present, clock ?? clockFromEnv(io.env), io);
   } finally {
     await notices.settled();
     notices.close();
@@ -298,95 +314,6 @@ function checkOutputFolder(outputDir: string): () => void {
   };
 }
 
-/**
- * What an item sends, in quotes: its prompt, or its shots with their lengths when it is a
- * multi-shot video (a prompts.csv cell or a sidecar may make it one; the prompt alone would hide it).
- */
-function exampleText(
-  item: { renderedPrompt: string; request: Record<string, unknown> },
-  model: { roles: { multiShot?: string } },
-): string {
-  const field = model.roles.multiShot;
-  const shots = field ? asWritten(item.request)[field] : undefined;
-  if (!Array.isArray(shots) || shots.length === 0) return `"${item.renderedPrompt}"`;
-  return shots
-    .map((shot) => shot as { prompt?: unknown; duration?: unknown })
-    .map((shot) => `${String(shot.duration)}s: "${String(shot.prompt)}"`)
-    .join(' | ');
-}
-
-/** "Found 3 images and 2 end frames, 2 takes each: 6 videos to send, 0 refused, 0 already
- * generated." Images and videos are counted apart: with takes, one image makes several videos. */
-function foundLine(
-  scan: { images: unknown[]; rejected: unknown[]; endFramePairs?: unknown[] },
-  plan: { toSend: number; rejected: number; skipped: number },
-  takes: number,
-): string {
-  const ends = scan.endFramePairs?.length ?? 0;
-  const found =
-    countOf(scan.images.length + scan.rejected.length, 'image') +
-    (ends > 0 ? ` and ${countOf(ends, 'end frame')}` : '');
-  // Files refused by the scan (unreadable, not an image) have no takes; the plan's are videos.
-  const refused = plan.rejected + scan.rejected.length;
-  const unit = takes > 1 ? ' videos' : '';
-  return (
-    `Found ${found}${takes > 1 ? `, ${takes} takes each` : ''}: ${plan.toSend}${unit} to send, ` +
-    `${refused} refused, ${plan.skipped} already generated.\n`
-  );
-}
-
-/**
- * What the plan will not send, refusals first (they need the user), at most 20 lines each.
- * One line per image and verdict however many takes share it (10 takes of a refused image would
- * otherwise say the same thing 10 times); videos already generated, the usual case of a run
- * again, are one line when there are more than three.
- */
-function verdictLines(
-  items: {
-    relativePath: string;
-    verdict?: { state: string; code: string; message: string; reason?: Reason } | null;
-  }[],
-  scanRefused: { path: string; reason: string }[],
-): string[] {
-  const MAX = 20;
-  const lines = new Map<string, { refused: boolean; code: string; takes: number }>();
-  for (const { relativePath, verdict } of items) {
-    if (!verdict) continue;
-    const refused = verdict.state === 'rejected';
-    // "refused", not the state's name: "rejected" is what a user does to a video in the review.
-    const line = `  ${refused ? 'refused' : verdict.state}: ${relativePath}: ${reasonText(verdict, cliLanguage()) ?? verdict.message}`;
-    const seen = lines.get(line);
-    if (seen) seen.takes++;
-    else lines.set(line, { refused, code: verdict.code, takes: 1 });
-  }
-  const entries = [...lines].map(([line, { refused, code, takes }]) => ({
-    refused,
-    code,
-    takes,
-    text: `${line}${takes > 1 ? ` (all ${takes} takes)` : ''}`,
-  }));
-  const capped = (texts: string[], what: string) =>
-    texts.length > MAX
-      ? [...texts.slice(0, MAX), `  … and ${texts.length - MAX} more ${what}; the report lists every item.`]
-      : texts;
-  const refusals = [
-    ...entries.filter((e) => e.refused).map((e) => e.text),
-    ...scanRefused.map((r) => `  refused: ${r.path}: ${r.reason}`),
-  ];
-  const skips = entries.filter((e) => !e.refused);
-  const generated = skips.filter((e) => e.code === 'already_generated');
-  const generatedCount = generated.reduce((sum, e) => sum + e.takes, 0);
-  const skipTexts =
-    generatedCount > 3
-      ? [
-          ...skips.filter((e) => e.code !== 'already_generated').map((e) => e.text),
-          `  skipped: ${generatedCount} videos already generated (kept where they are; --force makes them again)`,
-        ]
-      : skips.map((e) => e.text);
-  return [...capped(refusals, 'refused'), ...capped(skipTexts, 'skipped')];
-}
-
-/** A warning, never a block: a balance under the estimate pauses the batch when it runs out. */
 async function warnIfBalanceShort(
   io: CliIo,
   credentials: CliCredentials,

@@ -14,6 +14,7 @@ import { queueOrderIndex } from './010-queue-order-index';
 import { dailySpend } from './011-daily-spend';
 import { sidecarPending } from './012-sidecar-pending';
 import { attemptIdentity } from './013-attempt-identity';
+import { accountQueue } from './014-account-queue';
 import type { Migration } from './types';
 
 export type { Migration } from './types';
@@ -31,5 +32,6 @@ export const MIGRATIONS: readonly Migration[] = [
   dailySpend,
   sidecarPending,
   attemptIdentity,
+  accountQueue,
 ];
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -50,10 +50,13 @@ export function fastWorld(name: string, factor = 20) {
   };
 }
 
-/** `count` distinct 320x320 JPEGs (big enough for Kling's 300 px) under dir, some nested. */
-export async function writeImages(dir: string, count: number): Promise<string[]> {
+/**
+ * `count` distinct 320x320 JPEGs (big enough for Kling's 300 px) under dir, some nested; `first`
+ * numbers them on from an earlier call, so their contents differ from its images too.
+ */
+export async function writeImages(dir: string, count: number, first = 0): Promise<string[]> {
   const names: string[] = [];
-  for (let i = 0; i < count; i++) {
+  for (let i = first; i < first + count; i++) {
     const name = i % 2 === 0 ? `shot-${i}.jpg` : `day-2/shot-${i}.jpg`;
     await sharp({
       create: { width: 320, height: 320, channels: 3, background: { r: 30 * i, g: 120, b: 200 - 20 * i } },

@@ -104,7 +104,7 @@ describe('the queue, a watching batch and the morning card in the window', () =>
       .toMatch(/At most 4 at once across all batches/);
 
     // Move to top: the watching batch goes first, in the engine too.
-    await page.getByRole('button', { name: 'Move Studio drop folder to the top of the queue' }).click();
+    await page.getByRole('button', { name: 'Move to top: Studio drop folder' }).click();
     await expect.poll(async () => (await rows().first().textContent()) ?? '').toMatch(/Studio drop folder/);
     expect(engine.queue.list().map((e) => e.batchId)).toEqual([watching, night, paused]);
     // Alt+↓ on a focused row moves it one place down.

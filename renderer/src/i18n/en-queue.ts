@@ -18,7 +18,7 @@ export const enQueue = {
   'queue.watching': 'Watching its folders',
   'queue.window': 'Runs {window}',
   'queue.moveTop': 'Move to top',
-  'queue.moveTopNamed': 'Move {name} to the top of the queue',
+  'queue.moveTopNamed': 'Move to top: {name}',
   'queue.moveUp': 'Move {name} up',
   'queue.moveDown': 'Move {name} down',
   'queue.pause': 'Pause',

@@ -17,7 +17,7 @@ export const zhCNQueue: Record<keyof typeof enQueue, string> = {
   'queue.watching': '正在监视文件夹',
   'queue.window': '运行时段 {window}',
   'queue.moveTop': '移到最前',
-  'queue.moveTopNamed': '将 {name} 移到队列最前',
+  'queue.moveTopNamed': '移到最前：{name}',
   'queue.moveUp': '将 {name} 上移',
   'queue.moveDown': '将 {name} 下移',
   'queue.pause': '暂停',

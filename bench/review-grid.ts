@@ -102,7 +102,7 @@ async function videosAtEnd(browser: Browser, session: Session, batchId: number):
     await page.goto(`${session.harness.url}/#/batch/${batchId}/review`);
     await page.locator('[data-testid=review-video]').first().waitFor();
     await page.evaluate(() => {
-      const scroller = document.querySelector('[data-testid=review-scroll]')!;
+      const scroller = document.querySelector('main.screen')!;
       scroller.scrollTop = scroller.scrollHeight;
     });
     await page.locator(`[role=gridcell][data-index="${BIG - 1}"]`).waitFor();

@@ -8,6 +8,8 @@
 // code. Parameters are filled into `{name}`; provider text (RunComfy's own error words) is a
 // parameter and stays verbatim.
 
+import { scanEn, scanZhCN } from './scan-reasons';
+
 export const REASON_LANGUAGES = ['en', 'zh-CN'] as const;
 export type ReasonLanguage = (typeof REASON_LANGUAGES)[number];
 
@@ -134,8 +136,9 @@ const en = {
   plan_end_image_column_unsupported:
     'end_image is not supported by {model} (it has no end-frame field); choose a model that has one ({models}) or clear the cell{where}',
   plan_end_image_unchecked: 'end_image "{value}" was not checked{where}; scan again',
-  plan_end_frame_unsupported:
-    '{end} is the end frame of {file} (paired by its name), but {model} has no end-frame field; choose a model that has one ({models}), or rename the end frame so it is a start image of its own',
+  plan_end_frame_ignored:
+    '{end} (the end frame of {file}, paired by its name) is not sent: {model} has no end-frame field, so the video starts on {file} alone. To end on it, choose a model that has one ({models})',
+  plan_models_more: '{names} and {more} more',
   plan_end_image_required:
     '{model} needs an end image for every video and {file} has none; name one in the end_image column of prompts.csv, pair one by name (shot.end.jpg), turn on loop, or choose another model',
   plan_csv_bad_yes_no: '{column} must be yes or no (or true/false, 1/0), got "{value}" {at}',
@@ -190,6 +193,8 @@ const en = {
     'Could not look for updates: {detail}. Check the network (or the proxy settings) and try again.',
   update_not_installed:
     'This Stillmotion runs from a source checkout, which does not update itself: pull the new version with git.',
+  // ---- the scan (scan-reasons.ts) -----------------------------------------------------------
+  ...scanEn,
 } as const;
 
 export type ReasonCode = keyof typeof en;
@@ -294,8 +299,9 @@ const zhCN = {
   plan_end_image_column_unsupported:
     '{model} 不支持 end_image（它没有结束帧字段）；请选择有结束帧的模型（{models}）或清空该单元格{where}',
   plan_end_image_unchecked: 'end_image “{value}”未经检查{where}；请重新扫描',
-  plan_end_frame_unsupported:
-    '{end} 是 {file} 的结束帧（按文件名配对），但 {model} 没有结束帧字段；请选择有结束帧的模型（{models}），或重命名该结束帧，让它成为独立的起始图片',
+  plan_end_frame_ignored:
+    '{end}（按文件名与 {file} 配对的结束帧）不会发送：{model} 没有结束帧字段，因此视频只从 {file} 开始。若要以它结束，请选择有结束帧的模型（{models}）',
+  plan_models_more: '{names} 等另外 {more} 个',
   plan_end_image_required:
     '{model} 的每个视频都需要结束图片，而 {file} 没有；请在 prompts.csv 的 end_image 列中指定一张、按文件名配对一张（shot.end.jpg）、开启循环，或选择其他模型',
   plan_csv_bad_yes_no: '{column} 必须是 yes 或 no（或 true/false、1/0），实际为“{value}”{at}',
@@ -342,6 +348,7 @@ const zhCN = {
   update_downloaded: 'Stillmotion {version} 已下载。它会在没有批次运行且你同意时安装，或在你退出时安装。',
   update_check_failed: '无法检查更新：{detail}。请检查网络（或代理设置）后重试。',
   update_not_installed: '此 Stillmotion 从源代码目录运行，不会自动更新：请用 git 拉取新版本。',
+  ...scanZhCN,
 } as const satisfies Record<ReasonCode, string>;
 
 const TEXTS: Record<ReasonLanguage, Record<ReasonCode, string>> = { en, 'zh-CN': zhCN };

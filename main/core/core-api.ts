@@ -3,7 +3,7 @@
 // implements IntakeApi. The IPC handler map (main/core/app) is built from both. The domain's
 // types, the words these services speak, are handed on from here, so an implementation takes
 // the API and its vocabulary from one place.
-import type { ReasonLanguage } from '../../preload/reasons';
+import type { Reason, ReasonLanguage } from '../../preload/reasons';
 import type {
   AccountLimit,
   ActivitySummary,
@@ -126,6 +126,11 @@ export interface EngineApi {
   /** Raises, lowers or removes (null) a batch's USD cap; does not resume a budget_reached pause. */
   setBudget(batchId: number, budgetUsd: number | null): void;
   /**
+   * Saves the batch's next videos in another (existing) folder; those saved stay where they are.
+   * Downloads waiting for the old folder try the new one at once.
+   */
+  setOutputDir(batchId: number, outputDir: string): void;
+  /**
    * Sets (null: removes) the account-wide cap: at most this many USD committed per local day
    * across every batch, checked before each submit like a batch's cap. Stored in the database
    * (the app and the CLI share it). Batches paused by it continue when they fit again.
@@ -186,7 +191,8 @@ export interface InputProblem {
 export interface ScanResult {
   roots: string[];
   images: ScannedImage[];
-  rejected: { path: string; reason: string }[];
+  /** Files the scan cannot use: why in English (the CLI) and as a code (the window's language). */
+  rejected: { path: string; reason: string; why?: Reason }[];
   /** End frames paired with their start image by file name (intake/end-frames.ts). */
   endFramePairs?: { start: string; end: string }[];
   /** Reference element images by absolute path, checked like start images (intake/element-images.ts). */
@@ -205,7 +211,7 @@ export interface ImageFacts {
   bytes: number;
   sha256: string;
   /** Set when the image must be resized/re-encoded to meet the limits (done at submit time). */
-  fit: { reason: string } | null;
+  fit: { why: Reason } | null;
 }
 
 /** Just the facts of an image (a checked file carries more: `ok`, its identity), as the scan keeps them. */

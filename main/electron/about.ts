@@ -4,13 +4,25 @@
 // only what is set here (it has no defaults).
 import type { AboutPanelOptionsOptions, MenuItemConstructorOptions } from 'electron';
 import { PRODUCT_NAME } from '../core/app/paths';
+import { desktopText } from '../../preload/desktop-texts';
+import type { ReasonLanguage } from '../../preload/reasons';
 import { APP_VERSION } from '../core/version';
 
 export function aboutPanelOptions(version: string = APP_VERSION): AboutPanelOptionsOptions {
   return { applicationName: PRODUCT_NAME, applicationVersion: version, version };
 }
 
-/** The menu that carries About where the app menu does not (labels come from Electron's roles). */
-export function helpMenu(platform: NodeJS.Platform): MenuItemConstructorOptions[] {
-  return platform === 'darwin' ? [] : [{ role: 'help', submenu: [{ role: 'about' }] }];
+/** The menu that carries About where the app menu does not, labelled in the window's language. */
+export function helpMenu(
+  platform: NodeJS.Platform,
+  language: ReasonLanguage = 'en',
+): MenuItemConstructorOptions[] {
+  if (platform === 'darwin') return [];
+  return [
+    {
+      role: 'help',
+      label: desktopText(language, 'menu.help'),
+      submenu: [{ role: 'about', label: desktopText(language, 'menu.about') }],
+    },
+  ];
 }

@@ -1,12 +1,17 @@
-// Native dialogs and the OS shell, behind the app layer's Dialogs/Desktop interfaces.
+// Native dialogs (titled in the window's language) and the OS shell, behind the app layer's
+// Dialogs/Desktop interfaces.
 import type { BrowserWindow, Dialog, Shell } from 'electron';
+import { desktopText, type DesktopTextKey } from '../../preload/desktop-texts';
+import type { ReasonLanguage } from '../../preload/reasons';
 import { AppError } from '../core/app/errors';
 import type { Desktop, Dialogs } from '../core/app/app-services';
 
 export function electronDialogs(
   dialog: Pick<Dialog, 'showOpenDialog'>,
   getWindow: () => BrowserWindow | null,
+  language: () => ReasonLanguage = () => 'en',
 ): Dialogs {
+  const say = (key: DesktopTextKey) => desktopText(language(), key);
   const open = (options: Electron.OpenDialogOptions) => {
     const window = getWindow();
     return window ? dialog.showOpenDialog(window, options) : dialog.showOpenDialog(options);
@@ -17,25 +22,27 @@ export function electronDialogs(
       // common case (a night's batch), single images can be dropped.
       const both = process.platform === 'darwin';
       const result = await open({
-        title: 'Add images or folders',
+        title: say('dialog.pickInputs'),
         properties: both
           ? ['openFile', 'openDirectory', 'multiSelections']
           : ['openDirectory', 'multiSelections'],
-        filters: both ? [{ name: 'Images', extensions: ['jpg', 'jpeg', 'png', 'bmp', 'webp'] }] : undefined,
+        filters: both
+          ? [{ name: say('dialog.images'), extensions: ['jpg', 'jpeg', 'png', 'bmp', 'webp'] }]
+          : undefined,
       });
       return result.canceled ? [] : result.filePaths;
     },
     async pickImages() {
       const result = await open({
-        title: 'Images of a reference element',
+        title: say('dialog.pickImages'),
         properties: ['openFile', 'multiSelections'],
-        filters: [{ name: 'Images', extensions: ['jpg', 'jpeg', 'png', 'bmp', 'webp'] }],
+        filters: [{ name: say('dialog.images'), extensions: ['jpg', 'jpeg', 'png', 'bmp', 'webp'] }],
       });
       return result.canceled ? [] : result.filePaths;
     },
     async pickOutputDir() {
       const result = await open({
-        title: 'Save videos to',
+        title: say('dialog.pickOutputDir'),
         properties: ['openDirectory', 'createDirectory'],
       });
       return result.canceled ? null : (result.filePaths[0] ?? null);

@@ -3,7 +3,8 @@
 // (startup.ts) or explains why it could not, and quitting lets in-flight steps reach a resumable
 // point before the engine, the demo simulator and the sleep blocker are released.
 import { app, dialog, powerSaveBlocker, shell } from 'electron';
-import type { AppContext } from './running-app';
+import { desktopText } from '../../preload/desktop-texts';
+import { languageOf, type AppContext } from './running-app';
 import { showWindow } from './main-window';
 import { decideNavigation, decideWindowOpen } from './navigation';
 import { start } from './startup';
@@ -38,7 +39,7 @@ export function runApp(context: AppContext): void {
       // say what happened (the messages name the file and the way out) instead of a blank window.
       const message = error instanceof Error ? error.message : String(error);
       context.logger.log('error', `could not start: ${message}`);
-      dialog.showErrorBox('Stillmotion could not start', message);
+      dialog.showErrorBox(desktopText(languageOf(context), 'start.failed'), message);
       context.quitting = true;
       app.quit();
     });

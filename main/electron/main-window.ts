@@ -2,8 +2,8 @@
 // (within limits), and, when closed with work pending, asking whether to keep running in the tray.
 import { BrowserWindow, app, dialog } from 'electron';
 import { APP_INDEX_URL } from './app-protocol';
-import type { AppContext } from './running-app';
-import { CLOSE_DIALOG_BUTTONS, closeChoice, decideClose, shouldReloadAfterCrash } from './overnight';
+import { languageOf, type AppContext } from './running-app';
+import { closeChoice, closeDialog, decideClose, shouldReloadAfterCrash } from './overnight';
 import { ensureTray } from './tray';
 import { preloadPathFor, windowOptions } from './window-options';
 
@@ -47,14 +47,9 @@ export function createWindow(context: AppContext): void {
     void dialog
       .showMessageBox(created, {
         type: 'question',
-        buttons: [...CLOSE_DIALOG_BUTTONS],
+        ...closeDialog(languageOf(context)),
         defaultId: 0,
         cancelId: 2,
-        title: 'Videos are still being made',
-        message: 'Stillmotion is still generating videos.',
-        detail:
-          'Keep it running in the tray to finish overnight, or quit: everything paid for is kept and ' +
-          'the queue resumes the next time you open Stillmotion.',
       })
       .then(({ response }) => {
         const choice = closeChoice(response);

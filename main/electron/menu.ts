@@ -1,43 +1,83 @@
-// The application menu: File opens the log and data folders and looks for updates, the usual
-// Edit/View/Window roles (developer tools only in development), Help and About (about.ts).
+// The application menu, in the window's language: File opens the log and data folders and looks
+// for updates, Edit, View and Window carry the usual roles (developer tools only in development),
+// and Help (or the macOS app menu) About (about.ts). Electron names its roles in English only, so
+// every item has its label here; built again when the language changes.
 import { Menu, app, shell } from 'electron';
 import type { MenuItemConstructorOptions } from 'electron';
+import { desktopText, type DesktopTextKey } from '../../preload/desktop-texts';
+import type { ReasonLanguage } from '../../preload/reasons';
 import { aboutPanelOptions, helpMenu } from './about';
 
-export function buildMenu(
-  folders: { logFile: string; logDir: string; dataDir: string },
-  actions: { checkForUpdates: () => void },
-): void {
-  const template: MenuItemConstructorOptions[] = [
-    ...(process.platform === 'darwin' ? [{ role: 'appMenu' as const }] : []),
+export interface MenuFolders {
+  logFile: string;
+  logDir: string;
+  dataDir: string;
+}
+
+export interface MenuActions {
+  checkForUpdates: () => void;
+}
+
+/** The menu's template (pure but for shell's clicks), so a test reads it in each language. */
+export function menuTemplate(
+  folders: MenuFolders,
+  actions: MenuActions,
+  language: ReasonLanguage,
+  platform: NodeJS.Platform = process.platform,
+  packaged = app.isPackaged,
+): MenuItemConstructorOptions[] {
+  const label = (key: DesktopTextKey) => desktopText(language, key);
+  const role = (name: NonNullable<MenuItemConstructorOptions['role']>, key: DesktopTextKey) => ({
+    role: name,
+    label: label(key),
+  });
+  return [
+    ...(platform === 'darwin' ? [{ role: 'appMenu' as const }] : []),
     {
-      label: 'File',
+      label: label('menu.file'),
       submenu: [
-        { label: 'Open Log File', click: () => void shell.openPath(folders.logFile) },
-        { label: 'Open Log Folder', click: () => void shell.openPath(folders.logDir) },
-        { label: 'Open Data Folder', click: () => void shell.openPath(folders.dataDir) },
+        { label: label('menu.openLogFile'), click: () => void shell.openPath(folders.logFile) },
+        { label: label('menu.openLogFolder'), click: () => void shell.openPath(folders.logDir) },
+        { label: label('menu.openDataFolder'), click: () => void shell.openPath(folders.dataDir) },
         { type: 'separator' },
-        { label: 'Check for Updates…', click: actions.checkForUpdates },
+        { label: label('menu.checkForUpdates'), click: actions.checkForUpdates },
         { type: 'separator' },
-        process.platform === 'darwin' ? { role: 'close' } : { role: 'quit' },
+        platform === 'darwin' ? role('close', 'menu.closeWindow') : role('quit', 'menu.quit'),
       ],
     },
-    { role: 'editMenu' },
     {
-      label: 'View',
+      label: label('menu.edit'),
       submenu: [
-        { role: 'reload' },
-        ...(app.isPackaged ? [] : [{ role: 'toggleDevTools' as const }]),
+        role('undo', 'menu.undo'),
+        role('redo', 'menu.redo'),
         { type: 'separator' },
-        { role: 'resetZoom' },
-        { role: 'zoomIn' },
-        { role: 'zoomOut' },
-        { role: 'togglefullscreen' },
+        role('cut', 'menu.cut'),
+        role('copy', 'menu.copy'),
+        role('paste', 'menu.paste'),
+        role('selectAll', 'menu.selectAll'),
       ],
     },
-    { role: 'windowMenu' },
-    ...helpMenu(process.platform),
+    {
+      label: label('menu.view'),
+      submenu: [
+        role('reload', 'menu.reload'),
+        ...(packaged ? [] : [role('toggleDevTools', 'menu.devTools')]),
+        { type: 'separator' },
+        role('resetZoom', 'menu.actualSize'),
+        role('zoomIn', 'menu.zoomIn'),
+        role('zoomOut', 'menu.zoomOut'),
+        role('togglefullscreen', 'menu.fullScreen'),
+      ],
+    },
+    {
+      label: label('menu.window'),
+      submenu: [role('minimize', 'menu.minimize'), role('close', 'menu.closeWindow')],
+    },
+    ...helpMenu(platform, language),
   ];
+}
+
+export function buildMenu(folders: MenuFolders, actions: MenuActions, language: ReasonLanguage): void {
   app.setAboutPanelOptions(aboutPanelOptions());
-  Menu.setApplicationMenu(Menu.buildFromTemplate(template));
+  Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate(folders, actions, language)));
 }

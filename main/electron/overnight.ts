@@ -1,8 +1,10 @@
-// The pure decisions behind overnight behaviour (what to show, when to stay awake, whether
-// to ask on close), separated from the Electron calls in main/electron/index.ts so each one
-// is tested with plain values.
+// The pure decisions behind overnight behaviour (what to show, in the window's language, when
+// to stay awake, whether to ask on close), separated from the Electron calls in
+// main/electron/index.ts so each one is tested with plain values.
 import type { BatchView, EngineEvent, PauseReason } from '../core/domain';
 import { TERMINAL_STATES } from '../core/domain';
+import { desktopText, type DesktopTextKey } from '../../preload/desktop-texts';
+import { reasonText, type ReasonLanguage } from '../../preload/reasons';
 
 /** Keep the machine from sleeping while work is queued or in flight, if the user wants it. */
 export function shouldBlockSuspension(state: { hasPendingWork: boolean; keepAwake: boolean }): boolean {
@@ -20,54 +22,43 @@ export const ACTIONABLE_PAUSES: readonly PauseReason[] = [
   'lease_lost',
 ];
 
-const PAUSE_TITLES: Record<PauseReason, string> = {
-  user: 'Paused',
-  bad_key: 'Paused: the API key was refused',
-  no_balance: 'Paused: the RunComfy balance is empty',
-  budget_reached: 'Paused: the budget is reached',
-  daily_cap_reached: 'Paused: the daily spending cap is reached',
-  disk_full: 'Paused: the disk is full',
-  too_many_failures: 'Paused: too many failures in a row',
-  lease_lost: 'Paused: another Stillmotion took this batch over',
-};
-
-const PAUSE_ACTIONS: Record<PauseReason, string> = {
-  user: '',
-  bad_key: 'Open Stillmotion and enter a valid API key, then resume.',
-  no_balance: 'Top up your RunComfy balance, then resume.',
-  budget_reached: 'Raise the budget in the batch settings to continue.',
-  daily_cap_reached: 'Raise the daily cap in Settings, or wait for tomorrow: the batch then continues.',
-  disk_full: 'Free some disk space or choose another output folder, then resume.',
-  too_many_failures: 'Open Stillmotion to see why the items failed.',
-  lease_lost: 'Close the other copy of Stillmotion (or the CLI) and resume here.',
-};
-
 export interface NotificationContent {
   title: string;
   body: string;
 }
 
-function usd(value: number): string {
-  return `$${value.toFixed(2)}`;
+/** An amount in the language; a simulated batch's money says it is simulated. */
+function money(usd: number, simulated: boolean, language: ReasonLanguage): string {
+  const amount = `$${usd.toFixed(2)}`;
+  return simulated ? desktopText(language, 'money.simulated', { amount }) : amount;
 }
 
 /** The OS notification for an engine event, or null (none wanted, or nothing worth it). */
 export function notificationFor(
   event: EngineEvent,
-  batch: Pick<BatchView, 'name' | 'pauseMessage'> | null,
+  batch: Pick<BatchView, 'name' | 'pauseMessage' | 'pauseDetail' | 'simulated'> | null,
   settings: { notifications: boolean },
+  language: ReasonLanguage = 'en',
 ): NotificationContent | null {
   if (!settings.notifications) return null;
-  const name = batch?.name ?? `Batch ${event.batchId}`;
+  const say = (key: DesktopTextKey, vars?: Record<string, string | number>) =>
+    desktopText(language, key, vars);
+  const name = batch?.name ?? say('notify.batch', { id: event.batchId });
   if (event.type === 'batch-finished') {
     const c = event.counts;
-    const parts = [`${c.done} done`];
+    const parts = [say('count.done', { count: c.done })];
     const failed = c.failed + c.expired + c.unknown_submit;
-    if (failed) parts.push(`${failed} need attention`);
-    if (c.cancelled) parts.push(`${c.cancelled} cancelled`);
-    if (c.rejected) parts.push(`${c.rejected} rejected`);
-    if (c.skipped) parts.push(`${c.skipped} already generated`);
-    return { title: `Finished: ${name}`, body: `${parts.join(', ')}. ${usd(event.spentUsd)} spent.` };
+    if (failed) parts.push(say('count.attention', { count: failed }));
+    if (c.cancelled) parts.push(say('count.cancelled', { count: c.cancelled }));
+    if (c.rejected) parts.push(say('count.rejected', { count: c.rejected }));
+    if (c.skipped) parts.push(say('count.skipped', { count: c.skipped }));
+    return {
+      title: say('notify.finished', { name }),
+      body: say('notify.finishedBody', {
+        parts: parts.join(say('list.separator')),
+        spent: money(event.spentUsd, batch?.simulated ?? false, language),
+      }),
+    };
   }
   if (
     event.type === 'batch' &&
@@ -75,10 +66,13 @@ export function notificationFor(
     event.pauseReason &&
     ACTIONABLE_PAUSES.includes(event.pauseReason)
   ) {
-    const detail = batch?.pauseMessage ? `${batch.pauseMessage} ` : '';
+    // The engine's account in the reader's language (rows from before codes: its English text).
+    const detail = batch
+      ? reasonText({ reason: batch.pauseDetail, message: batch.pauseMessage }, language)
+      : null;
     return {
-      title: `${PAUSE_TITLES[event.pauseReason]} (${name})`,
-      body: `${detail}${PAUSE_ACTIONS[event.pauseReason]}`.trim(),
+      title: say('notify.paused', { title: say(`pause.${event.pauseReason}`), name }),
+      body: [detail, say(`action.${event.pauseReason}`)].filter(Boolean).join(say('sentence.separator')),
     };
   }
   return null;
@@ -126,15 +120,19 @@ export function summarizeProgress(batches: readonly BatchView[]): ProgressSummar
   return { fraction: Math.min(1, finished / total), mode, running, paused, inFlight, done, failed };
 }
 
-export function trayTooltip(summary: ProgressSummary): string {
-  if (summary.mode === 'none') return 'Stillmotion: idle';
+export function trayTooltip(summary: ProgressSummary, language: ReasonLanguage = 'en'): string {
+  const say = (key: DesktopTextKey, count: number) => desktopText(language, key, { count });
+  if (summary.mode === 'none') return desktopText(language, 'tray.idle');
   const parts = [];
-  if (summary.running) parts.push(`${summary.running} running`);
-  if (summary.paused) parts.push(`${summary.paused} paused`);
-  parts.push(`${summary.inFlight} generating`, `${summary.done} done`);
-  if (summary.failed) parts.push(`${summary.failed} need attention`);
+  if (summary.running) parts.push(say('count.running', summary.running));
+  if (summary.paused) parts.push(say('count.paused', summary.paused));
+  parts.push(say('count.generating', summary.inFlight), say('count.done', summary.done));
+  if (summary.failed) parts.push(say('count.attention', summary.failed));
   const percent = summary.fraction === null ? '' : ` (${Math.floor(summary.fraction * 100)}%)`;
-  return `Stillmotion${percent}: ${parts.join(', ')}`;
+  return desktopText(language, 'tray.summary', {
+    percent,
+    parts: parts.join(desktopText(language, 'list.separator')),
+  });
 }
 
 /**
@@ -151,8 +149,19 @@ export function decideClose(state: {
   return state.hasPendingWork ? 'ask' : 'close';
 }
 
-/** The close dialog's buttons, in order; the answer maps back by index. */
-export const CLOSE_DIALOG_BUTTONS = ['Keep running in the tray', 'Quit (resume later)', 'Cancel'] as const;
+/** The close dialog's words; its buttons in order (the answer maps back by index, closeChoice). */
+export function closeDialog(language: ReasonLanguage = 'en') {
+  return {
+    title: desktopText(language, 'close.title'),
+    message: desktopText(language, 'close.message'),
+    detail: desktopText(language, 'close.detail'),
+    buttons: [
+      desktopText(language, 'close.keep'),
+      desktopText(language, 'close.quit'),
+      desktopText(language, 'close.cancel'),
+    ],
+  };
+}
 
 export function closeChoice(response: number): 'tray' | 'quit' | 'cancel' {
   return response === 0 ? 'tray' : response === 1 ? 'quit' : 'cancel';

@@ -2,7 +2,7 @@
 // (and the user wants it), and the taskbar's progress bar and the tray's tooltip show the counts.
 // The decisions are in overnight.ts; this applies them.
 import { powerSaveBlocker } from 'electron';
-import type { AppContext } from './running-app';
+import { languageOf, type AppContext } from './running-app';
 import { shouldBlockSuspension, summarizeProgress, trayTooltip } from './overnight';
 
 export function updatePower(context: AppContext): void {
@@ -30,5 +30,5 @@ export function updateProgress(context: AppContext): void {
     window.setProgressBar(summary.fraction ?? -1, {
       mode: summary.mode === 'none' ? 'none' : summary.mode === 'normal' ? 'normal' : summary.mode,
     });
-  tray?.setToolTip(trayTooltip(summary));
+  tray?.setToolTip(trayTooltip(summary, languageOf(context)));
 }

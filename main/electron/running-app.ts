@@ -2,7 +2,9 @@
 // folders, and the live objects (window, tray, core, engine, demo simulator, logger) that appear
 // after `ready` and go at quit. One mutable object instead of closure variables, so the window,
 // tray, menu, notification and lifecycle modules can each own their part.
-import type { BrowserWindow, Tray } from 'electron';
+import { app, type BrowserWindow, type Tray } from 'electron';
+import { desktopLanguage } from '../../preload/desktop-texts';
+import type { ReasonLanguage } from '../../preload/reasons';
 import type { AppCore } from '../core/app/app-core';
 import type { UpdatePolicy } from '../core/app/update-policy';
 import type { Engine } from '../core/engine';
@@ -25,6 +27,8 @@ export interface AppContext {
   readonly logDir: string;
   window: BrowserWindow | null;
   tray: Tray | null;
+  /** What the tray's click and its first entry do (set with the tray). */
+  showWindow: (() => void) | null;
   core: AppCore | null;
   engine: Engine | null;
   /** The demo mode's simulator, started on first use. */
@@ -41,6 +45,14 @@ export interface AppContext {
   logger: AppLogger;
 }
 
+/**
+ * The language the OS integration speaks: the window's (Settings → Appearance), the OS's until
+ * the settings are read.
+ */
+export function languageOf(context: Pick<AppContext, 'core'>): ReasonLanguage {
+  return desktopLanguage(context.core?.services.settings.get().language ?? 'system', app.getLocale());
+}
+
 export function createAppContext(
   fields: Pick<AppContext, 'devServerUrl' | 'rendererIndex' | 'location' | 'dataDir' | 'logDir'>,
 ): AppContext {
@@ -48,6 +60,7 @@ export function createAppContext(
     ...fields,
     window: null,
     tray: null,
+    showWindow: null,
     core: null,
     engine: null,
     demo: null,

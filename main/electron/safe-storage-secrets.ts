@@ -8,6 +8,8 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import type { SafeStorage } from 'electron';
 import { writeFileAtomic } from '../core/app/atomic-file';
 import type { KeyFile } from '../core/app/key-file';
+import { desktopText, type DesktopTextKey } from '../../preload/desktop-texts';
+import type { ReasonLanguage } from '../../preload/reasons';
 import {
   plainTextConfirmationError,
   type SecretStorageInfo,
@@ -19,24 +21,29 @@ type Storage = Pick<
   'isEncryptionAvailable' | 'encryptString' | 'decryptString' | 'getSelectedStorageBackend'
 >;
 
-export function describeStorage(storage: Storage, platform: NodeJS.Platform): SecretStorageInfo {
+/** Where the key is kept, named in the window's language (Settings shows it beside the key). */
+export function describeStorage(
+  storage: Storage,
+  platform: NodeJS.Platform,
+  language: ReasonLanguage = 'en',
+): SecretStorageInfo {
+  const info = (key: DesktopTextKey, secure: boolean) => ({ label: desktopText(language, key), secure });
   const available = storage.isEncryptionAvailable();
   if (platform === 'darwin')
-    return { label: available ? 'macOS Keychain' : 'Plain text (Keychain unavailable)', secure: available };
-  if (platform === 'win32')
-    return { label: available ? 'Windows DPAPI' : 'Plain text (DPAPI unavailable)', secure: available };
+    return info(available ? 'storage.keychain' : 'storage.keychainMissing', available);
+  if (platform === 'win32') return info(available ? 'storage.dpapi' : 'storage.dpapiMissing', available);
   const backend = available ? storage.getSelectedStorageBackend() : 'unknown';
   switch (backend) {
     case 'gnome_libsecret':
-      return { label: 'GNOME Keyring (libsecret)', secure: true };
+      return info('storage.libsecret', true);
     case 'kwallet':
     case 'kwallet5':
     case 'kwallet6':
-      return { label: 'KWallet', secure: true };
+      return info('storage.kwallet', true);
     case 'basic_text':
-      return { label: 'Plain text (no keyring found)', secure: false };
+      return info('storage.noKeyring', false);
     default:
-      return { label: 'Plain text (encryption unavailable)', secure: false };
+      return info('storage.unavailable', false);
   }
 }
 
@@ -45,9 +52,12 @@ export function createSafeStorageSecretStore(options: {
   storage: Storage;
   platform?: NodeJS.Platform;
   log?: (message: string) => void;
+  /** The window's language, for the storage's name. */
+  language?: () => ReasonLanguage;
   /** What is kept, for the log: the API key (default) or the webhook address. */
   what?: string;
 }): SecretStore {
+  const language = options.language ?? (() => 'en' as const);
   const { file, storage } = options;
   const what = options.what ?? 'API key';
   const platform = options.platform ?? process.platform;
@@ -89,6 +99,6 @@ export function createSafeStorageSecretStore(options: {
       rmSync(file, { force: true });
       cached = { value: null };
     },
-    describe: () => describeStorage(storage, platform),
+    describe: () => describeStorage(storage, platform, language()),
   };
 }

@@ -13,7 +13,7 @@ import { createEngine } from '../core/engine';
 import { createIntake } from '../core/intake';
 import { DEMO_API_KEY, startSimulator } from '../core/simulator';
 import { handleAppProtocol } from './app-protocol';
-import type { AppContext } from './running-app';
+import { languageOf, type AppContext } from './running-app';
 import { buildCsp } from './csp';
 import { electronDesktop, electronDialogs } from './dialogs';
 import { forwardEvents, registerIpc, trustedSenderCheck } from './ipc';
@@ -24,7 +24,7 @@ import { buildMenu } from './menu';
 import { notify } from './notifications';
 import { updatePower, updateProgress } from './power-and-progress';
 import { createSafeStorageSecretStore } from './safe-storage-secrets';
-import { ensureTray } from './tray';
+import { ensureTray, relabelTray } from './tray';
 import { checkForUpdatesFromMenu, startUpdates } from './updates';
 
 /**
@@ -45,6 +45,7 @@ export async function start(context: AppContext): Promise<void> {
     file: files.apiKey,
     storage: safeStorage,
     log: (m) => context.logger.log('warn', m),
+    language: () => languageOf(context),
   });
   const logger = setupLogging({ logDir, secrets: () => [secrets.get()] });
   context.logger = logger;
@@ -86,7 +87,11 @@ export async function start(context: AppContext): Promise<void> {
       what: 'webhook address',
       log: (m) => context.logger.log('warn', m),
     }),
-    dialogs: electronDialogs(dialog, () => context.window),
+    dialogs: electronDialogs(
+      dialog,
+      () => context.window,
+      () => languageOf(context),
+    ),
     desktop: electronDesktop(shell),
     appInfo: () => ({
       version: app.getVersion(),
@@ -95,7 +100,8 @@ export async function start(context: AppContext): Promise<void> {
       mediaBaseUrl: MEDIA_BASE_URL,
     }),
     demo: async () => {
-      context.demo ??= startSimulator({ timeScale: DEMO_TIME_SCALE });
+      // Simulated videos show the start image moving, so a demo shows the user's own pictures.
+      context.demo ??= startSimulator({ timeScale: DEMO_TIME_SCALE, motionVideos: true });
       const simulator = await context.demo;
       return { apiBaseUrl: simulator.url, apiKey: DEMO_API_KEY, timeScale: DEMO_TIME_SCALE };
     },
@@ -153,12 +159,20 @@ export async function start(context: AppContext): Promise<void> {
 
   // Looks for an update now and every few hours; installs only when no batch runs.
   context.updates = startUpdates(context);
-  buildMenu(
-    { logFile: logger.logFile, logDir, dataDir },
-    { checkForUpdates: () => void checkForUpdatesFromMenu(context, context.updates) },
-  );
+  const folders = { logFile: logger.logFile, logDir, dataDir };
+  const menuActions = { checkForUpdates: () => void checkForUpdatesFromMenu(context, context.updates) };
+  buildMenu(folders, menuActions, languageOf(context));
   // The tray shows counts all night and brings the window back once it is hidden.
   ensureTray(context, () => showWindow(context));
+  // The OS integration speaks the window's language, from the moment it is changed.
+  let language = languageOf(context);
+  settings.onChange(() => {
+    if (languageOf(context) === language) return;
+    language = languageOf(context);
+    buildMenu(folders, menuActions, language);
+    relabelTray(context);
+    updateProgress(context);
+  });
   createWindow(context);
   updatePower(context);
   app.on('activate', () => showWindow(context));

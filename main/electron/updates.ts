@@ -7,8 +7,8 @@ import { app, dialog } from 'electron';
 import { autoUpdater, type AppUpdater, type UpdateInfo } from 'electron-updater';
 import { createUpdatePolicy, type UpdatePolicy, type UpdateSource } from '../core/app/update-policy';
 import { systemClock, type Clock } from '../core/util/clock';
-import { formatReason, reasonLanguageFor, type Reason } from '../../preload/reasons';
-import type { AppContext } from './running-app';
+import { formatReason, type Reason } from '../../preload/reasons';
+import { languageOf, type AppContext } from './running-app';
 
 /** electron-updater as the policy sees it: downloads by itself, installs at quit or when told. */
 export function updaterSource(updater: AppUpdater): UpdateSource {
@@ -31,8 +31,9 @@ export function updaterSource(updater: AppUpdater): UpdateSource {
   };
 }
 
-function text(code: Reason['code'], params: Reason['params'] = {}): string {
-  return formatReason({ code, params }, reasonLanguageFor(app.getLocale()));
+/** In the window's language (Settings → Appearance), like the rest of the OS integration. */
+function text(context: AppContext, code: Reason['code'], params: Reason['params'] = {}): string {
+  return formatReason({ code, params }, languageOf(context));
 }
 
 /**
@@ -64,11 +65,11 @@ export function startUpdates(
     ask: async (version) => {
       const { response } = await dialog.showMessageBox({
         type: 'info',
-        buttons: [text('update_restart'), text('update_later')],
+        buttons: [text(context, 'update_restart'), text(context, 'update_later')],
         defaultId: 0,
         cancelId: 1,
         title: 'Stillmotion',
-        message: text('update_ready', { version }),
+        message: text(context, 'update_ready', { version }),
       });
       return response === 0;
     },
@@ -82,14 +83,14 @@ export async function checkForUpdatesFromMenu(
 ): Promise<void> {
   const state = policy ? await policy.checkNow() : null;
   const message = !state
-    ? text('update_not_installed')
+    ? text(context, 'update_not_installed')
     : state.kind === 'failed'
-      ? text('update_check_failed', { detail: state.message })
+      ? text(context, 'update_check_failed', { detail: state.message })
       : state.kind === 'downloading'
-        ? text('update_downloading', { version: state.version })
+        ? text(context, 'update_downloading', { version: state.version })
         : state.kind === 'ready'
-          ? text('update_downloaded', { version: state.version })
-          : text('update_none', { version: app.getVersion() });
+          ? text(context, 'update_downloaded', { version: state.version })
+          : text(context, 'update_none', { version: app.getVersion() });
   const options = {
     type: state?.kind === 'failed' ? 'warning' : 'info',
     title: 'Stillmotion',

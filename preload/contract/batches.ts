@@ -89,7 +89,7 @@ export const itemViewSchema = z.object({
   errorCode: z.string().nullable(),
   errorMessage: z.string().nullable(),
   reason: reasonSchema.nullable(),
-  notes: z.array(z.string()),
+  notes: z.array(z.union([z.string(), reasonSchema])),
   /** The user's verdict on the video; null: not reviewed yet. */
   review: itemReviewSchema.nullable(),
 });

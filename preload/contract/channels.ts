@@ -165,6 +165,8 @@ export const invokeChannels = {
     z.object({ batchId: id, budgetUsd: z.number().positive().max(1_000_000).nullable() }),
     batchViewSchema,
   ),
+  /** Saves the batch's next videos in another folder (picked with dialog.pickOutputDir). */
+  'command:batch.setOutputDir': channel(z.object({ batchId: id, outputDir: path }), batchViewSchema),
   'query:batches.list': channel(empty, z.array(batchViewSchema)),
   'query:batch.get': channel(z.object({ batchId: id }), batchViewSchema),
   'query:account.dailySpend': channel(empty, dailySpendSchema),
@@ -177,7 +179,7 @@ export const invokeChannels = {
   'query:batch.rerunSource': channel(
     z.object({
       batchId: id,
-      which: z.enum(['all', 'failed', 'rejected', 'selected']),
+      which: z.enum(['all', 'failed', 'rejected', 'kept', 'selected']),
       itemIds: z.array(id).max(100_000).optional(),
     }),
     z.object({
@@ -280,6 +282,7 @@ export const invokeChannels = {
         notifications: true,
         keepAwake: true,
         language: true,
+        theme: true,
         webhook: true,
         dailyCapUsd: true,
         defaults: true,

@@ -19,8 +19,18 @@ export const scanSummarySchema = z.object({
   found: z.number().int(),
   accepted: z.number().int(),
   fixed: z.number().int(),
-  /** `relativePath`: the file's path under the folder it was dropped with (what the list shows). */
-  rejected: z.array(z.object({ path: z.string(), relativePath: z.string().optional(), reason: z.string() })),
+  /**
+   * `relativePath`: the file's path under the folder it was dropped with (what the list shows);
+   * `why`: the reason as a code, shown in the reader's language (`reason` is its English).
+   */
+  rejected: z.array(
+    z.object({
+      path: z.string(),
+      relativePath: z.string().optional(),
+      reason: z.string(),
+      why: reasonSchema.optional(),
+    }),
+  ),
   /** End frames paired with a start image by file name: how many, and the first ones. */
   endFramePairCount: z.number().int().nonnegative().default(0),
   endFramePairs: z.array(z.object({ start: z.string(), end: z.string() })).default([]),

@@ -16,6 +16,8 @@ export const appSettingsSchema = z.object({
   notifications: z.boolean(),
   keepAwake: z.boolean(),
   language: z.enum(['system', 'en', 'zh-CN']),
+  /** The window's colours: the system's, or always light or dark. */
+  theme: z.enum(['system', 'light', 'dark']),
   webhook: webhookSettingSchema,
   /**
    * The account-wide cap: at most this many USD committed per local day across every batch
@@ -31,7 +33,10 @@ export type AppSettingsDto = z.output<typeof appSettingsSchema>;
 /** Today's spending across all batches against the daily cap (the batch header shows it). */
 export const dailySpendSchema = z.object({
   capUsd: z.number().nullable(),
+  /** What the cap counts: billed or possibly billed (in flight, answers lost). */
   spentTodayUsd: z.number(),
+  /** Billed, by the definition of a batch's spent figure: what the window shows as spent today. */
+  billedTodayUsd: z.number(),
   /** Simulated (demo) batches' spending today: not money, shown apart, never against the cap. */
   simulatedTodayUsd: z.number(),
   /** When "today" began: the local midnight, as epoch ms. */

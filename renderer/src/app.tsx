@@ -1,19 +1,21 @@
-// The app shell: boots (app info, settings, models), picks the language, listens for files
-// dropped anywhere on the window and for a new model list, shows the RunComfy balance in the
-// header, and one screen at a time (new batch, a batch, history) with the settings dialog on top.
+// The app shell: boots (app info, settings, models), picks the language and the theme, listens
+// for files dropped anywhere on the window and for a new model list, shows the RunComfy balance
+// in the header, and one screen at a time (new batch, a batch, history, settings).
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { AppSettingsDto, ModelInfoDto } from '../../preload/contract';
 import { api, errorText } from './api';
 import { I18nContext, makeI18n, resolveLanguage, useI18n } from './i18n';
-import { navigate, parseRoute, useHash } from './lib/route';
-import { AppContext, type AppContextValue, type AppInfo, type SettingsFocus } from './store/app-context';
+import { SimulatedMoney } from './lib/money';
+import { navigate, parseRoute, routeHash, useHash } from './lib/route';
+import { useTheme } from './lib/theme';
+import { AppContext, type AppContextValue, type AppInfo } from './store/app-context';
 import { offerPaths } from './store/scan-store';
 import { BatchScreen } from './screens/BatchScreen';
 import { BalanceStat } from './components/BalanceStat';
 import { DropOverlay } from './components/DropOverlay';
 import { History } from './screens/History';
 import { NewBatch } from './screens/NewBatch';
-import { SettingsDialog } from './components/SettingsDialog';
+import { SettingsPage } from './screens/SettingsPage';
 import { Toasts } from './components/Toasts';
 import { MorningCard } from './components/MorningCard';
 
@@ -42,6 +44,7 @@ export function App() {
   useEffect(() => {
     document.documentElement.lang = language;
   }, [language]);
+  useTheme(boot?.settings.theme ?? 'system');
 
   return (
     <I18nContext.Provider value={i18n}>
@@ -59,7 +62,6 @@ export function App() {
 function Shell({ boot, setBoot }: { boot: Boot; setBoot: (b: Boot) => void }) {
   const { t } = useI18n();
   const route = parseRoute(useHash());
-  const [settingsOpen, setSettingsOpen] = useState<false | SettingsFocus>(false);
 
   const setSettings = useCallback(
     (settings: AppSettingsDto) => setBoot({ ...boot, settings }),
@@ -74,7 +76,11 @@ function Shell({ boot, setBoot }: { boot: Boot; setBoot: (b: Boot) => void }) {
       setSettings,
       models: boot.models,
       setModels,
-      openSettings: (focus) => setSettingsOpen(focus ?? 'general'),
+      openSettings: (focus) =>
+        navigate({
+          screen: 'settings',
+          target: focus === 'apiKey' ? 'key' : focus === 'dailyCap' ? 'daily-cap' : undefined,
+        }),
     }),
     [boot, setSettings, setModels],
   );
@@ -121,7 +127,11 @@ function Shell({ boot, setBoot }: { boot: Boot; setBoot: (b: Boot) => void }) {
             <a href="#/new" className="tab" aria-current={route.screen === 'new' ? 'page' : undefined}>
               {t('nav.new')}
             </a>
-            <a href="#/history" className="tab" aria-current={route.screen !== 'new' ? 'page' : undefined}>
+            <a
+              href="#/history"
+              className="tab"
+              aria-current={route.screen === 'history' || route.screen === 'batch' ? 'page' : undefined}
+            >
               {t('nav.history')}
             </a>
           </nav>
@@ -132,27 +142,30 @@ function Shell({ boot, setBoot }: { boot: Boot; setBoot: (b: Boot) => void }) {
                 {t('app.simulated')}
               </span>
             )}
-            <button
-              type="button"
-              className="button"
-              onClick={() => setSettingsOpen('general')}
+            <a
+              href={routeHash({ screen: 'settings' })}
+              className="tab"
+              aria-current={route.screen === 'settings' ? 'page' : undefined}
               data-testid="settings-button"
             >
               {t('nav.settings')}
-            </button>
+            </a>
           </div>
         </header>
         <main className="screen">
           <MorningCard />
-          {route.screen === 'new' && <NewBatch />}
-          {route.screen === 'history' && <History />}
-          {route.screen === 'batch' && (
-            <BatchScreen key={route.batchId} batchId={route.batchId} view={route.view ?? 'items'} />
-          )}
+          {/* Money on the setup form is simulated while simulated mode is on; a batch says its own. */}
+          <SimulatedMoney.Provider value={context.info.simulated}>
+            {route.screen === 'new' && <NewBatch />}
+            {route.screen === 'history' && <History />}
+            {route.screen === 'batch' && (
+              <BatchScreen key={route.batchId} batchId={route.batchId} view={route.view ?? 'items'} />
+            )}
+            {route.screen === 'settings' && <SettingsPage target={route.target} />}
+          </SimulatedMoney.Provider>
         </main>
         <DropOverlay onPaths={onPaths} />
         <Toasts />
-        {settingsOpen && <SettingsDialog focus={settingsOpen} onClose={() => setSettingsOpen(false)} />}
       </div>
     </AppContext.Provider>
   );

@@ -7,6 +7,7 @@ import {
   reasonText,
   type ReasonCode,
 } from '../../preload/reasons';
+import { causeFirst, providerCause } from '../../preload/cause-first';
 
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 
@@ -58,5 +59,40 @@ describe('reasons', () => {
     expect(reasonLanguageFor('zhx')).toBe('en');
     expect(reasonLanguageFor('en_US.UTF-8')).toBe('en');
     expect(reasonLanguageFor(undefined)).toBe('en');
+  });
+});
+
+describe('cause first', () => {
+  const id = '1379f0c2-aa51-4c7e-b2d4-9a1d1f0b7e11';
+  it('cuts a lead-in that only names the request, so the cause comes first', () => {
+    expect(
+      providerCause(`Generation failed for request ${id}: the model could not animate this image`, id),
+    ).toBe('the model could not animate this image');
+    // Without the id at hand, a request-id-like token after "request" is still a lead-in.
+    expect(providerCause('Job failed for request abc123XYZ - content policy', null)).toBe('content policy');
+  });
+
+  it('keeps text that has no such lead-in, or nothing after it', () => {
+    expect(providerCause('content moderation: the image shows a face', id)).toBe(
+      'content moderation: the image shows a face',
+    );
+    expect(providerCause(`Generation failed for request ${id}:`, id)).toBe(
+      `Generation failed for request ${id}:`,
+    );
+  });
+
+  it('renders a failed generation with the cause right after the sentence, in both languages', () => {
+    const stored = reason('generation_failed', {
+      provider: `Generation failed for request ${id}: the model could not animate this image`,
+    });
+    expect(formatReason(causeFirst(stored, id)!)).toBe(
+      'RunComfy could not generate this video: the model could not animate this image',
+    );
+    expect(formatReason(causeFirst(stored, id)!, 'zh-CN')).toBe(
+      'RunComfy 无法生成此视频：the model could not animate this image',
+    );
+    const keyRefused = reason('paused_by_user');
+    expect(causeFirst(keyRefused, id)).toBe(keyRefused);
+    expect(causeFirst(null, id)).toBeNull();
   });
 });

@@ -67,14 +67,19 @@ export async function axeViolations(page: Page, label: string): Promise<string[]
   return failing;
 }
 
-/** The language switch as a user makes it: Settings, Language, Esc. */
+/**
+ * The language switch as a user makes it: Settings, Appearance, Language, then back to the
+ * screen they were on (the browser's Back; nothing to go back to when already in Settings).
+ */
 export async function setLanguage(page: Page, language: Language): Promise<void> {
-  await page.getByTestId('settings-button').click();
-  const dialog = page.getByTestId('settings-dialog');
-  await dialog.getByTestId('language-select').selectOption(language);
+  const inSettings = new URL(page.url()).hash.startsWith('#/settings');
+  if (!inSettings) await page.getByTestId('settings-button').click();
+  const settings = page.getByTestId('settings-page');
+  await settings.getByTestId('language-select').selectOption(language);
   await page.waitForFunction((lang) => document.documentElement.getAttribute('lang') === lang, language);
-  await page.keyboard.press('Escape');
-  await dialog.waitFor({ state: 'detached' });
+  if (inSettings) return;
+  await page.goBack();
+  await settings.waitFor({ state: 'detached' });
 }
 
 /**

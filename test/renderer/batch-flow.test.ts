@@ -17,6 +17,7 @@ import {
   type Session,
   writeImages,
 } from './helpers';
+import { providerCause } from '../../preload/cause-first';
 
 // Callbacks passed to page.evaluate run in the page; the node project has no DOM lib, so
 // these declare just what they touch (module-local, not global).
@@ -145,7 +146,9 @@ describe('a batch from folder to videos, in the browser', () => {
       await screenshot(page, '02-running');
 
       await waitBatchState('Finished');
-      expect(await page.getByTestId('done-count').innerText()).toMatch(/^3\s*\/\s*3$/);
+      // The cancelled one was meant to be made: 3 of 4, and the cancelled one said beside it.
+      expect(await page.getByTestId('done-count').innerText()).toMatch(/^3\s*\/\s*4$/);
+      expect(await page.getByTestId('done-label').innerText()).toBe('videos done · 1 cancelled');
       for (const name of ['shot-1', 'shot-2', 'shot-3']) await waitRowState(name, 'done');
       expect(await row(page, 'broken.jpg').count()).toBe(0); // rejected at the scan, never an item
       expect(await row(page, 'shot-4').innerText()).toContain('Cancelled');
@@ -233,11 +236,13 @@ describe('a batch from folder to videos, in the browser', () => {
     await waitRowState('fail-2', 'failed');
     const shown = (await row(page, 'fail-1').getByTestId('item-error').innerText()).trim();
     const page1 = await session.harness.handlers['query:items.page']({ batchId: 2, offset: 0, limit: 10 });
-    const stored = page1.ok
-      ? page1.value.items.find((i) => i.relativePath.includes('fail-1'))?.errorMessage
-      : null;
+    const stored = page1.ok ? page1.value.items.find((i) => i.relativePath.includes('fail-1')) : null;
     expect(shown.length).toBeGreaterThan(10);
-    expect(shown).toBe(stored);
+    // The cause right after the sentence; RunComfy's lead-in naming the request is in the details.
+    expect(shown).toBe(
+      `RunComfy could not generate this video: ${providerCause(String(stored?.reason?.params.provider), stored?.requestId ?? null)}`,
+    );
+    expect(shown).not.toContain(stored!.requestId!);
     await page.getByRole('button', { name: 'Need attention 2' }).click(); // the filter
     // The header can say it before the visible page of rows is refetched: wait for the rows.
     await expect.poll(() => page.locator('[data-testid=item-row]').count(), { timeout: 10_000 }).toBe(2);
@@ -269,6 +274,7 @@ describe('a batch from folder to videos, in the browser', () => {
     await expect
       .poll(() => page.locator('[data-testid=item-row][data-state=queued]').count(), { timeout: 10_000 })
       .toBeGreaterThan(0);
+    await page.getByTestId('header-more').click(); // the counts per state are folded under More
     expect(await page.getByTestId('state-counts').innerText()).toContain('Waiting');
 
     await page.getByRole('button', { name: 'Resume', exact: true }).click();

@@ -45,7 +45,7 @@ function render(view: BatchViewDto, language: 'en' | 'zh-CN'): string {
     createElement(
       I18nContext.Provider,
       { value: makeI18n(language) },
-      createElement(ConditionBanner, { batch: view }),
+      createElement(ConditionBanner, { batch: view, onChanged: () => {} }),
     ),
   );
 }
@@ -57,6 +57,26 @@ describe('ConditionBanner', () => {
     expect(en).toContain('Output folder not available: /media/usb/out (/media/usb is missing)');
     const zh = render(batch({ condition: unplugged }), 'zh-CN');
     expect(zh).toContain('输出文件夹不可用：/media/usb/out');
+  });
+
+  it('says what happens next in a sentence, offers another folder, and keeps the specifics under Details', () => {
+    const en = render(batch({ condition: unplugged }), 'en');
+    expect(en).toMatch(
+      /<p>Reconnect the drive or share: downloads continue by themselves when it is back\. Or save the next videos in another folder\.<\/p>/,
+    );
+    expect(en).toMatch(
+      /<details[^>]*><summary>Details<\/summary><p class="small">Output folder not available: \/media\/usb\/out/,
+    );
+    expect(en).toContain('data-testid="choose-output-folder"');
+    expect(en).toContain('Choose another folder…');
+    const offline = render(
+      batch({ condition: { code: 'network_down', params: { detail: 'ECONNRESET' }, since: 0, message: '' } }),
+      'en',
+    );
+    expect(offline).toContain(
+      'Nothing has failed: the batch continues by itself when the connection is back.',
+    );
+    expect(offline).not.toContain('choose-output-folder');
   });
 
   it('shows nothing without a condition, or once the batch is finished', () => {

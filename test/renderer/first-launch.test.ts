@@ -112,7 +112,8 @@ describe('first launch, without a dead end', () => {
     await page.getByTestId('start-reason').getByRole('button', { name: 'Try it free (simulated)' }).click();
     await page.getByTestId('simulated-badge').waitFor();
     await page.getByTestId('mode-note').waitFor();
-    expect(await readyToStart()).toMatch(/^Start 5 videos — est\. \$2\.10$/);
+    // Simulated money never reads as real dollars.
+    expect(await readyToStart()).toMatch(/^Start 5 videos — est\. \$2\.10 simulated$/);
     await startButton().click();
     const batchId = await batchIdFromUrl();
     await page.getByTestId('batch-state').filter({ hasText: 'Finished' }).waitFor({ timeout: 60_000 });

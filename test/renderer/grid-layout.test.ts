@@ -5,6 +5,7 @@ import {
   flatLayout,
   groupedLayout,
   indexRange,
+  takesAround,
   layoutTarget,
   rowOfIndex,
 } from '../../renderer/src/lib/grid-layout';
@@ -71,5 +72,23 @@ describe('grouped layout (takes)', () => {
     expect(layoutTarget('ArrowUp', 0, layout)).toBe(0);
     expect(layoutTarget('ArrowDown', 8, layout)).toBe(8);
     expect(layoutTarget('ArrowRight', 2, layout)).toBe(3);
+  });
+});
+
+describe('takes around an item (the full-screen review shows them side by side)', () => {
+  const groups = [
+    { relativePath: 'a.jpg', count: 3 },
+    { relativePath: 'b.jpg', count: 1 },
+    { relativePath: 'c.jpg', count: 2 },
+  ];
+  it('is the run of the item’s image', () => {
+    expect(takesAround(groups, 0)).toEqual({ start: 0, count: 3 });
+    expect(takesAround(groups, 2)).toEqual({ start: 0, count: 3 });
+    expect(takesAround(groups, 3)).toEqual({ start: 3, count: 1 });
+    expect(takesAround(groups, 5)).toEqual({ start: 4, count: 2 });
+  });
+  it('is nothing without groups or past their end', () => {
+    expect(takesAround(null, 0)).toBeNull();
+    expect(takesAround(groups, 6)).toBeNull();
   });
 });

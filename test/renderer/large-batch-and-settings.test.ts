@@ -179,8 +179,8 @@ describe('10,000 items in the browser', () => {
 
 describe('settings', () => {
   it('replaces the API key, asking before storing it as plain text; shows only its last four characters', async () => {
-    await page.getByRole('button', { name: 'Settings' }).click();
-    const dialog = page.getByTestId('settings-dialog');
+    await page.getByRole('link', { name: 'Settings' }).click();
+    const dialog = page.getByTestId('settings-page');
     await dialog.waitFor();
     expect(await dialog.getByTestId('api-key-status').innerText()).toContain('ending in …-key');
     await dialog.getByPlaceholder('Paste a new key to replace it').fill('sk-live-abcd5678');
@@ -195,10 +195,10 @@ describe('settings', () => {
   });
 
   it('switches to Simplified Chinese and keeps it after a reload', async () => {
-    const dialog = page.getByTestId('settings-dialog');
+    const dialog = page.getByTestId('settings-page');
     await dialog.getByLabel('Language').selectOption('zh-CN');
-    await dialog.getByRole('heading', { name: '设置' }).waitFor();
-    await page.keyboard.press('Escape'); // Esc closes the dialog
+    await dialog.getByRole('heading', { name: '外观' }).waitFor();
+    await page.getByRole('link', { name: '新建批次' }).click();
     await dialog.waitFor({ state: 'detached' });
     expect(await page.getByRole('link', { name: '新建批次' }).isVisible()).toBe(true);
     expect(await page.getByTestId('drop-zone').innerText()).toContain('将文件夹或图片拖放到窗口任意位置');

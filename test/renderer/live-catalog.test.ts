@@ -113,18 +113,20 @@ describe('the live catalog in the window', () => {
       await page.getByTestId('runcomfy-search-input').fill('kling');
       await page.getByTestId('runcomfy-results').waitFor();
     };
-    // Escape clears the search field first, then closes each dialog.
+    // Escape clears the search field first, then closes the dialog; Settings is a page: Back.
     const closeAll = async () => {
-      for (let i = 0; i < 4 && (await page.getByTestId('settings-dialog').count()) > 0; i++)
+      for (let i = 0; i < 4 && (await page.getByTestId('add-model-dialog').count()) > 0; i++)
         await page.keyboard.press('Escape');
-      await page.getByTestId('settings-dialog').waitFor({ state: 'detached' });
+      await page.getByTestId('add-model-dialog').waitFor({ state: 'detached' });
+      await page.goBack();
+      await page.getByTestId('settings-page').waitFor({ state: 'detached' });
     };
     expect(
       await axeEveryWay(page, 'add a model from RunComfy’s list', { show: openAdd, hide: closeAll }),
     ).toEqual([]);
 
     await page.getByTestId('settings-button').click();
-    const settings = page.getByTestId('settings-dialog');
+    const settings = page.getByTestId('settings-page');
     await settings.getByTestId('account-balance-value').filter({ hasText: '$999.20' }).waitFor();
     expect(await settings.getByRole('link', { name: 'Top up' }).getAttribute('href')).toBe(
       'https://www.runcomfy.com/profile',

@@ -48,6 +48,7 @@ const view = (patch: Partial<ProgressView>): ProgressView => ({
   done: 0,
   problems: 0,
   toRun: 100,
+  settled: (patch.done ?? 0) + (patch.problems ?? 0),
   spentUsd: 0,
   ...patch,
 });

@@ -92,7 +92,7 @@ describe('models in the browser', () => {
     'refuses a pasted schema that does not parse, then adds a model by id',
     { timeout: 60_000 },
     async () => {
-      await page.getByRole('button', { name: 'Settings' }).click();
+      await page.getByRole('link', { name: 'Settings' }).click();
       await page.getByTestId('add-model').click();
       const dialog = page.getByTestId('add-model-dialog');
       // RunComfy's list comes first; a model it does not list is added by its id and schema.
@@ -111,7 +111,7 @@ describe('models in the browser', () => {
       await start.fill('picture');
       await dialog.getByRole('button', { name: 'Save model' }).click();
       await page.getByText('Model "acme/motion-1/image-to-video" added.').waitFor();
-      await page.getByRole('button', { name: 'Close' }).first().click();
+      await page.goBack(); // Settings is a page: back to the batch being set up
       const added = page
         .getByTestId('model-picker')
         .locator('label.model-option', { hasText: 'acme/motion-1/image-to-video' });

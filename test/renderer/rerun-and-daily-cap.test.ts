@@ -44,8 +44,14 @@ describe('the daily cap in the batch header', () => {
   it('pauses at the cap, shows today’s spend against it, and the pause opens Settings at the cap', async () => {
     await page.getByTestId('pause-banner').waitFor();
     expect(await page.getByTestId('pause-banner').innerText()).toMatch(
-      /The daily spending cap is reached[\s\S]*daily spending cap of \$1\.00 is reached: \$0\.84 was spent today/,
+      /^The daily spending cap is reached\n/,
     );
+    // The engine's account with its figures, under Details.
+    expect(await page.getByTestId('pause-details').textContent()).toMatch(
+      /daily spending cap of \$1\.00 is reached: \$0\.84 was spent today/,
+    );
+    // Today's spending of all batches is under More figures.
+    await page.getByTestId('header-more').click();
     const stat = page.getByTestId('daily-spend');
     expect(await stat.innerText()).toMatch(/\$0\.84\s*spent today, all batches, of \$1\.00 daily cap/);
     await screenshot(page, 'daily-cap-header-en');
@@ -56,9 +62,10 @@ describe('the daily cap in the batch header', () => {
     await expect.poll(() => input.evaluate((el) => el === document.activeElement)).toBe(true);
     expect(await page.getByTestId('daily-cap-today').innerText()).toBe('Spent today: $0.84');
     await screenshot(page, 'daily-cap-settings-en');
-    await page.keyboard.press('Escape');
+    await page.goBack(); // Settings is a page: back to the batch
 
     await setLanguage(page, 'zh-CN');
+    await page.getByTestId('header-more').click();
     expect(await page.getByTestId('daily-spend').innerText()).toMatch(/今天所有批次已花费（每日上限/);
     await screenshot(page, 'daily-cap-header-zh-CN');
     await setLanguage(page, 'en');
@@ -90,6 +97,7 @@ describe('Re-run with changes', () => {
       /^Skipped: already queued in batch \d+ \(to .+\.mp4\); it is generated once/,
     );
     await setLanguage(page, 'zh-CN');
+    await expect.poll(() => skips.count()).toBe(4);
     expect((await why())[0]).toMatch(/^跳过：已在批次 \d+ 中排队（输出到 .+\.mp4）；只生成一次/);
     expect((await why())[3]).toMatch(/^跳过：已生成：.+\.mp4$/);
     await screenshotAt(page, '[data-testid=preview]', 'rerun-skips-zh-CN');

@@ -99,7 +99,7 @@ describe('review grid', () => {
     const atTop = await videoCount();
     await screenshot(page, 'review-grid-top');
     await page.evaluate(() => {
-      const scroller = document.querySelector('[data-testid=review-scroll]')!;
+      const scroller = document.querySelector('main.screen')!;
       scroller.scrollTop = scroller.scrollHeight;
     });
     await cell(done - 1).waitFor();
@@ -123,7 +123,7 @@ describe('review grid', () => {
           return v ? { paused: v.paused, muted: v.muted } : null;
         }, index);
       await page.evaluate(() => {
-        document.querySelector('[data-testid=review-scroll]')!.scrollTop = 0;
+        document.querySelector('main.screen')!.scrollTop = 0;
       });
       await cell(0).focus();
       await expect.poll(() => video(0)).toEqual({ paused: false, muted: true });

@@ -9,6 +9,7 @@ import { closeDatabase, openDatabase } from '../../main/core/db/connection';
 import { JobStore } from '../../main/core/db/store';
 import { batchSettings } from '../main/core/app/helpers';
 import { closeSession, openSession, runBatch, screenshot, type Session, writeImages } from './helpers';
+import { providerCause } from '../../preload/cause-first';
 
 let session: Session;
 let page: Page;
@@ -99,7 +100,10 @@ describe('state errors in the window', () => {
       await page.goto(`${session.harness.url}/#/batch/${batchId}`);
       const shown = page.getByTestId('item-error');
       await shown.waitFor();
-      expect((await shown.innerText()).trim()).toBe(`RunComfy 无法生成此视频：${provider}`);
+      // The cause right after the sentence; the lead-in naming the request is in the details.
+      expect((await shown.innerText()).trim()).toBe(
+        `RunComfy 无法生成此视频：${providerCause(provider, failed.requestId)}`,
+      );
       await screenshot(page, 'failed-item-zh-CN');
       // The stored English sentence is still there for readers without codes (CLI, old builds).
       expect(failed.errorMessage).toBe(`RunComfy could not generate this video: ${provider}`);
@@ -124,7 +128,8 @@ describe('state errors in the window', () => {
 
       await page.goto(`${session.harness.url}/#/batch/${batchId}`);
       await page.reload();
-      const note = page.locator('.glance-note');
+      // The note under the batch's spent figure (today's figure has its own, under More figures).
+      const note = page.locator('.glance-stat', { has: page.getByTestId('spent') }).locator('.glance-note');
       await expect.poll(() => note.innerText()).toBe('+ up to $0.42 whose answer was lost (may be paid)');
       expect(await page.getByTestId('spent').innerText()).toBe('$0.00');
       await handlers['command:settings.update']({ language: 'zh-CN' });

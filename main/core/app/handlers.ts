@@ -6,6 +6,7 @@
 //  - answers an Envelope, never throws (a rejected invoke keeps only a message string),
 //  - maps errors to the contract's codes with plain-words messages, the API key redacted.
 import { existsSync, statSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import type { z } from 'zod';
 import {
@@ -58,6 +59,7 @@ export function toAppSettings(
     notifications: stored.notifications,
     keepAwake: stored.keepAwake,
     language: stored.language,
+    theme: stored.theme,
     webhook: services.webhookSetting.get(),
     // In the job database, not the settings file: the CLI on the same database keeps it too.
     dailyCapUsd: services.engine.dailySpend().capUsd,
@@ -185,6 +187,16 @@ export function buildHandlers(services: AppServices): Handlers {
             'for this batch. Give the model a price (its entry in the models folder) for the next batch, or run this one without a cap.',
         );
       engine.setBudget(batchId, budgetUsd);
+      return requireBatchView(batchId);
+    },
+    'command:batch.setOutputDir': async ({ batchId, outputDir }) => {
+      requireBatch(batchId);
+      if (!(await stat(outputDir).catch(() => null))?.isDirectory())
+        throw new AppError(
+          'invalid_request',
+          `${outputDir} is not a folder (it was moved or deleted since it was chosen); choose the folder again.`,
+        );
+      engine.setOutputDir(batchId, outputDir);
       return requireBatchView(batchId);
     },
     'query:batches.list': () => engine.listBatches(),

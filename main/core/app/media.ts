@@ -1,5 +1,6 @@
 // Local media for the renderer, safely. The renderer never names a file: it asks for
-// `item/<id>/thumb`, `item/<id>/video` or `scan/<scanId>/<index>/thumb`, and this resolver
+// `item/<id>/thumb`, `item/<id>/still` (the image, large, for the full-screen review),
+// `item/<id>/video` or `scan/<scanId>/<index>/thumb`, and this resolver
 // looks the file up in the database or the scan registry. A file is served only when its real
 // path (symlinks resolved) stays inside the folder it belongs to: the dropped root for an
 // image, the batch's output folder for a video. Anything else is refused:
@@ -62,17 +63,26 @@ export function looksHostile(path: string): boolean {
 }
 
 export type MediaRoute =
-  | { kind: 'item-thumb'; itemId: number }
+  | { kind: 'item-thumb'; itemId: number; still?: true }
   | { kind: 'item-video'; itemId: number }
   | { kind: 'scan-thumb'; scanId: string; index: number; fit?: FitSpec }
   | { kind: 'element-thumb'; scanId: string; index: number };
+
+/** The long side of an item's still in the full-screen review, beside its video. */
+const STILL_SIZE = 1280;
 
 /** A fitted frame larger than this is no frame the plan makes (it only crops, pads, upscales to a minimum). */
 const MAX_FIT_SIDE = 16_384;
 
 export function parseMediaPath(path: string): MediaRoute | null {
-  let match = /^item\/([1-9]\d{0,14})\/(thumb|video)$/.exec(path);
-  if (match) return { kind: match[2] === 'thumb' ? 'item-thumb' : 'item-video', itemId: Number(match[1]) };
+  let match = /^item\/([1-9]\d{0,14})\/(thumb|still|video)$/.exec(path);
+  if (match) {
+    const itemId = Number(match[1]);
+    if (match[2] === 'video') return { kind: 'item-video', itemId };
+    return match[2] === 'still'
+      ? { kind: 'item-thumb', itemId, still: true }
+      : { kind: 'item-thumb', itemId };
+  }
   match = /^scan\/([A-Za-z0-9_-]{1,100})\/(0|[1-9]\d{0,8})\/thumb$/.exec(path);
   if (match) return { kind: 'scan-thumb', scanId: match[1]!, index: Number(match[2]) };
   // An element image the scan checked (scans.checkElements numbers them).
@@ -182,12 +192,13 @@ export function createMediaResolver(options: {
     root: string,
     request: MediaRequest,
     fit?: FitSpec,
+    size?: number,
   ): Promise<MediaResponse> => {
     const real = await containedRealPath(sourcePath, root);
     if (!real) return refuse(403);
     let thumb: string;
     try {
-      thumb = await thumbnails.get(real, fit);
+      thumb = await thumbnails.get(real, fit, size);
     } catch (error) {
       options.log?.(`no thumbnail for ${real}: ${(error as Error).message}`);
       return refuse(415);
@@ -204,7 +215,7 @@ export function createMediaResolver(options: {
         if (!item) return refuse(404);
         const root = rootOf(item.sourcePath, item.relativePath);
         if (!root) return refuse(403);
-        return thumbOf(item.sourcePath, root, request);
+        return thumbOf(item.sourcePath, root, request, undefined, parsed.still ? STILL_SIZE : undefined);
       }
       case 'item-video': {
         const item = engine.getItem(parsed.itemId);

@@ -1,6 +1,7 @@
 // "Re-run with changes": what a new batch made from an earlier one starts from. Its settings,
 // the folders its images were found under (scanned again, so captions and prompts.csv rows
-// apply as before) and which images: all, the failed ones, the rejected videos or chosen items.
+// apply as before) and which images: all, the failed ones, the rejected videos (as new takes), the
+// kept ones (to finish the winners on another model, say) or chosen items.
 // Images no longer where they were are named, so the window can offer to rescan a folder.
 // The one source for both the window (query:batch.rerunSource) and `stillmotion run --from`.
 import { existsSync } from 'node:fs';
@@ -10,7 +11,7 @@ import { NotFoundError, type BatchSettings, type ItemView } from '../domain';
 import { RETRY_ALL_STATES } from '../../../preload/item-actions';
 import { eachItem } from './all-items';
 
-export const RERUN_WHICH = ['all', 'failed', 'rejected', 'selected'] as const;
+export const RERUN_WHICH = ['all', 'failed', 'rejected', 'kept', 'selected'] as const;
 export type RerunWhich = (typeof RERUN_WHICH)[number];
 
 export interface RerunSource {
@@ -68,8 +69,8 @@ export function rerunSource(
             engine,
             which === 'failed'
               ? { batchId, states: [...RETRY_ALL_STATES] }
-              : which === 'rejected'
-                ? { batchId, states: ['done'], reviews: ['rejected'] }
+              : which === 'rejected' || which === 'kept'
+                ? { batchId, states: ['done'], reviews: [which] }
                 : { batchId },
           ),
         ];

@@ -17,6 +17,7 @@ const storedSchema = z.object({
   notifications: z.boolean(),
   keepAwake: z.boolean(),
   language: appSettingsSchema.shape.language,
+  theme: appSettingsSchema.shape.theme,
   /**
    * The webhook's service. Its address is a secret kept apart (webhook-setting.ts); `url` is
    * only in files written before, and moves out at the first start.
@@ -36,6 +37,7 @@ export const DEFAULT_STORED_SETTINGS: StoredSettings = {
   notifications: true,
   keepAwake: true,
   language: 'system',
+  theme: 'system',
   webhook: null,
   defaults: {},
   presets: [],

@@ -54,9 +54,10 @@ async function readHead(path: string, bytes = 16): Promise<Uint8Array> {
 export interface ThumbnailCache {
   /**
    * Path of the cached JPEG thumbnail of `sourcePath` (made on first use); with `fit`, of the
-   * frame that will be sent (cropped or padded as the plan says, intake/fit-apply.ts).
+   * frame that will be sent (cropped or padded as the plan says, intake/fit-apply.ts); `size`
+   * (the long side) overrides the cache's own, e.g. for the review's large still.
    */
-  get(sourcePath: string, fit?: FitSpec): Promise<string>;
+  get(sourcePath: string, fit?: FitSpec, size?: number): Promise<string>;
   readonly dir: string;
 }
 
@@ -103,7 +104,7 @@ export function createThumbnailCache(options: {
   /** Cap of the cache folder in bytes (default THUMBNAIL_CACHE_MAX_BYTES). */
   maxBytes?: number;
 }): ThumbnailCache {
-  const size = options.size ?? THUMBNAIL_SIZE;
+  const defaultSize = options.size ?? THUMBNAIL_SIZE;
   const dir = options.dir;
   void pruneThumbnailCache(dir, options.maxBytes ?? THUMBNAIL_CACHE_MAX_BYTES).catch(() => 0);
   // Decoding is CPU work: a couple at a time keeps the UI process and the engine responsive
@@ -125,7 +126,12 @@ export function createThumbnailCache(options: {
   const hashes = new Map<string, string>();
   const inFlight = new Map<string, Promise<string>>();
 
-  const make = async (sourcePath: string, target: string, fit?: FitSpec): Promise<void> => {
+  const make = async (
+    sourcePath: string,
+    target: string,
+    fit: FitSpec | undefined,
+    size: number,
+  ): Promise<void> => {
     const kind = sniffImageKind(await readHead(sourcePath));
     if (!kind) throw new ThumbnailError(`${sourcePath} is not a JPEG, PNG, WebP, BMP, TIFF or GIF image`);
     let image: ReturnType<typeof sharp>;
@@ -158,7 +164,8 @@ export function createThumbnailCache(options: {
 
   return {
     dir,
-    async get(sourcePath, fit) {
+    async get(sourcePath, fit, wanted) {
+      const size = wanted ?? defaultSize;
       const info = await stat(sourcePath);
       const memoKey = `${sourcePath}\0${info.size}\0${info.mtimeMs}`;
       let hash = hashes.get(memoKey);
@@ -176,7 +183,7 @@ export function createThumbnailCache(options: {
           return target;
         } catch {
           await mkdir(join(dir, hash.slice(0, 2)), { recursive: true });
-          await withSlot(() => make(sourcePath, target, fit));
+          await withSlot(() => make(sourcePath, target, fit, size));
           return target;
         }
       })();

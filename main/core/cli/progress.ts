@@ -2,7 +2,8 @@
 // place (counts per state, spent vs budget, ETA). Not on a terminal (logs, pipes, CI): one
 // plain line per state change, so a log file reads as a history.
 import { reasonText, type ReasonLanguage } from '../../../preload/reasons';
-import { ITEM_STATES, TERMINAL_STATES, type BatchView, type ItemView } from '../domain';
+import { batchFigures } from '../../../preload/batch-figures';
+import { ITEM_STATES, type BatchView, type ItemView } from '../domain';
 
 /**
  * The language reasons are printed in: English unless the user gives `--lang` (or
@@ -52,15 +53,18 @@ export function countsLine(batch: BatchView): string {
 }
 
 export function statusBlock(batch: BatchView): string {
-  const finished = TERMINAL_STATES.reduce((n, s) => n + (batch.counts[s] ?? 0), 0);
-  const budget = batch.settings.budgetUsd === null ? 'no cap' : `cap ${usd(batch.settings.budgetUsd)}`;
+  // The window's figures (preload/batch-figures.ts): done of planned, time left only while running.
+  const figures = batchFigures(batch);
+  // Simulated money is never printed as real dollars.
+  const money = (value: number) => (batch.simulated ? `${usd(value)} simulated` : usd(value));
+  const budget = batch.settings.budgetUsd === null ? 'no cap' : `cap ${money(batch.settings.budgetUsd)}`;
   // Maybe paid, maybe not: beside what was surely spent, as the caps count it.
   const unconfirmed =
-    batch.unconfirmedUsd > 0 ? ` + up to ${usd(batch.unconfirmedUsd)} whose answer was lost` : '';
+    batch.unconfirmedUsd > 0 ? ` + up to ${money(batch.unconfirmedUsd)} whose answer was lost` : '';
   const lines = [
     `Batch ${batch.id} "${batch.name}" — ${batch.state}${batch.pauseReason ? ` (${batch.pauseReason})` : ''}`,
-    `  ${finished}/${batch.total} finished   ${countsLine(batch)}`,
-    `  spent ${usd(batch.spentUsd)}${unconfirmed} (${budget}), ${usd(batch.remainingEstimateUsd)} still to run   ETA ${duration(batch.etaMs)}`,
+    `  ${figures.done}/${figures.planned} done   ${countsLine(batch)}`,
+    `  spent ${money(figures.spentUsd)}${unconfirmed} (${budget}), ${money(batch.remainingEstimateUsd)} still to run   ETA ${duration(figures.timeLeftMs)}`,
   ];
   const paused = pauseText(batch);
   if (paused) lines.push(`  ${paused}`);

@@ -49,8 +49,32 @@ export class AccountSpendStore {
       capUsd: this.dailyCap(),
       spentTodayUsd: this.committedSince(dayStartedAt),
       simulatedTodayUsd: this.committedSince(dayStartedAt, true),
+      billedTodayUsd: this.billedSince(dayStartedAt),
       dayStartedAt,
     };
+  }
+
+  /**
+   * USD billed by submits made at or after `since`, across every batch of one kind (as
+   * committedSince), by the definition of a batch's spent figure (item-queries.ts money: an
+   * actual cost where known, else the estimate of what is generating or done), plus earlier
+   * attempts of retried items made since then. On a day with one batch it is that batch's spent
+   * figure, so the window never shows two amounts for the same money.
+   */
+  billedSince(since: number, simulated = false): number {
+    const row = this.stmt(
+      `SELECT
+           (SELECT COALESCE(SUM(CASE
+               WHEN i.cost_usd IS NOT NULL THEN i.cost_usd
+               WHEN i.may_be_billed = 1 AND i.state IN ('in_progress', 'downloading', 'done') THEN i.estimated_cost_usd
+               ELSE 0 END), 0)
+              FROM items i JOIN batches b ON b.id = i.batch_id
+             WHERE i.submitted_at >= :since AND b.simulated = :simulated)
+         + (SELECT COALESCE(SUM(e.usd), 0)
+              FROM earlier_attempts e JOIN items i ON i.id = e.item_id JOIN batches b ON b.id = i.batch_id
+             WHERE e.submitted_at >= :since AND b.simulated = :simulated) AS usd`,
+    ).get({ since, simulated: simulated ? 1 : 0 }) as { usd: number };
+    return row.usd;
   }
 
   /**

@@ -10,7 +10,6 @@ import {
   type ItemState,
   type PauseReason,
   type PlannedItem,
-  noteText,
 } from '../domain';
 import { formatReason, type Reason } from '../../../preload/reasons';
 import { pauseReasonColumn, toBatchRecord, type BatchRecord, type BatchRow } from './rows';
@@ -101,10 +100,10 @@ export abstract class BatchTable extends StoreBase {
     const insertItem = this.stmt(
       `INSERT INTO items (batch_id, position, state, source_path, root_path, relative_path, image_hash,
              request_fingerprint, rendered_prompt, request_json, output_relative_path, created_at,
-             state_changed_at, estimated_cost_usd, error_code, error_message, notes_json)
+             state_changed_at, estimated_cost_usd, error_code, error_message, reason_json, notes_json)
            VALUES (:batchId, :position, :state, :sourcePath, :rootPath, :relativePath, :imageHash,
              :fingerprint, :prompt, :request, :outputRelativePath, :now, :now, :estimate, :errorCode,
-             :errorMessage, :notes)`,
+             :errorMessage, :reason, :notes)`,
     );
     items.forEach((item, index) => {
       const state: ItemState = item.verdict?.state ?? 'queued';
@@ -124,7 +123,9 @@ export abstract class BatchTable extends StoreBase {
         estimate: item.estimatedCostUsd,
         errorCode: item.verdict?.code ?? null,
         errorMessage: item.verdict?.message ?? null,
-        notes: JSON.stringify(item.notes.map((note) => noteText(note))),
+        // As codes, so the window says a refusal, a skip and a note in the reader's language.
+        reason: item.verdict?.reason ? JSON.stringify(item.verdict.reason) : null,
+        notes: JSON.stringify(item.notes),
       });
       this.insertItemEvent(Number(itemId), null, state, item.verdict?.message ?? 'planned', now);
       ids.push(Number(itemId));

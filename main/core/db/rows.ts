@@ -18,6 +18,7 @@ import {
   type ItemState,
   type ItemView,
   type PauseReason,
+  type PlanNote,
 } from '../domain';
 
 // The contract's schema, the one every process reads settings with: a copy of our own once
@@ -25,7 +26,8 @@ import {
 // the stripped settings back).
 const storedSettingsSchema = batchSettingsSchema satisfies z.ZodType<BatchSettings>;
 
-const notesSchema = z.array(z.string());
+// A note is English text (rows written before notes were codes) or a reason.
+const notesSchema: z.ZodType<PlanNote[]> = z.array(z.union([z.string(), z.lazy(() => reasonSchema)]));
 const requestSchema = z.record(z.string(), z.unknown());
 // A stored reason: its code is checked when shown (an unknown code falls back to the sentence).
 const reasonSchema: z.ZodType<Reason> = z.lazy(() =>

@@ -174,7 +174,8 @@ export interface ItemView {
   errorMessage: string | null;
   /** Why it failed, as a code + parameters rendered in the reader's language (null: see errorMessage). */
   reason: Reason | null;
-  notes: string[];
+  /** What the plan noted (resized, an end frame left out...): English text, or a reason. */
+  notes: PlanNote[];
   /** The user's verdict on the video (null: not reviewed). */
   review: ItemReview | null;
 }
@@ -201,6 +202,8 @@ export interface DailySpend {
   spentTodayUsd: number;
   /** The same for simulated batches: not money, never counted against the cap. */
   simulatedTodayUsd: number;
+  /** Billed since `dayStartedAt` (real batches) by the definition of a batch's `spentUsd`: what the window shows as spent. */
+  billedTodayUsd: number;
   /** Clock ms of the local midnight that began today. */
   dayStartedAt: number;
 }

@@ -1,6 +1,7 @@
 // The engine's commands: what a person asks of a batch or an item (start, pause, resume,
 // cancel, retry, resubmit, budget). Each checks that the request fits (typed errors say why
 // not, with what to do), then hands the state change to the coordinator's settle path.
+import { isAbsolute } from 'node:path';
 import type { CancelBatchResult, CancelItemOutcome } from '../core-api';
 import type { BatchRecord, ItemRecord } from '../db/rows';
 import {
@@ -205,6 +206,31 @@ export class Commands {
         },
       );
     this.ctx.store.updateBatchSettings(batchId, { ...batch.settings, budgetUsd });
+  }
+
+  /**
+   * Sends the batch's next videos to another output folder, one the user chose (so it is there):
+   * videos saved before stay where they are. The old folder's condition is over; downloads that
+   * waited for it try the new one at once. An ended batch takes it too: its retried items save there.
+   */
+  setOutputDir(batchId: number, outputDir: string): void {
+    const batch = this.requireBatch(batchId);
+    if (!isAbsolute(outputDir))
+      throw new InvalidValueError(
+        `The output folder must be an absolute path, got ${JSON.stringify(outputDir)}.`,
+        {
+          kind: 'invalid_value',
+          field: 'outputDir',
+          value: outputDir,
+          expected: 'an absolute path to a folder',
+        },
+      );
+    this.ctx.store.updateBatchSettings(batchId, { ...batch.settings, outputDir });
+    this.ctx.store.markOutputDirSeen(batchId, this.ctx.clock.now());
+    this.core.batches.clearCondition(batchId, ['output_unavailable']);
+    if (this.ctx.held.has(batchId))
+      for (const item of this.ctx.store.itemsInStates(batchId, ['downloading']))
+        this.core.fetchVideo(item.id);
   }
 
   requireBatch(batchId: number): BatchRecord {

@@ -207,6 +207,10 @@ class JobEngine implements Engine {
     this.commands.setBudget(batchId, budgetUsd);
   }
 
+  setOutputDir(batchId: number, outputDir: string): void {
+    this.commands.setOutputDir(batchId, outputDir);
+  }
+
   setDailyCap(capUsd: number | null): void {
     this.commands.setDailyCap(capUsd);
   }

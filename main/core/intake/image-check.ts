@@ -9,7 +9,11 @@ import { assessImage, formatBytes, MAX_PIXELS } from './limits';
 import { openForReading, type ReadableFile } from '../util/open-file';
 import { fileByteSource, probeImage } from './probe';
 import type { ImageFormat } from './probe';
-import { describeFsError } from './walk';
+import { fsReason } from './walk';
+import { formatReason, reason, type Reason } from '../../../preload/reasons';
+
+/** A refusal's words: a code for the window, English for the CLI and logs. */
+const refusal = (why: Reason) => ({ reason: formatReason(why), why });
 
 export type CheckedImage = (
   | {
@@ -20,9 +24,9 @@ export type CheckedImage = (
       bytes: number;
       sha256: string;
       /** Set when it must be resized/re-encoded to be sent as a data URI. */
-      fit: { reason: string } | null;
+      fit: { why: Reason } | null;
     }
-  | { ok: false; code: string; reason: string }
+  | { ok: false; code: string; reason: string; why: Reason }
 ) & {
   /** "dev:ino" of the file (its path if it could not be opened): one file, one identity. */
   identity: string;
@@ -70,7 +74,7 @@ export async function checkImageFile(path: string, signal?: AbortSignal): Promis
     return {
       ok: false,
       code: 'unreadable',
-      reason: describeFsError(error, 'could not be read'),
+      ...refusal(fsReason(error, 'scan_fs_read')),
       identity: path,
     };
   }
@@ -81,7 +85,7 @@ export async function checkImageFile(path: string, signal?: AbortSignal): Promis
     return {
       ok: false,
       code: 'unreadable',
-      reason: describeFsError(error, 'could not be read'),
+      ...refusal(fsReason(error, 'scan_fs_read')),
       identity: path,
     };
   } finally {
@@ -98,22 +102,26 @@ async function checkOpenFile(
   const identity = source.identity ?? path;
   const bytes = source.size;
   const probe = await probeImage(source);
-  if (!probe.ok) return { ok: false, code: probe.code, reason: probe.reason, identity };
+  if (!probe.ok) return { ok: false, code: probe.code, reason: probe.reason, why: probe.why, identity };
   const facts = { format: probe.format, width: probe.width, height: probe.height, bytes };
   // The orientation only decides whether the picture is turned on the way (the sides are displayed).
   // Dimension checks (including the pixel bomb) come before any decode.
   const assessment = assessImage({ ...facts, orientation: probe.orientation }, 'data-uri');
   if (assessment.kind === 'reject')
-    return { ok: false, code: assessment.code, reason: assessment.reason, identity };
+    return { ok: false, code: assessment.code, ...refusal(assessment.why), identity };
   if (assessment.kind === 'fit' && probe.format === 'bmp') {
     const layout = bmpLayout(await source.read(0, 128));
     if (typeof layout === 'string')
       return {
         ok: false,
         code: 'unsupported_format',
-        reason:
-          `over Kling's limits (${facts.width}x${facts.height}, ${formatBytes(bytes)}) so it must be resized ` +
-          `before sending, but it is ${layout}`,
+        ...refusal(
+          reason('scan_bmp_unresizable', {
+            size: `${facts.width}x${facts.height}`,
+            bytes: formatBytes(bytes),
+            layout,
+          }),
+        ),
         identity,
       };
   }
@@ -121,7 +129,7 @@ async function checkOpenFile(
     return {
       ok: false,
       code: 'truncated',
-      reason: `truncated or corrupt ${probe.format.toUpperCase()}: the image data ends early; copy it again from the original`,
+      ...refusal(reason('scan_ends_early', { format: probe.format.toUpperCase() })),
       identity,
     };
   // A file the probe's first read held whole is hashed from that read, not read again.
@@ -132,7 +140,7 @@ async function checkOpenFile(
     ok: true,
     ...facts,
     sha256,
-    fit: assessment.kind === 'fit' ? { reason: assessment.reason } : null,
+    fit: assessment.kind === 'fit' ? { why: assessment.why } : null,
     identity,
   };
 }

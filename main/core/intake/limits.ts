@@ -5,6 +5,7 @@
 // (minimum side, aspect ratio) come from its catalog entry and are fitted or refused by the plan
 // (fit.ts, plan-image.ts), not here: the scan does not know the model.
 import { isSendableFormat, type ImageFormat } from './probe-result';
+import { reason, type Reason } from '../../../preload/reasons';
 
 /**
  * Refused before decoding: a decoder would need width x height x 4 bytes (400 MB at this
@@ -39,8 +40,8 @@ export interface ImageFacts {
 
 export type Assessment =
   | { kind: 'ok' }
-  | { kind: 'fit'; targetWidth: number; targetHeight: number; reason: string }
-  | { kind: 'reject'; code: string; reason: string };
+  | { kind: 'fit'; targetWidth: number; targetHeight: number; why: Reason }
+  | { kind: 'reject'; code: string; why: Reason };
 
 export function formatBytes(bytes: number): string {
   if (bytes >= 1024 * 1024) return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
@@ -57,21 +58,30 @@ export function fitDimensions(width: number, height: number, longSide = FIT_LONG
   };
 }
 
+/** One to three things done, as one reason: "a", "a, b", "a, b, c" (with the language's comma). */
+function listed(parts: Reason[]): Reason {
+  const [a, b, c] = parts;
+  if (!b) return a!;
+  return c ? reason('scan_list3', { a: a!, b, c }) : reason('scan_list2', { a: a!, b });
+}
+
 /** Sanity checks that need only the dimensions (done at scan time, before decoding anything). */
 export function checkDimensions(width: number, height: number): Assessment {
   if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1)
     return {
       kind: 'reject',
       code: 'bad_dimensions',
-      reason: `corrupt image: its header gives dimensions ${width}x${height}, which make no sense`,
+      why: reason('scan_bad_dimensions', { size: `${width}x${height}` }),
     };
   if (width > MAX_SIDE || height > MAX_SIDE || width * height > MAX_PIXELS)
     return {
       kind: 'reject',
       code: 'pixel_bomb',
-      reason:
-        `too many pixels: ${width}x${height} (${Math.round((width * height) / 1e6)} megapixels) is over the ` +
-        `${MAX_PIXELS / 1e6} megapixel limit; refused without decoding it. Scale it down and add it again`,
+      why: reason('scan_too_many_pixels', {
+        size: `${width}x${height}`,
+        megapixels: Math.round((width * height) / 1e6),
+        limit: MAX_PIXELS / 1e6,
+      }),
     };
   return { kind: 'ok' };
 }
@@ -88,17 +98,13 @@ export function assessImage(image: ImageFacts, mode: SendMode): Assessment {
       return {
         kind: 'reject',
         code: 'unsupported_format',
-        reason:
-          `${image.format.toUpperCase()} image, which Kling does not take, and the file at the URL is sent as it is. ` +
-          'Clear the URL prefix so the app converts it to JPEG, or convert it yourself',
+        why: reason('scan_url_converted', { format: image.format.toUpperCase() }),
       };
     if (image.bytes > URL_MAX_BYTES)
       return {
         kind: 'reject',
         code: 'too_large_for_url',
-        reason:
-          `too large to send by URL: ${formatBytes(image.bytes)}, over Kling's 10 MB limit, and the file at the ` +
-          'URL is sent as it is. Shrink it, or clear the URL prefix so the app sends a resized copy',
+        why: reason('scan_url_too_large', { bytes: formatBytes(image.bytes) }),
       };
     return { kind: 'ok' };
   }
@@ -107,19 +113,24 @@ export function assessImage(image: ImageFacts, mode: SendMode): Assessment {
   if (!tooLong && !tooHeavy && !converted && !turned) return { kind: 'ok' };
   const target = fitDimensions(image.width, image.height);
   // One sentence for everything done on the way, the size first: it is what the preview shows.
-  const done = tooLong
+  const done: Reason[] = tooLong
     ? [
-        `resized from ${image.width}x${image.height} to ${target.width}x${target.height} to fit Kling's ` +
-          `${FIT_LONG_SIDE} px and ${formatBytes(DATA_URI_MAX_BYTES)} limits`,
+        reason('scan_fit_resized', {
+          from: `${image.width}x${image.height}`,
+          to: `${target.width}x${target.height}`,
+          long: FIT_LONG_SIDE,
+          bytes: formatBytes(DATA_URI_MAX_BYTES),
+        }),
       ]
     : [];
-  if (converted)
-    done.push(`converted from ${image.format.toUpperCase()} (which Kling does not take) to JPEG`);
-  if (turned) done.push(`turned upright as its EXIF orientation (${image.orientation}) says`);
-  const reason =
+  if (converted) done.push(reason('scan_fit_converted', { format: image.format.toUpperCase() }));
+  if (turned) done.push(reason('scan_fit_turned', { orientation: image.orientation ?? 1 }));
+  const why =
     done.length > 0
-      ? `${done.join(', ')}${converted ? ' when sent' : ' (re-encoded as JPEG when sent)'}`
-      : `re-encoded as JPEG when sent: ${formatBytes(image.bytes)} is over the ${formatBytes(DATA_URI_MAX_BYTES)} ` +
-        'limit for images sent inline';
-  return { kind: 'fit', targetWidth: target.width, targetHeight: target.height, reason };
+      ? reason(converted ? 'scan_fit_when_sent' : 'scan_fit_reencoded', { done: listed(done) })
+      : reason('scan_fit_heavy', {
+          bytes: formatBytes(image.bytes),
+          limit: formatBytes(DATA_URI_MAX_BYTES),
+        });
+  return { kind: 'fit', targetWidth: target.width, targetHeight: target.height, why };
 }

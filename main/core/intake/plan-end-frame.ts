@@ -1,7 +1,8 @@
 // The end frame of one planned item: from its prompts.csv `end_image` cell, from a file paired
 // by name (end-frames.ts), or the start image itself when the batch loops. Checked like a start
 // image, and against the start's shape: a video has one aspect ratio, so an end frame of
-// another shape is refused with both ratios named. Split from plan.ts.
+// another shape is refused with both ratios named. A frame paired by name for a model without
+// an end-frame field is left out with a note (the start image still goes). Split from plan.ts.
 import type { ScannedImage } from '../core-api';
 import type { PlanNote } from '../domain';
 import type { ModelSpec } from '../catalog/catalog';
@@ -10,7 +11,7 @@ import type { FitMode } from './fit';
 import type { SendMode } from './limits';
 import { planImage, type PlannedImage } from './plan-image';
 import { cellWhere, reject } from './plan-settings';
-import { formatReason, reason } from '../../../preload/reasons';
+import { formatReason, reason, type ReasonParam } from '../../../preload/reasons';
 
 /** Relative difference in width/height above which start and end are not the same shape. */
 const SHAPE_TOLERANCE = 0.01;
@@ -35,7 +36,7 @@ export function endFrameFor(
     fit: FitMode;
     /** The start image as planned (its placeholder and the size sent). */
     start: PlannedImage;
-    endImageModels: string;
+    endImageModels: ReasonParam;
     notes: PlanNote[];
   },
 ): EndFrameChoice {
@@ -72,16 +73,19 @@ export function endFrameFor(
         }),
       );
     if (!end!.ok) reject('end_image_unusable', `${end!.reason}${where}`);
-  } else if (end?.ok && !endField)
-    reject(
-      'end_image_unsupported',
-      reason('plan_end_frame_unsupported', {
+  } else if (end?.ok && !endField) {
+    // The pair was found by its name, not asked for in a cell: the start image is still what the
+    // user wants animated, so it goes alone, and the note says the end frame stayed behind.
+    options.notes.push(
+      reason('plan_end_frame_ignored', {
         end: end.relativePath ?? end.sourcePath,
         file: image.relativePath,
         model: model.displayName,
         models: options.endImageModels,
       }),
     );
+    return { loop: false };
+  }
   if (end?.ok) {
     const planned = planImage(model, end, {
       fit: options.fit,

@@ -50,12 +50,13 @@ export function planImage(
   const { label, where } = options;
   const prefix = label ? `${label}: ` : '';
   const sized = assessImage(image, options.mode);
-  if (sized.kind === 'reject') reject(sized.code, `${prefix}${sized.reason}${where}`);
+  if (sized.kind === 'reject')
+    reject(sized.code, prefix || where ? `${prefix}${formatReason(sized.why)}${where}` : sized.why);
   const decision = decideFit(image.width, image.height, model.limits, options.fit);
   // A fitted frame is re-encoded at the size its own note names, so the scan's note (resized,
   // converted, turned upright) would only contradict it.
   if (sized.kind === 'fit' && decision.kind !== 'fit')
-    options.notes.push(`${label ? `${label} ` : ''}${sized.reason}`);
+    options.notes.push(label ? `${label} ${formatReason(sized.why)}` : sized.why);
   if (decision.kind === 'too-small') {
     const words = tooSmallWords(image.width, image.height, decision, model.limits, model.displayName);
     reject('too_small', prefix || where ? `${prefix}${formatReason(words)}${where}` : words);

@@ -19,7 +19,7 @@ import { parseShots, shotsProblem } from './shots';
 import { takeFingerprint } from './takes';
 import { parseTemplate, renderTemplate, TemplateError } from './template';
 import type { ParsedTemplate } from './template';
-import { formatReason, reason, type Reason } from '../../../preload/reasons';
+import { formatReason, reason, type Reason, type ReasonParam } from '../../../preload/reasons';
 
 export type FindDone = (
   imageHash: string,
@@ -40,7 +40,7 @@ export interface PlanContext {
   settingsBroken: boolean;
   batchFields: Record<string, ModelInputValue>;
   /** The models that take an end frame, named when this one does not. */
-  endImageModels: string;
+  endImageModels: ReasonParam;
   /** The models that take reference elements, named when this one does not. */
   withElementsModels: string[];
   /** The scan (its element images, checked and fitted like start images). */
@@ -343,8 +343,17 @@ function skipVerdict(ctx: PlanContext, image: ScannedImage, fingerprint: string)
   const existing = ctx.findDone(image.sha256, fingerprint);
   if (!existing) return null;
   const batch = existing.batchId ?? '?';
+  // The item and its batch ride along (unused by the sentence) so the window can play the video,
+  // show it in its folder and open the batch that made it.
   if ((existing.state ?? 'done') === 'done')
-    return skipped('already_generated', reason('plan_already_generated', { path: existing.outputPath }));
+    return skipped(
+      'already_generated',
+      reason('plan_already_generated', {
+        path: existing.outputPath,
+        item: existing.itemId ?? null,
+        batch: existing.batchId ?? null,
+      }),
+    );
   // Sent, but whether RunComfy took it is unknown: neither "being generated" nor safe to send.
   if (existing.state === 'unknown_submit')
     return skipped('already_in_progress', reason('plan_answer_lost', { batch }));

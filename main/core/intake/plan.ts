@@ -17,6 +17,13 @@ import { ceilingOf, settingsFields, settingsProblems } from './plan-settings';
 import { nameTemplateForTakes, takesOf, takesProblem } from './takes';
 import { parseTemplate, TemplateError } from './template';
 import type { ParsedTemplate } from './template';
+import { reason, type ReasonParam } from '../../../preload/reasons';
+
+/** The first three models by name, and how many more, in the reader's language. */
+function modelList(names: readonly string[]): ReasonParam {
+  const first = names.slice(0, 3).join(', ');
+  return names.length > 3 ? reason('plan_models_more', { names: first, more: names.length - 3 }) : first;
+}
 
 export { previewItem, resizedImages } from './plan-settings';
 
@@ -94,8 +101,7 @@ export function planBatch(
     nameTemplate,
     settingsBroken: !modelOk || problems.some((p) => p.code === 'invalid_setting'),
     batchFields: settingsFields(settings, model),
-    endImageModels:
-      withEnd.slice(0, 3).join(', ') + (withEnd.length > 3 ? ` and ${withEnd.length - 3} more` : ''),
+    endImageModels: modelList(withEnd),
     withElementsModels: deps.catalog
       .list()
       .filter((m) => elementShape(m))

@@ -2,14 +2,14 @@
 // JPEG (the first page or frame, EXIF orientation applied), as it re-encodes other images on the
 // way anyway (requests.ts fitImage). Like probe.ts, only headers are read.
 import { readIfd0 } from './exif';
-import { displayed, fail, truncated, type ByteSource, type ProbeResult } from './probe-result';
+import { corrupt, displayed, truncated, type ByteSource, type ProbeResult } from './probe-result';
+import { reason } from '../../../preload/reasons';
 
 /** A TIFF's size and orientation from its first directory, wherever the file puts it. */
 export async function probeTiff(source: ByteSource): Promise<ProbeResult> {
   if (source.size < 8) return truncated('TIFF', source.size, 8);
   const tags = await readIfd0((position, length) => source.read(position, length), 0);
-  if (!tags?.width || !tags.height)
-    return fail('corrupt', 'corrupt TIFF: its first directory gives no image width and height');
+  if (!tags?.width || !tags.height) return corrupt('TIFF', reason('scan_tiff_size'));
   return displayed('tiff', { width: tags.width, height: tags.height }, tags.orientation);
 }
 

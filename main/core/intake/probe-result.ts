@@ -2,6 +2,7 @@
 // app converts): the format, the size as displayed, the EXIF orientation, or why the file is no
 // usable image; and the byte source every probe reads through.
 import { swapsSides } from './exif';
+import { formatReason, reason, type Reason } from '../../../preload/reasons';
 
 /** What Kling takes as it is. */
 export type SendableFormat = 'jpeg' | 'png' | 'bmp' | 'webp';
@@ -41,7 +42,7 @@ export type ProbeResult =
       /** True when the file's end looks cut off and only a full decode can tell. */
       endMarkerMissing: boolean;
     }
-  | { ok: false; code: ProbeFailure; reason: string };
+  | { ok: false; code: ProbeFailure; reason: string; why: Reason };
 
 export type Probed = Extract<ProbeResult, { ok: true }>;
 
@@ -50,7 +51,17 @@ export type ProbeFailure = 'not_image' | 'unsupported_format' | 'corrupt' | 'tru
 /** The first read of a file: where the headers of every format but JPEG and WebP live. */
 export const HEAD_BYTES = 64 * 1024;
 
-export const fail = (code: ProbeFailure, reason: string): ProbeResult => ({ ok: false, code, reason });
+/** A refusal: its reason as a code (the window's language) and in English (the CLI, logs). */
+export const fail = (code: ProbeFailure, why: Reason): ProbeResult => ({
+  ok: false,
+  code,
+  reason: formatReason(why),
+  why,
+});
+
+/** "corrupt PNG: <detail>", the detail a code of its own. */
+export const corrupt = (format: string, detail: Reason): ProbeResult =>
+  fail('corrupt', reason('scan_corrupt', { format, detail }));
 
 /** A result as displayed: `stored` sides as the file keeps them, turned by `orientation`. */
 export function displayed(
@@ -65,9 +76,5 @@ export function displayed(
 }
 
 export function truncated(format: string, size: number, needed: number): ProbeResult {
-  return fail(
-    'truncated',
-    `truncated ${format}: the file has ${size} bytes but its header needs at least ${needed}; ` +
-      'copy it again from the original',
-  );
+  return fail('truncated', reason('scan_truncated_header', { format, size, needed }));
 }

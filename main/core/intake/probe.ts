@@ -12,7 +12,16 @@
 import { readBmpHeader } from './bmp';
 import { exifOrientation } from './exif';
 import { probeGif, probeTiff } from './probe-converted';
-import { displayed, fail, HEAD_BYTES, truncated, type ByteSource, type ProbeResult } from './probe-result';
+import {
+  corrupt,
+  displayed,
+  fail,
+  HEAD_BYTES,
+  truncated,
+  type ByteSource,
+  type ProbeResult,
+} from './probe-result';
+import { reason, type ReasonCode, type ReasonParam } from '../../../preload/reasons';
 import { openForReading, type ReadableFile } from '../util/open-file';
 
 export {
@@ -68,15 +77,21 @@ export async function probeFile(path: string): Promise<ProbeResult> {
 }
 
 /** What the first bytes look like, for "not an image: the file starts with ...". */
-export function describeStart(head: Buffer): string {
+export function describeStart(head: Buffer): ReasonParam {
   const sample = head.subarray(0, 16);
   const text = sample.toString('latin1');
   // Printable ASCII (and common whitespace) is shown as text, anything else as hex bytes.
   if (/^[\x20-\x7e\t\r\n]+$/.test(text)) return JSON.stringify(text);
-  return `bytes ${[...sample.subarray(0, 8)].map((b) => b.toString(16).padStart(2, '0')).join(' ')}`;
+  return reason('scan_start_bytes', {
+    hex: [...sample.subarray(0, 8)].map((b) => b.toString(16).padStart(2, '0')).join(' '),
+  });
 }
 
-const EXPECTED = 'expected JPEG, PNG, BMP, WebP, TIFF or GIF';
+const EXPECTED = reason('scan_expected');
+
+/** "truncated JPEG: the file ends <where>; copy it again". */
+const truncatedJpeg = (where: ReasonCode): ProbeResult =>
+  fail('truncated', reason('scan_truncated_jpeg', { where: reason(where) }));
 
 /** Formats we can name but neither Kling takes nor the app converts: the message says what to do. */
 function otherFormat(head: Buffer): string | null {
@@ -95,7 +110,7 @@ function otherFormat(head: Buffer): string | null {
 }
 
 export async function probeImage(source: ByteSource): Promise<ProbeResult> {
-  if (source.size === 0) return fail('empty', 'empty file (0 bytes)');
+  if (source.size === 0) return fail('empty', reason('scan_empty'));
   const head = await source.read(0, 64);
   if (head.length >= 3 && head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff) return probeJpeg(source);
   if (head.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])))
@@ -109,17 +124,14 @@ export async function probeImage(source: ByteSource): Promise<ProbeResult> {
   if (magic === 'GIF87a' || magic === 'GIF89a') return probeGif(source, head);
   const other = otherFormat(head);
   if (other)
-    return fail(
-      'unsupported_format',
-      `${other} image, which Kling does not accept and the app cannot convert; ${EXPECTED}. Convert it (e.g. export as JPEG) and add it again`,
-    );
-  return fail('not_image', `not an image: the file starts with ${describeStart(head)}; ${EXPECTED}`);
+    return fail('unsupported_format', reason('scan_other_format', { format: other, expected: EXPECTED }));
+  return fail('not_image', reason('scan_not_image', { start: describeStart(head), expected: EXPECTED }));
 }
 
 async function probePng(source: ByteSource, head: Buffer): Promise<ProbeResult> {
   if (head.length < 33) return truncated('PNG', source.size, 33);
   if (head.subarray(12, 16).toString('latin1') !== 'IHDR' || head.readUInt32BE(8) !== 13)
-    return fail('corrupt', 'corrupt PNG: the first chunk is not a valid IHDR header');
+    return corrupt('PNG', reason('scan_png_ihdr'));
   const width = head.readUInt32BE(16);
   const height = head.readUInt32BE(20);
   const tail = await source.read(Math.max(33, source.size - TAIL_BYTES), TAIL_BYTES);
@@ -157,11 +169,11 @@ async function probeBmp(source: ByteSource, head: Buffer): Promise<ProbeResult> 
   if ('problem' in header)
     return header.problem === 'truncated'
       ? truncated('BMP', source.size, header.needed)
-      : fail('corrupt', `corrupt BMP: unknown header size ${header.dibSize}`);
+      : corrupt('BMP', reason('scan_bmp_header_size', { size: header.dibSize }));
   const { dataOffset, width, height, bitsPerPixel, compression } = header;
-  if (width <= 0) return fail('corrupt', `corrupt BMP: the header gives a width of ${width}`);
+  if (width <= 0) return corrupt('BMP', reason('scan_bmp_width', { width }));
   if (![1, 4, 8, 16, 24, 32].includes(bitsPerPixel))
-    return fail('corrupt', `corrupt BMP: ${bitsPerPixel} bits per pixel is not a valid depth`);
+    return corrupt('BMP', reason('scan_bmp_depth', { bits: bitsPerPixel }));
   if (dataOffset > source.size) return truncated('BMP', source.size, dataOffset);
   // Uncompressed rows are padded to 4 bytes; compressed (RLE, JPEG/PNG in BMP) sizes vary.
   if (compression === 0 || compression === 3 || compression === 6) {
@@ -183,26 +195,22 @@ async function probeWebp(source: ByteSource, head: Buffer): Promise<ProbeResult>
   if (chunk === 'VP8 ') {
     // Lossy: a 3-byte frame tag, the start code 9d 01 2a, then 14-bit width and height.
     if (head[23] !== 0x9d || head[24] !== 0x01 || head[25] !== 0x2a)
-      return fail('corrupt', 'corrupt WebP: the VP8 frame has no start code');
+      return corrupt('WebP', reason('scan_webp_vp8'));
     width = head.readUInt16LE(26) & 0x3fff;
     height = head.readUInt16LE(28) & 0x3fff;
   } else if (chunk === 'VP8L') {
     // Lossless: signature 0x2f, then width-1 and height-1 in 14 bits each.
-    if (head[20] !== 0x2f) return fail('corrupt', 'corrupt WebP: the VP8L stream has no signature');
+    if (head[20] !== 0x2f) return corrupt('WebP', reason('scan_webp_vp8l'));
     const bits = head.readUInt32LE(21);
     width = (bits & 0x3fff) + 1;
     height = ((bits >>> 14) & 0x3fff) + 1;
   } else if (chunk === 'VP8X') {
     // Extended: flags, then 24-bit canvas width-1 and height-1.
-    if (head[20]! & 0x02)
-      return fail(
-        'unsupported_format',
-        'animated WebP, which Kling does not accept: it needs a still image. Export one frame as JPEG or PNG',
-      );
+    if (head[20]! & 0x02) return fail('unsupported_format', reason('scan_animated_webp'));
     width = head.readUIntLE(24, 3) + 1;
     height = head.readUIntLE(27, 3) + 1;
   } else {
-    return fail('corrupt', `corrupt WebP: unknown first chunk ${JSON.stringify(chunk)}`);
+    return corrupt('WebP', reason('scan_webp_chunk', { chunk: JSON.stringify(chunk) }));
   }
   // Only the extended layout can carry EXIF (flag 0x08); its chunk usually follows the image.
   const orientation = chunk === 'VP8X' && head[20]! & 0x08 ? await webpOrientation(source) : null;
@@ -240,15 +248,10 @@ async function probeJpeg(source: ByteSource): Promise<ProbeResult> {
   for (let segment = 0; segment < MAX_JPEG_SEGMENTS; segment++) {
     const header = await source.read(position, 9);
     if (header.length < 2) {
-      return frame
-        ? fail('truncated', 'truncated JPEG: the file ends before the image data starts; copy it again')
-        : fail('truncated', 'truncated JPEG: the file ends before its frame header; copy it again');
+      return frame ? truncatedJpeg('scan_where_before_data') : truncatedJpeg('scan_where_before_frame');
     }
     if (header[0] !== 0xff)
-      return fail(
-        'corrupt',
-        `corrupt JPEG: expected a segment marker at byte ${position}, found 0x${header[0]!.toString(16)}`,
-      );
+      return corrupt('JPEG', reason('scan_jpeg_marker', { position, found: `0x${header[0]!.toString(16)}` }));
     const marker = header[1]!;
     if (marker === 0xff) {
       position += 1; // fill byte
@@ -258,27 +261,24 @@ async function probeJpeg(source: ByteSource): Promise<ProbeResult> {
       position += 2; // markers without a length
       continue;
     }
-    if (marker === 0xd9) return fail('corrupt', 'corrupt JPEG: the image ends before any picture data');
-    if (header.length < 4) return fail('truncated', 'truncated JPEG: the file ends inside a segment header');
+    if (marker === 0xd9) return corrupt('JPEG', reason('scan_jpeg_no_picture'));
+    if (header.length < 4) return truncatedJpeg('scan_where_in_segment');
     const length = header.readUInt16BE(2);
     if (length < 2)
-      return fail('corrupt', `corrupt JPEG: segment 0x${marker.toString(16)} has length ${length}`);
+      return corrupt(
+        'JPEG',
+        reason('scan_jpeg_segment_length', { marker: `0x${marker.toString(16)}`, length }),
+      );
     if (READABLE_SOF.has(marker) || OTHER_SOF.has(marker)) {
-      if (header.length < 9)
-        return fail('truncated', 'truncated JPEG: the file ends inside its frame header');
-      if (OTHER_SOF.has(marker))
-        return fail(
-          'unsupported_format',
-          'JPEG in a lossless, hierarchical or arithmetic-coded variant that Kling cannot be relied on to read; ' +
-            're-save it as a normal JPEG',
-        );
+      if (header.length < 9) return truncatedJpeg('scan_where_in_frame');
+      if (OTHER_SOF.has(marker)) return fail('unsupported_format', reason('scan_jpeg_variant'));
       frame = { height: header.readUInt16BE(5), width: header.readUInt16BE(7) };
     }
     // The first EXIF segment says how the picture is displayed (a later one is a thumbnail's or XMP).
     if (marker === APP1 && orientation === null)
       orientation = await exifOrientation(read(source), position + 4);
     if (marker === 0xda) {
-      if (!frame) return fail('corrupt', 'corrupt JPEG: the picture data starts before the frame header');
+      if (!frame) return corrupt('JPEG', reason('scan_jpeg_data_before_frame'));
       // Entropy-coded data follows; a complete file ends with FF D9 (EOI). Cameras sometimes
       // append data after it (motion photos), so a missing EOI in the tail only asks for a
       // full decode check, it does not reject by itself.
@@ -288,5 +288,5 @@ async function probeJpeg(source: ByteSource): Promise<ProbeResult> {
     }
     position += 2 + length;
   }
-  return fail('corrupt', `corrupt JPEG: more than ${MAX_JPEG_SEGMENTS} segments before the picture data`);
+  return corrupt('JPEG', reason('scan_jpeg_segments', { max: MAX_JPEG_SEGMENTS }));
 }

@@ -12,6 +12,7 @@ import { fitFingerprintPart, parseImageRef, type FitSpec } from './fit';
 import { applyFit } from './fit-apply';
 import { bufferByteSource, isSendableFormat, MIME_TYPES, probeImage } from './probe';
 import { isTakeOf } from './takes';
+import { formatReason } from '../../../preload/reasons';
 
 export { imageRef, isImageRef } from './request-placeholders';
 
@@ -172,7 +173,8 @@ async function imageDataUri(
     },
     'data-uri',
   );
-  if (assessment.kind === 'reject') throw new Error(`Image ${path} is not usable: ${assessment.reason}`);
+  if (assessment.kind === 'reject')
+    throw new Error(`Image ${path} is not usable: ${formatReason(assessment.why)}`);
   // As it is only when Kling takes it so: a TIFF or GIF is converted, a turned photo made upright.
   if (assessment.kind === 'ok' && isSendableFormat(probe.format) && bytes.length <= maxBytes)
     return { uri: `data:${MIME_TYPES[probe.format]};base64,${bytes.toString('base64')}`, sha256: actual };

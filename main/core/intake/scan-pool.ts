@@ -2,13 +2,14 @@
 // pool (a few files open at a time, a bounded backlog, so a 10,000-image folder keeps memory
 // flat), reading each image's caption sidecar and noting the prompts.csv files on the way.
 import { basename, extname, join, resolve } from 'node:path';
-import type { InputProblem } from '../core-api';
+import type { InputProblem, ScanResult } from '../core-api';
 import { readCaption, siblingsOf, type Siblings } from './captions';
 import type { CsvFile } from './csv-match';
 import { checkImageFile } from './image-check';
 import type { CheckedImage } from './image-check';
 import { PROMPTS_CSV } from './prompts-csv';
-import { walkRoot } from './walk';
+import { fsReason, walkRoot } from './walk';
+import { formatReason } from '../../../preload/reasons';
 import type { WalkRoot } from './walk';
 
 /** Text files next to images are captions or prompts, never images. */
@@ -57,7 +58,7 @@ export interface Tally {
 
 export async function walkAndCheck(
   roots: WalkRoot[],
-  rejected: { path: string; reason: string }[],
+  rejected: ScanResult['rejected'],
   options: { concurrency: number; tally: Tally; report: () => void; signal?: AbortSignal },
 ): Promise<{ checks: Checked[]; csvFiles: CsvFile[] }> {
   const { concurrency, tally, report, signal } = options;
@@ -114,7 +115,7 @@ export async function walkAndCheck(
     try {
       for await (const event of walkRoot(root, signal)) {
         if (event.type === 'skipped') {
-          rejected.push({ path: event.path, reason: event.reason });
+          rejected.push({ path: event.path, reason: event.reason, why: event.why });
           continue;
         }
         const siblings = siblingsOf(event.siblings);
@@ -143,7 +144,8 @@ export async function walkAndCheck(
       }
     } catch (error) {
       if (signal?.aborted) break;
-      rejected.push({ path: root.rootPath, reason: `folder could not be read: ${String(error)}` });
+      const why = fsReason(error, 'scan_fs_folder');
+      rejected.push({ path: root.rootPath, reason: formatReason(why), why });
     }
   }
   await Promise.all([...tasks]);

@@ -56,7 +56,7 @@ export async function scanPaths(
   signal?.throwIfAborted();
   const concurrency = Math.max(1, options.concurrency ?? 16);
   const interval = options.progressIntervalMs ?? 100;
-  const rejected: { path: string; reason: string }[] = [];
+  const rejected: ScanResult['rejected'] = [];
   const problems: InputProblem[] = [];
   const tally: Tally = { found: 0, checked: 0 };
   let lastReport = 0;
@@ -68,7 +68,8 @@ export async function scanPaths(
   };
 
   const { roots, missing } = await resolveRoots(paths);
-  for (const m of missing) if (m.type === 'skipped') rejected.push({ path: m.path, reason: m.reason });
+  for (const m of missing)
+    if (m.type === 'skipped') rejected.push({ path: m.path, reason: m.reason, why: m.why });
 
   const { checks, csvFiles } = await walkAndCheck(roots, rejected, {
     concurrency,
@@ -108,7 +109,7 @@ export async function scanPaths(
  */
 function assembleImages(
   checks: Checked[],
-  rejected: { path: string; reason: string }[],
+  rejected: ScanResult['rejected'],
   problems: InputProblem[],
 ): { images: ScannedImage[]; byIdentity: Map<string, CheckedImage>; rejectedByPath: Map<string, string> } {
   // Walk order (sorted, depth-first), not completion order: {index} must be stable.
@@ -125,7 +126,7 @@ function assembleImages(
       const nameSaysImage = IMAGE_EXTENSIONS.has(extname(c.candidate.sourcePath).toLowerCase());
       // Files that neither look nor claim to be images (videos, documents) are not reported.
       if (c.result.code === 'not_image' && !nameSaysImage && !c.candidate.explicit) continue;
-      rejected.push({ path: c.candidate.sourcePath, reason: c.result.reason });
+      rejected.push({ path: c.candidate.sourcePath, reason: c.result.reason, why: c.result.why });
       rejectedByPath.set(c.candidate.sourcePath, c.result.reason);
       continue;
     }

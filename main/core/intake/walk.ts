@@ -8,6 +8,7 @@
 import { lstat, readdir, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join, relative, resolve, sep } from 'node:path';
 import { isInside } from './contained-path';
+import { formatReason, reason, type Reason, type ReasonCode } from '../../../preload/reasons';
 
 export interface WalkRoot {
   /** Absolute path of the dropped folder, or of a dropped file's own folder. */
@@ -27,7 +28,7 @@ export type WalkEvent =
       /** Every visible file in the folder (for sidecar captions and prompts.csv). */
       siblings: string[];
     }
-  | { type: 'skipped'; path: string; reason: string };
+  | { type: 'skipped'; path: string; reason: string; why: Reason };
 
 /** Operating-system clutter that is never an input and not worth a "not an image" line. */
 const CLUTTER = new Set([
@@ -66,21 +67,37 @@ export async function resolveRoots(paths: string[]): Promise<{ roots: WalkRoot[]
         if (existing) {
           if (!existing.onlyFiles!.includes(basename(path))) existing.onlyFiles!.push(basename(path));
         } else roots.push({ rootPath, onlyFiles: [basename(path)] });
-      } else missing.push({ type: 'skipped', path, reason: 'not a file or folder' });
+      } else missing.push(skipped(path, reason('scan_not_file_or_folder')));
     } catch (error) {
-      missing.push({ type: 'skipped', path, reason: describeFsError(error, 'could not be opened') });
+      missing.push(skipped(path, fsReason(error, 'scan_fs_open')));
     }
   }
   return { roots, missing };
 }
 
-export function describeFsError(error: unknown, what: string): string {
+/** What went wrong reading a file or folder, in words (the system's own for the rare errors). */
+export function fsReason(error: unknown, what: ReasonCode): Reason {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  if (code === 'ENOENT') return `${what}: it does not exist (moved or deleted?)`;
-  if (code === 'EACCES' || code === 'EPERM') return `${what}: permission denied`;
-  if (code === 'ELOOP') return `${what}: too many levels of symbolic links`;
-  return `${what}: ${error instanceof Error ? error.message : String(error)}`;
+  const why =
+    code === 'ENOENT'
+      ? reason('scan_fs_missing')
+      : code === 'EACCES' || code === 'EPERM'
+        ? reason('scan_fs_denied')
+        : code === 'ELOOP'
+          ? reason('scan_fs_loop')
+          : error instanceof Error
+            ? error.message
+            : String(error);
+  return reason('scan_fs', { what: reason(what), why });
 }
+
+/** A path the walk does not read, with why (as a code, and in English for the CLI). */
+const skipped = (path: string, why: Reason): WalkEvent & { type: 'skipped' } => ({
+  type: 'skipped',
+  path,
+  reason: formatReason(why),
+  why,
+});
 
 /** Deeper than this is almost surely a mistake (or a loop through something we cannot see). */
 const MAX_DEPTH = 64;
@@ -101,11 +118,7 @@ export async function* walkRoot(root: WalkRoot, signal?: AbortSignal): AsyncGene
       const target = await realpath(path).catch(() => null);
       if (target !== null && isInside(realRoot, target)) siblings.push(entry.name);
       else if (target !== null && SIDECAR_EXTENSIONS.has(extname(entry.name).toLowerCase()))
-        yield {
-          type: 'skipped',
-          path,
-          reason: `symbolic link to ${target}, outside the dropped folder ${root.rootPath}; not followed`,
-        };
+        yield skipped(path, reason('scan_link_outside', { target, root: root.rootPath }));
     }
     yield {
       type: 'folder',
@@ -128,7 +141,7 @@ export async function* walkRoot(root: WalkRoot, signal?: AbortSignal): AsyncGene
     try {
       entries = await readdir(dirPath, { withFileTypes: true });
     } catch (error) {
-      yield { type: 'skipped', path: dirPath, reason: describeFsError(error, 'folder could not be read') };
+      yield skipped(dirPath, fsReason(error, 'scan_fs_folder'));
       continue;
     }
     const fileNames: string[] = [];
@@ -143,15 +156,11 @@ export async function* walkRoot(root: WalkRoot, signal?: AbortSignal): AsyncGene
         try {
           target = await realpath(path);
         } catch (error) {
-          yield { type: 'skipped', path, reason: describeFsError(error, 'broken symbolic link') };
+          yield skipped(path, fsReason(error, 'scan_fs_broken_link'));
           continue;
         }
         if (!isInside(realRoot, target)) {
-          yield {
-            type: 'skipped',
-            path,
-            reason: `symbolic link to ${target}, outside the dropped folder ${root.rootPath}; not followed`,
-          };
+          yield skipped(path, reason('scan_link_outside', { target, root: root.rootPath }));
           continue;
         }
         const info = await lstat(target).catch(() => null);
@@ -173,7 +182,7 @@ export async function* walkRoot(root: WalkRoot, signal?: AbortSignal): AsyncGene
       const real = await realpath(sub).catch(() => null);
       if (real === null || visited.has(real)) continue; // a loop or a second way into a folder
       if (depth + 1 > MAX_DEPTH) {
-        yield { type: 'skipped', path: sub, reason: `more than ${MAX_DEPTH} folders deep; not read` };
+        yield skipped(sub, reason('scan_too_deep', { max: MAX_DEPTH }));
         continue;
       }
       visited.add(real);

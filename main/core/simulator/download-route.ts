@@ -129,7 +129,8 @@ export async function download(
     return;
   }
 
-  const size = sim.layout.size;
+  const layout = await sim.layoutFor(job.requestId);
+  const size = layout.size;
   let start = 0;
   let end = size - 1;
   let status = 200;
@@ -182,7 +183,7 @@ export async function download(
     res.flushHeaders();
   }
   const bytesPerSec = faults.current.slowDownloadBytesPerSec ?? DEFAULT_SLOW_BYTES_PER_SEC;
-  for (const chunk of outputChunks(sim.layout, job.requestId, start, end)) {
+  for (const chunk of outputChunks(layout, job.requestId, start, end)) {
     const piece = chunk.subarray(0, Math.min(chunk.length, stopAfter - record.bytesSent));
     if (downloadFault === 'slow') {
       // Throttled in real time: it models the network, not the generation.

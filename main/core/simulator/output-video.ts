@@ -1,5 +1,6 @@
 // The bytes of one job's output video, produced lazily so that a 256 MB output is never held in
-// memory: the embedded sample mp4, then one trailing `free` box (ignored by every mp4 reader, so
+// memory: the embedded sample mp4 (or the job's own clip of its image, motion.ts), then one
+// trailing `free` box (ignored by every mp4 reader, so
 // the file stays playable) made of zeros and, at its very end, a fixed-length tag carrying the
 // request id. The tag makes every job's file different (a test can tell two downloads apart),
 // and putting it LAST means all jobs of one size share every byte before it, so their sha256
@@ -14,6 +15,8 @@ const CHUNK_BYTES = 64 * 1024;
 const ZEROS = Buffer.alloc(CHUNK_BYTES);
 
 export interface OutputLayout {
+  /** The playable video at the start of the file. */
+  base: Buffer;
   /** Total file size in bytes. */
   size: number;
   /** Header of the trailing free box (8 bytes, or 16 with a 64-bit size). */
@@ -23,10 +26,10 @@ export interface OutputLayout {
 }
 
 /** The layout for a requested size; sizes below the minimum give the minimum. */
-export function outputLayout(requestedBytes: number | undefined): OutputLayout {
-  const minimum = SAMPLE_MP4.length + 8 + TAG_BYTES;
+export function outputLayout(requestedBytes: number | undefined, base: Buffer = SAMPLE_MP4): OutputLayout {
+  const minimum = base.length + 8 + TAG_BYTES;
   let size = Math.max(minimum, Math.floor(requestedBytes ?? 0));
-  let freeSize = size - SAMPLE_MP4.length;
+  let freeSize = size - base.length;
   let freeHeader: Buffer;
   if (freeSize <= 0xffffffff) {
     freeHeader = Buffer.alloc(8);
@@ -35,13 +38,13 @@ export function outputLayout(requestedBytes: number | undefined): OutputLayout {
   } else {
     // ISO BMFF: size 1 means a 64-bit "largesize" follows the type.
     freeSize = Math.max(freeSize, 16 + TAG_BYTES);
-    size = SAMPLE_MP4.length + freeSize;
+    size = base.length + freeSize;
     freeHeader = Buffer.alloc(16);
     freeHeader.writeUInt32BE(1, 0);
     freeHeader.write('free', 4, 'latin1');
     freeHeader.writeBigUInt64BE(BigInt(freeSize), 8);
   }
-  return { size, freeHeader, zeroBytes: size - SAMPLE_MP4.length - freeHeader.length - TAG_BYTES };
+  return { base, size, freeHeader, zeroBytes: size - base.length - freeHeader.length - TAG_BYTES };
 }
 
 function tagFor(requestId: string): Buffer {
@@ -54,7 +57,7 @@ type Segment = { length: number; bytes: Buffer | null }; // null: zeros
 
 function segments(layout: OutputLayout, requestId: string): Segment[] {
   return [
-    { length: SAMPLE_MP4.length, bytes: SAMPLE_MP4 },
+    { length: layout.base.length, bytes: layout.base },
     { length: layout.freeHeader.length, bytes: layout.freeHeader },
     { length: layout.zeroBytes, bytes: null },
     { length: TAG_BYTES, bytes: tagFor(requestId) },
@@ -98,6 +101,12 @@ export class OutputHasher {
   private readonly prefixes = new Map<number, Hash>();
 
   sha256(layout: OutputLayout, requestId: string): string {
+    // A job's own clip is hashed whole: it shares no prefix with any other job.
+    if (layout.base !== SAMPLE_MP4) {
+      const hash = createHash('sha256');
+      for (const chunk of outputChunks(layout, requestId)) hash.update(chunk);
+      return hash.digest('hex');
+    }
     let prefix = this.prefixes.get(layout.size);
     if (!prefix) {
       prefix = createHash('sha256');

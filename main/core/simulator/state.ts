@@ -6,6 +6,7 @@ import type { Clock, Random } from '../util/clock';
 import { EnvironmentPlan } from './environment';
 import { FaultPlan } from './faults';
 import { JobBook } from './jobs';
+import { MotionVideos } from './motion';
 import { OutputHasher, outputLayout } from './output-video';
 import type { OutputLayout } from './output-video';
 import { modelTable } from './simulated-models';
@@ -34,6 +35,10 @@ export interface SimulatorState {
   readonly maxBodyBytes: number;
   readonly models: ReadonlyMap<string, SimulatedModel>;
   readonly layout: OutputLayout;
+  /** The clips of the start images (options.motionVideos); null: every job gets the pattern. */
+  readonly motion: MotionVideos | null;
+  /** The job's file: its clip when it has one, else the shared pattern's layout. */
+  layoutFor(requestId: string): Promise<OutputLayout>;
   readonly faults: FaultPlan;
   /** Draws for request ids only. */
   readonly nextId: Random;
@@ -52,6 +57,7 @@ export function createState(options: SimulatorOptions): SimulatorState {
   const apiKeys = options.apiKeys ?? { [DEMO_API_KEY]: 1000 };
   const layout = outputLayout(options.outputBytes);
   const hasher = new OutputHasher();
+  const motion = options.motionVideos ? new MotionVideos() : null;
 
   // Separate streams so that, e.g., adding a fault rate does not change the request ids.
   const faults = new FaultPlan(seededRandom(seed), options.faults, options.faultTargets);
@@ -74,6 +80,10 @@ export function createState(options: SimulatorOptions): SimulatorState {
     jobs: new Map(),
     environment: { outage: environment.outageWindow, jobsWithoutOutputUrl: environment.withoutOutputUrl },
   };
+  const layoutFor = async (requestId: string): Promise<OutputLayout> => {
+    const clip = motion ? await motion.clip(requestId) : null;
+    return clip ? outputLayout(options.outputBytes, clip) : layout;
+  };
   const book = new JobBook({
     clock,
     apiKeys,
@@ -84,7 +94,16 @@ export function createState(options: SimulatorOptions): SimulatorState {
     jitter: options.generationMs ? null : jitter,
     ledger,
     onSucceeded: (job) => {
-      job.outputSha256 = hasher.sha256(layout, job.requestId);
+      if (!motion) {
+        job.outputSha256 = hasher.sha256(layout, job.requestId);
+        return;
+      }
+      // The job's clip is made when it is first asked for; its hash (the ETag) follows it.
+      void layoutFor(job.requestId).then((own) => {
+        job.outputSha256 = hasher.sha256(own, job.requestId);
+        const entry = ledger.jobs.get(job.requestId);
+        if (entry) entry.outputSha256 = job.outputSha256;
+      });
     },
   });
 
@@ -96,6 +115,8 @@ export function createState(options: SimulatorOptions): SimulatorState {
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     models: modelTable(options.extraModels),
     layout,
+    motion,
+    layoutFor,
     faults,
     nextId,
     environment,

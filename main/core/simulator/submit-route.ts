@@ -234,6 +234,7 @@ function accept(
         ? upstreamImageProblem(input.startImageBytes)
         : null,
   });
+  if (sim.motion && input.startImageBytes) sim.motion.prepare(job.requestId, input.startImageBytes);
   return {
     job,
     reply: { status: 200, body: { request_id: job.requestId, ...requestUrls(sim, job.requestId) } },

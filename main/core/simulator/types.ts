@@ -111,6 +111,12 @@ export interface SimulatorOptions {
   requestTtlMs?: number;
   /** Size of each served mp4 in bytes (padded with a `free` box); default the small fixture. */
   outputBytes?: number;
+  /**
+   * Each video shows the start image it was sent moving (a Ken Burns clip, motion.ts) instead
+   * of the test pattern, as the app's simulated mode and `run --simulate` want; default off
+   * (tests and benchmarks keep the tiny pattern). A start image sent by URL gets the pattern.
+   */
+  motionVideos?: boolean;
   /** Largest accepted body; default 64 MiB. */
   maxBodyBytes?: number;
   /**

@@ -6,9 +6,14 @@ import { useEffect, useRef, useState } from 'react';
 import type { BatchViewDto } from '../../../preload/contract';
 import { useI18n, type I18n } from '../i18n';
 import { formatCount, formatUsd } from '../lib/format';
+import { useMoney } from '../lib/money';
 import { MilestoneAnnouncer, needsUser, progressViewOf, type Milestone } from '../lib/milestones';
 
-export function milestoneText(milestone: Milestone, { t, locale }: I18n): string {
+export function milestoneText(
+  milestone: Milestone,
+  { t, locale }: I18n,
+  money: (usd: number) => string = (usd) => formatUsd(usd, locale),
+): string {
   const { view } = milestone;
   const counts = {
     done: formatCount(view.done, locale),
@@ -30,7 +35,7 @@ export function milestoneText(milestone: Milestone, { t, locale }: I18n): string
             hint: t(`pause.${milestone.reason}.hint`),
           });
     case 'finished':
-      return t('announce.finished', { ...counts, spent: formatUsd(view.spentUsd, locale) });
+      return t('announce.finished', { ...counts, spent: money(view.spentUsd) });
     case 'cancelled':
       return t('announce.cancelled', counts);
   }
@@ -38,6 +43,7 @@ export function milestoneText(milestone: Milestone, { t, locale }: I18n): string
 
 export function BatchAnnouncer({ batch }: { batch: BatchViewDto }) {
   const i18n = useI18n();
+  const money = useMoney(batch.simulated);
   const [milestone, setMilestone] = useState<Milestone | null>(null);
   const announcer = useRef<MilestoneAnnouncer | null>(null);
 
@@ -61,7 +67,7 @@ export function BatchAnnouncer({ batch }: { batch: BatchViewDto }) {
     announcer.current?.update(progressViewOf(batch));
   }, [batch]);
 
-  const text = milestone ? milestoneText(milestone, i18n) : '';
+  const text = milestone ? milestoneText(milestone, i18n, money) : '';
   const urgent = milestone !== null && needsUser(milestone);
   return (
     <>

@@ -1,13 +1,17 @@
-// The batch at a glance, readable from across the room: how many are done, failing, running
-// and waiting; money spent and still to spend against the cap, today's spend of all batches
-// against the daily cap; time left; and the controls.
-import { useState } from 'react';
+// The batch at a glance, compact so the items or the videos below keep the window: one line
+// with the name, the state and the controls, one line of the key figures (done of planned, what
+// needs attention, money spent against the cap, time left), and the rest (generating, waiting,
+// the estimated total, today's spend of all batches, the counts per state) folded under "More".
+// Every figure comes from preload/batch-figures.ts, the one definition History and the tray use.
+import { useId, useState } from 'react';
 import type { BatchViewDto, ItemStateDto } from '../../../preload/contract';
+import { batchFigures, doneShare } from '../../../preload/batch-figures';
 import { api } from '../api';
 import { useI18n } from '../i18n';
 import { useAction } from '../lib/use-action';
-import { formatCount, formatDateTime, formatSpan, formatUsd } from '../lib/format';
-import { ACTIVE_STATES, BATCH_TONES, ITEM_STATES, PROBLEM_STATES, TONE_ICONS, toneOf } from '../lib/states';
+import { formatCount, formatDateTime, formatSpan } from '../lib/format';
+import { useMoney } from '../lib/money';
+import { BATCH_TONES, ITEM_STATES, TONE_ICONS, toneOf } from '../lib/states';
 import { useApp } from '../store/app-context';
 import { showToast } from '../store/toasts';
 import { QuestionDialog } from './Dialog';
@@ -33,21 +37,17 @@ export function BatchHeader({ batch, onChanged }: { batch: BatchViewDto; onChang
   const { t, locale, language } = useI18n();
   const { models } = useApp();
   const [confirmCancel, setConfirmCancel] = useState(false);
+  const [more, setMore] = useState(false);
+  const moreId = useId();
   const { busy, run } = useAction(onChanged);
   const n = (v: number) => formatCount(v, locale);
-  const usd = (v: number) => formatUsd(v, locale);
-
-  const done = countOf(batch, ['done']);
-  const problems = countOf(batch, PROBLEM_STATES);
-  const active = countOf(batch, ACTIVE_STATES);
-  const queued = countOf(batch, ['queued']);
-  const notSent = countOf(batch, ['rejected', 'skipped', 'cancelled']);
-  const toRun = batch.total - notSent;
-  const doneShare = toRun > 0 ? Math.min(1, done / toRun) : 0;
-  const problemShare = toRun > 0 ? Math.min(1 - doneShare, problems / toRun) : 0;
+  const money = useMoney(batch.simulated);
+  const figures = batchFigures(batch);
+  const share = doneShare(figures);
+  const problemShare = figures.planned > 0 ? Math.min(1 - share, figures.problems / figures.planned) : 0;
   const budget = batch.settings.budgetUsd;
   // The cap counts what may be paid too (answers lost), so the meter does.
-  const spendShare = budget ? Math.min(1, (batch.spentUsd + batch.unconfirmedUsd) / budget) : null;
+  const spendShare = budget ? Math.min(1, (figures.spentUsd + figures.mayBePaidUsd) / budget) : null;
 
   const cancelAll = () =>
     run(async () => {
@@ -59,29 +59,33 @@ export function BatchHeader({ batch, onChanged }: { batch: BatchViewDto; onChang
     });
 
   const step = STEPS[batch.state];
-
-  const eta =
-    batch.etaMs !== null && (batch.state === 'running' || batch.state === 'paused')
-      ? formatSpan(batch.etaMs, {
+  const timeLeft =
+    figures.timeLeftMs !== null
+      ? formatSpan(figures.timeLeftMs, {
           h: t('time.h'),
           min: t('time.min'),
           lessThanMinute: t('time.lessThanMinute'),
         })
-      : null;
+      : '—';
 
   return (
     <section className="batch-header" aria-labelledby="batch-title" data-testid="batch-header">
       <div className="batch-title-row">
-        <div>
+        <div className="batch-title">
           <h1 id="batch-title">{batch.name}</h1>
-          <p className="muted small">
+          <span className={`tag batch-state tone-${BATCH_TONES[batch.state]}`} data-testid="batch-state">
+            {t(`batchState.${batch.state}`)}
+          </span>
+          {batch.simulated && (
+            <span className="tag simulated-tag" data-testid="batch-simulated">
+              {t('app.simulated')}
+            </span>
+          )}
+          <span className="muted small">
             {models.find((m) => m.id === batch.settings.modelId)?.displayName ?? batch.settings.modelId} ·{' '}
             {t('batch.created', { when: formatDateTime(batch.createdAt, locale) })}
-          </p>
+          </span>
         </div>
-        <span className={`tag batch-state tone-${BATCH_TONES[batch.state]}`} data-testid="batch-state">
-          {t(`batchState.${batch.state}`)}
-        </span>
         <div className="batch-controls">
           {step && (
             <button
@@ -113,59 +117,86 @@ export function BatchHeader({ batch, onChanged }: { batch: BatchViewDto; onChang
 
       <div className="glance">
         <div className="glance-main">
-          <div className="glance-number" data-testid="done-count">
-            <span className="tone-good">{n(done)}</span>
-            <span className="of">/ {n(toRun)}</span>
+          <div className="glance-done">
+            <span className="glance-number" data-testid="done-count">
+              <span className="tone-good">{n(figures.done)}</span>
+              <span className="of">/ {n(figures.planned)}</span>
+            </span>{' '}
+            <span className="glance-label" data-testid="done-label">
+              {t('batch.videosDone')}
+              {figures.cancelled > 0 && ` · ${t('batch.cancelledCount', { count: n(figures.cancelled) })}`}
+            </span>
           </div>
-          <div className="glance-label">{t('batch.videosDone')}</div>
           <div
             className="meter"
             role="progressbar"
             aria-label={t('batch.progress')}
             aria-valuemin={0}
             aria-valuemax={100}
-            aria-valuenow={Math.round(doneShare * 100)}
+            aria-valuenow={Math.round(share * 100)}
           >
-            <div className="meter-fill" style={{ width: `${doneShare * 100}%` }} />
+            <div className="meter-fill" style={{ width: `${share * 100}%` }} />
             <div className="meter-fill meter-bad" style={{ width: `${problemShare * 100}%` }} />
           </div>
         </div>
-        <GlanceStat value={n(active)} tone="tone-active" label={t('batch.generating')} />
-        <GlanceStat value={n(queued)} label={t('batch.waiting')} />
         <GlanceStat
-          value={n(problems)}
-          tone={problems ? 'tone-bad' : undefined}
+          value={n(figures.problems)}
+          tone={figures.problems ? 'tone-bad' : undefined}
           label={t('batch.needAttention')}
+          testId="problems-stat"
         />
         <GlanceStat
-          value={usd(batch.spentUsd)}
+          value={money(figures.spentUsd)}
           valueTestId="spent"
-          label={budget ? t('batch.spentOfBudget', { budget: usd(budget) }) : t('batch.spentNoBudget')}
+          label={budget ? t('batch.spentOfBudget', { budget: money(budget) }) : t('batch.spentNoBudget')}
           note={
-            batch.unconfirmedUsd > 0
-              ? t('batch.unconfirmed', { amount: usd(batch.unconfirmedUsd) })
+            figures.mayBePaidUsd > 0
+              ? t('batch.unconfirmed', { amount: money(figures.mayBePaidUsd) })
               : undefined
           }
           share={spendShare}
         />
-        <DailySpendStat batch={batch} />
-        <GlanceStat
-          value={usd(batch.spentUsd + batch.remainingEstimateUsd)}
-          label={t('batch.estimatedTotal', { remaining: usd(batch.remainingEstimateUsd) })}
-        />
-        <GlanceStat value={eta ?? '—'} label={t('batch.eta')} />
+        {(batch.state === 'running' || batch.state === 'paused') && (
+          <GlanceStat
+            value={timeLeft}
+            valueTestId="time-left"
+            label={batch.state === 'paused' ? t('batch.etaPaused') : t('batch.eta')}
+          />
+        )}
+        <button
+          type="button"
+          className="button button-quiet glance-toggle"
+          aria-expanded={more}
+          aria-controls={moreId}
+          onClick={() => setMore((open) => !open)}
+          data-testid="header-more"
+        >
+          {more ? t('batch.fewerFigures') : t('batch.moreFigures')}
+        </button>
       </div>
 
-      <ul className="state-counts" aria-label={t('batch.countsByState')} data-testid="state-counts">
-        {ITEM_STATES.filter((s) => (batch.counts[s] ?? 0) > 0).map((s) => (
-          <li key={s} className={`tag state-pill tone-${toneOf(s)}`}>
-            <span className="state-icon" aria-hidden="true">
-              {TONE_ICONS[toneOf(s)]}
-            </span>
-            {t(`state.${s}`)} <strong>{n(batch.counts[s] ?? 0)}</strong>
-          </li>
-        ))}
-      </ul>
+      <div id={moreId} hidden={!more} className="glance-more" data-testid="header-more-figures">
+        <div className="glance">
+          <GlanceStat value={n(figures.generating)} tone="tone-active" label={t('batch.generating')} />
+          <GlanceStat value={n(figures.waiting)} label={t('batch.waiting')} />
+          <GlanceStat
+            value={money(figures.estimatedTotalUsd)}
+            label={t('batch.estimatedTotal', { remaining: money(batch.remainingEstimateUsd) })}
+          />
+          {/* Today's real spending of all batches means nothing beside a simulated batch. */}
+          {!batch.simulated && <DailySpendStat batch={batch} />}
+        </div>
+        <ul className="state-counts" aria-label={t('batch.countsByState')} data-testid="state-counts">
+          {ITEM_STATES.filter((s) => (batch.counts[s] ?? 0) > 0).map((s) => (
+            <li key={s} className={`tag state-pill tone-${toneOf(s)}`}>
+              <span className="state-icon" aria-hidden="true">
+                {TONE_ICONS[toneOf(s)]}
+              </span>
+              {t(`state.${s}`)} <strong>{n(batch.counts[s] ?? 0)}</strong>
+            </li>
+          ))}
+        </ul>
+      </div>
 
       {confirmCancel && (
         <QuestionDialog

@@ -1,5 +1,7 @@
-// The batch header's account-wide figure: what all batches spent today against the daily cap,
-// re-read whenever this batch's spending or state changes (a change elsewhere shows on the next).
+// The batch header's account-wide figure: what all batches spent today (by the same definition
+// as a batch's spent figure, so one batch alone today shows the same amount twice), what else
+// is on its way, and the share of the daily cap, which counts both. Re-read whenever this
+// batch's spending or state changes (a change elsewhere shows on the next).
 import type { BatchViewDto } from '../../../preload/contract';
 import { api } from '../api';
 import { useI18n } from '../i18n';
@@ -14,15 +16,17 @@ export function DailySpendStat({ batch }: { batch: BatchViewDto }) {
   if (!spend) return null;
   const usd = (v: number) => formatUsd(v, locale);
   const share = spend.capUsd ? Math.min(1, spend.spentTodayUsd / spend.capUsd) : null;
+  const onItsWay = Math.max(0, spend.spentTodayUsd - spend.billedTodayUsd);
   return (
     <GlanceStat
-      value={usd(spend.spentTodayUsd)}
+      value={usd(spend.billedTodayUsd)}
       tone={share !== null && share >= 1 ? 'tone-bad' : undefined}
       label={
         spend.capUsd !== null
           ? t('batch.todayOfDailyCap', { cap: usd(spend.capUsd) })
           : t('batch.todayNoDailyCap')
       }
+      note={onItsWay >= 0.005 ? t('batch.todayOnItsWay', { amount: usd(onItsWay) }) : undefined}
       share={share}
       testId="daily-spend"
     />

@@ -23,10 +23,12 @@ interface Props {
   children: ReactNode;
   footer?: ReactNode;
   wide?: boolean;
+  /** The whole window (the full-screen review). */
+  full?: boolean;
   testId?: string;
 }
 
-export function Dialog({ title, onClose, children, footer, wide, testId }: Props) {
+export function Dialog({ title, onClose, children, footer, wide, full, testId }: Props) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
   const { t } = useI18n();
@@ -73,7 +75,7 @@ export function Dialog({ title, onClose, children, footer, wide, testId }: Props
   return (
     <dialog
       ref={ref}
-      className={wide ? 'dialog dialog-wide' : 'dialog'}
+      className={full ? 'dialog dialog-full' : wide ? 'dialog dialog-wide' : 'dialog'}
       aria-labelledby={titleId}
       data-testid={testId}
     >

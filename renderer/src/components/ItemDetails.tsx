@@ -1,9 +1,12 @@
-// Everything about one item: the full prompt, why it failed, notes, where its video is, and
+// Everything about one item: the full prompt, why it failed (the cause first; RunComfy's whole
+// text and the request id below it, never our internal codes), notes, where its video is, and
 // the video itself, played in the app.
-import { reasonText } from '../../../preload/reasons';
 import type { ItemViewDto } from '../../../preload/contract';
 import { useI18n } from '../i18n';
-import { formatDateTime, formatUsd } from '../lib/format';
+import { formatReason } from '../../../preload/reasons';
+import { formatDateTime } from '../lib/format';
+import { useMoney } from '../lib/money';
+import { itemReasonText, providerWords } from '../lib/item-reason';
 import { actionFor } from '../lib/states';
 import { useApp } from '../store/app-context';
 import { Dialog } from './Dialog';
@@ -19,7 +22,9 @@ export function ItemDetails({
 }) {
   const { t, locale, language } = useI18n();
   const { info } = useApp();
-  const why = reasonText({ reason: item.reason, message: item.errorMessage }, language);
+  const money = useMoney();
+  const why = itemReasonText(item, language);
+  const provider = providerWords(item);
   return (
     <Dialog title={item.relativePath} onClose={onClose} wide testId="item-details">
       {actionFor(item.state) === 'open' && (
@@ -41,7 +46,14 @@ export function ItemDetails({
             <dt>{t('details.reason')}</dt>
             <dd className="field-error" data-testid="item-reason">
               {why}
-              {item.errorCode && <span className="muted small"> ({item.errorCode})</span>}
+            </dd>
+          </>
+        )}
+        {provider && (
+          <>
+            <dt>{t('details.providerWords')}</dt>
+            <dd className="small" data-testid="item-provider-words">
+              {provider}
             </dd>
           </>
         )}
@@ -58,8 +70,8 @@ export function ItemDetails({
         <dt>{t('details.cost')}</dt>
         <dd>
           {item.costUsd !== null
-            ? formatUsd(item.costUsd, locale)
-            : t('details.estimated', { cost: formatUsd(item.estimatedCostUsd, locale) })}
+            ? money(item.costUsd)
+            : t('details.estimated', { cost: money(item.estimatedCostUsd) })}
         </dd>
         <dt>{t('details.attempts')}</dt>
         <dd>{item.attempts}</dd>
@@ -86,9 +98,11 @@ export function ItemDetails({
             <dt>{t('details.notes')}</dt>
             <dd>
               <ul>
-                {item.notes.map((note) => (
-                  <li key={note}>{note}</li>
-                ))}
+                {item.notes
+                  .map((note) => (typeof note === 'string' ? note : formatReason(note, language)))
+                  .map((note) => (
+                    <li key={note}>{note}</li>
+                  ))}
               </ul>
             </dd>
           </>

@@ -1,19 +1,21 @@
 // One item: thumbnail, file name, rendered prompt, state with queue position, elapsed time
 // and progress, cost, and the actions that fit its state, and a Select box on the thumbnail.
 // Reads its own item from the store, so a change elsewhere in the list does not re-render it.
-import { reasonText } from '../../../preload/reasons';
 import { memo, useState, type ReactNode } from 'react';
 import type { ItemViewDto } from '../../../preload/contract';
 import { api } from '../api';
 import { useI18n } from '../i18n';
+import { itemReasonText } from '../lib/item-reason';
 import { useAction } from '../lib/use-action';
-import { fileNameOf, formatElapsed, formatUsd } from '../lib/format';
+import { fileNameOf, formatElapsed } from '../lib/format';
+import { useMoney } from '../lib/money';
 import { ACTIVE_STATES, TONE_ICONS, actionFor, toneOf } from '../lib/states';
 import { useApp } from '../store/app-context';
 import { useItemAt, type ItemsStore } from '../store/items-store';
 import { useNow } from '../store/now';
 import { showToast } from '../store/toasts';
 import { QuestionDialog } from './Dialog';
+import { GeneratedBefore } from './GeneratedBefore';
 import { ItemDetails } from './ItemDetails';
 import { SelectBox } from './SelectBox';
 import { Thumb } from './Thumb';
@@ -42,10 +44,11 @@ function LoadedRow({
   selected: boolean;
   onToggle: (itemId: number) => void;
 }) {
-  const { t, locale, language } = useI18n();
+  const { t, language } = useI18n();
   const { info } = useApp();
+  const money = useMoney();
   // Stored as a code: shown in the user's language (rows from before codes keep their text).
-  const why = reasonText({ reason: item.reason, message: item.errorMessage }, language);
+  const why = itemReasonText(item, language);
   const active = ACTIVE_STATES.includes(item.state);
   const action = actionFor(item.state);
   const now = useNow(active);
@@ -118,10 +121,10 @@ function LoadedRow({
       </div>
       <div className="item-cost">
         {cost !== null ? (
-          formatUsd(cost, locale)
+          money(cost)
         ) : mayCost ? (
           <span className="muted" title={t('items.estimate')}>
-            ~{formatUsd(item.estimatedCostUsd, locale)}
+            ~{money(item.estimatedCostUsd)}
           </span>
         ) : (
           <span className="muted">—</span>
@@ -165,6 +168,7 @@ function LoadedRow({
             />
           </>
         )}
+        {item.state === 'skipped' && <GeneratedBefore reason={item.reason} name={name} />}
         <RowButton
           variant="button-quiet"
           onClick={() => setDetails('details')}

@@ -1,12 +1,13 @@
 // Controls for a model's own request fields, generated from its entry's schema (RunComfy's own,
 // its shipped entry or the user's, as the line under the legend says): an enum is a
 // select, a number a number field with its range, a boolean a switch, text a text field. Each
-// is labelled, its description is its help text, and its error is tied to it by
-// aria-describedby. Values go to settings.modelInputs; a field left alone is not sent, so the
+// is labelled, its description is its help text (both in the reader's language where the field
+// is known, i18n/model-fields-texts.ts), and its error is tied to it by aria-describedby. Values go to settings.modelInputs; a field left alone is not sent, so the
 // model's own default applies.
 import { useId } from 'react';
 import type { BatchSettingsDto, ModelInfoDto } from '../../../preload/contract';
 import { useI18n, type I18n } from '../i18n';
+import { fieldWords } from '../i18n/model-fields-texts';
 import { formatDateTime } from '../lib/format';
 import './ModelFields.css';
 
@@ -18,6 +19,7 @@ export function validateModelInputs(
   model: ModelInfoDto | undefined,
   inputs: Inputs,
   t: I18n['t'],
+  language: I18n['language'] = 'en',
 ): Record<string, string> {
   const errors: Record<string, string> = {};
   for (const field of model?.fields ?? []) {
@@ -27,7 +29,7 @@ export function validateModelInputs(
     const inRange = (field.min === null || n >= field.min) && (field.max === null || n <= field.max);
     if (!Number.isFinite(n) || (field.integer && !Number.isInteger(n)) || !inRange)
       errors[field.name] = t('models.errNumber', {
-        field: field.label,
+        field: fieldWords(field, language).label,
         range:
           field.min !== null && field.max !== null
             ? t('models.rangeFromTo', { min: field.min, max: field.max })
@@ -48,9 +50,10 @@ function FieldControl({
   error: string | undefined;
   onChange: (value: Inputs[string] | undefined) => void;
 }) {
-  const { t } = useI18n();
+  const { t, language } = useI18n();
   const id = useId();
-  const described = [field.description ? `${id}-help` : null, error ? `${id}-error` : null]
+  const words = fieldWords(field, language);
+  const described = [words.hint ? `${id}-help` : null, error ? `${id}-error` : null]
     .filter(Boolean)
     .join(' ');
   const common = {
@@ -62,7 +65,7 @@ function FieldControl({
   const defaultText =
     field.default === null
       ? t('models.modelDefault')
-      : t('models.defaultIs', { value: String(field.default) });
+      : t('models.defaultIs', { value: words.option(field.default) });
   let control;
   if (field.kind === 'switch') {
     control = (
@@ -87,7 +90,7 @@ function FieldControl({
         <option value="">{defaultText}</option>
         {field.options?.map((o) => (
           <option key={String(o)} value={String(o)}>
-            {String(o)}
+            {words.option(o)}
           </option>
         ))}
       </select>
@@ -121,13 +124,13 @@ function FieldControl({
     <div className={field.kind === 'switch' ? 'field checkbox-field' : 'field'}>
       {field.kind === 'switch' && control}
       <label htmlFor={id}>
-        {field.label}
+        {words.label}
         {field.required && <span aria-hidden="true"> *</span>}
       </label>
       {field.kind !== 'switch' && control}
-      {field.description && (
+      {words.hint && (
         <p className="field-hint" id={`${id}-help`}>
-          {field.description}
+          {words.hint}
         </p>
       )}
       {error && (

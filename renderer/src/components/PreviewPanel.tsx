@@ -3,9 +3,10 @@
 import type { PreviewItemDto } from '../../../preload/contract';
 import { formatReason, reasonText } from '../../../preload/reasons';
 import { useI18n } from '../i18n';
-import { formatUsd } from '../lib/format';
+import { useMoney } from '../lib/money';
 import { PREVIEW_PAGE, type PreviewState } from '../lib/use-preview';
 import { useApp } from '../store/app-context';
+import { GeneratedBefore, generatedBy } from './GeneratedBefore';
 import { Thumb } from './Thumb';
 import { ErrorAlert } from './ErrorAlert';
 import './PreviewPanel.css';
@@ -20,8 +21,9 @@ export function PreviewPanel({
   state: { scanId, preview, loading, error, offset, setOffset },
   modelName,
 }: Props) {
-  const { t, locale, language } = useI18n();
+  const { t, language } = useI18n();
   const { info } = useApp();
+  const money = useMoney();
   const total = preview?.total ?? 0;
   const pages = Math.max(1, Math.ceil(total / PREVIEW_PAGE));
   const page = Math.floor(offset / PREVIEW_PAGE) + 1;
@@ -110,11 +112,16 @@ export function PreviewPanel({
                     })}
                   </p>
                 )}
+                {item.verdict?.state === 'skipped' && generatedBy(item.verdict.reason) && (
+                  <div className="preview-actions">
+                    <GeneratedBefore reason={item.verdict.reason} name={item.relativePath} />
+                  </div>
+                )}
               </div>
               <div className="preview-cost">
                 {item.verdict || (preview.priceUnknown && preview.perVideoCeilingUsd === null)
                   ? '—'
-                  : `${preview.priceUnknown ? '≤ ' : ''}${formatUsd(item.estimatedCostUsd, locale)}`}
+                  : `${preview.priceUnknown ? '≤ ' : ''}${money(item.estimatedCostUsd)}`}
               </div>
             </li>
           ))}

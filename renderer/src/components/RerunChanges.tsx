@@ -3,7 +3,8 @@
 // with the videos already generated left out unless "generate again" is on.
 import type { BatchSettingsDto, PreviewDto } from '../../../preload/contract';
 import { useI18n, type MessageKey } from '../i18n';
-import { formatCount, formatUsd } from '../lib/format';
+import { formatCount } from '../lib/format';
+import { useMoney } from '../lib/money';
 import { useApp } from '../store/app-context';
 import type { RerunOf } from '../store/scan-store';
 import './RerunChanges.css';
@@ -34,11 +35,12 @@ export function RerunChanges({
 }) {
   const { t, locale } = useI18n();
   const { models } = useApp();
+  const money = useMoney();
   const before = rerun.settings;
   const shown = (key: keyof BatchSettingsDto, value: unknown): string => {
     if (value === undefined || value === null || value === '') return t('rerun.none');
     if (key === 'modelId') return models.find((m) => m.id === value)?.displayName ?? String(value);
-    if (key === 'budgetUsd') return formatUsd(Number(value), locale);
+    if (key === 'budgetUsd') return money(Number(value));
     if (typeof value === 'boolean') return value ? t('rerun.on') : t('rerun.off');
     return typeof value === 'object' ? JSON.stringify(value) : String(value);
   };
@@ -80,7 +82,7 @@ export function RerunChanges({
             ? t('rerun.costUnknown', { count: formatCount(preview.toSend, locale) })
             : t('rerun.cost', {
                 count: formatCount(preview.toSend, locale),
-                cost: formatUsd(preview.estimatedCostUsd, locale),
+                cost: money(preview.estimatedCostUsd),
                 skipped: formatCount(preview.skipped, locale),
               })
           : '…'}

@@ -1,5 +1,5 @@
 // "Re-run with changes…": which of the batch's images to run again (all, the failed ones, the
-// rejected videos, the chosen ones), then the new-batch screen pre-filled with the batch's
+// rejected videos, the kept ones, the chosen ones), then the new-batch screen pre-filled with the batch's
 // settings. Images no longer where the batch found them are named, with an offer to rescan a
 // folder (or to go on without them).
 import { useState } from 'react';
@@ -14,17 +14,38 @@ import './RerunDialog.css';
 import { countOf } from './BatchHeader';
 import { CancelOrConfirm, Dialog } from './Dialog';
 
-type Which = 'all' | 'failed' | 'rejected' | 'selected';
+type Which = 'all' | 'failed' | 'rejected' | 'kept' | 'selected';
 
-export function RerunButton({ batch, selected = [] }: { batch: BatchViewDto; selected?: readonly number[] }) {
+export function RerunButton({
+  batch,
+  selected = [],
+  kept = false,
+}: {
+  batch: BatchViewDto;
+  selected?: readonly number[];
+  /** "Re-run the kept ones…": the dialog opens on the kept videos. */
+  kept?: boolean;
+}) {
   const { t } = useI18n();
   const [open, setOpen] = useState(false);
   return (
     <>
-      <button type="button" className="button" onClick={() => setOpen(true)} data-testid="rerun-button">
-        {t('rerun.button')}
+      <button
+        type="button"
+        className="button"
+        onClick={() => setOpen(true)}
+        data-testid={kept ? 'rerun-kept-button' : 'rerun-button'}
+      >
+        {kept ? t('review.rerunKept') : t('rerun.button')}
       </button>
-      {open && <RerunDialog batch={batch} selected={selected} onClose={() => setOpen(false)} />}
+      {open && (
+        <RerunDialog
+          batch={batch}
+          selected={selected}
+          initial={kept ? 'kept' : undefined}
+          onClose={() => setOpen(false)}
+        />
+      )}
     </>
   );
 }
@@ -32,15 +53,17 @@ export function RerunButton({ batch, selected = [] }: { batch: BatchViewDto; sel
 function RerunDialog({
   batch,
   selected,
+  initial,
   onClose,
 }: {
   batch: BatchViewDto;
   selected: readonly number[];
+  initial?: Which;
   onClose: () => void;
 }) {
   const { t, locale } = useI18n();
   const failed = countOf(batch, ['failed', 'expired']);
-  const [which, setWhich] = useState<Which>(selected.length > 0 ? 'selected' : 'all');
+  const [which, setWhich] = useState<Which>(initial ?? (selected.length > 0 ? 'selected' : 'all'));
   const [source, setSource] = useState<RerunOf | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -85,6 +108,7 @@ function RerunDialog({
       disabled: failed === 0,
     },
     { value: 'rejected', label: t('rerun.rejected') },
+    { value: 'kept', label: t('rerun.kept') },
     ...(selected.length > 0
       ? [
           {

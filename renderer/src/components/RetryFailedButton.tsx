@@ -6,7 +6,8 @@ import { useState } from 'react';
 import type { BatchViewDto, ResponseOf } from '../../../preload/contract';
 import { api, errorText } from '../api';
 import { useI18n } from '../i18n';
-import { fileNameOf, formatCount, formatUsd } from '../lib/format';
+import { fileNameOf, formatCount } from '../lib/format';
+import { useMoney } from '../lib/money';
 import { RETRY_ALL_STATES } from '../lib/states';
 import { showToast } from '../store/toasts';
 import { countOf } from './BatchHeader';
@@ -45,7 +46,7 @@ function RetryButton({
   const { t, locale } = useI18n();
   const [plan, setPlan] = useState<Plan | null>(null);
   const [busy, setBusy] = useState(false);
-  const usd = (v: number) => formatUsd(v, locale);
+  const usd = useMoney(batch.simulated);
   const chosen = itemIds ? { itemIds: [...itemIds] } : {};
   const words = itemIds
     ? ({ button: 'retrySelected.button', title: 'retrySelected.title', cost: 'retrySelected.cost' } as const)

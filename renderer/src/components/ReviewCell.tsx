@@ -8,6 +8,7 @@ import { memo, useEffect, useRef } from 'react';
 import type { ItemReviewDto, ItemViewDto } from '../../../preload/contract';
 import { useI18n } from '../i18n';
 import { fileNameOf } from '../lib/format';
+import { itemReasonText } from '../lib/item-reason';
 import { useApp } from '../store/app-context';
 import { useItemAt, type ItemsStore } from '../store/items-store';
 import { Thumb } from './Thumb';
@@ -82,7 +83,7 @@ function LoadedCell({
   onToggle: CellProps['onToggle'];
   byVideo: boolean;
 }) {
-  const { t } = useI18n();
+  const { t, language } = useI18n();
   const { info } = useApp();
   const video = useRef<HTMLVideoElement>(null);
   const name = fileNameOf(
@@ -153,7 +154,7 @@ function LoadedCell({
             {verdict}
           </span>
         ) : (
-          <span className="review-reason">{item.errorMessage ?? t(`state.${item.state}`)}</span>
+          <span className="review-reason">{itemReasonText(item, language) ?? t(`state.${item.state}`)}</span>
         )}
       </div>
       <div className="review-actions">

@@ -11,6 +11,7 @@ import {
   useCallback,
   useEffect,
   useId,
+  useLayoutEffect,
   useMemo,
   useRef,
   useState,
@@ -27,6 +28,7 @@ import {
   indexRange,
   layoutTarget,
   rowOfIndex,
+  takesAround,
   type ItemGroup,
 } from '../lib/grid-layout';
 import { REVIEW_FILTERS, type ReviewFilterKey } from '../lib/review';
@@ -39,6 +41,7 @@ import { showToast } from '../store/toasts';
 import { ReviewCell } from './ReviewCell';
 import { ReviewPlayer } from './ReviewPlayer';
 import { ReviewToolbar } from './ReviewToolbar';
+import { GRID_SHORTCUTS, ShortcutKeys } from './ShortcutKeys';
 import { ErrorAlert } from './ErrorAlert';
 import { HiddenHint } from './VisuallyHidden';
 import './ReviewGrid.css';
@@ -50,7 +53,7 @@ const HEADER_HEIGHT = 36;
 export function ReviewGrid({ batch, onChanged }: { batch: BatchViewDto; onChanged: () => void }) {
   const { t } = useI18n();
   const [filter, setFilter] = useState<ReviewFilterKey>('videos');
-  const selection = useSelection();
+  const selection = useSelection(`review|${batch.id}`);
   return (
     <section className="review-section" aria-label={t('review.title')} data-testid="review-grid">
       <ReviewToolbar
@@ -71,7 +74,34 @@ export function ReviewGrid({ batch, onChanged }: { batch: BatchViewDto; onChange
   );
 }
 
-/** Columns that fit the scroller's width, kept up to date as the window (or the zoom) changes. */
+/**
+ * The page's scroller (the app's <main>) and where the grid starts in it: the grid scrolls with
+ * the page rather than in a box of its own, so at 200 % zoom it is not squeezed under the header.
+ * The start is measured again whenever something above it changes size (a banner, More figures).
+ */
+function usePageScroll(body: RefObject<HTMLDivElement | null>): {
+  scroller: () => HTMLElement | null;
+  margin: number;
+} {
+  const [margin, setMargin] = useState(0);
+  useLayoutEffect(() => {
+    const grid = body.current;
+    const page = pageOf(grid);
+    if (!page || !grid) return;
+    const measure = () =>
+      setMargin(grid.getBoundingClientRect().top - page.getBoundingClientRect().top + page.scrollTop);
+    measure();
+    const observer = new ResizeObserver(measure);
+    if (page.firstElementChild) observer.observe(page.firstElementChild);
+    observer.observe(page);
+    return () => observer.disconnect();
+  }, [body]);
+  return { scroller: () => pageOf(body.current), margin };
+}
+
+const pageOf = (element: HTMLElement | null) => element?.closest<HTMLElement>('main') ?? null;
+
+/** Columns that fit the grid's width, kept up to date as the window (or the zoom) changes. */
 function useColumns(element: RefObject<HTMLDivElement | null>): number {
   const [columns, setColumns] = useState(4);
   useEffect(() => {
@@ -116,6 +146,7 @@ function Grid({
   const error = useItemsError(store);
   const scrollRef = useRef<HTMLDivElement>(null);
   const columns = useColumns(scrollRef);
+  const page = usePageScroll(scrollRef);
   const hintId = useId();
   const groups = useGroups(batchId, filter, grouped, total);
   const layout = useMemo(
@@ -134,7 +165,8 @@ function Grid({
   // eslint-disable-next-line react-hooks/incompatible-library -- the virtualizer is read during render by design
   const virtualizer = useVirtualizer({
     count: rowCount,
-    getScrollElement: () => scrollRef.current,
+    getScrollElement: page.scroller,
+    scrollMargin: page.margin,
     estimateSize: (row) => (layout.rows[row]?.kind === 'header' ? HEADER_HEIGHT : ROW_HEIGHT),
     overscan: 1,
     rangeExtractor,
@@ -213,12 +245,15 @@ function Grid({
   return (
     <div className="review-wrap">
       <ErrorAlert error={error} />
-      <p className="muted small review-count" data-testid="review-count">
-        {t('review.count', { count: formatCount(total, locale) })}
-      </p>
+      <div className="review-count-row">
+        <p className="muted small review-count" data-testid="review-count">
+          {t('review.count', { count: formatCount(total, locale) })}
+        </p>
+        <ShortcutKeys shortcuts={GRID_SHORTCUTS} testId="review-keys" />
+      </div>
       {total === 0 && <p className="empty muted">{t(`review.empty.${filter}`)}</p>}
       <HiddenHint id={hintId}>{t('review.gridHint')}</HiddenHint>
-      <div ref={scrollRef} className="review-scroll" data-testid="review-scroll" tabIndex={-1}>
+      <div ref={scrollRef} className="review-body" data-testid="review-body">
         <div
           role="grid"
           aria-label={t('review.title')}
@@ -240,7 +275,7 @@ function Grid({
                 aria-rowindex={virtualRow.index + 1}
                 className={header ? 'review-group' : 'review-row'}
                 style={{
-                  ...rowPlace(virtualRow.start),
+                  ...rowPlace(virtualRow.start - page.margin),
                   height: header ? HEADER_HEIGHT : ROW_HEIGHT,
                   gridTemplateColumns: header ? undefined : `repeat(${columns}, minmax(0, 1fr))`,
                 }}
@@ -279,6 +314,7 @@ function Grid({
           store={store}
           index={Math.min(playerIndex, Math.max(0, total - 1))}
           total={total}
+          takes={grouped ? takesAround(groups ?? null, playerIndex) : null}
           onMove={(index) => {
             setPlayerIndex(index);
             moveTo(index, false);

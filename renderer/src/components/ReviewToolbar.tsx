@@ -1,6 +1,6 @@
 // Above the review grid: the filters, and what to do with the result: export the kept videos
-// into a folder (copies; nothing is moved or overwritten); with items selected, retry them or
-// re-run them with changes.
+// into a folder (copies; nothing is moved or overwritten), re-run the kept ones (on another
+// model, say); with items selected, retry them or re-run them with changes.
 import { useState } from 'react';
 import type { BatchViewDto } from '../../../preload/contract';
 import { api, errorText } from '../api';
@@ -11,6 +11,7 @@ import type { Selection } from '../lib/use-selection';
 import { showToast } from '../store/toasts';
 import { countOf } from './BatchHeader';
 import { FilterChip } from './FilterChip';
+import { RerunButton } from './RerunDialog';
 import { SelectionBar } from './SelectionBar';
 import './ReviewToolbar.css';
 
@@ -77,6 +78,7 @@ export function ReviewToolbar({ batch, filter, onFilter, onChanged, selection }:
         <button type="button" className="button" disabled={busy} onClick={() => void exportKept()}>
           {t('review.exportKept')}
         </button>
+        <RerunButton batch={batch} kept />
       </div>
       <SelectionBar batch={batch} selection={selection} onChanged={onChanged} />
     </div>

@@ -3,6 +3,7 @@
 // frames matter (some were paired, or the model takes one), another file-name ending to pair by.
 import { useState, type FormEvent } from 'react';
 import type { ScanSummaryDto } from '../../../preload/contract';
+import { formatReason } from '../../../preload/reasons';
 import { useI18n, type I18n } from '../i18n';
 import { TextField } from './Field';
 import { formatCount } from '../lib/format';
@@ -30,7 +31,7 @@ export function ScanSummary({
   endFrames: boolean;
   onPairAgain: (endSuffix: string) => void;
 }) {
-  const { t, locale } = useI18n();
+  const { t, locale, language } = useI18n();
   const n = (v: number) => formatCount(v, locale);
   const [suffix, setSuffix] = useState(summary.endSuffix ?? '');
   const [tried, setTried] = useState(false);
@@ -117,7 +118,7 @@ export function ScanSummary({
                 <span className="mono" title={r.path}>
                   {r.relativePath ?? r.path}
                 </span>{' '}
-                — {r.reason}
+                — {r.why ? formatReason(r.why, language) : r.reason}
               </li>
             ))}
           </ul>

@@ -7,7 +7,8 @@ import type { BatchSettingsDto, ModelInfoDto, ScanSummaryDto } from '../../../pr
 import { api, errorText, isApiFailure } from '../api';
 import { useI18n } from '../i18n';
 import { validateSettings } from '../lib/batch-rules';
-import { formatCount, formatUsd } from '../lib/format';
+import { formatCount } from '../lib/format';
+import { useMoney } from '../lib/money';
 import { defaultOutputDir, isShootFolder } from '../lib/output-folder';
 import { navigate } from '../lib/route';
 import { FALLBACK_SETTINGS } from '../lib/states';
@@ -46,6 +47,12 @@ function firstDraft(
   return settings;
 }
 
+/**
+ * The draft of the scan on screen, kept while the user looks at another screen and comes back to
+ * the same scan (Settings is a page: the form must not be lost to a visit there).
+ */
+let keptDraft: { scanId: string; draft: BatchSettingsDto; force: boolean } | null = null;
+
 interface Props {
   scanId: string;
   summary: ScanSummaryDto;
@@ -58,9 +65,13 @@ interface Props {
 
 export function Setup({ scanId, summary, paths, rerun, only, carry, pendingPaths }: Props) {
   const { t, locale } = useI18n();
+  const money = useMoney();
   const { settings: app, setSettings, models, info } = useApp();
   const derived = defaultOutputDir(summary.roots, info.platform, app.simulated);
+  // Back from another screen (Settings, History) to the same scan: the form as it was left.
+  const kept = keptDraft?.scanId === scanId ? keptDraft : null;
   const [draft, setDraft] = useState(() => {
+    if (kept) return kept.draft;
     if (!carry) return firstDraft(rerun, app.defaults, models, derived);
     // The folder that was the old images' default follows them to the new ones.
     const followed = carry.draft.outputDir === defaultOutputDir(carry.roots, info.platform, app.simulated);
@@ -72,7 +83,10 @@ export function Setup({ scanId, summary, paths, rerun, only, carry, pendingPaths
     () => (draft.outputDir === otherDefault ? { ...draft, outputDir: derived } : draft),
     [draft, otherDefault, derived],
   );
-  const [force, setForce] = useState(carry?.force ?? rerun?.force ?? false);
+  const [force, setForce] = useState(kept?.force ?? carry?.force ?? rerun?.force ?? false);
+  useEffect(() => {
+    keptDraft = { scanId, draft, force };
+  }, [scanId, draft, force]);
   const [keyDialog, setKeyDialog] = useState(false);
   const [confirmStartOver, setConfirmStartOver] = useState(false);
   const elementChecks = useElementChecks(scanId, settings.elements);
@@ -174,7 +188,7 @@ export function Setup({ scanId, summary, paths, rerun, only, carry, pendingPaths
     field?.focus();
   };
 
-  const capNote = capWarning(settings, preview && current ? preview : null, t, locale, (budgetUsd) =>
+  const capNote = capWarning(settings, preview && current ? preview : null, t, locale, money, (budgetUsd) =>
     change({ budgetUsd }),
   );
   const actions = (
@@ -299,6 +313,7 @@ function capWarning(
   preview: { toSend: number; estimatedCostUsd: number; priceUnknown: boolean } | null,
   t: ReturnType<typeof useI18n>['t'],
   locale: string,
+  money: (usd: number) => string,
   onRaise: (budgetUsd: number) => void,
 ) {
   const cap = settings.budgetUsd;
@@ -312,14 +327,14 @@ function capWarning(
     <div className="cap-warning" role="status" data-testid="cap-warning">
       <p className="small">
         {t('start.capWarning', {
-          cap: formatUsd(cap, locale),
+          cap: money(cap),
           after: formatCount(after, locale),
           total: formatCount(preview.toSend, locale),
-          estimate: formatUsd(preview.estimatedCostUsd, locale),
+          estimate: money(preview.estimatedCostUsd),
         })}
       </p>
       <button type="button" className="button button-small" onClick={() => onRaise(needed)}>
-        {t('start.raiseCap', { cap: formatUsd(needed, locale) })}
+        {t('start.raiseCap', { cap: money(needed) })}
       </button>
     </div>
   );

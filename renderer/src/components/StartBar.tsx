@@ -5,7 +5,8 @@
 import type { ReactNode } from 'react';
 import type { BatchSettingsDto, PreviewDto } from '../../../preload/contract';
 import { useI18n } from '../i18n';
-import { formatCount, formatSpan, formatUsd } from '../lib/format';
+import { formatCount, formatSpan } from '../lib/format';
+import { useMoney } from '../lib/money';
 import { BalanceWarning } from './BalanceWarning';
 import { useApp } from '../store/app-context';
 
@@ -66,6 +67,7 @@ export function StartBar({
   onStartOver,
 }: Props) {
   const { t, locale } = useI18n();
+  const money = useMoney();
   const { info } = useApp();
   // Stale numbers are not shown as if they were the batch's: "…" while the preview catches up.
   const shown = blocker?.kind === 'updating' || blocker?.kind === 'errors' ? null : preview;
@@ -74,10 +76,10 @@ export function StartBar({
   const ceiling = shown?.priceUnknown ? shown.perVideoCeilingUsd : null;
   const estimate = shown
     ? ceiling !== null
-      ? `≤ ${formatUsd(shown.estimatedCostUsd, locale)}`
+      ? `≤ ${money(shown.estimatedCostUsd)}`
       : shown.priceUnknown
-        ? t('models.costUnknownShort')
-        : formatUsd(shown.estimatedCostUsd, locale)
+        ? t('models.costUnknownShort') // an unknown price is said in words, never $0.00
+        : money(shown.estimatedCostUsd)
     : '…';
   const span = shown
     ? formatSpan(shown.estimatedDurationMs, {
@@ -109,15 +111,15 @@ export function StartBar({
         {settings.budgetUsd !== null && Number.isFinite(settings.budgetUsd) && (
           <div>
             <dt>{t('start.budget')}</dt>
-            <dd>{formatUsd(settings.budgetUsd, locale)}</dd>
+            <dd>{money(settings.budgetUsd)}</dd>
           </div>
         )}
       </dl>
       {shown && ceiling !== null && (
         <p className="field-hint small" data-testid="ceiling-estimate">
           {t('setup.costCeiling', {
-            total: formatUsd(shown.estimatedCostUsd, locale),
-            price: formatUsd(ceiling, locale),
+            total: money(shown.estimatedCostUsd),
+            price: money(ceiling),
           })}
         </p>
       )}

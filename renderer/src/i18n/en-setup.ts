@@ -5,7 +5,7 @@ export const enSetup = {
   'start.getStarted': 'Two ways to start',
   'start.tryFreeTitle': 'Try it free',
   'start.tryFreeText':
-    'Simulated mode: the built-in simulator stands in for RunComfy. No key, no cost; the videos are test clips, so you can see how batches, review and re-runs work. Turn it off any time.',
+    'Simulated mode: the built-in simulator stands in for RunComfy. No key, no cost; each video is a short pan over its own image, so you can see how batches, review and re-runs work. Turn it off any time.',
   'start.tryFree': 'Try it free (simulated)',
   'start.simulatedOn': 'Simulated mode is on: nothing is sent to RunComfy and nothing is paid.',
   'start.useKeyTitle': 'Use your RunComfy key',
@@ -13,7 +13,7 @@ export const enSetup = {
     'Videos are made and paid on your RunComfy account. The key is checked with RunComfy at once and stored encrypted; this window never sees it again.',
   'start.pasteKey': 'Paste your key…',
   'start.useRealKey': 'Use your RunComfy key…',
-  'start.simulatedNote': 'Simulated: test clips, nothing is sent to RunComfy or paid.',
+  'start.simulatedNote': 'Simulated: short pans over your images, nothing is sent to RunComfy or paid.',
 
   'key.label': 'RunComfy API key',
   'key.placeholder': 'Paste the key from your RunComfy account',

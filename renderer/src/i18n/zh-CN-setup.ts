@@ -5,7 +5,7 @@ export const zhCNSetup: Record<keyof typeof enSetup, string> = {
   'start.getStarted': '两种开始方式',
   'start.tryFreeTitle': '免费试用',
   'start.tryFreeText':
-    '模拟模式：由内置模拟器代替 RunComfy。无需密钥，不收费；视频为测试片段，可以先看看批次、审阅和重新生成如何运作。随时可以关闭。',
+    '模拟模式：由内置模拟器代替 RunComfy。无需密钥，不收费；每个视频都是对其图片的一段短推镜，可以先看看批次、审阅和重新生成如何运作。随时可以关闭。',
   'start.tryFree': '免费试用（模拟模式）',
   'start.simulatedOn': '已开启模拟模式：不会发送到 RunComfy，也不会产生费用。',
   'start.useKeyTitle': '使用你的 RunComfy 密钥',
@@ -13,7 +13,7 @@ export const zhCNSetup: Record<keyof typeof enSetup, string> = {
     '视频在你的 RunComfy 账户上生成并计费。密钥会立即向 RunComfy 核验，并加密保存；此窗口之后不会再看到它。',
   'start.pasteKey': '粘贴密钥…',
   'start.useRealKey': '使用你的 RunComfy 密钥…',
-  'start.simulatedNote': '模拟模式：生成测试片段，不会发送到 RunComfy，也不收费。',
+  'start.simulatedNote': '模拟模式：对你的图片生成短推镜，不会发送到 RunComfy，也不收费。',
 
   'key.label': 'RunComfy API 密钥',
   'key.placeholder': '粘贴 RunComfy 账户中的密钥',

@@ -106,3 +106,20 @@ export function layoutTarget(key: string, index: number, layout: GridLayout): nu
       return null;
   }
 }
+
+/**
+ * The indexes of the takes item `index` sits among (its image's run in `groups`), for the
+ * full-screen review to show side by side; null without groups or past their end.
+ */
+export function takesAround(
+  groups: readonly ItemGroup[] | null,
+  index: number,
+): { start: number; count: number } | null {
+  if (!groups) return null;
+  let start = 0;
+  for (const group of groups) {
+    if (index < start + group.count) return { start, count: group.count };
+    start += group.count;
+  }
+  return null;
+}

@@ -3,33 +3,34 @@
 // one item at a time. A pause that needs the user is urgent (see needsUser). Progress is throttled: at most one progress message per PROGRESS_GAP_MS,
 // the latest one winning. A state change is said after a short settle, so it carries the
 // counts of the refetch that follows the state event, not the stale ones the event came with.
-import type { BatchViewDto, ItemStateDto } from '../../../preload/contract';
-import { PROBLEM_STATES as PROBLEMS } from './states';
+import type { BatchViewDto } from '../../../preload/contract';
+import { batchFigures } from '../../../preload/batch-figures';
 
 export const PROGRESS_GAP_MS = 15_000;
 export const SETTLE_MS = 600;
-
-const NOT_SENT: readonly ItemStateDto[] = ['rejected', 'skipped', 'cancelled'];
 
 export interface ProgressView {
   state: BatchViewDto['state'];
   pauseReason: BatchViewDto['pauseReason'];
   done: number;
   problems: number;
-  /** Items that are to be generated: everything but the rejected, skipped and cancelled. */
+  /** The videos the batch set out to make (batch-figures.ts's `planned`, as the header shows). */
   toRun: number;
+  /** Nothing more happens to them unless the user acts: done, problems and cancelled. */
+  settled: number;
   spentUsd: number;
 }
 
 export function progressViewOf(batch: BatchViewDto): ProgressView {
-  const sum = (states: readonly ItemStateDto[]) => states.reduce((n, s) => n + (batch.counts[s] ?? 0), 0);
+  const figures = batchFigures(batch);
   return {
     state: batch.state,
     pauseReason: batch.pauseReason,
-    done: batch.counts.done ?? 0,
-    problems: sum(PROBLEMS),
-    toRun: batch.total - sum(NOT_SENT),
-    spentUsd: batch.spentUsd,
+    done: figures.done,
+    problems: figures.problems,
+    toRun: figures.planned,
+    settled: figures.settled,
+    spentUsd: figures.spentUsd,
   };
 }
 
@@ -44,10 +45,10 @@ export function needsUser(milestone: Milestone): boolean {
   return milestone.kind === 'paused' && milestone.reason !== 'user';
 }
 
-/** Whole tens of the items settled (done or given up), 0..10. */
+/** Whole tens of the items settled (done, given up or cancelled), 0..10. */
 export function decileOf(view: ProgressView): number {
   if (view.toRun <= 0) return 0;
-  return Math.min(10, Math.floor(((view.done + view.problems) / view.toRun) * 10));
+  return Math.min(10, Math.floor((view.settled / view.toRun) * 10));
 }
 
 export interface AnnouncerOptions {

@@ -1,6 +1,8 @@
 // The items a list or grid has selected (ids, kept across its filters): toggled one at a time
-// and cleared at once, with stable functions so memoized rows do not draw again for them.
-import { useCallback, useMemo, useState } from 'react';
+// and cleared at once, with stable functions so memoized rows do not draw again for them. Kept
+// under a key (the batch and its view) while the user looks at another screen (Settings, say)
+// and comes back: the last one kept, as the new-batch draft is.
+import { useCallback, useEffect, useMemo, useState } from 'react';
 
 export interface Selection {
   ids: ReadonlySet<number>;
@@ -8,8 +10,13 @@ export interface Selection {
   clear: () => void;
 }
 
-export function useSelection(): Selection {
-  const [ids, setIds] = useState<ReadonlySet<number>>(() => new Set());
+let kept: { key: string; ids: ReadonlySet<number> } | null = null;
+
+export function useSelection(key: string): Selection {
+  const [ids, setIds] = useState<ReadonlySet<number>>(() => (kept?.key === key ? kept.ids : new Set()));
+  useEffect(() => {
+    kept = { key, ids };
+  }, [key, ids]);
   const toggle = useCallback(
     (itemId: number) =>
       setIds((current) => {

@@ -2,6 +2,7 @@
 // needs the user, and either the live, virtualized item list or the review grid of its videos.
 import { useEffect, useState } from 'react';
 import { useI18n } from '../i18n';
+import { SimulatedMoney } from '../lib/money';
 import { routeHash, type BatchView } from '../lib/route';
 import { FILTERS } from '../lib/states';
 import { BatchStore, useBatch, useBatchError } from '../store/batch-store';
@@ -36,30 +37,32 @@ export function BatchScreen({ batchId, view }: { batchId: number; view: BatchVie
   }
   const refresh = () => void store.refresh();
   return (
-    <div className="batch-screen">
-      <BatchHeader batch={batch} onChanged={refresh} />
-      <PauseBanner batch={batch} onChanged={refresh} />
-      <ConditionBanner batch={batch} />
-      <WatchBanner batch={batch} />
-      <nav className="view-tabs" aria-label={t('review.viewsLabel')}>
-        {(['items', 'review'] as const).map((key) => (
-          <a
-            key={key}
-            href={routeHash({ screen: 'batch', batchId, view: key })}
-            className="tab"
-            aria-current={view === key ? 'page' : undefined}
-            data-testid={`view-${key}`}
-          >
-            {t(`review.view.${key}`)}
-          </a>
-        ))}
-      </nav>
-      {view === 'review' ? (
-        <ReviewGrid batch={batch} onChanged={refresh} />
-      ) : (
-        <ItemList batch={batch} onChanged={refresh} />
-      )}
-      <BatchAnnouncer batch={batch} />
-    </div>
+    <SimulatedMoney.Provider value={batch.simulated}>
+      <div className="batch-screen">
+        <BatchHeader batch={batch} onChanged={refresh} />
+        <PauseBanner batch={batch} onChanged={refresh} />
+        <ConditionBanner batch={batch} onChanged={refresh} />
+        <WatchBanner batch={batch} />
+        <nav className="view-tabs" aria-label={t('review.viewsLabel')}>
+          {(['items', 'review'] as const).map((key) => (
+            <a
+              key={key}
+              href={routeHash({ screen: 'batch', batchId, view: key })}
+              className="tab"
+              aria-current={view === key ? 'page' : undefined}
+              data-testid={`view-${key}`}
+            >
+              {t(`review.view.${key}`)}
+            </a>
+          ))}
+        </nav>
+        {view === 'review' ? (
+          <ReviewGrid batch={batch} onChanged={refresh} />
+        ) : (
+          <ItemList batch={batch} onChanged={refresh} />
+        )}
+        <BatchAnnouncer batch={batch} />
+      </div>
+    </SimulatedMoney.Provider>
   );
 }

@@ -16,7 +16,9 @@ describe('About', () => {
 
   it('is in a Help menu on Windows and Linux; macOS has it in the app menu already', () => {
     for (const platform of ['win32', 'linux'] as const)
-      expect(helpMenu(platform)).toEqual([{ role: 'help', submenu: [{ role: 'about' }] }]);
+      expect(helpMenu(platform)).toEqual([
+        { role: 'help', label: 'Help', submenu: [{ role: 'about', label: 'About Stillmotion' }] },
+      ]);
     expect(helpMenu('darwin')).toEqual([]);
   });
 });

@@ -17,7 +17,7 @@ const h = vi.hoisted(() => {
   const ready = new Promise<void>((resolve) => (resolveReady = resolve));
   const windows: FakeWindowShape[] = [];
   const logLines: string[] = [];
-  const trays: { setToolTip: ReturnType<typeof vi.fn> }[] = [];
+  const trays: { setToolTip: ReturnType<typeof vi.fn>; setContextMenu: ReturnType<typeof vi.fn> }[] = [];
   interface FakeWindowShape {
     options: unknown;
     listeners: Map<string, Listener[]>;
@@ -375,6 +375,27 @@ describe('main/electron/index.ts', () => {
     expect(event.preventDefault).toHaveBeenCalled();
     expect(mocked.dialog.showMessageBox).toHaveBeenCalled();
     await waitFor(() => window.hide.mock.calls.length > 0, 'the window to hide');
+  });
+
+  it('speaks the language chosen in the window: the menu, the tray and the close dialog follow it', async () => {
+    const setLanguage = (language: string) =>
+      invoker('command:settings.update')(
+        { senderFrame: h.windows[0]!.webContents.mainFrame, sender: h.windows[0]!.webContents },
+        { language },
+      );
+    expect((await setLanguage('zh-CN')).ok).toBe(true);
+    const menu = JSON.stringify(mocked.Menu.setApplicationMenu.mock.calls.at(-1)?.[0]);
+    expect(menu).toContain('"label":"文件"');
+    expect(menu).toContain('"label":"打开数据文件夹"');
+    const tray = h.trays[0]!.setContextMenu.mock.calls.at(-1)?.[0] as { label?: string }[];
+    expect(tray[0]?.label).toBe('显示 Stillmotion');
+    const close = h.windows[0]!.listeners.get('close')![0]!;
+    close({ preventDefault: vi.fn() });
+    expect(mocked.dialog.showMessageBox.mock.calls.at(-1)?.[1]).toMatchObject({
+      buttons: ['在托盘中继续运行', '退出（稍后继续）', '取消'],
+    });
+    expect((await setLanguage('en')).ok).toBe(true);
+    expect(JSON.stringify(mocked.Menu.setApplicationMenu.mock.calls.at(-1)?.[0])).toContain('"label":"File"');
   });
 
   it('reloads a crashed renderer and wakes the engine on resume', () => {

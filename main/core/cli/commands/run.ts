@@ -31,6 +31,7 @@ import { duration, usd } from '../progress';
 import type { RunFlags } from '../settings-from-flags';
 import type { ScheduleFlags } from '../schedule-flags';
 import { UsageError } from '../usage-error';
+import { formatReason } from '../../../../preload/reasons';
 import { countOf } from '../../util/count-words';
 
 export interface RunOptions extends RunFlags, Common, ScheduleFlags {
@@ -81,7 +82,8 @@ export async function runCommand(paths: string[], opts: RunOptions, io: CliIo): 
     // expected finish time) and the simulated generations agree on what "two minutes" is.
     clock = scaledClock(1 / (opts.simTimeScale === undefined ? 0.02 : Number(opts.simTimeScale)));
     const { DEMO_API_KEY, startSimulator } = await import('../../simulator');
-    simulator = await startSimulator({ clock });
+    // Each video shows its start image moving, as in the app's simulated mode.
+    simulator = await startSimulator({ clock, motionVideos: true });
     credentials = { apiBaseUrl: simulator.url, apiKey: DEMO_API_KEY, keyHint: '' };
     io.err.write(`Simulated: a built-in RunComfy simulator at ${simulator.url} (no key, no cost).\n`);
   }
@@ -192,6 +194,13 @@ async function runWith(
             .map((p) => `${p.start} + ${p.end}`)
             .join(', ')}${pairs.length > 5 ? ', …' : ''}\n`,
       );
+    // A pair on a model without an end-frame field: its start image goes alone, and says so.
+    const ignored = new Map<string, string>();
+    for (const item of plan.items)
+      for (const note of item.notes)
+        if (typeof note !== 'string' && note.code === 'plan_end_frame_ignored')
+          ignored.set(item.relativePath, formatReason(note));
+    for (const [path, note] of [...ignored].slice(0, 5)) io.out.write(`  note: ${path}: ${note}\n`);
     for (const problem of [...scan.problems, ...plan.problems])
       io.err.write(`  problem: ${problem.message}\n`);
     for (const line of verdictLines(plan.items, scan.rejected)) io.out.write(`${line}\n`);

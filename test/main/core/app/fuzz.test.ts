@@ -31,6 +31,7 @@ const SAMPLES: Record<InvokeChannel, Record<string, unknown>> = {
   'command:batch.resume': { batchId: 1 },
   'command:batch.cancel': { batchId: 1 },
   'command:batch.setBudget': { batchId: 1, budgetUsd: 12.5 },
+  'command:batch.setOutputDir': { batchId: 1, outputDir: '/tmp/sm-fuzz-out' },
   'query:batches.list': {},
   'query:batch.get': { batchId: 1 },
   'query:account.dailySpend': {},

@@ -297,6 +297,18 @@ describe('thumbnails', () => {
     expect(readFileSync(cached).length).toBeLessThan(20_000);
   });
 
+  it('serve an item’s still for the full-screen review: the same image, larger, cached apart', async () => {
+    const still = await resolver.resolve({ path: 'item/1/still' });
+    expect(still.status).toBe(200);
+    const meta = await sharp(await bodyOf(still)).metadata();
+    // The original is 1200 x 800: never enlarged, so the still is the whole picture.
+    expect([meta.format, meta.width, meta.height]).toEqual(['jpeg', 1200, 800]);
+    expect(still.body!.path).not.toBe((await resolver.resolve({ path: 'item/1/thumb' })).body!.path);
+    // A still is an image's: the same refusals as its thumbnail.
+    expect((await resolver.resolve({ path: 'item/2/still' })).status).toBe(403);
+    expect((await resolver.resolve({ path: 'item/77/still' })).status).toBe(404);
+  });
+
   it('are made for BMP images too (sharp cannot read BMP)', async () => {
     const answer = await resolver.resolve({ path: 'item/3/thumb' });
     expect(answer.status).toBe(200);

@@ -39,7 +39,7 @@ const source = (which: string, itemIds?: number[]) =>
   value(app.handlers, 'query:batch.rerunSource', { batchId, which, ...(itemIds ? { itemIds } : {}) });
 
 describe('re-run source', () => {
-  it('starts from the batch settings and its folder, for all, failed, rejected or chosen items', async () => {
+  it('starts from the batch settings and its folder, for all, failed, rejected, kept or chosen items', async () => {
     const items = (await value(app.handlers, 'query:items.page', { batchId, offset: 0, limit: 10 })).items;
     expect(items.map((i) => i.state)).toEqual(['done', 'done', 'done']);
     const all = await source('all');
@@ -57,6 +57,11 @@ describe('re-run source', () => {
     const rejected = await source('rejected');
     // A rejected video is generated again on purpose: the skip of generated requests is off.
     expect(rejected).toMatchObject({ sourcePaths: [items[2]!.sourcePath], force: true, roots: [inputDir] });
+
+    // The kept ones, to finish the winners on another model: the generated-request skip stays on
+    // (another model is another request; the same one again would only repeat a paid video).
+    await value(app.handlers, 'command:item.review', { itemId: items[0]!.id, review: 'kept' });
+    expect(await source('kept')).toMatchObject({ sourcePaths: [items[0]!.sourcePath], force: false });
 
     const chosen = await source('selected', [items[0]!.id, items[1]!.id, 99_999]);
     expect(chosen.sourcePaths).toEqual([items[0]!.sourcePath, items[1]!.sourcePath]);
@@ -78,7 +83,7 @@ describe('re-run source', () => {
         error: { code: 'not_found' },
       },
     );
-    const bad = await call(app.handlers, 'query:batch.rerunSource', { batchId, which: 'kept' });
+    const bad = await call(app.handlers, 'query:batch.rerunSource', { batchId, which: 'best' });
     expect(bad).toMatchObject({ ok: false, error: { code: 'invalid_request' } });
   });
 });

@@ -101,7 +101,7 @@ describe('stillmotion run', () => {
     ]);
     expect(status.code).toBe(0);
     expect(status.stdout).toMatch(new RegExp(`Batch ${batchId} ".*" — finished`));
-    expect(status.stdout).toMatch(/3\/3 finished\s+3 done/);
+    expect(status.stdout).toMatch(/3\/3 done\s+3 done/);
     expect(csv.code).toBe(0);
     const rows = csv.stdout.trim().split('\n');
     expect(rows).toHaveLength(4);
@@ -199,7 +199,7 @@ describe('a crash and a resume', () => {
       expect(audit.jobsCreated).toBe(3);
       expect(audit.succeededNotDownloaded).toEqual([]);
       expect(mp4s(out)).toHaveLength(3);
-      expect(resume.stdout()).toMatch(/3\/3 finished\s+3 done/);
+      expect(resume.stdout()).toMatch(/3\/3 done\s+3 done/);
     },
   );
 });

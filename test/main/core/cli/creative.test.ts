@@ -166,7 +166,7 @@ describe('stillmotion run with end frames', () => {
     expect(submits.map((s) => s.duration).sort()).toEqual([10, 10, 5, 5, 5, 5]);
   });
 
-  it('refuses --loop for a model without an end frame, and pairs for it, in words; only the multi-shot image is sent', async () => {
+  it('refuses --loop for a model without an end frame; a pair sends its start image alone, saying so', async () => {
     const before = sim.ledger.submits.length;
     const loop = await cli(['run', images, '-t', '{name}', '--loop', '--yes'], env());
     expect(loop.code).toBe(2);
@@ -179,15 +179,16 @@ describe('stillmotion run with end frames', () => {
       ['run', pairs, '-t', '{name}', '--yes', '--out', out, '--db', join(work.path, 'std.sqlite')],
       env(),
     );
-    // Kling 3.0 Standard has multi-shot but no end frame: w.jpg is made, x and y are refused.
-    expect(standard.code).toBe(1);
+    // Kling 3.0 Standard has multi-shot but no end frame: w.jpg is made, and x and y go alone.
+    expect(standard.code).toBe(0);
     expect(standard.stdout).toContain(
-      'refused: x.jpg: x.end.jpg is the end frame of x.jpg (paired by its name), but Kling 3.0 Standard has no end-frame field',
+      'note: x.jpg: x.end.jpg (the end frame of x.jpg, paired by its name) is not sent: Kling 3.0 Standard has no end-frame field, so the video starts on x.jpg alone.',
     );
-    expect(mp4s(out)).toEqual(['w.mp4']);
-    expect(sim.ledger.submits.slice(before).map((s) => [s.modelId, s.httpStatus, s.duration])).toEqual([
-      ['kling/kling-3.0/standard/image-to-video', 200, 10],
-    ]);
+    expect(standard.stdout).not.toContain('refused: x.jpg');
+    expect(mp4s(out)).toEqual(['w.mp4', 'x.mp4', 'y.mp4']);
+    const sent = sim.ledger.submits.slice(before).map((s) => [s.modelId, s.httpStatus, s.duration]);
+    expect(sent).toHaveLength(3);
+    expect(sent).toContainEqual(['kling/kling-3.0/standard/image-to-video', 200, 10]);
   });
 });
 

@@ -2,6 +2,7 @@
 // they are accepted, noted as converted, and sent as JPEG (the first page or frame); by URL,
 // where the file goes as it is, they are refused with what to do.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatReason } from '../../../../preload/reasons';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -27,7 +28,7 @@ describe('TIFF and GIF are converted, not refused', () => {
   it('accepts them with a note and sends each as a JPEG of its displayed size', async () => {
     const scan = await intake.scan([join(dir, 'in')]);
     expect(scan.rejected).toEqual([]);
-    expect(scan.images.map((i) => [i.relativePath, i.format, i.fit?.reason])).toEqual([
+    expect(scan.images.map((i) => [i.relativePath, i.format, i.fit && formatReason(i.fit.why)])).toEqual([
       ['loop.gif', 'gif', 'converted from GIF (which Kling does not take) to JPEG when sent'],
       ['scan.tif', 'tiff', 'converted from TIFF (which Kling does not take) to JPEG when sent'],
     ]);

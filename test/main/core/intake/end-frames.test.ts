@@ -8,6 +8,7 @@ import { DEFAULT_SETTINGS } from '../../../../main/core/domain';
 import type { BatchSettings, PlannedItem } from '../../../../main/core/domain';
 import type { ScanResult } from '../../../../main/core/core-api';
 import { batchSettingsSchema } from '../../../../preload/contract';
+import { formatReason } from '../../../../preload/reasons';
 import { makeTempDir, writeJpeg, writePng, writeText } from './fixtures';
 
 const PRO = 'kling/kling-3.0/pro/image-to-video';
@@ -84,12 +85,18 @@ describe('end frames paired by name', () => {
     });
   });
 
-  it('refuses a pair for a model without an end-frame field, saying which models have one', () => {
-    const x = byPath(intake.plan(scan, settings()).items)['x.jpg']!;
-    expect(x.verdict?.code).toBe('end_image_unsupported');
-    expect(x.verdict?.message).toMatch(
-      /^x\.end\.jpg is the end frame of x\.jpg \(paired by its name\), but Kling 3\.0 Standard has no end-frame field; choose a model that has one \(Kling 3\.0 Pro, .*\), or rename the end frame/,
+  it('sends the start image alone to a model without an end-frame field, with a note naming models that have one', () => {
+    const plan = intake.plan(scan, settings());
+    const x = byPath(plan.items)['x.jpg']!;
+    expect(x.verdict).toBeNull();
+    expect(x.request.start_image_url).toBe(`image-ref:${join(root, 'x.jpg')}`);
+    expect(Object.keys(x.request).filter((k) => k.includes('end'))).toEqual([]);
+    const note = x.notes.map((n) => (typeof n === 'string' ? n : formatReason(n))).join('\n');
+    expect(note).toMatch(
+      /^x\.end\.jpg \(the end frame of x\.jpg, paired by its name\) is not sent: Kling 3\.0 Standard has no end-frame field, so the video starts on x\.jpg alone\. To end on it, choose a model that has one \(Kling 3\.0 Pro, .*\)$/,
     );
+    // Every paired start is sent (wide.jpg too: with no end frame there is no shape to disagree).
+    expect(plan.toSend).toBe(5);
   });
 
   it('takes other suffixes when told (--end-suffix)', async () => {

@@ -1,6 +1,7 @@
 // Fit instead of refuse: images outside the model's aspect range or under its minimum side are
 // centre-cropped or padded (blurred fill) and upscaled, deterministically, per the batch's fit mode.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatReason } from '../../../../preload/reasons';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { createIntake, materializeRequest } from '../../../../main/core/intake';
@@ -142,7 +143,9 @@ describe('the plan and the request under each fit mode', () => {
       await writeJpeg(join(dir, 'tiny.jpg'), 64, 64);
       const panoScan = await intake.scan([dir]);
       // The scan alone only knows it is over 3840 px; the plan crops it to 2000x800.
-      expect(panoScan.images.find((i) => i.relativePath === 'pano.jpg')!.fit?.reason).toMatch(/3840x768/);
+      expect(formatReason(panoScan.images.find((i) => i.relativePath === 'pano.jpg')!.fit!.why)).toMatch(
+        /3840x768/,
+      );
       const plan = intake.plan(panoScan, settings());
       const pano = byName(plan, 'pano.jpg');
       expect(pano.notes.map((n) => noteText(n))).toEqual([

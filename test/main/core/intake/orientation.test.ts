@@ -3,6 +3,7 @@
 // sent must be that picture, upright: a 900x300 JPEG tagged as portrait is a 300x900 portrait,
 // cropped to 300x750, never a 750x300 band cut across it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatReason } from '../../../../preload/reasons';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -130,7 +131,9 @@ describe('the plan and the request use the displayed picture', () => {
     expect(probe).toMatchObject({ width: 400, height: 600, orientation: 6 });
     const scan = await intake.scan([folder]);
     expect(scan.images[0]).toMatchObject({ width: 400, height: 600 });
-    expect(scan.images[0]!.fit?.reason).toMatch(/turned upright as its EXIF orientation \(6\) says/);
+    expect(formatReason(scan.images[0]!.fit!.why)).toMatch(
+      /turned upright as its EXIF orientation \(6\) says/,
+    );
     const plan = intake.plan(scan, settings());
     const item = plan.items[0]!;
     const sent = await materializeRequest(item.request, { imageHash: item.imageHash });

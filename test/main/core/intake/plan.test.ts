@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatReason, type Reason } from '../../../../preload/reasons';
 import { join } from 'node:path';
 import { createIntake, previewItem } from '../../../../main/core/intake';
 import { createCatalog, SHIPPED_ENTRIES, toModelSpec } from '../../../../main/core/catalog';
@@ -247,7 +248,7 @@ describe('plan: images that must be fitted or cannot be sent', () => {
       await writeJpeg(join(r, 'fine.jpg'));
     });
     const inline = byPath(intake.plan(scan, settings()).items);
-    expect(inline['big.jpg']!.notes).toEqual([
+    expect(inline['big.jpg']!.notes.map((note) => formatReason(note as Reason))).toEqual([
       "resized from 4000x3000 to 3840x2880 to fit Kling's 3840 px and 6.0 MiB limits (re-encoded as JPEG when sent)",
     ]);
     expect(inline['big.jpg']!.verdict).toBeNull();
@@ -489,7 +490,7 @@ describe('plan: already generated and duplicates', () => {
       findDone: (hash, fingerprint) => {
         seen.push([hash, fingerprint]);
         return hash === done.imageHash && fingerprint === done.requestFingerprint
-          ? { itemId: 7, outputPath: '/videos/a.mp4' }
+          ? { itemId: 7, outputPath: '/videos/a.mp4', batchId: 3 }
           : null;
       },
     });
@@ -499,6 +500,8 @@ describe('plan: already generated and duplicates', () => {
       state: 'skipped',
       code: 'already_generated',
       message: 'already generated: /videos/a.mp4',
+      // Which item made the video and in which batch: the window plays it and links to it.
+      reason: { code: 'plan_already_generated', params: { path: '/videos/a.mp4', item: 7, batch: 3 } },
     });
     expect(again.items[0]!.estimatedCostUsd).toBe(0);
     expect([again.toSend, again.skipped, again.estimatedCostUsd]).toEqual([1, 1, 0.42]);

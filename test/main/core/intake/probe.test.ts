@@ -103,7 +103,7 @@ describe('probe: recognises images by their bytes and reads dimensions from the 
 
   it('rejects text named .png, saying what the file starts with and what was expected', async () => {
     const path = await writeBytes(join(dir, 'notes.png'), 'Hello, this is not an image at all');
-    expect(await probeFile(path)).toEqual({
+    expect(await probeFile(path)).toMatchObject({
       ok: false,
       code: 'not_image',
       reason:
@@ -142,7 +142,7 @@ describe('probe: recognises images by their bytes and reads dimensions from the 
       height: 21,
     });
     const psd = Buffer.from('8BPS\0\x01\0\0\0\0\0\0', 'latin1');
-    expect(await probeImage(bufferByteSource(psd))).toEqual({
+    expect(await probeImage(bufferByteSource(psd))).toMatchObject({
       ok: false,
       code: 'unsupported_format',
       reason:
@@ -157,7 +157,7 @@ describe('probe: recognises images by their bytes and reads dimensions from the 
 
   it('refuses an empty file', async () => {
     const path = await writeBytes(join(dir, 'empty.jpg'), Buffer.alloc(0));
-    expect(await probeFile(path)).toEqual({ ok: false, code: 'empty', reason: 'empty file (0 bytes)' });
+    expect(await probeFile(path)).toMatchObject({ ok: false, code: 'empty', reason: 'empty file (0 bytes)' });
   });
 
   it('reads a pixel-bomb header without allocating anything for its pixels', async () => {
@@ -182,7 +182,7 @@ describe('probe: recognises images by their bytes and reads dimensions from the 
       endMarkerMissing: true,
     });
     const bmp = bmpBytes(400, 400);
-    expect(await probeImage(bufferByteSource(bmp.subarray(0, 5000)))).toEqual({
+    expect(await probeImage(bufferByteSource(bmp.subarray(0, 5000)))).toMatchObject({
       ok: false,
       code: 'truncated',
       reason: `truncated BMP: the file has 5000 bytes but its header needs at least ${bmp.length}; copy it again from the original`,
@@ -202,7 +202,7 @@ describe('probe: recognises images by their bytes and reads dimensions from the 
   it('rejects corrupt headers with the reason', async () => {
     const png = pngHeaderBytes(500, 500);
     png.write('XXXX', 12, 'latin1');
-    expect(await probeImage(bufferByteSource(png))).toEqual({
+    expect(await probeImage(bufferByteSource(png))).toMatchObject({
       ok: false,
       code: 'corrupt',
       reason: 'corrupt PNG: the first chunk is not a valid IHDR header',

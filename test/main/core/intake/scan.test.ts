@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatReason } from '../../../../preload/reasons';
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -76,9 +77,11 @@ describe('scan: folders and files', () => {
   it('reports a dropped path that does not exist', async () => {
     const missing = join(base, 'no-such-folder');
     const scan = await scanPaths([missing]);
-    expect(scan.rejected).toEqual([
+    expect(scan.rejected).toMatchObject([
       { path: missing, reason: 'could not be opened: it does not exist (moved or deleted?)' },
     ]);
+    // And as a code, so the window says it in the reader's language.
+    expect(formatReason(scan.rejected[0]!.why!, 'zh-CN')).toBe('无法打开，原因：它不存在（已移动或删除？）');
   });
 
   it('follows symlinks inside the root, never out of it, and survives loops', async () => {
@@ -197,13 +200,12 @@ describe('scan: checking images', () => {
     await writeBmp(join(root, 'heavy.bmp'), 1600, 1400); // 6.7 MB uncompressed
     const scan = await scanPaths([root]);
     const byName = Object.fromEntries(scan.images.map((i) => [i.relativePath, i]));
-    expect(byName['huge.jpg']!.fit).toEqual({
-      reason:
-        "resized from 4000x3000 to 3840x2880 to fit Kling's 3840 px and 6.0 MiB limits (re-encoded as JPEG when sent)",
-    });
-    expect(byName['heavy.bmp']!.fit).toEqual({
-      reason: 're-encoded as JPEG when sent: 6.4 MiB is over the 6.0 MiB limit for images sent inline',
-    });
+    expect(formatReason(byName['huge.jpg']!.fit!.why)).toBe(
+      "resized from 4000x3000 to 3840x2880 to fit Kling's 3840 px and 6.0 MiB limits (re-encoded as JPEG when sent)",
+    );
+    expect(formatReason(byName['heavy.bmp']!.fit!.why)).toBe(
+      're-encoded as JPEG when sent: 6.4 MiB is over the 6.0 MiB limit for images sent inline',
+    );
     expect(scan.rejected).toEqual([]);
   });
 
@@ -211,13 +213,16 @@ describe('scan: checking images', () => {
     const root = await folder();
     const file = await writeText(join(root, 'notes.doc'), 'plain words');
     const scan = await scanPaths([file]);
-    expect(scan.rejected).toEqual([
+    expect(scan.rejected).toMatchObject([
       {
         path: file,
         reason:
           'not an image: the file starts with "plain words"; expected JPEG, PNG, BMP, WebP, TIFF or GIF',
       },
     ]);
+    expect(formatReason(scan.rejected[0]!.why!, 'zh-CN')).toBe(
+      '不是图片：文件开头为 "plain words"；应为 JPEG、PNG、BMP、WebP、TIFF 或 GIF',
+    );
   });
 });
 

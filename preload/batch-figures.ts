@@ -1,0 +1,87 @@
+// The figures a batch is shown by (done of planned, problems, generating, waiting, money, time
+// left), each defined once here, so the batch header, History, the announcer, the tray, the OS
+// notifications and the CLI never disagree. Pure and dependency-free like reasons.ts.
+import type { ItemState } from './item-states';
+
+/** The part of a batch view the figures are read from (the engine's BatchView has it all). */
+export interface BatchFigureSource {
+  state: 'draft' | 'running' | 'paused' | 'finished' | 'cancelled';
+  counts: Partial<Record<ItemState, number>>;
+  total: number;
+  spentUsd: number;
+  unconfirmedUsd: number;
+  remainingEstimateUsd: number;
+  etaMs: number | null;
+}
+
+/** Never meant to be sent: refused by the plan, or already generated before. */
+export const NOT_PLANNED_STATES = ['rejected', 'skipped'] as const satisfies readonly ItemState[];
+/** Sent, and it went wrong in a way a person must look at. */
+export const PROBLEM_STATES = ['failed', 'expired', 'unknown_submit'] as const satisfies readonly ItemState[];
+/** On their way at RunComfy or to the disk. */
+export const GENERATING_STATES = [
+  'submitting',
+  'in_queue',
+  'in_progress',
+  'downloading',
+] as const satisfies readonly ItemState[];
+
+export interface BatchFigures {
+  /** Videos on disk. */
+  done: number;
+  /**
+   * The videos the batch set out to make: every item but those never meant to be sent. A
+   * cancelled item still counts (a cancelled 12-item batch is "3 of 12 done", not "3 of 3").
+   */
+  planned: number;
+  /** Items the plan did not send (refused, or already generated). */
+  notPlanned: number;
+  problems: number;
+  generating: number;
+  waiting: number;
+  cancelled: number;
+  /** done, problems and cancelled: nothing more happens to them unless the user acts. */
+  settled: number;
+  /** Billed, or billed for sure once generating (actual costs where RunComfy gave them). */
+  spentUsd: number;
+  /** Sent but the answer was lost: may be paid. Shown beside spentUsd, never added into it. */
+  mayBePaidUsd: number;
+  /** spentUsd plus what the waiting and generating items are estimated to cost. */
+  estimatedTotalUsd: number;
+  /**
+   * Time left while the batch runs; null when nothing runs (a draft, a pause, the end) or when
+   * only downloads are left, so a paused batch never reads "< 1 min left".
+   */
+  timeLeftMs: number | null;
+}
+
+function sum(counts: BatchFigureSource['counts'], states: readonly ItemState[]): number {
+  return states.reduce((n, state) => n + (counts[state] ?? 0), 0);
+}
+
+export function batchFigures(batch: BatchFigureSource): BatchFigures {
+  const { counts } = batch;
+  const done = counts.done ?? 0;
+  const notPlanned = sum(counts, NOT_PLANNED_STATES);
+  const problems = sum(counts, PROBLEM_STATES);
+  const cancelled = counts.cancelled ?? 0;
+  return {
+    done,
+    planned: batch.total - notPlanned,
+    notPlanned,
+    problems,
+    generating: sum(counts, GENERATING_STATES),
+    waiting: counts.queued ?? 0,
+    cancelled,
+    settled: done + problems + cancelled,
+    spentUsd: batch.spentUsd,
+    mayBePaidUsd: batch.unconfirmedUsd,
+    estimatedTotalUsd: batch.spentUsd + batch.remainingEstimateUsd,
+    timeLeftMs: batch.state === 'running' ? batch.etaMs : null,
+  };
+}
+
+/** 0..1 of the planned videos done (0 when nothing is planned). */
+export function doneShare(figures: BatchFigures): number {
+  return figures.planned > 0 ? Math.min(1, figures.done / figures.planned) : 0;
+}

@@ -1,0 +1,128 @@
+// Why the scan could not use a file, as codes in English and Simplified Chinese: reasons.ts takes
+// them into its catalog (one catalog, one formatReason), so the window names a refused file in
+// the reader's language and the CLI in English. File contents, sizes and the system's own error
+// words are parameters and stay as they are.
+
+export const scanEn = {
+  scan_expected: 'expected JPEG, PNG, BMP, WebP, TIFF or GIF',
+  scan_empty: 'empty file (0 bytes)',
+  scan_not_image: 'not an image: the file starts with {start}; {expected}',
+  scan_start_bytes: 'bytes {hex}',
+  scan_other_format:
+    '{format} image, which Kling does not accept and the app cannot convert; {expected}. Convert it (e.g. export as JPEG) and add it again',
+  scan_animated_webp:
+    'animated WebP, which Kling does not accept: it needs a still image. Export one frame as JPEG or PNG',
+  scan_jpeg_variant:
+    'JPEG in a lossless, hierarchical or arithmetic-coded variant that Kling cannot be relied on to read; re-save it as a normal JPEG',
+  scan_truncated_header:
+    'truncated {format}: the file has {size} bytes but its header needs at least {needed}; copy it again from the original',
+  scan_truncated_jpeg: 'truncated JPEG: the file ends {where}; copy it again',
+  scan_where_before_data: 'before the image data starts',
+  scan_where_before_frame: 'before its frame header',
+  scan_where_in_segment: 'inside a segment header',
+  scan_where_in_frame: 'inside its frame header',
+  scan_ends_early:
+    'truncated or corrupt {format}: the image data ends early; copy it again from the original',
+  scan_corrupt: 'corrupt {format}: {detail}',
+  scan_png_ihdr: 'the first chunk is not a valid IHDR header',
+  scan_bmp_header_size: 'unknown header size {size}',
+  scan_bmp_width: 'the header gives a width of {width}',
+  scan_bmp_depth: '{bits} bits per pixel is not a valid depth',
+  scan_webp_vp8: 'the VP8 frame has no start code',
+  scan_webp_vp8l: 'the VP8L stream has no signature',
+  scan_webp_chunk: 'unknown first chunk {chunk}',
+  scan_jpeg_marker: 'expected a segment marker at byte {position}, found {found}',
+  scan_jpeg_no_picture: 'the image ends before any picture data',
+  scan_jpeg_segment_length: 'segment {marker} has length {length}',
+  scan_jpeg_data_before_frame: 'the picture data starts before the frame header',
+  scan_jpeg_segments: 'more than {max} segments before the picture data',
+  scan_tiff_size: 'its first directory gives no image width and height',
+  scan_bad_dimensions: 'corrupt image: its header gives dimensions {size}, which make no sense',
+  scan_too_many_pixels:
+    'too many pixels: {size} ({megapixels} megapixels) is over the {limit} megapixel limit; refused without decoding it. Scale it down and add it again',
+  scan_url_converted:
+    '{format} image, which Kling does not take, and the file at the URL is sent as it is. Clear the URL prefix so the app converts it to JPEG, or convert it yourself',
+  scan_url_too_large:
+    "too large to send by URL: {bytes}, over Kling's 10 MB limit, and the file at the URL is sent as it is. Shrink it, or clear the URL prefix so the app sends a resized copy",
+  scan_bmp_unresizable:
+    "over Kling's limits ({size}, {bytes}) so it must be resized before sending, but it is {layout}",
+  scan_fit_resized: "resized from {from} to {to} to fit Kling's {long} px and {bytes} limits",
+  scan_fit_converted: 'converted from {format} (which Kling does not take) to JPEG',
+  scan_fit_turned: 'turned upright as its EXIF orientation ({orientation}) says',
+  scan_fit_when_sent: '{done} when sent',
+  scan_fit_reencoded: '{done} (re-encoded as JPEG when sent)',
+  scan_fit_heavy: 're-encoded as JPEG when sent: {bytes} is over the {limit} limit for images sent inline',
+  scan_list2: '{a}, {b}',
+  scan_list3: '{a}, {b}, {c}',
+  scan_fs: '{what}: {why}',
+  scan_fs_read: 'could not be read',
+  scan_fs_open: 'could not be opened',
+  scan_fs_folder: 'folder could not be read',
+  scan_fs_broken_link: 'broken symbolic link',
+  scan_fs_missing: 'it does not exist (moved or deleted?)',
+  scan_fs_denied: 'permission denied',
+  scan_fs_loop: 'too many levels of symbolic links',
+  scan_not_file_or_folder: 'not a file or folder',
+  scan_link_outside: 'symbolic link to {target}, outside the dropped folder {root}; not followed',
+  scan_too_deep: 'more than {max} folders deep; not read',
+} as const;
+
+export const scanZhCN = {
+  scan_expected: '应为 JPEG、PNG、BMP、WebP、TIFF 或 GIF',
+  scan_empty: '空文件（0 字节）',
+  scan_not_image: '不是图片：文件开头为 {start}；{expected}',
+  scan_start_bytes: '字节 {hex}',
+  scan_other_format:
+    '{format} 图片：Kling 不接受，本应用也无法转换；{expected}。请将其转换（例如导出为 JPEG）后重新添加',
+  scan_animated_webp: '动态 WebP：Kling 不接受，它需要静态图片。请将其中一帧导出为 JPEG 或 PNG',
+  scan_jpeg_variant: '这是无损、分层或算术编码的 JPEG 变体，无法确保 Kling 能读取；请另存为普通 JPEG',
+  scan_truncated_header:
+    '{format} 文件不完整：文件只有 {size} 字节，而其文件头至少需要 {needed} 字节；请从原件重新复制',
+  scan_truncated_jpeg: 'JPEG 文件不完整：文件{where}就结束了；请重新复制',
+  scan_where_before_data: '在图像数据开始之前',
+  scan_where_before_frame: '在帧头之前',
+  scan_where_in_segment: '在段头之内',
+  scan_where_in_frame: '在帧头之内',
+  scan_ends_early: '{format} 文件不完整或已损坏：图像数据提前结束；请从原件重新复制',
+  scan_corrupt: '{format} 文件已损坏：{detail}',
+  scan_png_ihdr: '第一个数据块不是有效的 IHDR 头',
+  scan_bmp_header_size: '未知的文件头大小 {size}',
+  scan_bmp_width: '文件头给出的宽度为 {width}',
+  scan_bmp_depth: '每像素 {bits} 位不是有效的位深',
+  scan_webp_vp8: 'VP8 帧没有起始码',
+  scan_webp_vp8l: 'VP8L 数据流没有签名',
+  scan_webp_chunk: '未知的第一个数据块 {chunk}',
+  scan_jpeg_marker: '第 {position} 字节处应为段标记，实际为 {found}',
+  scan_jpeg_no_picture: '图像在任何画面数据之前就结束了',
+  scan_jpeg_segment_length: '段 {marker} 的长度为 {length}',
+  scan_jpeg_data_before_frame: '画面数据在帧头之前就开始了',
+  scan_jpeg_segments: '画面数据之前有超过 {max} 个段',
+  scan_tiff_size: '其第一个目录没有给出图像的宽度和高度',
+  scan_bad_dimensions: '图片已损坏：文件头给出的尺寸 {size} 不合理',
+  scan_too_many_pixels:
+    '像素过多：{size}（{megapixels} 百万像素）超过了 {limit} 百万像素的上限；未解码即被拒绝。请缩小后重新添加',
+  scan_url_converted:
+    '{format} 图片：Kling 不接受，而通过网址发送的文件会按原样发送。请清除网址前缀，让本应用将其转换为 JPEG，或自行转换',
+  scan_url_too_large:
+    '太大，无法通过网址发送：{bytes}，超过 Kling 的 10 MB 上限，而网址上的文件会按原样发送。请缩小它，或清除网址前缀，让本应用发送缩小后的副本',
+  scan_bmp_unresizable: '超出 Kling 的限制（{size}，{bytes}），发送前必须缩小，但它是{layout}',
+  scan_fit_resized: '已从 {from} 缩小到 {to}，以符合 Kling 的 {long} 像素和 {bytes} 限制',
+  scan_fit_converted: '已从 {format}（Kling 不接受）转换为 JPEG',
+  scan_fit_turned: '已按其 EXIF 方向（{orientation}）转正',
+  scan_fit_when_sent: '发送时{done}',
+  scan_fit_reencoded: '{done}（发送时重新编码为 JPEG）',
+  scan_fit_heavy: '发送时重新编码为 JPEG：{bytes} 超过了内嵌发送图片的 {limit} 上限',
+  scan_list2: '{a}，并且{b}',
+  scan_list3: '{a}，{b}，并且{c}',
+  scan_fs: '{what}，原因：{why}',
+  scan_fs_read: '无法读取',
+  scan_fs_open: '无法打开',
+  scan_fs_folder: '文件夹无法读取',
+  scan_fs_broken_link: '符号链接已失效',
+  scan_fs_missing: '它不存在（已移动或删除？）',
+  scan_fs_denied: '没有权限',
+  scan_fs_loop: '符号链接层级过多',
+  scan_not_file_or_folder: '既不是文件也不是文件夹',
+  scan_link_outside: '指向 {target} 的符号链接，在拖入的文件夹 {root} 之外；未跟随',
+  scan_too_deep: '超过 {max} 层文件夹；未读取',
+} as const satisfies Record<keyof typeof scanEn, string>;

@@ -1,0 +1,46 @@
+// The History screen's texts, English and Simplified Chinese side by side; en.ts and zh-CN.ts
+// take them in, so the Messages type still makes every language carry every key.
+export const historyEn = {
+  'history.title': 'Batches',
+  'history.empty': 'No batches yet. Start one from "New batch".',
+  'history.batch': 'Batch',
+  'history.state': 'State',
+  'history.done': 'Videos done',
+  'history.problems': 'Need attention',
+  'history.spent': 'Spent',
+  'history.actions': 'Actions',
+  'history.open': 'Open',
+  'history.openNamed': 'Open: {name}',
+  'history.exportCsv': 'Export CSV',
+  'history.exportNamed': 'Export CSV: {name}',
+  'history.model': 'Model',
+  'history.search': 'Search by name, model or state',
+  'history.totals':
+    '{batches} {batches|batch|batches} · {done} of {planned} {planned|video|videos} done · {spent} spent',
+  'history.noMatch': 'No batch matches “{query}”.',
+  'history.notSent': '{count} not sent',
+  'history.review': 'Review',
+  'history.reviewNamed': 'Review videos: {name}',
+};
+
+export const historyZh: Record<keyof typeof historyEn, string> = {
+  'history.title': '批次',
+  'history.empty': '还没有批次。请在“新建批次”中开始。',
+  'history.batch': '批次',
+  'history.state': '状态',
+  'history.done': '已完成视频',
+  'history.problems': '需要处理',
+  'history.spent': '已花费',
+  'history.actions': '操作',
+  'history.open': '打开',
+  'history.openNamed': '打开：{name}',
+  'history.exportCsv': '导出 CSV',
+  'history.exportNamed': '导出 CSV：{name}',
+  'history.model': '模型',
+  'history.search': '按名称、模型或状态搜索',
+  'history.totals': '{batches} 个批次 · 已完成 {done}/{planned} 个视频 · 已花费 {spent}',
+  'history.noMatch': '没有与“{query}”匹配的批次。',
+  'history.notSent': '{count} 个未发送',
+  'history.review': '审阅',
+  'history.reviewNamed': '审阅视频：{name}',
+};

@@ -105,6 +105,7 @@ export async function start(context: AppContext): Promise<void> {
       const simulator = await context.demo;
       return { apiBaseUrl: simulator.url, apiKey: DEMO_API_KEY, timeScale: DEMO_TIME_SCALE };
     },
+    noticeLanguage: () => languageOf(context),
     thumbnailsDir: files.thumbnails,
     modelsDir: join(dataDir, USER_MODELS_FOLDER),
     catalogCacheFile: files.catalogCache,

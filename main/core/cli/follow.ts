@@ -7,7 +7,8 @@ import type { Engine } from '../engine';
 import { EXIT, ExitError, redrawsInPlace, signalExit, warnLine, type CliIo, type CommandResult } from './io';
 import { startNotices } from './notices';
 import { credentialsOf } from './open-core';
-import { conditionLine, countsLine, itemLine, LiveBlock, pauseText, statusBlock } from './progress';
+import { cliLanguage, conditionLine, countsLine, itemLine, LiveBlock, statusBlock } from './progress';
+import { noticeWords, pausedNotice } from '../../../preload/batch-notices';
 import { countOf } from '../util/count-words';
 
 /** The signals that pause a batch this process drives (a second one exits at once). */
@@ -17,8 +18,9 @@ const FAILED_STATES: ItemState[] = ['failed', 'expired', 'unknown_submit', 'reje
 
 /** The exit code and its one-line reason for a batch that stopped being followed. */
 export function finishedExit(batch: BatchView): { code: number; reason: string } {
-  if (batch.state === 'paused' && batch.pauseReason && batch.pauseReason !== 'user')
-    return { code: EXIT.needsUser, reason: `paused: ${pauseText(batch) ?? batch.pauseReason}` };
+  const pause = batch.state === 'paused' ? pausedNotice(batch.pauseReason, batch) : null;
+  if (pause)
+    return { code: EXIT.needsUser, reason: `paused: ${noticeWords(pause, batch, cliLanguage()).body}` };
   if (batch.state === 'paused')
     return { code: EXIT.needsUser, reason: `paused; continue with: stillmotion resume ${batch.id}` };
   const failed = FAILED_STATES.reduce((n, s) => n + (batch.counts[s] ?? 0), 0);

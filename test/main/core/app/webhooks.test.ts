@@ -117,7 +117,7 @@ describe('webhook notices', () => {
     expect(received[0]!.body).toEqual({
       source: 'stillmotion',
       event: 'finished',
-      title: 'Stillmotion: "holiday (2026-11-29 02:00)" finished',
+      title: 'Stillmotion — Finished: holiday (2026-11-29 02:00)',
       message: '297 of 300 videos done, 3 need attention; $124.74 spent.',
       batch: { id: 7, name: 'holiday (2026-11-29 02:00)' },
       at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
@@ -137,7 +137,7 @@ describe('webhook notices', () => {
     expect(received[0]!.body).toMatchObject({
       event: 'paused',
       pauseReason: 'no_balance',
-      title: 'Stillmotion: "holiday (2026-11-29 02:00)" paused: the RunComfy balance ran out',
+      title: 'Stillmotion — Paused: holiday (2026-11-29 02:00)',
       message: 'RunComfy says the balance is empty (key [key]). Top up your balance, then resume.',
     });
     expect(JSON.stringify(received)).not.toContain(KEY);
@@ -162,9 +162,10 @@ describe('webhook notices', () => {
     n.checkStalls();
     await n.settled();
     expect(received.map((r) => r.body.event)).toEqual(['stalled']);
-    expect(received[0]!.body.title).toBe(
-      'Stillmotion: "holiday (2026-11-29 02:00)" has not moved for 31 min',
-    );
+    expect(received[0]!.body).toMatchObject({
+      title: 'Stillmotion — Not moving: holiday (2026-11-29 02:00)',
+      message: expect.stringMatching(/^No video of this batch changed state for 31 minutes while it runs\./),
+    });
     n.close();
   });
 
@@ -307,7 +308,7 @@ describe('webhook setting through the handlers, on a real engine', () => {
       // The address is a secret kept like the key, never in the settings file.
       expect(JSON.parse(readFileSync(app.files.settings, 'utf8')).webhook).toEqual({ preset: 'generic' });
       expect(await value(app.handlers, 'command:settings.testWebhook', {})).toEqual({ status: 200 });
-      expect(received.at(-1)!.body).toMatchObject({ event: 'test', title: 'Stillmotion: test notice' });
+      expect(received.at(-1)!.body).toMatchObject({ event: 'test', title: 'Stillmotion — Test notice' });
 
       const input = join(dir.path, 'shoot');
       await writeImage(join(input, 'a.jpg'));
@@ -333,7 +334,8 @@ describe('webhook setting through the handlers, on a real engine', () => {
         event: 'paused',
         pauseReason: 'budget_reached',
         batch: { id: capped.batchId },
-        title: expect.stringMatching(/paused: the budget cap is reached$/),
+        title: `Stillmotion — Paused: ${app.engine.getBatch(capped.batchId)!.name}`,
+        message: expect.stringMatching(/^Budget of \$0\.01 reached/),
       });
       expect(JSON.stringify(received)).not.toContain(app.secrets.get()!);
     } finally {

@@ -2,8 +2,8 @@
 // columns are zod-checked as they are read, so a damaged or hand-edited row is reported by
 // name instead of surfacing later as `undefined` somewhere in the UI.
 import { z } from 'zod';
-import { batchScheduleSchema, batchSettingsSchema } from '../../../preload/contract/batches';
-import type { Reason } from '../../../preload/reasons';
+import { batchScheduleSchema, batchSettingsSchema } from '@common/contract/batches';
+import type { Reason } from '@common/reasons';
 import {
   BATCH_CONDITION_CODES,
   BATCH_STATES,

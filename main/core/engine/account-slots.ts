@@ -6,7 +6,7 @@ import type { BatchRecord, ItemRecord } from '../db/rows';
 import { localClockText, scheduleGate, scheduleOpen, windowText, type ItemState } from '../domain';
 import type { EngineContext } from './context';
 import type { Outcome } from './outcome';
-import { reason, formatReason } from '../../../preload/reasons';
+import { reason, formatReason } from '@common/reasons';
 
 const GENERATING: readonly ItemState[] = ['submitting', 'in_queue', 'in_progress'];
 

@@ -14,7 +14,7 @@ import type { BatchRuntime, EngineContext } from './context';
 import { text } from './messages';
 import { accountRoom, scheduleWait } from './account-slots';
 import type { Outcome } from './outcome';
-import type { Reason } from '../../../preload/reasons';
+import type { Reason } from '@common/reasons';
 
 const GENERATING: readonly ItemState[] = ['submitting', 'in_queue', 'in_progress'];
 

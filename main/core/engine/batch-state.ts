@@ -5,7 +5,7 @@ import type { BatchRecord } from '../db/rows';
 import type { BatchConditionCode, BatchState, ItemState, PauseReason, StateCounts } from '../domain';
 import type { EngineContext } from './context';
 import { text } from './messages';
-import { formatReason, type Reason } from '../../../preload/reasons';
+import { formatReason, type Reason } from '@common/reasons';
 
 /** States that still need the engine (queued or in flight). */
 export const UNFINISHED: readonly ItemState[] = [

@@ -18,7 +18,7 @@ import type { EngineContext } from './context';
 import type { Coordinator } from './coordinator';
 import { dailyRoom, fitsDailyCap } from './admission';
 import { text } from './messages';
-import { allows, statesInWords } from '../../../preload/item-actions';
+import { allows, statesInWords } from '@common/item-actions';
 
 const IN_FLIGHT: readonly ItemState[] = ['submitting', 'in_queue', 'in_progress', 'downloading'];
 
@@ -107,7 +107,7 @@ export class Commands {
   async cancelItem(itemId: number): Promise<CancelItemOutcome> {
     const item = this.requireItem(itemId);
     const state = item.state;
-    // Whether is the table's (preload/item-actions.ts); how depends on how far it got.
+    // Whether is the table's (common/item-actions.ts); how depends on how far it got.
     if (!allows(state, 'cancel'))
       return actionFor(state) === 'wait' ? 'running_cannot_stop' : 'already_finished';
     switch (state) {

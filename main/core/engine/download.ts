@@ -33,7 +33,7 @@ import { DownloadRetries, type Cause } from './download-retries';
 import { fetchToPart } from './download-transfer';
 import { attemptTag, type TempFiles } from './temp-files';
 import { text } from './messages';
-import { formatReason, type Reason } from '../../../preload/reasons';
+import { formatReason, type Reason } from '@common/reasons';
 import { endedWithout, videoSaved, type Outcome } from './outcome';
 import {
   diskFullWait,

@@ -53,7 +53,7 @@ import { createCatalog } from '../catalog/catalog';
 import { adaptivePollPolicy } from './poll-policy';
 import { defaultBatchName, reportCsv, toBatchView } from './views';
 import { waitForItemState, waitUntilIdle } from './waiting';
-import type { ReasonLanguage } from '../../../preload/reasons';
+import type { ReasonLanguage } from '@common/reasons';
 
 export { ownerIsGone } from './leases';
 

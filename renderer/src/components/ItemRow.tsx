@@ -2,7 +2,7 @@
 // and progress, cost, and the actions that fit its state, and a Select box on the thumbnail.
 // Reads its own item from the store, so a change elsewhere in the list does not re-render it.
 import { memo, useState, type ReactNode } from 'react';
-import type { ItemViewDto } from '../../../preload/contract';
+import type { ItemViewDto } from '@common/contract';
 import { api } from '../api';
 import { useI18n } from '../i18n';
 import { itemReasonText } from '../lib/item-reason';

@@ -1,10 +1,10 @@
 // Item states as the UI groups them (active, problems, the filter chips, tones). The lists are
 // checked against the contract's types at compile time; the list of states and each state's
 // action are main's own tables, imported as they are.
-import type { BatchSettingsDto, BatchViewDto, ItemStateDto } from '../../../preload/contract';
+import type { BatchSettingsDto, BatchViewDto, ItemStateDto } from '@common/contract';
 
 // The list of states is main's own (pure, imported as is).
-export { ITEM_STATES } from '../../../preload/item-states';
+export { ITEM_STATES } from '@common/item-states';
 
 export const ACTIVE_STATES: readonly ItemStateDto[] = [
   'submitting',
@@ -27,7 +27,7 @@ export const FILTERS = {
 export type FilterKey = keyof typeof FILTERS;
 
 // Which action each state allows (the buttons shown) is main's own table, imported as is.
-export { actionFor, RETRY_ALL_STATES } from '../../../preload/item-actions';
+export { actionFor, RETRY_ALL_STATES } from '@common/item-actions';
 
 export type StateTone = 'neutral' | 'active' | 'good' | 'bad' | 'warn' | 'muted';
 

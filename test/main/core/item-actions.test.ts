@@ -1,11 +1,11 @@
-// One table decides which action an item in each state allows (preload/item-actions.ts): the
+// One table decides which action an item in each state allows (common/item-actions.ts): the
 // engine's commands accept exactly what it allows, "retry chosen items" picks exactly those, the
 // renderer shows its buttons from the same answer, and the CLI's lists come from it too.
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { planRetry } from '../../../main/core/app/retry-failed';
 import { ITEM_STATES, TERMINAL_STATES, type ItemState } from '../../../main/core/domain';
-import { actionFor, RETRY_ALL_STATES, statesAllowing } from '../../../preload/item-actions';
+import { actionFor, RETRY_ALL_STATES, statesAllowing } from '@common/item-actions';
 import {
   actionFor as rendererActionFor,
   ITEM_STATES as rendererStates,

@@ -7,7 +7,6 @@
 // that writes the row and its event-log entry, so no code path can move an item in a way a
 // person could not later explain from the log. A new state needs a new migration (the shipped
 // ones hold their lists literally).
-import { actionFor } from '@common/item-actions';
 import { ITEM_STATES, type ItemState } from '@common/item-states';
 
 export { ITEM_STATES, type ItemState };
@@ -20,12 +19,8 @@ export {
   type BatchState,
   type PauseReason,
 } from '@common/batch-states';
-export { actionFor, ITEM_ACTIONS, statesAllowing } from '@common/item-actions';
+export { actionFor, ITEM_ACTIONS, statesAllowing, TERMINAL_STATES } from '@common/item-actions';
 
-/** States no further work happens in without the user asking (nothing to cancel or wait for). */
-export const TERMINAL_STATES: readonly ItemState[] = ITEM_STATES.filter(
-  (state) => actionFor(state) !== 'cancel' && actionFor(state) !== 'wait',
-);
 export const TRANSITIONS: Readonly<Record<ItemState, readonly ItemState[]>> = {
   // submitting: the intent is recorded before the request goes out.
   // failed: the image could not be read (nothing was sent).

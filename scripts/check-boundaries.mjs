@@ -3,10 +3,12 @@
 //  - main/ outside main/electron/ is the Electron-free core: it must run under plain Node
 //    (tests, CLI, benchmarks), so it never imports `electron` nor anything in main/electron/.
 //  - renderer/ is web content: it imports nothing from main/ and no Node or Electron module;
-//    it reaches main only through the contract in preload/.
-//  - preload/contract.ts (and its parts in preload/contract/) is shared by both sides, so it
-//    imports neither electron nor main/, except the domain's dependency-free state vocabulary
-//    (main/core/domain/states.ts).
+//    it reaches main only through the contract in common/ (and window.api, which preload/ builds).
+//  - common/ (the contract, the states, the reasons: what every process speaks, imported as
+//    @common/...) is read by all of them, so it imports nothing from main/, preload/ or
+//    renderer/, no Node or Electron module: zod and its own files only.
+//  - preload/ is the bridge: electron, common/ and its own files, never main/ (its bundle must
+//    be one CommonJS file that requires only electron).
 //  - main/core is layered; a module imports only from lower layers (or its own folder):
 //    util < domain < api, db, core-api.ts < catalog < intake < engine < app,
 //    index.ts (the core's entry) < cli. The simulator stands beside them and uses util and domain only.
@@ -80,10 +82,16 @@ function layerViolation(coreDir, file, specifier) {
   return null;
 }
 
-function resolvesInto(file, specifier, folder) {
-  if (!specifier.startsWith('.')) return false;
-  const target = resolve(dirname(file), specifier);
-  return target === folder || target.startsWith(folder + sep);
+/** The file a relative or @common/ specifier names (without extension), else null (a package). */
+function targetOf(projectRoot, file, specifier) {
+  if (specifier.startsWith('@common/'))
+    return join(projectRoot, 'common', specifier.slice('@common/'.length));
+  return specifier.startsWith('.') ? resolve(dirname(file), specifier) : null;
+}
+
+function resolvesInto(file, specifier, folder, projectRoot = root) {
+  const target = targetOf(projectRoot, file, specifier);
+  return target !== null && (target === folder || target.startsWith(folder + sep));
 }
 
 export function checkBoundaries(projectRoot = root) {
@@ -110,41 +118,32 @@ export function checkBoundaries(projectRoot = root) {
     if (file.startsWith(electronGlue + sep)) return null;
     if (spec === 'electron' || spec.startsWith('electron/'))
       return 'the core of main/ must stay Electron-free; move this into main/electron/';
-    if (resolvesInto(file, spec, electronGlue)) return 'the core must not depend on the Electron glue';
+    if (resolvesInto(file, spec, electronGlue, projectRoot))
+      return 'the core must not depend on the Electron glue';
     return layerViolation(coreDir, file, spec);
   });
   check(rendererDir, (file, spec) => {
-    if (resolvesInto(file, spec, mainDir)) return 'the renderer reaches main only through preload/contract';
+    if (resolvesInto(file, spec, mainDir, projectRoot))
+      return 'the renderer reaches main only through the contract in common/';
     if (spec === 'electron' || nodeBuiltins.has(spec))
       return 'the renderer is web content: no Node or Electron modules';
     return null;
   });
-  // The contract is preload/contract.ts and its parts in preload/contract/.
-  const contractFiles = [join(projectRoot, 'preload', 'contract.ts')];
-  try {
-    contractFiles.push(...walk(join(projectRoot, 'preload', 'contract')));
-  } catch {
-    // no parts folder
-  }
-  for (const contract of contractFiles) {
-    let source;
-    try {
-      source = readFileSync(contract, 'utf8');
-    } catch {
-      continue; // no contract yet
-    }
-    for (const spec of importsOf(source)) {
-      const vocabulary = resolve(dirname(contract), spec) === join(mainDir, 'core', 'domain', 'states');
-      if (
-        spec === 'electron' ||
-        (resolvesInto(contract, spec, mainDir) && !vocabulary) ||
-        nodeBuiltins.has(spec)
-      )
-        violations.push(
-          `${relative(projectRoot, contract)} imports '${spec}': the contract must stay pure (zod and the domain's states only)`,
-        );
-    }
-  }
+  const commonDir = join(projectRoot, 'common');
+  const preloadDir = join(projectRoot, 'preload');
+  check(commonDir, (file, spec) => {
+    if (spec === 'electron' || nodeBuiltins.has(spec))
+      return 'common/ is read by every process, the renderer too: no Node or Electron modules';
+    for (const folder of [mainDir, preloadDir, rendererDir])
+      if (resolvesInto(file, spec, folder, projectRoot))
+        return `common/ is below every process: it must not import ${relative(projectRoot, folder)}/; move the shared part into common/`;
+    return null;
+  });
+  check(preloadDir, (file, spec) => {
+    if (resolvesInto(file, spec, mainDir, projectRoot) || resolvesInto(file, spec, rendererDir, projectRoot))
+      return 'the preload is the bridge: electron, common/ and its own files only';
+    return null;
+  });
   return violations;
 }
 

@@ -3,7 +3,7 @@
 // main/electron/index.ts so each one is tested with plain values.
 import type { BatchView, EngineEvent } from '../core/domain';
 import { TERMINAL_STATES } from '../core/domain';
-import { desktopText, type DesktopTextKey } from '../../preload/desktop-texts';
+import { desktopText, type DesktopTextKey } from '@common/desktop-texts';
 import {
   finishedNotice,
   needsUser,
@@ -11,8 +11,8 @@ import {
   pausedNotice,
   type BatchNotice,
   type NoticeWords,
-} from '../../preload/batch-notices';
-import type { ReasonLanguage } from '../../preload/reasons';
+} from '@common/batch-notices';
+import type { ReasonLanguage } from '@common/reasons';
 
 /** Keep the machine from sleeping while work is queued or in flight, if the user wants it. */
 export function shouldBlockSuspension(state: { hasPendingWork: boolean; keepAwake: boolean }): boolean {

@@ -6,7 +6,10 @@ import { describe, expect, it } from 'vitest';
 import { en } from '../../renderer/src/i18n/en';
 import { zhCN } from '../../renderer/src/i18n/zh-CN';
 import { translate } from '../../renderer/src/i18n';
-import { checkMessage } from '../../preload/message-format';
+import { checkMessage } from '@common/message-format';
+import { noticeText, type NoticeTextKey } from '@common/batch-notices';
+import { PAUSE_REASONS } from '@common/batch-states';
+import { englishPhrases } from '../english-in-chinese';
 
 describe('plurals in the messages', () => {
   it('picks the form by the count, in the start button, the re-run and the announcements', () => {
@@ -49,5 +52,16 @@ describe('plurals in the messages', () => {
     expect(translate('en', 'template.unopened', { column: 3 })).toBe(
       'A "}" at character 3 closes nothing: remove it, or write "}}" for a literal brace.',
     );
+  });
+
+  it('the window’s pause titles and hints are these words, in Chinese too', () => {
+    for (const r of PAUSE_REASONS) {
+      for (const part of ['title', 'hint'] as const) {
+        const key = `pause.${r}.${part}` as NoticeTextKey & keyof typeof en;
+        expect(en[key]).toBe(noticeText('en', key));
+        expect(zhCN[key]).toBe(noticeText('zh-CN', key));
+        expect(englishPhrases(noticeText('zh-CN', key))).toEqual([]);
+      }
+    }
   });
 });

@@ -9,7 +9,7 @@ import {
   type Milestone,
   type ProgressView,
 } from '../../renderer/src/lib/milestones';
-import { finishedNotice } from '../../preload/batch-notices';
+import { finishedNotice } from '@common/batch-notices';
 
 function harness(options: { gap?: number; settle?: number } = {}) {
   let now = 0;

@@ -26,14 +26,14 @@ describe('check-boundaries', () => {
     expect(checkBoundaries()).toEqual([]);
   });
 
-  it('flags electron in the core, main/ in the renderer, and an impure contract', () => {
+  it('flags electron in the core, main/ in the renderer, and an impure common/', () => {
     const root = project({
       'main/core/db.ts': "import { app } from 'electron';",
       'main/core/engine/ok.ts': "import { x } from '../db';",
       'main/core/bad-glue.ts': "import { y } from '../electron/window';",
       'main/electron/window.ts': "import { BrowserWindow } from 'electron';",
       'renderer/src/app.tsx': "import { z } from '../../main/core/domain';\nimport fs from 'node:fs';",
-      'preload/contract.ts': "import { ipcRenderer } from 'electron';",
+      'common/contract.ts': "import { ipcRenderer } from 'electron';",
     });
     const violations: string[] = checkBoundaries(root);
     expect(violations).toHaveLength(5);
@@ -44,7 +44,7 @@ describe('check-boundaries', () => {
     expect(violations.join('\n')).toMatch(/contract\.ts imports 'electron'/);
   });
 
-  it('flags a core module importing a higher layer, and lets the contract use only the domain states', () => {
+  it('flags a core module importing a higher layer', () => {
     const root = project({
       'main/core/domain/states.ts': 'export const ITEM_STATES = [];',
       'main/core/domain/index.ts': "export * from './states';",
@@ -58,9 +58,8 @@ describe('check-boundaries', () => {
       'main/core/cli/index.ts':
         "import { s } from '../simulator/server';\nimport { e } from '../engine/coordinator';",
       'main/core/newpart/thing.ts': 'export const t = 1;',
-      'main/core/util/clock.ts': "import { t } from '../newpart/thing';",
-      'preload/contract.ts':
-        "import { z } from 'zod';\nimport { ITEM_STATES } from '../main/core/domain/states';\nimport { d } from '../main/core/domain';",
+      'main/core/util/clock.ts':
+        "import { t } from '../newpart/thing';\nimport { r } from '@common/reasons';",
     });
     const violations: string[] = checkBoundaries(root);
     const text = violations.join('\n');
@@ -72,25 +71,31 @@ describe('check-boundaries', () => {
       /simulator\/server\.ts imports '..\/api\/client': main\/core\/simulator may use only util and domain/,
     );
     expect(text).toMatch(/util\/clock\.ts imports '..\/newpart\/thing': main\/core\/newpart has no layer/);
-    expect(text).toMatch(/contract\.ts imports '..\/main\/core\/domain'/);
-    expect(text).not.toMatch(/contract\.ts imports '..\/main\/core\/domain\/states'/);
-    expect(violations).toHaveLength(5);
+    expect(violations).toHaveLength(4);
   });
 
-  it('holds the parts of the contract in preload/contract/ to the same rule', () => {
+  it('keeps common/ below every process and the preload a bridge to common/ only', () => {
     const root = project({
-      'main/core/domain/states.ts': 'export const ITEM_STATES = [];',
-      'main/core/engine/index.ts': 'export const e = 1;',
-      'preload/contract.ts': "export * from './contract/vocabulary';\nexport * from './contract/channels';",
-      'preload/contract/vocabulary.ts': "import { ITEM_STATES } from '../../main/core/domain/states';",
-      'preload/contract/channels.ts':
-        "import { e } from '../../main/core/engine';\nimport fs from 'node:fs';",
+      'main/core/domain/states.ts': 'export const TRANSITIONS = {};',
+      'common/contract.ts': "export * from './contract/vocabulary';\nimport { z } from 'zod';",
+      'common/contract/vocabulary.ts': "import { TRANSITIONS } from '../../main/core/domain/states';",
+      'common/reasons.ts': "import fs from 'node:fs';\nimport { api } from '../preload/api';",
+      'common/texts.ts': "import { t } from '@common/reasons';\nimport { h } from '../renderer/src/i18n';",
+      'preload/index.ts':
+        "import { ipcRenderer } from 'electron';\nimport type { E } from '@common/contract';",
+      'preload/api.ts': "import { x } from '../main/core/domain/states';",
     });
-    const violations: string[] = checkBoundaries(root);
-    expect(violations.join('\n')).toMatch(
-      /preload\/contract\/channels\.ts imports '..\/..\/main\/core\/engine'/,
+    const text = (checkBoundaries(root) as string[]).join('\n');
+    expect(text).toMatch(
+      /common\/contract\/vocabulary\.ts imports '..\/..\/main\/core\/domain\/states': common\/ is below/,
     );
-    expect(violations.join('\n')).toMatch(/preload\/contract\/channels\.ts imports 'node:fs'/);
-    expect(violations).toHaveLength(2);
+    expect(text).toMatch(/common\/reasons\.ts imports 'node:fs'/);
+    expect(text).toMatch(/common\/reasons\.ts imports '..\/preload\/api'/);
+    expect(text).toMatch(/common\/texts\.ts imports '..\/renderer\/src\/i18n'/);
+    expect(text).toMatch(
+      /preload\/api\.ts imports '..\/main\/core\/domain\/states': the preload is the bridge/,
+    );
+    expect(text).not.toMatch(/preload\/index\.ts/);
+    expect(text.split('\n')).toHaveLength(5);
   });
 });

@@ -12,7 +12,7 @@ import { createModelsService } from './models-service';
 import { createBalanceService } from './account-balance';
 import { watchBalance, type BalanceWatch } from './balance-watch';
 import { systemClock, type Clock } from '../util/clock';
-import type { CatalogSourceDto } from '../../../preload/contract';
+import type { CatalogSourceDto } from '@common/contract';
 import { createScanRegistry, type ScanRegistry } from './scans';
 import { createMemorySecretStore, type SecretStore } from './secret-store';
 import type { AppInfo, AppServices, Desktop, Dialogs, LogFn } from './app-services';
@@ -21,7 +21,7 @@ import { createThumbnailCache } from './thumbnails';
 import { createWebhookSettingStore } from './webhook-setting';
 import { createWebhookNotifier } from './webhooks';
 import { watchFolders, type FolderWatch } from './folder-watch';
-import type { ReasonLanguage } from '../../../preload/reasons';
+import type { ReasonLanguage } from '@common/reasons';
 
 export interface AppCoreOptions {
   /**

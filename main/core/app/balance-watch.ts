@@ -8,7 +8,7 @@ import type { BatchView, EngineApi } from '../core-api';
 import type { Clock } from '../util/clock';
 import type { BalanceService } from './account-balance';
 import type { LogFn } from './app-services';
-import type { BatchNotice } from '../../../preload/batch-notices';
+import type { BatchNotice } from '@common/batch-notices';
 
 /** How often the balance is asked while a batch waits for it (RunComfy's top-ups are manual). */
 export const BALANCE_POLL_MS = 5 * 60_000;

@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { dirname, sep } from 'node:path';
 import type { EngineApi } from '../core-api';
 import { NotFoundError, type BatchSettings, type ItemView } from '../domain';
-import { RETRY_ALL_STATES } from '../../../preload/item-actions';
+import { RETRY_ALL_STATES } from '@common/item-actions';
 import { eachItem } from './all-items';
 
 export const RERUN_WHICH = ['all', 'failed', 'rejected', 'kept', 'selected'] as const;

@@ -4,7 +4,7 @@
 // into a bug report.
 import { existsSync, readFileSync, renameSync } from 'node:fs';
 import { z } from 'zod';
-import { appSettingsSchema, batchSettingsSchema, webhookPresetSchema } from '../../../preload/contract';
+import { appSettingsSchema, batchSettingsSchema, webhookPresetSchema } from '@common/contract';
 import { checkApiAddress } from '../api/address';
 import { writeFileAtomic } from './atomic-file';
 

@@ -3,7 +3,7 @@
 // exactly as its preview showed it and only when it can be sent. Split from handlers.ts, which
 // merges them into the one handler map (same parsing, envelopes, errors).
 import { basename } from 'node:path';
-import type { ParsedRequestOf, ResponseOf } from '../../../preload/contract';
+import type { ParsedRequestOf, ResponseOf } from '@common/contract';
 import { AppError, errorMessageOf } from './errors';
 import { checkApiKey } from './key-check';
 import type { AppServices } from './app-services';

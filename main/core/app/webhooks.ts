@@ -15,8 +15,8 @@ import {
   noticeWords,
   pausedNotice,
   type BatchNotice,
-} from '../../../preload/batch-notices';
-import type { ReasonLanguage } from '../../../preload/reasons';
+} from '@common/batch-notices';
+import type { ReasonLanguage } from '@common/reasons';
 
 /**
  * A delivery that did not happen, with the contract's code (mapped by `code`, see errors.ts).

@@ -2,13 +2,13 @@
 // or watching another process drive it), prints its progress, and turns the end into an exit
 // code. Shared by run, resume and retry; loaded only with them.
 import { statesAllowing, type BatchView, type ItemState } from '../domain';
-import { RETRY_ALL_STATES } from '../../../preload/item-actions';
+import { RETRY_ALL_STATES } from '@common/item-actions';
 import type { Engine } from '../engine';
 import { EXIT, ExitError, redrawsInPlace, signalExit, warnLine, type CliIo, type CommandResult } from './io';
 import { startNotices } from './notices';
 import { credentialsOf } from './open-core';
 import { cliLanguage, conditionLine, countsLine, itemLine, LiveBlock, statusBlock } from './progress';
-import { noticeWords, pausedNotice } from '../../../preload/batch-notices';
+import { noticeWords, pausedNotice } from '@common/batch-notices';
 import { countOf } from '../util/count-words';
 
 /** The signals that pause a batch this process drives (a second one exits at once). */

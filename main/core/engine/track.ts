@@ -10,7 +10,7 @@ import { assertNever, type ItemState } from '../domain';
 import type { EngineContext } from './context';
 import { crashPoint } from './crash-points';
 import { text } from './messages';
-import { formatReason } from '../../../preload/reasons';
+import { formatReason } from '@common/reasons';
 import { endedWithout, type Outcome } from './outcome';
 import { pollEndpoint, type PollObservation } from './poll-policy';
 import type { RunTimes } from './run-times';

@@ -4,7 +4,7 @@ import type { BatchRecord } from '../db/rows';
 import type { JobStore } from '../db/store';
 import { finishTime, type BatchView, type PlannedItem } from '../domain';
 import { countOf } from '../util/count-words';
-import { reasonText, type ReasonLanguage } from '../../../preload/reasons';
+import { reasonText, type ReasonLanguage } from '@common/reasons';
 import { csvCell } from '../util/csv';
 import type { RunTimeEstimate } from './poll-policy';
 

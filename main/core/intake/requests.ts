@@ -12,7 +12,7 @@ import { fitFingerprintPart, parseImageRef, type FitSpec } from './fit';
 import { applyFit } from './fit-apply';
 import { bufferByteSource, isSendableFormat, MIME_TYPES, probeImage } from './probe';
 import { isTakeOf } from './takes';
-import { formatReason } from '../../../preload/reasons';
+import { formatReason } from '@common/reasons';
 
 export { imageRef, isImageRef } from './request-placeholders';
 

@@ -8,7 +8,7 @@
 import { lstat, readdir, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join, relative, resolve, sep } from 'node:path';
 import { isInside } from './contained-path';
-import { formatReason, reason, type Reason, type ReasonCode } from '../../../preload/reasons';
+import { formatReason, reason, type Reason, type ReasonCode } from '@common/reasons';
 
 export interface WalkRoot {
   /** Absolute path of the dropped folder, or of a dropped file's own folder. */

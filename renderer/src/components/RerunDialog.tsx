@@ -3,7 +3,7 @@
 // settings. Images no longer where the batch found them are named, with an offer to rescan a
 // folder (or to go on without them).
 import { useState } from 'react';
-import type { BatchViewDto } from '../../../preload/contract';
+import type { BatchViewDto } from '@common/contract';
 import { api, errorText } from '../api';
 import { useI18n } from '../i18n';
 import { formatCount } from '../lib/format';

@@ -3,7 +3,7 @@
 // cap across all batches, where the batch will pause), and retries only with that cost
 // confirmed; main refuses if more failed meanwhile, and we ask again.
 import { useState } from 'react';
-import type { BatchViewDto, ResponseOf } from '../../../preload/contract';
+import type { BatchViewDto, ResponseOf } from '@common/contract';
 import { api, errorText } from '../api';
 import { useI18n } from '../i18n';
 import { fileNameOf, formatCount } from '../lib/format';

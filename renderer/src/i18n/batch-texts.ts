@@ -1,9 +1,9 @@
 // The batch screen's texts (the header and its figures, the pause and condition banners, what a
 // screen reader hears), English and Simplified Chinese side by side; en.ts and zh-CN.ts take
 // them in, so the Messages type still makes every language carry every key. The pause titles and
-// hints are the batch notices' (preload/batch-notices.ts), the same words the OS notification,
+// hints are the batch notices' (common/batch-notices.ts), the same words the OS notification,
 // the webhook and the CLI say.
-import { pauseTexts } from '../../../preload/batch-notices';
+import { pauseTexts } from '@common/batch-notices';
 export const batchEn = {
   ...pauseTexts('en'),
   'batch.created': 'created {when}',

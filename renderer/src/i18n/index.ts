@@ -1,10 +1,10 @@
 // Messages live in one file per language (en.ts, zh-CN.ts); the Messages type makes every
-// language carry every key. Messages are ICU MessageFormat (preload/message-format.ts, the one
+// language carry every key. Messages are ICU MessageFormat (common/message-format.ts, the one
 // formatter main uses too): `{name}` is filled from the vars passed to t(), and
 // `{count, plural, one {video} other {videos}}` picks the word form for that count by the
 // language's plural rules (Chinese needs none).
 import { createContext, useContext } from 'react';
-import { formatMessage } from '../../../preload/message-format';
+import { formatMessage } from '@common/message-format';
 import { en, type MessageKey, type Messages } from './en';
 import { zhCN } from './zh-CN';
 

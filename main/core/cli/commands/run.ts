@@ -31,7 +31,7 @@ import { duration, usd } from '../progress';
 import type { RunFlags } from '../settings-from-flags';
 import type { ScheduleFlags } from '../schedule-flags';
 import { UsageError } from '../usage-error';
-import { formatReason } from '../../../../preload/reasons';
+import { formatReason } from '@common/reasons';
 import { countOf } from '../../util/count-words';
 
 export interface RunOptions extends RunFlags, Common, ScheduleFlags {

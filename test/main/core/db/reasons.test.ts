@@ -3,7 +3,7 @@
 // that no longer applies, and a pause keeps its detail.
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { formatReason, reason } from '../../../../preload/reasons';
+import { formatReason, reason } from '@common/reasons';
 import { closeDatabase, openDatabase, type Db } from '../../../../main/core/db/connection';
 import { JobStore } from '../../../../main/core/db/store';
 import { makeImages, plannedItems, settingsFor, tempDir } from '../engine/helpers';

@@ -1,11 +1,14 @@
 // The figures a batch is shown by (done of planned, problems, generating, waiting, money, time
 // left), each defined once here, so the batch header, History, the announcer, the tray, the OS
-// notifications and the CLI never disagree. Pure and dependency-free like reasons.ts.
+// notifications and the CLI never disagree. Pure; the groups of states it sums are the action
+// table's (item-actions.ts).
+import type { BatchState } from './batch-states';
+import { IN_FLIGHT_STATES, NOT_PLANNED_STATES, PROBLEM_STATES } from './item-actions';
 import type { ItemState } from './item-states';
 
 /** The part of a batch view the figures are read from (the engine's BatchView has it all). */
 export interface BatchFigureSource {
-  state: 'draft' | 'running' | 'paused' | 'finished' | 'cancelled';
+  state: BatchState;
   counts: Partial<Record<ItemState, number>>;
   total: number;
   spentUsd: number;
@@ -13,18 +16,6 @@ export interface BatchFigureSource {
   remainingEstimateUsd: number;
   etaMs: number | null;
 }
-
-/** Never meant to be sent: refused by the plan, or already generated before. */
-export const NOT_PLANNED_STATES = ['rejected', 'skipped'] as const satisfies readonly ItemState[];
-/** Sent, and it went wrong in a way a person must look at. */
-export const PROBLEM_STATES = ['failed', 'expired', 'unknown_submit'] as const satisfies readonly ItemState[];
-/** On their way at RunComfy or to the disk. */
-export const GENERATING_STATES = [
-  'submitting',
-  'in_queue',
-  'in_progress',
-  'downloading',
-] as const satisfies readonly ItemState[];
 
 export interface BatchFigures {
   /** Videos on disk. */
@@ -70,7 +61,7 @@ export function batchFigures(batch: BatchFigureSource): BatchFigures {
     planned: batch.total - notPlanned,
     notPlanned,
     problems,
-    generating: sum(counts, GENERATING_STATES),
+    generating: sum(counts, IN_FLIGHT_STATES),
     waiting: counts.queued ?? 0,
     cancelled,
     settled: done + problems + cancelled,

@@ -1,7 +1,7 @@
 // The contract's batches and items: a batch's settings (the form, the CLI flags) and the views
 // of a batch and of an item the window shows.
 import { z } from 'zod';
-import { BATCH_CONDITION_CODES } from '../../main/core/domain/states';
+import { BATCH_CONDITION_CODES } from '../batch-states';
 import {
   batchStateSchema,
   idSchema as id,

@@ -4,26 +4,16 @@
 // announcements, the OS notification, the webhook and the command line. Pure like reasons.ts;
 // the words are ICU messages (message-format.ts), and a `satisfies` check makes Chinese carry
 // every text English has.
-import type { BatchViewDto } from './contract';
+import type { PauseReason } from './batch-states';
 import { batchFigures, type BatchFigureSource } from './batch-figures';
 import { formatMessage } from './message-format';
 import { reasonText, type Reason, type ReasonLanguage } from './reasons';
 
-export type PauseReason = NonNullable<BatchViewDto['pauseReason']>;
+type ActionablePause = Exclude<PauseReason, 'user'>;
 
-/** Pauses the user must act on (everything but a plain user pause). */
-export const ACTIONABLE_PAUSES = [
-  'bad_key',
-  'no_balance',
-  'budget_reached',
-  'daily_cap_reached',
-  'disk_full',
-  'too_many_failures',
-  'lease_lost',
-] as const satisfies readonly PauseReason[];
-
-export function needsUser(reason: PauseReason | null | undefined): boolean {
-  return (ACTIONABLE_PAUSES as readonly (PauseReason | null | undefined)[]).includes(reason);
+/** A pause the user must act on: every pause but the user's own. */
+export function needsUser(reason: PauseReason | null | undefined): reason is ActionablePause {
+  return reason !== null && reason !== undefined && reason !== 'user';
 }
 
 const en = {
@@ -146,7 +136,7 @@ export type BatchNotice =
     }
   | {
       kind: 'paused';
-      reason: (typeof ACTIONABLE_PAUSES)[number];
+      reason: ActionablePause;
       account: Reason | null;
       message: string | null;
     }
@@ -180,10 +170,10 @@ export function pausedNotice(
   reason: PauseReason | null | undefined,
   batch: { pauseDetail: Reason | null; pauseMessage: string | null } | null,
 ): BatchNotice | null {
-  if (!reason || !needsUser(reason)) return null;
+  if (!needsUser(reason)) return null;
   return {
     kind: 'paused',
-    reason: reason as (typeof ACTIONABLE_PAUSES)[number],
+    reason,
     account: batch?.pauseDetail ?? null,
     message: batch?.pauseMessage ?? null,
   };

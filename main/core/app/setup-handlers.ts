@@ -2,7 +2,6 @@
 // a pasted key checked with RunComfy before it is saved, and the batch created from a scan,
 // exactly as its preview showed it and only when it can be sent. Split from handlers.ts, which
 // merges them into the one handler map (same parsing, envelopes, errors).
-import { basename } from 'node:path';
 import type { ParsedRequestOf, ResponseOf } from '@common/contract';
 import { AppError, errorMessageOf } from './errors';
 import { checkApiKey } from './key-check';
@@ -36,7 +35,6 @@ export function buildSetupHandlers(
             'sent. Paste your key (Settings → API key) or try it free in simulated mode, then start again.',
           { kind: 'no_key' },
         );
-      const result = scans.result(scanId);
       // What is about to be paid for must reflect the database now, not a cached preview.
       const plan = scans.freshPlan(scanId, batchSettings, force);
       if (plan.problems.length) {
@@ -60,7 +58,7 @@ export function buildSetupHandlers(
             'the preview showed (a video was made or the settings changed meanwhile). Check the preview and start again.',
           { kind: 'preview_changed', toSend: plan.toSend, estimatedCostUsd: plan.estimatedCostUsd },
         );
-      const batchId = engine.createBatch(batchSettings, plan.items, batchNameFor(result.roots));
+      const batchId = engine.createBatch(batchSettings, plan.items);
       // The next batch starts from this one's settings ("remembered from the last batch").
       try {
         settings.update({ defaults: batchSettings });
@@ -78,11 +76,4 @@ function changedSince(
   plan: { toSend: number; estimatedCostUsd: number },
 ): boolean {
   return plan.toSend !== expected.toSend || plan.estimatedCostUsd > expected.estimatedCostUsd + SAME_USD;
-}
-
-/** "holiday-2024" for one dropped folder, "holiday-2024 + 2 more" for several. */
-function batchNameFor(roots: readonly string[], now = new Date()): string {
-  const first = roots[0] ? basename(roots[0].replace(/[\\/]+$/, '')) || roots[0] : 'Batch';
-  const stamp = now.toISOString().slice(0, 16).replace('T', ' ');
-  return `${first}${roots.length > 1 ? ` + ${roots.length - 1} more` : ''} (${stamp})`;
 }

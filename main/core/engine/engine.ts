@@ -169,7 +169,7 @@ class JobEngine implements Engine {
     name?: string,
     queue?: BatchQueueOptions,
   ): number {
-    const batchName = name?.trim() || defaultBatchName(items);
+    const batchName = name?.trim() || defaultBatchName(items, this.clock.now(), this.ctx.timeZone);
     return this.queue.create(settings, items, batchName, this.endpoints.credentials().simulated, queue);
   }
 

@@ -124,7 +124,7 @@ export async function runToEnd(engine: Engine, batchId: number, timeoutMs = 20 *
         resolve();
       }
     });
-    engine.startBatch(batchId);
+    engine.commands.startBatch(batchId);
   });
   await engine.idle(timeoutMs);
   const batch = engine.getBatch(batchId)!;

@@ -126,7 +126,7 @@ async function sleepThroughTheNight(dir: string, scenario: Scenario) {
       settings,
       plannedItems(makeImages(join(dir, `in-${scenario.adoptBatches}`), 10), settings),
     );
-    engine.startBatch(batchId);
+    engine.commands.startBatch(batchId);
     const inState = (...states: string[]) =>
       engine.pageItems({ batchId, offset: 0, limit: 100 }).items.filter((i) => states.includes(i.state));
 

@@ -26,7 +26,7 @@ function nextVideoUsd(batch: BatchView): number {
 }
 
 export function watchBalance(options: {
-  engine: Pick<EngineApi, 'on' | 'listBatches' | 'resumeBatch'>;
+  engine: Pick<EngineApi, 'on' | 'listBatches'> & { commands: Pick<EngineApi['commands'], 'resumeBatch'> };
   balance: Pick<BalanceService, 'read'>;
   clock: Clock;
   intervalMs?: number;
@@ -58,7 +58,7 @@ export function watchBalance(options: {
         'info',
         `balance watch: the balance is $${balance.usd.toFixed(2)}; batch ${batch.id} continues`,
       );
-      options.engine.resumeBatch(batch.id);
+      options.engine.commands.resumeBatch(batch.id);
       options.notify?.({ kind: 'resumed', balanceUsd: balance.usd }, batch);
     }
   };

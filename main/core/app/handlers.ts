@@ -157,22 +157,22 @@ export function buildHandlers(services: AppServices): Handlers {
 
     'command:batch.start': ({ batchId }) => {
       requireBatch(batchId);
-      engine.startBatch(batchId);
+      engine.commands.startBatch(batchId);
       return { ok: true as const };
     },
     'command:batch.pause': ({ batchId }) => {
       requireBatch(batchId);
-      engine.pauseBatch(batchId);
+      engine.commands.pauseBatch(batchId);
       return { ok: true as const };
     },
     'command:batch.resume': ({ batchId }) => {
       requireBatch(batchId);
-      engine.resumeBatch(batchId);
+      engine.commands.resumeBatch(batchId);
       return { ok: true as const };
     },
     'command:batch.cancel': async ({ batchId }) => {
       requireBatch(batchId);
-      return engine.cancelBatch(batchId);
+      return engine.commands.cancelBatch(batchId);
     },
     'command:batch.setBudget': ({ batchId, budgetUsd }) => {
       const batch = requireBatchView(batchId);
@@ -186,7 +186,7 @@ export function buildHandlers(services: AppServices): Handlers {
           `The price of ${model?.displayName ?? batch.settings.modelId} is unknown, so a budget cap cannot be kept ` +
             'for this batch. Give the model a price (its entry in the models folder) for the next batch, or run this one without a cap.',
         );
-      engine.setBudget(batchId, budgetUsd);
+      engine.commands.setBudget(batchId, budgetUsd);
       return requireBatchView(batchId);
     },
     'command:batch.setOutputDir': async ({ batchId, outputDir }) => {
@@ -196,7 +196,7 @@ export function buildHandlers(services: AppServices): Handlers {
           'invalid_request',
           `${outputDir} is not a folder (it was moved or deleted since it was chosen); choose the folder again.`,
         );
-      engine.setOutputDir(batchId, outputDir);
+      engine.commands.setOutputDir(batchId, outputDir);
       return requireBatchView(batchId);
     },
     'query:batches.list': () => engine.listBatches(),
@@ -220,11 +220,11 @@ export function buildHandlers(services: AppServices): Handlers {
     },
     'command:item.cancel': async ({ itemId }) => {
       requireItem(itemId);
-      return { outcome: await engine.cancelItem(itemId) };
+      return { outcome: await engine.commands.cancelItem(itemId) };
     },
     'command:item.retry': ({ itemId }) => {
       requireItem(itemId);
-      engine.retryItem(itemId);
+      engine.commands.retryItem(itemId);
       return { ok: true as const };
     },
     'command:item.resubmit': ({ itemId }) => {
@@ -241,7 +241,7 @@ export function buildHandlers(services: AppServices): Handlers {
             action: 'resubmit',
           },
         );
-      engine.resubmitItem(itemId);
+      engine.commands.resubmitItem(itemId);
       return { ok: true as const };
     },
     'command:item.showInFolder': async ({ itemId }) => {
@@ -280,7 +280,7 @@ export function buildHandlers(services: AppServices): Handlers {
 
     'query:settings.get': () => appSettings(),
     'command:settings.update': async ({ dailyCapUsd, ...patch }) => {
-      if (dailyCapUsd !== undefined) engine.setDailyCap(dailyCapUsd);
+      if (dailyCapUsd !== undefined) engine.commands.setDailyCap(dailyCapUsd);
       const before = settings.get();
       const { webhook, ...next } = patch;
       if (patch.apiBaseUrl !== undefined)

@@ -27,7 +27,7 @@ export function buildMorningHandlers(
   return {
     'command:item.review': ({ itemId, review }) => {
       require.item(itemId);
-      engine.reviewItem(itemId, review);
+      engine.commands.reviewItem(itemId, review);
       return { ok: true as const };
     },
     'command:batch.exportKept': async ({ batchId }) => {

@@ -75,7 +75,7 @@ export async function follow(engine: Engine, batchId: number, io: CliIo, drive: 
         `\nPausing batch ${batchId} (${how}): nothing new is sent; requests already sent stay on record and resume later. ` +
           `Press Ctrl-C again to exit at once (still resumable with: stillmotion resume ${batchId}).\n`,
       );
-      engine.pauseBatch(batchId);
+      engine.commands.pauseBatch(batchId);
       resolveStop?.();
     } else {
       io.err.write(`\nExiting now (${how}). Continue later with: stillmotion resume ${batchId}\n`);

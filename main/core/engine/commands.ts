@@ -2,7 +2,7 @@
 // cancel, retry, resubmit, budget). Each checks that the request fits (typed errors say why
 // not, with what to do), then hands the state change to the coordinator's settle path.
 import { isAbsolute } from 'node:path';
-import type { CancelBatchResult, CancelItemOutcome } from '../core-api';
+import type { CancelBatchResult, CancelItemOutcome, CommandsApi } from '../core-api';
 import type { BatchRecord, ItemRecord } from '../db/rows';
 import {
   actionFor,
@@ -27,7 +27,7 @@ function isPaidUnsaved(item: ItemRecord): boolean {
   return item.resultUrl !== null || item.requestId !== null;
 }
 
-export class Commands {
+export class Commands implements CommandsApi {
   constructor(
     private readonly ctx: EngineContext,
     private readonly core: Coordinator,

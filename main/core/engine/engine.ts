@@ -17,14 +17,11 @@ import type {
   BatchQueueOptions,
   BatchSettings,
   BatchView,
-  CancelBatchResult,
-  CancelItemOutcome,
   DailySpend,
   EngineEvent,
   ExistingItem,
   ItemPage,
   ItemPageQuery,
-  ItemReview,
   ItemState,
   ItemView,
   PlannedItem,
@@ -72,7 +69,7 @@ class JobEngine implements Engine {
   private readonly hub: EventHub;
   private readonly ctx: EngineContext;
   private readonly core: Coordinator;
-  private readonly commands: Commands;
+  readonly commands: Commands;
   readonly queue: QueueCommands;
   private readonly requests: Record<Endpoint, number> = {
     submit: 0,
@@ -173,52 +170,8 @@ class JobEngine implements Engine {
     return this.queue.create(settings, items, batchName, this.endpoints.credentials().simulated, queue);
   }
 
-  startBatch(batchId: number): void {
-    this.commands.startBatch(batchId);
-  }
-
-  pauseBatch(batchId: number): void {
-    this.commands.pauseBatch(batchId);
-  }
-
-  resumeBatch(batchId: number): void {
-    this.commands.resumeBatch(batchId);
-  }
-
-  cancelBatch(batchId: number): Promise<CancelBatchResult> {
-    return this.commands.cancelBatch(batchId);
-  }
-
-  cancelItem(itemId: number): Promise<CancelItemOutcome> {
-    return this.commands.cancelItem(itemId);
-  }
-
-  retryItem(itemId: number): void {
-    this.commands.retryItem(itemId);
-  }
-
-  resubmitItem(itemId: number): void {
-    this.commands.resubmitItem(itemId);
-  }
-
-  setBudget(batchId: number, budgetUsd: number | null): void {
-    this.commands.setBudget(batchId, budgetUsd);
-  }
-
-  setOutputDir(batchId: number, outputDir: string): void {
-    this.commands.setOutputDir(batchId, outputDir);
-  }
-
-  setDailyCap(capUsd: number | null): void {
-    this.commands.setDailyCap(capUsd);
-  }
-
   dailySpend(): DailySpend {
     return this.ctx.account.today(this.ctx.dayStart(this.clock.now()));
-  }
-
-  reviewItem(itemId: number, review: ItemReview | null): void {
-    this.commands.reviewItem(itemId, review);
   }
 
   keptItems(batchId: number): ItemView[] {

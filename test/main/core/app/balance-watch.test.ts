@@ -45,7 +45,7 @@ describe('the balance watch', () => {
       notify: (notice, batch) => void notices.push(webhookNotice(notice, batch)),
     });
     const { batchId } = h.batch(5, { concurrency: 1 });
-    h.engine.startBatch(batchId);
+    h.engine.commands.startBatch(batchId);
     await until(() => h.engine.getBatch(batchId)!.pauseReason === 'no_balance', 'the no-balance pause');
     await h.engine.idle();
     expect(h.engine.getBatch(batchId)!.counts.done).toBe(2);

@@ -40,7 +40,7 @@ describe('defect 8: a freed slot always schedules the next item', () => {
     h = await harness();
     const { batchId, itemIds } = h.batch(4, { concurrency: 1 });
     rmSync(h.engine.getItem(itemIds[0]!)!.sourcePath); // deleted after the scan
-    h.engine.startBatch(batchId);
+    h.engine.commands.startBatch(batchId);
     await allEnded(h, itemIds);
     expect(h.engine.getItem(itemIds[0]!)!.state).toBe('failed');
     expect(itemIds.slice(1).map((id) => h!.engine.getItem(id)!.state)).toEqual(['done', 'done', 'done']);
@@ -59,7 +59,7 @@ describe('defect 8: a freed slot always schedules the next item', () => {
     };
     h = await harness({}, { fetch: spy });
     const { batchId, itemIds } = h.batch(3, { concurrency: 1 });
-    h.engine.startBatch(batchId);
+    h.engine.commands.startBatch(batchId);
     await allEnded(h, itemIds);
     expect(itemIds.map((id) => h!.engine.getItem(id)!.state)).toEqual(['failed', 'done', 'done']);
   });
@@ -78,9 +78,9 @@ describe('defect 8: a freed slot always schedules the next item', () => {
       },
     );
     const { batchId, itemIds } = h.batch(3, { concurrency: 1 });
-    h.engine.startBatch(batchId);
+    h.engine.commands.startBatch(batchId);
     await until(() => preparing === 1, 'the first submit to be prepared');
-    await h.engine.cancelItem(itemIds[0]!);
+    await h.engine.commands.cancelItem(itemIds[0]!);
     release();
     await allEnded(h, itemIds);
     expect(itemIds.map((id) => h!.engine.getItem(id)!.state)).toEqual(['cancelled', 'done', 'done']);
@@ -104,7 +104,7 @@ describe('defect 9: one 403/404/410 from a video link does not lose the paid vid
     };
     h = await harness({}, { fetch: spy });
     const { batchId, itemIds } = h.batch(1);
-    h.engine.startBatch(batchId);
+    h.engine.commands.startBatch(batchId);
     const end = await h.engine.waitForItemState(itemIds[0]!, TERMINAL, 20_000);
     expect(end.state, end.errorMessage ?? '').toBe('done');
     expect(created(h)).toHaveLength(1);
@@ -127,7 +127,7 @@ describe('defect 10: a network outage of a few minutes does not fail downloads',
     };
     h = await harness({}, { fetch: spy });
     const { batchId, itemIds } = h.batch(2, { concurrency: 2 });
-    h.engine.startBatch(batchId);
+    h.engine.commands.startBatch(batchId);
     for (const id of itemIds) {
       const end = await h.engine.waitForItemState(id, TERMINAL, 30_000);
       expect(end.state, end.errorMessage ?? '').toBe('done');
@@ -143,7 +143,7 @@ describe('defect 11: every file error is classified; no item stays downloading',
     const id = itemIds[0]!;
     // Something occupies the temporary download file's name (here a folder): open() fails.
     mkdirSync(join(h.outputDir, `.img-0000.mp4.part-${id}`), { recursive: true });
-    h.engine.startBatch(batchId);
+    h.engine.commands.startBatch(batchId);
     const h1 = h;
     const explained = () => {
       const item = h1.engine.getItem(id)!;
@@ -173,7 +173,7 @@ describe("defect 11: an exception while polling does not end that item's polling
     );
     const { batchId, itemIds } = h.batch(1);
     const id = itemIds[0]!;
-    h.engine.startBatch(batchId);
+    h.engine.commands.startBatch(batchId);
     await h.engine.waitForItemState(id, ['in_queue', 'in_progress']);
     // Another process (a backup tool, a second app) holds the write lock past the 5 s busy
     // timeout: the engine's next write while polling fails with SQLITE_BUSY.
@@ -210,7 +210,7 @@ describe('defect 12: a bare 404 on status/result does not expire a running paid 
     };
     h = await harness({}, { fetch: spy });
     const { batchId, itemIds } = h.batch(1);
-    h.engine.startBatch(batchId);
+    h.engine.commands.startBatch(batchId);
     const end = await h.engine.waitForItemState(itemIds[0]!, TERMINAL, 20_000);
     expect(end.state, end.errorMessage ?? '').toBe('done');
   });

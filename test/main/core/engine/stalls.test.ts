@@ -36,7 +36,7 @@ describe('engine: a slot freed by any ending is used again', () => {
     h = await harness({}, { materializeRequest: materialize });
     const { batchId, itemIds } = h.batch(3, { concurrency: 1 });
     unreadable = h.engine.getItem(itemIds[0]!)!.sourcePath;
-    h.engine.startBatch(batchId);
+    h.engine.commands.startBatch(batchId);
     await h.engine.idle();
     expect(h.engine.getItem(itemIds[0]!)).toMatchObject({ state: 'failed', errorCode: 'input_unreadable' });
     expectFinished(batchId, { failed: 1, done: 2 });
@@ -55,7 +55,7 @@ describe('engine: a slot freed by any ending is used again', () => {
     };
     h = await harness({}, { fetch: stripFirstResult });
     const { batchId, itemIds } = h.batch(3, { concurrency: 1 });
-    h.engine.startBatch(batchId);
+    h.engine.commands.startBatch(batchId);
     await h.engine.idle();
     expect(stripped).toBe(true);
     expect(h.engine.getItem(itemIds[0]!)).toMatchObject({ state: 'failed', errorCode: 'no_output' });
@@ -75,10 +75,10 @@ describe('engine: a slot freed by any ending is used again', () => {
     };
     h = await harness({}, { materializeRequest: slowFirst });
     const { batchId, itemIds } = h.batch(3, { concurrency: 1 });
-    h.engine.startBatch(batchId);
+    h.engine.commands.startBatch(batchId);
     await until(() => preparing !== '', 'the first image is being prepared');
     const first = itemIds.find((id) => h.engine.getItem(id)!.sourcePath === preparing)!;
-    expect(await h.engine.cancelItem(first)).toBe('cancelled');
+    expect(await h.engine.commands.cancelItem(first)).toBe('cancelled');
     release();
     await h.engine.idle();
     expect(h.engine.getItem(first)!.state).toBe('cancelled');
@@ -90,7 +90,7 @@ describe('engine: the backstop', () => {
   /** Starts a 2-item, 1-slot batch, then ends its running item behind the engine's back. */
   async function slotFreedElsewhere() {
     const { batchId, itemIds } = h.batch(2, { concurrency: 1 });
-    h.engine.startBatch(batchId);
+    h.engine.commands.startBatch(batchId);
     const live = ['in_queue', 'in_progress'];
     await until(() => live.includes(h.engine.getItem(itemIds[0]!)!.state), 'the first item is accepted');
     // Another process writes the row: no settle in this engine knows the slot is free.

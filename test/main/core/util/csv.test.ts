@@ -1,4 +1,4 @@
-// The report's CSV cells (issue #9, defect 14): quoting as RFC 4180, and no cell a spreadsheet
+// The report's CSV cells: quoting as RFC 4180, and no cell a spreadsheet
 // would run as a formula.
 import { describe, expect, it } from 'vitest';
 import { csvCell, csvRow } from '../../../../main/core/util/csv';

@@ -345,4 +345,44 @@ describe('the setup form', () => {
       expect(errors).toEqual([]);
     },
   );
+  it(
+    'sets a batch\'s hours and watching in its "When" part; the batch is made with them',
+    { timeout: 90_000 },
+    async () => {
+      const { engine } = session.harness;
+      await choose(small);
+      await template().fill('Night take of {name}');
+      await openSections(page, 'When');
+      const when = page.getByTestId('section-when');
+      await page.getByTestId('when-start').fill('01:00');
+      // Half a window is said at once, and Start waits for the other half.
+      await page.getByTestId('when-from').fill('22:00');
+      await when.getByText('Give both times as HH:MM').waitFor();
+      expect(await start().isDisabled()).toBe(true);
+      await page.getByTestId('when-to').fill('07:00');
+      await page.getByTestId('when-watch').check();
+      await expect
+        .poll(() => when.textContent())
+        .toMatch(/Starts at 01:00 · only 22:00–07:00 · then watches its folders/);
+      expect(await axeEveryWay(page, 'the When part')).toEqual([]);
+      await screenshots('when', '[data-testid=section-when]');
+      await setLanguage(page, 'en');
+      await page.emulateMedia({ colorScheme: 'light' });
+      expect(await ready()).toMatch(/^Start 3 videos/);
+      await start().click();
+      await page.waitForURL(/#\/batch\/\d+$/);
+      const batchId = Number(/(\d+)$/.exec(page.url())![1]);
+      const made = engine.getBatch(batchId)!;
+      expect(made.schedule?.window).toEqual({ start: '22:00', end: '07:00' });
+      expect(made.schedule?.startAt).toBeGreaterThan(Date.now());
+      expect(made.watch).toMatchObject({ folders: [small], active: true });
+      // Nothing is sent before 01:00; the batch says it is watching.
+      await page.getByTestId('watch-banner').waitFor();
+      expect(made.counts.queued).toBe(3);
+      await page.getByRole('button', { name: 'Stop watching' }).click();
+      await page.getByTestId('watch-banner').waitFor({ state: 'detached' });
+      await engine.cancelBatch(batchId);
+      expect(errors).toEqual([]);
+    },
+  );
 });

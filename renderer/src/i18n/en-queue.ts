@@ -59,7 +59,8 @@ export const enQueue = {
   'when.windowAnd': 'and',
   'when.windowHint':
     'Local time; empty: any time. Outside these hours nothing new is sent; videos already sent finish and download.',
-  'when.windowInvalid': 'Give both times as HH:MM, and two different ones (22:00 and 07:00 runs through the night).',
+  'when.windowInvalid':
+    'Give both times as HH:MM, and two different ones (22:00 and 07:00 runs through the night).',
   'when.watch': 'Keep watching these folders for new images',
   'when.watchHint':
     'Each image copied into the dropped folders later is sent once it is completely copied, with these settings (the cap still applies). Stop watching on the batch’s screen.',

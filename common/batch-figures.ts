@@ -46,22 +46,23 @@ export interface BatchFigures {
   timeLeftMs: number | null;
 }
 
-function sum(counts: BatchFigureSource['counts'], states: readonly ItemState[]): number {
-  return states.reduce((n, state) => n + (counts[state] ?? 0), 0);
+/** How many of a batch's items are in any of `states`. */
+export function countOf(batch: Pick<BatchFigureSource, 'counts'>, states: readonly ItemState[]): number {
+  return states.reduce((n, state) => n + (batch.counts[state] ?? 0), 0);
 }
 
 export function batchFigures(batch: BatchFigureSource): BatchFigures {
   const { counts } = batch;
   const done = counts.done ?? 0;
-  const notPlanned = sum(counts, NOT_PLANNED_STATES);
-  const problems = sum(counts, PROBLEM_STATES);
+  const notPlanned = countOf(batch, NOT_PLANNED_STATES);
+  const problems = countOf(batch, PROBLEM_STATES);
   const cancelled = counts.cancelled ?? 0;
   return {
     done,
     planned: batch.total - notPlanned,
     notPlanned,
     problems,
-    generating: sum(counts, IN_FLIGHT_STATES),
+    generating: countOf(batch, IN_FLIGHT_STATES),
     waiting: counts.queued ?? 0,
     cancelled,
     settled: done + problems + cancelled,

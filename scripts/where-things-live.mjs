@@ -63,9 +63,16 @@ export const HOW_TO = `## Where to add…
 - **a model**: a JSON entry in \`main/core/catalog/models/\` and its line in \`shipped.ts\` (users: a file in
   \`<data folder>/models/\`); the simulator's own table in \`main/core/simulator/simulated-models.ts\`; facts in
   \`docs/models.md\`.
+- **a model field**: a field the user sets needs no code, it is the entry's input schema (the JSON entry
+  above), shown by the generated form \`renderer/src/components/ModelFields.tsx\` from the contract's
+  \`modelFieldSchema\` (\`common/contract/models.ts\`); a field the app fills itself is a role: its name in
+  \`common/model-roles.ts\`, its usual field names in \`main/core/catalog/role-field-names.json\`, what an
+  entry says of it in \`main/core/catalog/entry.ts\`, and where the intake fills it in
+  \`main/core/intake/model-request.ts\`.
 - **an item or batch state**: an item state in \`common/item-states.ts\` (the list main and the renderer
   share), its transitions in \`main/core/domain/states.ts\` (batch states: \`common/batch-states.ts\`) and its action
-  in \`common/item-actions.ts\` (the build fails without one); a new migration in \`main/core/db/migrations/\`
+  in \`common/item-actions.ts\` (the build fails without one; the groups in flight, unfinished, problems
+  follow from it); a new migration in \`main/core/db/migrations/\`
   (shipped ones are frozen); its tone and filter in \`renderer/src/lib/states.ts\` (tied by a compile-time
   check) and its texts in both \`renderer/src/i18n/\` files; \`docs/state-machine.md\` (diagram and actions)
   is checked against the tables.

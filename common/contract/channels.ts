@@ -2,7 +2,13 @@
 // every event with its payload schema, named by kind (`command:`, `query:`, `event:`).
 import { z } from 'zod';
 import { REASON_LANGUAGES } from '../reasons';
-import { batchSettingsSchema, batchViewSchema, elementsSchema, itemViewSchema } from './batches';
+import {
+  batchSettingsSchema,
+  batchViewSchema,
+  defaultScheduleSchema,
+  elementsSchema,
+  itemViewSchema,
+} from './batches';
 import { elementCheckSchema, previewSchema, scanSummarySchema } from './intake';
 import { balanceSchema } from './account';
 import { catalogSourceSchema, modelInfoSchema } from './models';
@@ -145,6 +151,10 @@ export const invokeChannels = {
       settings: batchSettingsSchema,
       force: z.boolean().default(false),
       expected: z.object({ toSend: z.number().int().nonnegative(), estimatedCostUsd: z.number() }).optional(),
+      /** When it may send, as times of day; absent: the default hours (Settings → Queue); null: any time. */
+      hours: defaultScheduleSchema.nullable().optional(),
+      /** Keep taking in new images that appear in the dropped folders, until told to stop. */
+      watch: z.boolean().optional(),
     }),
     z.object({ batchId: id }),
   ),

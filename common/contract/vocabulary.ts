@@ -1,4 +1,4 @@
-// The contract's vocabulary: the domain's state lists as schemas, ids, paths, model ids and
+// The contract's vocabulary: the state lists as schemas, ids, paths, model ids and
 // request values, and a reason (a code with parameters). Every other part of the contract is
 // built from these.
 import { z } from 'zod';

@@ -35,8 +35,10 @@ export type CancelItemOutcome = 'cancelled' | 'cancel_requested' | 'running_cann
 
 /** How a new batch takes part in the account's queue. */
 export interface BatchQueueOptions {
-  /** When it may send; absent: the account's default schedule; null: any time. */
+  /** When it may send; absent: `hours`, else the account's default schedule; null: any time. */
   schedule?: BatchSchedule | null;
+  /** Its hours as times of day (the window's form), resolved when the batch is made; null: any time. */
+  hours?: DefaultSchedule | null;
   /** Keep taking in new images from these folders (absolute paths) until told to stop. */
   watchFolders?: string[];
 }

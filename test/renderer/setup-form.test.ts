@@ -326,7 +326,8 @@ describe('the setup form', () => {
       // From the top of the screen to Start (the chips were one stop each, the form unfolded).
       const { stops, unmarked } = await tabTo(page, /^Start \d+ videos?/, { limit: 20 });
       expect(unmarked).toEqual([]);
-      expect(stops).toBeLessThanOrEqual(16);
+      // One stop per folded part (model, video, output, spending, when), the template and its chips.
+      expect(stops).toBeLessThanOrEqual(17);
 
       await tabTo(page, /^Prompt template$/, { backwards: true });
       await page.keyboard.press('ControlOrMeta+A');
@@ -342,6 +343,46 @@ describe('the setup form', () => {
       await ready();
       await template().press('Control+Enter');
       await page.waitForURL(/#\/batch\/\d+$/);
+      expect(errors).toEqual([]);
+    },
+  );
+  it(
+    'sets a batch\'s hours and watching in its "When" part; the batch is made with them',
+    { timeout: 90_000 },
+    async () => {
+      const { engine } = session.harness;
+      await choose(small);
+      await template().fill('Night take of {name}');
+      await openSections(page, 'When');
+      const when = page.getByTestId('section-when');
+      await page.getByTestId('when-start').fill('01:00');
+      // Half a window is said at once, and Start waits for the other half.
+      await page.getByTestId('when-from').fill('22:00');
+      await when.getByText('Give both times as HH:MM').waitFor();
+      expect(await start().isDisabled()).toBe(true);
+      await page.getByTestId('when-to').fill('07:00');
+      await page.getByTestId('when-watch').check();
+      await expect
+        .poll(() => when.textContent())
+        .toMatch(/Starts at 01:00 · only 22:00–07:00 · then watches its folders/);
+      expect(await axeEveryWay(page, 'the When part')).toEqual([]);
+      await screenshots('when', '[data-testid=section-when]');
+      await setLanguage(page, 'en');
+      await page.emulateMedia({ colorScheme: 'light' });
+      expect(await ready()).toMatch(/^Start \d+ videos/);
+      await start().click();
+      await page.waitForURL(/#\/batch\/\d+$/);
+      const batchId = Number(/(\d+)$/.exec(page.url())![1]);
+      const made = engine.getBatch(batchId)!;
+      expect(made.schedule?.window).toEqual({ start: '22:00', end: '07:00' });
+      expect(made.schedule?.startAt).toBeGreaterThan(Date.now());
+      expect(made.watch).toMatchObject({ folders: [small], active: true });
+      // Nothing is sent before 01:00; the batch says it is watching.
+      await page.getByTestId('watch-banner').waitFor();
+      expect(made.counts.queued).toBe(made.total);
+      await page.getByRole('button', { name: 'Stop watching' }).click();
+      await page.getByTestId('watch-banner').waitFor({ state: 'detached' });
+      await engine.commands.cancelBatch(batchId);
       expect(errors).toEqual([]);
     },
   );

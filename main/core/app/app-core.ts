@@ -71,7 +71,7 @@ export interface AppCore {
   /**
    * Hands the engine the stored key and settings, then lets it take over the batches left
    * running: in that order, so no adopted job is polled (and no batch paused as "key refused")
-   * before the key is there (issue #9, defect 3).
+   * before the key is there.
    */
   start(): Promise<void>;
   /** App events in the contract's shape; returns the unsubscribe. */

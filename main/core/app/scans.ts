@@ -5,7 +5,7 @@
 // part of a known scan?") and caches the last plan per scan so paging a 10,000-item preview
 // does not re-render every prompt for every page.
 import { randomUUID } from 'node:crypto';
-import { isAbsolute, relative, sep } from 'node:path';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { BatchSettings, ElementImages } from '../domain';
 import { DEFAULT_END_SUFFIXES } from '../intake/end-frames';
 import { variableCoverage } from '../intake/plan-variables';
@@ -35,6 +35,8 @@ export interface ScanRegistry {
   cancel(scanId: string): void;
   /** The finished result; not_found for an unknown id, conflict while it still runs. */
   result(scanId: string): ScanResult;
+  /** The paths the user dropped (folders and files), absolute, as given. */
+  dropped(scanId: string): string[];
   /** The image at `index` of a finished scan's accepted images, or null. */
   image(scanId: string, index: number): ScannedImage | null;
   /** A checked, usable element image of the scan by its number (ElementCheck.thumb), for its thumbnail. */
@@ -243,6 +245,7 @@ export function createScanRegistry(options: ScanRegistryOptions): ScanRegistry {
       if (!entry.progress.finished) entry.abort.abort(new Error('stopped by you'));
     },
     result: finishedResult,
+    dropped: (scanId) => get(scanId).roots.map((path) => resolve(path)),
     image(scanId, index) {
       const result = scans.get(scanId)?.result;
       if (!result || !Number.isInteger(index) || index < 0) return null;

@@ -25,7 +25,7 @@ export class BatchStates {
   pause(batchId: number, reason: PauseReason, detail: Reason): void {
     const batch = this.ctx.store.getBatch(batchId);
     // A running batch pauses; a paused one takes the more urgent reason (a full disk, a bad key),
-    // except a user's pause: it stays the user's, or a key change would resume it (issue #9, defect 3).
+    // except a user's pause: it stays the user's, or a key change would resume it.
     if (!batch || (batch.state !== 'running' && batch.state !== 'paused') || batch.pauseReason === reason)
       return;
     if (batch.state === 'paused' && batch.pauseReason === 'user') return;

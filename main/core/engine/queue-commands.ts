@@ -146,16 +146,22 @@ export class QueueCommands implements QueueApi {
   ): number {
     const folders = queue.watchFolders ?? [];
     return this.ctx.store.createBatch(settings, items, name, this.ctx.clock.now(), simulated, {
-      schedule: this.scheduleFor(queue.schedule),
+      schedule: this.scheduleFor(queue.schedule, queue.hours),
       watch: folders.length ? { folders, active: true, lastTaken: null } : null,
     });
   }
 
-  /** The schedule a new batch takes: its own, or the default's with its start time resolved now. */
-  private scheduleFor(given: BatchSchedule | null | undefined): BatchSchedule | null {
+  /**
+   * The schedule a new batch takes: its own, else its hours of day (or the default's) with the
+   * start time resolved now, to the next such local time.
+   */
+  private scheduleFor(
+    given: BatchSchedule | null | undefined,
+    hours: DefaultSchedule | null | undefined,
+  ): BatchSchedule | null {
     if (given !== undefined) return given;
-    const fallback = this.ctx.queue.defaultSchedule();
-    if (!fallback) return null;
+    const fallback = hours === undefined ? this.ctx.queue.defaultSchedule() : hours;
+    if (!fallback || (fallback.startAt === null && fallback.window === null)) return null;
     const startAt =
       fallback.startAt === null
         ? null

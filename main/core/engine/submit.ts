@@ -63,7 +63,7 @@ export class SubmitPhase {
    * Whether a prepared item may still go out. Paused meanwhile: it stays queued. Except for a
    * budget or daily-cap pause: this item was picked within the cap, and the pause was about the
    * one after it.
-   * Never once close() began (issue #9, defect 6), nor when the settings changed meanwhile to
+   * Never once close() began, nor when the settings changed meanwhile to
    * no key or to the other mode (a demo batch is never paid for, nor a real one faked).
    */
   mayStillSend(item: ItemRecord): boolean {

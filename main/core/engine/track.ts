@@ -17,7 +17,7 @@ import type { RunTimes } from './run-times';
 
 const LIVE: readonly ItemState[] = ['in_queue', 'in_progress'];
 // 404001 ("unknown request") answers in a row before a paid job counts as expired: a gateway, or
-// an API node that has not seen the request yet, may say it once (issue #9, defect 12).
+// an API node that has not seen the request yet, may say it once.
 const NOT_FOUND_CONFIRMATIONS = 3;
 /** Clock ms between two checks of an item whose endpoint has no key (a key change wakes it). */
 const NO_KEY_RECHECK_MS = 60_000;
@@ -55,7 +55,7 @@ export class TrackPhase {
   /**
    * Polls the item while it is live and its batch held here; yields each outcome to settle.
    * An exception (a database write failing with SQLITE_BUSY, say) never ends it: it is logged,
-   * and the item is polled again after a back-off (issue #9, defect 11). Only the item's end,
+   * and the item is polled again after a back-off. Only the item's end,
    * its batch going elsewhere, or close() ends it.
    */
   async *follow(itemId: number): AsyncGenerator<Outcome> {

@@ -4,7 +4,7 @@
 // the estimated total, today's spend of all batches, the counts per state) folded under "More".
 // Every figure comes from common/batch-figures.ts, the one definition History and the tray use.
 import { useId, useState } from 'react';
-import type { BatchViewDto, ItemStateDto } from '@common/contract';
+import type { BatchViewDto } from '@common/contract';
 import { batchFigures, doneShare } from '@common/batch-figures';
 import { api } from '../api';
 import { useI18n } from '../i18n';
@@ -21,10 +21,6 @@ import { GlanceStat } from './GlanceStat';
 import { RerunButton } from './RerunDialog';
 import { RetryFailedButton } from './RetryFailedButton';
 import './BatchHeader.css';
-
-export function countOf(batch: BatchViewDto, states: readonly ItemStateDto[]): number {
-  return states.reduce((sum, s) => sum + (batch.counts[s] ?? 0), 0);
-}
 
 /** The one step a batch's state offers: start a draft, pause a running batch, resume a paused one. */
 const STEPS: Partial<Record<BatchViewDto['state'], 'start' | 'pause' | 'resume'>> = {

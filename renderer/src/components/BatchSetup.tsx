@@ -1,7 +1,7 @@
 // The batch form, in parts that fold to a line: the model and its price; the prompt template
 // (always open) and negative prompt; the video (duration, takes, guidance, audio, the creative
 // controls and the model's own fields); the output (folder, file names, sidecars, generating
-// again); spending (budget cap, parallel generations). Presets in its title row. A role field
+// again); spending (budget cap, parallel generations); when (start time, hours, watching). Presets in its title row. A role field
 // (duration, audio...) shows only when the model has it; the rules live in lib/batch-rules.ts.
 import { useRef } from 'react';
 import type { BatchSettingsDto, ElementCheckDto as ElementCheck } from '@common/contract';
@@ -21,6 +21,7 @@ import { CreativeControls, insertAtCaret } from './CreativeControls';
 import { DurationField } from './DurationField';
 import { NumberField } from './NumberField';
 import { TemplateEditor } from './TemplateEditor';
+import { WhenSection, type WhenDraft } from './WhenSection';
 
 interface Props {
   settings: BatchSettingsDto;
@@ -35,6 +36,9 @@ interface Props {
   onForceChange: (force: boolean) => void;
   showForce: boolean;
   elementChecks: { scanId: string; checks: Record<string, ElementCheck>; error: string | null };
+  /** When it sends (start time, daily hours) and whether it keeps watching its folders. */
+  when: WhenDraft;
+  onWhenChange: (patch: Partial<WhenDraft>) => void;
 }
 
 export function BatchSetup({
@@ -48,6 +52,8 @@ export function BatchSetup({
   onForceChange,
   showForce,
   elementChecks,
+  when,
+  onWhenChange,
 }: Props) {
   const { t, locale } = useI18n();
   const { models } = useApp();
@@ -280,6 +286,8 @@ export function BatchSetup({
           />
         </div>
       </FormSection>
+
+      <WhenSection when={when} onChange={onWhenChange} />
 
       <PresetManager />
     </section>

@@ -11,7 +11,7 @@ import { useRovingFocus } from '../lib/use-roving-focus';
 import { useSelection, type Selection } from '../lib/use-selection';
 import { rowPlace } from '../lib/virtual-row';
 import { useItemsError, useItemsStore, useItemsTotal } from '../store/items-store';
-import { countOf } from './BatchHeader';
+import { countOf } from '@common/batch-figures';
 import { FilterChip } from './FilterChip';
 import { ItemRow } from './ItemRow';
 import { ErrorAlert } from './ErrorAlert';

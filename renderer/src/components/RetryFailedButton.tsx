@@ -10,7 +10,7 @@ import { fileNameOf, formatCount } from '../lib/format';
 import { useMoney } from '../lib/money';
 import { RETRY_ALL_STATES } from '../lib/states';
 import { showToast } from '../store/toasts';
-import { countOf } from './BatchHeader';
+import { countOf } from '@common/batch-figures';
 import { ConfirmDialog } from './Dialog';
 
 type Plan = ResponseOf<'command:batch.retryFailed'>;

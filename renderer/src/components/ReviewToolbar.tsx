@@ -9,7 +9,7 @@ import { formatCount } from '../lib/format';
 import { REVIEW_FILTERS, type ReviewFilterKey } from '../lib/review';
 import type { Selection } from '../lib/use-selection';
 import { showToast } from '../store/toasts';
-import { countOf } from './BatchHeader';
+import { countOf } from '@common/batch-figures';
 import { FilterChip } from './FilterChip';
 import { RerunButton } from './RerunDialog';
 import { SelectionBar } from './SelectionBar';

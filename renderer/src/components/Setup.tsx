@@ -27,6 +27,7 @@ import { PreviewPanel } from './PreviewPanel';
 import { RerunChanges } from './RerunChanges';
 import { ScanSummary } from './ScanSummary';
 import { startBlocker, StartBar } from './StartBar';
+import { ANY_TIME, hoursOf, windowInvalid, type WhenDraft } from './WhenSection';
 import './Setup.css';
 
 /**
@@ -51,7 +52,7 @@ function firstDraft(
  * The draft of the scan on screen, kept while the user looks at another screen and comes back to
  * the same scan (Settings is a page: the form must not be lost to a visit there).
  */
-let keptDraft: { scanId: string; draft: BatchSettingsDto; force: boolean } | null = null;
+let keptDraft: { scanId: string; draft: BatchSettingsDto; force: boolean; when: WhenDraft } | null = null;
 
 interface Props {
   scanId: string;
@@ -84,9 +85,31 @@ export function Setup({ scanId, summary, paths, rerun, only, carry, pendingPaths
     [draft, otherDefault, derived],
   );
   const [force, setForce] = useState(kept?.force ?? carry?.force ?? rerun?.force ?? false);
+  // When it sends: the default hours of Settings → Queue until the user changes them here.
+  const [when, setWhen] = useState<WhenDraft>(kept?.when ?? ANY_TIME);
+  const whenTouched = useRef(!!kept);
   useEffect(() => {
-    keptDraft = { scanId, draft, force };
-  }, [scanId, draft, force]);
+    if (whenTouched.current) return;
+    api()
+      .queue.defaultSchedule({})
+      .then((hours) => {
+        if (whenTouched.current || !hours) return;
+        setWhen((current) => ({
+          ...current,
+          startAt: hours.startAt ?? '',
+          from: hours.window?.start ?? '',
+          to: hours.window?.end ?? '',
+        }));
+      })
+      .catch(() => {}); // the form then starts at "any time", which it shows
+  }, []);
+  const changeWhen = (patch: Partial<WhenDraft>) => {
+    whenTouched.current = true;
+    setWhen((current) => ({ ...current, ...patch }));
+  };
+  useEffect(() => {
+    keptDraft = { scanId, draft, force, when };
+  }, [scanId, draft, force, when]);
   const [keyDialog, setKeyDialog] = useState(false);
   const [confirmStartOver, setConfirmStartOver] = useState(false);
   const elementChecks = useElementChecks(scanId, settings.elements);
@@ -106,7 +129,7 @@ export function Setup({ scanId, summary, paths, rerun, only, carry, pendingPaths
   const { preview, current } = previewState;
   const blocker = startBlocker({
     canSend,
-    hasErrors: Object.keys(errors).length > 0,
+    hasErrors: Object.keys(errors).length > 0 || windowInvalid(when),
     preview,
     current,
     force,
@@ -149,7 +172,7 @@ export function Setup({ scanId, summary, paths, rerun, only, carry, pendingPaths
     const expected = { toSend: preview.toSend, estimatedCostUsd: preview.estimatedCostUsd };
     void run(async () => {
       const { batchId } = await api()
-        .batch.create({ scanId, settings, force, expected })
+        .batch.create({ scanId, settings, force, expected, hours: hoursOf(when), watch: when.watch })
         .catch((error: unknown) => {
           // The plan is not what was shown (a video was made meanwhile): show the new one first.
           if (isApiFailure(error) && error.detail?.kind === 'preview_changed') previewState.refresh();
@@ -248,6 +271,8 @@ export function Setup({ scanId, summary, paths, rerun, only, carry, pendingPaths
           onForceChange={setForce}
           showForce={(preview?.skipped ?? 0) > 0 || force}
           elementChecks={elementChecks}
+          when={when}
+          onWhenChange={changeWhen}
         />
       </div>
       <div className="setup-side">

@@ -52,6 +52,23 @@ export const enQueue = {
   'morning.retry': 'Retry the failed…',
   'morning.dismiss': 'Got it',
 
+  'when.section': 'When',
+  'when.startAt': 'Start at',
+  'when.startAtHint': 'Local time; empty: as soon as you press Start.',
+  'when.window': 'Send only between',
+  'when.windowAnd': 'and',
+  'when.windowHint':
+    'Local time; empty: any time. Outside these hours nothing new is sent; videos already sent finish and download.',
+  'when.windowInvalid':
+    'Give both times as HH:MM, and two different ones (22:00 and 07:00 runs through the night).',
+  'when.watch': 'Keep watching these folders for new images',
+  'when.watchHint':
+    'Each image copied into the dropped folders later is sent once it is completely copied, with these settings (the cap still applies). Stop watching on the batch’s screen.',
+  'when.summaryNow': 'Right away, any time',
+  'when.summaryStart': 'Starts at {time}',
+  'when.summaryWindow': 'only {from}–{to}',
+  'when.summaryWatch': 'then watches its folders',
+
   'settings.queue': 'Queue',
   'settings.queueLimit': 'Generations at once across all batches',
   'settings.queueLimitHint':

@@ -49,6 +49,21 @@ export const zhCNQueue: Record<keyof typeof enQueue, string> = {
   'morning.retry': '重试失败项…',
   'morning.dismiss': '知道了',
 
+  'when.section': '时间',
+  'when.startAt': '开始时间',
+  'when.startAtHint': '本地时间；留空：按下开始后立即开始。',
+  'when.window': '只在此时段发送：从',
+  'when.windowAnd': '到',
+  'when.windowHint': '本地时间；留空：任何时间。时段外不会发送新的任务；已发送的视频会完成并下载。',
+  'when.windowInvalid': '请以 HH:MM 填写两个不同的时间（22:00 到 07:00 表示整夜）。',
+  'when.watch': '继续监视这些文件夹中的新图片',
+  'when.watchHint':
+    '之后复制到所拖入文件夹中的每张图片，在完整复制后按这些设置发送（费用上限依然有效）。可在批次页面停止监视。',
+  'when.summaryNow': '立即开始，任何时间',
+  'when.summaryStart': '{time} 开始',
+  'when.summaryWindow': '只在 {from}–{to}',
+  'when.summaryWatch': '之后监视文件夹',
+
   'settings.queue': '队列',
   'settings.queueLimit': '所有批次同时生成的数量',
   'settings.queueLimitHint':

@@ -5,7 +5,7 @@ import type { I18n } from '../i18n';
 import { elementsError } from '../components/CreativeControls';
 import { shotsError } from '../components/ShotEditor';
 import { validateModelInputs } from '../components/ModelFields';
-import { parseTemplate } from './template';
+import { parseTemplate } from '@common/template-grammar';
 
 export type SettingsErrors = Partial<Record<keyof BatchSettingsDto, string>>;
 

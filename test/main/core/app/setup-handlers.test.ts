@@ -165,3 +165,64 @@ describe('scans during setup', () => {
     expect(summary.problems.map((p) => p.message).join(' ')).toMatch(/stopped by you/);
   });
 });
+
+describe('hours and watching, chosen in the window', () => {
+  it('makes a batch with its own hours, and one that takes in only what arrives after its scan', async () => {
+    await value(app.handlers, 'command:settings.update', { simulated: true });
+    const watched = join(dir.path, 'drop');
+    await writeImage(join(watched, 'w1.jpg'), { color: '#224466' });
+    await writeImage(join(watched, 'w2.jpg'), { color: '#446622' });
+    writeFileSync(join(watched, 'notes.txt'), 'not an image');
+    // Hours as the form gives them: times of day, the start resolved to the next such time.
+    const night = await value(app.handlers, 'command:batch.create', {
+      scanId: await scan([shoot]),
+      settings: batchSettings(join(dir.path, 'night-out')),
+      hours: { startAt: '01:00', window: { start: '22:00', end: '07:00' } },
+    });
+    const schedule = app.engine.getBatch(night.batchId)!.schedule!;
+    expect(schedule.window).toEqual({ start: '22:00', end: '07:00' });
+    expect(schedule.startAt).toBeGreaterThan(Date.now());
+    expect(schedule.startAt! - Date.now()).toBeLessThanOrEqual(24 * 3600_000);
+    // "Any time" is said as null and kept, whatever the default hours are.
+    await value(app.handlers, 'command:queue.setDefaultSchedule', {
+      schedule: { startAt: null, window: { start: '22:00', end: '07:00' } },
+    });
+    const now = await value(app.handlers, 'command:batch.create', {
+      scanId: await scan([more]),
+      settings: batchSettings(join(dir.path, 'now-out')),
+      hours: null,
+    });
+    expect(app.engine.getBatch(now.batchId)!.schedule ?? null).toBeNull();
+    await value(app.handlers, 'command:queue.setDefaultSchedule', { schedule: null });
+    await value(app.handlers, 'command:batch.cancel', { batchId: night.batchId });
+    await value(app.handlers, 'command:batch.cancel', { batchId: now.batchId });
+
+    // Watching needs a folder: a dropped file alone is refused, saying what to do.
+    const fileOnly = await call(app.handlers, 'command:batch.create', {
+      scanId: await scan([join(shoot, 's1.jpg')]),
+      settings: batchSettings(join(dir.path, 'file-out')),
+      watch: true,
+    });
+    expect(!fileOnly.ok && fileOnly.error.message).toMatch(/needs a dropped folder.*Drop the folder itself/);
+
+    const made = await value(app.handlers, 'command:batch.create', {
+      scanId: await scan([watched]),
+      settings: batchSettings(join(dir.path, 'watch-out')),
+      watch: true,
+    });
+    expect(app.engine.getBatch(made.batchId)!.watch).toMatchObject({ folders: [watched], active: true });
+    await value(app.handlers, 'command:batch.start', { batchId: made.batchId });
+    await writeImage(join(watched, 'w3.jpg'), { color: '#662244' });
+    // The new image is taken once it has stayed the same for a few seconds; the two the scan saw
+    // (and the text file it refused) are not taken again.
+    await expect
+      .poll(() => app.engine.getBatch(made.batchId)!.total, { timeout: 30_000, interval: 250 })
+      .toBe(3);
+    await value(app.handlers, 'command:queue.stopWatching', { batchId: made.batchId });
+    await app.engine.idle(30_000);
+    const page = app.engine.pageItems({ batchId: made.batchId, offset: 0, limit: 10 });
+    const items = page.items.map((item) => item.relativePath).sort();
+    expect(items).toEqual(['w1.jpg', 'w2.jpg', 'w3.jpg']);
+    expect(app.engine.getBatch(made.batchId)!.counts.done).toBe(3);
+  });
+});

@@ -1,4 +1,4 @@
-// Reasons stored as codes (issue #10): the code and its parameters survive a round trip, the
+// Reasons stored as codes: the code and its parameters survive a round trip, the
 // English sentence is written beside it for readers without codes, a plain message clears a code
 // that no longer applies, and a pause keeps its detail.
 import { join } from 'node:path';

@@ -1,8 +1,8 @@
 // The Electron-free services the app, the CLI, the tests and the benchmarks are built from.
-// The engine (main/core/engine) implements EngineApi; the intake (main/core/intake)
-// implements IntakeApi. The IPC handler map (main/core/app) is built from both. The domain's
-// types, the words these services speak, are handed on from here, so an implementation takes
-// the API and its vocabulary from one place.
+// The engine (main/core/engine) implements EngineApi (its commands CommandsApi, its queue
+// QueueApi); the intake (main/core/intake) implements IntakeApi. The IPC handler map
+// (main/core/app) is built from both. Only the services live here: the words they speak (batch,
+// item, settings...) are imported from main/core/domain itself, the one door to them.
 import type { Reason, ReasonLanguage } from '@common/reasons';
 import type {
   AccountLimit,
@@ -22,8 +22,6 @@ import type {
   ItemView,
   PlannedItem,
 } from './domain';
-
-export type * from './domain';
 
 export interface CancelBatchResult {
   cancelledLocally: number;

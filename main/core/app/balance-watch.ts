@@ -4,7 +4,8 @@
 // batch, that batch resumes and a webhook notice says so. Only a balance read with confidence
 // resumes anything: resuming on a guess would send a submit that is refused again and wake the
 // user's phone with a second "paused" notice.
-import type { BatchView, EngineApi } from '../core-api';
+import type { EngineApi } from '../core-api';
+import type { BatchView } from '../domain';
 import type { Clock } from '../util/clock';
 import type { BalanceService } from './account-balance';
 import type { LogFn } from './app-services';

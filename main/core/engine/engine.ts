@@ -12,9 +12,9 @@ import { hostname } from 'node:os';
 import { setMaxListeners } from 'node:events';
 import type { Endpoint } from '../api/client';
 import { apiClient } from './api-client';
-// The words of the API the engine implements (core-api's EngineApi, through ./options' Engine).
+// The API the engine implements (core-api's EngineApi, through ./options' Engine), and its words.
+import type { BatchQueueOptions } from '../core-api';
 import type {
-  BatchQueueOptions,
   BatchSettings,
   BatchView,
   DailySpend,
@@ -25,7 +25,7 @@ import type {
   ItemState,
   ItemView,
   PlannedItem,
-} from '../core-api';
+} from '../domain';
 import { closeDatabase, openDatabase, type Db } from '../db/connection';
 import { toItemView, type BatchRecord, type ItemRecord } from '../db/rows';
 import { JobStore, type ItemEventRow } from '../db/store';

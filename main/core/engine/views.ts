@@ -84,6 +84,16 @@ export function reportCsv(store: JobStore, batchId: number, language: ReasonLang
   return csvTable(REPORT_COLUMNS, rows);
 }
 
+/** The report's file name: the batch's name without its stamp, made safe for any disk. */
+export function reportFileName(name: string, batchId: number): string {
+  const slug = name
+    .replace(/\(.*?\)/g, '')
+    .replace(/[^A-Za-z0-9._-]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 60);
+  return `${slug || 'batch'}-${batchId}-report.csv`;
+}
+
 function round6(value: number): number {
   return Math.round(value * 1e6) / 1e6;
 }

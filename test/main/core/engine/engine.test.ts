@@ -253,6 +253,16 @@ describe('engine: pause, cancel, budget', () => {
     expect(h.engine.getBatch(batchId)!.counts.done).toBe(7);
     expect(h.sim.ledger.charges.reduce((sum, c) => sum + c.usd, 0)).toBeLessThanOrEqual(3);
   });
+
+  it('refuses an output folder that is not there, whoever asks (the window or the CLI)', async () => {
+    h = await harness();
+    const { batchId } = h.batch(2);
+    const before = h.engine.getBatch(batchId)!.settings.outputDir;
+    expect(() => h.engine.commands.setOutputDir(batchId, '/nonexistent-stillmotion-folder')).toThrow(
+      /^\/nonexistent-stillmotion-folder is not a folder \(it was moved or deleted since it was chosen\); choose the folder again\.$/,
+    );
+    expect(h.engine.getBatch(batchId)!.settings.outputDir).toBe(before);
+  });
 });
 
 describe('engine: account errors and expiry', () => {

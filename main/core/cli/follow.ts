@@ -7,9 +7,8 @@ import type { Engine } from '../engine';
 import { EXIT, ExitError, redrawsInPlace, signalExit, warnLine, type CliIo, type CommandResult } from './io';
 import { startNotices } from './notices';
 import { credentialsOf } from './open-core';
-import { cliLanguage, conditionLine, countsLine, itemLine, LiveBlock, statusBlock } from './progress';
-import { noticeWords, pausedNotice } from '@common/batch-notices';
-import { countOf } from '../util/count-words';
+import { cliLanguage, conditionLine, itemLine, LiveBlock, statusBlock } from './progress';
+import { finishedNotice, noticeWords, pausedNotice } from '@common/batch-notices';
 
 /** The signals that pause a batch this process drives (a second one exits at once). */
 const STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
@@ -23,15 +22,15 @@ export function finishedExit(batch: BatchView): { code: number; reason: string }
     return { code: EXIT.needsUser, reason: `paused: ${noticeWords(pause, batch, cliLanguage()).body}` };
   if (batch.state === 'paused')
     return { code: EXIT.needsUser, reason: `paused; continue with: stillmotion resume ${batch.id}` };
+  // How it ended in the notices' words (the OS notification and the webhook say the same).
+  const ending = noticeWords(finishedNotice(batch), batch, cliLanguage()).body;
   const failed = FAILED_STATES.reduce((n, s) => n + (batch.counts[s] ?? 0), 0);
   if (failed > 0)
     return {
       code: EXIT.someFailed,
-      reason:
-        `${failed} of ${countOf(batch.total, 'item')} did not produce a video (${countsLine(batch)}); see: stillmotion report ${batch.id}` +
-        nextSteps(batch),
+      reason: `${ending} See: stillmotion report ${batch.id}` + nextSteps(batch),
     };
-  return { code: EXIT.ok, reason: batch.total === 1 ? 'the item is done' : `all ${batch.total} items done` };
+  return { code: EXIT.ok, reason: ending };
 }
 
 /** The commands that act on what did not produce a video, one line each (empty: none apply). */

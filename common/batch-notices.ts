@@ -47,6 +47,9 @@ const en = {
   'notice.stalled.title': 'Not moving: {name}',
   'notice.stalled.body':
     'No video of this batch changed state for {minutes, plural, one {# minute} other {# minutes}} while it runs. Check that the computer is awake and online, and look at RunComfy’s status page; the batch continues by itself when the API answers.',
+  'notice.watching.title': 'Up to date: {name}',
+  'notice.watching.body':
+    '{summary} Watching {folders}: each new image is sent once it is completely copied.',
   'notice.resumed.title': 'Continues: {name}',
   'notice.resumed.body':
     'The RunComfy balance is {balance} now, so the batch continues by itself where it paused for lack of balance. Nothing was sent while it waited.',
@@ -55,6 +58,7 @@ const en = {
   'notice.batch': 'Batch {id}',
   'notice.fromApp': 'Stillmotion — {title}',
   'money.simulated': '{amount} (simulated)',
+  'list.separator': ', ',
 } as const;
 
 export type NoticeTextKey = keyof typeof en;
@@ -89,6 +93,8 @@ const zhCN = {
   'notice.stalled.title': '没有进展：{name}',
   'notice.stalled.body':
     '此批次运行中已有 {minutes} 分钟没有任何视频改变状态。请检查电脑是否处于唤醒和联网状态，并查看 RunComfy 的状态页面；API 恢复响应后批次会自动继续。',
+  'notice.watching.title': '已是最新：{name}',
+  'notice.watching.body': '{summary}正在监视 {folders}：每张新图片完整复制后即会发送。',
   'notice.resumed.title': '继续：{name}',
   'notice.resumed.body':
     'RunComfy 余额现为 {balance}，因此批次从因余额不足而暂停的地方自动继续。等待期间没有发送任何内容。',
@@ -97,6 +103,7 @@ const zhCN = {
   'notice.batch': '批次 {id}',
   'notice.fromApp': 'Stillmotion — {title}',
   'money.simulated': '{amount}（模拟）',
+  'list.separator': '、',
 } as const satisfies Record<NoticeTextKey, string>;
 
 const TEXTS: Record<ReasonLanguage, Record<NoticeTextKey, string>> = { en, 'zh-CN': zhCN };
@@ -141,6 +148,7 @@ export type BatchNotice =
       message: string | null;
     }
   | { kind: 'stalled'; minutes: number }
+  | { kind: 'watching'; done: Extract<BatchNotice, { kind: 'finished' }>; folders: string[] }
   | { kind: 'resumed'; balanceUsd: number }
   | { kind: 'test' };
 
@@ -163,6 +171,46 @@ export function finishedNotice(batch: Pick<BatchFigureSource, 'counts' | 'total'
     skipped: batch.counts.skipped ?? 0,
     spentUsd: figures.spentUsd,
   };
+}
+
+/** A running batch as the stall and watch deciders read it. */
+export interface RunningBatch {
+  counts: BatchFigureSource['counts'];
+  total: number;
+  spentUsd: number;
+  watch?: { active: boolean; folders: string[] } | null;
+  condition?: { code: string } | null;
+}
+
+/** Holds that are the batch's own plan, not trouble: it waits for the hours it was given. */
+const WAITS_BY_DESIGN = ['waiting_for_window', 'waiting_for_start'];
+
+/** Whether a running batch has work that should be moving now (queued or on its way, not waiting for its hours). */
+export function hasWorkToMove(batch: RunningBatch): boolean {
+  const figures = batchFigures({
+    ...batch,
+    state: 'running',
+    unconfirmedUsd: 0,
+    remainingEstimateUsd: 0,
+    etaMs: null,
+  });
+  if (figures.waiting + figures.generating === 0) return false;
+  return !WAITS_BY_DESIGN.includes(batch.condition?.code ?? '');
+}
+
+/** A running batch nothing of which moved for `minutes`: null when nothing should have moved. */
+export function stalledNotice(batch: RunningBatch, minutes: number): BatchNotice | null {
+  return hasWorkToMove(batch) ? { kind: 'stalled', minutes } : null;
+}
+
+/**
+ * A watching batch whose work ran out: everything taken in so far is done and it waits for new
+ * images (it never finishes while it watches, so this is its "finished").
+ */
+export function watchingNotice(batch: RunningBatch): BatchNotice | null {
+  if (!batch.watch?.active || hasWorkToMove(batch)) return null;
+  const done = finishedNotice(batch) as Extract<BatchNotice, { kind: 'finished' }>;
+  return { kind: 'watching', done, folders: batch.watch.folders };
 }
 
 /** The notice for a batch that paused: null for a pause nobody needs telling about (the user's). */
@@ -226,6 +274,14 @@ export function noticeWords(
       return {
         title: say('notice.stalled.title', { name }),
         body: say('notice.stalled.body', { minutes: notice.minutes }),
+      };
+    case 'watching':
+      return {
+        title: say('notice.watching.title', { name }),
+        body: say('notice.watching.body', {
+          summary: noticeWords(notice.done, batch, language, money).body,
+          folders: notice.folders.join(say('list.separator')),
+        }),
       };
     case 'resumed':
       return {

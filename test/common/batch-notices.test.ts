@@ -2,7 +2,14 @@
 // the window say the same words for the same pause or end, in English and in Chinese, because
 // batch-notices.ts decides and words it once.
 import { describe, expect, it } from 'vitest';
-import { finishedNotice, noticeText, noticeWords, pausedNotice } from '@common/batch-notices';
+import {
+  finishedNotice,
+  noticeText,
+  noticeWords,
+  pausedNotice,
+  stalledNotice,
+  watchingNotice,
+} from '@common/batch-notices';
 import { reason } from '@common/reasons';
 import { notificationFor } from '../../main/electron/overnight';
 import { webhookNotice } from '../../main/core/app/webhooks';
@@ -73,5 +80,23 @@ describe('batch notices', () => {
     expect(pausedNotice(null, paused)).toBeNull();
     for (const r of PAUSE_REASONS.filter((r) => r !== 'user'))
       expect(noticeWords(pausedNotice(r, null)!, paused, 'zh-CN').body).not.toContain('pause.');
+  });
+
+  it('a running batch is stalled only with work that should move; a watching one whose work is done is up to date', () => {
+    const running = { counts: { done: 2, queued: 3 }, total: 5, spentUsd: 0.84 };
+    expect(stalledNotice(running, 31)).toEqual({ kind: 'stalled', minutes: 31 });
+    expect(stalledNotice({ ...running, condition: { code: 'waiting_for_start' } }, 31)).toBeNull();
+    expect(stalledNotice({ ...running, counts: { done: 5 } }, 31)).toBeNull();
+    const watch = { active: true, folders: ['/studio/drop'] };
+    expect(watchingNotice({ ...running, watch })).toBeNull();
+    const upToDate = watchingNotice({ ...running, counts: { done: 5 }, watch })!;
+    const zh = noticeWords(upToDate, { id: 1, name: '工作室', simulated: false }, 'zh-CN');
+    expect(zh).toEqual({
+      title: '已是最新：工作室',
+      body: '5 个视频中 5 个已完成；已花费 $0.84。正在监视 /studio/drop：每张新图片完整复制后即会发送。',
+    });
+    expect(
+      watchingNotice({ ...running, counts: { done: 5 }, watch: { ...watch, active: false } }),
+    ).toBeNull();
   });
 });

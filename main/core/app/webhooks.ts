@@ -14,6 +14,8 @@ import {
   noticeText,
   noticeWords,
   pausedNotice,
+  stalledNotice,
+  watchingNotice,
   type BatchNotice,
 } from '@common/batch-notices';
 import type { ReasonLanguage } from '@common/reasons';
@@ -42,7 +44,7 @@ export interface WebhookSetting {
 /** fetch, or a stand-in for it (tests). */
 export type FetchLike = (url: string, init?: RequestInit) => Promise<Response>;
 
-export type WebhookEvent = 'finished' | 'paused' | 'resumed' | 'stalled' | 'test';
+export type WebhookEvent = BatchNotice['kind'];
 
 /** A notice as posted: batch-notices.ts's words for what happened, and which batch. */
 export interface Notice {
@@ -146,7 +148,7 @@ export function webhookRequest(
           title: notice.title,
           message: notice.message,
           tags: [
-            notice.event === 'finished' || notice.event === 'resumed'
+            notice.event === 'finished' || notice.event === 'resumed' || notice.event === 'watching'
               ? 'white_check_mark'
               : notice.event === 'test'
                 ? 'bell'
@@ -234,6 +236,8 @@ export function createWebhookNotifier(options: WebhookNotifierOptions): WebhookN
   const inFlight = new Set<Promise<unknown>>();
   /** Running batches: when something last moved, and whether this stall was already reported. */
   const running = new Map<number, { lastMoved: number; reported: boolean }>();
+  /** Watching batches already reported up to date, until new work arrives. */
+  const upToDate = new Set<number>();
 
   const redact = (text: string) => {
     let out = text;
@@ -307,8 +311,17 @@ export function createWebhookNotifier(options: WebhookNotifierOptions): WebhookN
     try {
       if (event.type === 'items') {
         // Also picks up a batch that was already running when this process started.
-        if (running.has(event.batchId) || options.engine.getBatch(event.batchId)?.state === 'running')
+        const view = options.engine.getBatch(event.batchId);
+        if (running.has(event.batchId) || view?.state === 'running')
           running.set(event.batchId, { lastMoved: now(), reported: false });
+        if (view?.state !== 'running') return;
+        // A watching batch whose work ran out says so once; new work starts a new spell.
+        const watching = watchingNotice(view);
+        if (!watching) upToDate.delete(view.id);
+        else if (!upToDate.has(view.id)) {
+          upToDate.add(view.id);
+          deliver(webhookNotice(watching, view, language()));
+        }
         return;
       }
       if (event.type === 'batch') {
@@ -356,7 +369,8 @@ export function createWebhookNotifier(options: WebhookNotifierOptions): WebhookN
       }
       entry.reported = true;
       const minutes = Math.round((at - entry.lastMoved) / 60_000);
-      deliver(webhookNotice({ kind: 'stalled', minutes }, batch.view, language()));
+      const stalled = stalledNotice(batch.view, minutes);
+      if (stalled) deliver(webhookNotice(stalled, batch.view, language()));
     }
   };
   const checkEvery = options.stallCheckMs ?? 60_000;

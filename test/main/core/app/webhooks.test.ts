@@ -144,8 +144,48 @@ describe('webhook notices', () => {
     n.close();
   });
 
+  it('a watching batch whose work is done says so once, and is never called stalled while it waits for images', async () => {
+    const engine = fakeEngine({
+      counts: counts({ done: 12 }),
+      spentUsd: 0,
+      watch: { folders: ['/studio/drop'], active: true, lastTaken: null },
+    });
+    const { n, advance } = notifier({ url: `${base}/hook`, preset: 'generic' }, engine, {
+      stallMs: 30 * 60_000,
+    });
+    engine.emit({ type: 'batch', batchId: 7, state: 'running', pauseReason: null });
+    engine.emit({ type: 'items', batchId: 7, changes: [{ id: 1, state: 'done' }] });
+    engine.emit({ type: 'items', batchId: 7, changes: [{ id: 1, state: 'done' }] });
+    advance(3 * 60 * 60_000);
+    n.checkStalls();
+    await n.settled();
+    expect(received.map((r) => r.body.event)).toEqual(['watching']);
+    expect(received[0]!.body).toMatchObject({
+      title: 'Stillmotion — Up to date: holiday (2026-11-29 02:00)',
+      message:
+        '12 of 300 videos done; $0.00 spent. Watching /studio/drop: each new image is sent once it is completely copied.',
+    });
+    n.close();
+  });
+
+  it('a batch waiting for its hours is not stalled', async () => {
+    const engine = fakeEngine({
+      counts: counts({ queued: 5 }),
+      condition: { code: 'waiting_for_window', params: {}, since: 0, message: 'Waiting for its hours' },
+    });
+    const { n, advance } = notifier({ url: `${base}/hook`, preset: 'generic' }, engine, {
+      stallMs: 30 * 60_000,
+    });
+    engine.emit({ type: 'batch', batchId: 7, state: 'running', pauseReason: null });
+    advance(5 * 60 * 60_000);
+    n.checkStalls();
+    await n.settled();
+    expect(received).toEqual([]);
+    n.close();
+  });
+
   it('reports a running batch that has not moved for the stall time, once per stall', async () => {
-    const engine = fakeEngine({});
+    const engine = fakeEngine({ counts: counts({ queued: 20, in_progress: 3 }) });
     const { n, advance } = notifier({ url: `${base}/hook`, preset: 'generic' }, engine, {
       stallMs: 30 * 60_000,
     });

@@ -6,6 +6,7 @@
 // every text English has.
 import type { PauseReason } from './batch-states';
 import { batchFigures, type BatchFigureSource } from './batch-figures';
+import { desktopText } from './desktop-texts';
 import { formatMessage } from './message-format';
 import { reasonText, type Reason, type ReasonLanguage } from './reasons';
 
@@ -58,7 +59,6 @@ const en = {
   'notice.batch': 'Batch {id}',
   'notice.fromApp': 'Stillmotion — {title}',
   'money.simulated': '{amount} (simulated)',
-  'list.separator': ', ',
 } as const;
 
 export type NoticeTextKey = keyof typeof en;
@@ -103,7 +103,6 @@ const zhCN = {
   'notice.batch': '批次 {id}',
   'notice.fromApp': 'Stillmotion — {title}',
   'money.simulated': '{amount}（模拟）',
-  'list.separator': '、',
 } as const satisfies Record<NoticeTextKey, string>;
 
 const TEXTS: Record<ReasonLanguage, Record<NoticeTextKey, string>> = { en, 'zh-CN': zhCN };
@@ -280,7 +279,7 @@ export function noticeWords(
         title: say('notice.watching.title', { name }),
         body: say('notice.watching.body', {
           summary: noticeWords(notice.done, batch, language, money).body,
-          folders: notice.folders.join(say('list.separator')),
+          folders: notice.folders.join(desktopText(language, 'list.separator')),
         }),
       };
     case 'resumed':

@@ -10,6 +10,7 @@ import { summaryDetails } from './activity-text';
 import type { EngineEvent, PauseReason } from '../domain';
 import { InvalidValueError } from '../domain';
 import { countOf } from '../util/count-words';
+import { redact as redactSecrets } from '../util/redact';
 
 /**
  * A delivery that did not happen, with the contract's code (mapped by `code`, see errors.ts).
@@ -217,12 +218,7 @@ export function createWebhookNotifier(options: WebhookNotifierOptions): WebhookN
   /** Running batches: when something last moved, and whether this stall was already reported. */
   const running = new Map<number, { lastMoved: number; reported: boolean }>();
 
-  const redact = (text: string) => {
-    let out = text;
-    for (const secret of options.secrets?.() ?? [])
-      if (secret && secret.length >= 4) out = out.split(secret).join('[key]');
-    return out;
-  };
+  const redact = (text: string) => redactSecrets(text, options.secrets?.() ?? []);
 
   const send = async (notice: Notice, given?: WebhookSetting | null): Promise<number> => {
     const setting = given === undefined ? options.setting() : given;

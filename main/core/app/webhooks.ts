@@ -11,6 +11,7 @@ import type { EngineEvent, PauseReason } from '../domain';
 import { InvalidValueError } from '../domain';
 import { countOf } from '../util/count-words';
 import { redact as redactSecrets } from '../util/redact';
+import { backoffDelay } from '../util/backoff';
 
 /**
  * A delivery that did not happen, with the contract's code (mapped by `code`, see errors.ts).
@@ -268,7 +269,7 @@ export function createWebhookNotifier(options: WebhookNotifierOptions): WebhookN
             return;
           }
           log('info', `webhook: ${notice.event} notice not delivered (attempt ${attempt}): ${reason}`);
-          await sleep(retryMs * 2 ** (attempt - 1));
+          await sleep(backoffDelay(attempt - 1, { baseMs: retryMs, capMs: Infinity, jitter: 0 }));
         }
       }
     })();

@@ -3,7 +3,7 @@
 // window uses; the notifications say batch-notices.ts's words. Pure like reasons.ts:
 // main/electron renders these, and a `satisfies` check makes Chinese carry every text English has.
 import { formatMessage } from './message-format';
-import type { ReasonLanguage } from './reasons';
+import { reasonLanguageFor, type ReasonLanguage } from './reasons';
 
 const en = {
   'menu.file': 'File',
@@ -136,9 +136,8 @@ export function desktopText(
 
 /**
  * The window's language as the OS integration uses it: the setting, or for "system" the OS's
- * (any Chinese locale gets Simplified Chinese, like the window's resolveLanguage).
+ * locale read by the one rule (reasonLanguageFor), as the window's resolveLanguage does.
  */
 export function desktopLanguage(setting: 'system' | 'en' | 'zh-CN', osLocale: string): ReasonLanguage {
-  if (setting !== 'system') return setting;
-  return /^zh\b/i.test(osLocale) ? 'zh-CN' : 'en';
+  return setting === 'system' ? reasonLanguageFor(osLocale) : setting;
 }

@@ -5,6 +5,7 @@
 import type { z } from 'zod';
 import type { Clock } from '../util/clock';
 import { systemClock } from '../util/clock';
+import { redact } from '../util/redact';
 import { answerOfFetch, answerOfGet, type Answer } from '../util/http-get';
 import { environmentNetwork, type Network } from '../util/network';
 import { parseRetryAfter } from './retry';
@@ -300,6 +301,5 @@ export class RunComfyClient {
   }
 
   /** Belt and braces: a server or proxy echoing the key must not carry it into our logs. */
-  private readonly redact = (text: string): string =>
-    this.apiKey ? text.split(this.apiKey).join('***') : text;
+  private readonly redact = (text: string): string => redact(text, [this.apiKey]);
 }

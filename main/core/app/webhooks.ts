@@ -19,6 +19,8 @@ import {
   type BatchNotice,
 } from '@common/batch-notices';
 import type { ReasonLanguage } from '@common/reasons';
+import { redact as redactSecrets } from '../util/redact';
+import { backoffDelay } from '../util/backoff';
 
 /**
  * A delivery that did not happen, with the contract's code (mapped by `code`, see errors.ts).
@@ -239,12 +241,7 @@ export function createWebhookNotifier(options: WebhookNotifierOptions): WebhookN
   /** Watching batches already reported up to date, until new work arrives. */
   const upToDate = new Set<number>();
 
-  const redact = (text: string) => {
-    let out = text;
-    for (const secret of options.secrets?.() ?? [])
-      if (secret && secret.length >= 4) out = out.split(secret).join('[key]');
-    return out;
-  };
+  const redact = (text: string) => redactSecrets(text, options.secrets?.() ?? []);
 
   const send = async (notice: Notice, given?: WebhookSetting | null): Promise<number> => {
     const setting = given === undefined ? options.setting() : given;
@@ -294,7 +291,7 @@ export function createWebhookNotifier(options: WebhookNotifierOptions): WebhookN
             return;
           }
           log('info', `webhook: ${notice.event} notice not delivered (attempt ${attempt}): ${reason}`);
-          await sleep(retryMs * 2 ** (attempt - 1));
+          await sleep(backoffDelay(attempt - 1, { baseMs: retryMs, capMs: Infinity, jitter: 0 }));
         }
       }
     })();

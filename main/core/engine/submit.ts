@@ -4,7 +4,8 @@
 // and what its answer means). A refusal that provably never reached the server goes back to
 // `queued` with a back-off; an answer that was lost becomes `unknown_submit`, for the user.
 import type { RunComfyClient } from '../api/client';
-import { fullJitterBackoff } from '../api/retry';
+import { API_BACKOFF } from '../api/retry';
+import { backoffDelay } from '../util/backoff';
 import type { ItemRecord } from '../db/rows';
 import type { BatchSettings } from '../domain';
 import { assertNever } from '../domain';
@@ -206,7 +207,7 @@ export class SubmitPhase {
       runtime.submitRetries++;
       const delay = Math.max(
         failure.retryAfterMs ?? 0,
-        fullJitterBackoff(runtime.submitRetries, random, 2000, 5 * 60_000),
+        backoffDelay(runtime.submitRetries, API_BACKOFF, random()),
       );
       return {
         item,

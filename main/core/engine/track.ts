@@ -4,7 +4,8 @@
 // at the API is cancel-remote.ts); the coordinator settles each outcome before the loop asks again.
 import PQueue from 'p-queue';
 import type { ApiFailure, RunComfyClient } from '../api/client';
-import { fullJitterBackoff } from '../api/retry';
+import { API_BACKOFF } from '../api/retry';
+import { backoffDelay } from '../util/backoff';
 import type { ItemRecord } from '../db/rows';
 import { assertNever, type ItemState } from '../domain';
 import type { EngineContext } from './context';
@@ -120,7 +121,7 @@ export class TrackPhase {
    */
   troubled(itemId: number, error: unknown): void {
     const count = (this.troubles.get(itemId)?.count ?? 0) + 1;
-    const delay = Math.max(1000, fullJitterBackoff(count, this.ctx.random, 2000, 5 * 60_000));
+    const delay = Math.max(1000, backoffDelay(count, API_BACKOFF, this.ctx.random()));
     this.troubles.set(itemId, { count, until: this.ctx.clock.now() + delay });
     this.ctx.log(
       'warn',
@@ -357,7 +358,7 @@ export class TrackPhase {
     this.pollErrors.set(item.id, attempt);
     const delay = Math.max(
       failure.retryAfterMs ?? 0,
-      fullJitterBackoff(attempt, this.ctx.random, 2000, 5 * 60_000),
+      backoffDelay(attempt, API_BACKOFF, this.ctx.random()),
       250,
     );
     this.ctx.log(

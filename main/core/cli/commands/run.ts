@@ -237,9 +237,7 @@ async function runWith(
     io.out.write(
       `${cost}, about ${duration(plan.estimatedDurationMs)}; videos go to ${settings.outputDir}\n`,
     );
-    const hours = await (
-      await import('../schedule-flags')
-    ).hoursFromFlags(opts, clock ?? clockFromEnv(io.env));
+    const hours = (await import('../schedule-flags')).hoursFromFlags(opts, clock ?? clockFromEnv(io.env));
     if (opts.watch) io.out.write((await import('../watching')).watchIntro(watchFolders, plan));
     await warnIfBalanceShort(io, credentials, Boolean(opts.simulate), plan.estimatedCostUsd);
     if (!opts.simulate && !opts.yes) {

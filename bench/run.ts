@@ -20,6 +20,7 @@ const ALL = [
   'renderer',
   'review-grid',
   'pickup',
+  'queue',
 ];
 const ROOT = join(__dirname, '..');
 

@@ -13,6 +13,7 @@ const benches: Record<string, () => Promise<Row[]>> = {
   renderer: async () => (await import('./renderer')).benchRenderer(),
   'review-grid': async () => (await import('./review-grid')).benchReviewGrid(),
   pickup: async () => (await import('./pickup')).benchPickup(),
+  queue: async () => (await import('./queue')).benchQueue(),
 };
 
 async function main(): Promise<void> {

@@ -21,6 +21,7 @@ const ALL = [
   'review-grid',
   'pickup',
   'queue',
+  'watch',
 ];
 const ROOT = join(__dirname, '..');
 

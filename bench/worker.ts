@@ -14,6 +14,7 @@ const benches: Record<string, () => Promise<Row[]>> = {
   'review-grid': async () => (await import('./review-grid')).benchReviewGrid(),
   pickup: async () => (await import('./pickup')).benchPickup(),
   queue: async () => (await import('./queue')).benchQueue(),
+  watch: async () => (await import('./watch')).benchWatch(),
 };
 
 async function main(): Promise<void> {

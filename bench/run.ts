@@ -22,6 +22,7 @@ const ALL = [
   'pickup',
   'queue',
   'watch',
+  'picker',
 ];
 const ROOT = join(__dirname, '..');
 

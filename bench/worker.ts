@@ -15,6 +15,7 @@ const benches: Record<string, () => Promise<Row[]>> = {
   pickup: async () => (await import('./pickup')).benchPickup(),
   queue: async () => (await import('./queue')).benchQueue(),
   watch: async () => (await import('./watch')).benchWatch(),
+  picker: async () => (await import('./picker')).benchPicker(),
 };
 
 async function main(): Promise<void> {

@@ -116,7 +116,8 @@ describe('the queue, a watching batch and the morning card in the window', () =>
     await expect.poll(async () => (await rows().nth(1).textContent()) ?? '').toMatch(/已暂停：保留位置/);
     await screenshot(page, 'queue-zh-CN');
     await setLanguage(page, 'en');
-    expect(await names()).toHaveLength(3);
+    // The rows are drawn again in English after the switch: wait for them.
+    await expect.poll(names).toHaveLength(3);
     expect(errors).toEqual([]);
   }, 90_000);
 

@@ -21,7 +21,7 @@ interface Tries {
   /** Transient file or database errors in a row. */
   file: number;
   refusalsInARow: number;
-  /** Clock time of the first refusal of the current row. */
+  /** Steady clock time of the first refusal of the current row. */
   refusedSince: number;
   /** Bytes the video was last announced at (a full disk says how much room it needs). */
   videoBytes: number | null;
@@ -43,7 +43,14 @@ const FILE_TROUBLE_SHOWN_AFTER = 2;
 export class DownloadRetries {
   private readonly tries = new Map<number, Tries>();
 
-  constructor(private readonly limits: EngineLimits) {}
+  /**
+   * `steady`: the clock's steady reading (util/clock.ts steadyNow), for how long a link has
+   * refused: a wall clock set forward between two 404s must not call a paid video expired.
+   */
+  constructor(
+    private readonly limits: EngineLimits,
+    private readonly steady: () => number,
+  ) {}
 
   /**
    * What to do after an attempt that must be repeated. `sinceJobEnded`: clock ms since the job
@@ -58,14 +65,15 @@ export class DownloadRetries {
     random: number,
   ): RetryDecision {
     const { limits } = this;
-    const tries = this.of(itemId, now);
+    const tries = this.of(itemId);
     tries.all++;
     tries.content = cause === 'content' ? tries.content + 1 : 0;
     tries.file = cause === 'file' ? tries.file + 1 : 0;
     // A 5xx or a cut connection says nothing about the link: it neither counts as a refusal nor
     // breaks a row of them (an expired link's 404s come with the CDN's usual errors in between).
+    const steadyNow = this.steady();
     if (cause === 'refused') {
-      if (tries.refusalsInARow++ === 0) tries.refusedSince = now;
+      if (tries.refusalsInARow++ === 0) tries.refusedSince = steadyNow;
     } else if (cause !== 'network' && cause !== 'server') tries.refusalsInARow = 0;
     const pastLifetime = sinceJobEnded > limits.outputLinkLifetimeMs;
     let freshLink = false;
@@ -77,7 +85,7 @@ export class DownloadRetries {
     }
     // A CDN edge catches up within seconds: a link refused in a row for much longer, while
     // /result still hands out that same link, is dead before its likely lifetime.
-    const keepsRefusing = now - tries.refusedSince >= limits.linkRefusalGraceMs;
+    const keepsRefusing = steadyNow - tries.refusedSince >= limits.linkRefusalGraceMs;
     if (cause === 'refused' && tries.refusalsInARow >= REFUSALS_TO_EXPIRE && (pastLifetime || keepsRefusing))
       return { kind: 'expired' };
     const delay = Math.max(retryAfterMs ?? 0, this.backoff(tries.all, random));
@@ -92,8 +100,8 @@ export class DownloadRetries {
   }
 
   /** The video's whole size, as its server announced it. */
-  noteVideoBytes(itemId: number, bytes: number, now: number): void {
-    this.of(itemId, now).videoBytes = bytes;
+  noteVideoBytes(itemId: number, bytes: number): void {
+    this.of(itemId).videoBytes = bytes;
   }
 
   videoBytes(itemId: number): number | null {
@@ -105,10 +113,17 @@ export class DownloadRetries {
     this.tries.delete(itemId);
   }
 
-  private of(itemId: number, now: number): Tries {
+  private of(itemId: number): Tries {
     let tries = this.tries.get(itemId);
     if (!tries) {
-      tries = { all: 0, content: 0, file: 0, refusalsInARow: 0, refusedSince: now, videoBytes: null };
+      tries = {
+        all: 0,
+        content: 0,
+        file: 0,
+        refusalsInARow: 0,
+        refusedSince: this.steady(),
+        videoBytes: null,
+      };
       this.tries.set(itemId, tries);
     }
     return tries;

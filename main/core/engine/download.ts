@@ -30,6 +30,7 @@ import {
   syncDirectory,
 } from './download-files';
 import { DownloadRetries, type Cause } from './download-retries';
+import { steadyNow } from '../util/clock';
 import { fetchToPart } from './download-transfer';
 import { attemptTag, type TempFiles } from './temp-files';
 import { text } from './messages';
@@ -64,7 +65,7 @@ export class DownloadPhase {
     private readonly mayWrite: (batchId: number) => boolean,
   ) {
     this.queue = new PQueue({ concurrency: ctx.limits.downloadConcurrency });
-    this.retries = new DownloadRetries(ctx.limits);
+    this.retries = new DownloadRetries(ctx.limits, () => steadyNow(ctx.clock));
   }
 
   /**
@@ -259,7 +260,7 @@ export class DownloadPhase {
       clock,
       mayWrite: () => this.mayWrite(item.batchId),
       afterFirstChunk: () => crashPoint('mid-download'),
-      onLength: (bytes) => this.retries.noteVideoBytes(item.id, bytes, clock.now()),
+      onLength: (bytes) => this.retries.noteVideoBytes(item.id, bytes),
     });
     switch (part.kind) {
       case 'aborted':

@@ -7,12 +7,23 @@ export interface Clock {
   now(): number;
   /** Resolves after `ms` of this clock's time; rejects with the signal's reason if aborted. */
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
+  /**
+   * This clock's ms from a steady source, for spans within one process: a wall clock set
+   * forward or back (a sync, a wake from sleep) does not move it. Absent: `now()` is used.
+   */
+  steady?(): number;
+}
+
+/** The clock's steady reading, or its time when it has none (a test's plain clock). */
+export function steadyNow(clock: Clock): number {
+  return clock.steady ? clock.steady() : clock.now();
 }
 
 export type Random = () => number;
 
 export const systemClock: Clock = {
   now: () => Date.now(),
+  steady: () => performance.now(),
   sleep: (ms, signal) =>
     new Promise<void>((resolve, reject) => {
       if (signal?.aborted) return reject(signal.reason);
@@ -40,6 +51,7 @@ export const systemClock: Clock = {
 export function scaledClock(factor: number, start = Date.now(), realStart = Date.now()): Clock {
   return {
     now: () => start + (Date.now() - realStart) * factor,
+    steady: () => performance.now() * factor,
     sleep: (ms, signal) => systemClock.sleep(ms / factor, signal),
   };
 }
@@ -96,6 +108,8 @@ export function steppedClock(base: Clock, stepFile: string): Clock {
       }
       return base.now() + offset;
     },
+    // The step moves the wall clock only.
+    steady: () => steadyNow(base),
     sleep: base.sleep,
   };
 }

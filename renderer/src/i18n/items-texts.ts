@@ -42,7 +42,7 @@ export const itemsEn = {
   'details.finished': 'Finished',
   'details.notes': 'Notes',
   'items.madeIn': 'Made in batch {batch}',
-  'items.madeInNamed': 'Open batch {batch}, which made {name}',
+  'items.madeInNamed': 'Made in batch {batch}: open the batch that made {name}',
   'details.providerWords': 'RunComfy’s words',
 };
 
@@ -88,6 +88,6 @@ export const itemsZh: Record<keyof typeof itemsEn, string> = {
   'details.finished': '完成时间',
   'details.notes': '备注',
   'items.madeIn': '由批次 {batch} 生成',
-  'items.madeInNamed': '打开生成 {name} 的批次 {batch}',
+  'items.madeInNamed': '由批次 {batch} 生成：打开生成 {name} 的批次',
   'details.providerWords': 'RunComfy 的原话',
 };

@@ -1,6 +1,6 @@
 // One engine process of bench 12 (queue.ts): opens the shared database on the bench's scaled
 // clock (same factor and epoch, see fastClock), sets the account's limit as `stillmotion
-// concurrency N` does, runs a warm-up batch when asked, creates its batch of tiny images, says {ready}, starts the batch on
+// concurrency N` does, runs a warm-up batch when asked, creates its batch of tiny images, says {hashes} (of its images), starts the batch on
 // {type:'go'} and answers {startedAt, endedAt} (clock ms) once the batch has finished.
 import { join } from 'node:path';
 import { scaledClock } from '../main/core/util/clock';
@@ -17,6 +17,8 @@ export interface QueueChildConfig {
   warmupJobs: number;
   concurrency: number;
   accountLimit: number;
+  /** The engine's look for a slot another process freed (EngineOptions.accountRecheckMs); default as shipped. */
+  accountRecheckMs?: number;
   clock: { factor: number; epoch: number };
 }
 
@@ -35,7 +37,10 @@ async function main(): Promise<void> {
   const config = JSON.parse(process.argv[2]!) as QueueChildConfig;
   const clock = scaledClock(config.clock.factor, config.clock.epoch, config.clock.epoch);
   await prepareImages();
-  const engine = benchEngine(config.dbDir, clock, config.simUrl, { owner: config.owner });
+  const engine = benchEngine(config.dbDir, clock, config.simUrl, {
+    owner: config.owner,
+    ...(config.accountRecheckMs ? { accountRecheckMs: config.accountRecheckMs } : {}),
+  });
   try {
     engine.queue.setLimit(config.accountLimit);
     const images = tinyImages(config.dir, config.warmupJobs + config.jobs);
@@ -49,7 +54,8 @@ async function main(): Promise<void> {
         if (message.type === 'go') resolve();
       }),
     );
-    await say({ ready: true });
+    // The measured images' hashes: the bench tells from the simulator's ledger whose job is whose.
+    await say({ hashes: images.map((image) => image.hash) });
     await go;
     const startedAt = clock.now();
     await runToEnd(engine, batchId);

@@ -11,7 +11,8 @@ import { DEMO_API_KEY, startSimulator } from '../main/core/simulator';
 import { QUEUE_DELAY_MS as SIMULATOR_QUEUE_MS } from '../main/core/simulator/state';
 import type { Ledger } from '../main/core/simulator/types';
 import { scaledClock } from '../main/core/util/clock';
-import { ratio, tempDir, type Row } from './lib';
+import { percentile, ratio, tempDir, type Row } from './lib';
+import { slotPickups } from './slots';
 import type { QueueChildConfig, QueueChildResult } from './queue-child';
 
 const JOBS = 12;
@@ -21,6 +22,11 @@ const WARMUP_JOBS = 4;
 // 8x: a run takes about 16 s real (and the warm-up 5 s). Every real millisecond between a
 // finish and the next submit counts eight simulated ones; both runs pay alike.
 const FACTOR = 8;
+/**
+ * BENCH_QUEUE_RECHECK_MS=250: the engines look for a slot the other process freed every 250 ms
+ * (clock) instead of the shipped 2 s, to measure what that look costs the makespan.
+ */
+const RECHECK_MS = Number(process.env.BENCH_QUEUE_RECHECK_MS) || undefined;
 
 interface QueueRun {
   makespanMs: number;
@@ -29,6 +35,34 @@ interface QueueRun {
   /** The most jobs the simulator held (queued or running) at once. */
   peakInFlight: number;
   jobs: number;
+  /** Job completed -> the next submit in the slot it freed (slots.ts slotPickups), median and p95. */
+  pickupMedianMs: number;
+  pickupP95Ms: number;
+  /** Median pickup where the slot passed to the other process (NaN with one process). */
+  handoffMedianMs: number;
+  handoffs: number;
+  /** Start -> the first submit the simulator saw; the last job's end -> the batches finished. */
+  startMs: number;
+  tailMs: number;
+}
+
+/**
+ * The pickups (as slotPickups pairs them: the k-th finish frees the slot of the (limit+k)-th
+ * submit) where the job that finished and the one submitted belong to different processes.
+ */
+function handoffPickups(
+  jobs: readonly { imageHash: string | null; createdAt: number; finishedAt: number | null }[],
+  owner: Map<string, number>,
+) {
+  const byFinish = jobs
+    .filter((job) => job.finishedAt !== null)
+    .sort((a, b) => a.finishedAt! - b.finishedAt!);
+  const bySubmit = [...jobs].sort((a, b) => a.createdAt - b.createdAt);
+  return bySubmit.slice(LIMIT).flatMap((next, k) => {
+    const freed = byFinish[k]!;
+    const across = owner.get(next.imageHash ?? '') !== owner.get(freed.imageHash ?? '');
+    return across ? [next.createdAt - freed.finishedAt!] : [];
+  });
 }
 
 /** One engine process, forked; resolves once it has made its batch (and run its warm-up). */
@@ -52,8 +86,9 @@ async function startChild(config: QueueChildConfig) {
       messages.length ? Promise.resolve(messages.shift()) : new Promise((resolve) => waiting.push(resolve)),
       exited,
     ]);
-  await next();
+  const { hashes } = (await next()) as { hashes: string[] };
   return {
+    hashes,
     run: async () => {
       child.send({ type: 'go' });
       return (await next()) as QueueChildResult;
@@ -105,6 +140,7 @@ async function runQueue(split: number[]): Promise<QueueRun> {
           warmupJobs: index === 0 ? WARMUP_JOBS : 0,
           concurrency: LIMIT,
           accountLimit: LIMIT,
+          accountRecheckMs: RECHECK_MS,
           clock: { factor: FACTOR, epoch },
         }),
       );
@@ -115,11 +151,25 @@ async function runQueue(split: number[]): Promise<QueueRun> {
     const endedAt = Math.max(...results.map((r) => r.endedAt));
     const measured = [...sim.ledger.jobs.values()].filter((job) => job.createdAt >= measuredFrom);
     const ledger: Ledger = { ...sim.ledger, jobs: new Map(measured.map((job) => [job.requestId, job])) };
+    const pickups = slotPickups(measured, LIMIT);
+    const owner = new Map(
+      children.flatMap((child, index) => child.hashes.map((hash) => [hash, index] as const)),
+    );
+    const unknown = measured.filter((job) => !owner.has(job.imageHash ?? ''));
+    if (unknown.length)
+      throw new Error(`${unknown.length} jobs of images no process made (the image hash differs)`);
+    const handoffs = handoffPickups(measured, owner);
     return {
       makespanMs: endedAt - startedAt,
+      startMs: Math.min(...measured.map((job) => job.createdAt)) - startedAt,
+      tailMs: endedAt - Math.max(...measured.map((job) => job.finishedAt ?? Infinity)),
       refusals: sim.ledger.submits.filter((s) => s.at >= measuredFrom && s.httpStatus === 429).length,
       peakInFlight: peakInFlight(ledger),
       jobs: measured.length,
+      pickupMedianMs: percentile(pickups, 0.5),
+      pickupP95Ms: percentile(pickups, 0.95),
+      handoffMedianMs: percentile(handoffs, 0.5),
+      handoffs: handoffs.length,
     };
   } finally {
     for (const child of children) child.kill();
@@ -139,13 +189,17 @@ export async function benchQueue(): Promise<Row[]> {
     if (run.jobs !== JOBS)
       throw new Error(`the simulator made ${run.jobs} jobs of ${JOBS}: a job was paid twice or lost`);
   const show = (run: QueueRun) =>
-    `${seconds(run.makespanMs)} = ${(run.makespanMs / ideal).toFixed(3)}x ideal; ${run.refusals} refused, peak ${run.peakInFlight} in flight`;
+    `${seconds(run.makespanMs)} = ${(run.makespanMs / ideal).toFixed(3)}x ideal; pickup ${seconds(run.pickupMedianMs)} (${seconds(run.pickupP95Ms)})` +
+    `${run.handoffs ? `, ${run.handoffs} slots passed to the other process: ${seconds(run.handoffMedianMs)}` : ''}` +
+    `; ${run.refusals} refused, peak ${run.peakInFlight} in flight`;
   return [
     {
       bench: '12 queue',
       name:
         `makespan, ${JOBS} jobs x ${seconds(GENERATION_MS)}, account limit ${LIMIT}, two processes on one database ` +
-        `(6 jobs each); simulator refusals beyond the limit, peak in flight (ideal ${seconds(ideal)})`,
+        `(6 jobs each)${RECHECK_MS ? `, slot look every ${seconds(RECHECK_MS)}` : ''}; pickup (completed -> next submit in its slot) median (p95), and median where the slot passed ` +
+        `to the other process; simulator refusals beyond the limit, ` +
+        `peak in flight (ideal ${seconds(ideal)})`,
       figure: show(two),
       baseline: `one process, one ${JOBS}-job batch: ${show(single)}`,
       ratio: ratio(two.makespanMs, single.makespanMs, 3),

@@ -239,6 +239,10 @@ export async function fetchToPart(options: FetchToPartOptions): Promise<PartOutc
       await writing.catch(() => {});
       await response.cancel().catch(() => {});
       await handle.close().catch(() => {});
+      // The part is this attempt's own (its name carries the request and this process), and the
+      // batch's new holder never continues it: removed here, since the holder may have swept
+      // its record before this process (stopped past its lease) made the file.
+      await removeIfExists(partPath).catch(() => {});
       return { kind: 'lease_lost' };
     }
     const failedOnDisk = diskError !== undefined;

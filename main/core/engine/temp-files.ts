@@ -7,9 +7,11 @@
 //   one file (a part is only continued by the writer that began it, or taken over by rename
 //   from a writer that provably no longer runs);
 // - a record is forgotten only once its file is gone: a delete that did not happen (a
-//   read-only moment, a file held open) is tried again, and nothing is left behind.
+//   read-only moment, a file held open, its folder unplugged) is tried again, and nothing is
+//   left behind.
 import { createHash } from 'node:crypto';
-import { rename } from 'node:fs/promises';
+import { rename, stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import type { TempFileRecord } from '../db/store';
 import type { ItemRecord } from '../db/rows';
 import type { EngineContext } from './context';
@@ -106,6 +108,9 @@ export class TempFiles {
   private async remove(file: TempFileRecord): Promise<boolean> {
     try {
       await removeIfExists(file.path);
+      // "Not there" is gone only if its folder is there: an unplugged drive (a folder renamed
+      // away, a mount point empty) hides the file, which comes back with it.
+      if (!(await isDirectory(dirname(file.path)))) return false;
     } catch (error) {
       this.ctx.log(
         'warn',
@@ -125,4 +130,11 @@ export class TempFiles {
     }
     return true;
   }
+}
+
+async function isDirectory(path: string): Promise<boolean> {
+  return stat(path).then(
+    (info) => info.isDirectory(),
+    () => false,
+  );
 }

@@ -157,3 +157,42 @@ describe('the default GET (undici)', () => {
     expect((error as { cause?: { code?: string } }).cause?.code).toBe('ECONNREFUSED');
   });
 });
+
+describe('a writer that loses the batch while it downloads', () => {
+  it('leaves no file of its own attempt behind (the new holder may have cleaned up already)', async () => {
+    server = createServer((_req, res) => {
+      res.writeHead(200, { 'content-length': String(3 * 1024 * 1024) });
+      // The body comes in pieces, as from a CDN: the lease is lost after the file was opened.
+      const piece = Buffer.alloc(1024 * 1024, 7);
+      res.write(piece);
+      setTimeout(() => res.write(piece), 50);
+      setTimeout(() => res.end(piece), 100);
+    });
+    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+    const dir = mkdtempSync(join(tmpdir(), 'sm-part-'));
+    const partPath = join(dir, '.video.mp4.part-1-abc');
+    // Held at the start and when the file is made; gone by the first write (a process stopped
+    // past its lease, continued after the heir finished the video and swept the records).
+    let checks = 0;
+    try {
+      const outcome = await fetchToPart({
+        url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/video.mp4`,
+        partPath,
+        get: environmentNetwork().get,
+        fileOps: nodeFileOps,
+        signal: new AbortController().signal,
+        timeoutMs: 10_000,
+        headersTimeoutMs: 10_000,
+        idleTimeoutMs: 10_000,
+        clock: systemClock,
+        now: () => Date.now(),
+        mayWrite: () => ++checks <= 2,
+      });
+      expect(outcome).toEqual({ kind: 'lease_lost' });
+      expect(checks).toBeGreaterThan(2);
+      expect(readdirSync(dir)).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

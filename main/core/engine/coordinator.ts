@@ -54,7 +54,10 @@ export class Coordinator {
     this.track = new TrackPhase(ctx, this.runTimes);
     this.tempFiles = new TempFiles(ctx);
     this.download = new DownloadPhase(ctx, this.tempFiles, (batchId) => this.leases.mayWrite(batchId));
-    this.sidecars = new SidecarWriter(ctx, this.tempFiles);
+    // A sidecar is the batch's holder's to write; an ended batch's (its lease released), anyone's.
+    this.sidecars = new SidecarWriter(ctx, this.tempFiles, (batchId) =>
+      ctx.held.has(batchId) ? this.leases.mayWrite(batchId) : this.leases.holder(batchId) === null,
+    );
     this.submitting = new SubmitFlow(ctx, this.submit, this);
     this.queueConditions = new QueueConditions(ctx, this.batches);
   }

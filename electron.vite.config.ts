@@ -20,6 +20,7 @@ const devCsp = {
 // electron-vite's default src/, so every entry is named explicitly.
 export default defineConfig({
   main: {
+    resolve: { tsconfigPaths: true },
     build: {
       // Only the packages listed in "dependencies" (the native modules better-sqlite3 and
       // sharp, which the CLI package installs too) stay external; everything else, p-queue
@@ -33,6 +34,7 @@ export default defineConfig({
     },
   },
   preload: {
+    resolve: { tsconfigPaths: true },
     build: {
       // A sandboxed preload must be one CommonJS file that requires nothing but
       // 'electron': no chunks, nothing external besides electron.
@@ -47,6 +49,7 @@ export default defineConfig({
   },
   renderer: {
     root: resolve(__dirname, 'renderer'),
+    resolve: { tsconfigPaths: true },
     plugins: [react(), devCsp],
     build: {
       outDir: resolve(__dirname, 'out/renderer'),

@@ -15,7 +15,7 @@ import {
   type PayloadOf,
   type RequestOf,
   type ResponseOf,
-} from './contract';
+} from '@common/contract';
 
 export interface Transport {
   invoke(channel: InvokeChannel, request: unknown): Promise<Envelope<unknown>>;

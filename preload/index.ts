@@ -5,7 +5,7 @@
 // 'electron' (a sandboxed preload cannot load ESM or other modules).
 import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
 import { buildApi, type Transport } from './api';
-import type { Envelope } from './contract';
+import type { Envelope } from '@common/contract';
 
 const transport: Transport = {
   async invoke(channel, request) {

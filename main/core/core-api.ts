@@ -3,7 +3,7 @@
 // implements IntakeApi. The IPC handler map (main/core/app) is built from both. The domain's
 // types, the words these services speak, are handed on from here, so an implementation takes
 // the API and its vocabulary from one place.
-import type { Reason, ReasonLanguage } from '../../preload/reasons';
+import type { Reason, ReasonLanguage } from '@common/reasons';
 import type {
   AccountLimit,
   ActivitySummary,

@@ -4,8 +4,8 @@
 // only what is set here (it has no defaults).
 import type { AboutPanelOptionsOptions, MenuItemConstructorOptions } from 'electron';
 import { PRODUCT_NAME } from '../core/app/paths';
-import { desktopText } from '../../preload/desktop-texts';
-import type { ReasonLanguage } from '../../preload/reasons';
+import { desktopText } from '@common/desktop-texts';
+import type { ReasonLanguage } from '@common/reasons';
 import { APP_VERSION } from '../core/version';
 
 export function aboutPanelOptions(version: string = APP_VERSION): AboutPanelOptionsOptions {

@@ -1,8 +1,8 @@
 // Native dialogs (titled in the window's language) and the OS shell, behind the app layer's
 // Dialogs/Desktop interfaces.
 import type { BrowserWindow, Dialog, Shell } from 'electron';
-import { desktopText, type DesktopTextKey } from '../../preload/desktop-texts';
-import type { ReasonLanguage } from '../../preload/reasons';
+import { desktopText, type DesktopTextKey } from '@common/desktop-texts';
+import type { ReasonLanguage } from '@common/reasons';
 import { AppError } from '../core/app/errors';
 import type { Desktop, Dialogs } from '../core/app/app-services';
 

@@ -6,7 +6,7 @@
 import type { BrowserWindow, IpcMain, IpcMainInvokeEvent, WebContents } from 'electron';
 import type { Handlers } from '../core/app/handlers';
 import type { EventSink } from '../core/app/app-events';
-import type { Envelope, InvokeChannel } from '../../preload/contract';
+import type { Envelope, InvokeChannel } from '@common/contract';
 import { isAppUrl, type AppLocation } from './navigation';
 
 export type SenderCheck = (event: IpcMainInvokeEvent) => boolean;

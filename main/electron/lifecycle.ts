@@ -3,7 +3,7 @@
 // (startup.ts) or explains why it could not, and quitting lets in-flight steps reach a resumable
 // point before the engine, the demo simulator and the sleep blocker are released.
 import { app, dialog, powerSaveBlocker, shell } from 'electron';
-import { desktopText } from '../../preload/desktop-texts';
+import { desktopText } from '@common/desktop-texts';
 import { languageOf, type AppContext } from './running-app';
 import { showWindow } from './main-window';
 import { decideNavigation, decideWindowOpen } from './navigation';

@@ -4,8 +4,8 @@
 // every item has its label here; built again when the language changes.
 import { Menu, app, shell } from 'electron';
 import type { MenuItemConstructorOptions } from 'electron';
-import { desktopText, type DesktopTextKey } from '../../preload/desktop-texts';
-import type { ReasonLanguage } from '../../preload/reasons';
+import { desktopText, type DesktopTextKey } from '@common/desktop-texts';
+import type { ReasonLanguage } from '@common/reasons';
 import { aboutPanelOptions, helpMenu } from './about';
 
 export interface MenuFolders {

@@ -3,8 +3,8 @@
 // main/electron/index.ts so each one is tested with plain values.
 import type { BatchView, EngineEvent, PauseReason } from '../core/domain';
 import { TERMINAL_STATES } from '../core/domain';
-import { desktopText, type DesktopTextKey } from '../../preload/desktop-texts';
-import { reasonText, type ReasonLanguage } from '../../preload/reasons';
+import { desktopText, type DesktopTextKey } from '@common/desktop-texts';
+import { reasonText, type ReasonLanguage } from '@common/reasons';
 
 /** Keep the machine from sleeping while work is queued or in flight, if the user wants it. */
 export function shouldBlockSuspension(state: { hasPendingWork: boolean; keepAwake: boolean }): boolean {

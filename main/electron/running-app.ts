@@ -3,8 +3,8 @@
 // after `ready` and go at quit. One mutable object instead of closure variables, so the window,
 // tray, menu, notification and lifecycle modules can each own their part.
 import { app, type BrowserWindow, type Tray } from 'electron';
-import { desktopLanguage } from '../../preload/desktop-texts';
-import type { ReasonLanguage } from '../../preload/reasons';
+import { desktopLanguage } from '@common/desktop-texts';
+import type { ReasonLanguage } from '@common/reasons';
 import type { AppCore } from '../core/app/app-core';
 import type { UpdatePolicy } from '../core/app/update-policy';
 import type { Engine } from '../core/engine';

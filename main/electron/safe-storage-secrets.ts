@@ -8,8 +8,8 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import type { SafeStorage } from 'electron';
 import { writeFileAtomic } from '../core/app/atomic-file';
 import type { KeyFile } from '../core/app/key-file';
-import { desktopText, type DesktopTextKey } from '../../preload/desktop-texts';
-import type { ReasonLanguage } from '../../preload/reasons';
+import { desktopText, type DesktopTextKey } from '@common/desktop-texts';
+import type { ReasonLanguage } from '@common/reasons';
 import {
   plainTextConfirmationError,
   type SecretStorageInfo,

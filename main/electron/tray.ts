@@ -1,7 +1,7 @@
 // The tray icon: it shows the night's counts in its tooltip and brings the window back once the
 // window is hidden ("keep running in the tray"); its menu speaks the window's language.
 import { Menu, Tray, app, nativeImage } from 'electron';
-import { desktopText } from '../../preload/desktop-texts';
+import { desktopText } from '@common/desktop-texts';
 import { languageOf, type AppContext } from './running-app';
 import { updateProgress } from './power-and-progress';
 import { TRAY_ICON_PNG_BASE64 } from './tray-icon';

@@ -7,7 +7,7 @@ import { app, dialog } from 'electron';
 import { autoUpdater, type AppUpdater, type UpdateInfo } from 'electron-updater';
 import { createUpdatePolicy, type UpdatePolicy, type UpdateSource } from '../core/app/update-policy';
 import { systemClock, type Clock } from '../core/util/clock';
-import { formatReason, type Reason } from '../../preload/reasons';
+import { formatReason, type Reason } from '@common/reasons';
 import { languageOf, type AppContext } from './running-app';
 
 /** electron-updater as the policy sees it: downloads by itself, installs at quit or when told. */

@@ -2,7 +2,7 @@
 // plus the error handling every screen shares. Only types come from preload/, so the renderer
 // bundle stays free of zod and of anything main-side.
 import type { StillmotionApi } from '../../preload/api';
-import type { ErrorCode, ErrorDetailDto } from '../../preload/contract';
+import type { ErrorCode, ErrorDetailDto } from '@common/contract';
 import type { I18n } from './i18n';
 import { ITEM_STATES } from './lib/states';
 import '../../preload/api-types';

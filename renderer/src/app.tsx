@@ -2,7 +2,7 @@
 // for files dropped anywhere on the window and for a new model list, shows the RunComfy balance
 // in the header, and one screen at a time (new batch, a batch, history, settings).
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import type { AppSettingsDto, ModelInfoDto } from '../../preload/contract';
+import type { AppSettingsDto, ModelInfoDto } from '@common/contract';
 import { api, errorText } from './api';
 import { I18nContext, makeI18n, resolveLanguage, useI18n } from './i18n';
 import { SimulatedMoney } from './lib/money';

@@ -3,7 +3,7 @@
 // IPC. Bundled by esbuild into a classic script that the harness injects into index.html
 // before the app's module script, so window.api exists when the app starts.
 import { buildApi, type Transport } from '../../preload/api';
-import type { Envelope, EventChannel } from '../../preload/contract';
+import type { Envelope, EventChannel } from '@common/contract';
 
 // This file is type-checked with the Node project (no DOM lib), so the few browser globals it
 // touches are declared here rather than pulling DOM types into every Node file.

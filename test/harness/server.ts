@@ -51,7 +51,7 @@ import { build } from 'esbuild';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { openMediaBody } from '../../main/core/app/media';
 import { buildCsp } from '../../main/electron/csp';
-import { invokeChannels, type Envelope, type InvokeChannel } from '../../preload/contract';
+import { invokeChannels, type Envelope, type InvokeChannel } from '@common/contract';
 import { createTestApp, type TestApp, type TestAppOptions } from './test-app';
 
 const projectRoot = resolve(__dirname, '..', '..');

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { invokeChannels } from '../../preload/contract';
+import { invokeChannels } from '@common/contract';
 import { launchBrowser } from './launch-browser';
 import { startHarness, type Harness } from './server';
 

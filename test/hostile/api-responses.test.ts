@@ -99,7 +99,7 @@ describe('the client against 10,000 random answers per endpoint', () => {
         }
         if (answer.status < 200 || answer.status > 299) problems.push(`${what}: a non-2xx read as success`);
         // Except a 2xx submit answer with a valid request_id beside its error_code: the job
-        // exists and may be billed, so it must be tracked (issue #9, defect 4).
+        // exists and may be billed, so it must be tracked.
         const jobExists =
           endpoint === 'submit' &&
           REQUEST_ID_PATTERN.test(String((answer.json as Record<string, unknown>)?.request_id));

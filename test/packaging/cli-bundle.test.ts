@@ -86,15 +86,10 @@ describe('the CLI bundle', () => {
 
   it('is built from the core and node_modules only (no tests, no scripts)', () => {
     const outside = Object.keys(metafile.inputs).filter(
-      // preload/reasons.ts (with scan-reasons.ts), item-states.ts, item-actions.ts, model-roles.ts
-      // and batch-figures.ts: the reason sentences, the item states and their actions, the model
-      // roles and a batch's figures, shared with the window (pure, no imports); contract/batches.ts
-      // and vocabulary.ts: the batch settings schema the database reads rows with, the one schema
-      // every process uses (pure zod).
-      (input) =>
-        !/^(main\/core\/|preload\/(reasons|scan-reasons|item-states|item-actions|model-roles|batch-figures|contract\/batches|contract\/vocabulary)\.ts$|package\.json$|node_modules\/|defer-sharp:)/.test(
-          input,
-        ),
+      // common/: what every process speaks (the reason sentences, the states and their actions,
+      // the model roles, a batch's figures, the contract's schemas the database reads rows with),
+      // pure and importing nothing but zod and itself.
+      (input) => !/^(main\/core\/|common\/|package\.json$|node_modules\/|defer-sharp:)/.test(input),
     );
     expect(outside).toEqual([]);
   });

@@ -1,6 +1,6 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { ApiError, buildApi, type Transport } from '../../preload/api';
-import { eventChannels, invokeChannels, type Envelope } from '../../preload/contract';
+import { eventChannels, invokeChannels, type Envelope } from '@common/contract';
 
 function fakeTransport(answer: (channel: string, request: unknown) => Envelope<unknown>) {
   const calls: [string, unknown][] = [];

@@ -1,7 +1,7 @@
 // What the sandboxed preload exposes, with electron mocked: exactly one key, 'api', holding the
 // contract's methods and nothing that reaches ipcRenderer.
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { eventChannels, invokeChannels } from '../../preload/contract';
+import { eventChannels, invokeChannels } from '@common/contract';
 import { eventMethodNameOf, methodNameOf } from '../../preload/api';
 
 const exposed = new Map<string, unknown>();

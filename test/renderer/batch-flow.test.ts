@@ -17,7 +17,7 @@ import {
   type Session,
   writeImages,
 } from './helpers';
-import { providerCause } from '../../preload/cause-first';
+import { providerCause } from '@common/cause-first';
 
 // Callbacks passed to page.evaluate run in the page; the node project has no DOM lib, so
 // these declare just what they touch (module-local, not global).

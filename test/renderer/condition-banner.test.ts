@@ -4,10 +4,10 @@
 import { createElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
-import type { BatchViewDto } from '../../preload/contract';
+import type { BatchViewDto } from '@common/contract';
 import { ConditionBanner } from '../../renderer/src/components/ConditionBanner';
 import { I18nContext, makeI18n } from '../../renderer/src/i18n';
-import { ITEM_STATES } from '../../main/core/domain/states';
+import { ITEM_STATES } from '@common/item-states';
 
 function batch(overrides: Partial<BatchViewDto> = {}): BatchViewDto {
   const counts = Object.fromEntries(ITEM_STATES.map((state) => [state, 0])) as BatchViewDto['counts'];

@@ -2,7 +2,7 @@
 // then families with a known price first, the known price first inside each, and a search that
 // narrows by name, family, id or alias.
 import { describe, expect, it } from 'vitest';
-import type { ModelInfoDto } from '../../preload/contract';
+import type { ModelInfoDto } from '@common/contract';
 import { matchesSearch, pickerGroups } from '../../renderer/src/lib/model-groups';
 
 function model(

@@ -1,4 +1,4 @@
-// The batch screen the morning after (issue #28): a compact header whose figures agree with
+// The batch screen the morning after: a compact header whose figures agree with
 // History and today's spending, a failure reason that starts with its cause, a paired end frame
 // on a model without one (the start image is still sent), "already generated" rows that lead to
 // their video and batch, and a pause banner that says what to do with the button that does it.

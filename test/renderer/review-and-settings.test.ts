@@ -1,4 +1,4 @@
-// A simulated night judged in the window (issue #28): the videos show the start images moving
+// A simulated night judged in the window: the videos show the start images moving
 // and the money says it is simulated; the full-screen review puts the image beside its video and
 // the takes side by side, with the keys shown; the kept ones re-run on another model; the grid
 // scrolls with the page at 200 % zoom; Settings is a page of sections; History searches.

@@ -43,7 +43,8 @@ describe('the setup screen, with every kind of input', () => {
     // Held at main's door, the scan has found nothing yet: not "0 of 0 files checked".
     let release: () => void = () => {};
     const held = new Promise<void>((resolve) => (release = resolve));
-    let passed: Promise<void> | null = null;
+    // Typed by assertion: set inside the route handler, which the narrowing of `= null` cannot see.
+    let passed = null as Promise<void> | null;
     await page.route('**/api/invoke/command:scan.start', (route: Route) => {
       passed = held.then(() => route.continue());
       return passed;

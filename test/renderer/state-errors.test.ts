@@ -9,7 +9,7 @@ import { closeDatabase, openDatabase } from '../../main/core/db/connection';
 import { JobStore } from '../../main/core/db/store';
 import { batchSettings } from '../main/core/app/helpers';
 import { closeSession, openSession, runBatch, screenshot, type Session, writeImages } from './helpers';
-import { providerCause } from '../../preload/cause-first';
+import { providerCause } from '@common/cause-first';
 
 let session: Session;
 let page: Page;

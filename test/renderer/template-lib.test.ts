@@ -1,15 +1,11 @@
-// The renderer's own template parser agrees with main's on `{variable|default text}`, and its
-// @ElementN reading with main's; what a template's variables cover, and a default in one step.
+// The editor's template helpers: the @ElementN reading agrees with main's; what a template's
+// variables cover, and a default in one step. The grammar itself (parseTemplate) is common/'s,
+// tested with main's wording of it in test/main/core/intake/template.test.ts.
 import { describe, expect, it } from 'vitest';
-import {
-  coverageGaps,
-  elementReferences,
-  insertText,
-  parseTemplate,
-  withDefault,
-} from '../../renderer/src/lib/template';
+import { parseTemplate } from '@common/template-grammar';
+import { coverageGaps, elementReferences, insertText, withDefault } from '../../renderer/src/lib/template';
 
-describe('renderer template parser: defaults', () => {
+describe('the template grammar, as the editor reads it: defaults', () => {
   it('reads the name before "|" and checks only that', () => {
     expect(parseTemplate('{caption|a quiet street}', ['caption']).problems).toEqual([]);
     expect(parseTemplate('{captoin|a quiet street}', ['caption']).problems).toEqual([

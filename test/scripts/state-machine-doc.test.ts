@@ -1,5 +1,5 @@
 // docs/state-machine.md draws the item state machine and lists each state's action; the tables
-// in main/core/domain/states.ts and preload/item-actions.ts are the one source. A move or an
+// in main/core/domain/states.ts and common/item-actions.ts are the one source. A move or an
 // action changed in one and not the other fails here.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,7 +14,7 @@ describe('docs/state-machine.md', () => {
     expect(drawn).toEqual(table);
   });
 
-  it('lists exactly the action of each state (preload/item-actions.ts)', () => {
+  it('lists exactly the action of each state (common/item-actions.ts)', () => {
     const doc = readFileSync(join(__dirname, '../../docs/state-machine.md'), 'utf8');
     const listed = Object.fromEntries(
       [...doc.matchAll(/^\| `(\w+)` \| (\w+) \|$/gm)].map((m) => [m[1], m[2]]),

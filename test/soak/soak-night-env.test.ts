@@ -1,4 +1,4 @@
-// The night test, short, with the environment's faults (issue #9): the same driver and checker
+// The night test, short, with the environment's faults: the same driver and checker
 // as the short soak, every environment fault at least once (CDN lag, a download outage, a
 // proxy's HTML 404s, successes without a video URL, deleted sources, the output folder
 // read-only and then unplugged, a restart before the key is set, a resume through another

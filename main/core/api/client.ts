@@ -1,10 +1,11 @@
-// The RunComfy Model API client. Every call answers a value or a classified failure, never
+// The RunComfy Model API client: every call answers a value or a classified failure, never
 // throws for HTTP or network trouble, and never puts the API key in a message: callers decide
 // what a failure means for an item (the submit rules differ from the polling rules). How an
 // answer or an error becomes a failure is failures.ts.
 import type { z } from 'zod';
 import type { Clock } from '../util/clock';
 import { systemClock } from '../util/clock';
+import { redact } from '../util/redact';
 import { answerOfFetch, answerOfGet, type Answer } from '../util/http-get';
 import { environmentNetwork, type Network } from '../util/network';
 import { parseRetryAfter } from './retry';
@@ -300,6 +301,5 @@ export class RunComfyClient {
   }
 
   /** Belt and braces: a server or proxy echoing the key must not carry it into our logs. */
-  private readonly redact = (text: string): string =>
-    this.apiKey ? text.split(this.apiKey).join('***') : text;
+  private readonly redact = (text: string): string => redact(text, [this.apiKey]);
 }

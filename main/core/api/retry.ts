@@ -1,12 +1,9 @@
-// Back-off arithmetic shared by the client's callers. Full jitter (a random delay between 0
-// and the exponential cap) spreads retries of many items so they do not hit a recovering
-// server in lock-step.
-import type { Random } from '../util/clock';
+// When to ask RunComfy again: its Retry-After header read as a delay, else the back-off of API
+// calls (the one formula of util/backoff.ts, with the API's base, cap and full jitter).
+import type { Backoff } from '../util/backoff';
 
-export function fullJitterBackoff(attempt: number, random: Random, baseMs = 1000, capMs = 60_000): number {
-  const ceiling = Math.min(capMs, baseMs * 2 ** Math.max(0, attempt));
-  return Math.round(random() * ceiling);
-}
+/** Retrying RunComfy's API (submit, status, result): full jitter from 2 s up to 5 minutes. */
+export const API_BACKOFF: Backoff = { baseMs: 2000, capMs: 5 * 60_000, jitter: 1 };
 
 /**
  * Retry-After as milliseconds from `now`: either delta-seconds ("120") or an HTTP date.

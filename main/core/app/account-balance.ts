@@ -5,7 +5,7 @@
 // Asked at most once a minute unless forced (a free GET, but the header asks often).
 import { RunComfyClient } from '../api/client';
 import { accountBaseUrl, readBalance } from '../api/catalog-answers';
-import type { BalanceDto } from '../../../preload/contract';
+import type { BalanceDto } from '@common/contract';
 import type { CredentialsController } from './credentials';
 
 /** Where a user tops up: their RunComfy profile, which holds the account's billing. */

@@ -3,7 +3,7 @@
 // webhook appends it to its counts, and the CLI prints it; the window's morning card shows the
 // same summary in the reader's language (renderer MorningCard).
 import type { ActivitySummary } from '../domain';
-import { formatReason, type ReasonLanguage } from '../../../preload/reasons';
+import { formatReason, type ReasonLanguage } from '@common/reasons';
 
 /** The details of a summary after its counts; empty when nothing failed and nothing waits. */
 export function summaryDetails(summary: ActivitySummary, language: ReasonLanguage = 'en'): string {

@@ -12,7 +12,7 @@ import { createModelsService } from './models-service';
 import { createBalanceService } from './account-balance';
 import { watchBalance, type BalanceWatch } from './balance-watch';
 import { systemClock, type Clock } from '../util/clock';
-import type { CatalogSourceDto } from '../../../preload/contract';
+import type { CatalogSourceDto } from '@common/contract';
 import { createScanRegistry, type ScanRegistry } from './scans';
 import { createMemorySecretStore, type SecretStore } from './secret-store';
 import type { AppInfo, AppServices, Desktop, Dialogs, LogFn } from './app-services';
@@ -65,7 +65,7 @@ export interface AppCore {
   /**
    * Hands the engine the stored key and settings, then lets it take over the batches left
    * running: in that order, so no adopted job is polled (and no batch paused as "key refused")
-   * before the key is there (issue #9, defect 3).
+   * before the key is there.
    */
   start(): Promise<void>;
   /** App events in the contract's shape; returns the unsubscribe. */

@@ -3,7 +3,7 @@
 // sends terminal transitions at once); scan progress is throttled by the scan registry.
 import type { EngineEvent } from '../domain';
 import type { EngineApi } from '../core-api';
-import type { EventChannel, PayloadOf } from '../../../preload/contract';
+import type { EventChannel, PayloadOf } from '@common/contract';
 import type { ScanRegistry } from './scans';
 
 export type EventSink = <E extends EventChannel>(channel: E, payload: PayloadOf<E>) => void;

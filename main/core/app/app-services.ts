@@ -2,7 +2,7 @@
 // Electron (real dialogs, shell, safeStorage) and in the browser test harness (preset
 // dialogs, recorded shell calls, an in-memory key store) over the same real engine.
 import type { EngineApi, IntakeApi } from '../core-api';
-import type { CatalogSourceDto, ModelInfoDto, RequestOf, ResponseOf } from '../../../preload/contract';
+import type { CatalogSourceDto, ModelInfoDto, RequestOf, ResponseOf } from '@common/contract';
 import type { BalanceService } from './account-balance';
 import type { CredentialsController } from './credentials';
 import type { ScanRegistry } from './scans';

@@ -2,12 +2,7 @@
 // words (which thing, which value, what was expected, what to do). Handlers throw AppError;
 // anything else thrown below them is mapped here, with every secret redacted, so no error
 // path can carry the API key across IPC.
-import {
-  ERROR_CODES,
-  errorDetailSchema,
-  type ErrorCode,
-  type ErrorDetailDto,
-} from '../../../preload/contract';
+import { ERROR_CODES, errorDetailSchema, type ErrorCode, type ErrorDetailDto } from '@common/contract';
 import { CoreError, type ErrorDetail } from '../domain';
 import { redact } from '../util/redact';
 

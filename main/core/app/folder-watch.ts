@@ -12,7 +12,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import type { IntakeApi, PlannedItem, QueueApi, ScanResult } from '../core-api';
 import type { BatchView } from '../domain';
-import { reasonText } from '../../../preload/reasons';
+import { reasonText } from '@common/reasons';
 import type { Clock } from '../util/clock';
 import { repeatEvery } from '../util/clock';
 

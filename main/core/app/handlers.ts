@@ -1,4 +1,4 @@
-// The IPC handler map: one async function per invoke channel of preload/contract.ts, built
+// The IPC handler map: one async function per invoke channel of common/contract.ts, built
 // from plain services. Electron binds it to ipcMain (main/electron/ipc.ts); the browser test
 // harness serves the very same map over HTTP. Every handler:
 //  - parses its payload with the contract's request schema first (nothing is touched when the
@@ -17,7 +17,7 @@ import {
   type ParsedRequestOf,
   type PreviewItemDto,
   type ResponseOf,
-} from '../../../preload/contract';
+} from '@common/contract';
 import { actionFor } from '../domain';
 import { endSuffixProblem } from '../intake/end-frames';
 import { previewItem, resizedImages } from '../intake/plan';

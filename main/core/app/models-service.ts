@@ -13,7 +13,7 @@ import { fetchLiveModel } from '../catalog/live-catalog';
 import { entryFromLive, livePrice, readLiveModel } from '../catalog/live-entry';
 import { SHIPPED_ENTRIES } from '../catalog/shipped';
 import type { EngineApi } from '../core-api';
-import type { ResponseOf } from '../../../preload/contract';
+import type { ResponseOf } from '@common/contract';
 import { writeFileAtomic } from './atomic-file';
 import { refreshCatalog } from './catalog-refresh';
 import type { CredentialsController } from './credentials';

@@ -2,7 +2,7 @@
 // sent next), the account-wide limit, the default hours of new batches, Stop watching, and the
 // morning report (what happened since the user last looked). Split from handlers.ts, which
 // merges them into the one handler map (same parsing, envelopes, errors).
-import type { ParsedRequestOf, ResponseOf } from '../../../preload/contract';
+import type { ParsedRequestOf, ResponseOf } from '@common/contract';
 import type { AppServices } from './app-services';
 
 type QueueChannel =

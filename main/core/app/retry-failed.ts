@@ -8,7 +8,7 @@
 // sending more.
 import type { EngineApi } from '../core-api';
 import { actionFor, NotFoundError, StateError, type ItemState, type ItemView } from '../domain';
-import { RETRY_ALL_STATES } from '../../../preload/item-actions';
+import { RETRY_ALL_STATES } from '@common/item-actions';
 import { countOf } from '../util/count-words';
 import { eachItem } from './all-items';
 

@@ -1,8 +1,8 @@
-// The morning's handlers (issue #13): keep or reject a video, export the kept ones, retry the
+// The morning's handlers: keep or reject a video, export the kept ones, retry the
 // failed ones (how many and what they may cost first, then with that cost confirmed), the
 // review grid's groups of takes, and send a test notice to the webhook. Split from
 // handlers.ts, which merges them into the one handler map (same parsing, envelopes, errors).
-import type { ParsedRequestOf, ResponseOf } from '../../../preload/contract';
+import type { ParsedRequestOf, ResponseOf } from '@common/contract';
 import { exportKept } from './export-kept';
 import { itemGroups } from './item-groups';
 import { planRetry, retryPlanned } from './retry-failed';

@@ -11,7 +11,7 @@ import { DEFAULT_END_SUFFIXES } from '../intake/end-frames';
 import { variableCoverage } from '../intake/plan-variables';
 import { mergeScanResults } from '../intake/scan';
 import type { BatchPlan, IntakeApi, ScanProgress, ScanResult, ScannedImage } from '../core-api';
-import type { ElementCheckDto, ScanSummaryDto } from '../../../preload/contract';
+import type { ElementCheckDto, ScanSummaryDto } from '@common/contract';
 import { AppError } from './errors';
 
 /** End-frame pairs listed in the summary (a folder of thousands lists its first ones). */

@@ -4,7 +4,7 @@
 // merges them into the one handler map (same parsing, envelopes, errors).
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import type { ParsedRequestOf, ResponseOf } from '../../../preload/contract';
+import type { ParsedRequestOf, ResponseOf } from '@common/contract';
 import type { ScanResult } from '../core-api';
 import { AppError, errorMessageOf } from './errors';
 import { filesInFolders } from './folder-watch';

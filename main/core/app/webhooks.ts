@@ -10,6 +10,8 @@ import { summaryDetails } from './activity-text';
 import type { EngineEvent, PauseReason } from '../domain';
 import { InvalidValueError } from '../domain';
 import { countOf } from '../util/count-words';
+import { redact as redactSecrets } from '../util/redact';
+import { backoffDelay } from '../util/backoff';
 
 /**
  * A delivery that did not happen, with the contract's code (mapped by `code`, see errors.ts).
@@ -217,12 +219,7 @@ export function createWebhookNotifier(options: WebhookNotifierOptions): WebhookN
   /** Running batches: when something last moved, and whether this stall was already reported. */
   const running = new Map<number, { lastMoved: number; reported: boolean }>();
 
-  const redact = (text: string) => {
-    let out = text;
-    for (const secret of options.secrets?.() ?? [])
-      if (secret && secret.length >= 4) out = out.split(secret).join('[key]');
-    return out;
-  };
+  const redact = (text: string) => redactSecrets(text, options.secrets?.() ?? []);
 
   const send = async (notice: Notice, given?: WebhookSetting | null): Promise<number> => {
     const setting = given === undefined ? options.setting() : given;
@@ -272,7 +269,7 @@ export function createWebhookNotifier(options: WebhookNotifierOptions): WebhookN
             return;
           }
           log('info', `webhook: ${notice.event} notice not delivered (attempt ${attempt}): ${reason}`);
-          await sleep(retryMs * 2 ** (attempt - 1));
+          await sleep(backoffDelay(attempt - 1, { baseMs: retryMs, capMs: Infinity, jitter: 0 }));
         }
       }
     })();

@@ -4,7 +4,7 @@
 // input schema, limits, the price rule and how long a generation usually takes. Adding a model
 // is adding a file, not touching the code. Facts and sources: docs/models.md.
 import { elementShape, shotRule } from './creative-rules';
-import type { ModelInfoDto } from '../../../preload/contract';
+import type { ModelInfoDto } from '@common/contract';
 import type { ModelEntry, PriceRule } from './entry';
 import { compileInputSchema, type InputValidator } from './input-validation';
 import { SHIPPED_ENTRIES } from './shipped';
@@ -248,7 +248,7 @@ function formFields(model: ModelEntry): ModelInfo['fields'] {
   return fields;
 }
 
-/** The contract's view of a model (modelInfoSchema in preload/contract/models.ts). */
+/** The contract's view of a model (modelInfoSchema in common/contract/models.ts). */
 export function toModelInfo(model: ModelSpec): ModelInfo {
   const rule = durationRule(model);
   const price = model.price;

@@ -3,7 +3,7 @@
 // schema as far as it is known (JSON Schema), its limits, its price rule and how long it
 // usually takes. Facts and their sources: docs/models.md.
 import { z } from 'zod';
-import { ROLE_NAMES, type RoleName } from '../../../preload/model-roles';
+import { ROLE_NAMES, type RoleName } from '@common/model-roles';
 
 // The roles a request's fields carry: one list, shared with the IPC contract.
 export { ROLE_NAMES, type RoleName };

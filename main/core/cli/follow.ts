@@ -2,18 +2,20 @@
 // or watching another process drive it), prints its progress, and turns the end into an exit
 // code. Shared by run, resume and retry; loaded only with them.
 import { statesAllowing, type BatchView, type ItemState } from '../domain';
-import { RETRY_ALL_STATES } from '../../../preload/item-actions';
+import { RETRY_ALL_STATES } from '@common/item-actions';
 import type { Engine } from '../engine';
 import { EXIT, ExitError, redrawsInPlace, signalExit, warnLine, type CliIo, type CommandResult } from './io';
 import { startNotices } from './notices';
 import { credentialsOf } from './open-core';
 import { conditionLine, countsLine, itemLine, LiveBlock, pauseText, statusBlock } from './progress';
 import { countOf } from '../util/count-words';
+import { TERMINAL_STATES } from '@common/item-actions';
 
 /** The signals that pause a batch this process drives (a second one exits at once). */
 const STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
-const FAILED_STATES: ItemState[] = ['failed', 'expired', 'unknown_submit', 'rejected', 'cancelled'];
+/** Ended without a video and not skipped on purpose: what makes the exit code say "some failed". */
+const FAILED_STATES = TERMINAL_STATES.filter((state) => state !== 'done' && state !== 'skipped');
 
 /** The exit code and its one-line reason for a batch that stopped being followed. */
 export function finishedExit(batch: BatchView): { code: number; reason: string } {

@@ -27,8 +27,8 @@
 // 7 in bench/README.md).
 import { Command, CommanderError, Option } from 'commander';
 import { APP_VERSION } from '../version';
-import { statesAllowing, statesInWords } from '../../../preload/item-actions';
-import { reasonLanguageFor } from '../../../preload/reasons';
+import { statesAllowing, statesInWords } from '@common/item-actions';
+import { reasonLanguageFor } from '@common/reasons';
 import { CLI_LOG_FILE, EXIT, ExitError, type CliIo, type CommandResult } from './io';
 import { setCliLanguage } from './progress';
 

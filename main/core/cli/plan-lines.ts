@@ -1,7 +1,7 @@
 // What `stillmotion run` (and `watch`) prints about a plan before anything is sent: how many
 // images and videos it found, an example of what an item sends, and what will not be sent.
 import { asWritten } from '../intake/request-placeholders';
-import { reasonText, type Reason } from '../../../preload/reasons';
+import { reasonText, type Reason } from '@common/reasons';
 import { countOf } from '../util/count-words';
 import { cliLanguage } from './progress';
 

@@ -1,9 +1,10 @@
 // What the CLI prints while a batch runs. On a terminal: one live status block redrawn in
 // place (counts per state, spent vs budget, ETA). Not on a terminal (logs, pipes, CI): one
 // plain line per state change, so a log file reads as a history.
-import { reasonText, type ReasonLanguage } from '../../../preload/reasons';
-import { batchFigures } from '../../../preload/batch-figures';
+import { reasonText, type ReasonLanguage } from '@common/reasons';
+import { batchFigures } from '@common/batch-figures';
 import { ITEM_STATES, type BatchView, type ItemView } from '../domain';
+import { TERMINAL_STATES } from '@common/item-actions';
 
 /**
  * The language reasons are printed in: English unless the user gives `--lang` (or
@@ -53,7 +54,7 @@ export function countsLine(batch: BatchView): string {
 }
 
 export function statusBlock(batch: BatchView): string {
-  // The window's figures (preload/batch-figures.ts): done of planned, time left only while running.
+  // The window's figures (common/batch-figures.ts): done of planned, time left only while running.
   const figures = batchFigures(batch);
   // Simulated money is never printed as real dollars.
   const money = (value: number) => (batch.simulated ? `${usd(value)} simulated` : usd(value));
@@ -100,8 +101,7 @@ export function itemLine(item: ItemView, now: number): string {
   const detail =
     item.state === 'done'
       ? ` -> ${item.outputPath}`
-      : itemReason(item) &&
-          ['failed', 'expired', 'unknown_submit', 'rejected', 'skipped', 'cancelled'].includes(item.state)
+      : itemReason(item) && TERMINAL_STATES.includes(item.state)
         ? `: ${itemReason(item)}`
         : item.state === 'in_queue' && item.queuePosition !== null
           ? ` (position ${item.queuePosition})`

@@ -7,7 +7,7 @@
 import type { DefaultSchedule } from '../domain';
 import type { Db } from './connection';
 import { PreparedStatements } from './prepared';
-import { defaultScheduleSchema } from '../../../preload/contract/batches';
+import { defaultScheduleSchema } from '@common/contract/batches';
 import { z } from 'zod';
 
 const CONCURRENCY_KEY = 'account_concurrency';

@@ -11,7 +11,7 @@ import {
   type PauseReason,
   type PlannedItem,
 } from '../domain';
-import { formatReason, type Reason } from '../../../preload/reasons';
+import { formatReason, type Reason } from '@common/reasons';
 import { pauseReasonColumn, toBatchRecord, type BatchRecord, type BatchRow } from './rows';
 import { StoreBase } from './store-base';
 

@@ -2,7 +2,7 @@
 // updates with and without their own fsync, the review verdict) and its event log.
 import { type ItemReview, type ItemState } from '../domain';
 import { IllegalTransitionError, canTransition } from '../domain/states';
-import { formatReason } from '../../../preload/reasons';
+import { formatReason } from '@common/reasons';
 import { LeaseTable } from './lease-table';
 import { ITEM_PATCH_COLUMNS, toItemRecord, type ItemPatch, type ItemRecord, type ItemRow } from './rows';
 

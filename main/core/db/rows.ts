@@ -2,14 +2,18 @@
 // columns are zod-checked as they are read, so a damaged or hand-edited row is reported by
 // name instead of surfacing later as `undefined` somewhere in the UI.
 import { z } from 'zod';
-import { batchScheduleSchema, batchSettingsSchema } from '../../../preload/contract/batches';
-import type { Reason } from '../../../preload/reasons';
+import { batchScheduleSchema, batchSettingsSchema } from '@common/contract/batches';
+// The state and reason schemas are the contract's: a stored reason's code is checked when shown
+// (an unknown code falls back to the sentence).
+import {
+  batchStateSchema,
+  itemReviewSchema,
+  itemStateSchema,
+  pauseReasonSchema,
+  reasonSchema,
+} from '@common/contract/vocabulary';
 import {
   BATCH_CONDITION_CODES,
-  BATCH_STATES,
-  ITEM_REVIEWS,
-  ITEM_STATES,
-  PAUSE_REASONS,
   type BatchCondition,
   type BatchSchedule,
   type BatchSettings,
@@ -29,17 +33,6 @@ const storedSettingsSchema = batchSettingsSchema satisfies z.ZodType<BatchSettin
 // A note is English text (rows written before notes were codes) or a reason.
 const notesSchema: z.ZodType<PlanNote[]> = z.array(z.union([z.string(), z.lazy(() => reasonSchema)]));
 const requestSchema = z.record(z.string(), z.unknown());
-// A stored reason: its code is checked when shown (an unknown code falls back to the sentence).
-const reasonSchema: z.ZodType<Reason> = z.lazy(() =>
-  z.object({
-    code: z.string(),
-    params: z.record(z.string(), z.union([z.string(), z.number(), z.null(), reasonSchema])),
-  }),
-) as z.ZodType<Reason>;
-const itemStateSchema = z.enum(ITEM_STATES);
-const itemReviewSchema = z.enum(ITEM_REVIEWS);
-const batchStateSchema = z.enum(BATCH_STATES);
-const pauseReasonSchema = z.enum(PAUSE_REASONS);
 
 export class DamagedRowError extends Error {
   constructor(table: string, id: number, column: string, detail: string) {

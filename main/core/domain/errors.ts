@@ -29,7 +29,7 @@ export type ErrorDetail =
       state: string;
       /**
        * What was asked: which states allow a retry or a resubmit is the action table's
-       * (preload/item-actions.ts); only done items (they have a video) are kept or rejected.
+       * (common/item-actions.ts); only done items (they have a video) are kept or rejected.
        */
       action: 'retry' | 'resubmit' | 'review';
     }

@@ -1,8 +1,8 @@
 // The domain's shared vocabulary: states (./states), settings, views and events. Every layer
-// speaks it: the database stores it, the engine moves it, the contract (preload/contract.ts)
+// speaks it: the database stores it, the engine moves it, the contract (common/contract.ts)
 // validates it across IPC, the CLI prints it. Kept dependency-free so any layer can import it.
 
-import { formatReason, type Reason, type ReasonLanguage } from '../../../preload/reasons';
+import { formatReason, type Reason, type ReasonLanguage } from '@common/reasons';
 import type { BatchConditionCode, BatchState, ItemReview, ItemState, PauseReason } from './states';
 import { DEFAULT_MODEL_ID } from './default-model';
 import type { BatchSchedule, BatchWatch } from './queue';

@@ -2,7 +2,7 @@
 // a start time and a night window, in local time), whether it keeps watching its folders for
 // new images, and the account-wide limit on generations in flight (with its lowering after
 // RunComfy answered 429). The arithmetic of local time is in ./schedule.ts.
-import type { Reason } from '../../../preload/reasons';
+import type { Reason } from '@common/reasons';
 
 /** A daily window of local wall-clock time, "HH:MM" each; `end` before `start` crosses midnight. */
 export interface DailyWindow {

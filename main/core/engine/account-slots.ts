@@ -3,12 +3,11 @@
 // queue served first; the hard check made inside each submit's intent transaction; and what a
 // batch outside its hours shows. Admission asks; the coordinator applies.
 import type { BatchRecord, ItemRecord } from '../db/rows';
-import { localClockText, scheduleGate, scheduleOpen, windowText, type ItemState } from '../domain';
+import { localClockText, scheduleGate, scheduleOpen, windowText } from '../domain';
 import type { EngineContext } from './context';
 import type { Outcome } from './outcome';
-import { reason, formatReason } from '../../../preload/reasons';
-
-const GENERATING: readonly ItemState[] = ['submitting', 'in_queue', 'in_progress'];
+import { reason, formatReason } from '@common/reasons';
+import { GENERATING_STATES } from '@common/item-actions';
 
 /** The intent was not written: the account's limit on generations in flight is reached. */
 export class AccountFullError extends Error {
@@ -53,7 +52,7 @@ function demandAhead(ctx: EngineContext, batch: BatchRecord, now: number): numbe
     const queued = ctx.store.countInStates(other.id, ['queued']) - (runtime?.preparing.size ?? 0);
     const own =
       other.settings.concurrency -
-      ctx.store.countInStates(other.id, GENERATING) -
+      ctx.store.countInStates(other.id, GENERATING_STATES) -
       (runtime?.preparing.size ?? 0);
     demand += Math.max(0, Math.min(queued, own));
   }

@@ -9,14 +9,13 @@
 // A video planned at $0 has no known price (the plan counts it at the user's ceiling per
 // video when one was accepted): no cap can hold it, so under either cap it is not sent.
 import type { ItemRecord } from '../db/rows';
-import type { BatchSettings, ItemState, PauseReason } from '../domain';
+import type { BatchSettings, PauseReason } from '../domain';
 import type { BatchRuntime, EngineContext } from './context';
 import { text } from './messages';
 import { accountRoom, scheduleWait } from './account-slots';
 import type { Outcome } from './outcome';
-import type { Reason } from '../../../preload/reasons';
-
-const GENERATING: readonly ItemState[] = ['submitting', 'in_queue', 'in_progress'];
+import type { Reason } from '@common/reasons';
+import { GENERATING_STATES } from '@common/item-actions';
 
 export type Admission =
   /** Not running here (paused, finished, not held, engine closing): nothing to do. */
@@ -54,7 +53,7 @@ export function admit(ctx: EngineContext, runtime: BatchRuntime | undefined): Ad
     0,
     store.countInStates(batchId, ['downloading']) - limits.downloadConcurrency,
   );
-  const inFlight = store.countInStates(batchId, GENERATING) + runtime.preparing.size + downloadBacklog;
+  const inFlight = store.countInStates(batchId, GENERATING_STATES) + runtime.preparing.size + downloadBacklog;
   const own = batch.settings.concurrency - inFlight;
   if (own <= 0) return { kind: 'full' };
   // The account's limit, shared with every batch and process, the batches before it first.

@@ -2,19 +2,11 @@
 // the failure streak that pauses a batch when items keep failing. Called by the coordinator's
 // settle path and by the engine's commands; it never starts work itself.
 import type { BatchRecord } from '../db/rows';
-import type { BatchConditionCode, BatchState, ItemState, PauseReason, StateCounts } from '../domain';
+import type { BatchConditionCode, BatchState, PauseReason, StateCounts } from '../domain';
 import type { EngineContext } from './context';
 import { text } from './messages';
-import { formatReason, type Reason } from '../../../preload/reasons';
-
-/** States that still need the engine (queued or in flight). */
-export const UNFINISHED: readonly ItemState[] = [
-  'queued',
-  'submitting',
-  'in_queue',
-  'in_progress',
-  'downloading',
-];
+import { formatReason, type Reason } from '@common/reasons';
+import { UNFINISHED_STATES } from '@common/item-actions';
 
 export class BatchStates {
   constructor(private readonly ctx: EngineContext) {}
@@ -33,7 +25,7 @@ export class BatchStates {
   pause(batchId: number, reason: PauseReason, detail: Reason): void {
     const batch = this.ctx.store.getBatch(batchId);
     // A running batch pauses; a paused one takes the more urgent reason (a full disk, a bad key),
-    // except a user's pause: it stays the user's, or a key change would resume it (issue #9, defect 3).
+    // except a user's pause: it stays the user's, or a key change would resume it.
     if (!batch || (batch.state !== 'running' && batch.state !== 'paused') || batch.pauseReason === reason)
       return;
     if (batch.state === 'paused' && batch.pauseReason === 'user') return;
@@ -104,7 +96,7 @@ export class BatchStates {
   finishIfDone(batchId: number): { batch: BatchRecord; counts: StateCounts } | null {
     // Asked after every settle: an EXISTS stops at the first unfinished item (a count would
     // read the whole batch each time), and while one is left the batch row is not read at all.
-    if (this.ctx.store.anyInStates(batchId, UNFINISHED)) return null;
+    if (this.ctx.store.anyInStates(batchId, UNFINISHED_STATES)) return null;
     const batch = this.ctx.store.getBatch(batchId);
     if (!batch || batch.state === 'draft' || batch.state === 'finished') return null;
     // A watching batch stays open for the images still to come, until told to stop.

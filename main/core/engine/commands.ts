@@ -18,25 +18,13 @@ import type { EngineContext } from './context';
 import type { Coordinator } from './coordinator';
 import { dailyRoom, fitsDailyCap } from './admission';
 import { text } from './messages';
-import { allows, statesInWords } from '../../../preload/item-actions';
-
-const IN_FLIGHT: readonly ItemState[] = ['submitting', 'in_queue', 'in_progress', 'downloading'];
-
-/** Error codes the download phase writes: the generation succeeded (paid), the save did not. */
-const SAVE_FAILURES = new Set([
-  'download_failed',
-  'file_error',
-  'output_folder', // written before the output folder became a batch condition
-  'bad_output_path',
-  'unsafe_output_url',
-]);
+import { isSaveFailure } from './save-failures';
+import { IN_FLIGHT_STATES, allows, statesInWords } from '@common/item-actions';
 
 /** A failed item whose video is paid and known (a link, or a request /result can give one). */
 function isPaidUnsaved(item: ItemRecord): boolean {
-  if (item.state !== 'failed') return false;
-  if (item.errorCode !== null && SAVE_FAILURES.has(item.errorCode))
-    return item.resultUrl !== null || item.requestId !== null;
-  return false;
+  if (item.state !== 'failed' || !isSaveFailure(item.errorCode)) return false;
+  return item.resultUrl !== null || item.requestId !== null;
 }
 
 export class Commands {
@@ -94,7 +82,7 @@ export class Commands {
     result.cancelledLocally = cancelled.length;
     for (const id of cancelled) this.ctx.hub.item(batchId, id, 'cancelled');
     // What was sent goes the way a single item's cancel goes (the action table decides).
-    for (const item of this.ctx.store.itemsInStates(batchId, IN_FLIGHT)) {
+    for (const item of this.ctx.store.itemsInStates(batchId, IN_FLIGHT_STATES)) {
       const outcome = await this.cancelItem(item.id);
       if (outcome === 'running_cannot_stop') result.running++;
       else if (outcome === 'cancelled') result.cancelledLocally++;
@@ -107,7 +95,7 @@ export class Commands {
   async cancelItem(itemId: number): Promise<CancelItemOutcome> {
     const item = this.requireItem(itemId);
     const state = item.state;
-    // Whether is the table's (preload/item-actions.ts); how depends on how far it got.
+    // Whether is the table's (common/item-actions.ts); how depends on how far it got.
     if (!allows(state, 'cancel'))
       return actionFor(state) === 'wait' ? 'running_cannot_stop' : 'already_finished';
     switch (state) {

@@ -6,6 +6,7 @@
 // catch-up grace, or past the lifetime, is expired. download.ts turns the decision into an outcome.
 import type { EngineLimits } from './context';
 import type { RetryCause } from './download-transfer';
+import { backoffDelay } from '../util/backoff';
 
 /**
  * Why an attempt should be repeated: the transfer's causes, plus `refused` (the link answered
@@ -129,9 +130,12 @@ export class DownloadRetries {
     return tries;
   }
 
-  /** Half fixed, half random, capped: a long outage is retried about once a minute. */
+  /** Half fixed, half random (equal jitter), capped: a long outage is retried about once a minute. */
   private backoff(tries: number, random: number): number {
-    const ceiling = Math.min(this.limits.downloadBackoffCapMs, 1000 * 2 ** Math.min(tries, 20));
-    return Math.round(ceiling / 2 + (random * ceiling) / 2);
+    return backoffDelay(
+      tries,
+      { baseMs: 1000, capMs: this.limits.downloadBackoffCapMs, jitter: 0.5 },
+      random,
+    );
   }
 }

@@ -17,6 +17,7 @@ import { LeaseLostError } from '../db/store';
 import type { BatchRecord, ItemRecord } from '../db/rows';
 import { assertNever } from '../domain';
 import type { EngineContext } from './context';
+import type { SaveFailureCode } from './save-failures';
 import { crashPoint } from './crash-points';
 import {
   describeError,
@@ -34,7 +35,7 @@ import { steadyNow } from '../util/clock';
 import { fetchToPart } from './download-transfer';
 import { attemptTag, type TempFiles } from './temp-files';
 import { text } from './messages';
-import { formatReason, type Reason } from '../../../preload/reasons';
+import { formatReason, type Reason } from '@common/reasons';
 import { endedWithout, videoSaved, type Outcome } from './outcome';
 import {
   diskFullWait,
@@ -146,7 +147,7 @@ export class DownloadPhase {
       case 'expired': {
         await this.dropParts(item);
         const message = text.outputExpired(attempt.httpStatus ?? 404);
-        return this.fail(item, 'output_expired', message, undefined, 'expired');
+        return this.end(item, 'expired', 'output_expired', message);
       }
       case 'again': {
         if (decision.freshLink) {
@@ -173,12 +174,17 @@ export class DownloadPhase {
     }
   }
 
-  private fail(
+  /** Paid, not saved: a save failure, so Retry fetches the same video again. */
+  private fail(item: ItemRecord, code: SaveFailureCode, why: Reason, event?: string): Outcome {
+    return this.end(item, 'failed', code, why, event);
+  }
+
+  private end(
     item: ItemRecord,
+    to: 'failed' | 'expired',
     code: string,
     why: Reason,
     event = formatReason(why),
-    to: 'failed' | 'expired' = 'failed',
   ): Outcome {
     this.retries.forget(item.id);
     return endedWithout(item, 'downloading', to, why, { why: event, errorCode: code });
@@ -333,13 +339,8 @@ export class DownloadPhase {
       if (answer.failure.kind !== 'not_found') return null;
       await this.dropParts(item);
       const message = text.requestUnknown(item.requestId);
-      return this.fail(
-        item,
-        answer.failure.errorCode ?? '404001',
-        message,
-        'request unknown to the API',
-        'expired',
-      );
+      const code = answer.failure.errorCode ?? '404001';
+      return this.end(item, 'expired', code, message, 'request unknown to the API');
     }
     const { videoUrl } = answer.value;
     if (!videoUrl || !isAllowedDownloadUrl(videoUrl, this.ctx.originFor(item))) return null;

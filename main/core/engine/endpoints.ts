@@ -1,5 +1,5 @@
 // Which API a request goes to, and with which key. A job exists only at the API it was
-// submitted to (issue #9, defect 2): new submits follow the current settings, but every later
+// submitted to: new submits follow the current settings, but every later
 // request about a job (status, result, cancel, the video's origin) goes to the endpoint (mode and
 // base URL) recorded with its submit intent, with the key last set for that endpoint. A user who
 // switches to simulated mode, or to another base URL, while paid jobs run must not have their
@@ -128,7 +128,7 @@ export class Endpoints {
   /**
    * Whether an answer received through `client` speaks for a key in use now. An account error
    * (401, no balance) to a request sent without a key, or with a key replaced since, says nothing
-   * about the key the user has now, so it must not pause anything (issue #9, defect 3).
+   * about the key the user has now, so it must not pause anything.
    */
   speaksForCurrentKey(client: RunComfyClient): boolean {
     for (const known of this.keyed.values()) if (known === client) return true;

@@ -36,7 +36,6 @@ import { AccountSpendStore, localDayStart } from '../db/account-spend';
 import { AccountQueueStore } from '../db/account-queue';
 import { systemTimeZone } from '../domain';
 import { repeatEvery, systemClock, type Clock } from '../util/clock';
-import { UNFINISHED } from './batch-state';
 import type { EngineContext } from './context';
 import { Commands } from './commands';
 import { QueueCommands } from './queue-commands';
@@ -53,13 +52,12 @@ import { createCatalog } from '../catalog/catalog';
 import { adaptivePollPolicy } from './poll-policy';
 import { defaultBatchName, reportCsv, toBatchView } from './views';
 import { waitForItemState, waitUntilIdle } from './waiting';
-import type { ReasonLanguage } from '../../../preload/reasons';
+import type { ReasonLanguage } from '@common/reasons';
+import { IN_FLIGHT_STATES, POLLED_STATES, UNFINISHED_STATES } from '@common/item-actions';
 
 export { ownerIsGone } from './leases';
 
 export { DEFAULT_API_BASE_URL, type Engine, type EngineOptions } from './options';
-
-const IN_FLIGHT: readonly ItemState[] = ['submitting', 'in_queue', 'in_progress', 'downloading'];
 
 export function createEngine(options: EngineOptions): Engine {
   return new JobEngine(options);
@@ -233,7 +231,7 @@ class JobEngine implements Engine {
     // After a sleep the leases may have lapsed while nobody else took them: renew first.
     this.core.leases.renewAll();
     for (const batchId of this.ctx.held.keys())
-      for (const item of this.store.itemsInStates(batchId, ['in_queue', 'in_progress']))
+      for (const item of this.store.itemsInStates(batchId, POLLED_STATES))
         this.store.updateWithoutFsync(item.id, { nextPollAt: now });
     const previous = this.wakeController;
     this.wakeController = new AbortController();
@@ -338,8 +336,8 @@ class JobEngine implements Engine {
     for (const batchId of this.ctx.held.keys()) {
       const batch = this.store.getBatch(batchId);
       if (!batch) continue;
-      if (this.store.countInStates(batchId, batch.state === 'running' ? UNFINISHED : IN_FLIGHT) > 0)
-        return true;
+      const busy = batch.state === 'running' ? UNFINISHED_STATES : IN_FLIGHT_STATES;
+      if (this.store.countInStates(batchId, busy) > 0) return true;
     }
     return false;
   }

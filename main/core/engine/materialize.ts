@@ -14,7 +14,7 @@ export interface MaterializeItem {
   /** The start image's content hash at the scan. */
   imageHash: string;
   /** The planned request's fingerprint (over every image's hash) and its model: with both, every
-   * image of the request is re-verified, the end image too (issue #9, defect 7). */
+   * image of the request is re-verified, the end image too. */
   requestFingerprint?: string;
   modelId?: string;
 }

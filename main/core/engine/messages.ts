@@ -1,11 +1,11 @@
 // The engine's words for people, as reason codes with parameters: what happened, what it may
-// have cost, what to do. The sentences themselves live once per language in preload/reasons.ts
+// have cost, what to do. The sentences themselves live once per language in common/reasons.ts
 // (the window renders them in the user's language, the CLI and the CSV report in English unless
 // given a locale); here the phases only say which reason and with which values. Provider text
 // (RunComfy's own words) is passed through verbatim as a parameter.
 import type { ApiFailure } from '../api/client';
 import type { BatchSettings } from '../domain';
-import { reason, type Reason } from '../../../preload/reasons';
+import { reason, type Reason } from '@common/reasons';
 
 const usd = (value: number) => value.toFixed(2);
 

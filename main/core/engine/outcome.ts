@@ -2,7 +2,7 @@
 // write, how it counts for the batch, which pause it calls for. The coordinator's one settle
 // path applies it (coordinator.ts), then checks whether the batch finished and schedules the
 // next work, so no terminal path can forget to free its slot.
-import type { Reason } from '../../../preload/reasons';
+import type { Reason } from '@common/reasons';
 import type { ItemPatch, ItemRecord } from '../db/rows';
 import type { AttemptExpectation } from '../db/store';
 import { BATCH_CONDITION_CODES, type BatchConditionCode, type ItemState, type PauseReason } from '../domain';

@@ -5,7 +5,7 @@
 import * as fs from 'node:fs/promises';
 import { stat, statfs } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { formatReason } from '../../../preload/reasons';
+import { formatReason } from '@common/reasons';
 import type { BatchRecord, ItemRecord } from '../db/rows';
 import { assertNever } from '../domain';
 import { describeError, isDiskFull, nodeFileOps, resolveOutputPath, type FileOps } from './download-files';

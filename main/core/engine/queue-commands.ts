@@ -26,8 +26,7 @@ import {
 import type { EngineContext } from './context';
 import type { Coordinator } from './coordinator';
 import type { Commands } from './commands';
-
-const GENERATING = ['submitting', 'in_queue', 'in_progress'] as const;
+import { GENERATING_STATES } from '@common/item-actions';
 
 export class QueueCommands implements QueueApi {
   constructor(
@@ -42,7 +41,7 @@ export class QueueCommands implements QueueApi {
     let taken = { real: this.ctx.queue.inFlight(false), simulated: this.ctx.queue.inFlight(true) };
     return this.ctx.store.queuedBatches().map((batch, index) => {
       const queued = this.ctx.store.countInStates(batch.id, ['queued']);
-      const inFlight = this.ctx.store.countInStates(batch.id, GENERATING);
+      const inFlight = this.ctx.store.countInStates(batch.id, GENERATING_STATES);
       const entry: QueueEntry = {
         batchId: batch.id,
         name: batch.name,

@@ -5,7 +5,7 @@
 // the batch's own downloads is showing, and cleared once it is over.
 import type { ItemRecord } from '../db/rows';
 import { localClockText, type BatchConditionCode } from '../domain';
-import { formatReason, reason } from '../../../preload/reasons';
+import { formatReason, reason } from '@common/reasons';
 import type { BatchStates } from './batch-state';
 import type { BatchRuntime, EngineContext } from './context';
 import type { Outcome } from './outcome';

@@ -2,14 +2,12 @@
 // on its way. It says what to do with each; the coordinator does it. A submit intent left by an
 // earlier run is never sent again on its own: whether it reached the API is unknowable.
 import type { ItemRecord } from '../db/rows';
-import type { ItemState } from '../domain';
 import type { EngineContext } from './context';
 import { removeIfExists } from './download-files';
 import { ownerIsGone } from './leases';
 import { text } from './messages';
 import type { Outcome } from './outcome';
-
-const IN_FLIGHT: readonly ItemState[] = ['submitting', 'in_queue', 'in_progress', 'downloading'];
+import { IN_FLIGHT_STATES } from '@common/item-actions';
 
 export interface RecoveryPlan {
   /** Intents of an earlier run, now `unknown_submit`. */
@@ -46,7 +44,7 @@ export function planRecovery(
       () => {},
     );
   const senderMayLive = previousOwner !== null && previousOwner !== ctx.owner && !ownerIsGone(previousOwner);
-  for (const item of ctx.store.itemsInStates(batchId, IN_FLIGHT)) {
+  for (const item of ctx.store.itemsInStates(batchId, IN_FLIGHT_STATES)) {
     if (isBusy(item)) continue; // this run's own submit, poller or download
     switch (item.state) {
       case 'submitting':

@@ -4,7 +4,8 @@
 // settle path. An accepted answer the database cannot take now (locked by another process past
 // the busy timeout, full, an I/O error) is kept here, and in the request journal, and stored
 // again after a back-off; recovery never calls an item unknown while this process holds it.
-import { fullJitterBackoff } from '../api/retry';
+import { API_BACKOFF } from '../api/retry';
+import { backoffDelay, type Backoff } from '../util/backoff';
 import { LeaseLostError } from '../db/store';
 import type { ItemRecord } from '../db/rows';
 import type { BatchSettings } from '../domain';
@@ -15,6 +16,9 @@ import { text } from './messages';
 import { isMachineTrouble } from '../util/machine-trouble';
 import { DailyCapPassedError, type SubmitPhase } from './submit';
 import { AccountFullError } from './account-slots';
+
+/** Storing a submit answer again after the database refused it: full jitter, capped at a minute. */
+const STORE_RETRY: Backoff = { baseMs: 1000, capMs: 60_000, jitter: 1 };
 
 /** What the flow needs of the coordinator. */
 export interface SettlePath {
@@ -77,7 +81,7 @@ export class SubmitFlow {
         'warn',
         `item ${item.id}: not sent, its intent could not be stored (${(error as Error).message})`,
       );
-      const delay = fullJitterBackoff(++runtime.submitRetries, this.ctx.random, 2000, 5 * 60_000);
+      const delay = backoffDelay(++runtime.submitRetries, API_BACKOFF, this.ctx.random());
       this.core.settle({ ...released(item), holdSubmitsUntil: this.ctx.clock.now() + delay });
       return;
     }
@@ -142,7 +146,7 @@ export class SubmitFlow {
         );
         return;
       }
-      const delay = Math.max(250, fullJitterBackoff(failures + 1, this.ctx.random, 1000, 60_000));
+      const delay = Math.max(250, backoffDelay(failures + 1, STORE_RETRY, this.ctx.random()));
       this.ctx.log(
         'error',
         `item ${itemId}: the submit answer could not be stored (${(error as Error).message}); ` +

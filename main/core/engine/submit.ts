@@ -4,7 +4,8 @@
 // and what its answer means). A refusal that provably never reached the server goes back to
 // `queued` with a back-off; an answer that was lost becomes `unknown_submit`, for the user.
 import type { RunComfyClient } from '../api/client';
-import { fullJitterBackoff } from '../api/retry';
+import { API_BACKOFF } from '../api/retry';
+import { backoffDelay } from '../util/backoff';
 import type { ItemRecord } from '../db/rows';
 import type { BatchSettings } from '../domain';
 import { assertNever } from '../domain';
@@ -63,7 +64,7 @@ export class SubmitPhase {
    * Whether a prepared item may still go out. Paused meanwhile: it stays queued. Except for a
    * budget or daily-cap pause: this item was picked within the cap, and the pause was about the
    * one after it.
-   * Never once close() began (issue #9, defect 6), nor when the settings changed meanwhile to
+   * Never once close() began, nor when the settings changed meanwhile to
    * no key or to the other mode (a demo batch is never paid for, nor a real one faked).
    */
   mayStillSend(item: ItemRecord): boolean {
@@ -206,7 +207,7 @@ export class SubmitPhase {
       runtime.submitRetries++;
       const delay = Math.max(
         failure.retryAfterMs ?? 0,
-        fullJitterBackoff(runtime.submitRetries, random, 2000, 5 * 60_000),
+        backoffDelay(runtime.submitRetries, API_BACKOFF, random()),
       );
       return {
         item,

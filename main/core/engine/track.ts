@@ -4,20 +4,21 @@
 // at the API is cancel-remote.ts); the coordinator settles each outcome before the loop asks again.
 import PQueue from 'p-queue';
 import type { ApiFailure, RunComfyClient } from '../api/client';
-import { fullJitterBackoff } from '../api/retry';
+import { API_BACKOFF } from '../api/retry';
+import { backoffDelay } from '../util/backoff';
 import type { ItemRecord } from '../db/rows';
-import { assertNever, type ItemState } from '../domain';
+import { assertNever } from '../domain';
 import type { EngineContext } from './context';
 import { crashPoint } from './crash-points';
 import { text } from './messages';
-import { formatReason } from '../../../preload/reasons';
+import { formatReason } from '@common/reasons';
 import { endedWithout, type Outcome } from './outcome';
 import { pollEndpoint, type PollObservation } from './poll-policy';
 import type { RunTimes } from './run-times';
+import { POLLED_STATES } from '@common/item-actions';
 
-const LIVE: readonly ItemState[] = ['in_queue', 'in_progress'];
 // 404001 ("unknown request") answers in a row before a paid job counts as expired: a gateway, or
-// an API node that has not seen the request yet, may say it once (issue #9, defect 12).
+// an API node that has not seen the request yet, may say it once.
 const NOT_FOUND_CONFIRMATIONS = 3;
 /** Clock ms between two checks of an item whose endpoint has no key (a key change wakes it). */
 const NO_KEY_RECHECK_MS = 60_000;
@@ -55,7 +56,7 @@ export class TrackPhase {
   /**
    * Polls the item while it is live and its batch held here; yields each outcome to settle.
    * An exception (a database write failing with SQLITE_BUSY, say) never ends it: it is logged,
-   * and the item is polled again after a back-off (issue #9, defect 11). Only the item's end,
+   * and the item is polled again after a back-off. Only the item's end,
    * its batch going elsewhere, or close() ends it.
    */
   async *follow(itemId: number): AsyncGenerator<Outcome> {
@@ -66,7 +67,7 @@ export class TrackPhase {
         let outcome: Outcome | null;
         try {
           const item = this.ctx.store.getItem(itemId);
-          if (!item || !LIVE.includes(item.state) || !this.ctx.held.has(item.batchId)) return;
+          if (!item || !POLLED_STATES.includes(item.state) || !this.ctx.held.has(item.batchId)) return;
           const due = Math.max(item.nextPollAt ?? 0, this.troubles.get(itemId)?.until ?? 0);
           const wait = due - this.ctx.clock.now();
           if (wait > 0) {
@@ -120,7 +121,7 @@ export class TrackPhase {
    */
   troubled(itemId: number, error: unknown): void {
     const count = (this.troubles.get(itemId)?.count ?? 0) + 1;
-    const delay = Math.max(1000, fullJitterBackoff(count, this.ctx.random, 2000, 5 * 60_000));
+    const delay = Math.max(1000, backoffDelay(count, API_BACKOFF, this.ctx.random()));
     this.troubles.set(itemId, { count, until: this.ctx.clock.now() + delay });
     this.ctx.log(
       'warn',
@@ -142,7 +143,7 @@ export class TrackPhase {
     if (closeSignal.aborted) return null;
     crashPoint('mid-poll');
     const current = this.ctx.store.getItem(item.id);
-    if (!current || !LIVE.includes(current.state)) return null;
+    if (!current || !POLLED_STATES.includes(current.state)) return null;
     const pollCount = current.pollCount + 1;
     if (!status.ok) return this.pollFailed(current, client, status.failure, pollCount);
     this.answered(current);
@@ -200,7 +201,7 @@ export class TrackPhase {
     if (this.ctx.closeSignal.aborted) return null;
     crashPoint('mid-poll');
     const current = this.ctx.store.getItem(item.id);
-    if (!current || !LIVE.includes(current.state)) return null;
+    if (!current || !POLLED_STATES.includes(current.state)) return null;
     const pollCount = current.pollCount + 1;
     if (!answer.ok) return this.pollFailed(current, client, answer.failure, pollCount);
     const now = this.ctx.clock.now();
@@ -213,7 +214,7 @@ export class TrackPhase {
         return this.stillLive(current, status, null, pollCount);
       case 'completed': {
         if (!videoUrl) {
-          return endedWithout(current, LIVE, 'failed', text.noOutput(current.requestId), {
+          return endedWithout(current, POLLED_STATES, 'failed', text.noOutput(current.requestId), {
             why: 'succeeded without a video URL',
             errorCode: 'no_output',
             costUsd,
@@ -225,7 +226,7 @@ export class TrackPhase {
         return {
           item: current,
           move: {
-            from: LIVE,
+            from: POLLED_STATES,
             to: 'downloading',
             patch: { resultUrl: videoUrl, costUsd, queuePosition: null, nextPollAt: null, pollCount },
             reason: 'generated; downloading',
@@ -234,7 +235,7 @@ export class TrackPhase {
         };
       }
       case 'failed': {
-        return endedWithout(current, LIVE, 'failed', text.generationFailed(error), {
+        return endedWithout(current, POLLED_STATES, 'failed', text.generationFailed(error), {
           why: 'generation failed',
           errorCode: 'generation_failed',
           queuePosition: null,
@@ -247,7 +248,7 @@ export class TrackPhase {
         return {
           item: current,
           move: {
-            from: LIVE,
+            from: POLLED_STATES,
             to: 'cancelled',
             patch: {
               costUsd,
@@ -317,7 +318,7 @@ export class TrackPhase {
         const seen = (this.notFound.get(item.id) ?? 0) + 1;
         this.notFound.set(item.id, seen);
         if (seen < NOT_FOUND_CONFIRMATIONS) break;
-        return endedWithout(item, LIVE, 'expired', text.requestUnknown(item.requestId), {
+        return endedWithout(item, POLLED_STATES, 'expired', text.requestUnknown(item.requestId), {
           why: `request unknown to the API (${seen} answers in a row)`,
           errorCode: failure.errorCode ?? '404001',
           finishedAt: now,
@@ -328,7 +329,7 @@ export class TrackPhase {
         // Asked with another key than the one that sent it (the user set a new key, and this
         // process no longer has the old one): the job is not gone, only hidden from this key.
         if (!this.ctx.sendsItsKey(client, item)) return this.waitForItsKey(item);
-        return endedWithout(item, LIVE, 'failed', text.otherAccount(item.requestId), {
+        return endedWithout(item, POLLED_STATES, 'failed', text.otherAccount(item.requestId), {
           why: 'request belongs to another account',
           errorCode: '403001',
           finishedAt: now,
@@ -357,7 +358,7 @@ export class TrackPhase {
     this.pollErrors.set(item.id, attempt);
     const delay = Math.max(
       failure.retryAfterMs ?? 0,
-      fullJitterBackoff(attempt, this.ctx.random, 2000, 5 * 60_000),
+      backoffDelay(attempt, API_BACKOFF, this.ctx.random()),
       250,
     );
     this.ctx.log(

@@ -4,8 +4,8 @@ import type { BatchRecord } from '../db/rows';
 import type { JobStore } from '../db/store';
 import { finishTime, type BatchView, type PlannedItem } from '../domain';
 import { countOf } from '../util/count-words';
-import { reasonText, type ReasonLanguage } from '../../../preload/reasons';
-import { csvCell } from '../util/csv';
+import { reasonText, type ReasonLanguage } from '@common/reasons';
+import { csvTable } from '../util/csv';
 import type { RunTimeEstimate } from './poll-policy';
 
 export function toBatchView(
@@ -69,28 +69,20 @@ export const REPORT_COLUMNS = [
 ] as const;
 
 export function reportCsv(store: JobStore, batchId: number, language: ReasonLanguage = 'en'): string {
-  const quote = csvCell;
-  const lines = [REPORT_COLUMNS.join(',')];
-  for (const item of store.iterateItems(batchId)) {
-    lines.push(
-      [
-        item.relativePath,
-        item.renderedPrompt,
-        item.state,
-        reasonText({ reason: item.reason, message: item.errorMessage }, language),
-        item.errorCode,
-        typeof item.reason?.params.provider === 'string' ? item.reason.params.provider : null,
-        item.requestId,
-        item.costUsd,
-        item.estimatedCostUsd,
-        item.outputPath,
-        item.review,
-      ]
-        .map(quote)
-        .join(','),
-    );
-  }
-  return lines.join('\n') + '\n';
+  const rows = [...store.iterateItems(batchId)].map((item) => [
+    item.relativePath,
+    item.renderedPrompt,
+    item.state,
+    reasonText({ reason: item.reason, message: item.errorMessage }, language),
+    item.errorCode,
+    typeof item.reason?.params.provider === 'string' ? item.reason.params.provider : null,
+    item.requestId,
+    item.costUsd,
+    item.estimatedCostUsd,
+    item.outputPath,
+    item.review,
+  ]);
+  return csvTable(REPORT_COLUMNS, rows);
 }
 
 function round6(value: number): number {

@@ -10,7 +10,7 @@
 // The folder walk (walk.ts) keeps links in with the same `isInside`.
 import { realpath } from 'node:fs/promises';
 import { resolve, sep } from 'node:path';
-import { reason, type Reason } from '../../../preload/reasons';
+import { reason, type Reason } from '@common/reasons';
 import type { PathRefusal } from '../core-api';
 
 /** True when `child` is `parent` or below it (both absolute, same separator style). */

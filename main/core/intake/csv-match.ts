@@ -5,7 +5,7 @@
 import { realpath, stat } from 'node:fs/promises';
 import { posix } from 'node:path';
 import { imageFacts, type InputProblem, type ScannedEndImage, type ScannedImage } from '../core-api';
-import { formatReason, reason } from '../../../preload/reasons';
+import { formatReason, reason } from '@common/reasons';
 import { stemOf } from './captions';
 import { containedCellPath, gateCellPath, pathRefusalReason } from './contained-path';
 import { checkImageFile } from './image-check';

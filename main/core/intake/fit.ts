@@ -7,7 +7,7 @@
 import type { ModelEntryLimits } from '../catalog/entry';
 import { IMAGE_REF_PREFIX } from '../catalog/catalog';
 import { FIT_LONG_SIDE } from './limits';
-import { reason, type Reason } from '../../../preload/reasons';
+import { reason, type Reason } from '@common/reasons';
 
 export const FIT_MODES = ['crop', 'pad', 'refuse'] as const;
 export type FitMode = (typeof FIT_MODES)[number];

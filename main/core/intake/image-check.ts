@@ -10,7 +10,7 @@ import { openForReading, type ReadableFile } from '../util/open-file';
 import { fileByteSource, probeImage } from './probe';
 import type { ImageFormat } from './probe';
 import { fsReason } from './walk';
-import { formatReason, reason, type Reason } from '../../../preload/reasons';
+import { formatReason, reason, type Reason } from '@common/reasons';
 
 /** A refusal's words: a code for the window, English for the CLI and logs. */
 const refusal = (why: Reason) => ({ reason: formatReason(why), why });

@@ -5,7 +5,7 @@
 // (minimum side, aspect ratio) come from its catalog entry and are fitted or refused by the plan
 // (fit.ts, plan-image.ts), not here: the scan does not know the model.
 import { isSendableFormat, type ImageFormat } from './probe-result';
-import { reason, type Reason } from '../../../preload/reasons';
+import { reason, type Reason } from '@common/reasons';
 
 /**
  * Refused before decoding: a decoder would need width x height x 4 bytes (400 MB at this

@@ -7,7 +7,7 @@ import type { ModelSpec } from '../catalog/catalog';
 import { durationAllowed, durationRule, fieldSchema } from '../catalog/catalog';
 import { coerceFieldValue, csvFieldValues, valueAsGiven } from './model-request';
 import { CSV_ROLE_COLUMNS } from './prompts-csv';
-import { formatReason, reason, type Reason } from '../../../preload/reasons';
+import { formatReason, reason, type Reason } from '@common/reasons';
 import { charCount, guidanceRange, reject, ROLE_COLUMNS } from './plan-settings';
 
 interface Overrides {

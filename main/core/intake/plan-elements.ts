@@ -17,7 +17,7 @@ import { pathRefusalReason } from './contained-path';
 import type { FitMode } from './fit';
 import { planImage } from './plan-image';
 import { cellWhere, reject } from './plan-settings';
-import { formatReason, reason, type Reason } from '../../../preload/reasons';
+import { formatReason, reason, type Reason } from '@common/reasons';
 
 /** A text the item sends, and how to name where it came from ("the prompt template"). */
 export interface ItemText {

@@ -11,7 +11,7 @@ import type { FitMode } from './fit';
 import type { SendMode } from './limits';
 import { planImage, type PlannedImage } from './plan-image';
 import { cellWhere, reject } from './plan-settings';
-import { formatReason, reason, type ReasonParam } from '../../../preload/reasons';
+import { formatReason, reason, type ReasonParam } from '@common/reasons';
 
 /** Relative difference in width/height above which start and end are not the same shape. */
 const SHAPE_TOLERANCE = 0.01;

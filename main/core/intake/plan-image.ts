@@ -17,7 +17,7 @@ import { modelImageProblem } from './model-request';
 import { isSendableFormat, type ImageFormat } from './probe-result';
 import { reject } from './plan-settings';
 import type { PlanNote } from '../domain';
-import { formatReason } from '../../../preload/reasons';
+import { formatReason } from '@common/reasons';
 
 export interface ImageToPlan {
   sourcePath: string;

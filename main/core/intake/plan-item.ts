@@ -19,7 +19,7 @@ import { parseShots, shotsProblem } from './shots';
 import { takeFingerprint } from './takes';
 import { parseTemplate, renderTemplate, TemplateError } from './template';
 import type { ParsedTemplate } from './template';
-import { formatReason, reason, type Reason, type ReasonParam } from '../../../preload/reasons';
+import { formatReason, reason, type Reason, type ReasonParam } from '@common/reasons';
 
 export type FindDone = (
   imageHash: string,

@@ -7,7 +7,7 @@ import type { ModelSpec, RoleName } from '../catalog/catalog';
 import { durationAllowed, durationRule, durationWords, fieldSchema } from '../catalog/catalog';
 import { coerceFieldValue, roleOfField } from './model-request';
 import { SETTING_COLUMNS } from './prompts-csv';
-import { formatReason, reason, type Reason } from '../../../preload/reasons';
+import { formatReason, reason, type Reason } from '@common/reasons';
 import { imageUrl, isImageRef } from './requests';
 import { asWritten, mapRequest } from './request-placeholders';
 import { elementReferences, elementShape, elementsUnavailable } from './elements';
@@ -28,7 +28,7 @@ export class ItemRejection extends Error {
 }
 
 /**
- * Refuses the item, in words or as a reason (preload/reasons.ts), whose English is the message
+ * Refuses the item, in words or as a reason (common/reasons.ts), whose English is the message
  * the CLI prints. Texts that carry another module's free words (a probe's, a template's) stay
  * plain strings.
  */

@@ -17,7 +17,7 @@ import { ceilingOf, settingsFields, settingsProblems } from './plan-settings';
 import { nameTemplateForTakes, takesOf, takesProblem } from './takes';
 import { parseTemplate, TemplateError } from './template';
 import type { ParsedTemplate } from './template';
-import { reason, type ReasonParam } from '../../../preload/reasons';
+import { reason, type ReasonParam } from '@common/reasons';
 
 /** The first three models by name, and how many more, in the reader's language. */
 function modelList(names: readonly string[]): ReasonParam {

@@ -3,7 +3,7 @@
 // way anyway (requests.ts fitImage). Like probe.ts, only headers are read.
 import { readIfd0 } from './exif';
 import { corrupt, displayed, truncated, type ByteSource, type ProbeResult } from './probe-result';
-import { reason } from '../../../preload/reasons';
+import { reason } from '@common/reasons';
 
 /** A TIFF's size and orientation from its first directory, wherever the file puts it. */
 export async function probeTiff(source: ByteSource): Promise<ProbeResult> {

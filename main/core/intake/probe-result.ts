@@ -2,7 +2,7 @@
 // app converts): the format, the size as displayed, the EXIF orientation, or why the file is no
 // usable image; and the byte source every probe reads through.
 import { swapsSides } from './exif';
-import { formatReason, reason, type Reason } from '../../../preload/reasons';
+import { formatReason, reason, type Reason } from '@common/reasons';
 
 /** What Kling takes as it is. */
 export type SendableFormat = 'jpeg' | 'png' | 'bmp' | 'webp';

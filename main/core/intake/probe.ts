@@ -21,7 +21,7 @@ import {
   type ByteSource,
   type ProbeResult,
 } from './probe-result';
-import { reason, type ReasonCode, type ReasonParam } from '../../../preload/reasons';
+import { reason, type ReasonCode, type ReasonParam } from '@common/reasons';
 import { openForReading, type ReadableFile } from '../util/open-file';
 
 export {

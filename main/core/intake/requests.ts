@@ -1,4 +1,4 @@
-// Requests as planned and as sent. A planned request holds `image-ref:<absolute path>`
+// Requests as planned and as sent: a planned request holds `image-ref:<absolute path>`
 // placeholders instead of image bytes, so the database stays small and a request can be
 // shown, compared and fingerprinted without reading images. `materializeRequest` turns the
 // placeholders into data URIs at submit time, checking that the file is still the one scanned.
@@ -12,7 +12,7 @@ import { fitFingerprintPart, parseImageRef, type FitSpec } from './fit';
 import { applyFit } from './fit-apply';
 import { bufferByteSource, isSendableFormat, MIME_TYPES, probeImage } from './probe';
 import { isTakeOf } from './takes';
-import { formatReason } from '../../../preload/reasons';
+import { formatReason } from '@common/reasons';
 
 export { imageRef, isImageRef } from './request-placeholders';
 

@@ -9,7 +9,7 @@ import { checkImageFile } from './image-check';
 import type { CheckedImage } from './image-check';
 import { PROMPTS_CSV } from './prompts-csv';
 import { fsReason, walkRoot } from './walk';
-import { formatReason } from '../../../preload/reasons';
+import { formatReason } from '@common/reasons';
 import type { WalkRoot } from './walk';
 
 /** Text files next to images are captions or prompts, never images. */

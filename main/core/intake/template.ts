@@ -6,8 +6,11 @@
 //   {column}   any column of a prompts.csv in the dropped folder (names case-insensitive)
 //   {caption|a quiet street}  the text after "|" when the image has no (or an empty) value
 //   {{ and }}  a literal brace
-// Anything else is a TemplateError that says where and what to write instead. Parsing and
-// rendering are separate so a template is checked once per plan, not once per image.
+// Anything else is a TemplateError that says where and what to write instead. The grammar is
+// common/template-grammar.ts, which the window's editor reads templates with too; this module
+// words its problems and fills templates in. Parsing and rendering are separate so a template
+// is checked once per plan, not once per image.
+import { parseTemplate as scanTemplate, type TemplateProblem } from '@common/template-grammar';
 
 export const BUILTIN_VARIABLES = ['name', 'folder', 'path', 'index', 'count', 'caption', 'take'] as const;
 
@@ -59,9 +62,56 @@ function editDistance(a: string, b: string): number {
   return row[b.length]!;
 }
 
+/** The first problem the grammar found, worded: which character, what is wrong, what to write. */
+function templateError(problem: TemplateProblem, label: string, known: ReadonlySet<string>): TemplateError {
+  const at = problem.at + 1;
+  switch (problem.kind) {
+    case 'unopened':
+      return new TemplateError(
+        'unmatched_brace',
+        `${label} has a "}" at character ${at} with no "{" before it; write "}}" for a literal brace`,
+        null,
+        at,
+      );
+    case 'unclosed':
+      return new TemplateError(
+        'unclosed_brace',
+        `${label} has a "{" at character ${at} that is never closed; close it with "}" ` +
+          'or write "{{" for a literal brace',
+        null,
+        at,
+      );
+    case 'empty':
+      return new TemplateError(
+        'empty_variable',
+        `${label} has an empty "{}" at character ${at}; put a variable inside, e.g. {name}, ` +
+          'or write "{{}}" for literal braces',
+        null,
+        at,
+      );
+    case 'unknown': {
+      const name = problem.name.toLowerCase();
+      const suggestion = [...known]
+        .map((candidate) => ({ candidate, distance: editDistance(name, candidate) }))
+        .filter((c) => c.distance <= 2)
+        .sort((a, b) => a.distance - b.distance)[0];
+      return new TemplateError(
+        'unknown_variable',
+        `${label} uses {${problem.name}} at character ${at}, which is not a known variable` +
+          (suggestion ? ` (did you mean {${suggestion.candidate}}?)` : '') +
+          `; available: ${[...known].map((v) => `{${v}}`).join(', ')}. ` +
+          'Write "{{" and "}}" for literal braces',
+        name,
+        at,
+      );
+    }
+  }
+}
+
 /**
- * Parses `source`; every variable must be one of `known` (compared case-insensitively).
- * `label` names the template in messages ("The prompt template", "prompts.csv row 4, column prompt").
+ * Parses `source` with the shared grammar; every variable must be one of `known` (compared
+ * case-insensitively), and the first problem is thrown as a TemplateError. `label` names the
+ * template in messages ("The prompt template", "prompts.csv row 4, column prompt").
  */
 export function parseTemplate(
   source: string,
@@ -69,79 +119,21 @@ export function parseTemplate(
   label = 'The template',
 ): ParsedTemplate {
   const knownSet = new Set([...known].map((v) => v.toLowerCase()));
+  const scanned = scanTemplate(source, knownSet);
+  const problem = scanned.problems[0];
+  if (problem) throw templateError(problem, label, knownSet);
   const parts: TemplatePart[] = [];
   const variables = new Set<string>();
-  let text = '';
-  let i = 0;
-  while (i < source.length) {
-    const char = source[i]!;
-    if (char === '{' && source[i + 1] === '{') {
-      text += '{';
-      i += 2;
-    } else if (char === '}' && source[i + 1] === '}') {
-      text += '}';
-      i += 2;
-    } else if (char === '}') {
-      throw new TemplateError(
-        'unmatched_brace',
-        `${label} has a "}" at character ${i + 1} with no "{" before it; write "}}" for a literal brace`,
-        null,
-        i + 1,
-      );
-    } else if (char === '{') {
-      const close = source.indexOf('}', i + 1);
-      const nextOpen = source.indexOf('{', i + 1);
-      if (close < 0 || (nextOpen >= 0 && nextOpen < close))
-        throw new TemplateError(
-          'unclosed_brace',
-          `${label} has a "{" at character ${i + 1} that is never closed; close it with "}" ` +
-            'or write "{{" for a literal brace',
-          null,
-          i + 1,
-        );
-      const inside = source.slice(i + 1, close);
-      const bar = inside.indexOf('|');
-      const raw = bar >= 0 ? inside.slice(0, bar) : inside;
-      const fallback = bar >= 0 ? inside.slice(bar + 1) : undefined;
-      const name = raw.trim().toLowerCase();
-      if (name === '')
-        throw new TemplateError(
-          'empty_variable',
-          `${label} has an empty "{}" at character ${i + 1}; put a variable inside, e.g. {name}, ` +
-            'or write "{{}}" for literal braces',
-          null,
-          i + 1,
-        );
-      if (!knownSet.has(name)) {
-        const suggestion = [...knownSet]
-          .map((candidate) => ({ candidate, distance: editDistance(name, candidate) }))
-          .filter((c) => c.distance <= 2)
-          .sort((a, b) => a.distance - b.distance)[0];
-        throw new TemplateError(
-          'unknown_variable',
-          `${label} uses {${raw.trim()}} at character ${i + 1}, which is not a known variable` +
-            (suggestion ? ` (did you mean {${suggestion.candidate}}?)` : '') +
-            `; available: ${[...knownSet].map((v) => `{${v}}`).join(', ')}. ` +
-            'Write "{{" and "}}" for literal braces',
-          name,
-          i + 1,
-        );
-      }
-      if (text) parts.push({ kind: 'text', text });
-      text = '';
-      parts.push(
-        fallback === undefined
-          ? { kind: 'variable', name, position: i + 1 }
-          : { kind: 'variable', name, position: i + 1, fallback },
-      );
-      variables.add(name);
-      i = close + 1;
-    } else {
-      text += char;
-      i += 1;
+  for (const part of scanned.parts) {
+    if (part.kind === 'text') {
+      parts.push({ kind: 'text', text: part.text });
+      continue;
     }
+    const name = part.name.toLowerCase();
+    const variable = { kind: 'variable' as const, name, position: part.start + 1 };
+    parts.push(part.fallback === undefined ? variable : { ...variable, fallback: part.fallback });
+    variables.add(name);
   }
-  if (text) parts.push({ kind: 'text', text });
   return { source, parts, variables };
 }
 

@@ -1,4 +1,4 @@
-// Walks dropped folders and files. Streams (an async generator, one folder at a time), so a
+// Walks dropped folders and files, streaming (an async generator, one folder at a time), so a
 // folder of 10,000 images starts being checked before the walk ends and nothing holds the
 // event loop. Rules:
 //  - hidden files and folders (names starting with '.') and OS clutter are skipped;
@@ -8,7 +8,7 @@
 import { lstat, readdir, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join, relative, resolve, sep } from 'node:path';
 import { isInside } from './contained-path';
-import { formatReason, reason, type Reason, type ReasonCode } from '../../../preload/reasons';
+import { formatReason, reason, type Reason, type ReasonCode } from '@common/reasons';
 
 export interface WalkRoot {
   /** Absolute path of the dropped folder, or of a dropped file's own folder. */

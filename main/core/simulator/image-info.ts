@@ -1,7 +1,7 @@
 // Pixel size from an image's header bytes (jpg, png, bmp, webp), without decoding it: enough for
 // the simulator to apply Kling's upstream limits (runcomfy-api.md: at most 10 MB, at least 300 px
 // on the short side, aspect ratio between 1:2.5 and 2.5:1).
-import { sniffImage } from './validation';
+import { sniffImage } from './field-checks';
 
 export interface ImageSize {
   width: number;

@@ -160,7 +160,9 @@ export class MotionVideos {
 
   /** Called at submit with the start image's bytes (a URL sent instead: no clip, the pattern). */
   prepare(requestId: string, imageBytes: Buffer): void {
-    remember(this.sources, requestId, decodeSmall(imageBytes), MAX_SOURCES);
+    // Kept, not awaited: the clip awaits it at the first download, and it never rejects (an
+    // image that cannot be read decodes to null).
+    void remember(this.sources, requestId, decodeSmall(imageBytes), MAX_SOURCES);
   }
 
   /** The job's clip, or null (no image kept, or one that could not be read): the pattern then. */

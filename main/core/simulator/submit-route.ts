@@ -11,7 +11,8 @@ import { answer, apiError, authorize, requestUrls, send, transportFault, unautho
 import type { Reply } from './replies';
 import type { SimulatorState } from './state';
 import type { SubmitRecord } from './types';
-import { checkImage, priceUsd, validateInput } from './validation';
+import { checkImage } from './field-checks';
+import { priceUsd, validateInput } from './validation';
 
 /** An over-cap body is read and discarded up to this much more (so the client can read the
  * 413 instead of a broken pipe), then the connection is cut. Nothing of it is kept. */

@@ -1,7 +1,7 @@
 // Kling 3.0's `elements` field as the simulator checks it, written from the API docs (at most 3
 // elements, each a frontal image with at most 3 reference images, or a video URL; the prompt
 // names them @Element1...) and independent of the app's catalog, like the rest of validation.ts.
-import { checkedList, checkImage, isObject, requiredValue, type Fail } from './validation';
+import { checkedList, checkImage, isObject, requiredValue, type Fail } from './field-checks';
 
 const MAX_ELEMENTS = 3;
 const MAX_REFERENCES = 3;

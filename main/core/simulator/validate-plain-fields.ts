@@ -3,7 +3,7 @@
 // "5"/"10") and the extra fields its catalog entry describes (`float`, `integer`, `string`,
 // `boolean`, enums, ranges). Written from the simulator's own table, independent of the app.
 import type { SimulatedField, SimulatedModel } from './simulated-models';
-import type { Fail } from './validation';
+import type { Fail } from './field-checks';
 
 const TYPE_MESSAGES: Record<SimulatedField['type'], { msg: string; type: string }> = {
   float: { msg: 'Input should be a valid number', type: 'float_type' },

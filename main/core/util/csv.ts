@@ -1,19 +1,17 @@
-// One CSV cell, safe to open in a spreadsheet. RFC 4180 quoting keeps commas, quotes and line
-// breaks inside the cell; it does not stop Excel, LibreOffice or Sheets from running a cell that
-// starts like a formula ("=HYPERLINK(...)" runs even when quoted). File names, prompts and API
-// error texts are not ours, so such a cell gets a leading apostrophe (OWASP's advice), which the
-// spreadsheet shows as text. Tab and CR count too: some spreadsheets skip them, then see "=".
+// CSV tables safe to open in a spreadsheet, written by csv-stringify (the csv project whose
+// csv-parse reads prompts.csv). RFC 4180 quoting keeps commas, quotes and line breaks inside a
+// cell; it does not stop Excel, LibreOffice or Sheets from running a cell that starts like a
+// formula ("=HYPERLINK(...)" runs even when quoted). File names, prompts and API error texts are
+// not ours, so such a cell gets a leading apostrophe (OWASP's advice, csv-stringify's
+// escape_formulas), which the spreadsheet shows as text; tab and CR count too, as some
+// spreadsheets skip them and then see "=".
+import { stringify } from 'csv-stringify/sync';
 
-const FORMULA_START = /^[=+\-@\t\r]/;
-const NEEDS_QUOTES = /[",\r\n]/;
-
-export function csvCell(value: unknown): string {
-  const raw = value === null || value === undefined ? '' : String(value);
-  const text = FORMULA_START.test(raw) ? `'${raw}` : raw;
-  return NEEDS_QUOTES.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-/** One CSV line (no line break) from the cells in order. */
-export function csvRow(values: readonly unknown[]): string {
-  return values.map(csvCell).join(',');
+/** A header line of `columns`, then one line per row (cells in the columns' order; null is empty). */
+export function csvTable(columns: readonly string[], rows: readonly (readonly unknown[])[]): string {
+  return stringify(rows as unknown[][], {
+    header: true,
+    columns: [...columns],
+    escape_formulas: true,
+  });
 }

@@ -3,6 +3,7 @@
 // rather than refusing a start or a command with them: a CLI at 3 am that exits on "database
 // is locked" leaves a batch for a person to find in the morning.
 import { setTimeout as sleep } from 'node:timers/promises';
+import { backoffDelay } from './backoff';
 
 const MACHINE_CODES = /^SQLITE_(BUSY|LOCKED|FULL|IOERR|PROTOCOL)/;
 
@@ -38,7 +39,7 @@ export async function waitOutMachineTrouble<T>(
           `${what}: the database is busy or failing (${(error as Error).message}); another program may hold ` +
             `it, or its disk may be full. Waiting for it (nothing is lost; Ctrl-C to stop).`,
         );
-      await sleep(Math.min(5_000, 250 * 2 ** Math.min(attempt, 5)));
+      await sleep(backoffDelay(attempt, { baseMs: 250, capMs: 5_000, jitter: 0 }));
     }
   }
 }

@@ -1,4 +1,5 @@
-// Masks secrets (the API key) in any text bound for a log, an error message or a notice. Pure and
+// Masks secrets (the API key) in any text bound for a log, an error message, a notice or a
+// webhook, and in the API client's failure messages: the one redaction, one mask. Pure and
 // free of imports, so the CLI's log file can use it without the app's error contract.
 
 /** Replaces every occurrence of each secret (and of its trimmed form) with a mask. */

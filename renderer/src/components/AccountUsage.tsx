@@ -2,7 +2,7 @@
 // definition, against the daily cap), and what every batch spent, real and simulated apart (a
 // simulated run is never counted as money), with a way to the batches themselves.
 import { useMemo } from 'react';
-import { batchFigures } from '../../../preload/batch-figures';
+import { batchFigures } from '@common/batch-figures';
 import { api } from '../api';
 import { useI18n } from '../i18n';
 import { formatCount } from '../lib/format';

@@ -1,7 +1,7 @@
 // Settings → Account → the RunComfy API key: set, replace or remove it (only its last four
 // characters are ever shown), with the plain-text question on a computer without a keyring.
 import { useId, useState } from 'react';
-import type { AppSettingsDto } from '../../../preload/contract';
+import type { AppSettingsDto } from '@common/contract';
 import { api, errorText, hasCode } from '../api';
 import { useI18n } from '../i18n';
 import { useApp } from '../store/app-context';

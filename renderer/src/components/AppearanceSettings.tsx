@@ -1,6 +1,6 @@
 // Settings → Appearance: the window's language and its theme (the system's, light or dark).
 import { useState } from 'react';
-import type { AppSettingsDto, RequestOf } from '../../../preload/contract';
+import type { AppSettingsDto, RequestOf } from '@common/contract';
 import { api, errorText } from '../api';
 import { useI18n } from '../i18n';
 import { useApp } from '../store/app-context';

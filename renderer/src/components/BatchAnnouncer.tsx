@@ -3,7 +3,7 @@
 // balance, budget cap...) assertively, in place of the banner's own alert, so it is said once,
 // also when the batch was already paused on arrival. Visually hidden; the page shows the same.
 import { useEffect, useRef, useState } from 'react';
-import type { BatchViewDto } from '../../../preload/contract';
+import type { BatchViewDto } from '@common/contract';
 import { useI18n, type I18n } from '../i18n';
 import { formatCount, formatUsd } from '../lib/format';
 import { useMoney } from '../lib/money';

@@ -2,10 +2,10 @@
 // with the name, the state and the controls, one line of the key figures (done of planned, what
 // needs attention, money spent against the cap, time left), and the rest (generating, waiting,
 // the estimated total, today's spend of all batches, the counts per state) folded under "More".
-// Every figure comes from preload/batch-figures.ts, the one definition History and the tray use.
+// Every figure comes from common/batch-figures.ts, the one definition History and the tray use.
 import { useId, useState } from 'react';
-import type { BatchViewDto, ItemStateDto } from '../../../preload/contract';
-import { batchFigures, doneShare } from '../../../preload/batch-figures';
+import type { BatchViewDto } from '@common/contract';
+import { batchFigures, doneShare } from '@common/batch-figures';
 import { api } from '../api';
 import { useI18n } from '../i18n';
 import { useAction } from '../lib/use-action';
@@ -21,10 +21,6 @@ import { GlanceStat } from './GlanceStat';
 import { RerunButton } from './RerunDialog';
 import { RetryFailedButton } from './RetryFailedButton';
 import './BatchHeader.css';
-
-export function countOf(batch: BatchViewDto, states: readonly ItemStateDto[]): number {
-  return states.reduce((sum, s) => sum + (batch.counts[s] ?? 0), 0);
-}
 
 /** The one step a batch's state offers: start a draft, pause a running batch, resume a paused one. */
 const STEPS: Partial<Record<BatchViewDto['state'], 'start' | 'pause' | 'resume'>> = {

@@ -4,7 +4,7 @@
 // again); spending (budget cap, parallel generations); when (start time, hours, watching). Presets in its title row. A role field
 // (duration, audio...) shows only when the model has it; the rules live in lib/batch-rules.ts.
 import { useRef } from 'react';
-import type { BatchSettingsDto, ElementCheckDto as ElementCheck } from '../../../preload/contract';
+import type { BatchSettingsDto, ElementCheckDto as ElementCheck } from '@common/contract';
 import { api, errorText } from '../api';
 import { useI18n } from '../i18n';
 import { LIMITS, settingsForModel, type SettingsErrors } from '../lib/batch-rules';

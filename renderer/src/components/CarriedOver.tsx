@@ -1,6 +1,6 @@
 // What a new batch took over from the last one without being asked ("3 takes · cap $1.50"),
 // said above the form while the draft still holds it, with one click back to the usual settings.
-import type { BatchSettingsDto, ModelInfoDto } from '../../../preload/contract';
+import type { BatchSettingsDto, ModelInfoDto } from '@common/contract';
 import { useI18n, type I18n } from '../i18n';
 import { settingsForModel } from '../lib/batch-rules';
 import { formatUsd } from '../lib/format';

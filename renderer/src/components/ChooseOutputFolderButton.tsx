@@ -1,6 +1,6 @@
 // "Choose another folder…" for a batch whose output folder is away or full: the folder picker,
 // then main moves the batch's downloads there (videos already saved stay where they are).
-import type { BatchViewDto } from '../../../preload/contract';
+import type { BatchViewDto } from '@common/contract';
 import { api } from '../api';
 import { useI18n } from '../i18n';
 import { useAction } from '../lib/use-action';

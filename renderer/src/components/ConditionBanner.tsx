@@ -3,10 +3,10 @@
 // not a pause, the batch goes on by itself, so it informs: what happened (the title), what
 // happens next and what the user may do (a sentence, and for the folder the button that saves
 // the next videos elsewhere), and the specifics (which folder, the system's words) under Details.
-// The words come from the reason catalogue (preload/reasons.ts) in the reader's language.
+// The words come from the reason catalogue (common/reasons.ts) in the reader's language.
 import { useId } from 'react';
-import type { BatchViewDto } from '../../../preload/contract';
-import { formatReason } from '../../../preload/reasons';
+import type { BatchViewDto } from '@common/contract';
+import { formatReason } from '@common/reasons';
 import { useI18n } from '../i18n';
 import { ChooseOutputFolderButton } from './ChooseOutputFolderButton';
 

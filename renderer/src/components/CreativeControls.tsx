@@ -1,11 +1,7 @@
 // The batch's creative controls, each shown only where the model has it: fit mode, loop (or why
 // there is no end frame), the shots of a multi-shot video and the reference elements. Split from
 // BatchSetup so the form stays one screen of code; the rules for errors live with each control.
-import type {
-  BatchSettingsDto,
-  ElementCheckDto as ElementCheck,
-  ModelInfoDto,
-} from '../../../preload/contract';
+import type { BatchSettingsDto, ElementCheckDto as ElementCheck, ModelInfoDto } from '@common/contract';
 import { useI18n, type I18n } from '../i18n';
 import { elementReferences, insertText } from '../lib/template';
 import { modelsThatHave } from '../lib/model-names';

@@ -2,7 +2,7 @@
 // as a batch's spent figure, so one batch alone today shows the same amount twice), what else
 // is on its way, and the share of the daily cap, which counts both. Re-read whenever this
 // batch's spending or state changes (a change elsewhere shows on the next).
-import type { BatchViewDto } from '../../../preload/contract';
+import type { BatchViewDto } from '@common/contract';
 import { api } from '../api';
 import { useI18n } from '../i18n';
 import { formatUsd } from '../lib/format';

@@ -1,7 +1,7 @@
 // The video's duration: a choice of the model's allowed lengths where it has a list, a number
 // of seconds within its range where it has one, nothing where its duration field is unknown.
 import { useId } from 'react';
-import type { ModelInfoDto } from '../../../preload/contract';
+import type { ModelInfoDto } from '@common/contract';
 import { useI18n } from '../i18n';
 import { NumberField } from './NumberField';
 

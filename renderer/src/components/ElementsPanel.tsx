@@ -4,11 +4,7 @@
 // image shows main's check (its size, or why it cannot be used). Hidden, with the reason, when
 // the model has no elements field.
 import { useState, type DragEvent } from 'react';
-import type {
-  BatchSettingsDto,
-  ElementCheckDto as ElementCheck,
-  ModelInfoDto,
-} from '../../../preload/contract';
+import type { BatchSettingsDto, ElementCheckDto as ElementCheck, ModelInfoDto } from '@common/contract';
 import { api, errorText } from '../api';
 import { useI18n } from '../i18n';
 import { modelsThatHave } from '../lib/model-names';

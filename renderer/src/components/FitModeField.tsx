@@ -1,7 +1,7 @@
 // The fit mode of a batch: what is done with images outside the model's shape or size limits
 // (crop, pad with a blurred fill, or refuse), each option explained in words. Main plans and
 // makes the fitted frames (intake/fit.ts); the preview shows them beside the originals.
-import type { BatchSettingsDto, ModelInfoDto } from '../../../preload/contract';
+import type { BatchSettingsDto, ModelInfoDto } from '@common/contract';
 import { useI18n } from '../i18n';
 import './FitModeField.css';
 

@@ -2,7 +2,7 @@
 // stands for: Play it here, Show it in its folder, and open the batch that made it. The reason
 // carries that item's and batch's ids (intake/plan-item.ts); rows stored before it did show none.
 import { useState } from 'react';
-import type { Reason } from '../../../preload/reasons';
+import type { Reason } from '@common/reasons';
 import { api } from '../api';
 import { useI18n } from '../i18n';
 import { useAction } from '../lib/use-action';

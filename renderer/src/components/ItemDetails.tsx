@@ -1,9 +1,9 @@
 // Everything about one item: the full prompt, why it failed (the cause first; RunComfy's whole
 // text and the request id below it, never our internal codes), notes, where its video is, and
 // the video itself, played in the app.
-import type { ItemViewDto } from '../../../preload/contract';
+import type { ItemViewDto } from '@common/contract';
 import { useI18n } from '../i18n';
-import { formatReason } from '../../../preload/reasons';
+import { formatReason } from '@common/reasons';
 import { formatDateTime } from '../lib/format';
 import { useMoney } from '../lib/money';
 import { itemReasonText, providerWords } from '../lib/item-reason';

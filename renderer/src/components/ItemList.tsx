@@ -3,7 +3,7 @@
 // selected (X on a row, or its box; kept across filters) for "Retry selected" or a re-run.
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useId, useRef, useState, type KeyboardEvent as ReactKeyboardEvent } from 'react';
-import type { BatchViewDto } from '../../../preload/contract';
+import type { BatchViewDto } from '@common/contract';
 import { useI18n } from '../i18n';
 import { formatCount } from '../lib/format';
 import { FILTERS, type FilterKey } from '../lib/states';
@@ -11,7 +11,7 @@ import { useRovingFocus } from '../lib/use-roving-focus';
 import { useSelection, type Selection } from '../lib/use-selection';
 import { rowPlace } from '../lib/virtual-row';
 import { useItemsError, useItemsStore, useItemsTotal } from '../store/items-store';
-import { countOf } from './BatchHeader';
+import { countOf } from '@common/batch-figures';
 import { FilterChip } from './FilterChip';
 import { ItemRow } from './ItemRow';
 import { ErrorAlert } from './ErrorAlert';

@@ -2,14 +2,15 @@
 // and progress, cost, and the actions that fit its state, and a Select box on the thumbnail.
 // Reads its own item from the store, so a change elsewhere in the list does not re-render it.
 import { memo, useState, type ReactNode } from 'react';
-import type { ItemViewDto } from '../../../preload/contract';
+import type { ItemViewDto } from '@common/contract';
 import { api } from '../api';
 import { useI18n } from '../i18n';
 import { itemReasonText } from '../lib/item-reason';
 import { useAction } from '../lib/use-action';
 import { fileNameOf, formatElapsed } from '../lib/format';
 import { useMoney } from '../lib/money';
-import { ACTIVE_STATES, TONE_ICONS, actionFor, toneOf } from '../lib/states';
+import { IN_FLIGHT_STATES } from '@common/item-actions';
+import { TONE_ICONS, actionFor, toneOf } from '../lib/states';
 import { useApp } from '../store/app-context';
 import { useItemAt, type ItemsStore } from '../store/items-store';
 import { useNow } from '../store/now';
@@ -49,7 +50,7 @@ function LoadedRow({
   const money = useMoney();
   // Stored as a code: shown in the user's language (rows from before codes keep their text).
   const why = itemReasonText(item, language);
-  const active = ACTIVE_STATES.includes(item.state);
+  const active = IN_FLIGHT_STATES.includes(item.state);
   const action = actionFor(item.state);
   const now = useNow(active);
   const [details, setDetails] = useState<null | 'details' | 'play'>(null);

@@ -5,7 +5,7 @@
 // is known, i18n/model-fields-texts.ts), and its error is tied to it by aria-describedby. Values go to settings.modelInputs; a field left alone is not sent, so the
 // model's own default applies.
 import { useId } from 'react';
-import type { BatchSettingsDto, ModelInfoDto } from '../../../preload/contract';
+import type { BatchSettingsDto, ModelInfoDto } from '@common/contract';
 import { useI18n, type I18n } from '../i18n';
 import { fieldWords } from '../i18n/model-fields-texts';
 import { formatDateTime } from '../lib/format';

@@ -4,7 +4,7 @@
 // what we know of it is still partial, so the user sees which models are guesses before paying.
 // Above it, where the list comes from (CatalogSourceLine).
 import { useId, useState } from 'react';
-import type { BatchSettingsDto, ModelInfoDto } from '../../../preload/contract';
+import type { BatchSettingsDto, ModelInfoDto } from '@common/contract';
 import { useI18n, type I18n } from '../i18n';
 import { formatUsd } from '../lib/format';
 import { pickerGroups } from '../lib/model-groups';

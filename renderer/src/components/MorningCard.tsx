@@ -2,8 +2,8 @@
 // (videos done, what failed and why, what was spent, what waits for a person), with Review
 // and Retry; dismissed, the next report starts from then. Nothing is shown when nothing happened.
 import { useEffect, useState } from 'react';
-import type { ActivitySummaryDto } from '../../../preload/contract';
-import { formatReason } from '../../../preload/reasons';
+import type { ActivitySummaryDto } from '@common/contract';
+import { formatReason } from '@common/reasons';
 import { api } from '../api';
 import { useI18n } from '../i18n';
 import { formatUsd } from '../lib/format';

@@ -2,9 +2,9 @@
 // what to do (one sentence, and the button that does it: open the key settings, top up, raise
 // the cap, choose another folder, resume), and main's full account with the provider's own
 // words folded under Details, so the banner never reads like a log.
-import { reasonText } from '../../../preload/reasons';
+import { reasonText } from '@common/reasons';
 import { useId, useState } from 'react';
-import type { BatchViewDto } from '../../../preload/contract';
+import type { BatchViewDto } from '@common/contract';
 import { api } from '../api';
 import { useI18n } from '../i18n';
 import { useBalance } from '../lib/use-balance';

@@ -5,7 +5,7 @@
 //  - made in simulated mode, a key in use now: turn simulated mode back on to finish it free, or
 //    make these videos for real as a new batch, whose cost the setup screen shows before Start.
 import { useState } from 'react';
-import type { BatchViewDto } from '../../../preload/contract';
+import type { BatchViewDto } from '@common/contract';
 import { api } from '../api';
 import { useI18n } from '../i18n';
 import { navigate } from '../lib/route';

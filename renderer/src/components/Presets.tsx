@@ -1,7 +1,7 @@
 // Presets of the batch form: the row in the form's title that applies a saved preset or saves
 // the form as a new one, and the list at the form's foot that deletes them.
 import { useId, useState } from 'react';
-import type { BatchSettingsDto } from '../../../preload/contract';
+import type { BatchSettingsDto } from '@common/contract';
 import { api, errorText } from '../api';
 import { useI18n } from '../i18n';
 import { useApp } from '../store/app-context';

@@ -1,7 +1,7 @@
 // What will be sent, item by item, before anything is paid: thumbnail, rendered prompt,
 // settings, output name, cost, and why an item will not be sent. Paged (scan.preview).
-import type { PreviewItemDto } from '../../../preload/contract';
-import { formatReason, reasonText } from '../../../preload/reasons';
+import type { PreviewItemDto } from '@common/contract';
+import { formatReason, reasonText } from '@common/reasons';
 import { useI18n } from '../i18n';
 import { useMoney } from '../lib/money';
 import { PREVIEW_PAGE, type PreviewState } from '../lib/use-preview';

@@ -2,7 +2,7 @@
 // batch may run under a budget or the daily cap (each video then counts as this much against
 // them; without it the preview refuses such a batch under a cap, and the engine sends nothing).
 // Shown only when the picked model's price is unknown.
-import type { BatchSettingsDto, ModelInfoDto } from '../../../preload/contract';
+import type { BatchSettingsDto, ModelInfoDto } from '@common/contract';
 import { useI18n } from '../i18n';
 import { NumberField } from './NumberField';
 

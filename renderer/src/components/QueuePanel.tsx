@@ -3,7 +3,7 @@
 // focused row, or "Move to top"; paused and resumed in place (a pause keeps its place); the
 // account-wide limit beneath. Follows the batches as they change.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { AccountLimitDto, QueueEntryDto } from '../../../preload/contract';
+import type { AccountLimitDto, QueueEntryDto } from '@common/contract';
 import { api, errorText } from '../api';
 import { useI18n } from '../i18n';
 import { navigate } from '../lib/route';

@@ -1,7 +1,7 @@
 // "Re-run with changes", on the new-batch screen: which batch this re-runs, what differs from
 // it (the prompt old against new, then each other changed setting) and what the re-run costs,
 // with the videos already generated left out unless "generate again" is on.
-import type { BatchSettingsDto, PreviewDto } from '../../../preload/contract';
+import type { BatchSettingsDto, PreviewDto } from '@common/contract';
 import { useI18n, type MessageKey } from '../i18n';
 import { formatCount } from '../lib/format';
 import { useMoney } from '../lib/money';

@@ -3,7 +3,7 @@
 // settings. Images no longer where the batch found them are named, with an offer to rescan a
 // folder (or to go on without them).
 import { useState } from 'react';
-import type { BatchViewDto } from '../../../preload/contract';
+import type { BatchViewDto, RerunWhichDto } from '@common/contract';
 import { api, errorText } from '../api';
 import { useI18n } from '../i18n';
 import { formatCount } from '../lib/format';
@@ -11,10 +11,11 @@ import { navigate } from '../lib/route';
 import { startScan, type RerunOf } from '../store/scan-store';
 import { showToast } from '../store/toasts';
 import './RerunDialog.css';
-import { countOf } from './BatchHeader';
+import { countOf } from '@common/batch-figures';
+import { RETRY_ALL_STATES } from '@common/item-actions';
 import { CancelOrConfirm, Dialog } from './Dialog';
 
-type Which = 'all' | 'failed' | 'rejected' | 'kept' | 'selected';
+type Which = RerunWhichDto;
 
 export function RerunButton({
   batch,
@@ -62,7 +63,8 @@ function RerunDialog({
   onClose: () => void;
 }) {
   const { t, locale } = useI18n();
-  const failed = countOf(batch, ['failed', 'expired']);
+  // The failed images main re-runs: the same states as "Retry all failed".
+  const failed = countOf(batch, RETRY_ALL_STATES);
   const [which, setWhich] = useState<Which>(initial ?? (selected.length > 0 ? 'selected' : 'all'));
   const [source, setSource] = useState<RerunOf | null>(null);
   const [busy, setBusy] = useState(false);

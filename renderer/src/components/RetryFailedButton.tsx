@@ -3,14 +3,14 @@
 // cap across all batches, where the batch will pause), and retries only with that cost
 // confirmed; main refuses if more failed meanwhile, and we ask again.
 import { useState } from 'react';
-import type { BatchViewDto, ResponseOf } from '../../../preload/contract';
+import type { BatchViewDto, ResponseOf } from '@common/contract';
 import { api, errorText } from '../api';
 import { useI18n } from '../i18n';
 import { fileNameOf, formatCount } from '../lib/format';
 import { useMoney } from '../lib/money';
 import { RETRY_ALL_STATES } from '../lib/states';
 import { showToast } from '../store/toasts';
-import { countOf } from './BatchHeader';
+import { countOf } from '@common/batch-figures';
 import { ConfirmDialog } from './Dialog';
 
 type Plan = ResponseOf<'command:batch.retryFailed'>;

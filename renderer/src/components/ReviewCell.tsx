@@ -5,7 +5,7 @@
 // its image and the reason instead. The cell's name is its visible text (name, verdict,
 // buttons), so speech and voice control agree.
 import { memo, useEffect, useRef } from 'react';
-import type { ItemReviewDto, ItemViewDto } from '../../../preload/contract';
+import type { ItemReviewDto, ItemViewDto } from '@common/contract';
 import { useI18n } from '../i18n';
 import { fileNameOf } from '../lib/format';
 import { itemReasonText } from '../lib/item-reason';

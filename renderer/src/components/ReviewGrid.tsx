@@ -18,7 +18,7 @@ import {
   type KeyboardEvent as ReactKeyboardEvent,
   type RefObject,
 } from 'react';
-import type { BatchViewDto, ItemReviewDto, ItemViewDto } from '../../../preload/contract';
+import type { BatchViewDto, ItemReviewDto, ItemViewDto } from '@common/contract';
 import { api, errorText } from '../api';
 import { useI18n } from '../i18n';
 import { formatCount } from '../lib/format';

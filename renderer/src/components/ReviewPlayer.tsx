@@ -4,7 +4,7 @@
 // are shown: ← and → move (when the focus is not on a video, whose own arrows seek), K keeps,
 // R rejects, U clears, Space plays or pauses, Esc closes and returns to the grid at that video.
 import { useEffect, useRef } from 'react';
-import type { ItemReviewDto, ItemViewDto } from '../../../preload/contract';
+import type { ItemReviewDto, ItemViewDto } from '@common/contract';
 import { useI18n } from '../i18n';
 import { fileNameOf } from '../lib/format';
 import { useApp } from '../store/app-context';

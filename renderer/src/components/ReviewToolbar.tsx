@@ -2,14 +2,14 @@
 // into a folder (copies; nothing is moved or overwritten), re-run the kept ones (on another
 // model, say); with items selected, retry them or re-run them with changes.
 import { useState } from 'react';
-import type { BatchViewDto } from '../../../preload/contract';
+import type { BatchViewDto } from '@common/contract';
 import { api, errorText } from '../api';
 import { useI18n } from '../i18n';
 import { formatCount } from '../lib/format';
 import { REVIEW_FILTERS, type ReviewFilterKey } from '../lib/review';
 import type { Selection } from '../lib/use-selection';
 import { showToast } from '../store/toasts';
-import { countOf } from './BatchHeader';
+import { countOf } from '@common/batch-figures';
 import { FilterChip } from './FilterChip';
 import { RerunButton } from './RerunDialog';
 import { SelectionBar } from './SelectionBar';

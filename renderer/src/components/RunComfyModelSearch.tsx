@@ -2,7 +2,7 @@
 // with one click, its schema and price from RunComfy. A model whose start-image
 // field cannot be told from its schema asks for it (the dialog shows the candidates).
 import { useEffect, useId, useState } from 'react';
-import type { ResponseOf } from '../../../preload/contract';
+import type { ResponseOf } from '@common/contract';
 import { api, errorText } from '../api';
 import { useI18n } from '../i18n';
 import { formatUsd } from '../lib/format';

@@ -1,7 +1,7 @@
 // Save the batch form as a named preset (settings.savePreset); fields not filled in yet are
 // left out, so applying the preset keeps what the form has for them.
 import { useId, useState } from 'react';
-import type { BatchSettingsDto } from '../../../preload/contract';
+import type { BatchSettingsDto } from '@common/contract';
 import { api, errorText } from '../api';
 import { useI18n } from '../i18n';
 import { isShootFolder } from '../lib/output-folder';

@@ -2,8 +2,8 @@
 // the dropped folder), before any money moves; the end frames it paired by name, and, where end
 // frames matter (some were paired, or the model takes one), another file-name ending to pair by.
 import { useState, type FormEvent } from 'react';
-import type { ScanSummaryDto } from '../../../preload/contract';
-import { formatReason } from '../../../preload/reasons';
+import type { ScanSummaryDto } from '@common/contract';
+import { formatReason } from '@common/reasons';
 import { useI18n, type I18n } from '../i18n';
 import { TextField } from './Field';
 import { formatCount } from '../lib/format';

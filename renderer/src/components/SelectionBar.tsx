@@ -1,7 +1,7 @@
 // What to do with the items selected in the review grid or the item list: how many, "Retry
 // selected…" (cost confirmed first), "Re-run with changes…" of their images, and clearing the
 // selection. Shown only while something is selected.
-import type { BatchViewDto } from '../../../preload/contract';
+import type { BatchViewDto } from '@common/contract';
 import { useI18n } from '../i18n';
 import { formatCount } from '../lib/format';
 import type { Selection } from '../lib/use-selection';

@@ -3,7 +3,7 @@
 // Files added or dropped here join the images and keep the draft; replacing them, or starting
 // over, is asked first. Start (or Ctrl/Cmd+Enter) creates exactly the batch the preview shows.
 import { useEffect, useMemo, useRef, useState } from 'react';
-import type { BatchSettingsDto, ModelInfoDto, ScanSummaryDto } from '../../../preload/contract';
+import type { BatchSettingsDto, ModelInfoDto, ScanSummaryDto } from '@common/contract';
 import { api, errorText, isApiFailure } from '../api';
 import { useI18n } from '../i18n';
 import { validateSettings } from '../lib/batch-rules';

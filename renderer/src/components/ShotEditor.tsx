@@ -1,7 +1,7 @@
 // The shots of a multi-shot video (Kling 3.0's multi_prompt): a prompt template and a length
 // per shot. The sum is shown live against the video's duration, and the error says in words
 // what to change; main's planner checks the same rule again (intake/shots.ts).
-import type { BatchSettingsDto } from '../../../preload/contract';
+import type { BatchSettingsDto } from '@common/contract';
 import { useI18n, type I18n } from '../i18n';
 import { CheckboxField, TextField } from './Field';
 import { NumberField } from './NumberField';

@@ -3,7 +3,7 @@
 // button with the way out as a button (paste a key or try it simulated, make the videos again,
 // go to the field to fix). Numbers from a preview of other settings are never shown as current.
 import type { ReactNode } from 'react';
-import type { BatchSettingsDto, PreviewDto } from '../../../preload/contract';
+import type { BatchSettingsDto, PreviewDto } from '@common/contract';
 import { useI18n } from '../i18n';
 import { formatCount, formatSpan } from '../lib/format';
 import { useMoney } from '../lib/money';

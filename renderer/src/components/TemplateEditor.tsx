@@ -7,13 +7,8 @@
 import { useLayoutEffect, useRef, useState, type KeyboardEvent, type RefObject } from 'react';
 import { useI18n } from '../i18n';
 import { formatCount } from '../lib/format';
-import {
-  coverageGaps,
-  insertVariable,
-  parseTemplate,
-  withDefault,
-  type TemplateProblem,
-} from '../lib/template';
+import { parseTemplate, type TemplateProblem } from '@common/template-grammar';
+import { coverageGaps, insertVariable, withDefault } from '../lib/template';
 import { Field } from './Field';
 
 interface Props {

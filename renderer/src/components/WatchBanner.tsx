@@ -1,6 +1,6 @@
 // A watching batch says so on its screen: which folders it takes new images from, the last
 // image it took and when, and Stop watching (the batch then ends once its videos are done).
-import type { BatchViewDto } from '../../../preload/contract';
+import type { BatchViewDto } from '@common/contract';
 import { api, errorText } from '../api';
 import { useI18n } from '../i18n';
 import { fileNameOf } from '../lib/format';

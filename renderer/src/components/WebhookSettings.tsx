@@ -2,7 +2,7 @@
 // Slack or plain JSON), saved, tested with a test notice, or removed. Main checks the address
 // (http(s) only) and says why it refuses one; that reason shows under the field.
 import { useState } from 'react';
-import type { AppSettingsDto } from '../../../preload/contract';
+import type { AppSettingsDto } from '@common/contract';
 import { api, errorText } from '../api';
 import { useI18n } from '../i18n';
 import { useApp } from '../store/app-context';

@@ -5,17 +5,18 @@
 import { createContext, useContext } from 'react';
 import { en, type MessageKey, type Messages } from './en';
 import { zhCN } from './zh-CN';
+import { reasonLanguageFor, type ReasonLanguage } from '@common/reasons';
 
-export type Language = 'en' | 'zh-CN';
+/** The languages the window is written in: the reason catalogue's. */
+export type Language = ReasonLanguage;
 export type LanguageSetting = Language | 'system';
 export type { MessageKey };
 
 const catalogs: Record<Language, Messages> = { en, 'zh-CN': zhCN };
 
-/** 'system' follows the OS: any Chinese locale gets Simplified Chinese, anything else English. */
+/** 'system' follows the OS, read by the one rule the OS integration and the CLI use too. */
 export function resolveLanguage(setting: LanguageSetting, osLocale: string): Language {
-  if (setting !== 'system') return setting;
-  return /^zh\b/i.test(osLocale) ? 'zh-CN' : 'en';
+  return setting === 'system' ? reasonLanguageFor(osLocale) : setting;
 }
 
 export type Vars = Record<string, string | number>;

@@ -1,11 +1,11 @@
 // The batch form's rules, apart from its widgets: the number settings' limits, the settings a
 // newly picked model can take, and every field's error in words (main checks the same again).
-import type { BatchSettingsDto, ModelInfoDto } from '../../../preload/contract';
+import type { BatchSettingsDto, ModelInfoDto } from '@common/contract';
 import type { I18n } from '../i18n';
 import { elementsError } from '../components/CreativeControls';
 import { shotsError } from '../components/ShotEditor';
 import { validateModelInputs } from '../components/ModelFields';
-import { parseTemplate } from './template';
+import { parseTemplate } from '@common/template-grammar';
 
 export type SettingsErrors = Partial<Record<keyof BatchSettingsDto, string>>;
 

@@ -1,8 +1,8 @@
 // Why an item failed, as a row and the details show it: in the reader's language, RunComfy's
 // words cut to their cause (the request id and the provider's whole text are in the details).
-import type { ItemViewDto } from '../../../preload/contract';
-import { causeFirst } from '../../../preload/cause-first';
-import { reasonText } from '../../../preload/reasons';
+import type { ItemViewDto } from '@common/contract';
+import { causeFirst } from '@common/cause-first';
+import { reasonText } from '@common/reasons';
 import type { Language } from '../i18n';
 
 export function itemReasonText(

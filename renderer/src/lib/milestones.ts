@@ -3,8 +3,8 @@
 // one item at a time. A pause that needs the user is urgent (see needsUser). Progress is throttled: at most one progress message per PROGRESS_GAP_MS,
 // the latest one winning. A state change is said after a short settle, so it carries the
 // counts of the refetch that follows the state event, not the stale ones the event came with.
-import type { BatchViewDto } from '../../../preload/contract';
-import { batchFigures } from '../../../preload/batch-figures';
+import type { BatchViewDto } from '@common/contract';
+import { batchFigures } from '@common/batch-figures';
 
 export const PROGRESS_GAP_MS = 15_000;
 export const SETTLE_MS = 600;

@@ -2,7 +2,7 @@
 // top, then one group per family (its name's first word), families with a known price first;
 // inside each group the models whose price is known before the others, in the catalog's order.
 // A search narrows every group to the models whose name, family, id or alias has it.
-import type { ModelInfoDto } from '../../../preload/contract';
+import type { ModelInfoDto } from '@common/contract';
 
 export interface ModelGroup {
   /** `recent`, or the family's name. */

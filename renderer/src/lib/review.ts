@@ -1,8 +1,8 @@
 // The review grid's filters, each an item-page query: the finished videos (all, or by the
 // user's verdict) and the failed items, so the morning's two questions ("which takes are
 // good?" and "what needs another go?") are one click each.
-import type { ItemStateDto, ReviewFilterDto } from '../../../preload/contract';
-import { RETRY_ALL_STATES } from '../../../preload/item-actions';
+import type { ItemStateDto, ReviewFilterDto } from '@common/contract';
+import { RETRY_ALL_STATES } from '@common/item-actions';
 
 export const REVIEW_FILTERS = {
   videos: { states: ['done'], reviews: null },

@@ -1,33 +1,26 @@
-// Item states as the UI groups them (active, problems, the filter chips, tones). The lists are
-// checked against the contract's types at compile time; the list of states and each state's
-// action are main's own tables, imported as they are.
-import type { BatchSettingsDto, BatchViewDto, ItemStateDto } from '../../../preload/contract';
+// Item states as the UI groups them (the filter chips, tones). The lists are checked against the
+// contract's types at compile time; the list of states, each state's action and the groups derived
+// from it (in flight, problems, not planned) are common/'s tables, imported as they are.
+import type { BatchSettingsDto, BatchViewDto, ItemStateDto } from '@common/contract';
+import { IN_FLIGHT_STATES, NOT_PLANNED_STATES, PROBLEM_STATES } from '@common/item-actions';
 
 // The list of states is main's own (pure, imported as is).
-export { ITEM_STATES } from '../../../preload/item-states';
-
-export const ACTIVE_STATES: readonly ItemStateDto[] = [
-  'submitting',
-  'in_queue',
-  'in_progress',
-  'downloading',
-];
-export const PROBLEM_STATES: readonly ItemStateDto[] = ['failed', 'expired', 'unknown_submit'];
+export { ITEM_STATES } from '@common/item-states';
 
 /** The filter chips above the item list; each selects a set of states. */
 export const FILTERS = {
   all: null,
   queued: ['queued'],
-  active: ['submitting', 'in_queue', 'in_progress', 'downloading'],
+  active: IN_FLIGHT_STATES,
   done: ['done'],
   problems: PROBLEM_STATES,
   cancelled: ['cancelled'],
-  notSent: ['rejected', 'skipped'],
+  notSent: NOT_PLANNED_STATES,
 } as const satisfies Record<string, readonly ItemStateDto[] | null>;
 export type FilterKey = keyof typeof FILTERS;
 
 // Which action each state allows (the buttons shown) is main's own table, imported as is.
-export { actionFor, RETRY_ALL_STATES } from '../../../preload/item-actions';
+export { actionFor, RETRY_ALL_STATES } from '@common/item-actions';
 
 export type StateTone = 'neutral' | 'active' | 'good' | 'bad' | 'warn' | 'muted';
 

@@ -1,83 +1,8 @@
-// A small parser for prompt and file-name templates, so the editor can point at a mistake
-// while the user types, before asking main for a preview. Syntax: `{variable}` inserts a
-// value, `{variable|text}` inserts text where the image has none; `{{` and `}}` are literal
-// braces. Main's planner has the last word: its problems are shown next to these.
-
-export type TemplatePart =
-  | { kind: 'text'; text: string; start: number }
-  /** `fallback`: the text after "|", written where an image has no value (absent: none given). */
-  | { kind: 'var'; name: string; start: number; end: number; fallback?: string };
-
-export type TemplateProblem =
-  | { kind: 'unclosed'; at: number }
-  | { kind: 'unopened'; at: number }
-  | { kind: 'empty'; at: number }
-  | { kind: 'unknown'; at: number; name: string };
-
-export interface ParsedTemplate {
-  parts: TemplatePart[];
-  problems: TemplateProblem[];
-}
-
-export function parseTemplate(source: string, variables?: readonly string[]): ParsedTemplate {
-  const parts: TemplatePart[] = [];
-  const problems: TemplateProblem[] = [];
-  // Names compare case-insensitively, as in main's planner (main/core/intake/template.ts).
-  const known = variables ? new Set(variables.map((v) => v.toLowerCase())) : null;
-  let text = '';
-  let textStart = 0;
-  const flushText = () => {
-    if (text) parts.push({ kind: 'text', text, start: textStart });
-    text = '';
-  };
-  let i = 0;
-  while (i < source.length) {
-    const ch = source[i]!;
-    if (ch === '{' && source[i + 1] === '{') {
-      if (!text) textStart = i;
-      text += '{';
-      i += 2;
-    } else if (ch === '}' && source[i + 1] === '}') {
-      if (!text) textStart = i;
-      text += '}';
-      i += 2;
-    } else if (ch === '{') {
-      const close = source.indexOf('}', i + 1);
-      const nextOpen = source.indexOf('{', i + 1);
-      if (close === -1 || (nextOpen !== -1 && nextOpen < close)) {
-        problems.push({ kind: 'unclosed', at: i });
-        if (!text) textStart = i;
-        text += ch;
-        i += 1;
-        continue;
-      }
-      flushText();
-      // `{caption|default text}`: the name is before the "|", the rest is the fallback text.
-      const inside = source.slice(i + 1, close);
-      const bar = inside.indexOf('|');
-      const name = (bar >= 0 ? inside.slice(0, bar) : inside).trim();
-      if (!name) problems.push({ kind: 'empty', at: i });
-      else if (known && !known.has(name.toLowerCase())) problems.push({ kind: 'unknown', at: i, name });
-      parts.push(
-        bar >= 0
-          ? { kind: 'var', name, start: i, end: close + 1, fallback: inside.slice(bar + 1) }
-          : { kind: 'var', name, start: i, end: close + 1 },
-      );
-      i = close + 1;
-    } else if (ch === '}') {
-      problems.push({ kind: 'unopened', at: i });
-      if (!text) textStart = i;
-      text += ch;
-      i += 1;
-    } else {
-      if (!text) textStart = i;
-      text += ch;
-      i += 1;
-    }
-  }
-  flushText();
-  return { parts, problems };
-}
+// The editor's helpers over the template grammar (common/template-grammar.ts, the one parser
+// main's planner uses too): inserting a variable or a default, the @ElementN references, and
+// which variables some images have no value for. Main's planner has the last word: its problems
+// are shown next to the editor's.
+import { parseTemplate } from '@common/template-grammar';
 
 /** Inserts `{name}` at the caret (or replaces the selection); returns the new text and caret. */
 export function insertVariable(

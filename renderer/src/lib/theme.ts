@@ -2,7 +2,7 @@
 // <html data-theme>, which sets the color-scheme the colour tokens in styles/base.css follow
 // (light-dark() pairs): with "system" the attribute is left off and the OS's scheme applies.
 import { useEffect } from 'react';
-import type { AppSettingsDto } from '../../../preload/contract';
+import type { AppSettingsDto } from '@common/contract';
 
 export function useTheme(setting: AppSettingsDto['theme']): void {
   useEffect(() => {

@@ -2,7 +2,7 @@
 // a batch finishes or pauses (what was spent changed), and at once on "Check again" (fresh, past
 // main's one-minute reuse). Main never answers a number it could not read with confidence.
 import { useCallback, useEffect, useState } from 'react';
-import type { BalanceDto } from '../../../preload/contract';
+import type { BalanceDto } from '@common/contract';
 import { api } from '../api';
 
 const EVERY_MS = 5 * 60_000;

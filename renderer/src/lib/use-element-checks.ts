@@ -2,7 +2,7 @@
 // changes: each image's size or why it cannot be used. The preview waits for the check, because
 // main plans elements from the images it has checked and kept with the scan.
 import { useEffect, useState } from 'react';
-import type { BatchSettingsDto, ElementCheckDto as ElementCheck } from '../../../preload/contract';
+import type { BatchSettingsDto, ElementCheckDto as ElementCheck } from '@common/contract';
 import { api, errorText } from '../api';
 
 type Elements = NonNullable<BatchSettingsDto['elements']>;

@@ -4,7 +4,7 @@
 // `current` says whether the preview shown is of the settings in the form now: until it is,
 // its numbers are stale and Start waits (a click must never start another batch than shown).
 import { useEffect, useMemo, useState } from 'react';
-import type { BatchSettingsDto, PreviewDto } from '../../../preload/contract';
+import type { BatchSettingsDto, PreviewDto } from '@common/contract';
 import { api, errorText } from '../api';
 
 /** Items on one page of the preview. */

@@ -1,10 +1,10 @@
 // Earlier batches with their outcome: per batch its model, state, videos done of planned, what
 // needs attention and what it spent (simulated money marked as such), the totals of what is
 // listed, and a search over names and models; open one to see its items or review its videos,
-// or export its CSV report. The figures are preload/batch-figures.ts's, like the batch header's.
+// or export its CSV report. The figures are common/batch-figures.ts's, like the batch header's.
 import { useEffect, useId, useMemo, useState } from 'react';
-import type { BatchViewDto, ModelInfoDto } from '../../../preload/contract';
-import { batchFigures } from '../../../preload/batch-figures';
+import type { BatchViewDto, ModelInfoDto } from '@common/contract';
+import { batchFigures } from '@common/batch-figures';
 import { api, errorText } from '../api';
 import { useI18n } from '../i18n';
 import { formatCount, formatDateTime } from '../lib/format';

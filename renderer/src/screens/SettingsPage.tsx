@@ -3,7 +3,7 @@
 // this computer and to a phone, staying awake overnight), Models and Appearance (language,
 // theme). A banner's button opens it at the field that fixes its pause (#/settings/key).
 import { useEffect, useRef, type ReactNode } from 'react';
-import type { RequestOf } from '../../../preload/contract';
+import type { RequestOf } from '@common/contract';
 import { api, errorText } from '../api';
 import { useI18n } from '../i18n';
 import { routeHash, SETTINGS_SECTIONS, type SettingsSection, type SettingsTarget } from '../lib/route';

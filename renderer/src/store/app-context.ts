@@ -1,7 +1,7 @@
 // What every screen needs from boot: app info (media URL, simulated flag), settings and the
 // model list, plus a way to open the settings dialog from anywhere (e.g. a "bad key" banner).
 import { createContext, useContext } from 'react';
-import type { AppSettingsDto, ModelInfoDto, ResponseOf } from '../../../preload/contract';
+import type { AppSettingsDto, ModelInfoDto, ResponseOf } from '@common/contract';
 
 export type AppInfo = ResponseOf<'query:app.info'>;
 

@@ -2,7 +2,7 @@
 // the batch and item events first, then load the snapshot; refetch batch.get at most every
 // 300 ms while events flow, and at once when the batch changes state.
 import { useSyncExternalStore } from 'react';
-import type { BatchViewDto } from '../../../preload/contract';
+import type { BatchViewDto } from '@common/contract';
 import { api, errorText } from '../api';
 import { Emitter } from './emitter';
 import { prefetchFirstPage, type ItemQuery } from './items-store';

@@ -5,7 +5,7 @@
 // refetches only the pages under the viewport (throttled), since the list may hold 10,000
 // rows of which 20 are on screen.
 import { useEffect, useState, useSyncExternalStore } from 'react';
-import type { ItemStateDto, ItemViewDto, ReviewFilterDto } from '../../../preload/contract';
+import type { ItemStateDto, ItemViewDto, ReviewFilterDto } from '@common/contract';
 import { api, errorText } from '../api';
 import { Emitter } from './emitter';
 

@@ -6,7 +6,7 @@
 // being set up, so nothing typed is lost; files dropped on the setup screen wait in `pendingPaths`
 // until the user says whether they add to the images or replace them.
 import { useSyncExternalStore } from 'react';
-import type { BatchSettingsDto, ResponseOf, ScanSummaryDto } from '../../../preload/contract';
+import type { BatchSettingsDto, ResponseOf, ScanSummaryDto } from '@common/contract';
 import { api, errorText } from '../api';
 import { ValueStore } from './emitter';
 

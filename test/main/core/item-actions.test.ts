@@ -1,11 +1,21 @@
-// One table decides which action an item in each state allows (preload/item-actions.ts): the
+// One table decides which action an item in each state allows (common/item-actions.ts): the
 // engine's commands accept exactly what it allows, "retry chosen items" picks exactly those, the
 // renderer shows its buttons from the same answer, and the CLI's lists come from it too.
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { planRetry } from '../../../main/core/app/retry-failed';
 import { ITEM_STATES, TERMINAL_STATES, type ItemState } from '../../../main/core/domain';
-import { actionFor, RETRY_ALL_STATES, statesAllowing } from '../../../preload/item-actions';
+import {
+  actionFor,
+  GENERATING_STATES,
+  IN_FLIGHT_STATES,
+  NOT_PLANNED_STATES,
+  POLLED_STATES,
+  PROBLEM_STATES,
+  RETRY_ALL_STATES,
+  statesAllowing,
+  UNFINISHED_STATES,
+} from '@common/item-actions';
 import {
   actionFor as rendererActionFor,
   ITEM_STATES as rendererStates,
@@ -28,6 +38,24 @@ function setStates(dbPath: string, states: Map<number, ItemState>): void {
     db.close();
   }
 }
+
+describe('the groups of states', () => {
+  it('are read from the action table, so every state lands in exactly the groups its action says', () => {
+    // Unfinished and terminal split the states in two: the engine waits for the one, the
+    // overnight tray and the event stream count the other.
+    expect(UNFINISHED_STATES).toEqual(['queued', 'submitting', 'in_queue', 'in_progress', 'downloading']);
+    expect([...UNFINISHED_STATES, ...TERMINAL_STATES].sort()).toEqual([...ITEM_STATES].sort());
+    expect(UNFINISHED_STATES.filter((state) => TERMINAL_STATES.includes(state))).toEqual([]);
+    // In flight: what recovery re-attaches and a cancel must reach; generating: what holds a slot
+    // of the account's concurrency at RunComfy (a download does not).
+    expect(IN_FLIGHT_STATES).toEqual(['submitting', 'in_queue', 'in_progress', 'downloading']);
+    expect(GENERATING_STATES).toEqual(['submitting', 'in_queue', 'in_progress']);
+    // Polled: accepted by RunComfy (a request id) and not finished there.
+    expect(POLLED_STATES).toEqual(['in_queue', 'in_progress']);
+    expect(PROBLEM_STATES).toEqual(['failed', 'expired', 'unknown_submit']);
+    expect(NOT_PLANNED_STATES).toEqual(['rejected', 'skipped']);
+  });
+});
 
 describe('which action an item in a state allows', () => {
   it('is one table: the renderer asks the same function, and the lists are read from it', () => {

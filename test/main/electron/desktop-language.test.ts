@@ -5,8 +5,8 @@ import { describe, expect, it, vi } from 'vitest';
 import type { MenuItemConstructorOptions } from 'electron';
 import type { BatchView, StateCounts } from '../../../main/core/domain';
 import { ITEM_STATES } from '../../../main/core/domain';
-import { reason } from '../../../preload/reasons';
-import { desktopLanguage } from '../../../preload/desktop-texts';
+import { reason } from '@common/reasons';
+import { desktopLanguage } from '@common/desktop-texts';
 import { englishPhrases } from '../../english-in-chinese';
 
 vi.mock('electron', () => ({

@@ -5,7 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildCsp } from '../../../main/electron/csp';
-import { invokeChannels } from '../../../preload/contract';
+import { invokeChannels } from '@common/contract';
 import { tempDir, writeImage, batchSettings } from '../core/app/helpers';
 import { version as packageVersion } from '../../../package.json';
 

@@ -5,7 +5,7 @@ vi.mock('electron', () => ({}));
 import type { BrowserWindow, IpcMainInvokeEvent, WebContents } from 'electron';
 import type { Handlers } from '../../../main/core/app/handlers';
 import { FORBIDDEN, forwardEvents, registerIpc, trustedSenderCheck } from '../../../main/electron/ipc';
-import { invokeChannels } from '../../../preload/contract';
+import { invokeChannels } from '@common/contract';
 
 const INDEX = 'stillmotion-app://app/index.html';
 

@@ -4,7 +4,7 @@
 // confirmed cost, then drives the batch like `resume` and exits with the same codes. Loaded only
 // when the command runs, so --help never imports it.
 import { statesAllowing } from '../../domain';
-import { statesInWords } from '../../../../preload/item-actions';
+import { statesInWords } from '@common/item-actions';
 import { planRetry, retryPlanned } from '../../app/retry-failed';
 import { driveToEnd } from '../follow';
 import { confirm, EXIT, ExitError, parseId, type CliIo, type CommandResult, type Common } from '../io';

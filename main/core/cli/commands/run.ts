@@ -31,7 +31,7 @@ import { duration, usd } from '../progress';
 import type { RunFlags } from '../settings-from-flags';
 import type { ScheduleFlags } from '../schedule-flags';
 import { UsageError } from '../usage-error';
-import { formatReason } from '../../../../preload/reasons';
+import { formatReason } from '@common/reasons';
 import { countOf } from '../../util/count-words';
 
 export interface RunOptions extends RunFlags, Common, ScheduleFlags {
@@ -237,9 +237,7 @@ async function runWith(
     io.out.write(
       `${cost}, about ${duration(plan.estimatedDurationMs)}; videos go to ${settings.outputDir}\n`,
     );
-    const hours = await (
-      await import('../schedule-flags')
-    ).hoursFromFlags(opts, clock ?? clockFromEnv(io.env));
+    const hours = (await import('../schedule-flags')).hoursFromFlags(opts, clock ?? clockFromEnv(io.env));
     if (opts.watch) io.out.write((await import('../watching')).watchIntro(watchFolders, plan));
     await warnIfBalanceShort(io, credentials, Boolean(opts.simulate), plan.estimatedCostUsd);
     if (!opts.simulate && !opts.yes) {

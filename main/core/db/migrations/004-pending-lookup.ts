@@ -1,4 +1,4 @@
-// "Already generated" also counts work on its way (issue #9, defect 5): dropping a folder again
+// "Already generated" also counts work on its way: dropping a folder again
 // while its first batch still runs must not pay twice. The planner asks once per image, so the
 // lookup of unfinished items by image and request needs an index like the done one has.
 import type { Migration } from './types';

@@ -1,4 +1,4 @@
-// A batch condition (issue #9, defects 1 and 10): something outside the batch that holds its
+// A batch condition: something outside the batch that holds its
 // downloads back while it stays `running` (the output folder unplugged, the network down). It
 // is not a pause: nobody has to act, the engine re-checks and clears it by itself. Stored as
 // JSON {code, params, since, message} so the window and the CLI can show it; NULL when none.

@@ -1,5 +1,5 @@
-// Reasons as codes (issue #10): why an item failed or a batch paused is stored as a code plus
-// parameters (JSON, see preload/reasons.ts), so each reader sees it in their language and a
+// Reasons as codes: why an item failed or a batch paused is stored as a code plus
+// parameters (JSON, see common/reasons.ts), so each reader sees it in their language and a
 // wording fix reaches old rows. The English sentence stays in error_message / pause_message for
 // rows written before this step and for anything that reads the file directly.
 import type { Migration } from './types';

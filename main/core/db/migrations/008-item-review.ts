@@ -1,4 +1,4 @@
-// The morning review (issue #13): the user marks each video kept or rejected, and "Export kept"
+// The morning review: the user marks each video kept or rejected, and "Export kept"
 // copies the kept ones out. Stored on the item so the app and the CLI see the same marks and a
 // restart keeps them. NULL is "not reviewed yet"; the CHECK lets SQLite refuse any other word.
 //

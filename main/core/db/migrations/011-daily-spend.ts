@@ -1,4 +1,4 @@
-// The account-wide daily cap (issue #13): "spend at most $X per day across all batches", kept
+// The account-wide daily cap: "spend at most $X per day across all batches", kept
 // in the database so the app and the CLI on one database enforce one cap. Today's spend is read
 // from the items (the current attempt: its submit time and committed cost); what earlier
 // attempts of a retried item committed moves into prior_spent_usd, so a trigger copies each such

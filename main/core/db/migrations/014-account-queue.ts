@@ -1,4 +1,4 @@
-// One queue for the account (issue #27): batches take the account's generation slots in the
+// One queue for the account: batches take the account's generation slots in the
 // user's order (batches.queue_order, numbered by creation, moved by the user; a pause keeps
 // it), a batch may run only at chosen hours (batches.schedule_json: a start time and a night
 // window) and may keep watching its folders for new images (batches.watch_json), and every

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildHandlers, type Handlers } from '../../../../main/core/app/handlers';
 import type { AppServices } from '../../../../main/core/app/app-services';
-import { invokeChannels, type InvokeChannel } from '../../../../preload/contract';
+import { invokeChannels, type InvokeChannel } from '@common/contract';
 import { createTestApp, type TestApp } from '../../../harness/test-app';
 import { assertEnvelope, batchSettings, tempDir } from './helpers';
 

@@ -3,7 +3,7 @@
 import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { invokeChannels, type InvokeChannel } from '../../../../preload/contract';
+import { invokeChannels, type InvokeChannel } from '@common/contract';
 import { createTestApp, type TestApp } from '../../../harness/test-app';
 import { SHIPPED_ENTRIES } from '../../../../main/core/catalog';
 import { batchSettings, call, tempDir, value, writeImage } from './helpers';

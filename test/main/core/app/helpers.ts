@@ -4,12 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import sharp from 'sharp';
 import type { z } from 'zod';
-import {
-  invokeChannels,
-  type Envelope,
-  type InvokeChannel,
-  type ResponseOf,
-} from '../../../../preload/contract';
+import { invokeChannels, type Envelope, type InvokeChannel, type ResponseOf } from '@common/contract';
 import type { Handlers } from '../../../../main/core/app/handlers';
 import type { BatchSettings } from '../../../../main/core/domain';
 import type { TestApp } from '../../../harness/test-app';

@@ -1,4 +1,4 @@
-// "Retry all failed" (issue #13): one call says how many failed items there are and what
+// "Retry all failed": one call says how many failed items there are and what
 // retrying them may cost against the cap, changing nothing; the retry itself runs only with a
 // confirmed cost that still covers them, through the engine's per-item retry, and the cap
 // still holds: the batch pauses at it instead of sending more.

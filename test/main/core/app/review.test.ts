@@ -1,4 +1,4 @@
-// The morning review (issue #13): keep/reject stored per item (a CHECK in SQLite refuses any
+// The morning review: keep/reject stored per item (a CHECK in SQLite refuses any
 // other word), only on finished videos, filtered by the item page, and "Export kept", which
 // copies (never moves) into a picked folder and never overwrites a file of the same name.
 import Database from 'better-sqlite3';

@@ -1,4 +1,4 @@
-// The app's start-up order (issue #9, defect 3): the stored key is applied before the engine
+// The app's start-up order: the stored key is applied before the engine
 // takes over the batches left running, so no adopted job is polled without a key and no batch
 // is paused as "key refused" or left waiting for a key it has.
 import { join } from 'node:path';

@@ -138,7 +138,7 @@ describe('webhook notices', () => {
       event: 'paused',
       pauseReason: 'no_balance',
       title: 'Stillmotion: "holiday (2026-11-29 02:00)" paused: the RunComfy balance ran out',
-      message: 'RunComfy says the balance is empty (key [key]). Top up your balance, then resume.',
+      message: 'RunComfy says the balance is empty (key [redacted]). Top up your balance, then resume.',
     });
     expect(JSON.stringify(received)).not.toContain(KEY);
     n.close();

@@ -12,7 +12,7 @@ import {
 } from '../../../../main/core/catalog';
 import { SHIPPED_ENTRY_FILES } from '../../../../main/core/catalog/shipped';
 import { DEFAULT_MODEL_ID } from '../../../../main/core/domain';
-import { modelInfoSchema } from '../../../../preload/contract';
+import { modelInfoSchema } from '@common/contract';
 
 const STANDARD = 'kling/kling-3.0/standard/image-to-video';
 const PRO = 'kling/kling-3.0/pro/image-to-video';

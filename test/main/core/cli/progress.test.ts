@@ -2,7 +2,7 @@
 // pauses: "Output folder not available: ..." while the drive is unplugged.
 import { describe, expect, it } from 'vitest';
 import { conditionLine, setCliLanguage, statusBlock } from '../../../../main/core/cli/progress';
-import { formatReason } from '../../../../preload/reasons';
+import { formatReason } from '@common/reasons';
 import {
   DEFAULT_SETTINGS,
   ITEM_STATES,

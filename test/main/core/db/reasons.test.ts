@@ -1,9 +1,9 @@
-// Reasons stored as codes (issue #10): the code and its parameters survive a round trip, the
+// Reasons stored as codes: the code and its parameters survive a round trip, the
 // English sentence is written beside it for readers without codes, a plain message clears a code
 // that no longer applies, and a pause keeps its detail.
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { formatReason, reason } from '../../../../preload/reasons';
+import { formatReason, reason } from '@common/reasons';
 import { closeDatabase, openDatabase, type Db } from '../../../../main/core/db/connection';
 import { JobStore } from '../../../../main/core/db/store';
 import { makeImages, plannedItems, settingsFor, tempDir } from '../engine/helpers';

@@ -228,7 +228,7 @@ describe('JobStore', () => {
     const id = store.pageItems({ batchId, offset: 0, limit: 1 }).items[0]!.id;
     const { imageHash, requestFingerprint } = items[0]!;
     expect(store.findDone('0'.repeat(64), requestFingerprint)).toBeNull();
-    // Queued or in flight: found, so dropping the folder again does not pay twice (issue #9, defect 5).
+    // Queued or in flight: found, so dropping the folder again does not pay twice.
     expect(store.findDone(imageHash, requestFingerprint)).toMatchObject({
       itemId: id,
       batchId,

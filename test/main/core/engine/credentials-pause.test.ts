@@ -1,4 +1,4 @@
-// Keys, endpoints and pauses (issue #9, defects 2 and 3): an account error pauses batches only
+// Keys, endpoints and pauses: an account error pauses batches only
 // when it speaks for the key in use now; a user's pause stays the user's whatever the API says
 // and whatever key is set; a job whose API has no key any more waits and says so.
 import { afterEach, describe, expect, it } from 'vitest';

@@ -1,8 +1,8 @@
-// Downloads against the faults of a real night (issue #9, defects 1, 9, 10, 11), beyond the
-// regression tests in night-money/night-stalls: each file error through the injectable
-// fileOps ends in a retry, a parked item behind a batch condition, or a failure a person can
-// act on (and Retry then downloads the paid video again, never pays again); the output folder
-// is never created on the wrong drive; the network and link lifetimes decide retry or expiry.
+// Downloads against the faults of a real night, beyond paid-once.test.ts and stalls.test.ts:
+// each file error through the injectable fileOps ends in a retry, a parked item behind a batch
+// condition, or a failure a person can act on (and Retry then downloads the paid video again,
+// never pays again); the output folder is never created on the wrong drive; the network and
+// link lifetimes decide retry or expiry.
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { join } from 'node:path';

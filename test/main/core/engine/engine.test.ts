@@ -301,7 +301,7 @@ describe('engine: account errors and expiry', () => {
   });
 
   it('marks an item expired when its video link expired, and when the API forgot the request', async () => {
-    // A link that keeps answering 404 is expired only past its likely lifetime (issue #9, defect 9).
+    // A link that keeps answering 404 is expired only past its likely lifetime.
     h = await harness({ outputTtlMs: 1 }, { outputLinkLifetimeMs: 60_000 });
     const first = h.batch(1);
     h.engine.startBatch(first.batchId);

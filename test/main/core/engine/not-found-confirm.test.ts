@@ -1,5 +1,5 @@
-// Issue #9, defect 12, the engine's half: only RunComfy's 404001, said a few times in a row,
-// expires a paid job. One such answer (a gateway, an API node that has not seen the request
+// What a 404 proves, the engine's half (the client's is api/submit-and-404-answers.test.ts):
+// only RunComfy's 404001, said a few times in a row, expires a paid job. One such answer (a gateway, an API node that has not seen the request
 // yet) is asked again; a job the API really forgot still expires.
 import { afterEach, describe, expect, it } from 'vitest';
 import { harness, type Harness } from './harness';

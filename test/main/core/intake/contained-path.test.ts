@@ -11,7 +11,7 @@ import type { ScanResult } from '../../../../main/core/core-api';
 import { DEFAULT_SETTINGS, type BatchSettings } from '../../../../main/core/domain';
 import { createIntake } from '../../../../main/core/intake';
 import { gateCellPath, lexicalRefusal } from '../../../../main/core/intake/contained-path';
-import { formatReason } from '../../../../preload/reasons';
+import { formatReason } from '@common/reasons';
 import { makeTempDir, writeJpeg, writeNoisePng } from './fixtures';
 
 describe('the lexical gate', () => {

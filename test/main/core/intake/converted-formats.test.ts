@@ -2,7 +2,7 @@
 // they are accepted, noted as converted, and sent as JPEG (the first page or frame); by URL,
 // where the file goes as it is, they are refused with what to do.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatReason } from '../../../../preload/reasons';
+import { formatReason } from '@common/reasons';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';

@@ -1,4 +1,4 @@
-// Issue #9, defect 15: files dropped one by one read their folder's caption files and
+// Files dropped one by one read their folder's caption files and
 // prompts.csv. A caption or prompts.csv that is a symlink out of that folder must not become
 // prompt text sent to RunComfy: the same containment rule as the folder walk.
 import { mkdir, symlink } from 'node:fs/promises';
@@ -12,7 +12,7 @@ let cleanup: () => Promise<void>;
 beforeAll(async () => ({ dir: base, cleanup } = await makeTempDir()));
 afterAll(() => cleanup());
 
-describe('defect 15: dropped files do not follow sidecar symlinks out of their folder', () => {
+describe('dropped files do not follow sidecar symlinks out of their folder', () => {
   it('ignores and reports a caption .txt and a prompts.csv that link outside the folder', async () => {
     const root = join(base, 'shoot');
     const outside = join(base, 'elsewhere');

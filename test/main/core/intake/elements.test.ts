@@ -10,7 +10,7 @@ import type { ScanResult } from '../../../../main/core/core-api';
 import { createCatalog } from '../../../../main/core/catalog/catalog';
 import { elementReferences, parseElementsCell } from '../../../../main/core/intake/elements';
 import { previewItem } from '../../../../main/core/intake/plan';
-import { previewItemSchema } from '../../../../preload/contract';
+import { previewItemSchema } from '@common/contract';
 import { makeTempDir, writeJpeg, writeNoisePng } from './fixtures';
 
 let root: string;

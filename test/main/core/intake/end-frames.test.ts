@@ -7,8 +7,8 @@ import { createIntake } from '../../../../main/core/intake';
 import { DEFAULT_SETTINGS } from '../../../../main/core/domain';
 import type { BatchSettings, PlannedItem } from '../../../../main/core/domain';
 import type { ScanResult } from '../../../../main/core/core-api';
-import { batchSettingsSchema } from '../../../../preload/contract';
-import { formatReason } from '../../../../preload/reasons';
+import { batchSettingsSchema } from '@common/contract';
+import { formatReason } from '@common/reasons';
 import { makeTempDir, writeJpeg, writePng, writeText } from './fixtures';
 
 const PRO = 'kling/kling-3.0/pro/image-to-video';

@@ -1,7 +1,7 @@
 // Fit instead of refuse: images outside the model's aspect range or under its minimum side are
 // centre-cropped or padded (blurred fill) and upscaled, deterministically, per the batch's fit mode.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatReason } from '../../../../preload/reasons';
+import { formatReason } from '@common/reasons';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { createIntake, materializeRequest } from '../../../../main/core/intake';
@@ -12,7 +12,7 @@ import { createCatalog } from '../../../../main/core/catalog/catalog';
 import { decideFit, DEFAULT_FIT_MODE, MAX_UPSCALE, parseImageRef } from '../../../../main/core/intake/fit';
 import { FIT_LONG_SIDE } from '../../../../main/core/intake/limits';
 import { applyFit } from '../../../../main/core/intake/fit-apply';
-import { batchSettingsSchema } from '../../../../preload/contract';
+import { batchSettingsSchema } from '@common/contract';
 import { makeTempDir, writeJpeg, writeNoisePng } from './fixtures';
 
 let root: string;

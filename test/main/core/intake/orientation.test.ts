@@ -3,7 +3,7 @@
 // sent must be that picture, upright: a 900x300 JPEG tagged as portrait is a 300x900 portrait,
 // cropped to 300x750, never a 750x300 band cut across it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatReason } from '../../../../preload/reasons';
+import { formatReason } from '@common/reasons';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';

@@ -8,7 +8,7 @@ import { DEFAULT_SETTINGS } from '../../../../main/core/domain';
 import type { BatchSettings } from '../../../../main/core/domain';
 import type { ScanResult } from '../../../../main/core/core-api';
 import { nameTemplateForTakes, takeFingerprint } from '../../../../main/core/intake/takes';
-import { batchSettingsSchema, previewItemSchema } from '../../../../preload/contract';
+import { batchSettingsSchema, previewItemSchema } from '@common/contract';
 import { previewItem } from '../../../../main/core/intake';
 import { makeTempDir, writeJpeg } from './fixtures';
 

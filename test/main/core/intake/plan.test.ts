@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatReason, type Reason } from '../../../../preload/reasons';
+import { formatReason, type Reason } from '@common/reasons';
 import { join } from 'node:path';
 import { createIntake, previewItem } from '../../../../main/core/intake';
 import { createCatalog, SHIPPED_ENTRIES, toModelSpec } from '../../../../main/core/catalog';
 import { DEFAULT_SETTINGS } from '../../../../main/core/domain';
 import type { BatchSettings, PlannedItem } from '../../../../main/core/domain';
 import type { ScanResult } from '../../../../main/core/core-api';
-import { batchSettingsSchema, previewItemSchema } from '../../../../preload/contract';
+import { batchSettingsSchema, previewItemSchema } from '@common/contract';
 import { makeTempDir, writeBmp, writeJpeg, writePng, writeText } from './fixtures';
 
 let base: string;

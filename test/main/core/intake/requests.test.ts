@@ -147,7 +147,7 @@ describe('materializeRequest', () => {
     ).rejects.toThrow('changed since it was scanned');
   });
 
-  it('defect 7 (issue #9): with the planned fingerprint, verifies the end image, whose hash is kept nowhere else', async () => {
+  it('with the planned fingerprint, verifies the end image, whose hash is kept nowhere else', async () => {
     const PRO = 'kling/kling-3.0/pro/image-to-video';
     const start = await writeJpeg(join(dir, 'd7-start.jpg'));
     const end = await writeJpeg(join(dir, 'd7-end.jpg'), 600, 400);

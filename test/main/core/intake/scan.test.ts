@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatReason } from '../../../../preload/reasons';
+import { formatReason } from '@common/reasons';
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, symlink } from 'node:fs/promises';
 import { join } from 'node:path';

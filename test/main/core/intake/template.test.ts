@@ -1,5 +1,8 @@
+// The template language: main's planner reads it with the grammar the window's editor uses
+// (common/template-grammar.ts), so the editor flags exactly what the planner refuses, where.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { parseTemplate as scanTemplate } from '@common/template-grammar';
 import {
   BUILTIN_VARIABLES,
   parseTemplate,
@@ -119,5 +122,33 @@ describe('{variable|default text}', () => {
   it('still refuses an unknown name before the bar, and a missing value without a bar', () => {
     expect(errorOf(() => parseTemplate('{captoin|x}', known)).code).toBe('unknown_variable');
     expect(errorOf(() => without('{caption}', ['caption'])).code).toBe('missing_value');
+  });
+});
+
+describe('one grammar for the planner and the editor', () => {
+  it('refuses exactly where the editor points first, and reads the same variables otherwise', () => {
+    const templates = fc.stringMatching(/^[{}|a-z MO]{0,16}$/);
+    fc.assert(
+      fc.property(templates, (source) => {
+        const scanned = scanTemplate(source, known);
+        let refusedAt: number | null = null;
+        let names: string[] = [];
+        try {
+          names = [...parseTemplate(source, known).variables];
+        } catch (error) {
+          if (!(error instanceof TemplateError)) throw error;
+          refusedAt = error.position;
+        }
+        const first = scanned.problems[0];
+        expect(refusedAt).toBe(first ? first.at + 1 : null);
+        if (!first) {
+          const read = scanned.parts.flatMap((part) =>
+            part.kind === 'var' ? [part.name.toLowerCase()] : [],
+          );
+          expect(names).toEqual([...new Set(read)]);
+        }
+      }),
+      { numRuns: 500 },
+    );
   });
 });

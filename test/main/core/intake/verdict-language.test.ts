@@ -1,5 +1,5 @@
 // The preview's verdicts in the reader's language: the planner's refusals and skips carry a
-// reason (preload/reasons.ts) beside their English message, the message is that reason in
+// reason (common/reasons.ts) beside their English message, the message is that reason in
 // English (one source for the words), and the Chinese sentence is whole: no English template
 // left, no `{name}` unfilled, the file and the prompts.csv cell named.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { createIntake } from '../../../../main/core/intake';
 import { DEFAULT_SETTINGS } from '../../../../main/core/domain';
 import type { BatchSettings, PlannedItem } from '../../../../main/core/domain';
-import { formatReason } from '../../../../preload/reasons';
-import { previewItemSchema } from '../../../../preload/contract';
+import { formatReason } from '@common/reasons';
+import { previewItemSchema } from '@common/contract';
 import { makeTempDir, writeJpeg, writeText } from './fixtures';
 
 let base: string;

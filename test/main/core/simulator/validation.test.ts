@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator } from '../../../../main/core/simulator/index';
 import type { SimulatorHandle } from '../../../../main/core/simulator/index';
-import { sniffImage } from '../../../../main/core/simulator/validation';
+import { sniffImage } from '../../../../main/core/simulator/field-checks';
 import { PNG_1X1, PRO, STANDARD, bmp1x1, call, dataUri, manualClock, submitUrl, validBody } from './helpers';
 
 let sim: SimulatorHandle;

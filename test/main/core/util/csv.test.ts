@@ -1,9 +1,11 @@
-// The report's CSV cells (issue #9, defect 14): quoting as RFC 4180, and no cell a spreadsheet
-// would run as a formula.
+// The report's CSV: quoting as RFC 4180, and no cell a spreadsheet would run as a formula.
 import { describe, expect, it } from 'vitest';
-import { csvCell, csvRow } from '../../../../main/core/util/csv';
+import { csvTable } from '../../../../main/core/util/csv';
 
-describe('csvCell', () => {
+/** The one cell of a one-column table, as written after its header line. */
+const csvCell = (value: unknown) => csvTable(['c'], [[value]]).slice('c\n'.length, -1);
+
+describe('csvTable', () => {
   it('leaves plain text, numbers and empty values as they are', () => {
     expect(csvCell('photo 1.png')).toBe('photo 1.png');
     expect(csvCell(0.42)).toBe('0.42');
@@ -28,7 +30,16 @@ describe('csvCell', () => {
     expect(csvCell('=HYPERLINK("http://x","y")')).toBe(`"'=HYPERLINK(""http://x"",""y"")"`);
   });
 
-  it('joins a row', () => {
-    expect(csvRow(['a', null, '=b', 'c,d'])).toBe(`a,,'=b,"c,d"`);
+  it('writes the header, then a line per row, each ended by a line feed', () => {
+    expect(
+      csvTable(
+        ['a', 'b', 'c', 'd'],
+        [
+          ['a', null, '=b', 'c,d'],
+          [1, 2, 3, 4],
+        ],
+      ),
+    ).toBe(`a,b,c,d\na,,'=b,"c,d"\n1,2,3,4\n`);
+    expect(csvTable(['a'], [])).toBe('a\n');
   });
 });

@@ -1,5 +1,5 @@
-// Regression tests for the client side of issue #9: what a submit answer proves about billing
-// (defect 4) and what a 404 proves about a request (defect 12). A bare node:http server gives
+// What an answer proves, on the client's side: a submit answer about billing (a 2xx carrying an
+// error_code), a 404 about a request (only RunComfy's 404001 says it is unknown). A bare node:http server gives
 // the answers gateways and proxies give and the simulator does not.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -26,7 +26,7 @@ afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
 const client = () => new RunComfyClient({ baseUrl: base, apiKey: 'k-secret' });
 
-describe('defect 4: a 2xx submit answer carrying an error_code', () => {
+describe('a 2xx submit answer carrying an error_code', () => {
   it('keeps a valid request_id: the job exists and must be tracked, whatever the error_code says', async () => {
     reply = () => ({
       status: 200,
@@ -71,7 +71,7 @@ describe('defect 4: a 2xx submit answer carrying an error_code', () => {
   });
 });
 
-describe('defect 12: only error_code 404001 means a request is unknown or expired', () => {
+describe('only error_code 404001 means a request is unknown or expired', () => {
   it('classifies a bare HTML 404 (a proxy page) on status and result as transient, not not_found', async () => {
     reply = () => ({ status: 404, body: '<html><body>404 Not Found</body></html>', type: 'text/html' });
     for (const answer of [await client().status('req_1'), await client().result('req_1')]) {

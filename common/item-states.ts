@@ -20,3 +20,10 @@ export const ITEM_STATES = [
   'skipped', // the same image and request were already generated; never sent
 ] as const;
 export type ItemState = (typeof ITEM_STATES)[number];
+
+/**
+ * The user's verdict on a finished video (the morning review); null is "not reviewed yet".
+ * Stored in items.review (migration 8 holds this list literally).
+ */
+export const ITEM_REVIEWS = ['kept', 'rejected'] as const;
+export type ItemReview = (typeof ITEM_REVIEWS)[number];

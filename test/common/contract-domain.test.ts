@@ -13,14 +13,14 @@ import {
   type ItemView,
 } from '../../main/core/domain';
 import { ROLE_NAMES } from '../../main/core/catalog/entry';
-import type { batchSettingsSchema, batchViewSchema, itemViewSchema } from '../../preload/contract';
+import type { batchSettingsSchema, batchViewSchema, itemViewSchema } from '@common/contract';
 import {
   batchStateSchema,
   itemReviewSchema,
   itemStateSchema,
   modelRoleSchema,
   pauseReasonSchema,
-} from '../../preload/contract';
+} from '@common/contract';
 
 describe('contract and domain agree', () => {
   // Model ids are not an enum: they are data (main/core/catalog/models/*.json and the user's own).

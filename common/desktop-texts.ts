@@ -2,7 +2,7 @@
 // notifications, the file pickers, where the key is kept), in English and Simplified Chinese,
 // in the language the window uses. Pure and dependency-free like reasons.ts: main/electron
 // renders these, and a `satisfies` check makes Chinese carry every text English has.
-import type { ReasonLanguage } from './reasons';
+import { reasonLanguageFor, type ReasonLanguage } from './reasons';
 
 const en = {
   'menu.file': 'File',
@@ -188,9 +188,8 @@ export function desktopText(
 
 /**
  * The window's language as the OS integration uses it: the setting, or for "system" the OS's
- * (any Chinese locale gets Simplified Chinese, like the window's resolveLanguage).
+ * locale read by the one rule (reasonLanguageFor), as the window's resolveLanguage does.
  */
 export function desktopLanguage(setting: 'system' | 'en' | 'zh-CN', osLocale: string): ReasonLanguage {
-  if (setting !== 'system') return setting;
-  return /^zh\b/i.test(osLocale) ? 'zh-CN' : 'en';
+  return setting === 'system' ? reasonLanguageFor(osLocale) : setting;
 }

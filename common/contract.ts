@@ -1,6 +1,6 @@
-// The one contract between main and the renderer. Pure: zod plus the domain's dependency-free
-// state vocabulary (main/core/domain/states.ts), so main imports its values (to validate), the
-// renderer its types, the test harness both. Its parts live in contract/ by area (vocabulary,
+// The one contract between main and the renderer. Pure: zod plus the dependency-free state
+// lists beside it in common/, so main imports its values (to validate), the renderer its types,
+// the test harness both. Its parts live in contract/ by area (vocabulary,
 // batches, intake, models, settings, account, channels, errors); this module is the one entry to them,
 // and `window.api` is derived from its channels (api.ts). Each part carries the Dto types of
 // its shapes (what the renderer imports).

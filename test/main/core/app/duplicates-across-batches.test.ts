@@ -1,4 +1,4 @@
-// Issue #9, defect 5: dropping the same folder again while the first batch still has those
+// Dropping the same folder again while the first batch still has those
 // items queued or running must not plan them as new paid work. The "already generated" skip
 // counts items queued or in flight in any batch; `force` still generates them again.
 // Through the same wiring the app and the CLI use (createCoreServices) and the simulator.
@@ -22,7 +22,7 @@ afterEach(async () => {
   dir?.remove();
 });
 
-describe('defect 5: duplicates across batches', () => {
+describe('duplicates across batches', () => {
   it('skips images queued or generating in another batch when the same folder is dropped again', async () => {
     dir = tempDir('sm-dup-');
     const clock = scaledClock(1000);

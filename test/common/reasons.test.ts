@@ -6,8 +6,8 @@ import {
   reasonLanguageFor,
   reasonText,
   type ReasonCode,
-} from '../../preload/reasons';
-import { causeFirst, providerCause } from '../../preload/cause-first';
+} from '@common/reasons';
+import { causeFirst, providerCause } from '@common/cause-first';
 
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 

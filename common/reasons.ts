@@ -390,7 +390,12 @@ export function reasonText(
   return stored.message ?? null;
 }
 
-/** `LANG=zh_CN.UTF-8`, `zh-Hans`, `zh` → zh-CN; anything else English. */
+/**
+ * A locale as a language, the one rule for the window's "system" setting, the OS integration and
+ * the CLI's LANG: any Chinese locale however the OS writes it (`zh`, `zh-CN`, `zh-Hant-HK`,
+ * `zh_CN.UTF-8`, `zh.UTF-8`) is Simplified Chinese, the one Chinese the texts are in; anything
+ * else English.
+ */
 export function reasonLanguageFor(locale: string | undefined | null): ReasonLanguage {
-  return locale && /^zh([-_]|$)/i.test(locale) ? 'zh-CN' : 'en';
+  return locale && /^zh(?=$|[-_.@])/i.test(locale) ? 'zh-CN' : 'en';
 }

@@ -1,5 +1,7 @@
-// Issue #9, the money defects of the overnight run: each test names its defect, states the
-// expected behaviour, and goes through public interfaces only (createEngine options, the
+// A video is paid for once and never lost: a save failure is retried by downloading again, a job
+// is asked about where it was submitted, a key-less start pauses nothing, a 2xx answer with an
+// error_code keeps its job, nothing is sent after close begins, the end image is verified at
+// submit, and an answer that arrives after the lease was lost is kept. Each test goes through public interfaces only (createEngine options, the
 // Engine methods, the simulator over loopback HTTP and its ledger, real SQLite and folders), so
 // it survives the engine's restructure. Faults the simulator lacks come from a wrapping fetch.
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -25,7 +27,7 @@ afterEach(async () => {
 
 const created = (sim: SimulatorHandle) => sim.ledger.submits.filter((s) => s.created);
 
-describe('defect 1: a save failure never leads to paying again', () => {
+describe('a save failure never leads to paying again', () => {
   it('Retry of a paid video whose save failed re-downloads (re-asking /result for a usable URL), never resubmits', async () => {
     // The first /result answer carries a video URL on a foreign http origin, so the save fails
     // (unsafe_output_url) although the video is paid. Later /result answers are fine.
@@ -84,7 +86,7 @@ describe('defect 1: a save failure never leads to paying again', () => {
   });
 });
 
-describe('defect 2: a job is polled and downloaded where it was submitted', () => {
+describe('a job is polled and downloaded where it was submitted', () => {
   it('switching to simulated mode while a real paid job runs does not expire it', async () => {
     h = await harness({ generationMs: () => 60_000 });
     const demo = await startSimulator({ clock: h.clock, seed: 4 });
@@ -106,7 +108,7 @@ describe('defect 2: a job is polled and downloaded where it was submitted', () =
   });
 });
 
-describe('defect 3: start-up before the stored key is applied', () => {
+describe('start-up before the stored key is applied', () => {
   it('a key-less 401 pauses nothing, and a user pause stays a user pause when the key arrives', async () => {
     const keyless: string[] = [];
     const spy: typeof fetch = async (input, init) => {
@@ -151,7 +153,7 @@ describe('defect 3: start-up before the stored key is applied', () => {
   });
 });
 
-describe('defect 4: a 2xx submit answer with an error_code', () => {
+describe('a 2xx submit answer with an error_code', () => {
   it('keeps a valid request_id (the job is tracked and downloaded); an unknown code alone is unknown_submit', async () => {
     // A gateway adds an error_code to the first submit answer (request_id kept), and answers the
     // second with an undocumented code and no request_id.
@@ -186,7 +188,7 @@ describe('defect 4: a 2xx submit answer with an error_code', () => {
   });
 });
 
-describe('defect 6: nothing is sent after close begins', () => {
+describe('nothing is sent after close begins', () => {
   it('a submit being prepared when the app closes is neither stored as sent nor sent', async () => {
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
@@ -213,7 +215,7 @@ describe('defect 6: nothing is sent after close begins', () => {
   });
 });
 
-describe('defect 7: the end image is verified at submit like the start image', () => {
+describe('the end image is verified at submit like the start image', () => {
   it('refuses to send a pro request whose end image changed since the scan, naming the file', async () => {
     const dir = tempDir('sm-end-image-');
     extra.push({ close: async () => dir.remove() });
@@ -258,7 +260,7 @@ describe('defect 7: the end image is verified at submit like the start image', (
   });
 });
 
-describe('defect 13: a submit answer that arrives after the lease was lost', () => {
+describe('a submit answer that arrives after the lease was lost', () => {
   it('is kept: unknown_submit -> in_queue, and the paid video is downloaded once', async () => {
     let holdSubmit = true;
     let answerHeld!: () => void;

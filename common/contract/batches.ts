@@ -1,7 +1,7 @@
 // The contract's batches and items: a batch's settings (the form, the CLI flags) and the views
 // of a batch and of an item the window shows.
 import { z } from 'zod';
-import { BATCH_CONDITION_CODES } from '../../main/core/domain/states';
+import { BATCH_CONDITION_CODES } from '../batch-states';
 import {
   batchStateSchema,
   idSchema as id,
@@ -139,6 +139,10 @@ export const batchViewSchema = z.object({
     .nullable()
     .optional(),
 });
+
+/** "Re-run with changes" of which images: all, the failed ones, the rejected or kept videos, the chosen items. */
+export const rerunWhichSchema = z.enum(['all', 'failed', 'rejected', 'kept', 'selected']);
+export type RerunWhichDto = z.output<typeof rerunWhichSchema>;
 
 export type BatchSettingsDto = z.output<typeof batchSettingsSchema>;
 export type ItemViewDto = z.output<typeof itemViewSchema>;

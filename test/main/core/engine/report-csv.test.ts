@@ -1,4 +1,4 @@
-// Issue #9, defect 14: the CSV report must not let a spreadsheet run a formula found in a file
+// The CSV report must not let a spreadsheet run a formula found in a file
 // name, a prompt or an API error. Quoting alone is not enough (Excel runs "=HYPERLINK(...)").
 import { afterEach, describe, expect, it } from 'vitest';
 import { harness, type Harness } from './harness';
@@ -10,7 +10,7 @@ afterEach(async () => {
   await h?.close();
 });
 
-describe('defect 14: CSV formula injection in the report', () => {
+describe('CSV formula injection in the report', () => {
   it('prefixes every cell that starts with = + - @ tab or CR with an apostrophe, quoted where needed', async () => {
     h = await harness();
     const settings = settingsFor(h.outputDir);

@@ -1,7 +1,7 @@
-// Each figure a batch is shown by has one definition (preload/batch-figures.ts): these are the
+// Each figure a batch is shown by has one definition (common/batch-figures.ts): these are the
 // disagreements the window had, each pinned to the definition that settles it.
 import { describe, expect, it } from 'vitest';
-import { batchFigures, doneShare, type BatchFigureSource } from '../../preload/batch-figures';
+import { batchFigures, doneShare, type BatchFigureSource } from '@common/batch-figures';
 
 const batch = (
   patch: Partial<BatchFigureSource> & { counts: BatchFigureSource['counts'] },

@@ -1,11 +1,12 @@
-// The contract's vocabulary: the domain's state lists as schemas, ids, paths, model ids and
+// The contract's vocabulary: the state lists as schemas, ids, paths, model ids and
 // request values, and a reason (a code with parameters). Every other part of the contract is
 // built from these.
 import { z } from 'zod';
 import type { Reason } from '../reasons';
-import { BATCH_STATES, ITEM_REVIEWS, ITEM_STATES, PAUSE_REASONS } from '../../main/core/domain/states';
+import { BATCH_STATES, PAUSE_REASONS } from '../batch-states';
+import { ITEM_REVIEWS, ITEM_STATES } from '../item-states';
 
-// The state vocabulary is the domain's (one list below the database, the engine and IPC).
+// The state lists are common/'s (one list below the database, the engine, IPC and the renderer).
 export const itemStateSchema = z.enum(ITEM_STATES);
 export const batchStateSchema = z.enum(BATCH_STATES);
 export const pauseReasonSchema = z.enum(PAUSE_REASONS);
@@ -22,7 +23,7 @@ export const idSchema = z.number().int().positive();
 /** A file or folder path. */
 export const pathSchema = z.string().min(1).max(4096);
 
-/** Why an item failed or a batch paused: a code + parameters (see preload/reasons.ts). */
+/** Why an item failed or a batch paused: a code + parameters (see common/reasons.ts). */
 export const reasonSchema: z.ZodType<Reason> = z.lazy(() =>
   z.object({
     code: z.string().max(100),

@@ -1,11 +1,14 @@
 // The figures a batch is shown by (done of planned, problems, generating, waiting, money, time
 // left), each defined once here, so the batch header, History, the announcer, the tray, the OS
-// notifications and the CLI never disagree. Pure and dependency-free like reasons.ts.
+// notifications and the CLI never disagree. Pure; the groups of states it sums are the action
+// table's (item-actions.ts).
+import type { BatchState } from './batch-states';
+import { IN_FLIGHT_STATES, NOT_PLANNED_STATES, PROBLEM_STATES } from './item-actions';
 import type { ItemState } from './item-states';
 
 /** The part of a batch view the figures are read from (the engine's BatchView has it all). */
 export interface BatchFigureSource {
-  state: 'draft' | 'running' | 'paused' | 'finished' | 'cancelled';
+  state: BatchState;
   counts: Partial<Record<ItemState, number>>;
   total: number;
   spentUsd: number;
@@ -13,18 +16,6 @@ export interface BatchFigureSource {
   remainingEstimateUsd: number;
   etaMs: number | null;
 }
-
-/** Never meant to be sent: refused by the plan, or already generated before. */
-export const NOT_PLANNED_STATES = ['rejected', 'skipped'] as const satisfies readonly ItemState[];
-/** Sent, and it went wrong in a way a person must look at. */
-export const PROBLEM_STATES = ['failed', 'expired', 'unknown_submit'] as const satisfies readonly ItemState[];
-/** On their way at RunComfy or to the disk. */
-export const GENERATING_STATES = [
-  'submitting',
-  'in_queue',
-  'in_progress',
-  'downloading',
-] as const satisfies readonly ItemState[];
 
 export interface BatchFigures {
   /** Videos on disk. */
@@ -55,22 +46,23 @@ export interface BatchFigures {
   timeLeftMs: number | null;
 }
 
-function sum(counts: BatchFigureSource['counts'], states: readonly ItemState[]): number {
-  return states.reduce((n, state) => n + (counts[state] ?? 0), 0);
+/** How many of a batch's items are in any of `states`. */
+export function countOf(batch: Pick<BatchFigureSource, 'counts'>, states: readonly ItemState[]): number {
+  return states.reduce((n, state) => n + (batch.counts[state] ?? 0), 0);
 }
 
 export function batchFigures(batch: BatchFigureSource): BatchFigures {
   const { counts } = batch;
   const done = counts.done ?? 0;
-  const notPlanned = sum(counts, NOT_PLANNED_STATES);
-  const problems = sum(counts, PROBLEM_STATES);
+  const notPlanned = countOf(batch, NOT_PLANNED_STATES);
+  const problems = countOf(batch, PROBLEM_STATES);
   const cancelled = counts.cancelled ?? 0;
   return {
     done,
     planned: batch.total - notPlanned,
     notPlanned,
     problems,
-    generating: sum(counts, GENERATING_STATES),
+    generating: countOf(batch, IN_FLIGHT_STATES),
     waiting: counts.queued ?? 0,
     cancelled,
     settled: done + problems + cancelled,

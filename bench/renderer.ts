@@ -49,7 +49,7 @@ function newest(dir: string): number {
 }
 
 /** The harness serves out/renderer: built again when it is missing or older than its sources. */
-function ensureBuilt(): void {
+export function ensureBuilt(): void {
   const index = join(ROOT, 'out', 'renderer', 'index.html');
   const built = existsSync(index) ? statSync(index).mtimeMs : 0;
   const sources = Math.max(newest(join(ROOT, 'renderer')), newest(join(ROOT, 'preload')));

@@ -20,6 +20,9 @@ const ALL = [
   'renderer',
   'review-grid',
   'pickup',
+  'queue',
+  'watch',
+  'picker',
 ];
 const ROOT = join(__dirname, '..');
 

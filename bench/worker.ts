@@ -13,6 +13,9 @@ const benches: Record<string, () => Promise<Row[]>> = {
   renderer: async () => (await import('./renderer')).benchRenderer(),
   'review-grid': async () => (await import('./review-grid')).benchReviewGrid(),
   pickup: async () => (await import('./pickup')).benchPickup(),
+  queue: async () => (await import('./queue')).benchQueue(),
+  watch: async () => (await import('./watch')).benchWatch(),
+  picker: async () => (await import('./picker')).benchPicker(),
 };
 
 async function main(): Promise<void> {

@@ -78,6 +78,10 @@ export const IN_FLIGHT_STATES: readonly ItemState[] = UNFINISHED_STATES.filter((
 export const GENERATING_STATES: readonly ItemState[] = IN_FLIGHT_STATES.filter(
   (state) => state !== 'downloading',
 );
+/** Accepted by RunComfy and not finished there, so polled: generating but `submitting` (no request id yet). */
+export const POLLED_STATES: readonly ItemState[] = GENERATING_STATES.filter(
+  (state) => state !== 'submitting',
+);
 /** Never meant to be sent (refused by the plan, or already generated): no action at all. */
 export const NOT_PLANNED_STATES = statesAllowing('none');
 /** Sent, and it went wrong in a way a person must look at: "Retry all failed"'s, and maybe paid. */

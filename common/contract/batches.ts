@@ -140,6 +140,10 @@ export const batchViewSchema = z.object({
     .optional(),
 });
 
+/** "Re-run with changes" of which images: all, the failed ones, the rejected or kept videos, the chosen items. */
+export const rerunWhichSchema = z.enum(['all', 'failed', 'rejected', 'kept', 'selected']);
+export type RerunWhichDto = z.output<typeof rerunWhichSchema>;
+
 export type BatchSettingsDto = z.output<typeof batchSettingsSchema>;
 export type ItemViewDto = z.output<typeof itemViewSchema>;
 export type BatchViewDto = z.output<typeof batchViewSchema>;

@@ -8,6 +8,7 @@ import {
   defaultScheduleSchema,
   elementsSchema,
   itemViewSchema,
+  rerunWhichSchema,
 } from './batches';
 import { elementCheckSchema, previewSchema, scanSummarySchema } from './intake';
 import { balanceSchema } from './account';
@@ -189,7 +190,7 @@ export const invokeChannels = {
   'query:batch.rerunSource': channel(
     z.object({
       batchId: id,
-      which: z.enum(['all', 'failed', 'rejected', 'kept', 'selected']),
+      which: rerunWhichSchema,
       itemIds: z.array(id).max(100_000).optional(),
     }),
     z.object({

@@ -1,4 +1,4 @@
-// The RunComfy Model API client. Every call answers a value or a classified failure, never
+// The RunComfy Model API client: every call answers a value or a classified failure, never
 // throws for HTTP or network trouble, and never puts the API key in a message: callers decide
 // what a failure means for an item (the submit rules differ from the polling rules). How an
 // answer or an error becomes a failure is failures.ts.

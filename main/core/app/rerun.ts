@@ -8,11 +8,9 @@ import { existsSync } from 'node:fs';
 import { dirname, sep } from 'node:path';
 import type { EngineApi } from '../core-api';
 import { NotFoundError, type BatchSettings, type ItemView } from '../domain';
+import type { RerunWhichDto } from '@common/contract';
 import { RETRY_ALL_STATES } from '@common/item-actions';
 import { eachItem } from './all-items';
-
-export const RERUN_WHICH = ['all', 'failed', 'rejected', 'kept', 'selected'] as const;
-export type RerunWhich = (typeof RERUN_WHICH)[number];
 
 export interface RerunSource {
   batchId: number;
@@ -48,7 +46,7 @@ function rootOf(item: ItemView): string {
 export function rerunSource(
   engine: EngineApi,
   batchId: number,
-  which: RerunWhich,
+  which: RerunWhichDto,
   itemIds: readonly number[] = [],
   exists: (path: string) => boolean = existsSync,
 ): RerunItems {

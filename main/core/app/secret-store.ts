@@ -1,4 +1,4 @@
-// Where the API key lives. The key is read only by main (to hand to the engine); the renderer
+// Where the API key lives: it is read only by main (to hand to the engine); the renderer
 // sees `describeKey()` — set or not, its last four characters, and the kind of storage.
 // The Electron implementation (main/electron/safe-storage-secrets.ts) encrypts with safeStorage; the
 // browser harness and tests use the in-memory one below.

@@ -4,28 +4,33 @@
 // into a bug report.
 import { existsSync, readFileSync, renameSync } from 'node:fs';
 import { z } from 'zod';
-import { appSettingsSchema, batchSettingsSchema, webhookPresetSchema } from '@common/contract';
+import { appSettingsSchema, webhookPresetSchema } from '@common/contract';
 import { checkApiAddress } from '../api/address';
 import { writeFileAtomic } from './atomic-file';
 
 export const DEFAULT_API_BASE_URL = 'https://model-api.runcomfy.net';
 
-const storedSchema = z.object({
-  version: z.literal(1),
-  apiBaseUrl: z.string(),
-  simulated: z.boolean(),
-  notifications: z.boolean(),
-  keepAwake: z.boolean(),
-  language: appSettingsSchema.shape.language,
-  theme: appSettingsSchema.shape.theme,
-  /**
-   * The webhook's service. Its address is a secret kept apart (webhook-setting.ts); `url` is
-   * only in files written before, and moves out at the first start.
-   */
-  webhook: z.object({ preset: webhookPresetSchema, url: z.string().optional() }).nullable(),
-  defaults: batchSettingsSchema.partial(),
-  presets: z.array(z.object({ name: z.string(), settings: batchSettingsSchema.partial() })),
-});
+// The contract's settings as the file keeps them: the key lives in the keychain, the daily cap in
+// the job database, and the webhook's address apart (so they are not in the file).
+const storedSchema = appSettingsSchema
+  .pick({
+    apiBaseUrl: true,
+    simulated: true,
+    notifications: true,
+    keepAwake: true,
+    language: true,
+    theme: true,
+    defaults: true,
+    presets: true,
+  })
+  .extend({
+    version: z.literal(1),
+    /**
+     * The webhook's service. Its address is a secret kept apart (webhook-setting.ts); `url` is
+     * only in files written before, and moves out at the first start.
+     */
+    webhook: z.object({ preset: webhookPresetSchema, url: z.string().optional() }).nullable(),
+  });
 export type StoredSettings = z.output<typeof storedSchema>;
 export type SettingsPatch = Partial<Omit<StoredSettings, 'version' | 'presets'>>;
 

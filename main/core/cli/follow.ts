@@ -9,11 +9,13 @@ import { startNotices } from './notices';
 import { credentialsOf } from './open-core';
 import { cliLanguage, conditionLine, itemLine, LiveBlock, statusBlock } from './progress';
 import { finishedNotice, noticeWords, pausedNotice } from '@common/batch-notices';
+import { TERMINAL_STATES } from '@common/item-actions';
 
 /** The signals that pause a batch this process drives (a second one exits at once). */
 const STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
-const FAILED_STATES: ItemState[] = ['failed', 'expired', 'unknown_submit', 'rejected', 'cancelled'];
+/** Ended without a video and not skipped on purpose: what makes the exit code say "some failed". */
+const FAILED_STATES = TERMINAL_STATES.filter((state) => state !== 'done' && state !== 'skipped');
 
 /** The exit code and its one-line reason for a batch that stopped being followed. */
 export function finishedExit(batch: BatchView): { code: number; reason: string } {

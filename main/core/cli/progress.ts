@@ -4,6 +4,7 @@
 import { reasonText, type ReasonLanguage } from '@common/reasons';
 import { batchFigures } from '@common/batch-figures';
 import { ITEM_STATES, type BatchView, type ItemView } from '../domain';
+import { TERMINAL_STATES } from '@common/item-actions';
 
 /**
  * The language reasons are printed in: English unless the user gives `--lang` (or
@@ -100,8 +101,7 @@ export function itemLine(item: ItemView, now: number): string {
   const detail =
     item.state === 'done'
       ? ` -> ${item.outputPath}`
-      : itemReason(item) &&
-          ['failed', 'expired', 'unknown_submit', 'rejected', 'skipped', 'cancelled'].includes(item.state)
+      : itemReason(item) && TERMINAL_STATES.includes(item.state)
         ? `: ${itemReason(item)}`
         : item.state === 'in_queue' && item.queuePosition !== null
           ? ` (position ${item.queuePosition})`

@@ -27,6 +27,7 @@ import { SubmitPhase } from './submit';
 import { SubmitFlow } from './submit-flow';
 import { TempFiles } from './temp-files';
 import { TrackPhase } from './track';
+import { POLLED_STATES } from '@common/item-actions';
 
 export class Coordinator {
   readonly leases: Leases;
@@ -53,7 +54,10 @@ export class Coordinator {
     this.track = new TrackPhase(ctx, this.runTimes);
     this.tempFiles = new TempFiles(ctx);
     this.download = new DownloadPhase(ctx, this.tempFiles, (batchId) => this.leases.mayWrite(batchId));
-    this.sidecars = new SidecarWriter(ctx, this.tempFiles);
+    // A sidecar is the batch's holder's to write; an ended batch's (its lease released), anyone's.
+    this.sidecars = new SidecarWriter(ctx, this.tempFiles, (batchId) =>
+      ctx.held.has(batchId) ? this.leases.mayWrite(batchId) : this.leases.holder(batchId) === null,
+    );
     this.submitting = new SubmitFlow(ctx, this.submit, this);
     this.queueConditions = new QueueConditions(ctx, this.batches);
   }
@@ -350,7 +354,7 @@ export class Coordinator {
    */
   pumpAll(): void {
     for (const batchId of [...this.ctx.held.keys()]) {
-      for (const item of this.ctx.store.itemsInStates(batchId, ['in_queue', 'in_progress']))
+      for (const item of this.ctx.store.itemsInStates(batchId, POLLED_STATES))
         if (!this.track.isFollowing(item.id)) this.follow(item.id);
       // A paid video nothing downloads (a settle that failed half way, a task that ended on a
       // database error): fetched again, unless it waits for its back-off or its folder.

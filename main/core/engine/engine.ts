@@ -50,7 +50,7 @@ import { adaptivePollPolicy } from './poll-policy';
 import { defaultBatchName, reportCsv, toBatchView } from './views';
 import { waitForItemState, waitUntilIdle } from './waiting';
 import type { ReasonLanguage } from '@common/reasons';
-import { IN_FLIGHT_STATES, UNFINISHED_STATES } from '@common/item-actions';
+import { IN_FLIGHT_STATES, POLLED_STATES, UNFINISHED_STATES } from '@common/item-actions';
 
 export { ownerIsGone } from './leases';
 
@@ -184,7 +184,7 @@ class JobEngine implements Engine {
     // After a sleep the leases may have lapsed while nobody else took them: renew first.
     this.core.leases.renewAll();
     for (const batchId of this.ctx.held.keys())
-      for (const item of this.store.itemsInStates(batchId, ['in_queue', 'in_progress']))
+      for (const item of this.store.itemsInStates(batchId, POLLED_STATES))
         this.store.updateWithoutFsync(item.id, { nextPollAt: now });
     const previous = this.wakeController;
     this.wakeController = new AbortController();

@@ -1,4 +1,4 @@
-// Leases: which process drives a batch. One row per batch holds the owner and an expiry; the
+// Leases say which process drives a batch: one row per batch holds the owner and an expiry; the
 // holder renews it every third of its length, and a process that died simply stops renewing.
 // A lease of a crashed process of this machine is taken over at once (ownerIsGone).
 import { hostname } from 'node:os';

@@ -116,9 +116,14 @@ export class SidecarWriter {
   /** Items whose sidecar this process is writing: a resume's recovery must not start another. */
   private readonly writing = new Set<number>();
 
+  /**
+   * `mayWrite`: whether this process may write the batch's files now (its lease, or nobody's
+   * for a batch that ended): a process stopped past its lease names no sidecar after it.
+   */
   constructor(
     private readonly ctx: EngineContext,
     private readonly tempFiles: TempFiles,
+    private readonly mayWrite: (batchId: number) => boolean,
   ) {}
 
   /**
@@ -153,6 +158,7 @@ export class SidecarWriter {
       if (batch.settings.sidecars === false) return true;
       try {
         const path = await this.place(item, batch);
+        if (path === null) return false; // the batch's holder writes it (the mark stays)
         this.ctx.log('info', `item ${itemId}: sidecar written to ${path}`);
         return true;
       } catch (error) {
@@ -179,11 +185,12 @@ export class SidecarWriter {
    * Writes the JSON to a temporary file, flushes it, then gives it its name without replacing
    * anything that is not this item's own sidecar: a taken name gets " (2)" like a video does.
    */
-  private async place(item: ItemRecord, batch: BatchRecord): Promise<string> {
+  private async place(item: ItemRecord, batch: BatchRecord): Promise<string | null> {
     const { fileOps } = this.ctx;
     const target = sidecarPathFor(item.outputPath!);
     const temp = sidecarTempPathFor(target, item.id);
     const json = `${JSON.stringify(await buildSidecar(item, batch), null, 2)}\n`;
+    if (!this.mayWrite(item.batchId)) return null;
     // Recorded before it exists (so it is always cleaned up), then made anew: created
     // exclusively, never written through a link someone put in its place.
     this.tempFiles.record(item, temp, 'sidecar');
@@ -196,6 +203,12 @@ export class SidecarWriter {
       await handle.close();
     }
     crashPoint('mid-sidecar');
+    // Named only by the batch's writer: lost meanwhile (stopped past the lease), the temporary
+    // file this process made (exclusively: it is its own) goes, and the holder names its own.
+    if (!this.mayWrite(item.batchId)) {
+      await removeIfExists(temp);
+      return null;
+    }
     try {
       if (await isOwnSidecar(target, item)) {
         await fileOps.rename(temp, target);

@@ -7,7 +7,7 @@ import type { ApiFailure, RunComfyClient } from '../api/client';
 import { API_BACKOFF } from '../api/retry';
 import { backoffDelay } from '../util/backoff';
 import type { ItemRecord } from '../db/rows';
-import { assertNever, type ItemState } from '../domain';
+import { assertNever } from '../domain';
 import type { EngineContext } from './context';
 import { crashPoint } from './crash-points';
 import { text } from './messages';
@@ -15,8 +15,8 @@ import { formatReason } from '@common/reasons';
 import { endedWithout, type Outcome } from './outcome';
 import { pollEndpoint, type PollObservation } from './poll-policy';
 import type { RunTimes } from './run-times';
+import { POLLED_STATES } from '@common/item-actions';
 
-const LIVE: readonly ItemState[] = ['in_queue', 'in_progress'];
 // 404001 ("unknown request") answers in a row before a paid job counts as expired: a gateway, or
 // an API node that has not seen the request yet, may say it once.
 const NOT_FOUND_CONFIRMATIONS = 3;
@@ -67,7 +67,7 @@ export class TrackPhase {
         let outcome: Outcome | null;
         try {
           const item = this.ctx.store.getItem(itemId);
-          if (!item || !LIVE.includes(item.state) || !this.ctx.held.has(item.batchId)) return;
+          if (!item || !POLLED_STATES.includes(item.state) || !this.ctx.held.has(item.batchId)) return;
           const due = Math.max(item.nextPollAt ?? 0, this.troubles.get(itemId)?.until ?? 0);
           const wait = due - this.ctx.clock.now();
           if (wait > 0) {
@@ -143,7 +143,7 @@ export class TrackPhase {
     if (closeSignal.aborted) return null;
     crashPoint('mid-poll');
     const current = this.ctx.store.getItem(item.id);
-    if (!current || !LIVE.includes(current.state)) return null;
+    if (!current || !POLLED_STATES.includes(current.state)) return null;
     const pollCount = current.pollCount + 1;
     if (!status.ok) return this.pollFailed(current, client, status.failure, pollCount);
     this.answered(current);
@@ -201,7 +201,7 @@ export class TrackPhase {
     if (this.ctx.closeSignal.aborted) return null;
     crashPoint('mid-poll');
     const current = this.ctx.store.getItem(item.id);
-    if (!current || !LIVE.includes(current.state)) return null;
+    if (!current || !POLLED_STATES.includes(current.state)) return null;
     const pollCount = current.pollCount + 1;
     if (!answer.ok) return this.pollFailed(current, client, answer.failure, pollCount);
     const now = this.ctx.clock.now();
@@ -214,7 +214,7 @@ export class TrackPhase {
         return this.stillLive(current, status, null, pollCount);
       case 'completed': {
         if (!videoUrl) {
-          return endedWithout(current, LIVE, 'failed', text.noOutput(current.requestId), {
+          return endedWithout(current, POLLED_STATES, 'failed', text.noOutput(current.requestId), {
             why: 'succeeded without a video URL',
             errorCode: 'no_output',
             costUsd,
@@ -226,7 +226,7 @@ export class TrackPhase {
         return {
           item: current,
           move: {
-            from: LIVE,
+            from: POLLED_STATES,
             to: 'downloading',
             patch: { resultUrl: videoUrl, costUsd, queuePosition: null, nextPollAt: null, pollCount },
             reason: 'generated; downloading',
@@ -235,7 +235,7 @@ export class TrackPhase {
         };
       }
       case 'failed': {
-        return endedWithout(current, LIVE, 'failed', text.generationFailed(error), {
+        return endedWithout(current, POLLED_STATES, 'failed', text.generationFailed(error), {
           why: 'generation failed',
           errorCode: 'generation_failed',
           queuePosition: null,
@@ -248,7 +248,7 @@ export class TrackPhase {
         return {
           item: current,
           move: {
-            from: LIVE,
+            from: POLLED_STATES,
             to: 'cancelled',
             patch: {
               costUsd,
@@ -318,7 +318,7 @@ export class TrackPhase {
         const seen = (this.notFound.get(item.id) ?? 0) + 1;
         this.notFound.set(item.id, seen);
         if (seen < NOT_FOUND_CONFIRMATIONS) break;
-        return endedWithout(item, LIVE, 'expired', text.requestUnknown(item.requestId), {
+        return endedWithout(item, POLLED_STATES, 'expired', text.requestUnknown(item.requestId), {
           why: `request unknown to the API (${seen} answers in a row)`,
           errorCode: failure.errorCode ?? '404001',
           finishedAt: now,
@@ -329,7 +329,7 @@ export class TrackPhase {
         // Asked with another key than the one that sent it (the user set a new key, and this
         // process no longer has the old one): the job is not gone, only hidden from this key.
         if (!this.ctx.sendsItsKey(client, item)) return this.waitForItsKey(item);
-        return endedWithout(item, LIVE, 'failed', text.otherAccount(item.requestId), {
+        return endedWithout(item, POLLED_STATES, 'failed', text.otherAccount(item.requestId), {
           why: 'request belongs to another account',
           errorCode: '403001',
           finishedAt: now,

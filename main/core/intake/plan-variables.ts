@@ -3,6 +3,7 @@
 // has no value, and how many of a scan's images have one (shown under the template as it is typed).
 import { posix } from 'node:path';
 import type { ScannedImage } from '../core-api';
+import { BUILTIN_VARIABLES } from './template';
 
 export const stemOf = (fileName: string) => {
   const dot = fileName.lastIndexOf('.');
@@ -58,8 +59,8 @@ export function templateValues(
   return { lookup, missing };
 }
 
-/** The variables every image has a value for; the others ({caption}, prompts.csv columns) may be missing. */
-const ALWAYS_THERE = new Set(['name', 'folder', 'path', 'index', 'count', 'take']);
+/** The variables every image has a value for: the built-in ones but {caption} (prompts.csv columns may be missing too). */
+const ALWAYS_THERE = new Set<string>(BUILTIN_VARIABLES.filter((name) => name !== 'caption'));
 
 /** For each variable some images may lack, how many of `images` have a value for it. */
 export function variableCoverage(

@@ -1,4 +1,4 @@
-// Requests as planned and as sent. A planned request holds `image-ref:<absolute path>`
+// Requests as planned and as sent: a planned request holds `image-ref:<absolute path>`
 // placeholders instead of image bytes, so the database stays small and a request can be
 // shown, compared and fingerprinted without reading images. `materializeRequest` turns the
 // placeholders into data URIs at submit time, checking that the file is still the one scanned.

@@ -1,4 +1,4 @@
-// Walks dropped folders and files. Streams (an async generator, one folder at a time), so a
+// Walks dropped folders and files, streaming (an async generator, one folder at a time), so a
 // folder of 10,000 images starts being checked before the walk ends and nothing holds the
 // event loop. Rules:
 //  - hidden files and folders (names starting with '.') and OS clutter are skipped;

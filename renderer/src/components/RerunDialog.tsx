@@ -3,7 +3,7 @@
 // settings. Images no longer where the batch found them are named, with an offer to rescan a
 // folder (or to go on without them).
 import { useState } from 'react';
-import type { BatchViewDto } from '@common/contract';
+import type { BatchViewDto, RerunWhichDto } from '@common/contract';
 import { api, errorText } from '../api';
 import { useI18n } from '../i18n';
 import { formatCount } from '../lib/format';
@@ -15,7 +15,7 @@ import { countOf } from '@common/batch-figures';
 import { RETRY_ALL_STATES } from '@common/item-actions';
 import { CancelOrConfirm, Dialog } from './Dialog';
 
-type Which = 'all' | 'failed' | 'rejected' | 'kept' | 'selected';
+type Which = RerunWhichDto;
 
 export function RerunButton({
   batch,

@@ -1,4 +1,4 @@
-// Money as the window shows it. Simulated money (a batch made in simulated mode, or the setup
+// Money as the window shows it: simulated money (a batch made in simulated mode, or the setup
 // form while simulated mode is on) is never shown as real dollars: every amount of it carries the
 // word "simulated", so a screenshot of a demo night cannot be mistaken for a bill.
 import { createContext, useCallback, useContext } from 'react';

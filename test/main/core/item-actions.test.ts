@@ -10,6 +10,7 @@ import {
   GENERATING_STATES,
   IN_FLIGHT_STATES,
   NOT_PLANNED_STATES,
+  POLLED_STATES,
   PROBLEM_STATES,
   RETRY_ALL_STATES,
   statesAllowing,
@@ -49,6 +50,8 @@ describe('the groups of states', () => {
     // of the account's concurrency at RunComfy (a download does not).
     expect(IN_FLIGHT_STATES).toEqual(['submitting', 'in_queue', 'in_progress', 'downloading']);
     expect(GENERATING_STATES).toEqual(['submitting', 'in_queue', 'in_progress']);
+    // Polled: accepted by RunComfy (a request id) and not finished there.
+    expect(POLLED_STATES).toEqual(['in_queue', 'in_progress']);
     expect(PROBLEM_STATES).toEqual(['failed', 'expired', 'unknown_submit']);
     expect(NOT_PLANNED_STATES).toEqual(['rejected', 'skipped']);
   });

@@ -1,4 +1,4 @@
-// Where each job was submitted. A job exists only at the API it was sent
+// Where each job was submitted, because a job exists only at the API it was sent
 // to: switching to simulated mode, or to another API base URL, must not send its polls (and
 // its key) elsewhere, where the answer "unknown request" would expire a paid job. The engine
 // records the base URL with the submit intent and polls and downloads through it; the mode is

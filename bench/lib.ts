@@ -10,7 +10,8 @@ import { join } from 'node:path';
 // Temp folders, settings and planned items are the engine tests' own fixtures: one definition.
 export { tempDir } from '../test/main/core/engine/helpers';
 import { plannedItems, settingsFor } from '../test/main/core/engine/helpers';
-import { createEngine, type Engine, type EngineOptions } from '../main/core/engine';
+import { createCoreServices, type CoreOptions } from '../main/core';
+import type { Engine } from '../main/core/engine';
 import { DEMO_API_KEY, type LedgerAudit, type SimulatorOptions } from '../main/core/simulator';
 import { scaledClock, type Clock } from '../main/core/util/clock';
 
@@ -85,15 +86,16 @@ export function benchEngine(
   dir: string,
   clock: Clock,
   simUrl: string,
-  options: Partial<EngineOptions> = {},
+  options: Partial<CoreOptions> = {},
 ): Engine {
-  return createEngine({
+  // The core's one wiring (main/core/index.ts), as the app and the CLI start.
+  return createCoreServices({
     dbPath: join(dir, 'jobs.sqlite'),
     clock,
     apiBaseUrl: simUrl,
     apiKey: DEMO_API_KEY,
     ...options,
-  });
+  }).engine;
 }
 
 /** Resolves when the batch has finished (or stopped for a person) and the engine is idle. */
@@ -122,7 +124,7 @@ export async function runToEnd(engine: Engine, batchId: number, timeoutMs = 20 *
         resolve();
       }
     });
-    engine.startBatch(batchId);
+    engine.commands.startBatch(batchId);
   });
   await engine.idle(timeoutMs);
   const batch = engine.getBatch(batchId)!;
@@ -203,7 +205,7 @@ export function fastClock(factor: number) {
     clock,
     simulator: (options: Parameters<typeof startSimulatorChild>[0]) =>
       startSimulatorChild(options, { factor, epoch }),
-    engine: (dir: string, sim: { url: string }, options: Partial<EngineOptions> = {}) =>
+    engine: (dir: string, sim: { url: string }, options: Partial<CoreOptions> = {}) =>
       benchEngine(dir, clock, sim.url, options),
   };
 }

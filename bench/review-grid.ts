@@ -42,7 +42,7 @@ async function finishedBatch(count: number): Promise<{ session: Session; batchId
   });
   const engine = session.harness.engine;
   const batchId = tinyBatch(engine, session.outputDir, tinyImages(session.inputDir, count), 20);
-  engine.startBatch(batchId);
+  engine.commands.startBatch(batchId);
   await runToEnd(engine, batchId);
   const done = engine.getBatch(batchId)!.counts.done;
   if (done !== count) throw new Error(`only ${done} of ${count} videos were made; the bench needs all`);

@@ -48,7 +48,7 @@ async function runWatch(timing: WatchTiming): Promise<WatchRun> {
   const batchId = engine.createBatch(settings, [], 'watch bench', {
     watchFolders: [watched],
   });
-  engine.startBatch(batchId);
+  engine.commands.startBatch(batchId);
   const intake = createIntake({ findDone: (hash, fingerprint) => engine.findDone(hash, fingerprint) });
   const submittedAll = new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`not every image was submitted within 60 s`)), 60_000);

@@ -1,7 +1,8 @@
 // What the operating system shows for Stillmotion (the menus, the tray, the close dialog, the
-// notifications, the file pickers, where the key is kept), in English and Simplified Chinese,
-// in the language the window uses. Pure and dependency-free like reasons.ts: main/electron
-// renders these, and a `satisfies` check makes Chinese carry every text English has.
+// file pickers, where the key is kept), in English and Simplified Chinese, in the language the
+// window uses; the notifications say batch-notices.ts's words. Pure like reasons.ts:
+// main/electron renders these, and a `satisfies` check makes Chinese carry every text English has.
+import { formatMessage } from './message-format';
 import { reasonLanguageFor, type ReasonLanguage } from './reasons';
 
 const en = {
@@ -39,11 +40,7 @@ const en = {
   'count.generating': '{count} generating',
   'count.done': '{count} done',
   'count.attention': '{count} need attention',
-  'count.cancelled': '{count} cancelled',
-  'count.rejected': '{count} not usable',
-  'count.skipped': '{count} already generated',
   'list.separator': ', ',
-  'sentence.separator': ' ',
   'close.title': 'Videos are still being made',
   'close.message': 'Stillmotion is still generating videos.',
   'close.detail':
@@ -51,28 +48,6 @@ const en = {
   'close.keep': 'Keep running in the tray',
   'close.quit': 'Quit (resume later)',
   'close.cancel': 'Cancel',
-  'notify.finished': 'Finished: {name}',
-  'notify.finishedBody': '{parts}. {spent} spent.',
-  'notify.paused': '{title} ({name})',
-  'notify.batch': 'Batch {id}',
-  'money.simulated': '{amount} (simulated)',
-  'pause.user': 'Paused',
-  'pause.bad_key': 'Paused: the API key was refused',
-  'pause.no_balance': 'Paused: the RunComfy balance is empty',
-  'pause.budget_reached': 'Paused: the budget is reached',
-  'pause.daily_cap_reached': 'Paused: the daily spending cap is reached',
-  'pause.disk_full': 'Paused: the disk is full',
-  'pause.too_many_failures': 'Paused: too many failures in a row',
-  'pause.lease_lost': 'Paused: another Stillmotion took this batch over',
-  'action.user': '',
-  'action.bad_key': 'Open Stillmotion and enter a valid API key, then resume.',
-  'action.no_balance': 'Top up your RunComfy balance, then resume.',
-  'action.budget_reached': 'Raise the budget in the batch settings to continue.',
-  'action.daily_cap_reached':
-    'Raise the daily cap in Settings, or wait for tomorrow: the batch then continues.',
-  'action.disk_full': 'Free some disk space or choose another output folder, then resume.',
-  'action.too_many_failures': 'Open Stillmotion to see why the items failed.',
-  'action.lease_lost': 'Close the other copy of Stillmotion (or the CLI) and resume here.',
   'dialog.pickInputs': 'Add images or folders',
   'dialog.pickImages': 'Images of a reference element',
   'dialog.pickOutputDir': 'Save videos to',
@@ -125,11 +100,7 @@ const zhCN = {
   'count.generating': '{count} 个生成中',
   'count.done': '{count} 个已完成',
   'count.attention': '{count} 个需要处理',
-  'count.cancelled': '{count} 个已取消',
-  'count.rejected': '{count} 个不可用',
-  'count.skipped': '{count} 个此前已生成',
   'list.separator': '，',
-  'sentence.separator': '',
   'close.title': '视频仍在生成',
   'close.message': 'Stillmotion 仍在生成视频。',
   'close.detail':
@@ -137,27 +108,6 @@ const zhCN = {
   'close.keep': '在托盘中继续运行',
   'close.quit': '退出（稍后继续）',
   'close.cancel': '取消',
-  'notify.finished': '已完成：{name}',
-  'notify.finishedBody': '{parts}。已花费 {spent}。',
-  'notify.paused': '{title}（{name}）',
-  'notify.batch': '批次 {id}',
-  'money.simulated': '{amount}（模拟）',
-  'pause.user': '已暂停',
-  'pause.bad_key': '已暂停：API 密钥被拒绝',
-  'pause.no_balance': '已暂停：RunComfy 余额已用完',
-  'pause.budget_reached': '已暂停：已达到预算',
-  'pause.daily_cap_reached': '已暂停：已达到每日支出上限',
-  'pause.disk_full': '已暂停：磁盘已满',
-  'pause.too_many_failures': '已暂停：连续失败次数过多',
-  'pause.lease_lost': '已暂停：另一个 Stillmotion 接管了此批次',
-  'action.user': '',
-  'action.bad_key': '请打开 Stillmotion 输入有效的 API 密钥，然后继续。',
-  'action.no_balance': '请为 RunComfy 账户充值，然后继续。',
-  'action.budget_reached': '请在批次设置中提高预算以继续。',
-  'action.daily_cap_reached': '请在设置中提高每日上限，或等到明天：批次随后会继续。',
-  'action.disk_full': '请释放磁盘空间或选择其他输出文件夹，然后继续。',
-  'action.too_many_failures': '请打开 Stillmotion 查看这些项失败的原因。',
-  'action.lease_lost': '请关闭另一个 Stillmotion（或命令行），然后在这里继续。',
   'dialog.pickInputs': '添加图片或文件夹',
   'dialog.pickImages': '参考元素的图片',
   'dialog.pickOutputDir': '视频保存到',
@@ -175,15 +125,13 @@ const zhCN = {
 
 const TEXTS: Record<ReasonLanguage, Record<DesktopTextKey, string>> = { en, 'zh-CN': zhCN };
 
-/** A text in a language, `{name}` filled from `vars` (a missing one stays visible). */
+/** A text in a language, its values filled in (a missing one stays visible). */
 export function desktopText(
   language: ReasonLanguage,
   key: DesktopTextKey,
   vars: Record<string, string | number> = {},
 ): string {
-  return (TEXTS[language]?.[key] ?? en[key]).replace(/\{(\w+)\}/g, (whole, name: string) =>
-    name in vars ? String(vars[name]) : whole,
-  );
+  return formatMessage(TEXTS[language]?.[key] ?? en[key], language, vars);
 }
 
 /**

@@ -1,8 +1,8 @@
 // The Electron-free services the app, the CLI, the tests and the benchmarks are built from.
-// The engine (main/core/engine) implements EngineApi; the intake (main/core/intake)
-// implements IntakeApi. The IPC handler map (main/core/app) is built from both. The domain's
-// types, the words these services speak, are handed on from here, so an implementation takes
-// the API and its vocabulary from one place.
+// The engine (main/core/engine) implements EngineApi (its commands CommandsApi, its queue
+// QueueApi); the intake (main/core/intake) implements IntakeApi. The IPC handler map
+// (main/core/app) is built from both. Only the services live here: the words they speak (batch,
+// item, settings...) are imported from main/core/domain itself, the one door to them.
 import type { Reason, ReasonLanguage } from '@common/reasons';
 import type {
   AccountLimit,
@@ -22,8 +22,6 @@ import type {
   ItemView,
   PlannedItem,
 } from './domain';
-
-export type * from './domain';
 
 export interface CancelBatchResult {
   cancelledLocally: number;
@@ -100,16 +98,12 @@ export interface QueueApi {
   recordWatchedFile(batchId: number, path: string, file: { size: number; mtimeMs: number }): void;
 }
 
-export interface EngineApi {
-  /** Stores a new batch (state `draft`) with its items; rejected/skipped items keep their verdict. */
-  createBatch(
-    settings: BatchSettings,
-    items: PlannedItem[],
-    name?: string,
-    queue?: BatchQueueOptions,
-  ): number;
-  /** The account's queue: order, limit, hours, watching. */
-  readonly queue: QueueApi;
+/**
+ * What a person asks of a batch or an item (start, pause, resume, cancel, retry, resubmit,
+ * review, the budget, the output folder, the daily cap): the engine's commands (engine/commands.ts),
+ * each checking the request fits and saying why not.
+ */
+export interface CommandsApi {
   /** draft|paused -> running. Idempotent on a running batch. */
   startBatch(batchId: number): void;
   /** Stops submitting; in-flight work continues to its end. */
@@ -123,8 +117,6 @@ export interface EngineApi {
   resubmitItem(itemId: number): void;
   /** done items only: the user's verdict on the video (null clears it). Sends nothing. */
   reviewItem(itemId: number, review: ItemReview | null): void;
-  /** The batch's kept videos (done, review 'kept'), in queue order. */
-  keptItems(batchId: number): ItemView[];
   /** Raises, lowers or removes (null) a batch's USD cap; does not resume a budget_reached pause. */
   setBudget(batchId: number, budgetUsd: number | null): void;
   /**
@@ -138,6 +130,22 @@ export interface EngineApi {
    * (the app and the CLI share it). Batches paused by it continue when they fit again.
    */
   setDailyCap(capUsd: number | null): void;
+}
+
+export interface EngineApi {
+  /** Stores a new batch (state `draft`) with its items; rejected/skipped items keep their verdict. */
+  createBatch(
+    settings: BatchSettings,
+    items: PlannedItem[],
+    name?: string,
+    queue?: BatchQueueOptions,
+  ): number;
+  /** The account's queue: order, limit, hours, watching. */
+  readonly queue: QueueApi;
+  /** What a person asks of a batch or an item: reached in one step (`engine.commands.startBatch`). */
+  readonly commands: CommandsApi;
+  /** The batch's kept videos (done, review 'kept'), in queue order. */
+  keptItems(batchId: number): ItemView[];
   /** The daily cap and what was committed today across all batches (including in-flight submits). */
   dailySpend(): DailySpend;
   getBatch(batchId: number): BatchView | null;

@@ -14,7 +14,10 @@ export interface CoreServices {
   catalog: Catalog;
 }
 
-export function createCoreServices(options: EngineOptions & { catalog?: Catalog }): CoreServices {
+/** What the core is made with: the engine's options, and the full catalog the intake plans with. */
+export type CoreOptions = Omit<EngineOptions, 'catalog'> & { catalog?: Catalog };
+
+export function createCoreServices(options: CoreOptions): CoreServices {
   const catalog = options.catalog ?? createCatalog();
   const engine = createEngine({
     ...options,

@@ -1,81 +1,48 @@
 // The pure decisions behind overnight behaviour (what to show, in the window's language, when
 // to stay awake, whether to ask on close), separated from the Electron calls in
 // main/electron/index.ts so each one is tested with plain values.
-import type { BatchView, EngineEvent, PauseReason } from '../core/domain';
+import type { BatchView, EngineEvent } from '../core/domain';
 import { TERMINAL_STATES } from '../core/domain';
 import { desktopText, type DesktopTextKey } from '@common/desktop-texts';
-import { reasonText, type ReasonLanguage } from '@common/reasons';
+import {
+  finishedNotice,
+  needsUser,
+  noticeWords,
+  pausedNotice,
+  type BatchNotice,
+  type NoticeWords,
+} from '@common/batch-notices';
+import type { ReasonLanguage } from '@common/reasons';
 
 /** Keep the machine from sleeping while work is queued or in flight, if the user wants it. */
 export function shouldBlockSuspension(state: { hasPendingWork: boolean; keepAwake: boolean }): boolean {
   return state.hasPendingWork && state.keepAwake;
 }
 
-/** Pauses the user must act on (everything but a plain user pause). */
-export const ACTIONABLE_PAUSES: readonly PauseReason[] = [
-  'bad_key',
-  'no_balance',
-  'budget_reached',
-  'daily_cap_reached',
-  'disk_full',
-  'too_many_failures',
-  'lease_lost',
-];
-
-export interface NotificationContent {
-  title: string;
-  body: string;
-}
-
-/** An amount in the language; a simulated batch's money says it is simulated. */
-function money(usd: number, simulated: boolean, language: ReasonLanguage): string {
-  const amount = `$${usd.toFixed(2)}`;
-  return simulated ? desktopText(language, 'money.simulated', { amount }) : amount;
-}
-
-/** The OS notification for an engine event, or null (none wanted, or nothing worth it). */
+/** The OS notification for an engine event (batch-notices.ts decides and words it), or null. */
 export function notificationFor(
   event: EngineEvent,
-  batch: Pick<BatchView, 'name' | 'pauseMessage' | 'pauseDetail' | 'simulated'> | null,
+  batch: (Pick<BatchView, 'name' | 'pauseMessage' | 'pauseDetail' | 'simulated'> & { total?: number }) | null,
   settings: { notifications: boolean },
   language: ReasonLanguage = 'en',
-): NotificationContent | null {
+): NoticeWords | null {
   if (!settings.notifications) return null;
-  const say = (key: DesktopTextKey, vars?: Record<string, string | number>) =>
-    desktopText(language, key, vars);
-  const name = batch?.name ?? say('notify.batch', { id: event.batchId });
-  if (event.type === 'batch-finished') {
-    const c = event.counts;
-    const parts = [say('count.done', { count: c.done })];
-    const failed = c.failed + c.expired + c.unknown_submit;
-    if (failed) parts.push(say('count.attention', { count: failed }));
-    if (c.cancelled) parts.push(say('count.cancelled', { count: c.cancelled }));
-    if (c.rejected) parts.push(say('count.rejected', { count: c.rejected }));
-    if (c.skipped) parts.push(say('count.skipped', { count: c.skipped }));
-    return {
-      title: say('notify.finished', { name }),
-      body: say('notify.finishedBody', {
-        parts: parts.join(say('list.separator')),
-        spent: money(event.spentUsd, batch?.simulated ?? false, language),
-      }),
-    };
-  }
-  if (
-    event.type === 'batch' &&
-    event.state === 'paused' &&
-    event.pauseReason &&
-    ACTIONABLE_PAUSES.includes(event.pauseReason)
-  ) {
-    // The engine's account in the reader's language (rows from before codes: its English text).
-    const detail = batch
-      ? reasonText({ reason: batch.pauseDetail, message: batch.pauseMessage }, language)
-      : null;
-    return {
-      title: say('notify.paused', { title: say(`pause.${event.pauseReason}`), name }),
-      body: [detail, say(`action.${event.pauseReason}`)].filter(Boolean).join(say('sentence.separator')),
-    };
-  }
-  return null;
+  let notice: BatchNotice | null = null;
+  if (event.type === 'batch-finished')
+    // The event's counts are the batch's at its end (the view may be read a moment later).
+    notice = finishedNotice({
+      counts: event.counts,
+      total: batch?.total ?? Object.values(event.counts).reduce((n, c) => n + c, 0),
+      spentUsd: event.spentUsd,
+    });
+  else if (event.type === 'batch' && event.state === 'paused')
+    notice = pausedNotice(event.pauseReason, batch);
+  if (!notice) return null;
+  return noticeWords(
+    notice,
+    { id: event.batchId, name: batch?.name ?? null, simulated: batch?.simulated ?? false },
+    language,
+  );
 }
 
 export interface ProgressSummary {
@@ -113,10 +80,8 @@ export function summarizeProgress(batches: readonly BatchView[]): ProgressSummar
   const paused = active.length - running;
   if (!active.length || total === 0)
     return { fraction: null, mode: 'none', running, paused, inFlight, done, failed };
-  const needsUser = active.some(
-    (b) => b.state === 'paused' && b.pauseReason && ACTIONABLE_PAUSES.includes(b.pauseReason),
-  );
-  const mode = running ? 'normal' : needsUser ? 'error' : 'paused';
+  const waitsOnUser = active.some((b) => b.state === 'paused' && needsUser(b.pauseReason));
+  const mode = running ? 'normal' : waitsOnUser ? 'error' : 'paused';
   return { fraction: Math.min(1, finished / total), mode, running, paused, inFlight, done, failed };
 }
 

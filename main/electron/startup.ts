@@ -9,8 +9,7 @@ import { createAppCore } from '../core/app/app-core';
 import { dataFiles } from '../core/app/paths';
 import { createSettingsStore } from '../core/app/settings-store';
 import { describeCatalogProblem, loadCatalog, USER_MODELS_FOLDER } from '../core/catalog/load';
-import { createEngine } from '../core/engine';
-import { createIntake } from '../core/intake';
+import { createCoreServices } from '../core';
 import { DEMO_API_KEY, startSimulator } from '../core/simulator';
 import { handleAppProtocol } from './app-protocol';
 import { languageOf, type AppContext } from './running-app';
@@ -59,7 +58,7 @@ export async function start(context: AppContext): Promise<void> {
     logger.log('warn', `model entry not loaded: ${describeCatalogProblem(problem)}`);
   // The engine reads the same catalog as the intake (user entries included): polling priors and
   // each model's duration field come from it.
-  const engine = createEngine({
+  const { engine, intake } = createCoreServices({
     catalog,
     dbPath: files.database,
     owner: `app:${hostname()}:${process.pid}`,
@@ -71,10 +70,6 @@ export async function start(context: AppContext): Promise<void> {
     log: logger.log,
   });
   context.engine = engine;
-  const intake = createIntake({
-    findDone: (hash, fingerprint) => engine.findDone(hash, fingerprint),
-    catalog,
-  });
   const core = createAppCore({
     engine,
     intake,
@@ -105,6 +100,7 @@ export async function start(context: AppContext): Promise<void> {
       const simulator = await context.demo;
       return { apiBaseUrl: simulator.url, apiKey: DEMO_API_KEY, timeScale: DEMO_TIME_SCALE };
     },
+    noticeLanguage: () => languageOf(context),
     thumbnailsDir: files.thumbnails,
     modelsDir: join(dataDir, USER_MODELS_FOLDER),
     catalogCacheFile: files.catalogCache,

@@ -15,8 +15,8 @@ import {
 } from '../../main/core/app/settings-store';
 import { loadCatalog, USER_MODELS_FOLDER } from '../../main/core/catalog/load';
 import type { IntakeApi } from '../../main/core/core-api';
-import { createEngine, fixedPollPolicy, type Engine, type EngineOptions } from '../../main/core/engine';
-import { createIntake } from '../../main/core/intake';
+import { createCoreServices, type CoreOptions } from '../../main/core';
+import { fixedPollPolicy, type Engine } from '../../main/core/engine';
 import {
   DEMO_API_KEY,
   startSimulator,
@@ -33,7 +33,7 @@ export interface TestAppOptions {
   apiKey?: string | null;
   settings?: SettingsPatch;
   secureSecrets?: boolean;
-  engine?: Partial<EngineOptions>;
+  engine?: Partial<CoreOptions>;
   /** The media base URL app.info reports (the harness passes its own once listening). */
   mediaBaseUrl?: () => string;
   /**
@@ -69,7 +69,8 @@ export async function createTestApp(options: TestAppOptions): Promise<TestApp> {
   const simulator = await startSimulator({ timeScale: 0.001, seed: 1, ...options.simulator });
   // As the app: shipped entries plus the data folder's models/.
   const catalog = await loadCatalog({ dataDir });
-  const engine = createEngine({
+  // As the app: the core's one wiring (main/core/index.ts).
+  const { engine, intake } = createCoreServices({
     catalog,
     dbPath: files.database,
     owner: `harness:${process.pid}`,
@@ -80,10 +81,6 @@ export async function createTestApp(options: TestAppOptions): Promise<TestApp> {
     pollPolicy: fixedPollPolicy(50),
     log,
     ...options.engine,
-  });
-  const intake = createIntake({
-    findDone: (hash, fingerprint) => engine.findDone(hash, fingerprint),
-    catalog,
   });
   const settings = createSettingsStore(files.settings);
   // The harness has no network: the "real" API is the simulator too.

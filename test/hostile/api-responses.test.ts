@@ -281,7 +281,7 @@ describe('an engine against a server that answers at random', () => {
     const settings = settingsFor(join(dir.path, 'out'), { concurrency: 10 });
     const items = plannedItems(makeImages(join(dir.path, 'in'), ITEMS), settings);
     const batchId = engine.createBatch(settings, items, 'fuzz');
-    engine.startBatch(batchId);
+    engine.commands.startBatch(batchId);
 
     const deadline = Date.now() + 60_000;
     let resumes = 0;
@@ -294,12 +294,12 @@ describe('an engine against a server that answers at random', () => {
         );
       // Someone cancels a waiting item now and then, so cancel answers are fuzzed too.
       const waiting = engine.pageItems({ batchId, offset: 0, limit: 5, states: ['in_queue'] }).items[0];
-      if (waiting && server.served.cancel < BUDGET + 20) await engine.cancelItem(waiting.id);
+      if (waiting && server.served.cancel < BUDGET + 20) await engine.commands.cancelItem(waiting.id);
       // A person reads the pause reason and carries on (new key, top-up, or "retry anyway").
       if (batch.state === 'paused') {
         resumes++;
         if (batch.pauseReason === 'bad_key') engine.setCredentials({ apiBaseUrl: server.url, apiKey: KEY });
-        else engine.resumeBatch(batchId);
+        else engine.commands.resumeBatch(batchId);
       }
       await new Promise((r) => setTimeout(r, 20));
     }
@@ -375,7 +375,7 @@ describe('one absurd number in a status answer', () => {
         settings,
         plannedItems(makeImages(join(dir.path, 'in'), 1), settings),
       );
-      engine.startBatch(batchId);
+      engine.commands.startBatch(batchId);
       // In-queue polls come every few simulated minutes: 3 s real is hours at this speed.
       const deadline = Date.now() + 3000;
       while (polls < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));

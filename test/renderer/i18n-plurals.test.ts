@@ -1,10 +1,15 @@
-// English counts agree with their nouns ("Start 1 video", "Start 2 videos"): a message may hold
-// `{count|one form|other form}`, chosen by Intl.PluralRules for the language. Chinese has no
-// plural forms, so its messages carry none; every English message that puts a noun after a
-// count uses one.
+// English counts agree with their nouns ("Start 1 video", "Start 2 videos"): messages are ICU
+// MessageFormat, so one may hold `{count, plural, one {video} other {videos}}`, chosen by the
+// language's plural rules. Chinese has no plural forms, so its messages carry none; every English
+// message that puts a noun after a count uses one.
 import { describe, expect, it } from 'vitest';
 import { en } from '../../renderer/src/i18n/en';
+import { zhCN } from '../../renderer/src/i18n/zh-CN';
 import { translate } from '../../renderer/src/i18n';
+import { checkMessage } from '@common/message-format';
+import { noticeText, type NoticeTextKey } from '@common/batch-notices';
+import { PAUSE_REASONS } from '@common/batch-states';
+import { englishPhrases } from '../english-in-chinese';
 
 describe('plurals in the messages', () => {
   it('picks the form by the count, in the start button, the re-run and the announcements', () => {
@@ -31,8 +36,32 @@ describe('plurals in the messages', () => {
   });
 
   it('a form that is missing its variable stays visible rather than vanishing', () => {
-    expect(translate('en', 'start.button', { cost: '$1' })).toBe(
-      'Start {count} {count|video|videos} — est. $1',
+    expect(translate('en', 'start.button', { cost: '$1' })).toBe('Start {count} videos — est. $1');
+  });
+
+  it('every message of both languages is valid ICU syntax (a literal brace is quoted)', () => {
+    const invalid = [...Object.entries(en), ...Object.entries(zhCN)].filter(([, message]) => {
+      try {
+        checkMessage(message, 'en');
+        return false;
+      } catch {
+        return true;
+      }
+    });
+    expect(invalid).toEqual([]);
+    expect(translate('en', 'template.unopened', { column: 3 })).toBe(
+      'A "}" at character 3 closes nothing: remove it, or write "}}" for a literal brace.',
     );
+  });
+
+  it('the window’s pause titles and hints are these words, in Chinese too', () => {
+    for (const r of PAUSE_REASONS) {
+      for (const part of ['title', 'hint'] as const) {
+        const key = `pause.${r}.${part}` as NoticeTextKey & keyof typeof en;
+        expect(en[key]).toBe(noticeText('en', key));
+        expect(zhCN[key]).toBe(noticeText('zh-CN', key));
+        expect(englishPhrases(noticeText('zh-CN', key))).toEqual([]);
+      }
+    }
   });
 });

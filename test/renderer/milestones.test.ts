@@ -9,6 +9,7 @@ import {
   type Milestone,
   type ProgressView,
 } from '../../renderer/src/lib/milestones';
+import { finishedNotice } from '@common/batch-notices';
 
 function harness(options: { gap?: number; settle?: number } = {}) {
   let now = 0;
@@ -50,6 +51,7 @@ const view = (patch: Partial<ProgressView>): ProgressView => ({
   toRun: 100,
   settled: (patch.done ?? 0) + (patch.problems ?? 0),
   spentUsd: 0,
+  ending: finishedNotice({ counts: { done: patch.done ?? 0 }, total: 100, spentUsd: patch.spentUsd ?? 0 }),
   ...patch,
 });
 

@@ -86,7 +86,7 @@ describe('the queue, a watching batch and the morning card in the window', () =>
       watchFolders: [watched],
       schedule: null,
     });
-    engine.startBatch(watching);
+    engine.commands.startBatch(watching);
     for (const file of scan.images)
       engine.queue.recordWatchedFile(watching, file.sourcePath, {
         size: file.bytes,

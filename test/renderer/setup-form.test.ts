@@ -382,7 +382,7 @@ describe('the setup form', () => {
       expect(made.counts.queued).toBe(made.total);
       await page.getByRole('button', { name: 'Stop watching' }).click();
       await page.getByTestId('watch-banner').waitFor({ state: 'detached' });
-      await engine.cancelBatch(batchId);
+      await engine.commands.cancelBatch(batchId);
       expect(errors).toEqual([]);
     },
   );

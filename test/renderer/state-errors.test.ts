@@ -90,7 +90,7 @@ describe('state errors in the window', () => {
       });
       if (!created.ok) throw new Error(created.error.message);
       const batchId = created.value.batchId;
-      engine.startBatch(batchId);
+      engine.commands.startBatch(batchId);
       const [item] = engine.pageItems({ batchId, offset: 0, limit: 1 }).items;
       const failed = await engine.waitForItemState(item!.id, 'failed', 30_000);
       simulator.setFaults({});

@@ -81,7 +81,7 @@ describe('webhook settings', () => {
     expect(received).toHaveLength(1);
     expect(received[0]).toMatchObject({
       path: '/hook',
-      body: { source: 'stillmotion', event: 'test', title: 'Stillmotion: test notice', batch: null },
+      body: { source: 'stillmotion', event: 'test', title: 'Stillmotion — Test notice', batch: null },
     });
     expect(JSON.stringify(received)).not.toContain(session.harness.secrets.get()!);
     await page.getByTestId('webhook-settings').getByRole('button', { name: 'Save' }).click();

@@ -7,7 +7,8 @@
 // paid twice, and the batch still finishes.
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createEngine, readImageRefsAsDataUris } from '../../main/core/engine';
+import { createCoreServices } from '../../main/core';
+import { readImageRefsAsDataUris } from '../../main/core/engine';
 import { auditLedger, startSimulator } from '../../main/core/simulator';
 import { DEMO_API_KEY } from '../../main/core/simulator/types';
 import { seededRandom, type Clock } from '../../main/core/util/clock';
@@ -103,7 +104,7 @@ async function sleepThroughTheNight(dir: string, scenario: Scenario) {
   };
   const sim = await startSimulator({ clock, seed: 21, concurrencyCap: 4 });
   const warnings: string[] = [];
-  const engine = createEngine({
+  const { engine } = createCoreServices({
     dbPath: join(dir, `jobs-${scenario.adoptBatches}.sqlite`),
     owner: 'suspend-test',
     clock,
@@ -125,7 +126,7 @@ async function sleepThroughTheNight(dir: string, scenario: Scenario) {
       settings,
       plannedItems(makeImages(join(dir, `in-${scenario.adoptBatches}`), 10), settings),
     );
-    engine.startBatch(batchId);
+    engine.commands.startBatch(batchId);
     const inState = (...states: string[]) =>
       engine.pageItems({ batchId, offset: 0, limit: 100 }).items.filter((i) => states.includes(i.state));
 

@@ -21,6 +21,7 @@ import { createThumbnailCache } from './thumbnails';
 import { createWebhookSettingStore } from './webhook-setting';
 import { createWebhookNotifier } from './webhooks';
 import { watchFolders, type FolderWatch } from './folder-watch';
+import type { ReasonLanguage } from '@common/reasons';
 
 export interface AppCoreOptions {
   /**
@@ -54,6 +55,11 @@ export interface AppCoreOptions {
   liveCatalogAtStart?: boolean;
   /** The clock the balance watch waits on and watch folders are looked at on (default real time). */
   clock?: Clock;
+  /**
+   * The language the webhook's notices are worded in: the window's (Electron resolves "system"
+   * with the OS locale). Default: the setting, "system" read as English.
+   */
+  noticeLanguage?: () => ReasonLanguage;
 }
 
 export interface AppCore {
@@ -120,6 +126,12 @@ export function createAppCore(options: AppCoreOptions): AppCore {
     fetch: options.fetch,
     secrets: () => [options.secrets.get()],
     log,
+    language:
+      options.noticeLanguage ??
+      (() => {
+        const setting = options.settings.get().language;
+        return setting === 'system' ? 'en' : setting;
+      }),
   });
   const services: AppServices = {
     engine: options.engine,
@@ -179,7 +191,7 @@ export function createAppCore(options: AppCoreOptions): AppCore {
         balance,
         clock,
         log,
-        notify: (notice) => webhooks.notify(notice),
+        notify: (notice, batch) => webhooks.notify(webhooks.noticeOf(notice, batch)),
       });
       // Watching batches this app drives take in what arrived while it was closed, then what comes.
       watch ??= watchFolders({

@@ -4,11 +4,12 @@
 // batch, that batch resumes and a webhook notice says so. Only a balance read with confidence
 // resumes anything: resuming on a guess would send a submit that is refused again and wake the
 // user's phone with a second "paused" notice.
-import type { BatchView, EngineApi } from '../core-api';
+import type { EngineApi } from '../core-api';
+import type { BatchView } from '../domain';
 import type { Clock } from '../util/clock';
 import type { BalanceService } from './account-balance';
 import type { LogFn } from './app-services';
-import type { Notice } from './webhooks';
+import type { BatchNotice } from '@common/batch-notices';
 
 /** How often the balance is asked while a batch waits for it (RunComfy's top-ups are manual). */
 export const BALANCE_POLL_MS = 5 * 60_000;
@@ -26,13 +27,13 @@ function nextVideoUsd(batch: BatchView): number {
 }
 
 export function watchBalance(options: {
-  engine: Pick<EngineApi, 'on' | 'listBatches' | 'resumeBatch'>;
+  engine: Pick<EngineApi, 'on' | 'listBatches'> & { commands: Pick<EngineApi['commands'], 'resumeBatch'> };
   balance: Pick<BalanceService, 'read'>;
   clock: Clock;
   intervalMs?: number;
   log?: LogFn;
-  /** A notice for the user's webhook (webhooks.ts notify). */
-  notify?: (notice: Notice) => void;
+  /** Tells the user's webhook what happened to a batch (worded by batch-notices.ts). */
+  notify?: (notice: BatchNotice, batch: BatchView) => void;
 }): BalanceWatch {
   const intervalMs = options.intervalMs ?? BALANCE_POLL_MS;
   const stop = new AbortController();
@@ -58,15 +59,8 @@ export function watchBalance(options: {
         'info',
         `balance watch: the balance is $${balance.usd.toFixed(2)}; batch ${batch.id} continues`,
       );
-      options.engine.resumeBatch(batch.id);
-      options.notify?.({
-        event: 'resumed',
-        title: `Stillmotion: "${batch.name}" continues: the RunComfy balance was topped up`,
-        message:
-          `The balance is $${balance.usd.toFixed(2)} now, so batch ${batch.id} continues by itself where it paused ` +
-          'for lack of balance. Nothing was sent while it waited.',
-        batch: { id: batch.id, name: batch.name },
-      });
+      options.engine.commands.resumeBatch(batch.id);
+      options.notify?.({ kind: 'resumed', balanceUsd: balance.usd }, batch);
     }
   };
 

@@ -10,8 +10,8 @@
 // not paid again. Runs for the watching batches the engine drives here (the app or a CLI).
 import { readdir, stat } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
-import type { IntakeApi, PlannedItem, QueueApi, ScanResult } from '../core-api';
-import type { BatchView } from '../domain';
+import type { IntakeApi, QueueApi, ScanResult } from '../core-api';
+import type { BatchView, PlannedItem } from '../domain';
 import { reasonText } from '@common/reasons';
 import type { Clock } from '../util/clock';
 import { repeatEvery } from '../util/clock';

@@ -5,9 +5,6 @@
 //    payload is invalid),
 //  - answers an Envelope, never throws (a rejected invoke keeps only a message string),
 //  - maps errors to the contract's codes with plain-words messages, the API key redacted.
-import { existsSync, statSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
-import { extname } from 'node:path';
 import type { z } from 'zod';
 import {
   invokeChannels,
@@ -15,16 +12,17 @@ import {
   type Envelope,
   type InvokeChannel,
   type ParsedRequestOf,
-  type PreviewItemDto,
   type ResponseOf,
 } from '@common/contract';
-import { actionFor } from '../domain';
 import { endSuffixProblem } from '../intake/end-frames';
-import { previewItem, resizedImages } from '../intake/plan';
+import { reportFileName } from '../engine/views';
 import { checkApiBaseUrl } from './credentials';
+import { fileToShow, videoToOpen } from './item-files';
+import { pastedKey } from './key-check';
 import { AppError, errorCodeOf, errorDetailOf, errorMessageOf } from './errors';
 import { rerunSource } from './rerun';
 import { buildQueueHandlers } from './queue-handlers';
+import { scanPreview } from './scan-preview';
 import { buildMorningHandlers } from './review-handlers';
 import { buildSetupHandlers } from './setup-handlers';
 import { describeKey } from './secret-store';
@@ -35,8 +33,6 @@ import type { StoredSettings } from './settings-store';
 export type Handler<C extends InvokeChannel> = (payload: unknown) => Promise<Envelope<ResponseOf<C>>>;
 export type Handlers = { [C in InvokeChannel]: Handler<C> };
 type Impl = { [C in InvokeChannel]: (request: ParsedRequestOf<C>) => Promise<ResponseOf<C>> | ResponseOf<C> };
-
-const VIDEO_EXTENSIONS = new Set(['.mp4', '.m4v', '.mov', '.webm']);
 
 /** A zod error in plain words: "batchId: expected number, received string". */
 function describeIssues(channel: string, error: z.ZodError): string {
@@ -66,15 +62,6 @@ export function toAppSettings(
     defaults: stored.defaults,
     presets: stored.presets,
   };
-}
-
-function csvFileName(name: string, batchId: number): string {
-  const slug = name
-    .replace(/\(.*?\)/g, '')
-    .replace(/[^A-Za-z0-9._-]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 60);
-  return `${slug || 'batch'}-${batchId}-report.csv`;
 }
 
 export function buildHandlers(services: AppServices): Handlers {
@@ -128,75 +115,35 @@ export function buildHandlers(services: AppServices): Handlers {
       images: await scans.checkElements(scanId, elements),
     }),
     'query:scan.summary': ({ scanId }) => scans.summary(scanId),
-    'query:scan.preview': ({ scanId, settings: batchSettings, force, offset, limit }) => {
-      const plan = scans.plan(scanId, batchSettings, force);
-      const scanned = scans.result(scanId).images;
-      const model = services.models.list().find((m) => m.id === batchSettings.modelId);
-      // The plan holds each image's takes side by side, so this many items share an image.
-      const perImage = Math.max(
-        1,
-        Math.round(plan.items.length / Math.max(1, scans.result(scanId).images.length)),
-      );
-      return {
-        items: plan.items.slice(offset, offset + limit).map((item, i): PreviewItemDto => {
-          const imageIndex = Math.floor((offset + i) / perImage);
-          return previewItem(item, offset + i, batchSettings, model, imageIndex, scanned[imageIndex]);
-        }),
-        total: plan.items.length,
-        toSend: plan.toSend,
-        rejected: plan.rejected,
-        skipped: plan.skipped,
-        problems: plan.problems,
-        estimatedCostUsd: plan.estimatedCostUsd,
-        priceUnknown: plan.priceUnknown,
-        perVideoCeilingUsd: plan.perVideoCeilingUsd,
-        estimatedDurationMs: plan.estimatedDurationMs,
-        resized: resizedImages(plan, scanned, model),
-      };
-    },
+    'query:scan.preview': (query) => scanPreview(scans, services.models.list(), query),
 
     'command:batch.start': ({ batchId }) => {
       requireBatch(batchId);
-      engine.startBatch(batchId);
+      engine.commands.startBatch(batchId);
       return { ok: true as const };
     },
     'command:batch.pause': ({ batchId }) => {
       requireBatch(batchId);
-      engine.pauseBatch(batchId);
+      engine.commands.pauseBatch(batchId);
       return { ok: true as const };
     },
     'command:batch.resume': ({ batchId }) => {
       requireBatch(batchId);
-      engine.resumeBatch(batchId);
+      engine.commands.resumeBatch(batchId);
       return { ok: true as const };
     },
     'command:batch.cancel': async ({ batchId }) => {
       requireBatch(batchId);
-      return engine.cancelBatch(batchId);
+      return engine.commands.cancelBatch(batchId);
     },
     'command:batch.setBudget': ({ batchId, budgetUsd }) => {
-      const batch = requireBatchView(batchId);
-      // The engine admits items by their estimated cost; with the price unknown that is $0, so
-      // a cap set now could not be kept (the plan refuses a capped batch on such a model too).
-      const model = services.models.list().find((m) => m.id === batch.settings.modelId);
-      const unpricedQueue = batch.counts.queued > 0 && batch.remainingEstimateUsd <= 0;
-      if (budgetUsd !== null && (model?.price.per === 'unknown' || unpricedQueue))
-        throw new AppError(
-          'conflict',
-          `The price of ${model?.displayName ?? batch.settings.modelId} is unknown, so a budget cap cannot be kept ` +
-            'for this batch. Give the model a price (its entry in the models folder) for the next batch, or run this one without a cap.',
-        );
-      engine.setBudget(batchId, budgetUsd);
+      requireBatch(batchId);
+      engine.commands.setBudget(batchId, budgetUsd);
       return requireBatchView(batchId);
     },
-    'command:batch.setOutputDir': async ({ batchId, outputDir }) => {
+    'command:batch.setOutputDir': ({ batchId, outputDir }) => {
       requireBatch(batchId);
-      if (!(await stat(outputDir).catch(() => null))?.isDirectory())
-        throw new AppError(
-          'invalid_request',
-          `${outputDir} is not a folder (it was moved or deleted since it was chosen); choose the folder again.`,
-        );
-      engine.setOutputDir(batchId, outputDir);
+      engine.commands.setOutputDir(batchId, outputDir);
       return requireBatchView(batchId);
     },
     'query:batches.list': () => engine.listBatches(),
@@ -211,7 +158,7 @@ export function buildHandlers(services: AppServices): Handlers {
     },
     'query:batch.reportCsv': ({ batchId, language }) => {
       const batch = requireBatchView(batchId);
-      return { fileName: csvFileName(batch.name, batchId), csv: engine.reportCsv(batchId, language) };
+      return { fileName: reportFileName(batch.name, batchId), csv: engine.reportCsv(batchId, language) };
     },
 
     'query:items.page': (query) => {
@@ -220,67 +167,31 @@ export function buildHandlers(services: AppServices): Handlers {
     },
     'command:item.cancel': async ({ itemId }) => {
       requireItem(itemId);
-      return { outcome: await engine.cancelItem(itemId) };
+      return { outcome: await engine.commands.cancelItem(itemId) };
     },
     'command:item.retry': ({ itemId }) => {
       requireItem(itemId);
-      engine.retryItem(itemId);
+      engine.commands.retryItem(itemId);
       return { ok: true as const };
     },
     'command:item.resubmit': ({ itemId }) => {
-      const item = requireItem(itemId);
-      if (actionFor(item.state) !== 'resubmit')
-        throw new AppError(
-          'conflict',
-          `Item ${itemId} is ${item.state}; only an item whose submit answer was lost (unknown_submit) can be resubmitted. Use retry for failed items.`,
-          {
-            kind: 'item_not_actionable',
-            itemId,
-            fileName: item.relativePath,
-            state: item.state,
-            action: 'resubmit',
-          },
-        );
-      engine.resubmitItem(itemId);
+      requireItem(itemId);
+      engine.commands.resubmitItem(itemId);
       return { ok: true as const };
     },
+    // The paths come from the database, never from the renderer (item-files.ts says what may open).
     'command:item.showInFolder': async ({ itemId }) => {
-      const item = requireItem(itemId);
-      // Paths come from the database, never from the renderer.
-      const target = [item.outputPath, item.sourcePath].find((p): p is string => !!p && existsSync(p));
-      if (!target)
-        throw new AppError(
-          'not_found',
-          `Neither the video nor the image of item ${itemId} (${item.relativePath}) is on disk any more; it may have been moved or deleted.`,
-        );
-      await desktop.showInFolder(target);
+      await desktop.showInFolder(fileToShow(requireItem(itemId)));
       return { ok: true as const };
     },
     'command:item.openVideo': async ({ itemId }) => {
-      const item = requireItem(itemId);
-      if (actionFor(item.state) !== 'open' || !item.outputPath)
-        throw new AppError(
-          'conflict',
-          `Item ${itemId} (${item.relativePath}) has no video yet: it is ${item.state}.`,
-        );
-      // Only ever open a video: never let a database row make the OS run a program.
-      if (!VIDEO_EXTENSIONS.has(extname(item.outputPath).toLowerCase()))
-        throw new AppError(
-          'conflict',
-          `Item ${itemId}'s output "${item.outputPath}" is not a video file; it was not opened.`,
-        );
-      if (!existsSync(item.outputPath) || !statSync(item.outputPath).isFile())
-        throw new AppError(
-          'not_found',
-          `The video of item ${itemId} is no longer at ${item.outputPath}; it may have been moved or deleted. Retry the item to generate it again.`,
-        );
-      await desktop.openPath(item.outputPath);
+      await desktop.openPath(videoToOpen(requireItem(itemId)));
       return { ok: true as const };
     },
 
     'query:settings.get': () => appSettings(),
     'command:settings.update': async ({ dailyCapUsd, ...patch }) => {
-      if (dailyCapUsd !== undefined) engine.setDailyCap(dailyCapUsd);
+      if (dailyCapUsd !== undefined) engine.commands.setDailyCap(dailyCapUsd);
       const before = settings.get();
       const { webhook, ...next } = patch;
       if (patch.apiBaseUrl !== undefined)
@@ -296,14 +207,7 @@ export function buildHandlers(services: AppServices): Handlers {
       return appSettings();
     },
     'command:settings.setApiKey': async ({ apiKey, allowPlainTextStorage }) => {
-      const key = apiKey.trim();
-      // Keys are opaque tokens; whitespace or control characters inside mean a bad paste.
-      if (key.length < 8 || /[\s\p{Cc}]/u.test(key))
-        throw new AppError(
-          'invalid_request',
-          'The API key must be one word of at least 8 characters with no spaces or line breaks. Copy it again from your RunComfy account page.',
-        );
-      secrets.set(key, { allowPlainText: allowPlainTextStorage });
+      secrets.set(pastedKey(apiKey), { allowPlainText: allowPlainTextStorage });
       await credentials.apply();
       return appSettings();
     },

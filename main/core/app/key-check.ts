@@ -4,6 +4,21 @@
 // (no network, a 5xx, an answer we cannot read) says the key could not be checked, in words.
 import { RunComfyClient } from '../api/client';
 import { DEFAULT_MODEL_ID } from '../domain';
+import { AppError } from './errors';
+
+/**
+ * A pasted key as it is kept: trimmed, and one word. Keys are opaque tokens; whitespace or
+ * control characters inside mean a bad paste.
+ */
+export function pastedKey(apiKey: string): string {
+  const key = apiKey.trim();
+  if (key.length < 8 || /[\s\p{Cc}]/u.test(key))
+    throw new AppError(
+      'invalid_request',
+      'The API key must be one word of at least 8 characters with no spaces or line breaks. Copy it again from your RunComfy account page.',
+    );
+  return key;
+}
 
 /** `message`: what RunComfy answered (refused), or why it could not be asked (unconfirmed). */
 export type KeyCheck =

@@ -102,7 +102,7 @@ export function retryPlanned(
   let retried = 0;
   for (const itemId of plan.itemIds) {
     try {
-      engine.retryItem(itemId);
+      engine.commands.retryItem(itemId);
       retried++;
     } catch (error) {
       // Another process or click retried it meanwhile: it is on its way, which is what was asked.
@@ -113,6 +113,6 @@ export function retryPlanned(
   // other pause (the cap, the key, the balance, the user's own) still waits for the user.
   const batch = engine.getBatch(batchId);
   if (retried > 0 && batch?.state === 'paused' && batch.pauseReason === 'too_many_failures')
-    engine.resumeBatch(batchId);
+    engine.commands.resumeBatch(batchId);
   return { ...plan, retried };
 }

@@ -27,7 +27,7 @@ export function buildMorningHandlers(
   return {
     'command:item.review': ({ itemId, review }) => {
       require.item(itemId);
-      engine.reviewItem(itemId, review);
+      engine.commands.reviewItem(itemId, review);
       return { ok: true as const };
     },
     'command:batch.exportKept': async ({ batchId }) => {
@@ -52,15 +52,7 @@ export function buildMorningHandlers(
     'command:settings.testWebhook': async ({ webhook }) => {
       // A test of what is typed (before saving) is checked like a saved one.
       const setting = webhook ? { ...webhook, url: checkWebhookUrl(webhook.url) } : undefined;
-      const status = await webhooks.send(
-        {
-          event: 'test',
-          title: 'Stillmotion: test notice',
-          message: 'Notices about your batches (finished, paused, stalled) will arrive here.',
-          batch: null,
-        },
-        setting,
-      );
+      const status = await webhooks.send(webhooks.noticeOf({ kind: 'test' }, null), setting);
       return { status };
     },
   };

@@ -3,7 +3,6 @@
 // exactly as its preview showed it and only when it can be sent. Split from handlers.ts, which
 // merges them into the one handler map (same parsing, envelopes, errors).
 import { stat } from 'node:fs/promises';
-import { basename } from 'node:path';
 import type { ParsedRequestOf, ResponseOf } from '@common/contract';
 import type { ScanResult } from '../core-api';
 import { AppError, errorMessageOf } from './errors';
@@ -73,7 +72,7 @@ export function buildSetupHandlers(
             'Drop the folder itself, or turn watching off.',
         );
       const seen = folders.length ? await filesTheScanSaw(folders, result, batchSettings.outputDir) : [];
-      const batchId = engine.createBatch(batchSettings, plan.items, batchNameFor(result.roots), {
+      const batchId = engine.createBatch(batchSettings, plan.items, undefined, {
         ...(hours !== undefined ? { hours } : {}),
         ...(folders.length ? { watchFolders: folders } : {}),
       });
@@ -121,11 +120,4 @@ function changedSince(
   plan: { toSend: number; estimatedCostUsd: number },
 ): boolean {
   return plan.toSend !== expected.toSend || plan.estimatedCostUsd > expected.estimatedCostUsd + SAME_USD;
-}
-
-/** "holiday-2024" for one dropped folder, "holiday-2024 + 2 more" for several. */
-function batchNameFor(roots: readonly string[], now = new Date()): string {
-  const first = roots[0] ? basename(roots[0].replace(/[\\/]+$/, '')) || roots[0] : 'Batch';
-  const stamp = now.toISOString().slice(0, 16).replace('T', ' ');
-  return `${first}${roots.length > 1 ? ` + ${roots.length - 1} more` : ''} (${stamp})`;
 }

@@ -9,7 +9,16 @@ import type { EngineApi, QueueApi } from '../core-api';
 import { summaryDetails } from './activity-text';
 import type { EngineEvent, PauseReason } from '../domain';
 import { InvalidValueError } from '../domain';
-import { countOf } from '../util/count-words';
+import {
+  finishedNotice,
+  noticeText,
+  noticeWords,
+  pausedNotice,
+  stalledNotice,
+  watchingNotice,
+  type BatchNotice,
+} from '@common/batch-notices';
+import type { ReasonLanguage } from '@common/reasons';
 import { redact as redactSecrets } from '../util/redact';
 import { backoffDelay } from '../util/backoff';
 
@@ -37,14 +46,32 @@ export interface WebhookSetting {
 /** fetch, or a stand-in for it (tests). */
 export type FetchLike = (url: string, init?: RequestInit) => Promise<Response>;
 
-export type WebhookEvent = 'finished' | 'paused' | 'resumed' | 'stalled' | 'test';
+export type WebhookEvent = BatchNotice['kind'];
 
+/** A notice as posted: batch-notices.ts's words for what happened, and which batch. */
 export interface Notice {
   event: WebhookEvent;
   title: string;
   message: string;
   batch: { id: number; name: string } | null;
   pauseReason?: PauseReason;
+}
+
+/** The posted notice for what happened to a batch (null batch: the test notice), in a language. */
+export function webhookNotice(
+  notice: BatchNotice,
+  batch: { id: number; name: string; simulated: boolean } | null,
+  language: ReasonLanguage = 'en',
+): Notice {
+  const words = noticeWords(notice, batch, language);
+  return {
+    event: notice.kind,
+    // The receiver is a phone or a chat channel, not Stillmotion: the title says who speaks.
+    title: noticeText(language, 'notice.fromApp', { title: words.title }),
+    message: words.body,
+    batch: batch && { id: batch.id, name: batch.name },
+    ...(notice.kind === 'paused' ? { pauseReason: notice.reason } : {}),
+  };
 }
 
 /** http(s) only, with a host: anything else is refused with the reason and what to type. */
@@ -123,7 +150,7 @@ export function webhookRequest(
           title: notice.title,
           message: notice.message,
           tags: [
-            notice.event === 'finished' || notice.event === 'resumed'
+            notice.event === 'finished' || notice.event === 'resumed' || notice.event === 'watching'
               ? 'white_check_mark'
               : notice.event === 'test'
                 ? 'bell'
@@ -170,6 +197,8 @@ export interface WebhookNotifierOptions {
   fetch?: FetchLike;
   /** Texts that must never leave the machine (the API key). */
   secrets?: () => (string | null)[];
+  /** The language notices are worded in (the window's; the CLI's --lang). Default English. */
+  language?: () => ReasonLanguage;
   log?: (level: 'info' | 'warn' | 'error', message: string) => void;
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
@@ -188,6 +217,8 @@ export interface WebhookNotifier {
   send(notice: Notice, setting?: WebhookSetting | null): Promise<number>;
   /** Delivers a notice in the background, retried a few times; never throws (no address: nothing). */
   notify(notice: Notice): void;
+  /** What happened to a batch (null: the test notice), worded in the notices' language. */
+  noticeOf(notice: BatchNotice, batch: { id: number; name: string; simulated: boolean } | null): Notice;
   /** Looks for stalled batches (the timer calls this; tests call it with their clock). */
   checkStalls(): void;
   /** Resolves when every delivery started so far has ended (tests). */
@@ -195,22 +226,11 @@ export interface WebhookNotifier {
   close(): void;
 }
 
-/** What to do, by pause reason: the batch's own message says it in full; this is the title. */
-const PAUSE_TITLES: Record<PauseReason, string> = {
-  user: 'paused',
-  bad_key: 'paused: RunComfy did not accept the API key',
-  no_balance: 'paused: the RunComfy balance ran out',
-  budget_reached: 'paused: the budget cap is reached',
-  daily_cap_reached: 'paused: the daily spending cap is reached',
-  disk_full: 'paused: the output disk is full',
-  too_many_failures: 'paused: too many generations failed in a row',
-  lease_lost: 'paused: another Stillmotion took it over',
-};
-
 export function createWebhookNotifier(options: WebhookNotifierOptions): WebhookNotifier {
   const doFetch = options.fetch ?? fetch;
   const log = options.log ?? (() => {});
   const now = options.now ?? Date.now;
+  const language = options.language ?? (() => 'en' as const);
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref?.()));
   const attempts = options.attempts ?? 4;
   const retryMs = options.retryMs ?? 2_000;
@@ -218,6 +238,8 @@ export function createWebhookNotifier(options: WebhookNotifierOptions): WebhookN
   const inFlight = new Set<Promise<unknown>>();
   /** Running batches: when something last moved, and whether this stall was already reported. */
   const running = new Map<number, { lastMoved: number; reported: boolean }>();
+  /** Watching batches already reported up to date, until new work arrives. */
+  const upToDate = new Set<number>();
 
   const redact = (text: string) => redactSecrets(text, options.secrets?.() ?? []);
 
@@ -286,8 +308,17 @@ export function createWebhookNotifier(options: WebhookNotifierOptions): WebhookN
     try {
       if (event.type === 'items') {
         // Also picks up a batch that was already running when this process started.
-        if (running.has(event.batchId) || options.engine.getBatch(event.batchId)?.state === 'running')
+        const view = options.engine.getBatch(event.batchId);
+        if (running.has(event.batchId) || view?.state === 'running')
           running.set(event.batchId, { lastMoved: now(), reported: false });
+        if (view?.state !== 'running') return;
+        // A watching batch whose work ran out says so once; new work starts a new spell.
+        const watching = watchingNotice(view);
+        if (!watching) upToDate.delete(view.id);
+        else if (!upToDate.has(view.id)) {
+          upToDate.add(view.id);
+          deliver(webhookNotice(watching, view, language()));
+        }
         return;
       }
       if (event.type === 'batch') {
@@ -297,39 +328,27 @@ export function createWebhookNotifier(options: WebhookNotifierOptions): WebhookN
         }
         running.delete(event.batchId);
         // A pause the user made needs no message to the user.
-        if (event.state !== 'paused' || !event.pauseReason || event.pauseReason === 'user') return;
+        if (event.state !== 'paused') return;
         const batch = batchOf(event.batchId);
-        if (!batch) return;
-        deliver({
-          event: 'paused',
-          title: `Stillmotion: "${batch.name}" ${PAUSE_TITLES[event.pauseReason]}`,
-          message: batch.view.pauseMessage ?? PAUSE_TITLES[event.pauseReason],
-          batch: { id: batch.id, name: batch.name },
-          pauseReason: event.pauseReason,
-        });
+        const notice = batch && pausedNotice(event.pauseReason, batch.view);
+        if (notice) deliver(webhookNotice(notice, batch.view, language()));
         return;
       }
       running.delete(event.batchId);
       const batch = batchOf(event.batchId);
       if (!batch) return;
-      const c = event.counts;
-      const failed = c.failed + c.expired + c.unknown_submit;
       // The morning report's details for this batch's run (the card in the window says the same).
       const summary = options.engine.queue?.summarySince(
         batch.view.startedAt ?? batch.view.createdAt,
         batch.id,
       );
-      const details = summary ? summaryDetails(summary) : '';
-      deliver({
-        event: 'finished',
-        title: `Stillmotion: "${batch.name}" finished`,
-        message:
-          `${c.done} of ${countOf(batch.view.total, 'video')} done` +
-          (failed ? `, ${failed} need attention` : '') +
-          `; $${event.spentUsd.toFixed(2)} spent.` +
-          (details ? ` ${details}` : ''),
-        batch: { id: batch.id, name: batch.name },
-      });
+      const details = summary ? summaryDetails(summary, language()) : '';
+      const notice = webhookNotice(
+        finishedNotice({ counts: event.counts, total: batch.view.total, spentUsd: event.spentUsd }),
+        batch.view,
+        language(),
+      );
+      deliver(details ? { ...notice, message: `${notice.message} ${details}` } : notice);
     } catch (error) {
       log('warn', `webhook: could not prepare a notice: ${redact(String(error))}`);
     }
@@ -347,14 +366,8 @@ export function createWebhookNotifier(options: WebhookNotifierOptions): WebhookN
       }
       entry.reported = true;
       const minutes = Math.round((at - entry.lastMoved) / 60_000);
-      deliver({
-        event: 'stalled',
-        title: `Stillmotion: "${batch.name}" has not moved for ${minutes} min`,
-        message:
-          `No item of batch ${batch.id} changed state for ${minutes} minutes while it runs. ` +
-          'Check that the computer is awake and online, and look at RunComfy’s status page; the batch resumes by itself when the API answers.',
-        batch: { id: batch.id, name: batch.name },
-      });
+      const stalled = stalledNotice(batch.view, minutes);
+      if (stalled) deliver(webhookNotice(stalled, batch.view, language()));
     }
   };
   const checkEvery = options.stallCheckMs ?? 60_000;
@@ -364,6 +377,7 @@ export function createWebhookNotifier(options: WebhookNotifierOptions): WebhookN
   return {
     send,
     notify: deliver,
+    noticeOf: (notice, batch) => webhookNotice(notice, batch, language()),
     checkStalls,
     async settled() {
       while (inFlight.size) await Promise.allSettled([...inFlight]);

@@ -7,8 +7,8 @@ import type { Engine } from '../engine';
 import { EXIT, ExitError, redrawsInPlace, signalExit, warnLine, type CliIo, type CommandResult } from './io';
 import { startNotices } from './notices';
 import { credentialsOf } from './open-core';
-import { conditionLine, countsLine, itemLine, LiveBlock, pauseText, statusBlock } from './progress';
-import { countOf } from '../util/count-words';
+import { cliLanguage, conditionLine, itemLine, LiveBlock, statusBlock } from './progress';
+import { finishedNotice, noticeWords, pausedNotice } from '@common/batch-notices';
 import { TERMINAL_STATES } from '@common/item-actions';
 
 /** The signals that pause a batch this process drives (a second one exits at once). */
@@ -19,19 +19,20 @@ const FAILED_STATES = TERMINAL_STATES.filter((state) => state !== 'done' && stat
 
 /** The exit code and its one-line reason for a batch that stopped being followed. */
 export function finishedExit(batch: BatchView): { code: number; reason: string } {
-  if (batch.state === 'paused' && batch.pauseReason && batch.pauseReason !== 'user')
-    return { code: EXIT.needsUser, reason: `paused: ${pauseText(batch) ?? batch.pauseReason}` };
+  const pause = batch.state === 'paused' ? pausedNotice(batch.pauseReason, batch) : null;
+  if (pause)
+    return { code: EXIT.needsUser, reason: `paused: ${noticeWords(pause, batch, cliLanguage()).body}` };
   if (batch.state === 'paused')
     return { code: EXIT.needsUser, reason: `paused; continue with: stillmotion resume ${batch.id}` };
+  // How it ended in the notices' words (the OS notification and the webhook say the same).
+  const ending = noticeWords(finishedNotice(batch), batch, cliLanguage()).body;
   const failed = FAILED_STATES.reduce((n, s) => n + (batch.counts[s] ?? 0), 0);
   if (failed > 0)
     return {
       code: EXIT.someFailed,
-      reason:
-        `${failed} of ${countOf(batch.total, 'item')} did not produce a video (${countsLine(batch)}); see: stillmotion report ${batch.id}` +
-        nextSteps(batch),
+      reason: `${ending} See: stillmotion report ${batch.id}` + nextSteps(batch),
     };
-  return { code: EXIT.ok, reason: batch.total === 1 ? 'the item is done' : `all ${batch.total} items done` };
+  return { code: EXIT.ok, reason: ending };
 }
 
 /** The commands that act on what did not produce a video, one line each (empty: none apply). */
@@ -75,7 +76,7 @@ export async function follow(engine: Engine, batchId: number, io: CliIo, drive: 
         `\nPausing batch ${batchId} (${how}): nothing new is sent; requests already sent stay on record and resume later. ` +
           `Press Ctrl-C again to exit at once (still resumable with: stillmotion resume ${batchId}).\n`,
       );
-      engine.pauseBatch(batchId);
+      engine.commands.pauseBatch(batchId);
       resolveStop?.();
     } else {
       io.err.write(`\nExiting now (${how}). Continue later with: stillmotion resume ${batchId}\n`);

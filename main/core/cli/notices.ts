@@ -8,6 +8,7 @@ import { readStoredKey } from '../app/key-file';
 import { dataFiles, defaultDataDir } from '../app/paths';
 import type { Engine } from '../engine';
 import { environmentNetwork } from '../util/network';
+import { cliLanguage } from './progress';
 
 export interface CliNotices {
   /** Waits for notices still being delivered (so "finished" goes out before the exit). */
@@ -58,6 +59,7 @@ export async function startNotices(
     engine,
     setting: () => setting,
     secrets: () => [apiKey],
+    language: cliLanguage,
     // Through the proxy the environment names, like the API's requests.
     fetch: environmentNetwork().fetch,
     log: (level, message) => level !== 'info' && warn(message),

@@ -1,8 +1,9 @@
 // The engine's commands: what a person asks of a batch or an item (start, pause, resume,
 // cancel, retry, resubmit, budget). Each checks that the request fits (typed errors say why
 // not, with what to do), then hands the state change to the coordinator's settle path.
+import { statSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
-import type { CancelBatchResult, CancelItemOutcome } from '../core-api';
+import type { CancelBatchResult, CancelItemOutcome, CommandsApi } from '../core-api';
 import type { BatchRecord, ItemRecord } from '../db/rows';
 import {
   actionFor,
@@ -27,7 +28,7 @@ function isPaidUnsaved(item: ItemRecord): boolean {
   return item.resultUrl !== null || item.requestId !== null;
 }
 
-export class Commands {
+export class Commands implements CommandsApi {
   constructor(
     private readonly ctx: EngineContext,
     private readonly core: Coordinator,
@@ -193,6 +194,22 @@ export class Commands {
           expected: 'a number of dollars of 0 or more, or none',
         },
       );
+    // Items are admitted by their estimated cost; with the price unknown that is $0, so a cap
+    // set now could not be kept (the plan refuses a capped batch on such a model too).
+    const model = this.ctx.catalog.find(batch.settings.modelId);
+    const queued = budgetUsd === null ? [] : this.ctx.store.itemsInStates(batchId, ['queued']);
+    const unpricedQueue = queued.length > 0 && queued.every((item) => !(item.estimatedCostUsd > 0));
+    if (budgetUsd !== null && (model?.price.per === 'unknown' || unpricedQueue))
+      throw new StateError(
+        `The price of ${model?.displayName ?? batch.settings.modelId} is unknown, so a budget cap cannot be kept ` +
+          'for this batch. Give the model a price (its entry in the models folder) for the next batch, or run this one without a cap.',
+        {
+          kind: 'invalid_value',
+          field: 'budgetUsd',
+          value: String(budgetUsd),
+          expected: 'no cap: the price of this batch’s model is unknown',
+        },
+      );
     this.ctx.store.updateBatchSettings(batchId, { ...batch.settings, budgetUsd });
   }
 
@@ -212,6 +229,11 @@ export class Commands {
           value: outputDir,
           expected: 'an absolute path to a folder',
         },
+      );
+    if (!(statSync(outputDir, { throwIfNoEntry: false })?.isDirectory() ?? false))
+      throw new InvalidValueError(
+        `${outputDir} is not a folder (it was moved or deleted since it was chosen); choose the folder again.`,
+        { kind: 'invalid_value', field: 'outputDir', value: outputDir, expected: 'an existing folder' },
       );
     this.ctx.store.updateBatchSettings(batchId, { ...batch.settings, outputDir });
     this.ctx.store.markOutputDirSeen(batchId, this.ctx.clock.now());

@@ -12,23 +12,20 @@ import { hostname } from 'node:os';
 import { setMaxListeners } from 'node:events';
 import type { Endpoint } from '../api/client';
 import { apiClient } from './api-client';
-// The words of the API the engine implements (core-api's EngineApi, through ./options' Engine).
+// The API the engine implements (core-api's EngineApi, through ./options' Engine), and its words.
+import type { BatchQueueOptions } from '../core-api';
 import type {
-  BatchQueueOptions,
   BatchSettings,
   BatchView,
-  CancelBatchResult,
-  CancelItemOutcome,
   DailySpend,
   EngineEvent,
   ExistingItem,
   ItemPage,
   ItemPageQuery,
-  ItemReview,
   ItemState,
   ItemView,
   PlannedItem,
-} from '../core-api';
+} from '../domain';
 import { closeDatabase, openDatabase, type Db } from '../db/connection';
 import { toItemView, type BatchRecord, type ItemRecord } from '../db/rows';
 import { JobStore, type ItemEventRow } from '../db/store';
@@ -72,7 +69,7 @@ class JobEngine implements Engine {
   private readonly hub: EventHub;
   private readonly ctx: EngineContext;
   private readonly core: Coordinator;
-  private readonly commands: Commands;
+  readonly commands: Commands;
   readonly queue: QueueCommands;
   private readonly requests: Record<Endpoint, number> = {
     submit: 0,
@@ -169,56 +166,12 @@ class JobEngine implements Engine {
     name?: string,
     queue?: BatchQueueOptions,
   ): number {
-    const batchName = name?.trim() || defaultBatchName(items);
+    const batchName = name?.trim() || defaultBatchName(items, this.clock.now(), this.ctx.timeZone);
     return this.queue.create(settings, items, batchName, this.endpoints.credentials().simulated, queue);
-  }
-
-  startBatch(batchId: number): void {
-    this.commands.startBatch(batchId);
-  }
-
-  pauseBatch(batchId: number): void {
-    this.commands.pauseBatch(batchId);
-  }
-
-  resumeBatch(batchId: number): void {
-    this.commands.resumeBatch(batchId);
-  }
-
-  cancelBatch(batchId: number): Promise<CancelBatchResult> {
-    return this.commands.cancelBatch(batchId);
-  }
-
-  cancelItem(itemId: number): Promise<CancelItemOutcome> {
-    return this.commands.cancelItem(itemId);
-  }
-
-  retryItem(itemId: number): void {
-    this.commands.retryItem(itemId);
-  }
-
-  resubmitItem(itemId: number): void {
-    this.commands.resubmitItem(itemId);
-  }
-
-  setBudget(batchId: number, budgetUsd: number | null): void {
-    this.commands.setBudget(batchId, budgetUsd);
-  }
-
-  setOutputDir(batchId: number, outputDir: string): void {
-    this.commands.setOutputDir(batchId, outputDir);
-  }
-
-  setDailyCap(capUsd: number | null): void {
-    this.commands.setDailyCap(capUsd);
   }
 
   dailySpend(): DailySpend {
     return this.ctx.account.today(this.ctx.dayStart(this.clock.now()));
-  }
-
-  reviewItem(itemId: number, review: ItemReview | null): void {
-    this.commands.reviewItem(itemId, review);
   }
 
   keptItems(batchId: number): ItemView[] {

@@ -141,8 +141,6 @@ export interface Engine extends EngineApi {
   readonly owner: string;
   /** Who drives a batch right now (null: nobody; it can be started here). */
   leaseHolder(batchId: number): LeaseInfo | null;
-  /** Raises or removes a batch's budget cap (a paused 'budget_reached' batch can then resume). */
-  setBudget(batchId: number, budgetUsd: number | null): void;
   itemEvents(itemId: number): ItemEventRow[];
   /** HTTP requests sent to the API so far, by endpoint. */
   requestCounts(): Record<Endpoint, number>;

@@ -3,14 +3,8 @@
 // writes through the store and then lets the coordinator pump, so a batch moved to the top or a
 // limit raised takes its slots at once.
 import type { BatchRecord } from '../db/rows';
-import type {
-  ActivitySummary,
-  BatchQueueOptions,
-  BatchSettings,
-  PlannedItem,
-  QueueApi,
-  QueueEntry,
-} from '../core-api';
+import type { BatchQueueOptions, QueueApi, QueueEntry } from '../core-api';
+import type { ActivitySummary, BatchSettings, PlannedItem } from '../domain';
 import {
   InvalidValueError,
   QUEUE_MOVES,

@@ -2,8 +2,7 @@
 // report CSV. Nothing here changes state.
 import type { BatchRecord } from '../db/rows';
 import type { JobStore } from '../db/store';
-import { finishTime, type BatchView, type PlannedItem } from '../domain';
-import { countOf } from '../util/count-words';
+import { finishTime, localParts, type BatchView, type PlannedItem } from '../domain';
 import { reasonText, type ReasonLanguage } from '@common/reasons';
 import { csvTable } from '../util/csv';
 import type { RunTimeEstimate } from './poll-policy';
@@ -85,19 +84,30 @@ export function reportCsv(store: JobStore, batchId: number, language: ReasonLang
   return csvTable(REPORT_COLUMNS, rows);
 }
 
+/** The report's file name: the batch's name without its stamp, made safe for any disk. */
+export function reportFileName(name: string, batchId: number): string {
+  const slug = name
+    .replace(/\(.*?\)/g, '')
+    .replace(/[^A-Za-z0-9._-]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 60);
+  return `${slug || 'batch'}-${batchId}-report.csv`;
+}
+
 function round6(value: number): number {
   return Math.round(value * 1e6) / 1e6;
 }
 
 /**
- * A batch's name when the user gave none: its folder and its size. Takes are items of one
- * image: "(6 images, 12 videos)" rather than 12 images.
+ * A batch's name when the user gave none, wherever it is made (the window, the CLI): its first
+ * dropped folder ("holiday + 2 more" for several) and when it was made, in the machine's local
+ * time, the clock the user reads the name beside: "holiday + 2 more (2026-11-29 02:00)".
  */
-export function defaultBatchName(items: readonly PlannedItem[]): string {
-  const images = new Set(items.map((item) => item.relativePath)).size;
-  const size =
-    images === items.length
-      ? countOf(images, 'image')
-      : `${countOf(images, 'image')}, ${countOf(items.length, 'video')}`;
-  return `${items[0]?.rootPath.split(/[\\/]/).filter(Boolean).pop() ?? 'Batch'} (${size})`;
+export function defaultBatchName(items: readonly PlannedItem[], at: number, timeZone: string): string {
+  const roots = [...new Set(items.map((item) => item.rootPath))];
+  const first = roots[0]?.split(/[\\/]/).filter(Boolean).pop() ?? 'Batch';
+  const { year, month, day, hour, minute } = localParts(at, timeZone);
+  const two = (n: number) => String(n).padStart(2, '0');
+  const stamp = `${year}-${two(month)}-${two(day)} ${two(hour)}:${two(minute)}`;
+  return `${first}${roots.length > 1 ? ` + ${roots.length - 1} more` : ''} (${stamp})`;
 }

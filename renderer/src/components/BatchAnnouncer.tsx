@@ -8,10 +8,11 @@ import { useI18n, type I18n } from '../i18n';
 import { formatCount, formatUsd } from '../lib/format';
 import { useMoney } from '../lib/money';
 import { MilestoneAnnouncer, needsUser, progressViewOf, type Milestone } from '../lib/milestones';
+import { noticeWords } from '@common/batch-notices';
 
 export function milestoneText(
   milestone: Milestone,
-  { t, locale }: I18n,
+  { t, locale, language }: I18n,
   money: (usd: number) => string = (usd) => formatUsd(usd, locale),
 ): string {
   const { view } = milestone;
@@ -35,7 +36,10 @@ export function milestoneText(
             hint: t(`pause.${milestone.reason}.hint`),
           });
     case 'finished':
-      return t('announce.finished', { ...counts, spent: money(view.spentUsd) });
+      // The notice's account of the end, as the OS notification and the webhook give it.
+      return t('announce.finished', {
+        summary: noticeWords(view.ending, null, language, money).body,
+      });
     case 'cancelled':
       return t('announce.cancelled', counts);
   }

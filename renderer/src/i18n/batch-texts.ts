@@ -1,7 +1,11 @@
 // The batch screen's texts (the header and its figures, the pause and condition banners, what a
 // screen reader hears), English and Simplified Chinese side by side; en.ts and zh-CN.ts take
-// them in, so the Messages type still makes every language carry every key.
+// them in, so the Messages type still makes every language carry every key. The pause titles and
+// hints are the batch notices' (common/batch-notices.ts), the same words the OS notification,
+// the webhook and the CLI say.
+import { pauseTexts } from '@common/batch-notices';
 export const batchEn = {
+  ...pauseTexts('en'),
   'batch.created': 'created {when}',
   'batch.start': 'Start',
   'batch.pause': 'Pause',
@@ -25,41 +29,23 @@ export const batchEn = {
   'batch.estimatedTotal': 'est. total ({remaining} to go)',
   'batch.eta': 'time left',
   'batch.countsByState': 'Items per state',
-  'announce.started': 'Batch started: {total} {total|video|videos} to generate.',
-  'announce.resumed': 'Batch resumed: {done} of {total} {total|video|videos} done.',
+  'announce.started': 'Batch started: {total} {total, plural, one {video} other {videos}} to generate.',
+  'announce.resumed': 'Batch resumed: {done} of {total} {total, plural, one {video} other {videos}} done.',
   'announce.progress':
-    '{percent}% through: {done} of {total} {total|video|videos} done, {problems} {problems|needs|need} attention.',
+    '{percent}% through: {done} of {total} {total, plural, one {video} other {videos}} done, {problems} {problems, plural, one {needs} other {need}} attention.',
   'announce.pausedByYou': 'Batch paused.',
   'announce.paused': 'Batch paused: {reason}. {hint}',
-  'announce.finished':
-    'Batch finished: {done} of {total} {total|video|videos} done, {problems} {problems|needs|need} attention, {spent} spent.',
-  'announce.cancelled': 'Batch cancelled: {done} of {total} {total|video|videos} done.',
+  'announce.finished': 'Batch finished: {summary}',
+  'announce.cancelled':
+    'Batch cancelled: {done} of {total} {total, plural, one {video} other {videos}} done.',
   'batchState.draft': 'Not started',
   'batchState.running': 'Running',
   'batchState.paused': 'Paused',
   'batchState.finished': 'Finished',
   'batchState.cancelled': 'Cancelled',
-  'pause.user.title': 'Paused',
-  'pause.user.hint': 'Resume when you are ready.',
-  'pause.bad_key.title': 'RunComfy did not accept the API key',
-  'pause.bad_key.hint': 'Set a valid key in Settings, then resume. Nothing was lost.',
-  'pause.no_balance.title': 'Your RunComfy account is out of credit',
-  'pause.no_balance.hint': 'Top up your RunComfy balance, then resume. Nothing was lost.',
-  'pause.budget_reached.title': 'The budget cap is reached',
-  'pause.budget_reached.hint': 'Nothing more will be sent unless you raise the cap.',
   'condition.output_unavailable.title': 'Output folder not available',
   'condition.network_down.title': 'Waiting for the network',
-  'pause.disk_full.title': 'The disk is full',
-  'pause.disk_full.hint':
-    'Free some space on the output drive, or choose another folder, then resume. Finished videos are kept.',
-  'pause.too_many_failures.title': 'Too many generations failed in a row',
-  'pause.too_many_failures.hint': 'Look at the failed items’ reasons, fix the cause, then resume.',
-  'pause.daily_cap_reached.title': 'The daily spending cap is reached',
-  'pause.daily_cap_reached.hint':
-    'Nothing more is sent today. Raise the daily cap in Settings, or wait: the batch continues by itself when a new day begins (your local midnight).',
   'pause.openCapSettings': 'Change the daily cap',
-  'pause.lease_lost.title': 'Another Stillmotion took over this batch',
-  'pause.lease_lost.hint': 'Take it back here only if the other one is closed.',
   'pause.openKeySettings': 'Open key settings',
   'pause.newBudget': 'New cap (USD)',
   'pause.raiseAndResume': 'Raise cap and resume',
@@ -92,6 +78,7 @@ export const batchEn = {
 };
 
 export const batchZh: Record<keyof typeof batchEn, string> = {
+  ...pauseTexts('zh-CN'),
   'batch.created': '创建于 {when}',
   'batch.start': '开始',
   'batch.pause': '暂停',
@@ -120,33 +107,16 @@ export const batchZh: Record<keyof typeof batchEn, string> = {
   'announce.progress': '进度 {percent}%：{done}/{total} 个视频已完成，{problems} 个需要处理。',
   'announce.pausedByYou': '批次已暂停。',
   'announce.paused': '批次已暂停：{reason}。{hint}',
-  'announce.finished': '批次已完成：{done}/{total} 个视频已完成，{problems} 个需要处理，已花费 {spent}。',
+  'announce.finished': '批次已完成：{summary}',
   'announce.cancelled': '批次已取消：{done}/{total} 个视频已完成。',
   'batchState.draft': '未开始',
   'batchState.running': '运行中',
   'batchState.paused': '已暂停',
   'batchState.finished': '已完成',
   'batchState.cancelled': '已取消',
-  'pause.user.title': '已暂停',
-  'pause.user.hint': '准备好后点击继续。',
-  'pause.bad_key.title': 'RunComfy 不接受此 API 密钥',
-  'pause.bad_key.hint': '请在设置中填写有效的密钥，然后继续。没有任何内容丢失。',
-  'pause.no_balance.title': 'RunComfy 账户余额不足',
-  'pause.no_balance.hint': '请为 RunComfy 账户充值，然后继续。没有任何内容丢失。',
-  'pause.budget_reached.title': '已达到预算上限',
-  'pause.budget_reached.hint': '除非提高上限，否则不会再发送任何内容。',
   'condition.output_unavailable.title': '输出文件夹不可用',
   'condition.network_down.title': '正在等待网络',
-  'pause.disk_full.title': '磁盘已满',
-  'pause.disk_full.hint': '请释放输出磁盘空间，或选择其他文件夹，然后继续。已完成的视频会保留。',
-  'pause.too_many_failures.title': '连续失败次数过多',
-  'pause.too_many_failures.hint': '请查看失败项目的原因，解决后再继续。',
-  'pause.daily_cap_reached.title': '已达到每日支出上限',
-  'pause.daily_cap_reached.hint':
-    '今天不会再发送任何内容。请在设置中提高每日上限，或等待：新的一天开始时（你当地的午夜）批次会自动继续。',
   'pause.openCapSettings': '修改每日上限',
-  'pause.lease_lost.title': '另一个 Stillmotion 接管了此批次',
-  'pause.lease_lost.hint': '仅在另一个已关闭时才在此处接管。',
   'pause.openKeySettings': '打开密钥设置',
   'pause.newBudget': '新上限（美元）',
   'pause.raiseAndResume': '提高上限并继续',

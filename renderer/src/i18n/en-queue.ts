@@ -39,7 +39,7 @@ export const enQueue = {
 
   'morning.title': 'While you were away',
   'morning.since': 'Since {time}',
-  'morning.done': '{count} {count|video|videos} done',
+  'morning.done': '{count} {count, plural, one {video} other {videos}} done',
   'morning.failed': '{count} did not make a video',
   'morning.spent': '{amount} spent',
   'morning.spentSimulated': '{amount} simulated (not charged)',

@@ -39,15 +39,15 @@ export const enSetup = {
   'setup.summarySeconds': '{seconds} s',
   'setup.summaryAudio': 'with audio',
   'setup.summaryNoAudio': 'no audio',
-  'setup.summaryTakes': '{count} {count|take|takes}',
+  'setup.summaryTakes': '{count} {count, plural, one {take} other {takes}}',
   'setup.summaryCap': 'cap {cap}',
   'setup.summaryParallel': '{count} at once',
   'setup.summaryFit': 'fit: {mode}',
 
   'coverage.gap':
-    '{name} has a value for {have} of {images} {images|image|images}: the other {others} would not be sent.',
+    '{name} has a value for {have} of {images} {images, plural, one {image} other {images}}: the other {others} would not be sent.',
   'coverage.defaulted':
-    '{name} has a value for {have} of {images} {images|image|images}; the other {others} get your default.',
+    '{name} has a value for {have} of {images} {images, plural, one {image} other {images}}; the other {others} get your default.',
   'coverage.addDefault': 'Give the others a default',
   'coverage.addDefaultNamed': 'Give the others a default: {name}',
 
@@ -71,29 +71,29 @@ export const enSetup = {
   'start.whyProblems': 'Not yet: {problem}',
   'start.whyUpdating': 'Updating the preview for these settings…',
   'start.whyAllGenerated':
-    'Nothing to send: {count} {count|video was|videos were} already generated (or are on their way) with these settings. Make them again if you want new takes of them.',
+    'Nothing to send: {count} {count, plural, one {video was} other {videos were}} already generated (or are on their way) with these settings. Make them again if you want new takes of them.',
   'start.whyNoneSendable':
-    'None of the {count} {count|image|images} can be sent: the preview says why for each.',
+    'None of the {count} {count, plural, one {image} other {images}} can be sent: the preview says why for each.',
   'start.whyNoImages': 'There is nothing to send: no usable image was found.',
   'start.showField': 'Show the first',
   'start.makeAgain': 'Make them again',
   'start.capWarning':
-    'The {cap} cap pauses this batch after about {after} of {total} {total|video|videos} (est. {estimate}).',
+    'The {cap} cap pauses this batch after about {after} of {total} {total, plural, one {video} other {videos}} (est. {estimate}).',
   'start.raiseCap': 'Raise the cap to {cap}',
   'start.startOverTitle': 'Start over?',
   'start.startOverMessage':
-    'The {count} {count|image|images} and the settings of this batch are put away; nothing has been sent yet.',
+    'The {count} {count, plural, one {image} other {images}} and the settings of this batch are put away; nothing has been sent yet.',
 
-  'drop.choiceTitle': 'Add {count} dropped {count|item|items}?',
+  'drop.choiceTitle': 'Add {count} dropped {count, plural, one {item} other {items}}?',
   'drop.choiceMessage':
-    'This batch has {count} {count|image|images}. Add the dropped files to them, or replace them with the dropped files? Either way your settings stay.',
+    'This batch has {count} {count, plural, one {image} other {images}}. Add the dropped files to them, or replace them with the dropped files? Either way your settings stay.',
   'drop.add': 'Add to this batch',
   'drop.replace': 'Replace the images',
 
   'errors.noKey':
     'The batch was not made: no RunComfy key is set and simulated mode is off, so nothing of it could be sent. Try it free, or paste your key.',
   'errors.previewChanged':
-    'The batch was not made: it would now send {count} {count|video|videos} for about {cost}, not what the preview showed. Check the preview and start again.',
+    'The batch was not made: it would now send {count} {count, plural, one {video} other {videos}} for about {cost}, not what the preview showed. Check the preview and start again.',
 
   'modePause.no_key.title': 'Waiting for a RunComfy key',
   'modePause.real_batch_simulated_mode.title': 'Waiting for simulated mode to be off',

@@ -44,7 +44,7 @@ export const en = {
   'drop.release': 'Release to add these files',
 
   'scan.scanning': 'Checking your images…',
-  'scan.progress': '{checked} of {found} {found|file|files} checked',
+  'scan.progress': '{checked} of {found} {found, plural, one {file} other {files}} checked',
   'scan.summaryTitle': 'What was found',
   'setup.screenTitle': 'New batch',
   'scan.found': 'Found',
@@ -119,7 +119,7 @@ export const en = {
   'elements.hint':
     'A subject the video keeps the same (a person, a product): a frontal image plus reference images. Name it in the prompt as @Element1, @Element2…',
   'elements.limit':
-    'Up to {max} {max|element|elements}, each with up to {refs} reference {refs|image|images}.',
+    'Up to {max} {max, plural, one {element} other {elements}}, each with up to {refs} reference {refs, plural, one {image} other {images}}.',
   'elements.unavailable':
     '{model} has no reference-elements field, so it cannot take @Element images. Models that can: {models}.',
   'elements.unavailableNone':
@@ -139,9 +139,9 @@ export const en = {
   'elements.checking': 'Checking…',
   'elements.size': '{width}×{height}',
   'elements.bad': '{name}: {reason}',
-  'elements.full': '{model} takes at most {max} {max|element|elements}.',
+  'elements.full': '{model} takes at most {max} {max, plural, one {element} other {elements}}.',
   'elements.tooManyRefs':
-    'Only {refs} reference {refs|image fits|images fit} @Element{n} on {model}; {dropped} not added: {names}.',
+    'Only {refs} reference {refs, plural, one {image fits} other {images fit}} @Element{n} on {model}; {dropped} not added: {names}.',
   'elements.errDangling':
     '{where} uses {refs}, but only {defined} defined. Add an element below or change the reference.',
   'elements.errDanglingNone':
@@ -186,9 +186,9 @@ export const en = {
   'template.insertVariable': 'Insert a variable',
   'template.insertNamed': '{name}: insert into {field}',
   'template.unclosed':
-    'Unclosed brace at character {column}: add "}" after the variable name, or write "{{" for a literal brace.',
+    'Unclosed brace at character {column}: add "\'}\'" after the variable name, or write "\'{{\'" for a literal brace.',
   'template.unopened':
-    'A "}" at character {column} closes nothing: remove it, or write "}}" for a literal brace.',
+    'A "\'}\'" at character {column} closes nothing: remove it, or write "\'}}\'" for a literal brace.',
   'template.empty': 'Empty braces at character {column}: put a variable name inside, e.g. {name}.',
   'template.unknown': 'Unknown variable "{name}" at character {column}: use one of the variables below.',
 
@@ -208,7 +208,7 @@ export const en = {
   'start.estTime': 'Estimated time',
   'start.budget': 'Budget cap',
   'start.fixErrors': 'Fix the marked fields to start.',
-  'start.button': 'Start {count} {count|video|videos} — est. {cost}',
+  'start.button': 'Start {count} {count, plural, one {video} other {videos}} — est. {cost}',
   'start.clear': 'Start over',
 
   'state.queued': 'Waiting',

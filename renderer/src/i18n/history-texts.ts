@@ -16,7 +16,7 @@ export const historyEn = {
   'history.model': 'Model',
   'history.search': 'Search by name, model or state',
   'history.totals':
-    '{batches} {batches|batch|batches} · {done} of {planned} {planned|video|videos} done · {spent} spent',
+    '{batches} {batches, plural, one {batch} other {batches}} · {done} of {planned} {planned, plural, one {video} other {videos}} done · {spent} spent',
   'history.noMatch': 'No batch matches “{query}”.',
   'history.notSent': '{count} not sent',
   'history.review': 'Review',

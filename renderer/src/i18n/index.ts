@@ -1,8 +1,10 @@
 // Messages live in one file per language (en.ts, zh-CN.ts); the Messages type makes every
-// language carry every key. `{name}` in a message is filled from the vars passed to t(), and
-// `{name|one form|other form}` picks the word form for that count ("1 video", "2 videos") by
-// the language's plural rules (Chinese needs none).
+// language carry every key. Messages are ICU MessageFormat (common/message-format.ts, the one
+// formatter main uses too): `{name}` is filled from the vars passed to t(), and
+// `{count, plural, one {video} other {videos}}` picks the word form for that count by the
+// language's plural rules (Chinese needs none).
 import { createContext, useContext } from 'react';
+import { formatMessage } from '@common/message-format';
 import { en, type MessageKey, type Messages } from './en';
 import { zhCN } from './zh-CN';
 import { reasonLanguageFor, type ReasonLanguage } from '@common/reasons';
@@ -21,18 +23,8 @@ export function resolveLanguage(setting: LanguageSetting, osLocale: string): Lan
 
 export type Vars = Record<string, string | number>;
 
-const pluralRules = new Map<Language, Intl.PluralRules>();
-
 export function translate(language: Language, key: MessageKey, vars?: Vars): string {
-  const message = catalogs[language][key] ?? en[key];
-  if (!vars) return message;
-  let rules = pluralRules.get(language);
-  if (!rules) pluralRules.set(language, (rules = new Intl.PluralRules(language)));
-  return message
-    .replace(/\{(\w+)\|([^|{}]*)\|([^|{}]*)\}/g, (whole, name: string, one: string, other: string) =>
-      name in vars ? (rules.select(Number(vars[name])) === 'one' ? one : other) : whole,
-    )
-    .replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole));
+  return formatMessage(catalogs[language][key] ?? en[key], language, vars);
 }
 
 export interface I18n {

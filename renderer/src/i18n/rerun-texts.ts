@@ -5,7 +5,7 @@ export const rerunEn = {
   'rerun.button': 'Re-run with changes…',
   'rerun.dialogTitle': 'Re-run “{name}” with changes',
   'rerun.which': 'Which images',
-  'rerun.all': 'All {count} {count|item|items}',
+  'rerun.all': 'All {count} {count, plural, one {item} other {items}}',
   'rerun.failed': 'Only the failed ones ({count})',
   'rerun.rejected': 'Only the videos you rejected (as new takes)',
   'rerun.selected': 'Only the {count} selected',
@@ -14,12 +14,12 @@ export const rerunEn = {
   'rerun.continue': 'Continue',
   'rerun.nothing': 'There are no such items in this batch.',
   'rerun.missing':
-    '{count} {count|image is|images are} no longer where this batch found them (moved, renamed or deleted):',
+    '{count} {count, plural, one {image is} other {images are}} no longer where this batch found them (moved, renamed or deleted):',
   'rerun.missingMore': '… and {count} more.',
   'rerun.rescan': 'Rescan a folder…',
   'rerun.withoutMissing': 'Continue with the {count} found',
   'rerun.title': 'Re-run of “{name}”',
-  'rerun.images': '{count} {count|image|images} from that batch.',
+  'rerun.images': '{count} {count, plural, one {image} other {images}} from that batch.',
   'rerun.prompt': 'Prompt',
   'rerun.was': 'was',
   'rerun.now': 'now',
@@ -28,8 +28,9 @@ export const rerunEn = {
   'rerun.on': 'on',
   'rerun.off': 'off',
   'rerun.cost':
-    'This re-run sends {count} {count|video|videos} for about {cost}; {skipped} already generated or on their way {skipped|is|are} skipped.',
-  'rerun.costUnknown': 'This re-run sends {count} {count|video|videos}; the model’s price is unknown.',
+    'This re-run sends {count} {count, plural, one {video} other {videos}} for about {cost}; {skipped} already generated or on their way {skipped, plural, one {is} other {are}} skipped.',
+  'rerun.costUnknown':
+    'This re-run sends {count} {count, plural, one {video} other {videos}}; the model’s price is unknown.',
   'rerun.field.model': 'Model',
   'rerun.field.duration': 'Duration (s)',
   'rerun.field.negative': 'Negative prompt',
@@ -45,7 +46,7 @@ export const rerunEn = {
   'retryFailed.title': 'Retry the failed items?',
   'retryFailed.nothing': 'Nothing failed any more: there is nothing to retry.',
   'retryFailed.cost':
-    'Retry {count} failed {count|item|items}? Each is a new paid generation: up to {cost} in all (less if a video only needs downloading again).',
+    'Retry {count} failed {count, plural, one {item} other {items}}? Each is a new paid generation: up to {cost} in all (less if a video only needs downloading again).',
   'retryFailed.passesCap':
     'That passes this batch’s cap of {cap} ({committed} spent or on its way): the batch pauses when the cap is reached. Raise the cap to run them all.',
   'retryFailed.passesDailyCap':
@@ -54,12 +55,12 @@ export const rerunEn = {
   'retrySelected.button': 'Retry selected…',
   'retrySelected.title': 'Retry the selected items?',
   'retrySelected.cost':
-    'Retry {count} selected {count|item|items}? Each is a new paid generation: up to {cost} in all (less if a video only needs downloading again).',
+    'Retry {count} selected {count, plural, one {item} other {items}}? Each is a new paid generation: up to {cost} in all (less if a video only needs downloading again).',
   'retrySelected.nothing':
     'None of the selected items can be retried: only failed, expired or cancelled items can.',
   'retrySelected.notRetryable':
     '{count} selected are not retried because they are not failed ({files}). To make a finished video again, use “Re-run with changes”.',
-  'retryFailed.done': 'Retrying {count} {count|item|items}.',
+  'retryFailed.done': 'Retrying {count} {count, plural, one {item} other {items}}.',
   'rerun.kept': 'Only the videos you kept, e.g. to finish them on another model',
 };
 

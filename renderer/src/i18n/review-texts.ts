@@ -29,7 +29,7 @@ export const reviewEn = {
   'review.next': 'Next →',
   'review.position': 'Video {index} of {total}',
   'review.exportKept': 'Export kept…',
-  'review.exported': 'Copied {count} kept {count|video|videos} to {folder}.',
+  'review.exported': 'Copied {count} kept {count, plural, one {video} other {videos}} to {folder}.',
   'review.exportRenamed':
     '{count} got a new name because the folder already had a file of that name; nothing was overwritten.',
   'review.exportFailed': 'Not copied: {file}: {reason}.',

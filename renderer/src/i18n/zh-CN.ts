@@ -170,8 +170,8 @@ export const zhCN: Messages = {
 
   'template.insertVariable': '插入变量',
   'template.insertNamed': '{name}：插入到{field}',
-  'template.unclosed': '第 {column} 个字符处的花括号未闭合：在变量名后加上“}”，或写“{{”表示字面花括号。',
-  'template.unopened': '第 {column} 个字符处的“}”没有对应的“{”：删除它，或写“}}”表示字面花括号。',
+  'template.unclosed': "第 {column} 个字符处的花括号未闭合：在变量名后加上“'}'”，或写“'{{'”表示字面花括号。",
+  'template.unopened': "第 {column} 个字符处的“'}'”没有对应的“'{'”：删除它，或写“'}}'”表示字面花括号。",
   'template.empty': '第 {column} 个字符处的花括号为空：请在其中填写变量名，例如 {name}。',
   'template.unknown': '第 {column} 个字符处的变量“{name}”不存在：请使用下方列出的变量。',
 

@@ -5,6 +5,7 @@
 // counts of the refetch that follows the state event, not the stale ones the event came with.
 import type { BatchViewDto } from '@common/contract';
 import { batchFigures } from '@common/batch-figures';
+import { finishedNotice, needsUser as pauseNeedsUser, type BatchNotice } from '@common/batch-notices';
 
 export const PROGRESS_GAP_MS = 15_000;
 export const SETTLE_MS = 600;
@@ -19,6 +20,8 @@ export interface ProgressView {
   /** Nothing more happens to them unless the user acts: done, problems and cancelled. */
   settled: number;
   spentUsd: number;
+  /** What the batch's end says (batch-notices.ts), the same words as the OS notification's. */
+  ending: BatchNotice;
 }
 
 export function progressViewOf(batch: BatchViewDto): ProgressView {
@@ -31,6 +34,7 @@ export function progressViewOf(batch: BatchViewDto): ProgressView {
     toRun: figures.planned,
     settled: figures.settled,
     spentUsd: figures.spentUsd,
+    ending: finishedNotice(batch),
   };
 }
 
@@ -42,7 +46,7 @@ export type Milestone =
 
 /** A pause the user has to act on (key, balance, cap, disk...): said at once, assertively. */
 export function needsUser(milestone: Milestone): boolean {
-  return milestone.kind === 'paused' && milestone.reason !== 'user';
+  return milestone.kind === 'paused' && pauseNeedsUser(milestone.reason);
 }
 
 /** Whole tens of the items settled (done, given up or cancelled), 0..10. */
@@ -85,8 +89,7 @@ export class MilestoneAnnouncer {
       // Just started from the new-batch screen (or opened before anything settled), or stopped
       // at once for a reason the user must act on (the budget cap already reached).
       const justStarted = view.state === 'running' && view.done + view.problems === 0;
-      const needsUser = view.state === 'paused' && view.pauseReason !== null && view.pauseReason !== 'user';
-      if (justStarted || needsUser) {
+      if (justStarted || (view.state === 'paused' && pauseNeedsUser(view.pauseReason))) {
         this.from = null;
         this.schedule('state', this.settle);
       }

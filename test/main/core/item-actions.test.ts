@@ -97,17 +97,17 @@ describe('which action an item in a state allows', () => {
     expect(plan.itemIds.map((id) => retry.get(id)).sort()).toEqual(statesAllowing('retry').sort());
 
     for (const [id, state] of retry) {
-      const attempt = () => engine.retryItem(id);
+      const attempt = () => engine.commands.retryItem(id);
       if (actionFor(state) === 'retry') expect(attempt, state).not.toThrow();
       else expect(attempt, state).toThrow(/can be retried/);
     }
     for (const [id, state] of resubmit) {
-      const attempt = () => engine.resubmitItem(id);
+      const attempt = () => engine.commands.resubmitItem(id);
       if (actionFor(state) === 'resubmit') expect(attempt, state).not.toThrow();
       else expect(attempt, state).toThrow(/can be resubmitted/);
     }
     for (const [id, state] of cancel) {
-      const outcome = await engine.cancelItem(id);
+      const outcome = await engine.commands.cancelItem(id);
       const action = actionFor(state);
       if (action === 'cancel') expect(['cancelled', 'cancel_requested'], state).toContain(outcome);
       else if (action === 'wait') expect(outcome, state).toBe('running_cannot_stop');

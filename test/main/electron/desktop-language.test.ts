@@ -89,7 +89,7 @@ describe('the OS integration in Chinese', () => {
     )!;
     expect(finished).toEqual({
       title: '已完成：holiday',
-      body: '9 个已完成，1 个需要处理，2 个此前已生成。已花费 $3.78。',
+      body: '10 个视频中 9 个已完成，1 个需要处理，2 个此前已生成；已花费 $3.78。',
     });
     const paused = notificationFor(
       { type: 'batch', batchId: 3, state: 'paused', pauseReason: 'no_balance' },
@@ -104,10 +104,8 @@ describe('the OS integration in Chinese', () => {
       on,
       'zh-CN',
     )!;
-    expect(paused.title).toBe('已暂停：RunComfy 余额已用完（holiday）');
-    expect(paused.body).toBe(
-      'RunComfy 账户余额不足（400002）。请在 runcomfy.com 充值，然后继续。请为 RunComfy 账户充值，然后继续。',
-    );
+    expect(paused.title).toBe('已暂停：holiday');
+    expect(paused.body).toBe('RunComfy 账户余额不足（400002）。请在 runcomfy.com 充值，然后继续。');
     expect(englishPhrases(`${finished.title}\n${finished.body}\n${paused.title}\n${paused.body}`)).toEqual(
       [],
     );
@@ -122,10 +120,10 @@ describe('the OS integration in Chinese', () => {
     };
     const batch = { name: 'demo', pauseMessage: null, pauseDetail: null, simulated: true };
     expect(notificationFor(event, batch, { notifications: true }, 'en')!.body).toBe(
-      '2 done. $0.84 (simulated) spent.',
+      '2 of 2 videos done; $0.84 (simulated) spent.',
     );
     expect(notificationFor(event, batch, { notifications: true }, 'zh-CN')!.body).toBe(
-      '2 个已完成。已花费 $0.84（模拟）。',
+      '2 个视频中 2 个已完成；已花费 $0.84（模拟）。',
     );
   });
 

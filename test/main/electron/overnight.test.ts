@@ -49,9 +49,9 @@ describe('notifications', () => {
       counts: counts({ done: 98, failed: 1, unknown_submit: 1, skipped: 3 }),
       spentUsd: 41.16,
     };
-    expect(notificationFor(event, batch({}), on)).toEqual({
+    expect(notificationFor(event, batch({ total: 103 }), on)).toEqual({
       title: 'Finished: holiday',
-      body: '98 done, 2 need attention, 3 already generated. $41.16 spent.',
+      body: '98 of 100 videos done, 2 need attention, 3 already generated; $41.16 spent.',
     });
   });
 
@@ -67,9 +67,10 @@ describe('notifications', () => {
       batch({ pauseMessage: 'RunComfy says the account has no balance.' }),
       on,
     );
-    expect(content?.title).toBe('Paused: the RunComfy balance is empty (holiday)');
-    expect(content?.body).toBe(
-      'RunComfy says the account has no balance. Top up your RunComfy balance, then resume.',
+    expect(content?.title).toBe('Paused: holiday');
+    expect(content?.body).toBe('RunComfy says the account has no balance.');
+    expect(notificationFor(event, batch({}), on)?.body).toBe(
+      'Your RunComfy account is out of credit. Top up your RunComfy balance, then resume. Nothing was lost.',
     );
     for (const reason of ['bad_key', 'budget_reached', 'disk_full'] as const)
       expect(notificationFor({ ...event, pauseReason: reason }, batch({}), on)).not.toBeNull();

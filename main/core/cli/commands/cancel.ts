@@ -15,7 +15,7 @@ export async function cancelCommand(
 ): Promise<void> {
   await withEngine(opts, io, async (engine) => {
     if (opts.item) {
-      const outcome = await engine.cancelItem(parseId(opts.item, 'item'));
+      const outcome = await engine.commands.cancelItem(parseId(opts.item, 'item'));
       io.out.write(
         {
           cancelled: 'Cancelled.',
@@ -26,7 +26,7 @@ export async function cancelCommand(
         }[outcome] + '\n',
       );
     } else if (batchArg) {
-      const r = await engine.cancelBatch(parseId(batchArg, 'batch'));
+      const r = await engine.commands.cancelBatch(parseId(batchArg, 'batch'));
       io.out.write(
         `Cancelled ${r.cancelledLocally}; cancel requested for ${r.cancelRequested}; ${r.running} already generating (cannot be stopped, will be billed and downloaded).\n`,
       );

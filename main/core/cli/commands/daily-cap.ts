@@ -6,7 +6,7 @@ import { withEngine } from '../open-core';
 export async function dailyCapCommand(usdArg: string | undefined, opts: Common, io: CliIo): Promise<void> {
   const { describeDailySpend, parseDailyCap } = await import('../daily-cap');
   await withEngine(opts, io, (engine) => {
-    if (usdArg !== undefined) engine.setDailyCap(parseDailyCap(usdArg, 'daily-cap'));
+    if (usdArg !== undefined) engine.commands.setDailyCap(parseDailyCap(usdArg, 'daily-cap'));
     io.out.write(`${describeDailySpend(engine.dailySpend())}\n`);
   });
 }

@@ -59,7 +59,7 @@ export async function resubmitCommand(
     );
     if (!opts.yes && !(await confirm(io, 'Resubmit, accepting they may be paid twice? [y/N] ')))
       throw new ExitError(EXIT.usage, 'Nothing resubmitted: add --yes to resubmit without being asked.');
-    for (const item of items) engine.resubmitItem(item.id);
+    for (const item of items) engine.commands.resubmitItem(item.id);
     io.out.write(`Resubmitting ${countOf(n, 'item')} of batch ${batchId}.\n`);
     return await driveToEnd(engine, batchId, io);
   });

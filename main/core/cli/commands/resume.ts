@@ -51,7 +51,7 @@ export async function resumeCommand(
       const state = current.state;
       // Taking the batch writes to the database: a lock held by another program is waited out.
       await waitOutMachineTrouble(
-        () => (state === 'paused' ? engine.resumeBatch(id) : engine.startBatch(id)),
+        () => (state === 'paused' ? engine.commands.resumeBatch(id) : engine.commands.startBatch(id)),
         `Resuming batch ${id}`,
         { onWait: (message) => io.err.write(`${message}\n`) },
       );

@@ -145,7 +145,7 @@ async function runWith(
   try {
     if (opts.dailyCap !== undefined) {
       const { describeDailySpend, parseDailyCap } = await import('../daily-cap');
-      engine.setDailyCap(parseDailyCap(opts.dailyCap, '--daily-cap'));
+      engine.commands.setDailyCap(parseDailyCap(opts.dailyCap, '--daily-cap'));
       io.err.write(`${describeDailySpend(engine.dailySpend())}\n`);
     }
     const selection = fromId === null ? null : rerunSelection(engine, fromId, only);
@@ -266,7 +266,7 @@ async function runWith(
     );
     io.out.write(`Batch ${batchId} started. Progress: stillmotion status ${batchId}\n`);
     io.out.write(hours.line(engine.getBatch(batchId)?.schedule));
-    await waitOutMachineTrouble(() => engine.startBatch(batchId), `Starting batch ${batchId}`, {
+    await waitOutMachineTrouble(() => engine.commands.startBatch(batchId), `Starting batch ${batchId}`, {
       onWait: waitLine,
     });
     if (!opts.watch) return await followToExit(engine, batchId, io);

@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createBalanceService, TOP_UP_URL } from '../../../../main/core/app/account-balance';
 import { BALANCE_POLL_MS, watchBalance, type BalanceWatch } from '../../../../main/core/app/balance-watch';
-import type { Notice } from '../../../../main/core/app/webhooks';
+import { webhookNotice, type Notice } from '../../../../main/core/app/webhooks';
 import { DEMO_API_KEY } from '../../../../main/core/simulator';
 import { harness, type Harness } from '../engine/harness';
 import { until } from '../engine/helpers';
@@ -38,9 +38,14 @@ describe('the balance watch', () => {
     h = await harness({ apiKeys: { [DEMO_API_KEY]: 0.9 } });
     const balance = balanceOf(h);
     const notices: Notice[] = [];
-    watch = watchBalance({ engine: h.engine, balance, clock: h.clock, notify: (n) => void notices.push(n) });
+    watch = watchBalance({
+      engine: h.engine,
+      balance,
+      clock: h.clock,
+      notify: (notice, batch) => void notices.push(webhookNotice(notice, batch)),
+    });
     const { batchId } = h.batch(5, { concurrency: 1 });
-    h.engine.startBatch(batchId);
+    h.engine.commands.startBatch(batchId);
     await until(() => h.engine.getBatch(batchId)!.pauseReason === 'no_balance', 'the no-balance pause');
     await h.engine.idle();
     expect(h.engine.getBatch(batchId)!.counts.done).toBe(2);
@@ -62,7 +67,10 @@ describe('the balance watch', () => {
       expect.objectContaining({
         event: 'resumed',
         batch: { id: batchId, name: 'test batch' },
-        message: expect.stringMatching(/^The balance is \$9\.16 now, so batch \d+ continues by itself/),
+        title: 'Stillmotion — Continues: test batch',
+        message: expect.stringMatching(
+          /^The RunComfy balance is \$9\.16 now, so the batch continues by itself/,
+        ),
       }),
     ]);
   });

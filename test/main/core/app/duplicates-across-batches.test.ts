@@ -50,7 +50,7 @@ describe('duplicates across batches', () => {
     const first = core.intake.plan(await core.intake.scan([folder]), settings);
     expect(first.toSend).toBe(3);
     const batchId = core.engine.createBatch(settings, first.items, 'first drop');
-    core.engine.startBatch(batchId);
+    core.engine.commands.startBatch(batchId);
     const items = core.engine.pageItems({ batchId, offset: 0, limit: 10 }).items;
     await until(() => core!.engine.getItem(items[0]!.id)!.state === 'in_queue', 'first item submitted');
 

@@ -14,7 +14,7 @@ describe('spent in a batch and spent today agree', () => {
   it('one batch alone today: its spent figure is the day’s, while it runs and at its end', async () => {
     h = await harness({}, { dayStart: () => 0 });
     const a = h.batch(4, { concurrency: 2 });
-    h.engine.startBatch(a.batchId);
+    h.engine.commands.startBatch(a.batchId);
     // While videos are on their way the cap counts them too, so it is never below what was billed.
     while (h.engine.getBatch(a.batchId)!.state === 'running') {
       const spend = h.engine.dailySpend();
@@ -35,8 +35,8 @@ describe('spent in a batch and spent today agree', () => {
     h = await harness({}, { dayStart: () => 0 });
     const a = h.batch(2);
     const b = h.batch(3);
-    h.engine.startBatch(a.batchId);
-    h.engine.startBatch(b.batchId);
+    h.engine.commands.startBatch(a.batchId);
+    h.engine.commands.startBatch(b.batchId);
     await h.engine.idle();
     const sum = h.engine.getBatch(a.batchId)!.spentUsd + h.engine.getBatch(b.batchId)!.spentUsd;
     expect(sum).toBeCloseTo(2.1, 6);

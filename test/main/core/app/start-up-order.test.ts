@@ -36,7 +36,7 @@ describe('app start-up', () => {
       plannedItems(makeImages(join(dir.path, 'in'), 2), batchSettings),
     );
     const itemIds = before.pageItems({ batchId, offset: 0, limit: 2 }).items.map((item) => item.id);
-    before.startBatch(batchId);
+    before.commands.startBatch(batchId);
     await before.waitForItemState(itemIds[0]!, ['in_queue', 'in_progress']);
     await before.close();
 

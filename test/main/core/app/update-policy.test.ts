@@ -7,7 +7,7 @@ import {
   type UpdatePolicy,
   type UpdateSource,
 } from '../../../../main/core/app/update-policy';
-import type { EngineEvent } from '../../../../main/core/core-api';
+import type { EngineEvent } from '../../../../main/core/domain';
 import { manualClock } from '../simulator/helpers';
 
 const HOUR = 60 * 60_000;

@@ -117,7 +117,7 @@ describe('webhook notices', () => {
     expect(received[0]!.body).toEqual({
       source: 'stillmotion',
       event: 'finished',
-      title: 'Stillmotion: "holiday (2026-11-29 02:00)" finished',
+      title: 'Stillmotion — Finished: holiday (2026-11-29 02:00)',
       message: '297 of 300 videos done, 3 need attention; $124.74 spent.',
       batch: { id: 7, name: 'holiday (2026-11-29 02:00)' },
       at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
@@ -137,15 +137,55 @@ describe('webhook notices', () => {
     expect(received[0]!.body).toMatchObject({
       event: 'paused',
       pauseReason: 'no_balance',
-      title: 'Stillmotion: "holiday (2026-11-29 02:00)" paused: the RunComfy balance ran out',
+      title: 'Stillmotion — Paused: holiday (2026-11-29 02:00)',
       message: 'RunComfy says the balance is empty (key [redacted]). Top up your balance, then resume.',
     });
     expect(JSON.stringify(received)).not.toContain(KEY);
     n.close();
   });
 
+  it('a watching batch whose work is done says so once, and is never called stalled while it waits for images', async () => {
+    const engine = fakeEngine({
+      counts: counts({ done: 12 }),
+      spentUsd: 0,
+      watch: { folders: ['/studio/drop'], active: true, lastTaken: null },
+    });
+    const { n, advance } = notifier({ url: `${base}/hook`, preset: 'generic' }, engine, {
+      stallMs: 30 * 60_000,
+    });
+    engine.emit({ type: 'batch', batchId: 7, state: 'running', pauseReason: null });
+    engine.emit({ type: 'items', batchId: 7, changes: [{ id: 1, state: 'done' }] });
+    engine.emit({ type: 'items', batchId: 7, changes: [{ id: 1, state: 'done' }] });
+    advance(3 * 60 * 60_000);
+    n.checkStalls();
+    await n.settled();
+    expect(received.map((r) => r.body.event)).toEqual(['watching']);
+    expect(received[0]!.body).toMatchObject({
+      title: 'Stillmotion — Up to date: holiday (2026-11-29 02:00)',
+      message:
+        '12 of 300 videos done; $0.00 spent. Watching /studio/drop: each new image is sent once it is completely copied.',
+    });
+    n.close();
+  });
+
+  it('a batch waiting for its hours is not stalled', async () => {
+    const engine = fakeEngine({
+      counts: counts({ queued: 5 }),
+      condition: { code: 'waiting_for_window', params: {}, since: 0, message: 'Waiting for its hours' },
+    });
+    const { n, advance } = notifier({ url: `${base}/hook`, preset: 'generic' }, engine, {
+      stallMs: 30 * 60_000,
+    });
+    engine.emit({ type: 'batch', batchId: 7, state: 'running', pauseReason: null });
+    advance(5 * 60 * 60_000);
+    n.checkStalls();
+    await n.settled();
+    expect(received).toEqual([]);
+    n.close();
+  });
+
   it('reports a running batch that has not moved for the stall time, once per stall', async () => {
-    const engine = fakeEngine({});
+    const engine = fakeEngine({ counts: counts({ queued: 20, in_progress: 3 }) });
     const { n, advance } = notifier({ url: `${base}/hook`, preset: 'generic' }, engine, {
       stallMs: 30 * 60_000,
     });
@@ -162,9 +202,10 @@ describe('webhook notices', () => {
     n.checkStalls();
     await n.settled();
     expect(received.map((r) => r.body.event)).toEqual(['stalled']);
-    expect(received[0]!.body.title).toBe(
-      'Stillmotion: "holiday (2026-11-29 02:00)" has not moved for 31 min',
-    );
+    expect(received[0]!.body).toMatchObject({
+      title: 'Stillmotion — Not moving: holiday (2026-11-29 02:00)',
+      message: expect.stringMatching(/^No video of this batch changed state for 31 minutes while it runs\./),
+    });
     n.close();
   });
 
@@ -307,7 +348,7 @@ describe('webhook setting through the handlers, on a real engine', () => {
       // The address is a secret kept like the key, never in the settings file.
       expect(JSON.parse(readFileSync(app.files.settings, 'utf8')).webhook).toEqual({ preset: 'generic' });
       expect(await value(app.handlers, 'command:settings.testWebhook', {})).toEqual({ status: 200 });
-      expect(received.at(-1)!.body).toMatchObject({ event: 'test', title: 'Stillmotion: test notice' });
+      expect(received.at(-1)!.body).toMatchObject({ event: 'test', title: 'Stillmotion — Test notice' });
 
       const input = join(dir.path, 'shoot');
       await writeImage(join(input, 'a.jpg'));
@@ -333,7 +374,8 @@ describe('webhook setting through the handlers, on a real engine', () => {
         event: 'paused',
         pauseReason: 'budget_reached',
         batch: { id: capped.batchId },
-        title: expect.stringMatching(/paused: the budget cap is reached$/),
+        title: `Stillmotion — Paused: ${app.engine.getBatch(capped.batchId)!.name}`,
+        message: expect.stringMatching(/^Budget of \$0\.01 reached/),
       });
       expect(JSON.stringify(received)).not.toContain(app.secrets.get()!);
     } finally {

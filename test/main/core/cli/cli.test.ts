@@ -79,7 +79,7 @@ describe('stillmotion run', () => {
     expect(run.code, run.stderr).toBe(0);
     expect(run.stderr).toMatch(/Simulated: a built-in RunComfy simulator/);
     expect(run.stdout).toMatch(/Found 3 images: 3 to send, 0 refused, 0 already generated\./);
-    expect(run.stdout).toContain('all 3 items done');
+    expect(run.stdout).toMatch(/^3 of 3 videos done; \$\d+\.\d\d \(simulated\) spent\.$/m);
     expect(mp4s(out).sort()).toEqual(['day-2/shot-1.mp4', 'shot-0.mp4', 'shot-2.mp4']);
     for (const file of mp4s(out)) expect(statSync(join(out, file)).size).toBeGreaterThan(0);
     // Not a terminal: no cursor movement, and each item's history reads as distinct states.
@@ -305,7 +305,7 @@ describe('exit codes and their reasons', () => {
     );
     expect(run.code, run.stderr).toBe(1);
     expect(run.stderr).toMatch(
-      /^3 of 3 items did not produce a video \(3 failed\); see: stillmotion report \d+$/m,
+      /^0 of 3 videos done, 3 need attention; \$\d+\.\d\d spent\. See: stillmotion report \d+$/m,
     );
     // ...and then the command that acts on them.
     expect(lastLine(run.stderr)).toMatch(

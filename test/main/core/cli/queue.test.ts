@@ -75,8 +75,12 @@ describe('stillmotion concurrency, queue, two processes on one database', () => 
       const listed = await cli(['queue', '--db', db], env());
       expect(listed.code).toBe(0);
       const lines = listed.stdout.trim().split('\n');
-      expect(lines[0]).toMatch(/^1\. batch 1 "a \(6 images\)" running: \d+ queued, \d+ in flight; /);
-      expect(lines[1]).toMatch(/^2\. batch 2 "b \(6 images\)" running: /);
+      // Named by their folder and the local time they were made (engine/views.ts defaultBatchName).
+      const made = String.raw`\(\d{4}-\d\d-\d\d \d\d:\d\d\)`;
+      expect(lines[0]).toMatch(
+        new RegExp(String.raw`^1\. batch 1 "a ${made}" running: \d+ queued, \d+ in flight; `),
+      );
+      expect(lines[1]).toMatch(new RegExp(String.raw`^2\. batch 2 "b ${made}" running: `));
       expect(lines.at(-1)).toMatch(/^At most 4 generations in flight at once across all batches/);
       expect([await first.exited, await second.exited]).toEqual([0, 0]);
       expect(sim.ledger.submits.filter((s) => s.httpStatus === 429)).toHaveLength(0);

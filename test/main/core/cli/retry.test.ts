@@ -117,7 +117,7 @@ describe('stillmotion retry', () => {
       expect(items.every((i) => i.state === 'done')).toBe(true);
       // The review, as the app stores it: one take rejected.
       const engine = createEngine({ dbPath: db, adoptBatches: false });
-      engine.reviewItem(items[1]!.id, 'rejected');
+      engine.commands.reviewItem(items[1]!.id, 'rejected');
       await engine.close();
 
       const noFailed = await cli(['run', '--from', String(batch.id), '--only', 'failed', '--db', db], env());

@@ -42,7 +42,7 @@ it('keeps the fit mode and the elements when the budget changes', async () => {
   const settings = creative(join(dir.path, 'out'), join(dir.path, 'refs'));
   const engine = createEngine({ db, owner: 'settings-test', apiKey: null });
   const batchId = engine.createBatch(settings, plannedItems(makeImages(dir.path, 1), settings), 'b');
-  engine.setBudget(batchId, 4.5);
+  engine.commands.setBudget(batchId, 4.5);
   expect(engine.getBatch(batchId)!.settings).toEqual({ ...settings, budgetUsd: 4.5 });
   await engine.close();
 });

@@ -52,8 +52,8 @@ describe('engine: the account-wide limit across processes', () => {
       leaseMs: 600 * SPEED,
       materializeRequest: readImageRefsAsDataUris,
     });
-    h.engine.startBatch(a.batchId);
-    other.startBatch(b.batchId);
+    h.engine.commands.startBatch(a.batchId);
+    other.commands.startBatch(b.batchId);
     await until(
       () =>
         h.engine.getBatch(a.batchId)!.state === 'finished' &&
@@ -80,8 +80,8 @@ describe('engine: the account-wide limit across processes', () => {
       [b.batchId, 1],
       [a.batchId, 2],
     ]);
-    h.engine.startBatch(a.batchId);
-    h.engine.startBatch(b.batchId);
+    h.engine.commands.startBatch(a.batchId);
+    h.engine.commands.startBatch(b.batchId);
     // While b sends, a waits for a slot (the queue says so).
     await until(() => h.engine.queue.list()[1]?.waitingFor === 'slot', 'a to wait for a slot');
     await h.engine.idle();
@@ -89,7 +89,7 @@ describe('engine: the account-wide limit across processes', () => {
     // An item moved to the front of its batch is the next one sent.
     const c = h.batch(3, { concurrency: 1 });
     h.engine.queue.moveItemToFront(c.itemIds[2]!);
-    h.engine.startBatch(c.batchId);
+    h.engine.commands.startBatch(c.batchId);
     await h.engine.idle();
     const order = c.itemIds.map((id) => h.engine.getItem(id)!.submittedAt!);
     expect(order[2]).toBeLessThan(order[0]!);
@@ -104,7 +104,7 @@ describe('engine: RunComfy answers 429', () => {
       { rateLimitedMs: 60 * 60_000 },
     );
     const a = h.batch(6, { concurrency: 4 });
-    h.engine.startBatch(a.batchId);
+    h.engine.commands.startBatch(a.batchId);
     await until(
       () => h.engine.getBatch(a.batchId)!.condition?.code === 'account_limit_lowered',
       'the batch to say the limit went down',
@@ -134,7 +134,7 @@ describe('engine: a batch with a night window', () => {
       const settings = settingsFor(h.outputDir, { concurrency: 2 });
       const items = plannedItems(makeImages(join(h.dir, 'night'), 10), settings);
       const batchId = h.engine.createBatch(settings, items, 'night', { schedule: { startAt: null, window } });
-      h.engine.startBatch(batchId);
+      h.engine.commands.startBatch(batchId);
       await until(() => h.engine.getBatch(batchId)!.condition?.code === 'waiting_for_window', 'the wait');
       expect(h.engine.getBatch(batchId)!.condition!.message).toBe(
         `Waiting for its hours: this batch sends new videos only ${window.start}–${window.end}; it starts again by itself at ${window.start}. Videos already sent finish and download meanwhile.`,

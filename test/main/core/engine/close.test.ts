@@ -29,7 +29,7 @@ describe('engine close', () => {
     // Every download hangs: the first holds the one download slot, the others wait in the queue.
     h.sim.setFaults({ hang: 1 }, ['download']);
     const { batchId, itemIds } = h.batch(3, { concurrency: 3 });
-    h.engine.startBatch(batchId);
+    h.engine.commands.startBatch(batchId);
     await until(
       () => itemIds.every((id) => h!.engine.getItem(id)!.state === 'downloading'),
       'all three generated (paid) and waiting for their downloads',
@@ -57,7 +57,7 @@ describe('engine close', () => {
     h = await harness({ generationMs: () => 60_000 }, { requestTimeoutMs: 10 * 60_000 });
     const { batchId, itemIds } = h.batch(1);
     h.sim.setFaults({ hang: 1 }, ['status']);
-    h.engine.startBatch(batchId);
+    h.engine.commands.startBatch(batchId);
     await until(
       () => h!.sim.ledger.polls.some((p) => p.endpoint === 'status' && p.fault === 'hang'),
       'a status request left hanging',
@@ -79,7 +79,7 @@ describe('engine close', () => {
       { requestTimeoutMs: 10 * 60_000, outputLinkLifetimeMs: hours, linkRefusalGraceMs: hours },
     );
     const { batchId, itemIds } = h.batch(1);
-    h.engine.startBatch(batchId);
+    h.engine.commands.startBatch(batchId);
     await until(() => h!.engine.getItem(itemIds[0]!)!.state === 'downloading', 'generated (paid)');
     h.sim.setFaults({ hang: 1 }, ['result']);
     await until(

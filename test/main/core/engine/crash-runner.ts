@@ -33,7 +33,7 @@ const engine = createEngine({
 });
 // The package is CommonJS (no top-level await).
 void (async () => {
-  engine.startBatch(batchId);
+  engine.commands.startBatch(batchId);
   await engine.idle(120_000);
   const batch = engine.getBatch(batchId);
   await engine.close();

@@ -34,9 +34,9 @@ describe("a user's pause", () => {
     // A long generation: the job is still running when the key is refused.
     h = await harness({ generationMs: () => 3600_000 }, { fetch: spy });
     const { batchId, itemIds } = h.batch(2, { concurrency: 1 });
-    h.engine.startBatch(batchId);
+    h.engine.commands.startBatch(batchId);
     await h.engine.waitForItemState(itemIds[0]!, ['in_queue', 'in_progress']);
-    h.engine.pauseBatch(batchId);
+    h.engine.commands.pauseBatch(batchId);
     // The key is refused while the batch is paused (revoked, say): two refusals, so the first
     // one's answer was handled before we look.
     refuse = true;
@@ -74,7 +74,7 @@ describe('an account error about a key replaced since', () => {
       if (event.type === 'batch' && event.state === 'paused') pauses.push(event);
     });
     const { batchId, itemIds } = h.batch(1);
-    h.engine.startBatch(batchId);
+    h.engine.commands.startBatch(batchId);
     await polled;
     // The user enters the key again (the simulator knows one account: the same key, set anew).
     h.engine.setCredentials({ apiBaseUrl: h.sim.url, apiKey: DEMO_API_KEY });
@@ -91,7 +91,7 @@ describe('a job whose API has no key any more', () => {
     h = await harness({ generationMs: () => 30_000 });
     const { batchId, itemIds } = h.batch(1);
     const id = itemIds[0]!;
-    h.engine.startBatch(batchId);
+    h.engine.commands.startBatch(batchId);
     await h.engine.waitForItemState(id, ['in_queue', 'in_progress']);
     await h.engine.close();
     // The app starts again in simulated mode: the real job's API has no key in this process.

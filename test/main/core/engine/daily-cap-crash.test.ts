@@ -91,7 +91,7 @@ describe('daily cap after a kill mid-submit', () => {
     });
     try {
       expect(engine.dailySpend().spentTodayUsd).toBeCloseTo(0.84, 6);
-      engine.startBatch(second);
+      engine.commands.startBatch(second);
       await engine.idle();
       const batch = engine.getBatch(second)!;
       expect(batch).toMatchObject({ state: 'paused', pauseReason: 'daily_cap_reached' });

@@ -17,11 +17,11 @@ const doneOf = (batchId: number) => h.engine.getBatch(batchId)!.counts.done;
 describe('engine: the daily cap across batches', () => {
   it('two batches running together never pass it, pause with daily_cap_reached, continue when it is raised', async () => {
     h = await harness({}, { dayStart: () => 0 });
-    h.engine.setDailyCap(2);
+    h.engine.commands.setDailyCap(2);
     const a = h.batch(6, { concurrency: 3 });
     const b = h.batch(6, { concurrency: 3 });
-    h.engine.startBatch(a.batchId);
-    h.engine.startBatch(b.batchId);
+    h.engine.commands.startBatch(a.batchId);
+    h.engine.commands.startBatch(b.batchId);
     await h.engine.idle();
     // 0.42 each: four fit in $2.00 (1.68), a fifth would make 2.10.
     expect(doneOf(a.batchId) + doneOf(b.batchId)).toBe(4);
@@ -36,7 +36,7 @@ describe('engine: the daily cap across batches', () => {
     expect(h.engine.dailySpend()).toMatchObject({ capUsd: 2, dayStartedAt: 0 });
     expect(h.engine.dailySpend().spentTodayUsd).toBeCloseTo(1.68, 6);
 
-    h.engine.setDailyCap(3);
+    h.engine.commands.setDailyCap(3);
     await h.engine.idle();
     expect(doneOf(a.batchId) + doneOf(b.batchId)).toBe(7);
     expect(charged()).toBeLessThanOrEqual(3);
@@ -46,9 +46,9 @@ describe('engine: the daily cap across batches', () => {
   it('counts retried items’ earlier attempts, and a new day lets the paused batches continue', async () => {
     let dayStart = 0;
     h = await harness({}, { dayStart: () => dayStart, backstopMs: 5_000 });
-    h.engine.setDailyCap(1);
+    h.engine.commands.setDailyCap(1);
     const a = h.batch(4, { concurrency: 1 });
-    h.engine.startBatch(a.batchId);
+    h.engine.commands.startBatch(a.batchId);
     await h.engine.idle();
     expect(doneOf(a.batchId)).toBe(2);
     expect(h.engine.getBatch(a.batchId)!.pauseReason).toBe('daily_cap_reached');
@@ -60,7 +60,7 @@ describe('engine: the daily cap across batches', () => {
       .prepare(`UPDATE items SET state = 'failed', error_code = 'generation_failed' WHERE id = ?`)
       .run(first);
     closeDatabase(store);
-    h.engine.retryItem(first!);
+    h.engine.commands.retryItem(first!);
     expect(h.engine.dailySpend().spentTodayUsd).toBeCloseTo(0.84, 6);
 
     // Midnight: the next day has nothing spent; the backstop resumes the batch by itself.
@@ -80,11 +80,13 @@ describe('engine: the daily cap across batches', () => {
 
   it('refuses a cap that is not a number of dollars, and removes it with null', async () => {
     h = await harness({}, { dayStart: () => 0 });
-    expect(() => h.engine.setDailyCap(-1)).toThrow(/daily cap must be a number of US dollars, 0 or more/);
-    expect(() => h.engine.setDailyCap(Number.NaN)).toThrow(/got NaN/);
-    h.engine.setDailyCap(5);
+    expect(() => h.engine.commands.setDailyCap(-1)).toThrow(
+      /daily cap must be a number of US dollars, 0 or more/,
+    );
+    expect(() => h.engine.commands.setDailyCap(Number.NaN)).toThrow(/got NaN/);
+    h.engine.commands.setDailyCap(5);
     expect(h.engine.dailySpend().capUsd).toBe(5);
-    h.engine.setDailyCap(null);
+    h.engine.commands.setDailyCap(null);
     expect(h.engine.dailySpend().capUsd).toBeNull();
   });
 
@@ -96,7 +98,7 @@ describe('engine: the daily cap across batches', () => {
 
   it('the cap lives in the database, so another process on it sees the same one', async () => {
     h = await harness({}, { dayStart: () => 0 });
-    h.engine.setDailyCap(7.5);
+    h.engine.commands.setDailyCap(7.5);
     const other = openDatabase(h.dbPath);
     expect(new AccountSpendStore(other).dailyCap()).toBe(7.5);
     closeDatabase(other);

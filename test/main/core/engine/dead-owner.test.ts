@@ -45,11 +45,11 @@ describe('leases held by a crashed process', () => {
     const farFuture = h.clock.now() + 3_600_000;
     claim(h.dbPath, batchId, `cli:${hostname()}:1`, farFuture);
     expect(h.engine.leaseHolder(batchId)?.owner).toBe(`cli:${hostname()}:1`);
-    expect(() => h!.engine.startBatch(batchId)).toThrow(/is being run by cli:/);
+    expect(() => h!.engine.commands.startBatch(batchId)).toThrow(/is being run by cli:/);
 
     claim(h.dbPath, batchId, `cli:${hostname()}:${deadPid()}`, farFuture);
     expect(h.engine.leaseHolder(batchId)).toBeNull();
-    h.engine.startBatch(batchId);
+    h.engine.commands.startBatch(batchId);
     expect(h.engine.leaseHolder(batchId)?.mine).toBe(true);
     await h.engine.idle();
     await new Promise((r) => setTimeout(r, 50));

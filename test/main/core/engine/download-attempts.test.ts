@@ -25,7 +25,7 @@ describe('a partial file belongs to one attempt', () => {
     h = await harness({ outputBytes: 256 * 1024 });
     const { batchId, itemIds } = h.batch(1);
     const id = itemIds[0]!;
-    h.engine.startBatch(batchId);
+    h.engine.commands.startBatch(batchId);
     const first = await h.engine.waitForItemState(id, 'done');
     await h.engine.idle();
     // The first attempt is judged failed and retried (a new, paid generation); its partial file
@@ -54,7 +54,7 @@ describe('a partial file belongs to one attempt', () => {
       .run(stale[1], id, first.requestId);
     raw.prepare(`UPDATE batches SET state = 'finished' WHERE id = ?`).run(batchId);
     raw.close();
-    h.engine.retryItem(id);
+    h.engine.commands.retryItem(id);
     const second = await h.engine.waitForItemState(id, 'done');
     expect(second.requestId).not.toBe(first.requestId);
     // Its own job's bytes, fetched whole (never a Range on top of the other job's bytes).
@@ -84,7 +84,7 @@ describe('a process that lost its lease mid-download', () => {
     const { batchId, itemIds } = h.batch(1);
     const id = itemIds[0]!;
     const suspended = h.engine;
-    suspended.startBatch(batchId);
+    suspended.commands.startBatch(batchId);
     const h1 = h;
     await suspended.waitForItemState(id, 'downloading');
     await until(
@@ -129,7 +129,7 @@ describe('a video server that goes silent', () => {
     };
     h = await harness({ outputBytes: 256 * 1024 }, { fetch: silentOnce, downloadIdleTimeoutMs: 500 });
     const { batchId, itemIds } = h.batch(1);
-    h.engine.startBatch(batchId);
+    h.engine.commands.startBatch(batchId);
     const end = await h.engine.waitForItemState(itemIds[0]!, ['done', 'failed'], 20_000);
     expect(end.state, end.errorMessage ?? '').toBe('done');
     expect(silences).toBeLessThan(0);

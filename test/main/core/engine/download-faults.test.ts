@@ -31,7 +31,7 @@ type FileOps = NonNullable<EngineOptions['fileOps']>;
 async function oneItem(fileOps: FileOps, engineOptions: Partial<EngineOptions> = {}) {
   h = await harness({}, { fileOps, ...engineOptions });
   const { batchId, itemIds } = h.batch(1);
-  h.engine.startBatch(batchId);
+  h.engine.commands.startBatch(batchId);
   return { batchId, id: itemIds[0]! };
 }
 
@@ -192,12 +192,12 @@ describe('downloads: Retry after a save failure', () => {
     h = await harness({}, { fetch: spy });
     const { batchId, itemIds } = h.batch(1);
     const id = itemIds[0]!;
-    h.engine.startBatch(batchId);
+    h.engine.commands.startBatch(batchId);
     const failed = await h.engine.waitForItemState(id, TERMINAL);
     expect(failed.state).toBe('failed');
     expect(failed.errorCode).toBe('unsafe_output_url');
     foreign = false; // the API base setting was fixed
-    h.engine.retryItem(id);
+    h.engine.commands.retryItem(id);
     expect(h.engine.getItem(id)!.state).toBe('downloading');
     const end = await h.engine.waitForItemState(id, TERMINAL);
     expect(end.state, end.errorMessage ?? '').toBe('done');
@@ -213,7 +213,7 @@ describe('downloads: the output folder', () => {
     const outputDir = join(mount, 'videos');
     const { batchId, itemIds } = h.batch(1, { outputDir });
     const id = itemIds[0]!;
-    h.engine.startBatch(batchId);
+    h.engine.commands.startBatch(batchId);
     const h1 = h;
     await until(() => h1.engine.getBatch(batchId)!.condition?.code === 'output_unavailable', 'the condition');
     expect(h.engine.getBatch(batchId)!.condition!.message).toContain(
@@ -232,7 +232,7 @@ describe('downloads: the output folder', () => {
     // first is saved, with room for a slow machine between the two.
     h = await harness({ generationMs: () => 1_200_000 });
     const { batchId, itemIds } = h.batch(2, { concurrency: 1 });
-    h.engine.startBatch(batchId);
+    h.engine.commands.startBatch(batchId);
     const h1 = h;
     const doneIds = () => itemIds.filter((id) => h1.engine.getItem(id)!.state === 'done');
     await until(() => doneIds().length > 0, 'the first video to be saved');
@@ -258,7 +258,7 @@ describe('downloads: the output folder the batch started with', () => {
     h = await harness({ generationMs: () => 120_000 });
     mkdirSync(h.outputDir);
     const { batchId, itemIds } = h.batch(1);
-    h.engine.startBatch(batchId);
+    h.engine.commands.startBatch(batchId);
     const h1 = h;
     const id = itemIds[0]!;
     await until(() => ['in_queue', 'in_progress'].includes(h1.engine.getItem(id)!.state), 'the job to run');
@@ -304,7 +304,7 @@ describe('downloads: the network and the link', () => {
     };
     h = await harness({}, { fetch: spy });
     const { batchId, itemIds } = h.batch(1);
-    h.engine.startBatch(batchId);
+    h.engine.commands.startBatch(batchId);
     const h1 = h;
     await until(() => {
       const condition = h1.engine.getBatch(batchId)!.condition;
@@ -328,7 +328,7 @@ describe('downloads: the network and the link', () => {
     };
     h = await harness({}, { fetch: spy, outputLinkLifetimeMs: 5 * 60_000 });
     const { batchId, itemIds } = h.batch(1);
-    h.engine.startBatch(batchId);
+    h.engine.commands.startBatch(batchId);
     const end = await h.engine.waitForItemState(itemIds[0]!, TERMINAL);
     expect(end.state).toBe('expired');
     expect(end.errorCode).toBe('output_expired');
@@ -358,7 +358,7 @@ describe('downloads: the network and the link', () => {
     };
     h = await harness({}, { fetch: spy, linkRefusalGraceMs: 3 * 60_000 }); // lifetime: 1 h default
     const { batchId, itemIds } = h.batch(1);
-    h.engine.startBatch(batchId);
+    h.engine.commands.startBatch(batchId);
     const end = await h.engine.waitForItemState(itemIds[0]!, TERMINAL);
     expect(end.state).toBe('expired');
     expect(end.errorCode).toBe('output_expired');
@@ -387,7 +387,7 @@ describe('downloads: the network and the link', () => {
       { fetch: spy, outputLinkLifetimeMs: 5 * 60_000, linkRefusalGraceMs: 10 * 3_600_000 },
     );
     const { batchId, itemIds } = h.batch(1);
-    h.engine.startBatch(batchId);
+    h.engine.commands.startBatch(batchId);
     const end = await h.engine.waitForItemState(itemIds[0]!, TERMINAL);
     expect(end.state, `${end.errorCode}: ${end.errorMessage}`).toBe('expired');
     expect(end.errorCode).toBe('output_expired');
@@ -408,7 +408,7 @@ describe('downloads: the network and the link', () => {
     // The link outlives the engine's guess of its lifetime (RunComfy does not say how long it lives).
     h = await harness({}, { fetch: spy, outputLinkLifetimeMs: 5 * 60_000 });
     const { batchId, itemIds } = h.batch(1);
-    h.engine.startBatch(batchId);
+    h.engine.commands.startBatch(batchId);
     const end = await h.engine.waitForItemState(itemIds[0]!, TERMINAL);
     expect(end.state, `${end.errorCode}: ${end.errorMessage}`).toBe('done');
     expect(h.clock.now()).toBeGreaterThanOrEqual(outageEndsAt!);
@@ -430,7 +430,7 @@ describe('downloads: the network and the link', () => {
     };
     h = await harness({}, { fetch: spy });
     const { batchId, itemIds } = h.batch(1);
-    h.engine.startBatch(batchId);
+    h.engine.commands.startBatch(batchId);
     const end = await h.engine.waitForItemState(itemIds[0]!, TERMINAL);
     expect(end.state).toBe('expired');
     expect(end.errorMessage).toMatch(/no longer knows request/);
@@ -450,7 +450,7 @@ describe('downloads: the lease', () => {
     const { batchId, itemIds } = h.batch(1);
     const events: EngineEvent[] = [];
     h.engine.on((event) => events.push(event));
-    h.engine.startBatch(batchId);
+    h.engine.commands.startBatch(batchId);
     await until(() => outputRequests >= 2, 'the download to be retrying');
     const raw = new Database(h.dbPath);
     raw

@@ -40,7 +40,7 @@ describe('large downloads', () => {
   it('saves a 12 MB video with the hash of its bytes, and leaves no temporary file', async () => {
     h = await harness({ outputBytes: LARGE });
     const { batchId, itemIds } = h.batch(1);
-    h.engine.startBatch(batchId);
+    h.engine.commands.startBatch(batchId);
     const done = await h.engine.waitForItemState(itemIds[0]!, 'done');
     const job = h.sim.ledger.jobs.get(done.requestId!)!;
     expect(h.sha256(done.outputPath!)).toBe(job.outputSha256);
@@ -53,7 +53,7 @@ describe('large downloads', () => {
     h = await harness({ outputBytes: LARGE, faults: { truncatedDownload: 1 }, faultTargets: ['download'] });
     const h1 = h;
     const { batchId, itemIds } = h.batch(1);
-    h.engine.startBatch(batchId);
+    h.engine.commands.startBatch(batchId);
     await until(() => h1.sim.ledger.downloads.some((d) => d.fault === 'truncated'), 'a cut download');
     h.sim.setFaults({});
     const done = await h.engine.waitForItemState(itemIds[0]!, 'done');

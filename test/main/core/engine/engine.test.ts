@@ -37,7 +37,7 @@ describe('engine: the happy path', () => {
     const events: EngineEvent[] = [];
     h.engine.on((event) => events.push(event));
     const { batchId, itemIds } = h.batch(6);
-    h.engine.startBatch(batchId);
+    h.engine.commands.startBatch(batchId);
     await h.engine.idle();
     const batch = h.engine.getBatch(batchId)!;
     expect(batch.state).toBe('finished');
@@ -76,7 +76,7 @@ describe('engine: faults', () => {
       { maxConsecutiveFailures: 1000 },
     );
     const { batchId, itemIds } = h.batch(200, { concurrency: 6 });
-    h.engine.startBatch(batchId);
+    h.engine.commands.startBatch(batchId);
     await h.engine.idle(50_000);
     const ledger = h.sim.ledger;
     const items = itemIds.map((id) => h.engine.getItem(id)!);
@@ -117,23 +117,25 @@ describe('engine: faults', () => {
       { maxConsecutiveFailures: 100 },
     );
     const { batchId, itemIds } = h.batch(3);
-    h.engine.startBatch(batchId);
+    h.engine.commands.startBatch(batchId);
     await h.engine.idle();
     for (const id of itemIds)
       expect(h.engine.getItem(id)).toMatchObject({ state: 'unknown_submit', requestId: null });
     expect(h.sim.ledger.submits).toHaveLength(3); // each sent once
     expect(h.sim.ledger.submits.every((s) => s.created)).toBe(true); // and each was in fact created
     h.sim.setFaults({});
-    h.engine.resubmitItem(itemIds[0]!);
+    h.engine.commands.resubmitItem(itemIds[0]!);
     await h.engine.waitForItemState(itemIds[0]!, 'done');
     expect(h.sim.ledger.submits).toHaveLength(4);
-    expect(() => h.engine.resubmitItem(itemIds[0]!)).toThrow(/only items whose submit answer was lost/);
+    expect(() => h.engine.commands.resubmitItem(itemIds[0]!)).toThrow(
+      /only items whose submit answer was lost/,
+    );
   });
 
   it('retries a submit that provably never reached the server (429), honouring Retry-After', async () => {
     h = await harness({ faults: { http429: 1, retryAfter: 'seconds' }, faultTargets: ['submit', 'status'] });
     const { batchId, itemIds } = h.batch(2, { concurrency: 1 });
-    h.engine.startBatch(batchId);
+    h.engine.commands.startBatch(batchId);
     // Let it hit 429s for a while, then lift them.
     await until(() => h.sim.ledger.submits.length >= 4, 'four refused submits');
     expect(h.sim.ledger.submits.every((s) => !s.created && s.httpStatus === 429)).toBe(true);
@@ -170,10 +172,10 @@ describe('engine: pause, cancel, budget', () => {
     let sent = 0;
     h = await harness({ generationMs: () => (sent++ < 2 ? 2_000_000 : 20_000) });
     const { batchId, itemIds } = h.batch(6, { concurrency: 2 });
-    h.engine.startBatch(batchId);
+    h.engine.commands.startBatch(batchId);
     await h.engine.waitForItemState(itemIds[1]!, ['in_queue', 'in_progress']);
     expect(h.engine.hasPendingWork()).toBe(true);
-    h.engine.pauseBatch(batchId);
+    h.engine.commands.pauseBatch(batchId);
     expect(h.engine.hasPendingWork()).toBe(true); // in flight: keep the machine awake
     await h.engine.idle();
     expect(h.engine.hasPendingWork()).toBe(false); // only queued work of a paused batch
@@ -182,7 +184,7 @@ describe('engine: pause, cancel, budget', () => {
     expect(paused.counts.done).toBe(2);
     expect(paused.counts.queued).toBe(4);
     expect(h.sim.ledger.submits).toHaveLength(2);
-    h.engine.resumeBatch(batchId);
+    h.engine.commands.resumeBatch(batchId);
     await h.engine.idle();
     expect(h.engine.getBatch(batchId)!.counts.done).toBe(6);
   });
@@ -192,10 +194,10 @@ describe('engine: pause, cancel, budget', () => {
     // even on a machine so loaded that the test's own steps take a second.
     h = await harness({ concurrencyCap: 1, generationMs: () => 3_000_000 });
     const { batchId, itemIds } = h.batch(6, { concurrency: 3 });
-    h.engine.startBatch(batchId);
+    h.engine.commands.startBatch(batchId);
     // Three submits race: whichever reaches the simulator first runs, the other two wait.
     const [running] = await untilStates(itemIds.slice(0, 3), { in_progress: 1, in_queue: 2 });
-    const result = await h.engine.cancelBatch(batchId);
+    const result = await h.engine.commands.cancelBatch(batchId);
     expect(result).toEqual({ cancelledLocally: 3 + 2, cancelRequested: 0, running: 1 });
     await h.engine.idle();
     expect(itemIds.map((id) => h.engine.getItem(id)!.state)).toEqual(
@@ -204,7 +206,7 @@ describe('engine: pause, cancel, budget', () => {
     expect(h.sim.ledger.charges).toHaveLength(1); // only the running one was billed
     expect(h.sim.ledger.cancels.map((c) => c.outcome)).toEqual(['cancelled', 'cancelled']);
     expect(h.engine.getBatch(batchId)!.state).toBe('cancelled');
-    expect(await h.engine.cancelItem(itemIds[0]!)).toBe('already_finished');
+    expect(await h.engine.commands.cancelItem(itemIds[0]!)).toBe('already_finished');
   });
 
   it('cancels single items and reports a running one as billed and kept; an odd outcome is "requested"', async () => {
@@ -214,15 +216,15 @@ describe('engine: pause, cancel, budget', () => {
       variants: { cancelOutcome: 'queued_for_review' },
     });
     const { batchId, itemIds } = h.batch(4, { concurrency: 2 });
-    h.engine.startBatch(batchId);
+    h.engine.commands.startBatch(batchId);
     // Two submits race: whichever reaches the simulator first runs, the other waits.
     const [running, queued] = await untilStates(itemIds.slice(0, 2), { in_progress: 1, in_queue: 1 });
-    expect(await h.engine.cancelItem(itemIds[3]!)).toBe('cancelled'); // still local
-    expect(await h.engine.cancelItem(running!)).toBe('running_cannot_stop');
+    expect(await h.engine.commands.cancelItem(itemIds[3]!)).toBe('cancelled'); // still local
+    expect(await h.engine.commands.cancelItem(running!)).toBe('running_cannot_stop');
     // The simulator did cancel it but answered an unknown outcome: not confirmed, so polling decides.
-    expect(await h.engine.cancelItem(queued!)).toBe('cancel_requested');
+    expect(await h.engine.commands.cancelItem(queued!)).toBe('cancel_requested');
     await h.engine.waitForItemState(queued!, 'cancelled');
-    h.engine.pauseBatch(batchId);
+    h.engine.commands.pauseBatch(batchId);
     await h.engine.idle();
     expect(h.engine.getItem(running!)!.state).toBe('done');
     expect(h.engine.itemEvents(queued!).map((e) => e.toState)).toEqual([
@@ -236,7 +238,7 @@ describe('engine: pause, cancel, budget', () => {
   it('never lets spending pass the budget cap, pauses with what is left, and continues when it is raised', async () => {
     h = await harness();
     const { batchId } = h.batch(10, { concurrency: 3, budgetUsd: 2 });
-    h.engine.startBatch(batchId);
+    h.engine.commands.startBatch(batchId);
     await h.engine.idle();
     const batch = h.engine.getBatch(batchId)!;
     expect(batch).toMatchObject({ state: 'paused', pauseReason: 'budget_reached' });
@@ -245,11 +247,21 @@ describe('engine: pause, cancel, budget', () => {
     const charged = h.sim.ledger.charges.reduce((sum, c) => sum + c.usd, 0);
     expect(charged).toBeLessThanOrEqual(2);
     expect(charged).toBeCloseTo(1.68, 6);
-    h.engine.setBudget(batchId, 3);
-    h.engine.resumeBatch(batchId);
+    h.engine.commands.setBudget(batchId, 3);
+    h.engine.commands.resumeBatch(batchId);
     await h.engine.idle();
     expect(h.engine.getBatch(batchId)!.counts.done).toBe(7);
     expect(h.sim.ledger.charges.reduce((sum, c) => sum + c.usd, 0)).toBeLessThanOrEqual(3);
+  });
+
+  it('refuses an output folder that is not there, whoever asks (the window or the CLI)', async () => {
+    h = await harness();
+    const { batchId } = h.batch(2);
+    const before = h.engine.getBatch(batchId)!.settings.outputDir;
+    expect(() => h.engine.commands.setOutputDir(batchId, '/nonexistent-stillmotion-folder')).toThrow(
+      /^\/nonexistent-stillmotion-folder is not a folder \(it was moved or deleted since it was chosen\); choose the folder again\.$/,
+    );
+    expect(h.engine.getBatch(batchId)!.settings.outputDir).toBe(before);
   });
 });
 
@@ -257,7 +269,7 @@ describe('engine: account errors and expiry', () => {
   it('pauses the whole queue on a bad key instead of failing items, and continues with a new key', async () => {
     h = await harness({}, { apiKey: 'not-a-real-key' });
     const { batchId, itemIds } = h.batch(5, { concurrency: 2 });
-    h.engine.startBatch(batchId);
+    h.engine.commands.startBatch(batchId);
     await h.engine.idle();
     const batch = h.engine.getBatch(batchId)!;
     expect(batch).toMatchObject({ state: 'paused', pauseReason: 'bad_key' });
@@ -278,7 +290,7 @@ describe('engine: account errors and expiry', () => {
   it('pauses on no balance with what to do, finishing what was accepted', async () => {
     h = await harness({ apiKeys: { 'sim-demo-key': 1 } });
     const { batchId } = h.batch(5, { concurrency: 3 });
-    h.engine.startBatch(batchId);
+    h.engine.commands.startBatch(batchId);
     await h.engine.idle();
     const batch = h.engine.getBatch(batchId)!;
     expect(batch).toMatchObject({ state: 'paused', pauseReason: 'no_balance' });
@@ -291,7 +303,7 @@ describe('engine: account errors and expiry', () => {
   it('pauses after too many failures in a row, saying why', async () => {
     h = await harness({ faults: { generationFailure: 1 } }, { maxConsecutiveFailures: 3 });
     const { batchId } = h.batch(8, { concurrency: 1 });
-    h.engine.startBatch(batchId);
+    h.engine.commands.startBatch(batchId);
     await h.engine.idle();
     const batch = h.engine.getBatch(batchId)!;
     expect(batch).toMatchObject({ state: 'paused', pauseReason: 'too_many_failures' });
@@ -304,7 +316,7 @@ describe('engine: account errors and expiry', () => {
     // A link that keeps answering 404 is expired only past its likely lifetime.
     h = await harness({ outputTtlMs: 1 }, { outputLinkLifetimeMs: 60_000 });
     const first = h.batch(1);
-    h.engine.startBatch(first.batchId);
+    h.engine.commands.startBatch(first.batchId);
     const expired = await h.engine.waitForItemState(first.itemIds[0]!, 'expired');
     expect(expired.errorMessage).toMatch(/download link answered HTTP 404 for too long: it expired/);
     await h.close();
@@ -314,13 +326,13 @@ describe('engine: account errors and expiry', () => {
       { pollPolicy: { nextPollAt: (o) => o.now + 30_000 } },
     );
     const second = h.batch(1);
-    h.engine.startBatch(second.batchId);
+    h.engine.commands.startBatch(second.batchId);
     const gone = await h.engine.waitForItemState(second.itemIds[0]!, 'expired');
     expect(gone.errorCode).toBe('404001');
     expect(gone.errorMessage).toMatch(/no longer knows request/);
     await h.engine.idle();
     expect(h.sim.ledger.submits).toHaveLength(1); // never resubmitted on its own
-    h.engine.retryItem(second.itemIds[0]!);
+    h.engine.commands.retryItem(second.itemIds[0]!);
     expect(h.engine.getItem(second.itemIds[0]!)!.state).toBe('queued');
   });
 });
@@ -342,7 +354,7 @@ describe('engine: downloads', () => {
       },
     );
     const { batchId, itemIds } = h.batch(4, { concurrency: 2 });
-    h.engine.startBatch(batchId);
+    h.engine.commands.startBatch(batchId);
     const h1 = h;
     await until(() => h1.engine.getBatch(batchId)!.condition?.code === 'disk_full', 'the full disk to show');
     const batch = h.engine.getBatch(batchId)!;
@@ -371,7 +383,7 @@ describe('engine: downloads', () => {
     const { join } = await import('node:path');
     mkdirSync(h.outputDir, { recursive: true });
     writeFileSync(join(h.outputDir, 'img-0000.mp4'), 'precious');
-    h.engine.startBatch(batchId);
+    h.engine.commands.startBatch(batchId);
     await h.engine.idle();
     const item = h.engine.getItem(itemIds[0]!)!;
     expect(item.outputPath).toBe(join(h.outputDir, 'img-0000 (2).mp4'));
@@ -389,7 +401,7 @@ describe('engine: downloads', () => {
     );
     items[0]!.outputRelativePath = '../escape.mp4';
     const batchId = h.engine.createBatch(settings, items);
-    h.engine.startBatch(batchId);
+    h.engine.commands.startBatch(batchId);
     await h.engine.idle();
     const [item] = h.engine.pageItems({ batchId, offset: 0, limit: 1 }).items;
     expect(item).toMatchObject({ state: 'failed', errorCode: 'bad_output_path' });

@@ -20,7 +20,7 @@ describe('a key replaced while jobs run', () => {
   it('keeps polling and downloading each job with the key that sent it; new submits use the new key', async () => {
     h = await harness({ apiKeys: ACCOUNTS, generationMs: () => 900_000 }, { apiKey: 'key-old' });
     const { batchId, itemIds } = h.batch(4, { concurrency: 2 });
-    h.engine.startBatch(batchId);
+    h.engine.commands.startBatch(batchId);
     const h1 = h;
     await until(
       () => itemIds.slice(0, 2).every((id) => LIVE.includes(h1.engine.getItem(id)!.state)),
@@ -41,7 +41,7 @@ describe('a key replaced while jobs run', () => {
     h = await harness({ apiKeys: ACCOUNTS, generationMs: () => 600_000 }, { apiKey: 'key-old' });
     const { batchId, itemIds } = h.batch(1);
     const id = itemIds[0]!;
-    h.engine.startBatch(batchId);
+    h.engine.commands.startBatch(batchId);
     await h.engine.waitForItemState(id, LIVE as never);
     await h.engine.close();
     const next = h.restart({ apiKey: 'key-new' });
@@ -66,7 +66,7 @@ describe('a job sent through another API address', () => {
       const through = h.restart({ apiBaseUrl: elsewhere.url });
       const { batchId, itemIds } = h.batch(1);
       const id = itemIds[0]!;
-      through.startBatch(batchId);
+      through.commands.startBatch(batchId);
       await through.waitForItemState(id, LIVE as never);
       await through.close();
       const next = h.restart({ apiBaseUrl: h.sim.url, apiKey: DEMO_API_KEY });
@@ -83,7 +83,7 @@ describe('a job sent through another API address', () => {
     h = await harness({ generationMs: () => 600_000 });
     const { batchId, itemIds } = h.batch(1);
     const id = itemIds[0]!;
-    h.engine.startBatch(batchId);
+    h.engine.commands.startBatch(batchId);
     await h.engine.waitForItemState(id, LIVE as never);
     await h.engine.close();
     // The database says the job went to a foreign host (a tampered or hand-edited file).

@@ -24,13 +24,13 @@ describe('leases', () => {
     const events: EngineEvent[] = [];
     h.engine.on((e) => events.push(e));
     const app = h.engine;
-    app.startBatch(batchId);
+    app.commands.startBatch(batchId);
     await app.waitForItemState(itemIds[1]!, 'in_queue');
     expect(app.leaseHolder(batchId)).toMatchObject({ owner: 'test-engine', mine: true });
 
     // A second process (the CLI) cannot start it while the app holds it.
     const cli = h.restart({ owner: 'cli-1', leaseMs: 20_000 });
-    expect(() => cli.startBatch(batchId)).toThrow(/being run by test-engine/);
+    expect(() => cli.commands.startBatch(batchId)).toThrow(/being run by test-engine/);
     expect(cli.leaseHolder(batchId)).toMatchObject({ owner: 'test-engine', mine: false });
     await cli.close();
 
@@ -71,7 +71,7 @@ describe('downloads on the wire', () => {
     };
     h = await harness({}, { fetch: spy });
     const { batchId, itemIds } = h.batch(1);
-    h.engine.startBatch(batchId);
+    h.engine.commands.startBatch(batchId);
     await h.engine.idle();
     const downloads = calls.filter((c) => c.url.includes('/outputs/'));
     expect(downloads.length).toBeGreaterThan(0);
@@ -82,7 +82,7 @@ describe('downloads on the wire', () => {
 
     rewrite = true;
     const second = h.batch(1);
-    h.engine.startBatch(second.batchId);
+    h.engine.commands.startBatch(second.batchId);
     await h.engine.idle();
     const item = h.engine.getItem(second.itemIds[0]!)!;
     expect(item).toMatchObject({ state: 'failed', errorCode: 'unsafe_output_url' });
@@ -122,7 +122,7 @@ describe('the intake materializer (default)', () => {
         .png()
         .toBuffer(),
     );
-    h.engine.startBatch(batchId);
+    h.engine.commands.startBatch(batchId);
     await h.engine.idle();
     const [good, changed] = h.engine.pageItems({ batchId, offset: 0, limit: 2 }).items;
     expect(good!.state).toBe('done');
@@ -137,7 +137,7 @@ describe('report and events', () => {
   it('writes a CSV row per item with state, reason, request id, cost and output path', async () => {
     h = await harness({ faults: { generationFailure: 0.5 }, seed: 4 });
     const { batchId } = h.batch(4);
-    h.engine.startBatch(batchId);
+    h.engine.commands.startBatch(batchId);
     await h.engine.idle();
     const csv = h.engine.reportCsv(batchId).trim().split('\n');
     expect(csv[0]).toBe(
@@ -159,12 +159,12 @@ describe('report and events', () => {
   it('keeps error code, provider message, actual and estimated cost, and the verdict in their own columns', async () => {
     h = await harness({ faults: { generationFailure: 0.5 }, seed: 4 });
     const { batchId } = h.batch(4);
-    h.engine.startBatch(batchId);
+    h.engine.commands.startBatch(batchId);
     await h.engine.idle();
     const items = h.engine.pageItems({ batchId, offset: 0, limit: 4 }).items;
     const done = items.find((i) => i.state === 'done')!;
     const failed = items.find((i) => i.state === 'failed')!;
-    h.engine.reviewItem(done.id, 'rejected');
+    h.engine.commands.reviewItem(done.id, 'rejected');
     const rows = parseCsv(h.engine.reportCsv(batchId), { columns: true }) as Record<string, string>[];
     const rowOf = (file: string) => rows.find((row) => row.file === file)!;
     expect(rowOf(done.relativePath)).toMatchObject({

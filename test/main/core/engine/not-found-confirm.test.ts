@@ -25,7 +25,7 @@ describe('a 404001 on status', () => {
     };
     h = await harness({}, { fetch: spy });
     const { batchId, itemIds } = h.batch(1);
-    h.engine.startBatch(batchId);
+    h.engine.commands.startBatch(batchId);
     const end = await h.engine.waitForItemState(itemIds[0]!, ['done', 'failed', 'expired'], 20_000);
     expect(end.state, end.errorMessage ?? '').toBe('done');
   });
@@ -35,7 +35,7 @@ describe('a 404001 on status', () => {
       /\/v1\/requests\/[^/]+\/status/.test(String(input)) ? unknownRequest() : fetch(input, init);
     h = await harness({}, { fetch: spy });
     const { batchId, itemIds } = h.batch(1);
-    h.engine.startBatch(batchId);
+    h.engine.commands.startBatch(batchId);
     const end = await h.engine.waitForItemState(itemIds[0]!, ['done', 'failed', 'expired'], 20_000);
     expect(end).toMatchObject({ state: 'expired', errorCode: '404001' });
     expect(end.errorMessage).toMatch(/no longer knows request/);

@@ -45,10 +45,10 @@ describe('a save failure never leads to paying again', () => {
     h = await harness({}, { fetch: spy });
     const { batchId, itemIds } = h.batch(1);
     const id = itemIds[0]!;
-    h.engine.startBatch(batchId);
+    h.engine.commands.startBatch(batchId);
     const failed = await h.engine.waitForItemState(id, ['failed', 'done', 'expired']);
     expect(created(h.sim)).toHaveLength(1);
-    if (failed.state === 'failed') h.engine.retryItem(id); // what the user does in the morning
+    if (failed.state === 'failed') h.engine.commands.retryItem(id); // what the user does in the morning
     await h.engine.waitForItemState(id, 'done');
     // The one paid job, downloaded: nothing submitted a second time.
     expect(created(h.sim)).toHaveLength(1);
@@ -60,7 +60,7 @@ describe('a save failure never leads to paying again', () => {
     // A file where the output folder should be (a drive unplugged, a share gone).
     writeFileSync(h.outputDir, 'not a folder');
     const { batchId, itemIds } = h.batch(2, { concurrency: 2 });
-    h.engine.startBatch(batchId);
+    h.engine.commands.startBatch(batchId);
     const h1 = h;
     const settled = () =>
       itemIds.some((id) => ['failed', 'expired'].includes(h1.engine.getItem(id)!.state)) ||
@@ -93,7 +93,7 @@ describe('a job is polled and downloaded where it was submitted', () => {
     extra.push(demo);
     const { batchId, itemIds } = h.batch(1);
     const id = itemIds[0]!;
-    h.engine.startBatch(batchId);
+    h.engine.commands.startBatch(batchId);
     await h.engine.waitForItemState(id, ['in_queue', 'in_progress']);
     // The user tries the demo while the real job runs (or the switch is refused: also fine).
     try {
@@ -120,11 +120,11 @@ describe('start-up before the stored key is applied', () => {
     // Two items, one at a time: when its first job is done, the paused batch still has one to
     // keep (a batch with nothing left finishes, paused or not).
     const userPaused = h.batch(2, { concurrency: 1 });
-    h.engine.startBatch(running.batchId);
-    h.engine.startBatch(userPaused.batchId);
+    h.engine.commands.startBatch(running.batchId);
+    h.engine.commands.startBatch(userPaused.batchId);
     await h.engine.waitForItemState(running.itemIds[0]!, ['in_queue', 'in_progress']);
     await h.engine.waitForItemState(userPaused.itemIds[0]!, ['in_queue', 'in_progress']);
-    h.engine.pauseBatch(userPaused.batchId);
+    h.engine.commands.pauseBatch(userPaused.batchId);
     await h.engine.close();
     // The app starts: the engine adopts both batches before the stored key is applied.
     const engine: Engine = h.restart({ apiKey: null });
@@ -168,7 +168,7 @@ describe('a 2xx submit answer with an error_code', () => {
     };
     h = await harness({}, { fetch: spy });
     const { batchId, itemIds } = h.batch(2, { concurrency: 1 });
-    h.engine.startBatch(batchId);
+    h.engine.commands.startBatch(batchId);
     const first = await h.engine.waitForItemState(itemIds[0]!, [
       'done',
       'failed',
@@ -204,7 +204,7 @@ describe('nothing is sent after close begins', () => {
       },
     );
     const { batchId, itemIds } = h.batch(1);
-    h.engine.startBatch(batchId);
+    h.engine.commands.startBatch(batchId);
     await until(() => preparing > 0, 'the submit to be prepared');
     const closing = h.engine.close();
     release();
@@ -249,7 +249,7 @@ describe('the end image is verified at submit like the start image', () => {
     const batchId = core.engine.createBatch(settings, plan.items);
     // The end picture is replaced after the scan: a different picture must not be paid for.
     writeFileSync(join(folder, 'end.jpg'), await picture(250));
-    core.engine.startBatch(batchId);
+    core.engine.commands.startBatch(batchId);
     const itemId = core.engine
       .pageItems({ batchId, offset: 0, limit: 10 })
       .items.find((item) => item.relativePath === 'start.jpg')!.id;
@@ -280,7 +280,7 @@ describe('a submit answer that arrives after the lease was lost', () => {
     const first = h.engine;
     const { batchId, itemIds } = h.batch(1);
     const id = itemIds[0]!;
-    first.startBatch(batchId);
+    first.commands.startBatch(batchId);
     await submitAnswered;
     expect(created(h.sim)).toHaveLength(1);
     // The first process's lease lapses (asleep); another process takes the batch over and

@@ -46,10 +46,10 @@ async function measure(
   h = await harness({ concurrencyCap: 10, ...sim }, policy ? { pollPolicy: policy } : {}, speed);
   // Learned run times are per model and duration, shared across batches (and restarts).
   const first = h.batch(1, { concurrency: 1, duration });
-  h.engine.startBatch(first.batchId);
+  h.engine.commands.startBatch(first.batchId);
   await h.engine.idle(30_000);
   const rest = h.batch(parallel, { concurrency: parallel, duration });
-  h.engine.startBatch(rest.batchId);
+  h.engine.commands.startBatch(rest.batchId);
   await h.engine.idle(30_000);
   const itemIds = [...first.itemIds, ...rest.itemIds];
   const ledger = h.sim.ledger;
@@ -250,7 +250,7 @@ describe('the first finish of a model re-aims the jobs still probing on the prio
     };
     h = await harness({ concurrencyCap: 5, generationMs: () => 20_000 }, { pollPolicy: policy }, 100);
     const { batchId, itemIds } = h.batch(3, { concurrency: 3 });
-    h.engine.startBatch(batchId);
+    h.engine.commands.startBatch(batchId);
     await h.engine.idle(20_000);
     const ledger = h.sim.ledger;
     for (const id of itemIds) {

@@ -29,7 +29,7 @@ afterEach(async () => {
 async function oneDone() {
   h = await harness({ outputBytes: 256 * 1024 });
   const { batchId, itemIds } = h.batch(1);
-  h.engine.startBatch(batchId);
+  h.engine.commands.startBatch(batchId);
   const done = await h.engine.waitForItemState(itemIds[0]!, 'done');
   await h.engine.close();
   const sha = h.sim.ledger.jobs.get(done.requestId!)!.outputSha256;

@@ -47,7 +47,7 @@ describe('a sidecar being written when the lease is lost', () => {
     h = await harness({ generationMs: () => (generations++ === 0 ? 5_000 : 600_000) }, { fileOps: lateOps });
     const first = h.engine;
     const { batchId, itemIds } = h.batch(2);
-    first.startBatch(batchId);
+    first.commands.startBatch(batchId);
     await atSidecar;
     // Its lease runs out while it is stopped; another process takes the batch over.
     const raw = new Database(h.dbPath);

@@ -29,7 +29,7 @@ describe('engine: a sidecar per video', () => {
     const logs: string[] = [];
     h = await harness({}, { log: (_level, message) => logs.push(message) });
     const { batchId, itemIds } = h.batch(3);
-    h.engine.startBatch(batchId);
+    h.engine.commands.startBatch(batchId);
     await h.engine.idle();
     expect(jsonFiles(h.outputDir)).toEqual(['img-0000.json', 'img-0001.json', 'img-0002.json']);
     for (const id of itemIds) {
@@ -71,7 +71,7 @@ describe('engine: a sidecar per video', () => {
   it('is not written when the batch turns it off', async () => {
     h = await harness();
     const { batchId } = h.batch(2, { sidecars: false });
-    h.engine.startBatch(batchId);
+    h.engine.commands.startBatch(batchId);
     await h.engine.idle();
     expect(h.engine.getBatch(batchId)!.counts.done).toBe(2);
     expect(jsonFiles(h.outputDir)).toEqual([]);
@@ -82,7 +82,7 @@ describe('engine: a sidecar per video', () => {
     mkdirSync(h.outputDir, { recursive: true });
     writeFileSync(join(h.outputDir, 'img-0000.json'), '{"mine": true}\n');
     const { batchId } = h.batch(1);
-    h.engine.startBatch(batchId);
+    h.engine.commands.startBatch(batchId);
     await h.engine.idle();
     expect(readFileSync(join(h.outputDir, 'img-0000.json'), 'utf8')).toBe('{"mine": true}\n');
     expect(JSON.parse(readFileSync(join(h.outputDir, 'img-0000 (2).json'), 'utf8')).itemId).toBeGreaterThan(
@@ -111,7 +111,7 @@ describe('engine: a sidecar per video', () => {
       },
     );
     const { batchId, itemIds } = h.batch(1);
-    h.engine.startBatch(batchId);
+    h.engine.commands.startBatch(batchId);
     await h.engine.idle();
     const item = h.engine.getItem(itemIds[0]!)!;
     expect(item.state).toBe('done');
@@ -139,7 +139,7 @@ describe('engine: a sidecar per video', () => {
       },
     );
     const { batchId, itemIds } = h.batch(1);
-    h.engine.startBatch(batchId);
+    h.engine.commands.startBatch(batchId);
     await h.engine.idle();
     expect(h.engine.getItem(itemIds[0]!)!.state).toBe('done');
     expect(h.engine.getBatch(batchId)!.state).toBe('finished');
@@ -161,7 +161,7 @@ describe('engine: a sidecar beside a video whose name takes the whole 255 bytes'
     const raw = openDatabase(h.dbPath);
     raw.prepare('UPDATE items SET output_relative_path = ? WHERE id = ?').run(`${stem}.mp4`, id);
     closeDatabase(raw);
-    h.engine.startBatch(batchId);
+    h.engine.commands.startBatch(batchId);
     await h.engine.idle();
     const item = h.engine.getItem(id)!;
     expect(item.state).toBe('done');
@@ -183,7 +183,7 @@ describe('engine: a sidecar a crash left unwritten', () => {
   it('is written at the next start even when its batch had already finished (the last video)', async () => {
     h = await harness();
     const { batchId, itemIds } = h.batch(1);
-    h.engine.startBatch(batchId);
+    h.engine.commands.startBatch(batchId);
     await h.engine.idle();
     expect(h.engine.getBatch(batchId)!.state).toBe('finished');
     const item = h.engine.getItem(itemIds[0]!)!;

@@ -17,7 +17,7 @@ describe('simulated batches and real keys', () => {
     expect(h.engine.getBatch(batchId)?.simulated).toBe(true);
     // The user sets a real key: same server here, but the engine is told it is the real API.
     h.engine.setCredentials({ apiBaseUrl: h.sim.url, apiKey: DEMO_API_KEY, simulated: false });
-    h.engine.startBatch(batchId);
+    h.engine.commands.startBatch(batchId);
     await h.engine.idle();
     const batch = h.engine.getBatch(batchId)!;
     expect(batch.state).toBe('paused');
@@ -39,7 +39,7 @@ describe('simulated batches and real keys', () => {
   it('without a key nothing is sent; setting one continues the batch', async () => {
     h = await harness({}, { apiKey: null });
     const { batchId } = h.batch(2);
-    h.engine.startBatch(batchId);
+    h.engine.commands.startBatch(batchId);
     await h.engine.idle();
     expect(h.engine.getBatch(batchId)).toMatchObject({ state: 'paused', pauseReason: 'bad_key' });
     expect(h.engine.getBatch(batchId)?.pauseMessage).toMatch(/No RunComfy API key is set/);
@@ -57,7 +57,7 @@ describe('simulated batches and real keys', () => {
     const { batchId } = h.batch(2);
     expect(h.engine.getBatch(batchId)?.simulated).toBe(false);
     h.engine.setCredentials({ apiBaseUrl: h.sim.url, apiKey: DEMO_API_KEY, simulated: true });
-    h.engine.startBatch(batchId);
+    h.engine.commands.startBatch(batchId);
     await h.engine.idle();
     expect(h.engine.getBatch(batchId)?.pauseMessage).toMatch(/simulated mode is on now/);
     expect(h.sim.ledger.submits).toHaveLength(0);
@@ -70,7 +70,7 @@ describe('simulated batches and real keys', () => {
       h = await harness({ timeScale: 0.05 }, { simulated: true }, 20);
       h.engine.setCredentials({ apiBaseUrl: h.sim.url, apiKey: DEMO_API_KEY, simulated: true, timeScale });
       const { batchId } = h.batch(2);
-      h.engine.startBatch(batchId);
+      h.engine.commands.startBatch(batchId);
       await h.engine.idle();
       await new Promise((r) => setTimeout(r, 50));
       await h.engine.idle();

@@ -10,9 +10,9 @@ afterEach(async () => {
 
 it('a simulated batch is not held by the daily cap, and its spend does not count toward it', async () => {
   h = await harness({}, { dayStart: () => 0, simulated: true });
-  h.engine.setDailyCap(1);
+  h.engine.commands.setDailyCap(1);
   const demo = h.batch(4, { concurrency: 2 });
-  h.engine.startBatch(demo.batchId);
+  h.engine.commands.startBatch(demo.batchId);
   await h.engine.idle();
   // 0.42 each: a real batch would stop after two ($0.84 of $1.00).
   expect(h.engine.getBatch(demo.batchId)).toMatchObject({ state: 'finished', simulated: true });
@@ -25,7 +25,7 @@ it('a simulated batch is not held by the daily cap, and its spend does not count
   await h.engine.close();
   h.restart({ simulated: false });
   const real = h.batch(4, { concurrency: 2 });
-  h.engine.startBatch(real.batchId);
+  h.engine.commands.startBatch(real.batchId);
   await h.engine.idle();
   expect(h.engine.getBatch(real.batchId)).toMatchObject({
     state: 'paused',

@@ -44,7 +44,7 @@ describe('engine: a slot freed by any ending is used again', () => {
     h = await harness({}, { materializeRequest: materialize });
     const { batchId, itemIds } = h.batch(3, { concurrency: 1 });
     unreadable = h.engine.getItem(itemIds[0]!)!.sourcePath;
-    h.engine.startBatch(batchId);
+    h.engine.commands.startBatch(batchId);
     await h.engine.idle();
     expect(h.engine.getItem(itemIds[0]!)).toMatchObject({ state: 'failed', errorCode: 'input_unreadable' });
     expectFinished(batchId, { failed: 1, done: 2 });
@@ -63,7 +63,7 @@ describe('engine: a slot freed by any ending is used again', () => {
     };
     h = await harness({}, { fetch: stripFirstResult });
     const { batchId, itemIds } = h.batch(3, { concurrency: 1 });
-    h.engine.startBatch(batchId);
+    h.engine.commands.startBatch(batchId);
     await h.engine.idle();
     expect(stripped).toBe(true);
     expect(h.engine.getItem(itemIds[0]!)).toMatchObject({ state: 'failed', errorCode: 'no_output' });
@@ -83,10 +83,10 @@ describe('engine: a slot freed by any ending is used again', () => {
     };
     h = await harness({}, { materializeRequest: slowFirst });
     const { batchId, itemIds } = h.batch(3, { concurrency: 1 });
-    h.engine.startBatch(batchId);
+    h.engine.commands.startBatch(batchId);
     await until(() => preparing !== '', 'the first image is being prepared');
     const first = itemIds.find((id) => h.engine.getItem(id)!.sourcePath === preparing)!;
-    expect(await h.engine.cancelItem(first)).toBe('cancelled');
+    expect(await h.engine.commands.cancelItem(first)).toBe('cancelled');
     release();
     await h.engine.idle();
     expect(h.engine.getItem(first)!.state).toBe('cancelled');
@@ -98,7 +98,7 @@ describe('engine: the backstop', () => {
   /** Starts a 2-item, 1-slot batch, then ends its running item behind the engine's back. */
   async function slotFreedElsewhere() {
     const { batchId, itemIds } = h.batch(2, { concurrency: 1 });
-    h.engine.startBatch(batchId);
+    h.engine.commands.startBatch(batchId);
     const live = ['in_queue', 'in_progress'];
     await until(() => live.includes(h.engine.getItem(itemIds[0]!)!.state), 'the first item is accepted');
     // Another process writes the row: no settle in this engine knows the slot is free.
@@ -151,7 +151,7 @@ describe('a freed slot always schedules the next item', () => {
     h = await harness();
     const { batchId, itemIds } = h.batch(4, { concurrency: 1 });
     rmSync(h.engine.getItem(itemIds[0]!)!.sourcePath); // deleted after the scan
-    h.engine.startBatch(batchId);
+    h.engine.commands.startBatch(batchId);
     await allEnded(h, itemIds);
     expect(h.engine.getItem(itemIds[0]!)!.state).toBe('failed');
     expect(itemIds.slice(1).map((id) => h!.engine.getItem(id)!.state)).toEqual(['done', 'done', 'done']);
@@ -170,7 +170,7 @@ describe('a freed slot always schedules the next item', () => {
     };
     h = await harness({}, { fetch: spy });
     const { batchId, itemIds } = h.batch(3, { concurrency: 1 });
-    h.engine.startBatch(batchId);
+    h.engine.commands.startBatch(batchId);
     await allEnded(h, itemIds);
     expect(itemIds.map((id) => h!.engine.getItem(id)!.state)).toEqual(['failed', 'done', 'done']);
   });
@@ -189,9 +189,9 @@ describe('a freed slot always schedules the next item', () => {
       },
     );
     const { batchId, itemIds } = h.batch(3, { concurrency: 1 });
-    h.engine.startBatch(batchId);
+    h.engine.commands.startBatch(batchId);
     await until(() => preparing === 1, 'the first submit to be prepared');
-    await h.engine.cancelItem(itemIds[0]!);
+    await h.engine.commands.cancelItem(itemIds[0]!);
     release();
     await allEnded(h, itemIds);
     expect(itemIds.map((id) => h!.engine.getItem(id)!.state)).toEqual(['cancelled', 'done', 'done']);
@@ -215,7 +215,7 @@ describe('one 403/404/410 from a video link does not lose the paid video', () =>
     };
     h = await harness({}, { fetch: spy });
     const { batchId, itemIds } = h.batch(1);
-    h.engine.startBatch(batchId);
+    h.engine.commands.startBatch(batchId);
     const end = await h.engine.waitForItemState(itemIds[0]!, TERMINAL_STATES, 20_000);
     expect(end.state, end.errorMessage ?? '').toBe('done');
     expect(created(h)).toHaveLength(1);
@@ -238,7 +238,7 @@ describe('a network outage of a few minutes does not fail downloads', () => {
     };
     h = await harness({}, { fetch: spy });
     const { batchId, itemIds } = h.batch(2, { concurrency: 2 });
-    h.engine.startBatch(batchId);
+    h.engine.commands.startBatch(batchId);
     for (const id of itemIds) {
       const end = await h.engine.waitForItemState(id, TERMINAL_STATES, 30_000);
       expect(end.state, end.errorMessage ?? '').toBe('done');
@@ -254,7 +254,7 @@ describe('every file error is classified; no item stays downloading', () => {
     const id = itemIds[0]!;
     // Something occupies the temporary download file's name (here a folder): open() fails.
     mkdirSync(join(h.outputDir, `.img-0000.mp4.part-${id}`), { recursive: true });
-    h.engine.startBatch(batchId);
+    h.engine.commands.startBatch(batchId);
     const h1 = h;
     const explained = () => {
       const item = h1.engine.getItem(id)!;
@@ -284,7 +284,7 @@ describe("an exception while polling does not end that item's polling", () => {
     );
     const { batchId, itemIds } = h.batch(1);
     const id = itemIds[0]!;
-    h.engine.startBatch(batchId);
+    h.engine.commands.startBatch(batchId);
     await h.engine.waitForItemState(id, ['in_queue', 'in_progress']);
     // Another process (a backup tool, a second app) holds the write lock past the 5 s busy
     // timeout: the engine's next write while polling fails with SQLITE_BUSY.
@@ -321,7 +321,7 @@ describe('a bare 404 on status/result does not expire a running paid job', () =>
     };
     h = await harness({}, { fetch: spy });
     const { batchId, itemIds } = h.batch(1);
-    h.engine.startBatch(batchId);
+    h.engine.commands.startBatch(batchId);
     const end = await h.engine.waitForItemState(itemIds[0]!, TERMINAL_STATES, 20_000);
     expect(end.state, end.errorMessage ?? '').toBe('done');
   });

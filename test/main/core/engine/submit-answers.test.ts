@@ -59,7 +59,7 @@ describe('an accepted submit whose answer the database cannot take now', () => {
     );
     const { batchId, itemIds } = h.batch(1);
     const id = itemIds[0]!;
-    h.engine.startBatch(batchId);
+    h.engine.commands.startBatch(batchId);
     await until(
       () => logged.some((line) => /submit answer could not be stored/.test(line)),
       'a failed store',
@@ -93,7 +93,7 @@ describe('an accepted submit whose answer the database cannot take now', () => {
     );
     const { batchId, itemIds } = h.batch(1);
     const id = itemIds[0]!;
-    h.engine.startBatch(batchId);
+    h.engine.commands.startBatch(batchId);
     await until(
       () => created(h!).length === 1 && journalled(h!.dbPath).includes(created(h!)[0]!.requestId!),
       'the journal',
@@ -134,7 +134,7 @@ describe('a late answer from the process that lost the batch', () => {
     const first = h.engine;
     const { batchId, itemIds } = h.batch(1);
     const id = itemIds[0]!;
-    first.startBatch(batchId);
+    first.commands.startBatch(batchId);
     await firstSent;
     const raw = new Database(h.dbPath);
     raw.prepare('UPDATE batches SET lease_expires_at = ? WHERE id = ?').run(h.clock.now() - 1, batchId);
@@ -156,7 +156,7 @@ describe('a late answer from the process that lost the batch', () => {
     const unknown = await heir.waitForItemState(id, 'unknown_submit');
     // The process that was sending it may still be alive (its lease ran out): said so.
     expect(unknown.errorMessage).toMatch(/Another Stillmotion process \(test-engine\) was sending this item/);
-    heir.resubmitItem(id);
+    heir.commands.resubmitItem(id);
     await heirOnWire;
     releaseFirst();
     const [lateId, resubmitId] = await (async () => {
@@ -200,7 +200,7 @@ describe('an answer the database refuses for what it says (not for the machine)'
       { fetch: echoFirstId, log: (level, message) => void logged.push(`${level}: ${message}`) },
     );
     const { batchId, itemIds } = h.batch(2);
-    h.engine.startBatch(batchId);
+    h.engine.commands.startBatch(batchId);
     const states = await Promise.all(
       itemIds.map((id) => h!.engine.waitForItemState(id, ['done', 'failed', 'unknown_submit'], 20_000)),
     );

@@ -49,9 +49,9 @@ function wanBatch(count: number, estimate: number, overrides: Partial<BatchSetti
 describe('engine: a video of unknown price under a cap', () => {
   it('is not sent under the daily cap; the pause names the model and what to do', async () => {
     h = await harness({}, { dayStart: () => 0 });
-    h.engine.setDailyCap(0.05);
+    h.engine.commands.setDailyCap(0.05);
     const batchId = wanBatch(5, 0);
-    h.engine.startBatch(batchId);
+    h.engine.commands.startBatch(batchId);
     await h.engine.idle();
     // Before: every video went out at "$0" and $1.50 was charged under a $0.05 cap.
     expect(h.sim.ledger.submits).toEqual([]);
@@ -66,7 +66,7 @@ describe('engine: a video of unknown price under a cap', () => {
     h.engine.wake();
     await h.engine.idle();
     expect(h.engine.getBatch(batchId)!.state).toBe('paused');
-    h.engine.setDailyCap(null);
+    h.engine.commands.setDailyCap(null);
     await h.engine.idle();
     expect(h.engine.getBatch(batchId)!.counts.done).toBe(5);
   });
@@ -74,7 +74,7 @@ describe('engine: a video of unknown price under a cap', () => {
   it('is not sent under a batch budget either', async () => {
     h = await harness({}, { dayStart: () => 0 });
     const batchId = wanBatch(3, 0, { budgetUsd: 10 });
-    h.engine.startBatch(batchId);
+    h.engine.commands.startBatch(batchId);
     await h.engine.idle();
     expect(h.sim.ledger.submits).toEqual([]);
     const batch = h.engine.getBatch(batchId)!;
@@ -89,9 +89,9 @@ describe('engine: a video of unknown price under a cap', () => {
     h = await harness({}, { dayStart: () => 0 });
     // The simulator charges Wan 2.6 $0.06/s: $0.30 a 5 s video. Each counts at $0.35 until its
     // cost is known: the second goes out at $0.30 + $0.35, a third would make $0.60 + $0.35.
-    h.engine.setDailyCap(0.8);
+    h.engine.commands.setDailyCap(0.8);
     const batchId = wanBatch(5, 0.35, { concurrency: 1, perVideoCeilingUsd: 0.35 });
-    h.engine.startBatch(batchId);
+    h.engine.commands.startBatch(batchId);
     await h.engine.idle();
     expect(charged()).toBeLessThanOrEqual(0.8 + 1e-9);
     expect(h.sim.ledger.submits.length).toBe(2);

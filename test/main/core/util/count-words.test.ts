@@ -1,4 +1,4 @@
-// English counts agree with their nouns in the words main writes (CLI lines, notices, batch names).
+// English counts agree with their nouns in the words main writes itself (CLI lines, errors).
 import { describe, expect, it } from 'vitest';
 import { countOf } from '../../../../main/core/util/count-words';
 

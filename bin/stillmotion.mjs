@@ -22,6 +22,9 @@ async function loadMain() {
     // The checkout's better-sqlite3 build for Electron lives under <root>/.native; the core
     // finds the root through this variable (main/core/db/native-binding.ts).
     process.env.STILLMOTION_ROOT ??= root;
+    // The sources import the shared vocabulary as @common/...: tsx must read the checkout's
+    // tsconfig (its paths), not whatever tsconfig the user's folder has (or none).
+    process.env.TSX_TSCONFIG_PATH ??= join(root, 'tsconfig.json');
     // The package is CommonJS, so tsx compiles the .ts sources to CommonJS; ESM-only packages
     // (p-queue) are loaded through the ESM hook.
     const [{ register: registerCjs }, { register: registerEsm }, { createRequire }] = await Promise.all([

@@ -5,6 +5,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { builtinModules } from 'node:module';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -155,6 +156,18 @@ describe('the CLI bundle', () => {
       expect(result.status, result.stderr).toBe(0);
       expect(result.stdout.trim()).toBe(pkg.version);
     }
+  });
+
+  it("runs the checkout's sources from any folder (the user's images), not only from the checkout", () => {
+    // tsx must read the checkout's tsconfig (the @common/ paths), not the current folder's.
+    const result = spawnSync(process.execPath, [join(ROOT, 'bin/stillmotion.mjs'), '--help'], {
+      cwd: tmpdir(),
+      encoding: 'utf8',
+      // A user's shell: none of the test runner's variables.
+      env: { PATH: process.env.PATH, HOME: process.env.HOME },
+    });
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/^Usage: stillmotion/);
   });
 
   it('`npm run stillmotion -- <args>` runs the CLI too (it used to load the sources and print nothing)', () => {

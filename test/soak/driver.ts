@@ -173,6 +173,7 @@ export async function runSoak(partial: Partial<SoakOptions> = {}): Promise<SoakR
       index: kills.length,
       pid,
       realMs: at - started,
+      atReal: at,
       simulatedAt: clock.now(),
       cause,
       submitting: after.submitting ?? 0,

@@ -305,4 +305,37 @@ describe("the checker's machine guarantees", () => {
     expect(report.injected.silentDownloads).toBe(2);
     expect(machineFailures(report)).toHaveLength(4);
   });
+  it("count a continued process's files only until the process that took its lease was killed", () => {
+    doneItem(0, 'req-a');
+    const machine = machineRecord({
+      suspensions: [
+        {
+          pid: 11,
+          stoppedAtReal: 1_000,
+          continuedAtReal: 8_000,
+          leaseHolderAtContinue: 'cli:h:12',
+          endedAtReal: 30_000,
+        },
+      ],
+    });
+    const trace = (at: number, syscall: string) =>
+      JSON.stringify({ at, pid: 11, kind: 'file', code: null, syscall, path: '/out/.v.mp4.part-1' }) + '\n';
+    // A link while the heir ran; then, the heir killed at 12 s, the batch taken back (its
+    // orphaned lease is anyone's) and written as its holder.
+    writeFileSync(machine.faultLog, trace(9_000, 'link') + trace(13_000, 'write') + trace(13_500, 'rename'));
+    const kill = {
+      index: 0,
+      pid: 12,
+      realMs: 4_000,
+      atReal: 12_000,
+      simulatedAt: 0,
+      cause: 'random' as const,
+    };
+    const report = check(ledgerOf([{ id: 'req-a', index: 0 }]), machine, [
+      { ...kill, submitting: 0, inFlight: 0, downloading: 0, settled: 0, leaseWaitMs: 0 },
+    ]);
+    expect(report.leaseLoserWrites).toEqual([
+      'pid 11 (lease lost to cli:h:12) made 1 file operation(s) from 1000 ms after SIGCONT: link /out/.v.mp4.part-1',
+    ]);
+  });
 });

@@ -231,7 +231,15 @@ export function checkMachine(input: MachineCheckInput): MachineReport {
     const lost = s.leaseHolderAtContinue !== null && !s.leaseHolderAtContinue.endsWith(`:${s.pid}`);
     if (s.continuedAtReal === null || !lost) continue;
     const noticeBy = s.continuedAtReal + machine.leaseLossGraceMs;
-    const after = log.filter((l) => l.kind === 'file' && l.pid === s.pid && l.at >= s.continuedAtReal!);
+    // Once the process that took the lease is killed, the continued one may take the batch back
+    // (an orphaned lease is anyone's): only what it did before then was done without the lease.
+    const heirPid = Number(/:(\d+)$/.exec(s.leaseHolderAtContinue!)?.[1]);
+    const heirKilledAt =
+      input.kills.find((k) => k.pid === heirPid && k.atReal !== undefined && k.atReal >= s.continuedAtReal!)
+        ?.atReal ?? Infinity;
+    const after = log.filter(
+      (l) => l.kind === 'file' && l.pid === s.pid && l.at >= s.continuedAtReal! && l.at < heirKilledAt,
+    );
     // Giving a file its final name is never done without the lease (it is checked right before);
     // a write already under way may take one lease renewal to notice.
     const late = after.filter((l) => l.syscall === 'link' || l.syscall === 'rename' || l.at > noticeBy);

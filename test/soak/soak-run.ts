@@ -80,6 +80,8 @@ export interface KillRecord {
   index: number;
   pid: number;
   realMs: number;
+  /** The kill's real time (Date.now()), as the fault log's lines are timed. */
+  atReal?: number;
   simulatedAt: number;
   /** Why: a seeded random moment, or the watchdog (the child stopped making progress). */
   cause: 'random' | 'watchdog' | 'environment';

@@ -338,4 +338,55 @@ describe("the checker's machine guarantees", () => {
       'pid 11 (lease lost to cli:h:12) made 1 file operation(s) from 1000 ms after SIGCONT: link /out/.v.mp4.part-1',
     ]);
   });
+  it('allow a silent download the time its holder was stopped (it cannot cut what it cannot run)', () => {
+    doneItem(0, 'req-a');
+    const epoch = 1_000_000;
+    const simulated = (real: number) => epoch + (real - epoch) * 50;
+    // Stopped for 6 s real (300 s simulated) while a silence was held 365 s simulated.
+    const machine = machineRecord({
+      suspensions: [
+        {
+          pid: 11,
+          stoppedAtReal: epoch + 10_000,
+          continuedAtReal: epoch + 16_000,
+          leaseHolderAtContinue: null,
+          endedAtReal: null,
+        },
+      ],
+    });
+    const kill = {
+      index: 0,
+      pid: 3,
+      realMs: 1_000,
+      atReal: epoch + 1_000,
+      simulatedAt: simulated(epoch + 1_000),
+    };
+    const kills = [
+      {
+        ...kill,
+        cause: 'random' as const,
+        submitting: 0,
+        inFlight: 0,
+        downloading: 0,
+        settled: 0,
+        leaseWaitMs: 0,
+      },
+    ];
+    const ledger = ledgerOf([{ id: 'req-a', index: 0 }]);
+    const silence = (at: number) =>
+      ledger.downloads.push({
+        at,
+        requestId: 'req-a',
+        bytesSent: 0,
+        httpStatus: 200,
+        range: null,
+        fault: 'silent-after-headers',
+        silence: { heldMs: 365_000, closedBy: 'client' },
+      });
+    silence(simulated(epoch + 9_000)); // over the stop
+    silence(simulated(epoch + 30_000)); // after it: held too long
+    expect(check(ledger, machine, kills).silentHeld).toEqual([
+      'req-a: silent-after-headers held 365 s simulated',
+    ]);
+  });
 });

@@ -251,8 +251,16 @@ export function checkMachine(input: MachineCheckInput): MachineReport {
       );
   }
   const silent = ledger.downloads.filter((d) => d.silence);
+  // A process stopped (SIGSTOP) cannot cut a silent connection: the stop's length is added to
+  // what a silence that overlaps it may be held.
+  const stoppedDuring = stoppedSimulatedMs(input);
   const silentHeld = silent
-    .filter((d) => d.silence!.closedBy === 'server' || (d.silence!.heldMs ?? Infinity) > MAX_SILENT_HOLD_MS)
+    .filter(
+      (d) =>
+        d.silence!.closedBy === 'server' ||
+        (d.silence!.heldMs ?? Infinity) >
+          MAX_SILENT_HOLD_MS + stoppedDuring(d.at, d.at + (d.silence!.heldMs ?? Infinity)),
+    )
     .map(
       (d) =>
         `${d.requestId}: ${d.fault} held ${d.silence!.heldMs === null ? 'until the end' : `${Math.round(d.silence!.heldMs / 1000)} s`}` +
@@ -326,6 +334,25 @@ export function machineLines(r: MachineReport): string[] {
  * Monitor samples without the stop of a suspended process: a SIGSTOP is not the event loop
  * stalling, and its length would stand in for the engine's longest stall.
  */
+/**
+ * Simulated ms during which a suspended process was stopped within [from, to] (simulator clock).
+ * The scaled clock's epoch comes from any kill, which has both its real and its simulated time.
+ */
+function stoppedSimulatedMs(input: MachineCheckInput): (from: number, to: number) => number {
+  const anchor = input.kills.find((k) => k.atReal !== undefined);
+  const f = input.clockFactor;
+  if (!anchor || f === 1) return () => 0;
+  // simulated = epoch + (real - epoch) * f, so epoch = (simulated - real * f) / (1 - f).
+  const epoch = (anchor.simulatedAt - anchor.atReal! * f) / (1 - f);
+  const simulatedOf = (real: number) => epoch + (real - epoch) * f;
+  return (from, to) =>
+    input.machine.suspensions.reduce((sum, stop) => {
+      const start = simulatedOf(stop.stoppedAtReal);
+      const end = simulatedOf(stop.continuedAtReal ?? stop.endedAtReal ?? stop.stoppedAtReal);
+      return sum + Math.max(0, Math.min(end, to) - Math.max(start, from));
+    }, 0);
+}
+
 export function withoutSuspensions(
   samples: MonitorSample[],
   machine: MachineRecord | undefined,

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { lstat } from 'node:fs/promises';
 import { parseRetryAfter } from '../api/retry';
-import type { Clock } from '../util/clock';
+import { steadyNow, type Clock } from '../util/clock';
 import type { GetResponse, HttpGet } from '../util/http-get';
 import type { WritableFile } from '../util/open-file';
 import {
@@ -297,7 +297,7 @@ class SilenceWatch {
     private readonly clock: Clock,
     private allowedMs: number,
   ) {
-    this.lastHeard = clock.now();
+    this.lastHeard = steadyNow(clock);
     void this.watch();
   }
 
@@ -308,7 +308,7 @@ class SilenceWatch {
   /** Something arrived; from now on, `allowedMs` of silence are allowed. */
   heard(allowedMs: number): void {
     this.allowedMs = allowedMs;
-    this.lastHeard = this.clock.now();
+    this.lastHeard = steadyNow(this.clock);
     this.lastHeardReal = Date.now();
   }
 
@@ -323,7 +323,8 @@ class SilenceWatch {
       } catch {
         return;
       }
-      const silentFor = this.clock.now() - this.lastHeard;
+      // On the steady clock: a wall clock set back must not make a silent server seem to talk.
+      const silentFor = steadyNow(this.clock) - this.lastHeard;
       if (silentFor >= this.allowedMs && Date.now() - this.lastHeardReal >= SILENCE_FLOOR_REAL_MS) {
         this.fired = true;
         this.controller.abort(new Error(`nothing received for ${Math.round(silentFor / 1000)} s`));

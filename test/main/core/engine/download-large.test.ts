@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { nodeFileOps } from '../../../../main/core/engine/download-files';
 import { fetchToPart } from '../../../../main/core/engine/download-transfer';
-import { systemClock } from '../../../../main/core/util/clock';
+import { scaledClock, systemClock, type Clock } from '../../../../main/core/util/clock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { environmentNetwork } from '../../../../main/core/util/network';
 import Database from 'better-sqlite3';
@@ -191,6 +191,47 @@ describe('a writer that loses the batch while it downloads', () => {
       expect(outcome).toEqual({ kind: 'lease_lost' });
       expect(checks).toBeGreaterThan(2);
       expect(readdirSync(dir)).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('a silent video server while the wall clock is set back', () => {
+  it('is cut after its idle allowance on the steady clock, not after the step is caught up', async () => {
+    server = createServer((_req, res) => {
+      res.writeHead(200, { 'content-length': String(1024 * 1024) });
+      res.write(Buffer.alloc(1024, 7)); // then nothing more
+    });
+    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+    const dir = mkdtempSync(join(tmpdir(), 'sm-part-'));
+    // 50x: a minute of silence is 1.2 s real (2 s, the floor); the step is 20 minutes back.
+    const base = scaledClock(50);
+    let offset = 0;
+    let steppedAt = 0;
+    const machine: Clock = { now: () => base.now() + offset, sleep: base.sleep, steady: base.steady };
+    try {
+      const outcome = await fetchToPart({
+        url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/video.mp4`,
+        partPath: join(dir, '.video.mp4.part-1-abc'),
+        get: environmentNetwork().get,
+        fileOps: nodeFileOps,
+        signal: new AbortController().signal,
+        timeoutMs: 8_000, // real ms: the whole transfer's allowance
+        headersTimeoutMs: 60_000,
+        idleTimeoutMs: 60_000,
+        clock: machine,
+        now: () => machine.now(),
+        afterFirstChunk: () => {
+          offset = -20 * 60_000;
+          steppedAt = base.now();
+        },
+      });
+      // Cut within the minute's allowance and the floor (2 s real = 100 s here), not twenty
+      // minutes later when the stepped clock has caught up.
+      expect(base.now() - steppedAt).toBeLessThan(5 * 60_000);
+      expect(outcome).toMatchObject({ kind: 'retry', cause: 'network' });
+      expect((outcome as { message: string }).message).toMatch(/sent nothing for 60 s/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -108,6 +108,12 @@ describe('accessibility, in the browser', () => {
   });
 
   it('keyboard only: starts, the running screen passes, pauses with an announcement', async () => {
+    // A disabled Start is no Tab stop: wait, as a user does, until it offers this batch (the
+    // previous test's language round trip may have it previewing again on a loaded machine).
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid=start-button]')?.disabled === false,
+    );
+    await expect.poll(() => page.getByTestId('start-button').innerText()).toMatch(/^Start 3 videos/);
     const { unmarked } = await tabTo(page, /^Start 3 videos/);
     await page.keyboard.press('Enter');
     await page.waitForURL(/#\/batch\/\d+$/);

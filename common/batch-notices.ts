@@ -51,6 +51,9 @@ const en = {
   'notice.watching.title': 'Up to date: {name}',
   'notice.watching.body':
     '{summary} Watching {folders}: each new image is sent once it is completely copied.',
+  'notice.sending.title': 'Sending: {name}',
+  'notice.sending.body':
+    'Its hours have begun: the batch sends its next videos by itself ({waiting, plural, one {# waits} other {# wait}}).',
   'notice.resumed.title': 'Continues: {name}',
   'notice.resumed.body':
     'The RunComfy balance is {balance} now, so the batch continues by itself where it paused for lack of balance. Nothing was sent while it waited.',
@@ -95,6 +98,8 @@ const zhCN = {
     '此批次运行中已有 {minutes} 分钟没有任何视频改变状态。请检查电脑是否处于唤醒和联网状态，并查看 RunComfy 的状态页面；API 恢复响应后批次会自动继续。',
   'notice.watching.title': '已是最新：{name}',
   'notice.watching.body': '{summary}正在监视 {folders}：每张新图片完整复制后即会发送。',
+  'notice.sending.title': '开始发送：{name}',
+  'notice.sending.body': '到了它的时段：批次会自动发送接下来的视频（还有 {waiting} 个等待）。',
   'notice.resumed.title': '继续：{name}',
   'notice.resumed.body':
     'RunComfy 余额现为 {balance}，因此批次从因余额不足而暂停的地方自动继续。等待期间没有发送任何内容。',
@@ -149,6 +154,8 @@ export type BatchNotice =
   | { kind: 'stalled'; minutes: number }
   | { kind: 'watching'; done: Extract<BatchNotice, { kind: 'finished' }>; folders: string[] }
   | { kind: 'resumed'; balanceUsd: number }
+  /** Its start time came or its daily hours began: it sends again, by itself. */
+  | { kind: 'sending'; waiting: number }
   | { kind: 'test' };
 
 /** The notice for a batch that just finished: its counts and money at the end. */
@@ -194,7 +201,44 @@ export function hasWorkToMove(batch: RunningBatch): boolean {
     etaMs: null,
   });
   if (figures.waiting + figures.generating === 0) return false;
-  return !WAITS_BY_DESIGN.includes(batch.condition?.code ?? '');
+  return !waitsForHours(batch);
+}
+
+/** Whether a running batch waits for the hours it was given (its start time or daily window). */
+function waitsForHours(batch: Pick<RunningBatch, 'condition'>): boolean {
+  return WAITS_BY_DESIGN.includes(batch.condition?.code ?? '');
+}
+
+/**
+ * Follows running batches' hours for a teller (the webhook, the OS notification): `look` at a
+ * batch now and then; the first look after one was seen waiting, and no longer waits, gives the
+ * notice that its hours began. `forget` a batch that stopped running.
+ */
+export function hoursTracker(): {
+  look(batch: RunningBatch & { id: number }): BatchNotice | null;
+  forget(batchId: number): void;
+} {
+  const waited = new Set<number>();
+  return {
+    look(batch) {
+      if (waitsForHours(batch)) waited.add(batch.id);
+      else if (waited.delete(batch.id)) return hoursOpenedNotice(batch);
+      return null;
+    },
+    forget: (batchId) => void waited.delete(batchId),
+  };
+}
+
+/** The notice for a batch whose hours began: how many videos wait to be sent. */
+function hoursOpenedNotice(batch: RunningBatch): BatchNotice {
+  const figures = batchFigures({
+    ...batch,
+    state: 'running',
+    unconfirmedUsd: 0,
+    remainingEstimateUsd: 0,
+    etaMs: null,
+  });
+  return { kind: 'sending', waiting: figures.waiting };
 }
 
 /** A running batch nothing of which moved for `minutes`: null when nothing should have moved. */
@@ -281,6 +325,11 @@ export function noticeWords(
           summary: noticeWords(notice.done, batch, language, money).body,
           folders: notice.folders.join(desktopText(language, 'list.separator')),
         }),
+      };
+    case 'sending':
+      return {
+        title: say('notice.sending.title', { name }),
+        body: say('notice.sending.body', { waiting: notice.waiting }),
       };
     case 'resumed':
       return {

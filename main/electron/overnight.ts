@@ -10,6 +10,7 @@ import {
   noticeWords,
   pausedNotice,
   type BatchNotice,
+  type hoursTracker,
   type NoticeWords,
 } from '@common/batch-notices';
 import type { ReasonLanguage } from '@common/reasons';
@@ -43,6 +44,25 @@ export function notificationFor(
     { id: event.batchId, name: batch?.name ?? null, simulated: batch?.simulated ?? false },
     language,
   );
+}
+
+/**
+ * The OS notification that a running batch's hours began (it waited for its start time or its
+ * daily window and sends again by itself), from `hours`, which has looked at it while it waited.
+ */
+export function hoursNotification(
+  hours: ReturnType<typeof hoursTracker>,
+  batch: BatchView,
+  settings: { notifications: boolean },
+  language: ReasonLanguage = 'en',
+): NoticeWords | null {
+  if (batch.state !== 'running') {
+    hours.forget(batch.id);
+    return null;
+  }
+  const notice = hours.look(batch);
+  if (!notice || !settings.notifications) return null;
+  return noticeWords(notice, { id: batch.id, name: batch.name, simulated: batch.simulated }, language);
 }
 
 export interface ProgressSummary {

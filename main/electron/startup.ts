@@ -20,7 +20,7 @@ import { setupLogging } from './logging';
 import { createWindow, showWindow } from './main-window';
 import { handleMediaProtocol, MEDIA_BASE_URL } from './media-protocol';
 import { buildMenu } from './menu';
-import { notify } from './notifications';
+import { notify, notifyHours } from './notifications';
 import { updatePower, updateProgress } from './power-and-progress';
 import { createSafeStorageSecretStore } from './safe-storage-secrets';
 import { ensureTray, relabelTray } from './tray';
@@ -149,6 +149,7 @@ export async function start(context: AppContext): Promise<void> {
   setInterval(() => {
     updatePower(context);
     updateProgress(context);
+    notifyHours(context);
   }, 30_000).unref();
   powerMonitor.on('resume', () => engine.wake());
   powerMonitor.on('unlock-screen', () => engine.wake());

@@ -14,6 +14,7 @@ import {
   noticeText,
   noticeWords,
   pausedNotice,
+  hoursTracker,
   stalledNotice,
   watchingNotice,
   type BatchNotice,
@@ -130,6 +131,8 @@ export function slackText(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
+const GOOD_NEWS = new Set<WebhookEvent>(['finished', 'resumed', 'watching', 'sending']);
+
 /** The body (and where it goes) for each preset. */
 export function webhookRequest(
   setting: WebhookSetting,
@@ -150,11 +153,7 @@ export function webhookRequest(
           title: notice.title,
           message: notice.message,
           tags: [
-            notice.event === 'finished' || notice.event === 'resumed' || notice.event === 'watching'
-              ? 'white_check_mark'
-              : notice.event === 'test'
-                ? 'bell'
-                : 'warning',
+            GOOD_NEWS.has(notice.event) ? 'white_check_mark' : notice.event === 'test' ? 'bell' : 'warning',
           ],
           priority: notice.event === 'paused' || notice.event === 'stalled' ? 4 : 3,
         },
@@ -240,6 +239,7 @@ export function createWebhookNotifier(options: WebhookNotifierOptions): WebhookN
   const running = new Map<number, { lastMoved: number; reported: boolean }>();
   /** Watching batches already reported up to date, until new work arrives. */
   const upToDate = new Set<number>();
+  const hours = hoursTracker();
 
   const redact = (text: string) => redactSecrets(text, options.secrets?.() ?? []);
 
@@ -312,6 +312,8 @@ export function createWebhookNotifier(options: WebhookNotifierOptions): WebhookN
         if (running.has(event.batchId) || view?.state === 'running')
           running.set(event.batchId, { lastMoved: now(), reported: false });
         if (view?.state !== 'running') return;
+        const opened = hours.look(view);
+        if (opened) deliver(webhookNotice(opened, view, language()));
         // A watching batch whose work ran out says so once; new work starts a new spell.
         const watching = watchingNotice(view);
         if (!watching) upToDate.delete(view.id);
@@ -324,8 +326,11 @@ export function createWebhookNotifier(options: WebhookNotifierOptions): WebhookN
       if (event.type === 'batch') {
         if (event.state === 'running') {
           if (!running.has(event.batchId)) running.set(event.batchId, { lastMoved: now(), reported: false });
+          const view = options.engine.getBatch(event.batchId);
+          if (view) hours.look(view);
           return;
         }
+        hours.forget(event.batchId);
         running.delete(event.batchId);
         // A pause the user made needs no message to the user.
         if (event.state !== 'paused') return;
@@ -358,6 +363,9 @@ export function createWebhookNotifier(options: WebhookNotifierOptions): WebhookN
   const checkStalls = () => {
     const at = now();
     for (const [batchId, entry] of running) {
+      const view = options.engine.getBatch(batchId); // waiting for its hours, it moves nothing
+      const opened = view?.state === 'running' ? hours.look(view) : null;
+      if (opened && view) deliver(webhookNotice(opened, view, language()));
       if (entry.reported || at - entry.lastMoved < stallMs) continue;
       const batch = batchOf(batchId);
       if (!batch || batch.view.state !== 'running') {

@@ -7,6 +7,7 @@ import type { BatchView, StateCounts } from '../../../main/core/domain';
 import { ITEM_STATES } from '../../../main/core/domain';
 import { reason } from '@common/reasons';
 import { desktopLanguage } from '@common/desktop-texts';
+import { hoursTracker } from '@common/batch-notices';
 import { englishPhrases } from '../../english-in-chinese';
 
 vi.mock('electron', () => ({
@@ -16,7 +17,7 @@ vi.mock('electron', () => ({
 }));
 
 const { menuTemplate } = await import('../../../main/electron/menu');
-const { closeDialog, notificationFor, summarizeProgress, trayTooltip } =
+const { closeDialog, hoursNotification, notificationFor, summarizeProgress, trayTooltip } =
   await import('../../../main/electron/overnight');
 const { describeStorage } = await import('../../../main/electron/safe-storage-secrets');
 const { electronDialogs } = await import('../../../main/electron/dialogs');
@@ -72,6 +73,28 @@ describe('the OS integration in Chinese', () => {
     const close = closeDialog('zh-CN');
     expect(close.buttons).toEqual(['在托盘中继续运行', '退出（稍后继续）', '取消']);
     expect(englishPhrases([tip, close.title, close.message, close.detail].join('\n'))).toEqual([]);
+  });
+
+  it('notifies once, in Chinese, that a batch waiting for its hours sends again', () => {
+    const hours = hoursTracker();
+    const on = { notifications: true };
+    const waiting = {
+      id: 4,
+      name: 'night',
+      state: 'running',
+      simulated: false,
+      total: 6,
+      spentUsd: 0,
+      counts: counts({ queued: 6 }),
+      condition: { code: 'waiting_for_window', params: {}, since: 0, message: 'waits' },
+    } as unknown as BatchView;
+    expect(hoursNotification(hours, waiting, on, 'zh-CN')).toBeNull();
+    const sending = { ...waiting, condition: null, counts: counts({ queued: 5, submitting: 1 }) };
+    expect(hoursNotification(hours, sending, on, 'zh-CN')).toEqual({
+      title: '开始发送：night',
+      body: '到了它的时段：批次会自动发送接下来的视频（还有 5 个等待）。',
+    });
+    expect(hoursNotification(hours, sending, on, 'zh-CN')).toBeNull();
   });
 
   it('notifies a finished batch and a pause in Chinese, with the engine’s account in Chinese too', () => {

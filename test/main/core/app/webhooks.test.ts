@@ -184,6 +184,32 @@ describe('webhook notices', () => {
     n.close();
   });
 
+  it('says once that a batch waiting for its hours sends again when they begin', async () => {
+    const engine = fakeEngine({
+      counts: counts({ queued: 5 }),
+      condition: { code: 'waiting_for_window', params: {}, since: 0, message: 'Waiting for its hours' },
+    });
+    const { n, advance } = notifier({ url: `${base}/hook`, preset: 'generic' }, engine, {
+      stallMs: 30 * 60_000,
+    });
+    engine.emit({ type: 'batch', batchId: 7, state: 'running', pauseReason: null });
+    advance(60 * 60_000);
+    n.checkStalls();
+    // 22:00: the window opens and the first video is sent.
+    (engine.view as { condition: unknown }).condition = null;
+    engine.view.counts = counts({ queued: 4, submitting: 1 });
+    engine.emit({ type: 'items', batchId: 7, changes: [{ id: 1, state: 'submitting' }] });
+    engine.emit({ type: 'items', batchId: 7, changes: [{ id: 1, state: 'in_queue' }] });
+    n.checkStalls();
+    await n.settled();
+    expect(received.map((r) => r.body.event)).toEqual(['sending']);
+    expect(received[0]!.body).toMatchObject({
+      title: 'Stillmotion — Sending: holiday (2026-11-29 02:00)',
+      message: 'Its hours have begun: the batch sends its next videos by itself (4 wait).',
+    });
+    n.close();
+  });
+
   it('reports a running batch that has not moved for the stall time, once per stall', async () => {
     const engine = fakeEngine({ counts: counts({ queued: 20, in_progress: 3 }) });
     const { n, advance } = notifier({ url: `${base}/hook`, preset: 'generic' }, engine, {

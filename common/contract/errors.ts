@@ -41,6 +41,7 @@ export const errorDetailSchema = z.discriminatedUnion('kind', [
   }),
   z.object({ kind: z.literal('invalid_value'), field: z.string(), value: z.string(), expected: z.string() }),
   z.object({ kind: z.literal('no_key') }),
+  z.object({ kind: z.literal('watch_needs_folder') }),
   z.object({ kind: z.literal('preview_changed'), toSend: z.number(), estimatedCostUsd: z.number() }),
 ]);
 export type ErrorDetailDto = z.output<typeof errorDetailSchema>;

@@ -73,6 +73,8 @@ function detailText(detail: ErrorDetailDto, t: I18n['t']): string | null {
       return null; // the handler's message names the field, the value and what is expected
     case 'no_key':
       return t('errors.noKey');
+    case 'watch_needs_folder':
+      return t('errors.watchNeedsFolder');
     case 'preview_changed':
       return t('errors.previewChanged', {
         count: detail.toSend,

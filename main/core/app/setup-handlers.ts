@@ -70,6 +70,7 @@ export function buildSetupHandlers(
           'invalid_request',
           'The batch was not created: "Keep watching" needs a dropped folder to watch, and only files were dropped. ' +
             'Drop the folder itself, or turn watching off.',
+          { kind: 'watch_needs_folder' },
         );
       const seen = folders.length ? await filesTheScanSaw(folders, result, batchSettings.outputDir) : [];
       const batchId = engine.createBatch(batchSettings, plan.items, undefined, {
@@ -100,7 +101,7 @@ async function watchableFolders(dropped: readonly string[]): Promise<string[]> {
   return checked.filter((path): path is string => path !== null);
 }
 
-/** The files in the watched folders now that the scan looked at (taken, refused or paired). */
+/** The files in the watched folders now that the scan looked at (taken, refused, paired, or an element). */
 async function filesTheScanSaw(
   folders: readonly string[],
   result: ScanResult,
@@ -110,6 +111,7 @@ async function filesTheScanSaw(
     ...result.images.map((image) => image.sourcePath),
     ...result.rejected.map((rejected) => rejected.path),
     ...(result.endFramePairs ?? []).map((pair) => pair.end),
+    ...Object.keys(result.elementImages ?? {}),
   ]);
   return (await filesInFolders(folders, outputDir)).filter((file) => saw.has(file.path));
 }

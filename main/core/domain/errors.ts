@@ -36,6 +36,8 @@ export type ErrorDetail =
   | { kind: 'invalid_value'; field: string; value: string; expected: string }
   /** Nothing of a batch could be sent: no API key, and simulated mode is off. */
   | { kind: 'no_key' }
+  /** "Keep watching" was asked for, but only files were dropped: there is no folder to watch. */
+  | { kind: 'watch_needs_folder' }
   /** The plan at Start differs from the preview the user saw: these are its figures now. */
   | { kind: 'preview_changed'; toSend: number; estimatedCostUsd: number };
 

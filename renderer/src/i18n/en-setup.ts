@@ -92,6 +92,8 @@ export const enSetup = {
 
   'errors.noKey':
     'The batch was not made: no RunComfy key is set and simulated mode is off, so nothing of it could be sent. Try it free, or paste your key.',
+  'errors.watchNeedsFolder':
+    'The batch was not made: “Keep watching” needs a dropped folder to watch, and only files were dropped. Drop the folder itself, or turn watching off.',
   'errors.previewChanged':
     'The batch was not made: it would now send {count} {count, plural, one {video} other {videos}} for about {cost}, not what the preview showed. Check the preview and start again.',
 

@@ -84,6 +84,8 @@ export const zhCNSetup: Record<keyof typeof enSetup, string> = {
 
   'errors.noKey':
     '批次未创建：尚未设置 RunComfy 密钥，且模拟模式已关闭，因此无法发送任何内容。可以免费试用，或粘贴你的密钥。',
+  'errors.watchNeedsFolder':
+    '批次未创建：“继续监视”需要拖入一个文件夹，而这次只拖入了文件。请拖入文件夹本身，或关闭监视。',
   'errors.previewChanged':
     '批次未创建：现在它会发送 {count} 个视频，约 {cost}，与预览所示不同。请查看预览后重新开始。',
 

@@ -204,6 +204,8 @@ describe('hours and watching, chosen in the window', () => {
       watch: true,
     });
     expect(!fileOnly.ok && fileOnly.error.message).toMatch(/needs a dropped folder.*Drop the folder itself/);
+    // ...and says so by a kind the window words in the user's language.
+    expect(!fileOnly.ok && fileOnly.error.detail).toEqual({ kind: 'watch_needs_folder' });
 
     const made = await value(app.handlers, 'command:batch.create', {
       scanId: await scan([watched]),

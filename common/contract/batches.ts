@@ -53,7 +53,9 @@ export const batchSettingsSchema = z.object({
   elements: elementsSchema.optional(),
 });
 
-const clockTime = z.string().regex(/^\d\d:\d\d$/, 'a time of day as HH:MM, e.g. 22:00');
+/** A time of day as HH:MM: the one rule main's schema and the window's forms check. */
+export const CLOCK_TIME = /^\d\d:\d\d$/;
+const clockTime = z.string().regex(CLOCK_TIME, 'a time of day as HH:MM, e.g. 22:00');
 /** A daily window of local time; an end before the start crosses midnight. */
 export const dailyWindowSchema = z.object({ start: clockTime, end: clockTime });
 export const batchScheduleSchema = z.object({

@@ -4,11 +4,10 @@
 import { useEffect, useState } from 'react';
 import { api, errorText } from '../api';
 import { useI18n } from '../i18n';
+import { clockTimeOrNull, windowInvalid as hoursWindowInvalid, windowOf } from '../lib/hours';
 import { useAction } from '../lib/use-action';
 import { showToast } from '../store/toasts';
 import { NumberField } from './NumberField';
-
-const TIME = /^\d\d:\d\d$/;
 
 export function QueueSettings() {
   const { t } = useI18n();
@@ -30,8 +29,7 @@ export function QueueSettings() {
   }, []);
 
   const limitInvalid = limit !== null && !(Number.isInteger(limit) && limit >= 1 && limit <= 100);
-  const windowGiven = from !== '' || to !== '';
-  const windowInvalid = windowGiven && (!TIME.test(from) || !TIME.test(to) || from === to);
+  const windowInvalid = hoursWindowInvalid(from, to);
 
   return (
     <section className="settings-section" data-testid="queue-settings">
@@ -44,8 +42,8 @@ export function QueueSettings() {
             await api().queue.setLimit({ limit });
             await api().queue.setDefaultSchedule({
               schedule: {
-                startAt: TIME.test(start) ? start : null,
-                window: windowGiven ? { start: from, end: to } : null,
+                startAt: clockTimeOrNull(start),
+                window: windowOf(from, to),
               },
             });
             showToast(t('settings.saved'));

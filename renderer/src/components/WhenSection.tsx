@@ -2,6 +2,7 @@
 // Queue's defaults, changeable per batch), and whether the batch keeps watching its dropped
 // folders for new images. Main resolves the times when the batch is made.
 import { useI18n } from '../i18n';
+import { clockTimeOrNull, windowInvalid as hoursWindowInvalid, windowOf } from '../lib/hours';
 import { CheckboxField, Field } from './Field';
 import { FormSection } from './FormSection';
 
@@ -15,12 +16,9 @@ export interface WhenDraft {
 
 export const ANY_TIME: WhenDraft = { startAt: '', from: '', to: '', watch: false };
 
-const TIME = /^\d\d:\d\d$/;
-
 /** Whether the window is half given, not a time, or starts where it ends. */
 export function windowInvalid(when: WhenDraft): boolean {
-  if (when.from === '' && when.to === '') return false;
-  return !TIME.test(when.from) || !TIME.test(when.to) || when.from === when.to;
+  return hoursWindowInvalid(when.from, when.to);
 }
 
 /** The hours the batch is made with (null: any time, right away). */
@@ -28,8 +26,8 @@ export function hoursOf(when: WhenDraft): {
   startAt: string | null;
   window: { start: string; end: string } | null;
 } | null {
-  const startAt = TIME.test(when.startAt) ? when.startAt : null;
-  const window = when.from && when.to ? { start: when.from, end: when.to } : null;
+  const startAt = clockTimeOrNull(when.startAt);
+  const window = windowOf(when.from, when.to);
   return startAt === null && window === null ? null : { startAt, window };
 }
 
@@ -42,7 +40,7 @@ export function WhenSection({ when, onChange }: Props) {
   const { t } = useI18n();
   const invalid = windowInvalid(when);
   const summary = [
-    TIME.test(when.startAt) ? t('when.summaryStart', { time: when.startAt }) : null,
+    clockTimeOrNull(when.startAt) ? t('when.summaryStart', { time: when.startAt }) : null,
     when.from && when.to && !invalid ? t('when.summaryWindow', { from: when.from, to: when.to }) : null,
   ].filter(Boolean);
   if (summary.length === 0) summary.push(t('when.summaryNow'));

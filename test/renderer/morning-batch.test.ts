@@ -220,6 +220,24 @@ describe('the morning after', () => {
     await expect
       .poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid')))
       .toBe('api-key-input');
+
+    // A new key is checked with RunComfy before it replaces the saved one: a refused paste is
+    // said so and not saved; one RunComfy accepts is saved.
+    const keySettings = page.getByTestId('api-key-settings');
+    await keySettings.getByTestId('api-key-input').fill('rk_not_a_real_key_42');
+    await keySettings.getByRole('button', { name: 'Replace key' }).click();
+    const check = keySettings.getByTestId('api-key-check');
+    await check.waitFor();
+    expect(await check.innerText()).toMatch(/^RunComfy did not accept this key, so it was not saved\./);
+    expect(session.harness.secrets.get()).toBe(DEMO_API_KEY);
+    await screenshot(page, 'settings-key-refused-en');
+    const secondKey = 'sim-second-account-key';
+    session.harness.simulator.setKeyCredit(secondKey, 50);
+    await keySettings.getByTestId('api-key-input').fill(secondKey);
+    await check.waitFor({ state: 'detached' });
+    await keySettings.getByRole('button', { name: 'Replace key' }).click();
+    await expect.poll(() => session.harness.secrets.get()).toBe(secondKey);
+    expect(await keySettings.getByTestId('api-key-status').innerText()).toMatch(/^Key set, ending in …-key/);
     expect(errors).toEqual([]);
   });
 });

@@ -34,7 +34,7 @@ async function batchHeldByTheCli(): Promise<number> {
   if (!created.ok) throw new Error(created.error.message);
   const db = openDatabase(files.database);
   // A live process of this machine (this test runner) holds the batch, named as the CLI names itself.
-  const claimed = new JobStore(db).acquireLease(
+  const claimed = new JobStore(db).leases.acquireLease(
     created.value.batchId,
     `cli:${hostname()}:${process.pid}`,
     Date.now(),

@@ -32,7 +32,7 @@ beforeEach(() => {
   dbPath = join(dir.path, 'jobs.sqlite');
   const db = openDatabase(dbPath);
   const settings = settingsFor(join(dir.path, 'out'));
-  batchId = new JobStore(db).createBatch(
+  batchId = new JobStore(db).batches.createBatch(
     settings,
     plannedItems(makeImages(dir.path, 4), settings),
     'b',

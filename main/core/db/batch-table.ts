@@ -1,5 +1,5 @@
 // The batches table's queries (a batch created with its planned items, its state, pause and
-// condition, its settings).
+// condition, its settings), and the cache of batch rows as last read.
 import {
   type BatchCondition,
   type BatchSchedule,
@@ -13,7 +13,7 @@ import {
 } from '../domain';
 import { formatReason, type Reason } from '@common/reasons';
 import { pauseReasonColumn, toBatchRecord, type BatchRecord, type BatchRow } from './rows';
-import { StoreBase } from './store-base';
+import type { Sql } from './sql';
 
 /** What a batch keeps from its creation on: only its budget can change (updateBatchSettings). */
 export interface BatchFixed {
@@ -31,7 +31,7 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-export abstract class BatchTable extends StoreBase {
+export class BatchTable {
   /** Read once per process: batches are never deleted, so an id always means the same batch. */
   private readonly fixed = new Map<number, BatchFixed>();
   /**
@@ -44,6 +44,8 @@ export abstract class BatchTable extends StoreBase {
   private readonly records = new Map<number, BatchRecord>();
   private recordsVersion: unknown = null;
 
+  constructor(private readonly sql: Sql) {}
+
   createBatch(
     settings: BatchSettings,
     items: PlannedItem[],
@@ -52,28 +54,30 @@ export abstract class BatchTable extends StoreBase {
     simulated = false,
     queue: { schedule?: BatchSchedule | null; watch?: BatchWatch | null } = {},
   ): number {
-    return this.db
+    return this.sql.db
       .transaction(() => {
         // A new batch joins the end of the account's queue.
-        const { lastInsertRowid } = this.stmt(
-          `INSERT INTO batches (name, state, settings_json, model_id, prompt_template, output_dir, budget_usd, created_at,
+        const { lastInsertRowid } = this.sql
+          .stmt(
+            `INSERT INTO batches (name, state, settings_json, model_id, prompt_template, output_dir, budget_usd, created_at,
              simulated, queue_order, schedule_json, watch_json)
            VALUES (:name, 'draft', :settings, :modelId, :promptTemplate, :outputDir, :budget, :now, :simulated,
              (SELECT COALESCE(MAX(queue_order), 0) + 1 FROM batches), :schedule, :watch)`,
-        ).run({
-          name,
-          settings: JSON.stringify(settings),
-          modelId: settings.modelId,
-          promptTemplate: settings.promptTemplate,
-          outputDir: settings.outputDir,
-          budget: settings.budgetUsd,
-          now,
-          simulated: simulated ? 1 : 0,
-          schedule: queue.schedule ? JSON.stringify(queue.schedule) : null,
-          watch: queue.watch ? JSON.stringify(queue.watch) : null,
-        });
+          )
+          .run({
+            name,
+            settings: JSON.stringify(settings),
+            modelId: settings.modelId,
+            promptTemplate: settings.promptTemplate,
+            outputDir: settings.outputDir,
+            budget: settings.budgetUsd,
+            now,
+            simulated: simulated ? 1 : 0,
+            schedule: queue.schedule ? JSON.stringify(queue.schedule) : null,
+            watch: queue.watch ? JSON.stringify(queue.watch) : null,
+          });
         const batchId = Number(lastInsertRowid);
-        this.insertBatchEvent(batchId, 'draft', null, 'created', now);
+        this.sql.insertBatchEvent(batchId, 'draft', null, 'created', now);
         this.insertItems(batchId, items, 0, now);
         return batchId;
       })
@@ -85,11 +89,11 @@ export abstract class BatchTable extends StoreBase {
    * transaction; returns their ids.
    */
   appendItems(batchId: number, items: PlannedItem[], now: number): number[] {
-    return this.db
+    return this.sql.db
       .transaction(() => {
-        const { next } = this.stmt(
-          `SELECT COALESCE(MAX(position), -1) + 1 AS next FROM items WHERE batch_id = :batchId`,
-        ).get({ batchId }) as { next: number };
+        const { next } = this.sql
+          .stmt(`SELECT COALESCE(MAX(position), -1) + 1 AS next FROM items WHERE batch_id = :batchId`)
+          .get({ batchId }) as { next: number };
         return this.insertItems(batchId, items, next, now);
       })
       .immediate();
@@ -97,7 +101,7 @@ export abstract class BatchTable extends StoreBase {
 
   private insertItems(batchId: number, items: PlannedItem[], firstPosition: number, now: number): number[] {
     const ids: number[] = [];
-    const insertItem = this.stmt(
+    const insertItem = this.sql.stmt(
       `INSERT INTO items (batch_id, position, state, source_path, root_path, relative_path, image_hash,
              request_fingerprint, rendered_prompt, request_json, output_relative_path, created_at,
              state_changed_at, estimated_cost_usd, error_code, error_message, reason_json, notes_json)
@@ -127,7 +131,7 @@ export abstract class BatchTable extends StoreBase {
         reason: item.verdict?.reason ? JSON.stringify(item.verdict.reason) : null,
         notes: JSON.stringify(item.notes),
       });
-      this.insertItemEvent(Number(itemId), null, state, item.verdict?.message ?? 'planned', now);
+      this.sql.insertItemEvent(Number(itemId), null, state, item.verdict?.message ?? 'planned', now);
       ids.push(Number(itemId));
     });
     return ids;
@@ -136,8 +140,8 @@ export abstract class BatchTable extends StoreBase {
   /** The batch as stored now (frozen: the same record may be handed to every caller). */
   getBatch(batchId: number): BatchRecord | null {
     // Inside a transaction, what it wrote may still be rolled back: read, never remember.
-    if (this.db.inTransaction) return this.readBatch(batchId);
-    const version = this.stmt(`PRAGMA data_version`).pluck().get({});
+    if (this.sql.db.inTransaction) return this.readBatch(batchId);
+    const version = this.sql.stmt(`PRAGMA data_version`).pluck().get({});
     if (version !== this.recordsVersion) {
       this.records.clear();
       this.recordsVersion = version;
@@ -153,13 +157,16 @@ export abstract class BatchTable extends StoreBase {
   }
 
   private readBatch(batchId: number): BatchRecord | null {
-    const row = this.stmt(`SELECT * FROM batches WHERE id = :batchId`).get({ batchId }) as
+    const row = this.sql.stmt(`SELECT * FROM batches WHERE id = :batchId`).get({ batchId }) as
       BatchRow | undefined;
     return row ? toBatchRecord(row) : null;
   }
 
-  /** Called by every write to a batch's row, before it runs: its remembered record is stale. */
-  protected batchWritten(batchId: number): void {
+  /**
+   * Called by every write to a batch's row, before it runs (here and in lease-table.ts): its
+   * remembered record is stale.
+   */
+  batchWritten(batchId: number): void {
     this.records.delete(batchId);
   }
 
@@ -182,9 +189,9 @@ export abstract class BatchTable extends StoreBase {
   /** The batches that have not ended (draft, running, paused), in the account's queue order. */
   queuedBatches(): BatchRecord[] {
     return (
-      this.stmt(
-        `SELECT * FROM batches WHERE state IN ('draft', 'running', 'paused') ORDER BY queue_order, id`,
-      ).all({}) as BatchRow[]
+      this.sql
+        .stmt(`SELECT * FROM batches WHERE state IN ('draft', 'running', 'paused') ORDER BY queue_order, id`)
+        .all({}) as BatchRow[]
     ).map(toBatchRecord);
   }
 
@@ -194,7 +201,7 @@ export abstract class BatchTable extends StoreBase {
    * Returns false when the batch is not in the queue (it ended) or cannot go further that way.
    */
   moveInQueue(batchId: number, move: QueueMove): boolean {
-    return this.db
+    return this.sql.db
       .transaction(() => {
         const order = this.queuedBatches().map((batch) => batch.id);
         const from = order.indexOf(batchId);
@@ -205,10 +212,10 @@ export abstract class BatchTable extends StoreBase {
         order.splice(from, 1);
         order.splice(to, 0, batchId);
         // Renumbered after every batch that ended, so the queue's batches stay behind none of them.
-        const { top } = this.stmt(`SELECT COALESCE(MAX(queue_order), 0) AS top FROM batches`).get({}) as {
+        const { top } = this.sql.stmt(`SELECT COALESCE(MAX(queue_order), 0) AS top FROM batches`).get({}) as {
           top: number;
         };
-        const set = this.stmt(`UPDATE batches SET queue_order = :order WHERE id = :id`);
+        const set = this.sql.stmt(`UPDATE batches SET queue_order = :order WHERE id = :id`);
         order.forEach((id, index) => {
           this.batchWritten(id);
           set.run({ id, order: top + 1 + index });
@@ -220,7 +227,7 @@ export abstract class BatchTable extends StoreBase {
 
   setBatchSchedule(batchId: number, schedule: BatchSchedule | null): void {
     this.batchWritten(batchId);
-    this.stmt(`UPDATE batches SET schedule_json = :json WHERE id = :batchId`).run({
+    this.sql.stmt(`UPDATE batches SET schedule_json = :json WHERE id = :batchId`).run({
       batchId,
       json: schedule ? JSON.stringify(schedule) : null,
     });
@@ -228,14 +235,14 @@ export abstract class BatchTable extends StoreBase {
 
   setBatchWatch(batchId: number, watch: BatchWatch | null): void {
     this.batchWritten(batchId);
-    this.stmt(`UPDATE batches SET watch_json = :json WHERE id = :batchId`).run({
+    this.sql.stmt(`UPDATE batches SET watch_json = :json WHERE id = :batchId`).run({
       batchId,
       json: watch ? JSON.stringify(watch) : null,
     });
   }
 
   listBatches(): BatchRecord[] {
-    return (this.stmt(`SELECT * FROM batches ORDER BY id DESC`).all({}) as BatchRow[]).map(toBatchRecord);
+    return (this.sql.stmt(`SELECT * FROM batches ORDER BY id DESC`).all({}) as BatchRow[]).map(toBatchRecord);
   }
 
   setBatchState(
@@ -246,23 +253,25 @@ export abstract class BatchTable extends StoreBase {
     now: number,
   ): BatchRecord {
     this.batchWritten(batchId);
-    return this.db
+    return this.sql.db
       .transaction(() => {
-        this.stmt(
-          `UPDATE batches SET state = :state, pause_reason = :reason, pause_message = :message,
+        this.sql
+          .stmt(
+            `UPDATE batches SET state = :state, pause_reason = :reason, pause_message = :message,
              pause_detail_json = :detail,
              started_at = CASE WHEN :state = 'running' AND started_at IS NULL THEN :now ELSE started_at END,
              finished_at = CASE WHEN :state IN ('finished', 'cancelled') THEN :now ELSE NULL END
            WHERE id = :batchId`,
-        ).run({
-          batchId,
-          state,
-          reason: pause ? pauseReasonColumn(pause.reason) : null,
-          message: pause ? formatReason(pause.detail, 'en') : null,
-          detail: pause ? JSON.stringify(pause.detail) : null,
-          now,
-        });
-        this.insertBatchEvent(batchId, state, pause?.reason ?? null, why, now);
+          )
+          .run({
+            batchId,
+            state,
+            reason: pause ? pauseReasonColumn(pause.reason) : null,
+            message: pause ? formatReason(pause.detail, 'en') : null,
+            detail: pause ? JSON.stringify(pause.detail) : null,
+            now,
+          });
+        this.sql.insertBatchEvent(batchId, state, pause?.reason ?? null, why, now);
         return this.getBatch(batchId)!;
       })
       .immediate();
@@ -272,33 +281,35 @@ export abstract class BatchTable extends StoreBase {
   setBatchCondition(batchId: number, condition: BatchCondition | null): boolean {
     const json = condition === null ? null : JSON.stringify(condition);
     this.batchWritten(batchId);
-    const changed = this.stmt(
-      `UPDATE batches SET condition_json = :json WHERE id = :batchId AND condition_json IS NOT :json`,
-    ).run({ batchId, json });
+    const changed = this.sql
+      .stmt(`UPDATE batches SET condition_json = :json WHERE id = :batchId AND condition_json IS NOT :json`)
+      .run({ batchId, json });
     return changed.changes > 0;
   }
 
   /** Records the first time the output folder was found in place (see migration 009). */
   markOutputDirSeen(batchId: number, at: number): void {
     this.batchWritten(batchId);
-    this.stmt(
-      `UPDATE batches SET output_dir_seen_at = :at WHERE id = :batchId AND output_dir_seen_at IS NULL`,
-    ).run({ batchId, at });
+    this.sql
+      .stmt(`UPDATE batches SET output_dir_seen_at = :at WHERE id = :batchId AND output_dir_seen_at IS NULL`)
+      .run({ batchId, at });
   }
 
   updateBatchSettings(batchId: number, settings: BatchSettings): void {
     this.batchWritten(batchId);
     // Another output folder has not been seen yet (migration 009): forget the old one's mark.
-    this.stmt(
-      `UPDATE batches SET settings_json = :settings, budget_usd = :budget,
+    this.sql
+      .stmt(
+        `UPDATE batches SET settings_json = :settings, budget_usd = :budget,
          output_dir_seen_at = CASE WHEN json_extract(settings_json, '$.outputDir') IS :outputDir
                                    THEN output_dir_seen_at END
        WHERE id = :batchId`,
-    ).run({
-      batchId,
-      settings: JSON.stringify(settings),
-      budget: settings.budgetUsd,
-      outputDir: settings.outputDir,
-    });
+      )
+      .run({
+        batchId,
+        settings: JSON.stringify(settings),
+        budget: settings.budgetUsd,
+        outputDir: settings.outputDir,
+      });
   }
 }

@@ -9,8 +9,8 @@ import {
   type ItemState,
   type StateCounts,
 } from '../domain';
-import { ItemTable } from './item-table';
 import { toItemRecord, toItemView, type ItemRecord, type ItemRow } from './rows';
+import type { Sql } from './sql';
 
 export interface MoneySummary {
   /** Billed or possibly billed: used against the budget cap (never under-counts). */
@@ -43,51 +43,61 @@ function emptyCounts(): StateCounts {
   return Object.fromEntries(ITEM_STATES.map((state) => [state, 0])) as StateCounts;
 }
 
-export abstract class ItemQueries extends ItemTable {
+export class ItemQueries {
+  constructor(private readonly sql: Sql) {}
+
   /** The next queued items in queue order, skipping ids already being prepared. */
   nextQueued(batchId: number, limit: number, exclude: readonly number[] = []): ItemRecord[] {
     return (
-      this.stmt(
-        `SELECT * FROM items WHERE batch_id = :batchId AND state = 'queued'
+      this.sql
+        .stmt(
+          `SELECT * FROM items WHERE batch_id = :batchId AND state = 'queued'
            AND id NOT IN (SELECT value FROM json_each(:exclude))
          ORDER BY position LIMIT :limit`,
-      ).all({ batchId, limit, exclude: JSON.stringify(exclude) }) as ItemRow[]
+        )
+        .all({ batchId, limit, exclude: JSON.stringify(exclude) }) as ItemRow[]
     ).map(toItemRecord);
   }
 
   /** Items of the given states (in-flight states are few; never used for `queued`/`done`). */
   itemsInStates(batchId: number, states: readonly ItemState[]): ItemRecord[] {
     return (
-      this.stmt(
-        // Named: without it SQLite walks the whole batch in position order to skip the sort.
-        `SELECT * FROM items INDEXED BY items_batch_state_position
+      this.sql
+        .stmt(
+          // Named: without it SQLite walks the whole batch in position order to skip the sort.
+          `SELECT * FROM items INDEXED BY items_batch_state_position
            WHERE batch_id = :batchId AND state IN (SELECT value FROM json_each(:states)) ORDER BY position`,
-      ).all({ batchId, states: JSON.stringify(states) }) as ItemRow[]
+        )
+        .all({ batchId, states: JSON.stringify(states) }) as ItemRow[]
     ).map(toItemRecord);
   }
 
   countInStates(batchId: number, states: readonly ItemState[]): number {
     return (
-      this.stmt(
-        `SELECT count(*) AS n FROM items WHERE batch_id = :batchId AND state IN (SELECT value FROM json_each(:states))`,
-      ).get({ batchId, states: JSON.stringify(states) }) as { n: number }
+      this.sql
+        .stmt(
+          `SELECT count(*) AS n FROM items WHERE batch_id = :batchId AND state IN (SELECT value FROM json_each(:states))`,
+        )
+        .get({ batchId, states: JSON.stringify(states) }) as { n: number }
     ).n;
   }
 
   /** Whether any item of the batch is in one of `states`: stops at the first (no count). */
   anyInStates(batchId: number, states: readonly ItemState[]): boolean {
-    const row = this.stmt(
-      `SELECT EXISTS (SELECT 1 FROM items WHERE batch_id = :batchId AND state IN (SELECT value FROM json_each(:states))) AS found`,
-    ).get({ batchId, states: JSON.stringify(states) }) as { found: number };
+    const row = this.sql
+      .stmt(
+        `SELECT EXISTS (SELECT 1 FROM items WHERE batch_id = :batchId AND state IN (SELECT value FROM json_each(:states))) AS found`,
+      )
+      .get({ batchId, states: JSON.stringify(states) }) as { found: number };
     return row.found === 1;
   }
 
   counts(batchId: number): StateCounts {
     const counts = emptyCounts();
-    const rows = this.timed(
+    const rows = this.sql.timed(
       'counts',
       () =>
-        this.stmt(`SELECT state, count(*) AS n FROM items WHERE batch_id = :batchId GROUP BY state`).all({
+        this.sql.stmt(`SELECT state, count(*) AS n FROM items WHERE batch_id = :batchId GROUP BY state`).all({
           batchId,
         }) as { state: ItemState; n: number }[],
     );
@@ -96,11 +106,12 @@ export abstract class ItemQueries extends ItemTable {
   }
 
   money(batchId: number): MoneySummary {
-    const row = this.timed(
+    const row = this.sql.timed(
       'money',
       () =>
-        this.stmt(
-          `SELECT
+        this.sql
+          .stmt(
+            `SELECT
              COALESCE(SUM(prior_spent_usd + CASE WHEN may_be_billed = 1 THEN COALESCE(cost_usd, estimated_cost_usd) ELSE 0 END), 0) AS committed,
              COALESCE(SUM(prior_spent_usd + CASE
                WHEN cost_usd IS NOT NULL THEN cost_usd
@@ -110,7 +121,8 @@ export abstract class ItemQueries extends ItemTable {
              COALESCE(SUM(CASE WHEN state = 'queued' THEN estimated_cost_usd ELSE 0 END), 0) AS queued,
              COALESCE(SUM(CASE WHEN state = 'unknown_submit' AND cost_usd IS NULL THEN estimated_cost_usd ELSE 0 END), 0) AS unconfirmed
            FROM items WHERE batch_id = :batchId`,
-        ).get({ batchId }) as {
+          )
+          .get({ batchId }) as {
           committed: number;
           spent: number;
           remaining: number;
@@ -142,20 +154,22 @@ export abstract class ItemQueries extends ItemTable {
       AND (:filterStates = 0 OR state IN (SELECT value FROM json_each(:states)))
       AND (:search IS NULL OR relative_path LIKE :search ESCAPE '\\')
       AND (:filterReviews = 0 OR COALESCE(review, 'unreviewed') IN (SELECT value FROM json_each(:reviews)))`;
-    return this.timed('pageItems', () => {
-      const rows = this.stmt(
-        `SELECT * FROM items WHERE ${where} ORDER BY position LIMIT :limit OFFSET :offset`,
-      ).all({
-        ...filter,
-        ...page,
-      }) as ItemRow[];
-      const { n } = this.stmt(`SELECT count(*) AS n FROM items WHERE ${where}`).get(filter) as { n: number };
+    return this.sql.timed('pageItems', () => {
+      const rows = this.sql
+        .stmt(`SELECT * FROM items WHERE ${where} ORDER BY position LIMIT :limit OFFSET :offset`)
+        .all({
+          ...filter,
+          ...page,
+        }) as ItemRow[];
+      const { n } = this.sql.stmt(`SELECT count(*) AS n FROM items WHERE ${where}`).get(filter) as {
+        n: number;
+      };
       return { items: rows.map((row) => toItemView(toItemRecord(row))), total: n };
     });
   }
 
   *iterateItems(batchId: number): Generator<ItemRecord> {
-    const statement = this.db.prepare(`SELECT * FROM items WHERE batch_id = :batchId ORDER BY position`);
+    const statement = this.sql.db.prepare(`SELECT * FROM items WHERE batch_id = :batchId ORDER BY position`);
     for (const row of statement.iterate({ batchId }) as Iterable<ItemRow>) yield toItemRecord(row);
   }
 
@@ -172,23 +186,27 @@ export abstract class ItemQueries extends ItemTable {
     options: { simulated?: boolean } = {},
   ): ExistingItem | null {
     const includeSimulated = options.simulated === false ? 0 : 1;
-    const done = this.stmt(
-      `SELECT i.id, i.batch_id, i.output_path FROM items i JOIN batches b ON b.id = i.batch_id
+    const done = this.sql
+      .stmt(
+        `SELECT i.id, i.batch_id, i.output_path FROM items i JOIN batches b ON b.id = i.batch_id
         WHERE i.image_hash = :imageHash AND i.request_fingerprint = :fp
           AND i.state = 'done' AND i.output_path IS NOT NULL AND (b.simulated = 0 OR :includeSimulated = 1)
         ORDER BY i.finished_at DESC LIMIT 1`,
-    ).get({ imageHash, fp: requestFingerprint, includeSimulated }) as
+      )
+      .get({ imageHash, fp: requestFingerprint, includeSimulated }) as
       { id: number; batch_id: number; output_path: string } | undefined;
     if (done) return { itemId: done.id, outputPath: done.output_path, batchId: done.batch_id, state: 'done' };
     // The state list matches the partial index items_pending_lookup (migration 4) word for word.
-    const pending = this.stmt(
-      `SELECT i.id, i.batch_id, i.state, i.output_relative_path, json_extract(b.settings_json, '$.outputDir') AS output_dir
+    const pending = this.sql
+      .stmt(
+        `SELECT i.id, i.batch_id, i.state, i.output_relative_path, json_extract(b.settings_json, '$.outputDir') AS output_dir
          FROM items i JOIN batches b ON b.id = i.batch_id
         WHERE i.image_hash = :imageHash AND i.request_fingerprint = :fp
           AND i.state IN ('queued', 'submitting', 'in_queue', 'in_progress', 'downloading', 'unknown_submit')
           AND (b.simulated = 0 OR :includeSimulated = 1)
         ORDER BY i.id LIMIT 1`,
-    ).get({ imageHash, fp: requestFingerprint, includeSimulated }) as
+      )
+      .get({ imageHash, fp: requestFingerprint, includeSimulated }) as
       | { id: number; batch_id: number; state: ItemState; output_relative_path: string; output_dir: unknown }
       | undefined;
     if (!pending) return null;
@@ -208,64 +226,74 @@ export abstract class ItemQueries extends ItemTable {
    * failed or expired, answers lost. One row per group, with one reason of it to show.
    */
   endedSince(since: number, batchId: number | null = null): EndedGroup[] {
-    return this.stmt(
-      `SELECT batch_id AS batchId, state, json_extract(reason_json, '$.code') AS code, count(*) AS count,
+    return this.sql
+      .stmt(
+        `SELECT batch_id AS batchId, state, json_extract(reason_json, '$.code') AS code, count(*) AS count,
                 MAX(reason_json) AS reasonJson, MAX(error_message) AS message
            FROM items
           WHERE state_changed_at >= :since AND state IN ('done', 'failed', 'expired', 'unknown_submit')
             AND (:batchId IS NULL OR batch_id = :batchId)
           GROUP BY batch_id, state, code ORDER BY batch_id, state, count DESC`,
-    ).all({ since: Math.round(since), batchId }) as EndedGroup[];
+      )
+      .all({ since: Math.round(since), batchId }) as EndedGroup[];
   }
 
   /** The first item of a batch made from this image content (any name, any state), or null. */
   itemWithImage(batchId: number, imageHash: string): { id: number; relativePath: string } | null {
-    const row = this.stmt(
-      `SELECT id, relative_path FROM items WHERE batch_id = :batchId AND image_hash = :imageHash ORDER BY position LIMIT 1`,
-    ).get({ batchId, imageHash }) as { id: number; relative_path: string } | undefined;
+    const row = this.sql
+      .stmt(
+        `SELECT id, relative_path FROM items WHERE batch_id = :batchId AND image_hash = :imageHash ORDER BY position LIMIT 1`,
+      )
+      .get({ batchId, imageHash }) as { id: number; relative_path: string } | undefined;
     return row ? { id: row.id, relativePath: row.relative_path } : null;
   }
 
   /** Batches holding work that must continue after a restart (or could be driven now). */
   batchesWithWork(): number[] {
     return (
-      this.stmt(
-        `SELECT DISTINCT b.id FROM batches b WHERE b.state = 'running'
+      this.sql
+        .stmt(
+          `SELECT DISTINCT b.id FROM batches b WHERE b.state = 'running'
            OR EXISTS (SELECT 1 FROM items i WHERE i.batch_id = b.id
                         AND i.state IN ('submitting', 'in_queue', 'in_progress', 'downloading'))
          ORDER BY b.id`,
-      ).all({}) as { id: number }[]
+        )
+        .all({}) as { id: number }[]
     ).map((row) => row.id);
   }
 
   /** Done items whose sidecar a crash kept from being placed. */
   pendingSidecars(batchId: number): number[] {
     return (
-      this.stmt(
-        `SELECT id FROM items WHERE batch_id = :batchId AND sidecar_pending = 1 AND state = 'done'`,
-      ).all({
-        batchId,
-      }) as { id: number }[]
+      this.sql
+        .stmt(`SELECT id FROM items WHERE batch_id = :batchId AND sidecar_pending = 1 AND state = 'done'`)
+        .all({
+          batchId,
+        }) as { id: number }[]
     ).map((row) => row.id);
   }
 
   /** The same, in batches that ended (the last video's sidecar: its batch finished before it). */
   pendingSidecarsOfEndedBatches(doneBefore: number): { itemId: number; batchId: number }[] {
     return (
-      this.stmt(
-        `SELECT items.id, items.batch_id FROM items JOIN batches ON batches.id = items.batch_id
+      this.sql
+        .stmt(
+          `SELECT items.id, items.batch_id FROM items JOIN batches ON batches.id = items.batch_id
          WHERE items.sidecar_pending = 1 AND items.state = 'done' AND items.state_changed_at < :doneBefore
            AND batches.state IN ('finished', 'cancelled')`,
-      ).all({ doneBefore }) as { id: number; batch_id: number }[]
+        )
+        .all({ doneBefore }) as { id: number; batch_id: number }[]
     ).map((row) => ({ itemId: row.id, batchId: row.batch_id }));
   }
 
   /** Temporary download files recorded on items no longer downloading (left by a crash). */
   strayPartPaths(batchId: number): { itemId: number; partPath: string }[] {
     return (
-      this.stmt(
-        `SELECT id, part_path FROM items WHERE batch_id = :batchId AND part_path IS NOT NULL AND state <> 'downloading'`,
-      ).all({ batchId }) as { id: number; part_path: string }[]
+      this.sql
+        .stmt(
+          `SELECT id, part_path FROM items WHERE batch_id = :batchId AND part_path IS NOT NULL AND state <> 'downloading'`,
+        )
+        .all({ batchId }) as { id: number; part_path: string }[]
     ).map((row) => ({ itemId: row.id, partPath: row.part_path }));
   }
 }

@@ -3,8 +3,9 @@
 import { type ItemReview, type ItemState } from '../domain';
 import { IllegalTransitionError, canTransition } from '../domain/states';
 import { formatReason } from '@common/reasons';
-import { LeaseTable } from './lease-table';
+import type { LeaseTable } from './lease-table';
 import { ITEM_PATCH_COLUMNS, toItemRecord, type ItemPatch, type ItemRecord, type ItemRow } from './rows';
+import type { Sql } from './sql';
 
 /**
  * What the item's current attempt must still be for a write about it to apply: the answer to
@@ -13,15 +14,6 @@ import { ITEM_PATCH_COLUMNS, toItemRecord, type ItemPatch, type ItemRecord, type
 export interface AttemptExpectation {
   requestId?: string | null;
   attempts?: number;
-}
-
-/** A temporary file the engine made (or is about to make) in a user's folder (migration 013). */
-export interface TempFileRecord {
-  path: string;
-  itemId: number;
-  kind: 'part' | 'sidecar';
-  requestId: string | null;
-  owner: string;
 }
 
 export interface ItemEventRow {
@@ -45,18 +37,6 @@ const INTEGER_FIELDS = new Set<string>([
   'outputBytes',
   'pollCount',
 ]);
-
-interface TempFileRow {
-  path: string;
-  item_id: number;
-  kind: 'part' | 'sidecar';
-  request_id: string | null;
-  owner: string;
-}
-
-function toTempFile(row: TempFileRow): TempFileRecord {
-  return { path: row.path, itemId: row.item_id, kind: row.kind, requestId: row.request_id, owner: row.owner };
-}
 
 function isAttempt(item: ItemRecord, expect: AttemptExpectation): boolean {
   return (
@@ -102,9 +82,16 @@ function patchUpdate(
   return { sql: `UPDATE items SET ${sets.join(', ')} WHERE id = :itemId`, params };
 }
 
-export abstract class ItemTable extends LeaseTable {
+export class ItemTable {
+  constructor(
+    private readonly sql: Sql,
+    /** Proves inside a write's transaction that this process still drives the item's batch. */
+    private readonly leases: LeaseTable,
+  ) {}
+
   getItem(itemId: number): ItemRecord | null {
-    const row = this.stmt(`SELECT * FROM items WHERE id = :itemId`).get({ itemId }) as ItemRow | undefined;
+    const row = this.sql.stmt(`SELECT * FROM items WHERE id = :itemId`).get({ itemId }) as
+      ItemRow | undefined;
     return row ? toItemRecord(row) : null;
   }
 
@@ -129,20 +116,20 @@ export abstract class ItemTable extends LeaseTable {
     expect?: AttemptExpectation,
   ): ItemRecord | null {
     if (!durable)
-      return this.withoutFsync(() =>
+      return this.sql.withoutFsync(() =>
         this.transition(itemId, from, to, patch, reason, now, lease, true, expect),
       );
     const allowedFrom: readonly ItemState[] = typeof from === 'string' ? [from] : from;
-    return this.db
+    return this.sql.db
       .transaction(() => {
         const current = this.getItem(itemId);
         if (!current || !allowedFrom.includes(current.state)) return null;
         if (expect && !isAttempt(current, expect)) return null;
         if (!canTransition(current.state, to)) throw new IllegalTransitionError(itemId, current.state, to);
-        if (lease) this.assertLease(current.batchId, lease.owner, now, lease.leaseMs);
+        if (lease) this.leases.assertLease(current.batchId, lease.owner, now, lease.leaseMs);
         const changes = typeof patch === 'function' ? patch(current) : patch;
         const moved = this.writeMove(itemId, changes, { state: to, stateChangedAt: now });
-        this.insertItemEvent(itemId, current.state, to, reason, now);
+        this.sql.insertItemEvent(itemId, current.state, to, reason, now);
         return moved;
       })
       .immediate();
@@ -161,11 +148,11 @@ export abstract class ItemTable extends LeaseTable {
     lease: { owner: string; leaseMs: number },
     now: number,
   ): boolean {
-    return this.db
+    return this.sql.db
       .transaction(() => {
         const current = this.getItem(itemId);
         if (!current || current.state !== 'downloading' || !isAttempt(current, expect)) return false;
-        this.assertLease(current.batchId, lease.owner, now, lease.leaseMs);
+        this.leases.assertLease(current.batchId, lease.owner, now, lease.leaseMs);
         this.writePatch(itemId, output, null);
         return true;
       })
@@ -173,88 +160,25 @@ export abstract class ItemTable extends LeaseTable {
   }
 
   /**
-   * Records a temporary file before it is created (write-ahead): a file the engine makes is
-   * always known, so it is always cleaned up. With `lease`, only while this process holds the
-   * item's batch (LeaseLostError otherwise).
-   */
-  recordTempFile(file: TempFileRecord, lease: { leaseMs: number } | null, now: number): void {
-    this.db
-      .transaction(() => {
-        const batchId = this.stmt(`SELECT batch_id FROM items WHERE id = :itemId`)
-          .pluck()
-          .get({ itemId: file.itemId }) as number | undefined;
-        if (batchId === undefined) return;
-        if (lease) this.assertLease(batchId, file.owner, now, lease.leaseMs);
-        this.stmt(
-          `INSERT OR IGNORE INTO temp_files (path, item_id, kind, request_id, owner, created_at)
-             VALUES (:path, :itemId, :kind, :requestId, :owner, :now)`,
-        ).run({ ...file, now: Math.round(now) });
-      })
-      .immediate();
-  }
-
-  tempFilesOf(itemId: number): TempFileRecord[] {
-    return (
-      this.stmt(
-        `SELECT path, item_id, kind, request_id, owner FROM temp_files WHERE item_id = :itemId ORDER BY created_at`,
-      ).all({ itemId }) as TempFileRow[]
-    ).map(toTempFile);
-  }
-
-  /**
-   * Temporary files nothing will use again: a part of an item no longer downloading, a
-   * sidecar's of an item whose sidecar is in place, any file of a batch that ended.
-   */
-  leftoverTempFiles(limit = 200): TempFileRecord[] {
-    return (
-      this.stmt(
-        `SELECT t.path, t.item_id, t.kind, t.request_id, t.owner FROM temp_files t
-           JOIN items i ON i.id = t.item_id
-          WHERE NOT (t.kind = 'part' AND i.state = 'downloading')
-            AND NOT (t.kind = 'sidecar' AND i.sidecar_pending = 1)
-          ORDER BY t.created_at LIMIT :limit`,
-      ).all({ limit }) as TempFileRow[]
-    ).map(toTempFile);
-  }
-
-  /**
-   * Forgets a temporary file: only once it is gone from the disk. An item that named it as its
-   * current part (items.part_path) names none any more. Not fsync'd: lost in a power cut, the
-   * record names a file that is gone, and the next sweep forgets it again (a missing file
-   * counts as removed).
-   */
-  forgetTempFile(path: string, itemId: number): void {
-    this.withoutFsync(() =>
-      this.db
-        .transaction(() => {
-          this.stmt(`DELETE FROM temp_files WHERE path = :path`).run({ path });
-          this.stmt(`UPDATE items SET part_path = NULL WHERE id = :itemId AND part_path = :path`).run({
-            itemId,
-            path,
-          });
-        })
-        .immediate(),
-    );
-  }
-
-  /**
    * Puts a queued item first among its batch's items (its position before every other), so it
    * is the next one sent; false when it is no longer queued.
    */
   moveItemToFront(itemId: number): boolean {
-    const { changes } = this.stmt(
-      `UPDATE items SET position = (SELECT MIN(position) - 1 FROM items AS others WHERE others.batch_id = items.batch_id)
+    const { changes } = this.sql
+      .stmt(
+        `UPDATE items SET position = (SELECT MIN(position) - 1 FROM items AS others WHERE others.batch_id = items.batch_id)
          WHERE id = :itemId AND state = 'queued'`,
-    ).run({ itemId });
+      )
+      .run({ itemId });
     return changes === 1;
   }
 
   /** Cancels every queued item of a batch in one transaction; returns their ids. */
   cancelQueued(batchId: number, reason: string, now: number): number[] {
-    return this.db
+    return this.sql.db
       .transaction(() => {
         const ids = (
-          this.stmt(`SELECT id FROM items WHERE batch_id = :batchId AND state = 'queued'`).all({
+          this.sql.stmt(`SELECT id FROM items WHERE batch_id = :batchId AND state = 'queued'`).all({
             batchId,
           }) as {
             id: number;
@@ -262,7 +186,7 @@ export abstract class ItemTable extends LeaseTable {
         ).map((row) => row.id);
         for (const id of ids) {
           this.writePatch(id, {}, { state: 'cancelled', stateChangedAt: now });
-          this.insertItemEvent(id, 'queued', 'cancelled', reason, now);
+          this.sql.insertItemEvent(id, 'queued', 'cancelled', reason, now);
         }
         return ids;
       })
@@ -275,19 +199,21 @@ export abstract class ItemTable extends LeaseTable {
    * statement so a retry racing the click cannot leave a verdict on an item without a video.
    */
   setReview(itemId: number, review: ItemReview | null): boolean {
-    const { changes } = this.stmt(
-      `UPDATE items SET review = :review WHERE id = :itemId AND state = 'done'`,
-    ).run({ itemId, review });
+    const { changes } = this.sql
+      .stmt(`UPDATE items SET review = :review WHERE id = :itemId AND state = 'done'`)
+      .run({ itemId, review });
     return changes === 1;
   }
 
   /** The kept videos of a batch, in queue order (what "Export kept" copies). */
   keptItems(batchId: number): ItemRecord[] {
     return (
-      this.stmt(
-        `SELECT * FROM items WHERE batch_id = :batchId AND state = 'done' AND review = 'kept'
+      this.sql
+        .stmt(
+          `SELECT * FROM items WHERE batch_id = :batchId AND state = 'done' AND review = 'kept'
            AND output_path IS NOT NULL ORDER BY position`,
-      ).all({ batchId }) as ItemRow[]
+        )
+        .all({ batchId }) as ItemRow[]
     ).map(toItemRecord);
   }
 
@@ -303,7 +229,7 @@ export abstract class ItemTable extends LeaseTable {
    * flushes it anyway (WAL order). Never for anything that records money or a request id.
    */
   updateWithoutFsync(itemId: number, patch: ItemPatch): void {
-    this.withoutFsync(() => this.writePatch(itemId, patch, null));
+    this.sql.withoutFsync(() => this.writePatch(itemId, patch, null));
   }
 
   private writePatch(
@@ -312,7 +238,7 @@ export abstract class ItemTable extends LeaseTable {
     state: { state: ItemState; stateChangedAt: number } | null,
   ): void {
     const update = patchUpdate(itemId, patch, state);
-    if (update) this.stmt(update.sql).run(update.params);
+    if (update) this.sql.stmt(update.sql).run(update.params);
   }
 
   /** Writes `patch` and the new state, and returns the row as written (RETURNING: no re-read). */
@@ -322,12 +248,12 @@ export abstract class ItemTable extends LeaseTable {
     state: { state: ItemState; stateChangedAt: number },
   ): ItemRecord {
     const update = patchUpdate(itemId, patch, state)!;
-    return toItemRecord(this.stmt(`${update.sql} RETURNING *`).get(update.params) as ItemRow);
+    return toItemRecord(this.sql.stmt(`${update.sql} RETURNING *`).get(update.params) as ItemRow);
   }
 
   itemEvents(itemId: number): ItemEventRow[] {
     return (
-      this.stmt(`SELECT * FROM item_events WHERE item_id = :itemId ORDER BY id`).all({ itemId }) as {
+      this.sql.stmt(`SELECT * FROM item_events WHERE item_id = :itemId ORDER BY id`).all({ itemId }) as {
         id: number;
         item_id: number;
         at: number;

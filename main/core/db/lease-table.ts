@@ -1,6 +1,8 @@
 // Leases, so that one process drives a batch. Taken, renewed and released on the batch's row; every
-// item transition made under a lease proves inside its transaction that the lease is still ours.
-import { BatchTable } from './batch-table';
+// item transition made under a lease proves inside its transaction that the lease is still ours
+// (assertLease, which item-table.ts and temp-file-table.ts call).
+import type { BatchTable } from './batch-table';
+import type { Sql } from './sql';
 
 export class LeaseLostError extends Error {
   constructor(
@@ -19,7 +21,13 @@ export class LeaseLostError extends Error {
 export type LeaseResult =
   { ok: true; previousOwner?: string } | { ok: false; owner: string; expiresAt: number };
 
-export abstract class LeaseTable extends BatchTable {
+export class LeaseTable {
+  constructor(
+    private readonly sql: Sql,
+    /** Whose cached batch rows every lease write makes stale. */
+    private readonly batches: BatchTable,
+  ) {}
+
   /**
    * Takes the lease when it is free, expired or already ours, or when `holderIsGone` says its
    * holder provably no longer runs (a killed process on this machine); otherwise says who holds it.
@@ -31,12 +39,14 @@ export abstract class LeaseTable extends BatchTable {
     leaseMs: number,
     holderIsGone: (holder: string) => boolean = () => false,
   ): LeaseResult {
-    this.batchWritten(batchId);
-    return this.db
+    this.batches.batchWritten(batchId);
+    return this.sql.db
       .transaction((): LeaseResult => {
-        const row = this.stmt(`SELECT lease_owner, lease_expires_at FROM batches WHERE id = :batchId`).get({
-          batchId,
-        }) as { lease_owner: string | null; lease_expires_at: number | null } | undefined;
+        const row = this.sql
+          .stmt(`SELECT lease_owner, lease_expires_at FROM batches WHERE id = :batchId`)
+          .get({
+            batchId,
+          }) as { lease_owner: string | null; lease_expires_at: number | null } | undefined;
         if (!row) throw new Error(`Batch ${batchId} does not exist; list batches to see the ids there are.`);
         if (
           row.lease_owner &&
@@ -45,13 +55,13 @@ export abstract class LeaseTable extends BatchTable {
           !holderIsGone(row.lease_owner)
         )
           return { ok: false, owner: row.lease_owner, expiresAt: row.lease_expires_at ?? 0 };
-        this.stmt(
-          `UPDATE batches SET lease_owner = :owner, lease_expires_at = :expires WHERE id = :batchId`,
-        ).run({
-          batchId,
-          owner,
-          expires: now + leaseMs,
-        });
+        this.sql
+          .stmt(`UPDATE batches SET lease_owner = :owner, lease_expires_at = :expires WHERE id = :batchId`)
+          .run({
+            batchId,
+            owner,
+            expires: now + leaseMs,
+          });
         return row.lease_owner && row.lease_owner !== owner
           ? { ok: true, previousOwner: row.lease_owner }
           : { ok: true };
@@ -64,24 +74,30 @@ export abstract class LeaseTable extends BatchTable {
    * other processes see it at once, and after a power cut its holder is gone anyway.
    */
   renewLease(batchId: number, owner: string, now: number, leaseMs: number): boolean {
-    this.batchWritten(batchId);
-    const { changes } = this.withoutFsync(() =>
-      this.stmt(
-        `UPDATE batches SET lease_expires_at = :expires WHERE id = :batchId AND lease_owner = :owner`,
-      ).run({ batchId, owner, expires: now + leaseMs }),
+    this.batches.batchWritten(batchId);
+    const { changes } = this.sql.withoutFsync(() =>
+      this.sql
+        .stmt(`UPDATE batches SET lease_expires_at = :expires WHERE id = :batchId AND lease_owner = :owner`)
+        .run({ batchId, owner, expires: now + leaseMs }),
     );
     return changes === 1;
   }
 
   releaseLease(batchId: number, owner: string): void {
-    this.batchWritten(batchId);
-    this.stmt(
-      `UPDATE batches SET lease_owner = NULL, lease_expires_at = NULL WHERE id = :batchId AND lease_owner = :owner`,
-    ).run({ batchId, owner });
+    this.batches.batchWritten(batchId);
+    this.sql
+      .stmt(
+        `UPDATE batches SET lease_owner = NULL, lease_expires_at = NULL WHERE id = :batchId AND lease_owner = :owner`,
+      )
+      .run({ batchId, owner });
   }
 
-  protected assertLease(batchId: number, owner: string, now: number, leaseMs: number): void {
-    const row = this.stmt(`SELECT lease_owner, lease_expires_at FROM batches WHERE id = :batchId`).get({
+  /**
+   * Throws LeaseLostError unless `owner` holds the batch's lease: called inside the IMMEDIATE
+   * transaction of a write made under the lease.
+   */
+  assertLease(batchId: number, owner: string, now: number, leaseMs: number): void {
+    const row = this.sql.stmt(`SELECT lease_owner, lease_expires_at FROM batches WHERE id = :batchId`).get({
       batchId,
     }) as { lease_owner: string | null; lease_expires_at: number | null };
     if (row.lease_owner !== owner) throw new LeaseLostError(batchId, row.lease_owner);

@@ -1,80 +1,55 @@
-// The job database's only query layer: prepared statements with named parameters, writes in
-// IMMEDIATE transactions, rows mapped through rows.ts. The engine never writes SQL itself.
+// The job database's only query layer (JobStore: one field per table module, store.batches,
+// store.items and the rest): prepared statements with named parameters, writes in IMMEDIATE
+// transactions, rows mapped through rows.ts. The engine never writes SQL itself.
 //
-// JobStore is one object for its callers, built in layers of one concern each: store-base.ts
-// (statements, event rows) < batch-table.ts < lease-table.ts < item-table.ts (writes) <
-// item-queries.ts (reads), and the learned run times here.
+// No table module is built on another: each takes the shared Sql (sql.ts: statements, event
+// rows, commits without an fsync) and, as constructor arguments, the tables it needs (a lease
+// write drops the batch's cached row; an item or temp file write made under a lease proves the
+// lease inside its transaction). Callers reach a table in one step:
+// store.items.transition(...), store.batches.getBatch(...).
+import type { Db } from './connection';
+import { AttemptTable } from './attempt-table';
+import { BatchTable } from './batch-table';
 import { ItemQueries } from './item-queries';
+import { ItemTable } from './item-table';
+import { LeaseTable } from './lease-table';
+import { RunTimingTable } from './run-timing-table';
+import { Sql } from './sql';
+import { TempFileTable } from './temp-file-table';
 
 export { LeaseLostError } from './lease-table';
-export type { AttemptExpectation, ItemEventRow, TempFileRecord } from './item-table';
+export type { AttemptExpectation, ItemEventRow } from './item-table';
+export type { TempFileRecord } from './temp-file-table';
 
-export class JobStore extends ItemQueries {
-  // ---- requests and attempts ------------------------------------------------------------
+export class JobStore {
+  /** The connection, the statement cache and the writes without an fsync every table shares. */
+  readonly sql: Sql;
+  /** Batches: created with their planned items, their state, queue place, schedule and settings. */
+  readonly batches: BatchTable;
+  /** The lease on a batch's row that lets one process drive it. */
+  readonly leases: LeaseTable;
+  /** Item writes: transitions, field updates, the review verdict, and the item event log. */
+  readonly items: ItemTable;
+  /** Temporary files the engine makes in users' folders, recorded before they exist. */
+  readonly tempFiles: TempFileTable;
+  /** Reads over the items: queue order, counts, money, pages, lookups, work left after a restart. */
+  readonly itemQueries: ItemQueries;
+  /** Request ids known anywhere, and answers filed with attempts that are no longer current. */
+  readonly attempts: AttemptTable;
+  /** Learned run times of models' generations. */
+  readonly runTimings: RunTimingTable;
 
-  /** Whether a request id is recorded anywhere: as an item's current attempt or an earlier one. */
-  knowsRequest(requestId: string): boolean {
-    return (
-      (
-        this.stmt(
-          `SELECT EXISTS (SELECT 1 FROM items WHERE request_id = :requestId)
-             OR EXISTS (SELECT 1 FROM earlier_attempts WHERE request_id = :requestId) AS known`,
-        ).get({ requestId }) as { known: number }
-      ).known === 1
-    );
-  }
-
-  /**
-   * Files the accepted answer of an attempt that is no longer the item's current one (the user
-   * resubmitted meanwhile): the job exists and is billed, so it is recorded with that attempt
-   * (counted once, at its estimate when that attempt was not counted yet).
-   */
-  fileEarlierAnswer(
-    itemId: number,
-    attempt: number,
-    requestId: string,
-    submittedAt: number | null,
-    usd: number,
-  ): void {
-    this.db
-      .transaction(() => {
-        if (this.knowsRequest(requestId)) return;
-        const { changes } = this.stmt(
-          `UPDATE earlier_attempts SET request_id = :requestId
-             WHERE id = (SELECT id FROM earlier_attempts
-                          WHERE item_id = :itemId AND attempt = :attempt AND request_id IS NULL LIMIT 1)`,
-        ).run({ itemId, attempt, requestId });
-        if (changes === 0)
-          this.stmt(
-            `INSERT INTO earlier_attempts (item_id, submitted_at, usd, request_id, attempt)
-               VALUES (:itemId, :submittedAt, :usd, :requestId, :attempt)`,
-          ).run({
-            itemId,
-            submittedAt: submittedAt === null ? null : Math.round(submittedAt),
-            usd,
-            requestId,
-            attempt,
-          });
-      })
-      .immediate();
-  }
-
-  // ---- learned run times ---------------------------------------------------------------
-
-  /** Not fsync'd: a run time lost in a power cut only aims a few polls by the older ones. */
-  addRunTiming(modelId: string, duration: number, runMs: number, now: number): void {
-    this.withoutFsync(() =>
-      this.stmt(
-        `INSERT INTO run_timings (model_id, duration, run_ms, at) VALUES (:modelId, :duration, :runMs, :now)`,
-      ).run({ modelId, duration, runMs: Math.max(0, Math.round(runMs)), now }),
-    );
-  }
-
-  recentRunTimings(modelId: string, duration: number, limit: number): number[] {
-    return (
-      this.stmt(
-        `SELECT run_ms FROM run_timings WHERE model_id = :modelId AND duration = :duration ORDER BY id DESC LIMIT :limit`,
-      ).all({ modelId, duration, limit }) as { run_ms: number }[]
-    ).map((row) => row.run_ms);
+  constructor(
+    readonly db: Db,
+    log: (message: string) => void = () => {},
+  ) {
+    this.sql = new Sql(db, log);
+    this.batches = new BatchTable(this.sql);
+    this.leases = new LeaseTable(this.sql, this.batches);
+    this.items = new ItemTable(this.sql, this.leases);
+    this.tempFiles = new TempFileTable(this.sql, this.leases);
+    this.itemQueries = new ItemQueries(this.sql);
+    this.attempts = new AttemptTable(this.sql);
+    this.runTimings = new RunTimingTable(this.sql);
   }
 }

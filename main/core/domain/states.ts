@@ -3,9 +3,9 @@
 // batches, why a batch pauses) and what a person may do in each are pure lists in common/, where
 // the IPC contract and the renderer read them too (common/item-states.ts, common/batch-states.ts,
 // common/item-actions.ts); this module re-exports them. Every state change in the database goes
-// through `JobStore.transition`, which checks TRANSITIONS inside the same IMMEDIATE transaction
-// that writes the row and its event-log entry, so no code path can move an item in a way a
-// person could not later explain from the log. A new state needs a new migration (the shipped
+// through `store.items.transition` (db/item-table.ts), which checks TRANSITIONS inside the same
+// IMMEDIATE transaction that writes the row and its event-log entry, so no code path can move an
+// item in a way a person could not later explain from the log. A new state needs a new migration (the shipped
 // ones hold their lists literally).
 import { ITEM_STATES, type ItemState } from '@common/item-states';
 

@@ -31,7 +31,8 @@ export function accountRoom(ctx: EngineContext, batch: BatchRecord): number {
   if (limit === null) return Infinity;
   let preparing = 0;
   for (const runtime of ctx.held.values())
-    if (ctx.store.batchFixed(runtime.id)?.simulated === batch.simulated) preparing += runtime.preparing.size;
+    if (ctx.store.batches.batchFixed(runtime.id)?.simulated === batch.simulated)
+      preparing += runtime.preparing.size;
   return limit - ctx.queue.inFlight(batch.simulated) - preparing - demandAhead(ctx, batch, now);
 }
 
@@ -42,17 +43,17 @@ export function accountRoom(ctx: EngineContext, batch: BatchRecord): number {
  */
 function demandAhead(ctx: EngineContext, batch: BatchRecord, now: number): number {
   let demand = 0;
-  for (const other of ctx.store.queuedBatches()) {
+  for (const other of ctx.store.batches.queuedBatches()) {
     if (other.id === batch.id) break;
     if (other.state !== 'running' || other.simulated !== batch.simulated) continue;
     const runtime = ctx.held.get(other.id);
     const driven = runtime !== undefined || (other.leaseOwner !== null && (other.leaseExpiresAt ?? 0) > now);
     if (!driven || !scheduleOpen(other.schedule, now, ctx.timeZone)) continue;
     if (runtime && runtime.submitBackoffUntil > now) continue;
-    const queued = ctx.store.countInStates(other.id, ['queued']) - (runtime?.preparing.size ?? 0);
+    const queued = ctx.store.itemQueries.countInStates(other.id, ['queued']) - (runtime?.preparing.size ?? 0);
     const own =
       other.settings.concurrency -
-      ctx.store.countInStates(other.id, GENERATING_STATES) -
+      ctx.store.itemQueries.countInStates(other.id, GENERATING_STATES) -
       (runtime?.preparing.size ?? 0);
     demand += Math.max(0, Math.min(queued, own));
   }
@@ -66,7 +67,7 @@ function demandAhead(ctx: EngineContext, batch: BatchRecord, now: number): numbe
 export function assertAccountSlot(ctx: EngineContext, item: ItemRecord): Record<string, never> {
   const limit = ctx.queue.effectiveLimit(ctx.clock.now());
   if (limit === null) return {};
-  const simulated = ctx.store.batchFixed(item.batchId)?.simulated ?? false;
+  const simulated = ctx.store.batches.batchFixed(item.batchId)?.simulated ?? false;
   if (ctx.queue.inFlight(simulated) >= limit) throw new AccountFullError(item.id, limit);
   return {};
 }

@@ -40,7 +40,7 @@ export function admit(ctx: EngineContext, runtime: BatchRuntime | undefined): Ad
   if (!runtime || ctx.closeSignal.aborted) return { kind: 'closed' };
   const { store, limits } = ctx;
   const batchId = runtime.id;
-  const batch = store.getBatch(batchId);
+  const batch = store.batches.getBatch(batchId);
   if (!batch || batch.state !== 'running') return { kind: 'closed' };
   if (ctx.clock.now() < runtime.submitBackoffUntil)
     return { kind: 'wait', until: runtime.submitBackoffUntil };
@@ -51,16 +51,17 @@ export function admit(ctx: EngineContext, runtime: BatchRuntime | undefined): Ad
   // downloading and no paid video waits in a backlog until its link expires.
   const downloadBacklog = Math.max(
     0,
-    store.countInStates(batchId, ['downloading']) - limits.downloadConcurrency,
+    store.itemQueries.countInStates(batchId, ['downloading']) - limits.downloadConcurrency,
   );
-  const inFlight = store.countInStates(batchId, GENERATING_STATES) + runtime.preparing.size + downloadBacklog;
+  const inFlight =
+    store.itemQueries.countInStates(batchId, GENERATING_STATES) + runtime.preparing.size + downloadBacklog;
   const own = batch.settings.concurrency - inFlight;
   if (own <= 0) return { kind: 'full' };
   // The account's limit, shared with every batch and process, the batches before it first.
   const room = accountRoom(ctx, batch);
   if (room <= 0) return { kind: 'full', account: true };
   const free = Math.min(own, room);
-  const next = store.nextQueued(batchId, free, [...runtime.preparing.keys()]);
+  const next = store.itemQueries.nextQueued(batchId, free, [...runtime.preparing.keys()]);
   if (next.length === 0) return { kind: 'drained' };
   const settings = batch.settings;
   const credentials = ctx.credentials();
@@ -85,7 +86,7 @@ export function admit(ctx: EngineContext, runtime: BatchRuntime | undefined): Ad
   const daily = batch.simulated ? null : dailyRoom(ctx);
   // Without either cap nothing is checked: the money query reads the whole batch, so skip it.
   if (cap === null && daily === null) return { kind: 'start', items: next, settings };
-  let committed = cap === null ? 0 : store.money(batchId).committedUsd + preparingUsd;
+  let committed = cap === null ? 0 : store.itemQueries.money(batchId).committedUsd + preparingUsd;
   const items: ItemRecord[] = [];
   for (const item of next) {
     if (!priceKnown(item)) {
@@ -111,8 +112,8 @@ export function admit(ctx: EngineContext, runtime: BatchRuntime | undefined): Ad
       // except the ones already counted as in flight above.
       const picked = runtime.preparing.size + items.length;
       const pickedUsd = items.reduce((sum, started) => sum + started.estimatedCostUsd, preparingUsd);
-      const queuedLeft = store.counts(batchId).queued - picked;
-      const leftUsd = store.money(batchId).queuedEstimateUsd - pickedUsd;
+      const queuedLeft = store.itemQueries.counts(batchId).queued - picked;
+      const leftUsd = store.itemQueries.money(batchId).queuedEstimateUsd - pickedUsd;
       return {
         kind: 'start',
         items,
@@ -156,7 +157,7 @@ export function dailyRoom(ctx: EngineContext): { cap: number; committed: number 
   if (cap === null) return null;
   let preparingUsd = 0;
   for (const runtime of ctx.held.values()) {
-    if (ctx.store.batchFixed(runtime.id)?.simulated) continue;
+    if (ctx.store.batches.batchFixed(runtime.id)?.simulated) continue;
     for (const estimate of runtime.preparing.values()) preparingUsd += estimate;
   }
   const committed = ctx.account.committedSince(ctx.dayStart(ctx.clock.now())) + preparingUsd;

@@ -17,13 +17,13 @@ export class BatchStates {
     pause: { reason: PauseReason; detail: Reason } | null,
     why: string,
   ): void {
-    const batch = this.ctx.store.setBatchState(batchId, state, pause, why, this.ctx.clock.now());
+    const batch = this.ctx.store.batches.setBatchState(batchId, state, pause, why, this.ctx.clock.now());
     this.ctx.hub.emit({ type: 'batch', batchId, state: batch.state, pauseReason: batch.pauseReason });
   }
 
   /** Pauses a running batch for a reason the user must act on. */
   pause(batchId: number, reason: PauseReason, detail: Reason): void {
-    const batch = this.ctx.store.getBatch(batchId);
+    const batch = this.ctx.store.batches.getBatch(batchId);
     // A running batch pauses; a paused one takes the more urgent reason (a full disk, a bad key),
     // except a user's pause: it stays the user's, or a key change would resume it.
     if (!batch || (batch.state !== 'running' && batch.state !== 'paused') || batch.pauseReason === reason)
@@ -46,10 +46,10 @@ export class BatchStates {
     batchId: number,
     condition: { code: BatchConditionCode; params: Record<string, string | number | null>; message: string },
   ): void {
-    const batch = this.ctx.store.getBatch(batchId);
+    const batch = this.ctx.store.batches.getBatch(batchId);
     if (!batch || batch.state === 'finished' || batch.state === 'cancelled') return;
     const since = batch.condition?.code === condition.code ? batch.condition.since : this.ctx.clock.now();
-    if (this.ctx.store.setBatchCondition(batchId, { ...condition, since })) {
+    if (this.ctx.store.batches.setBatchCondition(batchId, { ...condition, since })) {
       if (batch.condition?.code !== condition.code)
         this.ctx.log('warn', `batch ${batchId}: ${condition.message}`);
       this.emit(batchId);
@@ -58,14 +58,14 @@ export class BatchStates {
 
   /** Clears the batch's condition if it is one of `codes`. */
   clearCondition(batchId: number, codes: readonly BatchConditionCode[]): void {
-    const batch = this.ctx.store.getBatch(batchId);
+    const batch = this.ctx.store.batches.getBatch(batchId);
     if (!batch?.condition || !codes.includes(batch.condition.code)) return;
     this.ctx.log('info', `batch ${batchId}: ${batch.condition.code} is over`);
-    if (this.ctx.store.setBatchCondition(batchId, null)) this.emit(batchId);
+    if (this.ctx.store.batches.setBatchCondition(batchId, null)) this.emit(batchId);
   }
 
   private emit(batchId: number): void {
-    const batch = this.ctx.store.getBatch(batchId);
+    const batch = this.ctx.store.batches.getBatch(batchId);
     if (batch)
       this.ctx.hub.emit({ type: 'batch', batchId, state: batch.state, pauseReason: batch.pauseReason });
   }
@@ -96,14 +96,14 @@ export class BatchStates {
   finishIfDone(batchId: number): { batch: BatchRecord; counts: StateCounts } | null {
     // Asked after every settle: an EXISTS stops at the first unfinished item (a count would
     // read the whole batch each time), and while one is left the batch row is not read at all.
-    if (this.ctx.store.anyInStates(batchId, UNFINISHED_STATES)) return null;
-    const batch = this.ctx.store.getBatch(batchId);
+    if (this.ctx.store.itemQueries.anyInStates(batchId, UNFINISHED_STATES)) return null;
+    const batch = this.ctx.store.batches.getBatch(batchId);
     if (!batch || batch.state === 'draft' || batch.state === 'finished') return null;
     // A watching batch stays open for the images still to come, until told to stop.
     if (batch.state !== 'cancelled' && batch.watch?.active) return null;
-    const counts = this.ctx.store.counts(batchId);
+    const counts = this.ctx.store.itemQueries.counts(batchId);
     // Nothing is held back any more once nothing is left to download.
-    if (batch.condition) this.ctx.store.setBatchCondition(batchId, null);
+    if (batch.condition) this.ctx.store.batches.setBatchCondition(batchId, null);
     if (batch.state === 'cancelled') return this.ctx.held.has(batchId) ? { batch, counts } : null;
     this.set(batchId, 'finished', null, 'every item reached a final state');
     return { batch, counts };

@@ -13,7 +13,7 @@ export async function cancelRemote(
   item: ItemRecord,
 ): Promise<{ result: CancelItemOutcome; outcome?: Outcome }> {
   if (!item.requestId) return { result: 'cancel_requested' };
-  ctx.store.update(item.id, { cancelRequested: true });
+  ctx.store.items.update(item.id, { cancelRequested: true });
   const client = ctx.clientFor(item);
   // No key for the API the job is at: nothing can be asked there; it stays tracked.
   if (!client) return { result: 'cancel_requested' };
@@ -38,10 +38,10 @@ export async function cancelRemote(
       };
     case 'not_cancellable':
       // Already running: it will be billed; keep polling and download it.
-      ctx.store.update(item.id, { nextPollAt: ctx.clock.now() });
+      ctx.store.items.update(item.id, { nextPollAt: ctx.clock.now() });
       return { result: 'running_cannot_stop' };
     case 'not_confirmed':
-      ctx.store.update(item.id, { nextPollAt: ctx.clock.now() });
+      ctx.store.items.update(item.id, { nextPollAt: ctx.clock.now() });
       return { result: 'cancel_requested' };
     default:
       return assertNever(answer.value.outcome);

@@ -75,7 +75,7 @@ export class Commands implements CommandsApi {
       this.core.batches.set(batchId, 'cancelled', null, 'cancelled by user');
     const result: CancelBatchResult = { cancelledLocally: 0, cancelRequested: 0, running: 0 };
     // Queued items in one transaction: 10,000 of them is one commit, not 10,000 fsyncs.
-    const cancelled = this.ctx.store.cancelQueued(
+    const cancelled = this.ctx.store.items.cancelQueued(
       batchId,
       'cancelled by user (whole batch)',
       this.ctx.clock.now(),
@@ -83,7 +83,7 @@ export class Commands implements CommandsApi {
     result.cancelledLocally = cancelled.length;
     for (const id of cancelled) this.ctx.hub.item(batchId, id, 'cancelled');
     // What was sent goes the way a single item's cancel goes (the action table decides).
-    for (const item of this.ctx.store.itemsInStates(batchId, IN_FLIGHT_STATES)) {
+    for (const item of this.ctx.store.itemQueries.itemsInStates(batchId, IN_FLIGHT_STATES)) {
       const outcome = await this.cancelItem(item.id);
       if (outcome === 'running_cannot_stop') result.running++;
       else if (outcome === 'cancelled') result.cancelledLocally++;
@@ -108,7 +108,7 @@ export class Commands implements CommandsApi {
         return moved ? 'cancelled' : this.cancelItem(itemId);
       }
       case 'submitting':
-        this.ctx.store.update(itemId, { cancelRequested: true });
+        this.ctx.store.items.update(itemId, { cancelRequested: true });
         return 'cancel_requested';
       case 'in_queue':
         return this.core.cancelRemote(item);
@@ -167,8 +167,8 @@ export class Commands implements CommandsApi {
   /** Keeps or rejects a finished video (null: undecided again). Costs nothing, sends nothing. */
   reviewItem(itemId: number, review: ItemReview | null): void {
     const item = this.requireItem(itemId);
-    if (!this.ctx.store.setReview(itemId, review)) {
-      const now = this.ctx.store.getItem(itemId) ?? item;
+    if (!this.ctx.store.items.setReview(itemId, review)) {
+      const now = this.ctx.store.items.getItem(itemId) ?? item;
       throw new StateError(
         `Item ${itemId} (${now.relativePath}) is '${now.state}'; only a finished video (done) can be kept or rejected.`,
         {
@@ -197,7 +197,7 @@ export class Commands implements CommandsApi {
     // Items are admitted by their estimated cost; with the price unknown that is $0, so a cap
     // set now could not be kept (the plan refuses a capped batch on such a model too).
     const model = this.ctx.catalog.find(batch.settings.modelId);
-    const queued = budgetUsd === null ? [] : this.ctx.store.itemsInStates(batchId, ['queued']);
+    const queued = budgetUsd === null ? [] : this.ctx.store.itemQueries.itemsInStates(batchId, ['queued']);
     const unpricedQueue = queued.length > 0 && queued.every((item) => !(item.estimatedCostUsd > 0));
     if (budgetUsd !== null && (model?.price.per === 'unknown' || unpricedQueue))
       throw new StateError(
@@ -210,7 +210,7 @@ export class Commands implements CommandsApi {
           expected: 'no cap: the price of this batch’s model is unknown',
         },
       );
-    this.ctx.store.updateBatchSettings(batchId, { ...batch.settings, budgetUsd });
+    this.ctx.store.batches.updateBatchSettings(batchId, { ...batch.settings, budgetUsd });
   }
 
   /**
@@ -235,16 +235,16 @@ export class Commands implements CommandsApi {
         `${outputDir} is not a folder (it was moved or deleted since it was chosen); choose the folder again.`,
         { kind: 'invalid_value', field: 'outputDir', value: outputDir, expected: 'an existing folder' },
       );
-    this.ctx.store.updateBatchSettings(batchId, { ...batch.settings, outputDir });
-    this.ctx.store.markOutputDirSeen(batchId, this.ctx.clock.now());
+    this.ctx.store.batches.updateBatchSettings(batchId, { ...batch.settings, outputDir });
+    this.ctx.store.batches.markOutputDirSeen(batchId, this.ctx.clock.now());
     this.core.batches.clearCondition(batchId, ['output_unavailable']);
     if (this.ctx.held.has(batchId))
-      for (const item of this.ctx.store.itemsInStates(batchId, ['downloading']))
+      for (const item of this.ctx.store.itemQueries.itemsInStates(batchId, ['downloading']))
         this.core.fetchVideo(item.id);
   }
 
   requireBatch(batchId: number): BatchRecord {
-    const batch = this.ctx.store.getBatch(batchId);
+    const batch = this.ctx.store.batches.getBatch(batchId);
     if (!batch)
       throw new NotFoundError(
         `Batch ${batchId} does not exist; list the batches to see which ids there are.`,
@@ -281,17 +281,17 @@ export class Commands implements CommandsApi {
    */
   resumeWithinDailyCap(): void {
     for (const batchId of [...this.ctx.held.keys()]) {
-      const batch = this.ctx.store.getBatch(batchId);
+      const batch = this.ctx.store.batches.getBatch(batchId);
       if (batch?.state !== 'paused' || batch.pauseReason !== 'daily_cap_reached') continue;
       const daily = dailyRoom(this.ctx);
-      const next = this.ctx.store.nextQueued(batchId, 1)[0];
+      const next = this.ctx.store.itemQueries.nextQueued(batchId, 1)[0];
       if (next && !fitsDailyCap(daily, next)) continue;
       this.resumeBatch(batchId);
     }
   }
 
   requireItem(itemId: number): ItemRecord {
-    const item = this.ctx.store.getItem(itemId);
+    const item = this.ctx.store.items.getItem(itemId);
     if (!item)
       throw new NotFoundError(`Item ${itemId} does not exist; it may belong to a deleted batch.`, {
         kind: 'item_not_found',

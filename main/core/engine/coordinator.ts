@@ -83,7 +83,7 @@ export class Coordinator {
     // it, are re-aimed at once (a cold start's first round finishes together).
     if (moved && outcome.learnedRunMs !== undefined)
       if (this.runTimes.learn(moved, outcome.learnedRunMs, this.ctx.clock.now())) this.track.reaim(batchId);
-    if (moved && outcome.reopens && this.ctx.store.getBatch(batchId)?.state === 'finished')
+    if (moved && outcome.reopens && this.ctx.store.batches.getBatch(batchId)?.state === 'finished')
       this.batches.set(batchId, 'running', null, 'reopened: a submit answer arrived after all');
     const streak = moved ? outcome.streak : undefined;
     if (streak === 'succeeded') this.batches.succeeded(batchId);
@@ -119,12 +119,13 @@ export class Coordinator {
 
   /** Pumps every held batch, the first in the account's queue first. */
   pumpInQueueOrder(): void {
-    for (const batch of this.ctx.store.queuedBatches()) if (this.ctx.held.has(batch.id)) this.pump(batch.id);
+    for (const batch of this.ctx.store.batches.queuedBatches())
+      if (this.ctx.held.has(batch.id)) this.pump(batch.id);
   }
 
   private write(item: ItemRecord, move: NonNullable<Outcome['move']>): ItemRecord | null {
     const { store, clock, owner, limits, hub } = this.ctx;
-    const moved = store.transition(
+    const moved = store.items.transition(
       item.id,
       move.from,
       move.to,
@@ -170,7 +171,7 @@ export class Coordinator {
     // A finished batch leaves no temporary file: what an ended item left is removed now (and
     // by every later sweep if a delete cannot happen yet).
     this.spawn(() => this.tempFiles.sweepLeftovers());
-    const money = this.ctx.store.money(batchId);
+    const money = this.ctx.store.itemQueries.money(batchId);
     this.ctx.hub.emit({ type: 'batch-finished', batchId, counts: ended.counts, spentUsd: money.spentUsd });
     this.leases.release(batchId);
   }
@@ -312,7 +313,7 @@ export class Coordinator {
     );
     for (const outcome of plan.settle) this.settle(outcome);
     for (const item of plan.track) {
-      this.ctx.store.update(item.id, { nextPollAt: this.ctx.clock.now() });
+      this.ctx.store.items.update(item.id, { nextPollAt: this.ctx.clock.now() });
       this.follow(item.id);
     }
     for (const itemId of plan.download) if (!this.wakes.has(`download:${itemId}`)) this.fetchVideo(itemId);
@@ -340,7 +341,7 @@ export class Coordinator {
   private writeLeftoverSidecars(): void {
     const { outputRecheckMs } = this.ctx.limits;
     const doneBefore = this.ctx.clock.now() - (SIDECAR_TRIES * outputRecheckMs + 60_000);
-    for (const { itemId, batchId } of this.ctx.store.pendingSidecarsOfEndedBatches(doneBefore)) {
+    for (const { itemId, batchId } of this.ctx.store.itemQueries.pendingSidecarsOfEndedBatches(doneBefore)) {
       if (this.ctx.held.has(batchId) || this.sidecarsTried.has(itemId)) continue;
       this.sidecarsTried.add(itemId);
       this.spawn(() => this.sidecars.write(itemId));
@@ -354,11 +355,11 @@ export class Coordinator {
    */
   pumpAll(): void {
     for (const batchId of [...this.ctx.held.keys()]) {
-      for (const item of this.ctx.store.itemsInStates(batchId, POLLED_STATES))
+      for (const item of this.ctx.store.itemQueries.itemsInStates(batchId, POLLED_STATES))
         if (!this.track.isFollowing(item.id)) this.follow(item.id);
       // A paid video nothing downloads (a settle that failed half way, a task that ended on a
       // database error): fetched again, unless it waits for its back-off or its folder.
-      for (const item of this.ctx.store.itemsInStates(batchId, ['downloading']))
+      for (const item of this.ctx.store.itemQueries.itemsInStates(batchId, ['downloading']))
         if (!this.wakes.has(`download:${item.id}`)) this.fetchVideo(item.id);
       this.pump(batchId);
     }

@@ -74,11 +74,11 @@ export class DownloadPhase {
    * adoption): from then on a missing folder is waited for, never made again (migration 009).
    */
   async noteOutputFolder(batchId: number): Promise<void> {
-    const batch = this.ctx.store.getBatch(batchId);
+    const batch = this.ctx.store.batches.getBatch(batchId);
     if (!batch || batch.outputDirSeenAt !== null) return;
     if (!(await isFolder(batch.settings.outputDir))) return;
     if (this.ctx.closeSignal.aborted) return; // nothing is written once close begins
-    this.ctx.store.markOutputDirSeen(batchId, this.ctx.clock.now());
+    this.ctx.store.batches.markOutputDirSeen(batchId, this.ctx.clock.now());
   }
 
   /** Queues the item's download once; the promise gives its outcome (null: nothing to do now). */
@@ -97,13 +97,13 @@ export class DownloadPhase {
   private async run(itemId: number): Promise<Outcome | null> {
     const { store, closeSignal } = this.ctx;
     if (closeSignal.aborted) return null;
-    const item = store.getItem(itemId);
+    const item = store.items.getItem(itemId);
     // Checked before every attempt: a batch whose lease was lost is downloaded by its new owner.
     if (!item || item.state !== 'downloading' || !this.ctx.held.has(item.batchId)) {
       this.retries.forget(itemId);
       return null;
     }
-    const batch = store.getBatch(item.batchId);
+    const batch = store.batches.getBatch(item.batchId);
     if (!batch) return null;
     // A full disk paused batches before it became a condition (older releases): resumed by a person.
     if (batch.state === 'paused' && batch.pauseReason === 'disk_full') return null;
@@ -217,10 +217,11 @@ export class DownloadPhase {
     // missing output folder is an unplugged drive.
     const outputDir = resolve(batch.settings.outputDir);
     const mayCreate = () =>
-      store.getBatch(batch.id)?.outputDirSeenAt === null && store.counts(batch.id).done === 0;
+      store.batches.getBatch(batch.id)?.outputDirSeenAt === null &&
+      store.itemQueries.counts(batch.id).done === 0;
     const folder = await prepareFolder(outputDir, dir, mayCreate, this.ctx.fileOps);
     if (!folder.ready) return folderAway(item, batch, folder.detail, this.recheckAt());
-    if (batch.outputDirSeenAt === null) store.markOutputDirSeen(batch.id, clock.now());
+    if (batch.outputDirSeenAt === null) store.batches.markOutputDirSeen(batch.id, clock.now());
     // The disk was full: look at the free space before asking for the video again.
     const videoBytes = this.retries.videoBytes(item.id);
     if (batch.condition?.code === 'disk_full' && videoBytes) {
@@ -242,14 +243,14 @@ export class DownloadPhase {
       url = fresh;
     }
     // Recorded before the file exists, under the lease (throws LeaseLostError otherwise).
-    const recorded = store.tempFilesOf(item.id);
+    const recorded = store.tempFiles.tempFilesOf(item.id);
     if (!recorded.some((file) => file.path === partPath)) {
       // A part an older release recorded only on the item: known from now on, so it is removed
       // with the others (it is never continued: which attempt wrote it is not known).
       if (item.partPath && !recorded.some((file) => file.path === item.partPath))
         this.tempFiles.record({ ...item, requestId: null }, item.partPath, 'part');
       this.tempFiles.record(item, partPath, 'part');
-      store.updateWithoutFsync(item.id, { partPath });
+      store.items.updateWithoutFsync(item.id, { partPath });
     }
     // A crashed writer's part of this same request is continued rather than fetched again.
     await this.tempFiles.adoptOrphanPart(item, partPath, recorded);
@@ -272,7 +273,7 @@ export class DownloadPhase {
       case 'aborted':
         return 'stopped';
       case 'lease_lost':
-        throw new LeaseLostError(item.batchId, store.getBatch(item.batchId)?.leaseOwner ?? null);
+        throw new LeaseLostError(item.batchId, store.batches.getBatch(item.batchId)?.leaseOwner ?? null);
       case 'disk_full': {
         const space = {
           detail: part.message,
@@ -307,7 +308,7 @@ export class DownloadPhase {
     // lost its lease never places a file.
     for (;;) {
       const finalPath = freeName(target);
-      const claimed = store.claimOutput(
+      const claimed = store.items.claimOutput(
         item.id,
         { requestId: item.requestId },
         { outputPath: finalPath, outputBytes: info.bytes, outputSha256: info.sha256 },
@@ -344,7 +345,7 @@ export class DownloadPhase {
     }
     const { videoUrl } = answer.value;
     if (!videoUrl || !isAllowedDownloadUrl(videoUrl, this.ctx.originFor(item))) return null;
-    if (videoUrl !== item.resultUrl) this.ctx.store.update(item.id, { resultUrl: videoUrl });
+    if (videoUrl !== item.resultUrl) this.ctx.store.items.update(item.id, { resultUrl: videoUrl });
     return videoUrl;
   }
 
@@ -390,7 +391,7 @@ export class DownloadPhase {
     // Placed by this attempt just now: if `done` is refused, the file goes unless the item names it.
     const undo = placedNow
       ? async () => {
-          if (store.getItem(item.id)?.outputPath !== finalPath) await removeIfExists(finalPath);
+          if (store.items.getItem(item.id)?.outputPath !== finalPath) await removeIfExists(finalPath);
         }
       : undefined;
     return videoSaved(item, { path: finalPath, bytes, sha256 }, clock.now(), undo);

@@ -176,7 +176,7 @@ class JobEngine implements Engine {
 
   keptItems(batchId: number): ItemView[] {
     this.commands.requireBatch(batchId);
-    return this.store.keptItems(batchId).map(toItemView);
+    return this.store.items.keptItems(batchId).map(toItemView);
   }
 
   wake(): void {
@@ -184,8 +184,8 @@ class JobEngine implements Engine {
     // After a sleep the leases may have lapsed while nobody else took them: renew first.
     this.core.leases.renewAll();
     for (const batchId of this.ctx.held.keys())
-      for (const item of this.store.itemsInStates(batchId, POLLED_STATES))
-        this.store.updateWithoutFsync(item.id, { nextPollAt: now });
+      for (const item of this.store.itemQueries.itemsInStates(batchId, POLLED_STATES))
+        this.store.items.updateWithoutFsync(item.id, { nextPollAt: now });
     const previous = this.wakeController;
     this.wakeController = new AbortController();
     setMaxListeners(0, this.wakeController.signal);
@@ -211,7 +211,7 @@ class JobEngine implements Engine {
     // A new key is the answer to a 'bad_key' pause: carry on without another click. Only that
     // pause: a batch the user paused, or paused for its budget, stays paused.
     for (const batchId of [...this.ctx.held.keys()]) {
-      const batch = this.store.getBatch(batchId);
+      const batch = this.store.batches.getBatch(batchId);
       if (batch?.state === 'paused' && batch.pauseReason === 'bad_key') this.commands.resumeBatch(batchId);
     }
     this.wake();
@@ -249,25 +249,25 @@ class JobEngine implements Engine {
   // ==== queries ============================================================================
 
   getBatch(batchId: number): BatchView | null {
-    const batch = this.store.getBatch(batchId);
+    const batch = this.store.batches.getBatch(batchId);
     return batch ? this.view(batch) : null;
   }
 
   hasBatch(batchId: number): boolean {
-    return this.store.getBatch(batchId) !== null;
+    return this.store.batches.getBatch(batchId) !== null;
   }
 
   listBatches(): BatchView[] {
-    return this.store.listBatches().map((batch) => this.view(batch));
+    return this.store.batches.listBatches().map((batch) => this.view(batch));
   }
 
   getItem(itemId: number): ItemView | null {
-    const item = this.store.getItem(itemId);
+    const item = this.store.items.getItem(itemId);
     return item ? toItemView(item) : null;
   }
 
   pageItems(query: ItemPageQuery): ItemPage {
-    return this.store.pageItems(query);
+    return this.store.itemQueries.pageItems(query);
   }
 
   reportCsv(batchId: number, language?: ReasonLanguage): string {
@@ -276,7 +276,7 @@ class JobEngine implements Engine {
 
   findDone(imageHash: string, requestFingerprint: string): ExistingItem | null {
     // What a batch made now would be: real work is never stood for by a simulated video.
-    return this.store.findDone(imageHash, requestFingerprint, {
+    return this.store.itemQueries.findDone(imageHash, requestFingerprint, {
       simulated: this.endpoints.credentials().simulated,
     });
   }
@@ -287,10 +287,10 @@ class JobEngine implements Engine {
 
   hasPendingWork(): boolean {
     for (const batchId of this.ctx.held.keys()) {
-      const batch = this.store.getBatch(batchId);
+      const batch = this.store.batches.getBatch(batchId);
       if (!batch) continue;
       const busy = batch.state === 'running' ? UNFINISHED_STATES : IN_FLIGHT_STATES;
-      if (this.store.countInStates(batchId, busy) > 0) return true;
+      if (this.store.itemQueries.countInStates(batchId, busy) > 0) return true;
     }
     return false;
   }
@@ -300,7 +300,7 @@ class JobEngine implements Engine {
   }
 
   itemEvents(itemId: number): ItemEventRow[] {
-    return this.store.itemEvents(itemId);
+    return this.store.items.itemEvents(itemId);
   }
 
   requestCounts(): Record<Endpoint, number> {
@@ -346,7 +346,7 @@ class JobEngine implements Engine {
   private endpointOf(item: ItemRecord): EndpointRef {
     return {
       apiBaseUrl: item.apiBaseUrl,
-      simulated: this.store.batchFixed(item.batchId)?.simulated ?? false,
+      simulated: this.store.batches.batchFixed(item.batchId)?.simulated ?? false,
       keyFingerprint: item.keyFingerprint,
     };
   }

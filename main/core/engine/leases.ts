@@ -49,7 +49,7 @@ export class Leases {
     const { held, store, clock, owner, limits } = this.ctx;
     const existing = held.get(batchId);
     if (existing) return existing;
-    const lease = store.acquireLease(batchId, owner, clock.now(), limits.leaseMs, ownerIsGone);
+    const lease = store.leases.acquireLease(batchId, owner, clock.now(), limits.leaseMs, ownerIsGone);
     if (!lease.ok) {
       const seconds = Math.max(0, Math.ceil((lease.expiresAt - clock.now()) / 1000));
       throw new BatchHeldError(
@@ -76,7 +76,8 @@ export class Leases {
     const now = this.ctx.clock.now();
     if (now < runtime.leaseUntil) return true;
     try {
-      if (!this.ctx.store.renewLease(batchId, this.ctx.owner, now, this.ctx.limits.leaseMs)) return false;
+      if (!this.ctx.store.leases.renewLease(batchId, this.ctx.owner, now, this.ctx.limits.leaseMs))
+        return false;
     } catch {
       return false;
     }
@@ -86,7 +87,7 @@ export class Leases {
 
   holder(batchId: number): LeaseInfo | null {
     const { store, clock, owner } = this.ctx;
-    const batch = store.getBatch(batchId);
+    const batch = store.batches.getBatch(batchId);
     if (!batch?.leaseOwner || (batch.leaseExpiresAt ?? 0) <= clock.now()) return null;
     if (batch.leaseOwner !== owner && ownerIsGone(batch.leaseOwner)) return null; // a crashed process
     return {
@@ -102,8 +103,8 @@ export class Leases {
     const lost: number[] = [];
     for (const batchId of [...held.keys()]) {
       const now = clock.now();
-      if (!store.renewLease(batchId, owner, now, limits.leaseMs)) {
-        this.drop(batchId, store.getBatch(batchId)?.leaseOwner ?? null);
+      if (!store.leases.renewLease(batchId, owner, now, limits.leaseMs)) {
+        this.drop(batchId, store.batches.getBatch(batchId)?.leaseOwner ?? null);
         lost.push(batchId);
       } else {
         const runtime = held.get(batchId);
@@ -120,13 +121,13 @@ export class Leases {
     held.delete(batchId);
     this.lostUntil.set(batchId, this.ctx.clock.now() + this.ctx.limits.leaseMs);
     log('warn', `batch ${batchId}: lease lost to ${newOwner ?? 'nobody'}; stopped driving it`);
-    const batch = store.getBatch(batchId);
+    const batch = store.batches.getBatch(batchId);
     if (batch) hub.emit({ type: 'batch', batchId, state: batch.state, pauseReason: 'lease_lost' });
   }
 
   release(batchId: number): void {
     this.ctx.held.delete(batchId);
-    this.ctx.store.releaseLease(batchId, this.ctx.owner);
+    this.ctx.store.leases.releaseLease(batchId, this.ctx.owner);
   }
 
   releaseAll(): void {
@@ -139,7 +140,7 @@ export class Leases {
    */
   takeAdoptable(): { batchId: number; previousOwner: string | null }[] {
     const taken: { batchId: number; previousOwner: string | null }[] = [];
-    for (const batchId of this.ctx.store.batchesWithWork()) {
+    for (const batchId of this.ctx.store.itemQueries.batchesWithWork()) {
       if (this.ctx.held.has(batchId)) continue;
       if ((this.lostUntil.get(batchId) ?? 0) > this.ctx.clock.now()) continue;
       this.lostUntil.delete(batchId);

@@ -33,9 +33,9 @@ export class QueueCommands implements QueueApi {
     const now = this.ctx.clock.now();
     const limit = this.ctx.queue.effectiveLimit(now);
     let taken = { real: this.ctx.queue.inFlight(false), simulated: this.ctx.queue.inFlight(true) };
-    return this.ctx.store.queuedBatches().map((batch, index) => {
-      const queued = this.ctx.store.countInStates(batch.id, ['queued']);
-      const inFlight = this.ctx.store.countInStates(batch.id, GENERATING_STATES);
+    return this.ctx.store.batches.queuedBatches().map((batch, index) => {
+      const queued = this.ctx.store.itemQueries.countInStates(batch.id, ['queued']);
+      const inFlight = this.ctx.store.itemQueries.countInStates(batch.id, GENERATING_STATES);
       const entry: QueueEntry = {
         batchId: batch.id,
         name: batch.name,
@@ -79,13 +79,13 @@ export class QueueCommands implements QueueApi {
         `Batch ${batchId} ('${batch.name}') has ${batch.state === 'cancelled' ? 'been cancelled' : 'finished'}, so it has no place in the queue.`,
         notInQueue(batchId),
       );
-    this.ctx.store.moveInQueue(batchId, move);
+    this.ctx.store.batches.moveInQueue(batchId, move);
     this.core.pumpInQueueOrder();
   }
 
   moveItemToFront(itemId: number): void {
     const item = this.commands.requireItem(itemId);
-    if (!this.ctx.store.moveItemToFront(itemId))
+    if (!this.ctx.store.items.moveItemToFront(itemId))
       throw new StateError(
         `Item ${itemId} (${item.relativePath}) is '${item.state}'; only an item still waiting to be sent (queued) can be moved to the front.`,
         {
@@ -139,7 +139,7 @@ export class QueueCommands implements QueueApi {
     queue: BatchQueueOptions = {},
   ): number {
     const folders = queue.watchFolders ?? [];
-    return this.ctx.store.createBatch(settings, items, name, this.ctx.clock.now(), simulated, {
+    return this.ctx.store.batches.createBatch(settings, items, name, this.ctx.clock.now(), simulated, {
       schedule: this.scheduleFor(queue.schedule, queue.hours),
       watch: folders.length ? { folders, active: true, lastTaken: null } : null,
     });
@@ -165,7 +165,7 @@ export class QueueCommands implements QueueApi {
 
   setSchedule(batchId: number, schedule: BatchSchedule | null): void {
     this.commands.requireBatch(batchId);
-    this.ctx.store.setBatchSchedule(batchId, schedule);
+    this.ctx.store.batches.setBatchSchedule(batchId, schedule);
     this.core.pump(batchId);
   }
 
@@ -176,14 +176,14 @@ export class QueueCommands implements QueueApi {
         `Batch ${batchId} ('${batch.name}') has ended; new images go to a new batch.`,
         notInQueue(batchId),
       );
-    const ids = this.ctx.store.appendItems(batchId, items, this.ctx.clock.now());
+    const ids = this.ctx.store.batches.appendItems(batchId, items, this.ctx.clock.now());
     const last = items.at(-1);
     if (batch.watch && last)
-      this.ctx.store.setBatchWatch(batchId, {
+      this.ctx.store.batches.setBatchWatch(batchId, {
         ...batch.watch,
         lastTaken: { path: last.sourcePath, at: this.ctx.clock.now() },
       });
-    for (const id of ids) this.ctx.hub.item(batchId, id, this.ctx.store.getItem(id)!.state);
+    for (const id of ids) this.ctx.hub.item(batchId, id, this.ctx.store.items.getItem(id)!.state);
     this.core.reconsider(batchId);
     return ids;
   }
@@ -201,12 +201,12 @@ export class QueueCommands implements QueueApi {
     };
     const batches = new Map<number, ActivitySummary['batches'][number]>();
     const failed = new Map<string, ActivitySummary['failed'][number]>();
-    for (const row of this.ctx.store.endedSince(since, batchId ?? null)) {
+    for (const row of this.ctx.store.itemQueries.endedSince(since, batchId ?? null)) {
       let entry = batches.get(row.batchId);
       if (!entry) {
         entry = {
           batchId: row.batchId,
-          name: this.ctx.store.getBatch(row.batchId)?.name ?? '',
+          name: this.ctx.store.batches.getBatch(row.batchId)?.name ?? '',
           done: 0,
           failed: 0,
         };
@@ -233,7 +233,7 @@ export class QueueCommands implements QueueApi {
     }
     summary.failed = [...failed.values()].sort((a, b) => b.count - a.count);
     summary.batches = [...batches.values()];
-    for (const batch of this.ctx.store.queuedBatches())
+    for (const batch of this.ctx.store.batches.queuedBatches())
       if (
         (batchId === undefined || batch.id === batchId) &&
         batch.state === 'paused' &&
@@ -261,7 +261,7 @@ export class QueueCommands implements QueueApi {
   }
 
   itemWithImage(batchId: number, imageHash: string): { id: number; relativePath: string } | null {
-    return this.ctx.store.itemWithImage(batchId, imageHash);
+    return this.ctx.store.itemQueries.itemWithImage(batchId, imageHash);
   }
 
   recordWatchedFile(batchId: number, path: string, file: { size: number; mtimeMs: number }): void {
@@ -271,7 +271,7 @@ export class QueueCommands implements QueueApi {
   stopWatching(batchId: number): void {
     const batch = this.commands.requireBatch(batchId);
     if (!batch.watch?.active) return;
-    this.ctx.store.setBatchWatch(batchId, { ...batch.watch, active: false });
+    this.ctx.store.batches.setBatchWatch(batchId, { ...batch.watch, active: false });
     this.ctx.hub.emit({ type: 'batch', batchId, state: batch.state, pauseReason: batch.pauseReason });
     this.core.reconsider(batchId);
   }

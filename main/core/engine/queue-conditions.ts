@@ -24,7 +24,7 @@ export class QueueConditions {
 
   /** Shows a queue condition unless one about the batch's downloads is showing. */
   show(runtime: BatchRuntime, condition: NonNullable<Outcome['condition']>): void {
-    const current = this.ctx.store.getBatch(runtime.id)?.condition;
+    const current = this.ctx.store.batches.getBatch(runtime.id)?.condition;
     if (current && !QUEUE.includes(current.code)) return;
     this.batches.setCondition(runtime.id, condition);
     runtime.queueConditionShown = true;
@@ -61,14 +61,14 @@ export class QueueConditions {
    */
   lowerLimit(item: ItemRecord): void {
     const now = this.ctx.clock.now();
-    const simulated = this.ctx.store.batchFixed(item.batchId)?.simulated ?? false;
+    const simulated = this.ctx.store.batches.batchFixed(item.batchId)?.simulated ?? false;
     const limit = Math.max(1, this.ctx.queue.inFlight(simulated, true));
     const lowered = this.ctx.queue.lower(limit, now + this.ctx.limits.rateLimitedMs, now);
     const params = { limit: lowered.limit, until: localClockText(lowered.until, now, this.ctx.timeZone) };
     const detail = reason('account_limit_lowered', params);
     this.ctx.log('warn', `RunComfy answered 429: ${formatReason(detail)}`);
     for (const runtime of this.ctx.held.values())
-      if (this.ctx.store.batchFixed(runtime.id)?.simulated === simulated)
+      if (this.ctx.store.batches.batchFixed(runtime.id)?.simulated === simulated)
         this.show(runtime, { code: 'account_limit_lowered', params, message: formatReason(detail) });
   }
 }

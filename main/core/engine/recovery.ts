@@ -35,16 +35,16 @@ export function planRecovery(
     settle: [],
     track: [],
     download: [],
-    sidecars: ctx.store.pendingSidecars(batchId),
+    sidecars: ctx.store.itemQueries.pendingSidecars(batchId),
   };
   // Parts recorded only on the item (older releases): the record is cleared once the file is gone.
-  for (const stray of ctx.store.strayPartPaths(batchId))
+  for (const stray of ctx.store.itemQueries.strayPartPaths(batchId))
     void removeIfExists(stray.partPath).then(
-      () => ctx.store.update(stray.itemId, { partPath: null }),
+      () => ctx.store.items.update(stray.itemId, { partPath: null }),
       () => {},
     );
   const senderMayLive = previousOwner !== null && previousOwner !== ctx.owner && !ownerIsGone(previousOwner);
-  for (const item of ctx.store.itemsInStates(batchId, IN_FLIGHT_STATES)) {
+  for (const item of ctx.store.itemQueries.itemsInStates(batchId, IN_FLIGHT_STATES)) {
     if (isBusy(item)) continue; // this run's own submit, poller or download
     switch (item.state) {
       case 'submitting':

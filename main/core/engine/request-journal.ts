@@ -118,13 +118,13 @@ export class RequestJournal {
       return stored;
     }
     for (const entry of entries) {
-      if (store.knowsRequest(entry.requestId)) continue;
-      const item = store.getItem(entry.itemId);
+      if (store.attempts.knowsRequest(entry.requestId)) continue;
+      const item = store.items.getItem(entry.itemId);
       if (!item || (onlyBatch !== undefined && item.batchId !== onlyBatch)) continue;
       try {
         const moved =
           item.attempts === entry.attempt &&
-          store.transition(
+          store.items.transition(
             item.id,
             ANSWERABLE,
             'in_queue',
@@ -144,7 +144,7 @@ export class RequestJournal {
           );
         if (moved) stored.push(item.id);
         else
-          store.fileEarlierAnswer(
+          store.attempts.fileEarlierAnswer(
             item.id,
             entry.attempt,
             entry.requestId,
@@ -180,7 +180,7 @@ export class RequestJournal {
         const writer = entries[0]?.owner;
         const ours = file === join(this.dir, fileNameOf(this.owner));
         const ended = ours ? closing : writer !== undefined && isGone(writer);
-        if (ended && entries.every((entry) => store.knowsRequest(entry.requestId))) unlinkSync(file);
+        if (ended && entries.every((entry) => store.attempts.knowsRequest(entry.requestId))) unlinkSync(file);
       } catch {
         // A file being written or unreadable now: looked at again next time.
       }

@@ -16,12 +16,12 @@ export class RunTimes {
   constructor(private readonly ctx: EngineContext) {}
 
   modelOf(item: ItemRecord): string {
-    return this.ctx.store.batchFixed(item.batchId)?.modelId ?? 'unknown';
+    return this.ctx.store.batches.batchFixed(item.batchId)?.modelId ?? 'unknown';
   }
 
   /** The video's seconds, read from the field the model keeps its duration in (catalog roles). */
   durationOf(item: ItemRecord): number {
-    const fixed = this.ctx.store.batchFixed(item.batchId);
+    const fixed = this.ctx.store.batches.batchFixed(item.batchId);
     const fallback = fixed?.duration ?? 5;
     const model = fixed ? this.ctx.catalog.find(fixed.modelId) : undefined;
     return model ? videoSeconds(model, item.request, fallback) : fallback;
@@ -59,7 +59,7 @@ export class RunTimes {
     const duration = this.durationOf(item);
     const samples = this.cached(key, duration); // loaded before the new row is written: no double count
     const first = samples.length === 0;
-    this.ctx.store.addRunTiming(key, duration, runMs, now);
+    this.ctx.store.runTimings.addRunTiming(key, duration, runMs, now);
     samples.unshift(runMs);
     samples.length = Math.min(samples.length, SAMPLES);
     return first;
@@ -73,7 +73,7 @@ export class RunTimes {
     const key = `${timingModel}|${duration}`;
     let samples = this.samples.get(key);
     if (!samples) {
-      samples = this.ctx.store.recentRunTimings(timingModel, duration, SAMPLES);
+      samples = this.ctx.store.runTimings.recentRunTimings(timingModel, duration, SAMPLES);
       this.samples.set(key, samples);
     }
     return samples;

@@ -135,7 +135,8 @@ export class SidecarWriter {
     if (this.writing.has(itemId)) return;
     this.writing.add(itemId);
     try {
-      if (await this.tryToPlace(itemId)) this.ctx.store.updateWithoutFsync(itemId, { sidecarPending: false });
+      if (await this.tryToPlace(itemId))
+        this.ctx.store.items.updateWithoutFsync(itemId, { sidecarPending: false });
     } catch (error) {
       // The database closed under a late write: the mark stays, the next start writes it again.
       this.ctx.log('warn', `item ${itemId}: sidecar state not recorded (${(error as Error).message})`);
@@ -152,8 +153,8 @@ export class SidecarWriter {
   private async tryToPlace(itemId: number): Promise<boolean> {
     for (let attempt = 1; attempt <= SIDECAR_TRIES; attempt++) {
       if (this.ctx.closeSignal.aborted) return false;
-      const item = this.ctx.store.getItem(itemId);
-      const batch = item && this.ctx.store.getBatch(item.batchId);
+      const item = this.ctx.store.items.getItem(itemId);
+      const batch = item && this.ctx.store.batches.getBatch(item.batchId);
       if (!item || !batch || item.state !== 'done' || !item.outputPath) return true;
       if (batch.settings.sidecars === false) return true;
       try {

@@ -97,7 +97,7 @@ export class SubmitFlow {
     // The lease went to another process while the request was on the wire: the answer is
     // stored all the same (a paid job must not be forgotten), and that process tracks it.
     try {
-      const leaseOwner = this.ctx.store.getBatch(item.batchId)?.leaseOwner ?? null;
+      const leaseOwner = this.ctx.store.batches.getBatch(item.batchId)?.leaseOwner ?? null;
       if (leaseOwner !== this.ctx.owner) this.core.leases.drop(item.batchId, leaseOwner);
     } catch {
       // The database cannot say now: storing the answer below tells.

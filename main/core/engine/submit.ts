@@ -69,7 +69,7 @@ export class SubmitPhase {
    */
   mayStillSend(item: ItemRecord): boolean {
     if (this.ctx.closeSignal.aborted) return false;
-    const batch = this.ctx.store.getBatch(item.batchId);
+    const batch = this.ctx.store.batches.getBatch(item.batchId);
     const goAhead =
       batch?.state === 'running' ||
       (batch?.state === 'paused' &&
@@ -123,7 +123,7 @@ export class SubmitPhase {
    */
   private assertDailyRoom(item: ItemRecord): Record<string, never> {
     const cap = this.ctx.account.dailyCap();
-    if (cap === null || this.ctx.store.batchFixed(item.batchId)?.simulated) return {};
+    if (cap === null || this.ctx.store.batches.batchFixed(item.batchId)?.simulated) return {};
     const committed = this.ctx.account.committedSince(this.ctx.dayStart(this.ctx.clock.now()));
     if (committed + item.estimatedCostUsd > cap + 1e-9) throw new DailyCapPassedError(item.id);
     return {};
@@ -197,7 +197,13 @@ export class SubmitPhase {
         // Not this attempt any more (or stored already from the journal): the job exists and is
         // billed, so it is filed with the attempt that sent it.
         ifNotWritten: async () =>
-          store.fileEarlierAnswer(item.id, item.attempts, requestId, item.submittedAt, item.estimatedCostUsd),
+          store.attempts.fileEarlierAnswer(
+            item.id,
+            item.attempts,
+            requestId,
+            item.submittedAt,
+            item.estimatedCostUsd,
+          ),
       };
     }
     const failure = answer.failure;

@@ -39,7 +39,7 @@ export class TempFiles {
    */
   record(item: ItemRecord, path: string, kind: TempFileRecord['kind']): void {
     const { store, owner, limits, clock } = this.ctx;
-    store.recordTempFile(
+    store.tempFiles.recordTempFile(
       { path, itemId: item.id, kind, requestId: kind === 'part' ? item.requestId : null, owner },
       kind === 'part' ? { leaseMs: limits.leaseMs } : null,
       clock.now(),
@@ -56,18 +56,18 @@ export class TempFiles {
   async adoptOrphanPart(
     item: ItemRecord,
     ours: string,
-    recorded: readonly TempFileRecord[] = this.ctx.store.tempFilesOf(item.id),
+    recorded: readonly TempFileRecord[] = this.ctx.store.tempFiles.tempFilesOf(item.id),
   ): Promise<void> {
     for (const file of recorded) {
       if (file.kind !== 'part' || file.path === ours || file.requestId !== item.requestId) continue;
       if (file.owner === this.ctx.owner || !ownerIsGone(file.owner)) continue;
       try {
         await rename(file.path, ours);
-        this.ctx.store.forgetTempFile(file.path, file.itemId);
+        this.ctx.store.tempFiles.forgetTempFile(file.path, file.itemId);
         return;
       } catch (error) {
         if ((error as { code?: string }).code === 'ENOENT')
-          this.ctx.store.forgetTempFile(file.path, file.itemId);
+          this.ctx.store.tempFiles.forgetTempFile(file.path, file.itemId);
       }
     }
   }
@@ -85,7 +85,7 @@ export class TempFiles {
     this.removing.add(itemId);
     try {
       let allGone = true;
-      for (const file of this.ctx.store.tempFilesOf(itemId)) {
+      for (const file of this.ctx.store.tempFiles.tempFilesOf(itemId)) {
         if ((options.kind && file.kind !== options.kind) || file.path === options.keep) continue;
         if (!(await this.remove(file))) allGone = false;
       }
@@ -97,7 +97,7 @@ export class TempFiles {
 
   /** Removes the leftovers of items that no longer need them (ended downloads, placed sidecars). */
   async sweepLeftovers(): Promise<void> {
-    const leftovers = this.ctx.store.leftoverTempFiles();
+    const leftovers = this.ctx.store.tempFiles.leftoverTempFiles();
     for (const file of leftovers) {
       if (this.ctx.closeSignal.aborted) return;
       if (this.removing.has(file.itemId)) continue;
@@ -120,7 +120,7 @@ export class TempFiles {
       return false;
     }
     try {
-      this.ctx.store.forgetTempFile(file.path, file.itemId);
+      this.ctx.store.tempFiles.forgetTempFile(file.path, file.itemId);
     } catch (error) {
       // The file is gone; its record is forgotten by the next sweep (ENOENT is success).
       this.ctx.log(

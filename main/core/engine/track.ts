@@ -66,7 +66,7 @@ export class TrackPhase {
       while (!this.ctx.closeSignal.aborted) {
         let outcome: Outcome | null;
         try {
-          const item = this.ctx.store.getItem(itemId);
+          const item = this.ctx.store.items.getItem(itemId);
           if (!item || !POLLED_STATES.includes(item.state) || !this.ctx.held.has(item.batchId)) return;
           const due = Math.max(item.nextPollAt ?? 0, this.troubles.get(itemId)?.until ?? 0);
           const wait = due - this.ctx.clock.now();
@@ -100,10 +100,10 @@ export class TrackPhase {
    * prior; aim them at the learned finish now when that is sooner, and wake their pollers.
    */
   reaim(batchId: number): void {
-    for (const item of this.ctx.store.itemsInStates(batchId, ['in_progress'])) {
+    for (const item of this.ctx.store.itemQueries.itemsInStates(batchId, ['in_progress'])) {
       if (item.nextPollAt === null || item.errorCode === WAITING_FOR_KEY) continue;
       const aimed = this.nextPoll(item, 'in_progress', {});
-      if (aimed < item.nextPollAt) this.ctx.store.updateWithoutFsync(item.id, { nextPollAt: aimed });
+      if (aimed < item.nextPollAt) this.ctx.store.items.updateWithoutFsync(item.id, { nextPollAt: aimed });
     }
     this.reaimed.abort();
     this.reaimed = new AbortController();
@@ -142,7 +142,7 @@ export class TrackPhase {
     const status = await client.status(item.requestId!, closeSignal);
     if (closeSignal.aborted) return null;
     crashPoint('mid-poll');
-    const current = this.ctx.store.getItem(item.id);
+    const current = this.ctx.store.items.getItem(item.id);
     if (!current || !POLLED_STATES.includes(current.state)) return null;
     const pollCount = current.pollCount + 1;
     if (!status.ok) return this.pollFailed(current, client, status.failure, pollCount);
@@ -154,7 +154,7 @@ export class TrackPhase {
       case 'completed':
       case 'failed':
       case 'cancelled':
-        this.ctx.store.updateWithoutFsync(item.id, { pollCount });
+        this.ctx.store.items.updateWithoutFsync(item.id, { pollCount });
         return this.fetchResult(current, client);
       default:
         return assertNever(status.value.status);
@@ -171,7 +171,7 @@ export class TrackPhase {
     const now = this.ctx.clock.now();
     if (status === 'in_queue') {
       const seen = { lastQueuedSeenAt: now, queuePosition };
-      this.ctx.store.updateWithoutFsync(current.id, {
+      this.ctx.store.items.updateWithoutFsync(current.id, {
         ...seen,
         pollCount,
         nextPollAt: this.nextPoll(current, 'in_queue', seen),
@@ -180,7 +180,7 @@ export class TrackPhase {
     }
     const nextPollAt = this.nextPoll(current, 'in_progress', {});
     if (current.state !== 'in_queue') {
-      this.ctx.store.updateWithoutFsync(current.id, { nextPollAt, pollCount });
+      this.ctx.store.items.updateWithoutFsync(current.id, { nextPollAt, pollCount });
       return null;
     }
     return {
@@ -200,7 +200,7 @@ export class TrackPhase {
     const answer = await client.result(item.requestId!, this.ctx.closeSignal);
     if (this.ctx.closeSignal.aborted) return null;
     crashPoint('mid-poll');
-    const current = this.ctx.store.getItem(item.id);
+    const current = this.ctx.store.items.getItem(item.id);
     if (!current || !POLLED_STATES.includes(current.state)) return null;
     const pollCount = current.pollCount + 1;
     if (!answer.ok) return this.pollFailed(current, client, answer.failure, pollCount);
@@ -270,7 +270,7 @@ export class TrackPhase {
     this.pollErrors.delete(item.id);
     this.notFound.delete(item.id);
     if (item.errorCode === WAITING_FOR_KEY)
-      this.ctx.store.updateWithoutFsync(item.id, { errorCode: null, errorMessage: null });
+      this.ctx.store.items.updateWithoutFsync(item.id, { errorCode: null, errorMessage: null });
   }
 
   /**
@@ -282,7 +282,7 @@ export class TrackPhase {
     const message = text.waitingForEndpointKey(item.apiBaseUrl ?? this.ctx.credentials().apiBaseUrl);
     const now = this.ctx.clock.now();
     if (item.errorCode !== WAITING_FOR_KEY) this.ctx.log('warn', `item ${item.id}: ${formatReason(message)}`);
-    this.ctx.store.updateWithoutFsync(item.id, {
+    this.ctx.store.items.updateWithoutFsync(item.id, {
       errorCode: WAITING_FOR_KEY,
       reason: message,
       nextPollAt: now + NO_KEY_RECHECK_MS,
@@ -294,7 +294,7 @@ export class TrackPhase {
   private waitForItsKey(item: ItemRecord): null {
     if (item.errorCode !== WAITING_FOR_KEY)
       this.ctx.log('warn', `item ${item.id}: ${formatReason(text.sentWithOtherKey)}`);
-    this.ctx.store.updateWithoutFsync(item.id, {
+    this.ctx.store.items.updateWithoutFsync(item.id, {
       errorCode: WAITING_FOR_KEY,
       reason: text.sentWithOtherKey,
       nextPollAt: this.ctx.clock.now() + NO_KEY_RECHECK_MS,
@@ -365,7 +365,7 @@ export class TrackPhase {
       'info',
       `item ${item.id}: poll failed (${failure.message}); next in ${Math.round(delay)} ms`,
     );
-    this.ctx.store.updateWithoutFsync(item.id, { nextPollAt: now + delay, pollCount });
+    this.ctx.store.items.updateWithoutFsync(item.id, { nextPollAt: now + delay, pollCount });
     return pause ? { item, pause } : null;
   }
 

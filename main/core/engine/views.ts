@@ -13,9 +13,9 @@ export function toBatchView(
   estimate: (modelId: string, duration: number) => RunTimeEstimate,
   hours?: { now: number; timeZone: string },
 ): BatchView {
-  const counts = store.counts(batch.id);
+  const counts = store.itemQueries.counts(batch.id);
   const total = Object.values(counts).reduce((sum, n) => sum + n, 0);
-  const money = store.money(batch.id);
+  const money = store.itemQueries.money(batch.id);
   const waiting = counts.queued + counts.submitting + counts.in_queue + counts.in_progress;
   const runMs = estimate(batch.settings.modelId, batch.settings.duration).runMs;
   const rounds = Math.ceil(waiting / Math.max(1, batch.settings.concurrency));
@@ -68,7 +68,7 @@ export const REPORT_COLUMNS = [
 ] as const;
 
 export function reportCsv(store: JobStore, batchId: number, language: ReasonLanguage = 'en'): string {
-  const rows = [...store.iterateItems(batchId)].map((item) => [
+  const rows = [...store.itemQueries.iterateItems(batchId)].map((item) => [
     item.relativePath,
     item.renderedPrompt,
     item.state,

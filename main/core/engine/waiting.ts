@@ -27,7 +27,7 @@ export function waitForItemState(
     };
     const timer = setTimeout(() => {
       cleanup();
-      const item = store.getItem(itemId);
+      const item = store.items.getItem(itemId);
       reject(
         new Error(
           `Item ${itemId} did not reach ${wanted.join('|')} within ${timeoutMs} ms; it is '${item?.state}'.`,
@@ -39,7 +39,7 @@ export function waitForItemState(
       listeners.delete(listener);
     };
     listeners.add(listener);
-    check(store.getItem(itemId));
+    check(store.items.getItem(itemId));
   });
 }
 

@@ -80,7 +80,7 @@ describe('state errors reach the window with their parameters', () => {
     const db = openDatabase(app.files.database);
     // A live process of this machine (this test runner) holds the lease as the CLI would.
     const cli = `cli:${hostname()}:${process.pid}`;
-    expect(new JobStore(db).acquireLease(batchId, cli, Date.now(), 10 * 60_000).ok).toBe(true);
+    expect(new JobStore(db).leases.acquireLease(batchId, cli, Date.now(), 10 * 60_000).ok).toBe(true);
     closeDatabase(db);
     const start = await call(app.handlers, 'command:batch.start', { batchId });
     expect(start).toMatchObject({

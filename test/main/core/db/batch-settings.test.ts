@@ -34,8 +34,13 @@ const creative = (outputDir: string, imagesDir: string) =>
 it('reads back every setting it stored, the fit mode and the elements included', () => {
   const store = new JobStore(db);
   const settings = creative(join(dir.path, 'out'), join(dir.path, 'refs'));
-  const batchId = store.createBatch(settings, plannedItems(makeImages(dir.path, 1), settings), 'b', 1000);
-  expect(store.getBatch(batchId)!.settings).toEqual(settings);
+  const batchId = store.batches.createBatch(
+    settings,
+    plannedItems(makeImages(dir.path, 1), settings),
+    'b',
+    1000,
+  );
+  expect(store.batches.getBatch(batchId)!.settings).toEqual(settings);
 });
 
 it('keeps the fit mode and the elements when the budget changes', async () => {

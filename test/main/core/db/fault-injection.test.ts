@@ -101,10 +101,10 @@ describe('database write faults', () => {
       const store = new JobStore(db);
       const settings = settingsFor(join(dir.path, 'out'));
       const items = plannedItems(makeImages(dir.path, 2), settings);
-      expect(() => store.createBatch(settings, items, 'lost', 1000)).toThrow(
+      expect(() => store.batches.createBatch(settings, items, 'lost', 1000)).toThrow(
         expect.objectContaining({ code: 'SQLITE_IOERR' }),
       );
-      expect(store.listBatches()).toEqual([]);
+      expect(store.batches.listBatches()).toEqual([]);
     } finally {
       delete process.env.STILLMOTION_DB_FAULTS;
     }

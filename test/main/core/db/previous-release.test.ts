@@ -74,20 +74,20 @@ describe('a database from the previous release (schema 3)', () => {
     const db = openDatabase(releaseDatabase());
     expect(schemaVersion(db)).toBe(LATEST_VERSION);
     const store = new JobStore(db);
-    const batch = store.getBatch(7)!;
+    const batch = store.batches.getBatch(7)!;
     expect(batch).toMatchObject({ name: 'shoot (3 images)', state: 'paused', pauseReason: 'budget_reached' });
     expect(batch.settings.budgetUsd).toBe(5);
-    expect(store.getItem(1)).toMatchObject({
+    expect(store.items.getItem(1)).toMatchObject({
       state: 'done',
       outputPath: '/videos/shoot/a.mp4',
       costUsd: 0.42,
     });
-    expect(store.getItem(2)).toMatchObject({ state: 'in_progress', requestId: 'req-b', pollCount: 2 });
-    expect(store.counts(7)).toMatchObject({ done: 1, in_progress: 1, queued: 1 });
-    expect(store.itemEvents(1).map((e) => e.toState)).toEqual(['done']);
-    expect(store.recentRunTimings('m', 5, 10)).toEqual([90000]);
+    expect(store.items.getItem(2)).toMatchObject({ state: 'in_progress', requestId: 'req-b', pollCount: 2 });
+    expect(store.itemQueries.counts(7)).toMatchObject({ done: 1, in_progress: 1, queued: 1 });
+    expect(store.items.itemEvents(1).map((e) => e.toState)).toEqual(['done']);
+    expect(store.runTimings.recentRunTimings('m', 5, 10)).toEqual([90000]);
     // The store still moves the old rows along the current transition table.
-    expect(store.transition(3, 'queued', 'submitting', {}, 'submit attempt 1', 2000)?.state).toBe(
+    expect(store.items.transition(3, 'queued', 'submitting', {}, 'submit attempt 1', 2000)?.state).toBe(
       'submitting',
     );
     closeDatabase(db);

@@ -24,10 +24,15 @@ afterEach(() => {
 describe('reason codes in the job store', () => {
   it('stores a failure as code + parameters with its English sentence, and clears it on requeue', () => {
     const settings = settingsFor(join(dir.path, 'out'));
-    const batchId = store.createBatch(settings, plannedItems(makeImages(dir.path, 1), settings), 'one', 1000);
-    const [item] = store.pageItems({ batchId, offset: 0, limit: 1 }).items;
+    const batchId = store.batches.createBatch(
+      settings,
+      plannedItems(makeImages(dir.path, 1), settings),
+      'one',
+      1000,
+    );
+    const [item] = store.itemQueries.pageItems({ batchId, offset: 0, limit: 1 }).items;
     const why = reason('input_unreadable', { file: '/photos/a.jpg', detail: 'ENOENT' });
-    const failed = store.transition(
+    const failed = store.items.transition(
       item!.id,
       'queued',
       'failed',
@@ -39,9 +44,9 @@ describe('reason codes in the job store', () => {
     expect(failed.errorMessage).toBe(formatReason(why, 'en'));
     expect(failed.errorMessage).toContain('/photos/a.jpg');
     // Read back from the file by a fresh store: the code survives, the Chinese rendering works.
-    const reread = new JobStore(db).getItem(item!.id)!;
+    const reread = new JobStore(db).items.getItem(item!.id)!;
     expect(formatReason(reread.reason!, 'zh-CN')).toContain('无法准备 /photos/a.jpg');
-    const requeued = store.transition(
+    const requeued = store.items.transition(
       item!.id,
       'failed',
       'queued',
@@ -54,10 +59,15 @@ describe('reason codes in the job store', () => {
 
   it('keeps a pause detail (nested reasons included) beside its English message', () => {
     const settings = settingsFor(join(dir.path, 'out'));
-    const batchId = store.createBatch(settings, plannedItems(makeImages(dir.path, 1), settings), 'one', 1000);
+    const batchId = store.batches.createBatch(
+      settings,
+      plannedItems(makeImages(dir.path, 1), settings),
+      'one',
+      1000,
+    );
     const last = reason('generation_failed', { provider: 'NSFW' });
     const detail = reason('too_many_failures', { count: 5, last });
-    const batch = store.setBatchState(
+    const batch = store.batches.setBatchState(
       batchId,
       'paused',
       { reason: 'too_many_failures', detail },

@@ -51,7 +51,7 @@ describe('crash recovery (child process killed with SIGKILL)', () => {
     const items = plannedItems(makeImages(dir.path, 12), settings);
     const db = openDatabase(dbPath);
     const store = new JobStore(db);
-    const batchId = store.createBatch(settings, items, 'crash test', Date.now());
+    const batchId = store.batches.createBatch(settings, items, 'crash test', Date.now());
     closeDatabase(db);
 
     const env = {
@@ -75,7 +75,7 @@ describe('crash recovery (child process killed with SIGKILL)', () => {
     expect(JSON.parse(final.out).state).toBe('finished');
 
     const check = new JobStore(openDatabase(dbPath));
-    const all = [...check.iterateItems(batchId)];
+    const all = [...check.itemQueries.iterateItems(batchId)];
     const ledger = sim.ledger;
     // Every item ends where a person can act: done, or "maybe sent" for the three kills that
     // happened between storing the intent and storing the request id. A kill at a later point

@@ -48,13 +48,13 @@ describe('daily cap after a kill mid-submit', () => {
     const store = new JobStore(db);
     // $1.00 a day at 0.42 a video: two fit.
     new AccountSpendStore(db).setDailyCap(1);
-    const first = store.createBatch(
+    const first = store.batches.createBatch(
       settings,
       plannedItems(makeImages(join(dir.path, 'a'), 3), settings),
       'first',
       Date.now(),
     );
-    const second = store.createBatch(
+    const second = store.batches.createBatch(
       settings,
       plannedItems(makeImages(join(dir.path, 'b'), 3), settings),
       'second',

@@ -167,17 +167,17 @@ describe('writes without their own fsync', () => {
     expect(level()).toBe(2);
     // Twice: a prepared PRAGMA applied its setting once, when prepared, not on every run.
     for (let i = 0; i < 2; i++) {
-      expect(store.withoutFsync(level)).toBe(1);
+      expect(store.sql.withoutFsync(level)).toBe(1);
       expect(level()).toBe(2);
     }
     expect(() =>
-      store.withoutFsync(() => {
+      store.sql.withoutFsync(() => {
         throw new Error('boom');
       }),
     ).toThrow('boom');
     expect(level()).toBe(2);
     // Inside a transaction SQLite cannot change it: the write joins the (fsync'd) commit.
-    expect(db.transaction(() => store.withoutFsync(level))()).toBe(2);
+    expect(db.transaction(() => store.sql.withoutFsync(level))()).toBe(2);
     closeDatabase(db);
     dir.remove();
   });

@@ -173,7 +173,7 @@ describe('engine: a sidecar beside a video whose name takes the whole 255 bytes'
     expect(logs.filter((line) => /sidecar .* could not be written/.test(line))).toEqual([]);
     // Nothing left pending for the next start, no temporary file in the folder.
     const store = new JobStore(openDatabase(h.dbPath));
-    expect(store.getItem(id)!.sidecarPending).toBe(false);
+    expect(store.items.getItem(id)!.sidecarPending).toBe(false);
     closeDatabase(store.db);
     expect(readdirSync(h.outputDir).filter((name) => name.startsWith('.'))).toEqual([]);
   });
@@ -195,8 +195,8 @@ describe('engine: a sidecar a crash left unwritten', () => {
     db.prepare('UPDATE items SET sidecar_pending = 1 WHERE id = ?').run(item.id);
     // Only one done longer ago than a live writer (another process) can still be at it is taken.
     const store = new JobStore(db);
-    expect(store.pendingSidecarsOfEndedBatches(item.stateChangedAt)).toEqual([]);
-    expect(store.pendingSidecarsOfEndedBatches(item.stateChangedAt + 1)).toEqual([
+    expect(store.itemQueries.pendingSidecarsOfEndedBatches(item.stateChangedAt)).toEqual([]);
+    expect(store.itemQueries.pendingSidecarsOfEndedBatches(item.stateChangedAt + 1)).toEqual([
       { itemId: item.id, batchId },
     ]);
     closeDatabase(db);

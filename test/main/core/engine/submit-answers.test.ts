@@ -165,13 +165,13 @@ describe('a late answer from the process that lost the batch', () => {
     })();
     // Let the late answer be settled by the first process before the heir's answer comes.
     const store = new JobStore(new Database(h.dbPath, { readonly: true }));
-    await until(() => store.knowsRequest(lateId!), 'the late answer to be filed');
+    await until(() => store.attempts.knowsRequest(lateId!), 'the late answer to be filed');
     releaseHeir();
     const end = await heir.waitForItemState(id, ['done', 'failed', 'unknown_submit'], 20_000);
     expect(end.state, end.errorMessage ?? '').toBe('done');
     expect(end.requestId).toBe(resubmitId);
     // Both paid requests are known to the database: the late one as the first attempt's.
-    expect(store.knowsRequest(lateId!)).toBe(true);
+    expect(store.attempts.knowsRequest(lateId!)).toBe(true);
     const earlier = store.db
       .prepare('SELECT request_id, attempt FROM earlier_attempts WHERE item_id = ?')
       .all(id);

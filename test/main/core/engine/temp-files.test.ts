@@ -23,8 +23,13 @@ beforeEach(() => {
   db = openDatabase(join(dir.path, 'jobs.sqlite'));
   store = new JobStore(db);
   const settings = settingsFor(out());
-  const batchId = store.createBatch(settings, plannedItems(makeImages(dir.path, 1), settings), 't', 1000);
-  itemId = store.pageItems({ batchId, offset: 0, limit: 1 }).items[0]!.id;
+  const batchId = store.batches.createBatch(
+    settings,
+    plannedItems(makeImages(dir.path, 1), settings),
+    't',
+    1000,
+  );
+  itemId = store.itemQueries.pageItems({ batchId, offset: 0, limit: 1 }).items[0]!.id;
   const ctx = {
     store,
     owner: 'test',
@@ -44,18 +49,18 @@ describe('a temporary file in an output folder that is unplugged', () => {
   it('stays recorded while its folder is away, and is removed once it is back', async () => {
     mkdirSync(out(), { recursive: true });
     const part = join(out(), '.a.mp4.part-1-abc');
-    const item = store.getItem(itemId)!;
+    const item = store.items.getItem(itemId)!;
     temp.record(item, part, 'sidecar');
     writeFileSync(part, 'bytes');
     // The drive is unplugged: the folder is not there, so neither is the file, for now.
     renameSync(out(), `${out()}-away`);
     expect(await temp.removeOf(itemId)).toBe(false);
-    expect(store.tempFilesOf(itemId).map((f) => f.path)).toEqual([part]);
+    expect(store.tempFiles.tempFilesOf(itemId).map((f) => f.path)).toEqual([part]);
     // Plugged back: the next sweep removes it and forgets it.
     renameSync(`${out()}-away`, out());
     expect(existsSync(part)).toBe(true);
     expect(await temp.removeOf(itemId)).toBe(true);
     expect(existsSync(part)).toBe(false);
-    expect(store.tempFilesOf(itemId)).toEqual([]);
+    expect(store.tempFiles.tempFilesOf(itemId)).toEqual([]);
   });
 });

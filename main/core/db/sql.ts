@@ -1,7 +1,7 @@
-// The job store's ground floor (the connection, prepared statements cached by their SQL, the
-// slow-query log, and the event rows every write to batches and items adds). The tables'
-// queries build on it (batch-table.ts, lease-table.ts, item-table.ts, item-queries.ts), and
-// store.ts stacks them into the one JobStore callers use.
+// The job store's shared SQL access (the connection, prepared statements cached by their SQL,
+// the slow-query log, commits without an fsync, and the event rows every write to batches and
+// items adds). Each table module (batch-table.ts, lease-table.ts, item-table.ts, ...) is handed
+// the one Sql its JobStore (store.ts) owns: one statement cache, so a statement is compiled once.
 import type { BatchState, ItemState, PauseReason } from '../domain';
 import type { Db } from './connection';
 import { injectDbFaults } from './fault-injection';
@@ -11,7 +11,7 @@ const SLOW_QUERY_MS = 40;
 
 type Statement = ReturnType<Db['prepare']>;
 
-export abstract class StoreBase {
+export class Sql {
   private readonly statements = new Map<string, Statement>();
 
   constructor(
@@ -19,7 +19,8 @@ export abstract class StoreBase {
     private readonly log: (message: string) => void = () => {},
   ) {}
 
-  protected stmt(sql: string): Statement {
+  /** The statement for `sql`, prepared once (test-only faults injected, fault-injection.ts). */
+  stmt(sql: string): Statement {
     let statement = this.statements.get(sql);
     if (!statement) {
       statement = injectDbFaults(this.db.prepare(sql));
@@ -47,7 +48,7 @@ export abstract class StoreBase {
     }
   }
 
-  protected timed<T>(name: string, run: () => T): T {
+  timed<T>(name: string, run: () => T): T {
     const started = performance.now();
     const result = run();
     const ms = performance.now() - started;
@@ -55,25 +56,13 @@ export abstract class StoreBase {
     return result;
   }
 
-  protected insertBatchEvent(
-    batchId: number,
-    state: BatchState,
-    reason: PauseReason | null,
-    why: string,
-    at: number,
-  ) {
+  insertBatchEvent(batchId: number, state: BatchState, reason: PauseReason | null, why: string, at: number) {
     this.stmt(
       `INSERT INTO batch_events (batch_id, at, state, pause_reason, reason) VALUES (:batchId, :at, :state, :reason, :why)`,
     ).run({ batchId, at: Math.round(at), state, reason, why });
   }
 
-  protected insertItemEvent(
-    itemId: number,
-    from: ItemState | null,
-    to: ItemState,
-    reason: string,
-    at: number,
-  ) {
+  insertItemEvent(itemId: number, from: ItemState | null, to: ItemState, reason: string, at: number) {
     this.stmt(
       `INSERT INTO item_events (item_id, at, from_state, to_state, reason) VALUES (:itemId, :at, :from, :to, :reason)`,
     ).run({ itemId, at: Math.round(at), from, to, reason });

@@ -338,6 +338,37 @@ describe("the checker's machine guarantees", () => {
       'pid 11 (lease lost to cli:h:12) made 1 file operation(s) from 1000 ms after SIGCONT: link /out/.v.mp4.part-1',
     ]);
   });
+  it("count nothing of a continued process whose heir was killed before it continued (the lease was anyone's)", () => {
+    doneItem(0, 'req-a');
+    const machine = machineRecord({
+      suspensions: [
+        {
+          pid: 11,
+          stoppedAtReal: 1_000,
+          continuedAtReal: 8_000,
+          leaseHolderAtContinue: 'cli:h:12',
+          endedAtReal: 30_000,
+        },
+      ],
+    });
+    const trace = (at: number, syscall: string) =>
+      JSON.stringify({ at, pid: 11, kind: 'file', code: null, syscall, path: '/out/v.mp4' }) + '\n';
+    // The database still named the heir at SIGCONT, but it had been killed at 5 s: the continued
+    // process took the orphaned lease back and placed its video as the holder (seed 52).
+    writeFileSync(machine.faultLog, trace(8_260, 'link') + trace(8_280, 'link'));
+    const kill = {
+      index: 0,
+      pid: 12,
+      realMs: 4_000,
+      atReal: 5_000,
+      simulatedAt: 0,
+      cause: 'random' as const,
+    };
+    const report = check(ledgerOf([{ id: 'req-a', index: 0 }]), machine, [
+      { ...kill, submitting: 0, inFlight: 0, downloading: 0, settled: 0, leaseWaitMs: 0 },
+    ]);
+    expect(report.leaseLoserWrites).toEqual([]);
+  });
   it('allow a silent download the time its holder was stopped (it cannot cut what it cannot run)', () => {
     doneItem(0, 'req-a');
     const epoch = 1_000_000;

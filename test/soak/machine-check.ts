@@ -233,9 +233,11 @@ export function checkMachine(input: MachineCheckInput): MachineReport {
     const noticeBy = s.continuedAtReal + machine.leaseLossGraceMs;
     // Once the process that took the lease is killed, the continued one may take the batch back
     // (an orphaned lease is anyone's): only what it did before then was done without the lease.
+    // The heir may have been killed while this one was still stopped (the database names it at
+    // SIGCONT all the same): then nothing it did after continuing was done without the lease.
     const heirPid = Number(/:(\d+)$/.exec(s.leaseHolderAtContinue!)?.[1]);
     const heirKilledAt =
-      input.kills.find((k) => k.pid === heirPid && k.atReal !== undefined && k.atReal >= s.continuedAtReal!)
+      input.kills.find((k) => k.pid === heirPid && k.atReal !== undefined && k.atReal >= s.stoppedAtReal)
         ?.atReal ?? Infinity;
     const after = log.filter(
       (l) => l.kind === 'file' && l.pid === s.pid && l.at >= s.continuedAtReal! && l.at < heirKilledAt,

@@ -183,6 +183,8 @@ describe('settings', () => {
     const dialog = page.getByTestId('settings-page');
     await dialog.waitFor();
     expect(await dialog.getByTestId('api-key-status').innerText()).toContain('ending in …-key');
+    // A key of another account RunComfy knows: it is checked with RunComfy before it is kept.
+    session.harness.simulator.setKeyCredit('sk-live-abcd5678', 10);
     await dialog.getByPlaceholder('Paste a new key to replace it').fill('sk-live-abcd5678');
     await dialog.getByRole('button', { name: 'Replace key' }).click();
     const confirm = page.getByTestId('confirm-dialog');

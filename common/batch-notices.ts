@@ -160,13 +160,7 @@ export type BatchNotice =
 
 /** The notice for a batch that just finished: its counts and money at the end. */
 export function finishedNotice(batch: Pick<BatchFigureSource, 'counts' | 'total' | 'spentUsd'>): BatchNotice {
-  const figures = batchFigures({
-    ...batch,
-    state: 'finished',
-    unconfirmedUsd: 0,
-    remainingEstimateUsd: 0,
-    etaMs: null,
-  });
+  const figures = countFigures(batch, 'finished');
   return {
     kind: 'finished',
     done: figures.done,
@@ -193,13 +187,7 @@ const WAITS_BY_DESIGN = ['waiting_for_window', 'waiting_for_start'];
 
 /** Whether a running batch has work that should be moving now (queued or on its way, not waiting for its hours). */
 export function hasWorkToMove(batch: RunningBatch): boolean {
-  const figures = batchFigures({
-    ...batch,
-    state: 'running',
-    unconfirmedUsd: 0,
-    remainingEstimateUsd: 0,
-    etaMs: null,
-  });
+  const figures = countFigures(batch, 'running');
   if (figures.waiting + figures.generating === 0) return false;
   return !waitsForHours(batch);
 }
@@ -231,14 +219,15 @@ export function hoursTracker(): {
 
 /** The notice for a batch whose hours began: how many videos wait to be sent. */
 function hoursOpenedNotice(batch: RunningBatch): BatchNotice {
-  const figures = batchFigures({
-    ...batch,
-    state: 'running',
-    unconfirmedUsd: 0,
-    remainingEstimateUsd: 0,
-    etaMs: null,
-  });
-  return { kind: 'sending', waiting: figures.waiting };
+  return { kind: 'sending', waiting: countFigures(batch, 'running').waiting };
+}
+
+/** A batch's figures from its counts and spending (what notices read; estimates and ETA play no part). */
+function countFigures(
+  batch: Pick<BatchFigureSource, 'counts' | 'total' | 'spentUsd'>,
+  state: 'running' | 'finished',
+) {
+  return batchFigures({ ...batch, state, unconfirmedUsd: 0, remainingEstimateUsd: 0, etaMs: null });
 }
 
 /** A running batch nothing of which moved for `minutes`: null when nothing should have moved. */

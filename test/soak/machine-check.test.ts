@@ -305,7 +305,14 @@ describe("the checker's machine guarantees", () => {
     expect(report.injected.silentDownloads).toBe(2);
     expect(machineFailures(report)).toHaveLength(4);
   });
-  it("count a continued process's files only until the process that took its lease was killed", () => {
+  /**
+   * The lease losers of pid 11, stopped at 1 s and continued at 8 s with the lease named for
+   * pid 12 (its heir), which was killed at `heirKilledAt`; `ops` are pid 11's file operations.
+   */
+  function loserWritesWithHeirKilledAt(
+    heirKilledAt: number,
+    ops: [at: number, syscall: string, path: string][],
+  ) {
     doneItem(0, 'req-a');
     const machine = machineRecord({
       suspensions: [
@@ -318,56 +325,51 @@ describe("the checker's machine guarantees", () => {
         },
       ],
     });
-    const trace = (at: number, syscall: string) =>
-      JSON.stringify({ at, pid: 11, kind: 'file', code: null, syscall, path: '/out/.v.mp4.part-1' }) + '\n';
-    // A link while the heir ran; then, the heir killed at 12 s, the batch taken back (its
-    // orphaned lease is anyone's) and written as its holder.
-    writeFileSync(machine.faultLog, trace(9_000, 'link') + trace(13_000, 'write') + trace(13_500, 'rename'));
+    writeFileSync(
+      machine.faultLog,
+      ops
+        .map(
+          ([at, syscall, path]) =>
+            JSON.stringify({ at, pid: 11, kind: 'file', code: null, syscall, path }) + '\n',
+        )
+        .join(''),
+    );
     const kill = {
       index: 0,
       pid: 12,
       realMs: 4_000,
-      atReal: 12_000,
+      atReal: heirKilledAt,
       simulatedAt: 0,
       cause: 'random' as const,
     };
     const report = check(ledgerOf([{ id: 'req-a', index: 0 }]), machine, [
       { ...kill, submitting: 0, inFlight: 0, downloading: 0, settled: 0, leaseWaitMs: 0 },
     ]);
-    expect(report.leaseLoserWrites).toEqual([
+    return report.leaseLoserWrites;
+  }
+  it("count a continued process's files only until the process that took its lease was killed", () => {
+    // A link while the heir ran; then, the heir killed at 12 s, the batch taken back (its
+    // orphaned lease is anyone's) and written as its holder.
+    const part = '/out/.v.mp4.part-1';
+    expect(
+      loserWritesWithHeirKilledAt(12_000, [
+        [9_000, 'link', part],
+        [13_000, 'write', part],
+        [13_500, 'rename', part],
+      ]),
+    ).toEqual([
       'pid 11 (lease lost to cli:h:12) made 1 file operation(s) from 1000 ms after SIGCONT: link /out/.v.mp4.part-1',
     ]);
   });
   it("count nothing of a continued process whose heir was killed before it continued (the lease was anyone's)", () => {
-    doneItem(0, 'req-a');
-    const machine = machineRecord({
-      suspensions: [
-        {
-          pid: 11,
-          stoppedAtReal: 1_000,
-          continuedAtReal: 8_000,
-          leaseHolderAtContinue: 'cli:h:12',
-          endedAtReal: 30_000,
-        },
-      ],
-    });
-    const trace = (at: number, syscall: string) =>
-      JSON.stringify({ at, pid: 11, kind: 'file', code: null, syscall, path: '/out/v.mp4' }) + '\n';
     // The database still named the heir at SIGCONT, but it had been killed at 5 s: the continued
     // process took the orphaned lease back and placed its video as the holder (seed 52).
-    writeFileSync(machine.faultLog, trace(8_260, 'link') + trace(8_280, 'link'));
-    const kill = {
-      index: 0,
-      pid: 12,
-      realMs: 4_000,
-      atReal: 5_000,
-      simulatedAt: 0,
-      cause: 'random' as const,
-    };
-    const report = check(ledgerOf([{ id: 'req-a', index: 0 }]), machine, [
-      { ...kill, submitting: 0, inFlight: 0, downloading: 0, settled: 0, leaseWaitMs: 0 },
-    ]);
-    expect(report.leaseLoserWrites).toEqual([]);
+    expect(
+      loserWritesWithHeirKilledAt(5_000, [
+        [8_260, 'link', '/out/v.mp4'],
+        [8_280, 'link', '/out/v.json'],
+      ]),
+    ).toEqual([]);
   });
   it('allow a silent download the time its holder was stopped (it cannot cut what it cannot run)', () => {
     doneItem(0, 'req-a');

@@ -168,7 +168,8 @@ describe('webhook notices', () => {
     n.close();
   });
 
-  it('a batch waiting for its hours is not stalled', async () => {
+  /** A running batch of 5 queued videos that waits for its daily hours, and its notifier. */
+  function waitingForHours() {
     const engine = fakeEngine({
       counts: counts({ queued: 5 }),
       condition: { code: 'waiting_for_window', params: {}, since: 0, message: 'Waiting for its hours' },
@@ -177,6 +178,11 @@ describe('webhook notices', () => {
       stallMs: 30 * 60_000,
     });
     engine.emit({ type: 'batch', batchId: 7, state: 'running', pauseReason: null });
+    return { engine, n, advance };
+  }
+
+  it('a batch waiting for its hours is not stalled', async () => {
+    const { n, advance } = waitingForHours();
     advance(5 * 60 * 60_000);
     n.checkStalls();
     await n.settled();
@@ -185,14 +191,7 @@ describe('webhook notices', () => {
   });
 
   it('says once that a batch waiting for its hours sends again when they begin', async () => {
-    const engine = fakeEngine({
-      counts: counts({ queued: 5 }),
-      condition: { code: 'waiting_for_window', params: {}, since: 0, message: 'Waiting for its hours' },
-    });
-    const { n, advance } = notifier({ url: `${base}/hook`, preset: 'generic' }, engine, {
-      stallMs: 30 * 60_000,
-    });
-    engine.emit({ type: 'batch', batchId: 7, state: 'running', pauseReason: null });
+    const { engine, n, advance } = waitingForHours();
     advance(60 * 60_000);
     n.checkStalls();
     // 22:00: the window opens and the first video is sent.

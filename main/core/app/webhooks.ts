@@ -363,15 +363,16 @@ export function createWebhookNotifier(options: WebhookNotifierOptions): WebhookN
   const checkStalls = () => {
     const at = now();
     for (const [batchId, entry] of running) {
-      const view = options.engine.getBatch(batchId); // waiting for its hours, it moves nothing
-      const opened = view?.state === 'running' ? hours.look(view) : null;
-      if (opened && view) deliver(webhookNotice(opened, view, language()));
-      if (entry.reported || at - entry.lastMoved < stallMs) continue;
       const batch = batchOf(batchId);
       if (!batch || batch.view.state !== 'running') {
         running.delete(batchId);
+        hours.forget(batchId);
         continue;
       }
+      // Waiting for its hours, a batch moves nothing and sends no event: looked at here.
+      const opened = hours.look(batch.view);
+      if (opened) deliver(webhookNotice(opened, batch.view, language()));
+      if (entry.reported || at - entry.lastMoved < stallMs) continue;
       entry.reported = true;
       const minutes = Math.round((at - entry.lastMoved) / 60_000);
       const stalled = stalledNotice(batch.view, minutes);
